@@ -1,0 +1,157 @@
+/**
+ * The "Matrix calculus cheat sheet" side panel: the differential rules, the trace tricks,
+ * the read-off rule and the layout table, each with a button that inserts a %%matdiff
+ * cell exercising it.
+ */
+import { Widget } from '@lumino/widgets';
+
+import { el, setMath, Typeset, typesetSafely } from './dom';
+import { IRule, LAYOUT_EXAMPLE, LAYOUT_ROWS, SECTIONS } from './rules';
+
+export const CHEATSHEET_ID = 'matdiff-cheatsheet';
+
+export class CheatSheet extends Widget {
+  private _typeset: Typeset | undefined;
+  private _typesetDone = false;
+
+  constructor(
+    private readonly _insert: (source: string) => void,
+    typeset?: Typeset
+  ) {
+    super();
+    this._typeset = typeset;
+    this.id = CHEATSHEET_ID;
+    this.addClass('jp-matdiff-cheatsheet');
+    this.node.setAttribute('data-testid', 'matdiff-cheatsheet');
+    this.title.label = 'Matrix calculus';
+    this.title.caption = 'Matrix calculus cheat sheet';
+    this.title.closable = true;
+    this._build();
+  }
+
+  /** Typeset once the panel is visible (MathJax lays out better when attached). */
+  protected onAfterShow(): void {
+    void this.typeset();
+  }
+
+  protected onAfterAttach(): void {
+    if (this.isVisible) {
+      void this.typeset();
+    }
+  }
+
+  async typeset(): Promise<void> {
+    if (this._typesetDone || !this._typeset) {
+      return;
+    }
+    this._typesetDone = true;
+    for (const node of Array.from(
+      this.node.querySelectorAll<HTMLElement>('.jp-matdiff-math')
+    )) {
+      await typesetSafely(this._typeset, node);
+    }
+  }
+
+  private _insertButton(id: string, example: string): HTMLButtonElement {
+    const b = el(document, 'button', {
+      className: 'jp-matdiff-button jp-matdiff-cheatsheet-insert',
+      text: 'Insert example',
+      attrs: { type: 'button', 'data-rule': id, title: example }
+    });
+    b.addEventListener('click', () => this._insert(example));
+    return b;
+  }
+
+  private _rule(rule: IRule): HTMLElement {
+    const math = el(document, 'div', { className: 'jp-matdiff-math' });
+    setMath(math, rule.tex, true);
+    return el(
+      document,
+      'div',
+      { className: 'jp-matdiff-cheatsheet-rule', attrs: { 'data-rule': rule.id } },
+      [
+        el(document, 'div', { className: 'jp-matdiff-cheatsheet-rule-head' }, [
+          el(document, 'span', { className: 'jp-matdiff-cheatsheet-rule-title', text: rule.title }),
+          this._insertButton(rule.id, rule.example)
+        ]),
+        math,
+        el(document, 'div', { className: 'jp-matdiff-cheatsheet-text', text: rule.text })
+      ]
+    );
+  }
+
+  private _layoutTable(): HTMLElement {
+    const cell = (tag: 'td' | 'th', text: string) => el(document, tag, { text });
+    const head = el(document, 'tr', {}, [
+      cell('th', 'derivative'),
+      cell('th', 'numerator'),
+      cell('th', 'denominator'),
+      cell('th', 'mixed')
+    ]);
+    const rows = LAYOUT_ROWS.map(row => {
+      const math = el(document, 'span', { className: 'jp-matdiff-math' });
+      setMath(math, row.tex, false);
+      const first = el(document, 'th', { attrs: { scope: 'row', title: row.text } }, [
+        math,
+        el(document, 'div', { className: 'jp-matdiff-cheatsheet-text', text: row.text })
+      ]);
+      return el(document, 'tr', { attrs: { 'data-row': row.id } }, [
+        first,
+        cell('td', row.numerator),
+        cell('td', row.denominator),
+        cell('td', row.mixed)
+      ]);
+    });
+    return el(document, 'table', { className: 'jp-matdiff-layout-table' }, [
+      el(document, 'thead', {}, [head]),
+      el(document, 'tbody', {}, rows)
+    ]);
+  }
+
+  private _build(): void {
+    const root = this.node;
+    root.appendChild(
+      el(document, 'h2', { className: 'jp-matdiff-cheatsheet-title', text: 'Matrix calculus' })
+    );
+    root.appendChild(
+      el(document, 'p', {
+        className: 'jp-matdiff-cheatsheet-text',
+        text:
+          'The differential method: take df, push d inward with the rules, turn df into ' +
+          'tr(Gᵀ dX) with the trace tricks, and read off ∂f/∂X = G.'
+      })
+    );
+    for (const section of SECTIONS) {
+      const box = el(document, 'section', {
+        className: 'jp-matdiff-cheatsheet-section',
+        attrs: { 'data-section': section.id }
+      });
+      box.appendChild(el(document, 'h3', { text: section.title }));
+      box.appendChild(el(document, 'p', { className: 'jp-matdiff-cheatsheet-text', text: section.intro }));
+      section.rules.forEach(rule => box.appendChild(this._rule(rule)));
+      root.appendChild(box);
+    }
+
+    const layouts = el(document, 'section', {
+      className: 'jp-matdiff-cheatsheet-section',
+      attrs: { 'data-section': 'layouts' }
+    });
+    layouts.appendChild(
+      el(document, 'div', { className: 'jp-matdiff-cheatsheet-rule-head' }, [
+        el(document, 'h3', { text: 'Layouts' }),
+        this._insertButton('layouts', LAYOUT_EXAMPLE)
+      ])
+    );
+    layouts.appendChild(
+      el(document, 'p', {
+        className: 'jp-matdiff-cheatsheet-text',
+        text:
+          'Shape of the derivative. Numerator layout follows y (and xᵀ), denominator ' +
+          'layout follows x (and yᵀ); mixed layout shapes a gradient like the variable ' +
+          'and a Jacobian as m×n. Choose with --layout.'
+      })
+    );
+    layouts.appendChild(this._layoutTable());
+    root.appendChild(layouts);
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The MIME renderer: a Lumino widget around DerivationView (or the error view).
+ */
+import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
+import { Widget } from '@lumino/widgets';
+
+import { MIME_TYPE, parseDerivation } from './contract';
+import { Typeset } from './dom';
+import { DerivationView, errorView } from './view';
+
+export class DerivationRenderer extends Widget implements IRenderMime.IRenderer {
+  private _view: DerivationView | null = null;
+  private readonly _typeset: Typeset | undefined;
+
+  constructor(options: IRenderMime.IRendererOptions) {
+    super();
+    this.addClass('jp-RenderedMatdiff');
+    const typesetter = options.latexTypesetter;
+    this._typeset = typesetter ? node => typesetter.typeset(node) : undefined;
+  }
+
+  async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
+    this._view?.dispose();
+    this._view = null;
+    this.node.textContent = '';
+
+    const parsed = parseDerivation(model.data[MIME_TYPE]);
+    if (!parsed.ok) {
+      const latex = model.data['text/latex'];
+      const { node, done } = errorView(
+        document,
+        parsed.message,
+        typeof latex === 'string' ? latex : undefined,
+        this._typeset
+      );
+      this.node.appendChild(node);
+      return done;
+    }
+    this._view = new DerivationView(document, parsed.derivation, this._typeset);
+    this.node.appendChild(this._view.node);
+    return this._view.update();
+  }
+
+  dispose(): void {
+    this._view?.dispose();
+    this._view = null;
+    super.dispose();
+  }
+}

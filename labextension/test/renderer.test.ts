@@ -1,0 +1,68 @@
+/** The widget JupyterLab creates for an output: valid data, bad data, the latex fallback. */
+import { describe, expect, it } from 'vitest';
+
+import { MIME_TYPE } from '../src/contract';
+import { rendererFactory } from '../src/mime';
+import { clone, loadFixtures } from './fixtures';
+
+const aXb = loadFixtures().find(f => f.name === 'handmade_aXb.json')!.data;
+
+function render(data: Record<string, unknown>) {
+  const typeset: HTMLElement[] = [];
+  const renderer = rendererFactory.createRenderer({
+    mimeType: MIME_TYPE,
+    sanitizer: { sanitize: (s: string) => s },
+    resolver: null,
+    linkHandler: null,
+    latexTypesetter: { typeset: (node: HTMLElement) => void typeset.push(node) },
+    translator: undefined
+  } as any);
+  const model = { data, metadata: {}, trusted: false, setData: () => undefined } as any;
+  return { renderer, typeset, done: renderer.renderModel(model) };
+}
+
+describe('DerivationRenderer', () => {
+  it('is safe and claims the versioned mimetype', () => {
+    expect(rendererFactory.safe).toBe(true);
+    expect(rendererFactory.mimeTypes).toEqual([MIME_TYPE]);
+  });
+
+  it('draws a derivation, untrusted, and typesets it', async () => {
+    const { renderer, typeset, done } = render({ [MIME_TYPE]: aXb });
+    await done;
+    expect(renderer.node.querySelector('.jp-matdiff-derivation')).not.toBeNull();
+    expect(renderer.node.querySelector('.jp-matdiff-error')).toBeNull();
+    expect(typeset.length).toBeGreaterThan(0);
+  });
+
+  it('explains a newer version and falls back to text/latex', async () => {
+    const newer = clone(aXb);
+    newer.version = 2;
+    const { renderer, typeset, done } = render({
+      [MIME_TYPE]: newer,
+      'text/latex': '$$y = a^T X b$$'
+    });
+    await done;
+    expect(renderer.node.querySelector('.jp-matdiff-error')!.textContent).toContain('version 2');
+    const fallback = renderer.node.querySelector<HTMLElement>('.jp-matdiff-fallback')!;
+    expect(fallback.textContent).toBe('$$y = a^T X b$$');
+    expect(typeset).toEqual([fallback]);
+  });
+
+  it('explains invalid JSON', async () => {
+    const { renderer, done } = render({ [MIME_TYPE]: '{"version": 1' });
+    await done;
+    expect(renderer.node.querySelector('.jp-matdiff-error')!.textContent).toContain(
+      'not valid JSON'
+    );
+    expect(renderer.node.querySelector('.jp-matdiff-fallback')).toBeNull();
+  });
+
+  it('replaces its content when the model changes', async () => {
+    const { renderer, done } = render({ [MIME_TYPE]: aXb });
+    await done;
+    await renderer.renderModel({ data: { [MIME_TYPE]: null }, metadata: {}, trusted: true } as any);
+    expect(renderer.node.querySelectorAll('.jp-matdiff').length).toBe(1);
+    expect(renderer.node.querySelector('.jp-matdiff-error')).not.toBeNull();
+  });
+});
