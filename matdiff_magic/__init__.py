@@ -1,0 +1,32 @@
+"""matdiff_magic: matrix derivatives by the differential method, step by step, in Jupyter.
+
+``%load_ext matdiff_magic`` registers the ``%%matdiff`` cell magic and the ``%matdiff`` line magic.
+In Python: ``derive("a'*exp(X*b)", wrt="X")``.
+"""
+from __future__ import annotations
+
+__version__ = "0.1.0"
+__all__ = ["derive", "MatdiffError", "load_ipython_extension", "unload_ipython_extension"]
+
+
+def __getattr__(name):
+    # Lazy so that `%load_ext matdiff_magic` stays fast: NumPy loads only when something is derived.
+    if name == "derive":
+        from .pipeline import derive
+        return derive
+    if name == "MatdiffError":
+        from .errors import MatdiffError
+        return MatdiffError
+    if name == "Derivation":
+        from .derivation import Derivation
+        return Derivation
+    raise AttributeError(f"module 'matdiff_magic' has no attribute {name!r}")
+
+
+def load_ipython_extension(ipython) -> None:
+    from .magic import MatdiffMagics
+    ipython.register_magics(MatdiffMagics)
+
+
+def unload_ipython_extension(ipython) -> None:
+    pass

@@ -1,0 +1,251 @@
+"""Derivation: the recorded steps, the result in every layout, evaluation and the numeric check.
+
+Its ``to_json`` is the contract of ``application/vnd.matdiff.derivation.v1+json`` (schema in
+``schema/derivation.v1.schema.json``); ``_repr_mimebundle_`` also carries text/plain and text/latex
+so every front end shows the derivation.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from . import ir
+from .check import (TOLERANCE, CheckResult, central_difference, describe, relative_error,
+                    sample_point, sample_sizes, square_variables, strategies)
+from .errors import MatdiffError
+from .layout import LAYOUTS, Result
+from .numeric import Evaluator, as_matrix, bind_sizes
+from .render.notation import name_latex, name_text, space_latex, space_text
+from .render.printer import to_latex, to_text
+from .steps import Step
+
+MIME = "application/vnd.matdiff.derivation.v1+json"
+
+
+class Derivation:
+    def __init__(self, source: str, typed, wrt: ir.Var, layout: str, steps: list[Step],
+                 results: dict, G: ir.Expr, seed: int = 0, check_result: CheckResult | None = None):
+        self.source, self.typed, self.wrt, self.layout = source, typed, wrt, layout
+        self._steps, self.results, self.G, self.seed = steps, results, G, seed
+        self.check_result = check_result
+
+    # ---- what was derived
+    @property
+    def name(self) -> str:
+        return self.typed.name
+
+    @property
+    def function(self) -> ir.Expr:
+        return self.typed.expr
+
+    @property
+    def variables(self) -> list[ir.Var]:
+        return self.typed.variables
+
+    @property
+    def result(self) -> ir.Expr:
+        """The derivative in this derivation's layout."""
+        return self.results[self.layout].expr
+
+    @property
+    def steps(self) -> list[Step]:
+        return self._steps + [self._layout_step(self.layout)]
+
+    def with_layout(self, layout: str) -> "Derivation":
+        if layout not in LAYOUTS:
+            raise MatdiffError(f"unknown layout {layout!r}: choose numerator, denominator or mixed")
+        return Derivation(self.source, self.typed, self.wrt, layout, self._steps, self.results,
+                          self.G, self.seed, self.check_result)
+
+    def _layout_step(self, layout: str) -> Step:
+        r: Result = self.results[layout]
+        hl = to_latex(r.expr, highlight=frozenset({id(r.expr)}))
+        return Step("layout", f"{layout} layout", None, r.lhs, r.lhs_text, r.expr, (r.expr,),
+                    note=r.description, highlighted_override=hl)
+
+    # ---- numbers
+    def evaluate(self, **values):
+        """NumPy value of the derivative in this layout at the given values of the variables.
+
+        A vector's gradient is shape (n,) in denominator/mixed layout and (1, n) in numerator
+        layout; a matrix's is (m, n) or (n, m); by a scalar it is a float.
+        """
+        out = self._eval(self.result, values)
+        if self.wrt.is_scalar:
+            return float(out[0, 0])
+        if self.wrt.shape[1] == 1 and self.layout != "numerator":
+            return out.reshape(-1)
+        return out
+
+    def value(self, **values) -> float:
+        """The value of f itself."""
+        return float(self._eval(self.function, values)[0, 0])
+
+    def _eval(self, expr: ir.Expr, values: dict) -> np.ndarray:
+        by_name = {v.name: v for v in self.variables}
+        unknown = sorted(set(values) - set(by_name))
+        if unknown:
+            raise MatdiffError(f"unknown variable {', '.join(unknown)}: the expression has "
+                               + ", ".join(by_name))
+        missing = [v.name for v in ir.variables(expr) if v.name not in values]
+        if missing:
+            raise MatdiffError(f"give a value for {', '.join(missing)}")
+        mats = {n: as_matrix(v, by_name[n]) for n, v in values.items()}
+        sizes = bind_sizes(self.variables, mats)
+        with np.errstate(all="ignore"):
+            return Evaluator(mats, sizes)(expr)
+
+    def check(self, seed: int | None = None) -> float:
+        """Central finite differences at a random point of fitting (non-square) shapes.
+
+        Returns the max relative error over both layouts; the outcome is kept in ``check_result``
+        and shown with the derivation.
+        """
+        self.check_result = run_check(self, self.seed if seed is None else seed)
+        err = self.check_result.max_rel_error
+        return float("nan") if err is None else err
+
+    # ---- display
+    def where(self) -> tuple[str, str]:
+        tex = ",\\ ".join(f"{name_latex(v.name, v.kind)} \\in {space_latex(v.shape)}"
+                          + (r"\ \text{(symmetric)}" if v.symmetric else "") for v in self.variables)
+        text = ", ".join(f"{name_text(v.name)} ∈ {space_text(v.shape)}"
+                         + (" (symmetric)" if v.symmetric else "") for v in self.variables)
+        return tex, text
+
+    def to_latex(self) -> str:
+        rows = []
+        for s in self.steps:
+            note = ""
+            if s.identity is not None:
+                note = rf"\text{{{_tex_text(s.rule)}: }}{s.identity.latex}"
+            elif s.stage not in ("function",) and s.rule:
+                note = rf"\text{{{_tex_text(s.rule)}}}"
+            annot = rf" && {{\small\color{{gray}}{note}}}" if note else ""
+            lhs = s.lhs if s.stage != "function" else s.lhs
+            rows.append(f"{lhs} &= {s.latex}{annot}")
+        where_tex, _ = self.where()
+        rows.append(rf"&\text{{where }} {where_tex}" if where_tex else "")
+        if self.check_result is not None:
+            rows.append("&" + _check_tex(self.check_result))
+        body = " \\\\\n".join(r for r in rows if r)
+        return "$$\\begin{aligned}\n" + body + "\n\\end{aligned}$$"
+
+    def to_text(self) -> str:
+        lines = []
+        width = max(len(s.lhs_text) for s in self.steps)
+        for s in self.steps:
+            rule = f"    [{s.rule}{': ' + s.identity_text if s.identity_text else ''}]" \
+                if s.stage != "function" else ""
+            lines.append(f"{s.lhs_text:>{width}} = {s.text}{rule}")
+        _, where = self.where()
+        if where:
+            lines.append(f"{'':>{width}}   where {where}")
+        if self.check_result is not None:
+            lines.append(f"{'':>{width}}   {self.check_result.message}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def __repr__(self) -> str:
+        return f"<Derivation of ∂{self.name}/∂{self.wrt.name}: {to_text(self.result)}>"
+
+    def to_json(self) -> dict:
+        where_tex, where_text = self.where()
+        check = self.check_result or CheckResult("skipped", None, "numeric check not run")
+        err = check.max_rel_error
+        return {
+            "version": 1,
+            "source": self.source,
+            "function": {"name": self.name, "latex": to_latex(self.function),
+                         "text": to_text(self.function), "shape": _json_shape(self.function.shape)},
+            "wrt": self.wrt.name,
+            "variables": [{"name": v.name, "latex": name_latex(v.name, v.kind), "kind": v.kind,
+                           "shape": _json_shape(v.shape), "declared": bool(self.typed.declared.get(v.name))}
+                          for v in self.variables],
+            "where": {"latex": where_tex, "text": where_text},
+            "steps": [_step_json(s) for s in self.steps],
+            "layout": self.layout,
+            "results": {lay: {"lhs": r.lhs, "latex": to_latex(r.expr), "text": to_text(r.expr),
+                              "shape": _json_shape(r.shape), "description": r.description}
+                        for lay, r in self.results.items()},
+            "check": {"status": check.status,
+                      "max_rel_error": None if err is None or not math.isfinite(err) else err,
+                      "message": check.message},
+            "latex": self.to_latex(),
+        }
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        return {"text/plain": self.to_text(), "text/latex": self.to_latex(), MIME: self.to_json()}
+
+
+def _tex_text(s: str) -> str:
+    return s.replace("\\", "").replace("{", "").replace("}", "").replace("$", "").replace("&", "and")
+
+
+def _check_tex(c: CheckResult) -> str:
+    if c.status == "passed":
+        return rf"\checkmark\ \text{{checked at a random point, max rel. error }} {_sci(c.max_rel_error)}"
+    if c.status == "failed":
+        return (rf"\color{{red}}{{\text{{numeric check FAILED: max rel. error }} "
+                rf"{_sci(c.max_rel_error)}}}")
+    return rf"\text{{{_tex_text(c.message)}}}"
+
+
+def _sci(x: float | None) -> str:
+    if x is None or not math.isfinite(x):
+        return r"\text{n/a}"
+    if x == 0:
+        return "0"
+    mantissa, exponent = f"{x:.1e}".split("e")
+    return rf"{mantissa}\times 10^{{{int(exponent)}}}"
+
+
+def _json_shape(shape) -> list:
+    return [d if isinstance(d, int) else (int(d) if d.isdigit() else d) for d in shape]
+
+
+def _step_json(s: Step) -> dict:
+    out = {"stage": s.stage, "rule": s.rule, "identity": s.identity_latex,
+           "identity_text": s.identity_text, "lhs": s.lhs, "latex": s.latex,
+           "latex_highlighted": s.latex_highlighted, "text": s.text, "changed": s.changed}
+    if s.note:
+        out["note"] = s.note
+    return out
+
+
+def run_check(d: Derivation, seed: int) -> CheckResult:
+    rng = np.random.default_rng(seed)
+    variables = d.variables
+    all_dims = [dim for node in d.function.walk() for dim in node.shape]
+    sizes = sample_sizes(variables, all_dims)
+    squares = square_variables(d.function)
+    grad_expr, num_expr = d.results["denominator"].expr, d.results["numerator"].expr
+    worst, tried = None, 0
+    for strategy in strategies(d.function):
+        values = sample_point(variables, sizes, rng, squares, **strategy)
+        tried += 1
+        with np.errstate(all="ignore"):
+            def f(x):
+                return Evaluator({**values, d.wrt.name: x}, sizes)(d.function)[0, 0]
+            f0 = f(values[d.wrt.name])
+            if not np.isfinite(f0):
+                continue
+            ev = Evaluator(values, sizes)
+            grad, num = ev(grad_expr), ev(num_expr)
+            if not (np.all(np.isfinite(grad)) and np.all(np.isfinite(num))):
+                continue
+            fd = central_difference(f, values[d.wrt.name].copy())
+            if not np.all(np.isfinite(fd)):
+                continue
+        err = max(relative_error(grad.reshape(fd.shape) if grad.size == fd.size else grad, fd),
+                  relative_error(num.reshape(fd.T.shape) if num.size == fd.size else num, fd.T))
+        if err < TOLERANCE:
+            return CheckResult("passed", err, describe(err, True))
+        worst = err if worst is None else min(worst, err)
+    if worst is None:
+        return CheckResult("skipped", None, "numeric check skipped: no random point found where "
+                                            "f and its derivative are defined")
+    return CheckResult("failed", worst, describe(worst, False))

@@ -1,0 +1,37 @@
+"""The differential stage: from d(f) to an expression in dX, one rule per step.
+
+Constants go first (every d(A) with A free of the variable becomes 0 in one step), then the
+left-most outermost d(·) that is not yet dX is pushed down by its rule, at every place it occurs.
+"""
+from __future__ import annotations
+
+from . import ir
+from .errors import MatdiffError
+from .rules import Identity
+from .rules.differential import CONSTANT, differentiate_once
+from .simplify import tidy, zero
+from .steps import changed_nodes
+
+TAKE = Identity("take the differential", "", "")
+MAX_STEPS = 2_000
+
+
+def differential_stage(f: ir.Expr, wrt: ir.Var, record) -> ir.Expr:
+    expr = ir.D(tidy(f))
+    record(TAKE, expr, focus=(expr,))
+    for _ in range(MAX_STEPS):
+        constants = {n: zero(n.shape) for n in expr.walk()
+                     if isinstance(n, ir.D) and not ir.depends_on(n.arg, wrt.name)}
+        if constants:
+            new = tidy(ir.replace(expr, constants))
+            record(CONSTANT, new, focus=tuple(changed_nodes(expr, new)))
+            expr = new
+            continue
+        target = next((n for n in expr.walk() if isinstance(n, ir.D) and n.arg != wrt), None)
+        if target is None:
+            return expr
+        replacement, identity = differentiate_once(target.arg)
+        new = tidy(ir.replace(expr, {target: replacement}))
+        record(identity, new, focus=tuple(changed_nodes(expr, new)))
+        expr = new
+    raise MatdiffError(f"the derivation took more than {MAX_STEPS} steps; the expression is too large")

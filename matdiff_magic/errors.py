@@ -1,0 +1,72 @@
+"""One error type for everything a user can get wrong, rendered as message + source line + caret."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Span:
+    """Half-open character range [start, end) into the cell source."""
+
+    start: int
+    end: int
+
+    def __or__(self, other: "Span") -> "Span":
+        return Span(min(self.start, other.start), max(self.end, other.end))
+
+
+class MatdiffError(Exception):
+    """A user error: bad syntax, a shape mismatch, an unknown name or function, an unsupported request.
+
+    ``str(error)`` is the whole message a user sees: what went wrong, the offending source line
+    with a caret under the column, and a hint when there is one. The magic prints exactly that.
+    """
+
+    def __init__(self, message: str, source: str | None = None, span: Span | None = None,
+                 hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.source = source
+        self.span = span
+        self.hint = hint
+
+    def with_source(self, source: str) -> "MatdiffError":
+        if self.source is None:
+            self.source = source
+        return self
+
+    @property
+    def line(self) -> int | None:
+        """1-based line number of the error, if it has a position."""
+        if self.source is None or self.span is None:
+            return None
+        return self.source.count("\n", 0, self.span.start) + 1
+
+    @property
+    def column(self) -> int | None:
+        """1-based column of the error, if it has a position."""
+        if self.source is None or self.span is None:
+            return None
+        return self.span.start - (self.source.rfind("\n", 0, self.span.start) + 1) + 1
+
+    def __str__(self) -> str:
+        parts = [self.message]
+        if self.source is not None and self.span is not None:
+            start = min(self.span.start, len(self.source))
+            line_start = self.source.rfind("\n", 0, start) + 1
+            line_end = self.source.find("\n", start)
+            if line_end == -1:
+                line_end = len(self.source)
+            text = self.source[line_start:line_end]
+            col = start - line_start
+            width = max(1, min(self.span.end, line_end) - start)
+            if len(text) > 120:  # keep the caret line readable for very long lines
+                lo = max(0, col - 60)
+                text, col = ("…" if lo else "") + text[lo:lo + 120] + "…", col - lo + (1 if lo else 0)
+                width = min(width, 120)
+            prefix = f"  line {self.line} | "
+            parts.append(prefix + text)
+            parts.append(" " * (len(prefix) + col) + "^" * width)
+        if self.hint:
+            parts.append("hint: " + self.hint)
+        return "\n".join(parts)

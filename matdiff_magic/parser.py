@@ -1,0 +1,376 @@
+"""Tokens -> AST with spans, by Pratt parsing (precedence is a table, see BINARY).
+
+A cell is lines of three sorts: declarations ``a, b: vector(n)``, definitions ``Y = A*X*B`` and the
+expression itself, optionally named ``f = ...``. Newlines inside parentheses continue a line.
+Sums and products are n-ary nodes so that long inputs build flat trees, not deep ones.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from .errors import MatdiffError, Span
+from .language import FUNCTIONS, KINDS, canonical_function
+from .lexer import Token, tokenize
+
+MAX_DEPTH = 200  # nesting of parentheses, calls and unary operators
+
+
+# ---- AST -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Num:
+    value: Fraction
+    span: Span
+
+
+@dataclass(frozen=True)
+class Name:
+    name: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Call:
+    func: str          # canonical name (aliases resolved)
+    args: tuple
+    span: Span
+    func_span: Span
+
+
+@dataclass(frozen=True)
+class Neg:
+    operand: object
+    span: Span
+
+
+@dataclass(frozen=True)
+class Transpose:
+    operand: object
+    span: Span
+
+
+@dataclass(frozen=True)
+class Power:
+    op: str            # '^' or '.^'
+    base: object
+    exponent: object
+    span: Span
+    op_span: Span
+
+
+@dataclass(frozen=True)
+class Sum:
+    """first (+|- term)*: terms[0] carries sign '+'."""
+    terms: tuple       # ((sign, node, op_span), ...)
+    span: Span
+
+
+@dataclass(frozen=True)
+class Product:
+    """first (op factor)* with op in * / .* ./, folded left to right."""
+    items: tuple       # ((op, node, op_span), ...); items[0][0] == ''
+    span: Span
+
+
+@dataclass(frozen=True)
+class Declaration:
+    names: tuple       # ((name, span), ...)
+    kind: str
+    dims: tuple        # ((dim, span), ...): dim is a str symbol or an int
+    span: Span
+
+
+@dataclass(frozen=True)
+class Definition:
+    name: str | None
+    expr: object
+    span: Span
+    name_span: Span | None = None
+
+
+@dataclass
+class Program:
+    source: str
+    declarations: list = field(default_factory=list)
+    definitions: list = field(default_factory=list)   # all expression lines, in order
+
+    @property
+    def expression(self) -> Definition:
+        return self.definitions[-1]
+
+
+# ---- parser ----------------------------------------------------------------------------------
+BINARY = {  # operator -> (left binding power, right binding power)
+    "+": (10, 11), "-": (10, 11),
+    "*": (20, 21), "/": (20, 21), ".*": (20, 21), "./": (20, 21),
+    "^": (31, 30), ".^": (31, 30),  # right associative
+}
+UNARY_MINUS_BP = 25   # -x^2 is -(x^2); -a*b is (-a)*b
+POSTFIX_BP = 40       # transpose binds tightest
+
+
+def parse(source: str) -> Program:
+    tokens = tokenize(source)
+    program = Program(source)
+    for line in _logical_lines(tokens, source):
+        _parse_line(line, program, source)
+    if not program.definitions:
+        raise MatdiffError("the cell has no expression to differentiate", source,
+                           Span(len(source), len(source) + 1),
+                           hint="write e.g. a'*X*b on a line of its own")
+    return program
+
+
+def parse_expression(text: str) -> object:
+    """Parse a single expression (no declarations); used by tests and helpers."""
+    tokens = [t for t in tokenize(text) if t.kind != "newline"]
+    parser = _Parser(tokens, text)
+    node = parser.expression(0)
+    parser.expect_end()
+    return node
+
+
+def _logical_lines(tokens: list[Token], source: str) -> list[list[Token]]:
+    lines, current, depth = [], [], 0
+    for tok in tokens:
+        if tok.kind == "op" and tok.text == "(":
+            depth += 1
+        elif tok.kind == "op" and tok.text == ")":
+            depth = max(0, depth - 1)
+        if tok.kind == "newline" and depth == 0 or tok.kind == "eof":
+            if current:
+                lines.append(current + [Token("eof", "", Span(tok.span.start, tok.span.start))])
+            current = []
+        elif tok.kind != "newline":
+            current.append(tok)
+    return lines
+
+
+def _parse_line(line: list[Token], program: Program, source: str) -> None:
+    if _is_declaration(line):
+        program.declarations.append(_parse_declaration(line, source))
+        return
+    name = name_span = None
+    if len(line) > 2 and line[0].kind == "name" and line[1].text == "=" and line[1].kind == "op":
+        name, name_span = line[0].text, line[0].span
+        line = line[2:]
+    parser = _Parser(line, source)
+    expr = parser.expression(0)
+    parser.expect_end()
+    program.definitions.append(Definition(name, expr, _span_of(expr), name_span))
+
+
+def _is_declaration(line: list[Token]) -> bool:
+    i = 0
+    while i < len(line) and line[i].kind == "name":
+        if i + 1 < len(line) and line[i + 1].text == ":":
+            return True
+        if i + 1 < len(line) and line[i + 1].text == ",":
+            i += 2
+            continue
+        return False
+    return False
+
+
+def _parse_declaration(line: list[Token], source: str) -> Declaration:
+    names, i = [], 0
+    while True:
+        names.append((line[i].text, line[i].span))
+        if line[i + 1].text == ":":
+            i += 2
+            break
+        i += 2
+    kind_tok = line[i]
+    if kind_tok.kind != "name" or kind_tok.text not in KINDS:
+        close = difflib.get_close_matches(kind_tok.text, KINDS, n=1)
+        raise MatdiffError(
+            f"unknown kind {kind_tok.text!r} in a declaration" if kind_tok.text else
+            "a declaration needs a kind after ':'", source, kind_tok.span,
+            hint=(f"did you mean {close[0]!r}? " if close else "") + "kinds are: " + ", ".join(KINDS))
+    i += 1
+    dims = []
+    if line[i].text == "(":
+        i += 1
+        while True:
+            tok = line[i]
+            if tok.kind == "name":
+                dims.append((tok.text, tok.span))
+            elif tok.kind == "num" and tok.value.denominator == 1 and tok.value >= 1:
+                dims.append((int(tok.value), tok.span))
+            else:
+                raise MatdiffError("a size is a name (m, n, …) or a positive whole number",
+                                   source, tok.span)
+            i += 1
+            if line[i].text == ",":
+                i += 1
+                continue
+            if line[i].text == ")":
+                i += 1
+                break
+            raise MatdiffError("expected ',' or ')' in the sizes of a declaration", source, line[i].span)
+    if line[i].kind != "eof":
+        raise MatdiffError("unexpected text after the declaration", source, line[i].span)
+    expected = {"scalar": 0, "vector": 1, "matrix": 2, "symmetric": 1}[kind_tok.text]
+    if dims and len(dims) != expected and not (kind_tok.text == "symmetric" and len(dims) == 2):
+        raise MatdiffError(f"a {kind_tok.text} takes {expected} size{'s' if expected != 1 else ''}",
+                           source, dims[0][1] | dims[-1][1],
+                           hint={"scalar": "write c: scalar", "vector": "write a: vector(n)",
+                                 "matrix": "write X: matrix(m, n)",
+                                 "symmetric": "write S: symmetric(n)"}[kind_tok.text])
+    return Declaration(tuple(names), kind_tok.text, tuple(dims), names[0][1] | line[i - 1].span)
+
+
+def _span_of(node) -> Span:
+    return node.span
+
+
+class _Parser:
+    def __init__(self, tokens: list[Token], source: str):
+        self.tokens, self.source, self.pos, self.depth = tokens, source, 0, 0
+
+    # -- helpers
+    def peek(self) -> Token:
+        return self.tokens[self.pos]
+
+    def advance(self) -> Token:
+        tok = self.tokens[self.pos]
+        self.pos += 1
+        return tok
+
+    def error(self, message: str, tok: Token, hint: str | None = None) -> MatdiffError:
+        return MatdiffError(message, self.source, tok.span, hint)
+
+    def expect_end(self) -> None:
+        tok = self.peek()
+        if tok.kind != "eof":
+            if tok.text == ")":
+                raise self.error("unbalanced parentheses: this ')' has no matching '('", tok)
+            if tok.text == "=":
+                raise self.error("'=' can only follow a name at the start of a line", tok,
+                                 hint="write f = a'*x, or just a'*x")
+            raise self.error(f"expected an operator before {tok.text!r}", tok,
+                             hint="products are written with *, e.g. 2*x or A*x")
+
+    # -- Pratt loop
+    def expression(self, min_bp: int):
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error(f"the expression is nested too deeply (more than {MAX_DEPTH} levels)",
+                             self.peek())
+        try:
+            left = self.prefix()
+            while True:
+                tok = self.peek()
+                if tok.kind == "op" and tok.text == "'":
+                    if POSTFIX_BP < min_bp:
+                        break
+                    self.advance()
+                    left = Transpose(left, left.span | tok.span)
+                    continue
+                if tok.kind != "op" or tok.text not in BINARY:
+                    break
+                lbp, rbp = BINARY[tok.text]
+                if lbp < min_bp:
+                    break
+                self.advance()
+                right = self.expression(rbp)
+                left = self.combine(tok, left, right)
+            return left
+        finally:
+            self.depth -= 1
+
+    def combine(self, tok: Token, left, right):
+        op, span = tok.text, left.span | right.span
+        if op in ("+", "-"):
+            terms = left.terms if isinstance(left, Sum) else (("+", left, None),)
+            return Sum(terms + ((op, right, tok.span),), span)
+        if op in ("*", "/", ".*", "./"):
+            items = left.items if isinstance(left, Product) else (("", left, None),)
+            return Product(items + ((op, right, tok.span),), span)
+        return Power(op, left, right, span, tok.span)
+
+    def prefix(self):
+        tok = self.advance()
+        if tok.kind == "num":
+            return Num(tok.value, tok.span)
+        if tok.kind == "op" and tok.text == "-":
+            operand = self.expression(UNARY_MINUS_BP)
+            return Neg(operand, tok.span | operand.span)
+        if tok.kind == "op" and tok.text == "+":
+            return self.expression(UNARY_MINUS_BP)
+        if tok.kind == "op" and tok.text == "(":
+            if self.peek().text == ")":
+                raise self.error("empty parentheses", self.peek())
+            inner = self.expression(0)
+            close = self.advance()
+            if close.text != ")":
+                raise self.error("unbalanced parentheses: expected ')'", close
+                                 if close.kind != "eof" else tok,
+                                 hint=None if close.kind != "eof" else "this '(' is never closed")
+            return _with_span(inner, tok.span | close.span)
+        if tok.kind == "name":
+            if self.peek().text == "(":
+                return self.call(tok)
+            if tok.text in FUNCTIONS and tok.text not in ("eye",):
+                raise self.error(f"{tok.text} is a function: write {tok.text}(…)", tok)
+            if tok.text == "eye":
+                return Call("eye", (), tok.span, tok.span)
+            return Name(tok.text, tok.span)
+        if tok.kind == "eof":
+            raise self.error("the expression ends too early", tok,
+                             hint="an operand is missing after the last operator")
+        if tok.text == ")":
+            raise self.error("unbalanced parentheses: this ')' has no matching '('", tok)
+        raise self.error(f"unexpected {tok.text!r}", tok)
+
+    def call(self, name_tok: Token):
+        func = name_tok.text
+        if func not in FUNCTIONS:
+            close = difflib.get_close_matches(func, sorted(FUNCTIONS), n=2)
+            raise self.error(f"unknown function {func!r}", name_tok,
+                             hint=("did you mean " + " or ".join(close) + "?") if close else
+                             "see the README for the functions the language knows")
+        open_tok = self.advance()
+        args = []
+        if self.peek().text != ")":
+            while True:
+                args.append(self.expression(0))
+                if self.peek().text == ",":
+                    self.advance()
+                    continue
+                break
+        close = self.advance()
+        if close.text != ")":
+            raise self.error("unbalanced parentheses: expected ')' to close the call of " + func,
+                             close if close.kind != "eof" else open_tok)
+        return Call(canonical_function(func), tuple(args), name_tok.span | close.span, name_tok.span)
+
+
+def _with_span(node, span: Span):
+    """Parenthesised nodes take the span of their parentheses, so errors point at the group."""
+    return type(node)(**{**node.__dict__, "span": span})
+
+
+# ---- S-expressions for tests and debugging ---------------------------------------------------
+def to_sexpr(node) -> str:
+    if isinstance(node, Num):
+        v = node.value
+        return str(v.numerator) if v.denominator == 1 else f"{v.numerator}/{v.denominator}"
+    if isinstance(node, Name):
+        return node.name
+    if isinstance(node, Call):
+        return "(" + " ".join([node.func, *map(to_sexpr, node.args)]) + ")"
+    if isinstance(node, Neg):
+        return f"(neg {to_sexpr(node.operand)})"
+    if isinstance(node, Transpose):
+        return f"(' {to_sexpr(node.operand)})"
+    if isinstance(node, Power):
+        return f"({node.op} {to_sexpr(node.base)} {to_sexpr(node.exponent)})"
+    if isinstance(node, (Sum, Product)):
+        items = node.terms if isinstance(node, Sum) else node.items
+        acc = to_sexpr(items[0][1])
+        for op, child, _ in items[1:]:
+            acc = f"({op} {acc} {to_sexpr(child)})"
+        return acc
+    raise TypeError(node)

@@ -1,0 +1,1 @@
+"""Rendering of expressions and derivations: LaTeX, Unicode text, MIME bundles, widgets."""

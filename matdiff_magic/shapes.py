@@ -1,0 +1,479 @@
+"""AST -> typed IR: declarations, naming defaults, symbolic sizes inferred by unification.
+
+Pass 1 gives every sub-expression a shape made of size variables and unifies them (``a'*X``
+forces rows(X) = len(a)); a conflict is a shape error with both operands named. Pass 2 names the
+sizes (m, n, p, … in order of first appearance) and builds the IR. Sizes are never 1 unless
+written so: a vector is n×1 with n ≠ 1, so whether ``*`` is a matrix product or a scalar multiple
+is known as soon as both operands are typed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from . import ir
+from .errors import MatdiffError, Span
+from .language import ELEMENTWISE
+from .parser import (Call, Declaration, Name, Neg, Num, Power, Product, Program, Sum,
+                     Transpose, parse)
+
+SIZE_POOL = ("m", "n", "p", "q", "r", "s", "k", "l", "t", "u", "v", "w", "h", "g")
+
+
+@dataclass
+class VarInfo:
+    name: str
+    kind: str
+    declared: bool
+    shape: tuple                    # of size classes (ints) or literal 1, before naming
+    span: Span | None = None        # first use
+
+
+@dataclass
+class Typed:
+    """The typed program: the IR of the expression and what is known about its names."""
+    source: str
+    expr: ir.Expr
+    name: str                       # the function's name (f unless given)
+    variables: list                 # [ir.Var] in order of first appearance
+    declared: dict                  # name -> bool (False when the kind came from the naming convention)
+    definitions: dict = field(default_factory=dict)  # name -> ir.Expr for intermediate Y = … lines
+
+
+class _Sizes:
+    """Union-find over size classes. A class may be bound to a user's symbol (or whole number)."""
+
+    def __init__(self):
+        # ids 0 and 1 are never classes, so a class id can never be mistaken for the literal size 1
+        self.parent: list[int] = [0, 1]
+        self.bound: dict[int, object] = {}   # root -> user symbol or int
+
+    def fresh(self, bound=None) -> int:
+        self.parent.append(len(self.parent))
+        if bound is not None:
+            self.bound[len(self.parent) - 1] = bound
+        return len(self.parent) - 1
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def unify(self, a, b) -> bool:
+        """Unify two dimensions (class ids or the literal 1); False on conflict."""
+        if a == 1 and b == 1:
+            return True
+        if isinstance(a, str) or isinstance(b, str):
+            raise AssertionError
+        if (a == 1) != (b == 1):
+            return False  # a size is never 1
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return True
+        ba, bb = self.bound.get(ra), self.bound.get(rb)
+        if ba is not None and bb is not None and ba != bb:
+            return False
+        keep, drop = (ra, rb) if ra < rb else (rb, ra)  # the older class keeps its identity
+        self.parent[drop] = keep
+        if ba is not None or bb is not None:
+            self.bound[keep] = ba if ba is not None else bb
+        return True
+
+
+def typecheck(source: str, extra_declarations: dict | None = None) -> Typed:
+    """Parse and type a cell. ``extra_declarations`` maps names to kinds or (kind, shape) pairs."""
+    program = parse(source)
+    return _Typer(program, extra_declarations or {}).run()
+
+
+class _Typer:
+    def __init__(self, program: Program, extra: dict):
+        self.program, self.source = program, program.source
+        self.sizes = _Sizes()
+        self.user_symbols: dict[object, int] = {}
+        self.vars: dict[str, VarInfo] = {}
+        self.order: list[str] = []
+        self.declared: dict[str, tuple] = {}  # name -> (kind, dims, span)
+        self.const_shapes: dict[int, tuple] = {}
+        self.defined: dict[str, tuple] = {}   # definition name -> shape
+        for name, spec in extra.items():
+            kind, dims = (spec, ()) if isinstance(spec, str) else spec
+            self.declared[name] = (kind, tuple((d, None) for d in dims), None)
+        for decl in program.declarations:
+            self._declare(decl)
+
+    # ---- declarations and names
+    def _declare(self, decl: Declaration) -> None:
+        for name, span in decl.names:
+            if name in self.declared and self.declared[name][2] is not None:
+                raise MatdiffError(f"{name} is declared twice", self.source, span)
+            self.declared[name] = (decl.kind, decl.dims, span)
+
+    def _symbol(self, dim) -> int:
+        if dim == 1:
+            return 1
+        if dim not in self.user_symbols:
+            self.user_symbols[dim] = self.sizes.fresh(bound=dim)
+        return self.user_symbols[dim]
+
+    def _var(self, node: Name) -> tuple:
+        name = node.name
+        if name in self.defined:
+            return self.defined[name]
+        if name not in self.vars:
+            if name in self.declared:
+                kind, dims, _ = self.declared[name]
+                shape = self._declared_shape(kind, [d for d, _ in dims])
+                declared = True
+            else:
+                kind = "matrix" if name[0].isupper() else "vector"
+                shape = self._declared_shape(kind, [])
+                declared = False
+            self.vars[name] = VarInfo(name, kind, declared, shape, node.span)
+            self.order.append(name)
+        return self.vars[name].shape
+
+    def _declared_shape(self, kind: str, dims: list) -> tuple:
+        if kind == "scalar":
+            return (1, 1)
+        if kind == "vector":
+            return (self._symbol(dims[0]) if dims else self.sizes.fresh(), 1)
+        if kind == "symmetric":
+            d = self._symbol(dims[0]) if dims else self.sizes.fresh()
+            if len(dims) == 2 and not self.sizes.unify(d, self._symbol(dims[1])):
+                raise MatdiffError("a symmetric matrix is square", self.source, None)
+            return (d, d)
+        return (self._symbol(dims[0]) if dims else self.sizes.fresh(),
+                self._symbol(dims[1]) if len(dims) > 1 else self.sizes.fresh())
+
+    # ---- pass 1: shapes
+    def shape(self, node) -> tuple:
+        if isinstance(node, Num):
+            return (1, 1)
+        if isinstance(node, Name):
+            return self._var(node)
+        if isinstance(node, Neg):
+            return self.shape(node.operand)
+        if isinstance(node, Transpose):
+            r, c = self.shape(node.operand)
+            return (c, r)
+        if isinstance(node, Power):
+            return self._power_shape(node)
+        if isinstance(node, Sum):
+            return self._sum_shape(node)
+        if isinstance(node, Product):
+            return self._product_shape(node)
+        if isinstance(node, Call):
+            return self._call_shape(node)
+        raise TypeError(node)
+
+    def _power_shape(self, node: Power) -> tuple:
+        base, exponent = self.shape(node.base), self.shape(node.exponent)
+        if exponent != (1, 1):
+            raise self._error("the exponent must be a scalar", node.exponent, [node.exponent])
+        if node.op == "^" and base != (1, 1):
+            raise self._error(
+                f"^ raises a scalar to a power, but {self._text(node.base)} is "
+                f"{self._shape_text(base)}", node.base, [node.base],
+                extra_hint="for an element-wise power use .^ (e.g. x.^2); for a squared norm norm2(x)^2")
+        return base
+
+    def _sum_shape(self, node: Sum) -> tuple:
+        first_sign, first, _ = node.terms[0]
+        acc, acc_node = self.shape(first), first
+        for sign, term, op_span in node.terms[1:]:
+            shape = self.shape(term)
+            if shape == (1, 1) or acc == (1, 1):
+                acc, acc_node = (shape, term) if acc == (1, 1) else (acc, acc_node)
+                continue  # a scalar added to a matrix means every entry (s·𝟏)
+            if not self._unify_shapes(acc, shape):
+                raise self._mismatch(f"cannot {'add' if sign == '+' else 'subtract'}", acc_node,
+                                     acc, term, shape, op_span)
+        return acc
+
+    def _product_shape(self, node: Product) -> tuple:
+        _, first, _ = node.items[0]
+        acc, acc_node = self.shape(first), first
+        for op, item, op_span in node.items[1:]:
+            shape = self.shape(item)
+            if op == "/":
+                if shape != (1, 1):
+                    raise self._error(f"/ divides by a scalar, but {self._text(item)} is "
+                                      f"{self._shape_text(shape)}", item, [item],
+                                      extra_hint="use ./ for element-wise division, or inv(…) for a matrix")
+            elif op in (".*", "./"):
+                if acc == (1, 1):
+                    acc = shape
+                elif shape != (1, 1) and not self._unify_shapes(acc, shape):
+                    raise self._mismatch("cannot multiply element-wise", acc_node, acc, item, shape, op_span)
+            else:  # matrix product, or a scalar multiple
+                if acc == (1, 1):
+                    acc = shape
+                elif shape != (1, 1):
+                    if not self.sizes.unify(acc[1], shape[0]):
+                        raise self._mismatch("cannot multiply", acc_node, acc, item, shape, op_span,
+                                             inner=True)
+                    acc = (acc[0], shape[1])
+            acc_node = _Joined(acc_node, item)
+        return acc
+
+    def _call_shape(self, node: Call) -> tuple:
+        f = node.func
+        arity = {"vector": 1, "matrix": 1, "eye": 0}.get(f, 1)
+        if len(node.args) != arity:
+            raise MatdiffError(f"{f} takes {arity} argument{'s' if arity != 1 else ''}, "
+                               f"got {len(node.args)}", self.source, node.span)
+        if f in ("vector", "matrix"):
+            if not isinstance(node.args[0], Num) and not (
+                    isinstance(node.args[0], Neg) and isinstance(node.args[0].operand, Num)):
+                raise MatdiffError(f"{f}(c) takes a number, the value of every entry", self.source,
+                                   node.args[0].span)
+            shape = (self.sizes.fresh(), 1) if f == "vector" else (self.sizes.fresh(), self.sizes.fresh())
+            self.const_shapes[id(node)] = shape
+            return shape
+        if f == "eye":
+            d = self.sizes.fresh()
+            self.const_shapes[id(node)] = (d, d)
+            return (d, d)
+        arg = node.args[0]
+        shape = self.shape(arg)
+        if f in ELEMENTWISE:
+            return shape
+        if f in ("sum", "norm1", "norm2"):
+            return (1, 1)
+        if f == "diag":
+            if shape[1] == 1 and shape[0] != 1:
+                return (shape[0], shape[0])
+            if shape[0] == 1 or not self.sizes.unify(shape[0], shape[1]):
+                raise self._error(f"diag takes a vector or a square matrix, but {self._text(arg)} is "
+                                  f"{self._shape_text(shape)}", arg, [arg])
+            return (shape[0], 1)
+        # tr, det, logdet, inv need a square matrix
+        if shape == (1, 1) and f == "tr":
+            return (1, 1)
+        if 1 in shape or not self.sizes.unify(shape[0], shape[1]):
+            raise self._error(f"{f} needs a square matrix, but {self._text(arg)} is "
+                              f"{self._shape_text(shape)}", arg, [arg])
+        return (1, 1) if f in ("tr", "det", "logdet") else shape
+
+    def _unify_shapes(self, a: tuple, b: tuple) -> bool:
+        return self.sizes.unify(a[0], b[0]) and self.sizes.unify(a[1], b[1])
+
+    # ---- errors
+    def _text(self, node) -> str:
+        return self.source[node.span.start:node.span.end]
+
+    def _size_names(self) -> dict:
+        names, used = {}, {str(k) for k in self.user_symbols} | set(self.vars) | set(self.declared)
+        pool = (s for s in SIZE_POOL + tuple(f"n{i}" for i in range(1, 10_000)) if s not in used)
+        for root, bound in self.sizes.bound.items():
+            if self.sizes.find(root) == root:
+                names[root] = str(bound)
+        for name in self.order:
+            for d in self.vars[name].shape:
+                if d != 1 and self.sizes.find(d) not in names:
+                    names[self.sizes.find(d)] = next(pool)
+        for i in range(2, len(self.sizes.parent)):  # sizes of constants not tied to a variable
+            if self.sizes.find(i) not in names:
+                names[self.sizes.find(i)] = next(pool)
+        return names
+
+    def _dim_name(self, d, names=None) -> object:
+        if d == 1:
+            return 1
+        names = names or self._size_names()
+        return names[self.sizes.find(d)]
+
+    def _shape_text(self, shape: tuple) -> str:
+        names = self._size_names()
+        r, c = (self._dim_name(d, names) for d in shape)
+        what = "a scalar" if (r, c) == (1, 1) else f"a vector ({r}×1)" if c == 1 else \
+            f"a row vector (1×{c})" if r == 1 else f"{r}×{c}"
+        return what
+
+    def _defaulted_hints(self, nodes) -> list[str]:
+        hints = []
+        for node in nodes:
+            for name in _names_in(node):
+                info = self.vars.get(name)
+                if info and not info.declared and name not in self.declared:
+                    if info.kind == "vector":
+                        hints.append(f"{name} was taken to be a vector (lowercase names are vectors "
+                                     f"unless declared); if it is a scalar, declare it: `{name}: scalar`")
+                    else:
+                        hints.append(f"{name} was taken to be a matrix (capitalised names are "
+                                     f"matrices unless declared); declare it if it is not, "
+                                     f"e.g. `{name}: vector` or `{name}: scalar`")
+        return list(dict.fromkeys(hints))
+
+    def _error(self, message: str, at, nodes, extra_hint: str | None = None) -> MatdiffError:
+        hints = self._defaulted_hints(nodes)
+        if extra_hint:
+            hints.append(extra_hint)
+        return MatdiffError(message, self.source, at.span, "; ".join(hints) or None)
+
+    def _mismatch(self, verb, left, lshape, right, rshape, op_span, inner=False) -> MatdiffError:
+        message = (f"shape mismatch: {verb} {self._text(left)} ({self._shape_text(lshape)}) "
+                   f"by {self._text(right)} ({self._shape_text(rshape)})"
+                   if verb != "cannot add" and verb != "cannot subtract" else
+                   f"shape mismatch: {verb} {self._text(left)} ({self._shape_text(lshape)}) and "
+                   f"{self._text(right)} ({self._shape_text(rshape)})")
+        if inner:
+            message += ": the columns of the left do not match the rows of the right"
+        hints = self._defaulted_hints([left, right])
+        if inner and lshape[1] == 1 and rshape[1] == 1:
+            hints.append(f"for an inner product write {self._text(left)}'*{self._text(right)}")
+        return MatdiffError(message, self.source, op_span or right.span, "; ".join(hints) or None)
+
+    # ---- pass 2: build the IR
+    def run(self) -> Typed:
+        defs = self.program.definitions
+        for definition in defs[:-1]:
+            if definition.name is None:
+                raise MatdiffError("only the last line may be an unnamed expression; name this one "
+                                   "(Y = …) or remove it", self.source, definition.span)
+        shapes = []
+        for definition in defs:
+            shape = self.shape(definition.expr)
+            shapes.append(shape)
+            if definition is not defs[-1]:
+                self.defined[definition.name] = shape
+        names = self._size_names()
+        resolve = lambda shape: tuple(self._dim_name(d, names) for d in shape)
+        self.ir_vars = {n: ir.Var(n, resolve(self.vars[n].shape), self.vars[n].kind) for n in self.order}
+        self.resolve = resolve
+        built_defs: dict[str, ir.Expr] = {}
+        for definition in defs[:-1]:
+            built_defs[definition.name] = self.build(definition.expr, built_defs)
+        expr = self.build(defs[-1].expr, built_defs)
+        return Typed(self.source, expr, defs[-1].name or "f",
+                     [self.ir_vars[n] for n in self.order],
+                     {n: self.vars[n].declared for n in self.order}, built_defs)
+
+    def build(self, node, defs) -> ir.Expr:
+        b = lambda n: self.build(n, defs)
+        if isinstance(node, Num):
+            return ir.Const(node.value)
+        if isinstance(node, Name):
+            return defs[node.name] if node.name in defs else self.ir_vars[node.name]
+        if isinstance(node, Neg):
+            inner = b(node.operand)
+            return ir.Const(-inner.value) if isinstance(inner, ir.Const) else ir.Neg(inner)
+        if isinstance(node, Transpose):
+            return ir.Transpose(b(node.operand))
+        if isinstance(node, Power):
+            base, exponent = b(node.base), b(node.exponent)
+            return ir.Pow(base, exponent) if node.op == "^" or base.is_scalar else ir.ElemPow(base, exponent)
+        if isinstance(node, Sum):
+            terms = [b(t) for _, t, _ in node.terms]
+            shape = next((t.shape for t in terms if not t.is_scalar), ir.SCALAR)
+            terms = [_broadcast(t, shape) for t in terms]
+            terms = [t if sign == "+" else _negate(t) for (sign, _, _), t in zip(node.terms, terms)]
+            return ir.Add(terms)
+        if isinstance(node, Product):
+            return self._build_product(node, b)
+        if isinstance(node, Call):
+            return self._build_call(node, b)
+        raise TypeError(node)
+
+    def _build_product(self, node: Product, b) -> ir.Expr:
+        chain: list[ir.Expr] = []
+        for op, item, _ in node.items:
+            factor = b(item)
+            if op in ("", "*"):
+                _extend_chain(chain, factor)
+            elif op == "/":
+                _extend_chain(chain, ir.Const(1 / factor.value) if isinstance(factor, ir.Const)
+                              and factor.value != 0 else ir.Pow(factor, ir.Const(-1)))
+            else:
+                left = _finish(chain)
+                right = factor if op == ".*" else (ir.Pow(factor, ir.Const(-1)) if factor.is_scalar
+                                                   else ir.ElemPow(factor, ir.Const(-1)))
+                chain[:] = [ir.MatMul([left, right]) if left.is_scalar or right.is_scalar
+                            else ir.Hadamard([left, right])]
+        return _finish(chain)
+
+    def _build_call(self, node: Call, b) -> ir.Expr:
+        f = node.func
+        if f in ("vector", "matrix"):
+            arg = node.args[0]
+            value = arg.value if isinstance(arg, Num) else -arg.operand.value
+            return ir.Fill(value, self.resolve(self.const_shapes[id(node)]))
+        if f == "eye":
+            return ir.Identity(self.resolve(self.const_shapes[id(node)]))
+        arg = b(node.args[0])
+        if f in ELEMENTWISE:
+            return ir.Apply(f, arg)
+        if f == "tr":
+            return ir.Trace(arg)
+        if f == "det":
+            return ir.Det(arg)
+        if f == "logdet":
+            return ir.LogDet(arg)
+        if f == "inv":
+            return ir.Inverse(arg)
+        if f == "diag":
+            return ir.DiagMatrix(arg) if arg.shape[1] == 1 else ir.DiagVector(arg)
+        if f == "sum":
+            return ir.SumAll(arg)
+        if f == "norm1":
+            return ir.Norm(arg, 1)
+        if f == "norm2":
+            return ir.Norm(arg, 2)
+        raise MatdiffError(f"unknown function {f!r}", self.source, node.func_span)
+
+
+class _Joined:
+    """Stands for 'everything to the left' of an operator in error messages."""
+
+    def __init__(self, left, right):
+        self.span = left.span | right.span
+
+
+def _names_in(node) -> list[str]:
+    if isinstance(node, _Joined):
+        return []
+    if isinstance(node, Name):
+        return [node.name]
+    out = []
+    for value in node.__dict__.values():
+        if isinstance(value, tuple):
+            for item in value:
+                if isinstance(item, tuple):
+                    out += [n for x in item if hasattr(x, "span") and not isinstance(x, Span)
+                            for n in _names_in(x)]
+                elif hasattr(item, "span") and not isinstance(item, Span):
+                    out += _names_in(item)
+        elif hasattr(value, "span") and not isinstance(value, Span):
+            out += _names_in(value)
+    return out
+
+
+def _negate(e: ir.Expr) -> ir.Expr:
+    return ir.Const(-e.value) if isinstance(e, ir.Const) else ir.Neg(e)
+
+
+def _broadcast(term: ir.Expr, shape) -> ir.Expr:
+    """A scalar in a sum with matrices stands for that scalar in every entry."""
+    if not term.is_scalar or shape == ir.SCALAR:
+        return term
+    if isinstance(term, ir.Const):
+        return ir.Fill(term.value, shape)
+    return ir.MatMul([term, ir.Fill(1, shape)])
+
+
+def _extend_chain(chain: list, factor: ir.Expr) -> None:
+    """Append to a product chain, flattening sub-chains but keeping 1×1 groups (aᵀx) whole."""
+    if len(chain) > 1 and ir.chain_shape(chain) == ir.SCALAR and not factor.is_scalar \
+            and not all(f.is_scalar for f in chain):
+        chain[:] = [ir.MatMul(chain)]
+    if isinstance(factor, ir.MatMul) and not factor.is_scalar:
+        for f in factor.factors:
+            _extend_chain(chain, f)
+    else:
+        chain.append(factor)
+
+
+def _finish(chain: list) -> ir.Expr:
+    return chain[0] if len(chain) == 1 else ir.MatMul(chain)

@@ -1,0 +1,359 @@
+"""Normal forms. ``tidy`` is the light clean-up run after every step (flatten, drop zeros, fold
+numbers, cancel scalar powers); ``simplify`` is the full one used on results (also push transposes
+inside, use symmetry, collect like terms, prefer Xβ − y over −(y − Xβ)).
+
+The ``mk_*`` functions are smart constructors: they build a node already tidied.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+
+from . import ir
+
+SCALAR_ATOMS = (ir.Var, ir.Const, ir.Det, ir.LogDet, ir.Trace, ir.Norm, ir.SumAll, ir.Pow, ir.Apply)
+
+
+def zero(shape) -> ir.Expr:
+    return ir.Const(0) if shape == ir.SCALAR else ir.Zero(shape)
+
+
+def is_zero(e: ir.Expr) -> bool:
+    return isinstance(e, ir.Zero) or (isinstance(e, ir.Const) and e.value == 0)
+
+
+def split_coef(e: ir.Expr) -> tuple[Fraction, ir.Expr | None]:
+    """e = c · rest with c a number; rest is None when e is a number."""
+    if isinstance(e, ir.Const):
+        return e.value, None
+    if isinstance(e, ir.Neg):
+        c, rest = split_coef(e.arg)
+        return -c, rest
+    if isinstance(e, ir.MatMul) and isinstance(e.factors[0], ir.Const):
+        rest = e.factors[1:]
+        return e.factors[0].value, rest[0] if len(rest) == 1 else ir.MatMul(rest)
+    return Fraction(1), e
+
+
+def with_coef(c: Fraction, rest: ir.Expr | None, shape=ir.SCALAR) -> ir.Expr:
+    if rest is None:
+        return ir.Const(c)
+    if c == 0:
+        return zero(rest.shape)
+    if c == 1:
+        return rest
+    if c == -1:
+        return ir.Neg(rest)
+    if c < 0:
+        return ir.Neg(mk_mul([ir.Const(-c), rest]))
+    factors = rest.factors if isinstance(rest, ir.MatMul) and not _is_group(rest) else (rest,)
+    return ir.MatMul((ir.Const(c),) + tuple(factors))
+
+
+def _is_group(e: ir.Expr) -> bool:
+    """A 1×1 product of non-scalars (aᵀx): it stays whole inside a longer chain."""
+    return isinstance(e, ir.MatMul) and e.is_scalar and not all(f.is_scalar for f in e.factors)
+
+
+# ---- smart constructors ------------------------------------------------------------------------
+def mk_neg(x: ir.Expr) -> ir.Expr:
+    if is_zero(x):
+        return x
+    if isinstance(x, ir.Neg):
+        return x.arg
+    if isinstance(x, ir.Const):
+        return ir.Const(-x.value)
+    c, rest = split_coef(x)
+    if c < 0:
+        return with_coef(-c, rest)
+    return ir.Neg(x)
+
+
+def mk_add(terms) -> ir.Expr:
+    flat: list[ir.Expr] = []
+    shape = None
+    for t in terms:
+        shape = shape or t.shape
+        if isinstance(t, ir.Add):
+            flat.extend(t.terms)
+        elif isinstance(t, ir.Neg) and isinstance(t.arg, ir.Add):
+            flat.extend(mk_neg(u) for u in t.arg.terms)
+        elif not is_zero(t):
+            flat.append(t)
+    if not flat:
+        return zero(shape)
+    return flat[0] if len(flat) == 1 else ir.Add(flat)
+
+
+def mk_mul(factors) -> ir.Expr:
+    """Product chain: numbers folded into one leading coefficient, signs pulled out, scalar powers
+    of the same base combined (|Σ|⁻¹|Σ| = 1), other scalars moved before the matrices."""
+    factors = list(factors)
+    shape = ir.chain_shape(factors)
+    coef = Fraction(1)
+    scalars: dict = {}     # base -> exponent (Fraction or Expr)
+    chain: list[ir.Expr] = []
+    stack = list(reversed(factors))
+    while stack:
+        f = stack.pop()
+        if is_zero(f):
+            return zero(shape)
+        if isinstance(f, ir.Neg):
+            coef = -coef
+            stack.append(f.arg)
+        elif isinstance(f, ir.Const):
+            coef *= f.value
+        elif isinstance(f, ir.MatMul) and not _is_group(f):
+            stack.extend(reversed(f.factors))
+        elif f.is_scalar and not _is_group(f):
+            base, e = (f.base, f.exponent) if isinstance(f, ir.Pow) else (f, ir.Const(1))
+            if base in scalars and isinstance(e, ir.Const) and isinstance(scalars[base], ir.Const):
+                scalars[base] = ir.Const(scalars[base].value + e.value)
+            elif base in scalars:
+                chain.append(f)  # symbolic exponents are left alone
+            else:
+                scalars[base] = e
+        else:
+            chain.append(f)
+    scalar_factors = []
+    for base, e in scalars.items():
+        if isinstance(e, ir.Const) and e.value == 0:
+            continue
+        scalar_factors.append(base if isinstance(e, ir.Const) and e.value == 1 else mk_pow(base, e))
+    groups = [f for f in chain if _is_group(f)]
+    mats = [f for f in chain if not _is_group(f)]
+    if len(mats) > 1 or (mats and not isinstance(mats[0], ir.Identity)):
+        kept = [m for m in mats if not isinstance(m, ir.Identity)]
+        mats = kept if kept and ir.chain_shape(kept) == _chain_shape_or(mats) else mats
+    body = scalar_factors + groups + mats
+    if not body:
+        return ir.Const(coef)
+    rest = body[0] if len(body) == 1 else ir.MatMul(body)
+    if rest.shape != shape:  # only scalars left where the chain was a matrix: keep an identity
+        rest = ir.MatMul(body + [ir.Identity((shape[0], shape[0]))]) if shape[0] == shape[1] else rest
+    return with_coef(coef, rest)
+
+
+def _chain_shape_or(mats):
+    try:
+        return ir.chain_shape(mats)
+    except ValueError:
+        return None
+
+
+def mk_hadamard(factors) -> ir.Expr:
+    flat, coef = [], Fraction(1)
+    for f in factors:
+        c, rest = split_coef(f)
+        coef *= c
+        if rest is None:
+            flat.append(ir.Fill(1, f.shape) if not f.is_scalar else ir.Const(1))
+            continue
+        if isinstance(rest, ir.Zero):
+            return rest
+        if isinstance(rest, ir.Hadamard):
+            flat.extend(rest.factors)
+        else:
+            flat.append(rest)
+    if coef == 0:
+        return zero(factors[0].shape)
+    if flat and flat[0].is_scalar:
+        return with_coef(coef, mk_mul(flat))
+    kept = [f for f in flat if not (isinstance(f, ir.Fill) and f.value == 1)]
+    if not kept:
+        kept = flat[:1]
+    body = kept[0] if len(kept) == 1 else ir.Hadamard(kept)
+    return with_coef(coef, body)
+
+
+def mk_transpose(x: ir.Expr) -> ir.Expr:
+    if isinstance(x, ir.Transpose):
+        return x.arg
+    if isinstance(x, (ir.Zero, ir.Identity)) or (isinstance(x, ir.Var) and (x.symmetric or x.is_scalar)):
+        return x
+    if isinstance(x, ir.Fill):
+        return ir.Fill(x.value, (x.shape[1], x.shape[0]))
+    if isinstance(x, ir.Neg):
+        return mk_neg(mk_transpose(x.arg))
+    if x.is_scalar and isinstance(x, SCALAR_ATOMS):
+        return x
+    if isinstance(x, ir.Inverse) and isinstance(x.arg, ir.Var) and x.arg.symmetric:
+        return x
+    if isinstance(x, ir.MatMul) and isinstance(x.factors[0], ir.Const):
+        c, rest = split_coef(x)
+        return with_coef(c, mk_transpose(rest))
+    return ir.Transpose(x)
+
+
+def mk_pow(base: ir.Expr, exponent: ir.Expr) -> ir.Expr:
+    if isinstance(exponent, ir.Const):
+        v = exponent.value
+        if v == 1:
+            return base
+        if v == 0:
+            return ir.Const(1)
+        if isinstance(base, ir.Const) and v.denominator == 1 and (base.value != 0 or v > 0) \
+                and abs(v) <= 64:
+            return ir.Const(base.value ** int(v))
+        if isinstance(base, ir.Pow) and isinstance(base.exponent, ir.Const):
+            return mk_pow(base.base, ir.Const(base.exponent.value * v))
+    return ir.Pow(base, exponent)
+
+
+def mk_elempow(base: ir.Expr, exponent: ir.Expr) -> ir.Expr:
+    if base.is_scalar:
+        return mk_pow(base, exponent)
+    if isinstance(exponent, ir.Const) and exponent.value == 1:
+        return base
+    if isinstance(base, ir.ElemPow) and isinstance(base.exponent, ir.Const) and isinstance(exponent, ir.Const):
+        return mk_elempow(base.base, ir.Const(base.exponent.value * exponent.value))
+    return ir.ElemPow(base, exponent)
+
+
+def mk_trace(x: ir.Expr) -> ir.Expr:
+    if is_zero(x):
+        return ir.Const(0)
+    c, rest = split_coef(x)
+    if c != 1 and rest is not None:
+        return with_coef(c, ir.Trace(rest))
+    return ir.Trace(x)
+
+
+def mk_inverse(x: ir.Expr) -> ir.Expr:
+    if isinstance(x, ir.Inverse):
+        return x.arg
+    if isinstance(x, ir.Identity):
+        return x
+    return ir.Inverse(x)
+
+
+_BUILDERS = {
+    ir.Add: lambda e, k: mk_add(k),
+    ir.MatMul: lambda e, k: mk_mul(k),
+    ir.Hadamard: lambda e, k: mk_hadamard(k),
+    ir.Neg: lambda e, k: mk_neg(k[0]),
+    ir.Transpose: lambda e, k: mk_transpose(k[0]),
+    ir.Pow: lambda e, k: mk_pow(*k),
+    ir.ElemPow: lambda e, k: mk_elempow(*k),
+    ir.Trace: lambda e, k: mk_trace(k[0]),
+    ir.Inverse: lambda e, k: mk_inverse(k[0]),
+}
+
+
+def tidy(e: ir.Expr) -> ir.Expr:
+    """Rebuild bottom-up through the smart constructors."""
+    memo: dict = {}
+
+    def go(node):
+        if id(node) in memo:
+            return memo[id(node)]
+        kids = node.children()
+        if not kids:
+            return node
+        new = [go(k) for k in kids]
+        build = _BUILDERS.get(type(node))
+        if build:
+            out = build(node, new)
+        elif all(a is b for a, b in zip(new, kids)):
+            out = node
+        else:
+            out = node.with_children(new)
+        memo[id(node)] = out
+        return out
+
+    return go(e)
+
+
+# ---- full simplification -----------------------------------------------------------------------
+def push_transposes(e: ir.Expr) -> ir.Expr:
+    """(AB)ᵀ = BᵀAᵀ, (aᵀx)ᵀ = aᵀx, X⁻ᵀ of a symmetric X = X⁻¹, down to the leaves.
+
+    A transposed sum is split, (A + B)ᵀ = Aᵀ + Bᵀ, only at the top of the expression: inside a
+    product (Xβ − y)ᵀ reads better than βᵀXᵀ − yᵀ.
+    """
+    def go(node, transposed: bool, top: bool):
+        if isinstance(node, ir.Transpose):
+            return go(node.arg, not transposed, top)
+        if not transposed:
+            kids = node.children()
+            if not kids:
+                return node
+            keep_top = top and isinstance(node, (ir.Add, ir.Neg))
+            new = [go(k, False, keep_top) for k in kids]
+            if all(a is b for a, b in zip(new, kids)):
+                return node
+            return _BUILDERS.get(type(node), lambda n, k: n.with_children(k))(node, new)
+        if node.is_scalar and not isinstance(node, ir.Hadamard):
+            return go(node, False, top)  # a scalar is its own transpose
+        if isinstance(node, ir.MatMul):
+            return mk_mul([go(f, True, False) for f in reversed(node.factors)])
+        if isinstance(node, ir.Add):
+            if top:
+                return mk_add([go(t, True, True) for t in node.terms])
+            return mk_transpose(go(node, False, False))
+        if isinstance(node, ir.Neg):
+            return mk_neg(go(node.arg, True, top))
+        if isinstance(node, ir.Inverse):
+            inner = go(node.arg, False, False)
+            return mk_inverse(inner) if _symmetric(inner) else ir.Transpose(mk_inverse(inner))
+        if _symmetric(node):
+            return go(node, False, top)
+        return mk_transpose(go(node, False, False))
+
+    return go(e, False, True)
+
+
+def _symmetric(e: ir.Expr) -> bool:
+    if isinstance(e, ir.Var):
+        return e.symmetric or e.is_scalar
+    if isinstance(e, (ir.Identity, ir.DiagMatrix)):
+        return True
+    if isinstance(e, ir.Inverse):
+        return _symmetric(e.arg)
+    return False
+
+
+def collect(e: ir.Expr) -> ir.Expr:
+    """Collect like terms of every sum: 3A − A = 2A."""
+    def go(node):
+        kids = node.children()
+        if kids:
+            new = [go(k) for k in kids]
+            if not all(a is b for a, b in zip(new, kids)):
+                node = _BUILDERS.get(type(node), lambda n, k: n.with_children(k))(node, new)
+        if isinstance(node, ir.Add):
+            groups: dict = {}
+            for t in node.terms:
+                c, rest = split_coef(t)
+                groups[rest] = groups.get(rest, Fraction(0)) + c
+            terms = [with_coef(c, rest) for rest, c in groups.items() if c != 0]
+            return mk_add(terms or [zero(node.shape)])
+        return node
+    return go(e)
+
+
+def prefer_positive(e: ir.Expr) -> ir.Expr:
+    """−c·(y − Xβ)·M  →  c·(Xβ − y)·M: absorb a minus sign into a difference, as textbooks do."""
+    c, rest = split_coef(e)
+    if c >= 0 or rest is None:
+        return e
+    factors = list(rest.factors) if isinstance(rest, ir.MatMul) else [rest]
+    for i, f in enumerate(factors):
+        inner, wrapped = (f.arg, True) if isinstance(f, ir.Transpose) else (f, False)
+        if isinstance(inner, ir.Add) and len(inner.terms) == 2 and sum(
+                isinstance(t, ir.Neg) or split_coef(t)[0] < 0 for t in inner.terms) == 1:
+            flipped = mk_add([inner.terms[1] if not isinstance(inner.terms[1], ir.Neg) else inner.terms[1],
+                              inner.terms[0]])
+            flipped = mk_add([mk_neg(t) for t in inner.terms])
+            flipped = ir.Add(sorted(flipped.terms, key=lambda t: isinstance(t, ir.Neg)))
+            factors[i] = ir.Transpose(flipped) if wrapped else flipped
+            body = factors[0] if len(factors) == 1 else ir.MatMul(factors)
+            return with_coef(-c, body)
+    return e
+
+
+def simplify(e: ir.Expr) -> ir.Expr:
+    out = tidy(push_transposes(tidy(e)))
+    out = collect(out)
+    if isinstance(out, ir.Add):
+        return mk_add([prefer_positive(t) for t in out.terms])
+    return prefer_positive(out)

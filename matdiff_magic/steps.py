@@ -1,0 +1,81 @@
+"""A recorded step of a derivation and how to tell what it changed."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import ir
+from .render.printer import to_latex, to_text
+from .rules import Identity
+
+STAGES = ("function", "differential", "trace", "readoff", "layout")
+
+
+@dataclass(frozen=True)
+class Step:
+    stage: str
+    rule: str
+    identity: Identity | None
+    lhs: str                       # TeX of the left-hand side ('' continues the previous line)
+    lhs_text: str
+    expr: ir.Expr | None           # the right-hand side after the step
+    focus: tuple = ()              # nodes of expr that changed
+    note: str = ""
+    hide_scalar_trace: bool = False
+    latex_override: str | None = None   # for lines that are not one expression (read-off: (G)ᵀ = …)
+    text_override: str | None = None
+    highlighted_override: str | None = None
+    changed_override: tuple = field(default=())
+
+    @property
+    def latex(self) -> str:
+        if self.latex_override is not None:
+            return self.latex_override
+        return to_latex(self.expr, hide_scalar_trace=self.hide_scalar_trace)
+
+    @property
+    def latex_highlighted(self) -> str:
+        if self.highlighted_override is not None:
+            return self.highlighted_override
+        if self.expr is None:
+            return self.latex
+        return to_latex(self.expr, highlight=frozenset(map(id, self.focus)),
+                        hide_scalar_trace=self.hide_scalar_trace)
+
+    @property
+    def text(self) -> str:
+        if self.text_override is not None:
+            return self.text_override
+        return to_text(self.expr, hide_scalar_trace=self.hide_scalar_trace)
+
+    @property
+    def changed(self) -> list[str]:
+        if self.changed_override:
+            return list(self.changed_override)
+        return [to_latex(n, hide_scalar_trace=self.hide_scalar_trace) for n in self.focus]
+
+    @property
+    def identity_latex(self) -> str:
+        return self.identity.latex if self.identity else ""
+
+    @property
+    def identity_text(self) -> str:
+        return self.identity.text if self.identity else ""
+
+
+def changed_nodes(before: ir.Expr, after: ir.Expr) -> list[ir.Expr]:
+    """The smallest parts of ``after`` that differ from ``before`` (compared position by position)."""
+    if before == after:
+        return []
+    if type(before) is type(after) and all(getattr(before, a) == getattr(after, a) for a in before._attrs):
+        bk, ak = before.children(), after.children()
+        if len(bk) == len(ak) and bk:
+            out: list = []
+            for b, a in zip(bk, ak):
+                out += changed_nodes(b, a)
+            return out or [after]
+        if bk and ak:
+            old = set(bk)
+            new = [a for a in ak if a not in old]
+            if new and len(new) < len(ak):
+                return new
+    return [after]

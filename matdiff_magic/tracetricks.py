@@ -1,0 +1,263 @@
+"""The trace stage: from df (linear in dX) to df = tr(G dX), one trace trick per step.
+
+Each term is kept as (number, scalar coefficients, core) with dX only in the core. The tricks
+(seed 000): a scalar equals its trace, linearity, tr(Aᵀ) = tr(A), tr(AB) = tr(BA) and
+tr(Aᵀ(B ⊙ C)) = tr((A ⊙ B)ᵀC), plus the ones that unwrap sum and diag. For a vector variable the
+trace of a 1×1 product is not shown (df = gᵀdx), as the seeds write it; for a scalar variable dx
+simply factors out.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Callable
+
+from . import ir
+from .errors import MatdiffError
+from .render.printer import to_text
+from .rules import Identity
+from .simplify import (collect, mk_add, mk_hadamard, mk_mul, mk_neg, mk_trace, mk_transpose,
+                       prefer_positive, split_coef, tidy, with_coef)
+
+DISTRIBUTE = Identity("distribute", r"A(B + C) = AB + AC,\ \operatorname{tr}(A + B) = \operatorname{tr}(A) + \operatorname{tr}(B)",
+                      "A(B + C) = AB + AC, tr(A + B) = tr(A) + tr(B)")
+SCALAR_TRACE = Identity("scalar equals its trace", r"a = \operatorname{tr}(a)", "a = tr(a)")
+PULL_SCALAR = Identity("linearity", r"\operatorname{tr}(cA) = c\operatorname{tr}(A) \text{ for a scalar } c",
+                       "tr(cA) = c tr(A) for a scalar c")
+TRANSPOSE_TRICK = Identity("transpose", r"\operatorname{tr}(A^{T}) = \operatorname{tr}(A)", "tr(Aᵀ) = tr(A)")
+SCALAR_TRANSPOSE = Identity("transpose of a scalar", r"a^{T} = a \text{ for a scalar } a", "aᵀ = a for a scalar a")
+CYCLIC = Identity("cyclic property", r"\operatorname{tr}(AB) = \operatorname{tr}(BA)", "tr(AB) = tr(BA)", "(16)")
+SCALAR_COMMUTE = Identity("scalars commute", r"(\boldsymbol{u}^{T}\mathrm{d}\boldsymbol{x})\,c = c\,\boldsymbol{u}^{T}\mathrm{d}\boldsymbol{x} \text{ for a scalar } c",
+                          "(uᵀdx) c = c uᵀdx for a scalar c")
+HADAMARD_TRICK = Identity("Hadamard trick", r"\operatorname{tr}(A^{T}(B \odot C)) = \operatorname{tr}((A \odot B)^{T}C)",
+                          "tr(Aᵀ(B ⊙ C)) = tr((A ⊙ B)ᵀC)")
+SUM_TRICK = Identity("sum as a trace", r"\operatorname{sum}(A) = \operatorname{tr}(\mathbf{1}^{T}A)",
+                     "sum(A) = tr(𝟏ᵀA)")
+DIAG_VECTOR_TRICK = Identity("diagonal", r"\boldsymbol{a}^{T}\operatorname{diag}(B) = \operatorname{tr}(\operatorname{diag}(\boldsymbol{a})B)",
+                             "aᵀdiag(B) = tr(diag(a) B)")
+DIAG_MATRIX_TRICK = Identity("diagonal", r"\operatorname{tr}(A\operatorname{diag}(\boldsymbol{v})) = \operatorname{diag}(A)^{T}\boldsymbol{v}",
+                             "tr(A diag(v)) = diag(A)ᵀv")
+FACTOR_SCALAR = Identity("factor out dx", r"\mathrm{d}f = g\,\mathrm{d}x \text{ when } \mathrm{d}x \text{ is a scalar}",
+                         "df = g dx when dx is a scalar")
+COMBINE = Identity("linearity", r"\operatorname{tr}(A\,\mathrm{d}X) + \operatorname{tr}(B\,\mathrm{d}X) = \operatorname{tr}((A + B)\,\mathrm{d}X)",
+                   "tr(A dX) + tr(B dX) = tr((A + B) dX)")
+COMBINE_VECTOR = Identity("linearity", r"\boldsymbol{a}^{T}\mathrm{d}\boldsymbol{x} + \boldsymbol{b}^{T}\mathrm{d}\boldsymbol{x} = (\boldsymbol{a} + \boldsymbol{b})^{T}\mathrm{d}\boldsymbol{x}",
+                          "aᵀdx + bᵀdx = (a + b)ᵀdx")
+
+Record = Callable[..., None]   # record(identity, expr, focus=(), note="")
+
+
+@dataclass
+class Term:
+    coef: Fraction
+    scalars: tuple      # scalar factors free of dX
+    core: ir.Expr       # holds dX
+
+    def expr(self) -> ir.Expr:
+        body = mk_mul(list(self.scalars) + [self.core]) if self.scalars else self.core
+        return with_coef(self.coef, body)
+
+
+def _sum(terms: list[Term]) -> ir.Expr:
+    exprs = [t.expr() for t in terms]
+    return exprs[0] if len(exprs) == 1 else ir.Add(exprs)
+
+
+def _contains(e: ir.Expr, dX: ir.Expr) -> bool:
+    return any(n == dX for n in e.walk())
+
+
+def expand(e: ir.Expr, dX: ir.Expr) -> list[ir.Expr]:
+    """The terms of e after distributing every product, trace, … over the sums that hold dX."""
+    if not _contains(e, dX):
+        return [e]
+    if isinstance(e, ir.Add):
+        return [t for term in e.terms for t in expand(term, dX)]
+    if isinstance(e, ir.Neg):
+        return [mk_neg(t) for t in expand(e.arg, dX)]
+    if isinstance(e, (ir.MatMul, ir.Hadamard)):
+        i = next(i for i, f in enumerate(e.factors) if _contains(f, dX))
+        build = mk_mul if isinstance(e, ir.MatMul) else mk_hadamard
+        return [build(e.factors[:i] + (t,) + e.factors[i + 1:]) for t in expand(e.factors[i], dX)]
+    if isinstance(e, ir.Transpose):
+        return [mk_transpose(t) for t in expand(e.arg, dX)]
+    if isinstance(e, ir.Trace):
+        return [mk_trace(t) for t in expand(e.arg, dX)]
+    if isinstance(e, (ir.SumAll, ir.DiagMatrix, ir.DiagVector)):
+        return [_pull_coef(type(e), t) for t in expand(e.arg, dX)]
+    return [e]
+
+
+def _pull_coef(node_type, t: ir.Expr) -> ir.Expr:
+    c, rest = split_coef(t)
+    return with_coef(c, node_type(rest))
+
+
+def decompose(e: ir.Expr, dX: ir.Expr) -> Term:
+    coef, rest = split_coef(e)
+    if isinstance(rest, ir.MatMul):
+        scalars = [f for f in rest.factors if f.is_scalar and not _contains(f, dX)]
+        others = [f for f in rest.factors if not (f.is_scalar and not _contains(f, dX))]
+        if scalars and others:
+            core = others[0] if len(others) == 1 else ir.MatMul(others)
+            return Term(coef, tuple(scalars), core)
+    return Term(coef, (), rest)
+
+
+def _factors(m: ir.Expr) -> list[ir.Expr]:
+    return list(m.factors) if isinstance(m, ir.MatMul) else [m]
+
+
+def _product(factors: list[ir.Expr]) -> ir.Expr:
+    return factors[0] if len(factors) == 1 else mk_mul(factors)
+
+
+def is_final(term: Term, dX: ir.Expr) -> bool:
+    if dX.is_scalar:
+        return term.core == dX
+    if not isinstance(term.core, ir.Trace):
+        return False
+    fs = _factors(term.core.arg)
+    return fs[-1] == dX and not any(_contains(f, dX) for f in fs[:-1])
+
+
+def trace_stage(df: ir.Expr, wrt: ir.Var, record: Record) -> ir.Expr:
+    """Run the trace tricks on df, recording each step; returns G with df = tr(G dX) (or g dx)."""
+    dX = ir.D(wrt)
+    vector = wrt.shape[1] == 1 and not wrt.is_scalar
+    pieces = expand(df, dX)
+    expanded = mk_add(pieces)
+    if expanded != df:
+        record(DISTRIBUTE, expanded)
+    terms = [decompose(t, dX) for t in (expanded.terms if isinstance(expanded, ir.Add) else [expanded])]
+
+    if wrt.is_scalar:
+        return _factor_out_scalar(terms, dX, record)
+
+    if any(not isinstance(t.core, ir.Trace) for t in terms):
+        for t in terms:
+            if not isinstance(t.core, ir.Trace):
+                t.core = ir.Trace(t.core)
+        if not vector:  # for a vector the trace of the scalar is not shown
+            record(SCALAR_TRACE, _sum(terms), focus=tuple(t.core for t in terms))
+
+    guard = 0
+    while True:
+        pending = [t for t in terms if not is_final(t, dX)]
+        if not pending:
+            break
+        guard += 1
+        if guard > 500:
+            raise MatdiffError("the trace tricks did not bring dX to the right; this expression is "
+                               "beyond what the derivation engine handles")
+        _one_trick(pending[0], terms, dX, vector, record)
+
+    return _combine(terms, dX, vector, record)
+
+
+def _one_trick(term: Term, terms: list[Term], dX: ir.Expr, vector: bool, record: Record) -> None:
+    core = term.core
+    if not isinstance(core, ir.Trace):
+        term.core = ir.Trace(core)
+        return
+    fs = _factors(core.arg)
+    free_scalars = [f for f in fs if f.is_scalar and not _contains(f, dX)]
+    if free_scalars and len(fs) > 1:
+        rest = [f for f in fs if not (f.is_scalar and not _contains(f, dX))]
+        term.scalars += tuple(free_scalars)
+        term.core = ir.Trace(_product(rest))
+        record(PULL_SCALAR, _sum(terms), focus=tuple(free_scalars))
+        return
+    i = next(i for i, f in enumerate(fs) if _contains(f, dX))
+    F = fs[i]
+    scalar_view = vector and core.arg.is_scalar
+    if isinstance(F, ir.Transpose):
+        new = mk_mul([F.arg if j == i else mk_transpose(f) for j, f in reversed(list(enumerate(fs)))]) \
+            if len(fs) > 1 else F.arg
+        term.core = ir.Trace(new)
+        record(SCALAR_TRANSPOSE if scalar_view else TRANSPOSE_TRICK, _sum(terms), focus=(term.core,))
+        return
+    if F.is_scalar:
+        others = fs[:i] + fs[i + 1:]
+        if others:
+            rest = _product(others)
+            term.scalars += (mk_trace(rest) if not rest.is_scalar else rest,)
+            term.core = F
+            record(PULL_SCALAR, _sum(terms), focus=(F,))
+        elif isinstance(F, ir.Trace):
+            term.core = F
+        elif isinstance(F, ir.SumAll):
+            ones = ir.Fill(1, (F.arg.shape[1], F.arg.shape[0]))
+            term.core = ir.Trace(mk_mul([ones, F.arg]))
+            record(SUM_TRICK, _sum(terms), focus=(term.core,))
+        else:
+            raise MatdiffError(f"cannot move dX out of {to_text(F)}")
+        return
+    if i != len(fs) - 1:
+        moved = fs[i + 1:]
+        term.core = ir.Trace(mk_mul(moved + fs[:i + 1]))
+        note = "move " + to_text(_product(moved)) + " to the front"
+        record(SCALAR_COMMUTE if scalar_view and _product(moved).is_scalar else CYCLIC, _sum(terms),
+               focus=tuple(moved), note=note)
+        return
+    left = fs[:-1]
+    if isinstance(F, ir.Hadamard):
+        k = next(k for k, g in enumerate(F.factors) if _contains(g, dX))
+        B = F.factors[k]
+        others = F.factors[:k] + F.factors[k + 1:]
+        A = others[0] if len(others) == 1 else ir.Hadamard(others)
+        Lt = mk_transpose(_product(left)) if left else ir.Identity((F.shape[0], F.shape[0]))
+        moved = ir.Transpose(mk_hadamard([Lt, A]))
+        term.core = ir.Trace(mk_mul([moved, B]))
+        record(HADAMARD_TRICK, _sum(terms), focus=(moved,))
+        return
+    if isinstance(F, ir.DiagVector) and left:
+        moved = ir.DiagMatrix(mk_transpose(_product(left)))
+        term.core = ir.Trace(mk_mul([moved, F.arg]))
+        record(DIAG_VECTOR_TRICK, _sum(terms), focus=(moved,))
+        return
+    if isinstance(F, ir.DiagMatrix):
+        moved = (ir.Transpose(ir.DiagVector(_product(left))) if left
+                 else ir.Fill(1, (1, F.arg.shape[0])))
+        term.core = ir.Trace(mk_mul([moved, F.arg]))
+        record(DIAG_MATRIX_TRICK, _sum(terms), focus=(moved,))
+        return
+    raise MatdiffError(f"cannot move dX out of {to_text(F)}")
+
+
+def _factor_out_scalar(terms: list[Term], dx: ir.Expr, record: Record) -> ir.Expr:
+    if all(t.core == dx for t in terms) and len(terms) == 1:
+        return _coefficient(terms[0], [])
+    gs = []
+    for t in terms:
+        g = tidy(ir.replace(t.core, {dx: ir.Const(1)}))
+        gs.append(with_coef(t.coef, mk_mul(list(t.scalars) + [g]) if t.scalars else g))
+    g = _tidy_sum(gs)
+    record(FACTOR_SCALAR, mk_mul([g, dx]) if not isinstance(g, ir.Add) else ir.MatMul([g, dx]),
+           focus=(dx,))
+    return g
+
+
+def _coefficient(term: Term, extra: list) -> ir.Expr:
+    body = list(term.scalars) + extra
+    return with_coef(term.coef, _product(body) if body else ir.Const(1))
+
+
+def _tidy_sum(gs: list[ir.Expr]) -> ir.Expr:
+    g = collect(tidy(mk_add(gs)))
+    return mk_add([prefer_positive(t) for t in g.terms]) if isinstance(g, ir.Add) else prefer_positive(g)
+
+
+def _combine(terms: list[Term], dX: ir.Expr, vector: bool, record: Record) -> ir.Expr:
+    """Σ c_k tr(G_k dX) = tr(G dX): collect the terms and return G."""
+    gs = []
+    for t in terms:
+        left = _factors(t.core.arg)[:-1]
+        n = dX.shape[1]
+        gk = _product(left) if left else ir.Identity((n, n))
+        gs.append(with_coef(t.coef, mk_mul(list(t.scalars) + [gk]) if t.scalars else gk))
+    G = _tidy_sum(gs)
+    if len(terms) > 1 or terms[0].scalars or terms[0].coef != 1 or G != gs[0]:
+        final = ir.Trace(ir.MatMul([G, dX]) if isinstance(G, ir.Add) else mk_mul([G, dX]))
+        record(COMBINE_VECTOR if vector else COMBINE, final, focus=(G,))
+    return G
