@@ -107,6 +107,11 @@ class Derivation:
         return float("nan") if err is None else err
 
     # ---- display
+    def widget(self):
+        """An ipywidgets stepper over this derivation (Prev/Next, layout switch, variable choice)."""
+        from .render.widgets import DerivationStepper  # noqa: PLC0415 (ipywidgets loads on demand)
+        return DerivationStepper(self)
+
     def where(self) -> tuple[str, str]:
         tex = ",\\ ".join(f"{name_latex(v.name, v.kind)} \\in {space_latex(v.shape)}"
                           + (r"\ \text{(symmetric)}" if v.symmetric else "") for v in self.variables)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from . import ir
 from .derivation import Derivation
 from .differentiate import differential_stage
-from .errors import MatdiffError, Span
+from .errors import MatdiffError
 from .layout import LAYOUTS, results
 from .render.notation import name_latex, name_text
 from .render.printer import to_latex, to_text
@@ -34,11 +34,10 @@ def derive(source: str, wrt: str | None = None, layout: str = "mixed", check: bo
         var = _choose_wrt(typed, wrt, source)
         f = typed.expr
         if not f.is_scalar:
-            span = Span(0, len(source))
             raise MatdiffError(
                 f"{typed.name} is {'a vector' if f.shape[1] == 1 else 'a matrix'} "
                 f"({f.shape[0]}×{f.shape[1]}); only scalar-valued functions are derived so far",
-                None, None, hint="take a scalar of it, e.g. sum(…), norm2(…)^2 or a'*…")
+                source, typed.span, hint="take a scalar of it, e.g. sum(…), norm2(…)^2 or a'*…")
         steps = _derive_steps(typed, var)
     except MatdiffError as error:
         raise error.with_source(source) from None

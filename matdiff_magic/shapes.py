@@ -38,6 +38,7 @@ class Typed:
     variables: list                 # [ir.Var] in order of first appearance
     declared: dict                  # name -> bool (False when the kind came from the naming convention)
     definitions: dict = field(default_factory=dict)  # name -> ir.Expr for intermediate Y = … lines
+    span: Span | None = None        # where the expression stands in the source
 
 
 class _Sizes:
@@ -349,7 +350,7 @@ class _Typer:
         expr = self.build(defs[-1].expr, built_defs)
         return Typed(self.source, expr, defs[-1].name or "f",
                      [self.ir_vars[n] for n in self.order],
-                     {n: self.vars[n].declared for n in self.order}, built_defs)
+                     {n: self.vars[n].declared for n in self.order}, built_defs, defs[-1].expr.span)
 
     def build(self, node, defs) -> ir.Expr:
         b = lambda n: self.build(n, defs)

@@ -45,7 +45,7 @@ def with_coef(c: Fraction, rest: ir.Expr | None, shape=ir.SCALAR) -> ir.Expr:
         return ir.Neg(rest)
     if c < 0:
         return ir.Neg(mk_mul([ir.Const(-c), rest]))
-    factors = rest.factors if isinstance(rest, ir.MatMul) and not _is_group(rest) else (rest,)
+    factors = rest.factors if isinstance(rest, ir.MatMul) else (rest,)
     return ir.MatMul((ir.Const(c),) + tuple(factors))
 
 
@@ -285,7 +285,9 @@ def push_transposes(e: ir.Expr) -> ir.Expr:
         if node.is_scalar and not isinstance(node, ir.Hadamard):
             return go(node, False, top)  # a scalar is its own transpose
         if isinstance(node, ir.MatMul):
-            return mk_mul([go(f, True, False) for f in reversed(node.factors)])
+            # scalars commute: keep their order, reverse only the matrices
+            scalars = [go(f, False, False) for f in node.factors if f.is_scalar]
+            return mk_mul(scalars + [go(f, True, False) for f in reversed(node.factors) if not f.is_scalar])
         if isinstance(node, ir.Add):
             if top:
                 return mk_add([go(t, True, True) for t in node.terms])

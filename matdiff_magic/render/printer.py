@@ -73,7 +73,7 @@ class _Printer:
     # -- unary
     def p_D(self, e):
         d = self.t("\\mathrm{d}", "d")
-        if isinstance(e.arg, ir.Var):
+        if isinstance(e.arg, (ir.Var, ir.Det, ir.Norm)):  # dX, d|X|, d‖x‖ need no parentheses
             return d + self.go(e.arg)[0], P_DIFF
         return d + self.paren(self.go(e.arg)[0]), P_DIFF
 

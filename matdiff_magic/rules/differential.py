@@ -62,6 +62,18 @@ def elementwise_identity(func: str) -> Identity:
                     f"d {func}(X) = {_group(text)} ⊙ dX")
 
 
+def scalar_identity(func: str) -> Identity:
+    """The same rule for a scalar argument: the chain rule d f(u) = f'(u) du."""
+    general = elementwise_identity(func)
+    def scalarise(s: str) -> str:
+        for a, b in ((r"^{\circ ", "^{"), (r"\mathbf{1}", "1"), (r" \odot \mathrm{d}X", r"\,\mathrm{d}u"),
+                     (r"\odot", r"\cdot"), ("^∘", "^"), ("𝟏", "1"), (" ⊙ dX", " du"), ("⊙", "·"),
+                     ("X", "u")):
+            s = s.replace(a, b)
+        return s
+    return Identity(f"chain rule ({func})", scalarise(general.latex), scalarise(general.text))
+
+
 def _group(s: str) -> str:
     return f"({s})" if any(op in s for op in (" - ", " + ", r"\odot", "⊙")) else s
 
@@ -152,7 +164,8 @@ def _elempow(node: ir.ElemPow):
 
 def _apply(node: ir.Apply):
     _, derivative, _, _ = ELEMENTWISE[node.func]
-    return mk_hadamard([derivative(node.arg), D(node.arg)]), elementwise_identity(node.func)
+    identity = scalar_identity(node.func) if node.arg.is_scalar else elementwise_identity(node.func)
+    return mk_hadamard([derivative(node.arg), D(node.arg)]), identity
 
 
 RULES = {

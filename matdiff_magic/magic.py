@@ -1,0 +1,53 @@
+"""%%matdiff and %matdiff: the only module that imports IPython; a thin adapter over derive()."""
+from __future__ import annotations
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, line_cell_magic, magics_class
+
+from .errors import MatdiffError
+from .options import parse_options
+from .timelimit import TimeLimitExceeded, time_limit
+
+
+@magics_class
+class MatdiffMagics(Magics):
+    @line_cell_magic
+    def matdiff(self, line: str, cell: str | None = None):
+        """Derive ∂f/∂X by the differential method, step by step.
+
+        Cell:  %%matdiff --wrt X [--layout numerator|denominator|mixed] [--no-check] [-o NAME]
+               followed by declarations (X: matrix(m, n)) and the expression, e.g. a'*exp(X*b)
+        Line:  %matdiff --wrt X a'*exp(X*b)
+        """
+        try:
+            return self._run(line, cell)
+        except MatdiffError as error:
+            raise UsageError(str(error)) from None
+        except TimeLimitExceeded as error:
+            raise UsageError(str(error)) from None
+        except (RecursionError, MemoryError) as error:
+            raise UsageError(f"the expression is too large to derive ({type(error).__name__})") from None
+        except UsageError:
+            raise
+        except Exception as error:  # a bug of ours: say so briefly, keep the kernel alive
+            raise UsageError(f"matdiff internal error ({type(error).__name__}: {error}); please "
+                             "report the cell that caused it") from None
+
+    def _run(self, line: str, cell: str | None):
+        opts, rest = parse_options(line, allow_expression=cell is None)
+        source = cell if cell is not None else rest
+        if not source.strip():
+            raise MatdiffError("nothing to differentiate: write an expression, e.g. "
+                               "%matdiff --wrt x a'*x")
+        if opts.graph:
+            from .autodiff.magic_support import run_graph  # noqa: PLC0415 (heavy: matplotlib)
+            return run_graph(self.shell, source, opts)
+        from .pipeline import derive  # noqa: PLC0415 (NumPy loads on first use)
+        with time_limit(opts.timeout):
+            d = derive(source, wrt=opts.wrt, layout=opts.layout, check=opts.check,
+                       order=opts.order, seed=opts.seed)
+        if opts.output:
+            self.shell.user_ns[opts.output] = d
+        if opts.interactive:
+            return d.widget()
+        return d

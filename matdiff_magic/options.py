@@ -1,0 +1,104 @@
+"""The options of %%matdiff / %matdiff, parsed by hand: the line magic's expression contains
+quotes (a'*x) that shlex-style splitting would take for strings."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .errors import MatdiffError, Span
+
+LAYOUT_CHOICES = ("numerator", "denominator", "mixed")
+MODE_CHOICES = ("forward", "reverse", "both")
+
+
+@dataclass
+class Options:
+    wrt: str | None = None
+    layout: str = "mixed"
+    check: bool = True
+    output: str | None = None
+    order: int = 1
+    interactive: bool = False
+    graph: bool = False
+    at: str | None = None
+    mode: str = "both"
+    seed: int = 0
+    timeout: float = 10.0
+    flags: set = field(default_factory=set)   # options recognised but handled elsewhere
+
+
+# option -> (attribute, takes a value, converter)
+_OPTIONS = {
+    "--wrt": ("wrt", True, str), "-w": ("wrt", True, str),
+    "--layout": ("layout", True, str), "-l": ("layout", True, str),
+    "--no-check": ("check", False, None),
+    "-o": ("output", True, str), "--output": ("output", True, str),
+    "--order": ("order", True, int),
+    "-i": ("interactive", False, None), "--interactive": ("interactive", False, None),
+    "--graph": ("graph", False, None),
+    "--at": ("at", True, str),
+    "--mode": ("mode", True, str),
+    "--seed": ("seed", True, int),
+    "--timeout": ("timeout", True, float),
+}
+_TOKEN = re.compile(r"""\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\S+)""")
+_IDENT = re.compile(r"[A-Za-z][A-Za-z0-9_]*$")
+
+
+def parse_options(line: str, allow_expression: bool) -> tuple[Options, str]:
+    """Options at the start of ``line``; the rest is the expression (line magic) or must be empty."""
+    opts, pos = Options(), 0
+    while True:
+        m = _TOKEN.match(line, pos)
+        if not m:
+            break
+        tok, start = m.group(1), m.start(1)
+        if tok not in _OPTIONS:
+            if tok.startswith("--") or (tok.startswith("-") and len(tok) == 2 and tok[1].isalpha()
+                                        and not allow_expression):
+                raise MatdiffError(f"unknown option {tok}", line, Span(start, start + len(tok)),
+                                   hint="options: " + " ".join(sorted({k for k in _OPTIONS if k.startswith('--')})))
+            break
+        attr, takes_value, convert = _OPTIONS[tok]
+        pos = m.end()
+        if not takes_value:
+            setattr(opts, attr, False if attr == "check" else True)
+            continue
+        v = _TOKEN.match(line, pos)
+        if not v or v.group(1).startswith("--"):
+            raise MatdiffError(f"{tok} needs a value", line, Span(start, start + len(tok)))
+        raw = v.group(1)
+        value = raw[1:-1] if raw[:1] in "\"'" and raw[-1:] == raw[:1] and len(raw) > 1 else raw
+        try:
+            setattr(opts, attr, convert(value))
+        except ValueError:
+            raise MatdiffError(f"{tok} takes a number, not {value!r}", line,
+                               Span(v.start(1), v.end(1))) from None
+        pos = v.end()
+    rest = line[pos:].strip()
+    if rest and not allow_expression:
+        start = line.index(rest, pos)
+        raise MatdiffError("unexpected text on the %%matdiff line: the expression goes in the cell "
+                           "below", line, Span(start, start + len(rest)))
+    _validate(opts, line)
+    return opts, rest
+
+
+def _validate(opts: Options, line: str) -> None:
+    if opts.layout not in LAYOUT_CHOICES:
+        raise MatdiffError(f"--layout {opts.layout}: choose numerator, denominator or mixed", line,
+                           _span_of(line, opts.layout))
+    if opts.mode not in MODE_CHOICES:
+        raise MatdiffError(f"--mode {opts.mode}: choose forward, reverse or both", line,
+                           _span_of(line, opts.mode))
+    if opts.wrt is not None and not _IDENT.match(opts.wrt):
+        raise MatdiffError(f"--wrt takes a variable name, not {opts.wrt!r}", line, _span_of(line, opts.wrt))
+    if opts.output is not None and not opts.output.isidentifier():
+        raise MatdiffError(f"-o takes a Python name, not {opts.output!r}", line, _span_of(line, opts.output))
+    if opts.timeout <= 0:
+        raise MatdiffError("--timeout takes a positive number of seconds", line, _span_of(line, "--timeout"))
+
+
+def _span_of(line: str, text: str) -> Span:
+    i = max(0, line.find(text))
+    return Span(i, i + len(text))

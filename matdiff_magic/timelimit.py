@@ -1,0 +1,31 @@
+"""A wall-clock limit on a derivation, so a huge expression cannot hang the kernel."""
+from __future__ import annotations
+
+import signal
+import threading
+from contextlib import contextmanager
+
+
+class TimeLimitExceeded(Exception):
+    def __init__(self, seconds: float):
+        super().__init__(f"the derivation took longer than {seconds:g} s and was stopped; "
+                         "simplify the expression or raise the limit with --timeout SECONDS")
+
+
+@contextmanager
+def time_limit(seconds: float):
+    """Interrupt the block after ``seconds`` (main thread, POSIX); elsewhere run without a limit."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise TimeLimitExceeded(seconds)
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
