@@ -35,6 +35,15 @@ def sample_sizes(variables, extra_dims=()) -> dict:
     return {d: SIZE_CHOICES[i % len(SIZE_CHOICES)] for i, d in enumerate(dims)}
 
 
+def size_variants(sizes: dict) -> list[dict]:
+    """The distinct sizes, then the same sizes in reverse (XXᵀ needs few rows, XᵀX few columns)."""
+    variants = [sizes]
+    reverse = dict(zip(sizes, reversed(list(sizes.values()))))
+    if reverse != sizes:
+        variants.append(reverse)
+    return variants
+
+
 def sample_point(variables, sizes: dict, rng, square_needs: set, scale: float, positive: bool) -> dict:
     """Random values; square matrices are made well conditioned (and SPD when symmetric)."""
     values = {}
@@ -47,7 +56,7 @@ def sample_point(variables, sizes: dict, rng, square_needs: set, scale: float, p
         if v.symmetric:
             b = rng.standard_normal(shape) * 0.3
             a = b @ b.T + np.eye(shape[0])
-        elif v.name in square_needs:
+        elif v.name in square_needs and shape[0] == shape[1]:
             a = np.eye(shape[0]) * (1.0 + shape[0] * scale) + a * 0.3
         values[v.name] = a
     return values

@@ -12,7 +12,7 @@ import numpy as np
 
 from . import ir
 from .check import (TOLERANCE, CheckResult, central_difference, describe, relative_error,
-                    sample_point, sample_sizes, square_variables, strategies)
+                    sample_point, sample_sizes, size_variants, square_variables, strategies)
 from .errors import MatdiffError
 from .layout import LAYOUTS, Result
 from .numeric import Evaluator, as_matrix, bind_sizes
@@ -225,11 +225,12 @@ def run_check(d: Derivation, seed: int) -> CheckResult:
     rng = np.random.default_rng(seed)
     variables = d.variables
     all_dims = [dim for node in d.function.walk() for dim in node.shape]
-    sizes = sample_sizes(variables, all_dims)
     squares = square_variables(d.function)
     grad_expr, num_expr = d.results["denominator"].expr, d.results["numerator"].expr
     worst, tried = None, 0
-    for strategy in strategies(d.function):
+    attempts = [(sizes, strategy) for sizes in size_variants(sample_sizes(variables, all_dims))
+                for strategy in strategies(d.function)]
+    for sizes, strategy in attempts:
         values = sample_point(variables, sizes, rng, squares, **strategy)
         tried += 1
         with np.errstate(all="ignore"):

@@ -176,7 +176,7 @@ def mk_transpose(x: ir.Expr) -> ir.Expr:
         return mk_neg(mk_transpose(x.arg))
     if x.is_scalar and isinstance(x, SCALAR_ATOMS):
         return x
-    if isinstance(x, ir.Inverse) and isinstance(x.arg, ir.Var) and x.arg.symmetric:
+    if _symmetric(x):
         return x
     if isinstance(x, ir.MatMul) and isinstance(x.factors[0], ir.Const):
         c, rest = split_coef(x)
@@ -305,13 +305,29 @@ def push_transposes(e: ir.Expr) -> ir.Expr:
 
 
 def _symmetric(e: ir.Expr) -> bool:
+    """Known symmetric: declared symmetric, I, diag(v), AᵀA, AAᵀ, XᵀSX, sums and inverses of those."""
     if isinstance(e, ir.Var):
         return e.symmetric or e.is_scalar
     if isinstance(e, (ir.Identity, ir.DiagMatrix)):
         return True
-    if isinstance(e, ir.Inverse):
+    if isinstance(e, ir.Fill):
+        return e.shape[0] == e.shape[1]
+    if isinstance(e, (ir.Inverse, ir.Neg)):
         return _symmetric(e.arg)
+    if isinstance(e, ir.Add):
+        return all(_symmetric(t) for t in e.terms)
+    if isinstance(e, ir.MatMul) and e.shape[0] == e.shape[1]:
+        mats = [f for f in e.factors if not f.is_scalar]
+        k = len(mats)
+        for i in range(k // 2):
+            if mats[i] != _plain_transpose(mats[k - 1 - i]):
+                return False
+        return k % 2 == 0 or _symmetric(mats[k // 2])
     return False
+
+
+def _plain_transpose(x: ir.Expr) -> ir.Expr:
+    return x.arg if isinstance(x, ir.Transpose) else ir.Transpose(x)
 
 
 def collect(e: ir.Expr) -> ir.Expr:
