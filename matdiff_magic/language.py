@@ -23,3 +23,10 @@ FUNCTIONS = set(ELEMENTWISE) | set(MATRIX_FUNCTIONS) | set(CONSTANTS) | set(ALIA
 
 def canonical_function(name: str) -> str:
     return ALIASES.get(name, name)
+
+# Names people type from other tools, and what we call them.
+SYNONYMS = {"trace": "tr", "determinant": "det", "inverse": "inv", "transpose": "the postfix '",
+            "logistic": "sigmoid", "norm": "norm2", "log_det": "logdet", "logdet2": "logdet",
+            "max": "relu", "sum_all": "sum", "ones": "vector(1)", "identity": "eye", "I": "eye",
+            "expm": "exp (element-wise)", "exp2": "exp", "sqr": ".^2", "square": ".^2",
+            "softplus": "log(1 + exp(x))"}

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from .errors import MatdiffError, Span
-from .language import FUNCTIONS, KINDS, canonical_function
+from .language import FUNCTIONS, KINDS, SYNONYMS, canonical_function
 from .lexer import Token, tokenize
 
 MAX_DEPTH = 200  # nesting of parentheses, calls and unary operators
@@ -327,7 +327,8 @@ class _Parser:
     def call(self, name_tok: Token):
         func = name_tok.text
         if func not in FUNCTIONS:
-            close = difflib.get_close_matches(func, sorted(FUNCTIONS), n=2)
+            close = ([SYNONYMS[func]] if func in SYNONYMS else []) + \
+                difflib.get_close_matches(func, sorted(FUNCTIONS), n=2)
             raise self.error(f"unknown function {func!r}", name_tok,
                              hint=("did you mean " + " or ".join(close) + "?") if close else
                              "see the README for the functions the language knows")
