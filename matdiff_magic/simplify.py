@@ -168,7 +168,9 @@ def mk_hadamard(factors) -> ir.Expr:
 def mk_transpose(x: ir.Expr) -> ir.Expr:
     if isinstance(x, ir.Transpose):
         return x.arg
-    if isinstance(x, (ir.Zero, ir.Identity)) or (isinstance(x, ir.Var) and (x.symmetric or x.is_scalar)):
+    if isinstance(x, ir.Zero):
+        return ir.Zero((x.shape[1], x.shape[0]))
+    if isinstance(x, ir.Identity) or (isinstance(x, ir.Var) and (x.symmetric or x.is_scalar)):
         return x
     if isinstance(x, ir.Fill):
         return ir.Fill(x.value, (x.shape[1], x.shape[0]))
