@@ -1,0 +1,89 @@
+"""The Python API: evaluate() shapes in each layout, errors on bad values, and a check that can fail."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from matdiff_magic import MatdiffError, derive
+from matdiff_magic.derivation import run_check
+from matdiff_magic.layout import Result
+
+
+def test_matrix_shapes_per_layout():
+    a, X, b = np.ones(3), np.ones((3, 4)), np.arange(4.0)
+    assert derive("a'*X*b", wrt="X", layout="denominator").evaluate(a=a, X=X, b=b).shape == (3, 4)
+    assert derive("a'*X*b", wrt="X", layout="numerator").evaluate(a=a, X=X, b=b).shape == (4, 3)
+    assert derive("a'*X*b", wrt="X").evaluate(a=a, X=X, b=b).shape == (3, 4)   # mixed
+
+
+def test_vector_shapes_per_layout():
+    a, x = np.arange(3.0), np.ones(3)
+    assert derive("a'*x", wrt="x", layout="denominator").evaluate(a=a, x=x).shape == (3,)
+    num = derive("a'*x", wrt="x", layout="numerator").evaluate(a=a, x=x)
+    assert num.shape == (1, 3) and np.all(num[0] == a)
+    assert derive("a'*x", wrt="x", layout="mixed").evaluate(a=a, x=x).shape == (3,)
+
+
+def test_scalar_variable_gives_a_float():
+    v = derive("c: scalar\nc^2*tr(A)", wrt="c").evaluate(c=3.0, A=np.eye(2))
+    assert isinstance(v, float) and v == pytest.approx(12.0)
+
+
+def test_value_of_f():
+    assert derive("a'*X*b", wrt="X").value(a=np.ones(2), X=np.eye(2), b=np.ones(2)) == 2.0
+
+
+@pytest.mark.parametrize("values, fragment", [
+    (dict(a=np.ones(3), X=np.ones((4, 4)), b=np.ones(4)), "size m is 3 elsewhere but 4"),
+    (dict(a=np.ones(3), X=np.ones((3, 4))), "give a value for b"),
+    (dict(a=np.ones(3), X=np.ones((3, 4)), b=np.ones(4), z=1.0), "unknown variable z"),
+    (dict(a=np.ones((3, 2)), X=np.ones((3, 4)), b=np.ones(4)), "a is a vector"),
+])
+def test_bad_values(values, fragment):
+    with pytest.raises(MatdiffError, match=fragment):
+        derive("a'*X*b", wrt="X").evaluate(**values)
+
+
+@pytest.mark.parametrize("kwargs, fragment", [
+    (dict(wrt="Q"), "unknown variable 'Q'"),
+    (dict(), "choose the variable"),
+    (dict(wrt="X", layout="sideways"), "unknown layout"),
+    (dict(wrt="X", order=2), "Hessians"),
+])
+def test_bad_requests(kwargs, fragment):
+    with pytest.raises(MatdiffError, match=fragment):
+        derive("a'*X*b", **kwargs)
+
+
+def test_the_check_detects_a_wrong_derivative():
+    """Replace the result by a wrong one (aᵀb instead of abᵀ's transpose): the check must fail."""
+    d = derive("a'*X*b", wrt="X")
+    wrong = derive("b'*X'*a", wrt="X")   # same value, derivative b aᵀ in denominator layout: wrong shape/values
+    d.results = {k: Result(k, wrong.results["numerator"].expr, r.lhs, r.lhs_text, r.shape, r.description)
+                 if k != "numerator" else Result(k, wrong.results["denominator"].expr, r.lhs, r.lhs_text,
+                                                 r.shape, r.description)
+                 for k, r in d.results.items()}
+    result = run_check(d, seed=0)
+    assert result.status == "failed" and result.max_rel_error > 1e-3
+    assert "FAILED" in result.message
+
+
+def test_check_returns_the_error_and_is_reproducible():
+    d = derive("a'*exp(X*b)", wrt="X", check=False)
+    assert d.check_result is None
+    err = d.check()
+    assert 0 <= err < 1e-6 and d.check() == err
+
+
+def test_symmetric_values_are_validated():
+    d = derive("S: symmetric\nx'*S*x", wrt="x")
+    with pytest.raises(MatdiffError, match="symmetric"):
+        d.evaluate(S=np.array([[1.0, 2.0], [0.0, 1.0]]), x=np.ones(2))
+
+
+def test_text_and_latex_show_the_work():
+    d = derive("a'*X*b", wrt="X")
+    assert "cyclic property: tr(AB) = tr(BA)" in d.to_text()
+    tex = d.to_latex()
+    assert r"\operatorname{tr}(\boldsymbol{b} \boldsymbol{a}^{T} \mathrm{d}X)" in tex
+    assert r"X \in \mathbb{R}^{m\times n}" in tex and r"\checkmark" in tex
