@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install lab test test-python bench clean
+.PHONY: install lab test test-python test-lab bench clean
 
 install: $(STAMP)
 
@@ -19,10 +19,26 @@ $(STAMP): pyproject.toml
 lab: install
 	$(VENV)/bin/jupyter lab notebooks/
 
-test: test-python
+test: test-python test-lab
 
 test-python: install
 	$(PY) -m pytest
+
+# The JupyterLab extension: built by the package's own build hook (hatch-jupyter-builder) and
+# installed into the venv's share/jupyter/labextensions, as `pip install .` does for a user;
+# then the unit tests (vitest) and the browser tests (Playwright, Debian's chromium, a real
+# `jupyter lab` on 127.0.0.1).
+JLPM := $(CURDIR)/$(VENV)/bin/jlpm
+
+test-lab: install
+	rm -rf matdiff_magic/labextension
+	cd labextension && $(JLPM) install --immutable
+	$(PY) -m pip install -q --no-deps --force-reinstall -e .
+	$(VENV)/bin/jupyter labextension list 2>&1 | grep -E "matdiff-magic v[0-9.]+ .*enabled.*OK"
+	cd labextension && $(JLPM) test
+	cd labextension/ui-tests && $(JLPM) install --immutable
+	cd labextension/ui-tests && PATH="$(CURDIR)/$(VENV)/bin:$$PATH" \
+		JUPYTER="$(CURDIR)/$(VENV)/bin/jupyter" $(JLPM) playwright test
 
 bench: install
 	$(PY) benchmarks/bench_derive.py

@@ -81,20 +81,24 @@ export class CheatSheet extends Widget {
   }
 
   private _layoutTable(): HTMLElement {
-    const cell = (tag: 'td' | 'th', text: string) => el(document, tag, { text });
+    const cell = (tag: 'td' | 'th', text: string, title?: string) =>
+      el(document, tag, { text, attrs: title ? { title } : {} });
     const head = el(document, 'tr', {}, [
-      cell('th', 'derivative'),
-      cell('th', 'numerator'),
-      cell('th', 'denominator'),
-      cell('th', 'mixed')
+      cell('th', ''),
+      cell('th', 'num.', 'numerator layout'),
+      cell('th', 'denom.', 'denominator layout'),
+      cell('th', 'mixed', 'mixed layout')
     ]);
     const rows = LAYOUT_ROWS.map(row => {
+      // The formula heads the row; the shapes it assumes are in its tooltip and aria-label.
       const math = el(document, 'span', { className: 'jp-matdiff-math' });
       setMath(math, row.tex, false);
-      const first = el(document, 'th', { attrs: { scope: 'row', title: row.text } }, [
-        math,
-        el(document, 'div', { className: 'jp-matdiff-cheatsheet-text', text: row.text })
-      ]);
+      const first = el(
+        document,
+        'th',
+        { attrs: { scope: 'row', title: row.text, 'aria-label': row.text } },
+        [math]
+      );
       return el(document, 'tr', { attrs: { 'data-row': row.id } }, [
         first,
         cell('td', row.numerator),
@@ -146,9 +150,10 @@ export class CheatSheet extends Widget {
       el(document, 'p', {
         className: 'jp-matdiff-cheatsheet-text',
         text:
-          'Shape of the derivative. Numerator layout follows y (and xᵀ), denominator ' +
-          'layout follows x (and yᵀ); mixed layout shapes a gradient like the variable ' +
-          'and a Jacobian as m×n. Choose with --layout.'
+          'Shape of ∂y/∂x for y ∈ ℝᵐ (or scalar) and x ∈ ℝⁿ (or X ∈ ℝ^{m×n}). ' +
+          'Numerator layout follows y and xᵀ, denominator layout follows x and yᵀ; ' +
+          'mixed layout shapes a gradient like the variable and a Jacobian as m×n. ' +
+          'Choose with --layout.'
       })
     );
     layouts.appendChild(this._layoutTable());

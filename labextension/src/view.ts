@@ -12,10 +12,10 @@ const LAYOUT_LABELS: Record<LayoutName, string> = {
   mixed: 'Mixed'
 };
 
-const CHECK_ICONS: Record<string, string> = {
-  passed: '✓',
-  failed: '✗',
-  skipped: '–'
+const CHECK_LABELS: Record<string, string> = {
+  passed: 'Numeric check passed',
+  failed: 'Numeric check FAILED',
+  skipped: 'Numeric check skipped'
 };
 
 function stageLabel(stage: string): string {
@@ -206,11 +206,12 @@ export class DerivationView {
     this.node.appendChild(this._derivation);
 
     // Navigation and the current step's rule.
-    this._first = this._button('⏮', 'jp-matdiff-first', 'First step', () => void this.first());
-    this._prev = this._button('◀ Prev', 'jp-matdiff-prev', 'Previous step', () => void this.prev());
+    // Plain words and ◀ ▶: fonts without emoji (Debian's chromium) have no ⏮ ⏭.
+    this._first = this._button('First', 'jp-matdiff-first', 'First step (Home)', () => void this.first());
+    this._prev = this._button('◀ Prev', 'jp-matdiff-prev', 'Previous step (←)', () => void this.prev());
     this._counter = el(doc, 'span', { className: 'jp-matdiff-counter' });
-    this._next = this._button('Next ▶', 'jp-matdiff-next', 'Next step', () => void this.next());
-    this._last = this._button('⏭', 'jp-matdiff-last', 'Last step', () => void this.last());
+    this._next = this._button('Next ▶', 'jp-matdiff-next', 'Next step (→)', () => void this.next());
+    this._last = this._button('Last', 'jp-matdiff-last', 'Last step (End)', () => void this.last());
     const nav = el(doc, 'div', { className: 'jp-matdiff-nav' }, [
       this._first,
       this._prev,
@@ -270,7 +271,7 @@ export class DerivationView {
         [
           el(doc, 'span', {
             className: 'jp-matdiff-check-status',
-            text: `${CHECK_ICONS[status] ?? ''} numeric check ${status}`
+            text: CHECK_LABELS[status] ?? `Numeric check ${status}`
           }),
           el(doc, 'span', { className: 'jp-matdiff-check-message', text: d.check.message })
         ]

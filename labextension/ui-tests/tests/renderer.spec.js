@@ -1,0 +1,152 @@
+// The derivation renderer on saved outputs: no kernel, untrusted notebooks.
+const fs = require('fs');
+const path = require('path');
+const { test, expect } = require('@playwright/test');
+const { XSS, fixtureCount, openNotebook, screenshotPath } = require('./helpers');
+
+const DOCS_IMAGE = path.join(__dirname, '..', '..', '..', 'docs', 'images', 'lab-renderer.png');
+
+/** The typeset text of a math node (what the reader sees). */
+async function shownMath(locator) {
+  await expect(locator.locator('mjx-container').first()).toBeVisible();
+  return locator.evaluate(n => n.querySelector('mjx-container').textContent);
+}
+
+test.describe('derivation renderer', () => {
+  test('renders a saved derivation without a kernel', async ({ page, request }) => {
+    await openNotebook(page, 'aXb.ipynb');
+    const out = page.locator('.jp-OutputArea-output .jp-matdiff');
+    await expect(out).toHaveCount(1);
+    // The renderer, not the text/latex or text/plain fallbacks, drew the output.
+    await expect(page.locator('.jp-OutputArea-output.jp-RenderedMatdiff')).toHaveCount(1);
+    await expect(page.locator('.jp-RenderedLatex')).toHaveCount(0);
+    await expect(out.locator('.jp-matdiff-derivation mjx-container')).toBeVisible();
+    await expect(out.locator('.jp-matdiff-result mjx-container')).toBeVisible();
+    await expect(out.locator('.jp-matdiff-counter')).toHaveText('Step 7 of 7');
+    await expect(out.locator('.jp-matdiff-step-rule')).toHaveText('read off');
+    await expect(out.locator('.jp-matdiff-check')).toHaveAttribute('data-status', 'passed');
+    await expect(out.locator('.jp-matdiff-check')).toContainText('max rel. error 3.1e-10');
+    const kernels = await (await request.get('/api/kernels')).json();
+    expect(kernels).toEqual([]);
+
+    await out.screenshot({ path: screenshotPath('renderer-aXb.png') });
+    if (process.env.MATDIFF_UPDATE_DOCS === '1') {
+      // Step back once so the picture shows a rule, its identity and a note.
+      await out.locator('.jp-matdiff-prev').click();
+      await expect(out.locator('.jp-matdiff-step-note')).toBeVisible();
+      await expect(out.locator('.jp-matdiff-derivation mjx-container')).toBeVisible();
+      await page.waitForTimeout(500);
+      await out.screenshot({ path: DOCS_IMAGE });
+    }
+  });
+
+  test('Prev and Next step through the derivation', async ({ page }) => {
+    await openNotebook(page, 'aXb.ipynb');
+    const out = page.locator('.jp-OutputArea-output .jp-matdiff');
+    const derivation = out.locator('.jp-matdiff-derivation');
+    const rule = out.locator('.jp-matdiff-step-rule');
+    const last = await shownMath(derivation);
+
+    await out.locator('.jp-matdiff-first').click();
+    await expect(out.locator('.jp-matdiff-counter')).toHaveText('Step 1 of 7');
+    await expect(rule).toHaveText('function');
+    await expect(out.locator('.jp-matdiff-prev')).toBeDisabled();
+    const first = await shownMath(derivation);
+    expect(first).not.toEqual(last);
+
+    const rules = ['function'];
+    for (let i = 2; i <= 7; i++) {
+      const before = await shownMath(derivation);
+      await out.locator('.jp-matdiff-next').click();
+      await expect(out.locator('.jp-matdiff-counter')).toHaveText(`Step ${i} of 7`);
+      await expect(derivation).toHaveAttribute('data-step', String(i - 1));
+      await expect.poll(() => shownMath(derivation)).not.toEqual(before);
+      rules.push(await rule.textContent());
+    }
+    expect(rules).toEqual([
+      'function',
+      'take the differential',
+      'product rule',
+      'constant',
+      'scalar equals its trace',
+      'cyclic property',
+      'read off'
+    ]);
+    await expect(out.locator('.jp-matdiff-next')).toBeDisabled();
+
+    await out.locator('.jp-matdiff-prev').click();
+    await expect(rule).toHaveText('cyclic property');
+    await expect(out.locator('.jp-matdiff-step-note')).toHaveText('move b to the front');
+    await expect(out.locator('.jp-matdiff-step-identity mjx-container')).toBeVisible();
+  });
+
+  test('the layout toggle switches the result', async ({ page }) => {
+    await openNotebook(page, 'aXb.ipynb');
+    const out = page.locator('.jp-OutputArea-output .jp-matdiff');
+    const result = out.locator('.jp-matdiff-result');
+    const description = out.locator('.jp-matdiff-result-description');
+    await expect(result).toHaveAttribute('data-layout', 'denominator');
+    const denominator = await shownMath(result);
+
+    await out.locator('.jp-matdiff-layout button[data-layout=numerator]').click();
+    await expect(result).toHaveAttribute('data-layout', 'numerator');
+    await expect(description).toContainText('Numerator layout');
+    await expect(result).toHaveAttribute('data-tex', /\\boldsymbol\{b\} \\boldsymbol\{a\}\^\{T\}/);
+    await expect.poll(() => shownMath(result)).not.toEqual(denominator);
+    await expect(
+      out.locator('.jp-matdiff-layout button[data-layout=numerator]')
+    ).toHaveAttribute('aria-pressed', 'true');
+
+    await out.locator('.jp-matdiff-layout button[data-layout=mixed]').click();
+    await expect(description).toContainText('Mixed layout');
+    await out.locator('.jp-matdiff-layout button[data-layout=denominator]').click();
+    await expect(description).toContainText('Denominator layout');
+    await expect.poll(() => shownMath(result)).toEqual(denominator);
+  });
+
+  test('an HTML payload in the data stays text', async ({ page }) => {
+    const dialogs = [];
+    page.on('dialog', async dialog => {
+      dialogs.push(dialog.message());
+      await dialog.dismiss();
+    });
+    await openNotebook(page, 'xss.ipynb');
+    const out = page.locator('.jp-OutputArea-output .jp-matdiff');
+    await expect(out.locator('.jp-matdiff-derivation mjx-container')).toBeVisible();
+    await expect(out.locator('.jp-matdiff-function')).toHaveText(XSS);
+    await expect(out.locator('.jp-matdiff-check-message')).toHaveText(XSS);
+
+    // Visit every step and layout: each redraw must keep the payload inert.
+    await out.locator('.jp-matdiff-first').click();
+    while (await out.locator('.jp-matdiff-next').isEnabled()) {
+      await expect(out.locator('.jp-matdiff-step-rule')).toContainText(XSS);
+      await out.locator('.jp-matdiff-next').click();
+    }
+    for (const layout of ['numerator', 'denominator', 'mixed']) {
+      await out.locator(`.jp-matdiff-layout button[data-layout=${layout}]`).click();
+      await expect(out.locator('.jp-matdiff-result-description')).toContainText(XSS);
+    }
+    await page.waitForTimeout(500);
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    expect(await out.locator('img').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+    await out.screenshot({ path: screenshotPath('renderer-xss.png') });
+  });
+
+  test('a newer contract version explains itself and falls back to text/latex', async ({
+    page
+  }) => {
+    await openNotebook(page, 'version2.ipynb');
+    const out = page.locator('.jp-OutputArea-output .jp-matdiff');
+    await expect(out.locator('.jp-matdiff-error')).toContainText('version 2');
+    await expect(out.locator('.jp-matdiff-fallback mjx-container')).toBeVisible();
+    await out.screenshot({ path: screenshotPath('renderer-version2.png') });
+  });
+
+  test('every shared fixture renders', async ({ page }) => {
+    await openNotebook(page, 'fixtures.ipynb');
+    const outputs = page.locator('.jp-OutputArea-output .jp-matdiff');
+    await expect(outputs).toHaveCount(fixtureCount());
+    await expect(page.locator('.jp-matdiff-error')).toHaveCount(0);
+  });
+});
