@@ -66,8 +66,8 @@ def sympy_is_right(ours, sym_expr, sym_wrt) -> str:
     try:
         result = sym_expr.diff(sym_wrt)
         symbols = sorted(result.free_symbols - {m, n}, key=str)
-        if result == 0 or not symbols:
-            return "no (gives 0)" if result == 0 else "no"
+        if result == 0 or getattr(result, "is_ZeroMatrix", False) or not symbols:
+            return "no (gives 0)" if result == 0 or getattr(result, "is_ZeroMatrix", False) else "no"
         if result.has(sp.Determinant) and not result.has(sp.Inverse) and "det" in str(sym_expr) \
                 and "Derivative" in str(result):
             return "no (unevaluated)"
