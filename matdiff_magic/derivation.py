@@ -106,6 +106,13 @@ class Derivation:
         err = self.check_result.max_rel_error
         return float("nan") if err is None else err
 
+    # ---- code
+    def to_python(self) -> str:
+        """Source of a NumPy function computing f and this derivative, with shape assertions and a
+        finite-difference gradient check (like matrixcalculus.org's export)."""
+        from .export import to_python  # noqa: PLC0415
+        return to_python(self)
+
     # ---- display
     def widget(self):
         """An ipywidgets stepper over this derivation (Prev/Next, layout switch, variable choice)."""

@@ -45,9 +45,14 @@ class MatdiffMagics(Magics):
         from .pipeline import derive  # noqa: PLC0415 (NumPy loads on first use)
         with time_limit(opts.timeout):
             d = derive(source, wrt=opts.wrt, layout=opts.layout, check=opts.check,
-                       order=opts.order, seed=opts.seed)
+                       order=opts.order, seed=opts.seed, by_definition=opts.by_definition,
+                       solve=opts.solve)
         if opts.output:
             self.shell.user_ns[opts.output] = d
+        if opts.export:
+            from IPython.display import Markdown, display  # noqa: PLC0415
+            display(d)
+            return Markdown("```python\n" + d.to_python() + "```")
         if opts.interactive:
             return d.widget()
         return d

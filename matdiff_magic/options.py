@@ -24,6 +24,9 @@ class Options:
     mode: str = "both"
     seed: int = 0
     timeout: float = 10.0
+    by_definition: bool = False
+    solve: bool = False
+    export: bool = False
     flags: set = field(default_factory=set)   # options recognised but handled elsewhere
 
 
@@ -40,6 +43,9 @@ _OPTIONS = {
     "--mode": ("mode", True, str),
     "--seed": ("seed", True, int),
     "--timeout": ("timeout", True, float),
+    "--by-definition": ("by_definition", False, None),
+    "--solve": ("solve", False, None),
+    "--export": ("export", False, None),
 }
 _TOKEN = re.compile(r"""\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\S+)""")
 _IDENT = re.compile(r"[A-Za-z][A-Za-z0-9_]*$")

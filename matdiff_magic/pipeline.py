@@ -22,8 +22,15 @@ READ_OFF_SCALAR = Identity("read off", r"\mathrm{d}f = f'(x)\,\mathrm{d}x", "df 
 
 
 def derive(source: str, wrt: str | None = None, layout: str = "mixed", check: bool = True,
-           order: int = 1, seed: int = 0) -> Derivation:
-    """Derive ∂f/∂wrt of the cell ``source`` by the differential method, step by step."""
+           order: int = 1, seed: int = 0, by_definition: bool = False, solve: bool = False) -> Derivation:
+    """Derive ∂f/∂wrt of the cell ``source`` by the differential method, step by step.
+
+    ``by_definition`` derives element by element instead (seed 001 Examples 1 and 2), where that is
+    tractable; ``solve`` adds the steps that set the derivative to zero and solve for the variable.
+    """
+    if by_definition:
+        from .definition import derive_by_definition  # noqa: PLC0415
+        return derive_by_definition(source, wrt=wrt, layout=layout, check=check, seed=seed)
     if layout not in LAYOUTS:
         raise MatdiffError(f"unknown layout {layout!r}: choose numerator, denominator or mixed")
     if order != 1:
