@@ -18,10 +18,14 @@ export type LayoutName = (typeof LAYOUTS)[number];
 
 export const STAGES = [
   'function',
+  'definition',
   'differential',
   'trace',
+  'vec',
   'readoff',
-  'layout'
+  'layout',
+  'hessian',
+  'solve'
 ] as const;
 export type StageName = (typeof STAGES)[number];
 
