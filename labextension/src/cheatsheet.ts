@@ -63,7 +63,11 @@ export class CheatSheet extends Widget {
   }
 
   private _rule(rule: IRule): HTMLElement {
-    const math = el(document, 'div', { className: 'jp-matdiff-math' });
+    // The plain-text reading goes to the tooltip and screen readers, not on the page twice.
+    const math = el(document, 'div', {
+      className: 'jp-matdiff-math',
+      attrs: { title: rule.text, 'aria-label': rule.text }
+    });
     setMath(math, rule.tex, true);
     return el(
       document,
@@ -71,11 +75,13 @@ export class CheatSheet extends Widget {
       { className: 'jp-matdiff-cheatsheet-rule', attrs: { 'data-rule': rule.id } },
       [
         el(document, 'div', { className: 'jp-matdiff-cheatsheet-rule-head' }, [
-          el(document, 'span', { className: 'jp-matdiff-cheatsheet-rule-title', text: rule.title }),
+          el(document, 'span', {
+            className: 'jp-matdiff-cheatsheet-rule-title',
+            text: rule.title
+          }),
           this._insertButton(rule.id, rule.example)
         ]),
-        math,
-        el(document, 'div', { className: 'jp-matdiff-cheatsheet-text', text: rule.text })
+        math
       ]
     );
   }
@@ -115,7 +121,10 @@ export class CheatSheet extends Widget {
   private _build(): void {
     const root = this.node;
     root.appendChild(
-      el(document, 'h2', { className: 'jp-matdiff-cheatsheet-title', text: 'Matrix calculus' })
+      el(document, 'h2', {
+        className: 'jp-matdiff-cheatsheet-title',
+        text: 'Matrix calculus'
+      })
     );
     root.appendChild(
       el(document, 'p', {
@@ -131,7 +140,12 @@ export class CheatSheet extends Widget {
         attrs: { 'data-section': section.id }
       });
       box.appendChild(el(document, 'h3', { text: section.title }));
-      box.appendChild(el(document, 'p', { className: 'jp-matdiff-cheatsheet-text', text: section.intro }));
+      box.appendChild(
+        el(document, 'p', {
+          className: 'jp-matdiff-cheatsheet-text',
+          text: section.intro
+        })
+      );
       section.rules.forEach(rule => box.appendChild(this._rule(rule)));
       root.appendChild(box);
     }

@@ -250,7 +250,8 @@ export function parseDerivation(data: unknown): ParseResult {
   }
   const d = value as Record<string, Json>;
   if (d.version !== SUPPORTED_VERSION) {
-    const seen = d.version === undefined ? 'no version' : `version ${JSON.stringify(d.version)}`;
+    const seen =
+      d.version === undefined ? 'no version' : `version ${JSON.stringify(d.version)}`;
     return {
       ok: false,
       reason: 'version',

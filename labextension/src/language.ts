@@ -18,18 +18,25 @@ import { Tag, tagHighlighter, tags as t } from '@lezer/highlight';
 /** Matches the first line of a %%matdiff cell. */
 export const MAGIC_LINE = /^\s*%%matdiff\b/;
 
-export const FUNCTIONS = new Set([
-  'exp', 'log', 'sin', 'cos', 'tan', 'tanh', 'arcsin', 'arccos', 'arctan', 'abs', 'sign',
-  'relu', 'sqrt', 'sigmoid', 'tr', 'det', 'logdet', 'inv', 'diag', 'sum', 'norm1', 'norm2',
-  'vector', 'matrix', 'eye', 'kron', 'vec', 'softmax'
-]);
+export const FUNCTIONS = new Set(
+  (
+    'exp log sin cos tan tanh arcsin arccos arctan abs sign relu sqrt sigmoid ' +
+    'tr det logdet inv diag sum norm1 norm2 vector matrix eye kron vec softmax ' +
+    'ln asin acos atan'
+  ).split(' ')
+);
 
 export const KIND_NAMES = new Set(['scalar', 'vector', 'matrix', 'symmetric']);
 
-export const LAYOUT_VALUES = new Set(['numerator', 'denominator', 'mixed']);
+/** Flags with a fixed set of values, coloured as constants. */
+const FLAG_VALUES: Record<string, Set<string>> = {
+  '--layout': new Set(['numerator', 'denominator', 'mixed']),
+  '-l': new Set(['numerator', 'denominator', 'mixed']),
+  '--mode': new Set(['forward', 'reverse', 'both'])
+};
 
 /** Flags whose next word is a name (of a variable or an output). */
-const NAME_FLAGS = new Set(['--wrt', '-o', '--output']);
+const NAME_FLAGS = new Set(['--wrt', '-w', '-o', '--output']);
 
 /** Token names, each with the standard tag that gives its colour. */
 const BASE_TAGS = {
@@ -59,12 +66,19 @@ export const TOKEN_TAGS = Object.fromEntries(
 
 /** Adds cm-matdiff-NAME classes next to the theme's own. */
 export const matdiffHighlighter = tagHighlighter(
-  Object.entries(TOKEN_TAGS).map(([name, tag]) => ({ tag, class: `cm-matdiff-${name}` }))
+  Object.entries(TOKEN_TAGS).map(([name, tag]) => ({
+    tag,
+    class: `cm-matdiff-${name}`
+  }))
 );
 
 /** Colours for the token kinds the Jupyter theme leaves plain (types, flags). */
 const extraStyle = HighlightStyle.define([
-  { tag: TOKEN_TAGS.kind, color: 'var(--jp-mirror-editor-builtin-color)', fontWeight: 'bold' },
+  {
+    tag: TOKEN_TAGS.kind,
+    color: 'var(--jp-mirror-editor-builtin-color)',
+    fontWeight: 'bold'
+  },
   { tag: TOKEN_TAGS.flag, color: 'var(--jp-mirror-editor-attribute-color)' },
   { tag: TOKEN_TAGS.value, color: 'var(--jp-mirror-editor-atom-color)' }
 ]);
@@ -114,7 +128,7 @@ function magicToken(stream: StringStream, state: IMatdiffState): TokenName | nul
   }
   const word = stream.match(IDENT) as RegExpMatchArray | null;
   if (word) {
-    if (previous === '--layout' && LAYOUT_VALUES.has(word[0])) {
+    if (previous && FLAG_VALUES[previous]?.has(word[0])) {
       return 'value';
     }
     return previous && NAME_FLAGS.has(previous) ? 'def' : 'variable';
@@ -140,7 +154,10 @@ function exprToken(stream: StringStream, state: IMatdiffState): TokenName | null
       return KIND_NAMES.has(name) ? 'kind' : 'variable';
     }
     // "f = ..." names the function being differentiated.
-    if (stream.match(/^\s*=(?!=)/, false) && stream.string.slice(0, stream.start).trim() === '') {
+    if (
+      stream.match(/^\s*=(?!=)/, false) &&
+      stream.string.slice(0, stream.start).trim() === ''
+    ) {
       return 'def';
     }
     return FUNCTIONS.has(name) ? 'function' : 'variable';
@@ -184,7 +201,9 @@ export const matdiffParser = {
       stream.skipToEnd();
       return 'comment';
     }
-    return state.mode === 'magic' ? magicToken(stream, state) : exprToken(stream, state);
+    return state.mode === 'magic'
+      ? magicToken(stream, state)
+      : exprToken(stream, state);
   },
   languageData: { commentTokens: { line: '#' } },
   tokenTable: TOKEN_TAGS

@@ -140,7 +140,8 @@ export const SECTIONS: ISection[] = [
   {
     id: 'readoff',
     title: 'Read off the derivative',
-    intro: 'Once df = tr(Gᵀ dX), G is the derivative (in denominator layout, the shape of X).',
+    intro:
+      'Once df = tr(Gᵀ dX), G is the derivative (in denominator layout, the shape of X).',
     rules: [
       {
         id: 'readoff',

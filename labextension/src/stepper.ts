@@ -26,8 +26,10 @@ export function goTo(d: IDerivation, s: IViewState, step: number): IViewState {
   return { ...s, step: clamp(step, d) };
 }
 
-export const next = (d: IDerivation, s: IViewState): IViewState => goTo(d, s, s.step + 1);
-export const prev = (d: IDerivation, s: IViewState): IViewState => goTo(d, s, s.step - 1);
+export const next = (d: IDerivation, s: IViewState): IViewState =>
+  goTo(d, s, s.step + 1);
+export const prev = (d: IDerivation, s: IViewState): IViewState =>
+  goTo(d, s, s.step - 1);
 export const first = (d: IDerivation, s: IViewState): IViewState => goTo(d, s, 0);
 export const last = (d: IDerivation, s: IViewState): IViewState =>
   goTo(d, s, d.steps.length - 1);

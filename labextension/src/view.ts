@@ -207,11 +207,31 @@ export class DerivationView {
 
     // Navigation and the current step's rule.
     // Plain words and ◀ ▶: fonts without emoji (Debian's chromium) have no ⏮ ⏭.
-    this._first = this._button('First', 'jp-matdiff-first', 'First step (Home)', () => void this.first());
-    this._prev = this._button('◀ Prev', 'jp-matdiff-prev', 'Previous step (←)', () => void this.prev());
+    this._first = this._button(
+      'First',
+      'jp-matdiff-first',
+      'First step (Home)',
+      () => void this.first()
+    );
+    this._prev = this._button(
+      '◀ Prev',
+      'jp-matdiff-prev',
+      'Previous step (←)',
+      () => void this.prev()
+    );
     this._counter = el(doc, 'span', { className: 'jp-matdiff-counter' });
-    this._next = this._button('Next ▶', 'jp-matdiff-next', 'Next step (→)', () => void this.next());
-    this._last = this._button('Last', 'jp-matdiff-last', 'Last step (End)', () => void this.last());
+    this._next = this._button(
+      'Next ▶',
+      'jp-matdiff-next',
+      'Next step (→)',
+      () => void this.next()
+    );
+    this._last = this._button(
+      'Last',
+      'jp-matdiff-last',
+      'Last step (End)',
+      () => void this.last()
+    );
     const nav = el(doc, 'div', { className: 'jp-matdiff-nav' }, [
       this._first,
       this._prev,
@@ -222,21 +242,30 @@ export class DerivationView {
 
     this._stage = el(doc, 'span', { className: 'jp-matdiff-step-stage' });
     this._rule = el(doc, 'span', { className: 'jp-matdiff-step-rule' });
-    this._identity = el(doc, 'div', { className: 'jp-matdiff-step-identity jp-matdiff-math' });
+    this._identity = el(doc, 'div', {
+      className: 'jp-matdiff-step-identity jp-matdiff-math'
+    });
     this._note = el(doc, 'div', { className: 'jp-matdiff-step-note' });
     const stepBox = el(doc, 'div', { className: 'jp-matdiff-step' }, [
-      el(doc, 'div', { className: 'jp-matdiff-step-heading' }, [this._stage, this._rule]),
+      el(doc, 'div', { className: 'jp-matdiff-step-heading' }, [
+        this._stage,
+        this._rule
+      ]),
       this._identity,
       this._note
     ]);
-    this.node.appendChild(el(doc, 'div', { className: 'jp-matdiff-stepper' }, [nav, stepBox]));
+    this.node.appendChild(
+      el(doc, 'div', { className: 'jp-matdiff-stepper' }, [nav, stepBox])
+    );
 
     // Result in the chosen layout.
     const group = el(doc, 'div', {
       className: 'jp-matdiff-layout',
       attrs: { role: 'group', 'aria-label': 'Layout' }
     });
-    group.appendChild(el(doc, 'span', { className: 'jp-matdiff-layout-label', text: 'Layout:' }));
+    group.appendChild(
+      el(doc, 'span', { className: 'jp-matdiff-layout-label', text: 'Layout:' })
+    );
     for (const layout of LAYOUTS) {
       const b = this._button(
         LAYOUT_LABELS[layout],
@@ -273,7 +302,10 @@ export class DerivationView {
             className: 'jp-matdiff-check-status',
             text: CHECK_LABELS[status] ?? `Numeric check ${status}`
           }),
-          el(doc, 'span', { className: 'jp-matdiff-check-message', text: d.check.message })
+          el(doc, 'span', {
+            className: 'jp-matdiff-check-message',
+            text: d.check.message
+          })
         ]
       )
     );
@@ -301,7 +333,10 @@ export function errorView(
   let done = Promise.resolve();
   if (fallbackLatex) {
     // text/latex bundles carry their own $$ delimiters, as JupyterLab's latex renderer expects.
-    const fallback = el(doc, 'div', { className: 'jp-matdiff-fallback', text: fallbackLatex });
+    const fallback = el(doc, 'div', {
+      className: 'jp-matdiff-fallback',
+      text: fallbackLatex
+    });
     node.appendChild(fallback);
     done = typesetSafely(typeset, fallback);
   }

@@ -100,7 +100,9 @@ describe.each(fixtures.map(f => [f.name, f] as const))('%s', (_name, fixture) =>
       expect(parsed.ok, `renderer accepts: ${label}`).toBe(false);
       if (!parsed.ok) {
         expect(parsed.reason).toBe('invalid');
-        expect(parsed.message).toMatch(/^The derivation does not match the v1 contract: \$/);
+        expect(parsed.message).toMatch(
+          /^The derivation does not match the v1 contract: \$/
+        );
       }
     }
   });
@@ -140,7 +142,10 @@ describe('parseDerivation on non-derivations', () => {
 
   it('says where a problem is', () => {
     const parsed = parseDerivation({ version: 1, source: 'x' });
-    expect(parsed).toMatchObject({ ok: false, message: expect.stringContaining('$.wrt') });
+    expect(parsed).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('$.wrt')
+    });
   });
 
   it('uses the versioned mimetype', () => {

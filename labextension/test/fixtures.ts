@@ -8,7 +8,12 @@ import { join, relative, resolve } from 'node:path';
 // __dirname, not import.meta.url: jsdom replaces URL and refuses file: URLs.
 export const REPO = resolve(__dirname, '..', '..');
 export const FIXTURES_DIR = join(REPO, 'tests', 'fixtures');
-export const SCHEMA_PATH = join(REPO, 'matdiff_magic', 'schema', 'derivation.v1.schema.json');
+export const SCHEMA_PATH = join(
+  REPO,
+  'matdiff_magic',
+  'schema',
+  'derivation.v1.schema.json'
+);
 
 function walk(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap(entry => {

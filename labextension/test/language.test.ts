@@ -15,7 +15,8 @@ describe('tokenizer', () => {
   it('reads the magic line and its flags', () => {
     const magic =
       '%%matdiff --wrt X --layout numerator --no-check -o grad --order 2 --graph ' +
-      '--at "X=eye(3)" --mode reverse -i --interactive --solve --export --by-definition';
+      '--at "X=eye(3)" --mode reverse -i --interactive --solve --export --by-definition ' +
+      '-w Y -l mixed --seed 3 --timeout 2.5';
     const tokens = line(magic);
     expect(tokens[0]).toEqual(['%%matdiff', 'magic']);
     expect(tokens).toContainEqual(['--wrt', 'flag']);
@@ -26,6 +27,10 @@ describe('tokenizer', () => {
     expect(tokens).toContainEqual(['grad', 'def']);
     expect(tokens).toContainEqual(['2', 'number']);
     expect(tokens).toContainEqual(['"X=eye(3)"', 'string']);
+    expect(tokens).toContainEqual(['reverse', 'value']);
+    expect(tokens).toContainEqual(['Y', 'def']);
+    expect(tokens).toContainEqual(['mixed', 'value']);
+    expect(tokens).toContainEqual(['2.5', 'number']);
     for (const flag of [
       '--no-check',
       '--order',
@@ -36,14 +41,19 @@ describe('tokenizer', () => {
       '--interactive',
       '--solve',
       '--export',
-      '--by-definition'
+      '--by-definition',
+      '-w',
+      '-l',
+      '--seed',
+      '--timeout'
     ]) {
       expect(tokens).toContainEqual([flag, 'flag']);
     }
   });
 
   it('reads declarations', () => {
-    const src = '%%matdiff --wrt X\nA, B: matrix(m, n)\ns: scalar\nS: symmetric(3, 3)\nx: vector';
+    const src =
+      '%%matdiff --wrt X\nA, B: matrix(m, n)\ns: scalar\nS: symmetric(3, 3)\nx: vector';
     const lines = tokenize(src).map(l => l.filter(([text]) => text.trim() !== ''));
     expect(lines[1]).toEqual([
       ['A', 'def'],
@@ -64,7 +74,10 @@ describe('tokenizer', () => {
   });
 
   it('reads expressions: functions, operators, numbers, transpose, comments', () => {
-    const tokens = line("%%matdiff --wrt X\nf = a'*exp(X*b) .* 2.5e-3 ./ c .^ 2 - tr(A)/3 # cost", 1);
+    const tokens = line(
+      "%%matdiff --wrt X\nf = a'*exp(X*b) .* 2.5e-3 ./ c .^ 2 - tr(A)/3 # cost",
+      1
+    );
     expect(tokens).toEqual([
       ['f', 'def'],
       ['=', 'operator'],

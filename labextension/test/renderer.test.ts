@@ -43,7 +43,9 @@ describe('DerivationRenderer', () => {
       'text/latex': '$$y = a^T X b$$'
     });
     await done;
-    expect(renderer.node.querySelector('.jp-matdiff-error')!.textContent).toContain('version 2');
+    expect(renderer.node.querySelector('.jp-matdiff-error')!.textContent).toContain(
+      'version 2'
+    );
     const fallback = renderer.node.querySelector<HTMLElement>('.jp-matdiff-fallback')!;
     expect(fallback.textContent).toBe('$$y = a^T X b$$');
     expect(typeset).toEqual([fallback]);
@@ -61,7 +63,11 @@ describe('DerivationRenderer', () => {
   it('replaces its content when the model changes', async () => {
     const { renderer, done } = render({ [MIME_TYPE]: aXb });
     await done;
-    await renderer.renderModel({ data: { [MIME_TYPE]: null }, metadata: {}, trusted: true } as any);
+    await renderer.renderModel({
+      data: { [MIME_TYPE]: null },
+      metadata: {},
+      trusted: true
+    } as any);
     expect(renderer.node.querySelectorAll('.jp-matdiff').length).toBe(1);
     expect(renderer.node.querySelector('.jp-matdiff-error')).not.toBeNull();
   });

@@ -13,7 +13,10 @@ const derivations = loadFixtures().flatMap(f => {
   return parsed.ok ? [[f.name, parsed.derivation] as [string, IDerivation]] : [];
 });
 
-function q<T extends HTMLElement = HTMLElement>(root: HTMLElement, selector: string): T {
+function q<T extends HTMLElement = HTMLElement>(
+  root: HTMLElement,
+  selector: string
+): T {
   const node = root.querySelector<T>(selector);
   if (!node) {
     throw new Error(`missing ${selector}`);
@@ -57,7 +60,9 @@ describe.each(derivations)('%s', (_name, d) => {
   it('sends the math, delimited, to the typesetter', () => {
     const derivation = q(view.node, '.jp-matdiff-derivation');
     expect(typeset).toContain(derivation);
-    expect(derivation.textContent).toMatch(/^\\\[\\begin\{aligned\}.*\\end\{aligned\}\\\]$/s);
+    expect(derivation.textContent).toMatch(
+      /^\\\[\\begin\{aligned\}.*\\end\{aligned\}\\\]$/s
+    );
     expect(typeset).toContain(q(view.node, '.jp-matdiff-result'));
   });
 
@@ -84,7 +89,9 @@ describe.each(derivations)('%s', (_name, d) => {
       const note = q(view.node, '.jp-matdiff-step-note');
       expect(note.hidden).toBe(!step.note);
       expect(note.textContent).toBe(step.note ?? '');
-      expect(q(view.node, '.jp-matdiff-derivation').getAttribute('data-step')).toBe(String(i));
+      expect(q(view.node, '.jp-matdiff-derivation').getAttribute('data-step')).toBe(
+        String(i)
+      );
       next.click();
       await Promise.resolve();
     }
@@ -106,13 +113,20 @@ describe.each(derivations)('%s', (_name, d) => {
 
   it('switches the result with the layout toggle', async () => {
     for (const layout of LAYOUTS) {
-      q<HTMLButtonElement>(view.node, `.jp-matdiff-layout button[data-layout=${layout}]`).click();
+      q<HTMLButtonElement>(
+        view.node,
+        `.jp-matdiff-layout button[data-layout=${layout}]`
+      ).click();
       await Promise.resolve();
       const result = q(view.node, '.jp-matdiff-result');
       expect(result.getAttribute('data-layout')).toBe(layout);
       const r = d.results[layout];
-      expect(result.getAttribute('data-tex')).toBe(r.lhs ? `${r.lhs} = ${r.latex}` : r.latex);
-      expect(q(view.node, '.jp-matdiff-result-description').textContent).toBe(r.description);
+      expect(result.getAttribute('data-tex')).toBe(
+        r.lhs ? `${r.lhs} = ${r.latex}` : r.latex
+      );
+      expect(q(view.node, '.jp-matdiff-result-description').textContent).toBe(
+        r.description
+      );
       for (const other of LAYOUTS) {
         const button = q(view.node, `.jp-matdiff-layout button[data-layout=${other}]`);
         expect(button.getAttribute('aria-pressed')).toBe(String(other === layout));

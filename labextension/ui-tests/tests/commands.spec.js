@@ -33,11 +33,18 @@ test.describe('commands', () => {
     await expect.poll(() => cellSources(page)).toEqual(['x = 1', DEFAULT_EXAMPLE]);
 
     await cell.locator('.jp-InputPrompt').click({ button: 'right' });
-    await page.locator('.lm-Menu').last().getByText('Matrix calculus cheat sheet').click();
+    await page
+      .locator('.lm-Menu')
+      .last()
+      .getByText('Matrix calculus cheat sheet')
+      .click();
     await expect(page.locator('#matdiff-cheatsheet')).toBeVisible();
   });
 
-  test('the cheat sheet typesets its rules and inserts examples', async ({ page, request }) => {
+  test('the cheat sheet typesets its rules and inserts examples', async ({
+    page,
+    request
+  }) => {
     await putNotebook(request, 'cheatsheet.ipynb', ['x = 1'], PYTHON);
     await openNotebook(page, 'cheatsheet.ipynb', { kernel: true });
     await runFromPalette(page, 'Matrix calculus cheat sheet');
@@ -46,11 +53,25 @@ test.describe('commands', () => {
     await expect(sheet).toBeVisible();
     await expect(page.locator('#jp-right-stack #matdiff-cheatsheet')).toHaveCount(1);
     for (const rule of [
-      'sum', 'product', 'transpose', 'trace', 'inverse', 'determinant', 'logdet',
-      'hadamard', 'elementwise', 'scalar-trace', 'trace-transpose', 'linearity', 'cyclic',
-      'hadamard-swap', 'readoff'
+      'sum',
+      'product',
+      'transpose',
+      'trace',
+      'inverse',
+      'determinant',
+      'logdet',
+      'hadamard',
+      'elementwise',
+      'scalar-trace',
+      'trace-transpose',
+      'linearity',
+      'cyclic',
+      'hadamard-swap',
+      'readoff'
     ]) {
-      await expect(sheet.locator(`.jp-matdiff-cheatsheet-rule[data-rule=${rule}]`)).toHaveCount(1);
+      await expect(
+        sheet.locator(`.jp-matdiff-cheatsheet-rule[data-rule=${rule}]`)
+      ).toHaveCount(1);
     }
     await expect(sheet.locator('.jp-matdiff-layout-table tbody tr')).toHaveCount(4);
     await expect(sheet.locator('.jp-matdiff-math mjx-container').first()).toBeVisible();
@@ -62,10 +83,12 @@ test.describe('commands', () => {
     await sheet.locator('button[data-rule=inverse]').click();
     await expect
       .poll(() => cellSources(page))
-      .toEqual(['x = 1', '%%matdiff --wrt X\nX: matrix(n, n)\na\'*inv(X)*b']);
+      .toEqual(['x = 1', "%%matdiff --wrt X\nX: matrix(n, n)\na'*inv(X)*b"]);
     await sheet.locator('button[data-rule=layouts]').click();
     await expect.poll(async () => (await cellSources(page)).length).toBe(3);
-    await expect.poll(async () => (await cellSources(page))[2]).toContain('--layout numerator');
+    await expect
+      .poll(async () => (await cellSources(page))[2])
+      .toContain('--layout numerator');
     await page.screenshot({ path: screenshotPath('cheatsheet-lab.png') });
   });
 });

@@ -11,9 +11,15 @@ const XSS = '<img src=x onerror=alert(1)>';
 /** Every *.json under tests/fixtures, as the notebook generator sees them. */
 function fixtureCount() {
   const walk = dir =>
-    fs.readdirSync(dir, { withFileTypes: true }).flatMap(e =>
-      e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.json') ? [e] : []
-    );
+    fs
+      .readdirSync(dir, { withFileTypes: true })
+      .flatMap(e =>
+        e.isDirectory()
+          ? walk(path.join(dir, e.name))
+          : e.name.endsWith('.json')
+            ? [e]
+            : []
+      );
   return walk(FIXTURES).length;
 }
 
@@ -40,7 +46,10 @@ async function openNotebook(page, name, { kernel } = { kernel: false }) {
 
 /** Run a command by its label from the command palette. */
 async function runFromPalette(page, label) {
-  await page.locator('.jp-Notebook').first().click({ position: { x: 5, y: 5 } });
+  await page
+    .locator('.jp-Notebook')
+    .first()
+    .click({ position: { x: 5, y: 5 } });
   await page.keyboard.press('Escape');
   await page.keyboard.press('Control+Shift+C');
   const input = page.locator('.lm-CommandPalette-input');
@@ -73,17 +82,23 @@ async function putNotebook(request, name, cells, kernelspec) {
   expect(res.ok()).toBe(true);
 }
 
-const PYTHON = { name: 'python3', display_name: 'Python 3 (ipykernel)', language: 'python' };
+const PYTHON = {
+  name: 'python3',
+  display_name: 'Python 3 (ipykernel)',
+  language: 'python'
+};
 
 /** The source of every cell of the active notebook, in order. */
 async function cellSources(page) {
-  return page.locator('.jp-NotebookPanel:visible .jp-Cell .cm-content').evaluateAll(nodes =>
-    nodes.map(n =>
-      Array.from(n.querySelectorAll('.cm-line'))
-        .map(line => line.textContent)
-        .join('\n')
-    )
-  );
+  return page
+    .locator('.jp-NotebookPanel:visible .jp-Cell .cm-content')
+    .evaluateAll(nodes =>
+      nodes.map(n =>
+        Array.from(n.querySelectorAll('.cm-line'))
+          .map(line => line.textContent)
+          .join('\n')
+      )
+    );
 }
 
 function screenshotPath(name) {

@@ -26,7 +26,12 @@ async function expectHighlighted(page) {
 
 test.describe('%%matdiff highlighting', () => {
   test('survives the kernel start and a reload', async ({ page, request }) => {
-    await putNotebook(request, 'highlight-kernel.ipynb', [MATDIFF_CELL, 'x = 1 + 2'], PYTHON);
+    await putNotebook(
+      request,
+      'highlight-kernel.ipynb',
+      [MATDIFF_CELL, 'x = 1 + 2'],
+      PYTHON
+    );
     // openNotebook waits until the kernel is idle: its language_info has reset the mimeType.
     await openNotebook(page, 'highlight-kernel.ipynb', { kernel: true });
     await expectHighlighted(page);
@@ -36,14 +41,18 @@ test.describe('%%matdiff highlighting', () => {
       .screenshot({ path: screenshotPath('highlight-cell.png') });
 
     await page.reload();
-    await expect(page.locator('#jp-main-statusbar')).toContainText(/Idle/, { timeout: 60000 });
+    await expect(page.locator('#jp-main-statusbar')).toContainText(/Idle/, {
+      timeout: 60000
+    });
     await expectHighlighted(page);
   });
 
   test('follows the first line while typing', async ({ page, request }) => {
     await putNotebook(request, 'highlight-typing.ipynb', ['y = 2'], PYTHON);
     await openNotebook(page, 'highlight-typing.ipynb', { kernel: true });
-    const editor = page.locator('.jp-NotebookPanel:visible .jp-Cell .cm-editor').first();
+    const editor = page
+      .locator('.jp-NotebookPanel:visible .jp-Cell .cm-editor')
+      .first();
     await expect(editor).not.toHaveClass(/jp-matdiff-cell/);
 
     await editor.locator('.cm-content').click();
