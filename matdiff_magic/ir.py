@@ -379,3 +379,51 @@ def replace(expr: Expr, mapping: dict) -> Expr:
         return out
 
     return go(expr)
+
+
+# ---- vec and Kronecker (matrix-by-matrix derivatives) ------------------------------------------
+def dim_mul(a: Dim, b: Dim) -> Dim:
+    """The size a·b. Products are written 'm·n' with the factors sorted, so equal sizes compare equal."""
+    if a == 1:
+        return b
+    if b == 1:
+        return a
+    parts = sorted(str(a).split("·") + str(b).split("·"))
+    return "·".join(parts)
+
+
+class Kron(Expr):
+    """The Kronecker product A ⊗ B."""
+    __slots__ = ("left", "right")
+    _children = ("left", "right")
+
+    def __init__(self, left: Expr, right: Expr):
+        self._init((dim_mul(left.shape[0], right.shape[0]), dim_mul(left.shape[1], right.shape[1])))
+        object.__setattr__(self, "left", left)
+        object.__setattr__(self, "right", right)
+
+
+class Vec(_Unary):
+    """vec(A): the columns of A stacked (column-major)."""
+    __slots__ = ()
+
+    @staticmethod
+    def shape_of(arg):
+        return (dim_mul(arg.shape[0], arg.shape[1]), 1)
+
+
+class Commutation(Expr):
+    """The commutation matrix K with K vec(A) = vec(Aᵀ) for an r×c matrix A."""
+    __slots__ = ("rows", "cols")
+    _attrs = ("rows", "cols")
+
+    def __init__(self, rows: Dim, cols: Dim):
+        n = dim_mul(rows, cols)
+        self._init((n, n))
+        object.__setattr__(self, "rows", rows)
+        object.__setattr__(self, "cols", cols)
+
+
+class Softmax(_Unary):
+    """softmax(u) = exp(u) / sum(exp(u)) of a vector."""
+    __slots__ = ()

@@ -13,7 +13,7 @@ ALIASES = {"ln": "log", "asin": "arcsin", "acos": "arccos", "atan": "arctan"}
 
 # Matrix functions: name -> number of arguments.
 MATRIX_FUNCTIONS = {"tr": 1, "det": 1, "logdet": 1, "inv": 1, "diag": 1, "sum": 1,
-                    "norm1": 1, "norm2": 1}
+                    "norm1": 1, "norm2": 1, "vec": 1, "kron": 2, "softmax": 1}
 
 # Constants whose size is inferred from where they are used; the argument is the fill value.
 CONSTANTS = {"vector": 1, "matrix": 1, "eye": 0}

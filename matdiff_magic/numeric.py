@@ -55,6 +55,11 @@ class Evaluator:
     def size(self, d) -> int:
         if d == 1:
             return 1
+        if isinstance(d, str) and "·" in d:
+            out = 1
+            for part in d.split("·"):
+                out *= self.size(part)
+            return out
         if d in self.sizes:
             return self.sizes[d]
         if isinstance(d, str) and d.isdigit():
@@ -146,6 +151,25 @@ class Evaluator:
         for f in e.factors[1:]:
             out = out * self(f)
         return out
+
+    def e_Kron(self, e):
+        return np.kron(self(e.left), self(e.right))
+
+    def e_Vec(self, e):
+        return self(e.arg).reshape(-1, 1, order="F")
+
+    def e_Commutation(self, e):
+        r, c = self.size(e.rows), self.size(e.cols)
+        k = np.zeros((r * c, r * c))
+        for i in range(r):
+            for j in range(c):
+                k[i * c + j, j * r + i] = 1.0   # vec(A)[j*r + i] = A[i, j] = vec(Aᵀ)[i*c + j]
+        return k
+
+    def e_Softmax(self, e):
+        u = self(e.arg)
+        z = np.exp(u - u.max())
+        return z / z.sum()
 
     def e_Pow(self, e):
         return np.power(self(e.base), self(e.exponent)[0, 0])

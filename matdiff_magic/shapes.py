@@ -62,7 +62,14 @@ class _Sizes:
         return i
 
     def unify(self, a, b) -> bool:
-        """Unify two dimensions (class ids or the literal 1); False on conflict."""
+        """Unify two dimensions (class ids, the literal 1, or products of classes); False on conflict."""
+        if isinstance(a, tuple) or isinstance(b, tuple):
+            # a product (from kron or vec) matches a product of as many sizes, factor by factor
+            if not (isinstance(a, tuple) and isinstance(b, tuple)) or len(a) != len(b):
+                return False
+            if sorted(map(self.find, a)) == sorted(map(self.find, b)):
+                return True
+            return all(self.unify(x, y) for x, y in zip(a, b))
         if a == 1 and b == 1:
             return True
         if isinstance(a, str) or isinstance(b, str):
@@ -221,7 +228,7 @@ class _Typer:
 
     def _call_shape(self, node: Call) -> tuple:
         f = node.func
-        arity = {"vector": 1, "matrix": 1, "eye": 0}.get(f, 1)
+        arity = {"vector": 1, "matrix": 1, "eye": 0, "kron": 2}.get(f, 1)
         if len(node.args) != arity:
             raise MatdiffError(f"{f} takes {arity} argument{'s' if arity != 1 else ''}, "
                                f"got {len(node.args)}", self.source, node.span)
@@ -240,6 +247,16 @@ class _Typer:
         arg = node.args[0]
         shape = self.shape(arg)
         if f in ELEMENTWISE:
+            return shape
+        if f == "kron":
+            other = self.shape(node.args[1])
+            return (_times(shape[0], other[0]), _times(shape[1], other[1]))
+        if f == "vec":
+            return (_times(shape[0], shape[1]), 1)
+        if f == "softmax":
+            if shape[1] != 1 or shape[0] == 1:
+                raise self._error(f"softmax takes a vector, but {self._text(arg)} is "
+                                  f"{self._shape_text(shape)}", arg, [arg])
             return shape
         if f in ("sum", "norm1", "norm2"):
             return (1, 1)
@@ -284,6 +301,8 @@ class _Typer:
         if d == 1:
             return 1
         names = names or self._size_names()
+        if isinstance(d, tuple):
+            return "·".join(sorted(str(names[self.sizes.find(x)]) for x in d))
         return names[self.sizes.find(d)]
 
     def _shape_text(self, shape: tuple) -> str:
@@ -406,6 +425,12 @@ class _Typer:
         arg = b(node.args[0])
         if f in ELEMENTWISE:
             return ir.Apply(f, arg)
+        if f == "kron":
+            return ir.Kron(arg, b(node.args[1]))
+        if f == "vec":
+            return ir.Vec(arg)
+        if f == "softmax":
+            return ir.Softmax(arg)
         if f == "tr":
             return ir.Trace(arg)
         if f == "det":
@@ -423,6 +448,15 @@ class _Typer:
         if f == "norm2":
             return ir.Norm(arg, 2)
         raise MatdiffError(f"unknown function {f!r}", self.source, node.func_span)
+
+
+def _times(a, b):
+    """Size product during inference: 1 is the unit, products are flat tuples of size classes."""
+    if a == 1:
+        return b
+    if b == 1:
+        return a
+    return (a if isinstance(a, tuple) else (a,)) + (b if isinstance(b, tuple) else (b,))
 
 
 class _Joined:

@@ -183,7 +183,40 @@ def mk_transpose(x: ir.Expr) -> ir.Expr:
     if isinstance(x, ir.MatMul) and isinstance(x.factors[0], ir.Const):
         c, rest = split_coef(x)
         return with_coef(c, mk_transpose(rest))
+    if isinstance(x, ir.Kron):
+        return ir.Kron(mk_transpose(x.left), mk_transpose(x.right))
+    if isinstance(x, ir.Commutation):
+        return ir.Commutation(x.cols, x.rows)
     return ir.Transpose(x)
+
+
+def mk_vec(x: ir.Expr) -> ir.Expr:
+    """vec of a column vector is the vector itself; numbers come out in front."""
+    if x.shape[1] == 1:
+        return x
+    if isinstance(x, ir.Zero):
+        return ir.Zero((ir.dim_mul(*x.shape), 1))
+    c, rest = split_coef(x)
+    if rest is not None and c != 1:
+        return with_coef(c, mk_vec(rest))
+    return ir.Vec(x)
+
+
+def mk_kron(a: ir.Expr, b: ir.Expr) -> ir.Expr:
+    """A ⊗ B, with 1×1 factors as scalar multiples and I ⊗ I = I."""
+    if a.is_scalar:
+        return mk_mul([a, b])
+    if b.is_scalar:
+        return mk_mul([b, a])
+    if is_zero(a) or is_zero(b):
+        return ir.Zero(ir.Kron(a, b).shape)
+    if isinstance(a, ir.Identity) and isinstance(b, ir.Identity):
+        return ir.Identity(ir.Kron(a, b).shape)
+    ca, ra = split_coef(a)
+    cb, rb = split_coef(b)
+    if ca * cb != 1:
+        return with_coef(ca * cb, ir.Kron(ra, rb))
+    return ir.Kron(a, b)
 
 
 def mk_pow(base: ir.Expr, exponent: ir.Expr) -> ir.Expr:
@@ -229,6 +262,8 @@ def mk_inverse(x: ir.Expr) -> ir.Expr:
 
 
 _BUILDERS = {
+    ir.Vec: lambda e, k: mk_vec(k[0]),
+    ir.Kron: lambda e, k: mk_kron(*k),
     ir.Add: lambda e, k: mk_add(k),
     ir.MatMul: lambda e, k: mk_mul(k),
     ir.Hadamard: lambda e, k: mk_hadamard(k),

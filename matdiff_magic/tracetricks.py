@@ -38,6 +38,10 @@ DIAG_VECTOR_TRICK = Identity("diagonal", r"\boldsymbol{a}^{T}\operatorname{diag}
                              "aᵀdiag(B) = tr(diag(a) B)")
 DIAG_MATRIX_TRICK = Identity("diagonal", r"\operatorname{tr}(A\operatorname{diag}(\boldsymbol{v})) = \operatorname{diag}(A)^{T}\boldsymbol{v}",
                              "tr(A diag(v)) = diag(A)ᵀv")
+KRON_VEC = Identity("vec of a product", r"(B^{T} \otimes A)\operatorname{vec}(X) = \operatorname{vec}(AXB)",
+                    "(Bᵀ ⊗ A) vec(X) = vec(AXB)", "(520)")
+VEC_INNER = Identity("vec inner product", r"\operatorname{vec}(A)^{T}\operatorname{vec}(B) = \operatorname{tr}(A^{T}B)",
+                     "vec(A)ᵀvec(B) = tr(AᵀB)")
 FACTOR_SCALAR = Identity("factor out dx", r"\mathrm{d}f = g\,\mathrm{d}x \text{ when } \mathrm{d}x \text{ is a scalar}",
                          "df = g dx when dx is a scalar")
 COMBINE = Identity("linearity", r"\operatorname{tr}(A\,\mathrm{d}X) + \operatorname{tr}(B\,\mathrm{d}X) = \operatorname{tr}((A + B)\,\mathrm{d}X)",
@@ -222,6 +226,18 @@ def _one_trick(term: Term, terms: list[Term], dX: ir.Expr, vector: bool, record:
                  else ir.Fill(1, (1, F.arg.shape[0])))
         term.core = ir.Trace(mk_mul([moved, F.arg]))
         record(DIAG_MATRIX_TRICK, _sum(terms), focus=(moved,))
+        return
+    if isinstance(F, ir.Vec) and left and isinstance(left[-1], ir.Kron) \
+            and F.arg.shape == (left[-1].right.shape[1], left[-1].left.shape[1]):
+        P, Q = left[-1].left, left[-1].right
+        moved = ir.Vec(mk_mul([Q, F.arg, mk_transpose(P)]))
+        term.core = ir.Trace(mk_mul(left[:-1] + [moved]))
+        record(KRON_VEC, _sum(terms), focus=(moved,))
+        return
+    if isinstance(F, ir.Vec) and len(left) == 1 and isinstance(left[0], ir.Transpose) \
+            and isinstance(left[0].arg, ir.Vec):
+        term.core = ir.Trace(mk_mul([mk_transpose(left[0].arg.arg), F.arg]))
+        record(VEC_INNER, _sum(terms), focus=(term.core,))
         return
     raise MatdiffError(f"cannot move dX out of {to_text(F)}")
 

@@ -173,6 +173,19 @@ class _Printer:
         parts = [self.wrap(f, P_HADAMARD + 1) for f in e.factors]
         return self.t(" \\odot ", " ⊙ ").join(parts), P_HADAMARD
 
+    def p_Kron(self, e):
+        return (self.wrap(e.left, P_HADAMARD + 1) + self.t(" \\otimes ", " ⊗ ")
+                + self.wrap(e.right, P_HADAMARD + 1)), P_HADAMARD
+
+    def p_Vec(self, e):
+        return self._call("\\operatorname{vec}", "vec", e.arg)
+
+    def p_Commutation(self, e):
+        return self.t(f"K_{{{e.rows}{e.cols}}}", f"K₍{e.rows},{e.cols}₎"), P_ATOM
+
+    def p_Softmax(self, e):
+        return self._call("\\operatorname{softmax}", "softmax", e.arg)
+
     def p_Pow(self, e):
         if isinstance(e.exponent, ir.Const):
             v = e.exponent.value

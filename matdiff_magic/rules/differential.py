@@ -168,11 +168,33 @@ def _apply(node: ir.Apply):
     return mk_hadamard([derivative(node.arg), D(node.arg)]), identity
 
 
+KRON = Identity("Kronecker product rule", r"\mathrm{d}(A \otimes B) = \mathrm{d}A \otimes B + A \otimes \mathrm{d}B",
+                "d(A ⊗ B) = dA ⊗ B + A ⊗ dB")
+VEC = Identity("vec", r"\mathrm{d}\operatorname{vec}(X) = \operatorname{vec}(\mathrm{d}X)", "d vec(X) = vec(dX)")
+SOFTMAX = Identity("softmax", r"\mathrm{d}\operatorname{softmax}(\boldsymbol{u}) = (\operatorname{diag}(\boldsymbol{p}) - \boldsymbol{p}\boldsymbol{p}^{T})\,\mathrm{d}\boldsymbol{u},\ \boldsymbol{p} = \operatorname{softmax}(\boldsymbol{u})",
+                   "d softmax(u) = (diag(p) − p pᵀ) du, p = softmax(u)")
+
+
+def _kron(node: ir.Kron):
+    return ir.Add([ir.Kron(D(node.left), node.right), ir.Kron(node.left, D(node.right))]), KRON
+
+
+def _vec(node: ir.Vec):
+    return ir.Vec(D(node.arg)), VEC
+
+
+def _softmax(node: ir.Softmax):
+    p = node
+    jac = ir.Add([ir.DiagMatrix(p), ir.Neg(ir.MatMul([p, ir.Transpose(p)]))])
+    return ir.MatMul([jac, D(node.arg)]), SOFTMAX
+
+
 RULES = {
     ir.Add: _sum, ir.Neg: _neg, ir.MatMul: _product, ir.Hadamard: _hadamard,
     ir.Transpose: _transpose, ir.Inverse: _inverse, ir.Trace: _trace, ir.Det: _det,
     ir.LogDet: _logdet, ir.SumAll: _sum_all, ir.DiagMatrix: _diag, ir.DiagVector: _diag,
     ir.Norm: _norm, ir.Pow: _pow, ir.ElemPow: _elempow, ir.Apply: _apply,
+    ir.Kron: _kron, ir.Vec: _vec, ir.Softmax: _softmax,
 }
 
 
