@@ -252,7 +252,8 @@ class _Typer:
             other = self.shape(node.args[1])
             return (_times(shape[0], other[0]), _times(shape[1], other[1]))
         if f == "vec":
-            return (_times(shape[0], shape[1]), 1)
+            # column-major: vec(X) of an r×c X matches kron sizes as c·r, since vec(AXB) = (Bᵀ ⊗ A) vec(X)
+            return (_times(shape[1], shape[0]), 1)
         if f == "softmax":
             if shape[1] != 1 or shape[0] == 1:
                 raise self._error(f"softmax takes a vector, but {self._text(arg)} is "
