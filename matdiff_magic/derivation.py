@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from . import ir
-from .check import (TOLERANCE, CheckResult, central_difference, describe, relative_error,
+from .check import (TOLERANCE, CheckResult, describe, relative_error,
                     sample_point, sample_sizes, size_variants, square_variables, strategies)
 from .errors import MatdiffError
 from .layout import LAYOUTS, Result
@@ -25,10 +25,13 @@ MIME = "application/vnd.matdiff.derivation.v1+json"
 
 class Derivation:
     def __init__(self, source: str, typed, wrt: ir.Var, layout: str, steps: list[Step],
-                 results: dict, G: ir.Expr, seed: int = 0, check_result: CheckResult | None = None):
+                 results: dict, G: ir.Expr, seed: int = 0, check_result: CheckResult | None = None,
+                 kind: str = "gradient", target: ir.Expr | None = None):
         self.source, self.typed, self.wrt, self.layout = source, typed, wrt, layout
         self._steps, self.results, self.G, self.seed = steps, results, G, seed
         self.check_result = check_result
+        self.kind = kind                      # gradient (scalar f), jacobian, hessian
+        self.target = target if target is not None else typed.expr  # what the result differentiates
 
     # ---- what was derived
     @property
@@ -56,7 +59,7 @@ class Derivation:
         if layout not in LAYOUTS:
             raise MatdiffError(f"unknown layout {layout!r}: choose numerator, denominator or mixed")
         return Derivation(self.source, self.typed, self.wrt, layout, self._steps, self.results,
-                          self.G, self.seed, self.check_result)
+                          self.G, self.seed, self.check_result, self.kind, self.target)
 
     def _layout_step(self, layout: str) -> Step:
         r: Result = self.results[layout]
@@ -72,10 +75,16 @@ class Derivation:
         layout; a matrix's is (m, n) or (n, m); by a scalar it is a float.
         """
         out = self._eval(self.result, values)
-        if self.wrt.is_scalar:
+        if self.kind == "gradient":
+            if self.wrt.is_scalar:
+                return float(out[0, 0])
+            if self.wrt.shape[1] == 1 and self.layout != "numerator":
+                return out.reshape(-1)
+            return out
+        if out.shape == (1, 1) and self.wrt.is_scalar and self.target.is_scalar:
             return float(out[0, 0])
-        if self.wrt.shape[1] == 1 and self.layout != "numerator":
-            return out.reshape(-1)
+        if self.wrt.is_scalar and self.target.shape[1] == 1 and self.layout != "denominator":
+            return out.reshape(-1)   # a vector by a scalar is a vector
         return out
 
     def value(self, **values) -> float:
@@ -233,28 +242,35 @@ def run_check(d: Derivation, seed: int) -> CheckResult:
     variables = d.variables
     all_dims = [dim for node in d.function.walk() for dim in node.shape]
     squares = square_variables(d.function)
-    grad_expr, num_expr = d.results["denominator"].expr, d.results["numerator"].expr
-    worst, tried = None, 0
+    num_expr, den_expr = d.results["numerator"].expr, d.results["denominator"].expr
+    worst = None
     attempts = [(sizes, strategy) for sizes in size_variants(sample_sizes(variables, all_dims))
                 for strategy in strategies(d.function)]
     for sizes, strategy in attempts:
         values = sample_point(variables, sizes, rng, squares, **strategy)
-        tried += 1
         with np.errstate(all="ignore"):
-            def f(x):
-                return Evaluator({**values, d.wrt.name: x}, sizes)(d.function)[0, 0]
-            f0 = f(values[d.wrt.name])
-            if not np.isfinite(f0):
+            def f(x):   # vec of the differentiated expression, column-major
+                out = Evaluator({**values, d.wrt.name: x}, sizes)(d.target)
+                return out.reshape(-1, order="F")
+            x0 = values[d.wrt.name]
+            if not np.all(np.isfinite(f(x0))) or not np.all(np.isfinite(Evaluator(values, sizes)(d.function))):
                 continue
             ev = Evaluator(values, sizes)
-            grad, num = ev(grad_expr), ev(num_expr)
-            if not (np.all(np.isfinite(grad)) and np.all(np.isfinite(num))):
+            num, den = ev(num_expr), ev(den_expr)
+            if not (np.all(np.isfinite(num)) and np.all(np.isfinite(den))):
                 continue
-            fd = central_difference(f, values[d.wrt.name].copy())
-            if not np.all(np.isfinite(fd)):
+            jac = jacobian_by_differences(f, x0.copy())   # rows: entries of vec target; cols: vec x
+            if not np.all(np.isfinite(jac)):
                 continue
-        err = max(relative_error(grad.reshape(fd.shape) if grad.size == fd.size else grad, fd),
-                  relative_error(num.reshape(fd.T.shape) if num.size == fd.size else num, fd.T))
+        if d.kind == "gradient":
+            # the gradient has the shape of x: compare entry by entry with the 1×(mn) Jacobian
+            fd = jac.reshape(x0.shape, order="F")
+            err = max(relative_error(den.reshape(fd.shape), fd), relative_error(num.reshape(fd.T.shape), fd.T))
+        elif d.wrt.is_scalar:
+            fd = jac.reshape(d_shape(ev, d.target), order="F")
+            err = max(relative_error(num.reshape(fd.shape), fd), relative_error(den.reshape(fd.T.shape), fd.T))
+        else:
+            err = max(relative_error(num.reshape(jac.shape), jac), relative_error(den.reshape(jac.T.shape), jac.T))
         if err < TOLERANCE:
             return CheckResult("passed", err, describe(err, True))
         worst = err if worst is None else min(worst, err)
@@ -262,3 +278,19 @@ def run_check(d: Derivation, seed: int) -> CheckResult:
         return CheckResult("skipped", None, "numeric check skipped: no random point found where "
                                             "f and its derivative are defined")
     return CheckResult("failed", worst, describe(worst, False))
+
+
+def d_shape(ev: Evaluator, e: ir.Expr) -> tuple:
+    return ev.shape(e)
+
+
+def jacobian_by_differences(f, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
+    """Central differences of the vector function f at x: column k is ∂f/∂(vec x)_k (column-major)."""
+    cols = []
+    for idx in zip(*np.unravel_index(np.arange(x.size), x.shape, order="F")):
+        step = h * max(1.0, abs(x[idx]))
+        xp, xm = x.copy(), x.copy()
+        xp[idx] += step
+        xm[idx] -= step
+        cols.append((f(xp) - f(xm)) / (2 * step))
+    return np.stack(cols, axis=1)

@@ -54,3 +54,44 @@ def results(G: ir.Expr, wrt: ir.Var, fname: str) -> dict:
         "numerator": Result("numerator", jac, num_lhs, num_text, (n, m), num),
         "mixed": Result("mixed", grad, den_lhs, den_text, wrt.shape, mixed),
     }
+
+
+def jacobian_results(J: ir.Expr, wrt: ir.Var, F: ir.Expr, fname: str, hessian: bool = False) -> dict:
+    """d vec F = J d vec X: J in numerator layout (the Jacobian), Jᵀ in denominator layout."""
+    x_tex, x_text = name_latex(wrt.name, wrt.kind), name_text(wrt.name)
+    f_vector = F.shape[1] == 1
+    f_tex = (rf"\boldsymbol{{{fname}}}" if f_vector else rf"\operatorname{{vec}} {fname}") if not hessian else ""
+    x_vector = wrt.shape[1] == 1
+    jac = simplify(J)
+    grad = simplify(ir.Transpose(J))
+    if hessian:
+        dx = x_tex if x_vector else rf"(\operatorname{{vec}} {x_tex})"
+        lhs = rf"\frac{{\partial^2 {fname}}}{{\partial {dx}\,\partial {dx}^{{T}}}}"
+        text = f"∂²{fname}/∂{x_text}∂{x_text}ᵀ" if x_vector else f"∂²{fname}/∂(vec {x_text})∂(vec {x_text})ᵀ"
+        desc = (f"The Hessian, the Jacobian of the gradient: {jac.shape[0]}×{jac.shape[1]}; "
+                f"symmetric, so every layout gives the same matrix.")
+        return {lay: Result(lay, jac, lhs, text, jac.shape, desc) for lay in LAYOUTS}
+    if wrt.is_scalar:
+        num_lhs = rf"\frac{{\partial {fname}}}{{\partial {x_tex}}}"
+        p, q = F.shape
+        num = Result("numerator", jac, num_lhs, f"∂{fname}/∂{x_text}", F.shape,
+                     f"Numerator layout: ∂{fname}/∂{x_text} has the shape of {fname} ({p}×{q}).")
+        den = Result("denominator", grad, num_lhs, f"∂{fname}/∂{x_text}", (q, p),
+                     f"Denominator layout: the transpose, {q}×{p}.")
+        mixed = Result("mixed", jac, num_lhs, f"∂{fname}/∂{x_text}", F.shape,
+                       f"Mixed layout (the seeds' default): by a scalar, numerator layout ({p}×{q}).")
+        return {"numerator": num, "denominator": den, "mixed": mixed}
+    xv = x_tex if x_vector else rf"\operatorname{{vec}} {x_tex}"
+    xv_text = x_text if x_vector else f"vec {x_text}"
+    fv_text = fname if f_vector else f"vec {fname}"
+    num_lhs = rf"\frac{{\partial {f_tex}}}{{\partial ({xv})^{{T}}}}"
+    den_lhs = rf"\frac{{\partial ({f_tex})^{{T}}}}{{\partial {xv}}}"
+    r, c = jac.shape
+    num = Result("numerator", jac, num_lhs, f"∂{fv_text}/∂({xv_text})ᵀ", jac.shape,
+                 f"Numerator layout: the Jacobian, {r}×{c} (one row per entry of {fv_text}).")
+    den = Result("denominator", grad, den_lhs, f"∂({fv_text})ᵀ/∂{xv_text}", grad.shape,
+                 f"Denominator layout: the gradient matrix, the transpose, {c}×{r}.")
+    mixed = Result("mixed", jac, num_lhs, f"∂{fv_text}/∂({xv_text})ᵀ", jac.shape,
+                   f"Mixed layout (the seeds' default): vector and matrix functions are in numerator "
+                   f"layout, the Jacobian ({r}×{c}).")
+    return {"numerator": num, "denominator": den, "mixed": mixed}

@@ -1,16 +1,17 @@
-"""The pipeline: source -> typed IR -> differential -> trace tricks -> read-off -> Derivation."""
+"""The pipeline: source -> typed IR -> differential -> trace tricks (or vec) -> read-off -> Derivation."""
 from __future__ import annotations
 
 from . import ir
 from .derivation import Derivation
 from .differentiate import differential_stage
 from .errors import MatdiffError
-from .layout import LAYOUTS, results
-from .render.notation import name_latex, name_text
+from .jacobian import vec_stage
+from .layout import LAYOUTS, jacobian_results, results
+from .render.notation import name_latex
 from .render.printer import to_latex, to_text
 from .rules import Identity
 from .shapes import typecheck
-from .simplify import is_zero, simplify
+from .simplify import is_zero, mk_neg, mk_mul, tidy, zero
 from .steps import Step
 from .tracetricks import trace_stage
 
@@ -19,44 +20,60 @@ READ_OFF = Identity("read off", r"\mathrm{d}f = \operatorname{tr}\left(\frac{\pa
 READ_OFF_VECTOR = Identity("read off", r"\mathrm{d}f = \frac{\partial f}{\partial \boldsymbol{x}}^{T}\mathrm{d}\boldsymbol{x}",
                            "df = (∂f/∂x)ᵀ dx")
 READ_OFF_SCALAR = Identity("read off", r"\mathrm{d}f = f'(x)\,\mathrm{d}x", "df = f′(x) dx")
+READ_OFF_JACOBIAN = Identity("read off", r"\mathrm{d}\operatorname{vec}F = J\,\mathrm{d}\operatorname{vec}X \Rightarrow \frac{\partial \operatorname{vec}F}{\partial (\operatorname{vec}X)^{T}} = J",
+                             "d vec F = J d vec X ⇒ ∂vec F/∂(vec X)ᵀ = J")
+READ_OFF_BY_SCALAR = Identity("read off", r"\mathrm{d}F = G\,\mathrm{d}x \Rightarrow \frac{\partial F}{\partial x} = G",
+                              "dF = G dx ⇒ ∂F/∂x = G")
+GRADIENT_AGAIN = Identity("Hessian", r"\frac{\partial^2 f}{\partial \operatorname{vec}X\,\partial (\operatorname{vec}X)^{T}} = \frac{\partial \operatorname{vec}(\partial f/\partial X)}{\partial (\operatorname{vec}X)^{T}}",
+                          "the Hessian is the Jacobian of the gradient")
 
 
 def derive(source: str, wrt: str | None = None, layout: str = "mixed", check: bool = True,
            order: int = 1, seed: int = 0, by_definition: bool = False, solve: bool = False) -> Derivation:
     """Derive ∂f/∂wrt of the cell ``source`` by the differential method, step by step.
 
-    ``by_definition`` derives element by element instead (seed 001 Examples 1 and 2), where that is
-    tractable; ``solve`` adds the steps that set the derivative to zero and solve for the variable.
+    f may be a scalar, a vector or a matrix (then the result is the Jacobian of vec f by vec X);
+    ``order=2`` gives the Hessian of a scalar f. ``by_definition`` derives element by element
+    instead (seed 001 Examples 1 and 2), where that is tractable; ``solve`` adds the steps that set
+    the derivative to zero and solve for the variable.
     """
     if by_definition:
         from .definition import derive_by_definition  # noqa: PLC0415
         return derive_by_definition(source, wrt=wrt, layout=layout, check=check, seed=seed)
     if layout not in LAYOUTS:
         raise MatdiffError(f"unknown layout {layout!r}: choose numerator, denominator or mixed")
-    if order != 1:
-        raise MatdiffError("second derivatives (Hessians, order=2) are not available yet; "
-                           "derive the gradient (order=1)")
+    if order not in (1, 2):
+        raise MatdiffError(f"order={order}: matdiff derives first derivatives (order=1) and Hessians (order=2)")
     try:
         typed = typecheck(source)
-        var = _choose_wrt(typed, wrt, source)
+        var = _choose_wrt(typed, wrt)
         f = typed.expr
-        if not f.is_scalar:
-            raise MatdiffError(
-                f"{typed.name} is {'a vector' if f.shape[1] == 1 else 'a matrix'} "
-                f"({f.shape[0]}×{f.shape[1]}); only scalar-valued functions are derived so far",
-                source, typed.span, hint="take a scalar of it, e.g. sum(…), norm2(…)^2 or a'*…")
-        steps = _derive_steps(typed, var)
+        if order == 2 and not f.is_scalar:
+            raise MatdiffError(f"a Hessian (order 2) needs a scalar function, but {typed.name} is "
+                               f"{f.shape[0]}×{f.shape[1]}", source, typed.span)
+        if order == 2:
+            parts = _hessian_steps(typed, var)
+        elif f.is_scalar:
+            parts = _gradient_steps(typed, var)
+        else:
+            parts = _jacobian_steps(typed, var)
+        if solve:
+            from .solve import solve_steps  # noqa: PLC0415
+            if order != 1 or not f.is_scalar:
+                raise MatdiffError("--solve sets the gradient of a scalar function to zero")
+            parts["steps"] += solve_steps(parts["results"]["denominator"].expr, var)
     except MatdiffError as error:
         raise error.with_source(source) from None
     except RecursionError:
         raise MatdiffError("the expression is too deeply nested to derive", source) from None
-    derivation = Derivation(source, typed, var, layout, steps["steps"], steps["results"], steps["G"], seed)
+    derivation = Derivation(source, typed, var, layout, parts["steps"], parts["results"], parts["G"],
+                            seed, kind=parts["kind"], target=parts["target"])
     if check:
         derivation.check()
     return derivation
 
 
-def _choose_wrt(typed, wrt: str | None, source: str) -> ir.Var:
+def _choose_wrt(typed, wrt: str | None) -> ir.Var:
     names = [v.name for v in typed.variables]
     if wrt is None:
         if len(names) == 1:
@@ -70,27 +87,49 @@ def _choose_wrt(typed, wrt: str | None, source: str) -> ir.Var:
                        + (", ".join(names) or "none"))
 
 
-def _derive_steps(typed, var: ir.Var) -> dict:
+class _Recorder:
+    """Collects steps; the first line of each stage gets its left-hand side (df, d vec F, …)."""
+
+    def __init__(self, steps: list, hide_scalar_trace: bool):
+        self.steps, self.hide, self.stage, self.lhs = steps, hide_scalar_trace, "differential", None
+
+    def start(self, stage: str, lhs: str, lhs_text: str) -> None:
+        self.stage, self.lhs = stage, (lhs, lhs_text)
+
+    def __call__(self, identity, expr, focus=(), note=""):
+        lhs, lhs_text = self.lhs if self.lhs else ("", "")
+        self.lhs = None
+        self.steps.append(Step(self.stage, identity.name, identity if identity.latex else None,
+                               lhs, lhs_text, expr, tuple(focus), note, hide_scalar_trace=self.hide))
+
+
+def _differential(typed, var, expr, record, fname) -> ir.Expr:
+    record.start("differential", rf"\mathrm{{d}}{fname}", f"d{fname}")
+    return differential_stage(expr, var, record)
+
+
+def _gradient_steps(typed, var: ir.Var) -> dict:
     fname = typed.name
-    x_tex = name_latex(var.name, var.kind)
     vector = var.shape[1] == 1 and not var.is_scalar
     steps: list[Step] = [Step("function", "function", None, fname, fname, typed.expr)]
-    stage = ["differential"]
-
-    def record(identity, expr, focus=(), note=""):
-        first = len(steps) == 1
-        steps.append(Step(stage[0], identity.name, identity if identity.latex else None,
-                          rf"\mathrm{{d}}{fname}" if first else "", f"d{fname}" if first else "",
-                          expr, tuple(focus), note, hide_scalar_trace=vector))
-
-    df = differential_stage(typed.expr, var, record)
-    stage[0] = "trace"
-    if is_zero(df):
-        G = ir.Const(0) if var.is_scalar else ir.Zero((var.shape[1], var.shape[0]))
-    else:
-        G = trace_stage(df, var, record)
+    record = _Recorder(steps, vector)
+    df = _differential(typed, var, typed.expr, record, fname)
+    record.stage = "trace"
+    G = _trace(df, var, record)
     res = results(G, var, fname)
+    steps.append(_read_off_gradient(G, var, res))
+    return {"steps": steps, "results": res, "G": G, "kind": "gradient", "target": typed.expr}
+
+
+def _trace(df, var, record) -> ir.Expr:
+    if is_zero(df):
+        return ir.Const(0) if var.is_scalar else ir.Zero((var.shape[1], var.shape[0]))
+    return trace_stage(df, var, record)
+
+
+def _read_off_gradient(G, var, res) -> Step:
     grad = res["denominator"].expr
+    vector = var.shape[1] == 1 and not var.is_scalar
     if var.is_scalar:
         identity, line, line_text = READ_OFF_SCALAR, to_latex(grad), to_text(grad)
     else:
@@ -100,7 +139,61 @@ def _derive_steps(typed, var: ir.Var) -> dict:
         if raw != grad:
             line, line_text = f"{line} = {to_latex(grad)}", f"{line_text} = {to_text(grad)}"
     hl_grad = to_latex(grad, highlight=frozenset({id(grad)}))
-    steps.append(Step("readoff", identity.name, identity, res["denominator"].lhs, res["denominator"].lhs_text,
-                      grad, (grad,), latex_override=line, text_override=line_text,
-                      highlighted_override=line.rsplit(" = ", 1)[0] + " = " + hl_grad if " = " in line else hl_grad))
-    return {"steps": steps, "results": res, "G": G}
+    highlighted = line.rsplit(" = ", 1)[0] + " = " + hl_grad if " = " in line else hl_grad
+    return Step("readoff", identity.name, identity, res["denominator"].lhs, res["denominator"].lhs_text,
+                grad, (grad,), latex_override=line, text_override=line_text, highlighted_override=highlighted)
+
+
+def _jacobian_steps(typed, var: ir.Var) -> dict:
+    fname = typed.name
+    steps: list[Step] = [Step("function", "function", None, fname, fname, typed.expr)]
+    record = _Recorder(steps, False)
+    dF = _differential(typed, var, typed.expr, record, fname)
+    J = _vec(dF, var, typed.expr, record, fname)
+    res = jacobian_results(J, var, typed.expr, fname)
+    steps.append(_read_off_jacobian(res, var))
+    return {"steps": steps, "results": res, "G": J, "kind": "jacobian", "target": typed.expr}
+
+
+def _vec(dF, var, F, record, fname) -> ir.Expr:
+    if is_zero(dF):
+        return ir.Zero((ir.dim_mul(*F.shape), ir.dim_mul(*var.shape)))
+    if var.is_scalar:   # dF = G dx: dx factors out
+        record.stage = "trace"
+        return trace_stage(dF, var, record)
+    record.stage = "vec"
+    record.start("vec", rf"\mathrm{{d}}\operatorname{{vec}} {fname}" if F.shape[1] != 1 else rf"\mathrm{{d}}{fname}",
+                 f"d vec {fname}" if F.shape[1] != 1 else f"d{fname}")
+    return vec_stage(dF, var, record)
+
+
+def _read_off_jacobian(res, var) -> Step:
+    r = res["numerator"]
+    identity = READ_OFF_BY_SCALAR if var.is_scalar else READ_OFF_JACOBIAN
+    hl = to_latex(r.expr, highlight=frozenset({id(r.expr)}))
+    return Step("readoff", identity.name, identity, r.lhs, r.lhs_text, r.expr, (r.expr,), highlighted_override=hl)
+
+
+def _hessian_steps(typed, var: ir.Var) -> dict:
+    """The Hessian as the Jacobian of the gradient: first the gradient, then its differential and vec."""
+    first = _gradient_steps(typed, var)
+    steps = first["steps"]
+    grad = first["results"]["denominator"].expr
+    fname = typed.name
+    x = name_latex(var.name, var.kind)
+    g_lhs = rf"\frac{{\partial {fname}}}{{\partial {x}}}"
+    steps.append(Step("hessian", GRADIENT_AGAIN.name, GRADIENT_AGAIN, g_lhs, f"∂{fname}/∂{var.name}", grad,
+                      (grad,), note="differentiate the gradient once more"))
+    record = _Recorder(steps, False)
+    record.start("differential", rf"\mathrm{{d}}\left({g_lhs}\right)", f"d(∂{fname}/∂{var.name})")
+    dG = differential_stage(grad, var, record)
+    if var.is_scalar:
+        H = _trace(dG, var, record) if not is_zero(dG) else ir.Const(0)
+    else:
+        H = _vec(dG, var, grad, record, rf"\left({g_lhs}\right)")
+    res = jacobian_results(H, var, grad, fname, hessian=True) if not var.is_scalar else \
+        results(H, var, fname)
+    r = res["numerator"]
+    steps.append(Step("readoff", "read off", READ_OFF_JACOBIAN, r.lhs, r.lhs_text, r.expr, (r.expr,),
+                      highlighted_override=to_latex(r.expr, highlight=frozenset({id(r.expr)}))))
+    return {"steps": steps, "results": res, "G": H, "kind": "hessian", "target": grad}

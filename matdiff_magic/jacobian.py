@@ -1,0 +1,155 @@
+"""The vec stage: from dF (linear in dX) to d vec F = J d vec X, one vec identity per step.
+
+Each term is kept as (J factors found so far, the matrix whose vec is still to take). The identities
+(seed 002, Cookbook §10.2): vec(AXB) = (Bᵀ ⊗ A) vec X, vec(Xᵀ) = K vec X with the commutation
+matrix K, vec(A ⊙ X) = diag(vec A) vec X, vec(cA) = c vec A, vec(v) = v for a column vector.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from . import ir
+from .errors import MatdiffError
+from .render.printer import to_text
+from .rules import Identity
+from .simplify import (collect, mk_add, mk_kron, mk_mul, mk_neg, mk_transpose, mk_vec, prefer_positive,
+                       push_transposes, split_coef, tidy, with_coef)
+from .steps import changed_nodes
+from .tracetricks import Term, expand, trace_stage
+
+TAKE_VEC = Identity("vectorise", r"\mathrm{d}\operatorname{vec}(F) = \operatorname{vec}(\mathrm{d}F)",
+                    "d vec(F) = vec(dF)")
+VEC_LINEAR = Identity("linearity of vec", r"\operatorname{vec}(A + B) = \operatorname{vec}(A) + \operatorname{vec}(B),\ \operatorname{vec}(cA) = c\operatorname{vec}(A)",
+                      "vec(A + B) = vec(A) + vec(B), vec(cA) = c vec(A)")
+VEC_PRODUCT = Identity("vec of a product", r"\operatorname{vec}(AXB) = (B^{T} \otimes A)\operatorname{vec}(X)",
+                       "vec(AXB) = (Bᵀ ⊗ A) vec(X)", "(520)")
+VEC_VECTOR = Identity("vec of a product", r"\operatorname{vec}(A\boldsymbol{x}) = A\boldsymbol{x}",
+                      "vec(Ax) = Ax for a column Ax")
+VEC_TRANSPOSE = Identity("commutation matrix", r"\operatorname{vec}(X^{T}) = K\operatorname{vec}(X)",
+                         "vec(Xᵀ) = K vec(X)")
+VEC_ROW = Identity("vec of a row", r"\operatorname{vec}(\boldsymbol{x}^{T}) = \boldsymbol{x}", "vec(xᵀ) = x")
+VEC_HADAMARD = Identity("vec of a Hadamard product", r"\operatorname{vec}(A \odot X) = \operatorname{diag}(\operatorname{vec} A)\operatorname{vec}(X)",
+                        "vec(A ⊙ X) = diag(vec A) vec(X)")
+VEC_SCALAR = Identity("vec of a scalar multiple", r"\operatorname{vec}(A\,s) = \operatorname{vec}(A)\,s,\ s = \operatorname{vec}(G^{T})^{T}\operatorname{vec}(\mathrm{d}X)",
+                      "vec(A s) = vec(A) s with s = tr(G dX) = vec(Gᵀ)ᵀ vec(dX)")
+VEC_VEC = Identity("vec of a vector", r"\operatorname{vec}(\operatorname{vec}(X)) = \operatorname{vec}(X)",
+                   "vec(vec(X)) = vec(X)")
+COMBINE = Identity("linearity", r"A\operatorname{vec}(\mathrm{d}X) + B\operatorname{vec}(\mathrm{d}X) = (A + B)\operatorname{vec}(\mathrm{d}X)",
+                   "A vec(dX) + B vec(dX) = (A + B) vec(dX)")
+
+
+def eye(n) -> ir.Expr:
+    return ir.Const(1) if n == 1 else ir.Identity((n, n))
+
+
+@dataclass
+class VecTerm:
+    coef: Fraction
+    jac: list = field(default_factory=list)   # J factors, left to right
+    inner: ir.Expr | None = None                # vec(inner) is still to be taken
+
+    def expr(self, dX: ir.Expr) -> ir.Expr:
+        v = ir.Vec(self.inner) if self.inner.shape[1] != 1 else self.inner
+        body = mk_mul(self.jac + [v]) if self.jac else v
+        return with_coef(self.coef, body)
+
+
+def _display(terms: list[VecTerm], dX: ir.Expr) -> ir.Expr:
+    exprs = [t.expr(dX) for t in terms]
+    return exprs[0] if len(exprs) == 1 else ir.Add(exprs)
+
+
+def vec_stage(dF: ir.Expr, wrt: ir.Var, record) -> ir.Expr:
+    """Returns J with d vec F = J d vec X (numerator layout, column-major vec)."""
+    dX = ir.D(wrt)
+    pieces = [push_transposes(p) for p in expand(dF, dX)]
+    terms = []
+    for p in pieces:
+        c, rest = split_coef(p)
+        terms.append(VecTerm(c, [], rest))
+    start = _display(terms, dX)
+    record(TAKE_VEC, start, focus=(start,))
+    for _ in range(1000):
+        pending = [t for t in terms if t.inner != dX]
+        if not pending:
+            break
+        before = _display(terms, dX)
+        identity = _one_step(pending[0], wrt, dX)
+        after = _display(terms, dX)
+        record(identity, after, focus=tuple(changed_nodes(before, after)))
+    else:
+        raise MatdiffError("the vec identities did not bring d vec X to the right")
+    parts = [with_coef(t.coef, mk_mul(t.jac) if len(t.jac) > 1 else (t.jac[0] if t.jac else eye(dX.shape[0])))
+             for t in terms]
+    J = collect(tidy(mk_add(parts)))
+    J = mk_add([prefer_positive(t) for t in J.terms]) if isinstance(J, ir.Add) else prefer_positive(J)
+    if len(terms) > 1 or J != parts[0]:
+        vdX = mk_vec(dX)
+        final = ir.MatMul([J, vdX]) if isinstance(J, ir.Add) else mk_mul([J, vdX])
+        record(COMBINE, final, focus=(J,))
+    return J
+
+
+def _one_step(t: VecTerm, wrt: ir.Var, dX: ir.Expr) -> Identity:
+    inner = t.inner
+    c, rest = split_coef(inner)
+    if c != 1:
+        t.coef *= c
+        t.inner = rest
+        return VEC_LINEAR
+    if isinstance(inner, ir.Vec):
+        t.inner = inner.arg
+        return VEC_VEC
+    if isinstance(inner, ir.Transpose) and inner.arg == dX:
+        if dX.shape[1] == 1:           # a row dxᵀ: vec(dxᵀ) = dx
+            t.inner = dX
+            return VEC_ROW
+        t.jac.append(ir.Commutation(dX.shape[0], dX.shape[1]))
+        t.inner = dX
+        return VEC_TRANSPOSE
+    if isinstance(inner, ir.Hadamard):
+        k = next(i for i, f in enumerate(inner.factors) if _contains(f, dX))
+        others = inner.factors[:k] + inner.factors[k + 1:]
+        A = others[0] if len(others) == 1 else ir.Hadamard(others)
+        t.jac.append(ir.DiagMatrix(mk_vec(A)))
+        t.inner = inner.factors[k]
+        return VEC_HADAMARD
+    if isinstance(inner, ir.MatMul):
+        fs = list(inner.factors)
+        free = [f for f in fs if f.is_scalar and not _contains(f, dX)]
+        if free:
+            t.jac = free + t.jac   # scalars commute
+            rest = [f for f in fs if not (f.is_scalar and not _contains(f, dX))]
+            t.inner = rest[0] if len(rest) == 1 else ir.MatMul(rest)
+            return VEC_LINEAR
+        i = next(i for i, f in enumerate(fs) if _contains(f, dX))
+        F = fs[i]
+        if F.is_scalar:   # a scalar holding dX: s = tr(G dX) = vec(Gᵀ)ᵀ vec(dX)
+            others = fs[:i] + fs[i + 1:]
+            M = others[0] if len(others) == 1 else mk_mul(others)
+            G = trace_stage(F, wrt, lambda *a, **k: None)
+            row = mk_transpose(mk_vec(mk_transpose(G)))
+            t.jac += [mk_vec(M), row]
+            t.inner = dX
+            return VEC_SCALAR
+        L, R = fs[:i], fs[i + 1:]
+        left = (L[0] if len(L) == 1 else mk_mul(L)) if L else eye(F.shape[0])
+        if not R and F.shape[1] == 1:
+            t.jac.append(left)
+            t.inner = F
+            return VEC_VECTOR
+        right = mk_transpose(R[0] if len(R) == 1 else mk_mul(R)) if R else eye(F.shape[1])
+        t.jac.append(mk_kron(right, left))
+        t.inner = F
+        return VEC_PRODUCT
+    if inner.is_scalar and inner != dX:
+        G = trace_stage(inner, wrt, lambda *a, **k: None)
+        t.jac.append(mk_transpose(mk_vec(mk_transpose(G))))
+        t.inner = dX
+        return VEC_SCALAR
+    raise MatdiffError(f"cannot write vec({to_text(inner)}) as J vec(dX): this form is not supported")
+
+
+def _contains(e: ir.Expr, target: ir.Expr) -> bool:
+    return any(n == target for n in e.walk())
