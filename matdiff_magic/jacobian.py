@@ -35,6 +35,8 @@ VEC_SCALAR = Identity("vec of a scalar multiple", r"\operatorname{vec}(A\,s) = \
                       "vec(A s) = vec(A) s with s = tr(G dX) = vec(Gᵀ)ᵀ vec(dX)")
 VEC_VEC = Identity("vec of a vector", r"\operatorname{vec}(\operatorname{vec}(X)) = \operatorname{vec}(X)",
                    "vec(vec(X)) = vec(X)")
+VEC_KRON = Identity("vec of a Kronecker product", r"\operatorname{vec}(A \otimes B) = (I_n \otimes K_{qm} \otimes I_p)(\operatorname{vec}A \otimes \operatorname{vec}B)",
+                    "vec(A ⊗ B) = (Iₙ ⊗ K_qm ⊗ Iₚ)(vec A ⊗ vec B) for A m×n, B p×q")
 COMBINE = Identity("linearity", r"A\operatorname{vec}(\mathrm{d}X) + B\operatorname{vec}(\mathrm{d}X) = (A + B)\operatorname{vec}(\mathrm{d}X)",
                    "A vec(dX) + B vec(dX) = (A + B) vec(dX)")
 
@@ -143,6 +145,17 @@ def _one_step(t: VecTerm, wrt: ir.Var, dX: ir.Expr) -> Identity:
         t.jac.append(mk_kron(right, left))
         t.inner = F
         return VEC_PRODUCT
+    if isinstance(inner, ir.Kron):
+        A, B = inner.left, inner.right
+        (m, n), (p, q) = A.shape, B.shape
+        perm = mk_kron(mk_kron(eye(n), ir.Commutation(q, m)), eye(p))
+        if _contains(B, dX):
+            t.jac += [perm, mk_kron(mk_vec(A), eye(ir.dim_mul(p, q)))]
+            t.inner = B
+        else:
+            t.jac += [perm, mk_kron(eye(ir.dim_mul(m, n)), mk_vec(B))]
+            t.inner = A
+        return VEC_KRON
     if inner.is_scalar and inner != dX:
         G = trace_stage(inner, wrt, lambda *a, **k: None)
         t.jac.append(mk_transpose(mk_vec(mk_transpose(G))))

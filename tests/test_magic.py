@@ -59,7 +59,7 @@ def test_line_magic_default_wrt_with_one_variable(shell):
     ("%%matdiff --wrt X\nfoo(X)\n", "unknown function 'foo'"),
     ("%%matdiff --wrt X\nx*X\n", "shape mismatch"),
     ("%%matdiff --wrt Q\na'*X*b\n", "unknown variable 'Q'"),
-    ("%%matdiff --wrt X\nX*b\n", "only scalar-valued functions"),
+    ("%%matdiff --wrt X --order 2\nX*b\n", "needs a scalar function"),
     ("%%matdiff --layout sideways\na'*x\n", "choose numerator, denominator or mixed"),
     ("%%matdiff --bogus\na'*x\n", "unknown option --bogus"),
     ("%%matdiff --wrt X\n__import__('os').system('touch /tmp/matdiff_pwned')\n", "unexpected character"),
