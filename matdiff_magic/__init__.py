@@ -6,7 +6,7 @@ In Python: ``derive("a'*exp(X*b)", wrt="X")``.
 from __future__ import annotations
 
 __version__ = "0.1.0"
-__all__ = ["derive", "MatdiffError", "load_ipython_extension", "unload_ipython_extension"]
+__all__ = ["derive", "graph", "MatdiffError", "load_ipython_extension", "unload_ipython_extension"]
 
 
 def __getattr__(name):
@@ -17,6 +17,9 @@ def __getattr__(name):
     if name == "MatdiffError":
         from .errors import MatdiffError
         return MatdiffError
+    if name == "graph":
+        from .autodiff import graph
+        return graph
     if name == "Derivation":
         from .derivation import Derivation
         return Derivation

@@ -1,0 +1,20 @@
+"""Automatic differentiation on the evaluation trace of an expression (seed 002, part 2).
+
+``graph(source, **values)`` builds the trace; forward mode (JVP) and reverse mode (VJP) sweep it
+with the rule table of ``rules.py``. matplotlib and ipywidgets load only when something is drawn.
+
+    trace.py      IR -> evaluation trace (v₋₁, v₀, v₁, …), shared sub-expressions as one node
+    rules.py      per primitive: value, JVP and VJP side by side
+    modes.py      the forward and reverse sweeps, and what they did in the seed's notation
+    graph.py      the Graph object: rows, gradient, jvp/vjp
+    structure.py  plain (nodes, edges) for drawing
+    layout.py     layered left-to-right placement without overlaps
+    draw.py       matplotlib drawing of (nodes, edges)
+    table.py      HTML / LaTeX / text trace tables
+    widget.py     the sweep animation (ipywidgets)
+    compare.py    symbolic vs numeric vs automatic, finite-difference error against h
+    magic_support.py   %%matdiff --graph
+"""
+from .graph import Graph, Rows, graph
+
+__all__ = ["graph", "Graph", "Rows"]

@@ -1,0 +1,197 @@
+"""The seed's three ways to differentiate, side by side on one expression: symbolic (the
+differential method of ``derive``), numeric (finite differences) and automatic (forward and
+reverse mode), with what each costs; and the error of finite differences against the step h.
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import MatdiffError
+from ..numeric import Evaluator
+from ..parser import parse
+from ..pipeline import derive
+from .graph import Graph, graph, user_value
+from .notation import number, value_inline, variable_text
+
+METHODS = ("symbolic", "central difference", "forward mode", "reverse mode")
+
+
+@dataclass
+class Comparison:
+    rows: list          # dicts: variable, method, gradient, max_abs_diff, cost
+    fd_step: float
+
+    def gradient(self, variable: str, method: str):
+        return next(r["gradient"] for r in self.rows if r["variable"] == variable and r["method"] == method)
+
+    def to_html(self) -> str:
+        head = ("<tr><th>x</th><th>method</th><th>∂f/∂x</th><th>max |difference| from symbolic</th>"
+                "<th>cost</th></tr>")
+        body = "".join(
+            f"<tr><td>{html.escape(r['variable'])}</td><td>{html.escape(r['method'])}</td>"
+            f"<td style='font-family:monospace'>{html.escape(_compact(r['gradient']))}</td>"
+            f"<td>{html.escape(_diff(r['max_abs_diff']))}</td><td>{html.escape(r['cost'])}</td></tr>"
+            for r in self.rows)
+        return ('<table style="border-collapse:collapse"><caption style="caption-side:top;'
+                'text-align:left;font-weight:bold">Symbolic vs numeric (h = '
+                f'{self.fd_step:g}) vs automatic differentiation</caption>'
+                f"<thead>{head}</thead><tbody>{body}</tbody></table>")
+
+    def to_text(self) -> str:
+        lines = [f"{'x':<4} {'method':<20} {'max |Δ| vs symbolic':<22} cost"]
+        for r in self.rows:
+            lines.append(f"{r['variable']:<4} {r['method']:<20} {_diff(r['max_abs_diff']):<22} {r['cost']}"
+                         f"\n     ∂f/∂x = {_compact(r['gradient'])}")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def __repr__(self) -> str:
+        return self.to_text()
+
+
+def compare(source: str, wrt: str | None = None, fd_step: float = 1e-6, **values) -> Comparison:
+    return compare_graph(graph(source, **values), wrt, fd_step)
+
+
+def compare_graph(g: Graph, wrt: str | None = None, fd_step: float = 1e-6) -> Comparison:
+    names = [g._input(wrt)] if wrt is not None else list(g.inputs)
+    reverse = g.gradient()            # one sweep gives every input
+    rows = []
+    for name in names:
+        var_node = g.trace.nodes[g.trace.by_variable[name]]
+        n = var_node.value.size
+        try:
+            symbolic = symbolic_gradient(g, name)
+        except MatdiffError as error:
+            symbolic = None
+            rows.append(_row(name, "symbolic", None, None, f"not available: {error.message}"))
+        else:
+            rows.append(_row(name, "symbolic", symbolic, 0.0, "one derivation, then evaluate"))
+        fd = central_difference(g, name, fd_step)
+        fwd = forward_gradient(g, name)
+        ref = symbolic if symbolic is not None else reverse[name]
+        rows.append(_row(name, "central difference", fd, _max_diff(fd, ref),
+                         f"{2 * n} evaluations of f (2 per entry)"))
+        rows.append(_row(name, "forward mode", fwd, _max_diff(fwd, ref),
+                         f"{n} forward sweep{'s' if n > 1 else ''} (1 per entry)"))
+        rows.append(_row(name, "reverse mode", reverse[name], _max_diff(reverse[name], ref),
+                         "1 reverse sweep (for every input at once)"))
+    return Comparison(rows, fd_step)
+
+
+def _row(variable, method, gradient, diff, cost) -> dict:
+    return {"variable": variable, "method": method, "gradient": gradient, "max_abs_diff": diff,
+            "cost": cost}
+
+
+def _max_diff(a, b) -> float:
+    return float(np.max(np.abs(np.asarray(a, dtype=float) - np.asarray(b, dtype=float))))
+
+
+def symbolic_gradient(g: Graph, name: str):
+    """``derive(...).evaluate(...)`` in denominator layout, with the kinds the values gave."""
+    d = derive(declared_source(g), wrt=name, layout="denominator", check=False)
+    return d.evaluate(**g.values)
+
+
+def declared_source(g: Graph) -> str:
+    """The cell with a declaration for every variable whose kind came from its value."""
+    declared = {n for d in parse(g.source).declarations for n, _ in d.names}
+    lines = [f"{v.name}: {v.kind}" for v in g.typed.variables if v.name not in declared]
+    return "\n".join(lines + [g.source])
+
+
+def f_at(g: Graph, values: dict) -> float:
+    with np.errstate(all="ignore"):
+        return float(Evaluator(values, g.sizes)(g.typed.expr)[0, 0])
+
+
+def central_difference(g: Graph, name: str, h: float = 1e-6):
+    x = g.values[name]
+    out = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        plus, minus = x.copy(), x.copy()
+        plus[idx] += h
+        minus[idx] -= h
+        out[idx] = (f_at(g, {**g.values, name: plus}) - f_at(g, {**g.values, name: minus})) / (2 * h)
+    return user_value(out)
+
+
+def forward_gradient(g: Graph, name: str):
+    """Forward mode gives one directional derivative per sweep: one sweep per entry."""
+    x = g.values[name]
+    out = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        e = np.zeros_like(x)
+        e[idx] = 1.0
+        out[idx] = g.jvp(name, e)
+    return user_value(out)
+
+
+# ---- the error of finite differences ----------------------------------------------------------
+def fd_errors(g: Graph, wrt: str | None = None, direction=None, steps=None) -> dict:
+    """|finite difference − exact| of the directional derivative along ``direction`` (default:
+    the first basis direction, as in forward mode), for forward and central differences."""
+    name = g._input(wrt)
+    seeds = g.seeds(name, direction)
+    v = next(iter(seeds.values()))
+    exact = float(np.asarray(g.jvp(direction={name: v})))
+    steps = np.logspace(-15, -1, 57) if steps is None else np.asarray(steps, dtype=float)
+    x, f0 = g.values[name], f_at(g, g.values)
+    fwd, central = [], []
+    for h in steps:
+        fp = f_at(g, {**g.values, name: x + h * v})
+        fm = f_at(g, {**g.values, name: x - h * v})
+        fwd.append(abs((fp - f0) / h - exact))
+        central.append(abs((fp - fm) / (2 * h) - exact))
+    return {"h": steps, "forward": np.array(fwd), "central": np.array(central), "exact": exact,
+            "variable": name}
+
+
+def fd_error_plot(g: Graph, wrt: str | None = None, direction=None):
+    """Log-log error against h: the truncation error falls like h (forward) or h² (central)
+    until round-off, which grows like ε/h, takes over."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from .draw import _ensure_ipython_formatter
+    _ensure_ipython_formatter()
+    data = fd_errors(g, wrt, direction)
+    h, floor = data["h"], 1e-17          # an exact zero has no logarithm
+    fig = Figure(figsize=(9.0, 4.2), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    ax.loglog(h, np.maximum(data["forward"], floor), "o-", ms=3, label="forward difference (f(x+h)−f(x))/h")
+    ax.loglog(h, np.maximum(data["central"], floor), "s-", ms=3, label="central difference (f(x+h)−f(x−h))/2h")
+    eps, scale = np.finfo(float).eps, max(abs(f_at(g, g.values)), 1e-300)
+    ax.loglog(h, eps * scale / h, ":", color="gray", label="round-off ≈ ε|f|/h")
+    k = len(h) * 3 // 4
+    for power, style in ((1, "--"), (2, "-.")):
+        c = max(data["forward" if power == 1 else "central"][k], floor) / h[k] ** power
+        ax.loglog(h, c * h ** power, style, color="gray", lw=0.8, label=f"truncation ∝ h{'²' if power == 2 else ''}")
+    ax.set_ylim(floor * 10, max(1.0, float(np.max(data["forward"])) * 10))
+    ax.set_xlabel("step h")
+    ax.set_ylabel("|estimate − exact|")
+    ax.set_title(f"finite-difference error of ∂f/∂{variable_text(data['variable'])} "
+                 f"(exact = {number(data['exact'])})")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    ax.grid(True, which="major", alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def _compact(v) -> str:
+    if v is None:
+        return "—"
+    a = np.asarray(v, dtype=float)
+    a = a.reshape(1, 1) if a.ndim == 0 else a.reshape(-1, 1) if a.ndim == 1 else a
+    return value_inline(a) if a.size > 1 else f"{float(a[0, 0]):.10g}"
+
+
+def _diff(d) -> str:
+    return "—" if d is None else f"{d:.2e}"

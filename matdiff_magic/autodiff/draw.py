@@ -1,0 +1,173 @@
+"""Draw plain (nodes, edges) with matplotlib: boxes with the node's text, arrows with the local
+partials ∂vⱼ/∂vᵢ. No graphviz: layout.py places the boxes.
+
+Box sizes come from the text, measured in a monospaced font, so the layout can be computed
+before anything is drawn; the figure is then sized so that one data unit is one point (scaled
+down as a whole when the graph is large), which keeps text and boxes in proportion.
+"""
+from __future__ import annotations
+
+from .layout import layered_layout
+from .notation import visible_len
+
+FONT = "DejaVu Sans Mono"       # ships with matplotlib: widths are predictable
+CHAR_WIDTH = 0.61               # advance of one character, in ems
+LINE_HEIGHT = 1.25               # baseline to baseline, in ems (linespacing 1.2; measured again)
+PAD = 0.7                       # box padding, in ems
+EDGE_FONT = 0.8                 # edge labels are this much smaller
+
+COLORS = {"input": "#dbeafe", "op": "#ffffff", "output": "#fde68a"}
+HIGHLIGHT = "#ea580c"
+
+
+def text_size(lines, fontsize: float, metrics=(CHAR_WIDTH, LINE_HEIGHT)) -> tuple[float, float]:
+    width = max((visible_len(s) for s in lines), default=0) * metrics[0] * fontsize
+    return width, len(lines) * metrics[1] * fontsize
+
+
+def box_size(lines, fontsize: float, metrics=(CHAR_WIDTH, LINE_HEIGHT)) -> tuple[float, float]:
+    w, h = text_size(lines, fontsize, metrics)
+    return w + 2 * PAD * fontsize, h + 2 * PAD * fontsize
+
+
+_METRICS: dict = {}   # (fontsize, dpi, max_inches) -> metrics that measured right last time
+
+
+def draw_graph(nodes, edges, title: str | None = None, fontsize: float = 9.0,
+               max_inches=(15.0, 11.0), dpi: int = 100, frame=None):
+    """A matplotlib Figure of the graph. Node boxes carry gid "node:<id>" (for tests and tools).
+
+    ``frame`` is another (nodes, edges) of the same graph whose texts fix the box sizes: the
+    widget passes the fully computed graph so that boxes stay put while values appear."""
+    _ensure_ipython_formatter()
+    nodes, edges = _drawable_graph(nodes, edges)
+    frame = _drawable_graph(*frame) if frame is not None else (nodes, edges)
+    key = (fontsize, dpi, tuple(max_inches))
+    metrics = _METRICS.get(key, (CHAR_WIDTH, LINE_HEIGHT))
+    for _ in range(3):
+        # glyph advances are rounded to whole pixels at the figure's dpi: measure, then redo the
+        # layout if the text came out wider than assumed
+        fig, pt = _draw(nodes, edges, frame, title, fontsize, max_inches, dpi, metrics)
+        measured = _measure(fig, fontsize * pt)
+        if measured[0] <= metrics[0] + 1e-9 and measured[1] <= metrics[1] + 1e-9:
+            break
+        metrics = (max(metrics[0], measured[0]), max(metrics[1], measured[1]))
+    _METRICS[key] = metrics
+    return fig
+
+
+def _drawable_graph(nodes, edges):
+    return ([dict(n, lines=[_drawable(s) for s in n["lines"]]) for n in nodes],
+            [dict(e, label=_drawable(e["label"])) for e in edges])
+
+
+def _draw(nodes, edges, frame, title, fontsize, max_inches, dpi, metrics):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+    from matplotlib.path import Path
+
+    efs = fontsize * EDGE_FONT
+    sizes, label_sizes = {}, {}
+    for ns, es in (frame, (nodes, edges)):
+        for n in ns:
+            w, h = box_size(n["lines"], fontsize, metrics)
+            sizes[n["id"]] = tuple(max(a, b) for a, b in zip((w, h), sizes.get(n["id"], (0, 0))))
+        for e in es:
+            if e["label"]:
+                k = (e["source"], e["target"])
+                w, h = text_size([e["label"]], efs, metrics)
+                label_sizes[k] = tuple(max(a, b) for a, b in zip((w, h), label_sizes.get(k, (0, 0))))
+    place = layered_layout([n["id"] for n in nodes], [(e["source"], e["target"]) for e in edges],
+                           sizes, label_sizes)
+
+    title_lines = [_drawable(title)] if title else []
+    title_lines.append("edges: local partials ∂vⱼ/∂vᵢ · v̇ tangent (forward) · v̄ adjoint (reverse)")
+    head = len(title_lines) * metrics[1] * fontsize + fontsize
+    width = max(place.width, max(visible_len(t) for t in title_lines) * metrics[0] * fontsize + 20)
+    height = place.height + head
+    scale = min(1.0, max_inches[0] * 72 / width, max_inches[1] * 72 / height)
+    fig = Figure(figsize=(width * scale / 72, height * scale / 72), dpi=dpi)
+    FigureCanvasAgg(fig)              # a canvas of its own: works under any backend, no pyplot
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, width)
+    ax.set_ylim(height, 0)           # y grows downward, as in the layout
+    ax.set_axis_off()
+    pt = scale                        # one data unit is `scale` points: font sizes follow
+
+    ax.text(10, fontsize * 0.6, "\n".join(title_lines), fontsize=fontsize * pt, family=FONT,
+            va="top", ha="left", linespacing=1.2, color="#111827", gid="title")
+
+    for e in edges:
+        key = (e["source"], e["target"])
+        pts = [(x, y + head) for x, y in place.routes[key]]
+        codes = [Path.MOVETO] + [Path.LINETO] * (len(pts) - 1)
+        color = HIGHLIGHT if e.get("highlight") else "#6b7280"
+        ax.add_artist(FancyArrowPatch(path=Path(pts, codes), arrowstyle="-|>", mutation_scale=9 * pt,
+                                     lw=(1.8 if e.get("highlight") else 0.9) * pt, color=color,
+                                     zorder=1, gid=f"arrow:{key[0]}-{key[1]}"))
+        if e["label"]:
+            lx, ly = place.labels[key]
+            ax.text(lx, ly + head, e["label"], fontsize=efs * pt, family=FONT, ha="center",
+                    va="center", color="#9f1239", zorder=3, gid=f"edge:{key[0]}-{key[1]}",
+                    bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9))
+
+    for n in nodes:
+        (cx, cy), (w, h) = place.centers[n["id"]], sizes[n["id"]]
+        cy += head
+        box = FancyBboxPatch((cx - w / 2, cy - h / 2), w, h,
+                             boxstyle=f"round,pad=0,rounding_size={fontsize * 0.5}",
+                             fc=COLORS.get(n["kind"], "#ffffff"),
+                             ec=HIGHLIGHT if n.get("highlight") else "#374151",
+                             lw=(2.5 if n.get("highlight") else 1.0) * pt, zorder=2, gid=f"node:{n['id']}")
+        ax.add_artist(box)   # not add_patch: the limits are set, no autoscaling
+        ax.text(cx - w / 2 + PAD * fontsize, cy, "\n".join(n["lines"]), fontsize=fontsize * pt,
+                family=FONT, ha="left", va="center", linespacing=1.2, zorder=4,
+                gid=f"label:{n['id']}")
+    fig.matdiff_placement = place     # where everything went, for tests and tools
+    return fig, pt
+
+
+def _measure(fig, size_pt: float) -> tuple[float, float]:
+    """Actual advance per character and line height, in ems, at this figure's dpi."""
+    renderer = fig.canvas.get_renderer()
+    probe = fig.text(0, 0, "\n".join(["0" * 40] * 4), fontsize=size_pt, family=FONT, linespacing=1.2)
+    box = probe.get_window_extent(renderer)
+    probe.remove()
+    to_em = 72.0 / fig.dpi / size_pt
+    return box.width * to_em / 40, box.height * to_em / 4 + 0.02
+
+
+def _drawable(text: str) -> str:
+    """The monospaced font has no bold 𝟏: a plain 1 reads the same in a box."""
+    return text.replace("𝟏", "1") if text else text
+
+
+def figure_png(fig) -> bytes:
+    import io
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=fig.dpi)
+    return buf.getvalue()
+
+
+def _ensure_ipython_formatter() -> None:
+    """Figures made without pyplot show inline only if IPython knows how to render them."""
+    import sys
+    if "IPython" not in sys.modules:
+        return
+    from IPython import get_ipython
+    shell = get_ipython()
+    if shell is None:
+        return
+    from matplotlib.figure import Figure
+    formatter = shell.display_formatter.formatters.get("image/png")
+    if formatter is not None and _missing(formatter, Figure):
+        formatter.for_type(Figure, figure_png)
+
+
+def _missing(formatter, cls) -> bool:
+    try:
+        formatter.lookup_by_type(cls)
+        return False
+    except KeyError:
+        return True

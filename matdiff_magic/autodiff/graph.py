@@ -1,0 +1,282 @@
+"""``graph(source, **values)``: the evaluation trace of an expression at given values, with its
+forward and reverse sweeps, as rows, tables, a drawing, a widget and a comparison.
+
+The values fix the kinds (a float is a scalar, a 1-D array a vector, a 2-D array a matrix) unless
+the cell declares them. Forward mode needs a direction: by default the first input, seeded with
+the first basis direction (1 in its first entry, 0 elsewhere), so that one forward pass gives one
+partial derivative ∂f/∂x₁₁, as in the seed; pass ``direction=V`` for any JVP.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import MatdiffError
+from ..numeric import as_matrix, bind_sizes
+from ..parser import parse
+from ..render.printer import to_text
+from ..shapes import typecheck
+from . import modes
+from .notation import normalise_name, variable_text
+from .trace import build_trace
+
+MODES = ("forward", "reverse", "both")
+
+
+def graph(source: str, **values) -> "Graph":
+    """The computational graph of ``source`` at ``values`` (e.g. ``x1=2.0, x2=5.0``)."""
+    return Graph(source, values)
+
+
+def kind_of(value) -> str:
+    """float -> scalar, 1-D -> vector, 2-D -> matrix (an n×1 column is a vector, 1×1 a scalar)."""
+    a = to_array(value)
+    if a.ndim == 0 or a.shape == (1, 1):
+        return "scalar"
+    if a.ndim == 1 or a.shape[1] == 1:
+        return "vector"
+    return "matrix"
+
+
+def to_array(value, name: str = "value") -> np.ndarray:
+    try:
+        a = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise MatdiffError(f"the value of {name} is not a number, a vector or a matrix: "
+                           f"{type(value).__name__}") from None
+    if a.ndim > 2:
+        raise MatdiffError(f"the value of {name} has {a.ndim} dimensions; give a scalar, a vector "
+                           "or a matrix")
+    return a
+
+
+def user_value(a: np.ndarray):
+    """As ``evaluate`` returns values: a float, a 1-D array for a column, else a 2-D array."""
+    if a.shape == (1, 1):
+        return float(a[0, 0])
+    if a.shape[1] == 1:
+        return a[:, 0].copy()
+    return a.copy()
+
+
+class Rows(list):
+    """Trace rows (dicts). Index by position or by name: ``rows["v₀"]``, ``rows["v0"]``, ``rows["v-1"]``."""
+
+    def __init__(self, rows, mode: str, graph: "Graph"):
+        super().__init__(rows)
+        self.mode, self.graph = mode, graph
+
+    def __getitem__(self, key):
+        if isinstance(key, str):
+            wanted = normalise_name(key)
+            for row in self:
+                if normalise_name(row["name"]) == wanted:
+                    return row
+            raise KeyError(key)
+        return super().__getitem__(key)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        from .table import TraceTable
+        return TraceTable.from_rows(self).bundle()
+
+
+class Graph:
+    def __init__(self, source: str, values: dict):
+        self.source = source
+        arrays = {name: to_array(v, name) for name, v in values.items()}
+        declared = _declared_names(source)
+        kinds = {name: kind_of(a) for name, a in arrays.items() if name not in declared}
+        try:
+            self.typed = typecheck(source, extra_declarations=kinds)
+        except MatdiffError as error:
+            raise error.with_source(source) from None
+        by_name = {v.name: v for v in self.typed.variables}
+        unknown = [n for n in values if n not in by_name]
+        if unknown:
+            raise MatdiffError(f"unknown variable{'s' if len(unknown) > 1 else ''} "
+                               f"{', '.join(unknown)}: the expression's variables are "
+                               + (", ".join(by_name) or "none"))
+        missing = [n for n in by_name if n not in values]
+        if missing:
+            raise MatdiffError(f"give a value for {', '.join(missing)}, e.g. "
+                               f"graph(source, {missing[0]}=…)")
+        self.values = {n: as_matrix(arrays[n], by_name[n]) for n in by_name}
+        self.sizes = bind_sizes(self.typed.variables, self.values)
+        self.trace = build_trace(self.typed.expr, self.typed.variables, self.values, self.sizes)
+
+    # ---- what the graph is
+    @property
+    def inputs(self) -> list:
+        return [v.name for v in self.typed.variables]
+
+    @property
+    def output(self):
+        return self.trace.nodes[self.trace.output]
+
+    def value(self):
+        return user_value(self.output.value)
+
+    def __len__(self) -> int:
+        return len(self.trace.steps)
+
+    # ---- the sweeps
+    def seeds(self, wrt: str | None = None, direction=None) -> dict:
+        """Input node -> tangent. ``direction`` is an array for ``wrt`` or a dict {name: array}."""
+        if isinstance(direction, dict):
+            chosen = direction
+        else:
+            wrt = self._input(wrt)
+            node = self.trace.nodes[self.trace.by_variable[wrt]]
+            if direction is None:
+                d = np.zeros_like(node.value)
+                d.flat[0] = 1.0
+            else:
+                d = direction
+            chosen = {wrt: d}
+        seeds = {}
+        for name, d in chosen.items():
+            i = self.trace.by_variable[self._input(name)]
+            var = self.trace.variables[self.trace.inputs.index(i)]
+            d = as_matrix(to_array(d, f"the direction of {name}"), var)
+            if d.shape != self.trace.nodes[i].value.shape:
+                raise MatdiffError(f"the direction for {name} has shape {d.shape}, but {name} has "
+                                   f"shape {self.trace.nodes[i].value.shape}")
+            seeds[i] = d
+        return seeds
+
+    def cotangent(self, cotangent=None) -> np.ndarray:
+        out = self.output.value
+        if cotangent is None:  # ȳ = 1 for a scalar f; for an array f, 𝟏 (the gradient of sum f)
+            return np.ones_like(out)
+        c = np.asarray(cotangent, dtype=float)
+        c = c.reshape(out.shape) if c.size == out.size else c
+        if c.shape != out.shape:
+            raise MatdiffError(f"the cotangent has shape {c.shape}, but f has shape {out.shape}")
+        return c
+
+    def forward_sweep(self, wrt=None, direction=None) -> modes.Forward:
+        return modes.forward_sweep(self.trace, self.seeds(wrt, direction))
+
+    def reverse_sweep(self, cotangent=None) -> modes.Reverse:
+        return modes.reverse_sweep(self.trace, self.cotangent(cotangent))
+
+    def forward(self, wrt: str | None = None, direction=None) -> Rows:
+        """Forward mode: rows with value and tangent, inputs first (v₋₁, v₀, v₁, …)."""
+        fwd = self.forward_sweep(wrt, direction)
+        rows = []
+        for node in self.trace.steps:
+            row = self._row(node)
+            row["tangent"] = user_value(fwd.tangents[node.index])
+            row["formula"] = modes.tangent_formula(self.trace, node.index)
+            rows.append(row)
+        return Rows(rows, "forward", self)
+
+    def reverse(self, cotangent=None) -> Rows:
+        """Reverse mode: rows with value, adjoint and the contributions that were added up,
+        in the order of the sweep (output first)."""
+        rev = self.reverse_sweep(cotangent)
+        rows = []
+        for node in reversed(self.trace.steps):
+            row = self._row(node)
+            row["adjoint"] = user_value(rev.adjoints[node.index])
+            row["contributions"] = [(self.trace.nodes[c].name, user_value(v))
+                                    for c, v in rev.contributions[node.index]]
+            row["formula"] = modes.adjoint_formula(self.trace, node.index, rev)
+            rows.append(row)
+        return Rows(rows, "reverse", self)
+
+    def _row(self, node) -> dict:
+        return {"name": node.name, "expr": self.trace.expr_text(node.index),
+                "value": user_value(node.value), "op": node.op, "index": node.index,
+                "inputs": [self.trace.nodes[a].name for a in node.args],
+                "shape": node.value.shape,
+                "variable": node.label if node.is_input else None}
+
+    def jvp(self, wrt=None, direction=None):
+        """The output's tangent: J_f · v (forward mode)."""
+        return user_value(self.forward_sweep(wrt, direction).tangents[self.trace.output])
+
+    def vjp(self, cotangent=None) -> dict:
+        """ȳᵀ J_f for every input (reverse mode), shaped like the inputs."""
+        rev = self.reverse_sweep(cotangent)
+        return {name: user_value(rev.adjoints[i]) for name, i in self.trace.by_variable.items()}
+
+    def gradient(self) -> dict:
+        """∂f/∂x for every input by one reverse sweep (denominator layout, like ``evaluate``)."""
+        if self.output.value.shape != (1, 1):
+            r, c = self.output.value.shape
+            raise MatdiffError(f"gradient() needs a scalar f, but f is {r}×{c}; use "
+                               "reverse(cotangent=…) or vjp(…) for a vector-Jacobian product")
+        return self.vjp()
+
+    def _input(self, name: str | None) -> str:
+        if name is None:
+            if not self.inputs:
+                raise MatdiffError("the expression has no inputs to differentiate by")
+            return self.inputs[0]
+        if name not in self.trace.by_variable:
+            raise MatdiffError(f"unknown variable {name!r}: the inputs are "
+                               + (", ".join(self.inputs) or "none"))
+        return name
+
+    # ---- presentation
+    def structure(self, mode: str = "both", wrt=None, direction=None, cotangent=None):
+        """The plain (nodes, edges) that the drawing consumes."""
+        from .structure import build_structure
+        _check_mode(mode)
+        fwd = self.forward_sweep(wrt, direction) if mode in ("forward", "both") else None
+        rev = self.reverse_sweep(cotangent) if mode in ("reverse", "both") else None
+        return build_structure(self.trace, fwd, rev)
+
+    def draw(self, mode: str = "both", wrt=None, direction=None, cotangent=None, **options):
+        """A matplotlib Figure of the DAG: inputs left, output right."""
+        from .draw import draw_graph
+        nodes, edges = self.structure(mode, wrt, direction, cotangent)
+        return draw_graph(nodes, edges, title=options.pop("title", self._title(mode, wrt)), **options)
+
+    def _title(self, mode: str, wrt) -> str:
+        what = {"forward": f"forward mode, seed ẋ along {variable_text(self._input(wrt))}",
+                "reverse": "reverse mode, seed ȳ = 1", "both": "forward and reverse mode"}[mode]
+        return f"{self.typed.name} = {self.formula_text()} — {what}"
+
+    def formula_text(self) -> str:
+        """f as written, in the seed's notation (ln, not log)."""
+        return to_text(self.typed.expr).replace("log(", "ln(")
+
+    def table(self, mode: str = "both", wrt=None, direction=None, cotangent=None):
+        from .table import TraceTable
+        _check_mode(mode)
+        fwd = self.forward(wrt, direction) if mode in ("forward", "both") else None
+        rev = self.reverse(cotangent) if mode in ("reverse", "both") else None
+        return TraceTable(fwd, rev)
+
+    def widget(self, wrt=None, direction=None, cotangent=None):
+        from .widget import SweepWidget
+        return SweepWidget(self, wrt=wrt, direction=direction, cotangent=cotangent)
+
+    def compare(self, wrt=None, fd_step: float = 1e-6):
+        from .compare import compare_graph
+        return compare_graph(self, wrt, fd_step)
+
+    def fd_error_plot(self, wrt=None, direction=None):
+        from .compare import fd_error_plot
+        return fd_error_plot(self, wrt, direction)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return self.table("both")._repr_mimebundle_()
+
+    def __repr__(self) -> str:
+        return f"<Graph {self.source.strip()!r}: {len(self)} nodes>"
+
+
+def _check_mode(mode: str) -> None:
+    if mode not in MODES:
+        raise MatdiffError(f"mode {mode!r}: choose forward, reverse or both")
+
+
+def _declared_names(source: str) -> set:
+    """Names the cell declares itself: their declarations win over the kinds of the values."""
+    try:
+        program = parse(source)
+    except MatdiffError as error:
+        raise error.with_source(source) from None
+    return {name for d in program.declarations for name, _ in d.names}

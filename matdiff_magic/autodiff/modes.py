@@ -1,0 +1,159 @@
+"""The two sweeps over one trace: forward mode pushes tangents v̇ from the inputs (a JVP), reverse
+mode pulls adjoints v̄ back from the output (a VJP), adding up the contributions at fan-out.
+
+Each sweep also writes down what it did in the seed's notation (v̇₂ = v̇₋₁·v₀ + v₋₁·v̇₀,
+v̄₀ = v̄₂·v₋₁ + v̄₃·cos v₀), so tables, drawings and the widget show the rule that was applied.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .notation import MINUS, barred, dotted, variable_text
+from .rules import LOG_TERMS, RULES, SIGMA_PRIME_TEXT, apply_jvp, apply_vjp, sigma_prime
+from .trace import Trace, fill
+
+
+@dataclass
+class Forward:
+    tangents: list              # per node, 2-D arrays (zeros for constants)
+    seeds: dict                 # input node index -> seed direction
+
+
+@dataclass
+class Reverse:
+    adjoints: list              # per node, 2-D arrays
+    contributions: dict         # node index -> [(consumer index, contribution)] in trace order
+    cotangent: np.ndarray
+
+
+def forward_sweep(trace: Trace, seeds: dict) -> Forward:
+    """Tangents of every node for the given input directions (missing inputs: zero)."""
+    tangents = []
+    with np.errstate(all="ignore"):
+        for node in trace.nodes:
+            if node.is_input:
+                t = np.asarray(seeds.get(node.index, np.zeros_like(node.value)), dtype=float)
+            elif node.is_const:
+                t = np.zeros_like(node.value)
+            else:
+                xs = [trace.nodes[a].value for a in node.args]
+                t = apply_jvp(node.op, xs, node.value, [tangents[a] for a in node.args], node.param)
+            tangents.append(t)
+    return Forward(tangents, dict(seeds))
+
+
+def reverse_sweep(trace: Trace, cotangent: np.ndarray) -> Reverse:
+    """Adjoints of every node, seeded with ȳ = ``cotangent`` at the output."""
+    adjoints = [np.zeros_like(n.value) for n in trace.nodes]
+    adjoints[trace.output] = np.asarray(cotangent, dtype=float).copy()
+    contributions: dict = {n.index: [] for n in trace.nodes}
+    with np.errstate(all="ignore"):
+        for node in reversed(trace.nodes):
+            if node.is_input or node.is_const:
+                continue
+            xs = [trace.nodes[a].value for a in node.args]
+            parts = apply_vjp(node.op, xs, node.value, adjoints[node.index], node.param)
+            for parent, c in _per_operand(node.args, parts).items():
+                if trace.nodes[parent].is_const:
+                    continue
+                adjoints[parent] = adjoints[parent] + c
+                contributions[parent].append((node.index, c))
+    for parts in contributions.values():
+        parts.sort(key=lambda p: p[0])
+    return Reverse(adjoints, contributions, np.asarray(cotangent, dtype=float))
+
+
+def _per_operand(args, parts) -> dict:
+    """x·x uses one node twice: its two contributions add up into one."""
+    out: dict = {}
+    for a, c in zip(args, parts):
+        out[a] = out[a] + c if a in out else c
+    return out
+
+
+# ---- the same in words ------------------------------------------------------------------------
+def _templates(node, k: int, reverse: bool) -> str:
+    if node.op == "apply" and node.param == "log":
+        return LOG_TERMS[1 if reverse else 0][k]
+    rule = RULES[node.op]
+    return (rule.vjp_terms if reverse else rule.jvp_terms)[k]
+
+
+def _names(trace: Trace, i: int, **extra) -> dict:
+    names = trace.names(i)
+    node = trace.nodes[i]
+    names["y"] = node.name
+    if node.op == "apply":
+        fp = _sigma_prime_text(node.param)
+        names["fp"] = fp.replace("{a}", names["0"]).replace("{y}", node.name)
+    names.update(extra)
+    return names
+
+
+def _sigma_prime_text(func: str) -> str:
+    return SIGMA_PRIME_TEXT.get(func, func + "′ {a}")
+
+
+def join_terms(terms: list) -> str:
+    if not terms:
+        return "0"
+    out = terms[0]
+    for t in terms[1:]:
+        out += f" {MINUS} {t[1:]}" if t.startswith(MINUS) else f" + {t}"
+    return out
+
+
+def jvp_terms(trace: Trace, i: int) -> list:
+    """The terms of v̇ᵢ, one per non-constant operand: [(operand index, text)]."""
+    node = trace.nodes[i]
+    names = _names(trace, i)
+    return [(a, fill(_templates(node, k, False), names, node)) for k, a in enumerate(node.args)
+            if not trace.nodes[a].is_const]
+
+
+def tangent_formula(trace: Trace, i: int) -> str:
+    node = trace.nodes[i]
+    if node.is_input:
+        return f"{dotted(node.name)} = {dotted(variable_text(node.label))}"
+    return f"{dotted(node.name)} = {join_terms([t for _, t in jvp_terms(trace, i)])}"
+
+
+def vjp_term(trace: Trace, consumer: int, parent: int) -> str:
+    """What the step ``consumer`` sends back to its operand ``parent`` (v̄₂·v₀ for v₂ = v₋₁·v₀)."""
+    node = trace.nodes[consumer]
+    names = _names(trace, consumer, g=barred(node.name))
+    terms = [fill(_templates(node, k, True), names, node) for k, a in enumerate(node.args) if a == parent]
+    return terms[0] if len(terms) == 1 else "(" + join_terms(terms) + ")"
+
+
+def adjoint_formula(trace: Trace, i: int, rev: Reverse) -> str:
+    node = trace.nodes[i]
+    if i == trace.output:
+        seed = "1" if rev.cotangent.shape == (1, 1) and rev.cotangent[0, 0] == 1 else "ȳ"
+        return f"{barred(node.name)} = {seed}"
+    terms = [vjp_term(trace, c, i) for c, _ in rev.contributions[i]]
+    return f"{barred(node.name)} = {join_terms(terms)}"
+
+
+def local_partial(trace: Trace, consumer: int, parent: int):
+    """∂v_consumer/∂v_parent at the trace's values: a number between scalars, else the Jacobian
+    of vec(v_consumer) by vec(v_parent) (one JVP per entry of the operand)."""
+    node = trace.nodes[consumer]
+    xs = [trace.nodes[a].value for a in node.args]
+    x = trace.nodes[parent].value
+    columns = []
+    with np.errstate(all="ignore"):
+        for e in range(x.size):
+            basis = np.zeros(x.size)
+            basis[e] = 1.0
+            basis = basis.reshape(x.shape, order="F")
+            dxs = [basis if a == parent else np.zeros_like(v) for a, v in zip(node.args, xs)]
+            columns.append(apply_jvp(node.op, xs, node.value, dxs, node.param).reshape(-1, order="F"))
+    jac = np.stack(columns, axis=1)
+    return float(jac[0, 0]) if jac.shape == (1, 1) else jac
+
+
+__all__ = ["Forward", "Reverse", "forward_sweep", "reverse_sweep", "tangent_formula",
+           "adjoint_formula", "vjp_term", "jvp_terms", "local_partial", "join_terms", "sigma_prime"]

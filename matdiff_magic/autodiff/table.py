@@ -1,0 +1,132 @@
+"""Trace tables as the seed draws them: the primal trace beside the tangent trace (forward mode),
+and the adjoint trace with the contributions added up at fan-out (reverse mode).
+
+One object, three renderings in one display bundle: text/html, text/latex and text/plain.
+"""
+from __future__ import annotations
+
+import html
+
+import numpy as np
+
+from .notation import MINUS, to_tex, value_inline, value_lines, value_tex, visible_len
+
+
+def _arr(v) -> np.ndarray:
+    a = np.asarray(v, dtype=float)
+    return a.reshape(1, 1) if a.ndim == 0 else a.reshape(-1, 1) if a.ndim == 1 else a
+
+
+def _sum_text(contributions) -> str:
+    """'2 + (−0.284)': the adjoint as the sum of what each consumer sent back."""
+    if len(contributions) < 2:
+        return ""
+    parts = [value_inline(_arr(v)) for _, v in contributions]
+    return " + ".join(f"({p})" if p.startswith(MINUS) else p for p in parts)
+
+
+class TraceTable:
+    def __init__(self, forward=None, reverse=None):
+        self.forward, self.reverse = forward, reverse
+
+    @classmethod
+    def from_rows(cls, rows):
+        return cls(rows, None) if rows.mode == "forward" else cls(None, rows)
+
+    # ---- text/html
+    def to_html(self) -> str:
+        parts = ['<div class="matdiff-trace" style="display:flex;flex-wrap:wrap;gap:1.5em;'
+                 'align-items:flex-start">']
+        if self.forward is not None:
+            head = ("<tr><th>v</th><th>primal trace</th><th>value</th>"
+                    "<th>tangent trace</th><th>v&#775;</th></tr>")
+            body = "".join(
+                f"<tr><td>{_h(r['name'])}</td><td>{_h(r['expr'])}</td><td>{_hv(r['value'])}</td>"
+                f"<td>{_h(r['formula'])}</td><td>{_hv(r['tangent'])}</td></tr>" for r in self.forward)
+            parts.append(_table("Forward mode: evaluation trace and tangent trace (JVP)", head, body))
+        if self.reverse is not None:
+            head = ("<tr><th>v</th><th>adjoint trace</th><th>contributions</th>"
+                    "<th>v&#772;</th></tr>")
+            body = "".join(
+                f"<tr><td>{_h(r['name'])}</td><td>{_h(r['formula'])}</td>"
+                f"<td>{_h(_sum_text(r['contributions']))}</td><td>{_hv(r['adjoint'])}</td></tr>"
+                for r in self.reverse)
+            parts.append(_table("Reverse mode: adjoint trace (VJP), output first", head, body))
+        parts.append("</div>")
+        return "".join(parts)
+
+    # ---- text/latex
+    def to_latex(self) -> str:
+        blocks = []
+        if self.forward is not None:
+            lines = [rf"{to_tex(r['name'])} &= {to_tex(r['expr'])} = {value_tex(_arr(r['value']))}"
+                     rf" & {to_tex(r['formula'])} = {value_tex(_arr(r['tangent']))}"
+                     for r in self.forward]
+            blocks.append(r"\text{forward mode}\\" + r"\begin{aligned}" + r" \\ ".join(lines)
+                          + r"\end{aligned}")
+        if self.reverse is not None:
+            lines = []
+            for r in self.reverse:
+                total = value_tex(_arr(r["adjoint"]))
+                parts = _sum_text(r["contributions"])
+                mid = f" = {to_tex(parts)}" if parts else ""
+                lhs, _, rhs = to_tex(r["formula"]).partition("=")
+                end = "" if rhs.strip() == total else f" = {total}"  # the output's v̄ = 1
+                lines.append(rf"{lhs} &= {rhs.strip()}{mid}{end}")
+            blocks.append(r"\text{reverse mode}\\" + r"\begin{aligned}" + r" \\ ".join(lines)
+                          + r"\end{aligned}")
+        return "$$" + r"\\[1ex]".join(r"\begin{gathered}" + b + r"\end{gathered}" for b in blocks) + "$$"
+
+    # ---- text/plain
+    def to_text(self) -> str:
+        out = []
+        if self.forward is not None:
+            out.append("forward mode (primal trace | tangent trace)")
+            out += _columns([(r["name"], "=", r["expr"], "=", value_inline(_arr(r["value"])), "|",
+                              r["formula"], "=", value_inline(_arr(r["tangent"])))
+                             for r in self.forward])
+        if self.reverse is not None:
+            if out:
+                out.append("")
+            out.append("reverse mode (adjoint trace, output first)")
+            rows = []
+            for r in self.reverse:
+                parts, total = _sum_text(r["contributions"]), value_inline(_arr(r["adjoint"]))
+                if r["formula"].endswith(f"= {total}") and not parts:  # the output's v̄ = 1
+                    rows.append((r["formula"], "", "", ""))
+                    continue
+                rows.append((r["formula"], "=", parts + " =" if parts else "", total))
+            out += _columns(rows)
+        return "\n".join(out)
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        return self.bundle()
+
+    def bundle(self) -> dict:
+        return {"text/html": self.to_html(), "text/latex": self.to_latex(), "text/plain": self.to_text()}
+
+    def __repr__(self) -> str:
+        return self.to_text()
+
+
+def _table(caption: str, head: str, body: str) -> str:
+    return ('<table style="border-collapse:collapse;font-size:0.95em">'
+            f'<caption style="caption-side:top;text-align:left;font-weight:bold">{_h(caption)}</caption>'
+            f"<thead>{head}</thead><tbody>{body}</tbody></table>")
+
+
+def _h(text: str) -> str:
+    return html.escape(str(text))
+
+
+def _hv(value) -> str:
+    lines = value_lines(_arr(value))
+    inner = "<br>".join(html.escape(s).replace(" ", "&nbsp;") for s in lines)
+    return f'<span style="font-family:monospace;white-space:nowrap">{inner}</span>'
+
+
+def _columns(rows) -> list:
+    widths = [max(visible_len(str(r[k])) for r in rows) for k in range(len(rows[0]))] if rows else []
+    return ["  ".join(str(c) + " " * (w - visible_len(str(c))) for c, w in zip(r, widths)).rstrip()
+            for r in rows]
+
