@@ -18,19 +18,20 @@ const CHECK_LABELS: Record<string, string> = {
   skipped: 'Numeric check skipped'
 };
 
+const STAGE_LABELS: Record<string, string> = {
+  function: 'the function',
+  definition: 'by definition',
+  differential: 'differential',
+  trace: 'trace trick',
+  vec: 'vectorize',
+  readoff: 'read off',
+  layout: 'layout',
+  hessian: 'Hessian',
+  solve: 'solve'
+};
+
 function stageLabel(stage: string): string {
-  switch (stage) {
-    case 'function':
-      return 'the function';
-    case 'differential':
-      return 'differential';
-    case 'trace':
-      return 'trace trick';
-    case 'readoff':
-      return 'read off';
-    default:
-      return stage;
-  }
+  return STAGE_LABELS[stage] ?? stage;
 }
 
 export class DerivationView {

@@ -18,6 +18,7 @@ root = work / "notebooks"
 write_notebooks(root)
 
 c = get_config()  # noqa: F821
+c.Application.log_level = "WARN"
 c.ServerApp.ip = "127.0.0.1"
 c.ServerApp.port = int(os.environ.get("MATDIFF_UI_PORT", "8899"))
 c.ServerApp.port_retries = 0

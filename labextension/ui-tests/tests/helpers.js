@@ -44,6 +44,25 @@ async function openNotebook(page, name, { kernel } = { kernel: false }) {
   return panel;
 }
 
+/**
+ * Collect uncaught page errors and console errors that mention the extension (or a
+ * module-federation version mismatch), for a test to assert there are none.
+ */
+function watchErrors(page) {
+  const errors = [];
+  page.on('pageerror', error => errors.push(`pageerror: ${error.message}`));
+  page.on('console', message => {
+    const text = message.text();
+    if (
+      ['error', 'warning'].includes(message.type()) &&
+      /matdiff|Unsatisfied version/i.test(text)
+    ) {
+      errors.push(`${message.type()}: ${text}`);
+    }
+  });
+  return errors;
+}
+
 /** Run a command by its label from the command palette. */
 async function runFromPalette(page, label) {
   await page
@@ -114,5 +133,6 @@ module.exports = {
   openNotebook,
   putNotebook,
   runFromPalette,
-  screenshotPath
+  screenshotPath,
+  watchErrors
 };

@@ -2,7 +2,13 @@
 const fs = require('fs');
 const path = require('path');
 const { test, expect } = require('@playwright/test');
-const { XSS, fixtureCount, openNotebook, screenshotPath } = require('./helpers');
+const {
+  XSS,
+  fixtureCount,
+  openNotebook,
+  screenshotPath,
+  watchErrors
+} = require('./helpers');
 
 const DOCS_IMAGE = path.join(
   __dirname,
@@ -22,6 +28,7 @@ async function shownMath(locator) {
 
 test.describe('derivation renderer', () => {
   test('renders a saved derivation without a kernel', async ({ page, request }) => {
+    const errors = watchErrors(page);
     await openNotebook(page, 'aXb.ipynb');
     const out = page.locator('.jp-OutputArea-output .jp-matdiff');
     await expect(out).toHaveCount(1);
@@ -45,6 +52,7 @@ test.describe('derivation renderer', () => {
     const sessions = await (await request.get('/api/sessions')).json();
     expect(sessions.filter(s => s.path.endsWith('aXb.ipynb'))).toEqual([]);
 
+    expect(errors).toEqual([]);
     await out.screenshot({ path: screenshotPath('renderer-aXb.png') });
     if (process.env.MATDIFF_UPDATE_DOCS === '1') {
       // Step back once so the picture shows a rule, its identity and a note.
