@@ -31,6 +31,7 @@ class Derivation:
         self._steps, self.results, self.G, self.seed = steps, results, G, seed
         self.check_result = check_result
         self.kind = kind                      # gradient (scalar f), jacobian, hessian
+        self.solution: ir.Expr | None = None  # the stationary point, with --solve
         self.target = target if target is not None else typed.expr  # what the result differentiates
 
     # ---- what was derived
@@ -58,8 +59,10 @@ class Derivation:
     def with_layout(self, layout: str) -> "Derivation":
         if layout not in LAYOUTS:
             raise MatdiffError(f"unknown layout {layout!r}: choose numerator, denominator or mixed")
-        return Derivation(self.source, self.typed, self.wrt, layout, self._steps, self.results,
-                          self.G, self.seed, self.check_result, self.kind, self.target)
+        other = Derivation(self.source, self.typed, self.wrt, layout, self._steps, self.results,
+                           self.G, self.seed, self.check_result, self.kind, self.target)
+        other.solution = self.solution
+        return other
 
     def _layout_step(self, layout: str) -> Step:
         r: Result = self.results[layout]
@@ -87,6 +90,15 @@ class Derivation:
             return out.reshape(-1)   # a vector by a scalar is a vector
         return out
 
+    def evaluate_solution(self, **values):
+        """NumPy value of the stationary point found by ``solve=True`` (the variable itself is not needed)."""
+        if self.solution is None:
+            raise MatdiffError("no stationary point was solved for: derive with solve=True (--solve)")
+        out = self._eval(self.solution, values)
+        if self.wrt.is_scalar:
+            return float(out[0, 0])
+        return out.reshape(-1) if self.wrt.shape[1] == 1 else out
+
     def value(self, **values) -> float:
         """The value of f itself."""
         return float(self._eval(self.function, values)[0, 0])
@@ -97,13 +109,14 @@ class Derivation:
         if unknown:
             raise MatdiffError(f"unknown variable {', '.join(unknown)}: the expression has "
                                + ", ".join(by_name))
-        missing = [v.name for v in ir.variables(expr) if v.name not in values]
+        missing = [v.name for v in ir.variables(expr)
+                   if v.name not in values and v.name not in self.typed.definitions]
         if missing:
             raise MatdiffError(f"give a value for {', '.join(missing)}")
         mats = {n: as_matrix(v, by_name[n]) for n, v in values.items()}
         sizes = bind_sizes(self.variables, mats)
         with np.errstate(all="ignore"):
-            return Evaluator(mats, sizes)(expr)
+            return Evaluator(with_definitions(self.typed, mats, sizes), sizes)(expr)
 
     def check(self, seed: int | None = None) -> float:
         """Central finite differences at a random point of fitting (non-square) shapes.
@@ -144,8 +157,10 @@ class Derivation:
             elif s.stage not in ("function",) and s.rule:
                 note = rf"\text{{{_tex_text(s.rule)}}}"
             annot = rf" && {{\small\color{{gray}}{note}}}" if note else ""
-            lhs = s.lhs if s.stage != "function" else s.lhs
-            rows.append(f"{lhs} &= {s.latex}{annot}")
+            if s.stage == "solve":   # equations, not values of df
+                rows.append(rf"&\Leftrightarrow\ {s.latex}{annot}")
+            else:
+                rows.append(f"{s.lhs} &= {s.latex}{annot}")
         where_tex, _ = self.where()
         rows.append(rf"&\text{{where }} {where_tex}" if where_tex else "")
         if self.check_result is not None:
@@ -159,7 +174,10 @@ class Derivation:
         for s in self.steps:
             rule = f"    [{s.rule}{': ' + s.identity_text if s.identity_text else ''}]" \
                 if s.stage != "function" else ""
-            lines.append(f"{s.lhs_text:>{width}} = {s.text}{rule}")
+            if s.stage == "solve":
+                lines.append(f"{'⇔':>{width}}   {s.text}{rule}")
+            else:
+                lines.append(f"{s.lhs_text:>{width}} = {s.text}{rule}")
         _, where = self.where()
         if where:
             lines.append(f"{'':>{width}}   where {where}")
@@ -255,7 +273,7 @@ def run_check(d: Derivation, seed: int) -> CheckResult:
             x0 = values[d.wrt.name]
             if not np.all(np.isfinite(f(x0))) or not np.all(np.isfinite(Evaluator(values, sizes)(d.function))):
                 continue
-            ev = Evaluator(values, sizes)
+            ev = Evaluator(with_definitions(d.typed, values, sizes), sizes)
             num, den = ev(num_expr), ev(den_expr)
             if not (np.all(np.isfinite(num)) and np.all(np.isfinite(den))):
                 continue
@@ -278,6 +296,16 @@ def run_check(d: Derivation, seed: int) -> CheckResult:
         return CheckResult("skipped", None, "numeric check skipped: no random point found where "
                                             "f and its derivative are defined")
     return CheckResult("failed", worst, describe(worst, False))
+
+
+def with_definitions(typed, values: dict, sizes: dict) -> dict:
+    """Add the values of the cell's intermediate definitions (Y = A*X*B) to ``values``."""
+    if not typed.definitions:
+        return values
+    out = dict(values)
+    for name, expr in typed.definitions.items():
+        out[name] = Evaluator(out, sizes)(expr)
+    return out
 
 
 def d_shape(ev: Evaluator, e: ir.Expr) -> tuple:

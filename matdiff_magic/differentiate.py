@@ -16,9 +16,13 @@ TAKE = Identity("take the differential", "", "")
 MAX_STEPS = 2_000
 
 
-def differential_stage(f: ir.Expr, wrt: ir.Var, record) -> ir.Expr:
-    expr = ir.D(tidy(f))
-    record(TAKE, expr, focus=(expr,))
+def differential_stage(f: ir.Expr, wrt: ir.Var, record, start: ir.Expr | None = None) -> ir.Expr:
+    """Push d(·) down from d(f), or from ``start``, an expression that already holds d(·) nodes."""
+    if start is None:
+        expr = ir.D(tidy(f))
+        record(TAKE, expr, focus=(expr,))
+    else:
+        expr = start
     for _ in range(MAX_STEPS):
         constants = {n: zero(n.shape) for n in expr.walk()
                      if isinstance(n, ir.D) and not ir.depends_on(n.arg, wrt.name)}

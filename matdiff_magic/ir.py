@@ -427,3 +427,14 @@ class Commutation(Expr):
 class Softmax(_Unary):
     """softmax(u) = exp(u) / sum(exp(u)) of a vector."""
     __slots__ = ()
+
+
+class GradSymbol(Var):
+    """∂f/∂Y as a symbol, for composition: df = tr((∂f/∂Y)ᵀ dY) before ∂f/∂Y is known."""
+    __slots__ = ("fname", "of")
+    _attrs = ("name", "shape", "kind", "fname", "of")
+
+    def __init__(self, name: str, shape: Shape, kind: str, fname: str, of: str):
+        super().__init__(name, shape, kind)
+        object.__setattr__(self, "fname", fname)
+        object.__setattr__(self, "of", of)

@@ -53,6 +53,8 @@ def derive(source: str, wrt: str | None = None, layout: str = "mixed", check: bo
                                f"{f.shape[0]}×{f.shape[1]}", source, typed.span)
         if order == 2:
             parts = _hessian_steps(typed, var)
+        elif f.is_scalar and _is_composition(typed, var):
+            parts = _composition_steps(typed, var)
         elif f.is_scalar:
             parts = _gradient_steps(typed, var)
         else:
@@ -61,13 +63,15 @@ def derive(source: str, wrt: str | None = None, layout: str = "mixed", check: bo
             from .solve import solve_steps  # noqa: PLC0415
             if order != 1 or not f.is_scalar:
                 raise MatdiffError("--solve sets the gradient of a scalar function to zero")
-            parts["steps"] += solve_steps(parts["results"]["denominator"].expr, var)
+            solution_steps, parts["solution"] = solve_steps(parts["results"]["denominator"].expr, var)
+            parts["steps"] += solution_steps
     except MatdiffError as error:
         raise error.with_source(source) from None
     except RecursionError:
         raise MatdiffError("the expression is too deeply nested to derive", source) from None
     derivation = Derivation(source, typed, var, layout, parts["steps"], parts["results"], parts["G"],
                             seed, kind=parts["kind"], target=parts["target"])
+    derivation.solution = parts.get("solution")
     if check:
         derivation.check()
     return derivation
@@ -172,6 +176,59 @@ def _read_off_jacobian(res, var) -> Step:
     identity = READ_OFF_BY_SCALAR if var.is_scalar else READ_OFF_JACOBIAN
     hl = to_latex(r.expr, highlight=frozenset({id(r.expr)}))
     return Step("readoff", identity.name, identity, r.lhs, r.lhs_text, r.expr, (r.expr,), highlighted_override=hl)
+
+
+COMPOSE = Identity("composition", r"\mathrm{d}f = \operatorname{tr}\left(\frac{\partial f}{\partial Y}^{T}\mathrm{d}Y\right)",
+                   "df = tr((∂f/∂Y)ᵀ dY)")
+SUBSTITUTE = Identity("substitute", r"\mathrm{d}Y = \mathrm{d}\,g(X)", "dY = d g(X)")
+SUBSTITUTE_GRADIENT = Identity("substitute the outer derivative", r"\frac{\partial f}{\partial Y} \text{ from } f(Y)",
+                               "∂f/∂Y from f(Y)")
+
+
+def _is_composition(typed, var: ir.Var) -> bool:
+    """One definition Y = g(X), used by f, with X only inside Y: derive through dY (seed 000)."""
+    if len(typed.definitions) != 1 or typed.outer is None:
+        return False
+    (name, definition), = typed.definitions.items()
+    return (ir.depends_on(typed.outer, name) and not ir.depends_on(typed.outer, var.name)
+            and ir.depends_on(definition, var.name))
+
+
+def _composition_steps(typed, var: ir.Var) -> dict:
+    (yname, ydef), = typed.definitions.items()
+    Y = typed.defined_vars[yname]
+    fname = typed.name
+    vector = var.shape[1] == 1 and not var.is_scalar
+    GY = ir.GradSymbol(f"d{fname}/d{yname}", Y.shape, Y.kind, fname, yname)
+    y_tex = name_latex(yname, Y.kind)
+    head = Step("function", "function", None, fname, fname, typed.outer,
+                latex_override=f"{to_latex(typed.outer)},\\quad {y_tex} = {to_latex(ydef)}",
+                text_override=f"{to_text(typed.outer)},  {yname} = {to_text(ydef)}")
+    steps: list[Step] = [head]
+    record = _Recorder(steps, vector)
+    record.start("differential", rf"\mathrm{{d}}{fname}", f"d{fname}")
+    dY = ir.D(Y)
+    start = ir.Trace(ir.MatMul([ir.Transpose(GY), dY])) if not Y.is_scalar else ir.MatMul([GY, dY])
+    record(COMPOSE, start, focus=(start,))
+    d_def = ir.D(ydef)
+    substituted = ir.replace(start, {dY: d_def})
+    record(SUBSTITUTE, substituted, focus=(d_def,), note=f"{yname} = {to_text(ydef)}")
+    df = differential_stage(None, var, record, start=substituted)
+    record.stage = "trace"
+    G = _trace(df, var, record)
+    general = results(G, var, fname)
+    steps.append(_read_off_gradient(G, var, general))
+    # the outer derivative ∂f/∂Y, derived silently, then substituted
+    quiet = lambda *a, **k: None
+    dfY = differential_stage(typed.outer, Y, quiet)
+    gY = results(_trace(dfY, Y, quiet), Y, fname)["denominator"].expr
+    concrete = tidy(ir.replace(G, {GY: gY}))
+    res = results(concrete, var, fname)
+    r = res["denominator"]
+    steps.append(Step("readoff", SUBSTITUTE_GRADIENT.name, SUBSTITUTE_GRADIENT, "", "", r.expr, (r.expr,),
+                      note=f"∂{fname}/∂{yname} = {to_text(gY)}, where {yname} = {to_text(ydef)}",
+                      highlighted_override=to_latex(r.expr, highlight=frozenset({id(r.expr)}))))
+    return {"steps": steps, "results": res, "G": concrete, "kind": "gradient", "target": typed.expr}
 
 
 def _hessian_steps(typed, var: ir.Var) -> dict:

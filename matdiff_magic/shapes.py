@@ -39,6 +39,8 @@ class Typed:
     declared: dict                  # name -> bool (False when the kind came from the naming convention)
     definitions: dict = field(default_factory=dict)  # name -> ir.Expr for intermediate Y = … lines
     span: Span | None = None        # where the expression stands in the source
+    outer: ir.Expr | None = None    # the expression with defined names (Y = …) kept as variables
+    defined_vars: dict = field(default_factory=dict)  # name -> ir.Var standing for a definition
 
 
 class _Sizes:
@@ -368,9 +370,14 @@ class _Typer:
         for definition in defs[:-1]:
             built_defs[definition.name] = self.build(definition.expr, built_defs)
         expr = self.build(defs[-1].expr, built_defs)
+        defined_vars = {name: ir.Var(name, e.shape, "scalar" if e.is_scalar else
+                                     "vector" if e.shape[1] == 1 else "matrix")
+                        for name, e in built_defs.items()}
+        outer = self.build(defs[-1].expr, defined_vars) if built_defs else expr
         return Typed(self.source, expr, defs[-1].name or "f",
                      [self.ir_vars[n] for n in self.order],
-                     {n: self.vars[n].declared for n in self.order}, built_defs, defs[-1].expr.span)
+                     {n: self.vars[n].declared for n in self.order}, built_defs, defs[-1].expr.span,
+                     outer, defined_vars)
 
     def build(self, node, defs) -> ir.Expr:
         b = lambda n: self.build(n, defs)

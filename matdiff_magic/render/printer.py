@@ -48,6 +48,10 @@ class _Printer:
     def p_Var(self, e):
         return (name_latex(e.name, e.kind) if self.tex else name_text(e.name)), P_ATOM
 
+    def p_GradSymbol(self, e):
+        of = name_latex(e.of, e.kind) if self.tex else name_text(e.of)
+        return (self.t(f"\\frac{{\\partial {e.fname}}}{{\\partial {of}}}", f"(∂{e.fname}/∂{of})")), P_ATOM
+
     def p_Const(self, e):
         v = e.value
         s = number_latex(v) if self.tex else number_text(v)

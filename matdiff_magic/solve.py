@@ -1,0 +1,145 @@
+"""Stationary points: set the derivative to zero and solve for the variable, one manipulation a step.
+
+Handles equations that are linear in the variable (least squares: XᵀXβ = Xᵀy) or become linear
+after multiplying through by the variable where it appears inverted (the MVN covariance:
+Σ(Σ⁻¹ − Σ⁻¹SΣ⁻¹)Σ = Σ − S). Anything else is reported as not solved.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+
+from . import ir
+from .errors import MatdiffError
+from .render.notation import name_latex, name_text
+from .render.printer import to_latex, to_text
+from .rules import Identity
+from .simplify import mk_add, mk_inverse, mk_mul, mk_neg, simplify, split_coef, tidy, with_coef, zero
+from .steps import Step
+
+SET_ZERO = Identity("stationary point", r"\frac{\partial f}{\partial X} = 0", "∂f/∂X = 0")
+DIVIDE = Identity("divide by a constant", r"cA = 0 \Rightarrow A = 0 \text{ for } c \neq 0", "cA = 0 ⇒ A = 0 for c ≠ 0")
+MULTIPLY = Identity("multiply through", r"A = 0 \Rightarrow XAX = 0 \text{ for an invertible } X",
+                    "A = 0 ⇒ XAX = 0 for an invertible X")
+EXPAND = Identity("expand", r"A(B + C) = AB + AC", "A(B + C) = AB + AC")
+CANCEL = Identity("cancel inverses", r"XX^{-1} = X^{-1}X = I", "XX⁻¹ = X⁻¹X = I")
+MOVE = Identity("move the constant terms", r"A + C = 0 \Leftrightarrow A = -C", "A + C = 0 ⇔ A = −C")
+SOLVE = Identity("solve", r"A\hat{X} = B \Rightarrow \hat{X} = A^{-1}B", "AX̂ = B ⇒ X̂ = A⁻¹B")
+
+
+def solve_steps(gradient: ir.Expr, var: ir.Var) -> tuple[list[Step], ir.Expr]:
+    """Steps from ∂f/∂X = 0 to X̂ = …, and the solution (an expression without X)."""
+    steps: list[Step] = []
+    x_tex, x_text = name_latex(var.name, var.kind), name_text(var.name)
+    z = zero(gradient.shape)
+
+    def eq(identity, lhs, rhs, note="", focus=None):
+        steps.append(Step("solve", identity.name, identity, "", "", lhs,
+                          (focus,) if focus is not None else (lhs,), note,
+                          latex_override=f"{to_latex(lhs)} = {to_latex(rhs)}",
+                          text_override=f"{to_text(lhs)} = {to_text(rhs)}",
+                          highlighted_override=None))
+
+    expr = gradient
+    eq(SET_ZERO, expr, z)
+    c, rest = split_coef(expr)
+    if rest is not None and c not in (0, 1):
+        expr = rest
+        eq(DIVIDE, expr, z, note=f"divide by {c}")
+    if any(isinstance(n, ir.Inverse) and n.arg == var for n in expr.walk()):
+        expr = tidy(ir.MatMul([var, expr, var]) if not var.is_scalar else mk_mul([var, expr, var]))
+        eq(MULTIPLY, expr, z, note=f"multiply by {x_text} on the left and on the right")
+    terms = _expand(expr)
+    expanded = mk_add(terms)
+    if expanded != expr:
+        eq(EXPAND, expanded, z)
+    cancelled = [_cancel(t, var) for t in terms]
+    if cancelled != terms:
+        terms = cancelled
+        eq(CANCEL, mk_add(terms), z)
+    with_x = [t for t in terms if ir.depends_on(t, var.name)]
+    without = [t for t in terms if not ir.depends_on(t, var.name)]
+    if not with_x:
+        raise MatdiffError(f"cannot solve for {var.name}: the derivative does not depend on it")
+    lhs = mk_add(with_x)
+    rhs = simplify(mk_add([mk_neg(t) for t in without])) if without else z
+    if without:
+        eq(MOVE, lhs, rhs)
+    solution = _isolate(with_x, rhs, var)
+    if solution is None:
+        raise MatdiffError(f"cannot solve ∂f/∂{var.name} = 0 for {var.name}: the equation is not "
+                           f"linear in {var.name} (of the form A{var.name} = B or {var.name}A = B)")
+    solution = simplify(solution)
+    hat = ir.Var(var.name + "_hat", var.shape, var.kind)
+    steps.append(Step("solve", SOLVE.name, SOLVE, "", "", solution, (solution,),
+                      latex_override=rf"\hat{{{x_tex}}} = {to_latex(solution)}",
+                      text_override=f"{x_text}̂ = {to_text(solution)}",
+                      highlighted_override=rf"\hat{{{x_tex}}} = " + to_latex(solution, highlight=frozenset({id(solution)}))))
+    del hat
+    return steps, solution
+
+
+def _expand(e: ir.Expr) -> list[ir.Expr]:
+    """Distribute every product over every sum; returns the terms."""
+    if isinstance(e, ir.Add):
+        return [t for term in e.terms for t in _expand(term)]
+    if isinstance(e, ir.Neg):
+        return [mk_neg(t) for t in _expand(e.arg)]
+    if isinstance(e, ir.Transpose):
+        return [tidy(ir.Transpose(t)) for t in _expand(e.arg)]
+    if isinstance(e, ir.MatMul):
+        out = [[]]
+        for f in e.factors:
+            parts = _expand(f)
+            out = [prefix + [p] for prefix in out for p in parts]
+        return [mk_mul(fs) for fs in out]
+    return [e]
+
+
+def _cancel(term: ir.Expr, var: ir.Var) -> ir.Expr:
+    """X X⁻¹ = X⁻¹ X = I inside a product."""
+    c, rest = split_coef(term)
+    if not isinstance(rest, ir.MatMul):
+        return term
+    fs = list(rest.factors)
+    changed = True
+    while changed:
+        changed = False
+        for i in range(len(fs) - 1):
+            a, b = fs[i], fs[i + 1]
+            if (isinstance(b, ir.Inverse) and b.arg == a) or (isinstance(a, ir.Inverse) and a.arg == b):
+                del fs[i:i + 2]
+                changed = True
+                break
+    if not fs:
+        return with_coef(c, ir.Identity(rest.shape) if not rest.is_scalar else ir.Const(1))
+    return with_coef(c, fs[0] if len(fs) == 1 else mk_mul(fs))
+
+
+def _as_matrix(factors: list, n) -> ir.Expr:
+    """The product of ``factors`` as an n×n matrix: a scalar c becomes cI (λw = λI w)."""
+    if not factors:
+        return ir.Identity((n, n)) if n != 1 else ir.Const(1)
+    p = factors[0] if len(factors) == 1 else mk_mul(factors)
+    return mk_mul([p, ir.Identity((n, n))]) if p.is_scalar and n != 1 else p
+
+
+def _isolate(with_x: list[ir.Expr], rhs: ir.Expr, var: ir.Var) -> ir.Expr | None:
+    """Σ Lₖ X = B ⇒ X = (Σ Lₖ)⁻¹B, or Σ X Rₖ = B ⇒ X = B (Σ Rₖ)⁻¹; None when neither fits."""
+    lefts, rights = [], []
+    for t in with_x:
+        c, rest = split_coef(t)
+        fs = list(rest.factors) if isinstance(rest, ir.MatMul) else [rest]
+        if sum(1 for f in fs if f == var) != 1 or any(ir.depends_on(f, var.name) and f != var for f in fs):
+            return None
+        i = fs.index(var)
+        L, R = fs[:i], fs[i + 1:]
+        lefts.append(with_coef(c, _as_matrix(L, var.shape[0])) if not R else None)
+        rights.append(with_coef(c, _as_matrix(R, var.shape[1])) if not L else None)
+    if all(l is not None for l in lefts):
+        A = tidy(mk_add(lefts))
+        return rhs if isinstance(A, ir.Identity) else mk_mul([mk_inverse(A), rhs]) if not A.is_scalar \
+            else mk_mul([ir.Pow(A, ir.Const(-1)), rhs])
+    if all(r is not None for r in rights):
+        A = tidy(mk_add(rights))
+        return rhs if isinstance(A, ir.Identity) else mk_mul([rhs, mk_inverse(A)])
+    return None
