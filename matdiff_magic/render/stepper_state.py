@@ -1,0 +1,69 @@
+"""What the stepper shows at step i of a derivation: plain Python over the recorded steps.
+
+No ipywidgets here, so the logic is tested without a front end and the widget stays a thin
+adapter that only copies these strings into its controls.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import MatdiffError
+from ..timelimit import TimeLimitExceeded, time_limit
+from .printer import to_latex
+
+REDERIVE_SECONDS = 10.0   # the magic's default --timeout: a click must not hang the kernel
+
+STAGE_NAMES = {"function": "the function", "differential": "differential",
+               "trace": "trace trick", "readoff": "read-off", "layout": "layout"}
+
+
+@dataclass(frozen=True)
+class StepView:
+    index: int
+    count: int
+    stage: str
+    rule: str
+    identity_latex: str
+    identity_text: str
+    note: str
+    current_latex: str   # the current line alone, changed part coloured, with its left side
+    lines_latex: str     # aligned TeX of lines 0..index, only the current one coloured
+
+
+def clamp(index: int, count: int) -> int:
+    return max(0, min(int(index), count - 1))
+
+
+def _lhs_at(steps, index: int) -> str:
+    # A line with lhs '' continues the last line that had one (df = … = …).
+    for s in reversed(steps[: index + 1]):
+        if s.lhs:
+            return s.lhs
+    return ""
+
+
+def step_view(derivation, index: int) -> StepView:
+    steps = derivation.steps
+    i = clamp(index, len(steps))
+    s = steps[i]
+    rows = [f"{line.lhs} &= {line.latex_highlighted if k == i else line.latex}"
+            for k, line in enumerate(steps[: i + 1])]
+    lines = "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
+    return StepView(i, len(steps), s.stage, s.rule, s.identity_latex, s.identity_text, s.note,
+                    f"{_lhs_at(steps, i)} = {s.latex_highlighted}", lines)
+
+
+def result_latex(derivation) -> str:
+    r = derivation.results[derivation.layout]
+    return f"{r.lhs} = {to_latex(r.expr)}"
+
+
+def rederive(derivation, wrt: str, layout: str):
+    """The same cell derived by another variable; MatdiffError (or a time-out) says why not."""
+    from ..pipeline import derive  # noqa: PLC0415 (pipeline imports derivation, which imports us lazily)
+    try:
+        with time_limit(REDERIVE_SECONDS):
+            return derive(derivation.source, wrt=wrt, layout=layout,
+                          check=derivation.check_result is not None, seed=derivation.seed)
+    except TimeLimitExceeded as error:
+        raise MatdiffError(str(error)) from None

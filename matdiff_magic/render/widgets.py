@@ -1,0 +1,214 @@
+"""DerivationStepper: an ipywidgets stepper over a Derivation's recorded steps.
+
+A thin adapter: what to show comes from ``stepper_state``; this module only wires controls.
+It is a traitlets object holding the VBox (``.box``) rather than a VBox subclass, because a
+DOMWidget already owns a ``layout`` trait (its CSS Layout) and ours must be the derivative's layout.
+"""
+from __future__ import annotations
+
+import html
+
+import ipywidgets as W
+from traitlets import HasTraits, Int, TraitError, Unicode, observe, validate
+
+from ..errors import MatdiffError
+from ..layout import LAYOUTS
+from .stepper_state import STAGE_NAMES, clamp, rederive, result_latex, step_view
+
+CHECK_STYLES = {   # badge colours by check status: (text, background)
+    "passed": ("#1b5e20", "#e8f5e9"),
+    "failed": ("#b71c1c", "#ffebee"),
+    "skipped": ("#424242", "#f5f5f5"),
+}
+LAYOUT_TOOLTIPS = {
+    "numerator": "Numerator layout: the derivative has the shape of the variable transposed",
+    "denominator": "Denominator layout: the derivative has the shape of the variable (the gradient)",
+    "mixed": "Mixed layout: scalar-by-vector/matrix derivatives in denominator layout",
+}
+
+
+def _esc(s: str) -> str:
+    # MathJax reads the DOM text, so escaped TeX (&amp; in aligned rows) typesets unchanged.
+    return html.escape(s, quote=False)
+
+
+class DerivationStepper(HasTraits):
+    """Walk through a derivation step by step; state is in traits that code can set and observe.
+
+    ``step`` clamps to the steps there are; ``layout`` switches the result and the last step;
+    ``wrt`` re-derives by another variable and goes back to step 0 (the step counts differ).
+    A failed re-derivation keeps the previous variable and shows the error (trait ``error``).
+    """
+
+    step = Int(0, help="index of the current step (clamped to 0 … number of steps − 1)")
+    layout = Unicode("mixed", help="numerator | denominator | mixed")
+    wrt = Unicode(help="the variable the derivative is taken with respect to")
+    current_latex = Unicode(read_only=True, help="TeX of the current line, changed part coloured")
+    current_rule = Unicode(read_only=True, help="name of the rule the current step applied")
+    current_identity = Unicode(read_only=True, help="that rule's identity in general form (text)")
+    current_note = Unicode(read_only=True, help="for trace tricks: which factors moved where")
+    error = Unicode(read_only=True, help="why the last re-derivation failed ('' if it did not)")
+
+    def __init__(self, derivation, **kwargs):
+        self.derivation = derivation
+        self._pending = None   # the derivation a valid new `wrt` brought, installed by its observer
+        super().__init__(layout=derivation.layout, wrt=derivation.wrt.name)
+        self._build()
+        self._render()
+        for name, value in kwargs.items():   # e.g. DerivationStepper(d, step=3)
+            setattr(self, name, value)
+
+    @property
+    def n_steps(self) -> int:
+        return len(self.derivation.steps)
+
+    # ---- controls
+    def _build(self) -> None:
+        last = self.n_steps - 1
+        self.prev_button = W.Button(description="Prev", icon="step-backward",
+                                    tooltip="Previous step", layout=W.Layout(width="auto"))
+        self.next_button = W.Button(description="Next", icon="step-forward",
+                                    tooltip="Next step", layout=W.Layout(width="auto"))
+        self.play = W.Play(value=0, min=0, max=last, interval=1500, description="Play",
+                           tooltip="Play the steps one after another", show_repeat=False,
+                           layout=W.Layout(width="7em"))
+        self.slider = W.IntSlider(value=0, min=0, max=last, description="step",
+                                  readout=False, continuous_update=True,
+                                  tooltip="Go to a step (arrow keys move one step)",
+                                  style={"description_width": "auto"}, layout=W.Layout(width="18em"))
+        self.counter = W.Label(layout=W.Layout(min_width="12em"))
+        self.wrt_dropdown = W.Dropdown(options=[v.name for v in self.derivation.variables],
+                                       value=self.wrt, description="w.r.t.",
+                                       tooltip="Differentiate with respect to this variable",
+                                       style={"description_width": "auto"},
+                                       layout=W.Layout(width="8em"))
+        self.math = W.HTMLMath(layout=W.Layout(overflow="auto"))
+        self.rule_html = W.HTMLMath()
+        self.note_html = W.HTML()
+        self.layout_buttons = W.ToggleButtons(options=list(LAYOUTS), value=self.layout,
+                                              description="layout",
+                                              tooltips=[LAYOUT_TOOLTIPS[k] for k in LAYOUTS],
+                                              style={"button_width": "auto",
+                                                     "description_width": "auto"})
+        self.result_math = W.HTMLMath()
+        self.check_html = W.HTML()
+        self.error_html = W.HTML()
+
+        self.prev_button.on_click(lambda _: self._move(-1))
+        self.next_button.on_click(lambda _: self._move(+1))
+        W.link((self.play, "value"), (self.slider, "value"))
+        W.link((self.slider, "value"), (self, "step"))
+        W.link((self.layout_buttons, "value"), (self, "layout"))
+        # Not a link: a rejected variable must put the dropdown back, which link would not.
+        self.wrt_dropdown.observe(self._on_dropdown, names="value")
+        if len(self.derivation.variables) < 2:
+            self.wrt_dropdown.layout.display = "none"
+
+        nav = W.HBox([self.prev_button, self.next_button, self.play, self.slider, self.counter,
+                      self.wrt_dropdown], layout=W.Layout(flex_flow="row wrap", align_items="center"))
+        self.box = W.VBox([nav, self.math, self.rule_html, self.note_html, self.layout_buttons,
+                           self.result_math, self.check_html, self.error_html])
+        self.box.add_class("matdiff-stepper")
+
+    def _move(self, delta: int) -> None:
+        self.step = clamp(self.step + delta, self.n_steps)
+
+    def _on_dropdown(self, change) -> None:
+        self.wrt = change["new"]
+        self.wrt_dropdown.value = self.wrt   # back to the old one if it was rejected
+
+    # ---- state
+    @validate("step")
+    def _clamp_step(self, proposal):
+        return clamp(proposal["value"], self.n_steps)
+
+    @validate("layout")
+    def _check_layout(self, proposal):
+        if proposal["value"] not in LAYOUTS:
+            raise TraitError(f"layout must be one of {', '.join(LAYOUTS)}, not {proposal['value']!r}")
+        return proposal["value"]
+
+    @validate("wrt")
+    def _rederive(self, proposal):
+        name = proposal["value"]
+        if not hasattr(self, "derivation") or name == self.derivation.wrt.name:
+            return name
+        try:
+            self._pending = rederive(self.derivation, name, self.layout)
+        except MatdiffError as err:
+            self.set_trait("error", str(err))
+            self._render_error()
+            return self.derivation.wrt.name
+        return name
+
+    @observe("step")
+    def _on_step(self, change) -> None:
+        self._render()
+
+    @observe("layout")
+    def _on_layout(self, change) -> None:
+        if hasattr(self, "box"):
+            self.derivation = self.derivation.with_layout(change["new"])
+            self._render()
+
+    @observe("wrt")
+    def _on_wrt(self, change) -> None:
+        if self._pending is None:
+            return
+        self.derivation, self._pending = self._pending, None
+        self.set_trait("error", "")
+        self.play.max = self.slider.max = self.n_steps - 1
+        self.wrt_dropdown.value = self.wrt
+        if self.step == 0:
+            self._render()
+        self.step = 0   # renders via _on_step when it changes
+
+    # ---- display
+    def _render(self) -> None:
+        if not hasattr(self, "box"):
+            return
+        v = step_view(self.derivation, self.step)
+        self.set_trait("current_latex", v.current_latex)
+        self.set_trait("current_rule", v.rule)
+        self.set_trait("current_identity", v.identity_text)
+        self.set_trait("current_note", v.note)
+        self.math.value = f"$$\n{_esc(v.lines_latex)}\n$$"
+        self.prev_button.disabled = v.index == 0
+        self.next_button.disabled = v.index == v.count - 1
+        rule = f"<b>{_esc(v.rule)}</b>"
+        if v.identity_latex:
+            rule += f": ${_esc(v.identity_latex)}$"
+        self.rule_html.value = rule if v.stage != "function" else "<b>the function</b>"
+        self.note_html.value = f"<i>{_esc(v.note)}</i>" if v.note and v.stage != "layout" else ""
+        r = self.derivation.results[self.derivation.layout]
+        self.result_math.value = (f"$${_esc(result_latex(self.derivation))}$$"
+                                  f"<div>{_esc(r.description)}</div>")
+        self.check_html.value = self._badge()
+        self._render_error()
+        # Last: a front end that shows this label has received everything else of the step.
+        self.counter.value = f"{v.index + 1} of {v.count} · {STAGE_NAMES.get(v.stage, v.stage)}"
+
+    def _render_error(self) -> None:
+        self.error_html.value = (f"<pre style='color:#b71c1c;white-space:pre-wrap'>"
+                                 f"{_esc(self.error)}</pre>" if self.error else "")
+
+    def _badge(self) -> str:
+        c = self.derivation.check_result
+        if c is None:
+            return ""
+        fg, bg = CHECK_STYLES.get(c.status, CHECK_STYLES["skipped"])
+        return (f"<span class='matdiff-check matdiff-check-{c.status}' style='color:{fg};"
+                f"background:{bg};border:1px solid {fg};border-radius:4px;padding:1px 6px'>"
+                f"{_esc(c.message)}</span>")
+
+    # ---- output
+    def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
+        # The widget view, plus the derivation for viewers that cannot render widgets.
+        bundle = self.box._repr_mimebundle_(**kwargs) or {}
+        bundle["text/plain"] = self.derivation.to_text()
+        bundle["text/latex"] = self.derivation.to_latex()
+        return bundle
+
+    def __repr__(self) -> str:
+        return (f"<DerivationStepper of ∂{self.derivation.name}/∂{self.wrt}, "
+                f"step {self.step + 1} of {self.n_steps}, {self.layout} layout>")
