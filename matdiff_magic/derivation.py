@@ -6,6 +6,7 @@ so every front end shows the derivation.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -32,6 +33,7 @@ class Derivation:
         self.check_result = check_result
         self.kind = kind                      # gradient (scalar f), jacobian, hessian
         self.solution: ir.Expr | None = None  # the stationary point, with --solve
+        self.abbrev: dict = {}                # names of repeated inner activations (deep chains)
         self.target = target if target is not None else typed.expr  # what the result differentiates
 
     # ---- what was derived
@@ -52,6 +54,12 @@ class Derivation:
         """The derivative in this derivation's layout."""
         return self.results[self.layout].expr
 
+    def set_abbreviations(self, abbrev: dict) -> None:
+        """Print repeated inner activations by name (t₁, t₂, …) in every step and the result."""
+        self.abbrev = abbrev
+        if abbrev:
+            self._steps = [dataclasses.replace(s, abbrev=abbrev) for s in self._steps]
+
     @property
     def steps(self) -> list[Step]:
         return self._steps + [self._layout_step(self.layout)]
@@ -61,14 +69,13 @@ class Derivation:
             raise MatdiffError(f"unknown layout {layout!r}: choose numerator, denominator or mixed")
         other = Derivation(self.source, self.typed, self.wrt, layout, self._steps, self.results,
                            self.G, self.seed, self.check_result, self.kind, self.target)
-        other.solution = self.solution
+        other.solution, other.abbrev = self.solution, self.abbrev
         return other
 
     def _layout_step(self, layout: str) -> Step:
         r: Result = self.results[layout]
-        hl = to_latex(r.expr, highlight=frozenset({id(r.expr)}))
         return Step("layout", f"{layout} layout", None, r.lhs, r.lhs_text, r.expr, (r.expr,),
-                    note=r.description, highlighted_override=hl)
+                    note=r.description, chain=(r.expr,), abbrev=self.abbrev or None)
 
     # ---- numbers
     def evaluate(self, **values):
@@ -146,6 +153,9 @@ class Derivation:
                           + (r"\ \text{(symmetric)}" if v.symmetric else "") for v in self.variables)
         text = ", ".join(f"{name_text(v.name)} ∈ {space_text(v.shape)}"
                          + (" (symmetric)" if v.symmetric else "") for v in self.variables)
+        for node, (name_tex, name_txt) in self.abbrev.items():
+            tex += rf",\ {name_tex} = {to_latex(node, abbrev=self.abbrev, define=True)}"
+            text += f", {name_txt} = {to_text(node, abbrev=self.abbrev, define=True)}"
         return tex, text
 
     def to_latex(self) -> str:
@@ -198,8 +208,9 @@ class Derivation:
         return {
             "version": 1,
             "source": self.source,
-            "function": {"name": self.name, "latex": to_latex(self.function),
-                         "text": to_text(self.function), "shape": _json_shape(self.function.shape)},
+            "function": {"name": self.name, "latex": to_latex(self.function, abbrev=self.abbrev),
+                         "text": to_text(self.function, abbrev=self.abbrev),
+                         "shape": _json_shape(self.function.shape)},
             "wrt": self.wrt.name,
             "variables": [{"name": v.name, "latex": name_latex(v.name, v.kind), "kind": v.kind,
                            "shape": _json_shape(v.shape), "declared": bool(self.typed.declared.get(v.name))}
@@ -207,7 +218,8 @@ class Derivation:
             "where": {"latex": where_tex, "text": where_text},
             "steps": [_step_json(s) for s in self.steps],
             "layout": self.layout,
-            "results": {lay: {"lhs": r.lhs, "latex": to_latex(r.expr), "text": to_text(r.expr),
+            "results": {lay: {"lhs": r.lhs, "latex": to_latex(r.expr, abbrev=self.abbrev),
+                              "text": to_text(r.expr, abbrev=self.abbrev),
                               "shape": _json_shape(r.shape), "description": r.description}
                         for lay, r in self.results.items()},
             "check": {"status": check.status,

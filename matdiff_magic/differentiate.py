@@ -23,19 +23,20 @@ def differential_stage(f: ir.Expr, wrt: ir.Var, record, start: ir.Expr | None = 
         record(TAKE, expr, focus=(expr,))
     else:
         expr = start
+    has_d = lambda node: bool(node.d_vars())   # only subtrees holding a d(·) need a look
     for _ in range(MAX_STEPS):
-        constants = {n: zero(n.shape) for n in expr.walk()
-                     if isinstance(n, ir.D) and not ir.depends_on(n.arg, wrt.name)}
+        ds = [n for n in expr.walk_where(has_d) if isinstance(n, ir.D)]
+        constants = {n: zero(n.shape) for n in ds if not ir.depends_on(n.arg, wrt.name)}
         if constants:
-            new = tidy(ir.replace(expr, constants))
+            new = tidy(ir.replace(expr, constants, has_d))
             record(CONSTANT, new, focus=tuple(changed_nodes(expr, new)))
             expr = new
             continue
-        target = next((n for n in expr.walk() if isinstance(n, ir.D) and n.arg != wrt), None)
+        target = next((n for n in ds if n.arg != wrt), None)
         if target is None:
             return expr
         replacement, identity = differentiate_once(target.arg)
-        new = tidy(ir.replace(expr, {target: replacement}))
+        new = tidy(ir.replace(expr, {target: replacement}, has_d))
         record(identity, new, focus=tuple(changed_nodes(expr, new)))
         expr = new
     raise MatdiffError(f"the derivation took more than {MAX_STEPS} steps; the expression is too large")

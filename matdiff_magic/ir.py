@@ -21,13 +21,17 @@ SCALAR: Shape = (1, 1)
 class Expr:
     """Base of all nodes. Subclasses list their child fields in ``_children`` and the rest in ``_attrs``."""
 
-    __slots__ = ("shape", "_hash")
+    __slots__ = ("shape", "_hash", "_free", "_dvars", "_key", "_tidy")
     _children: tuple = ()
     _attrs: tuple = ()
 
     def _init(self, shape: Shape) -> None:
         object.__setattr__(self, "shape", shape)
         object.__setattr__(self, "_hash", None)
+        object.__setattr__(self, "_free", None)
+        object.__setattr__(self, "_dvars", None)
+        object.__setattr__(self, "_key", None)
+        object.__setattr__(self, "_tidy", False)   # set by simplify.tidy on what it returns
 
     def __setattr__(self, name, value):
         raise AttributeError("expressions are immutable")
@@ -54,7 +58,11 @@ class Expr:
         return type(self)(**kwargs)
 
     def key(self) -> tuple:
-        return (type(self).__name__,) + tuple(getattr(self, a) for a in self._attrs) + self.children()
+        k = self._key
+        if k is None:
+            k = (type(self).__name__,) + tuple(getattr(self, a) for a in self._attrs) + self.children()
+            object.__setattr__(self, "_key", k)
+        return k
 
     def __eq__(self, other) -> bool:
         return self is other or (type(self) is type(other) and hash(self) == hash(other)
@@ -76,12 +84,48 @@ class Expr:
         return self.shape == SCALAR
 
     def walk(self) -> Iterator["Expr"]:
-        """Pre-order traversal, iterative so that long inputs do not hit the recursion limit."""
-        stack = [self]
+        """Pre-order traversal of the distinct nodes (a shared subexpression is visited once),
+        iterative so that long inputs do not hit the recursion limit."""
+        stack, seen = [self], set()
         while stack:
             node = stack.pop()
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
             yield node
             stack.extend(reversed(node.children()))
+
+    def free_vars(self) -> frozenset:
+        """Names of the variables in this expression (cached: nodes are immutable)."""
+        out = self._free
+        if out is None:
+            kids = self.children()
+            out = frozenset().union(*(k.free_vars() for k in kids)) if kids else frozenset()
+            object.__setattr__(self, "_free", out)
+        return out
+
+    def walk_where(self, descend) -> Iterator["Expr"]:
+        """Like walk, but only into nodes for which ``descend(node)`` is true."""
+        stack, seen = [self], set()
+        while stack:
+            node = stack.pop()
+            if id(node) in seen or not descend(node):
+                continue
+            seen.add(id(node))
+            yield node
+            stack.extend(reversed(node.children()))
+
+    def d_vars(self) -> frozenset:
+        """Names X for which the differential dX occurs in this expression (cached)."""
+        out = self._dvars
+        if out is None:
+            if isinstance(self, D):   # d(Var) names the variable; any other d(·) is marked by ''
+                out = frozenset([self.arg.name if isinstance(self.arg, Var) else ""])
+            else:
+                kids = self.children()
+                out = frozenset().union(*(k.d_vars() for k in kids)) if kids else frozenset()
+            object.__setattr__(self, "_dvars", out)
+        return out
 
 
 # ---- leaves ----------------------------------------------------------------------------------
@@ -93,6 +137,7 @@ class Var(Expr):
         self._init(tuple(shape))
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "_free", frozenset([name]))
 
     @property
     def symmetric(self) -> bool:
@@ -354,18 +399,21 @@ def variables(expr: Expr) -> list[Var]:
 
 
 def depends_on(expr: Expr, name: str) -> bool:
-    return any(isinstance(n, Var) and n.name == name for n in expr.walk())
+    return name in expr.free_vars()
 
 
 def contains(expr: Expr, target: Expr) -> bool:
     return any(n == target for n in expr.walk())
 
 
-def replace(expr: Expr, mapping: dict) -> Expr:
-    """Replace every occurrence of the keys of ``mapping`` (compared structurally)."""
+def replace(expr: Expr, mapping: dict, descend=None) -> Expr:
+    """Replace every occurrence of the keys of ``mapping`` (compared structurally); ``descend``
+    may prune subtrees that cannot hold a key."""
     memo: dict = {}
 
     def go(node):
+        if descend is not None and not descend(node):
+            return node
         if node in mapping:
             return mapping[node]
         if id(node) in memo:

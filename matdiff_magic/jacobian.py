@@ -164,5 +164,5 @@ def _one_step(t: VecTerm, wrt: ir.Var, dX: ir.Expr) -> Identity:
     raise MatdiffError(f"cannot write vec({to_text(inner)}) as J vec(dX): this form is not supported")
 
 
-def _contains(e: ir.Expr, target: ir.Expr) -> bool:
-    return any(n == target for n in e.walk())
+def _contains(e: ir.Expr, dX: ir.Expr) -> bool:
+    return dX.arg.name in e.d_vars()

@@ -7,6 +7,7 @@ from .differentiate import differential_stage
 from .errors import MatdiffError
 from .jacobian import vec_stage
 from .layout import LAYOUTS, jacobian_results, results
+from .render.abbreviations import choose as choose_abbreviations
 from .render.notation import name_latex
 from .render.printer import to_latex, to_text
 from .rules import Identity
@@ -72,6 +73,7 @@ def derive(source: str, wrt: str | None = None, layout: str = "mixed", check: bo
     derivation = Derivation(source, typed, var, layout, parts["steps"], parts["results"], parts["G"],
                             seed, kind=parts["kind"], target=parts["target"])
     derivation.solution = parts.get("solution")
+    derivation.set_abbreviations(choose_abbreviations(typed.expr, {v.name for v in typed.variables}))
     if check:
         derivation.check()
     return derivation
@@ -135,17 +137,13 @@ def _read_off_gradient(G, var, res) -> Step:
     grad = res["denominator"].expr
     vector = var.shape[1] == 1 and not var.is_scalar
     if var.is_scalar:
-        identity, line, line_text = READ_OFF_SCALAR, to_latex(grad), to_text(grad)
+        identity, chain = READ_OFF_SCALAR, (grad,)
     else:
         raw = ir.Transpose(G)
         identity = READ_OFF_VECTOR if vector else READ_OFF
-        line, line_text = to_latex(raw), to_text(raw)
-        if raw != grad:
-            line, line_text = f"{line} = {to_latex(grad)}", f"{line_text} = {to_text(grad)}"
-    hl_grad = to_latex(grad, highlight=frozenset({id(grad)}))
-    highlighted = line.rsplit(" = ", 1)[0] + " = " + hl_grad if " = " in line else hl_grad
+        chain = (raw, grad) if raw != grad else (grad,)
     return Step("readoff", identity.name, identity, res["denominator"].lhs, res["denominator"].lhs_text,
-                grad, (grad,), latex_override=line, text_override=line_text, highlighted_override=highlighted)
+                grad, (grad,), chain=chain)
 
 
 def _jacobian_steps(typed, var: ir.Var) -> dict:
@@ -174,8 +172,7 @@ def _vec(dF, var, F, record, fname) -> ir.Expr:
 def _read_off_jacobian(res, var) -> Step:
     r = res["numerator"]
     identity = READ_OFF_BY_SCALAR if var.is_scalar else READ_OFF_JACOBIAN
-    hl = to_latex(r.expr, highlight=frozenset({id(r.expr)}))
-    return Step("readoff", identity.name, identity, r.lhs, r.lhs_text, r.expr, (r.expr,), highlighted_override=hl)
+    return Step("readoff", identity.name, identity, r.lhs, r.lhs_text, r.expr, (r.expr,), chain=(r.expr,))
 
 
 COMPOSE = Identity("composition", r"\mathrm{d}f = \operatorname{tr}\left(\frac{\partial f}{\partial Y}^{T}\mathrm{d}Y\right)",
@@ -252,5 +249,5 @@ def _hessian_steps(typed, var: ir.Var) -> dict:
         results(H, var, fname)
     r = res["numerator"]
     steps.append(Step("readoff", "read off", READ_OFF_JACOBIAN, r.lhs, r.lhs_text, r.expr, (r.expr,),
-                      highlighted_override=to_latex(r.expr, highlight=frozenset({id(r.expr)}))))
+                      chain=(r.expr,)))
     return {"steps": steps, "results": res, "G": H, "kind": "hessian", "target": grad}

@@ -277,10 +277,12 @@ _BUILDERS = {
 
 
 def tidy(e: ir.Expr) -> ir.Expr:
-    """Rebuild bottom-up through the smart constructors."""
+    """Rebuild bottom-up through the smart constructors; what tidy returned once is not redone."""
     memo: dict = {}
 
     def go(node):
+        if node._tidy:
+            return node
         if id(node) in memo:
             return memo[id(node)]
         kids = node.children()
@@ -295,6 +297,8 @@ def tidy(e: ir.Expr) -> ir.Expr:
         else:
             out = node.with_children(new)
         memo[id(node)] = out
+        if out.children() and all(k._tidy or not k.children() for k in out.children()):
+            object.__setattr__(out, "_tidy", True)
         return out
 
     return go(e)

@@ -25,33 +25,49 @@ class Step:
     text_override: str | None = None
     highlighted_override: str | None = None
     changed_override: tuple = field(default=())
+    abbrev: dict | None = field(default=None, compare=False)  # names of repeated activations
+    chain: tuple = ()              # a line e₁ = e₂ = … (the read-off); the last one is highlighted
+
+    def _chain(self, tex: bool, highlight_last: bool = False) -> str:
+        show = to_latex if tex else to_text
+        parts = [show(e, hide_scalar_trace=self.hide_scalar_trace, abbrev=self.abbrev) for e in self.chain[:-1]]
+        last = self.chain[-1]
+        parts.append(show(last, highlight=frozenset({id(last)}) if highlight_last else frozenset(),
+                          hide_scalar_trace=self.hide_scalar_trace, abbrev=self.abbrev))
+        return " = ".join(parts)
 
     @property
     def latex(self) -> str:
+        if self.chain:
+            return self._chain(True)
         if self.latex_override is not None:
             return self.latex_override
-        return to_latex(self.expr, hide_scalar_trace=self.hide_scalar_trace)
+        return to_latex(self.expr, hide_scalar_trace=self.hide_scalar_trace, abbrev=self.abbrev)
 
     @property
     def latex_highlighted(self) -> str:
+        if self.chain:
+            return self._chain(True, highlight_last=True)
         if self.highlighted_override is not None:
             return self.highlighted_override
         if self.expr is None:
             return self.latex
         return to_latex(self.expr, highlight=frozenset(map(id, self.focus)),
-                        hide_scalar_trace=self.hide_scalar_trace)
+                        hide_scalar_trace=self.hide_scalar_trace, abbrev=self.abbrev)
 
     @property
     def text(self) -> str:
+        if self.chain:
+            return self._chain(False)
         if self.text_override is not None:
             return self.text_override
-        return to_text(self.expr, hide_scalar_trace=self.hide_scalar_trace)
+        return to_text(self.expr, hide_scalar_trace=self.hide_scalar_trace, abbrev=self.abbrev)
 
     @property
     def changed(self) -> list[str]:
         if self.changed_override:
             return list(self.changed_override)
-        return [to_latex(n, hide_scalar_trace=self.hide_scalar_trace) for n in self.focus]
+        return [to_latex(n, hide_scalar_trace=self.hide_scalar_trace, abbrev=self.abbrev) for n in self.focus]
 
     @property
     def identity_latex(self) -> str:
@@ -64,7 +80,7 @@ class Step:
 
 def changed_nodes(before: ir.Expr, after: ir.Expr) -> list[ir.Expr]:
     """The smallest parts of ``after`` that differ from ``before`` (compared position by position)."""
-    if before == after:
+    if before is after or before == after:
         return []
     if type(before) is type(after) and all(getattr(before, a) == getattr(after, a) for a in before._attrs):
         bk, ak = before.children(), after.children()

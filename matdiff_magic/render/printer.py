@@ -24,12 +24,17 @@ FUNC_TEXT = {"sigmoid": "σ"}
 
 
 class _Printer:
-    def __init__(self, tex: bool, highlight=frozenset(), hide_scalar_trace: bool = False):
+    def __init__(self, tex: bool, highlight=frozenset(), hide_scalar_trace: bool = False,
+                 abbrev=None, root=None):
         self.tex, self.highlight, self.hide_scalar_trace = tex, highlight, hide_scalar_trace
+        self.abbrev, self.root = abbrev or {}, root   # root: the node being defined, not abbreviated
 
     # -- entry point: returns (string, precedence)
     def go(self, e: ir.Expr) -> tuple[str, int]:
-        s, p = getattr(self, "p_" + type(e).__name__)(e)
+        if self.abbrev and e is not self.root and e in self.abbrev:
+            s, p = self.abbrev[e][0 if self.tex else 1], P_ATOM
+        else:
+            s, p = getattr(self, "p_" + type(e).__name__)(e)
         if id(e) in self.highlight:
             s = (f"{{\\color{{{HIGHLIGHT_COLOR}}}{{{s}}}}}" if self.tex else f"⟦{s}⟧")
         return s, p
@@ -222,9 +227,12 @@ def _join_text(parts: list[str]) -> str:
     return out
 
 
-def to_latex(e: ir.Expr, highlight=frozenset(), hide_scalar_trace: bool = False) -> str:
-    return _Printer(True, highlight, hide_scalar_trace).go(e)[0]
+def to_latex(e: ir.Expr, highlight=frozenset(), hide_scalar_trace: bool = False, abbrev=None,
+             define: bool = False) -> str:
+    """TeX of e; ``abbrev`` maps nodes to names (``define``: e itself is printed in full)."""
+    return _Printer(True, highlight, hide_scalar_trace, abbrev, e if define else None).go(e)[0]
 
 
-def to_text(e: ir.Expr, highlight=frozenset(), hide_scalar_trace: bool = False) -> str:
-    return _Printer(False, highlight, hide_scalar_trace).go(e)[0]
+def to_text(e: ir.Expr, highlight=frozenset(), hide_scalar_trace: bool = False, abbrev=None,
+            define: bool = False) -> str:
+    return _Printer(False, highlight, hide_scalar_trace, abbrev, e if define else None).go(e)[0]
