@@ -82,6 +82,13 @@ def test_forty_node_graph_has_no_overlapping_boxes():
     assert 38 <= len(g) <= 42
     fig = g.draw("both")
     _assert_no_overlaps(fig, len(g))
+    texts = _extents(fig, "")                 # node texts, edge labels and the title
+    texts = {k: v for k, v in texts.items() if k and k.startswith(("label:", "edge:", "title"))}
+    assert sum(k.startswith("edge:") for k in texts) > 40
+    for (a, ba), (b, bb) in itertools.combinations(texts.items(), 2):
+        assert not ba.overlaps(bb), (a, b)
+    from matplotlib.patches import FancyBboxPatch
+    assert sum(isinstance(p, FancyBboxPatch) for p in fig.axes[0].patches) == len(g)
     place = fig.matdiff_placement
     inputs = [g.trace.by_variable[n] for n in g.inputs]
     assert {place.layers[i] for i in inputs} == {0}                        # inputs left

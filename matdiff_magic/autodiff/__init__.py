@@ -16,5 +16,13 @@ with the rule table of ``rules.py``. matplotlib and ipywidgets load only when so
     magic_support.py   %%matdiff --graph
 """
 from .graph import Graph, Rows, graph
+from .table import rule_table
 
-__all__ = ["graph", "Graph", "Rows"]
+
+def compare(source: str, wrt: str | None = None, fd_step: float = 1e-6, **values):
+    """Symbolic vs central differences vs forward and reverse mode, for one expression."""
+    from .compare import compare as _compare
+    return _compare(source, wrt, fd_step, **values)
+
+
+__all__ = ["graph", "Graph", "Rows", "compare", "rule_table"]

@@ -15,6 +15,7 @@ from ..parser import parse
 from ..pipeline import derive
 from .graph import Graph, graph, user_value
 from .notation import number, value_inline, variable_text
+from .table import _table
 
 METHODS = ("symbolic", "central difference", "forward mode", "reverse mode")
 
@@ -32,13 +33,11 @@ class Comparison:
                 "<th>cost</th></tr>")
         body = "".join(
             f"<tr><td>{html.escape(r['variable'])}</td><td>{html.escape(r['method'])}</td>"
-            f"<td style='font-family:monospace'>{html.escape(_compact(r['gradient']))}</td>"
+            f"<td>{html.escape(_compact(r['gradient']))}</td>"
             f"<td>{html.escape(_diff(r['max_abs_diff']))}</td><td>{html.escape(r['cost'])}</td></tr>"
             for r in self.rows)
-        return ('<table style="border-collapse:collapse"><caption style="caption-side:top;'
-                'text-align:left;font-weight:bold">Symbolic vs numeric (h = '
-                f'{self.fd_step:g}) vs automatic differentiation</caption>'
-                f"<thead>{head}</thead><tbody>{body}</tbody></table>")
+        return _table(f"Symbolic vs numeric (h = {self.fd_step:g}) vs automatic differentiation",
+                      head, body)
 
     def to_text(self) -> str:
         lines = [f"{'x':<4} {'method':<20} {'max |Δ| vs symbolic':<22} cost"]

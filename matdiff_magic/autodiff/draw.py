@@ -103,7 +103,7 @@ def _draw(nodes, edges, frame, title, fontsize, max_inches, dpi, metrics):
         pts = [(x, y + head) for x, y in place.routes[key]]
         codes = [Path.MOVETO] + [Path.LINETO] * (len(pts) - 1)
         color = HIGHLIGHT if e.get("highlight") else "#6b7280"
-        ax.add_artist(FancyArrowPatch(path=Path(pts, codes), arrowstyle="-|>", mutation_scale=9 * pt,
+        ax.add_patch(FancyArrowPatch(path=Path(pts, codes), arrowstyle="-|>", mutation_scale=9 * pt,
                                      lw=(1.8 if e.get("highlight") else 0.9) * pt, color=color,
                                      zorder=1, gid=f"arrow:{key[0]}-{key[1]}"))
         if e["label"]:
@@ -120,7 +120,7 @@ def _draw(nodes, edges, frame, title, fontsize, max_inches, dpi, metrics):
                              fc=COLORS.get(n["kind"], "#ffffff"),
                              ec=HIGHLIGHT if n.get("highlight") else "#374151",
                              lw=(2.5 if n.get("highlight") else 1.0) * pt, zorder=2, gid=f"node:{n['id']}")
-        ax.add_artist(box)   # not add_patch: the limits are set, no autoscaling
+        ax.add_patch(box)
         ax.text(cx - w / 2 + PAD * fontsize, cy, "\n".join(n["lines"]), fontsize=fontsize * pt,
                 family=FONT, ha="left", va="center", linespacing=1.2, zorder=4,
                 gid=f"label:{n['id']}")

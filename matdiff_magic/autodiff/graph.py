@@ -17,6 +17,7 @@ from ..render.printer import to_text
 from ..shapes import typecheck
 from . import modes
 from .notation import normalise_name, variable_text
+from .structure import build_structure
 from .trace import build_trace
 
 MODES = ("forward", "reverse", "both")
@@ -74,9 +75,15 @@ class Rows(list):
             raise KeyError(key)
         return super().__getitem__(key)
 
-    def _repr_mimebundle_(self, include=None, exclude=None):
+    def table(self):
         from .table import TraceTable
-        return TraceTable.from_rows(self).bundle()
+        return TraceTable.from_rows(self)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return self.table().bundle()
+
+    def _repr_pretty_(self, p, cycle):  # IPython's list printer would win over the bundle's text
+        p.text(self.table().to_text())
 
 
 class Graph:
@@ -221,7 +228,6 @@ class Graph:
     # ---- presentation
     def structure(self, mode: str = "both", wrt=None, direction=None, cotangent=None):
         """The plain (nodes, edges) that the drawing consumes."""
-        from .structure import build_structure
         _check_mode(mode)
         fwd = self.forward_sweep(wrt, direction) if mode in ("forward", "both") else None
         rev = self.reverse_sweep(cotangent) if mode in ("reverse", "both") else None

@@ -60,9 +60,7 @@ def layered_layout(ids, edges, sizes: dict, label_sizes: dict | None = None,
     # columns: as wide as the widest box, separated by room for the edge labels
     widths = [max([sizes[x][0] for x in slots[k] if not isinstance(x, tuple)] or [0.0])
               for k in range(n_layers)]
-    gaps = [0.0] + [min_layer_gap] * (n_layers - 1)
-    for (s, t), (w, _) in label_sizes.items():
-        gaps[layer[t]] = max(gaps[layer[t]], 2 * w + 24.0)
+    gaps = _gaps(chain, y, layer, label_sizes, n_layers, min_layer_gap)
     columns, x = [], margin
     for k in range(n_layers):
         x += gaps[k]
@@ -76,6 +74,23 @@ def layered_layout(ids, edges, sizes: dict, label_sizes: dict | None = None,
     routes = _routes(chain, centers, sizes, columns, y, layer)
     labels = _label_points(routes, layer, columns, label_sizes)
     return Placement(centers, dict(sizes), layer, routes, labels, x + margin, bottom + margin, columns)
+
+
+def _gaps(chain, y, layer, label_sizes, n_layers, min_gap) -> list:
+    """Room before each layer for the labels of the edges entering it: one label wide, or two
+    when labels would sit on top of each other (they then alternate left and right)."""
+    gaps = [0.0] + [min_gap] * (n_layers - 1)
+    entering: dict = {}
+    for e, path in chain.items():
+        if e in label_sizes:
+            mid = (y[path[-2]] + y[path[-1]]) / 2      # about where the label will sit
+            entering.setdefault(layer[e[1]], []).append((mid, label_sizes[e]))
+    for k, items in entering.items():
+        items.sort(key=lambda p: p[0])
+        widest = max(w for _, (w, _) in items)
+        crowded = any(b[0] - a[0] < (a[1][1] + b[1][1]) / 2 + 4 for a, b in zip(items, items[1:]))
+        gaps[k] = max(gaps[k], (2 * widest if crowded else widest) + 24.0)
+    return gaps
 
 
 def _longest_path_layers(ids, preds) -> dict:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .notation import MINUS, barred, dotted, variable_text
-from .rules import LOG_TERMS, RULES, SIGMA_PRIME_TEXT, apply_jvp, apply_vjp, sigma_prime
+from .rules import LOG_TERMS, RULES, SIGMA_PRIME_TEXT, apply_jvp, apply_vjp
 from .trace import Trace, fill
 
 
@@ -82,18 +82,15 @@ def _templates(node, k: int, reverse: bool) -> str:
 
 
 def _names(trace: Trace, i: int, **extra) -> dict:
+    """Operand names, tangents, the result {y} and, for σ(a), σ′ written out ({fp})."""
     names = trace.names(i)
     node = trace.nodes[i]
     names["y"] = node.name
     if node.op == "apply":
-        fp = _sigma_prime_text(node.param)
+        fp = SIGMA_PRIME_TEXT.get(node.param, node.param + "′ {a}")
         names["fp"] = fp.replace("{a}", names["0"]).replace("{y}", node.name)
     names.update(extra)
     return names
-
-
-def _sigma_prime_text(func: str) -> str:
-    return SIGMA_PRIME_TEXT.get(func, func + "′ {a}")
 
 
 def join_terms(terms: list) -> str:
@@ -156,4 +153,4 @@ def local_partial(trace: Trace, consumer: int, parent: int):
 
 
 __all__ = ["Forward", "Reverse", "forward_sweep", "reverse_sweep", "tangent_formula",
-           "adjoint_formula", "vjp_term", "jvp_terms", "local_partial", "join_terms", "sigma_prime"]
+           "adjoint_formula", "vjp_term", "jvp_terms", "local_partial", "join_terms"]

@@ -84,6 +84,8 @@ def value_lines(a: np.ndarray) -> list[str]:
         return [f"{shape_text(a)}, ‖·‖={number(np.linalg.norm(a))}"]
     if a.shape[1] == 1:  # a column reads best lying down
         return ["[" + " ".join(number(x) for x in a[:, 0]) + "]ᵀ"]
+    if a.shape[0] == 1:
+        return ["[" + " ".join(number(x) for x in a[0]) + "]"]
     rows = [[number(x) for x in row] for row in a]
     width = max(len(s) for row in rows for s in row)
     return [("[" if i == 0 else " ") + " ".join(s.rjust(width) for s in row)

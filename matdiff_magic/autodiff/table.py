@@ -110,6 +110,9 @@ class TraceTable:
 
 
 def _table(caption: str, head: str, body: str) -> str:
+    # notebook front ends right-align table cells; formulas read better from the left
+    head = head.replace("<th>", '<th style="text-align:left">')
+    body = body.replace("<td>", '<td style="text-align:left">')
     return ('<table style="border-collapse:collapse;font-size:0.95em">'
             f'<caption style="caption-side:top;text-align:left;font-weight:bold">{_h(caption)}</caption>'
             f"<thead>{head}</thead><tbody>{body}</tbody></table>")
@@ -130,3 +133,49 @@ def _columns(rows) -> list:
     return ["  ".join(str(c) + " " * (w - visible_len(str(c))) for c, w in zip(r, widths)).rstrip()
             for r in rows]
 
+
+
+# ---- the rule table -------------------------------------------------------------------------
+_GENERIC = {"{0}": "a", "{1}": "b", "{d0}": "ȧ", "{d1}": "ḃ", "{y}": "y", "{g}": "ȳ", "{f}": "σ",
+            "{fp}": "σ′(a)", "{m}": " ⊙ ", "{q}": " ⊘ "}
+
+
+def _generic(template: str) -> str:
+    for key, value in _GENERIC.items():
+        template = template.replace(key, value)
+    return template
+
+
+class RuleTable:
+    """Every primitive of the trace with its forward (JVP) and reverse (VJP) rule side by side,
+    written for operands a, b and result y (⟨u, w⟩ is the sum of the entries of u ⊙ w)."""
+
+    def __init__(self):
+        from .rules import RULES
+        self.rows = []
+        for name, rule in RULES.items():
+            operands = "ab"[:len(rule.jvp_terms)]
+            forward = "ẏ = " + " + ".join(_generic(t) for t in rule.jvp_terms).replace("+ −", "− ")
+            reverse = ", ".join(f"{x}̄ += {_generic(t)}" for x, t in zip(operands, rule.vjp_terms))
+            self.rows.append({"primitive": name, "ir": rule.ir, "step": "y = " + _generic(rule.text),
+                              "forward": forward, "reverse": reverse})
+
+    def to_html(self) -> str:
+        head = "<tr><th>primitive</th><th>IR node</th><th>step</th><th>forward (JVP)</th><th>reverse (VJP)</th></tr>"
+        body = "".join("<tr>" + "".join(f"<td>{_h(r[k])}</td>" for k in
+                                        ("primitive", "ir", "step", "forward", "reverse")) + "</tr>"
+                       for r in self.rows)
+        return _table("Local rules: each step's tangent and adjoint, side by side", head, body)
+
+    def to_text(self) -> str:
+        return "\n".join(_columns([(r["primitive"], r["step"], r["forward"], r["reverse"]) for r in self.rows]))
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def __repr__(self) -> str:
+        return self.to_text()
+
+
+def rule_table() -> RuleTable:
+    return RuleTable()

@@ -77,10 +77,6 @@ class Trace:
         names.update({f"d{k}": _dot(o) for k, o in enumerate(ops)})
         return names
 
-    def consumers(self, i: int) -> list:
-        """Indices of the steps that use node i, in trace order."""
-        return [n.index for n in self.nodes if i in n.args]
-
     @property
     def steps(self) -> list:
         """The non-constant nodes in trace order (inputs first)."""
@@ -99,21 +95,26 @@ def _dot(o: Node) -> str:
     return dotted(o.name) if not o.is_const else "0"
 
 
-def fill(template: str, names: dict, node: Node, **extra) -> str:
+def fill(template: str, names: dict, node: Node) -> str:
     """A rule template with operand names filled in (see rules.py for the placeholders)."""
     scalar = node.is_scalar
     values = dict(names)
-    values.update(extra)
     values.setdefault("f", FUNCTION_TEXT.get(node.param, node.param or ""))
     values.setdefault("m", "·" if scalar else " ⊙ ")
     values.setdefault("q", "/" if scalar else " ⊘ ")
     text = template
-    if node.op in ("pow",) and "1" in names and _is_number(names["1"]):
-        text = text.replace("{0}^{1}", "{0}" + superscript(names["1"].replace(MINUS, "-")))
-        text = text.replace("^({1}−1)", superscript(_minus_one(names["1"])) if _minus_one(names["1"]) else "")
+    if node.op == "pow" and _is_number(names.get("1", "")):
+        text = _numeric_exponent(text, Fraction(names["1"].replace(MINUS, "-")))
     for key, val in values.items():
         text = text.replace("{" + key + "}", val)
     return _inner_products(text, scalar)
+
+
+def _numeric_exponent(template: str, p: Fraction) -> str:
+    """v₁² rather than v₁^2, and 2·v₁·v̇₁ rather than 2·v₁^(2−1)·v̇₁."""
+    template = template.replace("{0}^{1}", "{0}" + superscript(number_text(p)))
+    lower = p - 1
+    return template.replace("^({1}−1)", "" if lower == 1 else superscript(number_text(lower)))
 
 
 def _is_number(s: str) -> bool:
@@ -122,11 +123,6 @@ def _is_number(s: str) -> bool:
         return True
     except ValueError:
         return False
-
-
-def _minus_one(s: str) -> str:
-    p = Fraction(s.replace(MINUS, "-")) - 1
-    return "" if p == 1 else number_text(p)
 
 
 def _inner_products(text: str, scalar: bool) -> str:
