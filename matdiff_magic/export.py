@@ -1,0 +1,317 @@
+"""Code export: a derivation as a self-contained NumPy module (like matrixcalculus.org's export).
+
+The module defines ``f_and_grad(<variables>)`` returning ``(value, gradient)`` in the derivation's
+layout, with shape assertions (vectors 1-D, matrices 2-D, the symbolic sizes consistent, symmetric
+inputs symmetric); ``random_inputs`` and ``check_gradient``, which compares the gradient with
+central finite differences; and a ``__main__`` block that prints that check. Subexpressions used
+more than once are computed once, into temporaries ``t0 = …``.
+"""
+from __future__ import annotations
+
+import itertools
+import keyword
+from collections import Counter
+
+import numpy as np
+
+from . import ir
+from .check import (TOLERANCE, central_difference, relative_error, sample_point, sample_sizes,
+                    size_variants, square_variables, strategies)
+from .errors import MatdiffError
+from .numeric import Evaluator
+from .render.numpy_printer import HELPERS, NumpyPrinter
+from .render.printer import to_text
+
+FUNCTION = "f_and_grad"
+# names the module itself uses; a variable called so is renamed with a trailing underscore
+RESERVED = {"np", "value", "gradient", "rng", "seed", "h", "scale", "positive", "draw", "numeric",
+            "step", "idx", "expected", "got", "error", "f", FUNCTION, "check_gradient",
+            "random_inputs", "STRATEGIES"} | set(HELPERS)
+
+
+def to_python(d) -> str:
+    """The source of a NumPy module computing f and the derivative of ``d`` in its layout."""
+    if getattr(d, "kind", "gradient") != "gradient":
+        raise MatdiffError(f"the code export covers gradients of scalar functions so far; this "
+                           f"derivation is a {d.kind}")
+    variables = list(d.variables)
+    names = _names(variables)
+    sizes = _size_names(variables, set(names.values()))
+    f_expr = d.function
+    grad_expr = _inline_definitions(d.result, d.typed)
+    temps = _temporaries([f_expr, grad_expr], set(names.values()) | set(sizes.values()))
+    printer = NumpyPrinter(names, sizes, {})
+    body = []
+    for node, temp in temps:
+        body.append(f"    {temp} = {printer.define(node)}")
+        printer.temps[node] = temp
+    body.append(f"    value = {printer.code(f_expr)}")
+    body.append(f"    gradient = {printer.code(grad_expr)}")
+    if d.wrt.is_scalar:
+        ret = "    return float(value), float(gradient)"
+    elif d.wrt.shape[1] == 1 and d.layout == "numerator":
+        ret = "    return float(value), np.reshape(gradient, (1, -1))  # numerator layout: a row"
+    else:
+        ret = "    return float(value), gradient"
+
+    helpers = [HELPERS[h] for h in sorted(printer.helpers)]
+    parts = [_header(d), "import numpy as np\n"]
+    if helpers:
+        parts.append("\n" + "\n\n".join(helpers))
+    parts.append("\n" + _signature(d, names, grad_expr) + "\n".join(_checks(variables, names, sizes)) + "\n"
+                 + "\n".join(body) + "\n" + ret + "\n")
+    parts.append("\n" + _random_inputs(d, names, sizes))
+    parts.append("\n" + _check_gradient(d, names))
+    parts.append('\nif __name__ == "__main__":\n'
+                 f'    print(f"{FUNCTION}: max. relative error of the gradient against central '
+                 'differences {check_gradient():.1e}")\n')
+    return "\n".join(parts)
+
+
+# ---- names -----------------------------------------------------------------------------------
+def _ident(name: str, taken: set) -> str:
+    out = name if name.isidentifier() else "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in name)
+    while keyword.iskeyword(out) or out in RESERVED or out in taken:
+        out += "_"
+    return out
+
+
+def _names(variables) -> dict:
+    taken: set = set()
+    out = {}
+    for v in variables:
+        out[v.name] = _ident(v.name, taken)
+        taken.add(out[v.name])
+    return out
+
+
+def _size_names(variables, taken: set) -> dict:
+    out = {}
+    for v in variables:
+        for d in v.shape:
+            if d != 1 and d not in out and not (isinstance(d, str) and d.isdigit()):
+                out[d] = _ident(str(d), taken | set(out.values()))
+    return out
+
+
+def _inline_definitions(expr: ir.Expr, typed) -> ir.Expr:
+    """Intermediate names (Y = A*X*B) in a result are replaced by what they stand for."""
+    defs = getattr(typed, "definitions", {}) or {}
+    known = {v.name for v in typed.variables}
+    mapping = {n: defs[n.name] for n in expr.walk()
+               if isinstance(n, ir.Var) and n.name in defs and n.name not in known}
+    return ir.replace(expr, mapping) if mapping else expr
+
+
+def _cheap(e: ir.Expr) -> bool:
+    if isinstance(e, (ir.Var, ir.Const, ir.Fill, ir.Zero, ir.Identity)):
+        return True
+    if isinstance(e, (ir.Transpose, ir.Neg)):
+        return _cheap(e.arg)
+    return False
+
+
+def _temporaries(roots, taken: set) -> list[tuple[ir.Expr, str]]:
+    """Nodes computed more than once (a node inside a repeated node counts once), children first."""
+    counts: Counter = Counter()
+    order: list = []
+    stack = [(r, False) for r in reversed(roots)]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            order.append(node)
+            continue
+        counts[node] += 1
+        if counts[node] == 1:
+            stack.append((node, True))
+            stack.extend((c, False) for c in reversed(node.children()))
+    out, k = [], 0
+    for node in order:
+        if counts[node] > 1 and not _cheap(node):
+            while f"t{k}" in taken:
+                k += 1
+            out.append((node, f"t{k}"))
+            k += 1
+    return out
+
+
+# ---- the parts of the module -----------------------------------------------------------------
+def _doc(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"""', "'''")
+
+
+def _layout_words(d) -> str:
+    r = d.results[d.layout]
+    shape = "a number" if d.wrt.is_scalar else \
+        "a 1-D array" if d.wrt.shape[1] == 1 and d.layout != "numerator" else \
+        "a 1×n row (2-D)" if d.wrt.shape[1] == 1 else f"shape {_shape_words(r.shape)}"
+    return f"{d.layout} layout, {shape}"
+
+
+def _shape_words(shape) -> str:
+    return "(" + ", ".join(str(s) for s in shape) + ")"
+
+
+def _header(d) -> str:
+    source = "\n".join("    " + line for line in d.source.strip().splitlines())
+    return (f'"""{_doc(d.name)} = {_doc(to_text(d.function))} and its derivative by '
+            f'{_doc(d.wrt.name)}, exported by matdiff_magic.\n\nFrom the cell:\n{_doc(source)}\n\n'
+            f'Run this file to check the gradient against central finite differences.\n"""')
+
+
+def _describe(v) -> str:
+    if v.is_scalar:
+        return "a scalar"
+    dims = [str(d) for d in v.shape if d != 1]
+    if v.shape[1] == 1:
+        return f"a vector, shape ({dims[0]},)"
+    return f"{'a symmetric' if v.symmetric else 'a'} matrix, shape ({', '.join(dims)})"
+
+
+def _signature(d, names, grad_expr) -> str:
+    args = ", ".join(names[v.name] for v in d.variables)
+    r = d.results[d.layout]
+    lines = [f"def {FUNCTION}({args}):",
+             f'    """{_doc(d.name)} = {_doc(to_text(d.function))} and {_doc(r.lhs_text)} = '
+             f'{_doc(to_text(grad_expr))}',
+             f"    ({_layout_words(d)}).", ""]
+    lines += [f"    {names[v.name]}: {_describe(v)}" for v in d.variables]
+    lines += ["    Returns (value, gradient).", '    """']
+    return "\n".join(lines) + "\n"
+
+
+def _checks(variables, names, sizes) -> list[str]:
+    out, bound = [], set()
+    for v in variables:
+        x = names[v.name]
+        if v.is_scalar:
+            out.append(f'    assert np.ndim({x}) == 0, f"{x} must be a scalar, got shape {{np.shape({x})}}"')
+            out.append(f"    {x} = np.float64({x})")
+            continue
+        out.append(f"    {x} = np.asarray({x}, dtype=float)")
+        if v.shape[1] == 1:
+            out.append(f'    assert {x}.ndim == 1, f"{x} must be a vector (a 1-D array), got shape {{{x}.shape}}"')
+            dims = [v.shape[0]]
+        else:
+            out.append(f'    assert {x}.ndim == 2, f"{x} must be a matrix (a 2-D array), got shape {{{x}.shape}}"')
+            dims = list(v.shape)
+        new = [d for d in dict.fromkeys(dims) if d in sizes and d not in bound]
+        if len(dims) == 2 and len(new) == 2:
+            out.append(f"    {sizes[dims[0]]}, {sizes[dims[1]]} = {x}.shape")
+        else:
+            for d in new:
+                out.append(f"    {sizes[d]} = {x}.shape[{dims.index(d)}]")
+        bound.update(new)
+        if len(new) < len(dims):   # a size known from an earlier argument, a repeated or a fixed one
+            want = [sizes.get(d, str(d)) for d in dims]
+            tup = f"({want[0]},)" if len(want) == 1 else f"({want[0]}, {want[1]})"
+            filled = "(" + ", ".join(f"{{{w}}}" if not w.isdigit() else w for w in want) + (",)" if len(want) == 1 else ")")
+            out.append(f'    assert {x}.shape == {tup}, f"{x} must have shape {tup} = {filled}, got {{{x}.shape}}"')
+        if v.symmetric:
+            out.append(f'    assert np.allclose({x}, {x}.T), "{x} must be symmetric"')
+    return out
+
+
+def _working_sizes(d) -> dict:
+    """Sizes at which the derivative checks out at random points, as in the derivation's own check
+    (XXᵀ is invertible only with few rows, det(AXB) needs the inner sizes large enough …)."""
+    dims = [dim for node in d.function.walk() for dim in node.shape]
+    variants = size_variants(sample_sizes(d.variables, dims))
+    for values in itertools.islice(itertools.permutations(list(variants[0].values())), 24):
+        sizes = dict(zip(variants[0], values))
+        if sizes not in variants:
+            variants.append(sizes)
+    rng = np.random.default_rng(d.seed)
+    squares = square_variables(d.function)
+    grad = d.results["denominator"].expr
+    fallback = None
+    for sizes in variants:
+        for strategy in strategies(d.function):
+            values = sample_point(d.variables, sizes, rng, squares, **strategy)
+            try:
+                with np.errstate(all="ignore"):
+                    def f(x):
+                        return Evaluator({**values, d.wrt.name: x}, sizes)(d.function)[0, 0]
+                    g = Evaluator(values, sizes)(grad)
+                    fd = central_difference(f, values[d.wrt.name].copy())
+                    if np.all(np.isfinite(g)) and np.all(np.isfinite(fd)) and \
+                            relative_error(g.reshape(fd.shape), fd) < TOLERANCE:
+                        if np.max(np.abs(fd)) > 1e-8:   # not a degenerate point (det(AXB) = 0 …)
+                            return sizes
+                        fallback = fallback or sizes
+            except (MatdiffError, np.linalg.LinAlgError, ValueError):
+                continue
+    return fallback or variants[0]
+
+
+def _random_inputs(d, names, sizes) -> str:
+    chosen = _working_sizes(d)
+    squares = square_variables(d.function)
+    order = list(sizes)
+    lines = ["def random_inputs(rng, scale=1.0, positive=False):",
+             '    """Random inputs of fitting shapes; square matrices under inv/det are well conditioned."""']
+    if order:
+        lines.append(f"    {', '.join(sizes[s] for s in order)} = "
+                     f"{', '.join(str(chosen.get(s, 3)) for s in order)}")
+    lines += ["",
+              "    def draw(*shape):",
+              "        if positive:",
+              "            return rng.uniform(0.2, 1.0, size=shape) * scale",
+              "        return rng.standard_normal(shape) * scale",
+              ""]
+    for v in d.variables:
+        x = names[v.name]
+        dims = [sizes.get(dim, str(dim)) for dim in v.shape if dim != 1]
+        if v.is_scalar:
+            lines.append(f"    {x} = float(draw())")
+        elif v.symmetric:
+            lines.append(f"    {x} = 0.3 * draw({dims[0]}, {dims[0]})")
+            lines.append(f"    {x} = {x} @ {x}.T + np.eye({dims[0]})  # symmetric positive definite")
+        elif v.name in squares and len(dims) == 2 and v.shape[0] == v.shape[1]:
+            lines.append(f"    {x} = np.eye({dims[0]}) * (1.0 + {dims[0]} * scale) + 0.3 * draw({dims[0]}, {dims[0]})")
+        else:
+            lines.append(f"    {x} = draw({', '.join(dims)})")
+    args = ", ".join(names[v.name] for v in d.variables)
+    lines.append(f"    return {args}{',' if len(d.variables) == 1 else ''}")
+    return "\n".join(lines) + "\n"
+
+
+def _check_gradient(d, names) -> str:
+    args = ", ".join(names[v.name] for v in d.variables)
+    x = names[d.wrt.name]
+    strat = ", ".join(f"({s['scale']}, {s['positive']})" for s in strategies(d.function))
+    lines = [f"STRATEGIES = ({strat})  # (scale, positive) of the random inputs, tried in turn", "", "",
+             "def check_gradient(seed=0, h=1e-6):",
+             f'    """The gradient of {FUNCTION} against central finite differences at random inputs:',
+             '    the largest difference, relative to the largest entry (at least 1)."""',
+             "    rng = np.random.default_rng(seed)",
+             "    for scale, positive in STRATEGIES:",
+             f"        {args}{',' if len(d.variables) == 1 else ''} = random_inputs(rng, scale, positive)",
+             "        try:",
+             f"            value, gradient = {FUNCTION}({args})",
+             "        except np.linalg.LinAlgError:",
+             "            continue",
+             "        if np.isfinite(value) and np.all(np.isfinite(gradient)):",
+             "            break",
+             "",
+             f"    def f({x}):",
+             f"        return {FUNCTION}({args})[0]",
+             "",
+             f"    numeric = np.zeros(np.shape({x}))",
+             "    for idx in np.ndindex(*numeric.shape):",
+             f"        step = np.zeros(np.shape({x}))",
+             "        step[idx] = h"]
+    if d.wrt.symmetric:
+        lines.append("        step[idx[::-1]] = h  # keep the input symmetric: ∂f along E_ij + E_ji")
+    lines.append(f"        numeric[idx] = (f({x} + step) - f({x} - step)) / (2 * h)")
+    expected = "numeric"
+    if not d.wrt.is_scalar and d.layout == "numerator":
+        expected = "numeric.reshape(1, -1)" if d.wrt.shape[1] == 1 else "numeric.T"
+    lines.append(f"    expected = {expected}  # {d.layout} layout")
+    if d.wrt.symmetric:
+        lines.append("    got = gradient + gradient.T - np.diag(np.diag(gradient))  # g_ij + g_ji, g_ii")
+    else:
+        lines.append("    got = gradient")
+    lines += ["    error = np.max(np.abs(got - expected)) / max(1.0, np.max(np.abs(expected)))",
+              "    return float(error)"]
+    return "\n".join(lines) + "\n"
