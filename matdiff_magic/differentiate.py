@@ -10,7 +10,6 @@ from .errors import MatdiffError
 from .rules import Identity
 from .rules.differential import CONSTANT, differentiate_once
 from .simplify import tidy, zero
-from .steps import changed_nodes
 
 TAKE = Identity("take the differential", "", "")
 MAX_STEPS = 2_000
@@ -29,7 +28,7 @@ def differential_stage(f: ir.Expr, wrt: ir.Var, record, start: ir.Expr | None = 
         constants = {n: zero(n.shape) for n in ds if not ir.depends_on(n.arg, wrt.name)}
         if constants:
             new = tidy(ir.replace(expr, constants, has_d))
-            record(CONSTANT, new, focus=tuple(changed_nodes(expr, new)))
+            record(CONSTANT, new, before=expr)
             expr = new
             continue
         target = next((n for n in ds if n.arg != wrt), None)
@@ -37,6 +36,6 @@ def differential_stage(f: ir.Expr, wrt: ir.Var, record, start: ir.Expr | None = 
             return expr
         replacement, identity = differentiate_once(target.arg)
         new = tidy(ir.replace(expr, {target: replacement}, has_d))
-        record(identity, new, focus=tuple(changed_nodes(expr, new)))
+        record(identity, new, before=expr)
         expr = new
     raise MatdiffError(f"the derivation took more than {MAX_STEPS} steps; the expression is too large")

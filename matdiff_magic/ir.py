@@ -21,7 +21,7 @@ SCALAR: Shape = (1, 1)
 class Expr:
     """Base of all nodes. Subclasses list their child fields in ``_children`` and the rest in ``_attrs``."""
 
-    __slots__ = ("shape", "_hash", "_free", "_dvars", "_key", "_tidy")
+    __slots__ = ("shape", "_hash", "_free", "_dvars", "_key", "_tidy", "_kids")
     _children: tuple = ()
     _attrs: tuple = ()
 
@@ -32,17 +32,22 @@ class Expr:
         object.__setattr__(self, "_dvars", None)
         object.__setattr__(self, "_key", None)
         object.__setattr__(self, "_tidy", False)   # set by simplify.tidy on what it returns
+        object.__setattr__(self, "_kids", None)
 
     def __setattr__(self, name, value):
         raise AttributeError("expressions are immutable")
 
     # -- generic structure
     def children(self) -> tuple:
-        out = []
-        for name in self._children:
-            value = getattr(self, name)
-            out.extend(value) if isinstance(value, tuple) else out.append(value)
-        return tuple(out)
+        kids = self._kids
+        if kids is None:
+            out = []
+            for name in self._children:
+                value = getattr(self, name)
+                out.extend(value) if isinstance(value, tuple) else out.append(value)
+            kids = tuple(out)
+            object.__setattr__(self, "_kids", kids)
+        return kids
 
     def with_children(self, children) -> "Expr":
         """A copy of this node with new children (same order as ``children()``)."""

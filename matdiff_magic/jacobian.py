@@ -15,7 +15,6 @@ from .render.printer import to_text
 from .rules import Identity
 from .simplify import (collect, mk_add, mk_kron, mk_mul, mk_neg, mk_transpose, mk_vec, prefer_positive,
                        push_transposes, split_coef, tidy, with_coef)
-from .steps import changed_nodes
 from .tracetricks import Term, expand, trace_stage
 
 TAKE_VEC = Identity("vectorise", r"\mathrm{d}\operatorname{vec}(F) = \operatorname{vec}(\mathrm{d}F)",
@@ -79,7 +78,7 @@ def vec_stage(dF: ir.Expr, wrt: ir.Var, record) -> ir.Expr:
         before = _display(terms, dX)
         identity = _one_step(pending[0], wrt, dX)
         after = _display(terms, dX)
-        record(identity, after, focus=tuple(changed_nodes(before, after)))
+        record(identity, after, before=before)
     else:
         raise MatdiffError("the vec identities did not bring d vec X to the right")
     parts = [with_coef(t.coef, mk_mul(t.jac) if len(t.jac) > 1 else (t.jac[0] if t.jac else eye(dX.shape[0])))

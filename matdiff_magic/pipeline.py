@@ -102,11 +102,12 @@ class _Recorder:
     def start(self, stage: str, lhs: str, lhs_text: str) -> None:
         self.stage, self.lhs = stage, (lhs, lhs_text)
 
-    def __call__(self, identity, expr, focus=(), note=""):
+    def __call__(self, identity, expr, focus=(), note="", before=None):
         lhs, lhs_text = self.lhs if self.lhs else ("", "")
         self.lhs = None
         self.steps.append(Step(self.stage, identity.name, identity if identity.latex else None,
-                               lhs, lhs_text, expr, tuple(focus), note, hide_scalar_trace=self.hide))
+                               lhs, lhs_text, expr, tuple(focus), note, hide_scalar_trace=self.hide,
+                               before=before))
 
 
 def _differential(typed, var, expr, record, fname) -> ir.Expr:

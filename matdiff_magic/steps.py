@@ -1,6 +1,7 @@
 """A recorded step of a derivation and how to tell what it changed."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from . import ir
@@ -27,6 +28,14 @@ class Step:
     changed_override: tuple = field(default=())
     abbrev: dict | None = field(default=None, compare=False)  # names of repeated activations
     chain: tuple = ()              # a line e₁ = e₂ = … (the read-off); the last one is highlighted
+    before: ir.Expr | None = field(default=None, compare=False)  # focus = what changed since, on demand
+
+    @functools.cached_property
+    def focus_nodes(self) -> tuple:
+        """The parts that changed: given by the rule, or found by comparing with ``before``."""
+        if self.focus or self.before is None or self.expr is None:
+            return self.focus
+        return tuple(changed_nodes(self.before, self.expr))
 
     def _chain(self, tex: bool, highlight_last: bool = False) -> str:
         show = to_latex if tex else to_text
@@ -52,7 +61,7 @@ class Step:
             return self.highlighted_override
         if self.expr is None:
             return self.latex
-        return to_latex(self.expr, highlight=frozenset(map(id, self.focus)),
+        return to_latex(self.expr, highlight=frozenset(map(id, self.focus_nodes)),
                         hide_scalar_trace=self.hide_scalar_trace, abbrev=self.abbrev)
 
     @property
@@ -67,7 +76,8 @@ class Step:
     def changed(self) -> list[str]:
         if self.changed_override:
             return list(self.changed_override)
-        return [to_latex(n, hide_scalar_trace=self.hide_scalar_trace, abbrev=self.abbrev) for n in self.focus]
+        return [to_latex(n, hide_scalar_trace=self.hide_scalar_trace, abbrev=self.abbrev)
+                for n in self.focus_nodes]
 
     @property
     def identity_latex(self) -> str:

@@ -16,7 +16,6 @@ from . import ir
 from .errors import MatdiffError
 from .render.printer import to_text
 from .rules import Identity
-from .steps import changed_nodes
 from .simplify import (collect, mk_add, mk_hadamard, mk_mul, mk_neg, mk_trace, mk_transpose,
                        prefer_positive, split_coef, tidy, with_coef)
 
@@ -134,7 +133,7 @@ def trace_stage(df: ir.Expr, wrt: ir.Var, record: Record) -> ir.Expr:
     pieces = expand(df, dX)
     expanded = mk_add(pieces)
     if expanded != df:
-        record(DISTRIBUTE, expanded, focus=tuple(changed_nodes(df, expanded)))
+        record(DISTRIBUTE, expanded, before=df)
     terms = [decompose(t, dX) for t in (expanded.terms if isinstance(expanded, ir.Add) else [expanded])]
 
     if wrt.is_scalar:
