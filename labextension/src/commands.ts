@@ -34,7 +34,11 @@ async function targetNotebook(
 ): Promise<NotebookPanel> {
   let panel = tracker.currentWidget;
   if (!panel) {
-    panel = (await app.commands.execute('notebook:create-new')) as NotebookPanel;
+    // Name the default kernel, so no "Select Kernel" dialog interrupts the insertion.
+    const kernelName = app.serviceManager.kernelspecs.specs?.default;
+    panel = (await app.commands.execute('notebook:create-new', {
+      kernelName
+    })) as NotebookPanel;
   }
   await panel.context.ready;
   return panel;

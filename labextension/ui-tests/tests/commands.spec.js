@@ -91,4 +91,20 @@ test.describe('commands', () => {
       .toContain('--layout numerator');
     await page.screenshot({ path: screenshotPath('cheatsheet-lab.png') });
   });
+
+  test('inserting with no notebook open creates one', async ({ page }) => {
+    await page.goto('/lab?reset');
+    await expect(page.locator('.jp-Launcher')).toBeVisible({ timeout: 60 * 1000 });
+    await page.locator('.jp-Launcher').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+Shift+C');
+    const input = page.locator('.lm-CommandPalette-input');
+    await input.fill('Insert %%matdiff cell');
+    await page
+      .locator('.lm-CommandPalette-item', { hasText: 'Insert %%matdiff cell' })
+      .first()
+      .click();
+    await expect(page.locator('.jp-NotebookPanel:visible')).toBeVisible();
+    await expect.poll(() => cellSources(page)).toEqual([DEFAULT_EXAMPLE]);
+    await expect(page.locator('.jp-Dialog')).toHaveCount(0);
+  });
 });

@@ -121,8 +121,9 @@ async function cellSources(page) {
 }
 
 function screenshotPath(name) {
-  fs.mkdirSync(RESULTS, { recursive: true });
-  return path.join(RESULTS, name);
+  const file = path.join(RESULTS, name);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  return file;
 }
 
 module.exports = {

@@ -177,5 +177,16 @@ test.describe('derivation renderer', () => {
     const outputs = page.locator('.jp-OutputArea-output .jp-matdiff');
     await expect(outputs).toHaveCount(fixtureCount());
     await expect(page.locator('.jp-matdiff-error')).toHaveCount(0);
+    // One picture per fixture, for a person to look over (test-results/fixtures/).
+    const count = await outputs.count();
+    for (let i = 0; i < count; i++) {
+      await outputs.nth(i).scrollIntoViewIfNeeded();
+      await expect(
+        outputs.nth(i).locator('.jp-matdiff-result mjx-container')
+      ).toBeVisible();
+      await outputs
+        .nth(i)
+        .screenshot({ path: screenshotPath(`fixtures/${i + 1}.png`) });
+    }
   });
 });
