@@ -50,8 +50,9 @@ def test_structure_is_plain_nodes_and_edges(seed):
     assert len(edges) == 8
 
 
-@pytest.mark.parametrize("mode,quantity", [("forward", "v̇₅ = 5.5"), ("reverse", "v̄₀ = 1.716"),
-                                           ("both", "v̄₋₁ = 5.5")])
+@pytest.mark.parametrize("mode,quantity", [("forward", "v̇₅ = 5.5"),
+                                           ("reverse", "v̄₀ = 2 + (−0.284) = 1.716"),
+                                           ("both", "v̄₋₁ = 0.5 + 5 = 5.5")])
 def test_drawing_is_a_figure_with_the_values(seed, mode, quantity):
     fig = seed.draw(mode=mode)
     assert isinstance(fig, Figure)

@@ -60,36 +60,48 @@ def layered_layout(ids, edges, sizes: dict, label_sizes: dict | None = None,
     # columns: as wide as the widest box, separated by room for the edge labels
     widths = [max([sizes[x][0] for x in slots[k] if not isinstance(x, tuple)] or [0.0])
               for k in range(n_layers)]
-    gaps = _gaps(chain, y, layer, label_sizes, n_layers, min_layer_gap)
-    columns, x = [], margin
-    for k in range(n_layers):
-        x += gaps[k]
-        columns.append((x, x + widths[k]))
-        x += widths[k]
     top = min((y[x_] - height[x_] / 2 for x_ in y), default=0.0)
     y = {key: v - top + margin for key, v in y.items()}
     bottom = max((y[x_] + height[x_] / 2 for x_ in y), default=0.0)
-
-    centers = {i: ((columns[layer[i]][0] + columns[layer[i]][1]) / 2, y[i]) for i in ids}
-    routes = _routes(chain, centers, sizes, columns, y, layer)
-    labels = _label_points(routes, layer, columns, label_sizes)
+    crowded = _crowded(chain, y, layer, label_sizes)
+    for _ in range(3):  # widen a gap whose labels still collide, then place them again
+        gaps = _gaps(layer, label_sizes, n_layers, min_layer_gap, crowded)
+        columns, x = [], margin
+        for k in range(n_layers):
+            x += gaps[k]
+            columns.append((x, x + widths[k]))
+            x += widths[k]
+        centers = {i: ((columns[layer[i]][0] + columns[layer[i]][1]) / 2, y[i]) for i in ids}
+        routes = _routes(chain, centers, sizes, columns, y, layer)
+        labels, clashes = _label_points(routes, layer, columns, label_sizes)
+        if not clashes - crowded:
+            break
+        crowded |= clashes
     return Placement(centers, dict(sizes), layer, routes, labels, x + margin, bottom + margin, columns)
 
 
-def _gaps(chain, y, layer, label_sizes, n_layers, min_gap) -> list:
-    """Room before each layer for the labels of the edges entering it: one label wide, or two
-    when labels would sit on top of each other (they then alternate left and right)."""
-    gaps = [0.0] + [min_gap] * (n_layers - 1)
+def _crowded(chain, y, layer, label_sizes) -> set:
+    """Layers whose entering labels would sit on top of each other at the middle of the gap."""
     entering: dict = {}
     for e, path in chain.items():
         if e in label_sizes:
             mid = (y[path[-2]] + y[path[-1]]) / 2      # about where the label will sit
-            entering.setdefault(layer[e[1]], []).append((mid, label_sizes[e]))
+            entering.setdefault(layer[e[1]], []).append((mid, label_sizes[e][1]))
+    out = set()
     for k, items in entering.items():
-        items.sort(key=lambda p: p[0])
-        widest = max(w for _, (w, _) in items)
-        crowded = any(b[0] - a[0] < (a[1][1] + b[1][1]) / 2 + 4 for a, b in zip(items, items[1:]))
-        gaps[k] = max(gaps[k], (2 * widest if crowded else widest) + 24.0)
+        items.sort()
+        if any(b[0] - a[0] < (a[1] + b[1]) / 2 + 4 for a, b in zip(items, items[1:])):
+            out.add(k)
+    return out
+
+
+def _gaps(layer, label_sizes, n_layers, min_gap, crowded) -> list:
+    """Room before each layer for the labels of the edges entering it: one label wide, or two
+    where they are crowded (they then spread along their edges)."""
+    gaps = [0.0] + [min_gap] * (n_layers - 1)
+    for (s, t), (w, _) in label_sizes.items():
+        k = layer[t]
+        gaps[k] = max(gaps[k], (2 * w if k in crowded else w) + 24.0)
     return gaps
 
 
@@ -191,24 +203,40 @@ def _ports(chain, centers, sizes, raw, outgoing: bool) -> dict:
     return ports
 
 
-def _label_points(routes, layer, columns, label_sizes) -> dict:
-    """Each label sits on the last segment of its edge, inside the gap before the target's layer;
-    labels entering one gap alternate between two positions so neighbours do not collide."""
+LABEL_SLOTS = (0.5, 0.25, 0.75, 0.1, 0.9, 0.375, 0.625)   # where along its room a label may sit
+
+
+def _label_points(routes, layer, columns, label_sizes) -> tuple[dict, set]:
+    """Each label sits on the last segment of its edge, inside the gap before the target's layer,
+    at the first slot where it does not touch a label already placed. Returns the points and
+    the layers where some label found no free slot."""
     into: dict = {}
     for (s, t), pts in routes.items():
         into.setdefault(layer[t], []).append((pts[-1][1], (s, t)))
-    out = {}
+    out, clashes = {}, set()
     for k, items in into.items():
         items.sort(key=lambda p: p[0])
         left = columns[k - 1][1] if k else 0.0
         right = columns[k][0]
-        for j, (_, e) in enumerate(items):
-            w = label_sizes.get(e, (0.0, 0.0))[0]
-            room = right - left
-            frac = 0.5 if room < 2 * w + 24 else (0.25 if j % 2 == 0 else 0.75)
-            x = left + frac * room
-            out[e] = (x, _y_at(routes[e], x))
-    return out
+        placed = []
+        for _, e in items:
+            w, h = label_sizes.get(e, (0.0, 0.0))
+            lo, hi = left + w / 2 + 4, right - w / 2 - 4
+            candidates = [lo + f * (hi - lo) for f in LABEL_SLOTS] if hi > lo else [(left + right) / 2]
+            boxes = [(x, _y_at(routes[e], x)) for x in candidates]
+            free = [b for b in boxes if not any(_touch(b, (w, h), p, ps) for p, ps in placed)]
+            if not free and e in label_sizes:
+                clashes.add(k)
+            point = (free or boxes)[0]
+            out[e] = point
+            if e in label_sizes:
+                placed.append((point, (w, h)))
+    return out, clashes
+
+
+def _touch(a, a_size, b, b_size, margin: float = 2.0) -> bool:
+    return (abs(a[0] - b[0]) < (a_size[0] + b_size[0]) / 2 + margin
+            and abs(a[1] - b[1]) < (a_size[1] + b_size[1]) / 2 + margin)
 
 
 def _y_at(pts, x) -> float:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .modes import Forward, Reverse, jvp_terms, local_partial
-from .notation import barred, dotted, is_small, number, value_inline, value_lines
+from .notation import MINUS, barred, dotted, is_small, number, value_inline, value_lines
 from .trace import Trace
 
 HIDDEN = "…"
@@ -33,7 +33,7 @@ def build_structure(trace: Trace, fwd: Forward | None = None, rev: Reverse | Non
         if fwd is not None:
             lines += _quantity(dotted(node.name), fwd.tangents[i], shown("tangent", i))
         if rev is not None:
-            lines += _quantity(barred(node.name), rev.adjoints[i], shown("adjoint", i))
+            lines += _quantity(barred(node.name) + _fan_in(rev, i), rev.adjoints[i], shown("adjoint", i))
         kind = "output" if i == trace.output else "input" if node.is_input else "op"
         nodes.append({"id": i, "name": node.name, "kind": kind, "lines": lines,
                       "highlight": i == highlight})
@@ -57,6 +57,17 @@ def _quantity(head: str, a: np.ndarray, known: bool) -> list:
         return [f"{head} = {body[0]}"]
     shape = f" ({a.shape[0]}×{a.shape[1]})" if is_small(a) else ""
     return [f"{head}{shape} ="] + ["  " + line for line in body]
+
+
+def _fan_in(rev: Reverse, i: int) -> str:
+    """' = 2 + (−0.284)': where a value fans out, its adjoint is the sum of what comes back."""
+    parts = rev.contributions[i]
+    if len(parts) < 2 or rev.adjoints[i].shape != (1, 1):
+        return ""
+    if len(parts) > 3:  # a long sum would make the box wider than the graph needs
+        return f" = sum of {len(parts)}"
+    terms = [number(c[0, 0]) for _, c in parts]
+    return " = " + " + ".join(f"({t})" if t.startswith(MINUS) else t for t in terms)
 
 
 def _partial_label(partial, term: str, tangent_name: str) -> str:
