@@ -158,11 +158,29 @@ def mk_hadamard(factors) -> ir.Expr:
         return zero(factors[0].shape)
     if flat and flat[0].is_scalar:
         return with_coef(coef, mk_mul(flat))
+    flat = _merge_powers(flat)
     kept = [f for f in flat if not (isinstance(f, ir.Fill) and f.value == 1)]
     if not kept:
         kept = flat[:1]
     body = kept[0] if len(kept) == 1 else ir.Hadamard(kept)
     return with_coef(coef, body)
+
+
+def _merge_powers(factors: list) -> list:
+    """A^∘p ⊙ A^∘q = A^∘(p+q) for numeric exponents (σ^∘-1 ⊙ σ = 𝟏), first-appearance order."""
+    bases: dict = {}
+    order = []
+    for f in factors:
+        base, e = (f.base, f.exponent.value) if isinstance(f, ir.ElemPow) and isinstance(f.exponent, ir.Const) \
+            else (f, Fraction(1))
+        if base not in bases:
+            order.append(base)
+            bases[base] = Fraction(0)
+        bases[base] += e
+    if len(order) == len(factors):
+        return factors
+    out = [mk_elempow(b, ir.Const(bases[b])) for b in order if bases[b] != 0]
+    return out or [ir.Fill(1, factors[0].shape)]
 
 
 def mk_transpose(x: ir.Expr) -> ir.Expr:
@@ -239,6 +257,8 @@ def mk_elempow(base: ir.Expr, exponent: ir.Expr) -> ir.Expr:
         return mk_pow(base, exponent)
     if isinstance(exponent, ir.Const) and exponent.value == 1:
         return base
+    if isinstance(exponent, ir.Const) and exponent.value == 0:
+        return ir.Fill(1, base.shape)
     if isinstance(base, ir.ElemPow) and isinstance(base.exponent, ir.Const) and isinstance(exponent, ir.Const):
         return mk_elempow(base.base, ir.Const(base.exponent.value * exponent.value))
     return ir.ElemPow(base, exponent)
@@ -371,8 +391,83 @@ def _plain_transpose(x: ir.Expr) -> ir.Expr:
     return x.arg if isinstance(x, ir.Transpose) else ir.Transpose(x)
 
 
+def canon(e: ir.Expr):
+    """A key equal for expressions that differ only in the order of commuting operands (⊙, +)."""
+    kids = e.children()
+    if not kids:
+        return e.key()
+    keys = [canon(k) for k in kids]
+    if isinstance(e, (ir.Hadamard, ir.Add)):
+        keys.sort(key=repr)
+    return (type(e).__name__,) + tuple(getattr(e, a) for a in e._attrs) + tuple(keys)
+
+
+# nodes that are linear in each child: P[c₁A] + P[c₂B] = P[c₁A + c₂B]
+LINEAR = (ir.MatMul, ir.Hadamard, ir.Transpose, ir.Trace, ir.DiagMatrix, ir.DiagVector, ir.Vec,
+          ir.SumAll, ir.Kron, ir.Neg)
+
+
+def _hole(a: ir.Expr, b: ir.Expr):
+    """The path to the one place where a and b differ under linear nodes; None when they differ
+    elsewhere too (or not at all)."""
+    if a == b:
+        return None
+    if type(a) is type(b) and isinstance(a, LINEAR) and a._attrs == b._attrs \
+            and all(getattr(a, x) == getattr(b, x) for x in a._attrs):
+        ka, kb = a.children(), b.children()
+        if len(ka) == len(kb):
+            diff = [i for i, (x, y) in enumerate(zip(ka, kb)) if x != y]
+            if len(diff) == 1 and ka[diff[0]].shape == kb[diff[0]].shape:
+                sub = _hole(ka[diff[0]], kb[diff[0]])
+                return (diff[0],) + (sub or ()) if sub is not None or True else None
+    return ()
+
+
+def _fill(e: ir.Expr, path: tuple, value: ir.Expr) -> ir.Expr:
+    if not path:
+        return value
+    kids = list(e.children())
+    kids[path[0]] = _fill(kids[path[0]], path[1:], value)
+    return _BUILDERS.get(type(e), lambda n, k: n.with_children(k))(e, kids)
+
+
+def _at(e: ir.Expr, path: tuple) -> ir.Expr:
+    for i in path:
+        e = e.children()[i]
+    return e
+
+
+def merge_common_context(e: ir.Expr) -> ir.Expr:
+    """X Aᵀ + X A = X (Aᵀ + A); Xᵀdiag(u)X + Xᵀdiag(v)X = Xᵀdiag(u + v)X."""
+    if not isinstance(e, ir.Add):
+        return e
+    terms = list(e.terms)
+    for _ in range(len(terms) * len(terms)):
+        merged = False
+        for i in range(len(terms)):
+            for j in range(i + 1, len(terms)):
+                ci, ri = split_coef(terms[i])
+                cj, rj = split_coef(terms[j])
+                if ri is None or rj is None:
+                    continue
+                path = _hole(ri, rj)
+                if not path:   # identical, or nothing in common around the difference
+                    continue
+                inner = collect(mk_add([with_coef(ci, _at(ri, path)), with_coef(cj, _at(rj, path))]))
+                inner = merge_common_context(inner)
+                terms[i] = _fill(ri, path, inner)
+                del terms[j]
+                merged = True
+                break
+            if merged:
+                break
+        if not merged:
+            break
+    return mk_add(terms)
+
+
 def collect(e: ir.Expr) -> ir.Expr:
-    """Collect like terms of every sum: 3A − A = 2A."""
+    """Collect like terms of every sum: 3A − A = 2A (operands of ⊙ and + in any order)."""
     def go(node):
         kids = node.children()
         if kids:
@@ -381,10 +476,13 @@ def collect(e: ir.Expr) -> ir.Expr:
                 node = _BUILDERS.get(type(node), lambda n, k: n.with_children(k))(node, new)
         if isinstance(node, ir.Add):
             groups: dict = {}
+            first: dict = {}
             for t in node.terms:
                 c, rest = split_coef(t)
-                groups[rest] = groups.get(rest, Fraction(0)) + c
-            terms = [with_coef(c, rest) for rest, c in groups.items() if c != 0]
+                k = canon(rest) if rest is not None else None
+                first.setdefault(k, rest)
+                groups[k] = groups.get(k, Fraction(0)) + c
+            terms = [with_coef(c, first[k]) for k, c in groups.items() if c != 0]
             return mk_add(terms or [zero(node.shape)])
         return node
     return go(e)
@@ -413,6 +511,7 @@ def prefer_positive(e: ir.Expr) -> ir.Expr:
 def simplify(e: ir.Expr) -> ir.Expr:
     out = tidy(push_transposes(tidy(e)))
     out = collect(out)
+    out = merge_common_context(out)
     if isinstance(out, ir.Add):
         return mk_add([prefer_positive(t) for t in out.terms])
     return prefer_positive(out)
