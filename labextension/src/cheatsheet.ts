@@ -55,8 +55,12 @@ export class CheatSheet extends Widget {
   private _insertButton(id: string, example: string): HTMLButtonElement {
     const b = el(document, 'button', {
       className: 'jp-matdiff-button jp-matdiff-cheatsheet-insert',
-      text: 'Insert example',
-      attrs: { type: 'button', 'data-rule': id, title: example }
+      text: 'Insert',
+      attrs: {
+        type: 'button',
+        'data-rule': id,
+        title: `Insert a %%matdiff cell below the active cell:\n${example}`
+      }
     });
     b.addEventListener('click', () => this._insert(example));
     return b;
@@ -96,14 +100,20 @@ export class CheatSheet extends Widget {
       cell('th', 'mixed', 'mixed layout')
     ]);
     const rows = LAYOUT_ROWS.map(row => {
-      // The formula heads the row; the shapes it assumes are in its tooltip and aria-label.
+      // The formula and a short name head the row; the full shapes are in the tooltip.
       const math = el(document, 'span', { className: 'jp-matdiff-math' });
       setMath(math, row.tex, false);
       const first = el(
         document,
         'th',
         { attrs: { scope: 'row', title: row.text, 'aria-label': row.text } },
-        [math]
+        [
+          math,
+          el(document, 'div', {
+            className: 'jp-matdiff-cheatsheet-text',
+            text: row.short
+          })
+        ]
       );
       return el(document, 'tr', { attrs: { 'data-row': row.id } }, [
         first,
@@ -164,7 +174,8 @@ export class CheatSheet extends Widget {
       el(document, 'p', {
         className: 'jp-matdiff-cheatsheet-text',
         text:
-          'Shape of ∂y/∂x for y ∈ ℝᵐ (or scalar) and x ∈ ℝⁿ (or X ∈ ℝ^{m×n}). ' +
+          'Shape of ∂y/∂x, for y a scalar or an m-vector and x a scalar, an n-vector ' +
+          'or an m×n matrix X. ' +
           'Numerator layout follows y and xᵀ, denominator layout follows x and yᵀ; ' +
           'mixed layout shapes a gradient like the variable and a Jacobian as m×n. ' +
           'Choose with --layout.'

@@ -117,7 +117,10 @@ export const SECTIONS: ISection[] = [
       {
         id: 'linearity',
         title: 'Linearity',
-        tex: '\\operatorname{tr}(A \\pm B) = \\operatorname{tr}A \\pm \\operatorname{tr}B,\\quad \\operatorname{tr}(cA) = c\\operatorname{tr}A',
+        // Two short lines: the side panel is narrow and MathJax 3 does not break lines.
+        tex:
+          '\\begin{gathered} \\operatorname{tr}(A \\pm B) = \\operatorname{tr}A \\pm \\operatorname{tr}B' +
+          ' \\\\ \\operatorname{tr}(cA) = c\\operatorname{tr}A \\end{gathered}',
         text: 'tr(A ± B) = tr A ± tr B, tr(cA) = c tr A',
         example: cell('--wrt X', 'tr(A*X) + 2*tr(B*X)')
       },
@@ -131,7 +134,9 @@ export const SECTIONS: ISection[] = [
       {
         id: 'hadamard-swap',
         title: 'Elementwise product inside the trace',
-        tex: '\\operatorname{tr}\\big(A^{T}(B \\odot C)\\big) = \\operatorname{tr}\\big((A \\odot B)^{T} C\\big)',
+        tex:
+          '\\begin{aligned} &\\operatorname{tr}\\big(A^{T}(B \\odot C)\\big) \\\\ ' +
+          '&= \\operatorname{tr}\\big((A \\odot B)^{T} C\\big) \\end{aligned}',
         text: 'tr(Aᵀ(B ⊙ C)) = tr((A ⊙ B)ᵀ C)',
         example: cell('--wrt X', "a'*(b .* (X*c))")
       }
@@ -146,7 +151,9 @@ export const SECTIONS: ISection[] = [
       {
         id: 'readoff',
         title: 'Read-off rule',
-        tex: '\\mathrm{d}f = \\operatorname{tr}(G^{T}\\mathrm{d}X) \\;\\Rightarrow\\; \\frac{\\partial f}{\\partial X} = G',
+        tex:
+          '\\begin{gathered} \\mathrm{d}f = \\operatorname{tr}(G^{T}\\mathrm{d}X) \\\\ ' +
+          '\\Downarrow \\\\ \\frac{\\partial f}{\\partial X} = G \\end{gathered}',
         text: 'df = tr(Gᵀ dX) ⇒ ∂f/∂X = G',
         example: cell('--wrt x', "x'*A*x")
       }
@@ -157,6 +164,7 @@ export const SECTIONS: ISection[] = [
 /** Shapes of ∂y/∂x in each layout (x: n-vector or m×n matrix X, y: m-vector or scalar). */
 export interface ILayoutRow {
   id: string;
+  short: string;
   tex: string;
   text: string;
   numerator: string;
@@ -167,6 +175,7 @@ export interface ILayoutRow {
 export const LAYOUT_ROWS: ILayoutRow[] = [
   {
     id: 'scalar-vector',
+    short: 'scalar by vector',
     tex: '\\frac{\\partial y}{\\partial \\boldsymbol{x}}',
     text: 'scalar y, vector x ∈ ℝⁿ',
     numerator: '1×n',
@@ -175,6 +184,7 @@ export const LAYOUT_ROWS: ILayoutRow[] = [
   },
   {
     id: 'vector-scalar',
+    short: 'vector by scalar',
     tex: '\\frac{\\partial \\boldsymbol{y}}{\\partial x}',
     text: 'vector y ∈ ℝᵐ, scalar x',
     numerator: 'm×1',
@@ -183,6 +193,7 @@ export const LAYOUT_ROWS: ILayoutRow[] = [
   },
   {
     id: 'vector-vector',
+    short: 'vector by vector',
     tex: '\\frac{\\partial \\boldsymbol{y}}{\\partial \\boldsymbol{x}}',
     text: 'vector y ∈ ℝᵐ, vector x ∈ ℝⁿ',
     numerator: 'm×n',
@@ -191,6 +202,7 @@ export const LAYOUT_ROWS: ILayoutRow[] = [
   },
   {
     id: 'scalar-matrix',
+    short: 'scalar by matrix',
     tex: '\\frac{\\partial y}{\\partial X}',
     text: 'scalar y, matrix X ∈ ℝ^{m×n}',
     numerator: 'n×m',
