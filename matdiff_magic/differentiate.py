@@ -2,6 +2,11 @@
 
 Constants go first (every d(A) with A free of the variable becomes 0 in one step), then the
 left-most outermost d(·) that is not yet dX is pushed down by its rule, at every place it occurs.
+
+The work is done below the lowest node that holds every pending d(·) (the focus); what lies above
+it (the context) is only put back together when a step is shown. A deep network then derives in
+time linear in its depth, as backpropagation does, instead of rebuilding the whole expression at
+every step.
 """
 from __future__ import annotations
 
@@ -9,33 +14,72 @@ from . import ir
 from .errors import MatdiffError
 from .rules import Identity
 from .rules.differential import CONSTANT, differentiate_once
-from .simplify import tidy, zero
+from .simplify import rebuild, tidy, zero
 
 TAKE = Identity("take the differential", "", "")
 MAX_STEPS = 2_000
 
 
+def _has_d(node: ir.Expr) -> bool:
+    return bool(node.d_vars())
+
+
+def plug(frames: tuple, focus: ir.Expr) -> ir.Expr:
+    """Put the focus back into its context, normalising each rebuilt ancestor."""
+    node = focus
+    for parent, index in reversed(frames):
+        kids = list(parent.children())
+        kids[index] = node
+        node = rebuild(parent, kids)
+    return node
+
+
+def _descend(frames: list, focus: ir.Expr) -> ir.Expr:
+    """Move the focus down while a single child holds every d(·)."""
+    while not isinstance(focus, ir.D):
+        holders = [i for i, k in enumerate(focus.children()) if _has_d(k)]
+        if len(holders) != 1:
+            return focus
+        frames.append((focus, holders[0]))
+        focus = focus.children()[holders[0]]
+    return focus
+
+
 def differential_stage(f: ir.Expr, wrt: ir.Var, record, start: ir.Expr | None = None) -> ir.Expr:
     """Push d(·) down from d(f), or from ``start``, an expression that already holds d(·) nodes."""
     if start is None:
-        expr = ir.D(tidy(f))
-        record(TAKE, expr, focus=(expr,))
+        root = ir.D(tidy(f))
+        record(TAKE, root, focus=(root,))
     else:
-        expr = start
-    has_d = lambda node: bool(node.d_vars())   # only subtrees holding a d(·) need a look
+        root = start
+    frames: list = []
+    focus = _descend(frames, root)
     for _ in range(MAX_STEPS):
-        ds = [n for n in expr.walk_where(has_d) if isinstance(n, ir.D)]
+        ds = [n for n in focus.walk_where(_has_d) if isinstance(n, ir.D)]
         constants = {n: zero(n.shape) for n in ds if not ir.depends_on(n.arg, wrt.name)}
         if constants:
-            new = tidy(ir.replace(expr, constants, has_d))
-            record(CONSTANT, new, before=expr)
-            expr = new
-            continue
-        target = next((n for n in ds if n.arg != wrt), None)
-        if target is None:
-            return expr
-        replacement, identity = differentiate_once(target.arg)
-        new = tidy(ir.replace(expr, {target: replacement}, has_d))
-        record(identity, new, before=expr)
-        expr = new
+            identity, mapping = CONSTANT, constants
+        else:
+            target = next((n for n in ds if n.arg != wrt), None)
+            if target is None:
+                return plug(tuple(frames), focus)
+            replacement, identity = differentiate_once(target.arg)
+            mapping = {target: replacement}
+        new_focus = tidy(ir.replace(focus, mapping, _has_d))
+        context = tuple(frames)
+        record(identity, _lazy(context, new_focus), before=_lazy(context, focus))
+        focus = new_focus
+        if not _has_d(focus):           # every differential left became zero: the context decides
+            return plug(context, focus)
+        focus = _descend(frames, focus)
     raise MatdiffError(f"the derivation took more than {MAX_STEPS} steps; the expression is too large")
+
+
+def _lazy(context: tuple, focus: ir.Expr):
+    cache: list = []
+
+    def whole() -> ir.Expr:
+        if not cache:
+            cache.append(plug(context, focus))
+        return cache[0]
+    return whole

@@ -168,6 +168,8 @@ def mk_hadamard(factors) -> ir.Expr:
 
 def _merge_powers(factors: list) -> list:
     """A^∘p ⊙ A^∘q = A^∘(p+q) for numeric exponents (σ^∘-1 ⊙ σ = 𝟏), first-appearance order."""
+    if not any(isinstance(f, ir.ElemPow) for f in factors) and len({hash(f) for f in factors}) == len(factors):
+        return factors   # nothing to combine (the common case)
     bases: dict = {}
     order = []
     for f in factors:
@@ -296,6 +298,12 @@ _BUILDERS = {
 }
 
 
+def rebuild(node: ir.Expr, kids: list) -> ir.Expr:
+    """``node`` with new children, through its smart constructor when it has one."""
+    build = _BUILDERS.get(type(node))
+    return build(node, kids) if build else node.with_children(kids)
+
+
 def tidy(e: ir.Expr) -> ir.Expr:
     """Rebuild bottom-up through the smart constructors; what tidy returned once is not redone."""
     memo: dict = {}
@@ -317,8 +325,7 @@ def tidy(e: ir.Expr) -> ir.Expr:
         else:
             out = node.with_children(new)
         memo[id(node)] = out
-        if out.children() and all(k._tidy or not k.children() for k in out.children()):
-            object.__setattr__(out, "_tidy", True)
+        object.__setattr__(out, "_tidy", True)   # the smart constructors' output is in normal form
         return out
 
     return go(e)

@@ -18,7 +18,7 @@ class Step:
     identity: Identity | None
     lhs: str                       # TeX of the left-hand side ('' continues the previous line)
     lhs_text: str
-    expr: ir.Expr | None           # the right-hand side after the step
+    expr: object                   # the right-hand side after the step (an Expr, or a function giving it)
     focus: tuple = ()              # nodes of expr that changed
     note: str = ""
     hide_scalar_trace: bool = False
@@ -31,11 +31,17 @@ class Step:
     before: ir.Expr | None = field(default=None, compare=False)  # focus = what changed since, on demand
 
     @functools.cached_property
+    def value(self) -> ir.Expr | None:
+        """The expression after the step; a stage may give it as a function, built when shown."""
+        return self.expr() if callable(self.expr) else self.expr
+
+    @functools.cached_property
     def focus_nodes(self) -> tuple:
         """The parts that changed: given by the rule, or found by comparing with ``before``."""
-        if self.focus or self.before is None or self.expr is None:
+        if self.focus or self.before is None or self.value is None:
             return self.focus
-        return tuple(changed_nodes(self.before, self.expr))
+        before = self.before() if callable(self.before) else self.before
+        return tuple(changed_nodes(before, self.value))
 
     def _chain(self, tex: bool, highlight_last: bool = False) -> str:
         show = to_latex if tex else to_text
@@ -51,7 +57,7 @@ class Step:
             return self._chain(True)
         if self.latex_override is not None:
             return self.latex_override
-        return to_latex(self.expr, hide_scalar_trace=self.hide_scalar_trace, abbrev=self.abbrev)
+        return to_latex(self.value, hide_scalar_trace=self.hide_scalar_trace, abbrev=self.abbrev)
 
     @property
     def latex_highlighted(self) -> str:
@@ -59,9 +65,9 @@ class Step:
             return self._chain(True, highlight_last=True)
         if self.highlighted_override is not None:
             return self.highlighted_override
-        if self.expr is None:
+        if self.value is None:
             return self.latex
-        return to_latex(self.expr, highlight=frozenset(map(id, self.focus_nodes)),
+        return to_latex(self.value, highlight=frozenset(map(id, self.focus_nodes)),
                         hide_scalar_trace=self.hide_scalar_trace, abbrev=self.abbrev)
 
     @property
@@ -70,7 +76,7 @@ class Step:
             return self._chain(False)
         if self.text_override is not None:
             return self.text_override
-        return to_text(self.expr, hide_scalar_trace=self.hide_scalar_trace, abbrev=self.abbrev)
+        return to_text(self.value, hide_scalar_trace=self.hide_scalar_trace, abbrev=self.abbrev)
 
     @property
     def changed(self) -> list[str]:
