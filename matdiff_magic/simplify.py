@@ -338,7 +338,15 @@ def push_transposes(e: ir.Expr) -> ir.Expr:
     A transposed sum is split, (A + B)ᵀ = Aᵀ + Bᵀ, only at the top of the expression: inside a
     product (Xβ − y)ᵀ reads better than βᵀXᵀ − yᵀ.
     """
+    memo: dict = {}
+
     def go(node, transposed: bool, top: bool):
+        key = (id(node), transposed, top)
+        if key not in memo:
+            memo[key] = (push(node, transposed, top), node)
+        return memo[key][0]
+
+    def push(node, transposed: bool, top: bool):
         if isinstance(node, ir.Transpose):
             return go(node.arg, not transposed, top)
         if not transposed:
@@ -475,24 +483,33 @@ def merge_common_context(e: ir.Expr) -> ir.Expr:
 
 def collect(e: ir.Expr) -> ir.Expr:
     """Collect like terms of every sum: 3A − A = 2A (operands of ⊙ and + in any order)."""
+    memo: dict = {}
+
     def go(node):
-        kids = node.children()
-        if kids:
-            new = [go(k) for k in kids]
-            if not all(a is b for a, b in zip(new, kids)):
-                node = _BUILDERS.get(type(node), lambda n, k: n.with_children(k))(node, new)
-        if isinstance(node, ir.Add):
-            groups: dict = {}
-            first: dict = {}
-            for t in node.terms:
-                c, rest = split_coef(t)
-                k = canon(rest) if rest is not None else None
-                first.setdefault(k, rest)
-                groups[k] = groups.get(k, Fraction(0)) + c
-            terms = [with_coef(c, first[k]) for k, c in groups.items() if c != 0]
-            return mk_add(terms or [zero(node.shape)])
-        return node
+        key = id(node)
+        if key not in memo:
+            memo[key] = (_collect_node(node, go), node)   # keep node alive while its id is a key
+        return memo[key][0]
     return go(e)
+
+
+def _collect_node(node: ir.Expr, go) -> ir.Expr:
+    kids = node.children()
+    if kids:
+        new = [go(k) for k in kids]
+        if not all(a is b for a, b in zip(new, kids)):
+            node = rebuild(node, new)
+    if not isinstance(node, ir.Add):
+        return node
+    groups: dict = {}
+    first: dict = {}
+    for t in node.terms:
+        c, rest = split_coef(t)
+        k = canon(rest) if rest is not None else None
+        first.setdefault(k, rest)
+        groups[k] = groups.get(k, Fraction(0)) + c
+    terms = [with_coef(c, first[k]) for k, c in groups.items() if c != 0]
+    return mk_add(terms or [zero(node.shape)])
 
 
 def prefer_positive(e: ir.Expr) -> ir.Expr:
