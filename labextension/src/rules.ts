@@ -84,14 +84,14 @@ export const SECTIONS: ISection[] = [
         title: 'Elementwise product',
         tex: '\\mathrm{d}(X \\odot Y) = \\mathrm{d}X \\odot Y + X \\odot \\mathrm{d}Y',
         text: 'd(X ⊙ Y) = dX ⊙ Y + X ⊙ dY',
-        example: cell('--wrt X', "a'*(X .* X)*b")
+        example: cell('--wrt X', "a'*(X .* (A*X))*b")
       },
       {
         id: 'elementwise',
         title: 'Elementwise function',
         tex: "\\mathrm{d}\\sigma(X) = \\sigma'(X) \\odot \\mathrm{d}X",
         text: "dσ(X) = σ'(X) ⊙ dX",
-        example: cell('--wrt X', "a'*exp(X*b)")
+        example: cell('--wrt X', "a'*sigmoid(X*b)")
       }
     ]
   },

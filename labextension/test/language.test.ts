@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 import { isMatdiffSource, matdiffCellExtension } from '../src/cellLanguage';
 import { FUNCTIONS, matdiffLanguage, tokenize } from '../src/language';
+import { DEFAULT_EXAMPLE, LAYOUT_EXAMPLE, SECTIONS } from '../src/rules';
 
 /** Tokens of one line without the whitespace. */
 function line(source: string, index = 0): Array<[string, string | null]> {
@@ -148,5 +149,29 @@ describe('cell language switch', () => {
     expect(s.facet(language)).toBe(matdiffLanguage);
     s = s.update({ changes: { from: 0, to: 2, insert: '' } }).state;
     expect(s.facet(language)).not.toBe(matdiffLanguage);
+  });
+});
+
+describe('cheat sheet examples', () => {
+  const examples = [
+    DEFAULT_EXAMPLE,
+    LAYOUT_EXAMPLE,
+    ...SECTIONS.flatMap(s => s.rules.map(r => r.example))
+  ];
+
+  it.each(examples)('%s is a %%matdiff cell the highlighter fully reads', example => {
+    expect(isMatdiffSource(example)).toBe(true);
+    for (const tokens of tokenize(example)) {
+      for (const [text, token] of tokens) {
+        if (text.trim() !== '') {
+          expect(token, `unread text ${JSON.stringify(text)}`).not.toBeNull();
+        }
+      }
+    }
+  });
+
+  it('has one rule per id', () => {
+    const ids = SECTIONS.flatMap(s => s.rules.map(r => r.id));
+    expect(new Set(ids).size).toBe(ids.length);
   });
 });
