@@ -14,6 +14,7 @@ import numpy as np
 from . import ir
 from .check import (TOLERANCE, CheckResult, describe, relative_error,
                     sample_point, sample_sizes, size_variants, square_variables, strategies)
+from .depth import deep_recursion
 from .errors import MatdiffError
 from .layout import LAYOUTS, Result
 from .numeric import Evaluator, as_matrix, bind_sizes
@@ -159,6 +160,10 @@ class Derivation:
         return tex, text
 
     def to_latex(self) -> str:
+        with deep_recursion():
+            return self._to_latex()
+
+    def _to_latex(self) -> str:
         rows = []
         for s in self.steps:
             note = ""
@@ -179,6 +184,10 @@ class Derivation:
         return "$$\\begin{aligned}\n" + body + "\n\\end{aligned}$$"
 
     def to_text(self) -> str:
+        with deep_recursion():
+            return self._to_text()
+
+    def _to_text(self) -> str:
         lines = []
         width = max(len(s.lhs_text) for s in self.steps)
         for s in self.steps:
@@ -202,6 +211,10 @@ class Derivation:
         return f"<Derivation of ∂{self.name}/∂{self.wrt.name}: {to_text(self.result)}>"
 
     def to_json(self) -> dict:
+        with deep_recursion():
+            return self._to_json()
+
+    def _to_json(self) -> dict:
         where_tex, where_text = self.where()
         check = self.check_result or CheckResult("skipped", None, "numeric check not run")
         err = check.max_rel_error

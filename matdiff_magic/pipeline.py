@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from . import ir
+from .depth import deep_recursion
 from .derivation import Derivation
 from .differentiate import differential_stage
 from .errors import MatdiffError
@@ -45,6 +46,11 @@ def derive(source: str, wrt: str | None = None, layout: str = "mixed", check: bo
         raise MatdiffError(f"unknown layout {layout!r}: choose numerator, denominator or mixed")
     if order not in (1, 2):
         raise MatdiffError(f"order={order}: matdiff derives first derivatives (order=1) and Hessians (order=2)")
+    with deep_recursion():
+        return _derive(source, wrt, layout, check, order, seed, solve)
+
+
+def _derive(source, wrt, layout, check, order, seed, solve) -> Derivation:
     try:
         typed = typecheck(source)
         var = _choose_wrt(typed, wrt)
