@@ -87,7 +87,7 @@ def main() -> None:
             if sympy_alive[wrt]:
                 t, ops = sympy_time(L, wrt)
                 r["sympy"], r["sympy_ops"] = t, ops
-                sympy_alive[wrt] = t < SYMPY_BUDGET_S / 4
+                sympy_alive[wrt] = t < SYMPY_BUDGET_S / 8
             rows.append(r)
             print(".", end="", flush=True)
     print()
