@@ -393,6 +393,13 @@ class ElemPow(Expr):
 
 
 # ---- queries ---------------------------------------------------------------------------------
+def fresh(e: Expr) -> Expr:
+    """A new node equal to ``e``: a step can then mark this occurrence without marking others."""
+    if e.children():
+        return e.with_children(e.children())
+    return type(e)(**{a: getattr(e, a) for a in e._attrs})
+
+
 def variables(expr: Expr) -> list[Var]:
     """The variables of an expression, in order of first appearance."""
     seen, out = set(), []

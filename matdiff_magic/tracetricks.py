@@ -169,6 +169,7 @@ def _one_trick(term: Term, terms: list[Term], dX: ir.Expr, vector: bool, record:
     free_scalars = [f for f in fs if f.is_scalar and not _contains(f, dX)]
     if free_scalars and len(fs) > 1:
         rest = [f for f in fs if not (f.is_scalar and not _contains(f, dX))]
+        free_scalars = [ir.fresh(f) for f in free_scalars]
         term.scalars += tuple(free_scalars)
         term.core = ir.Trace(_product(rest))
         record(PULL_SCALAR, _sum(terms), focus=tuple(free_scalars))
@@ -199,7 +200,7 @@ def _one_trick(term: Term, terms: list[Term], dX: ir.Expr, vector: bool, record:
             raise MatdiffError(f"cannot move dX out of {to_text(F)}")
         return
     if i != len(fs) - 1:
-        moved = fs[i + 1:]
+        moved = [ir.fresh(f) for f in fs[i + 1:]]   # fresh, so only these occurrences are marked
         term.core = ir.Trace(mk_mul(moved + fs[:i + 1]))
         note = "move " + to_text(_product(moved)) + " to the front"
         record(SCALAR_COMMUTE if scalar_view and _product(moved).is_scalar else CYCLIC, _sum(terms),
