@@ -6,7 +6,7 @@ In Python: ``derive("a'*exp(X*b)", wrt="X")``.
 from __future__ import annotations
 
 __version__ = "0.1.0"
-__all__ = ["derive", "graph", "MatdiffError", "load_ipython_extension", "unload_ipython_extension"]
+__all__ = ["derive", "graph", "check_answer", "MatdiffError", "load_ipython_extension", "unload_ipython_extension"]
 
 
 def __getattr__(name):
@@ -20,10 +20,18 @@ def __getattr__(name):
     if name == "graph":
         from .autodiff import graph
         return graph
+    if name == "check_answer":
+        from .exercises import check_answer
+        return check_answer
     if name == "Derivation":
         from .derivation import Derivation
         return Derivation
     raise AttributeError(f"module 'matdiff_magic' has no attribute {name!r}")
+
+
+def _jupyter_labextension_paths():
+    """Where the prebuilt JupyterLab extension lives (for `jupyter labextension develop`)."""
+    return [{"src": "labextension", "dest": "matdiff-magic"}]
 
 
 def load_ipython_extension(ipython) -> None:
