@@ -81,8 +81,13 @@ def vec_stage(dF: ir.Expr, wrt: ir.Var, record) -> ir.Expr:
         record(identity, after, before=before)
     else:
         raise MatdiffError("the vec identities did not bring d vec X to the right")
-    parts = [with_coef(t.coef, mk_mul(t.jac) if len(t.jac) > 1 else (t.jac[0] if t.jac else eye(dX.shape[0])))
-             for t in terms]
+    n = ir.dim_mul(*dX.shape)
+    parts = []
+    for t in terms:
+        J = mk_mul(t.jac) if len(t.jac) > 1 else (t.jac[0] if t.jac else eye(n))
+        if J.is_scalar and n != 1:      # c dx: the Jacobian is c I, not the number c
+            J = mk_mul([J, ir.Identity((n, n))])
+        parts.append(with_coef(t.coef, J))
     J = collect(tidy(mk_add(parts)))
     J = mk_add([prefer_positive(t) for t in J.terms]) if isinstance(J, ir.Add) else prefer_positive(J)
     if len(terms) > 1 or J != parts[0]:

@@ -81,17 +81,18 @@ def jacobian_results(J: ir.Expr, wrt: ir.Var, F: ir.Expr, fname: str, hessian: b
         mixed = Result("mixed", jac, num_lhs, f"∂{fname}/∂{x_text}", F.shape,
                        f"Mixed layout (the seeds' default): by a scalar, numerator layout ({p}×{q}).")
         return {"numerator": num, "denominator": den, "mixed": mixed}
-    xv = x_tex if x_vector else rf"\operatorname{{vec}} {x_tex}"
-    xv_text = x_text if x_vector else f"vec {x_text}"
-    fv_text = fname if f_vector else f"vec {fname}"
-    num_lhs = rf"\frac{{\partial {f_tex}}}{{\partial ({xv})^{{T}}}}"
-    den_lhs = rf"\frac{{\partial ({f_tex})^{{T}}}}{{\partial {xv}}}"
+    xv = x_tex if x_vector else rf"(\operatorname{{vec}} {x_tex})"
+    xv_text = x_text if x_vector else f"(vec {x_text})"
+    fv = f_tex if f_vector else rf"(\operatorname{{vec}} {fname})"
+    fv_text = fname if f_vector else f"(vec {fname})"
+    num_lhs = rf"\frac{{\partial {f_tex}}}{{\partial {xv}^{{T}}}}"
+    den_lhs = rf"\frac{{\partial {fv}^{{T}}}}{{\partial {xv}}}"
     r, c = jac.shape
-    num = Result("numerator", jac, num_lhs, f"∂{fv_text}/∂({xv_text})ᵀ", jac.shape,
-                 f"Numerator layout: the Jacobian, {r}×{c} (one row per entry of {fv_text}).")
-    den = Result("denominator", grad, den_lhs, f"∂({fv_text})ᵀ/∂{xv_text}", grad.shape,
+    num = Result("numerator", jac, num_lhs, f"∂{fv_text.strip('()')}/∂{xv_text}ᵀ", jac.shape,
+                 f"Numerator layout: the Jacobian, {r}×{c} (one row per entry of {fv_text.strip('()')}).")
+    den = Result("denominator", grad, den_lhs, f"∂{fv_text}ᵀ/∂{xv_text.strip('()')}", grad.shape,
                  f"Denominator layout: the gradient matrix, the transpose, {c}×{r}.")
-    mixed = Result("mixed", jac, num_lhs, f"∂{fv_text}/∂({xv_text})ᵀ", jac.shape,
+    mixed = Result("mixed", jac, num_lhs, f"∂{fv_text.strip('()')}/∂{xv_text}ᵀ", jac.shape,
                    f"Mixed layout (the seeds' default): vector and matrix functions are in numerator "
                    f"layout, the Jacobian ({r}×{c}).")
     return {"numerator": num, "denominator": den, "mixed": mixed}

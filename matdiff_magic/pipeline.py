@@ -164,7 +164,8 @@ def _jacobian_steps(typed, var: ir.Var) -> dict:
     return {"steps": steps, "results": res, "G": J, "kind": "jacobian", "target": typed.expr}
 
 
-def _vec(dF, var, F, record, fname) -> ir.Expr:
+def _vec(dF, var, F, record, fname, fname_text=None) -> ir.Expr:
+    fname_text = fname_text or fname
     if is_zero(dF):
         return ir.Zero((ir.dim_mul(*F.shape), ir.dim_mul(*var.shape)))
     if var.is_scalar:   # dF = G dx: dx factors out
@@ -172,7 +173,7 @@ def _vec(dF, var, F, record, fname) -> ir.Expr:
         return trace_stage(dF, var, record)
     record.stage = "vec"
     record.start("vec", rf"\mathrm{{d}}\operatorname{{vec}} {fname}" if F.shape[1] != 1 else rf"\mathrm{{d}}{fname}",
-                 f"d vec {fname}" if F.shape[1] != 1 else f"d{fname}")
+                 f"d vec {fname_text}" if F.shape[1] != 1 else f"d{fname_text}")
     return vec_stage(dF, var, record)
 
 
@@ -251,7 +252,7 @@ def _hessian_steps(typed, var: ir.Var) -> dict:
     if var.is_scalar:
         H = _trace(dG, var, record) if not is_zero(dG) else ir.Const(0)
     else:
-        H = _vec(dG, var, grad, record, rf"\left({g_lhs}\right)")
+        H = _vec(dG, var, grad, record, rf"\left({g_lhs}\right)", f"(∂{fname}/∂{var.name})")
     res = jacobian_results(H, var, grad, fname, hessian=True) if not var.is_scalar else \
         results(H, var, fname)
     r = res["numerator"]

@@ -141,3 +141,19 @@ def test_hessian(source, wrt, f, readable, hints):
         assert readable in d.steps[-1].text
     assert any(s.stage == "hessian" for s in d.steps)
     assert d.check_result.status == "passed"
+
+
+def test_scalar_multiple_of_the_variable_gives_a_scaled_identity():
+    """f = c x by x: the Jacobian is c I (not the number c)."""
+    d = derive("c: scalar\nc*x", wrt="x")
+    assert d.steps[-1].text == "c I"
+    got = d.evaluate(c=2.5, x=np.ones(3))
+    assert_close(got, 2.5 * np.eye(3), 1e-12, "c I")
+
+
+def test_headings_name_vectors_without_vec():
+    d = derive("A*x", wrt="x")
+    assert d.steps[-1].lhs_text == "∂f/∂xᵀ"
+    assert derive("A*X*B", wrt="X").steps[-1].lhs_text == "∂vec f/∂(vec X)ᵀ"
+    h = derive("x'*A*x", wrt="x", order=2)
+    assert all("\\" not in s.lhs_text for s in h.steps)   # no TeX in the plain text
