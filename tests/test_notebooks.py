@@ -19,7 +19,7 @@ TAG = "raises-exception"
 
 # What each course notebook must show once run: the seeds' results (seed 001, 002, 000).
 EXPECTED = {
-    "01_layouts": ["2 y", "(A + Aᵀ) y", "∂(f)ᵀ/∂y = Aᵀ", "2 diag(y) Pᵀ + Qᵀ", "b aᵀ", "a bᵀ",
+    "01_layouts": ["2 y", "(A + Aᵀ) y", "∂fᵀ/∂y = Aᵀ", "2 diag(y) Pᵀ + Qᵀ", "b aᵀ", "a bᵀ",
                    "scalar by matrix", "matrix by matrix"],
     "02_definition_vs_differential": ["Kronecker deltas", "= a_i b_j", "∂y/∂X = a bᵀ",
                                       "definition == differential: True"],
