@@ -93,6 +93,19 @@ def central_difference(f, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
     return grad
 
 
+def symmetric_part(a: np.ndarray) -> np.ndarray:
+    """(A + Aᵀ)/2. A function of a symmetric matrix only sees symmetric changes, so its gradient is
+    defined up to an antisymmetric part: gradients by a symmetric variable are compared this way."""
+    return (a + a.T) / 2
+
+
+def symmetrize_columns(jac: np.ndarray, n: int) -> np.ndarray:
+    """The same for a Jacobian by vec X of a symmetric n×n X (column-major): columns (i, j) and
+    (j, i) are averaged."""
+    swap = np.arange(n * n).reshape(n, n).T.reshape(-1)
+    return (jac + jac[:, swap]) / 2
+
+
 def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     scale = max(1.0, float(np.max(np.abs(b))) if b.size else 1.0)
     return float(np.max(np.abs(a - b))) / scale if a.size else 0.0
