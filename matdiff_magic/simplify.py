@@ -275,6 +275,13 @@ def mk_trace(x: ir.Expr) -> ir.Expr:
     return ir.Trace(x)
 
 
+def mk_linear(node_type, x: ir.Expr) -> ir.Expr:
+    """sum(·), diag(·): linear, so of a zero they give a zero (d sum(sign(X)) = sum(0) = 0)."""
+    if is_zero(x):
+        return zero(node_type.shape_of(x))
+    return node_type(x)
+
+
 def mk_inverse(x: ir.Expr) -> ir.Expr:
     if isinstance(x, ir.Inverse):
         return x.arg
@@ -295,6 +302,9 @@ _BUILDERS = {
     ir.ElemPow: lambda e, k: mk_elempow(*k),
     ir.Trace: lambda e, k: mk_trace(k[0]),
     ir.Inverse: lambda e, k: mk_inverse(k[0]),
+    ir.SumAll: lambda e, k: mk_linear(ir.SumAll, k[0]),
+    ir.DiagMatrix: lambda e, k: mk_linear(ir.DiagMatrix, k[0]),
+    ir.DiagVector: lambda e, k: mk_linear(ir.DiagVector, k[0]),
 }
 
 
