@@ -202,9 +202,9 @@ class _Printer:
                 return f"\\sqrt{{{self.go(e.base)[0]}}}", P_ATOM
             exp_tex = number_latex(v) if v.denominator == 1 else f"{v.numerator}/{v.denominator}"
             exp_text = superscript(number_text(v))
-        else:
+        else:  # print the exponent once: twice per level is exponential in a tower x^x^x^…
             exp_tex = self.go(e.exponent)[0]
-            exp_text = "^(" + self.t("", self.go(e.exponent)[0]) + ")"
+            exp_text = "^(" + exp_tex + ")"
         base = self.wrap(e.base, P_POSTFIX + 1)
         return (f"{base}^{{{exp_tex}}}" if self.tex else base + exp_text), P_POSTFIX
 
