@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import ir
-from .rules.elementwise import KINKS, POSITIVE_DOMAIN, UNIT_DOMAIN
+from .rules.elementwise import UNIT_DOMAIN
 
 SIZE_CHOICES = (3, 2, 4, 5, 6, 7)
 

@@ -24,7 +24,7 @@ from .layout import LAYOUTS, results
 from .render.notation import name_latex, name_text, number_latex, number_text, superscript
 from .render.printer import to_latex, to_text
 from .rules import Identity
-from .shapes import typecheck
+from .shapes import choose_wrt, typecheck
 from .steps import Step
 
 # the pieces of "write f entry by entry", shown when used
@@ -51,7 +51,7 @@ def derive_by_definition(source: str, wrt: str | None = None, layout: str = "mix
         raise MatdiffError(f"unknown layout {layout!r}: choose numerator, denominator or mixed")
     try:
         typed = typecheck(source)
-        var = _choose_wrt(typed, wrt)
+        var = choose_wrt(typed, wrt)
         f = typed.expr
         if not f.is_scalar:
             raise MatdiffError(f"{typed.name} is not a scalar ({f.shape[0]}×{f.shape[1]}): "
@@ -69,20 +69,6 @@ def derive_by_definition(source: str, wrt: str | None = None, layout: str = "mix
     if check:
         d.check()
     return d
-
-
-def _choose_wrt(typed, wrt: str | None) -> ir.Var:
-    names = [v.name for v in typed.variables]
-    if wrt is None:
-        if len(names) == 1:
-            return typed.variables[0]
-        raise MatdiffError("choose the variable to differentiate by with --wrt (wrt=…): one of "
-                           + ", ".join(names) if names else "the expression has no variables")
-    for v in typed.variables:
-        if v.name == wrt:
-            return v
-    raise MatdiffError(f"unknown variable {wrt!r} for --wrt: the expression's variables are "
-                       + (", ".join(names) or "none"))
 
 
 def _steps(typed, var: ir.Var):

@@ -13,9 +13,9 @@ from . import ir
 from .errors import MatdiffError
 from .render.printer import to_text
 from .rules import Identity
-from .simplify import (collect, mk_add, mk_kron, mk_mul, mk_neg, mk_transpose, mk_vec, prefer_positive,
+from .simplify import (collect, mk_add, mk_kron, mk_mul, mk_transpose, mk_vec, prefer_positive,
                        push_transposes, split_coef, tidy, with_coef)
-from .tracetricks import Term, expand, trace_stage
+from .tracetricks import expand, trace_stage
 
 TAKE_VEC = Identity("vectorise", r"\mathrm{d}\operatorname{vec}(F) = \operatorname{vec}(\mathrm{d}F)",
                     "d vec(F) = vec(dF)")

@@ -12,8 +12,8 @@ from .render.abbreviations import choose as choose_abbreviations
 from .render.notation import name_latex
 from .render.printer import to_latex, to_text
 from .rules import Identity
-from .shapes import typecheck
-from .simplify import is_zero, mk_neg, mk_mul, tidy, zero
+from .shapes import choose_wrt, typecheck
+from .simplify import is_zero, tidy
 from .steps import Step
 from .tracetricks import trace_stage
 
@@ -53,7 +53,7 @@ def derive(source: str, wrt: str | None = None, layout: str = "mixed", check: bo
 def _derive(source, wrt, layout, check, order, seed, solve) -> Derivation:
     try:
         typed = typecheck(source)
-        var = _choose_wrt(typed, wrt)
+        var = choose_wrt(typed, wrt)
         f = typed.expr
         if order == 2 and not f.is_scalar:
             raise MatdiffError(f"a Hessian (order 2) needs a scalar function, but {typed.name} is "
@@ -83,20 +83,6 @@ def _derive(source, wrt, layout, check, order, seed, solve) -> Derivation:
     if check:
         derivation.check()
     return derivation
-
-
-def _choose_wrt(typed, wrt: str | None) -> ir.Var:
-    names = [v.name for v in typed.variables]
-    if wrt is None:
-        if len(names) == 1:
-            return typed.variables[0]
-        raise MatdiffError("choose the variable to differentiate by with --wrt (wrt=…): one of "
-                           + ", ".join(names) if names else "the expression has no variables")
-    for v in typed.variables:
-        if v.name == wrt:
-            return v
-    raise MatdiffError(f"unknown variable {wrt!r} for --wrt: the expression's variables are "
-                       + (", ".join(names) or "none"))
 
 
 class _Recorder:

@@ -9,7 +9,6 @@ is known as soon as both operands are typed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 from . import ir
 from .errors import MatdiffError, Span
@@ -41,6 +40,21 @@ class Typed:
     span: Span | None = None        # where the expression stands in the source
     outer: ir.Expr | None = None    # the expression with defined names (Y = …) kept as variables
     defined_vars: dict = field(default_factory=dict)  # name -> ir.Var standing for a definition
+
+
+def choose_wrt(typed: Typed, wrt: str | None) -> ir.Var:
+    """The variable to differentiate by: the one named, or the only one there is."""
+    names = [v.name for v in typed.variables]
+    if wrt is None:
+        if len(names) == 1:
+            return typed.variables[0]
+        raise MatdiffError("choose the variable to differentiate by with --wrt (wrt=…): one of "
+                           + ", ".join(names) if names else "the expression has no variables")
+    for v in typed.variables:
+        if v.name == wrt:
+            return v
+    raise MatdiffError(f"unknown variable {wrt!r} for --wrt: the expression's variables are "
+                       + (", ".join(names) or "none"))
 
 
 class _Sizes:

@@ -6,8 +6,6 @@ after multiplying through by the variable where it appears inverted (the MVN cov
 """
 from __future__ import annotations
 
-from fractions import Fraction
-
 from . import ir
 from .errors import MatdiffError
 from .render.notation import name_latex, name_text
@@ -69,12 +67,10 @@ def solve_steps(gradient: ir.Expr, var: ir.Var) -> tuple[list[Step], ir.Expr]:
         raise MatdiffError(f"cannot solve ∂f/∂{var.name} = 0 for {var.name}: the equation is not "
                            f"linear in {var.name} (of the form A{var.name} = B or {var.name}A = B)")
     solution = simplify(solution)
-    hat = ir.Var(var.name + "_hat", var.shape, var.kind)
     steps.append(Step("solve", SOLVE.name, SOLVE, "", "", solution, (solution,),
                       latex_override=rf"\hat{{{x_tex}}} = {to_latex(solution)}",
                       text_override=f"{x_text}̂ = {to_text(solution)}",
                       highlighted_override=rf"\hat{{{x_tex}}} = " + to_latex(solution, highlight=frozenset({id(solution)}))))
-    del hat
     return steps, solution
 
 

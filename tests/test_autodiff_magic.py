@@ -16,8 +16,7 @@ matplotlib.use("Agg")
 import nbformat  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from IPython.core.interactiveshell import InteractiveShell  # noqa: E402
-from IPython.utils.capture import capture_output  # noqa: E402
+from conftest import run
 from nbclient import NotebookClient  # noqa: E402
 
 from matdiff_magic import MatdiffError  # noqa: E402
@@ -27,17 +26,6 @@ REPO = pathlib.Path(__file__).resolve().parents[1]
 SEED_CELL = '%%matdiff --graph --at "x1=2, x2=5"\nln(x1) + x1*x2 - sin(x2)\n'
 
 
-@pytest.fixture(scope="module")
-def shell():
-    sh = InteractiveShell.instance()
-    sh.run_line_magic("load_ext", "matdiff_magic")
-    return sh
-
-
-def run(shell, code):
-    with capture_output() as captured:
-        result = shell.run_cell(code)
-    return result, captured
 
 
 def test_graph_magic_displays_drawing_and_table(shell):

@@ -8,24 +8,10 @@ import sys
 import nbformat
 import numpy as np
 import pytest
-from IPython.core.interactiveshell import InteractiveShell
-from IPython.utils.capture import capture_output
+from conftest import run
 from nbclient import NotebookClient
 
 from matdiff_magic.derivation import MIME, Derivation
-
-
-@pytest.fixture(scope="module")
-def shell():
-    sh = InteractiveShell.instance()
-    sh.run_line_magic("load_ext", "matdiff_magic")
-    return sh
-
-
-def run(shell, code):
-    with capture_output() as captured:
-        result = shell.run_cell(code)
-    return result, captured
 
 
 def test_cell_magic_displays_the_derivation(shell):

@@ -5,8 +5,6 @@ The derivation driver decides where to apply them; the rules know nothing about 
 """
 from __future__ import annotations
 
-from fractions import Fraction
-
 from .. import ir
 from ..errors import MatdiffError
 from ..simplify import mk_add, mk_elempow, mk_hadamard, mk_mul, mk_neg, mk_pow

@@ -47,7 +47,5 @@ ELEMENTWISE = {
                 r"\sigma(X) \odot (\mathbf{1} - \sigma(X))", "σ(X) ⊙ (𝟏 - σ(X))"),
 }
 
-# Points where the function is not differentiable or not defined; the numeric check avoids them.
-KINKS = {"abs", "sign", "relu", "step"}
-POSITIVE_DOMAIN = {"log", "sqrt"}
+# Functions defined only on [-1, 1]: the numeric check samples small values for them.
 UNIT_DOMAIN = {"arcsin", "arccos"}
