@@ -247,11 +247,25 @@ def mk_pow(base: ir.Expr, exponent: ir.Expr) -> ir.Expr:
         if v == 0:
             return ir.Const(1)
         if isinstance(base, ir.Const) and v.denominator == 1 and (base.value != 0 or v > 0) \
-                and abs(v) <= 64:
+                and abs(v) <= 64 and _bits(base.value) * abs(v) <= MAX_FOLD_BITS:
             return ir.Const(base.value ** int(v))
-        if isinstance(base, ir.Pow) and isinstance(base.exponent, ir.Const):
+        if isinstance(base, ir.Pow) and isinstance(base.exponent, ir.Const) \
+                and powers_compose(base.exponent.value, v):
             return mk_pow(base.base, ir.Const(base.exponent.value * v))
     return ir.Pow(base, exponent)
+
+
+MAX_FOLD_BITS = 4096   # c^k is folded into one number only while it stays this small
+
+
+def _bits(value: Fraction) -> int:
+    return max(value.numerator.bit_length(), value.denominator.bit_length())
+
+
+def powers_compose(a: Fraction, b: Fraction) -> bool:
+    """(x^a)^b = x^(ab) wherever the left side is defined, except when x^a is even in x and b is
+    not a whole number: (x^2)^(1/2) = |x|, not x."""
+    return b.denominator == 1 or not (a.denominator == 1 and a.numerator % 2 == 0)
 
 
 def mk_elempow(base: ir.Expr, exponent: ir.Expr) -> ir.Expr:
@@ -261,7 +275,8 @@ def mk_elempow(base: ir.Expr, exponent: ir.Expr) -> ir.Expr:
         return base
     if isinstance(exponent, ir.Const) and exponent.value == 0:
         return ir.Fill(1, base.shape)
-    if isinstance(base, ir.ElemPow) and isinstance(base.exponent, ir.Const) and isinstance(exponent, ir.Const):
+    if isinstance(base, ir.ElemPow) and isinstance(base.exponent, ir.Const) and isinstance(exponent, ir.Const) \
+            and powers_compose(base.exponent.value, exponent.value):
         return mk_elempow(base.base, ir.Const(base.exponent.value * exponent.value))
     return ir.ElemPow(base, exponent)
 
