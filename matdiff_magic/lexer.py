@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -47,7 +48,7 @@ def tokenize(source: str) -> list[Token]:
                 raise MatdiffError(f"a number cannot run into a name here: {source[i:m.end() + 1]!r}",
                                    source, Span(m.end(), m.end() + 1),
                                    hint="write the product explicitly, e.g. 2*x")
-            tokens.append(Token("num", text, Span(i, m.end()), _exact(text)))
+            tokens.append(Token("num", text, Span(i, m.end()), _exact(text, source, Span(i, m.end()))))
             i = m.end()
         elif m := _NAME.match(source, i):
             tokens.append(Token("name", m.group(), Span(i, m.end())))
@@ -65,16 +66,41 @@ def tokenize(source: str) -> list[Token]:
     return tokens
 
 
-def _exact(text: str) -> Fraction:
-    """Numbers are exact rationals so that coefficients collect without rounding (0.5 -> 1/2)."""
+MAX_NUMBER_DIGITS = 400          # before and after the point: more is never meant, and costs
+LARGEST = Fraction(10) ** 308    # numbers are evaluated as floats in the end
+SMALLEST = Fraction(1, 10**300)
+
+
+def _exact(text: str, source: str | None = None, span: Span | None = None) -> Fraction:
+    """Numbers are exact rationals so that coefficients collect without rounding (0.5 -> 1/2).
+
+    A number lies between 1e-300 and 1e308 (or is 0), inside the range of a float, and has at most
+    MAX_NUMBER_DIGITS digits before and after the point; both are checked on the text, before any
+    big power of ten is computed.
+    """
     mantissa, _, exponent = text.lower().partition("e")
-    value = Fraction(mantissa)
-    if exponent:
-        e = int(exponent)
-        if abs(e) > 300:
-            raise MatdiffError(f"the exponent of {text} is out of range")
+    whole, _, fraction = mantissa.partition(".")
+    whole = whole.lstrip("0")
+    if len(whole) > MAX_NUMBER_DIGITS or len(fraction) > MAX_NUMBER_DIGITS:
+        raise MatdiffError(f"this number has too many digits: at most {MAX_NUMBER_DIGITS} are "
+                           "accepted before and after the point", source, span,
+                           hint="write it with an exponent, e.g. 1.5e20")
+    value = Fraction(int(whole or "0")) + (Fraction(int(fraction), 10 ** len(fraction)) if fraction else 0)
+    if exponent and value:
+        digits = exponent.lstrip("+-").lstrip("0")
+        e = int(exponent) if len(digits) <= 6 else (10**9 if exponent[0] != "-" else -10**9)
+        if not -400 <= len(whole) + e <= 400:   # about the decimal exponent of the value
+            raise _out_of_range(text, e > 0, source, span)
         value *= Fraction(10) ** e
+    if value > LARGEST or 0 < value < SMALLEST:
+        raise _out_of_range(text, value > 1, source, span)
     return value
+
+
+def _out_of_range(text: str, large: bool, source, span) -> MatdiffError:
+    shown = text if len(text) <= 24 else text[:12] + "…" + text[-8:]
+    return MatdiffError(f"the number {shown} is too {'large' if large else 'small'}: numbers lie "
+                        "between 1e-300 and 1e308 (or are 0)", source, span)
 
 
 def _hint_for(ch: str) -> str | None:
