@@ -1,6 +1,8 @@
 """NumPy values of IR expressions. Vectors are columns inside (n×1); sizes come from the values."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from . import ir
@@ -47,6 +49,15 @@ def bind_sizes(variables, values: dict) -> dict:
     return sizes
 
 
+def to_float(value) -> float:
+    """An exact number as a float; beyond the float range it is ±inf, not an OverflowError
+    (a product of large numbers such as 1e300*1e300 is exact, its value is not)."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
 class Evaluator:
     def __init__(self, values: dict, sizes: dict):
         self.values, self.sizes = values, sizes
@@ -81,10 +92,10 @@ class Evaluator:
         return self.values[e.name]
 
     def e_Const(self, e):
-        return np.array([[float(e.value)]])
+        return np.array([[to_float(e.value)]])
 
     def e_Fill(self, e):
-        return np.full(self.shape(e), float(e.value))
+        return np.full(self.shape(e), to_float(e.value))
 
     def e_Identity(self, e):
         return np.eye(self.size(e.shape[0]))
