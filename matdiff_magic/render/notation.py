@@ -36,21 +36,46 @@ def name_text(name: str) -> str:
     return GREEK_UNICODE.get(base, base) + sub.translate(SUBSCRIPT)
 
 
+EXACT_UP_TO = 10**21   # whole numbers below this are printed in full, larger ones as m·10^k
+
+
 def number_latex(value: Fraction) -> str:
-    if value.denominator == 1:
+    if value.denominator == 1 and abs(value) < EXACT_UP_TO:
         return str(value.numerator)
-    if abs(value) < Fraction(1, 10**6) or value.denominator > 10**6:
-        return f"{float(value):.6g}".replace("e", "\\times 10^{") + ("}" if "e" in f"{float(value):.6g}" else "")
+    if value.denominator == 1 or abs(value) < Fraction(1, 10**6) or value.denominator > 10**6:
+        mantissa, exponent = scientific(value)
+        return mantissa if exponent == 0 else f"{mantissa}\\times 10^{{{exponent}}}"
     sign = "-" if value < 0 else ""
     return f"{sign}\\frac{{{abs(value.numerator)}}}{{{value.denominator}}}"
 
 
 def number_text(value: Fraction) -> str:
-    if value.denominator == 1:
+    if value.denominator == 1 and abs(value) < EXACT_UP_TO:
         return str(value.numerator)
-    if value.denominator > 10**6:
-        return f"{float(value):.6g}"
+    if value.denominator == 1 or value.denominator > 10**6:
+        mantissa, exponent = scientific(value)
+        return mantissa if exponent == 0 else f"{mantissa}e{exponent:+03d}"
     return f"{value.numerator}/{value.denominator}"
+
+
+def scientific(value: Fraction, digits: int = 6) -> tuple[str, int]:
+    """value ≈ m × 10^k with 1 ≤ |m| < 10 to ``digits`` significant digits, as (str(m), k).
+
+    Exact rationals can be far outside the range of a float (a product of many large numbers), and
+    their integers too long for str(); this works from the bit lengths and never overflows.
+    """
+    if value == 0:
+        return "0", 0
+    v = abs(value)
+    k = int((v.numerator.bit_length() - v.denominator.bit_length()) * 0.30102999566398120)
+    while v >= Fraction(10) ** (k + 1):
+        k += 1
+    while v < Fraction(10) ** k:
+        k -= 1
+    mantissa = f"{float(v / Fraction(10) ** k):.{digits}g}"
+    if mantissa == "10":
+        mantissa, k = "1", k + 1
+    return ("-" if value < 0 else "") + mantissa, k
 
 
 def superscript(text: str) -> str:
