@@ -14,7 +14,8 @@ from .errors import MatdiffError, Span
 from .language import FUNCTIONS, KINDS, SYNONYMS, canonical_function
 from .lexer import Token, tokenize
 
-MAX_DEPTH = 200  # nesting of parentheses, calls and unary operators
+MAX_DEPTH = 200    # nesting of parentheses, calls and operators, definitions written out
+MAX_NODES = 2_000  # names, numbers and operations of the expression, definitions written out
 
 
 # ---- AST -------------------------------------------------------------------------------------
@@ -119,6 +120,7 @@ def parse(source: str) -> Program:
         raise MatdiffError("the cell has no expression to differentiate", source,
                            Span(len(source), len(source) + 1),
                            hint="write e.g. a'*X*b on a line of its own")
+    _check_size(program)
     return program
 
 
@@ -159,6 +161,68 @@ def _parse_line(line: list[Token], program: Program, source: str) -> None:
     expr = parser.expression(0)
     parser.expect_end()
     program.definitions.append(Definition(name, expr, _span_of(expr), name_span))
+
+
+def _check_size(program: Program) -> None:
+    """Bound the depth and the size of every line with the definitions before it written out.
+
+    A definition is used by name, but the derivation works on the expression it stands for:
+    ``Y2 = Y1*Y1`` doubles ``Y1``, so thirty such lines stand for a billion factors. Measured
+    without recursion, and refused at the first (innermost) part over a limit, with a caret there.
+    """
+    known: dict[str, tuple[int, int]] = {}   # definition name -> (depth, size) written out
+    for definition in program.definitions:
+        measured: dict[int, tuple[int, int]] = {}
+        stack = [(definition.expr, False)]
+        while stack:
+            node, ready = stack.pop()
+            kids = _children(node)
+            if not ready:
+                stack.append((node, True))
+                stack.extend((kid, False) for kid in kids)
+                continue
+            if isinstance(node, Name) and node.name in known:
+                depth, size = known[node.name]
+            else:
+                depth = 1 + max((measured[id(k)][0] for k in kids), default=0)
+                size = 1 + sum(measured[id(k)][1] for k in kids)
+            measured[id(node)] = (depth, size)
+            written_out = " once the definitions above it are written out" if _uses(node, known) else ""
+            if depth > MAX_DEPTH:
+                raise MatdiffError(f"the expression is nested too deeply (more than {MAX_DEPTH} "
+                                   f"levels{written_out})", program.source, node.span)
+            if size > MAX_NODES:
+                raise MatdiffError(f"the expression is too large to derive step by step: {size:,} "
+                                   f"names, numbers and operations{written_out}; the limit is "
+                                   f"{MAX_NODES:,}", program.source, node.span,
+                                   hint="derive a part of it at a time")
+        if definition.name is not None:
+            known[definition.name] = measured[id(definition.expr)]
+
+
+def _children(node) -> tuple:
+    if isinstance(node, (Neg, Transpose)):
+        return (node.operand,)
+    if isinstance(node, Power):
+        return (node.base, node.exponent)
+    if isinstance(node, Sum):
+        return tuple(t for _, t, _ in node.terms)
+    if isinstance(node, Product):
+        return tuple(t for _, t, _ in node.items)
+    if isinstance(node, Call):
+        return node.args
+    return ()
+
+
+def _uses(node, known: dict) -> bool:
+    """Whether a definition's name occurs in node (only asked when a limit is exceeded)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Name) and n.name in known:
+            return True
+        stack.extend(_children(n))
+    return False
 
 
 def _is_declaration(line: list[Token]) -> bool:

@@ -101,5 +101,24 @@ def test_deep_nesting_is_refused_with_a_message():
 
 
 def test_long_flat_sums_parse_without_recursion():
-    p = parse(" + ".join(["x"] * 5000))
-    assert len(p.expression.expr.terms) == 5000
+    p = parse(" + ".join(["x"] * 1500))   # past the recursion limit, were sums nested
+    assert len(p.expression.expr.terms) == 1500
+
+
+def test_inputs_past_the_size_limit_are_refused_where_they_grow_too_large():
+    with pytest.raises(MatdiffError, match="too large") as info:
+        parse(" + ".join(["x"] * 5000))
+    assert info.value.span is not None
+
+
+def test_definitions_count_written_out():
+    # each line doubles the one before: 2^30 factors once written out, refused at once
+    cell = "\n".join(["Y1 = X*X"] + [f"Y{i + 1} = Y{i}*Y{i}" for i in range(1, 30)] + ["tr(Y30)"])
+    with pytest.raises(MatdiffError, match="once the definitions above it are written out") as info:
+        parse(cell)
+    assert cell[info.value.span.start:info.value.span.end].startswith("Y")
+
+
+def test_transposes_count_towards_the_nesting_limit():
+    with pytest.raises(MatdiffError, match="nested too deeply"):
+        parse("x" + "'" * 5000)
