@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from . import ir
+from .bounds import check_work
 from .depth import deep_recursion
 from .derivation import Derivation
 from .differentiate import differential_stage
@@ -54,6 +55,7 @@ def _derive(source, wrt, layout, check, order, seed, solve) -> Derivation:
     try:
         typed = typecheck(source)
         var = choose_wrt(typed, wrt)
+        check_work(typed.expr, var, source, typed.span)
         f = typed.expr
         if order == 2 and not f.is_scalar:
             raise MatdiffError(f"a Hessian (order 2) needs a scalar function, but {typed.name} is "
