@@ -6,10 +6,15 @@ import threading
 from contextlib import contextmanager
 
 
-class TimeLimitExceeded(Exception):
+class TimeLimitExceeded(BaseException):
+    """Like KeyboardInterrupt, not an Exception: no ``except Exception`` on the way swallows it."""
+
     def __init__(self, seconds: float):
         super().__init__(f"the derivation took longer than {seconds:g} s and was stopped; "
                          "simplify the expression or raise the limit with --timeout SECONDS")
+
+
+MAX_SECONDS = 10**7   # setitimer overflows past the platform's time_t; a longer limit is none
 
 
 @contextmanager
@@ -23,7 +28,7 @@ def time_limit(seconds: float):
         raise TimeLimitExceeded(seconds)
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, min(seconds, MAX_SECONDS))
     try:
         yield
     finally:
