@@ -2,6 +2,7 @@
 quotes (a'*x) that shlex-style splitting would take for strings."""
 from __future__ import annotations
 
+import keyword
 import re
 from dataclasses import dataclass, field
 
@@ -99,10 +100,15 @@ def _validate(opts: Options, line: str) -> None:
                            _span_of(line, opts.mode))
     if opts.wrt is not None and not _IDENT.match(opts.wrt):
         raise MatdiffError(f"--wrt takes a variable name, not {opts.wrt!r}", line, _span_of(line, opts.wrt))
-    if opts.output is not None and not opts.output.isidentifier():
-        raise MatdiffError(f"-o takes a Python name, not {opts.output!r}", line, _span_of(line, opts.output))
-    if opts.timeout <= 0:
+    if opts.output is not None and (not opts.output.isidentifier() or keyword.iskeyword(opts.output)
+                                    or opts.output.startswith("__")):
+        # a dunder such as __builtins__ would replace what the notebook itself runs on
+        raise MatdiffError(f"-o takes a Python name, not {opts.output!r}", line, _span_of(line, opts.output),
+                           hint="names that start with __ are Python's own")
+    if not opts.timeout > 0 or opts.timeout == float("inf"):   # also NaN
         raise MatdiffError("--timeout takes a positive number of seconds", line, _span_of(line, "--timeout"))
+    if opts.seed < 0:
+        raise MatdiffError("--seed takes a whole number ≥ 0", line, _span_of(line, "--seed"))
 
 
 def _span_of(line: str, text: str) -> Span:
