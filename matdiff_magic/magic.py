@@ -39,20 +39,29 @@ class MatdiffMagics(Magics):
         if not source.strip():
             raise MatdiffError("nothing to differentiate: write an expression, e.g. "
                                "%matdiff --wrt x a'*x")
-        if opts.graph:
-            from .autodiff.magic_support import run_graph  # noqa: PLC0415 (heavy: matplotlib)
-            return run_graph(self.shell, source, opts)
-        from .pipeline import derive  # noqa: PLC0415 (NumPy loads on first use)
-        with time_limit(opts.timeout):
+        with time_limit(opts.timeout):   # deriving and typesetting: display comes after
+            if opts.graph:
+                from .autodiff.magic_support import run_graph  # noqa: PLC0415 (heavy: matplotlib)
+                return run_graph(self.shell, source, opts)
+            from .pipeline import derive  # noqa: PLC0415 (NumPy loads on first use)
             d = derive(source, wrt=opts.wrt, layout=opts.layout, check=opts.check,
                        order=opts.order, seed=opts.seed, by_definition=opts.by_definition,
                        solve=opts.solve)
+            code = d.to_python() if opts.export else None
+            shown = d.widget() if opts.interactive else _typeset(d)
         if opts.output:
             self.shell.user_ns[opts.output] = d
         if opts.export:
             from IPython.display import Markdown, display  # noqa: PLC0415
             display(d)
-            return Markdown("```python\n" + d.to_python() + "```")
-        if opts.interactive:
-            return d.widget()
-        return d
+            return Markdown("```python\n" + code + "```")
+        return shown
+
+
+def _typeset(d):
+    """Typeset the derivation now, inside the time limit, and keep the bundle for its display:
+    typesetting every step of a long derivation takes longer than deriving it, and the display
+    itself runs after the magic has returned, where no limit applies."""
+    bundle = d._repr_mimebundle_()
+    d._repr_mimebundle_ = lambda include=None, exclude=None: bundle
+    return d
