@@ -5,6 +5,14 @@ layout, with shape assertions (vectors 1-D, matrices 2-D, the symbolic sizes con
 inputs symmetric); ``random_inputs`` and ``check_gradient``, which compares the gradient with
 central finite differences; and a ``__main__`` block that prints that check. Subexpressions used
 more than once are computed once, into temporaries ``t0 = …``.
+
+A Jacobian (a vector- or matrix-valued F) exports ``f_and_jacobian`` returning ``(F, J)`` with J
+shaped as ``Derivation.evaluate`` gives it, and ``check_jacobian`` (central differences of vec F,
+column-major). A Hessian exports ``f_grad_hessian`` returning ``(f, gradient, H)`` and
+``check_hessian`` (the gradient against differences of f, H against differences of the gradient).
+Diagonal and commutation matrices inside products are printed as scalings and permutations, and
+sums L diag(u) R + L diag(v) R as L diag(u + v) R, so a Hessian such as Xᵀ diag(v) X costs one
+matrix product and never builds an n×n diagonal or n²×n² permutation.
 """
 from __future__ import annotations
 
@@ -17,23 +25,32 @@ import numpy as np
 from . import ir
 from .check import (TOLERANCE, central_difference, relative_error, sample_point, sample_sizes,
                     size_variants, square_variables, strategies)
+from .derivation import jacobian_by_differences, with_definitions
 from .errors import MatdiffError
 from .numeric import Evaluator
-from .render.numpy_printer import HELPERS, NumpyPrinter
+from .render.numpy_printer import HELPERS, NumpyPrinter, kind
 from .render.printer import to_text
+from .simplify import split_coef, with_coef
 
 FUNCTION = "f_and_grad"
+# the exported function and its check, by the kind of derivation
+FUNCTIONS = {"gradient": (FUNCTION, "check_gradient"), "jacobian": ("f_and_jacobian", "check_jacobian"),
+             "hessian": ("f_grad_hessian", "check_hessian")}
 # names the module itself uses; a variable called so is renamed with a trailing underscore
 RESERVED = {"np", "value", "gradient", "rng", "seed", "h", "scale", "positive", "draw", "numeric",
             "step", "idx", "expected", "got", "error", "f", FUNCTION, "check_gradient",
-            "random_inputs", "STRATEGIES"} | set(HELPERS)
+            "random_inputs", "STRATEGIES", "jacobian", "hessian", "vecf", "vecg", "entry",
+            "derivative", "slope", "predicted"} | {name for pair in FUNCTIONS.values() for name in pair} | set(HELPERS)
 
 
 def to_python(d) -> str:
     """The source of a NumPy module computing f and the derivative of ``d`` in its layout."""
-    if getattr(d, "kind", "gradient") != "gradient":
-        raise MatdiffError(f"the code export covers gradients of scalar functions so far; this "
-                           f"derivation is a {d.kind}")
+    kind = getattr(d, "kind", "gradient")
+    if kind in ("jacobian", "hessian"):
+        return _jacobian_module(d)
+    if kind != "gradient":
+        raise MatdiffError(f"the code export covers gradients, Jacobians and Hessians; this "
+                           f"derivation is a {kind}")
     variables = list(d.variables)
     names = _names(variables)
     sizes = _size_names(variables, set(names.values()))
@@ -152,11 +169,11 @@ def _shape_words(shape) -> str:
     return "(" + ", ".join(str(s) for s in shape) + ")"
 
 
-def _header(d) -> str:
+def _header(d, what: str = "gradient") -> str:
     source = "\n".join("    " + line for line in d.source.strip().splitlines())
     return (f'"""{_doc(d.name)} = {_doc(to_text(d.function))} and its derivative by '
             f'{_doc(d.wrt.name)}, exported by matdiff_magic.\n\nFrom the cell:\n{_doc(source)}\n\n'
-            f'Run this file to check the gradient against central finite differences.\n"""')
+            f'Run this file to check the {what} against central finite differences.\n"""')
 
 
 def _describe(v) -> str:
@@ -223,25 +240,49 @@ def _working_sizes(d) -> dict:
             variants.append(sizes)
     rng = np.random.default_rng(d.seed)
     squares = square_variables(d.function)
-    grad = d.results["denominator"].expr
+    agrees = _gradient_agrees if getattr(d, "kind", "gradient") == "gradient" else _jacobian_agrees
     fallback = None
     for sizes in variants:
         for strategy in strategies(d.function):
             values = sample_point(d.variables, sizes, rng, squares, **strategy)
             try:
                 with np.errstate(all="ignore"):
-                    def f(x):
-                        return Evaluator({**values, d.wrt.name: x}, sizes)(d.function)[0, 0]
-                    g = Evaluator(values, sizes)(grad)
-                    fd = central_difference(f, values[d.wrt.name].copy())
-                    if np.all(np.isfinite(g)) and np.all(np.isfinite(fd)) and \
-                            relative_error(g.reshape(fd.shape), fd) < TOLERANCE:
-                        if np.max(np.abs(fd)) > 1e-8:   # not a degenerate point (det(AXB) = 0 …)
-                            return sizes
-                        fallback = fallback or sizes
+                    verdict = agrees(d, values, sizes)
+                if verdict == "yes":
+                    return sizes
+                if verdict == "degenerate":   # right, but at a degenerate point (det(AXB) = 0 …)
+                    fallback = fallback or sizes
             except (MatdiffError, np.linalg.LinAlgError, ValueError):
                 continue
     return fallback or variants[0]
+
+
+def _gradient_agrees(d, values, sizes) -> str:
+    def f(x):
+        return Evaluator({**values, d.wrt.name: x}, sizes)(d.function)[0, 0]
+    g = Evaluator(values, sizes)(d.results["denominator"].expr)
+    fd = central_difference(f, values[d.wrt.name].copy())
+    if np.all(np.isfinite(g)) and np.all(np.isfinite(fd)) and \
+            relative_error(g.reshape(fd.shape), fd) < TOLERANCE:
+        return "yes" if np.max(np.abs(fd)) > 1e-8 else "degenerate"
+    return "no"
+
+
+def _jacobian_agrees(d, values, sizes) -> str:
+    """The numerator-layout result against differences of vec(target), as the derivation's check."""
+    full = with_definitions(d.typed, values, sizes)
+    if not np.all(np.isfinite(Evaluator(full, sizes)(d.function))):
+        return "no"
+
+    def f(x):
+        return Evaluator(with_definitions(d.typed, {**values, d.wrt.name: x}, sizes), sizes)(d.target) \
+            .reshape(-1, order="F")
+    fd = jacobian_by_differences(f, values[d.wrt.name].copy())
+    J = Evaluator(full, sizes)(d.results["numerator"].expr)
+    J = J.reshape(-1, 1, order="F") if d.wrt.is_scalar else J.reshape(fd.shape)
+    if np.all(np.isfinite(J)) and np.all(np.isfinite(fd)) and relative_error(J, fd) < TOLERANCE:
+        return "yes" if np.max(np.abs(fd)) > 1e-8 else "degenerate"
+    return "no"
 
 
 def _random_inputs(d, names, sizes) -> str:
@@ -313,5 +354,221 @@ def _check_gradient(d, names) -> str:
     else:
         lines.append("    got = gradient")
     lines += ["    error = np.max(np.abs(got - expected)) / max(1.0, np.max(np.abs(expected)))",
+              "    return float(error)"]
+    return "\n".join(lines) + "\n"
+
+
+# ---- Jacobians and Hessians ------------------------------------------------------------------
+def _jacobian_module(d) -> str:
+    """``f_and_jacobian`` returning (F, J), or ``f_grad_hessian`` returning (f, gradient, H)."""
+    hessian = d.kind == "hessian"
+    func, check = FUNCTIONS[d.kind]
+    variables = list(d.variables)
+    names = _names(variables)
+    sizes = _size_names(variables, set(names.values()))
+    f_expr = d.function
+    deriv = merge_diagonal_sandwiches(_inline_definitions(d.result, d.typed))
+    grad_expr = _inline_definitions(d.target, d.typed) if hessian else None
+    roots = [f_expr, grad_expr, deriv] if hessian else [f_expr, deriv]
+    temps = _temporaries(roots, set(names.values()) | set(sizes.values()))
+    printer = NumpyPrinter(names, sizes, {})
+    body = []
+    for node, temp in temps:
+        body.append(f"    {temp} = {printer.define(node)}")
+        printer.temps[node] = temp
+    body.append(f"    value = {printer.code(f_expr)}")
+    if hessian:
+        body.append(f"    gradient = {printer.code(grad_expr)}  # ∂f/∂{names[d.wrt.name]}, the shape of "
+                    f"{names[d.wrt.name]}")
+        body.append(f"    hessian = {printer.code(deriv)}")
+        ret = f"    return float(value), {_gradient_out(d)}, {_as_returned('hessian', deriv, _returned_ndim(d))}"
+    else:
+        body.append(f"    jacobian = {printer.code(deriv)}")
+        ret = f"    return value, {_as_returned('jacobian', deriv, _returned_ndim(d))}"
+
+    helpers = [HELPERS[h] for h in sorted(printer.helpers)]
+    parts = [_header(d, d.kind if d.kind == "hessian" else "Jacobian"), "import numpy as np\n"]
+    if helpers:
+        parts.append("\n" + "\n\n".join(helpers))
+    parts.append("\n" + _jacobian_signature(d, names, func, grad_expr, deriv)
+                 + "\n".join(_checks(variables, names, sizes)) + "\n" + "\n".join(body) + "\n" + ret + "\n")
+    parts.append("\n" + _random_inputs(d, names, sizes))
+    parts.append("\n" + (_check_hessian(d, names) if hessian else _check_jacobian(d, names)))
+    what = "the Hessian (and the gradient)" if hessian else "the Jacobian"
+    parts.append('\nif __name__ == "__main__":\n'
+                 f'    print(f"{func}: max. relative error of {what} against central '
+                 f'differences {{{check}():.1e}}")\n')
+    return "\n".join(parts)
+
+
+def merge_diagonal_sandwiches(e: ir.Expr) -> ir.Expr:
+    """c₁ L diag(u₁) R + c₂ L diag(u₂) R + … = L diag(c₁u₁ + c₂u₂ + …) R: one matrix product
+    instead of one per term (a logistic loss's Hessian Xᵀ diag(…) X has six such terms)."""
+    if not isinstance(e, ir.Add):
+        return e
+    groups: dict = {}
+    out: list = []
+    for t in e.terms:
+        c, rest = split_coef(t)
+        factors = rest.factors if isinstance(rest, ir.MatMul) else (rest,)
+        diags = [i for i, f in enumerate(factors) if isinstance(f, ir.DiagMatrix) and f.arg.shape[1] == 1]
+        if len(diags) != 1:
+            out.append(t)
+            continue
+        k = diags[0]
+        key = (factors[:k], factors[k + 1:])
+        if key not in groups:
+            groups[key] = []
+            out.append(key)
+        groups[key].append(with_coef(c, factors[k].arg))
+    terms = []
+    for item in out:
+        if not isinstance(item, tuple):
+            terms.append(item)
+            continue
+        (left, right), vs = item, groups[item]
+        diag = ir.DiagMatrix(vs[0] if len(vs) == 1 else ir.Add(vs))
+        chain = list(left) + [diag] + list(right)
+        terms.append(chain[0] if len(chain) == 1 else ir.MatMul(chain))
+    return terms[0] if len(terms) == 1 else ir.Add(terms)
+
+
+def _returned_ndim(d) -> int:
+    """How Derivation.evaluate shapes the result: 0 (a float), 1 (a 1-D vector) or 2."""
+    r = d.results[d.layout]
+    if d.wrt.is_scalar and d.target.is_scalar and r.shape == ir.SCALAR:
+        return 0
+    if d.kind == "jacobian" and d.wrt.is_scalar and d.target.shape[1] == 1 and d.layout != "denominator":
+        return 1
+    return 2
+
+
+def _as_returned(name: str, e: ir.Expr, ndim: int) -> str:
+    """The printed value (a float, 1-D or 2-D by its kind) in the shape ``evaluate`` gives."""
+    k = kind(e)
+    if ndim == 0:
+        return f"float({name})"
+    if ndim == 2 and k != "matrix":
+        shape = {"col": "(-1, 1)", "row": "(1, -1)", "scalar": "(1, 1)"}[k]
+        return f"np.reshape({name}, {shape})"
+    if ndim == 1 and k == "scalar":
+        return f"np.reshape({name}, (1,))"
+    return name
+
+
+def _gradient_out(d) -> str:
+    """The gradient in the derivation's layout, as f_and_grad returns it."""
+    if d.wrt.is_scalar:
+        return "float(gradient)"
+    if d.layout == "numerator":
+        return "np.reshape(gradient, (1, -1))" if d.wrt.shape[1] == 1 else "gradient.T"
+    return "gradient"
+
+
+def _jacobian_signature(d, names, func: str, grad_expr, deriv) -> str:
+    args = ", ".join(names[v.name] for v in d.variables)
+    r = d.results[d.layout]
+    lines = [f"def {func}({args}):", f'    """{_doc(d.name)} = {_doc(to_text(d.function))}']
+    if grad_expr is not None:
+        lines.append(f"    with the gradient ∂{_doc(d.name)}/∂{_doc(d.wrt.name)} = {_doc(to_text(grad_expr))}")
+    lines += [f"    and {_doc(r.lhs_text)} = {_doc(to_text(deriv))}", f"    ({_doc(r.description)})", ""]
+    lines += [f"    {names[v.name]}: {_describe(v)}" for v in d.variables]
+    if grad_expr is not None:
+        lines.append(f"    Returns (value, gradient, hessian): the gradient in {d.layout} layout, as "
+                     f"{FUNCTION} would return it;")
+        lines.append("    the Hessian over vec of the variable (columns stacked).")
+    else:
+        lines.append("    Returns (value, jacobian): the value as a number, a 1-D vector or a 2-D "
+                     "matrix; the Jacobian")
+        lines.append("    over vec F and vec of the variable (columns stacked), shaped as "
+                     "Derivation.evaluate gives it.")
+    lines.append('    """')
+    return "\n".join(lines) + "\n"
+
+
+def _first_finite(d, names, func: str, outputs: str) -> list[str]:
+    args = ", ".join(names[v.name] for v in d.variables)
+    strat = ", ".join(f"({s['scale']}, {s['positive']})" for s in strategies(d.function))
+    finite = " and ".join(f"np.all(np.isfinite({o}))" for o in outputs.split(", "))
+    return [f"STRATEGIES = ({strat})  # (scale, positive) of the random inputs, tried in turn", "", "",
+            f"def {FUNCTIONS[d.kind][1]}(seed=0, h=1e-6):", None,
+            "    rng = np.random.default_rng(seed)",
+            "    for scale, positive in STRATEGIES:",
+            f"        {args}{',' if len(d.variables) == 1 else ''} = random_inputs(rng, scale, positive)",
+            "        try:",
+            f"            {outputs} = {func}({args})",
+            "        except np.linalg.LinAlgError:",
+            "            continue",
+            f"        if {finite}:",
+            "            break",
+            ""]
+
+
+def _directions(d, names, expected_rows: str) -> list[str]:
+    """The loop over the entries of the variable, column-major: one step h e_k (h (E_ij + E_ji)
+    for a symmetric variable) and the derivative predicted along it."""
+    x = names[d.wrt.name]
+    lines = [f"    numeric = np.zeros(({expected_rows}, np.size({x})))",
+             "    got = np.zeros(numeric.shape)",
+             f"    for entry in range(np.size({x})):",
+             f"        idx = np.unravel_index(entry, np.shape({x}), order=\"F\")",
+             f"        step = np.zeros(np.shape({x}))",
+             "        step[idx] = h"]
+    if d.wrt.symmetric:
+        lines.append("        step[idx[::-1]] = h  # keep the input symmetric: along E_ij + E_ji")
+    return lines
+
+
+def _check_jacobian(d, names) -> str:
+    func, check = FUNCTIONS["jacobian"]
+    args = ", ".join(names[v.name] for v in d.variables)
+    x = names[d.wrt.name]
+    lines = _first_finite(d, names, func, "value, jacobian")
+    lines[4] = (f'    """The Jacobian of {func} against central differences of vec F (columns stacked)'
+                '\n    at random inputs: the largest difference, relative to the largest entry (at least 1)."""')
+    if d.wrt.is_scalar:
+        form = ("np.reshape(jacobian, (-1, 1), order=\"F\")" if d.layout != "denominator" else
+                "np.reshape(np.transpose(jacobian), (-1, 1), order=\"F\")")
+    else:
+        form = "jacobian.T" if d.layout == "denominator" else "jacobian"
+    lines += [f"    def vecf({x}):",
+              f"        return np.ravel({func}({args})[0], order=\"F\")",
+              "",
+              f"    derivative = {form}  # ∂vec F/∂(vec {x})ᵀ from the {d.layout} layout",
+              *_directions(d, names, "derivative.shape[0]"),
+              f"        numeric[:, entry] = (vecf({x} + step) - vecf({x} - step)) / (2 * h)",
+              "        got[:, entry] = derivative @ np.ravel(step, order=\"F\") / h",
+              "    error = np.max(np.abs(got - numeric)) / max(1.0, np.max(np.abs(numeric)))",
+              "    return float(error)"]
+    return "\n".join(lines) + "\n"
+
+
+def _check_hessian(d, names) -> str:
+    func, check = FUNCTIONS["hessian"]
+    args = ", ".join(names[v.name] for v in d.variables)
+    x = names[d.wrt.name]
+    lines = _first_finite(d, names, func, "value, gradient, hessian")
+    lines[4] = (f'    """The gradient of {func} against central differences of f, and its Hessian against'
+                '\n    central differences of that gradient (vec, columns stacked), at random inputs: the'
+                '\n    largest difference, relative to the largest entry (at least 1)."""')
+    back = "np.transpose(gradient)" if d.layout == "numerator" and not d.wrt.is_scalar \
+        and d.wrt.shape[1] != 1 else "gradient"
+    lines += [f"    def f({x}):",
+              f"        return {func}({args})[0]",
+              "",
+              f"    def vecg({x}):",
+              f"        return np.ravel({func}({args})[1], order=\"F\")" if back == "gradient" else
+              f"        return np.ravel(np.transpose({func}({args})[1]), order=\"F\")",
+              "",
+              f"    derivative = np.reshape({back}, np.shape({x}))  # ∂f/∂{x}, the shape of {x}",
+              f"    hessian = np.reshape(hessian, (np.size({x}), np.size({x})))",
+              f"    slope, predicted = np.zeros(np.size({x})), np.zeros(np.size({x}))",
+              *_directions(d, names, f"np.size({x})"),
+              f"        slope[entry] = (f({x} + step) - f({x} - step)) / (2 * h)",
+              "        predicted[entry] = np.sum(derivative * step) / h",
+              f"        numeric[:, entry] = (vecg({x} + step) - vecg({x} - step)) / (2 * h)",
+              "        got[:, entry] = hessian @ np.ravel(step, order=\"F\") / h",
+              "    error = max(np.max(np.abs(predicted - slope)) / max(1.0, np.max(np.abs(slope))),",
+              "                np.max(np.abs(got - numeric)) / max(1.0, np.max(np.abs(numeric))))",
               "    return float(error)"]
     return "\n".join(lines) + "\n"

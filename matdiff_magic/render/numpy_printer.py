@@ -47,6 +47,11 @@ HELPERS = {
             K[i * c + j, j * r + i] = 1.0
     return K
 ''',
+    "commutation_index": '''def commutation_index(r, c):
+    """p with K @ M = M[p] for the commutation matrix K of an r×c matrix (K @ vec(A) = vec(A.T));
+    M @ K = M[:, commutation_index(c, r)]. K itself, (rc)×(rc), is never built."""
+    return np.arange(r * c).reshape(c, r).T.ravel()
+''',
 }
 
 NUMPY_FUNCTIONS = {"exp": "np.exp", "log": "np.log", "sin": "np.sin", "cos": "np.cos", "tan": "np.tan",
@@ -185,7 +190,19 @@ def _identity(p, e):
 # ---- unary -----------------------------------------------------------------------------------
 @prints(ir.Neg)
 def _neg(p, e):
+    moved = _sign_into_kron(e.arg) if e.arg not in p.temps else None
+    if moved is not None:   # -(A ⊗ B) M = ((-A) ⊗ B) M: negate the small factor, not the large product
+        return p.go(moved)
     return "-" + p.wrap(e.arg, P_MUL), P_NEG
+
+
+def _sign_into_kron(e: ir.Expr) -> ir.Expr | None:
+    if isinstance(e, ir.Kron):
+        return ir.Kron(ir.Neg(e.left), e.right)
+    if isinstance(e, ir.MatMul) and isinstance(e.factors[0], ir.Kron):
+        first = e.factors[0]
+        return ir.MatMul((ir.Kron(ir.Neg(first.left), first.right),) + e.factors[1:])
+    return None
 
 
 @prints(ir.Transpose)
@@ -271,8 +288,19 @@ def _add(p, e):
 
 @prints(ir.MatMul)
 def _matmul(p, e):
+    """Left to right. A diagonal matrix or a commutation matrix is never built inside a product:
+    diag(v) M is ``v[:, None] * M``, M diag(v) is ``M * v``, K M is ``M[p]`` and M K is ``M[:, q]``
+    (a row scaling, a column scaling, a permutation), so no n×n or n²×n² intermediate appears."""
     acc, prec, shape = None, P_ATOM, None
-    for f in e.factors:
+    for i, f in enumerate(e.factors):
+        rest = e.factors[i + 1:]
+        if (acc is None or shape == ir.SCALAR) and rest and _applies_from_left(f, rest):
+            right = rest[0] if len(rest) == 1 else ir.MatMul(rest)
+            code, p2 = _apply_from_left(p, f, right)
+            if acc is None:
+                return code, p2
+            left = acc if prec >= P_MUL else f"({acc})"
+            return f"{left} * {code if p2 > P_MUL else f'({code})'}", P_MUL
         if acc is None:
             acc, prec, shape = *p.go(f), f.shape
             continue
@@ -280,12 +308,63 @@ def _matmul(p, e):
             left = acc if prec >= P_MUL else f"({acc})"
             acc, prec = f"{left} * {p.wrap(f, P_MUL + 1)}", P_MUL
             shape = f.shape if shape == ir.SCALAR else shape
+        elif isinstance(f, ir.DiagMatrix) and kind(f.arg) == "col" and f not in p.temps:
+            left = acc if prec >= P_MUL else f"({acc})"     # M diag(v): the columns of M scaled
+            acc, prec = f"{left} * {p.wrap(f.arg, P_MUL + 1)}", P_MUL
+        elif i == 1 and isinstance(f, ir.Commutation) and _kron_then_k(e.factors[0], f, p):
+            acc, prec = _kron_permuted(p, e.factors[0], f), P_ATOM
+            shape = (shape[0], f.shape[1])
+        elif isinstance(f, ir.Commutation) and f not in p.temps:
+            q = f"{p.helper('commutation_index')}({p.size(f.cols)}, {p.size(f.rows)})"
+            acc = f"{acc if prec >= P_ATOM else f'({acc})'}[{'' if shape[0] == 1 else ':, '}{q}]"
+            prec = P_ATOM
         elif shape[1] == 1:       # a column times a row: the outer product
             acc, prec, shape = f"np.outer({acc}, {p.code(f)})", P_ATOM, (shape[0], f.shape[1])
         else:
             left = acc if prec >= P_MUL else f"({acc})"
             acc, prec, shape = f"{left} @ {p.wrap(f, P_MUL + 1)}", P_MUL, (shape[0], f.shape[1])
     return acc, prec
+
+
+def _applies_from_left(f: ir.Expr, rest) -> bool:
+    if isinstance(f, ir.DiagMatrix):
+        return kind(f.arg) == "col" and not all(r.is_scalar for r in rest)
+    return isinstance(f, ir.Commutation) and not all(r.is_scalar for r in rest)
+
+
+def _apply_from_left(p, f: ir.Expr, right: ir.Expr) -> tuple[str, int]:
+    """diag(v) R as a row scaling, K R as a row permutation; R is a matrix or a column."""
+    if f in p.temps:   # already computed as a matrix
+        return f"{p.wrap(f, P_MUL)} @ {p.wrap(right, P_MUL + 1)}", P_MUL
+    if isinstance(f, ir.DiagMatrix):
+        v = p.wrap(f.arg, P_ATOM)
+        if kind(right) == "matrix":
+            return f"{v}[:, None] * {p.wrap(right, P_MUL + 1)}", P_MUL
+        return f"{v} * {p.wrap(right, P_MUL + 1)}", P_MUL
+    if isinstance(right, ir.Kron) and right not in p.temps and \
+            (f.rows, f.cols) == (right.right.shape[0], right.left.shape[0]):
+        # K (A ⊗ B)[(i, j), (k, l)] = B[i, l] A[j, k]: one broadcast product, no kron, no permutation
+        A, B = _block(p, right.left), _block(p, right.right)
+        return f"np.reshape({B}[:, None, None, :] * {A}[:, :, None], ({p.size(f.shape[0])}, -1))", P_ATOM
+    rows = f"{p.helper('commutation_index')}({p.size(f.rows)}, {p.size(f.cols)})"
+    return f"{p.wrap(right, P_ATOM)}[{rows}]", P_ATOM
+
+
+def _kron_then_k(kron: ir.Expr, k: ir.Commutation, p) -> bool:
+    """(A ⊗ B) K with K's blocks matching the columns of A and B."""
+    return isinstance(kron, ir.Kron) and kron not in p.temps and k not in p.temps and \
+        (k.rows, k.cols) == (kron.left.shape[1], kron.right.shape[1])
+
+
+def _kron_permuted(p, kron: ir.Kron, k: ir.Commutation) -> str:
+    """(A ⊗ B) K [(i, j), (k, l)] = A[i, l] B[j, k]: one broadcast product, no kron, no permutation."""
+    A, B = _block(p, kron.left), _block(p, kron.right)
+    return f"np.reshape({A}[:, None, None, :] * {B}[:, :, None], ({p.size(kron.shape[0])}, -1))"
+
+
+def _block(p, e: ir.Expr) -> str:
+    """The value as a 2-D array, ready to index: a matrix as an atom, a vector reshaped."""
+    return p.wrap(e, P_ATOM) if kind(e) == "matrix" else p.lift(e)
 
 
 @prints(ir.Hadamard)
