@@ -431,15 +431,21 @@ def _plain_transpose(x: ir.Expr) -> ir.Expr:
     return x.arg if isinstance(x, ir.Transpose) else ir.Transpose(x)
 
 
-def canon(e: ir.Expr):
+def canon(e: ir.Expr, memo: dict | None = None):
     """A key equal for expressions that differ only in the order of commuting operands (⊙, +)."""
+    memo = {} if memo is None else memo
+    if id(e) in memo:
+        return memo[id(e)][0]
     kids = e.children()
     if not kids:
-        return e.key()
-    keys = [canon(k) for k in kids]
-    if isinstance(e, (ir.Hadamard, ir.Add)):
-        keys.sort(key=repr)
-    return (type(e).__name__,) + tuple(getattr(e, a) for a in e._attrs) + tuple(keys)
+        out = e.key()
+    else:
+        keys = [canon(k, memo) for k in kids]
+        if isinstance(e, (ir.Hadamard, ir.Add)):
+            keys.sort(key=hash)
+        out = (type(e).__name__,) + tuple(getattr(e, a) for a in e._attrs) + tuple(keys)
+    memo[id(e)] = (out, e)   # keep e alive while its id is a key
+    return out
 
 
 # nodes that are linear in each child: P[c₁A] + P[c₂B] = P[c₁A + c₂B]
@@ -528,9 +534,10 @@ def _collect_node(node: ir.Expr, go) -> ir.Expr:
         return node
     groups: dict = {}
     first: dict = {}
+    canon_memo: dict = {}
     for t in node.terms:
         c, rest = split_coef(t)
-        k = canon(rest) if rest is not None else None
+        k = canon(rest, canon_memo) if rest is not None else None
         first.setdefault(k, rest)
         groups[k] = groups.get(k, Fraction(0)) + c
     terms = [with_coef(c, first[k]) for k, c in groups.items() if c != 0]

@@ -28,11 +28,12 @@ def choose(f: ir.Expr, taken: set) -> dict:
     memo: dict = {}
     if nesting(f, memo) < MIN_NESTING:
         return {}
-    inner = []
+    inner, seen = [], set()
     for node in f.walk():
         if _is_activation(node):
             for sub in node.arg.walk():
-                if _is_activation(sub) and sub not in inner:
+                if _is_activation(sub) and sub not in seen:
+                    seen.add(sub)
                     inner.append(sub)
     inner.sort(key=lambda n: nesting(n, memo))
     letter = next(c for c in "tuhzsq" if c not in taken)
