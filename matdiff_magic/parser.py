@@ -386,6 +386,9 @@ class _Parser:
                              hint="an operand is missing after the last operator")
         if tok.text == ")":
             raise self.error("unbalanced parentheses: this ')' has no matching '('", tok)
+        if tok.text == "*" and self.pos >= 2 and self.tokens[self.pos - 2].text == "*":
+            raise self.error("unexpected '*': there is no ** operator", tok,
+                             hint="powers are written with ^ (x^2) or .^ (X.^2)")
         raise self.error(f"unexpected {tok.text!r}", tok)
 
     def call(self, name_tok: Token):
