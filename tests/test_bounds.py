@@ -1,0 +1,133 @@
+"""Bounds (issue 8, item 2): very deep, very long, very large inputs work within about a second
+or are refused at once with a clear MatdiffError; never a RecursionError, MemoryError,
+OverflowError or a long hang. Each case prints its real wall time (run with -s to see them);
+the assertion allows 5 s so a loaded two-core CI machine does not flake.
+
+And the magic's --timeout: a tiny limit on a long derivation stops it with a clear message, and
+the shell goes on working.
+"""
+from __future__ import annotations
+
+import time
+
+import pytest
+from IPython.core.interactiveshell import InteractiveShell
+from IPython.utils.capture import capture_output
+
+from matdiff_magic import MatdiffError, derive
+from matdiff_magic.parser import MAX_DEPTH, MAX_NODES
+
+LIMIT_S = 5.0
+
+
+def _sum_of_terms(n: int) -> str:
+    return " + ".join(f"{i + 1}*a'*x" for i in range(n))
+
+
+def _names(n: int) -> str:
+    return " + ".join(f"x{i}'*y{i}" for i in range(1, n + 1))
+
+
+# name -> (cell, wrt, what happens: "derived", "skipped" (f is infinite everywhere) or a fragment
+# of the error message)
+CASES = {
+    "10 000 nested parentheses": ("(" * 10_000 + "x" + ")" * 10_000, None, "nested too deeply"),
+    "10 000 nested calls": ("x: scalar\n" + "sin(" * 10_000 + "x" + ")" * 10_000, None, "nested too deeply"),
+    "5 000 transposes": ("a'*x" + "'" * 5_000, "x", "nested too deeply"),
+    "a sum of 10 000 terms (89 kB)": ("x: scalar\n" + " + ".join(f"{i}*x" for i in range(1, 10_001)),
+                                      "x", "too large"),
+    "a sum of 10 000 terms (119 kB)": (_sum_of_terms(10_000), "x", "the limit is 100,000"),
+    "a product chain of 2 000 factors": ("a'*" + "*".join(["A"] * 2_000) + "*b", "A", "too large"),
+    "2 000 factors, one of them the variable": ("a'*" + "*".join(f"A{i}" for i in range(2_000)) + "*b",
+                                               "A7", "too large"),
+    "2 000 variables x1'*y1 + …": (_names(2_000), "x1", "too large"),
+    "400 variables x1'*y1 + …": (_names(400), "x1", "derived"),
+    "a sum of 100 terms": (_sum_of_terms(100), "x", "derived"),
+    "a chain of 40 tanh layers": ("a'*" + "".join(f"tanh(W{k}*" for k in range(40, 0, -1)) + "x"
+                                  + ")" * 40, "W1", "derived"),
+    "a tower x^x^…^x of 199": ("x: scalar\n" + "x^" * 199 + "x", "x", "too large to do step by step"),
+    "a product of 300 sines": ("x: scalar\n" + "*".join(f"sin({i}*x)" for i in range(1, 301)), "x",
+                               "too large to do step by step"),
+    "30 doubling definitions": ("\n".join(["Y1 = X*X"] + [f"Y{i + 1} = Y{i}*Y{i}" for i in range(1, 30)]
+                                          + ["tr(Y30)"]), "X", "once the definitions above it"),
+    "x^1e300": ("x: scalar\nx^1e300", "x", "derived"),
+    "2^99999999": ("x: scalar\n2^99999999*x", "x", "skipped"),
+    "X.^1e308": ("sum(X.^1e308)", "X", "derived"),
+    "x^(10^100)": ("x: scalar\nx^(10^100)", "x", "derived"),
+    "((2^64)^64)^64": ("x: scalar\n((2^64)^64)^64*x", "x", "skipped"),
+    "1e308": ("x: scalar\n1e308*x", "x", "derived"),
+    "1e300*1e300": ("x: scalar\n1e300*1e300*x", "x", "skipped"),
+    "1e309": ("x: scalar\n1e309*x", "x", "too large"),
+    "1e-400": ("x: scalar\n1e-400*x", "x", "too small"),
+    "1e99999999999": ("x: scalar\n1e99999999999*x", "x", "too large"),
+    "a number of 5 000 digits": ("x: scalar\n" + "9" * 5_000 + "*x", "x", "too many digits"),
+    "100 000 characters": ("x" + " " * 100_000, None, "the limit is 100,000"),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_bound(name):
+    cell, wrt, expected = CASES[name]
+    start = time.perf_counter()
+    try:
+        d = derive(cell, wrt=wrt)   # with its numeric check
+        outcome = "derived" if d.check_result.status == "passed" else d.check_result.status
+    except MatdiffError as error:
+        d, outcome = None, str(error)
+        assert error.message
+    elapsed = time.perf_counter() - start
+    typeset = ""
+    if d is not None:   # what a front end shows: every step in TeX, highlighted TeX and text
+        t0 = time.perf_counter()
+        d.to_json()
+        typeset = f", typeset in {time.perf_counter() - t0:.3f} s"
+    print(f"\n{name}: {outcome.splitlines()[0][:90]} ({elapsed:.3f} s{typeset})")
+    assert expected in outcome
+    assert elapsed < LIMIT_S
+
+
+def test_the_limits_are_stated():
+    assert MAX_DEPTH >= 100 and MAX_NODES >= 1_000
+
+
+def test_errors_point_at_the_part_that_is_too_large():
+    cell = "x: scalar\n" + "+".join(["x"] * (MAX_NODES + 10))
+    with pytest.raises(MatdiffError) as info:
+        derive(cell)
+    assert info.value.span.start == cell.index("\n") + 1   # the sum, on its line
+    assert "line 2" in str(info.value)
+
+
+@pytest.fixture(scope="module")
+def shell():
+    sh = InteractiveShell.instance()
+    sh.run_line_magic("load_ext", "matdiff_magic")
+    return sh
+
+
+def _run(shell, code):
+    with capture_output() as captured:
+        result = shell.run_cell(code)
+    return result, captured.stdout + captured.stderr
+
+
+def test_the_magic_stops_at_its_time_limit_and_the_shell_goes_on(shell):
+    net = "a'*" + "".join(f"tanh(W{k}*" for k in range(40, 0, -1)) + "x" + ")" * 40
+    start = time.perf_counter()
+    result, output = _run(shell, f"%%matdiff --wrt W1 --timeout 0.05\n{net}\n")
+    elapsed = time.perf_counter() - start
+    print(f"\n--timeout 0.05 on a 40-layer chain: stopped after {elapsed:.3f} s")
+    assert not result.success and type(result.error_in_exec).__name__ == "UsageError"
+    assert "took longer than 0.05 s" in str(result.error_in_exec)
+    assert "--timeout" in str(result.error_in_exec)          # says how to raise it
+    assert "Traceback" not in output
+    assert elapsed < LIMIT_S
+    # the shell goes on: Python, and the magic itself
+    assert _run(shell, "sum([1, 2, 3])")[0].result == 6
+    again, _ = _run(shell, "%%matdiff --wrt X\na'*X*b\n")
+    assert again.success and again.result.check_result.passed
+
+
+def test_the_default_time_limit_is_ten_seconds():
+    from matdiff_magic.options import parse_options
+    assert parse_options("", allow_expression=False)[0].timeout == 10.0
