@@ -23,15 +23,32 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [os.path.join(HERE, "..", "tests"), os.path.join(HERE, "..")]
 
 from hypothesis import HealthCheck, given, seed, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 
 import fuzz_strategies as fs  # noqa: E402
 
 KINDS = {  # name -> (strategy, share of the time budget, examples per round)
     "text": (fs.raw_text, 0.1, 2000),
     "tokens": (fs.token_soup, 0.1, 2000),
-    "grammar": (fs.grammar_soup(), 0.2, 500),
-    "typed": (None, 0.6, 200),
+    "grammar": (fs.grammar_soup(), 0.15, 500),
+    "typed": (None, 0.55, 200),
+    "magic": (st.tuples(fs.magic_cells, st.booleans()), 0.1, 300),
 }
+_shell = None
+
+
+def one(kind: str, item, per_example: float) -> str:
+    """Run one input of a kind through the property; AssertionError when it fails."""
+    global _shell
+    if kind == "magic":
+        if _shell is None:
+            from IPython.core.interactiveshell import InteractiveShell  # noqa: PLC0415
+            _shell = InteractiveShell.instance()
+            _shell.run_line_magic("load_ext", "matdiff_magic")
+        (line, body), cell = item
+        return fs.magic_outcome(_shell, line, body, cell)
+    source, wrt = (item.source, item.wrt) if isinstance(item, fs.Program) else (item, None)
+    return fs.outcome(source, wrt, per_example)
 
 
 def run_kind(kind: str, strategy, seconds: float, per_round: int, first_seed: int, counts, failures,
@@ -48,9 +65,8 @@ def run_kind(kind: str, strategy, seconds: float, per_round: int, first_seed: in
         def check(item):
             if time.monotonic() > end and not failures_in_round:
                 return  # budget spent: let the round finish quickly
-            source, wrt = (item.source, item.wrt) if isinstance(item, fs.Program) else (item, None)
             try:
-                counts[kind][fs.outcome(source, wrt, per_example)] += 1
+                counts[kind][one(kind, item, per_example)] += 1
             except AssertionError:
                 counts[kind]["failed"] += 1
                 failures_in_round.append(True)
@@ -82,6 +98,8 @@ def main(argv=None) -> int:
     total_share = sum(KINDS[k][1] for k in kinds)
     counts = collections.defaultdict(collections.Counter)
     failures: list = []
+    if "magic" in kinds:
+        one("magic", (("--no-check", "x'*x"), False), args.per_example)   # start the shell first
     print(f"fuzzing {', '.join(kinds)} for {args.seconds:g} s (seed {args.seed})", flush=True)
     started = time.monotonic()
     for i, kind in enumerate(kinds):

@@ -298,7 +298,7 @@ class _Typed:
 
     def positive(self, d: int) -> str:
         """A scalar that is > 0 wherever it is defined (the check samples positive values too)."""
-        choice = self.pick(["exp", "sq", "var", "num", "norm", "one_plus", "sigmoid", "det"])
+        choice = self.pick(["exp", "sq", "var", "num", "norm", "one_plus", "sigmoid", "det", "square"])
         if d >= self.max_depth:
             choice = self.pick(["var", "num"])
         if choice == "exp":
@@ -309,6 +309,8 @@ class _Typed:
             return self.var(("s",)) or self.number()
         if choice == "num":
             return self.number()
+        if choice == "square":   # ≥ 0, and even in its argument: (u^2)^p is not u^(2p)
+            return op(self.scalar(d + 1), "^", self.pick(["2", "4"]))
         if choice == "norm":
             return f"norm2({self.gen(self.any_type(), d + 1)})^2 + 1"
         if choice == "one_plus":
@@ -346,7 +348,7 @@ class _Typed:
         d = depth + 1
         m = self.size()
         choice = self.pick(["leaf", "leaf", "add", "sub", "matvec", "scale", "had", "hdiv", "epow",
-                            "func", "kink", "log", "diag", "neg", "bcast", "invsolve", "rowt", "div"])
+                            "epos", "func", "kink", "log", "diag", "neg", "bcast", "invsolve", "rowt", "div"])
         if choice == "leaf":
             return self.leaf(("v", n))
         if choice in ("add", "sub"):
@@ -363,6 +365,8 @@ class _Typed:
             return op(self.vector(n, d), "./", f"exp({self.vector(n, d)})")
         if choice == "epow":
             return op(self.vector(n, d), ".^", self.pick(["2", "3"]))
+        if choice == "epos":     # powers of an even power
+            return op(op(self.vector(n, d), ".^", "2"), ".^", self.pick(["0.5", "1.5", "(-0.5)", "2"]))
         if choice == "func":
             return f"{self.pick(SMOOTH)}({self.vector(n, d)})"
         if choice == "kink":
