@@ -187,6 +187,8 @@ def _check_size(program: Program) -> None:
                 depth = 1 + max((measured[id(k)][0] for k in kids), default=0)
                 size = 1 + sum(measured[id(k)][1] for k in kids)
             measured[id(node)] = (depth, size)
+            if depth <= MAX_DEPTH and size <= MAX_NODES:
+                continue
             written_out = " once the definitions above it are written out" if _uses(node, known) else ""
             if depth > MAX_DEPTH:
                 raise MatdiffError(f"the expression is nested too deeply (more than {MAX_DEPTH} "

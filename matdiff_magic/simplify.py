@@ -515,16 +515,17 @@ def merge_common_context(e: ir.Expr) -> ir.Expr:
 def collect(e: ir.Expr) -> ir.Expr:
     """Collect like terms of every sum: 3A − A = 2A (operands of ⊙ and + in any order)."""
     memo: dict = {}
+    canon_memo: dict = {}
 
     def go(node):
         key = id(node)
         if key not in memo:
-            memo[key] = (_collect_node(node, go), node)   # keep node alive while its id is a key
+            memo[key] = (_collect_node(node, go, canon_memo), node)   # keep node alive while its id is a key
         return memo[key][0]
     return go(e)
 
 
-def _collect_node(node: ir.Expr, go) -> ir.Expr:
+def _collect_node(node: ir.Expr, go, canon_memo: dict) -> ir.Expr:
     kids = node.children()
     if kids:
         new = [go(k) for k in kids]
@@ -534,7 +535,6 @@ def _collect_node(node: ir.Expr, go) -> ir.Expr:
         return node
     groups: dict = {}
     first: dict = {}
-    canon_memo: dict = {}
     for t in node.terms:
         c, rest = split_coef(t)
         k = canon(rest, canon_memo) if rest is not None else None

@@ -28,13 +28,17 @@ def choose(f: ir.Expr, taken: set) -> dict:
     memo: dict = {}
     if nesting(f, memo) < MIN_NESTING:
         return {}
-    inner, seen = [], set()
-    for node in f.walk():
-        if _is_activation(node):
-            for sub in node.arg.walk():
-                if _is_activation(sub) and sub not in seen:
-                    seen.add(sub)
-                    inner.append(sub)
+    inner, seen, visited = [], set(), set()
+    stack = [(f, False)]                       # (node, lies under an activation)
+    while stack:
+        node, under = stack.pop()
+        if (id(node), under) in visited:
+            continue
+        visited.add((id(node), under))
+        if under and _is_activation(node) and node not in seen:
+            seen.add(node)
+            inner.append(node)
+        stack.extend((k, under or _is_activation(node)) for k in node.children())
     inner.sort(key=lambda n: nesting(n, memo))
     letter = next(c for c in "tuhzsq" if c not in taken)
     sub = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
