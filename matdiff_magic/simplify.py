@@ -464,8 +464,8 @@ def _hole(a: ir.Expr, b: ir.Expr):
         if len(ka) == len(kb):
             diff = [i for i, (x, y) in enumerate(zip(ka, kb)) if x != y]
             if len(diff) == 1 and ka[diff[0]].shape == kb[diff[0]].shape:
-                sub = _hole(ka[diff[0]], kb[diff[0]])
-                return (diff[0],) + (sub or ()) if sub is not None or True else None
+                # the children differ, so the hole below is a path (possibly empty: the child itself)
+                return (diff[0],) + (_hole(ka[diff[0]], kb[diff[0]]) or ())
     return ()
 
 
