@@ -421,7 +421,8 @@ def _symmetric(e: ir.Expr) -> bool:
         mats = [f for f in e.factors if not f.is_scalar]
         k = len(mats)
         for i in range(k // 2):
-            if mats[i] != _plain_transpose(mats[k - 1 - i]):
+            mirror = mats[k - 1 - i]
+            if mats[i] != _plain_transpose(mirror) and not (_symmetric(mirror) and mats[i] == mirror):
                 return False
         return k % 2 == 0 or _symmetric(mats[k // 2])
     return False
