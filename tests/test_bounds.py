@@ -11,8 +11,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from IPython.core.interactiveshell import InteractiveShell
-from IPython.utils.capture import capture_output
+from conftest import run
 
 from matdiff_magic import MatdiffError, derive
 from matdiff_magic.parser import MAX_DEPTH, MAX_NODES
@@ -98,16 +97,9 @@ def test_errors_point_at_the_part_that_is_too_large():
     assert "line 2" in str(info.value)
 
 
-@pytest.fixture(scope="module")
-def shell():
-    sh = InteractiveShell.instance()
-    sh.run_line_magic("load_ext", "matdiff_magic")
-    return sh
-
-
 def _run(shell, code):
-    with capture_output() as captured:
-        result = shell.run_cell(code)
+    """Run a cell in the shared shell fixture; returns the result and everything it printed."""
+    result, captured = run(shell, code)
     return result, captured.stdout + captured.stderr
 
 

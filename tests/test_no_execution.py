@@ -16,8 +16,7 @@ import subprocess
 import tokenize
 
 import pytest
-from IPython.core.interactiveshell import InteractiveShell
-from IPython.utils.capture import capture_output
+from conftest import run
 
 from matdiff_magic import MatdiffError, derive
 
@@ -96,16 +95,9 @@ def test_code_as_the_variable_to_differentiate_by(template, marker, trapped):
     assert not marker.exists()
 
 
-@pytest.fixture(scope="module")
-def shell():
-    sh = InteractiveShell.instance()
-    sh.run_line_magic("load_ext", "matdiff_magic")
-    return sh
-
-
 def _run(shell, code):
-    with capture_output() as captured:
-        result = shell.run_cell(code)
+    """Run a cell in the shared shell fixture; returns the result and everything it printed."""
+    result, captured = run(shell, code)
     return result, captured.stdout + captured.stderr
 
 
