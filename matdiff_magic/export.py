@@ -58,10 +58,7 @@ def to_python(d) -> str:
     grad_expr = _inline_definitions(d.result, d.typed)
     temps = _temporaries([f_expr, grad_expr], set(names.values()) | set(sizes.values()))
     printer = NumpyPrinter(names, sizes, {})
-    body = []
-    for node, temp in temps:
-        body.append(f"    {temp} = {printer.define(node)}")
-        printer.temps[node] = temp
+    body = _assign_temporaries(printer, temps)
     body.append(f"    value = {printer.code(f_expr)}")
     body.append(f"    gradient = {printer.code(grad_expr)}")
     if d.wrt.is_scalar:
@@ -71,17 +68,31 @@ def to_python(d) -> str:
     else:
         ret = "    return float(value), gradient"
 
+    function = (_signature(d, names, grad_expr) + "\n".join(_checks(variables, names, sizes)) + "\n"
+                + "\n".join(body) + "\n" + ret + "\n")
+    main = ('if __name__ == "__main__":\n'
+            f'    print(f"{FUNCTION}: max. relative error of the gradient against central '
+            'differences {check_gradient():.1e}")\n')
+    return _module(_header(d), printer, function,
+                   [_random_inputs(d, names, sizes), _check_gradient(d, names), main])
+
+
+def _assign_temporaries(printer, temps) -> list[str]:
+    """One line per shared subexpression, computed once; later code refers to its name."""
+    lines = []
+    for node, temp in temps:
+        lines.append(f"    {temp} = {printer.define(node)}")
+        printer.temps[node] = temp
+    return lines
+
+
+def _module(header: str, printer, function: str, rest: list[str]) -> str:
+    """The module: header, the NumPy import, the helpers the printer used, the function, the rest."""
+    parts = [header, "import numpy as np\n"]
     helpers = [HELPERS[h] for h in sorted(printer.helpers)]
-    parts = [_header(d), "import numpy as np\n"]
     if helpers:
         parts.append("\n" + "\n\n".join(helpers))
-    parts.append("\n" + _signature(d, names, grad_expr) + "\n".join(_checks(variables, names, sizes)) + "\n"
-                 + "\n".join(body) + "\n" + ret + "\n")
-    parts.append("\n" + _random_inputs(d, names, sizes))
-    parts.append("\n" + _check_gradient(d, names))
-    parts.append('\nif __name__ == "__main__":\n'
-                 f'    print(f"{FUNCTION}: max. relative error of the gradient against central '
-                 'differences {check_gradient():.1e}")\n')
+    parts += ["\n" + function] + ["\n" + r for r in rest]
     return "\n".join(parts)
 
 
@@ -372,10 +383,7 @@ def _jacobian_module(d) -> str:
     roots = [f_expr, grad_expr, deriv] if hessian else [f_expr, deriv]
     temps = _temporaries(roots, set(names.values()) | set(sizes.values()))
     printer = NumpyPrinter(names, sizes, {})
-    body = []
-    for node, temp in temps:
-        body.append(f"    {temp} = {printer.define(node)}")
-        printer.temps[node] = temp
+    body = _assign_temporaries(printer, temps)
     body.append(f"    value = {printer.code(f_expr)}")
     if hessian:
         body.append(f"    gradient = {printer.code(grad_expr)}  # ∂f/∂{names[d.wrt.name]}, the shape of "
@@ -386,19 +394,15 @@ def _jacobian_module(d) -> str:
         body.append(f"    jacobian = {printer.code(deriv)}")
         ret = f"    return value, {_as_returned('jacobian', deriv, _returned_ndim(d))}"
 
-    helpers = [HELPERS[h] for h in sorted(printer.helpers)]
-    parts = [_header(d, d.kind if d.kind == "hessian" else "Jacobian"), "import numpy as np\n"]
-    if helpers:
-        parts.append("\n" + "\n\n".join(helpers))
-    parts.append("\n" + _jacobian_signature(d, names, func, grad_expr, deriv)
-                 + "\n".join(_checks(variables, names, sizes)) + "\n" + "\n".join(body) + "\n" + ret + "\n")
-    parts.append("\n" + _random_inputs(d, names, sizes))
-    parts.append("\n" + (_check_hessian(d, names) if hessian else _check_jacobian(d, names)))
+    function = (_jacobian_signature(d, names, func, grad_expr, deriv)
+                + "\n".join(_checks(variables, names, sizes)) + "\n" + "\n".join(body) + "\n" + ret + "\n")
     what = "the Hessian (and the gradient)" if hessian else "the Jacobian"
-    parts.append('\nif __name__ == "__main__":\n'
-                 f'    print(f"{func}: max. relative error of {what} against central '
-                 f'differences {{{check}():.1e}}")\n')
-    return "\n".join(parts)
+    main = ('if __name__ == "__main__":\n'
+            f'    print(f"{func}: max. relative error of {what} against central '
+            f'differences {{{check}():.1e}}")\n')
+    checker = _check_hessian(d, names) if hessian else _check_jacobian(d, names)
+    return _module(_header(d, d.kind if d.kind == "hessian" else "Jacobian"), printer, function,
+                   [_random_inputs(d, names, sizes), checker, main])
 
 
 def merge_diagonal_sandwiches(e: ir.Expr) -> ir.Expr:
