@@ -12,19 +12,19 @@ __all__ = ["derive", "graph", "check_answer", "MatdiffError", "load_ipython_exte
 def __getattr__(name):
     # Lazy so that `%load_ext matdiff_magic` stays fast: NumPy loads only when something is derived.
     if name == "derive":
-        from .pipeline import derive
+        from matdiff_magic.derivation.pipeline import derive
         return derive
     if name == "MatdiffError":
-        from .errors import MatdiffError
+        from matdiff_magic.errors import MatdiffError
         return MatdiffError
     if name == "graph":
-        from .autodiff import graph
+        from matdiff_magic.autodiff import graph
         return graph
     if name == "check_answer":
-        from .exercises import check_answer
+        from matdiff_magic.exercises.diagnose import check_answer
         return check_answer
     if name == "Derivation":
-        from .derivation import Derivation
+        from matdiff_magic.derivation.record import Derivation
         return Derivation
     raise AttributeError(f"module 'matdiff_magic' has no attribute {name!r}")
 
@@ -35,7 +35,7 @@ def _jupyter_labextension_paths():
 
 
 def load_ipython_extension(ipython) -> None:
-    from .magic import MatdiffMagics
+    from matdiff_magic.magic import MatdiffMagics
     ipython.register_magics(MatdiffMagics)
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class
 
-from .errors import MatdiffError
-from .options import parse_options
-from .timelimit import TimeLimitExceeded, time_limit
+from matdiff_magic.errors import MatdiffError
+from matdiff_magic.options import parse_options
+from matdiff_magic.timelimit import TimeLimitExceeded, time_limit
 
 
 @magics_class
@@ -41,9 +41,13 @@ class MatdiffMagics(Magics):
                                "%matdiff --wrt x a'*x")
         with time_limit(opts.timeout):   # deriving and typesetting: display comes after
             if opts.graph:
-                from .autodiff.magic_support import run_graph  # noqa: PLC0415 (heavy: matplotlib)
+                from matdiff_magic.autodiff.magic_support import (
+                    run_graph  # noqa: PLC0415 (heavy: matplotlib,
+                )
                 return run_graph(self.shell, source, opts)
-            from .pipeline import derive  # noqa: PLC0415 (NumPy loads on first use)
+            from matdiff_magic.derivation.pipeline import (
+                derive  # noqa: PLC0415 (NumPy loads on first use,
+            )
             d = derive(source, wrt=opts.wrt, layout=opts.layout, check=opts.check,
                        order=opts.order, seed=opts.seed, by_definition=opts.by_definition,
                        solve=opts.solve)

@@ -6,7 +6,7 @@ import keyword
 import re
 from dataclasses import dataclass, field
 
-from .errors import MatdiffError, Span
+from matdiff_magic.errors import MatdiffError, Span
 
 LAYOUT_CHOICES = ("numerator", "denominator", "mixed")
 MODE_CHOICES = ("forward", "reverse", "both")

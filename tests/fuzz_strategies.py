@@ -23,8 +23,8 @@ import string
 from hypothesis import strategies as st
 
 from matdiff_magic.errors import MatdiffError
-from matdiff_magic.language import ALIASES, ELEMENTWISE, KINDS, MATRIX_FUNCTIONS, SYNONYMS
-from matdiff_magic.lexer import OPERATORS
+from matdiff_magic.syntax.vocabulary import ALIASES, ELEMENTWISE, KINDS, MATRIX_FUNCTIONS, SYNONYMS
+from matdiff_magic.syntax.lexer import OPERATORS
 from matdiff_magic.timelimit import TimeLimitExceeded, time_limit
 
 PER_EXAMPLE_SECONDS = 10.0

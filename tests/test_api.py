@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from matdiff_magic import MatdiffError, derive
-from matdiff_magic.derivation import run_check
-from matdiff_magic.layout import Result
+from matdiff_magic.derivation.record import run_check
+from matdiff_magic.derivation.layouts import Result
 
 
 def test_matrix_shapes_per_layout():

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from matdiff_magic import ir
+from matdiff_magic.ir import nodes as ir
 from matdiff_magic.autodiff.rules import RULES, apply_jvp, apply_vjp
-from matdiff_magic.rules.elementwise import ELEMENTWISE
+from matdiff_magic.ops.elementwise import ELEMENTWISE
 
 rng = np.random.default_rng(2024)
 

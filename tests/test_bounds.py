@@ -14,7 +14,7 @@ import pytest
 from conftest import run
 
 from matdiff_magic import MatdiffError, derive
-from matdiff_magic.parser import MAX_DEPTH, MAX_NODES
+from matdiff_magic.syntax.parser import MAX_DEPTH, MAX_NODES
 
 LIMIT_S = 5.0
 

@@ -13,7 +13,7 @@ from IPython.utils.capture import capture_output
 from numeric_helpers import assert_close, central_difference, random_values
 
 from matdiff_magic import MatdiffError, derive
-from matdiff_magic.derivation import MIME, Derivation
+from matdiff_magic.derivation.record import MIME, Derivation
 
 LAYOUTS = ("numerator", "denominator", "mixed")
 

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from matdiff_magic import MatdiffError, check_answer
-from matdiff_magic.exercises import AnswerCheck
+from matdiff_magic.exercises.diagnose import AnswerCheck
 
 NOTEBOOKS = pathlib.Path(__file__).resolve().parents[1] / "notebooks"
 

@@ -14,9 +14,9 @@ from IPython.utils.capture import capture_output
 from numeric_helpers import assert_close, random_values
 
 from matdiff_magic import MatdiffError, derive
-from matdiff_magic import ir
-from matdiff_magic.numeric import Evaluator
-from matdiff_magic.render.numpy_printer import HELPERS, PRINTERS, NumpyPrinter, kind, prints
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic.numeric.evaluate import Evaluator
+from matdiff_magic.export.numpy_printer import HELPERS, PRINTERS, NumpyPrinter, kind, prints
 
 LAYOUTS = ("numerator", "denominator", "mixed")
 

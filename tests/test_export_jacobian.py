@@ -15,10 +15,11 @@ import numpy as np
 import pytest
 from numeric_helpers import assert_close, random_values
 
-from matdiff_magic import derive, ir
-from matdiff_magic.export import merge_diagonal_sandwiches
-from matdiff_magic.numeric import Evaluator
-from matdiff_magic.render.numpy_printer import HELPERS, NumpyPrinter, kind
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic import derive
+from matdiff_magic.export.numpy_code import merge_diagonal_sandwiches
+from matdiff_magic.numeric.evaluate import Evaluator
+from matdiff_magic.export.numpy_printer import HELPERS, NumpyPrinter, kind
 
 LAYOUTS = ("numerator", "denominator", "mixed")
 sig = lambda z: 1 / (1 + np.exp(-z))

@@ -11,7 +11,7 @@ import pytest
 from conftest import run
 from nbclient import NotebookClient
 
-from matdiff_magic.derivation import MIME, Derivation
+from matdiff_magic.derivation.record import MIME, Derivation
 
 
 def test_cell_magic_displays_the_derivation(shell):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from matdiff_magic import derive
-from matdiff_magic.rules.elementwise import ELEMENTWISE
+from matdiff_magic.ops.elementwise import ELEMENTWISE
 from numeric_helpers import assert_close, central_difference, random_values
 
 # source, wrt, a rule or trick that must appear, f in NumPy

@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 
 from matdiff_magic import derive
-from matdiff_magic.derivation import MIME
+from matdiff_magic.derivation.record import MIME
 
 FIXTURES = pathlib.Path(__file__).parent / "fixtures"
 sys.path.insert(0, str(FIXTURES))

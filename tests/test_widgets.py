@@ -194,7 +194,8 @@ def test_wrt_from_code_updates_the_dropdown(stepper):
 
 
 def test_failed_rederivation_is_shown_not_raised(stepper, monkeypatch):
-    from matdiff_magic import MatdiffError, pipeline
+    from matdiff_magic.derivation import pipeline
+    from matdiff_magic import MatdiffError
     from matdiff_magic.timelimit import TimeLimitExceeded
 
     stepper.step = 2

@@ -15,13 +15,13 @@ with the rule table of ``rules.py``. matplotlib and ipywidgets load only when so
     compare.py    symbolic vs numeric vs automatic, finite-difference error against h
     magic_support.py   %%matdiff --graph
 """
-from .graph import Graph, Rows, graph
-from .table import rule_table
+from matdiff_magic.autodiff.graph import Graph, Rows, graph
+from matdiff_magic.autodiff.table import rule_table
 
 
 def compare(source: str, wrt: str | None = None, fd_step: float = 1e-6, **values):
     """Symbolic vs central differences vs forward and reverse mode, for one expression."""
-    from .compare import compare as _compare
+    from matdiff_magic.autodiff.compare import compare as _compare
     return _compare(source, wrt, fd_step, **values)
 
 

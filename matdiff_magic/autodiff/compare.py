@@ -9,13 +9,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import MatdiffError
-from ..numeric import Evaluator
-from ..parser import parse
-from ..pipeline import derive
-from .graph import Graph, graph, user_value
-from .notation import number, value_inline, variable_text
-from .table import _table
+from matdiff_magic.errors import MatdiffError
+from matdiff_magic.numeric.evaluate import Evaluator
+from matdiff_magic.syntax.parser import parse
+from matdiff_magic.derivation.pipeline import derive
+from matdiff_magic.autodiff.graph import Graph, graph, user_value
+from matdiff_magic.autodiff.notation import number, value_inline, variable_text
+from matdiff_magic.autodiff.table import _table
 
 METHODS = ("symbolic", "central difference", "forward mode", "reverse mode")
 
@@ -158,7 +158,7 @@ def fd_error_plot(g: Graph, wrt: str | None = None, direction=None):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from .draw import _ensure_ipython_formatter
+    from matdiff_magic.autodiff.draw import _ensure_ipython_formatter
     _ensure_ipython_formatter()
     data = fd_errors(g, wrt, direction)
     h, floor = data["h"], 1e-17          # an exact zero has no logarithm

@@ -7,8 +7,8 @@ down as a whole when the graph is large), which keeps text and boxes in proporti
 """
 from __future__ import annotations
 
-from .layout import layered_layout
-from .notation import visible_len
+from matdiff_magic.autodiff.layout import layered_layout
+from matdiff_magic.autodiff.notation import visible_len
 
 FONT = "DejaVu Sans Mono"       # ships with matplotlib: widths are predictable
 CHAR_WIDTH = 0.61               # advance of one character, in ems

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import MatdiffError
-from ..numeric import as_matrix, bind_sizes
-from ..parser import parse
-from ..render.printer import to_text
-from ..shapes import typecheck
-from . import modes
-from .notation import normalise_name, variable_text
-from .structure import build_structure
-from .trace import build_trace
+from matdiff_magic.errors import MatdiffError
+from matdiff_magic.numeric.evaluate import as_matrix, bind_sizes
+from matdiff_magic.syntax.parser import parse
+from matdiff_magic.render.printer import to_text
+from matdiff_magic.types.infer import typecheck
+from matdiff_magic.autodiff import modes
+from matdiff_magic.autodiff.notation import normalise_name, variable_text
+from matdiff_magic.autodiff.structure import build_structure
+from matdiff_magic.autodiff.trace import build_trace
 
 MODES = ("forward", "reverse", "both")
 
@@ -76,7 +76,7 @@ class Rows(list):
         return super().__getitem__(key)
 
     def table(self):
-        from .table import TraceTable
+        from matdiff_magic.autodiff.table import TraceTable
         return TraceTable.from_rows(self)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
@@ -235,7 +235,7 @@ class Graph:
 
     def draw(self, mode: str = "both", wrt=None, direction=None, cotangent=None, **options):
         """A matplotlib Figure of the DAG: inputs left, output right."""
-        from .draw import draw_graph
+        from matdiff_magic.autodiff.draw import draw_graph
         nodes, edges = self.structure(mode, wrt, direction, cotangent)
         return draw_graph(nodes, edges, title=options.pop("title", self._title(mode, wrt)), **options)
 
@@ -249,22 +249,22 @@ class Graph:
         return to_text(self.typed.expr).replace("log(", "ln(")
 
     def table(self, mode: str = "both", wrt=None, direction=None, cotangent=None):
-        from .table import TraceTable
+        from matdiff_magic.autodiff.table import TraceTable
         _check_mode(mode)
         fwd = self.forward(wrt, direction) if mode in ("forward", "both") else None
         rev = self.reverse(cotangent) if mode in ("reverse", "both") else None
         return TraceTable(fwd, rev)
 
     def widget(self, wrt=None, direction=None, cotangent=None):
-        from .widget import SweepWidget
+        from matdiff_magic.autodiff.widget import SweepWidget
         return SweepWidget(self, wrt=wrt, direction=direction, cotangent=cotangent)
 
     def compare(self, wrt=None, fd_step: float = 1e-6):
-        from .compare import compare_graph
+        from matdiff_magic.autodiff.compare import compare_graph
         return compare_graph(self, wrt, fd_step)
 
     def fd_error_plot(self, wrt=None, direction=None):
-        from .compare import fd_error_plot
+        from matdiff_magic.autodiff.compare import fd_error_plot
         return fd_error_plot(self, wrt, direction)
 
     def _repr_mimebundle_(self, include=None, exclude=None):

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from ..errors import MatdiffError, Span
-from ..parser import Call, Name, parse
+from matdiff_magic.errors import MatdiffError, Span
+from matdiff_magic.syntax.parser import Call, Name, parse
 
 _ITEM = re.compile(r"\s*(?P<name>[^=,\s]*)\s*(?P<eq>=?)\s*(?P<value>[^,]*?)\s*(?:,|$)")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -88,7 +88,7 @@ def expression_names(source: str) -> list:
 
 
 def build_graph(shell, source: str, opts):
-    from .graph import graph
+    from matdiff_magic.autodiff.graph import graph
     try:
         values = parse_at(opts.at, shell.user_ns)
         names = expression_names(source)
@@ -114,7 +114,7 @@ def build_graph(shell, source: str, opts):
 def run_graph(shell, source: str, opts):
     from IPython.display import display
 
-    from .draw import figure_png
+    from matdiff_magic.autodiff.draw import figure_png
     g = build_graph(shell, source, opts)
     fig = g.draw(mode=opts.mode, wrt=opts.wrt)
     display({"image/png": figure_png(fig), "text/plain": repr(g)}, raw=True)

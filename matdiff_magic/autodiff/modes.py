@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .notation import MINUS, barred, dotted, variable_text
-from .rules import LOG_TERMS, RULES, SIGMA_PRIME_TEXT, apply_jvp, apply_vjp
-from .trace import Trace, fill
+from matdiff_magic.autodiff.notation import MINUS, barred, dotted, variable_text
+from matdiff_magic.autodiff.rules import LOG_TERMS, RULES, SIGMA_PRIME_TEXT, apply_jvp, apply_vjp
+from matdiff_magic.autodiff.trace import Trace, fill
 
 
 @dataclass

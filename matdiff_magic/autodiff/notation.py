@@ -10,7 +10,7 @@ import unicodedata
 
 import numpy as np
 
-from ..render.notation import name_text
+from matdiff_magic.render.notation import name_text
 
 DOT, BAR = "\u0307", "\u0304"          # combining dot above (v̇) and macron (v̄)
 _SUB = str.maketrans("-0123456789", "₋₀₁₂₃₄₅₆₇₈₉")

@@ -20,9 +20,9 @@ from typing import Callable
 
 import numpy as np
 
-from .. import ir
-from ..numeric import Evaluator
-from ..rules.elementwise import ELEMENTWISE
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic.numeric.evaluate import Evaluator
+from matdiff_magic.ops.elementwise import ELEMENTWISE
 
 
 @dataclass(frozen=True)

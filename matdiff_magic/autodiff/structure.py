@@ -10,9 +10,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from .modes import Forward, Reverse, jvp_terms, local_partial
-from .notation import MINUS, barred, dotted, is_small, number, value_inline, value_lines
-from .trace import Trace
+from matdiff_magic.autodiff.modes import Forward, Reverse, jvp_terms, local_partial
+from matdiff_magic.autodiff.notation import (
+    MINUS,
+    barred,
+    dotted,
+    is_small,
+    number,
+    value_inline,
+    value_lines,
+)
+from matdiff_magic.autodiff.trace import Trace
 
 HIDDEN = "…"
 

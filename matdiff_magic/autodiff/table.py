@@ -9,7 +9,14 @@ import html
 
 import numpy as np
 
-from .notation import MINUS, to_tex, value_inline, value_lines, value_tex, visible_len
+from matdiff_magic.autodiff.notation import (
+    MINUS,
+    to_tex,
+    value_inline,
+    value_lines,
+    value_tex,
+    visible_len,
+)
 
 
 def _arr(v) -> np.ndarray:
@@ -151,7 +158,7 @@ class RuleTable:
     written for operands a, b and result y (⟨u, w⟩ is the sum of the entries of u ⊙ w)."""
 
     def __init__(self):
-        from .rules import RULES
+        from matdiff_magic.autodiff.rules import RULES
         self.rows = []
         for name, rule in RULES.items():
             operands = "ab"[:len(rule.jvp_terms)]

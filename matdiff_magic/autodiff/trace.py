@@ -13,13 +13,13 @@ from fractions import Fraction
 
 import numpy as np
 
-from .. import ir
-from ..errors import MatdiffError
-from ..numeric import Evaluator
-from ..render.notation import number_text, superscript
-from ..render.printer import to_text
-from .notation import MINUS, dotted, v_name, variable_text
-from .rules import RULES
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic.errors import MatdiffError
+from matdiff_magic.numeric.evaluate import Evaluator
+from matdiff_magic.render.notation import number_text, superscript
+from matdiff_magic.render.printer import to_text
+from matdiff_magic.autodiff.notation import MINUS, dotted, v_name, variable_text
+from matdiff_magic.autodiff.rules import RULES
 
 FUNCTION_TEXT = {"log": "ln", "sigmoid": "σ"}   # the seed writes ln, not log
 

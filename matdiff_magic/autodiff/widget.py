@@ -13,11 +13,11 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import traitlets
 
-from .draw import draw_graph, figure_png
-from .modes import adjoint_formula, tangent_formula
-from .notation import value_inline
-from .structure import build_structure
-from .table import _sum_text
+from matdiff_magic.autodiff.draw import draw_graph, figure_png
+from matdiff_magic.autodiff.modes import adjoint_formula, tangent_formula
+from matdiff_magic.autodiff.notation import value_inline
+from matdiff_magic.autodiff.structure import build_structure
+from matdiff_magic.autodiff.table import _sum_text
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ Only expressions with activations nested three deep or more are abbreviated, so 
 examples print exactly as written."""
 from __future__ import annotations
 
-from .. import ir
+from matdiff_magic.ir import nodes as ir
 
 MIN_NESTING = 3
 

@@ -8,8 +8,14 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from .. import ir
-from .notation import name_latex, name_text, number_latex, number_text, superscript
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic.render.notation import (
+    name_latex,
+    name_text,
+    number_latex,
+    number_text,
+    superscript,
+)
 
 HIGHLIGHT_COLOR = "#d62728"
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import MatdiffError
-from ..timelimit import TimeLimitExceeded, time_limit
-from .printer import to_latex
+from matdiff_magic.errors import MatdiffError
+from matdiff_magic.timelimit import TimeLimitExceeded, time_limit
+from matdiff_magic.render.printer import to_latex
 
 REDERIVE_SECONDS = 10.0   # the magic's default --timeout: a click must not hang the kernel
 
@@ -60,7 +60,7 @@ def result_latex(derivation) -> str:
 
 def rederive(derivation, wrt: str, layout: str):
     """The same cell derived by another variable; MatdiffError (or a time-out) says why not."""
-    from ..pipeline import derive  # noqa: PLC0415 (pipeline imports derivation, which imports us lazily)
+    from matdiff_magic.derivation.pipeline import derive  # noqa: PLC0415 (pipeline imports derivation, which imports us lazily)
     try:
         with time_limit(REDERIVE_SECONDS):
             return derive(derivation.source, wrt=wrt, layout=layout,

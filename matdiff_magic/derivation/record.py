@@ -11,17 +11,27 @@ import math
 
 import numpy as np
 
-from . import ir
-from .check import (TOLERANCE, CheckResult, describe, relative_error,
-                    sample_point, sample_sizes, size_variants, square_variables, strategies,
-                    symmetric_part, symmetrize_columns)
-from .depth import deep_recursion
-from .errors import MatdiffError
-from .layout import LAYOUTS, Result
-from .numeric import Evaluator, as_matrix, bind_sizes
-from .render.notation import name_latex, name_text, space_latex, space_text
-from .render.printer import to_latex, to_text
-from .steps import Step
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic.numeric.check import (
+    TOLERANCE,
+    CheckResult,
+    describe,
+    relative_error,
+    sample_point,
+    sample_sizes,
+    size_variants,
+    square_variables,
+    strategies,
+    symmetric_part,
+    symmetrize_columns,
+)
+from matdiff_magic.depth import deep_recursion
+from matdiff_magic.errors import MatdiffError
+from matdiff_magic.derivation.layouts import LAYOUTS, Result
+from matdiff_magic.numeric.evaluate import Evaluator, as_matrix, bind_sizes
+from matdiff_magic.render.notation import name_latex, name_text, space_latex, space_text
+from matdiff_magic.render.printer import to_latex, to_text
+from matdiff_magic.derivation.steps import Step
 
 MIME = "application/vnd.matdiff.derivation.v1+json"
 
@@ -141,13 +151,15 @@ class Derivation:
     def to_python(self) -> str:
         """Source of a NumPy function computing f and this derivative, with shape assertions and a
         finite-difference gradient check (like matrixcalculus.org's export)."""
-        from .export import to_python  # noqa: PLC0415
+        from matdiff_magic.export.numpy_code import to_python  # noqa: PLC0415
         return to_python(self)
 
     # ---- display
     def widget(self):
         """An ipywidgets stepper over this derivation (Prev/Next, layout switch, variable choice)."""
-        from .render.widgets import DerivationStepper  # noqa: PLC0415 (ipywidgets loads on demand)
+        from matdiff_magic.render.widgets import (
+            DerivationStepper  # noqa: PLC0415 (ipywidgets loads on demand,
+        )
         return DerivationStepper(self)
 
     def where(self) -> tuple[str, str]:

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import ir
-from .rules.elementwise import UNIT_DOMAIN
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic.ops.elementwise import UNIT_DOMAIN
 
 SIZE_CHOICES = (3, 2, 4, 5, 6, 7)
 

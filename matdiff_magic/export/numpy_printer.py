@@ -11,9 +11,9 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Callable
 
-from .. import ir
-from ..errors import MatdiffError
-from .printer import to_text
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic.errors import MatdiffError
+from matdiff_magic.render.printer import to_text
 
 # precedence: higher binds tighter
 P_ADD, P_NEG, P_MUL, P_POW, P_ATOM = 10, 15, 20, 30, 100

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import ir
-from .render.notation import name_latex, name_text
-from .simplify import simplify
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic.render.notation import name_latex, name_text
+from matdiff_magic.derivation.simplify import simplify
 
 LAYOUTS = ("numerator", "denominator", "mixed")
 

@@ -6,13 +6,23 @@ after multiplying through by the variable where it appears inverted (the MVN cov
 """
 from __future__ import annotations
 
-from . import ir
-from .errors import MatdiffError
-from .render.notation import name_latex, name_text
-from .render.printer import to_latex, to_text
-from .rules import Identity
-from .simplify import mk_add, mk_inverse, mk_mul, mk_neg, simplify, split_coef, tidy, with_coef, zero
-from .steps import Step
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic.errors import MatdiffError
+from matdiff_magic.render.notation import name_latex, name_text
+from matdiff_magic.render.printer import to_latex, to_text
+from matdiff_magic.ops.identity import Identity
+from matdiff_magic.derivation.simplify import (
+    mk_add,
+    mk_inverse,
+    mk_mul,
+    mk_neg,
+    simplify,
+    split_coef,
+    tidy,
+    with_coef,
+    zero,
+)
+from matdiff_magic.derivation.steps import Step
 
 SET_ZERO = Identity("stationary point", r"\frac{\partial f}{\partial X} = 0", "∂f/∂X = 0")
 DIVIDE = Identity("divide by a constant", r"cA = 0 \Rightarrow A = 0 \text{ for } c \neq 0", "cA = 0 ⇒ A = 0 for c ≠ 0")

@@ -10,11 +10,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import ir
-from .errors import MatdiffError, Span
-from .language import ELEMENTWISE
-from .parser import (Call, Declaration, Name, Neg, Num, Power, Product, Program, Sum,
-                     Transpose, parse)
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic.errors import MatdiffError, Span
+from matdiff_magic.syntax.vocabulary import ELEMENTWISE
+from matdiff_magic.syntax.parser import (
+    Call,
+    Declaration,
+    Name,
+    Neg,
+    Num,
+    Power,
+    Product,
+    Program,
+    Sum,
+    Transpose,
+    parse,
+)
 
 SIZE_POOL = ("m", "n", "p", "q", "r", "s", "k", "l", "t", "u", "v", "w", "h", "g")
 

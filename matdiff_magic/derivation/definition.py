@@ -14,18 +14,39 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from . import ir
-from .definition_index import (I, J, MAX_DEGREE, SUPPORTED, USE_DIFFERENTIAL, Collector, Entry,
-                               Expander, Indices, Term, combine, degree, differentiate, group,
-                               sum_out_deltas, unsupported)
-from .derivation import Derivation
-from .errors import MatdiffError
-from .layout import LAYOUTS, results
-from .render.notation import name_latex, name_text, number_latex, number_text, superscript
-from .render.printer import to_latex, to_text
-from .rules import Identity
-from .shapes import choose_wrt, typecheck
-from .steps import Step
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic.derivation.definition_index import (
+    I,
+    J,
+    MAX_DEGREE,
+    SUPPORTED,
+    USE_DIFFERENTIAL,
+    Collector,
+    Entry,
+    Expander,
+    Indices,
+    Term,
+    combine,
+    degree,
+    differentiate,
+    group,
+    sum_out_deltas,
+    unsupported,
+)
+from matdiff_magic.derivation.record import Derivation
+from matdiff_magic.errors import MatdiffError
+from matdiff_magic.derivation.layouts import LAYOUTS, results
+from matdiff_magic.render.notation import (
+    name_latex,
+    name_text,
+    number_latex,
+    number_text,
+    superscript,
+)
+from matdiff_magic.render.printer import to_latex, to_text
+from matdiff_magic.ops.identity import Identity
+from matdiff_magic.types.infer import choose_wrt, typecheck
+from matdiff_magic.derivation.steps import Step
 
 # the pieces of "write f entry by entry", shown when used
 ENTRY_RULES = {

@@ -10,9 +10,9 @@ import difflib
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from .errors import MatdiffError, Span
-from .language import FUNCTIONS, KINDS, SYNONYMS, canonical_function
-from .lexer import Token, tokenize
+from matdiff_magic.errors import MatdiffError, Span
+from matdiff_magic.syntax.vocabulary import FUNCTIONS, KINDS, SYNONYMS, canonical_function
+from matdiff_magic.syntax.lexer import Token, tokenize
 
 MAX_DEPTH = 200    # nesting of parentheses, calls and operators, definitions written out
 MAX_NODES = 2_000  # names, numbers and operations of the expression, definitions written out

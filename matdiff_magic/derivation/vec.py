@@ -9,13 +9,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from . import ir
-from .errors import MatdiffError
-from .render.printer import to_text
-from .rules import Identity
-from .simplify import (collect, mk_add, mk_kron, mk_mul, mk_transpose, mk_vec, prefer_positive,
-                       push_transposes, split_coef, tidy, with_coef)
-from .tracetricks import expand, trace_stage
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic.errors import MatdiffError
+from matdiff_magic.render.printer import to_text
+from matdiff_magic.ops.identity import Identity
+from matdiff_magic.derivation.simplify import (
+    collect,
+    mk_add,
+    mk_kron,
+    mk_mul,
+    mk_transpose,
+    mk_vec,
+    prefer_positive,
+    push_transposes,
+    split_coef,
+    tidy,
+    with_coef,
+)
+from matdiff_magic.derivation.tracetricks import expand, trace_stage
 
 TAKE_VEC = Identity("vectorise", r"\mathrm{d}\operatorname{vec}(F) = \operatorname{vec}(\mathrm{d}F)",
                     "d vec(F) = vec(dF)")

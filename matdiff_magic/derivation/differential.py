@@ -10,11 +10,11 @@ every step.
 """
 from __future__ import annotations
 
-from . import ir
-from .errors import MatdiffError
-from .rules import Identity
-from .rules.differential import CONSTANT, differentiate_once
-from .simplify import rebuild, tidy, zero
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic.errors import MatdiffError
+from matdiff_magic.ops.identity import Identity
+from matdiff_magic.ops.differential import CONSTANT, differentiate_once
+from matdiff_magic.derivation.simplify import rebuild, tidy, zero
 
 TAKE = Identity("take the differential", "", "")
 MAX_STEPS = 2_000

@@ -5,9 +5,9 @@ import math
 
 import numpy as np
 
-from . import ir
-from .errors import MatdiffError
-from .rules.elementwise import ELEMENTWISE
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic.errors import MatdiffError
+from matdiff_magic.ops.elementwise import ELEMENTWISE
 
 
 def as_matrix(value, var: ir.Var) -> np.ndarray:

@@ -81,7 +81,7 @@ class Expr:
         return h
 
     def __repr__(self) -> str:
-        from .render.printer import to_text
+        from matdiff_magic.render.printer import to_text
         return f"<{type(self).__name__} {to_text(self)}>"
 
     @property

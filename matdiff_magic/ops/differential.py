@@ -5,11 +5,11 @@ The derivation driver decides where to apply them; the rules know nothing about 
 """
 from __future__ import annotations
 
-from .. import ir
-from ..errors import MatdiffError
-from ..simplify import mk_add, mk_elempow, mk_hadamard, mk_mul, mk_neg, mk_pow
-from . import Identity
-from .elementwise import ELEMENTWISE
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic.errors import MatdiffError
+from matdiff_magic.derivation.simplify import mk_add, mk_elempow, mk_hadamard, mk_mul, mk_neg, mk_pow
+from matdiff_magic.ops.identity import Identity
+from matdiff_magic.ops.elementwise import ELEMENTWISE
 
 D = ir.D
 

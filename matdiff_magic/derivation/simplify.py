@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from . import ir
+from matdiff_magic.ir import nodes as ir
 
 SCALAR_ATOMS = (ir.Var, ir.Const, ir.Det, ir.LogDet, ir.Trace, ir.Norm, ir.SumAll, ir.Pow, ir.Apply)
 

@@ -10,9 +10,9 @@ differential, ``steps`` the number of distinct subexpressions that hold the vari
 """
 from __future__ import annotations
 
-from . import ir
-from .errors import MatdiffError
-from .simplify import tidy
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic.errors import MatdiffError
+from matdiff_magic.derivation.simplify import tidy
 
 LINEAR = (ir.Neg, ir.Transpose, ir.Trace, ir.SumAll, ir.DiagMatrix, ir.DiagVector, ir.Vec)
 MAX_WORK = 4_000_000   # steps × nodes: a derivation at the limit takes a second or two

@@ -19,12 +19,18 @@ from fractions import Fraction
 
 import numpy as np
 
-from . import ir
-from .check import sample_point, sample_sizes, size_variants, square_variables, strategies
-from .derivation import with_definitions
-from .errors import MatdiffError, Span
-from .numeric import Evaluator
-from .render.printer import to_latex, to_text
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic.numeric.check import (
+    sample_point,
+    sample_sizes,
+    size_variants,
+    square_variables,
+    strategies,
+)
+from matdiff_magic.derivation.record import with_definitions
+from matdiff_magic.errors import MatdiffError, Span
+from matdiff_magic.numeric.evaluate import Evaluator
+from matdiff_magic.render.printer import to_latex, to_text
 
 __all__ = ["check_answer", "AnswerCheck"]
 
@@ -97,7 +103,7 @@ def check_answer(answer: str, f: str, wrt: str | None = None, layout: str = "mix
     wrong; ``reveal=True`` adds the right answer to it. An answer that cannot be read is reported
     with the package's message (line and caret); a mistake in ``f`` itself raises ``MatdiffError``.
     """
-    from .pipeline import derive  # noqa: PLC0415
+    from matdiff_magic.derivation.pipeline import derive  # noqa: PLC0415
     if not isinstance(answer, str):
         raise TypeError("check_answer takes the answer as a string, e.g. \"b*a'\"")
     d = derive(f, wrt=wrt, layout=layout, order=order, check=False)
@@ -148,8 +154,8 @@ def check_answer(answer: str, f: str, wrt: str | None = None, layout: str = "mix
 
 
 def _type_answer(answer: str, d):
-    from .parser import parse  # noqa: PLC0415
-    from .shapes import typecheck  # noqa: PLC0415
+    from matdiff_magic.syntax.parser import parse  # noqa: PLC0415
+    from matdiff_magic.types.infer import typecheck  # noqa: PLC0415
     variables = list(d.variables) + list(d.typed.defined_vars.values())
     known = {v.name for v in variables}
     program = parse(answer)
@@ -173,7 +179,7 @@ def _type_answer(answer: str, d):
 
 def _names(node):
     """The Name nodes of a parsed answer, with their spans."""
-    from .parser import Name  # noqa: PLC0415
+    from matdiff_magic.syntax.parser import Name  # noqa: PLC0415
     if isinstance(node, Name):
         yield node
     elif isinstance(node, (list, tuple)):
@@ -386,7 +392,7 @@ def _symmetric_message(names: list) -> str:
 
 
 def _display(name: str) -> str:
-    from .render.notation import name_text  # noqa: PLC0415
+    from matdiff_magic.render.notation import name_text  # noqa: PLC0415
     return name_text(name)
 
 

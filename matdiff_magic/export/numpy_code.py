@@ -22,15 +22,23 @@ from collections import Counter
 
 import numpy as np
 
-from . import ir
-from .check import (TOLERANCE, central_difference, relative_error, sample_point, sample_sizes,
-                    size_variants, square_variables, strategies)
-from .derivation import jacobian_by_differences, with_definitions
-from .errors import MatdiffError
-from .numeric import Evaluator
-from .render.numpy_printer import HELPERS, NumpyPrinter, kind
-from .render.printer import to_text
-from .simplify import split_coef, with_coef
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic.numeric.check import (
+    TOLERANCE,
+    central_difference,
+    relative_error,
+    sample_point,
+    sample_sizes,
+    size_variants,
+    square_variables,
+    strategies,
+)
+from matdiff_magic.derivation.record import jacobian_by_differences, with_definitions
+from matdiff_magic.errors import MatdiffError
+from matdiff_magic.numeric.evaluate import Evaluator
+from matdiff_magic.export.numpy_printer import HELPERS, NumpyPrinter, kind
+from matdiff_magic.render.printer import to_text
+from matdiff_magic.derivation.simplify import split_coef, with_coef
 
 FUNCTION = "f_and_grad"
 # the exported function and its check, by the kind of derivation

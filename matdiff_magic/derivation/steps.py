@@ -4,9 +4,9 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
-from . import ir
-from .render.printer import to_latex, to_text
-from .rules import Identity
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic.render.printer import to_latex, to_text
+from matdiff_magic.ops.identity import Identity
 
 STAGES = ("function", "differential", "trace", "readoff", "layout")
 

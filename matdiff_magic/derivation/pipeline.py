@@ -1,22 +1,22 @@
 """The pipeline: source -> typed IR -> differential -> trace tricks (or vec) -> read-off -> Derivation."""
 from __future__ import annotations
 
-from . import ir
-from .bounds import check_work
-from .depth import deep_recursion
-from .derivation import Derivation
-from .differentiate import differential_stage
-from .errors import MatdiffError
-from .jacobian import vec_stage
-from .layout import LAYOUTS, jacobian_results, results
-from .render.abbreviations import choose as choose_abbreviations
-from .render.notation import name_latex
-from .render.printer import to_latex, to_text
-from .rules import Identity
-from .shapes import choose_wrt, typecheck
-from .simplify import is_zero, tidy
-from .steps import Step
-from .tracetricks import trace_stage
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic.derivation.bounds import check_work
+from matdiff_magic.depth import deep_recursion
+from matdiff_magic.derivation.record import Derivation
+from matdiff_magic.derivation.differential import differential_stage
+from matdiff_magic.errors import MatdiffError
+from matdiff_magic.derivation.vec import vec_stage
+from matdiff_magic.derivation.layouts import LAYOUTS, jacobian_results, results
+from matdiff_magic.render.abbreviations import choose as choose_abbreviations
+from matdiff_magic.render.notation import name_latex
+from matdiff_magic.render.printer import to_latex, to_text
+from matdiff_magic.ops.identity import Identity
+from matdiff_magic.types.infer import choose_wrt, typecheck
+from matdiff_magic.derivation.simplify import is_zero, tidy
+from matdiff_magic.derivation.steps import Step
+from matdiff_magic.derivation.tracetricks import trace_stage
 
 READ_OFF = Identity("read off", r"\mathrm{d}f = \operatorname{tr}\left(\frac{\partial f}{\partial X}^{T}\mathrm{d}X\right)",
                     "df = tr((∂f/∂X)ᵀ dX)")
@@ -41,7 +41,7 @@ def derive(source: str, wrt: str | None = None, layout: str = "mixed", check: bo
     the derivative to zero and solve for the variable.
     """
     if by_definition:
-        from .definition import derive_by_definition  # noqa: PLC0415
+        from matdiff_magic.derivation.definition import derive_by_definition  # noqa: PLC0415
         return derive_by_definition(source, wrt=wrt, layout=layout, check=check, seed=seed)
     if layout not in LAYOUTS:
         raise MatdiffError(f"unknown layout {layout!r}: choose numerator, denominator or mixed")
@@ -69,7 +69,7 @@ def _derive(source, wrt, layout, check, order, seed, solve) -> Derivation:
         else:
             parts = _jacobian_steps(typed, var)
         if solve:
-            from .solve import solve_steps  # noqa: PLC0415
+            from matdiff_magic.derivation.solve import solve_steps  # noqa: PLC0415
             if order != 1 or not f.is_scalar:
                 raise MatdiffError("--solve sets the gradient of a scalar function to zero")
             solution_steps, parts["solution"] = solve_steps(parts["results"]["denominator"].expr, var)

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
-from . import ir
-from .errors import MatdiffError
-from .simplify import mk_add, mk_mul, mk_transpose, simplify, zero
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic.errors import MatdiffError
+from matdiff_magic.derivation.simplify import mk_add, mk_mul, mk_transpose, simplify, zero
 
 I, J = -1, -2          # the free indices i and j
 MAX_TERMS = 24         # more terms than this are not worth writing out entry by entry
@@ -202,7 +202,7 @@ class Expander:
 
 
 def _describe(e: ir.Expr) -> str:
-    from .render.printer import to_text  # noqa: PLC0415
+    from matdiff_magic.render.printer import to_text  # noqa: PLC0415
     names = {ir.Inverse: "inv(…)", ir.Det: "det(…)", ir.LogDet: "logdet(…)", ir.Norm: "a norm",
              ir.Apply: f"{getattr(e, 'func', '')}(…)", ir.DiagMatrix: "diag(…)",
              ir.DiagVector: "diag(…)", ir.Pow: "a power", ir.ElemPow: "an element-wise power"}
@@ -289,7 +289,7 @@ def canonical(t: Term, index: Indices) -> Term:
 
 
 def _sort_name(e: ir.Expr) -> str:
-    from .render.printer import to_text  # noqa: PLC0415
+    from matdiff_magic.render.printer import to_text  # noqa: PLC0415
     return e.name if isinstance(e, ir.Var) else "~" + to_text(e)
 
 

@@ -6,7 +6,7 @@ import sys
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .errors import MatdiffError, Span
+from matdiff_magic.errors import MatdiffError, Span
 
 MAX_SOURCE_CHARS = 100_000
 

@@ -1,0 +1,1 @@
+"""The derivation stages: differential, trace tricks, vec, read-off, layouts, simplification."""
