@@ -2,6 +2,7 @@
 quotes (a'*x) that shlex-style splitting would take for strings."""
 from __future__ import annotations
 
+import builtins
 import keyword
 import re
 from dataclasses import dataclass, field
@@ -50,6 +51,12 @@ _OPTIONS = {
 }
 _TOKEN = re.compile(r"""\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\S+)""")
 _IDENT = re.compile(r"[A-Za-z][A-Za-z0-9_]*$")
+
+# Names IPython itself keeps in the user namespace: rebinding one breaks later cells (get_ipython
+# is what every magic calls; _oh and Out hold the output history the next result is written to).
+IPYTHON_NAMES = frozenset({"get_ipython", "In", "Out", "exit", "quit", "_", "__", "___", "_i",
+                           "_ii", "_iii", "_ih", "_oh", "_dh", "_sh"})
+_HISTORY_NAME = re.compile(r"_i?\d+$")   # _5 and _i5: the output and input of cell 5
 
 
 def parse_options(line: str, allow_expression: bool) -> tuple[Options, str]:
@@ -100,15 +107,32 @@ def _validate(opts: Options, line: str) -> None:
                            _span_of(line, opts.mode))
     if opts.wrt is not None and not _IDENT.match(opts.wrt):
         raise MatdiffError(f"--wrt takes a variable name, not {opts.wrt!r}", line, _span_of(line, opts.wrt))
-    if opts.output is not None and (not opts.output.isidentifier() or keyword.iskeyword(opts.output)
-                                    or opts.output.startswith("__")):
-        # a dunder such as __builtins__ would replace what the notebook itself runs on
-        raise MatdiffError(f"-o takes a Python name, not {opts.output!r}", line, _span_of(line, opts.output),
-                           hint="names that start with __ are Python's own")
+    if opts.output is not None:
+        _validate_output_name(opts.output, line)
     if not opts.timeout > 0 or opts.timeout == float("inf"):   # also NaN
         raise MatdiffError("--timeout takes a positive number of seconds", line, _span_of(line, "--timeout"))
     if opts.seed < 0:
         raise MatdiffError("--seed takes a whole number ≥ 0", line, _span_of(line, "--seed"))
+
+
+def _validate_output_name(name: str, line: str) -> None:
+    """-o NAME binds NAME in the notebook: refuse what is not a name, and the names Python and
+    IPython run on (keywords, built-ins such as ``print``, dunders such as ``__builtins__``,
+    IPython's ``get_ipython``, ``In``/``Out`` and the history names ``_``, ``_oh``, ``_5``, ``_i5``)."""
+    span = _span_of(line, name)
+    if not name.isidentifier() or keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        raise MatdiffError(f"-o takes a Python name, not {name!r}", line, span,
+                           hint="a name such as d or grad_f")
+    if name.startswith("__"):
+        # a dunder such as __builtins__ would replace what the notebook itself runs on
+        raise MatdiffError(f"-o takes a Python name, not {name!r}", line, span,
+                           hint="names that start with __ are Python's own")
+    if name in IPYTHON_NAMES or _HISTORY_NAME.match(name):
+        raise MatdiffError(f"-o {name}: IPython keeps its own {name!r} in the notebook; choose "
+                           "another name", line, span, hint="a name such as d or grad_f")
+    if hasattr(builtins, name):
+        raise MatdiffError(f"-o {name}: {name!r} is a Python built-in; choose another name", line,
+                           span, hint="a name such as d or grad_f")
 
 
 def _span_of(line: str, text: str) -> Span:

@@ -1,0 +1,104 @@
+"""Sizes as values: a dimension is an integer times a product of size symbols.
+
+``m``, ``3``, ``m·n`` and ``2·m`` are all ``Dim`` values; ``1`` is the unit. A ``Dim`` compares
+and hashes equal to the ``int`` it stands for when it has no symbols, so ``shape == (1, 1)`` and
+``dim == 1`` read as they do for plain integers. Products are kept canonical (symbols sorted, the
+integer factor in front), so equal sizes compare equal however they were built: the size of
+``vec(A ⊗ B)`` for an m×n A and a p×q B is ``m·n·p·q`` whichever way it was multiplied.
+
+Symbols are never 1: a vector is n×1 with n a symbol (or a fixed integer), so an expression is a
+scalar exactly when both of its dimensions equal 1.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from math import prod
+from typing import Union
+
+
+class Dim:
+    """An immutable size ``coef · s₁ · s₂ · …`` (``coef`` a positive integer, ``sᵢ`` sorted names)."""
+
+    __slots__ = ("coef", "symbols", "_hash")
+    coef: int
+    symbols: tuple[str, ...]
+    _hash: int
+
+    def __init__(self, coef: int = 1, symbols: Iterable[str] = ()):
+        if coef < 1:
+            raise ValueError(f"a size is a positive integer, got {coef}")
+        syms = tuple(sorted(symbols))
+        object.__setattr__(self, "coef", int(coef))
+        object.__setattr__(self, "symbols", syms)
+        object.__setattr__(self, "_hash", hash(coef) if not syms else hash((coef, syms)))
+
+    def __setattr__(self, name, value):
+        raise AttributeError("sizes are immutable")
+
+    # -- constructors
+    @classmethod
+    def symbol(cls, name: str) -> Dim:
+        return cls(1, (name,))
+
+    @classmethod
+    def of(cls, value: DimLike) -> Dim:
+        """A ``Dim`` from an int, a ``Dim``, a symbol name, or the text form ``'2·m·n'``."""
+        if isinstance(value, Dim):
+            return value
+        if isinstance(value, int):
+            return cls(value)
+        coef, syms = 1, []
+        for part in str(value).split("·"):
+            if part.isdigit():
+                coef *= int(part)
+            else:
+                syms.append(part)
+        return cls(coef, syms)
+
+    # -- queries
+    @property
+    def is_fixed(self) -> bool:
+        """True when the size is a known integer (no symbols)."""
+        return not self.symbols
+
+    def value(self, sizes: Mapping[str, int]) -> int:
+        """The integer size once every symbol has a value; KeyError names the first missing one."""
+        return self.coef * prod(sizes[s] for s in self.symbols)
+
+    # -- arithmetic and comparison
+    def __mul__(self, other: DimLike) -> Dim:
+        o = Dim.of(other)
+        return Dim(self.coef * o.coef, self.symbols + o.symbols)
+
+    __rmul__ = __mul__
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, Dim):
+            return self.coef == other.coef and self.symbols == other.symbols
+        if isinstance(other, int):
+            return not self.symbols and self.coef == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __int__(self) -> int:
+        if self.symbols:
+            raise TypeError(f"the size {self} is not fixed")
+        return self.coef
+
+    def __str__(self) -> str:
+        parts = ([str(self.coef)] if self.coef != 1 or not self.symbols else []) + list(self.symbols)
+        return "·".join(parts)
+
+    def __repr__(self) -> str:
+        return f"Dim({self})"
+
+
+DimLike = Union[Dim, int, str]
+ONE = Dim(1)
+
+
+def dim_mul(a: DimLike, b: DimLike) -> Dim:
+    """The size a·b, canonical (symbols sorted), so equal sizes compare equal."""
+    return Dim.of(a) * Dim.of(b)

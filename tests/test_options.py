@@ -1,0 +1,41 @@
+"""-o NAME never rebinds what Python or IPython run on; the refusal is the package's caret message."""
+import pytest
+
+from matdiff_magic.errors import MatdiffError
+from matdiff_magic.options import parse_options
+
+
+REFUSED = ["get_ipython", "In", "Out", "_oh", "_ih", "_", "__", "___", "_i5", "_12", "exit", "quit",
+           "_dh", "print", "max", "float", "len", "if", "lambda", "match", "__builtins__", "x-y", "1a"]
+
+
+@pytest.mark.parametrize("name", REFUSED)
+def test_output_name_refused_with_caret(name):
+    line = f"--wrt X -o {name}"
+    with pytest.raises(MatdiffError) as info:
+        parse_options(line, allow_expression=False)
+    text = str(info.value)
+    assert "-o" in text and "^" in text                      # the line and a caret under the name
+    lines = text.splitlines()
+    source = next(ln for ln in lines if ln.endswith(line))
+    caret = next(ln for ln in lines if ln.strip() and set(ln.strip()) == {"^"})
+    offset = len(source) - len(line)
+    assert caret.index("^") - offset == line.index(name, line.index("-o"))
+    assert len(caret.strip()) == len(name)
+
+
+@pytest.mark.parametrize("name", ["d", "grad_f", "D2", "result", "_private", "i5"])
+def test_ordinary_output_names_accepted(name):
+    opts, _ = parse_options(f"--wrt X -o {name}", allow_expression=False)
+    assert opts.output == name
+
+
+@pytest.mark.parametrize("name", ["get_ipython", "_oh", "Out", "print"])
+def test_refused_name_leaves_the_shell_working(shell, name):
+    before = shell.user_ns.get(name)
+    shell.run_cell(f"%%matdiff --wrt X -o {name}\na'*X*b\n")
+    assert shell.user_ns.get(name) is before
+    result = shell.run_cell("%%matdiff --wrt X -o d_ok\na'*X*b\n")
+    assert result.error_in_exec is None and result.error_before_exec is None
+    assert "d_ok" in shell.user_ns
+    assert shell.run_cell("1 + 1").result == 2               # history and output still work
