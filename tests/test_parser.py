@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from matdiff_magic.errors import MatdiffError
-from matdiff_magic.syntax.parser import parse, parse_expression, to_sexpr
+from matdiff_magic.syntax.ast import to_sexpr
+from matdiff_magic.syntax.parser import parse, parse_expression
 
 GOLDENS = [
     ("1+2*3", "(+ 1 (* 2 3))"),

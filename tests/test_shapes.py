@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from matdiff_magic.errors import MatdiffError
-from matdiff_magic.types.infer import typecheck
+from matdiff_magic.types.lower import typecheck
 
 
 def shapes(source, **extra):

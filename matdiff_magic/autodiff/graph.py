@@ -14,7 +14,7 @@ from matdiff_magic.errors import MatdiffError
 from matdiff_magic.numeric.evaluate import as_matrix, bind_sizes
 from matdiff_magic.syntax.parser import parse
 from matdiff_magic.render.printer import to_text
-from matdiff_magic.types.infer import typecheck
+from matdiff_magic.types.lower import typecheck
 from matdiff_magic.autodiff import modes
 from matdiff_magic.autodiff.notation import normalise_name, variable_text
 from matdiff_magic.autodiff.structure import build_structure

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 
 from matdiff_magic.errors import MatdiffError, Span
-from matdiff_magic.syntax.parser import Call, Name, parse
+from matdiff_magic.syntax.ast import Call, Name
+from matdiff_magic.syntax.parser import parse
 
 _ITEM = re.compile(r"\s*(?P<name>[^=,\s]*)\s*(?P<eq>=?)\s*(?P<value>[^,]*?)\s*(?:,|$)")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")

@@ -45,7 +45,7 @@ from matdiff_magic.render.notation import (
 )
 from matdiff_magic.render.printer import to_latex, to_text
 from matdiff_magic.ops.identity import Identity
-from matdiff_magic.types.infer import choose_wrt, typecheck
+from matdiff_magic.types.lower import choose_wrt, typecheck
 from matdiff_magic.derivation.steps import Step
 
 # the pieces of "write f entry by entry", shown when used

@@ -13,7 +13,7 @@ from matdiff_magic.render.abbreviations import choose as choose_abbreviations
 from matdiff_magic.render.notation import name_latex
 from matdiff_magic.render.printer import to_latex, to_text
 from matdiff_magic.ops.identity import Identity
-from matdiff_magic.types.infer import choose_wrt, typecheck
+from matdiff_magic.types.lower import choose_wrt, typecheck
 from matdiff_magic.derivation.simplify import is_zero, tidy
 from matdiff_magic.derivation.steps import Step
 from matdiff_magic.derivation.tracetricks import trace_stage

@@ -155,7 +155,7 @@ def check_answer(answer: str, f: str, wrt: str | None = None, layout: str = "mix
 
 def _type_answer(answer: str, d):
     from matdiff_magic.syntax.parser import parse  # noqa: PLC0415
-    from matdiff_magic.types.infer import typecheck  # noqa: PLC0415
+    from matdiff_magic.types.lower import typecheck  # noqa: PLC0415
     variables = list(d.variables) + list(d.typed.defined_vars.values())
     known = {v.name for v in variables}
     program = parse(answer)
@@ -179,7 +179,7 @@ def _type_answer(answer: str, d):
 
 def _names(node):
     """The Name nodes of a parsed answer, with their spans."""
-    from matdiff_magic.syntax.parser import Name  # noqa: PLC0415
+    from matdiff_magic.syntax.ast import Name  # noqa: PLC0415
     if isinstance(node, Name):
         yield node
     elif isinstance(node, (list, tuple)):

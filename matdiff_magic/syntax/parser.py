@@ -1,4 +1,4 @@
-"""Tokens -> AST with spans, by Pratt parsing (precedence is a table, see BINARY).
+"""Tokens -> syntax tree (``syntax.ast``) with spans, by Pratt parsing (precedence: see BINARY).
 
 A cell is lines of three sorts: declarations ``a, b: vector(n)``, definitions ``Y = A*X*B`` and the
 expression itself, optionally named ``f = ...``. Newlines inside parentheses continue a line.
@@ -7,101 +7,17 @@ Sums and products are n-ary nodes so that long inputs build flat trees, not deep
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
-from fractions import Fraction
 
 from matdiff_magic.errors import MatdiffError, Span
+from matdiff_magic.syntax.ast import (
+    Call, Declaration, Definition, Name, Neg, Num, Power, Product, Program, Sum, Transpose, children,
+)
 from matdiff_magic.syntax.vocabulary import FUNCTIONS, KINDS, SYNONYMS, canonical_function
 from matdiff_magic.syntax.lexer import Token, tokenize
 
 MAX_DEPTH = 200    # nesting of parentheses, calls and operators, definitions written out
 MAX_NODES = 2_000  # names, numbers and operations of the expression, definitions written out
 
-
-# ---- AST -------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Num:
-    value: Fraction
-    span: Span
-
-
-@dataclass(frozen=True)
-class Name:
-    name: str
-    span: Span
-
-
-@dataclass(frozen=True)
-class Call:
-    func: str          # canonical name (aliases resolved)
-    args: tuple
-    span: Span
-    func_span: Span
-
-
-@dataclass(frozen=True)
-class Neg:
-    operand: object
-    span: Span
-
-
-@dataclass(frozen=True)
-class Transpose:
-    operand: object
-    span: Span
-
-
-@dataclass(frozen=True)
-class Power:
-    op: str            # '^' or '.^'
-    base: object
-    exponent: object
-    span: Span
-    op_span: Span
-
-
-@dataclass(frozen=True)
-class Sum:
-    """first (+|- term)*: terms[0] carries sign '+'."""
-    terms: tuple       # ((sign, node, op_span), ...)
-    span: Span
-
-
-@dataclass(frozen=True)
-class Product:
-    """first (op factor)* with op in * / .* ./, folded left to right."""
-    items: tuple       # ((op, node, op_span), ...); items[0][0] == ''
-    span: Span
-
-
-@dataclass(frozen=True)
-class Declaration:
-    names: tuple       # ((name, span), ...)
-    kind: str
-    dims: tuple        # ((dim, span), ...): dim is a str symbol or an int
-    span: Span
-
-
-@dataclass(frozen=True)
-class Definition:
-    name: str | None
-    expr: object
-    span: Span
-    name_span: Span | None = None
-
-
-@dataclass
-class Program:
-    source: str
-    declarations: list = field(default_factory=list)
-    definitions: list = field(default_factory=list)   # all expression lines, in order
-
-    @property
-    def expression(self) -> Definition:
-        return self.definitions[-1]
-
-
-# ---- parser ----------------------------------------------------------------------------------
 BINARY = {  # operator -> (left binding power, right binding power)
     "+": (10, 11), "-": (10, 11),
     "*": (20, 21), "/": (20, 21), ".*": (20, 21), "./": (20, 21),
@@ -176,7 +92,7 @@ def _check_size(program: Program) -> None:
         stack = [(definition.expr, False)]
         while stack:
             node, ready = stack.pop()
-            kids = _children(node)
+            kids = children(node)
             if not ready:
                 stack.append((node, True))
                 stack.extend((kid, False) for kid in kids)
@@ -202,20 +118,6 @@ def _check_size(program: Program) -> None:
             known[definition.name] = measured[id(definition.expr)]
 
 
-def _children(node) -> tuple:
-    if isinstance(node, (Neg, Transpose)):
-        return (node.operand,)
-    if isinstance(node, Power):
-        return (node.base, node.exponent)
-    if isinstance(node, Sum):
-        return tuple(t for _, t, _ in node.terms)
-    if isinstance(node, Product):
-        return tuple(t for _, t, _ in node.items)
-    if isinstance(node, Call):
-        return node.args
-    return ()
-
-
 def _uses(node, known: dict) -> bool:
     """Whether a definition's name occurs in node (only asked when a limit is exceeded)."""
     stack = [node]
@@ -223,7 +125,7 @@ def _uses(node, known: dict) -> bool:
         n = stack.pop()
         if isinstance(n, Name) and n.name in known:
             return True
-        stack.extend(_children(n))
+        stack.extend(children(n))
     return False
 
 
@@ -420,27 +322,3 @@ class _Parser:
 def _with_span(node, span: Span):
     """Parenthesised nodes take the span of their parentheses, so errors point at the group."""
     return type(node)(**{**node.__dict__, "span": span})
-
-
-# ---- S-expressions for tests and debugging ---------------------------------------------------
-def to_sexpr(node) -> str:
-    if isinstance(node, Num):
-        v = node.value
-        return str(v.numerator) if v.denominator == 1 else f"{v.numerator}/{v.denominator}"
-    if isinstance(node, Name):
-        return node.name
-    if isinstance(node, Call):
-        return "(" + " ".join([node.func, *map(to_sexpr, node.args)]) + ")"
-    if isinstance(node, Neg):
-        return f"(neg {to_sexpr(node.operand)})"
-    if isinstance(node, Transpose):
-        return f"(' {to_sexpr(node.operand)})"
-    if isinstance(node, Power):
-        return f"({node.op} {to_sexpr(node.base)} {to_sexpr(node.exponent)})"
-    if isinstance(node, (Sum, Product)):
-        items = node.terms if isinstance(node, Sum) else node.items
-        acc = to_sexpr(items[0][1])
-        for op, child, _ in items[1:]:
-            acc = f"({op} {acc} {to_sexpr(child)})"
-        return acc
-    raise TypeError(node)

@@ -1,19 +1,19 @@
-"""AST -> typed IR: declarations, naming defaults, symbolic sizes inferred by unification.
+"""Shape inference: every name and sub-expression of a cell gets a shape of symbolic sizes.
 
-Pass 1 gives every sub-expression a shape made of size variables and unifies them (``a'*X``
-forces rows(X) = len(a)); a conflict is a shape error with both operands named. Pass 2 names the
-sizes (m, n, p, … in order of first appearance) and builds the IR. Sizes are never 1 unless
-written so: a vector is n×1 with n ≠ 1, so whether ``*`` is a matrix product or a scalar multiple
-is known as soon as both operands are typed.
+Every sub-expression gets a shape made of size variables, and these are unified (``a'*X`` forces
+rows(X) = len(a)); a conflict is a shape error (``MatdiffError``) with both operands named. The
+sizes are then named (the user's symbols, else m, n, p, … in order of first appearance). Sizes are
+never 1 unless written so: a vector is n×1 with n ≠ 1, so whether ``*`` is a matrix product or a
+scalar multiple is known as soon as both operands are typed. ``types.lower`` builds the IR from
+the result.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
-from matdiff_magic.ir import nodes as ir
 from matdiff_magic.errors import MatdiffError, Span
 from matdiff_magic.syntax.vocabulary import ELEMENTWISE
-from matdiff_magic.syntax.parser import (
+from matdiff_magic.syntax.ast import (
     Call,
     Declaration,
     Name,
@@ -24,7 +24,6 @@ from matdiff_magic.syntax.parser import (
     Program,
     Sum,
     Transpose,
-    parse,
 )
 
 SIZE_POOL = ("m", "n", "p", "q", "r", "s", "k", "l", "t", "u", "v", "w", "h", "g")
@@ -35,37 +34,21 @@ class VarInfo:
     name: str
     kind: str
     declared: bool
-    shape: tuple                    # of size classes (ints) or literal 1, before naming
+    shape: tuple                    # size classes (ints) or literal 1; named sizes in Sizes
     span: Span | None = None        # first use
 
 
-@dataclass
-class Typed:
-    """The typed program: the IR of the expression and what is known about its names."""
-    source: str
-    expr: ir.Expr
-    name: str                       # the function's name (f unless given)
-    variables: list                 # [ir.Var] in order of first appearance
-    declared: dict                  # name -> bool (False when the kind came from the naming convention)
-    definitions: dict = field(default_factory=dict)  # name -> ir.Expr for intermediate Y = … lines
-    span: Span | None = None        # where the expression stands in the source
-    outer: ir.Expr | None = None    # the expression with defined names (Y = …) kept as variables
-    defined_vars: dict = field(default_factory=dict)  # name -> ir.Var standing for a definition
+@dataclass(frozen=True)
+class Sizes:
+    """The shapes of a program with its sizes named: what lowering needs to build the IR."""
+    variables: dict                 # name -> VarInfo (shape of named sizes), in order of first use
+    constants: dict                 # id(Call node) of eye / vector(c) / matrix(c) -> its shape
 
 
-def choose_wrt(typed: Typed, wrt: str | None) -> ir.Var:
-    """The variable to differentiate by: the one named, or the only one there is."""
-    names = [v.name for v in typed.variables]
-    if wrt is None:
-        if len(names) == 1:
-            return typed.variables[0]
-        raise MatdiffError("choose the variable to differentiate by with --wrt (wrt=…): one of "
-                           + ", ".join(names) if names else "the expression has no variables")
-    for v in typed.variables:
-        if v.name == wrt:
-            return v
-    raise MatdiffError(f"unknown variable {wrt!r} for --wrt: the expression's variables are "
-                       + (", ".join(names) or "none"))
+def infer_sizes(program: Program, extra_declarations: dict | None = None) -> Sizes:
+    """Type every line of ``program``. ``extra_declarations`` maps names to kinds or (kind, shape)
+    pairs, as if declared in the cell. Raises ``MatdiffError`` on a shape conflict."""
+    return _Inference(program, extra_declarations or {}).run()
 
 
 class _Sizes:
@@ -116,13 +99,7 @@ class _Sizes:
         return True
 
 
-def typecheck(source: str, extra_declarations: dict | None = None) -> Typed:
-    """Parse and type a cell. ``extra_declarations`` maps names to kinds or (kind, shape) pairs."""
-    program = parse(source)
-    return _Typer(program, extra_declarations or {}).run()
-
-
-class _Typer:
+class _Inference:
     def __init__(self, program: Program, extra: dict):
         self.program, self.source = program, program.source
         self.sizes = _Sizes()
@@ -374,113 +351,22 @@ class _Typer:
             hints.append(f"for an inner product write {self._text(left)}'*{self._text(right)}")
         return MatdiffError(message, self.source, op_span or right.span, "; ".join(hints) or None)
 
-    # ---- pass 2: build the IR
-    def run(self) -> Typed:
+    # ---- the program
+    def run(self) -> Sizes:
         defs = self.program.definitions
         for definition in defs[:-1]:
             if definition.name is None:
                 raise MatdiffError("only the last line may be an unnamed expression; name this one "
                                    "(Y = …) or remove it", self.source, definition.span)
-        shapes = []
         for definition in defs:
             shape = self.shape(definition.expr)
-            shapes.append(shape)
             if definition is not defs[-1]:
                 self.defined[definition.name] = shape
         names = self._size_names()
         resolve = lambda shape: tuple(self._dim_name(d, names) for d in shape)
-        self.ir_vars = {n: ir.Var(n, resolve(self.vars[n].shape), self.vars[n].kind) for n in self.order}
-        self.resolve = resolve
-        built_defs: dict[str, ir.Expr] = {}
-        for definition in defs[:-1]:
-            built_defs[definition.name] = self.build(definition.expr, built_defs)
-        expr = self.build(defs[-1].expr, built_defs)
-        defined_vars = {name: ir.Var(name, e.shape, "scalar" if e.is_scalar else
-                                     "vector" if e.shape[1] == 1 else "matrix")
-                        for name, e in built_defs.items()}
-        outer = self.build(defs[-1].expr, defined_vars) if built_defs else expr
-        return Typed(self.source, expr, defs[-1].name or "f",
-                     [self.ir_vars[n] for n in self.order],
-                     {n: self.vars[n].declared for n in self.order}, built_defs, defs[-1].expr.span,
-                     outer, defined_vars)
+        return Sizes({n: replace(self.vars[n], shape=resolve(self.vars[n].shape)) for n in self.order},
+                     {key: resolve(shape) for key, shape in self.const_shapes.items()})
 
-    def build(self, node, defs) -> ir.Expr:
-        b = lambda n: self.build(n, defs)
-        if isinstance(node, Num):
-            return ir.Const(node.value)
-        if isinstance(node, Name):
-            return defs[node.name] if node.name in defs else self.ir_vars[node.name]
-        if isinstance(node, Neg):
-            inner = b(node.operand)
-            return ir.Const(-inner.value) if isinstance(inner, ir.Const) else ir.Neg(inner)
-        if isinstance(node, Transpose):
-            return ir.Transpose(b(node.operand))
-        if isinstance(node, Power):
-            base, exponent = b(node.base), b(node.exponent)
-            return ir.Pow(base, exponent) if node.op == "^" or base.is_scalar else ir.ElemPow(base, exponent)
-        if isinstance(node, Sum):
-            terms = [b(t) for _, t, _ in node.terms]
-            shape = next((t.shape for t in terms if not t.is_scalar), ir.SCALAR)
-            terms = [_broadcast(t, shape) for t in terms]
-            terms = [t if sign == "+" else _negate(t) for (sign, _, _), t in zip(node.terms, terms)]
-            return ir.Add(terms)
-        if isinstance(node, Product):
-            return self._build_product(node, b)
-        if isinstance(node, Call):
-            return self._build_call(node, b)
-        raise TypeError(node)
-
-    def _build_product(self, node: Product, b) -> ir.Expr:
-        chain: list[ir.Expr] = []
-        for op, item, _ in node.items:
-            factor = b(item)
-            if op in ("", "*"):
-                _extend_chain(chain, factor)
-            elif op == "/":
-                _extend_chain(chain, ir.Const(1 / factor.value) if isinstance(factor, ir.Const)
-                              and factor.value != 0 else ir.Pow(factor, ir.Const(-1)))
-            else:
-                left = _finish(chain)
-                right = factor if op == ".*" else (ir.Pow(factor, ir.Const(-1)) if factor.is_scalar
-                                                   else ir.ElemPow(factor, ir.Const(-1)))
-                chain[:] = [ir.MatMul([left, right]) if left.is_scalar or right.is_scalar
-                            else ir.Hadamard([left, right])]
-        return _finish(chain)
-
-    def _build_call(self, node: Call, b) -> ir.Expr:
-        f = node.func
-        if f in ("vector", "matrix"):
-            arg = node.args[0]
-            value = arg.value if isinstance(arg, Num) else -arg.operand.value
-            return ir.Fill(value, self.resolve(self.const_shapes[id(node)]))
-        if f == "eye":
-            return ir.Identity(self.resolve(self.const_shapes[id(node)]))
-        arg = b(node.args[0])
-        if f in ELEMENTWISE:
-            return ir.Apply(f, arg)
-        if f == "kron":
-            return ir.Kron(arg, b(node.args[1]))
-        if f == "vec":
-            return ir.Vec(arg)
-        if f == "softmax":
-            return ir.Softmax(arg)
-        if f == "tr":
-            return ir.Trace(arg)
-        if f == "det":
-            return ir.Det(arg)
-        if f == "logdet":
-            return ir.LogDet(arg)
-        if f == "inv":
-            return ir.Inverse(arg)
-        if f == "diag":
-            return ir.DiagMatrix(arg) if arg.shape[1] == 1 else ir.DiagVector(arg)
-        if f == "sum":
-            return ir.SumAll(arg)
-        if f == "norm1":
-            return ir.Norm(arg, 1)
-        if f == "norm2":
-            return ir.Norm(arg, 2)
-        raise MatdiffError(f"unknown function {f!r}", self.source, node.func_span)
 
 
 def _times(a, b):
@@ -516,32 +402,3 @@ def _names_in(node) -> list[str]:
         elif hasattr(value, "span") and not isinstance(value, Span):
             out += _names_in(value)
     return out
-
-
-def _negate(e: ir.Expr) -> ir.Expr:
-    return ir.Const(-e.value) if isinstance(e, ir.Const) else ir.Neg(e)
-
-
-def _broadcast(term: ir.Expr, shape) -> ir.Expr:
-    """A scalar in a sum with matrices stands for that scalar in every entry."""
-    if not term.is_scalar or shape == ir.SCALAR:
-        return term
-    if isinstance(term, ir.Const):
-        return ir.Fill(term.value, shape)
-    return ir.MatMul([term, ir.Fill(1, shape)])
-
-
-def _extend_chain(chain: list, factor: ir.Expr) -> None:
-    """Append to a product chain, flattening sub-chains but keeping 1×1 groups (aᵀx) whole."""
-    if len(chain) > 1 and ir.chain_shape(chain) == ir.SCALAR and not factor.is_scalar \
-            and not all(f.is_scalar for f in chain):
-        chain[:] = [ir.MatMul(chain)]
-    if isinstance(factor, ir.MatMul) and not factor.is_scalar:
-        for f in factor.factors:
-            _extend_chain(chain, f)
-    else:
-        chain.append(factor)
-
-
-def _finish(chain: list) -> ir.Expr:
-    return chain[0] if len(chain) == 1 else ir.MatMul(chain)

@@ -1,0 +1,131 @@
+"""The syntax tree of a cell: node dataclasses, each with the span of source it stands for.
+
+Sums and products are n-ary (``Sum.terms``, ``Product.items``) so that long inputs build flat
+trees, not deep ones. Nodes are immutable; a parenthesised group takes the span of its parentheses.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from matdiff_magic.errors import Span
+
+
+@dataclass(frozen=True)
+class Num:
+    value: Fraction
+    span: Span
+
+
+@dataclass(frozen=True)
+class Name:
+    name: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Call:
+    func: str          # canonical name (aliases resolved)
+    args: tuple
+    span: Span
+    func_span: Span
+
+
+@dataclass(frozen=True)
+class Neg:
+    operand: object
+    span: Span
+
+
+@dataclass(frozen=True)
+class Transpose:
+    operand: object
+    span: Span
+
+
+@dataclass(frozen=True)
+class Power:
+    op: str            # '^' or '.^'
+    base: object
+    exponent: object
+    span: Span
+    op_span: Span
+
+
+@dataclass(frozen=True)
+class Sum:
+    """first (+|- term)*: terms[0] carries sign '+'."""
+    terms: tuple       # ((sign, node, op_span), ...)
+    span: Span
+
+
+@dataclass(frozen=True)
+class Product:
+    """first (op factor)* with op in * / .* ./, folded left to right."""
+    items: tuple       # ((op, node, op_span), ...); items[0][0] == ''
+    span: Span
+
+
+@dataclass(frozen=True)
+class Declaration:
+    names: tuple       # ((name, span), ...)
+    kind: str
+    dims: tuple        # ((dim, span), ...): dim is a str symbol or an int
+    span: Span
+
+
+@dataclass(frozen=True)
+class Definition:
+    name: str | None
+    expr: object
+    span: Span
+    name_span: Span | None = None
+
+
+@dataclass
+class Program:
+    source: str
+    declarations: list = field(default_factory=list)
+    definitions: list = field(default_factory=list)   # all expression lines, in order
+
+    @property
+    def expression(self) -> Definition:
+        return self.definitions[-1]
+
+
+def children(node) -> tuple:
+    if isinstance(node, (Neg, Transpose)):
+        return (node.operand,)
+    if isinstance(node, Power):
+        return (node.base, node.exponent)
+    if isinstance(node, Sum):
+        return tuple(t for _, t, _ in node.terms)
+    if isinstance(node, Product):
+        return tuple(t for _, t, _ in node.items)
+    if isinstance(node, Call):
+        return node.args
+    return ()
+
+
+# ---- S-expressions for tests and debugging ---------------------------------------------------
+def to_sexpr(node) -> str:
+    if isinstance(node, Num):
+        v = node.value
+        return str(v.numerator) if v.denominator == 1 else f"{v.numerator}/{v.denominator}"
+    if isinstance(node, Name):
+        return node.name
+    if isinstance(node, Call):
+        return "(" + " ".join([node.func, *map(to_sexpr, node.args)]) + ")"
+    if isinstance(node, Neg):
+        return f"(neg {to_sexpr(node.operand)})"
+    if isinstance(node, Transpose):
+        return f"(' {to_sexpr(node.operand)})"
+    if isinstance(node, Power):
+        return f"({node.op} {to_sexpr(node.base)} {to_sexpr(node.exponent)})"
+    if isinstance(node, (Sum, Product)):
+        items = node.terms if isinstance(node, Sum) else node.items
+        acc = to_sexpr(items[0][1])
+        for op, child, _ in items[1:]:
+            acc = f"({op} {acc} {to_sexpr(child)})"
+        return acc
+    raise TypeError(node)

@@ -1,0 +1,189 @@
+"""AST + named sizes -> IR: the typed program (``Typed``) that the derivation starts from.
+
+``typecheck`` is the front end's entry point: parse the cell, infer the sizes (``types.infer``),
+then build the IR here. Lowering makes the notation's shortcuts explicit: a scalar added to a
+matrix becomes s·𝟏 (a Fill of the matrix's shape), ``a/b`` becomes a·b⁻¹, ``A./B`` the Hadamard
+product with B.^(-1), and ``Y = …`` lines are substituted into the last line (``expr``) and also
+kept as variables (``outer``) for the chain rule through definitions.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic.errors import MatdiffError, Span
+from matdiff_magic.syntax.vocabulary import ELEMENTWISE
+from matdiff_magic.syntax.ast import Call, Name, Neg, Num, Power, Product, Program, Sum, Transpose
+from matdiff_magic.syntax.parser import parse
+from matdiff_magic.types.infer import Sizes, infer_sizes
+
+
+@dataclass
+class Typed:
+    """The typed program: the IR of the expression and what is known about its names."""
+    source: str
+    expr: ir.Expr
+    name: str                       # the function's name (f unless given)
+    variables: list                 # [ir.Var] in order of first appearance
+    declared: dict                  # name -> bool (False when the kind came from the naming convention)
+    definitions: dict = field(default_factory=dict)  # name -> ir.Expr for intermediate Y = … lines
+    span: Span | None = None        # where the expression stands in the source
+    outer: ir.Expr | None = None    # the expression with defined names (Y = …) kept as variables
+    defined_vars: dict = field(default_factory=dict)  # name -> ir.Var standing for a definition
+
+
+def choose_wrt(typed: Typed, wrt: str | None) -> ir.Var:
+    """The variable to differentiate by: the one named, or the only one there is."""
+    names = [v.name for v in typed.variables]
+    if wrt is None:
+        if len(names) == 1:
+            return typed.variables[0]
+        raise MatdiffError("choose the variable to differentiate by with --wrt (wrt=…): one of "
+                           + ", ".join(names) if names else "the expression has no variables")
+    for v in typed.variables:
+        if v.name == wrt:
+            return v
+    raise MatdiffError(f"unknown variable {wrt!r} for --wrt: the expression's variables are "
+                       + (", ".join(names) or "none"))
+
+
+def typecheck(source: str, extra_declarations: dict | None = None) -> Typed:
+    """Parse and type a cell. ``extra_declarations`` maps names to kinds or (kind, shape) pairs.
+
+    Raises ``MatdiffError`` for a syntax error, a shape conflict or an unknown function."""
+    program = parse(source)
+    return lower(program, infer_sizes(program, extra_declarations))
+
+
+def lower(program: Program, sizes: Sizes) -> Typed:
+    """Build the IR of every line of ``program`` with the shapes ``sizes`` gives its names."""
+    return _Lowering(program, sizes).run()
+
+
+class _Lowering:
+    def __init__(self, program: Program, sizes: Sizes):
+        self.program, self.source = program, program.source
+        self.variables = sizes.variables
+        self.constants = sizes.constants
+        self.ir_vars = {n: ir.Var(n, info.shape, info.kind) for n, info in sizes.variables.items()}
+
+    def run(self) -> Typed:
+        defs = self.program.definitions
+        built_defs: dict[str, ir.Expr] = {}
+        for definition in defs[:-1]:
+            built_defs[definition.name] = self.build(definition.expr, built_defs)
+        expr = self.build(defs[-1].expr, built_defs)
+        defined_vars = {name: ir.Var(name, e.shape, "scalar" if e.is_scalar else
+                                     "vector" if e.shape[1] == 1 else "matrix")
+                        for name, e in built_defs.items()}
+        outer = self.build(defs[-1].expr, defined_vars) if built_defs else expr
+        return Typed(self.source, expr, defs[-1].name or "f", list(self.ir_vars.values()),
+                     {n: info.declared for n, info in self.variables.items()}, built_defs,
+                     defs[-1].expr.span, outer, defined_vars)
+
+    def build(self, node, defs) -> ir.Expr:
+        b = lambda n: self.build(n, defs)
+        if isinstance(node, Num):
+            return ir.Const(node.value)
+        if isinstance(node, Name):
+            return defs[node.name] if node.name in defs else self.ir_vars[node.name]
+        if isinstance(node, Neg):
+            inner = b(node.operand)
+            return ir.Const(-inner.value) if isinstance(inner, ir.Const) else ir.Neg(inner)
+        if isinstance(node, Transpose):
+            return ir.Transpose(b(node.operand))
+        if isinstance(node, Power):
+            base, exponent = b(node.base), b(node.exponent)
+            return ir.Pow(base, exponent) if node.op == "^" or base.is_scalar else ir.ElemPow(base, exponent)
+        if isinstance(node, Sum):
+            terms = [b(t) for _, t, _ in node.terms]
+            shape = next((t.shape for t in terms if not t.is_scalar), ir.SCALAR)
+            terms = [_broadcast(t, shape) for t in terms]
+            terms = [t if sign == "+" else _negate(t) for (sign, _, _), t in zip(node.terms, terms)]
+            return ir.Add(terms)
+        if isinstance(node, Product):
+            return self._build_product(node, b)
+        if isinstance(node, Call):
+            return self._build_call(node, b)
+        raise TypeError(node)
+
+    def _build_product(self, node: Product, b) -> ir.Expr:
+        chain: list[ir.Expr] = []
+        for op, item, _ in node.items:
+            factor = b(item)
+            if op in ("", "*"):
+                _extend_chain(chain, factor)
+            elif op == "/":
+                _extend_chain(chain, ir.Const(1 / factor.value) if isinstance(factor, ir.Const)
+                              and factor.value != 0 else ir.Pow(factor, ir.Const(-1)))
+            else:
+                left = _finish(chain)
+                right = factor if op == ".*" else (ir.Pow(factor, ir.Const(-1)) if factor.is_scalar
+                                                   else ir.ElemPow(factor, ir.Const(-1)))
+                chain[:] = [ir.MatMul([left, right]) if left.is_scalar or right.is_scalar
+                            else ir.Hadamard([left, right])]
+        return _finish(chain)
+
+    def _build_call(self, node: Call, b) -> ir.Expr:
+        f = node.func
+        if f in ("vector", "matrix"):
+            arg = node.args[0]
+            value = arg.value if isinstance(arg, Num) else -arg.operand.value
+            return ir.Fill(value, self.constants[id(node)])
+        if f == "eye":
+            return ir.Identity(self.constants[id(node)])
+        arg = b(node.args[0])
+        if f in ELEMENTWISE:
+            return ir.Apply(f, arg)
+        if f == "kron":
+            return ir.Kron(arg, b(node.args[1]))
+        if f == "vec":
+            return ir.Vec(arg)
+        if f == "softmax":
+            return ir.Softmax(arg)
+        if f == "tr":
+            return ir.Trace(arg)
+        if f == "det":
+            return ir.Det(arg)
+        if f == "logdet":
+            return ir.LogDet(arg)
+        if f == "inv":
+            return ir.Inverse(arg)
+        if f == "diag":
+            return ir.DiagMatrix(arg) if arg.shape[1] == 1 else ir.DiagVector(arg)
+        if f == "sum":
+            return ir.SumAll(arg)
+        if f == "norm1":
+            return ir.Norm(arg, 1)
+        if f == "norm2":
+            return ir.Norm(arg, 2)
+        raise MatdiffError(f"unknown function {f!r}", self.source, node.func_span)
+
+
+def _negate(e: ir.Expr) -> ir.Expr:
+    return ir.Const(-e.value) if isinstance(e, ir.Const) else ir.Neg(e)
+
+
+def _broadcast(term: ir.Expr, shape) -> ir.Expr:
+    """A scalar in a sum with matrices stands for that scalar in every entry."""
+    if not term.is_scalar or shape == ir.SCALAR:
+        return term
+    if isinstance(term, ir.Const):
+        return ir.Fill(term.value, shape)
+    return ir.MatMul([term, ir.Fill(1, shape)])
+
+
+def _extend_chain(chain: list, factor: ir.Expr) -> None:
+    """Append to a product chain, flattening sub-chains but keeping 1×1 groups (aᵀx) whole."""
+    if len(chain) > 1 and ir.chain_shape(chain) == ir.SCALAR and not factor.is_scalar \
+            and not all(f.is_scalar for f in chain):
+        chain[:] = [ir.MatMul(chain)]
+    if isinstance(factor, ir.MatMul) and not factor.is_scalar:
+        for f in factor.factors:
+            _extend_chain(chain, f)
+    else:
+        chain.append(factor)
+
+
+def _finish(chain: list) -> ir.Expr:
+    return chain[0] if len(chain) == 1 else ir.MatMul(chain)
