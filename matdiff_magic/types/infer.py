@@ -9,6 +9,7 @@ the result.
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, replace
 
 from matdiff_magic.errors import MatdiffError, Span
@@ -289,7 +290,9 @@ class _Inference:
 
     def _size_names(self) -> dict:
         names, used = {}, {str(k) for k in self.user_symbols} | set(self.vars) | set(self.declared)
-        pool = (s for s in SIZE_POOL + tuple(f"n{i}" for i in range(1, 10_000)) if s not in used)
+        # lazily: most expressions need a handful of names, not the whole pool
+        pool = (s for s in itertools.chain(SIZE_POOL, (f"n{i}" for i in itertools.count(1)))
+                if s not in used)
         for root, bound in self.sizes.bound.items():
             if self.sizes.find(root) == root:
                 names[root] = str(bound)
