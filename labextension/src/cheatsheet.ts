@@ -6,7 +6,16 @@
 import { Widget } from '@lumino/widgets';
 
 import { el, setMath, Typeset, typesetSafely } from './dom';
-import { IRule, LAYOUT_EXAMPLE, LAYOUT_ROWS, SECTIONS } from './rules';
+import {
+  INTRO,
+  IRule,
+  LAYOUT_EXAMPLE,
+  LAYOUT_ROWS,
+  LAYOUTS_INTRO,
+  LAYOUTS_TITLE,
+  SECTIONS,
+  TITLE
+} from './rules';
 
 export const CHEATSHEET_ID = 'matdiff-cheatsheet';
 
@@ -133,15 +142,13 @@ export class CheatSheet extends Widget {
     root.appendChild(
       el(document, 'h2', {
         className: 'jp-matdiff-cheatsheet-title',
-        text: 'Matrix calculus'
+        text: TITLE
       })
     );
     root.appendChild(
       el(document, 'p', {
         className: 'jp-matdiff-cheatsheet-text',
-        text:
-          'The differential method: take df, push d inward with the rules, turn df into ' +
-          'tr(Gᵀ dX) with the trace tricks, and read off ∂f/∂X = G.'
+        text: INTRO
       })
     );
     for (const section of SECTIONS) {
@@ -166,19 +173,14 @@ export class CheatSheet extends Widget {
     });
     layouts.appendChild(
       el(document, 'div', { className: 'jp-matdiff-cheatsheet-rule-head' }, [
-        el(document, 'h3', { text: 'Layouts' }),
+        el(document, 'h3', { text: LAYOUTS_TITLE }),
         this._insertButton('layouts', LAYOUT_EXAMPLE)
       ])
     );
     layouts.appendChild(
       el(document, 'p', {
         className: 'jp-matdiff-cheatsheet-text',
-        text:
-          'Shape of ∂y/∂x, for y a scalar or an m-vector and x a scalar, an n-vector ' +
-          'or an m×n matrix X. ' +
-          'Numerator layout follows y and xᵀ, denominator layout follows x and yᵀ; ' +
-          'mixed layout shapes a gradient like the variable and a Jacobian as m×n. ' +
-          'Choose with --layout.'
+        text: LAYOUTS_INTRO
       })
     );
     layouts.appendChild(this._layoutTable());

@@ -15,23 +15,21 @@ import {
 } from '@codemirror/language';
 import { Tag, tagHighlighter, tags as t } from '@lezer/highlight';
 
+import { LAYOUTS } from './generated/contract';
+import { FUNCTIONS as FUNCTION_NAMES, KINDS } from './generated/vocabulary';
+
 /** Matches the first line of a %%matdiff cell. */
 export const MAGIC_LINE = /^\s*%%matdiff\b/;
 
-export const FUNCTIONS = new Set(
-  (
-    'exp log sin cos tan tanh arcsin arccos arctan abs sign relu sqrt sigmoid ' +
-    'tr det logdet inv diag sum norm1 norm2 vector matrix eye kron vec softmax ' +
-    'ln asin acos atan'
-  ).split(' ')
-);
+/** Every function of the language, aliases included (from matdiff_magic.syntax.vocabulary). */
+export const FUNCTIONS: ReadonlySet<string> = new Set(FUNCTION_NAMES);
 
-export const KIND_NAMES = new Set(['scalar', 'vector', 'matrix', 'symmetric']);
+export const KIND_NAMES: ReadonlySet<string> = new Set(KINDS);
 
 /** Flags with a fixed set of values, coloured as constants. */
-const FLAG_VALUES: Record<string, Set<string>> = {
-  '--layout': new Set(['numerator', 'denominator', 'mixed']),
-  '-l': new Set(['numerator', 'denominator', 'mixed']),
+const FLAG_VALUES: Record<string, ReadonlySet<string>> = {
+  '--layout': new Set(LAYOUTS),
+  '-l': new Set(LAYOUTS),
   '--mode': new Set(['forward', 'reverse', 'both'])
 };
 

@@ -161,3 +161,41 @@ describe('parseDerivation on non-derivations', () => {
     expect(MIME_TYPE).toBe('application/vnd.matdiff.derivation.v1+json');
   });
 });
+
+describe('messages for an invalid derivation', () => {
+  const valid = fixtures.find(f => f.name === 'handmade_aXb.json')!.data;
+
+  function message(mutate: (d: any) => void): string {
+    const broken = clone(valid);
+    mutate(broken);
+    const parsed = parseDerivation(broken);
+    return parsed.ok ? '' : parsed.message;
+  }
+
+  it('names the path, the allowed values and the alternatives', () => {
+    expect(message(x => (x.steps[0].rule = 3))).toContain(
+      '$.steps[0].rule: must be string'
+    );
+    expect(message(x => (x.layout = 'sideways'))).toContain(
+      '$.layout: must be one of numerator, denominator, mixed'
+    );
+    expect(message(x => (x.results.numerator.shape = [0, 1]))).toContain(
+      '$.results.numerator.shape[0]: must be >= 1 or must be string'
+    );
+  });
+
+  it('names at most three problems', () => {
+    const parsed = parseDerivation({ version: 1, source: 'x' });
+    expect(parsed).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/\$\.function: missing; .* \(and 4 more\)\.$/)
+    });
+  });
+
+  it('lets extra fields through', () => {
+    const newer = clone(valid);
+    newer.extra = { from: 'a newer writer' };
+    newer.steps[0].extra = 1;
+    expect(parseDerivation(newer).ok).toBe(true);
+  });
+});

@@ -1,0 +1,596 @@
+// Generated from matdiff_magic.ops.identity.catalogue() by labextension/scripts/generate.py: do not edit.
+// Regenerate with `.venv/bin/python labextension/scripts/generate.py`.
+
+/** An identity a derivation step can apply, in general form. */
+export interface IIdentity {
+  /** The rule's short name, as a step shows it (e.g. 'product rule'). */
+  readonly name: string;
+  /** The identity as TeX ('' when the step has none). */
+  readonly latex: string;
+  /** The identity as readable Unicode. */
+  readonly text: string;
+  /** Its equation number in the Matrix Cookbook (Petersen & Pedersen, 2012), e.g. '(59)', or ''. */
+  readonly cookbook: string;
+}
+
+/** Every identity the package can apply, by stable id. */
+export const IDENTITIES = {
+  "cancel": {
+    "name": "cancel inverses",
+    "latex": "XX^{-1} = X^{-1}X = I",
+    "text": "XX⁻¹ = X⁻¹X = I",
+    "cookbook": ""
+  },
+  "combine-vector": {
+    "name": "linearity",
+    "latex": "\\boldsymbol{a}^{T}\\mathrm{d}\\boldsymbol{x} + \\boldsymbol{b}^{T}\\mathrm{d}\\boldsymbol{x} = (\\boldsymbol{a} + \\boldsymbol{b})^{T}\\mathrm{d}\\boldsymbol{x}",
+    "text": "aᵀdx + bᵀdx = (a + b)ᵀdx",
+    "cookbook": ""
+  },
+  "compose": {
+    "name": "composition",
+    "latex": "\\mathrm{d}f = \\operatorname{tr}\\left(\\frac{\\partial f}{\\partial Y}^{T}\\mathrm{d}Y\\right)",
+    "text": "df = tr((∂f/∂Y)ᵀ dY)",
+    "cookbook": ""
+  },
+  "constant": {
+    "name": "constant",
+    "latex": "\\mathrm{d}A = 0 \\text{ for a constant } A",
+    "text": "dA = 0 for a constant A",
+    "cookbook": ""
+  },
+  "constant-factor": {
+    "name": "constant factor",
+    "latex": "\\mathrm{d}(cX) = c\\,\\mathrm{d}X",
+    "text": "d(cX) = c dX",
+    "cookbook": ""
+  },
+  "cyclic": {
+    "name": "cyclic property",
+    "latex": "\\operatorname{tr}(AB) = \\operatorname{tr}(BA)",
+    "text": "tr(AB) = tr(BA)",
+    "cookbook": "(16)"
+  },
+  "determinant": {
+    "name": "determinant",
+    "latex": "\\mathrm{d}\\lvert X\\rvert = \\lvert X\\rvert \\operatorname{tr}(X^{-1}\\mathrm{d}X)",
+    "text": "d|X| = |X| tr(X⁻¹ dX)",
+    "cookbook": "(46)"
+  },
+  "diag": {
+    "name": "diagonal",
+    "latex": "\\mathrm{d}\\operatorname{diag}(X) = \\operatorname{diag}(\\mathrm{d}X)",
+    "text": "d diag(X) = diag(dX)",
+    "cookbook": ""
+  },
+  "diag-matrix-trick": {
+    "name": "diagonal",
+    "latex": "\\operatorname{tr}(A\\operatorname{diag}(\\boldsymbol{v})) = \\operatorname{diag}(A)^{T}\\boldsymbol{v}",
+    "text": "tr(A diag(v)) = diag(A)ᵀv",
+    "cookbook": ""
+  },
+  "diag-vector-trick": {
+    "name": "diagonal",
+    "latex": "\\boldsymbol{a}^{T}\\operatorname{diag}(B) = \\operatorname{tr}(\\operatorname{diag}(\\boldsymbol{a})B)",
+    "text": "aᵀdiag(B) = tr(diag(a) B)",
+    "cookbook": ""
+  },
+  "distribute": {
+    "name": "distribute",
+    "latex": "A(B + C) = AB + AC,\\ \\operatorname{tr}(A + B) = \\operatorname{tr}(A) + \\operatorname{tr}(B)",
+    "text": "A(B + C) = AB + AC, tr(A + B) = tr(A) + tr(B)",
+    "cookbook": ""
+  },
+  "divide": {
+    "name": "divide by a constant",
+    "latex": "cA = 0 \\Rightarrow A = 0 \\text{ for } c \\neq 0",
+    "text": "cA = 0 ⇒ A = 0 for c ≠ 0",
+    "cookbook": ""
+  },
+  "elementwise-abs": {
+    "name": "element-wise abs",
+    "latex": "\\mathrm{d}\\operatorname{abs}(X) = \\operatorname{sign}(X) \\odot \\mathrm{d}X",
+    "text": "d abs(X) = sign(X) ⊙ dX",
+    "cookbook": ""
+  },
+  "elementwise-arccos": {
+    "name": "element-wise arccos",
+    "latex": "\\mathrm{d}\\arccos(X) = (-(\\mathbf{1} - X^{\\circ 2})^{\\circ -1/2}) \\odot \\mathrm{d}X",
+    "text": "d arccos(X) = (-(𝟏 - X^∘2)^∘-1/2) ⊙ dX",
+    "cookbook": ""
+  },
+  "elementwise-arcsin": {
+    "name": "element-wise arcsin",
+    "latex": "\\mathrm{d}\\arcsin(X) = ((\\mathbf{1} - X^{\\circ 2})^{\\circ -1/2}) \\odot \\mathrm{d}X",
+    "text": "d arcsin(X) = ((𝟏 - X^∘2)^∘-1/2) ⊙ dX",
+    "cookbook": ""
+  },
+  "elementwise-arctan": {
+    "name": "element-wise arctan",
+    "latex": "\\mathrm{d}\\arctan(X) = ((\\mathbf{1} + X^{\\circ 2})^{\\circ -1}) \\odot \\mathrm{d}X",
+    "text": "d arctan(X) = ((𝟏 + X^∘2)^∘-1) ⊙ dX",
+    "cookbook": ""
+  },
+  "elementwise-cos": {
+    "name": "element-wise cos",
+    "latex": "\\mathrm{d}\\cos(X) = -\\sin(X) \\odot \\mathrm{d}X",
+    "text": "d cos(X) = -sin(X) ⊙ dX",
+    "cookbook": ""
+  },
+  "elementwise-exp": {
+    "name": "element-wise exp",
+    "latex": "\\mathrm{d}\\exp(X) = \\exp(X) \\odot \\mathrm{d}X",
+    "text": "d exp(X) = exp(X) ⊙ dX",
+    "cookbook": ""
+  },
+  "elementwise-log": {
+    "name": "element-wise log",
+    "latex": "\\mathrm{d}\\log(X) = X^{\\circ -1} \\odot \\mathrm{d}X",
+    "text": "d log(X) = X^∘-1 ⊙ dX",
+    "cookbook": ""
+  },
+  "elementwise-relu": {
+    "name": "element-wise relu",
+    "latex": "\\mathrm{d}\\operatorname{relu}(X) = \\operatorname{step}(X) \\odot \\mathrm{d}X",
+    "text": "d relu(X) = step(X) ⊙ dX",
+    "cookbook": ""
+  },
+  "elementwise-sigmoid": {
+    "name": "element-wise sigmoid",
+    "latex": "\\mathrm{d}\\sigma(X) = (\\sigma(X) \\odot (\\mathbf{1} - \\sigma(X))) \\odot \\mathrm{d}X",
+    "text": "d sigmoid(X) = (σ(X) ⊙ (𝟏 - σ(X))) ⊙ dX",
+    "cookbook": ""
+  },
+  "elementwise-sign": {
+    "name": "element-wise sign",
+    "latex": "\\mathrm{d}\\operatorname{sign}(X) = 0 \\odot \\mathrm{d}X",
+    "text": "d sign(X) = 0 ⊙ dX",
+    "cookbook": ""
+  },
+  "elementwise-sin": {
+    "name": "element-wise sin",
+    "latex": "\\mathrm{d}\\sin(X) = \\cos(X) \\odot \\mathrm{d}X",
+    "text": "d sin(X) = cos(X) ⊙ dX",
+    "cookbook": ""
+  },
+  "elementwise-sqrt": {
+    "name": "element-wise sqrt",
+    "latex": "\\mathrm{d}\\sqrt{X} = \\tfrac{1}{2}\\sqrt{X}^{\\circ -1} \\odot \\mathrm{d}X",
+    "text": "d sqrt(X) = ½ √(X)^∘-1 ⊙ dX",
+    "cookbook": ""
+  },
+  "elementwise-step": {
+    "name": "element-wise step",
+    "latex": "\\mathrm{d}\\operatorname{step}(X) = 0 \\odot \\mathrm{d}X",
+    "text": "d step(X) = 0 ⊙ dX",
+    "cookbook": ""
+  },
+  "elementwise-tan": {
+    "name": "element-wise tan",
+    "latex": "\\mathrm{d}\\tan(X) = \\cos(X)^{\\circ -2} \\odot \\mathrm{d}X",
+    "text": "d tan(X) = cos(X)^∘-2 ⊙ dX",
+    "cookbook": ""
+  },
+  "elementwise-tanh": {
+    "name": "element-wise tanh",
+    "latex": "\\mathrm{d}\\tanh(X) = (\\mathbf{1} - \\tanh(X)^{\\circ 2}) \\odot \\mathrm{d}X",
+    "text": "d tanh(X) = (𝟏 - tanh(X)^∘2) ⊙ dX",
+    "cookbook": ""
+  },
+  "elempow": {
+    "name": "element-wise power",
+    "latex": "\\mathrm{d}(X^{\\circ p}) = p X^{\\circ (p-1)} \\odot \\mathrm{d}X",
+    "text": "d(X^∘p) = p X^∘(p−1) ⊙ dX",
+    "cookbook": ""
+  },
+  "expand": {
+    "name": "expand",
+    "latex": "A(B + C) = AB + AC",
+    "text": "A(B + C) = AB + AC",
+    "cookbook": ""
+  },
+  "factor-scalar": {
+    "name": "factor out dx",
+    "latex": "\\mathrm{d}f = g\\,\\mathrm{d}x \\text{ when } \\mathrm{d}x \\text{ is a scalar}",
+    "text": "df = g dx when dx is a scalar",
+    "cookbook": ""
+  },
+  "general-power": {
+    "name": "power rule",
+    "latex": "\\mathrm{d}(u^{v}) = u^{v}(\\log(u)\\,\\mathrm{d}v + v\\,u^{-1}\\mathrm{d}u)",
+    "text": "d(uᵛ) = uᵛ (log(u) dv + v u⁻¹ du)",
+    "cookbook": ""
+  },
+  "gradient-again": {
+    "name": "Hessian",
+    "latex": "\\frac{\\partial^2 f}{\\partial \\operatorname{vec}X\\,\\partial (\\operatorname{vec}X)^{T}} = \\frac{\\partial \\operatorname{vec}(\\partial f/\\partial X)}{\\partial (\\operatorname{vec}X)^{T}}",
+    "text": "the Hessian is the Jacobian of the gradient",
+    "cookbook": ""
+  },
+  "hadamard": {
+    "name": "Hadamard product rule",
+    "latex": "\\mathrm{d}(X \\odot Y) = \\mathrm{d}X \\odot Y + X \\odot \\mathrm{d}Y",
+    "text": "d(X ⊙ Y) = dX ⊙ Y + X ⊙ dY",
+    "cookbook": ""
+  },
+  "hadamard-trick": {
+    "name": "Hadamard trick",
+    "latex": "\\operatorname{tr}(A^{T}(B \\odot C)) = \\operatorname{tr}((A \\odot B)^{T}C)",
+    "text": "tr(Aᵀ(B ⊙ C)) = tr((A ⊙ B)ᵀC)",
+    "cookbook": ""
+  },
+  "inverse": {
+    "name": "inverse",
+    "latex": "\\mathrm{d}X^{-1} = -X^{-1}(\\mathrm{d}X)X^{-1}",
+    "text": "dX⁻¹ = −X⁻¹ dX X⁻¹",
+    "cookbook": "(59)"
+  },
+  "kron": {
+    "name": "Kronecker product rule",
+    "latex": "\\mathrm{d}(A \\otimes B) = \\mathrm{d}A \\otimes B + A \\otimes \\mathrm{d}B",
+    "text": "d(A ⊗ B) = dA ⊗ B + A ⊗ dB",
+    "cookbook": ""
+  },
+  "kron-vec": {
+    "name": "vec of a product",
+    "latex": "(B^{T} \\otimes A)\\operatorname{vec}(X) = \\operatorname{vec}(AXB)",
+    "text": "(Bᵀ ⊗ A) vec(X) = vec(AXB)",
+    "cookbook": "(520)"
+  },
+  "logdet": {
+    "name": "log-determinant",
+    "latex": "\\mathrm{d}\\log\\lvert X\\rvert = \\operatorname{tr}(X^{-1}\\mathrm{d}X)",
+    "text": "d log|X| = tr(X⁻¹ dX)",
+    "cookbook": "(57)"
+  },
+  "move": {
+    "name": "move the constant terms",
+    "latex": "A + C = 0 \\Leftrightarrow A = -C",
+    "text": "A + C = 0 ⇔ A = −C",
+    "cookbook": ""
+  },
+  "multiply": {
+    "name": "multiply through",
+    "latex": "A = 0 \\Rightarrow XAX = 0 \\text{ for an invertible } X",
+    "text": "A = 0 ⇒ XAX = 0 for an invertible X",
+    "cookbook": ""
+  },
+  "neg": {
+    "name": "sum rule",
+    "latex": "\\mathrm{d}(-X) = -\\mathrm{d}X",
+    "text": "d(−X) = −dX",
+    "cookbook": ""
+  },
+  "norm1": {
+    "name": "1-norm",
+    "latex": "\\mathrm{d}\\lVert X\\rVert_1 = \\operatorname{sum}(\\operatorname{sign}(X) \\odot \\mathrm{d}X)",
+    "text": "d‖X‖₁ = sum(sign(X) ⊙ dX)",
+    "cookbook": ""
+  },
+  "norm2": {
+    "name": "Euclidean norm",
+    "latex": "\\mathrm{d}\\lVert X\\rVert = \\lVert X\\rVert^{-1}\\operatorname{tr}(X^{T}\\mathrm{d}X)",
+    "text": "d‖X‖ = tr(Xᵀ dX)/‖X‖",
+    "cookbook": ""
+  },
+  "power": {
+    "name": "power rule",
+    "latex": "\\mathrm{d}(u^{p}) = p\\,u^{p-1}\\mathrm{d}u",
+    "text": "d(uᵖ) = p uᵖ⁻¹ du",
+    "cookbook": ""
+  },
+  "product": {
+    "name": "product rule",
+    "latex": "\\mathrm{d}(XY) = (\\mathrm{d}X)Y + X\\,\\mathrm{d}Y",
+    "text": "d(XY) = (dX)Y + X dY",
+    "cookbook": ""
+  },
+  "pull-scalar": {
+    "name": "linearity",
+    "latex": "\\operatorname{tr}(cA) = c\\operatorname{tr}(A) \\text{ for a scalar } c",
+    "text": "tr(cA) = c tr(A) for a scalar c",
+    "cookbook": ""
+  },
+  "read-off": {
+    "name": "read off",
+    "latex": "\\mathrm{d}f = \\operatorname{tr}\\left(\\frac{\\partial f}{\\partial X}^{T}\\mathrm{d}X\\right)",
+    "text": "df = tr((∂f/∂X)ᵀ dX)",
+    "cookbook": ""
+  },
+  "read-off-by-scalar": {
+    "name": "read off",
+    "latex": "\\mathrm{d}F = G\\,\\mathrm{d}x \\Rightarrow \\frac{\\partial F}{\\partial x} = G",
+    "text": "dF = G dx ⇒ ∂F/∂x = G",
+    "cookbook": ""
+  },
+  "read-off-jacobian": {
+    "name": "read off",
+    "latex": "\\mathrm{d}\\operatorname{vec}F = J\\,\\mathrm{d}\\operatorname{vec}X \\Rightarrow \\frac{\\partial \\operatorname{vec}F}{\\partial (\\operatorname{vec}X)^{T}} = J",
+    "text": "d vec F = J d vec X ⇒ ∂vec F/∂(vec X)ᵀ = J",
+    "cookbook": ""
+  },
+  "read-off-scalar": {
+    "name": "read off",
+    "latex": "\\mathrm{d}f = f'(x)\\,\\mathrm{d}x",
+    "text": "df = f′(x) dx",
+    "cookbook": ""
+  },
+  "read-off-vector": {
+    "name": "read off",
+    "latex": "\\mathrm{d}f = \\frac{\\partial f}{\\partial \\boldsymbol{x}}^{T}\\mathrm{d}\\boldsymbol{x}",
+    "text": "df = (∂f/∂x)ᵀ dx",
+    "cookbook": ""
+  },
+  "scalar-abs": {
+    "name": "chain rule (abs)",
+    "latex": "\\mathrm{d}\\operatorname{abs}(u) = \\operatorname{sign}(u)\\,\\mathrm{d}u",
+    "text": "d abs(u) = sign(u) du",
+    "cookbook": ""
+  },
+  "scalar-arccos": {
+    "name": "chain rule (arccos)",
+    "latex": "\\mathrm{d}\\arccos(u) = (-(1 - u^{2})^{-1/2})\\,\\mathrm{d}u",
+    "text": "d arccos(u) = (-(1 - u^2)^-1/2) du",
+    "cookbook": ""
+  },
+  "scalar-arcsin": {
+    "name": "chain rule (arcsin)",
+    "latex": "\\mathrm{d}\\arcsin(u) = ((1 - u^{2})^{-1/2})\\,\\mathrm{d}u",
+    "text": "d arcsin(u) = ((1 - u^2)^-1/2) du",
+    "cookbook": ""
+  },
+  "scalar-arctan": {
+    "name": "chain rule (arctan)",
+    "latex": "\\mathrm{d}\\arctan(u) = ((1 + u^{2})^{-1})\\,\\mathrm{d}u",
+    "text": "d arctan(u) = ((1 + u^2)^-1) du",
+    "cookbook": ""
+  },
+  "scalar-commute": {
+    "name": "scalars commute",
+    "latex": "(\\boldsymbol{u}^{T}\\mathrm{d}\\boldsymbol{x})\\,c = c\\,\\boldsymbol{u}^{T}\\mathrm{d}\\boldsymbol{x} \\text{ for a scalar } c",
+    "text": "(uᵀdx) c = c uᵀdx for a scalar c",
+    "cookbook": ""
+  },
+  "scalar-cos": {
+    "name": "chain rule (cos)",
+    "latex": "\\mathrm{d}\\cos(u) = -\\sin(u)\\,\\mathrm{d}u",
+    "text": "d cos(u) = -sin(u) du",
+    "cookbook": ""
+  },
+  "scalar-exp": {
+    "name": "chain rule (exp)",
+    "latex": "\\mathrm{d}\\exp(u) = \\exp(u)\\,\\mathrm{d}u",
+    "text": "d exp(u) = exp(u) du",
+    "cookbook": ""
+  },
+  "scalar-log": {
+    "name": "chain rule (log)",
+    "latex": "\\mathrm{d}\\log(u) = u^{-1}\\,\\mathrm{d}u",
+    "text": "d log(u) = u^-1 du",
+    "cookbook": ""
+  },
+  "scalar-relu": {
+    "name": "chain rule (relu)",
+    "latex": "\\mathrm{d}\\operatorname{relu}(u) = \\operatorname{step}(u)\\,\\mathrm{d}u",
+    "text": "d relu(u) = step(u) du",
+    "cookbook": ""
+  },
+  "scalar-sigmoid": {
+    "name": "chain rule (sigmoid)",
+    "latex": "\\mathrm{d}\\sigma(u) = (\\sigma(u) \\cdot (1 - \\sigma(u)))\\,\\mathrm{d}u",
+    "text": "d sigmoid(u) = (σ(u) · (1 - σ(u))) du",
+    "cookbook": ""
+  },
+  "scalar-sign": {
+    "name": "chain rule (sign)",
+    "latex": "\\mathrm{d}\\operatorname{sign}(u) = 0\\,\\mathrm{d}u",
+    "text": "d sign(u) = 0 du",
+    "cookbook": ""
+  },
+  "scalar-sin": {
+    "name": "chain rule (sin)",
+    "latex": "\\mathrm{d}\\sin(u) = \\cos(u)\\,\\mathrm{d}u",
+    "text": "d sin(u) = cos(u) du",
+    "cookbook": ""
+  },
+  "scalar-sqrt": {
+    "name": "chain rule (sqrt)",
+    "latex": "\\mathrm{d}\\sqrt{u} = \\tfrac{1}{2}\\sqrt{u}^{-1}\\,\\mathrm{d}u",
+    "text": "d sqrt(u) = ½ √(u)^-1 du",
+    "cookbook": ""
+  },
+  "scalar-step": {
+    "name": "chain rule (step)",
+    "latex": "\\mathrm{d}\\operatorname{step}(u) = 0\\,\\mathrm{d}u",
+    "text": "d step(u) = 0 du",
+    "cookbook": ""
+  },
+  "scalar-tan": {
+    "name": "chain rule (tan)",
+    "latex": "\\mathrm{d}\\tan(u) = \\cos(u)^{-2}\\,\\mathrm{d}u",
+    "text": "d tan(u) = cos(u)^-2 du",
+    "cookbook": ""
+  },
+  "scalar-tanh": {
+    "name": "chain rule (tanh)",
+    "latex": "\\mathrm{d}\\tanh(u) = (1 - \\tanh(u)^{2})\\,\\mathrm{d}u",
+    "text": "d tanh(u) = (1 - tanh(u)^2) du",
+    "cookbook": ""
+  },
+  "scalar-trace": {
+    "name": "scalar equals its trace",
+    "latex": "a = \\operatorname{tr}(a)",
+    "text": "a = tr(a)",
+    "cookbook": ""
+  },
+  "scalar-transpose": {
+    "name": "transpose of a scalar",
+    "latex": "a^{T} = a \\text{ for a scalar } a",
+    "text": "aᵀ = a for a scalar a",
+    "cookbook": ""
+  },
+  "set-zero": {
+    "name": "stationary point",
+    "latex": "\\frac{\\partial f}{\\partial X} = 0",
+    "text": "∂f/∂X = 0",
+    "cookbook": ""
+  },
+  "softmax": {
+    "name": "softmax",
+    "latex": "\\mathrm{d}\\operatorname{softmax}(\\boldsymbol{u}) = (\\operatorname{diag}(\\boldsymbol{p}) - \\boldsymbol{p}\\boldsymbol{p}^{T})\\,\\mathrm{d}\\boldsymbol{u},\\ \\boldsymbol{p} = \\operatorname{softmax}(\\boldsymbol{u})",
+    "text": "d softmax(u) = (diag(p) − p pᵀ) du, p = softmax(u)",
+    "cookbook": ""
+  },
+  "solve": {
+    "name": "solve",
+    "latex": "A\\hat{X} = B \\Rightarrow \\hat{X} = A^{-1}B",
+    "text": "AX̂ = B ⇒ X̂ = A⁻¹B",
+    "cookbook": ""
+  },
+  "squared-norm": {
+    "name": "squared norm",
+    "latex": "\\lVert \\boldsymbol{u}\\rVert^2 = \\boldsymbol{u}^{T}\\boldsymbol{u},\\ \\lVert U\\rVert_F^2 = \\operatorname{tr}(U^{T}U)",
+    "text": "‖u‖² = uᵀu, ‖U‖²_F = tr(UᵀU)",
+    "cookbook": ""
+  },
+  "substitute": {
+    "name": "substitute",
+    "latex": "\\mathrm{d}Y = \\mathrm{d}\\,g(X)",
+    "text": "dY = d g(X)",
+    "cookbook": ""
+  },
+  "substitute-gradient": {
+    "name": "substitute the outer derivative",
+    "latex": "\\frac{\\partial f}{\\partial Y} \\text{ from } f(Y)",
+    "text": "∂f/∂Y from f(Y)",
+    "cookbook": ""
+  },
+  "sum": {
+    "name": "sum rule",
+    "latex": "\\mathrm{d}(X \\pm Y) = \\mathrm{d}X \\pm \\mathrm{d}Y",
+    "text": "d(X ± Y) = dX ± dY",
+    "cookbook": ""
+  },
+  "sum-all": {
+    "name": "sum of entries",
+    "latex": "\\mathrm{d}\\operatorname{sum}(X) = \\operatorname{sum}(\\mathrm{d}X)",
+    "text": "d sum(X) = sum(dX)",
+    "cookbook": ""
+  },
+  "sum-trick": {
+    "name": "sum as a trace",
+    "latex": "\\operatorname{sum}(A) = \\operatorname{tr}(\\mathbf{1}^{T}A)",
+    "text": "sum(A) = tr(𝟏ᵀA)",
+    "cookbook": ""
+  },
+  "take": {
+    "name": "take the differential",
+    "latex": "",
+    "text": "",
+    "cookbook": ""
+  },
+  "take-vec": {
+    "name": "vectorise",
+    "latex": "\\mathrm{d}\\operatorname{vec}(F) = \\operatorname{vec}(\\mathrm{d}F)",
+    "text": "d vec(F) = vec(dF)",
+    "cookbook": ""
+  },
+  "trace": {
+    "name": "trace",
+    "latex": "\\mathrm{d}\\operatorname{tr}(X) = \\operatorname{tr}(\\mathrm{d}X)",
+    "text": "d tr(X) = tr(dX)",
+    "cookbook": ""
+  },
+  "tracetricks-combine": {
+    "name": "linearity",
+    "latex": "\\operatorname{tr}(A\\,\\mathrm{d}X) + \\operatorname{tr}(B\\,\\mathrm{d}X) = \\operatorname{tr}((A + B)\\,\\mathrm{d}X)",
+    "text": "tr(A dX) + tr(B dX) = tr((A + B) dX)",
+    "cookbook": ""
+  },
+  "transpose": {
+    "name": "transpose",
+    "latex": "\\mathrm{d}(X^{T}) = (\\mathrm{d}X)^{T}",
+    "text": "d(Xᵀ) = (dX)ᵀ",
+    "cookbook": ""
+  },
+  "transpose-trick": {
+    "name": "transpose",
+    "latex": "\\operatorname{tr}(A^{T}) = \\operatorname{tr}(A)",
+    "text": "tr(Aᵀ) = tr(A)",
+    "cookbook": ""
+  },
+  "vec": {
+    "name": "vec",
+    "latex": "\\mathrm{d}\\operatorname{vec}(X) = \\operatorname{vec}(\\mathrm{d}X)",
+    "text": "d vec(X) = vec(dX)",
+    "cookbook": ""
+  },
+  "vec-combine": {
+    "name": "linearity",
+    "latex": "A\\operatorname{vec}(\\mathrm{d}X) + B\\operatorname{vec}(\\mathrm{d}X) = (A + B)\\operatorname{vec}(\\mathrm{d}X)",
+    "text": "A vec(dX) + B vec(dX) = (A + B) vec(dX)",
+    "cookbook": ""
+  },
+  "vec-hadamard": {
+    "name": "vec of a Hadamard product",
+    "latex": "\\operatorname{vec}(A \\odot X) = \\operatorname{diag}(\\operatorname{vec} A)\\operatorname{vec}(X)",
+    "text": "vec(A ⊙ X) = diag(vec A) vec(X)",
+    "cookbook": ""
+  },
+  "vec-inner": {
+    "name": "vec inner product",
+    "latex": "\\operatorname{vec}(A)^{T}\\operatorname{vec}(B) = \\operatorname{tr}(A^{T}B)",
+    "text": "vec(A)ᵀvec(B) = tr(AᵀB)",
+    "cookbook": ""
+  },
+  "vec-kron": {
+    "name": "vec of a Kronecker product",
+    "latex": "\\operatorname{vec}(A \\otimes B) = (I_n \\otimes K_{qm} \\otimes I_p)(\\operatorname{vec}A \\otimes \\operatorname{vec}B)",
+    "text": "vec(A ⊗ B) = (Iₙ ⊗ K_qm ⊗ Iₚ)(vec A ⊗ vec B) for A m×n, B p×q",
+    "cookbook": ""
+  },
+  "vec-linear": {
+    "name": "linearity of vec",
+    "latex": "\\operatorname{vec}(A + B) = \\operatorname{vec}(A) + \\operatorname{vec}(B),\\ \\operatorname{vec}(cA) = c\\operatorname{vec}(A)",
+    "text": "vec(A + B) = vec(A) + vec(B), vec(cA) = c vec(A)",
+    "cookbook": ""
+  },
+  "vec-product": {
+    "name": "vec of a product",
+    "latex": "\\operatorname{vec}(AXB) = (B^{T} \\otimes A)\\operatorname{vec}(X)",
+    "text": "vec(AXB) = (Bᵀ ⊗ A) vec(X)",
+    "cookbook": "(520)"
+  },
+  "vec-row": {
+    "name": "vec of a row",
+    "latex": "\\operatorname{vec}(\\boldsymbol{x}^{T}) = \\boldsymbol{x}",
+    "text": "vec(xᵀ) = x",
+    "cookbook": ""
+  },
+  "vec-scalar": {
+    "name": "vec of a scalar multiple",
+    "latex": "\\operatorname{vec}(A\\,s) = \\operatorname{vec}(A)\\,s,\\ s = \\operatorname{vec}(G^{T})^{T}\\operatorname{vec}(\\mathrm{d}X)",
+    "text": "vec(A s) = vec(A) s with s = tr(G dX) = vec(Gᵀ)ᵀ vec(dX)",
+    "cookbook": ""
+  },
+  "vec-transpose": {
+    "name": "commutation matrix",
+    "latex": "\\operatorname{vec}(X^{T}) = K\\operatorname{vec}(X)",
+    "text": "vec(Xᵀ) = K vec(X)",
+    "cookbook": ""
+  },
+  "vec-vec": {
+    "name": "vec of a vector",
+    "latex": "\\operatorname{vec}(\\operatorname{vec}(X)) = \\operatorname{vec}(X)",
+    "text": "vec(vec(X)) = vec(X)",
+    "cookbook": ""
+  },
+  "vec-vector": {
+    "name": "vec of a product",
+    "latex": "\\operatorname{vec}(A\\boldsymbol{x}) = A\\boldsymbol{x}",
+    "text": "vec(Ax) = Ax for a column Ax",
+    "cookbook": ""
+  }
+} as const satisfies Record<string, IIdentity>;
+
+export type IdentityId = keyof typeof IDENTITIES;
