@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from matdiff_magic import MatdiffError, derive
-from matdiff_magic.derivation.record import run_check
+from matdiff_magic.numeric.check import run_check
 from matdiff_magic.derivation.layouts import Result
 
 

@@ -12,19 +12,7 @@ import math
 import numpy as np
 
 from matdiff_magic.ir import nodes as ir
-from matdiff_magic.numeric.check import (
-    TOLERANCE,
-    CheckResult,
-    describe,
-    relative_error,
-    sample_point,
-    sample_sizes,
-    size_variants,
-    square_variables,
-    strategies,
-    symmetric_part,
-    symmetrize_columns,
-)
+from matdiff_magic.numeric.check import CheckResult, run_check, with_definitions
 from matdiff_magic.depth import deep_recursion
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.derivation.layouts import LAYOUTS, Result
@@ -291,79 +279,3 @@ def _step_json(s: Step) -> dict:
     if s.note:
         out["note"] = s.note
     return out
-
-
-def run_check(d: Derivation, seed: int) -> CheckResult:
-    rng = np.random.default_rng(seed)
-    variables = d.variables
-    all_dims = [dim for node in d.function.walk() for dim in node.shape]
-    squares = square_variables(d.function)
-    num_expr, den_expr = d.results["numerator"].expr, d.results["denominator"].expr
-    worst = None
-    attempts = [(sizes, strategy) for sizes in size_variants(sample_sizes(variables, all_dims))
-                for strategy in strategies(d.function)]
-    for sizes, strategy in attempts:
-        values = sample_point(variables, sizes, rng, squares, **strategy)
-        with np.errstate(all="ignore"):
-            def f(x):   # vec of the differentiated expression, column-major
-                out = Evaluator({**values, d.wrt.name: x}, sizes)(d.target)
-                return out.reshape(-1, order="F")
-            x0 = values[d.wrt.name]
-            if not np.all(np.isfinite(f(x0))) or not np.all(np.isfinite(Evaluator(values, sizes)(d.function))):
-                continue
-            ev = Evaluator(with_definitions(d.typed, values, sizes), sizes)
-            num, den = ev(num_expr), ev(den_expr)
-            if not (np.all(np.isfinite(num)) and np.all(np.isfinite(den))):
-                continue
-            jac = jacobian_by_differences(f, x0.copy())   # rows: entries of vec target; cols: vec x
-            if not np.all(np.isfinite(jac)):
-                continue
-        if d.kind == "gradient":
-            # the gradient has the shape of x: compare entry by entry with the 1×(mn) Jacobian
-            fd = jac.reshape(x0.shape, order="F")
-            den, num = den.reshape(fd.shape), num.reshape(fd.T.shape)
-            if d.wrt.symmetric:   # only symmetric changes of X exist: compare symmetric parts
-                fd, den, num = symmetric_part(fd), symmetric_part(den), symmetric_part(num)
-            err = max(relative_error(den, fd), relative_error(num, fd.T))
-        elif d.wrt.is_scalar:
-            fd = jac.reshape(d_shape(ev, d.target), order="F")
-            err = max(relative_error(num.reshape(fd.shape), fd), relative_error(den.reshape(fd.T.shape), fd.T))
-        else:
-            num, den = num.reshape(jac.shape), den.reshape(jac.T.shape)
-            if d.wrt.symmetric:
-                n = x0.shape[0]
-                jac, num, den = symmetrize_columns(jac, n), symmetrize_columns(num, n), symmetrize_columns(den.T, n).T
-            err = max(relative_error(num, jac), relative_error(den, jac.T))
-        if err < TOLERANCE:
-            return CheckResult("passed", err, describe(err, True))
-        worst = err if worst is None else min(worst, err)
-    if worst is None:
-        return CheckResult("skipped", None, "numeric check skipped: no random point found where "
-                                            "f and its derivative are defined")
-    return CheckResult("failed", worst, describe(worst, False))
-
-
-def with_definitions(typed, values: dict, sizes: dict) -> dict:
-    """Add the values of the cell's intermediate definitions (Y = A*X*B) to ``values``."""
-    if not typed.definitions:
-        return values
-    out = dict(values)
-    for name, expr in typed.definitions.items():
-        out[name] = Evaluator(out, sizes)(expr)
-    return out
-
-
-def d_shape(ev: Evaluator, e: ir.Expr) -> tuple:
-    return ev.shape(e)
-
-
-def jacobian_by_differences(f, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
-    """Central differences of the vector function f at x: column k is ∂f/∂(vec x)_k (column-major)."""
-    cols = []
-    for idx in zip(*np.unravel_index(np.arange(x.size), x.shape, order="F")):
-        step = h * max(1.0, abs(x[idx]))
-        xp, xm = x.copy(), x.copy()
-        xp[idx] += step
-        xm[idx] -= step
-        cols.append((f(xp) - f(xm)) / (2 * step))
-    return np.stack(cols, axis=1)

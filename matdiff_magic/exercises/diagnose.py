@@ -26,8 +26,8 @@ from matdiff_magic.numeric.check import (
     size_variants,
     square_variables,
     strategies,
+    with_definitions,
 )
-from matdiff_magic.derivation.record import with_definitions
 from matdiff_magic.errors import MatdiffError, Span
 from matdiff_magic.numeric.evaluate import Evaluator
 from matdiff_magic.render.printer import to_latex, to_text

@@ -25,17 +25,13 @@ import numpy as np
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.numeric.check import (
     TOLERANCE,
-    central_difference,
-    relative_error,
-    sample_point,
+    check_points,
     sample_sizes,
     size_variants,
     square_variables,
     strategies,
 )
-from matdiff_magic.derivation.record import jacobian_by_differences, with_definitions
 from matdiff_magic.errors import MatdiffError
-from matdiff_magic.numeric.evaluate import Evaluator
 from matdiff_magic.export.numpy_printer import HELPERS, NumpyPrinter, kind
 from matdiff_magic.render.printer import to_text
 from matdiff_magic.derivation.simplify import split_coef, with_coef
@@ -250,58 +246,21 @@ def _checks(variables, names, sizes) -> list[str]:
 
 def _working_sizes(d) -> dict:
     """Sizes at which the derivative checks out at random points, as in the derivation's own check
-    (XXᵀ is invertible only with few rows, det(AXB) needs the inner sizes large enough …)."""
+    (XXᵀ is invertible only with few rows, det(AXB) needs the inner sizes large enough …); beyond
+    the check's size variants, up to 24 orderings of its sizes are tried."""
     dims = [dim for node in d.function.walk() for dim in node.shape]
     variants = size_variants(sample_sizes(d.variables, dims))
     for values in itertools.islice(itertools.permutations(list(variants[0].values())), 24):
         sizes = dict(zip(variants[0], values))
         if sizes not in variants:
             variants.append(sizes)
-    rng = np.random.default_rng(d.seed)
-    squares = square_variables(d.function)
-    agrees = _gradient_agrees if getattr(d, "kind", "gradient") == "gradient" else _jacobian_agrees
     fallback = None
-    for sizes in variants:
-        for strategy in strategies(d.function):
-            values = sample_point(d.variables, sizes, rng, squares, **strategy)
-            try:
-                with np.errstate(all="ignore"):
-                    verdict = agrees(d, values, sizes)
-                if verdict == "yes":
-                    return sizes
-                if verdict == "degenerate":   # right, but at a degenerate point (det(AXB) = 0 …)
-                    fallback = fallback or sizes
-            except (MatdiffError, np.linalg.LinAlgError, ValueError):
-                continue
+    for point in check_points(d, variants, d.seed, skip=(MatdiffError, np.linalg.LinAlgError, ValueError)):
+        if point.error < TOLERANCE:
+            if point.scale > 1e-8:
+                return point.sizes
+            fallback = fallback or point.sizes   # right, but at a degenerate point (det(AXB) = 0 …)
     return fallback or variants[0]
-
-
-def _gradient_agrees(d, values, sizes) -> str:
-    def f(x):
-        return Evaluator({**values, d.wrt.name: x}, sizes)(d.function)[0, 0]
-    g = Evaluator(values, sizes)(d.results["denominator"].expr)
-    fd = central_difference(f, values[d.wrt.name].copy())
-    if np.all(np.isfinite(g)) and np.all(np.isfinite(fd)) and \
-            relative_error(g.reshape(fd.shape), fd) < TOLERANCE:
-        return "yes" if np.max(np.abs(fd)) > 1e-8 else "degenerate"
-    return "no"
-
-
-def _jacobian_agrees(d, values, sizes) -> str:
-    """The numerator-layout result against differences of vec(target), as the derivation's check."""
-    full = with_definitions(d.typed, values, sizes)
-    if not np.all(np.isfinite(Evaluator(full, sizes)(d.function))):
-        return "no"
-
-    def f(x):
-        return Evaluator(with_definitions(d.typed, {**values, d.wrt.name: x}, sizes), sizes)(d.target) \
-            .reshape(-1, order="F")
-    fd = jacobian_by_differences(f, values[d.wrt.name].copy())
-    J = Evaluator(full, sizes)(d.results["numerator"].expr)
-    J = J.reshape(-1, 1, order="F") if d.wrt.is_scalar else J.reshape(fd.shape)
-    if np.all(np.isfinite(J)) and np.all(np.isfinite(fd)) and relative_error(J, fd) < TOLERANCE:
-        return "yes" if np.max(np.abs(fd)) > 1e-8 else "degenerate"
-    return "no"
 
 
 def _random_inputs(d, names, sizes) -> str:

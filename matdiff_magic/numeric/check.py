@@ -1,11 +1,20 @@
-"""The numeric check: the derivative against central finite differences at a random point."""
+"""The numeric check: the derivative against central finite differences at a random point.
+
+Points are drawn for each size variant (distinct small sizes, then reversed) and each sampling
+strategy in turn; the first point where f, the derivative and the differences are finite and the
+relative error is below TOLERANCE passes. The derivation's own check (``run_check``) and the
+code export's choice of sizes (``export``) walk the same points with ``check_points``.
+"""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
 from matdiff_magic.ir import nodes as ir
+from matdiff_magic.numeric import fd
+from matdiff_magic.numeric.evaluate import Evaluator
 from matdiff_magic.ops.elementwise import UNIT_DOMAIN
 
 SIZE_CHOICES = (3, 2, 4, 5, 6, 7)
@@ -81,18 +90,6 @@ def strategies(expr: ir.Expr):
     yield dict(scale=0.3, positive=False)
 
 
-def central_difference(f, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
-    """∂f/∂x_ij by (f(x + h e_ij) − f(x − h e_ij)) / 2h, entry by entry; same shape as x."""
-    grad = np.zeros_like(x, dtype=float)
-    for idx in np.ndindex(*x.shape):
-        step = h * max(1.0, abs(x[idx]))
-        xp, xm = x.copy(), x.copy()
-        xp[idx] += step
-        xm[idx] -= step
-        grad[idx] = (f(xp) - f(xm)) / (2 * step)
-    return grad
-
-
 def symmetric_part(a: np.ndarray) -> np.ndarray:
     """(A + Aᵀ)/2. A function of a symmetric matrix only sees symmetric changes, so its gradient is
     defined up to an antisymmetric part: gradients by a symmetric variable are compared this way."""
@@ -119,3 +116,94 @@ def describe(err: float, passed: bool) -> str:
         return f"✓ checked at a random point, max rel. error {err:.1e}"
     return (f"✗ the numeric check FAILED: max rel. error {err:.1e} against central finite differences"
             " — please report this expression")
+
+
+@dataclass(frozen=True)
+class PointCheck:
+    """The derivative against central differences at one random point."""
+    sizes: dict          # size symbol -> the integer used
+    error: float         # max relative error over the numerator and denominator layouts
+    scale: float         # the largest difference quotient: about 0 at a degenerate point
+
+
+def check_points(d, size_list: list[dict], seed: int, skip: tuple = ()) -> Iterator[PointCheck]:
+    """The derivative of ``d`` against central differences of vec of its target (column-major).
+
+    For each sizes in ``size_list`` and each strategy of ``strategies`` one random point is
+    drawn (always, so the points do not depend on what was skipped); points where f, either
+    layout's result or the differences are not finite are passed over, and so are points where
+    evaluating raises one of ``skip``. A gradient is compared entry by entry with the differences;
+    by a symmetric variable, only symmetric parts are compared, since f only sees symmetric
+    changes of it. ``d`` is a Derivation (its typed program, wrt, target, kind and results).
+    """
+    rng = np.random.default_rng(seed)
+    squares = square_variables(d.function)
+    num_expr, den_expr = d.results["numerator"].expr, d.results["denominator"].expr
+    for sizes in size_list:
+        for strategy in strategies(d.function):
+            values = sample_point(d.variables, sizes, rng, squares, **strategy)
+            try:
+                with np.errstate(all="ignore"):
+                    point = _compare(d, values, sizes, num_expr, den_expr)
+            except skip:
+                continue
+            if point is not None:
+                yield point
+
+
+def _compare(d, values: dict, sizes: dict, num_expr: ir.Expr, den_expr: ir.Expr) -> PointCheck | None:
+    def f(x):   # vec of the differentiated expression, column-major
+        return Evaluator({**values, d.wrt.name: x}, sizes)(d.target).reshape(-1, order="F")
+    x0 = values[d.wrt.name]
+    if not np.all(np.isfinite(f(x0))) or not np.all(np.isfinite(Evaluator(values, sizes)(d.function))):
+        return None
+    ev = Evaluator(with_definitions(d.typed, values, sizes), sizes)
+    num, den = ev(num_expr), ev(den_expr)
+    if not (np.all(np.isfinite(num)) and np.all(np.isfinite(den))):
+        return None
+    jac = fd.jacobian(f, x0)   # rows: entries of vec target; columns: entries of vec x
+    if not np.all(np.isfinite(jac)):
+        return None
+    if d.kind == "gradient":
+        # the gradient has the shape of x: compare entry by entry with the 1×(mn) Jacobian
+        grad = jac.reshape(x0.shape, order="F")
+        den, num = den.reshape(grad.shape), num.reshape(grad.T.shape)
+        if d.wrt.symmetric:   # only symmetric changes of X exist: compare symmetric parts
+            grad, den, num = symmetric_part(grad), symmetric_part(den), symmetric_part(num)
+        err = max(relative_error(den, grad), relative_error(num, grad.T))
+    elif d.wrt.is_scalar:
+        by_scalar = jac.reshape(ev.shape(d.target), order="F")
+        err = max(relative_error(num.reshape(by_scalar.shape), by_scalar),
+                  relative_error(den.reshape(by_scalar.T.shape), by_scalar.T))
+    else:
+        num, den = num.reshape(jac.shape), den.reshape(jac.T.shape)
+        if d.wrt.symmetric:
+            n = x0.shape[0]
+            jac, num, den = symmetrize_columns(jac, n), symmetrize_columns(num, n), symmetrize_columns(den.T, n).T
+        err = max(relative_error(num, jac), relative_error(den, jac.T))
+    return PointCheck(sizes, err, float(np.max(np.abs(jac))) if jac.size else 0.0)
+
+
+def run_check(d, seed: int) -> CheckResult:
+    """The derivation's numeric check: passed at the first point within TOLERANCE, else failed
+    with the smallest error seen, or skipped when f or its derivative is defined nowhere tried."""
+    dims = [dim for node in d.function.walk() for dim in node.shape]
+    worst = None
+    for point in check_points(d, size_variants(sample_sizes(d.variables, dims)), seed):
+        if point.error < TOLERANCE:
+            return CheckResult("passed", point.error, describe(point.error, True))
+        worst = point.error if worst is None else min(worst, point.error)
+    if worst is None:
+        return CheckResult("skipped", None, "numeric check skipped: no random point found where "
+                                            "f and its derivative are defined")
+    return CheckResult("failed", worst, describe(worst, False))
+
+
+def with_definitions(typed, values: dict, sizes: dict) -> dict:
+    """Add the values of the cell's intermediate definitions (Y = A*X*B) to ``values``."""
+    if not typed.definitions:
+        return values
+    out = dict(values)
+    for name, expr in typed.definitions.items():
+        out[name] = Evaluator(out, sizes)(expr)
+    return out
