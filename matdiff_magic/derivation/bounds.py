@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.errors import MatdiffError
-from matdiff_magic.derivation.simplify import tidy
+from matdiff_magic.ir.construct import tidy
 
 LINEAR = (ir.Neg, ir.Transpose, ir.Trace, ir.SumAll, ir.DiagMatrix, ir.DiagVector, ir.Vec)
 MAX_WORK = 4_000_000   # steps × nodes: a derivation at the limit takes a second or two

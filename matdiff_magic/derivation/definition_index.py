@@ -13,7 +13,8 @@ from fractions import Fraction
 
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.errors import MatdiffError
-from matdiff_magic.derivation.simplify import mk_add, mk_mul, mk_transpose, simplify, zero
+from matdiff_magic.ir.construct import mk_add, mk_mul, mk_transpose, zero
+from matdiff_magic.derivation.simplify import simplify
 
 I, J = -1, -2          # the free indices i and j
 MAX_TERMS = 24         # more terms than this are not worth writing out entry by entry

@@ -14,7 +14,7 @@ from matdiff_magic.ir import nodes as ir
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ops.identity import Identity
 from matdiff_magic.ops.differential import CONSTANT, differentiate_once
-from matdiff_magic.derivation.simplify import rebuild, tidy, zero
+from matdiff_magic.ir.construct import rebuild, tidy, zero
 
 TAKE = Identity("take the differential", "", "")
 MAX_STEPS = 2_000

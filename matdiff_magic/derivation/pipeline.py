@@ -14,7 +14,7 @@ from matdiff_magic.render.notation import name_latex
 from matdiff_magic.render.printer import to_latex, to_text
 from matdiff_magic.ops.identity import Identity
 from matdiff_magic.types.lower import choose_wrt, typecheck
-from matdiff_magic.derivation.simplify import is_zero, tidy
+from matdiff_magic.ir.construct import is_zero, tidy
 from matdiff_magic.derivation.steps import Step
 from matdiff_magic.derivation.tracetricks import trace_stage
 

@@ -11,17 +11,8 @@ from matdiff_magic.errors import MatdiffError
 from matdiff_magic.render.notation import name_latex, name_text
 from matdiff_magic.render.printer import to_latex, to_text
 from matdiff_magic.ops.identity import Identity
-from matdiff_magic.derivation.simplify import (
-    mk_add,
-    mk_inverse,
-    mk_mul,
-    mk_neg,
-    simplify,
-    split_coef,
-    tidy,
-    with_coef,
-    zero,
-)
+from matdiff_magic.ir.construct import mk_add, mk_inverse, mk_mul, mk_neg, split_coef, tidy, with_coef, zero
+from matdiff_magic.derivation.simplify import simplify
 from matdiff_magic.derivation.steps import Step
 
 SET_ZERO = Identity("stationary point", r"\frac{\partial f}{\partial X} = 0", "∂f/∂X = 0")

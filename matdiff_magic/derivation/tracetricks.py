@@ -16,19 +16,18 @@ from matdiff_magic.ir import nodes as ir
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.render.printer import to_text
 from matdiff_magic.ops.identity import Identity
-from matdiff_magic.derivation.simplify import (
-    collect,
+from matdiff_magic.ir.construct import (
     mk_add,
     mk_hadamard,
     mk_mul,
     mk_neg,
     mk_trace,
     mk_transpose,
-    prefer_positive,
     split_coef,
     tidy,
     with_coef,
 )
+from matdiff_magic.derivation.simplify import collect, prefer_positive
 
 DISTRIBUTE = Identity("distribute", r"A(B + C) = AB + AC,\ \operatorname{tr}(A + B) = \operatorname{tr}(A) + \operatorname{tr}(B)",
                       "A(B + C) = AB + AC, tr(A + B) = tr(A) + tr(B)")

@@ -13,19 +13,17 @@ from matdiff_magic.ir import nodes as ir
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.render.printer import to_text
 from matdiff_magic.ops.identity import Identity
-from matdiff_magic.derivation.simplify import (
-    collect,
+from matdiff_magic.ir.construct import (
     mk_add,
     mk_kron,
     mk_mul,
     mk_transpose,
     mk_vec,
-    prefer_positive,
-    push_transposes,
     split_coef,
     tidy,
     with_coef,
 )
+from matdiff_magic.derivation.simplify import collect, prefer_positive, push_transposes
 from matdiff_magic.derivation.tracetricks import expand, trace_stage
 
 TAKE_VEC = Identity("vectorise", r"\mathrm{d}\operatorname{vec}(F) = \operatorname{vec}(\mathrm{d}F)",

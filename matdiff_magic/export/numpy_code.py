@@ -34,7 +34,7 @@ from matdiff_magic.numeric.check import (
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.export.numpy_printer import HELPERS, NumpyPrinter, kind
 from matdiff_magic.render.printer import to_text
-from matdiff_magic.derivation.simplify import split_coef, with_coef
+from matdiff_magic.ir.construct import split_coef, with_coef
 
 FUNCTION = "f_and_grad"
 # the exported function and its check, by the kind of derivation

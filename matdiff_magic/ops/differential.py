@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.errors import MatdiffError
-from matdiff_magic.derivation.simplify import mk_add, mk_elempow, mk_hadamard, mk_mul, mk_neg, mk_pow
+from matdiff_magic.ir.construct import mk_add, mk_elempow, mk_hadamard, mk_mul, mk_neg, mk_pow
 from matdiff_magic.ops.identity import Identity
 from matdiff_magic.ops.elementwise import ELEMENTWISE
 

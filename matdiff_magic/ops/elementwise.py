@@ -6,7 +6,7 @@ from fractions import Fraction
 import numpy as np
 
 from matdiff_magic.ir import nodes as ir
-from matdiff_magic.derivation.simplify import mk_add, mk_elempow, mk_hadamard, mk_mul, mk_neg, zero
+from matdiff_magic.ir.construct import mk_add, mk_elempow, mk_hadamard, mk_mul, mk_neg, zero
 
 
 def _one(u):
