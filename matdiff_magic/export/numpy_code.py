@@ -13,38 +13,24 @@ column-major). A Hessian exports ``f_grad_hessian`` returning ``(f, gradient, H)
 Diagonal and commutation matrices inside products are printed as scalings and permutations, and
 sums L diag(u) R + L diag(v) R as L diag(u + v) R, so a Hessian such as Xᵀ diag(v) X costs one
 matrix product and never builds an n×n diagonal or n²×n² permutation.
+
+Names are chosen in ``export.naming``; the inputs and the check written into the module in
+``export.check_code``.
 """
 from __future__ import annotations
 
-import itertools
-import keyword
-from collections import Counter
-
-import numpy as np
-
-from matdiff_magic.ir import nodes as ir
-from matdiff_magic.numeric.check import (
-    TOLERANCE,
-    check_points,
-    sample_sizes,
-    size_variants,
-    square_variables,
-    strategies,
-)
 from matdiff_magic.errors import MatdiffError
+from matdiff_magic.export.check_code import (
+    check_gradient_code,
+    check_hessian_code,
+    check_jacobian_code,
+    random_inputs_code,
+)
+from matdiff_magic.export.naming import FUNCTION, FUNCTIONS, size_names, temporaries, variable_names
 from matdiff_magic.export.numpy_printer import HELPERS, NumpyPrinter, kind
-from matdiff_magic.render.printer import to_text
+from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.construct import split_coef, with_coef
-
-FUNCTION = "f_and_grad"
-# the exported function and its check, by the kind of derivation
-FUNCTIONS = {"gradient": (FUNCTION, "check_gradient"), "jacobian": ("f_and_jacobian", "check_jacobian"),
-             "hessian": ("f_grad_hessian", "check_hessian")}
-# names the module itself uses; a variable called so is renamed with a trailing underscore
-RESERVED = {"np", "value", "gradient", "rng", "seed", "h", "scale", "positive", "draw", "numeric",
-            "step", "idx", "expected", "got", "error", "f", FUNCTION, "check_gradient",
-            "random_inputs", "STRATEGIES", "jacobian", "hessian", "vecf", "vecg", "entry",
-            "derivative", "slope", "predicted"} | {name for pair in FUNCTIONS.values() for name in pair} | set(HELPERS)
+from matdiff_magic.render.printer import to_text
 
 
 def to_python(d) -> str:
@@ -56,11 +42,11 @@ def to_python(d) -> str:
         raise MatdiffError(f"the code export covers gradients, Jacobians and Hessians; this "
                            f"derivation is a {kind}")
     variables = list(d.variables)
-    names = _names(variables)
-    sizes = _size_names(variables, set(names.values()))
+    names = variable_names(variables)
+    sizes = size_names(variables, set(names.values()))
     f_expr = d.function
     grad_expr = _inline_definitions(d.result, d.typed)
-    temps = _temporaries([f_expr, grad_expr], set(names.values()) | set(sizes.values()))
+    temps = temporaries([f_expr, grad_expr], set(names.values()) | set(sizes.values()))
     printer = NumpyPrinter(names, sizes, {})
     body = _assign_temporaries(printer, temps)
     body.append(f"    value = {printer.code(f_expr)}")
@@ -78,7 +64,7 @@ def to_python(d) -> str:
             f'    print(f"{FUNCTION}: max. relative error of the gradient against central '
             'differences {check_gradient():.1e}")\n')
     return _module(_header(d), printer, function,
-                   [_random_inputs(d, names, sizes), _check_gradient(d, names), main])
+                   [random_inputs_code(d, names, sizes), check_gradient_code(d, names), main])
 
 
 def _assign_temporaries(printer, temps) -> list[str]:
@@ -100,32 +86,6 @@ def _module(header: str, printer, function: str, rest: list[str]) -> str:
     return "\n".join(parts)
 
 
-# ---- names -----------------------------------------------------------------------------------
-def _ident(name: str, taken: set) -> str:
-    out = name if name.isidentifier() else "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in name)
-    while keyword.iskeyword(out) or out in RESERVED or out in taken:
-        out += "_"
-    return out
-
-
-def _names(variables) -> dict:
-    taken: set = set()
-    out = {}
-    for v in variables:
-        out[v.name] = _ident(v.name, taken)
-        taken.add(out[v.name])
-    return out
-
-
-def _size_names(variables, taken: set) -> dict:
-    out = {}
-    for v in variables:
-        for d in v.shape:
-            if d != 1 and d not in out and not (isinstance(d, str) and d.isdigit()):
-                out[d] = _ident(str(d), taken | set(out.values()))
-    return out
-
-
 def _inline_definitions(expr: ir.Expr, typed) -> ir.Expr:
     """Intermediate names (Y = A*X*B) in a result are replaced by what they stand for."""
     defs = getattr(typed, "definitions", {}) or {}
@@ -135,39 +95,6 @@ def _inline_definitions(expr: ir.Expr, typed) -> ir.Expr:
     return ir.replace(expr, mapping) if mapping else expr
 
 
-def _cheap(e: ir.Expr) -> bool:
-    if isinstance(e, (ir.Var, ir.Const, ir.Fill, ir.Zero, ir.Identity)):
-        return True
-    if isinstance(e, (ir.Transpose, ir.Neg)):
-        return _cheap(e.arg)
-    return False
-
-
-def _temporaries(roots, taken: set) -> list[tuple[ir.Expr, str]]:
-    """Nodes computed more than once (a node inside a repeated node counts once), children first."""
-    counts: Counter = Counter()
-    order: list = []
-    stack = [(r, False) for r in reversed(roots)]
-    while stack:
-        node, done = stack.pop()
-        if done:
-            order.append(node)
-            continue
-        counts[node] += 1
-        if counts[node] == 1:
-            stack.append((node, True))
-            stack.extend((c, False) for c in reversed(node.children()))
-    out, k = [], 0
-    for node in order:
-        if counts[node] > 1 and not _cheap(node):
-            while f"t{k}" in taken:
-                k += 1
-            out.append((node, f"t{k}"))
-            k += 1
-    return out
-
-
-# ---- the parts of the module -----------------------------------------------------------------
 def _doc(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"""', "'''")
 
@@ -244,111 +171,18 @@ def _checks(variables, names, sizes) -> list[str]:
     return out
 
 
-def _working_sizes(d) -> dict:
-    """Sizes at which the derivative checks out at random points, as in the derivation's own check
-    (XXᵀ is invertible only with few rows, det(AXB) needs the inner sizes large enough …); beyond
-    the check's size variants, up to 24 orderings of its sizes are tried."""
-    dims = [dim for node in d.function.walk() for dim in node.shape]
-    variants = size_variants(sample_sizes(d.variables, dims))
-    for values in itertools.islice(itertools.permutations(list(variants[0].values())), 24):
-        sizes = dict(zip(variants[0], values))
-        if sizes not in variants:
-            variants.append(sizes)
-    fallback = None
-    for point in check_points(d, variants, d.seed, skip=(MatdiffError, np.linalg.LinAlgError, ValueError)):
-        if point.error < TOLERANCE:
-            if point.scale > 1e-8:
-                return point.sizes
-            fallback = fallback or point.sizes   # right, but at a degenerate point (det(AXB) = 0 …)
-    return fallback or variants[0]
-
-
-def _random_inputs(d, names, sizes) -> str:
-    chosen = _working_sizes(d)
-    squares = square_variables(d.function)
-    order = list(sizes)
-    lines = ["def random_inputs(rng, scale=1.0, positive=False):",
-             '    """Random inputs of fitting shapes; square matrices under inv/det are well conditioned."""']
-    if order:
-        lines.append(f"    {', '.join(sizes[s] for s in order)} = "
-                     f"{', '.join(str(chosen.get(s, 3)) for s in order)}")
-    lines += ["",
-              "    def draw(*shape):",
-              "        if positive:",
-              "            return rng.uniform(0.2, 1.0, size=shape) * scale",
-              "        return rng.standard_normal(shape) * scale",
-              ""]
-    for v in d.variables:
-        x = names[v.name]
-        dims = [sizes.get(dim, str(dim)) for dim in v.shape if dim != 1]
-        if v.is_scalar:
-            lines.append(f"    {x} = float(draw())")
-        elif v.symmetric:
-            lines.append(f"    {x} = 0.3 * draw({dims[0]}, {dims[0]})")
-            lines.append(f"    {x} = {x} @ {x}.T + np.eye({dims[0]})  # symmetric positive definite")
-        elif v.name in squares and len(dims) == 2 and v.shape[0] == v.shape[1]:
-            lines.append(f"    {x} = np.eye({dims[0]}) * (1.0 + {dims[0]} * scale) + 0.3 * draw({dims[0]}, {dims[0]})")
-        else:
-            lines.append(f"    {x} = draw({', '.join(dims)})")
-    args = ", ".join(names[v.name] for v in d.variables)
-    lines.append(f"    return {args}{',' if len(d.variables) == 1 else ''}")
-    return "\n".join(lines) + "\n"
-
-
-def _check_gradient(d, names) -> str:
-    args = ", ".join(names[v.name] for v in d.variables)
-    x = names[d.wrt.name]
-    strat = ", ".join(f"({s['scale']}, {s['positive']})" for s in strategies(d.function))
-    lines = [f"STRATEGIES = ({strat})  # (scale, positive) of the random inputs, tried in turn", "", "",
-             "def check_gradient(seed=0, h=1e-6):",
-             f'    """The gradient of {FUNCTION} against central finite differences at random inputs:',
-             '    the largest difference, relative to the largest entry (at least 1)."""',
-             "    rng = np.random.default_rng(seed)",
-             "    for scale, positive in STRATEGIES:",
-             f"        {args}{',' if len(d.variables) == 1 else ''} = random_inputs(rng, scale, positive)",
-             "        try:",
-             f"            value, gradient = {FUNCTION}({args})",
-             "        except np.linalg.LinAlgError:",
-             "            continue",
-             "        if np.isfinite(value) and np.all(np.isfinite(gradient)):",
-             "            break",
-             "",
-             f"    def f({x}):",
-             f"        return {FUNCTION}({args})[0]",
-             "",
-             f"    numeric = np.zeros(np.shape({x}))",
-             "    for idx in np.ndindex(*numeric.shape):",
-             f"        step = np.zeros(np.shape({x}))",
-             "        step[idx] = h"]
-    if d.wrt.symmetric:
-        lines.append("        step[idx[::-1]] = h  # keep the input symmetric: ∂f along E_ij + E_ji")
-    lines.append(f"        numeric[idx] = (f({x} + step) - f({x} - step)) / (2 * h)")
-    expected = "numeric"
-    if not d.wrt.is_scalar and d.layout == "numerator":
-        expected = "numeric.reshape(1, -1)" if d.wrt.shape[1] == 1 else "numeric.T"
-    lines.append(f"    expected = {expected}  # {d.layout} layout")
-    if d.wrt.symmetric:
-        lines.append("    got = gradient + gradient.T - np.diag(np.diag(gradient))  # g_ij + g_ji, g_ii")
-    else:
-        lines.append("    got = gradient")
-    lines += ["    error = np.max(np.abs(got - expected)) / max(1.0, np.max(np.abs(expected)))",
-              "    return float(error)"]
-    return "\n".join(lines) + "\n"
-
-
-# ---- Jacobians and Hessians ------------------------------------------------------------------
 def _jacobian_module(d) -> str:
     """``f_and_jacobian`` returning (F, J), or ``f_grad_hessian`` returning (f, gradient, H)."""
     hessian = d.kind == "hessian"
     func, check = FUNCTIONS[d.kind]
     variables = list(d.variables)
-    names = _names(variables)
-    sizes = _size_names(variables, set(names.values()))
+    names = variable_names(variables)
+    sizes = size_names(variables, set(names.values()))
     f_expr = d.function
     deriv = merge_diagonal_sandwiches(_inline_definitions(d.result, d.typed))
     grad_expr = _inline_definitions(d.target, d.typed) if hessian else None
     roots = [f_expr, grad_expr, deriv] if hessian else [f_expr, deriv]
-    temps = _temporaries(roots, set(names.values()) | set(sizes.values()))
+    temps = temporaries(roots, set(names.values()) | set(sizes.values()))
     printer = NumpyPrinter(names, sizes, {})
     body = _assign_temporaries(printer, temps)
     body.append(f"    value = {printer.code(f_expr)}")
@@ -367,9 +201,9 @@ def _jacobian_module(d) -> str:
     main = ('if __name__ == "__main__":\n'
             f'    print(f"{func}: max. relative error of {what} against central '
             f'differences {{{check}():.1e}}")\n')
-    checker = _check_hessian(d, names) if hessian else _check_jacobian(d, names)
+    checker = check_hessian_code(d, names) if hessian else check_jacobian_code(d, names)
     return _module(_header(d, d.kind if d.kind == "hessian" else "Jacobian"), printer, function,
-                   [_random_inputs(d, names, sizes), checker, main])
+                   [random_inputs_code(d, names, sizes), checker, main])
 
 
 def merge_diagonal_sandwiches(e: ir.Expr) -> ir.Expr:
@@ -454,92 +288,4 @@ def _jacobian_signature(d, names, func: str, grad_expr, deriv) -> str:
         lines.append("    over vec F and vec of the variable (columns stacked), shaped as "
                      "Derivation.evaluate gives it.")
     lines.append('    """')
-    return "\n".join(lines) + "\n"
-
-
-def _first_finite(d, names, func: str, outputs: str) -> list[str]:
-    args = ", ".join(names[v.name] for v in d.variables)
-    strat = ", ".join(f"({s['scale']}, {s['positive']})" for s in strategies(d.function))
-    finite = " and ".join(f"np.all(np.isfinite({o}))" for o in outputs.split(", "))
-    return [f"STRATEGIES = ({strat})  # (scale, positive) of the random inputs, tried in turn", "", "",
-            f"def {FUNCTIONS[d.kind][1]}(seed=0, h=1e-6):", None,
-            "    rng = np.random.default_rng(seed)",
-            "    for scale, positive in STRATEGIES:",
-            f"        {args}{',' if len(d.variables) == 1 else ''} = random_inputs(rng, scale, positive)",
-            "        try:",
-            f"            {outputs} = {func}({args})",
-            "        except np.linalg.LinAlgError:",
-            "            continue",
-            f"        if {finite}:",
-            "            break",
-            ""]
-
-
-def _directions(d, names, expected_rows: str) -> list[str]:
-    """The loop over the entries of the variable, column-major: one step h e_k (h (E_ij + E_ji)
-    for a symmetric variable) and the derivative predicted along it."""
-    x = names[d.wrt.name]
-    lines = [f"    numeric = np.zeros(({expected_rows}, np.size({x})))",
-             "    got = np.zeros(numeric.shape)",
-             f"    for entry in range(np.size({x})):",
-             f"        idx = np.unravel_index(entry, np.shape({x}), order=\"F\")",
-             f"        step = np.zeros(np.shape({x}))",
-             "        step[idx] = h"]
-    if d.wrt.symmetric:
-        lines.append("        step[idx[::-1]] = h  # keep the input symmetric: along E_ij + E_ji")
-    return lines
-
-
-def _check_jacobian(d, names) -> str:
-    func, check = FUNCTIONS["jacobian"]
-    args = ", ".join(names[v.name] for v in d.variables)
-    x = names[d.wrt.name]
-    lines = _first_finite(d, names, func, "value, jacobian")
-    lines[4] = (f'    """The Jacobian of {func} against central differences of vec F (columns stacked)'
-                '\n    at random inputs: the largest difference, relative to the largest entry (at least 1)."""')
-    if d.wrt.is_scalar:
-        form = ("np.reshape(jacobian, (-1, 1), order=\"F\")" if d.layout != "denominator" else
-                "np.reshape(np.transpose(jacobian), (-1, 1), order=\"F\")")
-    else:
-        form = "jacobian.T" if d.layout == "denominator" else "jacobian"
-    lines += [f"    def vecf({x}):",
-              f"        return np.ravel({func}({args})[0], order=\"F\")",
-              "",
-              f"    derivative = {form}  # ∂vec F/∂(vec {x})ᵀ from the {d.layout} layout",
-              *_directions(d, names, "derivative.shape[0]"),
-              f"        numeric[:, entry] = (vecf({x} + step) - vecf({x} - step)) / (2 * h)",
-              "        got[:, entry] = derivative @ np.ravel(step, order=\"F\") / h",
-              "    error = np.max(np.abs(got - numeric)) / max(1.0, np.max(np.abs(numeric)))",
-              "    return float(error)"]
-    return "\n".join(lines) + "\n"
-
-
-def _check_hessian(d, names) -> str:
-    func, check = FUNCTIONS["hessian"]
-    args = ", ".join(names[v.name] for v in d.variables)
-    x = names[d.wrt.name]
-    lines = _first_finite(d, names, func, "value, gradient, hessian")
-    lines[4] = (f'    """The gradient of {func} against central differences of f, and its Hessian against'
-                '\n    central differences of that gradient (vec, columns stacked), at random inputs: the'
-                '\n    largest difference, relative to the largest entry (at least 1)."""')
-    back = "np.transpose(gradient)" if d.layout == "numerator" and not d.wrt.is_scalar \
-        and d.wrt.shape[1] != 1 else "gradient"
-    lines += [f"    def f({x}):",
-              f"        return {func}({args})[0]",
-              "",
-              f"    def vecg({x}):",
-              f"        return np.ravel({func}({args})[1], order=\"F\")" if back == "gradient" else
-              f"        return np.ravel(np.transpose({func}({args})[1]), order=\"F\")",
-              "",
-              f"    derivative = np.reshape({back}, np.shape({x}))  # ∂f/∂{x}, the shape of {x}",
-              f"    hessian = np.reshape(hessian, (np.size({x}), np.size({x})))",
-              f"    slope, predicted = np.zeros(np.size({x})), np.zeros(np.size({x}))",
-              *_directions(d, names, f"np.size({x})"),
-              f"        slope[entry] = (f({x} + step) - f({x} - step)) / (2 * h)",
-              "        predicted[entry] = np.sum(derivative * step) / h",
-              f"        numeric[:, entry] = (vecg({x} + step) - vecg({x} - step)) / (2 * h)",
-              "        got[:, entry] = hessian @ np.ravel(step, order=\"F\") / h",
-              "    error = max(np.max(np.abs(predicted - slope)) / max(1.0, np.max(np.abs(slope))),",
-              "                np.max(np.abs(got - numeric)) / max(1.0, np.max(np.abs(numeric))))",
-              "    return float(error)"]
     return "\n".join(lines) + "\n"
