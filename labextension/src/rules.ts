@@ -30,7 +30,7 @@ export interface ISection {
  * An identity whose reading is longer than this many characters is broken before its first
  * '=': the side panel is narrow and MathJax 3 does not break lines.
  */
-const LONG = 28;
+const LONG = 24;
 
 /** The index of the first ' = ' outside any group or parentheses, or -1. */
 function topLevelEquals(tex: string): number {

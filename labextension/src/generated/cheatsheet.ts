@@ -123,9 +123,9 @@ export const CHEATSHEET: ICheatSheet = {
           "id": "elementwise",
           "title": "Elementwise function",
           "identities": [
-            "elementwise-sigmoid"
+            "elementwise-exp"
           ],
-          "example": "%%matdiff --wrt X\na'*sigmoid(X*b)"
+          "example": "%%matdiff --wrt X\na'*exp(X*b)"
         }
       ]
     },
