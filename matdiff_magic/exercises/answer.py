@@ -1,0 +1,140 @@
+"""The answer typed with the declarations of f and evaluated beside the true derivative.
+
+f's size symbols are renamed §m, §n, … (MARK) before the answer is typed, so a size the answer
+leaves free (that of an ``eye``, ``vector(1)``, …) never takes their name; such a free size is
+then solved from the shape the derivative must have. Each sample is one random point: the values,
+the sizes, the true derivative in every layout and the answer, all finite.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from matdiff_magic.errors import MatdiffError
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic.numeric.check import (
+    sample_point,
+    sample_sizes,
+    size_variants,
+    square_variables,
+    strategies,
+    with_definitions,
+)
+from matdiff_magic.numeric.evaluate import Evaluator
+from matdiff_magic.syntax.ast import Name
+from matdiff_magic.syntax.parser import parse
+from matdiff_magic.types.lower import typecheck
+
+MARK = "§"   # f's size symbols are renamed §m, §n, … so a free size of the answer never takes their name
+
+
+def type_answer(answer: str, d):
+    variables = list(d.variables) + list(d.typed.defined_vars.values())
+    known = {v.name for v in variables}
+    program = parse(answer)
+    for node in _names(program.definitions):
+        if node.name not in known and node.name not in {x.name for x in program.definitions if x.name}:
+            raise MatdiffError(f"{node.name} is not a variable of {d.name}: use "
+                               + ", ".join(sorted(known)), answer, node.span)
+    decls = {}
+    for v in variables:
+        dims = tuple(_mark(x) for x in v.shape)
+        if v.is_scalar:
+            decls[v.name] = ("scalar", ())
+        elif v.shape[1] == 1:
+            decls[v.name] = ("vector", dims[:1])
+        elif v.symmetric:
+            decls[v.name] = ("symmetric", dims[:1])
+        else:
+            decls[v.name] = ("matrix", dims)
+    return typecheck(answer, decls)
+
+
+def _names(node):
+    """The Name nodes of a parsed answer, with their spans."""
+    if isinstance(node, Name):
+        yield node
+    elif isinstance(node, (list, tuple)):
+        for item in node:
+            yield from _names(item)
+    elif hasattr(node, "__dataclass_fields__"):
+        for name in node.__dataclass_fields__:
+            yield from _names(getattr(node, name))
+
+
+def _mark(dim):
+    return dim if dim == 1 or (isinstance(dim, str) and dim.isdigit()) else MARK + str(dim)
+
+
+def _answer_sizes(A_expr: ir.Expr, sizes: dict, target: tuple) -> dict | None:
+    """f's sizes under their marked names, and the answer's free sizes (of eye, vector(1), …)
+    solved from the shape the derivative must have (or its transpose)."""
+    marked = {MARK + str(k): v for k, v in sizes.items()}
+    dims = {dim for node in A_expr.walk() for dim in node.shape}
+    free = {f for dim in dims if dim != 1 for f in str(dim).split("·")
+            if f not in marked and not f.isdigit()}
+    if not free:
+        return marked
+    fallback = None
+    for shape in (target, target[::-1]):   # the shape asked for, then the other layout's
+        out = dict(marked)
+        for dim, n in zip(A_expr.shape, shape):
+            if dim == 1:
+                continue
+            factors = str(dim).split("·")
+            unknown = [f for f in factors if f not in out and not f.isdigit()]
+            if len(unknown) != 1:
+                continue
+            known = int(np.prod([out[f] if f in out else int(f) for f in factors if f not in unknown]))
+            if n % known == 0 and n // known > 0:
+                out[unknown[0]] = n // known
+        if free <= set(out):
+            if tuple(_size(d, out) for d in A_expr.shape) == tuple(shape):
+                return out
+            fallback = fallback or out
+    return fallback
+
+
+def _size(dim, sizes: dict) -> int:
+    return int(np.prod([1 if f == "1" else sizes[f] if f in sizes else int(f) for f in str(dim).split("·")]))
+
+
+def samples_at_random_points(d, A_expr: ir.Expr, points: int, seed: int) -> list | None:
+    """Values of the true derivative (T), every layout (all) and the answer (A) at random points."""
+    rng = np.random.default_rng(seed)
+    variables = d.variables
+    dims = [dim for node in d.function.walk() for dim in node.shape]
+    squares = square_variables(d.function) | square_variables(A_expr)
+    variants = size_variants(sample_sizes(variables, dims))
+    out, tries = [], 0
+    while len(out) < points and tries < 8 * points:
+        sizes = variants[len(out) % len(variants)]
+        for strategy in strategies(d.function):
+            tries += 1
+            point = evaluate_at(d, A_expr, sample_point(variables, sizes, rng, squares, **strategy), sizes)
+            if point is not None:
+                out.append(point)
+                break
+    return out or None
+
+
+def evaluate_at(d, A_expr, values, sizes, symmetrize=()):
+    values = dict(values)
+    for name in symmetrize:
+        values[name] = (values[name] + values[name].T) / 2
+    with np.errstate(all="ignore"):
+        full = with_definitions(d.typed, values, sizes)
+        ev = Evaluator(full, sizes)
+        if not np.all(np.isfinite(ev(d.function))):
+            return None
+        T = {lay: ev(r.expr) for lay, r in d.results.items()}
+        if not all(np.all(np.isfinite(t)) for t in T.values()):
+            return None
+        answer_sizes = _answer_sizes(A_expr, sizes, T[d.layout].shape)
+        if answer_sizes is None:
+            raise MatdiffError("a size in your answer is not fixed by the variables (the size of an "
+                               "eye, vector(1) or matrix(1)): write it where its size follows from "
+                               "a variable")
+        A = Evaluator(full, answer_sizes)(A_expr)
+    if not np.all(np.isfinite(A)):
+        return None
+    return {"A": A, "T": T[d.layout], "all": T, "sizes": sizes, "values": values}
