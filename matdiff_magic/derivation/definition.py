@@ -16,21 +16,23 @@ from fractions import Fraction
 
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.derivation.definition_index import (
+    Collector,
+    combine,
+    differentiate,
+    group,
+    sum_out_deltas,
+)
+from matdiff_magic.derivation.index_terms import (
     I,
     J,
     MAX_DEGREE,
     SUPPORTED,
     USE_DIFFERENTIAL,
-    Collector,
     Entry,
     Expander,
     Indices,
     Term,
-    combine,
     degree,
-    differentiate,
-    group,
-    sum_out_deltas,
     unsupported,
 )
 from matdiff_magic.derivation.record import Derivation
