@@ -7,8 +7,10 @@ identities and each of its examples applies what its rule shows.
 """
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import json
+import pkgutil
 import re
 import sys
 from pathlib import Path
@@ -64,6 +66,12 @@ def test_catalogue_ids_are_stable_names(identities):
 
 
 def test_catalogue_holds_every_module_level_identity(identities):
+    # Every module of the package, not only those the catalogue imports: an identity defined
+    # elsewhere must make the catalogue look there too.
+    import matdiff_magic
+
+    for info in pkgutil.walk_packages(matdiff_magic.__path__, "matdiff_magic."):
+        importlib.import_module(info.name)
     listed = {id(i) for i in identities.values()}
     found = [(name, attr) for name, module in list(sys.modules.items())
              if name.startswith("matdiff_magic.") and module is not None

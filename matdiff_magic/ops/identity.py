@@ -62,9 +62,15 @@ def _maker(function_name: str):
 
 
 def _module_level() -> dict[str, Identity]:
-    """id -> identity for every identity still bound to a name at the top level of its module."""
+    """id -> identity for every identity still bound to a name at the top level of its module.
+
+    Only modules of _IDENTITY_PACKAGES count (the list must not depend on what else happens to be
+    imported); tests/test_generated.py checks that no other module defines an identity.
+    """
     named: dict[int, tuple[Identity, str, str]] = {}
     for identity, namespace in _DEFINED:
+        if not namespace.get("__name__", "").startswith(tuple(p + "." for p in _IDENTITY_PACKAGES)):
+            continue
         names = sorted(k for k, v in namespace.items() if v is identity and not k.startswith("__"))
         module = namespace.get("__name__", "").rsplit(".", 1)[-1]
         if names:

@@ -62,7 +62,8 @@ SECTIONS = (
                 Rule("logdet", "Log-determinant", ("logdet",),
                      cell("--wrt X", "X: matrix(n, n)", "logdet(X)")),
                 Rule("hadamard", "Elementwise product", ("hadamard",), cell("--wrt X", "a'*(X .* (A*X))*b")),
-                Rule("elementwise", "Elementwise function", ("elementwise-exp",), cell("--wrt X", "a'*exp(X*b)")),
+                Rule("elementwise", "Elementwise function", ("elementwise-exp",),
+                     cell("--wrt X", "a'*exp(X*b)")),
             )),
     Section("trace-tricks", "Trace tricks",
             "Rewrite the scalar df until dX stands alone on the right inside one trace.", (
