@@ -21,8 +21,7 @@ from matdiff_magic.autodiff.table import rule_table
 
 def compare(source: str, wrt: str | None = None, fd_step: float = 1e-6, **values):
     """Symbolic vs central differences vs forward and reverse mode, for one expression."""
-    from matdiff_magic.autodiff.compare import compare as _compare
-    return _compare(source, wrt, fd_step, **values)
+    return graph(source, **values).compare(wrt, fd_step)
 
 
 __all__ = ["graph", "Graph", "Rows", "compare", "rule_table"]

@@ -1,6 +1,9 @@
 """The seed's three ways to differentiate, side by side on one expression: symbolic (the
 differential method of ``derive``), numeric (finite differences) and automatic (forward and
 reverse mode), with what each costs; and the error of finite differences against the step h.
+
+Every function takes a ``Graph`` (``autodiff.graph``), which offers them as its methods
+(``g.compare()``, ``g.fd_error_plot()``); this module does not import it.
 """
 from __future__ import annotations
 
@@ -14,9 +17,9 @@ from matdiff_magic.numeric import fd
 from matdiff_magic.numeric.evaluate import Evaluator
 from matdiff_magic.syntax.parser import parse
 from matdiff_magic.derivation.pipeline import derive
-from matdiff_magic.autodiff.graph import Graph, graph, user_value
 from matdiff_magic.autodiff.notation import number, value_inline, variable_text
 from matdiff_magic.autodiff.table import _table
+from matdiff_magic.autodiff.values import user_value
 
 METHODS = ("symbolic", "central difference", "forward mode", "reverse mode")
 
@@ -54,11 +57,8 @@ class Comparison:
         return self.to_text()
 
 
-def compare(source: str, wrt: str | None = None, fd_step: float = 1e-6, **values) -> Comparison:
-    return compare_graph(graph(source, **values), wrt, fd_step)
-
-
-def compare_graph(g: Graph, wrt: str | None = None, fd_step: float = 1e-6) -> Comparison:
+def compare_graph(g, wrt: str | None = None, fd_step: float = 1e-6) -> Comparison:
+    """Every way to differentiate the Graph ``g`` by ``wrt`` (every input when None), side by side."""
     names = [g._input(wrt)] if wrt is not None else list(g.inputs)
     reverse = g.gradient()            # one sweep gives every input
     rows = []
@@ -93,32 +93,32 @@ def _max_diff(a, b) -> float:
     return float(np.max(np.abs(np.asarray(a, dtype=float) - np.asarray(b, dtype=float))))
 
 
-def symbolic_gradient(g: Graph, name: str):
+def symbolic_gradient(g, name: str):
     """``derive(...).evaluate(...)`` in denominator layout, with the kinds the values gave."""
     d = derive(declared_source(g), wrt=name, layout="denominator", check=False)
     return d.evaluate(**g.values)
 
 
-def declared_source(g: Graph) -> str:
+def declared_source(g) -> str:
     """The cell with a declaration for every variable whose kind came from its value."""
     declared = {n for d in parse(g.source).declarations for n, _ in d.names}
     lines = [f"{v.name}: {v.kind}" for v in g.typed.variables if v.name not in declared]
     return "\n".join(lines + [g.source])
 
 
-def f_at(g: Graph, values: dict) -> float:
+def f_at(g, values: dict) -> float:
     with np.errstate(all="ignore"):
         return float(Evaluator(values, g.sizes)(g.typed.expr)[0, 0])
 
 
-def central_difference(g: Graph, name: str, h: float = 1e-6):
+def central_difference(g, name: str, h: float = 1e-6):
     """The gradient by central differences, stepping every entry by h itself (not h·max(1, |x|)),
     so that the h shown with the comparison is the step taken."""
     return user_value(fd.gradient(lambda x: f_at(g, {**g.values, name: x}), g.values[name], h,
                                   relative=False))
 
 
-def forward_gradient(g: Graph, name: str):
+def forward_gradient(g, name: str):
     """Forward mode gives one directional derivative per sweep: one sweep per entry."""
     x = g.values[name]
     out = np.zeros_like(x)
@@ -130,7 +130,7 @@ def forward_gradient(g: Graph, name: str):
 
 
 # ---- the error of finite differences ----------------------------------------------------------
-def fd_errors(g: Graph, wrt: str | None = None, direction=None, steps=None) -> dict:
+def fd_errors(g, wrt: str | None = None, direction=None, steps=None) -> dict:
     """|finite difference − exact| of the directional derivative along ``direction`` (default:
     the first basis direction, as in forward mode), for forward and central differences."""
     name = g._input(wrt)
@@ -149,7 +149,7 @@ def fd_errors(g: Graph, wrt: str | None = None, direction=None, steps=None) -> d
             "variable": name}
 
 
-def fd_error_plot(g: Graph, wrt: str | None = None, direction=None):
+def fd_error_plot(g, wrt: str | None = None, direction=None):
     """Log-log error against h: the truncation error falls like h (forward) or h² (central)
     until round-off, which grows like ε/h, takes over."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg

@@ -19,6 +19,7 @@ from matdiff_magic.autodiff import modes
 from matdiff_magic.autodiff.notation import normalise_name, variable_text
 from matdiff_magic.autodiff.structure import build_structure
 from matdiff_magic.autodiff.trace import build_trace
+from matdiff_magic.autodiff.values import user_value
 
 MODES = ("forward", "reverse", "both")
 
@@ -48,15 +49,6 @@ def to_array(value, name: str = "value") -> np.ndarray:
         raise MatdiffError(f"the value of {name} has {a.ndim} dimensions; give a scalar, a vector "
                            "or a matrix")
     return a
-
-
-def user_value(a: np.ndarray):
-    """As ``evaluate`` returns values: a float, a 1-D array for a column, else a 2-D array."""
-    if a.shape == (1, 1):
-        return float(a[0, 0])
-    if a.shape[1] == 1:
-        return a[:, 0].copy()
-    return a.copy()
 
 
 class Rows(list):
