@@ -5,10 +5,11 @@ differentiate by one entry X_ij, sum out the Kronecker deltas and arrange the en
     ∂f/∂X_ij = Σ_p Σ_q a_p (∂X_pq/∂X_ij) b_q = Σ_p Σ_q a_p δ_ip δ_jq b_q = a_i b_j
     ∂f/∂X = a bᵀ
 
-The result is an ordinary ``Derivation`` (layouts, evaluation, the numeric check, JSON), so it can
-be compared with the differential method's. Tractable inputs only: linear and quadratic forms,
-traces of products, sums and squared norms of those; anything else is a MatdiffError that points to
-the differential method.
+The steps and results are those of an ordinary ``Derivation`` (layouts, evaluation, the numeric
+check, JSON; ``derive(by_definition=True)`` builds it), so it can be compared with the differential
+method's. Sums in index notation are recorded as terms and printed when a step is shown. Tractable
+inputs only: linear and quadratic forms, traces of products, sums and squared norms of those;
+anything else is a MatdiffError that points to the differential method.
 """
 from __future__ import annotations
 
@@ -35,9 +36,8 @@ from matdiff_magic.derivation.index_terms import (
     degree,
     unsupported,
 )
-from matdiff_magic.derivation.record import Derivation
 from matdiff_magic.errors import MatdiffError
-from matdiff_magic.derivation.layouts import LAYOUTS, results
+from matdiff_magic.derivation.layouts import results
 from matdiff_magic.render.notation import (
     name_latex,
     name_text,
@@ -45,9 +45,7 @@ from matdiff_magic.render.notation import (
     number_text,
     superscript,
 )
-from matdiff_magic.render.printer import to_latex, to_text
 from matdiff_magic.ops.identity import Identity
-from matdiff_magic.types.lower import choose_wrt, typecheck
 from matdiff_magic.derivation.steps import Step
 
 # the pieces of "write f entry by entry", shown when used
@@ -67,36 +65,24 @@ VECTOR_POOL = ("j", "k", "l", "p", "q", "r", "s", "t", "u", "v", "w")
 MATRIX_POOL = ("p", "q", "r", "s", "t", "u", "v", "w", "k", "l")
 
 
-def derive_by_definition(source: str, wrt: str | None = None, layout: str = "mixed",
-                         check: bool = True, seed: int = 0) -> Derivation:
-    """∂f/∂wrt element by element (seed 001's definition method), as a ``Derivation``."""
-    if layout not in LAYOUTS:
-        raise MatdiffError(f"unknown layout {layout!r}: choose numerator, denominator or mixed")
-    try:
-        typed = typecheck(source)
-        var = choose_wrt(typed, wrt)
-        f = typed.expr
-        if not f.is_scalar:
-            raise MatdiffError(f"{typed.name} is not a scalar ({f.shape[0]}×{f.shape[1]}): "
-                               f"{SUPPORTED}, all scalar-valued", source, typed.span,
-                               hint=USE_DIFFERENTIAL)
-        if var.is_scalar:
-            raise MatdiffError(f"{var.name} is a scalar: the definition method differentiates a "
-                               "vector or a matrix entry by entry", hint=USE_DIFFERENTIAL)
-        steps, res, G = _steps(typed, var)
-    except MatdiffError as error:
-        raise error.with_source(source) from None
-    except RecursionError:
-        raise MatdiffError("the expression is too deeply nested to derive", source) from None
-    d = Derivation(source, typed, var, layout, steps, res, G, seed)
-    if check:
-        d.check()
-    return d
+def definition_steps(typed, var: ir.Var, source: str, written) -> tuple[list[Step], dict, ir.Expr]:
+    """∂f/∂var element by element (seed 001's definition method): the steps, the results in every
+    layout and G (df = tr(G dX)). ``written`` gives how an expression reads (the printer's text),
+    which orders the factors of a term. Raises ``MatdiffError`` for what is not tractable this way."""
+    f = typed.expr
+    if not f.is_scalar:
+        raise MatdiffError(f"{typed.name} is not a scalar ({f.shape[0]}×{f.shape[1]}): "
+                           f"{SUPPORTED}, all scalar-valued", source, typed.span,
+                           hint=USE_DIFFERENTIAL)
+    if var.is_scalar:
+        raise MatdiffError(f"{var.name} is a scalar: the definition method differentiates a "
+                           "vector or a matrix entry by entry", hint=USE_DIFFERENTIAL)
+    return _steps(typed, var, written)
 
 
-def _steps(typed, var: ir.Var):
+def _steps(typed, var: ir.Var, written):
     """The computation (index algebra), then the steps that show it."""
-    index = Indices(var)
+    index = Indices(var, written)
     expander = Expander(var, index)
     written = expander(typed.expr, None, None)
     terms = combine(written, index, keep_order=True)
@@ -144,7 +130,8 @@ def _joined(pieces) -> tuple[str, str]:
 
 
 class _Show:
-    """TeX and Unicode of sums of products of entries, with index names chosen per term."""
+    """TeX and Unicode of sums of products of entries, with index names chosen per term; a tensor
+    other than a variable is printed by the printer the render layer passes in (``p``)."""
 
     def __init__(self, typed, var: ir.Var, index: Indices):
         self.var, self.index = var, index
@@ -157,9 +144,8 @@ class _Show:
 
     # -- the steps
     def line(self, rule: str, identity: tuple, shown: list[Term], note: str = "", lhs=("", "")) -> Step:
-        tex, text = self.terms(shown)
         return Step("definition", rule, Identity(rule, *identity), lhs[0], lhs[1], None, note=note,
-                    latex_override=tex, text_override=text)
+                    line=lambda p: self.terms(shown, p))
 
     def lhs(self, fname: str) -> tuple[str, str]:
         """∂f/∂X_ij (∂f/∂x_i for a vector)."""
@@ -194,10 +180,10 @@ class _Show:
         v = self.var
         dims = f"{v.shape[0]}" if self.vector else f"{v.shape[0]}×{v.shape[1]}"
         what = "a vector" if self.vector else "a matrix"
-        note = (f"arrange the {dims} entries {self.terms(terms)[1]} as {what} with the shape of "
-                f"{name_text(v.name)} (denominator layout): {to_text(grad)}")
+        note = lambda p: (f"arrange the {dims} entries {self.terms(terms, p)[1]} as {what} with the "
+                          f"shape of {name_text(v.name)} (denominator layout): {p.to_text(grad)}")
         return Step("definition", identity.name, identity, den.lhs, den.lhs_text, grad, (grad,),
-                    note=note, highlighted_override=to_latex(grad, highlight=frozenset({id(grad)})))
+                    note=note, highlighted=lambda p: p.to_latex(grad, highlight=frozenset({id(grad)})))
 
     # -- index names
     def names(self, t: Term) -> dict:
@@ -213,58 +199,58 @@ class _Show:
     def _joined(self, idx: list[str]) -> str:
         return ("," if any(len(x) > 1 for x in idx) else "").join(idx)
 
-    def _base_tex(self, t: ir.Expr, indexed: bool) -> str:
+    def _base_tex(self, t: ir.Expr, indexed: bool, p=None) -> str:
         if isinstance(t, ir.Var):
             s = name_latex(t.name, "scalar")
             return f"({s})" if indexed and "_" in s else s
-        s = to_latex(t)
+        s = p.to_latex(t)   # only variables are shown without a printer (lhs, rules)
         atom = isinstance(t, (ir.Det, ir.LogDet, ir.Trace, ir.Norm, ir.Apply, ir.SumAll))
         return s if atom and not indexed else rf"\left({s}\right)"
 
-    def _base_text(self, t: ir.Expr, indexed: bool) -> str:
+    def _base_text(self, t: ir.Expr, indexed: bool, p=None) -> str:
         if isinstance(t, ir.Var):
             s = name_text(t.name)
             return f"({s})" if indexed and any(ch in s for ch in "₀₁₂₃₄₅₆₇₈₉") else s
-        s = to_text(t)
+        s = p.to_text(t)
         atom = isinstance(t, (ir.Det, ir.LogDet, ir.Trace, ir.Norm, ir.Apply, ir.SumAll))
         return s if atom and not indexed else f"({s})"
 
-    def entry_tex(self, e: Entry, names: dict | None = None) -> str:
+    def entry_tex(self, e: Entry, names: dict | None = None, p=None) -> str:
         names = names or self.free
         idx = self._sub(e, names)
         sub = self._joined(idx)
         if e.is_delta:
             return rf"\delta_{{{sub}}}"
-        s = self._base_tex(e.tensor, bool(idx)) + (f"_{{{sub}}}" if idx else "")
+        s = self._base_tex(e.tensor, bool(idx), p) + (f"_{{{sub}}}" if idx else "")
         if e.marker:
             x = self.entry_tex(Entry(self.var, I, J if self.var.shape[1] != 1 else None))
             return rf"\frac{{\partial {s}}}{{\partial {x}}}"
         return s
 
-    def entry_text(self, e: Entry, names: dict | None = None) -> str:
+    def entry_text(self, e: Entry, names: dict | None = None, p=None) -> str:
         names = names or self.free
         idx = self._sub(e, names)
         sub = "".join(idx) if not any(len(x) > 1 for x in idx) else "(" + ",".join(idx) + ")"
         if e.is_delta:
             return f"δ_{sub}"
-        s = self._base_text(e.tensor, bool(idx)) + (f"_{sub}" if idx else "")
+        s = self._base_text(e.tensor, bool(idx), p) + (f"_{sub}" if idx else "")
         if e.marker:
             x = self.entry_text(Entry(self.var, I, J if self.var.shape[1] != 1 else None))
             return f"(∂{s}/∂{x})"
         return s
 
     # -- a product and a sum of them
-    def _factor(self, factor: tuple, names: dict, tex: bool) -> str:
-        parts = [(self.entry_tex if tex else self.entry_text)(e, names) for e in factor]
+    def _factor(self, factor: tuple, names: dict, tex: bool, p) -> str:
+        parts = [(self.entry_tex if tex else self.entry_text)(e, names, p) for e in factor]
         if len(parts) == 1:
             return parts[0]
         return (r"\left(" + " + ".join(parts) + r"\right)") if tex else "(" + " + ".join(parts) + ")"
 
-    def term(self, t: Term, tex: bool) -> tuple[str, Fraction]:
+    def term(self, t: Term, tex: bool, p) -> tuple[str, Fraction]:
         names = self.names(t)
         shown: list[tuple[str, int]] = []
         for factor in t.factors:
-            s = self._factor(factor, names, tex)
+            s = self._factor(factor, names, tex, p)
             if shown and shown[-1][0] == s:
                 shown[-1] = (s, shown[-1][1] + 1)
             else:
@@ -286,12 +272,13 @@ class _Show:
         sums = "".join(f"Σ_{names[s]} " for s in t.sums)
         return (lead + sums + " ".join(body)).strip(), t.coef
 
-    def terms(self, terms: list[Term]) -> tuple[str, str]:
+    def terms(self, terms: list[Term], p) -> tuple[str, str]:
+        """TeX and text of a sum of terms, printed with ``p`` (``render.printer``)."""
         out = []
         for tex in (True, False):
             s = ""
             for k, t in enumerate(terms):
-                body, coef = self.term(t, tex)
+                body, coef = self.term(t, tex, p)
                 if k == 0:
                     s = ("-" if coef < 0 else "") + body
                 else:

@@ -58,11 +58,12 @@ def sum_out_deltas(t: Term) -> Term:
 
 # ---- like terms ------------------------------------------------------------------------------
 def canonical(t: Term, index: Indices) -> Term:
-    """Factors in a fixed order (by name, deltas last) and summation indices numbered in order."""
+    """Factors in a fixed order (``Indices.order``: by name, deltas last) and summation indices
+    numbered in order."""
     def key(factor):
         e = factor[0]
         pattern = tuple("·" if i is not None and i > 0 else str(i) for i in (e.row, e.col))
-        return (e.is_delta, _sort_name(e.tensor), pattern, len(factor))
+        return (e.is_delta, index.order(e.tensor), pattern, len(factor))
     factors = sorted(t.factors, key=key)
     mapping, n = {}, 0
     for f in factors:
@@ -79,11 +80,6 @@ def canonical(t: Term, index: Indices) -> Term:
     order = {new: k for k, new in enumerate(mapping.values())}
     sums = tuple(sorted((mapping[s] for s in t.sums), key=order.get))
     return Term(t.coef, sums, tuple(factors))
-
-
-def _sort_name(e: ir.Expr) -> str:
-    from matdiff_magic.render.printer import to_text  # noqa: PLC0415
-    return e.name if isinstance(e, ir.Var) else "~" + to_text(e)
 
 
 def combine(terms: list[Term], index: Indices, keep_order: bool = False) -> list[Term]:

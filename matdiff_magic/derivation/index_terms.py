@@ -8,9 +8,11 @@ expression entry by entry; ``derivation.definition_index`` differentiates and co
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
+from matdiff_magic.derivation.quoting import QuotingError
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ir import nodes as ir
 
@@ -83,7 +85,8 @@ def _cap(terms) -> None:
 class Indices:
     """The size each index runs over. Canonical indices (like terms) are one per (position, size)."""
 
-    def __init__(self, wrt: ir.Var):
+    def __init__(self, wrt: ir.Var, written: Callable[[ir.Expr], str]):
+        self.written = written   # how a tensor reads (the printer's text): the order of factors
         self.dims: dict = {I: wrt.shape[0]}
         if wrt.shape[1] != 1:
             self.dims[J] = wrt.shape[1]
@@ -101,6 +104,11 @@ class Indices:
         if key not in self._canon:
             self._canon[key] = self.fresh(dim)
         return self._canon[key]
+
+    def order(self, tensor: ir.Expr) -> str:
+        """Where ``tensor`` goes among the factors of a term: variables by name, then the other
+        tensors (A⁻¹, tr(B), …) as they read."""
+        return tensor.name if isinstance(tensor, ir.Var) else "~" + self.written(tensor)
 
 
 class Expander:
@@ -165,8 +173,12 @@ class Expander:
             return self._power(e, r, c)
         if not self.depends(e):
             return self._entry(e, r, c)         # a constant such as inv(A): its entries (A⁻¹)_pq
-        raise unsupported(f"{self.wrt.name} appears inside {_describe(e)}, which is not written out "
-                          "entry by entry")
+        name = self.wrt.name
+        raise QuotingError(
+            lambda p: f"{name} appears inside {_describe(e, p)}, which is not written out entry by "
+                      f"entry; {SUPPORTED}",
+            f"{name} appears inside {_describe(e)}, which is not written out entry by entry; {SUPPORTED}",
+            hint=USE_DIFFERENTIAL)
 
     def _matmul(self, e: ir.MatMul, r, c) -> list[Term]:
         mats = [f for f in e.factors if not f.is_scalar]
@@ -200,13 +212,15 @@ class Expander:
         return _product(self(base, r, c) for _ in range(k))
 
 
-def _describe(e: ir.Expr) -> str:
-    from matdiff_magic.render.printer import to_text  # noqa: PLC0415
+def _describe(e: ir.Expr, printer=None) -> str:
+    """What e is (inv(…), a power, …) and, once a printer is given, e itself (40 characters at most)."""
     names = {ir.Inverse: "inv(…)", ir.Det: "det(…)", ir.LogDet: "logdet(…)", ir.Norm: "a norm",
              ir.Apply: f"{getattr(e, 'func', '')}(…)", ir.DiagMatrix: "diag(…)",
              ir.DiagVector: "diag(…)", ir.Pow: "a power", ir.ElemPow: "an element-wise power"}
     what = names.get(type(e), type(e).__name__)
-    text = to_text(e)
+    if printer is None:
+        return what
+    text = printer.to_text(e)
     return f"{what} ({text if len(text) <= 40 else text[:39] + '…'})"
 
 

@@ -1,8 +1,16 @@
-"""The pipeline: source -> typed IR -> differential -> trace tricks (or vec) -> read-off -> Derivation."""
+"""The pipeline: source -> typed IR -> differential -> trace tricks (or vec) -> read-off -> Derivation.
+
+``derive`` is where the stages meet the layers above them: it builds the ``Derivation`` (whose
+methods evaluate, check, print, export and show it), names repeated activations for printing, runs
+the numeric check, and prints the expressions an error quotes (``QuotingError``) before the error
+leaves. A derivation re-derives the same cell by another variable through ``_derive_again``.
+"""
 from __future__ import annotations
 
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.derivation.bounds import check_work
+from matdiff_magic.derivation.definition import definition_steps
+from matdiff_magic.derivation.quoting import QuotingError
 from matdiff_magic.depth import deep_recursion
 from matdiff_magic.derivation.record import Derivation
 from matdiff_magic.derivation.differential import differential_stage
@@ -11,7 +19,7 @@ from matdiff_magic.derivation.vec import vec_stage
 from matdiff_magic.derivation.layouts import LAYOUTS, jacobian_results, results
 from matdiff_magic.render.abbreviations import choose as choose_abbreviations
 from matdiff_magic.render.notation import name_latex
-from matdiff_magic.render.printer import to_latex, to_text
+from matdiff_magic.render import printer
 from matdiff_magic.ops.identity import Identity
 from matdiff_magic.types.lower import choose_wrt, typecheck
 from matdiff_magic.ir.construct import is_zero, tidy
@@ -41,8 +49,7 @@ def derive(source: str, wrt: str | None = None, layout: str = "mixed", check: bo
     the derivative to zero and solve for the variable.
     """
     if by_definition:
-        from matdiff_magic.derivation.definition import derive_by_definition  # noqa: PLC0415
-        return derive_by_definition(source, wrt=wrt, layout=layout, check=check, seed=seed)
+        return _derive_by_definition(source, wrt, layout, check, seed)
     if layout not in LAYOUTS:
         raise MatdiffError(f"unknown layout {layout!r}: choose numerator, denominator or mixed")
     if order not in (1, 2):
@@ -75,16 +82,44 @@ def _derive(source, wrt, layout, check, order, seed, solve) -> Derivation:
             solution_steps, parts["solution"] = solve_steps(parts["results"]["denominator"].expr, var)
             parts["steps"] += solution_steps
     except MatdiffError as error:
-        raise error.with_source(source) from None
+        raise _printed(error).with_source(source) from None
     except RecursionError:
         raise MatdiffError("the expression is too deeply nested to derive", source) from None
     derivation = Derivation(source, typed, var, layout, parts["steps"], parts["results"], parts["G"],
-                            seed, kind=parts["kind"], target=parts["target"])
+                            seed, kind=parts["kind"], target=parts["target"], rederive=_derive_again)
     derivation.solution = parts.get("solution")
     derivation.set_abbreviations(choose_abbreviations(typed.expr, {v.name for v in typed.variables}))
     if check:
         derivation.check()
     return derivation
+
+
+def _derive_by_definition(source, wrt, layout, check, seed) -> Derivation:
+    """∂f/∂wrt element by element (seed 001's definition method), as a ``Derivation``."""
+    if layout not in LAYOUTS:
+        raise MatdiffError(f"unknown layout {layout!r}: choose numerator, denominator or mixed")
+    try:
+        typed = typecheck(source)
+        var = choose_wrt(typed, wrt)
+        steps, res, G = definition_steps(typed, var, source, written=printer.to_text)
+    except MatdiffError as error:
+        raise _printed(error).with_source(source) from None
+    except RecursionError:
+        raise MatdiffError("the expression is too deeply nested to derive", source) from None
+    d = Derivation(source, typed, var, layout, steps, res, G, seed, rederive=_derive_again)
+    if check:
+        d.check()
+    return d
+
+
+def _derive_again(d: Derivation, wrt: str, layout: str) -> Derivation:
+    # ``derive`` is looked up when called, so the derivation re-derives through whatever it is now
+    return derive(d.source, wrt=wrt, layout=layout, check=d.check_result is not None, seed=d.seed)
+
+
+def _printed(error: MatdiffError) -> MatdiffError:
+    """An error that quotes an expression, with the expression printed; any other as it is."""
+    return error.printed(printer) if isinstance(error, QuotingError) else error
 
 
 class _Recorder:
@@ -195,8 +230,8 @@ def _composition_steps(typed, var: ir.Var) -> dict:
     GY = ir.GradSymbol(f"d{fname}/d{yname}", Y.shape, Y.kind, fname, yname)
     y_tex = name_latex(yname, Y.kind)
     head = Step("function", "function", None, fname, fname, typed.outer,
-                latex_override=f"{to_latex(typed.outer)},\\quad {y_tex} = {to_latex(ydef)}",
-                text_override=f"{to_text(typed.outer)},  {yname} = {to_text(ydef)}")
+                line=lambda p: (f"{p.to_latex(typed.outer)},\\quad {y_tex} = {p.to_latex(ydef)}",
+                                f"{p.to_text(typed.outer)},  {yname} = {p.to_text(ydef)}"))
     steps: list[Step] = [head]
     record = _Recorder(steps, vector)
     record.start("differential", rf"\mathrm{{d}}{fname}", f"d{fname}")
@@ -205,7 +240,7 @@ def _composition_steps(typed, var: ir.Var) -> dict:
     record(COMPOSE, start, focus=(start,))
     d_def = ir.D(ydef)
     substituted = ir.replace(start, {dY: d_def})
-    record(SUBSTITUTE, substituted, focus=(d_def,), note=f"{yname} = {to_text(ydef)}")
+    record(SUBSTITUTE, substituted, focus=(d_def,), note=lambda p: f"{yname} = {p.to_text(ydef)}")
     df = differential_stage(None, var, record, start=substituted)
     record.stage = "trace"
     G = _trace(df, var, record)
@@ -219,8 +254,9 @@ def _composition_steps(typed, var: ir.Var) -> dict:
     res = results(concrete, var, fname)
     r = res["denominator"]
     steps.append(Step("readoff", SUBSTITUTE_GRADIENT.name, SUBSTITUTE_GRADIENT, "", "", r.expr, (r.expr,),
-                      note=f"∂{fname}/∂{yname} = {to_text(gY)}, where {yname} = {to_text(ydef)}",
-                      highlighted_override=to_latex(r.expr, highlight=frozenset({id(r.expr)}))))
+                      note=lambda p: (f"∂{fname}/∂{yname} = {p.to_text(gY)}, "
+                                      f"where {yname} = {p.to_text(ydef)}"),
+                      highlighted=lambda p: p.to_latex(r.expr, highlight=frozenset({id(r.expr)}))))
     return {"steps": steps, "results": res, "G": concrete, "kind": "gradient", "target": typed.expr}
 
 

@@ -1,5 +1,11 @@
 """Derivation: the recorded steps, the result in every layout, evaluation and the numeric check.
 
+The object a user holds, so its methods reach every layer above the stages: numbers
+(``numeric``), printing (``render``; the recorded steps are shown through ``render.steps``), the
+code export and the stepper widget (loaded when asked for; they take the derivation and import
+nothing of this module), and re-deriving the cell by another variable (``derive_again``, through
+the function the pipeline gave it, so that this module does not import the pipeline).
+
 Its ``to_json`` is the contract of ``application/vnd.matdiff.derivation.v1+json`` (schema in
 ``schema/derivation.v1.schema.json``); ``_repr_mimebundle_`` also carries text/plain and text/latex
 so every front end shows the derivation.
@@ -20,6 +26,7 @@ from matdiff_magic.numeric.evaluate import Evaluator, as_matrix, bind_sizes
 from matdiff_magic.render.notation import name_latex, name_text, space_latex, space_text
 from matdiff_magic.render.printer import to_latex, to_text
 from matdiff_magic.derivation.steps import Step
+from matdiff_magic.render.steps import ShownStep
 
 MIME = "application/vnd.matdiff.derivation.v1+json"
 
@@ -27,7 +34,7 @@ MIME = "application/vnd.matdiff.derivation.v1+json"
 class Derivation:
     def __init__(self, source: str, typed, wrt: ir.Var, layout: str, steps: list[Step],
                  results: dict, G: ir.Expr, seed: int = 0, check_result: CheckResult | None = None,
-                 kind: str = "gradient", target: ir.Expr | None = None):
+                 kind: str = "gradient", target: ir.Expr | None = None, rederive=None):
         self.source, self.typed, self.wrt, self.layout = source, typed, wrt, layout
         self._steps, self.results, self.G, self.seed = steps, results, G, seed
         self.check_result = check_result
@@ -35,6 +42,7 @@ class Derivation:
         self.solution: ir.Expr | None = None  # the stationary point, with --solve
         self.abbrev: dict = {}                # names of repeated inner activations (deep chains)
         self.target = target if target is not None else typed.expr  # what the result differentiates
+        self._rederive = rederive             # (derivation, wrt, layout) -> Derivation: the pipeline's
 
     # ---- what was derived
     @property
@@ -61,16 +69,23 @@ class Derivation:
             self._steps = [dataclasses.replace(s, abbrev=abbrev) for s in self._steps]
 
     @property
-    def steps(self) -> list[Step]:
-        return self._steps + [self._layout_step(self.layout)]
+    def steps(self) -> list[ShownStep]:
+        """The steps, the last one the result in this layout, each printed when asked for."""
+        return [ShownStep(s) for s in self._steps + [self._layout_step(self.layout)]]
 
     def with_layout(self, layout: str) -> "Derivation":
         if layout not in LAYOUTS:
             raise MatdiffError(f"unknown layout {layout!r}: choose numerator, denominator or mixed")
         other = Derivation(self.source, self.typed, self.wrt, layout, self._steps, self.results,
-                           self.G, self.seed, self.check_result, self.kind, self.target)
+                           self.G, self.seed, self.check_result, self.kind, self.target, self._rederive)
         other.solution, other.abbrev = self.solution, self.abbrev
         return other
+
+    def derive_again(self, wrt: str, layout: str) -> "Derivation":
+        """The same cell derived by ``wrt`` in ``layout``, checked if this one was, with its seed."""
+        if self._rederive is None:
+            raise MatdiffError("this derivation was not made by derive(): derive the cell again")
+        return self._rederive(self, wrt, layout)
 
     def _layout_step(self, layout: str) -> Step:
         r: Result = self.results[layout]
@@ -272,7 +287,7 @@ def _json_shape(shape) -> list:
     return [d if isinstance(d, int) else (int(d) if d.isdigit() else d) for d in shape]
 
 
-def _step_json(s: Step) -> dict:
+def _step_json(s: ShownStep) -> dict:
     out = {"stage": s.stage, "rule": s.rule, "identity": s.identity_latex,
            "identity_text": s.identity_text, "lhs": s.lhs, "latex": s.latex,
            "latex_highlighted": s.latex_highlighted, "text": s.text, "changed": s.changed}

@@ -9,7 +9,6 @@ from __future__ import annotations
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.render.notation import name_latex, name_text
-from matdiff_magic.render.printer import to_latex, to_text
 from matdiff_magic.ops.identity import Identity
 from matdiff_magic.ir.construct import mk_add, mk_inverse, mk_mul, mk_neg, split_coef, tidy, with_coef, zero
 from matdiff_magic.derivation.simplify import simplify
@@ -34,9 +33,8 @@ def solve_steps(gradient: ir.Expr, var: ir.Var) -> tuple[list[Step], ir.Expr]:
     def eq(identity, lhs, rhs, note="", focus=None):
         steps.append(Step("solve", identity.name, identity, "", "", lhs,
                           (focus,) if focus is not None else (lhs,), note,
-                          latex_override=f"{to_latex(lhs)} = {to_latex(rhs)}",
-                          text_override=f"{to_text(lhs)} = {to_text(rhs)}",
-                          highlighted_override=None))
+                          line=lambda p: (f"{p.to_latex(lhs)} = {p.to_latex(rhs)}",
+                                          f"{p.to_text(lhs)} = {p.to_text(rhs)}")))
 
     expr = gradient
     eq(SET_ZERO, expr, z)
@@ -69,9 +67,10 @@ def solve_steps(gradient: ir.Expr, var: ir.Var) -> tuple[list[Step], ir.Expr]:
                            f"linear in {var.name} (of the form A{var.name} = B or {var.name}A = B)")
     solution = simplify(solution)
     steps.append(Step("solve", SOLVE.name, SOLVE, "", "", solution, (solution,),
-                      latex_override=rf"\hat{{{x_tex}}} = {to_latex(solution)}",
-                      text_override=f"{x_text}̂ = {to_text(solution)}",
-                      highlighted_override=rf"\hat{{{x_tex}}} = " + to_latex(solution, highlight=frozenset({id(solution)}))))
+                      line=lambda p: (rf"\hat{{{x_tex}}} = {p.to_latex(solution)}",
+                                      f"{x_text}̂ = {p.to_text(solution)}"),
+                      highlighted=lambda p: rf"\hat{{{x_tex}}} = "
+                      + p.to_latex(solution, highlight=frozenset({id(solution)}))))
     return steps, solution
 
 

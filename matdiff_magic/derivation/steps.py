@@ -1,11 +1,18 @@
-"""A recorded step of a derivation and how to tell what it changed."""
+"""A recorded step of a derivation and how to tell what it changed.
+
+A step records expressions, never their printed form: the render layer (``render.steps``) prints
+them when the step is shown. A line that is not one expression (``f, Y = …``, ``X̂ = …``, a sum in
+index notation) and a note that quotes an expression are recorded as functions of the printer —
+any object with ``to_latex(expr, **options)`` and ``to_text(expr, **options)`` — so that they are
+printed the same way, and only when shown.
+"""
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from matdiff_magic.ir import nodes as ir
-from matdiff_magic.render.printer import to_latex, to_text
 from matdiff_magic.ops.identity import Identity
 
 STAGES = ("function", "differential", "trace", "readoff", "layout")
@@ -20,12 +27,10 @@ class Step:
     lhs_text: str
     expr: object                   # the right-hand side after the step (an Expr, or a function giving it)
     focus: tuple = ()              # nodes of expr that changed
-    note: str = ""
+    note: str | Callable = ""      # plain text, or printer -> text when it quotes an expression
     hide_scalar_trace: bool = False
-    latex_override: str | None = None   # for lines that are not one expression (read-off: (G)ᵀ = …)
-    text_override: str | None = None
-    highlighted_override: str | None = None
-    changed_override: tuple = field(default=())
+    line: Callable | None = None   # a line that is not one expression: printer -> (TeX, text)
+    highlighted: Callable | None = None   # printer -> TeX of that line with its new part coloured
     abbrev: dict | None = field(default=None, compare=False)  # names of repeated activations
     chain: tuple = ()              # a line e₁ = e₂ = … (the read-off); the last one is highlighted
     before: ir.Expr | None = field(default=None, compare=False)  # focus = what changed since, on demand
@@ -42,48 +47,6 @@ class Step:
             return self.focus
         before = self.before() if callable(self.before) else self.before
         return tuple(changed_nodes(before, self.value))
-
-    def _chain(self, tex: bool, highlight_last: bool = False) -> str:
-        show = to_latex if tex else to_text
-        parts = [show(e, hide_scalar_trace=self.hide_scalar_trace, abbrev=self.abbrev) for e in self.chain[:-1]]
-        last = self.chain[-1]
-        parts.append(show(last, highlight=frozenset({id(last)}) if highlight_last else frozenset(),
-                          hide_scalar_trace=self.hide_scalar_trace, abbrev=self.abbrev))
-        return " = ".join(parts)
-
-    @property
-    def latex(self) -> str:
-        if self.chain:
-            return self._chain(True)
-        if self.latex_override is not None:
-            return self.latex_override
-        return to_latex(self.value, hide_scalar_trace=self.hide_scalar_trace, abbrev=self.abbrev)
-
-    @property
-    def latex_highlighted(self) -> str:
-        if self.chain:
-            return self._chain(True, highlight_last=True)
-        if self.highlighted_override is not None:
-            return self.highlighted_override
-        if self.value is None:
-            return self.latex
-        return to_latex(self.value, highlight=frozenset(map(id, self.focus_nodes)),
-                        hide_scalar_trace=self.hide_scalar_trace, abbrev=self.abbrev)
-
-    @property
-    def text(self) -> str:
-        if self.chain:
-            return self._chain(False)
-        if self.text_override is not None:
-            return self.text_override
-        return to_text(self.value, hide_scalar_trace=self.hide_scalar_trace, abbrev=self.abbrev)
-
-    @property
-    def changed(self) -> list[str]:
-        if self.changed_override:
-            return list(self.changed_override)
-        return [to_latex(n, hide_scalar_trace=self.hide_scalar_trace, abbrev=self.abbrev)
-                for n in self.focus_nodes]
 
     @property
     def identity_latex(self) -> str:

@@ -13,8 +13,8 @@ from fractions import Fraction
 from typing import Callable
 
 from matdiff_magic.ir import nodes as ir
+from matdiff_magic.derivation.quoting import QuotingError
 from matdiff_magic.errors import MatdiffError
-from matdiff_magic.render.printer import to_text
 from matdiff_magic.ops.identity import Identity
 from matdiff_magic.ir.construct import (
     mk_add,
@@ -207,12 +207,12 @@ def _one_trick(term: Term, terms: list[Term], dX: ir.Expr, vector: bool, record:
             term.core = ir.Trace(mk_mul([ones, F.arg]))
             record(SUM_TRICK, _sum(terms), focus=(term.core,))
         else:
-            raise MatdiffError(f"cannot move dX out of {to_text(F)}")
+            raise _cannot_move(F)
         return
     if i != len(fs) - 1:
         moved = [ir.fresh(f) for f in fs[i + 1:]]   # fresh, so only these occurrences are marked
         term.core = ir.Trace(mk_mul(moved + fs[:i + 1]))
-        note = "move " + to_text(_product(moved)) + " to the front"
+        note = lambda p: "move " + p.to_text(_product(moved)) + " to the front"
         record(SCALAR_COMMUTE if scalar_view and _product(moved).is_scalar else CYCLIC, _sum(terms),
                focus=tuple(moved), note=note)
         return
@@ -250,7 +250,7 @@ def _one_trick(term: Term, terms: list[Term], dX: ir.Expr, vector: bool, record:
         term.core = ir.Trace(mk_mul([mk_transpose(left[0].arg.arg), F.arg]))
         record(VEC_INNER, _sum(terms), focus=(term.core,))
         return
-    raise MatdiffError(f"cannot move dX out of {to_text(F)}")
+    raise _cannot_move(F)
 
 
 def _factor_out_scalar(terms: list[Term], dx: ir.Expr, record: Record) -> ir.Expr:
@@ -289,3 +289,8 @@ def _combine(terms: list[Term], dX: ir.Expr, vector: bool, record: Record) -> ir
         final = ir.Trace(ir.MatMul([G, dX]) if isinstance(G, ir.Add) else mk_mul([G, dX]))
         record(COMBINE_VECTOR if vector else COMBINE, final, focus=(G,))
     return G
+
+
+def _cannot_move(F: ir.Expr) -> QuotingError:
+    return QuotingError(lambda p: f"cannot move dX out of {p.to_text(F)}",
+                        "cannot move dX out of this expression")

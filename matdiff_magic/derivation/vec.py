@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from matdiff_magic.ir import nodes as ir
+from matdiff_magic.derivation.quoting import QuotingError
 from matdiff_magic.errors import MatdiffError
-from matdiff_magic.render.printer import to_text
 from matdiff_magic.ops.identity import Identity
 from matdiff_magic.ir.construct import (
     mk_add,
@@ -174,7 +174,9 @@ def _one_step(t: VecTerm, wrt: ir.Var, dX: ir.Expr) -> Identity:
         t.jac.append(mk_transpose(mk_vec(mk_transpose(G))))
         t.inner = dX
         return VEC_SCALAR
-    raise MatdiffError(f"cannot write vec({to_text(inner)}) as J vec(dX): this form is not supported")
+    unsupported = "as J vec(dX): this form is not supported"
+    raise QuotingError(lambda p: f"cannot write vec({p.to_text(inner)}) {unsupported}",
+                       f"cannot write this vec(…) {unsupported}")
 
 
 def _contains(e: ir.Expr, dX: ir.Expr) -> bool:

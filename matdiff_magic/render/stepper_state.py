@@ -60,10 +60,8 @@ def result_latex(derivation) -> str:
 
 def rederive(derivation, wrt: str, layout: str):
     """The same cell derived by another variable; MatdiffError (or a time-out) says why not."""
-    from matdiff_magic.derivation.pipeline import derive  # noqa: PLC0415 (pipeline imports derivation, which imports us lazily)
     try:
         with time_limit(REDERIVE_SECONDS):
-            return derive(derivation.source, wrt=wrt, layout=layout,
-                          check=derivation.check_result is not None, seed=derivation.seed)
+            return derivation.derive_again(wrt, layout)
     except TimeLimitExceeded as error:
         raise MatdiffError(str(error)) from None

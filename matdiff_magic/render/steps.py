@@ -1,0 +1,76 @@
+"""How a recorded step is shown: its TeX, its TeX with the changed parts coloured, its text, the
+TeX of the parts that changed, and its note — printed when asked for, from what the step recorded.
+
+A step shows, in order of precedence: a chain e₁ = e₂ = … (the read-off, the last one coloured
+whole), a line recorded as a function of the printer (``Step.line``), or its expression. Lines and
+notes recorded as functions are printed without the step's abbreviations, as they were written.
+"""
+from __future__ import annotations
+
+import functools
+
+from matdiff_magic.derivation.steps import Step
+from matdiff_magic.render import printer
+from matdiff_magic.render.printer import to_latex, to_text
+
+
+class ShownStep:
+    """A recorded ``Step`` with its printed forms; every other attribute is the step's own."""
+
+    def __init__(self, step: Step):
+        self.step = step
+
+    def __getattr__(self, name: str):
+        return getattr(self.step, name)
+
+    def _options(self) -> dict:
+        return {"hide_scalar_trace": self.step.hide_scalar_trace, "abbrev": self.step.abbrev}
+
+    def _chain(self, tex: bool, highlight_last: bool = False) -> str:
+        show = to_latex if tex else to_text
+        chain = self.step.chain
+        parts = [show(e, **self._options()) for e in chain[:-1]]
+        last = chain[-1]
+        parts.append(show(last, highlight=frozenset({id(last)}) if highlight_last else frozenset(),
+                          **self._options()))
+        return " = ".join(parts)
+
+    @functools.cached_property
+    def _line(self) -> tuple[str, str]:
+        return self.step.line(printer)
+
+    @property
+    def latex(self) -> str:
+        if self.step.chain:
+            return self._chain(True)
+        if self.step.line is not None:
+            return self._line[0]
+        return to_latex(self.step.value, **self._options())
+
+    @property
+    def latex_highlighted(self) -> str:
+        s = self.step
+        if s.chain:
+            return self._chain(True, highlight_last=True)
+        if s.highlighted is not None:
+            return s.highlighted(printer)
+        if s.value is None:
+            return self.latex
+        return to_latex(s.value, highlight=frozenset(map(id, s.focus_nodes)), **self._options())
+
+    @property
+    def text(self) -> str:
+        if self.step.chain:
+            return self._chain(False)
+        if self.step.line is not None:
+            return self._line[1]
+        return to_text(self.step.value, **self._options())
+
+    @property
+    def changed(self) -> list[str]:
+        return [to_latex(n, **self._options()) for n in self.step.focus_nodes]
+
+    @property
+    def note(self) -> str:
+        note = self.step.note
+        return note(printer) if callable(note) else note
