@@ -41,13 +41,11 @@ class MatdiffMagics(Magics):
                                "%matdiff --wrt x a'*x")
         with time_limit(opts.timeout):   # deriving and typesetting: display comes after
             if opts.graph:
-                from matdiff_magic.autodiff.magic_support import (
-                    run_graph  # noqa: PLC0415 (heavy: matplotlib,
-                )
+                # matplotlib loads only for a graph
+                from matdiff_magic.autodiff.magic_support import run_graph  # noqa: PLC0415
                 return run_graph(self.shell, source, opts)
-            from matdiff_magic.derivation.pipeline import (
-                derive  # noqa: PLC0415 (NumPy loads on first use,
-            )
+            # NumPy loads on first use, so that %load_ext stays fast
+            from matdiff_magic.derivation.pipeline import derive  # noqa: PLC0415
             d = derive(source, wrt=opts.wrt, layout=opts.layout, check=opts.check,
                        order=opts.order, seed=opts.seed, by_definition=opts.by_definition,
                        solve=opts.solve)

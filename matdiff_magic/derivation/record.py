@@ -160,9 +160,8 @@ class Derivation:
     # ---- display
     def widget(self):
         """An ipywidgets stepper over this derivation (Prev/Next, layout switch, variable choice)."""
-        from matdiff_magic.render.widgets import (
-            DerivationStepper  # noqa: PLC0415 (ipywidgets loads on demand,
-        )
+        # ipywidgets loads only when a stepper is asked for
+        from matdiff_magic.render.widgets import DerivationStepper  # noqa: PLC0415
         return DerivationStepper(self)
 
     def where(self) -> tuple[str, str]:
