@@ -114,11 +114,13 @@ class _Reader:
         elif space:
             out.append(" ")
         elif char is not None:
-            out.append(char)
+            out.append("′" if char == "'" else char)
         elif special == "^":
             if out and out[-1].startswith(_FRACTION_MARK):   # (∂f/∂X)ᵀ, not ∂f/∂Xᵀ
                 out[-1] = "(" + out[-1] + ")"
             out.append(_superscript(self.group()))
+            if "".join(out[-2:-1])[-1:] == "∂":   # ∂²f, as ∂f
+                self.skip_spaces()
         elif special == "_":
             out.append(_subscript(self.group()))
         elif special == "{":

@@ -16,7 +16,7 @@ from matdiff_magic.ops.identity import Identity
 from matdiff_magic.ops.differential import CONSTANT, differentiate_once
 from matdiff_magic.ir.construct import rebuild, tidy, zero
 
-TAKE = Identity("take the differential", "", "")
+TAKE = Identity("take the differential", "")
 MAX_STEPS = 2_000
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.render.notation import name_latex, name_text
+from matdiff_magic.tex import to_unicode
 from matdiff_magic.derivation.simplify import simplify
 
 LAYOUTS = ("numerator", "denominator", "mixed")
@@ -12,12 +13,18 @@ LAYOUTS = ("numerator", "denominator", "mixed")
 
 @dataclass(frozen=True)
 class Result:
+    """The derivative in one layout: ``lhs`` is its heading in TeX (∂f/∂X, ∂vec F/∂(vec X)ᵀ …),
+    written once; ``lhs_text`` is its Unicode reading."""
     layout: str
     expr: ir.Expr
     lhs: str
     lhs_text: str
     shape: tuple
     description: str
+
+
+def _result(layout: str, expr: ir.Expr, lhs: str, shape: tuple, description: str) -> Result:
+    return Result(layout, expr, lhs, to_unicode(lhs), shape, description)
 
 
 def _dims(shape) -> str:
@@ -29,11 +36,10 @@ def results(G: ir.Expr, wrt: ir.Var, fname: str) -> dict:
     x_tex, x_text = name_latex(wrt.name, wrt.kind), name_text(wrt.name)
     den_lhs = rf"\frac{{\partial {fname}}}{{\partial {x_tex}}}"
     num_lhs = rf"\frac{{\partial {fname}}}{{\partial {x_tex}^{{T}}}}"
-    den_text, num_text = f"∂{fname}/∂{x_text}", f"∂{fname}/∂{x_text}ᵀ"
     if wrt.is_scalar:
         g = simplify(G)
         text = f"{fname} and {x_text} are scalars: every layout gives the same derivative."
-        return {lay: Result(lay, g, den_lhs, den_text, ir.SCALAR, text) for lay in LAYOUTS}
+        return {lay: _result(lay, g, den_lhs, ir.SCALAR, text) for lay in LAYOUTS}
     grad = simplify(ir.Transpose(G))
     jac = simplify(G)
     m, n = wrt.shape
@@ -50,9 +56,9 @@ def results(G: ir.Expr, wrt: ir.Var, fname: str) -> dict:
         mixed = (f"Mixed layout (the seeds' default): a scalar by a matrix is in denominator layout, "
                  f"the shape of {x_text} ({_dims(wrt.shape)}).")
     return {
-        "denominator": Result("denominator", grad, den_lhs, den_text, wrt.shape, den),
-        "numerator": Result("numerator", jac, num_lhs, num_text, (n, m), num),
-        "mixed": Result("mixed", grad, den_lhs, den_text, wrt.shape, mixed),
+        "denominator": _result("denominator", grad, den_lhs, wrt.shape, den),
+        "numerator": _result("numerator", jac, num_lhs, (n, m), num),
+        "mixed": _result("mixed", grad, den_lhs, wrt.shape, mixed),
     }
 
 
@@ -67,19 +73,18 @@ def jacobian_results(J: ir.Expr, wrt: ir.Var, F: ir.Expr, fname: str, hessian: b
     if hessian:
         dx = x_tex if x_vector else rf"(\operatorname{{vec}} {x_tex})"
         lhs = rf"\frac{{\partial^2 {fname}}}{{\partial {dx}\,\partial {dx}^{{T}}}}"
-        text = f"∂²{fname}/∂{x_text}∂{x_text}ᵀ" if x_vector else f"∂²{fname}/∂(vec {x_text})∂(vec {x_text})ᵀ"
         desc = (f"The Hessian, the Jacobian of the gradient: {jac.shape[0]}×{jac.shape[1]}; "
                 f"symmetric, so every layout gives the same matrix.")
-        return {lay: Result(lay, jac, lhs, text, jac.shape, desc) for lay in LAYOUTS}
+        return {lay: _result(lay, jac, lhs, jac.shape, desc) for lay in LAYOUTS}
     if wrt.is_scalar:
         num_lhs = rf"\frac{{\partial {fname}}}{{\partial {x_tex}}}"
         p, q = F.shape
-        num = Result("numerator", jac, num_lhs, f"∂{fname}/∂{x_text}", F.shape,
-                     f"Numerator layout: ∂{fname}/∂{x_text} has the shape of {fname} ({p}×{q}).")
-        den = Result("denominator", grad, num_lhs, f"∂{fname}/∂{x_text}", (q, p),
-                     f"Denominator layout: the transpose, {q}×{p}.")
-        mixed = Result("mixed", jac, num_lhs, f"∂{fname}/∂{x_text}", F.shape,
-                       f"Mixed layout (the seeds' default): by a scalar, numerator layout ({p}×{q}).")
+        num = _result("numerator", jac, num_lhs, F.shape,
+                      f"Numerator layout: ∂{fname}/∂{x_text} has the shape of {fname} ({p}×{q}).")
+        den = _result("denominator", grad, num_lhs, (q, p),
+                      f"Denominator layout: the transpose, {q}×{p}.")
+        mixed = _result("mixed", jac, num_lhs, F.shape,
+                        f"Mixed layout (the seeds' default): by a scalar, numerator layout ({p}×{q}).")
         return {"numerator": num, "denominator": den, "mixed": mixed}
     xv = x_tex if x_vector else rf"(\operatorname{{vec}} {x_tex})"
     xv_text = x_text if x_vector else f"(vec {x_text})"
@@ -88,11 +93,11 @@ def jacobian_results(J: ir.Expr, wrt: ir.Var, F: ir.Expr, fname: str, hessian: b
     num_lhs = rf"\frac{{\partial {f_tex}}}{{\partial {xv}^{{T}}}}"
     den_lhs = rf"\frac{{\partial {fv}^{{T}}}}{{\partial {xv}}}"
     r, c = jac.shape
-    num = Result("numerator", jac, num_lhs, f"∂{fv_text.strip('()')}/∂{xv_text}ᵀ", jac.shape,
-                 f"Numerator layout: the Jacobian, {r}×{c} (one row per entry of {fv_text.strip('()')}).")
-    den = Result("denominator", grad, den_lhs, f"∂{fv_text}ᵀ/∂{xv_text.strip('()')}", grad.shape,
-                 f"Denominator layout: the gradient matrix, the transpose, {c}×{r}.")
-    mixed = Result("mixed", jac, num_lhs, f"∂{fv_text.strip('()')}/∂{xv_text}ᵀ", jac.shape,
-                   f"Mixed layout (the seeds' default): vector and matrix functions are in numerator "
+    num = _result("numerator", jac, num_lhs, jac.shape,
+                  f"Numerator layout: the Jacobian, {r}×{c} (one row per entry of {fv_text.strip('()')}).")
+    den = _result("denominator", grad, den_lhs, grad.shape,
+                  f"Denominator layout: the gradient matrix, the transpose, {c}×{r}.")
+    mixed = _result("mixed", jac, num_lhs, jac.shape,
+                    f"Mixed layout (the seeds' default): vector and matrix functions are in numerator "
                    f"layout, the Jacobian ({r}×{c}).")
     return {"numerator": num, "denominator": den, "mixed": mixed}

@@ -26,17 +26,12 @@ from matdiff_magic.ir.construct import is_zero, tidy
 from matdiff_magic.derivation.steps import Step
 from matdiff_magic.derivation.tracetricks import trace_stage
 
-READ_OFF = Identity("read off", r"\mathrm{d}f = \operatorname{tr}\left(\frac{\partial f}{\partial X}^{T}\mathrm{d}X\right)",
-                    "df = tr((∂f/∂X)ᵀ dX)")
-READ_OFF_VECTOR = Identity("read off", r"\mathrm{d}f = \frac{\partial f}{\partial \boldsymbol{x}}^{T}\mathrm{d}\boldsymbol{x}",
-                           "df = (∂f/∂x)ᵀ dx")
-READ_OFF_SCALAR = Identity("read off", r"\mathrm{d}f = f'(x)\,\mathrm{d}x", "df = f′(x) dx")
-READ_OFF_JACOBIAN = Identity("read off", r"\mathrm{d}\operatorname{vec}F = J\,\mathrm{d}\operatorname{vec}X \Rightarrow \frac{\partial \operatorname{vec}F}{\partial (\operatorname{vec}X)^{T}} = J",
-                             "d vec F = J d vec X ⇒ ∂vec F/∂(vec X)ᵀ = J")
-READ_OFF_BY_SCALAR = Identity("read off", r"\mathrm{d}F = G\,\mathrm{d}x \Rightarrow \frac{\partial F}{\partial x} = G",
-                              "dF = G dx ⇒ ∂F/∂x = G")
-GRADIENT_AGAIN = Identity("Hessian", r"\frac{\partial^2 f}{\partial \operatorname{vec}X\,\partial (\operatorname{vec}X)^{T}} = \frac{\partial \operatorname{vec}(\partial f/\partial X)}{\partial (\operatorname{vec}X)^{T}}",
-                          "the Hessian is the Jacobian of the gradient")
+READ_OFF = Identity("read off", r"\mathrm{d}f = \operatorname{tr}\left(\frac{\partial f}{\partial X}^{T}\,\mathrm{d}X\right)")
+READ_OFF_VECTOR = Identity("read off", r"\mathrm{d}f = \frac{\partial f}{\partial \boldsymbol{x}}^{T}\,\mathrm{d}\boldsymbol{x}")
+READ_OFF_SCALAR = Identity("read off", r"\mathrm{d}f = f'(x)\,\mathrm{d}x")
+READ_OFF_JACOBIAN = Identity("read off", r"\mathrm{d}\operatorname{vec}F = J\,\mathrm{d}\operatorname{vec}X \Rightarrow \frac{\partial \operatorname{vec}F}{\partial (\operatorname{vec}X)^{T}} = J")
+READ_OFF_BY_SCALAR = Identity("read off", r"\mathrm{d}F = G\,\mathrm{d}x \Rightarrow \frac{\partial F}{\partial x} = G")
+GRADIENT_AGAIN = Identity("Hessian", r"\frac{\partial^2 f}{\partial \operatorname{vec}X\,\partial (\operatorname{vec}X)^{T}} = \frac{\partial \operatorname{vec}(\partial f/\partial X)}{\partial (\operatorname{vec}X)^{T}}")
 
 
 def derive(source: str, wrt: str | None = None, layout: str = "mixed", check: bool = True,
@@ -206,11 +201,9 @@ def _read_off_jacobian(res, var) -> Step:
     return Step("readoff", identity.name, identity, r.lhs, r.lhs_text, r.expr, (r.expr,), chain=(r.expr,))
 
 
-COMPOSE = Identity("composition", r"\mathrm{d}f = \operatorname{tr}\left(\frac{\partial f}{\partial Y}^{T}\mathrm{d}Y\right)",
-                   "df = tr((∂f/∂Y)ᵀ dY)")
-SUBSTITUTE = Identity("substitute", r"\mathrm{d}Y = \mathrm{d}\,g(X)", "dY = d g(X)")
-SUBSTITUTE_GRADIENT = Identity("substitute the outer derivative", r"\frac{\partial f}{\partial Y} \text{ from } f(Y)",
-                               "∂f/∂Y from f(Y)")
+COMPOSE = Identity("composition", r"\mathrm{d}f = \operatorname{tr}\left(\frac{\partial f}{\partial Y}^{T}\,\mathrm{d}Y\right)")
+SUBSTITUTE = Identity("substitute", r"\mathrm{d}Y = \mathrm{d}\,g(X)")
+SUBSTITUTE_GRADIENT = Identity("substitute the outer derivative", r"\frac{\partial f}{\partial Y} \text{ from } f(Y)")
 
 
 def _is_composition(typed, var: ir.Var) -> bool:

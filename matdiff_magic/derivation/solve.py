@@ -14,14 +14,13 @@ from matdiff_magic.ir.construct import mk_add, mk_inverse, mk_mul, mk_neg, split
 from matdiff_magic.derivation.simplify import simplify
 from matdiff_magic.derivation.steps import Step
 
-SET_ZERO = Identity("stationary point", r"\frac{\partial f}{\partial X} = 0", "∂f/∂X = 0")
-DIVIDE = Identity("divide by a constant", r"cA = 0 \Rightarrow A = 0 \text{ for } c \neq 0", "cA = 0 ⇒ A = 0 for c ≠ 0")
-MULTIPLY = Identity("multiply through", r"A = 0 \Rightarrow XAX = 0 \text{ for an invertible } X",
-                    "A = 0 ⇒ XAX = 0 for an invertible X")
-EXPAND = Identity("expand", r"A(B + C) = AB + AC", "A(B + C) = AB + AC")
-CANCEL = Identity("cancel inverses", r"XX^{-1} = X^{-1}X = I", "XX⁻¹ = X⁻¹X = I")
-MOVE = Identity("move the constant terms", r"A + C = 0 \Leftrightarrow A = -C", "A + C = 0 ⇔ A = −C")
-SOLVE = Identity("solve", r"A\hat{X} = B \Rightarrow \hat{X} = A^{-1}B", "AX̂ = B ⇒ X̂ = A⁻¹B")
+SET_ZERO = Identity("stationary point", r"\frac{\partial f}{\partial X} = 0")
+DIVIDE = Identity("divide by a constant", r"cA = 0 \Rightarrow A = 0 \text{ for } c \neq 0")
+MULTIPLY = Identity("multiply through", r"A = 0 \Rightarrow XAX = 0 \text{ for an invertible } X")
+EXPAND = Identity("expand", r"A(B + C) = AB + AC")
+CANCEL = Identity("cancel inverses", r"XX^{-1} = X^{-1}X = I")
+MOVE = Identity("move the constant terms", r"A + C = 0 \Leftrightarrow A = -C")
+SOLVE = Identity("solve", r"A\hat{X} = B \Rightarrow \hat{X} = A^{-1}B")
 
 
 def solve_steps(gradient: ir.Expr, var: ir.Var) -> tuple[list[Step], ir.Expr]:

@@ -29,34 +29,22 @@ from matdiff_magic.ir.construct import (
 )
 from matdiff_magic.derivation.simplify import collect, prefer_positive
 
-DISTRIBUTE = Identity("distribute", r"A(B + C) = AB + AC,\ \operatorname{tr}(A + B) = \operatorname{tr}(A) + \operatorname{tr}(B)",
-                      "A(B + C) = AB + AC, tr(A + B) = tr(A) + tr(B)")
-SCALAR_TRACE = Identity("scalar equals its trace", r"a = \operatorname{tr}(a)", "a = tr(a)")
-PULL_SCALAR = Identity("linearity", r"\operatorname{tr}(cA) = c\operatorname{tr}(A) \text{ for a scalar } c",
-                       "tr(cA) = c tr(A) for a scalar c")
-TRANSPOSE_TRICK = Identity("transpose", r"\operatorname{tr}(A^{T}) = \operatorname{tr}(A)", "tr(Aᵀ) = tr(A)")
-SCALAR_TRANSPOSE = Identity("transpose of a scalar", r"a^{T} = a \text{ for a scalar } a", "aᵀ = a for a scalar a")
-CYCLIC = Identity("cyclic property", r"\operatorname{tr}(AB) = \operatorname{tr}(BA)", "tr(AB) = tr(BA)", "(16)")
-SCALAR_COMMUTE = Identity("scalars commute", r"(\boldsymbol{u}^{T}\mathrm{d}\boldsymbol{x})\,c = c\,\boldsymbol{u}^{T}\mathrm{d}\boldsymbol{x} \text{ for a scalar } c",
-                          "(uᵀdx) c = c uᵀdx for a scalar c")
-HADAMARD_TRICK = Identity("Hadamard trick", r"\operatorname{tr}(A^{T}(B \odot C)) = \operatorname{tr}((A \odot B)^{T}C)",
-                          "tr(Aᵀ(B ⊙ C)) = tr((A ⊙ B)ᵀC)")
-SUM_TRICK = Identity("sum as a trace", r"\operatorname{sum}(A) = \operatorname{tr}(\mathbf{1}^{T}A)",
-                     "sum(A) = tr(𝟏ᵀA)")
-DIAG_VECTOR_TRICK = Identity("diagonal", r"\boldsymbol{a}^{T}\operatorname{diag}(B) = \operatorname{tr}(\operatorname{diag}(\boldsymbol{a})B)",
-                             "aᵀdiag(B) = tr(diag(a) B)")
-DIAG_MATRIX_TRICK = Identity("diagonal", r"\operatorname{tr}(A\operatorname{diag}(\boldsymbol{v})) = \operatorname{diag}(A)^{T}\boldsymbol{v}",
-                             "tr(A diag(v)) = diag(A)ᵀv")
-KRON_VEC = Identity("vec of a product", r"(B^{T} \otimes A)\operatorname{vec}(X) = \operatorname{vec}(AXB)",
-                    "(Bᵀ ⊗ A) vec(X) = vec(AXB)", "(520)")
-VEC_INNER = Identity("vec inner product", r"\operatorname{vec}(A)^{T}\operatorname{vec}(B) = \operatorname{tr}(A^{T}B)",
-                     "vec(A)ᵀvec(B) = tr(AᵀB)")
-FACTOR_SCALAR = Identity("factor out dx", r"\mathrm{d}f = g\,\mathrm{d}x \text{ when } \mathrm{d}x \text{ is a scalar}",
-                         "df = g dx when dx is a scalar")
-COMBINE = Identity("linearity", r"\operatorname{tr}(A\,\mathrm{d}X) + \operatorname{tr}(B\,\mathrm{d}X) = \operatorname{tr}((A + B)\,\mathrm{d}X)",
-                   "tr(A dX) + tr(B dX) = tr((A + B) dX)")
-COMBINE_VECTOR = Identity("linearity", r"\boldsymbol{a}^{T}\mathrm{d}\boldsymbol{x} + \boldsymbol{b}^{T}\mathrm{d}\boldsymbol{x} = (\boldsymbol{a} + \boldsymbol{b})^{T}\mathrm{d}\boldsymbol{x}",
-                          "aᵀdx + bᵀdx = (a + b)ᵀdx")
+DISTRIBUTE = Identity("distribute", r"A(B + C) = AB + AC,\ \operatorname{tr}(A + B) = \operatorname{tr}(A) + \operatorname{tr}(B)")
+SCALAR_TRACE = Identity("scalar equals its trace", r"a = \operatorname{tr}(a)")
+PULL_SCALAR = Identity("linearity", r"\operatorname{tr}(cA) = c\operatorname{tr}(A) \text{ for a scalar } c")
+TRANSPOSE_TRICK = Identity("transpose", r"\operatorname{tr}(A^{T}) = \operatorname{tr}(A)")
+SCALAR_TRANSPOSE = Identity("transpose of a scalar", r"a^{T} = a \text{ for a scalar } a")
+CYCLIC = Identity("cyclic property", r"\operatorname{tr}(AB) = \operatorname{tr}(BA)", cookbook="(16)")
+SCALAR_COMMUTE = Identity("scalars commute", r"(\boldsymbol{u}^{T}\mathrm{d}\boldsymbol{x})\,c = c\,\boldsymbol{u}^{T}\mathrm{d}\boldsymbol{x} \text{ for a scalar } c")
+HADAMARD_TRICK = Identity("Hadamard trick", r"\operatorname{tr}(A^{T}(B \odot C)) = \operatorname{tr}((A \odot B)^{T}C)")
+SUM_TRICK = Identity("sum as a trace", r"\operatorname{sum}(A) = \operatorname{tr}(\mathbf{1}^{T}A)")
+DIAG_VECTOR_TRICK = Identity("diagonal", r"\boldsymbol{a}^{T}\operatorname{diag}(B) = \operatorname{tr}(\operatorname{diag}(\boldsymbol{a})B)")
+DIAG_MATRIX_TRICK = Identity("diagonal", r"\operatorname{tr}(A\operatorname{diag}(\boldsymbol{v})) = \operatorname{diag}(A)^{T}\boldsymbol{v}")
+KRON_VEC = Identity("vec of a product", r"(B^{T} \otimes A)\operatorname{vec}(X) = \operatorname{vec}(AXB)", cookbook="(520)")
+VEC_INNER = Identity("vec inner product", r"\operatorname{vec}(A)^{T}\operatorname{vec}(B) = \operatorname{tr}(A^{T}B)")
+FACTOR_SCALAR = Identity("factor out dx", r"\mathrm{d}f = g\,\mathrm{d}x \text{ when } \mathrm{d}x \text{ is a scalar}")
+COMBINE = Identity("linearity", r"\operatorname{tr}(A\,\mathrm{d}X) + \operatorname{tr}(B\,\mathrm{d}X) = \operatorname{tr}((A + B)\,\mathrm{d}X)")
+COMBINE_VECTOR = Identity("linearity", r"\boldsymbol{a}^{T}\mathrm{d}\boldsymbol{x} + \boldsymbol{b}^{T}\mathrm{d}\boldsymbol{x} = (\boldsymbol{a} + \boldsymbol{b})^{T}\mathrm{d}\boldsymbol{x}")
 
 Record = Callable[..., None]   # record(identity, expr, focus=(), note="")
 

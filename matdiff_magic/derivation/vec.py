@@ -26,27 +26,20 @@ from matdiff_magic.ir.construct import (
 from matdiff_magic.derivation.simplify import collect, prefer_positive, push_transposes
 from matdiff_magic.derivation.tracetricks import expand, trace_stage
 
-TAKE_VEC = Identity("vectorise", r"\mathrm{d}\operatorname{vec}(F) = \operatorname{vec}(\mathrm{d}F)",
-                    "d vec(F) = vec(dF)")
-VEC_LINEAR = Identity("linearity of vec", r"\operatorname{vec}(A + B) = \operatorname{vec}(A) + \operatorname{vec}(B),\ \operatorname{vec}(cA) = c\operatorname{vec}(A)",
-                      "vec(A + B) = vec(A) + vec(B), vec(cA) = c vec(A)")
-VEC_PRODUCT = Identity("vec of a product", r"\operatorname{vec}(AXB) = (B^{T} \otimes A)\operatorname{vec}(X)",
-                       "vec(AXB) = (Bᵀ ⊗ A) vec(X)", "(520)")
-VEC_VECTOR = Identity("vec of a product", r"\operatorname{vec}(A\boldsymbol{x}) = A\boldsymbol{x}",
-                      "vec(Ax) = Ax for a column Ax")
-VEC_TRANSPOSE = Identity("commutation matrix", r"\operatorname{vec}(X^{T}) = K\operatorname{vec}(X)",
-                         "vec(Xᵀ) = K vec(X)")
-VEC_ROW = Identity("vec of a row", r"\operatorname{vec}(\boldsymbol{x}^{T}) = \boldsymbol{x}", "vec(xᵀ) = x")
-VEC_HADAMARD = Identity("vec of a Hadamard product", r"\operatorname{vec}(A \odot X) = \operatorname{diag}(\operatorname{vec} A)\operatorname{vec}(X)",
-                        "vec(A ⊙ X) = diag(vec A) vec(X)")
-VEC_SCALAR = Identity("vec of a scalar multiple", r"\operatorname{vec}(A\,s) = \operatorname{vec}(A)\,s,\ s = \operatorname{vec}(G^{T})^{T}\operatorname{vec}(\mathrm{d}X)",
-                      "vec(A s) = vec(A) s with s = tr(G dX) = vec(Gᵀ)ᵀ vec(dX)")
-VEC_VEC = Identity("vec of a vector", r"\operatorname{vec}(\operatorname{vec}(X)) = \operatorname{vec}(X)",
-                   "vec(vec(X)) = vec(X)")
-VEC_KRON = Identity("vec of a Kronecker product", r"\operatorname{vec}(A \otimes B) = (I_n \otimes K_{qm} \otimes I_p)(\operatorname{vec}A \otimes \operatorname{vec}B)",
-                    "vec(A ⊗ B) = (Iₙ ⊗ K_qm ⊗ Iₚ)(vec A ⊗ vec B) for A m×n, B p×q")
-COMBINE = Identity("linearity", r"A\operatorname{vec}(\mathrm{d}X) + B\operatorname{vec}(\mathrm{d}X) = (A + B)\operatorname{vec}(\mathrm{d}X)",
-                   "A vec(dX) + B vec(dX) = (A + B) vec(dX)")
+TAKE_VEC = Identity("vectorise", r"\mathrm{d}\operatorname{vec}(F) = \operatorname{vec}(\mathrm{d}F)")
+VEC_LINEAR = Identity("linearity of vec", r"\operatorname{vec}(A + B) = \operatorname{vec}(A) + \operatorname{vec}(B),\ \operatorname{vec}(cA) = c\operatorname{vec}(A)")
+VEC_PRODUCT = Identity("vec of a product", r"\operatorname{vec}(AXB) = (B^{T} \otimes A)\operatorname{vec}(X)", cookbook="(520)")
+VEC_VECTOR = Identity("vec of a product", r"\operatorname{vec}(A\boldsymbol{x}) = A\boldsymbol{x}"
+                    r" \text{ for a column } A\boldsymbol{x}")
+VEC_TRANSPOSE = Identity("commutation matrix", r"\operatorname{vec}(X^{T}) = K\operatorname{vec}(X)")
+VEC_ROW = Identity("vec of a row", r"\operatorname{vec}(\boldsymbol{x}^{T}) = \boldsymbol{x}")
+VEC_HADAMARD = Identity("vec of a Hadamard product", r"\operatorname{vec}(A \odot X) = \operatorname{diag}(\operatorname{vec} A)\operatorname{vec}(X)")
+VEC_SCALAR = Identity("vec of a scalar multiple", r"\operatorname{vec}(A\,s) = \operatorname{vec}(A)\,s \text{ with } "
+                    r"s = \operatorname{tr}(G\,\mathrm{d}X) = \operatorname{vec}(G^{T})^{T}\operatorname{vec}(\mathrm{d}X)")
+VEC_VEC = Identity("vec of a vector", r"\operatorname{vec}(\operatorname{vec}(X)) = \operatorname{vec}(X)")
+VEC_KRON = Identity("vec of a Kronecker product", r"\operatorname{vec}(A \otimes B) = (I_n \otimes K_{qm} \otimes I_p)(\operatorname{vec}A \otimes \operatorname{vec}B)"
+                  r" \text{ for } A\ m \times n,\ B\ p \times q")
+COMBINE = Identity("linearity", r"A\operatorname{vec}(\mathrm{d}X) + B\operatorname{vec}(\mathrm{d}X) = (A + B)\operatorname{vec}(\mathrm{d}X)")
 
 
 def eye(n) -> ir.Expr:

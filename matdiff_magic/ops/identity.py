@@ -13,6 +13,8 @@ import re
 import sys
 from dataclasses import dataclass
 
+from matdiff_magic.tex import to_unicode
+
 # Identities made at the top level of a module, each with that module's namespace, in the order
 # they were made. Their ids are their names in that namespace, looked up once the module has run.
 _DEFINED: list[tuple[Identity, dict]] = []
@@ -20,13 +22,20 @@ _DEFINED: list[tuple[Identity, dict]] = []
 
 @dataclass(frozen=True)
 class Identity:
-    """A named rule and the identity it applies, in general form (TeX and Unicode)."""
+    """A named rule and the identity it applies, in general form.
+
+    The identity is written once, in TeX (``latex``); ``text``, its Unicode reading for plain-text
+    output, is derived from it (``matdiff_magic.tex.to_unicode``) unless a caller that builds
+    identities on the fly (the definition method) passes its own.
+    """
     name: str
     latex: str
-    text: str
+    text: str = ""
     cookbook: str = ""   # equation number in the Matrix Cookbook (Petersen & Pedersen, 2012), if any
 
     def __post_init__(self):
+        if not self.text:
+            object.__setattr__(self, "text", to_unicode(self.latex))
         # Frames: 0 this method, 1 the dataclass __init__, 2 the code that made the identity.
         maker = sys._getframe(2)
         if maker.f_code.co_name == "<module>":

@@ -29,7 +29,7 @@ export const IDENTITIES = {
   },
   "compose": {
     "name": "composition",
-    "latex": "\\mathrm{d}f = \\operatorname{tr}\\left(\\frac{\\partial f}{\\partial Y}^{T}\\mathrm{d}Y\\right)",
+    "latex": "\\mathrm{d}f = \\operatorname{tr}\\left(\\frac{\\partial f}{\\partial Y}^{T}\\,\\mathrm{d}Y\\right)",
     "text": "df = tr((∂f/∂Y)ᵀ dY)",
     "cookbook": ""
   },
@@ -72,7 +72,7 @@ export const IDENTITIES = {
   "diag-vector-trick": {
     "name": "diagonal",
     "latex": "\\boldsymbol{a}^{T}\\operatorname{diag}(B) = \\operatorname{tr}(\\operatorname{diag}(\\boldsymbol{a})B)",
-    "text": "aᵀdiag(B) = tr(diag(a) B)",
+    "text": "aᵀ diag(B) = tr(diag(a)B)",
     "cookbook": ""
   },
   "distribute": {
@@ -204,7 +204,7 @@ export const IDENTITIES = {
   "gradient-again": {
     "name": "Hessian",
     "latex": "\\frac{\\partial^2 f}{\\partial \\operatorname{vec}X\\,\\partial (\\operatorname{vec}X)^{T}} = \\frac{\\partial \\operatorname{vec}(\\partial f/\\partial X)}{\\partial (\\operatorname{vec}X)^{T}}",
-    "text": "the Hessian is the Jacobian of the gradient",
+    "text": "∂²f/∂vec X ∂(vec X)ᵀ = ∂vec(∂f/∂X)/∂(vec X)ᵀ",
     "cookbook": ""
   },
   "hadamard": {
@@ -246,7 +246,7 @@ export const IDENTITIES = {
   "move": {
     "name": "move the constant terms",
     "latex": "A + C = 0 \\Leftrightarrow A = -C",
-    "text": "A + C = 0 ⇔ A = −C",
+    "text": "A + C = 0 ⇔ A = -C",
     "cookbook": ""
   },
   "multiply": {
@@ -293,7 +293,7 @@ export const IDENTITIES = {
   },
   "read-off": {
     "name": "read off",
-    "latex": "\\mathrm{d}f = \\operatorname{tr}\\left(\\frac{\\partial f}{\\partial X}^{T}\\mathrm{d}X\\right)",
+    "latex": "\\mathrm{d}f = \\operatorname{tr}\\left(\\frac{\\partial f}{\\partial X}^{T}\\,\\mathrm{d}X\\right)",
     "text": "df = tr((∂f/∂X)ᵀ dX)",
     "cookbook": ""
   },
@@ -317,7 +317,7 @@ export const IDENTITIES = {
   },
   "read-off-vector": {
     "name": "read off",
-    "latex": "\\mathrm{d}f = \\frac{\\partial f}{\\partial \\boldsymbol{x}}^{T}\\mathrm{d}\\boldsymbol{x}",
+    "latex": "\\mathrm{d}f = \\frac{\\partial f}{\\partial \\boldsymbol{x}}^{T}\\,\\mathrm{d}\\boldsymbol{x}",
     "text": "df = (∂f/∂x)ᵀ dx",
     "cookbook": ""
   },
@@ -540,13 +540,13 @@ export const IDENTITIES = {
   "vec-inner": {
     "name": "vec inner product",
     "latex": "\\operatorname{vec}(A)^{T}\\operatorname{vec}(B) = \\operatorname{tr}(A^{T}B)",
-    "text": "vec(A)ᵀvec(B) = tr(AᵀB)",
+    "text": "vec(A)ᵀ vec(B) = tr(AᵀB)",
     "cookbook": ""
   },
   "vec-kron": {
     "name": "vec of a Kronecker product",
-    "latex": "\\operatorname{vec}(A \\otimes B) = (I_n \\otimes K_{qm} \\otimes I_p)(\\operatorname{vec}A \\otimes \\operatorname{vec}B)",
-    "text": "vec(A ⊗ B) = (Iₙ ⊗ K_qm ⊗ Iₚ)(vec A ⊗ vec B) for A m×n, B p×q",
+    "latex": "\\operatorname{vec}(A \\otimes B) = (I_n \\otimes K_{qm} \\otimes I_p)(\\operatorname{vec}A \\otimes \\operatorname{vec}B) \\text{ for } A\\ m \\times n,\\ B\\ p \\times q",
+    "text": "vec(A ⊗ B) = (I_n ⊗ K_qm ⊗ I_p)(vec A ⊗ vec B) for A m × n, B p × q",
     "cookbook": ""
   },
   "vec-linear": {
@@ -569,7 +569,7 @@ export const IDENTITIES = {
   },
   "vec-scalar": {
     "name": "vec of a scalar multiple",
-    "latex": "\\operatorname{vec}(A\\,s) = \\operatorname{vec}(A)\\,s,\\ s = \\operatorname{vec}(G^{T})^{T}\\operatorname{vec}(\\mathrm{d}X)",
+    "latex": "\\operatorname{vec}(A\\,s) = \\operatorname{vec}(A)\\,s \\text{ with } s = \\operatorname{tr}(G\\,\\mathrm{d}X) = \\operatorname{vec}(G^{T})^{T}\\operatorname{vec}(\\mathrm{d}X)",
     "text": "vec(A s) = vec(A) s with s = tr(G dX) = vec(Gᵀ)ᵀ vec(dX)",
     "cookbook": ""
   },
@@ -587,7 +587,7 @@ export const IDENTITIES = {
   },
   "vec-vector": {
     "name": "vec of a product",
-    "latex": "\\operatorname{vec}(A\\boldsymbol{x}) = A\\boldsymbol{x}",
+    "latex": "\\operatorname{vec}(A\\boldsymbol{x}) = A\\boldsymbol{x} \\text{ for a column } A\\boldsymbol{x}",
     "text": "vec(Ax) = Ax for a column Ax",
     "cookbook": ""
   }
