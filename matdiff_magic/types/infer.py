@@ -27,6 +27,11 @@ from matdiff_magic.syntax.ast import (
     Transpose,
 )
 
+# Greek letters that are scalars in the usual notation of the field (λ a penalty, α η learning
+# rates, γ ρ τ ε constants), when written out: they default to scalars, other lowercase names to
+# vectors and capitalised names to matrices.
+SCALAR_NAMES = frozenset({"lambda", "alpha", "eta", "gamma", "rho", "tau", "epsilon", "eps",
+                          "kappa"})
 SIZE_POOL = ("m", "n", "p", "q", "r", "s", "k", "l", "t", "u", "v", "w", "h", "g")
 
 
@@ -44,6 +49,14 @@ class Sizes:
     """The shapes of a program with its sizes named: what lowering needs to build the IR."""
     variables: dict                 # name -> VarInfo (shape of named sizes), in order of first use
     constants: dict                 # id(Call node) of eye / vector(c) / matrix(c) -> its shape
+
+
+def default_kind(name: str) -> str:
+    """The kind of an undeclared name: the seeds' convention (capitalised names are matrices,
+    lowercase names vectors), with the scalar Greek letters of ``SCALAR_NAMES`` as scalars."""
+    if name in SCALAR_NAMES:
+        return "scalar"
+    return "matrix" if name[0].isupper() else "vector"
 
 
 def infer_sizes(program: Program, extra_declarations: dict | None = None) -> Sizes:
@@ -140,7 +153,7 @@ class _Inference:
                 shape = self._declared_shape(kind, [d for d, _ in dims])
                 declared = True
             else:
-                kind = "matrix" if name[0].isupper() else "vector"
+                kind = default_kind(name)
                 shape = self._declared_shape(kind, [])
                 declared = False
             self.vars[name] = VarInfo(name, kind, declared, shape, node.span)
@@ -326,7 +339,10 @@ class _Inference:
             for name in _names_in(node):
                 info = self.vars.get(name)
                 if info and not info.declared and name not in self.declared:
-                    if info.kind == "vector":
+                    if info.kind == "scalar":
+                        hints.append(f"{name} was taken to be a scalar (as the Greek letter it names "
+                                     f"usually is); declare it if it is not, e.g. `{name}: vector`")
+                    elif info.kind == "vector":
                         hints.append(f"{name} was taken to be a vector (lowercase names are vectors "
                                      f"unless declared); if it is a scalar, declare it: `{name}: scalar`")
                     else:
