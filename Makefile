@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install lab test test-python test-lab bench clean
+.PHONY: install lab test test-python test-lab test-packaging bench clean
 
 install: $(STAMP)
 
@@ -19,13 +19,24 @@ $(STAMP): pyproject.toml
 # JupyterLab refuses to run as root unless told to (containers, CI machines).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
+# Extra arguments for JupyterLab: make lab ARGS="--port 8899 --no-browser"
+ARGS ?=
+
 lab: install
-	$(VENV)/bin/jupyter lab notebooks/ $(ROOT_FLAG)
+	$(VENV)/bin/jupyter lab notebooks/ $(ROOT_FLAG) $(ARGS)
 
-test: test-python test-lab
+test: test-python test-lab test-packaging
 
+# Every test but the packaging test (pyproject.toml's addopts deselect the `packaging` marker).
 test-python: install
 	$(PY) -m pytest
+
+# What a user of the published package gets: build the sdist and the wheel (the wheel from the
+# unpacked sdist), `twine check` them, install the wheel with no extras into a fresh venv and run
+# the magic, the stepper and the drawing in a real kernel there (tests/test_packaging.py; a few
+# minutes, it needs node and a package index).
+test-packaging: install
+	$(PY) -m pytest -m packaging tests/test_packaging.py
 
 # The JupyterLab extension: built by the package's own build hook (hatch-jupyter-builder) and
 # installed into the venv's share/jupyter/labextensions, as `pip install .` does for a user;
