@@ -36,7 +36,7 @@ test-python: install
 # the magic, the stepper and the drawing in a real kernel there (tests/test_packaging.py; a few
 # minutes, it needs node and a package index).
 test-packaging: install
-	$(PY) -m pytest -m packaging tests/test_packaging.py
+	$(PY) -m pytest -m packaging tests/test_packaging.py --durations=0
 
 # The JupyterLab extension: built by the package's own build hook (hatch-jupyter-builder) and
 # installed into the venv's share/jupyter/labextensions, as `pip install .` does for a user;
