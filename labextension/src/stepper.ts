@@ -56,15 +56,125 @@ export function currentResult(d: IDerivation, s: IViewState): IResult {
  * continues the previous one ("&= ...").
  */
 export function derivationTex(d: IDerivation, s: IViewState): string {
-  const lines = d.steps.slice(0, s.step + 1).map((step, i) => {
-    const body = i === s.step ? step.latex_highlighted : step.latex;
-    return `${step.lhs} &= ${body}`;
-  });
-  return `\\begin{aligned} ${lines.join(' \\\\ ')} \\end{aligned}`;
+  const lines: string[] = [];
+  for (let i = 0; i <= s.step; i++) {
+    lines.push(lineTex(d, i, i === s.step));
+  }
+  return alignedTex(lines);
 }
 
 /** The result in the chosen layout, as "lhs = latex". */
 export function resultTex(d: IDerivation, s: IViewState): string {
   const r = currentResult(d, s);
   return r.lhs ? `${r.lhs} = ${r.latex}` : r.latex;
+}
+
+/**
+ * Large derivations are drawn in blocks of consecutive lines, each its own `aligned`
+ * formula, so that no single typesetting call (which blocks the page while it runs) gets
+ * long, and only the blocks near the current step are built at all.
+ */
+export const BLOCK_CHARS = 4000;
+export const BLOCK_LINES = 40;
+
+/** Lines [start, end) of the derivation drawn as one block. */
+export interface IBlock {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** One line of the derivation as TeX: "lhs &= latex" (highlighted: the current line). */
+export function lineTex(d: IDerivation, i: number, highlighted: boolean): string {
+  const step = d.steps[i];
+  return `${step.lhs} &= ${highlighted ? step.latex_highlighted : step.latex}`;
+}
+
+/** Lines of TeX as one `aligned` block, as derivationTex writes it. */
+export function alignedTex(lines: readonly string[]): string {
+  return `\\begin{aligned} ${lines.join(' \\\\ ')} \\end{aligned}`;
+}
+
+/** Characters of line i, whichever way it is drawn. */
+function lineSize(d: IDerivation, i: number): number {
+  const step = d.steps[i];
+  return (
+    step.lhs.length + Math.max(step.latex.length, step.latex_highlighted.length) + 8
+  );
+}
+
+/**
+ * Split all lines into blocks, first to last: a block ends before the line that would take
+ * it over `maxChars` characters or `maxLines` lines, and a line longer than `maxChars`
+ * characters is a block of its own. The blocks do not depend on the current step, so the ones
+ * before it stay as drawn while the reader steps.
+ */
+export function blocks(
+  d: IDerivation,
+  maxChars: number = BLOCK_CHARS,
+  maxLines: number = BLOCK_LINES
+): IBlock[] {
+  const out: IBlock[] = [];
+  let start = 0;
+  let chars = 0;
+  for (let i = 0; i < d.steps.length; i++) {
+    const size = lineSize(d, i);
+    if (i > start && (chars + size > maxChars || i - start >= maxLines)) {
+      out.push({ start, end: i });
+      start = i;
+      chars = 0;
+    }
+    chars += size;
+  }
+  out.push({ start, end: d.steps.length });
+  return out;
+}
+
+/** Index of the block holding line `line` (blocks as returned by `blocks`). */
+export function blockOf(list: readonly IBlock[], line: number): number {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (list[mid].start <= line) {
+      lo = mid;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return lo;
+}
+
+/**
+ * The blocks drawn above the current one: the nearest ones, back to `maxLines` lines and
+ * `maxChars` characters (times `pages`, the reader's "show earlier lines" clicks). Returns
+ * the index of the first block drawn; blocks before it are counted, not built.
+ */
+export function firstShownBlock(
+  d: IDerivation,
+  list: readonly IBlock[],
+  current: number,
+  pages: number,
+  maxLines: number,
+  maxChars: number
+): number {
+  let first = current;
+  let lines = 0;
+  let chars = 0;
+  while (first > 0) {
+    const b = list[first - 1];
+    let size = 0;
+    for (let i = b.start; i < b.end; i++) {
+      size += lineSize(d, i);
+    }
+    if (
+      first < current &&
+      (lines + (b.end - b.start) > maxLines * pages || chars + size > maxChars * pages)
+    ) {
+      break;
+    }
+    lines += b.end - b.start;
+    chars += size;
+    first--;
+  }
+  return first;
 }

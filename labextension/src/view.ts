@@ -3,8 +3,27 @@
  * in jsdom. The renderer (renderer.ts) only wraps it in a widget.
  */
 import { IDerivation, LAYOUTS, LayoutName } from './contract';
-import { el, setMath, Typeset, typesetSafely } from './dom';
+import {
+  clearMath,
+  el,
+  isMathReady,
+  nextTask,
+  setPayloadLatex,
+  setPayloadMath,
+  showRefused,
+  Typeset,
+  typesetSafely
+} from './dom';
+import { LazyTypesetter } from './lazy';
+import { refusalNote, sanitizeTex } from './sanitize';
 import * as stepper from './stepper';
+
+/**
+ * Above the current block, at most this many earlier lines (and characters of TeX) are
+ * built at first; "Show earlier lines" adds as many again each time.
+ */
+export const EARLIER_LINES = 200;
+export const EARLIER_CHARS = 40000;
 
 const LAYOUT_LABELS: Record<LayoutName, string> = {
   numerator: 'Numerator',
@@ -41,6 +60,9 @@ export class DerivationView {
 
   // Parts that change with the state.
   private _derivation!: HTMLDivElement;
+  private _earlier!: HTMLDivElement;
+  private _showEarlier!: HTMLButtonElement;
+  private _where: HTMLDivElement | null = null;
   private _counter!: HTMLSpanElement;
   private _first!: HTMLButtonElement;
   private _prev!: HTMLButtonElement;
@@ -54,6 +76,16 @@ export class DerivationView {
   private _result!: HTMLDivElement;
   private _description!: HTMLDivElement;
 
+  // The derivation in blocks (stepper.blocks); the earlier ones drawn, by block index.
+  private readonly _blocks: stepper.IBlock[];
+  private _blockNodes = new Map<number, HTMLElement>();
+  private _earlierShown: [number, number] | null = null;
+  private _earlierPages = 1;
+  private readonly _lazy: LazyTypesetter;
+  // Bumped by every redraw: typesetting for an older one stops (the reader moved on).
+  private _generation = 0;
+  private _whereDone = false;
+
   constructor(
     doc: Document,
     readonly derivation: IDerivation,
@@ -61,6 +93,8 @@ export class DerivationView {
   ) {
     this._doc = doc;
     this._state = stepper.initialState(derivation);
+    this._blocks = stepper.blocks(derivation);
+    this._lazy = new LazyTypesetter(_typeset, (doc.defaultView ?? window) as any);
     this.node = el(doc, 'div', {
       className: 'jp-matdiff',
       attrs: { 'data-testid': 'matdiff-derivation', tabindex: '0' }
@@ -73,44 +107,19 @@ export class DerivationView {
     return this._state;
   }
 
-  /** Draw the current state; resolves when the math is typeset. */
+  /**
+   * Draw the current state; resolves when the math of the current step (its block of the
+   * derivation, the identity, the result) is typeset. Earlier blocks are typeset later,
+   * as they come into view.
+   */
   update(): Promise<void> {
-    const d = this.derivation;
-    const s = this._state;
-    const step = stepper.currentStep(d, s);
-    const result = stepper.currentResult(d, s);
-
-    setMath(this._derivation, stepper.derivationTex(d, s), true);
-    this._derivation.setAttribute('data-step', String(s.step));
-
-    this._counter.textContent = `Step ${s.step + 1} of ${d.steps.length}`;
-    this._first.disabled = this._prev.disabled = !stepper.canPrev(s);
-    this._next.disabled = this._last.disabled = !stepper.canNext(d, s);
-
-    this._stage.textContent = stageLabel(step.stage);
-    this._stage.setAttribute('data-stage', step.stage);
-    this._rule.textContent = step.rule;
-    if (step.identity) {
-      setMath(this._identity, step.identity, true);
-      this._identity.hidden = false;
-    } else {
-      this._identity.textContent = '';
-      this._identity.removeAttribute('data-tex');
-      this._identity.hidden = true;
+    const gen = ++this._generation;
+    const math = [...this._drawStep(), ...this._drawResult()];
+    if (this._where && !this._whereDone) {
+      this._whereDone = true;
+      math.push(this._where);
     }
-    this._note.textContent = step.note ?? '';
-    this._note.hidden = !step.note;
-
-    for (const [layout, button] of this._layoutButtons) {
-      const on = layout === s.layout;
-      button.setAttribute('aria-pressed', String(on));
-      button.classList.toggle('jp-mod-active', on);
-    }
-    setMath(this._result, stepper.resultTex(d, s), true);
-    this._result.setAttribute('data-layout', s.layout);
-    this._description.textContent = result.description;
-
-    return this._typesetAll([this._derivation, this._identity, this._result]);
+    return this._typesetVisible(gen, math);
   }
 
   next = (): Promise<void> => this._set(stepper.next(this.derivation, this._state));
@@ -121,20 +130,194 @@ export class DerivationView {
     this._set(stepper.setLayout(this._state, layout));
 
   dispose(): void {
+    this._generation++;
+    this._lazy.dispose();
     this.node.removeEventListener('keydown', this._onKey);
   }
 
   private _set(state: stepper.IViewState): Promise<void> {
-    if (state.step === this._state.step && state.layout === this._state.layout) {
+    const stepChanged = state.step !== this._state.step;
+    const layoutChanged = state.layout !== this._state.layout;
+    if (!stepChanged && !layoutChanged) {
       return Promise.resolve();
     }
     this._state = state;
-    return this.update();
+    const gen = ++this._generation;
+    const math = [
+      ...(stepChanged ? this._drawStep() : []),
+      ...(layoutChanged ? this._drawResult() : [])
+    ];
+    return this._typesetVisible(gen, math);
   }
 
-  private async _typesetAll(nodes: HTMLElement[]): Promise<void> {
+  /** The derivation up to the current step, the navigation and the step's rule. */
+  private _drawStep(): HTMLElement[] {
+    const d = this.derivation;
+    const s = this._state;
+    const step = stepper.currentStep(d, s);
+    const current = stepper.blockOf(this._blocks, s.step);
+
+    const math = this._fillBlock(
+      this._derivation,
+      this._blocks[current].start,
+      s.step + 1,
+      s.step
+    );
+    this._derivation.setAttribute('data-step', String(s.step));
+    this._drawEarlier(current);
+
+    this._counter.textContent = `Step ${s.step + 1} of ${d.steps.length}`;
+    this._first.disabled = this._prev.disabled = !stepper.canPrev(s);
+    this._next.disabled = this._last.disabled = !stepper.canNext(d, s);
+
+    this._stage.textContent = stageLabel(step.stage);
+    this._stage.setAttribute('data-stage', step.stage);
+    this._rule.textContent = step.rule;
+    if (step.identity) {
+      if (setPayloadMath(this._identity, step.identity, true)) {
+        math.push(this._identity);
+      }
+      this._identity.hidden = false;
+    } else {
+      clearMath(this._identity);
+      this._identity.hidden = true;
+    }
+    this._note.textContent = step.note ?? '';
+    this._note.hidden = !step.note;
+    return math;
+  }
+
+  /** The result in the chosen layout. */
+  private _drawResult(): HTMLElement[] {
+    const d = this.derivation;
+    const s = this._state;
+    for (const [layout, button] of this._layoutButtons) {
+      const on = layout === s.layout;
+      button.setAttribute('aria-pressed', String(on));
+      button.classList.toggle('jp-mod-active', on);
+    }
+    const ok = setPayloadMath(this._result, stepper.resultTex(d, s), true);
+    this._result.setAttribute('data-layout', s.layout);
+    this._description.textContent = stepper.currentResult(d, s).description;
+    return ok ? [this._result] : [];
+  }
+
+  /**
+   * Fill `node` with lines [start, end) of the derivation (line `highlight` highlighted) as
+   * one aligned formula. A line that is refused (too long, or a command that is not
+   * typeset) is shown as text between the formulas of the lines around it. Returns the
+   * nodes to typeset.
+   */
+  private _fillBlock(
+    node: HTMLElement,
+    start: number,
+    end: number,
+    highlight: number
+  ): HTMLElement[] {
+    type Part = { lines: string[] } | { source: string; note: string; reason: string };
+    const parts: Part[] = [];
+    for (let i = start; i < end; i++) {
+      const tex = stepper.lineTex(this.derivation, i, i === highlight);
+      const check = sanitizeTex(tex);
+      const last = parts[parts.length - 1];
+      if (!check.ok) {
+        parts.push({ source: tex, note: refusalNote(check), reason: check.reason });
+      } else if (last && 'lines' in last) {
+        last.lines.push(check.tex);
+      } else {
+        parts.push({ lines: [check.tex] });
+      }
+    }
+    // Each line passed alone; the block is checked again as a whole (table size, nesting).
+    const fill = (target: HTMLElement, part: Part): boolean =>
+      'lines' in part
+        ? setPayloadMath(target, stepper.alignedTex(part.lines), true, Infinity)
+        : (showRefused(target, part.source, part.note, part.reason), false);
+    if (parts.length === 1) {
+      return fill(node, parts[0]) ? [node] : [];
+    }
+    clearMath(node);
+    const math: HTMLElement[] = [];
+    for (const part of parts) {
+      const child = el(this._doc, 'div', { className: 'jp-matdiff-block-part' });
+      node.appendChild(child);
+      if (fill(child, part)) {
+        math.push(child);
+      }
+    }
+    return math;
+  }
+
+  /**
+   * The blocks above the current one: the nearest are built (and typeset when scrolled
+   * to), the rest only counted, behind a "Show earlier lines" button.
+   */
+  private _drawEarlier(current: number): void {
+    const first =
+      current === 0
+        ? 0
+        : stepper.firstShownBlock(
+            this.derivation,
+            this._blocks,
+            current,
+            this._earlierPages,
+            EARLIER_LINES,
+            EARLIER_CHARS
+          );
+    if (this._earlierShown?.[0] === first && this._earlierShown[1] === current) {
+      return;
+    }
+    this._earlierShown = [first, current];
+    const kept = new Map<number, HTMLElement>();
+    const fresh: Array<[HTMLElement, HTMLElement[]]> = [];
+    for (let k = first; k < current; k++) {
+      let node = this._blockNodes.get(k);
+      if (!node) {
+        const b = this._blocks[k];
+        node = el(this._doc, 'div', {
+          className: 'jp-matdiff-derivation-block jp-matdiff-math',
+          attrs: { 'data-block': String(k), 'data-lines': `${b.start + 1}-${b.end}` }
+        });
+        node.style.overflowX = 'auto';
+        fresh.push([node, this._fillBlock(node, b.start, b.end, -1)]);
+      }
+      kept.set(k, node);
+    }
+    for (const [k, node] of this._blockNodes) {
+      if (!kept.has(k)) {
+        this._lazy.forget(node);
+      }
+    }
+    this._blockNodes = kept;
+
+    const hidden = this._blocks[first].start;
+    const children: HTMLElement[] = [...kept.values()];
+    if (hidden > 0) {
+      const more = Math.min(hidden, EARLIER_LINES);
+      this._showEarlier.textContent =
+        `Show ${more.toLocaleString('en-US')} earlier lines ` +
+        `(${hidden.toLocaleString('en-US')} not shown)`;
+      children.unshift(this._showEarlier);
+    }
+    this._earlier.replaceChildren(...children);
+    this._earlier.hidden = children.length === 0;
+    // Nearest first: the block just above the current one is typeset before older ones.
+    for (const [node, math] of fresh.reverse()) {
+      this._lazy.add(node, math);
+    }
+  }
+
+  /**
+   * Typeset the current step's formulas, one per task: between two, the page answers
+   * input, and a newer redraw (the reader pressed → again) makes the rest moot.
+   */
+  private async _typesetVisible(gen: number, nodes: HTMLElement[]): Promise<void> {
     for (const node of nodes) {
-      if (!node.hidden) {
+      await nextTask();
+      if (gen !== this._generation) {
+        return;
+      }
+      if (!node.hidden && isMathReady(node)) {
         await typesetSafely(this._typeset, node);
       }
     }
@@ -195,15 +378,28 @@ export class DerivationView {
         className: 'jp-matdiff-where',
         attrs: { title: d.where.text }
       });
-      setMath(where, `\\text{where } ${d.where.latex}`, false);
+      setPayloadMath(where, `\\text{where } ${d.where.latex}`, false);
       this.node.appendChild(where);
-      void typesetSafely(this._typeset, where);
+      this._where = where;
     }
 
+    // Earlier blocks of a long derivation, then the block with the current step.
+    this._earlier = el(doc, 'div', { className: 'jp-matdiff-earlier' });
+    this._earlier.hidden = true;
+    this._showEarlier = this._button(
+      'Show earlier lines',
+      'jp-matdiff-show-earlier',
+      'Show earlier lines of the derivation',
+      () => {
+        this._earlierPages++;
+        this._drawEarlier(stepper.blockOf(this._blocks, this._state.step));
+      }
+    );
     this._derivation = el(doc, 'div', {
       className: 'jp-matdiff-derivation jp-matdiff-math',
       attrs: { 'aria-live': 'polite' }
     });
+    this.node.appendChild(this._earlier);
     this.node.appendChild(this._derivation);
 
     // Navigation and the current step's rule.
@@ -334,10 +530,8 @@ export function errorView(
   let done = Promise.resolve();
   if (fallbackLatex) {
     // text/latex bundles carry their own $$ delimiters, as JupyterLab's latex renderer expects.
-    const fallback = el(doc, 'div', {
-      className: 'jp-matdiff-fallback',
-      text: fallbackLatex
-    });
+    const fallback = el(doc, 'div', { className: 'jp-matdiff-fallback' });
+    setPayloadLatex(fallback, fallbackLatex);
     node.appendChild(fallback);
     done = typesetSafely(typeset, fallback);
   }
