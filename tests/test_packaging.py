@@ -90,17 +90,30 @@ def wheel(work, sdist):
     return path, log
 
 
+FEATURES = """
+import matdiff_magic
+from matdiff_magic import derive, graph
+stepper = derive("a'*exp(X*b)", wrt="X").widget()
+figure = graph("ln(x1) + x1*x2 - sin(x2)", x1=2.0, x2=5.0).draw()
+print(matdiff_magic.__file__, type(stepper.box).__module__, type(figure).__module__)
+"""
+
+
 @pytest.fixture(scope="module")
 def fresh(work, wheel):
-    """A fresh venv with the wheel installed, no extras; then ipykernel, so a kernel can run in it
-    (a user's Jupyter environment has one already; ipykernel is not a dependency)."""
+    """A fresh venv with the wheel installed, no extras, and what that alone gives: the installed
+    distributions, and the stepper and the drawing made in plain Python. Then what a user's Jupyter
+    environment has besides (ipykernel is not a dependency): a kernel and JupyterLab."""
     venv = work / "fresh-venv"
     sh(sys.executable, "-m", "venv", venv)
     python = venv / "bin" / "python"
     sh(python, "-m", "pip", "install", "-q", wheel[0])
-    installed = sh(python, "-m", "pip", "list", "--format=json")
-    sh(python, "-m", "pip", "install", "-q", "ipykernel")
-    return venv, {p["name"].lower().replace("_", "-") for p in json.loads(installed[installed.index("["):])}
+    listed = sh(python, "-m", "pip", "list", "--format=json")
+    installed = {p["name"].lower().replace("_", "-") for p in json.loads(listed[listed.index("["):])}
+    sh(python, "-m", "pip", "check")
+    features = sh(python, "-c", FEATURES, cwd=venv)
+    sh(python, "-m", "pip", "install", "-q", "ipykernel", "jupyterlab>=4.4,<5")
+    return venv, installed, features
 
 
 def test_sdist_has_the_sources_and_the_prebuilt_extension(sdist):
@@ -144,13 +157,11 @@ def test_twine_check(sdist, wheel):
 
 
 def test_wheel_alone_brings_everything_the_features_import(fresh):
-    venv, installed = fresh
+    venv, installed, features = fresh
     assert {"numpy", "ipython", "ipywidgets", "matplotlib", "jupyterlab-widgets"} <= installed, installed
-    python = venv / "bin" / "python"
-    sh(python, "-m", "pip", "check")
-    out = sh(python, "-c", "import matdiff_magic, ipywidgets, matplotlib; print(matdiff_magic.__file__)",
-             cwd=venv)
-    assert out.strip().startswith(str(venv)), out
+    module, widget, figure = features.split()
+    assert module.startswith(str(venv)), features        # the installed package, not the checkout
+    assert widget.startswith("ipywidgets.") and figure.startswith("matplotlib."), features
 
 
 def test_magics_in_a_real_kernel_of_the_fresh_venv(fresh, work, monkeypatch):
@@ -159,7 +170,7 @@ def test_magics_in_a_real_kernel_of_the_fresh_venv(fresh, work, monkeypatch):
     from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_client.manager import KernelManager
 
-    venv, _ = fresh
+    venv = fresh[0]
     kernels = work / "kernels"
     spec = kernels / "matdiff-fresh"
     spec.mkdir(parents=True, exist_ok=True)
@@ -207,9 +218,7 @@ def test_magics_in_a_real_kernel_of_the_fresh_venv(fresh, work, monkeypatch):
 
 
 def test_lab_extension_is_installed_and_enabled(fresh):
-    # `jupyter labextension list` is JupyterLab's command: install it as a user would have it
-    venv, _ = fresh
-    sh(venv / "bin" / "python", "-m", "pip", "install", "-q", "jupyterlab>=4.4,<5")
+    venv = fresh[0]
     out = sh(venv / "bin" / "jupyter", "labextension", "list", cwd=venv)
     line = re.search(rf"^\s*{LAB_EXTENSION} v{re.escape(VERSION)} .*$", out, re.M)
     assert line, out
