@@ -18,11 +18,12 @@ import math
 import numpy as np
 
 from matdiff_magic.ir import nodes as ir
-from matdiff_magic.numeric.check import CheckResult, run_check, with_definitions
+from matdiff_magic.numeric.check import CheckResult, could_not_check, run_check
 from matdiff_magic.depth import deep_recursion
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.derivation.layouts import LAYOUTS, Result
-from matdiff_magic.numeric.evaluate import Evaluator, as_matrix, bind_sizes
+from matdiff_magic.numeric.evaluate import as_matrix, bind_sizes
+from matdiff_magic.numeric.points import Unfit, guarded
 from matdiff_magic.render.notation import name_latex, name_text, space_latex, space_text
 from matdiff_magic.render.printer import to_latex, to_text
 from matdiff_magic.derivation.steps import Step
@@ -93,7 +94,7 @@ class Derivation:
                     note=r.description, chain=(r.expr,), abbrev=self.abbrev or None)
 
     # ---- numbers
-    def evaluate(self, **values):
+    def evaluate(self, /, **values):
         """NumPy value of the derivative in this layout at the given values of the variables.
 
         A vector's gradient is shape (n,) in denominator/mixed layout and (1, n) in numerator
@@ -112,7 +113,7 @@ class Derivation:
             return out.reshape(-1)   # a vector by a scalar is a vector
         return out
 
-    def evaluate_solution(self, **values):
+    def evaluate_solution(self, /, **values):
         """NumPy value of the stationary point found by ``solve=True`` (the variable itself is not needed)."""
         if self.solution is None:
             raise MatdiffError("no stationary point was solved for: derive with solve=True (--solve)")
@@ -121,11 +122,17 @@ class Derivation:
             return float(out[0, 0])
         return out.reshape(-1) if self.wrt.shape[1] == 1 else out
 
-    def value(self, **values) -> float:
+    def value(self, /, **values) -> float:
         """The value of f itself."""
         return float(self._eval(self.function, values)[0, 0])
 
     def _eval(self, expr: ir.Expr, values: dict) -> np.ndarray:
+        """The value of ``expr`` at the user's ``values`` (name -> array-like).
+
+        Raises MatdiffError for an unknown or missing variable, a value that is not numbers or
+        does not fit the variable's shape, and an inverse of a singular matrix, naming it
+        ("X Xᵀ is singular at the given X"); never another exception.
+        """
         by_name = {v.name: v for v in self.variables}
         unknown = sorted(set(values) - set(by_name))
         if unknown:
@@ -135,18 +142,40 @@ class Derivation:
                    if v.name not in values and v.name not in self.typed.definitions]
         if missing:
             raise MatdiffError(f"give a value for {', '.join(missing)}")
-        mats = {n: as_matrix(v, by_name[n]) for n, v in values.items()}
+        mats = {n: _as_matrix(v, by_name[n]) for n, v in values.items()}
         sizes = bind_sizes(self.variables, mats)
-        with np.errstate(all="ignore"):
-            return Evaluator(with_definitions(self.typed, mats, sizes), sizes)(expr)
+        try:
+            with np.errstate(all="ignore"), deep_recursion():
+                ev, _ = guarded([expr], self.typed, mats, sizes, kinds=(ir.Inverse,))
+                return ev(expr)
+        except Unfit as unfit:
+            raise MatdiffError(f"{to_text(unfit.node)} is singular at the given "
+                               f"{', '.join(self._inputs(unfit.node))}") from None
+        except MatdiffError:
+            raise
+        except Exception as error:   # NumPy's errors become the package's
+            raise MatdiffError(f"cannot evaluate at the given values: {type(error).__name__}: "
+                               f"{error}") from None
+
+    def _inputs(self, node: ir.Expr) -> list[str]:
+        """The variables ``node`` depends on, through the cell's definitions."""
+        names, todo = [], [v.name for v in ir.variables(node)]
+        while todo:
+            name = todo.pop(0)
+            if name in self.typed.definitions:
+                todo += [v.name for v in ir.variables(self.typed.definitions[name])]
+            elif name not in names:
+                names.append(name)
+        return [v.name for v in self.variables if v.name in names]
 
     def check(self, seed: int | None = None) -> float:
         """Central finite differences at a random point of fitting (non-square) shapes.
 
-        Returns the max relative error over both layouts; the outcome is kept in ``check_result``
-        and shown with the derivation.
+        Returns the max relative error over both layouts (nan when the check could not decide,
+        and ``check_result`` says why); the outcome is kept in ``check_result`` and shown with the
+        derivation. Never raises: a point where f or its derivative cannot be evaluated is passed over.
         """
-        self.check_result = run_check(self, self.seed if seed is None else seed)
+        self.check_result = run_check(self, self.seed if seed is None else seed, written=to_text)
         err = self.check_result.max_rel_error
         return float("nan") if err is None else err
 
@@ -270,7 +299,19 @@ def _check_tex(c: CheckResult) -> str:
     if c.status == "failed":
         return (rf"\color{{red}}{{\text{{numeric check FAILED: max rel. error }} "
                 rf"{_sci(c.max_rel_error)}}}")
+    if c.reason is not None:
+        before, node, after = could_not_check(c.reason)
+        if node is not None:
+            return rf"\text{{{_tex_text(before)}}}{to_latex(node)}\text{{{_tex_text(after)}}}"
     return rf"\text{{{_tex_text(c.message)}}}"
+
+
+def _as_matrix(value, var: ir.Var) -> np.ndarray:
+    """A user value as a 2-D float array; a value that is not numbers is a MatdiffError."""
+    try:
+        return as_matrix(value, var)
+    except (TypeError, ValueError) as error:
+        raise MatdiffError(f"the value of {var.name} must be numbers ({error})") from None
 
 
 def _sci(x: float | None) -> str:

@@ -1,93 +1,96 @@
-"""The numeric check: the derivative against central finite differences at a random point.
+"""The numeric check: the derivative against central finite differences at random points.
 
-Points are drawn for each size variant (distinct small sizes, then reversed) and each sampling
-strategy in turn; the first point where f, the derivative and the differences are finite and the
-relative error is below TOLERANCE passes. The derivation's own check (``run_check``) and the
-code export's choice of sizes (``export``) walk the same points with ``check_points``.
+Points come from ``numeric.points`` (sizes that fit, values that fit). At each point (``examine``)
+the derivative in the numerator and denominator layouts is compared with central differences of
+vec of the target (column-major). The verdict at a point is:
+
+* **agree**: relative error below TOLERANCE, no kink crossed by the differences: the check passes;
+* **disagree**: the error stays above TOLERANCE with a second step size (1e-4 besides 1e-6), the
+  two differences agree with each other, and neither rounding (ε·|values| / step) nor an
+  ill-conditioned inverse explains it;
+* **unresolved**: the differences cannot decide here (they step across a kink of abs, relu, sign;
+  rounding swamps them; they change with the step; an inverse is ill-conditioned);
+* **unfit** (an inverse's or determinant's argument is singular) or **undefined** (f, the
+  derivative or the differences are not finite, or evaluating raised).
+
+The check passes at the first point that agrees; it FAILS only when two points disagree (a single
+disagreement is re-checked at further points first); otherwise it "could not check" and says why
+(``Reason``, worded by ``could_not_check`` with the layer above printing the expression named).
+Nothing raised while evaluating leaves the check. ``check_points`` walks the same points for the
+code export's choice of sizes.
 """
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.numeric import fd
 from matdiff_magic.numeric.evaluate import Evaluator
-from matdiff_magic.ops.elementwise import UNIT_DOMAIN
+from matdiff_magic.numeric.points import (  # noqa: F401 - re-exported for export/ and exercises/
+    MORE_STRATEGIES,
+    SIZE_CHOICES,
+    Unfit,
+    guarded,
+    kinks,
+    more_size_variants,
+    sample_point,
+    sample_sizes,
+    size_variants,
+    square_variables,
+    strategies,
+    with_definitions,
+)
 
-SIZE_CHOICES = (3, 2, 4, 5, 6, 7)
+TOLERANCE = 1e-5
+STEPS = (1e-6, 1e-4)       # the step of the check, and the second step a disagreement is re-checked at
+CONFIRM_POINTS = 6         # further points drawn to confirm a single disagreement
+MAGNITUDE_NODES = 2000     # nodes whose values bound the rounding of f
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a point could not decide: kind is singular, ill-conditioned (node: the matrix), kink
+    (node: the kinked application), magnitude (value: the size of the values), steps,
+    unconfirmed (value: the error at the one disagreeing point), raised (value: the error's
+    name) or undefined; everywhere: every point tried failed for this reason (else most did)."""
+    kind: str
+    node: ir.Expr | None = None
+    value: float | str | None = None
+    everywhere: bool = True
 
 
 @dataclass(frozen=True)
 class CheckResult:
-    status: str                 # passed, failed, skipped
+    status: str                 # passed, failed, skipped (the check could not decide)
     max_rel_error: float | None
     message: str
+    reason: Reason | None = None   # why it could not check
 
     @property
     def passed(self) -> bool:
         return self.status == "passed"
 
 
-def sample_sizes(variables, extra_dims=()) -> dict:
-    """Distinct small sizes per symbol, so shapes are non-square unless the expression forces it."""
-    dims = []
-    for v in variables:
-        for d in v.shape:
-            if d != 1 and d not in dims and not (isinstance(d, str) and d.isdigit()):
-                dims.append(d)
-    for d in extra_dims:
-        if d != 1 and d not in dims and not (isinstance(d, str) and d.isdigit()):
-            dims.append(d)
-    return {d: SIZE_CHOICES[i % len(SIZE_CHOICES)] for i, d in enumerate(dims)}
+@dataclass(frozen=True)
+class Verdict:
+    kind: str                   # agree, disagree, unresolved, unfit, undefined
+    sizes: dict
+    error: float | None = None  # max relative error at the check's step
+    scale: float = 0.0          # the largest difference quotient: about 0 at a degenerate point
+    reason: Reason | None = None
 
 
-def size_variants(sizes: dict) -> list[dict]:
-    """The distinct sizes, then the same sizes in reverse (XXᵀ needs few rows, XᵀX few columns)."""
-    variants = [sizes]
-    reverse = dict(zip(sizes, reversed(list(sizes.values()))))
-    if reverse != sizes:
-        variants.append(reverse)
-    return variants
-
-
-def sample_point(variables, sizes: dict, rng, square_needs: set, scale: float, positive: bool) -> dict:
-    """Random values; square matrices are made well conditioned (and SPD when symmetric)."""
-    values = {}
-    for v in variables:
-        shape = tuple(1 if d == 1 else sizes[d] if d in sizes else int(d) for d in v.shape)
-        if positive:
-            a = rng.uniform(0.2, 1.0, size=shape) * scale
-        else:
-            a = rng.standard_normal(shape) * scale
-        if v.symmetric:
-            b = rng.standard_normal(shape) * 0.3
-            a = b @ b.T + np.eye(shape[0])
-        elif v.name in square_needs and shape[0] == shape[1]:
-            a = np.eye(shape[0]) * (1.0 + shape[0] * scale) + a * 0.3
-        values[v.name] = a
-    return values
-
-
-def square_variables(expr: ir.Expr) -> set:
-    """Variables that sit under inv, det or logdet: they get well-conditioned values."""
-    out = set()
-    for node in expr.walk():
-        if isinstance(node, (ir.Inverse, ir.Det, ir.LogDet)):
-            out |= {n.name for n in node.walk() if isinstance(n, ir.Var)}
-    return out
-
-
-def strategies(expr: ir.Expr):
-    funcs = {n.func for n in expr.walk() if isinstance(n, ir.Apply)}
-    if funcs & UNIT_DOMAIN:
-        yield dict(scale=0.15, positive=True)
-    yield dict(scale=0.5, positive=True)
-    yield dict(scale=1.0, positive=False)
-    yield dict(scale=0.1, positive=True)
-    yield dict(scale=0.3, positive=False)
+@dataclass(frozen=True)
+class PointCheck:
+    """The derivative against central differences at one random point."""
+    sizes: dict          # size symbol -> the integer used
+    error: float         # max relative error over the numerator and denominator layouts
+    scale: float         # the largest difference quotient: about 0 at a degenerate point
 
 
 def symmetric_part(a: np.ndarray) -> np.ndarray:
@@ -108,9 +111,6 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.max(np.abs(a - b))) / scale if a.size else 0.0
 
 
-TOLERANCE = 1e-5
-
-
 def describe(err: float, passed: bool) -> str:
     if passed:
         return f"✓ checked at a random point, max rel. error {err:.1e}"
@@ -118,92 +118,236 @@ def describe(err: float, passed: bool) -> str:
             " — please report this expression")
 
 
-@dataclass(frozen=True)
-class PointCheck:
-    """The derivative against central differences at one random point."""
-    sizes: dict          # size symbol -> the integer used
-    error: float         # max relative error over the numerator and denominator layouts
-    scale: float         # the largest difference quotient: about 0 at a degenerate point
+def could_not_check(reason: Reason) -> tuple[str, ir.Expr | None, str]:
+    """The wording of a check that could not decide, as (text before, expression, text after):
+    the layer above prints the expression (in text or TeX)."""
+    where = "at every point tried" if reason.everywhere else "at most points tried"
+    k, node, value = reason.kind, reason.node, reason.value
+    if k == "singular":
+        return "could not check: ", node, f" is singular {where.replace('point', 'size')}"
+    if k == "ill-conditioned":
+        return "could not check: ", node, f" is too ill-conditioned for finite differences {where}"
+    if k == "kink":
+        return "could not check: finite differences step across a kink of ", node, f" {where}"
+    if k == "magnitude":
+        size = f"{value:.0e}".replace("e+0", "e").replace("e+", "e").replace("e-0", "e-")
+        return f"could not check: finite differences cannot resolve values of size {size}", None, ""
+    if k == "steps":
+        return f"could not check: finite differences change with the step size {where}", None, ""
+    if k == "unconfirmed":
+        return (f"could not check: the derivative disagreed with finite differences at one point "
+                f"(max rel. error {value:.1e}) and no second point could be evaluated", None, "")
+    if k == "raised":
+        return f"could not check: evaluating {where} raised {value}", None, ""
+    return "could not check: no random point found where f and its derivative are defined", None, ""
 
 
-def check_points(d, size_list: list[dict], seed: int, skip: tuple = ()) -> Iterator[PointCheck]:
-    """The derivative of ``d`` against central differences of vec of its target (column-major).
-
-    For each sizes in ``size_list`` and each strategy of ``strategies`` one random point is
-    drawn (always, so the points do not depend on what was skipped); points where f, either
-    layout's result or the differences are not finite are passed over, and so are points where
-    evaluating raises one of ``skip``. A gradient is compared entry by entry with the differences;
-    by a symmetric variable, only symmetric parts are compared, since f only sees symmetric
-    changes of it. ``d`` is a Derivation (its typed program, wrt, target, kind and results).
-    """
-    rng = np.random.default_rng(seed)
-    squares = square_variables(d.function)
-    num_expr, den_expr = d.results["numerator"].expr, d.results["denominator"].expr
-    for sizes in size_list:
-        for strategy in strategies(d.function):
-            values = sample_point(d.variables, sizes, rng, squares, **strategy)
-            try:
-                with np.errstate(all="ignore"):
-                    point = _compare(d, values, sizes, num_expr, den_expr)
-            except skip:
-                continue
-            if point is not None:
-                yield point
+def _unnamed(e: ir.Expr) -> str:
+    return e.name if isinstance(e, ir.Var) else f"a {e.shape[0]}×{e.shape[1]} matrix"
 
 
-def _compare(d, values: dict, sizes: dict, num_expr: ir.Expr, den_expr: ir.Expr) -> PointCheck | None:
-    def f(x):   # vec of the differentiated expression, column-major
-        return Evaluator({**values, d.wrt.name: x}, sizes)(d.target).reshape(-1, order="F")
-    x0 = values[d.wrt.name]
-    if not np.all(np.isfinite(f(x0))) or not np.all(np.isfinite(Evaluator(values, sizes)(d.function))):
-        return None
-    ev = Evaluator(with_definitions(d.typed, values, sizes), sizes)
-    num, den = ev(num_expr), ev(den_expr)
-    if not (np.all(np.isfinite(num)) and np.all(np.isfinite(den))):
-        return None
-    jac = fd.jacobian(f, x0)   # rows: entries of vec target; columns: entries of vec x
-    if not np.all(np.isfinite(jac)):
-        return None
-    if d.kind == "gradient":
-        # the gradient has the shape of x: compare entry by entry with the 1×(mn) Jacobian
-        grad = jac.reshape(x0.shape, order="F")
-        den, num = den.reshape(grad.shape), num.reshape(grad.T.shape)
-        if d.wrt.symmetric:   # only symmetric changes of X exist: compare symmetric parts
-            grad, den, num = symmetric_part(grad), symmetric_part(den), symmetric_part(num)
-        err = max(relative_error(den, grad), relative_error(num, grad.T))
-    elif d.wrt.is_scalar:
-        by_scalar = jac.reshape(ev.shape(d.target), order="F")
-        err = max(relative_error(num.reshape(by_scalar.shape), by_scalar),
-                  relative_error(den.reshape(by_scalar.T.shape), by_scalar.T))
-    else:
+class Examiner:
+    """The derivative of a Derivation ``d`` (its typed program, wrt, target, kind and results)
+    against central differences at given points."""
+
+    def __init__(self, d):
+        self.d = d
+        self.num = d.results["numerator"].expr
+        self.den = d.results["denominator"].expr
+        self.roots = [d.function, d.target, self.num, self.den]
+        self.kinks = kinks(d.target)
+        self.squares = square_variables(d.function)
+
+    def point(self, sizes: dict, rng, strategy: dict) -> dict:
+        return sample_point(self.d.variables, sizes, rng, self.squares, **strategy)
+
+    def examine(self, values: dict, sizes: dict) -> Verdict:
+        """The verdict at one point; never raises (but for BaseExceptions such as time limits)."""
+        try:
+            with np.errstate(all="ignore"):
+                return self._examine(values, sizes)
+        except Unfit as unfit:
+            return Verdict("unfit", sizes, reason=Reason(unfit.how, unfit.node))
+        except Exception as error:   # a point the check cannot use, whatever the cause
+            name = type(error).__name__
+            return Verdict("undefined", sizes, reason=Reason("raised", value=name))
+
+    def _examine(self, values: dict, sizes: dict) -> Verdict:
+        d = self.d
+        ev, ill = guarded(self.roots, d.typed, values, sizes)
+        undefined = Verdict("undefined", sizes, reason=Reason("undefined"))
+        outs = [ev(e) for e in self.roots]
+        if not all(np.all(np.isfinite(o)) for o in outs):
+            return undefined
+        num, den = outs[2], outs[3]
+        jac, crossed = self._differences(values, sizes, STEPS[0])
+        if not np.all(np.isfinite(jac)):
+            return undefined
+        scale = float(np.max(np.abs(jac))) if jac.size else 0.0
+        if num.size != jac.size or den.size != jac.size:   # a result of the wrong shape is wrong
+            return Verdict("disagree", sizes, math.inf, scale)
+        err = self._error(jac, num, den, values, ev)
+        unresolved = lambda reason: Verdict("unresolved", sizes, err, scale, reason)
+        if crossed is not None:
+            return unresolved(Reason("kink", crossed))
+        if err < TOLERANCE:
+            return Verdict("agree", sizes, err, scale)
+        if ill:
+            return unresolved(Reason("ill-conditioned", ill[0]))
+        magnitude = self._magnitude(ev)
+        bound = max(1.0, scale, float(np.max(np.abs(num))) if num.size else 0.0)
+        if fd.rounding(magnitude, STEPS[0]) > 0.1 * TOLERANCE * bound:
+            return unresolved(Reason("magnitude", value=magnitude))
+        jac2, crossed = self._differences(values, sizes, STEPS[1])
+        if crossed is not None:
+            return unresolved(Reason("kink", crossed))
+        if not np.all(np.isfinite(jac2)):
+            return unresolved(Reason("steps"))
+        err2 = self._error(jac2, num, den, values, ev)
+        if err2 < TOLERANCE or relative_error(jac, jac2) > 0.1 * min(err, err2):
+            return unresolved(Reason("steps"))
+        return Verdict("disagree", sizes, err, scale)
+
+    def _differences(self, values: dict, sizes: dict, h: float):
+        """Central differences of vec target by vec x at step ``h``, and the first kink the steps
+        cross (an argument of abs, relu, sign, step that changes sign), or None."""
+        d, wrt = self.d, self.d.wrt.name
+        signs = []
+        if self.kinks:
+            start = Evaluator(with_definitions(d.typed, values, sizes), sizes)
+            signs = [np.sign(start(k.arg)) for k in self.kinks]
+        crossed: list = []
+
+        def f(x):
+            ev = Evaluator(with_definitions(d.typed, {**values, wrt: x}, sizes), sizes)
+            out = ev(d.target)
+            if not crossed:
+                for k, s0 in zip(self.kinks, signs, strict=True):
+                    s = np.sign(ev(k.arg))
+                    if np.any((s != s0) & np.isfinite(s) & np.isfinite(s0)):
+                        crossed.append(k)
+                        break
+            return out.reshape(-1, order="F")
+
+        jac = fd.jacobian(f, values[wrt], h=h)
+        return jac, (crossed[0] if crossed else None)
+
+    def _magnitude(self, ev: Evaluator) -> float:
+        """The largest finite value among the target's nodes: it bounds the rounding of f."""
+        out = 0.0
+        for k, node in enumerate(self.d.target.walk()):
+            if k >= MAGNITUDE_NODES:
+                break
+            a = np.abs(ev(node))
+            a = a[np.isfinite(a)]
+            if a.size:
+                out = max(out, float(a.max()))
+        return out
+
+    def _error(self, jac, num, den, values: dict, ev: Evaluator) -> float:
+        """The max relative error of both layouts against the differences ``jac`` (rows: entries
+        of vec target; columns: entries of vec x)."""
+        d, x0 = self.d, values[self.d.wrt.name]
+        if d.kind == "gradient":
+            # the gradient has the shape of x: compare entry by entry with the 1×(mn) Jacobian
+            grad = jac.reshape(x0.shape, order="F")
+            den, num = den.reshape(grad.shape), num.reshape(grad.T.shape)
+            if d.wrt.symmetric:   # only symmetric changes of X exist: compare symmetric parts
+                grad, den, num = symmetric_part(grad), symmetric_part(den), symmetric_part(num)
+            return max(relative_error(den, grad), relative_error(num, grad.T))
+        if d.wrt.is_scalar:
+            by_scalar = jac.reshape(ev.shape(d.target), order="F")
+            return max(relative_error(num.reshape(by_scalar.shape), by_scalar),
+                       relative_error(den.reshape(by_scalar.T.shape), by_scalar.T))
         num, den = num.reshape(jac.shape), den.reshape(jac.T.shape)
         if d.wrt.symmetric:
             n = x0.shape[0]
-            jac, num, den = symmetrize_columns(jac, n), symmetrize_columns(num, n), symmetrize_columns(den.T, n).T
-        err = max(relative_error(num, jac), relative_error(den, jac.T))
-    return PointCheck(sizes, err, float(np.max(np.abs(jac))) if jac.size else 0.0)
+            jac, num = symmetrize_columns(jac, n), symmetrize_columns(num, n)
+            den = symmetrize_columns(den.T, n).T
+        return max(relative_error(num, jac), relative_error(den, jac.T))
 
 
-def run_check(d, seed: int) -> CheckResult:
-    """The derivation's numeric check: passed at the first point within TOLERANCE, else failed
-    with the smallest error seen, or skipped when f or its derivative is defined nowhere tried."""
+def check_points(d, size_list: list[dict], seed: int, skip: tuple = ()) -> Iterator[PointCheck]:
+    """The points of ``size_list`` × ``strategies`` where the derivative of ``d`` could be
+    compared with central differences (agreeing or not), in order.
+
+    One random point is drawn for each (always, so the points do not depend on what was passed
+    over). Nothing raised while evaluating leaves this generator (``skip`` is accepted for older
+    callers). A gradient by a symmetric variable is compared by symmetric parts, as f only sees
+    symmetric changes of it.
+    """
+    examiner = Examiner(d)
+    rng = np.random.default_rng(seed)
+    for sizes in size_list:
+        for strategy in strategies(d.function):
+            verdict = examiner.examine(examiner.point(sizes, rng, strategy), sizes)
+            if verdict.kind in ("agree", "disagree"):
+                yield PointCheck(sizes, verdict.error, verdict.scale)
+
+
+def run_check(d, seed: int, written=_unnamed) -> CheckResult:
+    """The derivation's numeric check (see the module's docstring): passed, failed (two points
+    disagree), or skipped with the reason it could not check. ``written`` prints an expression
+    for the message (the renderer's ``to_text`` from the layers above)."""
+    examiner, rng = Examiner(d), np.random.default_rng(seed)
     dims = [dim for node in d.function.walk() for dim in node.shape]
-    worst = None
-    for point in check_points(d, size_variants(sample_sizes(d.variables, dims)), seed):
-        if point.error < TOLERANCE:
-            return CheckResult("passed", point.error, describe(point.error, True))
-        worst = point.error if worst is None else min(worst, point.error)
-    if worst is None:
-        return CheckResult("skipped", None, "numeric check skipped: no random point found where "
-                                            "f and its derivative are defined")
-    return CheckResult("failed", worst, describe(worst, False))
+    standard = size_variants(sample_sizes(d.variables, dims))
+    seen: list[Verdict] = []
+
+    def walk(size_list, kinds=None, stop_when_singular=False):
+        for sizes in size_list:
+            for strategy in kinds or strategies(d.function):
+                verdict = examiner.examine(examiner.point(sizes, rng, strategy), sizes)
+                seen.append(verdict)
+                if verdict.kind == "agree":
+                    return verdict
+                if stop_when_singular and verdict.kind == "unfit":
+                    break    # these sizes make the argument singular: the next sizes
+        return None
+
+    passed = walk(standard)
+    if passed is None and all(v.kind == "undefined" and v.reason.kind == "undefined" for v in seen):
+        passed = walk(standard, MORE_STRATEGIES)
+    if passed is None and any(v.reason and v.reason.kind in ("singular", "ill-conditioned") for v in seen):
+        passed = walk(more_size_variants(standard[0], standard), stop_when_singular=True)
+    disagreements = [v for v in seen if v.kind == "disagree"]
+    if passed is None and len(disagreements) == 1:   # a second point before calling it FAILED
+        sizes, kinds = disagreements[0].sizes, list(strategies(d.function))
+        for k in range(CONFIRM_POINTS):
+            strategy = kinds[k % len(kinds)]
+            verdict = examiner.examine(examiner.point(sizes, rng, strategy), sizes)
+            seen.append(verdict)
+            if verdict.kind == "agree":
+                passed = verdict
+                break
+            if verdict.kind == "disagree":
+                disagreements.append(verdict)
+                break
+    if passed is not None:
+        return CheckResult("passed", passed.error, describe(passed.error, True))
+    if len(disagreements) >= 2:
+        worst = min(v.error for v in disagreements)
+        return CheckResult("failed", worst, describe(worst, False))
+    reason = _main_reason(seen, disagreements)
+    before, node, after = could_not_check(reason)
+    return CheckResult("skipped", None, before + (written(node) if node is not None else "") + after, reason)
 
 
-def with_definitions(typed, values: dict, sizes: dict) -> dict:
-    """Add the values of the cell's intermediate definitions (Y = A*X*B) to ``values``."""
-    if not typed.definitions:
-        return values
-    out = dict(values)
-    for name, expr in typed.definitions.items():
-        out[name] = Evaluator(out, sizes)(expr)
-    return out
+PRIORITY = ("singular", "ill-conditioned", "magnitude", "kink", "steps", "raised", "undefined")
+
+
+def _main_reason(seen: list[Verdict], disagreements: list[Verdict]) -> Reason:
+    """The reason most points could not decide (ties: in PRIORITY order), naming the expression
+    met most often under it."""
+    if disagreements:
+        return Reason("unconfirmed", value=disagreements[0].error, everywhere=False)
+    reasons = [v.reason for v in seen if v.reason is not None]
+    if not reasons:
+        return Reason("undefined")
+    counts = Counter(r.kind for r in reasons)
+    kind = max(counts, key=lambda k: (counts[k], -PRIORITY.index(k)))
+    first = next(r for r in reasons if r.kind == kind)
+    if first.node is not None:   # name the expression met most often under this reason
+        by_node = Counter(id(r.node) for r in reasons if r.kind == kind)
+        first = next(r for r in reasons if r.kind == kind and by_node[id(r.node)] == max(by_node.values()))
+    return replace(first, everywhere=counts[kind] == len(seen))

@@ -7,6 +7,8 @@ Entry k of x, taken in column-major order (the order of vec x), is moved by ±s_
 whose truncation error falls like s_k² until round-off (about ε|f|/s_k) takes over. The step is
 s_k = h·max(1, |x_k|): relative for large entries, absolute near zero, so one h suits inputs of
 any scale. ``relative=False`` steps by h itself, for callers that show the error against h.
+``rounding`` bounds the round-off part of that error for a function whose values (and the values
+computed on the way to them) are at most a given magnitude.
 """
 from __future__ import annotations
 
@@ -38,3 +40,10 @@ def gradient(f: Callable, x, h: float = 1e-6, relative: bool = True) -> np.ndarr
     x = np.array(x, dtype=float)
     row = jacobian(lambda y: np.reshape(f(y), 1), x, h, relative)   # 1 × x.size
     return row.reshape(x.shape, order="F")
+
+
+def rounding(magnitude: float, h: float = 1e-6) -> float:
+    """The round-off error of a central difference at step ``h`` (the smallest step ``jacobian``
+    takes) of a function computed through values of size at most ``magnitude``: about ε·magnitude/h.
+    A difference quotient smaller than this is noise (1e300 + x has differences 0, not 1)."""
+    return float(np.finfo(float).eps) * magnitude / h

@@ -1,0 +1,210 @@
+"""Where the numeric check looks: sizes and random points that fit the expression.
+
+* **Sizes.** Each size symbol gets a distinct small size (3, 2, 4, …), so shapes are non-square
+  wherever the expression allows; then the same sizes reversed (X Xᵀ is invertible only with few
+  rows, Xᵀ X only with few columns); when an inverse's or determinant's argument is singular at
+  both, the other orderings of the sizes and finally equal sizes (``more_size_variants``).
+* **Points.** Random values in a few strategies (small and positive first for arcsin and
+  arccos, then positive, standard normal, …); square matrices under inv, det and logdet are
+  drawn near a multiple of the identity, symmetric ones positive definite (``sample_point``).
+* **Fit.** ``guarded`` evaluates at a point and first screens the argument of every inverse,
+  determinant and log-determinant, innermost first: a singular one raises ``Unfit`` naming it
+  (an expression node, printed by the layers above), an ill-conditioned one is noted.
+  ``KINKED`` are the element-wise functions whose derivative jumps at 0: the check finds out
+  whether its differences step across one of those kinks.
+
+Values are 2-D arrays (vectors n×1, scalars 1×1); sizes map size symbols to ints.
+"""
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic.numeric.evaluate import Evaluator
+from matdiff_magic.ops.elementwise import UNIT_DOMAIN
+
+SIZE_CHOICES = (3, 2, 4, 5, 6, 7)
+MORE_SIZES = 24            # at most this many further orderings of the sizes are tried
+CONDITION_LIMIT = 1e6      # beyond it, differences through an inverse cannot be trusted
+KINKED = frozenset({"abs", "relu", "sign", "step"})   # derivative undefined at 0
+CONDITIONED = (ir.Inverse, ir.Det, ir.LogDet)
+
+
+class Unfit(Exception):
+    """The argument ``node`` of an inverse, det or logdet is singular at the point."""
+
+    def __init__(self, node: ir.Expr, how: str = "singular"):
+        super().__init__(f"{how} argument of an inverse or determinant")
+        self.node, self.how = node, how
+
+
+# ---- sizes -------------------------------------------------------------------------------------
+def _free(d) -> bool:
+    return d != 1 and not (isinstance(d, str) and d.isdigit())
+
+
+def sample_sizes(variables, extra_dims=()) -> dict:
+    """Distinct small sizes per symbol, so shapes are non-square unless the expression forces it."""
+    dims = []
+    for d in [d for v in variables for d in v.shape] + list(extra_dims):
+        if _free(d) and d not in dims:
+            dims.append(d)
+    return {d: SIZE_CHOICES[i % len(SIZE_CHOICES)] for i, d in enumerate(dims)}
+
+
+def size_variants(sizes: dict) -> list[dict]:
+    """The distinct sizes, then the same sizes in reverse (XXᵀ needs few rows, XᵀX few columns)."""
+    variants = [sizes]
+    reverse = dict(zip(sizes, reversed(list(sizes.values())), strict=True))
+    if reverse != sizes:
+        variants.append(reverse)
+    return variants
+
+
+def more_size_variants(sizes: dict, tried: list[dict]) -> list[dict]:
+    """Further sizes for an expression whose inverses are singular at ``tried``: up to
+    MORE_SIZES other orderings of the same sizes, then every size 3 (inv(AX) + inv(XA) needs
+    A square)."""
+    out: list[dict] = []
+    for values in itertools.islice(itertools.permutations(list(sizes.values())), MORE_SIZES + 2):
+        candidate = dict(zip(sizes, values, strict=True))
+        if candidate not in tried and candidate not in out:
+            out.append(candidate)
+    equal = {d: 3 for d in sizes}
+    if sizes and equal not in tried and equal not in out:
+        out.append(equal)
+    return out[:MORE_SIZES + 1]
+
+
+# ---- points ------------------------------------------------------------------------------------
+def square_variables(expr: ir.Expr) -> set:
+    """Variables that sit under inv, det or logdet: they get well-conditioned values."""
+    out = set()
+    for node in expr.walk():
+        if isinstance(node, CONDITIONED):
+            out |= {n.name for n in node.walk() if isinstance(n, ir.Var)}
+    return out
+
+
+def strategies(expr: ir.Expr):
+    """Scales and signs of the random values, in the order they are tried."""
+    funcs = {n.func for n in expr.walk() if isinstance(n, ir.Apply)}
+    if funcs & UNIT_DOMAIN:
+        yield dict(scale=0.15, positive=True)
+    yield dict(scale=0.5, positive=True)
+    yield dict(scale=1.0, positive=False)
+    yield dict(scale=0.1, positive=True)
+    yield dict(scale=0.3, positive=False)
+
+
+# tried when f or its derivative is undefined at every point of ``strategies``: wider and
+# narrower values (sqrt(x - 0.5) needs x > 0.5, log(1 - x) small x)
+MORE_STRATEGIES = (dict(scale=2.0, positive=True), dict(scale=3.0, positive=False),
+                   dict(scale=1.0, positive=True), dict(scale=0.02, positive=True),
+                   dict(scale=0.05, positive=False))
+
+
+def sample_point(variables, sizes: dict, rng, square_needs: set, scale: float, positive: bool) -> dict:
+    """Random values; square matrices are made well conditioned (and SPD when symmetric)."""
+    values = {}
+    for v in variables:
+        shape = tuple(1 if d == 1 else sizes[d] if d in sizes else int(d) for d in v.shape)
+        if positive:
+            a = rng.uniform(0.2, 1.0, size=shape) * scale
+        else:
+            a = rng.standard_normal(shape) * scale
+        if v.symmetric:
+            b = rng.standard_normal(shape) * 0.3
+            a = b @ b.T + np.eye(shape[0])
+        elif v.name in square_needs and shape[0] == shape[1]:
+            a = np.eye(shape[0]) * (1.0 + shape[0] * scale) + a * 0.3
+        values[v.name] = a
+    return values
+
+
+# ---- fit ---------------------------------------------------------------------------------------
+def post_order(roots) -> list[ir.Expr]:
+    """The distinct nodes of ``roots``, every node after all of its descendants (iterative)."""
+    out, seen = [], set()
+    for root in roots:
+        stack = [(root, False)]
+        while stack:
+            node, expanded = stack.pop()
+            if expanded:
+                out.append(node)
+                continue
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            stack.append((node, True))
+            stack.extend((child, False) for child in reversed(node.children()))
+    return out
+
+
+def conditioned(roots, kinds=CONDITIONED) -> list[ir.Expr]:
+    """The inverses (and determinants, log-determinants) of ``roots``, innermost first."""
+    return [n for n in post_order(roots) if isinstance(n, kinds)]
+
+
+def condition(a: np.ndarray) -> str | None:
+    """'singular' (numerically rank deficient), 'ill-conditioned' (condition number above
+    CONDITION_LIMIT) or None for a well-conditioned, or non-finite, square matrix."""
+    if a.size == 0 or not np.all(np.isfinite(a)):
+        return None
+    try:
+        s = np.linalg.svd(a, compute_uv=False)
+    except np.linalg.LinAlgError:
+        return None
+    if s[0] == 0 or s[-1] <= s[0] * a.shape[0] * np.finfo(float).eps:
+        return "singular"
+    return "ill-conditioned" if s[0] > CONDITION_LIMIT * s[-1] else None
+
+
+def guarded(roots, typed, values: dict, sizes: dict, kinds=CONDITIONED) -> tuple[Evaluator, list]:
+    """An Evaluator at ``values`` (with the cell's definitions added) for the expressions
+    ``roots``, after screening the argument of every node of ``kinds`` in the definitions and
+    in ``roots``, innermost first.
+
+    Returns the evaluator and the arguments found ill-conditioned; raises ``Unfit`` for the
+    first singular one. Evaluating ``roots`` afterwards can still give non-finite values (log of
+    a negative number, …) but no LinAlgError from a singular inverse.
+    """
+    full, noted = dict(values), []
+    for name, expr in typed.definitions.items():
+        ev = Evaluator(full, sizes)
+        _screen(ev, conditioned([expr], kinds), noted)
+        full = {**full, name: ev(expr)}
+    ev = Evaluator(full, sizes)
+    _screen(ev, conditioned(roots, kinds), noted)
+    return ev, noted
+
+
+def _screen(ev: Evaluator, nodes: list, noted: list) -> None:
+    for node in nodes:
+        try:
+            a = ev(node.arg)
+        except np.linalg.LinAlgError:   # an inner argument that is not finite
+            continue
+        how = condition(np.asarray(a, dtype=float))
+        if how == "singular":
+            raise Unfit(node.arg)
+        if how is not None:
+            noted.append(node.arg)
+
+
+def with_definitions(typed, values: dict, sizes: dict) -> dict:
+    """Add the values of the cell's intermediate definitions (Y = A*X*B) to ``values``."""
+    if not typed.definitions:
+        return values
+    out = dict(values)
+    for name, expr in typed.definitions.items():
+        out[name] = Evaluator(out, sizes)(expr)
+    return out
+
+
+def kinks(expr: ir.Expr, limit: int = 500) -> list[ir.Apply]:
+    """The applications of a KINKED function in ``expr`` (at most ``limit``)."""
+    return list(itertools.islice((n for n in expr.walk()
+                                  if isinstance(n, ir.Apply) and n.func in KINKED), limit))
