@@ -215,7 +215,7 @@ class Derivation:
                 note = rf"\text{{{_tex_text(s.rule)}: }}{s.identity.latex}"
             elif s.stage not in ("function",) and s.rule:
                 note = rf"\text{{{_tex_text(s.rule)}}}"
-            annot = rf" && {{\small\color{{gray}}{note}}}" if note else ""
+            annot = rf" && {{\small\color{{gray}}{{{note}}}}}" if note else ""
             if s.stage == "solve":   # equations, not values of df
                 rows.append(rf"&\Leftrightarrow\ {s.latex}{annot}")
             else:
