@@ -3,7 +3,7 @@
  * innerHTML, so a name like `<img src=x onerror=...>` stays text.
  */
 
-import { MAX_FORMULA_CHARS, refusalNote, sanitizeTex } from './sanitize';
+import { formatCount, MAX_FORMULA_CHARS, refusalNote, sanitizeTex } from './sanitize';
 
 export type Typeset = (node: HTMLElement) => void | Promise<void>;
 
@@ -137,23 +137,25 @@ export function showRefused(
   node.removeAttribute(READY);
   node.setAttribute('data-tex', source);
   node.setAttribute('data-refused', reason);
-  node.replaceChildren(
-    el(doc, 'div', {
-      className: 'jp-matdiff-tex-note',
-      text: note,
-      attrs: { role: 'note' }
-    }),
-    sourceText(doc, source)
-  );
+  const noteNode = el(doc, 'div', {
+    className: 'jp-matdiff-tex-note',
+    text: note,
+    attrs: { role: 'note' }
+  });
+  Object.assign(noteNode.style, {
+    fontStyle: 'italic',
+    color: 'var(--jp-content-font-color2)'
+  });
+  node.replaceChildren(noteNode, sourceText(doc, source));
 }
 
 /** The source of a refused formula, as text MathJax skips (a code element). */
 function sourceText(doc: Document, source: string): HTMLElement {
   const shown =
     source.length > MAX_SHOWN_SOURCE
-      ? `${source.slice(0, MAX_SHOWN_SOURCE)} … (${(
+      ? `${source.slice(0, MAX_SHOWN_SOURCE)} … (${formatCount(
           source.length - MAX_SHOWN_SOURCE
-        ).toLocaleString('en-US')} more characters)`
+        )} more characters)`
       : source;
   const code = el(doc, 'code', {
     // mathjax_ignore / tex2jax_ignore: MathJax skips it even if a parent is typeset.

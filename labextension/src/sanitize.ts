@@ -531,7 +531,7 @@ export function safeLinkTarget(target: string): string | undefined {
 function display(name: string): string {
   return name.replace(
     /[\u0000-\u001f\u007f-\u009f]/g,
-    c => `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`
+    c => `[U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}]`
   );
 }
 
@@ -710,7 +710,7 @@ export function sanitizeTex(tex: string, limit: number = MAX_FORMULA_CHARS): Tex
     problem = `nesting deeper than ${MAX_DEPTH} levels`;
   }
   if (problem === undefined && rows * widest > MAX_CELLS) {
-    problem = `a table of more than ${MAX_CELLS.toLocaleString('en-US')} cells`;
+    problem = `a table of more than ${formatCount(MAX_CELLS)} cells`;
   }
   if (problem !== undefined) {
     return { ok: false, reason: 'structure', problem };
@@ -718,8 +718,8 @@ export function sanitizeTex(tex: string, limit: number = MAX_FORMULA_CHARS): Tex
   return { ok: true, tex: out.join('') };
 }
 
-function formatCount(n: number): string {
-  // A narrow no-break space between thousands, as in "5 000".
+/** A count as the notes write it: a narrow no-break space between thousands ("5 000"). */
+export function formatCount(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '\u202f');
 }
 
@@ -737,10 +737,7 @@ export function refusalNote(check: Exclude<TexCheck, { ok: true }>): string {
         check.commands.length > MAX_NAMED
           ? ` and ${check.commands.length - MAX_NAMED} more`
           : '';
-      return (
-        `Not typeset: it uses ${named}${more}, which this viewer does not typeset ` +
-        'in a saved output.'
-      );
+      return `Not typeset: it uses ${named}${more}, which this viewer does not typeset.`;
     }
     case 'structure':
       return `Not typeset: it has ${check.problem}.`;

@@ -15,7 +15,7 @@ import {
   typesetSafely
 } from './dom';
 import { LazyTypesetter } from './lazy';
-import { refusalNote, sanitizeTex } from './sanitize';
+import { formatCount, refusalNote, sanitizeTex } from './sanitize';
 import * as stepper from './stepper';
 
 /**
@@ -293,10 +293,7 @@ export class DerivationView {
     const hidden = this._blocks[first].start;
     const children: HTMLElement[] = [...kept.values()];
     if (hidden > 0) {
-      const more = Math.min(hidden, EARLIER_LINES);
-      this._showEarlier.textContent =
-        `Show ${more.toLocaleString('en-US')} earlier lines ` +
-        `(${hidden.toLocaleString('en-US')} not shown)`;
+      this._showEarlier.textContent = `Show earlier lines (${formatCount(hidden)} not shown)`;
       children.unshift(this._showEarlier);
     }
     this._earlier.replaceChildren(...children);

@@ -215,13 +215,13 @@ describe('refused commands', () => {
     const check = refused('\\a \\b \\c \\d \\e \\f \\g');
     expect(refusalNote(check)).toBe(
       'Not typeset: it uses \\a, \\b, \\c, \\d, \\e and 2 more, which this viewer ' +
-        'does not typeset in a saved output.'
+        'does not typeset.'
     );
   });
 
   it('names a control character it refuses visibly', () => {
     const check = refused('x\\\ty');
-    expect(check.reason === 'commands' && check.commands).toEqual(['\\U+0009']);
+    expect(check.reason === 'commands' && check.commands).toEqual(['\\[U+0009]']);
   });
 });
 

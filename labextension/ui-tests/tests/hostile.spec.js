@@ -1,0 +1,226 @@
+// Outputs a saved notebook can carry against the page: TeX that draws outside its formula
+// or links to javascript:, and payloads big enough to freeze a renderer that typesets them
+// whole. Notebooks: ui-tests/make_notebooks.py (hostile, huge-steps, huge-tex).
+const { test, expect } = require('@playwright/test');
+const { openNotebook, screenshotPath, watchErrors } = require('./helpers');
+
+/** The mark the renderer sets when it starts drawing (renderer.ts, RENDER_MARK). */
+const RENDER_MARK = 'matdiff:render';
+
+/**
+ * What is on top of the notebook at its centre and two other points, whether anything in
+ * the outputs is position: fixed, and the links in the outputs whose target, with control
+ * characters and whitespace removed (as a browser removes them), is javascript:.
+ */
+function probePage() {
+  const notebook = document.querySelector(
+    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook'
+  );
+  const box = notebook.getBoundingClientRect();
+  const fixed = node => {
+    for (let n = node; n && n !== document.body; n = n.parentElement) {
+      if (getComputedStyle(n).position === 'fixed') {
+        return true;
+      }
+    }
+    return false;
+  };
+  const points = [
+    [0.5, 0.5],
+    [0.2, 0.2],
+    [0.8, 0.8]
+  ].map(([fx, fy]) => {
+    const hit = document.elementFromPoint(
+      box.left + box.width * fx,
+      box.top + box.height * fy
+    );
+    return {
+      fixed: fixed(hit),
+      inNotebook: !!hit && !!hit.closest('.jp-Notebook')
+    };
+  });
+  const outputs = Array.from(document.querySelectorAll('.jp-OutputArea-output'));
+  const all = outputs.flatMap(o => Array.from(o.querySelectorAll('*')));
+  const javascript = all
+    .filter(n => n.tagName === 'A')
+    .map(a =>
+      (a.getAttribute('href') || '').replace(/[\u0000-\u0020\u007f-\u00a0]/g, '')
+    )
+    .filter(href => /^javascript:/i.test(href));
+  return {
+    points,
+    fixedInOutputs: all.filter(n => getComputedStyle(n).position === 'fixed').length,
+    links: all.filter(n => n.tagName === 'A').length,
+    javascript
+  };
+}
+
+/**
+ * Ask the page for its clock every 50 ms until stopped: each sample is the page time at
+ * which it was answered and how long the round trip took. Navigation errors are skipped.
+ */
+function sampleLatency(page) {
+  const samples = [];
+  let running = true;
+  const done = (async () => {
+    while (running) {
+      const sent = Date.now();
+      try {
+        const at = await page.evaluate(() => performance.now());
+        samples.push({ at, latency: Date.now() - sent });
+      } catch {
+        // The page is navigating: no clock to ask.
+      }
+      await new Promise(resolve => setTimeout(resolve, 50));
+    }
+  })();
+  return {
+    samples,
+    stop: async () => {
+      running = false;
+      await done;
+    }
+  };
+}
+
+/** Record (in the page) when the current step's formula is first typeset. */
+async function watchFirstPaint(page) {
+  await page.addInitScript(() => {
+    window.__matdiffFirstPaint = null;
+    new MutationObserver((_records, observer) => {
+      if (document.querySelector('.jp-matdiff-derivation mjx-container')) {
+        window.__matdiffFirstPaint = performance.now();
+        observer.disconnect();
+      }
+    }).observe(document, { childList: true, subtree: true });
+  });
+}
+
+/**
+ * Open a huge notebook and check the renderer keeps the page answering: the current
+ * step typeset within 2 s of the renderer starting, and every page.evaluate sent after it
+ * started answered within a second, through the first paint, the lazy typesetting of the
+ * earlier lines and a burst of key presses. Returns the output and the measurements.
+ */
+async function openResponsive(page, name, { steps } = { steps: 20 }) {
+  await watchFirstPaint(page);
+  const errors = watchErrors(page);
+  const latency = sampleLatency(page);
+  await openNotebook(page, name);
+  const out = page.locator('.jp-OutputArea-output .jp-matdiff');
+  await expect(out.locator('.jp-matdiff-derivation mjx-container')).toBeVisible();
+  // Earlier lines are typeset as they come into view, while the reader already steps.
+  await out.locator('.jp-matdiff-derivation').click();
+  const counter = out.locator('.jp-matdiff-counter');
+  const before = await counter.textContent();
+  for (let i = 0; i < steps; i++) {
+    await page.keyboard.press('ArrowLeft');
+  }
+  await expect(counter).not.toHaveText(before);
+  await page.waitForTimeout(3000);
+  await latency.stop();
+
+  const timing = await page.evaluate(mark => {
+    const start = performance.getEntriesByName(mark)[0];
+    return { start: start && start.startTime, paint: window.__matdiffFirstPaint };
+  }, RENDER_MARK);
+  expect(timing.start, 'the renderer ran').toBeGreaterThan(0);
+  expect(timing.paint).not.toBeNull();
+  const firstPaint = timing.paint - timing.start;
+  // A sample counts when the one before it was answered after the renderer started: it
+  // was sent while the renderer was at work.
+  const during = latency.samples.filter(
+    (s, i) => i > 0 && latency.samples[i - 1].at >= timing.start
+  );
+  const maxLatency = Math.max(...during.map(s => s.latency));
+  console.log(
+    `${name}: first paint ${Math.round(firstPaint)} ms after the renderer started; ` +
+      `${during.length} probes while rendering, slowest ${maxLatency} ms`
+  );
+  expect(firstPaint).toBeLessThan(2000);
+  expect(during.length).toBeGreaterThanOrEqual(20);
+  expect(maxLatency).toBeLessThan(1000);
+  expect(errors).toEqual([]);
+  return out;
+}
+
+test.describe('hostile outputs', () => {
+  test('TeX in a saved output cannot cover the notebook or link to javascript:', async ({
+    page
+  }) => {
+    const dialogs = [];
+    page.on('dialog', async dialog => {
+      dialogs.push(dialog.message());
+      await dialog.dismiss();
+    });
+    await openNotebook(page, 'hostile.ipynb');
+    const outputs = page.locator('.jp-OutputArea-output .jp-matdiff');
+    await expect(outputs).toHaveCount(2);
+    const [overlay, link] = [outputs.nth(0), outputs.nth(1)];
+    // The lines without a payload are typeset; the others are text with a note.
+    await expect(overlay.locator('.jp-matdiff-derivation mjx-container')).toBeVisible();
+    await expect(overlay.locator('.jp-matdiff-result .jp-matdiff-tex-note')).toHaveText(
+      'Not typeset: it uses \\unicode, which this viewer does not typeset.'
+    );
+    await link.scrollIntoViewIfNeeded();
+    await expect(link.locator('.jp-matdiff-derivation mjx-container')).toBeVisible();
+    await expect(link.locator('.jp-matdiff-result .jp-matdiff-tex-note')).toContainText(
+      'it uses \\href{java[U+0009]script:alert(document.domain)}'
+    );
+
+    // Every step and layout of both: each redraw must keep the payload inert.
+    for (const out of [overlay, link]) {
+      await out.scrollIntoViewIfNeeded();
+      await out.locator('.jp-matdiff-first').click();
+      while (await out.locator('.jp-matdiff-next').isEnabled()) {
+        await out.locator('.jp-matdiff-next').click();
+      }
+      for (const layout of ['numerator', 'mixed', 'denominator']) {
+        await out.locator(`.jp-matdiff-layout button[data-layout=${layout}]`).click();
+      }
+    }
+    await overlay.scrollIntoViewIfNeeded();
+    await page.waitForTimeout(1000);
+
+    const probe = await page.evaluate(probePage);
+    for (const point of probe.points) {
+      expect(point.fixed).toBe(false);
+      expect(point.inNotebook).toBe(true);
+    }
+    expect(probe.fixedInOutputs).toBe(0);
+    expect(probe.javascript).toEqual([]);
+    expect(probe.links).toBe(0);
+    expect(dialogs).toEqual([]);
+    await page.screenshot({ path: screenshotPath('hostile.png') });
+  });
+
+  test('a derivation of 100 000 steps keeps the page responsive', async ({ page }) => {
+    test.setTimeout(180 * 1000);
+    const out = await openResponsive(page, 'huge-steps.ipynb');
+    await expect(out.locator('.jp-matdiff-counter')).toHaveText(
+      /^Step 99980 of 100000$/
+    );
+    // Only a window of the lines before the current block is built.
+    const blocks = out.locator('.jp-matdiff-derivation-block');
+    expect(await blocks.count()).toBeLessThanOrEqual(10);
+    await expect(out.locator('.jp-matdiff-show-earlier')).toHaveText(
+      /^Show earlier lines \(99\u202f\d{3} not shown\)$/
+    );
+    await expect(blocks.last().locator('mjx-container')).toBeVisible();
+    await out.locator('.jp-matdiff-first').click();
+    await expect(out.locator('.jp-matdiff-counter')).toHaveText('Step 1 of 100000');
+    await expect(out.locator('.jp-matdiff-derivation mjx-container')).toBeVisible();
+    await out.screenshot({ path: screenshotPath('huge-steps.png') });
+  });
+
+  test('100 KB of TeX in one result keeps the page responsive', async ({ page }) => {
+    const out = await openResponsive(page, 'huge-tex.ipynb', { steps: 3 });
+    const result = out.locator('.jp-matdiff-result');
+    await expect(result).toHaveAttribute('data-refused', 'size');
+    await expect(result.locator('.jp-matdiff-tex-note')).toHaveText(
+      /^Not typeset: this formula has [\d\u202f]+ characters; formulas over 5\u202f000 characters are shown as text\.$/
+    );
+    await expect(result.locator('mjx-container')).toHaveCount(0);
+    await out.screenshot({ path: screenshotPath('huge-tex.png') });
+  });
+});
