@@ -544,12 +544,8 @@ export function sanitizeTex(tex: string, limit: number = MAX_FORMULA_CHARS): Tex
   if (tex.length > limit) {
     return { ok: false, reason: 'size', length: tex.length, limit };
   }
-  const refused: string[] = [];
-  const refuse = (what: string) => {
-    if (!refused.includes(what)) {
-      refused.push(what);
-    }
-  };
+  const refused = new Set<string>();
+  const refuse = (what: string) => refused.add(what);
   const out: string[] = [];
   const n = tex.length;
   let depth = 0;
@@ -700,8 +696,8 @@ export function sanitizeTex(tex: string, limit: number = MAX_FORMULA_CHARS): Tex
     i++;
   }
 
-  if (refused.length > 0) {
-    return { ok: false, reason: 'commands', commands: refused.map(display) };
+  if (refused.size > 0) {
+    return { ok: false, reason: 'commands', commands: [...refused].map(display) };
   }
   if (problem === undefined && depth > 0) {
     problem = 'an unclosed {, \\left or \\begin';

@@ -62,7 +62,6 @@ export class DerivationView {
   private _derivation!: HTMLDivElement;
   private _earlier!: HTMLDivElement;
   private _showEarlier!: HTMLButtonElement;
-  private _where: HTMLDivElement | null = null;
   private _counter!: HTMLSpanElement;
   private _first!: HTMLButtonElement;
   private _prev!: HTMLButtonElement;
@@ -84,7 +83,6 @@ export class DerivationView {
   private readonly _lazy: LazyTypesetter;
   // Bumped by every redraw: typesetting for an older one stops (the reader moved on).
   private _generation = 0;
-  private _whereDone = false;
 
   constructor(
     doc: Document,
@@ -115,10 +113,6 @@ export class DerivationView {
   update(): Promise<void> {
     const gen = ++this._generation;
     const math = [...this._drawStep(), ...this._drawResult()];
-    if (this._where && !this._whereDone) {
-      this._whereDone = true;
-      math.push(this._where);
-    }
     return this._typesetVisible(gen, math);
   }
 
@@ -375,9 +369,11 @@ export class DerivationView {
         className: 'jp-matdiff-where',
         attrs: { title: d.where.text }
       });
-      setPayloadMath(where, `\\text{where } ${d.where.latex}`, false);
+      if (setPayloadMath(where, `\\text{where } ${d.where.latex}`, false)) {
+        // Typeset once, as soon as it is in view (it never changes).
+        this._lazy.add(where, [where]);
+      }
       this.node.appendChild(where);
-      this._where = where;
     }
 
     // Earlier blocks of a long derivation, then the block with the current step.
