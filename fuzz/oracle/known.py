@@ -1,0 +1,224 @@
+"""Minimal reproducers of the failures the oracle fuzzer finds today, built as oracle trees.
+
+Each entry of ``KNOWN`` names the failure kind the oracle reports for it and what goes wrong;
+tests/test_oracle_fuzz.py runs every one under ``pytest.mark.xfail(strict=True)``, so fixing one
+makes its test pass and the strict mark then fails the run until the entry is moved to ``FIXED``,
+whose entries are ordinary tests: the kind must stay absent.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fuzz.oracle import expr as E
+from fuzz.oracle.expr import ONE, Case, Variable
+
+
+class Cell:
+    """Declares variables and builds a case over them."""
+
+    def __init__(self, **sizes: int):
+        self.sizes = sizes or {"m": 3, "n": 2, "p": 4}
+        self.variables: dict[str, Variable] = {}
+
+    def _add(self, name, kind, shape, declared=True):
+        v = Variable(name, kind, shape, declared)
+        self.variables[name] = v
+        return E.var(v)
+
+    def scalar(self, name):
+        return self._add(name, "scalar", E.SCALAR)
+
+    def vector(self, name, n="m", declared=True):
+        return self._add(name, "vector", ((n,), ONE), declared)
+
+    def matrix(self, name, m="m", n="n", declared=True):
+        return self._add(name, "matrix", ((m,), (n,)), declared)
+
+    def symmetric(self, name, n="m"):
+        return self._add(name, "symmetric", ((n,), (n,)))
+
+    def case(self, tree, wrt, layout="mixed", order=1, value_seed=1) -> Case:
+        return Case(variables=dict(self.variables), tree=tree, wrt=wrt, layout=layout, order=order,
+                    sizes=dict(self.sizes), value_seed=value_seed)
+
+
+@dataclass
+class Known:
+    id: str
+    kind: str                 # the failure kind the oracle reports
+    reason: str
+    build: object             # () -> Case
+    refusal_is_a_fix: bool = False   # True when refusing the input (MatdiffError) would be right too
+
+    def case(self) -> Case:
+        return self.build()
+
+
+def _tr_scalar_times_matrix():
+    c = Cell()
+    s, A = c.scalar("s"), c.matrix("A", "m", "m")
+    return c.case(E.call("tr", E.mul(s, A)), "A")
+
+
+def _tr_divided_by_trace():
+    c = Cell()
+    A = c.matrix("A", "m", "m")
+    return c.case(E.call("tr", E.div(A, E.call("tr", A))), "A")
+
+
+def _tr_difference_with_scalar_multiple():
+    c = Cell()
+    k, B = c.scalar("k"), c.matrix("B", "m", "m")
+    return c.case(E.call("tr", E.sub(E.mul(k, B), B)), "B")
+
+
+def _trace_divided_by_scalar_plus_row():
+    c = Cell(m=3, n=2)
+    b, M, lam = c.vector("b", "n"), c.matrix("M", "m", "m"), c.scalar("lam")
+    return c.case(E.add(E.transpose(b), E.call("tr", E.div(M, lam))), "M", layout="numerator")
+
+
+def _zero_jacobian_of_matrix_by_scalar():
+    c = Cell()
+    A, t = c.matrix("A", "m", "m"), c.scalar("t")
+    return c.case(E.hmul(A, E.power(t, "0")), "t", layout="numerator")
+
+
+def _export_division_by_zero():
+    c = Cell()
+    g = c.scalar("g")
+    return c.case(E.div(g, E.num("0")), "g")
+
+
+def _tr_divided_by_eye():
+    c = Cell()
+    B = c.matrix("B", "m", "m")
+    return c.case(E.call("tr", E.hdiv(B, E.eye(("m",)))), "B")
+
+
+def _hessian_shape_scalar_multiple():
+    c = Cell()
+    s, B = c.scalar("s"), c.matrix("B", "m", "m")
+    return c.case(E.call("tr", E.mul(s, B)), "B", order=2)
+
+
+def _zero_jacobian_of_row_by_scalar():
+    c = Cell()
+    cc, t = c.vector("c", "p"), c.scalar("t")
+    return c.case(E.epower(E.add(E.transpose(cc), t), "0"), "t", layout="numerator")
+
+
+def _check_fails_on_large_constant():
+    c = Cell()
+    x = c.vector("x", "m", declared=False)
+    return c.case(E.add(E.num("1e300"), x), "x")
+
+
+def _linalg_error_in_check():
+    c = Cell(m=3, n=2)
+    X = c.matrix("X", "m", "n", declared=False)
+    return c.case(E.call("tr", E.call("inv", E.mul(X, E.transpose(X)))), "X")
+
+
+def _variable_named_self():
+    c = Cell()
+    x = c.vector("self", "m")
+    return c.case(E.mul(E.transpose(x), x), "self")
+
+
+def _export_integer_negative_power():
+    c = Cell()
+    x = c.vector("x", "m", declared=False)
+    return c.case(E.mul(E.transpose(x), E.epower(E.fill_vector("2", ("m",)), "-1")), "x")
+
+
+def _export_variable_named_float():
+    c = Cell()
+    f, x = c.scalar("float"), c.vector("x", "m")
+    return c.case(E.mul(E.mul(f, E.transpose(x)), x), "x")
+
+
+def _export_variable_named_max():
+    c = Cell()
+    x = c.vector("max", "m")
+    return c.case(E.mul(E.transpose(x), x), "max")
+
+
+def _export_gradient_shape_of_sum():
+    c = Cell()
+    b = c.vector("b", "m", declared=False)
+    return c.case(E.call("sum", E.mul(E.transpose(b), b)), "b")
+
+
+def _export_huge_number_as_integer():
+    c = Cell()
+    x = c.vector("x", "m")
+    return c.case(E.mul(E.mul(E.transpose(x), x), E.apply("tanh", E.num("1e300"))), "x")
+
+
+def _export_kron_row_and_column():
+    c = Cell()
+    y, z = c.vector("y", "n"), c.vector("z", "m")
+    return c.case(E.call("kron", E.transpose(y), z), "z")
+
+
+KNOWN = [
+    Known("tr(s*A) by A", "wrong_shape",
+          "the gradient s·I of the trace of a scalar variable times the matrix evaluates to a 1×1 "
+          "array (a float in the export) instead of m×m, and the check says FAILED",
+          _tr_scalar_times_matrix),
+    Known("tr(A/tr(A)) by A", "foreign_exception",
+          "derive raises ValueError 'cannot add (m, m) and (1, 1)' when a matrix is divided by a scalar "
+          "that depends on it", _tr_divided_by_trace),
+    Known("tr(k*B - B) by B", "foreign_exception",
+          "derive raises ValueError 'cannot add' for a scalar multiple minus the matrix under a trace",
+          _tr_difference_with_scalar_multiple),
+    Known("b' + tr(M/lam) by M", "foreign_exception",
+          "derive raises ValueError 'cannot multiply' for the trace of a matrix over a scalar added to "
+          "a row", _trace_divided_by_scalar_plus_row),
+    Known("tr(B./eye) by B", "wrong_value",
+          "the gradient of tr(B ./ I) is the all-ones matrix instead of I (the check says FAILED)",
+          _tr_divided_by_eye),
+    Known("order=2 of tr(s*B) by B", "wrong_shape",
+          "the (zero) Hessian has shape (1, m·m) instead of (m·m, m·m)", _hessian_shape_scalar_multiple),
+    Known("(c' + t).^0 by t", "wrong_shape",
+          "the (zero) Jacobian of a row vector by a scalar has shape (p, 1), not (1, p), in numerator layout",
+          _zero_jacobian_of_row_by_scalar),
+    Known("A.*t^0 by t", "wrong_shape",
+          "the (zero) Jacobian of an m×m matrix by a scalar has shape (m·m, 1), not (m, m), in numerator "
+          "layout", _zero_jacobian_of_matrix_by_scalar),
+    Known("export x'*vector(2).^(-1)", "export_failed",
+          "the export writes np.full(m, 2) ** (-1): NumPy refuses integers to negative powers",
+          _export_integer_negative_power),
+    Known("export: variable named float", "export_failed",
+          "a variable named float shadows the built-in that the exported code calls",
+          _export_variable_named_float),
+    Known("export: variable named max", "export_failed",
+          "a variable named max shadows the built-in that the exported check calls",
+          _export_variable_named_max),
+    Known("export sum(b'*b) by b", "export_wrong",
+          "the exported gradient has shape (1, m) where evaluate() gives (m,)",
+          _export_gradient_shape_of_sum),
+    Known("export tanh(1e300)", "export_failed",
+          "1e300 is written as a 301-digit Python int, on which np.tanh fails",
+          _export_huge_number_as_integer),
+    Known("export kron(y', z) by z", "export_wrong",
+          "the exported Jacobian of kron(yᵀ, z) by z has shape (m, m) instead of (m·n, m)",
+          _export_kron_row_and_column),
+    Known("export g/0", "export_failed",
+          "the derivation's check says it could not check, but the exported check_gradient() raises "
+          "ZeroDivisionError (0.0 ** -1 in Python floats)", _export_division_by_zero),
+]
+
+# Failures an earlier review reported that the package no longer shows: each must stay absent.
+FIXED = [
+    Known("1e300 + x by x", "check_false_alarm",
+          "the numeric check said FAILED for the right Jacobian (I) where differences cannot resolve "
+          "1e300 + x; it now says it could not check", _check_fails_on_large_constant),
+    Known("tr(inv(X*X')) by X", "foreign_exception",
+          "numpy's LinAlgError escaped from the numeric check when X Xᵀ is singular at the sizes it tries",
+          _linalg_error_in_check),
+    Known("variable named self", "foreign_exception",
+          "evaluate(**values) and value(**values) raised TypeError 'got multiple values for argument self'",
+          _variable_named_self),
+]

@@ -1,0 +1,147 @@
+"""Worker processes with a time limit per case.
+
+Each worker is a process of its own, fed one case at a time over a pipe. A worker that does not
+answer within the time limit is killed (by its process id) and replaced, and the case is reported
+as a timeout; a worker that dies (a crash, running out of memory) is reported as worker_crashed.
+"""
+from __future__ import annotations
+
+import contextlib
+import multiprocessing as mp
+import os
+import time
+from multiprocessing.connection import wait
+
+from fuzz.oracle.expr import Case
+
+MEMORY_LIMIT = 3 * 1024**3    # bytes of address space per worker
+
+
+def _worker(conn, nice: int) -> None:
+    import resource
+
+    if nice:
+        os.nice(nice)
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    import warnings
+
+    warnings.simplefilter("ignore")
+    from fuzz.oracle.worker import run_case_safely
+
+    while True:
+        try:
+            msg = conn.recv()
+        except EOFError:
+            return
+        if msg is None:
+            return
+        key, case = msg
+        conn.send((key, run_case_safely(case)))
+
+
+class _Slot:
+    def __init__(self, ctx, nice: int):
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker, args=(child, nice), daemon=True)
+        self.proc.start()
+        child.close()
+        self.job = None        # (key, case, start time)
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError, BrokenPipeError):
+            self.conn.send(None)
+        self.proc.join(2)
+        if self.proc.is_alive():
+            self.kill()
+
+    def kill(self) -> None:
+        if self.proc.pid is not None and self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join(5)
+        self.conn.close()
+
+
+class Pool:
+    def __init__(self, workers: int = 2, timeout: float = 10.0, nice: int = 0):
+        self.ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+        self.timeout, self.nice = timeout, nice
+        self.slots = [_Slot(self.ctx, nice) for _ in range(max(1, workers))]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self) -> None:
+        for slot in self.slots:
+            slot.stop()
+        self.slots = []
+
+    def run(self, jobs, deadline: float | None = None):
+        """Yield (key, case, result) for each (key, case) of ``jobs``, in the order they finish.
+        Stops taking new jobs once ``deadline`` (time.monotonic()) has passed."""
+        jobs = iter(jobs)
+        exhausted = False
+        while True:
+            for i, slot in enumerate(self.slots):
+                if slot.job is None and not exhausted:
+                    if deadline is not None and time.monotonic() > deadline:
+                        exhausted = True
+                        break
+                    try:
+                        key, case = next(jobs)
+                    except StopIteration:
+                        exhausted = True
+                        break
+                    slot.job = (key, case, time.monotonic())
+                    try:
+                        slot.conn.send((key, case))
+                    except (OSError, BrokenPipeError):
+                        self.slots[i] = _Slot(self.ctx, self.nice)
+                        self.slots[i].job = (key, case, time.monotonic())
+                        self.slots[i].conn.send((key, case))
+            busy = [s for s in self.slots if s.job is not None]
+            if not busy:
+                return
+            now = time.monotonic()
+            wait_for = max(0.0, min(s.job[2] + self.timeout - now for s in busy))
+            ready = wait([s.conn for s in busy], timeout=wait_for + 0.05)
+            for i, slot in enumerate(self.slots):
+                if slot.job is None:
+                    continue
+                key, case, start = slot.job
+                if slot.conn in ready:
+                    try:
+                        _, result = slot.conn.recv()
+                    except (EOFError, OSError):
+                        code = slot.proc.exitcode
+                        slot.kill()
+                        self.slots[i] = _Slot(self.ctx, self.nice)
+                        result = _failure("worker_crashed", f"the worker process died (exit code {code})")
+                    else:
+                        slot.job = None
+                    yield key, case, result
+                    continue
+                if time.monotonic() - start > self.timeout:
+                    slot.kill()
+                    self.slots[i] = _Slot(self.ctx, self.nice)
+                    yield key, case, _failure("timeout", f"no answer within {self.timeout:g} s")
+
+    def run_one(self, case: Case) -> dict:
+        for _, _, result in self.run([(0, case)]):
+            return result
+        raise RuntimeError("no result")
+
+
+def _failure(kind: str, message: str) -> dict:
+    return {"outcome": "failed", "benign": kind, "notes": {},
+            "failures": [{"kind": kind, "stage": "worker", "signature": f"{kind} | {message.split(' (')[0]}",
+                          "detail": {"message": message}}], "seconds": None}
+
+
+def run_isolated(case: Case, timeout: float = 10.0) -> dict:
+    """One case in a worker process of its own, with the time limit."""
+    with Pool(1, timeout) as pool:
+        return pool.run_one(case)

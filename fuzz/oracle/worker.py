@@ -1,0 +1,359 @@
+"""One case against the package's public API, classified.
+
+``run_case`` derives (with the package's own check), evaluates the derivative in every layout at
+the oracle's point, compares value and shape with the oracle, then runs the exported module
+(``to_python()``, the package's output) and compares what it returns. It runs inside a worker
+process (``pool``), which enforces the time limit; the cell text is never executed, only the
+generated module is.
+
+The result is a dict: ``outcome`` (ok, refused, no_valid_point, undecided, symmetric_convention,
+or failed) and ``failures``, a list of dicts with ``kind`` (foreign_exception, wrong_value,
+wrong_shape, evaluate_refused, export_failed, export_wrong, check_false_alarm,
+export_check_false_alarm; timeout and worker_crashed come from ``pool``), ``stage``,
+``signature`` (for grouping), ``detail``.
+"""
+from __future__ import annotations
+
+import inspect
+import re
+import time
+import traceback
+
+import numpy as np
+
+from fuzz.oracle import oracle as O
+from fuzz.oracle.expr import Case
+
+LAYOUTS = ("numerator", "denominator", "mixed")
+FAILURE_KINDS = ("foreign_exception", "wrong_value", "wrong_shape", "timeout", "evaluate_refused",
+                 "export_failed", "export_wrong", "check_false_alarm", "export_check_false_alarm",
+                 "worker_crashed")
+ASSERTED_KINDS = ("foreign_exception", "wrong_value", "wrong_shape", "timeout")
+
+
+def normalise(message: str) -> str:
+    """A message with the parts that change between inputs (numbers, quoted names) blanked."""
+    first = message.strip().splitlines()[0] if message.strip() else ""
+    first = re.sub(r"'[^']*'", "'…'", first)
+    first = re.sub(r"\d+(\.\d+)?(e[-+]?\d+)?", "N", first)
+    return first[:140]
+
+
+def where(exc: BaseException) -> str:
+    """The innermost frame of the package (or of the exported module) the exception came from."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    for fr in reversed(frames):
+        if "matdiff_magic" in fr.filename or fr.filename == "<export>":
+            path = fr.filename.split("matdiff_magic/")[-1]
+            return f"{path}:{fr.lineno} in {fr.name}"
+    return frames[-1].name if frames else "?"
+
+
+def _jsonable(x):
+    if isinstance(x, np.ndarray):
+        return x.tolist()
+    if isinstance(x, (np.floating, float)):
+        return float(x)
+    if isinstance(x, (tuple, list)):
+        return [_jsonable(y) for y in x]
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    return x
+
+
+class Run:
+    def __init__(self, case: Case):
+        self.case = case
+        self.failures: list[dict] = []
+        self.notes: dict = {}
+
+    def fail(self, kind: str, stage: str, signature: str, **detail) -> None:
+        self.failures.append({"kind": kind, "stage": stage, "signature": f"{kind} | {signature}",
+                              "detail": {k: _jsonable(v) for k, v in detail.items()}})
+
+    def foreign(self, stage: str, exc: BaseException) -> None:
+        family = stage.split(" (")[0].split("(")[0]     # evaluate in any layout is one place
+        self.fail("foreign_exception", stage, f"{family}: {type(exc).__name__}: {normalise(str(exc))}",
+                  type=type(exc).__name__, message=str(exc)[:500], at=where(exc))
+
+    def dedupe(self) -> None:
+        """One failure per signature (the first), with the stages it was seen in."""
+        seen: dict = {}
+        for f in self.failures:
+            if f["signature"] in seen:
+                seen[f["signature"]].setdefault("also_in", []).append(f["stage"])
+            else:
+                seen[f["signature"]] = f
+        self.failures = list(seen.values())
+
+
+def run_case(case: Case) -> dict:
+    t0 = time.perf_counter()
+    run = Run(case)
+    outcome = _run(case, run)
+    run.dedupe()
+    return {"outcome": outcome if not run.failures else "failed", "benign": outcome,
+            "failures": run.failures, "notes": run.notes, "seconds": time.perf_counter() - t0}
+
+
+def _run(case: Case, run: Run) -> str:
+    from matdiff_magic import MatdiffError, derive
+
+    source = case.source()
+    kind = O.derivative_kind(case)
+    point, next_attempt, skipped = O.find_point(case)
+    if point is not None:
+        run.notes["values"] = {n: _jsonable(O.user_value(a, case.variables[n])) for n, a in point.env.items()}
+    # -- derive, with the package's own numeric check
+    try:
+        d = derive(source, wrt=case.wrt, layout=case.layout, order=case.order, check=True)
+    except MatdiffError as e:
+        run.notes["refusal"] = normalise(str(e))
+        return "refused"
+    except Exception as e:
+        run.foreign("derive", e)
+        return "failed"
+    status = getattr(getattr(d, "check_result", None), "status", None)
+    run.notes["check"] = status
+    if point is None:
+        # no point to compare at: f undefined (on purpose or by overflow), only points where the
+        # chain rule meets 0/0 or ∞, or differences too imprecise (1e300 + x)
+        why = ("imprecise" if skipped["imprecise"] else "kink" if skipped["kink"] else "undefined")
+        run.notes["no_point"] = skipped
+        _export(case, run, d, None, kind)
+        for f in run.failures:
+            f["signature"] += {"undefined": " (where f is undefined)", "kink": " (at kinks only)",
+                               "imprecise": " (where differences cannot decide)"}[why]
+        if status == "failed" and why == "imprecise":
+            run.fail("check_false_alarm", "check", "the check FAILED where central differences "
+                     "cannot decide")
+        return "no_valid_point" if why == "undefined" else "undecided"
+
+    # -- evaluate in every layout, derived anew and by with_layout
+    values = {n: O.user_value(a, case.variables[n]) for n, a in point.env.items()}
+    verdicts = {}
+    for layout in LAYOUTS:
+        try:
+            dl = d if layout == case.layout else derive(source, wrt=case.wrt, layout=layout,
+                                                        order=case.order, check=False)
+        except MatdiffError as e:
+            run.fail("evaluate_refused", f"derive(layout={layout})",
+                     f"derive refused in {layout} layout but not in {case.layout}: {normalise(str(e))}",
+                     message=str(e)[:500])
+            continue
+        except Exception as e:
+            run.foreign(f"derive(layout={layout})", e)
+            continue
+        for how, dd in (("derive", dl), ("with_layout", None)):
+            stage = f"evaluate ({how}, {layout})"
+            try:
+                if dd is None:
+                    dd = d.with_layout(layout)
+                got = dd.evaluate(**values)
+            except MatdiffError as e:
+                run.fail("evaluate_refused", stage, f"evaluate refused a point where f is defined: "
+                         f"{normalise(str(e))}", message=str(e)[:500])
+                continue
+            except Exception as e:
+                run.foreign(stage, e)
+                continue
+            verdicts[(how, layout)] = got
+    _judge(case, run, point, verdicts, kind, next_attempt)
+    # -- the value of f itself (not through sign: sigmoid(-40) is 0 or 4e-18 depending on how
+    # it is computed, and sign tells them apart)
+    exact = not any(n.op == "fn" and n.attr == "sign" for n in case.tree.walk())
+    run.notes["compare_f"] = exact
+    if kind != "jacobian" and exact:
+        try:
+            v = d.value(**values)
+            if not np.isclose(v, point.F[0, 0], rtol=1e-7, atol=1e-9):
+                run.fail("wrong_value", "value", "value(): f itself is wrong", got=v, expected=point.F[0, 0])
+        except MatdiffError:
+            pass
+        except Exception as e:
+            run.foreign("value", e)
+    # -- export
+    _export(case, run, d, point, kind, verdicts.get(("derive", case.layout)))
+    wrong = any(f["kind"] in ("wrong_value", "wrong_shape", "evaluate_refused") for f in run.failures)
+    if status == "failed" and not wrong:
+        run.fail("check_false_alarm", "check", "the check FAILED on a derivative the oracle finds right")
+    if status == "skipped":
+        run.notes["check_skipped_where_oracle_found_a_point"] = True
+    if run.failures:
+        return "failed"
+    return run.notes.get("benign", "ok")
+
+
+def _shape_pattern(shape, case: Case) -> str:
+    """A shape with its sizes named: N entries of the variable X, P of f, rows(X), cols(X), 1, or k."""
+    if shape == "float" or not isinstance(shape, tuple):
+        return str(shape)
+    v = case.variables[case.wrt]
+    r, c = O.int_shape(v.shape, case.sizes)
+    names = {c: "cols(X)", r: "rows(X)", O.numel(case.tree.shape, case.sizes): "P", r * c: "N", 1: "1"}
+    return "(" + ", ".join(names.get(s, "k") for s in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def _judge(case: Case, run: Run, point: O.Point, verdicts: dict, kind: str, next_attempt: int) -> None:
+    wrt_kind = case.variables[case.wrt].kind
+    bad, shapes = {}, {}
+    for (how, layout), got in verdicts.items():
+        exp = O.expected(case, point.D, layout)
+        verdict, err = O.compare(got, exp, point.noise, layout, case)
+        if verdict == "symmetric_convention":
+            run.notes["benign"] = "symmetric_convention"
+        elif verdict == "wrong_shape":
+            shapes[layout] = (O.shape_of(got), exp.shapes[0])
+        elif verdict == "wrong_value":
+            bad[(how, layout)] = (got, exp, err)
+    if shapes:
+        text = "; ".join(f"{layout} {_shape_pattern(g, case)} instead of {_shape_pattern(e, case)}"
+                         for layout, (g, e) in shapes.items())
+        run.fail("wrong_shape", "evaluate", f"{kind} by a {wrt_kind}: {text}",
+                 shapes={layout: {"got": g, "expected": e} for layout, (g, e) in shapes.items()})
+    if not bad:
+        return
+    # confirm at a second point: a mismatch in the differences at one point is not enough
+    second, _, _ = O.find_point(case, start=next_attempt)
+    if second is not None:
+        from matdiff_magic import derive
+        values = {n: O.user_value(a, case.variables[n]) for n, a in second.env.items()}
+        confirmed = {}
+        for (how, layout), first in bad.items():
+            try:
+                d = derive(case.source(), wrt=case.wrt, layout=layout, order=case.order, check=False)
+                got = d.evaluate(**values)
+            except Exception:
+                confirmed[(how, layout)] = first
+                continue
+            exp = O.expected(case, second.D, layout)
+            verdict, _ = O.compare(got, exp, second.noise, layout, case)
+            if verdict == "wrong_value":
+                confirmed[(how, layout)] = first
+        if not confirmed:
+            run.notes["benign"] = "undecided"
+            return
+        bad = confirmed
+    layouts = sorted({layout for _, layout in bad})
+    run.fail("wrong_value", "evaluate", f"{kind} by a {wrt_kind} ({', '.join(layouts)})",
+             layouts=layouts, check=run.notes.get("check"),
+             values={f"{how}, {layout}": {"got": np.asarray(got, dtype=float),
+                                          "expected": np.asarray(exp.value, dtype=float),
+                                          "relative_error": err}
+                     for (how, layout), (got, exp, err) in bad.items()})
+
+
+# ---------------------------------------------------------------- the exported module
+
+ENTRY = {"gradient": "f_and_grad", "jacobian": "f_and_jacobian", "hessian": "f_grad_hessian"}
+CHECK = {"gradient": "check_gradient", "jacobian": "check_jacobian", "hessian": "check_hessian"}
+
+
+def _export(case: Case, run: Run, d, point: O.Point | None, kind: str, evaluated=None) -> None:
+    from matdiff_magic import MatdiffError
+    try:
+        code = d.to_python()
+    except MatdiffError as e:
+        run.fail("export_failed", "to_python", f"to_python refused: {normalise(str(e))}",
+                 message=str(e)[:500])
+        return
+    except Exception as e:
+        run.foreign("to_python", e)
+        return
+    namespace: dict = {"__name__": "matdiff_oracle_export"}
+    try:
+        exec(compile(code, "<export>", "exec"), namespace)   # the package's output, run on purpose
+    except BaseException as e:
+        run.fail("export_failed", "import",
+                 f"the module does not run: {type(e).__name__}: {normalise(str(e))}",
+                 type=type(e).__name__, message=str(e)[:500])
+        return
+    entry = namespace.get(ENTRY[kind])
+    if entry is None:
+        run.fail("export_failed", "import", f"no {ENTRY[kind]} in the module")
+        return
+    called = True
+    if point is not None:
+        called = _call_export(case, run, d, point, kind, entry, evaluated)
+    check = namespace.get(CHECK[kind])
+    if check is None:
+        run.fail("export_failed", "import", f"no {CHECK[kind]} in the module")
+        return
+    try:
+        with np.errstate(all="ignore"):
+            result = check()
+    except BaseException as e:
+        if called:   # (when the function itself failed, its check failing says nothing new)
+            run.fail("export_failed", CHECK[kind], f"{CHECK[kind]}() raises {type(e).__name__}: "
+                     f"{normalise(str(e))}", type=type(e).__name__, message=str(e)[:500], at=where(e))
+        return
+    errors = [float(x) for x in np.ravel(np.asarray(result, dtype=float))] if result is not None else []
+    if point is not None and not any(f["kind"].startswith("export") for f in run.failures) and \
+            any(not np.isfinite(x) or x > 1e-4 for x in errors):
+        run.fail("export_check_false_alarm", CHECK[kind],
+                 f"{CHECK[kind]}() reports an error {'nan' if any(np.isnan(errors)) else '> 1e-4'} "
+                 "on an export the oracle finds right", reported=errors)
+
+
+def _call_export(case: Case, run: Run, d, point: O.Point, kind: str, entry, evaluated) -> bool:
+    """Call the exported function at the oracle's point and compare; False if it could not be called."""
+    names = [v.name for v in d.variables]
+    params = list(inspect.signature(entry).parameters)
+    if len(params) != len(names):
+        run.fail("export_failed", "call",
+                 f"{ENTRY[kind]} takes {len(params)} arguments for {len(names)} variables",
+                 params=params, variables=names)
+        return False
+    args = [O.user_value(point.env[n], case.variables[n]) for n in names]
+    try:
+        with np.errstate(all="ignore"):
+            out = entry(*args)
+    except BaseException as e:
+        run.fail("export_failed", "call", f"{ENTRY[kind]} raises {type(e).__name__}: {normalise(str(e))}",
+                 type=type(e).__name__, message=str(e)[:500], at=where(e))
+        return False
+    if not isinstance(out, tuple) or len(out) != (3 if kind == "hessian" else 2):
+        run.fail("export_failed", "call", f"{ENTRY[kind]} returns {type(out).__name__}, not a tuple")
+        return False
+    layout = case.layout
+    F = out[0]
+    shapes = O.value_shapes(case)
+    if O.shape_of(F) not in shapes and not (shapes == ["float"] and isinstance(F, (int, float))):
+        run.fail("export_wrong", "value", f"the value of f has shape {_shape_pattern(O.shape_of(F), case)}, "
+                 f"expected {shapes[0]}", got_shape=O.shape_of(F))
+    elif run.notes.get("compare_f") and not np.allclose(np.ravel(np.asarray(F, dtype=float)),
+                                                         np.ravel(point.F), rtol=1e-7, atol=1e-9):
+        run.fail("export_wrong", "value", "the value of f is wrong", got=np.asarray(F, dtype=float),
+                 expected=point.F)
+    parts = [("derivative", out[1], O.expected(case, point.D, layout), point.noise)]
+    if kind == "hessian":
+        parts = [("gradient", out[1], O.expected(case, point.J, layout, "gradient"), point.J_noise),
+                 ("hessian", out[2], O.expected(case, point.D, layout), point.noise)]
+    for what, got, exp, noise in parts:
+        accepted = exp.shapes
+        if what != "gradient" and evaluated is not None and O.shape_of(evaluated) in accepted:
+            accepted = [O.shape_of(evaluated)]    # "shaped as evaluate() gives it"
+        if O.shape_of(got) not in accepted:
+            run.fail("export_wrong", what, f"{kind} by a {case.variables[case.wrt].kind}, {layout} layout: "
+                     "the "
+                     f"{what} has shape {_shape_pattern(O.shape_of(got), case)}, evaluate() gives "
+                     f"{_shape_pattern(accepted[0], case)}", got_shape=O.shape_of(got),
+                     expected_shape=accepted[0])
+            continue
+        verdict, err = O.compare(got, exp, noise, layout, case)
+        if verdict == "wrong_value":
+            run.fail("export_wrong", what, f"{kind} by a {case.variables[case.wrt].kind}, {layout} layout: "
+                     f"the {what} is wrong", relative_error=err, got=np.asarray(got, dtype=float),
+                     expected=np.asarray(exp.value, dtype=float))
+    return True
+
+
+def run_case_safely(case: Case) -> dict:
+    """run_case, with any failure of the oracle itself reported as such (not blamed on the package)."""
+    try:
+        return run_case(case)
+    except Exception as e:
+        return {"outcome": "oracle_error", "benign": "oracle_error", "failures": [],
+                "notes": {"error": f"{type(e).__name__}: {e}", "traceback": traceback.format_exc()[-2000:]},
+                "seconds": 0.0}
+
