@@ -83,11 +83,21 @@ function sampleLatency(page) {
   };
 }
 
-/** Record (in the page) when the current step's formula is first typeset. */
+/**
+ * Record (in the page) when the derivation is first in the page, as text, and when the
+ * current step's formula is first typeset.
+ */
 async function watchFirstPaint(page) {
   await page.addInitScript(() => {
+    window.__matdiffDrawn = null;
     window.__matdiffFirstPaint = null;
     new MutationObserver((_records, observer) => {
+      if (
+        window.__matdiffDrawn === null &&
+        document.querySelector('.jp-matdiff-counter')
+      ) {
+        window.__matdiffDrawn = performance.now();
+      }
       if (document.querySelector('.jp-matdiff-derivation mjx-container')) {
         window.__matdiffFirstPaint = performance.now();
         observer.disconnect();
@@ -97,17 +107,27 @@ async function watchFirstPaint(page) {
 }
 
 /**
- * Open a huge notebook and check the renderer keeps the page answering: the current
- * step typeset within 2 s of the renderer starting, and every page.evaluate sent after it
- * started answered within a second, through the first paint, the lazy typesetting of the
- * earlier lines and a burst of key presses. Returns the output and the measurements.
+ * Open a huge notebook and check the renderer keeps the page answering: the current step
+ * drawn and typeset within 2 s of the renderer starting, and every page.evaluate sent after
+ * it started answered within a second, through the first paint, the lazy typesetting of
+ * the earlier lines and a burst of key presses. MathJax is loaded first (by a notebook with
+ * a formula), so its one-time start-up, which any first formula on a page pays, is not
+ * counted against the payload. Returns the output.
  */
 async function openResponsive(page, name, { steps } = { steps: 20 }) {
   await watchFirstPaint(page);
   const errors = watchErrors(page);
+  await openNotebook(page, 'version2.ipynb');
+  await expect(page.locator('.jp-matdiff-fallback mjx-container')).toBeVisible();
+
   const latency = sampleLatency(page);
-  await openNotebook(page, name);
-  const out = page.locator('.jp-OutputArea-output .jp-matdiff');
+  await page.locator('.jp-DirListing-item', { hasText: name }).dblclick();
+  const dialog = page.locator('.jp-Dialog');
+  await dialog.getByRole('button', { name: 'No Kernel' }).click();
+  await expect(dialog).toHaveCount(0);
+  const out = page.locator(
+    '.jp-NotebookPanel:visible .jp-OutputArea-output .jp-matdiff'
+  );
   await expect(out.locator('.jp-matdiff-derivation mjx-container')).toBeVisible();
   // Earlier lines are typeset as they come into view, while the reader already steps.
   await out.locator('.jp-matdiff-derivation').click();
@@ -121,11 +141,16 @@ async function openResponsive(page, name, { steps } = { steps: 20 }) {
   await latency.stop();
 
   const timing = await page.evaluate(mark => {
-    const start = performance.getEntriesByName(mark)[0];
-    return { start: start && start.startTime, paint: window.__matdiffFirstPaint };
+    const marks = performance.getEntriesByName(mark);
+    return {
+      start: marks.length > 0 ? marks[marks.length - 1].startTime : null,
+      drawn: window.__matdiffDrawn,
+      paint: window.__matdiffFirstPaint
+    };
   }, RENDER_MARK);
   expect(timing.start, 'the renderer ran').toBeGreaterThan(0);
   expect(timing.paint).not.toBeNull();
+  const drawn = timing.drawn - timing.start;
   const firstPaint = timing.paint - timing.start;
   // A sample counts when the one before it was answered after the renderer started: it
   // was sent while the renderer was at work.
@@ -134,9 +159,11 @@ async function openResponsive(page, name, { steps } = { steps: 20 }) {
   );
   const maxLatency = Math.max(...during.map(s => s.latency));
   console.log(
-    `${name}: first paint ${Math.round(firstPaint)} ms after the renderer started; ` +
-      `${during.length} probes while rendering, slowest ${maxLatency} ms`
+    `${name}: drawn ${Math.round(drawn)} ms and typeset ${Math.round(firstPaint)} ms ` +
+      `after the renderer started; ${during.length} probes while rendering, ` +
+      `slowest ${maxLatency} ms`
   );
+  expect(drawn).toBeLessThan(2000);
   expect(firstPaint).toBeLessThan(2000);
   expect(during.length).toBeGreaterThanOrEqual(20);
   expect(maxLatency).toBeLessThan(1000);
