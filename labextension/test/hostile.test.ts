@@ -5,8 +5,10 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { IDerivation, parseDerivation } from '../src/contract';
+import { IDerivation, MIME_TYPE, parseDerivation } from '../src/contract';
 import { nextTask } from '../src/dom';
+import { rendererFactory } from '../src/mime';
+import { RENDER_MARK } from '../src/renderer';
 import { formatCount, MAX_FORMULA_CHARS } from '../src/sanitize';
 import * as stepper from '../src/stepper';
 import { DerivationView, EARLIER_LINES, errorView } from '../src/view';
@@ -291,5 +293,53 @@ describe('a derivation of 100 000 steps', () => {
       `Step 1 of ${n}`
     );
     view.dispose();
+  });
+});
+
+describe('ordinary derivations', () => {
+  const derivations = loadFixtures().flatMap(f => {
+    const parsed = parseDerivation(f.data);
+    return parsed.ok ? [[f.name, parsed.derivation] as const] : [];
+  });
+
+  it.each(derivations)('%s is one aligned formula at every step', async (_name, d) => {
+    expect(stepper.blocks(d)).toEqual([{ start: 0, end: d.steps.length }]);
+    const { view } = mount(d);
+    await view.update();
+    await view.first();
+    for (let i = 0; i < d.steps.length; i++) {
+      const node = view.node.querySelector('.jp-matdiff-derivation')!;
+      expect(node.getAttribute('data-tex')).toBe(stepper.derivationTex(d, view.state));
+      expect(node.querySelector('[data-refused]')).toBeNull();
+      expect(
+        view.node.querySelector('.jp-matdiff-earlier')!.hasAttribute('hidden')
+      ).toBe(true);
+      await view.next();
+    }
+    view.dispose();
+  });
+});
+
+describe('the renderer on a payload of 100 000 steps as a JSON string', () => {
+  it('draws it', async () => {
+    const d = manySteps(100000);
+    const typeset: HTMLElement[] = [];
+    const renderer = rendererFactory.createRenderer({
+      mimeType: MIME_TYPE,
+      latexTypesetter: { typeset: (node: HTMLElement) => void typeset.push(node) }
+    } as any);
+    const start = performance.now();
+    await renderer.renderModel({
+      data: { [MIME_TYPE]: JSON.stringify(d) },
+      metadata: {},
+      trusted: false
+    } as any);
+    expect(performance.now() - start).toBeLessThan(3000);
+    expect(renderer.node.querySelector('.jp-matdiff-counter')!.textContent).toBe(
+      'Step 100000 of 100000'
+    );
+    expect(typeset).toContain(renderer.node.querySelector('.jp-matdiff-derivation'));
+    expect(performance.getEntriesByName(RENDER_MARK).length).toBeGreaterThan(0);
+    renderer.dispose();
   });
 });
