@@ -338,9 +338,9 @@ def value(n: Node, env: dict, sizes: dict, kinks: list | None = None) -> np.ndar
     """The value of the tree (a 2-D float array: scalars 1×1, vectors n×1) at ``env`` (name -> 2-D).
 
     ``kinks``, when given, collects the places where the chain rule has no value although f may be
-    finite or even differentiable: a sub-expression that is infinite or NaN, a norm2 of zero, sqrt
-    of 0, a power below 1 of 0 (‖relu(x − 1)‖ is flat where x < 1, but its differential goes
-    through 0/0)."""
+    finite or even differentiable, or where floating point cannot follow it: a sub-expression that
+    is infinite, NaN or beyond HUGE, a sum that absorbs a term, a norm2 of zero, sqrt of 0, a power
+    below 1 of 0 (‖relu(x − 1)‖ is flat where x < 1, but its differential goes through 0/0)."""
     memo: dict = {}
 
     def ev(n: Node) -> np.ndarray:
@@ -357,11 +357,22 @@ def value(n: Node, env: dict, sizes: dict, kinks: list | None = None) -> np.ndar
         return ev(n)
 
 
+HUGE = 1e100        # beyond this an intermediate value's square overflows: exp(x/1e-300) is 0, its
+                    # differential 0·∞
+ABSORBED = 1e7      # a sum whose terms differ more than this has lost the small one's differences:
+                    # sin(x + 1e300) is constant in floating point, its derivative is not
+
+
 def _kink(n: Node, ev, kinks: list) -> None:
+    out = ev(n)
     if n.op not in ("tr", "diag") and not all(np.all(np.isfinite(ev(a))) for a in n.args):
         # v/0 inside tanh(v/0): f is finite, its differential is not (only a trace or a diagonal
         # drops the infinite entries of B./eye without using them)
         kinks.append(f"{n.op} of something infinite")
+    elif np.any(np.abs(out[np.isfinite(out)]) > HUGE):
+        kinks.append(f"precision: {n.op} beyond {HUGE:g}")
+    elif n.op in ("add", "sub") and _absorbs(ev(n.args[0]), ev(n.args[1])):
+        kinks.append("precision: a sum that absorbs one of its terms")
     elif n.op == "norm2" and not np.any(ev(n.args[0])):
         kinks.append("norm2 of zero")
     elif n.op == "fn" and n.attr in ("sqrt", "log") and np.any(ev(n.args[0]) == 0):
@@ -370,6 +381,13 @@ def _kink(n: Node, ev, kinks: list) -> None:
         e = number(n.attr)
         if (e < 1 or e != int(e)) and np.any(ev(n.args[0]) == 0):
             kinks.append(f"0 to the power {n.attr}")
+
+
+def _absorbs(a: np.ndarray, b: np.ndarray) -> bool:
+    a, b = np.broadcast_arrays(np.abs(a), np.abs(b))
+    big, small = np.maximum(a, b), np.minimum(a, b)
+    with np.errstate(all="ignore"):
+        return bool(np.any((small > 0) & (big > ABSORBED * small)))
 
 
 def _ev(n: Node, ev, env, sizes) -> np.ndarray:

@@ -90,6 +90,12 @@ def _export_division_by_zero():
     return c.case(E.div(g, E.num("0")), "g")
 
 
+def _vec_hadamard_of_transposed_shapes():
+    c = Cell(m=4, n=2)
+    L, Z = c.matrix("L", "m", "n"), c.matrix("Z", "n", "m")
+    return c.case(E.call("sum", E.hmul(E.call("vec", L), E.call("vec", Z))), "Z", layout="numerator")
+
+
 def _tr_divided_by_eye():
     c = Cell()
     B = c.matrix("B", "m", "m")
@@ -176,6 +182,9 @@ KNOWN = [
     Known("b' + tr(M/lam) by M", "foreign_exception",
           "derive raises ValueError 'cannot multiply' for the trace of a matrix over a scalar added to "
           "a row", _trace_divided_by_scalar_plus_row),
+    Known("sum(vec(L).*vec(Z)) by Z", "foreign_exception",
+          "derive raises ValueError 'cannot multiply' for the entry-wise product of vec(L) and vec(Z) "
+          "with L m×n and Z n×m (both of m·n entries)", _vec_hadamard_of_transposed_shapes),
     Known("tr(B./eye) by B", "wrong_value",
           "the gradient of tr(B ./ I) is the all-ones matrix instead of I (the check says FAILED)",
           _tr_divided_by_eye),

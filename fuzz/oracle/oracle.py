@@ -158,8 +158,8 @@ def find_point(case: Case, start: int = 0, tries: int = 10) -> tuple[Point | Non
         if not np.all(np.isfinite(F)):
             skipped["undefined"] += 1
             continue
-        if kinks:              # the chain rule has no value here: neither right nor wrong
-            skipped["kink"] += 1
+        if kinks:              # the chain rule has no value here, or floating point cannot follow f
+            skipped["imprecise" if any(k.startswith("precision") for k in kinks) else "kink"] += 1
             continue
         with np.errstate(all="ignore"):
             D, noise = _differences(fun, env, case.wrt, case.order)
