@@ -16,7 +16,9 @@ class MatdiffMagics(Magics):
         """Derive ∂f/∂X by the differential method, step by step.
 
         Cell:  %%matdiff --wrt X [--layout numerator|denominator|mixed] [--no-check] [-o NAME]
-               followed by declarations (X: matrix(m, n)) and the expression, e.g. a'*exp(X*b)
+                         [--symmetric independent|sym|minka]
+               followed by declarations (X: matrix(m, n), S: symmetric) and the expression,
+               e.g. a'*exp(X*b)
         Line:  %matdiff --wrt X a'*exp(X*b)
         """
         try:
@@ -48,7 +50,7 @@ class MatdiffMagics(Magics):
             from matdiff_magic.derivation.pipeline import derive  # noqa: PLC0415
             d = derive(source, wrt=opts.wrt, layout=opts.layout, check=opts.check,
                        order=opts.order, seed=opts.seed, by_definition=opts.by_definition,
-                       solve=opts.solve)
+                       solve=opts.solve, symmetric=opts.symmetric)
             code = d.to_python() if opts.export else None
             shown = d.widget() if opts.interactive else _typeset(d)
         if opts.output:

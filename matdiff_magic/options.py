@@ -11,6 +11,7 @@ from matdiff_magic.errors import MatdiffError, Span
 
 LAYOUT_CHOICES = ("numerator", "denominator", "mixed")
 MODE_CHOICES = ("forward", "reverse", "both")
+SYMMETRIC_CHOICES = ("independent", "sym", "minka")   # conventions for a symmetric variable
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Options:
     by_definition: bool = False
     solve: bool = False
     export: bool = False
+    symmetric: str = "independent"
     flags: set = field(default_factory=set)   # options recognised but handled elsewhere
 
 
@@ -48,6 +50,7 @@ _OPTIONS = {
     "--by-definition": ("by_definition", False, None),
     "--solve": ("solve", False, None),
     "--export": ("export", False, None),
+    "--symmetric": ("symmetric", True, str),
 }
 _TOKEN = re.compile(r"""\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\S+)""")
 _IDENT = re.compile(r"[A-Za-z][A-Za-z0-9_]*$")
@@ -102,6 +105,11 @@ def _validate(opts: Options, line: str) -> None:
     if opts.layout not in LAYOUT_CHOICES:
         raise MatdiffError(f"--layout {opts.layout}: choose numerator, denominator or mixed", line,
                            _span_of(line, opts.layout))
+    if opts.symmetric not in SYMMETRIC_CHOICES:
+        raise MatdiffError(f"--symmetric {opts.symmetric}: choose independent, sym or minka", line,
+                           _span_of(line, opts.symmetric),
+                           hint="independent: every entry independent (the default); sym: (G + Gᵀ)/2; "
+                                "minka: G + Gᵀ − G ⊙ I (Matrix Cookbook (138))")
     if opts.mode not in MODE_CHOICES:
         raise MatdiffError(f"--mode {opts.mode}: choose forward, reverse or both", line,
                            _span_of(line, opts.mode))

@@ -31,17 +31,18 @@ def _dims(shape) -> str:
     return f"{shape[0]}×{shape[1]}"
 
 
-def results(G: ir.Expr, wrt: ir.Var, fname: str) -> dict:
-    """df = tr(G dX) (df = g dx for a scalar): the derivative in every layout."""
+def results(G: ir.Expr, wrt: ir.Var, fname: str, symmetric: bool = False) -> dict:
+    """df = tr(G dX) (df = g dx for a scalar): the derivative in every layout, simplified with
+    the declared symmetry of variables when ``symmetric`` (``derivation.symmetric`` shows that)."""
     x_tex, x_text = name_latex(wrt.name, wrt.kind), name_text(wrt.name)
     den_lhs = rf"\frac{{\partial {fname}}}{{\partial {x_tex}}}"
     num_lhs = rf"\frac{{\partial {fname}}}{{\partial {x_tex}^{{T}}}}"
     if wrt.is_scalar:
-        g = simplify(G)
+        g = simplify(G, symmetric)
         text = f"{fname} and {x_text} are scalars: every layout gives the same derivative."
         return {lay: _result(lay, g, den_lhs, ir.SCALAR, text) for lay in LAYOUTS}
-    grad = simplify(ir.Transpose(G))
-    jac = simplify(G)
+    grad = simplify(ir.Transpose(G), symmetric)
+    jac = simplify(G, symmetric)
     m, n = wrt.shape
     if wrt.shape[1] == 1:
         den = f"Denominator layout: ∂{fname}/∂{x_text} is a column like {x_text} ({m}×1), the gradient vector."
@@ -62,14 +63,15 @@ def results(G: ir.Expr, wrt: ir.Var, fname: str) -> dict:
     }
 
 
-def jacobian_results(J: ir.Expr, wrt: ir.Var, F: ir.Expr, fname: str, hessian: bool = False) -> dict:
+def jacobian_results(J: ir.Expr, wrt: ir.Var, F: ir.Expr, fname: str, hessian: bool = False,
+                     symmetric: bool = False) -> dict:
     """d vec F = J d vec X: J in numerator layout (the Jacobian), Jᵀ in denominator layout."""
     x_tex, x_text = name_latex(wrt.name, wrt.kind), name_text(wrt.name)
     f_vector = F.shape[1] == 1
     f_tex = (rf"\boldsymbol{{{fname}}}" if f_vector else rf"\operatorname{{vec}} {fname}") if not hessian else ""
     x_vector = wrt.shape[1] == 1
-    jac = simplify(J)
-    grad = simplify(ir.Transpose(J))
+    jac = simplify(J, symmetric)
+    grad = simplify(ir.Transpose(J), symmetric)
     if hessian:
         dx = x_tex if x_vector else rf"(\operatorname{{vec}} {x_tex})"
         lhs = rf"\frac{{\partial^2 {fname}}}{{\partial {dx}\,\partial {dx}^{{T}}}}"

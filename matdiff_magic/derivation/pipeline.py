@@ -24,6 +24,7 @@ from matdiff_magic.ops.identity import Identity
 from matdiff_magic.types.lower import choose_wrt, typecheck
 from matdiff_magic.ir.construct import is_zero, tidy
 from matdiff_magic.derivation.steps import Step
+from matdiff_magic.derivation.symmetric import check_convention, with_convention, with_symmetry
 from matdiff_magic.derivation.tracetricks import trace_stage
 
 READ_OFF = Identity("read off", r"\mathrm{d}f = \operatorname{tr}\left(\frac{\partial f}{\partial X}^{T}\,\mathrm{d}X\right)")
@@ -35,25 +36,30 @@ GRADIENT_AGAIN = Identity("Hessian", r"\frac{\partial^2 f}{\partial \operatornam
 
 
 def derive(source: str, wrt: str | None = None, layout: str = "mixed", check: bool = True,
-           order: int = 1, seed: int = 0, by_definition: bool = False, solve: bool = False) -> Derivation:
+           order: int = 1, seed: int = 0, by_definition: bool = False, solve: bool = False,
+           symmetric: str = "independent") -> Derivation:
     """Derive ∂f/∂wrt of the cell ``source`` by the differential method, step by step.
 
     f may be a scalar, a vector or a matrix (then the result is the Jacobian of vec f by vec X);
     ``order=2`` gives the Hessian of a scalar f. ``by_definition`` derives element by element
     instead (seed 001 Examples 1 and 2), where that is tractable; ``solve`` adds the steps that set
-    the derivative to zero and solve for the variable.
+    the derivative to zero and solve for the variable. ``symmetric`` is the convention for a
+    variable declared symmetric: ``independent`` (every entry independent, the default), ``sym``
+    ((G + Gᵀ)/2, the gradient on symmetric matrices) or ``minka`` (G + Gᵀ − G ⊙ I, the Matrix
+    Cookbook's (138)); f is always differentiated as written (``derivation.symmetric``).
     """
+    check_convention(symmetric)
     if by_definition:
-        return _derive_by_definition(source, wrt, layout, check, seed)
+        return _derive_by_definition(source, wrt, layout, check, seed, symmetric)
     if layout not in LAYOUTS:
         raise MatdiffError(f"unknown layout {layout!r}: choose numerator, denominator or mixed")
     if order not in (1, 2):
         raise MatdiffError(f"order={order}: matdiff derives first derivatives (order=1) and Hessians (order=2)")
     with deep_recursion():
-        return _derive(source, wrt, layout, check, order, seed, solve)
+        return _derive(source, wrt, layout, check, order, seed, solve, symmetric)
 
 
-def _derive(source, wrt, layout, check, order, seed, solve) -> Derivation:
+def _derive(source, wrt, layout, check, order, seed, solve, symmetric) -> Derivation:
     try:
         typed = typecheck(source)
         var = choose_wrt(typed, wrt)
@@ -63,13 +69,13 @@ def _derive(source, wrt, layout, check, order, seed, solve) -> Derivation:
             raise MatdiffError(f"a Hessian (order 2) needs a scalar function, but {typed.name} is "
                                f"{f.shape[0]}×{f.shape[1]}", source, typed.span)
         if order == 2:
-            parts = _hessian_steps(typed, var)
+            parts = _hessian_steps(typed, var, symmetric)
         elif f.is_scalar and _is_composition(typed, var):
-            parts = _composition_steps(typed, var)
+            parts = _composition_steps(typed, var, symmetric)
         elif f.is_scalar:
-            parts = _gradient_steps(typed, var)
+            parts = _gradient_steps(typed, var, symmetric)
         else:
-            parts = _jacobian_steps(typed, var)
+            parts = _jacobian_steps(typed, var, symmetric)
         if solve:
             from matdiff_magic.derivation.solve import solve_steps  # noqa: PLC0415
             if order != 1 or not f.is_scalar:
@@ -81,7 +87,8 @@ def _derive(source, wrt, layout, check, order, seed, solve) -> Derivation:
     except RecursionError:
         raise MatdiffError("the expression is too deeply nested to derive", source) from None
     derivation = Derivation(source, typed, var, layout, parts["steps"], parts["results"], parts["G"],
-                            seed, kind=parts["kind"], target=parts["target"], rederive=_derive_again)
+                            seed, kind=parts["kind"], target=parts["target"], rederive=_derive_again,
+                            symmetric=symmetric)
     derivation.solution = parts.get("solution")
     derivation.set_abbreviations(choose_abbreviations(typed.expr, {v.name for v in typed.variables}))
     if check:
@@ -89,7 +96,7 @@ def _derive(source, wrt, layout, check, order, seed, solve) -> Derivation:
     return derivation
 
 
-def _derive_by_definition(source, wrt, layout, check, seed) -> Derivation:
+def _derive_by_definition(source, wrt, layout, check, seed, symmetric) -> Derivation:
     """∂f/∂wrt element by element (seed 001's definition method), as a ``Derivation``."""
     if layout not in LAYOUTS:
         raise MatdiffError(f"unknown layout {layout!r}: choose numerator, denominator or mixed")
@@ -97,11 +104,16 @@ def _derive_by_definition(source, wrt, layout, check, seed) -> Derivation:
         typed = typecheck(source)
         var = choose_wrt(typed, wrt)
         steps, res, G = definition_steps(typed, var, source, written=printer.to_text)
+        res, _, shown, _ = with_symmetry(res, lambda: results(G, var, typed.name, symmetric=True),
+                                         "denominator")
+        res, convention = with_convention(res, var, "gradient", symmetric)
+        steps = steps + [s for s in (shown, convention) if s is not None]
     except MatdiffError as error:
         raise _printed(error).with_source(source) from None
     except RecursionError:
         raise MatdiffError("the expression is too deeply nested to derive", source) from None
-    d = Derivation(source, typed, var, layout, steps, res, G, seed, rederive=_derive_again)
+    d = Derivation(source, typed, var, layout, steps, res, G, seed, rederive=_derive_again,
+                   symmetric=symmetric)
     if check:
         d.check()
     return d
@@ -109,7 +121,8 @@ def _derive_by_definition(source, wrt, layout, check, seed) -> Derivation:
 
 def _derive_again(d: Derivation, wrt: str, layout: str) -> Derivation:
     # ``derive`` is looked up when called, so the derivation re-derives through whatever it is now
-    return derive(d.source, wrt=wrt, layout=layout, check=d.check_result is not None, seed=d.seed)
+    return derive(d.source, wrt=wrt, layout=layout, check=d.check_result is not None, seed=d.seed,
+                  symmetric=d.symmetric)
 
 
 def _printed(error: MatdiffError) -> MatdiffError:
@@ -139,7 +152,9 @@ def _differential(typed, var, expr, record, fname) -> ir.Expr:
     return differential_stage(expr, var, record)
 
 
-def _gradient_steps(typed, var: ir.Var) -> dict:
+def _gradient_steps(typed, var: ir.Var, convention: str, hessian: bool = False) -> dict:
+    """The gradient; for a Hessian (``hessian``) without the symmetric convention, which applies
+    to the Hessian, and with the gradient as written (``plain``) to differentiate again."""
     fname = typed.name
     vector = var.shape[1] == 1 and not var.is_scalar
     steps: list[Step] = [Step("function", "function", None, fname, fname, typed.expr)]
@@ -147,9 +162,20 @@ def _gradient_steps(typed, var: ir.Var) -> dict:
     df = _differential(typed, var, typed.expr, record, fname)
     record.stage = "trace"
     G = _trace(df, var, record)
-    res = results(G, var, fname)
-    steps.append(_read_off_gradient(G, var, res))
-    return {"steps": steps, "results": res, "G": G, "kind": "gradient", "target": typed.expr}
+    plain = results(G, var, fname)
+    res = _read_off_gradient(G, var, plain, lambda: results(G, var, fname, symmetric=True), steps)
+    if not hessian:
+        res = _convention(res, var, "gradient", convention, steps)
+    return {"steps": steps, "results": res, "plain": plain, "G": G, "kind": "gradient",
+            "target": typed.expr}
+
+
+def _convention(res: dict, var, kind: str, convention: str, steps: list) -> dict:
+    """The results in the symmetric convention, with its step."""
+    res, step = with_convention(res, var, kind, convention)
+    if step is not None:
+        steps.append(step)
+    return res
 
 
 def _trace(df, var, record) -> ir.Expr:
@@ -158,8 +184,10 @@ def _trace(df, var, record) -> ir.Expr:
     return trace_stage(df, var, record)
 
 
-def _read_off_gradient(G, var, res) -> Step:
-    grad = res["denominator"].expr
+def _read_off_gradient(G, var, plain, symmetric, steps: list) -> dict:
+    """The read-off step (and the step that uses declared symmetry, when it changes the result)
+    appended to ``steps``; the results, simplified with that symmetry."""
+    res, grad, shown, note = with_symmetry(plain, symmetric, "denominator", coefficient=G)
     vector = var.shape[1] == 1 and not var.is_scalar
     if var.is_scalar:
         identity, chain = READ_OFF_SCALAR, (grad,)
@@ -167,18 +195,26 @@ def _read_off_gradient(G, var, res) -> Step:
         raw = ir.Transpose(G)
         identity = READ_OFF_VECTOR if vector else READ_OFF
         chain = (raw, grad) if raw != grad else (grad,)
-    return Step("readoff", identity.name, identity, res["denominator"].lhs, res["denominator"].lhs_text,
-                grad, (grad,), chain=chain)
+    steps.append(Step("readoff", identity.name, identity, res["denominator"].lhs,
+                      res["denominator"].lhs_text, grad, (grad,), chain=chain, note=note))
+    if shown is not None:
+        steps.append(shown)
+    return res
 
 
-def _jacobian_steps(typed, var: ir.Var) -> dict:
+def _jacobian_steps(typed, var: ir.Var, convention: str) -> dict:
     fname = typed.name
     steps: list[Step] = [Step("function", "function", None, fname, fname, typed.expr)]
     record = _Recorder(steps, False)
     dF = _differential(typed, var, typed.expr, record, fname)
     J = _vec(dF, var, typed.expr, record, fname)
-    res = jacobian_results(J, var, typed.expr, fname)
-    steps.append(_read_off_jacobian(res, var))
+    plain = jacobian_results(J, var, typed.expr, fname)
+    res, _, shown, _ = with_symmetry(
+        plain, lambda: jacobian_results(J, var, typed.expr, fname, symmetric=True), "numerator")
+    steps.append(_read_off_jacobian(plain, var))
+    if shown is not None:
+        steps.append(shown)
+    res = _convention(res, var, "jacobian", convention, steps)
     return {"steps": steps, "results": res, "G": J, "kind": "jacobian", "target": typed.expr}
 
 
@@ -215,7 +251,7 @@ def _is_composition(typed, var: ir.Var) -> bool:
             and ir.depends_on(definition, var.name))
 
 
-def _composition_steps(typed, var: ir.Var) -> dict:
+def _composition_steps(typed, var: ir.Var, convention: str) -> dict:
     (yname, ydef), = typed.definitions.items()
     Y = typed.defined_vars[yname]
     fname = typed.name
@@ -237,27 +273,34 @@ def _composition_steps(typed, var: ir.Var) -> dict:
     df = differential_stage(None, var, record, start=substituted)
     record.stage = "trace"
     G = _trace(df, var, record)
-    general = results(G, var, fname)
-    steps.append(_read_off_gradient(G, var, general))
+    _read_off_gradient(G, var, results(G, var, fname), lambda: results(G, var, fname, symmetric=True),
+                       steps)
     # the outer derivative ∂f/∂Y, derived silently, then substituted
     quiet = lambda *a, **k: None
     dfY = differential_stage(typed.outer, Y, quiet)
     gY = results(_trace(dfY, Y, quiet), Y, fname)["denominator"].expr
     concrete = tidy(ir.replace(G, {GY: gY}))
-    res = results(concrete, var, fname)
-    r = res["denominator"]
+    plain = results(concrete, var, fname)
+    res, _, shown, _ = with_symmetry(plain, lambda: results(concrete, var, fname, symmetric=True),
+                                     "denominator")
+    r = plain["denominator"]
     steps.append(Step("readoff", SUBSTITUTE_GRADIENT.name, SUBSTITUTE_GRADIENT, "", "", r.expr, (r.expr,),
                       note=lambda p: (f"∂{fname}/∂{yname} = {p.to_text(gY)}, "
                                       f"where {yname} = {p.to_text(ydef)}"),
                       highlighted=lambda p: p.to_latex(r.expr, highlight=frozenset({id(r.expr)}))))
+    if shown is not None:
+        steps.append(shown)
+    res = _convention(res, var, "gradient", convention, steps)
     return {"steps": steps, "results": res, "G": concrete, "kind": "gradient", "target": typed.expr}
 
 
-def _hessian_steps(typed, var: ir.Var) -> dict:
-    """The Hessian as the Jacobian of the gradient: first the gradient, then its differential and vec."""
-    first = _gradient_steps(typed, var)
+def _hessian_steps(typed, var: ir.Var, convention: str) -> dict:
+    """The Hessian as the Jacobian of the gradient: first the gradient, then its differential and
+    vec. The gradient differentiated is the one of f as written (every entry independent), before
+    any declared symmetry simplified it: Sᵀ and S differ as functions of S."""
+    first = _gradient_steps(typed, var, convention, hessian=True)
     steps = first["steps"]
-    grad = first["results"]["denominator"].expr
+    grad = first["plain"]["denominator"].expr
     fname = typed.name
     x = name_latex(var.name, var.kind)
     g_lhs = rf"\frac{{\partial {fname}}}{{\partial {x}}}"
@@ -270,9 +313,14 @@ def _hessian_steps(typed, var: ir.Var) -> dict:
         H = _trace(dG, var, record) if not is_zero(dG) else ir.Const(0)
     else:
         H = _vec(dG, var, grad, record, rf"\left({g_lhs}\right)", f"(∂{fname}/∂{var.name})")
-    res = jacobian_results(H, var, grad, fname, hessian=True) if not var.is_scalar else \
-        results(H, var, fname)
-    r = res["numerator"]
+    make = (lambda sym: jacobian_results(H, var, grad, fname, hessian=True, symmetric=sym)) \
+        if not var.is_scalar else (lambda sym: results(H, var, fname, symmetric=sym))
+    plain = make(False)
+    res, _, shown, _ = with_symmetry(plain, lambda: make(True), "numerator")
+    r = plain["numerator"]
     steps.append(Step("readoff", "read off", READ_OFF_JACOBIAN, r.lhs, r.lhs_text, r.expr, (r.expr,),
                       chain=(r.expr,)))
+    if shown is not None:
+        steps.append(shown)
+    res = _convention(res, var, "hessian", convention, steps)
     return {"steps": steps, "results": res, "G": H, "kind": "hessian", "target": grad}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 
 import numpy as np
 
@@ -24,9 +25,10 @@ from matdiff_magic.errors import MatdiffError
 from matdiff_magic.derivation.layouts import LAYOUTS, Result
 from matdiff_magic.numeric.evaluate import as_matrix, bind_sizes
 from matdiff_magic.numeric.points import Unfit, guarded
-from matdiff_magic.render.notation import name_latex, name_text, space_latex, space_text
+from matdiff_magic.render.notation import GREEK_UNICODE, name_latex, name_text, space_latex, space_text
 from matdiff_magic.render.printer import to_latex, to_text
 from matdiff_magic.derivation.steps import Step
+from matdiff_magic.derivation.symmetric import describe
 from matdiff_magic.render.steps import ShownStep
 
 MIME = "application/vnd.matdiff.derivation.v1+json"
@@ -35,7 +37,8 @@ MIME = "application/vnd.matdiff.derivation.v1+json"
 class Derivation:
     def __init__(self, source: str, typed, wrt: ir.Var, layout: str, steps: list[Step],
                  results: dict, G: ir.Expr, seed: int = 0, check_result: CheckResult | None = None,
-                 kind: str = "gradient", target: ir.Expr | None = None, rederive=None):
+                 kind: str = "gradient", target: ir.Expr | None = None, rederive=None,
+                 symmetric: str = "independent"):
         self.source, self.typed, self.wrt, self.layout = source, typed, wrt, layout
         self._steps, self.results, self.G, self.seed = steps, results, G, seed
         self.check_result = check_result
@@ -44,6 +47,7 @@ class Derivation:
         self.abbrev: dict = {}                # names of repeated inner activations (deep chains)
         self.target = target if target is not None else typed.expr  # what the result differentiates
         self._rederive = rederive             # (derivation, wrt, layout) -> Derivation: the pipeline's
+        self.symmetric = symmetric            # the convention for a symmetric wrt: independent, sym, minka
 
     # ---- what was derived
     @property
@@ -78,7 +82,8 @@ class Derivation:
         if layout not in LAYOUTS:
             raise MatdiffError(f"unknown layout {layout!r}: choose numerator, denominator or mixed")
         other = Derivation(self.source, self.typed, self.wrt, layout, self._steps, self.results,
-                           self.G, self.seed, self.check_result, self.kind, self.target, self._rederive)
+                           self.G, self.seed, self.check_result, self.kind, self.target, self._rederive,
+                           self.symmetric)
         other.solution, other.abbrev = self.solution, self.abbrev
         return other
 
@@ -183,6 +188,13 @@ class Derivation:
     def to_python(self) -> str:
         """Source of a NumPy function computing f and this derivative, with shape assertions and a
         finite-difference gradient check (like matrixcalculus.org's export)."""
+        if self.wrt.symmetric and self.wrt.shape[0] != 1 and (
+                self.symmetric == "minka" or (self.symmetric == "sym" and self.kind == "hessian")):
+            # the exported check moves a symmetric input along E_ij + E_ji and predicts the change
+            # from an independent-entries (or, for gradients and Jacobians, sym) derivative
+            raise MatdiffError(f"the exported code's check does not handle the {self.symmetric} "
+                               f"convention{' for a Hessian' if self.symmetric == 'sym' else ''} yet: "
+                               "export with --symmetric independent")
         from matdiff_magic.export.numpy_code import to_python  # noqa: PLC0415
         return to_python(self)
 
@@ -194,10 +206,19 @@ class Derivation:
         return DerivationStepper(self)
 
     def where(self) -> tuple[str, str]:
-        tex = ",\\ ".join(f"{name_latex(v.name, v.kind)} \\in {space_latex(v.shape)}"
-                          + (r"\ \text{(symmetric)}" if v.symmetric else "") for v in self.variables)
-        text = ", ".join(f"{name_text(v.name)} ∈ {space_text(v.shape)}"
-                         + (" (symmetric)" if v.symmetric else "") for v in self.variables)
+        def structure(v: ir.Var, tex: bool) -> str:
+            if not v.symmetric:
+                return ""
+            convention = describe(v, self.symmetric, tex) if v.name == self.wrt.name else ""
+            if tex:
+                return (r"\ \text{(symmetric; }" + convention + r"\text{)}") if convention \
+                    else r"\ \text{(symmetric)}"
+            return f" (symmetric; {convention})" if convention else " (symmetric)"
+
+        tex = ",\\ ".join(f"{name_latex(v.name, v.kind)} \\in {space_latex(v.shape)}" + structure(v, True)
+                          for v in self.variables)
+        text = ", ".join(f"{name_text(v.name)} ∈ {space_text(v.shape)}" + structure(v, False)
+                         for v in self.variables)
         for node, (name_tex, name_txt) in self.abbrev.items():
             tex += rf",\ {name_tex} = {to_latex(node, abbrev=self.abbrev, define=True)}"
             text += f", {name_txt} = {to_text(node, abbrev=self.abbrev, define=True)}"
@@ -224,7 +245,7 @@ class Derivation:
         rows.append(rf"&\text{{where }} {where_tex}" if where_tex else "")
         if self.check_result is not None:
             rows.append("&" + _check_tex(self.check_result))
-        body = " \\\\\n".join(r for r in rows if r)
+        body = _portable(" \\\\\n".join(r for r in rows if r))
         return "$$\\begin{aligned}\n" + body + "\n\\end{aligned}$$"
 
     def to_text(self) -> str:
@@ -289,8 +310,32 @@ class Derivation:
         return {"text/plain": self.to_text(), "text/latex": self.to_latex(), MIME: self.to_json()}
 
 
+# MathJax 2 and 3 refuse a macro followed by more than 5 KB of TeX ("internal buffer size
+# exceeded"), so a long derivation block must use none: "\ " is a macro in MathJax 3, \mathrm{x} and
+# \mathbf{x} in MathJax 2; "\;", {\rm x} and {\bf x} typeset the same in MathJax 2, 3 and KaTeX.
+_NO_MACROS = [(re.compile(r"(?<!\\)((?:\\\\)*)\\ "), r"\1\\;"),
+              (re.compile(r"\\mathrm\{([^{}]*)\}"), r"{\\rm \1}"),
+              (re.compile(r"\\mathbf\{([^{}]*)\}"), r"{\\bf \1}")]
+_MACRO_BUFFER = 4096   # characters: MathJax's limit is 5 KB after expansion
+
+
+def _portable(tex: str) -> str:
+    """A derivation block every engine typesets: the control space always written "\\;", the font
+    commands as switches once the block nears MathJax 2's buffer (shorter ones keep \\mathrm{d})."""
+    for k, (pattern, replacement) in enumerate(_NO_MACROS):
+        if k == 0 or len(tex) > _MACRO_BUFFER:
+            tex = pattern.sub(replacement, tex)
+    return tex
+
+
+# Inside \text, a Greek letter is set as math: KaTeX has no text glyph for Σ.
+_GREEK_IN_TEXT = str.maketrans({c: rf"}}\{name}\text{{" for name, c in GREEK_UNICODE.items()})
+
+
 def _tex_text(s: str) -> str:
-    return s.replace("\\", "").replace("{", "").replace("}", "").replace("$", "").replace("&", "and")
+    """Text for inside \\text{…}: no TeX specials, Greek letters as math."""
+    return (s.replace("\\", "").replace("{", "").replace("}", "").replace("$", "").replace("&", "and")
+            .translate(_GREEK_IN_TEXT))
 
 
 def _check_tex(c: CheckResult) -> str:

@@ -1,6 +1,9 @@
-"""The full simplification of results: transposes pushed inside, symmetry used, like terms
-collected, Xβ − y preferred over −(y − Xβ). The light clean-up run after every step (``tidy``) and
-the smart constructors it rebuilds through are ``ir.construct``.
+"""The full simplification of results: transposes pushed inside, like terms collected, Xβ − y
+preferred over −(y − Xβ), and, when asked (``symmetric=True``), the declared symmetry of variables
+used: Sᵀ = S, S⁻ᵀ = S⁻¹. The light clean-up run after every step (``tidy``) and the smart
+constructors it rebuilds through are ``ir.construct``; they never use declared symmetry, so a
+derivative is taken of f as written, every entry independent, and symmetry only simplifies the
+result (at a symmetric point Sᵀ and S have the same value).
 """
 from __future__ import annotations
 
@@ -22,8 +25,10 @@ from matdiff_magic.ir.construct import (
 )
 
 
-def push_transposes(e: ir.Expr) -> ir.Expr:
-    """(AB)ᵀ = BᵀAᵀ, (aᵀx)ᵀ = aᵀx, X⁻ᵀ of a symmetric X = X⁻¹, down to the leaves.
+def push_transposes(e: ir.Expr, symmetric: bool = False) -> ir.Expr:
+    """(AB)ᵀ = BᵀAᵀ, (aᵀx)ᵀ = aᵀx, X⁻ᵀ of a symmetric X = X⁻¹, down to the leaves. X is symmetric
+    as a function (AᵀA, diag(v)), or, with ``symmetric``, also through declared symmetric
+    variables (Sᵀ = S, S⁻ᵀ = S⁻¹, (Σ⁻¹SΣ⁻¹)ᵀ = Σ⁻¹SΣ⁻¹).
 
     A transposed sum is split, (A + B)ᵀ = Aᵀ + Bᵀ, only at the top of the expression: inside a
     product (Xβ − y)ᵀ reads better than βᵀXᵀ − yᵀ.
@@ -57,17 +62,28 @@ def push_transposes(e: ir.Expr) -> ir.Expr:
         if isinstance(node, ir.Add):
             if top:
                 return mk_add([go(t, True, True) for t in node.terms])
-            return mk_transpose(go(node, False, False))
+            inner = go(node, False, False)
+            if symmetric and (known_symmetric(inner, True) or _self_transposed(inner)):
+                return inner   # (Σ + S)ᵀ = Σ + S; (A + Aᵀ)ᵀ = A + Aᵀ
+            return mk_transpose(inner)
         if isinstance(node, ir.Neg):
             return mk_neg(go(node.arg, True, top))
         if isinstance(node, ir.Inverse):
             inner = go(node.arg, False, False)
-            return mk_inverse(inner) if known_symmetric(inner) else ir.Transpose(mk_inverse(inner))
-        if known_symmetric(node):
+            return mk_inverse(inner) if known_symmetric(inner, symmetric) else ir.Transpose(mk_inverse(inner))
+        if known_symmetric(node, symmetric):
             return go(node, False, top)
         return mk_transpose(go(node, False, False))
 
     return go(e, False, True)
+
+
+def _self_transposed(e: ir.Expr) -> bool:
+    """A sum that is its own transpose term by term (A + Aᵀ, B S + S Bᵀ)."""
+    if not isinstance(e, ir.Add):
+        return False
+    keys = sorted(hash(canon(t)) for t in e.terms)
+    return keys == sorted(hash(canon(push_transposes(ir.Transpose(t), True))) for t in e.terms)
 
 
 def canon(e: ir.Expr, memo: dict | None = None):
@@ -140,7 +156,11 @@ def merge_common_context(e: ir.Expr) -> ir.Expr:
                     continue
                 inner = collect(mk_add([with_coef(ci, _at(ri, path)), with_coef(cj, _at(rj, path))]))
                 inner = merge_common_context(inner)
-                terms[i] = _fill(ri, path, inner)
+                if isinstance(inner, ir.Add) and all(split_coef(t)[0] < 0 for t in inner.terms):
+                    # −A(B + C)D, not A(−B − C)D: the context is linear in the hole
+                    terms[i] = mk_neg(_fill(ri, path, mk_add([mk_neg(t) for t in inner.terms])))
+                else:
+                    terms[i] = _fill(ri, path, inner)
                 del terms[j]
                 merged = True
                 break
@@ -203,8 +223,9 @@ def prefer_positive(e: ir.Expr) -> ir.Expr:
     return e
 
 
-def simplify(e: ir.Expr) -> ir.Expr:
-    out = tidy(push_transposes(tidy(e)))
+def simplify(e: ir.Expr, symmetric: bool = False) -> ir.Expr:
+    """The result's simplified form; ``symmetric``: declared symmetric variables are symmetric."""
+    out = tidy(push_transposes(tidy(e), symmetric))
     out = collect(out)
     out = merge_common_context(out)
     if isinstance(out, ir.Add):

@@ -192,7 +192,7 @@ def mk_transpose(x: ir.Expr) -> ir.Expr:
         return x.arg
     if isinstance(x, ir.Zero):
         return ir.Zero((x.shape[1], x.shape[0]))
-    if isinstance(x, ir.Identity) or (isinstance(x, ir.Var) and (x.symmetric or x.is_scalar)):
+    if isinstance(x, ir.Identity) or (isinstance(x, ir.Var) and x.is_scalar):
         return x
     if isinstance(x, ir.Fill):
         return ir.Fill(x.value, (x.shape[1], x.shape[0]))
@@ -212,26 +212,31 @@ def mk_transpose(x: ir.Expr) -> ir.Expr:
     return ir.Transpose(x)
 
 
-def known_symmetric(e: ir.Expr) -> bool:
-    """Known symmetric: declared symmetric, I, diag(v), AᵀA, AAᵀ, XᵀSX, sums and inverses of those."""
+def known_symmetric(e: ir.Expr, declared: bool = False) -> bool:
+    """Symmetric for every value of its variables: I, diag(v), AᵀA, AAᵀ, XᵀBX with B such,
+    sums and inverses of those. With ``declared``, a variable declared symmetric counts too
+    (S, XᵀSX, Σ⁻¹SΣ⁻¹): that holds at the points the derivative is evaluated at, not for the
+    function f of independent entries, so only the simplification of results asks for it; the
+    smart constructors (``tidy``) never do, and S and Sᵀ stay apart while differentiating."""
     if isinstance(e, ir.Var):
-        return e.symmetric or e.is_scalar
+        return e.is_scalar or (declared and e.symmetric)
     if isinstance(e, (ir.Identity, ir.DiagMatrix)):
         return True
     if isinstance(e, ir.Fill):
         return e.shape[0] == e.shape[1]
     if isinstance(e, (ir.Inverse, ir.Neg)):
-        return known_symmetric(e.arg)
+        return known_symmetric(e.arg, declared)
     if isinstance(e, ir.Add):
-        return all(known_symmetric(t) for t in e.terms)
+        return all(known_symmetric(t, declared) for t in e.terms)
     if isinstance(e, ir.MatMul) and e.shape[0] == e.shape[1]:
         mats = [f for f in e.factors if not f.is_scalar]
         k = len(mats)
         for i in range(k // 2):
             mirror = mats[k - 1 - i]
-            if mats[i] != _plain_transpose(mirror) and not (known_symmetric(mirror) and mats[i] == mirror):
+            if mats[i] != _plain_transpose(mirror) and not (mats[i] == mirror
+                                                            and known_symmetric(mirror, declared)):
                 return False
-        return k % 2 == 0 or known_symmetric(mats[k // 2])
+        return k % 2 == 0 or known_symmetric(mats[k // 2], declared)
     return False
 
 

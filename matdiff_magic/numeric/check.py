@@ -13,6 +13,12 @@ vec of the target (column-major). The verdict at a point is:
 * **unfit** (an inverse's or determinant's argument is singular) or **undefined** (f, the
   derivative or the differences are not finite, or evaluating raised).
 
+A derivative by a symmetric variable is compared the same way: each entry S_ij is moved alone
+(the point is symmetric, the steps are not), which differentiates f as written with every entry
+independent; the differences are then put in the derivation's symmetric convention (``convention``:
+independent as they are, sym (G + Gᵀ)/2, minka G + Gᵀ − G ⊙ I; for Jacobians and Hessians the same
+map on vec S, ``columns_in``) and the whole result is compared.
+
 The check passes at the first point that agrees; it FAILS only when two points disagree (a single
 disagreement is re-checked at further points first); otherwise it "could not check" and says why
 (``Reason``, worded by ``could_not_check`` with the layer above printing the expression named).
@@ -93,17 +99,36 @@ class PointCheck:
     scale: float         # the largest difference quotient: about 0 at a degenerate point
 
 
-def symmetric_part(a: np.ndarray) -> np.ndarray:
-    """(A + Aᵀ)/2. A function of a symmetric matrix only sees symmetric changes, so its gradient is
-    defined up to an antisymmetric part: gradients by a symmetric variable are compared this way."""
-    return (a + a.T) / 2
+def convention(d) -> str:
+    """The symmetric convention the derivative of ``d`` is in: independent, sym or minka; always
+    independent unless the variable is a symmetric matrix larger than 1×1."""
+    wrt = d.wrt
+    if not wrt.symmetric or wrt.shape[0] == 1:
+        return "independent"
+    return getattr(d, "symmetric", "independent")
 
 
-def symmetrize_columns(jac: np.ndarray, n: int) -> np.ndarray:
-    """The same for a Jacobian by vec X of a symmetric n×n X (column-major): columns (i, j) and
-    (j, i) are averaged."""
-    swap = np.arange(n * n).reshape(n, n).T.reshape(-1)
-    return (jac + jac[:, swap]) / 2
+def gradient_in(conv: str, g: np.ndarray) -> np.ndarray:
+    """The gradient ``g`` by a symmetric matrix, taken entry by entry with every entry
+    independent, in the convention ``conv``: g itself, sym(g) = (g + gᵀ)/2, or g + gᵀ − g ⊙ I."""
+    if conv == "sym":
+        return (g + g.T) / 2
+    if conv == "minka":
+        return g + g.T - np.diag(np.diag(g))
+    return g
+
+
+def columns_in(conv: str, n: int) -> np.ndarray:
+    """The same map on vec S of an n×n S (column-major), as the matrix P with vec(g in conv) =
+    P vec(g): I, ½(I + K) or I + K − diag(vec I). A Jacobian J becomes J P, a Hessian H P H P."""
+    eye = np.eye(n * n)
+    if conv == "independent":
+        return eye
+    swap = np.arange(n * n).reshape(n, n).T.reshape(-1)   # vec(Xᵀ) = vec(X)[swap]
+    K = eye[swap]
+    if conv == "sym":
+        return (eye + K) / 2
+    return eye + K - np.diag(np.eye(n).reshape(-1, order="F"))
 
 
 def relative_error(a: np.ndarray, b: np.ndarray) -> float:
@@ -250,20 +275,21 @@ class Examiner:
         d, x0 = self.d, values[self.d.wrt.name]
         if d.kind == "gradient":
             # the gradient has the shape of x: compare entry by entry with the 1×(mn) Jacobian
-            grad = jac.reshape(x0.shape, order="F")
+            # (a symmetric variable is moved entry by entry too, S_ij apart from S_ji: the
+            # differences are the derivative with every entry independent, then put in the
+            # derivation's convention; the whole result is compared, never a part of it)
+            grad = gradient_in(convention(d), jac.reshape(x0.shape, order="F"))
             den, num = den.reshape(grad.shape), num.reshape(grad.T.shape)
-            if d.wrt.symmetric:   # only symmetric changes of X exist: compare symmetric parts
-                grad, den, num = symmetric_part(grad), symmetric_part(den), symmetric_part(num)
             return max(relative_error(den, grad), relative_error(num, grad.T))
         if d.wrt.is_scalar:
             by_scalar = jac.reshape(ev.shape(d.target), order="F")
             return max(relative_error(num.reshape(by_scalar.shape), by_scalar),
                        relative_error(den.reshape(by_scalar.T.shape), by_scalar.T))
+        conv = convention(d)
+        if conv != "independent":   # J P, or P H P for a Hessian (the Jacobian of the gradient)
+            P = columns_in(conv, x0.shape[0])
+            jac = (P @ jac @ P) if d.kind == "hessian" else jac @ P
         num, den = num.reshape(jac.shape), den.reshape(jac.T.shape)
-        if d.wrt.symmetric:
-            n = x0.shape[0]
-            jac, num = symmetrize_columns(jac, n), symmetrize_columns(num, n)
-            den = symmetrize_columns(den.T, n).T
         return max(relative_error(num, jac), relative_error(den, jac.T))
 
 
@@ -273,8 +299,7 @@ def check_points(d, size_list: list[dict], seed: int, skip: tuple = ()) -> Itera
 
     One random point is drawn for each (always, so the points do not depend on what was passed
     over). Nothing raised while evaluating leaves this generator (``skip`` is accepted for older
-    callers). A gradient by a symmetric variable is compared by symmetric parts, as f only sees
-    symmetric changes of it.
+    callers). A derivative by a symmetric variable is compared whole, in its convention.
     """
     examiner = Examiner(d)
     rng = np.random.default_rng(seed)

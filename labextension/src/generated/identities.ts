@@ -243,6 +243,24 @@ export const IDENTITIES = {
     "text": "d log|X| = tr(X⁻¹ dX)",
     "cookbook": "(57)"
   },
+  "minka-gradient": {
+    "name": "symmetric convention (minka)",
+    "latex": "\\frac{\\partial f}{\\partial S} = G + G^{T} - G \\odot I",
+    "text": "∂f/∂S = G + Gᵀ - G ⊙ I",
+    "cookbook": "(138)"
+  },
+  "minka-hessian": {
+    "name": "symmetric convention (minka)",
+    "latex": "\\frac{\\partial^2 f}{\\partial \\operatorname{vec} S\\,\\partial (\\operatorname{vec} S)^{T}} = (I + K - \\operatorname{diag}(\\operatorname{vec} I))\\,H\\,(I + K - \\operatorname{diag}(\\operatorname{vec} I))",
+    "text": "∂²f/∂vec S ∂(vec S)ᵀ = (I + K - diag(vec I)) H (I + K - diag(vec I))",
+    "cookbook": "(138)"
+  },
+  "minka-jacobian": {
+    "name": "symmetric convention (minka)",
+    "latex": "\\frac{\\partial \\operatorname{vec} F}{\\partial (\\operatorname{vec} S)^{T}} = J\\,(I + K - \\operatorname{diag}(\\operatorname{vec} I))",
+    "text": "∂vec F/∂(vec S)ᵀ = J (I + K - diag(vec I))",
+    "cookbook": "(138)"
+  },
   "move": {
     "name": "move the constant terms",
     "latex": "A + C = 0 \\Leftrightarrow A = -C",
@@ -481,6 +499,36 @@ export const IDENTITIES = {
     "name": "sum as a trace",
     "latex": "\\operatorname{sum}(A) = \\operatorname{tr}(\\mathbf{1}^{T}A)",
     "text": "sum(A) = tr(𝟏ᵀA)",
+    "cookbook": ""
+  },
+  "sym-gradient": {
+    "name": "symmetric convention (sym)",
+    "latex": "\\frac{\\partial f}{\\partial S} = \\frac{1}{2}\\left(G + G^{T}\\right)",
+    "text": "∂f/∂S = ½(G + Gᵀ)",
+    "cookbook": ""
+  },
+  "sym-hessian": {
+    "name": "symmetric convention (sym)",
+    "latex": "\\frac{\\partial^2 f}{\\partial \\operatorname{vec} S\\,\\partial (\\operatorname{vec} S)^{T}} = \\frac{1}{4}\\,(I + K)\\,H\\,(I + K)",
+    "text": "∂²f/∂vec S ∂(vec S)ᵀ = ¼ (I + K) H (I + K)",
+    "cookbook": ""
+  },
+  "sym-jacobian": {
+    "name": "symmetric convention (sym)",
+    "latex": "\\frac{\\partial \\operatorname{vec} F}{\\partial (\\operatorname{vec} S)^{T}} = \\frac{1}{2}\\,J\\,(I + K)",
+    "text": "∂vec F/∂(vec S)ᵀ = ½ J (I + K)",
+    "cookbook": ""
+  },
+  "symmetric": {
+    "name": "symmetric",
+    "latex": "S^{T} = S",
+    "text": "Sᵀ = S",
+    "cookbook": ""
+  },
+  "symmetric-inverse": {
+    "name": "symmetric",
+    "latex": "S^{T} = S,\\quad S^{-T} = S^{-1}",
+    "text": "Sᵀ = S, S⁻ᵀ = S⁻¹",
     "cookbook": ""
   },
   "take": {
