@@ -196,7 +196,8 @@ def test_jacobian_of_the_transpose_is_the_commutation_matrix():
     assert to_text(d.result) == "K₍m,m₎"
     K = d.evaluate(S=spd(np.random.default_rng(0)))
     assert not np.allclose(K, np.eye(N * N))
-    assert np.allclose(K @ np.arange(N * N), np.arange(N * N).reshape(N, N, order="F").T.reshape(-1, order="F"))
+    v = np.arange(N * N)
+    assert np.allclose(K @ v, v.reshape(N, N, order="F").T.reshape(-1, order="F"))   # K vec S = vec Sᵀ
 
 
 def test_symmetry_used_on_the_result_is_a_named_step():
@@ -221,7 +222,8 @@ def test_seed_example_5_reads_off_a_symmetric_coefficient():
                layout="denominator")
     readoff = next(s for s in d.steps if s.rule == "read off")
     assert readoff.text == "(Σ⁻¹ - Σ⁻¹ S Σ⁻¹)ᵀ = Σ⁻¹ - Σ⁻¹ S Σ⁻¹"
-    assert readoff.note == "Σ⁻¹ - Σ⁻¹ S Σ⁻¹ is symmetric, since Σ and S are symmetric: its transpose is itself"
+    assert readoff.note == ("Σ⁻¹ - Σ⁻¹ S Σ⁻¹ is symmetric, since Σ and S are symmetric: its transpose "
+                            "is itself")
 
 
 # ---- the conventions, shown ----------------------------------------------------------------
