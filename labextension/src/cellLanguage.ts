@@ -9,10 +9,31 @@
  * types. The language facet takes the highest-precedence value, so ours wins over the
  * IPython language whatever the notebook does with the mimeType.
  */
-import { Compartment, EditorState, Extension, Prec, Text } from '@codemirror/state';
-import { EditorView, ViewPlugin } from '@codemirror/view';
+import { highlightingFor } from '@codemirror/language';
+import {
+  Compartment,
+  EditorState,
+  Extension,
+  Prec,
+  RangeSetBuilder,
+  Text
+} from '@codemirror/state';
+import {
+  Decoration,
+  DecorationSet,
+  EditorView,
+  ViewPlugin,
+  ViewUpdate
+} from '@codemirror/view';
 
-import { MAGIC_LINE, matdiffSupport } from './language';
+import {
+  lineMagicTokens,
+  MAGIC_LINE,
+  matdiffHighlighting,
+  matdiffSupport,
+  TOKEN_TAGS,
+  TokenName
+} from './language';
 
 export const MATDIFF_MIME = 'text/x-matdiff';
 
@@ -63,4 +84,102 @@ export function matdiffCellExtension(initialSource: string): Extension {
     follow,
     settle
   ];
+}
+
+/** Class on a %matdiff line (for styling and tests). */
+export const LINE_MAGIC_LINE_CLASS = 'jp-matdiff-line-magic';
+
+/** Class on the text of a %matdiff line from the magic on: the plain colour under the tokens. */
+export const LINE_MAGIC_CLASS = 'cm-matdiff-line-magic';
+
+/**
+ * The %matdiff lines of a code cell, coloured like a %%matdiff cell from the magic to the end
+ * of the line; the rest of the cell keeps its own language.
+ *
+ * The cell's language (IPython) still parses these lines (it reads `'*x` as an unterminated
+ * string), so they are drawn over, in two layers of marks inside the language's own: the
+ * outer covers the whole line with the plain text colour, the inner one colours each token
+ * with the theme's class for its tag. At the highest precedence, ours are the innermost
+ * elements, and their colours are the ones shown.
+ */
+export function matdiffLineMagicExtension(): Extension {
+  const line = Decoration.line({ class: LINE_MAGIC_LINE_CLASS });
+  const plain = Decoration.mark({ class: LINE_MAGIC_CLASS });
+
+  class LineMagics {
+    tokens: DecorationSet = Decoration.none;
+    lines: DecorationSet = Decoration.none;
+    private _marks = new Map<TokenName, Decoration>();
+
+    constructor(view: EditorView) {
+      this._build(view);
+    }
+
+    update(update: ViewUpdate): void {
+      const reconfigured = update.transactions.some(tr => tr.reconfigured);
+      if (reconfigured) {
+        this._marks.clear(); // the theme's classes may have changed
+      }
+      if (update.docChanged || update.viewportChanged || reconfigured) {
+        this._build(update.view);
+      }
+    }
+
+    private _mark(state: EditorState, token: TokenName): Decoration {
+      let mark = this._marks.get(token);
+      if (!mark) {
+        // cm-matdiff-NAME and the theme's colour class for the token's tag.
+        const classes = new Set([
+          `cm-matdiff-${token}`,
+          ...(highlightingFor(state, [TOKEN_TAGS[token]]) ?? '')
+            .split(' ')
+            .filter(Boolean)
+        ]);
+        mark = Decoration.mark({ class: [...classes].join(' ') });
+        this._marks.set(token, mark);
+      }
+      return mark;
+    }
+
+    private _build(view: EditorView): void {
+      const tokens = new RangeSetBuilder<Decoration>();
+      const lines = new RangeSetBuilder<Decoration>();
+      // In a %%matdiff cell every line is the magic's already.
+      if (!isMatdiffSource(view.state.doc)) {
+        let done = 0; // the last line decorated: a line can be in two visible ranges
+        for (const { from, to } of view.visibleRanges) {
+          for (let pos = from; pos <= to;) {
+            const l = view.state.doc.lineAt(pos);
+            pos = l.to + 1;
+            if (l.number <= done) {
+              continue;
+            }
+            done = l.number;
+            const spans = l.text.includes('%matdiff') ? lineMagicTokens(l.text) : null;
+            if (spans && spans.length > 0) {
+              lines.add(l.from, l.from, line);
+              lines.add(l.from + spans[0].from, l.to, plain);
+              for (const span of spans) {
+                if (span.token) {
+                  const mark = this._mark(view.state, span.token);
+                  tokens.add(l.from + span.from, l.from + span.to, mark);
+                }
+              }
+            }
+          }
+        }
+      }
+      this.tokens = tokens.finish();
+      this.lines = lines.finish();
+    }
+  }
+
+  const plugin = ViewPlugin.fromClass(LineMagics, {
+    // Of two decoration sources, the one given first is drawn inside the other.
+    provide: p => [
+      EditorView.decorations.of(view => view.plugin(p)?.tokens ?? Decoration.none),
+      EditorView.decorations.of(view => view.plugin(p)?.lines ?? Decoration.none)
+    ]
+  });
+  return [Prec.highest(plugin), matdiffHighlighting];
 }

@@ -1,6 +1,7 @@
 /**
- * Syntax highlighting of %%matdiff cells: registers the matdiff language and adds the
- * per-editor switch (cellLanguage.ts) to every cell editor.
+ * Syntax highlighting of %%matdiff cells and %matdiff lines: registers the matdiff language
+ * and adds the per-editor switch and the line-magic colouring (cellLanguage.ts) to every cell
+ * editor.
  */
 import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import {
@@ -9,12 +10,16 @@ import {
   IEditorLanguageRegistry
 } from '@jupyterlab/codemirror';
 
-import { MATDIFF_MIME, matdiffCellExtension } from './cellLanguage';
+import {
+  MATDIFF_MIME,
+  matdiffCellExtension,
+  matdiffLineMagicExtension
+} from './cellLanguage';
 import { matdiffSupport } from './language';
 
 export const highlightPlugin: JupyterFrontEndPlugin<void> = {
   id: 'matdiff-magic:highlight',
-  description: 'Syntax highlighting of %%matdiff cells.',
+  description: 'Syntax highlighting of %%matdiff cells and %matdiff lines.',
   autoStart: true,
   requires: [IEditorLanguageRegistry, IEditorExtensionRegistry],
   activate: (
@@ -39,9 +44,10 @@ export const highlightPlugin: JupyterFrontEndPlugin<void> = {
         if (/markdown|gfm/.test(mime)) {
           return null;
         }
-        return EditorExtensionRegistry.createImmutableExtension(
-          matdiffCellExtension(options.model.sharedModel.getSource())
-        );
+        return EditorExtensionRegistry.createImmutableExtension([
+          matdiffCellExtension(options.model.sharedModel.getSource()),
+          matdiffLineMagicExtension()
+        ]);
       }
     });
   }

@@ -13,6 +13,7 @@ import {
   StringStream,
   syntaxHighlighting
 } from '@codemirror/language';
+import { Extension } from '@codemirror/state';
 import { Tag, tagHighlighter, tags as t } from '@lezer/highlight';
 
 import { LAYOUTS } from './generated/contract';
@@ -20,6 +21,36 @@ import { FUNCTIONS as FUNCTION_NAMES, KINDS } from './generated/vocabulary';
 
 /** Matches the first line of a %%matdiff cell. */
 export const MAGIC_LINE = /^\s*%%matdiff\b/;
+
+/** Matches a line of a code cell that runs the %matdiff line magic. */
+export const LINE_MAGIC = /^\s*%matdiff(?=\s|$)/;
+
+/**
+ * The options of the magic, each with whether it takes a value (as
+ * matdiff_magic/options.py reads them): on a %matdiff line, the expression starts at the
+ * first word that is not an option or an option's value.
+ */
+export const OPTIONS: ReadonlyMap<string, boolean> = new Map([
+  ['--wrt', true],
+  ['-w', true],
+  ['--layout', true],
+  ['-l', true],
+  ['--no-check', false],
+  ['-o', true],
+  ['--output', true],
+  ['--order', true],
+  ['-i', false],
+  ['--interactive', false],
+  ['--graph', false],
+  ['--at', true],
+  ['--mode', true],
+  ['--seed', true],
+  ['--timeout', true],
+  ['--by-definition', false],
+  ['--solve', false],
+  ['--export', false],
+  ['--symmetric', true]
+]);
 
 /** Every function of the language, aliases included (from matdiff_magic.syntax.vocabulary). */
 export const FUNCTIONS: ReadonlySet<string> = new Set(FUNCTION_NAMES);
@@ -30,7 +61,8 @@ export const KIND_NAMES: ReadonlySet<string> = new Set(KINDS);
 const FLAG_VALUES: Record<string, ReadonlySet<string>> = {
   '--layout': new Set(LAYOUTS),
   '-l': new Set(LAYOUTS),
-  '--mode': new Set(['forward', 'reverse', 'both'])
+  '--mode': new Set(['forward', 'reverse', 'both']),
+  '--symmetric': new Set(['independent', 'sym', 'minka'])
 };
 
 /** Flags whose next word is a name (of a variable or an output). */
@@ -209,12 +241,99 @@ export const matdiffParser = {
 
 export const matdiffLanguage = StreamLanguage.define<IMatdiffState>(matdiffParser);
 
+/**
+ * The highlighters that colour and class matdiff tokens: one instance, so an editor that
+ * gets them twice (a %%matdiff cell also reads %matdiff lines) holds them once.
+ */
+export const matdiffHighlighting: Extension = [
+  syntaxHighlighting(matdiffHighlighter),
+  syntaxHighlighting(extraStyle)
+];
+
 /** The language plus the highlighters that colour and class its tokens. */
 export function matdiffSupport(): LanguageSupport {
-  return new LanguageSupport(matdiffLanguage, [
-    syntaxHighlighting(matdiffHighlighter),
-    syntaxHighlighting(extraStyle)
-  ]);
+  return new LanguageSupport(matdiffLanguage, matdiffHighlighting);
+}
+
+/** One token of a line: [from, to) in the line, and its name (null: plain text). */
+export interface ITokenSpan {
+  readonly from: number;
+  readonly to: number;
+  readonly token: TokenName | null;
+}
+
+/** A word as the magic's option parser reads one: a quoted string or non-blank characters. */
+const OPTION_WORD = /^("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\S+)/;
+
+/**
+ * The tokens of a `%matdiff` line (null for any other line): the magic, its options as on
+ * the first line of a %%matdiff cell, then the expression as in the body of one. Whitespace
+ * is not a token; every other character is in exactly one span.
+ */
+export function lineMagicTokens(text: string): ITokenSpan[] | null {
+  if (!LINE_MAGIC.test(text)) {
+    return null;
+  }
+  const spans: ITokenSpan[] = [];
+  const stream = new StringStream(text, 4, 2);
+  const state: IMatdiffState = {
+    line: 1,
+    mode: 'magic',
+    flag: null,
+    afterColon: false
+  };
+  const take = (token: TokenName | null): void => {
+    if (stream.pos > stream.start) {
+      spans.push({ from: stream.start, to: stream.pos, token });
+    }
+    stream.start = stream.pos;
+  };
+  const skipSpace = (): boolean => {
+    const any = stream.eatSpace();
+    stream.start = stream.pos;
+    return any;
+  };
+
+  skipSpace();
+  stream.match('%matdiff');
+  take('magic');
+  // Options, and the value of each that takes one.
+  while (!stream.eol()) {
+    if (skipSpace()) {
+      continue;
+    }
+    const word = OPTION_WORD.exec(text.slice(stream.pos))![0];
+    if (!OPTIONS.has(word) && !word.startsWith('--')) {
+      break; // the expression
+    }
+    stream.pos += word.length;
+    take('flag');
+    state.flag = word;
+    if (OPTIONS.get(word) !== true) {
+      continue;
+    }
+    skipSpace();
+    const value = OPTION_WORD.exec(text.slice(stream.pos));
+    const end = stream.pos + (value ? value[0].length : 0);
+    while (stream.pos < end) {
+      take(magicToken(stream, state));
+    }
+    state.flag = null;
+  }
+  // The expression.
+  state.mode = 'expr';
+  while (!stream.eol()) {
+    if (skipSpace()) {
+      continue;
+    }
+    if (stream.peek() === '#') {
+      stream.skipToEnd();
+      take('comment');
+    } else {
+      take(exprToken(stream, state));
+    }
+  }
+  return spans;
 }
 
 /**

@@ -310,6 +310,10 @@ const FONTS_AND_TEXT = [
   'textsf',
   'texttt',
   'textnormal',
+  // Font switches: {\rm d} and {\bf x} are what a long text/latex block writes for
+  // \mathrm{d} and \mathbf{x} (MathJax 2 refuses a macro followed by 5 KB of TeX).
+  'rm',
+  'bf',
   'mbox',
   'operatorname',
   'mathop',

@@ -42,8 +42,64 @@ export const canPrev = (s: IViewState): boolean => s.step > 0;
 export const canNext = (d: IDerivation, s: IViewState): boolean =>
   s.step < d.steps.length - 1;
 
+/**
+ * The step at line `i` as shown in `layout`. Every part of the view reads the steps through
+ * here, so they cannot disagree: the recorded steps, except a final "layout" step (the result
+ * in the layout the magic chose), which is the result in the layout shown, taken from the same
+ * `results` entry as the result box.
+ */
+export function stepAt(d: IDerivation, layout: LayoutName, i: number): IStep {
+  const step = d.steps[i];
+  return isLayoutStep(d, i) ? layoutStep(step, layout, d.results[layout]) : step;
+}
+
+/** Whether line `i` is the final step that states the result in a layout. */
+export function isLayoutStep(d: IDerivation, i: number): boolean {
+  return i === d.steps.length - 1 && d.steps[i].stage === 'layout';
+}
+
 export function currentStep(d: IDerivation, s: IViewState): IStep {
-  return d.steps[s.step];
+  return stepAt(d, s.layout, s.step);
+}
+
+/** The colour a recorded step highlights with (the Python printer's). */
+export const HIGHLIGHT_COLOR = '#d62728';
+
+/** The rule of the final step in a layout, as the Python side names it. */
+export function layoutRule(layout: LayoutName): string {
+  return `${layout} layout`;
+}
+
+/**
+ * The final step in `layout`: the recorded one (the layout the magic chose) with the result,
+ * its rule and its description in `layout`. When that is what was recorded, the recorded
+ * step itself.
+ */
+function layoutStep(recorded: IStep, layout: LayoutName, r: IResult): IStep {
+  const color =
+    /^\{\\color\{(#[0-9a-fA-F]{3,6}|[a-zA-Z]+)\}\{/.exec(
+      recorded.latex_highlighted
+    )?.[1] ?? HIGHLIGHT_COLOR;
+  const shown: IStep = {
+    ...recorded,
+    rule: layoutRule(layout),
+    lhs: r.lhs,
+    latex: r.latex,
+    latex_highlighted: `{\\color{${color}}{${r.latex}}}`,
+    text: r.text,
+    changed: [r.latex],
+    note: r.description
+  };
+  const same =
+    shown.rule === recorded.rule &&
+    shown.lhs === recorded.lhs &&
+    shown.latex === recorded.latex &&
+    shown.latex_highlighted === recorded.latex_highlighted &&
+    shown.text === recorded.text &&
+    shown.note === recorded.note &&
+    recorded.changed.length === 1 &&
+    recorded.changed[0] === r.latex;
+  return same ? recorded : shown;
 }
 
 export function currentResult(d: IDerivation, s: IViewState): IResult {
@@ -58,7 +114,7 @@ export function currentResult(d: IDerivation, s: IViewState): IResult {
 export function derivationTex(d: IDerivation, s: IViewState): string {
   const lines: string[] = [];
   for (let i = 0; i <= s.step; i++) {
-    lines.push(lineTex(d, i, i === s.step));
+    lines.push(lineTex(d, s.layout, i, i === s.step));
   }
   return alignedTex(lines);
 }
@@ -83,10 +139,38 @@ export interface IBlock {
   readonly end: number;
 }
 
-/** One line of the derivation as TeX: "lhs &= latex" (highlighted: the current line). */
-export function lineTex(d: IDerivation, i: number, highlighted: boolean): string {
-  const step = d.steps[i];
-  return `${step.lhs} &= ${highlighted ? step.latex_highlighted : step.latex}`;
+/**
+ * One line of the derivation in `layout` as TeX (highlighted: the current line), with the
+ * rule it applied in grey beside it, as the text/latex output writes it: "lhs &= latex" for a
+ * value of the function or its differential, "&\Leftrightarrow latex" for an equation of
+ * `--solve` (each is equivalent to the one before, not equal to it).
+ */
+export function lineTex(
+  d: IDerivation,
+  layout: LayoutName,
+  i: number,
+  highlighted: boolean
+): string {
+  const step = stepAt(d, layout, i);
+  const tex = highlighted ? step.latex_highlighted : step.latex;
+  const line =
+    step.stage === 'solve' ? `&\\Leftrightarrow\\; ${tex}` : `${step.lhs} &= ${tex}`;
+  const rule = ruleTex(step.rule);
+  return rule ? `${line} && ${rule}` : line;
+}
+
+/**
+ * A rule name as a muted note in TeX: grey, small, as text. What TeX would read as a command,
+ * a group or the end of the formula is dropped first, so the note never changes how the
+ * line is read (and is never what the sanitizer refuses).
+ */
+export function ruleTex(rule: string): string {
+  const text = rule
+    .replace(/&/g, 'and')
+    .replace(/[\\{}$%#^_~]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return text ? `{\\small\\color{gray}{\\text{${text}}}}` : '';
 }
 
 /** Lines of TeX as one `aligned` block, as derivationTex writes it. */
@@ -94,11 +178,14 @@ export function alignedTex(lines: readonly string[]): string {
   return `\\begin{aligned} ${lines.join(' \\\\ ')} \\end{aligned}`;
 }
 
-/** Characters of line i, whichever way it is drawn. */
+/** Characters of line i, whichever way it is drawn (about: the last line as recorded). */
 function lineSize(d: IDerivation, i: number): number {
   const step = d.steps[i];
   return (
-    step.lhs.length + Math.max(step.latex.length, step.latex_highlighted.length) + 8
+    step.lhs.length +
+    Math.max(step.latex.length, step.latex_highlighted.length) +
+    step.rule.length +
+    40
   );
 }
 

@@ -71,6 +71,7 @@ export class DerivationView {
   private _rule!: HTMLSpanElement;
   private _identity!: HTMLDivElement;
   private _note!: HTMLDivElement;
+  private _headerLayout!: HTMLSpanElement;
   private _layoutButtons = new Map<LayoutName, HTMLButtonElement>();
   private _result!: HTMLDivElement;
   private _description!: HTMLDivElement;
@@ -112,8 +113,7 @@ export class DerivationView {
    */
   update(): Promise<void> {
     const gen = ++this._generation;
-    const math = [...this._drawStep(), ...this._drawResult()];
-    return this._typesetVisible(gen, math);
+    return this._typesetVisible(gen, this._draw());
   }
 
   next = (): Promise<void> => this._set(stepper.next(this.derivation, this._state));
@@ -137,14 +137,21 @@ export class DerivationView {
     }
     this._state = state;
     const gen = ++this._generation;
-    const math = [
-      ...(stepChanged ? this._drawStep() : []),
-      ...(layoutChanged ? this._drawResult() : [])
-    ];
-    return this._typesetVisible(gen, math);
+    // A step changes the derivation and the step panel; a layout changes the heading, the
+    // result and the last line (with the step panel when it shows that line): redraw all
+    // that depends on the state, from the state, so no part is left showing another one.
+    return this._typesetVisible(gen, layoutChanged ? this._draw() : this._drawStep());
   }
 
-  /** The derivation up to the current step, the navigation and the step's rule. */
+  /** Everything that depends on the state: the step and the layout. */
+  private _draw(): HTMLElement[] {
+    return [...this._drawStep(), ...this._drawResult()];
+  }
+
+  /**
+   * The derivation up to the current step, the navigation and the step's rule, all read
+   * through stepper.stepAt in the current layout.
+   */
   private _drawStep(): HTMLElement[] {
     const d = this.derivation;
     const s = this._state;
@@ -181,10 +188,12 @@ export class DerivationView {
     return math;
   }
 
-  /** The result in the chosen layout. */
+  /** The heading's layout and the result in the chosen layout. */
   private _drawResult(): HTMLElement[] {
     const d = this.derivation;
     const s = this._state;
+    this._headerLayout.textContent = ` in ${stepper.layoutRule(s.layout)}`;
+    this._headerLayout.setAttribute('data-layout', s.layout);
     for (const [layout, button] of this._layoutButtons) {
       const on = layout === s.layout;
       button.setAttribute('aria-pressed', String(on));
@@ -211,7 +220,12 @@ export class DerivationView {
     type Part = { lines: string[] } | { source: string; note: string; reason: string };
     const parts: Part[] = [];
     for (let i = start; i < end; i++) {
-      const tex = stepper.lineTex(this.derivation, i, i === highlight);
+      const tex = stepper.lineTex(
+        this.derivation,
+        this._state.layout,
+        i,
+        i === highlight
+      );
       const check = sanitizeTex(tex);
       const last = parts[parts.length - 1];
       if (!check.ok) {
@@ -244,7 +258,8 @@ export class DerivationView {
 
   /**
    * The blocks above the current one: the nearest are built (and typeset when scrolled
-   * to), the rest only counted, behind a "Show earlier lines" button.
+   * to), the rest only counted, behind a "Show earlier lines" button. They are kept across
+   * layouts: only the last line depends on the layout, and it is never above the current one.
    */
   private _drawEarlier(current: number): void {
     const first =
@@ -361,7 +376,8 @@ export class DerivationView {
       el(doc, 'span', { className: 'jp-matdiff-title', text: 'Derivative of ' }),
       el(doc, 'span', { className: 'jp-matdiff-function', text: d.function.text }),
       el(doc, 'span', { className: 'jp-matdiff-title', text: ' with respect to ' }),
-      el(doc, 'span', { className: 'jp-matdiff-wrt', text: d.wrt })
+      el(doc, 'span', { className: 'jp-matdiff-wrt', text: d.wrt }),
+      (this._headerLayout = el(doc, 'span', { className: 'jp-matdiff-header-layout' }))
     ]);
     this.node.appendChild(header);
     if (d.where) {

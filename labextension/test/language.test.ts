@@ -1,11 +1,39 @@
-/** The %%matdiff tokenizer and the per-editor language switch (CodeMirror state only). */
-import { language } from '@codemirror/language';
-import { EditorState } from '@codemirror/state';
-import { describe, expect, it } from 'vitest';
+/**
+ * The %%matdiff tokenizer, the per-editor language switch (CodeMirror state only) and the
+ * colouring of %matdiff lines in a Python cell (an editor in jsdom).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
-import { isMatdiffSource, matdiffCellExtension } from '../src/cellLanguage';
-import { FUNCTIONS, matdiffLanguage, tokenize } from '../src/language';
+import { pythonLanguage } from '@codemirror/lang-python';
+import {
+  HighlightStyle,
+  language,
+  LanguageSupport,
+  syntaxHighlighting
+} from '@codemirror/language';
+import { EditorState } from '@codemirror/state';
+import { EditorView } from '@codemirror/view';
+import { tags as t } from '@lezer/highlight';
+import { afterEach, describe, expect, it } from 'vitest';
+
+import {
+  isMatdiffSource,
+  LINE_MAGIC_CLASS,
+  LINE_MAGIC_LINE_CLASS,
+  matdiffCellExtension,
+  matdiffLineMagicExtension
+} from '../src/cellLanguage';
+import {
+  FUNCTIONS,
+  LINE_MAGIC,
+  lineMagicTokens,
+  matdiffLanguage,
+  OPTIONS,
+  tokenize
+} from '../src/language';
 import { DEFAULT_EXAMPLE, LAYOUT_EXAMPLE, SECTIONS } from '../src/rules';
+import { REPO } from './fixtures';
 
 /** Tokens of one line without the whitespace. */
 function line(source: string, index = 0): Array<[string, string | null]> {
@@ -173,5 +201,204 @@ describe('cheat sheet examples', () => {
   it('has one rule per id', () => {
     const ids = SECTIONS.flatMap(s => s.rules.map(r => r.id));
     expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+/** The tokens of a %matdiff line as [text, token], without whitespace. */
+function lineTokens(text: string): Array<[string, string | null]> {
+  return lineMagicTokens(text)!.map(({ from, to, token }) => [
+    text.slice(from, to),
+    token
+  ]);
+}
+
+describe('%matdiff lines', () => {
+  it('are lines that run the line magic', () => {
+    expect(LINE_MAGIC.test("%matdiff --wrt x a'*x")).toBe(true);
+    expect(LINE_MAGIC.test("  %matdiff --wrt x a'*x")).toBe(true);
+    expect(LINE_MAGIC.test('%matdiff')).toBe(true);
+    expect(LINE_MAGIC.test('%%matdiff --wrt x')).toBe(false);
+    expect(LINE_MAGIC.test('%matdiffx --wrt x')).toBe(false);
+    expect(LINE_MAGIC.test('x = 1  # %matdiff --wrt x')).toBe(false);
+    expect(lineMagicTokens('print(1)')).toBeNull();
+  });
+
+  it('read the magic, its options, then the expression', () => {
+    expect(lineTokens("%matdiff --wrt x a'*x + x'*A*x")).toEqual([
+      ['%matdiff', 'magic'],
+      ['--wrt', 'flag'],
+      ['x', 'def'],
+      ['a', 'variable'],
+      ["'", 'operator'],
+      ['*', 'operator'],
+      ['x', 'variable'],
+      ['+', 'operator'],
+      ['x', 'variable'],
+      ["'", 'operator'],
+      ['*', 'operator'],
+      ['A', 'variable'],
+      ['*', 'operator'],
+      ['x', 'variable']
+    ]);
+  });
+
+  it('know which options take a value', () => {
+    // --no-check takes none: a'*X*b is the expression, not its value.
+    expect(lineTokens("%matdiff --no-check -l numerator -o g a'*X*b")).toEqual([
+      ['%matdiff', 'magic'],
+      ['--no-check', 'flag'],
+      ['-l', 'flag'],
+      ['numerator', 'value'],
+      ['-o', 'flag'],
+      ['g', 'def'],
+      ['a', 'variable'],
+      ["'", 'operator'],
+      ['*', 'operator'],
+      ['X', 'variable'],
+      ['*', 'operator'],
+      ['b', 'variable']
+    ]);
+    expect(
+      lineTokens('%matdiff --at "x=2, y=3" --seed 3 --solve exp(x)*y # cost')
+    ).toEqual([
+      ['%matdiff', 'magic'],
+      ['--at', 'flag'],
+      ['"x=2, y=3"', 'string'],
+      ['--seed', 'flag'],
+      ['3', 'number'],
+      ['--solve', 'flag'],
+      ['exp', 'function'],
+      ['(', 'bracket'],
+      ['x', 'variable'],
+      [')', 'bracket'],
+      ['*', 'operator'],
+      ['y', 'variable'],
+      ['# cost', 'comment']
+    ]);
+    // A single-letter word after a dash is the expression on a line (-x'*A*x).
+    expect(lineTokens("%matdiff -w x -x'*A*x").slice(3, 5)).toEqual([
+      ['-', 'operator'],
+      ['x', 'variable']
+    ]);
+  });
+
+  it('cover every character but blanks', () => {
+    const text = "  %matdiff --wrt X --layout mixed tr(A*X) .* 2.5 ? ; a' # c";
+    const spans = lineMagicTokens(text)!;
+    let pos = 0;
+    for (const { from, to } of spans) {
+      expect(text.slice(pos, from).trim()).toBe('');
+      expect(to).toBeGreaterThan(from);
+      pos = to;
+    }
+    expect(pos).toBe(text.length);
+    expect(spans.map(s => text.slice(s.from, s.to))).toContain('?');
+  });
+
+  it('know every option of the magic, as options.py reads them', () => {
+    const source = readFileSync(join(REPO, 'matdiff_magic', 'options.py'), 'utf8');
+    const table = source.slice(
+      source.indexOf('_OPTIONS = {'),
+      source.indexOf('\n}', source.indexOf('_OPTIONS = {'))
+    );
+    const python = [...table.matchAll(/"(-{1,2}[\w-]+)": \("\w+", (True|False)/g)];
+    expect(python.length).toBeGreaterThan(15);
+    for (const [, option, takesValue] of python) {
+      expect(OPTIONS.get(option), option).toBe(takesValue === 'True');
+    }
+  });
+});
+
+describe('%matdiff lines in a Python cell', () => {
+  // The Python language and a highlight style as JupyterLab's: strings red, operators blue.
+  const style = HighlightStyle.define([
+    { tag: t.string, color: 'red' },
+    { tag: t.operator, color: 'blue' },
+    { tag: t.keyword, color: 'green' }
+  ]);
+  let view: EditorView | null = null;
+  afterEach(() => {
+    view?.destroy();
+    view = null;
+  });
+
+  function editor(doc: string): HTMLElement {
+    view = new EditorView({
+      state: EditorState.create({
+        doc,
+        extensions: [
+          new LanguageSupport(pythonLanguage),
+          syntaxHighlighting(style),
+          matdiffCellExtension(doc),
+          matdiffLineMagicExtension()
+        ]
+      }),
+      parent: document.body
+    });
+    return view.contentDOM;
+  }
+
+  const stringClass = style.style([t.string])!;
+
+  it('colours the magic line as matdiff, above what Python made of it', () => {
+    const line = "%matdiff --wrt x a'*x + x'*A*x";
+    const dom = editor(`x = 1\n${line}\n  ${line}`);
+    const lines = dom.querySelectorAll<HTMLElement>('.cm-line');
+    const [python, magic, indented] = Array.from(lines);
+    expect(magic.classList.contains(LINE_MAGIC_LINE_CLASS)).toBe(true);
+    expect(indented.classList.contains(LINE_MAGIC_LINE_CLASS)).toBe(true);
+    expect(python.classList.contains(LINE_MAGIC_LINE_CLASS)).toBe(false);
+    const text = (selector: string) =>
+      Array.from(magic.querySelectorAll(selector)).map(n => n.textContent);
+    // Python's own spans may split a token (% is an operator to it): read them joined.
+    expect(text('.cm-matdiff-magic').join('')).toBe('%matdiff');
+    expect(text('.cm-matdiff-def')).toEqual(['x']);
+    expect(text('.cm-matdiff-operator')).toContain("'");
+    expect(text('.cm-matdiff-variable')).toEqual(['a', 'x', 'x', 'A', 'x']);
+    // Python reads '*x + x' as a string; every character of both lines is inside our marks,
+    // which are inside Python's: no element of Python's is drawn inside them.
+    expect(magic.querySelector(`.${stringClass}`)!.textContent).toBe("'*x + x'");
+    for (const node of [magic, indented]) {
+      expect(node.querySelector(`.${LINE_MAGIC_CLASS} .${stringClass}`)).toBeNull();
+      for (const inner of Array.from(node.querySelectorAll(`.${LINE_MAGIC_CLASS} *`))) {
+        expect(inner.className).toMatch(/^cm-matdiff-/);
+      }
+      const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (n.textContent!.trim()) {
+          const inside = n.parentElement!.closest(`.${LINE_MAGIC_CLASS}`);
+          expect(inside, n.textContent!).not.toBeNull();
+        }
+      }
+    }
+    // The operator carries the theme's operator colour class, the magic the keyword's.
+    expect(magic.querySelector('.cm-matdiff-operator')!.className).toContain(
+      style.style([t.operator])!
+    );
+    expect(magic.querySelector('.cm-matdiff-magic')!.className).toContain(
+      style.style([t.keyword])!
+    );
+    // The other lines stay Python.
+    expect(python.querySelector('[class*=cm-matdiff-]')).toBeNull();
+    expect(python.querySelector(`.${style.style([t.operator])}`)!.textContent).toBe(
+      '='
+    );
+  });
+
+  it('follows the text as it is edited', () => {
+    editor('x = 1');
+    expect(view!.contentDOM.querySelector('.cm-matdiff-magic')).toBeNull();
+    view!.dispatch({ changes: { from: 0, insert: "%matdiff --wrt x a'*x\n" } });
+    expect(view!.contentDOM.querySelector('.cm-matdiff-magic')!.textContent).toBe(
+      '%matdiff'
+    );
+    view!.dispatch({ changes: { from: 0, to: 1 } });
+    expect(view!.contentDOM.querySelector('[class*=cm-matdiff-]')).toBeNull();
+  });
+
+  it('leaves a %%matdiff cell to the cell language', () => {
+    const dom = editor("%%matdiff --wrt x\n%matdiff --wrt x a'*x");
+    expect(dom.querySelector(`.${LINE_MAGIC_LINE_CLASS}`)).toBeNull();
+    expect(dom.querySelectorAll('.cm-matdiff-magic')).toHaveLength(1);
   });
 });

@@ -24,6 +24,54 @@ function q<T extends HTMLElement = HTMLElement>(
   return node;
 }
 
+/** The layout a text names first ("Numerator layout: …" names numerator), if any. */
+function layoutNamed(text: string | null | undefined): string | undefined {
+  return /\b(numerator|denominator|mixed) layout\b/i
+    .exec(text ?? '')?.[1]
+    .toLowerCase();
+}
+
+/**
+ * Heading, last line, step panel and result agree on `layout`: the heading and the result
+ * name it, every other text that names a layout names it, and at the last step the last line
+ * and the step panel show the result and the rule in that layout.
+ */
+function expectOneLayout(view: DerivationView, d: IDerivation, layout: string): void {
+  const r = d.results[layout as keyof IDerivation['results']];
+  const heading = q(view.node, '.jp-matdiff-header-layout');
+  const lines = q(view.node, '.jp-matdiff-derivation')
+    .getAttribute('data-tex')!
+    .replace(/ \\end\{aligned\}$/, '')
+    .split(' \\\\ ');
+  const lastLine = lines[lines.length - 1];
+  const rule = q(view.node, '.jp-matdiff-step-rule');
+  const note = q(view.node, '.jp-matdiff-step-note');
+  const result = q(view.node, '.jp-matdiff-result');
+  const description = q(view.node, '.jp-matdiff-result-description');
+
+  expect(layoutNamed(heading.textContent)).toBe(layout);
+  expect(heading.getAttribute('data-layout')).toBe(layout);
+  expect(result.getAttribute('data-layout')).toBe(layout);
+  expect(result.getAttribute('data-tex')).toBe(
+    r.lhs ? `${r.lhs} = ${r.latex}` : r.latex
+  );
+  for (const named of [
+    layoutNamed(lastLine.replace(/\\text\{([^{}]*)\}/g, '$1')),
+    layoutNamed(rule.textContent),
+    layoutNamed(note.textContent),
+    layoutNamed(description.textContent)
+  ]) {
+    expect([undefined, layout]).toContain(named);
+  }
+  const atLast = view.state.step === d.steps.length - 1;
+  if (atLast && d.steps[d.steps.length - 1].stage === 'layout') {
+    expect(lastLine).toContain(`${r.lhs} &= {\\color{#d62728}{${r.latex}}}`);
+    expect(lastLine).toContain(`\\text{${layout} layout}`);
+    expect(rule.textContent).toBe(`${layout} layout`);
+    expect(note.textContent).toBe(r.description);
+  }
+}
+
 describe.each(derivations)('%s', (_name, d) => {
   let typeset: HTMLElement[];
   let view: DerivationView;
@@ -55,6 +103,20 @@ describe.each(derivations)('%s', (_name, d) => {
     expect(check.getAttribute('data-status')).toBe(d.check.status);
     expect(check.textContent).toContain(d.check.message);
     expect(q<HTMLButtonElement>(view.node, '.jp-matdiff-next').disabled).toBe(true);
+  });
+
+  it('names the rule of every line in the full view, and joins equations with ⇔', () => {
+    const lines = q(view.node, '.jp-matdiff-derivation')
+      .getAttribute('data-tex')!
+      .replace(/^\\begin\{aligned\} /, '')
+      .replace(/ \\end\{aligned\}$/, '')
+      .split(' \\\\ ');
+    expect(lines).toHaveLength(d.steps.length);
+    d.steps.forEach((step, i) => {
+      expect(lines[i]).toMatch(/ && \{\\small\\color\{gray\}\{\\text\{[^{}]+\}\}\}$/);
+      expect(lines[i]).toContain(`\\text{${step.rule}}`);
+      expect(lines[i].startsWith('&\\Leftrightarrow')).toBe(step.stage === 'solve');
+    });
   });
 
   it('sends the math, delimited, to the typesetter', () => {
@@ -130,6 +192,28 @@ describe.each(derivations)('%s', (_name, d) => {
       for (const other of LAYOUTS) {
         const button = q(view.node, `.jp-matdiff-layout button[data-layout=${other}]`);
         expect(button.getAttribute('aria-pressed')).toBe(String(other === layout));
+      }
+    }
+  });
+
+  it('names one layout everywhere, after every control', async () => {
+    const click = async (selector: string) => {
+      q<HTMLButtonElement>(view.node, selector).click();
+      await Promise.resolve();
+    };
+    const controls = [
+      '.jp-matdiff-first',
+      '.jp-matdiff-next',
+      '.jp-matdiff-last',
+      '.jp-matdiff-prev',
+      '.jp-matdiff-last'
+    ];
+    for (const layout of [...LAYOUTS, d.layout]) {
+      await click(`.jp-matdiff-layout button[data-layout=${layout}]`);
+      expectOneLayout(view, d, layout);
+      for (const control of controls) {
+        await click(control);
+        expectOneLayout(view, d, layout);
       }
     }
   });
