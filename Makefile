@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install lab test test-python test-lab test-packaging bench clean
+.PHONY: install lab test test-python test-lab test-packaging texcheck bench clean
 
 install: $(STAMP)
 
@@ -28,8 +28,18 @@ lab: install
 test: test-python test-lab test-packaging
 
 # Every test but the packaging test (pyproject.toml's addopts deselect the `packaging` marker).
-test-python: install
+test-python: install texcheck
 	$(PY) -m pytest
+
+# The TeX engines every output is typeset with in tests/test_tex_render.py and the nbconvert browser
+# test (KaTeX, MathJax 2.7, MathJax 3), installed from tests/texcheck's lock file, again only when
+# it changes.
+TEXCHECK := tests/texcheck
+texcheck: $(TEXCHECK)/node_modules/.package-lock.json
+
+$(TEXCHECK)/node_modules/.package-lock.json: $(TEXCHECK)/package.json $(TEXCHECK)/package-lock.json
+	cd $(TEXCHECK) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 # What a user of the published package gets: build the sdist and the wheel (the wheel from the
 # unpacked sdist), `twine check` them, install the wheel with no extras into a fresh venv and run
@@ -58,4 +68,4 @@ bench: install
 	$(PY) benchmarks/bench_derive.py
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info
+	rm -rf $(VENV) build dist *.egg-info $(TEXCHECK)/node_modules

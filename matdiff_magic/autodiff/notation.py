@@ -110,7 +110,7 @@ def value_tex(a: np.ndarray) -> str:
         return number(a[0, 0]).replace(MINUS, "-")
     if not is_small(a):
         return (rf"\left\lVert\cdot\right\rVert = {number(np.linalg.norm(a)).replace(MINUS, '-')}"
-                rf"\ ({a.shape[0]}\times {a.shape[1]})")
+                rf"\;({a.shape[0]}\times {a.shape[1]})")   # \; not "\ ", a macro in MathJax 3
     body = r" \\ ".join(" & ".join(number(x).replace(MINUS, "-") for x in row) for row in a)
     return r"\begin{bmatrix}" + body + r"\end{bmatrix}"
 

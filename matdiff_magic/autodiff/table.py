@@ -82,7 +82,8 @@ class TraceTable:
                 lines.append(rf"{lhs} &= {rhs.strip()}{mid}{end}")
             blocks.append(r"\text{reverse mode}\\" + r"\begin{aligned}" + r" \\ ".join(lines)
                           + r"\end{aligned}")
-        return "$$" + r"\\[1ex]".join(r"\begin{gathered}" + b + r"\end{gathered}" for b in blocks) + "$$"
+        # One gathered block: a "\\" between two formulas of a display would do nothing in KaTeX.
+        return "$$" + r"\begin{gathered}" + r"\\[1ex]".join(blocks) + r"\end{gathered}" + "$$"
 
     # ---- text/plain
     def to_text(self) -> str:
