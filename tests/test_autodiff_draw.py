@@ -109,6 +109,101 @@ def test_matrix_nodes_show_shape_and_small_values():
     assert "4×5, ‖·‖=" in text                      # a large one by its norm
 
 
+# ---- readable at notebook width ------------------------------------------------------------------
+NOTEBOOK_WIDTH = 900        # px: a notebook's output area; a wider PNG is shown scaled down to it
+MIN_NODE_TEXT = 9.0         # px: height of a capital letter in a box, as shown
+MIN_EDGE_TEXT = 8.0         # px: the same on an edge
+REPO = __import__("pathlib").Path(__file__).resolve().parents[1]
+
+
+def notebook05_matrix_graph():
+    """Notebook 05's matrix example, with the notebook's own values."""
+    rng = np.random.default_rng(0)
+    a0, X0, b0 = rng.standard_normal(3), rng.standard_normal((3, 2)), rng.standard_normal(2)
+    return graph("a'*exp(X*b)", a=a0, X=X0, b=b0)
+
+
+def _shown_text_heights(fig, prefix):
+    """Capital-letter height in px of each text whose gid starts with prefix, as shown at
+    NOTEBOOK_WIDTH (the PNG's own size when it is narrower)."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    shown = min(1.0, NOTEBOOK_WIDTH / (fig.get_figwidth() * fig.dpi))
+    return {t.get_gid(): renderer.get_text_width_height_descent("H", t.get_fontproperties(), False)[1] * shown
+            for t in fig.axes[0].texts if (t.get_gid() or "").startswith(prefix)}
+
+
+def _assert_readable_without_overlaps(fig, n_nodes):
+    assert fig.get_figwidth() * fig.dpi <= NOTEBOOK_WIDTH + 0.5       # shown at full size
+    nodes, edges = _shown_text_heights(fig, "label:"), _shown_text_heights(fig, "edge:")
+    assert len(nodes) == n_nodes and edges
+    assert min(nodes.values()) >= MIN_NODE_TEXT, nodes
+    assert min(edges.values()) >= MIN_EDGE_TEXT, edges
+    _assert_no_overlaps(fig, n_nodes)
+    boxes = _extents(fig, "node:")
+    texts = {k: v for k, v in _extents(fig, "").items() if k and k.startswith(("edge:", "title"))}
+    for (a, ba), (b, bb) in itertools.combinations(texts.items(), 2):   # labels and the title
+        assert not ba.overlaps(bb), (a, b)
+    for (a, ba), (b, bb) in itertools.product(texts.items(), boxes.items()):   # … and boxes
+        assert not ba.overlaps(bb), (a, b)
+    canvas = fig.bbox
+    for gid, box in {**texts, **boxes}.items():                       # all inside the picture
+        assert canvas.x0 - 0.5 <= box.x0 and box.x1 <= canvas.x1 + 0.5, gid
+        assert canvas.y0 - 0.5 <= box.y0 and box.y1 <= canvas.y1 + 0.5, gid
+
+
+@pytest.mark.parametrize("mode", ["forward", "reverse", "both"])
+def test_notebook05_matrix_graph_is_readable_at_notebook_width(mode):
+    g = notebook05_matrix_graph()
+    fig = g.draw(mode=mode)
+    _assert_readable_without_overlaps(fig, len(g))
+    assert fig.matdiff_placement.orientation == "down"     # left to right would not fit
+    if mode == "reverse":
+        _save_readme_image(fig, "graph-matrix.png")
+
+
+def test_seed_graph_is_readable_at_notebook_width(seed):
+    fig = seed.draw("both")
+    _assert_readable_without_overlaps(fig, len(seed))
+    _save_readme_image(fig, "graph-seed.png")
+
+
+def test_a_graph_that_fits_runs_left_to_right_and_an_orientation_can_be_forced(seed):
+    small = graph("x1*x2", x1=2.0, x2=3.0)
+    fig = small.draw("both")
+    assert fig.matdiff_placement.orientation == "right"
+    _assert_readable_without_overlaps(fig, len(small))
+    wide = seed.draw("both", orientation="right", max_width=30)
+    assert wide.matdiff_placement.orientation == "right" and wide.get_figwidth() > 9
+    _assert_no_overlaps(wide, len(seed))
+    place = wide.matdiff_placement                        # inputs left, the output right
+    x = {i: c[0] for i, c in place.centers.items()}
+    assert max(x[seed.trace.by_variable[v]] for v in seed.inputs) < x[seed.trace.output]
+    down = seed.draw("both").matdiff_placement             # inputs at the top, the output below
+    y = {i: c[1] for i, c in down.centers.items()}
+    assert max(y[seed.trace.by_variable[v]] for v in seed.inputs) < y[seed.trace.output]
+
+
+def test_widget_frames_keep_their_size_and_orientation(seed):
+    g = notebook05_matrix_graph()
+    w = g.widget()
+    sizes = set()
+    for step in (0, 3, len(w.steps) - 1):
+        w.step = step
+        from PIL import Image
+        import io
+        sizes.add(Image.open(io.BytesIO(w.image.value)).size)
+    assert len(sizes) == 1 and next(iter(sizes))[0] <= NOTEBOOK_WIDTH
+
+
+def _save_readme_image(fig, name):
+    import os
+    from matdiff_magic.autodiff.draw import figure_png
+    path = REPO / "docs" / "images" / name
+    if not path.exists() or os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        path.write_bytes(figure_png(fig))
+
+
 def test_drawing_does_not_use_pyplot_figures(seed):
     import matplotlib.pyplot as plt
     before = plt.get_fignums()

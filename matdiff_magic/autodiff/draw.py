@@ -2,19 +2,27 @@
 partials ∂vⱼ/∂vᵢ. No graphviz: layout.py places the boxes.
 
 Box sizes come from the text, measured in a monospaced font, so the layout can be computed
-before anything is drawn; the figure is then sized so that one data unit is one point (scaled
-down as a whole when the graph is large), which keeps text and boxes in proportion.
+before anything is drawn; the figure is then sized so that one data unit is one point, which
+keeps text and boxes in proportion. The drawing fits the width it is given (a notebook's output
+area, about 900 px): inputs left and the output right when that fits, else inputs at the top and
+the output at the bottom (a graph is rarely as wide as it is deep), the title wrapped. Only a graph
+too wide either way is scaled down as a whole.
 """
 from __future__ import annotations
+
+import textwrap
 
 from matdiff_magic.autodiff.layout import layered_layout
 from matdiff_magic.autodiff.notation import visible_len
 
 FONT = "DejaVu Sans Mono"       # ships with matplotlib: widths are predictable
+FONT_SIZE = 10.0                # points: 13.9 px at 100 dpi, capitals 10 px tall
 CHAR_WIDTH = 0.61               # advance of one character, in ems
 LINE_HEIGHT = 1.25               # baseline to baseline, in ems (linespacing 1.2; measured again)
 PAD = 0.7                       # box padding, in ems
-EDGE_FONT = 0.8                 # edge labels are this much smaller
+EDGE_FONT = 0.85                # edge labels are this much smaller
+MAX_WIDTH = 9.0                 # inches at 100 dpi: the 900 px of a notebook's output area
+LABEL_PAD = 0.15                # the white box behind an edge label, in ems
 
 COLORS = {"input": "#dbeafe", "op": "#ffffff", "output": "#fde68a"}
 HIGHLIGHT = "#ea580c"
@@ -30,24 +38,28 @@ def box_size(lines, fontsize: float, metrics=(CHAR_WIDTH, LINE_HEIGHT)) -> tuple
     return w + 2 * PAD * fontsize, h + 2 * PAD * fontsize
 
 
-_METRICS: dict = {}   # (fontsize, dpi, max_inches) -> metrics that measured right last time
+_METRICS: dict = {}   # (fontsize, dpi) -> metrics that measured right last time
 
 
-def draw_graph(nodes, edges, title: str | None = None, fontsize: float = 9.0,
-               max_inches=(15.0, 11.0), dpi: int = 100, frame=None):
-    """A matplotlib Figure of the graph. Node boxes carry gid "node:<id>" (for tests and tools).
+def draw_graph(nodes, edges, title: str | None = None, fontsize: float = FONT_SIZE,
+               max_width: float = MAX_WIDTH, dpi: int = 100, frame=None, orientation: str | None = None):
+    """A matplotlib Figure of the graph, at most ``max_width`` inches wide. Node boxes carry gid
+    "node:<id>", their texts "label:<id>", edge labels "edge:<source>-<target>" (for tests and
+    tools); ``fig.matdiff_placement`` says where everything went.
 
-    ``frame`` is another (nodes, edges) of the same graph whose texts fix the box sizes: the
-    widget passes the fully computed graph so that boxes stay put while values appear."""
+    ``orientation`` "right" (inputs left) or "down" (inputs at the top) forces one; by default the
+    first that fits ``max_width`` at full size. ``frame`` is another (nodes, edges) of the same
+    graph whose texts fix the box sizes: the widget passes the fully computed graph so that boxes
+    (and the orientation) stay put while values appear."""
     _ensure_ipython_formatter()
     nodes, edges = _drawable_graph(nodes, edges)
     frame = _drawable_graph(*frame) if frame is not None else (nodes, edges)
-    key = (fontsize, dpi, tuple(max_inches))
+    key = (fontsize, dpi)
     metrics = _METRICS.get(key, (CHAR_WIDTH, LINE_HEIGHT))
     for _ in range(3):
         # glyph advances are rounded to whole pixels at the figure's dpi: measure, then redo the
         # layout if the text came out wider than assumed
-        fig, pt = _draw(nodes, edges, frame, title, fontsize, max_inches, dpi, metrics)
+        fig, pt = _draw(nodes, edges, frame, title, fontsize, max_width, dpi, metrics, orientation)
         measured = _measure(fig, fontsize * pt)
         if measured[0] <= metrics[0] + 1e-9 and measured[1] <= metrics[1] + 1e-9:
             break
@@ -61,7 +73,7 @@ def _drawable_graph(nodes, edges):
             [dict(e, label=_drawable(e["label"])) for e in edges])
 
 
-def _draw(nodes, edges, frame, title, fontsize, max_inches, dpi, metrics):
+def _draw(nodes, edges, frame, title, fontsize, max_width, dpi, metrics, orientation):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
@@ -77,30 +89,42 @@ def _draw(nodes, edges, frame, title, fontsize, max_inches, dpi, metrics):
             if e["label"]:
                 k = (e["source"], e["target"])
                 w, h = text_size([e["label"]], efs, metrics)
+                w, h = w + 2 * LABEL_PAD * efs, h + 2 * LABEL_PAD * efs   # with its white box
                 label_sizes[k] = tuple(max(a, b) for a, b in zip((w, h), label_sizes.get(k, (0, 0))))
-    place = layered_layout([n["id"] for n in nodes], [(e["source"], e["target"]) for e in edges],
-                           sizes, label_sizes)
+    budget = max_width * 72   # points at full size
+    ids, pairs = [n["id"] for n in nodes], [(e["source"], e["target"]) for e in edges]
+    tried = []
+    for d in ([orientation] if orientation else ["right", "down"]):
+        place = layered_layout(ids, pairs, sizes, label_sizes, orientation=d)
+        tried.append((place, _extent(place, label_sizes)))
+        if tried[-1][1][2] - tried[-1][1][0] <= budget:
+            break
+    # the first that fits; if none does, the narrowest, scaled down below
+    place, (x0, y0, x1, y1) = min(tried, key=lambda t: max(budget, t[1][2] - t[1][0]))
 
-    title_lines = [_drawable(title)] if title else []
-    title_lines.append("edges: local partials ∂vⱼ/∂vᵢ · v̇ tangent (forward) · v̄ adjoint (reverse)")
+    chars = max(20, int((max(budget, x1 - x0) - 20) / (metrics[0] * fontsize)))
+    title_lines = textwrap.wrap(_drawable(title), chars, subsequent_indent="  ") if title else []
+    title_lines += textwrap.wrap("edges: local partials ∂vⱼ/∂vᵢ · v̇ tangent (forward) · "
+                                 "v̄ adjoint (reverse)", chars, subsequent_indent="  ")
     head = len(title_lines) * metrics[1] * fontsize + fontsize
-    width = max(place.width, max(visible_len(t) for t in title_lines) * metrics[0] * fontsize + 20)
-    height = place.height + head
-    scale = min(1.0, max_inches[0] * 72 / width, max_inches[1] * 72 / height)
+    width = max(x1 - x0, max(visible_len(t) for t in title_lines) * metrics[0] * fontsize + 20)
+    height = y1 - y0 + head
+    scale = min(1.0, budget / width)
     fig = Figure(figsize=(width * scale / 72, height * scale / 72), dpi=dpi)
     FigureCanvasAgg(fig)              # a canvas of its own: works under any backend, no pyplot
     ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(0, width)
+    ax.set_xlim(x0, x0 + width)
     ax.set_ylim(height, 0)           # y grows downward, as in the layout
+    dy = head - y0                    # the layout's top goes under the title
     ax.set_axis_off()
     pt = scale                        # one data unit is `scale` points: font sizes follow
 
-    ax.text(10, fontsize * 0.6, "\n".join(title_lines), fontsize=fontsize * pt, family=FONT,
+    ax.text(x0 + 10, fontsize * 0.6, "\n".join(title_lines), fontsize=fontsize * pt, family=FONT,
             va="top", ha="left", linespacing=1.2, color="#111827", gid="title")
 
     for e in edges:
         key = (e["source"], e["target"])
-        pts = [(x, y + head) for x, y in place.routes[key]]
+        pts = [(x, y + dy) for x, y in place.routes[key]]
         codes = [Path.MOVETO] + [Path.LINETO] * (len(pts) - 1)
         color = HIGHLIGHT if e.get("highlight") else "#6b7280"
         ax.add_patch(FancyArrowPatch(path=Path(pts, codes), arrowstyle="-|>", mutation_scale=9 * pt,
@@ -108,13 +132,13 @@ def _draw(nodes, edges, frame, title, fontsize, max_inches, dpi, metrics):
                                      zorder=1, gid=f"arrow:{key[0]}-{key[1]}"))
         if e["label"]:
             lx, ly = place.labels[key]
-            ax.text(lx, ly + head, e["label"], fontsize=efs * pt, family=FONT, ha="center",
+            ax.text(lx, ly + dy, e["label"], fontsize=efs * pt, family=FONT, ha="center",
                     va="center", color="#9f1239", zorder=3, gid=f"edge:{key[0]}-{key[1]}",
-                    bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9))
+                    bbox=dict(boxstyle=f"round,pad={LABEL_PAD}", fc="white", ec="none", alpha=0.9))
 
     for n in nodes:
         (cx, cy), (w, h) = place.centers[n["id"]], sizes[n["id"]]
-        cy += head
+        cy += dy
         box = FancyBboxPatch((cx - w / 2, cy - h / 2), w, h,
                              boxstyle=f"round,pad=0,rounding_size={fontsize * 0.5}",
                              fc=COLORS.get(n["kind"], "#ffffff"),
@@ -126,6 +150,18 @@ def _draw(nodes, edges, frame, title, fontsize, max_inches, dpi, metrics):
                 gid=f"label:{n['id']}")
     fig.matdiff_placement = place     # where everything went, for tests and tools
     return fig, pt
+
+
+def _extent(place, label_sizes) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) of everything the layout placed: its own box, and the edge
+    labels, which may stand out of it (half a label beyond the first or last box)."""
+    x0, y0, x1, y1 = 0.0, 0.0, place.width, place.height
+    for e, (x, y) in place.labels.items():
+        if e in label_sizes:
+            w, h = label_sizes[e]
+            x0, y0, x1, y1 = min(x0, x - w / 2 - 4), min(y0, y - h / 2 - 4), max(x1, x + w / 2 + 4), \
+                max(y1, y + h / 2 + 4)
+    return x0, y0, x1, y1
 
 
 def _measure(fig, size_pt: float) -> tuple[float, float]:

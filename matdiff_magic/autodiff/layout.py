@@ -1,4 +1,5 @@
-"""Layered left-to-right placement of a DAG (Sugiyama style): inputs left, the output right.
+"""Layered placement of a DAG (Sugiyama style): inputs left and the output right, or, where the
+drawing must be narrow, inputs at the top and the output at the bottom.
 
 1. layer = longest path from an input, so every edge points right and the output is last;
 2. an edge that skips layers gets a dummy slot in each layer it crosses, so it runs between boxes;
@@ -6,6 +7,8 @@
 4. y: each node moves towards its neighbours' mean, then a layer is packed in order with a gap.
 Boxes never overlap by construction: a layer is a column as wide as its widest box, and boxes in
 a column are packed with a gap. Sizes are in any unit (the drawing uses points); y grows downward.
+Top to bottom is the same placement with x and y exchanged (sizes, and then every coordinate), so
+it keeps every guarantee: a layer is a row as tall as its tallest box.
 """
 from __future__ import annotations
 
@@ -23,13 +26,24 @@ class Placement:
     labels: dict                 # (source, target) -> (x, y) of the edge's label
     width: float
     height: float
-    columns: list = field(default_factory=list)   # (left, right) x-extent of each layer
+    columns: list = field(default_factory=list)   # (left, right) x-extent of each layer (top, bottom)
+    orientation: str = "right"                    # where the edges point: "right" or "down"
 
 
 def layered_layout(ids, edges, sizes: dict, label_sizes: dict | None = None,
                    node_gap: float = 14.0, min_layer_gap: float = 36.0,
-                   margin: float = 10.0, sweeps: int = 6) -> Placement:
-    """``edges`` are (source, target) pairs; ``label_sizes`` the (w, h) of each edge's label."""
+                   margin: float = 10.0, sweeps: int = 6, orientation: str = "right") -> Placement:
+    """``edges`` are (source, target) pairs; ``label_sizes`` the (w, h) of each edge's label;
+    ``orientation`` "right" (layers are columns) or "down" (layers are rows)."""
+    if orientation == "down":
+        flip = lambda d: {k: (v[1], v[0]) for k, v in d.items()}   # noqa: E731
+        p = layered_layout(ids, edges, flip(sizes), flip(label_sizes or {}), node_gap,
+                           min_layer_gap, margin, sweeps)
+        return Placement(flip(p.centers), dict(sizes), p.layers,
+                         {e: [(y, x) for x, y in pts] for e, pts in p.routes.items()},
+                         flip(p.labels), p.height, p.width, p.columns, "down")
+    if orientation != "right":
+        raise ValueError(f"orientation must be 'right' or 'down', not {orientation!r}")
     ids = list(ids)
     label_sizes = label_sizes or {}
     preds = {i: [] for i in ids}
@@ -96,12 +110,16 @@ def _crowded(chain, y, layer, label_sizes) -> set:
 
 
 def _gaps(layer, label_sizes, n_layers, min_gap, crowded) -> list:
-    """Room before each layer for the labels of the edges entering it: one label wide, or two
-    where they are crowded (they then spread along their edges)."""
+    """Room before each layer for the labels of the edges entering it: one label wide, or, where
+    they are crowded, room for them all one after the other (they then spread along their edges)."""
     gaps = [0.0] + [min_gap] * (n_layers - 1)
+    side_by_side = [0.0] * n_layers
     for (s, t), (w, _) in label_sizes.items():
         k = layer[t]
-        gaps[k] = max(gaps[k], (2 * w if k in crowded else w) + 24.0)
+        gaps[k] = max(gaps[k], w + 24.0)
+        side_by_side[k] += w + 6.0
+    for k in crowded:
+        gaps[k] = max(gaps[k], side_by_side[k] + 24.0)
     return gaps
 
 
@@ -203,7 +221,7 @@ def _ports(chain, centers, sizes, raw, outgoing: bool) -> dict:
     return ports
 
 
-LABEL_SLOTS = (0.5, 0.25, 0.75, 0.1, 0.9, 0.375, 0.625)   # where along its room a label may sit
+LABEL_SLOTS = (0.5, 0.25, 0.75, 0.0, 1.0, 0.1, 0.9, 0.375, 0.625)   # where along its room a label may sit
 
 
 def _label_points(routes, layer, columns, label_sizes) -> tuple[dict, set]:
