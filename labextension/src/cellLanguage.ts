@@ -89,18 +89,19 @@ export function matdiffCellExtension(initialSource: string): Extension {
 /** Class on a %matdiff line (for styling and tests). */
 export const LINE_MAGIC_LINE_CLASS = 'jp-matdiff-line-magic';
 
-/** Class on the text of a %matdiff line from the magic on: the plain colour under the tokens. */
+/** Class on the expression of a %matdiff line: the plain colour under its tokens. */
 export const LINE_MAGIC_CLASS = 'cm-matdiff-line-magic';
 
 /**
- * The %matdiff lines of a code cell, coloured like a %%matdiff cell from the magic to the end
- * of the line; the rest of the cell keeps its own language.
+ * The %matdiff lines of a code cell: the expression after the magic and its options is
+ * coloured as in the body of a %%matdiff cell; the magic and its options, like every other
+ * line magic, and the rest of the cell keep the cell's language.
  *
- * The cell's language (IPython) still parses these lines (it reads `'*x` as an unterminated
- * string), so they are drawn over, in two layers of marks inside the language's own: the
- * outer covers the whole line with the plain text colour, the inner one colours each token
- * with the theme's class for its tag. At the highest precedence, ours are the innermost
- * elements, and their colours are the ones shown.
+ * The cell's language (IPython) still parses the expression (it reads `'*x` as an
+ * unterminated string), so it is drawn over, in two layers of marks inside the language's
+ * own: the outer covers the expression with the plain text colour, the inner one colours
+ * each token with the theme's class for its tag. At the highest precedence, ours are the
+ * innermost elements, and their colours are the ones shown.
  */
 export function matdiffLineMagicExtension(): Extension {
   const line = Decoration.line({ class: LINE_MAGIC_LINE_CLASS });
@@ -155,9 +156,13 @@ export function matdiffLineMagicExtension(): Extension {
               continue;
             }
             done = l.number;
-            const spans = l.text.includes('%matdiff') ? lineMagicTokens(l.text) : null;
-            if (spans && spans.length > 0) {
-              lines.add(l.from, l.from, line);
+            const all = l.text.includes('%matdiff') ? lineMagicTokens(l.text) : null;
+            if (!all) {
+              continue;
+            }
+            lines.add(l.from, l.from, line);
+            const spans = all.filter(span => span.expression);
+            if (spans.length > 0) {
               lines.add(l.from + spans[0].from, l.to, plain);
               for (const span of spans) {
                 if (span.token) {

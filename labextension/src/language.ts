@@ -260,6 +260,8 @@ export interface ITokenSpan {
   readonly from: number;
   readonly to: number;
   readonly token: TokenName | null;
+  /** Whether it is part of the expression (after the magic and its options). */
+  readonly expression: boolean;
 }
 
 /** A word as the magic's option parser reads one: a quoted string or non-blank characters. */
@@ -284,7 +286,8 @@ export function lineMagicTokens(text: string): ITokenSpan[] | null {
   };
   const take = (token: TokenName | null): void => {
     if (stream.pos > stream.start) {
-      spans.push({ from: stream.start, to: stream.pos, token });
+      const expression = state.mode === 'expr';
+      spans.push({ from: stream.start, to: stream.pos, token, expression });
     }
     stream.start = stream.pos;
   };

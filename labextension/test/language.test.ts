@@ -340,23 +340,31 @@ describe('%matdiff lines in a Python cell', () => {
 
   const stringClass = style.style([t.string])!;
 
-  it('colours the magic line as matdiff, above what Python made of it', () => {
+  it('colours the expression of a %matdiff line as matdiff, above what Python made of it', () => {
     const line = "%matdiff --wrt x a'*x + x'*A*x";
-    const dom = editor(`x = 1\n${line}\n  ${line}`);
+    const dom = editor(`x = 1\n${line}\n  ${line}\n%matdiff --wrt x`);
     const lines = dom.querySelectorAll<HTMLElement>('.cm-line');
-    const [python, magic, indented] = Array.from(lines);
+    const [python, magic, indented, bare] = Array.from(lines);
     expect(magic.classList.contains(LINE_MAGIC_LINE_CLASS)).toBe(true);
     expect(indented.classList.contains(LINE_MAGIC_LINE_CLASS)).toBe(true);
     expect(python.classList.contains(LINE_MAGIC_LINE_CLASS)).toBe(false);
     const text = (selector: string) =>
       Array.from(magic.querySelectorAll(selector)).map(n => n.textContent);
-    // Python's own spans may split a token (% is an operator to it): read them joined.
-    expect(text('.cm-matdiff-magic').join('')).toBe('%matdiff');
-    expect(text('.cm-matdiff-def')).toEqual(['x']);
-    expect(text('.cm-matdiff-operator')).toContain("'");
-    expect(text('.cm-matdiff-variable')).toEqual(['a', 'x', 'x', 'A', 'x']);
-    // Python reads '*x + x' as a string; every character of both lines is inside our marks,
-    // which are inside Python's: no element of Python's is drawn inside them.
+    // Python's own spans may split a token: read them joined.
+    expect(text('.cm-matdiff-operator').join('')).toBe("'*+'**");
+    expect(text('.cm-matdiff-variable').join('')).toBe('axxAx');
+    // The magic and its options stay as IPython shows every line magic.
+    const expression = line.indexOf("a'");
+    const marked = magic.querySelector(`.${LINE_MAGIC_CLASS}`)!;
+    expect(magic.textContent!.slice(0, expression)).toBe(line.slice(0, expression));
+    expect(marked.textContent!.startsWith('a')).toBe(true);
+    expect(
+      magic.querySelector('.cm-matdiff-magic, .cm-matdiff-flag, .cm-matdiff-def')
+    ).toBeNull();
+    expect(bare.classList.contains(LINE_MAGIC_LINE_CLASS)).toBe(true);
+    expect(bare.querySelector('[class*=cm-matdiff-]')).toBeNull();
+    // Python reads '*x + x' as a string; every character of the expression is inside our
+    // marks, which are inside Python's: no element of Python's is drawn inside them.
     expect(magic.querySelector(`.${stringClass}`)!.textContent).toBe("'*x + x'");
     for (const node of [magic, indented]) {
       expect(node.querySelector(`.${LINE_MAGIC_CLASS} .${stringClass}`)).toBeNull();
@@ -364,19 +372,17 @@ describe('%matdiff lines in a Python cell', () => {
         expect(inner.className).toMatch(/^cm-matdiff-/);
       }
       const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+      let chars = '';
       for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-        if (n.textContent!.trim()) {
-          const inside = n.parentElement!.closest(`.${LINE_MAGIC_CLASS}`);
-          expect(inside, n.textContent!).not.toBeNull();
+        if (n.parentElement!.closest(`.${LINE_MAGIC_CLASS}`)) {
+          chars += n.textContent;
         }
       }
+      expect(chars).toBe(line.slice(expression));
     }
-    // The operator carries the theme's operator colour class, the magic the keyword's.
+    // The operator carries the theme's operator colour class.
     expect(magic.querySelector('.cm-matdiff-operator')!.className).toContain(
       style.style([t.operator])!
-    );
-    expect(magic.querySelector('.cm-matdiff-magic')!.className).toContain(
-      style.style([t.keyword])!
     );
     // The other lines stay Python.
     expect(python.querySelector('[class*=cm-matdiff-]')).toBeNull();
@@ -387,13 +393,14 @@ describe('%matdiff lines in a Python cell', () => {
 
   it('follows the text as it is edited', () => {
     editor('x = 1');
-    expect(view!.contentDOM.querySelector('.cm-matdiff-magic')).toBeNull();
+    const find = () => view!.contentDOM.querySelector('[class*=cm-matdiff-]');
+    expect(find()).toBeNull();
     view!.dispatch({ changes: { from: 0, insert: "%matdiff --wrt x a'*x\n" } });
-    expect(view!.contentDOM.querySelector('.cm-matdiff-magic')!.textContent).toBe(
-      '%matdiff'
+    expect(view!.contentDOM.querySelector('.cm-matdiff-variable')!.textContent).toBe(
+      'a'
     );
     view!.dispatch({ changes: { from: 0, to: 1 } });
-    expect(view!.contentDOM.querySelector('[class*=cm-matdiff-]')).toBeNull();
+    expect(find()).toBeNull();
   });
 
   it('leaves a %%matdiff cell to the cell language', () => {

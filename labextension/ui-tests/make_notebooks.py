@@ -113,6 +113,11 @@ def write_notebooks(root):
     write(root / "xss.ipynb", notebook([output_cell(1, xss)], NO_KERNEL))
     newer = dict(axb, version=2)
     write(root / "version2.ipynb", notebook([output_cell(1, newer)], NO_KERNEL))
+    # A derivation that ends with its layout step, and one with --solve.
+    write(root / "layout.ipynb",
+          notebook([output_cell(1, found["generated/seed_2_2_bilinear.json"])], NO_KERNEL))
+    write(root / "solve.ipynb",
+          notebook([output_cell(1, found["generated/solve_least_squares.json"])], NO_KERNEL))
     write(root / "fixtures.ipynb",
           notebook([output_cell(i + 1, d) for i, (_, d) in enumerate(fixtures())], NO_KERNEL))
     write(root / "highlight.ipynb", notebook([

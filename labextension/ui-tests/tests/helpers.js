@@ -127,6 +127,7 @@ function screenshotPath(name) {
 }
 
 module.exports = {
+  FIXTURES,
   PYTHON,
   XSS,
   cellSources,

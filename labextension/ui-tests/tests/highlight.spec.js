@@ -68,3 +68,92 @@ test.describe('%%matdiff highlighting', () => {
     await expect(editor.locator('.cm-matdiff-magic')).toHaveCount(0);
   });
 });
+
+test.describe('%matdiff line highlighting', () => {
+  const LINE = "%matdiff --wrt x a'*x + x'*A*x";
+
+  /** Colours and texts of the matdiff tokens of the first cell, and of Python's in the second. */
+  const read = page =>
+    page.locator('.jp-NotebookPanel:visible').evaluate(panel => {
+      const [magicCell, pythonCell] = panel.querySelectorAll('.jp-Cell .cm-editor');
+      const line = magicCell.querySelector('.cm-line.jp-matdiff-line-magic');
+      const joined = selector =>
+        line
+          ? Array.from(line.querySelectorAll(selector))
+              .map(n => n.textContent)
+              .join('')
+          : '';
+      const color = node => (node ? getComputedStyle(node).color : null);
+      // Every character of the magic line sits in the innermost element that colours it.
+      const colours = {};
+      if (line) {
+        const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          for (const c of n.textContent.replace(/\s/g, '')) {
+            (colours[c] ??= new Set()).add(color(n.parentElement));
+          }
+        }
+      }
+      const pyString = Array.from(pythonCell.querySelectorAll('.cm-line span')).find(
+        n => n.textContent === '"a"'
+      );
+      const pyOperator = Array.from(pythonCell.querySelectorAll('.cm-line span')).find(
+        n => n.textContent === '='
+      );
+      return {
+        cellClass: magicCell.className,
+        lines: magicCell.querySelectorAll('.cm-line.jp-matdiff-line-magic').length,
+        magic: joined('.cm-matdiff-magic'),
+        flags: joined('.cm-matdiff-flag'),
+        defs: joined('.cm-matdiff-def'),
+        variables: joined('.cm-matdiff-variable'),
+        operators: joined('.cm-matdiff-operator'),
+        quoteColours: [...(colours["'"] ?? [])],
+        variableColours: [...(colours.A ?? [])],
+        stringColour: color(pyString),
+        operatorColour: color(pyOperator),
+        pythonMatdiff: pythonCell.querySelectorAll('[class*=cm-matdiff-]').length
+      };
+    });
+
+  test('the expression of a %matdiff line in a Python cell is highlighted as matdiff', async ({
+    page,
+    request
+  }) => {
+    await putNotebook(
+      request,
+      'highlight-line.ipynb',
+      [`%load_ext matdiff_magic\n${LINE}`, 'y = "a"'],
+      PYTHON
+    );
+    await openNotebook(page, 'highlight-line.ipynb', { kernel: true });
+    const cell = page.locator('.jp-NotebookPanel:visible .jp-Cell').first();
+    await expect(cell.locator('.cm-line.jp-matdiff-line-magic')).toHaveCount(1);
+    await expect.poll(async () => (await read(page)).operators).toBe("'*+'**");
+    const r = await read(page);
+    // Not a %%matdiff cell: the rest of it stays Python.
+    expect(r.cellClass).not.toMatch(/jp-matdiff-cell/);
+    expect(r.lines).toBe(1);
+    // The magic and its options stay as IPython shows any line magic; the expression is
+    // matdiff.
+    expect(r.magic + r.flags + r.defs).toBe('');
+    expect(r.variables).toBe('axxAx');
+    // No red string: the quote has the operator colour, A (a name only) one colour that
+    // is not the string colour.
+    expect(r.stringColour).not.toBeNull();
+    expect(r.quoteColours).toEqual([r.operatorColour]);
+    expect(r.variableColours).toHaveLength(1);
+    expect(r.variableColours[0]).not.toBe(r.stringColour);
+    expect(r.pythonMatdiff).toBe(0);
+    await cell.screenshot({ path: screenshotPath('highlight-line-magic.png') });
+
+    // Typing a second %matdiff line colours it too; breaking the magic word stops it.
+    await cell.locator('.cm-content').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type("\n%matdiff -w y y'*y");
+    await expect(cell.locator('.cm-line.jp-matdiff-line-magic')).toHaveCount(2);
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Delete');
+    await expect(cell.locator('.cm-line.jp-matdiff-line-magic')).toHaveCount(1);
+  });
+});

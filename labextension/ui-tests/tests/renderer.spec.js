@@ -3,6 +3,7 @@ const fs = require('fs');
 const path = require('path');
 const { test, expect } = require('@playwright/test');
 const {
+  FIXTURES,
   XSS,
   fixtureCount,
   openNotebook,
@@ -19,6 +20,11 @@ const DOCS_IMAGE = path.join(
   'images',
   'lab-renderer.png'
 );
+
+/** A shared fixture, by its path under tests/fixtures. */
+function fixture(name) {
+  return JSON.parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8'));
+}
 
 /** The typeset text of a math node (what the reader sees). */
 async function shownMath(locator) {
@@ -131,6 +137,117 @@ test.describe('derivation renderer', () => {
     await out.locator('.jp-matdiff-layout button[data-layout=denominator]').click();
     await expect(description).toContainText('Denominator layout');
     await expect.poll(() => shownMath(result)).toEqual(denominator);
+  });
+
+  test('a layout switch changes the heading, the last line, the step panel and the result together', async ({
+    page
+  }) => {
+    const errors = watchErrors(page);
+    const d = fixture('generated/seed_2_2_bilinear.json');
+    await openNotebook(page, 'layout.ipynb');
+    const out = page.locator('.jp-OutputArea-output .jp-matdiff');
+    const derivation = out.locator('.jp-matdiff-derivation');
+    const result = out.locator('.jp-matdiff-result');
+    await expect(derivation.locator('mjx-container')).toBeVisible();
+
+    /** What each part shows that names a layout, and the TeX of the last line. */
+    const shown = () =>
+      out.evaluate(node => {
+        const text = selector => node.querySelector(selector).textContent;
+        const tex = node
+          .querySelector('.jp-matdiff-derivation')
+          .getAttribute('data-tex');
+        const lines = tex.replace(/ \\end\{aligned\}$/, '').split(' \\\\ ');
+        return {
+          heading: text('.jp-matdiff-header-layout'),
+          lastLine: lines[lines.length - 1],
+          rule: text('.jp-matdiff-step-rule'),
+          note: text('.jp-matdiff-step-note'),
+          result: node.querySelector('.jp-matdiff-result').getAttribute('data-tex'),
+          description: text('.jp-matdiff-result-description'),
+          atLast: node.querySelector('.jp-matdiff-next').disabled
+        };
+      });
+    const named = text =>
+      /\b(numerator|denominator|mixed) layout\b/i.exec(text)?.[1].toLowerCase();
+
+    async function expectOneLayout(layout, control) {
+      const r = d.results[layout];
+      await expect(result).toHaveAttribute('data-layout', layout);
+      const s = await shown();
+      const where = `${layout}, after ${control}`;
+      expect(named(s.heading), where).toBe(layout);
+      expect(s.result, where).toBe(`${r.lhs} = ${r.latex}`);
+      expect(named(s.description), where).toBe(layout);
+      for (const text of [
+        s.lastLine.replace(/\\text\{([^{}]*)\}/g, '$1'),
+        s.rule,
+        s.note
+      ]) {
+        expect([undefined, layout], `${where}: ${text}`).toContain(named(text));
+      }
+      if (s.atLast) {
+        // The last line is the result in this layout, named by its rule, as the panel says.
+        expect(s.lastLine, where).toContain(
+          `${r.lhs} &= {\\color{#d62728}{${r.latex}}}`
+        );
+        expect(s.lastLine, where).toContain(`\\text{${layout} layout}`);
+        expect(s.rule, where).toBe(`${layout} layout`);
+        expect(s.note, where).toBe(r.description);
+      }
+    }
+
+    const controls = ['first', 'next', 'next', 'last', 'prev', 'last'];
+    for (const layout of ['numerator', 'mixed', 'denominator', 'numerator']) {
+      await out.locator(`.jp-matdiff-layout button[data-layout=${layout}]`).click();
+      await expectOneLayout(layout, `the ${layout} button`);
+      for (const control of controls) {
+        await out.locator(`.jp-matdiff-${control}`).click();
+        await expectOneLayout(layout, control);
+      }
+    }
+    // What the teacher saw: after Last then Numerator, the typeset last line and the result
+    // both give ∂f/∂Xᵀ = b aᵀ, and the line names numerator layout.
+    await expect(out.locator('.jp-matdiff-step-rule')).toHaveText('numerator layout');
+    await expect.poll(() => shownMath(derivation)).toContain('numerator layout');
+    const last = await shownMath(derivation);
+    expect(last).not.toContain('denominator layout');
+    await expect.poll(() => shownMath(result)).toContain('∂');
+    expect(errors).toEqual([]);
+    await out.screenshot({ path: screenshotPath('renderer-layout-numerator.png') });
+  });
+
+  test('--solve shows ⇔ between its equations, and every line names its rule', async ({
+    page
+  }) => {
+    const d = fixture('generated/solve_least_squares.json');
+    await openNotebook(page, 'solve.ipynb');
+    const out = page.locator('.jp-OutputArea-output .jp-matdiff');
+    const derivation = out.locator('.jp-matdiff-derivation');
+    await expect(out.locator('.jp-matdiff-counter')).toHaveText(
+      `Step ${d.steps.length} of ${d.steps.length}`
+    );
+    const text = await shownMath(derivation);
+    const solving = d.steps.filter(step => step.stage === 'solve');
+    expect(solving.length).toBeGreaterThanOrEqual(3);
+    expect(text.split('⇔').length - 1).toBe(solving.length);
+    // "… = 0 ⇔ …", never "… = 0 = …".
+    expect(text).not.toMatch(/=\s*[0𝟎]\s*=/);
+    // The full view: one line per step, each with its rule beside it.
+    const tex = await derivation.getAttribute('data-tex');
+    const lines = tex
+      .replace(/^\\begin\{aligned\} /, '')
+      .replace(/ \\end\{aligned\}$/, '')
+      .split(' \\\\ ');
+    expect(lines).toHaveLength(d.steps.length);
+    d.steps.forEach((step, i) => {
+      expect(lines[i]).toContain(`&& {\\small\\color{gray}{\\text{${step.rule}}}}`);
+      expect(lines[i].startsWith('&\\Leftrightarrow')).toBe(step.stage === 'solve');
+    });
+    for (const rule of new Set(d.steps.map(step => step.rule))) {
+      expect(text).toContain(rule);
+    }
+    await out.screenshot({ path: screenshotPath('renderer-solve.png') });
   });
 
   test('an HTML payload in the data stays text', async ({ page }) => {
