@@ -51,7 +51,7 @@ def sigma_prime(func: str, a: np.ndarray) -> np.ndarray:
     dims = ("r" if a.shape[0] != 1 else 1, "c" if a.shape[1] != 1 else 1)
     u = ir.Var("u", dims, "matrix")
     with np.errstate(all="ignore"):
-        return Evaluator({"u": a}, {"r": a.shape[0], "c": a.shape[1]})(ELEMENTWISE[func][1](u))
+        return Evaluator({"u": a}, {"r": a.shape[0], "c": a.shape[1]})(ELEMENTWISE[func].extra["derivative"](u))
 
 
 def _safe_log(a):
@@ -133,7 +133,7 @@ RULES: dict[str, Rule] = {
                  ("{1}·{0}^∘({1}−1) ⊙ {d0}", "{y} ⊙ ln {0}·{d1}"),
                  ("{1}·{g} ⊙ {0}^∘({1}−1)", "⟨{g}, {y} ⊙ ln {0}⟩")),
     "apply": Rule("Apply", "{f} {0}",
-                  lambda xs, p: ELEMENTWISE[p][0](xs[0]),
+                  lambda xs, p: ELEMENTWISE[p].value(xs, p),
                   lambda xs, y, d, p: sigma_prime(p, xs[0]) * d[0],
                   lambda xs, y, g, p: [g * sigma_prime(p, xs[0])],
                   ("{d0}{m}{fp}",), ("{g}{m}{fp}",)),

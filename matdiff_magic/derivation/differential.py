@@ -1,5 +1,8 @@
 """The differential stage: from d(f) to an expression in dX, one rule per step.
 
+Each rule is the differential facet of an op in ``ops/``: it pushes d(·) one level down and returns
+the identity it applied; this stage decides where and in which order the rules apply.
+
 Constants go first (every d(A) with A free of the variable becomes 0 in one step), then the
 left-most outermost d(·) that is not yet dX is pushed down by its rule, at every place it occurs.
 
@@ -13,11 +16,20 @@ from __future__ import annotations
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ops.identity import Identity
-from matdiff_magic.ops.differential import CONSTANT, differentiate_once
+from matdiff_magic.ops.registry import find
 from matdiff_magic.ir.construct import rebuild, tidy, zero
 
 TAKE = Identity("take the differential", "")
+CONSTANT = Identity("constant", r"\mathrm{d}A = 0 \text{ for a constant } A", "dA = 0 for a constant A")
 MAX_STEPS = 2_000
+
+
+def differentiate_once(node: ir.Expr):
+    """d(node) one level down by the op's rule (``ops/``): returns (new expression, Identity)."""
+    op = find(node)
+    if op is None or op.differential is None:
+        raise MatdiffError(f"no differential rule for {type(node).__name__}")
+    return op.differential(node)
 
 
 def _has_d(node: ir.Expr) -> bool:

@@ -1,6 +1,10 @@
 """The typed intermediate representation: immutable expression nodes, each with a ``shape``.
 
-Structure only: no derivative, printing or numeric knowledge lives here. A shape is a pair of
+Structure only: no derivative, printing or numeric knowledge lives here. This module holds the base
+``Expr``, the leaves (variables, numbers, fills, identities, zeros), the differential ``D``, the
+gradient symbol and the queries; the operation nodes (``Trace``, ``MatMul``, …) are defined with the
+rest of what is known about them in ``matdiff_magic.ops`` and re-exported here on first use, so
+``ir.Trace`` keeps working (the ops import this module, never the reverse at import time). A shape is a pair of
 dimensions; a dimension is the integer 1 or a size symbol such as ``"m"``. Symbols are never 1, so
 an expression is a scalar exactly when its shape is ``(1, 1)``.
 
@@ -13,9 +17,16 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Iterator, Union
 
+from matdiff_magic.errors import MatdiffError
+
 Dim = Union[int, str]
 Shape = tuple  # (Dim, Dim)
 SCALAR: Shape = (1, 1)
+
+
+class ShapeError(MatdiffError, ValueError):
+    """A node built with operands of the wrong shape. A MatdiffError (the package's one user error)
+    and, as before, a ValueError, so callers that test whether a chain fits keep working."""
 
 
 class Expr:
@@ -174,7 +185,8 @@ class Identity(Expr):
     _attrs = ("shape",)
 
     def __init__(self, shape: Shape):
-        assert shape[0] == shape[1], shape
+        if shape[0] != shape[1]:
+            raise ShapeError(f"an identity matrix is square, got {tuple(shape)}")
         self._init(tuple(shape))
 
 
@@ -205,191 +217,13 @@ class D(_Unary):
     __slots__ = ()
 
 
-class Neg(_Unary):
-    __slots__ = ()
-
-
-class Transpose(_Unary):
-    __slots__ = ()
-
-    @staticmethod
-    def shape_of(arg):
-        return (arg.shape[1], arg.shape[0])
-
-
-def _square(arg: Expr, what: str) -> None:
-    if arg.shape[0] != arg.shape[1]:
-        raise ValueError(f"{what} needs a square matrix, got {arg.shape}")
-
-
-class Inverse(_Unary):
-    __slots__ = ()
-
-    @staticmethod
-    def shape_of(arg):
-        _square(arg, "inv")
-        return arg.shape
-
-
 class _ToScalar(_Unary):
+    """A unary node whose value is a number (tr, det, sum, …)."""
     __slots__ = ()
 
     @staticmethod
     def shape_of(arg):
         return SCALAR
-
-
-class Trace(_ToScalar):
-    __slots__ = ()
-
-    def __init__(self, arg):
-        _square(arg, "tr")
-        super().__init__(arg)
-
-
-class Det(_ToScalar):
-    __slots__ = ()
-
-    def __init__(self, arg):
-        _square(arg, "det")
-        super().__init__(arg)
-
-
-class LogDet(_ToScalar):
-    __slots__ = ()
-
-    def __init__(self, arg):
-        _square(arg, "logdet")
-        super().__init__(arg)
-
-
-class SumAll(_ToScalar):
-    """Sum of all entries."""
-    __slots__ = ()
-
-
-class DiagMatrix(_Unary):
-    """diag(v): the square matrix with v on its diagonal."""
-    __slots__ = ()
-
-    @staticmethod
-    def shape_of(arg):
-        assert arg.shape[1] == 1, arg.shape
-        return (arg.shape[0], arg.shape[0])
-
-
-class DiagVector(_Unary):
-    """diag(X): the vector of the diagonal of a square matrix."""
-    __slots__ = ()
-
-    @staticmethod
-    def shape_of(arg):
-        _square(arg, "diag")
-        return (arg.shape[0], 1)
-
-
-class Norm(Expr):
-    """norm1 (sum of absolute values) or norm2 (Euclidean; Frobenius for a matrix)."""
-    __slots__ = ("arg", "p")
-    _children = ("arg",)
-    _attrs = ("p",)
-
-    def __init__(self, arg: Expr, p: int):
-        self._init(SCALAR)
-        object.__setattr__(self, "arg", arg)
-        object.__setattr__(self, "p", p)
-
-
-class Apply(Expr):
-    """An element-wise function: exp, log, sin, …, and the internal ``step`` (derivative of relu)."""
-    __slots__ = ("func", "arg")
-    _children = ("arg",)
-    _attrs = ("func",)
-
-    def __init__(self, func: str, arg: Expr):
-        self._init(arg.shape)
-        object.__setattr__(self, "func", func)
-        object.__setattr__(self, "arg", arg)
-
-
-# ---- n-ary and binary nodes ------------------------------------------------------------------
-class Add(Expr):
-    __slots__ = ("terms",)
-    _children = ("terms",)
-
-    def __init__(self, terms):
-        terms = tuple(terms)
-        assert len(terms) >= 2
-        for t in terms[1:]:
-            if t.shape != terms[0].shape:
-                raise ValueError(f"cannot add {terms[0].shape} and {t.shape}")
-        self._init(terms[0].shape)
-        object.__setattr__(self, "terms", terms)
-
-
-def chain_shape(factors) -> Shape:
-    """Shape of a product chain; raises ValueError when two neighbours do not fit."""
-    rows, cols = factors[0].shape
-    for f in factors[1:]:
-        if cols == f.shape[0]:
-            cols = f.shape[1]
-        elif (rows, cols) == SCALAR:
-            rows, cols = f.shape
-        elif f.shape == SCALAR:
-            pass
-        else:
-            raise ValueError(f"cannot multiply {(rows, cols)} by {f.shape}")
-    return (rows, cols)
-
-
-class MatMul(Expr):
-    __slots__ = ("factors",)
-    _children = ("factors",)
-
-    def __init__(self, factors):
-        factors = tuple(factors)
-        assert len(factors) >= 2
-        self._init(chain_shape(factors))
-        object.__setattr__(self, "factors", factors)
-
-
-class Hadamard(Expr):
-    """Element-wise product of same-shaped operands."""
-    __slots__ = ("factors",)
-    _children = ("factors",)
-
-    def __init__(self, factors):
-        factors = tuple(factors)
-        assert len(factors) >= 2
-        for f in factors[1:]:
-            if f.shape != factors[0].shape:
-                raise ValueError(f"cannot multiply element-wise {factors[0].shape} and {f.shape}")
-        self._init(factors[0].shape)
-        object.__setattr__(self, "factors", factors)
-
-
-class Pow(Expr):
-    """A scalar to a scalar power."""
-    __slots__ = ("base", "exponent")
-    _children = ("base", "exponent")
-
-    def __init__(self, base: Expr, exponent: Expr):
-        assert base.shape == SCALAR and exponent.shape == SCALAR
-        self._init(SCALAR)
-        object.__setattr__(self, "base", base)
-        object.__setattr__(self, "exponent", exponent)
-
-
-class ElemPow(Expr):
-    """Element-wise power X^{∘p} with a scalar exponent."""
-    __slots__ = ("base", "exponent")
-    _children = ("base", "exponent")
-
-    def __init__(self, base: Expr, exponent: Expr):
-        assert exponent.shape == SCALAR
-        self._init(base.shape)
-        object.__setattr__(self, "base", base)
-        object.__setattr__(self, "exponent", exponent)
 
 
 # ---- queries ---------------------------------------------------------------------------------
@@ -439,54 +273,6 @@ def replace(expr: Expr, mapping: dict, descend=None) -> Expr:
         return out
 
     return go(expr)
-
-
-# ---- vec and Kronecker (matrix-by-matrix derivatives) ------------------------------------------
-def dim_mul(a: Dim, b: Dim) -> Dim:
-    """The size a·b. Products are written 'm·n' with the factors sorted, so equal sizes compare equal."""
-    if a == 1:
-        return b
-    if b == 1:
-        return a
-    parts = sorted(str(a).split("·") + str(b).split("·"))
-    return "·".join(parts)
-
-
-class Kron(Expr):
-    """The Kronecker product A ⊗ B."""
-    __slots__ = ("left", "right")
-    _children = ("left", "right")
-
-    def __init__(self, left: Expr, right: Expr):
-        self._init((dim_mul(left.shape[0], right.shape[0]), dim_mul(left.shape[1], right.shape[1])))
-        object.__setattr__(self, "left", left)
-        object.__setattr__(self, "right", right)
-
-
-class Vec(_Unary):
-    """vec(A): the columns of A stacked (column-major)."""
-    __slots__ = ()
-
-    @staticmethod
-    def shape_of(arg):
-        return (dim_mul(arg.shape[0], arg.shape[1]), 1)
-
-
-class Commutation(Expr):
-    """The commutation matrix K with K vec(A) = vec(Aᵀ) for an r×c matrix A."""
-    __slots__ = ("rows", "cols")
-    _attrs = ("rows", "cols")
-
-    def __init__(self, rows: Dim, cols: Dim):
-        n = dim_mul(rows, cols)
-        self._init((n, n))
-        object.__setattr__(self, "rows", rows)
-        object.__setattr__(self, "cols", cols)
-
-
-class Softmax(_Unary):
-    """softmax(u) = exp(u) / sum(exp(u)) of a vector."""
-    __slots__ = ()
 
 
 class GradSymbol(Var):

@@ -1,4 +1,7 @@
-"""NumPy values of IR expressions. Vectors are columns inside (n×1); sizes come from the values."""
+"""NumPy values of IR expressions. Vectors are columns inside (n×1); sizes come from the values.
+
+The leaves are evaluated here; every operation by the value its op registers (``ops/``), the
+same function the evaluation trace and, for helpers, the exported code run."""
 from __future__ import annotations
 
 import math
@@ -7,7 +10,7 @@ import numpy as np
 
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.errors import MatdiffError
-from matdiff_magic.ops.elementwise import ELEMENTWISE
+from matdiff_magic.ops.registry import op_of
 
 
 def as_matrix(value, var: ir.Var) -> np.ndarray:
@@ -83,7 +86,8 @@ class Evaluator:
     def __call__(self, e: ir.Expr) -> np.ndarray:
         key = id(e)
         if key not in self.memo:
-            self.memo[key] = (getattr(self, "e_" + type(e).__name__)(e), e)  # keep e alive
+            leaf = getattr(self, "e_" + type(e).__name__, None)
+            self.memo[key] = (leaf(e) if leaf is not None else self.op(e), e)  # keep e alive
         return self.memo[key][0]
 
     def e_Var(self, e):
@@ -106,87 +110,13 @@ class Evaluator:
     def e_D(self, e):
         raise MatdiffError("a differential has no value")
 
-    def e_Neg(self, e):
-        return -self(e.arg)
-
-    def e_Transpose(self, e):
-        return self(e.arg).T
-
-    def e_Inverse(self, e):
-        return np.linalg.inv(self(e.arg))
-
-    def e_Trace(self, e):
-        return np.array([[np.trace(self(e.arg))]])
-
-    def e_Det(self, e):
-        return np.array([[np.linalg.det(self(e.arg))]])
-
-    def e_LogDet(self, e):
-        sign, logabs = np.linalg.slogdet(self(e.arg))
-        return np.array([[logabs if sign > 0 else np.nan]])
-
-    def e_SumAll(self, e):
-        return np.array([[np.sum(self(e.arg))]])
-
-    def e_DiagMatrix(self, e):
-        return np.diag(self(e.arg)[:, 0])
-
-    def e_DiagVector(self, e):
-        return np.diag(self(e.arg)).reshape(-1, 1).copy()
-
-    def e_Norm(self, e):
-        a = self(e.arg)
-        return np.array([[np.abs(a).sum() if e.p == 1 else np.sqrt((a * a).sum())]])
-
-    def e_Apply(self, e):
-        return ELEMENTWISE[e.func][0](self(e.arg))
-
-    def e_Add(self, e):
-        out = self(e.terms[0])
-        for t in e.terms[1:]:
-            out = out + self(t)
-        return out
-
-    def e_MatMul(self, e):
-        out = self(e.factors[0])
-        for f in e.factors[1:]:
-            v = self(f)
-            if out.shape[1] == v.shape[0]:
-                out = out @ v
-            else:  # one side is 1×1: a scalar multiple
-                out = out * v
-        return out
-
-    def e_Hadamard(self, e):
-        out = self(e.factors[0])
-        for f in e.factors[1:]:
-            out = out * self(f)
-        return out
-
-    def e_Kron(self, e):
-        return np.kron(self(e.left), self(e.right))
-
-    def e_Vec(self, e):
-        return self(e.arg).reshape(-1, 1, order="F")
-
-    def e_Commutation(self, e):
-        r, c = self.size(e.rows), self.size(e.cols)
-        k = np.zeros((r * c, r * c))
-        for i in range(r):
-            for j in range(c):
-                k[i * c + j, j * r + i] = 1.0   # vec(A)[j*r + i] = A[i, j] = vec(Aᵀ)[i*c + j]
-        return k
-
-    def e_Softmax(self, e):
-        u = self(e.arg)
-        z = np.exp(u - u.max())
-        return z / z.sum()
-
-    def e_Pow(self, e):
-        return np.power(self(e.base), self(e.exponent)[0, 0])
-
-    def e_ElemPow(self, e):
-        return np.power(self(e.base), self(e.exponent)[0, 0])
+    def op(self, e):
+        """An operation: its registered value of its operands' values."""
+        try:
+            op = op_of(e)
+        except KeyError:
+            raise MatdiffError(f"{type(e).__name__} has no numeric value") from None
+        return op.value([self(k) for k in e.children()], op.param(e, self.size))
 
 
 def evaluate(expr: ir.Expr, variables, values: dict) -> np.ndarray:

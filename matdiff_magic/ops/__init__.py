@@ -1,1 +1,21 @@
-"""ops"""
+"""The operations, one module per family, each registering its ops in ``registry`` when imported.
+
+    registry.py     the Op record and the table every stage reads
+    arith.py        Add, Neg, MatMul, Hadamard
+    powers.py       Pow, ElemPow
+    elementwise.py  Apply: exp, log, sin, …, sigmoid, relu, step, sign, sqrt
+    linalg.py       Transpose, Inverse, Trace, Det, LogDet
+    reductions.py   SumAll, Norm, DiagMatrix, DiagVector
+    kron.py         Kron, Vec, Commutation
+    softmax.py      Softmax
+
+Adding an operation is one module here plus its import below.
+"""
+# The order of the imports is the order of registration, which the language's vocabulary, the
+# trace's rule table and the generated lab-extension files follow.
+# ruff: noqa: I001
+from matdiff_magic.ops import registry
+from matdiff_magic.ops import arith, powers, elementwise, linalg, reductions, kron  # noqa: F401
+from matdiff_magic.ops import softmax  # noqa: F401
+
+__all__ = ["registry"]

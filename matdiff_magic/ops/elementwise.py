@@ -1,51 +1,244 @@
-"""Element-wise functions: value (NumPy) and derivative σ'(u) (as an expression), side by side."""
+"""Element-wise functions, applied entry by entry (on a scalar they are ordinary functions).
+
+One ``Apply`` node type, one op per function (the registry's variant is the function name). Each
+entry says, side by side: the NumPy value (a NumPy function, or a helper whose source the exported
+code defines), the derivative σ′(u) as an expression (the differential rule, the trace's JVP and VJP
+and the numeric check all use it), σ′ written out in TeX, in Unicode and in the trace's notation, and
+how the function is written.
+"""
 from __future__ import annotations
 
 from fractions import Fraction
 
-import numpy as np
-
 from matdiff_magic.ir import nodes as ir
-from matdiff_magic.ir.construct import mk_add, mk_elempow, mk_hadamard, mk_mul, mk_neg, zero
+from matdiff_magic.ir.nodes import Expr
+from matdiff_magic.ops.identity import Identity
+from matdiff_magic.ops.registry import (
+    C_ATOM,
+    Call,
+    Op,
+    Primitive,
+    Root,
+    lookup,
+    np,
+    op_of,
+    register,
+    same_shape,
+)
+from matdiff_magic.render.notation import call_latex
 
 
+class Apply(Expr):
+    """An element-wise function: exp, log, sin, …, and the internal ``step`` (derivative of relu)."""
+    __slots__ = ("func", "arg")
+    _children = ("arg",)
+    _attrs = ("func",)
+    _variant = "func"
+
+    def __init__(self, func: str, arg: Expr):
+        self._init(self.shape_of(arg))
+        object.__setattr__(self, "func", func)
+        object.__setattr__(self, "arg", arg)
+
+    shape_of = staticmethod(same_shape)
+
+
+# ---- helpers the exported code defines (their source is exported verbatim) ----------------------
+def sigmoid(x):
+    return 0.5 * (1.0 + np.tanh(0.5 * x))  # 1 / (1 + exp(-x)), without overflow
+
+
+def relu(x):
+    return np.maximum(x, 0.0)
+
+
+def step(x):
+    return np.heaviside(x, 0.0)  # 1 where x > 0, else 0 (the derivative of relu)
+
+
+# ---- derivatives as expressions ------------------------------------------------------------------
 def _one(u):
     return ir.Const(1) if u.is_scalar else ir.Fill(1, u.shape)
 
 
-def _sigmoid(x):
-    return 0.5 * (1.0 + np.tanh(0.5 * x))  # stable for large |x|
+def _d_log(u):
+    from matdiff_magic.ir.construct import mk_elempow
+    return mk_elempow(u, ir.Const(-1))
 
 
-# name -> (numpy function, derivative builder u -> σ'(u), TeX of σ'(X), Unicode of σ'(X))
-ELEMENTWISE = {
-    "exp": (np.exp, lambda u: ir.Apply("exp", u), r"\exp(X)", "exp(X)"),
-    "log": (np.log, lambda u: mk_elempow(u, ir.Const(-1)), r"X^{\circ -1}", "X^∘-1"),
-    "sin": (np.sin, lambda u: ir.Apply("cos", u), r"\cos(X)", "cos(X)"),
-    "cos": (np.cos, lambda u: mk_neg(ir.Apply("sin", u)), r"-\sin(X)", "-sin(X)"),
-    "tan": (np.tan, lambda u: mk_elempow(ir.Apply("cos", u), ir.Const(-2)), r"\cos(X)^{\circ -2}",
-            "cos(X)^∘-2"),
-    "tanh": (np.tanh, lambda u: mk_add([_one(u), mk_neg(mk_elempow(ir.Apply("tanh", u), ir.Const(2)))]),
-             r"\mathbf{1} - \tanh(X)^{\circ 2}", "𝟏 - tanh(X)^∘2"),
-    "arcsin": (np.arcsin, lambda u: mk_elempow(mk_add([_one(u), mk_neg(mk_elempow(u, ir.Const(2)))]),
-                                               ir.Const(Fraction(-1, 2))),
-               r"(\mathbf{1} - X^{\circ 2})^{\circ -1/2}", "(𝟏 - X^∘2)^∘-1/2"),
-    "arccos": (np.arccos, lambda u: mk_neg(mk_elempow(mk_add([_one(u), mk_neg(mk_elempow(u, ir.Const(2)))]),
-                                                      ir.Const(Fraction(-1, 2)))),
-               r"-(\mathbf{1} - X^{\circ 2})^{\circ -1/2}", "-(𝟏 - X^∘2)^∘-1/2"),
-    "arctan": (np.arctan, lambda u: mk_elempow(mk_add([_one(u), mk_elempow(u, ir.Const(2))]), ir.Const(-1)),
-               r"(\mathbf{1} + X^{\circ 2})^{\circ -1}", "(𝟏 + X^∘2)^∘-1"),
-    "abs": (np.abs, lambda u: ir.Apply("sign", u), r"\operatorname{sign}(X)", "sign(X)"),
-    "sign": (np.sign, lambda u: zero(u.shape), "0", "0"),
-    "relu": (lambda x: np.maximum(x, 0.0), lambda u: ir.Apply("step", u), r"\operatorname{step}(X)",
-             "step(X)"),
-    "step": (lambda x: (x > 0).astype(float), lambda u: zero(u.shape), "0", "0"),
-    "sqrt": (np.sqrt, lambda u: mk_mul([ir.Const(Fraction(1, 2)), mk_elempow(ir.Apply("sqrt", u), ir.Const(-1))]),
-             r"\tfrac{1}{2}\sqrt{X}^{\circ -1}", "½ √(X)^∘-1"),
-    "sigmoid": (_sigmoid, lambda u: mk_hadamard([ir.Apply("sigmoid", u),
-                                                 mk_add([_one(u), mk_neg(ir.Apply("sigmoid", u))])]),
-                r"\sigma(X) \odot (\mathbf{1} - \sigma(X))", "σ(X) ⊙ (𝟏 - σ(X))"),
-}
+def _d_cos(u):
+    from matdiff_magic.ir.construct import mk_neg
+    return mk_neg(Apply("sin", u))
+
+
+def _d_tan(u):
+    from matdiff_magic.ir.construct import mk_elempow
+    return mk_elempow(Apply("cos", u), ir.Const(-2))
+
+
+def _d_tanh(u):
+    from matdiff_magic.ir.construct import mk_add, mk_elempow, mk_neg
+    return mk_add([_one(u), mk_neg(mk_elempow(Apply("tanh", u), ir.Const(2)))])
+
+
+def _one_minus_square_to_minus_half(u):
+    from matdiff_magic.ir.construct import mk_add, mk_elempow, mk_neg
+    return mk_elempow(mk_add([_one(u), mk_neg(mk_elempow(u, ir.Const(2)))]), ir.Const(Fraction(-1, 2)))
+
+
+def _d_arccos(u):
+    from matdiff_magic.ir.construct import mk_neg
+    return mk_neg(_one_minus_square_to_minus_half(u))
+
+
+def _d_arctan(u):
+    from matdiff_magic.ir.construct import mk_add, mk_elempow
+    return mk_elempow(mk_add([_one(u), mk_elempow(u, ir.Const(2))]), ir.Const(-1))
+
+
+def _zero(u):
+    from matdiff_magic.ir.construct import zero
+    return zero(u.shape)
+
+
+def _d_sqrt(u):
+    from matdiff_magic.ir.construct import mk_elempow, mk_mul
+    return mk_mul([ir.Const(Fraction(1, 2)), mk_elempow(Apply("sqrt", u), ir.Const(-1))])
+
+
+def _d_sigmoid(u):
+    from matdiff_magic.ir.construct import mk_add, mk_hadamard, mk_neg
+    return mk_hadamard([Apply("sigmoid", u), mk_add([_one(u), mk_neg(Apply("sigmoid", u))])])
+
+
+# ---- identities: d f(X) = σ′(X) ⊙ dX, and the chain rule for a scalar argument ---------------------
+def _group(s: str) -> str:
+    return f"({s})" if any(op in s for op in (" - ", " + ", r"\odot", "⊙")) else s
+
+
+def function_latex(func: str) -> str:
+    """The TeX of the function's name, from its notation (\\exp, \\operatorname{relu}, \\sigma, \\sqrt)."""
+    n = ELEMENTWISE[func].notation
+    return "\\sqrt" if isinstance(n, Root) else call_latex(n.name, n.symbol)
+
+
+def elementwise_identity(func: str) -> Identity:
+    op = ELEMENTWISE[func]
+    tex, text = op.extra["prime_tex"], op.extra["prime_text"]
+    arg = "{X}" if func == "sqrt" else "(X)"
+    return Identity(f"element-wise {func}", rf"\mathrm{{d}}{function_latex(func)}{arg} = {_group(tex)} \odot \mathrm{{d}}X",
+                    f"d {func}(X) = {_group(text)} ⊙ dX")
+
+
+def scalar_identity(func: str) -> Identity:
+    """The same rule for a scalar argument: the chain rule d f(u) = f'(u) du."""
+    general = elementwise_identity(func)
+
+    def scalarise(s: str) -> str:
+        for a, b in ((r"^{\circ ", "^{"), (r"\mathbf{1}", "1"), (r" \odot \mathrm{d}X", r"\,\mathrm{d}u"),
+                     (r"\odot", r"\cdot"), ("^∘", "^"), ("𝟏", "1"), (" ⊙ dX", " du"), ("⊙", "·"),
+                     ("X", "u")):
+            s = s.replace(a, b)
+        return s
+    return Identity(f"chain rule ({func})", scalarise(general.latex), scalarise(general.text))
+
+
+def _differential(node: Apply):
+    from matdiff_magic.ir.construct import mk_hadamard
+    op = ELEMENTWISE[node.func]
+    identity = scalar_identity(node.func) if node.arg.is_scalar else elementwise_identity(node.func)
+    return mk_hadamard([op.extra["derivative"](node.arg), ir.D(node.arg)]), identity
+
+
+# ---- the evaluation trace: one "apply" row, σ′ evaluated from its expression ------------------------
+def sigma_prime(func: str, a):
+    """σ′(a) entry by entry: the derivative expression (the one the differential rule uses)
+    evaluated at a by the ops' values; its leaves are u, numbers and fills of u's shape."""
+    def value(e):
+        if isinstance(e, ir.Var):
+            return a
+        if isinstance(e, ir.Const):
+            return np.array([[float(e.value)]])
+        if isinstance(e, (ir.Fill, ir.Zero)):
+            return np.full(a.shape, float(getattr(e, "value", 0)))
+        op = op_of(e)
+        return op.value([value(k) for k in e.children()], op.param(e, None))
+
+    dims = ("r" if a.shape[0] != 1 else 1, "c" if a.shape[1] != 1 else 1)
+    with np.errstate(all="ignore"):
+        return value(ELEMENTWISE[func].extra["derivative"](ir.Var("u", dims, "matrix")))
+
+
+APPLY_ROW = Primitive("apply", "Apply", "{f} {0}",
+                      lambda xs, p: ELEMENTWISE[p].value(xs, p),
+                      lambda xs, y, d, p: sigma_prime(p, xs[0]) * d[0],
+                      lambda xs, y, g, p: [g * sigma_prime(p, xs[0])],
+                      ("{d0}{m}{fp}",), ("{g}{m}{fp}",))
+
+
+# ---- the table -----------------------------------------------------------------------------------
+ELEMENTWISE: dict[str, Op] = {}
+
+
+def _export_numpy(name: str):
+    return lambda p, e: (f"np.{name}({p.code(e.arg)})", C_ATOM)
+
+
+def _export_helper(name: str):
+    return lambda p, e: (f"{p.helper(name)}({p.code(e.arg)})", C_ATOM)
+
+
+def function(name: str, value, derivative, prime_tex: str, prime_text: str, prime_trace: str, *,
+             aliases=(), internal=False, tex="", symbol="", notation=None, trace_name="",
+             trace_terms=None, unit_domain=False):
+    """Register the element-wise function ``name``. ``value`` is the name of a NumPy function or a
+    helper function (exported with its source); ``derivative`` builds σ′(u); ``prime_trace`` is σ′
+    in the trace's words ({a} the operand, {y} the result); ``trace_terms`` replaces the trace's
+    forward and reverse templates (ln has the seed's own forms)."""
+    if callable(value):
+        fn, helpers, export = value, (value,), _export_helper(value.__name__)
+    else:
+        fn, helpers, export = (lambda x, _n=value: getattr(np, _n)(x)), (), _export_numpy(value)
+    op = register(Op(
+        Apply, variant=name, names=() if internal else (name,), aliases=aliases,
+        build=lambda args, _f=name: Apply(_f, args[0]),
+        value=lambda xs, p, _fn=fn: _fn(xs[0]), param=lambda node, size: node.func,
+        differential=_differential, identities=lambda: (elementwise_identity(name), scalar_identity(name)),
+        primitives=(APPLY_ROW,), export=export, helpers=helpers,
+        notation=notation or Call(name, symbol=symbol, bare_delimited=(name == "log")),
+        doc=f"{name}, entry by entry",
+        extra={"derivative": derivative, "prime_tex": prime_tex, "prime_text": prime_text,
+               "prime_trace": prime_trace, "trace_name": trace_name or symbol or name,
+               "trace_terms": trace_terms, "unit_domain": unit_domain}))
+    ELEMENTWISE[name] = op
+    return op
+
+
+function("exp", "exp", lambda u: Apply("exp", u), r"\exp(X)", "exp(X)", "exp {a}")
+function("log", "log", _d_log, r"X^{\circ -1}", "X^∘-1", "1/{a}", aliases=("ln",), trace_name="ln",
+         trace_terms=(("{d0}{q}{0}",), ("{g}{q}{0}",)))   # the seed: v̇ = v̇₋₁/v₋₁, v̄₋₁ += v̄₁/v₋₁
+function("sin", "sin", lambda u: Apply("cos", u), r"\cos(X)", "cos(X)", "cos {a}")
+function("cos", "cos", _d_cos, r"-\sin(X)", "-sin(X)", "−sin {a}")
+function("tan", "tan", _d_tan, r"\cos(X)^{\circ -2}", "cos(X)^∘-2", "(1 + {y}²)")
+function("tanh", "tanh", _d_tanh, r"\mathbf{1} - \tanh(X)^{\circ 2}", "𝟏 - tanh(X)^∘2", "(1 − {y}²)")
+function("arcsin", "arcsin", _one_minus_square_to_minus_half, r"(\mathbf{1} - X^{\circ 2})^{\circ -1/2}",
+         "(𝟏 - X^∘2)^∘-1/2", "1/√(1 − {a}²)", aliases=("asin",), unit_domain=True)
+function("arccos", "arccos", _d_arccos, r"-(\mathbf{1} - X^{\circ 2})^{\circ -1/2}",
+         "-(𝟏 - X^∘2)^∘-1/2", "−1/√(1 − {a}²)", aliases=("acos",), unit_domain=True)
+function("arctan", "arctan", _d_arctan, r"(\mathbf{1} + X^{\circ 2})^{\circ -1}", "(𝟏 + X^∘2)^∘-1",
+         "1/(1 + {a}²)", aliases=("atan",))
+function("abs", "abs", lambda u: Apply("sign", u), r"\operatorname{sign}(X)", "sign(X)", "sign {a}")
+function("sign", "sign", _zero, "0", "0", "0")
+function("relu", relu, lambda u: Apply("step", u), r"\operatorname{step}(X)", "step(X)", "step {a}")
+function("step", step, _zero, "0", "0", "0", internal=True)
+function("sqrt", "sqrt", _d_sqrt, r"\tfrac{1}{2}\sqrt{X}^{\circ -1}", "½ √(X)^∘-1", "1/(2{y})",
+         notation=Root())
+function("sigmoid", sigmoid, _d_sigmoid, r"\sigma(X) \odot (\mathbf{1} - \sigma(X))", "σ(X) ⊙ (𝟏 - σ(X))",
+         "{y}(1 − {y})", symbol="σ")
 
 # Functions defined only on [-1, 1]: the numeric check samples small values for them.
-UNIT_DOMAIN = {"arcsin", "arccos"}
+UNIT_DOMAIN = frozenset(name for name, op in ELEMENTWISE.items() if op.extra["unit_domain"])
+
+
+def prime_trace(func: str) -> str:
+    return lookup(Apply, func).extra["prime_trace"]

@@ -85,6 +85,34 @@ def superscript(text: str) -> str:
     return "^(" + text + ")"
 
 
+# ---- the symbols of the ops' notations (ops/registry.py), in TeX -----------------------------------
+# Functions TeX writes as operators of its own (\exp x); any other name is \operatorname{name}.
+TEX_OPERATORS = frozenset("exp log sin cos tan tanh arcsin arccos arctan det".split())
+INFIX_LATEX = {"⊙": "\\odot", "⊗": "\\otimes", "⊘": "\\oslash"}
+DELIMITER_LATEX = {"|": ("\\lvert ", "\\rvert"), "‖": ("\\lVert ", "\\rVert")}
+UNSUPERSCRIPT = {v: k for k, v in zip("0123456789-+", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺")} | {"ᵀ": "T"}
+LETTER_NAMES = {v: k for k, v in GREEK_UNICODE.items()}
+
+
+def call_latex(name: str, symbol: str = "") -> str:
+    """The TeX of a function's name: \\log, \\operatorname{tr}, or its symbol (σ -> \\sigma)."""
+    if symbol:
+        return "\\" + LETTER_NAMES[symbol] if symbol in LETTER_NAMES else symbol
+    return "\\" + name if name in TEX_OPERATORS else "\\operatorname{" + name + "}"
+
+
+def superscript_latex(symbol: str) -> str:
+    """A Unicode superscript (ᵀ, ⁻¹, ⁻ᵀ) in TeX: ^{T}, ^{-1}, ^{-T}."""
+    return "^{" + "".join(UNSUPERSCRIPT.get(ch, ch) for ch in symbol) + "}"
+
+
+def subscript_text(sub: str) -> str:
+    """A subscript in Unicode: digits as subscript digits (₁), anything else after _ (_F)."""
+    if not sub:
+        return ""
+    return sub.translate(SUBSCRIPT) if sub.isdigit() else "_" + sub
+
+
 def dim_latex(d) -> str:
     return str(d)
 

@@ -1,0 +1,188 @@
+"""vec and Kronecker products (matrix-by-matrix derivatives): Kron, Vec and the commutation matrix."""
+from __future__ import annotations
+
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic.ir.nodes import Dim, Expr, _Unary
+from matdiff_magic.ops.identity import Identity
+from matdiff_magic.ops.registry import (
+    C_ATOM,
+    P_HADAMARD,
+    Call,
+    Indexed,
+    Infix,
+    Op,
+    Primitive,
+    export,
+    kind,
+    np,
+    register,
+)
+
+
+@export
+def dim_mul(a: Dim, b: Dim) -> Dim:
+    """The size a·b. Products are written 'm·n' with the factors sorted, so equal sizes compare equal."""
+    if a == 1:
+        return b
+    if b == 1:
+        return a
+    parts = sorted(str(a).split("·") + str(b).split("·"))
+    return "·".join(parts)
+
+
+# ---- nodes ---------------------------------------------------------------------------------------
+class Kron(Expr):
+    """The Kronecker product A ⊗ B."""
+    __slots__ = ("left", "right")
+    _children = ("left", "right")
+
+    def __init__(self, left: Expr, right: Expr):
+        self._init(self.shape_of(left, right))
+        object.__setattr__(self, "left", left)
+        object.__setattr__(self, "right", right)
+
+    @staticmethod
+    def shape_of(left, right):
+        return (dim_mul(left.shape[0], right.shape[0]), dim_mul(left.shape[1], right.shape[1]))
+
+
+class Vec(_Unary):
+    """vec(A): the columns of A stacked (column-major)."""
+    __slots__ = ()
+
+    @staticmethod
+    def shape_of(arg):
+        return (dim_mul(arg.shape[0], arg.shape[1]), 1)
+
+
+class Commutation(Expr):
+    """The commutation matrix K with K vec(A) = vec(Aᵀ) for an r×c matrix A."""
+    __slots__ = ("cols", "rows")
+    _attrs = ("rows", "cols")
+
+    def __init__(self, rows: Dim, cols: Dim):
+        self._init(self.shape_of(rows, cols))
+        object.__setattr__(self, "rows", rows)
+        object.__setattr__(self, "cols", cols)
+
+    @staticmethod
+    def shape_of(rows, cols):
+        n = dim_mul(rows, cols)
+        return (n, n)
+
+
+# ---- helpers: the values, and the exported code ------------------------------------------------------
+def commutation(r, c):
+    """K with K @ vec(A) = vec(A.T) for an r×c matrix A (vec stacks columns)."""
+    K = np.zeros((r * c, r * c))
+    for i in range(r):
+        for j in range(c):
+            K[i * c + j, j * r + i] = 1.0
+    return K
+
+
+def commutation_index(r, c):
+    """p with K @ M = M[p] for the commutation matrix K of an r×c matrix (K @ vec(A) = vec(A.T));
+    M @ K = M[:, commutation_index(c, r)]. K itself, (rc)×(rc), is never built."""
+    return np.arange(r * c).reshape(c, r).T.ravel()
+
+
+def _vec(x):
+    return x.reshape(-1, 1, order="F")
+
+
+# ---- differential rules ----------------------------------------------------------------------------
+KRON = Identity("Kronecker product rule", r"\mathrm{d}(A \otimes B) = \mathrm{d}A \otimes B + A \otimes \mathrm{d}B",
+                "d(A ⊗ B) = dA ⊗ B + A ⊗ dB")
+VEC = Identity("vec", r"\mathrm{d}\operatorname{vec}(X) = \operatorname{vec}(\mathrm{d}X)", "d vec(X) = vec(dX)")
+
+
+def _d_kron(node: Kron):
+    return ir.Add([Kron(ir.D(node.left), node.right), Kron(node.left, ir.D(node.right))]), KRON
+
+
+def _d_vec(node: Vec):
+    return Vec(ir.D(node.arg)), VEC
+
+
+# ---- the evaluation trace ----------------------------------------------------------------------------
+def _kron_vjp(a, b, g):
+    """Block (i, j) of A ⊗ B is A[i, j]·B: each operand receives its blocks' inner products."""
+    (m, n), (p, q) = a.shape, b.shape
+    blocks = g.reshape(m, p, n, q)
+    return [np.einsum("ipjq,pq->ij", blocks, b), np.einsum("ipjq,ij->pq", blocks, a)]
+
+
+VEC_ROW = Primitive("vec", "Vec", "vec {0}",
+                    lambda xs, p: _vec(xs[0]),
+                    lambda xs, y, d, p: _vec(d[0]),
+                    lambda xs, y, g, p: [g.reshape(xs[0].shape, order="F")],
+                    ("vec {d0}",), ("unvec {g}",))
+KRON_ROW = Primitive("kron", "Kron", "{0} ⊗ {1}",
+                     lambda xs, p: np.kron(xs[0], xs[1]),
+                     lambda xs, y, d, p: np.kron(d[0], xs[1]) + np.kron(xs[0], d[1]),
+                     lambda xs, y, g, p: _kron_vjp(xs[0], xs[1], g),
+                     ("{d0} ⊗ {1}", "{0} ⊗ {d1}"), ("Σ blocks of {g} ⊙ {1}", "Σᵢⱼ {0}ᵢⱼ·block ij of {g}"))
+
+
+# ---- NumPy export ------------------------------------------------------------------------------------
+def _export_kron(p, e):
+    code = f"np.kron({p.lift(e.left)}, {p.lift(e.right)})"
+    k = kind(e)
+    if k == "matrix":
+        return code, C_ATOM
+    return (f"np.ravel({code})", C_ATOM) if k != "scalar" else (f"{code}[0, 0]", C_ATOM)
+
+
+def _export_vec(p, e):
+    if kind(e.arg) != "matrix":
+        return p.go(e.arg)
+    return f"np.ravel({p.code(e.arg)}, order='F')", C_ATOM
+
+
+def _block(p, e: Expr) -> str:
+    """The value as a 2-D array, ready to index: a matrix as an atom, a vector reshaped."""
+    return p.wrap(e, C_ATOM) if kind(e) == "matrix" else p.lift(e)
+
+
+def _k_from_left(p, f: Commutation, right: Expr):
+    """K R is a row permutation, R[p]; K (A ⊗ B) is one broadcast product."""
+    if f in p.temps:
+        from matdiff_magic.ops.arith import product_as_built
+        return product_as_built(p, f, right)
+    if isinstance(right, Kron) and right not in p.temps and \
+            (f.rows, f.cols) == (right.right.shape[0], right.left.shape[0]):
+        # K (A ⊗ B)[(i, j), (k, l)] = B[i, l] A[j, k]: one broadcast product, no kron, no permutation
+        A, B = _block(p, right.left), _block(p, right.right)
+        return f"np.reshape({B}[:, None, None, :] * {A}[:, :, None], ({p.size(f.shape[0])}, -1))", C_ATOM
+    rows = f"{p.helper('commutation_index')}({p.size(f.rows)}, {p.size(f.cols)})"
+    return f"{p.wrap(right, C_ATOM)}[{rows}]", C_ATOM
+
+
+def _k_from_right(p, e, i, acc, prec, shape):
+    """M K is a column permutation, M[:, q]; (A ⊗ B) K is one broadcast product."""
+    f = e.factors[i]
+    kron = e.factors[0]
+    if i == 1 and isinstance(kron, Kron) and kron not in p.temps and \
+            (f.rows, f.cols) == (kron.left.shape[1], kron.right.shape[1]):
+        # (A ⊗ B) K [(i, j), (k, l)] = A[i, l] B[j, k]: one broadcast product, no kron, no permutation
+        A, B = _block(p, kron.left), _block(p, kron.right)
+        code = f"np.reshape({A}[:, None, None, :] * {B}[:, :, None], ({p.size(kron.shape[0])}, -1))"
+        return code, C_ATOM, (shape[0], f.shape[1])
+    q = f"{p.helper('commutation_index')}({p.size(f.cols)}, {p.size(f.rows)})"
+    return f"{acc if prec >= C_ATOM else f'({acc})'}[{'' if shape[0] == 1 else ':, '}{q}]", C_ATOM, shape
+
+
+register(Op(Vec, names=("vec",), value=lambda xs, p: _vec(xs[0]), differential=_d_vec,
+            identities=(VEC,), primitives=(VEC_ROW,), export=_export_vec, notation=Call("vec"),
+            doc="vec(X): the columns stacked"))
+register(Op(Kron, names=("kron",), arity=2, value=lambda xs, p: np.kron(xs[0], xs[1]),
+            differential=_d_kron, identities=(KRON,), primitives=(KRON_ROW,), export=_export_kron,
+            notation=Infix("⊗", P_HADAMARD), doc="A ⊗ B"))
+register(Op(Commutation, value=lambda xs, p: commutation(*p),
+            param=lambda node, size: (size(node.rows), size(node.cols)),
+            export=lambda p, e: (f"{p.helper('commutation')}({p.size(e.rows)}, {p.size(e.cols)})", C_ATOM),
+            helpers=(commutation, commutation_index),
+            notation=lambda node: Indexed("K", (node.rows, node.cols)),
+            extra={"export_left": _k_from_left, "export_right": _k_from_right},
+            doc="the commutation matrix K (a constant: no operands, d K = 0)"))

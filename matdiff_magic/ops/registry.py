@@ -1,0 +1,346 @@
+"""The operation registry: what the package knows about each operation, in one record.
+
+An ``Op`` holds every facet of one operation side by side — its IR node class and shape rule, its
+names in the language, its NumPy value, its differential rule (one step, with the identity it
+applies), its forward and reverse rules on the evaluation trace, its NumPy export and its notation —
+and every stage looks the operation up here instead of keeping a list of its own (compare JAX's
+``primitive_jvps[p]``). The families (``arith``, ``linalg``, ``reductions``, ``elementwise``,
+``powers``, ``kron``, ``softmax``, ``adjugate``) each register their ops when imported; adding an
+operation is one module plus its import in ``ops/__init__.py``.
+
+The table is keyed by node type and, for node types that stand for several operations, by a
+variant: the function name of an ``Apply`` (``exp``, ``log``, …), the ``p`` of a ``Norm``.
+
+Nothing here imports NumPy: values call it through ``np``, a stand-in that imports NumPy on first
+use, so ``import matdiff_magic`` and the parser stay light.
+"""
+from __future__ import annotations
+
+import importlib
+import inspect
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from matdiff_magic.ir import nodes
+from matdiff_magic.ir.nodes import SCALAR, Expr, ShapeError
+
+
+class _LazyModule:
+    """A module imported on first attribute access (``np.exp`` loads NumPy the first time)."""
+
+    def __init__(self, name: str):
+        object.__setattr__(self, "_name", name)
+
+    def __getattr__(self, attr: str):
+        module = importlib.import_module(self._name)
+        value = getattr(module, attr)
+        object.__setattr__(self, attr, value)   # later look-ups are plain attribute hits
+        return value
+
+
+np: Any = _LazyModule("numpy")
+
+
+# ---- shape rules (checked when a node is built) ----------------------------------------------------
+def require_square(arg: Expr, what: str) -> None:
+    if arg.shape[0] != arg.shape[1]:
+        raise ShapeError(f"{what} needs a square matrix, got {arg.shape}")
+
+
+def same_shape(arg: Expr):
+    return arg.shape
+
+
+def to_scalar(arg: Expr):
+    return SCALAR
+
+
+def square_to_scalar(what: str):
+    def shape_of(arg: Expr):
+        require_square(arg, what)
+        return SCALAR
+    return shape_of
+
+
+def square_to_square(what: str):
+    def shape_of(arg: Expr):
+        require_square(arg, what)
+        return arg.shape
+    return shape_of
+
+
+# ---- notation: one description per op, printed as TeX and as Unicode by render/printer.py ----------
+# precedence: higher binds tighter
+P_ADD, P_NEG, P_HADAMARD, P_MUL, P_DIFF, P_POSTFIX, P_ATOM = 10, 15, 18, 20, 35, 40, 100
+
+
+@dataclass(frozen=True)
+class Call:
+    """name(x): ``\\name`` in TeX for the standard operators, ``\\operatorname{name}`` otherwise;
+    ``symbol`` (a Unicode letter, e.g. σ) replaces the name. ``bare_delimited``: no parentheses
+    around a delimited argument (log|X|). ``scalar_transparent``: printed as its argument when that
+    is 1×1 and the printer hides scalar traces (df = gᵀdx, not tr(gᵀdx))."""
+    name: str
+    symbol: str = ""
+    bare_delimited: bool = False
+    scalar_transparent: bool = False
+
+
+@dataclass(frozen=True)
+class Root:
+    """√(x), ``\\sqrt{x}`` in TeX."""
+
+
+@dataclass(frozen=True)
+class Postfix:
+    """x followed by a Unicode superscript (ᵀ, ⁻¹); ``fuse`` maps the class name of an operand of
+    the same kind to the combined superscript (Aᵀ of A⁻¹ is A⁻ᵀ)."""
+    symbol: str
+    fuse: tuple = ()
+
+
+@dataclass(frozen=True)
+class Prefix:
+    """A prefix operator such as −x: the operand is parenthesised below ``operand`` precedence."""
+    symbol: str
+    prec: int
+    operand: int
+
+
+@dataclass(frozen=True)
+class Delimited:
+    """x between delimiters (|X|, ‖x‖), with an optional subscript and a prefix name (log|X|)."""
+    open: str
+    close: str
+    sub: str = ""
+    prefix: str = ""
+
+
+@dataclass(frozen=True)
+class Infix:
+    """Operands joined by an operator symbol (⊙, ⊗), each parenthesised unless tighter than ``prec``."""
+    symbol: str
+    prec: int
+
+
+@dataclass(frozen=True)
+class Terms:
+    """A sum: terms joined by + and −, a negative term shown with −."""
+
+
+@dataclass(frozen=True)
+class Juxtaposition:
+    """A product written by juxtaposition, numbers first as a coefficient."""
+
+
+@dataclass(frozen=True)
+class Superscript:
+    """A power b^p; ``circ``: the element-wise power b^∘p."""
+    circ: bool = False
+
+
+@dataclass(frozen=True)
+class Indexed:
+    """A symbol with indices (K with its sizes: K_{mn}, K₍m,n₎)."""
+    symbol: str
+    indices: tuple
+
+
+NOTATIONS = (Call, Root, Postfix, Prefix, Delimited, Infix, Terms, Juxtaposition, Superscript, Indexed)
+
+
+# ---- NumPy export: precedence of the printed Python code, and how a value is held --------------
+C_ADD, C_NEG, C_MUL, C_POW, C_ATOM = 10, 15, 20, 30, 100
+
+
+def kind(e: Expr) -> str:
+    """How the value is held in the exported code: scalar, col or row (both 1-D), or matrix."""
+    r, c = e.shape
+    if (r, c) == (1, 1):
+        return "scalar"
+    if c == 1:
+        return "col"
+    if r == 1:
+        return "row"
+    return "matrix"
+
+
+def as_scalar(a):
+    """A number (the sum of the entries of ``a``) as a 1×1 array."""
+    return np.array([[float(np.sum(a))]])
+
+
+# ---- the evaluation trace's rules ------------------------------------------------------------------
+@dataclass(frozen=True)
+class Primitive:
+    """One kind of row of the evaluation trace: its value, its forward rule (JVP: operand tangents
+    -> result tangent) and its reverse rule (VJP: result adjoint -> one contribution per operand),
+    side by side, and the text of each.
+
+    Every value is a 2-D array; ``xs`` are the operand values, ``y`` the result, ``dxs`` the operand
+    tangents, ``g`` the adjoint ȳ, ``p`` the parameter (the function of an ``apply`` row). In the
+    templates ``{0}``/``{1}`` are operand names, ``{d0}``/``{d1}`` their tangents, ``{y}`` the
+    result, ``{g}`` its adjoint, ``{f}`` the function, ``{fp}`` its derivative, ``{m}`` is · on
+    scalars and ⊙ on arrays, ``{q}`` is / or ⊘, ⟨a, b⟩ the sum of the entries of a ⊙ b."""
+    key: str                # the row's op in the trace, e.g. "matmul"
+    ir: str                 # the IR node it comes from
+    text: str               # how the step is written, e.g. "{0}·{1}"
+    value: Callable         # (xs, p) -> y
+    jvp: Callable           # (xs, y, dxs, p) -> ẏ
+    vjp: Callable           # (xs, y, g, p) -> [x̄ contribution per operand]
+    jvp_terms: tuple        # one term of ẏ per operand
+    vjp_terms: tuple        # the contribution to each operand's adjoint
+    literal: tuple = ()     # operand positions written as their literal when constant (exponents)
+    numeric_exponent: bool = False   # v₁² rather than v₁^2 when the exponent is a number
+
+
+# ---- the record ------------------------------------------------------------------------------------
+def _no_param(node, size):
+    return None
+
+
+@dataclass
+class Op:
+    node: type                          # the IR node class (its shape_of is the shape rule)
+    variant: Any = None                 # the node's variant (Apply: function name; Norm: p)
+    names: tuple = ()                   # names in the language, canonical first; () if internal
+    aliases: tuple = ()                 # further spellings the parser accepts (ln for log)
+    arity: int = 1                      # number of arguments of the call
+    build: Callable | None = None       # (args) -> node, from a call; default node(*args)
+    value: Callable | None = None       # (xs, param) -> 2-D array, xs the operands' values
+    param: Callable = _no_param         # (node, size) -> the parameter of value and primitives
+    differential: Callable | None = None    # node -> (new expression, Identity), one step
+    identities: Any = ()                # the identities the differential rule applies (or a
+                                        # function giving them, for identities made on demand)
+    primitives: tuple = ()              # the evaluation trace's rows this op lowers to
+    trace: Callable | None = None       # (lowering, node) -> row; None: one row of primitives[0]
+    export: Callable | None = None      # (printer, node) -> (NumPy code, precedence)
+    helpers: tuple = ()                 # functions the exported code defines (their source)
+    notation: Any = None                # a notation above, or node -> notation
+    doc: str = ""
+    extra: dict = field(default_factory=dict)   # family-specific facets (element-wise: σ′ …)
+
+    @property
+    def key(self) -> tuple:
+        return (self.node, self.variant)
+
+    @property
+    def shape(self) -> Callable:
+        return self.node.shape_of
+
+    def identity_list(self) -> tuple:
+        return tuple(self.identities()) if callable(self.identities) else tuple(self.identities)
+
+    def notation_of(self, node):
+        return self.notation(node) if callable(self.notation) else self.notation
+
+    def make(self, args):
+        return self.build(args) if self.build is not None else self.node(*args)
+
+
+# Constants of the language: leaves of the IR (Fill, Identity) whose size is inferred from where
+# they are used; name -> number of arguments (the fill value).
+CONSTANTS = {"vector": 1, "matrix": 1, "eye": 0}
+
+OPS: dict[tuple, Op] = {}
+_VARIANT_ATTR: dict[type, str] = {}      # node type -> the attribute that selects the variant
+_NAMED: dict[str, Op] = {}               # by_name(), kept until the next registration
+
+
+def register(op: Op) -> Op:
+    """Add an op to the table (each family module registers its ops when imported)."""
+    if op.key in OPS:
+        raise ValueError(f"{op.node.__name__} {op.variant or ''} is registered twice")
+    attr = getattr(op.node, "_variant", None)
+    if (op.variant is None) != (attr is None):
+        raise ValueError(f"{op.node.__name__}: a variant needs the node's _variant attribute")
+    if attr is not None:
+        _VARIANT_ATTR[op.node] = attr
+    OPS[op.key] = op
+    _NAMED.clear()
+    export(op.node)
+    return op
+
+
+def export(obj):
+    """Bind a class or function of an ops module in the IR module too (``ir.Trace``,
+    ``ir.chain_shape``): the ops push their names into ir.nodes, which imports no op."""
+    existing = getattr(nodes, obj.__name__, obj)
+    if existing is not obj:
+        raise ValueError(f"ir.{obj.__name__} is already something else")
+    setattr(nodes, obj.__name__, obj)
+    return obj
+
+
+def op_of(node) -> Op:
+    """The op of an IR node (KeyError for a leaf or an unknown node)."""
+    cls = type(node)
+    attr = _VARIANT_ATTR.get(cls)
+    return OPS[(cls, getattr(node, attr) if attr else None)]
+
+
+def find(node) -> Op | None:
+    """The op of an IR node, or None for a leaf."""
+    try:
+        return op_of(node)
+    except KeyError:
+        return None
+
+
+def lookup(cls: type, variant=None) -> Op:
+    """The op of a node type (and variant): ``lookup(Apply, "exp")``."""
+    return OPS[(cls, variant)]
+
+
+def ops() -> list[Op]:
+    return list(OPS.values())
+
+
+# ---- what the other stages read ------------------------------------------------------------------
+def by_name() -> dict[str, Op]:
+    """Every name and alias of the language -> its op."""
+    if not _NAMED:
+        for op in OPS.values():
+            for n in op.names + op.aliases:
+                if _NAMED.setdefault(n, op) is not op:
+                    raise ValueError(f"two ops are called {n}")
+    return _NAMED
+
+
+def named(name: str) -> Op | None:
+    """The op a function name of the language stands for (None for an unknown name)."""
+    return by_name().get(name)
+
+
+def build_call(name: str, args) -> Expr:
+    """The IR node of the call ``name(args…)``; KeyError for an unknown name."""
+    op = named(name)
+    if op is None:
+        raise KeyError(name)
+    return op.make(args)
+
+
+def primitives() -> dict[str, Primitive]:
+    """Every row kind of the evaluation trace, by key, in registration order."""
+    out: dict[str, Primitive] = {}
+    for op in OPS.values():
+        for prim in op.primitives:
+            if out.setdefault(prim.key, prim) is not prim:
+                raise ValueError(f"two trace rules are called {prim.key}")
+    return out
+
+
+def helper_source(fn) -> str:
+    """The source of a helper function, as the exported module defines it."""
+    return textwrap.dedent(inspect.getsource(fn))
+
+
+def helpers() -> dict[str, str]:
+    """Every helper the exported code may define: name -> source."""
+    out: dict[str, str] = {}
+    for op in OPS.values():
+        for fn in op.helpers:
+            out.setdefault(fn.__name__, helper_source(fn))
+    return out
