@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from matdiff_magic.autodiff.notation import MINUS, barred, dotted, variable_text
-from matdiff_magic.autodiff.rules import LOG_TERMS, RULES, SIGMA_PRIME_TEXT, apply_jvp, apply_vjp
+from matdiff_magic.autodiff.rules import apply_jvp, apply_vjp, prime_text, templates
 from matdiff_magic.autodiff.trace import Trace, fill
 
 
@@ -75,10 +75,7 @@ def _per_operand(args, parts) -> dict:
 
 # ---- the same in words ------------------------------------------------------------------------
 def _templates(node, k: int, reverse: bool) -> str:
-    if node.op == "apply" and node.param == "log":
-        return LOG_TERMS[1 if reverse else 0][k]
-    rule = RULES[node.op]
-    return (rule.vjp_terms if reverse else rule.jvp_terms)[k]
+    return templates(node.op, node.param, k, reverse)
 
 
 def _names(trace: Trace, i: int, **extra) -> dict:
@@ -87,7 +84,7 @@ def _names(trace: Trace, i: int, **extra) -> dict:
     node = trace.nodes[i]
     names["y"] = node.name
     if node.op == "apply":
-        fp = SIGMA_PRIME_TEXT.get(node.param, node.param + "′ {a}")
+        fp = prime_text(node.param)
         names["fp"] = fp.replace("{a}", names["0"]).replace("{y}", node.name)
     names.update(extra)
     return names

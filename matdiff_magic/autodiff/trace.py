@@ -1,8 +1,9 @@
 """IR -> evaluation trace: one row per primitive step, numbered as in the seed (inputs v_{1−n} … v₀,
 intermediates v₁ …), values computed as the rows are made.
 
-The trace knows nothing about derivatives (rules.py and modes.py do). n-ary sums and products
-become chains of binary steps, a Neg term turns + into −, constant scalar factors gather into one
+The trace knows nothing about derivatives (rules.py and modes.py do), nor about particular
+operations: each op (``ops/``) names its row, and n-ary sums and products, by their ops' trace
+rules, become chains of binary steps, a Neg term turns + into −, constant scalar factors gather into one
 coefficient, and equal sub-expressions (structural equality of the IR, or the same step on the
 same operands) become one node, so the trace is a DAG.
 """
@@ -19,9 +20,8 @@ from matdiff_magic.numeric.evaluate import Evaluator
 from matdiff_magic.render.notation import number_text, superscript
 from matdiff_magic.render.printer import to_text
 from matdiff_magic.autodiff.notation import MINUS, dotted, v_name, variable_text
-from matdiff_magic.autodiff.rules import RULES
-
-FUNCTION_TEXT = {"log": "ln", "sigmoid": "σ"}   # the seed writes ln, not log
+from matdiff_magic.autodiff.rules import RULES, function_text
+from matdiff_magic.ops.registry import find
 
 
 @dataclass(frozen=True, eq=False)
@@ -84,7 +84,7 @@ class Trace:
 
 
 def _operand(o: Node, k: int, user: Node) -> str:
-    if user.op in ("pow", "epow") and k == 1 and o.is_const:
+    if o.is_const and user.op in RULES and k in RULES[user.op].literal:
         return o.label
     if o.is_const and o.label.startswith(MINUS):
         return "(" + o.label + ")"
@@ -99,11 +99,11 @@ def fill(template: str, names: dict, node: Node) -> str:
     """A rule template with operand names filled in (see rules.py for the placeholders)."""
     scalar = node.is_scalar
     values = dict(names)
-    values.setdefault("f", FUNCTION_TEXT.get(node.param, node.param or ""))
+    values.setdefault("f", function_text(node.param) if node.op == "apply" else "")
     values.setdefault("m", "·" if scalar else " ⊙ ")
     values.setdefault("q", "/" if scalar else " ⊘ ")
     text = template
-    if node.op == "pow" and _is_number(names.get("1", "")):
+    if node.op in RULES and RULES[node.op].numeric_exponent and _is_number(names.get("1", "")):
         text = _numeric_exponent(text, Fraction(names["1"].replace(MINUS, "-")))
     for key, val in values.items():
         text = text.replace("{" + key + "}", val)
@@ -183,6 +183,18 @@ class _Lowering:
         self.by_step[key] = len(self.nodes) - 1
         return self.by_step[key]
 
+    # -- what an op's trace rule may ask (ops/arith.py lowers sums and products with these)
+    def number(self, c: Fraction, minus: bool = False) -> int:
+        """A constant row for the number c (written with − when ``minus``)."""
+        label = number_text(c)
+        return self.const(np.array([[float(c)]]), label.replace("-", MINUS) if minus else label)
+
+    def ones_like(self, i: int) -> int:
+        return self.const(np.ones_like(self.nodes[i].value), "𝟏")
+
+    def is_scalar(self, i: int) -> bool:
+        return self.nodes[i].is_scalar
+
     # -- IR nodes
     def lower(self, e: ir.Expr) -> int:
         if e in self.by_expr:
@@ -190,125 +202,16 @@ class _Lowering:
         if not any(isinstance(n, ir.Var) for n in e.walk()):
             index = self.const(self.evaluator(e), _const_label(e))
         else:
-            method = getattr(self, "l_" + type(e).__name__, None)
-            if method is None:
+            op = find(e)
+            if op is None or not op.primitives:
                 raise MatdiffError(f"{type(e).__name__} has no evaluation-trace rule")
-            index = method(e)
+            if op.trace is not None:    # an n-ary node: a chain of binary rows
+                index = op.trace(self, e)
+            else:                       # one row of the op's rule on its operands
+                index = self.step(op.primitives[0].key, [self.lower(k) for k in e.children()],
+                                  op.param(e, self.evaluator.size))
         self.by_expr[e] = index
         return index
-
-    def l_Neg(self, e):
-        return self.step("neg", [self.lower(e.arg)])
-
-    def l_Add(self, e):
-        signed = []
-        for t in e.terms:  # lower every term first: the seed numbers all operands before the sums
-            if isinstance(t, ir.Neg):
-                signed.append((-1, self.lower(t.arg)))
-            elif isinstance(t, ir.Const) and t.value < 0:
-                signed.append((-1, self.lower(ir.Const(-t.value))))
-            else:
-                signed.append((1, self.lower(t)))
-        first = next((k for k, (s, _) in enumerate(signed) if s > 0), None)
-        if first is None:
-            acc = self.step("neg", [signed[0][1]])
-            rest = signed[1:]
-        else:
-            acc = signed[first][1]
-            rest = signed[:first] + signed[first + 1:]
-        for sign, t in rest:
-            acc = self.step("add" if sign > 0 else "sub", [acc, t])
-        return acc
-
-    def l_MatMul(self, e):
-        coefficient, numerators, denominators = Fraction(1), [], []
-        for f in e.factors:
-            if isinstance(f, ir.Const):
-                coefficient *= f.value
-            elif isinstance(f, ir.Pow) and f.exponent == ir.Const(-1) and f.base.is_scalar:
-                denominators.append(self.lower(f.base))
-            else:
-                numerators.append(self.lower(f))
-        acc = numerators[0] if numerators else None
-        for f in numerators[1:]:
-            acc = self.product(acc, f)
-        if acc is None:
-            acc = self.const(np.array([[float(coefficient)]]), number_text(coefficient))
-        elif coefficient == -1:
-            acc = self.step("neg", [acc])
-        elif coefficient != 1:
-            acc = self.product(self.const(np.array([[float(coefficient)]]),
-                                          number_text(coefficient).replace("-", MINUS)), acc)
-        for d in denominators:
-            acc = self.step("div", [acc, d])
-        return acc
-
-    def product(self, a: int, b: int) -> int:
-        sa, sb = self.nodes[a].is_scalar, self.nodes[b].is_scalar
-        if sa and sb:
-            return self.step("mul", [a, b])
-        if sa or sb:  # scalars commute: write the scalar first
-            return self.step("scale", [a, b] if sa else [b, a])
-        return self.step("matmul", [a, b])
-
-    def l_Hadamard(self, e):
-        numerators, denominators = [], []
-        for f in e.factors:
-            if isinstance(f, ir.ElemPow) and f.exponent == ir.Const(-1):
-                denominators.append(self.lower(f.base))
-            else:
-                numerators.append(self.lower(f))
-        acc = numerators[0] if numerators else self.const(np.ones_like(self.nodes[denominators[0]].value), "𝟏")
-        for f in numerators[1:]:
-            acc = self.step("had", [acc, f])
-        for d in denominators:
-            acc = self.step("ediv", [acc, d])
-        return acc
-
-    def l_Pow(self, e):
-        return self.step("pow", [self.lower(e.base), self.lower(e.exponent)])
-
-    def l_ElemPow(self, e):
-        return self.step("epow", [self.lower(e.base), self.lower(e.exponent)])
-
-    def l_Apply(self, e):
-        return self.step("apply", [self.lower(e.arg)], e.func)
-
-    def l_Transpose(self, e):
-        return self.step("transpose", [self.lower(e.arg)])
-
-    def l_Inverse(self, e):
-        return self.step("inv", [self.lower(e.arg)])
-
-    def l_Trace(self, e):
-        return self.step("tr", [self.lower(e.arg)])
-
-    def l_Det(self, e):
-        return self.step("det", [self.lower(e.arg)])
-
-    def l_LogDet(self, e):
-        return self.step("logdet", [self.lower(e.arg)])
-
-    def l_SumAll(self, e):
-        return self.step("sum", [self.lower(e.arg)])
-
-    def l_DiagMatrix(self, e):
-        return self.step("diagm", [self.lower(e.arg)])
-
-    def l_DiagVector(self, e):
-        return self.step("diagv", [self.lower(e.arg)])
-
-    def l_Vec(self, e):
-        return self.step("vec", [self.lower(e.arg)])
-
-    def l_Kron(self, e):
-        return self.step("kron", [self.lower(e.left), self.lower(e.right)])
-
-    def l_Softmax(self, e):
-        return self.step("softmax", [self.lower(e.arg)])
-
-    def l_Norm(self, e):
-        return self.step("norm1" if e.p == 1 else "norm2", [self.lower(e.arg)])
 
 
 def _const_label(e: ir.Expr) -> str:
