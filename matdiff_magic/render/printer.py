@@ -1,5 +1,9 @@
 """One precedence-aware printer for the IR, with a TeX and a Unicode notation.
 
+The leaves are printed here; every operation by its op's notation (``ops/``): one description —
+a call tr(·), a postfix ᵀ, delimiters |·|, an infix operator with its precedence — printed for both
+targets (the TeX of each symbol is in ``render/notation.py``).
+
 Parentheses are added only where precedence needs them. ``highlight`` is a set of node ids to
 mark (the part a step changed); ``hide_scalar_trace`` prints tr(s) as s for a 1×1 s, which is how
 derivations by a vector are written (df = gᵀdx rather than tr(gᵀdx)).
@@ -9,24 +13,26 @@ from __future__ import annotations
 from fractions import Fraction
 
 from matdiff_magic.ir import nodes as ir
+from matdiff_magic.ops.registry import (
+    P_ADD, P_ATOM, P_DIFF, P_HADAMARD, P_MUL, P_NEG, P_POSTFIX, Call, Delimited, Indexed, Infix,
+    Juxtaposition, Postfix, Prefix, Root, Superscript, Terms, find,
+)
 from matdiff_magic.render.notation import (
+    DELIMITER_LATEX,
+    INFIX_LATEX,
+    call_latex,
     name_latex,
     name_text,
     number_latex,
     number_text,
+    subscript_text,
     superscript,
+    superscript_latex,
 )
 
 HIGHLIGHT_COLOR = "#d62728"
-
-# precedence: higher binds tighter
-P_ADD, P_NEG, P_HADAMARD, P_MUL, P_DIFF, P_POSTFIX, P_ATOM = 10, 15, 18, 20, 35, 40, 100
-
-FUNC_LATEX = {"exp": "\\exp", "log": "\\log", "sin": "\\sin", "cos": "\\cos", "tan": "\\tan",
-              "tanh": "\\tanh", "arcsin": "\\arcsin", "arccos": "\\arccos", "arctan": "\\arctan",
-              "abs": "\\operatorname{abs}", "sign": "\\operatorname{sign}",
-              "relu": "\\operatorname{relu}", "sigmoid": "\\sigma", "step": "\\operatorname{step}"}
-FUNC_TEXT = {"sigmoid": "σ"}
+__all__ = ["to_latex", "to_text", "P_ADD", "P_NEG", "P_HADAMARD", "P_MUL", "P_DIFF",
+           "P_POSTFIX", "P_ATOM"]
 
 
 class _Printer:
@@ -40,7 +46,8 @@ class _Printer:
         if self.abbrev and e is not self.root and e in self.abbrev:
             s, p = self.abbrev[e][0 if self.tex else 1], P_ATOM
         else:
-            s, p = getattr(self, "p_" + type(e).__name__)(e)
+            leaf = getattr(self, "p_" + type(e).__name__, None)
+            s, p = leaf(e) if leaf is not None else self.op(e)
         if id(e) in self.highlight:
             s = (f"{{\\color{{{HIGHLIGHT_COLOR}}}{{{s}}}}}" if self.tex else f"⟦{s}⟧")
         return s, p
@@ -85,68 +92,67 @@ class _Printer:
     def p_Zero(self, e):
         return ("0" if e.is_scalar else self.t("\\mathbf{0}", "𝟎")), P_ATOM
 
-    # -- unary
     def p_D(self, e):
         d = self.t("\\mathrm{d}", "d")
-        if isinstance(e.arg, (ir.Var, ir.Det, ir.Norm)):  # dX, d|X|, d‖x‖ need no parentheses
+        if isinstance(e.arg, ir.Var) or _plainly_delimited(e.arg):   # dX, d|X|, d‖x‖: no parentheses
             return d + self.go(e.arg)[0], P_DIFF
         return d + self.paren(self.go(e.arg)[0]), P_DIFF
 
-    def p_Neg(self, e):
-        return "-" + self.wrap(e.arg, P_MUL), P_NEG
-
-    def p_Transpose(self, e):
-        if isinstance(e.arg, ir.Inverse):
-            return self.wrap(e.arg.arg, P_POSTFIX) + self.t("^{-T}", "⁻ᵀ"), P_POSTFIX
-        return self.wrap(e.arg, P_POSTFIX + 1) + self.t("^{T}", "ᵀ"), P_POSTFIX
-
-    def p_Inverse(self, e):
-        if isinstance(e.arg, ir.Transpose):
-            return self.wrap(e.arg.arg, P_POSTFIX + 1) + self.t("^{-T}", "⁻ᵀ"), P_POSTFIX
-        return self.wrap(e.arg, P_POSTFIX + 1) + self.t("^{-1}", "⁻¹"), P_POSTFIX
+    # -- operations: each op's notation (ops/), printed for the target
+    def op(self, e):
+        op = find(e)
+        if op is None or op.notation is None:
+            raise TypeError(f"no notation for {type(e).__name__}")
+        notation = op.notation_of(e)
+        return getattr(self, "n_" + type(notation).__name__)(notation, e)
 
     def _call(self, tex_name: str, text_name: str, arg: ir.Expr) -> tuple[str, int]:
         inner = self.go(arg)[0]
         return (f"{tex_name}\\left({inner}\\right)" if self.tex and len(inner) > 60
                 else f"{self.t(tex_name, text_name)}({inner})"), P_ATOM
 
-    def p_Trace(self, e):
-        if self.hide_scalar_trace and e.arg.is_scalar:
-            return self.go(e.arg)
-        return self._call("\\operatorname{tr}", "tr", e.arg)
+    def n_Call(self, n: Call, e):
+        arg = e.children()[0]
+        if n.scalar_transparent and self.hide_scalar_trace and arg.is_scalar:
+            return self.go(arg)
+        tex_name, text_name = call_latex(n.name, n.symbol), n.symbol or n.name
+        if n.bare_delimited and _plainly_delimited(arg):   # log|X|, as the seeds write it
+            return self.t(tex_name, text_name) + self.go(arg)[0], P_ATOM
+        return self._call(tex_name, text_name, arg)
 
-    def p_Det(self, e):
-        inner = self.go(e.arg)[0]
-        return self.t(f"\\lvert {inner}\\rvert", f"|{inner}|"), P_ATOM
-
-    def p_LogDet(self, e):
-        inner = self.go(e.arg)[0]
-        return self.t(f"\\log\\lvert {inner}\\rvert", f"log|{inner}|"), P_ATOM
-
-    def p_SumAll(self, e):
-        return self._call("\\operatorname{sum}", "sum", e.arg)
-
-    def p_DiagMatrix(self, e):
-        return self._call("\\operatorname{diag}", "diag", e.arg)
-
-    p_DiagVector = p_DiagMatrix
-
-    def p_Norm(self, e):
-        inner = self.go(e.arg)[0]
-        sub = "1" if e.p == 1 else ("2" if e.arg.shape[1] == 1 else "F")
-        return self.t(f"\\lVert {inner}\\rVert_{{{sub}}}",
-                      f"‖{inner}‖{ {'1': '₁', '2': '₂', 'F': '_F'}[sub]}"), P_ATOM
-
-    def p_Apply(self, e):
-        if e.func == "sqrt" and self.tex:
+    def n_Root(self, n: Root, e):
+        if self.tex:
             return f"\\sqrt{{{self.go(e.arg)[0]}}}", P_ATOM
-        if e.func == "log" and isinstance(e.arg, (ir.Det, ir.Norm)):
-            return self.t("\\log", "log") + self.go(e.arg)[0], P_ATOM  # log|X|, as the seeds write it
-        return self._call(FUNC_LATEX.get(e.func, "\\operatorname{" + e.func + "}"),
-                          FUNC_TEXT.get(e.func, "√" if e.func == "sqrt" else e.func), e.arg)
+        return self._call("\\sqrt", "√", e.arg)
 
-    # -- n-ary
-    def p_Add(self, e):
+    def n_Postfix(self, n: Postfix, e):
+        arg, symbol = e.arg, n.symbol
+        for inner, fused in n.fuse:      # Aᵀ of A⁻¹ (or A⁻¹ of Aᵀ) is A⁻ᵀ
+            if type(arg).__name__ == inner:
+                arg, symbol = arg.arg, fused
+                break
+        return self.wrap(arg, P_POSTFIX + 1) + self.t(superscript_latex(symbol), symbol), P_POSTFIX
+
+    def n_Prefix(self, n: Prefix, e):
+        return n.symbol + self.wrap(e.arg, n.operand), n.prec
+
+    def n_Delimited(self, n: Delimited, e):
+        inner = self.go(e.children()[0])[0]
+        if self.tex:
+            prefix = call_latex(n.prefix) if n.prefix else ""
+            sub = f"_{{{n.sub}}}" if n.sub else ""
+            return f"{prefix}{DELIMITER_LATEX[n.open][0]}{inner}{DELIMITER_LATEX[n.close][1]}{sub}", P_ATOM
+        return f"{n.prefix}{n.open}{inner}{n.close}{subscript_text(n.sub)}", P_ATOM
+
+    def n_Infix(self, n: Infix, e):
+        parts = [self.wrap(f, n.prec + 1) for f in e.children()]
+        return self.t(f" {INFIX_LATEX[n.symbol]} ", f" {n.symbol} ").join(parts), n.prec
+
+    def n_Indexed(self, n: Indexed, e):
+        tex = "".join(str(i) for i in n.indices)
+        return self.t(f"{n.symbol}_{{{tex}}}", f"{n.symbol}₍{','.join(str(i) for i in n.indices)}₎"), P_ATOM
+
+    def n_Terms(self, n: Terms, e):
         parts = []
         for i, term in enumerate(e.terms):
             neg = isinstance(term, ir.Neg) or (isinstance(term, ir.Const) and term.value < 0)
@@ -161,7 +167,7 @@ class _Printer:
                 parts.append((" + " if i else "") + s)
         return "".join(parts), P_ADD
 
-    def p_MatMul(self, e):
+    def n_Juxtaposition(self, n: Juxtaposition, e):
         out = []
         # numbers commute: show them first, as a coefficient
         factors = sorted(e.factors, key=lambda f: not isinstance(f, ir.Const))
@@ -184,24 +190,11 @@ class _Printer:
         prec = P_NEG if text.startswith("-") else P_MUL
         return text, prec
 
-    def p_Hadamard(self, e):
-        parts = [self.wrap(f, P_HADAMARD + 1) for f in e.factors]
-        return self.t(" \\odot ", " ⊙ ").join(parts), P_HADAMARD
-
-    def p_Kron(self, e):
-        return (self.wrap(e.left, P_HADAMARD + 1) + self.t(" \\otimes ", " ⊗ ")
-                + self.wrap(e.right, P_HADAMARD + 1)), P_HADAMARD
-
-    def p_Vec(self, e):
-        return self._call("\\operatorname{vec}", "vec", e.arg)
-
-    def p_Commutation(self, e):
-        return self.t(f"K_{{{e.rows}{e.cols}}}", f"K₍{e.rows},{e.cols}₎"), P_ATOM
-
-    def p_Softmax(self, e):
-        return self._call("\\operatorname{softmax}", "softmax", e.arg)
-
-    def p_Pow(self, e):
+    def n_Superscript(self, n: Superscript, e):
+        if n.circ and not e.base.is_scalar:
+            base = self.wrap(e.base, P_POSTFIX + 1)
+            v = self.go(e.exponent)[0]
+            return (f"{base}^{{\\circ {v}}}" if self.tex else f"{base}^∘{v}"), P_POSTFIX
         if isinstance(e.exponent, ir.Const):
             v = e.exponent.value
             if v == Fraction(1, 2) and self.tex:
@@ -214,12 +207,14 @@ class _Printer:
         base = self.wrap(e.base, P_POSTFIX + 1)
         return (f"{base}^{{{exp_tex}}}" if self.tex else base + exp_text), P_POSTFIX
 
-    def p_ElemPow(self, e):
-        if e.base.is_scalar:
-            return self.p_Pow(ir.Pow(e.base, e.exponent))
-        base = self.wrap(e.base, P_POSTFIX + 1)
-        v = self.go(e.exponent)[0]
-        return (f"{base}^{{\\circ {v}}}" if self.tex else f"{base}^∘{v}"), P_POSTFIX
+
+def _plainly_delimited(e: ir.Expr) -> bool:
+    """|X| or ‖x‖ (not log|X|): written without parentheses after d or log."""
+    op = find(e)
+    if op is None or op.notation is None:
+        return False
+    n = op.notation_of(e)
+    return isinstance(n, Delimited) and not n.prefix
 
 
 def _join_text(parts: list[str]) -> str:
