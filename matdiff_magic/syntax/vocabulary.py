@@ -6,17 +6,32 @@ from __future__ import annotations
 
 KINDS = ("scalar", "vector", "matrix", "symmetric")
 
-# Element-wise functions (applied entry by entry; on a scalar they are ordinary functions).
-ELEMENTWISE = ("exp", "log", "sin", "cos", "tan", "tanh", "arcsin", "arccos", "arctan",
-               "abs", "sign", "relu", "sqrt", "sigmoid")
-ALIASES = {"ln": "log", "asin": "arcsin", "acos": "arccos", "atan": "arctan"}
+# Every name below is read from the operation registry (ops/): an op lists its names, aliases and
+# arity once, and the parser, the lowering to IR and the lab extension's generated vocabulary all
+# read these tables.
+_APPLY = "Apply"
 
-# Matrix functions: name -> number of arguments.
-MATRIX_FUNCTIONS = {"tr": 1, "det": 1, "logdet": 1, "inv": 1, "diag": 1, "sum": 1,
-                    "norm1": 1, "norm2": 1, "vec": 1, "kron": 2, "softmax": 1}
 
-# Constants whose size is inferred from where they are used; the argument is the fill value.
-CONSTANTS = {"vector": 1, "matrix": 1, "eye": 0}
+def _tables():
+    from matdiff_magic.ops import registry
+    elementwise, matrix, aliases = [], {}, {}
+    for op in registry.ops():
+        if not op.names:
+            continue          # internal (step, the derivative of relu), or reached by another name
+        for alias in op.aliases:
+            aliases[alias] = op.names[0]
+        for name in op.names:
+            if op.node.__name__ == _APPLY:
+                elementwise.append(name)
+            else:
+                matrix[name] = op.arity
+    return tuple(elementwise), matrix, aliases, dict(registry.CONSTANTS)
+
+
+# Element-wise functions (applied entry by entry; on a scalar they are ordinary functions), other
+# spellings of them, matrix functions (name -> number of arguments), and constants whose size is
+# inferred from where they are used (the argument is the fill value).
+ELEMENTWISE, MATRIX_FUNCTIONS, ALIASES, CONSTANTS = _tables()
 
 FUNCTIONS = set(ELEMENTWISE) | set(MATRIX_FUNCTIONS) | set(CONSTANTS) | set(ALIASES)
 

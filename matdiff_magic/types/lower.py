@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.errors import MatdiffError, Span
-from matdiff_magic.syntax.vocabulary import ELEMENTWISE
+from matdiff_magic.ops.registry import named
+from matdiff_magic.syntax.vocabulary import canonical_function
 from matdiff_magic.syntax.ast import Call, Name, Neg, Num, Power, Product, Program, Sum, Transpose
 from matdiff_magic.syntax.parser import parse
 from matdiff_magic.types.infer import Sizes, infer_sizes
@@ -132,32 +133,10 @@ class _Lowering:
             return ir.Fill(value, self.constants[id(node)])
         if f == "eye":
             return ir.Identity(self.constants[id(node)])
-        arg = b(node.args[0])
-        if f in ELEMENTWISE:
-            return ir.Apply(f, arg)
-        if f == "kron":
-            return ir.Kron(arg, b(node.args[1]))
-        if f == "vec":
-            return ir.Vec(arg)
-        if f == "softmax":
-            return ir.Softmax(arg)
-        if f == "tr":
-            return ir.Trace(arg)
-        if f == "det":
-            return ir.Det(arg)
-        if f == "logdet":
-            return ir.LogDet(arg)
-        if f == "inv":
-            return ir.Inverse(arg)
-        if f == "diag":
-            return ir.DiagMatrix(arg) if arg.shape[1] == 1 else ir.DiagVector(arg)
-        if f == "sum":
-            return ir.SumAll(arg)
-        if f == "norm1":
-            return ir.Norm(arg, 1)
-        if f == "norm2":
-            return ir.Norm(arg, 2)
-        raise MatdiffError(f"unknown function {f!r}", self.source, node.func_span)
+        op = named(canonical_function(f))    # the registry's op of that name (ops/)
+        if op is None:
+            raise MatdiffError(f"unknown function {f!r}", self.source, node.func_span)
+        return op.make([b(a) for a in node.args])
 
 
 def _negate(e: ir.Expr) -> ir.Expr:
