@@ -1,6 +1,7 @@
 """Every row of the evaluation trace (the ops' ``Primitive``s, gathered in rules.py) against central
 differences (forward side, numeric/fd.py) and the adjoint identity ⟨ȳ, J ẋ⟩ = ⟨Jᵀ ȳ, ẋ⟩ (reverse
-side), on random non-square operands where shapes allow."""
+side), on random non-square operands where shapes allow. A row that is the whole of an op's trace
+rule and has no operands here takes the op's sample from test_registry.py."""
 from __future__ import annotations
 
 import numpy as np
@@ -9,7 +10,9 @@ import pytest
 from matdiff_magic.autodiff.rules import RULES, apply_jvp, apply_vjp
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.numeric import fd
+from matdiff_magic.ops import registry
 from matdiff_magic.ops.elementwise import ELEMENTWISE
+from test_registry import SAMPLES, key, sample
 
 rng = np.random.default_rng(2024)
 
@@ -34,6 +37,11 @@ OPERANDS = {
     "tr": lambda: [_m(3, 3)], "diagm": lambda: [_m(3, 1)], "diagv": lambda: [_m(3, 3)],
     "vec": lambda: [_m(3, 2)], "kron": lambda: [_m(2, 3), _m(4, 2)], "softmax": lambda: [_m(4, 1)],
 }
+# Rows that are an op's only row, operands from the op's sample in test_registry.py.
+SAMPLED = {op.primitives[0].key: key(op) for op in registry.ops()
+           if len(op.primitives) == 1 and op.node.__name__ != "Apply" and key(op) in SAMPLES}
+for _row, _k in SAMPLED.items():
+    OPERANDS.setdefault(_row, lambda _k=_k: list(sample(_k)[2].values()))
 DOMAINS = {"log": 0.5, "sqrt": 0.5, "arcsin": -0.5, "arccos": -0.5}
 CASES = [(op, None) for op in OPERANDS] + [("apply", f) for f in ELEMENTWISE if f not in ("sign", "step")]
 
