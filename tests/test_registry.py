@@ -27,6 +27,15 @@ def key(op) -> str:
     return op.node.__name__ + (f":{op.variant}" if op.variant is not None else "")
 
 
+def _cofactor_adjugate(X):
+    n = X.shape[0]
+    C = np.empty_like(X)
+    for i in range(n):
+        for j in range(n):
+            C[i, j] = (-1) ** (i + j) * np.linalg.det(np.delete(np.delete(X, i, 0), j, 1))
+    return C.T
+
+
 def _negative_det(n):
     """A well-conditioned matrix with det < 0."""
     rng = np.random.default_rng(n)
@@ -67,6 +76,7 @@ SAMPLES = {
     "Vec": (lambda X: ir.Vec(X), [((3, 2), "any")], lambda X: X.T.reshape(-1, 1)),
     "Kron": (lambda A, B: ir.Kron(A, B), [((2, 3), "any"), ((4, 2), "any")], np.kron),
     "Softmax": (lambda u: ir.Softmax(u), [((4, 1), "any")], lambda u: np.exp(u) / np.exp(u).sum()),
+    "Adjugate": (lambda X: ir.Adjugate(X), [((3, 3), "negdet")], _cofactor_adjugate),
     **{f"Apply:{f}": ((lambda X, _f=f: ir.Apply(_f, X)), [((3, 2), DOMAIN.get(f, "any"))], ref)
        for f, ref in F.items()},
 }
@@ -161,7 +171,7 @@ def test_a_name_builds_its_node(k):
 def test_a_shape_mismatch_is_the_packages_error():
     from matdiff_magic import MatdiffError
     X = ir.Var("X", ("m", "n"), "matrix")
-    for build in (ir.Inverse, ir.Trace, ir.Det, ir.LogDet, ir.DiagVector,
+    for build in (ir.Inverse, ir.Trace, ir.Det, ir.LogDet, ir.DiagVector, ir.Adjugate,
                   lambda x: ir.MatMul([x, x]), lambda x: ir.Add([x, ir.Transpose(x)])):
         with pytest.raises(MatdiffError) as info:
             build(X)

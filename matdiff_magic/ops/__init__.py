@@ -8,6 +8,7 @@
     reductions.py   SumAll, Norm, DiagMatrix, DiagVector
     kron.py         Kron, Vec, Commutation
     softmax.py      Softmax
+    adjugate.py     Adjugate (adj)
 
 Adding an operation is one module here plus its import below.
 """
@@ -17,5 +18,6 @@ Adding an operation is one module here plus its import below.
 from matdiff_magic.ops import registry
 from matdiff_magic.ops import arith, powers, elementwise, linalg, reductions, kron  # noqa: F401
 from matdiff_magic.ops import softmax  # noqa: F401
+from matdiff_magic.ops import adjugate  # noqa: F401
 
 __all__ = ["registry"]

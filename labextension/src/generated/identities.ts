@@ -15,6 +15,12 @@ export interface IIdentity {
 
 /** Every identity the package can apply, by stable id. */
 export const IDENTITIES = {
+  "adjugate": {
+    "name": "adjugate",
+    "latex": "\\mathrm{d}\\operatorname{adj}(X) = \\operatorname{adj}(X)\\operatorname{tr}(X^{-1}\\mathrm{d}X) - X^{-1}\\mathrm{d}X\\operatorname{adj}(X)",
+    "text": "d adj(X) = adj(X) tr(X⁻¹ dX) − X⁻¹ dX adj(X)",
+    "cookbook": ""
+  },
   "cancel": {
     "name": "cancel inverses",
     "latex": "XX^{-1} = X^{-1}X = I",

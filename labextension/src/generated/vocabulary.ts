@@ -47,7 +47,8 @@ export const MATRIX_FUNCTIONS = {
   "norm2": 1,
   "vec": 1,
   "kron": 2,
-  "softmax": 1
+  "softmax": 1,
+  "adj": 1
 } as const;
 
 /** Constants whose size is inferred from where they are used, with their number of arguments. */
@@ -61,6 +62,7 @@ export const CONSTANTS = {
 export const FUNCTIONS = [
   "abs",
   "acos",
+  "adj",
   "arccos",
   "arcsin",
   "arctan",

@@ -1,0 +1,61 @@
+"""The adjugate adj(X) (classical adjoint, X^# in seed 000): the transposed cofactor matrix, with
+X adj(X) = adj(X) X = |X| I, so adj(X) = |X| X⁻¹ for an invertible X.
+
+Seed 000 writes the differential of the determinant through it, d|X| = tr(X^# dX) (= |X| tr(X⁻¹dX),
+Cookbook 46). Its own differential follows from adj(X) = |X| X⁻¹ by the product rule with the
+determinant (46) and inverse (59) rules:
+
+    d adj(X) = adj(X) tr(X⁻¹dX) − X⁻¹ dX adj(X)        (X invertible).
+"""
+from __future__ import annotations
+
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic.ir.nodes import _Unary
+from matdiff_magic.ops.identity import Identity
+from matdiff_magic.ops.registry import C_ATOM, Call, Op, Primitive, np, register, square_to_square
+
+
+class Adjugate(_Unary):
+    """adj(X) of a square matrix."""
+    __slots__ = ()
+    shape_of = staticmethod(square_to_square("adj"))
+
+
+def adj(A):
+    """The adjugate of a square A, also where A is singular: from A = U S V^T,
+    adj(A) = det(U) det(V) V adj(S) U^T with adj(S)_ii the product of the other singular values."""
+    U, s, Vt = np.linalg.svd(A)
+    others = np.array([np.prod(np.delete(s, i)) for i in range(len(s))])
+    return np.linalg.det(U) * np.linalg.det(Vt) * (Vt.T * others) @ U.T
+
+
+ADJUGATE = Identity("adjugate",
+                    r"\mathrm{d}\operatorname{adj}(X) = \operatorname{adj}(X)\operatorname{tr}(X^{-1}\mathrm{d}X)"
+                    r" - X^{-1}\mathrm{d}X\operatorname{adj}(X)",
+                    "d adj(X) = adj(X) tr(X⁻¹ dX) − X⁻¹ dX adj(X)")
+
+
+def _differential(node: Adjugate):
+    X, dX = node.arg, ir.D(node.arg)
+    return ir.Add([ir.MatMul([node, ir.Trace(ir.MatMul([ir.Inverse(X), dX]))]),
+                   ir.Neg(ir.MatMul([ir.Inverse(X), dX, node]))]), ADJUGATE
+
+
+def _jvp(xs, y, d, p):
+    step = np.linalg.solve(xs[0], d[0])                 # X⁻¹ dX
+    return y * np.trace(step) - step @ y
+
+
+def _vjp(xs, y, g, p):
+    inner = np.sum(g * y) * np.eye(len(y)) - g @ y.T    # ⟨Ȳ, Y⟩ I − Ȳ Yᵀ
+    return [np.linalg.solve(xs[0].T, inner)]            # X⁻ᵀ (…)
+
+
+ADJ_ROW = Primitive("adj", "Adjugate", "adj {0}",
+                    lambda xs, p: adj(xs[0]), _jvp, _vjp,
+                    ("{y}·tr({0}⁻¹·{d0}) − {0}⁻¹·{d0}·{y}",), ("{0}⁻ᵀ·(⟨{g}, {y}⟩·I − {g}·{y}ᵀ)",))
+
+register(Op(Adjugate, names=("adj",), value=lambda xs, p: adj(xs[0]), differential=_differential,
+            identities=(ADJUGATE,), primitives=(ADJ_ROW,),
+            export=lambda p, e: (f"{p.helper('adj')}({p.code(e.arg)})", C_ATOM), helpers=(adj,),
+            notation=Call("adj"), doc="adj(X) = |X| X⁻¹, the adjugate (X^# in seed 000)"))
