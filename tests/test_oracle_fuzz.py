@@ -70,6 +70,14 @@ def test_fixed_failure_stays_fixed(pool, fixed):
     assert not same, f"{case.source()!r} by {case.wrt}: {same[0]['signature']} ({fixed.reason})"
 
 
+def test_pool_reports_timeouts():
+    with Pool(workers=1, timeout=0.01) as p:    # less than a worker needs to import the package
+        result = p.run_one(case_for(100, 0))
+        assert [f["kind"] for f in result["failures"]] == ["timeout"]
+        p.timeout = 10.0                         # the killed worker was replaced
+        assert p.run_one(case_for(100, 0))["outcome"] != "failed"
+
+
 # ---- the oracle itself
 
 def test_oracle_differences_and_layouts():
