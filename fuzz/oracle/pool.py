@@ -17,7 +17,7 @@ from fuzz.oracle.expr import Case
 MEMORY_LIMIT = 3 * 1024**3    # bytes of address space per worker
 
 
-def _worker(conn, nice: int) -> None:
+def _worker(conn, nice: int, runner=None) -> None:
     import resource
 
     if nice:
@@ -27,7 +27,8 @@ def _worker(conn, nice: int) -> None:
     import warnings
 
     warnings.simplefilter("ignore")
-    from fuzz.oracle.worker import run_case_safely
+    if runner is None:
+        from fuzz.oracle.worker import run_case_safely as runner
 
     while True:
         try:
@@ -37,13 +38,13 @@ def _worker(conn, nice: int) -> None:
         if msg is None:
             return
         key, case = msg
-        conn.send((key, run_case_safely(case)))
+        conn.send((key, runner(case)))
 
 
 class _Slot:
-    def __init__(self, ctx, nice: int):
+    def __init__(self, ctx, nice: int, runner=None):
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker, args=(child, nice), daemon=True)
+        self.proc = ctx.Process(target=_worker, args=(child, nice, runner), daemon=True)
         self.proc.start()
         child.close()
         self.job = None        # (key, case, start time)
@@ -63,10 +64,14 @@ class _Slot:
 
 
 class Pool:
-    def __init__(self, workers: int = 2, timeout: float = 10.0, nice: int = 0):
+    def __init__(self, workers: int = 2, timeout: float = 10.0, nice: int = 0, runner=None):
+        """``runner`` (case -> result dict) is worker.run_case_safely unless given (tests)."""
         self.ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-        self.timeout, self.nice = timeout, nice
-        self.slots = [_Slot(self.ctx, nice) for _ in range(max(1, workers))]
+        self.timeout, self.nice, self.runner = timeout, nice, runner
+        self.slots = [self._slot() for _ in range(max(1, workers))]
+
+    def _slot(self) -> _Slot:
+        return _Slot(self.ctx, self.nice, self.runner)
 
     def __enter__(self):
         return self
@@ -99,7 +104,7 @@ class Pool:
                     try:
                         slot.conn.send((key, case))
                     except (OSError, BrokenPipeError):
-                        self.slots[i] = _Slot(self.ctx, self.nice)
+                        self.slots[i] = self._slot()
                         self.slots[i].job = (key, case, time.monotonic())
                         self.slots[i].conn.send((key, case))
             busy = [s for s in self.slots if s.job is not None]
@@ -118,7 +123,7 @@ class Pool:
                     except (EOFError, OSError):
                         code = slot.proc.exitcode
                         slot.kill()
-                        self.slots[i] = _Slot(self.ctx, self.nice)
+                        self.slots[i] = self._slot()
                         result = _failure("worker_crashed", f"the worker process died (exit code {code})")
                     else:
                         slot.job = None
@@ -126,7 +131,7 @@ class Pool:
                     continue
                 if time.monotonic() - start > self.timeout:
                     slot.kill()
-                    self.slots[i] = _Slot(self.ctx, self.nice)
+                    self.slots[i] = self._slot()
                     yield key, case, _failure("timeout", f"no answer within {self.timeout:g} s")
 
     def run_one(self, case: Case) -> dict:
