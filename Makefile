@@ -32,13 +32,13 @@ test-python: install texcheck
 	$(PY) -m pytest
 
 # The TeX engines every output is typeset with in tests/test_tex_render.py and the nbconvert browser
-# test (KaTeX, MathJax 2.7, MathJax 3), installed from tests/texcheck's lock file, again only when
-# it changes.
+# test (KaTeX, MathJax 2.7, MathJax 3), installed from tests/texcheck's lock file with JupyterLab's
+# jlpm, again only when the lock file changes.
 TEXCHECK := tests/texcheck
-texcheck: $(TEXCHECK)/node_modules/.package-lock.json
+texcheck: install $(TEXCHECK)/node_modules/.yarn-state.yml
 
-$(TEXCHECK)/node_modules/.package-lock.json: $(TEXCHECK)/package.json $(TEXCHECK)/package-lock.json
-	cd $(TEXCHECK) && npm ci --no-audit --no-fund --loglevel=error
+$(TEXCHECK)/node_modules/.yarn-state.yml: $(TEXCHECK)/package.json $(TEXCHECK)/yarn.lock
+	cd $(TEXCHECK) && $(JLPM) install --immutable
 	touch $@
 
 # What a user of the published package gets: build the sdist and the wheel (the wheel from the

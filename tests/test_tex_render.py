@@ -18,6 +18,7 @@ import pathlib
 import re
 import shutil
 import subprocess
+import sys
 
 import nbformat
 import numpy as np
@@ -230,14 +231,15 @@ def _math_of(text: str, where: str) -> list[dict]:
 # ---- running the engines ----------------------------------------------------------------------
 
 def _ensure_node_packages() -> None:
-    if (TEXCHECK / "node_modules" / ".package-lock.json").exists():
+    """make test installs the engines; a bare pytest run installs them the same way."""
+    if (TEXCHECK / "node_modules" / ".yarn-state.yml").exists():
         return
-    npm = shutil.which("npm")
-    if npm is None:
-        pytest.fail("tests/texcheck/node_modules is missing and npm is not there to install it "
-                    "(make test installs it; apt-get install -y npm)")
-    subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=TEXCHECK,
-                   check=True, timeout=600)
+    jlpm = shutil.which("jlpm", path=os.pathsep.join([os.path.dirname(sys.executable),
+                                                      os.environ.get("PATH", "")]))
+    if jlpm is None:
+        pytest.fail("tests/texcheck/node_modules is missing and JupyterLab's jlpm is not there to "
+                    "install it (make test installs both)")
+    subprocess.run([jlpm, "install", "--immutable"], cwd=TEXCHECK, check=True, timeout=900)
 
 
 def typeset(items: list[dict], tmp_path: pathlib.Path, engines=ENGINES) -> dict:

@@ -38,7 +38,8 @@ pytestmark = [
     pytest.mark.skipif(not os.path.exists(CHROMIUM),
                        reason=f"{CHROMIUM} is missing (apt-get install -y chromium)"),
     pytest.mark.skipif(not (MATHJAX2 / "MathJax.js").exists(),
-                       reason="MathJax 2 is missing: make test installs it (cd tests/texcheck && npm ci)"),
+                       reason="MathJax 2 is missing: make test installs it "
+                              "(cd tests/texcheck && jlpm install)"),
 ]
 sync_api = pytest.importorskip("playwright.sync_api",
                                reason="the playwright Python package is missing (pip install playwright)")
@@ -107,11 +108,13 @@ INSPECT = """() => {
     texErrors: [...document.querySelectorAll('.noError, .MathJax_Error, .mjx-merror, [data-mjx-error]')]
                .map(e => e.textContent.slice(0, 200)),
     undefinedMacros: [...document.querySelectorAll('.mjx-mtext, .mjx-mi')]
-               .filter(e => /^\\\\[A-Za-z]+$/.test(e.textContent) && getComputedStyle(e).color === 'rgb(255, 0, 0)')
+               .filter(e => /^\\\\[A-Za-z]+$/.test(e.textContent)
+                            && getComputedStyle(e).color === 'rgb(255, 0, 0)')
                .map(e => e.textContent),
     latexOutputs: latex.length,
     typesetLatexOutputs: latex.filter(e => e.querySelector('.MathJax_CHTML')).length,
-    untypesetLatexOutputs: latex.filter(e => e.textContent.includes('$$')).map(e => e.textContent.slice(0, 120)),
+    untypesetLatexOutputs: latex.filter(e => e.textContent.includes('$$'))
+                                .map(e => e.textContent.slice(0, 120)),
     typeset: document.querySelectorAll('.MathJax_CHTML').length,
     mathjaxVersion: window.MathJax && MathJax.version,
   };
