@@ -30,9 +30,8 @@ def adj(A):
 
 
 ADJUGATE = Identity("adjugate",
-                    r"\mathrm{d}\operatorname{adj}(X) = \operatorname{adj}(X)\operatorname{tr}(X^{-1}\mathrm{d}X)"
-                    r" - X^{-1}\mathrm{d}X\operatorname{adj}(X)",
-                    "d adj(X) = adj(X) tr(X⁻¹ dX) − X⁻¹ dX adj(X)")
+                    r"\mathrm{d}\operatorname{adj}(X) = \operatorname{adj}(X)\operatorname{tr}(X^{-1}\,\mathrm{d}X)"
+                    r" - X^{-1}\,\mathrm{d}X\operatorname{adj}(X)")
 
 
 def _differential(node: Adjugate):

@@ -44,6 +44,7 @@ class Neg(_Unary):
 class Add(Expr):
     __slots__ = ("terms",)
     _children = ("terms",)
+    terms: tuple[Expr, ...]
 
     def __init__(self, terms):
         terms = tuple(terms)
@@ -78,6 +79,7 @@ def chain_shape(factors):
 class MatMul(Expr):
     __slots__ = ("factors",)
     _children = ("factors",)
+    factors: tuple[Expr, ...]
 
     def __init__(self, factors):
         factors = tuple(factors)
@@ -94,6 +96,7 @@ class Hadamard(Expr):
     """Element-wise product of same-shaped operands."""
     __slots__ = ("factors",)
     _children = ("factors",)
+    factors: tuple[Expr, ...]
 
     def __init__(self, factors):
         factors = tuple(factors)
@@ -132,14 +135,12 @@ def _hadamard_value(xs, p):
 
 
 # ---- differential rules ----------------------------------------------------------------------------
-SUM = Identity("sum rule", r"\mathrm{d}(X \pm Y) = \mathrm{d}X \pm \mathrm{d}Y", "d(X ± Y) = dX ± dY")
-NEG = Identity("sum rule", r"\mathrm{d}(-X) = -\mathrm{d}X", "d(−X) = −dX")
-PRODUCT = Identity("product rule", r"\mathrm{d}(XY) = (\mathrm{d}X)Y + X\,\mathrm{d}Y",
-                   "d(XY) = (dX)Y + X dY")
-CONSTANT_FACTOR = Identity("constant factor", r"\mathrm{d}(cX) = c\,\mathrm{d}X", "d(cX) = c dX")
+SUM = Identity("sum rule", r"\mathrm{d}(X \pm Y) = \mathrm{d}X \pm \mathrm{d}Y")
+NEG = Identity("sum rule", r"\mathrm{d}(-X) = -\mathrm{d}X")
+PRODUCT = Identity("product rule", r"\mathrm{d}(XY) = (\mathrm{d}X)Y + X\,\mathrm{d}Y")
+CONSTANT_FACTOR = Identity("constant factor", r"\mathrm{d}(cX) = c\,\mathrm{d}X")
 HADAMARD = Identity("Hadamard product rule",
-                    r"\mathrm{d}(X \odot Y) = \mathrm{d}X \odot Y + X \odot \mathrm{d}Y",
-                    "d(X ⊙ Y) = dX ⊙ Y + X ⊙ dY")
+                    r"\mathrm{d}(X \odot Y) = \mathrm{d}X \odot Y + X \odot \mathrm{d}Y")
 
 
 def _d_sum(node: Add):
@@ -246,9 +247,11 @@ def _trace_product(L, e: MatMul) -> int:
             denominators.append(L.lower(f.base))
         else:
             numerators.append(L.lower(f))
-    acc = numerators[0] if numerators else None
-    for f in numerators[1:]:
-        acc = _binary_product(L, acc, f)
+    acc: int | None = None
+    if numerators:
+        acc = numerators[0]
+        for f in numerators[1:]:
+            acc = _binary_product(L, acc, f)
     if acc is None:
         acc = L.number(coefficient)
     elif coefficient == -1:
@@ -342,7 +345,7 @@ def _export_product(p, e):
                 left = acc if prec >= C_MUL else f"({acc})"
                 return f"{left} * {code if p2 > C_MUL else f'({code})'}", C_MUL
         if acc is None:
-            acc, prec, shape = *p.go(f), f.shape
+            (acc, prec), shape = p.go(f), f.shape
             continue
         if shape == SCALAR or f.is_scalar:
             left = acc if prec >= C_MUL else f"({acc})"

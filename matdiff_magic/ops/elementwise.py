@@ -33,6 +33,8 @@ class Apply(Expr):
     __slots__ = ("func", "arg")
     _children = ("arg",)
     _attrs = ("func",)
+    func: str
+    arg: Expr
     _variant = "func"
 
     def __init__(self, func: str, arg: Expr):
@@ -124,10 +126,10 @@ def function_latex(func: str) -> str:
 
 def elementwise_identity(func: str) -> Identity:
     op = ELEMENTWISE[func]
-    tex, text = op.extra["prime_tex"], op.extra["prime_text"]
+    tex = op.extra["prime_tex"]
     arg = "{X}" if func == "sqrt" else "(X)"
-    return Identity(f"element-wise {func}", rf"\mathrm{{d}}{function_latex(func)}{arg} = {_group(tex)} \odot \mathrm{{d}}X",
-                    f"d {func}(X) = {_group(text)} ⊙ dX")
+    return Identity(f"element-wise {func}",
+                    rf"\mathrm{{d}}{function_latex(func)}{arg} = {_group(tex)} \odot \mathrm{{d}}X")
 
 
 def scalar_identity(func: str) -> Identity:
@@ -136,11 +138,10 @@ def scalar_identity(func: str) -> Identity:
 
     def scalarise(s: str) -> str:
         for a, b in ((r"^{\circ ", "^{"), (r"\mathbf{1}", "1"), (r" \odot \mathrm{d}X", r"\,\mathrm{d}u"),
-                     (r"\odot", r"\cdot"), ("^∘", "^"), ("𝟏", "1"), (" ⊙ dX", " du"), ("⊙", "·"),
-                     ("X", "u")):
+                     (r"\odot", r"\cdot"), ("X", "u")):
             s = s.replace(a, b)
         return s
-    return Identity(f"chain rule ({func})", scalarise(general.latex), scalarise(general.text))
+    return Identity(f"chain rule ({func})", scalarise(general.latex))
 
 
 def _differential(node: Apply):
@@ -170,7 +171,7 @@ def sigma_prime(func: str, a):
 
 
 APPLY_ROW = Primitive("apply", "Apply", "{f} {0}",
-                      lambda xs, p: ELEMENTWISE[p].value(xs, p),
+                      lambda xs, p: ELEMENTWISE[p].value(xs, p),  # type: ignore[misc]  # every function has a value
                       lambda xs, y, d, p: sigma_prime(p, xs[0]) * d[0],
                       lambda xs, y, g, p: [g * sigma_prime(p, xs[0])],
                       ("{d0}{m}{fp}",), ("{g}{m}{fp}",))
@@ -188,13 +189,14 @@ def _export_helper(name: str):
     return lambda p, e: (f"{p.helper(name)}({p.code(e.arg)})", C_ATOM)
 
 
-def function(name: str, value, derivative, prime_tex: str, prime_text: str, prime_trace: str, *,
+def function(name: str, value, derivative, prime_tex: str, prime_trace: str, *,
              aliases=(), internal=False, tex="", symbol="", notation=None, trace_name="",
              trace_terms=None, unit_domain=False):
     """Register the element-wise function ``name``. ``value`` is the name of a NumPy function or a
     helper function (exported with its source); ``derivative`` builds σ′(u); ``prime_trace`` is σ′
     in the trace's words ({a} the operand, {y} the result); ``trace_terms`` replaces the trace's
     forward and reverse templates (ln has the seed's own forms)."""
+    helpers: tuple
     if callable(value):
         fn, helpers, export = value, (value,), _export_helper(value.__name__)
     else:
@@ -207,33 +209,33 @@ def function(name: str, value, derivative, prime_tex: str, prime_text: str, prim
         primitives=(APPLY_ROW,), export=export, helpers=helpers,
         notation=notation or Call(name, symbol=symbol, bare_delimited=(name == "log")),
         doc=f"{name}, entry by entry",
-        extra={"derivative": derivative, "prime_tex": prime_tex, "prime_text": prime_text,
+        extra={"derivative": derivative, "prime_tex": prime_tex,
                "prime_trace": prime_trace, "trace_name": trace_name or symbol or name,
                "trace_terms": trace_terms, "unit_domain": unit_domain}))
     ELEMENTWISE[name] = op
     return op
 
 
-function("exp", "exp", lambda u: Apply("exp", u), r"\exp(X)", "exp(X)", "exp {a}")
-function("log", "log", _d_log, r"X^{\circ -1}", "X^∘-1", "1/{a}", aliases=("ln",), trace_name="ln",
+function("exp", "exp", lambda u: Apply("exp", u), r"\exp(X)", "exp {a}")
+function("log", "log", _d_log, r"X^{\circ -1}", "1/{a}", aliases=("ln",), trace_name="ln",
          trace_terms=(("{d0}{q}{0}",), ("{g}{q}{0}",)))   # the seed: v̇ = v̇₋₁/v₋₁, v̄₋₁ += v̄₁/v₋₁
-function("sin", "sin", lambda u: Apply("cos", u), r"\cos(X)", "cos(X)", "cos {a}")
-function("cos", "cos", _d_cos, r"-\sin(X)", "-sin(X)", "−sin {a}")
-function("tan", "tan", _d_tan, r"\cos(X)^{\circ -2}", "cos(X)^∘-2", "(1 + {y}²)")
-function("tanh", "tanh", _d_tanh, r"\mathbf{1} - \tanh(X)^{\circ 2}", "𝟏 - tanh(X)^∘2", "(1 − {y}²)")
+function("sin", "sin", lambda u: Apply("cos", u), r"\cos(X)", "cos {a}")
+function("cos", "cos", _d_cos, r"-\sin(X)", "−sin {a}")
+function("tan", "tan", _d_tan, r"\cos(X)^{\circ -2}", "(1 + {y}²)")
+function("tanh", "tanh", _d_tanh, r"\mathbf{1} - \tanh(X)^{\circ 2}", "(1 − {y}²)")
 function("arcsin", "arcsin", _one_minus_square_to_minus_half, r"(\mathbf{1} - X^{\circ 2})^{\circ -1/2}",
-         "(𝟏 - X^∘2)^∘-1/2", "1/√(1 − {a}²)", aliases=("asin",), unit_domain=True)
+         "1/√(1 − {a}²)", aliases=("asin",), unit_domain=True)
 function("arccos", "arccos", _d_arccos, r"-(\mathbf{1} - X^{\circ 2})^{\circ -1/2}",
-         "-(𝟏 - X^∘2)^∘-1/2", "−1/√(1 − {a}²)", aliases=("acos",), unit_domain=True)
-function("arctan", "arctan", _d_arctan, r"(\mathbf{1} + X^{\circ 2})^{\circ -1}", "(𝟏 + X^∘2)^∘-1",
+         "−1/√(1 − {a}²)", aliases=("acos",), unit_domain=True)
+function("arctan", "arctan", _d_arctan, r"(\mathbf{1} + X^{\circ 2})^{\circ -1}",
          "1/(1 + {a}²)", aliases=("atan",))
-function("abs", "abs", lambda u: Apply("sign", u), r"\operatorname{sign}(X)", "sign(X)", "sign {a}")
-function("sign", "sign", _zero, "0", "0", "0")
-function("relu", relu, lambda u: Apply("step", u), r"\operatorname{step}(X)", "step(X)", "step {a}")
-function("step", step, _zero, "0", "0", "0", internal=True)
-function("sqrt", "sqrt", _d_sqrt, r"\tfrac{1}{2}\sqrt{X}^{\circ -1}", "½ √(X)^∘-1", "1/(2{y})",
+function("abs", "abs", lambda u: Apply("sign", u), r"\operatorname{sign}(X)", "sign {a}")
+function("sign", "sign", _zero, "0", "0")
+function("relu", relu, lambda u: Apply("step", u), r"\operatorname{step}(X)", "step {a}")
+function("step", step, _zero, "0", "0", internal=True)
+function("sqrt", "sqrt", _d_sqrt, r"\tfrac{1}{2}\sqrt{X}^{\circ -1}", "1/(2{y})",
          notation=Root())
-function("sigmoid", sigmoid, _d_sigmoid, r"\sigma(X) \odot (\mathbf{1} - \sigma(X))", "σ(X) ⊙ (𝟏 - σ(X))",
+function("sigmoid", sigmoid, _d_sigmoid, r"\sigma(X) \odot (\mathbf{1} - \sigma(X))",
          "{y}(1 − {y})", symbol="σ")
 
 # Functions defined only on [-1, 1]: the numeric check samples small values for them.

@@ -64,18 +64,15 @@ def logdet(A):
 
 
 # ---- differential rules ----------------------------------------------------------------------------
-TRANSPOSE = Identity("transpose", r"\mathrm{d}(X^{T}) = (\mathrm{d}X)^{T}", "d(Xᵀ) = (dX)ᵀ")
-TRACE = Identity("trace", r"\mathrm{d}\operatorname{tr}(X) = \operatorname{tr}(\mathrm{d}X)",
-                 "d tr(X) = tr(dX)")
-INVERSE = Identity("inverse", r"\mathrm{d}X^{-1} = -X^{-1}(\mathrm{d}X)X^{-1}", "dX⁻¹ = −X⁻¹ dX X⁻¹",
-                   "(59)")
+TRANSPOSE = Identity("transpose", r"\mathrm{d}(X^{T}) = (\mathrm{d}X)^{T}")
+TRACE = Identity("trace", r"\mathrm{d}\operatorname{tr}(X) = \operatorname{tr}(\mathrm{d}X)")
+INVERSE = Identity("inverse", r"\mathrm{d}X^{-1} = -X^{-1}(\mathrm{d}X)X^{-1}",
+                   cookbook="(59)")
 DETERMINANT = Identity("determinant",
-                       r"\mathrm{d}\lvert X\rvert = \lvert X\rvert \operatorname{tr}(X^{-1}\mathrm{d}X)",
-                       "d|X| = |X| tr(X⁻¹ dX)", "(46)")
+                       r"\mathrm{d}\lvert X\rvert = \lvert X\rvert \operatorname{tr}(X^{-1}\,\mathrm{d}X)", cookbook="(46)")
 # log|X| is log|det X|: the identity holds for either sign of det X.
 LOGDET = Identity("log-determinant",
-                  r"\mathrm{d}\log\lvert X\rvert = \operatorname{tr}(X^{-1}\mathrm{d}X)",
-                  "d log|X| = tr(X⁻¹ dX)", "(57)")
+                  r"\mathrm{d}\log\lvert X\rvert = \operatorname{tr}(X^{-1}\,\mathrm{d}X)", cookbook="(57)")
 
 
 def _d_transpose(node):

@@ -22,9 +22,11 @@ from matdiff_magic.ops.registry import (
 class _Power(Expr):
     __slots__ = ("base", "exponent")
     _children = ("base", "exponent")
+    base: Expr
+    exponent: Expr
 
     def __init__(self, base: Expr, exponent: Expr):
-        self._init(self.shape_of(base, exponent))
+        self._init(self.shape_of(base, exponent))  # type: ignore[attr-defined]  # Pow's or ElemPow's
         object.__setattr__(self, "base", base)
         object.__setattr__(self, "exponent", exponent)
 
@@ -56,13 +58,10 @@ def _power_value(xs, p):
 
 
 # ---- differential rules ----------------------------------------------------------------------------
-SQUARED_NORM = Identity("squared norm", r"\lVert \boldsymbol{u}\rVert^2 = \boldsymbol{u}^{T}\boldsymbol{u},\ \lVert U\rVert_F^2 = \operatorname{tr}(U^{T}U)",
-                        "‖u‖² = uᵀu, ‖U‖²_F = tr(UᵀU)")
-POWER = Identity("power rule", r"\mathrm{d}(u^{p}) = p\,u^{p-1}\mathrm{d}u", "d(uᵖ) = p uᵖ⁻¹ du")
-GENERAL_POWER = Identity("power rule", r"\mathrm{d}(u^{v}) = u^{v}(\log(u)\,\mathrm{d}v + v\,u^{-1}\mathrm{d}u)",
-                         "d(uᵛ) = uᵛ (log(u) dv + v u⁻¹ du)")
-ELEMPOW = Identity("element-wise power", r"\mathrm{d}(X^{\circ p}) = p X^{\circ (p-1)} \odot \mathrm{d}X",
-                   "d(X^∘p) = p X^∘(p−1) ⊙ dX")
+SQUARED_NORM = Identity("squared norm", r"\lVert \boldsymbol{u}\rVert^2 = \boldsymbol{u}^{T}\boldsymbol{u},\ \lVert U\rVert_F^2 = \operatorname{tr}(U^{T}U)")
+POWER = Identity("power rule", r"\mathrm{d}(u^{p}) = p\,u^{p-1}\,\mathrm{d}u")
+GENERAL_POWER = Identity("power rule", r"\mathrm{d}(u^{v}) = u^{v}(\log(u)\,\mathrm{d}v + v\,u^{-1}\,\mathrm{d}u)")
+ELEMPOW = Identity("element-wise power", r"\mathrm{d}(X^{\circ p}) = p X^{\circ (p-1)} \odot \mathrm{d}X")
 
 
 def inner(u: Expr, v: Expr) -> Expr:
@@ -122,6 +121,8 @@ def _export_power(p, e):
     base, exponent = e.base, e.exponent
     if isinstance(exponent, ir.Const) and exponent.value.denominator == 1:
         k = exponent.value.numerator
+        if k < 0 and not any(isinstance(n, ir.Var) for n in base.walk()):   # 0 ** -1 is inf, not an error
+            return f"np.asarray({p.code(base)}, dtype=float) ** ({k})", C_POW
         return f"{p.wrap(base, C_POW + 1)} ** {k if k >= 0 else f'({k})'}", C_POW
     return f"np.power({p.code(base)}, {p.code(exponent)})", C_ATOM
 

@@ -53,6 +53,8 @@ class Norm(Expr):
     __slots__ = ("arg", "p")
     _children = ("arg",)
     _attrs = ("p",)
+    arg: Expr
+    p: int
     _variant = "p"
 
     def __init__(self, arg: Expr, p: int):
@@ -71,15 +73,11 @@ def _diag(args):
 
 
 # ---- differential rules ----------------------------------------------------------------------------
-SUM_ALL = Identity("sum of entries", r"\mathrm{d}\operatorname{sum}(X) = \operatorname{sum}(\mathrm{d}X)",
-                   "d sum(X) = sum(dX)")
-DIAG = Identity("diagonal", r"\mathrm{d}\operatorname{diag}(X) = \operatorname{diag}(\mathrm{d}X)",
-                "d diag(X) = diag(dX)")
+SUM_ALL = Identity("sum of entries", r"\mathrm{d}\operatorname{sum}(X) = \operatorname{sum}(\mathrm{d}X)")
+DIAG = Identity("diagonal", r"\mathrm{d}\operatorname{diag}(X) = \operatorname{diag}(\mathrm{d}X)")
 NORM2 = Identity("Euclidean norm",
-                 r"\mathrm{d}\lVert X\rVert = \lVert X\rVert^{-1}\operatorname{tr}(X^{T}\mathrm{d}X)",
-                 "d‖X‖ = tr(Xᵀ dX)/‖X‖")
-NORM1 = Identity("1-norm", r"\mathrm{d}\lVert X\rVert_1 = \operatorname{sum}(\operatorname{sign}(X) \odot \mathrm{d}X)",
-                 "d‖X‖₁ = sum(sign(X) ⊙ dX)")
+                 r"\mathrm{d}\lVert X\rVert = \lVert X\rVert^{-1}\operatorname{tr}(X^{T}\,\mathrm{d}X)")
+NORM1 = Identity("1-norm", r"\mathrm{d}\lVert X\rVert_1 = \operatorname{sum}(\operatorname{sign}(X) \odot \mathrm{d}X)")
 
 
 def _d_sum_all(node):

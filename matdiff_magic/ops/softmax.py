@@ -23,8 +23,7 @@ def softmax(u):
     return z / np.sum(z)
 
 
-SOFTMAX = Identity("softmax", r"\mathrm{d}\operatorname{softmax}(\boldsymbol{u}) = (\operatorname{diag}(\boldsymbol{p}) - \boldsymbol{p}\boldsymbol{p}^{T})\,\mathrm{d}\boldsymbol{u},\ \boldsymbol{p} = \operatorname{softmax}(\boldsymbol{u})",
-                   "d softmax(u) = (diag(p) − p pᵀ) du, p = softmax(u)")
+SOFTMAX = Identity("softmax", r"\mathrm{d}\operatorname{softmax}(\boldsymbol{u}) = (\operatorname{diag}(\boldsymbol{p}) - \boldsymbol{p}\,\boldsymbol{p}^{T})\,\mathrm{d}\boldsymbol{u},\ \boldsymbol{p} = \operatorname{softmax}(\boldsymbol{u})")
 
 
 def _d_softmax(node: Softmax):

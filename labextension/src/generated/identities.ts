@@ -17,8 +17,8 @@ export interface IIdentity {
 export const IDENTITIES = {
   "adjugate": {
     "name": "adjugate",
-    "latex": "\\mathrm{d}\\operatorname{adj}(X) = \\operatorname{adj}(X)\\operatorname{tr}(X^{-1}\\mathrm{d}X) - X^{-1}\\mathrm{d}X\\operatorname{adj}(X)",
-    "text": "d adj(X) = adj(X) tr(X⁻¹ dX) − X⁻¹ dX adj(X)",
+    "latex": "\\mathrm{d}\\operatorname{adj}(X) = \\operatorname{adj}(X)\\operatorname{tr}(X^{-1}\\,\\mathrm{d}X) - X^{-1}\\,\\mathrm{d}X\\operatorname{adj}(X)",
+    "text": "d adj(X) = adj(X) tr(X⁻¹ dX) - X⁻¹ dX adj(X)",
     "cookbook": ""
   },
   "cancel": {
@@ -59,7 +59,7 @@ export const IDENTITIES = {
   },
   "determinant": {
     "name": "determinant",
-    "latex": "\\mathrm{d}\\lvert X\\rvert = \\lvert X\\rvert \\operatorname{tr}(X^{-1}\\mathrm{d}X)",
+    "latex": "\\mathrm{d}\\lvert X\\rvert = \\lvert X\\rvert \\operatorname{tr}(X^{-1}\\,\\mathrm{d}X)",
     "text": "d|X| = |X| tr(X⁻¹ dX)",
     "cookbook": "(46)"
   },
@@ -144,7 +144,7 @@ export const IDENTITIES = {
   "elementwise-sigmoid": {
     "name": "element-wise sigmoid",
     "latex": "\\mathrm{d}\\sigma(X) = (\\sigma(X) \\odot (\\mathbf{1} - \\sigma(X))) \\odot \\mathrm{d}X",
-    "text": "d sigmoid(X) = (σ(X) ⊙ (𝟏 - σ(X))) ⊙ dX",
+    "text": "dσ(X) = (σ(X) ⊙ (𝟏 - σ(X))) ⊙ dX",
     "cookbook": ""
   },
   "elementwise-sign": {
@@ -162,7 +162,7 @@ export const IDENTITIES = {
   "elementwise-sqrt": {
     "name": "element-wise sqrt",
     "latex": "\\mathrm{d}\\sqrt{X} = \\tfrac{1}{2}\\sqrt{X}^{\\circ -1} \\odot \\mathrm{d}X",
-    "text": "d sqrt(X) = ½ √(X)^∘-1 ⊙ dX",
+    "text": "d√X = ½√X^∘-1 ⊙ dX",
     "cookbook": ""
   },
   "elementwise-step": {
@@ -228,7 +228,7 @@ export const IDENTITIES = {
   "inverse": {
     "name": "inverse",
     "latex": "\\mathrm{d}X^{-1} = -X^{-1}(\\mathrm{d}X)X^{-1}",
-    "text": "dX⁻¹ = −X⁻¹ dX X⁻¹",
+    "text": "dX⁻¹ = -X⁻¹(dX)X⁻¹",
     "cookbook": "(59)"
   },
   "kron": {
@@ -245,7 +245,7 @@ export const IDENTITIES = {
   },
   "logdet": {
     "name": "log-determinant",
-    "latex": "\\mathrm{d}\\log\\lvert X\\rvert = \\operatorname{tr}(X^{-1}\\mathrm{d}X)",
+    "latex": "\\mathrm{d}\\log\\lvert X\\rvert = \\operatorname{tr}(X^{-1}\\,\\mathrm{d}X)",
     "text": "d log|X| = tr(X⁻¹ dX)",
     "cookbook": "(57)"
   },
@@ -282,7 +282,7 @@ export const IDENTITIES = {
   "neg": {
     "name": "sum rule",
     "latex": "\\mathrm{d}(-X) = -\\mathrm{d}X",
-    "text": "d(−X) = −dX",
+    "text": "d(-X) = -dX",
     "cookbook": ""
   },
   "norm1": {
@@ -293,8 +293,8 @@ export const IDENTITIES = {
   },
   "norm2": {
     "name": "Euclidean norm",
-    "latex": "\\mathrm{d}\\lVert X\\rVert = \\lVert X\\rVert^{-1}\\operatorname{tr}(X^{T}\\mathrm{d}X)",
-    "text": "d‖X‖ = tr(Xᵀ dX)/‖X‖",
+    "latex": "\\mathrm{d}\\lVert X\\rVert = \\lVert X\\rVert^{-1}\\operatorname{tr}(X^{T}\\,\\mathrm{d}X)",
+    "text": "d‖X‖ = ‖X‖⁻¹ tr(Xᵀ dX)",
     "cookbook": ""
   },
   "power": {
@@ -354,19 +354,19 @@ export const IDENTITIES = {
   "scalar-arccos": {
     "name": "chain rule (arccos)",
     "latex": "\\mathrm{d}\\arccos(u) = (-(1 - u^{2})^{-1/2})\\,\\mathrm{d}u",
-    "text": "d arccos(u) = (-(1 - u^2)^-1/2) du",
+    "text": "d arccos(u) = (-(1 - u²)^-1/2) du",
     "cookbook": ""
   },
   "scalar-arcsin": {
     "name": "chain rule (arcsin)",
     "latex": "\\mathrm{d}\\arcsin(u) = ((1 - u^{2})^{-1/2})\\,\\mathrm{d}u",
-    "text": "d arcsin(u) = ((1 - u^2)^-1/2) du",
+    "text": "d arcsin(u) = ((1 - u²)^-1/2) du",
     "cookbook": ""
   },
   "scalar-arctan": {
     "name": "chain rule (arctan)",
     "latex": "\\mathrm{d}\\arctan(u) = ((1 + u^{2})^{-1})\\,\\mathrm{d}u",
-    "text": "d arctan(u) = ((1 + u^2)^-1) du",
+    "text": "d arctan(u) = ((1 + u²)⁻¹) du",
     "cookbook": ""
   },
   "scalar-commute": {
@@ -390,7 +390,7 @@ export const IDENTITIES = {
   "scalar-log": {
     "name": "chain rule (log)",
     "latex": "\\mathrm{d}\\log(u) = u^{-1}\\,\\mathrm{d}u",
-    "text": "d log(u) = u^-1 du",
+    "text": "d log(u) = u⁻¹ du",
     "cookbook": ""
   },
   "scalar-relu": {
@@ -402,7 +402,7 @@ export const IDENTITIES = {
   "scalar-sigmoid": {
     "name": "chain rule (sigmoid)",
     "latex": "\\mathrm{d}\\sigma(u) = (\\sigma(u) \\cdot (1 - \\sigma(u)))\\,\\mathrm{d}u",
-    "text": "d sigmoid(u) = (σ(u) · (1 - σ(u))) du",
+    "text": "dσ(u) = (σ(u) · (1 - σ(u))) du",
     "cookbook": ""
   },
   "scalar-sign": {
@@ -420,7 +420,7 @@ export const IDENTITIES = {
   "scalar-sqrt": {
     "name": "chain rule (sqrt)",
     "latex": "\\mathrm{d}\\sqrt{u} = \\tfrac{1}{2}\\sqrt{u}^{-1}\\,\\mathrm{d}u",
-    "text": "d sqrt(u) = ½ √(u)^-1 du",
+    "text": "d√u = ½√u⁻¹ du",
     "cookbook": ""
   },
   "scalar-step": {
@@ -432,13 +432,13 @@ export const IDENTITIES = {
   "scalar-tan": {
     "name": "chain rule (tan)",
     "latex": "\\mathrm{d}\\tan(u) = \\cos(u)^{-2}\\,\\mathrm{d}u",
-    "text": "d tan(u) = cos(u)^-2 du",
+    "text": "d tan(u) = cos(u)⁻² du",
     "cookbook": ""
   },
   "scalar-tanh": {
     "name": "chain rule (tanh)",
     "latex": "\\mathrm{d}\\tanh(u) = (1 - \\tanh(u)^{2})\\,\\mathrm{d}u",
-    "text": "d tanh(u) = (1 - tanh(u)^2) du",
+    "text": "d tanh(u) = (1 - tanh(u)²) du",
     "cookbook": ""
   },
   "scalar-trace": {
@@ -461,8 +461,8 @@ export const IDENTITIES = {
   },
   "softmax": {
     "name": "softmax",
-    "latex": "\\mathrm{d}\\operatorname{softmax}(\\boldsymbol{u}) = (\\operatorname{diag}(\\boldsymbol{p}) - \\boldsymbol{p}\\boldsymbol{p}^{T})\\,\\mathrm{d}\\boldsymbol{u},\\ \\boldsymbol{p} = \\operatorname{softmax}(\\boldsymbol{u})",
-    "text": "d softmax(u) = (diag(p) − p pᵀ) du, p = softmax(u)",
+    "latex": "\\mathrm{d}\\operatorname{softmax}(\\boldsymbol{u}) = (\\operatorname{diag}(\\boldsymbol{p}) - \\boldsymbol{p}\\,\\boldsymbol{p}^{T})\\,\\mathrm{d}\\boldsymbol{u},\\ \\boldsymbol{p} = \\operatorname{softmax}(\\boldsymbol{u})",
+    "text": "d softmax(u) = (diag(p) - p pᵀ) du, p = softmax(u)",
     "cookbook": ""
   },
   "solve": {
