@@ -47,6 +47,23 @@ export class LazyTypesetter {
     }
   }
 
+  /**
+   * Typeset `block` (added before) at the next idle moment, without waiting for it to come
+   * into view: for the block just above the current step, which the reader sees next. An
+   * observer with a margin does not look ahead inside a scrolled notebook (the scrolling
+   * panel clips what it reports), so near is not enough to be typeset in time.
+   */
+  prioritize(block: HTMLElement): void {
+    const math = this._math.get(block);
+    if (this._disposed || !math) {
+      return;
+    }
+    this._math.delete(block);
+    this._observer?.unobserve(block);
+    this._queue.unshift(...math);
+    this._schedule();
+  }
+
   /** Stop caring about a block that left the page. */
   forget(block: HTMLElement): void {
     this._math.delete(block);

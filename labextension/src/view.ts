@@ -307,9 +307,14 @@ export class DerivationView {
     }
     this._earlier.replaceChildren(...children);
     this._earlier.hidden = children.length === 0;
-    // Nearest first: the block just above the current one is typeset before older ones.
+    // Nearest first: the block just above the current one is typeset before older ones,
+    // and without waiting to be scrolled to.
     for (const [node, math] of fresh.reverse()) {
       this._lazy.add(node, math);
+    }
+    const nearest = kept.get(current - 1);
+    if (nearest) {
+      this._lazy.prioritize(nearest);
     }
   }
 

@@ -69,6 +69,30 @@ describe('LazyTypesetter', () => {
     lazy.dispose();
   });
 
+  it('typesets a prioritized block without waiting for it to come into view', async () => {
+    const typeset: HTMLElement[] = [];
+    const win = Object.assign(Object.create(window), {
+      IntersectionObserver: FakeObserver,
+      setTimeout: window.setTimeout.bind(window),
+      clearTimeout: window.clearTimeout.bind(window)
+    });
+    const lazy = new LazyTypesetter(node => void typeset.push(node), win);
+    const [a, b] = ['a', 'b'].map(block);
+    lazy.add(a, [a]);
+    lazy.add(b, [b]);
+    lazy.prioritize(b);
+    expect(FakeObserver.last.observed.has(b)).toBe(false);
+    await settle();
+    expect(typeset).toEqual([b]);
+    // Once only: shown or prioritized again, it is not typeset twice.
+    FakeObserver.last.show(b);
+    lazy.prioritize(b);
+    await settle();
+    expect(typeset).toEqual([b]);
+    expect(FakeObserver.last.observed.has(a)).toBe(true);
+    lazy.dispose();
+  });
+
   it('without IntersectionObserver, typesets every block, one per task', async () => {
     const typeset: HTMLElement[] = [];
     const win = Object.assign(Object.create(window), {
