@@ -1,5 +1,6 @@
-"""The drawing (plain nodes/edges -> matplotlib), its layout without overlaps, the sweep widget
-driven from Python, and the comparison of symbolic, numeric and automatic differentiation."""
+"""The drawing (plain nodes/edges -> matplotlib), its layout without overlaps and its size at
+notebook width, and the comparison of symbolic, numeric and automatic differentiation. The sweep
+widget is tested in test_autodiff_widget.py."""
 from __future__ import annotations
 
 import itertools
@@ -94,6 +95,9 @@ def test_forty_node_graph_has_no_overlapping_boxes():
     inputs = [g.trace.by_variable[n] for n in g.inputs]
     assert {place.layers[i] for i in inputs} == {0}                        # inputs left
     assert place.layers[g.trace.output] == max(place.layers.values())      # output right
+    # a row too wide for the notebook hands nodes on to the rows below: scaled down, but not to dust
+    assert fig.get_figwidth() * fig.dpi <= NOTEBOOK_WIDTH + 0.5
+    assert min(_shown_text_heights(fig, "label:").values()) >= 6.5
 
 
 def test_matrix_nodes_show_shape_and_small_values():
@@ -184,18 +188,6 @@ def test_a_graph_that_fits_runs_left_to_right_and_an_orientation_can_be_forced(s
     assert max(y[seed.trace.by_variable[v]] for v in seed.inputs) < y[seed.trace.output]
 
 
-def test_widget_frames_keep_their_size_and_orientation(seed):
-    g = notebook05_matrix_graph()
-    w = g.widget()
-    sizes = set()
-    for step in (0, 3, len(w.steps) - 1):
-        w.step = step
-        from PIL import Image
-        import io
-        sizes.add(Image.open(io.BytesIO(w.image.value)).size)
-    assert len(sizes) == 1 and next(iter(sizes))[0] <= NOTEBOOK_WIDTH
-
-
 def _save_readme_image(fig, name):
     import os
     from matdiff_magic.autodiff.draw import figure_png
@@ -209,41 +201,6 @@ def test_drawing_does_not_use_pyplot_figures(seed):
     before = plt.get_fignums()
     seed.draw()
     assert plt.get_fignums() == before
-
-
-# ---- widget --------------------------------------------------------------------------------------
-def test_widget_steps_through_forward_then_reverse(seed):
-    w = seed.widget()
-    assert len(w.steps) == 14 and w.step == 0
-    assert w.description.startswith("forward sweep, step 1/7") and w.highlighted == "v₋₁"
-    w.next_button.click()
-    w.next_button.click()
-    assert w.step == 2 and w.highlighted == "v₁"
-    assert "v̇₁ = v̇₋₁/v₋₁ = 0.5" in w.description
-    w.step = 7
-    assert w.description.startswith("reverse sweep, step 1/7") and w.highlighted == "v₅"
-    w.slider.value = 12                      # the slider drives the step
-    assert w.step == 12 and w.highlighted == "v₀"
-    assert "v̄₀ = v̄₂·v₋₁ + v̄₃·cos v₀ = 2 + (−0.284) = 1.716" in w.description
-    w.prev_button.click()
-    assert w.step == 11
-    w.step = 99                              # clamped
-    assert w.step == 13 and w.play.max == 13
-    assert w.image.value[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "v̄₋₁" in w.caption.value
-    with pytest.raises(AttributeError):
-        w.description = "something else"    # read-only
-
-
-def test_widget_hides_what_is_not_computed_yet(seed):
-    from matdiff_magic.autodiff.structure import build_structure
-    w = seed.widget()
-    s = w.steps[3]                           # forward: v₂ just computed
-    nodes, _ = build_structure(seed.trace, w.fwd, w.rev, show=s.show, highlight=s.node)
-    lines = {n["name"]: n["lines"] for n in nodes}
-    assert lines["v₂"][0] == "v₂ = v₋₁·v₀ = 10" and lines["v₃"][0] == "v₃ = sin v₀ = …"
-    assert lines["v₂"][-1] == "v̄₂ = …"
-    assert [n["name"] for n in nodes if n["highlight"]] == ["v₂"]
 
 
 # ---- symbolic vs numeric vs automatic -----------------------------------------------------------

@@ -5,8 +5,8 @@ Box sizes come from the text, measured in a monospaced font, so the layout can b
 before anything is drawn; the figure is then sized so that one data unit is one point, which
 keeps text and boxes in proportion. The drawing fits the width it is given (a notebook's output
 area, about 900 px): inputs left and the output right when that fits, else inputs at the top and
-the output at the bottom (a graph is rarely as wide as it is deep), the title wrapped. Only a graph
-too wide either way is scaled down as a whole.
+the output at the bottom (a graph is rarely as wide as it is deep), rows no wider than the page
+where the graph allows, the title wrapped. Only what still does not fit is scaled down as a whole.
 """
 from __future__ import annotations
 
@@ -95,7 +95,8 @@ def _draw(nodes, edges, frame, title, fontsize, max_width, dpi, metrics, orienta
     ids, pairs = [n["id"] for n in nodes], [(e["source"], e["target"]) for e in edges]
     tried = []
     for d in ([orientation] if orientation else ["right", "down"]):
-        place = layered_layout(ids, pairs, sizes, label_sizes, orientation=d)
+        place = layered_layout(ids, pairs, sizes, label_sizes, orientation=d,
+                               max_breadth=budget - 20 if d == "down" else None)
         tried.append((place, _extent(place, label_sizes)))
         if tried[-1][1][2] - tried[-1][1][0] <= budget:
             break

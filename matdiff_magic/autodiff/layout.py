@@ -1,7 +1,9 @@
 """Layered placement of a DAG (Sugiyama style): inputs left and the output right, or, where the
 drawing must be narrow, inputs at the top and the output at the bottom.
 
-1. layer = longest path from an input, so every edge points right and the output is last;
+1. layer = longest path from an input, so every edge points right and the output is last; a layer
+   taller than ``max_breadth`` (wider, top to bottom) hands nodes on to the next layers, those
+   that can wait first (inputs stay first);
 2. an edge that skips layers gets a dummy slot in each layer it crosses, so it runs between boxes;
 3. barycentre sweeps order each layer to cut crossings;
 4. y: each node moves towards its neighbours' mean, then a layer is packed in order with a gap.
@@ -32,13 +34,15 @@ class Placement:
 
 def layered_layout(ids, edges, sizes: dict, label_sizes: dict | None = None,
                    node_gap: float = 14.0, min_layer_gap: float = 36.0,
-                   margin: float = 10.0, sweeps: int = 6, orientation: str = "right") -> Placement:
+                   margin: float = 10.0, sweeps: int = 6, orientation: str = "right",
+                   max_breadth: float | None = None) -> Placement:
     """``edges`` are (source, target) pairs; ``label_sizes`` the (w, h) of each edge's label;
-    ``orientation`` "right" (layers are columns) or "down" (layers are rows)."""
+    ``orientation`` "right" (layers are columns) or "down" (layers are rows); ``max_breadth`` the
+    most a layer may measure across (a column's height, a row's width) where it can be helped."""
     if orientation == "down":
-        flip = lambda d: {k: (v[1], v[0]) for k, v in d.items()}   # noqa: E731
+        flip = lambda d: {k: (v[1], v[0]) for k, v in d.items()}
         p = layered_layout(ids, edges, flip(sizes), flip(label_sizes or {}), node_gap,
-                           min_layer_gap, margin, sweeps)
+                           min_layer_gap, margin, sweeps, max_breadth=max_breadth)
         return Placement(flip(p.centers), dict(sizes), p.layers,
                          {e: [(y, x) for x, y in pts] for e, pts in p.routes.items()},
                          flip(p.labels), p.height, p.width, p.columns, "down")
@@ -46,14 +50,16 @@ def layered_layout(ids, edges, sizes: dict, label_sizes: dict | None = None,
         raise ValueError(f"orientation must be 'right' or 'down', not {orientation!r}")
     ids = list(ids)
     label_sizes = label_sizes or {}
-    preds = {i: [] for i in ids}
+    preds: dict = {i: [] for i in ids}
     for s, t in edges:
         preds[t].append(s)
     layer = _longest_path_layers(ids, preds)
+    if max_breadth is not None:
+        _limit_breadth(ids, preds, layer, sizes, node_gap, max_breadth)
     n_layers = max(layer.values(), default=0) + 1
 
     # dummy slots: ("d", s, t, k) stands in layer k for the edge s -> t
-    slots = {k: [] for k in range(n_layers)}
+    slots: dict[int, list] = {k: [] for k in range(n_layers)}
     for i in ids:
         slots[layer[i]].append(i)
     chain = {}
@@ -61,7 +67,8 @@ def layered_layout(ids, edges, sizes: dict, label_sizes: dict | None = None,
         chain[(s, t)] = [s] + [("d", s, t, k) for k in range(layer[s] + 1, layer[t])] + [t]
         for d in chain[(s, t)][1:-1]:
             slots[d[3]].append(d)
-    up, down = {}, {}
+    up: dict = {}
+    down: dict = {}
     for path in chain.values():
         for a, b in zip(path, path[1:]):
             down.setdefault(a, []).append(b)
@@ -70,6 +77,8 @@ def layered_layout(ids, edges, sizes: dict, label_sizes: dict | None = None,
     height = {x: sizes[x][1] if not isinstance(x, tuple) else DUMMY_HEIGHT for k in slots for x in slots[k]}
     _order(slots, up, down, sweeps)
     y = _assign_y(slots, up, down, height, node_gap, sweeps)
+    if max_breadth is not None and _spread(y, height) > max_breadth:
+        y = _assign_y(slots, up, down, height, node_gap, 0)   # each layer centred: no wider than it
 
     # columns: as wide as the widest box, separated by room for the edge labels
     widths = [max([sizes[x][0] for x in slots[k] if not isinstance(x, tuple)] or [0.0])
@@ -130,6 +139,45 @@ def _longest_path_layers(ids, preds) -> dict:
     return layer
 
 
+def _spread(y, height) -> float:
+    return max(v + height[k] / 2 for k, v in y.items()) - min(v - height[k] / 2 for k, v in y.items())
+
+
+def _limit_breadth(ids, preds, layer, sizes, gap, budget) -> None:
+    """Move nodes down, one at a time, until every layer measures at most ``budget`` across or
+    holds nothing that may move: a node with room before its first user moves first, and its
+    users move down with it when they must (edges keep pointing forward). Inputs stay."""
+    succs: dict = {i: [] for i in ids}
+    for t in ids:
+        for s in preds[t]:
+            succs[s].append(t)
+    rank = {i: n for n, i in enumerate(ids)}
+
+    def breadth(members):
+        return sum(sizes[x][1] for x in members) + gap * (len(members) - 1)
+
+    for _ in range(20 * len(ids)):
+        rows: dict = {}
+        for i in ids:
+            rows.setdefault(layer[i], []).append(i)
+        movable = next(([x for x in rows[k] if preds[x]] for k in sorted(rows)
+                        if len(rows[k]) > 1 and breadth(rows[k]) > budget
+                        and any(preds[x] for x in rows[k])), None)
+        if movable is None:
+            return
+        slack = {x: min((layer[t] for t in succs[x]), default=layer[x] + 1) - layer[x] - 1
+                 for x in movable}
+        x = max(movable, key=lambda m: (slack[m] > 0, rank[m]))
+        layer[x] += 1
+        stack = [x]
+        while stack:
+            u = stack.pop()
+            for t in succs[u]:
+                if layer[t] <= layer[u]:
+                    layer[t] = layer[u] + 1
+                    stack.append(t)
+
+
 def _order(slots, up, down, sweeps) -> None:
     pos = {x: n for k in slots for n, x in enumerate(slots[k])}
     for sweep in range(sweeps):
@@ -171,7 +219,7 @@ def _assign_y(slots, up, down, height, gap, sweeps) -> dict:
 
 def _pack(items, want, height, gap, y) -> None:
     """Keep the order, keep the gap, and otherwise stay as close as possible to ``want``."""
-    placed = []
+    placed: list = []
     for n, x in enumerate(items):
         v = want[n]
         if n:
@@ -236,7 +284,7 @@ def _label_points(routes, layer, columns, label_sizes) -> tuple[dict, set]:
         items.sort(key=lambda p: p[0])
         left = columns[k - 1][1] if k else 0.0
         right = columns[k][0]
-        placed = []
+        placed: list = []
         for _, e in items:
             w, h = label_sizes.get(e, (0.0, 0.0))
             lo, hi = left + w / 2 + 4, right - w / 2 - 4

@@ -40,8 +40,9 @@ def build_structure(trace: Trace, fwd: Forward | None = None, rev: Reverse | Non
         lines = _quantity(head, node.value, shown("value", i))
         if fwd is not None:
             lines += _quantity(dotted(node.name), fwd.tangents[i], shown("tangent", i))
-        if rev is not None:
-            lines += _quantity(barred(node.name) + _fan_in(rev, i), rev.adjoints[i], shown("adjoint", i))
+        if rev is not None:   # the sum an adjoint is made of is known only with the adjoint
+            known = shown("adjoint", i)
+            lines += _quantity(barred(node.name) + (_fan_in(rev, i) if known else ""), rev.adjoints[i], known)
         kind = "output" if i == trace.output else "input" if node.is_input else "op"
         nodes.append({"id": i, "name": node.name, "kind": kind, "lines": lines,
                       "highlight": i == highlight})

@@ -4,6 +4,12 @@ the node being computed highlighted and the formula it used written out.
 The widget is a thin adapter: ``sweep_steps`` says what each step shows (plain data), the drawing
 comes from structure.py + draw.py. ``step`` is a trait and ``description`` a read-only string, so
 it can be driven and checked from Python without a browser.
+
+One count everywhere: the steps are numbered 1 to N (N = twice the nodes: each node once in the
+forward sweep, once in the reverse sweep), and ``step``, the slider, the Play button and the text
+("step 9 of 14 · reverse sweep: …") all use that number. At step k the drawing shows exactly what
+the first k steps computed: a value and its tangent from the forward step of its node on, an
+adjoint (and the sum it is made of) from the reverse step of its node on.
 """
 from __future__ import annotations
 
@@ -62,7 +68,7 @@ def sweep_steps(graph, fwd, rev) -> list:
 class SweepWidget(widgets.VBox):
     """Play / slider / Prev / Next over the forward then the reverse sweep of a Graph."""
 
-    step = traitlets.Int(0)
+    step = traitlets.Int(1, help="the step shown, 1 to len(steps), as on the slider")
 
     def __init__(self, graph, wrt=None, direction=None, cotangent=None, interval: int = 1500):
         self.graph = graph
@@ -71,9 +77,9 @@ class SweepWidget(widgets.VBox):
         self.steps = sweep_steps(graph, fwd, rev)
         self._png: dict = {}
         self._frame = build_structure(graph.trace, fwd, rev)   # fixes the boxes for every step
-        last = len(self.steps) - 1
-        self.play = widgets.Play(value=0, min=0, max=last, interval=interval, description="Play")
-        self.slider = widgets.IntSlider(value=0, min=0, max=last, description="step",
+        last = len(self.steps)
+        self.play = widgets.Play(value=1, min=1, max=last, interval=interval, description="Play")
+        self.slider = widgets.IntSlider(value=1, min=1, max=last, description="step",
                                         continuous_update=False)
         self.prev_button = widgets.Button(description="Prev", icon="step-backward",
                                           layout=widgets.Layout(width="80px"))
@@ -92,40 +98,46 @@ class SweepWidget(widgets.VBox):
 
     @traitlets.validate("step")
     def _clamp(self, proposal):
-        return max(0, min(len(self.steps) - 1, proposal["value"]))
+        return max(1, min(len(self.steps), proposal["value"]))
 
     def _move(self, delta: int) -> None:
         self.step = self.step + delta
 
     @property
     def current(self) -> SweepStep:
-        return self.steps[self.step]
+        return self.steps[self.step - 1]
 
     @property
     def description(self) -> str:
-        """What the widget shows now, as text: phase, position and the formula of the step."""
+        """What the widget shows now, as text: the step, its sweep and the formula it computed."""
         s = self.current
-        count = sum(1 for t in self.steps if t.phase == s.phase)
-        position = sum(1 for t in self.steps[:self.step + 1] if t.phase == s.phase)
-        return f"{s.phase} sweep, step {position}/{count}: {s.text}"
+        return f"step {self.step} of {len(self.steps)} · {s.phase} sweep: {s.text}"
 
     @property
     def highlighted(self) -> str:
         return self.graph.trace.nodes[self.current.node].name
 
+    def structure(self, step: int | None = None) -> tuple[list, list]:
+        """The (nodes, edges) drawn at a step (1 to N; the current one by default)."""
+        s = self.steps[(self.step if step is None else step) - 1]
+        return build_structure(self.graph.trace, self.fwd, self.rev, show=s.show,
+                               highlight=s.node, highlight_edges=s.edges)
+
     def png(self, step: int | None = None) -> bytes:
         """The drawing at a step (cached: the Play button revisits steps)."""
         step = self.step if step is None else step
         if step not in self._png:
-            s = self.steps[step]
-            nodes, edges = build_structure(self.graph.trace, self.fwd, self.rev, show=s.show,
-                                           highlight=s.node, highlight_edges=s.edges)
-            title = f"{self.graph.typed.name} = {self.graph.formula_text()} — {s.phase} sweep"
+            s = self.steps[step - 1]
+            nodes, edges = self.structure(step)
+            title = (f"{self.graph.typed.name} = {self.graph.formula_text()} — "
+                     f"step {step} of {len(self.steps)}, {s.phase} sweep")
             fig = draw_graph(nodes, edges, title=title, frame=self._frame)
             self._png[step] = figure_png(fig)
         return self._png[step]
 
     def _show(self, change=None) -> None:
+        self.prev_button.disabled = self.step == 1
+        self.next_button.disabled = self.step == len(self.steps)
         self.caption.value = (f'<div style="font-family:monospace;font-size:1.05em">'
                               f"{html.escape(self.description)}</div>")
         self.image.value = self.png()
