@@ -51,9 +51,10 @@ class MatdiffMagics(Magics):
             d = derive(source, wrt=opts.wrt, layout=opts.layout, check=opts.check,
                        order=opts.order, seed=opts.seed, by_definition=opts.by_definition,
                        solve=opts.solve, symmetric=opts.symmetric)
-            code = d.to_python() if opts.export else None
+            code = d.to_python() if opts.export else ""
             shown = d.widget() if opts.interactive else _typeset(d)
         if opts.output:
+            assert self.shell is not None   # a magic runs in a shell
             self.shell.user_ns[opts.output] = d
         if opts.export:
             from IPython.display import Markdown, display  # noqa: PLC0415

@@ -35,7 +35,7 @@ class Options:
 
 
 # option -> (attribute, takes a value, converter)
-_OPTIONS = {
+_OPTIONS: dict[str, tuple] = {   # option -> (attribute, takes a value, converter or None)
     "--wrt": ("wrt", True, str), "-w": ("wrt", True, str),
     "--layout": ("layout", True, str), "-l": ("layout", True, str),
     "--no-check": ("check", False, None),
@@ -79,7 +79,7 @@ def parse_options(line: str, allow_expression: bool) -> tuple[Options, str]:
         attr, takes_value, convert = _OPTIONS[tok]
         pos = m.end()
         if not takes_value:
-            setattr(opts, attr, False if attr == "check" else True)
+            setattr(opts, attr, attr != "check")
             continue
         v = _TOKEN.match(line, pos)
         if not v or v.group(1).startswith("--"):

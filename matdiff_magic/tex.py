@@ -67,7 +67,7 @@ class _Reader:
         """The next argument: a {...} group or a single token."""
         if self.i >= len(self.tokens):
             return ""
-        cmd, special, space, char = self.tokens[self.i]
+        _cmd, special, space, _char = self.tokens[self.i]
         if special == "{":
             self.i += 1
             depth, out = 1, []
@@ -97,7 +97,7 @@ class _Reader:
         """vec X, log x: an operator applied without brackets reads with one space."""
         self.skip_spaces()
         if self.i < len(self.tokens):
-            cmd, special, _, char = self.tokens[self.i]
+            cmd, _, _, char = self.tokens[self.i]
             if (char is not None and char.isalnum()) or (cmd is not None and len(cmd) > 1
                                                          and cmd not in ("lvert", "lVert", "left")):
                 out.append(" ")

@@ -1,7 +1,8 @@
 """The package's imports run one way.
 
 Every ``import`` of a module of the package is read with ``ast`` — at module level and inside
-functions (a lazy import is still a dependency) — and two rules are checked: (a) no import cycle
+functions (a lazy import is still a dependency), but not in an ``if TYPE_CHECKING:`` block, which
+never runs — and two rules are checked: (a) no import cycle
 between modules, and (b) no module imports from a layer above its own (LAYERS). The import of a
 submodule counts as a dependency on that submodule only, not on the packages above it.
 """
@@ -75,11 +76,34 @@ def _resolve(name: str) -> str:
     return name
 
 
+def _is_type_checking(test: ast.expr) -> bool:
+    """``if TYPE_CHECKING:`` or ``if typing.TYPE_CHECKING:``."""
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or \
+        (isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+
+
+def _import_nodes(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
+    """Every import statement of ``tree``, at any depth, except those in the body of an
+    ``if TYPE_CHECKING:`` block: those are read by the type checker only and never run, so they
+    are no dependency (their ``else:`` branch, which runs, is read)."""
+    out: list[ast.Import | ast.ImportFrom] = []
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            out.append(node)
+        elif isinstance(node, ast.If) and _is_type_checking(node.test):
+            stack.extend(node.orelse)
+        else:
+            stack.extend(ast.iter_child_nodes(node))
+    return out
+
+
 def _imports(module: str, path: pathlib.Path) -> set[str]:
     """The package's modules that ``module`` imports anywhere in its source."""
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     out = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in _import_nodes(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -145,6 +169,23 @@ def test_the_checker_sees_lazy_imports_and_cycles():
     assert tree_imports == {"matdiff_magic.render"}
     assert _strongly_connected({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) \
         == [{"a", "b", "c"}, {"d"}]
+
+
+def test_the_checker_skips_imports_made_for_the_type_checker_only():
+    source = ("from typing import TYPE_CHECKING\n"
+              "import typing\n"
+              "if TYPE_CHECKING:\n"
+              "    from matdiff_magic.ops.arith import MatMul\n"
+              "if typing.TYPE_CHECKING:\n"
+              "    import matdiff_magic.ops.linalg\n"
+              "else:\n"
+              "    import matdiff_magic.errors\n"
+              "def f():\n"
+              "    from matdiff_magic.render import printer\n")
+    found = set()
+    for node in _import_nodes(ast.parse(source)):
+        found |= {node.module} if isinstance(node, ast.ImportFrom) else {a.name for a in node.names}
+    assert found == {"typing", "matdiff_magic.errors", "matdiff_magic.render"}
 
 
 def _strongly_connected(graph: dict) -> list[set]:

@@ -15,6 +15,7 @@ it keeps every guarantee: a layer is a row as tall as its tallest box.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 DUMMY_HEIGHT = 6.0
 
@@ -70,7 +71,7 @@ def layered_layout(ids, edges, sizes: dict, label_sizes: dict | None = None,
     up: dict = {}
     down: dict = {}
     for path in chain.values():
-        for a, b in zip(path, path[1:]):
+        for a, b in pairwise(path):
             down.setdefault(a, []).append(b)
             up.setdefault(b, []).append(a)
 
@@ -113,7 +114,7 @@ def _crowded(chain, y, layer, label_sizes) -> set:
     out = set()
     for k, items in entering.items():
         items.sort()
-        if any(b[0] - a[0] < (a[1] + b[1]) / 2 + 4 for a, b in zip(items, items[1:])):
+        if any(b[0] - a[0] < (a[1] + b[1]) / 2 + 4 for a, b in pairwise(items)):
             out.add(k)
     return out
 
@@ -123,7 +124,7 @@ def _gaps(layer, label_sizes, n_layers, min_gap, crowded) -> list:
     they are crowded, room for them all one after the other (they then spread along their edges)."""
     gaps = [0.0] + [min_gap] * (n_layers - 1)
     side_by_side = [0.0] * n_layers
-    for (s, t), (w, _) in label_sizes.items():
+    for (_, t), (w, _) in label_sizes.items():
         k = layer[t]
         gaps[k] = max(gaps[k], w + 24.0)
         side_by_side[k] += w + 6.0

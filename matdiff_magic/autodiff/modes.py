@@ -30,7 +30,7 @@ class Reverse:
 
 def forward_sweep(trace: Trace, seeds: dict) -> Forward:
     """Tangents of every node for the given input directions (missing inputs: zero)."""
-    tangents = []
+    tangents: list = []
     with np.errstate(all="ignore"):
         for node in trace.nodes:
             if node.is_input:

@@ -48,7 +48,7 @@ def visible_len(text: str) -> int:
 
 
 # ---- numbers -----------------------------------------------------------------------------
-def number(x: float) -> str:
+def number(x: float | np.floating) -> str:
     """Three decimals like the seed's tables (0.693, 10, −0.959); %g when that would hide the value."""
     x = float(x)
     if not np.isfinite(x):

@@ -25,7 +25,7 @@ def differentiate(terms: list[Term], wrt: ir.Var) -> tuple[list[Term], list[Term
             marked.append(with_factor(t, k, ((replace(e, marker=True),),)))
             n = wrt.shape[0]
             new = [(Entry(ir.Identity((n, n)), I, e.row),)]
-            if not wrt.shape[1] == 1:
+            if wrt.shape[1] != 1:
                 new.append((Entry(ir.Identity((wrt.shape[1], wrt.shape[1])), J, e.col),))
             deltas.append(with_factor(t, k, tuple(new)))
     return marked, deltas
@@ -78,7 +78,7 @@ def canonical(t: Term, index: Indices) -> Term:
             mapping[s] = index.canon(n, index.dims[s])
     factors = [tuple(e.renamed(mapping) for e in f) for f in factors]
     order = {new: k for k, new in enumerate(mapping.values())}
-    sums = tuple(sorted((mapping[s] for s in t.sums), key=order.get))
+    sums = tuple(sorted((mapping[s] for s in t.sums), key=order.__getitem__))
     return Term(t.coef, sums, tuple(factors))
 
 
@@ -144,7 +144,7 @@ class Collector:
                 raise unsupported("the entries of ∂f/∂" + self.wrt.name + " do not form a matrix "
                                   "product (an index is shared by more than two factors, as in a "
                                   "Hadamard product)")
-        used = set()
+        used: set = set()
         left, end = self._walk(t, I, used)
         if len(free) == 1:
             assert end is None

@@ -57,9 +57,11 @@ def _descend(frames: list, focus: ir.Expr) -> ir.Expr:
     return focus
 
 
-def differential_stage(f: ir.Expr, wrt: ir.Var, record, start: ir.Expr | None = None) -> ir.Expr:
+def differential_stage(f: ir.Expr | None, wrt: ir.Var, record, start: ir.Expr | None = None) -> ir.Expr:
     """Push d(·) down from d(f), or from ``start``, an expression that already holds d(·) nodes."""
+    root: ir.Expr
     if start is None:
+        assert f is not None   # f, or start
         root = ir.D(tidy(f))
         record(TAKE, root, focus=(root,))
     else:

@@ -194,7 +194,7 @@ class Expander:
         return _product(lists)
 
     def _power(self, e, r, c) -> list[Term]:
-        k = e.exponent.value if isinstance(e.exponent, ir.Const) else None
+        k: Fraction | int | None = e.exponent.value if isinstance(e.exponent, ir.Const) else None
         if k is None or k.denominator != 1 or not 1 <= k <= MAX_POWER:
             raise unsupported(f"{self.wrt.name} appears in a power with exponent other than "
                               f"1, …, {MAX_POWER}")

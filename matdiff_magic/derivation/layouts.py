@@ -89,7 +89,6 @@ def jacobian_results(J: ir.Expr, wrt: ir.Var, F: ir.Expr, fname: str, hessian: b
                         f"Mixed layout (the seeds' default): by a scalar, numerator layout ({p}×{q}).")
         return {"numerator": num, "denominator": den, "mixed": mixed}
     xv = x_tex if x_vector else rf"(\operatorname{{vec}} {x_tex})"
-    xv_text = x_text if x_vector else f"(vec {x_text})"
     fv = f_tex if f_vector else rf"(\operatorname{{vec}} {fname})"
     fv_text = fname if f_vector else f"(vec {fname})"
     num_lhs = rf"\frac{{\partial {f_tex}}}{{\partial {xv}^{{T}}}}"

@@ -133,6 +133,8 @@ def _printed(error: MatdiffError) -> MatdiffError:
 class _Recorder:
     """Collects steps; the first line of each stage gets its left-hand side (df, d vec F, …)."""
 
+    lhs: tuple[str, str] | None
+
     def __init__(self, steps: list, hide_scalar_trace: bool):
         self.steps, self.hide, self.stage, self.lhs = steps, hide_scalar_trace, "differential", None
 
@@ -189,6 +191,7 @@ def _read_off_gradient(G, var, plain, symmetric, steps: list) -> dict:
     appended to ``steps``; the results, simplified with that symmetry."""
     res, grad, shown, note = with_symmetry(plain, symmetric, "denominator", coefficient=G)
     vector = var.shape[1] == 1 and not var.is_scalar
+    chain: tuple
     if var.is_scalar:
         identity, chain = READ_OFF_SCALAR, (grad,)
     else:

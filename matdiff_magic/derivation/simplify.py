@@ -8,6 +8,7 @@ result (at a symmetric point Sᵀ and S have the same value).
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import cast
 
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.construct import (
@@ -213,10 +214,10 @@ def prefer_positive(e: ir.Expr) -> ir.Expr:
         inner, wrapped = (f.arg, True) if isinstance(f, ir.Transpose) else (f, False)
         if isinstance(inner, ir.Add) and len(inner.terms) == 2 and sum(
                 isinstance(t, ir.Neg) or split_coef(t)[0] < 0 for t in inner.terms) == 1:
-            flipped = mk_add([inner.terms[1] if not isinstance(inner.terms[1], ir.Neg) else inner.terms[1],
-                              inner.terms[0]])
+            flipped = mk_add([inner.terms[1], inner.terms[0]])
             flipped = mk_add([mk_neg(t) for t in inner.terms])
-            flipped = ir.Add(sorted(flipped.terms, key=lambda t: isinstance(t, ir.Neg)))
+            flipped = ir.Add(sorted(cast(ir.Add, flipped).terms,   # −(a − b) of two terms: a sum
+                                    key=lambda t: isinstance(t, ir.Neg)))
             factors[i] = ir.Transpose(flipped) if wrapped else flipped
             body = factors[0] if len(factors) == 1 else ir.MatMul(factors)
             return with_coef(-c, body)

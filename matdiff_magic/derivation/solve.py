@@ -6,6 +6,8 @@ after multiplying through by the variable where it appears inverted (the MVN cov
 """
 from __future__ import annotations
 
+from typing import cast
+
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.render.notation import name_latex, name_text
@@ -82,7 +84,7 @@ def _expand(e: ir.Expr) -> list[ir.Expr]:
     if isinstance(e, ir.Transpose):
         return [tidy(ir.Transpose(t)) for t in _expand(e.arg)]
     if isinstance(e, ir.MatMul):
-        out = [[]]
+        out: list[list] = [[]]
         for f in e.factors:
             parts = _expand(f)
             out = [prefix + [p] for prefix in out for p in parts]
@@ -123,7 +125,7 @@ def _isolate(with_x: list[ir.Expr], rhs: ir.Expr, var: ir.Var) -> ir.Expr | None
     lefts, rights = [], []
     for t in with_x:
         c, rest = split_coef(t)
-        fs = list(rest.factors) if isinstance(rest, ir.MatMul) else [rest]
+        fs = list(rest.factors) if isinstance(rest, ir.MatMul) else [cast(ir.Expr, rest)]   # t holds X
         if sum(1 for f in fs if f == var) != 1 or any(ir.depends_on(f, var.name) and f != var for f in fs):
             return None
         i = fs.index(var)

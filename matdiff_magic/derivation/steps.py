@@ -25,7 +25,7 @@ class Step:
     identity: Identity | None
     lhs: str                       # TeX of the left-hand side ('' continues the previous line)
     lhs_text: str
-    expr: object                   # the right-hand side after the step (an Expr, or a function giving it)
+    expr: ir.Expr | Callable | None   # the right-hand side after the step (an Expr, or a function giving it)
     focus: tuple = ()              # nodes of expr that changed
     note: str | Callable = ""      # plain text, or printer -> text when it quotes an expression
     hide_scalar_trace: bool = False

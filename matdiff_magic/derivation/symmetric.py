@@ -194,7 +194,7 @@ def _times(left: ir.Expr, right: ir.Expr) -> ir.Expr:
 def _gradient(E: ir.Expr, convention: str) -> tuple[ir.Expr, ir.Expr]:
     """(as written, simplified) of ½(E + Eᵀ) or E + Eᵀ − E ⊙ I."""
     if convention == "sym":
-        raw = ir.MatMul([HALF, ir.Add([E, ir.Transpose(E)])])
+        raw: ir.Expr = ir.MatMul([HALF, ir.Add([E, ir.Transpose(E)])])
         return raw, _halved(simplify(ir.Add([E, ir.Transpose(E)]), True))
     raw = ir.Add([E, ir.Transpose(E), ir.Neg(ir.Hadamard([E, ir.Identity(E.shape)]))])
     return raw, simplify(raw, True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Callable
+from typing import Callable, cast
 
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.derivation.quoting import QuotingError
@@ -67,7 +67,7 @@ def _sum(terms: list[Term]) -> ir.Expr:
 
 def _contains(e: ir.Expr, dX: ir.Expr) -> bool:
     """Whether dX occurs in e (dX is always d of a variable)."""
-    return dX.arg.name in e.d_vars()
+    return dX.arg.name in e.d_vars()  # type: ignore[attr-defined]  # dX: a D of a Var
 
 
 def expand(e: ir.Expr, dX: ir.Expr) -> list[ir.Expr]:
@@ -104,7 +104,7 @@ def decompose(e: ir.Expr, dX: ir.Expr) -> Term:
         if scalars and others:
             core = others[0] if len(others) == 1 else ir.MatMul(others)
             return Term(coef, tuple(scalars), core)
-    return Term(coef, (), rest)
+    return Term(coef, (), cast(ir.Expr, rest))   # e holds dX: rest is not None
 
 
 def _factors(m: ir.Expr) -> list[ir.Expr]:
@@ -184,8 +184,8 @@ def _one_trick(term: Term, terms: list[Term], dX: ir.Expr, vector: bool, record:
     if F.is_scalar:
         others = fs[:i] + fs[i + 1:]
         if others:
-            rest = _product(others)
-            term.scalars += (mk_trace(rest) if not rest.is_scalar else rest,)
+            product = _product(others)
+            term.scalars += (mk_trace(product) if not product.is_scalar else product,)
             term.core = F
             record(PULL_SCALAR, _sum(terms), focus=(F,))
         elif isinstance(F, ir.Trace):
@@ -198,20 +198,20 @@ def _one_trick(term: Term, terms: list[Term], dX: ir.Expr, vector: bool, record:
             raise _cannot_move(F)
         return
     if i != len(fs) - 1:
-        moved = [ir.fresh(f) for f in fs[i + 1:]]   # fresh, so only these occurrences are marked
-        term.core = ir.Trace(mk_mul(moved + fs[:i + 1]))
-        note = lambda p: "move " + p.to_text(_product(moved)) + " to the front"
-        record(SCALAR_COMMUTE if scalar_view and _product(moved).is_scalar else CYCLIC, _sum(terms),
-               focus=tuple(moved), note=note)
+        front = [ir.fresh(f) for f in fs[i + 1:]]   # fresh, so only these occurrences are marked
+        term.core = ir.Trace(mk_mul(front + fs[:i + 1]))
+        note = lambda p: "move " + p.to_text(_product(front)) + " to the front"
+        record(SCALAR_COMMUTE if scalar_view and _product(front).is_scalar else CYCLIC, _sum(terms),
+               focus=tuple(front), note=note)
         return
     left = fs[:-1]
     if isinstance(F, ir.Hadamard):
         k = next(k for k, g in enumerate(F.factors) if _contains(g, dX))
         B = F.factors[k]
-        others = F.factors[:k] + F.factors[k + 1:]
-        A = others[0] if len(others) == 1 else ir.Hadamard(others)
+        cofactors = F.factors[:k] + F.factors[k + 1:]
+        A = cofactors[0] if len(cofactors) == 1 else ir.Hadamard(cofactors)
         Lt = mk_transpose(_product(left)) if left else ir.Identity((F.shape[0], F.shape[0]))
-        moved = ir.Transpose(mk_hadamard([Lt, A]))
+        moved: ir.Expr = ir.Transpose(mk_hadamard([Lt, A]))
         term.core = ir.Trace(mk_mul([moved, B]))
         record(HADAMARD_TRICK, _sum(terms), focus=(moved,))
         return
@@ -268,7 +268,7 @@ def _combine(terms: list[Term], dX: ir.Expr, vector: bool, record: Record) -> ir
     """Σ c_k tr(G_k dX) = tr(G dX): collect the terms and return G."""
     gs = []
     for t in terms:
-        left = _factors(t.core.arg)[:-1]
+        left = _factors(cast(ir.Trace, t.core).arg)[:-1]   # the cores are traces by now
         n = dX.shape[1]
         gk = _product(left) if left else ir.Identity((n, n))
         gs.append(with_coef(t.coef, mk_mul(list(t.scalars) + [gk]) if t.scalars else gk))

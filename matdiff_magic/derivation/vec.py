@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import cast
 
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.derivation.quoting import QuotingError
@@ -53,7 +54,8 @@ class VecTerm:
     inner: ir.Expr | None = None                # vec(inner) is still to be taken
 
     def expr(self, dX: ir.Expr) -> ir.Expr:
-        v = ir.Vec(self.inner) if self.inner.shape[1] != 1 else self.inner
+        inner = cast(ir.Expr, self.inner)   # set when the term is made
+        v = ir.Vec(inner) if inner.shape[1] != 1 else inner
         body = mk_mul(self.jac + [v]) if self.jac else v
         return with_coef(self.coef, body)
 
@@ -100,7 +102,7 @@ def vec_stage(dF: ir.Expr, wrt: ir.Var, record) -> ir.Expr:
 
 
 def _one_step(t: VecTerm, wrt: ir.Var, dX: ir.Expr) -> Identity:
-    inner = t.inner
+    inner = cast(ir.Expr, t.inner)
     c, rest = split_coef(inner)
     if c != 1:
         t.coef *= c
@@ -118,8 +120,8 @@ def _one_step(t: VecTerm, wrt: ir.Var, dX: ir.Expr) -> Identity:
         return VEC_TRANSPOSE
     if isinstance(inner, ir.Hadamard):
         k = next(i for i, f in enumerate(inner.factors) if _contains(f, dX))
-        others = inner.factors[:k] + inner.factors[k + 1:]
-        A = others[0] if len(others) == 1 else ir.Hadamard(others)
+        cofactors = inner.factors[:k] + inner.factors[k + 1:]
+        A = cofactors[0] if len(cofactors) == 1 else ir.Hadamard(cofactors)
         t.jac.append(ir.DiagMatrix(mk_vec(A)))
         t.inner = inner.factors[k]
         return VEC_HADAMARD
@@ -128,8 +130,8 @@ def _one_step(t: VecTerm, wrt: ir.Var, dX: ir.Expr) -> Identity:
         free = [f for f in fs if f.is_scalar and not _contains(f, dX)]
         if free:
             t.jac = free + t.jac   # scalars commute
-            rest = [f for f in fs if not (f.is_scalar and not _contains(f, dX))]
-            t.inner = rest[0] if len(rest) == 1 else ir.MatMul(rest)
+            kept = [f for f in fs if not (f.is_scalar and not _contains(f, dX))]
+            t.inner = kept[0] if len(kept) == 1 else ir.MatMul(kept)
             return VEC_LINEAR
         i = next(i for i, f in enumerate(fs) if _contains(f, dX))
         F = fs[i]
@@ -173,4 +175,4 @@ def _one_step(t: VecTerm, wrt: ir.Var, dX: ir.Expr) -> Identity:
 
 
 def _contains(e: ir.Expr, dX: ir.Expr) -> bool:
-    return dX.arg.name in e.d_vars()
+    return dX.arg.name in e.d_vars()  # type: ignore[attr-defined]  # dX: a D of a Var

@@ -105,6 +105,7 @@ def samples_at_random_points(d, A_expr: ir.Expr, points: int, seed: int) -> list
     dims = [dim for node in d.function.walk() for dim in node.shape]
     squares = square_variables(d.function) | square_variables(A_expr)
     variants = size_variants(sample_sizes(variables, dims))
+    out: list
     out, tries = [], 0
     while len(out) < points and tries < 8 * points:
         sizes = variants[len(out) % len(variants)]

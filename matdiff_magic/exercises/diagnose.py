@@ -103,7 +103,7 @@ def check_answer(answer: str, f: str, wrt: str | None = None, layout: str = "mix
     result = d.results[layout]
     what = f"{result.lhs_text} in {layout} layout"
     expected_shape = shape_text(result.shape)
-    common = dict(answer=answer, expected=to_text(result.expr), expected_latex=to_latex(result.expr))
+    common: dict = dict(answer=answer, expected=to_text(result.expr), expected_latex=to_latex(result.expr))
 
     if answer.strip() in PLACEHOLDERS:
         return AnswerCheck(False, "empty", f"No answer yet: replace {answer.strip() or 'the empty string'!r}"
@@ -188,7 +188,7 @@ def _diagnose(samples, d, layout, A_expr):
         if d.results[other].expr == d.results[layout].expr:
             continue
         if samples[0]["A"].shape != samples[0]["T"].shape and \
-                _all_close(samples, lambda s: (s["A"], s["all"][other])):
+                _all_close(samples, lambda s: (s["A"], s["all"][other])):  # noqa: B023  (called at once)
             return "layout", None, other
     symmetric_T = _all_close(samples, lambda s: (s["T"].T, s["T"]))
     if not symmetric_T and _all_close(samples, lambda s: (s["A"], s["T"].T)):
@@ -219,7 +219,7 @@ def _kron_swapped(samples, d, A_expr) -> bool:
     sign, node = (ir.Neg, A_expr.arg) if isinstance(A_expr, ir.Neg) else (None, A_expr)
     if not isinstance(node, ir.Kron):
         return False
-    swapped = ir.Kron(node.right, node.left)
+    swapped: ir.Expr = ir.Kron(node.right, node.left)
     swapped = sign(swapped) if sign else swapped
     for s in samples:
         try:

@@ -120,7 +120,7 @@ def _first_finite(d, names, func: str, outputs: str) -> list[str]:
     strat = ", ".join(f"({s['scale']}, {s['positive']})" for s in strategies(d.function))
     finite = " and ".join(f"np.all(np.isfinite({o}))" for o in outputs.split(", "))
     return [f"STRATEGIES = ({strat})  # (scale, positive) of the random inputs, tried in turn", "", "",
-            f"def {FUNCTIONS[d.kind][1]}(seed=0, h=1e-6):", None,
+            f"def {FUNCTIONS[d.kind][1]}(seed=0, h=1e-6):", "",   # [4]: the caller's docstring
             "    rng = np.random.default_rng(seed)",
             "    for scale, positive in STRATEGIES:",
             f"        {args}{',' if len(d.variables) == 1 else ''} = random_inputs(rng, scale, positive)",
@@ -149,7 +149,7 @@ def _directions(d, names, expected_rows: str) -> list[str]:
 
 
 def check_jacobian_code(d, names) -> str:
-    func, check = FUNCTIONS["jacobian"]
+    func, _check = FUNCTIONS["jacobian"]
     args = ", ".join(names[v.name] for v in d.variables)
     x = names[d.wrt.name]
     lines = _first_finite(d, names, func, "value, jacobian")
@@ -173,7 +173,7 @@ def check_jacobian_code(d, names) -> str:
 
 
 def check_hessian_code(d, names) -> str:
-    func, check = FUNCTIONS["hessian"]
+    func, _check = FUNCTIONS["hessian"]
     args = ", ".join(names[v.name] for v in d.variables)
     x = names[d.wrt.name]
     lines = _first_finite(d, names, func, "value, gradient, hessian")

@@ -44,7 +44,7 @@ def variable_names(variables) -> dict:
 
 def size_names(variables, taken: set) -> dict:
     """size symbol -> its identifier, for the sizes the variables' shapes name (not 1, not fixed)."""
-    out = {}
+    out: dict = {}
     for v in variables:
         for d in v.shape:
             if d != 1 and d not in out and not (isinstance(d, str) and d.isdigit()):

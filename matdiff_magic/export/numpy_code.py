@@ -19,6 +19,8 @@ Names are chosen in ``export.naming``; the inputs and the check written into the
 """
 from __future__ import annotations
 
+from typing import cast
+
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.export.check_code import (
     check_gradient_code,
@@ -187,7 +189,7 @@ def _jacobian_module(d) -> str:
     body = _assign_temporaries(printer, temps)
     body.append(f"    value = {printer.code(f_expr)}")
     if hessian:
-        body.append(f"    gradient = {printer.code(grad_expr)}  # ∂f/∂{names[d.wrt.name]}, the shape of "
+        body.append(f"    gradient = {printer.code(cast(ir.Expr, grad_expr))}  # ∂f/∂{names[d.wrt.name]}, the shape of "
                     f"{names[d.wrt.name]}")
         body.append(f"    hessian = {printer.code(deriv)}")
         ret = f"    return float(value), {_gradient_out(d)}, {_as_returned('hessian', deriv, _returned_ndim(d))}"
@@ -225,7 +227,7 @@ def merge_diagonal_sandwiches(e: ir.Expr) -> ir.Expr:
         if key not in groups:
             groups[key] = []
             out.append(key)
-        groups[key].append(with_coef(c, factors[k].arg))
+        groups[key].append(with_coef(c, cast(ir.DiagMatrix, factors[k]).arg))
     terms = []
     for item in out:
         if not isinstance(item, tuple):

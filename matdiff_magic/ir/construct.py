@@ -10,6 +10,7 @@ The full simplification of results (transposes pushed inside, like terms collect
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import cast
 
 from matdiff_magic.ir import nodes as ir
 
@@ -32,8 +33,8 @@ def split_coef(e: ir.Expr) -> tuple[Fraction, ir.Expr | None]:
         c, rest = split_coef(e.arg)
         return -c, rest
     if isinstance(e, ir.MatMul) and isinstance(e.factors[0], ir.Const):
-        rest = e.factors[1:]
-        return e.factors[0].value, rest[0] if len(rest) == 1 else ir.MatMul(rest)
+        tail = e.factors[1:]
+        return e.factors[0].value, tail[0] if len(tail) == 1 else ir.MatMul(tail)
     return Fraction(1), e
 
 
@@ -143,7 +144,8 @@ def _chain_shape_or(mats):
 
 
 def mk_hadamard(factors) -> ir.Expr:
-    flat, coef = [], Fraction(1)
+    flat: list[ir.Expr] = []
+    coef = Fraction(1)
     for f in factors:
         c, rest = split_coef(f)
         coef *= c
@@ -204,7 +206,7 @@ def mk_transpose(x: ir.Expr) -> ir.Expr:
         return x
     if isinstance(x, ir.MatMul) and isinstance(x.factors[0], ir.Const):
         c, rest = split_coef(x)
-        return with_coef(c, mk_transpose(rest))
+        return with_coef(c, mk_transpose(cast(ir.Expr, rest)))   # a product: rest is not None
     if isinstance(x, ir.Kron):
         return ir.Kron(mk_transpose(x.left), mk_transpose(x.right))
     if isinstance(x, ir.Commutation):
@@ -269,7 +271,7 @@ def mk_kron(a: ir.Expr, b: ir.Expr) -> ir.Expr:
     ca, ra = split_coef(a)
     cb, rb = split_coef(b)
     if ca * cb != 1:
-        return with_coef(ca * cb, ir.Kron(ra, rb))
+        return with_coef(ca * cb, ir.Kron(cast(ir.Expr, ra), cast(ir.Expr, rb)))
     return ir.Kron(a, b)
 
 

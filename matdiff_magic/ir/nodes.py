@@ -15,7 +15,7 @@ as ``aᵀx`` stays a node of its own inside a longer chain, so the chain never h
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Iterator, Union
+from typing import TYPE_CHECKING, Iterator, Union
 
 from matdiff_magic.errors import MatdiffError
 
@@ -33,6 +33,14 @@ class Expr:
     """Base of all nodes. Subclasses list their child fields in ``_children`` and the rest in ``_attrs``."""
 
     __slots__ = ("shape", "_hash", "_free", "_dvars", "_key", "_tidy", "_kids")
+    # the slots, set once with object.__setattr__ (annotations only: no class attributes)
+    shape: Shape
+    _hash: int | None
+    _free: frozenset[str] | None
+    _dvars: frozenset[str] | None
+    _key: tuple | None
+    _tidy: bool
+    _kids: tuple | None
     _children: tuple = ()
     _attrs: tuple = ()
 
@@ -52,7 +60,7 @@ class Expr:
     def children(self) -> tuple:
         kids = self._kids
         if kids is None:
-            out = []
+            out: list[Expr] = []
             for name in self._children:
                 value = getattr(self, name)
                 out.extend(value) if isinstance(value, tuple) else out.append(value)
@@ -147,7 +155,9 @@ class Expr:
 # ---- leaves ----------------------------------------------------------------------------------
 class Var(Expr):
     __slots__ = ("name", "kind")
-    _attrs = ("name", "shape", "kind")
+    _attrs: tuple = ("name", "shape", "kind")
+    name: str
+    kind: str
 
     def __init__(self, name: str, shape: Shape, kind: str):
         self._init(tuple(shape))
@@ -164,6 +174,7 @@ class Const(Expr):
     """A scalar number, kept exact."""
     __slots__ = ("value",)
     _attrs = ("value",)
+    value: Fraction
 
     def __init__(self, value):
         self._init(SCALAR)
@@ -174,6 +185,7 @@ class Fill(Expr):
     """A vector or matrix with every entry equal to ``value`` (``vector(1)`` is the ones vector)."""
     __slots__ = ("value",)
     _attrs = ("value", "shape")
+    value: Fraction
 
     def __init__(self, value, shape: Shape):
         self._init(tuple(shape))
@@ -202,6 +214,7 @@ class Zero(Expr):
 class _Unary(Expr):
     __slots__ = ("arg",)
     _children = ("arg",)
+    arg: Expr
 
     def __init__(self, arg: Expr):
         self._init(self.shape_of(arg))
@@ -279,8 +292,25 @@ class GradSymbol(Var):
     """∂f/∂Y as a symbol, for composition: df = tr((∂f/∂Y)ᵀ dY) before ∂f/∂Y is known."""
     __slots__ = ("fname", "of")
     _attrs = ("name", "shape", "kind", "fname", "of")
+    fname: str
+    of: str
 
     def __init__(self, name: str, shape: Shape, kind: str, fname: str, of: str):
         super().__init__(name, shape, kind)
         object.__setattr__(self, "fname", fname)
         object.__setattr__(self, "of", of)
+
+
+# The operation nodes, bound into this module by ops.registry.export when the ops are imported
+# (``ir.MatMul``); imported here for the type checker only, so that this module imports no op.
+if TYPE_CHECKING:
+    from matdiff_magic.ops.arith import Add as Add, Hadamard as Hadamard, MatMul as MatMul
+    from matdiff_magic.ops.arith import Neg as Neg, chain_shape as chain_shape
+    from matdiff_magic.ops.elementwise import Apply as Apply
+    from matdiff_magic.ops.kron import Commutation as Commutation, Kron as Kron, Vec as Vec
+    from matdiff_magic.ops.linalg import Det as Det, Inverse as Inverse, LogDet as LogDet
+    from matdiff_magic.ops.linalg import Trace as Trace, Transpose as Transpose
+    from matdiff_magic.ops.powers import ElemPow as ElemPow, Pow as Pow
+    from matdiff_magic.ops.reductions import DiagMatrix as DiagMatrix, DiagVector as DiagVector
+    from matdiff_magic.ops.reductions import Norm as Norm, SumAll as SumAll
+    from matdiff_magic.ops.softmax import Softmax as Softmax

@@ -31,6 +31,7 @@ import math
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from typing import cast
 
 import numpy as np
 
@@ -307,7 +308,7 @@ def check_points(d, size_list: list[dict], seed: int, skip: tuple = ()) -> Itera
         for strategy in strategies(d.function):
             verdict = examiner.examine(examiner.point(sizes, rng, strategy), sizes)
             if verdict.kind in ("agree", "disagree"):
-                yield PointCheck(sizes, verdict.error, verdict.scale)
+                yield PointCheck(sizes, cast(float, verdict.error), verdict.scale)   # set when compared
 
 
 def run_check(d, seed: int, written=_unnamed) -> CheckResult:
@@ -331,7 +332,8 @@ def run_check(d, seed: int, written=_unnamed) -> CheckResult:
         return None
 
     passed = walk(standard)
-    if passed is None and all(v.kind == "undefined" and v.reason.kind == "undefined" for v in seen):
+    if passed is None and all(v.kind == "undefined" and cast(Reason, v.reason).kind == "undefined"
+                                  for v in seen):
         passed = walk(standard, MORE_STRATEGIES)
     if passed is None and any(v.reason and v.reason.kind in ("singular", "ill-conditioned") for v in seen):
         passed = walk(more_size_variants(standard[0], standard), stop_when_singular=True)
@@ -351,7 +353,7 @@ def run_check(d, seed: int, written=_unnamed) -> CheckResult:
     if passed is not None:
         return CheckResult("passed", passed.error, describe(passed.error, True))
     if len(disagreements) >= 2:
-        worst = min(v.error for v in disagreements)
+        worst = min(cast(float, v.error) for v in disagreements)
         return CheckResult("failed", worst, describe(worst, False))
     reason = _main_reason(seen, disagreements)
     before, node, after = could_not_check(reason)

@@ -171,6 +171,7 @@ def guarded(roots, typed, values: dict, sizes: dict, kinds=CONDITIONED) -> tuple
     first singular one. Evaluating ``roots`` afterwards can still give non-finite values (log of
     a negative number, …) but no LinAlgError from a singular inverse.
     """
+    noted: list
     full, noted = dict(values), []
     for name, expr in typed.definitions.items():
         ev = Evaluator(full, sizes)

@@ -35,6 +35,8 @@ class Kron(Expr):
     """The Kronecker product A ⊗ B."""
     __slots__ = ("left", "right")
     _children = ("left", "right")
+    left: Expr
+    right: Expr
 
     def __init__(self, left: Expr, right: Expr):
         self._init(self.shape_of(left, right))
@@ -59,6 +61,8 @@ class Commutation(Expr):
     """The commutation matrix K with K vec(A) = vec(Aᵀ) for an r×c matrix A."""
     __slots__ = ("cols", "rows")
     _attrs = ("rows", "cols")
+    rows: Dim
+    cols: Dim
 
     def __init__(self, rows: Dim, cols: Dim):
         self._init(self.shape_of(rows, cols))

@@ -203,7 +203,7 @@ def _no_param(node, size):
 
 @dataclass
 class Op:
-    node: type                          # the IR node class (its shape_of is the shape rule)
+    node: type[Any]                     # the IR node class (its shape_of is the shape rule)
     variant: Any = None                 # the node's variant (Apply: function name; Norm: p)
     names: tuple = ()                   # names in the language, canonical first; () if internal
     aliases: tuple = ()                 # further spellings the parser accepts (ln for log)

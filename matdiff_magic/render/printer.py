@@ -193,8 +193,8 @@ class _Printer:
     def n_Superscript(self, n: Superscript, e):
         if n.circ and not e.base.is_scalar:
             base = self.wrap(e.base, P_POSTFIX + 1)
-            v = self.go(e.exponent)[0]
-            return (f"{base}^{{\\circ {v}}}" if self.tex else f"{base}^∘{v}"), P_POSTFIX
+            p = self.go(e.exponent)[0]
+            return (f"{base}^{{\\circ {p}}}" if self.tex else f"{base}^∘{p}"), P_POSTFIX
         if isinstance(e.exponent, ir.Const):
             v = e.exponent.value
             if v == Fraction(1, 2) and self.tex:
@@ -221,8 +221,7 @@ def _join_text(parts: list[str]) -> str:
     """Juxtapose factors in Unicode, with a thin separator where two names would run together."""
     out = ""
     for p in parts:
-        if out and (out[-1].isalnum() or out[-1] in "ᵀ¹⁻)₀₁₂₃₄₅₆₇₈₉") and (p[0].isalnum() or p[0] in "(d𝟏") \
-                or out == "-" and False:
+        if out and (out[-1].isalnum() or out[-1] in "ᵀ¹⁻)₀₁₂₃₄₅₆₇₈₉") and (p[0].isalnum() or p[0] in "(d𝟏"):
             out += " "
         out += p
     return out

@@ -8,8 +8,11 @@ notes recorded as functions are printed without the step's abbreviations, as the
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from typing import cast
 
 from matdiff_magic.derivation.steps import Step
+from matdiff_magic.ir import nodes as ir
 from matdiff_magic.render import printer
 from matdiff_magic.render.printer import to_latex, to_text
 
@@ -37,7 +40,7 @@ class ShownStep:
 
     @functools.cached_property
     def _line(self) -> tuple[str, str]:
-        return self.step.line(printer)
+        return cast(Callable, self.step.line)(printer)   # read only for a step with a line
 
     @property
     def latex(self) -> str:
@@ -45,7 +48,7 @@ class ShownStep:
             return self._chain(True)
         if self.step.line is not None:
             return self._line[0]
-        return to_latex(self.step.value, **self._options())
+        return to_latex(cast(ir.Expr, self.step.value), **self._options())   # a step without a line has one
 
     @property
     def latex_highlighted(self) -> str:
@@ -64,7 +67,7 @@ class ShownStep:
             return self._chain(False)
         if self.step.line is not None:
             return self._line[1]
-        return to_text(self.step.value, **self._options())
+        return to_text(cast(ir.Expr, self.step.value), **self._options())
 
     @property
     def changed(self) -> list[str]:

@@ -50,6 +50,8 @@ def parse_expression(text: str) -> object:
 
 
 def _logical_lines(tokens: list[Token], source: str) -> list[list[Token]]:
+    lines: list[list[Token]]
+    current: list[Token]
     lines, current, depth = [], [], 0
     for tok in tokens:
         if tok.kind == "op" and tok.text == "(":
@@ -157,14 +159,15 @@ def _parse_declaration(line: list[Token], source: str) -> Declaration:
             "a declaration needs a kind after ':'", source, kind_tok.span,
             hint=(f"did you mean {close[0]!r}? " if close else "") + "kinds are: " + ", ".join(KINDS))
     i += 1
-    dims = []
+    dims: list[tuple[str | int, Span]] = []
     if line[i].text == "(":
         i += 1
         while True:
             tok = line[i]
             if tok.kind == "name":
                 dims.append((tok.text, tok.span))
-            elif tok.kind == "num" and tok.value.denominator == 1 and tok.value >= 1:
+            elif tok.kind == "num" and tok.value is not None and tok.value.denominator == 1 \
+                    and tok.value >= 1:
                 dims.append((int(tok.value), tok.span))
             else:
                 raise MatdiffError("a size is a name (m, n, …) or a positive whole number",
@@ -298,10 +301,10 @@ class _Parser:
     def call(self, name_tok: Token):
         func = name_tok.text
         if func not in FUNCTIONS:
-            close = ([SYNONYMS[func]] if func in SYNONYMS else []) + \
+            near = ([SYNONYMS[func]] if func in SYNONYMS else []) + \
                 difflib.get_close_matches(func, sorted(FUNCTIONS), n=2)
             raise self.error(f"unknown function {func!r}", name_tok,
-                             hint=("did you mean " + " or ".join(close) + "?") if close else
+                             hint=("did you mean " + " or ".join(near) + "?") if near else
                              "see the README for the functions the language knows")
         open_tok = self.advance()
         args = []

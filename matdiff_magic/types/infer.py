@@ -206,7 +206,7 @@ class _Inference:
         return base
 
     def _sum_shape(self, node: Sum) -> tuple:
-        first_sign, first, _ = node.terms[0]
+        _, first, _ = node.terms[0]
         acc, acc_node = self.shape(first), first
         for sign, term, op_span in node.terms[1:]:
             shape = self.shape(term)
