@@ -35,3 +35,9 @@ def test_immutable_and_positive():
         Dim.symbol("m").coef = 2
     with pytest.raises(ValueError):
         Dim(0)
+
+
+def test_symbolic_sizes_equal_their_text():
+    assert Dim.symbol("m") == "m" and hash(Dim.symbol("m")) == hash("m")
+    assert Dim.of("n·m") == "m·n" and {"m·n": 6}[dim_mul("n", "m")] == 6
+    assert Dim.of(3) != "3" and Dim.symbol("m") != "n"

@@ -56,7 +56,7 @@ export const ALIASES = {ts(v.ALIASES)} as const;
 /** Matrix functions, with their number of arguments. */
 export const MATRIX_FUNCTIONS = {ts(v.MATRIX_FUNCTIONS)} as const;
 
-/** Constants whose size is inferred from where they are used, with their number of arguments. */
+/** Constants, with their fewest and most arguments (the fill value, then sizes that are otherwise inferred). */
 export const CONSTANTS = {ts(v.CONSTANTS)} as const;
 
 /** Every function name of the language: the above, aliases included. */

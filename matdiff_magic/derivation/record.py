@@ -30,6 +30,7 @@ from matdiff_magic.render.printer import to_latex, to_text
 from matdiff_magic.derivation.steps import Step
 from matdiff_magic.derivation.symmetric import describe
 from matdiff_magic.render.steps import ShownStep
+from matdiff_magic.types.dims import Dim
 
 MIME = "application/vnd.matdiff.derivation.v1+json"
 
@@ -369,7 +370,7 @@ def _sci(x: float | None) -> str:
 
 
 def _json_shape(shape) -> list:
-    return [d if isinstance(d, int) else (int(d) if d.isdigit() else d) for d in shape]
+    return [int(d) if Dim.of(d).is_fixed else str(d) for d in shape]
 
 
 def _step_json(s: ShownStep) -> dict:

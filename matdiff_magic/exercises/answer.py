@@ -22,6 +22,7 @@ from matdiff_magic.numeric.check import (
 from matdiff_magic.numeric.evaluate import Evaluator
 from matdiff_magic.syntax.ast import Name
 from matdiff_magic.syntax.parser import parse
+from matdiff_magic.types.dims import Dim
 from matdiff_magic.types.lower import typecheck
 
 MARK = "§"   # f's size symbols are renamed §m, §n, … so a free size of the answer never takes their name
@@ -62,7 +63,7 @@ def _names(node):
 
 
 def _mark(dim):
-    return dim if dim == 1 or (isinstance(dim, str) and dim.isdigit()) else MARK + str(dim)
+    return dim if Dim.of(dim).is_fixed else MARK + str(dim)
 
 
 def _answer_sizes(A_expr: ir.Expr, sizes: dict, target: tuple) -> dict | None:
@@ -70,8 +71,7 @@ def _answer_sizes(A_expr: ir.Expr, sizes: dict, target: tuple) -> dict | None:
     solved from the shape the derivative must have (or its transpose)."""
     marked = {MARK + str(k): v for k, v in sizes.items()}
     dims = {dim for node in A_expr.walk() for dim in node.shape}
-    free = {f for dim in dims if dim != 1 for f in str(dim).split("·")
-            if f not in marked and not f.isdigit()}
+    free = {f for dim in dims for f in Dim.of(dim).symbols if f not in marked}
     if not free:
         return marked
     fallback = None
@@ -80,11 +80,10 @@ def _answer_sizes(A_expr: ir.Expr, sizes: dict, target: tuple) -> dict | None:
         for dim, n in zip(A_expr.shape, shape):
             if dim == 1:
                 continue
-            factors = str(dim).split("·")
-            unknown = [f for f in factors if f not in out and not f.isdigit()]
+            unknown = [f for f in dim.symbols if f not in out]
             if len(unknown) != 1:
                 continue
-            known = int(np.prod([out[f] if f in out else int(f) for f in factors if f not in unknown]))
+            known = dim.coef * int(np.prod([out[f] for f in dim.symbols if f not in unknown]))
             if n % known == 0 and n // known > 0:
                 out[unknown[0]] = n // known
         if free <= set(out):
@@ -95,7 +94,7 @@ def _answer_sizes(A_expr: ir.Expr, sizes: dict, target: tuple) -> dict | None:
 
 
 def _size(dim, sizes: dict) -> int:
-    return int(np.prod([1 if f == "1" else sizes[f] if f in sizes else int(f) for f in str(dim).split("·")]))
+    return Dim.of(dim).value(sizes)
 
 
 def samples_at_random_points(d, A_expr: ir.Expr, points: int, seed: int) -> list | None:

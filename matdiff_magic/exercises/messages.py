@@ -7,6 +7,7 @@ import numpy as np
 
 from matdiff_magic.exercises.answer import MARK
 from matdiff_magic.render.notation import name_text
+from matdiff_magic.types.dims import Dim
 
 
 def verdict(kind, factor, extra, what, expected_shape, answer_shape, samples, d, layout) -> str:
@@ -69,11 +70,12 @@ def shape_text(shape, answer: bool = False) -> str:
 
 def _dim(d, answer: bool = False) -> str:
     """A size for display. In the answer, f's sizes are marked; an unmarked one is free (an eye's): k."""
-    parts = []
-    for part in str(d).split("·"):
+    d = Dim.of(d)
+    parts = [str(d.coef)] if d.coef != 1 or d.is_fixed else []
+    for part in d.symbols:
         if part.startswith(MARK):
             part = part[len(MARK):]
-        elif answer and not part.isdigit():
+        elif answer:
             part = "k"
         parts.append(part)
     return f"({''.join(parts)})" if len(parts) > 1 else parts[0]

@@ -5,8 +5,9 @@ Structure only: no derivative, printing or numeric knowledge lives here. This mo
 gradient symbol and the queries; the operation nodes (``Trace``, ``MatMul``, …) are defined with the
 rest of what is known about them in ``matdiff_magic.ops`` and re-exported here on first use, so
 ``ir.Trace`` keeps working (the ops import this module, never the reverse at import time). A shape is a pair of
-dimensions; a dimension is the integer 1 or a size symbol such as ``"m"``. Symbols are never 1, so
-an expression is a scalar exactly when its shape is ``(1, 1)``.
+dimensions; a dimension is a ``types.dims.Dim`` (1, a declared number, a size symbol such as ``m``
+or a product such as ``m·n``); strings and ints given to a node are made ``Dim`` here. Symbols are
+never 1, so an expression is a scalar exactly when its shape is ``(1, 1)``.
 
 Products are n-ary chains (``MatMul``) in which a scalar factor may stand anywhere: consecutive
 factors are either conformable or one of them is 1×1 (scalar multiplication). A 1×1 sub-product such
@@ -15,11 +16,11 @@ as ``aᵀx`` stays a node of its own inside a longer chain, so the chain never h
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import TYPE_CHECKING, Iterator, Union
+from typing import TYPE_CHECKING, Iterator
 
 from matdiff_magic.errors import MatdiffError
+from matdiff_magic.types.dims import Dim, DimLike, dim_mul  # noqa: F401  (re-exported: ir.dim_mul)
 
-Dim = Union[int, str]
 Shape = tuple  # (Dim, Dim)
 SCALAR: Shape = (1, 1)
 
@@ -45,7 +46,7 @@ class Expr:
     _attrs: tuple = ()
 
     def _init(self, shape: Shape) -> None:
-        object.__setattr__(self, "shape", shape)
+        object.__setattr__(self, "shape", (Dim.of(shape[0]), Dim.of(shape[1])))
         object.__setattr__(self, "_hash", None)
         object.__setattr__(self, "_free", None)
         object.__setattr__(self, "_dvars", None)

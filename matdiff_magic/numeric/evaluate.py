@@ -11,6 +11,7 @@ import numpy as np
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ops.registry import op_of
+from matdiff_magic.types.dims import Dim
 
 
 def as_matrix(value, var: ir.Var) -> np.ndarray:
@@ -42,7 +43,7 @@ def bind_sizes(variables, values: dict) -> dict:
                 if n != 1:
                     raise MatdiffError(f"{var.name} is a {kind}, but its value has shape {a.shape}")
                 continue
-            if isinstance(dim, str) and dim.isdigit() and int(dim) != n:
+            if Dim.of(dim).is_fixed and int(dim) != n:
                 raise MatdiffError(f"{var.name} was declared with size {dim}, but its value has {n}")
             if sizes.setdefault(dim, n) != n:
                 raise MatdiffError(f"size {dim} is {sizes[dim]} elsewhere but {n} in {var.name} "
@@ -63,21 +64,17 @@ def to_float(value) -> float:
 
 class Evaluator:
     def __init__(self, values: dict, sizes: dict):
-        self.values, self.sizes = values, sizes
+        self.values, self.sizes = values, {Dim.of(k): v for k, v in sizes.items()}
         self.memo: dict = {}
 
     def size(self, d) -> int:
-        if d == 1:
-            return 1
-        if isinstance(d, str) and "·" in d:
-            out = 1
-            for part in d.split("·"):
-                out *= self.size(part)
-            return out
+        d = Dim.of(d)
+        if d.is_fixed:
+            return d.coef
+        if len(d.symbols) > 1 or d.coef != 1:
+            return d.coef * math.prod(self.size(Dim.symbol(s)) for s in d.symbols)
         if d in self.sizes:
             return self.sizes[d]
-        if isinstance(d, str) and d.isdigit():
-            return int(d)
         raise MatdiffError(f"the size {d} is not fixed by any value given")
 
     def shape(self, e: ir.Expr) -> tuple:

@@ -24,6 +24,7 @@ import numpy as np
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.numeric.evaluate import Evaluator
 from matdiff_magic.ops.elementwise import UNIT_DOMAIN
+from matdiff_magic.types.dims import Dim
 
 SIZE_CHOICES = (3, 2, 4, 5, 6, 7)
 MORE_SIZES = 24            # at most this many further orderings of the sizes are tried
@@ -42,7 +43,7 @@ class Unfit(Exception):
 
 # ---- sizes -------------------------------------------------------------------------------------
 def _free(d) -> bool:
-    return d != 1 and not (isinstance(d, str) and d.isdigit())
+    return not Dim.of(d).is_fixed
 
 
 def sample_sizes(variables, extra_dims=()) -> dict:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from matdiff_magic.ir import nodes as ir
-from matdiff_magic.ir.nodes import Dim, Expr, _Unary
+from matdiff_magic.ir.nodes import Expr, _Unary
 from matdiff_magic.ops.identity import Identity
 from matdiff_magic.ops.registry import (
     C_ATOM,
@@ -17,17 +17,7 @@ from matdiff_magic.ops.registry import (
     np,
     register,
 )
-
-
-@export
-def dim_mul(a: Dim, b: Dim) -> Dim:
-    """The size a·b. Products are written 'm·n' with the factors sorted, so equal sizes compare equal."""
-    if a == 1:
-        return b
-    if b == 1:
-        return a
-    parts = sorted(str(a).split("·") + str(b).split("·"))
-    return "·".join(parts)
+from matdiff_magic.types.dims import Dim, DimLike, dim_mul
 
 
 # ---- nodes ---------------------------------------------------------------------------------------
@@ -64,7 +54,8 @@ class Commutation(Expr):
     rows: Dim
     cols: Dim
 
-    def __init__(self, rows: Dim, cols: Dim):
+    def __init__(self, rows: DimLike, cols: DimLike):
+        rows, cols = Dim.of(rows), Dim.of(cols)
         self._init(self.shape_of(rows, cols))
         object.__setattr__(self, "rows", rows)
         object.__setattr__(self, "cols", cols)

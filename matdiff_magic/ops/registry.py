@@ -240,9 +240,10 @@ class Op:
         return self.build(args) if self.build is not None else self.node(*args)
 
 
-# Constants of the language: leaves of the IR (Fill, Identity) whose size is inferred from where
-# they are used; name -> number of arguments (the fill value).
-CONSTANTS = {"vector": 1, "matrix": 1, "eye": 0}
+# Constants of the language: leaves of the IR (Fill, Identity); name -> (fewest, most) arguments.
+# The fill value comes first; sizes follow or, left out, are inferred from where the constant is
+# used: eye or eye(n), vector(c) or vector(c, n), matrix(c) or matrix(c, m, n).
+CONSTANTS = {"vector": (1, 2), "matrix": (1, 3), "eye": (0, 1)}
 
 OPS: dict[tuple, Op] = {}
 _VARIANT_ATTR: dict[type, str] = {}      # node type -> the attribute that selects the variant

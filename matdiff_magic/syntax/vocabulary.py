@@ -29,8 +29,8 @@ def _tables():
 
 
 # Element-wise functions (applied entry by entry; on a scalar they are ordinary functions), other
-# spellings of them, matrix functions (name -> number of arguments), and constants whose size is
-# inferred from where they are used (the argument is the fill value).
+# spellings of them, matrix functions (name -> number of arguments), and constants (name -> fewest
+# and most arguments: the fill value, then sizes, which are otherwise inferred from the context).
 ELEMENTWISE, MATRIX_FUNCTIONS, ALIASES, CONSTANTS = _tables()
 
 FUNCTIONS = set(ELEMENTWISE) | set(MATRIX_FUNCTIONS) | set(CONSTANTS) | set(ALIASES)

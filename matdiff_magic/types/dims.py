@@ -2,7 +2,8 @@
 
 ``m``, ``3``, ``m·n`` and ``2·m`` are all ``Dim`` values; ``1`` is the unit. A ``Dim`` compares
 and hashes equal to the ``int`` it stands for when it has no symbols, so ``shape == (1, 1)`` and
-``dim == 1`` read as they do for plain integers. Products are kept canonical (symbols sorted, the
+``dim == 1`` read as they do for plain integers, and a symbolic one to its text (``Dim.symbol("m")
+== "m"``, ``Dim.of("n·m") == "m·n"``), so sizes written as names find the same entries. Products are kept canonical (symbols sorted, the
 integer factor in front), so equal sizes compare equal however they were built: the size of
 ``vec(A ⊗ B)`` for an m×n A and a p×q B is ``m·n·p·q`` whichever way it was multiplied.
 
@@ -30,7 +31,7 @@ class Dim:
         syms = tuple(sorted(symbols))
         object.__setattr__(self, "coef", int(coef))
         object.__setattr__(self, "symbols", syms)
-        object.__setattr__(self, "_hash", hash(coef) if not syms else hash((coef, syms)))
+        object.__setattr__(self, "_hash", hash(coef) if not syms else hash(str(self)))
 
     def __setattr__(self, name, value):
         raise AttributeError("sizes are immutable")
@@ -77,6 +78,8 @@ class Dim:
             return self.coef == other.coef and self.symbols == other.symbols
         if isinstance(other, int):
             return not self.symbols and self.coef == other
+        if isinstance(other, str):
+            return bool(self.symbols) and str(self) == other
         return NotImplemented
 
     def __hash__(self) -> int:

@@ -13,7 +13,9 @@ import itertools
 from dataclasses import dataclass, replace
 
 from matdiff_magic.errors import MatdiffError, Span
-from matdiff_magic.syntax.vocabulary import ELEMENTWISE
+from matdiff_magic.syntax.vocabulary import CONSTANTS, ELEMENTWISE
+from matdiff_magic.types.dims import Dim, dim_mul
+from matdiff_magic.types.unify import Sizes as _Sizes, times as _times
 from matdiff_magic.syntax.ast import (
     Call,
     Declaration,
@@ -63,54 +65,6 @@ def infer_sizes(program: Program, extra_declarations: dict | None = None) -> Siz
     """Type every line of ``program``. ``extra_declarations`` maps names to kinds or (kind, shape)
     pairs, as if declared in the cell. Raises ``MatdiffError`` on a shape conflict."""
     return _Inference(program, extra_declarations or {}).run()
-
-
-class _Sizes:
-    """Union-find over size classes. A class may be bound to a user's symbol (or whole number)."""
-
-    def __init__(self):
-        # ids 0 and 1 are never classes, so a class id can never be mistaken for the literal size 1
-        self.parent: list[int] = [0, 1]
-        self.bound: dict[int, object] = {}   # root -> user symbol or int
-
-    def fresh(self, bound=None) -> int:
-        self.parent.append(len(self.parent))
-        if bound is not None:
-            self.bound[len(self.parent) - 1] = bound
-        return len(self.parent) - 1
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def unify(self, a, b) -> bool:
-        """Unify two dimensions (class ids, the literal 1, or products of classes); False on conflict."""
-        if isinstance(a, tuple) or isinstance(b, tuple):
-            # a product (from kron or vec) matches a product of as many sizes, factor by factor
-            if not (isinstance(a, tuple) and isinstance(b, tuple)) or len(a) != len(b):
-                return False
-            if sorted(map(self.find, a)) == sorted(map(self.find, b)):
-                return True
-            return all(self.unify(x, y) for x, y in zip(a, b))
-        if a == 1 and b == 1:
-            return True
-        if isinstance(a, str) or isinstance(b, str):
-            raise AssertionError
-        if (a == 1) != (b == 1):
-            return False  # a size is never 1
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return True
-        ba, bb = self.bound.get(ra), self.bound.get(rb)
-        if ba is not None and bb is not None and ba != bb:
-            return False
-        keep, drop = (ra, rb) if ra < rb else (rb, ra)  # the older class keeps its identity
-        self.parent[drop] = keep
-        if ba is not None or bb is not None:
-            self.bound[keep] = ba if ba is not None else bb
-        return True
 
 
 class _Inference:
@@ -246,22 +200,12 @@ class _Inference:
 
     def _call_shape(self, node: Call) -> tuple:
         f = node.func
-        arity = {"vector": 1, "matrix": 1, "eye": 0, "kron": 2}.get(f, 1)
+        if f in CONSTANTS:
+            return self._constant_shape(node)
+        arity = {"kron": 2}.get(f, 1)
         if len(node.args) != arity:
             raise MatdiffError(f"{f} takes {arity} argument{'s' if arity != 1 else ''}, "
                                f"got {len(node.args)}", self.source, node.span)
-        if f in ("vector", "matrix"):
-            if not isinstance(node.args[0], Num) and not (
-                    isinstance(node.args[0], Neg) and isinstance(node.args[0].operand, Num)):
-                raise MatdiffError(f"{f}(c) takes a number, the value of every entry", self.source,
-                                   node.args[0].span)
-            shape = (self.sizes.fresh(), 1) if f == "vector" else (self.sizes.fresh(), self.sizes.fresh())
-            self.const_shapes[id(node)] = shape
-            return shape
-        if f == "eye":
-            d = self.sizes.fresh()
-            self.const_shapes[id(node)] = (d, d)
-            return (d, d)
         arg = node.args[0]
         shape = self.shape(arg)
         if f in ELEMENTWISE:
@@ -294,6 +238,36 @@ class _Inference:
                               f"{self._shape_text(shape)}", arg, [arg])
         return (1, 1) if f in ("tr", "det", "logdet") else shape
 
+    def _constant_shape(self, node: Call) -> tuple:
+        """eye, vector(c), matrix(c): sizes inferred; eye(n), vector(c, n), matrix(c, m, n): sized."""
+        f, args = node.func, node.args
+        low, high = CONSTANTS[f]
+        if not low <= len(args) <= high:
+            usage = {"eye": "eye or eye(n)", "vector": "vector(c) or vector(c, n)",
+                     "matrix": "matrix(c) or matrix(c, m, n)"}[f]
+            raise MatdiffError(f"{f} takes {low} to {high} arguments ({usage}), got {len(args)}",
+                               self.source, node.span)
+        if f != "eye" and not isinstance(args[0], Num) and not (
+                isinstance(args[0], Neg) and isinstance(args[0].operand, Num)):
+            raise MatdiffError(f"{f}(c) takes a number, the value of every entry", self.source,
+                               args[0].span)
+        sized = [self._size_argument(f, a) for a in (args if f == "eye" else args[1:])]
+        if f == "matrix" and len(sized) == 1:
+            raise MatdiffError("matrix(c, m, n) takes both sizes", self.source, node.span)
+        dims = sized or [self.sizes.fresh() for _ in range({"eye": 1, "vector": 1}.get(f, 2))]
+        shape = (dims[0], dims[0]) if f == "eye" else (dims[0], 1) if f == "vector" else tuple(dims)
+        self.const_shapes[id(node)] = shape
+        return shape
+
+    def _size_argument(self, f: str, arg) -> int:
+        """A size written in a constant: a whole number of at least 2, or a size symbol."""
+        if isinstance(arg, Num) and arg.value == int(arg.value) and int(arg.value) >= 2:
+            return self._symbol(int(arg.value))
+        if isinstance(arg, Name) and arg.name not in self.vars and arg.name not in self.declared:
+            return self._symbol(arg.name)
+        raise MatdiffError(f"a size of {f} is a whole number of at least 2 or a size symbol such as n",
+                           self.source, arg.span)
+
     def _unify_shapes(self, a: tuple, b: tuple) -> bool:
         return self.sizes.unify(a[0], b[0]) and self.sizes.unify(a[1], b[1])
 
@@ -323,8 +297,8 @@ class _Inference:
             return 1
         names = names or self._size_names()
         if isinstance(d, tuple):
-            return "·".join(sorted(str(names[self.sizes.find(x)]) for x in d))
-        return names[self.sizes.find(d)]
+            return dim_mul(*(Dim.of(names[self.sizes.find(x)]) for x in d))
+        return Dim.of(names[self.sizes.find(d)])
 
     def _shape_text(self, shape: tuple) -> str:
         names = self._size_names()
@@ -386,15 +360,6 @@ class _Inference:
         return Sizes({n: replace(self.vars[n], shape=resolve(self.vars[n].shape)) for n in self.order},
                      {key: resolve(shape) for key, shape in self.const_shapes.items()})
 
-
-
-def _times(a, b):
-    """Size product during inference: 1 is the unit, products are flat tuples of size classes."""
-    if a == 1:
-        return b
-    if b == 1:
-        return a
-    return (a if isinstance(a, tuple) else (a,)) + (b if isinstance(b, tuple) else (b,))
 
 
 class _Joined:

@@ -51,11 +51,20 @@ export const MATRIX_FUNCTIONS = {
   "adj": 1
 } as const;
 
-/** Constants whose size is inferred from where they are used, with their number of arguments. */
+/** Constants, with their fewest and most arguments (the fill value, then sizes that are otherwise inferred). */
 export const CONSTANTS = {
-  "vector": 1,
-  "matrix": 1,
-  "eye": 0
+  "vector": [
+    1,
+    2
+  ],
+  "matrix": [
+    1,
+    3
+  ],
+  "eye": [
+    0,
+    1
+  ]
 } as const;
 
 /** Every function name of the language: the above, aliases included. */
