@@ -138,7 +138,7 @@ def build_trace(expr: ir.Expr, variables: list, values: dict, sizes: dict) -> Tr
 
 
 class _Lowering:
-    def __init__(self, variables, values, sizes):
+    def __init__(self, variables, values, sizes) -> None:
         self.variables, self.values = variables, values
         self.evaluator = Evaluator(values, sizes)
         self.nodes: list[Node] = []

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from math import prod
-from typing import Union
 
 
 class Dim:
@@ -98,7 +97,7 @@ class Dim:
         return f"Dim({self})"
 
 
-DimLike = Union[Dim, int, str]
+DimLike = Dim | int | str
 ONE = Dim(1)
 
 
