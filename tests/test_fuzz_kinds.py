@@ -79,3 +79,51 @@ def test_export_division_by_zero_does_not_raise():
         ns["check_gradient"]()           # no ZeroDivisionError
         value, grad = ns["f_and_grad"](0.5)
     assert np.isinf(grad)
+
+
+# ---- exports: names ------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["float", "max", "np", "len", "range", "print", "input", "id"])
+def test_export_variable_named_like_a_builtin(name):
+    x = np.array([0.3, -1.2, 0.7])
+    source = f"{name}: scalar\nx: vector(m)\n{name}*x'*x"
+    check_gradient_everywhere(source, "x", {name: 1.7, "x": x}, lambda x, **k: float(k[name] * x @ x), (3,))
+    ns = load(derive(source, wrt="x", check=False))
+    assert ns["ARGUMENTS"][name] != name and ns["ARGUMENTS"]["x"] == "x"
+
+
+@pytest.mark.parametrize("name", ["max", "np", "sorted"])
+def test_export_wrt_variable_named_like_a_builtin(name):
+    x = np.array([0.3, -1.2, 0.7])
+    check_gradient_everywhere(f"{name}: vector(m)\n{name}'*{name}", name, {name: x},
+                              lambda **k: float(k[name] @ k[name]), (3,))
+
+
+# ---- exports: docstrings and comments ------------------------------------------------------------
+@pytest.mark.parametrize("comment", ['a """ b', "nul \x00 here", "form\x0cfeed", "sep\u2028line",
+                                     'ends with a quote"', "back\\slash \\", "vt\x0btab"])
+def test_export_escapes_the_cell_text(comment):
+    source = f"x: vector(m)  # {comment}\nx'*x  # {comment}"
+    try:
+        d = derive(source, wrt="x", check=False)
+    except Exception:   # the language refuses the character: nothing to export
+        pytest.skip("the cell text is refused")
+    code = d.to_python()
+    assert "\x00" not in code
+    compile(code, "<export>", "exec")
+    ns = load(d)
+    assert ns["check_gradient"]() < 1e-6
+
+
+# ---- exports: input checks survive python -O -----------------------------------------------------
+def test_export_input_checks_raise_value_error_under_optimisation(tmp_path):
+    d = derive("A: matrix(m, n)\nx: vector(n)\nnorm2(A*x)^2", wrt="x", check=False)
+    path = tmp_path / "exported.py"
+    path.write_text(d.to_python())
+    script = ("import sys, numpy as np; sys.path.insert(0, sys.argv[1]); import exported\n"
+              "try:\n    exported.f_and_grad(np.ones((3, 2)), np.ones(5))\n"
+              "except ValueError as e:\n    print('ValueError', e)\n")
+    out = subprocess.run([sys.executable, "-O", "-c", script, str(tmp_path)], capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("ValueError") and "x" in out.stdout
+    assert "assert " not in d.to_python().split("def f_and_grad")[1].split("def random_inputs")[0]

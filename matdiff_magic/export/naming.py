@@ -1,18 +1,19 @@
 """Identifiers of an exported module: the names of the arguments and sizes, and temporaries.
 
 A variable keeps its name when that is a Python identifier; otherwise (or when it is a keyword or
-a name the module itself uses, RESERVED) it is adapted and given trailing underscores until it is
+a name the module itself uses or a built-in, RESERVED) it is adapted and given trailing underscores until it is
 free. Sizes are named after their symbols the same way. A subexpression computed more than once
 becomes a temporary t0, t1, … .
 """
 from __future__ import annotations
 
+import builtins
 import keyword
+import unicodedata
 from collections import Counter
 
 from matdiff_magic.export.numpy_printer import HELPERS
 from matdiff_magic.ir import nodes as ir
-from matdiff_magic.types.dims import Dim
 
 FUNCTION = "f_and_grad"
 # the exported function and its check, by the kind of derivation
@@ -22,12 +23,15 @@ FUNCTIONS = {"gradient": (FUNCTION, "check_gradient"), "jacobian": ("f_and_jacob
 RESERVED = {"np", "value", "gradient", "rng", "seed", "h", "scale", "positive", "draw", "numeric",
             "step", "idx", "expected", "got", "error", "f", FUNCTION, "check_gradient",
             "random_inputs", "STRATEGIES", "jacobian", "hessian", "vecf", "vecg", "entry",
-            "derivative", "slope", "predicted"} | {name for pair in FUNCTIONS.values() for name in pair} | set(HELPERS)
+            "derivative", "slope", "predicted", "ARGUMENTS"} | set(dir(builtins)) | {name for pair in FUNCTIONS.values() for name in pair} | set(HELPERS)
 
 
 def ident(name: str, taken: set) -> str:
     """``name`` as a free Python identifier: other characters become _, then _ is appended."""
     out = name if name.isidentifier() else "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in name)
+    out = unicodedata.normalize("NFKC", out)   # as Python reads it: a bold max is max
+    if not out.isidentifier():
+        out = "v_" + "".join(ch if ("a" + ch).isidentifier() else "_" for ch in out)
     while keyword.iskeyword(out) or out in RESERVED or out in taken:
         out += "_"
     return out
@@ -48,7 +52,7 @@ def size_names(variables, taken: set) -> dict:
     out: dict = {}
     for v in variables:
         for d in v.shape:
-            if d not in out and not Dim.of(d).is_fixed:
+            if d != 1 and d not in out and not (isinstance(d, str) and d.isdigit()):
                 out[d] = ident(str(d), taken | set(out.values()))
     return out
 
@@ -83,3 +87,12 @@ def temporaries(roots, taken: set) -> list[tuple[ir.Expr, str]]:
             out.append((node, f"t{k}"))
             k += 1
     return out
+
+
+def arguments_code(variables, names: dict) -> str:
+    """When a variable's identifier differs from its name in the cell: the mapping, as module code."""
+    renamed = {v.name: names[v.name] for v in variables if names[v.name] != v.name}
+    if not renamed:
+        return ""
+    pairs = ", ".join(f"{v.name!r}: {names[v.name]!r}" for v in variables)
+    return f"ARGUMENTS = {{{pairs}}}  # each variable's name in the cell -> its argument here\n"

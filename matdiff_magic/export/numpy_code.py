@@ -1,7 +1,7 @@
 """Code export: a derivation as a self-contained NumPy module (like matrixcalculus.org's export).
 
 The module defines ``f_and_grad(<variables>)`` returning ``(value, gradient)`` in the derivation's
-layout, with shape assertions (vectors 1-D, matrices 2-D, the symbolic sizes consistent, symmetric
+layout, with input checks raising ValueError (vectors 1-D, matrices 2-D, the symbolic sizes consistent, symmetric
 inputs symmetric); ``random_inputs`` and ``check_gradient``, which compares the gradient with
 central finite differences; and a ``__main__`` block that prints that check. Subexpressions used
 more than once are computed once, into temporaries ``t0 = …``.
@@ -28,12 +28,18 @@ from matdiff_magic.export.check_code import (
     check_jacobian_code,
     random_inputs_code,
 )
-from matdiff_magic.export.naming import FUNCTION, FUNCTIONS, size_names, temporaries, variable_names
+from matdiff_magic.export.naming import (
+    FUNCTION,
+    FUNCTIONS,
+    arguments_code,
+    size_names,
+    temporaries,
+    variable_names,
+)
 from matdiff_magic.export.numpy_printer import HELPERS, NumpyPrinter, kind
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.construct import split_coef, with_coef
 from matdiff_magic.render.printer import to_text
-from matdiff_magic.types.dims import Dim
 
 
 def to_python(d) -> str:
@@ -61,13 +67,29 @@ def to_python(d) -> str:
     else:
         ret = "    return float(value), gradient"
 
-    function = (_signature(d, names, grad_expr) + "\n".join(_checks(variables, names, sizes)) + "\n"
+    function = (_mapping(variables, names) + _signature(d, names, grad_expr) + "\n".join(_checks(variables, names, sizes)) + "\n"
                 + "\n".join(body) + "\n" + ret + "\n")
     main = ('if __name__ == "__main__":\n'
             f'    print(f"{FUNCTION}: max. relative error of the gradient against central '
             'differences {check_gradient():.1e}")\n')
     return _module(_header(d), printer, function,
                    [random_inputs_code(d, names, sizes), check_gradient_code(d, names), main])
+
+
+def _mapping(variables, names) -> str:
+    code = arguments_code(variables, names)
+    return code + "\n\n" if code else ""
+
+
+def _argument_line(v, names) -> str:
+    x = names[v.name]
+    renamed = f" (the variable {_doc(v.name)!r} of the cell)" if x != v.name else ""
+    return f"    {x}: {_describe(v)}{renamed}"
+
+
+def _require(condition: str, message: str) -> list[str]:
+    """An input check that ``python -O`` keeps (unlike assert)."""
+    return [f"    if not ({condition}):", f"        raise ValueError({message})"]
 
 
 def _assign_temporaries(printer, temps) -> list[str]:
@@ -99,7 +121,9 @@ def _inline_definitions(expr: ir.Expr, typed) -> ir.Expr:
 
 
 def _doc(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"""', "'''")
+    """Text for a docstring: backslashes, quotes and unprintable characters (NUL, line breaks) escaped."""
+    text = text.replace("\\", "\\\\").replace('"', '\\"')
+    return "".join(ch if ch.isprintable() else "\\\\" + ascii(ch)[2:-1] for ch in text)
 
 
 def _layout_words(d) -> str:
@@ -137,7 +161,7 @@ def _signature(d, names, grad_expr) -> str:
              f'    """{_doc(d.name)} = {_doc(to_text(d.function))} and {_doc(r.lhs_text)} = '
              f'{_doc(to_text(grad_expr))}',
              f"    ({_layout_words(d)}).", ""]
-    lines += [f"    {names[v.name]}: {_describe(v)}" for v in d.variables]
+    lines += [_argument_line(v, names) for v in d.variables]
     lines += ["    Returns (value, gradient).", '    """']
     return "\n".join(lines) + "\n"
 
@@ -147,15 +171,15 @@ def _checks(variables, names, sizes) -> list[str]:
     for v in variables:
         x = names[v.name]
         if v.is_scalar:
-            out.append(f'    assert np.ndim({x}) == 0, f"{x} must be a scalar, got shape {{np.shape({x})}}"')
+            out += _require(f"np.ndim({x}) == 0", f'f"{x} must be a scalar, got shape {{np.shape({x})}}"')
             out.append(f"    {x} = np.float64({x})")
             continue
         out.append(f"    {x} = np.asarray({x}, dtype=float)")
         if v.shape[1] == 1:
-            out.append(f'    assert {x}.ndim == 1, f"{x} must be a vector (a 1-D array), got shape {{{x}.shape}}"')
+            out += _require(f"{x}.ndim == 1", f'f"{x} must be a vector (a 1-D array), got shape {{{x}.shape}}"')
             dims = [v.shape[0]]
         else:
-            out.append(f'    assert {x}.ndim == 2, f"{x} must be a matrix (a 2-D array), got shape {{{x}.shape}}"')
+            out += _require(f"{x}.ndim == 2", f'f"{x} must be a matrix (a 2-D array), got shape {{{x}.shape}}"')
             dims = list(v.shape)
         new = [d for d in dict.fromkeys(dims) if d in sizes and d not in bound]
         if len(dims) == 2 and len(new) == 2:
@@ -167,10 +191,10 @@ def _checks(variables, names, sizes) -> list[str]:
         if len(new) < len(dims):   # a size known from an earlier argument, a repeated or a fixed one
             want = [sizes.get(d, str(d)) for d in dims]
             tup = f"({want[0]},)" if len(want) == 1 else f"({want[0]}, {want[1]})"
-            filled = "(" + ", ".join(w if Dim.of(d).is_fixed else f"{{{w}}}" for d, w in zip(dims, want)) + (",)" if len(want) == 1 else ")")
-            out.append(f'    assert {x}.shape == {tup}, f"{x} must have shape {tup} = {filled}, got {{{x}.shape}}"')
+            filled = "(" + ", ".join(f"{{{w}}}" if not w.isdigit() else w for w in want) + (",)" if len(want) == 1 else ")")
+            out += _require(f"{x}.shape == {tup}", f'f"{x} must have shape {tup} = {filled}, got {{{x}.shape}}"')
         if v.symmetric:
-            out.append(f'    assert np.allclose({x}, {x}.T), "{x} must be symmetric"')
+            out += _require(f"np.allclose({x}, {x}.T)", f'"{x} must be symmetric"')
     return out
 
 
@@ -198,7 +222,7 @@ def _jacobian_module(d) -> str:
         body.append(f"    jacobian = {printer.code(deriv)}")
         ret = f"    return value, {_as_returned('jacobian', deriv, _returned_ndim(d))}"
 
-    function = (_jacobian_signature(d, names, func, grad_expr, deriv)
+    function = (_mapping(variables, names) + _jacobian_signature(d, names, func, grad_expr, deriv)
                 + "\n".join(_checks(variables, names, sizes)) + "\n" + "\n".join(body) + "\n" + ret + "\n")
     what = "the Hessian (and the gradient)" if hessian else "the Jacobian"
     main = ('if __name__ == "__main__":\n'
@@ -280,7 +304,7 @@ def _jacobian_signature(d, names, func: str, grad_expr, deriv) -> str:
     if grad_expr is not None:
         lines.append(f"    with the gradient ∂{_doc(d.name)}/∂{_doc(d.wrt.name)} = {_doc(to_text(grad_expr))}")
     lines += [f"    and {_doc(r.lhs_text)} = {_doc(to_text(deriv))}", f"    ({_doc(r.description)})", ""]
-    lines += [f"    {names[v.name]}: {_describe(v)}" for v in d.variables]
+    lines += [_argument_line(v, names) for v in d.variables]
     if grad_expr is not None:
         lines.append(f"    Returns (value, gradient, hessian): the gradient in {d.layout} layout, as "
                      f"{FUNCTION} would return it;")
