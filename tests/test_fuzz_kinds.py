@@ -127,3 +127,72 @@ def test_export_input_checks_raise_value_error_under_optimisation(tmp_path):
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("ValueError") and "x" in out.stdout
     assert "assert " not in d.to_python().split("def f_and_grad")[1].split("def random_inputs")[0]
+
+
+# ---- derivation: a scalar inside a matrix function; element-wise operations with eye ----------
+RNG = np.random.default_rng(11)
+A3 = RNG.standard_normal((3, 3))
+
+
+@pytest.mark.parametrize("source, f", [
+    ("s: scalar\nA: matrix(m, m)\ntr(s*A)", lambda A: 1.7 * np.trace(A)),
+    ("A: matrix(m, m)\ntr(A/tr(A))", lambda A: float(np.sum(np.diag(A)) / np.sum(np.diag(A)))),
+    ("k: scalar\nA: matrix(m, m)\ntr(k*A - A)", lambda A: 1.7 * np.trace(A) - np.trace(A)),
+    ("A: matrix(m, m)\ntr(A./eye)", lambda A: float(sum(A[i, i] / 1.0 for i in range(3)))),
+    ("A: matrix(m, m)\ntr(A' - A./eye)", lambda A: float(np.trace(A.T) - sum(A[i, i] for i in range(3)))),
+])
+def test_scalar_and_eye_inside_a_trace(source, f):
+    values = {"A": A3 + 3 * np.eye(3)}
+    if "s:" in source:
+        values["s"] = 1.7
+    if "k:" in source:
+        values["k"] = 1.7
+    check_gradient_everywhere(source, "A", values, lambda A, **_: f(A), (3, 3))
+
+
+def central_jacobian(F, x, h=1e-6):
+    """∂vec F/∂(vec x)ᵀ, column-major, by central differences."""
+    x = np.asarray(x, dtype=float)
+    cols = []
+    for idx in np.ndindex(*x.shape[::-1]):
+        step = np.zeros(x.shape)
+        step[idx[::-1]] = h
+        cols.append(np.ravel((np.asarray(F(x + step)) - np.asarray(F(x - step))) / (2 * h), order="F"))
+    return np.array(cols).T
+
+
+def check_jacobian_everywhere(source, wrt, values, F, order=1):
+    """evaluate() and the export have the same shape in every layout; numerator layout, reshaped to
+    (size of F, size of the variable), equals central differences of the hand-written F."""
+    x = np.asarray(values[wrt], dtype=float)
+    expected = central_jacobian(lambda v: F(**{**values, wrt: v}), x)
+    for layout in LAYOUTS:
+        d = derive(source, wrt=wrt, layout=layout, order=order, check=False)
+        got = np.asarray(d.evaluate(**values), dtype=float)
+        ns = load(d)
+        entry = ns[[k for k in ns if k.startswith("f_")][0]]
+        out = entry(*[values[v.name] for v in d.variables])
+        assert np.shape(out[-1]) == got.shape, (layout, np.shape(out[-1]), got.shape)
+        if layout == "numerator":
+            np.testing.assert_allclose(np.reshape(got, expected.shape) if got.ndim < 2 or x.size == 1
+                                       else got, expected, rtol=1e-6, atol=1e-6)
+        np.testing.assert_allclose(np.asarray(out[-1], dtype=float), got, rtol=1e-9, atol=1e-12)
+        yield layout, got
+
+
+def test_trace_over_a_scalar_added_to_a_row():
+    b, lam = np.array([0.4, -0.3]), 1.3
+    F = lambda M, **_: b[None, :] + np.trace(M) / lam
+    shapes = dict(check_jacobian_everywhere("b: vector(n)\nM: matrix(m, m)\nlam: scalar\nb' + tr(M/lam)",
+                                            "M", {"b": b, "M": A3, "lam": lam}, F))
+    assert shapes["numerator"].shape == (2, 9)
+
+
+def test_zero_hessian_has_the_full_shape():
+    for layout in LAYOUTS:
+        d = derive("s: scalar\nB: matrix(m, m)\ntr(s*B)", wrt="B", layout=layout, order=2, check=False)
+        H = d.evaluate(s=1.7, B=A3)
+        assert np.shape(H) == (9, 9) and not np.any(H)
+        out = load(d)["f_grad_hessian"](1.7, A3)
+        assert np.shape(out[2]) == (9, 9) and not np.any(out[2])
+        np.testing.assert_allclose(as_denominator(out[1], layout, (3, 3)), 1.7 * np.eye(3))

@@ -175,27 +175,9 @@ def _export_kron_row_and_column():
 
 
 KNOWN = [
-    Known("tr(s*A) by A", "wrong_shape",
-          "the gradient s·I of the trace of a scalar variable times the matrix evaluates to a 1×1 "
-          "array (a float in the export) instead of m×m, and the check says FAILED",
-          _tr_scalar_times_matrix),
-    Known("tr(A/tr(A)) by A", "foreign_exception",
-          "derive raises ValueError 'cannot add (m, m) and (1, 1)' when a matrix is divided by a scalar "
-          "that depends on it", _tr_divided_by_trace),
-    Known("tr(k*B - B) by B", "foreign_exception",
-          "derive raises ValueError 'cannot add' for a scalar multiple minus the matrix under a trace",
-          _tr_difference_with_scalar_multiple),
-    Known("b' + tr(M/lam) by M", "foreign_exception",
-          "derive raises ValueError 'cannot multiply' for the trace of a matrix over a scalar added to "
-          "a row", _trace_divided_by_scalar_plus_row),
     Known("sum(vec(L).*vec(Z)) by Z", "foreign_exception",
           "derive raises ValueError 'cannot multiply' for the entry-wise product of vec(L) and vec(Z) "
           "with L m×n and Z n×m (both of m·n entries)", _vec_hadamard_of_transposed_shapes),
-    Known("tr(B./eye) by B", "wrong_value",
-          "the gradient of tr(B ./ I) is the all-ones matrix instead of I (the check says FAILED)",
-          _tr_divided_by_eye),
-    Known("order=2 of tr(s*B) by B", "wrong_shape",
-          "the (zero) Hessian has shape (1, m·m) instead of (m·m, m·m)", _hessian_shape_scalar_multiple),
     Known("(c' + t).^0 by t", "wrong_shape",
           "the (zero) Jacobian of a row vector by a scalar has shape (p, 1), not (1, p), in numerator layout",
           _zero_jacobian_of_row_by_scalar),
@@ -240,4 +222,22 @@ FIXED = [
     Known("export: variable named max", "export_failed",
           "a variable named max shadows the built-in that the exported check calls",
           _export_variable_named_max),
+    Known("tr(s*A) by A", "wrong_shape",
+          "the gradient s·I of the trace of a scalar variable times the matrix evaluates to a 1×1 "
+          "array (a float in the export) instead of m×m, and the check says FAILED",
+          _tr_scalar_times_matrix),
+    Known("tr(A/tr(A)) by A", "foreign_exception",
+          "derive raises ValueError 'cannot add (m, m) and (1, 1)' when a matrix is divided by a scalar "
+          "that depends on it", _tr_divided_by_trace),
+    Known("tr(k*B - B) by B", "foreign_exception",
+          "derive raises ValueError 'cannot add' for a scalar multiple minus the matrix under a trace",
+          _tr_difference_with_scalar_multiple),
+    Known("b' + tr(M/lam) by M", "foreign_exception",
+          "derive raises ValueError 'cannot multiply' for the trace of a matrix over a scalar added to "
+          "a row", _trace_divided_by_scalar_plus_row),
+    Known("order=2 of tr(s*B) by B", "wrong_shape",
+          "the (zero) Hessian has shape (1, m·m) instead of (m·m, m·m)", _hessian_shape_scalar_multiple),
+    Known("tr(B./eye) by B", "wrong_value",
+          "the gradient of tr(B ./ I) is the all-ones matrix instead of I (the check says FAILED)",
+          _tr_divided_by_eye),
 ]

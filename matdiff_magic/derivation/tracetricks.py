@@ -271,6 +271,8 @@ def _combine(terms: list[Term], dX: ir.Expr, vector: bool, record: Record) -> ir
         left = _factors(cast(ir.Trace, t.core).arg)[:-1]   # the cores are traces by now
         n = dX.shape[1]
         gk = _product(left) if left else ir.Identity((n, n))
+        if gk.is_scalar and not dX.is_scalar:   # tr(s dX) = tr(s I dX): G is s I, not s
+            gk = mk_mul(left + [ir.Identity((n, n))])
         gs.append(with_coef(t.coef, mk_mul(list(t.scalars) + [gk]) if t.scalars else gk))
     G = _tidy_sum(gs)
     if len(terms) > 1 or terms[0].scalars or terms[0].coef != 1 or G != gs[0]:

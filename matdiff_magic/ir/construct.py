@@ -175,6 +175,7 @@ def _merge_powers(factors: list) -> list:
     if not any(isinstance(f, ir.ElemPow) for f in factors) and len({hash(f) for f in factors}) == len(factors):
         return factors   # nothing to combine (the common case)
     bases: dict = {}
+    masks: set = set()
     order = []
     for f in factors:
         base, e = (f.base, f.exponent.value) if isinstance(f, ir.ElemPow) and isinstance(f.exponent, ir.Const) \
@@ -183,9 +184,13 @@ def _merge_powers(factors: list) -> list:
             order.append(base)
             bases[base] = Fraction(0)
         bases[base] += e
+        if isinstance(base, ir.Identity) and e > 0:
+            masks.add(base)
     if len(order) == len(factors):
         return factors
-    out = [mk_elempow(b, ir.Const(bases[b])) for b in order if bases[b] != 0]
+    # I ⊙ I^∘-1 is I, not 𝟏: the zeros of I mask whatever stands beside them
+    out = [b if b in masks else mk_elempow(b, ir.Const(bases[b])) for b in order
+           if bases[b] != 0 or b in masks]
     return out or [ir.Fill(1, factors[0].shape)]
 
 
