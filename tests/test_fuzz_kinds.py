@@ -196,3 +196,13 @@ def test_zero_hessian_has_the_full_shape():
         out = load(d)["f_grad_hessian"](1.7, A3)
         assert np.shape(out[2]) == (9, 9) and not np.any(out[2])
         np.testing.assert_allclose(as_denominator(out[1], layout, (3, 3)), 1.7 * np.eye(3))
+
+
+@pytest.mark.parametrize("source, values, F, shape", [
+    ("c: vector(p)\nt: scalar\n(c' + t).^0", {"c": np.array([0.2, 0.5, 0.9, 1.1]), "t": 0.7},
+     lambda t, c: (c[None, :] + t) ** 0, (1, 4)),
+    ("A: matrix(m, m)\nt: scalar\nA.*t^0", {"A": A3, "t": 0.7}, lambda t, A: A * t ** 0, (3, 3)),
+])
+def test_zero_jacobian_by_a_scalar_has_the_shape_of_f(source, values, F, shape):
+    shapes = dict(check_jacobian_everywhere(source, "t", values, F))
+    assert shapes["numerator"].shape == shape and not np.any(shapes["numerator"])

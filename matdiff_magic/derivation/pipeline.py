@@ -223,8 +223,8 @@ def _jacobian_steps(typed, var: ir.Var, convention: str) -> dict:
 
 def _vec(dF, var, F, record, fname, fname_text=None) -> ir.Expr:
     fname_text = fname_text or fname
-    if is_zero(dF):
-        return ir.Zero((ir.dim_mul(*F.shape), ir.dim_mul(*var.shape)))
+    if is_zero(dF):   # by a scalar the Jacobian has F's shape (as dF = G dx gives it)
+        return ir.Zero(F.shape) if var.is_scalar else ir.Zero((ir.dim_mul(*F.shape), ir.dim_mul(*var.shape)))
     if var.is_scalar:   # dF = G dx: dx factors out
         record.stage = "trace"
         return trace_stage(dF, var, record)
