@@ -14,6 +14,7 @@ from collections import Counter
 
 from matdiff_magic.export.numpy_printer import HELPERS
 from matdiff_magic.ir import nodes as ir
+from matdiff_magic.types.dims import Dim
 
 FUNCTION = "f_and_grad"
 # the exported function and its check, by the kind of derivation
@@ -52,7 +53,7 @@ def size_names(variables, taken: set) -> dict:
     out: dict = {}
     for v in variables:
         for d in v.shape:
-            if d != 1 and d not in out and not (isinstance(d, str) and d.isdigit()):
+            if d not in out and not Dim.of(d).is_fixed:
                 out[d] = ident(str(d), taken | set(out.values()))
     return out
 

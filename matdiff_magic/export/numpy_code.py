@@ -40,6 +40,7 @@ from matdiff_magic.export.numpy_printer import HELPERS, NumpyPrinter, kind
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.construct import split_coef, with_coef
 from matdiff_magic.render.printer import to_text
+from matdiff_magic.types.dims import Dim
 
 
 def to_python(d) -> str:
@@ -191,7 +192,7 @@ def _checks(variables, names, sizes) -> list[str]:
         if len(new) < len(dims):   # a size known from an earlier argument, a repeated or a fixed one
             want = [sizes.get(d, str(d)) for d in dims]
             tup = f"({want[0]},)" if len(want) == 1 else f"({want[0]}, {want[1]})"
-            filled = "(" + ", ".join(f"{{{w}}}" if not w.isdigit() else w for w in want) + (",)" if len(want) == 1 else ")")
+            filled = "(" + ", ".join(w if Dim.of(d).is_fixed else f"{{{w}}}" for d, w in zip(dims, want)) + (",)" if len(want) == 1 else ")")
             out += _require(f"{x}.shape == {tup}", f'f"{x} must have shape {tup} = {filled}, got {{{x}.shape}}"')
         if v.symmetric:
             out += _require(f"np.allclose({x}, {x}.T)", f'"{x} must be symmetric"')

@@ -18,6 +18,7 @@ from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ops import registry
 from matdiff_magic.ops.registry import C_ATOM, C_MUL, C_NEG, kind
 from matdiff_magic.render.printer import to_text
+from matdiff_magic.types.dims import Dim
 
 PRINTERS: dict[type, Callable] = {}
 
@@ -37,7 +38,7 @@ def prints(*types):
 class NumpyPrinter:
     def __init__(self, names: dict, sizes: dict, temps: dict | None = None):
         self.names = names            # variable name -> Python identifier
-        self.sizes = sizes            # size symbol -> Python identifier
+        self.sizes = {Dim.of(k): v for k, v in sizes.items()}   # size symbol -> Python identifier
         self.temps = temps if temps is not None else {}   # shared node -> temporary's name
         self.helpers: set = set()     # helper functions the printed code calls
 
@@ -73,12 +74,12 @@ class NumpyPrinter:
         return f"({s})" if p < min_prec else s
 
     def size(self, d) -> str:
-        if d == 1:
-            return "1"
-        if isinstance(d, str) and "·" in d:
-            return " * ".join(self.size(part) for part in d.split("·"))
-        if isinstance(d, str) and d.isdigit():
-            return d
+        d = Dim.of(d)
+        if d.is_fixed:
+            return str(d)
+        if len(d.symbols) > 1 or d.coef != 1:
+            factors = ([Dim(d.coef)] if d.coef != 1 else []) + [Dim.symbol(s) for s in d.symbols]
+            return " * ".join(self.size(f) for f in factors)
         if d not in self.sizes:
             raise MatdiffError(f"the size {d} is not fixed by any argument, so the exported code "
                                "cannot know it")
