@@ -36,6 +36,7 @@ OPERANDS = {
     "inv": lambda: [_square()], "det": lambda: [_square()], "logdet": lambda: [_square()],
     "tr": lambda: [_m(3, 3)], "diagm": lambda: [_m(3, 1)], "diagv": lambda: [_m(3, 3)],
     "vec": lambda: [_m(3, 2)], "kron": lambda: [_m(2, 3), _m(4, 2)], "softmax": lambda: [_m(4, 1)],
+    "matpow": lambda: [_square(), np.array([[3.0]])],
 }
 # Rows that are an op's only row, operands from the op's sample in test_registry.py.
 SAMPLED = {op.primitives[0].key: key(op) for op in registry.ops()

@@ -77,6 +77,8 @@ SAMPLES = {
     "Kron": (lambda A, B: ir.Kron(A, B), [((2, 3), "any"), ((4, 2), "any")], np.kron),
     "Softmax": (lambda u: ir.Softmax(u), [((4, 1), "any")], lambda u: np.exp(u) / np.exp(u).sum()),
     "Adjugate": (lambda X: ir.Adjugate(X), [((3, 3), "negdet")], _cofactor_adjugate),
+    "MatPow": (lambda X: ir.MatPow(X, ir.Const(3)), [((3, 3), "square")],
+               lambda X: np.linalg.matrix_power(X, 3)),
     **{f"Apply:{f}": ((lambda X, _f=f: ir.Apply(_f, X)), [((3, 2), DOMAIN.get(f, "any"))], ref)
        for f, ref in F.items()},
 }

@@ -9,6 +9,7 @@
     kron.py         Kron, Vec, Commutation
     softmax.py      Softmax
     adjugate.py     Adjugate (adj)
+    matpow.py       MatPow (X^k, a matrix power)
 
 Adding an operation is one module here plus its import below.
 """
@@ -19,5 +20,6 @@ from matdiff_magic.ops import registry
 from matdiff_magic.ops import arith, powers, elementwise, linalg, reductions, kron  # noqa: F401
 from matdiff_magic.ops import softmax  # noqa: F401
 from matdiff_magic.ops import adjugate  # noqa: F401
+from matdiff_magic.ops import matpow  # noqa: F401
 
 __all__ = ["registry"]

@@ -153,10 +153,31 @@ class _Inference:
         if exponent != (1, 1):
             raise self._error("the exponent must be a scalar", node.exponent, [node.exponent])
         if node.op == "^" and base != (1, 1):
+            return self._matrix_power_shape(node, base)
+        return base
+
+    def _matrix_power_shape(self, node: Power, base: tuple) -> tuple:
+        """X^k with a matrix base is the matrix power X X ⋯ X: X square, k a nonzero integer."""
+        text = self._text(node.base)
+        if base[1] == 1 or base[0] == 1:
             raise self._error(
-                f"^ raises a scalar to a power, but {self._text(node.base)} is "
+                f"^ raises a scalar to a power (or a square matrix to a matrix power), but {text} is "
+                f"{self._shape_text(base)}",
+                node.base, [node.base],
+                extra_hint=f"for an element-wise power use .^ ({text}.^2); for a squared norm "
+                           f"norm2({text})^2")
+        if not self.sizes.unify(base[0], base[1]):
+            raise self._error(
+                f"^ of a matrix is the matrix power, which needs a square matrix, but {text} is "
                 f"{self._shape_text(base)}", node.base, [node.base],
-                extra_hint="for an element-wise power use .^ (e.g. x.^2); for a squared norm norm2(x)^2")
+                extra_hint=f"if you meant the matrix power {text}*{text}*…, {text} must be square; "
+                           f"if you meant the power of each entry, write {text}.^k")
+        exponent = node.exponent.operand if isinstance(node.exponent, Neg) else node.exponent
+        if not isinstance(exponent, Num) or exponent.value.denominator != 1 or exponent.value == 0:
+            raise self._error(
+                f"the exponent of the matrix power {text}^… must be a nonzero integer",
+                node.exponent, [node.exponent],
+                extra_hint=f"for the power of each entry write {text}.^{self._text(node.exponent)}")
         return base
 
     def _sum_shape(self, node: Sum) -> tuple:

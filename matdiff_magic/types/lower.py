@@ -9,6 +9,7 @@ kept as variables (``outer``) for the chain rule through definitions.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.errors import MatdiffError, Span
@@ -95,6 +96,8 @@ class _Lowering:
             return ir.Transpose(b(node.operand))
         if isinstance(node, Power):
             base, exponent = b(node.base), b(node.exponent)
+            if node.op == "^" and not base.is_scalar:
+                return _matrix_power(base, int(cast(ir.Const, exponent).value))   # a number, as X^k requires
             return ir.Pow(base, exponent) if node.op == "^" or base.is_scalar else ir.ElemPow(base, exponent)
         if isinstance(node, Sum):
             terms = [b(t) for _, t, _ in node.terms]
@@ -166,3 +169,10 @@ def _extend_chain(chain: list, factor: ir.Expr) -> None:
 
 def _finish(chain: list) -> ir.Expr:
     return chain[0] if len(chain) == 1 else ir.MatMul(chain)
+
+
+def _matrix_power(base: ir.Expr, k: int) -> ir.Expr:
+    """X^k: X for k = 1, the inverse for k = −1, (X⁻¹)^|k| for a negative k."""
+    if k < 0:
+        base, k = ir.Inverse(base), -k
+    return base if k == 1 else ir.MatPow(base, ir.Const(k))

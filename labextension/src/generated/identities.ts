@@ -186,7 +186,7 @@ export const IDENTITIES = {
   "elempow": {
     "name": "element-wise power",
     "latex": "\\mathrm{d}(X^{\\circ p}) = p X^{\\circ (p-1)} \\odot \\mathrm{d}X",
-    "text": "d(X^∘p) = p X^∘(p−1) ⊙ dX",
+    "text": "d(X^∘p) = p X^∘(p-1) ⊙ dX",
     "cookbook": ""
   },
   "expand": {
@@ -203,8 +203,8 @@ export const IDENTITIES = {
   },
   "general-power": {
     "name": "power rule",
-    "latex": "\\mathrm{d}(u^{v}) = u^{v}(\\log(u)\\,\\mathrm{d}v + v\\,u^{-1}\\mathrm{d}u)",
-    "text": "d(uᵛ) = uᵛ (log(u) dv + v u⁻¹ du)",
+    "latex": "\\mathrm{d}(u^{v}) = u^{v}(\\log(u)\\,\\mathrm{d}v + v\\,u^{-1}\\,\\mathrm{d}u)",
+    "text": "d(uᵛ) = uᵛ(log(u) dv + v u⁻¹ du)",
     "cookbook": ""
   },
   "gradient-again": {
@@ -248,6 +248,12 @@ export const IDENTITIES = {
     "latex": "\\mathrm{d}\\log\\lvert X\\rvert = \\operatorname{tr}(X^{-1}\\,\\mathrm{d}X)",
     "text": "d log|X| = tr(X⁻¹ dX)",
     "cookbook": "(57)"
+  },
+  "matrix-power": {
+    "name": "matrix power",
+    "latex": "\\mathrm{d}(X^{k}) = \\sum_{i=0}^{k-1} X^{i}\\,\\mathrm{d}X\\,X^{k-1-i}",
+    "text": "d(Xᵏ) = Σᵢ Xⁱ dX Xᵏ⁻¹⁻ⁱ (i = 0 … k−1)",
+    "cookbook": "(89)"
   },
   "minka-gradient": {
     "name": "symmetric convention (minka)",
@@ -299,7 +305,7 @@ export const IDENTITIES = {
   },
   "power": {
     "name": "power rule",
-    "latex": "\\mathrm{d}(u^{p}) = p\\,u^{p-1}\\mathrm{d}u",
+    "latex": "\\mathrm{d}(u^{p}) = p\\,u^{p-1}\\,\\mathrm{d}u",
     "text": "d(uᵖ) = p uᵖ⁻¹ du",
     "cookbook": ""
   },
@@ -474,7 +480,7 @@ export const IDENTITIES = {
   "squared-norm": {
     "name": "squared norm",
     "latex": "\\lVert \\boldsymbol{u}\\rVert^2 = \\boldsymbol{u}^{T}\\boldsymbol{u},\\ \\lVert U\\rVert_F^2 = \\operatorname{tr}(U^{T}U)",
-    "text": "‖u‖² = uᵀu, ‖U‖²_F = tr(UᵀU)",
+    "text": "‖u‖² = uᵀu, ‖U‖_F² = tr(UᵀU)",
     "cookbook": ""
   },
   "substitute": {

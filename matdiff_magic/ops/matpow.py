@@ -1,0 +1,103 @@
+"""Matrix powers X^k of a square matrix X and an integer k ≥ 2 (MatPow): X^k = X X ⋯ X.
+
+The language's ``X^k`` with a matrix base lowers here for k ≥ 2; ``X^1`` is X, ``X^-1`` is the
+inverse inv(X), and a negative k is a power of the inverse, X^-k = (X⁻¹)^k (types/lower.py).
+
+Its differential is the product rule over the k factors (Matrix Cookbook (89), entry by entry):
+
+    d(X^k) = Σ_{i=0}^{k−1} X^i dX X^{k−1−i}.
+"""
+from __future__ import annotations
+
+from typing import cast
+
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic.ir.nodes import SCALAR, Expr
+from matdiff_magic.ops.identity import Identity
+from matdiff_magic.ops.registry import (
+    C_ATOM,
+    Op,
+    Primitive,
+    ShapeError,
+    Superscript,
+    np,
+    register,
+    require_square,
+)
+
+
+class MatPow(Expr):
+    """X^k, the k-th matrix power of a square X, k a constant integer ≥ 2."""
+    __slots__ = ("base", "exponent")
+    _children = ("base", "exponent")
+    base: Expr
+    exponent: Expr
+
+    def __init__(self, base: Expr, exponent: Expr):
+        self._init(self.shape_of(base, exponent))
+        object.__setattr__(self, "base", base)
+        object.__setattr__(self, "exponent", exponent)
+
+    @staticmethod
+    def shape_of(base, exponent):
+        require_square(base, "the matrix power ^")
+        if exponent.shape != SCALAR:
+            raise ShapeError(f"the exponent of a matrix power is a scalar, got {exponent.shape}")
+        return base.shape
+
+    @property
+    def k(self) -> int:
+        return int(cast(ir.Const, self.exponent).value)   # k is a constant
+
+
+MATRIX_POWER = Identity("matrix power",
+                        r"\mathrm{d}(X^{k}) = \sum_{i=0}^{k-1} X^{i}\,\mathrm{d}X\,X^{k-1-i}",
+                        "d(Xᵏ) = Σᵢ Xⁱ dX Xᵏ⁻¹⁻ⁱ (i = 0 … k−1)", cookbook="(89)")
+
+
+def power_of(X: Expr, i: int) -> Expr | None:
+    """X^i as a factor of a product: None for i = 0 (the identity), X for 1, MatPow above."""
+    return None if i == 0 else X if i == 1 else MatPow(X, ir.Const(i))
+
+
+def _differential(node: MatPow):
+    X, dX, k = node.base, ir.D(node.base), node.k
+    terms = [ir.MatMul([f for f in (power_of(X, i), dX, power_of(X, k - 1 - i)) if f is not None])
+             for i in range(k)]
+    return ir.Add(terms), MATRIX_POWER
+
+
+def _k(xs) -> int:
+    return round(float(xs[1][0, 0]))
+
+
+def _value(xs, p):
+    return np.linalg.matrix_power(xs[0], _k(xs))
+
+
+def _jvp(xs, y, d, p):
+    X, k = xs[0], _k(xs)
+    powers = [np.linalg.matrix_power(X, i) for i in range(k)]
+    return sum(powers[i] @ d[0] @ powers[k - 1 - i] for i in range(k))
+
+
+def _vjp(xs, y, g, p):
+    X, k = xs[0], _k(xs)
+    powers = [np.linalg.matrix_power(X, i) for i in range(k)]
+    gX = sum(powers[i].T @ g @ powers[k - 1 - i].T for i in range(k))   # Σ (Xⁱ)ᵀ Ȳ (Xᵏ⁻¹⁻ⁱ)ᵀ
+    return [gX, np.zeros((1, 1))]
+
+
+MATPOW_ROW = Primitive("matpow", "MatPow", "{0}^{1}", _value, _jvp, _vjp,
+                       ("Σᵢ {0}ⁱ·{d0}·{0}^({1}−1−i)", "0"),
+                       ("Σᵢ ({0}ⁱ)ᵀ·{g}·({0}^({1}−1−i))ᵀ", "0"),
+                       literal=(1,), numeric_exponent=True)
+
+
+def _export(p, e):
+    return f"np.linalg.matrix_power({p.code(e.base)}, {e.k})", C_ATOM
+
+
+register(Op(MatPow, value=_value, differential=_differential, identities=(MATRIX_POWER,),
+            primitives=(MATPOW_ROW,), export=_export, notation=Superscript(),
+            doc="X^k, the k-th matrix power of a square X (integer k ≥ 2)"))

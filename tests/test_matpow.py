@@ -1,0 +1,92 @@
+"""Matrix powers X^k (ops/matpow.py): k ≥ 2 as MatPow, k = −1 as the inverse, a negative k as a
+power of the inverse, with d(Xᵏ) = Σᵢ Xⁱ dX Xᵏ⁻¹⁻ⁱ — checked through whole derivations against
+central differences of NumPy functions written here with np.linalg.matrix_power, in all three
+layouts; and ^ of a non-square matrix is a shape error under the base that names both readings.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from matdiff_magic import MatdiffError, derive
+from matdiff_magic.numeric import fd
+
+LAYOUTS = ("denominator", "mixed", "numerator")
+mp = np.linalg.matrix_power
+
+
+def _values(seed):
+    rng = np.random.default_rng(seed)
+    return {"X": np.eye(3) * 2.0 + 0.4 * rng.standard_normal((3, 3)),
+            "B": rng.standard_normal((3, 3)), "a": rng.standard_normal(3), "b": rng.standard_normal(3)}
+
+
+CASES = [
+    ("tr(X^2*B)", lambda X, B, **_: np.trace(mp(X, 2) @ B)),
+    ("a'*X^3*b", lambda X, a, b, **_: a @ mp(X, 3) @ b),
+    ("tr(X^-1)", lambda X, **_: np.trace(np.linalg.inv(X))),
+    ("tr(X^-2*B)", lambda X, B, **_: np.trace(mp(np.linalg.inv(X), 2) @ B)),
+    ("log(det(X^2))", lambda X, **_: np.log(np.linalg.det(mp(X, 2)))),
+]
+
+
+@pytest.mark.parametrize("source, f", CASES, ids=[c[0] for c in CASES])
+def test_gradient_against_central_differences_in_every_layout(source, f):
+    d = derive(source, wrt="X")
+    assert d.check_result.status == "passed", d.check_result.message
+    values = _values(7)
+    given = {k: v for k, v in values.items() if k in source}
+    want = fd.gradient(lambda X: f(**{**values, "X": X}), values["X"])
+    for layout in LAYOUTS:
+        got = d.with_layout(layout).evaluate(**given)
+        expected = want.T if layout == "numerator" else want
+        np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-7, err_msg=layout)
+
+
+def test_the_rule_is_the_matrix_power_identity():
+    d = derive("tr(X^3*B)", wrt="X")
+    used = [s for s in d.steps if s.rule == "matrix power"]
+    assert used and used[0].identity.cookbook == "(89)"
+    assert "dX X²" in used[0].text and "X² dX" in used[0].text
+    assert d.steps[0].text == "tr(X³ B)" and "X^{3}" in d.steps[0].latex
+
+
+def test_jacobian_of_x_squared_in_every_layout():
+    """∂ vec(X²)/∂ (vec X)ᵀ = Xᵀ ⊗ I + I ⊗ X."""
+    d = derive("X^2", wrt="X")
+    X = _values(11)["X"]
+    want = fd.jacobian(lambda Y: mp(Y, 2).reshape(-1, order="F"), X)
+    np.testing.assert_allclose(d.with_layout("numerator").evaluate(X=X), want, rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(d.with_layout("denominator").evaluate(X=X), want.T, rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(d.with_layout("mixed").evaluate(X=X), want, rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("source, f", CASES[:2], ids=[c[0] for c in CASES[:2]])
+def test_export(source, f):
+    d = derive(source, wrt="X")
+    values = {k: v for k, v in _values(3).items() if k in source}
+    for layout in LAYOUTS:
+        namespace: dict = {}
+        code = d.with_layout(layout).to_python()
+        assert "np.linalg.matrix_power(X, " in code
+        exec(compile(code, "<matdiff export>", "exec"), namespace)         # our generated code only
+        value, gradient = namespace["f_and_grad"](**values)
+        assert value == pytest.approx(float(f(**values)), rel=1e-10)
+        np.testing.assert_allclose(gradient, d.with_layout(layout).evaluate(**values), rtol=1e-10)
+
+
+def test_a_non_square_base_is_a_shape_error_naming_both_readings():
+    with pytest.raises(MatdiffError) as info:
+        derive("A: matrix(m, n)\ntr(A'*A^2)", wrt="A")
+    message = str(info.value)
+    assert "needs a square matrix" in message and "A is m×n" in message
+    line, caret = message.splitlines()[1:3]
+    assert caret.index("^") == line.index("A^2")          # under the base A
+    assert "matrix power A*A" in message and "A.^k" in message
+
+
+def test_a_vector_base_and_a_fractional_exponent_are_refused():
+    with pytest.raises(MatdiffError, match="x is a vector"):
+        derive("x'*x^2", wrt="x")
+    with pytest.raises(MatdiffError, match="nonzero integer"):
+        derive("tr(X^0.5)", wrt="X")
