@@ -16,6 +16,7 @@ from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ops.identity import Identity
 from matdiff_magic.ir.construct import (
     mk_add,
+    mk_hadamard,
     mk_kron,
     mk_mul,
     mk_transpose,
@@ -40,6 +41,11 @@ VEC_SCALAR = Identity("vec of a scalar multiple", r"\operatorname{vec}(A\,s) = \
 VEC_VEC = Identity("vec of a vector", r"\operatorname{vec}(\operatorname{vec}(X)) = \operatorname{vec}(X)")
 VEC_KRON = Identity("vec of a Kronecker product", r"\operatorname{vec}(A \otimes B) = (I_n \otimes K_{qm} \otimes I_p)(\operatorname{vec}A \otimes \operatorname{vec}B)"
                   r" \text{ for } A\ m \times n,\ B\ p \times q")
+DIAG_COLUMN = Identity("diag times a column", r"A\operatorname{diag}(\boldsymbol{u})\boldsymbol{b}"
+                       r" = A\operatorname{diag}(\boldsymbol{b})\boldsymbol{u}")
+# (Bᵀ ⊗ 𝟏) ⊙ (𝟏 ⊗ A) is the Khatri–Rao (column-wise Kronecker) product of Bᵀ and A
+VEC_DIAG = Identity("vec of a diag product", r"\operatorname{vec}(A\operatorname{diag}(\boldsymbol{u})B)"
+                    r" = ((B^{T} \otimes \mathbf{1}) \odot (\mathbf{1} \otimes A))\boldsymbol{u}")
 COMBINE = Identity("linearity", r"A\operatorname{vec}(\mathrm{d}X) + B\operatorname{vec}(\mathrm{d}X) = (A + B)\operatorname{vec}(\mathrm{d}X)")
 
 
@@ -135,6 +141,8 @@ def _one_step(t: VecTerm, wrt: ir.Var, dX: ir.Expr) -> Identity:
             return VEC_LINEAR
         i = next(i for i, f in enumerate(fs) if _contains(f, dX))
         F = fs[i]
+        if isinstance(F, ir.DiagMatrix):
+            return _diag_step(t, fs[:i], F, fs[i + 1:])
         if F.is_scalar:   # a scalar holding dX: s = tr(G dX) = vec(Gᵀ)ᵀ vec(dX)
             others = fs[:i] + fs[i + 1:]
             M = others[0] if len(others) == 1 else mk_mul(others)
@@ -164,6 +172,8 @@ def _one_step(t: VecTerm, wrt: ir.Var, dX: ir.Expr) -> Identity:
             t.jac += [perm, mk_kron(eye(ir.dim_mul(m, n)), mk_vec(B))]
             t.inner = A
         return VEC_KRON
+    if isinstance(inner, ir.DiagMatrix):
+        return _diag_step(t, [], inner, [])
     if inner.is_scalar and inner != dX:
         G = trace_stage(inner, wrt, lambda *a, **k: None)
         t.jac.append(mk_transpose(mk_vec(mk_transpose(G))))
@@ -172,6 +182,27 @@ def _one_step(t: VecTerm, wrt: ir.Var, dX: ir.Expr) -> Identity:
     unsupported = "as J vec(dX): this form is not supported"
     raise QuotingError(lambda p: f"cannot write vec({p.to_text(inner)}) {unsupported}",
                        f"cannot write this vec(…) {unsupported}")
+
+
+def _ones(k) -> ir.Expr:
+    return ir.Const(1) if k == 1 else ir.Fill(1, (k, 1))
+
+
+def _diag_step(t: VecTerm, L: list, F: ir.DiagMatrix, R: list) -> Identity:
+    """vec(L diag(u) R) for the vector u inside diag: L diag(b) u when R is a column b, else the
+    Khatri–Rao product (Rᵀ ⊗ 𝟏) ⊙ (𝟏 ⊗ L) times u (column i is (Rᵀ)ᵢ ⊗ Lᵢ)."""
+    u = F.arg
+    n = u.shape[0]
+    right = (R[0] if len(R) == 1 else mk_mul(R)) if R else None
+    t.inner = u
+    if right is not None and right.shape[1] == 1:
+        t.jac.append(mk_mul(L + [ir.DiagMatrix(right)]))
+        return DIAG_COLUMN
+    left = (L[0] if len(L) == 1 else mk_mul(L)) if L else eye(n)
+    right_t = mk_transpose(right) if right is not None else eye(n)
+    p, q = left.shape[0], right_t.shape[0]
+    t.jac.append(mk_hadamard([mk_kron(right_t, _ones(p)), mk_kron(_ones(q), left)]))
+    return VEC_DIAG
 
 
 def _contains(e: ir.Expr, dX: ir.Expr) -> bool:

@@ -69,6 +69,12 @@ export const IDENTITIES = {
     "text": "d diag(X) = diag(dX)",
     "cookbook": ""
   },
+  "diag-column": {
+    "name": "diag times a column",
+    "latex": "A\\operatorname{diag}(\\boldsymbol{u})\\boldsymbol{b} = A\\operatorname{diag}(\\boldsymbol{b})\\boldsymbol{u}",
+    "text": "A diag(u)b = A diag(b)u",
+    "cookbook": ""
+  },
   "diag-matrix-trick": {
     "name": "diagonal",
     "latex": "\\operatorname{tr}(A\\operatorname{diag}(\\boldsymbol{v})) = \\operatorname{diag}(A)^{T}\\boldsymbol{v}",
@@ -589,6 +595,12 @@ export const IDENTITIES = {
     "name": "linearity",
     "latex": "A\\operatorname{vec}(\\mathrm{d}X) + B\\operatorname{vec}(\\mathrm{d}X) = (A + B)\\operatorname{vec}(\\mathrm{d}X)",
     "text": "A vec(dX) + B vec(dX) = (A + B) vec(dX)",
+    "cookbook": ""
+  },
+  "vec-diag": {
+    "name": "vec of a diag product",
+    "latex": "\\operatorname{vec}(A\\operatorname{diag}(\\boldsymbol{u})B) = ((B^{T} \\otimes \\mathbf{1}) \\odot (\\mathbf{1} \\otimes A))\\boldsymbol{u}",
+    "text": "vec(A diag(u)B) = ((Bᵀ ⊗ 𝟏) ⊙ (𝟏 ⊗ A))u",
     "cookbook": ""
   },
   "vec-hadamard": {
