@@ -17,6 +17,7 @@ from matdiff_magic.ir import nodes as ir
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ops.identity import Identity
 from matdiff_magic.ops.registry import find
+from matdiff_magic.derivation.quoting import QuotingError
 from matdiff_magic.ir.construct import rebuild, tidy, zero
 
 TAKE = Identity("take the differential", "")
@@ -28,7 +29,8 @@ def differentiate_once(node: ir.Expr):
     """d(node) one level down by the op's rule (``ops/``): returns (new expression, Identity)."""
     op = find(node)
     if op is None or op.differential is None:
-        raise MatdiffError(f"no differential rule for {type(node).__name__}")
+        raise QuotingError(lambda p: f"no differential rule for {p.to_text(node)}",
+                           f"no differential rule for {type(node).__name__}", culprit=node)
     return op.differential(node)
 
 

@@ -83,7 +83,7 @@ def _derive(source, wrt, layout, check, order, seed, solve, symmetric) -> Deriva
             solution_steps, parts["solution"] = solve_steps(parts["results"]["denominator"].expr, var)
             parts["steps"] += solution_steps
     except MatdiffError as error:
-        raise _printed(error).with_source(source) from None
+        raise _printed(error, source).with_source(source) from None
     except RecursionError:
         raise MatdiffError("the expression is too deeply nested to derive", source) from None
     derivation = Derivation(source, typed, var, layout, parts["steps"], parts["results"], parts["G"],
@@ -109,7 +109,7 @@ def _derive_by_definition(source, wrt, layout, check, seed, symmetric) -> Deriva
         res, convention = with_convention(res, var, "gradient", symmetric)
         steps = steps + [s for s in (shown, convention) if s is not None]
     except MatdiffError as error:
-        raise _printed(error).with_source(source) from None
+        raise _printed(error, source).with_source(source) from None
     except RecursionError:
         raise MatdiffError("the expression is too deeply nested to derive", source) from None
     d = Derivation(source, typed, var, layout, steps, res, G, seed, rederive=_derive_again,
@@ -125,9 +125,10 @@ def _derive_again(d: Derivation, wrt: str, layout: str) -> Derivation:
                   symmetric=d.symmetric)
 
 
-def _printed(error: MatdiffError) -> MatdiffError:
-    """An error that quotes an expression, with the expression printed; any other as it is."""
-    return error.printed(printer) if isinstance(error, QuotingError) else error
+def _printed(error: MatdiffError, source: str | None = None) -> MatdiffError:
+    """An error that quotes an expression, with the expression printed and a caret under where it
+    stands in ``source``; any other as it is."""
+    return error.printed(printer, source) if isinstance(error, QuotingError) else error
 
 
 class _Recorder:

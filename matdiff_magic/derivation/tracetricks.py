@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import Callable, cast
 
 from matdiff_magic.ir import nodes as ir
-from matdiff_magic.derivation.quoting import QuotingError
+from matdiff_magic.derivation.quoting import QuotingError, differential_text
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ops.identity import Identity
 from matdiff_magic.ir.construct import (
@@ -282,5 +282,14 @@ def _combine(terms: list[Term], dX: ir.Expr, vector: bool, record: Record) -> ir
 
 
 def _cannot_move(F: ir.Expr) -> QuotingError:
-    return QuotingError(lambda p: f"cannot move dX out of {p.to_text(F)}",
-                        "cannot move dX out of this expression")
+    dX = _differential_in(F)
+    return QuotingError(lambda p: f"cannot move {differential_text(p, dX) if dX is not None else 'dX'} "
+                                  f"out of {p.to_text(F)}",
+                        "cannot move the differential out of this expression", culprit=F)
+
+
+def _differential_in(e: ir.Expr) -> ir.Expr | None:
+    """The differential dX (or dx) that e holds, if any."""
+    if isinstance(e, ir.D):
+        return e
+    return next((d for d in map(_differential_in, e.children()) if d is not None), None)

@@ -11,7 +11,7 @@ from fractions import Fraction
 from typing import cast
 
 from matdiff_magic.ir import nodes as ir
-from matdiff_magic.derivation.quoting import QuotingError
+from matdiff_magic.derivation.quoting import QuotingError, differential_text
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ops.identity import Identity
 from matdiff_magic.ir.construct import (
@@ -179,9 +179,12 @@ def _one_step(t: VecTerm, wrt: ir.Var, dX: ir.Expr) -> Identity:
         t.jac.append(mk_transpose(mk_vec(mk_transpose(G))))
         t.inner = dX
         return VEC_SCALAR
-    unsupported = "as J vec(dX): this form is not supported"
-    raise QuotingError(lambda p: f"cannot write vec({p.to_text(inner)}) {unsupported}",
-                       f"cannot write this vec(…) {unsupported}")
+    def message(p):
+        d = differential_text(p, dX)
+        return (f"cannot write vec({p.to_text(inner)}) as J {d if dX.shape[1] == 1 else f'vec({d})'}:"
+                f" this form is not supported")
+    raise QuotingError(message, "cannot write this vec(…) as J times the differential: this form is "
+                       "not supported", culprit=inner)
 
 
 def _ones(k) -> ir.Expr:
