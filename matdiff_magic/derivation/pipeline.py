@@ -90,6 +90,7 @@ def _derive(source, wrt, layout, check, order, seed, solve, symmetric) -> Deriva
                             seed, kind=parts["kind"], target=parts["target"], rederive=_derive_again,
                             symmetric=symmetric)
     derivation.solution = parts.get("solution")
+    derivation.notes = _defaulted_kind_notes(source, typed, var)
     derivation.set_abbreviations(choose_abbreviations(typed.expr, {v.name for v in typed.variables}))
     if check:
         derivation.check()
@@ -117,6 +118,27 @@ def _derive_by_definition(source, wrt, layout, check, seed, symmetric) -> Deriva
     if check:
         d.check()
     return d
+
+
+def _defaulted_kind_notes(source: str, typed, var: ir.Var) -> tuple:
+    """When f is not a scalar only because undeclared lowercase names were taken to be vectors
+    (``c`` in ``norm2(X*w - y)^2 + c*norm2(w)^2``), one line that says so and the declaration."""
+    if typed.expr.is_scalar:
+        return ()
+    names = [v.name for v in typed.variables if v.kind == "vector" and v.name != var.name
+             and not typed.declared.get(v.name)]
+    for tried in [[n] for n in names] + ([names] if len(names) > 1 else []):
+        try:
+            scalar = typecheck(source, {n: "scalar" for n in tried}).expr.is_scalar
+        except MatdiffError:
+            continue
+        if scalar:
+            these = ", ".join(tried)
+            return (f"{typed.name} is not a scalar because {these} "
+                    f"{'was' if len(tried) == 1 else 'were'} taken to be "
+                    f"{'a vector' if len(tried) == 1 else 'vectors'} (lowercase names are vectors "
+                    f"unless declared); declaring `{these}: scalar` makes {typed.name} a scalar",)
+    return ()
 
 
 def _derive_again(d: Derivation, wrt: str, layout: str) -> Derivation:

@@ -36,6 +36,8 @@ MIME = "application/vnd.matdiff.derivation.v1+json"
 
 
 class Derivation:
+    notes: tuple = ()   # one-line remarks on how f was read, shown after the where line
+
     def __init__(self, source: str, typed, wrt: ir.Var, layout: str, steps: list[Step],
                  results: dict, G: ir.Expr, seed: int = 0, check_result: CheckResult | None = None,
                  kind: str = "gradient", target: ir.Expr | None = None, rederive=None,
@@ -223,6 +225,9 @@ class Derivation:
         for node, (name_tex, name_txt) in self.abbrev.items():
             tex += rf",\ {name_tex} = {to_latex(node, abbrev=self.abbrev, define=True)}"
             text += f", {name_txt} = {to_text(node, abbrev=self.abbrev, define=True)}"
+        for note in self.notes:
+            tex += rf";\ \text{{note: {_tex_text(note)}}}"
+            text += f"; note: {note}"
         return tex, text
 
     def to_latex(self) -> str:
