@@ -206,3 +206,15 @@ def test_zero_hessian_has_the_full_shape():
 def test_zero_jacobian_by_a_scalar_has_the_shape_of_f(source, values, F, shape):
     shapes = dict(check_jacobian_everywhere(source, "t", values, F))
     assert shapes["numerator"].shape == shape and not np.any(shapes["numerator"])
+
+
+def test_kron_of_a_row_and_a_column():
+    y, z = np.array([0.4, -0.3]), np.array([1.0, 2.0, -0.5])
+    shapes = dict(check_jacobian_everywhere("y: vector(n)\nz: vector(m)\nkron(y', z)", "z",
+                                            {"y": y, "z": z}, lambda y, z: np.kron(y[None, :], z[:, None])))
+    assert shapes["numerator"].shape == (6, 3)
+
+
+def test_gradient_of_sum_of_a_scalar():
+    b = np.array([0.3, -1.2, 0.7])
+    check_gradient_everywhere("b: vector(m)\nsum(b'*b)", "b", {"b": b}, lambda b: float(np.sum(b * b)), (3,))

@@ -129,6 +129,8 @@ def _const(p, e):
 
 @prints(ir.Fill)
 def _fill(p, e):
+    if e.is_scalar:   # a 1×1 𝟏 is a number, as evaluate() treats it
+        return number(e.value)
     if e.value == 1:
         return f"np.ones({p.shape_code(e)})", C_ATOM
     if e.value == 0:

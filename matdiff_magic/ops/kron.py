@@ -142,6 +142,8 @@ def _block(p, e: Expr) -> str:
 
 def _k_from_left(p, f: Commutation, right: Expr):
     """K R is a row permutation, R[p]; K (A ⊗ B) is one broadcast product."""
+    if f.is_scalar:   # K₍1,1₎ is the number 1
+        return p.go(right)
     if f in p.temps:
         from matdiff_magic.ops.arith import product_as_built
         return product_as_built(p, f, right)
@@ -158,6 +160,8 @@ def _k_from_right(p, e, i, acc, prec, shape):
     """M K is a column permutation, M[:, q]; (A ⊗ B) K is one broadcast product."""
     f = e.factors[i]
     kron = e.factors[0]
+    if f.is_scalar:   # K₍1,1₎ is the number 1
+        return acc, prec, shape
     if i == 1 and isinstance(kron, Kron) and kron not in p.temps and \
             (f.rows, f.cols) == (kron.left.shape[1], kron.right.shape[1]):
         # (A ⊗ B) K [(i, j), (k, l)] = A[i, l] B[j, k]: one broadcast product, no kron, no permutation
