@@ -120,7 +120,7 @@ def _first_finite(d, names, func: str, outputs: str) -> list[str]:
     strat = ", ".join(f"({s['scale']}, {s['positive']})" for s in strategies(d.function))
     finite = " and ".join(f"np.all(np.isfinite({o}))" for o in outputs.split(", "))
     return [f"STRATEGIES = ({strat})  # (scale, positive) of the random inputs, tried in turn", "", "",
-            f"def {FUNCTIONS[d.kind][1]}(seed=0, h=1e-6):", "",   # [4]: the caller's docstring
+            f"def {FUNCTIONS[d.kind][1]}(seed=0, h=1e-6):", None,  # type: ignore[list-item]  # the caller's docstring goes here
             "    rng = np.random.default_rng(seed)",
             "    for scale, positive in STRATEGIES:",
             f"        {args}{',' if len(d.variables) == 1 else ''} = random_inputs(rng, scale, positive)",
