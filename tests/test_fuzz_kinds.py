@@ -218,3 +218,17 @@ def test_kron_of_a_row_and_a_column():
 def test_gradient_of_sum_of_a_scalar():
     b = np.array([0.3, -1.2, 0.7])
     check_gradient_everywhere("b: vector(m)\nsum(b'*b)", "b", {"b": b}, lambda b: float(np.sum(b * b)), (3,))
+
+
+@pytest.mark.parametrize("source, wrt, order", [
+    ("a: vector(n)\nlogdet(a*a')", "a", 1),
+    ("b: vector(n)\ninv(b*b')", "b", 1),
+    ("x: vector(n)\nlog(det(x*x'))", "x", 2),
+    ("P: matrix(m, m)\nalpha: scalar\ninv(matrix(1))*(P.*alpha)", "alpha", 1),
+])
+def test_exported_check_where_f_is_undefined_says_nan(source, wrt, order):
+    """A rank-one matrix is singular at every random input: the check cannot check, and says NaN."""
+    for layout in LAYOUTS:
+        ns = load(derive(source, wrt=wrt, layout=layout, order=order, check=False))
+        with np.errstate(all="ignore"):
+            assert np.isnan(ns[[k for k in ns if k.startswith("check_")][0]]())

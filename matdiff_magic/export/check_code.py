@@ -74,6 +74,13 @@ def random_inputs_code(d, names, sizes) -> str:
     return "\n".join(lines) + "\n"
 
 
+# no random input where f and its derivative are finite (f undefined, a matrix singular): nothing to check
+OR_NAN = ["", "", "def _or_nan(compute):",
+          '    """The value, or NaN where f is undefined (a singular matrix)."""',
+          "    try:", "        return compute()", "    except np.linalg.LinAlgError:", "        return np.nan"]
+NO_POINT = '        return float("nan")  # f or its derivative is undefined at every random input'
+
+
 def check_gradient_code(d, names) -> str:
     args = ", ".join(names[v.name] for v in d.variables)
     x = names[d.wrt.name]
@@ -91,9 +98,11 @@ def check_gradient_code(d, names) -> str:
              "            continue",
              "        if np.isfinite(value) and np.all(np.isfinite(gradient)):",
              "            break",
+             "    else:",
+             NO_POINT,
              "",
              f"    def f({x}):",
-             f"        return {FUNCTION}({args})[0]",
+             f"        return _or_nan(lambda: {FUNCTION}({args})[0])",
              "",
              f"    numeric = np.zeros(np.shape({x}))",
              "    for idx in np.ndindex(*numeric.shape):",
@@ -112,7 +121,7 @@ def check_gradient_code(d, names) -> str:
         lines.append("    got = gradient")
     lines += ["    error = np.max(np.abs(got - expected)) / max(1.0, np.max(np.abs(expected)))",
               "    return float(error)"]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + OR_NAN) + "\n"
 
 
 def _first_finite(d, names, func: str, outputs: str) -> list[str]:
@@ -130,6 +139,8 @@ def _first_finite(d, names, func: str, outputs: str) -> list[str]:
             "            continue",
             f"        if {finite}:",
             "            break",
+            "    else:",
+            NO_POINT,
             ""]
 
 
@@ -161,7 +172,7 @@ def check_jacobian_code(d, names) -> str:
     else:
         form = "jacobian.T" if d.layout == "denominator" else "jacobian"
     lines += [f"    def vecf({x}):",
-              f"        return np.ravel({func}({args})[0], order=\"F\")",
+              f"        return _or_nan(lambda: np.ravel({func}({args})[0], order=\"F\"))",
               "",
               f"    derivative = {form}  # ∂vec F/∂(vec {x})ᵀ from the {d.layout} layout",
               *_directions(d, names, "derivative.shape[0]"),
@@ -169,7 +180,7 @@ def check_jacobian_code(d, names) -> str:
               "        got[:, entry] = derivative @ np.ravel(step, order=\"F\") / h",
               "    error = np.max(np.abs(got - numeric)) / max(1.0, np.max(np.abs(numeric)))",
               "    return float(error)"]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + OR_NAN) + "\n"
 
 
 def check_hessian_code(d, names) -> str:
@@ -183,11 +194,11 @@ def check_hessian_code(d, names) -> str:
     back = "np.transpose(gradient)" if d.layout == "numerator" and not d.wrt.is_scalar \
         and d.wrt.shape[1] != 1 else "gradient"
     lines += [f"    def f({x}):",
-              f"        return {func}({args})[0]",
+              f"        return _or_nan(lambda: {func}({args})[0])",
               "",
               f"    def vecg({x}):",
-              f"        return np.ravel({func}({args})[1], order=\"F\")" if back == "gradient" else
-              f"        return np.ravel(np.transpose({func}({args})[1]), order=\"F\")",
+              f"        return _or_nan(lambda: np.ravel({func}({args})[1], order=\"F\"))" if back == "gradient" else
+              f"        return _or_nan(lambda: np.ravel(np.transpose({func}({args})[1]), order=\"F\"))",
               "",
               f"    derivative = np.reshape({back}, np.shape({x}))  # ∂f/∂{x}, the shape of {x}",
               f"    hessian = np.reshape(hessian, (np.size({x}), np.size({x})))",
@@ -200,4 +211,4 @@ def check_hessian_code(d, names) -> str:
               "    error = max(np.max(np.abs(predicted - slope)) / max(1.0, np.max(np.abs(slope))),",
               "                np.max(np.abs(got - numeric)) / max(1.0, np.max(np.abs(numeric))))",
               "    return float(error)"]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + OR_NAN) + "\n"

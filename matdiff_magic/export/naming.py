@@ -24,7 +24,7 @@ FUNCTIONS = {"gradient": (FUNCTION, "check_gradient"), "jacobian": ("f_and_jacob
 RESERVED = {"np", "value", "gradient", "rng", "seed", "h", "scale", "positive", "draw", "numeric",
             "step", "idx", "expected", "got", "error", "f", FUNCTION, "check_gradient",
             "random_inputs", "STRATEGIES", "jacobian", "hessian", "vecf", "vecg", "entry",
-            "derivative", "slope", "predicted", "ARGUMENTS"} | set(dir(builtins)) | {name for pair in FUNCTIONS.values() for name in pair} | set(HELPERS)
+            "derivative", "slope", "predicted", "ARGUMENTS", "_or_nan"} | set(dir(builtins)) | {name for pair in FUNCTIONS.values() for name in pair} | set(HELPERS)
 
 
 def ident(name: str, taken: set) -> str:
