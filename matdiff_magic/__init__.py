@@ -6,7 +6,7 @@ In Python: ``derive("a'*exp(X*b)", wrt="X")``.
 from __future__ import annotations
 
 __version__ = "0.1.0"
-__all__ = ["derive", "graph", "check_answer", "MatdiffError", "load_ipython_extension", "unload_ipython_extension"]
+__all__ = ["MatdiffError", "check_answer", "derive", "graph", "load_ipython_extension", "unload_ipython_extension"]
 
 
 def __getattr__(name):

@@ -11,7 +11,7 @@ class Span:
     start: int
     end: int
 
-    def __or__(self, other: "Span") -> "Span":
+    def __or__(self, other: Span) -> Span:
         return Span(min(self.start, other.start), max(self.end, other.end))
 
 
@@ -30,7 +30,7 @@ class MatdiffError(Exception):
         self.span = span
         self.hint = hint
 
-    def with_source(self, source: str) -> "MatdiffError":
+    def with_source(self, source: str) -> MatdiffError:
         if self.source is None:
             self.source = source
         return self

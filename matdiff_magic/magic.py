@@ -44,10 +44,10 @@ class MatdiffMagics(Magics):
         with time_limit(opts.timeout):   # deriving and typesetting: display comes after
             if opts.graph:
                 # matplotlib loads only for a graph
-                from matdiff_magic.autodiff.magic_support import run_graph  # noqa: PLC0415
+                from matdiff_magic.autodiff.magic_support import run_graph
                 return run_graph(self.shell, source, opts)
             # NumPy loads on first use, so that %load_ext stays fast
-            from matdiff_magic.derivation.pipeline import derive  # noqa: PLC0415
+            from matdiff_magic.derivation.pipeline import derive
             d = derive(source, wrt=opts.wrt, layout=opts.layout, check=opts.check,
                        order=opts.order, seed=opts.seed, by_definition=opts.by_definition,
                        solve=opts.solve, symmetric=opts.symmetric)
@@ -57,7 +57,7 @@ class MatdiffMagics(Magics):
             assert self.shell is not None   # a magic runs in a shell
             self.shell.user_ns[opts.output] = d
         if opts.export:
-            from IPython.display import Markdown, display  # noqa: PLC0415
+            from IPython.display import Markdown, display
             display(d)
             return Markdown("```python\n" + code + "```")
         return shown

@@ -197,7 +197,7 @@ def _atom(text: str) -> str:
     """Parentheses around a numerator or denominator with an operator at its top level."""
     depth, top = 0, []
     for c in text:
-        depth += c in "([" and 1 or c in ")]" and -1 or 0
+        depth += (c in "([" and 1) or (c in ")]" and -1) or 0
         top.append(c if depth == 0 else "")
     flat = "".join(top)
     return f"({text})" if any(op in flat for op in (" + ", " - ", " = ", "⊙", "⊗", "/")) else text

@@ -24,4 +24,4 @@ def compare(source: str, wrt: str | None = None, fd_step: float = 1e-6, **values
     return graph(source, **values).compare(wrt, fd_step)
 
 
-__all__ = ["graph", "Graph", "Rows", "compare", "rule_table"]
+__all__ = ["Graph", "Rows", "compare", "graph", "rule_table"]

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from matdiff_magic.autodiff.notation import number, value_inline, variable_text
+from matdiff_magic.autodiff.table import _table
+from matdiff_magic.autodiff.values import user_value
+from matdiff_magic.derivation.pipeline import derive
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.numeric import fd
 from matdiff_magic.numeric.evaluate import Evaluator
 from matdiff_magic.syntax.parser import parse
-from matdiff_magic.derivation.pipeline import derive
-from matdiff_magic.autodiff.notation import number, value_inline, variable_text
-from matdiff_magic.autodiff.table import _table
-from matdiff_magic.autodiff.values import user_value
 
 METHODS = ("symbolic", "central difference", "forward mode", "reverse mode")
 

@@ -10,21 +10,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from matdiff_magic.errors import MatdiffError
-from matdiff_magic.numeric.evaluate import as_matrix, bind_sizes
-from matdiff_magic.syntax.parser import parse
-from matdiff_magic.render.printer import to_text
-from matdiff_magic.types.lower import typecheck
 from matdiff_magic.autodiff import modes
 from matdiff_magic.autodiff.notation import normalise_name, variable_text
 from matdiff_magic.autodiff.structure import build_structure
 from matdiff_magic.autodiff.trace import build_trace
 from matdiff_magic.autodiff.values import user_value
+from matdiff_magic.errors import MatdiffError
+from matdiff_magic.numeric.evaluate import as_matrix, bind_sizes
+from matdiff_magic.render.printer import to_text
+from matdiff_magic.syntax.parser import parse
+from matdiff_magic.types.lower import typecheck
 
 MODES = ("forward", "reverse", "both")
 
 
-def graph(source: str, **values) -> "Graph":
+def graph(source: str, **values) -> Graph:
     """The computational graph of ``source`` at ``values`` (e.g. ``x1=2.0, x2=5.0``)."""
     return Graph(source, values)
 
@@ -54,7 +54,7 @@ def to_array(value, name: str = "value") -> np.ndarray:
 class Rows(list):
     """Trace rows (dicts). Index by position or by name: ``rows["v₀"]``, ``rows["v0"]``, ``rows["v-1"]``."""
 
-    def __init__(self, rows, mode: str, graph: "Graph"):
+    def __init__(self, rows, mode: str, graph: Graph):
         super().__init__(rows)
         self.mode, self.graph = mode, graph
 

@@ -149,5 +149,15 @@ def local_partial(trace: Trace, consumer: int, parent: int):
     return float(jac[0, 0]) if jac.shape == (1, 1) else jac
 
 
-__all__ = ["Forward", "Reverse", "forward_sweep", "reverse_sweep", "tangent_formula",
-           "adjoint_formula", "vjp_term", "jvp_terms", "local_partial", "join_terms"]
+__all__ = [
+    "Forward",
+    "Reverse",
+    "adjoint_formula",
+    "forward_sweep",
+    "join_terms",
+    "jvp_terms",
+    "local_partial",
+    "reverse_sweep",
+    "tangent_formula",
+    "vjp_term",
+]

@@ -71,5 +71,15 @@ def apply_jvp(op: str, xs, y, dxs, param) -> np.ndarray:
     return np.broadcast_to(out, y.shape).astype(float) if np.shape(out) != y.shape else out
 
 
-__all__ = ["RULES", "Rule", "apply_jvp", "apply_vjp", "sigma_prime", "templates", "prime_text",
-           "function_text", "SIGMA_PRIME_TEXT", "LOG_TERMS"]
+__all__ = [
+    "LOG_TERMS",
+    "RULES",
+    "SIGMA_PRIME_TEXT",
+    "Rule",
+    "apply_jvp",
+    "apply_vjp",
+    "function_text",
+    "prime_text",
+    "sigma_prime",
+    "templates",
+]

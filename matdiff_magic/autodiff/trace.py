@@ -14,14 +14,14 @@ from fractions import Fraction
 
 import numpy as np
 
-from matdiff_magic.ir import nodes as ir
-from matdiff_magic.errors import MatdiffError
-from matdiff_magic.numeric.evaluate import Evaluator
-from matdiff_magic.render.notation import number_text, superscript
-from matdiff_magic.render.printer import to_text
 from matdiff_magic.autodiff.notation import MINUS, dotted, v_name, variable_text
 from matdiff_magic.autodiff.rules import RULES, function_text
+from matdiff_magic.errors import MatdiffError
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic.numeric.evaluate import Evaluator
 from matdiff_magic.ops.registry import find
+from matdiff_magic.render.notation import number_text, superscript
+from matdiff_magic.render.printer import to_text
 
 
 @dataclass(frozen=True, eq=False)

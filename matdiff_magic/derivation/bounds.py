@@ -10,8 +10,8 @@ differential, ``steps`` the number of distinct subexpressions that hold the vari
 """
 from __future__ import annotations
 
-from matdiff_magic.ir import nodes as ir
 from matdiff_magic.errors import MatdiffError
+from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.construct import tidy
 
 LINEAR = (ir.Neg, ir.Transpose, ir.Trace, ir.SumAll, ir.DiagMatrix, ir.DiagVector, ir.Vec)

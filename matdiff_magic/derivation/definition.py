@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from matdiff_magic.ir import nodes as ir
 from matdiff_magic.derivation.definition_index import (
     Collector,
     combine,
@@ -24,20 +23,23 @@ from matdiff_magic.derivation.definition_index import (
     sum_out_deltas,
 )
 from matdiff_magic.derivation.index_terms import (
-    I,
-    J,
     MAX_DEGREE,
     SUPPORTED,
     USE_DIFFERENTIAL,
     Entry,
     Expander,
+    I,
     Indices,
+    J,
     Term,
     degree,
     unsupported,
 )
-from matdiff_magic.errors import MatdiffError
 from matdiff_magic.derivation.layouts import results
+from matdiff_magic.derivation.steps import Step
+from matdiff_magic.errors import MatdiffError
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic.ops.identity import Identity
 from matdiff_magic.render.notation import (
     name_latex,
     name_text,
@@ -45,8 +47,6 @@ from matdiff_magic.render.notation import (
     number_text,
     superscript,
 )
-from matdiff_magic.ops.identity import Identity
-from matdiff_magic.derivation.steps import Step
 
 # the pieces of "write f entry by entry", shown when used
 ENTRY_RULES = {

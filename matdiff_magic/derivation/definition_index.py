@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from fractions import Fraction
 
-from matdiff_magic.derivation.index_terms import I, J, Entry, Indices, Term, unsupported, with_factor
+from matdiff_magic.derivation.index_terms import Entry, I, Indices, J, Term, unsupported, with_factor
 from matdiff_magic.derivation.simplify import simplify
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.construct import mk_add, mk_mul, mk_transpose, zero
@@ -140,7 +140,7 @@ class Collector:
         free = [I] if self.wrt.shape[1] == 1 else [I, J]
         for i, ks in uses.items():
             want = 1 if i in free else 2
-            if i not in free and i not in t.sums or len(ks) != want:
+            if (i not in free and i not in t.sums) or len(ks) != want:
                 raise unsupported("the entries of ∂f/∂" + self.wrt.name + " do not form a matrix "
                                   "product (an index is shared by more than two factors, as in a "
                                   "Hadamard product)")

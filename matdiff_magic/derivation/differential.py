@@ -13,12 +13,12 @@ every step.
 """
 from __future__ import annotations
 
-from matdiff_magic.ir import nodes as ir
+from matdiff_magic.derivation.quoting import QuotingError
 from matdiff_magic.errors import MatdiffError
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic.ir.construct import rebuild, tidy, zero
 from matdiff_magic.ops.identity import Identity
 from matdiff_magic.ops.registry import find
-from matdiff_magic.derivation.quoting import QuotingError
-from matdiff_magic.ir.construct import rebuild, tidy, zero
 
 TAKE = Identity("take the differential", "")
 CONSTANT = Identity("constant", r"\mathrm{d}A = 0 \text{ for a constant } A", "dA = 0 for a constant A")

@@ -50,7 +50,7 @@ class Entry:
     def is_delta(self) -> bool:
         return isinstance(self.tensor, ir.Identity)
 
-    def renamed(self, mapping: dict) -> "Entry":
+    def renamed(self, mapping: dict) -> Entry:
         return replace(self, row=mapping.get(self.row, self.row), col=mapping.get(self.col, self.col))
 
 
@@ -60,7 +60,7 @@ class Term:
     sums: tuple            # summation indices, in the order they are written
     factors: tuple         # of tuples of alternative Entries
 
-    def times(self, other: "Term") -> "Term":
+    def times(self, other: Term) -> Term:
         return Term(self.coef * other.coef, self.sums + other.sums, self.factors + other.factors)
 
     def entries(self):

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from matdiff_magic.derivation.simplify import simplify
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.render.notation import name_latex, name_text
 from matdiff_magic.tex import to_unicode
-from matdiff_magic.derivation.simplify import simplify
 
 LAYOUTS = ("numerator", "denominator", "mixed")
 

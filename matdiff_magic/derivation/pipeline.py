@@ -7,25 +7,25 @@ leaves. A derivation re-derives the same cell by another variable through ``_der
 """
 from __future__ import annotations
 
-from matdiff_magic.ir import nodes as ir
+from matdiff_magic.depth import deep_recursion
 from matdiff_magic.derivation.bounds import check_work
 from matdiff_magic.derivation.definition import definition_steps
-from matdiff_magic.derivation.quoting import QuotingError
-from matdiff_magic.depth import deep_recursion
-from matdiff_magic.derivation.record import Derivation
 from matdiff_magic.derivation.differential import differential_stage
-from matdiff_magic.errors import MatdiffError
-from matdiff_magic.derivation.vec import vec_stage
 from matdiff_magic.derivation.layouts import LAYOUTS, jacobian_results, results
-from matdiff_magic.render.abbreviations import choose as choose_abbreviations
-from matdiff_magic.render.notation import name_latex
-from matdiff_magic.render import printer
-from matdiff_magic.ops.identity import Identity
-from matdiff_magic.types.lower import choose_wrt, typecheck
-from matdiff_magic.ir.construct import is_zero, tidy
+from matdiff_magic.derivation.quoting import QuotingError
+from matdiff_magic.derivation.record import Derivation
 from matdiff_magic.derivation.steps import Step
 from matdiff_magic.derivation.symmetric import check_convention, with_convention, with_symmetry
 from matdiff_magic.derivation.tracetricks import trace_stage
+from matdiff_magic.derivation.vec import vec_stage
+from matdiff_magic.errors import MatdiffError
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic.ir.construct import is_zero, tidy
+from matdiff_magic.ops.identity import Identity
+from matdiff_magic.render import printer
+from matdiff_magic.render.abbreviations import choose as choose_abbreviations
+from matdiff_magic.render.notation import name_latex
+from matdiff_magic.types.lower import choose_wrt, typecheck
 
 READ_OFF = Identity("read off", r"\mathrm{d}f = \operatorname{tr}\left(\frac{\partial f}{\partial X}^{T}\,\mathrm{d}X\right)")
 READ_OFF_VECTOR = Identity("read off", r"\mathrm{d}f = \frac{\partial f}{\partial \boldsymbol{x}}^{T}\,\mathrm{d}\boldsymbol{x}")
@@ -77,7 +77,7 @@ def _derive(source, wrt, layout, check, order, seed, solve, symmetric) -> Deriva
         else:
             parts = _jacobian_steps(typed, var, symmetric)
         if solve:
-            from matdiff_magic.derivation.solve import solve_steps  # noqa: PLC0415
+            from matdiff_magic.derivation.solve import solve_steps
             if order != 1 or not f.is_scalar:
                 raise MatdiffError("--solve sets the gradient of a scalar function to zero")
             solution_steps, parts["solution"] = solve_steps(parts["results"]["denominator"].expr, var)

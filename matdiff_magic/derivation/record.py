@@ -18,17 +18,17 @@ import re
 
 import numpy as np
 
+from matdiff_magic.depth import deep_recursion
+from matdiff_magic.derivation.layouts import LAYOUTS, Result
+from matdiff_magic.derivation.steps import Step
+from matdiff_magic.derivation.symmetric import describe
+from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.numeric.check import CheckResult, could_not_check, run_check
-from matdiff_magic.depth import deep_recursion
-from matdiff_magic.errors import MatdiffError
-from matdiff_magic.derivation.layouts import LAYOUTS, Result
 from matdiff_magic.numeric.evaluate import as_matrix, bind_sizes
 from matdiff_magic.numeric.points import Unfit, guarded
 from matdiff_magic.render.notation import GREEK_UNICODE, name_latex, name_text, space_latex, space_text
 from matdiff_magic.render.printer import to_latex, to_text
-from matdiff_magic.derivation.steps import Step
-from matdiff_magic.derivation.symmetric import describe
 from matdiff_magic.render.steps import ShownStep
 from matdiff_magic.types.dims import Dim
 
@@ -81,7 +81,7 @@ class Derivation:
         """The steps, the last one the result in this layout, each printed when asked for."""
         return [ShownStep(s) for s in self._steps + [self._layout_step(self.layout)]]
 
-    def with_layout(self, layout: str) -> "Derivation":
+    def with_layout(self, layout: str) -> Derivation:
         if layout not in LAYOUTS:
             raise MatdiffError(f"unknown layout {layout!r}: choose numerator, denominator or mixed")
         other = Derivation(self.source, self.typed, self.wrt, layout, self._steps, self.results,
@@ -90,7 +90,7 @@ class Derivation:
         other.solution, other.abbrev = self.solution, self.abbrev
         return other
 
-    def derive_again(self, wrt: str, layout: str) -> "Derivation":
+    def derive_again(self, wrt: str, layout: str) -> Derivation:
         """The same cell derived by ``wrt`` in ``layout``, checked if this one was, with its seed."""
         if self._rederive is None:
             raise MatdiffError("this derivation was not made by derive(): derive the cell again")
@@ -198,14 +198,14 @@ class Derivation:
             raise MatdiffError(f"the exported code's check does not handle the {self.symmetric} "
                                f"convention{' for a Hessian' if self.symmetric == 'sym' else ''} yet: "
                                "export with --symmetric independent")
-        from matdiff_magic.export.numpy_code import to_python  # noqa: PLC0415
+        from matdiff_magic.export.numpy_code import to_python
         return to_python(self)
 
     # ---- display
     def widget(self):
         """An ipywidgets stepper over this derivation (Prev/Next, layout switch, variable choice)."""
         # ipywidgets loads only when a stepper is asked for
-        from matdiff_magic.render.widgets import DerivationStepper  # noqa: PLC0415
+        from matdiff_magic.render.widgets import DerivationStepper
         return DerivationStepper(self)
 
     def where(self) -> tuple[str, str]:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import cast
 
-from matdiff_magic.ir import nodes as ir
-from matdiff_magic.errors import MatdiffError
-from matdiff_magic.render.notation import name_latex, name_text
-from matdiff_magic.ops.identity import Identity
-from matdiff_magic.ir.construct import mk_add, mk_inverse, mk_mul, mk_neg, split_coef, tidy, with_coef, zero
 from matdiff_magic.derivation.simplify import simplify
 from matdiff_magic.derivation.steps import Step
+from matdiff_magic.errors import MatdiffError
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic.ir.construct import mk_add, mk_inverse, mk_mul, mk_neg, split_coef, tidy, with_coef, zero
+from matdiff_magic.ops.identity import Identity
+from matdiff_magic.render.notation import name_latex, name_text
 
 SET_ZERO = Identity("stationary point", r"\frac{\partial f}{\partial X} = 0")
 DIVIDE = Identity("divide by a constant", r"cA = 0 \Rightarrow A = 0 \text{ for } c \neq 0")

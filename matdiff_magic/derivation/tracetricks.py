@@ -8,14 +8,15 @@ simply factors out.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Callable, cast
+from typing import cast
 
-from matdiff_magic.ir import nodes as ir
 from matdiff_magic.derivation.quoting import QuotingError, differential_text
+from matdiff_magic.derivation.simplify import collect, prefer_positive
 from matdiff_magic.errors import MatdiffError
-from matdiff_magic.ops.identity import Identity
+from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.construct import (
     mk_add,
     mk_hadamard,
@@ -27,7 +28,7 @@ from matdiff_magic.ir.construct import (
     tidy,
     with_coef,
 )
-from matdiff_magic.derivation.simplify import collect, prefer_positive
+from matdiff_magic.ops.identity import Identity
 
 DISTRIBUTE = Identity("distribute", r"A(B + C) = AB + AC,\ \operatorname{tr}(A + B) = \operatorname{tr}(A) + \operatorname{tr}(B)")
 SCALAR_TRACE = Identity("scalar equals its trace", r"a = \operatorname{tr}(a)")
@@ -275,7 +276,7 @@ def _combine(terms: list[Term], dX: ir.Expr, vector: bool, record: Record) -> ir
             gk = mk_mul(left + [ir.Identity((n, n))])
         gs.append(with_coef(t.coef, mk_mul(list(t.scalars) + [gk]) if t.scalars else gk))
     G = _tidy_sum(gs)
-    if len(terms) > 1 or terms[0].scalars or terms[0].coef != 1 or G != gs[0]:
+    if len(terms) > 1 or terms[0].scalars or terms[0].coef != 1 or gs[0] != G:
         final = ir.Trace(ir.MatMul([G, dX]) if isinstance(G, ir.Add) else mk_mul([G, dX]))
         record(COMBINE_VECTOR if vector else COMBINE, final, focus=(G,))
     return G

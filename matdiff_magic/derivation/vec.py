@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import cast
 
-from matdiff_magic.ir import nodes as ir
 from matdiff_magic.derivation.quoting import QuotingError, differential_text
+from matdiff_magic.derivation.simplify import collect, prefer_positive, push_transposes
+from matdiff_magic.derivation.tracetricks import expand, trace_stage
 from matdiff_magic.errors import MatdiffError
-from matdiff_magic.ops.identity import Identity
+from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.construct import (
     mk_add,
     mk_hadamard,
@@ -25,8 +26,7 @@ from matdiff_magic.ir.construct import (
     tidy,
     with_coef,
 )
-from matdiff_magic.derivation.simplify import collect, prefer_positive, push_transposes
-from matdiff_magic.derivation.tracetricks import expand, trace_stage
+from matdiff_magic.ops.identity import Identity
 
 TAKE_VEC = Identity("vectorise", r"\mathrm{d}\operatorname{vec}(F) = \operatorname{vec}(\mathrm{d}F)")
 VEC_LINEAR = Identity("linearity of vec", r"\operatorname{vec}(A + B) = \operatorname{vec}(A) + \operatorname{vec}(B),\ \operatorname{vec}(cA) = c\operatorname{vec}(A)")
@@ -100,7 +100,7 @@ def vec_stage(dF: ir.Expr, wrt: ir.Var, record) -> ir.Expr:
         parts.append(with_coef(t.coef, J))
     J = collect(tidy(mk_add(parts)))
     J = mk_add([prefer_positive(t) for t in J.terms]) if isinstance(J, ir.Add) else prefer_positive(J)
-    if len(terms) > 1 or J != parts[0]:
+    if len(terms) > 1 or parts[0] != J:
         vdX = mk_vec(dX)
         final = ir.MatMul([J, vdX]) if isinstance(J, ir.Add) else mk_mul([J, vdX])
         record(COMBINE, final, focus=(J,))

@@ -27,7 +27,7 @@ from matdiff_magic.exercises.messages import shape_text, verdict
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.render.printer import to_latex, to_text
 
-__all__ = ["check_answer", "AnswerCheck"]
+__all__ = ["AnswerCheck", "check_answer"]
 
 TOLERANCE = 1e-7          # both sides are exact formulas: no finite-difference noise to allow for
 PLACEHOLDERS = {"", "...", "…", "?", "TODO", "your answer"}

@@ -15,8 +15,9 @@ as ``aᵀx`` stays a node of its own inside a longer chain, so the chain never h
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from fractions import Fraction
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.types.dims import Dim, DimLike, dim_mul  # noqa: F401  (re-exported: ir.dim_mul)
@@ -33,7 +34,7 @@ class ShapeError(MatdiffError, ValueError):
 class Expr:
     """Base of all nodes. Subclasses list their child fields in ``_children`` and the rest in ``_attrs``."""
 
-    __slots__ = ("shape", "_hash", "_free", "_dvars", "_key", "_tidy", "_kids")
+    __slots__ = ("_dvars", "_free", "_hash", "_key", "_kids", "_tidy", "shape")
     # the slots, set once with object.__setattr__ (annotations only: no class attributes)
     shape: Shape
     _hash: int | None
@@ -69,7 +70,7 @@ class Expr:
             object.__setattr__(self, "_kids", kids)
         return kids
 
-    def with_children(self, children) -> "Expr":
+    def with_children(self, children) -> Expr:
         """A copy of this node with new children (same order as ``children()``)."""
         children = list(children)
         kwargs = {a: getattr(self, a) for a in self._attrs}
@@ -108,7 +109,7 @@ class Expr:
     def is_scalar(self) -> bool:
         return self.shape == SCALAR
 
-    def walk(self) -> Iterator["Expr"]:
+    def walk(self) -> Iterator[Expr]:
         """Pre-order traversal of the distinct nodes (a shared subexpression is visited once),
         iterative so that long inputs do not hit the recursion limit."""
         stack, seen = [self], set()
@@ -129,7 +130,7 @@ class Expr:
             object.__setattr__(self, "_free", out)
         return out
 
-    def walk_where(self, descend) -> Iterator["Expr"]:
+    def walk_where(self, descend) -> Iterator[Expr]:
         """Like walk, but only into nodes for which ``descend(node)`` is true."""
         stack, seen = [self], set()
         while stack:
@@ -155,7 +156,7 @@ class Expr:
 
 # ---- leaves ----------------------------------------------------------------------------------
 class Var(Expr):
-    __slots__ = ("name", "kind")
+    __slots__ = ("kind", "name")
     _attrs: tuple = ("name", "shape", "kind")
     name: str
     kind: str
@@ -305,13 +306,25 @@ class GradSymbol(Var):
 # The operation nodes, bound into this module by ops.registry.export when the ops are imported
 # (``ir.MatMul``); imported here for the type checker only, so that this module imports no op.
 if TYPE_CHECKING:
-    from matdiff_magic.ops.arith import Add as Add, Hadamard as Hadamard, MatMul as MatMul
-    from matdiff_magic.ops.arith import Neg as Neg, chain_shape as chain_shape
+    from matdiff_magic.ops.arith import Add as Add
+    from matdiff_magic.ops.arith import Hadamard as Hadamard
+    from matdiff_magic.ops.arith import MatMul as MatMul
+    from matdiff_magic.ops.arith import Neg as Neg
+    from matdiff_magic.ops.arith import chain_shape as chain_shape
     from matdiff_magic.ops.elementwise import Apply as Apply
-    from matdiff_magic.ops.kron import Commutation as Commutation, Kron as Kron, Vec as Vec
-    from matdiff_magic.ops.linalg import Det as Det, Inverse as Inverse, LogDet as LogDet
-    from matdiff_magic.ops.linalg import Trace as Trace, Transpose as Transpose
-    from matdiff_magic.ops.powers import ElemPow as ElemPow, Pow as Pow
-    from matdiff_magic.ops.reductions import DiagMatrix as DiagMatrix, DiagVector as DiagVector
-    from matdiff_magic.ops.reductions import Norm as Norm, SumAll as SumAll
+    from matdiff_magic.ops.kron import Commutation as Commutation
+    from matdiff_magic.ops.kron import Kron as Kron
+    from matdiff_magic.ops.kron import Vec as Vec
+    from matdiff_magic.ops.linalg import Det as Det
+    from matdiff_magic.ops.linalg import Inverse as Inverse
+    from matdiff_magic.ops.linalg import LogDet as LogDet
+    from matdiff_magic.ops.linalg import Trace as Trace
+    from matdiff_magic.ops.linalg import Transpose as Transpose
+    from matdiff_magic.ops.matpow import MatPow as MatPow
+    from matdiff_magic.ops.powers import ElemPow as ElemPow
+    from matdiff_magic.ops.powers import Pow as Pow
+    from matdiff_magic.ops.reductions import DiagMatrix as DiagMatrix
+    from matdiff_magic.ops.reductions import DiagVector as DiagVector
+    from matdiff_magic.ops.reductions import Norm as Norm
+    from matdiff_magic.ops.reductions import SumAll as SumAll
     from matdiff_magic.ops.softmax import Softmax as Softmax

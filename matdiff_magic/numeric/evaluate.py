@@ -8,8 +8,8 @@ import math
 
 import numpy as np
 
-from matdiff_magic.ir import nodes as ir
 from matdiff_magic.errors import MatdiffError
+from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ops.registry import op_of
 from matdiff_magic.types.dims import Dim
 
@@ -35,8 +35,8 @@ def bind_sizes(variables, values: dict) -> dict:
             continue
         a = values[var.name]
         kind = "scalar" if var.shape == ir.SCALAR else "vector" if var.shape[1] == 1 else "matrix"
-        if kind == "scalar" and a.size != 1 or kind == "vector" and a.shape[1] != 1 \
-                or kind == "matrix" and a.ndim != 2:
+        if (kind == "scalar" and a.size != 1) or (kind == "vector" and a.shape[1] != 1) \
+                or (kind == "matrix" and a.ndim != 2):
             raise MatdiffError(f"{var.name} is a {kind}, but its value has shape {np.shape(a)}")
         for dim, n in zip(var.shape, a.shape):
             if dim == 1:

@@ -17,9 +17,9 @@ Adding an operation is one module here plus its import below.
 # trace's rule table and the generated lab-extension files follow.
 # ruff: noqa: I001
 from matdiff_magic.ops import registry
-from matdiff_magic.ops import arith, powers, elementwise, linalg, reductions, kron  # noqa: F401
-from matdiff_magic.ops import softmax  # noqa: F401
-from matdiff_magic.ops import adjugate  # noqa: F401
-from matdiff_magic.ops import matpow  # noqa: F401
+from matdiff_magic.ops import arith, powers, elementwise, linalg, reductions, kron  # noqa: F401  (registers the ops)
+from matdiff_magic.ops import softmax  # noqa: F401  (imported to register its ops)
+from matdiff_magic.ops import adjugate  # noqa: F401  (imported to register its ops)
+from matdiff_magic.ops import matpow  # noqa: F401  (imported to register its ops)
 
 __all__ = ["registry"]

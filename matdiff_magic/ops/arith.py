@@ -30,8 +30,6 @@ from matdiff_magic.ops.registry import (
     as_scalar,
     export,
     find,
-    kind,
-    np,
     register,
 )
 

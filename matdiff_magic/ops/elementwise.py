@@ -30,7 +30,7 @@ from matdiff_magic.render.notation import call_latex
 
 class Apply(Expr):
     """An element-wise function: exp, log, sin, …, and the internal ``step`` (derivative of relu)."""
-    __slots__ = ("func", "arg")
+    __slots__ = ("arg", "func")
     _children = ("arg",)
     _attrs = ("func",)
     func: str

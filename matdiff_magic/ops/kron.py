@@ -12,7 +12,6 @@ from matdiff_magic.ops.registry import (
     Infix,
     Op,
     Primitive,
-    export,
     kind,
     np,
     register,

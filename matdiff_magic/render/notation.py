@@ -4,8 +4,7 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
-GREEK = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho sigma "
-         "tau upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega").split()
+GREEK = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon", "Phi", "Psi", "Omega"]
 GREEK_UNICODE = dict(zip(GREEK, "αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩ"))
 SUPERSCRIPT = str.maketrans("0123456789-+", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺")
 SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -87,7 +86,7 @@ def superscript(text: str) -> str:
 
 # ---- the symbols of the ops' notations (ops/registry.py), in TeX -----------------------------------
 # Functions TeX writes as operators of its own (\exp x); any other name is \operatorname{name}.
-TEX_OPERATORS = frozenset("exp log sin cos tan tanh arcsin arccos arctan det".split())
+TEX_OPERATORS = frozenset(["exp", "log", "sin", "cos", "tan", "tanh", "arcsin", "arccos", "arctan", "det"])
 INFIX_LATEX = {"⊙": "\\odot", "⊗": "\\otimes", "⊘": "\\oslash"}
 DELIMITER_LATEX = {"|": ("\\lvert ", "\\rvert"), "‖": ("\\lVert ", "\\rVert")}
 UNSUPERSCRIPT = {v: k for k, v in zip("0123456789-+", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺")} | {"ᵀ": "T"}

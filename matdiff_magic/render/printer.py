@@ -14,8 +14,24 @@ from fractions import Fraction
 
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ops.registry import (
-    P_ADD, P_ATOM, P_DIFF, P_HADAMARD, P_MUL, P_NEG, P_POSTFIX, Call, Delimited, Indexed, Infix,
-    Juxtaposition, Postfix, Prefix, Root, Superscript, Terms, find,
+    P_ADD,
+    P_ATOM,
+    P_DIFF,
+    P_HADAMARD,
+    P_MUL,
+    P_NEG,
+    P_POSTFIX,
+    Call,
+    Delimited,
+    Indexed,
+    Infix,
+    Juxtaposition,
+    Postfix,
+    Prefix,
+    Root,
+    Superscript,
+    Terms,
+    find,
 )
 from matdiff_magic.render.notation import (
     DELIMITER_LATEX,
@@ -31,8 +47,17 @@ from matdiff_magic.render.notation import (
 )
 
 HIGHLIGHT_COLOR = "#d62728"
-__all__ = ["to_latex", "to_text", "P_ADD", "P_NEG", "P_HADAMARD", "P_MUL", "P_DIFF",
-           "P_POSTFIX", "P_ATOM"]
+__all__ = [
+    "P_ADD",
+    "P_ATOM",
+    "P_DIFF",
+    "P_HADAMARD",
+    "P_MUL",
+    "P_NEG",
+    "P_POSTFIX",
+    "to_latex",
+    "to_text",
+]
 
 
 class _Printer:

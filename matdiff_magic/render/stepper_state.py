@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from matdiff_magic.errors import MatdiffError
-from matdiff_magic.timelimit import TimeLimitExceeded, time_limit
 from matdiff_magic.render.printer import to_latex
+from matdiff_magic.timelimit import TimeLimitExceeded, time_limit
 
 REDERIVE_SECONDS = 10.0   # the magic's default --timeout: a click must not hang the kernel
 

@@ -11,8 +11,8 @@ import html
 import ipywidgets as W
 from traitlets import HasTraits, Int, TraitError, Unicode, observe, validate
 
-from matdiff_magic.errors import MatdiffError
 from matdiff_magic.derivation.layouts import LAYOUTS
+from matdiff_magic.errors import MatdiffError
 from matdiff_magic.render.stepper_state import STAGE_NAMES, clamp, rederive, result_latex, step_view
 
 CHECK_STYLES = {   # badge colours by check status: (text, background)

@@ -10,10 +10,21 @@ import difflib
 
 from matdiff_magic.errors import MatdiffError, Span
 from matdiff_magic.syntax.ast import (
-    Call, Declaration, Definition, Name, Neg, Num, Power, Product, Program, Sum, Transpose, children,
+    Call,
+    Declaration,
+    Definition,
+    Name,
+    Neg,
+    Num,
+    Power,
+    Product,
+    Program,
+    Sum,
+    Transpose,
+    children,
 )
-from matdiff_magic.syntax.vocabulary import FUNCTIONS, KINDS, SYNONYMS, canonical_function
 from matdiff_magic.syntax.lexer import Token, tokenize
+from matdiff_magic.syntax.vocabulary import FUNCTIONS, KINDS, SYNONYMS, canonical_function
 
 MAX_DEPTH = 200    # nesting of parentheses, calls and operators, definitions written out
 MAX_NODES = 2_000  # names, numbers and operations of the expression, definitions written out
@@ -58,7 +69,7 @@ def _logical_lines(tokens: list[Token], source: str) -> list[list[Token]]:
             depth += 1
         elif tok.kind == "op" and tok.text == ")":
             depth = max(0, depth - 1)
-        if tok.kind == "newline" and depth == 0 or tok.kind == "eof":
+        if (tok.kind == "newline" and depth == 0) or tok.kind == "eof":
             if current:
                 lines.append(current + [Token("eof", "", Span(tok.span.start, tok.span.start))])
             current = []
@@ -234,7 +245,7 @@ class _Parser:
             while True:
                 tok = self.peek()
                 if tok.kind == "op" and tok.text == "'":
-                    if POSTFIX_BP < min_bp:
+                    if min_bp > POSTFIX_BP:
                         break
                     self.advance()
                     left = Transpose(left, left.span | tok.span)

@@ -19,7 +19,7 @@ from math import prod
 class Dim:
     """An immutable size ``coef · s₁ · s₂ · …`` (``coef`` a positive integer, ``sᵢ`` sorted names)."""
 
-    __slots__ = ("coef", "symbols", "_hash")
+    __slots__ = ("_hash", "coef", "symbols")
     coef: int
     symbols: tuple[str, ...]
     _hash: int

@@ -13,9 +13,6 @@ import itertools
 from dataclasses import dataclass, replace
 
 from matdiff_magic.errors import MatdiffError, Span
-from matdiff_magic.syntax.vocabulary import CONSTANTS, ELEMENTWISE
-from matdiff_magic.types.dims import Dim, dim_mul
-from matdiff_magic.types.unify import Sizes as _Sizes, times as _times
 from matdiff_magic.syntax.ast import (
     Call,
     Declaration,
@@ -28,6 +25,10 @@ from matdiff_magic.syntax.ast import (
     Sum,
     Transpose,
 )
+from matdiff_magic.syntax.vocabulary import CONSTANTS, ELEMENTWISE
+from matdiff_magic.types.dims import Dim, dim_mul
+from matdiff_magic.types.unify import Sizes as _Sizes
+from matdiff_magic.types.unify import times as _times
 
 # Greek letters that are scalars in the usual notation of the field (λ a penalty, α η learning
 # rates, γ ρ τ ε constants), when written out: they default to scalars, other lowercase names to

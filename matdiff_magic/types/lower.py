@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import cast
 
-from matdiff_magic.ir import nodes as ir
 from matdiff_magic.errors import MatdiffError, Span
+from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ops.registry import named
-from matdiff_magic.syntax.vocabulary import canonical_function
 from matdiff_magic.syntax.ast import Call, Name, Neg, Num, Power, Product, Program, Sum, Transpose
 from matdiff_magic.syntax.parser import parse
+from matdiff_magic.syntax.vocabulary import canonical_function
 from matdiff_magic.types.infer import Sizes, infer_sizes
 
 
