@@ -5,6 +5,7 @@ once the printer, the simplifier and the comparisons stack up. Python 3.11 runs 
 calls without growing the C stack, so a higher limit for the length of a derivation is safe; the
 parser bounds how deep an input can nest (parser.MAX_DEPTH).
 """
+
 from __future__ import annotations
 
 import sys

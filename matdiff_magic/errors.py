@@ -1,4 +1,5 @@
 """One error type for everything a user can get wrong, rendered as message + source line + caret."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -22,8 +23,9 @@ class MatdiffError(Exception):
     with a caret under the column, and a hint when there is one. The magic prints exactly that.
     """
 
-    def __init__(self, message: str, source: str | None = None, span: Span | None = None,
-                 hint: str | None = None):
+    def __init__(
+        self, message: str, source: str | None = None, span: Span | None = None, hint: str | None = None
+    ):
         super().__init__(message)
         self.message = message
         self.source = source
@@ -62,7 +64,7 @@ class MatdiffError(Exception):
             width = max(1, min(self.span.end, line_end) - start)
             if len(text) > 120:  # keep the caret line readable for very long lines
                 lo = max(0, col - 60)
-                text, col = ("…" if lo else "") + text[lo:lo + 120] + "…", col - lo + (1 if lo else 0)
+                text, col = ("…" if lo else "") + text[lo : lo + 120] + "…", col - lo + (1 if lo else 0)
                 width = min(width, 120)
             prefix = f"  line {self.line} | "
             parts.append(prefix + text)

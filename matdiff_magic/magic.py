@@ -1,4 +1,5 @@
 """%%matdiff and %matdiff: the only module that imports IPython; a thin adapter over derive()."""
+
 from __future__ import annotations
 
 from IPython.core.error import UsageError
@@ -32,32 +33,44 @@ class MatdiffMagics(Magics):
         except UsageError:
             raise
         except Exception as error:  # a bug of ours: say so briefly, keep the kernel alive
-            raise UsageError(f"matdiff internal error ({type(error).__name__}: {error}); please "
-                             "report the cell that caused it") from None
+            raise UsageError(
+                f"matdiff internal error ({type(error).__name__}: {error}); please "
+                "report the cell that caused it"
+            ) from None
 
     def _run(self, line: str, cell: str | None):
         opts, rest = parse_options(line, allow_expression=cell is None)
         source = cell if cell is not None else rest
         if not source.strip():
-            raise MatdiffError("nothing to differentiate: write an expression, e.g. "
-                               "%matdiff --wrt x a'*x")
-        with time_limit(opts.timeout):   # deriving and typesetting: display comes after
+            raise MatdiffError("nothing to differentiate: write an expression, e.g. %matdiff --wrt x a'*x")
+        with time_limit(opts.timeout):  # deriving and typesetting: display comes after
             if opts.graph:
                 # matplotlib loads only for a graph
                 from matdiff_magic.autodiff.magic_support import run_graph
+
                 return run_graph(self.shell, source, opts)
             # NumPy loads on first use, so that %load_ext stays fast
             from matdiff_magic.derivation.pipeline import derive
-            d = derive(source, wrt=opts.wrt, layout=opts.layout, check=opts.check,
-                       order=opts.order, seed=opts.seed, by_definition=opts.by_definition,
-                       solve=opts.solve, symmetric=opts.symmetric)
+
+            d = derive(
+                source,
+                wrt=opts.wrt,
+                layout=opts.layout,
+                check=opts.check,
+                order=opts.order,
+                seed=opts.seed,
+                by_definition=opts.by_definition,
+                solve=opts.solve,
+                symmetric=opts.symmetric,
+            )
             code = d.to_python() if opts.export else ""
             shown = d.widget() if opts.interactive else _typeset(d)
         if opts.output:
-            assert self.shell is not None   # a magic runs in a shell
+            assert self.shell is not None  # a magic runs in a shell
             self.shell.user_ns[opts.output] = d
         if opts.export:
             from IPython.display import Markdown, display
+
             display(d)
             return Markdown("```python\n" + code + "```")
         return shown

@@ -1,5 +1,6 @@
 """The options of %%matdiff / %matdiff, parsed by hand: the line magic's expression contains
 quotes (a'*x) that shlex-style splitting would take for strings."""
+
 from __future__ import annotations
 
 import builtins
@@ -11,7 +12,7 @@ from matdiff_magic.errors import MatdiffError, Span
 
 LAYOUT_CHOICES = ("numerator", "denominator", "mixed")
 MODE_CHOICES = ("forward", "reverse", "both")
-SYMMETRIC_CHOICES = ("independent", "sym", "minka")   # conventions for a symmetric variable
+SYMMETRIC_CHOICES = ("independent", "sym", "minka")  # conventions for a symmetric variable
 
 
 @dataclass
@@ -31,17 +32,21 @@ class Options:
     solve: bool = False
     export: bool = False
     symmetric: str = "independent"
-    flags: set = field(default_factory=set)   # options recognised but handled elsewhere
+    flags: set = field(default_factory=set)  # options recognised but handled elsewhere
 
 
 # option -> (attribute, takes a value, converter)
-_OPTIONS: dict[str, tuple] = {   # option -> (attribute, takes a value, converter or None)
-    "--wrt": ("wrt", True, str), "-w": ("wrt", True, str),
-    "--layout": ("layout", True, str), "-l": ("layout", True, str),
+_OPTIONS: dict[str, tuple] = {  # option -> (attribute, takes a value, converter or None)
+    "--wrt": ("wrt", True, str),
+    "-w": ("wrt", True, str),
+    "--layout": ("layout", True, str),
+    "-l": ("layout", True, str),
     "--no-check": ("check", False, None),
-    "-o": ("output", True, str), "--output": ("output", True, str),
+    "-o": ("output", True, str),
+    "--output": ("output", True, str),
     "--order": ("order", True, int),
-    "-i": ("interactive", False, None), "--interactive": ("interactive", False, None),
+    "-i": ("interactive", False, None),
+    "--interactive": ("interactive", False, None),
     "--graph": ("graph", False, None),
     "--at": ("at", True, str),
     "--mode": ("mode", True, str),
@@ -57,9 +62,26 @@ _IDENT = re.compile(r"[A-Za-z][A-Za-z0-9_]*$")
 
 # Names IPython itself keeps in the user namespace: rebinding one breaks later cells (get_ipython
 # is what every magic calls; _oh and Out hold the output history the next result is written to).
-IPYTHON_NAMES = frozenset({"get_ipython", "In", "Out", "exit", "quit", "_", "__", "___", "_i",
-                           "_ii", "_iii", "_ih", "_oh", "_dh", "_sh"})
-_HISTORY_NAME = re.compile(r"_i?\d+$")   # _5 and _i5: the output and input of cell 5
+IPYTHON_NAMES = frozenset(
+    {
+        "get_ipython",
+        "In",
+        "Out",
+        "exit",
+        "quit",
+        "_",
+        "__",
+        "___",
+        "_i",
+        "_ii",
+        "_iii",
+        "_ih",
+        "_oh",
+        "_dh",
+        "_sh",
+    }
+)
+_HISTORY_NAME = re.compile(r"_i?\d+$")  # _5 and _i5: the output and input of cell 5
 
 
 def parse_options(line: str, allow_expression: bool) -> tuple[Options, str]:
@@ -71,10 +93,15 @@ def parse_options(line: str, allow_expression: bool) -> tuple[Options, str]:
             break
         tok, start = m.group(1), m.start(1)
         if tok not in _OPTIONS:
-            if tok.startswith("--") or (tok.startswith("-") and len(tok) == 2 and tok[1].isalpha()
-                                        and not allow_expression):
-                raise MatdiffError(f"unknown option {tok}", line, Span(start, start + len(tok)),
-                                   hint="options: " + " ".join(sorted({k for k in _OPTIONS if k.startswith('--')})))
+            if tok.startswith("--") or (
+                tok.startswith("-") and len(tok) == 2 and tok[1].isalpha() and not allow_expression
+            ):
+                raise MatdiffError(
+                    f"unknown option {tok}",
+                    line,
+                    Span(start, start + len(tok)),
+                    hint="options: " + " ".join(sorted({k for k in _OPTIONS if k.startswith("--")})),
+                )
             break
         attr, takes_value, convert = _OPTIONS[tok]
         pos = m.end()
@@ -89,35 +116,46 @@ def parse_options(line: str, allow_expression: bool) -> tuple[Options, str]:
         try:
             setattr(opts, attr, convert(value))
         except ValueError:
-            raise MatdiffError(f"{tok} takes a number, not {value!r}", line,
-                               Span(v.start(1), v.end(1))) from None
+            raise MatdiffError(
+                f"{tok} takes a number, not {value!r}", line, Span(v.start(1), v.end(1))
+            ) from None
         pos = v.end()
     rest = line[pos:].strip()
     if rest and not allow_expression:
         start = line.index(rest, pos)
-        raise MatdiffError("unexpected text on the %%matdiff line: the expression goes in the cell "
-                           "below", line, Span(start, start + len(rest)))
+        raise MatdiffError(
+            "unexpected text on the %%matdiff line: the expression goes in the cell below",
+            line,
+            Span(start, start + len(rest)),
+        )
     _validate(opts, line)
     return opts, rest
 
 
 def _validate(opts: Options, line: str) -> None:
     if opts.layout not in LAYOUT_CHOICES:
-        raise MatdiffError(f"--layout {opts.layout}: choose numerator, denominator or mixed", line,
-                           _span_of(line, opts.layout))
+        raise MatdiffError(
+            f"--layout {opts.layout}: choose numerator, denominator or mixed",
+            line,
+            _span_of(line, opts.layout),
+        )
     if opts.symmetric not in SYMMETRIC_CHOICES:
-        raise MatdiffError(f"--symmetric {opts.symmetric}: choose independent, sym or minka", line,
-                           _span_of(line, opts.symmetric),
-                           hint="independent: every entry independent (the default); sym: (G + Gᵀ)/2; "
-                                "minka: G + Gᵀ − G ⊙ I (Matrix Cookbook (138))")
+        raise MatdiffError(
+            f"--symmetric {opts.symmetric}: choose independent, sym or minka",
+            line,
+            _span_of(line, opts.symmetric),
+            hint="independent: every entry independent (the default); sym: (G + Gᵀ)/2; "
+            "minka: G + Gᵀ − G ⊙ I (Matrix Cookbook (138))",
+        )
     if opts.mode not in MODE_CHOICES:
-        raise MatdiffError(f"--mode {opts.mode}: choose forward, reverse or both", line,
-                           _span_of(line, opts.mode))
+        raise MatdiffError(
+            f"--mode {opts.mode}: choose forward, reverse or both", line, _span_of(line, opts.mode)
+        )
     if opts.wrt is not None and not _IDENT.match(opts.wrt):
         raise MatdiffError(f"--wrt takes a variable name, not {opts.wrt!r}", line, _span_of(line, opts.wrt))
     if opts.output is not None:
         _validate_output_name(opts.output, line)
-    if not opts.timeout > 0 or opts.timeout == float("inf"):   # also NaN
+    if not opts.timeout > 0 or opts.timeout == float("inf"):  # also NaN
         raise MatdiffError("--timeout takes a positive number of seconds", line, _span_of(line, "--timeout"))
     if opts.seed < 0:
         raise MatdiffError("--seed takes a whole number ≥ 0", line, _span_of(line, "--seed"))
@@ -129,18 +167,31 @@ def _validate_output_name(name: str, line: str) -> None:
     IPython's ``get_ipython``, ``In``/``Out`` and the history names ``_``, ``_oh``, ``_5``, ``_i5``)."""
     span = _span_of(line, name)
     if not name.isidentifier() or keyword.iskeyword(name) or keyword.issoftkeyword(name):
-        raise MatdiffError(f"-o takes a Python name, not {name!r}", line, span,
-                           hint="a name such as d or grad_f")
+        raise MatdiffError(
+            f"-o takes a Python name, not {name!r}", line, span, hint="a name such as d or grad_f"
+        )
     if name.startswith("__"):
         # a dunder such as __builtins__ would replace what the notebook itself runs on
-        raise MatdiffError(f"-o takes a Python name, not {name!r}", line, span,
-                           hint="names that start with __ are Python's own")
+        raise MatdiffError(
+            f"-o takes a Python name, not {name!r}",
+            line,
+            span,
+            hint="names that start with __ are Python's own",
+        )
     if name in IPYTHON_NAMES or _HISTORY_NAME.match(name):
-        raise MatdiffError(f"-o {name}: IPython keeps its own {name!r} in the notebook; choose "
-                           "another name", line, span, hint="a name such as d or grad_f")
+        raise MatdiffError(
+            f"-o {name}: IPython keeps its own {name!r} in the notebook; choose another name",
+            line,
+            span,
+            hint="a name such as d or grad_f",
+        )
     if hasattr(builtins, name):
-        raise MatdiffError(f"-o {name}: {name!r} is a Python built-in; choose another name", line,
-                           span, hint="a name such as d or grad_f")
+        raise MatdiffError(
+            f"-o {name}: {name!r} is a Python built-in; choose another name",
+            line,
+            span,
+            hint="a name such as d or grad_f",
+        )
 
 
 def _span_of(line: str, text: str) -> Span:

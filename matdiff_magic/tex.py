@@ -10,6 +10,7 @@ Unicode superscripts where every character has one (``X^{-1}`` → ``X⁻¹``, `
 otherwise ``^`` followed by the exponent; subscripts become Unicode subscripts only for digits
 (``\\lVert X\\rVert_1`` → ``‖X‖₁``, ``X_{pq}`` → ``X_pq``).
 """
+
 from __future__ import annotations
 
 import re
@@ -19,31 +20,146 @@ _SUB = dict(zip("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 _FRACTIONS = {("1", "2"): "½", ("1", "3"): "⅓", ("2", "3"): "⅔", ("1", "4"): "¼", ("3", "4"): "¾"}
 
 _SYMBOLS = {
-    "odot": "⊙", "otimes": "⊗", "oslash": "⊘", "pm": "±", "mp": "∓", "cdot": "·", "times": "×",
-    "Rightarrow": "⇒", "Leftrightarrow": "⇔", "iff": "⇔", "to": "→", "neq": "≠", "ne": "≠",
-    "leq": "≤", "geq": "≥", "approx": "≈", "partial": "∂", "circ": "∘", "lvert": "|", "rvert": "|",
-    "lVert": "‖", "rVert": "‖", "vert": "|", "Vert": "‖", "sum": "Σ", "prod": "Π", "infty": "∞",
-    "nabla": "∇", "in": "∈", "ldots": "…", "dots": "…", "cdots": "⋯", "top": "ᵀ", "prime": "′",
-    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε",
-    "eta": "η", "theta": "θ", "lambda": "λ", "mu": "μ", "nu": "ν", "pi": "π", "rho": "ρ",
-    "sigma": "σ", "tau": "τ", "phi": "φ", "varphi": "φ", "psi": "ψ", "omega": "ω", "xi": "ξ",
-    "Sigma": "Σ", "Lambda": "Λ", "Delta": "Δ", "Gamma": "Γ", "Omega": "Ω", "Phi": "Φ", "Pi": "Π",
-    "Theta": "Θ", "Psi": "Ψ", "Xi": "Ξ",
+    "odot": "⊙",
+    "otimes": "⊗",
+    "oslash": "⊘",
+    "pm": "±",
+    "mp": "∓",
+    "cdot": "·",
+    "times": "×",
+    "Rightarrow": "⇒",
+    "Leftrightarrow": "⇔",
+    "iff": "⇔",
+    "to": "→",
+    "neq": "≠",
+    "ne": "≠",
+    "leq": "≤",
+    "geq": "≥",
+    "approx": "≈",
+    "partial": "∂",
+    "circ": "∘",
+    "lvert": "|",
+    "rvert": "|",
+    "lVert": "‖",
+    "rVert": "‖",
+    "vert": "|",
+    "Vert": "‖",
+    "sum": "Σ",
+    "prod": "Π",
+    "infty": "∞",
+    "nabla": "∇",
+    "in": "∈",
+    "ldots": "…",
+    "dots": "…",
+    "cdots": "⋯",
+    "top": "ᵀ",
+    "prime": "′",
+    "alpha": "α",
+    "beta": "β",
+    "gamma": "γ",
+    "delta": "δ",
+    "epsilon": "ε",
+    "varepsilon": "ε",
+    "eta": "η",
+    "theta": "θ",
+    "lambda": "λ",
+    "mu": "μ",
+    "nu": "ν",
+    "pi": "π",
+    "rho": "ρ",
+    "sigma": "σ",
+    "tau": "τ",
+    "phi": "φ",
+    "varphi": "φ",
+    "psi": "ψ",
+    "omega": "ω",
+    "xi": "ξ",
+    "Sigma": "Σ",
+    "Lambda": "Λ",
+    "Delta": "Δ",
+    "Gamma": "Γ",
+    "Omega": "Ω",
+    "Phi": "Φ",
+    "Pi": "Π",
+    "Theta": "Θ",
+    "Psi": "Ψ",
+    "Xi": "Ξ",
 }
-_OPERATORS = {"log", "exp", "sin", "cos", "tan", "tanh", "arcsin", "arccos", "arctan", "det", "ln",
-              "max", "min"}
-_SPACES = {",": " ", ";": " ", ":": " ", " ": " ", "quad": "  ", "qquad": "  ", "!": "",
-           "left": "", "right": "", "big": "", "Big": "", "bigl": "", "bigr": "", "Bigl": "",
-           "Bigr": "", "displaystyle": "", "textstyle": "", "small": "", "tiny": ""}
-_TEXT_LIKE = {"text", "mathrm", "operatorname", "mathit", "textrm", "textit", "mathsf", "boldsymbol",
-              "bm", "pmb", "vec", "mathbb", "mathcal"}
-_FRACTION_MARK = "\x00"   # marks a slashed fraction until we know whether a power follows it
+_OPERATORS = {
+    "log",
+    "exp",
+    "sin",
+    "cos",
+    "tan",
+    "tanh",
+    "arcsin",
+    "arccos",
+    "arctan",
+    "det",
+    "ln",
+    "max",
+    "min",
+}
+_SPACES = {
+    ",": " ",
+    ";": " ",
+    ":": " ",
+    " ": " ",
+    "quad": "  ",
+    "qquad": "  ",
+    "!": "",
+    "left": "",
+    "right": "",
+    "big": "",
+    "Big": "",
+    "bigl": "",
+    "bigr": "",
+    "Bigl": "",
+    "Bigr": "",
+    "displaystyle": "",
+    "textstyle": "",
+    "small": "",
+    "tiny": "",
+}
+_TEXT_LIKE = {
+    "text",
+    "mathrm",
+    "operatorname",
+    "mathit",
+    "textrm",
+    "textit",
+    "mathsf",
+    "boldsymbol",
+    "bm",
+    "pmb",
+    "vec",
+    "mathbb",
+    "mathcal",
+}
+_FRACTION_MARK = "\x00"  # marks a slashed fraction until we know whether a power follows it
 _BOLD_DIGITS = {"1": "𝟏", "0": "𝟎"}
 _TOKEN = re.compile(r"\\([A-Za-z]+)|\\(.)|([{}^_])|(\s+)|(.)", re.S)
 # Binary operators and relations read with a space on each side; prefixes such as ∂ and Greek
 # letters swallow the space after them, as TeX does (\partial f is ∂f).
-_BINARY = {"odot", "otimes", "oslash", "pm", "mp", "cdot", "times", "Rightarrow", "Leftrightarrow",
-           "iff", "to", "neq", "ne", "leq", "geq", "approx", "in"}
+_BINARY = {
+    "odot",
+    "otimes",
+    "oslash",
+    "pm",
+    "mp",
+    "cdot",
+    "times",
+    "Rightarrow",
+    "Leftrightarrow",
+    "iff",
+    "to",
+    "neq",
+    "ne",
+    "leq",
+    "geq",
+    "approx",
+    "in",
+}
 
 
 def to_unicode(tex: str) -> str:
@@ -53,8 +169,9 @@ def to_unicode(tex: str) -> str:
 
 class _Reader:
     def __init__(self, tex: str):
-        self.tokens = [(m.group(1) or m.group(2), m.group(3), m.group(4), m.group(5))
-                       for m in _TOKEN.finditer(tex)]
+        self.tokens = [
+            (m.group(1) or m.group(2), m.group(3), m.group(4), m.group(5)) for m in _TOKEN.finditer(tex)
+        ]
         self.i = 0
 
     def read_all(self) -> str:
@@ -82,7 +199,7 @@ class _Reader:
                         break
                 self.i += 1
             inner = _Reader.__new__(_Reader)
-            inner.tokens, inner.i = self.tokens[start:self.i], 0
+            inner.tokens, inner.i = self.tokens[start : self.i], 0
             self.i += 1
             out.append(inner.read_all())
             return "".join(out)
@@ -98,8 +215,9 @@ class _Reader:
         self.skip_spaces()
         if self.i < len(self.tokens):
             cmd, _, _, char = self.tokens[self.i]
-            if (char is not None and char.isalnum()) or (cmd is not None and len(cmd) > 1
-                                                         and cmd not in ("lvert", "lVert", "left")):
+            if (char is not None and char.isalnum()) or (
+                cmd is not None and len(cmd) > 1 and cmd not in ("lvert", "lVert", "left")
+            ):
                 out.append(" ")
 
     def skip_spaces(self) -> None:
@@ -116,10 +234,10 @@ class _Reader:
         elif char is not None:
             out.append("′" if char == "'" else char)
         elif special == "^":
-            if out and out[-1].startswith(_FRACTION_MARK):   # (∂f/∂X)ᵀ, not ∂f/∂Xᵀ
+            if out and out[-1].startswith(_FRACTION_MARK):  # (∂f/∂X)ᵀ, not ∂f/∂Xᵀ
                 out[-1] = "(" + out[-1] + ")"
             out.append(_superscript(self.group()))
-            if "".join(out[-2:-1])[-1:] == "∂":   # ∂²f, as ∂f
+            if "".join(out[-2:-1])[-1:] == "∂":  # ∂²f, as ∂f
                 self.skip_spaces()
         elif special == "_":
             out.append(_subscript(self.group()))
@@ -160,12 +278,12 @@ class _Reader:
             out.append(f" {_SYMBOLS[cmd]} ")
         elif cmd in _SYMBOLS:
             out.append(_SYMBOLS[cmd])
-            if cmd not in ("rvert", "rVert", "vert", "Vert"):   # a closing bar keeps its space
+            if cmd not in ("rvert", "rVert", "vert", "Vert"):  # a closing bar keeps its space
                 self.skip_spaces()
         elif cmd in ("color", "textcolor"):
-            self.group()                     # the colour itself is not read aloud
+            self.group()  # the colour itself is not read aloud
         elif len(cmd) == 1:
-            out.append(cmd)                   # \{ \} \| \_ and the like
+            out.append(cmd)  # \{ \} \| \_ and the like
         else:
             out.append(cmd)
 

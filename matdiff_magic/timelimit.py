@@ -1,4 +1,5 @@
 """A wall-clock limit on a derivation, so a huge expression cannot hang the kernel."""
+
 from __future__ import annotations
 
 import signal
@@ -10,11 +11,13 @@ class TimeLimitExceeded(BaseException):
     """Like KeyboardInterrupt, not an Exception: no ``except Exception`` on the way swallows it."""
 
     def __init__(self, seconds: float):
-        super().__init__(f"the derivation took longer than {seconds:g} s and was stopped; "
-                         "simplify the expression or raise the limit with --timeout SECONDS")
+        super().__init__(
+            f"the derivation took longer than {seconds:g} s and was stopped; "
+            "simplify the expression or raise the limit with --timeout SECONDS"
+        )
 
 
-MAX_SECONDS = 10**7   # setitimer overflows past the platform's time_t; a longer limit is none
+MAX_SECONDS = 10**7  # setitimer overflows past the platform's time_t; a longer limit is none
 
 
 @contextmanager

@@ -15,6 +15,7 @@ with the rule table of ``rules.py``. matplotlib and ipywidgets load only when so
     compare.py    symbolic vs numeric vs automatic, finite-difference error against h
     magic_support.py   %%matdiff --graph
 """
+
 from matdiff_magic.autodiff.graph import Graph, Rows, graph
 from matdiff_magic.autodiff.table import rule_table
 

@@ -5,6 +5,7 @@ reverse mode), with what each costs; and the error of finite differences against
 Every function takes a ``Graph`` (``autodiff.graph``), which offers them as its methods
 (``g.compare()``, ``g.fd_error_plot()``); this module does not import it.
 """
+
 from __future__ import annotations
 
 import html
@@ -26,28 +27,32 @@ METHODS = ("symbolic", "central difference", "forward mode", "reverse mode")
 
 @dataclass
 class Comparison:
-    rows: list          # dicts: variable, method, gradient, max_abs_diff, cost
+    rows: list  # dicts: variable, method, gradient, max_abs_diff, cost
     fd_step: float
 
     def gradient(self, variable: str, method: str):
         return next(r["gradient"] for r in self.rows if r["variable"] == variable and r["method"] == method)
 
     def to_html(self) -> str:
-        head = ("<tr><th>x</th><th>method</th><th>∂f/∂x</th><th>max |difference| from symbolic</th>"
-                "<th>cost</th></tr>")
+        head = (
+            "<tr><th>x</th><th>method</th><th>∂f/∂x</th><th>max |difference| from symbolic</th>"
+            "<th>cost</th></tr>"
+        )
         body = "".join(
             f"<tr><td>{html.escape(r['variable'])}</td><td>{html.escape(r['method'])}</td>"
             f"<td>{html.escape(_compact(r['gradient']))}</td>"
             f"<td>{html.escape(_diff(r['max_abs_diff']))}</td><td>{html.escape(r['cost'])}</td></tr>"
-            for r in self.rows)
-        return _table(f"Symbolic vs numeric (h = {self.fd_step:g}) vs automatic differentiation",
-                      head, body)
+            for r in self.rows
+        )
+        return _table(f"Symbolic vs numeric (h = {self.fd_step:g}) vs automatic differentiation", head, body)
 
     def to_text(self) -> str:
         lines = [f"{'x':<4} {'method':<20} {'max |Δ| vs symbolic':<22} cost"]
         for r in self.rows:
-            lines.append(f"{r['variable']:<4} {r['method']:<20} {_diff(r['max_abs_diff']):<22} {r['cost']}"
-                         f"\n     ∂f/∂x = {_compact(r['gradient'])}")
+            lines.append(
+                f"{r['variable']:<4} {r['method']:<20} {_diff(r['max_abs_diff']):<22} {r['cost']}"
+                f"\n     ∂f/∂x = {_compact(r['gradient'])}"
+            )
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -60,7 +65,7 @@ class Comparison:
 def compare_graph(g, wrt: str | None = None, fd_step: float = 1e-6) -> Comparison:
     """Every way to differentiate the Graph ``g`` by ``wrt`` (every input when None), side by side."""
     names = [g._input(wrt)] if wrt is not None else list(g.inputs)
-    reverse = g.gradient()            # one sweep gives every input
+    reverse = g.gradient()  # one sweep gives every input
     rows = []
     for name in names:
         var_node = g.trace.nodes[g.trace.by_variable[name]]
@@ -75,18 +80,34 @@ def compare_graph(g, wrt: str | None = None, fd_step: float = 1e-6) -> Compariso
         fd = central_difference(g, name, fd_step)
         fwd = forward_gradient(g, name)
         ref = symbolic if symbolic is not None else reverse[name]
-        rows.append(_row(name, "central difference", fd, _max_diff(fd, ref),
-                         f"{2 * n} evaluations of f (2 per entry)"))
-        rows.append(_row(name, "forward mode", fwd, _max_diff(fwd, ref),
-                         f"{n} forward sweep{'s' if n > 1 else ''} (1 per entry)"))
-        rows.append(_row(name, "reverse mode", reverse[name], _max_diff(reverse[name], ref),
-                         "1 reverse sweep (for every input at once)"))
+        rows.append(
+            _row(
+                name, "central difference", fd, _max_diff(fd, ref), f"{2 * n} evaluations of f (2 per entry)"
+            )
+        )
+        rows.append(
+            _row(
+                name,
+                "forward mode",
+                fwd,
+                _max_diff(fwd, ref),
+                f"{n} forward sweep{'s' if n > 1 else ''} (1 per entry)",
+            )
+        )
+        rows.append(
+            _row(
+                name,
+                "reverse mode",
+                reverse[name],
+                _max_diff(reverse[name], ref),
+                "1 reverse sweep (for every input at once)",
+            )
+        )
     return Comparison(rows, fd_step)
 
 
 def _row(variable, method, gradient, diff, cost) -> dict:
-    return {"variable": variable, "method": method, "gradient": gradient, "max_abs_diff": diff,
-            "cost": cost}
+    return {"variable": variable, "method": method, "gradient": gradient, "max_abs_diff": diff, "cost": cost}
 
 
 def _max_diff(a, b) -> float:
@@ -114,8 +135,9 @@ def f_at(g, values: dict) -> float:
 def central_difference(g, name: str, h: float = 1e-6):
     """The gradient by central differences, stepping every entry by h itself (not h·max(1, |x|)),
     so that the h shown with the comparison is the step taken."""
-    return user_value(fd.gradient(lambda x: f_at(g, {**g.values, name: x}), g.values[name], h,
-                                  relative=False))
+    return user_value(
+        fd.gradient(lambda x: f_at(g, {**g.values, name: x}), g.values[name], h, relative=False)
+    )
 
 
 def forward_gradient(g, name: str):
@@ -145,8 +167,13 @@ def fd_errors(g, wrt: str | None = None, direction=None, steps=None) -> dict:
         fm = f_at(g, {**g.values, name: x - h * v})
         fwd.append(abs((fp - f0) / h - exact))
         central.append(abs((fp - fm) / (2 * h) - exact))
-    return {"h": steps, "forward": np.array(fwd), "central": np.array(central), "exact": exact,
-            "variable": name}
+    return {
+        "h": steps,
+        "forward": np.array(fwd),
+        "central": np.array(central),
+        "exact": exact,
+        "variable": name,
+    }
 
 
 def fd_error_plot(g, wrt: str | None = None, direction=None):
@@ -156,25 +183,31 @@ def fd_error_plot(g, wrt: str | None = None, direction=None):
     from matplotlib.figure import Figure
 
     from matdiff_magic.autodiff.draw import _ensure_ipython_formatter
+
     _ensure_ipython_formatter()
     data = fd_errors(g, wrt, direction)
-    h, floor = data["h"], 1e-17          # an exact zero has no logarithm
+    h, floor = data["h"], 1e-17  # an exact zero has no logarithm
     fig = Figure(figsize=(9.0, 4.2), dpi=100)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     ax.loglog(h, np.maximum(data["forward"], floor), "o-", ms=3, label="forward difference (f(x+h)−f(x))/h")
-    ax.loglog(h, np.maximum(data["central"], floor), "s-", ms=3, label="central difference (f(x+h)−f(x−h))/2h")
+    ax.loglog(
+        h, np.maximum(data["central"], floor), "s-", ms=3, label="central difference (f(x+h)−f(x−h))/2h"
+    )
     eps, scale = np.finfo(float).eps, max(abs(f_at(g, g.values)), 1e-300)
     ax.loglog(h, eps * scale / h, ":", color="gray", label="round-off ≈ ε|f|/h")
     k = len(h) * 3 // 4
     for power, style in ((1, "--"), (2, "-.")):
         c = max(data["forward" if power == 1 else "central"][k], floor) / h[k] ** power
-        ax.loglog(h, c * h ** power, style, color="gray", lw=0.8, label=f"truncation ∝ h{'²' if power == 2 else ''}")
+        ax.loglog(
+            h, c * h**power, style, color="gray", lw=0.8, label=f"truncation ∝ h{'²' if power == 2 else ''}"
+        )
     ax.set_ylim(floor * 10, max(1.0, float(np.max(data["forward"])) * 10))
     ax.set_xlabel("step h")
     ax.set_ylabel("|estimate − exact|")
-    ax.set_title(f"finite-difference error of ∂f/∂{variable_text(data['variable'])} "
-                 f"(exact = {number(data['exact'])})")
+    ax.set_title(
+        f"finite-difference error of ∂f/∂{variable_text(data['variable'])} (exact = {number(data['exact'])})"
+    )
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0))
     ax.grid(True, which="major", alpha=0.3)
     fig.tight_layout()

@@ -8,6 +8,7 @@ area, about 900 px): inputs left and the output right when that fits, else input
 the output at the bottom (a graph is rarely as wide as it is deep), rows no wider than the page
 where the graph allows, the title wrapped. Only what still does not fit is scaled down as a whole.
 """
+
 from __future__ import annotations
 
 import textwrap
@@ -15,14 +16,14 @@ import textwrap
 from matdiff_magic.autodiff.layout import layered_layout
 from matdiff_magic.autodiff.notation import visible_len
 
-FONT = "DejaVu Sans Mono"       # ships with matplotlib: widths are predictable
-FONT_SIZE = 10.0                # points: 13.9 px at 100 dpi, capitals 10 px tall
-CHAR_WIDTH = 0.61               # advance of one character, in ems
-LINE_HEIGHT = 1.25               # baseline to baseline, in ems (linespacing 1.2; measured again)
-PAD = 0.7                       # box padding, in ems
-EDGE_FONT = 0.85                # edge labels are this much smaller
-MAX_WIDTH = 9.0                 # inches at 100 dpi: the 900 px of a notebook's output area
-LABEL_PAD = 0.15                # the white box behind an edge label, in ems
+FONT = "DejaVu Sans Mono"  # ships with matplotlib: widths are predictable
+FONT_SIZE = 10.0  # points: 13.9 px at 100 dpi, capitals 10 px tall
+CHAR_WIDTH = 0.61  # advance of one character, in ems
+LINE_HEIGHT = 1.25  # baseline to baseline, in ems (linespacing 1.2; measured again)
+PAD = 0.7  # box padding, in ems
+EDGE_FONT = 0.85  # edge labels are this much smaller
+MAX_WIDTH = 9.0  # inches at 100 dpi: the 900 px of a notebook's output area
+LABEL_PAD = 0.15  # the white box behind an edge label, in ems
 
 COLORS = {"input": "#dbeafe", "op": "#ffffff", "output": "#fde68a"}
 HIGHLIGHT = "#ea580c"
@@ -38,11 +39,19 @@ def box_size(lines, fontsize: float, metrics=(CHAR_WIDTH, LINE_HEIGHT)) -> tuple
     return w + 2 * PAD * fontsize, h + 2 * PAD * fontsize
 
 
-_METRICS: dict = {}   # (fontsize, dpi) -> metrics that measured right last time
+_METRICS: dict = {}  # (fontsize, dpi) -> metrics that measured right last time
 
 
-def draw_graph(nodes, edges, title: str | None = None, fontsize: float = FONT_SIZE,
-               max_width: float = MAX_WIDTH, dpi: int = 100, frame=None, orientation: str | None = None):
+def draw_graph(
+    nodes,
+    edges,
+    title: str | None = None,
+    fontsize: float = FONT_SIZE,
+    max_width: float = MAX_WIDTH,
+    dpi: int = 100,
+    frame=None,
+    orientation: str | None = None,
+):
     """A matplotlib Figure of the graph, at most ``max_width`` inches wide. Node boxes carry gid
     "node:<id>", their texts "label:<id>", edge labels "edge:<source>-<target>" (for tests and
     tools); ``fig.matdiff_placement`` says where everything went.
@@ -69,8 +78,10 @@ def draw_graph(nodes, edges, title: str | None = None, fontsize: float = FONT_SI
 
 
 def _drawable_graph(nodes, edges):
-    return ([dict(n, lines=[_drawable(s) for s in n["lines"]]) for n in nodes],
-            [dict(e, label=_drawable(e["label"])) for e in edges])
+    return (
+        [dict(n, lines=[_drawable(s) for s in n["lines"]]) for n in nodes],
+        [dict(e, label=_drawable(e["label"])) for e in edges],
+    )
 
 
 def _draw(nodes, edges, frame, title, fontsize, max_width, dpi, metrics, orientation):
@@ -89,14 +100,15 @@ def _draw(nodes, edges, frame, title, fontsize, max_width, dpi, metrics, orienta
             if e["label"]:
                 k = (e["source"], e["target"])
                 w, h = text_size([e["label"]], efs, metrics)
-                w, h = w + 2 * LABEL_PAD * efs, h + 2 * LABEL_PAD * efs   # with its white box
+                w, h = w + 2 * LABEL_PAD * efs, h + 2 * LABEL_PAD * efs  # with its white box
                 label_sizes[k] = tuple(max(a, b) for a, b in zip((w, h), label_sizes.get(k, (0, 0))))
-    budget = max_width * 72   # points at full size
+    budget = max_width * 72  # points at full size
     ids, pairs = [n["id"] for n in nodes], [(e["source"], e["target"]) for e in edges]
     tried = []
-    for d in ([orientation] if orientation else ["right", "down"]):
-        place = layered_layout(ids, pairs, sizes, label_sizes, orientation=d,
-                               max_breadth=budget - 20 if d == "down" else None)
+    for d in [orientation] if orientation else ["right", "down"]:
+        place = layered_layout(
+            ids, pairs, sizes, label_sizes, orientation=d, max_breadth=budget - 20 if d == "down" else None
+        )
         tried.append((place, _extent(place, label_sizes)))
         if tried[-1][1][2] - tried[-1][1][0] <= budget:
             break
@@ -105,51 +117,97 @@ def _draw(nodes, edges, frame, title, fontsize, max_width, dpi, metrics, orienta
 
     chars = max(20, int((max(budget, x1 - x0) - 20) / (metrics[0] * fontsize)))
     title_lines = textwrap.wrap(_drawable(title), chars, subsequent_indent="  ") if title else []
-    title_lines += textwrap.wrap("edges: local partials ∂vⱼ/∂vᵢ · v̇ tangent (forward) · "
-                                 "v̄ adjoint (reverse)", chars, subsequent_indent="  ")
+    title_lines += textwrap.wrap(
+        "edges: local partials ∂vⱼ/∂vᵢ · v̇ tangent (forward) · v̄ adjoint (reverse)",
+        chars,
+        subsequent_indent="  ",
+    )
     head = len(title_lines) * metrics[1] * fontsize + fontsize
     width = max(x1 - x0, max(visible_len(t) for t in title_lines) * metrics[0] * fontsize + 20)
     height = y1 - y0 + head
     scale = min(1.0, budget / width)
     fig = Figure(figsize=(width * scale / 72, height * scale / 72), dpi=dpi)
-    FigureCanvasAgg(fig)              # a canvas of its own: works under any backend, no pyplot
+    FigureCanvasAgg(fig)  # a canvas of its own: works under any backend, no pyplot
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(x0, x0 + width)
-    ax.set_ylim(height, 0)           # y grows downward, as in the layout
-    dy = head - y0                    # the layout's top goes under the title
+    ax.set_ylim(height, 0)  # y grows downward, as in the layout
+    dy = head - y0  # the layout's top goes under the title
     ax.set_axis_off()
-    pt = scale                        # one data unit is `scale` points: font sizes follow
+    pt = scale  # one data unit is `scale` points: font sizes follow
 
-    ax.text(x0 + 10, fontsize * 0.6, "\n".join(title_lines), fontsize=fontsize * pt, family=FONT,
-            va="top", ha="left", linespacing=1.2, color="#111827", gid="title")
+    ax.text(
+        x0 + 10,
+        fontsize * 0.6,
+        "\n".join(title_lines),
+        fontsize=fontsize * pt,
+        family=FONT,
+        va="top",
+        ha="left",
+        linespacing=1.2,
+        color="#111827",
+        gid="title",
+    )
 
     for e in edges:
         key = (e["source"], e["target"])
         pts = [(x, y + dy) for x, y in place.routes[key]]
         codes = [Path.MOVETO] + [Path.LINETO] * (len(pts) - 1)
         color = HIGHLIGHT if e.get("highlight") else "#6b7280"
-        ax.add_patch(FancyArrowPatch(path=Path(pts, codes), arrowstyle="-|>", mutation_scale=9 * pt,
-                                     lw=(1.8 if e.get("highlight") else 0.9) * pt, color=color,
-                                     zorder=1, gid=f"arrow:{key[0]}-{key[1]}"))
+        ax.add_patch(
+            FancyArrowPatch(
+                path=Path(pts, codes),
+                arrowstyle="-|>",
+                mutation_scale=9 * pt,
+                lw=(1.8 if e.get("highlight") else 0.9) * pt,
+                color=color,
+                zorder=1,
+                gid=f"arrow:{key[0]}-{key[1]}",
+            )
+        )
         if e["label"]:
             lx, ly = place.labels[key]
-            ax.text(lx, ly + dy, e["label"], fontsize=efs * pt, family=FONT, ha="center",
-                    va="center", color="#9f1239", zorder=3, gid=f"edge:{key[0]}-{key[1]}",
-                    bbox=dict(boxstyle=f"round,pad={LABEL_PAD}", fc="white", ec="none", alpha=0.9))
+            ax.text(
+                lx,
+                ly + dy,
+                e["label"],
+                fontsize=efs * pt,
+                family=FONT,
+                ha="center",
+                va="center",
+                color="#9f1239",
+                zorder=3,
+                gid=f"edge:{key[0]}-{key[1]}",
+                bbox=dict(boxstyle=f"round,pad={LABEL_PAD}", fc="white", ec="none", alpha=0.9),
+            )
 
     for n in nodes:
         (cx, cy), (w, h) = place.centers[n["id"]], sizes[n["id"]]
         cy += dy
-        box = FancyBboxPatch((cx - w / 2, cy - h / 2), w, h,
-                             boxstyle=f"round,pad=0,rounding_size={fontsize * 0.5}",
-                             fc=COLORS.get(n["kind"], "#ffffff"),
-                             ec=HIGHLIGHT if n.get("highlight") else "#374151",
-                             lw=(2.5 if n.get("highlight") else 1.0) * pt, zorder=2, gid=f"node:{n['id']}")
+        box = FancyBboxPatch(
+            (cx - w / 2, cy - h / 2),
+            w,
+            h,
+            boxstyle=f"round,pad=0,rounding_size={fontsize * 0.5}",
+            fc=COLORS.get(n["kind"], "#ffffff"),
+            ec=HIGHLIGHT if n.get("highlight") else "#374151",
+            lw=(2.5 if n.get("highlight") else 1.0) * pt,
+            zorder=2,
+            gid=f"node:{n['id']}",
+        )
         ax.add_patch(box)
-        ax.text(cx - w / 2 + PAD * fontsize, cy, "\n".join(n["lines"]), fontsize=fontsize * pt,
-                family=FONT, ha="left", va="center", linespacing=1.2, zorder=4,
-                gid=f"label:{n['id']}")
-    fig.matdiff_placement = place     # where everything went, for tests and tools
+        ax.text(
+            cx - w / 2 + PAD * fontsize,
+            cy,
+            "\n".join(n["lines"]),
+            fontsize=fontsize * pt,
+            family=FONT,
+            ha="left",
+            va="center",
+            linespacing=1.2,
+            zorder=4,
+            gid=f"label:{n['id']}",
+        )
+    fig.matdiff_placement = place  # where everything went, for tests and tools
     return fig, pt
 
 
@@ -160,8 +218,12 @@ def _extent(place, label_sizes) -> tuple[float, float, float, float]:
     for e, (x, y) in place.labels.items():
         if e in label_sizes:
             w, h = label_sizes[e]
-            x0, y0, x1, y1 = min(x0, x - w / 2 - 4), min(y0, y - h / 2 - 4), max(x1, x + w / 2 + 4), \
-                max(y1, y + h / 2 + 4)
+            x0, y0, x1, y1 = (
+                min(x0, x - w / 2 - 4),
+                min(y0, y - h / 2 - 4),
+                max(x1, x + w / 2 + 4),
+                max(y1, y + h / 2 + 4),
+            )
     return x0, y0, x1, y1
 
 
@@ -182,6 +244,7 @@ def _drawable(text: str) -> str:
 
 def figure_png(fig) -> bytes:
     import io
+
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=fig.dpi)
     return buf.getvalue()
@@ -190,13 +253,16 @@ def figure_png(fig) -> bytes:
 def _ensure_ipython_formatter() -> None:
     """Figures made without pyplot show inline only if IPython knows how to render them."""
     import sys
+
     if "IPython" not in sys.modules:
         return
     from IPython import get_ipython
+
     shell = get_ipython()
     if shell is None:
         return
     from matplotlib.figure import Figure
+
     formatter = shell.display_formatter.formatters.get("image/png")
     if formatter is not None and _missing(formatter, Figure):
         formatter.for_type(Figure, figure_png)

@@ -6,6 +6,7 @@ the cell declares them. Forward mode needs a direction: by default the first inp
 the first basis direction (1 in its first entry, 0 elsewhere), so that one forward pass gives one
 partial derivative ∂f/∂x₁₁, as in the seed; pass ``direction=V`` for any JVP.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -43,11 +44,13 @@ def to_array(value, name: str = "value") -> np.ndarray:
     try:
         a = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise MatdiffError(f"the value of {name} is not a number, a vector or a matrix: "
-                           f"{type(value).__name__}") from None
+        raise MatdiffError(
+            f"the value of {name} is not a number, a vector or a matrix: {type(value).__name__}"
+        ) from None
     if a.ndim > 2:
-        raise MatdiffError(f"the value of {name} has {a.ndim} dimensions; give a scalar, a vector "
-                           "or a matrix")
+        raise MatdiffError(
+            f"the value of {name} has {a.ndim} dimensions; give a scalar, a vector or a matrix"
+        )
     return a
 
 
@@ -69,6 +72,7 @@ class Rows(list):
 
     def table(self):
         from matdiff_magic.autodiff.table import TraceTable
+
         return TraceTable.from_rows(self)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
@@ -91,13 +95,13 @@ class Graph:
         by_name = {v.name: v for v in self.typed.variables}
         unknown = [n for n in values if n not in by_name]
         if unknown:
-            raise MatdiffError(f"unknown variable{'s' if len(unknown) > 1 else ''} "
-                               f"{', '.join(unknown)}: the expression's variables are "
-                               + (", ".join(by_name) or "none"))
+            raise MatdiffError(
+                f"unknown variable{'s' if len(unknown) > 1 else ''} "
+                f"{', '.join(unknown)}: the expression's variables are " + (", ".join(by_name) or "none")
+            )
         missing = [n for n in by_name if n not in values]
         if missing:
-            raise MatdiffError(f"give a value for {', '.join(missing)}, e.g. "
-                               f"graph(source, {missing[0]}=…)")
+            raise MatdiffError(f"give a value for {', '.join(missing)}, e.g. graph(source, {missing[0]}=…)")
         self.values = {n: as_matrix(arrays[n], by_name[n]) for n in by_name}
         self.sizes = bind_sizes(self.typed.variables, self.values)
         self.trace = build_trace(self.typed.expr, self.typed.variables, self.values, self.sizes)
@@ -137,8 +141,10 @@ class Graph:
             var = self.trace.variables[self.trace.inputs.index(i)]
             d = as_matrix(to_array(d, f"the direction of {name}"), var)
             if d.shape != self.trace.nodes[i].value.shape:
-                raise MatdiffError(f"the direction for {name} has shape {d.shape}, but {name} has "
-                                   f"shape {self.trace.nodes[i].value.shape}")
+                raise MatdiffError(
+                    f"the direction for {name} has shape {d.shape}, but {name} has "
+                    f"shape {self.trace.nodes[i].value.shape}"
+                )
             seeds[i] = d
         return seeds
 
@@ -177,18 +183,24 @@ class Graph:
         for node in reversed(self.trace.steps):
             row = self._row(node)
             row["adjoint"] = user_value(rev.adjoints[node.index])
-            row["contributions"] = [(self.trace.nodes[c].name, user_value(v))
-                                    for c, v in rev.contributions[node.index]]
+            row["contributions"] = [
+                (self.trace.nodes[c].name, user_value(v)) for c, v in rev.contributions[node.index]
+            ]
             row["formula"] = modes.adjoint_formula(self.trace, node.index, rev)
             rows.append(row)
         return Rows(rows, "reverse", self)
 
     def _row(self, node) -> dict:
-        return {"name": node.name, "expr": self.trace.expr_text(node.index),
-                "value": user_value(node.value), "op": node.op, "index": node.index,
-                "inputs": [self.trace.nodes[a].name for a in node.args],
-                "shape": node.value.shape,
-                "variable": node.label if node.is_input else None}
+        return {
+            "name": node.name,
+            "expr": self.trace.expr_text(node.index),
+            "value": user_value(node.value),
+            "op": node.op,
+            "index": node.index,
+            "inputs": [self.trace.nodes[a].name for a in node.args],
+            "shape": node.value.shape,
+            "variable": node.label if node.is_input else None,
+        }
 
     def jvp(self, wrt=None, direction=None):
         """The output's tangent: J_f · v (forward mode)."""
@@ -203,8 +215,10 @@ class Graph:
         """∂f/∂x for every input by one reverse sweep (denominator layout, like ``evaluate``)."""
         if self.output.value.shape != (1, 1):
             r, c = self.output.value.shape
-            raise MatdiffError(f"gradient() needs a scalar f, but f is {r}×{c}; use "
-                               "reverse(cotangent=…) or vjp(…) for a vector-Jacobian product")
+            raise MatdiffError(
+                f"gradient() needs a scalar f, but f is {r}×{c}; use "
+                "reverse(cotangent=…) or vjp(…) for a vector-Jacobian product"
+            )
         return self.vjp()
 
     def _input(self, name: str | None) -> str:
@@ -213,8 +227,9 @@ class Graph:
                 raise MatdiffError("the expression has no inputs to differentiate by")
             return self.inputs[0]
         if name not in self.trace.by_variable:
-            raise MatdiffError(f"unknown variable {name!r}: the inputs are "
-                               + (", ".join(self.inputs) or "none"))
+            raise MatdiffError(
+                f"unknown variable {name!r}: the inputs are " + (", ".join(self.inputs) or "none")
+            )
         return name
 
     # ---- presentation
@@ -228,12 +243,16 @@ class Graph:
     def draw(self, mode: str = "both", wrt=None, direction=None, cotangent=None, **options):
         """A matplotlib Figure of the DAG: inputs left, output right."""
         from matdiff_magic.autodiff.draw import draw_graph
+
         nodes, edges = self.structure(mode, wrt, direction, cotangent)
         return draw_graph(nodes, edges, title=options.pop("title", self._title(mode, wrt)), **options)
 
     def _title(self, mode: str, wrt) -> str:
-        what = {"forward": f"forward mode, seed ẋ along {variable_text(self._input(wrt))}",
-                "reverse": "reverse mode, seed ȳ = 1", "both": "forward and reverse mode"}[mode]
+        what = {
+            "forward": f"forward mode, seed ẋ along {variable_text(self._input(wrt))}",
+            "reverse": "reverse mode, seed ȳ = 1",
+            "both": "forward and reverse mode",
+        }[mode]
         return f"{self.typed.name} = {self.formula_text()} — {what}"
 
     def formula_text(self) -> str:
@@ -242,6 +261,7 @@ class Graph:
 
     def table(self, mode: str = "both", wrt=None, direction=None, cotangent=None):
         from matdiff_magic.autodiff.table import TraceTable
+
         _check_mode(mode)
         fwd = self.forward(wrt, direction) if mode in ("forward", "both") else None
         rev = self.reverse(cotangent) if mode in ("reverse", "both") else None
@@ -249,14 +269,17 @@ class Graph:
 
     def widget(self, wrt=None, direction=None, cotangent=None):
         from matdiff_magic.autodiff.widget import SweepWidget
+
         return SweepWidget(self, wrt=wrt, direction=direction, cotangent=cotangent)
 
     def compare(self, wrt=None, fd_step: float = 1e-6):
         from matdiff_magic.autodiff.compare import compare_graph
+
         return compare_graph(self, wrt, fd_step)
 
     def fd_error_plot(self, wrt=None, direction=None):
         from matdiff_magic.autodiff.compare import fd_error_plot
+
         return fd_error_plot(self, wrt, direction)
 
     def _repr_mimebundle_(self, include=None, exclude=None):

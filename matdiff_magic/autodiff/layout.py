@@ -12,6 +12,7 @@ a column are packed with a gap. Sizes are in any unit (the drawing uses points);
 Top to bottom is the same placement with x and y exchanged (sizes, and then every coordinate), so
 it keeps every guarantee: a layer is a row as tall as its tallest box.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -22,31 +23,56 @@ DUMMY_HEIGHT = 6.0
 
 @dataclass
 class Placement:
-    centers: dict                # node id -> (x, y)
-    sizes: dict                  # node id -> (w, h)
-    layers: dict                 # node id -> layer
-    routes: dict                 # (source, target) -> [(x, y), …] from the source's right side
-    labels: dict                 # (source, target) -> (x, y) of the edge's label
+    centers: dict  # node id -> (x, y)
+    sizes: dict  # node id -> (w, h)
+    layers: dict  # node id -> layer
+    routes: dict  # (source, target) -> [(x, y), …] from the source's right side
+    labels: dict  # (source, target) -> (x, y) of the edge's label
     width: float
     height: float
-    columns: list = field(default_factory=list)   # (left, right) x-extent of each layer (top, bottom)
-    orientation: str = "right"                    # where the edges point: "right" or "down"
+    columns: list = field(default_factory=list)  # (left, right) x-extent of each layer (top, bottom)
+    orientation: str = "right"  # where the edges point: "right" or "down"
 
 
-def layered_layout(ids, edges, sizes: dict, label_sizes: dict | None = None,
-                   node_gap: float = 14.0, min_layer_gap: float = 36.0,
-                   margin: float = 10.0, sweeps: int = 6, orientation: str = "right",
-                   max_breadth: float | None = None) -> Placement:
+def layered_layout(
+    ids,
+    edges,
+    sizes: dict,
+    label_sizes: dict | None = None,
+    node_gap: float = 14.0,
+    min_layer_gap: float = 36.0,
+    margin: float = 10.0,
+    sweeps: int = 6,
+    orientation: str = "right",
+    max_breadth: float | None = None,
+) -> Placement:
     """``edges`` are (source, target) pairs; ``label_sizes`` the (w, h) of each edge's label;
     ``orientation`` "right" (layers are columns) or "down" (layers are rows); ``max_breadth`` the
     most a layer may measure across (a column's height, a row's width) where it can be helped."""
     if orientation == "down":
         flip = lambda d: {k: (v[1], v[0]) for k, v in d.items()}
-        p = layered_layout(ids, edges, flip(sizes), flip(label_sizes or {}), node_gap,
-                           min_layer_gap, margin, sweeps, max_breadth=max_breadth)
-        return Placement(flip(p.centers), dict(sizes), p.layers,
-                         {e: [(y, x) for x, y in pts] for e, pts in p.routes.items()},
-                         flip(p.labels), p.height, p.width, p.columns, "down")
+        p = layered_layout(
+            ids,
+            edges,
+            flip(sizes),
+            flip(label_sizes or {}),
+            node_gap,
+            min_layer_gap,
+            margin,
+            sweeps,
+            max_breadth=max_breadth,
+        )
+        return Placement(
+            flip(p.centers),
+            dict(sizes),
+            p.layers,
+            {e: [(y, x) for x, y in pts] for e, pts in p.routes.items()},
+            flip(p.labels),
+            p.height,
+            p.width,
+            p.columns,
+            "down",
+        )
     if orientation != "right":
         raise ValueError(f"orientation must be 'right' or 'down', not {orientation!r}")
     ids = list(ids)
@@ -79,11 +105,12 @@ def layered_layout(ids, edges, sizes: dict, label_sizes: dict | None = None,
     _order(slots, up, down, sweeps)
     y = _assign_y(slots, up, down, height, node_gap, sweeps)
     if max_breadth is not None and _spread(y, height) > max_breadth:
-        y = _assign_y(slots, up, down, height, node_gap, 0)   # each layer centred: no wider than it
+        y = _assign_y(slots, up, down, height, node_gap, 0)  # each layer centred: no wider than it
 
     # columns: as wide as the widest box, separated by room for the edge labels
-    widths = [max([sizes[x][0] for x in slots[k] if not isinstance(x, tuple)] or [0.0])
-              for k in range(n_layers)]
+    widths = [
+        max([sizes[x][0] for x in slots[k] if not isinstance(x, tuple)] or [0.0]) for k in range(n_layers)
+    ]
     top = min((y[x_] - height[x_] / 2 for x_ in y), default=0.0)
     y = {key: v - top + margin for key, v in y.items()}
     bottom = max((y[x_] + height[x_] / 2 for x_ in y), default=0.0)
@@ -109,7 +136,7 @@ def _crowded(chain, y, layer, label_sizes) -> set:
     entering: dict = {}
     for e, path in chain.items():
         if e in label_sizes:
-            mid = (y[path[-2]] + y[path[-1]]) / 2      # about where the label will sit
+            mid = (y[path[-2]] + y[path[-1]]) / 2  # about where the label will sit
             entering.setdefault(layer[e[1]], []).append((mid, label_sizes[e][1]))
     out = set()
     for k, items in entering.items():
@@ -161,13 +188,17 @@ def _limit_breadth(ids, preds, layer, sizes, gap, budget) -> None:
         rows: dict = {}
         for i in ids:
             rows.setdefault(layer[i], []).append(i)
-        movable = next(([x for x in rows[k] if preds[x]] for k in sorted(rows)
-                        if len(rows[k]) > 1 and breadth(rows[k]) > budget
-                        and any(preds[x] for x in rows[k])), None)
+        movable = next(
+            (
+                [x for x in rows[k] if preds[x]]
+                for k in sorted(rows)
+                if len(rows[k]) > 1 and breadth(rows[k]) > budget and any(preds[x] for x in rows[k])
+            ),
+            None,
+        )
         if movable is None:
             return
-        slack = {x: min((layer[t] for t in succs[x]), default=layer[x] + 1) - layer[x] - 1
-                 for x in movable}
+        slack = {x: min((layer[t] for t in succs[x]), default=layer[x] + 1) - layer[x] - 1 for x in movable}
         x = max(movable, key=lambda m: (slack[m] > 0, rank[m]))
         layer[x] += 1
         stack = [x]
@@ -190,6 +221,7 @@ def _order(slots, up, down, sweeps) -> None:
             def key(x, nbrs=nbrs):
                 ps = nbrs.get(x, [])
                 return (sum(pos[p] for p in ps) / len(ps)) if ps else pos[x]
+
             slots[k].sort(key=key)
             for n, x in enumerate(slots[k]):
                 pos[x] = n
@@ -253,7 +285,7 @@ def _ports(chain, centers, sizes, raw, outgoing: bool) -> dict:
     """Spread the edges leaving (entering) a box along its right (left) side, in the order of
     where they go (come from), so that they do not start on top of each other."""
     by_node: dict = {}
-    for (s, t) in chain:
+    for s, t in chain:
         node, other = (s, t) if outgoing else (t, s)
         pts = raw[(s, t)]
         toward = (pts[0] if outgoing else pts[-1])[1] if pts else centers[other][1]
@@ -270,7 +302,7 @@ def _ports(chain, centers, sizes, raw, outgoing: bool) -> dict:
     return ports
 
 
-LABEL_SLOTS = (0.5, 0.25, 0.75, 0.0, 1.0, 0.1, 0.9, 0.375, 0.625)   # where along its room a label may sit
+LABEL_SLOTS = (0.5, 0.25, 0.75, 0.0, 1.0, 0.1, 0.9, 0.375, 0.625)  # where along its room a label may sit
 
 
 def _label_points(routes, layer, columns, label_sizes) -> tuple[dict, set]:
@@ -302,8 +334,10 @@ def _label_points(routes, layer, columns, label_sizes) -> tuple[dict, set]:
 
 
 def _touch(a, a_size, b, b_size, margin: float = 2.0) -> bool:
-    return (abs(a[0] - b[0]) < (a_size[0] + b_size[0]) / 2 + margin
-            and abs(a[1] - b[1]) < (a_size[1] + b_size[1]) / 2 + margin)
+    return (
+        abs(a[0] - b[0]) < (a_size[0] + b_size[0]) / 2 + margin
+        and abs(a[1] - b[1]) < (a_size[1] + b_size[1]) / 2 + margin
+    )
 
 
 def _y_at(pts, x) -> float:

@@ -7,6 +7,7 @@ and the trace table. User mistakes are MatdiffErrors; the magic prints them as o
 ``--at`` takes ``name=number`` or ``name=identifier`` (a variable of the notebook). A variable of
 the expression that ``--at`` does not mention is looked up in the notebook under its own name.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,12 +34,16 @@ def parse_at(text: str, namespace: dict) -> dict:
             pos = m.end()
             continue
         if not _IDENT.match(name):
-            raise MatdiffError(f"--at: {name!r} is not a variable name" if name else
-                               "--at: a name is missing before =", text,
-                               Span(m.start("name"), max(m.end("name"), m.start("name") + 1)), hint=_HINT)
+            raise MatdiffError(
+                f"--at: {name!r} is not a variable name" if name else "--at: a name is missing before =",
+                text,
+                Span(m.start("name"), max(m.end("name"), m.start("name") + 1)),
+                hint=_HINT,
+            )
         if not m.group("eq") or not value:
-            raise MatdiffError(f"--at: give {name} a value, e.g. {name}=2", text,
-                               Span(m.start("name"), m.end()), hint=_HINT)
+            raise MatdiffError(
+                f"--at: give {name} a value, e.g. {name}=2", text, Span(m.start("name"), m.end()), hint=_HINT
+            )
         span = Span(m.start("value"), m.end("value"))
         if name in values:
             raise MatdiffError(f"--at: {name} is given twice", text, Span(m.start("name"), m.end("name")))
@@ -46,12 +51,17 @@ def parse_at(text: str, namespace: dict) -> dict:
             values[name] = float(value)
         elif _IDENT.match(value):
             if value not in namespace:
-                raise MatdiffError(f"--at: {value} is not defined in the notebook", text, span,
-                                   hint=f"define it first, e.g. {value} = np.array([...])")
+                raise MatdiffError(
+                    f"--at: {value} is not defined in the notebook",
+                    text,
+                    span,
+                    hint=f"define it first, e.g. {value} = np.array([...])",
+                )
             values[name] = namespace[value]
         else:
-            raise MatdiffError(f"--at: {value!r} is neither a number nor a variable name", text, span,
-                               hint=_HINT)
+            raise MatdiffError(
+                f"--at: {value!r} is neither a number nor a variable name", text, span, hint=_HINT
+            )
         pos = m.end()
     return values
 
@@ -77,7 +87,7 @@ def expression_names(source: str) -> list:
         for value in vars(node).values():
             if isinstance(value, tuple):
                 for item in value:
-                    for x in (item if isinstance(item, tuple) else (item,)):
+                    for x in item if isinstance(item, tuple) else (item,):
                         if hasattr(x, "span") and hasattr(x, "__dataclass_fields__"):
                             walk(x)
             elif hasattr(value, "span") and hasattr(value, "__dataclass_fields__"):
@@ -90,21 +100,26 @@ def expression_names(source: str) -> list:
 
 def build_graph(shell, source: str, opts):
     from matdiff_magic.autodiff.graph import graph
+
     try:
         values = parse_at(opts.at, shell.user_ns)
         names = expression_names(source)
     except MatdiffError as error:
-        error.with_source(source)   # keeps the --at text when the error is about --at
+        error.with_source(source)  # keeps the --at text when the error is about --at
         raise
     unknown = [n for n in values if n not in names]
     if unknown:
-        raise MatdiffError(f"--at: {', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not "
-                           f"a variable of the expression (its variables are {', '.join(names)})")
+        raise MatdiffError(
+            f"--at: {', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not "
+            f"a variable of the expression (its variables are {', '.join(names)})"
+        )
     for name in names:
         if name not in values:
             if name not in shell.user_ns:
-                raise MatdiffError(f"no value for {name}: give it with --at, e.g. "
-                                   f'--at "{name}=…", or define {name} in the notebook')
+                raise MatdiffError(
+                    f"no value for {name}: give it with --at, e.g. "
+                    f'--at "{name}=…", or define {name} in the notebook'
+                )
             values[name] = shell.user_ns[name]
     g = graph(source, **values)
     if opts.wrt is not None and opts.wrt not in g.inputs:
@@ -116,6 +131,7 @@ def run_graph(shell, source: str, opts):
     from IPython.display import display
 
     from matdiff_magic.autodiff.draw import figure_png
+
     g = build_graph(shell, source, opts)
     fig = g.draw(mode=opts.mode, wrt=opts.wrt)
     display({"image/png": figure_png(fig), "text/plain": repr(g)}, raw=True)

@@ -4,6 +4,7 @@ mode pulls adjoints v̄ back from the output (a VJP), adding up the contribution
 Each sweep also writes down what it did in the seed's notation (v̇₂ = v̇₋₁·v₀ + v₋₁·v̇₀,
 v̄₀ = v̄₂·v₋₁ + v̄₃·cos v₀), so tables, drawings and the widget show the rule that was applied.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,14 +18,14 @@ from matdiff_magic.autodiff.trace import Trace, fill
 
 @dataclass
 class Forward:
-    tangents: list              # per node, 2-D arrays (zeros for constants)
-    seeds: dict                 # input node index -> seed direction
+    tangents: list  # per node, 2-D arrays (zeros for constants)
+    seeds: dict  # input node index -> seed direction
 
 
 @dataclass
 class Reverse:
-    adjoints: list              # per node, 2-D arrays
-    contributions: dict         # node index -> [(consumer index, contribution)] in trace order
+    adjoints: list  # per node, 2-D arrays
+    contributions: dict  # node index -> [(consumer index, contribution)] in trace order
     cotangent: np.ndarray
 
 
@@ -103,8 +104,11 @@ def jvp_terms(trace: Trace, i: int) -> list:
     """The terms of v̇ᵢ, one per non-constant operand: [(operand index, text)]."""
     node = trace.nodes[i]
     names = _names(trace, i)
-    return [(a, fill(_templates(node, k, False), names, node)) for k, a in enumerate(node.args)
-            if not trace.nodes[a].is_const]
+    return [
+        (a, fill(_templates(node, k, False), names, node))
+        for k, a in enumerate(node.args)
+        if not trace.nodes[a].is_const
+    ]
 
 
 def tangent_formula(trace: Trace, i: int) -> str:

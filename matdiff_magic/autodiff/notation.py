@@ -3,6 +3,7 @@
 Formulas are written once, in Unicode, and turned into TeX by ``to_tex``, so the tables, the
 drawing and the widget can never disagree about what a step says.
 """
+
 from __future__ import annotations
 
 import re
@@ -12,7 +13,7 @@ import numpy as np
 
 from matdiff_magic.render.notation import name_text
 
-DOT, BAR = "\u0307", "\u0304"          # combining dot above (v̇) and macron (v̄)
+DOT, BAR = "\u0307", "\u0304"  # combining dot above (v̇) and macron (v̄)
 _SUB = str.maketrans("-0123456789", "₋₀₁₂₃₄₅₆₇₈₉")
 _UNSUB = str.maketrans("₋₀₁₂₃₄₅₆₇₈₉", "-0123456789")
 MINUS = "−"
@@ -68,7 +69,7 @@ def shape_text(a: np.ndarray) -> str:
     return f"{a.shape[0]}×{a.shape[1]}"
 
 
-SMALL = 3   # matrices up to 3×3 are shown entry by entry, larger ones by their norm
+SMALL = 3  # matrices up to 3×3 are shown entry by entry, larger ones by their norm
 
 
 def is_small(a: np.ndarray) -> bool:
@@ -88,8 +89,10 @@ def value_lines(a: np.ndarray) -> list[str]:
         return ["[" + " ".join(number(x) for x in a[0]) + "]"]
     rows = [[number(x) for x in row] for row in a]
     width = max(len(s) for row in rows for s in row)
-    return [("[" if i == 0 else " ") + " ".join(s.rjust(width) for s in row)
-            + ("]" if i == len(rows) - 1 else "") for i, row in enumerate(rows)]
+    return [
+        ("[" if i == 0 else " ") + " ".join(s.rjust(width) for s in row) + ("]" if i == len(rows) - 1 else "")
+        for i, row in enumerate(rows)
+    ]
 
 
 def value_inline(a: np.ndarray) -> str:
@@ -109,27 +112,67 @@ def value_tex(a: np.ndarray) -> str:
     if a.shape == (1, 1):
         return number(a[0, 0]).replace(MINUS, "-")
     if not is_small(a):
-        return (rf"\left\lVert\cdot\right\rVert = {number(np.linalg.norm(a)).replace(MINUS, '-')}"
-                rf"\;({a.shape[0]}\times {a.shape[1]})")   # \; not "\ ", a macro in MathJax 3
+        return (
+            rf"\left\lVert\cdot\right\rVert = {number(np.linalg.norm(a)).replace(MINUS, '-')}"
+            rf"\;({a.shape[0]}\times {a.shape[1]})"
+        )  # \; not "\ ", a macro in MathJax 3
     body = r" \\ ".join(" & ".join(number(x).replace(MINUS, "-") for x in row) for row in a)
     return r"\begin{bmatrix}" + body + r"\end{bmatrix}"
 
 
 # ---- Unicode formula -> TeX ----------------------------------------------------------------
-_WORDS = {"ln": r"\ln", "sin": r"\sin", "cos": r"\cos", "tan": r"\tan", "tanh": r"\tanh",
-          "exp": r"\exp", "det": r"\det", "arcsin": r"\arcsin", "arccos": r"\arccos",
-          "arctan": r"\arctan", "tr": r"\operatorname{tr}", "logdet": r"\operatorname{logdet}",
-          "diag": r"\operatorname{diag}", "sum": r"\operatorname{sum}", "abs": r"\operatorname{abs}",
-          "sign": r"\operatorname{sign}", "relu": r"\operatorname{relu}", "sqrt": r"\sqrt",
-          "sigmoid": r"\sigma", "step": r"\operatorname{step}", "vec": r"\operatorname{vec}",
-          "unvec": r"\operatorname{vec}^{-1}", "softmax": r"\operatorname{softmax}"}
-_SYMBOLS = {"·": r"\cdot ", "⊙": r"\odot ", "⊘": r"\oslash ", MINUS: "-", "×": r"\times ",
-            "‖": r"\Vert ", "∘": r"\circ ", "𝟏": r"\mathbf{1}", "↦": r"\mapsto ", "≈": r"\approx ",
-            "∂": r"\partial ", "σ": r"\sigma", "′": "'", "Σ": r"\sum ", "⁺": "+", "→": r"\to ", "⊗": r"\otimes ",
-            "ᵢ": "_i", "ⱼ": "_j"}
+_WORDS = {
+    "ln": r"\ln",
+    "sin": r"\sin",
+    "cos": r"\cos",
+    "tan": r"\tan",
+    "tanh": r"\tanh",
+    "exp": r"\exp",
+    "det": r"\det",
+    "arcsin": r"\arcsin",
+    "arccos": r"\arccos",
+    "arctan": r"\arctan",
+    "tr": r"\operatorname{tr}",
+    "logdet": r"\operatorname{logdet}",
+    "diag": r"\operatorname{diag}",
+    "sum": r"\operatorname{sum}",
+    "abs": r"\operatorname{abs}",
+    "sign": r"\operatorname{sign}",
+    "relu": r"\operatorname{relu}",
+    "sqrt": r"\sqrt",
+    "sigmoid": r"\sigma",
+    "step": r"\operatorname{step}",
+    "vec": r"\operatorname{vec}",
+    "unvec": r"\operatorname{vec}^{-1}",
+    "softmax": r"\operatorname{softmax}",
+}
+_SYMBOLS = {
+    "·": r"\cdot ",
+    "⊙": r"\odot ",
+    "⊘": r"\oslash ",
+    MINUS: "-",
+    "×": r"\times ",
+    "‖": r"\Vert ",
+    "∘": r"\circ ",
+    "𝟏": r"\mathbf{1}",
+    "↦": r"\mapsto ",
+    "≈": r"\approx ",
+    "∂": r"\partial ",
+    "σ": r"\sigma",
+    "′": "'",
+    "Σ": r"\sum ",
+    "⁺": "+",
+    "→": r"\to ",
+    "⊗": r"\otimes ",
+    "ᵢ": "_i",
+    "ⱼ": "_j",
+}
 _SUPER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻ᵀ", "0123456789-T")
-_TOKEN = re.compile(r"(?P<name>[A-Za-zα-ωΑ-Ω][\u0307\u0304]?[₋₀-₉]*)(?P<rest>[A-Za-z]*)"
-                    r"|(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹⁻ᵀ]+)|(?P<other>.)", re.S)
+_TOKEN = re.compile(
+    r"(?P<name>[A-Za-zα-ωΑ-Ω][\u0307\u0304]?[₋₀-₉]*)(?P<rest>[A-Za-z]*)"
+    r"|(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹⁻ᵀ]+)|(?P<other>.)",
+    re.S,
+)
 
 
 def to_tex(text: str) -> str:

@@ -9,6 +9,7 @@ to 1×1 for a scalar operand that multiplied every entry.
 The element-wise functions share one ``apply`` row whose parameter is the function: σ′ and the way
 it is written come from the function's op (``ops/elementwise.py``).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -22,8 +23,9 @@ RULES: dict[str, Primitive] = registry.primitives()
 
 # σ′ in words, for formulas ({a} the operand, {y} the result), and ln's own templates (the seed's
 # v̇ = v̇₋₁/v₋₁ and v̄₋₁ += v̄₁/v₋₁), both from the functions' ops.
-SIGMA_PRIME_TEXT = {name: op.extra["prime_trace"] for name, op in ELEMENTWISE.items()
-                    if not op.extra["trace_terms"]}
+SIGMA_PRIME_TEXT = {
+    name: op.extra["prime_trace"] for name, op in ELEMENTWISE.items() if not op.extra["trace_terms"]
+}
 LOG_TERMS = ELEMENTWISE["log"].extra["trace_terms"]
 
 

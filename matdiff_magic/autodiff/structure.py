@@ -6,6 +6,7 @@ edges: [{"source", "target", "partial" (number, small Jacobian or None), "label"
 
 Constants are not nodes: they are part of the step that uses them (v₃ = 2/3·v₂).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -25,11 +26,17 @@ from matdiff_magic.autodiff.trace import Trace
 HIDDEN = "…"
 
 
-def build_structure(trace: Trace, fwd: Forward | None = None, rev: Reverse | None = None,
-                    show: dict | None = None, highlight: int | None = None,
-                    highlight_edges=()) -> tuple[list, list]:
+def build_structure(
+    trace: Trace,
+    fwd: Forward | None = None,
+    rev: Reverse | None = None,
+    show: dict | None = None,
+    highlight: int | None = None,
+    highlight_edges=(),
+) -> tuple[list, list]:
     """``show`` maps "value"/"tangent"/"adjoint"/"partial" to the node ids whose quantity is
     known so far (the widget's sweep); None shows everything."""
+
     def shown(what, i):
         return show is None or i in show.get(what, ())
 
@@ -40,20 +47,29 @@ def build_structure(trace: Trace, fwd: Forward | None = None, rev: Reverse | Non
         lines = _quantity(head, node.value, shown("value", i))
         if fwd is not None:
             lines += _quantity(dotted(node.name), fwd.tangents[i], shown("tangent", i))
-        if rev is not None:   # the sum an adjoint is made of is known only with the adjoint
+        if rev is not None:  # the sum an adjoint is made of is known only with the adjoint
             known = shown("adjoint", i)
             lines += _quantity(barred(node.name) + (_fan_in(rev, i) if known else ""), rev.adjoints[i], known)
         kind = "output" if i == trace.output else "input" if node.is_input else "op"
-        nodes.append({"id": i, "name": node.name, "kind": kind, "lines": lines,
-                      "highlight": i == highlight})
+        nodes.append({"id": i, "name": node.name, "kind": kind, "lines": lines, "highlight": i == highlight})
         parents = list(dict.fromkeys(a for a in node.args if not trace.nodes[a].is_const))
         terms = dict(jvp_terms(trace, i)) if parents else {}
         for p in parents:
             partial = local_partial(trace, i, p)
-            label = _partial_label(partial, terms.get(p, ""), dotted(trace.nodes[p].name)) \
-                if shown("partial", i) else HIDDEN
-            edges.append({"source": p, "target": i, "partial": partial, "label": label,
-                          "highlight": (p, i) in highlight_edges})
+            label = (
+                _partial_label(partial, terms.get(p, ""), dotted(trace.nodes[p].name))
+                if shown("partial", i)
+                else HIDDEN
+            )
+            edges.append(
+                {
+                    "source": p,
+                    "target": i,
+                    "partial": partial,
+                    "label": label,
+                    "highlight": (p, i) in highlight_edges,
+                }
+            )
     return nodes, edges
 
 

@@ -3,6 +3,7 @@ and the adjoint trace with the contributions added up at fan-out (reverse mode).
 
 One object, three renderings in one display bundle: text/html, text/latex and text/plain.
 """
+
 from __future__ import annotations
 
 import html
@@ -42,22 +43,26 @@ class TraceTable:
 
     # ---- text/html
     def to_html(self) -> str:
-        parts = ['<div class="matdiff-trace" style="display:flex;flex-wrap:wrap;gap:1.5em;'
-                 'align-items:flex-start">']
+        parts = [
+            '<div class="matdiff-trace" style="display:flex;flex-wrap:wrap;gap:1.5em;align-items:flex-start">'
+        ]
         if self.forward is not None:
-            head = ("<tr><th>v</th><th>primal trace</th><th>value</th>"
-                    "<th>tangent trace</th><th>v&#775;</th></tr>")
+            head = (
+                "<tr><th>v</th><th>primal trace</th><th>value</th><th>tangent trace</th><th>v&#775;</th></tr>"
+            )
             body = "".join(
                 f"<tr><td>{_h(r['name'])}</td><td>{_h(r['expr'])}</td><td>{_hv(r['value'])}</td>"
-                f"<td>{_h(r['formula'])}</td><td>{_hv(r['tangent'])}</td></tr>" for r in self.forward)
+                f"<td>{_h(r['formula'])}</td><td>{_hv(r['tangent'])}</td></tr>"
+                for r in self.forward
+            )
             parts.append(_table("Forward mode: evaluation trace and tangent trace (JVP)", head, body))
         if self.reverse is not None:
-            head = ("<tr><th>v</th><th>adjoint trace</th><th>contributions</th>"
-                    "<th>v&#772;</th></tr>")
+            head = "<tr><th>v</th><th>adjoint trace</th><th>contributions</th><th>v&#772;</th></tr>"
             body = "".join(
                 f"<tr><td>{_h(r['name'])}</td><td>{_h(r['formula'])}</td>"
                 f"<td>{_h(_sum_text(r['contributions']))}</td><td>{_hv(r['adjoint'])}</td></tr>"
-                for r in self.reverse)
+                for r in self.reverse
+            )
             parts.append(_table("Reverse mode: adjoint trace (VJP), output first", head, body))
         parts.append("</div>")
         return "".join(parts)
@@ -66,11 +71,14 @@ class TraceTable:
     def to_latex(self) -> str:
         blocks = []
         if self.forward is not None:
-            lines = [rf"{to_tex(r['name'])} &= {to_tex(r['expr'])} = {value_tex(_arr(r['value']))}"
-                     rf" & {to_tex(r['formula'])} = {value_tex(_arr(r['tangent']))}"
-                     for r in self.forward]
-            blocks.append(r"\text{forward mode}\\" + r"\begin{aligned}" + r" \\ ".join(lines)
-                          + r"\end{aligned}")
+            lines = [
+                rf"{to_tex(r['name'])} &= {to_tex(r['expr'])} = {value_tex(_arr(r['value']))}"
+                rf" & {to_tex(r['formula'])} = {value_tex(_arr(r['tangent']))}"
+                for r in self.forward
+            ]
+            blocks.append(
+                r"\text{forward mode}\\" + r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"
+            )
         if self.reverse is not None:
             lines = []
             for r in self.reverse:
@@ -80,8 +88,9 @@ class TraceTable:
                 lhs, _, rhs = to_tex(r["formula"]).partition("=")
                 end = "" if rhs.strip() == total else f" = {total}"  # the output's v̄ = 1
                 lines.append(rf"{lhs} &= {rhs.strip()}{mid}{end}")
-            blocks.append(r"\text{reverse mode}\\" + r"\begin{aligned}" + r" \\ ".join(lines)
-                          + r"\end{aligned}")
+            blocks.append(
+                r"\text{reverse mode}\\" + r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"
+            )
         # One gathered block: a "\\" between two formulas of a display would do nothing in KaTeX.
         return "$$" + r"\begin{gathered}" + r"\\[1ex]".join(blocks) + r"\end{gathered}" + "$$"
 
@@ -90,9 +99,22 @@ class TraceTable:
         out = []
         if self.forward is not None:
             out.append("forward mode (primal trace | tangent trace)")
-            out += _columns([(r["name"], "=", r["expr"], "=", value_inline(_arr(r["value"])), "|",
-                              r["formula"], "=", value_inline(_arr(r["tangent"])))
-                             for r in self.forward])
+            out += _columns(
+                [
+                    (
+                        r["name"],
+                        "=",
+                        r["expr"],
+                        "=",
+                        value_inline(_arr(r["value"])),
+                        "|",
+                        r["formula"],
+                        "=",
+                        value_inline(_arr(r["tangent"])),
+                    )
+                    for r in self.forward
+                ]
+            )
         if self.reverse is not None:
             if out:
                 out.append("")
@@ -121,9 +143,11 @@ def _table(caption: str, head: str, body: str) -> str:
     # notebook front ends right-align table cells; formulas read better from the left
     head = head.replace("<th>", '<th style="text-align:left">')
     body = body.replace("<td>", '<td style="text-align:left">')
-    return ('<table style="border-collapse:collapse;font-size:0.95em">'
-            f'<caption style="caption-side:top;text-align:left;font-weight:bold">{_h(caption)}</caption>'
-            f"<thead>{head}</thead><tbody>{body}</tbody></table>")
+    return (
+        '<table style="border-collapse:collapse;font-size:0.95em">'
+        f'<caption style="caption-side:top;text-align:left;font-weight:bold">{_h(caption)}</caption>'
+        f"<thead>{head}</thead><tbody>{body}</tbody></table>"
+    )
 
 
 def _h(text: str) -> str:
@@ -138,14 +162,24 @@ def _hv(value) -> str:
 
 def _columns(rows) -> list:
     widths = [max(visible_len(str(r[k])) for r in rows) for k in range(len(rows[0]))] if rows else []
-    return ["  ".join(str(c) + " " * (w - visible_len(str(c))) for c, w in zip(r, widths)).rstrip()
-            for r in rows]
-
+    return [
+        "  ".join(str(c) + " " * (w - visible_len(str(c))) for c, w in zip(r, widths)).rstrip() for r in rows
+    ]
 
 
 # ---- the rule table -------------------------------------------------------------------------
-_GENERIC = {"{0}": "a", "{1}": "b", "{d0}": "ȧ", "{d1}": "ḃ", "{y}": "y", "{g}": "ȳ", "{f}": "σ",
-            "{fp}": "σ′(a)", "{m}": " ⊙ ", "{q}": " ⊘ "}
+_GENERIC = {
+    "{0}": "a",
+    "{1}": "b",
+    "{d0}": "ȧ",
+    "{d1}": "ḃ",
+    "{y}": "y",
+    "{g}": "ȳ",
+    "{f}": "σ",
+    "{fp}": "σ′(a)",
+    "{m}": " ⊙ ",
+    "{q}": " ⊘ ",
+}
 
 
 def _generic(template: str) -> str:
@@ -160,23 +194,36 @@ class RuleTable:
 
     def __init__(self):
         from matdiff_magic.autodiff.rules import RULES
+
         self.rows = []
         for name, rule in RULES.items():
-            operands = "ab"[:len(rule.jvp_terms)]
+            operands = "ab"[: len(rule.jvp_terms)]
             forward = "ẏ = " + " + ".join(_generic(t) for t in rule.jvp_terms).replace("+ −", "− ")
             reverse = ", ".join(f"{x}̄ += {_generic(t)}" for x, t in zip(operands, rule.vjp_terms))
-            self.rows.append({"primitive": name, "ir": rule.ir, "step": "y = " + _generic(rule.text),
-                              "forward": forward, "reverse": reverse})
+            self.rows.append(
+                {
+                    "primitive": name,
+                    "ir": rule.ir,
+                    "step": "y = " + _generic(rule.text),
+                    "forward": forward,
+                    "reverse": reverse,
+                }
+            )
 
     def to_html(self) -> str:
         head = "<tr><th>primitive</th><th>IR node</th><th>step</th><th>forward (JVP)</th><th>reverse (VJP)</th></tr>"
-        body = "".join("<tr>" + "".join(f"<td>{_h(r[k])}</td>" for k in
-                                        ("primitive", "ir", "step", "forward", "reverse")) + "</tr>"
-                       for r in self.rows)
+        body = "".join(
+            "<tr>"
+            + "".join(f"<td>{_h(r[k])}</td>" for k in ("primitive", "ir", "step", "forward", "reverse"))
+            + "</tr>"
+            for r in self.rows
+        )
         return _table("Local rules: each step's tangent and adjoint, side by side", head, body)
 
     def to_text(self) -> str:
-        return "\n".join(_columns([(r["primitive"], r["step"], r["forward"], r["reverse"]) for r in self.rows]))
+        return "\n".join(
+            _columns([(r["primitive"], r["step"], r["forward"], r["reverse"]) for r in self.rows])
+        )
 
     def _repr_html_(self) -> str:
         return self.to_html()

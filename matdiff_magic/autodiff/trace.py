@@ -7,6 +7,7 @@ rules, become chains of binary steps, a Neg term turns + into −, constant scal
 coefficient, and equal sub-expressions (structural equality of the IR, or the same step on the
 same operands) become one node, so the trace is a DAG.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -26,13 +27,13 @@ from matdiff_magic.render.printer import to_text
 
 @dataclass(frozen=True, eq=False)
 class Node:
-    index: int                  # position in the trace
-    op: str                     # "input", "const" or a key of rules.RULES
-    args: tuple                 # indices of the operands
-    value: np.ndarray           # always 2-D
-    param: object = None        # the function of an "apply" step
-    number: int | None = None   # seed numbering; None for constants
-    label: str = ""             # an input's variable name, a constant's literal
+    index: int  # position in the trace
+    op: str  # "input", "const" or a key of rules.RULES
+    args: tuple  # indices of the operands
+    value: np.ndarray  # always 2-D
+    param: object = None  # the function of an "apply" step
+    number: int | None = None  # seed numbering; None for constants
+    label: str = ""  # an input's variable name, a constant's literal
 
     @property
     def name(self) -> str:
@@ -55,9 +56,9 @@ class Node:
 class Trace:
     nodes: list
     output: int
-    inputs: list                       # node indices, in the order of the variables
-    variables: list                    # ir.Var, same order
-    by_variable: dict = field(default_factory=dict)   # variable name -> node index
+    inputs: list  # node indices, in the order of the variables
+    variables: list  # ir.Var, same order
+    by_variable: dict = field(default_factory=dict)  # variable name -> node index
 
     def operands(self, i: int) -> list:
         return [self.nodes[j] for j in self.nodes[i].args]
@@ -142,8 +143,8 @@ class _Lowering:
         self.variables, self.values = variables, values
         self.evaluator = Evaluator(values, sizes)
         self.nodes: list[Node] = []
-        self.by_expr: dict = {}       # IR node (structural equality) -> index
-        self.by_step: dict = {}       # (op, args, param) -> index
+        self.by_expr: dict = {}  # IR node (structural equality) -> index
+        self.by_step: dict = {}  # (op, args, param) -> index
         self.next_number = 1
 
     def run(self, expr: ir.Expr) -> Trace:
@@ -156,8 +157,9 @@ class _Lowering:
             inputs.append(node.index)
         with np.errstate(all="ignore"):
             out = self.lower(expr)
-        return Trace(self.nodes, out, inputs, list(self.variables),
-                     {v.name: i for v, i in zip(self.variables, inputs)})
+        return Trace(
+            self.nodes, out, inputs, list(self.variables), {v.name: i for v, i in zip(self.variables, inputs)}
+        )
 
     # -- emitting rows
     def const(self, value: np.ndarray, label: str) -> int:
@@ -175,9 +177,14 @@ class _Lowering:
         xs = [self.nodes[a].value for a in args]
         value = np.asarray(RULES[op].value(xs, param), dtype=float)
         if all(self.nodes[a].is_const for a in args):  # nothing to differentiate: fold
-            return self.const(value, fill(RULES[op].text, {str(k): self.nodes[a].label
-                                                           for k, a in enumerate(args)},
-                                          Node(-1, op, (), value, param)))
+            return self.const(
+                value,
+                fill(
+                    RULES[op].text,
+                    {str(k): self.nodes[a].label for k, a in enumerate(args)},
+                    Node(-1, op, (), value, param),
+                ),
+            )
         self.nodes.append(Node(len(self.nodes), op, args, value, param, self.next_number))
         self.next_number += 1
         self.by_step[key] = len(self.nodes) - 1
@@ -205,11 +212,14 @@ class _Lowering:
             op = find(e)
             if op is None or not op.primitives:
                 raise MatdiffError(f"{type(e).__name__} has no evaluation-trace rule")
-            if op.trace is not None:    # an n-ary node: a chain of binary rows
+            if op.trace is not None:  # an n-ary node: a chain of binary rows
                 index = op.trace(self, e)
-            else:                       # one row of the op's rule on its operands
-                index = self.step(op.primitives[0].key, [self.lower(k) for k in e.children()],
-                                  op.param(e, self.evaluator.size))
+            else:  # one row of the op's rule on its operands
+                index = self.step(
+                    op.primitives[0].key,
+                    [self.lower(k) for k in e.children()],
+                    op.param(e, self.evaluator.size),
+                )
         self.by_expr[e] = index
         return index
 

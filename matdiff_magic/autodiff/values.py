@@ -1,4 +1,5 @@
 """Values as the autodiff lab hands them to the user, the way ``Derivation.evaluate`` does."""
+
 from __future__ import annotations
 
 import numpy as np

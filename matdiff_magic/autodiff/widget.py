@@ -11,6 +11,7 @@ forward sweep, once in the reverse sweep), and ``step``, the slider, the Play bu
 the first k steps computed: a value and its tangent from the forward step of its node on, an
 adjoint (and the sum it is made of) from the reverse step of its node on.
 """
+
 from __future__ import annotations
 
 import html
@@ -28,11 +29,11 @@ from matdiff_magic.autodiff.table import _sum_text
 
 @dataclass(frozen=True)
 class SweepStep:
-    phase: str              # "forward" or "reverse"
-    node: int               # the node computed in this step
-    text: str               # what was computed, with numbers
-    show: dict              # node ids whose value / tangent / adjoint / partials are known
-    edges: frozenset        # the edges the step reads
+    phase: str  # "forward" or "reverse"
+    node: int  # the node computed in this step
+    text: str  # what was computed, with numbers
+    show: dict  # node ids whose value / tangent / adjoint / partials are known
+    edges: frozenset  # the edges the step reads
 
 
 def sweep_steps(graph, fwd, rev) -> list:
@@ -41,27 +42,42 @@ def sweep_steps(graph, fwd, rev) -> list:
     steps = []
     for k, i in enumerate(order):
         node = trace.nodes[i]
-        seen = set(order[:k + 1])
+        seen = set(order[: k + 1])
         value = f"{node.name} = {trace.expr_text(i)} = {value_inline(node.value)}"
         tangent = f"{tangent_formula(trace, i)} = {value_inline(fwd.tangents[i])}"
         text = f"{value};   {tangent}" + ("   (seed)" if node.is_input else "")
-        steps.append(SweepStep("forward", i, text,
-                               {"value": seen, "tangent": seen, "partial": seen, "adjoint": set()},
-                               frozenset((a, i) for a in node.args)))
+        steps.append(
+            SweepStep(
+                "forward",
+                i,
+                text,
+                {"value": seen, "tangent": seen, "partial": seen, "adjoint": set()},
+                frozenset((a, i) for a in node.args),
+            )
+        )
     everything = set(order)
     for k, i in enumerate(reversed(order)):
         node = trace.nodes[i]
-        done = set(list(reversed(order))[:k + 1])
+        done = set(list(reversed(order))[: k + 1])
         parts = _sum_text([(None, v) for _, v in rev.contributions[i]])
         formula = adjoint_formula(trace, i, rev)
         total = value_inline(rev.adjoints[i])
-        text = formula + (f" = {parts}" if parts else "") + ("" if formula.endswith(f"= {total}") else f" = {total}")
+        text = (
+            formula
+            + (f" = {parts}" if parts else "")
+            + ("" if formula.endswith(f"= {total}") else f" = {total}")
+        )
         if i == trace.output:
             text += "   (seed)"
-        steps.append(SweepStep("reverse", i, text,
-                               {"value": everything, "tangent": everything, "partial": everything,
-                                "adjoint": done},
-                               frozenset((i, c) for c, _ in rev.contributions[i])))
+        steps.append(
+            SweepStep(
+                "reverse",
+                i,
+                text,
+                {"value": everything, "tangent": everything, "partial": everything, "adjoint": done},
+                frozenset((i, c) for c, _ in rev.contributions[i]),
+            )
+        )
     return steps
 
 
@@ -76,23 +92,29 @@ class SweepWidget(widgets.VBox):
         self.fwd, self.rev = fwd, rev
         self.steps = sweep_steps(graph, fwd, rev)
         self._png: dict = {}
-        self._frame = build_structure(graph.trace, fwd, rev)   # fixes the boxes for every step
+        self._frame = build_structure(graph.trace, fwd, rev)  # fixes the boxes for every step
         last = len(self.steps)
         self.play = widgets.Play(value=1, min=1, max=last, interval=interval, description="Play")
-        self.slider = widgets.IntSlider(value=1, min=1, max=last, description="step",
-                                        continuous_update=False)
-        self.prev_button = widgets.Button(description="Prev", icon="step-backward",
-                                          layout=widgets.Layout(width="80px"))
-        self.next_button = widgets.Button(description="Next", icon="step-forward",
-                                          layout=widgets.Layout(width="80px"))
+        self.slider = widgets.IntSlider(value=1, min=1, max=last, description="step", continuous_update=False)
+        self.prev_button = widgets.Button(
+            description="Prev", icon="step-backward", layout=widgets.Layout(width="80px")
+        )
+        self.next_button = widgets.Button(
+            description="Next", icon="step-forward", layout=widgets.Layout(width="80px")
+        )
         self.caption = widgets.HTML()
         self.image = widgets.Image(format="png")
-        widgets.jslink((self.play, "value"), (self.slider, "value"))   # animation in the browser
-        traitlets.link((self.slider, "value"), (self, "step"))           # and in the kernel
+        widgets.jslink((self.play, "value"), (self.slider, "value"))  # animation in the browser
+        traitlets.link((self.slider, "value"), (self, "step"))  # and in the kernel
         self.prev_button.on_click(lambda _: self._move(-1))
         self.next_button.on_click(lambda _: self._move(+1))
-        super().__init__([widgets.HBox([self.play, self.prev_button, self.next_button, self.slider]),
-                          self.caption, self.image])
+        super().__init__(
+            [
+                widgets.HBox([self.play, self.prev_button, self.next_button, self.slider]),
+                self.caption,
+                self.image,
+            ]
+        )
         self.observe(self._show, names="step")
         self._show()
 
@@ -120,8 +142,9 @@ class SweepWidget(widgets.VBox):
     def structure(self, step: int | None = None) -> tuple[list, list]:
         """The (nodes, edges) drawn at a step (1 to N; the current one by default)."""
         s = self.steps[(self.step if step is None else step) - 1]
-        return build_structure(self.graph.trace, self.fwd, self.rev, show=s.show,
-                               highlight=s.node, highlight_edges=s.edges)
+        return build_structure(
+            self.graph.trace, self.fwd, self.rev, show=s.show, highlight=s.node, highlight_edges=s.edges
+        )
 
     def png(self, step: int | None = None) -> bytes:
         """The drawing at a step (cached: the Play button revisits steps)."""
@@ -129,8 +152,10 @@ class SweepWidget(widgets.VBox):
         if step not in self._png:
             s = self.steps[step - 1]
             nodes, edges = self.structure(step)
-            title = (f"{self.graph.typed.name} = {self.graph.formula_text()} — "
-                     f"step {step} of {len(self.steps)}, {s.phase} sweep")
+            title = (
+                f"{self.graph.typed.name} = {self.graph.formula_text()} — "
+                f"step {step} of {len(self.steps)}, {s.phase} sweep"
+            )
             fig = draw_graph(nodes, edges, title=title, frame=self._frame)
             self._png[step] = figure_png(fig)
         return self._png[step]
@@ -138,8 +163,9 @@ class SweepWidget(widgets.VBox):
     def _show(self, change=None) -> None:
         self.prev_button.disabled = self.step == 1
         self.next_button.disabled = self.step == len(self.steps)
-        self.caption.value = (f'<div style="font-family:monospace;font-size:1.05em">'
-                              f"{html.escape(self.description)}</div>")
+        self.caption.value = (
+            f'<div style="font-family:monospace;font-size:1.05em">{html.escape(self.description)}</div>'
+        )
         self.image.value = self.png()
 
     def _repr_png_(self) -> bytes:  # a static picture where widgets are not rendered

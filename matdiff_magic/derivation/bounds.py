@@ -8,6 +8,7 @@ are estimated here from the typed IR in one pass, without recursion: ``size`` is
 nodes of an expression written out as a tree (as it is printed), ``dsize`` that of its
 differential, ``steps`` the number of distinct subexpressions that hold the variable.
 """
+
 from __future__ import annotations
 
 from matdiff_magic.errors import MatdiffError
@@ -15,7 +16,7 @@ from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.construct import tidy
 
 LINEAR = (ir.Neg, ir.Transpose, ir.Trace, ir.SumAll, ir.DiagMatrix, ir.DiagVector, ir.Vec)
-MAX_WORK = 4_000_000   # steps × nodes: a derivation at the limit takes a second or two
+MAX_WORK = 4_000_000  # steps × nodes: a derivation at the limit takes a second or two
 
 
 def estimate(expr: ir.Expr, wrt: str) -> tuple[int, int, int]:
@@ -26,7 +27,7 @@ def estimate(expr: ir.Expr, wrt: str) -> tuple[int, int, int]:
     """
     size: dict[int, int] = {}
     dsize: dict[int, int] = {}
-    occurrences: dict[int, int] = {}   # of dX in d(node), written out
+    occurrences: dict[int, int] = {}  # of dX in d(node), written out
     holds: dict[int, bool] = {}
     distinct: set = set()
     stack = [(expr, False)]
@@ -64,22 +65,25 @@ def _dsize(node, kids, size, dsize, holds) -> int:
     if isinstance(node, LINEAR):
         return 1 + d[0]
     if isinstance(node, (ir.Pow, ir.ElemPow)) and not holds[id(kids[1])]:
-        return 3 + 2 * size[id(kids[0])] + d[0]            # p u^(p-1) du
+        return 3 + 2 * size[id(kids[0])] + d[0]  # p u^(p-1) du
     if isinstance(node, (ir.Pow, ir.ElemPow)):
         return 6 + 2 * s + 2 * size[id(kids[0])] + sum(d)  # u^v (log(u) dv + v u^-1 du)
     if isinstance(node, ir.Apply):
-        return 2 + 2 * size[id(kids[0])] + d[0]            # f'(u) ⊙ du (σ(u) ⊙ (1 - σ(u)) at most)
+        return 2 + 2 * size[id(kids[0])] + d[0]  # f'(u) ⊙ du (σ(u) ⊙ (1 - σ(u)) at most)
     # inverse, determinant, norm, …: the node itself and its argument appear in the rule
     return 2 + s + sum(size[id(k)] + dk for k, dk in zip(kids, d))
 
 
 def check_work(expr: ir.Expr, wrt: ir.Var, source: str | None = None, span=None) -> None:
     """Refuse a derivation whose estimated work exceeds MAX_WORK, with what makes it large."""
-    steps, size, dsize = estimate(tidy(expr), wrt.name)   # the derivation starts from tidy(f)
+    steps, size, dsize = estimate(tidy(expr), wrt.name)  # the derivation starts from tidy(f)
     work = steps * (size + dsize)
     if work > MAX_WORK:
         raise MatdiffError(
             f"this derivation would be too large to do step by step: about {steps:,} steps on a "
-            f"differential of about {dsize:,} symbols", source, span,
+            f"differential of about {dsize:,} symbols",
+            source,
+            span,
             hint="products of many factors that hold the variable, and towers such as x^x^x, "
-                 "grow quickly: derive a part of the expression at a time")
+            "grow quickly: derive a part of the expression at a time",
+        )

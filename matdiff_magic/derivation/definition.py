@@ -11,6 +11,7 @@ method's. Sums in index notation are recorded as terms and printed when a step i
 inputs only: linear and quadratic forms, traces of products, sums and squared norms of those;
 anything else is a MatdiffError that points to the differential method.
 """
+
 from __future__ import annotations
 
 from fractions import Fraction
@@ -58,8 +59,10 @@ ENTRY_RULES = {
 }
 SUM_OUT = (r"\sum_{p} \delta_{ip}\, u_{p} = u_{i}", "Σ_p δ_ip u_p = u_i")
 ADD_LIKE = (r"c\,u + d\,u = (c + d)\,u", "c u + d u = (c + d) u")
-FACTOR_OUT = (r"\sum_{k} u_{k} w_{k} + \sum_{k} v_{k} w_{k} = \sum_{k} (u_{k} + v_{k})\, w_{k}",
-              "Σ_k u_k w_k + Σ_k v_k w_k = Σ_k (u_k + v_k) w_k")
+FACTOR_OUT = (
+    r"\sum_{k} u_{k} w_{k} + \sum_{k} v_{k} w_{k} = \sum_{k} (u_{k} + v_{k})\, w_{k}",
+    "Σ_k u_k w_k + Σ_k v_k w_k = Σ_k (u_k + v_k) w_k",
+)
 
 VECTOR_POOL = ("j", "k", "l", "p", "q", "r", "s", "t", "u", "v", "w")
 MATRIX_POOL = ("p", "q", "r", "s", "t", "u", "v", "w", "k", "l")
@@ -71,12 +74,18 @@ def definition_steps(typed, var: ir.Var, source: str, written) -> tuple[list[Ste
     which orders the factors of a term. Raises ``MatdiffError`` for what is not tractable this way."""
     f = typed.expr
     if not f.is_scalar:
-        raise MatdiffError(f"{typed.name} is not a scalar ({f.shape[0]}×{f.shape[1]}): "
-                           f"{SUPPORTED}, all scalar-valued", source, typed.span,
-                           hint=USE_DIFFERENTIAL)
+        raise MatdiffError(
+            f"{typed.name} is not a scalar ({f.shape[0]}×{f.shape[1]}): {SUPPORTED}, all scalar-valued",
+            source,
+            typed.span,
+            hint=USE_DIFFERENTIAL,
+        )
     if var.is_scalar:
-        raise MatdiffError(f"{var.name} is a scalar: the definition method differentiates a "
-                           "vector or a matrix entry by entry", hint=USE_DIFFERENTIAL)
+        raise MatdiffError(
+            f"{var.name} is a scalar: the definition method differentiates a "
+            "vector or a matrix entry by entry",
+            hint=USE_DIFFERENTIAL,
+        )
     return _steps(typed, var, written)
 
 
@@ -88,8 +97,9 @@ def _steps(typed, var: ir.Var, written):
     terms = combine(written, index, keep_order=True)
     for t in terms:
         if degree(t, var) > MAX_DEGREE:
-            raise unsupported(f"{var.name} appears {degree(t, var)} times in one product, more than "
-                              "in a quadratic form")
+            raise unsupported(
+                f"{var.name} appears {degree(t, var)} times in one product, more than in a quadratic form"
+            )
     marked, with_deltas = differentiate(terms, var)
     summed = [sum_out_deltas(t) for t in with_deltas]
     added = combine(summed, index)
@@ -101,22 +111,36 @@ def _steps(typed, var: ir.Var, written):
     steps = [Step("function", "function", None, typed.name, typed.name, typed.expr)]
     pieces = [ENTRY_RULES[k] for k in ENTRY_RULES if k in expander.used] or [ENTRY_RULES["product"]]
     note = "every index runs over the size of its dimension"
-    steps.append(show.line("write f entry by entry", _joined(pieces), terms,
-                           note + ("; like terms added" if len(terms) < len(written) else "")))
+    steps.append(
+        show.line(
+            "write f entry by entry",
+            _joined(pieces),
+            terms,
+            note + ("; like terms added" if len(terms) < len(written) else ""),
+        )
+    )
     notes = []
     if marked and any(degree(t, var) == 0 for t in terms):
         notes.append(f"the terms without {name_text(var.name)} are constants: their derivative is 0")
     if var.symmetric:
-        notes.append(f"the entries of {name_text(var.name)} are treated as independent, as in the "
-                     "differential method")
+        notes.append(
+            f"the entries of {name_text(var.name)} are treated as independent, as in the differential method"
+        )
     rules = show.rules()
     quadratic = any(degree(t, var) > 1 for t in terms)
     by_terms = _joined([rules["sum"]] + [rules["product"]] * quadratic)
-    steps.append(show.line("differentiate term by term", by_terms, marked, "; ".join(notes),
-                           lhs=show.lhs(typed.name)))
+    steps.append(
+        show.line("differentiate term by term", by_terms, marked, "; ".join(notes), lhs=show.lhs(typed.name))
+    )
     if marked:
-        steps.append(show.line("differentiate one entry", rules["entry"], with_deltas,
-                               "δ is the Kronecker delta: 1 where the indices are equal, else 0"))
+        steps.append(
+            show.line(
+                "differentiate one entry",
+                rules["entry"],
+                with_deltas,
+                "δ is the Kronecker delta: 1 where the indices are equal, else 0",
+            )
+        )
         steps.append(show.line("sum out the Kronecker deltas", SUM_OUT, summed))
         used = [ADD_LIKE] * (len(added) < len(summed)) + [FACTOR_OUT] * (len(combined) < len(added))
         if used:
@@ -144,8 +168,16 @@ class _Show:
 
     # -- the steps
     def line(self, rule: str, identity: tuple, shown: list[Term], note: str = "", lhs=("", "")) -> Step:
-        return Step("definition", rule, Identity(rule, *identity), lhs[0], lhs[1], None, note=note,
-                    line=lambda p: self.terms(shown, p))
+        return Step(
+            "definition",
+            rule,
+            Identity(rule, *identity),
+            lhs[0],
+            lhs[1],
+            None,
+            note=note,
+            line=lambda p: self.terms(shown, p),
+        )
 
     def lhs(self, fname: str) -> tuple[str, str]:
         """∂f/∂X_ij (∂f/∂x_i for a vector)."""
@@ -161,29 +193,49 @@ class _Show:
         pt, ps = self.entry_tex(p, {1: "p", 2: "q"}), self.entry_text(p, {1: "p", 2: "q"})
         d = rf"\frac{{\partial}}{{\partial {xt}}}"
         return {
-            "sum": (rf"{d} \sum_{{k}} u_{{k}} = \sum_{{k}} \frac{{\partial u_{{k}}}}{{\partial {xt}}}",
-                    f"∂(Σ_k u_k)/∂{xs} = Σ_k ∂u_k/∂{xs}"),
-            "product": (rf"{d} (u\,v) = \frac{{\partial u}}{{\partial {xt}}}\,v"
-                        rf" + u\,\frac{{\partial v}}{{\partial {xt}}}",
-                        f"∂(uv)/∂{xs} = (∂u/∂{xs}) v + u (∂v/∂{xs})"),
-            "entry": (rf"\frac{{\partial {pt}}}{{\partial {xt}}} = "
-                      + (r"\delta_{ip}" if self.vector else r"\delta_{ip}\,\delta_{jq}"),
-                      f"∂{ps}/∂{xs} = " + ("δ_ip" if self.vector else "δ_ip δ_jq")),
+            "sum": (
+                rf"{d} \sum_{{k}} u_{{k}} = \sum_{{k}} \frac{{\partial u_{{k}}}}{{\partial {xt}}}",
+                f"∂(Σ_k u_k)/∂{xs} = Σ_k ∂u_k/∂{xs}",
+            ),
+            "product": (
+                rf"{d} (u\,v) = \frac{{\partial u}}{{\partial {xt}}}\,v"
+                rf" + u\,\frac{{\partial v}}{{\partial {xt}}}",
+                f"∂(uv)/∂{xs} = (∂u/∂{xs}) v + u (∂v/∂{xs})",
+            ),
+            "entry": (
+                rf"\frac{{\partial {pt}}}{{\partial {xt}}} = "
+                + (r"\delta_{ip}" if self.vector else r"\delta_{ip}\,\delta_{jq}"),
+                f"∂{ps}/∂{xs} = " + ("δ_ip" if self.vector else "δ_ip δ_jq"),
+            ),
         }
 
     def collect(self, fname: str, den, terms: list[Term]) -> Step:
         """Arrange the entries: (∂f/∂X)_ij = ∂f/∂X_ij, the denominator layout."""
         grad, sub = den.expr, "i" if self.vector else "ij"
         lhs_tex, lhs_text = self.lhs(fname)
-        identity = Identity("collect the entries", rf"\left({den.lhs}\right)_{{{sub}}} = {lhs_tex}",
-                            f"({den.lhs_text})_{sub} = {lhs_text}")
+        identity = Identity(
+            "collect the entries",
+            rf"\left({den.lhs}\right)_{{{sub}}} = {lhs_tex}",
+            f"({den.lhs_text})_{sub} = {lhs_text}",
+        )
         v = self.var
         dims = f"{v.shape[0]}" if self.vector else f"{v.shape[0]}×{v.shape[1]}"
         what = "a vector" if self.vector else "a matrix"
-        note = lambda p: (f"arrange the {dims} entries {self.terms(terms, p)[1]} as {what} with the "
-                          f"shape of {name_text(v.name)} (denominator layout): {p.to_text(grad)}")
-        return Step("definition", identity.name, identity, den.lhs, den.lhs_text, grad, (grad,),
-                    note=note, highlighted=lambda p: p.to_latex(grad, highlight=frozenset({id(grad)})))
+        note = lambda p: (
+            f"arrange the {dims} entries {self.terms(terms, p)[1]} as {what} with the "
+            f"shape of {name_text(v.name)} (denominator layout): {p.to_text(grad)}"
+        )
+        return Step(
+            "definition",
+            identity.name,
+            identity,
+            den.lhs,
+            den.lhs_text,
+            grad,
+            (grad,),
+            note=note,
+            highlighted=lambda p: p.to_latex(grad, highlight=frozenset({id(grad)})),
+        )
 
     # -- index names
     def names(self, t: Term) -> dict:
@@ -203,7 +255,7 @@ class _Show:
         if isinstance(t, ir.Var):
             s = name_latex(t.name, "scalar")
             return f"({s})" if indexed and "_" in s else s
-        s = p.to_latex(t)   # only variables are shown without a printer (lhs, rules)
+        s = p.to_latex(t)  # only variables are shown without a printer (lhs, rules)
         atom = isinstance(t, (ir.Det, ir.LogDet, ir.Trace, ir.Norm, ir.Apply, ir.SumAll))
         return s if atom and not indexed else rf"\left({s}\right)"
 

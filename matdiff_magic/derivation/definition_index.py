@@ -2,6 +2,7 @@
 out, like terms grouped, and the entries put back together as a matrix expression (``Collector``).
 The terms themselves, and f written entry by entry, are ``derivation.index_terms``.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -45,7 +46,7 @@ def sum_out_deltas(t: Term) -> Term:
                 continue
             gone, keep = (a, b) if a in sums else (b, a) if b in sums else (None, None)
             if gone is None:
-                if (a, b) == (J, I):   # δ_ji = δ_ij, written the usual way round
+                if (a, b) == (J, I):  # δ_ji = δ_ij, written the usual way round
                     factors[k] = (replace(factor[0], row=I, col=J),)
                 continue
             sums.remove(gone)
@@ -60,10 +61,12 @@ def sum_out_deltas(t: Term) -> Term:
 def canonical(t: Term, index: Indices) -> Term:
     """Factors in a fixed order (``Indices.order``: by name, deltas last) and summation indices
     numbered in order."""
+
     def key(factor):
         e = factor[0]
         pattern = tuple("·" if i is not None and i > 0 else str(i) for i in (e.row, e.col))
         return (e.is_delta, index.order(e.tensor), pattern, len(factor))
+
     factors = sorted(t.factors, key=key)
     mapping, n = {}, 0
     for f in factors:
@@ -141,9 +144,11 @@ class Collector:
         for i, ks in uses.items():
             want = 1 if i in free else 2
             if (i not in free and i not in t.sums) or len(ks) != want:
-                raise unsupported("the entries of ∂f/∂" + self.wrt.name + " do not form a matrix "
-                                  "product (an index is shared by more than two factors, as in a "
-                                  "Hadamard product)")
+                raise unsupported(
+                    "the entries of ∂f/∂" + self.wrt.name + " do not form a matrix "
+                    "product (an index is shared by more than two factors, as in a "
+                    "Hadamard product)"
+                )
         used: set = set()
         left, end = self._walk(t, I, used)
         if len(free) == 1:
@@ -154,12 +159,12 @@ class Collector:
         else:
             right, end_j = self._walk(t, J, used)
             assert end is None and end_j is None
-            if isinstance(left, ir.Fill) and isinstance(right, ir.Fill):   # every entry is 1
+            if isinstance(left, ir.Fill) and isinstance(right, ir.Fill):  # every entry is 1
                 body = ir.Fill(1, self.wrt.shape)
             else:
                 body = mk_mul([left, mk_transpose(right)])
         scalars = [self._closed(t, k, used) for k in range(len(t.factors)) if k not in used]
-        for s in t.sums:   # a summation index in no factor: Σ_p 1 = tr(I)
+        for s in t.sums:  # a summation index in no factor: Σ_p 1 = tr(I)
             if s not in uses:
                 scalars.append(ir.Trace(ir.Identity((self.dims[s], self.dims[s]))))
         return mk_mul([ir.Const(t.coef)] + scalars + [body])
@@ -182,7 +187,7 @@ class Collector:
         """Follow the chain of factors from index ``start`` to a free index or a size-1 end."""
         chain, cur = [], start
         k = first if first is not None else self._next(t, cur, used)
-        if k is None:   # the entry does not depend on this index: a ones vector
+        if k is None:  # the entry does not depend on this index: a ones vector
             return ir.Fill(1, (self.dims[start], 1)), None
         while k is not None:
             used.add(k)
@@ -203,7 +208,7 @@ class Collector:
         if not e.indices:
             used.add(k)
             return self._oriented(t.factors[k], None)
-        if e.row is None or e.col is None:    # an open chain: starts and ends at a size-1 side
+        if e.row is None or e.col is None:  # an open chain: starts and ends at a size-1 side
             body, end = self._walk(t, None, used, first=k)
             assert end is None
             return body

@@ -11,6 +11,7 @@ it (the context) is only put back together when a step is shown. A deep network 
 time linear in its depth, as backpropagation does, instead of rebuilding the whole expression at
 every step.
 """
+
 from __future__ import annotations
 
 from matdiff_magic.derivation.quoting import QuotingError
@@ -29,8 +30,11 @@ def differentiate_once(node: ir.Expr):
     """d(node) one level down by the op's rule (``ops/``): returns (new expression, Identity)."""
     op = find(node)
     if op is None or op.differential is None:
-        raise QuotingError(lambda p: f"no differential rule for {p.to_text(node)}",
-                           f"no differential rule for {type(node).__name__}", culprit=node)
+        raise QuotingError(
+            lambda p: f"no differential rule for {p.to_text(node)}",
+            f"no differential rule for {type(node).__name__}",
+            culprit=node,
+        )
     return op.differential(node)
 
 
@@ -63,7 +67,7 @@ def differential_stage(f: ir.Expr | None, wrt: ir.Var, record, start: ir.Expr | 
     """Push d(·) down from d(f), or from ``start``, an expression that already holds d(·) nodes."""
     root: ir.Expr
     if start is None:
-        assert f is not None   # f, or start
+        assert f is not None  # f, or start
         root = ir.D(tidy(f))
         record(TAKE, root, focus=(root,))
     else:
@@ -85,7 +89,7 @@ def differential_stage(f: ir.Expr | None, wrt: ir.Var, record, start: ir.Expr | 
         context = tuple(frames)
         record(identity, _lazy(context, new_focus), before=_lazy(context, focus))
         focus = new_focus
-        if not _has_d(focus):           # every differential left became zero: the context decides
+        if not _has_d(focus):  # every differential left became zero: the context decides
             return plug(context, focus)
         focus = _descend(frames, focus)
     raise MatdiffError(f"the derivation took more than {MAX_STEPS} steps; the expression is too large")
@@ -98,4 +102,5 @@ def _lazy(context: tuple, focus: ir.Expr):
         if not cache:
             cache.append(plug(context, focus))
         return cache[0]
+
     return whole

@@ -6,6 +6,7 @@ free indices are ``I`` and ``J`` (the entry i, j being derived), summation indic
 and ``None`` stands for a dimension of size 1 (the column of a vector). ``Expander`` writes an
 expression entry by entry; ``derivation.definition_index`` differentiates and collects the terms.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -16,14 +17,16 @@ from matdiff_magic.derivation.quoting import QuotingError
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ir import nodes as ir
 
-I, J = -1, -2          # the free indices i and j
-MAX_TERMS = 24         # more terms than this are not worth writing out entry by entry
-MAX_DEGREE = 2         # linear and quadratic (bilinear) forms in the variable
+I, J = -1, -2  # the free indices i and j
+MAX_TERMS = 24  # more terms than this are not worth writing out entry by entry
+MAX_DEGREE = 2  # linear and quadratic (bilinear) forms in the variable
 MAX_POWER = 4
 
-SUPPORTED = ("the definition method (--by-definition) is shown for linear and bilinear forms "
-             "(a'*x, a'*X*b, x'*A*x), traces of products (tr(A*X*B), tr(X'*X)), sums and squared "
-             "norms of those")
+SUPPORTED = (
+    "the definition method (--by-definition) is shown for linear and bilinear forms "
+    "(a'*x, a'*X*b, x'*A*x), traces of products (tr(A*X*B), tr(X'*X)), sums and squared "
+    "norms of those"
+)
 USE_DIFFERENTIAL = "use the differential method (the default, without --by-definition) for this expression"
 
 
@@ -37,6 +40,7 @@ class Entry:
 
     ``marker`` marks ∂tensor_{row col}/∂X_ij before it is evaluated (shown in one step only).
     """
+
     tensor: ir.Expr
     row: int | None
     col: int | None
@@ -57,8 +61,8 @@ class Entry:
 @dataclass(frozen=True)
 class Term:
     coef: Fraction
-    sums: tuple            # summation indices, in the order they are written
-    factors: tuple         # of tuples of alternative Entries
+    sums: tuple  # summation indices, in the order they are written
+    factors: tuple  # of tuples of alternative Entries
 
     def times(self, other: Term) -> Term:
         return Term(self.coef * other.coef, self.sums + other.sums, self.factors + other.factors)
@@ -86,7 +90,7 @@ class Indices:
     """The size each index runs over. Canonical indices (like terms) are one per (position, size)."""
 
     def __init__(self, wrt: ir.Var, written: Callable[[ir.Expr], str]):
-        self.written = written   # how a tensor reads (the printer's text): the order of factors
+        self.written = written  # how a tensor reads (the printer's text): the order of factors
         self.dims: dict = {I: wrt.shape[0]}
         if wrt.shape[1] != 1:
             self.dims[J] = wrt.shape[1]
@@ -116,7 +120,7 @@ class Expander:
 
     def __init__(self, wrt: ir.Var, index: Indices):
         self.wrt, self.index = wrt, index
-        self.used: set = set()   # product, trace, sum, norm, hadamard: which identities were applied
+        self.used: set = set()  # product, trace, sum, norm, hadamard: which identities were applied
 
     def fresh(self, dim):
         return self.index.fresh(dim)
@@ -150,9 +154,12 @@ class Expander:
             return [replace(t, coef=-t.coef) for t in self(e.arg, r, c)]
         if isinstance(e, ir.Add):
             return [t for term in e.terms for t in self(term, r, c)]
-        if not self.depends(e) and e.is_scalar and not (isinstance(e, ir.MatMul)
-                                                        and all(f.is_scalar for f in e.factors)):
-            return self._entry(e, None, None)   # a scalar coefficient such as tr(A) or aᵀb, kept whole
+        if (
+            not self.depends(e)
+            and e.is_scalar
+            and not (isinstance(e, ir.MatMul) and all(f.is_scalar for f in e.factors))
+        ):
+            return self._entry(e, None, None)  # a scalar coefficient such as tr(A) or aᵀb, kept whole
         if isinstance(e, ir.MatMul):
             return self._matmul(e, r, c)
         if isinstance(e, ir.Hadamard):
@@ -172,13 +179,16 @@ class Expander:
         if isinstance(e, (ir.Pow, ir.ElemPow)) and self.depends(e):
             return self._power(e, r, c)
         if not self.depends(e):
-            return self._entry(e, r, c)         # a constant such as inv(A): its entries (A⁻¹)_pq
+            return self._entry(e, r, c)  # a constant such as inv(A): its entries (A⁻¹)_pq
         name = self.wrt.name
         raise QuotingError(
-            lambda p: f"{name} appears inside {_describe(e, p)}, which is not written out entry by "
-                      f"entry; {SUPPORTED}",
+            lambda p: (
+                f"{name} appears inside {_describe(e, p)}, which is not written out entry by "
+                f"entry; {SUPPORTED}"
+            ),
             f"{name} appears inside {_describe(e)}, which is not written out entry by entry; {SUPPORTED}",
-            hint=USE_DIFFERENTIAL)
+            hint=USE_DIFFERENTIAL,
+        )
 
     def _matmul(self, e: ir.MatMul, r, c) -> list[Term]:
         mats = [f for f in e.factors if not f.is_scalar]
@@ -196,27 +206,37 @@ class Expander:
     def _power(self, e, r, c) -> list[Term]:
         k: Fraction | int | None = e.exponent.value if isinstance(e.exponent, ir.Const) else None
         if k is None or k.denominator != 1 or not 1 <= k <= MAX_POWER:
-            raise unsupported(f"{self.wrt.name} appears in a power with exponent other than "
-                              f"1, …, {MAX_POWER}")
+            raise unsupported(
+                f"{self.wrt.name} appears in a power with exponent other than 1, …, {MAX_POWER}"
+            )
         k = int(k)
         base = e.base
         if isinstance(e, ir.Pow) and isinstance(base, ir.Norm) and base.p == 2 and k % 2 == 0:
             self.used.add("norm")
 
-            def square():   # ‖u‖² = Σ_pq u_pq u_pq
+            def square():  # ‖u‖² = Σ_pq u_pq u_pq
                 u = base.arg
                 p, q = self.fresh(u.shape[0]), self.fresh(u.shape[1])
                 new = tuple(i for i in (p, q) if i is not None)
                 return [replace(t, sums=new + t.sums) for t in _product([self(u, p, q), self(u, p, q)])]
+
             return _product(square() for _ in range(k // 2))
         return _product(self(base, r, c) for _ in range(k))
 
 
 def _describe(e: ir.Expr, printer=None) -> str:
     """What e is (inv(…), a power, …) and, once a printer is given, e itself (40 characters at most)."""
-    names = {ir.Inverse: "inv(…)", ir.Det: "det(…)", ir.LogDet: "logdet(…)", ir.Norm: "a norm",
-             ir.Apply: f"{getattr(e, 'func', '')}(…)", ir.DiagMatrix: "diag(…)",
-             ir.DiagVector: "diag(…)", ir.Pow: "a power", ir.ElemPow: "an element-wise power"}
+    names = {
+        ir.Inverse: "inv(…)",
+        ir.Det: "det(…)",
+        ir.LogDet: "logdet(…)",
+        ir.Norm: "a norm",
+        ir.Apply: f"{getattr(e, 'func', '')}(…)",
+        ir.DiagMatrix: "diag(…)",
+        ir.DiagVector: "diag(…)",
+        ir.Pow: "a power",
+        ir.ElemPow: "an element-wise power",
+    }
     what = names.get(type(e), type(e).__name__)
     if printer is None:
         return what
@@ -230,4 +250,4 @@ def degree(term: Term, wrt: ir.Var) -> int:
 
 def with_factor(t: Term, k: int, new: tuple) -> Term:
     """t with its k-th factor replaced by the factors ``new``."""
-    return replace(t, factors=t.factors[:k] + new + t.factors[k + 1:])
+    return replace(t, factors=t.factors[:k] + new + t.factors[k + 1 :])

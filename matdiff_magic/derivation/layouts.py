@@ -1,4 +1,5 @@
 """Read-off and layouts (seed 001's table): the same derivative in numerator, denominator or mixed form."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ LAYOUTS = ("numerator", "denominator", "mixed")
 class Result:
     """The derivative in one layout: ``lhs`` is its heading in TeX (∂f/∂X, ∂vec F/∂(vec X)ᵀ …),
     written once; ``lhs_text`` is its Unicode reading."""
+
     layout: str
     expr: ir.Expr
     lhs: str
@@ -45,17 +47,24 @@ def results(G: ir.Expr, wrt: ir.Var, fname: str, symmetric: bool = False) -> dic
     jac = simplify(G, symmetric)
     m, n = wrt.shape
     if wrt.shape[1] == 1:
-        den = f"Denominator layout: ∂{fname}/∂{x_text} is a column like {x_text} ({m}×1), the gradient vector."
+        den = (
+            f"Denominator layout: ∂{fname}/∂{x_text} is a column like {x_text} ({m}×1), the gradient vector."
+        )
         num = f"Numerator layout: ∂{fname}/∂{x_text} is a row (1×{m}), the Jacobian of a scalar function."
-        mixed = (f"Mixed layout (the seeds' default): a scalar by a vector is in denominator layout, "
-                 f"a column ({m}×1).")
+        mixed = (
+            f"Mixed layout (the seeds' default): a scalar by a vector is in denominator layout, "
+            f"a column ({m}×1)."
+        )
     else:
-        den = (f"Denominator layout: ∂{fname}/∂{x_text} has the shape of {x_text} ({_dims(wrt.shape)}), "
-               f"the gradient matrix.")
-        num = (f"Numerator layout: ∂{fname}/∂{x_text} has the shape of {x_text}ᵀ ({n}×{m}), the "
-               f"Jacobian form.")
-        mixed = (f"Mixed layout (the seeds' default): a scalar by a matrix is in denominator layout, "
-                 f"the shape of {x_text} ({_dims(wrt.shape)}).")
+        den = (
+            f"Denominator layout: ∂{fname}/∂{x_text} has the shape of {x_text} ({_dims(wrt.shape)}), "
+            f"the gradient matrix."
+        )
+        num = f"Numerator layout: ∂{fname}/∂{x_text} has the shape of {x_text}ᵀ ({n}×{m}), the Jacobian form."
+        mixed = (
+            f"Mixed layout (the seeds' default): a scalar by a matrix is in denominator layout, "
+            f"the shape of {x_text} ({_dims(wrt.shape)})."
+        )
     return {
         "denominator": _result("denominator", grad, den_lhs, wrt.shape, den),
         "numerator": _result("numerator", jac, num_lhs, (n, m), num),
@@ -63,30 +72,44 @@ def results(G: ir.Expr, wrt: ir.Var, fname: str, symmetric: bool = False) -> dic
     }
 
 
-def jacobian_results(J: ir.Expr, wrt: ir.Var, F: ir.Expr, fname: str, hessian: bool = False,
-                     symmetric: bool = False) -> dict:
+def jacobian_results(
+    J: ir.Expr, wrt: ir.Var, F: ir.Expr, fname: str, hessian: bool = False, symmetric: bool = False
+) -> dict:
     """d vec F = J d vec X: J in numerator layout (the Jacobian), Jᵀ in denominator layout."""
     x_tex, x_text = name_latex(wrt.name, wrt.kind), name_text(wrt.name)
     f_vector = F.shape[1] == 1
-    f_tex = (rf"\boldsymbol{{{fname}}}" if f_vector else rf"\operatorname{{vec}} {fname}") if not hessian else ""
+    f_tex = (
+        (rf"\boldsymbol{{{fname}}}" if f_vector else rf"\operatorname{{vec}} {fname}") if not hessian else ""
+    )
     x_vector = wrt.shape[1] == 1
     jac = simplify(J, symmetric)
     grad = simplify(ir.Transpose(J), symmetric)
     if hessian:
         dx = x_tex if x_vector else rf"(\operatorname{{vec}} {x_tex})"
         lhs = rf"\frac{{\partial^2 {fname}}}{{\partial {dx}\,\partial {dx}^{{T}}}}"
-        desc = (f"The Hessian, the Jacobian of the gradient: {jac.shape[0]}×{jac.shape[1]}; "
-                f"symmetric, so every layout gives the same matrix.")
+        desc = (
+            f"The Hessian, the Jacobian of the gradient: {jac.shape[0]}×{jac.shape[1]}; "
+            f"symmetric, so every layout gives the same matrix."
+        )
         return {lay: _result(lay, jac, lhs, jac.shape, desc) for lay in LAYOUTS}
     if wrt.is_scalar:
         num_lhs = rf"\frac{{\partial {fname}}}{{\partial {x_tex}}}"
         p, q = F.shape
-        num = _result("numerator", jac, num_lhs, F.shape,
-                      f"Numerator layout: ∂{fname}/∂{x_text} has the shape of {fname} ({p}×{q}).")
-        den = _result("denominator", grad, num_lhs, (q, p),
-                      f"Denominator layout: the transpose, {q}×{p}.")
-        mixed = _result("mixed", jac, num_lhs, F.shape,
-                        f"Mixed layout (the seeds' default): by a scalar, numerator layout ({p}×{q}).")
+        num = _result(
+            "numerator",
+            jac,
+            num_lhs,
+            F.shape,
+            f"Numerator layout: ∂{fname}/∂{x_text} has the shape of {fname} ({p}×{q}).",
+        )
+        den = _result("denominator", grad, num_lhs, (q, p), f"Denominator layout: the transpose, {q}×{p}.")
+        mixed = _result(
+            "mixed",
+            jac,
+            num_lhs,
+            F.shape,
+            f"Mixed layout (the seeds' default): by a scalar, numerator layout ({p}×{q}).",
+        )
         return {"numerator": num, "denominator": den, "mixed": mixed}
     xv = x_tex if x_vector else rf"(\operatorname{{vec}} {x_tex})"
     fv = f_tex if f_vector else rf"(\operatorname{{vec}} {fname})"
@@ -94,11 +117,26 @@ def jacobian_results(J: ir.Expr, wrt: ir.Var, F: ir.Expr, fname: str, hessian: b
     num_lhs = rf"\frac{{\partial {f_tex}}}{{\partial {xv}^{{T}}}}"
     den_lhs = rf"\frac{{\partial {fv}^{{T}}}}{{\partial {xv}}}"
     r, c = jac.shape
-    num = _result("numerator", jac, num_lhs, jac.shape,
-                  f"Numerator layout: the Jacobian, {r}×{c} (one row per entry of {fv_text.strip('()')}).")
-    den = _result("denominator", grad, den_lhs, grad.shape,
-                  f"Denominator layout: the gradient matrix, the transpose, {c}×{r}.")
-    mixed = _result("mixed", jac, num_lhs, jac.shape,
-                    f"Mixed layout (the seeds' default): vector and matrix functions are in numerator "
-                   f"layout, the Jacobian ({r}×{c}).")
+    num = _result(
+        "numerator",
+        jac,
+        num_lhs,
+        jac.shape,
+        f"Numerator layout: the Jacobian, {r}×{c} (one row per entry of {fv_text.strip('()')}).",
+    )
+    den = _result(
+        "denominator",
+        grad,
+        den_lhs,
+        grad.shape,
+        f"Denominator layout: the gradient matrix, the transpose, {c}×{r}.",
+    )
+    mixed = _result(
+        "mixed",
+        jac,
+        num_lhs,
+        jac.shape,
+        f"Mixed layout (the seeds' default): vector and matrix functions are in numerator "
+        f"layout, the Jacobian ({r}×{c}).",
+    )
     return {"numerator": num, "denominator": den, "mixed": mixed}

@@ -5,6 +5,7 @@ methods evaluate, check, print, export and show it), names repeated activations 
 the numeric check, and prints the expressions an error quotes (``QuotingError``) before the error
 leaves. A derivation re-derives the same cell by another variable through ``_derive_again``.
 """
+
 from __future__ import annotations
 
 from matdiff_magic.depth import deep_recursion
@@ -27,17 +28,37 @@ from matdiff_magic.render.abbreviations import choose as choose_abbreviations
 from matdiff_magic.render.notation import name_latex
 from matdiff_magic.types.lower import choose_wrt, typecheck
 
-READ_OFF = Identity("read off", r"\mathrm{d}f = \operatorname{tr}\left(\frac{\partial f}{\partial X}^{T}\,\mathrm{d}X\right)")
-READ_OFF_VECTOR = Identity("read off", r"\mathrm{d}f = \frac{\partial f}{\partial \boldsymbol{x}}^{T}\,\mathrm{d}\boldsymbol{x}")
+READ_OFF = Identity(
+    "read off", r"\mathrm{d}f = \operatorname{tr}\left(\frac{\partial f}{\partial X}^{T}\,\mathrm{d}X\right)"
+)
+READ_OFF_VECTOR = Identity(
+    "read off", r"\mathrm{d}f = \frac{\partial f}{\partial \boldsymbol{x}}^{T}\,\mathrm{d}\boldsymbol{x}"
+)
 READ_OFF_SCALAR = Identity("read off", r"\mathrm{d}f = f'(x)\,\mathrm{d}x")
-READ_OFF_JACOBIAN = Identity("read off", r"\mathrm{d}\operatorname{vec}F = J\,\mathrm{d}\operatorname{vec}X \Rightarrow \frac{\partial \operatorname{vec}F}{\partial (\operatorname{vec}X)^{T}} = J")
-READ_OFF_BY_SCALAR = Identity("read off", r"\mathrm{d}F = G\,\mathrm{d}x \Rightarrow \frac{\partial F}{\partial x} = G")
-GRADIENT_AGAIN = Identity("Hessian", r"\frac{\partial^2 f}{\partial \operatorname{vec}X\,\partial (\operatorname{vec}X)^{T}} = \frac{\partial \operatorname{vec}(\partial f/\partial X)}{\partial (\operatorname{vec}X)^{T}}")
+READ_OFF_JACOBIAN = Identity(
+    "read off",
+    r"\mathrm{d}\operatorname{vec}F = J\,\mathrm{d}\operatorname{vec}X \Rightarrow \frac{\partial \operatorname{vec}F}{\partial (\operatorname{vec}X)^{T}} = J",
+)
+READ_OFF_BY_SCALAR = Identity(
+    "read off", r"\mathrm{d}F = G\,\mathrm{d}x \Rightarrow \frac{\partial F}{\partial x} = G"
+)
+GRADIENT_AGAIN = Identity(
+    "Hessian",
+    r"\frac{\partial^2 f}{\partial \operatorname{vec}X\,\partial (\operatorname{vec}X)^{T}} = \frac{\partial \operatorname{vec}(\partial f/\partial X)}{\partial (\operatorname{vec}X)^{T}}",
+)
 
 
-def derive(source: str, wrt: str | None = None, layout: str = "mixed", check: bool = True,
-           order: int = 1, seed: int = 0, by_definition: bool = False, solve: bool = False,
-           symmetric: str = "independent") -> Derivation:
+def derive(
+    source: str,
+    wrt: str | None = None,
+    layout: str = "mixed",
+    check: bool = True,
+    order: int = 1,
+    seed: int = 0,
+    by_definition: bool = False,
+    solve: bool = False,
+    symmetric: str = "independent",
+) -> Derivation:
     """Derive ∂f/∂wrt of the cell ``source`` by the differential method, step by step.
 
     f may be a scalar, a vector or a matrix (then the result is the Jacobian of vec f by vec X);
@@ -54,7 +75,9 @@ def derive(source: str, wrt: str | None = None, layout: str = "mixed", check: bo
     if layout not in LAYOUTS:
         raise MatdiffError(f"unknown layout {layout!r}: choose numerator, denominator or mixed")
     if order not in (1, 2):
-        raise MatdiffError(f"order={order}: matdiff derives first derivatives (order=1) and Hessians (order=2)")
+        raise MatdiffError(
+            f"order={order}: matdiff derives first derivatives (order=1) and Hessians (order=2)"
+        )
     with deep_recursion():
         return _derive(source, wrt, layout, check, order, seed, solve, symmetric)
 
@@ -66,8 +89,11 @@ def _derive(source, wrt, layout, check, order, seed, solve, symmetric) -> Deriva
         check_work(typed.expr, var, source, typed.span)
         f = typed.expr
         if order == 2 and not f.is_scalar:
-            raise MatdiffError(f"a Hessian (order 2) needs a scalar function, but {typed.name} is "
-                               f"{f.shape[0]}×{f.shape[1]}", source, typed.span)
+            raise MatdiffError(
+                f"a Hessian (order 2) needs a scalar function, but {typed.name} is {f.shape[0]}×{f.shape[1]}",
+                source,
+                typed.span,
+            )
         if order == 2:
             parts = _hessian_steps(typed, var, symmetric)
         elif f.is_scalar and _is_composition(typed, var):
@@ -78,6 +104,7 @@ def _derive(source, wrt, layout, check, order, seed, solve, symmetric) -> Deriva
             parts = _jacobian_steps(typed, var, symmetric)
         if solve:
             from matdiff_magic.derivation.solve import solve_steps
+
             if order != 1 or not f.is_scalar:
                 raise MatdiffError("--solve sets the gradient of a scalar function to zero")
             solution_steps, parts["solution"] = solve_steps(parts["results"]["denominator"].expr, var)
@@ -86,9 +113,20 @@ def _derive(source, wrt, layout, check, order, seed, solve, symmetric) -> Deriva
         raise _printed(error, source).with_source(source) from None
     except RecursionError:
         raise MatdiffError("the expression is too deeply nested to derive", source) from None
-    derivation = Derivation(source, typed, var, layout, parts["steps"], parts["results"], parts["G"],
-                            seed, kind=parts["kind"], target=parts["target"], rederive=_derive_again,
-                            symmetric=symmetric)
+    derivation = Derivation(
+        source,
+        typed,
+        var,
+        layout,
+        parts["steps"],
+        parts["results"],
+        parts["G"],
+        seed,
+        kind=parts["kind"],
+        target=parts["target"],
+        rederive=_derive_again,
+        symmetric=symmetric,
+    )
     derivation.solution = parts.get("solution")
     derivation.notes = _defaulted_kind_notes(source, typed, var)
     derivation.set_abbreviations(choose_abbreviations(typed.expr, {v.name for v in typed.variables}))
@@ -105,16 +143,18 @@ def _derive_by_definition(source, wrt, layout, check, seed, symmetric) -> Deriva
         typed = typecheck(source)
         var = choose_wrt(typed, wrt)
         steps, res, G = definition_steps(typed, var, source, written=printer.to_text)
-        res, _, shown, _ = with_symmetry(res, lambda: results(G, var, typed.name, symmetric=True),
-                                         "denominator")
+        res, _, shown, _ = with_symmetry(
+            res, lambda: results(G, var, typed.name, symmetric=True), "denominator"
+        )
         res, convention = with_convention(res, var, "gradient", symmetric)
         steps = steps + [s for s in (shown, convention) if s is not None]
     except MatdiffError as error:
         raise _printed(error, source).with_source(source) from None
     except RecursionError:
         raise MatdiffError("the expression is too deeply nested to derive", source) from None
-    d = Derivation(source, typed, var, layout, steps, res, G, seed, rederive=_derive_again,
-                   symmetric=symmetric)
+    d = Derivation(
+        source, typed, var, layout, steps, res, G, seed, rederive=_derive_again, symmetric=symmetric
+    )
     if check:
         d.check()
     return d
@@ -125,8 +165,11 @@ def _defaulted_kind_notes(source: str, typed, var: ir.Var) -> tuple:
     (``c`` in ``norm2(X*w - y)^2 + c*norm2(w)^2``), one line that says so and the declaration."""
     if typed.expr.is_scalar:
         return ()
-    names = [v.name for v in typed.variables if v.kind == "vector" and v.name != var.name
-             and not typed.declared.get(v.name)]
+    names = [
+        v.name
+        for v in typed.variables
+        if v.kind == "vector" and v.name != var.name and not typed.declared.get(v.name)
+    ]
     for tried in [[n] for n in names] + ([names] if len(names) > 1 else []):
         try:
             scalar = typecheck(source, {n: "scalar" for n in tried}).expr.is_scalar
@@ -134,17 +177,20 @@ def _defaulted_kind_notes(source: str, typed, var: ir.Var) -> tuple:
             continue
         if scalar:
             these = ", ".join(tried)
-            return (f"{typed.name} is not a scalar because {these} "
-                    f"{'was' if len(tried) == 1 else 'were'} taken to be "
-                    f"{'a vector' if len(tried) == 1 else 'vectors'} (lowercase names are vectors "
-                    f"unless declared); declaring `{these}: scalar` makes {typed.name} a scalar",)
+            return (
+                f"{typed.name} is not a scalar because {these} "
+                f"{'was' if len(tried) == 1 else 'were'} taken to be "
+                f"{'a vector' if len(tried) == 1 else 'vectors'} (lowercase names are vectors "
+                f"unless declared); declaring `{these}: scalar` makes {typed.name} a scalar",
+            )
     return ()
 
 
 def _derive_again(d: Derivation, wrt: str, layout: str) -> Derivation:
     # ``derive`` is looked up when called, so the derivation re-derives through whatever it is now
-    return derive(d.source, wrt=wrt, layout=layout, check=d.check_result is not None, seed=d.seed,
-                  symmetric=d.symmetric)
+    return derive(
+        d.source, wrt=wrt, layout=layout, check=d.check_result is not None, seed=d.seed, symmetric=d.symmetric
+    )
 
 
 def _printed(error: MatdiffError, source: str | None = None) -> MatdiffError:
@@ -167,9 +213,20 @@ class _Recorder:
     def __call__(self, identity, expr, focus=(), note="", before=None):
         lhs, lhs_text = self.lhs if self.lhs else ("", "")
         self.lhs = None
-        self.steps.append(Step(self.stage, identity.name, identity if identity.latex else None,
-                               lhs, lhs_text, expr, tuple(focus), note, hide_scalar_trace=self.hide,
-                               before=before))
+        self.steps.append(
+            Step(
+                self.stage,
+                identity.name,
+                identity if identity.latex else None,
+                lhs,
+                lhs_text,
+                expr,
+                tuple(focus),
+                note,
+                hide_scalar_trace=self.hide,
+                before=before,
+            )
+        )
 
 
 def _differential(typed, var, expr, record, fname) -> ir.Expr:
@@ -191,8 +248,7 @@ def _gradient_steps(typed, var: ir.Var, convention: str, hessian: bool = False) 
     res = _read_off_gradient(G, var, plain, lambda: results(G, var, fname, symmetric=True), steps)
     if not hessian:
         res = _convention(res, var, "gradient", convention, steps)
-    return {"steps": steps, "results": res, "plain": plain, "G": G, "kind": "gradient",
-            "target": typed.expr}
+    return {"steps": steps, "results": res, "plain": plain, "G": G, "kind": "gradient", "target": typed.expr}
 
 
 def _convention(res: dict, var, kind: str, convention: str, steps: list) -> dict:
@@ -221,8 +277,19 @@ def _read_off_gradient(G, var, plain, symmetric, steps: list) -> dict:
         raw = ir.Transpose(G)
         identity = READ_OFF_VECTOR if vector else READ_OFF
         chain = (raw, grad) if raw != grad else (grad,)
-    steps.append(Step("readoff", identity.name, identity, res["denominator"].lhs,
-                      res["denominator"].lhs_text, grad, (grad,), chain=chain, note=note))
+    steps.append(
+        Step(
+            "readoff",
+            identity.name,
+            identity,
+            res["denominator"].lhs,
+            res["denominator"].lhs_text,
+            grad,
+            (grad,),
+            chain=chain,
+            note=note,
+        )
+    )
     if shown is not None:
         steps.append(shown)
     return res
@@ -236,7 +303,8 @@ def _jacobian_steps(typed, var: ir.Var, convention: str) -> dict:
     J = _vec(dF, var, typed.expr, record, fname)
     plain = jacobian_results(J, var, typed.expr, fname)
     res, _, shown, _ = with_symmetry(
-        plain, lambda: jacobian_results(J, var, typed.expr, fname, symmetric=True), "numerator")
+        plain, lambda: jacobian_results(J, var, typed.expr, fname, symmetric=True), "numerator"
+    )
     steps.append(_read_off_jacobian(plain, var))
     if shown is not None:
         steps.append(shown)
@@ -246,14 +314,17 @@ def _jacobian_steps(typed, var: ir.Var, convention: str) -> dict:
 
 def _vec(dF, var, F, record, fname, fname_text=None) -> ir.Expr:
     fname_text = fname_text or fname
-    if is_zero(dF):   # by a scalar the Jacobian has F's shape (as dF = G dx gives it)
+    if is_zero(dF):  # by a scalar the Jacobian has F's shape (as dF = G dx gives it)
         return ir.Zero(F.shape) if var.is_scalar else ir.Zero((ir.dim_mul(*F.shape), ir.dim_mul(*var.shape)))
-    if var.is_scalar:   # dF = G dx: dx factors out
+    if var.is_scalar:  # dF = G dx: dx factors out
         record.stage = "trace"
         return trace_stage(dF, var, record)
     record.stage = "vec"
-    record.start("vec", rf"\mathrm{{d}}\operatorname{{vec}} {fname}" if F.shape[1] != 1 else rf"\mathrm{{d}}{fname}",
-                 f"d vec {fname_text}" if F.shape[1] != 1 else f"d{fname_text}")
+    record.start(
+        "vec",
+        rf"\mathrm{{d}}\operatorname{{vec}} {fname}" if F.shape[1] != 1 else rf"\mathrm{{d}}{fname}",
+        f"d vec {fname_text}" if F.shape[1] != 1 else f"d{fname_text}",
+    )
     return vec_stage(dF, var, record)
 
 
@@ -263,30 +334,47 @@ def _read_off_jacobian(res, var) -> Step:
     return Step("readoff", identity.name, identity, r.lhs, r.lhs_text, r.expr, (r.expr,), chain=(r.expr,))
 
 
-COMPOSE = Identity("composition", r"\mathrm{d}f = \operatorname{tr}\left(\frac{\partial f}{\partial Y}^{T}\,\mathrm{d}Y\right)")
+COMPOSE = Identity(
+    "composition",
+    r"\mathrm{d}f = \operatorname{tr}\left(\frac{\partial f}{\partial Y}^{T}\,\mathrm{d}Y\right)",
+)
 SUBSTITUTE = Identity("substitute", r"\mathrm{d}Y = \mathrm{d}\,g(X)")
-SUBSTITUTE_GRADIENT = Identity("substitute the outer derivative", r"\frac{\partial f}{\partial Y} \text{ from } f(Y)")
+SUBSTITUTE_GRADIENT = Identity(
+    "substitute the outer derivative", r"\frac{\partial f}{\partial Y} \text{ from } f(Y)"
+)
 
 
 def _is_composition(typed, var: ir.Var) -> bool:
     """One definition Y = g(X), used by f, with X only inside Y: derive through dY (seed 000)."""
     if len(typed.definitions) != 1 or typed.outer is None:
         return False
-    (name, definition), = typed.definitions.items()
-    return (ir.depends_on(typed.outer, name) and not ir.depends_on(typed.outer, var.name)
-            and ir.depends_on(definition, var.name))
+    ((name, definition),) = typed.definitions.items()
+    return (
+        ir.depends_on(typed.outer, name)
+        and not ir.depends_on(typed.outer, var.name)
+        and ir.depends_on(definition, var.name)
+    )
 
 
 def _composition_steps(typed, var: ir.Var, convention: str) -> dict:
-    (yname, ydef), = typed.definitions.items()
+    ((yname, ydef),) = typed.definitions.items()
     Y = typed.defined_vars[yname]
     fname = typed.name
     vector = var.shape[1] == 1 and not var.is_scalar
     GY = ir.GradSymbol(f"d{fname}/d{yname}", Y.shape, Y.kind, fname, yname)
     y_tex = name_latex(yname, Y.kind)
-    head = Step("function", "function", None, fname, fname, typed.outer,
-                line=lambda p: (f"{p.to_latex(typed.outer)},\\quad {y_tex} = {p.to_latex(ydef)}",
-                                f"{p.to_text(typed.outer)},  {yname} = {p.to_text(ydef)}"))
+    head = Step(
+        "function",
+        "function",
+        None,
+        fname,
+        fname,
+        typed.outer,
+        line=lambda p: (
+            f"{p.to_latex(typed.outer)},\\quad {y_tex} = {p.to_latex(ydef)}",
+            f"{p.to_text(typed.outer)},  {yname} = {p.to_text(ydef)}",
+        ),
+    )
     steps: list[Step] = [head]
     record = _Recorder(steps, vector)
     record.start("differential", rf"\mathrm{{d}}{fname}", f"d{fname}")
@@ -299,21 +387,30 @@ def _composition_steps(typed, var: ir.Var, convention: str) -> dict:
     df = differential_stage(None, var, record, start=substituted)
     record.stage = "trace"
     G = _trace(df, var, record)
-    _read_off_gradient(G, var, results(G, var, fname), lambda: results(G, var, fname, symmetric=True),
-                       steps)
+    _read_off_gradient(G, var, results(G, var, fname), lambda: results(G, var, fname, symmetric=True), steps)
     # the outer derivative ∂f/∂Y, derived silently, then substituted
     quiet = lambda *a, **k: None
     dfY = differential_stage(typed.outer, Y, quiet)
     gY = results(_trace(dfY, Y, quiet), Y, fname)["denominator"].expr
     concrete = tidy(ir.replace(G, {GY: gY}))
     plain = results(concrete, var, fname)
-    res, _, shown, _ = with_symmetry(plain, lambda: results(concrete, var, fname, symmetric=True),
-                                     "denominator")
+    res, _, shown, _ = with_symmetry(
+        plain, lambda: results(concrete, var, fname, symmetric=True), "denominator"
+    )
     r = plain["denominator"]
-    steps.append(Step("readoff", SUBSTITUTE_GRADIENT.name, SUBSTITUTE_GRADIENT, "", "", r.expr, (r.expr,),
-                      note=lambda p: (f"∂{fname}/∂{yname} = {p.to_text(gY)}, "
-                                      f"where {yname} = {p.to_text(ydef)}"),
-                      highlighted=lambda p: p.to_latex(r.expr, highlight=frozenset({id(r.expr)}))))
+    steps.append(
+        Step(
+            "readoff",
+            SUBSTITUTE_GRADIENT.name,
+            SUBSTITUTE_GRADIENT,
+            "",
+            "",
+            r.expr,
+            (r.expr,),
+            note=lambda p: f"∂{fname}/∂{yname} = {p.to_text(gY)}, where {yname} = {p.to_text(ydef)}",
+            highlighted=lambda p: p.to_latex(r.expr, highlight=frozenset({id(r.expr)})),
+        )
+    )
     if shown is not None:
         steps.append(shown)
     res = _convention(res, var, "gradient", convention, steps)
@@ -330,8 +427,18 @@ def _hessian_steps(typed, var: ir.Var, convention: str) -> dict:
     fname = typed.name
     x = name_latex(var.name, var.kind)
     g_lhs = rf"\frac{{\partial {fname}}}{{\partial {x}}}"
-    steps.append(Step("hessian", GRADIENT_AGAIN.name, GRADIENT_AGAIN, g_lhs, f"∂{fname}/∂{var.name}", grad,
-                      (grad,), note="differentiate the gradient once more"))
+    steps.append(
+        Step(
+            "hessian",
+            GRADIENT_AGAIN.name,
+            GRADIENT_AGAIN,
+            g_lhs,
+            f"∂{fname}/∂{var.name}",
+            grad,
+            (grad,),
+            note="differentiate the gradient once more",
+        )
+    )
     record = _Recorder(steps, False)
     record.start("differential", rf"\mathrm{{d}}\left({g_lhs}\right)", f"d(∂{fname}/∂{var.name})")
     dG = differential_stage(grad, var, record)
@@ -339,13 +446,17 @@ def _hessian_steps(typed, var: ir.Var, convention: str) -> dict:
         H = _trace(dG, var, record) if not is_zero(dG) else ir.Const(0)
     else:
         H = _vec(dG, var, grad, record, rf"\left({g_lhs}\right)", f"(∂{fname}/∂{var.name})")
-    make = (lambda sym: jacobian_results(H, var, grad, fname, hessian=True, symmetric=sym)) \
-        if not var.is_scalar else (lambda sym: results(H, var, fname, symmetric=sym))
+    make = (
+        (lambda sym: jacobian_results(H, var, grad, fname, hessian=True, symmetric=sym))
+        if not var.is_scalar
+        else (lambda sym: results(H, var, fname, symmetric=sym))
+    )
     plain = make(False)
     res, _, shown, _ = with_symmetry(plain, lambda: make(True), "numerator")
     r = plain["numerator"]
-    steps.append(Step("readoff", "read off", READ_OFF_JACOBIAN, r.lhs, r.lhs_text, r.expr, (r.expr,),
-                      chain=(r.expr,)))
+    steps.append(
+        Step("readoff", "read off", READ_OFF_JACOBIAN, r.lhs, r.lhs_text, r.expr, (r.expr,), chain=(r.expr,))
+    )
     if shown is not None:
         steps.append(shown)
     res = _convention(res, var, "hessian", convention, steps)

@@ -5,6 +5,7 @@ A ⊙ dX" is raised as a ``QuotingError``: its message is a function of the prin
 ``to_text(expr)``), and ``derive`` prints it (``printed``) before the error leaves the pipeline.
 Until then its message names the expression only as "this expression".
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -19,8 +20,9 @@ class QuotingError(MatdiffError):
     ``culprit``, the part of f (or of its differential) the stage cannot handle, places the caret:
     ``printed`` finds where it stands in ``source``."""
 
-    def __init__(self, compose: Callable, unprinted: str, hint: str | None = None,
-                 culprit: ir.Expr | None = None):
+    def __init__(
+        self, compose: Callable, unprinted: str, hint: str | None = None, culprit: ir.Expr | None = None
+    ):
         super().__init__(unprinted, hint=hint)
         self.compose = compose
         self.culprit = culprit
@@ -52,6 +54,7 @@ def _has_d(e: ir.Expr) -> bool:
 
 def _ast_children(node) -> list:
     from matdiff_magic.syntax import ast
+
     if isinstance(node, (ast.Neg, ast.Transpose)):
         return [node.operand]
     if isinstance(node, ast.Power):
@@ -72,6 +75,7 @@ def locate(source: str, culprit: ir.Expr | None) -> Span | None:
     from matdiff_magic.syntax.parser import parse
     from matdiff_magic.types.infer import infer_sizes
     from matdiff_magic.types.lower import _Lowering
+
     try:
         program = parse(source)
         lowering = _Lowering(program, infer_sizes(program))
@@ -79,7 +83,7 @@ def locate(source: str, culprit: ir.Expr | None) -> Span | None:
         for definition in program.definitions[:-1]:
             defs[definition.name] = lowering.build(definition.expr, defs)
         line = program.definitions[-1].expr
-    except Exception:      # the source typed once already; a locator never hides the error itself
+    except Exception:  # the source typed once already; a locator never hides the error itself
         return None
     if culprit is None:
         return line.span

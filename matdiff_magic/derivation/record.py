@@ -10,6 +10,7 @@ Its ``to_json`` is the contract of ``application/vnd.matdiff.derivation.v1+json`
 ``schema/derivation.v1.schema.json``); ``_repr_mimebundle_`` also carries text/plain and text/latex
 so every front end shows the derivation.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -36,21 +37,33 @@ MIME = "application/vnd.matdiff.derivation.v1+json"
 
 
 class Derivation:
-    notes: tuple = ()   # one-line remarks on how f was read, shown after the where line
+    notes: tuple = ()  # one-line remarks on how f was read, shown after the where line
 
-    def __init__(self, source: str, typed, wrt: ir.Var, layout: str, steps: list[Step],
-                 results: dict, G: ir.Expr, seed: int = 0, check_result: CheckResult | None = None,
-                 kind: str = "gradient", target: ir.Expr | None = None, rederive=None,
-                 symmetric: str = "independent"):
+    def __init__(
+        self,
+        source: str,
+        typed,
+        wrt: ir.Var,
+        layout: str,
+        steps: list[Step],
+        results: dict,
+        G: ir.Expr,
+        seed: int = 0,
+        check_result: CheckResult | None = None,
+        kind: str = "gradient",
+        target: ir.Expr | None = None,
+        rederive=None,
+        symmetric: str = "independent",
+    ):
         self.source, self.typed, self.wrt, self.layout = source, typed, wrt, layout
         self._steps, self.results, self.G, self.seed = steps, results, G, seed
         self.check_result = check_result
-        self.kind = kind                      # gradient (scalar f), jacobian, hessian
+        self.kind = kind  # gradient (scalar f), jacobian, hessian
         self.solution: ir.Expr | None = None  # the stationary point, with --solve
-        self.abbrev: dict = {}                # names of repeated inner activations (deep chains)
+        self.abbrev: dict = {}  # names of repeated inner activations (deep chains)
         self.target = target if target is not None else typed.expr  # what the result differentiates
-        self._rederive = rederive             # (derivation, wrt, layout) -> Derivation: the pipeline's
-        self.symmetric = symmetric            # the convention for a symmetric wrt: independent, sym, minka
+        self._rederive = rederive  # (derivation, wrt, layout) -> Derivation: the pipeline's
+        self.symmetric = symmetric  # the convention for a symmetric wrt: independent, sym, minka
 
     # ---- what was derived
     @property
@@ -84,9 +97,21 @@ class Derivation:
     def with_layout(self, layout: str) -> Derivation:
         if layout not in LAYOUTS:
             raise MatdiffError(f"unknown layout {layout!r}: choose numerator, denominator or mixed")
-        other = Derivation(self.source, self.typed, self.wrt, layout, self._steps, self.results,
-                           self.G, self.seed, self.check_result, self.kind, self.target, self._rederive,
-                           self.symmetric)
+        other = Derivation(
+            self.source,
+            self.typed,
+            self.wrt,
+            layout,
+            self._steps,
+            self.results,
+            self.G,
+            self.seed,
+            self.check_result,
+            self.kind,
+            self.target,
+            self._rederive,
+            self.symmetric,
+        )
         other.solution, other.abbrev = self.solution, self.abbrev
         return other
 
@@ -98,8 +123,18 @@ class Derivation:
 
     def _layout_step(self, layout: str) -> Step:
         r: Result = self.results[layout]
-        return Step("layout", f"{layout} layout", None, r.lhs, r.lhs_text, r.expr, (r.expr,),
-                    note=r.description, chain=(r.expr,), abbrev=self.abbrev or None)
+        return Step(
+            "layout",
+            f"{layout} layout",
+            None,
+            r.lhs,
+            r.lhs_text,
+            r.expr,
+            (r.expr,),
+            note=r.description,
+            chain=(r.expr,),
+            abbrev=self.abbrev or None,
+        )
 
     # ---- numbers
     def evaluate(self, /, **values):
@@ -118,7 +153,7 @@ class Derivation:
         if out.shape == (1, 1) and self.wrt.is_scalar and self.target.is_scalar:
             return float(out[0, 0])
         if self.wrt.is_scalar and self.target.shape[1] == 1 and self.layout != "denominator":
-            return out.reshape(-1)   # a vector by a scalar is a vector
+            return out.reshape(-1)  # a vector by a scalar is a vector
         return out
 
     def evaluate_solution(self, /, **values):
@@ -144,10 +179,14 @@ class Derivation:
         by_name = {v.name: v for v in self.variables}
         unknown = sorted(set(values) - set(by_name))
         if unknown:
-            raise MatdiffError(f"unknown variable {', '.join(unknown)}: the expression has "
-                               + ", ".join(by_name))
-        missing = [v.name for v in ir.variables(expr)
-                   if v.name not in values and v.name not in self.typed.definitions]
+            raise MatdiffError(
+                f"unknown variable {', '.join(unknown)}: the expression has " + ", ".join(by_name)
+            )
+        missing = [
+            v.name
+            for v in ir.variables(expr)
+            if v.name not in values and v.name not in self.typed.definitions
+        ]
         if missing:
             raise MatdiffError(f"give a value for {', '.join(missing)}")
         mats = {n: _as_matrix(v, by_name[n]) for n, v in values.items()}
@@ -157,13 +196,15 @@ class Derivation:
                 ev, _ = guarded([expr], self.typed, mats, sizes, kinds=(ir.Inverse,))
                 return ev(expr)
         except Unfit as unfit:
-            raise MatdiffError(f"{to_text(unfit.node)} is singular at the given "
-                               f"{', '.join(self._inputs(unfit.node))}") from None
+            raise MatdiffError(
+                f"{to_text(unfit.node)} is singular at the given {', '.join(self._inputs(unfit.node))}"
+            ) from None
         except MatdiffError:
             raise
-        except Exception as error:   # NumPy's errors become the package's
-            raise MatdiffError(f"cannot evaluate at the given values: {type(error).__name__}: "
-                               f"{error}") from None
+        except Exception as error:  # NumPy's errors become the package's
+            raise MatdiffError(
+                f"cannot evaluate at the given values: {type(error).__name__}: {error}"
+            ) from None
 
     def _inputs(self, node: ir.Expr) -> list[str]:
         """The variables ``node`` depends on, through the cell's definitions."""
@@ -191,14 +232,20 @@ class Derivation:
     def to_python(self) -> str:
         """Source of a NumPy function computing f and this derivative, with shape assertions and a
         finite-difference gradient check (like matrixcalculus.org's export)."""
-        if self.wrt.symmetric and self.wrt.shape[0] != 1 and (
-                self.symmetric == "minka" or (self.symmetric == "sym" and self.kind == "hessian")):
+        if (
+            self.wrt.symmetric
+            and self.wrt.shape[0] != 1
+            and (self.symmetric == "minka" or (self.symmetric == "sym" and self.kind == "hessian"))
+        ):
             # the exported check moves a symmetric input along E_ij + E_ji and predicts the change
             # from an independent-entries (or, for gradients and Jacobians, sym) derivative
-            raise MatdiffError(f"the exported code's check does not handle the {self.symmetric} "
-                               f"convention{' for a Hessian' if self.symmetric == 'sym' else ''} yet: "
-                               "export with --symmetric independent")
+            raise MatdiffError(
+                f"the exported code's check does not handle the {self.symmetric} "
+                f"convention{' for a Hessian' if self.symmetric == 'sym' else ''} yet: "
+                "export with --symmetric independent"
+            )
         from matdiff_magic.export.numpy_code import to_python
+
         return to_python(self)
 
     # ---- display
@@ -206,6 +253,7 @@ class Derivation:
         """An ipywidgets stepper over this derivation (Prev/Next, layout switch, variable choice)."""
         # ipywidgets loads only when a stepper is asked for
         from matdiff_magic.render.widgets import DerivationStepper
+
         return DerivationStepper(self)
 
     def where(self) -> tuple[str, str]:
@@ -214,14 +262,20 @@ class Derivation:
                 return ""
             convention = describe(v, self.symmetric, tex) if v.name == self.wrt.name else ""
             if tex:
-                return (r"\ \text{(symmetric; }" + convention + r"\text{)}") if convention \
+                return (
+                    (r"\ \text{(symmetric; }" + convention + r"\text{)}")
+                    if convention
                     else r"\ \text{(symmetric)}"
+                )
             return f" (symmetric; {convention})" if convention else " (symmetric)"
 
-        tex = ",\\ ".join(f"{name_latex(v.name, v.kind)} \\in {space_latex(v.shape)}" + structure(v, True)
-                          for v in self.variables)
-        text = ", ".join(f"{name_text(v.name)} ∈ {space_text(v.shape)}" + structure(v, False)
-                         for v in self.variables)
+        tex = ",\\ ".join(
+            f"{name_latex(v.name, v.kind)} \\in {space_latex(v.shape)}" + structure(v, True)
+            for v in self.variables
+        )
+        text = ", ".join(
+            f"{name_text(v.name)} ∈ {space_text(v.shape)}" + structure(v, False) for v in self.variables
+        )
         for node, (name_tex, name_txt) in self.abbrev.items():
             tex += rf",\ {name_tex} = {to_latex(node, abbrev=self.abbrev, define=True)}"
             text += f", {name_txt} = {to_text(node, abbrev=self.abbrev, define=True)}"
@@ -243,7 +297,7 @@ class Derivation:
             elif s.stage not in ("function",) and s.rule:
                 note = rf"\text{{{_tex_text(s.rule)}}}"
             annot = rf" && {{\small\color{{gray}}{{{note}}}}}" if note else ""
-            if s.stage == "solve":   # equations, not values of df
+            if s.stage == "solve":  # equations, not values of df
                 rows.append(rf"&\Leftrightarrow\ {s.latex}{annot}")
             else:
                 rows.append(f"{s.lhs} &= {s.latex}{annot}")
@@ -262,8 +316,11 @@ class Derivation:
         lines = []
         width = max(len(s.lhs_text) for s in self.steps)
         for s in self.steps:
-            rule = f"    [{s.rule}{': ' + s.identity_text if s.identity_text else ''}]" \
-                if s.stage != "function" else ""
+            rule = (
+                f"    [{s.rule}{': ' + s.identity_text if s.identity_text else ''}]"
+                if s.stage != "function"
+                else ""
+            )
             if s.stage == "solve":
                 lines.append(f"{'⇔':>{width}}   {s.text}{rule}")
             else:
@@ -292,23 +349,41 @@ class Derivation:
         return {
             "version": 1,
             "source": self.source,
-            "function": {"name": self.name, "latex": to_latex(self.function, abbrev=self.abbrev),
-                         "text": to_text(self.function, abbrev=self.abbrev),
-                         "shape": _json_shape(self.function.shape)},
+            "function": {
+                "name": self.name,
+                "latex": to_latex(self.function, abbrev=self.abbrev),
+                "text": to_text(self.function, abbrev=self.abbrev),
+                "shape": _json_shape(self.function.shape),
+            },
             "wrt": self.wrt.name,
-            "variables": [{"name": v.name, "latex": name_latex(v.name, v.kind), "kind": v.kind,
-                           "shape": _json_shape(v.shape), "declared": bool(self.typed.declared.get(v.name))}
-                          for v in self.variables],
+            "variables": [
+                {
+                    "name": v.name,
+                    "latex": name_latex(v.name, v.kind),
+                    "kind": v.kind,
+                    "shape": _json_shape(v.shape),
+                    "declared": bool(self.typed.declared.get(v.name)),
+                }
+                for v in self.variables
+            ],
             "where": {"latex": where_tex, "text": where_text},
             "steps": [_step_json(s) for s in self.steps],
             "layout": self.layout,
-            "results": {lay: {"lhs": r.lhs, "latex": to_latex(r.expr, abbrev=self.abbrev),
-                              "text": to_text(r.expr, abbrev=self.abbrev),
-                              "shape": _json_shape(r.shape), "description": r.description}
-                        for lay, r in self.results.items()},
-            "check": {"status": check.status,
-                      "max_rel_error": None if err is None or not math.isfinite(err) else err,
-                      "message": check.message},
+            "results": {
+                lay: {
+                    "lhs": r.lhs,
+                    "latex": to_latex(r.expr, abbrev=self.abbrev),
+                    "text": to_text(r.expr, abbrev=self.abbrev),
+                    "shape": _json_shape(r.shape),
+                    "description": r.description,
+                }
+                for lay, r in self.results.items()
+            },
+            "check": {
+                "status": check.status,
+                "max_rel_error": None if err is None or not math.isfinite(err) else err,
+                "message": check.message,
+            },
             "latex": self.to_latex(),
         }
 
@@ -319,10 +394,12 @@ class Derivation:
 # MathJax 2 and 3 refuse a macro followed by more than 5 KB of TeX ("internal buffer size
 # exceeded"), so a long derivation block must use none: "\ " is a macro in MathJax 3, \mathrm{x} and
 # \mathbf{x} in MathJax 2; "\;", {\rm x} and {\bf x} typeset the same in MathJax 2, 3 and KaTeX.
-_NO_MACROS = [(re.compile(r"(?<!\\)((?:\\\\)*)\\ "), r"\1\\;"),
-              (re.compile(r"\\mathrm\{([^{}]*)\}"), r"{\\rm \1}"),
-              (re.compile(r"\\mathbf\{([^{}]*)\}"), r"{\\bf \1}")]
-_MACRO_BUFFER = 4096   # characters: MathJax's limit is 5 KB after expansion
+_NO_MACROS = [
+    (re.compile(r"(?<!\\)((?:\\\\)*)\\ "), r"\1\\;"),
+    (re.compile(r"\\mathrm\{([^{}]*)\}"), r"{\\rm \1}"),
+    (re.compile(r"\\mathbf\{([^{}]*)\}"), r"{\\bf \1}"),
+]
+_MACRO_BUFFER = 4096  # characters: MathJax's limit is 5 KB after expansion
 
 
 def _portable(tex: str) -> str:
@@ -340,16 +417,24 @@ _GREEK_IN_TEXT = str.maketrans({c: rf"}}\{name}\text{{" for name, c in GREEK_UNI
 
 def _tex_text(s: str) -> str:
     """Text for inside \\text{…}: no TeX specials, Greek letters as math."""
-    return (s.replace("\\", "").replace("{", "").replace("}", "").replace("$", "").replace("&", "and")
-            .translate(_GREEK_IN_TEXT))
+    return (
+        s.replace("\\", "")
+        .replace("{", "")
+        .replace("}", "")
+        .replace("$", "")
+        .replace("&", "and")
+        .translate(_GREEK_IN_TEXT)
+    )
 
 
 def _check_tex(c: CheckResult) -> str:
     if c.status == "passed":
         return rf"\checkmark\ \text{{checked at a random point, max rel. error }} {_sci(c.max_rel_error)}"
     if c.status == "failed":
-        return (rf"\color{{red}}{{\text{{numeric check FAILED: max rel. error }} "
-                rf"{_sci(c.max_rel_error)}}}")
+        return (
+            rf"\color{{red}}{{\text{{numeric check FAILED: max rel. error }} "
+            rf"{_sci(c.max_rel_error)}}}"
+        )
     if c.reason is not None:
         before, node, after = could_not_check(c.reason)
         if node is not None:
@@ -379,9 +464,17 @@ def _json_shape(shape) -> list:
 
 
 def _step_json(s: ShownStep) -> dict:
-    out = {"stage": s.stage, "rule": s.rule, "identity": s.identity_latex,
-           "identity_text": s.identity_text, "lhs": s.lhs, "latex": s.latex,
-           "latex_highlighted": s.latex_highlighted, "text": s.text, "changed": s.changed}
+    out = {
+        "stage": s.stage,
+        "rule": s.rule,
+        "identity": s.identity_latex,
+        "identity_text": s.identity_text,
+        "lhs": s.lhs,
+        "latex": s.latex,
+        "latex_highlighted": s.latex_highlighted,
+        "text": s.text,
+        "changed": s.changed,
+    }
     if s.note:
         out["note"] = s.note
     return out

@@ -5,6 +5,7 @@ constructors it rebuilds through are ``ir.construct``; they never use declared s
 derivative is taken of f as written, every entry independent, and symmetry only simplifies the
 result (at a symmetric point Sᵀ and S have the same value).
 """
+
 from __future__ import annotations
 
 from fractions import Fraction
@@ -65,7 +66,7 @@ def push_transposes(e: ir.Expr, symmetric: bool = False) -> ir.Expr:
                 return mk_add([go(t, True, True) for t in node.terms])
             inner = go(node, False, False)
             if symmetric and (known_symmetric(inner, True) or _self_transposed(inner)):
-                return inner   # (Σ + S)ᵀ = Σ + S; (A + Aᵀ)ᵀ = A + Aᵀ
+                return inner  # (Σ + S)ᵀ = Σ + S; (A + Aᵀ)ᵀ = A + Aᵀ
             return mk_transpose(inner)
         if isinstance(node, ir.Neg):
             return mk_neg(go(node.arg, True, top))
@@ -100,13 +101,23 @@ def canon(e: ir.Expr, memo: dict | None = None):
         if isinstance(e, (ir.Hadamard, ir.Add)):
             keys.sort(key=hash)
         out = (type(e).__name__,) + tuple(getattr(e, a) for a in e._attrs) + tuple(keys)
-    memo[id(e)] = (out, e)   # keep e alive while its id is a key
+    memo[id(e)] = (out, e)  # keep e alive while its id is a key
     return out
 
 
 # nodes that are linear in each child: P[c₁A] + P[c₂B] = P[c₁A + c₂B]
-LINEAR = (ir.MatMul, ir.Hadamard, ir.Transpose, ir.Trace, ir.DiagMatrix, ir.DiagVector, ir.Vec,
-          ir.SumAll, ir.Kron, ir.Neg)
+LINEAR = (
+    ir.MatMul,
+    ir.Hadamard,
+    ir.Transpose,
+    ir.Trace,
+    ir.DiagMatrix,
+    ir.DiagVector,
+    ir.Vec,
+    ir.SumAll,
+    ir.Kron,
+    ir.Neg,
+)
 
 
 def _hole(a: ir.Expr, b: ir.Expr):
@@ -114,8 +125,12 @@ def _hole(a: ir.Expr, b: ir.Expr):
     elsewhere too (or not at all)."""
     if a == b:
         return None
-    if type(a) is type(b) and isinstance(a, LINEAR) and a._attrs == b._attrs \
-            and all(getattr(a, x) == getattr(b, x) for x in a._attrs):
+    if (
+        type(a) is type(b)
+        and isinstance(a, LINEAR)
+        and a._attrs == b._attrs
+        and all(getattr(a, x) == getattr(b, x) for x in a._attrs)
+    ):
         ka, kb = a.children(), b.children()
         if len(ka) == len(kb):
             diff = [i for i, (x, y) in enumerate(zip(ka, kb)) if x != y]
@@ -153,7 +168,7 @@ def merge_common_context(e: ir.Expr) -> ir.Expr:
                 if ri is None or rj is None:
                     continue
                 path = _hole(ri, rj)
-                if not path:   # identical, or nothing in common around the difference
+                if not path:  # identical, or nothing in common around the difference
                     continue
                 inner = collect(mk_add([with_coef(ci, _at(ri, path)), with_coef(cj, _at(rj, path))]))
                 inner = merge_common_context(inner)
@@ -180,8 +195,9 @@ def collect(e: ir.Expr) -> ir.Expr:
     def go(node):
         key = id(node)
         if key not in memo:
-            memo[key] = (_collect_node(node, go, canon_memo), node)   # keep node alive while its id is a key
+            memo[key] = (_collect_node(node, go, canon_memo), node)  # keep node alive while its id is a key
         return memo[key][0]
+
     return go(e)
 
 
@@ -212,12 +228,19 @@ def prefer_positive(e: ir.Expr) -> ir.Expr:
     factors = list(rest.factors) if isinstance(rest, ir.MatMul) else [rest]
     for i, f in enumerate(factors):
         inner, wrapped = (f.arg, True) if isinstance(f, ir.Transpose) else (f, False)
-        if isinstance(inner, ir.Add) and len(inner.terms) == 2 and sum(
-                isinstance(t, ir.Neg) or split_coef(t)[0] < 0 for t in inner.terms) == 1:
+        if (
+            isinstance(inner, ir.Add)
+            and len(inner.terms) == 2
+            and sum(isinstance(t, ir.Neg) or split_coef(t)[0] < 0 for t in inner.terms) == 1
+        ):
             flipped = mk_add([inner.terms[1], inner.terms[0]])
             flipped = mk_add([mk_neg(t) for t in inner.terms])
-            flipped = ir.Add(sorted(cast(ir.Add, flipped).terms,   # −(a − b) of two terms: a sum
-                                    key=lambda t: isinstance(t, ir.Neg)))
+            flipped = ir.Add(
+                sorted(
+                    cast(ir.Add, flipped).terms,  # −(a − b) of two terms: a sum
+                    key=lambda t: isinstance(t, ir.Neg),
+                )
+            )
             factors[i] = ir.Transpose(flipped) if wrapped else flipped
             body = factors[0] if len(factors) == 1 else ir.MatMul(factors)
             return with_coef(-c, body)

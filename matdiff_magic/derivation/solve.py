@@ -4,6 +4,7 @@ Handles equations that are linear in the variable (least squares: XᵀXβ = Xᵀ
 after multiplying through by the variable where it appears inverted (the MVN covariance:
 Σ(Σ⁻¹ − Σ⁻¹SΣ⁻¹)Σ = Σ − S). Anything else is reported as not solved.
 """
+
 from __future__ import annotations
 
 from typing import cast
@@ -32,10 +33,22 @@ def solve_steps(gradient: ir.Expr, var: ir.Var) -> tuple[list[Step], ir.Expr]:
     z = zero(gradient.shape)
 
     def eq(identity, lhs, rhs, note="", focus=None):
-        steps.append(Step("solve", identity.name, identity, "", "", lhs,
-                          (focus,) if focus is not None else (lhs,), note,
-                          line=lambda p: (f"{p.to_latex(lhs)} = {p.to_latex(rhs)}",
-                                          f"{p.to_text(lhs)} = {p.to_text(rhs)}")))
+        steps.append(
+            Step(
+                "solve",
+                identity.name,
+                identity,
+                "",
+                "",
+                lhs,
+                (focus,) if focus is not None else (lhs,),
+                note,
+                line=lambda p: (
+                    f"{p.to_latex(lhs)} = {p.to_latex(rhs)}",
+                    f"{p.to_text(lhs)} = {p.to_text(rhs)}",
+                ),
+            )
+        )
 
     expr = gradient
     eq(SET_ZERO, expr, z)
@@ -64,14 +77,29 @@ def solve_steps(gradient: ir.Expr, var: ir.Var) -> tuple[list[Step], ir.Expr]:
         eq(MOVE, lhs, rhs)
     solution = _isolate(with_x, rhs, var)
     if solution is None:
-        raise MatdiffError(f"cannot solve ∂f/∂{var.name} = 0 for {var.name}: the equation is not "
-                           f"linear in {var.name} (of the form A{var.name} = B or {var.name}A = B)")
+        raise MatdiffError(
+            f"cannot solve ∂f/∂{var.name} = 0 for {var.name}: the equation is not "
+            f"linear in {var.name} (of the form A{var.name} = B or {var.name}A = B)"
+        )
     solution = simplify(solution)
-    steps.append(Step("solve", SOLVE.name, SOLVE, "", "", solution, (solution,),
-                      line=lambda p: (rf"\hat{{{x_tex}}} = {p.to_latex(solution)}",
-                                      f"{x_text}̂ = {p.to_text(solution)}"),
-                      highlighted=lambda p: rf"\hat{{{x_tex}}} = "
-                      + p.to_latex(solution, highlight=frozenset({id(solution)}))))
+    steps.append(
+        Step(
+            "solve",
+            SOLVE.name,
+            SOLVE,
+            "",
+            "",
+            solution,
+            (solution,),
+            line=lambda p: (
+                rf"\hat{{{x_tex}}} = {p.to_latex(solution)}",
+                f"{x_text}̂ = {p.to_text(solution)}",
+            ),
+            highlighted=lambda p: (
+                rf"\hat{{{x_tex}}} = " + p.to_latex(solution, highlight=frozenset({id(solution)}))
+            ),
+        )
+    )
     return steps, solution
 
 
@@ -104,7 +132,7 @@ def _cancel(term: ir.Expr, var: ir.Var) -> ir.Expr:
         for i in range(len(fs) - 1):
             a, b = fs[i], fs[i + 1]
             if (isinstance(b, ir.Inverse) and b.arg == a) or (isinstance(a, ir.Inverse) and a.arg == b):
-                del fs[i:i + 2]
+                del fs[i : i + 2]
                 changed = True
                 break
     if not fs:
@@ -125,17 +153,22 @@ def _isolate(with_x: list[ir.Expr], rhs: ir.Expr, var: ir.Var) -> ir.Expr | None
     lefts, rights = [], []
     for t in with_x:
         c, rest = split_coef(t)
-        fs = list(rest.factors) if isinstance(rest, ir.MatMul) else [cast(ir.Expr, rest)]   # t holds X
+        fs = list(rest.factors) if isinstance(rest, ir.MatMul) else [cast(ir.Expr, rest)]  # t holds X
         if sum(1 for f in fs if f == var) != 1 or any(ir.depends_on(f, var.name) and f != var for f in fs):
             return None
         i = fs.index(var)
-        L, R = fs[:i], fs[i + 1:]
+        L, R = fs[:i], fs[i + 1 :]
         lefts.append(with_coef(c, _as_matrix(L, var.shape[0])) if not R else None)
         rights.append(with_coef(c, _as_matrix(R, var.shape[1])) if not L else None)
     if all(l is not None for l in lefts):
         A = tidy(mk_add(lefts))
-        return rhs if isinstance(A, ir.Identity) else mk_mul([mk_inverse(A), rhs]) if not A.is_scalar \
+        return (
+            rhs
+            if isinstance(A, ir.Identity)
+            else mk_mul([mk_inverse(A), rhs])
+            if not A.is_scalar
             else mk_mul([ir.Pow(A, ir.Const(-1)), rhs])
+        )
     if all(r is not None for r in rights):
         A = tidy(mk_add(rights))
         return rhs if isinstance(A, ir.Identity) else mk_mul([rhs, mk_inverse(A)])

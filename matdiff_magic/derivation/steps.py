@@ -6,6 +6,7 @@ index notation) and a note that quotes an expression are recorded as functions o
 any object with ``to_latex(expr, **options)`` and ``to_text(expr, **options)`` — so that they are
 printed the same way, and only when shown.
 """
+
 from __future__ import annotations
 
 import functools
@@ -23,16 +24,16 @@ class Step:
     stage: str
     rule: str
     identity: Identity | None
-    lhs: str                       # TeX of the left-hand side ('' continues the previous line)
+    lhs: str  # TeX of the left-hand side ('' continues the previous line)
     lhs_text: str
-    expr: ir.Expr | Callable | None   # the right-hand side after the step (an Expr, or a function giving it)
-    focus: tuple = ()              # nodes of expr that changed
-    note: str | Callable = ""      # plain text, or printer -> text when it quotes an expression
+    expr: ir.Expr | Callable | None  # the right-hand side after the step (an Expr, or a function giving it)
+    focus: tuple = ()  # nodes of expr that changed
+    note: str | Callable = ""  # plain text, or printer -> text when it quotes an expression
     hide_scalar_trace: bool = False
-    line: Callable | None = None   # a line that is not one expression: printer -> (TeX, text)
-    highlighted: Callable | None = None   # printer -> TeX of that line with its new part coloured
+    line: Callable | None = None  # a line that is not one expression: printer -> (TeX, text)
+    highlighted: Callable | None = None  # printer -> TeX of that line with its new part coloured
     abbrev: dict | None = field(default=None, compare=False)  # names of repeated activations
-    chain: tuple = ()              # a line e₁ = e₂ = … (the read-off); the last one is highlighted
+    chain: tuple = ()  # a line e₁ = e₂ = … (the read-off); the last one is highlighted
     before: ir.Expr | None = field(default=None, compare=False)  # focus = what changed since, on demand
 
     @functools.cached_property

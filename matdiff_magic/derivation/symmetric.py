@@ -23,6 +23,7 @@ other transpose. Only then is the structure used:
   For a Jacobian J = ∂vec F/∂(vec S)ᵀ the same maps act on the columns: J·½(I + K) and
   J·(I + K − diag(vec I)) with K the commutation matrix; for a Hessian H on both sides.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -40,21 +41,29 @@ CONVENTIONS = ("independent", "sym", "minka")
 
 SYMMETRIC = Identity("symmetric", r"S^{T} = S")
 SYMMETRIC_INVERSE = Identity("symmetric", r"S^{T} = S,\quad S^{-T} = S^{-1}")
-SYM_GRADIENT = Identity("symmetric convention (sym)",
-                        r"\frac{\partial f}{\partial S} = \frac{1}{2}\left(G + G^{T}\right)")
-MINKA_GRADIENT = Identity("symmetric convention (minka)",
-                          r"\frac{\partial f}{\partial S} = G + G^{T} - G \odot I", cookbook="(138)")
+SYM_GRADIENT = Identity(
+    "symmetric convention (sym)", r"\frac{\partial f}{\partial S} = \frac{1}{2}\left(G + G^{T}\right)"
+)
+MINKA_GRADIENT = Identity(
+    "symmetric convention (minka)", r"\frac{\partial f}{\partial S} = G + G^{T} - G \odot I", cookbook="(138)"
+)
 _BY_S = r"\frac{\partial \operatorname{vec} F}{\partial (\operatorname{vec} S)^{T}} = "
 _BY_S2 = r"\frac{\partial^2 f}{\partial \operatorname{vec} S\,\partial (\operatorname{vec} S)^{T}} = "
 _MINKA_P = r"(I + K - \operatorname{diag}(\operatorname{vec} I))"
 SYM_JACOBIAN = Identity("symmetric convention (sym)", _BY_S + r"\frac{1}{2}\,J\,(I + K)")
 MINKA_JACOBIAN = Identity("symmetric convention (minka)", _BY_S + r"J\," + _MINKA_P, cookbook="(138)")
 SYM_HESSIAN = Identity("symmetric convention (sym)", _BY_S2 + r"\frac{1}{4}\,(I + K)\,H\,(I + K)")
-MINKA_HESSIAN = Identity("symmetric convention (minka)", _BY_S2 + _MINKA_P + r"\,H\," + _MINKA_P,
-                         cookbook="(138)")
-IDENTITIES = {("sym", "gradient"): SYM_GRADIENT, ("minka", "gradient"): MINKA_GRADIENT,
-              ("sym", "jacobian"): SYM_JACOBIAN, ("minka", "jacobian"): MINKA_JACOBIAN,
-              ("sym", "hessian"): SYM_HESSIAN, ("minka", "hessian"): MINKA_HESSIAN}
+MINKA_HESSIAN = Identity(
+    "symmetric convention (minka)", _BY_S2 + _MINKA_P + r"\,H\," + _MINKA_P, cookbook="(138)"
+)
+IDENTITIES = {
+    ("sym", "gradient"): SYM_GRADIENT,
+    ("minka", "gradient"): MINKA_GRADIENT,
+    ("sym", "jacobian"): SYM_JACOBIAN,
+    ("minka", "jacobian"): MINKA_JACOBIAN,
+    ("sym", "hessian"): SYM_HESSIAN,
+    ("minka", "hessian"): MINKA_HESSIAN,
+}
 
 # what each convention means: in a sentence (the layouts' descriptions, the convention's step)
 # and in short (the where line)
@@ -62,17 +71,19 @@ MEANING = {
     "independent": "every entry treated as independent",
     "sym": "the gradient on symmetric matrices, (G + Gᵀ)/2",
     "minka": "the entries of the lower triangle as the independent ones, G + Gᵀ − G ⊙ I "
-             "(Matrix Cookbook (138))",
+    "(Matrix Cookbook (138))",
 }
 SHORT = {"independent": "every entry independent", "sym": "(G + Gᵀ)/2", "minka": "G + Gᵀ − G ⊙ I"}
-SHORT_TEX = {"independent": r"\text{every entry independent}", "sym": r"\frac{1}{2}\left(G + G^{T}\right)",
-             "minka": r"G + G^{T} - G \odot I"}
+SHORT_TEX = {
+    "independent": r"\text{every entry independent}",
+    "sym": r"\frac{1}{2}\left(G + G^{T}\right)",
+    "minka": r"G + G^{T} - G \odot I",
+}
 
 
 def check_convention(convention: str) -> None:
     if convention not in CONVENTIONS:
-        raise MatdiffError(f"unknown symmetric convention {convention!r}: choose independent, sym "
-                           "or minka")
+        raise MatdiffError(f"unknown symmetric convention {convention!r}: choose independent, sym or minka")
 
 
 def applies(var: ir.Var) -> bool:
@@ -134,17 +145,31 @@ def with_symmetry(plain: dict, symmetric, layout: str, coefficient: ir.Expr | No
     after = final[layout].expr
     if after == before:
         return final, before, None, ""
-    if coefficient is not None and known_symmetric(coefficient, True) \
-            and simplify(coefficient) == simplify(coefficient, True) == after:
+    if (
+        coefficient is not None
+        and known_symmetric(coefficient, True)
+        and simplify(coefficient) == simplify(coefficient, True) == after
+    ):
         names = _are_symmetric(_declared(coefficient))
-        return final, after, None, (lambda p: f"{p.to_text(after)} is symmetric, since {names}: "
-                                              "its transpose is itself")
+        return (
+            final,
+            after,
+            None,
+            (lambda p: f"{p.to_text(after)} is symmetric, since {names}: its transpose is itself"),
+        )
     variables, inverse = _transposed(before)
     identity = SYMMETRIC_INVERSE if inverse else SYMMETRIC
-    step = Step("readoff", _are_symmetric(variables or _declared(before)), identity, "", "", after,
-                before=before,
-                note="the derivative was taken with every entry independent; at a symmetric point "
-                     "Sᵀ and S have the same value")
+    step = Step(
+        "readoff",
+        _are_symmetric(variables or _declared(before)),
+        identity,
+        "",
+        "",
+        after,
+        before=before,
+        note="the derivative was taken with every entry independent; at a symmetric point "
+        "Sᵀ and S have the same value",
+    )
     return final, before, step, ""
 
 
@@ -252,13 +277,23 @@ def with_convention(res: dict, var: ir.Var, kind: str, convention: str):
             raw, expr = _jacobian(r.expr, var, convention, side)
         if layout == shown and convention != "independent":
             chain = (raw, expr) if raw != expr else (expr,)
-        sentence = (f" {name_text(var.name)} is symmetric; {convention} convention: {MEANING[convention]}"
-                    f" (--symmetric {convention}).")
+        sentence = (
+            f" {name_text(var.name)} is symmetric; {convention} convention: {MEANING[convention]}"
+            f" (--symmetric {convention})."
+        )
         out[layout] = dataclasses.replace(r, expr=expr, description=r.description + sentence)
     if chain is None:
         return out, None
     r = out[shown]
-    step = Step("readoff", IDENTITIES[convention, kind].name, IDENTITIES[convention, kind], r.lhs,
-                r.lhs_text, chain[-1], (chain[-1],), note=f"{name_text(var.name)} is symmetric: "
-                f"{MEANING[convention]}", chain=chain)
+    step = Step(
+        "readoff",
+        IDENTITIES[convention, kind].name,
+        IDENTITIES[convention, kind],
+        r.lhs,
+        r.lhs_text,
+        chain[-1],
+        (chain[-1],),
+        note=f"{name_text(var.name)} is symmetric: {MEANING[convention]}",
+        chain=chain,
+    )
     return out, step

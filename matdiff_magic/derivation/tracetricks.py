@@ -6,6 +6,7 @@ tr(Aᵀ(B ⊙ C)) = tr((A ⊙ B)ᵀC), plus the ones that unwrap sum and diag. F
 trace of a 1×1 product is not shown (df = gᵀdx), as the seeds write it; for a scalar variable dx
 simply factors out.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -30,31 +31,57 @@ from matdiff_magic.ir.construct import (
 )
 from matdiff_magic.ops.identity import Identity
 
-DISTRIBUTE = Identity("distribute", r"A(B + C) = AB + AC,\ \operatorname{tr}(A + B) = \operatorname{tr}(A) + \operatorname{tr}(B)")
+DISTRIBUTE = Identity(
+    "distribute",
+    r"A(B + C) = AB + AC,\ \operatorname{tr}(A + B) = \operatorname{tr}(A) + \operatorname{tr}(B)",
+)
 SCALAR_TRACE = Identity("scalar equals its trace", r"a = \operatorname{tr}(a)")
 PULL_SCALAR = Identity("linearity", r"\operatorname{tr}(cA) = c\operatorname{tr}(A) \text{ for a scalar } c")
 TRANSPOSE_TRICK = Identity("transpose", r"\operatorname{tr}(A^{T}) = \operatorname{tr}(A)")
 SCALAR_TRANSPOSE = Identity("transpose of a scalar", r"a^{T} = a \text{ for a scalar } a")
 CYCLIC = Identity("cyclic property", r"\operatorname{tr}(AB) = \operatorname{tr}(BA)", cookbook="(16)")
-SCALAR_COMMUTE = Identity("scalars commute", r"(\boldsymbol{u}^{T}\mathrm{d}\boldsymbol{x})\,c = c\,\boldsymbol{u}^{T}\mathrm{d}\boldsymbol{x} \text{ for a scalar } c")
-HADAMARD_TRICK = Identity("Hadamard trick", r"\operatorname{tr}(A^{T}(B \odot C)) = \operatorname{tr}((A \odot B)^{T}C)")
+SCALAR_COMMUTE = Identity(
+    "scalars commute",
+    r"(\boldsymbol{u}^{T}\mathrm{d}\boldsymbol{x})\,c = c\,\boldsymbol{u}^{T}\mathrm{d}\boldsymbol{x} \text{ for a scalar } c",
+)
+HADAMARD_TRICK = Identity(
+    "Hadamard trick", r"\operatorname{tr}(A^{T}(B \odot C)) = \operatorname{tr}((A \odot B)^{T}C)"
+)
 SUM_TRICK = Identity("sum as a trace", r"\operatorname{sum}(A) = \operatorname{tr}(\mathbf{1}^{T}A)")
-DIAG_VECTOR_TRICK = Identity("diagonal", r"\boldsymbol{a}^{T}\operatorname{diag}(B) = \operatorname{tr}(\operatorname{diag}(\boldsymbol{a})B)")
-DIAG_MATRIX_TRICK = Identity("diagonal", r"\operatorname{tr}(A\operatorname{diag}(\boldsymbol{v})) = \operatorname{diag}(A)^{T}\boldsymbol{v}")
-KRON_VEC = Identity("vec of a product", r"(B^{T} \otimes A)\operatorname{vec}(X) = \operatorname{vec}(AXB)", cookbook="(520)")
-VEC_INNER = Identity("vec inner product", r"\operatorname{vec}(A)^{T}\operatorname{vec}(B) = \operatorname{tr}(A^{T}B)")
-FACTOR_SCALAR = Identity("factor out dx", r"\mathrm{d}f = g\,\mathrm{d}x \text{ when } \mathrm{d}x \text{ is a scalar}")
-COMBINE = Identity("linearity", r"\operatorname{tr}(A\,\mathrm{d}X) + \operatorname{tr}(B\,\mathrm{d}X) = \operatorname{tr}((A + B)\,\mathrm{d}X)")
-COMBINE_VECTOR = Identity("linearity", r"\boldsymbol{a}^{T}\mathrm{d}\boldsymbol{x} + \boldsymbol{b}^{T}\mathrm{d}\boldsymbol{x} = (\boldsymbol{a} + \boldsymbol{b})^{T}\mathrm{d}\boldsymbol{x}")
+DIAG_VECTOR_TRICK = Identity(
+    "diagonal",
+    r"\boldsymbol{a}^{T}\operatorname{diag}(B) = \operatorname{tr}(\operatorname{diag}(\boldsymbol{a})B)",
+)
+DIAG_MATRIX_TRICK = Identity(
+    "diagonal",
+    r"\operatorname{tr}(A\operatorname{diag}(\boldsymbol{v})) = \operatorname{diag}(A)^{T}\boldsymbol{v}",
+)
+KRON_VEC = Identity(
+    "vec of a product", r"(B^{T} \otimes A)\operatorname{vec}(X) = \operatorname{vec}(AXB)", cookbook="(520)"
+)
+VEC_INNER = Identity(
+    "vec inner product", r"\operatorname{vec}(A)^{T}\operatorname{vec}(B) = \operatorname{tr}(A^{T}B)"
+)
+FACTOR_SCALAR = Identity(
+    "factor out dx", r"\mathrm{d}f = g\,\mathrm{d}x \text{ when } \mathrm{d}x \text{ is a scalar}"
+)
+COMBINE = Identity(
+    "linearity",
+    r"\operatorname{tr}(A\,\mathrm{d}X) + \operatorname{tr}(B\,\mathrm{d}X) = \operatorname{tr}((A + B)\,\mathrm{d}X)",
+)
+COMBINE_VECTOR = Identity(
+    "linearity",
+    r"\boldsymbol{a}^{T}\mathrm{d}\boldsymbol{x} + \boldsymbol{b}^{T}\mathrm{d}\boldsymbol{x} = (\boldsymbol{a} + \boldsymbol{b})^{T}\mathrm{d}\boldsymbol{x}",
+)
 
-Record = Callable[..., None]   # record(identity, expr, focus=(), note="")
+Record = Callable[..., None]  # record(identity, expr, focus=(), note="")
 
 
 @dataclass
 class Term:
     coef: Fraction
-    scalars: tuple      # scalar factors free of dX
-    core: ir.Expr       # holds dX
+    scalars: tuple  # scalar factors free of dX
+    core: ir.Expr  # holds dX
 
     def expr(self) -> ir.Expr:
         body = mk_mul(list(self.scalars) + [self.core]) if self.scalars else self.core
@@ -82,7 +109,7 @@ def expand(e: ir.Expr, dX: ir.Expr) -> list[ir.Expr]:
     if isinstance(e, (ir.MatMul, ir.Hadamard)):
         i = next(i for i, f in enumerate(e.factors) if _contains(f, dX))
         build = mk_mul if isinstance(e, ir.MatMul) else mk_hadamard
-        return [build(e.factors[:i] + (t,) + e.factors[i + 1:]) for t in expand(e.factors[i], dX)]
+        return [build(e.factors[:i] + (t,) + e.factors[i + 1 :]) for t in expand(e.factors[i], dX)]
     if isinstance(e, ir.Transpose):
         return [mk_transpose(t) for t in expand(e.arg, dX)]
     if isinstance(e, ir.Trace):
@@ -105,7 +132,7 @@ def decompose(e: ir.Expr, dX: ir.Expr) -> Term:
         if scalars and others:
             core = others[0] if len(others) == 1 else ir.MatMul(others)
             return Term(coef, tuple(scalars), core)
-    return Term(coef, (), cast(ir.Expr, rest))   # e holds dX: rest is not None
+    return Term(coef, (), cast(ir.Expr, rest))  # e holds dX: rest is not None
 
 
 def _factors(m: ir.Expr) -> list[ir.Expr]:
@@ -152,8 +179,10 @@ def trace_stage(df: ir.Expr, wrt: ir.Var, record: Record) -> ir.Expr:
             break
         guard += 1
         if guard > 500:
-            raise MatdiffError("the trace tricks did not bring dX to the right; this expression is "
-                               "beyond what the derivation engine handles")
+            raise MatdiffError(
+                "the trace tricks did not bring dX to the right; this expression is "
+                "beyond what the derivation engine handles"
+            )
         _one_trick(pending[0], terms, dX, vector, record)
 
     return _combine(terms, dX, vector, record)
@@ -177,13 +206,16 @@ def _one_trick(term: Term, terms: list[Term], dX: ir.Expr, vector: bool, record:
     F = fs[i]
     scalar_view = vector and core.arg.is_scalar
     if isinstance(F, ir.Transpose):
-        new = mk_mul([F.arg if j == i else mk_transpose(f) for j, f in reversed(list(enumerate(fs)))]) \
-            if len(fs) > 1 else F.arg
+        new = (
+            mk_mul([F.arg if j == i else mk_transpose(f) for j, f in reversed(list(enumerate(fs)))])
+            if len(fs) > 1
+            else F.arg
+        )
         term.core = ir.Trace(new)
         record(SCALAR_TRANSPOSE if scalar_view else TRANSPOSE_TRICK, _sum(terms), focus=(term.core,))
         return
     if F.is_scalar:
-        others = fs[:i] + fs[i + 1:]
+        others = fs[:i] + fs[i + 1 :]
         if others:
             product = _product(others)
             term.scalars += (mk_trace(product) if not product.is_scalar else product,)
@@ -199,17 +231,21 @@ def _one_trick(term: Term, terms: list[Term], dX: ir.Expr, vector: bool, record:
             raise _cannot_move(F)
         return
     if i != len(fs) - 1:
-        front = [ir.fresh(f) for f in fs[i + 1:]]   # fresh, so only these occurrences are marked
-        term.core = ir.Trace(mk_mul(front + fs[:i + 1]))
+        front = [ir.fresh(f) for f in fs[i + 1 :]]  # fresh, so only these occurrences are marked
+        term.core = ir.Trace(mk_mul(front + fs[: i + 1]))
         note = lambda p: "move " + p.to_text(_product(front)) + " to the front"
-        record(SCALAR_COMMUTE if scalar_view and _product(front).is_scalar else CYCLIC, _sum(terms),
-               focus=tuple(front), note=note)
+        record(
+            SCALAR_COMMUTE if scalar_view and _product(front).is_scalar else CYCLIC,
+            _sum(terms),
+            focus=tuple(front),
+            note=note,
+        )
         return
     left = fs[:-1]
     if isinstance(F, ir.Hadamard):
         k = next(k for k, g in enumerate(F.factors) if _contains(g, dX))
         B = F.factors[k]
-        cofactors = F.factors[:k] + F.factors[k + 1:]
+        cofactors = F.factors[:k] + F.factors[k + 1 :]
         A = cofactors[0] if len(cofactors) == 1 else ir.Hadamard(cofactors)
         Lt = mk_transpose(_product(left)) if left else ir.Identity((F.shape[0], F.shape[0]))
         moved: ir.Expr = ir.Transpose(mk_hadamard([Lt, A]))
@@ -222,20 +258,27 @@ def _one_trick(term: Term, terms: list[Term], dX: ir.Expr, vector: bool, record:
         record(DIAG_VECTOR_TRICK, _sum(terms), focus=(moved,))
         return
     if isinstance(F, ir.DiagMatrix):
-        moved = (ir.Transpose(ir.DiagVector(_product(left))) if left
-                 else ir.Fill(1, (1, F.arg.shape[0])))
+        moved = ir.Transpose(ir.DiagVector(_product(left))) if left else ir.Fill(1, (1, F.arg.shape[0]))
         term.core = ir.Trace(mk_mul([moved, F.arg]))
         record(DIAG_MATRIX_TRICK, _sum(terms), focus=(moved,))
         return
-    if isinstance(F, ir.Vec) and left and isinstance(left[-1], ir.Kron) \
-            and F.arg.shape == (left[-1].right.shape[1], left[-1].left.shape[1]):
+    if (
+        isinstance(F, ir.Vec)
+        and left
+        and isinstance(left[-1], ir.Kron)
+        and F.arg.shape == (left[-1].right.shape[1], left[-1].left.shape[1])
+    ):
         P, Q = left[-1].left, left[-1].right
         moved = ir.Vec(mk_mul([Q, F.arg, mk_transpose(P)]))
         term.core = ir.Trace(mk_mul(left[:-1] + [moved]))
         record(KRON_VEC, _sum(terms), focus=(moved,))
         return
-    if isinstance(F, ir.Vec) and len(left) == 1 and isinstance(left[0], ir.Transpose) \
-            and isinstance(left[0].arg, ir.Vec):
+    if (
+        isinstance(F, ir.Vec)
+        and len(left) == 1
+        and isinstance(left[0], ir.Transpose)
+        and isinstance(left[0].arg, ir.Vec)
+    ):
         term.core = ir.Trace(mk_mul([mk_transpose(left[0].arg.arg), F.arg]))
         record(VEC_INNER, _sum(terms), focus=(term.core,))
         return
@@ -250,8 +293,7 @@ def _factor_out_scalar(terms: list[Term], dx: ir.Expr, record: Record) -> ir.Exp
         g = tidy(ir.replace(t.core, {dx: ir.Const(1)}))
         gs.append(with_coef(t.coef, mk_mul(list(t.scalars) + [g]) if t.scalars else g))
     g = _tidy_sum(gs)
-    record(FACTOR_SCALAR, mk_mul([g, dx]) if not isinstance(g, ir.Add) else ir.MatMul([g, dx]),
-           focus=(dx,))
+    record(FACTOR_SCALAR, mk_mul([g, dx]) if not isinstance(g, ir.Add) else ir.MatMul([g, dx]), focus=(dx,))
     return g
 
 
@@ -269,10 +311,10 @@ def _combine(terms: list[Term], dX: ir.Expr, vector: bool, record: Record) -> ir
     """Σ c_k tr(G_k dX) = tr(G dX): collect the terms and return G."""
     gs = []
     for t in terms:
-        left = _factors(cast(ir.Trace, t.core).arg)[:-1]   # the cores are traces by now
+        left = _factors(cast(ir.Trace, t.core).arg)[:-1]  # the cores are traces by now
         n = dX.shape[1]
         gk = _product(left) if left else ir.Identity((n, n))
-        if gk.is_scalar and not dX.is_scalar:   # tr(s dX) = tr(s I dX): G is s I, not s
+        if gk.is_scalar and not dX.is_scalar:  # tr(s dX) = tr(s I dX): G is s I, not s
             gk = mk_mul(left + [ir.Identity((n, n))])
         gs.append(with_coef(t.coef, mk_mul(list(t.scalars) + [gk]) if t.scalars else gk))
     G = _tidy_sum(gs)
@@ -284,9 +326,11 @@ def _combine(terms: list[Term], dX: ir.Expr, vector: bool, record: Record) -> ir
 
 def _cannot_move(F: ir.Expr) -> QuotingError:
     dX = _differential_in(F)
-    return QuotingError(lambda p: f"cannot move {differential_text(p, dX) if dX is not None else 'dX'} "
-                                  f"out of {p.to_text(F)}",
-                        "cannot move the differential out of this expression", culprit=F)
+    return QuotingError(
+        lambda p: f"cannot move {differential_text(p, dX) if dX is not None else 'dX'} out of {p.to_text(F)}",
+        "cannot move the differential out of this expression",
+        culprit=F,
+    )
 
 
 def _differential_in(e: ir.Expr) -> ir.Expr | None:

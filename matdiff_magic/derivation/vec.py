@@ -4,6 +4,7 @@ Each term is kept as (J factors found so far, the matrix whose vec is still to t
 (seed 002, Cookbook §10.2): vec(AXB) = (Bᵀ ⊗ A) vec X, vec(Xᵀ) = K vec X with the commutation
 matrix K, vec(A ⊙ X) = diag(vec A) vec X, vec(cA) = c vec A, vec(v) = v for a column vector.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -29,24 +30,50 @@ from matdiff_magic.ir.construct import (
 from matdiff_magic.ops.identity import Identity
 
 TAKE_VEC = Identity("vectorise", r"\mathrm{d}\operatorname{vec}(F) = \operatorname{vec}(\mathrm{d}F)")
-VEC_LINEAR = Identity("linearity of vec", r"\operatorname{vec}(A + B) = \operatorname{vec}(A) + \operatorname{vec}(B),\ \operatorname{vec}(cA) = c\operatorname{vec}(A)")
-VEC_PRODUCT = Identity("vec of a product", r"\operatorname{vec}(AXB) = (B^{T} \otimes A)\operatorname{vec}(X)", cookbook="(520)")
-VEC_VECTOR = Identity("vec of a product", r"\operatorname{vec}(A\boldsymbol{x}) = A\boldsymbol{x}"
-                    r" \text{ for a column } A\boldsymbol{x}")
+VEC_LINEAR = Identity(
+    "linearity of vec",
+    r"\operatorname{vec}(A + B) = \operatorname{vec}(A) + \operatorname{vec}(B),\ \operatorname{vec}(cA) = c\operatorname{vec}(A)",
+)
+VEC_PRODUCT = Identity(
+    "vec of a product", r"\operatorname{vec}(AXB) = (B^{T} \otimes A)\operatorname{vec}(X)", cookbook="(520)"
+)
+VEC_VECTOR = Identity(
+    "vec of a product",
+    r"\operatorname{vec}(A\boldsymbol{x}) = A\boldsymbol{x}"
+    r" \text{ for a column } A\boldsymbol{x}",
+)
 VEC_TRANSPOSE = Identity("commutation matrix", r"\operatorname{vec}(X^{T}) = K\operatorname{vec}(X)")
 VEC_ROW = Identity("vec of a row", r"\operatorname{vec}(\boldsymbol{x}^{T}) = \boldsymbol{x}")
-VEC_HADAMARD = Identity("vec of a Hadamard product", r"\operatorname{vec}(A \odot X) = \operatorname{diag}(\operatorname{vec} A)\operatorname{vec}(X)")
-VEC_SCALAR = Identity("vec of a scalar multiple", r"\operatorname{vec}(A\,s) = \operatorname{vec}(A)\,s \text{ with } "
-                    r"s = \operatorname{tr}(G\,\mathrm{d}X) = \operatorname{vec}(G^{T})^{T}\operatorname{vec}(\mathrm{d}X)")
+VEC_HADAMARD = Identity(
+    "vec of a Hadamard product",
+    r"\operatorname{vec}(A \odot X) = \operatorname{diag}(\operatorname{vec} A)\operatorname{vec}(X)",
+)
+VEC_SCALAR = Identity(
+    "vec of a scalar multiple",
+    r"\operatorname{vec}(A\,s) = \operatorname{vec}(A)\,s \text{ with } "
+    r"s = \operatorname{tr}(G\,\mathrm{d}X) = \operatorname{vec}(G^{T})^{T}\operatorname{vec}(\mathrm{d}X)",
+)
 VEC_VEC = Identity("vec of a vector", r"\operatorname{vec}(\operatorname{vec}(X)) = \operatorname{vec}(X)")
-VEC_KRON = Identity("vec of a Kronecker product", r"\operatorname{vec}(A \otimes B) = (I_n \otimes K_{qm} \otimes I_p)(\operatorname{vec}A \otimes \operatorname{vec}B)"
-                  r" \text{ for } A\ m \times n,\ B\ p \times q")
-DIAG_COLUMN = Identity("diag times a column", r"A\operatorname{diag}(\boldsymbol{u})\boldsymbol{b}"
-                       r" = A\operatorname{diag}(\boldsymbol{b})\boldsymbol{u}")
+VEC_KRON = Identity(
+    "vec of a Kronecker product",
+    r"\operatorname{vec}(A \otimes B) = (I_n \otimes K_{qm} \otimes I_p)(\operatorname{vec}A \otimes \operatorname{vec}B)"
+    r" \text{ for } A\ m \times n,\ B\ p \times q",
+)
+DIAG_COLUMN = Identity(
+    "diag times a column",
+    r"A\operatorname{diag}(\boldsymbol{u})\boldsymbol{b}"
+    r" = A\operatorname{diag}(\boldsymbol{b})\boldsymbol{u}",
+)
 # (Bᵀ ⊗ 𝟏) ⊙ (𝟏 ⊗ A) is the Khatri–Rao (column-wise Kronecker) product of Bᵀ and A
-VEC_DIAG = Identity("vec of a diag product", r"\operatorname{vec}(A\operatorname{diag}(\boldsymbol{u})B)"
-                    r" = ((B^{T} \otimes \mathbf{1}) \odot (\mathbf{1} \otimes A))\boldsymbol{u}")
-COMBINE = Identity("linearity", r"A\operatorname{vec}(\mathrm{d}X) + B\operatorname{vec}(\mathrm{d}X) = (A + B)\operatorname{vec}(\mathrm{d}X)")
+VEC_DIAG = Identity(
+    "vec of a diag product",
+    r"\operatorname{vec}(A\operatorname{diag}(\boldsymbol{u})B)"
+    r" = ((B^{T} \otimes \mathbf{1}) \odot (\mathbf{1} \otimes A))\boldsymbol{u}",
+)
+COMBINE = Identity(
+    "linearity",
+    r"A\operatorname{vec}(\mathrm{d}X) + B\operatorname{vec}(\mathrm{d}X) = (A + B)\operatorname{vec}(\mathrm{d}X)",
+)
 
 
 def eye(n) -> ir.Expr:
@@ -56,11 +83,11 @@ def eye(n) -> ir.Expr:
 @dataclass
 class VecTerm:
     coef: Fraction
-    jac: list = field(default_factory=list)   # J factors, left to right
-    inner: ir.Expr | None = None                # vec(inner) is still to be taken
+    jac: list = field(default_factory=list)  # J factors, left to right
+    inner: ir.Expr | None = None  # vec(inner) is still to be taken
 
     def expr(self, dX: ir.Expr) -> ir.Expr:
-        inner = cast(ir.Expr, self.inner)   # set when the term is made
+        inner = cast(ir.Expr, self.inner)  # set when the term is made
         v = ir.Vec(inner) if inner.shape[1] != 1 else inner
         body = mk_mul(self.jac + [v]) if self.jac else v
         return with_coef(self.coef, body)
@@ -95,7 +122,7 @@ def vec_stage(dF: ir.Expr, wrt: ir.Var, record) -> ir.Expr:
     parts = []
     for t in terms:
         J = mk_mul(t.jac) if len(t.jac) > 1 else (t.jac[0] if t.jac else eye(n))
-        if J.is_scalar and n != 1:      # c dx: the Jacobian is c I, not the number c
+        if J.is_scalar and n != 1:  # c dx: the Jacobian is c I, not the number c
             J = mk_mul([J, ir.Identity((n, n))])
         parts.append(with_coef(t.coef, J))
     J = collect(tidy(mk_add(parts)))
@@ -118,7 +145,7 @@ def _one_step(t: VecTerm, wrt: ir.Var, dX: ir.Expr) -> Identity:
         t.inner = inner.arg
         return VEC_VEC
     if isinstance(inner, ir.Transpose) and inner.arg == dX:
-        if dX.shape[1] == 1:           # a row dxᵀ: vec(dxᵀ) = dx
+        if dX.shape[1] == 1:  # a row dxᵀ: vec(dxᵀ) = dx
             t.inner = dX
             return VEC_ROW
         t.jac.append(ir.Commutation(dX.shape[0], dX.shape[1]))
@@ -126,7 +153,7 @@ def _one_step(t: VecTerm, wrt: ir.Var, dX: ir.Expr) -> Identity:
         return VEC_TRANSPOSE
     if isinstance(inner, ir.Hadamard):
         k = next(i for i, f in enumerate(inner.factors) if _contains(f, dX))
-        cofactors = inner.factors[:k] + inner.factors[k + 1:]
+        cofactors = inner.factors[:k] + inner.factors[k + 1 :]
         A = cofactors[0] if len(cofactors) == 1 else ir.Hadamard(cofactors)
         t.jac.append(ir.DiagMatrix(mk_vec(A)))
         t.inner = inner.factors[k]
@@ -135,23 +162,23 @@ def _one_step(t: VecTerm, wrt: ir.Var, dX: ir.Expr) -> Identity:
         fs = list(inner.factors)
         free = [f for f in fs if f.is_scalar and not _contains(f, dX)]
         if free:
-            t.jac = free + t.jac   # scalars commute
+            t.jac = free + t.jac  # scalars commute
             kept = [f for f in fs if not (f.is_scalar and not _contains(f, dX))]
             t.inner = kept[0] if len(kept) == 1 else ir.MatMul(kept)
             return VEC_LINEAR
         i = next(i for i, f in enumerate(fs) if _contains(f, dX))
         F = fs[i]
         if isinstance(F, ir.DiagMatrix):
-            return _diag_step(t, fs[:i], F, fs[i + 1:])
-        if F.is_scalar:   # a scalar holding dX: s = tr(G dX) = vec(Gᵀ)ᵀ vec(dX)
-            others = fs[:i] + fs[i + 1:]
+            return _diag_step(t, fs[:i], F, fs[i + 1 :])
+        if F.is_scalar:  # a scalar holding dX: s = tr(G dX) = vec(Gᵀ)ᵀ vec(dX)
+            others = fs[:i] + fs[i + 1 :]
             M = others[0] if len(others) == 1 else mk_mul(others)
             G = trace_stage(F, wrt, lambda *a, **k: None)
             row = mk_transpose(mk_vec(mk_transpose(G)))
             t.jac += [mk_vec(M), row]
             t.inner = dX
             return VEC_SCALAR
-        L, R = fs[:i], fs[i + 1:]
+        L, R = fs[:i], fs[i + 1 :]
         left = (L[0] if len(L) == 1 else mk_mul(L)) if L else eye(F.shape[0])
         if not R and F.shape[1] == 1:
             t.jac.append(left)
@@ -179,12 +206,19 @@ def _one_step(t: VecTerm, wrt: ir.Var, dX: ir.Expr) -> Identity:
         t.jac.append(mk_transpose(mk_vec(mk_transpose(G))))
         t.inner = dX
         return VEC_SCALAR
+
     def message(p):
         d = differential_text(p, dX)
-        return (f"cannot write vec({p.to_text(inner)}) as J {d if dX.shape[1] == 1 else f'vec({d})'}:"
-                f" this form is not supported")
-    raise QuotingError(message, "cannot write this vec(…) as J times the differential: this form is "
-                       "not supported", culprit=inner)
+        return (
+            f"cannot write vec({p.to_text(inner)}) as J {d if dX.shape[1] == 1 else f'vec({d})'}:"
+            f" this form is not supported"
+        )
+
+    raise QuotingError(
+        message,
+        "cannot write this vec(…) as J times the differential: this form is not supported",
+        culprit=inner,
+    )
 
 
 def _ones(k) -> ir.Expr:

@@ -5,6 +5,7 @@ leaves free (that of an ``eye``, ``vector(1)``, …) never takes their name; suc
 then solved from the shape the derivative must have. Each sample is one random point: the values,
 the sizes, the true derivative in every layout and the answer, all finite.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -25,7 +26,7 @@ from matdiff_magic.syntax.parser import parse
 from matdiff_magic.types.dims import Dim
 from matdiff_magic.types.lower import typecheck
 
-MARK = "§"   # f's size symbols are renamed §m, §n, … so a free size of the answer never takes their name
+MARK = "§"  # f's size symbols are renamed §m, §n, … so a free size of the answer never takes their name
 
 
 def type_answer(answer: str, d):
@@ -34,8 +35,11 @@ def type_answer(answer: str, d):
     program = parse(answer)
     for node in _names(program.definitions):
         if node.name not in known and node.name not in {x.name for x in program.definitions if x.name}:
-            raise MatdiffError(f"{node.name} is not a variable of {d.name}: use "
-                               + ", ".join(sorted(known)), answer, node.span)
+            raise MatdiffError(
+                f"{node.name} is not a variable of {d.name}: use " + ", ".join(sorted(known)),
+                answer,
+                node.span,
+            )
     decls = {}
     for v in variables:
         dims = tuple(_mark(x) for x in v.shape)
@@ -75,7 +79,7 @@ def _answer_sizes(A_expr: ir.Expr, sizes: dict, target: tuple) -> dict | None:
     if not free:
         return marked
     fallback = None
-    for shape in (target, target[::-1]):   # the shape asked for, then the other layout's
+    for shape in (target, target[::-1]):  # the shape asked for, then the other layout's
         out = dict(marked)
         for dim, n in zip(A_expr.shape, shape):
             if dim == 1:
@@ -131,9 +135,11 @@ def evaluate_at(d, A_expr, values, sizes, symmetrize=()):
             return None
         answer_sizes = _answer_sizes(A_expr, sizes, T[d.layout].shape)
         if answer_sizes is None:
-            raise MatdiffError("a size in your answer is not fixed by the variables (the size of an "
-                               "eye, vector(1) or matrix(1)): write it where its size follows from "
-                               "a variable")
+            raise MatdiffError(
+                "a size in your answer is not fixed by the variables (the size of an "
+                "eye, vector(1) or matrix(1)): write it where its size follows from "
+                "a variable"
+            )
         A = Evaluator(full, answer_sizes)(A_expr)
     if not np.all(np.isfinite(A)):
         return None

@@ -12,6 +12,7 @@ matrices. Nothing is ever passed to ``eval``. The answer is typed and sampled in
     ✗ Wrong layout: your answer (n×m) is ∂f/∂Xᵀ in numerator layout, but ∂f/∂X in mixed layout
     is m×n. In mixed layout the derivative of a scalar by X has the shape of X: transpose your answer.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,7 +30,7 @@ from matdiff_magic.render.printer import to_latex, to_text
 
 __all__ = ["AnswerCheck", "check_answer"]
 
-TOLERANCE = 1e-7          # both sides are exact formulas: no finite-difference noise to allow for
+TOLERANCE = 1e-7  # both sides are exact formulas: no finite-difference noise to allow for
 PLACEHOLDERS = {"", "...", "…", "?", "TODO", "your answer"}
 
 
@@ -38,17 +39,17 @@ class AnswerCheck:
     """The outcome of :func:`check_answer`. ``bool(result)`` is ``result.correct``."""
 
     correct: bool
-    kind: str                 # correct, layout, transpose, factor, sign, shape, symmetric,
-                              # kron-order, zero, wrong,
-                              # unreadable (syntax, unknown name, shapes that do not fit),
-                              # undefined, empty
-    message: str              # one paragraph, plain text
+    kind: str  # correct, layout, transpose, factor, sign, shape, symmetric,
+    # kron-order, zero, wrong,
+    # unreadable (syntax, unknown name, shapes that do not fit),
+    # undefined, empty
+    message: str  # one paragraph, plain text
     answer: str
-    expected: str = ""        # the true derivative (text); shown only when asked to reveal it
+    expected: str = ""  # the true derivative (text); shown only when asked to reveal it
     expected_latex: str = ""
     answer_latex: str = ""
     factor: Fraction | float | None = None
-    details: list = field(default_factory=list)   # lines shown below the message (code)
+    details: list = field(default_factory=list)  # lines shown below the message (code)
 
     def __bool__(self) -> bool:
         return self.correct
@@ -88,8 +89,16 @@ def _md_escape(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]<>#|$])", r"\\\1", text)
 
 
-def check_answer(answer: str, f: str, wrt: str | None = None, layout: str = "mixed",
-                 order: int = 1, points: int = 3, seed: int = 0, reveal: bool = False) -> AnswerCheck:
+def check_answer(
+    answer: str,
+    f: str,
+    wrt: str | None = None,
+    layout: str = "mixed",
+    order: int = 1,
+    points: int = 3,
+    seed: int = 0,
+    reveal: bool = False,
+) -> AnswerCheck:
     """Is ``answer`` the derivative of ``f`` by ``wrt`` (in ``layout``; ``order=2`` for the Hessian)?
 
     ``answer`` and ``f`` are expressions of the ``%%matdiff`` language; ``f`` may carry
@@ -98,7 +107,7 @@ def check_answer(answer: str, f: str, wrt: str | None = None, layout: str = "mix
     with the package's message (line and caret); a mistake in ``f`` itself raises ``MatdiffError``.
     """
     if not isinstance(answer, str):
-        raise TypeError("check_answer takes the answer as a string, e.g. \"b*a'\"")
+        raise TypeError('check_answer takes the answer as a string, e.g. "b*a\'"')
     d = derive(f, wrt=wrt, layout=layout, order=order, check=False)
     result = d.results[layout]
     what = f"{result.lhs_text} in {layout} layout"
@@ -106,13 +115,19 @@ def check_answer(answer: str, f: str, wrt: str | None = None, layout: str = "mix
     common: dict = dict(answer=answer, expected=to_text(result.expr), expected_latex=to_latex(result.expr))
 
     if answer.strip() in PLACEHOLDERS:
-        return AnswerCheck(False, "empty", f"No answer yet: replace {answer.strip() or 'the empty string'!r}"
-                           f" with your expression for {what} ({expected_shape}).", **common)
+        return AnswerCheck(
+            False,
+            "empty",
+            f"No answer yet: replace {answer.strip() or 'the empty string'!r}"
+            f" with your expression for {what} ({expected_shape}).",
+            **common,
+        )
     try:
         typed = type_answer(answer, d)
     except MatdiffError as error:
-        return AnswerCheck(False, "unreadable", "✗ The answer cannot be read:",
-                           details=_clean(error), **common)
+        return AnswerCheck(
+            False, "unreadable", "✗ The answer cannot be read:", details=_clean(error), **common
+        )
     A_expr = typed.expr
     common["answer_latex"] = to_latex(A_expr)
 
@@ -121,19 +136,28 @@ def check_answer(answer: str, f: str, wrt: str | None = None, layout: str = "mix
     except np.linalg.LinAlgError:
         samples = None
     except MatdiffError as error:
-        return AnswerCheck(False, "unreadable", "✗ The answer cannot be evaluated:",
-                           details=_clean(error), **common)
+        return AnswerCheck(
+            False, "unreadable", "✗ The answer cannot be evaluated:", details=_clean(error), **common
+        )
     if samples is None:
-        return AnswerCheck(False, "undefined", f"✗ Not defined: your answer is NaN or infinite at "
-                           f"random points where {what} is finite; look for a log or sqrt of a negative "
-                           f"number, or the inverse of a singular matrix.", **common)
+        return AnswerCheck(
+            False,
+            "undefined",
+            f"✗ Not defined: your answer is NaN or infinite at "
+            f"random points where {what} is finite; look for a log or sqrt of a negative "
+            f"number, or the inverse of a singular matrix.",
+            **common,
+        )
 
     kind, factor, extra = _diagnose(samples, d, layout, A_expr)
-    message = verdict(kind, factor, extra, what, expected_shape, shape_text(A_expr.shape, answer=True),
-                       samples, d, layout)
+    message = verdict(
+        kind, factor, extra, what, expected_shape, shape_text(A_expr.shape, answer=True), samples, d, layout
+    )
     if kind == "shape" and _all_close(samples, lambda s: (_diag_of(s["A"]), s["T"])):
-        message += (" Your answer holds the diagonal of the right one: the Jacobian of an "
-                    "element-wise function is the diagonal matrix diag(…) of your answer.")
+        message += (
+            " Your answer holds the diagonal of the right one: the Jacobian of an "
+            "element-wise function is the diagonal matrix diag(…) of your answer."
+        )
     elif kind == "shape" and samples[0]["A"].shape == (1, 1):
         message += f" Did you write {d.name} itself, or its differential, instead of the derivative?"
     if kind == "transpose-factor":
@@ -187,14 +211,26 @@ def _diagnose(samples, d, layout, A_expr):
     for other in ("numerator", "denominator"):
         if d.results[other].expr == d.results[layout].expr:
             continue
-        if samples[0]["A"].shape != samples[0]["T"].shape and \
-                _all_close(samples, lambda s: (s["A"], s["all"][other])):  # noqa: B023  (called at once)
+        if samples[0]["A"].shape != samples[0]["T"].shape and _all_close(
+            samples,
+            lambda s: (s["A"], s["all"][other]),  # noqa: B023  (called at once)
+        ):
             return "layout", None, other
     symmetric_T = _all_close(samples, lambda s: (s["T"].T, s["T"]))
     if not symmetric_T and _all_close(samples, lambda s: (s["A"], s["T"].T)):
-        other = next((o for o in ("numerator", "denominator")
-                      if _all_close(samples, lambda s, o=o: (s["A"], s["all"][o]))), None)
-        return "transpose", None, f"that is the {other}-layout derivative" if other and other != layout else ""
+        other = next(
+            (
+                o
+                for o in ("numerator", "denominator")
+                if _all_close(samples, lambda s, o=o: (s["A"], s["all"][o]))
+            ),
+            None,
+        )
+        return (
+            "transpose",
+            None,
+            f"that is the {other}-layout derivative" if other and other != layout else "",
+        )
     c = _factor(samples, transpose=False)
     if c is not None:
         return ("zero", c, None) if c == 0 else ("sign", c, None) if c == -1 else ("factor", c, None)
@@ -233,8 +269,9 @@ def _kron_swapped(samples, d, A_expr) -> bool:
 
 def _symmetric_only(samples, d, A_expr) -> list | None:
     """If the answer is right once some square matrices are made symmetric, name them."""
-    candidates = [v.name for v in d.variables
-                  if not v.symmetric and v.shape[0] == v.shape[1] and v.shape[0] != 1]
+    candidates = [
+        v.name for v in d.variables if not v.symmetric and v.shape[0] == v.shape[1] and v.shape[0] != 1
+    ]
     if not candidates:
         return None
 

@@ -1,4 +1,5 @@
 """The wording of check_answer's verdicts: what is wrong, in one paragraph of plain text."""
+
 from __future__ import annotations
 
 from fractions import Fraction
@@ -12,14 +13,21 @@ from matdiff_magic.types.dims import Dim
 
 def verdict(kind, factor, extra, what, expected_shape, answer_shape, samples, d, layout) -> str:
     if kind == "correct":
-        return (f"✓ Correct: your answer equals {what} at {len(samples)} random points "
-                f"(sizes {_sizes_text(samples)}).")
+        return (
+            f"✓ Correct: your answer equals {what} at {len(samples)} random points "
+            f"(sizes {_sizes_text(samples)})."
+        )
     if kind == "layout":
-        return (f"✗ Wrong layout: your answer, {answer_shape}, is {d.results[extra].lhs_text} in "
-                f"{extra} layout, but {what} is {expected_shape}. {_layout_advice(d, layout, extra)}")
+        return (
+            f"✗ Wrong layout: your answer, {answer_shape}, is {d.results[extra].lhs_text} in "
+            f"{extra} layout, but {what} is {expected_shape}. {_layout_advice(d, layout, extra)}"
+        )
     if kind == "transpose":
-        return (f"✗ Missing transpose: your answer is the transpose of {what}"
-                + (f" ({extra})" if extra else "") + ". Transpose it.")
+        return (
+            f"✗ Missing transpose: your answer is the transpose of {what}"
+            + (f" ({extra})" if extra else "")
+            + ". Transpose it."
+        )
     if kind == "zero":
         return f"✗ Zero: your answer is zero, but {what} is not."
     if kind == "sign":
@@ -27,30 +35,40 @@ def verdict(kind, factor, extra, what, expected_shape, answer_shape, samples, d,
     if kind == "factor":
         return f"✗ Wrong factor: your answer is {_num(factor)} times {what}{_factor_hint(factor)}."
     if kind == "transpose-factor":
-        return (f"✗ Factor and transpose: your answer is {_num(factor)} times the transpose of "
-                f"{what}: check the factor and the transpose.")
+        return (
+            f"✗ Factor and transpose: your answer is {_num(factor)} times the transpose of "
+            f"{what}: check the factor and the transpose."
+        )
     if kind == "shape":
-        return (f"✗ Shape mismatch: your answer is {answer_shape}{_at_point(samples[0]['A'])}, but "
-                f"{what} is {expected_shape}{_at_point(samples[0]['T'])}.")
+        return (
+            f"✗ Shape mismatch: your answer is {answer_shape}{_at_point(samples[0]['A'])}, but "
+            f"{what} is {expected_shape}{_at_point(samples[0]['T'])}."
+        )
     if kind == "symmetric":
         return _symmetric_message(extra)
     if kind == "kron-order":
-        return ("✗ Kronecker factors swapped: your answer is right with the two factors of ⊗ "
-                "exchanged. Remember vec(AXB) = (Bᵀ ⊗ A) vec(X): the factor on the right of X comes "
-                "first, transposed.")
-    return (f"✗ Not equal: at a random point (sizes {_sizes_text(samples[:1])}) your answer differs "
-            f"from {what} by up to {extra:.2g} (relative to its largest entry). Retrace the "
-            "differential step by step, e.g. with %%matdiff -i.")
+        return (
+            "✗ Kronecker factors swapped: your answer is right with the two factors of ⊗ "
+            "exchanged. Remember vec(AXB) = (Bᵀ ⊗ A) vec(X): the factor on the right of X comes "
+            "first, transposed."
+        )
+    return (
+        f"✗ Not equal: at a random point (sizes {_sizes_text(samples[:1])}) your answer differs "
+        f"from {what} by up to {extra:.2g} (relative to its largest entry). Retrace the "
+        "differential step by step, e.g. with %%matdiff -i."
+    )
 
 
 def _symmetric_message(names: list) -> str:
     shown = [_display(n) for n in names]
     which = shown[0] + " is" if len(shown) == 1 else ", ".join(shown) + " are"
     assumed = ", ".join(f"{n} = {n}ᵀ" for n in shown)
-    return (f"✗ Right only for symmetric {', '.join(shown)}: your answer holds only when {which} "
-            f"symmetric, and the exercise does not declare {'it' if len(shown) == 1 else 'them'} "
-            f"symmetric. The derivative must be right for every matrix of its size: differentiate "
-            f"again without assuming {assumed}.")
+    return (
+        f"✗ Right only for symmetric {', '.join(shown)}: your answer holds only when {which} "
+        f"symmetric, and the exercise does not declare {'it' if len(shown) == 1 else 'them'} "
+        f"symmetric. The derivative must be right for every matrix of its size: differentiate "
+        f"again without assuming {assumed}."
+    )
 
 
 def _display(name: str) -> str:
@@ -74,7 +92,7 @@ def _dim(d, answer: bool = False) -> str:
     parts = [str(d.coef)] if d.coef != 1 or d.is_fixed else []
     for part in d.symbols:
         if part.startswith(MARK):
-            part = part[len(MARK):]
+            part = part[len(MARK) :]
         elif answer:
             part = "k"
         parts.append(part)
@@ -115,10 +133,14 @@ def _layout_advice(d, layout: str, other: str) -> str:
     x = _display(var.name)
     if d.kind == "gradient" and not var.is_scalar:
         if layout in ("denominator", "mixed"):
-            return (f"In {layout} layout the derivative of a scalar by {x} has the shape of {x}: "
-                    "transpose your answer.")
+            return (
+                f"In {layout} layout the derivative of a scalar by {x} has the shape of {x}: "
+                "transpose your answer."
+            )
         return f"In numerator layout it has the shape of {x}ᵀ: transpose your answer."
     if layout == "mixed":
-        return ("Mixed layout puts a vector or matrix function in numerator layout (the Jacobian, "
-                "one row per entry of f): transpose your answer.")
+        return (
+            "Mixed layout puts a vector or matrix function in numerator layout (the Jacobian, "
+            "one row per entry of f): transpose your answer."
+        )
     return f"The {layout} layout is the transpose of the {other} layout: transpose your answer."

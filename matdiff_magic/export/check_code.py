@@ -5,6 +5,7 @@ check finds them, ``numeric.check.check_points``); ``check_gradient``, ``check_j
 ``check_hessian`` are written out in the module, self-contained, each stepping one entry of the
 variable at a time in column-major order (along E_ij + E_ji for a symmetric variable).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -38,7 +39,7 @@ def _working_sizes(d) -> dict:
         if point.error < TOLERANCE:
             if point.scale > 1e-8:
                 return point.sizes
-            fallback = fallback or point.sizes   # right, but at a degenerate point (det(AXB) = 0 …)
+            fallback = fallback or point.sizes  # right, but at a degenerate point (det(AXB) = 0 …)
     return fallback or variants[0]
 
 
@@ -46,17 +47,22 @@ def random_inputs_code(d, names, sizes) -> str:
     chosen = _working_sizes(d)
     squares = square_variables(d.function)
     order = list(sizes)
-    lines = ["def random_inputs(rng, scale=1.0, positive=False):",
-             '    """Random inputs of fitting shapes; square matrices under inv/det are well conditioned."""']
+    lines = [
+        "def random_inputs(rng, scale=1.0, positive=False):",
+        '    """Random inputs of fitting shapes; square matrices under inv/det are well conditioned."""',
+    ]
     if order:
-        lines.append(f"    {', '.join(sizes[s] for s in order)} = "
-                     f"{', '.join(str(chosen.get(s, 3)) for s in order)}")
-    lines += ["",
-              "    def draw(*shape):",
-              "        if positive:",
-              "            return rng.uniform(0.2, 1.0, size=shape) * scale",
-              "        return rng.standard_normal(shape) * scale",
-              ""]
+        lines.append(
+            f"    {', '.join(sizes[s] for s in order)} = {', '.join(str(chosen.get(s, 3)) for s in order)}"
+        )
+    lines += [
+        "",
+        "    def draw(*shape):",
+        "        if positive:",
+        "            return rng.uniform(0.2, 1.0, size=shape) * scale",
+        "        return rng.standard_normal(shape) * scale",
+        "",
+    ]
     for v in d.variables:
         x = names[v.name]
         dims = [sizes.get(dim, str(dim)) for dim in v.shape if dim != 1]
@@ -66,7 +72,9 @@ def random_inputs_code(d, names, sizes) -> str:
             lines.append(f"    {x} = 0.3 * draw({dims[0]}, {dims[0]})")
             lines.append(f"    {x} = {x} @ {x}.T + np.eye({dims[0]})  # symmetric positive definite")
         elif v.name in squares and len(dims) == 2 and v.shape[0] == v.shape[1]:
-            lines.append(f"    {x} = np.eye({dims[0]}) * (1.0 + {dims[0]} * scale) + 0.3 * draw({dims[0]}, {dims[0]})")
+            lines.append(
+                f"    {x} = np.eye({dims[0]}) * (1.0 + {dims[0]} * scale) + 0.3 * draw({dims[0]}, {dims[0]})"
+            )
         else:
             lines.append(f"    {x} = draw({', '.join(dims)})")
     args = ", ".join(names[v.name] for v in d.variables)
@@ -75,9 +83,16 @@ def random_inputs_code(d, names, sizes) -> str:
 
 
 # no random input where f and its derivative are finite (f undefined, a matrix singular): nothing to check
-OR_NAN = ["", "", "def _or_nan(compute):",
-          '    """The value, or NaN where f is undefined (a singular matrix)."""',
-          "    try:", "        return compute()", "    except np.linalg.LinAlgError:", "        return np.nan"]
+OR_NAN = [
+    "",
+    "",
+    "def _or_nan(compute):",
+    '    """The value, or NaN where f is undefined (a singular matrix)."""',
+    "    try:",
+    "        return compute()",
+    "    except np.linalg.LinAlgError:",
+    "        return np.nan",
+]
 NO_POINT = '        return float("nan")  # f or its derivative is undefined at every random input'
 
 
@@ -85,29 +100,33 @@ def check_gradient_code(d, names) -> str:
     args = ", ".join(names[v.name] for v in d.variables)
     x = names[d.wrt.name]
     strat = ", ".join(f"({s['scale']}, {s['positive']})" for s in strategies(d.function))
-    lines = [f"STRATEGIES = ({strat})  # (scale, positive) of the random inputs, tried in turn", "", "",
-             "def check_gradient(seed=0, h=1e-6):",
-             f'    """The gradient of {FUNCTION} against central finite differences at random inputs:',
-             '    the largest difference, relative to the largest entry (at least 1)."""',
-             "    rng = np.random.default_rng(seed)",
-             "    for scale, positive in STRATEGIES:",
-             f"        {args}{',' if len(d.variables) == 1 else ''} = random_inputs(rng, scale, positive)",
-             "        try:",
-             f"            value, gradient = {FUNCTION}({args})",
-             "        except np.linalg.LinAlgError:",
-             "            continue",
-             "        if np.isfinite(value) and np.all(np.isfinite(gradient)):",
-             "            break",
-             "    else:",
-             NO_POINT,
-             "",
-             f"    def f({x}):",
-             f"        return _or_nan(lambda: {FUNCTION}({args})[0])",
-             "",
-             f"    numeric = np.zeros(np.shape({x}))",
-             "    for idx in np.ndindex(*numeric.shape):",
-             f"        step = np.zeros(np.shape({x}))",
-             "        step[idx] = h"]
+    lines = [
+        f"STRATEGIES = ({strat})  # (scale, positive) of the random inputs, tried in turn",
+        "",
+        "",
+        "def check_gradient(seed=0, h=1e-6):",
+        f'    """The gradient of {FUNCTION} against central finite differences at random inputs:',
+        '    the largest difference, relative to the largest entry (at least 1)."""',
+        "    rng = np.random.default_rng(seed)",
+        "    for scale, positive in STRATEGIES:",
+        f"        {args}{',' if len(d.variables) == 1 else ''} = random_inputs(rng, scale, positive)",
+        "        try:",
+        f"            value, gradient = {FUNCTION}({args})",
+        "        except np.linalg.LinAlgError:",
+        "            continue",
+        "        if np.isfinite(value) and np.all(np.isfinite(gradient)):",
+        "            break",
+        "    else:",
+        NO_POINT,
+        "",
+        f"    def f({x}):",
+        f"        return _or_nan(lambda: {FUNCTION}({args})[0])",
+        "",
+        f"    numeric = np.zeros(np.shape({x}))",
+        "    for idx in np.ndindex(*numeric.shape):",
+        f"        step = np.zeros(np.shape({x}))",
+        "        step[idx] = h",
+    ]
     if d.wrt.symmetric:
         lines.append("        step[idx[::-1]] = h  # keep the input symmetric: ∂f along E_ij + E_ji")
     lines.append(f"        numeric[idx] = (f({x} + step) - f({x} - step)) / (2 * h)")
@@ -119,8 +138,10 @@ def check_gradient_code(d, names) -> str:
         lines.append("    got = gradient + gradient.T - np.diag(np.diag(gradient))  # g_ij + g_ji, g_ii")
     else:
         lines.append("    got = gradient")
-    lines += ["    error = np.max(np.abs(got - expected)) / max(1.0, np.max(np.abs(expected)))",
-              "    return float(error)"]
+    lines += [
+        "    error = np.max(np.abs(got - expected)) / max(1.0, np.max(np.abs(expected)))",
+        "    return float(error)",
+    ]
     return "\n".join(lines + OR_NAN) + "\n"
 
 
@@ -128,32 +149,39 @@ def _first_finite(d, names, func: str, outputs: str) -> list[str]:
     args = ", ".join(names[v.name] for v in d.variables)
     strat = ", ".join(f"({s['scale']}, {s['positive']})" for s in strategies(d.function))
     finite = " and ".join(f"np.all(np.isfinite({o}))" for o in outputs.split(", "))
-    return [f"STRATEGIES = ({strat})  # (scale, positive) of the random inputs, tried in turn", "", "",
-            f"def {FUNCTIONS[d.kind][1]}(seed=0, h=1e-6):", None,  # type: ignore[list-item]  # the caller's docstring goes here
-            "    rng = np.random.default_rng(seed)",
-            "    for scale, positive in STRATEGIES:",
-            f"        {args}{',' if len(d.variables) == 1 else ''} = random_inputs(rng, scale, positive)",
-            "        try:",
-            f"            {outputs} = {func}({args})",
-            "        except np.linalg.LinAlgError:",
-            "            continue",
-            f"        if {finite}:",
-            "            break",
-            "    else:",
-            NO_POINT,
-            ""]
+    return [
+        f"STRATEGIES = ({strat})  # (scale, positive) of the random inputs, tried in turn",
+        "",
+        "",
+        f"def {FUNCTIONS[d.kind][1]}(seed=0, h=1e-6):",
+        None,  # type: ignore[list-item]  # the caller's docstring goes here
+        "    rng = np.random.default_rng(seed)",
+        "    for scale, positive in STRATEGIES:",
+        f"        {args}{',' if len(d.variables) == 1 else ''} = random_inputs(rng, scale, positive)",
+        "        try:",
+        f"            {outputs} = {func}({args})",
+        "        except np.linalg.LinAlgError:",
+        "            continue",
+        f"        if {finite}:",
+        "            break",
+        "    else:",
+        NO_POINT,
+        "",
+    ]
 
 
 def _directions(d, names, expected_rows: str) -> list[str]:
     """The loop over the entries of the variable, column-major: one step h e_k (h (E_ij + E_ji)
     for a symmetric variable) and the derivative predicted along it."""
     x = names[d.wrt.name]
-    lines = [f"    numeric = np.zeros(({expected_rows}, np.size({x})))",
-             "    got = np.zeros(numeric.shape)",
-             f"    for entry in range(np.size({x})):",
-             f"        idx = np.unravel_index(entry, np.shape({x}), order=\"F\")",
-             f"        step = np.zeros(np.shape({x}))",
-             "        step[idx] = h"]
+    lines = [
+        f"    numeric = np.zeros(({expected_rows}, np.size({x})))",
+        "    got = np.zeros(numeric.shape)",
+        f"    for entry in range(np.size({x})):",
+        f'        idx = np.unravel_index(entry, np.shape({x}), order="F")',
+        f"        step = np.zeros(np.shape({x}))",
+        "        step[idx] = h",
+    ]
     if d.wrt.symmetric:
         lines.append("        step[idx[::-1]] = h  # keep the input symmetric: along E_ij + E_ji")
     return lines
@@ -164,22 +192,29 @@ def check_jacobian_code(d, names) -> str:
     args = ", ".join(names[v.name] for v in d.variables)
     x = names[d.wrt.name]
     lines = _first_finite(d, names, func, "value, jacobian")
-    lines[4] = (f'    """The Jacobian of {func} against central differences of vec F (columns stacked)'
-                '\n    at random inputs: the largest difference, relative to the largest entry (at least 1)."""')
+    lines[4] = (
+        f'    """The Jacobian of {func} against central differences of vec F (columns stacked)'
+        '\n    at random inputs: the largest difference, relative to the largest entry (at least 1)."""'
+    )
     if d.wrt.is_scalar:
-        form = ("np.reshape(jacobian, (-1, 1), order=\"F\")" if d.layout != "denominator" else
-                "np.reshape(np.transpose(jacobian), (-1, 1), order=\"F\")")
+        form = (
+            'np.reshape(jacobian, (-1, 1), order="F")'
+            if d.layout != "denominator"
+            else 'np.reshape(np.transpose(jacobian), (-1, 1), order="F")'
+        )
     else:
         form = "jacobian.T" if d.layout == "denominator" else "jacobian"
-    lines += [f"    def vecf({x}):",
-              f"        return _or_nan(lambda: np.ravel({func}({args})[0], order=\"F\"))",
-              "",
-              f"    derivative = {form}  # ∂vec F/∂(vec {x})ᵀ from the {d.layout} layout",
-              *_directions(d, names, "derivative.shape[0]"),
-              f"        numeric[:, entry] = (vecf({x} + step) - vecf({x} - step)) / (2 * h)",
-              "        got[:, entry] = derivative @ np.ravel(step, order=\"F\") / h",
-              "    error = np.max(np.abs(got - numeric)) / max(1.0, np.max(np.abs(numeric)))",
-              "    return float(error)"]
+    lines += [
+        f"    def vecf({x}):",
+        f'        return _or_nan(lambda: np.ravel({func}({args})[0], order="F"))',
+        "",
+        f"    derivative = {form}  # ∂vec F/∂(vec {x})ᵀ from the {d.layout} layout",
+        *_directions(d, names, "derivative.shape[0]"),
+        f"        numeric[:, entry] = (vecf({x} + step) - vecf({x} - step)) / (2 * h)",
+        '        got[:, entry] = derivative @ np.ravel(step, order="F") / h',
+        "    error = np.max(np.abs(got - numeric)) / max(1.0, np.max(np.abs(numeric)))",
+        "    return float(error)",
+    ]
     return "\n".join(lines + OR_NAN) + "\n"
 
 
@@ -188,27 +223,35 @@ def check_hessian_code(d, names) -> str:
     args = ", ".join(names[v.name] for v in d.variables)
     x = names[d.wrt.name]
     lines = _first_finite(d, names, func, "value, gradient, hessian")
-    lines[4] = (f'    """The gradient of {func} against central differences of f, and its Hessian against'
-                '\n    central differences of that gradient (vec, columns stacked), at random inputs: the'
-                '\n    largest difference, relative to the largest entry (at least 1)."""')
-    back = "np.transpose(gradient)" if d.layout == "numerator" and not d.wrt.is_scalar \
-        and d.wrt.shape[1] != 1 else "gradient"
-    lines += [f"    def f({x}):",
-              f"        return _or_nan(lambda: {func}({args})[0])",
-              "",
-              f"    def vecg({x}):",
-              f"        return _or_nan(lambda: np.ravel({func}({args})[1], order=\"F\"))" if back == "gradient" else
-              f"        return _or_nan(lambda: np.ravel(np.transpose({func}({args})[1]), order=\"F\"))",
-              "",
-              f"    derivative = np.reshape({back}, np.shape({x}))  # ∂f/∂{x}, the shape of {x}",
-              f"    hessian = np.reshape(hessian, (np.size({x}), np.size({x})))",
-              f"    slope, predicted = np.zeros(np.size({x})), np.zeros(np.size({x}))",
-              *_directions(d, names, f"np.size({x})"),
-              f"        slope[entry] = (f({x} + step) - f({x} - step)) / (2 * h)",
-              "        predicted[entry] = np.sum(derivative * step) / h",
-              f"        numeric[:, entry] = (vecg({x} + step) - vecg({x} - step)) / (2 * h)",
-              "        got[:, entry] = hessian @ np.ravel(step, order=\"F\") / h",
-              "    error = max(np.max(np.abs(predicted - slope)) / max(1.0, np.max(np.abs(slope))),",
-              "                np.max(np.abs(got - numeric)) / max(1.0, np.max(np.abs(numeric))))",
-              "    return float(error)"]
+    lines[4] = (
+        f'    """The gradient of {func} against central differences of f, and its Hessian against'
+        "\n    central differences of that gradient (vec, columns stacked), at random inputs: the"
+        '\n    largest difference, relative to the largest entry (at least 1)."""'
+    )
+    back = (
+        "np.transpose(gradient)"
+        if d.layout == "numerator" and not d.wrt.is_scalar and d.wrt.shape[1] != 1
+        else "gradient"
+    )
+    lines += [
+        f"    def f({x}):",
+        f"        return _or_nan(lambda: {func}({args})[0])",
+        "",
+        f"    def vecg({x}):",
+        f'        return _or_nan(lambda: np.ravel({func}({args})[1], order="F"))'
+        if back == "gradient"
+        else f'        return _or_nan(lambda: np.ravel(np.transpose({func}({args})[1]), order="F"))',
+        "",
+        f"    derivative = np.reshape({back}, np.shape({x}))  # ∂f/∂{x}, the shape of {x}",
+        f"    hessian = np.reshape(hessian, (np.size({x}), np.size({x})))",
+        f"    slope, predicted = np.zeros(np.size({x})), np.zeros(np.size({x}))",
+        *_directions(d, names, f"np.size({x})"),
+        f"        slope[entry] = (f({x} + step) - f({x} - step)) / (2 * h)",
+        "        predicted[entry] = np.sum(derivative * step) / h",
+        f"        numeric[:, entry] = (vecg({x} + step) - vecg({x} - step)) / (2 * h)",
+        '        got[:, entry] = hessian @ np.ravel(step, order="F") / h',
+        "    error = max(np.max(np.abs(predicted - slope)) / max(1.0, np.max(np.abs(slope))),",
+        "                np.max(np.abs(got - numeric)) / max(1.0, np.max(np.abs(numeric))))",
+        "    return float(error)",
+    ]
     return "\n".join(lines + OR_NAN) + "\n"

@@ -5,6 +5,7 @@ a name the module itself uses or a built-in, RESERVED) it is adapted and given t
 free. Sizes are named after their symbols the same way. A subexpression computed more than once
 becomes a temporary t0, t1, … .
 """
+
 from __future__ import annotations
 
 import builtins
@@ -18,19 +19,55 @@ from matdiff_magic.types.dims import Dim
 
 FUNCTION = "f_and_grad"
 # the exported function and its check, by the kind of derivation
-FUNCTIONS = {"gradient": (FUNCTION, "check_gradient"), "jacobian": ("f_and_jacobian", "check_jacobian"),
-             "hessian": ("f_grad_hessian", "check_hessian")}
+FUNCTIONS = {
+    "gradient": (FUNCTION, "check_gradient"),
+    "jacobian": ("f_and_jacobian", "check_jacobian"),
+    "hessian": ("f_grad_hessian", "check_hessian"),
+}
 # names the module itself uses; a variable called so is renamed with a trailing underscore
-RESERVED = {"np", "value", "gradient", "rng", "seed", "h", "scale", "positive", "draw", "numeric",
-            "step", "idx", "expected", "got", "error", "f", FUNCTION, "check_gradient",
-            "random_inputs", "STRATEGIES", "jacobian", "hessian", "vecf", "vecg", "entry",
-            "derivative", "slope", "predicted", "ARGUMENTS", "_or_nan"} | set(dir(builtins)) | {name for pair in FUNCTIONS.values() for name in pair} | set(HELPERS)
+RESERVED = (
+    {
+        "np",
+        "value",
+        "gradient",
+        "rng",
+        "seed",
+        "h",
+        "scale",
+        "positive",
+        "draw",
+        "numeric",
+        "step",
+        "idx",
+        "expected",
+        "got",
+        "error",
+        "f",
+        FUNCTION,
+        "check_gradient",
+        "random_inputs",
+        "STRATEGIES",
+        "jacobian",
+        "hessian",
+        "vecf",
+        "vecg",
+        "entry",
+        "derivative",
+        "slope",
+        "predicted",
+        "ARGUMENTS",
+        "_or_nan",
+    }
+    | set(dir(builtins))
+    | {name for pair in FUNCTIONS.values() for name in pair}
+    | set(HELPERS)
+)
 
 
 def ident(name: str, taken: set) -> str:
     """``name`` as a free Python identifier: other characters become _, then _ is appended."""
     out = name if name.isidentifier() else "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in name)
-    out = unicodedata.normalize("NFKC", out)   # as Python reads it: a bold max is max
+    out = unicodedata.normalize("NFKC", out)  # as Python reads it: a bold max is max
     if not out.isidentifier():
         out = "v_" + "".join(ch if ("a" + ch).isidentifier() else "_" for ch in out)
     while keyword.iskeyword(out) or out in RESERVED or out in taken:

@@ -17,6 +17,7 @@ matrix product and never builds an n×n diagonal or n²×n² permutation.
 Names are chosen in ``export.naming``; the inputs and the check written into the module in
 ``export.check_code``.
 """
+
 from __future__ import annotations
 
 from typing import cast
@@ -49,8 +50,9 @@ def to_python(d) -> str:
     if kind in ("jacobian", "hessian"):
         return _jacobian_module(d)
     if kind != "gradient":
-        raise MatdiffError(f"the code export covers gradients, Jacobians and Hessians; this "
-                           f"derivation is a {kind}")
+        raise MatdiffError(
+            f"the code export covers gradients, Jacobians and Hessians; this derivation is a {kind}"
+        )
     variables = list(d.variables)
     names = variable_names(variables)
     sizes = size_names(variables, set(names.values()))
@@ -68,13 +70,27 @@ def to_python(d) -> str:
     else:
         ret = "    return float(value), gradient"
 
-    function = (_mapping(variables, names) + _signature(d, names, grad_expr) + "\n".join(_checks(variables, names, sizes)) + "\n"
-                + "\n".join(body) + "\n" + ret + "\n")
-    main = ('if __name__ == "__main__":\n'
-            f'    print(f"{FUNCTION}: max. relative error of the gradient against central '
-            'differences {check_gradient():.1e}")\n')
-    return _module(_header(d), printer, function,
-                   [random_inputs_code(d, names, sizes), check_gradient_code(d, names), main])
+    function = (
+        _mapping(variables, names)
+        + _signature(d, names, grad_expr)
+        + "\n".join(_checks(variables, names, sizes))
+        + "\n"
+        + "\n".join(body)
+        + "\n"
+        + ret
+        + "\n"
+    )
+    main = (
+        'if __name__ == "__main__":\n'
+        f'    print(f"{FUNCTION}: max. relative error of the gradient against central '
+        'differences {check_gradient():.1e}")\n'
+    )
+    return _module(
+        _header(d),
+        printer,
+        function,
+        [random_inputs_code(d, names, sizes), check_gradient_code(d, names), main],
+    )
 
 
 def _mapping(variables, names) -> str:
@@ -116,8 +132,11 @@ def _inline_definitions(expr: ir.Expr, typed) -> ir.Expr:
     """Intermediate names (Y = A*X*B) in a result are replaced by what they stand for."""
     defs = getattr(typed, "definitions", {}) or {}
     known = {v.name for v in typed.variables}
-    mapping = {n: defs[n.name] for n in expr.walk()
-               if isinstance(n, ir.Var) and n.name in defs and n.name not in known}
+    mapping = {
+        n: defs[n.name]
+        for n in expr.walk()
+        if isinstance(n, ir.Var) and n.name in defs and n.name not in known
+    }
     return ir.replace(expr, mapping) if mapping else expr
 
 
@@ -129,9 +148,15 @@ def _doc(text: str) -> str:
 
 def _layout_words(d) -> str:
     r = d.results[d.layout]
-    shape = "a number" if d.wrt.is_scalar else \
-        "a 1-D array" if d.wrt.shape[1] == 1 and d.layout != "numerator" else \
-        "a 1×n row (2-D)" if d.wrt.shape[1] == 1 else f"shape {_shape_words(r.shape)}"
+    shape = (
+        "a number"
+        if d.wrt.is_scalar
+        else "a 1-D array"
+        if d.wrt.shape[1] == 1 and d.layout != "numerator"
+        else "a 1×n row (2-D)"
+        if d.wrt.shape[1] == 1
+        else f"shape {_shape_words(r.shape)}"
+    )
     return f"{d.layout} layout, {shape}"
 
 
@@ -141,9 +166,11 @@ def _shape_words(shape) -> str:
 
 def _header(d, what: str = "gradient") -> str:
     source = "\n".join("    " + line for line in d.source.strip().splitlines())
-    return (f'"""{_doc(d.name)} = {_doc(to_text(d.function))} and its derivative by '
-            f'{_doc(d.wrt.name)}, exported by matdiff_magic.\n\nFrom the cell:\n{_doc(source)}\n\n'
-            f'Run this file to check the {what} against central finite differences.\n"""')
+    return (
+        f'"""{_doc(d.name)} = {_doc(to_text(d.function))} and its derivative by '
+        f"{_doc(d.wrt.name)}, exported by matdiff_magic.\n\nFrom the cell:\n{_doc(source)}\n\n"
+        f'Run this file to check the {what} against central finite differences.\n"""'
+    )
 
 
 def _describe(v) -> str:
@@ -158,10 +185,13 @@ def _describe(v) -> str:
 def _signature(d, names, grad_expr) -> str:
     args = ", ".join(names[v.name] for v in d.variables)
     r = d.results[d.layout]
-    lines = [f"def {FUNCTION}({args}):",
-             f'    """{_doc(d.name)} = {_doc(to_text(d.function))} and {_doc(r.lhs_text)} = '
-             f'{_doc(to_text(grad_expr))}',
-             f"    ({_layout_words(d)}).", ""]
+    lines = [
+        f"def {FUNCTION}({args}):",
+        f'    """{_doc(d.name)} = {_doc(to_text(d.function))} and {_doc(r.lhs_text)} = '
+        f"{_doc(to_text(grad_expr))}",
+        f"    ({_layout_words(d)}).",
+        "",
+    ]
     lines += [_argument_line(v, names) for v in d.variables]
     lines += ["    Returns (value, gradient).", '    """']
     return "\n".join(lines) + "\n"
@@ -177,10 +207,14 @@ def _checks(variables, names, sizes) -> list[str]:
             continue
         out.append(f"    {x} = np.asarray({x}, dtype=float)")
         if v.shape[1] == 1:
-            out += _require(f"{x}.ndim == 1", f'f"{x} must be a vector (a 1-D array), got shape {{{x}.shape}}"')
+            out += _require(
+                f"{x}.ndim == 1", f'f"{x} must be a vector (a 1-D array), got shape {{{x}.shape}}"'
+            )
             dims = [v.shape[0]]
         else:
-            out += _require(f"{x}.ndim == 2", f'f"{x} must be a matrix (a 2-D array), got shape {{{x}.shape}}"')
+            out += _require(
+                f"{x}.ndim == 2", f'f"{x} must be a matrix (a 2-D array), got shape {{{x}.shape}}"'
+            )
             dims = list(v.shape)
         new = [d for d in dict.fromkeys(dims) if d in sizes and d not in bound]
         if len(dims) == 2 and len(new) == 2:
@@ -189,11 +223,17 @@ def _checks(variables, names, sizes) -> list[str]:
             for d in new:
                 out.append(f"    {sizes[d]} = {x}.shape[{dims.index(d)}]")
         bound.update(new)
-        if len(new) < len(dims):   # a size known from an earlier argument, a repeated or a fixed one
+        if len(new) < len(dims):  # a size known from an earlier argument, a repeated or a fixed one
             want = [sizes.get(d, str(d)) for d in dims]
             tup = f"({want[0]},)" if len(want) == 1 else f"({want[0]}, {want[1]})"
-            filled = "(" + ", ".join(w if Dim.of(d).is_fixed else f"{{{w}}}" for d, w in zip(dims, want)) + (",)" if len(want) == 1 else ")")
-            out += _require(f"{x}.shape == {tup}", f'f"{x} must have shape {tup} = {filled}, got {{{x}.shape}}"')
+            filled = (
+                "("
+                + ", ".join(w if Dim.of(d).is_fixed else f"{{{w}}}" for d, w in zip(dims, want))
+                + (",)" if len(want) == 1 else ")")
+            )
+            out += _require(
+                f"{x}.shape == {tup}", f'f"{x} must have shape {tup} = {filled}, got {{{x}.shape}}"'
+            )
         if v.symmetric:
             out += _require(f"np.allclose({x}, {x}.T)", f'"{x} must be symmetric"')
     return out
@@ -215,23 +255,39 @@ def _jacobian_module(d) -> str:
     body = _assign_temporaries(printer, temps)
     body.append(f"    value = {printer.code(f_expr)}")
     if hessian:
-        body.append(f"    gradient = {printer.code(cast(ir.Expr, grad_expr))}  # ∂f/∂{names[d.wrt.name]}, the shape of "
-                    f"{names[d.wrt.name]}")
+        body.append(
+            f"    gradient = {printer.code(cast(ir.Expr, grad_expr))}  # ∂f/∂{names[d.wrt.name]}, the shape of "
+            f"{names[d.wrt.name]}"
+        )
         body.append(f"    hessian = {printer.code(deriv)}")
         ret = f"    return float(value), {_gradient_out(d)}, {_as_returned('hessian', deriv, _returned_ndim(d))}"
     else:
         body.append(f"    jacobian = {printer.code(deriv)}")
         ret = f"    return value, {_as_returned('jacobian', deriv, _returned_ndim(d))}"
 
-    function = (_mapping(variables, names) + _jacobian_signature(d, names, func, grad_expr, deriv)
-                + "\n".join(_checks(variables, names, sizes)) + "\n" + "\n".join(body) + "\n" + ret + "\n")
+    function = (
+        _mapping(variables, names)
+        + _jacobian_signature(d, names, func, grad_expr, deriv)
+        + "\n".join(_checks(variables, names, sizes))
+        + "\n"
+        + "\n".join(body)
+        + "\n"
+        + ret
+        + "\n"
+    )
     what = "the Hessian (and the gradient)" if hessian else "the Jacobian"
-    main = ('if __name__ == "__main__":\n'
-            f'    print(f"{func}: max. relative error of {what} against central '
-            f'differences {{{check}():.1e}}")\n')
+    main = (
+        'if __name__ == "__main__":\n'
+        f'    print(f"{func}: max. relative error of {what} against central '
+        f'differences {{{check}():.1e}}")\n'
+    )
     checker = check_hessian_code(d, names) if hessian else check_jacobian_code(d, names)
-    return _module(_header(d, d.kind if d.kind == "hessian" else "Jacobian"), printer, function,
-                   [random_inputs_code(d, names, sizes), checker, main])
+    return _module(
+        _header(d, d.kind if d.kind == "hessian" else "Jacobian"),
+        printer,
+        function,
+        [random_inputs_code(d, names, sizes), checker, main],
+    )
 
 
 def merge_diagonal_sandwiches(e: ir.Expr) -> ir.Expr:
@@ -249,7 +305,7 @@ def merge_diagonal_sandwiches(e: ir.Expr) -> ir.Expr:
             out.append(t)
             continue
         k = diags[0]
-        key = (factors[:k], factors[k + 1:])
+        key = (factors[:k], factors[k + 1 :])
         if key not in groups:
             groups[key] = []
             out.append(key)
@@ -303,17 +359,24 @@ def _jacobian_signature(d, names, func: str, grad_expr, deriv) -> str:
     r = d.results[d.layout]
     lines = [f"def {func}({args}):", f'    """{_doc(d.name)} = {_doc(to_text(d.function))}']
     if grad_expr is not None:
-        lines.append(f"    with the gradient ∂{_doc(d.name)}/∂{_doc(d.wrt.name)} = {_doc(to_text(grad_expr))}")
+        lines.append(
+            f"    with the gradient ∂{_doc(d.name)}/∂{_doc(d.wrt.name)} = {_doc(to_text(grad_expr))}"
+        )
     lines += [f"    and {_doc(r.lhs_text)} = {_doc(to_text(deriv))}", f"    ({_doc(r.description)})", ""]
     lines += [_argument_line(v, names) for v in d.variables]
     if grad_expr is not None:
-        lines.append(f"    Returns (value, gradient, hessian): the gradient in {d.layout} layout, as "
-                     f"{FUNCTION} would return it;")
+        lines.append(
+            f"    Returns (value, gradient, hessian): the gradient in {d.layout} layout, as "
+            f"{FUNCTION} would return it;"
+        )
         lines.append("    the Hessian over vec of the variable (columns stacked).")
     else:
-        lines.append("    Returns (value, jacobian): the value as a number, a 1-D vector or a 2-D "
-                     "matrix; the Jacobian")
-        lines.append("    over vec F and vec of the variable (columns stacked), shaped as "
-                     "Derivation.evaluate gives it.")
+        lines.append(
+            "    Returns (value, jacobian): the value as a number, a 1-D vector or a 2-D matrix; the Jacobian"
+        )
+        lines.append(
+            "    over vec F and vec of the variable (columns stacked), shaped as "
+            "Derivation.evaluate gives it."
+        )
     lines.append('    """')
     return "\n".join(lines) + "\n"

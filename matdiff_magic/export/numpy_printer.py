@@ -8,6 +8,7 @@ helper functions the code may call are the ops' own value functions, exported wi
 this module prints the leaves and holds the printer. ``@prints(NodeType)`` registers a printer for
 a node type that has no op (or overrides one); an unknown node is a MatdiffError, never a guess.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -28,19 +29,21 @@ HELPERS: dict[str, str] = registry.helpers()
 
 def prints(*types):
     """Register the printer of one or more node types: ``fn(printer, node) -> (code, precedence)``."""
+
     def register(fn):
         for t in types:
             PRINTERS[t] = fn
         return fn
+
     return register
 
 
 class NumpyPrinter:
     def __init__(self, names: dict, sizes: dict, temps: dict | None = None):
-        self.names = names            # variable name -> Python identifier
-        self.sizes = {Dim.of(k): v for k, v in sizes.items()}   # size symbol -> Python identifier
-        self.temps = temps if temps is not None else {}   # shared node -> temporary's name
-        self.helpers: set = set()     # helper functions the printed code calls
+        self.names = names  # variable name -> Python identifier
+        self.sizes = {Dim.of(k): v for k, v in sizes.items()}  # size symbol -> Python identifier
+        self.temps = temps if temps is not None else {}  # shared node -> temporary's name
+        self.helpers: set = set()  # helper functions the printed code calls
 
     def code(self, e: ir.Expr) -> str:
         return self.go(e)[0]
@@ -65,8 +68,10 @@ class NumpyPrinter:
                 text = f" ({text if len(text) <= 60 else text[:59] + '…'})"
             except Exception:
                 text = ""
-            raise MatdiffError(f"the code export does not handle {type(e).__name__} yet{text}; "
-                               "the derivation itself is fine, only its NumPy code is missing")
+            raise MatdiffError(
+                f"the code export does not handle {type(e).__name__} yet{text}; "
+                "the derivation itself is fine, only its NumPy code is missing"
+            )
         return fn(self, e)
 
     def wrap(self, e: ir.Expr, min_prec: int) -> str:
@@ -81,8 +86,9 @@ class NumpyPrinter:
             factors = ([Dim(d.coef)] if d.coef != 1 else []) + [Dim.symbol(s) for s in d.symbols]
             return " * ".join(self.size(f) for f in factors)
         if d not in self.sizes:
-            raise MatdiffError(f"the size {d} is not fixed by any argument, so the exported code "
-                               "cannot know it")
+            raise MatdiffError(
+                f"the size {d} is not fixed by any argument, so the exported code cannot know it"
+            )
         return self.sizes[d]
 
     def shape_code(self, e: ir.Expr) -> str:
@@ -107,7 +113,7 @@ class NumpyPrinter:
 
 
 def number(v: Fraction) -> tuple[str, int]:
-    if v.denominator == 1 and abs(v.numerator) > 2**53:   # a float, never a huge int NumPy rejects
+    if v.denominator == 1 and abs(v.numerator) > 2**53:  # a float, never a huge int NumPy rejects
         return repr(float(v)), (C_NEG if v < 0 else C_ATOM)
     if v.denominator == 1:
         return str(v.numerator), (C_NEG if v < 0 else C_ATOM)
@@ -129,7 +135,7 @@ def _const(p, e):
 
 @prints(ir.Fill)
 def _fill(p, e):
-    if e.is_scalar:   # a 1×1 𝟏 is a number, as evaluate() treats it
+    if e.is_scalar:  # a 1×1 𝟏 is a number, as evaluate() treats it
         return number(e.value)
     if e.value == 1:
         return f"np.ones({p.shape_code(e)})", C_ATOM

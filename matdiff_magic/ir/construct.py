@@ -7,6 +7,7 @@ tree through them and is run after every step of a derivation. ``zero``, ``is_ze
 The full simplification of results (transposes pushed inside, like terms collected) is
 ``derivation.simplify``.
 """
+
 from __future__ import annotations
 
 from fractions import Fraction
@@ -93,7 +94,7 @@ def mk_mul(factors) -> ir.Expr:
     factors = list(factors)
     shape = ir.chain_shape(factors)
     coef = Fraction(1)
-    scalars: dict = {}     # base -> exponent (Fraction or Expr)
+    scalars: dict = {}  # base -> exponent (Fraction or Expr)
     chain: list[ir.Expr] = []
     stack = list(reversed(factors))
     while stack:
@@ -172,14 +173,19 @@ def mk_hadamard(factors) -> ir.Expr:
 
 def _merge_powers(factors: list) -> list:
     """A^∘p ⊙ A^∘q = A^∘(p+q) for numeric exponents (σ^∘-1 ⊙ σ = 𝟏), first-appearance order."""
-    if not any(isinstance(f, ir.ElemPow) for f in factors) and len({hash(f) for f in factors}) == len(factors):
-        return factors   # nothing to combine (the common case)
+    if not any(isinstance(f, ir.ElemPow) for f in factors) and len({hash(f) for f in factors}) == len(
+        factors
+    ):
+        return factors  # nothing to combine (the common case)
     bases: dict = {}
     masks: set = set()
     order = []
     for f in factors:
-        base, e = (f.base, f.exponent.value) if isinstance(f, ir.ElemPow) and isinstance(f.exponent, ir.Const) \
+        base, e = (
+            (f.base, f.exponent.value)
+            if isinstance(f, ir.ElemPow) and isinstance(f.exponent, ir.Const)
             else (f, Fraction(1))
+        )
         if base not in bases:
             order.append(base)
             bases[base] = Fraction(0)
@@ -189,8 +195,9 @@ def _merge_powers(factors: list) -> list:
     if len(order) == len(factors):
         return factors
     # I ⊙ I^∘-1 is I, not 𝟏: the zeros of I mask whatever stands beside them
-    out = [b if b in masks else mk_elempow(b, ir.Const(bases[b])) for b in order
-           if bases[b] != 0 or b in masks]
+    out = [
+        b if b in masks else mk_elempow(b, ir.Const(bases[b])) for b in order if bases[b] != 0 or b in masks
+    ]
     return out or [ir.Fill(1, factors[0].shape)]
 
 
@@ -211,7 +218,7 @@ def mk_transpose(x: ir.Expr) -> ir.Expr:
         return x
     if isinstance(x, ir.MatMul) and isinstance(x.factors[0], ir.Const):
         c, rest = split_coef(x)
-        return with_coef(c, mk_transpose(cast(ir.Expr, rest)))   # a product: rest is not None
+        return with_coef(c, mk_transpose(cast(ir.Expr, rest)))  # a product: rest is not None
     if isinstance(x, ir.Kron):
         return ir.Kron(mk_transpose(x.left), mk_transpose(x.right))
     if isinstance(x, ir.Commutation):
@@ -240,8 +247,9 @@ def known_symmetric(e: ir.Expr, declared: bool = False) -> bool:
         k = len(mats)
         for i in range(k // 2):
             mirror = mats[k - 1 - i]
-            if mats[i] != _plain_transpose(mirror) and not (mats[i] == mirror
-                                                            and known_symmetric(mirror, declared)):
+            if mats[i] != _plain_transpose(mirror) and not (
+                mats[i] == mirror and known_symmetric(mirror, declared)
+            ):
                 return False
         return k % 2 == 0 or known_symmetric(mats[k // 2], declared)
     return False
@@ -287,16 +295,24 @@ def mk_pow(base: ir.Expr, exponent: ir.Expr) -> ir.Expr:
             return base
         if v == 0:
             return ir.Const(1)
-        if isinstance(base, ir.Const) and v.denominator == 1 and (base.value != 0 or v > 0) \
-                and abs(v) <= 64 and _bits(base.value) * abs(v) <= MAX_FOLD_BITS:
+        if (
+            isinstance(base, ir.Const)
+            and v.denominator == 1
+            and (base.value != 0 or v > 0)
+            and abs(v) <= 64
+            and _bits(base.value) * abs(v) <= MAX_FOLD_BITS
+        ):
             return ir.Const(base.value ** int(v))
-        if isinstance(base, ir.Pow) and isinstance(base.exponent, ir.Const) \
-                and powers_compose(base.exponent.value, v):
+        if (
+            isinstance(base, ir.Pow)
+            and isinstance(base.exponent, ir.Const)
+            and powers_compose(base.exponent.value, v)
+        ):
             return mk_pow(base.base, ir.Const(base.exponent.value * v))
     return ir.Pow(base, exponent)
 
 
-MAX_FOLD_BITS = 4096   # c^k is folded into one number only while it stays this small
+MAX_FOLD_BITS = 4096  # c^k is folded into one number only while it stays this small
 
 
 def _bits(value: Fraction) -> int:
@@ -316,8 +332,12 @@ def mk_elempow(base: ir.Expr, exponent: ir.Expr) -> ir.Expr:
         return base
     if isinstance(exponent, ir.Const) and exponent.value == 0:
         return ir.Fill(1, base.shape)
-    if isinstance(base, ir.ElemPow) and isinstance(base.exponent, ir.Const) and isinstance(exponent, ir.Const) \
-            and powers_compose(base.exponent.value, exponent.value):
+    if (
+        isinstance(base, ir.ElemPow)
+        and isinstance(base.exponent, ir.Const)
+        and isinstance(exponent, ir.Const)
+        and powers_compose(base.exponent.value, exponent.value)
+    ):
         return mk_elempow(base.base, ir.Const(base.exponent.value * exponent.value))
     return ir.ElemPow(base, exponent)
 
@@ -391,7 +411,7 @@ def tidy(e: ir.Expr) -> ir.Expr:
         else:
             out = node.with_children(new)
         memo[id(node)] = out
-        object.__setattr__(out, "_tidy", True)   # the smart constructors' output is in normal form
+        object.__setattr__(out, "_tidy", True)  # the smart constructors' output is in normal form
         return out
 
     return go(e)

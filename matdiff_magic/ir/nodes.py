@@ -13,6 +13,7 @@ Products are n-ary chains (``MatMul``) in which a scalar factor may stand anywhe
 factors are either conformable or one of them is 1×1 (scalar multiplication). A 1×1 sub-product such
 as ``aᵀx`` stays a node of its own inside a longer chain, so the chain never hides a scalar.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -52,7 +53,7 @@ class Expr:
         object.__setattr__(self, "_free", None)
         object.__setattr__(self, "_dvars", None)
         object.__setattr__(self, "_key", None)
-        object.__setattr__(self, "_tidy", False)   # set by simplify.tidy on what it returns
+        object.__setattr__(self, "_tidy", False)  # set by simplify.tidy on what it returns
         object.__setattr__(self, "_kids", None)
 
     def __setattr__(self, name, value):
@@ -77,8 +78,8 @@ class Expr:
         for name in self._children:
             value = getattr(self, name)
             if isinstance(value, tuple):
-                kwargs[name] = tuple(children[:len(value)])
-                del children[:len(value)]
+                kwargs[name] = tuple(children[: len(value)])
+                del children[: len(value)]
             else:
                 kwargs[name] = children.pop(0)
         return type(self)(**kwargs)
@@ -91,8 +92,9 @@ class Expr:
         return k
 
     def __eq__(self, other) -> bool:
-        return self is other or (type(self) is type(other) and hash(self) == hash(other)
-                                 and self.key() == other.key())
+        return self is other or (
+            type(self) is type(other) and hash(self) == hash(other) and self.key() == other.key()
+        )
 
     def __hash__(self) -> int:
         h = self._hash
@@ -103,6 +105,7 @@ class Expr:
 
     def __repr__(self) -> str:
         from matdiff_magic.render.printer import to_text
+
         return f"<{type(self).__name__} {to_text(self)}>"
 
     @property
@@ -145,7 +148,7 @@ class Expr:
         """Names X for which the differential dX occurs in this expression (cached)."""
         out = self._dvars
         if out is None:
-            if isinstance(self, D):   # d(Var) names the variable; any other d(·) is marked by ''
+            if isinstance(self, D):  # d(Var) names the variable; any other d(·) is marked by ''
                 out = frozenset([self.arg.name if isinstance(self.arg, Var) else ""])
             else:
                 kids = self.children()
@@ -174,6 +177,7 @@ class Var(Expr):
 
 class Const(Expr):
     """A scalar number, kept exact."""
+
     __slots__ = ("value",)
     _attrs = ("value",)
     value: Fraction
@@ -185,6 +189,7 @@ class Const(Expr):
 
 class Fill(Expr):
     """A vector or matrix with every entry equal to ``value`` (``vector(1)`` is the ones vector)."""
+
     __slots__ = ("value",)
     _attrs = ("value", "shape")
     value: Fraction
@@ -229,11 +234,13 @@ class _Unary(Expr):
 
 class D(_Unary):
     """The differential d(arg). d(X) of the variable itself is the leaf dX."""
+
     __slots__ = ()
 
 
 class _ToScalar(_Unary):
     """A unary node whose value is a number (tr, det, sum, …)."""
+
     __slots__ = ()
 
     @staticmethod
@@ -292,6 +299,7 @@ def replace(expr: Expr, mapping: dict, descend=None) -> Expr:
 
 class GradSymbol(Var):
     """∂f/∂Y as a symbol, for composition: df = tr((∂f/∂Y)ᵀ dY) before ∂f/∂Y is known."""
+
     __slots__ = ("fname", "of")
     _attrs = ("name", "shape", "kind", "fname", "of")
     fname: str

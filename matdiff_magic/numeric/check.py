@@ -25,6 +25,7 @@ disagreement is re-checked at further points first); otherwise it "could not che
 Nothing raised while evaluating leaves the check. ``check_points`` walks the same points for the
 code export's choice of sizes.
 """
+
 from __future__ import annotations
 
 import math
@@ -54,9 +55,9 @@ from matdiff_magic.numeric.points import (  # noqa: F401 - re-exported for expor
 )
 
 TOLERANCE = 1e-5
-STEPS = (1e-6, 1e-4)       # the step of the check, and the second step a disagreement is re-checked at
-CONFIRM_POINTS = 6         # further points drawn to confirm a single disagreement
-MAGNITUDE_NODES = 2000     # nodes whose values bound the rounding of f
+STEPS = (1e-6, 1e-4)  # the step of the check, and the second step a disagreement is re-checked at
+CONFIRM_POINTS = 6  # further points drawn to confirm a single disagreement
+MAGNITUDE_NODES = 2000  # nodes whose values bound the rounding of f
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class Reason:
     (node: the kinked application), magnitude (value: the size of the values), steps,
     unconfirmed (value: the error at the one disagreeing point), raised (value: the error's
     name) or undefined; everywhere: every point tried failed for this reason (else most did)."""
+
     kind: str
     node: ir.Expr | None = None
     value: float | str | None = None
@@ -73,10 +75,10 @@ class Reason:
 
 @dataclass(frozen=True)
 class CheckResult:
-    status: str                 # passed, failed, skipped (the check could not decide)
+    status: str  # passed, failed, skipped (the check could not decide)
     max_rel_error: float | None
     message: str
-    reason: Reason | None = None   # why it could not check
+    reason: Reason | None = None  # why it could not check
 
     @property
     def passed(self) -> bool:
@@ -85,19 +87,20 @@ class CheckResult:
 
 @dataclass(frozen=True)
 class Verdict:
-    kind: str                   # agree, disagree, unresolved, unfit, undefined
+    kind: str  # agree, disagree, unresolved, unfit, undefined
     sizes: dict
     error: float | None = None  # max relative error at the check's step
-    scale: float = 0.0          # the largest difference quotient: about 0 at a degenerate point
+    scale: float = 0.0  # the largest difference quotient: about 0 at a degenerate point
     reason: Reason | None = None
 
 
 @dataclass(frozen=True)
 class PointCheck:
     """The derivative against central differences at one random point."""
-    sizes: dict          # size symbol -> the integer used
-    error: float         # max relative error over the numerator and denominator layouts
-    scale: float         # the largest difference quotient: about 0 at a degenerate point
+
+    sizes: dict  # size symbol -> the integer used
+    error: float  # max relative error over the numerator and denominator layouts
+    scale: float  # the largest difference quotient: about 0 at a degenerate point
 
 
 def convention(d) -> str:
@@ -125,7 +128,7 @@ def columns_in(conv: str, n: int) -> np.ndarray:
     eye = np.eye(n * n)
     if conv == "independent":
         return eye
-    swap = np.arange(n * n).reshape(n, n).T.reshape(-1)   # vec(Xᵀ) = vec(X)[swap]
+    swap = np.arange(n * n).reshape(n, n).T.reshape(-1)  # vec(Xᵀ) = vec(X)[swap]
     K = eye[swap]
     if conv == "sym":
         return (eye + K) / 2
@@ -140,8 +143,10 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
 def describe(err: float, passed: bool) -> str:
     if passed:
         return f"✓ checked at a random point, max rel. error {err:.1e}"
-    return (f"✗ the numeric check FAILED: max rel. error {err:.1e} against central finite differences"
-            " — please report this expression")
+    return (
+        f"✗ the numeric check FAILED: max rel. error {err:.1e} against central finite differences"
+        " — please report this expression"
+    )
 
 
 def could_not_check(reason: Reason) -> tuple[str, ir.Expr | None, str]:
@@ -161,8 +166,12 @@ def could_not_check(reason: Reason) -> tuple[str, ir.Expr | None, str]:
     if k == "steps":
         return f"could not check: finite differences change with the step size {where}", None, ""
     if k == "unconfirmed":
-        return (f"could not check: the derivative disagreed with finite differences at one point "
-                f"(max rel. error {value:.1e}) and no second point could be evaluated", None, "")
+        return (
+            f"could not check: the derivative disagreed with finite differences at one point "
+            f"(max rel. error {value:.1e}) and no second point could be evaluated",
+            None,
+            "",
+        )
     if k == "raised":
         return f"could not check: evaluating {where} raised {value}", None, ""
     return "could not check: no random point found where f and its derivative are defined", None, ""
@@ -194,7 +203,7 @@ class Examiner:
                 return self._examine(values, sizes)
         except Unfit as unfit:
             return Verdict("unfit", sizes, reason=Reason(unfit.how, unfit.node))
-        except Exception as error:   # a point the check cannot use, whatever the cause
+        except Exception as error:  # a point the check cannot use, whatever the cause
             name = type(error).__name__
             return Verdict("undefined", sizes, reason=Reason("raised", value=name))
 
@@ -210,7 +219,7 @@ class Examiner:
         if not np.all(np.isfinite(jac)):
             return undefined
         scale = float(np.max(np.abs(jac))) if jac.size else 0.0
-        if num.size != jac.size or den.size != jac.size:   # a result of the wrong shape is wrong
+        if num.size != jac.size or den.size != jac.size:  # a result of the wrong shape is wrong
             return Verdict("disagree", sizes, math.inf, scale)
         err = self._error(jac, num, den, values, ev)
         unresolved = lambda reason: Verdict("unresolved", sizes, err, scale, reason)
@@ -284,10 +293,12 @@ class Examiner:
             return max(relative_error(den, grad), relative_error(num, grad.T))
         if d.wrt.is_scalar:
             by_scalar = jac.reshape(ev.shape(d.target), order="F")
-            return max(relative_error(num.reshape(by_scalar.shape), by_scalar),
-                       relative_error(den.reshape(by_scalar.T.shape), by_scalar.T))
+            return max(
+                relative_error(num.reshape(by_scalar.shape), by_scalar),
+                relative_error(den.reshape(by_scalar.T.shape), by_scalar.T),
+            )
         conv = convention(d)
-        if conv != "independent":   # J P, or P H P for a Hessian (the Jacobian of the gradient)
+        if conv != "independent":  # J P, or P H P for a Hessian (the Jacobian of the gradient)
             P = columns_in(conv, x0.shape[0])
             jac = (P @ jac @ P) if d.kind == "hessian" else jac @ P
         num, den = num.reshape(jac.shape), den.reshape(jac.T.shape)
@@ -308,7 +319,7 @@ def check_points(d, size_list: list[dict], seed: int, skip: tuple = ()) -> Itera
         for strategy in strategies(d.function):
             verdict = examiner.examine(examiner.point(sizes, rng, strategy), sizes)
             if verdict.kind in ("agree", "disagree"):
-                yield PointCheck(sizes, cast(float, verdict.error), verdict.scale)   # set when compared
+                yield PointCheck(sizes, cast(float, verdict.error), verdict.scale)  # set when compared
 
 
 def run_check(d, seed: int, written=_unnamed) -> CheckResult:
@@ -328,17 +339,18 @@ def run_check(d, seed: int, written=_unnamed) -> CheckResult:
                 if verdict.kind == "agree":
                     return verdict
                 if stop_when_singular and verdict.kind == "unfit":
-                    break    # these sizes make the argument singular: the next sizes
+                    break  # these sizes make the argument singular: the next sizes
         return None
 
     passed = walk(standard)
-    if passed is None and all(v.kind == "undefined" and cast(Reason, v.reason).kind == "undefined"
-                                  for v in seen):
+    if passed is None and all(
+        v.kind == "undefined" and cast(Reason, v.reason).kind == "undefined" for v in seen
+    ):
         passed = walk(standard, MORE_STRATEGIES)
     if passed is None and any(v.reason and v.reason.kind in ("singular", "ill-conditioned") for v in seen):
         passed = walk(more_size_variants(standard[0], standard), stop_when_singular=True)
     disagreements = [v for v in seen if v.kind == "disagree"]
-    if passed is None and len(disagreements) == 1:   # a second point before calling it FAILED
+    if passed is None and len(disagreements) == 1:  # a second point before calling it FAILED
         sizes, kinds = disagreements[0].sizes, list(strategies(d.function))
         for k in range(CONFIRM_POINTS):
             strategy = kinds[k % len(kinds)]
@@ -374,7 +386,7 @@ def _main_reason(seen: list[Verdict], disagreements: list[Verdict]) -> Reason:
     counts = Counter(r.kind for r in reasons)
     kind = max(counts, key=lambda k: (counts[k], -PRIORITY.index(k)))
     first = next(r for r in reasons if r.kind == kind)
-    if first.node is not None:   # name the expression met most often under this reason
+    if first.node is not None:  # name the expression met most often under this reason
         by_node = Counter(id(r.node) for r in reasons if r.kind == kind)
         first = next(r for r in reasons if r.kind == kind and by_node[id(r.node)] == max(by_node.values()))
     return replace(first, everywhere=counts[kind] == len(seen))

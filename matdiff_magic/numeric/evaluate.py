@@ -2,6 +2,7 @@
 
 The leaves are evaluated here; every operation by the value its op registers (``ops/``), the
 same function the evaluation trace and, for helpers, the exported code run."""
+
 from __future__ import annotations
 
 import math
@@ -22,8 +23,9 @@ def as_matrix(value, var: ir.Var) -> np.ndarray:
     elif a.ndim == 1:
         a = a.reshape(-1, 1) if var.shape[1] == 1 or var.shape == ir.SCALAR else a.reshape(1, -1)
     elif a.ndim > 2:
-        raise MatdiffError(f"{var.name} must be a scalar, a vector or a matrix, got an array of "
-                           f"shape {a.shape}")
+        raise MatdiffError(
+            f"{var.name} must be a scalar, a vector or a matrix, got an array of shape {a.shape}"
+        )
     return a
 
 
@@ -35,8 +37,11 @@ def bind_sizes(variables, values: dict) -> dict:
             continue
         a = values[var.name]
         kind = "scalar" if var.shape == ir.SCALAR else "vector" if var.shape[1] == 1 else "matrix"
-        if (kind == "scalar" and a.size != 1) or (kind == "vector" and a.shape[1] != 1) \
-                or (kind == "matrix" and a.ndim != 2):
+        if (
+            (kind == "scalar" and a.size != 1)
+            or (kind == "vector" and a.shape[1] != 1)
+            or (kind == "matrix" and a.ndim != 2)
+        ):
             raise MatdiffError(f"{var.name} is a {kind}, but its value has shape {np.shape(a)}")
         for dim, n in zip(var.shape, a.shape):
             if dim == 1:
@@ -46,8 +51,9 @@ def bind_sizes(variables, values: dict) -> dict:
             if Dim.of(dim).is_fixed and int(dim) != n:
                 raise MatdiffError(f"{var.name} was declared with size {dim}, but its value has {n}")
             if sizes.setdefault(dim, n) != n:
-                raise MatdiffError(f"size {dim} is {sizes[dim]} elsewhere but {n} in {var.name} "
-                                   f"(shape {a.shape})")
+                raise MatdiffError(
+                    f"size {dim} is {sizes[dim]} elsewhere but {n} in {var.name} (shape {a.shape})"
+                )
         if var.symmetric and not np.allclose(a, a.T):
             raise MatdiffError(f"{var.name} is declared symmetric, but its value is not")
     return sizes
@@ -121,8 +127,10 @@ def evaluate(expr: ir.Expr, variables, values: dict) -> np.ndarray:
     by_name = {v.name: v for v in variables}
     unknown = sorted(set(values) - set(by_name))
     if unknown:
-        raise MatdiffError(f"unknown variable{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}"
-                           f" (the expression has {', '.join(by_name) or 'no variables'})")
+        raise MatdiffError(
+            f"unknown variable{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}"
+            f" (the expression has {', '.join(by_name) or 'no variables'})"
+        )
     mats = {name: as_matrix(v, by_name[name]) for name, v in values.items()}
     sizes = bind_sizes(variables, mats)
     with np.errstate(all="ignore"):

@@ -10,6 +10,7 @@ any scale. ``relative=False`` steps by h itself, for callers that show the error
 ``rounding`` bounds the round-off part of that error for a function whose values (and the values
 computed on the way to them) are at most a given magnitude.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -38,7 +39,7 @@ def jacobian(f: Callable, x, h: float = 1e-6, relative: bool = True) -> np.ndarr
 def gradient(f: Callable, x, h: float = 1e-6, relative: bool = True) -> np.ndarray:
     """∂f/∂x of a scalar function, entry by entry: an array of the shape of ``x``."""
     x = np.array(x, dtype=float)
-    row = jacobian(lambda y: np.reshape(f(y), 1), x, h, relative)   # 1 × x.size
+    row = jacobian(lambda y: np.reshape(f(y), 1), x, h, relative)  # 1 × x.size
     return row.reshape(x.shape, order="F")
 
 

@@ -15,6 +15,7 @@
 
 Values are 2-D arrays (vectors n×1, scalars 1×1); sizes map size symbols to ints.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -27,9 +28,9 @@ from matdiff_magic.ops.elementwise import UNIT_DOMAIN
 from matdiff_magic.types.dims import Dim
 
 SIZE_CHOICES = (3, 2, 4, 5, 6, 7)
-MORE_SIZES = 24            # at most this many further orderings of the sizes are tried
-CONDITION_LIMIT = 1e6      # beyond it, differences through an inverse cannot be trusted
-KINKED = frozenset({"abs", "relu", "sign", "step"})   # derivative undefined at 0
+MORE_SIZES = 24  # at most this many further orderings of the sizes are tried
+CONDITION_LIMIT = 1e6  # beyond it, differences through an inverse cannot be trusted
+KINKED = frozenset({"abs", "relu", "sign", "step"})  # derivative undefined at 0
 CONDITIONED = (ir.Inverse, ir.Det, ir.LogDet)
 
 
@@ -76,7 +77,7 @@ def more_size_variants(sizes: dict, tried: list[dict]) -> list[dict]:
     equal = {d: 3 for d in sizes}
     if sizes and equal not in tried and equal not in out:
         out.append(equal)
-    return out[:MORE_SIZES + 1]
+    return out[: MORE_SIZES + 1]
 
 
 # ---- points ------------------------------------------------------------------------------------
@@ -102,9 +103,13 @@ def strategies(expr: ir.Expr):
 
 # tried when f or its derivative is undefined at every point of ``strategies``: wider and
 # narrower values (sqrt(x - 0.5) needs x > 0.5, log(1 - x) small x)
-MORE_STRATEGIES = (dict(scale=2.0, positive=True), dict(scale=3.0, positive=False),
-                   dict(scale=1.0, positive=True), dict(scale=0.02, positive=True),
-                   dict(scale=0.05, positive=False))
+MORE_STRATEGIES = (
+    dict(scale=2.0, positive=True),
+    dict(scale=3.0, positive=False),
+    dict(scale=1.0, positive=True),
+    dict(scale=0.02, positive=True),
+    dict(scale=0.05, positive=False),
+)
 
 
 def sample_point(variables, sizes: dict, rng, square_needs: set, scale: float, positive: bool) -> dict:
@@ -187,7 +192,7 @@ def _screen(ev: Evaluator, nodes: list, noted: list) -> None:
     for node in nodes:
         try:
             a = ev(node.arg)
-        except np.linalg.LinAlgError:   # an inner argument that is not finite
+        except np.linalg.LinAlgError:  # an inner argument that is not finite
             continue
         how = condition(np.asarray(a, dtype=float))
         if how == "singular":
@@ -208,5 +213,6 @@ def with_definitions(typed, values: dict, sizes: dict) -> dict:
 
 def kinks(expr: ir.Expr, limit: int = 500) -> list[ir.Apply]:
     """The applications of a KINKED function in ``expr`` (at most ``limit``)."""
-    return list(itertools.islice((n for n in expr.walk()
-                                  if isinstance(n, ir.Apply) and n.func in KINKED), limit))
+    return list(
+        itertools.islice((n for n in expr.walk() if isinstance(n, ir.Apply) and n.func in KINKED), limit)
+    )

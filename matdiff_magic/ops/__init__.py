@@ -13,6 +13,7 @@
 
 Adding an operation is one module here plus its import below.
 """
+
 # The order of the imports is the order of registration, which the language's vocabulary, the
 # trace's rule table and the generated lab-extension files follow.
 # ruff: noqa: I001

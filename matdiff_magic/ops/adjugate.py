@@ -7,6 +7,7 @@ determinant (46) and inverse (59) rules:
 
     d adj(X) = adj(X) tr(X⁻¹dX) − X⁻¹ dX adj(X)        (X invertible).
 """
+
 from __future__ import annotations
 
 from matdiff_magic.ir import nodes as ir
@@ -17,6 +18,7 @@ from matdiff_magic.ops.registry import C_ATOM, Call, Op, Primitive, np, register
 
 class Adjugate(_Unary):
     """adj(X) of a square matrix."""
+
     __slots__ = ()
     shape_of = staticmethod(square_to_square("adj"))
 
@@ -29,32 +31,55 @@ def adj(A):
     return np.linalg.det(U) * np.linalg.det(Vt) * (Vt.T * others) @ U.T
 
 
-ADJUGATE = Identity("adjugate",
-                    r"\mathrm{d}\operatorname{adj}(X) = \operatorname{adj}(X)\operatorname{tr}(X^{-1}\,\mathrm{d}X)"
-                    r" - X^{-1}\,\mathrm{d}X\operatorname{adj}(X)")
+ADJUGATE = Identity(
+    "adjugate",
+    r"\mathrm{d}\operatorname{adj}(X) = \operatorname{adj}(X)\operatorname{tr}(X^{-1}\,\mathrm{d}X)"
+    r" - X^{-1}\,\mathrm{d}X\operatorname{adj}(X)",
+)
 
 
 def _differential(node: Adjugate):
     X, dX = node.arg, ir.D(node.arg)
-    return ir.Add([ir.MatMul([node, ir.Trace(ir.MatMul([ir.Inverse(X), dX]))]),
-                   ir.Neg(ir.MatMul([ir.Inverse(X), dX, node]))]), ADJUGATE
+    return ir.Add(
+        [
+            ir.MatMul([node, ir.Trace(ir.MatMul([ir.Inverse(X), dX]))]),
+            ir.Neg(ir.MatMul([ir.Inverse(X), dX, node])),
+        ]
+    ), ADJUGATE
 
 
 def _jvp(xs, y, d, p):
-    step = np.linalg.solve(xs[0], d[0])                 # X⁻¹ dX
+    step = np.linalg.solve(xs[0], d[0])  # X⁻¹ dX
     return y * np.trace(step) - step @ y
 
 
 def _vjp(xs, y, g, p):
-    inner = np.sum(g * y) * np.eye(len(y)) - g @ y.T    # ⟨Ȳ, Y⟩ I − Ȳ Yᵀ
-    return [np.linalg.solve(xs[0].T, inner)]            # X⁻ᵀ (…)
+    inner = np.sum(g * y) * np.eye(len(y)) - g @ y.T  # ⟨Ȳ, Y⟩ I − Ȳ Yᵀ
+    return [np.linalg.solve(xs[0].T, inner)]  # X⁻ᵀ (…)
 
 
-ADJ_ROW = Primitive("adj", "Adjugate", "adj {0}",
-                    lambda xs, p: adj(xs[0]), _jvp, _vjp,
-                    ("{y}·tr({0}⁻¹·{d0}) − {0}⁻¹·{d0}·{y}",), ("{0}⁻ᵀ·(⟨{g}, {y}⟩·I − {g}·{y}ᵀ)",))
+ADJ_ROW = Primitive(
+    "adj",
+    "Adjugate",
+    "adj {0}",
+    lambda xs, p: adj(xs[0]),
+    _jvp,
+    _vjp,
+    ("{y}·tr({0}⁻¹·{d0}) − {0}⁻¹·{d0}·{y}",),
+    ("{0}⁻ᵀ·(⟨{g}, {y}⟩·I − {g}·{y}ᵀ)",),
+)
 
-register(Op(Adjugate, names=("adj",), value=lambda xs, p: adj(xs[0]), differential=_differential,
-            identities=(ADJUGATE,), primitives=(ADJ_ROW,),
-            export=lambda p, e: (f"{p.helper('adj')}({p.code(e.arg)})", C_ATOM), helpers=(adj,),
-            notation=Call("adj"), doc="adj(X) = |X| X⁻¹, the adjugate (X^# in seed 000)"))
+register(
+    Op(
+        Adjugate,
+        names=("adj",),
+        value=lambda xs, p: adj(xs[0]),
+        differential=_differential,
+        identities=(ADJUGATE,),
+        primitives=(ADJ_ROW,),
+        export=lambda p, e: (f"{p.helper('adj')}({p.code(e.arg)})", C_ATOM),
+        helpers=(adj,),
+        notation=Call("adj"),
+        doc="adj(X) = |X| X⁻¹, the adjugate (X^# in seed 000)",
+    )
+)

@@ -5,6 +5,7 @@ either conformable or one of them is 1×1 (scalar multiplication). A 1×1 sub-pr
 stays a node of its own inside a longer chain, so the chain never hides a scalar. On the evaluation
 trace the n-ary nodes become chains of binary rows (add/sub, mul/scale/matmul/div, had/ediv).
 """
+
 from __future__ import annotations
 
 from fractions import Fraction
@@ -92,6 +93,7 @@ class MatMul(Expr):
 
 class Hadamard(Expr):
     """Element-wise product of same-shaped operands."""
+
     __slots__ = ("factors",)
     _children = ("factors",)
     factors: tuple[Expr, ...]
@@ -121,7 +123,7 @@ def _sum_value(xs, p):
 def _product_value(xs, p):
     out = xs[0]
     for v in xs[1:]:
-        out = out @ v if out.shape[1] == v.shape[0] else out * v   # else one side is 1×1
+        out = out @ v if out.shape[1] == v.shape[0] else out * v  # else one side is 1×1
     return out
 
 
@@ -137,24 +139,27 @@ SUM = Identity("sum rule", r"\mathrm{d}(X \pm Y) = \mathrm{d}X \pm \mathrm{d}Y")
 NEG = Identity("sum rule", r"\mathrm{d}(-X) = -\mathrm{d}X")
 PRODUCT = Identity("product rule", r"\mathrm{d}(XY) = (\mathrm{d}X)Y + X\,\mathrm{d}Y")
 CONSTANT_FACTOR = Identity("constant factor", r"\mathrm{d}(cX) = c\,\mathrm{d}X")
-HADAMARD = Identity("Hadamard product rule",
-                    r"\mathrm{d}(X \odot Y) = \mathrm{d}X \odot Y + X \odot \mathrm{d}Y")
+HADAMARD = Identity(
+    "Hadamard product rule", r"\mathrm{d}(X \odot Y) = \mathrm{d}X \odot Y + X \odot \mathrm{d}Y"
+)
 
 
 def _d_sum(node: Add):
     from matdiff_magic.ir.construct import mk_add, mk_neg
+
     return mk_add([mk_neg(ir.D(t.arg)) if isinstance(t, Neg) else ir.D(t) for t in node.terms]), SUM
 
 
 def _d_neg(node: Neg):
     from matdiff_magic.ir.construct import mk_neg
+
     return mk_neg(ir.D(node.arg)), NEG
 
 
 def _d_product(node: MatMul):
     factors = node.factors
     varying = [i for i, f in enumerate(factors) if not isinstance(f, ir.Const)]
-    terms = [MatMul(factors[:i] + (ir.D(factors[i]),) + factors[i + 1:]) for i in varying]
+    terms = [MatMul(factors[:i] + (ir.D(factors[i]),) + factors[i + 1 :]) for i in varying]
     if len(varying) == 1:
         return terms[0], CONSTANT_FACTOR
     return Add(terms), PRODUCT
@@ -162,55 +167,100 @@ def _d_product(node: MatMul):
 
 def _d_hadamard(node: Hadamard):
     fs = node.factors
-    return Add([Hadamard(fs[:i] + (ir.D(fs[i]),) + fs[i + 1:]) for i in range(len(fs))]), HADAMARD
+    return Add([Hadamard(fs[:i] + (ir.D(fs[i]),) + fs[i + 1 :]) for i in range(len(fs))]), HADAMARD
 
 
 # ---- the evaluation trace: binary rows --------------------------------------------------------------
-NEG_ROW = Primitive("neg", "Neg", "−{0}",
-                    lambda xs, p: -xs[0],
-                    lambda xs, y, d, p: -d[0],
-                    lambda xs, y, g, p: [-g],
-                    ("−{d0}",), ("−{g}",))
-ADD_ROW = Primitive("add", "Add", "{0} + {1}",
-                    lambda xs, p: xs[0] + xs[1],
-                    lambda xs, y, d, p: d[0] + d[1],
-                    lambda xs, y, g, p: [g, g],
-                    ("{d0}", "{d1}"), ("{g}", "{g}"))
-SUB_ROW = Primitive("sub", "Add (with a Neg term)", "{0} − {1}",
-                    lambda xs, p: xs[0] - xs[1],
-                    lambda xs, y, d, p: d[0] - d[1],
-                    lambda xs, y, g, p: [g, -g],
-                    ("{d0}", "−{d1}"), ("{g}", "−{g}"))
-MUL_ROW = Primitive("mul", "MatMul (1×1 factors)", "{0}·{1}",
-                    lambda xs, p: xs[0] * xs[1],
-                    lambda xs, y, d, p: d[0] * xs[1] + xs[0] * d[1],
-                    lambda xs, y, g, p: [g * xs[1], g * xs[0]],
-                    ("{d0}·{1}", "{0}·{d1}"), ("{g}·{1}", "{g}·{0}"))
-SCALE_ROW = Primitive("scale", "MatMul (scalar times array)", "{0}·{1}",
-                      lambda xs, p: xs[0] * xs[1],
-                      lambda xs, y, d, p: d[0] * xs[1] + xs[0] * d[1],
-                      lambda xs, y, g, p: [as_scalar(g * xs[1]), g * xs[0]],
-                      ("{d0}·{1}", "{0}·{d1}"), ("⟨{g}, {1}⟩", "{0}·{g}"))
-MATMUL_ROW = Primitive("matmul", "MatMul", "{0}·{1}",
-                       lambda xs, p: xs[0] @ xs[1],
-                       lambda xs, y, d, p: d[0] @ xs[1] + xs[0] @ d[1],
-                       lambda xs, y, g, p: [g @ xs[1].T, xs[0].T @ g],
-                       ("{d0}·{1}", "{0}·{d1}"), ("{g}·{1}ᵀ", "{0}ᵀ·{g}"))
-DIV_ROW = Primitive("div", "MatMul (a Pow(·, −1) factor)", "{0}/{1}",
-                    lambda xs, p: xs[0] / xs[1],
-                    lambda xs, y, d, p: (d[0] - y * d[1]) / xs[1],
-                    lambda xs, y, g, p: [g / xs[1], as_scalar(-g * y) / xs[1]],
-                    ("{d0}/{1}", "−{y}·{d1}/{1}"), ("{g}/{1}", "−⟨{g}, {y}⟩/{1}"))
-HAD_ROW = Primitive("had", "Hadamard", "{0} ⊙ {1}",
-                    lambda xs, p: xs[0] * xs[1],
-                    lambda xs, y, d, p: d[0] * xs[1] + xs[0] * d[1],
-                    lambda xs, y, g, p: [g * xs[1], g * xs[0]],
-                    ("{d0} ⊙ {1}", "{0} ⊙ {d1}"), ("{g} ⊙ {1}", "{g} ⊙ {0}"))
-EDIV_ROW = Primitive("ediv", "Hadamard (an ElemPow(·, −1) factor)", "{0} ⊘ {1}",
-                     lambda xs, p: xs[0] / xs[1],
-                     lambda xs, y, d, p: (d[0] - y * d[1]) / xs[1],
-                     lambda xs, y, g, p: [g / xs[1], -g * y / xs[1]],
-                     ("{d0} ⊘ {1}", "−{y} ⊙ {d1} ⊘ {1}"), ("{g} ⊘ {1}", "−{g} ⊙ {y} ⊘ {1}"))
+NEG_ROW = Primitive(
+    "neg",
+    "Neg",
+    "−{0}",
+    lambda xs, p: -xs[0],
+    lambda xs, y, d, p: -d[0],
+    lambda xs, y, g, p: [-g],
+    ("−{d0}",),
+    ("−{g}",),
+)
+ADD_ROW = Primitive(
+    "add",
+    "Add",
+    "{0} + {1}",
+    lambda xs, p: xs[0] + xs[1],
+    lambda xs, y, d, p: d[0] + d[1],
+    lambda xs, y, g, p: [g, g],
+    ("{d0}", "{d1}"),
+    ("{g}", "{g}"),
+)
+SUB_ROW = Primitive(
+    "sub",
+    "Add (with a Neg term)",
+    "{0} − {1}",
+    lambda xs, p: xs[0] - xs[1],
+    lambda xs, y, d, p: d[0] - d[1],
+    lambda xs, y, g, p: [g, -g],
+    ("{d0}", "−{d1}"),
+    ("{g}", "−{g}"),
+)
+MUL_ROW = Primitive(
+    "mul",
+    "MatMul (1×1 factors)",
+    "{0}·{1}",
+    lambda xs, p: xs[0] * xs[1],
+    lambda xs, y, d, p: d[0] * xs[1] + xs[0] * d[1],
+    lambda xs, y, g, p: [g * xs[1], g * xs[0]],
+    ("{d0}·{1}", "{0}·{d1}"),
+    ("{g}·{1}", "{g}·{0}"),
+)
+SCALE_ROW = Primitive(
+    "scale",
+    "MatMul (scalar times array)",
+    "{0}·{1}",
+    lambda xs, p: xs[0] * xs[1],
+    lambda xs, y, d, p: d[0] * xs[1] + xs[0] * d[1],
+    lambda xs, y, g, p: [as_scalar(g * xs[1]), g * xs[0]],
+    ("{d0}·{1}", "{0}·{d1}"),
+    ("⟨{g}, {1}⟩", "{0}·{g}"),
+)
+MATMUL_ROW = Primitive(
+    "matmul",
+    "MatMul",
+    "{0}·{1}",
+    lambda xs, p: xs[0] @ xs[1],
+    lambda xs, y, d, p: d[0] @ xs[1] + xs[0] @ d[1],
+    lambda xs, y, g, p: [g @ xs[1].T, xs[0].T @ g],
+    ("{d0}·{1}", "{0}·{d1}"),
+    ("{g}·{1}ᵀ", "{0}ᵀ·{g}"),
+)
+DIV_ROW = Primitive(
+    "div",
+    "MatMul (a Pow(·, −1) factor)",
+    "{0}/{1}",
+    lambda xs, p: xs[0] / xs[1],
+    lambda xs, y, d, p: (d[0] - y * d[1]) / xs[1],
+    lambda xs, y, g, p: [g / xs[1], as_scalar(-g * y) / xs[1]],
+    ("{d0}/{1}", "−{y}·{d1}/{1}"),
+    ("{g}/{1}", "−⟨{g}, {y}⟩/{1}"),
+)
+HAD_ROW = Primitive(
+    "had",
+    "Hadamard",
+    "{0} ⊙ {1}",
+    lambda xs, p: xs[0] * xs[1],
+    lambda xs, y, d, p: d[0] * xs[1] + xs[0] * d[1],
+    lambda xs, y, g, p: [g * xs[1], g * xs[0]],
+    ("{d0} ⊙ {1}", "{0} ⊙ {d1}"),
+    ("{g} ⊙ {1}", "{g} ⊙ {0}"),
+)
+EDIV_ROW = Primitive(
+    "ediv",
+    "Hadamard (an ElemPow(·, −1) factor)",
+    "{0} ⊘ {1}",
+    lambda xs, p: xs[0] / xs[1],
+    lambda xs, y, d, p: (d[0] - y * d[1]) / xs[1],
+    lambda xs, y, g, p: [g / xs[1], -g * y / xs[1]],
+    ("{d0} ⊘ {1}", "−{y} ⊙ {d1} ⊘ {1}"),
+    ("{g} ⊘ {1}", "−{g} ⊙ {y} ⊘ {1}"),
+)
 
 
 def _trace_add(L, e: Add) -> int:
@@ -229,7 +279,7 @@ def _trace_add(L, e: Add) -> int:
         rest = signed[1:]
     else:
         acc = signed[first][1]
-        rest = signed[:first] + signed[first + 1:]
+        rest = signed[:first] + signed[first + 1 :]
     for sign, t in rest:
         acc = L.step("add" if sign > 0 else "sub", [acc, t])
     return acc
@@ -288,7 +338,7 @@ def _trace_hadamard(L, e: Hadamard) -> int:
 # ---- NumPy export ------------------------------------------------------------------------------------
 def _export_neg(p, e):
     moved = _sign_into_kron(e.arg) if e.arg not in p.temps else None
-    if moved is not None:   # -(A ⊗ B) M = ((-A) ⊗ B) M: negate the small factor, not the large product
+    if moved is not None:  # -(A ⊗ B) M = ((-A) ⊗ B) M: negate the small factor, not the large product
         return p.go(moved)
     return "-" + p.wrap(e.arg, C_MUL), C_NEG
 
@@ -330,10 +380,14 @@ def _export_product(p, e):
     (``extra["export_right"]``: a column scaling, a column permutation)."""
     acc, prec, shape = None, C_ATOM, None
     for i, f in enumerate(e.factors):
-        rest = e.factors[i + 1:]
+        rest = e.factors[i + 1 :]
         left_rule = _facet(f, "export_left")
-        if (acc is None or shape == SCALAR) and rest and left_rule is not None \
-                and not all(r.is_scalar for r in rest):
+        if (
+            (acc is None or shape == SCALAR)
+            and rest
+            and left_rule is not None
+            and not all(r.is_scalar for r in rest)
+        ):
             right = rest[0] if len(rest) == 1 else MatMul(rest)
             done = left_rule(p, f, right)
             if done is not None:
@@ -354,7 +408,7 @@ def _export_product(p, e):
         moved = right_rule(p, e, i, acc, prec, shape) if right_rule is not None else None
         if moved is not None:
             acc, prec, shape = moved
-        elif shape[1] == 1:       # a column times a row: the outer product
+        elif shape[1] == 1:  # a column times a row: the outer product
             acc, prec, shape = f"np.outer({acc}, {p.code(f)})", C_ATOM, (shape[0], f.shape[1])
         else:
             left = acc if prec >= C_MUL else f"({acc})"
@@ -378,19 +432,56 @@ def _export_hadamard(p, e):
 
 
 # ---- registration --------------------------------------------------------------------------------
-register(Op(Neg, value=lambda xs, p: -xs[0], differential=_d_neg, identities=(NEG,),
-            primitives=(NEG_ROW,), export=_export_neg, notation=Prefix("-", P_NEG, P_MUL),
-            doc="−X"))
-register(Op(Add, value=_sum_value, differential=_d_sum, identities=(SUM,),
-            primitives=(ADD_ROW, SUB_ROW), trace=_trace_add, export=_export_add, notation=Terms(),
-            doc="X + Y (n-ary)"))
-register(Op(MatMul, value=_product_value, differential=_d_product,
-            identities=(PRODUCT, CONSTANT_FACTOR),
-            primitives=(MUL_ROW, SCALE_ROW, MATMUL_ROW, DIV_ROW), trace=_trace_product,
-            export=_export_product, notation=Juxtaposition(),
-            doc="XY (n-ary; a 1×1 factor multiplies)"))
-register(Op(Hadamard, value=_hadamard_value, differential=_d_hadamard, identities=(HADAMARD,),
-            primitives=(HAD_ROW, EDIV_ROW), trace=_trace_hadamard, export=_export_hadamard,
-            notation=Infix("⊙", P_HADAMARD), doc="X ⊙ Y (n-ary)"))
+register(
+    Op(
+        Neg,
+        value=lambda xs, p: -xs[0],
+        differential=_d_neg,
+        identities=(NEG,),
+        primitives=(NEG_ROW,),
+        export=_export_neg,
+        notation=Prefix("-", P_NEG, P_MUL),
+        doc="−X",
+    )
+)
+register(
+    Op(
+        Add,
+        value=_sum_value,
+        differential=_d_sum,
+        identities=(SUM,),
+        primitives=(ADD_ROW, SUB_ROW),
+        trace=_trace_add,
+        export=_export_add,
+        notation=Terms(),
+        doc="X + Y (n-ary)",
+    )
+)
+register(
+    Op(
+        MatMul,
+        value=_product_value,
+        differential=_d_product,
+        identities=(PRODUCT, CONSTANT_FACTOR),
+        primitives=(MUL_ROW, SCALE_ROW, MATMUL_ROW, DIV_ROW),
+        trace=_trace_product,
+        export=_export_product,
+        notation=Juxtaposition(),
+        doc="XY (n-ary; a 1×1 factor multiplies)",
+    )
+)
+register(
+    Op(
+        Hadamard,
+        value=_hadamard_value,
+        differential=_d_hadamard,
+        identities=(HADAMARD,),
+        primitives=(HAD_ROW, EDIV_ROW),
+        trace=_trace_hadamard,
+        export=_export_hadamard,
+        notation=Infix("⊙", P_HADAMARD),
+        doc="X ⊙ Y (n-ary)",
+    )
+)
 
 __all__ = ["Add", "Hadamard", "MatMul", "Neg", "chain_shape", "product_as_built"]

@@ -6,6 +6,7 @@ code defines), the derivative σ′(u) as an expression (the differential rule, 
 and the numeric check all use it), σ′ written out in TeX, in Unicode and in the trace's notation, and
 how the function is written.
 """
+
 from __future__ import annotations
 
 from fractions import Fraction
@@ -30,6 +31,7 @@ from matdiff_magic.render.notation import call_latex
 
 class Apply(Expr):
     """An element-wise function: exp, log, sin, …, and the internal ``step`` (derivative of relu)."""
+
     __slots__ = ("arg", "func")
     _children = ("arg",)
     _attrs = ("func",)
@@ -65,51 +67,61 @@ def _one(u):
 
 def _d_log(u):
     from matdiff_magic.ir.construct import mk_elempow
+
     return mk_elempow(u, ir.Const(-1))
 
 
 def _d_cos(u):
     from matdiff_magic.ir.construct import mk_neg
+
     return mk_neg(Apply("sin", u))
 
 
 def _d_tan(u):
     from matdiff_magic.ir.construct import mk_elempow
+
     return mk_elempow(Apply("cos", u), ir.Const(-2))
 
 
 def _d_tanh(u):
     from matdiff_magic.ir.construct import mk_add, mk_elempow, mk_neg
+
     return mk_add([_one(u), mk_neg(mk_elempow(Apply("tanh", u), ir.Const(2)))])
 
 
 def _one_minus_square_to_minus_half(u):
     from matdiff_magic.ir.construct import mk_add, mk_elempow, mk_neg
+
     return mk_elempow(mk_add([_one(u), mk_neg(mk_elempow(u, ir.Const(2)))]), ir.Const(Fraction(-1, 2)))
 
 
 def _d_arccos(u):
     from matdiff_magic.ir.construct import mk_neg
+
     return mk_neg(_one_minus_square_to_minus_half(u))
 
 
 def _d_arctan(u):
     from matdiff_magic.ir.construct import mk_add, mk_elempow
+
     return mk_elempow(mk_add([_one(u), mk_elempow(u, ir.Const(2))]), ir.Const(-1))
 
 
 def _zero(u):
     from matdiff_magic.ir.construct import zero
+
     return zero(u.shape)
 
 
 def _d_sqrt(u):
     from matdiff_magic.ir.construct import mk_elempow, mk_mul
+
     return mk_mul([ir.Const(Fraction(1, 2)), mk_elempow(Apply("sqrt", u), ir.Const(-1))])
 
 
 def _d_sigmoid(u):
     from matdiff_magic.ir.construct import mk_add, mk_hadamard, mk_neg
+
     return mk_hadamard([Apply("sigmoid", u), mk_add([_one(u), mk_neg(Apply("sigmoid", u))])])
 
 
@@ -128,8 +140,10 @@ def elementwise_identity(func: str) -> Identity:
     op = ELEMENTWISE[func]
     tex = op.extra["prime_tex"]
     arg = "{X}" if func == "sqrt" else "(X)"
-    return Identity(f"element-wise {func}",
-                    rf"\mathrm{{d}}{function_latex(func)}{arg} = {_group(tex)} \odot \mathrm{{d}}X")
+    return Identity(
+        f"element-wise {func}",
+        rf"\mathrm{{d}}{function_latex(func)}{arg} = {_group(tex)} \odot \mathrm{{d}}X",
+    )
 
 
 def scalar_identity(func: str) -> Identity:
@@ -137,15 +151,22 @@ def scalar_identity(func: str) -> Identity:
     general = elementwise_identity(func)
 
     def scalarise(s: str) -> str:
-        for a, b in ((r"^{\circ ", "^{"), (r"\mathbf{1}", "1"), (r" \odot \mathrm{d}X", r"\,\mathrm{d}u"),
-                     (r"\odot", r"\cdot"), ("X", "u")):
+        for a, b in (
+            (r"^{\circ ", "^{"),
+            (r"\mathbf{1}", "1"),
+            (r" \odot \mathrm{d}X", r"\,\mathrm{d}u"),
+            (r"\odot", r"\cdot"),
+            ("X", "u"),
+        ):
             s = s.replace(a, b)
         return s
+
     return Identity(f"chain rule ({func})", scalarise(general.latex))
 
 
 def _differential(node: Apply):
     from matdiff_magic.ir.construct import mk_hadamard
+
     op = ELEMENTWISE[node.func]
     identity = scalar_identity(node.func) if node.arg.is_scalar else elementwise_identity(node.func)
     return mk_hadamard([op.extra["derivative"](node.arg), ir.D(node.arg)]), identity
@@ -155,6 +176,7 @@ def _differential(node: Apply):
 def sigma_prime(func: str, a):
     """σ′(a) entry by entry: the derivative expression (the one the differential rule uses)
     evaluated at a by the ops' values; its leaves are u, numbers and fills of u's shape."""
+
     def value(e):
         if isinstance(e, ir.Var):
             return a
@@ -170,11 +192,16 @@ def sigma_prime(func: str, a):
         return value(ELEMENTWISE[func].extra["derivative"](ir.Var("u", dims, "matrix")))
 
 
-APPLY_ROW = Primitive("apply", "Apply", "{f} {0}",
-                      lambda xs, p: ELEMENTWISE[p].value(xs, p),  # type: ignore[misc]  # every function has a value
-                      lambda xs, y, d, p: sigma_prime(p, xs[0]) * d[0],
-                      lambda xs, y, g, p: [g * sigma_prime(p, xs[0])],
-                      ("{d0}{m}{fp}",), ("{g}{m}{fp}",))
+APPLY_ROW = Primitive(
+    "apply",
+    "Apply",
+    "{f} {0}",
+    lambda xs, p: ELEMENTWISE[p].value(xs, p),  # type: ignore[misc]  # every function has a value
+    lambda xs, y, d, p: sigma_prime(p, xs[0]) * d[0],
+    lambda xs, y, g, p: [g * sigma_prime(p, xs[0])],
+    ("{d0}{m}{fp}",),
+    ("{g}{m}{fp}",),
+)
 
 
 # ---- the table -----------------------------------------------------------------------------------
@@ -189,9 +216,22 @@ def _export_helper(name: str):
     return lambda p, e: (f"{p.helper(name)}({p.code(e.arg)})", C_ATOM)
 
 
-def function(name: str, value, derivative, prime_tex: str, prime_trace: str, *,
-             aliases=(), internal=False, tex="", symbol="", notation=None, trace_name="",
-             trace_terms=None, unit_domain=False):
+def function(
+    name: str,
+    value,
+    derivative,
+    prime_tex: str,
+    prime_trace: str,
+    *,
+    aliases=(),
+    internal=False,
+    tex="",
+    symbol="",
+    notation=None,
+    trace_name="",
+    trace_terms=None,
+    unit_domain=False,
+):
     """Register the element-wise function ``name``. ``value`` is the name of a NumPy function or a
     helper function (exported with its source); ``derivative`` builds σ′(u); ``prime_trace`` is σ′
     in the trace's words ({a} the operand, {y} the result); ``trace_terms`` replaces the trace's
@@ -201,42 +241,80 @@ def function(name: str, value, derivative, prime_tex: str, prime_trace: str, *,
         fn, helpers, export = value, (value,), _export_helper(value.__name__)
     else:
         fn, helpers, export = (lambda x, _n=value: getattr(np, _n)(x)), (), _export_numpy(value)
-    op = register(Op(
-        Apply, variant=name, names=() if internal else (name,), aliases=aliases,
-        build=lambda args, _f=name: Apply(_f, args[0]),
-        value=lambda xs, p, _fn=fn: _fn(xs[0]), param=lambda node, size: node.func,
-        differential=_differential, identities=lambda: (elementwise_identity(name), scalar_identity(name)),
-        primitives=(APPLY_ROW,), export=export, helpers=helpers,
-        notation=notation or Call(name, symbol=symbol, bare_delimited=(name == "log")),
-        doc=f"{name}, entry by entry",
-        extra={"derivative": derivative, "prime_tex": prime_tex,
-               "prime_trace": prime_trace, "trace_name": trace_name or symbol or name,
-               "trace_terms": trace_terms, "unit_domain": unit_domain}))
+    op = register(
+        Op(
+            Apply,
+            variant=name,
+            names=() if internal else (name,),
+            aliases=aliases,
+            build=lambda args, _f=name: Apply(_f, args[0]),
+            value=lambda xs, p, _fn=fn: _fn(xs[0]),
+            param=lambda node, size: node.func,
+            differential=_differential,
+            identities=lambda: (elementwise_identity(name), scalar_identity(name)),
+            primitives=(APPLY_ROW,),
+            export=export,
+            helpers=helpers,
+            notation=notation or Call(name, symbol=symbol, bare_delimited=(name == "log")),
+            doc=f"{name}, entry by entry",
+            extra={
+                "derivative": derivative,
+                "prime_tex": prime_tex,
+                "prime_trace": prime_trace,
+                "trace_name": trace_name or symbol or name,
+                "trace_terms": trace_terms,
+                "unit_domain": unit_domain,
+            },
+        )
+    )
     ELEMENTWISE[name] = op
     return op
 
 
 function("exp", "exp", lambda u: Apply("exp", u), r"\exp(X)", "exp {a}")
-function("log", "log", _d_log, r"X^{\circ -1}", "1/{a}", aliases=("ln",), trace_name="ln",
-         trace_terms=(("{d0}{q}{0}",), ("{g}{q}{0}",)))   # the seed: v̇ = v̇₋₁/v₋₁, v̄₋₁ += v̄₁/v₋₁
+function(
+    "log",
+    "log",
+    _d_log,
+    r"X^{\circ -1}",
+    "1/{a}",
+    aliases=("ln",),
+    trace_name="ln",
+    trace_terms=(("{d0}{q}{0}",), ("{g}{q}{0}",)),
+)  # the seed: v̇ = v̇₋₁/v₋₁, v̄₋₁ += v̄₁/v₋₁
 function("sin", "sin", lambda u: Apply("cos", u), r"\cos(X)", "cos {a}")
 function("cos", "cos", _d_cos, r"-\sin(X)", "−sin {a}")
 function("tan", "tan", _d_tan, r"\cos(X)^{\circ -2}", "(1 + {y}²)")
 function("tanh", "tanh", _d_tanh, r"\mathbf{1} - \tanh(X)^{\circ 2}", "(1 − {y}²)")
-function("arcsin", "arcsin", _one_minus_square_to_minus_half, r"(\mathbf{1} - X^{\circ 2})^{\circ -1/2}",
-         "1/√(1 − {a}²)", aliases=("asin",), unit_domain=True)
-function("arccos", "arccos", _d_arccos, r"-(\mathbf{1} - X^{\circ 2})^{\circ -1/2}",
-         "−1/√(1 − {a}²)", aliases=("acos",), unit_domain=True)
-function("arctan", "arctan", _d_arctan, r"(\mathbf{1} + X^{\circ 2})^{\circ -1}",
-         "1/(1 + {a}²)", aliases=("atan",))
+function(
+    "arcsin",
+    "arcsin",
+    _one_minus_square_to_minus_half,
+    r"(\mathbf{1} - X^{\circ 2})^{\circ -1/2}",
+    "1/√(1 − {a}²)",
+    aliases=("asin",),
+    unit_domain=True,
+)
+function(
+    "arccos",
+    "arccos",
+    _d_arccos,
+    r"-(\mathbf{1} - X^{\circ 2})^{\circ -1/2}",
+    "−1/√(1 − {a}²)",
+    aliases=("acos",),
+    unit_domain=True,
+)
+function(
+    "arctan", "arctan", _d_arctan, r"(\mathbf{1} + X^{\circ 2})^{\circ -1}", "1/(1 + {a}²)", aliases=("atan",)
+)
 function("abs", "abs", lambda u: Apply("sign", u), r"\operatorname{sign}(X)", "sign {a}")
 function("sign", "sign", _zero, "0", "0")
 function("relu", relu, lambda u: Apply("step", u), r"\operatorname{step}(X)", "step {a}")
 function("step", step, _zero, "0", "0", internal=True)
-function("sqrt", "sqrt", _d_sqrt, r"\tfrac{1}{2}\sqrt{X}^{\circ -1}", "1/(2{y})",
-         notation=Root())
-function("sigmoid", sigmoid, _d_sigmoid, r"\sigma(X) \odot (\mathbf{1} - \sigma(X))",
-         "{y}(1 − {y})", symbol="σ")
+function("sqrt", "sqrt", _d_sqrt, r"\tfrac{1}{2}\sqrt{X}^{\circ -1}", "1/(2{y})", notation=Root())
+function(
+    "sigmoid", sigmoid, _d_sigmoid, r"\sigma(X) \odot (\mathbf{1} - \sigma(X))", "{y}(1 − {y})", symbol="σ"
+)
 
 # Functions defined only on [-1, 1]: the numeric check samples small values for them.
 UNIT_DOMAIN = frozenset(name for name, op in ELEMENTWISE.items() if op.extra["unit_domain"])

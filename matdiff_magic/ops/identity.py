@@ -4,6 +4,7 @@ Every ``Identity`` made at the top level of a module registers itself; ``catalog
 all, with the identity of every element-wise function, under stable ids. The lab extension's cheat
 sheet and identity list are generated from that catalogue (labextension/scripts/generate.py).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -28,10 +29,11 @@ class Identity:
     output, is derived from it (``matdiff_magic.tex.to_unicode``) unless a caller that builds
     identities on the fly (the definition method) passes its own.
     """
+
     name: str
     latex: str
     text: str = ""
-    cookbook: str = ""   # equation number in the Matrix Cookbook (Petersen & Pedersen, 2012), if any
+    cookbook: str = ""  # equation number in the Matrix Cookbook (Petersen & Pedersen, 2012), if any
 
     def __post_init__(self):
         if not self.text:
@@ -62,9 +64,13 @@ def _load_identity_modules() -> None:
 
 def _maker(function_name: str):
     """The module-level function ``function_name`` of the package, wherever it is defined."""
-    found = {getattr(m, function_name) for name, m in list(sys.modules.items())
-             if name.startswith("matdiff_magic.") and m is not None
-             and getattr(getattr(m, function_name, None), "__module__", None) == name}
+    found = {
+        getattr(m, function_name)
+        for name, m in list(sys.modules.items())
+        if name.startswith("matdiff_magic.")
+        and m is not None
+        and getattr(getattr(m, function_name, None), "__module__", None) == name
+    }
     if len(found) != 1:
         raise LookupError(f"expected one function {function_name} in matdiff_magic, found {len(found)}")
     return found.pop()

@@ -1,4 +1,5 @@
 """vec and Kronecker products (matrix-by-matrix derivatives): Kron, Vec and the commutation matrix."""
+
 from __future__ import annotations
 
 from matdiff_magic.ir import nodes as ir
@@ -22,6 +23,7 @@ from matdiff_magic.types.dims import Dim, DimLike, dim_mul
 # ---- nodes ---------------------------------------------------------------------------------------
 class Kron(Expr):
     """The Kronecker product A ⊗ B."""
+
     __slots__ = ("left", "right")
     _children = ("left", "right")
     left: Expr
@@ -39,6 +41,7 @@ class Kron(Expr):
 
 class Vec(_Unary):
     """vec(A): the columns of A stacked (column-major)."""
+
     __slots__ = ()
 
     @staticmethod
@@ -48,6 +51,7 @@ class Vec(_Unary):
 
 class Commutation(Expr):
     """The commutation matrix K with K vec(A) = vec(Aᵀ) for an r×c matrix A."""
+
     __slots__ = ("cols", "rows")
     _attrs = ("rows", "cols")
     rows: Dim
@@ -86,9 +90,14 @@ def _vec(x):
 
 
 # ---- differential rules ----------------------------------------------------------------------------
-KRON = Identity("Kronecker product rule", r"\mathrm{d}(A \otimes B) = \mathrm{d}A \otimes B + A \otimes \mathrm{d}B",
-                "d(A ⊗ B) = dA ⊗ B + A ⊗ dB")
-VEC = Identity("vec", r"\mathrm{d}\operatorname{vec}(X) = \operatorname{vec}(\mathrm{d}X)", "d vec(X) = vec(dX)")
+KRON = Identity(
+    "Kronecker product rule",
+    r"\mathrm{d}(A \otimes B) = \mathrm{d}A \otimes B + A \otimes \mathrm{d}B",
+    "d(A ⊗ B) = dA ⊗ B + A ⊗ dB",
+)
+VEC = Identity(
+    "vec", r"\mathrm{d}\operatorname{vec}(X) = \operatorname{vec}(\mathrm{d}X)", "d vec(X) = vec(dX)"
+)
 
 
 def _d_kron(node: Kron):
@@ -107,16 +116,26 @@ def _kron_vjp(a, b, g):
     return [np.einsum("ipjq,pq->ij", blocks, b), np.einsum("ipjq,ij->pq", blocks, a)]
 
 
-VEC_ROW = Primitive("vec", "Vec", "vec {0}",
-                    lambda xs, p: _vec(xs[0]),
-                    lambda xs, y, d, p: _vec(d[0]),
-                    lambda xs, y, g, p: [g.reshape(xs[0].shape, order="F")],
-                    ("vec {d0}",), ("unvec {g}",))
-KRON_ROW = Primitive("kron", "Kron", "{0} ⊗ {1}",
-                     lambda xs, p: np.kron(xs[0], xs[1]),
-                     lambda xs, y, d, p: np.kron(d[0], xs[1]) + np.kron(xs[0], d[1]),
-                     lambda xs, y, g, p: _kron_vjp(xs[0], xs[1], g),
-                     ("{d0} ⊗ {1}", "{0} ⊗ {d1}"), ("Σ blocks of {g} ⊙ {1}", "Σᵢⱼ {0}ᵢⱼ·block ij of {g}"))
+VEC_ROW = Primitive(
+    "vec",
+    "Vec",
+    "vec {0}",
+    lambda xs, p: _vec(xs[0]),
+    lambda xs, y, d, p: _vec(d[0]),
+    lambda xs, y, g, p: [g.reshape(xs[0].shape, order="F")],
+    ("vec {d0}",),
+    ("unvec {g}",),
+)
+KRON_ROW = Primitive(
+    "kron",
+    "Kron",
+    "{0} ⊗ {1}",
+    lambda xs, p: np.kron(xs[0], xs[1]),
+    lambda xs, y, d, p: np.kron(d[0], xs[1]) + np.kron(xs[0], d[1]),
+    lambda xs, y, g, p: _kron_vjp(xs[0], xs[1], g),
+    ("{d0} ⊗ {1}", "{0} ⊗ {d1}"),
+    ("Σ blocks of {g} ⊙ {1}", "Σᵢⱼ {0}ᵢⱼ·block ij of {g}"),
+)
 
 
 # ---- NumPy export ------------------------------------------------------------------------------------
@@ -141,13 +160,17 @@ def _block(p, e: Expr) -> str:
 
 def _k_from_left(p, f: Commutation, right: Expr):
     """K R is a row permutation, R[p]; K (A ⊗ B) is one broadcast product."""
-    if f.is_scalar:   # K₍1,1₎ is the number 1
+    if f.is_scalar:  # K₍1,1₎ is the number 1
         return p.go(right)
     if f in p.temps:
         from matdiff_magic.ops.arith import product_as_built
+
         return product_as_built(p, f, right)
-    if isinstance(right, Kron) and right not in p.temps and \
-            (f.rows, f.cols) == (right.right.shape[0], right.left.shape[0]):
+    if (
+        isinstance(right, Kron)
+        and right not in p.temps
+        and (f.rows, f.cols) == (right.right.shape[0], right.left.shape[0])
+    ):
         # K (A ⊗ B)[(i, j), (k, l)] = B[i, l] A[j, k]: one broadcast product, no kron, no permutation
         A, B = _block(p, right.left), _block(p, right.right)
         return f"np.reshape({B}[:, None, None, :] * {A}[:, :, None], ({p.size(f.shape[0])}, -1))", C_ATOM
@@ -159,10 +182,14 @@ def _k_from_right(p, e, i, acc, prec, shape):
     """M K is a column permutation, M[:, q]; (A ⊗ B) K is one broadcast product."""
     f = e.factors[i]
     kron = e.factors[0]
-    if f.is_scalar:   # K₍1,1₎ is the number 1
+    if f.is_scalar:  # K₍1,1₎ is the number 1
         return acc, prec, shape
-    if i == 1 and isinstance(kron, Kron) and kron not in p.temps and \
-            (f.rows, f.cols) == (kron.left.shape[1], kron.right.shape[1]):
+    if (
+        i == 1
+        and isinstance(kron, Kron)
+        and kron not in p.temps
+        and (f.rows, f.cols) == (kron.left.shape[1], kron.right.shape[1])
+    ):
         # (A ⊗ B) K [(i, j), (k, l)] = A[i, l] B[j, k]: one broadcast product, no kron, no permutation
         A, B = _block(p, kron.left), _block(p, kron.right)
         code = f"np.reshape({A}[:, None, None, :] * {B}[:, :, None], ({p.size(kron.shape[0])}, -1))"
@@ -171,16 +198,42 @@ def _k_from_right(p, e, i, acc, prec, shape):
     return f"{acc if prec >= C_ATOM else f'({acc})'}[{'' if shape[0] == 1 else ':, '}{q}]", C_ATOM, shape
 
 
-register(Op(Vec, names=("vec",), value=lambda xs, p: _vec(xs[0]), differential=_d_vec,
-            identities=(VEC,), primitives=(VEC_ROW,), export=_export_vec, notation=Call("vec"),
-            doc="vec(X): the columns stacked"))
-register(Op(Kron, names=("kron",), arity=2, value=lambda xs, p: np.kron(xs[0], xs[1]),
-            differential=_d_kron, identities=(KRON,), primitives=(KRON_ROW,), export=_export_kron,
-            notation=Infix("⊗", P_HADAMARD), doc="A ⊗ B"))
-register(Op(Commutation, value=lambda xs, p: commutation(*p),
-            param=lambda node, size: (size(node.rows), size(node.cols)),
-            export=lambda p, e: (f"{p.helper('commutation')}({p.size(e.rows)}, {p.size(e.cols)})", C_ATOM),
-            helpers=(commutation, commutation_index),
-            notation=lambda node: Indexed("K", (node.rows, node.cols)),
-            extra={"export_left": _k_from_left, "export_right": _k_from_right},
-            doc="the commutation matrix K (a constant: no operands, d K = 0)"))
+register(
+    Op(
+        Vec,
+        names=("vec",),
+        value=lambda xs, p: _vec(xs[0]),
+        differential=_d_vec,
+        identities=(VEC,),
+        primitives=(VEC_ROW,),
+        export=_export_vec,
+        notation=Call("vec"),
+        doc="vec(X): the columns stacked",
+    )
+)
+register(
+    Op(
+        Kron,
+        names=("kron",),
+        arity=2,
+        value=lambda xs, p: np.kron(xs[0], xs[1]),
+        differential=_d_kron,
+        identities=(KRON,),
+        primitives=(KRON_ROW,),
+        export=_export_kron,
+        notation=Infix("⊗", P_HADAMARD),
+        doc="A ⊗ B",
+    )
+)
+register(
+    Op(
+        Commutation,
+        value=lambda xs, p: commutation(*p),
+        param=lambda node, size: (size(node.rows), size(node.cols)),
+        export=lambda p, e: (f"{p.helper('commutation')}({p.size(e.rows)}, {p.size(e.cols)})", C_ATOM),
+        helpers=(commutation, commutation_index),
+        notation=lambda node: Indexed("K", (node.rows, node.cols)),
+        extra={"export_left": _k_from_left, "export_right": _k_from_right},
+        doc="the commutation matrix K (a constant: no operands, d K = 0)",
+    )
+)

@@ -7,6 +7,7 @@ Its differential is the product rule over the k factors (Matrix Cookbook (89), e
 
     d(X^k) = Σ_{i=0}^{k−1} X^i dX X^{k−1−i}.
 """
+
 from __future__ import annotations
 
 from typing import cast
@@ -28,6 +29,7 @@ from matdiff_magic.ops.registry import (
 
 class MatPow(Expr):
     """X^k, the k-th matrix power of a square X, k a constant integer ≥ 2."""
+
     __slots__ = ("base", "exponent")
     _children = ("base", "exponent")
     base: Expr
@@ -47,12 +49,15 @@ class MatPow(Expr):
 
     @property
     def k(self) -> int:
-        return int(cast(ir.Const, self.exponent).value)   # k is a constant
+        return int(cast(ir.Const, self.exponent).value)  # k is a constant
 
 
-MATRIX_POWER = Identity("matrix power",
-                        r"\mathrm{d}(X^{k}) = \sum_{i=0}^{k-1} X^{i}\,\mathrm{d}X\,X^{k-1-i}",
-                        "d(Xᵏ) = Σᵢ Xⁱ dX Xᵏ⁻¹⁻ⁱ (i = 0 … k−1)", cookbook="(89)")
+MATRIX_POWER = Identity(
+    "matrix power",
+    r"\mathrm{d}(X^{k}) = \sum_{i=0}^{k-1} X^{i}\,\mathrm{d}X\,X^{k-1-i}",
+    "d(Xᵏ) = Σᵢ Xⁱ dX Xᵏ⁻¹⁻ⁱ (i = 0 … k−1)",
+    cookbook="(89)",
+)
 
 
 def power_of(X: Expr, i: int) -> Expr | None:
@@ -62,8 +67,10 @@ def power_of(X: Expr, i: int) -> Expr | None:
 
 def _differential(node: MatPow):
     X, dX, k = node.base, ir.D(node.base), node.k
-    terms = [ir.MatMul([f for f in (power_of(X, i), dX, power_of(X, k - 1 - i)) if f is not None])
-             for i in range(k)]
+    terms = [
+        ir.MatMul([f for f in (power_of(X, i), dX, power_of(X, k - 1 - i)) if f is not None])
+        for i in range(k)
+    ]
     return ir.Add(terms), MATRIX_POWER
 
 
@@ -84,20 +91,37 @@ def _jvp(xs, y, d, p):
 def _vjp(xs, y, g, p):
     X, k = xs[0], _k(xs)
     powers = [np.linalg.matrix_power(X, i) for i in range(k)]
-    gX = sum(powers[i].T @ g @ powers[k - 1 - i].T for i in range(k))   # Σ (Xⁱ)ᵀ Ȳ (Xᵏ⁻¹⁻ⁱ)ᵀ
+    gX = sum(powers[i].T @ g @ powers[k - 1 - i].T for i in range(k))  # Σ (Xⁱ)ᵀ Ȳ (Xᵏ⁻¹⁻ⁱ)ᵀ
     return [gX, np.zeros((1, 1))]
 
 
-MATPOW_ROW = Primitive("matpow", "MatPow", "{0}^{1}", _value, _jvp, _vjp,
-                       ("Σᵢ {0}ⁱ·{d0}·{0}^({1}−1−i)", "0"),
-                       ("Σᵢ ({0}ⁱ)ᵀ·{g}·({0}^({1}−1−i))ᵀ", "0"),
-                       literal=(1,), numeric_exponent=True)
+MATPOW_ROW = Primitive(
+    "matpow",
+    "MatPow",
+    "{0}^{1}",
+    _value,
+    _jvp,
+    _vjp,
+    ("Σᵢ {0}ⁱ·{d0}·{0}^({1}−1−i)", "0"),
+    ("Σᵢ ({0}ⁱ)ᵀ·{g}·({0}^({1}−1−i))ᵀ", "0"),
+    literal=(1,),
+    numeric_exponent=True,
+)
 
 
 def _export(p, e):
     return f"np.linalg.matrix_power({p.code(e.base)}, {e.k})", C_ATOM
 
 
-register(Op(MatPow, value=_value, differential=_differential, identities=(MATRIX_POWER,),
-            primitives=(MATPOW_ROW,), export=_export, notation=Superscript(),
-            doc="X^k, the k-th matrix power of a square X (integer k ≥ 2)"))
+register(
+    Op(
+        MatPow,
+        value=_value,
+        differential=_differential,
+        identities=(MATRIX_POWER,),
+        primitives=(MATPOW_ROW,),
+        export=_export,
+        notation=Superscript(),
+        doc="X^k, the k-th matrix power of a square X (integer k ≥ 2)",
+    )
+)

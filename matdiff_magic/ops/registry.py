@@ -14,6 +14,7 @@ variant: the function name of an ``Apply`` (``exp``, ``log``, …), the ``p`` of
 Nothing here imports NumPy: values call it through ``np``, a stand-in that imports NumPy on first
 use, so ``import matdiff_magic`` and the parser stay light.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -36,7 +37,7 @@ class _LazyModule:
     def __getattr__(self, attr: str):
         module = importlib.import_module(self._name)
         value = getattr(module, attr)
-        object.__setattr__(self, attr, value)   # later look-ups are plain attribute hits
+        object.__setattr__(self, attr, value)  # later look-ups are plain attribute hits
         return value
 
 
@@ -61,6 +62,7 @@ def square_to_scalar(what: str):
     def shape_of(arg: Expr):
         require_square(arg, what)
         return SCALAR
+
     return shape_of
 
 
@@ -68,6 +70,7 @@ def square_to_square(what: str):
     def shape_of(arg: Expr):
         require_square(arg, what)
         return arg.shape
+
     return shape_of
 
 
@@ -82,6 +85,7 @@ class Call:
     ``symbol`` (a Unicode letter, e.g. σ) replaces the name. ``bare_delimited``: no parentheses
     around a delimited argument (log|X|). ``scalar_transparent``: printed as its argument when that
     is 1×1 and the printer hides scalar traces (df = gᵀdx, not tr(gᵀdx))."""
+
     name: str
     symbol: str = ""
     bare_delimited: bool = False
@@ -97,6 +101,7 @@ class Root:
 class Postfix:
     """x followed by a Unicode superscript (ᵀ, ⁻¹); ``fuse`` maps the class name of an operand of
     the same kind to the combined superscript (Aᵀ of A⁻¹ is A⁻ᵀ)."""
+
     symbol: str
     fuse: tuple = ()
 
@@ -104,6 +109,7 @@ class Postfix:
 @dataclass(frozen=True)
 class Prefix:
     """A prefix operator such as −x: the operand is parenthesised below ``operand`` precedence."""
+
     symbol: str
     prec: int
     operand: int
@@ -112,6 +118,7 @@ class Prefix:
 @dataclass(frozen=True)
 class Delimited:
     """x between delimiters (|X|, ‖x‖), with an optional subscript and a prefix name (log|X|)."""
+
     open: str
     close: str
     sub: str = ""
@@ -121,6 +128,7 @@ class Delimited:
 @dataclass(frozen=True)
 class Infix:
     """Operands joined by an operator symbol (⊙, ⊗), each parenthesised unless tighter than ``prec``."""
+
     symbol: str
     prec: int
 
@@ -138,12 +146,14 @@ class Juxtaposition:
 @dataclass(frozen=True)
 class Superscript:
     """A power b^p; ``circ``: the element-wise power b^∘p."""
+
     circ: bool = False
 
 
 @dataclass(frozen=True)
 class Indexed:
     """A symbol with indices (K with its sizes: K_{mn}, K₍m,n₎)."""
+
     symbol: str
     indices: tuple
 
@@ -184,16 +194,17 @@ class Primitive:
     templates ``{0}``/``{1}`` are operand names, ``{d0}``/``{d1}`` their tangents, ``{y}`` the
     result, ``{g}`` its adjoint, ``{f}`` the function, ``{fp}`` its derivative, ``{m}`` is · on
     scalars and ⊙ on arrays, ``{q}`` is / or ⊘, ⟨a, b⟩ the sum of the entries of a ⊙ b."""
-    key: str                # the row's op in the trace, e.g. "matmul"
-    ir: str                 # the IR node it comes from
-    text: str               # how the step is written, e.g. "{0}·{1}"
-    value: Callable         # (xs, p) -> y
-    jvp: Callable           # (xs, y, dxs, p) -> ẏ
-    vjp: Callable           # (xs, y, g, p) -> [x̄ contribution per operand]
-    jvp_terms: tuple        # one term of ẏ per operand
-    vjp_terms: tuple        # the contribution to each operand's adjoint
-    literal: tuple = ()     # operand positions written as their literal when constant (exponents)
-    numeric_exponent: bool = False   # v₁² rather than v₁^2 when the exponent is a number
+
+    key: str  # the row's op in the trace, e.g. "matmul"
+    ir: str  # the IR node it comes from
+    text: str  # how the step is written, e.g. "{0}·{1}"
+    value: Callable  # (xs, p) -> y
+    jvp: Callable  # (xs, y, dxs, p) -> ẏ
+    vjp: Callable  # (xs, y, g, p) -> [x̄ contribution per operand]
+    jvp_terms: tuple  # one term of ẏ per operand
+    vjp_terms: tuple  # the contribution to each operand's adjoint
+    literal: tuple = ()  # operand positions written as their literal when constant (exponents)
+    numeric_exponent: bool = False  # v₁² rather than v₁^2 when the exponent is a number
 
 
 # ---- the record ------------------------------------------------------------------------------------
@@ -203,24 +214,24 @@ def _no_param(node, size):
 
 @dataclass
 class Op:
-    node: type[Any]                     # the IR node class (its shape_of is the shape rule)
-    variant: Any = None                 # the node's variant (Apply: function name; Norm: p)
-    names: tuple = ()                   # names in the language, canonical first; () if internal
-    aliases: tuple = ()                 # further spellings the parser accepts (ln for log)
-    arity: int = 1                      # number of arguments of the call
-    build: Callable | None = None       # (args) -> node, from a call; default node(*args)
-    value: Callable | None = None       # (xs, param) -> 2-D array, xs the operands' values
-    param: Callable = _no_param         # (node, size) -> the parameter of value and primitives
-    differential: Callable | None = None    # node -> (new expression, Identity), one step
-    identities: Any = ()                # the identities the differential rule applies (or a
-                                        # function giving them, for identities made on demand)
-    primitives: tuple = ()              # the evaluation trace's rows this op lowers to
-    trace: Callable | None = None       # (lowering, node) -> row; None: one row of primitives[0]
-    export: Callable | None = None      # (printer, node) -> (NumPy code, precedence)
-    helpers: tuple = ()                 # functions the exported code defines (their source)
-    notation: Any = None                # a notation above, or node -> notation
+    node: type[Any]  # the IR node class (its shape_of is the shape rule)
+    variant: Any = None  # the node's variant (Apply: function name; Norm: p)
+    names: tuple = ()  # names in the language, canonical first; () if internal
+    aliases: tuple = ()  # further spellings the parser accepts (ln for log)
+    arity: int = 1  # number of arguments of the call
+    build: Callable | None = None  # (args) -> node, from a call; default node(*args)
+    value: Callable | None = None  # (xs, param) -> 2-D array, xs the operands' values
+    param: Callable = _no_param  # (node, size) -> the parameter of value and primitives
+    differential: Callable | None = None  # node -> (new expression, Identity), one step
+    identities: Any = ()  # the identities the differential rule applies (or a
+    # function giving them, for identities made on demand)
+    primitives: tuple = ()  # the evaluation trace's rows this op lowers to
+    trace: Callable | None = None  # (lowering, node) -> row; None: one row of primitives[0]
+    export: Callable | None = None  # (printer, node) -> (NumPy code, precedence)
+    helpers: tuple = ()  # functions the exported code defines (their source)
+    notation: Any = None  # a notation above, or node -> notation
     doc: str = ""
-    extra: dict = field(default_factory=dict)   # family-specific facets (element-wise: σ′ …)
+    extra: dict = field(default_factory=dict)  # family-specific facets (element-wise: σ′ …)
 
     @property
     def key(self) -> tuple:
@@ -246,8 +257,8 @@ class Op:
 CONSTANTS = {"vector": (1, 2), "matrix": (1, 3), "eye": (0, 1)}
 
 OPS: dict[tuple, Op] = {}
-_VARIANT_ATTR: dict[type, str] = {}      # node type -> the attribute that selects the variant
-_NAMED: dict[str, Op] = {}               # by_name(), kept until the next registration
+_VARIANT_ATTR: dict[type, str] = {}  # node type -> the attribute that selects the variant
+_NAMED: dict[str, Op] = {}  # by_name(), kept until the next registration
 
 
 def register(op: Op) -> Op:

@@ -2,6 +2,7 @@
 keeps intermediate values: a deep chain's derivation then prints in size linear in its depth.
 Only expressions with activations nested three deep or more are abbreviated, so textbook
 examples print exactly as written."""
+
 from __future__ import annotations
 
 from matdiff_magic.ir import nodes as ir
@@ -29,7 +30,7 @@ def choose(f: ir.Expr, taken: set) -> dict:
     if nesting(f, memo) < MIN_NESTING:
         return {}
     inner, seen, visited = [], set(), set()
-    stack = [(f, False)]                       # (node, lies under an activation)
+    stack = [(f, False)]  # (node, lies under an activation)
     while stack:
         node, under = stack.pop()
         if (id(node), under) in visited:
@@ -42,5 +43,7 @@ def choose(f: ir.Expr, taken: set) -> dict:
     inner.sort(key=lambda n: nesting(n, memo))
     letter = next(c for c in "tuhzsq" if c not in taken)
     sub = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-    return {node: (f"{letter}_{{{k}}}", f"{letter}{str(k).translate(sub)}")
-            for k, node in enumerate(inner, start=1)}
+    return {
+        node: (f"{letter}_{{{k}}}", f"{letter}{str(k).translate(sub)}")
+        for k, node in enumerate(inner, start=1)
+    }

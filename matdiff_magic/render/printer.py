@@ -8,6 +8,7 @@ Parentheses are added only where precedence needs them. ``highlight`` is a set o
 mark (the part a step changed); ``hide_scalar_trace`` prints tr(s) as s for a 1×1 s, which is how
 derivations by a vector are written (df = gᵀdx rather than tr(gᵀdx)).
 """
+
 from __future__ import annotations
 
 from fractions import Fraction
@@ -61,10 +62,11 @@ __all__ = [
 
 
 class _Printer:
-    def __init__(self, tex: bool, highlight=frozenset(), hide_scalar_trace: bool = False,
-                 abbrev=None, root=None):
+    def __init__(
+        self, tex: bool, highlight=frozenset(), hide_scalar_trace: bool = False, abbrev=None, root=None
+    ):
         self.tex, self.highlight, self.hide_scalar_trace = tex, highlight, hide_scalar_trace
-        self.abbrev, self.root = abbrev or {}, root   # root: the node being defined, not abbreviated
+        self.abbrev, self.root = abbrev or {}, root  # root: the node being defined, not abbreviated
 
     # -- entry point: returns (string, precedence)
     def go(self, e: ir.Expr) -> tuple[str, int]:
@@ -74,7 +76,7 @@ class _Printer:
             leaf = getattr(self, "p_" + type(e).__name__, None)
             s, p = leaf(e) if leaf is not None else self.op(e)
         if id(e) in self.highlight:
-            s = (f"{{\\color{{{HIGHLIGHT_COLOR}}}{{{s}}}}}" if self.tex else f"⟦{s}⟧")
+            s = f"{{\\color{{{HIGHLIGHT_COLOR}}}{{{s}}}}}" if self.tex else f"⟦{s}⟧"
         return s, p
 
     def wrap(self, e: ir.Expr, min_prec: int) -> str:
@@ -119,7 +121,7 @@ class _Printer:
 
     def p_D(self, e):
         d = self.t("\\mathrm{d}", "d")
-        if isinstance(e.arg, ir.Var) or _plainly_delimited(e.arg):   # dX, d|X|, d‖x‖: no parentheses
+        if isinstance(e.arg, ir.Var) or _plainly_delimited(e.arg):  # dX, d|X|, d‖x‖: no parentheses
             return d + self.go(e.arg)[0], P_DIFF
         return d + self.paren(self.go(e.arg)[0]), P_DIFF
 
@@ -133,15 +135,18 @@ class _Printer:
 
     def _call(self, tex_name: str, text_name: str, arg: ir.Expr) -> tuple[str, int]:
         inner = self.go(arg)[0]
-        return (f"{tex_name}\\left({inner}\\right)" if self.tex and len(inner) > 60
-                else f"{self.t(tex_name, text_name)}({inner})"), P_ATOM
+        return (
+            f"{tex_name}\\left({inner}\\right)"
+            if self.tex and len(inner) > 60
+            else f"{self.t(tex_name, text_name)}({inner})"
+        ), P_ATOM
 
     def n_Call(self, n: Call, e):
         arg = e.children()[0]
         if n.scalar_transparent and self.hide_scalar_trace and arg.is_scalar:
             return self.go(arg)
         tex_name, text_name = call_latex(n.name, n.symbol), n.symbol or n.name
-        if n.bare_delimited and _plainly_delimited(arg):   # log|X|, as the seeds write it
+        if n.bare_delimited and _plainly_delimited(arg):  # log|X|, as the seeds write it
             return self.t(tex_name, text_name) + self.go(arg)[0], P_ATOM
         return self._call(tex_name, text_name, arg)
 
@@ -152,7 +157,7 @@ class _Printer:
 
     def n_Postfix(self, n: Postfix, e):
         arg, symbol = e.arg, n.symbol
-        for inner, fused in n.fuse:      # Aᵀ of A⁻¹ (or A⁻¹ of Aᵀ) is A⁻ᵀ
+        for inner, fused in n.fuse:  # Aᵀ of A⁻¹ (or A⁻¹ of Aᵀ) is A⁻ᵀ
             if type(arg).__name__ == inner:
                 arg, symbol = arg.arg, fused
                 break
@@ -252,12 +257,14 @@ def _join_text(parts: list[str]) -> str:
     return out
 
 
-def to_latex(e: ir.Expr, highlight=frozenset(), hide_scalar_trace: bool = False, abbrev=None,
-             define: bool = False) -> str:
+def to_latex(
+    e: ir.Expr, highlight=frozenset(), hide_scalar_trace: bool = False, abbrev=None, define: bool = False
+) -> str:
     """TeX of e; ``abbrev`` maps nodes to names (``define``: e itself is printed in full)."""
     return _Printer(True, highlight, hide_scalar_trace, abbrev, e if define else None).go(e)[0]
 
 
-def to_text(e: ir.Expr, highlight=frozenset(), hide_scalar_trace: bool = False, abbrev=None,
-            define: bool = False) -> str:
+def to_text(
+    e: ir.Expr, highlight=frozenset(), hide_scalar_trace: bool = False, abbrev=None, define: bool = False
+) -> str:
     return _Printer(False, highlight, hide_scalar_trace, abbrev, e if define else None).go(e)[0]

@@ -3,6 +3,7 @@
 No ipywidgets here, so the logic is tested without a front end and the widget stays a thin
 adapter that only copies these strings into its controls.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,10 +12,15 @@ from matdiff_magic.errors import MatdiffError
 from matdiff_magic.render.printer import to_latex
 from matdiff_magic.timelimit import TimeLimitExceeded, time_limit
 
-REDERIVE_SECONDS = 10.0   # the magic's default --timeout: a click must not hang the kernel
+REDERIVE_SECONDS = 10.0  # the magic's default --timeout: a click must not hang the kernel
 
-STAGE_NAMES = {"function": "the function", "differential": "differential",
-               "trace": "trace trick", "readoff": "read-off", "layout": "layout"}
+STAGE_NAMES = {
+    "function": "the function",
+    "differential": "differential",
+    "trace": "trace trick",
+    "readoff": "read-off",
+    "layout": "layout",
+}
 
 
 @dataclass(frozen=True)
@@ -26,8 +32,8 @@ class StepView:
     identity_latex: str
     identity_text: str
     note: str
-    current_latex: str   # the current line alone, changed part coloured, with its left side
-    lines_latex: str     # aligned TeX of lines 0..index, only the current one coloured
+    current_latex: str  # the current line alone, changed part coloured, with its left side
+    lines_latex: str  # aligned TeX of lines 0..index, only the current one coloured
 
 
 def clamp(index: int, count: int) -> int:
@@ -46,11 +52,22 @@ def step_view(derivation, index: int) -> StepView:
     steps = derivation.steps
     i = clamp(index, len(steps))
     s = steps[i]
-    rows = [f"{line.lhs} &= {line.latex_highlighted if k == i else line.latex}"
-            for k, line in enumerate(steps[: i + 1])]
+    rows = [
+        f"{line.lhs} &= {line.latex_highlighted if k == i else line.latex}"
+        for k, line in enumerate(steps[: i + 1])
+    ]
     lines = "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
-    return StepView(i, len(steps), s.stage, s.rule, s.identity_latex, s.identity_text, s.note,
-                    f"{_lhs_at(steps, i)} = {s.latex_highlighted}", lines)
+    return StepView(
+        i,
+        len(steps),
+        s.stage,
+        s.rule,
+        s.identity_latex,
+        s.identity_text,
+        s.note,
+        f"{_lhs_at(steps, i)} = {s.latex_highlighted}",
+        lines,
+    )
 
 
 def result_latex(derivation) -> str:

@@ -5,6 +5,7 @@ A step shows, in order of precedence: a chain e₁ = e₂ = … (the read-off, t
 whole), a line recorded as a function of the printer (``Step.line``), or its expression. Lines and
 notes recorded as functions are printed without the step's abbreviations, as they were written.
 """
+
 from __future__ import annotations
 
 import functools
@@ -34,13 +35,14 @@ class ShownStep:
         chain = self.step.chain
         parts = [show(e, **self._options()) for e in chain[:-1]]
         last = chain[-1]
-        parts.append(show(last, highlight=frozenset({id(last)}) if highlight_last else frozenset(),
-                          **self._options()))
+        parts.append(
+            show(last, highlight=frozenset({id(last)}) if highlight_last else frozenset(), **self._options())
+        )
         return " = ".join(parts)
 
     @functools.cached_property
     def _line(self) -> tuple[str, str]:
-        return cast(Callable, self.step.line)(printer)   # read only for a step with a line
+        return cast(Callable, self.step.line)(printer)  # read only for a step with a line
 
     @property
     def latex(self) -> str:
@@ -48,7 +50,7 @@ class ShownStep:
             return self._chain(True)
         if self.step.line is not None:
             return self._line[0]
-        return to_latex(cast(ir.Expr, self.step.value), **self._options())   # a step without a line has one
+        return to_latex(cast(ir.Expr, self.step.value), **self._options())  # a step without a line has one
 
     @property
     def latex_highlighted(self) -> str:

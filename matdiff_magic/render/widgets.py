@@ -4,6 +4,7 @@ A thin adapter: what to show comes from ``stepper_state``; this module only wire
 It is a traitlets object holding the VBox (``.box``) rather than a VBox subclass, because a
 DOMWidget already owns a ``layout`` trait (its CSS Layout) and ours must be the derivative's layout.
 """
+
 from __future__ import annotations
 
 import html
@@ -15,7 +16,7 @@ from matdiff_magic.derivation.layouts import LAYOUTS
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.render.stepper_state import STAGE_NAMES, clamp, rederive, result_latex, step_view
 
-CHECK_STYLES = {   # badge colours by check status: (text, background)
+CHECK_STYLES = {  # badge colours by check status: (text, background)
     "passed": ("#1b5e20", "#e8f5e9"),
     "failed": ("#b71c1c", "#ffebee"),
     "skipped": ("#424242", "#f5f5f5"),
@@ -51,11 +52,11 @@ class DerivationStepper(HasTraits):
 
     def __init__(self, derivation, **kwargs):
         self.derivation = derivation
-        self._pending = None   # the derivation a valid new `wrt` brought, installed by its observer
+        self._pending = None  # the derivation a valid new `wrt` brought, installed by its observer
         super().__init__(layout=derivation.layout, wrt=derivation.wrt.name)
         self._build()
         self._render()
-        for name, value in kwargs.items():   # e.g. DerivationStepper(d, step=3)
+        for name, value in kwargs.items():  # e.g. DerivationStepper(d, step=3)
             setattr(self, name, value)
 
     @property
@@ -65,31 +66,52 @@ class DerivationStepper(HasTraits):
     # ---- controls
     def _build(self) -> None:
         last = self.n_steps - 1
-        self.prev_button = W.Button(description="Prev", icon="step-backward",
-                                    tooltip="Previous step", layout=W.Layout(width="auto"))
-        self.next_button = W.Button(description="Next", icon="step-forward",
-                                    tooltip="Next step", layout=W.Layout(width="auto"))
-        self.play = W.Play(value=0, min=0, max=last, interval=1500, description="Play",
-                           tooltip="Play the steps one after another", show_repeat=False,
-                           layout=W.Layout(width="7em"))
-        self.slider = W.IntSlider(value=0, min=0, max=last, description="step",
-                                  readout=False, continuous_update=True,
-                                  tooltip="Go to a step (arrow keys move one step)",
-                                  style={"description_width": "auto"}, layout=W.Layout(width="18em"))
+        self.prev_button = W.Button(
+            description="Prev", icon="step-backward", tooltip="Previous step", layout=W.Layout(width="auto")
+        )
+        self.next_button = W.Button(
+            description="Next", icon="step-forward", tooltip="Next step", layout=W.Layout(width="auto")
+        )
+        self.play = W.Play(
+            value=0,
+            min=0,
+            max=last,
+            interval=1500,
+            description="Play",
+            tooltip="Play the steps one after another",
+            show_repeat=False,
+            layout=W.Layout(width="7em"),
+        )
+        self.slider = W.IntSlider(
+            value=0,
+            min=0,
+            max=last,
+            description="step",
+            readout=False,
+            continuous_update=True,
+            tooltip="Go to a step (arrow keys move one step)",
+            style={"description_width": "auto"},
+            layout=W.Layout(width="18em"),
+        )
         self.counter = W.Label(layout=W.Layout(min_width="12em"))
-        self.wrt_dropdown = W.Dropdown(options=[v.name for v in self.derivation.variables],
-                                       value=self.wrt, description="w.r.t.",
-                                       tooltip="Differentiate with respect to this variable",
-                                       style={"description_width": "auto"},
-                                       layout=W.Layout(width="8em"))
+        self.wrt_dropdown = W.Dropdown(
+            options=[v.name for v in self.derivation.variables],
+            value=self.wrt,
+            description="w.r.t.",
+            tooltip="Differentiate with respect to this variable",
+            style={"description_width": "auto"},
+            layout=W.Layout(width="8em"),
+        )
         self.math = W.HTMLMath(layout=W.Layout(overflow="auto"))
         self.rule_html = W.HTMLMath()
         self.note_html = W.HTML()
-        self.layout_buttons = W.ToggleButtons(options=list(LAYOUTS), value=self.layout,
-                                              description="layout",
-                                              tooltips=[LAYOUT_TOOLTIPS[k] for k in LAYOUTS],
-                                              style={"button_width": "auto",
-                                                     "description_width": "auto"})
+        self.layout_buttons = W.ToggleButtons(
+            options=list(LAYOUTS),
+            value=self.layout,
+            description="layout",
+            tooltips=[LAYOUT_TOOLTIPS[k] for k in LAYOUTS],
+            style={"button_width": "auto", "description_width": "auto"},
+        )
         self.result_math = W.HTMLMath()
         self.check_html = W.HTML()
         self.error_html = W.HTML()
@@ -104,10 +126,22 @@ class DerivationStepper(HasTraits):
         if len(self.derivation.variables) < 2:
             self.wrt_dropdown.layout.display = "none"
 
-        nav = W.HBox([self.prev_button, self.next_button, self.play, self.slider, self.counter,
-                      self.wrt_dropdown], layout=W.Layout(flex_flow="row wrap", align_items="center"))
-        self.box = W.VBox([nav, self.math, self.rule_html, self.note_html, self.layout_buttons,
-                           self.result_math, self.check_html, self.error_html])
+        nav = W.HBox(
+            [self.prev_button, self.next_button, self.play, self.slider, self.counter, self.wrt_dropdown],
+            layout=W.Layout(flex_flow="row wrap", align_items="center"),
+        )
+        self.box = W.VBox(
+            [
+                nav,
+                self.math,
+                self.rule_html,
+                self.note_html,
+                self.layout_buttons,
+                self.result_math,
+                self.check_html,
+                self.error_html,
+            ]
+        )
         self.box.add_class("matdiff-stepper")
 
     def _move(self, delta: int) -> None:
@@ -115,7 +149,7 @@ class DerivationStepper(HasTraits):
 
     def _on_dropdown(self, change) -> None:
         self.wrt = change["new"]
-        self.wrt_dropdown.value = self.wrt   # back to the old one if it was rejected
+        self.wrt_dropdown.value = self.wrt  # back to the old one if it was rejected
 
     # ---- state
     @validate("step")
@@ -161,7 +195,7 @@ class DerivationStepper(HasTraits):
         self.wrt_dropdown.value = self.wrt
         if self.step == 0:
             self._render()
-        self.step = 0   # renders via _on_step when it changes
+        self.step = 0  # renders via _on_step when it changes
 
     # ---- display
     def _render(self) -> None:
@@ -181,25 +215,27 @@ class DerivationStepper(HasTraits):
         self.rule_html.value = rule if v.stage != "function" else "<b>the function</b>"
         self.note_html.value = f"<i>{_esc(v.note)}</i>" if v.note and v.stage != "layout" else ""
         r = self.derivation.results[self.derivation.layout]
-        self.result_math.value = (f"$${_esc(result_latex(self.derivation))}$$"
-                                  f"<div>{_esc(r.description)}</div>")
+        self.result_math.value = f"$${_esc(result_latex(self.derivation))}$$<div>{_esc(r.description)}</div>"
         self.check_html.value = self._badge()
         self._render_error()
         # Last: a front end that shows this label has received everything else of the step.
         self.counter.value = f"{v.index + 1} of {v.count} · {STAGE_NAMES.get(v.stage, v.stage)}"
 
     def _render_error(self) -> None:
-        self.error_html.value = (f"<pre style='color:#b71c1c;white-space:pre-wrap'>"
-                                 f"{_esc(self.error)}</pre>" if self.error else "")
+        self.error_html.value = (
+            f"<pre style='color:#b71c1c;white-space:pre-wrap'>{_esc(self.error)}</pre>" if self.error else ""
+        )
 
     def _badge(self) -> str:
         c = self.derivation.check_result
         if c is None:
             return ""
         fg, bg = CHECK_STYLES.get(c.status, CHECK_STYLES["skipped"])
-        return (f"<span class='matdiff-check matdiff-check-{c.status}' style='color:{fg};"
-                f"background:{bg};border:1px solid {fg};border-radius:4px;padding:1px 6px'>"
-                f"{_esc(c.message)}</span>")
+        return (
+            f"<span class='matdiff-check matdiff-check-{c.status}' style='color:{fg};"
+            f"background:{bg};border:1px solid {fg};border-radius:4px;padding:1px 6px'>"
+            f"{_esc(c.message)}</span>"
+        )
 
     # ---- output
     def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
@@ -210,5 +246,7 @@ class DerivationStepper(HasTraits):
         return bundle
 
     def __repr__(self) -> str:
-        return (f"<DerivationStepper of ∂{self.derivation.name}/∂{self.wrt}, "
-                f"step {self.step + 1} of {self.n_steps}, {self.layout} layout>")
+        return (
+            f"<DerivationStepper of ∂{self.derivation.name}/∂{self.wrt}, "
+            f"step {self.step + 1} of {self.n_steps}, {self.layout} layout>"
+        )

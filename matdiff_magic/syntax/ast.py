@@ -3,6 +3,7 @@
 Sums and products are n-ary (``Sum.terms``, ``Product.items``) so that long inputs build flat
 trees, not deep ones. Nodes are immutable; a parenthesised group takes the span of its parentheses.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ class Name:
 
 @dataclass(frozen=True)
 class Call:
-    func: str          # canonical name (aliases resolved)
+    func: str  # canonical name (aliases resolved)
     args: tuple
     span: Span
     func_span: Span
@@ -45,7 +46,7 @@ class Transpose:
 
 @dataclass(frozen=True)
 class Power:
-    op: str            # '^' or '.^'
+    op: str  # '^' or '.^'
     base: object
     exponent: object
     span: Span
@@ -55,22 +56,24 @@ class Power:
 @dataclass(frozen=True)
 class Sum:
     """first (+|- term)*: terms[0] carries sign '+'."""
-    terms: tuple       # ((sign, node, op_span), ...)
+
+    terms: tuple  # ((sign, node, op_span), ...)
     span: Span
 
 
 @dataclass(frozen=True)
 class Product:
     """first (op factor)* with op in * / .* ./, folded left to right."""
-    items: tuple       # ((op, node, op_span), ...); items[0][0] == ''
+
+    items: tuple  # ((op, node, op_span), ...); items[0][0] == ''
     span: Span
 
 
 @dataclass(frozen=True)
 class Declaration:
-    names: tuple       # ((name, span), ...)
+    names: tuple  # ((name, span), ...)
     kind: str
-    dims: tuple        # ((dim, span), ...): dim is a str symbol or an int
+    dims: tuple  # ((dim, span), ...): dim is a str symbol or an int
     span: Span
 
 
@@ -86,7 +89,7 @@ class Definition:
 class Program:
     source: str
     declarations: list = field(default_factory=list)
-    definitions: list = field(default_factory=list)   # all expression lines, in order
+    definitions: list = field(default_factory=list)  # all expression lines, in order
 
     @property
     def expression(self) -> Definition:

@@ -1,4 +1,5 @@
 """Text -> tokens, each with its span. Unknown characters are errors, never skipped."""
+
 from __future__ import annotations
 
 import re
@@ -28,7 +29,9 @@ def tokenize(source: str) -> list[Token]:
     if len(source) > MAX_SOURCE_CHARS:
         raise MatdiffError(
             f"the cell is {len(source):,} characters long; the limit is {MAX_SOURCE_CHARS:,}",
-            source, Span(MAX_SOURCE_CHARS, MAX_SOURCE_CHARS + 1))
+            source,
+            Span(MAX_SOURCE_CHARS, MAX_SOURCE_CHARS + 1),
+        )
     tokens: list[Token] = []
     i, n = 0, len(source)
     while i < n:
@@ -44,9 +47,12 @@ def tokenize(source: str) -> list[Token]:
         elif m := _NUMBER.match(source, i):
             text = m.group()
             if m.end() < n and (source[m.end()].isalpha() or source[m.end()] == "_"):
-                raise MatdiffError(f"a number cannot run into a name here: {source[i:m.end() + 1]!r}",
-                                   source, Span(m.end(), m.end() + 1),
-                                   hint="write the product explicitly, e.g. 2*x")
+                raise MatdiffError(
+                    f"a number cannot run into a name here: {source[i : m.end() + 1]!r}",
+                    source,
+                    Span(m.end(), m.end() + 1),
+                    hint="write the product explicitly, e.g. 2*x",
+                )
             tokens.append(Token("num", text, Span(i, m.end()), _exact(text, source, Span(i, m.end()))))
             i = m.end()
         elif m := _NAME.match(source, i):
@@ -59,14 +65,13 @@ def tokenize(source: str) -> list[Token]:
                     i += len(op)
                     break
             else:
-                raise MatdiffError(f"unexpected character {ch!r}", source, Span(i, i + 1),
-                                   hint=_hint_for(ch))
+                raise MatdiffError(f"unexpected character {ch!r}", source, Span(i, i + 1), hint=_hint_for(ch))
     tokens.append(Token("eof", "", Span(n, n)))
     return tokens
 
 
-MAX_NUMBER_DIGITS = 400          # before and after the point: more is never meant, and costs
-LARGEST = Fraction(10) ** 308    # numbers are evaluated as floats in the end
+MAX_NUMBER_DIGITS = 400  # before and after the point: more is never meant, and costs
+LARGEST = Fraction(10) ** 308  # numbers are evaluated as floats in the end
 SMALLEST = Fraction(1, 10**300)
 
 
@@ -81,14 +86,18 @@ def _exact(text: str, source: str | None = None, span: Span | None = None) -> Fr
     whole, _, fraction = mantissa.partition(".")
     whole = whole.lstrip("0")
     if len(whole) > MAX_NUMBER_DIGITS or len(fraction) > MAX_NUMBER_DIGITS:
-        raise MatdiffError(f"this number has too many digits: at most {MAX_NUMBER_DIGITS} are "
-                           "accepted before and after the point", source, span,
-                           hint="write it with an exponent, e.g. 1.5e20")
+        raise MatdiffError(
+            f"this number has too many digits: at most {MAX_NUMBER_DIGITS} are "
+            "accepted before and after the point",
+            source,
+            span,
+            hint="write it with an exponent, e.g. 1.5e20",
+        )
     value = Fraction(int(whole or "0")) + (Fraction(int(fraction), 10 ** len(fraction)) if fraction else 0)
     if exponent and value:
         digits = exponent.lstrip("+-").lstrip("0")
-        e = int(exponent) if len(digits) <= 6 else (10**9 if exponent[0] != "-" else -10**9)
-        if not -400 <= len(whole) + e <= 400:   # about the decimal exponent of the value
+        e = int(exponent) if len(digits) <= 6 else (10**9 if exponent[0] != "-" else -(10**9))
+        if not -400 <= len(whole) + e <= 400:  # about the decimal exponent of the value
             raise _out_of_range(text, e > 0, source, span)
         value *= Fraction(10) ** e
     if value > LARGEST or 0 < value < SMALLEST:
@@ -98,8 +107,12 @@ def _exact(text: str, source: str | None = None, span: Span | None = None) -> Fr
 
 def _out_of_range(text: str, large: bool, source, span) -> MatdiffError:
     shown = text if len(text) <= 24 else text[:12] + "…" + text[-8:]
-    return MatdiffError(f"the number {shown} is too {'large' if large else 'small'}: numbers lie "
-                        "between 1e-300 and 1e308 (or are 0)", source, span)
+    return MatdiffError(
+        f"the number {shown} is too {'large' if large else 'small'}: numbers lie "
+        "between 1e-300 and 1e308 (or are 0)",
+        source,
+        span,
+    )
 
 
 def _hint_for(ch: str) -> str | None:

@@ -4,6 +4,7 @@ A cell is lines of three sorts: declarations ``a, b: vector(n)``, definitions ``
 expression itself, optionally named ``f = ...``. Newlines inside parentheses continue a line.
 Sums and products are n-ary nodes so that long inputs build flat trees, not deep ones.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -26,16 +27,21 @@ from matdiff_magic.syntax.ast import (
 from matdiff_magic.syntax.lexer import Token, tokenize
 from matdiff_magic.syntax.vocabulary import FUNCTIONS, KINDS, SYNONYMS, canonical_function
 
-MAX_DEPTH = 200    # nesting of parentheses, calls and operators, definitions written out
+MAX_DEPTH = 200  # nesting of parentheses, calls and operators, definitions written out
 MAX_NODES = 2_000  # names, numbers and operations of the expression, definitions written out
 
 BINARY = {  # operator -> (left binding power, right binding power)
-    "+": (10, 11), "-": (10, 11),
-    "*": (20, 21), "/": (20, 21), ".*": (20, 21), "./": (20, 21),
-    "^": (31, 30), ".^": (31, 30),  # right associative
+    "+": (10, 11),
+    "-": (10, 11),
+    "*": (20, 21),
+    "/": (20, 21),
+    ".*": (20, 21),
+    "./": (20, 21),
+    "^": (31, 30),
+    ".^": (31, 30),  # right associative
 }
-UNARY_MINUS_BP = 25   # -x^2 is -(x^2); -a*b is (-a)*b
-POSTFIX_BP = 40       # transpose binds tightest
+UNARY_MINUS_BP = 25  # -x^2 is -(x^2); -a*b is (-a)*b
+POSTFIX_BP = 40  # transpose binds tightest
 
 
 def parse(source: str) -> Program:
@@ -44,9 +50,12 @@ def parse(source: str) -> Program:
     for line in _logical_lines(tokens, source):
         _parse_line(line, program, source)
     if not program.definitions:
-        raise MatdiffError("the cell has no expression to differentiate", source,
-                           Span(len(source), len(source) + 1),
-                           hint="write e.g. a'*X*b on a line of its own")
+        raise MatdiffError(
+            "the cell has no expression to differentiate",
+            source,
+            Span(len(source), len(source) + 1),
+            hint="write e.g. a'*X*b on a line of its own",
+        )
     _check_size(program)
     return program
 
@@ -99,7 +108,7 @@ def _check_size(program: Program) -> None:
     ``Y2 = Y1*Y1`` doubles ``Y1``, so thirty such lines stand for a billion factors. Measured
     without recursion, and refused at the first (innermost) part over a limit, with a caret there.
     """
-    known: dict[str, tuple[int, int]] = {}   # definition name -> (depth, size) written out
+    known: dict[str, tuple[int, int]] = {}  # definition name -> (depth, size) written out
     for definition in program.definitions:
         measured: dict[int, tuple[int, int]] = {}
         stack = [(definition.expr, False)]
@@ -120,13 +129,20 @@ def _check_size(program: Program) -> None:
                 continue
             written_out = " once the definitions above it are written out" if _uses(node, known) else ""
             if depth > MAX_DEPTH:
-                raise MatdiffError(f"the expression is nested too deeply (more than {MAX_DEPTH} "
-                                   f"levels{written_out})", program.source, node.span)
+                raise MatdiffError(
+                    f"the expression is nested too deeply (more than {MAX_DEPTH} levels{written_out})",
+                    program.source,
+                    node.span,
+                )
             if size > MAX_NODES:
-                raise MatdiffError(f"the expression is too large to derive step by step: {size:,} "
-                                   f"names, numbers and operations{written_out}; the limit is "
-                                   f"{MAX_NODES:,}", program.source, node.span,
-                                   hint="derive a part of it at a time")
+                raise MatdiffError(
+                    f"the expression is too large to derive step by step: {size:,} "
+                    f"names, numbers and operations{written_out}; the limit is "
+                    f"{MAX_NODES:,}",
+                    program.source,
+                    node.span,
+                    hint="derive a part of it at a time",
+                )
         if definition.name is not None:
             known[definition.name] = measured[id(definition.expr)]
 
@@ -166,9 +182,13 @@ def _parse_declaration(line: list[Token], source: str) -> Declaration:
     if kind_tok.kind != "name" or kind_tok.text not in KINDS:
         close = difflib.get_close_matches(kind_tok.text, KINDS, n=1)
         raise MatdiffError(
-            f"unknown kind {kind_tok.text!r} in a declaration" if kind_tok.text else
-            "a declaration needs a kind after ':'", source, kind_tok.span,
-            hint=(f"did you mean {close[0]!r}? " if close else "") + "kinds are: " + ", ".join(KINDS))
+            f"unknown kind {kind_tok.text!r} in a declaration"
+            if kind_tok.text
+            else "a declaration needs a kind after ':'",
+            source,
+            kind_tok.span,
+            hint=(f"did you mean {close[0]!r}? " if close else "") + "kinds are: " + ", ".join(KINDS),
+        )
     i += 1
     dims: list[tuple[str | int, Span]] = []
     if line[i].text == "(":
@@ -177,12 +197,12 @@ def _parse_declaration(line: list[Token], source: str) -> Declaration:
             tok = line[i]
             if tok.kind == "name":
                 dims.append((tok.text, tok.span))
-            elif tok.kind == "num" and tok.value is not None and tok.value.denominator == 1 \
-                    and tok.value >= 1:
+            elif (
+                tok.kind == "num" and tok.value is not None and tok.value.denominator == 1 and tok.value >= 1
+            ):
                 dims.append((int(tok.value), tok.span))
             else:
-                raise MatdiffError("a size is a name (m, n, …) or a positive whole number",
-                                   source, tok.span)
+                raise MatdiffError("a size is a name (m, n, …) or a positive whole number", source, tok.span)
             i += 1
             if line[i].text == ",":
                 i += 1
@@ -195,11 +215,17 @@ def _parse_declaration(line: list[Token], source: str) -> Declaration:
         raise MatdiffError("unexpected text after the declaration", source, line[i].span)
     expected = {"scalar": 0, "vector": 1, "matrix": 2, "symmetric": 1}[kind_tok.text]
     if dims and len(dims) != expected and not (kind_tok.text == "symmetric" and len(dims) == 2):
-        raise MatdiffError(f"a {kind_tok.text} takes {expected} size{'s' if expected != 1 else ''}",
-                           source, dims[0][1] | dims[-1][1],
-                           hint={"scalar": "write c: scalar", "vector": "write a: vector(n)",
-                                 "matrix": "write X: matrix(m, n)",
-                                 "symmetric": "write S: symmetric(n)"}[kind_tok.text])
+        raise MatdiffError(
+            f"a {kind_tok.text} takes {expected} size{'s' if expected != 1 else ''}",
+            source,
+            dims[0][1] | dims[-1][1],
+            hint={
+                "scalar": "write c: scalar",
+                "vector": "write a: vector(n)",
+                "matrix": "write X: matrix(m, n)",
+                "symmetric": "write S: symmetric(n)",
+            }[kind_tok.text],
+        )
     return Declaration(tuple(names), kind_tok.text, tuple(dims), names[0][1] | line[i - 1].span)
 
 
@@ -229,17 +255,24 @@ class _Parser:
             if tok.text == ")":
                 raise self.error("unbalanced parentheses: this ')' has no matching '('", tok)
             if tok.text == "=":
-                raise self.error("'=' can only follow a name at the start of a line", tok,
-                                 hint="write f = a'*x, or just a'*x")
-            raise self.error(f"expected an operator before {tok.text!r}", tok,
-                             hint="products are written with *, e.g. 2*x or A*x")
+                raise self.error(
+                    "'=' can only follow a name at the start of a line",
+                    tok,
+                    hint="write f = a'*x, or just a'*x",
+                )
+            raise self.error(
+                f"expected an operator before {tok.text!r}",
+                tok,
+                hint="products are written with *, e.g. 2*x or A*x",
+            )
 
     # -- Pratt loop
     def expression(self, min_bp: int):
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise self.error(f"the expression is nested too deeply (more than {MAX_DEPTH} levels)",
-                             self.peek())
+            raise self.error(
+                f"the expression is nested too deeply (more than {MAX_DEPTH} levels)", self.peek()
+            )
         try:
             left = self.prefix()
             while True:
@@ -287,9 +320,11 @@ class _Parser:
             inner = self.expression(0)
             close = self.advance()
             if close.text != ")":
-                raise self.error("unbalanced parentheses: expected ')'", close
-                                 if close.kind != "eof" else tok,
-                                 hint=None if close.kind != "eof" else "this '(' is never closed")
+                raise self.error(
+                    "unbalanced parentheses: expected ')'",
+                    close if close.kind != "eof" else tok,
+                    hint=None if close.kind != "eof" else "this '(' is never closed",
+                )
             return _with_span(inner, tok.span | close.span)
         if tok.kind == "name":
             if self.peek().text == "(":
@@ -300,23 +335,32 @@ class _Parser:
                 return Call("eye", (), tok.span, tok.span)
             return Name(tok.text, tok.span)
         if tok.kind == "eof":
-            raise self.error("the expression ends too early", tok,
-                             hint="an operand is missing after the last operator")
+            raise self.error(
+                "the expression ends too early", tok, hint="an operand is missing after the last operator"
+            )
         if tok.text == ")":
             raise self.error("unbalanced parentheses: this ')' has no matching '('", tok)
         if tok.text == "*" and self.pos >= 2 and self.tokens[self.pos - 2].text == "*":
-            raise self.error("unexpected '*': there is no ** operator", tok,
-                             hint="powers are written with ^ (x^2) or .^ (X.^2)")
+            raise self.error(
+                "unexpected '*': there is no ** operator",
+                tok,
+                hint="powers are written with ^ (x^2) or .^ (X.^2)",
+            )
         raise self.error(f"unexpected {tok.text!r}", tok)
 
     def call(self, name_tok: Token):
         func = name_tok.text
         if func not in FUNCTIONS:
-            near = ([SYNONYMS[func]] if func in SYNONYMS else []) + \
-                difflib.get_close_matches(func, sorted(FUNCTIONS), n=2)
-            raise self.error(f"unknown function {func!r}", name_tok,
-                             hint=("did you mean " + " or ".join(near) + "?") if near else
-                             "see the README for the functions the language knows")
+            near = ([SYNONYMS[func]] if func in SYNONYMS else []) + difflib.get_close_matches(
+                func, sorted(FUNCTIONS), n=2
+            )
+            raise self.error(
+                f"unknown function {func!r}",
+                name_tok,
+                hint=("did you mean " + " or ".join(near) + "?")
+                if near
+                else "see the README for the functions the language knows",
+            )
         open_tok = self.advance()
         args = []
         if self.peek().text != ")":
@@ -328,8 +372,10 @@ class _Parser:
                 break
         close = self.advance()
         if close.text != ")":
-            raise self.error("unbalanced parentheses: expected ')' to close the call of " + func,
-                             close if close.kind != "eof" else open_tok)
+            raise self.error(
+                "unbalanced parentheses: expected ')' to close the call of " + func,
+                close if close.kind != "eof" else open_tok,
+            )
         return Call(canonical_function(func), tuple(args), name_tok.span | close.span, name_tok.span)
 
 

@@ -2,6 +2,7 @@
 
 Kept apart from the parser so the lab extension's highlighter, the docs and the tests can share one list.
 """
+
 from __future__ import annotations
 
 KINDS = ("scalar", "vector", "matrix", "symmetric")
@@ -14,10 +15,11 @@ _APPLY = "Apply"
 
 def _tables():
     from matdiff_magic.ops import registry
+
     elementwise, matrix, aliases = [], {}, {}
     for op in registry.ops():
         if not op.names:
-            continue          # internal (step, the derivative of relu), or reached by another name
+            continue  # internal (step, the derivative of relu), or reached by another name
         for alias in op.aliases:
             aliases[alias] = op.names[0]
         for name in op.names:
@@ -39,9 +41,25 @@ FUNCTIONS = set(ELEMENTWISE) | set(MATRIX_FUNCTIONS) | set(CONSTANTS) | set(ALIA
 def canonical_function(name: str) -> str:
     return ALIASES.get(name, name)
 
+
 # Names people type from other tools, and what we call them.
-SYNONYMS = {"trace": "tr", "determinant": "det", "inverse": "inv", "transpose": "the postfix '",
-            "logistic": "sigmoid", "norm": "norm2", "log_det": "logdet", "logdet2": "logdet",
-            "max": "relu", "sum_all": "sum", "ones": "vector(1)", "identity": "eye", "I": "eye",
-            "expm": "exp (element-wise)", "exp2": "exp", "sqr": ".^2", "square": ".^2",
-            "softplus": "log(1 + exp(x))"}
+SYNONYMS = {
+    "trace": "tr",
+    "determinant": "det",
+    "inverse": "inv",
+    "transpose": "the postfix '",
+    "logistic": "sigmoid",
+    "norm": "norm2",
+    "log_det": "logdet",
+    "logdet2": "logdet",
+    "max": "relu",
+    "sum_all": "sum",
+    "ones": "vector(1)",
+    "identity": "eye",
+    "I": "eye",
+    "expm": "exp (element-wise)",
+    "exp2": "exp",
+    "sqr": ".^2",
+    "square": ".^2",
+    "softplus": "log(1 + exp(x))",
+}

@@ -10,6 +10,7 @@ integer factor in front), so equal sizes compare equal however they were built: 
 Symbols are never 1: a vector is n×1 with n a symbol (or a fixed integer), so an expression is a
 scalar exactly when both of its dimensions equal 1.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping

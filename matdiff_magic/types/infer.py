@@ -7,6 +7,7 @@ never 1 unless written so: a vector is n×1 with n ≠ 1, so whether ``*`` is a 
 scalar multiple is known as soon as both operands are typed. ``types.lower`` builds the IR from
 the result.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -33,8 +34,7 @@ from matdiff_magic.types.unify import times as _times
 # Greek letters that are scalars in the usual notation of the field (λ a penalty, α η learning
 # rates, γ ρ τ ε constants), when written out: they default to scalars, other lowercase names to
 # vectors and capitalised names to matrices.
-SCALAR_NAMES = frozenset({"lambda", "alpha", "eta", "gamma", "rho", "tau", "epsilon", "eps",
-                          "kappa"})
+SCALAR_NAMES = frozenset({"lambda", "alpha", "eta", "gamma", "rho", "tau", "epsilon", "eps", "kappa"})
 SIZE_POOL = ("m", "n", "p", "q", "r", "s", "k", "l", "t", "u", "v", "w", "h", "g")
 
 
@@ -43,15 +43,16 @@ class VarInfo:
     name: str
     kind: str
     declared: bool
-    shape: tuple                    # size classes (ints) or literal 1; named sizes in Sizes
-    span: Span | None = None        # first use
+    shape: tuple  # size classes (ints) or literal 1; named sizes in Sizes
+    span: Span | None = None  # first use
 
 
 @dataclass(frozen=True)
 class Sizes:
     """The shapes of a program with its sizes named: what lowering needs to build the IR."""
-    variables: dict                 # name -> VarInfo (shape of named sizes), in order of first use
-    constants: dict                 # id(Call node) of eye / vector(c) / matrix(c) -> its shape
+
+    variables: dict  # name -> VarInfo (shape of named sizes), in order of first use
+    constants: dict  # id(Call node) of eye / vector(c) / matrix(c) -> its shape
 
 
 def default_kind(name: str) -> str:
@@ -77,7 +78,7 @@ class _Inference:
         self.order: list[str] = []
         self.declared: dict[str, tuple] = {}  # name -> (kind, dims, span)
         self.const_shapes: dict[int, tuple] = {}
-        self.defined: dict[str, tuple] = {}   # definition name -> shape
+        self.defined: dict[str, tuple] = {}  # definition name -> shape
         for name, spec in extra.items():
             kind, dims = (spec, ()) if isinstance(spec, str) else spec
             self.declared[name] = (kind, tuple((d, None) for d in dims), None)
@@ -125,8 +126,10 @@ class _Inference:
             if len(dims) == 2 and not self.sizes.unify(d, self._symbol(dims[1])):
                 raise MatdiffError("a symmetric matrix is square", self.source, None)
             return (d, d)
-        return (self._symbol(dims[0]) if dims else self.sizes.fresh(),
-                self._symbol(dims[1]) if len(dims) > 1 else self.sizes.fresh())
+        return (
+            self._symbol(dims[0]) if dims else self.sizes.fresh(),
+            self._symbol(dims[1]) if len(dims) > 1 else self.sizes.fresh(),
+        )
 
     # ---- pass 1: shapes
     def shape(self, node) -> tuple:
@@ -164,21 +167,28 @@ class _Inference:
             raise self._error(
                 f"^ raises a scalar to a power (or a square matrix to a matrix power), but {text} is "
                 f"{self._shape_text(base)}",
-                node.base, [node.base],
+                node.base,
+                [node.base],
                 extra_hint=f"for an element-wise power use .^ ({text}.^2); for a squared norm "
-                           f"norm2({text})^2")
+                f"norm2({text})^2",
+            )
         if not self.sizes.unify(base[0], base[1]):
             raise self._error(
                 f"^ of a matrix is the matrix power, which needs a square matrix, but {text} is "
-                f"{self._shape_text(base)}", node.base, [node.base],
+                f"{self._shape_text(base)}",
+                node.base,
+                [node.base],
                 extra_hint=f"if you meant the matrix power {text}*{text}*…, {text} must be square; "
-                           f"if you meant the power of each entry, write {text}.^k")
+                f"if you meant the power of each entry, write {text}.^k",
+            )
         exponent = node.exponent.operand if isinstance(node.exponent, Neg) else node.exponent
         if not isinstance(exponent, Num) or exponent.value.denominator != 1 or exponent.value == 0:
             raise self._error(
                 f"the exponent of the matrix power {text}^… must be a nonzero integer",
-                node.exponent, [node.exponent],
-                extra_hint=f"for the power of each entry write {text}.^{self._text(node.exponent)}")
+                node.exponent,
+                [node.exponent],
+                extra_hint=f"for the power of each entry write {text}.^{self._text(node.exponent)}",
+            )
         return base
 
     def _sum_shape(self, node: Sum) -> tuple:
@@ -190,8 +200,9 @@ class _Inference:
                 acc, acc_node = (shape, term) if acc == (1, 1) else (acc, acc_node)
                 continue  # a scalar added to a matrix means every entry (s·𝟏)
             if not self._unify_shapes(acc, shape):
-                raise self._mismatch(f"cannot {'add' if sign == '+' else 'subtract'}", acc_node,
-                                     acc, term, shape, op_span)
+                raise self._mismatch(
+                    f"cannot {'add' if sign == '+' else 'subtract'}", acc_node, acc, term, shape, op_span
+                )
         return acc
 
     def _product_shape(self, node: Product) -> tuple:
@@ -201,9 +212,12 @@ class _Inference:
             shape = self.shape(item)
             if op == "/":
                 if shape != (1, 1):
-                    raise self._error(f"/ divides by a scalar, but {self._text(item)} is "
-                                      f"{self._shape_text(shape)}", item, [item],
-                                      extra_hint="use ./ for element-wise division, or inv(…) for a matrix")
+                    raise self._error(
+                        f"/ divides by a scalar, but {self._text(item)} is {self._shape_text(shape)}",
+                        item,
+                        [item],
+                        extra_hint="use ./ for element-wise division, or inv(…) for a matrix",
+                    )
             elif op in (".*", "./"):
                 if acc == (1, 1):
                     acc = shape
@@ -214,8 +228,9 @@ class _Inference:
                     acc = shape
                 elif shape != (1, 1):
                     if not self.sizes.unify(acc[1], shape[0]):
-                        raise self._mismatch("cannot multiply", acc_node, acc, item, shape, op_span,
-                                             inner=True)
+                        raise self._mismatch(
+                            "cannot multiply", acc_node, acc, item, shape, op_span, inner=True
+                        )
                     acc = (acc[0], shape[1])
             acc_node = _Joined(acc_node, item)
         return acc
@@ -226,8 +241,11 @@ class _Inference:
             return self._constant_shape(node)
         arity = {"kron": 2}.get(f, 1)
         if len(node.args) != arity:
-            raise MatdiffError(f"{f} takes {arity} argument{'s' if arity != 1 else ''}, "
-                               f"got {len(node.args)}", self.source, node.span)
+            raise MatdiffError(
+                f"{f} takes {arity} argument{'s' if arity != 1 else ''}, got {len(node.args)}",
+                self.source,
+                node.span,
+            )
         arg = node.args[0]
         shape = self.shape(arg)
         if f in ELEMENTWISE:
@@ -240,8 +258,9 @@ class _Inference:
             return (_times(shape[1], shape[0]), 1)
         if f == "softmax":
             if shape[1] != 1 or shape[0] == 1:
-                raise self._error(f"softmax takes a vector, but {self._text(arg)} is "
-                                  f"{self._shape_text(shape)}", arg, [arg])
+                raise self._error(
+                    f"softmax takes a vector, but {self._text(arg)} is {self._shape_text(shape)}", arg, [arg]
+                )
             return shape
         if f in ("sum", "norm1", "norm2"):
             return (1, 1)
@@ -249,15 +268,20 @@ class _Inference:
             if shape[1] == 1 and shape[0] != 1:
                 return (shape[0], shape[0])
             if shape[0] == 1 or not self.sizes.unify(shape[0], shape[1]):
-                raise self._error(f"diag takes a vector or a square matrix, but {self._text(arg)} is "
-                                  f"{self._shape_text(shape)}", arg, [arg])
+                raise self._error(
+                    f"diag takes a vector or a square matrix, but {self._text(arg)} is "
+                    f"{self._shape_text(shape)}",
+                    arg,
+                    [arg],
+                )
             return (shape[0], 1)
         # tr, det, logdet, inv need a square matrix
         if shape == (1, 1) and f == "tr":
             return (1, 1)
         if 1 in shape or not self.sizes.unify(shape[0], shape[1]):
-            raise self._error(f"{f} needs a square matrix, but {self._text(arg)} is "
-                              f"{self._shape_text(shape)}", arg, [arg])
+            raise self._error(
+                f"{f} needs a square matrix, but {self._text(arg)} is {self._shape_text(shape)}", arg, [arg]
+            )
         return (1, 1) if f in ("tr", "det", "logdet") else shape
 
     def _constant_shape(self, node: Call) -> tuple:
@@ -265,14 +289,20 @@ class _Inference:
         f, args = node.func, node.args
         low, high = CONSTANTS[f]
         if not low <= len(args) <= high:
-            usage = {"eye": "eye or eye(n)", "vector": "vector(c) or vector(c, n)",
-                     "matrix": "matrix(c) or matrix(c, m, n)"}[f]
-            raise MatdiffError(f"{f} takes {low} to {high} arguments ({usage}), got {len(args)}",
-                               self.source, node.span)
-        if f != "eye" and not isinstance(args[0], Num) and not (
-                isinstance(args[0], Neg) and isinstance(args[0].operand, Num)):
-            raise MatdiffError(f"{f}(c) takes a number, the value of every entry", self.source,
-                               args[0].span)
+            usage = {
+                "eye": "eye or eye(n)",
+                "vector": "vector(c) or vector(c, n)",
+                "matrix": "matrix(c) or matrix(c, m, n)",
+            }[f]
+            raise MatdiffError(
+                f"{f} takes {low} to {high} arguments ({usage}), got {len(args)}", self.source, node.span
+            )
+        if (
+            f != "eye"
+            and not isinstance(args[0], Num)
+            and not (isinstance(args[0], Neg) and isinstance(args[0].operand, Num))
+        ):
+            raise MatdiffError(f"{f}(c) takes a number, the value of every entry", self.source, args[0].span)
         sized = [self._size_argument(f, a) for a in (args if f == "eye" else args[1:])]
         if f == "matrix" and len(sized) == 1:
             raise MatdiffError("matrix(c, m, n) takes both sizes", self.source, node.span)
@@ -287,21 +317,21 @@ class _Inference:
             return self._symbol(int(arg.value))
         if isinstance(arg, Name) and arg.name not in self.vars and arg.name not in self.declared:
             return self._symbol(arg.name)
-        raise MatdiffError(f"a size of {f} is a whole number of at least 2 or a size symbol such as n",
-                           self.source, arg.span)
+        raise MatdiffError(
+            f"a size of {f} is a whole number of at least 2 or a size symbol such as n", self.source, arg.span
+        )
 
     def _unify_shapes(self, a: tuple, b: tuple) -> bool:
         return self.sizes.unify(a[0], b[0]) and self.sizes.unify(a[1], b[1])
 
     # ---- errors
     def _text(self, node) -> str:
-        return self.source[node.span.start:node.span.end]
+        return self.source[node.span.start : node.span.end]
 
     def _size_names(self) -> dict:
         names, used = {}, {str(k) for k in self.user_symbols} | set(self.vars) | set(self.declared)
         # lazily: most expressions need a handful of names, not the whole pool
-        pool = (s for s in itertools.chain(SIZE_POOL, (f"n{i}" for i in itertools.count(1)))
-                if s not in used)
+        pool = (s for s in itertools.chain(SIZE_POOL, (f"n{i}" for i in itertools.count(1))) if s not in used)
         for root, bound in self.sizes.bound.items():
             if self.sizes.find(root) == root:
                 names[root] = str(bound)
@@ -325,8 +355,15 @@ class _Inference:
     def _shape_text(self, shape: tuple) -> str:
         names = self._size_names()
         r, c = (self._dim_name(d, names) for d in shape)
-        what = "a scalar" if (r, c) == (1, 1) else f"a vector ({r}×1)" if c == 1 else \
-            f"a row vector (1×{c})" if r == 1 else f"{r}×{c}"
+        what = (
+            "a scalar"
+            if (r, c) == (1, 1)
+            else f"a vector ({r}×1)"
+            if c == 1
+            else f"a row vector (1×{c})"
+            if r == 1
+            else f"{r}×{c}"
+        )
         return what
 
     def _defaulted_hints(self, nodes) -> list[str]:
@@ -336,15 +373,21 @@ class _Inference:
                 info = self.vars.get(name)
                 if info and not info.declared and name not in self.declared:
                     if info.kind == "scalar":
-                        hints.append(f"{name} was taken to be a scalar (as the Greek letter it names "
-                                     f"usually is); declare it if it is not, e.g. `{name}: vector`")
+                        hints.append(
+                            f"{name} was taken to be a scalar (as the Greek letter it names "
+                            f"usually is); declare it if it is not, e.g. `{name}: vector`"
+                        )
                     elif info.kind == "vector":
-                        hints.append(f"{name} was taken to be a vector (lowercase names are vectors "
-                                     f"unless declared); if it is a scalar, declare it: `{name}: scalar`")
+                        hints.append(
+                            f"{name} was taken to be a vector (lowercase names are vectors "
+                            f"unless declared); if it is a scalar, declare it: `{name}: scalar`"
+                        )
                     else:
-                        hints.append(f"{name} was taken to be a matrix (capitalised names are "
-                                     f"matrices unless declared); declare it if it is not, "
-                                     f"e.g. `{name}: vector` or `{name}: scalar`")
+                        hints.append(
+                            f"{name} was taken to be a matrix (capitalised names are "
+                            f"matrices unless declared); declare it if it is not, "
+                            f"e.g. `{name}: vector` or `{name}: scalar`"
+                        )
         return list(dict.fromkeys(hints))
 
     def _error(self, message: str, at, nodes, extra_hint: str | None = None) -> MatdiffError:
@@ -354,11 +397,13 @@ class _Inference:
         return MatdiffError(message, self.source, at.span, "; ".join(hints) or None)
 
     def _mismatch(self, verb, left, lshape, right, rshape, op_span, inner=False) -> MatdiffError:
-        message = (f"shape mismatch: {verb} {self._text(left)} ({self._shape_text(lshape)}) "
-                   f"by {self._text(right)} ({self._shape_text(rshape)})"
-                   if verb != "cannot add" and verb != "cannot subtract" else
-                   f"shape mismatch: {verb} {self._text(left)} ({self._shape_text(lshape)}) and "
-                   f"{self._text(right)} ({self._shape_text(rshape)})")
+        message = (
+            f"shape mismatch: {verb} {self._text(left)} ({self._shape_text(lshape)}) "
+            f"by {self._text(right)} ({self._shape_text(rshape)})"
+            if verb != "cannot add" and verb != "cannot subtract"
+            else f"shape mismatch: {verb} {self._text(left)} ({self._shape_text(lshape)}) and "
+            f"{self._text(right)} ({self._shape_text(rshape)})"
+        )
         if inner:
             message += ": the columns of the left do not match the rows of the right"
         hints = self._defaulted_hints([left, right])
@@ -371,17 +416,21 @@ class _Inference:
         defs = self.program.definitions
         for definition in defs[:-1]:
             if definition.name is None:
-                raise MatdiffError("only the last line may be an unnamed expression; name this one "
-                                   "(Y = …) or remove it", self.source, definition.span)
+                raise MatdiffError(
+                    "only the last line may be an unnamed expression; name this one (Y = …) or remove it",
+                    self.source,
+                    definition.span,
+                )
         for definition in defs:
             shape = self.shape(definition.expr)
             if definition is not defs[-1]:
                 self.defined[definition.name] = shape
         names = self._size_names()
         resolve = lambda shape: tuple(self._dim_name(d, names) for d in shape)
-        return Sizes({n: replace(self.vars[n], shape=resolve(self.vars[n].shape)) for n in self.order},
-                     {key: resolve(shape) for key, shape in self.const_shapes.items()})
-
+        return Sizes(
+            {n: replace(self.vars[n], shape=resolve(self.vars[n].shape)) for n in self.order},
+            {key: resolve(shape) for key, shape in self.const_shapes.items()},
+        )
 
 
 class _Joined:
@@ -401,8 +450,12 @@ def _names_in(node) -> list[str]:
         if isinstance(value, tuple):
             for item in value:
                 if isinstance(item, tuple):
-                    out += [n for x in item if hasattr(x, "span") and not isinstance(x, Span)
-                            for n in _names_in(x)]
+                    out += [
+                        n
+                        for x in item
+                        if hasattr(x, "span") and not isinstance(x, Span)
+                        for n in _names_in(x)
+                    ]
                 elif hasattr(item, "span") and not isinstance(item, Span):
                     out += _names_in(item)
         elif hasattr(value, "span") and not isinstance(value, Span):

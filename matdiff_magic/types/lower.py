@@ -6,6 +6,7 @@ matrix becomes s·𝟏 (a Fill of the matrix's shape), ``a/b`` becomes a·b⁻¹
 product with B.^(-1), and ``Y = …`` lines are substituted into the last line (``expr``) and also
 kept as variables (``outer``) for the chain rule through definitions.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -23,14 +24,15 @@ from matdiff_magic.types.infer import Sizes, infer_sizes
 @dataclass
 class Typed:
     """The typed program: the IR of the expression and what is known about its names."""
+
     source: str
     expr: ir.Expr
-    name: str                       # the function's name (f unless given)
-    variables: list                 # [ir.Var] in order of first appearance
-    declared: dict                  # name -> bool (False when the kind came from the naming convention)
+    name: str  # the function's name (f unless given)
+    variables: list  # [ir.Var] in order of first appearance
+    declared: dict  # name -> bool (False when the kind came from the naming convention)
     definitions: dict = field(default_factory=dict)  # name -> ir.Expr for intermediate Y = … lines
-    span: Span | None = None        # where the expression stands in the source
-    outer: ir.Expr | None = None    # the expression with defined names (Y = …) kept as variables
+    span: Span | None = None  # where the expression stands in the source
+    outer: ir.Expr | None = None  # the expression with defined names (Y = …) kept as variables
     defined_vars: dict = field(default_factory=dict)  # name -> ir.Var standing for a definition
 
 
@@ -40,13 +42,17 @@ def choose_wrt(typed: Typed, wrt: str | None) -> ir.Var:
     if wrt is None:
         if len(names) == 1:
             return typed.variables[0]
-        raise MatdiffError("choose the variable to differentiate by with --wrt (wrt=…): one of "
-                           + ", ".join(names) if names else "the expression has no variables")
+        raise MatdiffError(
+            "choose the variable to differentiate by with --wrt (wrt=…): one of " + ", ".join(names)
+            if names
+            else "the expression has no variables"
+        )
     for v in typed.variables:
         if v.name == wrt:
             return v
-    raise MatdiffError(f"unknown variable {wrt!r} for --wrt: the expression's variables are "
-                       + (", ".join(names) or "none"))
+    raise MatdiffError(
+        f"unknown variable {wrt!r} for --wrt: the expression's variables are " + (", ".join(names) or "none")
+    )
 
 
 def typecheck(source: str, extra_declarations: dict | None = None) -> Typed:
@@ -75,13 +81,24 @@ class _Lowering:
         for definition in defs[:-1]:
             built_defs[definition.name] = self.build(definition.expr, built_defs)
         expr = self.build(defs[-1].expr, built_defs)
-        defined_vars = {name: ir.Var(name, e.shape, "scalar" if e.is_scalar else
-                                     "vector" if e.shape[1] == 1 else "matrix")
-                        for name, e in built_defs.items()}
+        defined_vars = {
+            name: ir.Var(
+                name, e.shape, "scalar" if e.is_scalar else "vector" if e.shape[1] == 1 else "matrix"
+            )
+            for name, e in built_defs.items()
+        }
         outer = self.build(defs[-1].expr, defined_vars) if built_defs else expr
-        return Typed(self.source, expr, defs[-1].name or "f", list(self.ir_vars.values()),
-                     {n: info.declared for n, info in self.variables.items()}, built_defs,
-                     defs[-1].expr.span, outer, defined_vars)
+        return Typed(
+            self.source,
+            expr,
+            defs[-1].name or "f",
+            list(self.ir_vars.values()),
+            {n: info.declared for n, info in self.variables.items()},
+            built_defs,
+            defs[-1].expr.span,
+            outer,
+            defined_vars,
+        )
 
     def build(self, node, defs) -> ir.Expr:
         b = lambda n: self.build(n, defs)
@@ -97,7 +114,7 @@ class _Lowering:
         if isinstance(node, Power):
             base, exponent = b(node.base), b(node.exponent)
             if node.op == "^" and not base.is_scalar:
-                return _matrix_power(base, int(cast(ir.Const, exponent).value))   # a number, as X^k requires
+                return _matrix_power(base, int(cast(ir.Const, exponent).value))  # a number, as X^k requires
             return ir.Pow(base, exponent) if node.op == "^" or base.is_scalar else ir.ElemPow(base, exponent)
         if isinstance(node, Sum):
             terms = [b(t) for _, t, _ in node.terms]
@@ -118,14 +135,26 @@ class _Lowering:
             if op in ("", "*"):
                 _extend_chain(chain, factor)
             elif op == "/":
-                _extend_chain(chain, ir.Const(1 / factor.value) if isinstance(factor, ir.Const)
-                              and factor.value != 0 else ir.Pow(factor, ir.Const(-1)))
+                _extend_chain(
+                    chain,
+                    ir.Const(1 / factor.value)
+                    if isinstance(factor, ir.Const) and factor.value != 0
+                    else ir.Pow(factor, ir.Const(-1)),
+                )
             else:
                 left = _finish(chain)
-                right = factor if op == ".*" else (ir.Pow(factor, ir.Const(-1)) if factor.is_scalar
-                                                   else ir.ElemPow(factor, ir.Const(-1)))
-                chain[:] = [ir.MatMul([left, right]) if left.is_scalar or right.is_scalar
-                            else ir.Hadamard([left, right])]
+                right = (
+                    factor
+                    if op == ".*"
+                    else (
+                        ir.Pow(factor, ir.Const(-1)) if factor.is_scalar else ir.ElemPow(factor, ir.Const(-1))
+                    )
+                )
+                chain[:] = [
+                    ir.MatMul([left, right])
+                    if left.is_scalar or right.is_scalar
+                    else ir.Hadamard([left, right])
+                ]
         return _finish(chain)
 
     def _build_call(self, node: Call, b) -> ir.Expr:
@@ -136,7 +165,7 @@ class _Lowering:
             return ir.Fill(value, self.constants[id(node)])
         if f == "eye":
             return ir.Identity(self.constants[id(node)])
-        op = named(canonical_function(f))    # the registry's op of that name (ops/)
+        op = named(canonical_function(f))  # the registry's op of that name (ops/)
         if op is None:
             raise MatdiffError(f"unknown function {f!r}", self.source, node.func_span)
         return op.make([b(a) for a in node.args])
@@ -157,8 +186,12 @@ def _broadcast(term: ir.Expr, shape) -> ir.Expr:
 
 def _extend_chain(chain: list, factor: ir.Expr) -> None:
     """Append to a product chain, flattening sub-chains but keeping 1×1 groups (aᵀx) whole."""
-    if len(chain) > 1 and ir.chain_shape(chain) == ir.SCALAR and not factor.is_scalar \
-            and not all(f.is_scalar for f in chain):
+    if (
+        len(chain) > 1
+        and ir.chain_shape(chain) == ir.SCALAR
+        and not factor.is_scalar
+        and not all(f.is_scalar for f in chain)
+    ):
         chain[:] = [ir.MatMul(chain)]
     if isinstance(factor, ir.MatMul) and not factor.is_scalar:
         for f in factor.factors:

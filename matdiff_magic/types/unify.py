@@ -5,6 +5,7 @@ of ``A ⊗ B`` or ``vec(X)``) matches another product factor by factor, or, wher
 decide, by value: ``2·m`` against ``6`` binds m to 3, and ``m·n`` against ``6`` with m = 2 binds n
 to 3. ``types.infer`` names the classes and turns them into ``types.dims.Dim`` values.
 """
+
 from __future__ import annotations
 
 
@@ -14,7 +15,7 @@ class Sizes:
     def __init__(self) -> None:
         # ids 0 and 1 are never classes, so a class id can never be mistaken for the literal size 1
         self.parent: list[int] = [0, 1]
-        self.bound: dict[int, object] = {}   # root -> user symbol or int
+        self.bound: dict[int, object] = {}  # root -> user symbol or int
 
     def fresh(self, bound=None) -> int:
         self.parent.append(len(self.parent))
@@ -85,7 +86,7 @@ class Sizes:
         (known, unknown), total = (sides[0], kb) if ua else (sides[1], ka)
         if len(unknown) != 1 or self.bound.get(unknown[0]) is not None:
             return None
-        if total % known or total // known < 2:   # a size is never 1
+        if total % known or total // known < 2:  # a size is never 1
             return False
         self.bound[unknown[0]] = total // known
         return True
