@@ -81,7 +81,7 @@ P_ADD, P_NEG, P_HADAMARD, P_MUL, P_DIFF, P_POSTFIX, P_ATOM = 10, 15, 18, 20, 35,
 
 @dataclass(frozen=True)
 class Call:
-    """name(x): ``\\name`` in TeX for the standard operators, ``\\operatorname{name}`` otherwise;
+    """name(x): the TeX operator of that name (``\\log``, ``\\exp``) for the standard operators, ``\\operatorname{name}`` otherwise;
     ``symbol`` (a Unicode letter, e.g. σ) replaces the name. ``bare_delimited``: no parentheses
     around a delimited argument (log|X|). ``scalar_transparent``: printed as its argument when that
     is 1×1 and the printer hides scalar traces (df = gᵀdx, not tr(gᵀdx))."""
