@@ -249,3 +249,12 @@ def test_derive_with_its_check_raises_only_matdiff_error(program, layout):
         d.evaluate(**values)
     except MatdiffError as error:
         assert error.message
+
+
+def test_differences_that_do_not_settle_cannot_decide():
+    """cos(1e10 x) turns through many periods within one step: neither step resolves it, so the
+    check says it could not check, and a wrong derivative elsewhere still fails."""
+    for source in ("cos(1e10*x)", "x: scalar\ncos(1e10*x)"):
+        result = derive(source, wrt="x").check_result
+        assert result.status == "skipped"
+        assert result.message.startswith("could not check: finite differences change with the step size")

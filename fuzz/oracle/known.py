@@ -178,14 +178,14 @@ KNOWN = [
     Known("sum(vec(L).*vec(Z)) by Z", "foreign_exception",
           "derive raises ValueError 'cannot multiply' for the entry-wise product of vec(L) and vec(Z) "
           "with L m×n and Z n×m (both of m·n entries)", _vec_hadamard_of_transposed_shapes),
-    Known("cos(1e10*x) by x", "check_false_alarm",
-          "the numeric check says FAILED for the right Jacobian −1e10·diag(sin(1e10 x)), where central "
-          "differences cannot resolve it; it should say it could not check",
-          _check_fails_where_differences_cannot_decide),
 ]
 
 # Failures an earlier review reported that the package no longer shows: each must stay absent.
 FIXED = [
+    Known("cos(1e10*x) by x", "check_false_alarm",
+          "the numeric check said FAILED for the right Jacobian −1e10·diag(sin(1e10 x)), where central "
+          "differences cannot resolve it; it now says it could not check",
+          _check_fails_where_differences_cannot_decide),
     Known("1e300 + x by x", "check_false_alarm",
           "the numeric check said FAILED for the right Jacobian (I) where differences cannot resolve "
           "1e300 + x; it now says it could not check", _check_fails_on_large_constant),
