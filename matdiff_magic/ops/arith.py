@@ -40,6 +40,16 @@ class Neg(_Unary):
     __slots__ = ()
 
 
+def _common_shape(operands, verb: str):
+    """The shape that two or more element-wise operands share; ShapeError names the first that
+    differs ("cannot add (m, n) and (n, m)")."""
+    assert len(operands) >= 2
+    for o in operands[1:]:
+        if o.shape != operands[0].shape:
+            raise ShapeError(f"{verb} {operands[0].shape} and {o.shape}")
+    return operands[0].shape
+
+
 class Add(Expr):
     __slots__ = ("terms",)
     _children = ("terms",)
@@ -52,11 +62,7 @@ class Add(Expr):
 
     @staticmethod
     def shape_of(terms):
-        assert len(terms) >= 2
-        for t in terms[1:]:
-            if t.shape != terms[0].shape:
-                raise ShapeError(f"cannot add {terms[0].shape} and {t.shape}")
-        return terms[0].shape
+        return _common_shape(terms, "cannot add")
 
 
 @export
@@ -105,11 +111,7 @@ class Hadamard(Expr):
 
     @staticmethod
     def shape_of(factors):
-        assert len(factors) >= 2
-        for f in factors[1:]:
-            if f.shape != factors[0].shape:
-                raise ShapeError(f"cannot multiply element-wise {factors[0].shape} and {f.shape}")
-        return factors[0].shape
+        return _common_shape(factors, "cannot multiply element-wise")
 
 
 # ---- values --------------------------------------------------------------------------------------
