@@ -7,6 +7,7 @@ fuzz/oracle/known.py and a strict xfail test here: when a fix lands, its test pa
 mark fails the run, and the entry is to be moved to known.FIXED, whose cases must stay fixed.
 The long run is ``python fuzz/oracle/run.py --inputs 50000 --workers 2 --seed N``.
 """
+
 from __future__ import annotations
 
 import os
@@ -45,15 +46,26 @@ def test_bounded_run(pool):
         assert result["outcome"] != "oracle_error", (case.source(), result["notes"])
         for f in result["failures"]:
             if f["kind"] in ASSERTED_KINDS:
-                bad.append(f"seed {seed} input {i}: wrt={case.wrt} layout={case.layout} order={case.order}\n"
-                           f"{case.source()}\n-> {f['signature']}\n   {f['detail']}")
+                bad.append(
+                    f"seed {seed} input {i}: wrt={case.wrt} layout={case.layout} order={case.order}\n"
+                    f"{case.source()}\n-> {f['signature']}\n   {f['detail']}"
+                )
     assert sum(outcomes.values()) == len(jobs)
-    assert outcomes.get("ok", 0) > len(jobs) // 2, outcomes      # the oracle does compare most inputs
+    assert outcomes.get("ok", 0) > len(jobs) // 2, outcomes  # the oracle does compare most inputs
     assert not bad, "\n\n".join(bad)
 
 
-@pytest.mark.parametrize("known", [pytest.param(k, id=k.id, marks=pytest.mark.xfail(
-    strict=True, raises=AssertionError, reason=f"{k.kind}: {k.reason}")) for k in KNOWN])
+@pytest.mark.parametrize(
+    "known",
+    [
+        pytest.param(
+            k,
+            id=k.id,
+            marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=f"{k.kind}: {k.reason}"),
+        )
+        for k in KNOWN
+    ],
+)
 def test_known_failure(pool, known):
     case = known.case()
     result = pool.run_one(case)
@@ -69,6 +81,8 @@ def test_fixed_failure_stays_fixed(pool, fixed):
     result = pool.run_one(case)
     same = [f for f in result["failures"] if f["kind"] == fixed.kind]
     assert not same, f"{case.source()!r} by {case.wrt}: {same[0]['signature']} ({fixed.reason})"
+    if not fixed.refusal_is_a_fix:
+        assert result["outcome"] != "refused", result["notes"].get("refusal")
 
 
 def _slow_unless_tiny(case):
@@ -83,10 +97,11 @@ def test_pool_reports_timeouts():
     with Pool(workers=1, timeout=1.0, runner=_slow_unless_tiny) as p:
         result = p.run_one(big)
         assert [f["kind"] for f in result["failures"]] == ["timeout"]
-        assert p.run_one(tiny)["outcome"] == "ok"      # the killed worker was replaced
+        assert p.run_one(tiny)["outcome"] == "ok"  # the killed worker was replaced
 
 
 # ---- the oracle itself
+
 
 def test_oracle_differences_and_layouts():
     c = Cell(m=3, n=2)
@@ -106,7 +121,7 @@ def test_oracle_differences_and_layouts():
 def test_oracle_hessian_and_symmetric_convention():
     c = Cell(m=3)
     S, b = c.symmetric("S", "m"), c.vector("b", "m")
-    case = c.case(E.mul(E.mul(E.transpose(b), S), b), "S")   # bᵀSb: gradient b bᵀ (already symmetric)
+    case = c.case(E.mul(E.mul(E.transpose(b), S), b), "S")  # bᵀSb: gradient b bᵀ (already symmetric)
     point, _, _ = O.find_point(case)
     bb = point.env["b"] @ point.env["b"].T
     exp = O.expected(case, point.D, "denominator")

@@ -5,6 +5,7 @@ tests/test_oracle_fuzz.py runs every one under ``pytest.mark.xfail(strict=True)`
 makes its test pass and the strict mark then fails the run until the entry is moved to ``FIXED``,
 whose entries are ordinary tests: the kind must stay absent.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -38,17 +39,24 @@ class Cell:
         return self._add(name, "symmetric", ((n,), (n,)))
 
     def case(self, tree, wrt, layout="mixed", order=1, value_seed=1) -> Case:
-        return Case(variables=dict(self.variables), tree=tree, wrt=wrt, layout=layout, order=order,
-                    sizes=dict(self.sizes), value_seed=value_seed)
+        return Case(
+            variables=dict(self.variables),
+            tree=tree,
+            wrt=wrt,
+            layout=layout,
+            order=order,
+            sizes=dict(self.sizes),
+            value_seed=value_seed,
+        )
 
 
 @dataclass
 class Known:
     id: str
-    kind: str                 # the failure kind the oracle reports
+    kind: str  # the failure kind the oracle reports
     reason: str
-    build: object             # () -> Case
-    refusal_is_a_fix: bool = False   # True when refusing the input (MatdiffError) would be right too
+    build: object  # () -> Case
+    refusal_is_a_fix: bool = False  # True when refusing the input (MatdiffError) would be right too
 
     def case(self) -> Case:
         return self.build()
@@ -174,70 +182,136 @@ def _export_kron_row_and_column():
     return c.case(E.call("kron", E.transpose(y), z), "z")
 
 
-KNOWN = [
-    Known("sum(vec(L).*vec(Z)) by Z", "foreign_exception",
-          "derive raises ValueError 'cannot multiply' for the entry-wise product of vec(L) and vec(Z) "
-          "with L m×n and Z n×m (both of m·n entries)", _vec_hadamard_of_transposed_shapes),
-]
+KNOWN: list[Known] = []
 
 # Failures an earlier review reported that the package no longer shows: each must stay absent.
 FIXED = [
-    Known("cos(1e10*x) by x", "check_false_alarm",
-          "the numeric check said FAILED for the right Jacobian −1e10·diag(sin(1e10 x)), where central "
-          "differences cannot resolve it; it now says it could not check",
-          _check_fails_where_differences_cannot_decide),
-    Known("1e300 + x by x", "check_false_alarm",
-          "the numeric check said FAILED for the right Jacobian (I) where differences cannot resolve "
-          "1e300 + x; it now says it could not check", _check_fails_on_large_constant),
-    Known("tr(inv(X*X')) by X", "foreign_exception",
-          "numpy's LinAlgError escaped from the numeric check when X Xᵀ is singular at the sizes it tries",
-          _linalg_error_in_check),
-    Known("variable named self", "foreign_exception",
-          "evaluate(**values) and value(**values) raised TypeError 'got multiple values for argument self'",
-          _variable_named_self),
-    Known("export x'*vector(2).^(-1)", "export_failed",
-          "the export writes np.full(m, 2) ** (-1): NumPy refuses integers to negative powers",
-          _export_integer_negative_power),
-    Known("export tanh(1e300)", "export_failed",
-          "1e300 is written as a 301-digit Python int, on which np.tanh fails",
-          _export_huge_number_as_integer),
-    Known("export g/0", "export_failed",
-          "the derivation's check says it could not check, but the exported check_gradient() raises "
-          "ZeroDivisionError (0.0 ** -1 in Python floats)", _export_division_by_zero),
-    Known("export: variable named float", "export_failed",
-          "a variable named float shadows the built-in that the exported code calls",
-          _export_variable_named_float),
-    Known("export: variable named max", "export_failed",
-          "a variable named max shadows the built-in that the exported check calls",
-          _export_variable_named_max),
-    Known("tr(s*A) by A", "wrong_shape",
-          "the gradient s·I of the trace of a scalar variable times the matrix evaluates to a 1×1 "
-          "array (a float in the export) instead of m×m, and the check says FAILED",
-          _tr_scalar_times_matrix),
-    Known("tr(A/tr(A)) by A", "foreign_exception",
-          "derive raises ValueError 'cannot add (m, m) and (1, 1)' when a matrix is divided by a scalar "
-          "that depends on it", _tr_divided_by_trace),
-    Known("tr(k*B - B) by B", "foreign_exception",
-          "derive raises ValueError 'cannot add' for a scalar multiple minus the matrix under a trace",
-          _tr_difference_with_scalar_multiple),
-    Known("b' + tr(M/lam) by M", "foreign_exception",
-          "derive raises ValueError 'cannot multiply' for the trace of a matrix over a scalar added to "
-          "a row", _trace_divided_by_scalar_plus_row),
-    Known("order=2 of tr(s*B) by B", "wrong_shape",
-          "the (zero) Hessian has shape (1, m·m) instead of (m·m, m·m)", _hessian_shape_scalar_multiple),
-    Known("tr(B./eye) by B", "wrong_value",
-          "the gradient of tr(B ./ I) is the all-ones matrix instead of I (the check says FAILED)",
-          _tr_divided_by_eye),
-    Known("(c' + t).^0 by t", "wrong_shape",
-          "the (zero) Jacobian of a row vector by a scalar has shape (p, 1), not (1, p), in numerator layout",
-          _zero_jacobian_of_row_by_scalar),
-    Known("A.*t^0 by t", "wrong_shape",
-          "the (zero) Jacobian of an m×m matrix by a scalar has shape (m·m, 1), not (m, m), in numerator "
-          "layout", _zero_jacobian_of_matrix_by_scalar),
-    Known("export sum(b'*b) by b", "export_wrong",
-          "the exported gradient has shape (1, m) where evaluate() gives (m,)",
-          _export_gradient_shape_of_sum),
-    Known("export kron(y', z) by z", "export_wrong",
-          "the exported Jacobian of kron(yᵀ, z) by z has shape (m, m) instead of (m·n, m)",
-          _export_kron_row_and_column),
+    Known(
+        "sum(vec(L).*vec(Z)) by Z",
+        "foreign_exception",
+        "derive raised ValueError 'cannot multiply' (later refused it) for the entry-wise product of "
+        "vec(L) and vec(Z) with L m×n and Z n×m (both of m·n entries); the gradient is vec(L)'s "
+        "entries in Z's shape",
+        _vec_hadamard_of_transposed_shapes,
+    ),
+    Known(
+        "cos(1e10*x) by x",
+        "check_false_alarm",
+        "the numeric check said FAILED for the right Jacobian −1e10·diag(sin(1e10 x)), where central "
+        "differences cannot resolve it; it now says it could not check",
+        _check_fails_where_differences_cannot_decide,
+    ),
+    Known(
+        "1e300 + x by x",
+        "check_false_alarm",
+        "the numeric check said FAILED for the right Jacobian (I) where differences cannot resolve "
+        "1e300 + x; it now says it could not check",
+        _check_fails_on_large_constant,
+    ),
+    Known(
+        "tr(inv(X*X')) by X",
+        "foreign_exception",
+        "numpy's LinAlgError escaped from the numeric check when X Xᵀ is singular at the sizes it tries",
+        _linalg_error_in_check,
+    ),
+    Known(
+        "variable named self",
+        "foreign_exception",
+        "evaluate(**values) and value(**values) raised TypeError 'got multiple values for argument self'",
+        _variable_named_self,
+    ),
+    Known(
+        "export x'*vector(2).^(-1)",
+        "export_failed",
+        "the export writes np.full(m, 2) ** (-1): NumPy refuses integers to negative powers",
+        _export_integer_negative_power,
+    ),
+    Known(
+        "export tanh(1e300)",
+        "export_failed",
+        "1e300 is written as a 301-digit Python int, on which np.tanh fails",
+        _export_huge_number_as_integer,
+    ),
+    Known(
+        "export g/0",
+        "export_failed",
+        "the derivation's check says it could not check, but the exported check_gradient() raises "
+        "ZeroDivisionError (0.0 ** -1 in Python floats)",
+        _export_division_by_zero,
+    ),
+    Known(
+        "export: variable named float",
+        "export_failed",
+        "a variable named float shadows the built-in that the exported code calls",
+        _export_variable_named_float,
+    ),
+    Known(
+        "export: variable named max",
+        "export_failed",
+        "a variable named max shadows the built-in that the exported check calls",
+        _export_variable_named_max,
+    ),
+    Known(
+        "tr(s*A) by A",
+        "wrong_shape",
+        "the gradient s·I of the trace of a scalar variable times the matrix evaluates to a 1×1 "
+        "array (a float in the export) instead of m×m, and the check says FAILED",
+        _tr_scalar_times_matrix,
+    ),
+    Known(
+        "tr(A/tr(A)) by A",
+        "foreign_exception",
+        "derive raises ValueError 'cannot add (m, m) and (1, 1)' when a matrix is divided by a scalar "
+        "that depends on it",
+        _tr_divided_by_trace,
+    ),
+    Known(
+        "tr(k*B - B) by B",
+        "foreign_exception",
+        "derive raises ValueError 'cannot add' for a scalar multiple minus the matrix under a trace",
+        _tr_difference_with_scalar_multiple,
+    ),
+    Known(
+        "b' + tr(M/lam) by M",
+        "foreign_exception",
+        "derive raises ValueError 'cannot multiply' for the trace of a matrix over a scalar added to a row",
+        _trace_divided_by_scalar_plus_row,
+    ),
+    Known(
+        "order=2 of tr(s*B) by B",
+        "wrong_shape",
+        "the (zero) Hessian has shape (1, m·m) instead of (m·m, m·m)",
+        _hessian_shape_scalar_multiple,
+    ),
+    Known(
+        "tr(B./eye) by B",
+        "wrong_value",
+        "the gradient of tr(B ./ I) is the all-ones matrix instead of I (the check says FAILED)",
+        _tr_divided_by_eye,
+    ),
+    Known(
+        "(c' + t).^0 by t",
+        "wrong_shape",
+        "the (zero) Jacobian of a row vector by a scalar has shape (p, 1), not (1, p), in numerator layout",
+        _zero_jacobian_of_row_by_scalar,
+    ),
+    Known(
+        "A.*t^0 by t",
+        "wrong_shape",
+        "the (zero) Jacobian of an m×m matrix by a scalar has shape (m·m, 1), not (m, m), in numerator "
+        "layout",
+        _zero_jacobian_of_matrix_by_scalar,
+    ),
+    Known(
+        "export sum(b'*b) by b",
+        "export_wrong",
+        "the exported gradient has shape (1, m) where evaluate() gives (m,)",
+        _export_gradient_shape_of_sum,
+    ),
+    Known(
+        "export kron(y', z) by z",
+        "export_wrong",
+        "the exported Jacobian of kron(yᵀ, z) by z has shape (m, m) instead of (m·n, m)",
+        _export_kron_row_and_column,
+    ),
 ]

@@ -21,6 +21,7 @@ from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.construct import (
     mk_add,
     mk_hadamard,
+    mk_kron,
     mk_mul,
     mk_neg,
     mk_trace,
@@ -61,6 +62,13 @@ KRON_VEC = Identity(
 )
 VEC_INNER = Identity(
     "vec inner product", r"\operatorname{vec}(A)^{T}\operatorname{vec}(B) = \operatorname{tr}(A^{T}B)"
+)
+VEC_INNER_RESHAPED = Identity(
+    "vec inner product",
+    r"\operatorname{vec}(A)^{T}\operatorname{vec}(B) = \operatorname{tr}(C^{T}B),\ "
+    r"C = (\operatorname{vec}(I_{c})^{T} \otimes I_{r})(I_{c} \otimes \operatorname{vec}(A))"
+    r"\text{ for an } r \times c \text{ matrix } B",
+    cookbook="",
 )
 FACTOR_SCALAR = Identity(
     "factor out dx", r"\mathrm{d}f = g\,\mathrm{d}x \text{ when } \mathrm{d}x \text{ is a scalar}"
@@ -279,8 +287,19 @@ def _one_trick(term: Term, terms: list[Term], dX: ir.Expr, vector: bool, record:
         and isinstance(left[0], ir.Transpose)
         and isinstance(left[0].arg, ir.Vec)
     ):
-        term.core = ir.Trace(mk_mul([mk_transpose(left[0].arg.arg), F.arg]))
-        record(VEC_INNER, _sum(terms), focus=(term.core,))
+        A, (r, c) = left[0].arg.arg, F.arg.shape
+        if A.shape == F.arg.shape:
+            term.core = ir.Trace(mk_mul([mk_transpose(A), F.arg]))
+            record(VEC_INNER, _sum(terms), focus=(term.core,))
+            return
+        # the same number of entries in another shape (L m×n, Z n×m): A's entries in B's shape,
+        # column-major, C = unvec(vec(A)) written with Kronecker products (Magnus & Neudecker)
+        vec_eye = ir.Vec(ir.Identity((c, c)))
+        C = mk_mul(
+            [mk_kron(mk_transpose(vec_eye), ir.Identity((r, r))), mk_kron(ir.Identity((c, c)), left[0].arg)]
+        )
+        term.core = ir.Trace(mk_mul([mk_transpose(C), F.arg]))
+        record(VEC_INNER_RESHAPED, _sum(terms), focus=(term.core,))
         return
     raise _cannot_move(F)
 

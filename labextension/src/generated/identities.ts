@@ -615,6 +615,12 @@ export const IDENTITIES = {
     "text": "vec(A)ᵀ vec(B) = tr(AᵀB)",
     "cookbook": ""
   },
+  "vec-inner-reshaped": {
+    "name": "vec inner product",
+    "latex": "\\operatorname{vec}(A)^{T}\\operatorname{vec}(B) = \\operatorname{tr}(C^{T}B),\\ C = (\\operatorname{vec}(I_{c})^{T} \\otimes I_{r})(I_{c} \\otimes \\operatorname{vec}(A))\\text{ for an } r \\times c \\text{ matrix } B",
+    "text": "vec(A)ᵀ vec(B) = tr(CᵀB), C = (vec(I_c)ᵀ ⊗ I_r)(I_c ⊗ vec(A)) for an r × c matrix B",
+    "cookbook": ""
+  },
   "vec-kron": {
     "name": "vec of a Kronecker product",
     "latex": "\\operatorname{vec}(A \\otimes B) = (I_n \\otimes K_{qm} \\otimes I_p)(\\operatorname{vec}A \\otimes \\operatorname{vec}B) \\text{ for } A\\ m \\times n,\\ B\\ p \\times q",
