@@ -11,6 +11,7 @@ check looked), or raises MatdiffError with a message; nothing else, and nothing 
 per-example limit. Prints how many inputs of each kind were tried and how they ended, and each
 failure shrunk by hypothesis to a small input. Exits 1 if anything failed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,10 +23,9 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [os.path.join(HERE, "..", "tests"), os.path.join(HERE, "..")]
 
+import fuzz_strategies as fs  # noqa: E402
 from hypothesis import HealthCheck, given, seed, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
-
-import fuzz_strategies as fs  # noqa: E402
 
 KINDS = {  # name -> (strategy, share of the time budget, examples per round)
     "text": (fs.raw_text, 0.1, 2000),
@@ -42,7 +42,8 @@ def one(kind: str, item, per_example: float) -> str:
     global _shell
     if kind == "magic":
         if _shell is None:
-            from IPython.core.interactiveshell import InteractiveShell  # noqa: PLC0415
+            from IPython.core.interactiveshell import InteractiveShell
+
             _shell = InteractiveShell.instance()
             _shell.run_line_magic("load_ext", "matdiff_magic")
         (line, body), cell = item
@@ -51,32 +52,40 @@ def one(kind: str, item, per_example: float) -> str:
     return fs.outcome(source, wrt, per_example)
 
 
-def run_kind(kind: str, strategy, seconds: float, per_round: int, first_seed: int, counts, failures,
-             per_example: float) -> None:
+def run_kind(
+    kind: str, strategy, seconds: float, per_round: int, first_seed: int, counts, failures, per_example: float
+) -> None:
     end = time.monotonic() + seconds
     round_no = 0
     while time.monotonic() < end:
         round_no += 1
 
         @seed(first_seed + round_no)
-        @settings(max_examples=per_round, deadline=None, database=None, derandomize=False,
-                  suppress_health_check=list(HealthCheck), print_blob=False)
+        @settings(
+            max_examples=per_round,
+            deadline=None,
+            database=None,
+            derandomize=False,
+            suppress_health_check=list(HealthCheck),
+            print_blob=False,
+        )
         @given(strategy)
         def check(item):
-            if time.monotonic() > end and not failures_in_round:
+            # (check runs within this iteration, so the loop's list is the right one)
+            if time.monotonic() > end and not failures_in_round:  # noqa: B023
                 return  # budget spent: let the round finish quickly
             try:
                 counts[kind][one(kind, item, per_example)] += 1
             except AssertionError:
                 counts[kind]["failed"] += 1
-                failures_in_round.append(True)
+                failures_in_round.append(True)  # noqa: B023
                 raise
 
         failures_in_round: list = []
         try:
             check()
-        except Exception as error:  # noqa: BLE001 - reported, and the run goes on
-            for e in getattr(error, "exceptions", None) or [error]:   # an ExceptionGroup: each one
+        except Exception as error:
+            for e in getattr(error, "exceptions", None) or [error]:  # an ExceptionGroup: each one
                 text = str(e) if isinstance(e, AssertionError) else f"{type(e).__name__}: {e}"
                 failures.append((kind, text.splitlines()[0][:2000] if text else repr(e)))
                 print(f"[{kind}] FAILURE: {failures[-1][1]}", flush=True)
@@ -88,8 +97,9 @@ def main(argv=None) -> int:
     parser.add_argument("--kinds", default=",".join(KINDS), help="comma-separated: " + ", ".join(KINDS))
     parser.add_argument("--seed", type=int, default=int(time.time()) % 100_000)
     parser.add_argument("--max-depth", type=int, default=4, help="nesting depth of typed expressions")
-    parser.add_argument("--per-example", type=float, default=fs.PER_EXAMPLE_SECONDS,
-                        help="time limit of one input, seconds")
+    parser.add_argument(
+        "--per-example", type=float, default=fs.PER_EXAMPLE_SECONDS, help="time limit of one input, seconds"
+    )
     args = parser.parse_args(argv)
     kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
     unknown = [k for k in kinds if k not in KINDS]
@@ -99,7 +109,7 @@ def main(argv=None) -> int:
     counts = collections.defaultdict(collections.Counter)
     failures: list = []
     if "magic" in kinds:
-        one("magic", (("--no-check", "x'*x"), False), args.per_example)   # start the shell first
+        one("magic", (("--no-check", "x'*x"), False), args.per_example)  # start the shell first
     print(f"fuzzing {', '.join(kinds)} for {args.seconds:g} s (seed {args.seed})", flush=True)
     started = time.monotonic()
     for i, kind in enumerate(kinds):
@@ -107,14 +117,24 @@ def main(argv=None) -> int:
         if strategy is None:
             strategy = fs.typed_program(max_depth=args.max_depth)
         t0 = time.monotonic()
-        run_kind(kind, strategy, args.seconds * share / total_share, per_round,
-                 args.seed + 1000 * i, counts, failures, args.per_example)
+        run_kind(
+            kind,
+            strategy,
+            args.seconds * share / total_share,
+            per_round,
+            args.seed + 1000 * i,
+            counts,
+            failures,
+            args.per_example,
+        )
         c = counts[kind]
-        print(f"{kind:8s} {sum(c.values()):7d} inputs in {time.monotonic() - t0:6.1f} s: "
-              + ", ".join(f"{k} {v}" for k, v in sorted(c.items())), flush=True)
+        print(
+            f"{kind:8s} {sum(c.values()):7d} inputs in {time.monotonic() - t0:6.1f} s: "
+            + ", ".join(f"{k} {v}" for k, v in sorted(c.items())),
+            flush=True,
+        )
     total = sum(sum(c.values()) for c in counts.values())
-    print(f"total    {total:7d} inputs in {time.monotonic() - started:6.1f} s, "
-          f"{len(failures)} failure(s)")
+    print(f"total    {total:7d} inputs in {time.monotonic() - started:6.1f} s, {len(failures)} failure(s)")
     for kind, message in failures:
         print(f"  [{kind}] {message}")
     return 1 if failures else 0

@@ -8,6 +8,7 @@ singular point raises MatdiffError naming the matrix. Where finite differences c
 step) the check says "could not check: …" and why; a wrong derivative still FAILS. A property
 test over the fuzz grammar: derive(..., check=True) raises nothing but MatdiffError.
 """
+
 from __future__ import annotations
 
 import fuzz_strategies as fs
@@ -59,13 +60,21 @@ SPD = lambda n: (lambda b: b @ b.T + n * np.eye(n))(N((n, n)))
 # non-square; each of these inverts a matrix that is singular at some sizes
 SINGULAR_FAMILY = [
     ("tr(inv(X*X'))", "X", lambda X: np.trace(inv(X @ X.T)), dict(X=N((2, 4)))),
-    ("tr(C*inv(X'*B*X))", "X", lambda C, X, B: np.trace(C @ inv(X.T @ B @ X)),
-     dict(C=N((3, 3)), X=N((5, 3)), B=SPD(5))),
+    (
+        "tr(C*inv(X'*B*X))",
+        "X",
+        lambda C, X, B: np.trace(C @ inv(X.T @ B @ X)),
+        dict(C=N((3, 3)), X=N((5, 3)), B=SPD(5)),
+    ),
     ("tr(inv(A*X))", "X", lambda A, X: np.trace(inv(A @ X)), dict(A=N((2, 4)), X=N((4, 2)))),
     ("a'*inv(X'*X)*a", "X", lambda a, X: a @ inv(X.T @ X) @ a, dict(a=N(3), X=N((5, 3)))),
     ("X'*inv(X*X')", "X", lambda X: X.T @ inv(X @ X.T), dict(X=N((2, 4)))),
-    ("a'*inv(X*Y)*b", "X", lambda a, X, Y, b: a @ inv(X @ Y) @ b,
-     dict(a=N(2), X=N((2, 4)), Y=N((4, 2)), b=N(2))),
+    (
+        "a'*inv(X*Y)*b",
+        "X",
+        lambda a, X, Y, b: a @ inv(X @ Y) @ b,
+        dict(a=N(2), X=N((2, 4)), Y=N((4, 2)), b=N(2)),
+    ),
 ]
 IDS = [case[0] for case in SINGULAR_FAMILY]
 
@@ -82,24 +91,31 @@ def test_singular_sizes_derive_and_pass_their_check(source, wrt, f, values, layo
 
 @pytest.mark.parametrize("source, wrt, f, values", SINGULAR_FAMILY, ids=IDS)
 def test_singular_family_values_against_numpy(source, wrt, f, values):
-    jac = differences(f, values, wrt)          # (entries of vec f) × (entries of vec X)
+    jac = differences(f, values, wrt)  # (entries of vec f) × (entries of vec X)
     X = values[wrt]
     for layout in LAYOUTS:
         got = derive(source, wrt=wrt, layout=layout, check=False).evaluate(**values)
-        if jac.shape[0] == 1:   # a scalar f: the gradient has X's shape, transposed in numerator layout
+        if jac.shape[0] == 1:  # a scalar f: the gradient has X's shape, transposed in numerator layout
             grad = jac.reshape(X.shape, order="F")
             close(got, grad.T if layout == "numerator" else grad, f"{source} {layout}")
-        else:                   # a matrix f: the Jacobian, transposed in denominator layout
+        else:  # a matrix f: the Jacobian, transposed in denominator layout
             close(got, jac.T if layout == "denominator" else jac, f"{source} {layout}")
 
 
-@pytest.mark.parametrize("source, values, message", [
-    ("tr(inv(X*X'))", dict(X=np.ones((3, 2))), "X Xᵀ is singular at the given X"),
-    ("tr(inv(X*X'))", dict(X=N((4, 2))), "X Xᵀ is singular at the given X"),
-    ("a'*inv(X'*X)*a", dict(a=N(3), X=N((2, 3))), "Xᵀ X is singular at the given X"),
-    ("a'*inv(X*Y)*b", dict(a=N(3), X=N((3, 2)), Y=N((2, 3)), b=N(3)), "X Y is singular at the given X, Y"),
-    ("tr(inv(A*X))", dict(A=np.zeros((2, 2)), X=N((2, 2))), "A X is singular at the given A, X"),
-])
+@pytest.mark.parametrize(
+    "source, values, message",
+    [
+        ("tr(inv(X*X'))", dict(X=np.ones((3, 2))), "X Xᵀ is singular at the given X"),
+        ("tr(inv(X*X'))", dict(X=N((4, 2))), "X Xᵀ is singular at the given X"),
+        ("a'*inv(X'*X)*a", dict(a=N(3), X=N((2, 3))), "Xᵀ X is singular at the given X"),
+        (
+            "a'*inv(X*Y)*b",
+            dict(a=N(3), X=N((3, 2)), Y=N((2, 3)), b=N(3)),
+            "X Y is singular at the given X, Y",
+        ),
+        ("tr(inv(A*X))", dict(A=np.zeros((2, 2)), X=N((2, 2))), "A X is singular at the given A, X"),
+    ],
+)
 def test_evaluate_at_a_singular_point_names_the_matrix(source, values, message):
     d = derive(source, wrt="X")
     with pytest.raises(MatdiffError, match=message):
@@ -130,8 +146,9 @@ def test_huge_values_cannot_be_resolved():
     assert d.evaluate(x=1.0) == 1.0 and d.check_result.message in d.to_text()
 
 
-@pytest.mark.parametrize("source", ["x: scalar\nabs(sin(1e6*x))", "x: scalar\nsin(1e7*x)",
-                                    "x: scalar\nrelu(sin(1e6*x))*x"])
+@pytest.mark.parametrize(
+    "source", ["x: scalar\nabs(sin(1e6*x))", "x: scalar\nsin(1e7*x)", "x: scalar\nrelu(sin(1e6*x))*x"]
+)
 def test_differences_that_change_with_the_step_are_not_a_failure(source):
     d = derive(source, wrt="x")
     assert d.check_result.status in ("passed", "skipped"), d.check_result.message
@@ -139,12 +156,15 @@ def test_differences_that_change_with_the_step_are_not_a_failure(source):
         assert d.check_result.message.startswith("could not check: ")
 
 
-@pytest.mark.parametrize("source, point", [
-    ("x: scalar\nabs(x)", np.array([[0.0]])),
-    ("x: scalar\nabs(x)", np.array([[3e-7]])),
-    ("sum(relu(x))", np.array([[1.0], [0.0], [-2.0]])),
-    ("sum(sign(x).*x)", np.array([[1.0], [-1e-8], [2.0]])),
-])
+@pytest.mark.parametrize(
+    "source, point",
+    [
+        ("x: scalar\nabs(x)", np.array([[0.0]])),
+        ("x: scalar\nabs(x)", np.array([[3e-7]])),
+        ("sum(relu(x))", np.array([[1.0], [0.0], [-2.0]])),
+        ("sum(sign(x).*x)", np.array([[1.0], [-1e-8], [2.0]])),
+    ],
+)
 def test_a_kink_under_the_step_is_unresolved(source, point):
     d = derive(source, wrt="x", check=False)
     sizes = {d.wrt.shape[0]: point.shape[0]} if point.shape[0] > 1 else {}
@@ -158,8 +178,9 @@ def test_kinks_at_every_point_say_could_not_check(monkeypatch):
     monkeypatch.setattr(check, "sample_point", at_zero)
     result = run_check(d, seed=0, written=lambda e: "abs(x)")
     assert result.status == "skipped"
-    assert result.message == ("could not check: finite differences step across a kink of abs(x) "
-                              "at every point tried")
+    assert result.message == (
+        "could not check: finite differences step across a kink of abs(x) at every point tried"
+    )
 
 
 def test_square_root_near_zero_is_not_a_failure():
@@ -171,13 +192,15 @@ def test_square_root_near_zero_is_not_a_failure():
 
 
 def _replace_results(d, factor):
-    d.results = {k: Result(k, factor(r.expr), r.lhs, r.lhs_text, r.shape, r.description)
-                 for k, r in d.results.items()}
+    d.results = {
+        k: Result(k, factor(r.expr), r.lhs, r.lhs_text, r.shape, r.description) for k, r in d.results.items()
+    }
     return d
 
 
-@pytest.mark.parametrize("source, wrt", [("a'*X*b", "X"), ("sum(abs(x))", "x"), ("tr(inv(X*X'))", "X"),
-                                         ("X'*inv(X*X')", "X")])
+@pytest.mark.parametrize(
+    "source, wrt", [("a'*X*b", "X"), ("sum(abs(x))", "x"), ("tr(inv(X*X'))", "X"), ("X'*inv(X*X')", "X")]
+)
 def test_a_wrong_derivative_still_fails(source, wrt):
     d = _replace_results(derive(source, wrt=wrt, check=False), lambda e: ir.MatMul([ir.Const(2), e]))
     result = run_check(d, seed=0)
@@ -197,12 +220,15 @@ def test_a_variable_named_self_can_be_given_a_value():
     assert d.value(self=np.ones(3), x=np.arange(3.0)) == 3.0
 
 
-@pytest.mark.parametrize("cell, fragment", [
-    *[(f"%%matdiff --wrt X\n{source}\n", "✓ checked at a random point") for source in IDS],
-    *[(f"%%matdiff --wrt X --layout {layout}\ntr(inv(X*X'))\n", "✓ checked") for layout in LAYOUTS],
-    ("%%matdiff --wrt x\nx: scalar\n1e300 + x\n", "could not check: finite differences cannot resolve"),
-    ("%%matdiff --wrt x\ntr(inv(x*x'))\n", "could not check: x xᵀ is singular at every size tried"),
-])
+@pytest.mark.parametrize(
+    "cell, fragment",
+    [
+        *[(f"%%matdiff --wrt X\n{source}\n", "✓ checked at a random point") for source in IDS],
+        *[(f"%%matdiff --wrt X --layout {layout}\ntr(inv(X*X'))\n", "✓ checked") for layout in LAYOUTS],
+        ("%%matdiff --wrt x\nx: scalar\n1e300 + x\n", "could not check: finite differences cannot resolve"),
+        ("%%matdiff --wrt x\ntr(inv(x*x'))\n", "could not check: x xᵀ is singular at every size tried"),
+    ],
+)
 def test_the_magic_shows_the_derivation_and_the_check(shell, cell, fragment):
     result, captured = run(shell, cell)
     assert result.success, result.error_in_exec
@@ -213,8 +239,16 @@ def test_the_magic_shows_the_derivation_and_the_check(shell, cell, fragment):
 
 # ---- property: nothing but MatdiffError, never a false FAILED ------------------------------------
 FACTORS = ["X", "X'", "A", "A'", "B", "X*X'", "X'*X"]
-TEMPLATES = ["tr(inv({P}))", "u'*inv({P})*v", "logdet({P})", "det({P})", "tr(C*inv({P}))",
-             "norm2(inv({P}))^2", "sum(inv({P})*u)", "{P}"]
+TEMPLATES = [
+    "tr(inv({P}))",
+    "u'*inv({P})*v",
+    "logdet({P})",
+    "det({P})",
+    "tr(C*inv({P}))",
+    "norm2(inv({P}))^2",
+    "sum(inv({P})*u)",
+    "{P}",
+]
 
 
 @st.composite
@@ -225,9 +259,13 @@ def singular_prone(draw):
     return fs.Program(source, "X" if "X" in product else "A", source)
 
 
-FAST = settings(deadline=None, derandomize=True, database=None, max_examples=100,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
-                                       HealthCheck.data_too_large])
+FAST = settings(
+    deadline=None,
+    derandomize=True,
+    database=None,
+    max_examples=100,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
+)
 
 
 @FAST
@@ -245,7 +283,7 @@ def test_derive_with_its_check_raises_only_matdiff_error(program, layout):
     d.to_latex(), d.to_json()
     sizes = check.sample_sizes(d.variables, [dim for n in d.function.walk() for dim in n.shape])
     values = check.sample_point(d.variables, sizes, np.random.default_rng(1), set(), 1.0, False)
-    try:   # any values: a number or the package's error
+    try:  # any values: a number or the package's error
         d.evaluate(**values)
     except MatdiffError as error:
         assert error.message

@@ -6,21 +6,25 @@ no other exception, and nothing slower than the per-example time limit. A bounde
 examples with derandomize=True, so CI is reproducible and the module runs in about ten seconds;
 fuzz/run_fuzz.py runs the same properties for as long as you like.
 """
+
 from __future__ import annotations
 
 import collections
 
+import fuzz_strategies as fs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 
-import fuzz_strategies as fs
-
-FAST = settings(deadline=None, derandomize=True, database=None, print_blob=True,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
-                                       HealthCheck.data_too_large])
+FAST = settings(
+    deadline=None,
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
+)
 
 
 @settings(FAST, max_examples=300)
@@ -77,4 +81,4 @@ def test_random_magic_lines_and_cells_never_fail_inside(shell):
     run()
     print(f"magic lines: {dict(counts)}")
     with capture_output():
-        assert shell.run_cell("1 + 1").success   # the shell still works
+        assert shell.run_cell("1 + 1").success  # the shell still works

@@ -7,6 +7,7 @@ product m·n that ``kron`` and ``vec`` make. The NumPy value of a tree is comput
 interpreter over these nodes that follows the README's definition of each operation; the source
 text is printed by ``source`` from the same nodes. Text is never read back.
 """
+
 from __future__ import annotations
 
 import math
@@ -17,8 +18,22 @@ import numpy as np
 ONE: tuple = ()
 SCALAR = (ONE, ONE)
 
-ELEMENTWISE = ("exp", "log", "sin", "cos", "tan", "tanh", "arcsin", "arccos", "arctan",
-               "abs", "sign", "relu", "sqrt", "sigmoid")
+ELEMENTWISE = (
+    "exp",
+    "log",
+    "sin",
+    "cos",
+    "tan",
+    "tanh",
+    "arcsin",
+    "arccos",
+    "arctan",
+    "abs",
+    "sign",
+    "relu",
+    "sqrt",
+    "sigmoid",
+)
 
 
 def dim(*symbols: str) -> tuple:
@@ -38,7 +53,7 @@ class Node:
     op: str
     args: tuple = ()
     shape: tuple = SCALAR
-    attr: object = None          # var: name; num/fill: number text; fn: function; pow/epow: exponent text
+    attr: object = None  # var: name; num/fill: number text; fn: function; pow/epow: exponent text
 
     def walk(self):
         stack = [self]
@@ -54,24 +69,25 @@ class Node:
 @dataclass
 class Variable:
     name: str
-    kind: str                    # scalar, vector, matrix, symmetric
+    kind: str  # scalar, vector, matrix, symmetric
     shape: tuple
-    declared: bool = True        # False: left to the naming convention (X matrix, x vector)
+    declared: bool = True  # False: left to the naming convention (X matrix, x vector)
 
 
 @dataclass
 class Case:
     """One fuzz input: declarations, the expression, what to differentiate by and how."""
-    variables: dict              # name -> Variable
+
+    variables: dict  # name -> Variable
     tree: Node
     wrt: str
     layout: str = "mixed"
     order: int = 1
-    sizes: dict = field(default_factory=dict)   # size symbol -> int
+    sizes: dict = field(default_factory=dict)  # size symbol -> int
     value_seed: int = 0
-    invalid: bool = False        # built with a domain error on purpose
-    name: str | None = None      # "f = …" before the expression
-    spacing: int = 0             # which of a few ways of laying the text out
+    invalid: bool = False  # built with a domain error on purpose
+    name: str | None = None  # "f = …" before the expression
+    spacing: int = 0  # which of a few ways of laying the text out
 
     def used(self) -> list[Variable]:
         seen = []
@@ -84,11 +100,18 @@ class Case:
         return render_case(self)
 
     def to_json(self) -> dict:
-        return {"source": self.source(), "wrt": self.wrt, "layout": self.layout, "order": self.order,
-                "sizes": dict(self.sizes), "invalid_domain_on_purpose": self.invalid}
+        return {
+            "source": self.source(),
+            "wrt": self.wrt,
+            "layout": self.layout,
+            "order": self.order,
+            "sizes": dict(self.sizes),
+            "invalid_domain_on_purpose": self.invalid,
+        }
 
 
 # ---------------------------------------------------------------- construction helpers
+
 
 def var(v: Variable) -> Node:
     return Node("var", (), v.shape, v.name)
@@ -206,8 +229,18 @@ def rebuild(node: Node, args: tuple) -> Node:
 
 # binding powers of the language (README: ^ right associative, unary minus above products,
 # transpose tightest); an operand is parenthesised unless it binds at least as tightly
-PREC = {"add": 10, "sub": 10, "mul": 20, "div": 20, "hmul": 20, "hdiv": 20, "neg": 25,
-        "pow": 30, "epow": 30, "T": 40}
+PREC = {
+    "add": 10,
+    "sub": 10,
+    "mul": 20,
+    "div": 20,
+    "hmul": 20,
+    "hdiv": 20,
+    "neg": 25,
+    "pow": 30,
+    "epow": 30,
+    "T": 40,
+}
 SYMBOL = {"add": "+", "sub": "-", "mul": "*", "div": "/", "hmul": ".*", "hdiv": "./"}
 
 
@@ -230,8 +263,7 @@ def source(n: Node, loose: bool = False) -> str:
         return "eye"
     if op == "T":
         inner = source(n.args[0], loose)
-        return (inner if _prec(n.args[0]) >= 40 and not _starts_with_minus(n.args[0])
-                else f"({inner})") + "'"
+        return (inner if _prec(n.args[0]) >= 40 and not _starts_with_minus(n.args[0]) else f"({inner})") + "'"
     if op == "neg":
         a = n.args[0]
         inner = source(a, loose)
@@ -290,7 +322,7 @@ def render_case(case: Case) -> str:
     if case.wrt not in [v.name for v in used]:
         used.append(case.variables[case.wrt])
     decls = [d for d in (declaration(v) for v in used) if d]
-    if case.spacing == 1:       # group declarations of one kind and size: "a, b: vector(m)"
+    if case.spacing == 1:  # group declarations of one kind and size: "a, b: vector(m)"
         grouped: dict = {}
         for v in used:
             d = declaration(v)
@@ -309,6 +341,7 @@ def render_case(case: Case) -> str:
 
 # ---------------------------------------------------------------- NumPy semantics (the oracle)
 
+
 def number(text: str) -> float:
     return float(text)
 
@@ -323,9 +356,19 @@ def _sigmoid(x):
 
 
 FUNCTIONS = {
-    "exp": np.exp, "log": np.log, "sin": np.sin, "cos": np.cos, "tan": np.tan, "tanh": np.tanh,
-    "arcsin": np.arcsin, "arccos": np.arccos, "arctan": np.arctan, "abs": np.abs, "sign": np.sign,
-    "relu": lambda x: np.where(x > 0, x, np.where(np.isnan(x), np.nan, 0.0)), "sqrt": np.sqrt,
+    "exp": np.exp,
+    "log": np.log,
+    "sin": np.sin,
+    "cos": np.cos,
+    "tan": np.tan,
+    "tanh": np.tanh,
+    "arcsin": np.arcsin,
+    "arccos": np.arccos,
+    "arctan": np.arctan,
+    "abs": np.abs,
+    "sign": np.sign,
+    "relu": lambda x: np.where(x > 0, x, np.where(np.isnan(x), np.nan, 0.0)),
+    "sqrt": np.sqrt,
     "sigmoid": _sigmoid,
 }
 
@@ -357,10 +400,10 @@ def value(n: Node, env: dict, sizes: dict, kinks: list | None = None) -> np.ndar
         return ev(n)
 
 
-HUGE = 1e100        # beyond this an intermediate value's square overflows: exp(x/1e-300) is 0, its
-                    # differential 0·∞
-ABSORBED = 1e7      # a sum whose terms differ more than this has lost the small one's differences:
-                    # sin(x + 1e300) is constant in floating point, its derivative is not
+HUGE = 1e100  # beyond this an intermediate value's square overflows: exp(x/1e-300) is 0, its
+# differential 0·∞
+ABSORBED = 1e7  # a sum whose terms differ more than this has lost the small one's differences:
+# sin(x + 1e300) is constant in floating point, its derivative is not
 
 
 def _kink(n: Node, ev, kinks: list) -> None:
@@ -449,7 +492,7 @@ def _ev(n: Node, ev, env, sizes) -> np.ndarray:
             out = np.linalg.inv(a)
         except np.linalg.LinAlgError:
             return np.full(a.shape, np.nan)
-        if np.linalg.cond(a) > 1e12:      # numerically singular: no value worth differentiating
+        if np.linalg.cond(a) > 1e12:  # numerically singular: no value worth differentiating
             return np.full(a.shape, np.nan)
         return out
     if op == "sum":
@@ -473,6 +516,7 @@ def _ev(n: Node, ev, env, sizes) -> np.ndarray:
 
 
 # ---------------------------------------------------------------- sizes the language can pin down
+
 
 class _UnionFind:
     def __init__(self):

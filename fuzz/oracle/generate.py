@@ -10,6 +10,7 @@ the identity, their inverses, products and transposes). A few cases get a domain
 (log of a negative, the inverse of a rank-one matrix, a division by zero); they are marked
 ``invalid`` and the package must then refuse or say it could not check, not crash.
 """
+
 from __future__ import annotations
 
 import random
@@ -25,13 +26,74 @@ MATRIX_NAMES = ("A", "B", "C", "X", "Y", "W", "M", "P", "Q", "L", "U", "V", "Z",
 SYMMETRIC_NAMES = ("S", "Sigma", "H", "T", "R", "Omega")
 # names that are easy to get wrong in generated Python: built-ins, keywords, NumPy, the export's
 # own local names, the size symbols
-HAZARD_NAMES = ("float", "max", "min", "np", "int", "len", "range", "value", "gradient", "jacobian",
-                "hessian", "rng", "step", "numeric", "seed", "draw", "shape", "t0", "t1", "idx",
-                "error", "expected", "got", "scale", "positive", "print", "list", "dict", "type",
-                "lambda", "def", "in", "is", "if", "for", "not", "and", "or", "class", "return",
-                "None", "True", "False", "pass", "import", "math", "assert", "self", "entry",
-                "derivative", "vecf", "f", "I", "pi", "inf", "nan", "m", "n", "h", "STRATEGIES",
-                "random_inputs", "f_and_grad", "f_and_jacobian", "check_gradient", "object", "str")
+HAZARD_NAMES = (
+    "float",
+    "max",
+    "min",
+    "np",
+    "int",
+    "len",
+    "range",
+    "value",
+    "gradient",
+    "jacobian",
+    "hessian",
+    "rng",
+    "step",
+    "numeric",
+    "seed",
+    "draw",
+    "shape",
+    "t0",
+    "t1",
+    "idx",
+    "error",
+    "expected",
+    "got",
+    "scale",
+    "positive",
+    "print",
+    "list",
+    "dict",
+    "type",
+    "lambda",
+    "def",
+    "in",
+    "is",
+    "if",
+    "for",
+    "not",
+    "and",
+    "or",
+    "class",
+    "return",
+    "None",
+    "True",
+    "False",
+    "pass",
+    "import",
+    "math",
+    "assert",
+    "self",
+    "entry",
+    "derivative",
+    "vecf",
+    "f",
+    "I",
+    "pi",
+    "inf",
+    "nan",
+    "m",
+    "n",
+    "h",
+    "STRATEGIES",
+    "random_inputs",
+    "f_and_grad",
+    "f_and_jacobian",
+    "check_gradient",
+    "object",
+    "str",
+)
 
 POSITIVE_NUMBERS = ("1", "2", "3", "0.5", "1.5", "0.25", "4", "10", "0.1", "1e-3", ".5", "2e0")
 NUMBERS = (*POSITIVE_NUMBERS, "0")
@@ -40,8 +102,15 @@ SAFE_FUNCTIONS = ("sin", "cos", "tanh", "sigmoid", "relu", "abs", "arctan", "exp
 
 
 class Generator:
-    def __init__(self, rng: random.Random, mode: str | None = None, invalid_rate: float = 0.04,
-                 hazard_rate: float = 0.03, extreme_rate: float = 0.01, max_depth: int = 4):
+    def __init__(
+        self,
+        rng: random.Random,
+        mode: str | None = None,
+        invalid_rate: float = 0.04,
+        hazard_rate: float = 0.03,
+        extreme_rate: float = 0.01,
+        max_depth: int = 4,
+    ):
         self.rng = rng
         self.variables: dict[str, Variable] = {}
         self.invalid = False
@@ -90,10 +159,14 @@ class Generator:
         same = [v for v in self.variables.values() if v.kind == kind and v.shape == shape]
         if same and self.chance(0.65):
             return E.var(self.rng.choice(same))
-        pool = {"scalar": SCALAR_NAMES, "vector": VECTOR_NAMES, "matrix": MATRIX_NAMES,
-                "symmetric": SYMMETRIC_NAMES}[kind]
+        pool = {
+            "scalar": SCALAR_NAMES,
+            "vector": VECTOR_NAMES,
+            "matrix": MATRIX_NAMES,
+            "symmetric": SYMMETRIC_NAMES,
+        }[kind]
         name = self.fresh_name(pool)
-        conventional = ((kind == "vector" and name[0].islower()) or (kind == "matrix" and name[0].isupper()))
+        conventional = (kind == "vector" and name[0].islower()) or (kind == "matrix" and name[0].isupper())
         declared = not (conventional and name not in HAZARD_NAMES and self.chance(0.25))
         v = Variable(name, kind, shape, declared)
         self.variables[name] = v
@@ -130,7 +203,7 @@ class Generator:
         r, c = shape
         if c == ONE and len(r) == 2 and self.chance(0.5):
             a, b = r
-            inner = (( a,), (b,)) if self.chance(0.5) else ((b,), (a,))
+            inner = ((a,), (b,)) if self.chance(0.5) else ((b,), (a,))
             return E.call("vec", self.leaf(inner))
         (r1, r2), (c1, c2) = self.split(r), self.split(c)
         return E.call("kron", self.leaf((r1, c1)), self.leaf((r2, c2)))
@@ -151,12 +224,32 @@ class Generator:
         d = depth - 1
         r, c = shape
         simple = len(r) <= 1 and len(c) <= 1
-        options = [("add", 3), ("scalar_add", 0.6), ("scale", 2), ("div", 0.8), ("neg", 0.7),
-                   ("matmul", 5 if simple else 1.5), ("transpose", 1.2), ("hmul", 1.2),
-                   ("hdiv", 0.7), ("epow", 0.8), ("fn", 2.5), ("posfn", 0.8)]
+        options = [
+            ("add", 3),
+            ("scalar_add", 0.6),
+            ("scale", 2),
+            ("div", 0.8),
+            ("neg", 0.7),
+            ("matmul", 5 if simple else 1.5),
+            ("transpose", 1.2),
+            ("hmul", 1.2),
+            ("hdiv", 0.7),
+            ("epow", 0.8),
+            ("fn", 2.5),
+            ("posfn", 0.8),
+        ]
         if shape == SCALAR:
-            options += [("tr", 2), ("det", 0.8), ("logdet", 0.8), ("logofdet", 0.5), ("sum", 1.2),
-                        ("norm", 1.2), ("pow", 1.5), ("inner", 3), ("tr_scalar", 0.05)]
+            options += [
+                ("tr", 2),
+                ("det", 0.8),
+                ("logdet", 0.8),
+                ("logofdet", 0.5),
+                ("sum", 1.2),
+                ("norm", 1.2),
+                ("pow", 1.5),
+                ("inner", 3),
+                ("tr_scalar", 0.05),
+            ]
         if simple and r == c and r != ONE:
             options += [("inv", 1.5), ("diagm", 0.8)]
         if c == ONE and r != ONE:
@@ -222,10 +315,10 @@ class Generator:
             self.invalid = True
             zero = E.num("0") if shape == SCALAR or shape[1] != ONE else E.fill_vector("0", shape[0])
             return E.hdiv(self.gen(shape, d), zero)
-        if shape != SCALAR and self.chance(0.2):   # a scalar over a matrix, entry by entry
+        if shape != SCALAR and self.chance(0.2):  # a scalar over a matrix, entry by entry
             return E.hdiv(self.gen(SCALAR, d), self.pos(shape, d))
         if shape != SCALAR and len(shape[0]) == 1 and shape[0] == shape[1] and self.chance(0.04):
-            return E.hdiv(self.gen(shape, d), E.eye(shape[0]))   # zeros off the diagonal
+            return E.hdiv(self.gen(shape, d), E.eye(shape[0]))  # zeros off the diagonal
         return E.hdiv(self.gen(shape, d), self.pos(shape, d))
 
     def g_epow(self, shape, d):
@@ -240,7 +333,7 @@ class Generator:
         f = self.rng.choice(SAFE_FUNCTIONS)
         inner = self.gen(shape, d)
         if f == "exp" and self.chance(0.5):
-            inner = E.apply("tanh", inner)   # keep exp(exp(…)) finite
+            inner = E.apply("tanh", inner)  # keep exp(exp(…)) finite
         return E.apply(f, inner)
 
     def g_posfn(self, shape, d):
@@ -281,7 +374,7 @@ class Generator:
             return E.power(self.gen(SCALAR, d), self.rng.choice(("2", "3", "2")))
         if self.chance(0.1):
             return E.power(self.gen(SCALAR, d), "0")
-        if self.chance(0.3):    # ‖x‖²: the seeds' favourite
+        if self.chance(0.3):  # ‖x‖²: the seeds' favourite
             return E.power(E.call("norm2", self.gen(self.any_shape(), d)), "2")
         return E.power(self.pos(SCALAR, d), self.rng.choice(("0.5", "-1", "-2", "1.5")))
 
@@ -343,8 +436,9 @@ class Generator:
                     return E.fill_matrix(self.rng.choice(("1", "2", "0.5")), shape)
             return E.apply("exp", E.apply("tanh", self.leaf(shape)))
         if roll < 0.3:
-            return E.apply("exp", self.gen(shape, d) if self.chance(0.4)
-                           else E.apply("tanh", self.gen(shape, d)))
+            return E.apply(
+                "exp", self.gen(shape, d) if self.chance(0.4) else E.apply("tanh", self.gen(shape, d))
+            )
         if roll < 0.4:
             return E.apply("sigmoid", self.gen(shape, d))
         if roll < 0.55:
@@ -384,7 +478,7 @@ class Generator:
         if depth <= 0 or roll < 0.25:
             if self.chance(0.4):
                 return self.variable("symmetric", (k, k))
-            return self.variable("matrix", (k, k))          # the sampler draws it near the identity
+            return self.variable("matrix", (k, k))  # the sampler draws it near the identity
         if roll < 0.5:
             j = self.inner()
             m = self.gen((k, j), d)
@@ -408,18 +502,18 @@ class Generator:
     def singular(self, k: tuple, depth: int) -> Node:
         roll = self.rng.random()
         if roll < 0.3:
-            return E.fill_matrix("1", (k, k))                      # rank one
+            return E.fill_matrix("1", (k, k))  # rank one
         if roll < 0.55:
             a = self.gen((k, ONE), max(depth - 1, 0))
-            return E.mul(a, E.transpose(a))                         # rank one
+            return E.mul(a, E.transpose(a))  # rank one
         if roll < 0.75:
             small = [s for s in self.symbols if self.sizes[s] < self.sizes[k[0]]]
             j = (self.rng.choice(small),) if small else ONE
             m = self.gen((k, j), max(depth - 1, 0))
-            return E.mul(m, E.transpose(m))                         # rank below k
+            return E.mul(m, E.transpose(m))  # rank below k
         if roll < 0.9:
-            return E.neg(self.wc(k, depth))                         # determinant (-1)^k times
-        return E.sub(E.eye(k), E.eye(k))                            # zero
+            return E.neg(self.wc(k, depth))  # determinant (-1)^k times
+        return E.sub(E.eye(k), E.eye(k))  # zero
 
 
 def generate_case(rng: random.Random, mode: str | None = None, **options) -> Case:
@@ -428,8 +522,10 @@ def generate_case(rng: random.Random, mode: str | None = None, **options) -> Cas
     while True:
         g = Generator(rng, mode=mode, **options)
         if g.mode == "jacobian":
-            shape = rng.choice([(g.sym(), ONE), (g.sym(), g.sym()), (ONE, g.sym()), (g.sym(), g.sym())]
-                               + ([(E.dim(*rng.sample(g.symbols, 2)), ONE)] if len(g.symbols) > 1 else []))
+            shape = rng.choice(
+                [(g.sym(), ONE), (g.sym(), g.sym()), (ONE, g.sym()), (g.sym(), g.sym())]
+                + ([(E.dim(*rng.sample(g.symbols, 2)), ONE)] if len(g.symbols) > 1 else [])
+            )
         else:
             shape = SCALAR
         tree = g.gen(shape, rng.randint(2, g.max_depth))
@@ -457,12 +553,18 @@ def generate_case(rng: random.Random, mode: str | None = None, **options) -> Cas
         name = rng.choice(("f", "y", "L", "loss")) if rng.random() < 0.15 else None
         if name in names:
             name = None
-        return Case(variables={n: g.variables[n] for n in dict.fromkeys(names)}, tree=tree, wrt=wrt,
-                    layout=rng.choice(("numerator", "denominator", "mixed")),
-                    order=2 if g.mode == "hessian" else 1, sizes=dict(g.sizes),
-                    value_seed=rng.randrange(2**31), invalid=g.invalid,
-                    name=name,
-                    spacing=rng.choice((0, 0, 1, 2)))
+        return Case(
+            variables={n: g.variables[n] for n in dict.fromkeys(names)},
+            tree=tree,
+            wrt=wrt,
+            layout=rng.choice(("numerator", "denominator", "mixed")),
+            order=2 if g.mode == "hessian" else 1,
+            sizes=dict(g.sizes),
+            value_seed=rng.randrange(2**31),
+            invalid=g.invalid,
+            name=name,
+            spacing=rng.choice((0, 0, 1, 2)),
+        )
 
 
 def _numel(v: Variable, sizes: dict) -> int:

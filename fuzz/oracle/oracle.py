@@ -5,6 +5,7 @@ The full Jacobian J = ∂vec F/∂(vec X)ᵀ (column-major vec, every entry of X
 symmetric X) is taken by central differences at two step sizes; their disagreement and the rounding
 error of F bound how far the differences can be trusted. Hessians are second differences of f.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,14 +16,23 @@ from fuzz.oracle import expr as E
 from fuzz.oracle.expr import ONE, Case
 
 EPS = np.finfo(float).eps
-RTOL = 1e-5            # a derivative is wrong when it is off by more than RTOL·max(1, max|D|) …
-UNDECIDED = 1e-3       # … beyond the differences' own uncertainty; a point whose uncertainty
-                       # exceeds UNDECIDED·max(1, max|D|) cannot decide and another is drawn
-STRATEGIES = ((1.0, False), (0.5, True), (0.7, False), (0.3, True), (0.2, False), (0.1, True),
-              (1.5, False), (0.05, False))
+RTOL = 1e-5  # a derivative is wrong when it is off by more than RTOL·max(1, max|D|) …
+UNDECIDED = 1e-3  # … beyond the differences' own uncertainty; a point whose uncertainty
+# exceeds UNDECIDED·max(1, max|D|) cannot decide and another is drawn
+STRATEGIES = (
+    (1.0, False),
+    (0.5, True),
+    (0.7, False),
+    (0.3, True),
+    (0.2, False),
+    (0.1, True),
+    (1.5, False),
+    (0.05, False),
+)
 
 
 # ---------------------------------------------------------------- points
+
 
 def conditioned_variables(tree: E.Node) -> set:
     """Variables under inv, det or logdet: square ones are drawn near the identity."""
@@ -50,7 +60,7 @@ def sample(case: Case, attempt: int, rng: np.random.Generator) -> dict:
         if v.kind == "symmetric":
             b = rng.standard_normal(shape) * 0.5
             if v.name in under or attempt % 2 == 0:
-                a = b @ b.T + np.eye(shape[0])           # positive definite
+                a = b @ b.T + np.eye(shape[0])  # positive definite
             else:
                 a = (b + b.T) * scale
         elif v.name in under and shape[0] == shape[1] and shape[0] > 1:
@@ -76,6 +86,7 @@ def user_value(a: np.ndarray, v: E.Variable):
 
 
 # ---------------------------------------------------------------- differences
+
 
 def _steps(x: np.ndarray, h: float) -> np.ndarray:
     return h * np.maximum(1.0, np.abs(x))
@@ -120,10 +131,10 @@ def hessian(fun, env: dict, wrt: str, h: float) -> np.ndarray:
 
 @dataclass
 class Point:
-    env: dict                  # name -> 2-D array
-    F: np.ndarray              # the value (2-D)
-    D: np.ndarray              # J (order 1) or H (order 2)
-    noise: np.ndarray          # entry-wise uncertainty of D
+    env: dict  # name -> 2-D array
+    F: np.ndarray  # the value (2-D)
+    D: np.ndarray  # J (order 1) or H (order 2)
+    noise: np.ndarray  # entry-wise uncertainty of D
     J: np.ndarray | None = None  # for Hessians: the gradient's differences too (1×N)
     J_noise: np.ndarray | None = None
 
@@ -146,6 +157,7 @@ def find_point(case: Case, start: int = 0, tries: int = 10) -> tuple[Point | Non
     """The first point (from attempt ``start``) where f is finite, no sub-expression sits at a kink of
     the chain rule, and the differences are finite and precise enough. Returns the point (or None),
     the next attempt, and how many points were passed over: f undefined, at a kink, imprecise."""
+
     def fun(env):
         return E.value(case.tree, env, case.sizes)
 
@@ -158,7 +170,7 @@ def find_point(case: Case, start: int = 0, tries: int = 10) -> tuple[Point | Non
         if not np.all(np.isfinite(F)):
             skipped["undefined"] += 1
             continue
-        if kinks:              # the chain rule has no value here, or floating point cannot follow f
+        if kinks:  # the chain rule has no value here, or floating point cannot follow f
             skipped["imprecise" if any(k.startswith("precision") for k in kinks) else "kink"] += 1
             continue
         with np.errstate(all="ignore"):
@@ -179,11 +191,12 @@ def find_point(case: Case, start: int = 0, tries: int = 10) -> tuple[Point | Non
 
 # ---------------------------------------------------------------- what each layout must give
 
+
 @dataclass
 class Expected:
-    value: object              # float or ndarray, in the canonical shape
-    shapes: list               # accepted shapes ("float" for a Python float)
-    kind: str                  # gradient, jacobian, hessian
+    value: object  # float or ndarray, in the canonical shape
+    shapes: list  # accepted shapes ("float" for a Python float)
+    kind: str  # gradient, jacobian, hessian
 
 
 def derivative_kind(case: Case) -> str:
@@ -213,7 +226,7 @@ def expected(case: Case, D: np.ndarray, layout: str, kind: str | None = None) ->
         if layout == "numerator":
             return Expected(G.T, [(n, m)], kind)
         return Expected(G, [(m, n)], kind)
-    if v.kind == "scalar":        # F (p×q) by a scalar: numerator F-shaped, denominator its transpose
+    if v.kind == "scalar":  # F (p×q) by a scalar: numerator F-shaped, denominator its transpose
         Fm = D.reshape((p, q), order="F")
         if layout == "denominator":
             return Expected(Fm.T, [(q, p)], kind)
@@ -271,9 +284,9 @@ def _symmetric_part(a: np.ndarray, exp: Expected, layout: str, case: Case) -> np
     if exp.kind == "hessian":
         a = (a + a[:, swap]) / 2
         return (a + a[swap, :]) / 2
-    if layout == "denominator":            # rows index vec X
+    if layout == "denominator":  # rows index vec X
         return (a + a[swap, :]) / 2
-    return (a + a[:, swap]) / 2            # numerator and mixed: columns
+    return (a + a[:, swap]) / 2  # numerator and mixed: columns
 
 
 def numel(shape: tuple, sizes: dict) -> int:

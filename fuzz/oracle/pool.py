@@ -4,6 +4,7 @@ Each worker is a process of its own, fed one case at a time over a pipe. A worke
 answer within the time limit is killed (by its process id) and replaced, and the case is reported
 as a timeout; a worker that dies (a crash, running out of memory) is reported as worker_crashed.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -14,7 +15,7 @@ from multiprocessing.connection import wait
 
 from fuzz.oracle.expr import Case
 
-MEMORY_LIMIT = 3 * 1024**3    # bytes of address space per worker
+MEMORY_LIMIT = 3 * 1024**3  # bytes of address space per worker
 
 
 def _worker(conn, nice: int, runner=None) -> None:
@@ -47,7 +48,7 @@ class _Slot:
         self.proc = ctx.Process(target=_worker, args=(child, nice, runner), daemon=True)
         self.proc.start()
         child.close()
-        self.job = None        # (key, case, start time)
+        self.job = None  # (key, case, start time)
 
     def stop(self) -> None:
         with contextlib.suppress(OSError, BrokenPipeError):
@@ -141,9 +142,20 @@ class Pool:
 
 
 def _failure(kind: str, message: str) -> dict:
-    return {"outcome": "failed", "benign": kind, "notes": {},
-            "failures": [{"kind": kind, "stage": "worker", "signature": f"{kind} | {message.split(' (')[0]}",
-                          "detail": {"message": message}}], "seconds": None}
+    return {
+        "outcome": "failed",
+        "benign": kind,
+        "notes": {},
+        "failures": [
+            {
+                "kind": kind,
+                "stage": "worker",
+                "signature": f"{kind} | {message.split(' (')[0]}",
+                "detail": {"message": message},
+            }
+        ],
+        "seconds": None,
+    }
 
 
 def run_isolated(case: Case, timeout: float = 10.0) -> dict:

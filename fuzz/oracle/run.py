@@ -9,6 +9,7 @@ of the oracle's semantics, one case per worker process with a time limit. Prints
 outcome and by failure kind, shrinks one case of every distinct failure to a minimal reproducer and
 writes them all to a JSON report. Exits 1 when anything failed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,8 +42,8 @@ def reproducer(case: E.Case, result: dict | None, signature: str) -> dict:
 class Tally:
     def __init__(self):
         self.outcomes = collections.Counter()
-        self.kinds = collections.Counter()            # inputs with at least one failure of the kind
-        self.signatures: dict[str, dict] = {}         # signature -> {kind, count, first, case, result}
+        self.kinds = collections.Counter()  # inputs with at least one failure of the kind
+        self.signatures: dict[str, dict] = {}  # signature -> {kind, count, first, case, result}
         self.refusals = collections.Counter()
         self.oracle_errors: list = []
         self.inputs = 0
@@ -57,8 +58,9 @@ class Tally:
         for kind in {f["kind"] for f in result["failures"]}:
             self.kinds[kind] += 1
         for sig, kind in {f["signature"]: f["kind"] for f in result["failures"]}.items():
-            entry = self.signatures.setdefault(sig, {"kind": kind, "count": 0, "first": index,
-                                                     "case": case, "result": result})
+            entry = self.signatures.setdefault(
+                sig, {"kind": kind, "count": 0, "first": index, "case": case, "result": result}
+            )
             entry["count"] += 1
             if case.tree.size() < entry["case"].tree.size():
                 entry.update(case=case, result=result)
@@ -66,8 +68,10 @@ class Tally:
     def summary(self) -> str:
         lines = [f"{self.inputs} inputs"]
         lines.append("outcomes: " + ", ".join(f"{k} {v}" for k, v in self.outcomes.most_common()))
-        lines.append("failure kinds (inputs): " + (", ".join(f"{k} {self.kinds[k]}" for k in FAILURE_KINDS
-                                                           if self.kinds[k]) or "none"))
+        lines.append(
+            "failure kinds (inputs): "
+            + (", ".join(f"{k} {self.kinds[k]}" for k in FAILURE_KINDS if self.kinds[k]) or "none")
+        )
         return "\n".join(lines)
 
 
@@ -100,8 +104,9 @@ def main(argv=None) -> int:
                 print(f"[{last - t0:6.0f} s] " + tally.summary().replace("\n", "; "), flush=True)
         run_seconds = time.monotonic() - t0
         print(tally.summary())
-        signatures = sorted(tally.signatures.items(), key=lambda kv: (FAILURE_KINDS.index(kv[1]["kind"]),
-                                                                      -kv[1]["count"]))
+        signatures = sorted(
+            tally.signatures.items(), key=lambda kv: (FAILURE_KINDS.index(kv[1]["kind"]), -kv[1]["count"])
+        )
         report_sigs = []
         for n, (sig, entry) in enumerate(signatures):
             case, result = entry["case"], entry["result"]
@@ -109,16 +114,29 @@ def main(argv=None) -> int:
             if n < args.max_shrink and entry["kind"] != "timeout":
                 small, small_result, runs = shrink(case, sig, pool, args.shrink_seconds)
                 small_result = small_result or result
-            report_sigs.append({"kind": entry["kind"], "signature": sig, "inputs": entry["count"],
-                                "first_index": entry["first"], "shrink_runs": runs,
-                                "reproducer": reproducer(small, small_result, sig),
-                                "original": reproducer(case, result, sig)})
+            report_sigs.append(
+                {
+                    "kind": entry["kind"],
+                    "signature": sig,
+                    "inputs": entry["count"],
+                    "first_index": entry["first"],
+                    "shrink_runs": runs,
+                    "reproducer": reproducer(small, small_result, sig),
+                    "original": reproducer(case, result, sig),
+                }
+            )
     command = ["python", "fuzz/oracle/run.py", *(argv if argv is not None else sys.argv[1:])]
-    report = {"command": " ".join(command),
-              "seed": args.seed, "inputs": tally.inputs, "seconds": round(run_seconds, 1),
-              "outcomes": dict(tally.outcomes), "failure_kinds": {k: tally.kinds[k] for k in FAILURE_KINDS},
-              "signatures": report_sigs, "refusals": dict(tally.refusals.most_common(30)),
-              "oracle_errors": tally.oracle_errors[:20]}
+    report = {
+        "command": " ".join(command),
+        "seed": args.seed,
+        "inputs": tally.inputs,
+        "seconds": round(run_seconds, 1),
+        "outcomes": dict(tally.outcomes),
+        "failure_kinds": {k: tally.kinds[k] for k in FAILURE_KINDS},
+        "signatures": report_sigs,
+        "refusals": dict(tally.refusals.most_common(30)),
+        "oracle_errors": tally.oracle_errors[:20],
+    }
     with open(args.report, "w") as fh:
         json.dump(report, fh, indent=1, default=str)
     print(f"\n{len(report_sigs)} distinct failures; minimal reproducers in {args.report}")

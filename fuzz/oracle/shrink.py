@@ -6,6 +6,7 @@ or drops the "f =" name and the layout of the text. Candidates whose constants' 
 be fixed, or that lose the variable, are skipped. The first candidate (smallest first) that still
 shows a failure with the same signature is kept, and the search starts again from it.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -89,7 +90,7 @@ def shrink(case: Case, signature: str, pool, seconds: float = 60.0, max_runs: in
         for start in range(0, len(pending), batch):
             if time.monotonic() > deadline or runs >= max_runs:
                 break
-            chunk = pending[start:start + batch]
+            chunk = pending[start : start + batch]
             results = {}
             for key, _, result in pool.run(list(enumerate(chunk))):
                 results[key] = result

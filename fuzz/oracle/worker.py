@@ -12,6 +12,7 @@ wrong_shape, evaluate_refused, export_failed, export_wrong, check_false_alarm,
 export_check_false_alarm; timeout and worker_crashed come from ``pool``), ``stage``,
 ``signature`` (for grouping), ``detail``.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -25,9 +26,18 @@ from fuzz.oracle import oracle as O
 from fuzz.oracle.expr import Case
 
 LAYOUTS = ("numerator", "denominator", "mixed")
-FAILURE_KINDS = ("foreign_exception", "wrong_value", "wrong_shape", "timeout", "evaluate_refused",
-                 "export_failed", "export_wrong", "check_false_alarm", "export_check_false_alarm",
-                 "worker_crashed")
+FAILURE_KINDS = (
+    "foreign_exception",
+    "wrong_value",
+    "wrong_shape",
+    "timeout",
+    "evaluate_refused",
+    "export_failed",
+    "export_wrong",
+    "check_false_alarm",
+    "export_check_false_alarm",
+    "worker_crashed",
+)
 ASSERTED_KINDS = ("foreign_exception", "wrong_value", "wrong_shape", "timeout")
 
 
@@ -68,13 +78,25 @@ class Run:
         self.notes: dict = {}
 
     def fail(self, kind: str, stage: str, signature: str, **detail) -> None:
-        self.failures.append({"kind": kind, "stage": stage, "signature": f"{kind} | {signature}",
-                              "detail": {k: _jsonable(v) for k, v in detail.items()}})
+        self.failures.append(
+            {
+                "kind": kind,
+                "stage": stage,
+                "signature": f"{kind} | {signature}",
+                "detail": {k: _jsonable(v) for k, v in detail.items()},
+            }
+        )
 
     def foreign(self, stage: str, exc: BaseException) -> None:
-        family = stage.split(" (")[0].split("(")[0]     # evaluate in any layout is one place
-        self.fail("foreign_exception", stage, f"{family}: {type(exc).__name__}: {normalise(str(exc))}",
-                  type=type(exc).__name__, message=str(exc)[:500], at=where(exc))
+        family = stage.split(" (")[0].split("(")[0]  # evaluate in any layout is one place
+        self.fail(
+            "foreign_exception",
+            stage,
+            f"{family}: {type(exc).__name__}: {normalise(str(exc))}",
+            type=type(exc).__name__,
+            message=str(exc)[:500],
+            at=where(exc),
+        )
 
     def dedupe(self) -> None:
         """One failure per signature (the first), with the stages it was seen in."""
@@ -92,8 +114,13 @@ def run_case(case: Case) -> dict:
     run = Run(case)
     outcome = _run(case, run)
     run.dedupe()
-    return {"outcome": outcome if not run.failures else "failed", "benign": outcome,
-            "failures": run.failures, "notes": run.notes, "seconds": time.perf_counter() - t0}
+    return {
+        "outcome": outcome if not run.failures else "failed",
+        "benign": outcome,
+        "failures": run.failures,
+        "notes": run.notes,
+        "seconds": time.perf_counter() - t0,
+    }
 
 
 def _run(case: Case, run: Run) -> str:
@@ -118,15 +145,17 @@ def _run(case: Case, run: Run) -> str:
     if point is None:
         # no point to compare at: f undefined (on purpose or by overflow), only points where the
         # chain rule meets 0/0 or ∞, or differences too imprecise (1e300 + x)
-        why = ("imprecise" if skipped["imprecise"] else "kink" if skipped["kink"] else "undefined")
+        why = "imprecise" if skipped["imprecise"] else "kink" if skipped["kink"] else "undefined"
         run.notes["no_point"] = skipped
         _export(case, run, d, None, kind)
         for f in run.failures:
-            f["signature"] += {"undefined": " (where f is undefined)", "kink": " (at kinks only)",
-                               "imprecise": " (where differences cannot decide)"}[why]
+            f["signature"] += {
+                "undefined": " (where f is undefined)",
+                "kink": " (at kinks only)",
+                "imprecise": " (where differences cannot decide)",
+            }[why]
         if status == "failed" and why == "imprecise":
-            run.fail("check_false_alarm", "check", "the check FAILED where central differences "
-                     "cannot decide")
+            run.fail("check_false_alarm", "check", "the check FAILED where central differences cannot decide")
         return "no_valid_point" if why == "undefined" else "undecided"
 
     # -- evaluate in every layout, derived anew and by with_layout
@@ -134,12 +163,18 @@ def _run(case: Case, run: Run) -> str:
     verdicts = {}
     for layout in LAYOUTS:
         try:
-            dl = d if layout == case.layout else derive(source, wrt=case.wrt, layout=layout,
-                                                        order=case.order, check=False)
+            dl = (
+                d
+                if layout == case.layout
+                else derive(source, wrt=case.wrt, layout=layout, order=case.order, check=False)
+            )
         except MatdiffError as e:
-            run.fail("evaluate_refused", f"derive(layout={layout})",
-                     f"derive refused in {layout} layout but not in {case.layout}: {normalise(str(e))}",
-                     message=str(e)[:500])
+            run.fail(
+                "evaluate_refused",
+                f"derive(layout={layout})",
+                f"derive refused in {layout} layout but not in {case.layout}: {normalise(str(e))}",
+                message=str(e)[:500],
+            )
             continue
         except Exception as e:
             run.foreign(f"derive(layout={layout})", e)
@@ -151,8 +186,12 @@ def _run(case: Case, run: Run) -> str:
                     dd = d.with_layout(layout)
                 got = dd.evaluate(**values)
             except MatdiffError as e:
-                run.fail("evaluate_refused", stage, f"evaluate refused a point where f is defined: "
-                         f"{normalise(str(e))}", message=str(e)[:500])
+                run.fail(
+                    "evaluate_refused",
+                    stage,
+                    f"evaluate refused a point where f is defined: {normalise(str(e))}",
+                    message=str(e)[:500],
+                )
                 continue
             except Exception as e:
                 run.foreign(stage, e)
@@ -207,16 +246,23 @@ def _judge(case: Case, run: Run, point: O.Point, verdicts: dict, kind: str, next
         elif verdict == "wrong_value":
             bad[(how, layout)] = (got, exp, err)
     if shapes:
-        text = "; ".join(f"{layout} {_shape_pattern(g, case)} instead of {_shape_pattern(e, case)}"
-                         for layout, (g, e) in shapes.items())
-        run.fail("wrong_shape", "evaluate", f"{kind} by a {wrt_kind}: {text}",
-                 shapes={layout: {"got": g, "expected": e} for layout, (g, e) in shapes.items()})
+        text = "; ".join(
+            f"{layout} {_shape_pattern(g, case)} instead of {_shape_pattern(e, case)}"
+            for layout, (g, e) in shapes.items()
+        )
+        run.fail(
+            "wrong_shape",
+            "evaluate",
+            f"{kind} by a {wrt_kind}: {text}",
+            shapes={layout: {"got": g, "expected": e} for layout, (g, e) in shapes.items()},
+        )
     if not bad:
         return
     # confirm at a second point: a mismatch in the differences at one point is not enough
     second, _, _ = O.find_point(case, start=next_attempt)
     if second is not None:
         from matdiff_magic import derive
+
         values = {n: O.user_value(a, case.variables[n]) for n, a in second.env.items()}
         confirmed = {}
         for (how, layout), first in bad.items():
@@ -235,12 +281,21 @@ def _judge(case: Case, run: Run, point: O.Point, verdicts: dict, kind: str, next
             return
         bad = confirmed
     layouts = sorted({layout for _, layout in bad})
-    run.fail("wrong_value", "evaluate", f"{kind} by a {wrt_kind} ({', '.join(layouts)})",
-             layouts=layouts, check=run.notes.get("check"),
-             values={f"{how}, {layout}": {"got": np.asarray(got, dtype=float),
-                                          "expected": np.asarray(exp.value, dtype=float),
-                                          "relative_error": err}
-                     for (how, layout), (got, exp, err) in bad.items()})
+    run.fail(
+        "wrong_value",
+        "evaluate",
+        f"{kind} by a {wrt_kind} ({', '.join(layouts)})",
+        layouts=layouts,
+        check=run.notes.get("check"),
+        values={
+            f"{how}, {layout}": {
+                "got": np.asarray(got, dtype=float),
+                "expected": np.asarray(exp.value, dtype=float),
+                "relative_error": err,
+            }
+            for (how, layout), (got, exp, err) in bad.items()
+        },
+    )
 
 
 # ---------------------------------------------------------------- the exported module
@@ -251,22 +306,28 @@ CHECK = {"gradient": "check_gradient", "jacobian": "check_jacobian", "hessian": 
 
 def _export(case: Case, run: Run, d, point: O.Point | None, kind: str, evaluated=None) -> None:
     from matdiff_magic import MatdiffError
+
     try:
         code = d.to_python()
     except MatdiffError as e:
-        run.fail("export_failed", "to_python", f"to_python refused: {normalise(str(e))}",
-                 message=str(e)[:500])
+        run.fail(
+            "export_failed", "to_python", f"to_python refused: {normalise(str(e))}", message=str(e)[:500]
+        )
         return
     except Exception as e:
         run.foreign("to_python", e)
         return
     namespace: dict = {"__name__": "matdiff_oracle_export"}
     try:
-        exec(compile(code, "<export>", "exec"), namespace)   # the package's output, run on purpose
+        exec(compile(code, "<export>", "exec"), namespace)  # the package's output, run on purpose
     except BaseException as e:
-        run.fail("export_failed", "import",
-                 f"the module does not run: {type(e).__name__}: {normalise(str(e))}",
-                 type=type(e).__name__, message=str(e)[:500])
+        run.fail(
+            "export_failed",
+            "import",
+            f"the module does not run: {type(e).__name__}: {normalise(str(e))}",
+            type=type(e).__name__,
+            message=str(e)[:500],
+        )
         return
     entry = namespace.get(ENTRY[kind])
     if entry is None:
@@ -283,16 +344,29 @@ def _export(case: Case, run: Run, d, point: O.Point | None, kind: str, evaluated
         with np.errstate(all="ignore"):
             result = check()
     except BaseException as e:
-        if called:   # (when the function itself failed, its check failing says nothing new)
-            run.fail("export_failed", CHECK[kind], f"{CHECK[kind]}() raises {type(e).__name__}: "
-                     f"{normalise(str(e))}", type=type(e).__name__, message=str(e)[:500], at=where(e))
+        if called:  # (when the function itself failed, its check failing says nothing new)
+            run.fail(
+                "export_failed",
+                CHECK[kind],
+                f"{CHECK[kind]}() raises {type(e).__name__}: {normalise(str(e))}",
+                type=type(e).__name__,
+                message=str(e)[:500],
+                at=where(e),
+            )
         return
     errors = [float(x) for x in np.ravel(np.asarray(result, dtype=float))] if result is not None else []
-    if point is not None and not any(f["kind"].startswith("export") for f in run.failures) and \
-            any(not np.isfinite(x) or x > 1e-4 for x in errors):
-        run.fail("export_check_false_alarm", CHECK[kind],
-                 f"{CHECK[kind]}() reports an error {'nan' if any(np.isnan(errors)) else '> 1e-4'} "
-                 "on an export the oracle finds right", reported=errors)
+    if (
+        point is not None
+        and not any(f["kind"].startswith("export") for f in run.failures)
+        and any(not np.isfinite(x) or x > 1e-4 for x in errors)
+    ):
+        run.fail(
+            "export_check_false_alarm",
+            CHECK[kind],
+            f"{CHECK[kind]}() reports an error {'nan' if any(np.isnan(errors)) else '> 1e-4'} "
+            "on an export the oracle finds right",
+            reported=errors,
+        )
 
 
 def _call_export(case: Case, run: Run, d, point: O.Point, kind: str, entry, evaluated) -> bool:
@@ -300,17 +374,27 @@ def _call_export(case: Case, run: Run, d, point: O.Point, kind: str, entry, eval
     names = [v.name for v in d.variables]
     params = list(inspect.signature(entry).parameters)
     if len(params) != len(names):
-        run.fail("export_failed", "call",
-                 f"{ENTRY[kind]} takes {len(params)} arguments for {len(names)} variables",
-                 params=params, variables=names)
+        run.fail(
+            "export_failed",
+            "call",
+            f"{ENTRY[kind]} takes {len(params)} arguments for {len(names)} variables",
+            params=params,
+            variables=names,
+        )
         return False
     args = [O.user_value(point.env[n], case.variables[n]) for n in names]
     try:
         with np.errstate(all="ignore"):
             out = entry(*args)
     except BaseException as e:
-        run.fail("export_failed", "call", f"{ENTRY[kind]} raises {type(e).__name__}: {normalise(str(e))}",
-                 type=type(e).__name__, message=str(e)[:500], at=where(e))
+        run.fail(
+            "export_failed",
+            "call",
+            f"{ENTRY[kind]} raises {type(e).__name__}: {normalise(str(e))}",
+            type=type(e).__name__,
+            message=str(e)[:500],
+            at=where(e),
+        )
         return False
     if not isinstance(out, tuple) or len(out) != (3 if kind == "hessian" else 2):
         run.fail("export_failed", "call", f"{ENTRY[kind]} returns {type(out).__name__}, not a tuple")
@@ -319,32 +403,54 @@ def _call_export(case: Case, run: Run, d, point: O.Point, kind: str, entry, eval
     F = out[0]
     shapes = O.value_shapes(case)
     if O.shape_of(F) not in shapes and not (shapes == ["float"] and isinstance(F, (int, float))):
-        run.fail("export_wrong", "value", f"the value of f has shape {_shape_pattern(O.shape_of(F), case)}, "
-                 f"expected {shapes[0]}", got_shape=O.shape_of(F))
-    elif run.notes.get("compare_f") and not np.allclose(np.ravel(np.asarray(F, dtype=float)),
-                                                         np.ravel(point.F), rtol=1e-7, atol=1e-9):
-        run.fail("export_wrong", "value", "the value of f is wrong", got=np.asarray(F, dtype=float),
-                 expected=point.F)
+        run.fail(
+            "export_wrong",
+            "value",
+            f"the value of f has shape {_shape_pattern(O.shape_of(F), case)}, expected {shapes[0]}",
+            got_shape=O.shape_of(F),
+        )
+    elif run.notes.get("compare_f") and not np.allclose(
+        np.ravel(np.asarray(F, dtype=float)), np.ravel(point.F), rtol=1e-7, atol=1e-9
+    ):
+        run.fail(
+            "export_wrong",
+            "value",
+            "the value of f is wrong",
+            got=np.asarray(F, dtype=float),
+            expected=point.F,
+        )
     parts = [("derivative", out[1], O.expected(case, point.D, layout), point.noise)]
     if kind == "hessian":
-        parts = [("gradient", out[1], O.expected(case, point.J, layout, "gradient"), point.J_noise),
-                 ("hessian", out[2], O.expected(case, point.D, layout), point.noise)]
+        parts = [
+            ("gradient", out[1], O.expected(case, point.J, layout, "gradient"), point.J_noise),
+            ("hessian", out[2], O.expected(case, point.D, layout), point.noise),
+        ]
     for what, got, exp, noise in parts:
         accepted = exp.shapes
         if what != "gradient" and evaluated is not None and O.shape_of(evaluated) in accepted:
-            accepted = [O.shape_of(evaluated)]    # "shaped as evaluate() gives it"
+            accepted = [O.shape_of(evaluated)]  # "shaped as evaluate() gives it"
         if O.shape_of(got) not in accepted:
-            run.fail("export_wrong", what, f"{kind} by a {case.variables[case.wrt].kind}, {layout} layout: "
-                     "the "
-                     f"{what} has shape {_shape_pattern(O.shape_of(got), case)}, evaluate() gives "
-                     f"{_shape_pattern(accepted[0], case)}", got_shape=O.shape_of(got),
-                     expected_shape=accepted[0])
+            run.fail(
+                "export_wrong",
+                what,
+                f"{kind} by a {case.variables[case.wrt].kind}, {layout} layout: "
+                "the "
+                f"{what} has shape {_shape_pattern(O.shape_of(got), case)}, evaluate() gives "
+                f"{_shape_pattern(accepted[0], case)}",
+                got_shape=O.shape_of(got),
+                expected_shape=accepted[0],
+            )
             continue
         verdict, err = O.compare(got, exp, noise, layout, case)
         if verdict == "wrong_value":
-            run.fail("export_wrong", what, f"{kind} by a {case.variables[case.wrt].kind}, {layout} layout: "
-                     f"the {what} is wrong", relative_error=err, got=np.asarray(got, dtype=float),
-                     expected=np.asarray(exp.value, dtype=float))
+            run.fail(
+                "export_wrong",
+                what,
+                f"{kind} by a {case.variables[case.wrt].kind}, {layout} layout: the {what} is wrong",
+                relative_error=err,
+                got=np.asarray(got, dtype=float),
+                expected=np.asarray(exp.value, dtype=float),
+            )
     return True
 
 
@@ -353,7 +459,10 @@ def run_case_safely(case: Case) -> dict:
     try:
         return run_case(case)
     except Exception as e:
-        return {"outcome": "oracle_error", "benign": "oracle_error", "failures": [],
-                "notes": {"error": f"{type(e).__name__}: {e}", "traceback": traceback.format_exc()[-2000:]},
-                "seconds": 0.0}
-
+        return {
+            "outcome": "oracle_error",
+            "benign": "oracle_error",
+            "failures": [],
+            "notes": {"error": f"{type(e).__name__}: {e}", "traceback": traceback.format_exc()[-2000:]},
+            "seconds": 0.0,
+        }
