@@ -15,7 +15,6 @@ export_check_false_alarm; timeout and worker_crashed come from ``pool``), ``stag
 
 from __future__ import annotations
 
-import inspect
 import re
 import time
 import traceback
@@ -23,6 +22,7 @@ import traceback
 import numpy as np
 
 from fuzz.oracle import oracle as O
+from fuzz.oracle.exported import run_exports, shape_pattern
 from fuzz.oracle.expr import Case
 
 LAYOUTS = ("numerator", "denominator", "mixed")
@@ -147,7 +147,7 @@ def _run(case: Case, run: Run) -> str:
         # chain rule meets 0/0 or ∞, or differences too imprecise (1e300 + x)
         why = "imprecise" if skipped["imprecise"] else "kink" if skipped["kink"] else "undefined"
         run.notes["no_point"] = skipped
-        _export(case, run, d, None, kind)
+        _export(case, run, d, None, kind, {case.layout: d})
         for f in run.failures:
             f["signature"] += {
                 "undefined": " (where f is undefined)",
@@ -160,7 +160,7 @@ def _run(case: Case, run: Run) -> str:
 
     # -- evaluate in every layout, derived anew and by with_layout
     values = {n: O.user_value(a, case.variables[n]) for n, a in point.env.items()}
-    verdicts = {}
+    verdicts, derived = {}, {case.layout: d}
     for layout in LAYOUTS:
         try:
             dl = (
@@ -179,11 +179,12 @@ def _run(case: Case, run: Run) -> str:
         except Exception as e:
             run.foreign(f"derive(layout={layout})", e)
             continue
+        derived[layout] = dl
         for how, dd in (("derive", dl), ("with_layout", None)):
             stage = f"evaluate ({how}, {layout})"
             try:
                 if dd is None:
-                    dd = d.with_layout(layout)
+                    dd = derived[f"{layout} (with_layout)"] = d.with_layout(layout)
                 got = dd.evaluate(**values)
             except MatdiffError as e:
                 run.fail(
@@ -212,7 +213,7 @@ def _run(case: Case, run: Run) -> str:
         except Exception as e:
             run.foreign("value", e)
     # -- export
-    _export(case, run, d, point, kind, verdicts.get(("derive", case.layout)))
+    _export(case, run, d, point, kind, derived, verdicts)
     wrong = any(f["kind"] in ("wrong_value", "wrong_shape", "evaluate_refused") for f in run.failures)
     if status == "failed" and not wrong:
         run.fail("check_false_alarm", "check", "the check FAILED on a derivative the oracle finds right")
@@ -221,16 +222,6 @@ def _run(case: Case, run: Run) -> str:
     if run.failures:
         return "failed"
     return run.notes.get("benign", "ok")
-
-
-def _shape_pattern(shape, case: Case) -> str:
-    """A shape with its sizes named: N entries of the variable X, P of f, rows(X), cols(X), 1, or k."""
-    if shape == "float" or not isinstance(shape, tuple):
-        return str(shape)
-    v = case.variables[case.wrt]
-    r, c = O.int_shape(v.shape, case.sizes)
-    names = {c: "cols(X)", r: "rows(X)", O.numel(case.tree.shape, case.sizes): "P", r * c: "N", 1: "1"}
-    return "(" + ", ".join(names.get(s, "k") for s in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
 def _judge(case: Case, run: Run, point: O.Point, verdicts: dict, kind: str, next_attempt: int) -> None:
@@ -247,7 +238,7 @@ def _judge(case: Case, run: Run, point: O.Point, verdicts: dict, kind: str, next
             bad[(how, layout)] = (got, exp, err)
     if shapes:
         text = "; ".join(
-            f"{layout} {_shape_pattern(g, case)} instead of {_shape_pattern(e, case)}"
+            f"{layout} {shape_pattern(g, case)} instead of {shape_pattern(e, case)}"
             for layout, (g, e) in shapes.items()
         )
         run.fail(
@@ -298,160 +289,26 @@ def _judge(case: Case, run: Run, point: O.Point, verdicts: dict, kind: str, next
     )
 
 
-# ---------------------------------------------------------------- the exported module
+def _export(case: Case, run: Run, d, point, kind: str, derived: dict, verdicts: dict | None = None) -> None:
+    """Run the exported module of every layout (derived anew where not given), each distinct text once."""
+    from matdiff_magic import MatdiffError, derive
 
-ENTRY = {"gradient": "f_and_grad", "jacobian": "f_and_jacobian", "hessian": "f_grad_hessian"}
-CHECK = {"gradient": "check_gradient", "jacobian": "check_jacobian", "hessian": "check_hessian"}
-
-
-def _export(case: Case, run: Run, d, point: O.Point | None, kind: str, evaluated=None) -> None:
-    from matdiff_magic import MatdiffError
-
-    try:
-        code = d.to_python()
-    except MatdiffError as e:
-        run.fail(
-            "export_failed", "to_python", f"to_python refused: {normalise(str(e))}", message=str(e)[:500]
-        )
-        return
-    except Exception as e:
-        run.foreign("to_python", e)
-        return
-    namespace: dict = {"__name__": "matdiff_oracle_export"}
-    try:
-        exec(compile(code, "<export>", "exec"), namespace)  # the package's output, run on purpose
-    except BaseException as e:
-        run.fail(
-            "export_failed",
-            "import",
-            f"the module does not run: {type(e).__name__}: {normalise(str(e))}",
-            type=type(e).__name__,
-            message=str(e)[:500],
-        )
-        return
-    entry = namespace.get(ENTRY[kind])
-    if entry is None:
-        run.fail("export_failed", "import", f"no {ENTRY[kind]} in the module")
-        return
-    called = True
-    if point is not None:
-        called = _call_export(case, run, d, point, kind, entry, evaluated)
-    check = namespace.get(CHECK[kind])
-    if check is None:
-        run.fail("export_failed", "import", f"no {CHECK[kind]} in the module")
-        return
-    try:
-        with np.errstate(all="ignore"):
-            result = check()
-    except BaseException as e:
-        if called:  # (when the function itself failed, its check failing says nothing new)
-            run.fail(
-                "export_failed",
-                CHECK[kind],
-                f"{CHECK[kind]}() raises {type(e).__name__}: {normalise(str(e))}",
-                type=type(e).__name__,
-                message=str(e)[:500],
-                at=where(e),
-            )
-        return
-    errors = [float(x) for x in np.ravel(np.asarray(result, dtype=float))] if result is not None else []
-    if (
-        point is not None
-        and not any(f["kind"].startswith("export") for f in run.failures)
-        and any(not np.isfinite(x) or x > 1e-4 for x in errors)
-    ):
-        run.fail(
-            "export_check_false_alarm",
-            CHECK[kind],
-            f"{CHECK[kind]}() reports an error {'nan' if any(np.isnan(errors)) else '> 1e-4'} "
-            "on an export the oracle finds right",
-            reported=errors,
-        )
-
-
-def _call_export(case: Case, run: Run, d, point: O.Point, kind: str, entry, evaluated) -> bool:
-    """Call the exported function at the oracle's point and compare; False if it could not be called."""
-    names = [v.name for v in d.variables]
-    params = list(inspect.signature(entry).parameters)
-    if len(params) != len(names):
-        run.fail(
-            "export_failed",
-            "call",
-            f"{ENTRY[kind]} takes {len(params)} arguments for {len(names)} variables",
-            params=params,
-            variables=names,
-        )
-        return False
-    args = [O.user_value(point.env[n], case.variables[n]) for n in names]
-    try:
-        with np.errstate(all="ignore"):
-            out = entry(*args)
-    except BaseException as e:
-        run.fail(
-            "export_failed",
-            "call",
-            f"{ENTRY[kind]} raises {type(e).__name__}: {normalise(str(e))}",
-            type=type(e).__name__,
-            message=str(e)[:500],
-            at=where(e),
-        )
-        return False
-    if not isinstance(out, tuple) or len(out) != (3 if kind == "hessian" else 2):
-        run.fail("export_failed", "call", f"{ENTRY[kind]} returns {type(out).__name__}, not a tuple")
-        return False
-    layout = case.layout
-    F = out[0]
-    shapes = O.value_shapes(case)
-    if O.shape_of(F) not in shapes and not (shapes == ["float"] and isinstance(F, (int, float))):
-        run.fail(
-            "export_wrong",
-            "value",
-            f"the value of f has shape {_shape_pattern(O.shape_of(F), case)}, expected {shapes[0]}",
-            got_shape=O.shape_of(F),
-        )
-    elif run.notes.get("compare_f") and not np.allclose(
-        np.ravel(np.asarray(F, dtype=float)), np.ravel(point.F), rtol=1e-7, atol=1e-9
-    ):
-        run.fail(
-            "export_wrong",
-            "value",
-            "the value of f is wrong",
-            got=np.asarray(F, dtype=float),
-            expected=point.F,
-        )
-    parts = [("derivative", out[1], O.expected(case, point.D, layout), point.noise)]
-    if kind == "hessian":
-        parts = [
-            ("gradient", out[1], O.expected(case, point.J, layout, "gradient"), point.J_noise),
-            ("hessian", out[2], O.expected(case, point.D, layout), point.noise),
-        ]
-    for what, got, exp, noise in parts:
-        accepted = exp.shapes
-        if what != "gradient" and evaluated is not None and O.shape_of(evaluated) in accepted:
-            accepted = [O.shape_of(evaluated)]  # "shaped as evaluate() gives it"
-        if O.shape_of(got) not in accepted:
-            run.fail(
-                "export_wrong",
-                what,
-                f"{kind} by a {case.variables[case.wrt].kind}, {layout} layout: "
-                "the "
-                f"{what} has shape {_shape_pattern(O.shape_of(got), case)}, evaluate() gives "
-                f"{_shape_pattern(accepted[0], case)}",
-                got_shape=O.shape_of(got),
-                expected_shape=accepted[0],
-            )
-            continue
-        verdict, err = O.compare(got, exp, noise, layout, case)
-        if verdict == "wrong_value":
-            run.fail(
-                "export_wrong",
-                what,
-                f"{kind} by a {case.variables[case.wrt].kind}, {layout} layout: the {what} is wrong",
-                relative_error=err,
-                got=np.asarray(got, dtype=float),
-                expected=np.asarray(exp.value, dtype=float),
-            )
-    return True
+    for layout in LAYOUTS:
+        if layout not in derived:
+            try:
+                derived[layout] = derive(
+                    case.source(), wrt=case.wrt, layout=layout, order=case.order, check=False
+                )
+            except MatdiffError:
+                continue  # (judged with evaluate where there is a point; nothing to export here)
+            except Exception as e:
+                run.foreign(f"derive(layout={layout})", e)
+    modules = [(key.split(" ")[0], dd) for key, dd in derived.items()]
+    evaluated = {}
+    for (how, layout), got in (verdicts or {}).items():
+        if how == "derive":
+            evaluated[layout] = got
+    run.notes["modules"] = run_exports(case, run, modules, point, kind, evaluated)
 
 
 def run_case_safely(case: Case) -> dict:
