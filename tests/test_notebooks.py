@@ -26,7 +26,7 @@ EXPECTED = {
     "03_differential_rules_and_trace_tricks": ["Hadamard trick", "cyclic property", "|X|X⁻ᵀ",
                                                "-X⁻ᵀ a bᵀ X⁻ᵀ", "Aᵀ (∂f/∂Y) Bᵀ", "Aᵀ a bᵀ Bᵀ",
                                                "(a ⊙ exp(X b)) bᵀ"],
-    "04_applications": ["Xᵀ X β = Xᵀ y", "β̂ = (Xᵀ X)⁻¹ Xᵀ y", "numpy.linalg.lstsq", "Σ̂ = S: True",
+    "04_applications": ["Xᵀ X β = Xᵀ y", "β̂ = (Xᵀ X)⁻¹ Xᵀ y", "numpy.linalg.lstsq", "Sigma_hat = S: True",
                         "Σ⁻¹ - Σ⁻¹ S Σ⁻¹", "equals δ xᵀ: True", "2 Aᵀ Y Bᵀ"],
     "06_matrix_by_matrix": ["Bᵀ ⊗ A", "-(X⁻ᵀ ⊗ X⁻¹)", "K₍m,n₎", "diag(softmax(x)) - softmax(x) softmax(x)ᵀ",
                             "A + Aᵀ", "Xᵀ diag(σ(X w) ⊙ (𝟏 - σ(X w))) X", "K vec X = vec Xᵀ: True"],

@@ -7,6 +7,7 @@ One object, three renderings in one display bundle: text/html, text/latex and te
 from __future__ import annotations
 
 import html
+import re
 
 import numpy as np
 
@@ -188,6 +189,22 @@ def _generic(template: str) -> str:
     return template
 
 
+def rule_names(prim) -> str:
+    """The rule of a trace row as the derivation's steps name it ("product rule and power rule"
+    for a/b): the first identity of each op the row comes from, and of the ops its IR names."""
+    from matdiff_magic.ops import registry
+
+    own = [op for op in registry.OPS.values() if prim in op.primitives]
+    own_nodes = {op.node.__name__ for op in own}
+    named = set(re.findall(r"[A-Z][A-Za-z]+", prim.ir)) - own_nodes
+    ops = own + [op for op in registry.OPS.values() if op.node.__name__ in named]
+    names = list(dict.fromkeys(op.identity_list()[0].name for op in ops if op.identity_list()))
+    first_words = {name.split(" ")[0] for name in names}
+    if len(names) > 2 and len(first_words) == 1:  # one row for a family: "element-wise function"
+        return f"{first_words.pop()} function"
+    return " and ".join(names)
+
+
 class RuleTable:
     """Every primitive of the trace with its forward (JVP) and reverse (VJP) rule side by side,
     written for operands a, b and result y (⟨u, w⟩ is the sum of the entries of u ⊙ w)."""
@@ -204,6 +221,7 @@ class RuleTable:
                 {
                     "primitive": name,
                     "ir": rule.ir,
+                    "rule": rule_names(rule),
                     "step": "y = " + _generic(rule.text),
                     "forward": forward,
                     "reverse": reverse,
@@ -211,10 +229,10 @@ class RuleTable:
             )
 
     def to_html(self) -> str:
-        head = "<tr><th>primitive</th><th>IR node</th><th>step</th><th>forward (JVP)</th><th>reverse (VJP)</th></tr>"
+        head = "<tr><th>primitive</th><th>rule</th><th>step</th><th>forward (JVP)</th><th>reverse (VJP)</th></tr>"
         body = "".join(
             "<tr>"
-            + "".join(f"<td>{_h(r[k])}</td>" for k in ("primitive", "ir", "step", "forward", "reverse"))
+            + "".join(f"<td>{_h(r[k])}</td>" for k in ("primitive", "rule", "step", "forward", "reverse"))
             + "</tr>"
             for r in self.rows
         )

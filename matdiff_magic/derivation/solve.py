@@ -15,7 +15,7 @@ from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.construct import mk_add, mk_inverse, mk_mul, mk_neg, split_coef, tidy, with_coef, zero
 from matdiff_magic.ops.identity import Identity
-from matdiff_magic.render.notation import name_latex, name_text
+from matdiff_magic.render.notation import name_text
 
 SET_ZERO = Identity("stationary point", r"\frac{\partial f}{\partial X} = 0")
 DIVIDE = Identity("divide by a constant", r"cA = 0 \Rightarrow A = 0 \text{ for } c \neq 0")
@@ -29,7 +29,7 @@ SOLVE = Identity("solve", r"A\hat{X} = B \Rightarrow \hat{X} = A^{-1}B")
 def solve_steps(gradient: ir.Expr, var: ir.Var) -> tuple[list[Step], ir.Expr]:
     """Steps from ∂f/∂X = 0 to X̂ = …, and the solution (an expression without X)."""
     steps: list[Step] = []
-    x_tex, x_text = name_latex(var.name, var.kind), name_text(var.name)
+    x_text = name_text(var.name)
     z = zero(gradient.shape)
 
     def eq(identity, lhs, rhs, note="", focus=None):
@@ -92,11 +92,12 @@ def solve_steps(gradient: ir.Expr, var: ir.Var) -> tuple[list[Step], ir.Expr]:
             solution,
             (solution,),
             line=lambda p: (
-                rf"\hat{{{x_tex}}} = {p.to_latex(solution)}",
-                f"{x_text}̂ = {p.to_text(solution)}",
+                f"{p.hat_latex(var.name, var.kind)} = {p.to_latex(solution)}",
+                f"{p.hat_text(var.name)} = {p.to_text(solution)}",
             ),
             highlighted=lambda p: (
-                rf"\hat{{{x_tex}}} = " + p.to_latex(solution, highlight=frozenset({id(solution)}))
+                f"{p.hat_latex(var.name, var.kind)} = "
+                + p.to_latex(solution, highlight=frozenset({id(solution)}))
             ),
         )
     )

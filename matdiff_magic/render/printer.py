@@ -36,12 +36,16 @@ from matdiff_magic.ops.registry import (
 )
 from matdiff_magic.render.notation import (
     DELIMITER_LATEX,
+    GREEK,
+    GREEK_UNICODE,
     INFIX_LATEX,
+    SUBSCRIPT,
     call_latex,
     name_latex,
     name_text,
     number_latex,
     number_text,
+    split_name,
     subscript_text,
     superscript,
     superscript_latex,
@@ -56,6 +60,8 @@ __all__ = [
     "P_MUL",
     "P_NEG",
     "P_POSTFIX",
+    "hat_latex",
+    "hat_text",
     "to_latex",
     "to_text",
 ]
@@ -268,3 +274,26 @@ def to_text(
     e: ir.Expr, highlight=frozenset(), hide_scalar_trace: bool = False, abbrev=None, define: bool = False
 ) -> str:
     return _Printer(False, highlight, hide_scalar_trace, abbrev, e if define else None).go(e)[0]
+
+
+COMBINING_CIRCUMFLEX = "\u0302"
+
+
+def hat_latex(name: str, kind: str) -> str:
+    """The estimate of a variable, β̂: the hat on the letter, its index outside (Ŵ₁ is
+    ``\\hat{W}_{1}``); a name of several letters under a wide hat."""
+    base, sub = split_name(name)
+    letter = name_latex(base, kind)
+    hatted = f"\\hat{{{letter}}}" if base in GREEK or len(base) == 1 else f"\\widehat{{{letter}}}"
+    return hatted + (f"_{{{sub}}}" if sub else "")
+
+
+def hat_text(name: str) -> str:
+    """β̂ in Unicode: the combining circumflex right after the one letter it covers (before the
+    index: Ŵ₁, not W₁̂); a name of several letters as hat(…), which no font can misplace."""
+    base, sub = split_name(name)
+    letter = GREEK_UNICODE.get(base, base)
+    index = sub.translate(SUBSCRIPT)
+    if len(letter) == 1:
+        return letter + COMBINING_CIRCUMFLEX + index
+    return f"hat({letter}){index}"
