@@ -16,92 +16,26 @@ from __future__ import annotations
 import random
 
 from fuzz.oracle import expr as E
+from fuzz.oracle import semantics as S
+from fuzz.oracle.domains import Domains
 from fuzz.oracle.expr import ONE, SCALAR, Case, Node, Variable
-
-SYMBOLS = ("m", "n", "p", "q")
-
-SCALAR_NAMES = ("s", "t", "alpha", "lam", "c0", "r", "k", "mu", "g")
-VECTOR_NAMES = ("a", "b", "c", "x", "y", "z", "u", "v", "w", "d", "e", "beta", "h1")
-MATRIX_NAMES = ("A", "B", "C", "X", "Y", "W", "M", "P", "Q", "L", "U", "V", "Z", "K", "D")
-SYMMETRIC_NAMES = ("S", "Sigma", "H", "T", "R", "Omega")
-# names that are easy to get wrong in generated Python: built-ins, keywords, NumPy, the export's
-# own local names, the size symbols
-HAZARD_NAMES = (
-    "float",
-    "max",
-    "min",
-    "np",
-    "int",
-    "len",
-    "range",
-    "value",
-    "gradient",
-    "jacobian",
-    "hessian",
-    "rng",
-    "step",
-    "numeric",
-    "seed",
-    "draw",
-    "shape",
-    "t0",
-    "t1",
-    "idx",
-    "error",
-    "expected",
-    "got",
-    "scale",
-    "positive",
-    "print",
-    "list",
-    "dict",
-    "type",
-    "lambda",
-    "def",
-    "in",
-    "is",
-    "if",
-    "for",
-    "not",
-    "and",
-    "or",
-    "class",
-    "return",
-    "None",
-    "True",
-    "False",
-    "pass",
-    "import",
-    "math",
-    "assert",
-    "self",
-    "entry",
-    "derivative",
-    "vecf",
-    "f",
-    "I",
-    "pi",
-    "inf",
-    "nan",
-    "m",
-    "n",
-    "h",
-    "STRATEGIES",
-    "random_inputs",
-    "f_and_grad",
-    "f_and_jacobian",
-    "check_gradient",
-    "object",
-    "str",
+from fuzz.oracle.names import (
+    EXTREME_NUMBERS,
+    HAZARD_NAMES,
+    MATRIX_NAMES,
+    NUMBERS,
+    POSITIVE_NUMBERS,
+    SAFE_FUNCTIONS,
+    SCALAR_NAMES,
+    SYMBOLS,
+    SYMMETRIC_NAMES,
+    VECTOR_NAMES,
 )
 
-POSITIVE_NUMBERS = ("1", "2", "3", "0.5", "1.5", "0.25", "4", "10", "0.1", "1e-3", ".5", "2e0")
-NUMBERS = (*POSITIVE_NUMBERS, "0")
-EXTREME_NUMBERS = ("1e300", "1e-300", "1e10", "1e-10", "1e8")
-SAFE_FUNCTIONS = ("sin", "cos", "tanh", "sigmoid", "relu", "abs", "arctan", "exp")
 
+class Generator(Domains):
+    """Random expressions of a given shape over variables it declares as it goes."""
 
-class Generator:
     def __init__(
         self,
         rng: random.Random,
@@ -420,101 +354,6 @@ class Generator:
             return (E.dim(a, b), ONE)
         return SCALAR
 
-    # ------------------------------------------------------------ positive expressions
-    def pos(self, shape: tuple, depth: int) -> Node:
-        """An expression of ``shape`` whose every entry is positive wherever it is defined."""
-        d = max(depth - 1, 0)
-        scalar = shape == SCALAR
-        roll = self.rng.random()
-        if depth <= 0 or roll < 0.15:
-            if scalar:
-                return self.number(positive=True)
-            if self.chance(0.3) and len(shape[0]) <= 1 and len(shape[1]) <= 1:
-                if shape[1] == ONE:
-                    return E.fill_vector(self.rng.choice(("1", "2", "0.5")), shape[0])
-                if shape[0] != ONE:
-                    return E.fill_matrix(self.rng.choice(("1", "2", "0.5")), shape)
-            return E.apply("exp", E.apply("tanh", self.leaf(shape)))
-        if roll < 0.3:
-            return E.apply(
-                "exp", self.gen(shape, d) if self.chance(0.4) else E.apply("tanh", self.gen(shape, d))
-            )
-        if roll < 0.4:
-            return E.apply("sigmoid", self.gen(shape, d))
-        if roll < 0.55:
-            sq = E.power(self.gen(SCALAR, d), "2") if scalar else E.epower(self.gen(shape, d), "2")
-            return E.add(sq, self.cnum()) if self.chance(0.5) else E.add(self.cnum(), sq)
-        if roll < 0.62:
-            return E.add(E.apply("abs", self.gen(shape, d)), self.cnum())
-        if roll < 0.7:
-            return E.add(self.pos(shape, d), self.pos(shape, d))
-        if roll < 0.76:
-            return E.hmul(self.pos(shape, d), self.pos(shape, d))
-        if roll < 0.8:
-            return E.hdiv(self.pos(shape, d), self.pos(shape, d))
-        if roll < 0.84:
-            return E.mul(self.cnum(), self.pos(shape, d))
-        if roll < 0.87:
-            return E.apply("sqrt", self.pos(shape, d))
-        if roll < 0.9 and not scalar:
-            return E.transpose(self.pos((shape[1], shape[0]), d))
-        if roll < 0.93 and shape[1] == ONE and shape[0] != ONE:
-            return E.call("softmax", self.gen(shape, d))
-        if roll < 0.96 and scalar:
-            return E.add(E.power(E.call("norm2", self.gen(self.any_shape(), d)), "2"), self.cnum())
-        if roll < 0.98 and scalar:
-            k = self.sym()
-            return E.call("det", self.wc(k, d))
-        return E.epower(self.pos(shape, d), self.rng.choice(("2", "0.5", "-1")))
-
-    # ------------------------------------------------------------ well-conditioned square matrices
-    def wc(self, k: tuple, depth: int, invalid_ok: bool = False) -> Node:
-        """A k×k matrix, well conditioned and of positive determinant at the points the sampler draws."""
-        if invalid_ok and self.allow_invalid and self.chance(0.3):
-            self.invalid = True
-            return self.singular(k, depth)
-        d = max(depth - 1, 0)
-        roll = self.rng.random()
-        if depth <= 0 or roll < 0.25:
-            if self.chance(0.4):
-                return self.variable("symmetric", (k, k))
-            return self.variable("matrix", (k, k))  # the sampler draws it near the identity
-        if roll < 0.5:
-            j = self.inner()
-            m = self.gen((k, j), d)
-            gram = E.mul(m, E.transpose(m))
-            one = E.eye(k) if self.chance(0.7) else E.mul(self.cnum(), E.eye(k))
-            return E.add(gram, one) if self.chance(0.7) else E.add(one, gram)
-        if roll < 0.6:
-            j = self.inner()
-            m = self.gen((j, k), d)
-            return E.add(E.mul(E.transpose(m), m), E.eye(k))
-        if roll < 0.72:
-            return E.call("inv", self.wc(k, d))
-        if roll < 0.8:
-            return E.transpose(self.wc(k, d))
-        if roll < 0.88:
-            return E.mul(self.wc(k, d), self.wc(k, d))
-        if roll < 0.94:
-            return E.mul(self.cnum(), self.wc(k, d))
-        return E.call("diag", self.pos((k, ONE), d))
-
-    def singular(self, k: tuple, depth: int) -> Node:
-        roll = self.rng.random()
-        if roll < 0.3:
-            return E.fill_matrix("1", (k, k))  # rank one
-        if roll < 0.55:
-            a = self.gen((k, ONE), max(depth - 1, 0))
-            return E.mul(a, E.transpose(a))  # rank one
-        if roll < 0.75:
-            small = [s for s in self.symbols if self.sizes[s] < self.sizes[k[0]]]
-            j = (self.rng.choice(small),) if small else ONE
-            m = self.gen((k, j), max(depth - 1, 0))
-            return E.mul(m, E.transpose(m))  # rank below k
-        if roll < 0.9:
-            return E.neg(self.wc(k, depth))  # determinant (-1)^k times
-        return E.sub(E.eye(k), E.eye(k))  # zero
-
 
 def generate_case(rng: random.Random, mode: str | None = None, **options) -> Case:
     """A random case: tries until the expression has a variable, fixed constant sizes and small
@@ -532,11 +371,11 @@ def generate_case(rng: random.Random, mode: str | None = None, **options) -> Cas
         if tree.size() > 70 or (tree.size() < 3 and rng.random() < 0.8):
             continue
         names = [n.attr for n in tree.walk() if n.op == "var"]
-        if not names or not E.constants_pinned(tree):
+        if not names or not S.constants_pinned(tree):
             continue
         candidates = sorted(set(names))
         if g.mode == "jacobian":
-            out = E.size_of(shape[0], g.sizes) * E.size_of(shape[1], g.sizes)
+            out = S.size_of(shape[0], g.sizes) * S.size_of(shape[1], g.sizes)
             if out == 1:
                 continue
             candidates = [n for n in candidates if out * _numel(g.variables[n], g.sizes) <= 400]
@@ -568,7 +407,7 @@ def generate_case(rng: random.Random, mode: str | None = None, **options) -> Cas
 
 
 def _numel(v: Variable, sizes: dict) -> int:
-    return E.size_of(v.shape[0], sizes) * E.size_of(v.shape[1], sizes)
+    return S.size_of(v.shape[0], sizes) * S.size_of(v.shape[1], sizes)
 
 
 def case_for(seed: int, index: int, **options) -> Case:

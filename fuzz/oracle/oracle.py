@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from fuzz.oracle import expr as E
+from fuzz.oracle import semantics as S
 from fuzz.oracle.expr import ONE, Case
 
 EPS = np.finfo(float).eps
@@ -44,7 +45,7 @@ def conditioned_variables(tree: E.Node) -> set:
 
 
 def int_shape(shape: tuple, sizes: dict) -> tuple:
-    return (E.size_of(shape[0], sizes), E.size_of(shape[1], sizes))
+    return (S.size_of(shape[0], sizes), S.size_of(shape[1], sizes))
 
 
 def sample(case: Case, attempt: int, rng: np.random.Generator) -> dict:
@@ -159,14 +160,14 @@ def find_point(case: Case, start: int = 0, tries: int = 10) -> tuple[Point | Non
     the next attempt, and how many points were passed over: f undefined, at a kink, imprecise."""
 
     def fun(env):
-        return E.value(case.tree, env, case.sizes)
+        return S.value(case.tree, env, case.sizes)
 
     skipped = {"undefined": 0, "kink": 0, "imprecise": 0}
     for attempt in range(start, start + tries):
         rng = np.random.default_rng([case.value_seed, attempt])
         env = sample(case, attempt, rng)
         kinks: list = []
-        F = E.value(case.tree, env, case.sizes, kinks)
+        F = S.value(case.tree, env, case.sizes, kinks)
         if not np.all(np.isfinite(F)):
             skipped["undefined"] += 1
             continue
@@ -277,7 +278,7 @@ def _arrange(noise, exp: Expected, layout: str, case: Case) -> np.ndarray:
 
 def _symmetric_part(a: np.ndarray, exp: Expected, layout: str, case: Case) -> np.ndarray:
     """Averages over (i, j) and (j, i) of the symmetric variable's entries, in every place they index."""
-    n = E.size_of(case.variables[case.wrt].shape[0], case.sizes)
+    n = S.size_of(case.variables[case.wrt].shape[0], case.sizes)
     if exp.kind == "gradient":
         return (a + a.T) / 2
     swap = np.arange(n * n).reshape(n, n).T.reshape(-1)

@@ -13,6 +13,7 @@ import dataclasses
 import time
 
 from fuzz.oracle import expr as E
+from fuzz.oracle import semantics as S
 from fuzz.oracle.expr import ONE, SCALAR, Case, Node
 
 
@@ -68,7 +69,7 @@ def candidates(case: Case):
             t = replace_at(tree, path, new)
             if case.wrt not in {n.attr for n in t.walk() if n.op == "var"}:
                 continue
-            if not E.constants_pinned(t):
+            if not S.constants_pinned(t):
                 continue
             out.append(dataclasses.replace(case, tree=t))
     out.sort(key=lambda c: (c.tree.size(), len(c.source())))
