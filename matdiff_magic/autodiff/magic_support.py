@@ -15,6 +15,7 @@ import re
 from matdiff_magic.errors import MatdiffError, Span
 from matdiff_magic.syntax.ast import Call, Name
 from matdiff_magic.syntax.parser import parse
+from matdiff_magic.syntax.vocabulary import FUNCTIONS
 
 _ITEM = re.compile(r"\s*(?P<name>[^=,\s]*)\s*(?P<eq>=?)\s*(?P<value>[^,]*?)\s*(?:,|$)")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -76,8 +77,8 @@ def expression_names(source: str) -> list:
     out: list = []
 
     def walk(node):
-        if isinstance(node, Name):
-            if node.name not in defined and node.name not in out:
+        if isinstance(node, Name):  # eye written alone is a constant, not a variable
+            if node.name not in defined and node.name not in out and node.name not in FUNCTIONS:
                 out.append(node.name)
             return
         if isinstance(node, Call):

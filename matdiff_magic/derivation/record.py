@@ -1,12 +1,13 @@
 """Derivation: the recorded steps, the result in every layout, evaluation and the numeric check.
 
-The object a user holds, so its methods reach every layer above the stages: numbers
-(``numeric``), printing (``render``; the recorded steps are shown through ``render.steps``), the
-code export and the stepper widget (loaded when asked for; they take the derivation and import
-nothing of this module), and re-deriving the cell by another variable (``derive_again``, through
-the function the pipeline gave it, so that this module does not import the pipeline).
+The object a user holds, so its methods reach every layer above the stages; each delegates to a
+module that takes the derivation: values at the user's numbers (``derivation.evaluation``), the
+numeric check (``numeric.check``), text, TeX and JSON (``derivation.display``; the recorded steps
+are shown through ``render.steps``), the code export and the stepper widget (loaded when asked
+for), and re-deriving the cell by another variable (``derive_again``, through the function the
+pipeline gave it, so that this module does not import the pipeline).
 
-Its ``to_json`` is the contract of ``application/vnd.matdiff.derivation.v1+json`` (schema in
+``to_json`` is the contract of ``application/vnd.matdiff.derivation.v1+json`` (schema in
 ``schema/derivation.v1.schema.json``); ``_repr_mimebundle_`` also carries text/plain and text/latex
 so every front end shows the derivation.
 """
@@ -14,24 +15,19 @@ so every front end shows the derivation.
 from __future__ import annotations
 
 import dataclasses
-import math
-import re
 
 import numpy as np
 
 from matdiff_magic.depth import deep_recursion
+from matdiff_magic.derivation import display
+from matdiff_magic.derivation.evaluation import evaluate_at
 from matdiff_magic.derivation.layouts import LAYOUTS, Result
 from matdiff_magic.derivation.steps import Step
-from matdiff_magic.derivation.symmetric import describe
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ir import nodes as ir
-from matdiff_magic.numeric.check import CheckResult, could_not_check, run_check
-from matdiff_magic.numeric.evaluate import as_matrix, bind_sizes
-from matdiff_magic.numeric.points import Unfit, guarded
-from matdiff_magic.render.notation import GREEK_UNICODE, name_latex, name_text, space_latex, space_text
-from matdiff_magic.render.printer import to_latex, to_text
+from matdiff_magic.numeric.check import CheckResult, run_check
+from matdiff_magic.render.printer import to_text
 from matdiff_magic.render.steps import ShownStep
-from matdiff_magic.types.dims import Dim
 
 MIME = "application/vnd.matdiff.derivation.v1+json"
 
@@ -170,52 +166,7 @@ class Derivation:
         return float(self._eval(self.function, values)[0, 0])
 
     def _eval(self, expr: ir.Expr, values: dict) -> np.ndarray:
-        """The value of ``expr`` at the user's ``values`` (name -> array-like).
-
-        Raises MatdiffError for an unknown or missing variable, a value that is not numbers or
-        does not fit the variable's shape, and an inverse of a singular matrix, naming it
-        ("X Xᵀ is singular at the given X"); never another exception.
-        """
-        by_name = {v.name: v for v in self.variables}
-        unknown = sorted(set(values) - set(by_name))
-        if unknown:
-            raise MatdiffError(
-                f"unknown variable {', '.join(unknown)}: the expression has " + ", ".join(by_name)
-            )
-        missing = [
-            v.name
-            for v in ir.variables(expr)
-            if v.name not in values and v.name not in self.typed.definitions
-        ]
-        if missing:
-            raise MatdiffError(f"give a value for {', '.join(missing)}")
-        mats = {n: _as_matrix(v, by_name[n]) for n, v in values.items()}
-        sizes = bind_sizes(self.variables, mats)
-        try:
-            with np.errstate(all="ignore"), deep_recursion():
-                ev, _ = guarded([expr], self.typed, mats, sizes, kinds=(ir.Inverse,))
-                return ev(expr)
-        except Unfit as unfit:
-            raise MatdiffError(
-                f"{to_text(unfit.node)} is singular at the given {', '.join(self._inputs(unfit.node))}"
-            ) from None
-        except MatdiffError:
-            raise
-        except Exception as error:  # NumPy's errors become the package's
-            raise MatdiffError(
-                f"cannot evaluate at the given values: {type(error).__name__}: {error}"
-            ) from None
-
-    def _inputs(self, node: ir.Expr) -> list[str]:
-        """The variables ``node`` depends on, through the cell's definitions."""
-        names, todo = [], [v.name for v in ir.variables(node)]
-        while todo:
-            name = todo.pop(0)
-            if name in self.typed.definitions:
-                todo += [v.name for v in ir.variables(self.typed.definitions[name])]
-            elif name not in names:
-                names.append(name)
-        return [v.name for v in self.variables if v.name in names]
+        return evaluate_at(self, expr, values)
 
     def check(self, seed: int | None = None) -> float:
         """Central finite differences at a random point of fitting (non-square) shapes.
@@ -257,80 +208,17 @@ class Derivation:
         return DerivationStepper(self)
 
     def where(self) -> tuple[str, str]:
-        def structure(v: ir.Var, tex: bool) -> str:
-            if not v.symmetric:
-                return ""
-            convention = describe(v, self.symmetric, tex) if v.name == self.wrt.name else ""
-            if tex:
-                return (
-                    (r"\ \text{(symmetric; }" + convention + r"\text{)}")
-                    if convention
-                    else r"\ \text{(symmetric)}"
-                )
-            return f" (symmetric; {convention})" if convention else " (symmetric)"
-
-        tex = ",\\ ".join(
-            f"{name_latex(v.name, v.kind)} \\in {space_latex(v.shape)}" + structure(v, True)
-            for v in self.variables
-        )
-        text = ", ".join(
-            f"{name_text(v.name)} ∈ {space_text(v.shape)}" + structure(v, False) for v in self.variables
-        )
-        for node, (name_tex, name_txt) in self.abbrev.items():
-            tex += rf",\ {name_tex} = {to_latex(node, abbrev=self.abbrev, define=True)}"
-            text += f", {name_txt} = {to_text(node, abbrev=self.abbrev, define=True)}"
-        for note in self.notes:
-            tex += rf";\ \text{{note: {_tex_text(note)}}}"
-            text += f"; note: {note}"
-        return tex, text
+        """The where line (TeX, text): the variables' spaces, named activations and notes."""
+        return display.where(self)
 
     def to_latex(self) -> str:
+        """The whole derivation as an aligned LaTeX block (MathJax 2, MathJax 3, KaTeX)."""
         with deep_recursion():
-            return self._to_latex()
-
-    def _to_latex(self) -> str:
-        rows = []
-        for s in self.steps:
-            note = ""
-            if s.identity is not None:
-                note = rf"\text{{{_tex_text(s.rule)}: }}{s.identity.latex}"
-            elif s.stage not in ("function",) and s.rule:
-                note = rf"\text{{{_tex_text(s.rule)}}}"
-            annot = rf" && {{\small\color{{gray}}{{{note}}}}}" if note else ""
-            if s.stage == "solve":  # equations, not values of df
-                rows.append(rf"&\Leftrightarrow\ {s.latex}{annot}")
-            else:
-                rows.append(f"{s.lhs} &= {s.latex}{annot}")
-        where_tex, _ = self.where()
-        rows.append(rf"&\text{{where }} {where_tex}" if where_tex else "")
-        if self.check_result is not None:
-            rows.append("&" + _check_tex(self.check_result))
-        body = _portable(" \\\\\n".join(r for r in rows if r))
-        return "$$\\begin{aligned}\n" + body + "\n\\end{aligned}$$"
+            return display.to_latex(self)
 
     def to_text(self) -> str:
         with deep_recursion():
-            return self._to_text()
-
-    def _to_text(self) -> str:
-        lines = []
-        width = max(len(s.lhs_text) for s in self.steps)
-        for s in self.steps:
-            rule = (
-                f"    [{s.rule}{': ' + s.identity_text if s.identity_text else ''}]"
-                if s.stage != "function"
-                else ""
-            )
-            if s.stage == "solve":
-                lines.append(f"{'⇔':>{width}}   {s.text}{rule}")
-            else:
-                lines.append(f"{s.lhs_text:>{width}} = {s.text}{rule}")
-        _, where = self.where()
-        if where:
-            lines.append(f"{'':>{width}}   where {where}")
-        if self.check_result is not None:
-            lines.append(f"{'':>{width}}   {self.check_result.message}")
-        return "\n".join(lines)
+            return display.to_text(self)
 
     def __str__(self) -> str:
         return self.to_text()
@@ -339,142 +227,9 @@ class Derivation:
         return f"<Derivation of ∂{self.name}/∂{self.wrt.name}: {to_text(self.result)}>"
 
     def to_json(self) -> dict:
+        """The JSON of application/vnd.matdiff.derivation.v1+json."""
         with deep_recursion():
-            return self._to_json()
-
-    def _to_json(self) -> dict:
-        where_tex, where_text = self.where()
-        check = self.check_result or CheckResult("skipped", None, "numeric check not run")
-        err = check.max_rel_error
-        return {
-            "version": 1,
-            "source": self.source,
-            "function": {
-                "name": self.name,
-                "latex": to_latex(self.function, abbrev=self.abbrev),
-                "text": to_text(self.function, abbrev=self.abbrev),
-                "shape": _json_shape(self.function.shape),
-            },
-            "wrt": self.wrt.name,
-            "variables": [
-                {
-                    "name": v.name,
-                    "latex": name_latex(v.name, v.kind),
-                    "kind": v.kind,
-                    "shape": _json_shape(v.shape),
-                    "declared": bool(self.typed.declared.get(v.name)),
-                }
-                for v in self.variables
-            ],
-            "where": {"latex": where_tex, "text": where_text},
-            "steps": [_step_json(s) for s in self.steps],
-            "layout": self.layout,
-            "results": {
-                lay: {
-                    "lhs": r.lhs,
-                    "latex": to_latex(r.expr, abbrev=self.abbrev),
-                    "text": to_text(r.expr, abbrev=self.abbrev),
-                    "shape": _json_shape(r.shape),
-                    "description": r.description,
-                }
-                for lay, r in self.results.items()
-            },
-            "check": {
-                "status": check.status,
-                "max_rel_error": None if err is None or not math.isfinite(err) else err,
-                "message": check.message,
-            },
-            "latex": self.to_latex(),
-        }
+            return display.to_json(self)
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         return {"text/plain": self.to_text(), "text/latex": self.to_latex(), MIME: self.to_json()}
-
-
-# MathJax 2 and 3 refuse a macro followed by more than 5 KB of TeX ("internal buffer size
-# exceeded"), so a long derivation block must use none: "\ " is a macro in MathJax 3, \mathrm{x} and
-# \mathbf{x} in MathJax 2; "\;", {\rm x} and {\bf x} typeset the same in MathJax 2, 3 and KaTeX.
-_NO_MACROS = [
-    (re.compile(r"(?<!\\)((?:\\\\)*)\\ "), r"\1\\;"),
-    (re.compile(r"\\mathrm\{([^{}]*)\}"), r"{\\rm \1}"),
-    (re.compile(r"\\mathbf\{([^{}]*)\}"), r"{\\bf \1}"),
-]
-_MACRO_BUFFER = 4096  # characters: MathJax's limit is 5 KB after expansion
-
-
-def _portable(tex: str) -> str:
-    """A derivation block every engine typesets: the control space always written "\\;", the font
-    commands as switches once the block nears MathJax 2's buffer (shorter ones keep \\mathrm{d})."""
-    for k, (pattern, replacement) in enumerate(_NO_MACROS):
-        if k == 0 or len(tex) > _MACRO_BUFFER:
-            tex = pattern.sub(replacement, tex)
-    return tex
-
-
-# Inside \text, a Greek letter is set as math: KaTeX has no text glyph for Σ.
-_GREEK_IN_TEXT = str.maketrans({c: rf"}}\{name}\text{{" for name, c in GREEK_UNICODE.items()})
-
-
-def _tex_text(s: str) -> str:
-    """Text for inside \\text{…}: no TeX specials, Greek letters as math."""
-    return (
-        s.replace("\\", "")
-        .replace("{", "")
-        .replace("}", "")
-        .replace("$", "")
-        .replace("&", "and")
-        .translate(_GREEK_IN_TEXT)
-    )
-
-
-def _check_tex(c: CheckResult) -> str:
-    if c.status == "passed":
-        return rf"\checkmark\ \text{{checked at a random point, max rel. error }} {_sci(c.max_rel_error)}"
-    if c.status == "failed":
-        return (
-            rf"\color{{red}}{{\text{{numeric check FAILED: max rel. error }} "
-            rf"{_sci(c.max_rel_error)}}}"
-        )
-    if c.reason is not None:
-        before, node, after = could_not_check(c.reason)
-        if node is not None:
-            return rf"\text{{{_tex_text(before)}}}{to_latex(node)}\text{{{_tex_text(after)}}}"
-    return rf"\text{{{_tex_text(c.message)}}}"
-
-
-def _as_matrix(value, var: ir.Var) -> np.ndarray:
-    """A user value as a 2-D float array; a value that is not numbers is a MatdiffError."""
-    try:
-        return as_matrix(value, var)
-    except (TypeError, ValueError) as error:
-        raise MatdiffError(f"the value of {var.name} must be numbers ({error})") from None
-
-
-def _sci(x: float | None) -> str:
-    if x is None or not math.isfinite(x):
-        return r"\text{n/a}"
-    if x == 0:
-        return "0"
-    mantissa, exponent = f"{x:.1e}".split("e")
-    return rf"{mantissa}\times 10^{{{int(exponent)}}}"
-
-
-def _json_shape(shape) -> list:
-    return [int(d) if Dim.of(d).is_fixed else str(d) for d in shape]
-
-
-def _step_json(s: ShownStep) -> dict:
-    out = {
-        "stage": s.stage,
-        "rule": s.rule,
-        "identity": s.identity_latex,
-        "identity_text": s.identity_text,
-        "lhs": s.lhs,
-        "latex": s.latex,
-        "latex_highlighted": s.latex_highlighted,
-        "text": s.text,
-        "changed": s.changed,
-    }
-    if s.note:
-        out["note"] = s.note
-    return out

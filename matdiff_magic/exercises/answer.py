@@ -23,6 +23,7 @@ from matdiff_magic.numeric.check import (
 from matdiff_magic.numeric.evaluate import Evaluator
 from matdiff_magic.syntax.ast import Name
 from matdiff_magic.syntax.parser import parse
+from matdiff_magic.syntax.vocabulary import FUNCTIONS
 from matdiff_magic.types.dims import Dim
 from matdiff_magic.types.lower import typecheck
 
@@ -33,8 +34,9 @@ def type_answer(answer: str, d):
     variables = list(d.variables) + list(d.typed.defined_vars.values())
     known = {v.name for v in variables}
     program = parse(answer)
-    for node in _names(program.definitions):
-        if node.name not in known and node.name not in {x.name for x in program.definitions if x.name}:
+    defined = {x.name for x in program.definitions if x.name}
+    for node in _names(program.definitions):  # a function's name (eye) is the types stage's to judge
+        if node.name not in known | defined | FUNCTIONS:
             raise MatdiffError(
                 f"{node.name} is not a variable of {d.name}: use " + ", ".join(sorted(known)),
                 answer,

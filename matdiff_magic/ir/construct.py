@@ -14,6 +14,31 @@ from fractions import Fraction
 from typing import cast
 
 from matdiff_magic.ir import nodes as ir
+from matdiff_magic.ir.powers import MAX_FOLD_BITS, merge_powers, mk_elempow, mk_pow, powers_compose
+
+__all__ = [
+    "MAX_FOLD_BITS",
+    "is_zero",
+    "known_symmetric",
+    "mk_add",
+    "mk_elempow",
+    "mk_hadamard",
+    "mk_inverse",
+    "mk_kron",
+    "mk_linear",
+    "mk_mul",
+    "mk_neg",
+    "mk_pow",
+    "mk_trace",
+    "mk_transpose",
+    "mk_vec",
+    "powers_compose",
+    "rebuild",
+    "split_coef",
+    "tidy",
+    "with_coef",
+    "zero",
+]
 
 SCALAR_ATOMS = (ir.Var, ir.Const, ir.Det, ir.LogDet, ir.Trace, ir.Norm, ir.SumAll, ir.Pow, ir.Apply)
 
@@ -163,42 +188,12 @@ def mk_hadamard(factors) -> ir.Expr:
         return zero(factors[0].shape)
     if flat and flat[0].is_scalar:
         return with_coef(coef, mk_mul(flat))
-    flat = _merge_powers(flat)
+    flat = merge_powers(flat)
     kept = [f for f in flat if not (isinstance(f, ir.Fill) and f.value == 1)]
     if not kept:
         kept = flat[:1]
     body = kept[0] if len(kept) == 1 else ir.Hadamard(kept)
     return with_coef(coef, body)
-
-
-def _merge_powers(factors: list) -> list:
-    """A^∘p ⊙ A^∘q = A^∘(p+q) for numeric exponents (σ^∘-1 ⊙ σ = 𝟏), first-appearance order."""
-    if not any(isinstance(f, ir.ElemPow) for f in factors) and len({hash(f) for f in factors}) == len(
-        factors
-    ):
-        return factors  # nothing to combine (the common case)
-    bases: dict = {}
-    masks: set = set()
-    order = []
-    for f in factors:
-        base, e = (
-            (f.base, f.exponent.value)
-            if isinstance(f, ir.ElemPow) and isinstance(f.exponent, ir.Const)
-            else (f, Fraction(1))
-        )
-        if base not in bases:
-            order.append(base)
-            bases[base] = Fraction(0)
-        bases[base] += e
-        if isinstance(base, ir.Identity) and e > 0:
-            masks.add(base)
-    if len(order) == len(factors):
-        return factors
-    # I ⊙ I^∘-1 is I, not 𝟏: the zeros of I mask whatever stands beside them
-    out = [
-        b if b in masks else mk_elempow(b, ir.Const(bases[b])) for b in order if bases[b] != 0 or b in masks
-    ]
-    return out or [ir.Fill(1, factors[0].shape)]
 
 
 def mk_transpose(x: ir.Expr) -> ir.Expr:
@@ -288,60 +283,6 @@ def mk_kron(a: ir.Expr, b: ir.Expr) -> ir.Expr:
     return ir.Kron(a, b)
 
 
-def mk_pow(base: ir.Expr, exponent: ir.Expr) -> ir.Expr:
-    if isinstance(exponent, ir.Const):
-        v = exponent.value
-        if v == 1:
-            return base
-        if v == 0:
-            return ir.Const(1)
-        if (
-            isinstance(base, ir.Const)
-            and v.denominator == 1
-            and (base.value != 0 or v > 0)
-            and abs(v) <= 64
-            and _bits(base.value) * abs(v) <= MAX_FOLD_BITS
-        ):
-            return ir.Const(base.value ** int(v))
-        if (
-            isinstance(base, ir.Pow)
-            and isinstance(base.exponent, ir.Const)
-            and powers_compose(base.exponent.value, v)
-        ):
-            return mk_pow(base.base, ir.Const(base.exponent.value * v))
-    return ir.Pow(base, exponent)
-
-
-MAX_FOLD_BITS = 4096  # c^k is folded into one number only while it stays this small
-
-
-def _bits(value: Fraction) -> int:
-    return max(value.numerator.bit_length(), value.denominator.bit_length())
-
-
-def powers_compose(a: Fraction, b: Fraction) -> bool:
-    """(x^a)^b = x^(ab) wherever the left side is defined, except when x^a is even in x and b is
-    not a whole number: (x^2)^(1/2) = |x|, not x."""
-    return b.denominator == 1 or not (a.denominator == 1 and a.numerator % 2 == 0)
-
-
-def mk_elempow(base: ir.Expr, exponent: ir.Expr) -> ir.Expr:
-    if base.is_scalar:
-        return mk_pow(base, exponent)
-    if isinstance(exponent, ir.Const) and exponent.value == 1:
-        return base
-    if isinstance(exponent, ir.Const) and exponent.value == 0:
-        return ir.Fill(1, base.shape)
-    if (
-        isinstance(base, ir.ElemPow)
-        and isinstance(base.exponent, ir.Const)
-        and isinstance(exponent, ir.Const)
-        and powers_compose(base.exponent.value, exponent.value)
-    ):
-        return mk_elempow(base.base, ir.Const(base.exponent.value * exponent.value))
-    return ir.ElemPow(base, exponent)
-
-
 def mk_trace(x: ir.Expr) -> ir.Expr:
     if is_zero(x):
         return ir.Const(0)
@@ -392,26 +333,10 @@ def rebuild(node: ir.Expr, kids: list) -> ir.Expr:
 
 def tidy(e: ir.Expr) -> ir.Expr:
     """Rebuild bottom-up through the smart constructors; what tidy returned once is not redone."""
-    memo: dict = {}
 
-    def go(node):
-        if node._tidy:
-            return node
-        if id(node) in memo:
-            return memo[id(node)]
-        kids = node.children()
-        if not kids:
-            return node
-        new = [go(k) for k in kids]
-        build = _BUILDERS.get(type(node))
-        if build:
-            out = build(node, new)
-        elif all(a is b for a, b in zip(new, kids)):
-            out = node
-        else:
-            out = node.with_children(new)
-        memo[id(node)] = out
+    def build(node, kids):
+        out = rebuild(node, kids) if type(node) in _BUILDERS else ir.with_new_children(node, kids)
         object.__setattr__(out, "_tidy", True)  # the smart constructors' output is in normal form
         return out
 
-    return go(e)
+    return ir.rebuild_bottom_up(e, lambda node: node if node._tidy else None, build)

@@ -104,9 +104,10 @@ class Expr:
         return h
 
     def __repr__(self) -> str:
-        from matdiff_magic.render.printer import to_text
-
-        return f"<{type(self).__name__} {to_text(self)}>"
+        """The node's structure and shape (for debugging; the notation is ``render.printer``'s)."""
+        attrs = [f"{a}={getattr(self, a)!r}" for a in self._attrs if a != "shape"]
+        parts = ", ".join([repr(k) for k in self.children()] + attrs)
+        return f"{type(self).__name__}({parts}; {self.shape[0]}×{self.shape[1]})"
 
     @property
     def is_scalar(self) -> bool:
@@ -115,14 +116,7 @@ class Expr:
     def walk(self) -> Iterator[Expr]:
         """Pre-order traversal of the distinct nodes (a shared subexpression is visited once),
         iterative so that long inputs do not hit the recursion limit."""
-        stack, seen = [self], set()
-        while stack:
-            node = stack.pop()
-            if id(node) in seen:
-                continue
-            seen.add(id(node))
-            yield node
-            stack.extend(reversed(node.children()))
+        return self.walk_where(None)
 
     def free_vars(self) -> frozenset:
         """Names of the variables in this expression (cached: nodes are immutable)."""
@@ -134,11 +128,12 @@ class Expr:
         return out
 
     def walk_where(self, descend) -> Iterator[Expr]:
-        """Like walk, but only into nodes for which ``descend(node)`` is true."""
+        """Like walk, but only into nodes for which ``descend(node)`` is true (every node when
+        ``descend`` is None)."""
         stack, seen = [self], set()
         while stack:
             node = stack.pop()
-            if id(node) in seen or not descend(node):
+            if id(node) in seen or (descend is not None and not descend(node)):
                 continue
             seen.add(id(node))
             yield node
@@ -277,20 +272,33 @@ def contains(expr: Expr, target: Expr) -> bool:
 def replace(expr: Expr, mapping: dict, descend=None) -> Expr:
     """Replace every occurrence of the keys of ``mapping`` (compared structurally); ``descend``
     may prune subtrees that cannot hold a key."""
+
+    def done(node):
+        return node if descend is not None and not descend(node) else mapping.get(node)
+
+    return rebuild_bottom_up(expr, done, with_new_children)
+
+
+def with_new_children(node: Expr, kids: list) -> Expr:
+    """``node`` with the children ``kids``: the node itself when none of them changed."""
+    return node if all(a is b for a, b in zip(kids, node.children())) else node.with_children(kids)
+
+
+def rebuild_bottom_up(expr: Expr, done, build) -> Expr:
+    """Rebuild ``expr`` from the leaves up, each distinct node once: ``done(node)`` is its result
+    when not None (the subtree is not entered), else ``build(node, new children)`` is."""
     memo: dict = {}
 
     def go(node):
-        if descend is not None and not descend(node):
-            return node
-        if node in mapping:
-            return mapping[node]
+        out = done(node)
+        if out is not None:
+            return out
         if id(node) in memo:
             return memo[id(node)]
         kids = node.children()
         if not kids:
             return node
-        new = [go(k) for k in kids]
-        out = node if all(a is b for a, b in zip(new, kids)) else node.with_children(new)
+        out = build(node, [go(k) for k in kids])
         memo[id(node)] = out
         return out
 

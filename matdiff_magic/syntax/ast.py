@@ -11,6 +11,8 @@ from fractions import Fraction
 
 from matdiff_magic.errors import Span
 
+KINDS = ("scalar", "vector", "matrix", "symmetric")  # what a declaration can say a name is
+
 
 @dataclass(frozen=True)
 class Num:
@@ -26,22 +28,24 @@ class Name:
 
 @dataclass(frozen=True)
 class Call:
-    func: str  # canonical name (aliases resolved)
+    func: str  # as written: the types stage resolves aliases and refuses unknown names
     args: tuple
     span: Span
     func_span: Span
 
 
 @dataclass(frozen=True)
-class Neg:
+class _Unary:
     operand: object
     span: Span
 
 
-@dataclass(frozen=True)
-class Transpose:
-    operand: object
-    span: Span
+class Neg(_Unary):
+    """-operand"""
+
+
+class Transpose(_Unary):
+    """operand', the postfix transpose"""
 
 
 @dataclass(frozen=True)

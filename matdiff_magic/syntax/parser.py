@@ -11,6 +11,7 @@ import difflib
 
 from matdiff_magic.errors import MatdiffError, Span
 from matdiff_magic.syntax.ast import (
+    KINDS,
     Call,
     Declaration,
     Definition,
@@ -25,7 +26,6 @@ from matdiff_magic.syntax.ast import (
     children,
 )
 from matdiff_magic.syntax.lexer import Token, tokenize
-from matdiff_magic.syntax.vocabulary import FUNCTIONS, KINDS, SYNONYMS, canonical_function
 
 MAX_DEPTH = 200  # nesting of parentheses, calls and operators, definitions written out
 MAX_NODES = 2_000  # names, numbers and operations of the expression, definitions written out
@@ -329,11 +329,7 @@ class _Parser:
         if tok.kind == "name":
             if self.peek().text == "(":
                 return self.call(tok)
-            if tok.text in FUNCTIONS and tok.text not in ("eye",):
-                raise self.error(f"{tok.text} is a function: write {tok.text}(…)", tok)
-            if tok.text == "eye":
-                return Call("eye", (), tok.span, tok.span)
-            return Name(tok.text, tok.span)
+            return Name(tok.text, tok.span)  # a function's name alone is refused by the types stage
         if tok.kind == "eof":
             raise self.error(
                 "the expression ends too early", tok, hint="an operand is missing after the last operator"
@@ -349,18 +345,8 @@ class _Parser:
         raise self.error(f"unexpected {tok.text!r}", tok)
 
     def call(self, name_tok: Token):
+        """name(args): any name; the types stage checks it against the functions of the language."""
         func = name_tok.text
-        if func not in FUNCTIONS:
-            near = ([SYNONYMS[func]] if func in SYNONYMS else []) + difflib.get_close_matches(
-                func, sorted(FUNCTIONS), n=2
-            )
-            raise self.error(
-                f"unknown function {func!r}",
-                name_tok,
-                hint=("did you mean " + " or ".join(near) + "?")
-                if near
-                else "see the README for the functions the language knows",
-            )
         open_tok = self.advance()
         args = []
         if self.peek().text != ")":
@@ -376,7 +362,7 @@ class _Parser:
                 "unbalanced parentheses: expected ')' to close the call of " + func,
                 close if close.kind != "eof" else open_tok,
             )
-        return Call(canonical_function(func), tuple(args), name_tok.span | close.span, name_tok.span)
+        return Call(func, tuple(args), name_tok.span | close.span, name_tok.span)
 
 
 def _with_span(node, span: Span):

@@ -1,11 +1,15 @@
 """The vocabulary of the expression language: kinds, functions and their arities.
 
-Kept apart from the parser so the lab extension's highlighter, the docs and the tests can share one list.
+The parser takes any ``name(…)`` as a call; the types stage checks the name against these tables
+(``types.functions``), and the lab extension's highlighter, the docs and the tests share them.
+Read from the operation registry, this module sits with the ops, above the syntax.
 """
 
 from __future__ import annotations
 
-KINDS = ("scalar", "vector", "matrix", "symmetric")
+from matdiff_magic.syntax.ast import KINDS
+
+__all__ = ["ALIASES", "CONSTANTS", "ELEMENTWISE", "FUNCTIONS", "KINDS", "MATRIX_FUNCTIONS", "SYNONYMS"]
 
 # Every name below is read from the operation registry (ops/): an op lists its names, aliases and
 # arity once, and the parser, the lowering to IR and the lab extension's generated vocabulary all

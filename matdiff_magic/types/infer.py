@@ -10,24 +10,13 @@ the result.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, replace
 
 from matdiff_magic.errors import MatdiffError, Span
-from matdiff_magic.syntax.ast import (
-    Call,
-    Declaration,
-    Name,
-    Neg,
-    Num,
-    Power,
-    Product,
-    Program,
-    Sum,
-    Transpose,
-)
-from matdiff_magic.syntax.vocabulary import CONSTANTS, ELEMENTWISE
-from matdiff_magic.types.dims import Dim, dim_mul
+from matdiff_magic.syntax import ast as syn
+from matdiff_magic.syntax.vocabulary import CONSTANTS, ELEMENTWISE, MATRIX_FUNCTIONS, canonical_function
+from matdiff_magic.types.functions import called, is_bare_constant
+from matdiff_magic.types.messages import Joined, ShapeMessages
 from matdiff_magic.types.unify import Sizes as _Sizes
 from matdiff_magic.types.unify import times as _times
 
@@ -35,7 +24,6 @@ from matdiff_magic.types.unify import times as _times
 # rates, γ ρ τ ε constants), when written out: they default to scalars, other lowercase names to
 # vectors and capitalised names to matrices.
 SCALAR_NAMES = frozenset({"lambda", "alpha", "eta", "gamma", "rho", "tau", "epsilon", "eps", "kappa"})
-SIZE_POOL = ("m", "n", "p", "q", "r", "s", "k", "l", "t", "u", "v", "w", "h", "g")
 
 
 @dataclass
@@ -63,14 +51,14 @@ def default_kind(name: str) -> str:
     return "matrix" if name[0].isupper() else "vector"
 
 
-def infer_sizes(program: Program, extra_declarations: dict | None = None) -> Sizes:
+def infer_sizes(program: syn.Program, extra_declarations: dict | None = None) -> Sizes:
     """Type every line of ``program``. ``extra_declarations`` maps names to kinds or (kind, shape)
     pairs, as if declared in the cell. Raises ``MatdiffError`` on a shape conflict."""
     return _Inference(program, extra_declarations or {}).run()
 
 
-class _Inference:
-    def __init__(self, program: Program, extra: dict):
+class _Inference(ShapeMessages):
+    def __init__(self, program: syn.Program, extra: dict):
         self.program, self.source = program, program.source
         self.sizes = _Sizes()
         self.user_symbols: dict[object, int] = {}
@@ -86,7 +74,7 @@ class _Inference:
             self._declare(decl)
 
     # ---- declarations and names
-    def _declare(self, decl: Declaration) -> None:
+    def _declare(self, decl: syn.Declaration) -> None:
         for name, span in decl.names:
             if name in self.declared and self.declared[name][2] is not None:
                 raise MatdiffError(f"{name} is declared twice", self.source, span)
@@ -99,7 +87,7 @@ class _Inference:
             self.user_symbols[dim] = self.sizes.fresh(bound=dim)
         return self.user_symbols[dim]
 
-    def _var(self, node: Name) -> tuple:
+    def _var(self, node: syn.Name) -> tuple:
         name = node.name
         if name in self.defined:
             return self.defined[name]
@@ -133,26 +121,28 @@ class _Inference:
 
     # ---- pass 1: shapes
     def shape(self, node) -> tuple:
-        if isinstance(node, Num):
+        if isinstance(node, syn.Num):
             return (1, 1)
-        if isinstance(node, Name):
+        if isinstance(node, syn.Name):
+            if node.name not in self.defined and is_bare_constant(node, self.source):
+                return self._constant_shape(node, canonical_function(node.name), ())
             return self._var(node)
-        if isinstance(node, Neg):
+        if isinstance(node, syn.Neg):
             return self.shape(node.operand)
-        if isinstance(node, Transpose):
+        if isinstance(node, syn.Transpose):
             r, c = self.shape(node.operand)
             return (c, r)
-        if isinstance(node, Power):
+        if isinstance(node, syn.Power):
             return self._power_shape(node)
-        if isinstance(node, Sum):
+        if isinstance(node, syn.Sum):
             return self._sum_shape(node)
-        if isinstance(node, Product):
+        if isinstance(node, syn.Product):
             return self._product_shape(node)
-        if isinstance(node, Call):
+        if isinstance(node, syn.Call):
             return self._call_shape(node)
         raise TypeError(node)
 
-    def _power_shape(self, node: Power) -> tuple:
+    def _power_shape(self, node: syn.Power) -> tuple:
         base, exponent = self.shape(node.base), self.shape(node.exponent)
         if exponent != (1, 1):
             raise self._error("the exponent must be a scalar", node.exponent, [node.exponent])
@@ -160,29 +150,28 @@ class _Inference:
             return self._matrix_power_shape(node, base)
         return base
 
-    def _matrix_power_shape(self, node: Power, base: tuple) -> tuple:
+    def _matrix_power_shape(self, node: syn.Power, base: tuple) -> tuple:
         """X^k with a matrix base is the matrix power X X ⋯ X: X square, k a nonzero integer."""
         text = self._text(node.base)
-        if base[1] == 1 or base[0] == 1:
-            raise self._error(
-                f"^ raises a scalar to a power (or a square matrix to a matrix power), but {text} is "
-                f"{self._shape_text(base)}",
-                node.base,
-                [node.base],
-                extra_hint=f"for an element-wise power use .^ ({text}.^2); for a squared norm "
-                f"norm2({text})^2",
+        vector = base[1] == 1 or base[0] == 1
+        if vector or not self.sizes.unify(base[0], base[1]):
+            reading, hint = (
+                (
+                    "^ raises a scalar to a power (or a square matrix to a matrix power)",
+                    f"for an element-wise power use .^ ({text}.^2); for a squared norm norm2({text})^2",
+                )
+                if vector
+                else (
+                    "^ of a matrix is the matrix power, which needs a square matrix",
+                    f"if you meant the matrix power {text}*{text}*…, {text} must be square; "
+                    f"if you meant the power of each entry, write {text}.^k",
+                )
             )
-        if not self.sizes.unify(base[0], base[1]):
             raise self._error(
-                f"^ of a matrix is the matrix power, which needs a square matrix, but {text} is "
-                f"{self._shape_text(base)}",
-                node.base,
-                [node.base],
-                extra_hint=f"if you meant the matrix power {text}*{text}*…, {text} must be square; "
-                f"if you meant the power of each entry, write {text}.^k",
+                f"{reading}, but {text} is {self._shape_text(base)}", node.base, [node.base], extra_hint=hint
             )
-        exponent = node.exponent.operand if isinstance(node.exponent, Neg) else node.exponent
-        if not isinstance(exponent, Num) or exponent.value.denominator != 1 or exponent.value == 0:
+        exponent = node.exponent.operand if isinstance(node.exponent, syn.Neg) else node.exponent
+        if not isinstance(exponent, syn.Num) or exponent.value.denominator != 1 or exponent.value == 0:
             raise self._error(
                 f"the exponent of the matrix power {text}^… must be a nonzero integer",
                 node.exponent,
@@ -191,55 +180,56 @@ class _Inference:
             )
         return base
 
-    def _sum_shape(self, node: Sum) -> tuple:
-        _, first, _ = node.terms[0]
-        acc, acc_node = self.shape(first), first
-        for sign, term, op_span in node.terms[1:]:
-            shape = self.shape(term)
-            if shape == (1, 1) or acc == (1, 1):
-                acc, acc_node = (shape, term) if acc == (1, 1) else (acc, acc_node)
-                continue  # a scalar added to a matrix means every entry (s·𝟏)
-            if not self._unify_shapes(acc, shape):
-                raise self._mismatch(
-                    f"cannot {'add' if sign == '+' else 'subtract'}", acc_node, acc, term, shape, op_span
+    def _fold(self, items: tuple, combine, left_of) -> tuple:
+        """The shape of an n-ary sum or product, left to right: ``combine(op, left, lshape, node,
+        shape, op_span)`` is the shape so far with the next operand; ``left_of(left, lshape, node)``
+        the operand a later mismatch names as the left one."""
+        _, left, _ = items[0]
+        acc = self.shape(left)
+        for op, node, op_span in items[1:]:
+            shape = self.shape(node)
+            acc, left = combine(op, left, acc, node, shape, op_span), left_of(left, acc, node)
+        return acc
+
+    def _sum_shape(self, node: syn.Sum) -> tuple:
+        def add(sign, left, lshape, term, shape, op_span) -> tuple:
+            scaled = _beside_scalar(lshape, shape)  # a scalar added to a matrix means every entry (s·𝟏)
+            if scaled is None and not self._unify_shapes(lshape, shape):
+                verb = f"cannot {'add' if sign == '+' else 'subtract'}"
+                raise self._mismatch(verb, left, lshape, term, shape, op_span)
+            return lshape if scaled is None else scaled
+
+        # a mismatch names the first term that is not a scalar
+        return self._fold(node.terms, add, lambda left, lshape, term: term if lshape == SCALAR else left)
+
+    def _product_shape(self, node: syn.Product) -> tuple:
+        def multiply(op, left, lshape, item, shape, op_span) -> tuple:
+            if op == "/" and shape != SCALAR:
+                raise self._error(
+                    f"/ divides by a scalar, but {self._text(item)} is {self._shape_text(shape)}",
+                    item,
+                    [item],
+                    extra_hint="use ./ for element-wise division, or inv(…) for a matrix",
                 )
-        return acc
+            scaled = _beside_scalar(lshape, shape)
+            if scaled is not None:
+                return scaled
+            if op in (".*", "./"):
+                if not self._unify_shapes(lshape, shape):
+                    raise self._mismatch("cannot multiply element-wise", left, lshape, item, shape, op_span)
+                return lshape
+            if not self.sizes.unify(lshape[1], shape[0]):  # a matrix product
+                raise self._mismatch("cannot multiply", left, lshape, item, shape, op_span, inner=True)
+            return (lshape[0], shape[1])
 
-    def _product_shape(self, node: Product) -> tuple:
-        _, first, _ = node.items[0]
-        acc, acc_node = self.shape(first), first
-        for op, item, op_span in node.items[1:]:
-            shape = self.shape(item)
-            if op == "/":
-                if shape != (1, 1):
-                    raise self._error(
-                        f"/ divides by a scalar, but {self._text(item)} is {self._shape_text(shape)}",
-                        item,
-                        [item],
-                        extra_hint="use ./ for element-wise division, or inv(…) for a matrix",
-                    )
-            elif op in (".*", "./"):
-                if acc == (1, 1):
-                    acc = shape
-                elif shape != (1, 1) and not self._unify_shapes(acc, shape):
-                    raise self._mismatch("cannot multiply element-wise", acc_node, acc, item, shape, op_span)
-            else:  # matrix product, or a scalar multiple
-                if acc == (1, 1):
-                    acc = shape
-                elif shape != (1, 1):
-                    if not self.sizes.unify(acc[1], shape[0]):
-                        raise self._mismatch(
-                            "cannot multiply", acc_node, acc, item, shape, op_span, inner=True
-                        )
-                    acc = (acc[0], shape[1])
-            acc_node = _Joined(acc_node, item)
-        return acc
+        # a mismatch names everything to the left of the operator
+        return self._fold(node.items, multiply, lambda left, lshape, item: Joined(left, item))
 
-    def _call_shape(self, node: Call) -> tuple:
-        f = node.func
+    def _call_shape(self, node: syn.Call) -> tuple:
+        f = called(node, self.source)
         if f in CONSTANTS:
-            return self._constant_shape(node)
-        arity = {"kron": 2}.get(f, 1)
+            return self._constant_shape(node, f, node.args)
+        arity = MATRIX_FUNCTIONS.get(f, 1)
         if len(node.args) != arity:
             raise MatdiffError(
                 f"{f} takes {arity} argument{'s' if arity != 1 else ''}, got {len(node.args)}",
@@ -284,9 +274,9 @@ class _Inference:
             )
         return (1, 1) if f in ("tr", "det", "logdet") else shape
 
-    def _constant_shape(self, node: Call) -> tuple:
-        """eye, vector(c), matrix(c): sizes inferred; eye(n), vector(c, n), matrix(c, m, n): sized."""
-        f, args = node.func, node.args
+    def _constant_shape(self, node, f: str, args: tuple) -> tuple:
+        """eye, vector(c), matrix(c): sizes inferred; eye(n), vector(c, n), matrix(c, m, n): sized.
+        ``node`` is the call, or the name ``eye`` written alone."""
         low, high = CONSTANTS[f]
         if not low <= len(args) <= high:
             usage = {
@@ -299,8 +289,8 @@ class _Inference:
             )
         if (
             f != "eye"
-            and not isinstance(args[0], Num)
-            and not (isinstance(args[0], Neg) and isinstance(args[0].operand, Num))
+            and not isinstance(args[0], syn.Num)
+            and not (isinstance(args[0], syn.Neg) and isinstance(args[0].operand, syn.Num))
         ):
             raise MatdiffError(f"{f}(c) takes a number, the value of every entry", self.source, args[0].span)
         sized = [self._size_argument(f, a) for a in (args if f == "eye" else args[1:])]
@@ -313,9 +303,9 @@ class _Inference:
 
     def _size_argument(self, f: str, arg) -> int:
         """A size written in a constant: a whole number of at least 2, or a size symbol."""
-        if isinstance(arg, Num) and arg.value == int(arg.value) and int(arg.value) >= 2:
+        if isinstance(arg, syn.Num) and arg.value == int(arg.value) and int(arg.value) >= 2:
             return self._symbol(int(arg.value))
-        if isinstance(arg, Name) and arg.name not in self.vars and arg.name not in self.declared:
+        if isinstance(arg, syn.Name) and arg.name not in self.vars and arg.name not in self.declared:
             return self._symbol(arg.name)
         raise MatdiffError(
             f"a size of {f} is a whole number of at least 2 or a size symbol such as n", self.source, arg.span
@@ -323,93 +313,6 @@ class _Inference:
 
     def _unify_shapes(self, a: tuple, b: tuple) -> bool:
         return self.sizes.unify(a[0], b[0]) and self.sizes.unify(a[1], b[1])
-
-    # ---- errors
-    def _text(self, node) -> str:
-        return self.source[node.span.start : node.span.end]
-
-    def _size_names(self) -> dict:
-        names, used = {}, {str(k) for k in self.user_symbols} | set(self.vars) | set(self.declared)
-        # lazily: most expressions need a handful of names, not the whole pool
-        pool = (s for s in itertools.chain(SIZE_POOL, (f"n{i}" for i in itertools.count(1))) if s not in used)
-        for root, bound in self.sizes.bound.items():
-            if self.sizes.find(root) == root:
-                names[root] = str(bound)
-        for name in self.order:
-            for d in self.vars[name].shape:
-                if d != 1 and self.sizes.find(d) not in names:
-                    names[self.sizes.find(d)] = next(pool)
-        for i in range(2, len(self.sizes.parent)):  # sizes of constants not tied to a variable
-            if self.sizes.find(i) not in names:
-                names[self.sizes.find(i)] = next(pool)
-        return names
-
-    def _dim_name(self, d, names=None) -> object:
-        if d == 1:
-            return 1
-        names = names or self._size_names()
-        if isinstance(d, tuple):
-            return dim_mul(*(Dim.of(names[self.sizes.find(x)]) for x in d))
-        return Dim.of(names[self.sizes.find(d)])
-
-    def _shape_text(self, shape: tuple) -> str:
-        names = self._size_names()
-        r, c = (self._dim_name(d, names) for d in shape)
-        what = (
-            "a scalar"
-            if (r, c) == (1, 1)
-            else f"a vector ({r}×1)"
-            if c == 1
-            else f"a row vector (1×{c})"
-            if r == 1
-            else f"{r}×{c}"
-        )
-        return what
-
-    def _defaulted_hints(self, nodes) -> list[str]:
-        hints = []
-        for node in nodes:
-            for name in _names_in(node):
-                info = self.vars.get(name)
-                if info and not info.declared and name not in self.declared:
-                    if info.kind == "scalar":
-                        hints.append(
-                            f"{name} was taken to be a scalar (as the Greek letter it names "
-                            f"usually is); declare it if it is not, e.g. `{name}: vector`"
-                        )
-                    elif info.kind == "vector":
-                        hints.append(
-                            f"{name} was taken to be a vector (lowercase names are vectors "
-                            f"unless declared); if it is a scalar, declare it: `{name}: scalar`"
-                        )
-                    else:
-                        hints.append(
-                            f"{name} was taken to be a matrix (capitalised names are "
-                            f"matrices unless declared); declare it if it is not, "
-                            f"e.g. `{name}: vector` or `{name}: scalar`"
-                        )
-        return list(dict.fromkeys(hints))
-
-    def _error(self, message: str, at, nodes, extra_hint: str | None = None) -> MatdiffError:
-        hints = self._defaulted_hints(nodes)
-        if extra_hint:
-            hints.append(extra_hint)
-        return MatdiffError(message, self.source, at.span, "; ".join(hints) or None)
-
-    def _mismatch(self, verb, left, lshape, right, rshape, op_span, inner=False) -> MatdiffError:
-        message = (
-            f"shape mismatch: {verb} {self._text(left)} ({self._shape_text(lshape)}) "
-            f"by {self._text(right)} ({self._shape_text(rshape)})"
-            if verb != "cannot add" and verb != "cannot subtract"
-            else f"shape mismatch: {verb} {self._text(left)} ({self._shape_text(lshape)}) and "
-            f"{self._text(right)} ({self._shape_text(rshape)})"
-        )
-        if inner:
-            message += ": the columns of the left do not match the rows of the right"
-        hints = self._defaulted_hints([left, right])
-        if inner and lshape[1] == 1 and rshape[1] == 1:
-            hints.append(f"for an inner product write {self._text(left)}'*{self._text(right)}")
-        return MatdiffError(message, self.source, op_span or right.span, "; ".join(hints) or None)
 
     # ---- the program
     def run(self) -> Sizes:
@@ -433,31 +336,12 @@ class _Inference:
         )
 
 
-class _Joined:
-    """Stands for 'everything to the left' of an operator in error messages."""
-
-    def __init__(self, left, right):
-        self.span = left.span | right.span
+SCALAR = (1, 1)
 
 
-def _names_in(node) -> list[str]:
-    if isinstance(node, _Joined):
-        return []
-    if isinstance(node, Name):
-        return [node.name]
-    out = []
-    for value in node.__dict__.values():
-        if isinstance(value, tuple):
-            for item in value:
-                if isinstance(item, tuple):
-                    out += [
-                        n
-                        for x in item
-                        if hasattr(x, "span") and not isinstance(x, Span)
-                        for n in _names_in(x)
-                    ]
-                elif hasattr(item, "span") and not isinstance(item, Span):
-                    out += _names_in(item)
-        elif hasattr(value, "span") and not isinstance(value, Span):
-            out += _names_in(value)
-    return out
+def _beside_scalar(a: tuple, b: tuple) -> tuple | None:
+    """The shape of a sum, a product or a Hadamard product when one side is a scalar (the other
+    side's); None when neither is."""
+    if a == SCALAR:
+        return b
+    return a if b == SCALAR else None

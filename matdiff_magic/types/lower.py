@@ -105,7 +105,13 @@ class _Lowering:
         if isinstance(node, Num):
             return ir.Const(node.value)
         if isinstance(node, Name):
-            return defs[node.name] if node.name in defs else self.ir_vars[node.name]
+            if node.name in defs:
+                return defs[node.name]
+            return (
+                ir.Identity(self.constants[id(node)])
+                if id(node) in self.constants
+                else self.ir_vars[node.name]
+            )
         if isinstance(node, Neg):
             inner = b(node.operand)
             return ir.Const(-inner.value) if isinstance(inner, ir.Const) else ir.Neg(inner)
@@ -158,14 +164,14 @@ class _Lowering:
         return _finish(chain)
 
     def _build_call(self, node: Call, b) -> ir.Expr:
-        f = node.func
+        f = canonical_function(node.func)
         if f in ("vector", "matrix"):
             arg = node.args[0]
             value = arg.value if isinstance(arg, Num) else -arg.operand.value
             return ir.Fill(value, self.constants[id(node)])
         if f == "eye":
             return ir.Identity(self.constants[id(node)])
-        op = named(canonical_function(f))  # the registry's op of that name (ops/)
+        op = named(f)  # the registry's op of that name (ops/)
         if op is None:
             raise MatdiffError(f"unknown function {f!r}", self.source, node.func_span)
         return op.make([b(a) for a in node.args])

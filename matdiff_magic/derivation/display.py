@@ -1,0 +1,224 @@
+"""A derivation as text, as an aligned TeX block and as the JSON of the mimetype.
+
+``Derivation.to_text``, ``to_latex``, ``to_json`` and ``where`` delegate here; each function takes
+the derivation and reads only its public attributes. ``to_json`` is the contract of
+``application/vnd.matdiff.derivation.v1+json`` (schema in ``schema/derivation.v1.schema.json``).
+The TeX block typesets in MathJax 2, MathJax 3 and KaTeX (``portable``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from matdiff_magic.derivation.symmetric import describe
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic.numeric.check import CheckResult, could_not_check
+from matdiff_magic.render.notation import GREEK_UNICODE, name_latex, name_text, space_latex, space_text
+from matdiff_magic.render.printer import to_latex as expr_latex
+from matdiff_magic.render.printer import to_text as expr_text
+from matdiff_magic.render.steps import ShownStep
+from matdiff_magic.types.dims import Dim
+
+
+def where(d) -> tuple[str, str]:
+    """The where line (TeX, text): every variable in its space, symmetric ones with the
+    convention, the named inner activations and the notes on how f was read."""
+
+    def structure(v: ir.Var, tex: bool) -> str:
+        if not v.symmetric:
+            return ""
+        convention = describe(v, d.symmetric, tex) if v.name == d.wrt.name else ""
+        if tex:
+            return (
+                (r"\ \text{(symmetric; }" + convention + r"\text{)}")
+                if convention
+                else r"\ \text{(symmetric)}"
+            )
+        return f" (symmetric; {convention})" if convention else " (symmetric)"
+
+    tex = ",\\ ".join(
+        f"{name_latex(v.name, v.kind)} \\in {space_latex(v.shape)}" + structure(v, True) for v in d.variables
+    )
+    text = ", ".join(
+        f"{name_text(v.name)} ∈ {space_text(v.shape)}" + structure(v, False) for v in d.variables
+    )
+    for node, (name_tex, name_txt) in d.abbrev.items():
+        tex += rf",\ {name_tex} = {expr_latex(node, abbrev=d.abbrev, define=True)}"
+        text += f", {name_txt} = {expr_text(node, abbrev=d.abbrev, define=True)}"
+    for note in d.notes:
+        tex += rf";\ \text{{note: {tex_text(note)}}}"
+        text += f"; note: {note}"
+    return tex, text
+
+
+def to_latex(d) -> str:
+    """The derivation as one aligned block: a row a step with its rule and identity in grey."""
+    rows = []
+    for s in d.steps:
+        note = ""
+        if s.identity is not None:
+            note = rf"\text{{{tex_text(s.rule)}: }}{s.identity.latex}"
+        elif s.stage not in ("function",) and s.rule:
+            note = rf"\text{{{tex_text(s.rule)}}}"
+        annot = rf" && {{\small\color{{gray}}{{{note}}}}}" if note else ""
+        if s.stage == "solve":  # equations, not values of df
+            rows.append(rf"&\Leftrightarrow\ {s.latex}{annot}")
+        else:
+            rows.append(f"{s.lhs} &= {s.latex}{annot}")
+    where_tex, _ = where(d)
+    rows.append(rf"&\text{{where }} {where_tex}" if where_tex else "")
+    if d.check_result is not None:
+        rows.append("&" + _check_tex(d.check_result))
+    body = portable(" \\\\\n".join(r for r in rows if r))
+    return "$$\\begin{aligned}\n" + body + "\n\\end{aligned}$$"
+
+
+def to_text(d) -> str:
+    """The derivation in Unicode, the left-hand sides right-aligned, each rule in brackets."""
+    lines = []
+    width = max(len(s.lhs_text) for s in d.steps)
+    for s in d.steps:
+        rule = (
+            f"    [{s.rule}{': ' + s.identity_text if s.identity_text else ''}]"
+            if s.stage != "function"
+            else ""
+        )
+        if s.stage == "solve":
+            lines.append(f"{'⇔':>{width}}   {s.text}{rule}")
+        else:
+            lines.append(f"{s.lhs_text:>{width}} = {s.text}{rule}")
+    _, where_text = where(d)
+    if where_text:
+        lines.append(f"{'':>{width}}   where {where_text}")
+    if d.check_result is not None:
+        lines.append(f"{'':>{width}}   {d.check_result.message}")
+    return "\n".join(lines)
+
+
+def to_json(d) -> dict:
+    """The mimetype's JSON (schema ``derivation.v1``)."""
+    where_tex, where_text = where(d)
+    check = d.check_result or CheckResult("skipped", None, "numeric check not run")
+    err = check.max_rel_error
+    return {
+        "version": 1,
+        "source": d.source,
+        "function": {
+            "name": d.name,
+            "latex": expr_latex(d.function, abbrev=d.abbrev),
+            "text": expr_text(d.function, abbrev=d.abbrev),
+            "shape": _json_shape(d.function.shape),
+        },
+        "wrt": d.wrt.name,
+        "variables": [
+            {
+                "name": v.name,
+                "latex": name_latex(v.name, v.kind),
+                "kind": v.kind,
+                "shape": _json_shape(v.shape),
+                "declared": bool(d.typed.declared.get(v.name)),
+            }
+            for v in d.variables
+        ],
+        "where": {"latex": where_tex, "text": where_text},
+        "steps": [_step_json(s) for s in d.steps],
+        "layout": d.layout,
+        "results": {
+            lay: {
+                "lhs": r.lhs,
+                "latex": expr_latex(r.expr, abbrev=d.abbrev),
+                "text": expr_text(r.expr, abbrev=d.abbrev),
+                "shape": _json_shape(r.shape),
+                "description": r.description,
+            }
+            for lay, r in d.results.items()
+        },
+        "check": {
+            "status": check.status,
+            "max_rel_error": None if err is None or not math.isfinite(err) else err,
+            "message": check.message,
+        },
+        "latex": to_latex(d),
+    }
+
+
+# MathJax 2 and 3 refuse a macro followed by more than 5 KB of TeX ("internal buffer size
+# exceeded"), so a long derivation block must use none: "\ " is a macro in MathJax 3, \mathrm{x} and
+# \mathbf{x} in MathJax 2; "\;", {\rm x} and {\bf x} typeset the same in MathJax 2, 3 and KaTeX.
+_NO_MACROS = [
+    (re.compile(r"(?<!\\)((?:\\\\)*)\\ "), r"\1\\;"),
+    (re.compile(r"\\mathrm\{([^{}]*)\}"), r"{\\rm \1}"),
+    (re.compile(r"\\mathbf\{([^{}]*)\}"), r"{\\bf \1}"),
+]
+_MACRO_BUFFER = 4096  # characters: MathJax's limit is 5 KB after expansion
+
+
+def portable(tex: str) -> str:
+    """A derivation block every engine typesets: the control space always written "\\;", the font
+    commands as switches once the block nears MathJax 2's buffer (shorter ones keep \\mathrm{d})."""
+    for k, (pattern, replacement) in enumerate(_NO_MACROS):
+        if k == 0 or len(tex) > _MACRO_BUFFER:
+            tex = pattern.sub(replacement, tex)
+    return tex
+
+
+# Inside \text, a Greek letter is set as math: KaTeX has no text glyph for Σ.
+_GREEK_IN_TEXT = str.maketrans({c: rf"}}\{name}\text{{" for name, c in GREEK_UNICODE.items()})
+
+
+def tex_text(s: str) -> str:
+    """Text for inside \\text{…}: no TeX specials, Greek letters as math."""
+    return (
+        s.replace("\\", "")
+        .replace("{", "")
+        .replace("}", "")
+        .replace("$", "")
+        .replace("&", "and")
+        .translate(_GREEK_IN_TEXT)
+    )
+
+
+def _check_tex(c: CheckResult) -> str:
+    if c.status == "passed":
+        return rf"\checkmark\ \text{{checked at a random point, max rel. error }} {_sci(c.max_rel_error)}"
+    if c.status == "failed":
+        return (
+            rf"\color{{red}}{{\text{{numeric check FAILED: max rel. error }} "
+            rf"{_sci(c.max_rel_error)}}}"
+        )
+    if c.reason is not None:
+        before, node, after = could_not_check(c.reason)
+        if node is not None:
+            return rf"\text{{{tex_text(before)}}}{expr_latex(node)}\text{{{tex_text(after)}}}"
+    return rf"\text{{{tex_text(c.message)}}}"
+
+
+def _sci(x: float | None) -> str:
+    if x is None or not math.isfinite(x):
+        return r"\text{n/a}"
+    if x == 0:
+        return "0"
+    mantissa, exponent = f"{x:.1e}".split("e")
+    return rf"{mantissa}\times 10^{{{int(exponent)}}}"
+
+
+def _json_shape(shape) -> list:
+    return [int(d) if Dim.of(d).is_fixed else str(d) for d in shape]
+
+
+def _step_json(s: ShownStep) -> dict:
+    out = {
+        "stage": s.stage,
+        "rule": s.rule,
+        "identity": s.identity_latex,
+        "identity_text": s.identity_text,
+        "lhs": s.lhs,
+        "latex": s.latex,
+        "latex_highlighted": s.latex_highlighted,
+        "text": s.text,
+        "changed": s.changed,
+    }
+    if s.note:
+        out["note"] = s.note
+    return out

@@ -1,0 +1,45 @@
+"""Which function of the language a name in the cell names (the vocabulary, read from the registry).
+
+The parser takes any ``name(…)`` as a call and any name alone as a name; here a call's name is
+resolved (aliases: ``ln`` is ``log``) or refused as an unknown function with the names it is close
+to, and a function's name written alone is refused (``tr`` without its parentheses), except ``eye``,
+the identity matrix whose size is inferred. Each error is a ``MatdiffError`` with a caret under the
+name.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from matdiff_magic.errors import MatdiffError
+from matdiff_magic.syntax import ast as syn
+from matdiff_magic.syntax.vocabulary import FUNCTIONS, SYNONYMS, canonical_function
+
+BARE_CONSTANTS = ("eye",)  # constants that may be written without parentheses
+
+
+def called(node: syn.Call, source: str) -> str:
+    """The registry's name of the function ``node`` calls."""
+    func = node.func
+    if func not in FUNCTIONS:
+        near = ([SYNONYMS[func]] if func in SYNONYMS else []) + difflib.get_close_matches(
+            func, sorted(FUNCTIONS), n=2
+        )
+        raise MatdiffError(
+            f"unknown function {func!r}",
+            source,
+            node.func_span,
+            hint=("did you mean " + " or ".join(near) + "?")
+            if near
+            else "see the README for the functions the language knows",
+        )
+    return canonical_function(func)
+
+
+def is_bare_constant(node: syn.Name, source: str) -> bool:
+    """Whether the name ``node`` alone is a constant (``eye``); a function's name alone is an error."""
+    if node.name not in FUNCTIONS:
+        return False
+    if canonical_function(node.name) in BARE_CONSTANTS:
+        return True
+    raise MatdiffError(f"{node.name} is a function: write {node.name}(…)", source, node.span)
