@@ -97,28 +97,14 @@ NO_POINT = '        return float("nan")  # f or its derivative is undefined at e
 
 
 def check_gradient_code(d, names) -> str:
-    args = ", ".join(names[v.name] for v in d.variables)
-    x = names[d.wrt.name]
-    strat = ", ".join(f"({s['scale']}, {s['positive']})" for s in strategies(d.function))
-    lines = [
-        f"STRATEGIES = ({strat})  # (scale, positive) of the random inputs, tried in turn",
-        "",
-        "",
-        "def check_gradient(seed=0, h=1e-6):",
-        f'    """The gradient of {FUNCTION} against central finite differences at random inputs:',
-        '    the largest difference, relative to the largest entry (at least 1)."""',
-        "    rng = np.random.default_rng(seed)",
-        "    for scale, positive in STRATEGIES:",
-        f"        {args}{',' if len(d.variables) == 1 else ''} = random_inputs(rng, scale, positive)",
-        "        try:",
-        f"            value, gradient = {FUNCTION}({args})",
-        "        except np.linalg.LinAlgError:",
-        "            continue",
-        "        if np.isfinite(value) and np.all(np.isfinite(gradient)):",
-        "            break",
-        "    else:",
-        NO_POINT,
-        "",
+    lines, args, x = _check_head(
+        d,
+        names,
+        "value, gradient",
+        f'''    """The gradient of {FUNCTION} against central finite differences at random inputs:
+    the largest difference, relative to the largest entry (at least 1)."""''',
+    )
+    lines += [
         f"    def f({x}):",
         f"        return _or_nan(lambda: {FUNCTION}({args})[0])",
         "",
@@ -145,16 +131,20 @@ def check_gradient_code(d, names) -> str:
     return "\n".join(lines + OR_NAN) + "\n"
 
 
-def _first_finite(d, names, func: str, outputs: str) -> list[str]:
+def _check_head(d, names, outputs: str, docstring: str) -> tuple[list[str], str, str]:
+    """The first lines of the check: its strategies, its signature with ``docstring``, and the loop
+    that draws random inputs until every one of the exported function's ``outputs`` is finite;
+    with the argument list and the variable's name."""
+    func, check = FUNCTIONS[d.kind]
     args = ", ".join(names[v.name] for v in d.variables)
     strat = ", ".join(f"({s['scale']}, {s['positive']})" for s in strategies(d.function))
     finite = " and ".join(f"np.all(np.isfinite({o}))" for o in outputs.split(", "))
-    return [
+    lines = [
         f"STRATEGIES = ({strat})  # (scale, positive) of the random inputs, tried in turn",
         "",
         "",
-        f"def {FUNCTIONS[d.kind][1]}(seed=0, h=1e-6):",
-        None,  # type: ignore[list-item]  # the caller's docstring goes here
+        f"def {check}(seed=0, h=1e-6):",
+        docstring,
         "    rng = np.random.default_rng(seed)",
         "    for scale, positive in STRATEGIES:",
         f"        {args}{',' if len(d.variables) == 1 else ''} = random_inputs(rng, scale, positive)",
@@ -168,6 +158,7 @@ def _first_finite(d, names, func: str, outputs: str) -> list[str]:
         NO_POINT,
         "",
     ]
+    return lines, args, names[d.wrt.name]
 
 
 def _directions(d, names, expected_rows: str) -> list[str]:
@@ -188,13 +179,13 @@ def _directions(d, names, expected_rows: str) -> list[str]:
 
 
 def check_jacobian_code(d, names) -> str:
-    func, _check = FUNCTIONS["jacobian"]
-    args = ", ".join(names[v.name] for v in d.variables)
-    x = names[d.wrt.name]
-    lines = _first_finite(d, names, func, "value, jacobian")
-    lines[4] = (
-        f'    """The Jacobian of {func} against central differences of vec F (columns stacked)'
-        '\n    at random inputs: the largest difference, relative to the largest entry (at least 1)."""'
+    func = FUNCTIONS["jacobian"][0]
+    lines, args, x = _check_head(
+        d,
+        names,
+        "value, jacobian",
+        f'''    """The Jacobian of {func} against central differences of vec F (columns stacked)
+    at random inputs: the largest difference, relative to the largest entry (at least 1)."""''',
     )
     if d.wrt.is_scalar:
         form = (
@@ -219,14 +210,14 @@ def check_jacobian_code(d, names) -> str:
 
 
 def check_hessian_code(d, names) -> str:
-    func, _check = FUNCTIONS["hessian"]
-    args = ", ".join(names[v.name] for v in d.variables)
-    x = names[d.wrt.name]
-    lines = _first_finite(d, names, func, "value, gradient, hessian")
-    lines[4] = (
-        f'    """The gradient of {func} against central differences of f, and its Hessian against'
-        "\n    central differences of that gradient (vec, columns stacked), at random inputs: the"
-        '\n    largest difference, relative to the largest entry (at least 1)."""'
+    func = FUNCTIONS["hessian"][0]
+    lines, args, x = _check_head(
+        d,
+        names,
+        "value, gradient, hessian",
+        f'''    """The gradient of {func} against central differences of f, and its Hessian against
+    central differences of that gradient (vec, columns stacked), at random inputs: the
+    largest difference, relative to the largest entry (at least 1)."""''',
     )
     back = (
         "np.transpose(gradient)"

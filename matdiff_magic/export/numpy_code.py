@@ -53,15 +53,10 @@ def to_python(d) -> str:
         raise MatdiffError(
             f"the code export covers gradients, Jacobians and Hessians; this derivation is a {kind}"
         )
-    variables = list(d.variables)
-    names = variable_names(variables)
-    sizes = size_names(variables, set(names.values()))
-    f_expr = d.function
+    names = variable_names(d.variables)
+    sizes = size_names(d.variables, set(names.values()))
     grad_expr = _inline_definitions(d.result, d.typed)
-    temps = temporaries([f_expr, grad_expr], set(names.values()) | set(sizes.values()))
-    printer = NumpyPrinter(names, sizes, {})
-    body = _assign_temporaries(printer, temps)
-    body.append(f"    value = {printer.code(f_expr)}")
+    printer, body = _start(d, [d.function, grad_expr], names, sizes)
     body.append(f"    gradient = {printer.code(grad_expr)}")
     if d.wrt.is_scalar:
         ret = "    return float(value), float(gradient)"
@@ -69,10 +64,30 @@ def to_python(d) -> str:
         ret = "    return float(value), np.reshape(gradient, (1, -1))  # numerator layout: a row"
     else:
         ret = "    return float(value), gradient"
+    signature = _signature(d, names, grad_expr)
+    checker = check_gradient_code(d, names)
+    return _assemble(d, printer, names, sizes, (signature, body, ret), "the gradient", checker, _header(d))
 
-    function = (
+
+def _start(d, roots: list, names: dict, sizes: dict) -> tuple:
+    """The printer and the first lines of the function's body: the temporaries shared by the
+    ``roots`` (f and its derivatives), then f's value."""
+    temps = temporaries(roots, set(names.values()) | set(sizes.values()))
+    printer = NumpyPrinter(names, sizes, {})
+    body = _assign_temporaries(printer, temps)
+    body.append(f"    value = {printer.code(d.function)}")
+    return printer, body
+
+
+def _assemble(d, printer, names, sizes, function: tuple, what: str, checker: str, header: str) -> str:
+    """The module: the function (the names' mapping, then ``function``'s signature with its
+    docstring, the input checks, its body lines and return line), ``random_inputs``, the
+    ``checker`` and a ``__main__`` block that prints the check of ``what``."""
+    signature, body, ret = function
+    variables = list(d.variables)
+    code = (
         _mapping(variables, names)
-        + _signature(d, names, grad_expr)
+        + signature
         + "\n".join(_checks(variables, names, sizes))
         + "\n"
         + "\n".join(body)
@@ -80,17 +95,13 @@ def to_python(d) -> str:
         + ret
         + "\n"
     )
+    func, check = FUNCTIONS[d.kind]
     main = (
         'if __name__ == "__main__":\n'
-        f'    print(f"{FUNCTION}: max. relative error of the gradient against central '
-        'differences {check_gradient():.1e}")\n'
+        f'    print(f"{func}: max. relative error of {what} against central '
+        f'differences {{{check}():.1e}}")\n'
     )
-    return _module(
-        _header(d),
-        printer,
-        function,
-        [random_inputs_code(d, names, sizes), check_gradient_code(d, names), main],
-    )
+    return _module(header, printer, code, [random_inputs_code(d, names, sizes), checker, main])
 
 
 def _mapping(variables, names) -> str:
@@ -242,18 +253,13 @@ def _checks(variables, names, sizes) -> list[str]:
 def _jacobian_module(d) -> str:
     """``f_and_jacobian`` returning (F, J), or ``f_grad_hessian`` returning (f, gradient, H)."""
     hessian = d.kind == "hessian"
-    func, check = FUNCTIONS[d.kind]
-    variables = list(d.variables)
-    names = variable_names(variables)
-    sizes = size_names(variables, set(names.values()))
-    f_expr = d.function
+    func = FUNCTIONS[d.kind][0]
+    names = variable_names(d.variables)
+    sizes = size_names(d.variables, set(names.values()))
     deriv = merge_diagonal_sandwiches(_inline_definitions(d.result, d.typed))
     grad_expr = _inline_definitions(d.target, d.typed) if hessian else None
-    roots = [f_expr, grad_expr, deriv] if hessian else [f_expr, deriv]
-    temps = temporaries(roots, set(names.values()) | set(sizes.values()))
-    printer = NumpyPrinter(names, sizes, {})
-    body = _assign_temporaries(printer, temps)
-    body.append(f"    value = {printer.code(f_expr)}")
+    roots = [d.function, grad_expr, deriv] if hessian else [d.function, deriv]
+    printer, body = _start(d, roots, names, sizes)
     if hessian:
         body.append(
             f"    gradient = {printer.code(cast(ir.Expr, grad_expr))}  # ∂f/∂{names[d.wrt.name]}, the shape of "
@@ -264,30 +270,11 @@ def _jacobian_module(d) -> str:
     else:
         body.append(f"    jacobian = {printer.code(deriv)}")
         ret = f"    return value, {_as_returned('jacobian', deriv, _returned_ndim(d))}"
-
-    function = (
-        _mapping(variables, names)
-        + _jacobian_signature(d, names, func, grad_expr, deriv)
-        + "\n".join(_checks(variables, names, sizes))
-        + "\n"
-        + "\n".join(body)
-        + "\n"
-        + ret
-        + "\n"
-    )
+    signature = _jacobian_signature(d, names, func, grad_expr, deriv)
     what = "the Hessian (and the gradient)" if hessian else "the Jacobian"
-    main = (
-        'if __name__ == "__main__":\n'
-        f'    print(f"{func}: max. relative error of {what} against central '
-        f'differences {{{check}():.1e}}")\n'
-    )
     checker = check_hessian_code(d, names) if hessian else check_jacobian_code(d, names)
-    return _module(
-        _header(d, d.kind if d.kind == "hessian" else "Jacobian"),
-        printer,
-        function,
-        [random_inputs_code(d, names, sizes), checker, main],
-    )
+    header = _header(d, d.kind if d.kind == "hessian" else "Jacobian")
+    return _assemble(d, printer, names, sizes, (signature, body, ret), what, checker, header)
 
 
 def merge_diagonal_sandwiches(e: ir.Expr) -> ir.Expr:
