@@ -23,6 +23,7 @@ from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.render import printer
 from matdiff_magic.render.abbreviations import choose as choose_abbreviations
+from matdiff_magic.syntax.latex import in_latex, looks_like_latex
 from matdiff_magic.types.lower import choose_wrt, typecheck
 
 
@@ -36,6 +37,7 @@ def derive(
     by_definition: bool = False,
     solve: bool = False,
     symmetric: str = "independent",
+    latex: bool | None = None,
 ) -> Derivation:
     """Derive ∂f/∂wrt of the cell ``source`` by the differential method, step by step.
 
@@ -46,7 +48,11 @@ def derive(
     variable declared symmetric: ``independent`` (every entry independent, the default), ``sym``
     ((G + Gᵀ)/2, the gradient on symmetric matrices) or ``minka`` (G + Gᵀ − G ⊙ I, the Matrix
     Cookbook's (138)); f is always differentiated as written (``derivation.symmetric``).
+    ``latex``: the source is LaTeX (``None``: when it looks so, ``syntax.latex``); errors point into it.
     """
+    if latex or (latex is None and looks_like_latex(source)):
+        args = (wrt, layout, check, order, seed, by_definition, solve, symmetric)
+        return in_latex(source, lambda text: derive(text, *args, latex=False))
     check_convention(symmetric)
     if by_definition:
         return _derive_by_definition(source, wrt, layout, check, seed, symmetric)

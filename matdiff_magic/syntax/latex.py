@@ -1,0 +1,188 @@
+"""LaTeX input: a formula pasted from course notes, read as the expression language.
+
+``translate`` turns the LaTeX into the language's text and keeps, for every character of that
+text, the span of LaTeX it came from (``Translation.spans``); ``in_latex`` runs a stage on the
+text and moves any ``MatdiffError`` it raises back onto the LaTeX, so the caret points into what
+the user typed. The reading itself is ``syntax.latex_lexer`` (tokens, layout dropped) and
+``syntax.latex_reader`` (precedence, functions, delimiters). The function names it knows are
+the registry's (``ops/``): a language function ``f`` is read from ``\\f`` or
+``\\operatorname{f}``, and a function printed with a symbol (the logistic function, σ) from that
+symbol's command when it is applied. Nothing here evaluates the text.
+
+Errors: ``MatdiffError`` with the LaTeX as its source and a caret under the command or character
+that is not understood (an unknown command, an unclosed delimiter, a differential).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import TypeVar
+
+from matdiff_magic.errors import MatdiffError, Span
+from matdiff_magic.syntax.latex_cursor import BARS, DECORATIONS, OPERATORS, Frag
+from matdiff_magic.syntax.latex_lexer import FONT_COMMANDS, WORD_COMMANDS, Tok, tokenize
+from matdiff_magic.syntax.latex_reader import Reader
+from matdiff_magic.syntax.lexer import MAX_SOURCE_CHARS
+
+T = TypeVar("T")
+
+# What the expression language never contains: a backslash, braces, bars, dollar signs, ^T.
+_MARKS = re.compile(r"[\\{}|$]|\^\s*T\b")
+
+
+def looks_like_latex(source: str) -> bool:
+    """Whether ``source`` is written in LaTeX (comments after # are not looked at)."""
+    return any(_MARKS.search(line.split("#", 1)[0]) for line in source.splitlines())
+
+
+@dataclass(frozen=True)
+class Translation:
+    """``text`` in the expression language; ``spans[k]`` is where its k-th character came from
+    in ``latex``."""
+
+    latex: str
+    text: str
+    spans: tuple[Span, ...]
+
+    def span_in_latex(self, span: Span) -> Span:
+        """The span of LaTeX the characters ``span`` of ``text`` came from."""
+        if not self.spans:
+            return Span(0, max(1, len(self.latex)))
+        start = min(max(span.start, 0), len(self.spans) - 1)
+        covered = self.spans[start : max(span.end, start + 1)]
+        return Span(min(s.start for s in covered), max(s.end for s in covered))
+
+    def error_in_latex(self, error: MatdiffError) -> MatdiffError:
+        """``error`` with its caret moved from ``text`` onto the LaTeX (the same object)."""
+        if error.source == self.text:
+            if error.span is not None:
+                error.span = self.span_in_latex(error.span)
+            error.source = self.latex
+        return error
+
+
+def translate(source: str) -> Translation:
+    """The expression language's text of the LaTeX ``source``, line by line.
+
+    Declaration lines (``X: matrix(m, n)``, ``\\Sigma, S: symmetric``) keep their form, with
+    their names read as LaTeX. Raises ``MatdiffError`` with a caret into ``source``.
+    """
+    if len(source) > MAX_SOURCE_CHARS:
+        raise MatdiffError(
+            f"the cell is {len(source):,} characters long; the limit is {MAX_SOURCE_CHARS:,}",
+            source,
+            Span(MAX_SOURCE_CHARS, MAX_SOURCE_CHARS + 1),
+        )
+    tokens = tokenize(source)
+    reader = Reader(tokens, source, tables())
+    parts: list = []
+    for start, end in _lines(tokens):
+        reader.i, reader.limits, reader.open = start, [end], []
+        frag = _declaration(reader, start, end) or reader.line()
+        parts += frag.parts + [("\n", tokens[end].span)]
+    text = "".join(t for t, _ in parts)
+    spans = tuple(span for t, span in parts for _ in t)
+    return Translation(source, text, spans)
+
+
+def in_latex(source: str, run: Callable[[str], T]) -> T:
+    """``run`` on the translation of ``source``; its errors point into the LaTeX."""
+    translation = translate(source)
+    try:
+        return run(translation.text)
+    except MatdiffError as error:
+        raise translation.error_in_latex(error) from None
+
+
+def _lines(tokens: list[Tok]) -> list[tuple[int, int]]:
+    """(start, end) token indices of each non-empty line: a line ends at a newline (or \\\\)
+    outside brackets and braces, so a formula may be broken inside them."""
+    lines, start, depth = [], 0, 0
+    for k, tok in enumerate(tokens):
+        if tok.kind == "sym" and tok.text in "([{":
+            depth += 1
+        elif tok.kind == "sym" and tok.text in ")]}":
+            depth = max(0, depth - 1)
+        elif tok.kind == "eof" or (tok.kind == "newline" and depth == 0):
+            if k > start:
+                lines.append((start, k))
+            start = k + 1
+    return lines
+
+
+def _declaration(reader: Reader, start: int, end: int) -> Frag | None:
+    """``a, \\beta: vector(n)``: the names read as LaTeX, the rest as written."""
+    from matdiff_magic.syntax.vocabulary import KINDS
+
+    toks = reader.toks
+    colon = next((k for k in range(start, end) if toks[k].kind == "sym" and toks[k].text == ":"), None)
+    if colon is None or colon == start:
+        return None
+    k, kind = colon + 1, ""
+    while k < end and toks[k].kind == "letter" and (not kind or toks[k].span.start == toks[k - 1].span.end):
+        kind, k = kind + toks[k].text, k + 1
+    if kind not in KINDS:
+        return None
+    parts: list = []
+    piece = start
+    for j in range(start, colon + 1):
+        if j == colon or (toks[j].kind == "sym" and toks[j].text == ","):
+            name = _plain_name(reader, piece, j) or reader.within(piece, j, j + 1, reader.primary)
+            if not name.text.isidentifier() or "(" in name.text:
+                raise reader.error("a declaration names variables: X, \\Sigma: matrix", toks[piece])
+            parts += name.parts + [(", " if j != colon else ": ", toks[j].span)]
+            piece = j + 1
+    parts.append((kind, toks[colon + 1].span | toks[k - 1].span))
+    parts += [(t.text, t.span) for t in toks[k:end]]
+    return Frag(parts, atomic=False)
+
+
+def _plain_name(reader: Reader, start: int, end: int) -> Frag | None:
+    """A name written as in the expression language (pi, x_1, W2): letters, digits and _ together."""
+    toks = reader.toks[start:end]
+    if not toks or any(t.kind not in ("letter", "digit") and t.text != "_" for t in toks):
+        return None
+    if any(a.span.end != b.span.start for a, b in itertools.pairwise(toks)):
+        return None
+    name = "".join(t.text for t in toks)
+    return Frag([(name, toks[0].span | toks[-1].span)]) if name.isidentifier() else None
+
+
+@dataclass(frozen=True)
+class Tables:
+    """What the reader knows, read from the operation registry and the notation."""
+
+    functions: frozenset  # the language's function names (aliases too)
+    elementwise: frozenset  # those applied entry by entry
+    symbols: dict  # a symbol's command name -> the function it stands for when applied (sigma)
+    greek_names: frozenset
+    commands: tuple  # every command name understood, for "did you mean"
+
+    def greek(self, command: str) -> str | None:
+        """The name of a Greek letter's command: Sigma, varepsilon -> epsilon; None for another."""
+        name = command[3:] if command.startswith("var") else command
+        return name if name in self.greek_names else None
+
+
+@cache
+def tables() -> Tables:
+    from matdiff_magic.ops import registry
+    from matdiff_magic.render.notation import GREEK, LETTER_NAMES
+    from matdiff_magic.syntax.vocabulary import ALIASES, ELEMENTWISE, FUNCTIONS
+
+    symbols = {}
+    for op in registry.ops():
+        notation = op.notation if not callable(op.notation) else None
+        if op.names and isinstance(notation, registry.Call) and notation.symbol in LETTER_NAMES:
+            symbols[LETTER_NAMES[notation.symbol]] = op.names[0]
+    elementwise = set(ELEMENTWISE) | {a for a, n in ALIASES.items() if n in ELEMENTWISE}
+    commands = set(FUNCTIONS) | set(GREEK) | set(OPERATORS) | set(BARS)
+    commands |= set(FONT_COMMANDS) | set(WORD_COMMANDS) | set(DECORATIONS)
+    commands |= {"frac", "dfrac", "tfrac", "sqrt", "sum", "top", "left", "right"}
+    return Tables(
+        frozenset(FUNCTIONS), frozenset(elementwise), symbols, frozenset(GREEK), tuple(sorted(commands))
+    )

@@ -1,0 +1,261 @@
+"""The operands of a LaTeX formula: numbers, names (Greek, bold, subscripted, decorated), functions
+applied, groups, |X| and ‖x‖, fractions, roots and sums over the samples (``syntax.latex_reader``
+reads the operators between them).
+
+An element-wise function written without parentheses takes the next factor (``\\sin x``,
+``\\log|X|``), a matrix function the rest of the product (``\\det X``), a sum over the samples
+the rest of the product too.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from matdiff_magic.errors import MatdiffError, Span
+from matdiff_magic.syntax.latex_cursor import (
+    DECORATIONS,
+    DIFFERENTIAL_HINT,
+    HINTS,
+    Cursor,
+    Frag,
+    call,
+    wrap,
+)
+from matdiff_magic.syntax.latex_lexer import Tok
+
+
+class Operands(Cursor):
+    """The operands' part of the reader."""
+
+    def primary(self) -> Frag:
+        tok = self.peek()
+        kind = self.bar(tok)
+        if tok.kind == "digit":
+            return self.number()
+        if tok.kind == "letter":
+            return self.letter()
+        if tok.kind == "bold":
+            self.advance()
+            return Frag([(f"vector({tok.text})", tok.span)])
+        if tok.kind in ("word", "opname"):
+            return self.word()
+        if self.is_(tok, "sym", "(", "["):
+            return self.group()
+        if kind is not None:
+            return self.delimited(kind)
+        if tok.kind == "cmd":
+            return self.command(tok)
+        if tok.kind == "eof":
+            raise self.error("the formula ends too early: an operand is missing", tok)
+        raise self.unexpected(tok)
+
+    def number(self) -> Frag:
+        first = last = self.advance()
+        while self.peek().kind == "digit" and self.peek().span.start == last.span.end:
+            last = self.advance()
+        return Frag([(self.src[first.span.start : last.span.end], first.span | last.span)])
+
+    def letter(self) -> Frag:
+        tok = self.peek()
+        run = self.letter_run()
+        if run in self.tables.functions and self.is_(self.peek(len(run)), "sym", "("):
+            self.i += len(run)  # tr(…), ln(…): a function written without a backslash
+            return self.apply(run, tok.span | self.toks[self.i - 1].span)
+        self.advance()
+        if tok.text == "d" and self.is_differential(self.peek(), tok):
+            raise self.error("a differential cannot be derived", tok, DIFFERENTIAL_HINT)
+        if tok.text == "I":  # the identity matrix, I_n sized
+            sub = self.subscript()
+            return Frag([(f"eye({sub[1:]})" if sub else "eye", tok.span | self.toks[self.i - 1].span)])
+        return self.named(tok.text, tok, e=tok.text == "e")
+
+    def letter_run(self) -> str:
+        k, run = self.i, ""
+        while k < self.limits[-1] and self.toks[k].kind == "letter":
+            if run and self.toks[k].span.start != self.toks[k - 1].span.end:
+                break
+            run += self.toks[k].text
+            k += 1
+        return run
+
+    def is_differential(self, nxt: Tok, d: Tok) -> bool:
+        if nxt.kind == "letter":
+            return nxt.span.start == d.span.end or nxt.text.isupper()
+        return nxt.kind in ("word", "opname") or (
+            nxt.kind == "cmd" and self.tables.greek(nxt.text) is not None
+        )
+
+    def named(self, name: str, tok: Tok, e: bool = False) -> Frag:
+        sub = self.subscript()
+        span = tok.span | self.toks[self.i - 1].span
+        return Frag([(name + sub, span)], e=e and not sub)
+
+    def subscript(self) -> str:
+        if not self.is_(self.peek(), "sym", "_"):
+            return ""
+        self.advance()
+        start, end, after = self.argument()
+        text = ""
+        for tok in self.toks[start:end]:
+            greek = self.tables.greek(tok.text) if tok.kind == "cmd" else None
+            if tok.kind in ("letter", "digit") and tok.text != ".":
+                text += tok.text
+            elif greek or (tok.kind == "word" and tok.text.isalnum()):
+                text += greek or tok.text
+            else:
+                raise self.error("a subscript on a name is letters and digits (x_i, W_1, x_{ij})", tok)
+        self.i = after
+        return "_" + text
+
+    def word(self) -> Frag:
+        tok = self.advance()
+        name = tok.text.lower()
+        if name in self.tables.functions:
+            return self.apply(name, tok.span)
+        if tok.kind == "opname":
+            near = difflib.get_close_matches(name, sorted(self.tables.functions), n=2)
+            hint = ("did you mean " + " or ".join(near) + "?") if near else "see the README for the functions"
+            raise self.error(f"unknown function {tok.text!r}", tok, hint)
+        if tok.text == "d":
+            raise self.error("a differential cannot be derived", tok, DIFFERENTIAL_HINT)
+        if tok.text.isidentifier() and tok.text.isascii() and tok.text[0].isalpha():
+            return self.named(tok.text, tok)
+        raise self.error(f"{tok.text!r} is not a name or a function", tok)
+
+    def group(self) -> Frag:
+        opening = self.advance()
+        closing = ")" if opening.text == "(" else "]"
+        self.open.append(closing)
+        try:
+            inner = self.terms()
+        finally:
+            self.open.pop()
+        tok = self.peek()
+        if not self.is_(tok, "sym", closing):
+            if tok.kind == "eof":
+                raise self.error(f"this '{opening.text}' is never closed", opening)
+            raise self.error(f"expected '{closing}' here", tok)
+        self.advance()
+        return Frag([("(", opening.span), *inner.parts, (")", tok.span)])
+
+    def delimited(self, kind: str) -> Frag:
+        """|X| (the determinant) and ‖x‖ with _1, _2 or _F (a norm); || is ‖ too."""
+        opening = self.advance()
+        if kind == "||":
+            self.advance()
+        closing = "‖" if kind == "||" else kind
+        self.open.append(closing)
+        try:
+            inner = self.terms()
+        finally:
+            self.open.pop()
+        tok = self.peek()
+        if not self.closes_as(tok, closing):
+            raise self.error(f"this '{opening.text}' is never closed", opening)
+        double = self.bar(tok) == "||"
+        self.advance()
+        if closing == "‖" and double:
+            self.advance()
+        if closing == "|":
+            return call("det", opening.span, [inner], tok.span)
+        name = "norm2"
+        if self.is_(self.peek(), "sym", "_"):
+            self.advance()
+            start, end, after = self.argument()
+            which = "".join(t.text for t in self.toks[start:end])
+            if which not in ("1", "2", "F"):
+                raise self.error("the norms understood are ‖x‖_1, ‖x‖_2 and ‖X‖_F", self.toks[start])
+            name, self.i = ("norm1" if which == "1" else "norm2"), after
+        return call(name, opening.span, [inner], self.toks[self.i - 1].span)
+
+    def command(self, tok: Tok) -> Frag:
+        text = tok.text
+        if text in ("frac", "dfrac", "tfrac"):
+            self.advance()
+            num = self.within(*self.argument(), self.terms)
+            den = self.within(*self.argument(), self.terms)
+            close = self.toks[self.i - 1].span
+            return Frag([("(", tok.span), *wrap(num).parts, ("/", tok.span), *wrap(den).parts, (")", close)])
+        if text == "sqrt":
+            self.advance()
+            if self.is_(self.peek(), "sym", "["):
+                raise self.error("only the square root is understood", self.peek())
+            arg = self.within(*self.argument(), self.terms)
+            return call("sqrt", tok.span, [arg], self.toks[self.i - 1].span)
+        if text == "sum":
+            return self.sum()
+        if text in DECORATIONS:
+            self.advance()
+            start, end, after = self.argument()
+            inner = [t for t in self.toks[start:end]]
+            base = inner[0].text if len(inner) == 1 and inner[0].kind == "letter" else None
+            base = base or (self.tables.greek(inner[0].text) if len(inner) == 1 else None)
+            if base is None:
+                raise self.error(f"\\{text} is understood over a single letter (a name)", tok)
+            self.i = after
+            return self.named(base + DECORATIONS[text], tok)
+        function = self.tables.symbols.get(text)
+        if function and self.is_(self.peek(1), "sym", "'"):
+            raise self.error(f"\\{text}′ (a derivative) is not an expression to derive", self.peek(1))
+        if function and self.is_(self.peek(1), "sym", "("):
+            self.advance()
+            return self.apply(function, tok.span)
+        greek = self.tables.greek(text)
+        if greek is not None:
+            self.advance()
+            return self.named(greek, tok)
+        if text in self.tables.functions:
+            self.advance()
+            return self.apply(text, tok.span)
+        raise self.unknown(tok)
+
+    def unknown(self, tok: Tok) -> MatdiffError:
+        if tok.text in HINTS:
+            return self.error(f"\\{tok.text} is not part of a formula matdiff derives", tok, HINTS[tok.text])
+        near = ["\\" + n for n in difflib.get_close_matches(tok.text, self.tables.commands, n=2)]
+        hint = (
+            ("did you mean " + " or ".join(near) + "?") if near else "see the README's table of LaTeX input"
+        )
+        return self.error(f"unknown LaTeX command \\{tok.text}", tok, hint)
+
+    def apply(self, name: str, span: Span) -> Frag:
+        """A function applied: to a parenthesised group, a delimited |X| or ‖x‖, or without
+        parentheses to the next factor (element-wise) or the rest of the product (matrix)."""
+        power = None
+        if self.is_(self.peek(), "sym", "^"):  # \sin^2 x
+            caret = self.advance()
+            power = (caret, self.within(*self.argument(), self.terms))
+        tok = self.peek()
+        if self.is_(tok, "sym", "'"):
+            raise self.error(f"{name}′ (a derivative) is not an expression to derive", tok)
+        if self.is_(tok, "sym", "(", "["):
+            group = self.group()
+            result = Frag([(name, span), *group.parts])
+        else:
+            if tok.kind == "eof" or not self.starts_factor(tok):
+                raise self.error(f"{name} needs an argument", tok)
+            arg = self.factor() if name in self.tables.elementwise else self.product()
+            result = call(name, span, [arg], arg.parts[-1][1])
+        if power is None:
+            return result
+        return Frag(result.parts + [("^", power[0].span)] + wrap(power[1]).parts, atomic=False)
+
+    def sum(self) -> Frag:
+        """Σ_{i=1}^{N} over the samples, the rest of the product its body: sum_i(…)."""
+        tok = self.advance()
+        index = None
+        while self.is_(self.peek(), "sym", "_", "^"):
+            mark = self.advance()
+            start, end, after = self.argument()
+            if mark.text == "_":
+                index = self.toks[start]
+                rest = [t.text for t in self.toks[start + 1 : end]]
+                if index.text != "i" or (rest and rest[0] != "="):
+                    raise self.error("a sum over the samples is written \\sum_{i=1}^{N}", index)
+            self.i = after
+        if index is None:
+            raise self.error("a sum over the samples is written \\sum_{i=1}^{N}", tok)
+        if not self.starts_factor(self.peek()):
+            raise self.error("the sum has nothing to sum", self.peek())
+        body = self.product()
+        return call("sum_i", tok.span, [body], body.parts[-1][1])

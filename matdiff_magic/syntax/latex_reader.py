@@ -1,0 +1,144 @@
+"""LaTeX tokens (``syntax.latex_lexer``) -> the expression language's text, each character of it
+with the span of LaTeX it stands for, so that any later error can point into what the user typed.
+
+Precedence follows how formulas are read (and how the package prints them): juxtaposition,
+``\\cdot`` and ``\\times`` are the matrix product and bind tighter than ``\\odot`` and
+``\\otimes``, which bind tighter than ``+`` and ``-``. The operands are ``latex_operands``.
+"""
+
+from __future__ import annotations
+
+from matdiff_magic.errors import MatdiffError
+from matdiff_magic.syntax.latex_cursor import OPERATORS, TRANSPOSES, Frag, call, wrap
+from matdiff_magic.syntax.latex_lexer import FONT_COMMANDS, Tok
+from matdiff_magic.syntax.latex_operands import Operands
+
+
+class Reader(Operands):
+    """Reads one line of tokens into a ``Frag``: lines, then sums, ⊙/⊗ chains, products, factors."""
+
+    # -- lines
+    def line(self) -> Frag:
+        head = self.function_head()
+        body = self.terms()
+        if self.peek().kind != "eof":
+            raise self.unexpected(self.peek())
+        return Frag(head.parts + body.parts, atomic=False) if head else body
+
+    def function_head(self) -> Frag | None:
+        """f(x, y) = … names the function f (the arguments are what --wrt chooses from)."""
+        saved = self.i
+        if self.peek().kind not in ("letter", "cmd", "word") or self.peek().text in FONT_COMMANDS:
+            return None
+        try:
+            name = self.primary()
+        except MatdiffError:
+            self.i = saved
+            return None
+        if name.atomic and self.is_(self.peek(), "sym", "(") and "(" not in name.text:
+            depth, k = 0, self.i
+            while k < self.limits[-1]:
+                depth += {"(": 1, ")": -1}.get(self.toks[k].text, 0) if self.toks[k].kind == "sym" else 0
+                if depth == 0:
+                    break
+                k += 1
+            if k + 1 < self.limits[-1] and self.is_(self.toks[k + 1], "sym", "="):
+                self.i = k + 1
+                return name
+        self.i = saved
+        return None
+
+    # -- precedence levels
+    def terms(self) -> Frag:
+        pieces: list[Frag] = []
+        expect_operand = True
+        while True:
+            tok = self.peek()
+            if self.is_(tok, "sym", "+", "-", "=", ","):
+                pieces.append(Frag([(tok.text, tok.span)]))
+                self.advance()
+                expect_operand = True
+            elif expect_operand and self.starts_factor(tok):
+                pieces.append(self.chain())
+                expect_operand = False
+            else:
+                break
+        if expect_operand:
+            if tok.kind == "eof":
+                raise self.error("the formula ends too early: an operand is missing", tok)
+            raise self.unexpected(tok) if tok.kind != "cmd" else self.unknown(tok)
+        return Frag([p for f in pieces for p in f.parts], atomic=len(pieces) == 1 and pieces[0].atomic)
+
+    def chain(self) -> Frag:
+        left = self.product()
+        while self.is_(self.peek(), "cmd", "odot", "circ", "oslash", "otimes"):
+            tok = self.advance()
+            right = self.product()
+            if tok.text == "otimes":
+                left = call("kron", tok.span, [left, right], right.parts[-1][1])
+            else:
+                parts = wrap(left).parts + [(OPERATORS[tok.text], tok.span)] + wrap(right).parts
+                left = Frag(parts, atomic=False)
+        return left
+
+    def product(self) -> Frag:
+        first = self.factor()
+        parts, count = list(first.parts), 1
+        while True:
+            tok = self.peek()
+            if self.is_(tok, "sym", "*", "/") or self.is_(tok, "cmd", "cdot", "times", "ast"):
+                op = "/" if tok.text == "/" else "*"
+                self.advance()
+            elif self.closes(tok) or not self.starts_factor(tok):
+                break
+            else:
+                op = ""  # juxtaposition
+            right = self.factor()
+            parts += [(op or "*", tok.span if op else right.parts[0][1]), *right.parts]
+            count += 1
+        return Frag(parts, atomic=count == 1 and first.atomic, e=count == 1 and first.e)
+
+    def closes(self, tok: Tok) -> bool:
+        return bool(self.open) and self.closes_as(tok, self.open[-1])
+
+    def closes_as(self, tok: Tok, closing: str) -> bool:
+        kind = self.bar(tok)
+        return closing in ("|", "‖") if kind == "||" else closing == kind
+
+    def starts_factor(self, tok: Tok) -> bool:
+        if tok.kind in ("digit", "letter", "bold", "word", "opname"):
+            return True
+        if tok.kind == "sym":
+            return tok.text in "([|"
+        return tok.kind == "cmd" and tok.text not in OPERATORS
+
+    def factor(self) -> Frag:
+        f = self.primary()
+        while True:
+            tok = self.peek()
+            if self.is_(tok, "sym", "'"):
+                self.advance()
+                f = Frag(wrap(f).parts + [("'", tok.span)])
+            elif self.is_(tok, "sym", "^"):
+                self.advance()
+                f = self.superscript(f, tok)
+            else:
+                return f
+
+    def superscript(self, base: Frag, caret: Tok) -> Frag:
+        start, end, after = self.argument()
+        texts = [t.text for t in self.toks[start:end]]
+        if set(texts) in TRANSPOSES and len(texts) == 1:
+            self.i = after
+            return Frag(wrap(base).parts + [("'", self.toks[start].span)])
+        if texts[:1] == ["-"] and set(texts[1:]) in TRANSPOSES and len(texts) == 2:
+            self.i = after
+            power = Frag(wrap(base).parts + [("^(-1)", caret.span)], atomic=False)
+            return Frag(wrap(power).parts + [("'", self.toks[start + 1].span)])
+        if texts[:1] == ["circ"]:
+            exponent = self.within(start + 1, end, after, self.terms)
+            return Frag(wrap(base).parts + [(".^", caret.span)] + wrap(exponent).parts, atomic=False)
+        exponent = self.within(start, end, after, self.terms)
+        if base.e:
+            return call("exp", base.parts[0][1], [exponent], exponent.parts[-1][1])
+        return Frag(wrap(base).parts + [("^", caret.span)] + wrap(exponent).parts, atomic=False)
