@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from matdiff_magic import i18n
+
 
 @dataclass(frozen=True)
 class Span:
@@ -21,6 +23,8 @@ class MatdiffError(Exception):
 
     ``str(error)`` is the whole message a user sees: what went wrong, the offending source line
     with a caret under the column, and a hint when there is one. The magic prints exactly that.
+    It is worded in ``lang``: the language current where the error was raised (``i18n.using``),
+    which a caller may set; ``message`` and ``hint`` keep the English wording (the glossary's keys).
     """
 
     def __init__(
@@ -31,6 +35,7 @@ class MatdiffError(Exception):
         self.source = source
         self.span = span
         self.hint = hint
+        self.lang = i18n.current()
 
     def with_source(self, source: str) -> MatdiffError:
         if self.source is None:
@@ -52,7 +57,8 @@ class MatdiffError(Exception):
         return self.span.start - (self.source.rfind("\n", 0, self.span.start) + 1) + 1
 
     def __str__(self) -> str:
-        parts = [self.message]
+        say = lambda text: i18n.translate(text, self.lang)
+        parts = [say(self.message)]
         if self.source is not None and self.span is not None:
             start = min(self.span.start, len(self.source))
             line_start = self.source.rfind("\n", 0, start) + 1
@@ -66,9 +72,10 @@ class MatdiffError(Exception):
                 lo = max(0, col - 60)
                 text, col = ("…" if lo else "") + text[lo : lo + 120] + "…", col - lo + (1 if lo else 0)
                 width = min(width, 120)
-            prefix = f"  line {self.line} | "
+            prefix = say(f"  line {self.line} | ")
             parts.append(prefix + text)
-            parts.append(" " * (len(prefix) + col) + "^" * width)
+            # the caret under the same column, whatever the width of the words before it
+            parts.append(" " * (i18n.display_width(prefix + text[:col])) + "^" * width)
         if self.hint:
-            parts.append("hint: " + self.hint)
+            parts.append(say("hint: ") + say(self.hint))
         return "\n".join(parts)

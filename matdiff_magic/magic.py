@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from IPython.core.error import UsageError
-from IPython.core.magic import Magics, line_cell_magic, magics_class
+import re
 
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class
+
+from matdiff_magic import i18n
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.options import parse_options
 from matdiff_magic.timelimit import TimeLimitExceeded, time_limit
@@ -21,21 +24,30 @@ class MatdiffMagics(Magics):
                followed by declarations (X: matrix(m, n), S: symmetric) and the expression,
                e.g. a'*exp(X*b)
         Line:  %matdiff --wrt X a'*exp(X*b)
+        Both:  --lang en|zh words the derivation, its errors and the stepper (default: the session's)
         """
         try:
             return self._run(line, cell)
         except MatdiffError as error:
+            error.lang = _lang_of(line) or error.lang  # an option error comes before --lang is read
             raise UsageError(str(error)) from None
         except TimeLimitExceeded as error:
-            raise UsageError(str(error)) from None
+            raise UsageError(i18n.translate(str(error), _lang_of(line))) from None
         except (RecursionError, MemoryError) as error:
-            raise UsageError(f"the expression is too large to derive ({type(error).__name__})") from None
+            raise UsageError(
+                i18n.translate(
+                    f"the expression is too large to derive ({type(error).__name__})", _lang_of(line)
+                )
+            ) from None
         except UsageError:
             raise
         except Exception as error:  # a bug of ours: say so briefly, keep the kernel alive
             raise UsageError(
-                f"matdiff internal error ({type(error).__name__}: {error}); please "
-                "report the cell that caused it"
+                i18n.translate(
+                    f"matdiff internal error ({type(error).__name__}: {error}); please "
+                    "report the cell that caused it",
+                    _lang_of(line),
+                )
             ) from None
 
     def _run(self, line: str, cell: str | None):
@@ -43,7 +55,7 @@ class MatdiffMagics(Magics):
         source = cell if cell is not None else rest
         if not source.strip():
             raise MatdiffError("nothing to differentiate: write an expression, e.g. %matdiff --wrt x a'*x")
-        with time_limit(opts.timeout):  # deriving and typesetting: display comes after
+        with time_limit(opts.timeout), i18n.using(opts.lang):  # deriving and typesetting
             if opts.graph:
                 # matplotlib loads only for a graph
                 from matdiff_magic.autodiff.magic_support import run_graph
@@ -74,6 +86,37 @@ class MatdiffMagics(Magics):
             display(d)
             return Markdown("```python\n" + code + "```")
         return shown
+
+    @line_magic
+    def matdiff_config(self, line: str):
+        """Session settings of %%matdiff: ``%matdiff_config lang=zh`` (or ``lang=en``); without
+        arguments, shows them. ``lang`` starts as the environment variable MATDIFF_LANG's, or en."""
+        settings = {}
+        for item in line.split():
+            key, eq, value = item.partition("=")
+            if key != "lang" or not eq:
+                raise UsageError(
+                    i18n.translate(f"%matdiff_config takes settings such as lang=zh, not {item!r}")
+                )
+            try:
+                settings["lang"] = i18n.check(value)
+            except i18n.UnknownLanguage:
+                raise UsageError(i18n.translate(f"unknown language {value!r}: choose en or zh")) from None
+        if "lang" in settings:
+            i18n.set_default(settings["lang"])
+        print(f"lang={i18n.default()}")
+
+
+_LANG_OPTION = re.compile(r"--lang\s+['\"]?([A-Za-z_-]+)")
+
+
+def _lang_of(line: str) -> str | None:
+    """The --lang of a magic's line, if it names a language, for errors raised while reading it."""
+    m = _LANG_OPTION.search(line)
+    try:
+        return i18n.check(m.group(1)) if m else None
+    except i18n.UnknownLanguage:
+        return None
 
 
 def _typeset(d):

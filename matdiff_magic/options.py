@@ -8,6 +8,7 @@ import keyword
 import re
 from dataclasses import dataclass, field
 
+from matdiff_magic import i18n
 from matdiff_magic.errors import MatdiffError, Span
 
 LAYOUT_CHOICES = ("numerator", "denominator", "mixed")
@@ -32,6 +33,7 @@ class Options:
     solve: bool = False
     export: bool = False
     symmetric: str = "independent"
+    lang: str | None = None  # en or zh; None: the session's (%matdiff_config lang=…, MATDIFF_LANG)
     flags: set = field(default_factory=set)  # options recognised but handled elsewhere
 
 
@@ -56,6 +58,7 @@ _OPTIONS: dict[str, tuple] = {  # option -> (attribute, takes a value, converter
     "--solve": ("solve", False, None),
     "--export": ("export", False, None),
     "--symmetric": ("symmetric", True, str),
+    "--lang": ("lang", True, str),
 }
 _TOKEN = re.compile(r"""\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\S+)""")
 _IDENT = re.compile(r"[A-Za-z][A-Za-z0-9_]*$")
@@ -147,6 +150,13 @@ def _validate(opts: Options, line: str) -> None:
             hint="independent: every entry independent (the default); sym: (G + Gᵀ)/2; "
             "minka: G + Gᵀ − G ⊙ I (Matrix Cookbook (138))",
         )
+    if opts.lang is not None:
+        try:
+            opts.lang = i18n.check(opts.lang)
+        except i18n.UnknownLanguage:
+            raise MatdiffError(
+                f"--lang {opts.lang}: choose en or zh", line, _span_of(line, opts.lang)
+            ) from None
     if opts.mode not in MODE_CHOICES:
         raise MatdiffError(
             f"--mode {opts.mode}: choose forward, reverse or both", line, _span_of(line, opts.mode)

@@ -21,6 +21,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from matdiff_magic import i18n
 from matdiff_magic.derivation.pipeline import derive
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.exercises.answer import MARK, evaluate_at, samples_at_random_points, type_answer
@@ -50,6 +51,10 @@ class AnswerCheck:
     answer_latex: str = ""
     factor: Fraction | float | None = None
     details: list = field(default_factory=list)  # lines shown below the message (code)
+    lang: str = field(default_factory=i18n.current)  # the language of message (i18n)
+
+    def __post_init__(self) -> None:
+        self.message = i18n.translate(self.message, self.lang)  # worded in English, shown in lang
 
     def __bool__(self) -> bool:
         return self.correct
@@ -67,12 +72,13 @@ class AnswerCheck:
         # Markdown, so JupyterLab, Notebook 7 and VS Code all typeset the answer as it was read
         # (its LaTeX comes from the parsed expression, never from the raw text). The headline, up
         # to the first colon, is bold.
-        head, sep, rest = self.message.rstrip(":").partition(": ")
-        if not sep and self.message.endswith(":"):
-            head, sep, rest = self.message[:-1], ":", ""
+        colon = "：" if "：" in self.message.partition(": ")[0] else ": "  # the first colon
+        head, sep, rest = self.message.rstrip(":：").partition(colon)
+        if not sep and self.message.endswith((":", "：")):
+            head, sep, rest = self.message[:-1], self.message[-1], ""
         lines = [f"**{_md_escape(head)}**{sep}{_md_escape(rest)}" if sep else _md_escape(self.message)]
         if self.answer_latex:
-            lines.append(f"\n\nYour answer, as read: ${self.answer_latex}$")
+            lines.append(f"\n\n{i18n.translate('Your answer, as read:', self.lang)} ${self.answer_latex}$")
         if self.details:
             body = "\n".join(self.details)
             fence = "`" * max(3, 1 + max((len(r) for r in re.findall("`+", body)), default=0))
@@ -98,6 +104,7 @@ def check_answer(
     points: int = 3,
     seed: int = 0,
     reveal: bool = False,
+    lang: str | None = None,
 ) -> AnswerCheck:
     """Is ``answer`` the derivative of ``f`` by ``wrt`` (in ``layout``; ``order=2`` for the Hessian)?
 
@@ -105,9 +112,15 @@ def check_answer(
     declarations (``S: symmetric``). Returns an :class:`AnswerCheck` whose ``message`` says what is
     wrong; ``reveal=True`` adds the right answer to it. An answer that cannot be read is reported
     with the package's message (line and caret); a mistake in ``f`` itself raises ``MatdiffError``.
+    ``lang`` (``en``, ``zh``; default the session's) is the language of the message.
     """
     if not isinstance(answer, str):
         raise TypeError('check_answer takes the answer as a string, e.g. "b*a\'"')
+    with i18n.using(lang):
+        return _check_answer(answer, f, wrt, layout, order, points, seed, reveal)
+
+
+def _check_answer(answer, f, wrt, layout, order, points, seed, reveal) -> AnswerCheck:
     d = derive(f, wrt=wrt, layout=layout, order=order, check=False)
     result = d.results[layout]
     what = f"{result.lhs_text} in {layout} layout"

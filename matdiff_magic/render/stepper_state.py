@@ -1,13 +1,15 @@
 """What the stepper shows at step i of a derivation: plain Python over the recorded steps.
 
 No ipywidgets here, so the logic is tested without a front end and the widget stays a thin
-adapter that only copies these strings into its controls.
+adapter that only copies these strings into its controls. Every string is in the derivation's
+language (``derivation.lang``, see ``i18n``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from matdiff_magic import i18n
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.render.printer import to_latex
 from matdiff_magic.timelimit import TimeLimitExceeded, time_limit
@@ -21,6 +23,30 @@ STAGE_NAMES = {
     "readoff": "read-off",
     "layout": "layout",
 }
+
+
+def say(derivation, text: str) -> str:
+    """English wording in the derivation's language."""
+    return i18n.translate(text, getattr(derivation, "lang", None))
+
+
+def stage_name(derivation, stage: str) -> str:
+    return say(derivation, STAGE_NAMES.get(stage, stage))
+
+
+def counter_text(derivation, index: int, count: int, stage: str) -> str:
+    """'3 of 12 · trace trick': where the stepper is."""
+    return say(derivation, f"{index + 1} of {count} · {STAGE_NAMES.get(stage, stage)}")
+
+
+def description(derivation) -> str:
+    """The sentence saying what the derivation's layout means for this shape."""
+    return say(derivation, derivation.results[derivation.layout].description)
+
+
+def check_message(derivation) -> str:
+    c = derivation.check_result
+    return "" if c is None else say(derivation, c.message)
 
 
 @dataclass(frozen=True)
@@ -78,7 +104,7 @@ def result_latex(derivation) -> str:
 def rederive(derivation, wrt: str, layout: str):
     """The same cell derived by another variable; MatdiffError (or a time-out) says why not."""
     try:
-        with time_limit(REDERIVE_SECONDS):
+        with time_limit(REDERIVE_SECONDS), i18n.using(getattr(derivation, "lang", None)):
             return derivation.derive_again(wrt, layout)
     except TimeLimitExceeded as error:
         raise MatdiffError(str(error)) from None

@@ -4,6 +4,7 @@ TeX of the parts that changed, and its note — printed when asked for, from wha
 A step shows, in order of precedence: a chain e₁ = e₂ = … (the read-off, the last one coloured
 whole), a line recorded as a function of the printer (``Step.line``), or its expression. Lines and
 notes recorded as functions are printed without the step's abbreviations, as they were written.
+The rule's name, its identity's words and the note are worded in the step's language (``i18n``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import functools
 from collections.abc import Callable
 from typing import cast
 
+from matdiff_magic import i18n
 from matdiff_magic.derivation.steps import Step
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.render import printer
@@ -21,8 +23,9 @@ from matdiff_magic.render.printer import to_latex, to_text
 class ShownStep:
     """A recorded ``Step`` with its printed forms; every other attribute is the step's own."""
 
-    def __init__(self, step: Step):
+    def __init__(self, step: Step, lang: str | None = None):
         self.step = step
+        self.lang = i18n.current(lang)
 
     def __getattr__(self, name: str):
         return getattr(self.step, name)
@@ -78,4 +81,17 @@ class ShownStep:
     @property
     def note(self) -> str:
         note = self.step.note
-        return note(printer) if callable(note) else note
+        return i18n.translate(note(printer) if callable(note) else note, self.lang)
+
+    @property
+    def rule(self) -> str:
+        return i18n.translate(self.step.rule, self.lang)
+
+    @property
+    def identity_latex(self) -> str:
+        return i18n.translate_tex(self.step.identity_latex, self.lang)
+
+    @property
+    def identity_text(self) -> str:
+        s = self.step
+        return i18n.translate_identity_text(s.identity_text, s.identity_latex, self.lang)

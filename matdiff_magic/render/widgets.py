@@ -1,6 +1,8 @@
 """DerivationStepper: an ipywidgets stepper over a Derivation's recorded steps.
 
 A thin adapter: what to show comes from ``stepper_state``; this module only wires controls.
+Its labels, tooltips and texts are in the derivation's language (``i18n``): the layout buttons
+show 分子 / 分母 / 混合 for ``zh`` while their values stay numerator / denominator / mixed.
 It is a traitlets object holding the VBox (``.box``) rather than a VBox subclass, because a
 DOMWidget already owns a ``layout`` trait (its CSS Layout) and ours must be the derivative's layout.
 """
@@ -14,7 +16,16 @@ from traitlets import HasTraits, Int, TraitError, Unicode, observe, validate
 
 from matdiff_magic.derivation.layouts import LAYOUTS
 from matdiff_magic.errors import MatdiffError
-from matdiff_magic.render.stepper_state import STAGE_NAMES, clamp, rederive, result_latex, step_view
+from matdiff_magic.render.stepper_state import (
+    check_message,
+    clamp,
+    counter_text,
+    description,
+    rederive,
+    result_latex,
+    say,
+    step_view,
+)
 
 CHECK_STYLES = {  # badge colours by check status: (text, background)
     "passed": ("#1b5e20", "#e8f5e9"),
@@ -63,22 +74,28 @@ class DerivationStepper(HasTraits):
     def n_steps(self) -> int:
         return len(self.derivation.steps)
 
+    def _say(self, text: str) -> str:
+        return say(self.derivation, text)
+
     # ---- controls
     def _build(self) -> None:
-        last = self.n_steps - 1
+        last, t = self.n_steps - 1, self._say
         self.prev_button = W.Button(
-            description="Prev", icon="step-backward", tooltip="Previous step", layout=W.Layout(width="auto")
+            description=t("Prev"),
+            icon="step-backward",
+            tooltip=t("Previous step"),
+            layout=W.Layout(width="auto"),
         )
         self.next_button = W.Button(
-            description="Next", icon="step-forward", tooltip="Next step", layout=W.Layout(width="auto")
+            description=t("Next"), icon="step-forward", tooltip=t("Next step"), layout=W.Layout(width="auto")
         )
         self.play = W.Play(
             value=0,
             min=0,
             max=last,
             interval=1500,
-            description="Play",
-            tooltip="Play the steps one after another",
+            description=t("Play"),
+            tooltip=t("Play the steps one after another"),
             show_repeat=False,
             layout=W.Layout(width="7em"),
         )
@@ -86,10 +103,10 @@ class DerivationStepper(HasTraits):
             value=0,
             min=0,
             max=last,
-            description="step",
+            description=t("step"),
             readout=False,
             continuous_update=True,
-            tooltip="Go to a step (arrow keys move one step)",
+            tooltip=t("Go to a step (arrow keys move one step)"),
             style={"description_width": "auto"},
             layout=W.Layout(width="18em"),
         )
@@ -97,8 +114,8 @@ class DerivationStepper(HasTraits):
         self.wrt_dropdown = W.Dropdown(
             options=[v.name for v in self.derivation.variables],
             value=self.wrt,
-            description="w.r.t.",
-            tooltip="Differentiate with respect to this variable",
+            description=t("w.r.t."),
+            tooltip=t("Differentiate with respect to this variable"),
             style={"description_width": "auto"},
             layout=W.Layout(width="8em"),
         )
@@ -106,10 +123,10 @@ class DerivationStepper(HasTraits):
         self.rule_html = W.HTMLMath()
         self.note_html = W.HTML()
         self.layout_buttons = W.ToggleButtons(
-            options=list(LAYOUTS),
+            options=[(t(k), k) for k in LAYOUTS],  # shown in the language, valued in English
             value=self.layout,
-            description="layout",
-            tooltips=[LAYOUT_TOOLTIPS[k] for k in LAYOUTS],
+            description=t("layout"),
+            tooltips=[t(LAYOUT_TOOLTIPS[k]) for k in LAYOUTS],
             style={"button_width": "auto", "description_width": "auto"},
         )
         self.result_math = W.HTMLMath()
@@ -212,14 +229,15 @@ class DerivationStepper(HasTraits):
         rule = f"<b>{_esc(v.rule)}</b>"
         if v.identity_latex:
             rule += f": ${_esc(v.identity_latex)}$"
-        self.rule_html.value = rule if v.stage != "function" else "<b>the function</b>"
+        function = _esc(self._say("the function"))
+        self.rule_html.value = rule if v.stage != "function" else f"<b>{function}</b>"
         self.note_html.value = f"<i>{_esc(v.note)}</i>" if v.note and v.stage != "layout" else ""
-        r = self.derivation.results[self.derivation.layout]
-        self.result_math.value = f"$${_esc(result_latex(self.derivation))}$$<div>{_esc(r.description)}</div>"
+        shown = _esc(description(self.derivation))
+        self.result_math.value = f"$${_esc(result_latex(self.derivation))}$$<div>{shown}</div>"
         self.check_html.value = self._badge()
         self._render_error()
         # Last: a front end that shows this label has received everything else of the step.
-        self.counter.value = f"{v.index + 1} of {v.count} · {STAGE_NAMES.get(v.stage, v.stage)}"
+        self.counter.value = counter_text(self.derivation, v.index, v.count, v.stage)
 
     def _render_error(self) -> None:
         self.error_html.value = (
@@ -234,7 +252,7 @@ class DerivationStepper(HasTraits):
         return (
             f"<span class='matdiff-check matdiff-check-{c.status}' style='color:{fg};"
             f"background:{bg};border:1px solid {fg};border-radius:4px;padding:1px 6px'>"
-            f"{_esc(c.message)}</span>"
+            f"{_esc(check_message(self.derivation))}</span>"
         )
 
     # ---- output

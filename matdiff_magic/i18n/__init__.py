@@ -1,0 +1,254 @@
+"""The language a derivation, an error and the stepper speak: English (``en``) or Chinese (``zh``).
+
+The stages record English wording (rule names, notes, layout sentences, check lines, error
+messages); it is translated here, at the output boundary, from the glossary of the language
+(``en.json``, ``zh.json`` next to this module: the one place with the wording). A glossary maps
+an English key to its wording; a key with ``{0}``, ``{1}`` … is a template whose placeholders
+hold what the message embeds (names, expressions, numbers, or English wording that is itself
+translated), e.g. ``"move {0} to the front"`` -> ``"把 {0} 移到最前面"``. Mathematics is never
+translated: a placeholder that is no key stays as it was.
+
+The language is chosen per call (``derive(..., lang="zh")``, ``%%matdiff --lang zh``), for the
+session (``%matdiff_config lang=zh``, ``set_default``) or by the environment variable
+``MATDIFF_LANG``; ``using`` makes one the current language of a block, so that a MatdiffError
+raised inside it speaks that language. Only the standard library is imported: ``errors`` uses it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import functools
+import json
+import os
+import re
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+
+LANGS = ("en", "zh")
+ENV_VAR = "MATDIFF_LANG"
+_HERE = Path(__file__).resolve().parent
+_PLACEHOLDER = re.compile(r"\{(\d+)\}")
+_CURRENT: contextvars.ContextVar[str | None] = contextvars.ContextVar("matdiff_lang", default=None)
+_SESSION: list[str | None] = [None]  # %matdiff_config lang=…; None: the environment's
+
+
+class UnknownLanguage(ValueError):
+    """A language that has no glossary (the callers turn it into a MatdiffError)."""
+
+
+def check(lang: str) -> str:
+    """``lang`` itself, normalised (``ZH``, ``zh-CN``, ``zh_Hans`` are ``zh``); UnknownLanguage else."""
+    code = re.split(r"[-_.]", str(lang).strip().lower())[0]
+    if code not in LANGS:
+        raise UnknownLanguage(f"unknown language {lang!r}: choose {' or '.join(LANGS)}")
+    return code
+
+
+def default() -> str:
+    """The session's language: ``set_default``'s, else ``MATDIFF_LANG``'s, else English."""
+    if _SESSION[0] is not None:
+        return _SESSION[0]
+    env = os.environ.get(ENV_VAR, "")
+    try:
+        return check(env) if env else "en"
+    except UnknownLanguage:
+        return "en"  # a stray variable must not break every cell; %matdiff_config reports it
+
+
+def set_default(lang: str | None) -> None:
+    """Set the session's language (None: back to ``MATDIFF_LANG`` or English)."""
+    _SESSION[0] = None if lang is None else check(lang)
+
+
+def current(lang: str | None = None) -> str:
+    """``lang`` when given, else the language of the enclosing ``using`` block, else the session's."""
+    if lang is not None:
+        return check(lang)
+    return _CURRENT.get() or default()
+
+
+@contextlib.contextmanager
+def using(lang: str | None) -> Iterator[str]:
+    """Make ``lang`` (None: the session's) the current language inside the block."""
+    token = _CURRENT.set(current(lang))
+    try:
+        yield _CURRENT.get() or "en"
+    finally:
+        _CURRENT.reset(token)
+
+
+class Glossary:
+    """One language's wording: exact keys, and templates tried most specific (longest literal) first."""
+
+    def __init__(self, lang: str, entries: dict[str, str]):
+        self.lang = lang
+        self.exact = {k: v for k, v in entries.items() if not _PLACEHOLDER.search(k)}
+        # Tried twice: first with placeholders that hold no sentence break (". "), so that a
+        # description of two sentences is translated sentence by sentence; then with any text.
+        by_literal = sorted(
+            (k for k in entries if _PLACEHOLDER.search(k)), key=lambda k: -len(_PLACEHOLDER.sub("", k))
+        )
+        self.templates = [(_compile(k, _IN_SENTENCE), entries[k], k) for k in by_literal]
+        self.loose = [(_compile(k, _ANY), entries[k], k) for k in by_literal]
+        self.identity = all(k == v for k, v in entries.items())  # English: nothing to do
+        self.keys = frozenset(entries)
+
+
+_IN_SENTENCE = r"(?:(?![.;] ).)*?"
+_ANY = r".*?"
+
+
+def _compile(key: str, group: str) -> re.Pattern:
+    out, seen, pos = [], set(), 0
+    for m in _PLACEHOLDER.finditer(key):
+        out.append(re.escape(key[pos : m.start()]))
+        n = m.group(1)
+        out.append(f"(?P=p{n})" if n in seen else f"(?P<p{n}>{group})")
+        seen.add(n)
+        pos = m.end()
+    out.append(re.escape(key[pos:]))
+    return re.compile("".join(out), re.DOTALL)
+
+
+@functools.cache
+def glossary(lang: str) -> Glossary:
+    """The glossary of ``lang`` (read once from its JSON file)."""
+    lang = check(lang)
+    with open(_HERE / f"{lang}.json", encoding="utf-8") as f:
+        entries = json.load(f)
+    # Keys and wordings are stripped: " for a Hessian" is looked up as "for a Hessian", its
+    # spaces kept around the translation
+    return Glossary(lang, {k.strip(): v.strip() for k, v in entries.items() if not k.startswith("//")})
+
+
+def translate(text: str, lang: str | None = None) -> str:
+    """``text`` (English wording, possibly embedding mathematics) in ``lang``; what no key covers
+    is kept as it is, so mathematics passes through unchanged."""
+    g = glossary(current(lang))
+    if g.identity or not text:
+        return text
+    return _translate(g.lang, text)
+
+
+_EDGE = re.compile(r"^([\s(\[]*)(.*?)([\s.:;,)\]]*)$", re.DOTALL)
+_SENTENCES = re.compile(r"(?<=\.)\s+(?=\S)")
+_CLAUSES = re.compile(r"; ")
+_VALUE_PLACEHOLDER = re.compile(r"\{(=?)(\d+)\}")  # in a wording: {n} translated, {=n} kept
+
+
+@functools.lru_cache(maxsize=4096)
+def _translate(lang: str, text: str) -> str:
+    g = glossary(lang)
+    said = _whole(lang, text)
+    if said is not None:
+        return said
+    # Sentences, then hints joined by "; ", each translated on its own
+    for split, joiner in ((_SENTENCES, ""), (_CLAUSES, "；")):
+        parts = split.split(text)
+        if len(parts) > 1:
+            said = _segments(lang, parts, split.pattern, joiner)
+            if said is not None:
+                return said
+    said = _fill(lang, g.loose, text, *_edges(text))
+    return text if said is None else said
+
+
+def _whole(lang: str, text: str) -> str | None:
+    """``text`` translated as one key (exact, or a template whose placeholders hold no sentence
+    break); None when no key covers it whole."""
+    g = glossary(lang)
+    if text in g.exact:
+        return g.exact[text]
+    lead, core, trail = _edges(text)
+    if core in g.exact:
+        return lead + g.exact[core] + trail
+    return _fill(lang, g.templates, text, lead, core, trail)
+
+
+def _segments(lang: str, parts: list[str], sep: str, joiner: str) -> str | None:
+    """``parts`` translated as the longest runs that have a translation; None if none has."""
+    glue = ". " if "." in sep else "; "
+    out, i, changed = [], 0, False
+    while i < len(parts):
+        for j in range(len(parts), i, -1):
+            if i == 0 and j == len(parts):
+                continue  # the whole text: the caller's
+            run = glue.join(parts[i:j]) if glue == "; " else " ".join(parts[i:j])
+            said = _whole(lang, run) if j > i + 1 else _translate(lang, run)
+            if said is not None:
+                changed |= said != run
+                out.append(said)
+                i = j
+                break
+    if not changed:
+        return None
+    text = out[0]
+    for piece in out[1:]:
+        text += (joiner if glue == "; " or not text[-1:].isascii() else " ") + piece
+    return text
+
+
+def _put(lang: str, m: re.Match, p: re.Match) -> str:
+    """What placeholder ``p`` of a wording holds: the matched text, translated unless ``{=n}``."""
+    held = m.group("p" + p.group(2))
+    return held if p.group(1) else _translate(lang, held)
+
+
+def _fill(lang: str, templates: list, text: str, lead: str, core: str, trail: str) -> str | None:
+    for pattern, value, _ in templates:
+        for candidate in (text, core):
+            m = pattern.fullmatch(candidate)
+            if m:
+                filled = _VALUE_PLACEHOLDER.sub(functools.partial(_put, lang, m), value)
+                return filled if candidate is text else lead + filled + trail
+    return None
+
+
+def _edges(text: str) -> tuple[str, str, str]:
+    """Leading brackets and spaces, the wording, trailing punctuation: "(symmetric; " has the
+    wording "symmetric"."""
+    m = _EDGE.match(text)
+    assert m is not None  # _EDGE matches every string
+    return m.group(1), m.group(2), m.group(3)
+
+
+_TEXT = re.compile(r"\\text\{([^{}]*)\}")
+
+
+def translate_tex(tex: str, lang: str | None = None) -> str:
+    """TeX with the wording inside each ``\\text{…}`` translated; the mathematics is untouched."""
+    g = glossary(current(lang))
+    if g.identity or "\\text{" not in tex:
+        return tex
+    return _TEXT.sub(lambda m: "\\text{" + _translate(g.lang, m.group(1)) + "}", tex)
+
+
+def translate_identity_text(text: str, latex: str, lang: str | None = None) -> str:
+    """An identity's Unicode reading with the words its TeX writes in ``\\text{…}`` translated
+    (``dA = 0 for a constant A``: the TeX's ``\\text{ for a constant }``)."""
+    g = glossary(current(lang))
+    if g.identity or not text:
+        return text
+    for core in sorted({w.strip() for w in _TEXT.findall(latex)} - {""}, key=len, reverse=True):
+        said = _translate(g.lang, core).strip()
+        if said != core:  # "，对常量" follows the formula directly, a word after a space
+            glued = ("" if said[0] in "，。；：" else " ") + said
+            # a function as replacement: the wording is not a template of backslash escapes
+            text = re.sub(r"\s*\b" + re.escape(core) + r"\b", functools.partial(_constant, glued), text)
+    return text
+
+
+def _constant(value: str, _: re.Match) -> str:
+    return value
+
+
+def display_width(s: str) -> int:
+    """Columns ``s`` takes in a terminal: wide (CJK) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def keys(lang: str) -> frozenset:
+    """Every key of the glossary of ``lang``."""
+    return glossary(lang).keys
