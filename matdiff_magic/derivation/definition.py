@@ -268,27 +268,25 @@ class _Show:
         return s if atom and not indexed else f"({s})"
 
     def entry_tex(self, e: Entry, names: dict | None = None, p=None) -> str:
-        names = names or self.free
-        idx = self._sub(e, names)
-        sub = self._joined(idx)
-        if e.is_delta:
-            return rf"\delta_{{{sub}}}"
-        s = self._base_tex(e.tensor, bool(idx), p) + (f"_{{{sub}}}" if idx else "")
-        if e.marker:
-            x = self.entry_tex(Entry(self.var, I, J if self.var.shape[1] != 1 else None))
-            return rf"\frac{{\partial {s}}}{{\partial {x}}}"
-        return s
+        return self._entry(e, names or self.free, p, tex=True)
 
     def entry_text(self, e: Entry, names: dict | None = None, p=None) -> str:
-        names = names or self.free
+        return self._entry(e, names or self.free, p, tex=False)
+
+    def _entry(self, e: Entry, names: dict, p, tex: bool) -> str:
+        """An entry with its indices (a Kronecker delta, or ∂·/∂X_ij for the marked entry)."""
         idx = self._sub(e, names)
-        sub = "".join(idx) if not any(len(x) > 1 for x in idx) else "(" + ",".join(idx) + ")"
+        if tex:
+            sub = self._joined(idx)
+        else:
+            sub = "".join(idx) if not any(len(x) > 1 for x in idx) else "(" + ",".join(idx) + ")"
         if e.is_delta:
-            return f"δ_{sub}"
-        s = self._base_text(e.tensor, bool(idx), p) + (f"_{sub}" if idx else "")
+            return rf"\delta_{{{sub}}}" if tex else f"δ_{sub}"
+        base = (self._base_tex if tex else self._base_text)(e.tensor, bool(idx), p)
+        s = base + ((f"_{{{sub}}}" if tex else f"_{sub}") if idx else "")
         if e.marker:
-            x = self.entry_text(Entry(self.var, I, J if self.var.shape[1] != 1 else None))
-            return f"(∂{s}/∂{x})"
+            x = self._entry(Entry(self.var, I, J if self.var.shape[1] != 1 else None), self.free, None, tex)
+            return rf"\frac{{\partial {s}}}{{\partial {x}}}" if tex else f"(∂{s}/∂{x})"
         return s
 
     # -- a product and a sum of them

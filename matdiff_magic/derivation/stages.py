@@ -20,25 +20,6 @@ from matdiff_magic.ir.construct import is_zero
 from matdiff_magic.ops.identity import Identity
 from matdiff_magic.render.notation import name_latex
 
-READ_OFF = Identity(
-    "read off", r"\mathrm{d}f = \operatorname{tr}\left(\frac{\partial f}{\partial X}^{T}\,\mathrm{d}X\right)"
-)
-READ_OFF_VECTOR = Identity(
-    "read off", r"\mathrm{d}f = \frac{\partial f}{\partial \boldsymbol{x}}^{T}\,\mathrm{d}\boldsymbol{x}"
-)
-READ_OFF_SCALAR = Identity("read off", r"\mathrm{d}f = f'(x)\,\mathrm{d}x")
-READ_OFF_JACOBIAN = Identity(
-    "read off",
-    r"\mathrm{d}\operatorname{vec}F = J\,\mathrm{d}\operatorname{vec}X \Rightarrow \frac{\partial \operatorname{vec}F}{\partial (\operatorname{vec}X)^{T}} = J",
-)
-READ_OFF_BY_SCALAR = Identity(
-    "read off", r"\mathrm{d}F = G\,\mathrm{d}x \Rightarrow \frac{\partial F}{\partial x} = G"
-)
-GRADIENT_AGAIN = Identity(
-    "Hessian",
-    r"\frac{\partial^2 f}{\partial \operatorname{vec}X\,\partial (\operatorname{vec}X)^{T}} = \frac{\partial \operatorname{vec}(\partial f/\partial X)}{\partial (\operatorname{vec}X)^{T}}",
-)
-
 
 class Recorder:
     """Collects steps; the first line of each stage gets its left-hand side (df, d vec F, …)."""
@@ -106,6 +87,16 @@ def trace_or_zero(df, var, record) -> ir.Expr:
     return trace_stage(df, var, record)
 
 
+# the read-off of a gradient, by a matrix, a vector or a scalar
+READ_OFF = Identity(
+    "read off", r"\mathrm{d}f = \operatorname{tr}\left(\frac{\partial f}{\partial X}^{T}\,\mathrm{d}X\right)"
+)
+READ_OFF_VECTOR = Identity(
+    "read off", r"\mathrm{d}f = \frac{\partial f}{\partial \boldsymbol{x}}^{T}\,\mathrm{d}\boldsymbol{x}"
+)
+READ_OFF_SCALAR = Identity("read off", r"\mathrm{d}f = f'(x)\,\mathrm{d}x")
+
+
 def read_off_gradient(G, var, plain, symmetric, steps: list) -> dict:
     """The read-off step (and the step that uses declared symmetry, when it changes the result)
     appended to ``steps``; the results, simplified with that symmetry."""
@@ -169,10 +160,25 @@ def vec_or_zero(dF, var, F, record, fname, fname_text=None) -> ir.Expr:
     return vec_stage(dF, var, record)
 
 
+READ_OFF_JACOBIAN = Identity(
+    "read off",
+    r"\mathrm{d}\operatorname{vec}F = J\,\mathrm{d}\operatorname{vec}X \Rightarrow \frac{\partial \operatorname{vec}F}{\partial (\operatorname{vec}X)^{T}} = J",
+)
+READ_OFF_BY_SCALAR = Identity(
+    "read off", r"\mathrm{d}F = G\,\mathrm{d}x \Rightarrow \frac{\partial F}{\partial x} = G"
+)
+
+
 def read_off_jacobian(res, var) -> Step:
     r = res["numerator"]
     identity = READ_OFF_BY_SCALAR if var.is_scalar else READ_OFF_JACOBIAN
     return Step("readoff", identity.name, identity, r.lhs, r.lhs_text, r.expr, (r.expr,), chain=(r.expr,))
+
+
+GRADIENT_AGAIN = Identity(
+    "Hessian",
+    r"\frac{\partial^2 f}{\partial \operatorname{vec}X\,\partial (\operatorname{vec}X)^{T}} = \frac{\partial \operatorname{vec}(\partial f/\partial X)}{\partial (\operatorname{vec}X)^{T}}",
+)
 
 
 def hessian_steps(typed, var: ir.Var, convention: str) -> dict:

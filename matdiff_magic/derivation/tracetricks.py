@@ -45,31 +45,7 @@ SCALAR_COMMUTE = Identity(
     "scalars commute",
     r"(\boldsymbol{u}^{T}\mathrm{d}\boldsymbol{x})\,c = c\,\boldsymbol{u}^{T}\mathrm{d}\boldsymbol{x} \text{ for a scalar } c",
 )
-HADAMARD_TRICK = Identity(
-    "Hadamard trick", r"\operatorname{tr}(A^{T}(B \odot C)) = \operatorname{tr}((A \odot B)^{T}C)"
-)
 SUM_TRICK = Identity("sum as a trace", r"\operatorname{sum}(A) = \operatorname{tr}(\mathbf{1}^{T}A)")
-DIAG_VECTOR_TRICK = Identity(
-    "diagonal",
-    r"\boldsymbol{a}^{T}\operatorname{diag}(B) = \operatorname{tr}(\operatorname{diag}(\boldsymbol{a})B)",
-)
-DIAG_MATRIX_TRICK = Identity(
-    "diagonal",
-    r"\operatorname{tr}(A\operatorname{diag}(\boldsymbol{v})) = \operatorname{diag}(A)^{T}\boldsymbol{v}",
-)
-KRON_VEC = Identity(
-    "vec of a product", r"(B^{T} \otimes A)\operatorname{vec}(X) = \operatorname{vec}(AXB)", cookbook="(520)"
-)
-VEC_INNER = Identity(
-    "vec inner product", r"\operatorname{vec}(A)^{T}\operatorname{vec}(B) = \operatorname{tr}(A^{T}B)"
-)
-VEC_INNER_RESHAPED = Identity(
-    "vec inner product",
-    r"\operatorname{vec}(A)^{T}\operatorname{vec}(B) = \operatorname{tr}(C^{T}B),\ "
-    r"C = (\operatorname{vec}(I_{c})^{T} \otimes I_{r})(I_{c} \otimes \operatorname{vec}(A))"
-    r"\text{ for an } r \times c \text{ matrix } B",
-    cookbook="",
-)
 FACTOR_SCALAR = Identity(
     "factor out dx", r"\mathrm{d}f = g\,\mathrm{d}x \text{ when } \mathrm{d}x \text{ is a scalar}"
 )
@@ -249,7 +225,38 @@ def _one_trick(term: Term, terms: list[Term], dX: ir.Expr, vector: bool, record:
             note=note,
         )
         return
-    left = fs[:-1]
+    _move_to_the_left(F, fs[:-1], term, terms, dX, record)
+
+
+HADAMARD_TRICK = Identity(
+    "Hadamard trick", r"\operatorname{tr}(A^{T}(B \odot C)) = \operatorname{tr}((A \odot B)^{T}C)"
+)
+DIAG_VECTOR_TRICK = Identity(
+    "diagonal",
+    r"\boldsymbol{a}^{T}\operatorname{diag}(B) = \operatorname{tr}(\operatorname{diag}(\boldsymbol{a})B)",
+)
+DIAG_MATRIX_TRICK = Identity(
+    "diagonal",
+    r"\operatorname{tr}(A\operatorname{diag}(\boldsymbol{v})) = \operatorname{diag}(A)^{T}\boldsymbol{v}",
+)
+KRON_VEC = Identity(
+    "vec of a product", r"(B^{T} \otimes A)\operatorname{vec}(X) = \operatorname{vec}(AXB)", cookbook="(520)"
+)
+VEC_INNER = Identity(
+    "vec inner product", r"\operatorname{vec}(A)^{T}\operatorname{vec}(B) = \operatorname{tr}(A^{T}B)"
+)
+VEC_INNER_RESHAPED = Identity(
+    "vec inner product",
+    r"\operatorname{vec}(A)^{T}\operatorname{vec}(B) = \operatorname{tr}(C^{T}B),\ "
+    r"C = (\operatorname{vec}(I_{c})^{T} \otimes I_{r})(I_{c} \otimes \operatorname{vec}(A))"
+    r"\text{ for an } r \times c \text{ matrix } B",
+    cookbook="",
+)
+
+
+def _move_to_the_left(F: ir.Expr, left: list, term: Term, terms: list[Term], dX: ir.Expr, record) -> None:
+    """tr(L F) with dX inside F, the last factor: move what wraps dX in F (a Hadamard product, a
+    diag, a vec) into the factor on its left, one identity; a form none fits is refused."""
     if isinstance(F, ir.Hadamard):
         k = next(k for k, g in enumerate(F.factors) if _contains(g, dX))
         B = F.factors[k]

@@ -12,14 +12,7 @@ import numpy as np
 
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ir import nodes as ir
-from matdiff_magic.numeric.check import (
-    sample_point,
-    sample_sizes,
-    size_variants,
-    square_variables,
-    strategies,
-    with_definitions,
-)
+from matdiff_magic.numeric import points as sampling
 from matdiff_magic.numeric.evaluate import Evaluator
 from matdiff_magic.syntax.ast import Name
 from matdiff_magic.syntax.parser import parse
@@ -108,15 +101,17 @@ def samples_at_random_points(d, A_expr: ir.Expr, points: int, seed: int) -> list
     rng = np.random.default_rng(seed)
     variables = d.variables
     dims = [dim for node in d.function.walk() for dim in node.shape]
-    squares = square_variables(d.function) | square_variables(A_expr)
-    variants = size_variants(sample_sizes(variables, dims))
+    squares = sampling.square_variables(d.function) | sampling.square_variables(A_expr)
+    variants = sampling.size_variants(sampling.sample_sizes(variables, dims))
     out: list
     out, tries = [], 0
     while len(out) < points and tries < 8 * points:
         sizes = variants[len(out) % len(variants)]
-        for strategy in strategies(d.function):
+        for strategy in sampling.strategies(d.function):
             tries += 1
-            point = evaluate_at(d, A_expr, sample_point(variables, sizes, rng, squares, **strategy), sizes)
+            point = evaluate_at(
+                d, A_expr, sampling.sample_point(variables, sizes, rng, squares, **strategy), sizes
+            )
             if point is not None:
                 out.append(point)
                 break
@@ -128,7 +123,7 @@ def evaluate_at(d, A_expr, values, sizes, symmetrize=()):
     for name in symmetrize:
         values[name] = (values[name] + values[name].T) / 2
     with np.errstate(all="ignore"):
-        full = with_definitions(d.typed, values, sizes)
+        full = sampling.with_definitions(d.typed, values, sizes)
         ev = Evaluator(full, sizes)
         if not np.all(np.isfinite(ev(d.function))):
             return None

@@ -39,7 +39,7 @@ import numpy as np
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.numeric import fd
 from matdiff_magic.numeric.evaluate import Evaluator
-from matdiff_magic.numeric.points import (  # noqa: F401 - re-exported for export/ and exercises/
+from matdiff_magic.numeric.points import (  # noqa: F401 - re-exported for export/
     MORE_STRATEGIES,
     SIZE_CHOICES,
     Unfit,

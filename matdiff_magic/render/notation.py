@@ -153,18 +153,19 @@ def dim_latex(d) -> str:
 
 
 def space_latex(shape) -> str:
-    r, c = shape
-    if (r, c) == (1, 1):
-        return "\\mathbb{R}"
-    if c == 1:
-        return f"\\mathbb{{R}}^{{{r}}}"
-    return f"\\mathbb{{R}}^{{{r}\\times {c}}}"
+    """The space of a shape in TeX: the reals, R^{n} or R^{m×n} in blackboard bold."""
+    return _space(shape, "\\mathbb{R}", "\\times ", braced=True)
 
 
 def space_text(shape) -> str:
+    """The space of a shape in Unicode: ℝ, ℝ^n or ℝ^{m×n}."""
+    return _space(shape, "ℝ", "×", braced=False)
+
+
+def _space(shape, reals: str, times: str, braced: bool) -> str:
     r, c = shape
     if (r, c) == (1, 1):
-        return "ℝ"
+        return reals
     if c == 1:
-        return f"ℝ^{r}"
-    return f"ℝ^{{{r}×{c}}}"
+        return f"{reals}^{{{r}}}" if braced else f"{reals}^{r}"
+    return f"{reals}^{{{r}{times}{c}}}"

@@ -16,13 +16,13 @@ KINDS = ("scalar", "vector", "matrix", "symmetric")  # what a declaration can sa
 
 @dataclass(frozen=True)
 class Num:
-    value: Fraction
+    value: Fraction  # exact: 0.5 is 1/2
     span: Span
 
 
 @dataclass(frozen=True)
 class Name:
-    name: str
+    name: str  # a variable, a definition (Y = …), a size symbol in a constant, or eye written alone
     span: Span
 
 
