@@ -1,7 +1,10 @@
 """The operations, one module per family, each registering its ops in ``registry`` when imported.
 
     registry.py     the Op record and the table every stage reads
-    arith.py        Add, Neg, MatMul, Hadamard
+    declare.py      helpers that declare an op's facets from the common patterns (linear maps,
+                    products, differential rules with their identities, trace rows, calls)
+    arith.py        Add, Neg, MatMul, Hadamard (arith_trace.py: their trace rows and lowering;
+                    arith_export.py: their NumPy code)
     powers.py       Pow, ElemPow
     elementwise.py  Apply: exp, log, sin, …, sigmoid, relu, step, sign, sqrt
     linalg.py       Transpose, Inverse, Trace, Det, LogDet

@@ -11,16 +11,15 @@ determinant (46) and inverse (59) rules:
 from __future__ import annotations
 
 from matdiff_magic.ir import nodes as ir
-from matdiff_magic.ir.nodes import _Unary
+from matdiff_magic.ops.declare import _SquareToSquare, called, derivative, row, rule
 from matdiff_magic.ops.identity import Identity
-from matdiff_magic.ops.registry import C_ATOM, Call, Op, Primitive, np, register, square_to_square
+from matdiff_magic.ops.registry import np, register
 
 
-class Adjugate(_Unary):
+class Adjugate(_SquareToSquare):
     """adj(X) of a square matrix."""
 
     __slots__ = ()
-    shape_of = staticmethod(square_to_square("adj"))
 
 
 def adj(A):
@@ -38,6 +37,7 @@ ADJUGATE = Identity(
 )
 
 
+@rule(ADJUGATE)
 def _differential(node: Adjugate):
     X, dX = node.arg, ir.D(node.arg)
     return ir.Add(
@@ -45,7 +45,7 @@ def _differential(node: Adjugate):
             ir.MatMul([node, ir.Trace(ir.MatMul([ir.Inverse(X), dX]))]),
             ir.Neg(ir.MatMul([ir.Inverse(X), dX, node])),
         ]
-    ), ADJUGATE
+    )
 
 
 def _jvp(xs, y, d, p):
@@ -58,28 +58,18 @@ def _vjp(xs, y, g, p):
     return [np.linalg.solve(xs[0].T, inner)]  # X⁻ᵀ (…)
 
 
-ADJ_ROW = Primitive(
+ADJ_ROW = row(
     "adj",
     "Adjugate",
     "adj {0}",
     lambda xs, p: adj(xs[0]),
-    _jvp,
-    _vjp,
-    ("{y}·tr({0}⁻¹·{d0}) − {0}⁻¹·{d0}·{y}",),
-    ("{0}⁻ᵀ·(⟨{g}, {y}⟩·I − {g}·{y}ᵀ)",),
+    (_jvp, "{y}·tr({0}⁻¹·{d0}) − {0}⁻¹·{d0}·{y}"),
+    (_vjp, "{0}⁻ᵀ·(⟨{g}, {y}⟩·I − {g}·{y}ᵀ)"),
 )
 
 register(
-    Op(
-        Adjugate,
-        names=("adj",),
-        value=lambda xs, p: adj(xs[0]),
-        differential=_differential,
-        identities=(ADJUGATE,),
-        primitives=(ADJ_ROW,),
-        export=lambda p, e: (f"{p.helper('adj')}({p.code(e.arg)})", C_ATOM),
-        helpers=(adj,),
-        notation=Call("adj"),
-        doc="adj(X) = |X| X⁻¹, the adjugate (X^# in seed 000)",
-    )
+    Adjugate,
+    **called(adj),
+    **derivative(_differential, ADJ_ROW),
+    doc="adj(X) = |X| X⁻¹, the adjugate (X^# in seed 000)",
 )

@@ -13,12 +13,11 @@ from fractions import Fraction
 
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.nodes import Expr
+from matdiff_magic.ops.declare import Node, call_export, helper_export, row
 from matdiff_magic.ops.identity import Identity
 from matdiff_magic.ops.registry import (
-    C_ATOM,
     Call,
     Op,
-    Primitive,
     Root,
     lookup,
     np,
@@ -29,21 +28,15 @@ from matdiff_magic.ops.registry import (
 from matdiff_magic.render.notation import call_latex
 
 
-class Apply(Expr):
+class Apply(Node):
     """An element-wise function: exp, log, sin, …, and the internal ``step`` (derivative of relu)."""
 
     __slots__ = ("arg", "func")
-    _children = ("arg",)
     _attrs = ("func",)
+    _fields = ("func", "arg")  # Apply("exp", u)
+    _variant = "func"  # one op per function
     func: str
     arg: Expr
-    _variant = "func"
-
-    def __init__(self, func: str, arg: Expr):
-        self._init(self.shape_of(arg))
-        object.__setattr__(self, "func", func)
-        object.__setattr__(self, "arg", arg)
-
     shape_of = staticmethod(same_shape)
 
 
@@ -192,28 +185,18 @@ def sigma_prime(func: str, a):
         return value(ELEMENTWISE[func].extra["derivative"](ir.Var("u", dims, "matrix")))
 
 
-APPLY_ROW = Primitive(
+APPLY_ROW = row(
     "apply",
     "Apply",
     "{f} {0}",
     lambda xs, p: ELEMENTWISE[p].value(xs, p),  # type: ignore[misc]  # every function has a value
-    lambda xs, y, d, p: sigma_prime(p, xs[0]) * d[0],
-    lambda xs, y, g, p: [g * sigma_prime(p, xs[0])],
-    ("{d0}{m}{fp}",),
-    ("{g}{m}{fp}",),
+    (lambda xs, y, d, p: sigma_prime(p, xs[0]) * d[0], "{d0}{m}{fp}"),
+    (lambda xs, y, g, p: [g * sigma_prime(p, xs[0])], "{g}{m}{fp}"),
 )
 
 
 # ---- the table -----------------------------------------------------------------------------------
 ELEMENTWISE: dict[str, Op] = {}
-
-
-def _export_numpy(name: str):
-    return lambda p, e: (f"np.{name}({p.code(e.arg)})", C_ATOM)
-
-
-def _export_helper(name: str):
-    return lambda p, e: (f"{p.helper(name)}({p.code(e.arg)})", C_ATOM)
 
 
 def function(
@@ -238,34 +221,32 @@ def function(
     forward and reverse templates (ln has the seed's own forms)."""
     helpers: tuple
     if callable(value):
-        fn, helpers, export = value, (value,), _export_helper(value.__name__)
+        fn, helpers, export = value, (value,), helper_export(value.__name__)
     else:
-        fn, helpers, export = (lambda x, _n=value: getattr(np, _n)(x)), (), _export_numpy(value)
+        fn, helpers, export = (lambda x, _n=value: getattr(np, _n)(x)), (), call_export(f"np.{value}")
     op = register(
-        Op(
-            Apply,
-            variant=name,
-            names=() if internal else (name,),
-            aliases=aliases,
-            build=lambda args, _f=name: Apply(_f, args[0]),
-            value=lambda xs, p, _fn=fn: _fn(xs[0]),
-            param=lambda node, size: node.func,
-            differential=_differential,
-            identities=lambda: (elementwise_identity(name), scalar_identity(name)),
-            primitives=(APPLY_ROW,),
-            export=export,
-            helpers=helpers,
-            notation=notation or Call(name, symbol=symbol, bare_delimited=(name == "log")),
-            doc=f"{name}, entry by entry",
-            extra={
-                "derivative": derivative,
-                "prime_tex": prime_tex,
-                "prime_trace": prime_trace,
-                "trace_name": trace_name or symbol or name,
-                "trace_terms": trace_terms,
-                "unit_domain": unit_domain,
-            },
-        )
+        Apply,
+        variant=name,
+        names=() if internal else (name,),
+        aliases=aliases,
+        build=lambda args, _f=name: Apply(_f, args[0]),
+        value=lambda xs, p, _fn=fn: _fn(xs[0]),
+        param=lambda node, size: node.func,
+        differential=_differential,
+        identities=lambda: (elementwise_identity(name), scalar_identity(name)),
+        primitives=(APPLY_ROW,),
+        export=export,
+        helpers=helpers,
+        notation=notation or Call(name, symbol=symbol, bare_delimited=(name == "log")),
+        doc=f"{name}, entry by entry",
+        extra={
+            "derivative": derivative,
+            "prime_tex": prime_tex,
+            "prime_trace": prime_trace,
+            "trace_name": trace_name or symbol or name,
+            "trace_terms": trace_terms,
+            "unit_domain": unit_domain,
+        },
     )
     ELEMENTWISE[name] = op
     return op

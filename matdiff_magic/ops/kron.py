@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.nodes import Expr, _Unary
+from matdiff_magic.ops.declare import Node, bilinear_row, derivative, linear, linear_row, rule
 from matdiff_magic.ops.identity import Identity
 from matdiff_magic.ops.registry import (
     C_ATOM,
     P_HADAMARD,
-    Call,
     Indexed,
     Infix,
-    Op,
-    Primitive,
     kind,
     np,
     register,
@@ -21,18 +19,12 @@ from matdiff_magic.types.dims import Dim, DimLike, dim_mul
 
 
 # ---- nodes ---------------------------------------------------------------------------------------
-class Kron(Expr):
+class Kron(Node):
     """The Kronecker product A ⊗ B."""
 
     __slots__ = ("left", "right")
-    _children = ("left", "right")
     left: Expr
     right: Expr
-
-    def __init__(self, left: Expr, right: Expr):
-        self._init(self.shape_of(left, right))
-        object.__setattr__(self, "left", left)
-        object.__setattr__(self, "right", right)
 
     @staticmethod
     def shape_of(left, right):
@@ -100,12 +92,9 @@ VEC = Identity(
 )
 
 
+@rule(KRON)
 def _d_kron(node: Kron):
-    return ir.Add([Kron(ir.D(node.left), node.right), Kron(node.left, ir.D(node.right))]), KRON
-
-
-def _d_vec(node: Vec):
-    return Vec(ir.D(node.arg)), VEC
+    return ir.Add([Kron(ir.D(node.left), node.right), Kron(node.left, ir.D(node.right))])
 
 
 # ---- the evaluation trace ----------------------------------------------------------------------------
@@ -116,25 +105,13 @@ def _kron_vjp(a, b, g):
     return [np.einsum("ipjq,pq->ij", blocks, b), np.einsum("ipjq,ij->pq", blocks, a)]
 
 
-VEC_ROW = Primitive(
-    "vec",
-    "Vec",
-    "vec {0}",
-    lambda xs, p: _vec(xs[0]),
-    lambda xs, y, d, p: _vec(d[0]),
-    lambda xs, y, g, p: [g.reshape(xs[0].shape, order="F")],
-    ("vec {d0}",),
-    ("unvec {g}",),
-)
-KRON_ROW = Primitive(
+VEC_ROW = linear_row("vec", "Vec", "vec {0}", _vec, lambda g, x: g.reshape(x.shape, order="F"), "unvec {g}")
+KRON_ROW = bilinear_row(
     "kron",
     "Kron",
     "{0} ⊗ {1}",
-    lambda xs, p: np.kron(xs[0], xs[1]),
-    lambda xs, y, d, p: np.kron(d[0], xs[1]) + np.kron(xs[0], d[1]),
-    lambda xs, y, g, p: _kron_vjp(xs[0], xs[1], g),
-    ("{d0} ⊗ {1}", "{0} ⊗ {d1}"),
-    ("Σ blocks of {g} ⊙ {1}", "Σᵢⱼ {0}ᵢⱼ·block ij of {g}"),
+    lambda a, b: np.kron(a, b),
+    (_kron_vjp, ("Σ blocks of {g} ⊙ {1}", "Σᵢⱼ {0}ᵢⱼ·block ij of {g}")),
 )
 
 
@@ -163,7 +140,7 @@ def _k_from_left(p, f: Commutation, right: Expr):
     if f.is_scalar:  # K₍1,1₎ is the number 1
         return p.go(right)
     if f in p.temps:
-        from matdiff_magic.ops.arith import product_as_built
+        from matdiff_magic.ops.arith_export import product_as_built
 
         return product_as_built(p, f, right)
     if (
@@ -199,41 +176,28 @@ def _k_from_right(p, e, i, acc, prec, shape):
 
 
 register(
-    Op(
-        Vec,
-        names=("vec",),
-        value=lambda xs, p: _vec(xs[0]),
-        differential=_d_vec,
-        identities=(VEC,),
-        primitives=(VEC_ROW,),
-        export=_export_vec,
-        notation=Call("vec"),
-        doc="vec(X): the columns stacked",
-    )
+    Vec,
+    names=("vec",),
+    **linear(VEC, VEC_ROW),
+    export=_export_vec,
+    doc="vec(X): the columns stacked",
 )
 register(
-    Op(
-        Kron,
-        names=("kron",),
-        arity=2,
-        value=lambda xs, p: np.kron(xs[0], xs[1]),
-        differential=_d_kron,
-        identities=(KRON,),
-        primitives=(KRON_ROW,),
-        export=_export_kron,
-        notation=Infix("⊗", P_HADAMARD),
-        doc="A ⊗ B",
-    )
+    Kron,
+    names=("kron",),
+    arity=2,
+    **derivative(_d_kron, KRON_ROW),
+    export=_export_kron,
+    notation=Infix("⊗", P_HADAMARD),
+    doc="A ⊗ B",
 )
 register(
-    Op(
-        Commutation,
-        value=lambda xs, p: commutation(*p),
-        param=lambda node, size: (size(node.rows), size(node.cols)),
-        export=lambda p, e: (f"{p.helper('commutation')}({p.size(e.rows)}, {p.size(e.cols)})", C_ATOM),
-        helpers=(commutation, commutation_index),
-        notation=lambda node: Indexed("K", (node.rows, node.cols)),
-        extra={"export_left": _k_from_left, "export_right": _k_from_right},
-        doc="the commutation matrix K (a constant: no operands, d K = 0)",
-    )
+    Commutation,
+    value=lambda xs, p: commutation(*p),
+    param=lambda node, size: (size(node.rows), size(node.cols)),
+    export=lambda p, e: (f"{p.helper('commutation')}({p.size(e.rows)}, {p.size(e.cols)})", C_ATOM),
+    helpers=(commutation, commutation_index),
+    notation=lambda node: Indexed("K", (node.rows, node.cols)),
+    extra={"export_left": _k_from_left, "export_right": _k_from_right},
+    doc="the commutation matrix K (a constant: no operands, d K = 0)",
 )

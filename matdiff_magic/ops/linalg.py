@@ -9,22 +9,29 @@ det X. ``log(det(X))`` is the element-wise log of the number det X: nan where de
 from __future__ import annotations
 
 from matdiff_magic.ir import nodes as ir
-from matdiff_magic.ir.nodes import _ToScalar, _Unary
+from matdiff_magic.ir.nodes import _Unary
+from matdiff_magic.ops.declare import (
+    _SquareToScalar,
+    _SquareToSquare,
+    call_export,
+    called,
+    derivative,
+    linear,
+    linear_row,
+    row,
+    rule,
+)
 from matdiff_magic.ops.identity import Identity
 from matdiff_magic.ops.registry import (
     C_ATOM,
     C_MUL,
     Call,
     Delimited,
-    Op,
     Postfix,
-    Primitive,
     as_scalar,
     kind,
     np,
     register,
-    square_to_scalar,
-    square_to_square,
 )
 
 
@@ -37,26 +44,22 @@ class Transpose(_Unary):
         return (arg.shape[1], arg.shape[0])
 
 
-class Inverse(_Unary):
+class Inverse(_SquareToSquare):
     __slots__ = ()
-    shape_of = staticmethod(square_to_square("inv"))
 
 
-class Trace(_ToScalar):
+class Trace(_SquareToScalar):
     __slots__ = ()
-    shape_of = staticmethod(square_to_scalar("tr"))
 
 
-class Det(_ToScalar):
+class Det(_SquareToScalar):
     __slots__ = ()
-    shape_of = staticmethod(square_to_scalar("det"))
 
 
-class LogDet(_ToScalar):
+class LogDet(_SquareToScalar):
     """log|det X| (see the module's docstring)."""
 
     __slots__ = ()
-    shape_of = staticmethod(square_to_scalar("logdet"))
 
 
 # ---- values: the helper is the exported code too ---------------------------------------------------
@@ -66,9 +69,9 @@ def logdet(A):
 
 
 # ---- differential rules ----------------------------------------------------------------------------
+# In the order the language lists the ops (tr, det, logdet, inv); transpose and trace are linear.
 TRANSPOSE = Identity("transpose", r"\mathrm{d}(X^{T}) = (\mathrm{d}X)^{T}")
 TRACE = Identity("trace", r"\mathrm{d}\operatorname{tr}(X) = \operatorname{tr}(\mathrm{d}X)")
-INVERSE = Identity("inverse", r"\mathrm{d}X^{-1} = -X^{-1}(\mathrm{d}X)X^{-1}", cookbook="(59)")
 DETERMINANT = Identity(
     "determinant",
     r"\mathrm{d}\lvert X\rvert = \lvert X\rvert \operatorname{tr}(X^{-1}\,\mathrm{d}X)",
@@ -80,80 +83,59 @@ LOGDET = Identity(
     r"\mathrm{d}\log\lvert X\rvert = \operatorname{tr}(X^{-1}\,\mathrm{d}X)",
     cookbook="(57)",
 )
+INVERSE = Identity("inverse", r"\mathrm{d}X^{-1} = -X^{-1}(\mathrm{d}X)X^{-1}", cookbook="(59)")
 
 
-def _d_transpose(node):
-    return Transpose(ir.D(node.arg)), TRANSPOSE
+@rule(LOGDET)
+def _d_logdet(node):
+    return Trace(ir.MatMul([Inverse(node.arg), ir.D(node.arg)]))
 
 
+@rule(DETERMINANT)
+def _d_det(node):
+    return ir.MatMul([node, _d_logdet.step(node)])  # d|X| = |X| d log|X|
+
+
+@rule(INVERSE)
 def _d_inverse(node):
     from matdiff_magic.ir.construct import mk_neg
 
-    return mk_neg(ir.MatMul([node, ir.D(node.arg), node])), INVERSE
-
-
-def _d_trace(node):
-    return Trace(ir.D(node.arg)), TRACE
-
-
-def _d_det(node):
-    return ir.MatMul([node, Trace(ir.MatMul([Inverse(node.arg), ir.D(node.arg)]))]), DETERMINANT
-
-
-def _d_logdet(node):
-    return Trace(ir.MatMul([Inverse(node.arg), ir.D(node.arg)])), LOGDET
+    return mk_neg(ir.MatMul([node, ir.D(node.arg), node]))
 
 
 # ---- the evaluation trace ----------------------------------------------------------------------------
-TRANSPOSE_ROW = Primitive(
-    "transpose",
-    "Transpose",
-    "{0}ᵀ",
-    lambda xs, p: xs[0].T,
-    lambda xs, y, d, p: d[0].T,
-    lambda xs, y, g, p: [g.T],
-    ("{d0}ᵀ",),
-    ("{g}ᵀ",),
+def _solve_trace(X, dX):
+    """tr(X⁻¹ dX), without forming X⁻¹."""
+    return as_scalar(np.trace(np.linalg.solve(X, dX)))
+
+
+TRANSPOSE_ROW = linear_row("transpose", "Transpose", "{0}ᵀ", lambda x: x.T, lambda g, x: g.T, "{g}ᵀ")
+TR_ROW = linear_row(
+    "tr", "Trace", "tr {0}", lambda x: as_scalar(np.trace(x)), lambda g, x: g[0, 0] * np.eye(len(x)), "{g}·I"
 )
-INV_ROW = Primitive(
+INV_ROW = row(
     "inv",
     "Inverse",
     "{0}⁻¹",
     lambda xs, p: np.linalg.inv(xs[0]),
-    lambda xs, y, d, p: -y @ d[0] @ y,
-    lambda xs, y, g, p: [-y.T @ g @ y.T],
-    ("−{y}·{d0}·{y}",),
-    ("−{y}ᵀ·{g}·{y}ᵀ",),
+    (lambda xs, y, d, p: -y @ d[0] @ y, "−{y}·{d0}·{y}"),
+    (lambda xs, y, g, p: [-y.T @ g @ y.T], "−{y}ᵀ·{g}·{y}ᵀ"),
 )
-TR_ROW = Primitive(
-    "tr",
-    "Trace",
-    "tr {0}",
-    lambda xs, p: as_scalar(np.trace(xs[0])),
-    lambda xs, y, d, p: as_scalar(np.trace(d[0])),
-    lambda xs, y, g, p: [g[0, 0] * np.eye(xs[0].shape[0])],
-    ("tr {d0}",),
-    ("{g}·I",),
-)
-DET_ROW = Primitive(
+DET_ROW = row(
     "det",
     "Det",
     "det {0}",
     lambda xs, p: as_scalar(np.linalg.det(xs[0])),
-    lambda xs, y, d, p: y * as_scalar(np.trace(np.linalg.solve(xs[0], d[0]))),
-    lambda xs, y, g, p: [g[0, 0] * y[0, 0] * np.linalg.inv(xs[0]).T],
-    ("{y}·tr({0}⁻¹·{d0})",),
-    ("{g}·{y}·{0}⁻ᵀ",),
+    (lambda xs, y, d, p: y * _solve_trace(xs[0], d[0]), "{y}·tr({0}⁻¹·{d0})"),
+    (lambda xs, y, g, p: [g[0, 0] * y[0, 0] * np.linalg.inv(xs[0]).T], "{g}·{y}·{0}⁻ᵀ"),
 )
-LOGDET_ROW = Primitive(
+LOGDET_ROW = row(
     "logdet",
     "LogDet",
     "logdet {0}",
     lambda xs, p: as_scalar(logdet(xs[0])),
-    lambda xs, y, d, p: as_scalar(np.trace(np.linalg.solve(xs[0], d[0]))),
-    lambda xs, y, g, p: [g[0, 0] * np.linalg.inv(xs[0]).T],
-    ("tr({0}⁻¹·{d0})",),
-    ("{g}·{0}⁻ᵀ",),
+    (lambda xs, y, d, p: _solve_trace(xs[0], d[0]), "tr({0}⁻¹·{d0})"),
+    (lambda xs, y, g, p: [g[0, 0] * np.linalg.inv(xs[0]).T], "{g}·{0}⁻ᵀ"),
 )
 
 
@@ -178,67 +160,40 @@ def _export_trace(p, e):
 
 # Registered in the order the language lists them (tr, det, logdet, inv).
 register(
-    Op(
-        Transpose,
-        value=lambda xs, p: xs[0].T,
-        differential=_d_transpose,
-        identities=(TRANSPOSE,),
-        primitives=(TRANSPOSE_ROW,),
-        export=_export_transpose,
-        notation=Postfix("ᵀ", fuse=(("Inverse", "⁻ᵀ"),)),
-        doc="Xᵀ, written X' in the language",
-    )
+    Transpose,
+    **linear(TRANSPOSE, TRANSPOSE_ROW),
+    export=_export_transpose,
+    notation=Postfix("ᵀ", fuse=(("Inverse", "⁻ᵀ"),)),
+    doc="Xᵀ, written X' in the language",
 )
 register(
-    Op(
-        Trace,
-        names=("tr",),
-        value=lambda xs, p: as_scalar(np.trace(xs[0])),
-        differential=_d_trace,
-        identities=(TRACE,),
-        primitives=(TR_ROW,),
-        export=_export_trace,
-        notation=Call("tr", scalar_transparent=True),
-        doc="tr(X)",
-    )
+    Trace,
+    names=("tr",),
+    **linear(TRACE, TR_ROW),
+    export=_export_trace,
+    notation=Call("tr", scalar_transparent=True),
+    doc="tr(X)",
 )
 register(
-    Op(
-        Det,
-        names=("det",),
-        value=lambda xs, p: as_scalar(np.linalg.det(xs[0])),
-        differential=_d_det,
-        identities=(DETERMINANT,),
-        primitives=(DET_ROW,),
-        export=lambda p, e: (f"np.linalg.det({p.code(e.arg)})", C_ATOM),
-        notation=Delimited("|", "|"),
-        doc="|X| = det X",
-    )
+    Det,
+    names=("det",),
+    **derivative(_d_det, DET_ROW),
+    export=call_export("np.linalg.det"),
+    notation=Delimited("|", "|"),
+    doc="|X| = det X",
 )
 register(
-    Op(
-        LogDet,
-        names=("logdet",),
-        value=lambda xs, p: as_scalar(logdet(xs[0])),
-        differential=_d_logdet,
-        identities=(LOGDET,),
-        primitives=(LOGDET_ROW,),
-        export=lambda p, e: (f"{p.helper('logdet')}({p.code(e.arg)})", C_ATOM),
-        helpers=(logdet,),
-        notation=Delimited("|", "|", prefix="log"),
-        doc="log|X| = log|det X|: defined for either sign of det X (slogdet)",
-    )
+    LogDet,
+    **called(logdet),
+    **derivative(_d_logdet, LOGDET_ROW),
+    notation=Delimited("|", "|", prefix="log"),
+    doc="log|X| = log|det X|: defined for either sign of det X (slogdet)",
 )
 register(
-    Op(
-        Inverse,
-        names=("inv",),
-        value=lambda xs, p: np.linalg.inv(xs[0]),
-        differential=_d_inverse,
-        identities=(INVERSE,),
-        primitives=(INV_ROW,),
-        export=_export_inverse,
-        notation=Postfix("⁻¹", fuse=(("Transpose", "⁻ᵀ"),)),
-        doc="X⁻¹",
-    )
+    Inverse,
+    names=("inv",),
+    **derivative(_d_inverse, INV_ROW),
+    export=_export_inverse,
+    notation=Postfix("⁻¹", fuse=(("Transpose", "⁻ᵀ"),)),
+    doc="X⁻¹",
 )

@@ -13,13 +13,12 @@ from __future__ import annotations
 from typing import cast
 
 from matdiff_magic.ir import nodes as ir
-from matdiff_magic.ir.nodes import SCALAR, Expr
+from matdiff_magic.ir.nodes import Expr
+from matdiff_magic.ops.declare import derivative, row, rule
 from matdiff_magic.ops.identity import Identity
+from matdiff_magic.ops.powers import _Power, require_scalar_exponent
 from matdiff_magic.ops.registry import (
     C_ATOM,
-    Op,
-    Primitive,
-    ShapeError,
     Superscript,
     np,
     register,
@@ -27,24 +26,15 @@ from matdiff_magic.ops.registry import (
 )
 
 
-class MatPow(Expr):
+class MatPow(_Power):
     """X^k, the k-th matrix power of a square X, k a constant integer ≥ 2."""
 
-    __slots__ = ("base", "exponent")
-    _children = ("base", "exponent")
-    base: Expr
-    exponent: Expr
-
-    def __init__(self, base: Expr, exponent: Expr):
-        self._init(self.shape_of(base, exponent))
-        object.__setattr__(self, "base", base)
-        object.__setattr__(self, "exponent", exponent)
+    __slots__ = ()
 
     @staticmethod
     def shape_of(base, exponent):
         require_square(base, "the matrix power ^")
-        if exponent.shape != SCALAR:
-            raise ShapeError(f"the exponent of a matrix power is a scalar, got {exponent.shape}")
+        require_scalar_exponent(exponent, "a matrix power")
         return base.shape
 
     @property
@@ -65,13 +55,14 @@ def power_of(X: Expr, i: int) -> Expr | None:
     return None if i == 0 else X if i == 1 else MatPow(X, ir.Const(i))
 
 
+@rule(MATRIX_POWER)
 def _differential(node: MatPow):
     X, dX, k = node.base, ir.D(node.base), node.k
     terms = [
         ir.MatMul([f for f in (power_of(X, i), dX, power_of(X, k - 1 - i)) if f is not None])
         for i in range(k)
     ]
-    return ir.Add(terms), MATRIX_POWER
+    return ir.Add(terms)
 
 
 def _k(xs) -> int:
@@ -95,15 +86,13 @@ def _vjp(xs, y, g, p):
     return [gX, np.zeros((1, 1))]
 
 
-MATPOW_ROW = Primitive(
+MATPOW_ROW = row(
     "matpow",
     "MatPow",
     "{0}^{1}",
     _value,
-    _jvp,
-    _vjp,
-    ("Σᵢ {0}ⁱ·{d0}·{0}^({1}−1−i)", "0"),
-    ("Σᵢ ({0}ⁱ)ᵀ·{g}·({0}^({1}−1−i))ᵀ", "0"),
+    (_jvp, ("Σᵢ {0}ⁱ·{d0}·{0}^({1}−1−i)", "0")),
+    (_vjp, ("Σᵢ ({0}ⁱ)ᵀ·{g}·({0}^({1}−1−i))ᵀ", "0")),
     literal=(1,),
     numeric_exponent=True,
 )
@@ -114,14 +103,9 @@ def _export(p, e):
 
 
 register(
-    Op(
-        MatPow,
-        value=_value,
-        differential=_differential,
-        identities=(MATRIX_POWER,),
-        primitives=(MATPOW_ROW,),
-        export=_export,
-        notation=Superscript(),
-        doc="X^k, the k-th matrix power of a square X (integer k ≥ 2)",
-    )
+    MatPow,
+    **derivative(_differential, MATPOW_ROW),
+    export=_export,
+    notation=Superscript(),
+    doc="X^k, the k-th matrix power of a square X (integer k ≥ 2)",
 )

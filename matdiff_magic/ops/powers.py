@@ -5,12 +5,11 @@ from __future__ import annotations
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.nodes import SCALAR, Expr
+from matdiff_magic.ops.declare import Node, derivative, row, rule
 from matdiff_magic.ops.identity import Identity
 from matdiff_magic.ops.registry import (
     C_ATOM,
     C_POW,
-    Op,
-    Primitive,
     ShapeError,
     Superscript,
     as_scalar,
@@ -20,16 +19,17 @@ from matdiff_magic.ops.registry import (
 
 
 # ---- nodes ---------------------------------------------------------------------------------------
-class _Power(Expr):
+class _Power(Node):
+    """A base to a power: the base and the exponent are the operands."""
+
     __slots__ = ("base", "exponent")
-    _children = ("base", "exponent")
     base: Expr
     exponent: Expr
 
-    def __init__(self, base: Expr, exponent: Expr):
-        self._init(self.shape_of(base, exponent))  # type: ignore[attr-defined]  # Pow's or ElemPow's
-        object.__setattr__(self, "base", base)
-        object.__setattr__(self, "exponent", exponent)
+
+def require_scalar_exponent(exponent: Expr, what: str) -> None:
+    if exponent.shape != SCALAR:
+        raise ShapeError(f"the exponent of {what} is a scalar, got {exponent.shape}")
 
 
 class Pow(_Power):
@@ -51,8 +51,7 @@ class ElemPow(_Power):
 
     @staticmethod
     def shape_of(base, exponent):
-        if exponent.shape != SCALAR:
-            raise ShapeError(f"the exponent of .^ is a scalar, got {exponent.shape}")
+        require_scalar_exponent(exponent, ".^")
         return base.shape
 
 
@@ -61,13 +60,14 @@ def _power_value(xs, p):
 
 
 # ---- differential rules ----------------------------------------------------------------------------
+# The general power rule, then the special cases the rule uses when they apply.
+GENERAL_POWER = Identity(
+    "power rule", r"\mathrm{d}(u^{v}) = u^{v}(\log(u)\,\mathrm{d}v + v\,u^{-1}\,\mathrm{d}u)"
+)
+POWER = Identity("power rule", r"\mathrm{d}(u^{p}) = p\,u^{p-1}\,\mathrm{d}u")
 SQUARED_NORM = Identity(
     "squared norm",
     r"\lVert \boldsymbol{u}\rVert^2 = \boldsymbol{u}^{T}\boldsymbol{u},\ \lVert U\rVert_F^2 = \operatorname{tr}(U^{T}U)",
-)
-POWER = Identity("power rule", r"\mathrm{d}(u^{p}) = p\,u^{p-1}\,\mathrm{d}u")
-GENERAL_POWER = Identity(
-    "power rule", r"\mathrm{d}(u^{v}) = u^{v}(\log(u)\,\mathrm{d}v + v\,u^{-1}\,\mathrm{d}u)"
 )
 ELEMPOW = Identity("element-wise power", r"\mathrm{d}(X^{\circ p}) = p X^{\circ (p-1)} \odot \mathrm{d}X")
 
@@ -78,6 +78,7 @@ def inner(u: Expr, v: Expr) -> Expr:
     return prod if u.shape[1] == 1 else ir.Trace(prod)
 
 
+@rule(POWER, GENERAL_POWER, SQUARED_NORM)
 def _d_pow(node: Pow):
     from matdiff_magic.ir.construct import mk_mul, mk_pow
 
@@ -100,6 +101,7 @@ def _d_pow(node: Pow):
     ), GENERAL_POWER
 
 
+@rule(ELEMPOW)
 def _d_elempow(node: ElemPow):
     from matdiff_magic.ir.construct import mk_elempow, mk_hadamard, mk_mul
 
@@ -110,7 +112,7 @@ def _d_elempow(node: ElemPow):
             "differentiated here; write exp(y*log(X)) instead"
         )
     coef = mk_mul([ir.Const(p.value), mk_elempow(node.base, ir.Const(p.value - 1))])
-    return mk_hadamard([coef, ir.D(node.base)]), ELEMPOW
+    return mk_hadamard([coef, ir.D(node.base)])
 
 
 # ---- the evaluation trace ----------------------------------------------------------------------------
@@ -119,32 +121,44 @@ def _safe_log(a):
         return np.log(a)
 
 
-POW_ROW = Primitive(
+def _power_jvp(xs, y, d, p):
+    """ẏ = p x^(p−1) ẋ + y log(x) ṗ, the second term only where the exponent varies."""
+    x, e = xs[0], xs[1][0, 0]
+    return e * np.power(x, e - 1) * d[0] + (y * _safe_log(x) * d[1] if np.any(d[1]) else 0)
+
+
+def _power_vjp(xs, y, g, p):
+    x, e = xs[0], xs[1][0, 0]
+    return [g * e * np.power(x, e - 1), as_scalar(g * y * _safe_log(x))]
+
+
+def _power_row(key: str, ir_name: str, text: str, jvp_terms, vjp_terms, **options):
+    return row(
+        key,
+        ir_name,
+        text,
+        _power_value,
+        (_power_jvp, jvp_terms),
+        (_power_vjp, vjp_terms),
+        literal=(1,),
+        **options,
+    )
+
+
+POW_ROW = _power_row(
     "pow",
     "Pow",
     "{0}^{1}",
-    lambda xs, p: np.power(xs[0], xs[1]),
-    lambda xs, y, d, p: (
-        xs[1] * np.power(xs[0], xs[1] - 1) * d[0] + (y * _safe_log(xs[0]) * d[1] if np.any(d[1]) else 0)
-    ),
-    lambda xs, y, g, p: [g * xs[1] * np.power(xs[0], xs[1] - 1), g * y * _safe_log(xs[0])],
     ("{1}·{0}^({1}−1)·{d0}", "{y}·ln {0}·{d1}"),
     ("{g}·{1}·{0}^({1}−1)", "{g}·{y}·ln {0}"),
-    literal=(1,),
     numeric_exponent=True,
 )
-EPOW_ROW = Primitive(
+EPOW_ROW = _power_row(
     "epow",
     "ElemPow",
     "{0}^∘{1}",
-    _power_value,
-    lambda xs, y, d, p: (
-        xs[1] * np.power(xs[0], xs[1][0, 0] - 1) * d[0] + (y * _safe_log(xs[0]) * d[1] if np.any(d[1]) else 0)
-    ),
-    lambda xs, y, g, p: [g * xs[1] * np.power(xs[0], xs[1][0, 0] - 1), as_scalar(g * y * _safe_log(xs[0]))],
     ("{1}·{0}^∘({1}−1) ⊙ {d0}", "{y} ⊙ ln {0}·{d1}"),
     ("{1}·{g} ⊙ {0}^∘({1}−1)", "⟨{g}, {y} ⊙ ln {0}⟩"),
-    literal=(1,),
 )
 
 
@@ -159,27 +173,15 @@ def _export_power(p, e):
     return f"np.power({p.code(base)}, {p.code(exponent)})", C_ATOM
 
 
-register(
-    Op(
-        Pow,
-        value=_power_value,
-        differential=_d_pow,
-        identities=(POWER, GENERAL_POWER, SQUARED_NORM),
-        primitives=(POW_ROW,),
+# Pow and ElemPow: written and exported alike
+for node, differential, trace_row, doc in (
+    (Pow, _d_pow, POW_ROW, "u^v of scalars"),
+    (ElemPow, _d_elempow, EPOW_ROW, "X^∘p, entry by entry, for a scalar p"),
+):
+    register(
+        node,
+        **derivative(differential, trace_row),
         export=_export_power,
-        notation=Superscript(),
-        doc="u^v of scalars",
+        notation=Superscript(circ=node is ElemPow),
+        doc=doc,
     )
-)
-register(
-    Op(
-        ElemPow,
-        value=_power_value,
-        differential=_d_elempow,
-        identities=(ELEMPOW,),
-        primitives=(EPOW_ROW,),
-        export=_export_power,
-        notation=Superscript(circ=True),
-        doc="X^∘p, entry by entry, for a scalar p",
-    )
-)

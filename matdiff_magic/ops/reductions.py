@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from matdiff_magic.ir import nodes as ir
-from matdiff_magic.ir.nodes import SCALAR, Expr, _ToScalar, _Unary
+from matdiff_magic.ir.nodes import Expr, _ToScalar, _Unary
+from matdiff_magic.ops.declare import Node, call_export, derivative, linear, linear_row, row, rule
 from matdiff_magic.ops.identity import Identity
 from matdiff_magic.ops.powers import inner
 from matdiff_magic.ops.registry import (
@@ -11,14 +12,13 @@ from matdiff_magic.ops.registry import (
     C_MUL,
     Call,
     Delimited,
-    Op,
-    Primitive,
-    ShapeError,
     as_scalar,
     kind,
     np,
     register,
     require_square,
+    require_vector,
+    to_scalar,
 )
 
 
@@ -29,6 +29,17 @@ class SumAll(_ToScalar):
     __slots__ = ()
 
 
+class Norm(Node):
+    """norm1 (sum of absolute values) or norm2 (Euclidean; Frobenius for a matrix)."""
+
+    __slots__ = ("arg", "p")
+    _attrs = ("p",)
+    _variant = "p"  # norm1 and norm2 are two ops
+    arg: Expr
+    p: int
+    shape_of = staticmethod(to_scalar)
+
+
 class DiagMatrix(_Unary):
     """diag(v): the square matrix with v on its diagonal."""
 
@@ -36,8 +47,7 @@ class DiagMatrix(_Unary):
 
     @staticmethod
     def shape_of(arg):
-        if arg.shape[1] != 1:
-            raise ShapeError(f"diag(v) takes a vector, got {arg.shape}")
+        require_vector(arg, "diag(v)")
         return (arg.shape[0], arg.shape[0])
 
 
@@ -50,26 +60,6 @@ class DiagVector(_Unary):
     def shape_of(arg):
         require_square(arg, "diag")
         return (arg.shape[0], 1)
-
-
-class Norm(Expr):
-    """norm1 (sum of absolute values) or norm2 (Euclidean; Frobenius for a matrix)."""
-
-    __slots__ = ("arg", "p")
-    _children = ("arg",)
-    _attrs = ("p",)
-    arg: Expr
-    p: int
-    _variant = "p"
-
-    def __init__(self, arg: Expr, p: int):
-        self._init(self.shape_of(arg))
-        object.__setattr__(self, "arg", arg)
-        object.__setattr__(self, "p", p)
-
-    @staticmethod
-    def shape_of(arg):
-        return SCALAR
 
 
 def _diag(args):
@@ -88,24 +78,18 @@ NORM1 = Identity(
 )
 
 
-def _d_sum_all(node):
-    return SumAll(ir.D(node.arg)), SUM_ALL
-
-
-def _d_diag(node):
-    return type(node)(ir.D(node.arg)), DIAG
-
-
+@rule(NORM1)
 def _d_norm1(node: Norm):
     from matdiff_magic.ir.construct import mk_hadamard
 
     u = node.arg
-    return SumAll(mk_hadamard([ir.Apply("sign", u), ir.D(u)])), NORM1
+    return SumAll(mk_hadamard([ir.Apply("sign", u), ir.D(u)]))
 
 
+@rule(NORM2)
 def _d_norm2(node: Norm):
     u = node.arg
-    return ir.MatMul([ir.Pow(node, ir.Const(-1)), inner(u, ir.D(u))]), NORM2
+    return ir.MatMul([ir.Pow(node, ir.Const(-1)), inner(u, ir.D(u))])
 
 
 # ---- values and the evaluation trace ---------------------------------------------------------------
@@ -121,55 +105,28 @@ def _norm2(x):
     return as_scalar(np.sqrt(np.sum(x * x)))
 
 
-SUM_ROW = Primitive(
-    "sum",
-    "SumAll",
-    "sum {0}",
-    lambda xs, p: as_scalar(xs[0]),
-    lambda xs, y, d, p: as_scalar(d[0]),
-    lambda xs, y, g, p: [g[0, 0] * np.ones_like(xs[0])],
-    ("sum {d0}",),
-    ("{g}·𝟏",),
+SUM_ROW = linear_row("sum", "SumAll", "sum {0}", as_scalar, lambda g, x: g[0, 0] * np.ones_like(x), "{g}·𝟏")
+DIAGM_ROW = linear_row(
+    "diagm", "DiagMatrix", "diag {0}", _diag_matrix, lambda g, x: _diag_vector(g), "diag {g}"
 )
-DIAGM_ROW = Primitive(
-    "diagm",
-    "DiagMatrix",
-    "diag {0}",
-    lambda xs, p: _diag_matrix(xs[0]),
-    lambda xs, y, d, p: _diag_matrix(d[0]),
-    lambda xs, y, g, p: [_diag_vector(g)],
-    ("diag {d0}",),
-    ("diag {g}",),
+DIAGV_ROW = linear_row(
+    "diagv", "DiagVector", "diag {0}", _diag_vector, lambda g, x: _diag_matrix(g), "diag {g}"
 )
-DIAGV_ROW = Primitive(
-    "diagv",
-    "DiagVector",
-    "diag {0}",
-    lambda xs, p: _diag_vector(xs[0]),
-    lambda xs, y, d, p: _diag_vector(d[0]),
-    lambda xs, y, g, p: [_diag_matrix(g)],
-    ("diag {d0}",),
-    ("diag {g}",),
-)
-NORM1_ROW = Primitive(
+NORM1_ROW = row(
     "norm1",
     "Norm (p = 1)",
     "‖{0}‖₁",
     lambda xs, p: as_scalar(np.abs(xs[0])),
-    lambda xs, y, d, p: as_scalar(np.sign(xs[0]) * d[0]),
-    lambda xs, y, g, p: [g[0, 0] * np.sign(xs[0])],
-    ("⟨sign {0}, {d0}⟩",),
-    ("{g}·sign {0}",),
+    (lambda xs, y, d, p: as_scalar(np.sign(xs[0]) * d[0]), "⟨sign {0}, {d0}⟩"),
+    (lambda xs, y, g, p: [g[0, 0] * np.sign(xs[0])], "{g}·sign {0}"),
 )
-NORM2_ROW = Primitive(
+NORM2_ROW = row(
     "norm2",
     "Norm (p = 2)",
     "‖{0}‖₂",
     lambda xs, p: _norm2(xs[0]),
-    lambda xs, y, d, p: as_scalar(xs[0] * d[0]) / y,
-    lambda xs, y, g, p: [g[0, 0] * xs[0] / y[0, 0]],
-    ("⟨{0}, {d0}⟩/{y}",),
-    ("{g}·{0}/{y}",),
+    (lambda xs, y, d, p: as_scalar(xs[0] * d[0]) / y, "⟨{0}, {d0}⟩/{y}"),
+    (lambda xs, y, g, p: [g[0, 0] * xs[0] / y[0, 0]], "{g}·{0}/{y}"),
 )
 
 
@@ -184,16 +141,12 @@ def _export_norm2(p, e):
     return f"np.linalg.norm({p.code(e.arg)})", C_ATOM  # Frobenius for a matrix
 
 
-def _export_diag(p, e):
-    return f"np.diag({p.code(e.arg)})", C_ATOM
-
-
 def _diag_from_left(p, f, right):
     """diag(v) R is a row scaling: ``v[:, None] * R`` (``v * r`` for a column r)."""
     if kind(f.arg) != "col":
         return None
     if f in p.temps:
-        from matdiff_magic.ops.arith import product_as_built
+        from matdiff_magic.ops.arith_export import product_as_built
 
         return product_as_built(p, f, right)
     v = p.wrap(f.arg, C_ATOM)
@@ -217,72 +170,40 @@ def _norm_notation(node: Norm):
 
 
 register(
-    Op(
-        DiagMatrix,
-        names=("diag",),
-        build=_diag,
-        value=lambda xs, p: _diag_matrix(xs[0]),
-        differential=_d_diag,
-        identities=(DIAG,),
-        primitives=(DIAGM_ROW,),
-        export=_export_diag,
-        notation=Call("diag"),
-        extra={"export_left": _diag_from_left, "export_right": _diag_from_right},
-        doc="diag(v): v on the diagonal (diag of a square matrix is DiagVector)",
-    )
+    DiagMatrix,
+    names=("diag",),
+    build=_diag,
+    **linear(DIAG, DIAGM_ROW),
+    export=call_export("np.diag"),
+    extra={"export_left": _diag_from_left, "export_right": _diag_from_right},
+    doc="diag(v): v on the diagonal (diag of a square matrix is DiagVector)",
 )
 register(
-    Op(
-        DiagVector,
-        value=lambda xs, p: _diag_vector(xs[0]),
-        differential=_d_diag,
-        identities=(DIAG,),
-        primitives=(DIAGV_ROW,),
-        export=_export_diag,
-        notation=Call("diag"),
-        doc="diag(X): the diagonal as a vector (written diag, like DiagMatrix)",
-    )
+    DiagVector,
+    **linear(DIAG, DIAGV_ROW),
+    export=call_export("np.diag"),
+    notation=Call("diag"),
+    doc="diag(X): the diagonal as a vector (written diag, like DiagMatrix)",
 )
 register(
-    Op(
-        SumAll,
-        names=("sum",),
-        value=lambda xs, p: as_scalar(xs[0]),
-        differential=_d_sum_all,
-        identities=(SUM_ALL,),
-        primitives=(SUM_ROW,),
-        export=lambda p, e: (f"np.sum({p.code(e.arg)})", C_ATOM),
-        notation=Call("sum"),
-        doc="the sum of all entries",
-    )
+    SumAll,
+    names=("sum",),
+    **linear(SUM_ALL, SUM_ROW),
+    export=call_export("np.sum"),
+    doc="the sum of all entries",
 )
-register(
-    Op(
+# norm1 and norm2: one node type, two ops, written alike
+for p, differential, trace_row, export, doc in (
+    (1, _d_norm1, NORM1_ROW, _export_norm1, "‖x‖₁, the sum of absolute values"),
+    (2, _d_norm2, NORM2_ROW, _export_norm2, "‖x‖₂, Euclidean (Frobenius for a matrix)"),
+):
+    register(
         Norm,
-        variant=1,
-        names=("norm1",),
-        build=lambda args: Norm(args[0], 1),
-        value=lambda xs, p: as_scalar(np.abs(xs[0])),
-        differential=_d_norm1,
-        identities=(NORM1,),
-        primitives=(NORM1_ROW,),
-        export=_export_norm1,
+        variant=p,
+        names=(f"norm{p}",),
+        build=lambda args, _p=p: Norm(args[0], _p),
+        **derivative(differential, trace_row),
+        export=export,
         notation=_norm_notation,
-        doc="‖x‖₁, the sum of absolute values",
+        doc=doc,
     )
-)
-register(
-    Op(
-        Norm,
-        variant=2,
-        names=("norm2",),
-        build=lambda args: Norm(args[0], 2),
-        value=lambda xs, p: _norm2(xs[0]),
-        differential=_d_norm2,
-        identities=(NORM2,),
-        primitives=(NORM2_ROW,),
-        export=_export_norm2,
-        notation=_norm_notation,
-        doc="‖x‖₂, Euclidean (Frobenius for a matrix)",
-    )
-)

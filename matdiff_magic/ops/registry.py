@@ -50,28 +50,17 @@ def require_square(arg: Expr, what: str) -> None:
         raise ShapeError(f"{what} needs a square matrix, got {arg.shape}")
 
 
+def require_vector(arg: Expr, what: str) -> None:
+    if arg.shape[1] != 1:
+        raise ShapeError(f"{what} takes a vector, got {arg.shape}")
+
+
 def same_shape(arg: Expr):
     return arg.shape
 
 
 def to_scalar(arg: Expr):
     return SCALAR
-
-
-def square_to_scalar(what: str):
-    def shape_of(arg: Expr):
-        require_square(arg, what)
-        return SCALAR
-
-    return shape_of
-
-
-def square_to_square(what: str):
-    def shape_of(arg: Expr):
-        require_square(arg, what)
-        return arg.shape
-
-    return shape_of
 
 
 # ---- notation: one description per op, printed as TeX and as Unicode by render/printer.py ----------
@@ -220,7 +209,8 @@ class Op:
     aliases: tuple = ()  # further spellings the parser accepts (ln for log)
     arity: int = 1  # number of arguments of the call
     build: Callable | None = None  # (args) -> node, from a call; default node(*args)
-    value: Callable | None = None  # (xs, param) -> 2-D array, xs the operands' values
+    value: Callable | None = None  # (xs, param) -> 2-D array, xs the operands' values;
+    # by default the value of the op's first trace row (the same function)
     param: Callable = _no_param  # (node, size) -> the parameter of value and primitives
     differential: Callable | None = None  # node -> (new expression, Identity), one step
     identities: Any = ()  # the identities the differential rule applies (or a
@@ -229,9 +219,15 @@ class Op:
     trace: Callable | None = None  # (lowering, node) -> row; None: one row of primitives[0]
     export: Callable | None = None  # (printer, node) -> (NumPy code, precedence)
     helpers: tuple = ()  # functions the exported code defines (their source)
-    notation: Any = None  # a notation above, or node -> notation
+    notation: Any = None  # a notation above, or node -> notation; by default name(x), Call
     doc: str = ""
     extra: dict = field(default_factory=dict)  # family-specific facets (element-wise: σ′ …)
+
+    def __post_init__(self):
+        if self.value is None and self.primitives:
+            self.value = self.primitives[0].value
+        if self.notation is None and self.names:
+            self.notation = Call(self.names[0])
 
     @property
     def key(self) -> tuple:
@@ -261,8 +257,10 @@ _VARIANT_ATTR: dict[type, str] = {}  # node type -> the attribute that selects t
 _NAMED: dict[str, Op] = {}  # by_name(), kept until the next registration
 
 
-def register(op: Op) -> Op:
-    """Add an op to the table (each family module registers its ops when imported)."""
+def register(node: type, **facets) -> Op:
+    """Add the op of node type ``node`` with ``facets`` (the fields of ``Op``) to the table; each
+    family module registers its ops when imported."""
+    op = Op(node, **facets)
     if op.key in OPS:
         raise ValueError(f"{op.node.__name__} {op.variant or ''} is registered twice")
     attr = getattr(op.node, "_variant", None)

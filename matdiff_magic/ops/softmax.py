@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.nodes import _Unary
+from matdiff_magic.ops.declare import called, derivative, row, rule
 from matdiff_magic.ops.identity import Identity
-from matdiff_magic.ops.registry import C_ATOM, Call, Op, Primitive, ShapeError, np, register
+from matdiff_magic.ops.registry import np, register, require_vector
 
 
 class Softmax(_Unary):
@@ -15,8 +16,7 @@ class Softmax(_Unary):
 
     @staticmethod
     def shape_of(arg):
-        if arg.shape[1] != 1:
-            raise ShapeError(f"softmax takes a vector, got {arg.shape}")
+        require_vector(arg, "softmax")
         return arg.shape
 
 
@@ -31,34 +31,20 @@ SOFTMAX = Identity(
 )
 
 
+@rule(SOFTMAX)
 def _d_softmax(node: Softmax):
     p = node
     jac = ir.Add([ir.DiagMatrix(p), ir.Neg(ir.MatMul([p, ir.Transpose(p)]))])
-    return ir.MatMul([jac, ir.D(node.arg)]), SOFTMAX
+    return ir.MatMul([jac, ir.D(node.arg)])
 
 
-SOFTMAX_ROW = Primitive(
+SOFTMAX_ROW = row(
     "softmax",
     "Softmax",
     "softmax {0}",
     lambda xs, p: softmax(xs[0]),
-    lambda xs, y, d, p: y * (d[0] - np.sum(y * d[0])),
-    lambda xs, y, g, p: [y * (g - np.sum(y * g))],
-    ("{y} ⊙ ({d0} − ⟨{y}, {d0}⟩)",),
-    ("{y} ⊙ ({g} − ⟨{y}, {g}⟩)",),
+    (lambda xs, y, d, p: y * (d[0] - np.sum(y * d[0])), "{y} ⊙ ({d0} − ⟨{y}, {d0}⟩)"),
+    (lambda xs, y, g, p: [y * (g - np.sum(y * g))], "{y} ⊙ ({g} − ⟨{y}, {g}⟩)"),
 )
 
-register(
-    Op(
-        Softmax,
-        names=("softmax",),
-        value=lambda xs, p: softmax(xs[0]),
-        differential=_d_softmax,
-        identities=(SOFTMAX,),
-        primitives=(SOFTMAX_ROW,),
-        export=lambda p, e: (f"{p.helper('softmax')}({p.code(e.arg)})", C_ATOM),
-        helpers=(softmax,),
-        notation=Call("softmax"),
-        doc="softmax(u) of a vector",
-    )
-)
+register(Softmax, **called(softmax), **derivative(_d_softmax, SOFTMAX_ROW), doc="softmax(u) of a vector")
