@@ -158,6 +158,7 @@ class Tables:
 
     functions: frozenset  # the language's function names (aliases too)
     elementwise: frozenset  # those applied entry by entry
+    aliases: dict  # another spelling -> the function's name (ln -> log)
     symbols: dict  # a symbol's command name -> the function it stands for when applied (sigma)
     greek_names: frozenset
     commands: tuple  # every command name understood, for "did you mean"
@@ -184,5 +185,10 @@ def tables() -> Tables:
     commands |= set(FONT_COMMANDS) | set(WORD_COMMANDS) | set(DECORATIONS)
     commands |= {"frac", "dfrac", "tfrac", "sqrt", "sum", "top", "left", "right"}
     return Tables(
-        frozenset(FUNCTIONS), frozenset(elementwise), symbols, frozenset(GREEK), tuple(sorted(commands))
+        frozenset(FUNCTIONS),
+        frozenset(elementwise),
+        dict(ALIASES),
+        symbols,
+        frozenset(GREEK),
+        tuple(sorted(commands)),
     )

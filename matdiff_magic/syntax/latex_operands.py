@@ -113,7 +113,10 @@ class Operands(Cursor):
         if name in self.tables.functions:
             return self.apply(name, tok.span)
         if tok.kind == "opname":
-            near = difflib.get_close_matches(name, sorted(self.tables.functions), n=2)
+            from matdiff_magic.syntax.vocabulary import SYNONYMS
+
+            near = [SYNONYMS[name]] if name in SYNONYMS else []
+            near += difflib.get_close_matches(name, sorted(self.tables.functions), n=2)
             hint = ("did you mean " + " or ".join(near) + "?") if near else "see the README for the functions"
             raise self.error(f"unknown function {tok.text!r}", tok, hint)
         if tok.text == "d":
@@ -221,6 +224,7 @@ class Operands(Cursor):
     def apply(self, name: str, span: Span) -> Frag:
         """A function applied: to a parenthesised group, a delimited |X| or ‖x‖, or without
         parentheses to the next factor (element-wise) or the rest of the product (matrix)."""
+        name = self.tables.aliases.get(name, name)  # ln is log
         power = None
         if self.is_(self.peek(), "sym", "^"):  # \sin^2 x
             caret = self.advance()
