@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TypeVar
 
+from matdiff_magic.depth import deep_recursion
 from matdiff_magic.errors import MatdiffError, Span
 from matdiff_magic.syntax.latex_cursor import BARS, DECORATIONS, OPERATORS, Frag
 from matdiff_magic.syntax.latex_lexer import FONT_COMMANDS, WORD_COMMANDS, Tok, tokenize
@@ -80,10 +81,11 @@ def translate(source: str) -> Translation:
     tokens = tokenize(source)
     reader = Reader(tokens, source, tables())
     parts: list = []
-    for start, end in _lines(tokens):
-        reader.i, reader.limits, reader.open = start, [end], []
-        frag = _declaration(reader, start, end) or reader.line()
-        parts += frag.parts + [("\n", tokens[end].span)]
+    with deep_recursion():  # the reader recurses once per level, at most parser.MAX_DEPTH levels
+        for start, end in _lines(tokens):
+            reader.i, reader.limits, reader.open, reader.depth = start, [end], [], 0
+            frag = _declaration(reader, start, end) or reader.line()
+            parts += frag.parts + [("\n", tokens[end].span)]
     text = "".join(t for t, _ in parts)
     spans = tuple(span for t, span in parts for _ in t)
     return Translation(source, text, spans)

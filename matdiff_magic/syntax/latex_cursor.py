@@ -61,6 +61,7 @@ class Cursor:
         self.match = matching_braces(tokens, source)
         self.i, self.limits = 0, [len(tokens) - 1]
         self.open: list[str] = []  # the delimiters open around the position: ) ] | ‖
+        self.depth = 0  # factors being read, one inside another
 
     # -- tokens
     def peek(self, ahead: int = 0) -> Tok:

@@ -12,6 +12,7 @@ from matdiff_magic.errors import MatdiffError
 from matdiff_magic.syntax.latex_cursor import OPERATORS, TRANSPOSES, Frag, call, wrap
 from matdiff_magic.syntax.latex_lexer import FONT_COMMANDS, Tok
 from matdiff_magic.syntax.latex_operands import Operands
+from matdiff_magic.syntax.parser import MAX_DEPTH
 
 
 class Reader(Operands):
@@ -113,7 +114,17 @@ class Reader(Operands):
         return tok.kind == "cmd" and tok.text not in OPERATORS
 
     def factor(self) -> Frag:
-        f = self.primary()
+        # every nesting (a group, an argument, a function applied) passes here: bound it as the
+        # parser bounds the language's
+        if len(self.open) + self.depth > MAX_DEPTH:
+            raise self.error(f"the formula is nested too deeply (more than {MAX_DEPTH} levels)", self.peek())
+        self.depth += 1
+        try:
+            return self.postfixes(self.primary())
+        finally:
+            self.depth -= 1
+
+    def postfixes(self, f: Frag) -> Frag:
         while True:
             tok = self.peek()
             if self.is_(tok, "sym", "'"):
