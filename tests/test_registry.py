@@ -45,6 +45,15 @@ def _negative_det(n):
     return X
 
 
+def _outer_gradient(U):
+    """∂g/∂U of the fixed random g(U) = ½ uᵀMu + bᵀexp(u/2), u = vec U, written out here."""
+    u = U.reshape(-1, order="F")
+    rng = np.random.default_rng([sum((i + 1) * ord(c) for i, c in enumerate("g")), u.size])
+    M = rng.standard_normal((u.size, u.size)) / np.sqrt(u.size)
+    b = rng.uniform(0.5, 1.5, u.size)
+    return ((M + M.T) @ u / 2 + b * np.exp(u / 2) / 2).reshape(U.shape, order="F")
+
+
 # key -> (node from variables, operands as (shape, domain), NumPy reference of the value)
 # domains: "any" (standard normal), "positive", "unit" (|x| < 0.9), "square" (well conditioned),
 # "negdet" (well conditioned with det < 0), "away" (|x| ≥ 0.2, away from kinks)
@@ -79,6 +88,7 @@ SAMPLES = {
     "Adjugate": (lambda X: ir.Adjugate(X), [((3, 3), "negdet")], _cofactor_adjugate),
     "MatPow": (lambda X: ir.MatPow(X, ir.Const(3)), [((3, 3), "square")],
                lambda X: np.linalg.matrix_power(X, 3)),
+    "OuterFunction": (lambda U: ir.OuterFunction("g", 1, U), [((3, 2), "any")], _outer_gradient),
     **{f"Apply:{f}": ((lambda X, _f=f: ir.Apply(_f, X)), [((3, 2), DOMAIN.get(f, "any"))], ref)
        for f, ref in F.items()},
 }

@@ -14,6 +14,7 @@ import re
 from matdiff_magic.derivation.symmetric import describe
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.numeric.check import CheckResult, could_not_check
+from matdiff_magic.ops.unknown import substitution_latex
 from matdiff_magic.render.notation import GREEK_UNICODE, name_latex, name_text, space_latex, space_text
 from matdiff_magic.render.printer import to_latex as expr_latex
 from matdiff_magic.render.printer import to_text as expr_text
@@ -69,7 +70,7 @@ def to_latex(d) -> str:
     where_tex, _ = where(d)
     rows.append(rf"&\text{{where }} {where_tex}" if where_tex else "")
     if d.check_result is not None:
-        rows.append("&" + _check_tex(d.check_result))
+        rows.append("&" + _check_tex(d.check_result) + substitution_latex(d.function))
     body = portable(" \\\\\n".join(r for r in rows if r))
     return "$$\\begin{aligned}\n" + body + "\n\\end{aligned}$$"
 

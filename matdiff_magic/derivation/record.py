@@ -26,6 +26,7 @@ from matdiff_magic.derivation.steps import Step
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.numeric.check import CheckResult, run_check
+from matdiff_magic.ops.unknown import substitution_text
 from matdiff_magic.render.printer import to_text
 from matdiff_magic.render.steps import ShownStep
 
@@ -175,7 +176,11 @@ class Derivation:
         and ``check_result`` says why); the outcome is kept in ``check_result`` and shown with the
         derivation. Never raises: a point where f or its derivative cannot be evaluated is passed over.
         """
-        self.check_result = run_check(self, self.seed if seed is None else seed, written=to_text)
+        result = run_check(self, self.seed if seed is None else seed, written=to_text)
+        # a function declared without a formula is checked through a fixed random one: say which
+        self.check_result = dataclasses.replace(
+            result, message=result.message + substitution_text(self.function)
+        )
         err = self.check_result.max_rel_error
         return float("nan") if err is None else err
 

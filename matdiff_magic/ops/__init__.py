@@ -13,6 +13,7 @@
     softmax.py      Softmax
     adjugate.py     Adjugate (adj)
     matpow.py       MatPow (X^k, a matrix power)
+    unknown.py      OuterFunction (g(U) of a function declared without a formula, g: function)
 
 Adding an operation is one module here plus its import below.
 """
@@ -25,5 +26,6 @@ from matdiff_magic.ops import arith, powers, elementwise, linalg, reductions, kr
 from matdiff_magic.ops import softmax  # noqa: F401  (imported to register its ops)
 from matdiff_magic.ops import adjugate  # noqa: F401  (imported to register its ops)
 from matdiff_magic.ops import matpow  # noqa: F401  (imported to register its ops)
+from matdiff_magic.ops import unknown  # noqa: F401  (imported to register its ops)
 
 __all__ = ["registry"]

@@ -11,7 +11,7 @@ from fractions import Fraction
 
 from matdiff_magic.errors import Span
 
-KINDS = ("scalar", "vector", "matrix", "symmetric")  # what a declaration can say a name is
+KINDS = ("scalar", "vector", "matrix", "symmetric", "function")  # what a declaration can say a name is
 
 
 @dataclass(frozen=True)

@@ -43,3 +43,21 @@ def is_bare_constant(node: syn.Name, source: str) -> bool:
     if canonical_function(node.name) in BARE_CONSTANTS:
         return True
     raise MatdiffError(f"{node.name} is a function: write {node.name}(…)", source, node.span)
+
+
+def outer_functions(program: syn.Program) -> frozenset:
+    """The names declared ``g: function``: scalar functions of one argument, without a formula."""
+    return frozenset(name for d in program.declarations if d.kind == "function" for name, _ in d.names)
+
+
+def outer_call_shape(node: syn.Call, source: str, shape_of) -> tuple:
+    """g(U) of a declared function: one argument of any shape, a scalar value."""
+    if len(node.args) != 1:
+        raise MatdiffError(
+            f"{node.func} takes one argument (a scalar, vector or matrix), got {len(node.args)}",
+            source,
+            node.span,
+            hint=f"{node.func} was declared a function: a scalar function of one argument",
+        )
+    shape_of(node.args[0])
+    return (1, 1)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from matdiff_magic.errors import MatdiffError, Span
 from matdiff_magic.syntax import ast as syn
 from matdiff_magic.syntax.vocabulary import CONSTANTS, ELEMENTWISE, MATRIX_FUNCTIONS, canonical_function
-from matdiff_magic.types.functions import called, is_bare_constant
+from matdiff_magic.types.functions import called, is_bare_constant, outer_call_shape, outer_functions
 from matdiff_magic.types.messages import Joined, ShapeMessages
 from matdiff_magic.types.unify import Sizes as _Sizes
 from matdiff_magic.types.unify import times as _times
@@ -67,6 +67,7 @@ class _Inference(ShapeMessages):
         self.declared: dict[str, tuple] = {}  # name -> (kind, dims, span)
         self.const_shapes: dict[int, tuple] = {}
         self.defined: dict[str, tuple] = {}  # definition name -> shape
+        self.functions = outer_functions(program)  # g: function, a scalar function of anything
         for name, spec in extra.items():
             kind, dims = (spec, ()) if isinstance(spec, str) else spec
             self.declared[name] = (kind, tuple((d, None) for d in dims), None)
@@ -124,6 +125,8 @@ class _Inference(ShapeMessages):
         if isinstance(node, syn.Num):
             return (1, 1)
         if isinstance(node, syn.Name):
+            if node.name in self.functions:
+                raise MatdiffError(f"{node.name} is a function: write {node.name}(…)", self.source, node.span)
             if node.name not in self.defined and is_bare_constant(node, self.source):
                 return self._constant_shape(node, canonical_function(node.name), ())
             return self._var(node)
@@ -226,6 +229,8 @@ class _Inference(ShapeMessages):
         return self._fold(node.items, multiply, lambda left, lshape, item: Joined(left, item))
 
     def _call_shape(self, node: syn.Call) -> tuple:
+        if node.func in self.functions:
+            return outer_call_shape(node, self.source, self.shape)
         f = called(node, self.source)
         if f in CONSTANTS:
             return self._constant_shape(node, f, node.args)

@@ -15,9 +15,11 @@ from typing import cast
 from matdiff_magic.errors import MatdiffError, Span
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ops.registry import named
+from matdiff_magic.ops.unknown import OuterFunction
 from matdiff_magic.syntax.ast import Call, Name, Neg, Num, Power, Product, Program, Sum, Transpose
 from matdiff_magic.syntax.parser import parse
 from matdiff_magic.syntax.vocabulary import canonical_function
+from matdiff_magic.types.functions import outer_functions
 from matdiff_magic.types.infer import Sizes, infer_sizes
 
 
@@ -74,6 +76,7 @@ class _Lowering:
         self.variables = sizes.variables
         self.constants = sizes.constants
         self.ir_vars = {n: ir.Var(n, info.shape, info.kind) for n, info in sizes.variables.items()}
+        self.functions = outer_functions(program)  # g: function
 
     def run(self) -> Typed:
         defs = self.program.definitions
@@ -164,6 +167,8 @@ class _Lowering:
         return _finish(chain)
 
     def _build_call(self, node: Call, b) -> ir.Expr:
+        if node.func in self.functions:  # g(U) of a function declared without a formula
+            return OuterFunction(node.func, 0, b(node.args[0]))
         f = canonical_function(node.func)
         if f in ("vector", "matrix"):
             arg = node.args[0]

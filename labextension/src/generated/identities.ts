@@ -309,6 +309,18 @@ export const IDENTITIES = {
     "text": "d‖X‖ = ‖X‖⁻¹ tr(Xᵀ dX)",
     "cookbook": ""
   },
+  "outer": {
+    "name": "outer function",
+    "latex": "\\mathrm{d}g(U) = \\operatorname{tr}\\left(\\frac{\\partial g}{\\partial U}^{T}\\,\\mathrm{d}U\\right)",
+    "text": "dg(U) = tr((∂g/∂U)ᵀ dU)",
+    "cookbook": ""
+  },
+  "outer-derivative": {
+    "name": "derivative of the outer function",
+    "latex": "\\mathrm{d}\\,\\nabla^{k} g(U)[V] = \\nabla^{k+1} g(U)[V, \\mathrm{d}U] + \\nabla^{k} g(U)[\\mathrm{d}V]",
+    "text": "d ∇^k g(U)[V] = ∇^k+1 g(U)[V, dU] + ∇^k g(U)[dV]",
+    "cookbook": ""
+  },
   "power": {
     "name": "power rule",
     "latex": "\\mathrm{d}(u^{p}) = p\\,u^{p-1}\\,\\mathrm{d}u",

@@ -6,7 +6,8 @@ export const KINDS = [
   "scalar",
   "vector",
   "matrix",
-  "symmetric"
+  "symmetric",
+  "function"
 ] as const;
 
 /** Element-wise functions: applied entry by entry; on a scalar, ordinary functions. */
