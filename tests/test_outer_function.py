@@ -2,13 +2,14 @@
 unknown outer g, ∂f/∂X = Aᵀ (∂f/∂Y) Bᵀ, and g inside larger expressions. The numbers use the
 package's fixed random g; the test writes that g again from its documented formula, and every
 derivative is compared with central differences of it, in every layout."""
+
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from numeric_helpers import assert_close, central_difference, random_values
 
 from matdiff_magic import MatdiffError, derive
-from numeric_helpers import assert_close, central_difference, random_values
 
 LAYOUTS = ("numerator", "denominator", "mixed")
 
@@ -47,11 +48,11 @@ def test_seed_000_composition_with_an_unknown_outer_function():
     assert ("constant", "tr((∂f/∂Y)ᵀ A dX B)") in got
     assert ("cyclic property", "tr(B (∂f/∂Y)ᵀ A dX)") in got
     readoff = next(s for s in d.steps if s.rule == "read off")
-    assert readoff.text == "(B (∂f/∂Y)ᵀ A)ᵀ = Aᵀ (∂f/∂Y) Bᵀ"             # the seed's result
-    assert got[-1] == ("denominator layout", "Aᵀ∇g(Y) Bᵀ")                 # ∂f/∂Y = ∂g/∂Y
+    assert readoff.text == "(B (∂f/∂Y)ᵀ A)ᵀ = Aᵀ (∂f/∂Y) Bᵀ"  # the seed's result
+    assert got[-1] == ("denominator layout", "Aᵀ∇g(Y) Bᵀ")  # ∂f/∂Y = ∂g/∂Y
     assert d.check_result.status == "passed"
     assert "g(U) = ½ uᵀMu + bᵀexp(u/2)" in d.check_result.message
-    assert "g(U) = ½ uᵀMu + bᵀexp(u/2)" in " ".join(d.to_text().split())    # the check line says so
+    assert "g(U) = ½ uᵀMu + bᵀexp(u/2)" in " ".join(d.to_text().split())  # the check line says so
     rng = np.random.default_rng(0)
     values = random_values(d.variables, rng)
     every_layout(d, values, lambda A, X, B: g_ref("g", A @ X @ B), "X")
@@ -69,10 +70,16 @@ def test_unknown_function_of_a_product_without_a_definition():
 @pytest.mark.parametrize(
     "source, wrt, ref",
     [
-        ("g: function\ng(W*x) + lambda*norm2(x)^2", "x",
-         lambda W, x, **k: g_ref("g", W @ x) + k["lambda"] * x @ x),
-        ("g: function\ng(W*x) + lambda*norm2(x)^2", "W",
-         lambda W, x, **k: g_ref("g", W @ x) + k["lambda"] * x @ x),
+        (
+            "g: function\ng(W*x) + lambda*norm2(x)^2",
+            "x",
+            lambda W, x, **k: g_ref("g", W @ x) + k["lambda"] * x @ x,
+        ),
+        (
+            "g: function\ng(W*x) + lambda*norm2(x)^2",
+            "W",
+            lambda W, x, **k: g_ref("g", W @ x) + k["lambda"] * x @ x,
+        ),
         ("phi: function\nphi(X'*X) + tr(A*X)", "X", lambda X, A: g_ref("phi", X.T @ X) + np.trace(A @ X)),
         ("h: function\nh(exp(X*b))", "X", lambda X, b: g_ref("h", np.exp(X @ b))),
         ("g: function\nc: scalar\ng(c*a) * c", "c", lambda a, c: g_ref("g", c * a) * c),
@@ -96,7 +103,7 @@ def test_an_unknown_function_takes_one_argument_and_gives_a_scalar():
     with pytest.raises(MatdiffError) as info:
         derive("g: function\ng(X, Y)", wrt="X")
     assert "g takes one argument" in str(info.value)
-    assert "^" in str(info.value)            # a caret under the call
+    assert "^" in str(info.value)  # a caret under the call
 
 
 def test_a_function_is_not_a_variable():

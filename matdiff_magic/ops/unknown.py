@@ -37,7 +37,9 @@ class OuterFunction(Expr):
     def __init__(self, func: str, order: int, arg: Expr, dirs=()):
         dirs = tuple(dirs)
         if len(dirs) != max(order - 1, 0) or any(v.shape != arg.shape for v in dirs):
-            raise ShapeError(f"the derivative {order} of {func} takes {max(order - 1, 0)} directions of {arg.shape}")
+            raise ShapeError(
+                f"the derivative {order} of {func} takes {max(order - 1, 0)} directions of {arg.shape}"
+            )
         self._init(SCALAR if order == 0 else arg.shape)
         object.__setattr__(self, "func", func)
         object.__setattr__(self, "order", order)
