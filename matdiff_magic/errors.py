@@ -77,5 +77,14 @@ class MatdiffError(Exception):
             # the caret under the same column, whatever the width of the words before it
             parts.append(" " * (i18n.display_width(prefix + text[:col])) + "^" * width)
         if self.hint:
-            parts.append(say("hint: ") + say(self.hint))
+            label = say("hint:")  # 提示：
+            parts.append(label + (" " if label.endswith(":") else "") + say(self.hint))
         return "\n".join(parts)
+
+
+def known_language(lang: str | None) -> str | None:
+    """``lang`` normalised (``zh-CN`` is ``zh``; None stays None); a MatdiffError if it has no glossary."""
+    try:
+        return None if lang is None else i18n.check(lang)
+    except i18n.UnknownLanguage as error:
+        raise MatdiffError(str(error)) from None

@@ -74,6 +74,7 @@ class MatdiffMagics(Magics):
                 by_definition=opts.by_definition,
                 solve=opts.solve,
                 symmetric=opts.symmetric,
+                lang=opts.lang,
             )
             code = d.to_python() if opts.export else ""
             shown = d.widget() if opts.interactive else _typeset(d)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 
+from matdiff_magic import i18n
 from matdiff_magic.derivation.symmetric import describe
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.numeric.check import CheckResult, could_not_check
@@ -24,7 +25,8 @@ from matdiff_magic.types.dims import Dim
 
 def where(d) -> tuple[str, str]:
     """The where line (TeX, text): every variable in its space, symmetric ones with the
-    convention, the named inner activations and the notes on how f was read."""
+    convention, the named inner activations and the notes on how f was read (in ``d.lang``)."""
+    say = lambda text: i18n.translate(text, d.lang)
 
     def structure(v: ir.Var, tex: bool) -> str:
         if not v.symmetric:
@@ -36,7 +38,7 @@ def where(d) -> tuple[str, str]:
                 if convention
                 else r"\ \text{(symmetric)}"
             )
-        return f" (symmetric; {convention})" if convention else " (symmetric)"
+        return " " + say(f"(symmetric; {convention})" if convention else "(symmetric)")
 
     tex = ",\\ ".join(
         f"{name_latex(v.name, v.kind)} \\in {space_latex(v.shape)}" + structure(v, True) for v in d.variables
@@ -49,8 +51,8 @@ def where(d) -> tuple[str, str]:
         text += f", {name_txt} = {expr_text(node, abbrev=d.abbrev, define=True)}"
     for note in d.notes:
         tex += rf";\ \text{{note: {tex_text(note)}}}"
-        text += f"; note: {note}"
-    return tex, text
+        text += "; " + say(f"note: {note}")
+    return i18n.translate_tex(tex, d.lang), text
 
 
 def to_latex(d) -> str:
@@ -71,7 +73,7 @@ def to_latex(d) -> str:
     rows.append(rf"&\text{{where }} {where_tex}" if where_tex else "")
     if d.check_result is not None:
         rows.append("&" + _check_tex(d.check_result) + substitution_latex(d.function))
-    body = portable(" \\\\\n".join(r for r in rows if r))
+    body = portable(i18n.translate_tex(" \\\\\n".join(r for r in rows if r), d.lang))
     return "$$\\begin{aligned}\n" + body + "\n\\end{aligned}$$"
 
 
@@ -91,14 +93,15 @@ def to_text(d) -> str:
             lines.append(f"{s.lhs_text:>{width}} = {s.text}{rule}")
     _, where_text = where(d)
     if where_text:
-        lines.append(f"{'':>{width}}   where {where_text}")
+        lines.append(f"{'':>{width}}   {i18n.translate('where', d.lang)} {where_text}")
     if d.check_result is not None:
-        lines.append(f"{'':>{width}}   {d.check_result.message}")
+        lines.append(f"{'':>{width}}   {i18n.translate(d.check_result.message, d.lang)}")
     return "\n".join(lines)
 
 
 def to_json(d) -> dict:
-    """The mimetype's JSON (schema ``derivation.v1``)."""
+    """The mimetype's JSON (schema ``derivation.v1``), its wording in ``d.lang``."""
+    say = lambda text: i18n.translate(text, d.lang)
     where_tex, where_text = where(d)
     check = d.check_result or CheckResult("skipped", None, "numeric check not run")
     err = check.max_rel_error
@@ -131,16 +134,17 @@ def to_json(d) -> dict:
                 "latex": expr_latex(r.expr, abbrev=d.abbrev),
                 "text": expr_text(r.expr, abbrev=d.abbrev),
                 "shape": _json_shape(r.shape),
-                "description": r.description,
+                "description": say(r.description),
             }
             for lay, r in d.results.items()
         },
         "check": {
             "status": check.status,
             "max_rel_error": None if err is None or not math.isfinite(err) else err,
-            "message": check.message,
+            "message": say(check.message),
         },
         "latex": to_latex(d),
+        **({"lang": d.lang} if d.lang != "en" else {}),  # the schema's default: en
     }
 
 

@@ -10,6 +10,7 @@ and ``derivation.composition``. A derivation re-derives the same cell by another
 
 from __future__ import annotations
 
+from matdiff_magic import i18n
 from matdiff_magic.depth import deep_recursion
 from matdiff_magic.derivation.bounds import check_work
 from matdiff_magic.derivation.composition import composition_steps, is_composition
@@ -19,7 +20,7 @@ from matdiff_magic.derivation.quoting import QuotingError
 from matdiff_magic.derivation.record import Derivation
 from matdiff_magic.derivation.stages import gradient_steps, hessian_steps, jacobian_steps
 from matdiff_magic.derivation.symmetric import check_convention, with_convention, with_symmetry
-from matdiff_magic.errors import MatdiffError
+from matdiff_magic.errors import MatdiffError, known_language
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.render import printer
 from matdiff_magic.render.abbreviations import choose as choose_abbreviations
@@ -38,6 +39,7 @@ def derive(
     solve: bool = False,
     symmetric: str = "independent",
     latex: bool | None = None,
+    lang: str | None = None,
 ) -> Derivation:
     """Derive ∂f/∂wrt of the cell ``source`` by the differential method, step by step.
 
@@ -49,7 +51,12 @@ def derive(
     ((G + Gᵀ)/2, the gradient on symmetric matrices) or ``minka`` (G + Gᵀ − G ⊙ I, the Matrix
     Cookbook's (138)); f is always differentiated as written (``derivation.symmetric``).
     ``latex``: the source is LaTeX (``None``: when it looks so, ``syntax.latex``); errors point into it.
+    ``lang``: the language of the steps' wording and of the errors, ``en`` or ``zh`` (default: the
+    session's, ``%matdiff_config lang=…`` or MATDIFF_LANG; ``i18n``).
     """
+    if lang is not None:
+        with i18n.using(known_language(lang)):
+            return derive(source, wrt, layout, check, order, seed, by_definition, solve, symmetric, latex)
     if latex or (latex is None and looks_like_latex(source)):
         args = (wrt, layout, check, order, seed, by_definition, solve, symmetric)
         return in_latex(source, lambda text: derive(text, *args, latex=False))

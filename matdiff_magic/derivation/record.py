@@ -18,6 +18,7 @@ import dataclasses
 
 import numpy as np
 
+from matdiff_magic import i18n
 from matdiff_magic.depth import deep_recursion
 from matdiff_magic.derivation import display
 from matdiff_magic.derivation.evaluation import evaluate_at
@@ -61,6 +62,7 @@ class Derivation:
         self.target = target if target is not None else typed.expr  # what the result differentiates
         self._rederive = rederive  # (derivation, wrt, layout) -> Derivation: the pipeline's
         self.symmetric = symmetric  # the convention for a symmetric wrt: independent, sym, minka
+        self.lang = i18n.current()  # the language it is shown in (en, zh): where it was derived
 
     # ---- what was derived
     @property
@@ -89,7 +91,7 @@ class Derivation:
     @property
     def steps(self) -> list[ShownStep]:
         """The steps, the last one the result in this layout, each printed when asked for."""
-        return [ShownStep(s) for s in self._steps + [self._layout_step(self.layout)]]
+        return [ShownStep(s, self.lang) for s in self._steps + [self._layout_step(self.layout)]]
 
     def with_layout(self, layout: str) -> Derivation:
         if layout not in LAYOUTS:
@@ -109,14 +111,15 @@ class Derivation:
             self._rederive,
             self.symmetric,
         )
-        other.solution, other.abbrev = self.solution, self.abbrev
+        other.solution, other.abbrev, other.lang = self.solution, self.abbrev, self.lang
         return other
 
     def derive_again(self, wrt: str, layout: str) -> Derivation:
         """The same cell derived by ``wrt`` in ``layout``, checked if this one was, with its seed."""
         if self._rederive is None:
             raise MatdiffError("this derivation was not made by derive(): derive the cell again")
-        return self._rederive(self, wrt, layout)
+        with i18n.using(self.lang):
+            return self._rederive(self, wrt, layout)
 
     def _layout_step(self, layout: str) -> Step:
         r: Result = self.results[layout]

@@ -23,7 +23,7 @@ import numpy as np
 
 from matdiff_magic import i18n
 from matdiff_magic.derivation.pipeline import derive
-from matdiff_magic.errors import MatdiffError
+from matdiff_magic.errors import MatdiffError, known_language
 from matdiff_magic.exercises.answer import MARK, evaluate_at, samples_at_random_points, type_answer
 from matdiff_magic.exercises.messages import shape_text, verdict
 from matdiff_magic.ir import nodes as ir
@@ -116,7 +116,7 @@ def check_answer(
     """
     if not isinstance(answer, str):
         raise TypeError('check_answer takes the answer as a string, e.g. "b*a\'"')
-    with i18n.using(lang):
+    with i18n.using(known_language(lang)):
         return _check_answer(answer, f, wrt, layout, order, points, seed, reveal)
 
 

@@ -30,6 +30,7 @@ LANGS = ("en", "zh")
 ENV_VAR = "MATDIFF_LANG"
 _HERE = Path(__file__).resolve().parent
 _PLACEHOLDER = re.compile(r"\{(\d+)\}")
+_LETTER = re.compile(r"[^\W\d_]")
 _CURRENT: contextvars.ContextVar[str | None] = contextvars.ContextVar("matdiff_lang", default=None)
 _SESSION: list[str | None] = [None]  # %matdiff_config lang=…; None: the environment's
 
@@ -87,8 +88,11 @@ class Glossary:
         self.exact = {k: v for k, v in entries.items() if not _PLACEHOLDER.search(k)}
         # Tried twice: first with placeholders that hold no sentence break (". "), so that a
         # description of two sentences is translated sentence by sentence; then with any text.
+        # A template of placeholders and punctuation alone ("{0}; {1}") would match any text: the
+        # clauses of such a text are translated one by one instead
         by_literal = sorted(
-            (k for k in entries if _PLACEHOLDER.search(k)), key=lambda k: -len(_PLACEHOLDER.sub("", k))
+            (k for k in entries if _PLACEHOLDER.search(k) and _LETTER.search(_PLACEHOLDER.sub("", k))),
+            key=lambda k: -len(_PLACEHOLDER.sub("", k)),
         )
         self.templates = [(_compile(k, _IN_SENTENCE), entries[k], k) for k in by_literal]
         self.loose = [(_compile(k, _ANY), entries[k], k) for k in by_literal]
@@ -145,10 +149,10 @@ def _translate(lang: str, text: str) -> str:
     if said is not None:
         return said
     # Sentences, then hints joined by "; ", each translated on its own
-    for split, joiner in ((_SENTENCES, ""), (_CLAUSES, "；")):
+    for split, joiner, whole in ((_SENTENCES, "", False), (_CLAUSES, "；", True)):
         parts = split.split(text)
         if len(parts) > 1:
-            said = _segments(lang, parts, split.pattern, joiner)
+            said = _segments(lang, parts, split.pattern, joiner, whole)
             if said is not None:
                 return said
     said = _fill(lang, g.loose, text, *_edges(text))
@@ -167,8 +171,9 @@ def _whole(lang: str, text: str) -> str | None:
     return _fill(lang, g.templates, text, lead, core, trail)
 
 
-def _segments(lang: str, parts: list[str], sep: str, joiner: str) -> str | None:
-    """``parts`` translated as the longest runs that have a translation; None if none has."""
+def _segments(lang: str, parts: list[str], sep: str, joiner: str, whole: bool) -> str | None:
+    """``parts`` translated as the longest runs that have a translation; None if none has (or,
+    ``whole``, if one has none: "; " inside a placeholder, as in "(sizes m=3; m=2)", is no break)."""
     glue = ". " if "." in sep else "; "
     out, i, changed = [], 0, False
     while i < len(parts):
@@ -176,7 +181,9 @@ def _segments(lang: str, parts: list[str], sep: str, joiner: str) -> str | None:
             if i == 0 and j == len(parts):
                 continue  # the whole text: the caller's
             run = glue.join(parts[i:j]) if glue == "; " else " ".join(parts[i:j])
-            said = _whole(lang, run) if j > i + 1 else _translate(lang, run)
+            said = _whole(lang, run) if j > i + 1 or whole else _translate(lang, run)
+            if said is None and whole and j == i + 1:
+                return None
             if said is not None:
                 changed |= said != run
                 out.append(said)

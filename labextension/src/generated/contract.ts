@@ -64,6 +64,10 @@ export interface Derivation {
    * The whole derivation as one aligned TeX block (the text/latex fallback).
    */
   latex?: string;
+  /**
+   * The language of the derivation's wording (rules, notes, descriptions, the check); the mathematics is the same in every language. Absent: en.
+   */
+  lang?: 'en' | 'zh';
 }
 export interface Step {
   stage:

@@ -91,6 +91,11 @@ const schema31 = {
       type: 'string',
       description:
         'The whole derivation as one aligned TeX block (the text/latex fallback).'
+    },
+    lang: {
+      enum: ['en', 'zh'],
+      description:
+        "The language of the derivation's wording (rules, notes, descriptions, the check); the mathematics is the same in every language. Absent: en."
     }
   },
   $defs: {
@@ -1897,8 +1902,26 @@ function validate20(
         errors++;
       }
     }
+    if (data.lang !== undefined) {
+      let data41 = data.lang;
+      if (!(data41 === 'en' || data41 === 'zh')) {
+        const err70 = {
+          instancePath: instancePath + '/lang',
+          schemaPath: '#/properties/lang/enum',
+          keyword: 'enum',
+          params: { allowedValues: schema31.properties.lang.enum },
+          message: 'must be equal to one of the allowed values'
+        };
+        if (vErrors === null) {
+          vErrors = [err70];
+        } else {
+          vErrors.push(err70);
+        }
+        errors++;
+      }
+    }
   } else {
-    const err70 = {
+    const err71 = {
       instancePath,
       schemaPath: '#/type',
       keyword: 'type',
@@ -1906,9 +1929,9 @@ function validate20(
       message: 'must be object'
     };
     if (vErrors === null) {
-      vErrors = [err70];
+      vErrors = [err71];
     } else {
-      vErrors.push(err70);
+      vErrors.push(err71);
     }
     errors++;
   }
@@ -1927,7 +1950,8 @@ validate20.evaluated = {
     layout: true,
     results: true,
     check: true,
-    latex: true
+    latex: true,
+    lang: true
   },
   dynamicProps: false,
   dynamicItems: false
