@@ -25,6 +25,7 @@ class MatdiffMagics(Magics):
                e.g. a'*exp(X*b)
         Line:  %matdiff --wrt X a'*exp(X*b)
         Both:  --lang en|zh words the derivation, its errors and the stepper (default: the session's)
+               --latex reads the expression as LaTeX even without a backslash, brace, bar or ^T
         """
         try:
             return self._run(line, cell)
@@ -59,7 +60,10 @@ class MatdiffMagics(Magics):
             if opts.graph:
                 # matplotlib loads only for a graph
                 from matdiff_magic.autodiff.magic_support import run_graph
+                from matdiff_magic.syntax.latex import in_latex, looks_like_latex
 
+                if opts.latex or looks_like_latex(source):  # read as LaTeX, errors point into it
+                    return in_latex(source, lambda text: run_graph(self.shell, text, opts))
                 return run_graph(self.shell, source, opts)
             # NumPy loads on first use, so that %load_ext stays fast
             from matdiff_magic.derivation.pipeline import derive
@@ -75,6 +79,7 @@ class MatdiffMagics(Magics):
                 solve=opts.solve,
                 symmetric=opts.symmetric,
                 lang=opts.lang,
+                latex=opts.latex or None,
             )
             code = d.to_python() if opts.export else ""
             shown = d.widget() if opts.interactive else _typeset(d)

@@ -34,6 +34,7 @@ class Options:
     export: bool = False
     symmetric: str = "independent"
     lang: str | None = None  # en or zh; None: the session's (%matdiff_config lang=…, MATDIFF_LANG)
+    latex: bool = False  # read the cell as LaTeX even without a backslash (syntax.latex)
     flags: set = field(default_factory=set)  # options recognised but handled elsewhere
 
 
@@ -59,6 +60,7 @@ _OPTIONS: dict[str, tuple] = {  # option -> (attribute, takes a value, converter
     "--export": ("export", False, None),
     "--symmetric": ("symmetric", True, str),
     "--lang": ("lang", True, str),
+    "--latex": ("latex", False, None),
 }
 _TOKEN = re.compile(r"""\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\S+)""")
 _IDENT = re.compile(r"[A-Za-z][A-Za-z0-9_]*$")

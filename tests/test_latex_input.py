@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import run
 from numeric_helpers import assert_close, central_difference
 
 from matdiff_magic import derive
@@ -180,7 +181,7 @@ CARETS = [
     (r"a = b = \operatorname{tr}(X)", "X", "'=' can only follow a name", "="),
     # the types stage
     (r"\pmb x \pmb y", "x", "cannot multiply x", "y"),
-    (r"\operatorname{tr}(X) \cdot \lambda + \det(\pmb x)", "X", "det needs a square matrix", "x"),
+    (r"X^{-1} \pmb b + \pmb b^T", "X", "cannot add", "+"),
 ]
 
 
@@ -370,3 +371,48 @@ def test_the_jacobian_of_the_mle_gradient_by_sigma():
     for layout in LAYOUTS:
         want = jacobian.T if layout == "denominator" else jacobian
         assert_close(d.with_layout(layout).evaluate(**values), want, rtol=1e-6, label=layout)
+
+
+@pytest.mark.parametrize(
+    "latex", ["(" * 300 + "x" + ")" * 300, r"\sqrt{" * 300 + "x" + "}" * 300, r"\exp " * 300 + "x"]
+)
+def test_nesting_is_bounded_with_a_caret(latex):
+    with pytest.raises(MatdiffError, match="nested too deeply") as info:
+        translate(latex)
+    assert info.value.source == latex and info.value.span is not None
+
+
+# ---- the magic ----------------------------------------------------------------------------------
+def test_the_magic_reads_a_latex_cell(shell):
+    result, _ = run(
+        shell, "%%matdiff --wrt X -o d\n" + r"f=\boldsymbol{a}^{T} \exp (X \boldsymbol{b})" + "\n"
+    )
+    assert result.success
+    assert shell.user_ns["d"].steps[-1].text == "(a ⊙ exp(X b)) bᵀ"
+
+
+def test_the_magic_latex_flag_reads_a_formula_without_marks(shell):
+    result, _ = run(shell, "%%matdiff --latex --wrt X -o d\nAXB\n")
+    assert result.success
+    assert {v.name for v in shell.user_ns["d"].typed.variables} == {"A", "X", "B"}
+
+
+def test_the_magic_shows_a_latex_error_with_its_caret(shell):
+    cell = r"\boldsymbol{a}^{T} \foo (X \boldsymbol{b})"
+    result, captured = run(shell, "%%matdiff --wrt X\n" + cell + "\n")
+    assert not result.success
+    text = captured.stdout + captured.stderr
+    assert r"unknown LaTeX command \foo" in text and "Traceback" not in text
+    shown = text.splitlines()
+    line = next(k for k, ln in enumerate(shown) if ln.endswith(cell))
+    assert shown[line + 1].index("^") - shown[line].index(cell) == cell.index(r"\foo")
+
+
+def test_the_graph_reads_latex_too(shell):
+    # seed 002's evaluation trace, the formula as the seed writes it
+    cell = "x_1, x_2: scalar\n" + r"f(x_1,x_2) = ln(x_1) + x_1x_2 - sin(x_2)"
+    result, _ = run(shell, '%%matdiff --graph --latex --at "x_1=2, x_2=5"\n' + cell + "\n")
+    assert result.success
+    result, captured = run(shell, '%%matdiff --graph --at "x_1=2"\n' + r"\ln x_1 - \foo x_1" + "\n")
+    assert not result.success
+    assert r"unknown LaTeX command \foo" in captured.stdout + captured.stderr

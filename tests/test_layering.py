@@ -27,7 +27,10 @@ LAYERS = (
     # lowering (types.lower) builds IR nodes
     # the language's vocabulary of functions is the registry's names: the parser does not use it
     # (any name(…) is a call), the types stage checks calls against it
-    ("ir/ops", ("matdiff_magic.ir", "matdiff_magic.ops", "matdiff_magic.syntax.vocabulary")),
+    # so is the LaTeX front end (syntax.latex), which reads a function's name from the registry;
+    # its reader (syntax.latex_*) is plain syntax
+    ("ir/ops", ("matdiff_magic.ir", "matdiff_magic.ops", "matdiff_magic.syntax.vocabulary",
+                "matdiff_magic.syntax.latex")),
     ("types", ("matdiff_magic.types",)),
     # the stages record expressions; they never print them
     ("derivation", ("matdiff_magic.derivation",)),

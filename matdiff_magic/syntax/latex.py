@@ -7,7 +7,9 @@ the user typed. The reading itself is ``syntax.latex_lexer`` (tokens, layout dro
 ``syntax.latex_reader`` (precedence, functions, delimiters). The function names it knows are
 the registry's (``ops/``): a language function ``f`` is read from ``\\f`` or
 ``\\operatorname{f}``, and a function printed with a symbol (the logistic function, σ) from that
-symbol's command when it is applied. Nothing here evaluates the text.
+symbol's command when it is applied, so this module sits with the registry in the layers
+(tests/test_layering.py); the lexer and reader below it are plain syntax. Nothing here evaluates
+the text.
 
 Errors: ``MatdiffError`` with the LaTeX as its source and a caret under the command or character
 that is not understood (an unknown command, an unclosed delimiter, a differential).
@@ -161,6 +163,7 @@ class Tables:
     functions: frozenset  # the language's function names (aliases too)
     elementwise: frozenset  # those applied entry by entry
     aliases: dict  # another spelling -> the function's name (ln -> log)
+    synonyms: dict  # names other tools use -> the language's (trace -> tr), for hints
     symbols: dict  # a symbol's command name -> the function it stands for when applied (sigma)
     greek_names: frozenset
     commands: tuple  # every command name understood, for "did you mean"
@@ -175,7 +178,7 @@ class Tables:
 def tables() -> Tables:
     from matdiff_magic.ops import registry
     from matdiff_magic.render.notation import GREEK, LETTER_NAMES
-    from matdiff_magic.syntax.vocabulary import ALIASES, ELEMENTWISE, FUNCTIONS
+    from matdiff_magic.syntax.vocabulary import ALIASES, ELEMENTWISE, FUNCTIONS, SYNONYMS
 
     symbols = {}
     for op in registry.ops():
@@ -190,6 +193,7 @@ def tables() -> Tables:
         frozenset(FUNCTIONS),
         frozenset(elementwise),
         dict(ALIASES),
+        dict(SYNONYMS),
         symbols,
         frozenset(GREEK),
         tuple(sorted(commands)),

@@ -113,9 +113,7 @@ class Operands(Cursor):
         if name in self.tables.functions:
             return self.apply(name, tok.span)
         if tok.kind == "opname":
-            from matdiff_magic.syntax.vocabulary import SYNONYMS
-
-            near = [SYNONYMS[name]] if name in SYNONYMS else []
+            near = [self.tables.synonyms[name]] if name in self.tables.synonyms else []
             near += difflib.get_close_matches(name, sorted(self.tables.functions), n=2)
             hint = ("did you mean " + " or ".join(near) + "?") if near else "see the README for the functions"
             raise self.error(f"unknown function {tok.text!r}", tok, hint)
