@@ -31,6 +31,7 @@ from matdiff_magic.ir.construct import (
     with_coef,
 )
 from matdiff_magic.ops.identity import Identity
+from matdiff_magic.ops.kron import trace_of_kron
 
 DISTRIBUTE = Identity(
     "distribute",
@@ -256,7 +257,8 @@ VEC_INNER_RESHAPED = Identity(
 
 def _move_to_the_left(F: ir.Expr, left: list, term: Term, terms: list[Term], dX: ir.Expr, record) -> None:
     """tr(L F) with dX inside F, the last factor: move what wraps dX in F (a Hadamard product, a
-    diag, a vec) into the factor on its left, one identity; a form none fits is refused."""
+    diag, a vec, a Kronecker product) into the factor on its left, one identity; a form none fits
+    is refused."""
     if isinstance(F, ir.Hadamard):
         k = next(k for k, g in enumerate(F.factors) if _contains(g, dX))
         B = F.factors[k]
@@ -276,6 +278,11 @@ def _move_to_the_left(F: ir.Expr, left: list, term: Term, terms: list[Term], dX:
         moved = ir.Transpose(ir.DiagVector(_product(left))) if left else ir.Fill(1, (1, F.arg.shape[0]))
         term.core = ir.Trace(mk_mul([moved, F.arg]))
         record(DIAG_MATRIX_TRICK, _sum(terms), focus=(moved,))
+        return
+    if isinstance(F, ir.Kron) and not (_contains(F.left, dX) and _contains(F.right, dX)):
+        G, M, identity = trace_of_kron(_product(left) if left else None, F, lambda e: _contains(e, dX))
+        term.core = ir.Trace(mk_mul([G, M]))
+        record(identity, _sum(terms), focus=(G,))
         return
     if (
         isinstance(F, ir.Vec)

@@ -97,6 +97,56 @@ def _d_kron(node: Kron):
     return ir.Add([Kron(ir.D(node.left), node.right), Kron(node.left, ir.D(node.right))])
 
 
+# The trace stage's step for a Kronecker product holding dX: with tr(Pᵀ Q) = vec(P)ᵀ vec(Q) and
+# vec(A ⊗ M) = (I_n ⊗ K_qm ⊗ I_p)(vec A ⊗ I_pq) vec M (Magnus & Neudecker, Theorem 3.10), block by
+# block: tr(L (A ⊗ M)) = Σᵢⱼ Aᵢⱼ tr(L₍ⱼᵢ₎ M), L₍ⱼᵢ₎ the (j, i) block of L, q×p.
+TRACE_KRON_RIGHT = Identity(
+    "trace of a Kronecker product",
+    r"\operatorname{tr}(L(A \otimes M)) = \operatorname{tr}(GM),\ "
+    r"G = (\operatorname{vec}(I_n)^{T} \otimes I_q)(I_n \otimes L)(\operatorname{vec}(A) \otimes I_p)"
+    r" \text{ for } A\ m \times n,\ M\ p \times q",
+)
+TRACE_KRON_LEFT = Identity(
+    "trace of a Kronecker product",
+    r"\operatorname{tr}(L(M \otimes B)) = \operatorname{tr}(GM),\ "
+    r"G = (I_n \otimes \operatorname{vec}(I_q)^{T})(L \otimes I_q)(I_m \otimes \operatorname{vec}(B^{T}))"
+    r" \text{ for } M\ m \times n,\ B\ p \times q",
+)
+
+
+def _eye(n) -> Expr:
+    return ir.Const(1) if n == 1 else ir.Identity((n, n))
+
+
+def trace_of_kron(L: Expr | None, F: Kron, holds) -> tuple[Expr, Expr, Identity]:
+    """tr(L F) = tr(G M) for F = A ⊗ B, where M is the operand that ``holds`` the differential
+    (the other must not): returns G, M and the identity applied. L is None for tr(F) itself (L = I).
+    Shapes: A m×n, B p×q, L (n·q)×(m·p); G is q×p when M = B, n×m when M = A."""
+    from matdiff_magic.ir.construct import mk_kron, mk_mul, mk_transpose, mk_vec
+
+    A, B = F.left, F.right
+    (m, n), (p, q) = A.shape, B.shape
+    if L is None:
+        L = _eye(F.shape[0])
+    if holds(B):
+        G = mk_mul(
+            [
+                mk_kron(mk_transpose(mk_vec(_eye(n))), _eye(q)),
+                mk_kron(_eye(n), L),
+                mk_kron(mk_vec(A), _eye(p)),
+            ]
+        )
+        return G, B, TRACE_KRON_RIGHT
+    G = mk_mul(
+        [
+            mk_kron(_eye(n), mk_transpose(mk_vec(_eye(q)))),
+            mk_kron(L, _eye(q)),
+            mk_kron(_eye(m), mk_vec(mk_transpose(B)) if q != 1 else B),  # vec(bᵀ) = b
+        ]
+    )
+    return G, A, TRACE_KRON_LEFT
+
+
 # ---- the evaluation trace ----------------------------------------------------------------------------
 def _kron_vjp(a, b, g):
     """Block (i, j) of A ⊗ B is A[i, j]·B: each operand receives its blocks' inner products."""

@@ -579,6 +579,18 @@ export const IDENTITIES = {
     "text": "d tr(X) = tr(dX)",
     "cookbook": ""
   },
+  "trace-kron-left": {
+    "name": "trace of a Kronecker product",
+    "latex": "\\operatorname{tr}(L(M \\otimes B)) = \\operatorname{tr}(GM),\\ G = (I_n \\otimes \\operatorname{vec}(I_q)^{T})(L \\otimes I_q)(I_m \\otimes \\operatorname{vec}(B^{T})) \\text{ for } M\\ m \\times n,\\ B\\ p \\times q",
+    "text": "tr(L(M ⊗ B)) = tr(GM), G = (I_n ⊗ vec(I_q)ᵀ)(L ⊗ I_q)(I_m ⊗ vec(Bᵀ)) for M m × n, B p × q",
+    "cookbook": ""
+  },
+  "trace-kron-right": {
+    "name": "trace of a Kronecker product",
+    "latex": "\\operatorname{tr}(L(A \\otimes M)) = \\operatorname{tr}(GM),\\ G = (\\operatorname{vec}(I_n)^{T} \\otimes I_q)(I_n \\otimes L)(\\operatorname{vec}(A) \\otimes I_p) \\text{ for } A\\ m \\times n,\\ M\\ p \\times q",
+    "text": "tr(L(A ⊗ M)) = tr(GM), G = (vec(I_n)ᵀ ⊗ I_q)(I_n ⊗ L)(vec(A) ⊗ I_p) for A m × n, M p × q",
+    "cookbook": ""
+  },
   "tracetricks-combine": {
     "name": "linearity",
     "latex": "\\operatorname{tr}(A\\,\\mathrm{d}X) + \\operatorname{tr}(B\\,\\mathrm{d}X) = \\operatorname{tr}((A + B)\\,\\mathrm{d}X)",
