@@ -11,6 +11,7 @@ from matdiff_magic.ops.registry import (
     P_HADAMARD,
     Indexed,
     Infix,
+    held,
     kind,
     np,
     register,
@@ -167,11 +168,7 @@ KRON_ROW = bilinear_row(
 
 # ---- NumPy export ------------------------------------------------------------------------------------
 def _export_kron(p, e):
-    code = f"np.kron({p.lift(e.left)}, {p.lift(e.right)})"
-    k = kind(e)
-    if k == "matrix":
-        return code, C_ATOM
-    return (f"np.ravel({code})", C_ATOM) if k != "scalar" else (f"{code}[0, 0]", C_ATOM)
+    return held(e, f"np.kron({p.lift(e.left)}, {p.lift(e.right)})")
 
 
 def _export_vec(p, e):

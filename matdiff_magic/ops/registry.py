@@ -166,6 +166,15 @@ def kind(e: Expr) -> str:
     return "matrix"
 
 
+def held(e: Expr, code: str, ravel: str = "np.ravel") -> tuple[str, int]:
+    """The code of a 2-D array (``np.kron(…)``) as the exported code holds the value of ``e``: a
+    matrix as it is, a vector flattened with ``ravel``, a number its one entry."""
+    k = kind(e)
+    if k == "matrix":
+        return code, C_ATOM
+    return (f"{ravel}({code})", C_ATOM) if k != "scalar" else (f"{code}[0, 0]", C_ATOM)
+
+
 def as_scalar(a):
     """A number (the sum of the entries of ``a``) as a 1×1 array."""
     return np.array([[float(np.sum(a))]])
