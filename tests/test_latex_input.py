@@ -416,3 +416,15 @@ def test_the_graph_reads_latex_too(shell):
     result, captured = run(shell, '%%matdiff --graph --at "x_1=2"\n' + r"\ln x_1 - \foo x_1" + "\n")
     assert not result.success
     assert r"unknown LaTeX command \foo" in captured.stdout + captured.stderr
+
+
+def test_a_declared_function_is_applied():
+    # seed 000's composition, Y = AXB, with f a function of Y declared without a formula
+    cell = "g: function\n" + r"Y = AXB" + "\n" + r"f = g\left(Y\right)"
+    assert _program(translate(cell).text) == _program("g: function\nY = A*X*B\nf = g(Y)")
+    d = derive(cell, wrt="X", latex=True)
+    by_hand = derive("g: function\nY = A*X*B\nf = g(Y)", wrt="X")
+    assert [(s.rule, s.text) for s in d.steps] == [(s.rule, s.text) for s in by_hand.steps]
+    assert d.check_result is not None and d.check_result.passed, d.check_result
+    # an undeclared name before a parenthesis is a product, as in any formula
+    assert _program(translate(r"h(Y)").text) == _program("h*(Y)")

@@ -26,6 +26,7 @@ from typing import TypeVar
 
 from matdiff_magic.depth import deep_recursion
 from matdiff_magic.errors import MatdiffError, Span
+from matdiff_magic.syntax.ast import KINDS
 from matdiff_magic.syntax.latex_cursor import BARS, DECORATIONS, OPERATORS, Frag
 from matdiff_magic.syntax.latex_lexer import FONT_COMMANDS, WORD_COMMANDS, Tok, tokenize
 from matdiff_magic.syntax.latex_reader import Reader
@@ -83,10 +84,12 @@ def translate(source: str) -> Translation:
     tokens = tokenize(source)
     reader = Reader(tokens, source, tables())
     parts: list = []
+    lines = _lines(tokens)
     with deep_recursion():  # the reader recurses once per level, at most parser.MAX_DEPTH levels
-        for start, end in _lines(tokens):
-            reader.i, reader.limits, reader.open, reader.depth = start, [end], [], 0
-            frag = _declaration(reader, start, end) or reader.line()
+        # declarations first: a function declared anywhere in the cell (g: function) is applied
+        declarations = [_declaration(reader.at(start, end), start, end) for start, end in lines]
+        for (start, end), declaration in zip(lines, declarations):
+            frag = declaration or reader.at(start, end).line()
             parts += frag.parts + [("\n", tokens[end].span)]
     text = "".join(t for t, _ in parts)
     spans = tuple(span for t, span in parts for _ in t)
@@ -120,8 +123,6 @@ def _lines(tokens: list[Tok]) -> list[tuple[int, int]]:
 
 def _declaration(reader: Reader, start: int, end: int) -> Frag | None:
     """``a, \\beta: vector(n)``: the names read as LaTeX, the rest as written."""
-    from matdiff_magic.syntax.vocabulary import KINDS
-
     toks = reader.toks
     colon = next((k for k in range(start, end) if toks[k].kind == "sym" and toks[k].text == ":"), None)
     if colon is None or colon == start:
@@ -141,6 +142,8 @@ def _declaration(reader: Reader, start: int, end: int) -> Frag | None:
             parts += name.parts + [(", " if j != colon else ": ", toks[j].span)]
             piece = j + 1
     parts.append((kind, toks[colon + 1].span | toks[k - 1].span))
+    if kind == "function":
+        reader.functions |= {t for t, _ in parts[:-1] if t.isidentifier()}
     parts += [(t.text, t.span) for t in toks[k:end]]
     return Frag(parts, atomic=False)
 

@@ -4,6 +4,7 @@ built piece by piece with the span of LaTeX each piece stands for (``syntax.late
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Self
 
 from matdiff_magic.errors import MatdiffError, Span
 from matdiff_magic.syntax.latex_lexer import Tok, matching_braces
@@ -62,6 +63,12 @@ class Cursor:
         self.i, self.limits = 0, [len(tokens) - 1]
         self.open: list[str] = []  # the delimiters open around the position: ) ] | ‖
         self.depth = 0  # factors being read, one inside another
+        self.functions: set[str] = set()  # names the cell declares functions (g: function)
+
+    def at(self, start: int, end: int) -> Self:
+        """At the start of the line ``tokens[start:end]``."""
+        self.i, self.limits, self.open, self.depth = start, [end], [], 0
+        return self
 
     # -- tokens
     def peek(self, ahead: int = 0) -> Tok:

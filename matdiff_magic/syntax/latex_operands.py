@@ -88,6 +88,8 @@ class Operands(Cursor):
     def named(self, name: str, tok: Tok, e: bool = False) -> Frag:
         sub = self.subscript()
         span = tok.span | self.toks[self.i - 1].span
+        if name + sub in self.functions and self.is_(self.peek(), "sym", "("):
+            return Frag([(name + sub, span), *self.group().parts])  # a declared function applied
         return Frag([(name + sub, span)], e=e and not sub)
 
     def subscript(self) -> str:
