@@ -323,7 +323,7 @@ def _strip_math_words(text: str) -> str:
     """Plain text without what is mathematics in it: function names, option names and values."""
     text = re.sub(r"--\w[\w-]*(\s+\w+)?", " ", text)  # an option is code: --symmetric independent
     text = re.sub(r"`[^`]*`", " ", text)  # a declaration to write: `x: scalar`
-    return re.sub(r"[A-Za-z]\w*", lambda m: " " if _is_math(m.group(0)) else m.group(0), text)
+    return re.sub(r"[A-Za-z][A-Za-z0-9_]*", lambda m: " " if _is_math(m.group(0)) else m.group(0), text)
 
 
 def _is_math(word: str) -> bool:
@@ -359,6 +359,7 @@ SEED_CELLS = [  # (cell, wrt): the seeds' worked examples (tests/test_seeds.py, 
     ("y'*A*y", "y"),  # seed 002: ∂(yᵀAy)/∂y = Ay + Aᵀy
     ("A*y", "y"),  # seed 002: ∂(Ay)/∂y, a Jacobian
     ("log(det(X))", "X"),  # seed 000: d|X| and the log-determinant
+    ("g: function\nY = A*X*B\nf = g(Y)", "X"),  # seed 000: f of Y = AXB, f not given
 ]
 OPTIONS = ["", "--solve", "--by-definition"]
 
@@ -392,6 +393,29 @@ def test_solve_and_the_definition_method_in_chinese(shell, cell, option):
     assert english_words(result.result._repr_mimebundle_(), _variables(cell)) == []
 
 
+@pytest.mark.parametrize(
+    "cell, wrt, said",
+    [
+        ("a'*inv(x*x')*b", "a", "无法验证：x xᵀ 在尝试过的每种尺寸下都是奇异的"),
+        ("1e300 + x'*x", "x", "无法验证：有限差分无法分辨量级为 1e300 的数值"),
+    ],
+)
+def test_a_check_that_cannot_decide_says_why_in_chinese(shell, cell, wrt, said):
+    result, _ = run(shell, f"%%matdiff --lang zh --wrt {wrt}\n{cell}\n")
+    bundle = result.result._repr_mimebundle_()
+    assert said in bundle["text/plain"] and bundle[MIME]["check"]["message"] == said
+    assert english_words(bundle, _variables(cell)) == []
+
+
+def test_the_stepper_of_the_magic_speaks_chinese(shell):
+    result, _ = run(shell, "%%matdiff --lang zh -i --wrt X\na'*exp(X*b)\n")
+    w = result.result
+    assert w.play.description == "播放" and w.layout_buttons.description == "布局"
+    assert w.rule_html.value == "<b>函数</b>"
+    w.step = w.n_steps - 1
+    assert w.current_rule == "混合布局" and "混合布局（笔记的默认布局）" in w.result_math.value
+
+
 def test_the_english_derivation_is_unchanged_by_the_glossary():
     d = derive("a'*X*b", wrt="X", lang="en")
     assert [s.rule for s in d.steps][1:6] == [
@@ -415,6 +439,9 @@ def test_chinese_steps_name_the_rules_and_the_moves():
     assert "其中 a ∈ ℝ^m, X ∈ ℝ^{m×n}, b ∈ ℝ^n" in text
     assert "✓ 已在随机点上数值验证，最大相对误差" in text
     assert d.with_layout("numerator").steps[-1].rule == "分子布局"
+    with pytest.raises(MatdiffError) as error:  # its errors too, wherever it is evaluated
+        d.evaluate(a=np.ones(2))
+    assert str(error.value).startswith("请给出")
 
 
 def test_a_chinese_derivation_is_the_same_derivative():

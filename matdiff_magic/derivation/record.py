@@ -170,7 +170,8 @@ class Derivation:
         return float(self._eval(self.function, values)[0, 0])
 
     def _eval(self, expr: ir.Expr, values: dict) -> np.ndarray:
-        return evaluate_at(self, expr, values)
+        with i18n.using(self.lang):  # its errors in the derivation's language
+            return evaluate_at(self, expr, values)
 
     def check(self, seed: int | None = None) -> float:
         """Central finite differences at a random point of fitting (non-square) shapes.
