@@ -49,7 +49,7 @@ def test_seed_000_composition_with_an_unknown_outer_function():
     assert ("cyclic property", "tr(B (∂f/∂Y)ᵀ A dX)") in got
     readoff = next(s for s in d.steps if s.rule == "read off")
     assert readoff.text == "(B (∂f/∂Y)ᵀ A)ᵀ = Aᵀ (∂f/∂Y) Bᵀ"  # the seed's result
-    assert got[-1] == ("denominator layout", "Aᵀ∇g(Y) Bᵀ")  # ∂f/∂Y = ∂g/∂Y
+    assert got[-1] == ("denominator layout", "Aᵀ ∇g(Y) Bᵀ")  # ∂f/∂Y = ∂g/∂Y
     assert d.check_result.status == "passed"
     assert "g(U) = ½ uᵀMu + bᵀexp(u/2)" in d.check_result.message
     assert "g(U) = ½ uᵀMu + bᵀexp(u/2)" in " ".join(d.to_text().split())  # the check line says so
@@ -61,7 +61,7 @@ def test_seed_000_composition_with_an_unknown_outer_function():
 def test_unknown_function_of_a_product_without_a_definition():
     d = derive("g: function\ng(A*X*B)", wrt="X", layout="denominator")
     assert ("outer function", "tr(∇g(A X B)ᵀ d(A X B))") in lines(d)
-    assert d.steps[-1].text == "Aᵀ∇g(A X B) Bᵀ"
+    assert d.steps[-1].text == "Aᵀ ∇g(A X B) Bᵀ"
     rng = np.random.default_rng(1)
     values = random_values(d.variables, rng)
     every_layout(d, values, lambda A, X, B: g_ref("g", A @ X @ B), "X")
@@ -80,10 +80,18 @@ def test_unknown_function_of_a_product_without_a_definition():
             "W",
             lambda W, x, **k: g_ref("g", W @ x) + k["lambda"] * x @ x,
         ),
-        ("phi: function\nphi(X'*X) + tr(A*X)", "X", lambda X, A: g_ref("phi", X.T @ X) + np.trace(A @ X)),
+        (
+            "phi: function\nphi(X'*X) + tr(A*X)",
+            "X",
+            lambda X, A: g_ref("phi", X.T @ X) + np.trace(A @ X),
+        ),
         ("h: function\nh(exp(X*b))", "X", lambda X, b: g_ref("h", np.exp(X @ b))),
         ("g: function\nc: scalar\ng(c*a) * c", "c", lambda a, c: g_ref("g", c * a) * c),
-        ("g, h: function\ng(A*x) + h(x'*x)", "x", lambda A, x: g_ref("g", A @ x) + g_ref("h", x @ x)),
+        (
+            "g, h: function\ng(A*x) + h(x'*x)",
+            "x",
+            lambda A, x: g_ref("g", A @ x) + g_ref("h", x @ x),
+        ),
     ],
 )
 def test_unknown_function_inside_larger_expressions(source, wrt, ref):
@@ -96,7 +104,7 @@ def test_unknown_function_inside_larger_expressions(source, wrt, ref):
 
 def test_regularised_gradient_reads_as_the_notes_write_it():
     d = derive("g: function\ng(W*x) + lambda*norm2(x)^2", wrt="x", layout="denominator")
-    assert d.steps[-1].text == "Wᵀ∇g(W x) + 2 λ x"
+    assert d.steps[-1].text == "Wᵀ ∇g(W x) + 2 λ x"
 
 
 def test_an_unknown_function_takes_one_argument_and_gives_a_scalar():

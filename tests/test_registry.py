@@ -5,6 +5,7 @@ the op allows them.
 
 A new op must add a sample below: the test fails for an op it has no sample for.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -58,20 +59,39 @@ def _outer_gradient(U):
 # domains: "any" (standard normal), "positive", "unit" (|x| < 0.9), "square" (well conditioned),
 # "negdet" (well conditioned with det < 0), "away" (|x| ≥ 0.2, away from kinks)
 F = {
-    "exp": np.exp, "log": np.log, "sin": np.sin, "cos": np.cos, "tan": np.tan, "tanh": np.tanh,
-    "arcsin": np.arcsin, "arccos": np.arccos, "arctan": np.arctan, "abs": np.abs, "sign": np.sign,
-    "relu": lambda x: np.where(x > 0, x, 0.0), "step": lambda x: (x > 0).astype(float),
-    "sqrt": np.sqrt, "sigmoid": lambda x: 1 / (1 + np.exp(-x)),
+    "exp": np.exp,
+    "log": np.log,
+    "sin": np.sin,
+    "cos": np.cos,
+    "tan": np.tan,
+    "tanh": np.tanh,
+    "arcsin": np.arcsin,
+    "arccos": np.arccos,
+    "arctan": np.arctan,
+    "abs": np.abs,
+    "sign": np.sign,
+    "relu": lambda x: np.where(x > 0, x, 0.0),
+    "step": lambda x: (x > 0).astype(float),
+    "sqrt": np.sqrt,
+    "sigmoid": lambda x: 1 / (1 + np.exp(-x)),
 }
-DOMAIN = {"log": "positive", "sqrt": "positive", "arcsin": "unit", "arccos": "unit", "abs": "away",
-          "sign": "away", "relu": "away", "step": "away"}
+DOMAIN = {
+    "log": "positive",
+    "sqrt": "positive",
+    "arcsin": "unit",
+    "arccos": "unit",
+    "abs": "away",
+    "sign": "away",
+    "relu": "away",
+    "step": "away",
+}
 SAMPLES = {
     "Neg": (lambda X: ir.Neg(X), [((3, 2), "any")], lambda X: -X),
     "Add": (lambda X, Y: ir.Add([X, Y]), [((3, 2), "any")] * 2, lambda X, Y: X + Y),
     "MatMul": (lambda A, B: ir.MatMul([A, B]), [((3, 4), "any"), ((4, 2), "any")], lambda A, B: A @ B),
     "Hadamard": (lambda X, Y: ir.Hadamard([X, Y]), [((3, 2), "any")] * 2, lambda X, Y: X * Y),
-    "Pow": (lambda u, v: ir.Pow(u, v), [((1, 1), "positive"), ((1, 1), "any")], lambda u, v: u ** v),
-    "ElemPow": (lambda X: ir.ElemPow(X, ir.Const(3)), [((3, 2), "any")], lambda X: X ** 3),
+    "Pow": (lambda u, v: ir.Pow(u, v), [((1, 1), "positive"), ((1, 1), "any")], lambda u, v: u**v),
+    "ElemPow": (lambda X: ir.ElemPow(X, ir.Const(3)), [((3, 2), "any")], lambda X: X**3),
     "Transpose": (lambda X: ir.Transpose(X), [((3, 2), "any")], lambda X: X.T),
     "Inverse": (lambda X: ir.Inverse(X), [((3, 3), "square")], np.linalg.inv),
     "Trace": (lambda X: ir.Trace(X), [((3, 3), "any")], lambda X: np.trace(X)),
@@ -81,16 +101,23 @@ SAMPLES = {
     "DiagMatrix": (lambda v: ir.DiagMatrix(v), [((3, 1), "any")], lambda v: np.diag(v[:, 0])),
     "DiagVector": (lambda X: ir.DiagVector(X), [((3, 3), "any")], lambda X: np.diag(X)[:, None]),
     "Norm:1": (lambda X: ir.Norm(X, 1), [((3, 2), "away")], lambda X: np.abs(X).sum()),
-    "Norm:2": (lambda X: ir.Norm(X, 2), [((3, 2), "any")], lambda X: np.sqrt((X ** 2).sum())),
+    "Norm:2": (lambda X: ir.Norm(X, 2), [((3, 2), "any")], lambda X: np.sqrt((X**2).sum())),
     "Vec": (lambda X: ir.Vec(X), [((3, 2), "any")], lambda X: X.T.reshape(-1, 1)),
     "Kron": (lambda A, B: ir.Kron(A, B), [((2, 3), "any"), ((4, 2), "any")], np.kron),
     "Softmax": (lambda u: ir.Softmax(u), [((4, 1), "any")], lambda u: np.exp(u) / np.exp(u).sum()),
     "Adjugate": (lambda X: ir.Adjugate(X), [((3, 3), "negdet")], _cofactor_adjugate),
-    "MatPow": (lambda X: ir.MatPow(X, ir.Const(3)), [((3, 3), "square")],
-               lambda X: np.linalg.matrix_power(X, 3)),
+    "MatPow": (
+        lambda X: ir.MatPow(X, ir.Const(3)),
+        [((3, 3), "square")],
+        lambda X: np.linalg.matrix_power(X, 3),
+    ),
     "OuterFunction": (lambda U: ir.OuterFunction("g", 1, U), [((3, 2), "any")], _outer_gradient),
-    **{f"Apply:{f}": ((lambda X, _f=f: ir.Apply(_f, X)), [((3, 2), DOMAIN.get(f, "any"))], ref)
-       for f, ref in F.items()},
+    "SampleSum": (lambda X: ir.SampleSum(X, ir.Const(3)), [((3, 2), "any")], lambda X: 3 * X),
+    "SampleCount": (lambda X: ir.SampleCount(X), [((3, 2), "any")], lambda X: np.ones((1, 1))),
+    **{
+        f"Apply:{f}": ((lambda X, _f=f: ir.Apply(_f, X)), [((3, 2), DOMAIN.get(f, "any"))], ref)
+        for f, ref in F.items()
+    },
 }
 
 
@@ -115,8 +142,14 @@ def sample(k: str, seed: int = 0):
     """The sample node, its variables, their values, the sizes and the reference function."""
     build, operands, ref = SAMPLES[k]
     rng = np.random.default_rng(seed)
-    variables = [ir.Var(f"x{i}", tuple(_dim(n) for n in shape), "scalar" if shape == (1, 1) else
-                        "vector" if shape[1] == 1 else "matrix") for i, (shape, _) in enumerate(operands)]
+    variables = [
+        ir.Var(
+            f"x{i}",
+            tuple(_dim(n) for n in shape),
+            "scalar" if shape == (1, 1) else "vector" if shape[1] == 1 else "matrix",
+        )
+        for i, (shape, _) in enumerate(operands)
+    ]
     values = {v.name: _value(shape, domain, rng) for v, (shape, domain) in zip(variables, operands)}
     sizes = {_dim(n): n for shape, _ in operands for n in shape if n != 1}
     return build(*variables), variables, values, sizes, (lambda *xs: np.asarray(ref(*xs), dtype=float))
@@ -140,12 +173,13 @@ def test_every_op_has_every_facet(op):
     assert all(isinstance(n, str) and n.isidentifier() for n in op.names + op.aliases)
     for fn in op.helpers:
         assert fn.__name__ in HELPERS and HELPERS[fn.__name__].startswith(f"def {fn.__name__}(")
-    if not op.node._children:      # a constant (the commutation matrix): d of it is 0, no trace row
+    if not op.node._children:  # a constant (the commutation matrix): d of it is 0, no trace row
         return
     assert callable(op.differential), "differential rule"
     identities = op.identity_list()
-    assert identities and all(isinstance(i, Identity) and "=" in i.latex and "=" in i.text
-                              for i in identities), "the identities the rule applies"
+    assert identities and all(
+        isinstance(i, Identity) and "=" in i.latex and "=" in i.text for i in identities
+    ), "the identities the rule applies"
     assert op.primitives and all(isinstance(p, Primitive) for p in op.primitives), "JVP and VJP"
     for p in op.primitives:
         assert callable(p.jvp) and callable(p.vjp) and p.text
@@ -161,11 +195,12 @@ def test_the_vocabulary_is_the_registry():
     assert set(vocabulary.MATRIX_FUNCTIONS) | set(vocabulary.ELEMENTWISE) == set(names)
     assert all(vocabulary.MATRIX_FUNCTIONS[n] == names[n].arity for n in vocabulary.MATRIX_FUNCTIONS)
     assert {a: op.names[0] for op in registry.ops() for a in op.aliases} == vocabulary.ALIASES
-    assert "step" not in vocabulary.FUNCTIONS       # internal: the derivative of relu
+    assert "step" not in vocabulary.FUNCTIONS  # internal: the derivative of relu
 
 
 def test_every_trace_row_belongs_to_an_op():
     from matdiff_magic.autodiff.rules import RULES
+
     assert registry.primitives() == RULES
     assert set(RULES) == {p.key for op in registry.ops() for p in op.primitives}
 
@@ -182,12 +217,21 @@ def test_a_name_builds_its_node(k):
 
 def test_a_shape_mismatch_is_the_packages_error():
     from matdiff_magic import MatdiffError
+
     X = ir.Var("X", ("m", "n"), "matrix")
-    for build in (ir.Inverse, ir.Trace, ir.Det, ir.LogDet, ir.DiagVector, ir.Adjugate,
-                  lambda x: ir.MatMul([x, x]), lambda x: ir.Add([x, ir.Transpose(x)])):
+    for build in (
+        ir.Inverse,
+        ir.Trace,
+        ir.Det,
+        ir.LogDet,
+        ir.DiagVector,
+        ir.Adjugate,
+        lambda x: ir.MatMul([x, x]),
+        lambda x: ir.Add([x, ir.Transpose(x)]),
+    ):
         with pytest.raises(MatdiffError) as info:
             build(X)
-        assert isinstance(info.value, ValueError)        # as before, for callers testing a fit
+        assert isinstance(info.value, ValueError)  # as before, for callers testing a fit
 
 
 # ---- numbers -----------------------------------------------------------------------------------
@@ -231,15 +275,21 @@ def test_jvp_and_vjp_against_central_differences(k):
     directions = {v.name: rng.standard_normal(values[v.name].shape) for v in variables}
     seeds = {trace.by_variable[n]: d for n, d in directions.items()}
     jvp = modes.forward_sweep(trace, seeds).tangents[trace.output]
-    np.testing.assert_allclose(jvp.reshape(-1, order="F"), _directional(ref, values, directions),
-                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        jvp.reshape(-1, order="F"), _directional(ref, values, directions), rtol=1e-5, atol=1e-6
+    )
     y = trace.nodes[trace.output].value
     g = rng.standard_normal(y.shape)
     adjoints = modes.reverse_sweep(trace, g).adjoints
     for v in variables:
         inner = lambda x, _n=v.name: np.sum(g * _as2d(ref(*({**values, _n: x}).values()), y.shape))
-        np.testing.assert_allclose(adjoints[trace.by_variable[v.name]], fd.gradient(inner, values[v.name]),
-                                   rtol=1e-5, atol=1e-6, err_msg=f"{k}: VJP for {v.name}")
+        np.testing.assert_allclose(
+            adjoints[trace.by_variable[v.name]],
+            fd.gradient(inner, values[v.name]),
+            rtol=1e-5,
+            atol=1e-6,
+            err_msg=f"{k}: VJP for {v.name}",
+        )
 
 
 @pytest.mark.parametrize("k", sorted(SAMPLES))
@@ -252,8 +302,8 @@ def test_export_against_the_value(k):
         a = values[v.name]
         namespace[v.name] = a[0, 0] if a.shape == (1, 1) else a.ravel() if a.shape[1] == 1 else a
     for name in printer.helpers:
-        exec(HELPERS[name], namespace)                                  # our helper source only
-    got = eval(code, namespace)                                         # our printed code only
+        exec(HELPERS[name], namespace)  # our helper source only
+    got = eval(code, namespace)  # our printed code only
     want = Evaluator(values, sizes)(node)
     expected = {"scalar": want[0, 0], "col": want.ravel(), "row": want.ravel(), "matrix": want}[kind(node)]
     assert np.shape(got) == np.shape(expected), code
@@ -279,21 +329,25 @@ def test_commutation_matrix_value():
 def _stages(source: str, X):
     """f and ∂f/∂X at X from derive() (evaluated), its exported code and the autodiff graph."""
     from matdiff_magic import derive, graph
+
     d = derive(source, wrt="X", layout="denominator", check=False)
     namespace: dict = {}
-    exec(compile(d.to_python(), "<matdiff export>", "exec"), namespace)    # our generated code only
+    exec(compile(d.to_python(), "<matdiff export>", "exec"), namespace)  # our generated code only
     with np.errstate(all="ignore"):
         exported = namespace["f_and_grad"](X=X)
         g = graph(source, X=X)
-        return {"derive": (d.value(X=X), d.evaluate(X=X)), "export": exported,
-                "graph": (g.value(), g.gradient()["X"])}
+        return {
+            "derive": (d.value(X=X), d.evaluate(X=X)),
+            "export": exported,
+            "graph": (g.value(), g.gradient()["X"]),
+        }
 
 
 def test_logdet_is_log_abs_det_in_every_stage():
     """At det X = −1: logdet(X) = log|det X| = 0 and ∂/∂X = X⁻ᵀ (Cookbook 57, for either sign of
     det X) from derive(), from the exported NumPy code and from the evaluation graph alike."""
-    P = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])   # a swap: det P = −1
-    X = P @ (np.eye(3) + 0.5 * np.triu(np.ones((3, 3)), 1))            # a shear keeps det X = −1
+    P = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])  # a swap: det P = −1
+    X = P @ (np.eye(3) + 0.5 * np.triu(np.ones((3, 3)), 1))  # a shear keeps det X = −1
     assert np.linalg.det(X) == pytest.approx(-1.0)
     for stage, (value, grad) in _stages("logdet(X)", X).items():
         assert value == pytest.approx(0.0, abs=1e-12), stage

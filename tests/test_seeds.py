@@ -118,3 +118,44 @@ def test_least_squares_normal_equations_on_data():
     beta = np.linalg.lstsq(X, y, rcond=None)[0]
     d = derive("norm2(y - X*beta)^2", wrt="beta")
     assert np.abs(d.evaluate(X=X, y=y, beta=beta)).max() < 1e-10
+
+
+def test_example_5_as_the_notes_write_it_with_a_sum_over_samples():
+    """l = log|Σ| + (1/N) Σᵢ (xᵢ − x̄)ᵀΣ⁻¹(xᵢ − x̄) typed as the notes write it: the differential
+    goes inside the sum, each term gets its trace tricks, the sample covariance S is recognised,
+    and the read-off is the notes' (Σ⁻¹ − Σ⁻¹SΣ⁻¹)ᵀ; Σ̂ = S without a symmetric declaration."""
+    source = "xbar: mean(x_i)\nl = log(det(Sigma)) + 1/N*sum_i((x_i - xbar)'*inv(Sigma)*(x_i - xbar))"
+    d = derive(source, wrt="Sigma", layout="denominator", solve=True)
+    got = [(s.rule, s.text) for s in d.steps if s.stage != "solve"]
+    assert got[0] == ("function", "log|Σ| + N⁻¹ Σᵢ((xᵢ - x̄)ᵀ Σ⁻¹ (xᵢ - x̄))")
+    assert got[4:] == [
+        ("determinant", "tr(Σ⁻¹ dΣ) + d(N⁻¹ Σᵢ((xᵢ - x̄)ᵀ Σ⁻¹ (xᵢ - x̄)))"),           # d log|Σ| = tr(Σ⁻¹dΣ)
+        ("product rule", "tr(Σ⁻¹ dΣ) + d(N⁻¹) Σᵢ((xᵢ - x̄)ᵀ Σ⁻¹ (xᵢ - x̄)) + N⁻¹ d(Σᵢ((xᵢ - x̄)ᵀ Σ⁻¹ (xᵢ - x̄)))"),
+        ("constant", "tr(Σ⁻¹ dΣ) + N⁻¹ d(Σᵢ((xᵢ - x̄)ᵀ Σ⁻¹ (xᵢ - x̄)))"),
+        ("sum over samples", "tr(Σ⁻¹ dΣ) + N⁻¹ Σᵢ(d((xᵢ - x̄)ᵀ Σ⁻¹ (xᵢ - x̄)))"),
+        ("product rule", "tr(Σ⁻¹ dΣ) + N⁻¹ Σᵢ(d((xᵢ - x̄)ᵀ) Σ⁻¹ (xᵢ - x̄) + (xᵢ - x̄)ᵀ d(Σ⁻¹) (xᵢ - x̄)"
+                         " + (xᵢ - x̄)ᵀ Σ⁻¹ d(xᵢ - x̄))"),
+        ("constant", "tr(Σ⁻¹ dΣ) + N⁻¹ Σᵢ((xᵢ - x̄)ᵀ d(Σ⁻¹) (xᵢ - x̄))"),
+        ("inverse", "tr(Σ⁻¹ dΣ) + N⁻¹ Σᵢ(-(xᵢ - x̄)ᵀ Σ⁻¹ dΣ Σ⁻¹ (xᵢ - x̄))"),        # the notes' second term
+        ("linearity", "tr(Σ⁻¹ dΣ) - N⁻¹ Σᵢ((xᵢ - x̄)ᵀ Σ⁻¹ dΣ Σ⁻¹ (xᵢ - x̄))"),
+        ("scalar equals its trace", "tr(Σ⁻¹ dΣ) - N⁻¹ Σᵢ(tr((xᵢ - x̄)ᵀ Σ⁻¹ dΣ Σ⁻¹ (xᵢ - x̄)))"),   # (1/N) Σ tr(…)
+        ("cyclic property", "tr(Σ⁻¹ dΣ) - N⁻¹ Σᵢ(tr(Σ⁻¹ (xᵢ - x̄) (xᵢ - x̄)ᵀ Σ⁻¹ dΣ))"),
+        ("sample covariance", "tr(Σ⁻¹ dΣ) - tr(Σ⁻¹ S Σ⁻¹ dΣ)"),                     # = tr(Σ⁻¹SΣ⁻¹dΣ)
+        ("linearity", "tr((Σ⁻¹ - Σ⁻¹ S Σ⁻¹) dΣ)"),                                  # the notes' dl
+        ("read off", "(Σ⁻¹ - Σ⁻¹ S Σ⁻¹)ᵀ = Σ⁻ᵀ - Σ⁻ᵀ Sᵀ Σ⁻ᵀ"),                     # the notes' ∂l/∂Σ
+        ("S is symmetric", "Σ⁻ᵀ - Σ⁻ᵀ S Σ⁻ᵀ"),
+        ("denominator layout", "Σ⁻ᵀ - Σ⁻ᵀ S Σ⁻ᵀ"),
+    ]
+    assert next(s for s in d.steps if s.rule == "sample covariance").identity.text.startswith("S = ")
+    assert [s.text for s in d.steps if s.stage == "solve"][-1] == "Σ̂ = S"
+    rng = np.random.default_rng(6)
+    x = rng.standard_normal((60, 3)) @ np.array([[1.0, 0.4, 0.0], [0.0, 1.0, 0.3], [0.0, 0.0, 0.8]])
+    assert np.abs(d.evaluate_solution(x_i=x) - np.cov(x.T, bias=True)).max() < 1e-12
+    Sigma = np.cov(x.T, bias=True) + 0.2 * rng.standard_normal((3, 3))
+
+    def l(Sigma, x_i):  # the notes' l, written out with NumPy
+        dev = x_i - x_i.mean(axis=0)
+        return np.log(np.linalg.det(Sigma)) + np.mean(np.einsum("ij,jk,ik->i", dev, np.linalg.inv(Sigma), dev))
+
+    assert_close(d.evaluate(Sigma=Sigma, x_i=x), central_difference(l, {"Sigma": Sigma, "x_i": x}, "Sigma"),
+                 1e-5, "Example 5 with samples")

@@ -18,6 +18,7 @@ from matdiff_magic.derivation.definition import definition_steps
 from matdiff_magic.derivation.layouts import LAYOUTS, results
 from matdiff_magic.derivation.quoting import QuotingError
 from matdiff_magic.derivation.record import Derivation
+from matdiff_magic.derivation.samples import sample_notes, where_names
 from matdiff_magic.derivation.stages import gradient_steps, hessian_steps, jacobian_steps
 from matdiff_magic.derivation.symmetric import check_convention, with_convention, with_symmetry
 from matdiff_magic.errors import MatdiffError, known_language
@@ -119,8 +120,10 @@ def _derive(source, wrt, layout, check, order, seed, solve, symmetric) -> Deriva
         symmetric=symmetric,
     )
     derivation.solution = parts.get("solution")
-    derivation.notes = _defaulted_kind_notes(source, typed, var)
-    derivation.set_abbreviations(choose_abbreviations(typed.expr, {v.name for v in typed.variables}))
+    derivation.notes = _defaulted_kind_notes(source, typed, var) + sample_notes(typed)
+    # repeated activations (t₁, t₂, …) and the sample statistics (x̄, S) are named in the where line
+    names = choose_abbreviations(typed.expr, {v.name for v in typed.variables})
+    derivation.set_abbreviations({**names, **where_names(typed)})
     if check:
         derivation.check()
     return derivation

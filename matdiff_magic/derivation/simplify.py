@@ -25,6 +25,7 @@ from matdiff_magic.ir.construct import (
     with_coef,
     zero,
 )
+from matdiff_magic.ops.samples import SampleSum
 
 
 def push_transposes(e: ir.Expr, symmetric: bool = False) -> ir.Expr:
@@ -70,6 +71,8 @@ def push_transposes(e: ir.Expr, symmetric: bool = False) -> ir.Expr:
             return mk_transpose(inner)
         if isinstance(node, ir.Neg):
             return mk_neg(go(node.arg, True, top))
+        if isinstance(node, SampleSum):  # (Σᵢ Mᵢ)ᵀ = Σᵢ Mᵢᵀ
+            return rebuild(node, [go(node.body, True, top), node.count])
         if isinstance(node, ir.Inverse):
             inner = go(node.arg, False, False)
             return mk_inverse(inner) if known_symmetric(inner, symmetric) else ir.Transpose(mk_inverse(inner))

@@ -19,6 +19,7 @@ from matdiff_magic.render.notation import name_text
 
 SET_ZERO = Identity("stationary point", r"\frac{\partial f}{\partial X} = 0")
 DIVIDE = Identity("divide by a constant", r"cA = 0 \Rightarrow A = 0 \text{ for } c \neq 0")
+TRANSPOSE_BOTH = Identity("transpose both sides", r"A^{T} = 0 \Leftrightarrow A = 0")
 MULTIPLY = Identity("multiply through", r"A = 0 \Rightarrow XAX = 0 \text{ for an invertible } X")
 EXPAND = Identity("expand", r"A(B + C) = AB + AC")
 CANCEL = Identity("cancel inverses", r"XX^{-1} = X^{-1}X = I")
@@ -56,6 +57,11 @@ def solve_steps(gradient: ir.Expr, var: ir.Var) -> tuple[list[Step], ir.Expr]:
     if rest is not None and c not in (0, 1):
         expr = rest
         eq(DIVIDE, expr, z, note=f"divide by {c}")
+    if any(_transposed_inverse(n, var) for n in expr.walk()):  # Gᵀ = 0 is G = 0: X⁻ᵀ becomes X⁻¹
+        transposed = simplify(ir.Transpose(expr), True)
+        if not any(_transposed_inverse(n, var) for n in transposed.walk()):
+            expr = transposed
+            eq(TRANSPOSE_BOTH, expr, zero(expr.shape))
     if any(isinstance(n, ir.Inverse) and n.arg == var for n in expr.walk()):
         expr = tidy(ir.MatMul([var, expr, var]) if not var.is_scalar else mk_mul([var, expr, var]))
         eq(MULTIPLY, expr, z, note=f"multiply by {x_text} on the left and on the right")
@@ -102,6 +108,10 @@ def solve_steps(gradient: ir.Expr, var: ir.Var) -> tuple[list[Step], ir.Expr]:
         )
     )
     return steps, solution
+
+
+def _transposed_inverse(n: ir.Expr, var: ir.Var) -> bool:
+    return isinstance(n, ir.Transpose) and isinstance(n.arg, ir.Inverse) and n.arg.arg == var
 
 
 def _expand(e: ir.Expr) -> list[ir.Expr]:

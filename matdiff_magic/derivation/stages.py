@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from matdiff_magic.derivation.differential import differential_stage
 from matdiff_magic.derivation.layouts import jacobian_results, results
+from matdiff_magic.derivation.samples import has_sample_sums, sample_stage
 from matdiff_magic.derivation.steps import Step
 from matdiff_magic.derivation.symmetric import with_convention, with_symmetry
 from matdiff_magic.derivation.tracetricks import trace_stage
@@ -65,6 +66,8 @@ def gradient_steps(typed, var: ir.Var, convention: str, hessian: bool = False) -
     record = Recorder(steps, vector)
     df = differential(typed, var, typed.expr, record, fname)
     record.stage = "trace"
+    if has_sample_sums(df, var):  # sums over samples get their trace tricks inside first
+        df, record = sample_stage(df, var, record, typed)
     G = trace_or_zero(df, var, record)
     plain = results(G, var, fname)
     res = read_off_gradient(G, var, plain, lambda: results(G, var, fname, symmetric=True), steps)

@@ -12,6 +12,7 @@ import numpy as np
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ops.registry import op_of
+from matdiff_magic.ops.samples import first_sample, is_per_sample
 from matdiff_magic.types.dims import Dim
 
 
@@ -36,6 +37,8 @@ def bind_sizes(variables, values: dict) -> dict:
         if var.name not in values:
             continue
         a = values[var.name]
+        if is_per_sample(var.name):  # values of every sample, the sample index first: one fits the shape
+            a = first_sample(a, var)
         kind = "scalar" if var.shape == ir.SCALAR else "vector" if var.shape[1] == 1 else "matrix"
         if (
             (kind == "scalar" and a.size != 1)
@@ -119,6 +122,8 @@ class Evaluator:
             op = op_of(e)
         except KeyError:
             raise MatdiffError(f"{type(e).__name__} has no numeric value") from None
+        if "evaluate" in op.extra:  # it evaluates its operands itself (a sum over samples)
+            return op.extra["evaluate"](self, e)
         return op.value([self(k) for k in e.children()], op.param(e, self.size))
 
 

@@ -25,6 +25,7 @@ import numpy as np
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.numeric.evaluate import Evaluator
 from matdiff_magic.ops.elementwise import UNIT_DOMAIN
+from matdiff_magic.ops.samples import CHECK_SAMPLES, is_per_sample
 from matdiff_magic.types.dims import Dim
 
 SIZE_CHOICES = (3, 2, 4, 5, 6, 7)
@@ -117,6 +118,8 @@ def sample_point(variables, sizes: dict, rng, square_needs: set, scale: float, p
     values = {}
     for v in variables:
         shape = tuple(1 if d == 1 else sizes[d] if d in sizes else int(d) for d in v.shape)
+        if is_per_sample(v.name):  # the values of every sample, the sample index first
+            shape = (CHECK_SAMPLES, shape[0] * shape[1])
         if positive:
             a = rng.uniform(0.2, 1.0, size=shape) * scale
         else:

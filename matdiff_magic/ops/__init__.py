@@ -14,6 +14,7 @@
     adjugate.py     Adjugate (adj)
     matpow.py       MatPow (X^k, a matrix power)
     unknown.py      OuterFunction (g(U) of a function declared without a formula, g: function)
+    samples.py      SampleSum (sum_i, a sum over samples), SampleCount (N, their number)
 
 Adding an operation is one module here plus its import below.
 """
@@ -27,5 +28,6 @@ from matdiff_magic.ops import softmax  # noqa: F401  (imported to register its o
 from matdiff_magic.ops import adjugate  # noqa: F401  (imported to register its ops)
 from matdiff_magic.ops import matpow  # noqa: F401  (imported to register its ops)
 from matdiff_magic.ops import unknown  # noqa: F401  (imported to register its ops)
+from matdiff_magic.ops import samples  # noqa: F401  (imported to register its ops)
 
 __all__ = ["registry"]

@@ -43,18 +43,22 @@ GREEK = [
 ]
 GREEK_UNICODE = dict(zip(GREEK, "αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩ"))
 SUPERSCRIPT = str.maketrans("0123456789-+", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺")
-SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+SUBSCRIPT = str.maketrans("0123456789i", "₀₁₂₃₄₅₆₇₈₉ᵢ")
 _NAME = re.compile(r"^([A-Za-z]+?)_?(\d*)$")
+_PER_SAMPLE = re.compile(r"^([A-Za-z]+?)_(i)$")  # x_i, a per-sample name: xᵢ
+BAR = "bar"  # xbar is x̄, a mean
 
 
 def split_name(name: str) -> tuple[str, str]:
-    """'x1' -> ('x', '1'), 'w_2' -> ('w', '2'), 'Sigma' -> ('Sigma', '')."""
-    m = _NAME.match(name)
+    """'x1' -> ('x', '1'), 'w_2' -> ('w', '2'), 'x_i' -> ('x', 'i'), 'Sigma' -> ('Sigma', '')."""
+    m = _PER_SAMPLE.match(name) or _NAME.match(name)
     return (m.group(1), m.group(2)) if m else (name, "")
 
 
 def name_latex(name: str, kind: str) -> str:
     base, sub = split_name(name)
+    if base.endswith(BAR) and len(base) > len(BAR):  # xbar: x̄
+        return "\\bar{" + name_latex(base[: -len(BAR)], kind) + "}" + ("_{" + sub + "}" if sub else "")
     if base in GREEK:
         body = "\\" + base
     elif len(base) == 1:
@@ -68,6 +72,8 @@ def name_latex(name: str, kind: str) -> str:
 
 def name_text(name: str) -> str:
     base, sub = split_name(name)
+    if base.endswith(BAR) and len(base) > len(BAR):  # xbar: x̄ (a combining macron)
+        return name_text(base[: -len(BAR)]) + "\u0304" + sub.translate(SUBSCRIPT)
     return GREEK_UNICODE.get(base, base) + sub.translate(SUBSCRIPT)
 
 
@@ -127,10 +133,18 @@ INFIX_LATEX = {"⊙": "\\odot", "⊗": "\\otimes", "⊘": "\\oslash"}
 DELIMITER_LATEX = {"|": ("\\lvert ", "\\rvert"), "‖": ("\\lVert ", "\\rVert")}
 UNSUPERSCRIPT = {v: k for k, v in zip("0123456789-+", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺")} | {"ᵀ": "T"}
 LETTER_NAMES = {v: k for k, v in GREEK_UNICODE.items()}
+SYMBOL_LATEX = {"Σᵢ": "\\sum_{i}"}  # symbols of calls that TeX writes otherwise (a sum over samples)
+UNSUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
 
 def call_latex(name: str, symbol: str = "") -> str:
     """The TeX of a function's name: \\log, \\operatorname{tr}, or its symbol (σ -> \\sigma)."""
+    if symbol in SYMBOL_LATEX:
+        return SYMBOL_LATEX[symbol]
+    if symbol.startswith("∇"):  # ∇g, ∇²g: derivatives of a function declared without a formula
+        power = symbol[1:].translate(UNSUPERSCRIPT_DIGITS)
+        k, rest = (power[0], power[1:]) if power[:1].isdigit() else ("", power)
+        return "\\nabla" + (f"^{{{k}}}" if k else "") + " " + name_latex(rest, "scalar")
     if symbol:
         return "\\" + LETTER_NAMES[symbol] if symbol in LETTER_NAMES else symbol
     return "\\" + name if name in TEX_OPERATORS else "\\operatorname{" + name + "}"

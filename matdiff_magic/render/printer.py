@@ -257,7 +257,7 @@ def _join_text(parts: list[str]) -> str:
     """Juxtapose factors in Unicode, with a thin separator where two names would run together."""
     out = ""
     for p in parts:
-        if out and (out[-1].isalnum() or out[-1] in "ᵀ¹⁻)₀₁₂₃₄₅₆₇₈₉") and (p[0].isalnum() or p[0] in "(d𝟏"):
+        if out and (out[-1].isalnum() or out[-1] in "ᵀ¹⁻)₀₁₂₃₄₅₆₇₈₉") and (p[0].isalnum() or p[0] in "(d𝟏∇"):
             out += " "
         out += p
     return out

@@ -11,7 +11,14 @@ from fractions import Fraction
 
 from matdiff_magic.errors import Span
 
-KINDS = ("scalar", "vector", "matrix", "symmetric", "function")  # what a declaration can say a name is
+KINDS = (
+    "scalar",
+    "vector",
+    "matrix",
+    "symmetric",
+    "function",
+    "mean",
+)  # what a declaration can say a name is
 
 
 @dataclass(frozen=True)

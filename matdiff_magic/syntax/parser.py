@@ -213,7 +213,9 @@ def _parse_declaration(line: list[Token], source: str) -> Declaration:
             raise MatdiffError("expected ',' or ')' in the sizes of a declaration", source, line[i].span)
     if line[i].kind != "eof":
         raise MatdiffError("unexpected text after the declaration", source, line[i].span)
-    expected = {"scalar": 0, "vector": 1, "matrix": 2, "symmetric": 1, "function": 0}[kind_tok.text]
+    expected = {"scalar": 0, "vector": 1, "matrix": 2, "symmetric": 1, "function": 0, "mean": 1}[
+        kind_tok.text
+    ]
     if dims and len(dims) != expected and not (kind_tok.text == "symmetric" and len(dims) == 2):
         raise MatdiffError(
             f"a {kind_tok.text} takes {expected} size{'s' if expected != 1 else ''}",
@@ -225,6 +227,7 @@ def _parse_declaration(line: list[Token], source: str) -> Declaration:
                 "matrix": "write X: matrix(m, n)",
                 "symmetric": "write S: symmetric(n)",
                 "function": "write g: function",
+                "mean": "write xbar: mean(x_i)",
             }[kind_tok.text],
         )
     return Declaration(tuple(names), kind_tok.text, tuple(dims), names[0][1] | line[i - 1].span)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from matdiff_magic.errors import MatdiffError, Span
 from matdiff_magic.syntax import ast as syn
 from matdiff_magic.syntax.vocabulary import CONSTANTS, ELEMENTWISE, MATRIX_FUNCTIONS, canonical_function
+from matdiff_magic.types import samples
 from matdiff_magic.types.functions import called, is_bare_constant, outer_call_shape, outer_functions
 from matdiff_magic.types.messages import Joined, ShapeMessages
 from matdiff_magic.types.unify import Sizes as _Sizes
@@ -73,6 +74,7 @@ class _Inference(ShapeMessages):
             self.declared[name] = (kind, tuple((d, None) for d in dims), None)
         for decl in program.declarations:
             self._declare(decl)
+        self.declared.update(samples.implicit_declarations(program, self.declared))  # N, the count
 
     # ---- declarations and names
     def _declare(self, decl: syn.Declaration) -> None:
@@ -94,8 +96,12 @@ class _Inference(ShapeMessages):
             return self.defined[name]
         if name not in self.vars:
             if name in self.declared:
-                kind, dims, _ = self.declared[name]
-                shape = self._declared_shape(kind, [d for d, _ in dims])
+                kind, dims, span = self.declared[name]
+                if kind == "mean":  # xbar: mean(x_i) has the shape of x_i
+                    shape = self._var(syn.Name(samples.check_mean(name, dims[0][0], self.source, span), span))
+                    kind = "vector" if shape[1] == 1 else "matrix"
+                else:
+                    shape = self._declared_shape(kind, [d for d, _ in dims])
                 declared = True
             else:
                 kind = default_kind(name)
@@ -232,6 +238,9 @@ class _Inference(ShapeMessages):
         if node.func in self.functions:
             return outer_call_shape(node, self.source, self.shape)
         f = called(node, self.source)
+        if f == samples.SAMPLE_SUM:
+            count = lambda: self._var(syn.Name(samples.COUNT, node.span))
+            return samples.sample_sum_shape(node, self.source, self.shape, count)
         if f in CONSTANTS:
             return self._constant_shape(node, f, node.args)
         arity = MATRIX_FUNCTIONS.get(f, 1)

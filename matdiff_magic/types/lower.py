@@ -19,6 +19,7 @@ from matdiff_magic.ops.unknown import OuterFunction
 from matdiff_magic.syntax.ast import Call, Name, Neg, Num, Power, Product, Program, Sum, Transpose
 from matdiff_magic.syntax.parser import parse
 from matdiff_magic.syntax.vocabulary import canonical_function
+from matdiff_magic.types import samples
 from matdiff_magic.types.functions import outer_functions
 from matdiff_magic.types.infer import Sizes, infer_sizes
 
@@ -91,7 +92,7 @@ class _Lowering:
             for name, e in built_defs.items()
         }
         outer = self.build(defs[-1].expr, defined_vars) if built_defs else expr
-        return Typed(
+        typed = Typed(
             self.source,
             expr,
             defs[-1].name or "f",
@@ -102,6 +103,8 @@ class _Lowering:
             outer,
             defined_vars,
         )
+        samples.finish(typed, self.program)  # N and declared means are definitions
+        return typed
 
     def build(self, node, defs) -> ir.Expr:
         b = lambda n: self.build(n, defs)
@@ -143,6 +146,12 @@ class _Lowering:
             factor = b(item)
             if op in ("", "*"):
                 _extend_chain(chain, factor)
+            elif op == "/" and chain == [ir.Const(1)]:  # 1/N is N⁻¹
+                chain[:] = [
+                    ir.Const(1 / factor.value)
+                    if isinstance(factor, ir.Const) and factor.value != 0
+                    else ir.Pow(factor, ir.Const(-1))
+                ]
             elif op == "/":
                 _extend_chain(
                     chain,
@@ -176,6 +185,8 @@ class _Lowering:
             return ir.Fill(value, self.constants[id(node)])
         if f == "eye":
             return ir.Identity(self.constants[id(node)])
+        if f == samples.SAMPLE_SUM:  # sum_i(f) runs to the cell's N unless given another
+            return samples.build_sample_sum(node, b, self.ir_vars)
         op = named(f)  # the registry's op of that name (ops/)
         if op is None:
             raise MatdiffError(f"unknown function {f!r}", self.source, node.func_span)

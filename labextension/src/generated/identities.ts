@@ -51,6 +51,12 @@ export const IDENTITIES = {
     "text": "d(cX) = c dX",
     "cookbook": ""
   },
+  "count": {
+    "name": "number of samples",
+    "latex": "\\mathrm{d}N = 0",
+    "text": "dN = 0",
+    "cookbook": ""
+  },
   "cyclic": {
     "name": "cyclic property",
     "latex": "\\operatorname{tr}(AB) = \\operatorname{tr}(BA)",
@@ -333,6 +339,12 @@ export const IDENTITIES = {
     "text": "d(XY) = (dX)Y + X dY",
     "cookbook": ""
   },
+  "pull-number": {
+    "name": "linearity",
+    "latex": "\\sum_{i} c\\,a_{i} = c\\sum_{i} a_{i}",
+    "text": "Σ_i c a_i = cΣ_i a_i",
+    "cookbook": ""
+  },
   "pull-scalar": {
     "name": "linearity",
     "latex": "\\operatorname{tr}(cA) = c\\operatorname{tr}(A) \\text{ for a scalar } c",
@@ -367,6 +379,18 @@ export const IDENTITIES = {
     "name": "read off",
     "latex": "\\mathrm{d}f = \\frac{\\partial f}{\\partial \\boldsymbol{x}}^{T}\\,\\mathrm{d}\\boldsymbol{x}",
     "text": "df = (∂f/∂x)ᵀ dx",
+    "cookbook": ""
+  },
+  "sample-covariance": {
+    "name": "sample covariance",
+    "latex": "S = \\frac{1}{N}\\sum_{i} (\\boldsymbol{x}_{i} - \\bar{\\boldsymbol{x}})(\\boldsymbol{x}_{i} - \\bar{\\boldsymbol{x}})^{T}",
+    "text": "S = 1/NΣ_i (x_i - x̄)(x_i - x̄)ᵀ",
+    "cookbook": ""
+  },
+  "sample-mean": {
+    "name": "sample mean",
+    "latex": "\\sum_{i} \\boldsymbol{x}_{i} = N\\bar{\\boldsymbol{x}}",
+    "text": "Σ_i x_i = Nx̄",
     "cookbook": ""
   },
   "scalar-abs": {
@@ -483,6 +507,18 @@ export const IDENTITIES = {
     "text": "∂f/∂X = 0",
     "cookbook": ""
   },
+  "shared-out": {
+    "name": "factor out of the sum",
+    "latex": "\\sum_{i} A M_{i} B = A\\left(\\sum_{i} M_{i}\\right)B \\text{ for } A, B \\text{ shared}",
+    "text": "Σ_i A M_i B = A(Σ_i M_i)B for A, B shared",
+    "cookbook": ""
+  },
+  "shared-term": {
+    "name": "sum of a shared term",
+    "latex": "\\sum_{i=1}^{N} c = N c",
+    "text": "Σ_i=1^N c = N c",
+    "cookbook": ""
+  },
   "softmax": {
     "name": "softmax",
     "latex": "\\mathrm{d}\\operatorname{softmax}(\\boldsymbol{u}) = (\\operatorname{diag}(\\boldsymbol{p}) - \\boldsymbol{p}\\,\\boldsymbol{p}^{T})\\,\\mathrm{d}\\boldsymbol{u},\\ \\boldsymbol{p} = \\operatorname{softmax}(\\boldsymbol{u})",
@@ -523,6 +559,12 @@ export const IDENTITIES = {
     "name": "sum of entries",
     "latex": "\\mathrm{d}\\operatorname{sum}(X) = \\operatorname{sum}(\\mathrm{d}X)",
     "text": "d sum(X) = sum(dX)",
+    "cookbook": ""
+  },
+  "sum-over-samples": {
+    "name": "sum over samples",
+    "latex": "\\mathrm{d}\\sum_{i} f_{i} = \\sum_{i} \\mathrm{d}f_{i}",
+    "text": "dΣ_i f_i = Σ_i df_i",
     "cookbook": ""
   },
   "sum-trick": {
@@ -591,6 +633,12 @@ export const IDENTITIES = {
     "text": "tr(L(A ⊗ M)) = tr(GM), G = (vec(I_n)ᵀ ⊗ I_q)(I_n ⊗ L)(vec(A) ⊗ I_p) for A m × n, M p × q",
     "cookbook": ""
   },
+  "trace-outside": {
+    "name": "linearity",
+    "latex": "c\\sum_{i} \\operatorname{tr}(G_{i}\\,\\mathrm{d}X) = \\operatorname{tr}\\left(c\\sum_{i} G_{i}\\,\\mathrm{d}X\\right)",
+    "text": "cΣ_i tr(G_i dX) = tr(cΣ_i G_i dX)",
+    "cookbook": ""
+  },
   "tracetricks-combine": {
     "name": "linearity",
     "latex": "\\operatorname{tr}(A\\,\\mathrm{d}X) + \\operatorname{tr}(B\\,\\mathrm{d}X) = \\operatorname{tr}((A + B)\\,\\mathrm{d}X)",
@@ -601,6 +649,12 @@ export const IDENTITIES = {
     "name": "transpose",
     "latex": "\\mathrm{d}(X^{T}) = (\\mathrm{d}X)^{T}",
     "text": "d(Xᵀ) = (dX)ᵀ",
+    "cookbook": ""
+  },
+  "transpose-both": {
+    "name": "transpose both sides",
+    "latex": "A^{T} = 0 \\Leftrightarrow A = 0",
+    "text": "Aᵀ = 0 ⇔ A = 0",
     "cookbook": ""
   },
   "transpose-trick": {

@@ -7,7 +7,8 @@ export const KINDS = [
   "vector",
   "matrix",
   "symmetric",
-  "function"
+  "function",
+  "mean"
 ] as const;
 
 /** Element-wise functions: applied entry by entry; on a scalar, ordinary functions. */
@@ -49,7 +50,8 @@ export const MATRIX_FUNCTIONS = {
   "vec": 1,
   "kron": 2,
   "softmax": 1,
-  "adj": 1
+  "adj": 1,
+  "sum_i": 2
 } as const;
 
 /** Constants, with their fewest and most arguments (the fill value, then sizes that are otherwise inferred). */
@@ -98,6 +100,7 @@ export const FUNCTIONS = [
   "softmax",
   "sqrt",
   "sum",
+  "sum_i",
   "tan",
   "tanh",
   "tr",

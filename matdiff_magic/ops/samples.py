@@ -1,0 +1,207 @@
+"""Sums over samples: ``sum_i(body)`` is Σᵢ body for i = 1 … N, the way seed 001's Example 5
+writes its likelihood, l = log|Σ| + (1/N) Σᵢ (xᵢ − x̄)ᵀ Σ⁻¹ (xᵢ − x̄).
+
+Names ending in ``_i`` are per sample (xᵢ): their values are given with the sample index first
+(x_i of shape (N, n) for a vector of n, (N,) for a scalar). Every other name is shared by all
+samples. ``SampleSum(body, count)`` holds the number of samples N as its second operand (the scalar
+N of the cell, or a number); with nothing per sample in the body it is N·body. Its value with
+per-sample names binds each sample in turn (``evaluate_sample_sum``, the op's ``evaluate``); the
+differential goes inside the sum by linearity, d Σᵢ fᵢ = Σᵢ dfᵢ.
+
+``SampleCount(x_i)`` is N itself, the number of samples a per-sample value holds: the cell's N is
+defined by it, so N always equals the number of samples given.
+"""
+
+from __future__ import annotations
+
+from matdiff_magic.errors import MatdiffError
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic.ir.nodes import SCALAR, Expr, ShapeError
+from matdiff_magic.ops.identity import Identity
+from matdiff_magic.ops.registry import C_ATOM, C_MUL, Call, Primitive, np, register
+
+SAMPLE_SUFFIX = "_i"
+CHECK_SAMPLES = 5  # samples at each random point of the numeric check
+
+
+def is_per_sample(name: str) -> bool:
+    """Whether a variable is per sample (xᵢ): its name ends in ``_i``."""
+    return name.endswith(SAMPLE_SUFFIX) and len(name) > len(SAMPLE_SUFFIX)
+
+
+def per_sample(e: Expr) -> bool:
+    """Whether ``e`` depends on the sample index (holds a per-sample variable)."""
+    return any(is_per_sample(name) for name in e.free_vars())
+
+
+class SampleSum(Expr):
+    """Σᵢ body, i = 1 … count; the shape of the body."""
+
+    __slots__ = ("body", "count")
+    _children = ("body", "count")
+    body: Expr
+    count: Expr
+
+    def __init__(self, body: Expr, count: Expr):
+        if count.shape != SCALAR:
+            raise ShapeError(f"the number of samples is a scalar, got {count.shape}")
+        self._init(body.shape)
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "count", count)
+
+    @staticmethod
+    def shape_of(body: Expr, count: Expr | None = None) -> tuple:
+        return body.shape
+
+
+class SampleCount(Expr):
+    """N, the number of samples of the per-sample variable ``arg`` (the rows of its value)."""
+
+    __slots__ = ("arg",)
+    _children = ("arg",)
+    arg: Expr
+
+    def __init__(self, arg: Expr):
+        self._init(SCALAR)
+        object.__setattr__(self, "arg", arg)
+
+    @staticmethod
+    def shape_of(arg: Expr) -> tuple:
+        return SCALAR
+
+
+def samples_of(values: dict, e: Expr) -> int | None:
+    """The number of samples the per-sample values of ``e``'s variables hold (None if it has none);
+    a MatdiffError when two of them disagree."""
+    counts = {
+        name: len(values[name]) for name in sorted(e.free_vars()) if is_per_sample(name) and name in values
+    }
+    if len(set(counts.values())) > 1:
+        raise MatdiffError(
+            "the per-sample values hold different numbers of samples: "
+            + ", ".join(f"{n} has {c}" for n, c in counts.items())
+        )
+    return next(iter(counts.values()), None)
+
+
+def sample_value(a, k: int, var: ir.Var):
+    """The value of a per-sample variable at sample k (stacked values: the sample index first)."""
+    row = a[k]
+    return row.reshape(-1, 1) if var.shape[1] == 1 else row.reshape(1, -1)
+
+
+def first_sample(a, var: ir.Var):
+    """The first sample of the stacked values ``a`` of a per-sample variable (to check its shape)."""
+    vector = var.shape[1] == 1 and not var.is_scalar
+    if a.ndim != 2 or a.shape[0] < 1 or (vector and a.shape[1] == 1):
+        raise MatdiffError(
+            f"{var.name} is per sample: give its values with the sample index first "
+            f"(N rows{', one sample a row' if vector else ''}), got shape {a.shape}"
+        )
+    return sample_value(a, 0, var)
+
+
+def evaluate_sample_sum(evaluator, node: SampleSum):
+    """Σᵢ body: the body's value with every per-sample variable bound to sample k, summed over k.
+    ``evaluator`` is a ``numeric.evaluate.Evaluator`` (its values and sizes, and its class)."""
+    values = evaluator.values
+    count = samples_of(values, node.body)
+    n = evaluator(node.count)
+    if count is None:  # nothing per sample: N copies of the body
+        return n[0, 0] * evaluator(node.body)
+    if abs(n[0, 0] - count) > 1e-9:
+        raise MatdiffError(f"the sum runs over {n[0, 0]:g} samples, but the values hold {count}")
+    variables = {v.name: v for v in node.body.walk() if isinstance(v, ir.Var) and is_per_sample(v.name)}
+    total = None
+    for k in range(count):
+        at_k = {
+            **values,
+            **{name: sample_value(values[name], k, v) for name, v in variables.items()},
+        }
+        term = type(evaluator)(at_k, evaluator.sizes)(node.body)
+        total = term if total is None else total + term
+    return total
+
+
+def evaluate_sample_count(evaluator, node: SampleCount):
+    a = evaluator(node.arg)
+    return np.array([[float(len(a) if isinstance(node.arg, ir.Var) and is_per_sample(node.arg.name) else 1)]])
+
+
+SUM_OVER_SAMPLES = Identity(
+    "sum over samples",
+    r"\mathrm{d}\sum_{i} f_{i} = \sum_{i} \mathrm{d}f_{i}",
+)
+COUNT = Identity("number of samples", r"\mathrm{d}N = 0")
+
+
+def _differential(node: SampleSum):
+    return SampleSum(ir.D(node.body), node.count), SUM_OVER_SAMPLES
+
+
+def _count_differential(node: SampleCount):
+    return ir.Const(0), COUNT
+
+
+def _export(p, e: SampleSum):
+    if per_sample(e.body):
+        raise MatdiffError("the code export does not cover sums over samples (sum_i) yet")
+    return f"{p.code(e.count)} * {p.code(e.body)}", C_MUL
+
+
+def _export_count(p, e: SampleCount):
+    if per_sample(e.arg):
+        raise MatdiffError("the code export does not cover sums over samples (sum_i) yet")
+    return "1.0", C_ATOM
+
+
+def _scalar(a):
+    return float(np.sum(a))
+
+
+SUM_ROW = Primitive(
+    "sum_samples",
+    "SampleSum",
+    "Σᵢ {0} ({1} samples)",
+    lambda xs, p: _scalar(xs[1]) * xs[0],
+    lambda xs, y, d, p: _scalar(xs[1]) * d[0] + _scalar(d[1]) * xs[0],
+    lambda xs, y, g, p: [_scalar(xs[1]) * g, np.array([[float(np.sum(g * xs[0]))]])],
+    ("{1}·{d0}", "{d1}·{0}"),
+    ("{1}·{g}", "⟨{g}, {0}⟩"),
+)
+COUNT_ROW = Primitive(
+    "sample_count",
+    "SampleCount",
+    "N({0})",
+    lambda xs, p: np.array([[1.0]]),
+    lambda xs, y, d, p: np.zeros((1, 1)),
+    lambda xs, y, g, p: [np.zeros_like(xs[0])],
+    ("0",),
+    ("0",),
+)
+
+register(
+    SampleSum,
+    names=("sum_i",),
+    arity=2,
+    build=lambda args: SampleSum(args[0], args[1]),
+    value=lambda xs, p: _scalar(xs[1]) * xs[0],
+    differential=_differential,
+    identities=(SUM_OVER_SAMPLES,),
+    primitives=(SUM_ROW,),
+    export=_export,
+    notation=Call("sum_i", symbol="Σᵢ"),
+    doc="sum_i(f) = Σᵢ f, i = 1 … N: a sum over samples (names ending in _i are per sample)",
+    extra={"evaluate": evaluate_sample_sum},
+)
+register(
+    SampleCount,
+    value=lambda xs, p: np.array([[1.0]]),
+    differential=_count_differential,
+    identities=(COUNT,),
+    primitives=(COUNT_ROW,),
+    export=_export_count,
+    notation=Call("N"),
+    doc="N, the number of samples a per-sample variable holds",
+    extra={"evaluate": evaluate_sample_count},
+)

@@ -1,0 +1,221 @@
+"""Sums over samples (sum_i, per-sample names x_i, xbar: mean(x_i)): seed 001's Example 5 as the
+notes write it, least squares and logistic regression per sample, their values and stationary
+points. Every derivative is compared with central differences of a NumPy function written here,
+with the samples stacked, in every layout."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from numeric_helpers import assert_close, central_difference
+
+from matdiff_magic import MatdiffError, derive
+
+LAYOUTS = ("numerator", "denominator", "mixed")
+MVN = "xbar: mean(x_i)\nl = log(det(Sigma)) + 1/N*sum_i((x_i - xbar)'*inv(Sigma)*(x_i - xbar))"
+
+
+def every_layout(d, values, ref, wrt):
+    want = central_difference(ref, values, wrt)
+    for layout in LAYOUTS:
+        got = d.with_layout(layout).evaluate(**values)
+        expected = want
+        if layout == "numerator" and np.ndim(want) == 2:
+            expected = want.T
+        elif layout == "numerator" and np.ndim(want) == 1:
+            expected = want.reshape(1, -1)
+        assert_close(got, expected, 1e-5, f"{d.source} by {wrt}, {layout}")
+
+
+def mvn(Sigma, x_i):
+    d = x_i - x_i.mean(axis=0)
+    return np.log(np.linalg.det(Sigma)) + np.mean(np.einsum("ij,jk,ik->i", d, np.linalg.inv(Sigma), d))
+
+
+def spd(rng, n):
+    b = rng.standard_normal((n, n))
+    return b @ b.T / n + np.eye(n)
+
+
+def test_mvn_covariance_by_sigma_in_every_layout():
+    d = derive(MVN, wrt="Sigma")
+    assert d.check_result.status == "passed"
+    rng = np.random.default_rng(0)
+    values = {
+        "Sigma": spd(rng, 3) + 0.3 * rng.standard_normal((3, 3)),
+        "x_i": rng.standard_normal((7, 3)),
+    }
+    every_layout(d, values, mvn, "Sigma")
+
+
+def test_mvn_solve_gives_the_sample_covariance_without_a_symmetric_declaration():
+    d = derive(MVN, wrt="Sigma", solve=True)
+    solve = [(s.rule, s.text) for s in d.steps if s.stage == "solve"]
+    assert solve[0] == ("stationary point", "Σ⁻ᵀ - Σ⁻ᵀ S Σ⁻ᵀ = 𝟎")
+    assert solve[1] == ("transpose both sides", "Σ⁻¹ - Σ⁻¹ S Σ⁻¹ = 𝟎")
+    assert solve[-2:] == [("move the constant terms", "Σ = S"), ("solve", "Σ̂ = S")]
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((40, 3)) @ np.array([[1.0, 0.3, 0.0], [0.0, 1.0, 0.2], [0.0, 0.0, 0.7]])
+    S = np.cov(x.T, bias=True)
+    assert_close(d.evaluate_solution(x_i=x), S, 1e-12, "Σ̂ = S")
+    assert np.abs(d.evaluate(x_i=x, Sigma=S)).max() < 1e-10  # the gradient vanishes there
+    assert np.abs(d.evaluate(x_i=x, Sigma=S + 0.1 * np.eye(3))).max() > 1e-3
+
+
+def test_the_where_line_names_the_statistics():
+    d = derive(MVN, wrt="Sigma")
+    where = " ".join(d.to_text().split())
+    assert "x̄ = N⁻¹ Σᵢ(xᵢ)" in where
+    assert "S = N⁻¹ Σᵢ((xᵢ - x̄) (xᵢ - x̄)ᵀ)" in where
+    assert "N is the number of samples" in where
+    assert [v.name for v in d.variables] == [
+        "Sigma",
+        "x_i",
+    ]  # N and x̄ come from the samples
+
+
+@pytest.mark.parametrize(
+    "source, wrt, values, ref",
+    [
+        (
+            "y_i: scalar\nl = sum_i((y_i - x_i'*beta)^2)",
+            "beta",
+            lambda rng: {
+                "y_i": rng.standard_normal(6),
+                "x_i": rng.standard_normal((6, 3)),
+                "beta": rng.standard_normal(3),
+            },
+            lambda y_i, x_i, beta: np.sum((y_i - x_i @ beta) ** 2),
+        ),
+        (
+            "y_i: scalar\nl = sum_i(-y_i*log(sigmoid(x_i'*w)) - (1 - y_i)*log(1 - sigmoid(x_i'*w)))",
+            "w",
+            lambda rng: {
+                "y_i": (rng.uniform(size=8) > 0.5) * 1.0,
+                "x_i": rng.standard_normal((8, 4)),
+                "w": rng.standard_normal(4),
+            },
+            lambda y_i, x_i, w: (
+                -np.sum(
+                    y_i * np.log(1 / (1 + np.exp(-x_i @ w)))
+                    + (1 - y_i) * np.log(1 - 1 / (1 + np.exp(-x_i @ w)))
+                )
+            ),
+        ),
+        (
+            "l = 1/N*sum_i(norm2(x_i - mu)^2)",
+            "mu",
+            lambda rng: {
+                "x_i": rng.standard_normal((5, 3)),
+                "mu": rng.standard_normal(3),
+            },
+            lambda x_i, mu: np.mean(np.sum((x_i - mu) ** 2, axis=1)),
+        ),
+        (
+            "sum_i(x_i'*A*x_i)",
+            "A",
+            lambda rng: {
+                "x_i": rng.standard_normal((4, 3)),
+                "A": rng.standard_normal((3, 3)),
+            },
+            lambda x_i, A: np.einsum("ij,jk,ik->", x_i, A, x_i),
+        ),
+        (
+            "xbar: mean(x_i)\nsum_i((x_i - mu)'*inv(Sigma)*(x_i - mu))",
+            "mu",
+            lambda rng: {
+                "x_i": rng.standard_normal((5, 3)),
+                "mu": rng.standard_normal(3),
+                "Sigma": spd(rng, 3),
+            },
+            lambda x_i, mu, Sigma: np.einsum("ij,jk,ik->", x_i - mu, np.linalg.inv(Sigma), x_i - mu),
+        ),
+        (
+            "c: scalar\ny_i: scalar\nsum_i((y_i - c)^2)",
+            "c",
+            lambda rng: {"y_i": rng.standard_normal(5), "c": 0.3},
+            lambda y_i, c: np.sum((y_i - c) ** 2),
+        ),
+        (
+            "W*sum_i(x_i*x_i')*b",
+            "W",
+            lambda rng: {
+                "x_i": rng.standard_normal((4, 3)),
+                "W": rng.standard_normal((2, 3)),
+                "b": rng.standard_normal(3),
+            },
+            lambda x_i, W, b: W @ (x_i.T @ x_i) @ b,
+        ),
+    ],
+)
+def test_per_sample_forms_in_every_layout(source, wrt, values, ref):
+    d = derive(source, wrt=wrt)
+    assert d.check_result.status == "passed", d.check_result.message
+    rng = np.random.default_rng(2)
+    every_layout_any(d, values(rng), ref, wrt)
+
+
+def every_layout_any(d, values, ref, wrt):
+    """A gradient as every_layout; a Jacobian of vec f by vec x compared entry by entry."""
+    if d.kind == "gradient":
+        every_layout(d, values, ref, wrt)
+        return
+    x0 = np.asarray(values[wrt], dtype=float)
+    cols = []
+    for k in range(x0.size):
+        e = np.zeros(x0.size)
+        e[k] = 1e-6
+        step = e.reshape(x0.shape, order="F")
+        up = np.asarray(ref(**{**values, wrt: x0 + step})).reshape(-1, order="F")
+        down = np.asarray(ref(**{**values, wrt: x0 - step})).reshape(-1, order="F")
+        cols.append((up - down) / 2e-6)
+    J = np.array(cols).T
+    assert_close(d.with_layout("numerator").evaluate(**values), J, 1e-5, "numerator")
+    assert_close(d.with_layout("denominator").evaluate(**values), J.T, 1e-5, "denominator")
+
+
+def test_least_squares_per_sample_reads_as_a_sum():
+    d = derive("y_i: scalar\nl = sum_i((y_i - x_i'*beta)^2)", wrt="beta", layout="denominator")
+    assert d.steps[-1].text == "-2 Σᵢ((yᵢ - xᵢᵀ β) xᵢ)"
+    rng = np.random.default_rng(3)
+    x, y = rng.standard_normal((30, 3)), rng.standard_normal(30)
+    beta = np.linalg.lstsq(x, y, rcond=None)[0]
+    assert np.abs(d.evaluate(x_i=x, y_i=y, beta=beta)).max() < 1e-10  # the normal equations
+
+
+def test_a_fixed_number_of_samples():
+    d = derive("sum_i(x_i'*a, 4)", wrt="a")
+    rng = np.random.default_rng(4)
+    x, a = rng.standard_normal((4, 3)), rng.standard_normal(3)
+    assert_close(d.evaluate(x_i=x, a=a), x.sum(axis=0), 1e-12, "Σᵢ xᵢ")
+    with pytest.raises(MatdiffError) as info:
+        d.evaluate(x_i=rng.standard_normal((5, 3)), a=a)
+    assert "4 samples" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "source, message",
+    [
+        ("x_i'*a", "x_i is a per-sample name"),
+        (
+            "xbar: mean(y)\nsum_i(x_i'*xbar)",
+            "xbar is declared the mean of a per-sample name",
+        ),
+        ("sum_i(x_i, 2, 3)", "sum_i takes the summand"),
+        ("sum_i(x_i'*a, a)", "the number of samples of sum_i is a scalar"),
+    ],
+)
+def test_sample_errors_point_at_the_cell(source, message):
+    with pytest.raises(MatdiffError) as info:
+        derive(source, wrt="a" if "a" in source else None)
+    assert message in str(info.value)
+
+
+def test_per_sample_values_are_checked():
+    d = derive("sum_i(x_i'*a)", wrt="a")
+    with pytest.raises(MatdiffError) as info:
+        d.evaluate(x_i=np.ones(3), a=np.ones(3))
+    assert "sample index first" in str(info.value)
+    with pytest.raises(MatdiffError) as info:
+        d.evaluate(x_i=np.ones((4, 2)), a=np.ones(3))
+    assert "size" in str(info.value)  # x_i's 2 against a's 3
