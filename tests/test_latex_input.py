@@ -430,3 +430,10 @@ def test_a_declared_function_is_applied():
     assert d.check_result is not None and d.check_result.passed, d.check_result
     # an undeclared name before a parenthesis is a product, as in any formula
     assert _program(translate(r"h(Y)").text) == _program("h*(Y)")
+
+
+def test_a_matrix_written_out_is_refused_with_a_caret():
+    latex = r"X=\left[\begin{matrix}x_{11} & x_{12} \\ x_{21} & x_{22}\end{matrix}\right]"  # seed 000
+    with pytest.raises(MatdiffError) as info:
+        translate(latex)
+    assert _under_caret(info.value) == r"\begin{matrix}"

@@ -38,7 +38,7 @@ LAYOUT_COMMANDS = frozenset(
 )
 # Font and accent commands that leave a letter's name as it is (bold x is x).
 FONT_COMMANDS = frozenset(
-    ["boldsymbol", "pmb", "mathbf", "bm", "bold", "vec", "mathit", "mathnormal", "mathsf", "mathbb"]
+    ["boldsymbol", "pmb", "mathbf", "bm", "bold", "vec", "mathit", "mathnormal", "mathsf", "mathbb", "mathop"]
 )
 # Upright words: an operator name, or a name written upright.
 WORD_COMMANDS = frozenset(["operatorname", "operatorname*", "text", "mathrm", "textrm", "textit", "rm"])
@@ -147,6 +147,14 @@ def _drop_environments(tokens: list[Tok], source: str) -> list[Tok]:
         if tok.kind == "cmd" and tok.text in ("begin", "end"):
             nxt = k + 1
             if nxt < len(tokens) and tokens[nxt].text == "{":
+                name = "".join(t.text for t in tokens[nxt + 1 : match[nxt]])
+                if "matrix" in name or name in ("array", "cases"):
+                    raise MatdiffError(  # a matrix written out entry by entry
+                        f"unexpected {source[tok.span.start : tokens[match[nxt]].span.end]!r}",
+                        source,
+                        tok.span | tokens[match[nxt]].span,
+                        hint="see the README's table of LaTeX input",
+                    )
                 k = match[nxt] + 1
                 continue
         out.append(tok)

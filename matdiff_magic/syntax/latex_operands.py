@@ -39,7 +39,7 @@ class Operands(Cursor):
             return Frag([(f"vector({tok.text})", tok.span)])
         if tok.kind in ("word", "opname"):
             return self.word()
-        if self.is_(tok, "sym", "(", "["):
+        if self.opens_group(tok):
             return self.group()
         if kind is not None:
             return self.delimited(kind)
@@ -125,16 +125,20 @@ class Operands(Cursor):
             return self.named(tok.text, tok)
         raise self.error(f"{tok.text!r} is not a name or a function", tok)
 
+    def opens_group(self, tok: Tok) -> bool:
+        """(, [ or a brace written \\{ (exp\\{…\\}): brackets that group."""
+        return self.is_(tok, "sym", "(", "[") or self.is_(tok, "cmd", "{")
+
     def group(self) -> Frag:
         opening = self.advance()
-        closing = ")" if opening.text == "(" else "]"
+        closing = {"(": ")", "[": "]", "{": "}"}[opening.text]
         self.open.append(closing)
         try:
             inner = self.terms()
         finally:
             self.open.pop()
         tok = self.peek()
-        if not self.is_(tok, "sym", closing):
+        if not self.is_(tok, opening.kind, closing):
             if tok.kind == "eof":
                 raise self.error(f"this '{opening.text}' is never closed", opening)
             raise self.error(f"expected '{closing}' here", tok)
@@ -207,9 +211,9 @@ class Operands(Cursor):
         if greek is not None:
             self.advance()
             return self.named(greek, tok)
-        if text in self.tables.functions:
+        if text.lower() in self.tables.functions:  # a capital: Tr as tr
             self.advance()
-            return self.apply(text, tok.span)
+            return self.apply(text.lower(), tok.span)
         raise self.unknown(tok)
 
     def unknown(self, tok: Tok) -> MatdiffError:
@@ -232,7 +236,7 @@ class Operands(Cursor):
         tok = self.peek()
         if self.is_(tok, "sym", "'"):
             raise self.error(f"{name}′ (a derivative) is not an expression to derive", tok)
-        if self.is_(tok, "sym", "(", "["):
+        if self.opens_group(tok):
             group = self.group()
             result = Frag([(name, span), *group.parts])
         else:

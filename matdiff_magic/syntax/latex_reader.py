@@ -111,7 +111,7 @@ class Reader(Operands):
             return True
         if tok.kind == "sym":
             return tok.text in "([|"
-        return tok.kind == "cmd" and tok.text not in OPERATORS
+        return tok.kind == "cmd" and tok.text not in OPERATORS and tok.text != "}"
 
     def factor(self) -> Frag:
         # every nesting (a group, an argument, a function applied) passes here: bound it as the
