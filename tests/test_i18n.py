@@ -572,3 +572,27 @@ def test_check_answer_explains_in_chinese():
     unread = check_answer("a*", "a'*X*b", wrt="X", lang="zh")
     assert "无法读取答案" in unread.message and "过早结束" in "\n".join(unread.details)
     assert "**✗ 布局错误**：" in wrong._repr_markdown_()
+
+
+def test_evaluation_traces_in_chinese(shell):
+    """%%matdiff --graph --lang zh: the trace tables and the sweep widget speak Chinese (the
+    drawing's title stays English: matplotlib has no CJK font)."""
+    from IPython.utils.capture import capture_output
+
+    from matdiff_magic import graph
+
+    with capture_output() as captured:
+        result = shell.run_cell('%%matdiff --graph --lang zh --at "x1=2, x2=5"\nln(x1) + x1*x2 - sin(x2)\n')
+    assert result.success, result.error_in_exec
+    tables = [o.data for o in captured.outputs if "text/latex" in o.data]
+    assert tables and "前向模式" in tables[0]["text/plain"] and "反向模式" in tables[0]["text/plain"]
+    for bundle in tables:
+        for text in re.findall(r"\\text\{([^{}]*)\}", bundle["text/latex"]):
+            assert not WORD.findall(_strip_math_words(text)), text
+        html_words = re.sub(r"<[^>]*>|&[#\w]+;", " ", bundle["text/html"])
+        assert not [w for w in WORD.findall(_strip_math_words(html_words)) if w not in {"ln", "sin", "cos"}]
+    with i18n.using("zh"):
+        w = graph("ln(x1) + x1*x2 - sin(x2)", x1=2.0, x2=5.0).widget()
+    w.step = 13
+    assert w.description == "第 13 步，共 14 步 · 反向扫描：v̄₀ = v̄₂·v₋₁ + v̄₃·cos v₀ = 2 + (−0.284) = 1.716"
+    assert (w.play.description, w.prev_button.description) == ("播放", "上一步")

@@ -1,7 +1,8 @@
 """Trace tables as the seed draws them: the primal trace beside the tangent trace (forward mode),
 and the adjoint trace with the contributions added up at fan-out (reverse mode).
 
-One object, three renderings in one display bundle: text/html, text/latex and text/plain.
+One object, three renderings in one display bundle: text/html, text/latex and text/plain, worded
+in the language current when it was made (``i18n``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import re
 
 import numpy as np
 
+from matdiff_magic import i18n
 from matdiff_magic.autodiff.notation import (
     MINUS,
     to_tex,
@@ -37,6 +39,10 @@ def _sum_text(contributions) -> str:
 class TraceTable:
     def __init__(self, forward=None, reverse=None):
         self.forward, self.reverse = forward, reverse
+        self.lang = i18n.current()
+
+    def _say(self, text: str) -> str:
+        return i18n.translate(text, self.lang)
 
     @classmethod
     def from_rows(cls, rows):
@@ -48,23 +54,30 @@ class TraceTable:
             '<div class="matdiff-trace" style="display:flex;flex-wrap:wrap;gap:1.5em;align-items:flex-start">'
         ]
         if self.forward is not None:
+            t = self._say
             head = (
-                "<tr><th>v</th><th>primal trace</th><th>value</th><th>tangent trace</th><th>v&#775;</th></tr>"
+                f"<tr><th>v</th><th>{t('primal trace')}</th><th>{t('value')}</th>"
+                f"<th>{t('tangent trace')}</th><th>v&#775;</th></tr>"
             )
             body = "".join(
                 f"<tr><td>{_h(r['name'])}</td><td>{_h(r['expr'])}</td><td>{_hv(r['value'])}</td>"
                 f"<td>{_h(r['formula'])}</td><td>{_hv(r['tangent'])}</td></tr>"
                 for r in self.forward
             )
-            parts.append(_table("Forward mode: evaluation trace and tangent trace (JVP)", head, body))
+            parts.append(
+                _table(self._say("Forward mode: evaluation trace and tangent trace (JVP)"), head, body)
+            )
         if self.reverse is not None:
-            head = "<tr><th>v</th><th>adjoint trace</th><th>contributions</th><th>v&#772;</th></tr>"
+            head = (
+                f"<tr><th>v</th><th>{self._say('adjoint trace')}</th>"
+                f"<th>{self._say('contributions')}</th><th>v&#772;</th></tr>"
+            )
             body = "".join(
                 f"<tr><td>{_h(r['name'])}</td><td>{_h(r['formula'])}</td>"
                 f"<td>{_h(_sum_text(r['contributions']))}</td><td>{_hv(r['adjoint'])}</td></tr>"
                 for r in self.reverse
             )
-            parts.append(_table("Reverse mode: adjoint trace (VJP), output first", head, body))
+            parts.append(_table(self._say("Reverse mode: adjoint trace (VJP), output first"), head, body))
         parts.append("</div>")
         return "".join(parts)
 
@@ -93,13 +106,14 @@ class TraceTable:
                 r"\text{reverse mode}\\" + r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"
             )
         # One gathered block: a "\\" between two formulas of a display would do nothing in KaTeX.
-        return "$$" + r"\begin{gathered}" + r"\\[1ex]".join(blocks) + r"\end{gathered}" + "$$"
+        tex = "$$" + r"\begin{gathered}" + r"\\[1ex]".join(blocks) + r"\end{gathered}" + "$$"
+        return i18n.translate_tex(tex, self.lang)
 
     # ---- text/plain
     def to_text(self) -> str:
         out = []
         if self.forward is not None:
-            out.append("forward mode (primal trace | tangent trace)")
+            out.append(self._say("forward mode (primal trace | tangent trace)"))
             out += _columns(
                 [
                     (
@@ -119,7 +133,7 @@ class TraceTable:
         if self.reverse is not None:
             if out:
                 out.append("")
-            out.append("reverse mode (adjoint trace, output first)")
+            out.append(self._say("reverse mode (adjoint trace, output first)"))
             rows = []
             for r in self.reverse:
                 parts, total = _sum_text(r["contributions"]), value_inline(_arr(r["adjoint"]))

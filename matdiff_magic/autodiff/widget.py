@@ -3,7 +3,9 @@ the node being computed highlighted and the formula it used written out.
 
 The widget is a thin adapter: ``sweep_steps`` says what each step shows (plain data), the drawing
 comes from structure.py + draw.py. ``step`` is a trait and ``description`` a read-only string, so
-it can be driven and checked from Python without a browser.
+it can be driven and checked from Python without a browser. Its labels and text are in the
+language current when it was made (``i18n``); the drawing's title stays in English, since
+matplotlib's fonts have no CJK glyphs.
 
 One count everywhere: the steps are numbered 1 to N (N = twice the nodes: each node once in the
 forward sweep, once in the reverse sweep), and ``step``, the slider, the Play button and the text
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import traitlets
 
+from matdiff_magic import i18n
 from matdiff_magic.autodiff.draw import draw_graph, figure_png
 from matdiff_magic.autodiff.modes import adjoint_formula, tangent_formula
 from matdiff_magic.autodiff.notation import value_inline
@@ -88,19 +91,23 @@ class SweepWidget(widgets.VBox):
 
     def __init__(self, graph, wrt=None, direction=None, cotangent=None, interval: int = 1500):
         self.graph = graph
+        self.lang = i18n.current()
+        t = lambda text: i18n.translate(text, self.lang)
         fwd, rev = graph.forward_sweep(wrt, direction), graph.reverse_sweep(cotangent)
         self.fwd, self.rev = fwd, rev
         self.steps = sweep_steps(graph, fwd, rev)
         self._png: dict = {}
         self._frame = build_structure(graph.trace, fwd, rev)  # fixes the boxes for every step
         last = len(self.steps)
-        self.play = widgets.Play(value=1, min=1, max=last, interval=interval, description="Play")
-        self.slider = widgets.IntSlider(value=1, min=1, max=last, description="step", continuous_update=False)
+        self.play = widgets.Play(value=1, min=1, max=last, interval=interval, description=t("Play"))
+        self.slider = widgets.IntSlider(
+            value=1, min=1, max=last, description=t("step"), continuous_update=False
+        )
         self.prev_button = widgets.Button(
-            description="Prev", icon="step-backward", layout=widgets.Layout(width="80px")
+            description=t("Prev"), icon="step-backward", layout=widgets.Layout(width="80px")
         )
         self.next_button = widgets.Button(
-            description="Next", icon="step-forward", layout=widgets.Layout(width="80px")
+            description=t("Next"), icon="step-forward", layout=widgets.Layout(width="80px")
         )
         self.caption = widgets.HTML()
         self.image = widgets.Image(format="png")
@@ -133,7 +140,7 @@ class SweepWidget(widgets.VBox):
     def description(self) -> str:
         """What the widget shows now, as text: the step, its sweep and the formula it computed."""
         s = self.current
-        return f"step {self.step} of {len(self.steps)} · {s.phase} sweep: {s.text}"
+        return i18n.translate(f"step {self.step} of {len(self.steps)} · {s.phase} sweep: {s.text}", self.lang)
 
     @property
     def highlighted(self) -> str:
