@@ -20,6 +20,7 @@ from matdiff_magic.derivation.quoting import QuotingError
 from matdiff_magic.derivation.record import Derivation
 from matdiff_magic.derivation.samples import sample_notes, where_names
 from matdiff_magic.derivation.stages import gradient_steps, hessian_steps, jacobian_steps
+from matdiff_magic.derivation.steps import merge_unchanged
 from matdiff_magic.derivation.symmetric import check_convention, with_convention, with_symmetry
 from matdiff_magic.errors import MatdiffError, known_language
 from matdiff_magic.ir import nodes as ir
@@ -101,6 +102,7 @@ def _derive(source, wrt, layout, check, order, seed, solve, symmetric) -> Deriva
                 raise MatdiffError("--solve sets the gradient of a scalar function to zero")
             solution_steps, parts["solution"] = solve_steps(parts["results"]["denominator"].expr, var)
             parts["steps"] += solution_steps
+        parts["steps"] = merge_unchanged(parts["steps"])
     except MatdiffError as error:
         raise _printed(error, source).with_source(source) from None
     except RecursionError:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ops.identity import Identity
@@ -75,3 +75,66 @@ def changed_nodes(before: ir.Expr, after: ir.Expr) -> list[ir.Expr]:
             if new and len(new) < len(ak):
                 return new
     return [after]
+
+
+# stages whose steps rewrite one expression, so that a step may leave it as it was
+_REWRITING = ("differential", "trace", "vec")
+
+
+def merge_unchanged(steps: list[Step]) -> list[Step]:
+    """The steps with every step that leaves the shown expression as it was (``= A dy`` after
+    ``= A dy``: vectorising a column, the trace of a scalar where it is not written) merged into
+    the step before it, which made that expression; the merged step names both rules and both
+    identities. Two neighbours both given as functions (built when shown) are not compared."""
+    out: list[Step] = []
+    for s in steps:
+        if out and _unchanged(out[-1], s):
+            out[-1] = _merged(out[-1], s)
+        else:
+            out.append(s)
+    return out
+
+
+def _unchanged(prev: Step, s: Step) -> bool:
+    if prev.stage not in _REWRITING or s.stage not in _REWRITING:
+        return False
+    if prev.line is not None or s.line is not None or prev.chain or s.chain or s.note:
+        return False
+    if callable(prev.expr) and callable(s.expr):
+        return False  # built only when shown (long differentials): not built to be compared
+    a, b = prev.value, s.value
+    if not isinstance(a, ir.Expr) or not isinstance(b, ir.Expr):
+        return False
+    if prev.hide_scalar_trace != s.hide_scalar_trace:
+        return False
+    return a == b or _shown(a, s.hide_scalar_trace) == _shown(b, s.hide_scalar_trace)
+
+
+def _shown(e: ir.Expr, hide: bool) -> ir.Expr:
+    """e as printed when the trace of a scalar is not written: tr(a) read as a (in a sum too)."""
+    while (hide and isinstance(e, ir.Trace) and e.arg.is_scalar) or (
+        isinstance(e, ir.Vec) and e.arg.shape[1] == 1
+    ):
+        e = e.arg  # vec of a column is printed as the column
+    if isinstance(e, ir.Neg):
+        return ir.Neg(_shown(e.arg, hide))
+    if isinstance(e, ir.Add):
+        return ir.Add([_shown(t, hide) for t in e.terms])
+    return e
+
+
+def _merged(prev: Step, s: Step) -> Step:
+    rule = f"{prev.rule}; {s.rule}" if s.rule and s.rule != prev.rule else prev.rule
+    identity = prev.identity
+    if s.identity is not None and s.identity != prev.identity:
+        identity = (
+            s.identity
+            if identity is None
+            else Identity(
+                rule,
+                identity.latex + r",\quad " + s.identity.latex,
+                identity.text + "; " + s.identity.text,
+                identity.cookbook or s.identity.cookbook,
+            )
+        )
+    return replace(prev, rule=rule, identity=identity)
