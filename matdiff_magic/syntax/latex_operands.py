@@ -62,7 +62,7 @@ class Operands(Cursor):
             self.i += len(run)  # tr(…), ln(…): a function written without a backslash
             return self.apply(run, tok.span | self.toks[self.i - 1].span)
         self.advance()
-        if tok.text == "d" and self.is_differential(self.peek(), tok):
+        if tok.text == "d" and self.is_differential(self.peek()):
             raise self.error("a differential cannot be derived", tok, DIFFERENTIAL_HINT)
         if tok.text == "I":  # the identity matrix, I_n sized
             sub = self.subscript()
@@ -78,12 +78,10 @@ class Operands(Cursor):
             k += 1
         return run
 
-    def is_differential(self, nxt: Tok, d: Tok) -> bool:
-        if nxt.kind == "letter":
-            return nxt.span.start == d.span.end or nxt.text.isupper()
-        return nxt.kind in ("word", "opname") or (
-            nxt.kind == "cmd" and self.tables.greek(nxt.text) is not None
-        )
+    def is_differential(self, nxt: Tok) -> bool:
+        """d before an operand (dX, d x, d\\Sigma, d(XY), d|X|) is a differential; a vector d is
+        followed by an operator (d^T x, a^T d)."""
+        return self.starts_factor(nxt) and nxt.kind != "digit"
 
     def named(self, name: str, tok: Tok, e: bool = False) -> Frag:
         sub = self.subscript()
