@@ -114,6 +114,9 @@ SAMPLES = {
     "OuterFunction": (lambda U: ir.OuterFunction("g", 1, U), [((3, 2), "any")], _outer_gradient),
     "SampleSum": (lambda X: ir.SampleSum(X, ir.Const(3)), [((3, 2), "any")], lambda X: 3 * X),
     "SampleCount": (lambda X: ir.SampleCount(X), [((3, 2), "any")], lambda X: np.ones((1, 1))),
+    "Literal": (lambda a, b: ir.Literal([a, b], 2, 1), [((1, 1), "any")] * 2,
+                lambda a, b: np.array([[np.sum(a)], [np.sum(b)]])),
+    "Entry": (lambda X: ir.Entry(X, 1, 0, "x0"), [((3, 2), "any")], lambda X: X[1:2, 0:1]),
     **{
         f"Apply:{f}": ((lambda X, _f=f: ir.Apply(_f, X)), [((3, 2), DOMAIN.get(f, "any"))], ref)
         for f, ref in F.items()

@@ -159,3 +159,40 @@ def test_example_5_as_the_notes_write_it_with_a_sum_over_samples():
 
     assert_close(d.evaluate(Sigma=Sigma, x_i=x), central_difference(l, {"Sigma": Sigma, "x_i": x}, "Sigma"),
                  1e-5, "Example 5 with samples")
+
+
+def test_seed_002_example_1_by_components():
+    """f(y₁, y₂) = y₁² + y₂² with y = [y₁ y₂]ᵀ: ∂f/∂yᵢ for each i, arranged as a column, [2y₁; 2y₂]."""
+    d = derive("y = [y1; y2]\nf = y1^2 + y2^2", wrt="y", layout="denominator")
+    assert [(s.lhs_text, s.rule, s.text) for s in d.steps] == [
+        ("f", "function", "y₁² + y₂²"),
+        ("∂f/∂y₁", "partial derivative", "2 y₁"),
+        ("∂f/∂y₂", "partial derivative", "2 y₂"),
+        ("∂f/∂y", "collect the entries", "[2 y₁; 2 y₂]"),
+        ("∂f/∂y", "denominator layout", "[2 y₁; 2 y₂]"),  # the notes' result
+    ]
+    y = np.array([1.5, -0.25])
+    assert_close(d.evaluate(y=y), central_difference(lambda y: y[0] ** 2 + y[1] ** 2, {"y": y}, "y"), 1e-6, "ex. 1")
+
+
+def test_seed_002_example_2_by_components():
+    """f(y) = [y₁² + y₂² + y₃, y₃² + 2y₁]: the six partials, then the notes' denominator layout
+    [[2y₁, 2], [2y₂, 0], [1, 2y₃]]; numerator layout is its transpose."""
+    d = derive("y = [y1; y2; y3]\nf = [y1^2 + y2^2 + y3; y3^2 + 2*y1]", wrt="y", layout="denominator")
+    assert [(s.lhs_text, s.text) for s in d.steps] == [
+        ("f", "[y₁² + y₂² + y₃; y₃² + 2 y₁]"),
+        ("∂f₁/∂y₁", "2 y₁"),
+        ("∂f₁/∂y₂", "2 y₂"),
+        ("∂f₁/∂y₃", "1"),
+        ("∂f₂/∂y₁", "2"),
+        ("∂f₂/∂y₂", "0"),
+        ("∂f₂/∂y₃", "2 y₃"),
+        ("∂f/∂yᵀ", "[2 y₁, 2 y₂, 1; 2, 0, 2 y₃]"),
+        ("∂fᵀ/∂y", "[2 y₁, 2; 2 y₂, 0; 1, 2 y₃]"),  # the notes' matrix
+    ]
+    assert d.with_layout("numerator").steps[-1].text == "[2 y₁, 2 y₂, 1; 2, 0, 2 y₃]"
+    y = np.array([0.3, -1.2, 0.8])
+    f = lambda y: np.array([y[0] ** 2 + y[1] ** 2 + y[2], y[2] ** 2 + 2 * y[0]])
+    J = np.array([(f(y + h) - f(y - h)) / 2e-6 for h in np.eye(3) * 1e-6]).T  # ∂fₖ/∂yⱼ
+    assert_close(d.evaluate(y=y), J.T, 1e-6, "denominator")
+    assert_close(d.with_layout("numerator").evaluate(y=y), J, 1e-6, "numerator")

@@ -13,6 +13,7 @@ from __future__ import annotations
 from matdiff_magic import i18n
 from matdiff_magic.depth import deep_recursion
 from matdiff_magic.derivation.bounds import check_work
+from matdiff_magic.derivation.components import by_components, component_steps
 from matdiff_magic.derivation.composition import composition_steps, is_composition
 from matdiff_magic.derivation.definition import definition_steps
 from matdiff_magic.derivation.layouts import LAYOUTS, results
@@ -87,7 +88,9 @@ def _derive(source, wrt, layout, check, order, seed, solve, symmetric) -> Deriva
                 source,
                 typed.span,
             )
-        if order == 2:
+        if by_components(typed, var):  # y = [y1; y2]: the partials ∂f/∂yᵢ, arranged
+            parts = component_steps(typed, var, order)
+        elif order == 2:
             parts = hessian_steps(typed, var, symmetric)
         elif f.is_scalar and is_composition(typed, var):
             parts = composition_steps(typed, var, symmetric)

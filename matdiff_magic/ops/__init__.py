@@ -15,6 +15,7 @@
     matpow.py       MatPow (X^k, a matrix power)
     unknown.py      OuterFunction (g(U) of a function declared without a formula, g: function)
     samples.py      SampleSum (sum_i, a sum over samples), SampleCount (N, their number)
+    components.py   Literal ([a, b; c, d]), Entry (y1 of y = [y1; y2])
 
 Adding an operation is one module here plus its import below.
 """
@@ -29,5 +30,6 @@ from matdiff_magic.ops import adjugate  # noqa: F401  (imported to register its 
 from matdiff_magic.ops import matpow  # noqa: F401  (imported to register its ops)
 from matdiff_magic.ops import unknown  # noqa: F401  (imported to register its ops)
 from matdiff_magic.ops import samples  # noqa: F401  (imported to register its ops)
+from matdiff_magic.ops import components  # noqa: F401  (imported to register its ops)
 
 __all__ = ["registry"]

@@ -147,7 +147,37 @@ class Indexed:
     indices: tuple
 
 
-NOTATIONS = (Call, Root, Postfix, Prefix, Delimited, Infix, Terms, Juxtaposition, Superscript, Indexed)
+@dataclass(frozen=True)
+class Named:
+    """An entry written by its name in the cell, as variables are written (y1: y₁); ``differential``:
+    its differential (dy₁)."""
+
+    name: str
+    differential: bool = False
+
+
+@dataclass(frozen=True)
+class Brackets:
+    """A matrix written out, its operands the entries row by row: [a; b] in text, bmatrix in TeX."""
+
+    rows: int
+    cols: int
+
+
+NOTATIONS = (
+    Call,
+    Root,
+    Postfix,
+    Prefix,
+    Delimited,
+    Infix,
+    Terms,
+    Juxtaposition,
+    Superscript,
+    Indexed,
+    Named,
+    Brackets,
+)
 
 
 # ---- NumPy export: precedence of the printed Python code, and how a value is held --------------

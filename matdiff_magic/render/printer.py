@@ -22,11 +22,13 @@ from matdiff_magic.ops.registry import (
     P_MUL,
     P_NEG,
     P_POSTFIX,
+    Brackets,
     Call,
     Delimited,
     Indexed,
     Infix,
     Juxtaposition,
+    Named,
     Postfix,
     Prefix,
     Root,
@@ -187,6 +189,18 @@ class _Printer:
     def n_Indexed(self, n: Indexed, e):
         tex = "".join(str(i) for i in n.indices)
         return self.t(f"{n.symbol}_{{{tex}}}", f"{n.symbol}₍{','.join(str(i) for i in n.indices)}₎"), P_ATOM
+
+    def n_Named(self, n: Named, e):
+        name = name_latex(n.name, "scalar") if self.tex else name_text(n.name)
+        return (self.t(r"\mathrm{d}", "d") + name, P_DIFF) if n.differential else (name, P_ATOM)
+
+    def n_Brackets(self, n: Brackets, e):
+        cells = [self.go(c)[0] for c in e.children()]
+        rows = [cells[r * n.cols : (r + 1) * n.cols] for r in range(n.rows)]
+        if self.tex:
+            body = r" \\ ".join(" & ".join(r) for r in rows)
+            return r"\begin{bmatrix} " + body + r" \end{bmatrix}", P_ATOM
+        return "[" + "; ".join(", ".join(r) for r in rows) + "]", P_ATOM
 
     def n_Terms(self, n: Terms, e):
         parts = []

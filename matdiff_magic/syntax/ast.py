@@ -118,7 +118,7 @@ def children(node) -> tuple:
         return tuple(t for _, t, _ in node.items)
     if isinstance(node, Call):
         return node.args
-    return ()
+    return getattr(node, "operands", ())  # a literal's entries (syntax.literals)
 
 
 # ---- S-expressions for tests and debugging ---------------------------------------------------

@@ -11,7 +11,7 @@ from matdiff_magic.errors import MatdiffError, Span
 MAX_SOURCE_CHARS = 100_000
 
 # Longest operators first so '.*' is not read as '.' and '*'.
-OPERATORS = (".*", "./", ".^", "+", "-", "*", "/", "^", "'", "(", ")", ",", ":", "=")
+OPERATORS = (".*", "./", ".^", "+", "-", "*", "/", "^", "'", "(", ")", ",", ":", "=", "[", "]", ";")
 
 _NUMBER = re.compile(r"(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")

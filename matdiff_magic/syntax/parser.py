@@ -26,6 +26,7 @@ from matdiff_magic.syntax.ast import (
     children,
 )
 from matdiff_magic.syntax.lexer import Token, tokenize
+from matdiff_magic.syntax.literals import parse_literal
 
 MAX_DEPTH = 200  # nesting of parentheses, calls and operators, definitions written out
 MAX_NODES = 2_000  # names, numbers and operations of the expression, definitions written out
@@ -74,9 +75,9 @@ def _logical_lines(tokens: list[Token], source: str) -> list[list[Token]]:
     current: list[Token]
     lines, current, depth = [], [], 0
     for tok in tokens:
-        if tok.kind == "op" and tok.text == "(":
+        if tok.kind == "op" and tok.text in ("(", "["):
             depth += 1
-        elif tok.kind == "op" and tok.text == ")":
+        elif tok.kind == "op" and tok.text in (")", "]"):
             depth = max(0, depth - 1)
         if (tok.kind == "newline" and depth == 0) or tok.kind == "eof":
             if current:
@@ -330,6 +331,8 @@ class _Parser:
                     hint=None if close.kind != "eof" else "this '(' is never closed",
                 )
             return _with_span(inner, tok.span | close.span)
+        if tok.kind == "op" and tok.text == "[":  # [a, b; c, d]
+            return parse_literal(self, tok)
         if tok.kind == "name":
             if self.peek().text == "(":
                 return self.call(tok)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from matdiff_magic.errors import MatdiffError, Span
 from matdiff_magic.syntax import ast as syn
 from matdiff_magic.syntax.vocabulary import CONSTANTS, ELEMENTWISE, MATRIX_FUNCTIONS, canonical_function
-from matdiff_magic.types import samples
+from matdiff_magic.types import components, samples
 from matdiff_magic.types.functions import called, is_bare_constant, outer_call_shape, outer_functions
 from matdiff_magic.types.messages import Joined, ShapeMessages
 from matdiff_magic.types.unify import Sizes as _Sizes
@@ -149,6 +149,8 @@ class _Inference(ShapeMessages):
             return self._product_shape(node)
         if isinstance(node, syn.Call):
             return self._call_shape(node)
+        if isinstance(node, components.MatrixLiteral):
+            return components.literal_shape(self, node)
         raise TypeError(node)
 
     def _power_shape(self, node: syn.Power) -> tuple:
@@ -339,6 +341,8 @@ class _Inference(ShapeMessages):
                     definition.span,
                 )
         for definition in defs:
+            if definition is not defs[-1] and components.declare_components(self, definition, VarInfo):
+                continue  # y = [y1; y2]: y a variable, y1 and y2 its entries
             shape = self.shape(definition.expr)
             if definition is not defs[-1]:
                 self.defined[definition.name] = shape

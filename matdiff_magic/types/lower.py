@@ -19,7 +19,7 @@ from matdiff_magic.ops.unknown import OuterFunction
 from matdiff_magic.syntax.ast import Call, Name, Neg, Num, Power, Product, Program, Sum, Transpose
 from matdiff_magic.syntax.parser import parse
 from matdiff_magic.syntax.vocabulary import canonical_function
-from matdiff_magic.types import samples
+from matdiff_magic.types import components, samples
 from matdiff_magic.types.functions import outer_functions
 from matdiff_magic.types.infer import Sizes, infer_sizes
 
@@ -83,6 +83,10 @@ class _Lowering:
         defs = self.program.definitions
         built_defs: dict[str, ir.Expr] = {}
         for definition in defs[:-1]:
+            entries = components.component_entries(definition, self.source, self.ir_vars)
+            if entries:  # y = [y1; y2]: each component stands for its entry of y
+                built_defs.update(entries)
+                continue
             built_defs[definition.name] = self.build(definition.expr, built_defs)
         expr = self.build(defs[-1].expr, built_defs)
         defined_vars = {
@@ -138,6 +142,8 @@ class _Lowering:
             return self._build_product(node, b)
         if isinstance(node, Call):
             return self._build_call(node, b)
+        if isinstance(node, components.MatrixLiteral):
+            return components.build_literal(node, b)
         raise TypeError(node)
 
     def _build_product(self, node: Product, b) -> ir.Expr:

@@ -27,6 +27,18 @@ export const IDENTITIES = {
     "text": "XX⁻¹ = X⁻¹X = I",
     "cookbook": ""
   },
+  "collect-gradient": {
+    "name": "collect the entries",
+    "latex": "\\left(\\frac{\\partial f}{\\partial \\boldsymbol{y}}\\right)_{j} = \\frac{\\partial f}{\\partial y_{j}}",
+    "text": "(∂f/∂y)_j = ∂f/∂y_j",
+    "cookbook": ""
+  },
+  "collect-jacobian": {
+    "name": "collect the entries",
+    "latex": "\\left(\\frac{\\partial \\boldsymbol{f}}{\\partial \\boldsymbol{y}^{T}}\\right)_{kj} = \\frac{\\partial f_{k}}{\\partial y_{j}}",
+    "text": "(∂f/∂yᵀ)_kj = ∂f_k/∂y_j",
+    "cookbook": ""
+  },
   "combine-vector": {
     "name": "linearity",
     "latex": "\\boldsymbol{a}^{T}\\mathrm{d}\\boldsymbol{x} + \\boldsymbol{b}^{T}\\mathrm{d}\\boldsymbol{x} = (\\boldsymbol{a} + \\boldsymbol{b})^{T}\\mathrm{d}\\boldsymbol{x}",
@@ -201,6 +213,18 @@ export const IDENTITIES = {
     "text": "d(X^∘p) = p X^∘(p-1) ⊙ dX",
     "cookbook": ""
   },
+  "entry": {
+    "name": "entry",
+    "latex": "\\mathrm{d}(X_{ij}) = (\\mathrm{d}X)_{ij}",
+    "text": "d(X_ij) = (dX)_ij",
+    "cookbook": ""
+  },
+  "entry-by-entry": {
+    "name": "entry by entry",
+    "latex": "\\mathrm{d}\\begin{bmatrix} a & b \\\\ c & d \\end{bmatrix} = \\begin{bmatrix} \\mathrm{d}a & \\mathrm{d}b \\\\ \\mathrm{d}c & \\mathrm{d}d \\end{bmatrix}",
+    "text": "dbeginbmatrix a & b \\ c & d endbmatrix = beginbmatrix da & db \\ dc & dd endbmatrix",
+    "cookbook": ""
+  },
   "expand": {
     "name": "expand",
     "latex": "A(B + C) = AB + AC",
@@ -325,6 +349,12 @@ export const IDENTITIES = {
     "name": "derivative of the outer function",
     "latex": "\\mathrm{d}\\,\\nabla^{k} g(U)[V] = \\nabla^{k+1} g(U)[V, \\mathrm{d}U] + \\nabla^{k} g(U)[\\mathrm{d}V]",
     "text": "d ∇^k g(U)[V] = ∇^k+1 g(U)[V, dU] + ∇^k g(U)[dV]",
+    "cookbook": ""
+  },
+  "partial": {
+    "name": "partial derivative",
+    "latex": "\\frac{\\partial f}{\\partial y_{j}} = \\frac{\\mathrm{d}f}{\\mathrm{d}y_{j}} \\text{ with the other entries constant}",
+    "text": "∂f/∂y_j = df/dy_j with the other entries constant",
     "cookbook": ""
   },
   "power": {
