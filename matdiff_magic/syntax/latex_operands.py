@@ -192,7 +192,7 @@ class Operands(Cursor):
         if text in DECORATIONS:
             self.advance()
             start, end, after = self.argument()
-            inner = [t for t in self.toks[start:end]]
+            inner = list(self.toks[start:end])
             base = inner[0].text if len(inner) == 1 and inner[0].kind == "letter" else None
             base = base or (self.tables.greek(inner[0].text) if len(inner) == 1 else None)
             if base is None:
@@ -247,21 +247,25 @@ class Operands(Cursor):
         return Frag(result.parts + [("^", power[0].span)] + wrap(power[1]).parts, atomic=False)
 
     def sum(self) -> Frag:
-        """Σ_{i=1}^{N} over the samples, the rest of the product its body: sum_i(…)."""
+        """Σ_{i=1}^{N} over the samples, the rest of the product its body: sum_i(…); another
+        number of samples than N is the second argument, sum_i(…, n)."""
         tok = self.advance()
-        index = None
+        index = count = None
         while self.is_(self.peek(), "sym", "_", "^"):
             mark = self.advance()
             start, end, after = self.argument()
-            if mark.text == "_":
-                index = self.toks[start]
-                rest = [t.text for t in self.toks[start + 1 : end]]
-                if index.text != "i" or (rest and rest[0] != "="):
-                    raise self.error("a sum over the samples is written \\sum_{i=1}^{N}", index)
+            if mark.text == "^":
+                count = self.within(start, end, after, self.terms)
+                continue
+            index = self.toks[start]
+            rest = [t.text for t in self.toks[start + 1 : end]]
+            if index.text != "i" or (rest and rest[0] != "="):
+                raise self.error("a sum over the samples is written \\sum_{i=1}^{N}", index)
             self.i = after
         if index is None:
             raise self.error("a sum over the samples is written \\sum_{i=1}^{N}", tok)
         if not self.starts_factor(self.peek()):
             raise self.error("the sum has nothing to sum", self.peek())
         body = self.product()
-        return call("sum_i", tok.span, [body], body.parts[-1][1])
+        args = [body] if count is None or count.text == "N" else [body, count]
+        return call("sum_i", tok.span, args, body.parts[-1][1])
