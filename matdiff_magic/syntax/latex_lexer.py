@@ -19,6 +19,7 @@ from matdiff_magic.errors import MatdiffError, Span
 LAYOUT_COMMANDS = frozenset(
     [",", ";", ":", "!", " ", "(", ")", "[", "]"]
     + ["quad", "qquad", "displaystyle", "textstyle", "limits", "nolimits", "nonumber", "notag", "middle"]
+    + ["rm", "bf", "it"]  # font switches: {\\rm tr}(X) is tr(X)
     + [
         "left",
         "right",
@@ -41,7 +42,7 @@ FONT_COMMANDS = frozenset(
     ["boldsymbol", "pmb", "mathbf", "bm", "bold", "vec", "mathit", "mathnormal", "mathsf", "mathbb", "mathop"]
 )
 # Upright words: an operator name, or a name written upright.
-WORD_COMMANDS = frozenset(["operatorname", "operatorname*", "text", "mathrm", "textrm", "textit", "rm"])
+WORD_COMMANDS = frozenset(["operatorname", "operatorname*", "text", "mathrm", "textrm", "textit"])
 # Commands whose braced arguments are groups of their own (how many).
 ARGUMENTS = {
     "frac": 2,
