@@ -55,7 +55,7 @@ def test_scalar_broadcast_in_sums():
     ("x*y", "cannot multiply x (a vector (m×1)) by y (a vector (n×1))"),
     ("a + X", "cannot add a (a vector (m×1)) and X"),
     ("X: matrix(m, n)\nY: matrix(p, q)\nX*Y", "columns of the left do not match"),
-    ("tr(x)", "tr needs a square matrix, but x is a vector"),
+    ("x: vector\ntr(x)", "tr needs a square matrix, but x is a vector"),   # tr(x) alone: x a matrix
     ("X: matrix(m, n)\ndet(X)", "det needs a square matrix"),
     ("x^2", "^ raises a scalar to a power"),
     ("X/Y", "/ divides by a scalar"),

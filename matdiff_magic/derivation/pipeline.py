@@ -160,14 +160,15 @@ def _derive_by_definition(source, wrt, layout, check, seed, symmetric) -> Deriva
 
 
 def _defaulted_kind_notes(source: str, typed, var: ir.Var) -> tuple:
-    """When f is not a scalar only because undeclared lowercase names were taken to be vectors
-    (``c`` in ``norm2(X*w - y)^2 + c*norm2(w)^2``), one line that says so and the declaration."""
+    """When f is not a scalar only because undeclared lowercase names were taken to be vectors by
+    the naming convention, usage leaving their kind open (``c`` in ``c*norm2(X*w - y)^2``), one
+    line that says so and the declaration."""
     if typed.expr.is_scalar:
         return ()
     names = [
         v.name
         for v in typed.variables
-        if v.kind == "vector" and v.name != var.name and not typed.declared.get(v.name)
+        if v.kind == "vector" and v.name != var.name and typed.kind_source.get(v.name) == "convention"
     ]
     for tried in [[n] for n in names] + ([names] if len(names) > 1 else []):
         try:

@@ -17,14 +17,10 @@ from matdiff_magic.syntax import ast as syn
 from matdiff_magic.syntax.vocabulary import CONSTANTS, ELEMENTWISE, MATRIX_FUNCTIONS, canonical_function
 from matdiff_magic.types import components, samples
 from matdiff_magic.types.functions import called, is_bare_constant, outer_call_shape, outer_functions
+from matdiff_magic.types.kinds import Decided, default_kind, matrix_arguments, usage_kinds
 from matdiff_magic.types.messages import Joined, ShapeMessages
 from matdiff_magic.types.unify import Sizes as _Sizes
 from matdiff_magic.types.unify import times as _times
-
-# Greek letters that are scalars in the usual notation of the field (λ a penalty, α η learning
-# rates, γ ρ τ ε constants), when written out: they default to scalars, other lowercase names to
-# vectors and capitalised names to matrices.
-SCALAR_NAMES = frozenset({"lambda", "alpha", "eta", "gamma", "rho", "tau", "epsilon", "eps", "kappa"})
 
 
 @dataclass
@@ -34,6 +30,8 @@ class VarInfo:
     declared: bool
     shape: tuple  # size classes (ints) or literal 1; named sizes in Sizes
     span: Span | None = None  # first use
+    decided_by: str = "convention"  # of an undeclared name: usage or the naming convention
+    why: str = ""  # what in its usage decided the kind
 
 
 @dataclass(frozen=True)
@@ -44,23 +42,40 @@ class Sizes:
     constants: dict  # id(Call node) of eye / vector(c) / matrix(c) -> its shape
 
 
-def default_kind(name: str) -> str:
-    """The kind of an undeclared name: the seeds' convention (capitalised names are matrices,
-    lowercase names vectors), with the scalar Greek letters of ``SCALAR_NAMES`` as scalars."""
-    if name in SCALAR_NAMES:
-        return "scalar"
-    return "matrix" if name[0].isupper() else "vector"
-
-
 def infer_sizes(program: syn.Program, extra_declarations: dict | None = None) -> Sizes:
     """Type every line of ``program``. ``extra_declarations`` maps names to kinds or (kind, shape)
-    pairs, as if declared in the cell. Raises ``MatdiffError`` on a shape conflict."""
-    return _Inference(program, extra_declarations or {}).run()
+    pairs, as if declared in the cell. The kinds of undeclared names come from their usage where
+    it decides them, else from the naming convention (``types.kinds``). Raises ``MatdiffError`` on
+    a shape conflict."""
+    extra = extra_declarations or {}
+    declared = {name: spec if isinstance(spec, str) else spec[0] for name, spec in extra.items()}
+    declared |= {name: d.kind for d in program.declarations for name, _ in d.names}
+    usage = usage_kinds(program, declared)
+    try:
+        return _Inference(program, extra, usage).run()
+    except MatdiffError as error:
+        return _with_matrix_arguments(program, extra, usage, declared, error)
+
+
+def _with_matrix_arguments(program, extra: dict, usage: dict, declared: dict, error: MatdiffError) -> Sizes:
+    """A name the convention made a vector, written as the argument of a matrix function
+    (logdet(sigma), tr(x)), is a matrix when that types the cell; one by one, in the order they
+    are written, each kept while it moves the first error further on. Else ``error`` is raised."""
+    first = error
+    for name, f in matrix_arguments(program, declared, usage):
+        tried = usage | {name: Decided("matrix", f"it is the argument of {f}")}
+        try:
+            return _Inference(program, extra, tried).run()
+        except MatdiffError as later:
+            if (later.span.start if later.span else -1) > (error.span.start if error.span else -1):
+                usage, error = tried, later
+    raise first from None
 
 
 class _Inference(ShapeMessages):
-    def __init__(self, program: syn.Program, extra: dict):
+    def __init__(self, program: syn.Program, extra: dict, usage: dict):
         self.program, self.source = program, program.source
+        self.usage = usage  # name -> Decided: kinds of undeclared names that usage decided
         self.sizes = _Sizes()
         self.user_symbols: dict[object, int] = {}
         self.vars: dict[str, VarInfo] = {}
@@ -102,12 +117,15 @@ class _Inference(ShapeMessages):
                     kind = "vector" if shape[1] == 1 else "matrix"
                 else:
                     shape = self._declared_shape(kind, [d for d, _ in dims])
-                declared = True
+                declared, decided = True, None
             else:
-                kind = default_kind(name)
+                decided = self.usage.get(name)
+                kind = decided.kind if decided else default_kind(name)
                 shape = self._declared_shape(kind, [])
                 declared = False
             self.vars[name] = VarInfo(name, kind, declared, shape, node.span)
+            if decided:
+                self.vars[name].decided_by, self.vars[name].why = "usage", decided.why
             self.order.append(name)
         return self.vars[name].shape
 
@@ -199,7 +217,9 @@ class _Inference(ShapeMessages):
         acc = self.shape(left)
         for op, node, op_span in items[1:]:
             shape = self.shape(node)
+            self.sizes.where = op_span  # where a product of sizes left undecided is refused
             acc, left = combine(op, left, acc, node, shape, op_span), left_of(left, acc, node)
+            self.sizes.where = None
         return acc
 
     def _sum_shape(self, node: syn.Sum) -> tuple:
@@ -346,6 +366,9 @@ class _Inference(ShapeMessages):
             shape = self.shape(definition.expr)
             if definition is not defs[-1]:
                 self.defined[definition.name] = shape
+        for classes, total, solutions, where in self.sizes.ambiguities():
+            at = where if isinstance(where, Span) else defs[-1].expr.span
+            raise self._undecided_product(classes, total, solutions, at)
         names = self._size_names()
         resolve = lambda shape: tuple(self._dim_name(d, names) for d in shape)
         return Sizes(

@@ -32,11 +32,13 @@ class Typed:
     expr: ir.Expr
     name: str  # the function's name (f unless given)
     variables: list  # [ir.Var] in order of first appearance
-    declared: dict  # name -> bool (False when the kind came from the naming convention)
+    declared: dict  # name -> bool (False when the kind came from usage or the naming convention)
     definitions: dict = field(default_factory=dict)  # name -> ir.Expr for intermediate Y = … lines
     span: Span | None = None  # where the expression stands in the source
     outer: ir.Expr | None = None  # the expression with defined names (Y = …) kept as variables
     defined_vars: dict = field(default_factory=dict)  # name -> ir.Var standing for a definition
+    # name -> what gave it its kind: "declaration", "usage" (types.kinds) or "convention"
+    kind_source: dict = field(default_factory=dict)
 
 
 def choose_wrt(typed: Typed, wrt: str | None) -> ir.Var:
@@ -106,6 +108,7 @@ class _Lowering:
             defs[-1].expr.span,
             outer,
             defined_vars,
+            {n: "declaration" if info.declared else info.decided_by for n, info in self.variables.items()},
         )
         samples.finish(typed, self.program)  # N and declared means are definitions
         return typed

@@ -68,28 +68,56 @@ class ShapeMessages:
         return what
 
     def _defaulted_hints(self, nodes) -> list[str]:
-        hints = []
-        for node in nodes:
-            for name in _names_in(node):
-                info = self.vars.get(name)
-                if info and not info.declared and name not in self.declared:
-                    if info.kind == "scalar":
-                        hints.append(
-                            f"{name} was taken to be a scalar (as the Greek letter it names "
-                            f"usually is); declare it if it is not, e.g. `{name}: vector`"
-                        )
-                    elif info.kind == "vector":
-                        hints.append(
-                            f"{name} was taken to be a vector (lowercase names are vectors "
-                            f"unless declared); if it is a scalar, declare it: `{name}: scalar`"
-                        )
-                    else:
-                        hints.append(
-                            f"{name} was taken to be a matrix (capitalised names are "
-                            f"matrices unless declared); declare it if it is not, "
-                            f"e.g. `{name}: vector` or `{name}: scalar`"
-                        )
+        """For every undeclared name in ``nodes``: the kind it was taken to be, why, and the
+        declaration that says otherwise."""
+        infos = [self.vars.get(name) for node in nodes for name in _names_in(node)]
+        hints = [_kind_hint(i) for i in infos if i and not i.declared and i.name not in self.declared]
         return list(dict.fromkeys(hints))
+
+    def _undecided_product(self, classes: tuple, total: int, solutions: list, at: Span) -> MatdiffError:
+        """Sizes whose product must be ``total`` (kron(A, B) against a declared size): none of at
+        least 2 gives it, or several do and nothing in the cell decides; the hint names the
+        declaration that decides it."""
+        names = self._size_names()
+        owners = [self._owner(c) for c in dict.fromkeys(classes)]
+        product = "·".join(names[self.sizes.find(c)] for c in classes)
+        whose = " and ".join(f"{name}'s {axis}" for name, _, axis in owners if name)
+        what = f"{product} ({whose})" if whose else product
+        if not solutions:
+            return MatdiffError(
+                f"shape mismatch: the sizes {what} must multiply to {total}, which no sizes of at least 2 do",
+                self.source,
+                at,
+            )
+        choices = ", ".join("·".join(str(s[self.sizes.find(c)]) for c in classes) for s in solutions[:4])
+        example = next((self._declaration(o, solutions[0], names) for o in owners if o[0]), None)
+        return MatdiffError(
+            f"the sizes {what} must multiply to {total}, and more than one choice does ({choices}"
+            f"{', …' if len(solutions) > 4 else ''}): nothing in the cell says which",
+            self.source,
+            at,
+            f"declare one of them, e.g. `{example}`" if example else None,
+        )
+
+    def _owner(self, c: int) -> tuple:
+        """(variable, axis index, axis in words) of the first variable with the size class ``c``."""
+        for name in self.order:
+            shape = self.vars[name].shape
+            for axis, d in enumerate(shape):
+                if d != 1 and not isinstance(d, tuple) and self.sizes.find(d) == c:
+                    words = "length" if shape[1] == 1 else ("rows", "columns")[axis]
+                    return name, axis, words
+        return None, None, None
+
+    def _declaration(self, owner: tuple, solution: dict, names: dict) -> str:
+        """The declaration of ``owner``'s variable with the sizes of ``solution``."""
+        name, _, _ = owner
+        info = self.vars[name]
+        sizes = [
+            str(solution.get(self.sizes.find(d), names.get(self.sizes.find(d)))) for d in info.shape if d != 1
+        ]
+        kind = "symmetric" if info.kind == "symmetric" else "vector" if info.shape[1] == 1 else "matrix"
+        return f"{name}: {kind}({', '.join(sizes[:1] if kind == 'symmetric' else sizes)})"
 
     def _error(self, message: str, at, nodes, extra_hint: str | None = None) -> MatdiffError:
         hints = self._defaulted_hints(nodes)
@@ -110,7 +138,31 @@ class ShapeMessages:
         hints = self._defaulted_hints([left, right])
         if inner and lshape[1] == 1 and rshape[1] == 1:
             hints.append(f"for an inner product write {self._text(left)}'*{self._text(right)}")
+        pairs = [(lshape[1], rshape[0])] if inner else list(zip(lshape, rshape))
+        hints += [hint for a, b in pairs if (hint := self._product_hint(a, b))]
         return MatdiffError(message, self.source, op_span or right.span, "; ".join(hints) or None)
+
+    def _product_hint(self, a, b) -> str | None:
+        """What decides a product of free sizes (kron, vec) that has to equal a size of its own."""
+        product, size = (a, b) if isinstance(a, tuple) else (b, a)
+        if not isinstance(product, tuple) or isinstance(size, tuple) or size == 1:
+            return None
+        names = self._size_names()
+        text = "·".join(names[self.sizes.find(c)] for c in product)
+        number = self.sizes.fixed(size)
+        if number is not None:
+            return f"{text} cannot be {number}: no sizes of at least 2 multiply to {number}"
+        example = 2 * 3 ** (len(product) - 1)
+        owner = self._owner(self.sizes.find(size))
+        factor = next((o for o in map(self._owner, map(self.sizes.find, product)) if o[0]), None)
+        if owner[0] is None or factor is None:
+            return None
+        size_decl = self._declaration(owner, {self.sizes.find(size): example}, names)
+        factor_decl = self._declaration(factor, {self.sizes.find(product[0]): 2}, names)
+        return (
+            f"{text} is a product of sizes and {names[self.sizes.find(size)]} a size of its own: "
+            f"declare both as numbers, e.g. `{size_decl}` and `{factor_decl}`"
+        )
 
 
 class Joined:
@@ -141,3 +193,20 @@ def _names_in(node) -> list[str]:
         elif hasattr(value, "span") and not isinstance(value, Span):
             out += _names_in(value)
     return out
+
+
+# why the naming convention gave an undeclared name its kind, and how to declare another
+_CONVENTION = {
+    "scalar": "as the Greek letter it names usually is",
+    "vector": "lowercase names are vectors unless declared",
+    "matrix": "capitalised names are matrices unless declared",
+}
+
+
+def _kind_hint(info) -> str:
+    name, kind = info.name, info.kind
+    why = info.why if info.decided_by == "usage" else _CONVENTION[kind]
+    if kind == "vector":
+        return f"{name} was taken to be a vector ({why}); if it is a scalar, declare it: `{name}: scalar`"
+    other = f"`{name}: vector`" + (f" or `{name}: scalar`" if kind == "matrix" else "")
+    return f"{name} was taken to be a {kind} ({why}); declare it if it is not, e.g. {other}"

@@ -16,6 +16,10 @@ class Sizes:
         # ids 0 and 1 are never classes, so a class id can never be mistaken for the literal size 1
         self.parent: list[int] = [0, 1]
         self.bound: dict[int, object] = {}  # root -> user symbol or int
+        # products of free sizes equated to a number that more than one choice solves (m·n = 6):
+        # (classes, number, where), left for later constraints to decide (``ambiguities``)
+        self.pending: list[tuple[tuple, int, object]] = []
+        self.where: object = None  # what a pending product is tagged with (the caller's span)
 
     def fresh(self, bound=None) -> int:
         self.parent.append(len(self.parent))
@@ -84,12 +88,57 @@ class Sizes:
         if ua and ub:
             return None
         (known, unknown), total = (sides[0], kb) if ua else (sides[1], ka)
-        if len(unknown) != 1 or self.bound.get(unknown[0]) is not None:
-            return None
-        if total % known or total // known < 2:  # a size is never 1
+        if any(self.bound.get(u) is not None for u in unknown):
+            return None  # a user's size symbol is not a number
+        if total % known:
             return False
-        self.bound[unknown[0]] = total // known
-        return True
+        solutions = factorizations(total // known, unknown)
+        if len(solutions) == 1:
+            self.bound.update(solutions[0])
+        elif len(solutions) > 1:
+            self.pending.append((tuple(unknown), total // known, self.where))
+        return bool(solutions)
+
+    def ambiguities(self) -> list[tuple[tuple, int, list, object]]:
+        """The pending products that later constraints did not decide: (classes, number, the
+        solutions, where); one that has come down to a single solution is bound, one with none
+        (or with a user's size symbol among its classes) is returned with no solutions."""
+        out = []
+        for classes, total, where in self.pending:
+            known, free = 1, []
+            for c in classes:
+                value = self.fixed(c)
+                if value is None:
+                    free.append(self.find(c))
+                else:
+                    known *= value
+            symbols = any(self.bound.get(c) is not None for c in free)
+            solutions = factorizations(total // known, free) if total % known == 0 and not symbols else []
+            if free and len(solutions) == 1:
+                self.bound.update(solutions[0])
+            elif len(solutions) != 1 and (free or known != total):
+                out.append((tuple(free), total, solutions, where))
+        return out
+
+
+def factorizations(total: int, classes: list) -> list[dict]:
+    """Every binding of the size classes (a class may repeat: m·m) to whole numbers of at least 2
+    whose product is ``total`` (sizes are never 1)."""
+    distinct = list(dict.fromkeys(classes))
+    if not distinct:
+        return [{}] if total == 1 else []
+    first = distinct[0]
+    power = classes.count(first)
+    out = []
+    value = 2
+    while value**power <= total:
+        if total % value**power == 0:
+            out += [
+                {first: value, **more}
+                for more in factorizations(total // value**power, [c for c in classes if c != first])
+            ]
+        value += 1
+    return out
 
 
 def times(a, b):

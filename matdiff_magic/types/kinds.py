@@ -1,0 +1,273 @@
+"""The kinds of undeclared names: usage decides where it does, the naming convention fills the rest.
+
+Every undeclared lowercase name starts with its kind unknown (a capitalised one is a matrix, as
+both the seeds and matrixcalculus.org have it). Usage constrains it, in passes until nothing
+changes:
+
+- an exponent (``x^k``, ``X.^k``) and a divisor (``a/k``) are scalars;
+- a sum with a term that is a scalar expression of the variables (``a'*x``, ``norm2(w)^2``,
+  ``lambda``; a number alone is not one, as ``1 - y`` broadcasts) has scalar terms: a name added to
+  it is a scalar, and so is the one factor of unknown kind of a product whose other factors are
+  scalars (``c`` in ``norm2(X*w - y)^2 + c*norm2(w)^2``), or the argument of an element-wise
+  function there (``t`` in ``exp(t) + a'*x``);
+- the argument of a matrix function that refuses the convention's kind is a matrix when that is
+  what makes the cell type (``logdet(sigma)``, ``tr(x)``: square, as shape inference then unifies).
+
+The convention (``default_kind``) decides the others: capitalised names are matrices, the scalar
+Greek letters of ``SCALAR_NAMES`` scalars, other lowercase names vectors. matrixcalculus.org's own
+defaults (a–g scalars, h–z vectors) are not followed where they differ: the seeds write ``a'*X*b``
+with vectors a and b. Whatever usage leaves open is the convention's, which is what the note about a
+defaulted vector (``derivation.pipeline``) and the hints of shape errors speak about.
+
+Kinds are computed on the syntax tree with abstract kinds (S scalar, V column, R row, M matrix),
+the functions' kinds read from the operation registry by building a node on a stand-in argument.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from dataclasses import dataclass
+
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic.ops.registry import named
+from matdiff_magic.syntax import ast as syn
+from matdiff_magic.syntax.vocabulary import CONSTANTS, ELEMENTWISE, FUNCTIONS, canonical_function
+
+# Greek letters that are scalars in the usual notation of the field (λ a penalty, α η learning
+# rates, γ ρ τ ε constants), when written out: they default to scalars, other lowercase names to
+# vectors and capitalised names to matrices.
+SCALAR_NAMES = frozenset({"lambda", "alpha", "eta", "gamma", "rho", "tau", "epsilon", "eps", "kappa"})
+
+S, V, R, M = "S", "V", "R", "M"  # scalar, column vector, row vector, matrix
+OF_KIND = {"scalar": S, "vector": V, "matrix": M, "symmetric": M}
+KIND_OF = {S: "scalar", V: "vector", M: "matrix"}
+STAND_IN = {S: (1, 1), V: ("n", 1), R: (1, "n"), M: ("n", "n")}
+CONSTANT_KINDS = {"eye": M, "vector": V, "matrix": M}  # the constants' results (registry.CONSTANTS)
+
+
+@dataclass(frozen=True)
+class Decided:
+    """A kind that usage decided, and why (said in the hints of shape errors)."""
+
+    kind: str  # scalar, vector or matrix
+    why: str
+
+
+def default_kind(name: str) -> str:
+    """The kind of an undeclared name: the seeds' convention (capitalised names are matrices,
+    lowercase names vectors), with the scalar Greek letters of ``SCALAR_NAMES`` as scalars."""
+    if name in SCALAR_NAMES:
+        return "scalar"
+    return "matrix" if name[0].isupper() else "vector"
+
+
+def usage_kinds(program: syn.Program, declared: dict) -> dict[str, Decided]:
+    """The kinds usage decides for the undeclared names of ``program`` (``declared``: name -> kind
+    of the names with a declaration), by the rules of the module's docstring: a fixpoint."""
+    return _Usage(program, declared).run()
+
+
+def matrix_arguments(program: syn.Program, declared, decided: dict) -> list[tuple[str, str]]:
+    """(name, function) for every undeclared name, not yet decided, written directly as the argument
+    of a matrix function (``tr(x)``): the candidates when the convention does not type."""
+    out: list[tuple[str, str]] = []
+    defined = {d.name for d in program.definitions if d.name}
+    for node in _walk(program):
+        if isinstance(node, syn.Call) and node.func in FUNCTIONS:
+            f = canonical_function(node.func)
+            if f in ELEMENTWISE or f in CONSTANTS:
+                continue
+            for arg in node.args:
+                written = arg.operand if isinstance(arg, syn.Transpose) else arg  # x or x'
+                name = written.name if isinstance(written, syn.Name) else None
+                if (
+                    name
+                    and not name[0].isupper()  # a capitalised name is a matrix already
+                    and name not in declared | decided.keys() | defined | FUNCTIONS
+                    and (name, f) not in out
+                ):
+                    out.append((name, f))
+    return out
+
+
+class _Usage:
+    def __init__(self, program: syn.Program, declared: dict):
+        self.program, self.source, self.declared = program, program.source, declared
+        self.decided: dict[str, Decided] = {}
+        self.defined = {d.name for d in program.definitions[:-1] if d.name}
+        self.kinds: dict[str, frozenset] = {}  # definition name -> its kinds, in order
+        self.fixed = {name: OF_KIND[kind] for name, kind in declared.items() if kind in OF_KIND}
+
+    def run(self) -> dict[str, Decided]:
+        while True:
+            before = len(self.decided)
+            self.kinds = {}
+            for definition in self.program.definitions:
+                for node in _walk_expr(definition.expr):
+                    self._rules(node)
+                if definition.name:
+                    self.kinds[definition.name] = self.kinds_of(definition.expr)
+            if len(self.decided) == before:
+                return self.decided
+
+    # ---- the rules
+    def _rules(self, node) -> None:
+        if isinstance(node, syn.Power):
+            self.want_scalar(node.exponent, f"it is the exponent of {self._text(node)}")
+        elif isinstance(node, syn.Product):
+            for op, item, _ in node.items[1:]:
+                if op == "/":
+                    self.want_scalar(item, "/ divides by it, and / divides by a scalar")
+        elif isinstance(node, syn.Sum):
+            terms = [t for _, t, _ in node.terms]
+            anchors = [t for t in terms if self.kinds_of(t) == {S} and self._has_variable(t)]
+            if anchors:
+                for t in terms:
+                    if t is not anchors[0]:
+                        self.want_scalar(t, f"it stands in a sum with the scalar {self._text(anchors[0])}")
+
+    def want_scalar(self, node, why: str) -> None:
+        """``node`` must be a scalar: decide the names whose kind that settles."""
+        if isinstance(node, syn.Name):
+            if self._undecided(node.name):
+                self.decided[node.name] = Decided("scalar", why)
+        elif isinstance(node, (syn.Neg, syn.Transpose)):
+            self.want_scalar(node.operand, why)
+        elif isinstance(node, syn.Power):
+            self.want_scalar(node.base, why)
+        elif isinstance(node, syn.Sum):
+            for _, term, _ in node.terms:
+                self.want_scalar(term, why)
+        elif isinstance(node, syn.Call) and canonical_function(node.func) in ELEMENTWISE and node.args:
+            self.want_scalar(node.args[0], why)
+        elif isinstance(node, syn.Product):
+            factors = [item for op, item, _ in node.items if op != "/"]
+            open_ = [f for f in factors if self.kinds_of(f) != {S}]
+            if len(open_) == 1:
+                self.want_scalar(open_[0], why)
+
+    # ---- kinds
+    def kinds_of(self, node) -> frozenset:
+        """The kinds ``node`` may have: declared and decided names as they are, the others as the
+        convention makes them (so a term is a scalar as the cell reads without declarations)."""
+        if isinstance(node, syn.Num):
+            return frozenset({S})
+        if isinstance(node, syn.Name):
+            return self._name_kinds(node.name)
+        if isinstance(node, syn.Neg):
+            return self.kinds_of(node.operand)
+        if isinstance(node, syn.Transpose):
+            return frozenset({V: R, R: V}.get(k, k) for k in self.kinds_of(node.operand))
+        if isinstance(node, syn.Power):
+            base = self.kinds_of(node.base)
+            return base if node.op == ".^" else base & {S, M}
+        if isinstance(node, syn.Sum):
+            return _fold([self.kinds_of(t) for _, t, _ in node.terms], [_add] * (len(node.terms) - 1))
+        if isinstance(node, syn.Product):
+            kinds = [self.kinds_of(item) for _, item, _ in node.items]
+            return _fold(kinds, [_COMBINE[op] for op, _, _ in node.items[1:]])
+        if isinstance(node, syn.Call):
+            return self._call_kinds(node)
+        return frozenset({S, V, R, M})
+
+    def _name_kinds(self, name: str) -> frozenset:
+        if name in self.kinds:
+            return self.kinds[name]
+        if name in FUNCTIONS and name not in self.fixed:
+            return frozenset({CONSTANT_KINDS.get(canonical_function(name), M)})  # eye written alone
+        if name in self.fixed:
+            return frozenset({self.fixed[name]})
+        if name in self.decided:
+            return frozenset({OF_KIND[self.decided[name].kind]})
+        return frozenset({OF_KIND[default_kind(name)]})
+
+    def _call_kinds(self, node: syn.Call) -> frozenset:
+        f = canonical_function(node.func)
+        if f in CONSTANT_KINDS:
+            return frozenset({CONSTANT_KINDS[f]})
+        if f not in FUNCTIONS:
+            return frozenset({S})  # a function declared without a formula is scalar-valued
+        args = [self.kinds_of(a) for a in node.args]
+        return frozenset(k for combo in itertools.product(*args) if (k := _function_kind(f, combo)))
+
+    # ---- names
+    def _undecided(self, name: str) -> bool:
+        """An undeclared lowercase variable: a capitalised name stays a matrix (seeds and
+        matrixcalculus.org agree), so X/Y is the error that suggests ./ or inv(Y)."""
+        return (
+            not name[0].isupper()
+            and name not in self.declared
+            and name not in self.decided
+            and name not in self.defined
+            and name not in FUNCTIONS
+            and name not in self.fixed
+        )
+
+    def _has_variable(self, node) -> bool:
+        """Whether a variable occurs in ``node`` (a number alone does not make a sum scalar)."""
+        return any(
+            isinstance(n, syn.Name)
+            and n.name not in FUNCTIONS
+            and self.declared.get(n.name, "scalar") in OF_KIND
+            for n in _walk_expr(node)
+        )
+
+    def _text(self, node) -> str:
+        return self.source[node.span.start : node.span.end]
+
+
+def _add(a: str, b: str) -> str | None:
+    if a == S or b == S:  # a scalar added to anything means every entry (s·𝟏)
+        return b if a == S else a
+    return a if a == b else None
+
+
+def _matmul(a: str, b: str) -> str | None:
+    if a == S or b == S:
+        return b if a == S else a
+    return {(V, R): M, (R, V): S, (M, V): V, (R, M): R, (M, M): M}.get((a, b))
+
+
+def _divide(a: str, b: str) -> str | None:
+    return a if b == S else None
+
+
+_COMBINE = {"*": _matmul, "/": _divide, ".*": _add, "./": _add}
+
+
+def _fold(kinds: list, combine: list) -> frozenset:
+    acc = kinds[0]
+    for k, op in zip(kinds[1:], combine):
+        acc = frozenset(c for a in acc for b in k if (c := op(a, b)))
+    return acc
+
+
+@functools.cache
+def _function_kind(f: str, args: tuple) -> str | None:
+    """The kind of ``f`` of arguments of the kinds ``args``: the registry's node built on stand-ins
+    of those kinds (a square matrix for M), or None where its shape rule refuses them."""
+    op = named(f)
+    if op is None or len(args) != op.arity:
+        return None
+    try:
+        rows, cols = op.make([ir.Var(f"t{i}", STAND_IN[k], "matrix") for i, k in enumerate(args)]).shape
+    except (ValueError, TypeError, ArithmeticError):
+        return None
+    return S if (rows, cols) == (1, 1) else V if cols == 1 else R if rows == 1 else M
+
+
+def _walk(program: syn.Program):
+    for definition in program.definitions:
+        yield from _walk_expr(definition.expr)
+
+
+def _walk_expr(node):
+    """The nodes of an expression, the arguments of constants (fill values and sizes) left out."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        if isinstance(n, syn.Call) and canonical_function(n.func) in CONSTANTS:
+            continue
+        stack.extend(reversed(syn.children(n)))
