@@ -70,8 +70,9 @@ class Operands(Cursor):
         return self.named(tok.text, tok, e=tok.text == "e")
 
     def letter_run(self) -> str:
+        """The letters (and digits) written together from here: a function's name (norm2)."""
         k, run = self.i, ""
-        while k < self.limits[-1] and self.toks[k].kind == "letter":
+        while k < self.limits[-1] and self.toks[k].kind in ("letter", "digit"):
             if run and self.toks[k].span.start != self.toks[k - 1].span.end:
                 break
             run += self.toks[k].text
