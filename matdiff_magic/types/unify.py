@@ -72,16 +72,7 @@ class Sizes:
     def _solve(self, a: tuple, b: tuple):
         """Products with whole numbers: equal when both are fixed (2·3 = 6), and one unknown factor
         is solved when the rest is fixed (2·m = 6 gives m = 3). None when numbers do not decide."""
-        sides = []
-        for factors in (a, b):
-            known, unknown = 1, []
-            for x in factors:
-                value = self.fixed(x)
-                if value is None:
-                    unknown.append(self.find(x))
-                else:
-                    known *= value
-            sides.append((known, unknown))
+        sides = [self._split(a), self._split(b)]
         (ka, ua), (kb, ub) = sides
         if not ua and not ub:
             return ka == kb
@@ -99,19 +90,24 @@ class Sizes:
             self.pending.append((tuple(unknown), total // known, self.where))
         return bool(solutions)
 
+    def _split(self, factors) -> tuple[int, list]:
+        """A product of classes as (the product of its whole numbers, its other classes)."""
+        known, free = 1, []
+        for x in factors:
+            value = self.fixed(x)
+            if value is None:
+                free.append(self.find(x))
+            else:
+                known *= value
+        return known, free
+
     def ambiguities(self) -> list[tuple[tuple, int, list, object]]:
         """The pending products that later constraints did not decide: (classes, number, the
         solutions, where); one that has come down to a single solution is bound, one with none
         (or with a user's size symbol among its classes) is returned with no solutions."""
         out = []
         for classes, total, where in self.pending:
-            known, free = 1, []
-            for c in classes:
-                value = self.fixed(c)
-                if value is None:
-                    free.append(self.find(c))
-                else:
-                    known *= value
+            known, free = self._split(classes)
             symbols = any(self.bound.get(c) is not None for c in free)
             solutions = factorizations(total // known, free) if total % known == 0 and not symbols else []
             if free and len(solutions) == 1:
