@@ -381,7 +381,7 @@ def test_seed_examples_in_chinese_have_no_english_outside_the_mathematics(shell,
     bundle = result.result._repr_mimebundle_()
     assert english_words(bundle, _variables(cell)) == []
     assert bundle[MIME].get("lang") == "zh"
-    assert "迹" in bundle["text/plain"] or "读出导数" in bundle["text/plain"]
+    assert "布局]" in bundle["text/plain"] and "其中" in bundle["text/plain"]
 
 
 @pytest.mark.parametrize(
