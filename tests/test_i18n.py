@@ -233,7 +233,10 @@ def test_the_harvest_finds_the_package_wording():
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_wording_has_an_entry_in_every_language(lang):
     missing = {k: where for k, where in WORDINGS.items() if k not in i18n.keys(lang)}
-    assert not missing, f"{len(missing)} wordings without a {lang} entry: {missing}"
+    assert not missing, (
+        f"{len(missing)} wordings without an entry in matdiff_magic/i18n/{lang}.json (add the English "
+        f"key, {{0}} … for what it embeds, to every glossary): {missing}"
+    )
 
 
 def test_every_language_has_the_same_keys_and_placeholders():
