@@ -187,14 +187,7 @@ def check_jacobian_code(d, names) -> str:
         f'''    """The Jacobian of {func} against central differences of vec F (columns stacked)
     at random inputs: the largest difference, relative to the largest entry (at least 1)."""''',
     )
-    if d.wrt.is_scalar:
-        form = (
-            'np.reshape(jacobian, (-1, 1), order="F")'
-            if d.layout != "denominator"
-            else 'np.reshape(np.transpose(jacobian), (-1, 1), order="F")'
-        )
-    else:
-        form = "jacobian.T" if d.layout == "denominator" else "jacobian"
+    form = jacobian_as_numerator(d, "jacobian")
     lines += [
         f"    def vecf({x}):",
         f'        return _or_nan(lambda: np.ravel({func}({args})[0], order="F"))',
@@ -207,6 +200,15 @@ def check_jacobian_code(d, names) -> str:
         "    return float(error)",
     ]
     return "\n".join(lines + OR_NAN) + "\n"
+
+
+def jacobian_as_numerator(d, value: str) -> str:
+    """Code turning ``value``, the exported Jacobian in ``d``'s layout, into ∂vec F/∂(vec x)ᵀ."""
+    if d.wrt.is_scalar:
+        if d.layout == "denominator":
+            return f'np.reshape(np.transpose({value}), (-1, 1), order="F")'
+        return f'np.reshape({value}, (-1, 1), order="F")'
+    return f"{value}.T" if d.layout == "denominator" else value
 
 
 def check_hessian_code(d, names) -> str:

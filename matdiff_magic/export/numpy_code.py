@@ -112,7 +112,7 @@ def _mapping(variables, names) -> str:
 def _argument_line(v, names) -> str:
     x = names[v.name]
     renamed = f" (the variable {_doc(v.name)!r} of the cell)" if x != v.name else ""
-    return f"    {x}: {_describe(v)}{renamed}"
+    return f"    {x}: {describe_input(v)}{renamed}"
 
 
 def _require(condition: str, message: str) -> list[str]:
@@ -184,7 +184,9 @@ def _header(d, what: str = "gradient") -> str:
     )
 
 
-def _describe(v) -> str:
+def describe_input(v) -> str:
+    """A variable as the exported docstrings describe an argument: a scalar, a vector of shape
+    (n,), a (symmetric) matrix of shape (m, n)."""
     if v.is_scalar:
         return "a scalar"
     dims = [str(d) for d in v.shape if d != 1]
