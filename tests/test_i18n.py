@@ -177,6 +177,11 @@ def harvest() -> dict[str, str]:
                 isinstance(t, ast.Name) and t.id == "note" for t in node.targets
             ):
                 add(_templates(node.value, env), f"{rel}:{node.lineno}")
+            if isinstance(node, ast.FunctionDef) and node.name.endswith("_notes"):  # a derivation's notes
+                for r in ast.walk(node):
+                    if isinstance(r, ast.Return) and isinstance(r.value, ast.Tuple):
+                        for element in r.value.elts:
+                            add(_templates(element, envs.get(id(element), top)), f"{rel}:{r.lineno}")
         if rel in WORDING:
             skip = _not_wording(tree)
             for node in ast.walk(tree):
