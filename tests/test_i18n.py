@@ -128,7 +128,7 @@ def _sites(node) -> list:
         sites.append(node.args[1])
     if name == "append" and isinstance(f.value, ast.Name) and f.value.id == "hints":
         sites += node.args
-    sites += [kw.value for kw in node.keywords if kw.arg in ("hint", "note")]
+    sites += [kw.value for kw in node.keywords if kw.arg in ("hint", "note", "extra_hint")]
     return sites
 
 
