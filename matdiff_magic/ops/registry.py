@@ -164,6 +164,16 @@ class Brackets:
     cols: int
 
 
+@dataclass(frozen=True)
+class Partial:
+    """∂f/∂Y: the derivative of the function ``of`` by the variable ``by`` (of kind ``kind``), as
+    seed 000 writes the outer derivative."""
+
+    of: str
+    by: str
+    kind: str
+
+
 NOTATIONS = (
     Call,
     Root,
@@ -177,6 +187,7 @@ NOTATIONS = (
     Indexed,
     Named,
     Brackets,
+    Partial,
 )
 
 

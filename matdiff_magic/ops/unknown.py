@@ -19,7 +19,7 @@ from __future__ import annotations
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.nodes import SCALAR, Expr, ShapeError
 from matdiff_magic.ops.identity import Identity
-from matdiff_magic.ops.registry import C_ATOM, Call, Primitive, np, register
+from matdiff_magic.ops.registry import C_ATOM, Call, Partial, Primitive, np, register
 
 
 class OuterFunction(Expr):
@@ -166,10 +166,13 @@ def _export(p, e: OuterFunction):
     return f"{p.helper('outer_function')}({e.func!r}, {e.order}, {args})", C_ATOM
 
 
-def _notation(node: OuterFunction) -> Call:
-    """g(U); its gradient ∇g(U), higher derivatives ∇ᵏg(U)."""
+def _notation(node: OuterFunction) -> Call | Partial:
+    """g(U); its gradient ∂g/∂Y at a variable (seed 000's notation), else ∇g(U); higher
+    derivatives ∇ᵏg(U)."""
     if node.order == 0:
         return Call(node.func)
+    if node.order == 1 and isinstance(node.arg, ir.Var):
+        return Partial(node.func, node.arg.name, node.arg.kind)
     power = "" if node.order == 1 else str(node.order).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
     return Call(node.func, symbol=f"∇{power}{node.func}")
 

@@ -29,6 +29,7 @@ from matdiff_magic.ops.registry import (
     Infix,
     Juxtaposition,
     Named,
+    Partial,
     Postfix,
     Prefix,
     Root,
@@ -193,6 +194,12 @@ class _Printer:
     def n_Named(self, n: Named, e):
         name = name_latex(n.name, "scalar") if self.tex else name_text(n.name)
         return (self.t(r"\mathrm{d}", "d") + name, P_DIFF) if n.differential else (name, P_ATOM)
+
+    def n_Partial(self, n: Partial, e):
+        if self.tex:
+            of, by = name_latex(n.of, "scalar"), name_latex(n.by, n.kind)
+            return rf"\frac{{\partial {of}}}{{\partial {by}}}", P_ATOM
+        return f"(∂{name_text(n.of)}/∂{name_text(n.by)})", P_ATOM
 
     def n_Brackets(self, n: Brackets, e):
         cells = [self.go(c)[0] for c in e.children()]
