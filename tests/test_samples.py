@@ -203,12 +203,21 @@ def test_a_fixed_number_of_samples():
         ),
         ("sum_i(x_i, 2, 3)", "sum_i takes the summand"),
         ("sum_i(x_i'*a, a)", "the number of samples of sum_i is a scalar"),
+        ("sum_i(x_i'*a, 2.5)", "a whole number of at least 1"),
+        ("sum_i(x_i'*a, 0)", "a whole number of at least 1"),
     ],
 )
 def test_sample_errors_point_at_the_cell(source, message):
     with pytest.raises(MatdiffError) as info:
         derive(source, wrt="a" if "a" in source else None)
     assert message in str(info.value)
+
+
+@pytest.mark.parametrize("source", ["sum_i(x_i'*a)", "xbar: mean(x_i)\nsum_i(x_i'*xbar)", "sum_i(x_i)"])
+def test_a_derivative_is_by_a_shared_variable(source):
+    with pytest.raises(MatdiffError) as info:
+        derive(source, wrt="x_i")
+    assert "x_i is per sample" in str(info.value)
 
 
 def test_per_sample_values_are_checked():

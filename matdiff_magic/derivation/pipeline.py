@@ -19,7 +19,7 @@ from matdiff_magic.derivation.definition import definition_steps
 from matdiff_magic.derivation.layouts import LAYOUTS, results
 from matdiff_magic.derivation.quoting import QuotingError
 from matdiff_magic.derivation.record import Derivation
-from matdiff_magic.derivation.samples import sample_notes, where_names
+from matdiff_magic.derivation.samples import refuse_per_sample, sample_notes, where_names
 from matdiff_magic.derivation.stages import gradient_steps, hessian_steps, jacobian_steps
 from matdiff_magic.derivation.steps import merge_unchanged
 from matdiff_magic.derivation.symmetric import check_convention, with_convention, with_symmetry
@@ -80,6 +80,7 @@ def _derive(source, wrt, layout, check, order, seed, solve, symmetric) -> Deriva
     try:
         typed = typecheck(source)
         var = choose_wrt(typed, wrt)
+        refuse_per_sample(var, source)  # xᵢ stands for every sample
         check_work(typed.expr, var, source, typed.span)
         f = typed.expr
         if order == 2 and not f.is_scalar:
@@ -141,6 +142,7 @@ def _derive_by_definition(source, wrt, layout, check, seed, symmetric) -> Deriva
     try:
         typed = typecheck(source)
         var = choose_wrt(typed, wrt)
+        refuse_per_sample(var, source)  # xᵢ stands for every sample
         steps, res, G = definition_steps(typed, var, source, written=printer.to_text)
         res, _, shown, _ = with_symmetry(
             res, lambda: results(G, var, typed.name, symmetric=True), "denominator"

@@ -18,6 +18,7 @@ samples as the derivation writes it.
 from __future__ import annotations
 
 from matdiff_magic.derivation.tracetricks import trace_stage
+from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.construct import (
     mk_add,
@@ -29,7 +30,7 @@ from matdiff_magic.ir.construct import (
     with_coef,
 )
 from matdiff_magic.ops.identity import Identity
-from matdiff_magic.ops.samples import SampleSum, per_sample
+from matdiff_magic.ops.samples import SampleSum, is_per_sample, per_sample
 from matdiff_magic.render.notation import name_latex, name_text
 
 COUNT = "N"  # the cell's number of samples (types.samples)
@@ -49,6 +50,16 @@ SAMPLE_COVARIANCE = Identity(
 )
 SAMPLE_MEAN = Identity("sample mean", r"\sum_{i} \boldsymbol{x}_{i} = N\bar{\boldsymbol{x}}")
 SHARED_TERM = Identity("sum of a shared term", r"\sum_{i=1}^{N} c = N c")
+
+
+def refuse_per_sample(var: ir.Var, source: str) -> None:
+    """A derivative is taken by a shared variable: xᵢ stands for every sample at once."""
+    if is_per_sample(var.name):
+        raise MatdiffError(
+            f"{var.name} is per sample (its name ends in _i): differentiate by a variable the samples share",
+            source,
+            hint=f"the derivative by one sample's {var.name} is that of the summand: derive it without sum_i",
+        )
 
 
 def has_sample_sums(df: ir.Expr, wrt: ir.Var) -> bool:

@@ -71,6 +71,11 @@ def sample_sum_shape(node: syn.Call, source: str, shape_of, count_shape) -> tupl
     if count != (1, 1):
         at = node.args[1] if len(node.args) == 2 else node
         raise MatdiffError("the number of samples of sum_i is a scalar", source, at.span)
+    given = node.args[1] if len(node.args) == 2 else None
+    if isinstance(given, syn.Num) and (given.value.denominator != 1 or given.value < 1):
+        raise MatdiffError(
+            "the number of samples of sum_i is a whole number of at least 1", source, given.span
+        )
     return shape
 
 
