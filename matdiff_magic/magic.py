@@ -24,6 +24,8 @@ class MatdiffMagics(Magics):
                followed by declarations (X: matrix(m, n), S: symmetric) and the expression,
                e.g. a'*exp(X*b)
         Line:  %matdiff --wrt X a'*exp(X*b)
+               %matdiff --wrt X --from expr   derives the SymPy matrix expression expr of the notebook
+        --export [numpy|jax|torch] also shows the derivation as a module for that framework
         Both:  --lang en|zh words the derivation, its errors and the stepper (default: the session's)
                --latex reads the expression as LaTeX even without a backslash, brace, bar or ^T
         """
@@ -54,7 +56,9 @@ class MatdiffMagics(Magics):
     def _run(self, line: str, cell: str | None):
         opts, rest = parse_options(line, allow_expression=cell is None)
         source = cell if cell is not None else rest
-        if not source.strip():
+        if opts.source_name is not None:
+            source = self._sympy_source(opts.source_name, source)
+        elif not source.strip():
             raise MatdiffError("nothing to differentiate: write an expression, e.g. %matdiff --wrt x a'*x")
         with time_limit(opts.timeout), i18n.using(opts.lang):  # deriving and typesetting
             if opts.graph:
@@ -81,7 +85,7 @@ class MatdiffMagics(Magics):
                 lang=opts.lang,
                 latex=opts.latex or None,
             )
-            code = d.to_python() if opts.export else ""
+            code = d.to_python(backend=opts.export) if opts.export else ""
             shown = d.widget() if opts.interactive else _typeset(d)
         if opts.output:
             assert self.shell is not None  # a magic runs in a shell
@@ -92,6 +96,15 @@ class MatdiffMagics(Magics):
             display(d)
             return Markdown("```python\n" + code + "```")
         return shown
+
+    def _sympy_source(self, name: str, text: str):
+        """The notebook's object ``name`` for --from (derive() refuses what is not SymPy)."""
+        if text.strip():
+            raise MatdiffError("--from takes the expression from the notebook: write nothing after it")
+        assert self.shell is not None  # a magic runs in a shell
+        if name not in self.shell.user_ns:
+            raise MatdiffError(f"--from {name}: the notebook has no variable {name}")
+        return self.shell.user_ns[name]
 
     @line_magic
     def matdiff_config(self, line: str):

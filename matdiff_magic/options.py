@@ -14,6 +14,7 @@ from matdiff_magic.errors import MatdiffError, Span
 LAYOUT_CHOICES = ("numerator", "denominator", "mixed")
 MODE_CHOICES = ("forward", "reverse", "both")
 SYMMETRIC_CHOICES = ("independent", "sym", "minka")  # conventions for a symmetric variable
+EXPORT_CHOICES = ("numpy", "jax", "torch")  # --export alone is numpy
 
 
 @dataclass
@@ -31,7 +32,8 @@ class Options:
     timeout: float = 10.0
     by_definition: bool = False
     solve: bool = False
-    export: bool = False
+    export: str = ""  # the backend of the exported module (numpy, jax, torch); "" for none
+    source_name: str | None = None  # --from NAME: derive the SymPy expression NAME of the notebook
     symmetric: str = "independent"
     lang: str | None = None  # en or zh; None: the session's (%matdiff_config lang=…, MATDIFF_LANG)
     latex: bool = False  # read the cell as LaTeX even without a backslash (syntax.latex)
@@ -57,7 +59,8 @@ _OPTIONS: dict[str, tuple] = {  # option -> (attribute, takes a value, converter
     "--timeout": ("timeout", True, float),
     "--by-definition": ("by_definition", False, None),
     "--solve": ("solve", False, None),
-    "--export": ("export", False, None),
+    "--export": ("export", "optional", None),  # --export, or --export jax|torch|numpy
+    "--from": ("source_name", True, str),
     "--symmetric": ("symmetric", True, str),
     "--lang": ("lang", True, str),
     "--latex": ("latex", False, None),
@@ -110,6 +113,12 @@ def parse_options(line: str, allow_expression: bool) -> tuple[Options, str]:
             break
         attr, takes_value, convert = _OPTIONS[tok]
         pos = m.end()
+        if takes_value == "optional":
+            v = _TOKEN.match(line, pos)
+            chosen = v is not None and v.group(1) in EXPORT_CHOICES
+            setattr(opts, attr, v.group(1) if v is not None and chosen else "numpy")
+            pos = v.end() if v is not None and chosen else pos
+            continue
         if not takes_value:
             setattr(opts, attr, attr != "check")
             continue
@@ -162,6 +171,14 @@ def _validate(opts: Options, line: str) -> None:
     if opts.mode not in MODE_CHOICES:
         raise MatdiffError(
             f"--mode {opts.mode}: choose forward, reverse or both", line, _span_of(line, opts.mode)
+        )
+    if opts.source_name is not None and opts.graph:
+        raise MatdiffError("--from derives a SymPy expression; --graph takes the expression itself", line)
+    if opts.source_name is not None and not opts.source_name.isidentifier():
+        raise MatdiffError(
+            f"--from takes the name of a SymPy expression in the notebook, not {opts.source_name!r}",
+            line,
+            _span_of(line, opts.source_name),
         )
     if opts.wrt is not None and not _IDENT.match(opts.wrt):
         raise MatdiffError(f"--wrt takes a variable name, not {opts.wrt!r}", line, _span_of(line, opts.wrt))

@@ -6,6 +6,7 @@ never runs — and two rules are checked: (a) no import cycle
 between modules, and (b) no module imports from a layer above its own (LAYERS). The import of a
 submodule counts as a dependency on that submodule only, not on the packages above it.
 """
+
 from __future__ import annotations
 
 import ast
@@ -20,8 +21,18 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent / PACKAGE
 LAYERS = (
     # what everything may use: the error type, limits, sizes as values, and how names and
     # numbers are written
-    ("base", ("matdiff_magic.errors", "matdiff_magic.i18n", "matdiff_magic.depth", "matdiff_magic.timelimit",
-              "matdiff_magic.types.dims", "matdiff_magic.tex", "matdiff_magic.render.notation")),
+    (
+        "base",
+        (
+            "matdiff_magic.errors",
+            "matdiff_magic.i18n",
+            "matdiff_magic.depth",
+            "matdiff_magic.timelimit",
+            "matdiff_magic.types.dims",
+            "matdiff_magic.tex",
+            "matdiff_magic.render.notation",
+        ),
+    ),
     ("syntax", ("matdiff_magic.syntax",)),
     # the IR comes before the types stage in the imports, though after it in the pipeline:
     # lowering (types.lower) builds IR nodes
@@ -29,9 +40,19 @@ LAYERS = (
     # (any name(…) is a call), the types stage checks calls against it
     # so is the LaTeX front end (syntax.latex), which reads a function's name from the registry;
     # its reader (syntax.latex_*) is plain syntax
-    ("ir/ops", ("matdiff_magic.ir", "matdiff_magic.ops", "matdiff_magic.syntax.vocabulary",
-                "matdiff_magic.syntax.latex")),
+    (
+        "ir/ops",
+        (
+            "matdiff_magic.ir",
+            "matdiff_magic.ops",
+            "matdiff_magic.syntax.vocabulary",
+            "matdiff_magic.syntax.latex",
+        ),
+    ),
     ("types", ("matdiff_magic.types",)),
+    # SymPy in and out: the SymPy forms of the registry's ops, read and written; derive() and the
+    # Derivation call it
+    ("interop", ("matdiff_magic.interop",)),
     # the stages record expressions; they never print them
     ("derivation", ("matdiff_magic.derivation",)),
     ("numeric", ("matdiff_magic.numeric",)),
@@ -41,10 +62,25 @@ LAYERS = (
     ("widgets", ("matdiff_magic.render.widgets", "matdiff_magic.render.stepper_state")),
     # the Derivation users hold, and derive() that makes it: its methods reach every layer above
     # the stages (numbers, printing, export, the stepper)
-    ("api", ("matdiff_magic.derivation.pipeline", "matdiff_magic.derivation.record",
-             "matdiff_magic.derivation.display", "matdiff_magic.derivation.evaluation")),
-    ("magic/lab", ("matdiff_magic.magic", "matdiff_magic.options", "matdiff_magic.exercises",
-                   "matdiff_magic.autodiff", "matdiff_magic")),
+    (
+        "api",
+        (
+            "matdiff_magic.derivation.pipeline",
+            "matdiff_magic.derivation.record",
+            "matdiff_magic.derivation.display",
+            "matdiff_magic.derivation.evaluation",
+        ),
+    ),
+    (
+        "magic/lab",
+        (
+            "matdiff_magic.magic",
+            "matdiff_magic.options",
+            "matdiff_magic.exercises",
+            "matdiff_magic.autodiff",
+            "matdiff_magic",
+        ),
+    ),
 )
 
 # Imports that go against the layers, each with why; the test fails when one disappears, so that
@@ -74,8 +110,9 @@ def _resolve(name: str) -> str:
 
 def _is_type_checking(test: ast.expr) -> bool:
     """``if TYPE_CHECKING:`` or ``if typing.TYPE_CHECKING:``."""
-    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or \
-        (isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def _import_nodes(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
@@ -104,12 +141,13 @@ def _imports(module: str, path: pathlib.Path) -> set[str]:
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
-            if node.level:   # relative: resolved against the importing package
+            if node.level:  # relative: resolved against the importing package
                 anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
                 base = ".".join(anchor + ([base] if base else []))
             # ``from a.b import c`` imports the module a.b.c when there is one, else names of a.b
-            names = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in MODULES else base
-                     for alias in node.names]
+            names = [
+                f"{base}.{alias.name}" if f"{base}.{alias.name}" in MODULES else base for alias in node.names
+            ]
         else:
             continue
         out |= {_resolve(n) for n in names if n == PACKAGE or n.startswith(PACKAGE + ".")}
@@ -141,8 +179,11 @@ def test_every_module_has_a_layer():
 
 
 def test_imports_follow_the_layers():
-    upward = [f"{m} ({LAYERS[_layer(m)][0]}) imports {t} ({LAYERS[_layer(t)][0]})"
-              for m, t in _edges() if _layer(t) > _layer(m)]
+    upward = [
+        f"{m} ({LAYERS[_layer(m)][0]}) imports {t} ({LAYERS[_layer(t)][0]})"
+        for m, t in _edges()
+        if _layer(t) > _layer(m)
+    ]
     assert not upward, "\n".join(upward)
 
 
@@ -163,21 +204,22 @@ def test_the_checker_sees_lazy_imports_and_cycles():
     source = "def f():\n    from matdiff_magic.render import printer\n"
     tree_imports = {n.module for n in ast.walk(ast.parse(source)) if isinstance(n, ast.ImportFrom)}
     assert tree_imports == {"matdiff_magic.render"}
-    assert _strongly_connected({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) \
-        == [{"a", "b", "c"}, {"d"}]
+    assert _strongly_connected({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [{"a", "b", "c"}, {"d"}]
 
 
 def test_the_checker_skips_imports_made_for_the_type_checker_only():
-    source = ("from typing import TYPE_CHECKING\n"
-              "import typing\n"
-              "if TYPE_CHECKING:\n"
-              "    from matdiff_magic.ops.arith import MatMul\n"
-              "if typing.TYPE_CHECKING:\n"
-              "    import matdiff_magic.ops.linalg\n"
-              "else:\n"
-              "    import matdiff_magic.errors\n"
-              "def f():\n"
-              "    from matdiff_magic.render import printer\n")
+    source = (
+        "from typing import TYPE_CHECKING\n"
+        "import typing\n"
+        "if TYPE_CHECKING:\n"
+        "    from matdiff_magic.ops.arith import MatMul\n"
+        "if typing.TYPE_CHECKING:\n"
+        "    import matdiff_magic.ops.linalg\n"
+        "else:\n"
+        "    import matdiff_magic.errors\n"
+        "def f():\n"
+        "    from matdiff_magic.render import printer\n"
+    )
     found = set()
     for node in _import_nodes(ast.parse(source)):
         found |= {node.module} if isinstance(node, ast.ImportFrom) else {a.name for a in node.names}

@@ -13,13 +13,14 @@ import pytest
 
 from matdiff_magic.autodiff import modes
 from matdiff_magic.autodiff.trace import build_trace
-from matdiff_magic.export.numpy_printer import HELPERS, NumpyPrinter, kind
+from matdiff_magic.errors import MatdiffError
+from matdiff_magic.export.numpy_printer import HELPERS, NumpyPrinter, in_namespace, kind
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.numeric import fd
 from matdiff_magic.numeric.evaluate import Evaluator
 from matdiff_magic.ops import registry
 from matdiff_magic.ops.identity import Identity
-from matdiff_magic.ops.registry import NOTATIONS, Primitive
+from matdiff_magic.ops.registry import NOTATIONS, Primitive, SympyForm
 from matdiff_magic.render.printer import to_latex, to_text
 from matdiff_magic.syntax import vocabulary
 
@@ -114,8 +115,11 @@ SAMPLES = {
     "OuterFunction": (lambda U: ir.OuterFunction("g", 1, U), [((3, 2), "any")], _outer_gradient),
     "SampleSum": (lambda X: ir.SampleSum(X, ir.Const(3)), [((3, 2), "any")], lambda X: 3 * X),
     "SampleCount": (lambda X: ir.SampleCount(X), [((3, 2), "any")], lambda X: np.ones((1, 1))),
-    "Literal": (lambda a, b: ir.Literal([a, b], 2, 1), [((1, 1), "any")] * 2,
-                lambda a, b: np.array([[np.sum(a)], [np.sum(b)]])),
+    "Literal": (
+        lambda a, b: ir.Literal([a, b], 2, 1),
+        [((1, 1), "any")] * 2,
+        lambda a, b: np.array([[np.sum(a)], [np.sum(b)]]),
+    ),
     "Entry": (lambda X: ir.Entry(X, 1, 0, "x0"), [((3, 2), "any")], lambda X: X[1:2, 0:1]),
     **{
         f"Apply:{f}": ((lambda X, _f=f: ir.Apply(_f, X)), [((3, 2), DOMAIN.get(f, "any"))], ref)
@@ -171,6 +175,9 @@ def test_every_op_has_every_facet(op):
     assert issubclass(op.node, ir.Expr) and callable(op.shape), "node class and shape rule"
     assert callable(op.value), "NumPy value"
     assert callable(op.export), "NumPy export"
+    assert set(op.backends) <= {"jax", "torch"}, "JAX and PyTorch spellings (where NumPy's is wrong there)"
+    assert all(callable(b) or isinstance(b, dict) for b in op.backends.values())
+    assert isinstance(op.sympy, SympyForm) and callable(op.sympy.build), "SymPy form"
     assert op.notation is not None, "notation"
     assert op.doc, "a description"
     assert all(isinstance(n, str) and n.isidentifier() for n in op.names + op.aliases)
@@ -311,6 +318,72 @@ def test_export_against_the_value(k):
     expected = {"scalar": want[0, 0], "col": want.ravel(), "row": want.ravel(), "matrix": want}[kind(node)]
     assert np.shape(got) == np.shape(expected), code
     np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12, err_msg=code)
+
+
+def _framework(backend: str):
+    """The namespace an exported JAX or PyTorch module gives its code, and its array constructor."""
+    if backend == "jax":
+        jax = pytest.importorskip("jax", reason="jax is not installed (CI installs it: .ci/run)")
+        jax.config.update("jax_enable_x64", True)
+        import jax.numpy as jnp
+
+        return {"jnp": jnp, "jax": jax}, lambda a: jnp.asarray(a, dtype=jnp.float64)
+    torch = pytest.importorskip("torch", reason="torch is not installed (CPU build: pip install torch)")
+    return {"torch": torch}, lambda a: torch.as_tensor(a, dtype=torch.float64)
+
+
+@pytest.mark.parametrize("backend", ["jax", "torch"])
+@pytest.mark.parametrize("k", sorted(SAMPLES))
+def test_backend_export_against_the_value(k, backend):
+    """Every op's code in JAX and PyTorch (its NumPy export in the framework's namespace, or its
+    own spelling, Op.backends) computes its value, held as the NumPy export holds it."""
+    node, variables, values, sizes, _ = sample(k)
+    namespace, array = _framework(backend)
+    printer = NumpyPrinter({v.name: v.name for v in variables}, {d: d for d in sizes}, backend=backend)
+    try:
+        code = printer.code(node)
+    except MatdiffError as error:  # an op that says it exports for NumPy only, and why
+        assert "for NumPy only" in str(error) and backend in registry.op_of(node).backends
+        return
+    namespace.update({"np": np, **sizes})
+    for v in variables:
+        a = values[v.name]
+        namespace[v.name] = array(a[0, 0] if a.shape == (1, 1) else a.ravel() if a.shape[1] == 1 else a)
+    for name in printer.helpers:
+        exec(in_namespace(HELPERS[name], backend), namespace)  # our helper source only
+    got = eval(code, namespace)  # our printed code only
+    got = np.asarray(got.detach() if hasattr(got, "detach") else got, dtype=float)
+    want = Evaluator(values, sizes)(node)
+    expected = {"scalar": want[0, 0], "col": want.ravel(), "row": want.ravel(), "matrix": want}[kind(node)]
+    assert np.shape(got) == np.shape(expected), code
+    np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12, err_msg=code)
+
+
+@pytest.mark.parametrize("k", sorted(SAMPLES))
+def test_sympy_form_against_the_value(k):
+    """Every op's SymPy form, lambdified at the sample's sizes, computes its value, and reads back
+    as the op where the op has a form to read; an op SymPy cannot express says so."""
+    sp = pytest.importorskip("sympy")
+    from matdiff_magic.interop.lambdify import numpy_printer
+    from matdiff_magic.interop.sympy_out import to_sympy
+
+    node, variables, values, sizes, _ = sample(k)
+    symbols: dict = {}
+    op = registry.op_of(node)
+    try:
+        expr = to_sympy(node, symbols)
+    except MatdiffError as error:
+        assert "has no SymPy matrix expression" in str(error)
+        return
+    concrete = {s: sizes[str(s)] for s in symbols.values() if isinstance(s, sp.Symbol) and str(s) in sizes}
+    args = [symbols[v.name].subs(concrete) if v.shape != (1, 1) else symbols[v.name] for v in variables]
+    fn = sp.lambdify(args, expr.subs(concrete), modules="numpy", printer=numpy_printer()({}))
+    got = np.asarray(fn(*(values[v.name][0, 0] if v.shape == (1, 1) else values[v.name] for v in variables)))
+    want = Evaluator(values, sizes)(node)
+    np.testing.assert_allclose(got.reshape(want.shape), want, rtol=1e-10, atol=1e-12, err_msg=str(expr))
+    if op.sympy.reads is not None:
+        operands = op.sympy.reads(sp, expr)
+        assert operands is not None and len(operands) >= 1, f"{expr} does not read back as {k}"
 
 
 @pytest.mark.parametrize("k", sorted(SAMPLES))

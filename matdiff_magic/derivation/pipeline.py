@@ -56,7 +56,17 @@ def derive(
     ``latex``: the source is LaTeX (``None``: when it looks so, ``syntax.latex``); errors point into it.
     ``lang``: the language of the steps' wording and of the errors, ``en`` or ``zh`` (default: the
     session's, ``%matdiff_config lang=…`` or MATDIFF_LANG; ``i18n``).
+    ``source`` may also be a SymPy matrix expression over MatrixSymbols (``wrt`` a MatrixSymbol, a
+    Symbol or a name): it is derived as the cell it reads as (``interop.sympy_in``), and
+    ``to_sympy()`` answers in its symbols.
     """
+    if not isinstance(source, str):
+        from matdiff_magic.interop.sympy_in import sympy_cell
+
+        source, wrt, symbols = sympy_cell(source, wrt)
+        d = derive(source, wrt, layout, check, order, seed, by_definition, solve, symmetric, False, lang)
+        d.sympy_symbols = symbols
+        return d
     if lang is not None:
         with i18n.using(known_language(lang)):
             return derive(source, wrt, layout, check, order, seed, by_definition, solve, symmetric, latex)

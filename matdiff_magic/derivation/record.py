@@ -36,6 +36,7 @@ MIME = "application/vnd.matdiff.derivation.v1+json"
 
 class Derivation:
     notes: tuple = ()  # one-line remarks on how f was read, shown after the where line
+    sympy_symbols: dict | None = None  # derived from SymPy: its symbols by name, for to_sympy
 
     def __init__(
         self,
@@ -91,7 +92,10 @@ class Derivation:
     @property
     def steps(self) -> list[ShownStep]:
         """The steps, the last one the result in this layout, each printed when asked for."""
-        return [ShownStep(s, self.lang) for s in self._steps + [self._layout_step(self.layout)]]
+        return [
+            ShownStep(s, self.lang, self.sympy_symbols)
+            for s in self._steps + [self._layout_step(self.layout)]
+        ]
 
     def with_layout(self, layout: str) -> Derivation:
         if layout not in LAYOUTS:
@@ -112,6 +116,7 @@ class Derivation:
             self.symmetric,
         )
         other.solution, other.abbrev, other.lang = self.solution, self.abbrev, self.lang
+        other.sympy_symbols = self.sympy_symbols
         return other
 
     def derive_again(self, wrt: str, layout: str) -> Derivation:
@@ -189,9 +194,11 @@ class Derivation:
         return float("nan") if err is None else err
 
     # ---- code
-    def to_python(self) -> str:
-        """Source of a NumPy function computing f and this derivative, with shape assertions and a
-        finite-difference gradient check (like matrixcalculus.org's export)."""
+    def to_python(self, backend: str = "numpy") -> str:
+        """Source of a module computing f and this derivative, with input checks and a check of the
+        derivative (like matrixcalculus.org's export): NumPy against central differences, or
+        ``backend="jax"`` / ``"torch"`` against the framework's autodiff (``export.backends``).
+        MatdiffError for another backend."""
         if (
             self.wrt.symmetric
             and self.wrt.shape[0] != 1
@@ -204,9 +211,16 @@ class Derivation:
                 f"convention{' for a Hessian' if self.symmetric == 'sym' else ''} yet: "
                 "export with --symmetric independent"
             )
-        from matdiff_magic.export.numpy_code import to_python
+        from matdiff_magic.export.backends import to_python
 
-        return to_python(self)
+        return to_python(self, backend)
+
+    def to_sympy(self):
+        """The result in this layout as a SymPy matrix expression over MatrixSymbols of the
+        inferred sizes (sizes as Symbols or ints; ``interop.sympy_out``); SymPy loads here."""
+        from matdiff_magic.interop.sympy_out import to_sympy
+
+        return to_sympy(self.result, dict(self.sympy_symbols or {}))
 
     # ---- display
     def widget(self):

@@ -7,10 +7,16 @@ the inner size is 1 (abᵀ). The code of each operation is its op's export facet
 helper functions the code may call are the ops' own value functions, exported with their source;
 this module prints the leaves and holds the printer. ``@prints(NodeType)`` registers a printer for
 a node type that has no op (or overrides one); an unknown node is a MatdiffError, never a guess.
+
+The same printer writes JAX and PyTorch code (``backend="jax"`` or ``"torch"``): an op's NumPy code
+is printed in the backend's array namespace (``np.exp`` becomes ``jnp.exp`` or ``torch.exp``)
+unless its registry entry spells it for that backend (``Op.backends``), and constants are made in
+float64 (PyTorch's default is float32).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from fractions import Fraction
 
@@ -22,6 +28,16 @@ from matdiff_magic.render.printer import to_text
 from matdiff_magic.types.dims import Dim
 
 PRINTERS: dict[type, Callable] = {}
+
+# backend -> the name the exported module gives its array namespace
+NAMESPACES = {"numpy": "np", "jax": "jnp", "torch": "torch"}
+_NUMPY_CALL = re.compile(r"(?<![\w.])np\.")
+
+
+def in_namespace(code: str, backend: str) -> str:
+    """NumPy code (``np.…``) in the array namespace of ``backend``."""
+    return code if backend == "numpy" else _NUMPY_CALL.sub(NAMESPACES[backend] + ".", code)
+
 
 # Functions the printed code may call, defined in the exported module when used: name -> source.
 HELPERS: dict[str, str] = registry.helpers()
@@ -39,11 +55,20 @@ def prints(*types):
 
 
 class NumpyPrinter:
-    def __init__(self, names: dict, sizes: dict, temps: dict | None = None):
+    def __init__(self, names: dict, sizes: dict, temps: dict | None = None, backend: str = "numpy"):
         self.names = names  # variable name -> Python identifier
         self.sizes = {Dim.of(k): v for k, v in sizes.items()}  # size symbol -> Python identifier
         self.temps = temps if temps is not None else {}  # shared node -> temporary's name
         self.helpers: set = set()  # helper functions the printed code calls
+        self.backend = backend  # numpy, jax or torch
+        self.ns = NAMESPACES[backend]  # the array namespace of the printed code
+
+    def constant(self, call: str) -> str:
+        """``np.ones(…)``-like code of a constant, in float64 in every backend."""
+        code = in_namespace(call, self.backend)
+        if self.backend == "torch" and "dtype=" not in code:
+            code = code[:-1] + ", dtype=torch.float64)"
+        return code
 
     def code(self, e: ir.Expr) -> str:
         return self.go(e)[0]
@@ -61,7 +86,15 @@ class NumpyPrinter:
         fn = PRINTERS.get(type(e))
         if fn is None:
             op = registry.find(e)
+            spelled = _spelling(op, self.backend) if op is not None else None
+            if callable(spelled):
+                return spelled(self, e)
             fn = op.export if op is not None else None
+            if fn is not None and self.backend != "numpy":
+                code, prec = fn(self, e)
+                for old, new in (spelled or {}).items():
+                    code = code.replace(old, new)
+                return in_namespace(code, self.backend), prec
         if fn is None:
             try:
                 text = to_text(e)
@@ -109,7 +142,13 @@ class NumpyPrinter:
         code, k = self.code(e), kind(e)
         if k == "matrix":
             return code
-        return f"np.reshape({code}, {({'col': '(-1, 1)', 'row': '(1, -1)', 'scalar': '(1, 1)'})[k]})"
+        shape = {"col": "(-1, 1)", "row": "(1, -1)", "scalar": "(1, 1)"}[k]
+        return in_namespace(f"np.reshape({code}, {shape})", self.backend)
+
+
+def _spelling(op, backend: str):
+    """The op's own code for ``backend`` (``Op.backends``) where NumPy's, renamed, would be wrong."""
+    return None if backend == "numpy" else op.backends.get(backend)
 
 
 def number(v: Fraction) -> tuple[str, int]:
@@ -138,17 +177,17 @@ def _fill(p, e):
     if e.is_scalar:  # a 1×1 𝟏 is a number, as evaluate() treats it
         return number(e.value)
     if e.value == 1:
-        return f"np.ones({p.shape_code(e)})", C_ATOM
+        return p.constant(f"np.ones({p.shape_code(e)})"), C_ATOM
     if e.value == 0:
-        return f"np.zeros({p.shape_code(e)})", C_ATOM
-    return f"np.full({p.shape_code(e)}, {number(e.value)[0]}, dtype=float)", C_ATOM
+        return p.constant(f"np.zeros({p.shape_code(e)})"), C_ATOM
+    return p.constant(f"np.full({p.shape_code(e)}, {number(e.value)[0]}, dtype=float)"), C_ATOM
 
 
 @prints(ir.Zero)
 def _zero(p, e):
-    return ("0.0", C_ATOM) if e.is_scalar else (f"np.zeros({p.shape_code(e)})", C_ATOM)
+    return ("0.0", C_ATOM) if e.is_scalar else (p.constant(f"np.zeros({p.shape_code(e)})"), C_ATOM)
 
 
 @prints(ir.Identity)
 def _identity(p, e):
-    return f"np.eye({p.size(e.shape[0])})", C_ATOM
+    return p.constant(f"np.eye({p.size(e.shape[0])})"), C_ATOM

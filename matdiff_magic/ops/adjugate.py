@@ -13,7 +13,7 @@ from __future__ import annotations
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ops.declare import _SquareToSquare, called, derivative, row, rule
 from matdiff_magic.ops.identity import Identity
-from matdiff_magic.ops.registry import np, register
+from matdiff_magic.ops.registry import C_ATOM, SympyForm, np, register
 
 
 class Adjugate(_SquareToSquare):
@@ -71,5 +71,14 @@ register(
     Adjugate,
     **called(adj),
     **derivative(_differential, ADJ_ROW),
+    # adj(X) = |X| X⁻¹ where X is invertible: SymPy has no adjugate of a matrix symbol, and the
+    # NumPy helper's np.delete has no PyTorch counterpart
+    backends={
+        "torch": lambda p, e: (
+            f"torch.linalg.det({p.code(e.arg)}) * torch.linalg.inv({p.code(e.arg)})",
+            C_ATOM,
+        )
+    },
+    sympy=SympyForm(lambda sp, a, node: sp.MatMul(sp.Determinant(a[0]), sp.Inverse(a[0]))),
     doc="adj(X) = |X| X⁻¹, the adjugate (X^# in seed 000)",
 )

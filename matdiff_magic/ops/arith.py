@@ -13,6 +13,7 @@ import operator
 
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.nodes import SCALAR, Expr, _Unary
+from matdiff_magic.ops import sympy_forms
 from matdiff_magic.ops.arith_export import (
     export_add,
     export_hadamard,
@@ -44,10 +45,12 @@ from matdiff_magic.ops.registry import (
     Juxtaposition,
     Prefix,
     ShapeError,
+    SympyForm,
     Terms,
     export,
     register,
 )
+from matdiff_magic.ops.sympy_forms import is_matrix
 
 
 # ---- nodes ---------------------------------------------------------------------------------------
@@ -151,13 +154,21 @@ def _d_hadamard(node: Hadamard):
 
 
 # ---- registration --------------------------------------------------------------------------------
-register(Neg, **linear(NEG, NEG_ROW), export=export_neg, notation=Prefix("-", P_NEG, P_MUL), doc="−X")
+register(
+    Neg,
+    **linear(NEG, NEG_ROW),
+    export=export_neg,
+    notation=Prefix("-", P_NEG, P_MUL),
+    sympy=SympyForm(lambda sp, a, node: sp.MatMul(-1, a[0]) if is_matrix(a[0]) else -a[0]),
+    doc="−X",
+)
 register(
     Add,
     value=lambda xs, p: functools.reduce(operator.add, xs),
     **derivative(_d_sum, ADD_ROW, SUB_ROW, trace=trace_add),
     export=export_add,
     notation=Terms(),
+    sympy=SympyForm(sympy_forms.add),
     doc="X + Y (n-ary)",
 )
 register(
@@ -166,6 +177,7 @@ register(
     **derivative(_d_product, MUL_ROW, SCALE_ROW, MATMUL_ROW, DIV_ROW, trace=trace_product),
     export=export_product,
     notation=Juxtaposition(),
+    sympy=SympyForm(sympy_forms.product),
     doc="XY (n-ary; a 1×1 factor multiplies)",
 )
 register(
@@ -174,6 +186,7 @@ register(
     **derivative(_d_hadamard, HAD_ROW, EDIV_ROW, trace=trace_hadamard),
     export=export_hadamard,
     notation=Infix("⊙", P_HADAMARD),
+    sympy=SympyForm(sympy_forms.hadamard),
     doc="X ⊙ Y (n-ary)",
 )
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.nodes import SCALAR, Expr, ShapeError
 from matdiff_magic.ops.identity import Identity
-from matdiff_magic.ops.registry import C_ATOM, Brackets, Named, Primitive, np, register
+from matdiff_magic.ops.registry import C_ATOM, Brackets, Named, Primitive, SympyForm, np, register
 
 
 class Literal(Expr):
@@ -137,6 +137,26 @@ def _export_entry(p, e: Entry):
     return f"{arg}[{e.i if c == 1 else e.j}]", C_ATOM
 
 
+def _torch_literal(p, e: Literal):
+    """torch.stack keeps the entries' gradients (torch.tensor of tensors would drop them)."""
+
+    def entry(x):
+        return f"torch.as_tensor({p.code(x)}, dtype=torch.float64)"
+
+    rows = [
+        "torch.stack([" + ", ".join(entry(e.entries[r * e.cols + c]) for c in range(e.cols)) + "])"
+        for r in range(e.rows)
+    ]
+    code = "torch.stack([" + ", ".join(rows) + "])"
+    return code + ("[:, 0]" if e.cols == 1 else "[0]" if e.rows == 1 else ""), C_ATOM
+
+
+def _sympy_entry(sp, a, node: Entry):
+    from sympy.matrices.expressions.matexpr import MatrixElement
+
+    return MatrixElement(a[0], node.i, node.j) if getattr(a[0], "is_Matrix", False) else a[0]
+
+
 register(
     Literal,
     value=_literal_value,
@@ -149,6 +169,8 @@ register(
     primitives=(LITERAL_ROW,),
     trace=_literal_trace,
     export=_export_literal,
+    backends={"torch": _torch_literal},
+    sympy=SympyForm(lambda sp, a, node: sp.ImmutableMatrix(node.rows, node.cols, a)),
     notation=lambda node: Brackets(node.rows, node.cols),
     doc="[a, b; c, d]: a vector or matrix written out, entries scalar expressions",
 )
@@ -163,6 +185,7 @@ register(
     identities=(ENTRY,),
     primitives=(ENTRY_ROW,),
     export=_export_entry,
+    sympy=SympyForm(_sympy_entry),
     notation=lambda node: Named(node.name, differential=isinstance(node.arg, ir.D)),
     doc="y1 in y = [y1; y2]: an entry of a variable declared by its components",
 )

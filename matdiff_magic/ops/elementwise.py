@@ -16,6 +16,7 @@ from matdiff_magic.ir.nodes import Expr
 from matdiff_magic.ops.declare import Node, call_export, helper_export, row
 from matdiff_magic.ops.identity import Identity
 from matdiff_magic.ops.registry import (
+    C_ATOM,
     Call,
     Op,
     Root,
@@ -25,6 +26,7 @@ from matdiff_magic.ops.registry import (
     register,
     same_shape,
 )
+from matdiff_magic.ops.sympy_forms import elementwise
 from matdiff_magic.render.notation import call_latex
 
 
@@ -214,11 +216,15 @@ def function(
     trace_name="",
     trace_terms=None,
     unit_domain=False,
+    sympy=None,
+    backends=None,
 ):
     """Register the element-wise function ``name``. ``value`` is the name of a NumPy function or a
     helper function (exported with its source); ``derivative`` builds σ′(u); ``prime_trace`` is σ′
     in the trace's words ({a} the operand, {y} the result); ``trace_terms`` replaces the trace's
-    forward and reverse templates (ln has the seed's own forms)."""
+    forward and reverse templates (ln has the seed's own forms); ``sympy(sp, x)`` is the function
+    of a SymPy scalar (by default SymPy's function of the same name); ``backends`` the JAX and
+    PyTorch code where NumPy's, renamed, is wrong."""
     helpers: tuple
     if callable(value):
         fn, helpers, export = value, (value,), helper_export(value.__name__)
@@ -236,6 +242,8 @@ def function(
         identities=lambda: (elementwise_identity(name), scalar_identity(name)),
         primitives=(APPLY_ROW,),
         export=export,
+        backends=backends or {},
+        sympy=elementwise(sympy or (lambda sp, x, _n=name: getattr(sp, _n)(x))),
         helpers=helpers,
         notation=notation or Call(name, symbol=symbol, bare_delimited=(name == "log")),
         doc=f"{name}, entry by entry",
@@ -275,6 +283,7 @@ function(
     "1/√(1 − {a}²)",
     aliases=("asin",),
     unit_domain=True,
+    sympy=lambda sp, x: sp.asin(x),
 )
 function(
     "arccos",
@@ -284,17 +293,54 @@ function(
     "−1/√(1 − {a}²)",
     aliases=("acos",),
     unit_domain=True,
+    sympy=lambda sp, x: sp.acos(x),
 )
 function(
-    "arctan", "arctan", _d_arctan, r"(\mathbf{1} + X^{\circ 2})^{\circ -1}", "1/(1 + {a}²)", aliases=("atan",)
+    "arctan",
+    "arctan",
+    _d_arctan,
+    r"(\mathbf{1} + X^{\circ 2})^{\circ -1}",
+    "1/(1 + {a}²)",
+    aliases=("atan",),
+    sympy=lambda sp, x: sp.atan(x),
 )
-function("abs", "abs", lambda u: Apply("sign", u), r"\operatorname{sign}(X)", "sign {a}")
+function(
+    "abs",
+    "abs",
+    lambda u: Apply("sign", u),
+    r"\operatorname{sign}(X)",
+    "sign {a}",
+    sympy=lambda sp, x: sp.Abs(x),
+)
 function("sign", "sign", _zero, "0", "0")
-function("relu", relu, lambda u: Apply("step", u), r"\operatorname{step}(X)", "step {a}")
-function("step", step, _zero, "0", "0", internal=True)
+function(
+    "relu",
+    relu,
+    lambda u: Apply("step", u),
+    r"\operatorname{step}(X)",
+    "step {a}",
+    sympy=lambda sp, x: sp.Max(x, 0),
+    backends={"torch": call_export("torch.relu")},  # torch.maximum takes no number
+)
+function(
+    "step",
+    step,
+    _zero,
+    "0",
+    "0",
+    internal=True,
+    sympy=lambda sp, x: sp.Heaviside(x, 0),
+    backends={"torch": lambda p, e: (f"({p.wrap(e.arg, C_ATOM)} > 0).double()", C_ATOM)},  # heaviside(x, 0)
+)
 function("sqrt", "sqrt", _d_sqrt, r"\tfrac{1}{2}\sqrt{X}^{\circ -1}", "1/(2{y})", notation=Root())
 function(
-    "sigmoid", sigmoid, _d_sigmoid, r"\sigma(X) \odot (\mathbf{1} - \sigma(X))", "{y}(1 − {y})", symbol="σ"
+    "sigmoid",
+    sigmoid,
+    _d_sigmoid,
+    r"\sigma(X) \odot (\mathbf{1} - \sigma(X))",
+    "{y}(1 − {y})",
+    symbol="σ",
+    sympy=lambda sp, x: 1 / (1 + sp.exp(-x)),
 )
 
 # Functions defined only on [-1, 1]: the numeric check samples small values for them.

@@ -11,11 +11,13 @@ from matdiff_magic.ops.registry import (
     P_HADAMARD,
     Indexed,
     Infix,
+    SympyForm,
     held,
     kind,
     np,
     register,
 )
+from matdiff_magic.ops.sympy_forms import no_form, sympy_class
 from matdiff_magic.types.dims import Dim, DimLike, dim_mul
 
 
@@ -222,11 +224,33 @@ def _k_from_right(p, e, i, acc, prec, shape):
     return f"{acc if prec >= C_ATOM else f'({acc})'}[{'' if shape[0] == 1 else ':, '}{q}]", C_ATOM, shape
 
 
+# ---- JAX and PyTorch ----------------------------------------------------------------------------------
+def _torch_vec(p, e):
+    if kind(e.arg) != "matrix":
+        return p.go(e.arg)
+    return f"torch.ravel({p.wrap(e.arg, C_ATOM)}.T)", C_ATOM  # torch.ravel has no order: vec stacks columns
+
+
+def _torch_kron(p, e):
+    """torch.kron wants contiguous operands (a transpose is a strided view)."""
+    return held(
+        e, f"torch.kron({p.lift(e.left)}.contiguous(), {p.lift(e.right)}.contiguous())", "torch.ravel"
+    )
+
+
+def _permuted_identity(p, e):
+    """K as the rows of I permuted: JAX arrays take no writes, as commutation() makes K."""
+    eye = p.constant(f"np.eye({p.size(e.shape[0])})")
+    return f"{eye}[{p.helper('commutation_index')}({p.size(e.rows)}, {p.size(e.cols)})]", C_ATOM
+
+
 register(
     Vec,
     names=("vec",),
     **linear(VEC, VEC_ROW),
     export=_export_vec,
+    backends={"torch": _torch_vec},
+    sympy=no_form("vec"),
     doc="vec(X): the columns stacked",
 )
 register(
@@ -235,7 +259,9 @@ register(
     arity=2,
     **derivative(_d_kron, KRON_ROW),
     export=_export_kron,
+    backends={"torch": _torch_kron},
     notation=Infix("⊗", P_HADAMARD),
+    sympy=SympyForm(lambda sp, a, node: sp.KroneckerProduct(*a), sympy_class("KroneckerProduct")),
     doc="A ⊗ B",
 )
 register(
@@ -246,5 +272,7 @@ register(
     helpers=(commutation, commutation_index),
     notation=lambda node: Indexed("K", (node.rows, node.cols)),
     extra={"export_left": _k_from_left, "export_right": _k_from_right},
+    backends={"jax": _permuted_identity, "torch": _permuted_identity},
+    sympy=no_form("the commutation matrix K"),
     doc="the commutation matrix K (a constant: no operands, d K = 0)",
 )

@@ -28,11 +28,13 @@ from matdiff_magic.ops.registry import (
     Call,
     Delimited,
     Postfix,
+    SympyForm,
     as_scalar,
     kind,
     np,
     register,
 )
+from matdiff_magic.ops.sympy_forms import is_matrix, sympy_class
 
 
 # ---- nodes ---------------------------------------------------------------------------------------
@@ -158,12 +160,22 @@ def _export_trace(p, e):
     return f"np.trace({p.code(e.arg)})", C_ATOM
 
 
+def _logdet_reads(sp, e):
+    """log(Abs(Determinant(X))) is logdet(X), log|det X|."""
+    if isinstance(e, sp.log) and isinstance(e.args[0], sp.Abs):
+        inner = e.args[0].args[0]
+        if type(inner).__name__ == "Determinant":
+            return [inner.args[0]]
+    return None
+
+
 # Registered in the order the language lists them (tr, det, logdet, inv).
 register(
     Transpose,
     **linear(TRANSPOSE, TRANSPOSE_ROW),
     export=_export_transpose,
     notation=Postfix("ᵀ", fuse=(("Inverse", "⁻ᵀ"),)),
+    sympy=SympyForm(lambda sp, a, node: a[0].T if is_matrix(a[0]) else a[0]),
     doc="Xᵀ, written X' in the language",
 )
 register(
@@ -172,6 +184,7 @@ register(
     **linear(TRACE, TR_ROW),
     export=_export_trace,
     notation=Call("tr", scalar_transparent=True),
+    sympy=SympyForm(lambda sp, a, node: sp.Trace(a[0]) if is_matrix(a[0]) else a[0], sympy_class("Trace")),
     doc="tr(X)",
 )
 register(
@@ -180,6 +193,7 @@ register(
     **derivative(_d_det, DET_ROW),
     export=call_export("np.linalg.det"),
     notation=Delimited("|", "|"),
+    sympy=SympyForm(lambda sp, a, node: sp.Determinant(a[0]), sympy_class("Determinant")),
     doc="|X| = det X",
 )
 register(
@@ -187,6 +201,7 @@ register(
     **called(logdet),
     **derivative(_d_logdet, LOGDET_ROW),
     notation=Delimited("|", "|", prefix="log"),
+    sympy=SympyForm(lambda sp, a, node: sp.log(sp.Abs(sp.Determinant(a[0]))), _logdet_reads),
     doc="log|X| = log|det X|: defined for either sign of det X (slogdet)",
 )
 register(
@@ -195,5 +210,9 @@ register(
     **derivative(_d_inverse, INV_ROW),
     export=_export_inverse,
     notation=Postfix("⁻¹", fuse=(("Transpose", "⁻ᵀ"),)),
+    sympy=SympyForm(
+        lambda sp, a, node: sp.Inverse(a[0]) if is_matrix(a[0]) else 1 / a[0],
+        sympy_class("Inverse", operands=lambda e: [e.args[0]]),
+    ),
     doc="X⁻¹",
 )

@@ -20,6 +20,7 @@ from matdiff_magic.ops.powers import _Power, require_scalar_exponent
 from matdiff_magic.ops.registry import (
     C_ATOM,
     Superscript,
+    SympyForm,
     np,
     register,
     require_square,
@@ -107,5 +108,6 @@ register(
     **derivative(_differential, MATPOW_ROW),
     export=_export,
     notation=Superscript(),
+    sympy=SympyForm(lambda sp, a, node: sp.MatPow(a[0], a[1])),
     doc="X^k, the k-th matrix power of a square X (integer k ≥ 2)",
 )

@@ -12,10 +12,12 @@ from matdiff_magic.ops.registry import (
     C_POW,
     ShapeError,
     Superscript,
+    SympyForm,
     as_scalar,
     np,
     register,
 )
+from matdiff_magic.ops.sympy_forms import power
 
 
 # ---- nodes ---------------------------------------------------------------------------------------
@@ -182,6 +184,8 @@ for node, differential, trace_row, doc in (
         node,
         **derivative(differential, trace_row),
         export=_export_power,
+        backends={"torch": {"np.power(": "torch.pow("}},
         notation=Superscript(circ=node is ElemPow),
+        sympy=SympyForm(power),
         doc=doc,
     )

@@ -12,6 +12,7 @@ from matdiff_magic.ops.registry import (
     C_MUL,
     Call,
     Delimited,
+    SympyForm,
     as_scalar,
     kind,
     np,
@@ -20,6 +21,7 @@ from matdiff_magic.ops.registry import (
     require_vector,
     to_scalar,
 )
+from matdiff_magic.ops.sympy_forms import is_matrix, sum_of, sympy_class
 
 
 # ---- nodes ---------------------------------------------------------------------------------------
@@ -169,6 +171,18 @@ def _norm_notation(node: Norm):
     return Delimited("‖", "‖", sub=sub)
 
 
+def _sympy_diag_matrix(sp, a, node):
+    from sympy.matrices.expressions.diagonal import DiagMatrix as SympyDiagMatrix
+
+    return SympyDiagMatrix(a[0])
+
+
+def _sympy_diag_vector(sp, a, node):
+    from sympy.matrices.expressions.diagonal import DiagonalOf
+
+    return DiagonalOf(a[0])
+
+
 register(
     DiagMatrix,
     names=("diag",),
@@ -176,6 +190,7 @@ register(
     **linear(DIAG, DIAGM_ROW),
     export=call_export("np.diag"),
     extra={"export_left": _diag_from_left, "export_right": _diag_from_right},
+    sympy=SympyForm(_sympy_diag_matrix, sympy_class("DiagMatrix", "DiagonalizeVector")),
     doc="diag(v): v on the diagonal (diag of a square matrix is DiagVector)",
 )
 register(
@@ -183,6 +198,7 @@ register(
     **linear(DIAG, DIAGV_ROW),
     export=call_export("np.diag"),
     notation=Call("diag"),
+    sympy=SympyForm(_sympy_diag_vector, sympy_class("DiagonalOf"), name="diag"),
     doc="diag(X): the diagonal as a vector (written diag, like DiagMatrix)",
 )
 register(
@@ -190,9 +206,22 @@ register(
     names=("sum",),
     **linear(SUM_ALL, SUM_ROW),
     export=call_export("np.sum"),
+    sympy=SympyForm(lambda sp, a, node: sum_of(sp, a[0])),
     doc="the sum of all entries",
 )
+
+
 # norm1 and norm2: one node type, two ops, written alike
+def _sympy_norm1(sp, a, node):
+    x = a[0]
+    return sum_of(sp, x.applyfunc(sp.Abs)) if is_matrix(x) else sp.Abs(x)
+
+
+def _sympy_norm2(sp, a, node):
+    x = a[0]
+    return sp.sqrt(sum_of(sp, sp.HadamardPower(x, 2))) if is_matrix(x) else sp.Abs(x)
+
+
 for p, differential, trace_row, export, doc in (
     (1, _d_norm1, NORM1_ROW, _export_norm1, "‖x‖₁, the sum of absolute values"),
     (2, _d_norm2, NORM2_ROW, _export_norm2, "‖x‖₂, Euclidean (Frobenius for a matrix)"),
@@ -205,5 +234,6 @@ for p, differential, trace_row, export, doc in (
         **derivative(differential, trace_row),
         export=export,
         notation=_norm_notation,
+        sympy=SympyForm(_sympy_norm1 if p == 1 else _sympy_norm2),
         doc=doc,
     )

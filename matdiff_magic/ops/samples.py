@@ -19,6 +19,7 @@ from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.nodes import SCALAR, Expr, ShapeError
 from matdiff_magic.ops.identity import Identity
 from matdiff_magic.ops.registry import C_ATOM, C_MUL, Call, Primitive, np, register
+from matdiff_magic.ops.sympy_forms import no_form
 
 SAMPLE_SUFFIX = "_i"
 CHECK_SAMPLES = 5  # samples at each random point of the numeric check
@@ -191,6 +192,7 @@ register(
     primitives=(SUM_ROW,),
     export=_export,
     notation=Call("sum_i", symbol="Σᵢ"),
+    sympy=no_form("a sum over samples"),
     doc="sum_i(f) = Σᵢ f, i = 1 … N: a sum over samples (names ending in _i are per sample)",
     extra={"evaluate": evaluate_sample_sum},
 )
@@ -202,6 +204,7 @@ register(
     primitives=(COUNT_ROW,),
     export=_export_count,
     notation=Call("N"),
+    sympy=no_form("the number of samples N"),
     doc="N, the number of samples a per-sample variable holds",
     extra={"evaluate": evaluate_sample_count},
 )

@@ -6,7 +6,8 @@ from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.nodes import _Unary
 from matdiff_magic.ops.declare import called, derivative, row, rule
 from matdiff_magic.ops.identity import Identity
-from matdiff_magic.ops.registry import np, register, require_vector
+from matdiff_magic.ops.registry import SympyForm, np, register, require_vector
+from matdiff_magic.ops.sympy_forms import elementwise, sum_of
 
 
 class Softmax(_Unary):
@@ -47,4 +48,16 @@ SOFTMAX_ROW = row(
     (lambda xs, y, g, p: [y * (g - np.sum(y * g))], "{y} ⊙ ({g} − ⟨{y}, {g}⟩)"),
 )
 
-register(Softmax, **called(softmax), **derivative(_d_softmax, SOFTMAX_ROW), doc="softmax(u) of a vector")
+
+def _sympy_softmax(sp, a, node):
+    e = elementwise(lambda sp, x: sp.exp(x)).build(sp, a, node)
+    return sp.MatMul(1 / sum_of(sp, e), e)
+
+
+register(
+    Softmax,
+    **called(softmax),
+    **derivative(_d_softmax, SOFTMAX_ROW),
+    sympy=SympyForm(_sympy_softmax),
+    doc="softmax(u) of a vector",
+)

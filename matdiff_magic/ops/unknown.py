@@ -16,10 +16,12 @@ from g's name and the number of entries of U, so every derivative of it is known
 
 from __future__ import annotations
 
+from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.nodes import SCALAR, Expr, ShapeError
 from matdiff_magic.ops.identity import Identity
 from matdiff_magic.ops.registry import C_ATOM, Call, Partial, Primitive, np, register
+from matdiff_magic.ops.sympy_forms import no_form
 
 
 class OuterFunction(Expr):
@@ -166,6 +168,14 @@ def _export(p, e: OuterFunction):
     return f"{p.helper('outer_function')}({e.func!r}, {e.order}, {args})", C_ATOM
 
 
+def _numpy_only(p, e):
+    """The fixed random g stands in for the NumPy check only; a framework has no g to differentiate."""
+    raise MatdiffError(
+        f"{e.func} is declared without a formula: its stand-in g is exported for NumPy only, "
+        "so this derivation exports with backend='numpy'"
+    )
+
+
 def _notation(node: OuterFunction) -> Call | Partial:
     """g(U); its gradient ∂g/∂Y at a variable (seed 000's notation), else ∇g(U); higher
     derivatives ∇ᵏg(U)."""
@@ -187,7 +197,9 @@ register(
     trace=_trace,
     export=_export,
     helpers=(outer_function,),
+    backends={"jax": _numpy_only, "torch": _numpy_only},
     notation=_notation,
+    sympy=no_form("a function declared without a formula"),
     doc="g(U) for a function g declared without a formula (g: function), and its derivatives",
 )
 

@@ -23,9 +23,20 @@ from matdiff_magic.render.printer import to_latex, to_text
 class ShownStep:
     """A recorded ``Step`` with its printed forms; every other attribute is the step's own."""
 
-    def __init__(self, step: Step, lang: str | None = None):
+    def __init__(self, step: Step, lang: str | None = None, sympy_symbols: dict | None = None):
         self.step = step
         self.lang = i18n.current(lang)
+        self.sympy_symbols = sympy_symbols  # a derivation of SymPy answers in its symbols
+
+    def to_sympy(self):
+        """The step's expression as SymPy (the last of a chain); None for a line that is not one
+        expression (a composition's f, Y = …)."""
+        from matdiff_magic.interop.sympy_out import to_sympy
+
+        value = self.step.chain[-1] if self.step.chain else self.step.value
+        if value is None or (self.step.line is not None and not self.step.chain):
+            return None
+        return to_sympy(value, dict(self.sympy_symbols or {}))
 
     def __getattr__(self, name: str):
         return getattr(self.step, name)
