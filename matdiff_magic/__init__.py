@@ -11,6 +11,7 @@ __all__ = [
     "MatdiffError",
     "check_answer",
     "derive",
+    "entrywise",
     "graph",
     "load_ipython_extension",
     "unload_ipython_extension",
@@ -27,6 +28,10 @@ def __getattr__(name):
         from matdiff_magic.errors import MatdiffError
 
         return MatdiffError
+    if name == "entrywise":
+        from matdiff_magic.render.entrywise import entrywise
+
+        return entrywise
     if name == "graph":
         from matdiff_magic.autodiff import graph
 

@@ -162,3 +162,38 @@ def test_literal_errors_point_at_the_cell(source, message):
     with pytest.raises(MatdiffError) as info:
         derive(source, wrt="y" if "y" in source else None)
     assert message in str(info.value)
+
+
+F = {
+    "sin": np.sin,
+    "cos": np.cos,
+    "exp": np.exp,
+    "log": np.log,
+    "tanh": np.tanh,
+    "sqrt": np.sqrt,
+    "sigmoid": lambda x: 1 / (1 + np.exp(-x)),
+    "arctan": np.arctan,
+}
+
+
+@pytest.mark.parametrize("func", sorted(F))
+def test_the_element_wise_rule_entry_by_entry(func):
+    """Seed 000's picture: dσ(X) written entry by entry for a 2×2 X; each entry σ′(x_ij) dx_ij is
+    compared with central differences of NumPy's σ, with dx_ij = 1."""
+    from matdiff_magic import entrywise
+    from matdiff_magic.ir import nodes as ir
+    from matdiff_magic.numeric.evaluate import Evaluator
+
+    picture = entrywise(func)
+    assert picture.text.startswith("X = [x₁₁, x₁₂; x₂₁, x₂₂],  d ")
+    assert "\\begin{bmatrix}" in picture.latex and "\\odot" in picture.latex
+    rng = np.random.default_rng(7)
+    x = rng.uniform(0.3, 0.9, size=4)
+    names = ["x11", "x12", "x21", "x22"]
+    for entry, name, x0 in zip(picture.entries.entries, names, x):
+        one = ir.replace(entry, {n: ir.Const(1) for n in entry.walk() if isinstance(n, ir.D)})
+        got = Evaluator({name: np.array([[x0]])}, {})(one)[0, 0]
+        want = (F[func](x0 + 1e-6) - F[func](x0 - 1e-6)) / 2e-6
+        assert abs(got - want) < 1e-6 * max(1.0, abs(want)), (func, name)
+    with pytest.raises(MatdiffError):
+        entrywise("det")
