@@ -65,8 +65,8 @@ def test_mvn_solve_gives_the_sample_covariance_without_a_symmetric_declaration()
 def test_the_where_line_names_the_statistics():
     d = derive(MVN, wrt="Sigma")
     where = " ".join(d.to_text().split())
-    assert "x̄ = N⁻¹ Σᵢ(xᵢ)" in where
-    assert "S = N⁻¹ Σᵢ((xᵢ - x̄) (xᵢ - x̄)ᵀ)" in where
+    assert "x̄ = (1/N) Σᵢ(xᵢ)" in where
+    assert "S = (1/N) Σᵢ((xᵢ - x̄) (xᵢ - x̄)ᵀ)" in where
     assert "N is the number of samples" in where
     assert [v.name for v in d.variables] == [
         "Sigma",

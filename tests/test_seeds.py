@@ -127,19 +127,19 @@ def test_example_5_as_the_notes_write_it_with_a_sum_over_samples():
     source = "xbar: mean(x_i)\nl = log(det(Sigma)) + 1/N*sum_i((x_i - xbar)'*inv(Sigma)*(x_i - xbar))"
     d = derive(source, wrt="Sigma", layout="denominator", solve=True)
     got = [(s.rule, s.text) for s in d.steps if s.stage != "solve"]
-    assert got[0] == ("function", "log|Σ| + N⁻¹ Σᵢ((xᵢ - x̄)ᵀ Σ⁻¹ (xᵢ - x̄))")
+    assert got[0] == ("function", "log|Σ| + (1/N) Σᵢ((xᵢ - x̄)ᵀ Σ⁻¹ (xᵢ - x̄))")
     assert got[4:] == [
-        ("determinant", "tr(Σ⁻¹ dΣ) + d(N⁻¹ Σᵢ((xᵢ - x̄)ᵀ Σ⁻¹ (xᵢ - x̄)))"),           # d log|Σ| = tr(Σ⁻¹dΣ)
-        ("product rule", "tr(Σ⁻¹ dΣ) + d(N⁻¹) Σᵢ((xᵢ - x̄)ᵀ Σ⁻¹ (xᵢ - x̄)) + N⁻¹ d(Σᵢ((xᵢ - x̄)ᵀ Σ⁻¹ (xᵢ - x̄)))"),
-        ("constant", "tr(Σ⁻¹ dΣ) + N⁻¹ d(Σᵢ((xᵢ - x̄)ᵀ Σ⁻¹ (xᵢ - x̄)))"),
-        ("sum over samples", "tr(Σ⁻¹ dΣ) + N⁻¹ Σᵢ(d((xᵢ - x̄)ᵀ Σ⁻¹ (xᵢ - x̄)))"),
-        ("product rule", "tr(Σ⁻¹ dΣ) + N⁻¹ Σᵢ(d((xᵢ - x̄)ᵀ) Σ⁻¹ (xᵢ - x̄) + (xᵢ - x̄)ᵀ d(Σ⁻¹) (xᵢ - x̄)"
+        ("determinant", "tr(Σ⁻¹ dΣ) + d((1/N) Σᵢ((xᵢ - x̄)ᵀ Σ⁻¹ (xᵢ - x̄)))"),           # d log|Σ| = tr(Σ⁻¹dΣ)
+        ("product rule", "tr(Σ⁻¹ dΣ) + d(N⁻¹) Σᵢ((xᵢ - x̄)ᵀ Σ⁻¹ (xᵢ - x̄)) + (1/N) d(Σᵢ((xᵢ - x̄)ᵀ Σ⁻¹ (xᵢ - x̄)))"),
+        ("constant", "tr(Σ⁻¹ dΣ) + (1/N) d(Σᵢ((xᵢ - x̄)ᵀ Σ⁻¹ (xᵢ - x̄)))"),
+        ("sum over samples", "tr(Σ⁻¹ dΣ) + (1/N) Σᵢ(d((xᵢ - x̄)ᵀ Σ⁻¹ (xᵢ - x̄)))"),
+        ("product rule", "tr(Σ⁻¹ dΣ) + (1/N) Σᵢ(d((xᵢ - x̄)ᵀ) Σ⁻¹ (xᵢ - x̄) + (xᵢ - x̄)ᵀ d(Σ⁻¹) (xᵢ - x̄)"
                          " + (xᵢ - x̄)ᵀ Σ⁻¹ d(xᵢ - x̄))"),
-        ("constant", "tr(Σ⁻¹ dΣ) + N⁻¹ Σᵢ((xᵢ - x̄)ᵀ d(Σ⁻¹) (xᵢ - x̄))"),
-        ("inverse", "tr(Σ⁻¹ dΣ) + N⁻¹ Σᵢ(-(xᵢ - x̄)ᵀ Σ⁻¹ dΣ Σ⁻¹ (xᵢ - x̄))"),        # the notes' second term
-        ("linearity", "tr(Σ⁻¹ dΣ) - N⁻¹ Σᵢ((xᵢ - x̄)ᵀ Σ⁻¹ dΣ Σ⁻¹ (xᵢ - x̄))"),
-        ("scalar equals its trace", "tr(Σ⁻¹ dΣ) - N⁻¹ Σᵢ(tr((xᵢ - x̄)ᵀ Σ⁻¹ dΣ Σ⁻¹ (xᵢ - x̄)))"),   # (1/N) Σ tr(…)
-        ("cyclic property", "tr(Σ⁻¹ dΣ) - N⁻¹ Σᵢ(tr(Σ⁻¹ (xᵢ - x̄) (xᵢ - x̄)ᵀ Σ⁻¹ dΣ))"),
+        ("constant", "tr(Σ⁻¹ dΣ) + (1/N) Σᵢ((xᵢ - x̄)ᵀ d(Σ⁻¹) (xᵢ - x̄))"),
+        ("inverse", "tr(Σ⁻¹ dΣ) + (1/N) Σᵢ(-(xᵢ - x̄)ᵀ Σ⁻¹ dΣ Σ⁻¹ (xᵢ - x̄))"),        # the notes' second term
+        ("linearity", "tr(Σ⁻¹ dΣ) - (1/N) Σᵢ((xᵢ - x̄)ᵀ Σ⁻¹ dΣ Σ⁻¹ (xᵢ - x̄))"),
+        ("scalar equals its trace", "tr(Σ⁻¹ dΣ) - (1/N) Σᵢ(tr((xᵢ - x̄)ᵀ Σ⁻¹ dΣ Σ⁻¹ (xᵢ - x̄)))"),   # (1/N) Σ tr(…)
+        ("cyclic property", "tr(Σ⁻¹ dΣ) - (1/N) Σᵢ(tr(Σ⁻¹ (xᵢ - x̄) (xᵢ - x̄)ᵀ Σ⁻¹ dΣ))"),
         ("sample covariance", "tr(Σ⁻¹ dΣ) - tr(Σ⁻¹ S Σ⁻¹ dΣ)"),                     # = tr(Σ⁻¹SΣ⁻¹dΣ)
         ("linearity", "tr((Σ⁻¹ - Σ⁻¹ S Σ⁻¹) dΣ)"),                                  # the notes' dl
         ("read off", "(Σ⁻¹ - Σ⁻¹ S Σ⁻¹)ᵀ = Σ⁻ᵀ - Σ⁻ᵀ Sᵀ Σ⁻ᵀ"),                     # the notes' ∂l/∂Σ

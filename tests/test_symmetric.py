@@ -249,7 +249,7 @@ def test_conventions_are_shown_in_text_latex_and_json():
         assert f"{convention} convention" in data["where"]["text"]
         assert all(f"--symmetric {convention}" in r["description"] for r in data["results"].values())
     sym = derive(source, wrt="S", layout="denominator", symmetric="sym")
-    assert to_text(sym.result) == "1/2 (S (Aᵀ + A) + (Aᵀ + A) S)"
+    assert to_text(sym.result) == "½ (S (Aᵀ + A) + (Aᵀ + A) S)"
     minka = derive("S: symmetric\nlog(det(S))", wrt="S", layout="denominator", symmetric="minka")
     assert to_text(minka.result) == "2 S⁻¹ - (S⁻¹ ⊙ I)"          # the Cookbook's (141)
 

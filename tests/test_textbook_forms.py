@@ -102,3 +102,40 @@ def test_no_gradient_step_repeats_its_expression(source, wrt, f):
     rows = _shown_rows(d)
     for (_, before), (_, after) in itertools.pairwise(rows):
         assert before != after, f"a step repeats {before!r}"
+
+
+# ---- 2. numbers and fractions as people write them
+
+
+def test_one_over_n_is_a_fraction_in_text_and_tex():
+    d = check_gradient(
+        "N: scalar\nnorm2(X*w - y)^2/N",
+        "w",
+        lambda X, w, y, N: (X @ w - y) @ (X @ w - y) / N,
+        positive=("N",),
+    )
+    from matdiff_magic.render.printer import to_latex, to_text
+
+    assert to_text(d.result) == "(2/N) Xᵀ (X w - y)"
+    assert to_latex(d.result).startswith(r"\frac{2}{N} X^{T}")
+    assert "1 N⁻¹" not in d.to_text() and "(1/N) d(" in d.to_text()
+
+
+def test_a_half_is_written_as_one():
+    d = check_gradient("x'*A*x/2", "x", lambda x, A: x @ A @ x / 2)
+    from matdiff_magic.render.printer import to_latex, to_text
+
+    assert "½" in to_text(d.result) and "1/2" not in to_text(d.result)
+    assert r"\frac{1}{2}" in to_latex(d.result)
+
+
+def test_a_mean_over_samples_reads_one_over_n():
+    d = check_gradient(
+        "N: scalar\nsum(exp(X*w))/N",
+        "w",
+        lambda X, w, N: np.exp(X @ w).sum() / N,
+        positive=("N",),
+        small=("w",),
+    )
+    assert "1 N⁻¹" not in d.to_text() and "(1/N) " in d.to_text()
+    assert r"\frac{1}{N}" in d.to_latex()

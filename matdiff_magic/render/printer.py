@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from matdiff_magic.derivation.simplify_fractions import VULGAR, as_fraction
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ops.registry import (
     P_ADD,
@@ -225,6 +226,9 @@ class _Printer:
         return "".join(parts), P_ADD
 
     def n_Juxtaposition(self, n: Juxtaposition, e):
+        fraction = as_fraction(e)  # 1/N, ½ as people write them, not 1 N⁻¹
+        if fraction is not None:
+            return self._fraction(*fraction)
         out = []
         # numbers commute: show them first, as a coefficient
         factors = sorted(e.factors, key=lambda f: not isinstance(f, ir.Const))
@@ -246,6 +250,22 @@ class _Printer:
             text = text.replace("- ", "-", 1) if text.startswith("- ") else text
         prec = P_NEG if text.startswith("-") else P_MUL
         return text, prec
+
+    def _fraction(self, c, dens: list, rest: list) -> tuple[str, int]:
+        p, q = abs(c.numerator), c.denominator
+        den = ([str(q)] if q != 1 else []) + [self.wrap(d, P_MUL if self.tex else P_POSTFIX) for d in dens]
+        if self.tex:
+            head = f"\\frac{{{p}}}{{{' '.join(den)}}}"
+        elif not dens and (p, q) in VULGAR:
+            head = VULGAR[(p, q)]
+        else:
+            head = f"{p}/{den[0] if len(den) == 1 else '(' + ' '.join(den) + ')'}"
+            head = f"({head})" if rest else head
+        sign, prec = ("-", P_NEG) if c < 0 else ("", P_MUL)
+        if not rest:
+            return sign + head, prec
+        body = rest[0] if len(rest) == 1 else ir.MatMul(rest)
+        return f"{sign}{head} {self.wrap(body, P_MUL)}", prec
 
     def n_Superscript(self, n: Superscript, e):
         if n.circ and not e.base.is_scalar:
