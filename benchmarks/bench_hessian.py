@@ -6,8 +6,11 @@ Hessian, so it does more work than the Hessian alone) is timed at random inputs,
 runs. The same function written in torch (float64, CPU) goes through
 ``torch.autograd.functional.hessian``, timed both with ``vectorize=False`` (the default, one
 backward pass per row) and ``vectorize=True`` (batched by vmap); the faster of the two is the torch
-column. jax.hessian (jitted, compile time excluded) is added when jax is installed. Every result is
-compared with ours (an assertion) and the largest difference is printed.
+column. When jax is installed, jax.hessian of the same function written in jax.numpy and the
+exported JAX module (``to_python(backend="jax")``, its ``f_grad_hessian`` under jax.jit) are timed
+too, both jit-compiled and warm (compile time excluded). Every result is compared with ours (an
+assertion) and the largest difference is printed. NumPy's BLAS, torch and XLA are pinned to the same
+number of threads (``--threads``, default 1) before they load, so every column computes alike.
 
 Cases: xᵀAx by x (A n×n), the logistic-regression loss by w (X of shape 2n×n), and log det X by X,
 where n is the matrix size and the Hessian is n²×n² (so n = 10, 30, 100 there).
@@ -27,12 +30,32 @@ import platform
 import sys
 import time
 
-import numpy as np
+
+def _threads() -> int:
+    """--threads, read before NumPy, torch and jax load: their thread pools start with them."""
+    for i, arg in enumerate(sys.argv):
+        if arg == "--threads" and i + 1 < len(sys.argv):
+            return int(sys.argv[i + 1])
+        if arg.startswith("--threads="):
+            return int(arg.split("=", 1)[1])
+    return 1
+
+
+THREADS = _threads()
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = str(THREADS)
+if THREADS == 1:  # XLA's CPU backend: one thread for its Eigen kernels and its ops
+    os.environ["XLA_FLAGS"] = (
+        os.environ.get("XLA_FLAGS", "") + " --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
+    ).strip()
+
+import numpy as np  # noqa: E402  (after the thread settings)
 
 from matdiff_magic import derive
 
 try:
     import torch
+    torch.set_num_threads(THREADS)
 except ImportError:   # the benchmark's own environment installs it: benchmarks/requirements-torch.txt
     torch = None
 try:
@@ -129,11 +152,13 @@ def column_major(H: np.ndarray, shape: tuple) -> np.ndarray:
 
 def run_case(label, source, wrt, n, make_inputs, torch_f, jax_f, repeat, budget):
     ns: dict = {}
-    exec(compile(derive(source, wrt=wrt, order=2).to_python(), f"<export of {source}>", "exec"), ns)
+    d = derive(source, wrt=wrt, order=2)
+    exec(compile(d.to_python(), f"<export of {source}>", "exec"), ns)
     values = make_inputs(n, np.random.default_rng(n))
     ours_s, (_, _, H) = best_time(lambda: ns["f_grad_hessian"](**values), repeat, budget)
     scale = max(1.0, float(np.max(np.abs(H))))
-    row = {"case": label, "n": n, "ours": ours_s, "torch": None, "mode": None, "jax": None, "diff": 0.0}
+    row = {"case": label, "n": n, "ours": ours_s, "torch": None, "mode": None, "jax": None, "ours_jax": None,
+           "diff": 0.0}
     if torch is not None:
         tv = {k: torch.tensor(v, dtype=torch.float64) for k, v in values.items()}
         f = torch_f(tv)
@@ -157,6 +182,15 @@ def run_case(label, source, wrt, n, make_inputs, torch_f, jax_f, repeat, budget)
         diff = float(np.max(np.abs(column_major(np.asarray(Hj), values[wrt].shape) - H)))
         assert diff <= 1e-8 * scale, f"{label}, n={n}: jax differs from the exported Hessian by {diff}"
         row["jax"], row["diff"] = t, max(row["diff"], diff)
+        # the exported JAX module: its f_grad_hessian (f, gradient and Hessian) under jax.jit
+        jns: dict = {}
+        exec(compile(d.to_python(backend="jax"), f"<JAX export of {source}>", "exec"), jns)
+        exported = jax.jit(jns["f_grad_hessian"])
+        exported(**jv)[2].block_until_ready()   # compile
+        t, (_, _, Hx) = best_time(lambda: [a.block_until_ready() for a in exported(**jv)], repeat, budget)
+        diff = float(np.max(np.abs(np.asarray(Hx) - H)))
+        assert diff <= 1e-8 * scale, f"{label}, n={n}: the JAX export differs from the NumPy export by {diff}"
+        row["ours_jax"], row["diff"] = t, max(row["diff"], diff)
     return row
 
 
@@ -209,13 +243,15 @@ def main() -> None:
     parser.add_argument("--budget", type=float, default=20.0,
                         help="seconds per measurement beyond which no further run is started (default 20)")
     parser.add_argument("--quick", action="store_true", help="the smallest size of each case only")
+    parser.add_argument("--threads", type=int, default=THREADS,
+                        help="threads of NumPy's BLAS, torch and XLA alike (default 1)")
     args = parser.parse_args()
 
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, load average "
           f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}; Python {platform.python_version()}, "
           f"NumPy {np.__version__}"
           + (f", torch {torch.__version__} ({torch.get_num_threads()} threads)" if torch else "")
-          + (f", jax {jax.__version__}" if jax else ""))
+          + (f", jax {jax.__version__}" if jax else "") + f"; {THREADS} thread(s) each")
     if torch is None:
         print("torch is not installed: only the exported code is timed. Install it in a separate "
               "environment: pip install -r benchmarks/requirements-torch.txt")
@@ -232,14 +268,15 @@ def main() -> None:
     head = "| case | n | ours (ms) | torch (ms) | ratio torch/ours |"
     rule = "|---|---:|---:|---:|---:|"
     if jax is not None:
-        head += " jax (ms) | ratio jax/ours |"
-        rule += "---:|---:|"
+        head += " jax (ms) | ratio jax/ours | ours in JAX (ms) | ratio jax/ours in JAX |"
+        rule += "---:|---:|---:|---:|"
     print(head + " max \\|difference\\| |")
     print(rule + "---:|")
     for r in rows:
         line = f"| {r['case']} | {r['n']} | {ms(r['ours'])} | {ms(r['torch'])} | {ratio(r['torch'], r['ours'])} |"
         if jax is not None:
             line += f" {ms(r['jax'])} | {ratio(r['jax'], r['ours'])} |"
+            line += f" {ms(r['ours_jax'])} | {ratio(r['jax'], r['ours_jax'])} |"
         diff = f"{r['diff']:.1e}" if torch is not None or jax is not None else "—"
         print(line + f" {diff} |")
     print()
@@ -250,6 +287,8 @@ def main() -> None:
     else:
         modes = ", ".join(f"{short(r)}: {r['mode']}" for r in timed)
     print("ours: the exported f_grad_hessian (f, gradient and Hessian), best of several runs"
+          + ("; jax: jax.hessian, and ours in JAX the exported JAX f_grad_hessian, both under jax.jit, "
+             "warm" if jax is not None else "")
           + (f"; torch: torch.autograd.functional.hessian, float64, CPU, the faster of "
              f"vectorize=False/True, here {modes}" if timed else "") + ".")
     print(closing(rows))
