@@ -51,7 +51,7 @@ if THREADS == 1:  # XLA's CPU backend: one thread for its Eigen kernels and its 
 
 import numpy as np  # noqa: E402  (after the thread settings)
 
-from matdiff_magic import derive
+from matdiff_magic import derive  # noqa: E402  (after the thread settings)
 
 try:
     import torch
