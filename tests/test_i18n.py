@@ -609,3 +609,17 @@ def test_evaluation_traces_in_chinese(shell):
     w.step = 13
     assert w.description == "第 13 步，共 14 步 · 反向扫描：v̄₀ = v̄₂·v₋₁ + v̄₃·cos v₀ = 2 + (−0.284) = 1.716"
     assert (w.play.description, w.prev_button.description) == ("播放", "上一步")
+
+
+def test_comparison_and_rule_tables_in_chinese():
+    from matdiff_magic import graph
+    from matdiff_magic.autodiff.table import rule_table
+
+    with i18n.using("zh"):
+        comparison = graph("ln(x1) + x1*x2 - sin(x2)", x1=2.0, x2=5.0).compare()
+        rules = rule_table()
+    text = comparison.to_text()
+    assert "中心差分" in text and "1 次反向扫描（同时得到所有输入）" in text
+    assert not [w for w in WORD.findall(_strip_math_words(text)) if w not in {"x1", "x2"}]
+    assert {r["rule"] for r in rules.rows} >= {"矩阵乘法与幂法则", "逐元素函数", "迹"}
+    assert "局部法则" in rules.to_html()

@@ -9,10 +9,11 @@ Every function takes a ``Graph`` (``autodiff.graph``), which offers them as its 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from matdiff_magic import i18n
 from matdiff_magic.autodiff.notation import number, value_inline, variable_text
 from matdiff_magic.autodiff.table import _table
 from matdiff_magic.autodiff.values import user_value
@@ -29,28 +30,36 @@ METHODS = ("symbolic", "central difference", "forward mode", "reverse mode")
 class Comparison:
     rows: list  # dicts: variable, method, gradient, max_abs_diff, cost
     fd_step: float
+    lang: str = field(default_factory=i18n.current)  # the language of its table (i18n)
+
+    def _say(self, text: str) -> str:
+        return i18n.translate(text, self.lang)
 
     def gradient(self, variable: str, method: str):
         return next(r["gradient"] for r in self.rows if r["variable"] == variable and r["method"] == method)
 
     def to_html(self) -> str:
+        t = self._say
         head = (
-            "<tr><th>x</th><th>method</th><th>∂f/∂x</th><th>max |difference| from symbolic</th>"
-            "<th>cost</th></tr>"
+            f"<tr><th>x</th><th>{t('method')}</th><th>∂f/∂x</th><th>{t('max |difference| from symbolic')}</th>"
+            f"<th>{t('cost')}</th></tr>"
         )
         body = "".join(
-            f"<tr><td>{html.escape(r['variable'])}</td><td>{html.escape(r['method'])}</td>"
+            f"<tr><td>{html.escape(r['variable'])}</td><td>{html.escape(t(r['method']))}</td>"
             f"<td>{html.escape(_compact(r['gradient']))}</td>"
-            f"<td>{html.escape(_diff(r['max_abs_diff']))}</td><td>{html.escape(r['cost'])}</td></tr>"
+            f"<td>{html.escape(_diff(r['max_abs_diff']))}</td><td>{html.escape(t(r['cost']))}</td></tr>"
             for r in self.rows
         )
-        return _table(f"Symbolic vs numeric (h = {self.fd_step:g}) vs automatic differentiation", head, body)
+        return _table(
+            t(f"Symbolic vs numeric (h = {self.fd_step:g}) vs automatic differentiation"), head, body
+        )
 
     def to_text(self) -> str:
-        lines = [f"{'x':<4} {'method':<20} {'max |Δ| vs symbolic':<22} cost"]
+        t = self._say
+        lines = [f"{'x':<4} {t('method'):<20} {t('max |Δ| vs symbolic'):<22} {t('cost')}"]
         for r in self.rows:
             lines.append(
-                f"{r['variable']:<4} {r['method']:<20} {_diff(r['max_abs_diff']):<22} {r['cost']}"
+                f"{r['variable']:<4} {t(r['method']):<20} {_diff(r['max_abs_diff']):<22} {t(r['cost'])}"
                 f"\n     ∂f/∂x = {_compact(r['gradient'])}"
             )
         return "\n".join(lines)

@@ -226,6 +226,7 @@ class RuleTable:
     def __init__(self):
         from matdiff_magic.autodiff.rules import RULES
 
+        self.lang = i18n.current()  # the language of its headings and rule names (i18n)
         self.rows = []
         for name, rule in RULES.items():
             operands = "ab"[: len(rule.jvp_terms)]
@@ -235,7 +236,7 @@ class RuleTable:
                 {
                     "primitive": name,
                     "ir": rule.ir,
-                    "rule": rule_names(rule),
+                    "rule": i18n.translate(rule_names(rule), self.lang),
                     "step": "y = " + _generic(rule.text),
                     "forward": forward,
                     "reverse": reverse,
@@ -243,14 +244,17 @@ class RuleTable:
             )
 
     def to_html(self) -> str:
-        head = "<tr><th>primitive</th><th>rule</th><th>step</th><th>forward (JVP)</th><th>reverse (VJP)</th></tr>"
+        t = lambda text: i18n.translate(text, self.lang)
+        head = "".join(
+            f"<th>{t(h)}</th>" for h in ("primitive", "rule", "step", "forward (JVP)", "reverse (VJP)")
+        ).join(("<tr>", "</tr>"))
         body = "".join(
             "<tr>"
             + "".join(f"<td>{_h(r[k])}</td>" for k in ("primitive", "rule", "step", "forward", "reverse"))
             + "</tr>"
             for r in self.rows
         )
-        return _table("Local rules: each step's tangent and adjoint, side by side", head, body)
+        return _table(t("Local rules: each step's tangent and adjoint, side by side"), head, body)
 
     def to_text(self) -> str:
         return "\n".join(

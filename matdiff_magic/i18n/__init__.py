@@ -90,9 +90,15 @@ class Glossary:
         # description of two sentences is translated sentence by sentence; then with any text.
         # A template of placeholders and punctuation alone ("{0}; {1}") would match any text: the
         # clauses of such a text are translated one by one instead
+        # The most specific first: most letters, then fewest placeholders ("{0} and {1}" before
+        # "{0} {1} and {2}", which would split "product rule and power rule" at its first space)
         by_literal = sorted(
             (k for k in entries if _PLACEHOLDER.search(k) and _LETTER.search(_PLACEHOLDER.sub("", k))),
-            key=lambda k: -len(_PLACEHOLDER.sub("", k)),
+            key=lambda k: (
+                -len(_LETTER.findall(_PLACEHOLDER.sub("", k))),
+                len(_PLACEHOLDER.findall(k)),
+                -len(_PLACEHOLDER.sub("", k)),
+            ),
         )
         self.templates = [(_compile(k, _IN_SENTENCE), entries[k], k) for k in by_literal]
         self.loose = [(_compile(k, _ANY), entries[k], k) for k in by_literal]
