@@ -146,6 +146,13 @@ def test_what_has_no_counterpart_is_the_packages_error(expr, construct):
     assert construct in str(info.value)
 
 
+def test_the_error_points_at_the_construct():
+    with pytest.raises(MatdiffError) as info:
+        derive(X[0, 1] * sp.Trace(X.T * X), wrt=X)
+    lines = str(info.value).splitlines()
+    assert lines[1] == "  line 1 | X[0, 1]*Trace(X.T*X)" and lines[2] == "           ^^^^^^^"
+
+
 def test_anything_else_is_refused():
     with pytest.raises(MatdiffError, match="the cell's text or a SymPy matrix expression"):
         derive(42)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from matdiff_magic.errors import MatdiffError
+from matdiff_magic.errors import MatdiffError, Span
 from matdiff_magic.interop.sympy_module import sympy
 from matdiff_magic.ops import registry
 from matdiff_magic.ops.sympy_forms import is_matrix
@@ -49,7 +49,12 @@ def to_source(expr, wrt=None) -> tuple[str, str | None, dict]:
     """The cell text of ``expr``, the name of ``wrt`` (a MatrixSymbol, a Symbol or a name) and the
     SymPy symbols of the variables and sizes by name (for ``to_sympy`` to answer in them)."""
     reader = _Reader(sympy())
-    body = reader.text(expr)
+    try:
+        body = reader.text(expr)
+    except _Unread as unread:  # the SymPy expression as the line, a caret under the construct
+        whole, part = str(expr), str(unread.construct)
+        start = max(0, whole.find(part))
+        raise MatdiffError(str(unread), whole, Span(start, start + len(part))) from None
     name = None if wrt is None else wrt if isinstance(wrt, str) else reader.name_of(wrt)
     return "\n".join([*reader.declarations(), body]), name, {**reader.sizes, **reader.variables}
 
@@ -149,7 +154,7 @@ class _Reader:
             if rows == 1:
                 return f"vector({value}, {self.size(cols, name)})'", POSTFIX
             return f"matrix({value}, {self.size(rows, name)}, {self.size(cols, name)})", ATOM
-        raise MatdiffError(f"the SymPy construct {name} ({e}) has no counterpart in matdiff's language")
+        raise _Unread(f"the SymPy construct {name} ({e}) has no counterpart in matdiff's language", e)
 
     def call(self, function: str, arity: int, operands) -> tuple[str, int]:
         args = [self.text(a) for a in operands]
@@ -196,6 +201,14 @@ class _Reader:
         for d in denominator:
             out += "/" + self.wrap(d, MUL)
         return out, MUL
+
+
+class _Unread(MatdiffError):
+    """A SymPy construct the reader has no counterpart for (shown with a caret under it)."""
+
+    def __init__(self, message: str, construct):
+        super().__init__(message)
+        self.construct = construct
 
 
 def _negated(sp, t):
