@@ -18,6 +18,7 @@ import json
 import pathlib
 import re
 
+import jsonschema
 import numpy as np
 import pytest
 from conftest import run
@@ -31,6 +32,7 @@ from matdiff_magic.syntax.vocabulary import ALIASES, FUNCTIONS
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent / "matdiff_magic"
 SEEDS = pathlib.Path("/work/shared/seeds")
+SCHEMA = json.loads((ROOT / "schema" / "derivation.v1.schema.json").read_text(encoding="utf-8"))
 LANGS = i18n.LANGS
 
 # ---- the package's wording, read from its source
@@ -354,7 +356,8 @@ def english_words(bundle: dict, variables: set) -> list[str]:
         plain += [step["rule"], step["identity_text"], step.get("note", "")]
         tex_words = re.findall(r"\\text\{([^{}]*)\}", step["identity"])
         words += [w for t in tex_words for w in WORD.findall(_strip_math_words(t))]
-    plain += [r["description"] for r in data["results"].values()]
+    plain += [r["description"] + " " + r.get("rule", "") for r in data["results"].values()]
+    plain.append(data["where"].get("label", ""))
     plain += [data["check"]["message"], data["where"]["text"]]
     for text in plain:
         words += [w for w in WORD.findall(_strip_math_words(text)) if w not in variables]
@@ -388,7 +391,14 @@ def test_seed_examples_in_chinese_have_no_english_outside_the_mathematics(shell,
     assert result.success, result.error_in_exec
     bundle = result.result._repr_mimebundle_()
     assert english_words(bundle, _variables(cell)) == []
-    assert bundle[MIME].get("lang") == "zh"
+    assert bundle[MIME].get("lang") == "zh" and bundle[MIME]["where"]["label"] == "其中"
+    # what the lab renderer writes itself when it switches the layout, in the derivation's language
+    assert {lay: r["rule"] for lay, r in bundle[MIME]["results"].items()} == {
+        "numerator": "分子布局",
+        "denominator": "分母布局",
+        "mixed": "混合布局",
+    }
+    jsonschema.validate(bundle[MIME], SCHEMA)
     assert "布局]" in bundle["text/plain"] and "其中" in bundle["text/plain"]
 
 

@@ -125,7 +125,7 @@ def to_json(d) -> dict:
             }
             for v in d.variables
         ],
-        "where": {"latex": where_tex, "text": where_text},
+        "where": {"latex": where_tex, "text": where_text, **_worded(d, "label", "where")},
         "steps": [_step_json(s) for s in d.steps],
         "layout": d.layout,
         "results": {
@@ -135,6 +135,7 @@ def to_json(d) -> dict:
                 "text": expr_text(r.expr, abbrev=d.abbrev),
                 "shape": _json_shape(r.shape),
                 "description": say(r.description),
+                **_worded(d, "rule", f"{lay} layout"),
             }
             for lay, r in d.results.items()
         },
@@ -206,6 +207,12 @@ def _sci(x: float | None) -> str:
         return "0"
     mantissa, exponent = f"{x:.1e}".split("e")
     return rf"{mantissa}\times 10^{{{int(exponent)}}}"
+
+
+def _worded(d, key: str, english: str) -> dict:
+    """{key: the wording in the derivation's language}, for a renderer that writes it itself (the
+    where line's label, the final step's rule in another layout); nothing in English, the default."""
+    return {key: i18n.translate(english, d.lang)} if d.lang != "en" else {}
 
 
 def _json_shape(shape) -> list:

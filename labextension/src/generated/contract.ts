@@ -41,6 +41,10 @@ export interface Derivation {
   where?: {
     latex: string;
     text: string;
+    /**
+     * The word the where line starts with, in the derivation's language. Absent: where.
+     */
+    label?: string;
   };
   /**
    * @minItems 1
@@ -123,6 +127,10 @@ export interface Result {
    * One sentence on what the layout means for this shape.
    */
   description: string;
+  /**
+   * The rule of the final step in this layout, in the derivation's language. Absent: '<layout> layout'.
+   */
+  rule?: string;
 }
 
 // The values of the enumerations, for code that lists them.

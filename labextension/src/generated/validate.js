@@ -63,7 +63,15 @@ const schema31 = {
     where: {
       type: 'object',
       required: ['latex', 'text'],
-      properties: { latex: { type: 'string' }, text: { type: 'string' } }
+      properties: {
+        latex: { type: 'string' },
+        text: { type: 'string' },
+        label: {
+          type: 'string',
+          description:
+            "The word the where line starts with, in the derivation's language. Absent: where."
+        }
+      }
     },
     steps: { type: 'array', minItems: 1, items: { $ref: '#/$defs/step' } },
     layout: { $ref: '#/$defs/layoutName' },
@@ -170,6 +178,11 @@ const schema31 = {
         description: {
           type: 'string',
           description: 'One sentence on what the layout means for this shape.'
+        },
+        rule: {
+          type: 'string',
+          description:
+            "The rule of the final step in this layout, in the derivation's language. Absent: '<layout> layout'."
         }
       }
     }
@@ -452,6 +465,11 @@ const schema36 = {
     description: {
       type: 'string',
       description: 'One sentence on what the layout means for this shape.'
+    },
+    rule: {
+      type: 'string',
+      description:
+        "The rule of the final step in this layout, in the derivation's language. Absent: '<layout> layout'."
     }
   }
 };
@@ -633,8 +651,25 @@ function validate24(
         errors++;
       }
     }
+    if (data.rule !== undefined) {
+      if (typeof data.rule !== 'string') {
+        const err9 = {
+          instancePath: instancePath + '/rule',
+          schemaPath: '#/properties/rule/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string'
+        };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+    }
   } else {
-    const err9 = {
+    const err10 = {
       instancePath,
       schemaPath: '#/type',
       keyword: 'type',
@@ -642,9 +677,9 @@ function validate24(
       message: 'must be object'
     };
     if (vErrors === null) {
-      vErrors = [err9];
+      vErrors = [err10];
     } else {
-      vErrors.push(err9);
+      vErrors.push(err10);
     }
     errors++;
   }
@@ -652,7 +687,14 @@ function validate24(
   return errors === 0;
 }
 validate24.evaluated = {
-  props: { lhs: true, latex: true, text: true, shape: true, description: true },
+  props: {
+    lhs: true,
+    latex: true,
+    text: true,
+    shape: true,
+    description: true,
+    rule: true
+  },
   dynamicProps: false,
   dynamicItems: false
 };
@@ -1274,8 +1316,25 @@ function validate20(
             errors++;
           }
         }
+        if (data15.label !== undefined) {
+          if (typeof data15.label !== 'string') {
+            const err35 = {
+              instancePath: instancePath + '/where/label',
+              schemaPath: '#/properties/where/properties/label/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string'
+            };
+            if (vErrors === null) {
+              vErrors = [err35];
+            } else {
+              vErrors.push(err35);
+            }
+            errors++;
+          }
+        }
       } else {
-        const err35 = {
+        const err36 = {
           instancePath: instancePath + '/where',
           schemaPath: '#/properties/where/type',
           keyword: 'type',
@@ -1283,18 +1342,18 @@ function validate20(
           message: 'must be object'
         };
         if (vErrors === null) {
-          vErrors = [err35];
+          vErrors = [err36];
         } else {
-          vErrors.push(err35);
+          vErrors.push(err36);
         }
         errors++;
       }
     }
     if (data.steps !== undefined) {
-      let data18 = data.steps;
-      if (Array.isArray(data18)) {
-        if (data18.length < 1) {
-          const err36 = {
+      let data19 = data.steps;
+      if (Array.isArray(data19)) {
+        if (data19.length < 1) {
+          const err37 = {
             instancePath: instancePath + '/steps',
             schemaPath: '#/properties/steps/minItems',
             keyword: 'minItems',
@@ -1302,38 +1361,23 @@ function validate20(
             message: 'must NOT have fewer than 1 items'
           };
           if (vErrors === null) {
-            vErrors = [err36];
+            vErrors = [err37];
           } else {
-            vErrors.push(err36);
+            vErrors.push(err37);
           }
           errors++;
         }
-        const len1 = data18.length;
+        const len1 = data19.length;
         for (let i1 = 0; i1 < len1; i1++) {
-          let data19 = data18[i1];
-          if (data19 && typeof data19 == 'object' && !Array.isArray(data19)) {
-            if (data19.stage === undefined) {
-              const err37 = {
+          let data20 = data19[i1];
+          if (data20 && typeof data20 == 'object' && !Array.isArray(data20)) {
+            if (data20.stage === undefined) {
+              const err38 = {
                 instancePath: instancePath + '/steps/' + i1,
                 schemaPath: '#/$defs/step/required',
                 keyword: 'required',
                 params: { missingProperty: 'stage' },
                 message: "must have required property '" + 'stage' + "'"
-              };
-              if (vErrors === null) {
-                vErrors = [err37];
-              } else {
-                vErrors.push(err37);
-              }
-              errors++;
-            }
-            if (data19.rule === undefined) {
-              const err38 = {
-                instancePath: instancePath + '/steps/' + i1,
-                schemaPath: '#/$defs/step/required',
-                keyword: 'required',
-                params: { missingProperty: 'rule' },
-                message: "must have required property '" + 'rule' + "'"
               };
               if (vErrors === null) {
                 vErrors = [err38];
@@ -1342,13 +1386,13 @@ function validate20(
               }
               errors++;
             }
-            if (data19.identity === undefined) {
+            if (data20.rule === undefined) {
               const err39 = {
                 instancePath: instancePath + '/steps/' + i1,
                 schemaPath: '#/$defs/step/required',
                 keyword: 'required',
-                params: { missingProperty: 'identity' },
-                message: "must have required property '" + 'identity' + "'"
+                params: { missingProperty: 'rule' },
+                message: "must have required property '" + 'rule' + "'"
               };
               if (vErrors === null) {
                 vErrors = [err39];
@@ -1357,13 +1401,13 @@ function validate20(
               }
               errors++;
             }
-            if (data19.lhs === undefined) {
+            if (data20.identity === undefined) {
               const err40 = {
                 instancePath: instancePath + '/steps/' + i1,
                 schemaPath: '#/$defs/step/required',
                 keyword: 'required',
-                params: { missingProperty: 'lhs' },
-                message: "must have required property '" + 'lhs' + "'"
+                params: { missingProperty: 'identity' },
+                message: "must have required property '" + 'identity' + "'"
               };
               if (vErrors === null) {
                 vErrors = [err40];
@@ -1372,13 +1416,13 @@ function validate20(
               }
               errors++;
             }
-            if (data19.latex === undefined) {
+            if (data20.lhs === undefined) {
               const err41 = {
                 instancePath: instancePath + '/steps/' + i1,
                 schemaPath: '#/$defs/step/required',
                 keyword: 'required',
-                params: { missingProperty: 'latex' },
-                message: "must have required property '" + 'latex' + "'"
+                params: { missingProperty: 'lhs' },
+                message: "must have required property '" + 'lhs' + "'"
               };
               if (vErrors === null) {
                 vErrors = [err41];
@@ -1387,13 +1431,13 @@ function validate20(
               }
               errors++;
             }
-            if (data19.latex_highlighted === undefined) {
+            if (data20.latex === undefined) {
               const err42 = {
                 instancePath: instancePath + '/steps/' + i1,
                 schemaPath: '#/$defs/step/required',
                 keyword: 'required',
-                params: { missingProperty: 'latex_highlighted' },
-                message: "must have required property '" + 'latex_highlighted' + "'"
+                params: { missingProperty: 'latex' },
+                message: "must have required property '" + 'latex' + "'"
               };
               if (vErrors === null) {
                 vErrors = [err42];
@@ -1402,13 +1446,13 @@ function validate20(
               }
               errors++;
             }
-            if (data19.text === undefined) {
+            if (data20.latex_highlighted === undefined) {
               const err43 = {
                 instancePath: instancePath + '/steps/' + i1,
                 schemaPath: '#/$defs/step/required',
                 keyword: 'required',
-                params: { missingProperty: 'text' },
-                message: "must have required property '" + 'text' + "'"
+                params: { missingProperty: 'latex_highlighted' },
+                message: "must have required property '" + 'latex_highlighted' + "'"
               };
               if (vErrors === null) {
                 vErrors = [err43];
@@ -1417,13 +1461,13 @@ function validate20(
               }
               errors++;
             }
-            if (data19.changed === undefined) {
+            if (data20.text === undefined) {
               const err44 = {
                 instancePath: instancePath + '/steps/' + i1,
                 schemaPath: '#/$defs/step/required',
                 keyword: 'required',
-                params: { missingProperty: 'changed' },
-                message: "must have required property '" + 'changed' + "'"
+                params: { missingProperty: 'text' },
+                message: "must have required property '" + 'text' + "'"
               };
               if (vErrors === null) {
                 vErrors = [err44];
@@ -1432,28 +1476,26 @@ function validate20(
               }
               errors++;
             }
-            if (data19.stage !== undefined) {
-              if (typeof data19.stage !== 'string') {
-                const err45 = {
+            if (data20.changed === undefined) {
+              const err45 = {
+                instancePath: instancePath + '/steps/' + i1,
+                schemaPath: '#/$defs/step/required',
+                keyword: 'required',
+                params: { missingProperty: 'changed' },
+                message: "must have required property '" + 'changed' + "'"
+              };
+              if (vErrors === null) {
+                vErrors = [err45];
+              } else {
+                vErrors.push(err45);
+              }
+              errors++;
+            }
+            if (data20.stage !== undefined) {
+              if (typeof data20.stage !== 'string') {
+                const err46 = {
                   instancePath: instancePath + '/steps/' + i1 + '/stage',
                   schemaPath: '#/$defs/step/properties/stage/type',
-                  keyword: 'type',
-                  params: { type: 'string' },
-                  message: 'must be string'
-                };
-                if (vErrors === null) {
-                  vErrors = [err45];
-                } else {
-                  vErrors.push(err45);
-                }
-                errors++;
-              }
-            }
-            if (data19.rule !== undefined) {
-              if (typeof data19.rule !== 'string') {
-                const err46 = {
-                  instancePath: instancePath + '/steps/' + i1 + '/rule',
-                  schemaPath: '#/$defs/step/properties/rule/type',
                   keyword: 'type',
                   params: { type: 'string' },
                   message: 'must be string'
@@ -1466,11 +1508,11 @@ function validate20(
                 errors++;
               }
             }
-            if (data19.identity !== undefined) {
-              if (typeof data19.identity !== 'string') {
+            if (data20.rule !== undefined) {
+              if (typeof data20.rule !== 'string') {
                 const err47 = {
-                  instancePath: instancePath + '/steps/' + i1 + '/identity',
-                  schemaPath: '#/$defs/step/properties/identity/type',
+                  instancePath: instancePath + '/steps/' + i1 + '/rule',
+                  schemaPath: '#/$defs/step/properties/rule/type',
                   keyword: 'type',
                   params: { type: 'string' },
                   message: 'must be string'
@@ -1483,11 +1525,11 @@ function validate20(
                 errors++;
               }
             }
-            if (data19.identity_text !== undefined) {
-              if (typeof data19.identity_text !== 'string') {
+            if (data20.identity !== undefined) {
+              if (typeof data20.identity !== 'string') {
                 const err48 = {
-                  instancePath: instancePath + '/steps/' + i1 + '/identity_text',
-                  schemaPath: '#/$defs/step/properties/identity_text/type',
+                  instancePath: instancePath + '/steps/' + i1 + '/identity',
+                  schemaPath: '#/$defs/step/properties/identity/type',
                   keyword: 'type',
                   params: { type: 'string' },
                   message: 'must be string'
@@ -1500,11 +1542,11 @@ function validate20(
                 errors++;
               }
             }
-            if (data19.lhs !== undefined) {
-              if (typeof data19.lhs !== 'string') {
+            if (data20.identity_text !== undefined) {
+              if (typeof data20.identity_text !== 'string') {
                 const err49 = {
-                  instancePath: instancePath + '/steps/' + i1 + '/lhs',
-                  schemaPath: '#/$defs/step/properties/lhs/type',
+                  instancePath: instancePath + '/steps/' + i1 + '/identity_text',
+                  schemaPath: '#/$defs/step/properties/identity_text/type',
                   keyword: 'type',
                   params: { type: 'string' },
                   message: 'must be string'
@@ -1517,11 +1559,11 @@ function validate20(
                 errors++;
               }
             }
-            if (data19.latex !== undefined) {
-              if (typeof data19.latex !== 'string') {
+            if (data20.lhs !== undefined) {
+              if (typeof data20.lhs !== 'string') {
                 const err50 = {
-                  instancePath: instancePath + '/steps/' + i1 + '/latex',
-                  schemaPath: '#/$defs/step/properties/latex/type',
+                  instancePath: instancePath + '/steps/' + i1 + '/lhs',
+                  schemaPath: '#/$defs/step/properties/lhs/type',
                   keyword: 'type',
                   params: { type: 'string' },
                   message: 'must be string'
@@ -1534,11 +1576,11 @@ function validate20(
                 errors++;
               }
             }
-            if (data19.latex_highlighted !== undefined) {
-              if (typeof data19.latex_highlighted !== 'string') {
+            if (data20.latex !== undefined) {
+              if (typeof data20.latex !== 'string') {
                 const err51 = {
-                  instancePath: instancePath + '/steps/' + i1 + '/latex_highlighted',
-                  schemaPath: '#/$defs/step/properties/latex_highlighted/type',
+                  instancePath: instancePath + '/steps/' + i1 + '/latex',
+                  schemaPath: '#/$defs/step/properties/latex/type',
                   keyword: 'type',
                   params: { type: 'string' },
                   message: 'must be string'
@@ -1551,11 +1593,11 @@ function validate20(
                 errors++;
               }
             }
-            if (data19.text !== undefined) {
-              if (typeof data19.text !== 'string') {
+            if (data20.latex_highlighted !== undefined) {
+              if (typeof data20.latex_highlighted !== 'string') {
                 const err52 = {
-                  instancePath: instancePath + '/steps/' + i1 + '/text',
-                  schemaPath: '#/$defs/step/properties/text/type',
+                  instancePath: instancePath + '/steps/' + i1 + '/latex_highlighted',
+                  schemaPath: '#/$defs/step/properties/latex_highlighted/type',
                   keyword: 'type',
                   params: { type: 'string' },
                   message: 'must be string'
@@ -1568,13 +1610,30 @@ function validate20(
                 errors++;
               }
             }
-            if (data19.changed !== undefined) {
-              let data28 = data19.changed;
-              if (Array.isArray(data28)) {
-                const len2 = data28.length;
+            if (data20.text !== undefined) {
+              if (typeof data20.text !== 'string') {
+                const err53 = {
+                  instancePath: instancePath + '/steps/' + i1 + '/text',
+                  schemaPath: '#/$defs/step/properties/text/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string'
+                };
+                if (vErrors === null) {
+                  vErrors = [err53];
+                } else {
+                  vErrors.push(err53);
+                }
+                errors++;
+              }
+            }
+            if (data20.changed !== undefined) {
+              let data29 = data20.changed;
+              if (Array.isArray(data29)) {
+                const len2 = data29.length;
                 for (let i2 = 0; i2 < len2; i2++) {
-                  if (typeof data28[i2] !== 'string') {
-                    const err53 = {
+                  if (typeof data29[i2] !== 'string') {
+                    const err54 = {
                       instancePath: instancePath + '/steps/' + i1 + '/changed/' + i2,
                       schemaPath: '#/$defs/step/properties/changed/items/type',
                       keyword: 'type',
@@ -1582,37 +1641,20 @@ function validate20(
                       message: 'must be string'
                     };
                     if (vErrors === null) {
-                      vErrors = [err53];
+                      vErrors = [err54];
                     } else {
-                      vErrors.push(err53);
+                      vErrors.push(err54);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err54 = {
+                const err55 = {
                   instancePath: instancePath + '/steps/' + i1 + '/changed',
                   schemaPath: '#/$defs/step/properties/changed/type',
                   keyword: 'type',
                   params: { type: 'array' },
                   message: 'must be array'
-                };
-                if (vErrors === null) {
-                  vErrors = [err54];
-                } else {
-                  vErrors.push(err54);
-                }
-                errors++;
-              }
-            }
-            if (data19.note !== undefined) {
-              if (typeof data19.note !== 'string') {
-                const err55 = {
-                  instancePath: instancePath + '/steps/' + i1 + '/note',
-                  schemaPath: '#/$defs/step/properties/note/type',
-                  keyword: 'type',
-                  params: { type: 'string' },
-                  message: 'must be string'
                 };
                 if (vErrors === null) {
                   vErrors = [err55];
@@ -1622,8 +1664,25 @@ function validate20(
                 errors++;
               }
             }
+            if (data20.note !== undefined) {
+              if (typeof data20.note !== 'string') {
+                const err56 = {
+                  instancePath: instancePath + '/steps/' + i1 + '/note',
+                  schemaPath: '#/$defs/step/properties/note/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string'
+                };
+                if (vErrors === null) {
+                  vErrors = [err56];
+                } else {
+                  vErrors.push(err56);
+                }
+                errors++;
+              }
+            }
           } else {
-            const err56 = {
+            const err57 = {
               instancePath: instancePath + '/steps/' + i1,
               schemaPath: '#/$defs/step/type',
               keyword: 'type',
@@ -1631,38 +1690,20 @@ function validate20(
               message: 'must be object'
             };
             if (vErrors === null) {
-              vErrors = [err56];
+              vErrors = [err57];
             } else {
-              vErrors.push(err56);
+              vErrors.push(err57);
             }
             errors++;
           }
         }
       } else {
-        const err57 = {
+        const err58 = {
           instancePath: instancePath + '/steps',
           schemaPath: '#/properties/steps/type',
           keyword: 'type',
           params: { type: 'array' },
           message: 'must be array'
-        };
-        if (vErrors === null) {
-          vErrors = [err57];
-        } else {
-          vErrors.push(err57);
-        }
-        errors++;
-      }
-    }
-    if (data.layout !== undefined) {
-      let data31 = data.layout;
-      if (!(data31 === 'numerator' || data31 === 'denominator' || data31 === 'mixed')) {
-        const err58 = {
-          instancePath: instancePath + '/layout',
-          schemaPath: '#/$defs/layoutName/enum',
-          keyword: 'enum',
-          params: { allowedValues: schema35.enum },
-          message: 'must be equal to one of the allowed values'
         };
         if (vErrors === null) {
           vErrors = [err58];
@@ -1672,31 +1713,34 @@ function validate20(
         errors++;
       }
     }
+    if (data.layout !== undefined) {
+      let data32 = data.layout;
+      if (!(data32 === 'numerator' || data32 === 'denominator' || data32 === 'mixed')) {
+        const err59 = {
+          instancePath: instancePath + '/layout',
+          schemaPath: '#/$defs/layoutName/enum',
+          keyword: 'enum',
+          params: { allowedValues: schema35.enum },
+          message: 'must be equal to one of the allowed values'
+        };
+        if (vErrors === null) {
+          vErrors = [err59];
+        } else {
+          vErrors.push(err59);
+        }
+        errors++;
+      }
+    }
     if (data.results !== undefined) {
-      let data32 = data.results;
-      if (data32 && typeof data32 == 'object' && !Array.isArray(data32)) {
-        if (data32.numerator === undefined) {
-          const err59 = {
+      let data33 = data.results;
+      if (data33 && typeof data33 == 'object' && !Array.isArray(data33)) {
+        if (data33.numerator === undefined) {
+          const err60 = {
             instancePath: instancePath + '/results',
             schemaPath: '#/properties/results/required',
             keyword: 'required',
             params: { missingProperty: 'numerator' },
             message: "must have required property '" + 'numerator' + "'"
-          };
-          if (vErrors === null) {
-            vErrors = [err59];
-          } else {
-            vErrors.push(err59);
-          }
-          errors++;
-        }
-        if (data32.denominator === undefined) {
-          const err60 = {
-            instancePath: instancePath + '/results',
-            schemaPath: '#/properties/results/required',
-            keyword: 'required',
-            params: { missingProperty: 'denominator' },
-            message: "must have required property '" + 'denominator' + "'"
           };
           if (vErrors === null) {
             vErrors = [err60];
@@ -1705,13 +1749,13 @@ function validate20(
           }
           errors++;
         }
-        if (data32.mixed === undefined) {
+        if (data33.denominator === undefined) {
           const err61 = {
             instancePath: instancePath + '/results',
             schemaPath: '#/properties/results/required',
             keyword: 'required',
-            params: { missingProperty: 'mixed' },
-            message: "must have required property '" + 'mixed' + "'"
+            params: { missingProperty: 'denominator' },
+            message: "must have required property '" + 'denominator' + "'"
           };
           if (vErrors === null) {
             vErrors = [err61];
@@ -1720,11 +1764,26 @@ function validate20(
           }
           errors++;
         }
-        if (data32.numerator !== undefined) {
+        if (data33.mixed === undefined) {
+          const err62 = {
+            instancePath: instancePath + '/results',
+            schemaPath: '#/properties/results/required',
+            keyword: 'required',
+            params: { missingProperty: 'mixed' },
+            message: "must have required property '" + 'mixed' + "'"
+          };
+          if (vErrors === null) {
+            vErrors = [err62];
+          } else {
+            vErrors.push(err62);
+          }
+          errors++;
+        }
+        if (data33.numerator !== undefined) {
           if (
-            !validate24(data32.numerator, {
+            !validate24(data33.numerator, {
               instancePath: instancePath + '/results/numerator',
-              parentData: data32,
+              parentData: data33,
               parentDataProperty: 'numerator',
               rootData,
               dynamicAnchors
@@ -1735,11 +1794,11 @@ function validate20(
             errors = vErrors.length;
           }
         }
-        if (data32.denominator !== undefined) {
+        if (data33.denominator !== undefined) {
           if (
-            !validate24(data32.denominator, {
+            !validate24(data33.denominator, {
               instancePath: instancePath + '/results/denominator',
-              parentData: data32,
+              parentData: data33,
               parentDataProperty: 'denominator',
               rootData,
               dynamicAnchors
@@ -1750,11 +1809,11 @@ function validate20(
             errors = vErrors.length;
           }
         }
-        if (data32.mixed !== undefined) {
+        if (data33.mixed !== undefined) {
           if (
-            !validate24(data32.mixed, {
+            !validate24(data33.mixed, {
               instancePath: instancePath + '/results/mixed',
-              parentData: data32,
+              parentData: data33,
               parentDataProperty: 'mixed',
               rootData,
               dynamicAnchors
@@ -1766,7 +1825,7 @@ function validate20(
           }
         }
       } else {
-        const err62 = {
+        const err63 = {
           instancePath: instancePath + '/results',
           schemaPath: '#/properties/results/type',
           keyword: 'type',
@@ -1774,38 +1833,23 @@ function validate20(
           message: 'must be object'
         };
         if (vErrors === null) {
-          vErrors = [err62];
+          vErrors = [err63];
         } else {
-          vErrors.push(err62);
+          vErrors.push(err63);
         }
         errors++;
       }
     }
     if (data.check !== undefined) {
-      let data36 = data.check;
-      if (data36 && typeof data36 == 'object' && !Array.isArray(data36)) {
-        if (data36.status === undefined) {
-          const err63 = {
+      let data37 = data.check;
+      if (data37 && typeof data37 == 'object' && !Array.isArray(data37)) {
+        if (data37.status === undefined) {
+          const err64 = {
             instancePath: instancePath + '/check',
             schemaPath: '#/properties/check/required',
             keyword: 'required',
             params: { missingProperty: 'status' },
             message: "must have required property '" + 'status' + "'"
-          };
-          if (vErrors === null) {
-            vErrors = [err63];
-          } else {
-            vErrors.push(err63);
-          }
-          errors++;
-        }
-        if (data36.message === undefined) {
-          const err64 = {
-            instancePath: instancePath + '/check',
-            schemaPath: '#/properties/check/required',
-            keyword: 'required',
-            params: { missingProperty: 'message' },
-            message: "must have required property '" + 'message' + "'"
           };
           if (vErrors === null) {
             vErrors = [err64];
@@ -1814,10 +1858,25 @@ function validate20(
           }
           errors++;
         }
-        if (data36.status !== undefined) {
-          let data37 = data36.status;
-          if (!(data37 === 'passed' || data37 === 'failed' || data37 === 'skipped')) {
-            const err65 = {
+        if (data37.message === undefined) {
+          const err65 = {
+            instancePath: instancePath + '/check',
+            schemaPath: '#/properties/check/required',
+            keyword: 'required',
+            params: { missingProperty: 'message' },
+            message: "must have required property '" + 'message' + "'"
+          };
+          if (vErrors === null) {
+            vErrors = [err65];
+          } else {
+            vErrors.push(err65);
+          }
+          errors++;
+        }
+        if (data37.status !== undefined) {
+          let data38 = data37.status;
+          if (!(data38 === 'passed' || data38 === 'failed' || data38 === 'skipped')) {
+            const err66 = {
               instancePath: instancePath + '/check/status',
               schemaPath: '#/properties/check/properties/status/enum',
               keyword: 'enum',
@@ -1827,24 +1886,6 @@ function validate20(
               message: 'must be equal to one of the allowed values'
             };
             if (vErrors === null) {
-              vErrors = [err65];
-            } else {
-              vErrors.push(err65);
-            }
-            errors++;
-          }
-        }
-        if (data36.max_rel_error !== undefined) {
-          let data38 = data36.max_rel_error;
-          if (!(typeof data38 == 'number' && isFinite(data38)) && data38 !== null) {
-            const err66 = {
-              instancePath: instancePath + '/check/max_rel_error',
-              schemaPath: '#/properties/check/properties/max_rel_error/type',
-              keyword: 'type',
-              params: { type: schema31.properties.check.properties.max_rel_error.type },
-              message: 'must be number,null'
-            };
-            if (vErrors === null) {
               vErrors = [err66];
             } else {
               vErrors.push(err66);
@@ -1852,14 +1893,15 @@ function validate20(
             errors++;
           }
         }
-        if (data36.message !== undefined) {
-          if (typeof data36.message !== 'string') {
+        if (data37.max_rel_error !== undefined) {
+          let data39 = data37.max_rel_error;
+          if (!(typeof data39 == 'number' && isFinite(data39)) && data39 !== null) {
             const err67 = {
-              instancePath: instancePath + '/check/message',
-              schemaPath: '#/properties/check/properties/message/type',
+              instancePath: instancePath + '/check/max_rel_error',
+              schemaPath: '#/properties/check/properties/max_rel_error/type',
               keyword: 'type',
-              params: { type: 'string' },
-              message: 'must be string'
+              params: { type: schema31.properties.check.properties.max_rel_error.type },
+              message: 'must be number,null'
             };
             if (vErrors === null) {
               vErrors = [err67];
@@ -1869,30 +1911,30 @@ function validate20(
             errors++;
           }
         }
+        if (data37.message !== undefined) {
+          if (typeof data37.message !== 'string') {
+            const err68 = {
+              instancePath: instancePath + '/check/message',
+              schemaPath: '#/properties/check/properties/message/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string'
+            };
+            if (vErrors === null) {
+              vErrors = [err68];
+            } else {
+              vErrors.push(err68);
+            }
+            errors++;
+          }
+        }
       } else {
-        const err68 = {
+        const err69 = {
           instancePath: instancePath + '/check',
           schemaPath: '#/properties/check/type',
           keyword: 'type',
           params: { type: 'object' },
           message: 'must be object'
-        };
-        if (vErrors === null) {
-          vErrors = [err68];
-        } else {
-          vErrors.push(err68);
-        }
-        errors++;
-      }
-    }
-    if (data.latex !== undefined) {
-      if (typeof data.latex !== 'string') {
-        const err69 = {
-          instancePath: instancePath + '/latex',
-          schemaPath: '#/properties/latex/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string'
         };
         if (vErrors === null) {
           vErrors = [err69];
@@ -1902,15 +1944,14 @@ function validate20(
         errors++;
       }
     }
-    if (data.lang !== undefined) {
-      let data41 = data.lang;
-      if (!(data41 === 'en' || data41 === 'zh')) {
+    if (data.latex !== undefined) {
+      if (typeof data.latex !== 'string') {
         const err70 = {
-          instancePath: instancePath + '/lang',
-          schemaPath: '#/properties/lang/enum',
-          keyword: 'enum',
-          params: { allowedValues: schema31.properties.lang.enum },
-          message: 'must be equal to one of the allowed values'
+          instancePath: instancePath + '/latex',
+          schemaPath: '#/properties/latex/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string'
         };
         if (vErrors === null) {
           vErrors = [err70];
@@ -1920,8 +1961,26 @@ function validate20(
         errors++;
       }
     }
+    if (data.lang !== undefined) {
+      let data42 = data.lang;
+      if (!(data42 === 'en' || data42 === 'zh')) {
+        const err71 = {
+          instancePath: instancePath + '/lang',
+          schemaPath: '#/properties/lang/enum',
+          keyword: 'enum',
+          params: { allowedValues: schema31.properties.lang.enum },
+          message: 'must be equal to one of the allowed values'
+        };
+        if (vErrors === null) {
+          vErrors = [err71];
+        } else {
+          vErrors.push(err71);
+        }
+        errors++;
+      }
+    }
   } else {
-    const err71 = {
+    const err72 = {
       instancePath,
       schemaPath: '#/type',
       keyword: 'type',
@@ -1929,9 +1988,9 @@ function validate20(
       message: 'must be object'
     };
     if (vErrors === null) {
-      vErrors = [err71];
+      vErrors = [err72];
     } else {
-      vErrors.push(err71);
+      vErrors.push(err72);
     }
     errors++;
   }
