@@ -13,6 +13,7 @@ import keyword
 import unicodedata
 from collections import Counter
 
+from matdiff_magic.errors import MatdiffError
 from matdiff_magic.export.numpy_printer import HELPERS
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.types.dims import Dim
@@ -86,10 +87,17 @@ def variable_names(variables) -> dict:
 
 
 def size_names(variables, taken: set) -> dict:
-    """size symbol -> its identifier, for the sizes the variables' shapes name (not 1, not fixed)."""
+    """size symbol -> its identifier, for the sizes the variables' shapes name (not 1, not fixed).
+    A variable whose size is a product of sizes (a ∈ ℝ^{2·m} in a'*kron(X, eye(2))) is refused
+    with ``MatdiffError``: the arguments' checks read each size off one argument's shape."""
     out: dict = {}
     for v in variables:
         for d in v.shape:
+            if len(Dim.of(d).symbols) > 1 or (Dim.of(d).coef != 1 and not Dim.of(d).is_fixed):
+                raise MatdiffError(
+                    f"the code export does not cover a variable whose size is a product of sizes yet "
+                    f"({v.name} has the size {d}); declare the sizes as numbers, then export"
+                )
             if d not in out and not Dim.of(d).is_fixed:
                 out[d] = ident(str(d), taken | set(out.values()))
     return out

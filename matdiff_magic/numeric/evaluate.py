@@ -33,6 +33,7 @@ def as_matrix(value, var: ir.Var) -> np.ndarray:
 def bind_sizes(variables, values: dict) -> dict:
     """Match each variable's symbolic shape with its value's shape; returns size symbol -> int."""
     sizes: dict = {}
+    products: list = []  # (a size that is a product, its value, the variable, its shape)
     for var in variables:
         if var.name not in values:
             continue
@@ -53,13 +54,48 @@ def bind_sizes(variables, values: dict) -> dict:
                 continue
             if Dim.of(dim).is_fixed and int(dim) != n:
                 raise MatdiffError(f"{var.name} was declared with size {dim}, but its value has {n}")
-            if sizes.setdefault(dim, n) != n:
+            if len(Dim.of(dim).symbols) > 1 or Dim.of(dim).coef != 1:
+                products.append((Dim.of(dim), n, var.name, a.shape))
+            elif sizes.setdefault(dim, n) != n:
                 raise MatdiffError(
                     f"size {dim} is {sizes[dim]} elsewhere but {n} in {var.name} (shape {a.shape})"
                 )
         if var.symmetric and not np.allclose(a, a.T):
             raise MatdiffError(f"{var.name} is declared symmetric, but its value is not")
+    _solve_products(sizes, products)
     return sizes
+
+
+def _solve_products(sizes: dict, products: list) -> None:
+    """Sizes that are products (a's length 2·m in a'*kron(X, eye(2))): checked once their symbols
+    are known; a product with one unknown symbol gives it (2·m = 6: m = 3). A product left with
+    several unknown symbols binds nothing."""
+    progress = True
+    while progress:
+        progress = False
+        for d, n, name, shape in list(products):
+            unknown = [s for s in dict.fromkeys(d.symbols) if s not in sizes]
+            if len(unknown) == 1:
+                power = d.symbols.count(unknown[0])
+                rest = d.coef * math.prod(sizes[s] for s in d.symbols if s != unknown[0])
+                root = round((n / rest) ** (1 / power)) if n % rest == 0 else 0
+                if root < 1 or rest * root**power != n:
+                    known = ", ".join(f"{s} = {sizes[s]}" for s in dict.fromkeys(d.symbols) if s in sizes)
+                    raise MatdiffError(
+                        f"{name} has size {n} (shape {shape}) where its shape says {d}: "
+                        f"no whole {unknown[0]} gives it{' with ' + known if known else ''}"
+                    )
+                sizes[Dim.symbol(unknown[0])] = root
+                unknown = []
+            if not unknown:
+                products.remove((d, n, name, shape))
+                progress = True
+                if d.value(sizes) != n:
+                    known = ", ".join(f"{s} = {sizes[s]}" for s in dict.fromkeys(d.symbols))
+                    raise MatdiffError(
+                        f"{name} has size {n} (shape {shape}) where its shape says {d}, "
+                        f"which is {d.value(sizes)} with {known}"
+                    )
 
 
 def to_float(value) -> float:

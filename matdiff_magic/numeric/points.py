@@ -49,12 +49,14 @@ def _free(d) -> bool:
 
 
 def sample_sizes(variables, extra_dims=()) -> dict:
-    """Distinct small sizes per symbol, so shapes are non-square unless the expression forces it."""
+    """Distinct small sizes per symbol, so shapes are non-square unless the expression forces it.
+    A product of sizes (2·m, m·n) is not chosen: its value follows from its symbols'."""
     dims = []
     for d in [d for v in variables for d in v.shape] + list(extra_dims):
-        if _free(d) and d not in dims:
-            dims.append(d)
-    return {d: SIZE_CHOICES[i % len(SIZE_CHOICES)] for i, d in enumerate(dims)}
+        for s in Dim.of(d).symbols if _free(d) else ():
+            if s not in dims:
+                dims.append(s)
+    return {Dim.symbol(s): SIZE_CHOICES[i % len(SIZE_CHOICES)] for i, s in enumerate(dims)}
 
 
 def size_variants(sizes: dict) -> list[dict]:
@@ -117,7 +119,7 @@ def sample_point(variables, sizes: dict, rng, square_needs: set, scale: float, p
     """Random values; square matrices are made well conditioned (and SPD when symmetric)."""
     values = {}
     for v in variables:
-        shape = tuple(1 if d == 1 else sizes[d] if d in sizes else int(d) for d in v.shape)
+        shape = tuple(Dim.of(d).value(sizes) for d in v.shape)
         if is_per_sample(v.name):  # the values of every sample, the sample index first
             shape = (CHECK_SAMPLES, shape[0] * shape[1])
         if positive:

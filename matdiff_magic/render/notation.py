@@ -181,5 +181,5 @@ def _space(shape, reals: str, times: str, braced: bool) -> str:
     if (r, c) == (1, 1):
         return reals
     if c == 1:
-        return f"{reals}^{{{r}}}" if braced else f"{reals}^{r}"
+        return f"{reals}^{{{r}}}" if braced or not str(r).isalnum() else f"{reals}^{r}"  # ℝ^{2·m}
     return f"{reals}^{{{r}{times}{c}}}"

@@ -8,6 +8,7 @@ that names a kind the naming convention chose (declare it if it is not that).
 from __future__ import annotations
 
 import itertools
+import math
 
 from matdiff_magic.errors import MatdiffError, Span
 from matdiff_magic.syntax.ast import Name
@@ -36,13 +37,18 @@ class ShapeMessages:
         for root, bound in self.sizes.bound.items():
             if self.sizes.find(root) == root:
                 names[root] = str(bound)
-        for name in self.order:
-            for d in self.vars[name].shape:
-                if d != 1 and self.sizes.find(d) not in names:
-                    names[self.sizes.find(d)] = next(pool)
-        for i in range(2, len(self.sizes.parent)):  # sizes of constants not tied to a variable
-            if self.sizes.find(i) not in names:
-                names[self.sizes.find(i)] = next(pool)
+        # a size bound to a product (m := 2·n) is named by its factors, which are named in its place
+        shapes = [d for name in self.order for d in self.vars[name].shape] + list(
+            range(2, len(self.sizes.parent))
+        )
+        for d in shapes:  # then sizes of constants not tied to a variable
+            for c in self.sizes.expand(d)[1]:
+                if c not in names:
+                    names[c] = next(pool)
+        for root in self.sizes.product:
+            if self.sizes.find(root) == root:
+                coef, classes = self.sizes.expand(root)
+                names[root] = str(math.prod((Dim.of(names[c]) for c in classes), start=Dim(coef)))
         return names
 
     def _dim_name(self, d, names=None) -> object:
@@ -148,10 +154,13 @@ class ShapeMessages:
         if not isinstance(product, tuple) or isinstance(size, tuple) or size == 1:
             return None
         names = self._size_names()
-        text = "·".join(names[self.sizes.find(c)] for c in product)
+        text = str(self._dim_name(product, names))
+        inside, alone = self.sizes.expand(product)[1], self.sizes.expand(size)[1]
+        if alone and all(inside.count(c) >= alone.count(c) for c in alone):  # m against 2·m, m·n
+            return f"{text} contains {self._dim_name(size, names)}: the two are never equal (sizes are at least 2)"
         number = self.sizes.fixed(size)
         if number is not None:
-            return f"{text} cannot be {number}: no sizes of at least 2 multiply to {number}"
+            return f"{text} cannot be {number}: no sizes of at least 2 make {text} = {number}"
         example = 2 * 3 ** (len(product) - 1)
         owner = self._owner(self.sizes.find(size))
         factor = next((o for o in map(self._owner, map(self.sizes.find, product)) if o[0]), None)
