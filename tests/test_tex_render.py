@@ -65,6 +65,33 @@ README_EXAMPLES = [
 ]
 
 
+# Long lines, broken into rows of the aligned block, and the stepper's views of them (the lines so
+# far grow with every step): every engine, MathJax 2 included, as a saved widget can show in
+# nbconvert's HTML.
+LONG_LINES = [
+    dict(source="-y'*log(sigmoid(X*w)) - (1 - y)'*log(1 - sigmoid(X*w))", wrt="w"),
+    dict(source="-(y'*log(sigmoid(X*w)) + (vector(1) - y)'*log(vector(1) - sigmoid(X*w)))", wrt="w", order=2),
+    dict(source="diag(sigmoid(W*x + b))*A*tanh(V*x + c)", wrt="x"),
+    dict(source="softmax(W*x + b)", wrt="W"),
+    dict(source="log(det(X)) + tr(A*inv(X)*B)", wrt="X", order=2),
+    dict(source="sum(" + "".join(f"tanh(W{k}*" for k in range(12, 0, -1)) + "x" + ")" * 13, wrt="W1"),
+]
+
+
+def long_line_items() -> list[dict]:
+    from matdiff_magic.render.stepper_state import step_view
+    items = []
+    for case in LONG_LINES:
+        d = derive(**case, check=False)
+        name = f"long lines {case['source'][:40]} by {case['wrt']}"
+        items.append({"id": f"{name}: to_latex", "tex": d.to_latex()})
+        for i in range(len(d.steps)):
+            v = step_view(d, i)
+            items += [{"id": f"{name}: stepper {i} current", "tex": v.current_latex},
+                      {"id": f"{name}: stepper {i} lines", "tex": v.lines_latex}]
+    return items
+
+
 def _tex_values(node, where: str):
     """(id, tex) of every TeX string in a derivation's JSON (or a fixture)."""
     if isinstance(node, dict):
@@ -269,6 +296,7 @@ def collected() -> dict[str, list[dict]]:
         "identities": identity_items(),
         "autodiff tables": autodiff_items(),
         "notebooks": notebook_items(),
+        "long lines": long_line_items(),
     }
 
 
@@ -305,6 +333,18 @@ def test_every_formula_typesets(report, engine):
     result = report["engines"][engine]
     assert result["checked"] > 3000
     assert not result["errors"], _describe(result["errors"])
+
+
+def test_long_lines_and_large_steps_typeset_in_every_engine(tmp_path):
+    """Broken rows (&{}+ …, &= …) and a stepper's lines of 10 KB and more: MathJax 2 stops at a
+    macro followed by 5 KB of TeX, KaTeX at 1000 macro expansions."""
+    items = long_line_items()
+    assert sum("\\\\\n&{}" in item["tex"] for item in items) >= 10   # the lines were broken
+    assert max(len(item["tex"]) for item in items if "stepper" in item["id"]) > 8000
+    result = typeset(items, tmp_path)
+    for engine in ENGINES:
+        errors = result["engines"][engine]["errors"]
+        assert not errors, f"{engine}: " + _describe(errors)
 
 
 # The checker itself: what broke nbconvert's HTML is caught, in the engine it broke.

@@ -116,12 +116,14 @@ def _draw(nodes, edges, frame, title, fontsize, max_width, dpi, metrics, orienta
     place, (x0, y0, x1, y1) = min(tried, key=lambda t: max(budget, t[1][2] - t[1][0]))
 
     chars = max(20, int((max(budget, x1 - x0) - 20) / (metrics[0] * fontsize)))
-    title_lines = textwrap.wrap(_drawable(title), chars, subsequent_indent="  ") if title else []
-    title_lines += textwrap.wrap(
-        "edges: local partials ∂vⱼ/∂vᵢ · v̇ tangent (forward) · v̄ adjoint (reverse)",
-        chars,
-        subsequent_indent="  ",
-    )
+
+    def wrap(text: str) -> list[str]:  # between words only: norm2(x)^2 stays whole
+        return textwrap.wrap(
+            text, chars, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
+        )
+
+    title_lines = wrap(_drawable(title)) if title else []
+    title_lines += wrap("edges: local partials ∂vⱼ/∂vᵢ · v̇ tangent (forward) · v̄ adjoint (reverse)")
     head = len(title_lines) * metrics[1] * fontsize + fontsize
     width = max(x1 - x0, max(visible_len(t) for t in title_lines) * metrics[0] * fontsize + 20)
     height = y1 - y0 + head

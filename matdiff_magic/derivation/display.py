@@ -9,14 +9,15 @@ The TeX block typesets in MathJax 2, MathJax 3 and KaTeX (``portable``).
 from __future__ import annotations
 
 import math
-import re
 
 from matdiff_magic import i18n
 from matdiff_magic.derivation.symmetric import describe
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.numeric.check import CheckResult, could_not_check
 from matdiff_magic.ops.unknown import substitution_latex
+from matdiff_magic.render.linebreak import tex_step, tex_where, text_list, text_step, text_words
 from matdiff_magic.render.notation import GREEK_UNICODE, name_latex, name_text, space_latex, space_text
+from matdiff_magic.render.portable import portable
 from matdiff_magic.render.printer import to_latex as expr_latex
 from matdiff_magic.render.printer import to_text as expr_text
 from matdiff_magic.render.steps import ShownStep
@@ -58,19 +59,18 @@ def where(d) -> tuple[str, str]:
 def to_latex(d) -> str:
     """The derivation as one aligned block: a row a step with its rule and identity in grey."""
     rows = []
+    column = max(len(s.lhs_text) for s in d.steps) + 3  # where the text's expressions start
     for s in d.steps:
         note = ""
         if s.identity is not None:
             note = rf"\text{{{tex_text(s.rule)}: }}{s.identity.latex}"
         elif s.stage not in ("function",) and s.rule:
             note = rf"\text{{{tex_text(s.rule)}}}"
-        annot = rf" && {{\small\color{{gray}}{{{note}}}}}" if note else ""
-        if s.stage == "solve":  # equations, not values of df
-            rows.append(rf"&\Leftrightarrow\ {s.latex}{annot}")
-        else:
-            rows.append(f"{s.lhs} &= {s.latex}{annot}")
+        # equations of --solve, not values of df; a long line continues on rows of its own
+        prefix = r"&\Leftrightarrow\ " if s.stage == "solve" else f"{s.lhs} &= "
+        rows += tex_step(prefix, s.latex, note, column)
     where_tex, _ = where(d)
-    rows.append(rf"&\text{{where }} {where_tex}" if where_tex else "")
+    rows += tex_where(r"&\text{where } ", where_tex, column) if where_tex else []
     if d.check_result is not None:
         rows.append("&" + _check_tex(d.check_result) + substitution_latex(d.function))
     body = portable(i18n.translate_tex(" \\\\\n".join(r for r in rows if r), d.lang))
@@ -87,15 +87,14 @@ def to_text(d) -> str:
             if s.stage != "function"
             else ""
         )
-        if s.stage == "solve":
-            lines.append(f"{'⇔':>{width}}   {s.text}{rule}")
-        else:
-            lines.append(f"{s.lhs_text:>{width}} = {s.text}{rule}")
+        # a line over linebreak.WIDTH breaks at its top-level + − =, the rule on a line of its own
+        head = f"{'⇔':>{width}}   " if s.stage == "solve" else f"{s.lhs_text:>{width}} = "
+        lines += text_step(head, s.text, rule.strip())
     _, where_text = where(d)
     if where_text:
-        lines.append(f"{'':>{width}}   {i18n.translate('where', d.lang)} {where_text}")
+        lines += text_list(f"{'':>{width}}   {i18n.translate('where', d.lang)} ", where_text)
     if d.check_result is not None:
-        lines.append(f"{'':>{width}}   {i18n.translate(d.check_result.message, d.lang)}")
+        lines += text_words(f"{'':>{width}}   ", i18n.translate(d.check_result.message, d.lang))
     return "\n".join(lines)
 
 
@@ -147,26 +146,6 @@ def to_json(d) -> dict:
         "latex": to_latex(d),
         **({"lang": d.lang} if d.lang != "en" else {}),  # the schema's default: en
     }
-
-
-# MathJax 2 and 3 refuse a macro followed by more than 5 KB of TeX ("internal buffer size
-# exceeded"), so a long derivation block must use none: "\ " is a macro in MathJax 3, \mathrm{x} and
-# \mathbf{x} in MathJax 2; "\;", {\rm x} and {\bf x} typeset the same in MathJax 2, 3 and KaTeX.
-_NO_MACROS = [
-    (re.compile(r"(?<!\\)((?:\\\\)*)\\ "), r"\1\\;"),
-    (re.compile(r"\\mathrm\{([^{}]*)\}"), r"{\\rm \1}"),
-    (re.compile(r"\\mathbf\{([^{}]*)\}"), r"{\\bf \1}"),
-]
-_MACRO_BUFFER = 4096  # characters: MathJax's limit is 5 KB after expansion
-
-
-def portable(tex: str) -> str:
-    """A derivation block every engine typesets: the control space always written "\\;", the font
-    commands as switches once the block nears MathJax 2's buffer (shorter ones keep \\mathrm{d})."""
-    for k, (pattern, replacement) in enumerate(_NO_MACROS):
-        if k == 0 or len(tex) > _MACRO_BUFFER:
-            tex = pattern.sub(replacement, tex)
-    return tex
 
 
 # Inside \text, a Greek letter is set as math: KaTeX has no text glyph for Σ.

@@ -94,7 +94,9 @@ class _Printer:
         return self.paren(s) if p < min_prec else s
 
     def paren(self, s: str) -> str:
-        return f"\\left({s}\\right)" if self.tex and len(s) > 40 and "\\frac" in s else f"({s})"
+        # \left( only around something tall: a long line is broken between rows of an aligned
+        # block, which a \left( … \right) pair cannot span
+        return f"\\left({s}\\right)" if self.tex and len(s) > 40 and _tall(s) else f"({s})"
 
     def t(self, tex: str, text: str) -> str:
         return tex if self.tex else text
@@ -147,7 +149,7 @@ class _Printer:
         inner = self.go(arg)[0]
         return (
             f"{tex_name}\\left({inner}\\right)"
-            if self.tex and len(inner) > 60
+            if self.tex and len(inner) > 60 and _tall(inner)
             else f"{self.t(tex_name, text_name)}({inner})"
         ), P_ATOM
 
@@ -283,6 +285,11 @@ class _Printer:
             exp_text = "^(" + exp_tex + ")"
         base = self.wrap(e.base, P_POSTFIX + 1)
         return (f"{base}^{{{exp_tex}}}" if self.tex else base + exp_text), P_POSTFIX
+
+
+def _tall(tex: str) -> bool:
+    """TeX taller than a line of symbols, that plain parentheses would not cover."""
+    return any(cmd in tex for cmd in ("\\frac", "\\sum", "\\begin"))
 
 
 def _plainly_delimited(e: ir.Expr) -> bool:

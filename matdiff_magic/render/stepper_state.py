@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from matdiff_magic import i18n
 from matdiff_magic.errors import MatdiffError
+from matdiff_magic.render.linebreak import tex_step
+from matdiff_magic.render.portable import portable
 from matdiff_magic.render.printer import to_latex
 from matdiff_magic.timelimit import TimeLimitExceeded, time_limit
 
@@ -78,11 +80,14 @@ def step_view(derivation, index: int) -> StepView:
     steps = derivation.steps
     i = clamp(index, len(steps))
     s = steps[i]
-    rows = [
-        f"{line.lhs} &= {line.latex_highlighted if k == i else line.latex}"
-        for k, line in enumerate(steps[: i + 1])
-    ]
-    lines = "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
+    # as in the derivation block: a long line on rows of its own, and no macro MathJax 2 refuses
+    # in a long block (the lines so far grow with every step)
+    column = max(len(line.lhs_text) for line in steps) + 3
+    rows = []
+    for k, line in enumerate(steps[: i + 1]):
+        rows += tex_step(f"{line.lhs} &= ", line.latex_highlighted if k == i else line.latex, "", column)
+    lines = portable(_aligned(rows))
+    current = tex_step(f"{_lhs_at(steps, i)} &= ", s.latex_highlighted, "", column)
     return StepView(
         i,
         len(steps),
@@ -91,9 +96,13 @@ def step_view(derivation, index: int) -> StepView:
         s.identity_latex,
         s.identity_text,
         s.note,
-        f"{_lhs_at(steps, i)} = {s.latex_highlighted}",
+        portable(f"{_lhs_at(steps, i)} = {s.latex_highlighted}" if len(current) == 1 else _aligned(current)),
         lines,
     )
+
+
+def _aligned(rows: list[str]) -> str:
+    return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
 
 
 def result_latex(derivation) -> str:

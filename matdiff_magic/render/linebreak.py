@@ -1,0 +1,311 @@
+"""Long lines broken at their top-level operators, in the text and in the aligned TeX block.
+
+A line longer than ``WIDTH`` characters of its Unicode reading is cut before a ``+``, ``−`` or
+``=`` (then ``⊙``, ``⊗``, ``⊘``), preferring the operator with the fewest brackets around it and,
+among those, the last one that still fits. A cut inside brackets continues under the bracket in
+the text; the TeX cuts only outside every group (``{…}``, ``\\left…\\right``, environments), with
+the operator of each continuation row under the ``=``, so that each piece is a row of ``aligned``
+that MathJax 2, MathJax 3 and KaTeX all typeset. The TeX has its own, smaller width
+(``TEX_WIDTH``): the grey rule notes beside it are cut into rows of ``NOTE_WIDTH``. A piece with
+no operator to cut at stays whole, however long.
+
+Text continuation lines are indented under the first piece (``=`` under the ``=`` of the line);
+rule annotations go to the end of the last line when they fit, otherwise to a line of their own,
+wrapped at spaces. Word wrapping (``wrap_words``) never cuts inside a word.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+WIDTH = 80  # characters of the Unicode reading
+# The TeX block's expressions get fewer: the rule column beside them (about 60 characters in
+# \small) must fit too in a notebook's output area of about 1000 px.
+TEX_WIDTH = 72
+NOTE_WIDTH = 48  # the grey rule notes beside the TeX block: longer ones take several rows
+
+# operator tiers: sums and equations first, then the element-wise and Kronecker products
+_TEXT_OPS = ((" = ", 0), (" ⇔ ", 0), (" + ", 0), (" - ", 0), (" − ", 0), (" ⊙ ", 1), (" ⊗ ", 1), (" ⊘ ", 1))
+_TEX_OPS = (
+    (" = ", 0),
+    (" + ", 0),
+    (" - ", 0),
+    (" \\odot ", 1),
+    (" \\otimes ", 1),
+    (" \\oslash ", 1),
+)
+_LIST_TEXT_OPS = ((", ", 0),)
+_NOTE_OPS = ((",\\quad ", 0), (",\\; ", 1), (",\\;", 1))
+_LIST_TEX_OPS = ((",\\ ", 0), (",\\; ", 0))
+_OPEN, _CLOSE, _TOGGLE = "([{⟦", ")]}⟧", "|‖"
+
+
+@dataclass(frozen=True)
+class _Cut:
+    end: int  # this line ends here (before the operator's space)
+    start: int  # the next line starts here (at the operator)
+    depth: int  # brackets around the operator
+    tier: int
+    opener: int  # index of the innermost open bracket, -1 at depth 0
+    op: str
+
+
+def _text_cuts(s: str, ops) -> list[_Cut]:
+    cuts, stack, toggled = [], [], {c: False for c in _TOGGLE}
+    for i, ch in enumerate(s):
+        if ch in _OPEN:
+            stack.append(i)
+        elif ch in _CLOSE and stack:
+            stack.pop()
+        elif ch in _TOGGLE:
+            if toggled[ch] and stack and s[stack[-1]] == ch:
+                stack.pop()
+            else:
+                stack.append(i)
+            toggled[ch] = not toggled[ch]
+        for op, tier in ops:
+            if ch == op[0] and s.startswith(op, i):
+                cuts.append(_cut(op, i, len(stack), tier, stack[-1] if stack else -1))
+    return cuts
+
+
+def _cut(op: str, i: int, depth: int, tier: int, opener: int) -> _Cut:
+    """A cut at the operator op found at i: before an infix operator, after a comma (",\\quad "
+    and ",\\; " lose their spacing at the end of the line)."""
+    lead = len(op) - len(op.lstrip())
+    if lead:
+        return _Cut(i, i + lead, depth, tier, opener, op.strip())
+    return _Cut(i + 1, i + len(op), depth, tier, opener, op.strip())  # the comma stays, its space goes
+
+
+_TEX_TOKEN = re.compile(r"\\(?:[A-Za-z]+|.)|.", re.S)
+_SOFT_OPEN = {"(", "[", "\\lvert", "\\lVert", "\\{"}
+_SOFT_CLOSE = {")", "]", "\\rvert", "\\rVert", "\\}"}
+
+
+def _tex_cuts(s: str, ops) -> list[_Cut]:
+    """Cuts outside every TeX group; depth counts the plain brackets around the operator."""
+    cuts, hard, soft = [], 0, 0
+    tokens = list(_TEX_TOKEN.finditer(s))
+    skip = False
+    for m in tokens:
+        t, i = m.group(0), m.start()
+        if skip:  # the delimiter after \left or \right
+            skip = False
+            continue
+        if t in ("{", "\\left", "\\begin"):
+            hard += 1
+            skip = t == "\\left"
+        elif t in ("}", "\\right", "\\end"):
+            hard -= 1
+            skip = t == "\\right"
+        elif hard == 0 and t in _SOFT_OPEN:
+            soft += 1
+        elif hard == 0 and t in _SOFT_CLOSE:
+            soft = max(0, soft - 1)
+        if hard == 0:
+            for op, tier in ops:
+                if t[0] == op[0] and s.startswith(op, i):
+                    cuts.append(_cut(op, i, soft, tier, -1))
+    return cuts
+
+
+def text_width(s: str) -> int:
+    """Columns of a Unicode string: combining marks take none."""
+    return sum(1 for ch in s if not unicodedata.combining(ch))
+
+
+_TEX_WORDS = re.compile(r"\\(log|exp|det|sin|cos|tan|tanh|sinh|cosh|max|min|ln|arg)(?![A-Za-z])")
+_TEX_DROP = re.compile(
+    r"\\(?:left|right|small|displaystyle|operatorname|mathrm|mathbf|boldsymbol|rm|bf)(?![A-Za-z])"
+)
+_TEX_COLOR = re.compile(r"\\color\{[^{}]*\}")
+_TEX_COMMAND = re.compile(r"\\(?:[A-Za-z]+|.)")
+
+
+def _group(tex: str, i: int) -> int:
+    """The index after the group {…} that opens at i."""
+    depth = 0
+    for j in range(i, len(tex)):
+        depth += (tex[j] == "{") - (tex[j] == "}")
+        if depth == 0:
+            return j + 1
+    return len(tex)
+
+
+def tex_width(tex: str) -> int:
+    """About how many characters the Unicode reading of a piece of TeX has (a fraction is as
+    wide as the wider of its two parts)."""
+    k = tex.find("\\frac{")
+    if k >= 0:
+        num_end = _group(tex, k + 5)
+        if tex.startswith("{", num_end):
+            den_end = _group(tex, num_end)
+            inner = max(tex_width(tex[k + 6 : num_end - 1]), tex_width(tex[num_end + 1 : den_end - 1]))
+            return tex_width(tex[:k]) + inner + tex_width(tex[den_end:])
+    s = _TEX_COLOR.sub("", tex)
+    s = _TEX_WORDS.sub(lambda m: m.group(1), s)
+    s = _TEX_DROP.sub("", s)
+    s = _TEX_COMMAND.sub("x", s)
+    return len(re.sub(r"[{}^_]", "", s))
+
+
+def _lay(s: str, cuts: list[_Cut], column: int, width: int, measure, continuation) -> list[tuple[int, str]]:
+    """Greedy lines (column, text) of s, which starts at ``column``."""
+    lines: list[tuple[int, str]] = []
+    starts: list[tuple[int, int]] = []  # (index in s, column) of each line
+    start, col = 0, column
+    while True:
+        starts.append((start, col))
+        rest = s[start:]
+        ahead = [c for c in cuts if c.end > start]
+        if col + measure(rest) <= width or not ahead:
+            lines.append((col, rest))
+            return lines
+        fit = [c for c in ahead if col + measure(s[start : c.end]) <= width]
+        if fit:
+            key = min((c.depth, c.tier) for c in fit)
+            cut = max((c for c in fit if (c.depth, c.tier) == key), key=lambda c: c.start)
+        else:  # a piece wider than the line: cut as soon as possible
+            cut = ahead[0]
+        lines.append((col, s[start : cut.end]))
+        opener_col = None
+        if cut.opener >= 0:
+            line_start, line_col = max(p for p in starts if p[0] <= cut.opener)
+            opener_col = line_col + measure(s[line_start : cut.opener + 1])
+        start, col = cut.start, continuation(cut, opener_col)
+
+
+def break_text(body: str, column: int, width: int = WIDTH, ops=_TEXT_OPS) -> list[str]:
+    """The lines of ``body``, which starts at ``column`` (after ``… = ``): the first without
+    indentation, the others indented to their column."""
+    if column + text_width(body) <= width:
+        return [body]
+
+    def continuation(cut: _Cut, opener_col):
+        if cut.depth == 0:
+            return max(0, column - 2) if cut.op in ("=", "⇔") else column
+        if opener_col is not None and opener_col <= width // 2:
+            return opener_col
+        return column + 2 * cut.depth
+
+    lines = _lay(body, _text_cuts(body, ops), column, width, text_width, continuation)
+    return [text if k == 0 else " " * col + text for k, (col, text) in enumerate(lines)]
+
+
+def break_list_tex(body: str, column: int, width: int = WIDTH) -> list[str]:
+    """A comma-separated TeX list (the where line) as rows, the commas kept at the line ends."""
+    cuts = _tex_cuts(body, _LIST_TEX_OPS)
+    if column + tex_width(body) <= width or not cuts:
+        return [body]
+    lines = _lay(body, cuts, column, width, tex_width, lambda cut, _: column + 2)
+    return [lines[0][1]] + [f"&\\quad {text}" for _, text in lines[1:]]
+
+
+def break_list_text(body: str, column: int, width: int = WIDTH) -> list[str]:
+    """A comma-separated list (the where line) broken after its commas."""
+    return break_text(body, column, width, _LIST_TEXT_OPS)
+
+
+def with_rule(lines: list[str], rule: str, column: int, width: int = WIDTH) -> list[str]:
+    """``rule`` ("[product rule: …]") after the last line when it fits, else on lines of its own
+    at ``column``, wrapped at spaces."""
+    if not rule:
+        return lines
+    gap = "    "
+    if text_width(lines[-1]) + len(gap) + text_width(rule) <= width:
+        return [*lines[:-1], lines[-1] + gap + rule]
+    indent = " " * (column + 2)
+    return lines + [indent + line for line in wrap_words(rule, width - len(indent), hang=1)]
+
+
+def wrap_words(text: str, width: int, hang: int = 0) -> list[str]:
+    """``text`` on lines of at most ``width`` columns, cut only at spaces (a longer word stays
+    whole); lines after the first are indented by ``hang``."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        candidate = f"{line} {word}" if line else word
+        room = width - (hang if lines else 0)
+        if line and text_width(candidate) > room:
+            lines.append(line)
+            line = word
+        else:
+            line = candidate
+    lines.append(line)
+    return [line if k == 0 else " " * hang + line for k, line in enumerate(lines)]
+
+
+def break_tex(body: str, column: int, width: int = WIDTH, ops=_TEX_OPS) -> list[str]:
+    """The rows of an ``aligned`` block that show ``body`` (which starts at ``column``): the first
+    piece as it is, the others as ``&{}+ …`` or ``&= …``, the operator under the ``=``. No
+    spacing command indents them: KaTeX counts every macro (``\\quad`` is one) against a limit
+    of 1000 per formula, which a long derivation nears already."""
+    cuts = _tex_cuts(body, ops)
+    if column + tex_width(body) <= width or not cuts:
+        return [body]
+    lines = _lay(body, cuts, column, width, tex_width, lambda cut, _: column)
+    return [lines[0][1]] + [("&" if text.startswith("= ") else "&{}") + text for _, text in lines[1:]]
+
+
+# ---- a derivation's lines ------------------------------------------------------------------------
+
+
+def text_step(head: str, body: str, rule: str, width: int = WIDTH) -> list[str]:
+    """A step in text: ``head`` ("   df = "), its expression broken to fit, then ``rule``."""
+    column = text_width(head)
+    lines = break_text(body, column, width)
+    return with_rule([head + lines[0], *lines[1:]], rule, column, width)
+
+
+def text_list(head: str, items: str, width: int = WIDTH) -> list[str]:
+    """``head`` ("   where ") and a comma-separated list, continued under its first item."""
+    lines = break_list_text(items, text_width(head), width)
+    return [head + lines[0], *lines[1:]]
+
+
+def text_words(head: str, text: str, width: int = WIDTH) -> list[str]:
+    """``head`` and a message wrapped at spaces, continued under its first word."""
+    column = text_width(head)
+    lines = wrap_words(text, max(20, width - column))
+    return [head + lines[0], *(" " * column + line for line in lines[1:])]
+
+
+def tex_step(prefix: str, body: str, note: str, column: int, width: int = TEX_WIDTH) -> list[str]:
+    """A step's rows of the aligned block: ``prefix`` ("df &= ") and the first piece of ``body``,
+    then its continuation rows; ``note`` (the rule and its identities) in grey beside them, from
+    the first row on, one piece a row when it is long."""
+    rows = break_tex(body, column, width)
+    rows[0] = prefix + rows[0]
+    for k, part in enumerate(_note_parts(note) if note else []):
+        grey = rf" && {{\small\color{{gray}}{{{part}}}}}"
+        if k < len(rows):
+            rows[k] += grey
+        else:
+            rows.append("&" + grey)
+    return rows
+
+
+def _note_parts(note: str) -> list[str]:
+    """A long rule note cut after its rule's name and between its identities."""
+    if tex_width(note) <= NOTE_WIDTH:
+        return [note]
+    cuts = _tex_cuts(note, _NOTE_OPS)
+    if note.startswith("\\text{"):  # after the rule's name, \text{…: }
+        depth = 0
+        for i, ch in enumerate(note):
+            depth += (ch == "{") - (ch == "}")
+            if ch == "}" and depth == 0:
+                cuts.append(_Cut(i + 1, i + 1, 0, 0, -1, ":"))
+                break
+        cuts.sort(key=lambda c: c.end)
+    return [text for _, text in _lay(note, cuts, 0, NOTE_WIDTH, tex_width, lambda cut, _: 0)]
+
+
+def tex_where(prefix: str, where: str, column: int, width: int = TEX_WIDTH) -> list[str]:
+    """The where row, broken after its commas into rows of its own."""
+    rows = break_list_tex(where, column + 6, width)
+    rows[0] = prefix + rows[0]
+    return rows

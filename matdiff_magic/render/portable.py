@@ -1,0 +1,25 @@
+"""TeX that MathJax 2 (nbconvert, nbviewer), MathJax 3 (JupyterLab) and KaTeX (VS Code) all typeset,
+however long: the derivation block, and the stepper's lines as they grow step by step."""
+
+from __future__ import annotations
+
+import re
+
+# MathJax 2 and 3 refuse a macro followed by more than 5 KB of TeX ("internal buffer size
+# exceeded"), so a long block must use none: "\ " is a macro in MathJax 3, \mathrm{x} and
+# \mathbf{x} in MathJax 2; "\;", {\rm x} and {\bf x} typeset the same in MathJax 2, 3 and KaTeX.
+_NO_MACROS = [
+    (re.compile(r"(?<!\\)((?:\\\\)*)\\ "), r"\1\\;"),
+    (re.compile(r"\\mathrm\{([^{}]*)\}"), r"{\\rm \1}"),
+    (re.compile(r"\\mathbf\{([^{}]*)\}"), r"{\\bf \1}"),
+]
+MACRO_BUFFER = 4096  # characters: MathJax's limit is 5 KB after expansion
+
+
+def portable(tex: str) -> str:
+    """``tex`` with the control space always written "\\;", and the font commands as switches once
+    it nears MathJax 2's buffer (shorter TeX keeps \\mathrm{d})."""
+    for k, (pattern, replacement) in enumerate(_NO_MACROS):
+        if k == 0 or len(tex) > MACRO_BUFFER:
+            tex = pattern.sub(replacement, tex)
+    return tex
