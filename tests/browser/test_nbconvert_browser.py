@@ -6,6 +6,7 @@ no TeX error shown in place of a formula (noErrors), no undefined macro (noUndef
 formula left as source. The README's docs/images/nbconvert.png is refreshed when it is missing
 or when UPDATE_SCREENSHOTS=1.
 """
+
 from __future__ import annotations
 
 import functools
@@ -27,22 +28,32 @@ REPO = HERE.parents[1]
 MATHJAX2 = REPO / "tests" / "texcheck" / "node_modules" / "mathjax"
 README_IMAGE = REPO / "docs" / "images" / "nbconvert.png"
 ARTIFACTS = HERE / "artifacts"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run", "--disable-gpu", "--disable-quic"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-gpu",
+    "--disable-quic",
+]
 TIMEOUT_MS = 120_000
-NOTEBOOKS = ["00_first_tour", "06_matrix_by_matrix"]   # the seeds' examples; the longest derivations
+NOTEBOOKS = ["00_first_tour", "06_matrix_by_matrix"]  # the seeds' examples; the longest derivations
 # nbconvert's own MathJax configuration (its template's default URL), from the local copy
 MATHJAX_CONFIG = "TeX-AMS_CHTML-full,Safe"
 
 pytestmark = [
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"{CHROMIUM} is missing (apt-get install -y chromium)"),
-    pytest.mark.skipif(not (MATHJAX2 / "MathJax.js").exists(),
-                       reason="MathJax 2 is missing: make test installs it "
-                              "(cd tests/texcheck && jlpm install)"),
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is missing (apt-get install -y chromium)"
+    ),
+    pytest.mark.skipif(
+        not (MATHJAX2 / "MathJax.js").exists(),
+        reason="MathJax 2 is missing: make test installs it (cd tests/texcheck && jlpm install)",
+    ),
 ]
-sync_api = pytest.importorskip("playwright.sync_api",
-                               reason="the playwright Python package is missing (pip install playwright)")
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="the playwright Python package is missing (pip install playwright)"
+)
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -55,8 +66,7 @@ def site(tmp_path_factory):
     """A directory served on 127.0.0.1 with MathJax 2 under /mathjax/; yields (root, base URL)."""
     root = tmp_path_factory.mktemp("site")
     (root / "mathjax").symlink_to(MATHJAX2, target_is_directory=True)
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -70,25 +80,43 @@ def executed_html(name: str, root: Path, base: str) -> tuple[Path, int]:
     """The notebook run in a real kernel, then converted by the nbconvert command line; also the
     number of text/latex outputs it shows."""
     from nbclient import NotebookClient
+
     nb = nbformat.read(REPO / "notebooks" / f"{name}.ipynb", as_version=4)
     env_path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
     old = os.environ.get("PYTHONPATH")
     os.environ["PYTHONPATH"] = env_path
     try:
-        NotebookClient(nb, kernel_name="python3", timeout=180,
-                       resources={"metadata": {"path": str(REPO / "notebooks")}}).execute()
+        NotebookClient(
+            nb, kernel_name="python3", timeout=180, resources={"metadata": {"path": str(REPO / "notebooks")}}
+        ).execute()
     finally:
         if old is None:
             os.environ.pop("PYTHONPATH", None)
         else:
             os.environ["PYTHONPATH"] = old
-    latex_outputs = sum(1 for c in nb.cells for o in c.get("outputs", [])
-                        if "text/latex" in o.get("data", {}) and "text/html" not in o.get("data", {}))
+    latex_outputs = sum(
+        1
+        for c in nb.cells
+        for o in c.get("outputs", [])
+        if "text/latex" in o.get("data", {}) and "text/html" not in o.get("data", {})
+    )
     source = root / f"{name}.ipynb"
     nbformat.write(nb, source)
-    subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "html",
-                    f"--HTMLExporter.mathjax_url={base}mathjax/MathJax.js?config={MATHJAX_CONFIG}",
-                    str(source)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "nbconvert",
+            "--to",
+            "html",
+            f"--HTMLExporter.mathjax_url={base}mathjax/MathJax.js?config={MATHJAX_CONFIG}",
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     return root / f"{name}.html", latex_outputs
 
 
@@ -116,6 +144,13 @@ INSPECT = """() => {
     untypesetLatexOutputs: latex.filter(e => e.textContent.includes('$$'))
                                 .map(e => e.textContent.slice(0, 120)),
     typeset: document.querySelectorAll('.MathJax_CHTML').length,
+    // A derivation wider than the page needs a sideways scroll: long lines must have been broken.
+    wideDerivations: latex.filter(e => e.scrollWidth > e.clientWidth + 1)
+                          .map(e => ({sw: e.scrollWidth, cw: e.clientWidth, text: e.textContent.slice(0, 80)})),
+    // A display formula of a Markdown cell wider than the cell is cut off or scrolls the cell.
+    wideDisplays: [...document.querySelectorAll('.jp-MarkdownOutput .MathJax_Display')]
+                          .filter(e => e.scrollWidth > e.clientWidth + 1)
+                          .map(e => ({sw: e.scrollWidth, cw: e.clientWidth, text: e.textContent.slice(0, 80)})),
     mathjaxVersion: window.MathJax && MathJax.version,
   };
 }"""
@@ -126,7 +161,7 @@ def test_nbconvert_html_typesets_every_derivation(site, name):
     root, base = site
     html_path, latex_outputs = executed_html(name, root, base)
     html = html_path.read_text(encoding="utf-8")
-    assert f'src="{base}mathjax/MathJax.js?config={MATHJAX_CONFIG}"' in html   # the local copy
+    assert f'src="{base}mathjax/MathJax.js?config={MATHJAX_CONFIG}"' in html  # the local copy
     assert "mathjax/2.7.7/latest.js" not in html
     assert latex_outputs >= 3
     with sync_api.sync_playwright() as p:
@@ -135,8 +170,10 @@ def test_nbconvert_html_typesets_every_derivation(site, name):
             page = browser.new_page(viewport={"width": 1100, "height": 900})
             page.set_default_timeout(TIMEOUT_MS)
             # No network here: the template's other CDN scripts (require.js, mermaid) fail at once.
-            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
-                       else route.abort())
+            page.route(
+                "**/*",
+                lambda route: route.continue_() if route.request.url.startswith(base) else route.abort(),
+            )
             page.goto(base + html_path.name)
             page.wait_for_function(WAIT_FOR_TYPESETTING, timeout=TIMEOUT_MS)
             seen = page.evaluate(INSPECT)
@@ -151,6 +188,8 @@ def test_nbconvert_html_typesets_every_derivation(site, name):
     assert seen["undefinedMacros"] == [], seen
     assert seen["latexOutputs"] == latex_outputs, seen
     assert seen["typesetLatexOutputs"] == latex_outputs and seen["untypesetLatexOutputs"] == [], seen
+    assert seen["wideDerivations"] == [], seen["wideDerivations"]
+    assert seen["wideDisplays"] == [], seen["wideDisplays"]
 
 
 def ARTIFACTS_DIR() -> Path:
