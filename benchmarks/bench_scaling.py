@@ -1,71 +1,102 @@
-"""Scaling with depth: f = aᵀ tanh(W_L ⋯ tanh(W_2 tanh(W_1 x))) for L = 1 … 32, ∂f/∂W_1 and ∂f/∂x.
+"""How the whole cell output grows: derive, LaTeX, text, JSON and the full ``_repr_mimebundle_``.
 
-For each L: our derivation time (every step recorded, no numeric check), the time to typeset the
-whole derivation, the size of the result (characters of its LaTeX, nodes of its DAG), and SymPy's
-.diff on the same network written with explicit 2×2 symbolic matrices (SymPy has no element-wise
-functions of matrix symbols), as long as one run of it stays under a few seconds. Peak memory of the
-L = 32 derivation by tracemalloc. Prints a table and fitted growth exponents, and saves a log–log
-plot. Times are CPU times (best of a few runs). Run: python benchmarks/bench_scaling.py [--out benchmarks/scaling.png]
+Three families, each derived with every step recorded and no numeric check:
+
+* chain   ``a'*tanh(W_L*…tanh(W1*x))`` by W1, L = 1 … 128 (a deep network);
+* sum     ``x'*A1*x + … + x'*AN*x`` by x, N = 1 … 512 (many like terms);
+* product ``norm2(X*X*…*X*b)^2`` by X, K = 1 … 64 (the product rule on K factors).
+
+For each size: CPU times (``time.process_time``, the median of interleaved runs, each on a fresh
+derivation so that no printed form is reused from a previous run) of the derivation and of each
+form of its output, the bytes of the bundle (text/plain + text/latex + the JSON) and the peak memory
+of derive + bundle (tracemalloc, in a run of its own). Then a log–log slope per column (sizes ≥ 8)
+and a plot. A family stops growing once one bundle takes longer than ``--budget`` seconds.
+
+``--compare DIR`` runs every measurement twice, interleaved, in fresh processes: once with the
+package of this checkout and once with the one in DIR (a pristine ``git worktree`` of an earlier
+commit), and prints both tables. ``--quick`` is the CI-sized run (a few seconds).
+
+Run: python benchmarks/bench_scaling.py [--quick] [--out benchmarks/scaling.png] [--compare DIR]
 """
+
 from __future__ import annotations
 
 import argparse
+import json
 import math
+import os
+import statistics
+import subprocess
+import sys
 import time
 import tracemalloc
 
-from matdiff_magic import derive
-from matdiff_magic.render.printer import to_latex
-
-DEPTHS = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64)
-SYMPY_BUDGET_S = 4.0
-
-
-def chain(L: int) -> str:
-    e = "x"
-    for k in range(1, L + 1):
-        e = f"tanh(W{k}*{e})"
-    return "a'*" + e
+FAMILIES = {
+    "chain": ("W1", (1, 2, 4, 8, 16, 32, 64, 128)),
+    "sum": ("x", (1, 2, 4, 8, 16, 32, 64, 128, 256, 512)),
+    "product": ("X", (1, 2, 4, 8, 16, 32, 64)),
+}
+QUICK = {"chain": 32, "sum": 64, "product": 16}
+COLUMNS = ("derive", "latex", "text", "json", "bundle")
+TARGETS = {"chain": 1.6, "sum": 1.3, "product": 1.3}  # the largest log–log slope allowed
 
 
-def best(fn, repeat: int = 5) -> float:
-    """Best CPU time of a few runs: on a shared machine it varies far less than wall time."""
-    times = []
+def source(family: str, n: int) -> str:
+    if family == "chain":
+        e = "x"
+        for k in range(1, n + 1):
+            e = f"tanh(W{k}*{e})"
+        return "a'*" + e
+    if family == "sum":
+        return " + ".join(f"x'*A{k}*x" for k in range(1, n + 1))
+    return "norm2(" + "*".join(["X"] * n) + "*b)^2"
+
+
+def bundle_bytes(bundle: dict) -> int:
+    return sum(len((v if isinstance(v, str) else json.dumps(v)).encode()) for v in bundle.values())
+
+
+def measure(family: str, n: int, repeat: int) -> dict:
+    """One size of one family, in this process: medians of ``repeat`` interleaved runs."""
+    from matdiff_magic import derive
+
+    wrt, src = FAMILIES[family][0], source(family, n)
+    make = lambda: derive(src, wrt=wrt, check=False)
+    shows = {
+        "latex": lambda d: d.to_latex(),
+        "text": lambda d: d.to_text(),
+        "json": lambda d: d.to_json(),
+        "bundle": lambda d: d._repr_mimebundle_(),
+    }
+    times: dict[str, list[float]] = {c: [] for c in COLUMNS}
     for _ in range(repeat):
         t0 = time.process_time()
-        fn()
-        times.append(time.process_time() - t0)
-    return min(times)
+        d = make()
+        times["derive"].append(time.process_time() - t0)
+        for column, show in shows.items():
+            d = make()  # a fresh derivation: nothing printed before
+            t0 = time.process_time()
+            show(d)
+            times[column].append(time.process_time() - t0)
+    d = make()
+    out = {c: statistics.median(ts) for c, ts in times.items()}
+    out["bytes"] = bundle_bytes(d._repr_mimebundle_())
+    out["steps"] = len(d.steps)
+    tracemalloc.start()
+    make()._repr_mimebundle_()
+    out["peak"] = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return out
 
 
-def dag_size(e) -> int:
-    return sum(1 for _ in e.walk())
-
-
-def ours(L: int, wrt: str) -> dict:
-    src = chain(L)
-    t_derive = best(lambda: derive(src, wrt=wrt, check=False), repeat=5 if L <= 16 else 3)
-    d = derive(src, wrt=wrt, check=False)
-    t_latex = best(lambda: d.to_latex(), repeat=3)
-    return {"derive": t_derive, "latex": t_latex, "chars": len(to_latex(d.result, abbrev=d.abbrev)),
-            "nodes": dag_size(d.result), "steps": len(d.steps)}
-
-
-def sympy_time(L: int, wrt: str):
-    import sympy as sp
-    n = 2
-    x = sp.Matrix(sp.symbols(f"x0:{n}"))
-    a = sp.Matrix(sp.symbols(f"a0:{n}"))
-    Ws = [sp.Matrix(n, n, sp.symbols(f"w{k}_0:{n * n}")) for k in range(1, L + 1)]
-    h = x
-    for W in Ws:
-        h = (W * h).applyfunc(sp.tanh)
-    f = (a.T * h)[0, 0]
-    variables = list(Ws[0]) if wrt == "W1" else list(x)
-    t0 = time.process_time()
-    grads = [f.diff(v) for v in variables]
-    elapsed = time.process_time() - t0
-    return elapsed, sum(sp.count_ops(g) for g in grads)
+def measure_in(package_dir: str | None, family: str, n: int, repeat: int) -> dict:
+    """``measure`` in a fresh process importing the package from ``package_dir`` (None: here)."""
+    env = dict(os.environ)
+    root = package_dir or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env["PYTHONPATH"] = root
+    cmd = [sys.executable, os.path.abspath(__file__), "--worker", family, str(n), str(repeat)]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True, cwd=root)
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def slope(xs, ys) -> float:
@@ -74,71 +105,105 @@ def slope(xs, ys) -> float:
     return sum((a - mx) * (b - my) for a, b in zip(lx, ly)) / sum((a - mx) ** 2 for a in lx)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--out", default="benchmarks/scaling.png")
-    args = parser.parse_args()
-    rows = []
-    sympy_alive = {"W1": True, "x": True}
-    for L in DEPTHS:
-        for wrt in ("W1", "x"):
-            r = ours(L, wrt)
-            r.update(L=L, wrt=wrt, sympy=None, sympy_ops=None)
-            if sympy_alive[wrt]:
-                t, ops = sympy_time(L, wrt)
-                r["sympy"], r["sympy_ops"] = t, ops
-                sympy_alive[wrt] = t < SYMPY_BUDGET_S / 8
-            rows.append(r)
-            print(".", end="", flush=True)
-    print()
-    print("| L | wrt | matdiff derive | LaTeX of all steps | steps | result chars | result DAG nodes | SymPy .diff (2×2) | SymPy result ops | SymPy / ours |")
-    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for r in rows:
-        sym = f"{r['sympy'] * 1e3:.1f} ms" if r["sympy"] is not None else "— (stopped)"
-        ops = f"{r['sympy_ops']:,}" if r["sympy_ops"] is not None else ""
-        ratio = f"{r['sympy'] / r['derive']:.1f}×" if r["sympy"] is not None else ""
-        print(f"| {r['L']} | {r['wrt']} | {r['derive'] * 1e3:.1f} ms | {r['latex'] * 1e3:.1f} ms | {r['steps']} "
-              f"| {r['chars']:,} | {r['nodes']} | {sym} | {ops} | {ratio} |")
-    for wrt in ("W1", "x"):
-        rs = [r for r in rows if r["wrt"] == wrt and r["L"] >= 8]
-        print(f"\ngrowth exponents for ∂f/∂{wrt} (log–log slope, L ≥ 8): derive time "
-              f"{slope([r['L'] for r in rs], [r['derive'] for r in rs]):.2f}, result chars "
-              f"{slope([r['L'] for r in rs], [r['chars'] for r in rs]):.2f}, result nodes "
-              f"{slope([r['L'] for r in rs], [r['nodes'] for r in rs]):.2f}")
-    tracemalloc.start()
-    derive(chain(32), wrt="W1", check=False)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    print(f"\npeak memory of the L = 32 derivation (∂f/∂W1, tracemalloc): {peak / 2**20:.2f} MiB")
-    _plot(rows, args.out)
-    print(f"plot saved to {args.out}")
+def run(impls: dict, quick: bool, budget: float, repeat: int) -> dict:
+    """{impl: {family: [row, …]}}, the implementations interleaved size by size."""
+    rows: dict = {name: {f: [] for f in FAMILIES} for name in impls}
+    for family, (_, sizes) in FAMILIES.items():
+        alive = dict.fromkeys(impls, True)
+        for n in sizes:
+            if quick and n > QUICK[family]:
+                break
+            for name, where in impls.items():
+                if not alive[name]:
+                    continue
+                r = measure_in(where, family, n, repeat) if len(impls) > 1 else measure(family, n, repeat)
+                r["n"] = n
+                rows[name][family].append(r)
+                alive[name] = r["bundle"] < budget
+                print(".", end="", flush=True, file=sys.stderr)
+            if not any(alive.values()):
+                break
+    print(file=sys.stderr)
+    return rows
 
 
-def _plot(rows, path: str) -> None:
+def _ms(t: float) -> str:
+    return f"{t * 1e3:,.1f} ms" if t < 10 else f"{t:,.1f} s"
+
+
+def table(name: str, rows: dict) -> str:
+    out = [f"\n{name}\n"]
+    out.append(
+        "| case | n | steps | derive | LaTeX | text | JSON | whole bundle | bundle size | peak memory |"
+    )
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for family, rs in rows.items():
+        for r in rs:
+            cells = " | ".join(_ms(r[c]) for c in COLUMNS)
+            out.append(
+                f"| {family} | {r['n']} | {r['steps']} | {cells} | {r['bytes'] / 2**10:,.0f} KiB "
+                f"| {r['peak'] / 2**20:,.1f} MiB |"
+            )
+    out.append("\nlog–log slopes (sizes ≥ 8):\n")
+    out.append("| case | " + " | ".join(COLUMNS) + " | bytes | peak | target |")
+    out.append("|---|" + "---:|" * (len(COLUMNS) + 3))
+    for family, rs in rows.items():
+        rs = [r for r in rs if r["n"] >= 8]
+        if len(rs) < 2:
+            continue
+        ns = [r["n"] for r in rs]
+        fits = [f"{slope(ns, [max(r[c], 1e-6) for r in rs]):.2f}" for c in (*COLUMNS, "bytes", "peak")]
+        out.append(f"| {family} | " + " | ".join(fits) + f" | ≤ {TARGETS[family]} |")
+    return "\n".join(out)
+
+
+def plot(results: dict, path: str) -> None:
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
-    for wrt, marker in (("W1", "o"), ("x", "s")):
-        rs = [r for r in rows if r["wrt"] == wrt]
-        Ls = [r["L"] for r in rs]
-        ax1.loglog(Ls, [r["derive"] * 1e3 for r in rs], marker=marker, label=f"matdiff ∂f/∂{wrt}")
-        sy = [(r["L"], r["sympy"] * 1e3) for r in rs if r["sympy"] is not None]
-        if sy:
-            ax1.loglog(*zip(*sy), marker=marker, linestyle="--", label=f"SymPy .diff ∂f/∂{wrt} (2×2)")
-        ax2.loglog(Ls, [r["chars"] for r in rs], marker=marker, label=f"matdiff ∂f/∂{wrt}")
-        so = [(r["L"], r["sympy_ops"]) for r in rs if r["sympy_ops"] is not None]
-        if so:
-            ax2.loglog(*zip(*so), marker=marker, linestyle="--", label=f"SymPy ops ∂f/∂{wrt}")
-    Ls = [1, 64]
-    ax1.loglog(Ls, [1, 64], color="gray", linewidth=0.8, label="slope 1 (linear)")
-    ax1.set(xlabel="depth L", ylabel="time (ms)", title="derivation time")
-    ax2.set(xlabel="depth L", ylabel="size", title="result size (LaTeX chars / SymPy ops)")
-    for ax in (ax1, ax2):
+
+    fig, axes = plt.subplots(1, 3, figsize=(14, 4.2))
+    for ax, family in zip(axes, FAMILIES):
+        for name, rows in results.items():
+            rs = rows[family]
+            if not rs:
+                continue
+            ns = [r["n"] for r in rs]
+            style = "-" if name == "now" else "--"
+            for column, marker in (("derive", "o"), ("bundle", "s")):
+                ax.loglog(ns, [r[column] * 1e3 for r in rs], style, marker=marker, label=f"{column} ({name})")
+        ax.loglog([1, 512], [1, 512], color="gray", linewidth=0.8, label="slope 1")
+        ax.set(xlabel="n", ylabel="CPU time (ms)", title=f"{family}: {source(family, 2)}")
         ax.legend(fontsize=7)
         ax.grid(True, which="both", linewidth=0.3)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=100)
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--worker":
+        family, n, repeat = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+        sys.setrecursionlimit(20_000)
+        print(json.dumps(measure(family, n, repeat)))
+        return
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="the CI-sized run")
+    parser.add_argument("--out", default="benchmarks/scaling.png")
+    parser.add_argument("--budget", type=float, default=5.0, help="seconds of one bundle, then stop")
+    parser.add_argument("--repeat", type=int, default=None)
+    parser.add_argument("--compare", metavar="DIR", help="also measure the package in DIR")
+    args = parser.parse_args()
+    repeat = args.repeat or (1 if args.quick else 3)
+    impls: dict = {"now": None}
+    if args.compare:
+        impls["before"] = args.compare
+    results = run(impls, args.quick, args.budget, repeat)
+    for name, rows in results.items():
+        print(table(name, rows))
+    if args.out and not args.quick:
+        plot(results, args.out)
+        print(f"\nplot saved to {args.out}")
 
 
 if __name__ == "__main__":
