@@ -7,6 +7,7 @@ Every case is checked against central differences of f written by hand in NumPy 
 package's evaluator), each entry S_ij moved alone at a symmetric point, and the whole result
 compared — no symmetric part is taken for ``independent``.
 """
+
 from __future__ import annotations
 
 import json
@@ -53,7 +54,7 @@ def entrywise_jacobian(F, S: np.ndarray, h: float = 1e-6) -> np.ndarray:
     """∂vec F/∂(vec S)ᵀ with every entry of S moved alone (S_ij apart from S_ji), column-major."""
     cols = []
     for k in range(S.size):
-        i, j = k % S.shape[0], k // S.shape[0]          # column-major position of entry k
+        i, j = k % S.shape[0], k // S.shape[0]  # column-major position of entry k
         plus, minus = S.copy(), S.copy()
         plus[i, j] += h
         minus[i, j] -= h
@@ -75,8 +76,12 @@ def entrywise_hessian(f, S: np.ndarray, h: float = 1e-4) -> np.ndarray:
 
     for k in range(n2):
         for m in range(n2):
-            H[k, m] = (moved([(k, h), (m, h)]) - moved([(k, h), (m, -h)]) - moved([(k, -h), (m, h)])
-                       + moved([(k, -h), (m, -h)])) / (4 * h * h)
+            H[k, m] = (
+                moved([(k, h), (m, h)])
+                - moved([(k, h), (m, -h)])
+                - moved([(k, -h), (m, h)])
+                + moved([(k, -h), (m, -h)])
+            ) / (4 * h * h)
     return H
 
 
@@ -102,7 +107,7 @@ def on_columns(J: np.ndarray, convention: str, n: int = N) -> np.ndarray:
 
 
 def expected_gradient(f, S, convention) -> np.ndarray:
-    row = entrywise_jacobian(lambda T: np.array([f(T)]), S)        # 1 × n²
+    row = entrywise_jacobian(lambda T: np.array([f(T)]), S)  # 1 × n²
     return on_columns(row, convention).reshape(S.shape, order="F")
 
 
@@ -125,8 +130,14 @@ CASES = [
     ("xᵀ S x", "S: symmetric\nx'*S*x", "S", "x", lambda S, x: x @ S @ x, True),
     ("Sᵀ (Jacobian)", "S: symmetric\nS'", "S", "", lambda S: S.T, False),
     ("S x (Jacobian)", "S: symmetric\nS*x", "S", "x", lambda S, x: S @ x, False),
-    ("seed 001 Example 5", "Sigma, S: symmetric\nlog(det(Sigma)) + tr(S*inv(Sigma))", "Sigma", "S",
-     lambda Sigma, S: np.log(det(Sigma)) + tr(S @ inv(Sigma)), True),
+    (
+        "seed 001 Example 5",
+        "Sigma, S: symmetric\nlog(det(Sigma)) + tr(S*inv(Sigma))",
+        "Sigma",
+        "S",
+        lambda Sigma, S: np.log(det(Sigma)) + tr(S @ inv(Sigma)),
+        True,
+    ),
 ]
 
 
@@ -138,7 +149,7 @@ def test_result_against_entrywise_differences(case, convention):
     values = values_for(f"{wrt} {others}", rng)
     rest = {k: v for k, v in values.items() if k != wrt}
     S = values[wrt]
-    assert np.allclose(S, S.T)                        # a symmetric point
+    assert np.allclose(S, S.T)  # a symmetric point
     d = derive(source, wrt=wrt, symmetric=convention)
     assert d.check_result.status == "passed", d.check_result.message
     if scalar:
@@ -167,12 +178,13 @@ def test_hessian_against_second_differences(case, convention):
     values = values_for("S " + others, rng)
     rest = {k: v for k, v in values.items() if k != "S"}
     H = entrywise_hessian(lambda T: f(T, **rest), values["S"])
-    H = on_columns(on_columns(H, convention).T, convention).T      # on both sides
+    H = on_columns(on_columns(H, convention).T, convention).T  # on both sides
     d = derive(source, wrt="S", order=2, symmetric=convention)
     assert d.check_result.status == "passed", d.check_result.message
     for layout in LAYOUTS:
-        assert_close(d.with_layout(layout).evaluate(**values), H, f"{source!r}, {convention}, {layout}",
-                     rtol=1e-4)
+        assert_close(
+            d.with_layout(layout).evaluate(**values), H, f"{source!r}, {convention}, {layout}", rtol=1e-4
+        )
 
 
 # ---- f is differentiated as written --------------------------------------------------------
@@ -180,7 +192,7 @@ def test_transpose_of_a_symmetric_variable_is_kept_while_differentiating():
     d = derive("S: symmetric\ntr(S*A*S')", wrt="S", layout="denominator")
     differential = [s.text for s in d.steps if s.stage in ("differential", "trace")]
     assert differential[0] == "d(tr(S A Sᵀ))"
-    assert "tr(dS A Sᵀ + S A (dS)ᵀ)" in differential       # dSᵀ stays (dS)ᵀ
+    assert "tr(dS A Sᵀ + S A (dS)ᵀ)" in differential  # dSᵀ stays (dS)ᵀ
     # the same result as without the declaration: S(A + Aᵀ), not S Aᵀ + Aᵀ S
     plain = derive("tr(S*A*S')", wrt="S", layout="denominator")
     assert to_text(d.result) == to_text(plain.result) == "S (Aᵀ + A)"
@@ -197,7 +209,7 @@ def test_jacobian_of_the_transpose_is_the_commutation_matrix():
     K = d.evaluate(S=spd(np.random.default_rng(0)))
     assert not np.allclose(K, np.eye(N * N))
     v = np.arange(N * N)
-    assert np.allclose(K @ v, v.reshape(N, N, order="F").T.reshape(-1, order="F"))   # K vec S = vec Sᵀ
+    assert np.allclose(K @ v, v.reshape(N, N, order="F").T.reshape(-1, order="F"))  # K vec S = vec Sᵀ
 
 
 def test_symmetry_used_on_the_result_is_a_named_step():
@@ -218,18 +230,21 @@ def test_symmetry_used_on_the_result_is_a_named_step():
 def test_seed_example_5_reads_off_a_symmetric_coefficient():
     """df = tr(G dΣ) with G = Σ⁻¹ − Σ⁻¹SΣ⁻¹ symmetric: the read-off writes Gᵀ = G, as the seed does,
     and says why."""
-    d = derive("Sigma, S: symmetric\nl = log(det(Sigma)) + tr(S*inv(Sigma))", wrt="Sigma",
-               layout="denominator")
+    d = derive(
+        "Sigma, S: symmetric\nl = log(det(Sigma)) + tr(S*inv(Sigma))", wrt="Sigma", layout="denominator"
+    )
     readoff = next(s for s in d.steps if s.rule == "read off")
     assert readoff.text == "(Σ⁻¹ - Σ⁻¹ S Σ⁻¹)ᵀ = Σ⁻¹ - Σ⁻¹ S Σ⁻¹"
-    assert readoff.note == ("Σ⁻¹ - Σ⁻¹ S Σ⁻¹ is symmetric, since Σ and S are symmetric: its transpose "
-                            "is itself")
+    assert readoff.note == (
+        "Σ⁻¹ - Σ⁻¹ S Σ⁻¹ is symmetric, since Σ and S are symmetric: its transpose is itself"
+    )
 
 
 # ---- the conventions, shown ----------------------------------------------------------------
 def test_conventions_are_shown_in_text_latex_and_json():
-    schema = json.loads(resources.files("matdiff_magic").joinpath("schema/derivation.v1.schema.json")
-                        .read_text())
+    schema = json.loads(
+        resources.files("matdiff_magic").joinpath("schema/derivation.v1.schema.json").read_text()
+    )
     source = "S: symmetric\ntr(S*A*S')"
     independent = derive(source, wrt="S", layout="denominator")
     assert not any(s.rule.startswith("symmetric convention") for s in independent.steps)
@@ -251,7 +266,7 @@ def test_conventions_are_shown_in_text_latex_and_json():
     sym = derive(source, wrt="S", layout="denominator", symmetric="sym")
     assert to_text(sym.result) == "½ (S (Aᵀ + A) + (Aᵀ + A) S)"
     minka = derive("S: symmetric\nlog(det(S))", wrt="S", layout="denominator", symmetric="minka")
-    assert to_text(minka.result) == "2 S⁻¹ - (S⁻¹ ⊙ I)"          # the Cookbook's (141)
+    assert to_text(minka.result) == "2 S⁻¹ - (S⁻¹ ⊙ I)"  # the Cookbook's (141)
 
 
 def test_convention_survives_layout_and_variable_changes():
@@ -284,13 +299,43 @@ def test_unknown_convention_is_refused():
 def test_the_magic_takes_the_convention(shell):
     shell.run_cell_magic("matdiff", "--wrt S --symmetric minka -o d_minka", "S: symmetric\ntr(A*S)")
     d = shell.user_ns["d_minka"]
-    assert d.symmetric == "minka" and to_text(d.result) == "Aᵀ + A - (Aᵀ ⊙ I)"   # the Cookbook's (139)
+    assert d.symmetric == "minka" and to_text(d.result) == "Aᵀ + A - (Aᵀ ⊙ I)"  # the Cookbook's (139)
+
+
+@pytest.mark.parametrize("convention", CONVENTIONS)
+def test_the_magic_gives_each_convention_against_differences(shell, convention):
+    """%%matdiff --symmetric: tr(S A Sᵀ) by S in every layout, the whole result against entrywise
+    differences of f as written at a symmetric point, then the convention; aᵀ Sᵀ b likewise."""
+    rng = np.random.default_rng(5)
+    values = values_for("S A a b", rng)
+    S, A, a, b = (values[k] for k in ["S", "A", "a", "b"])
+    cases = [
+        ("S: symmetric\ntr(S*A*S')", lambda T: tr(T @ A @ T.T), {"S": S, "A": A}),
+        ("S: symmetric\na'*S'*b", lambda T: a @ T.T @ b, {"S": S, "a": a, "b": b}),
+    ]
+    texts = {"independent": "S (Aᵀ + A)", "sym": "½ (S (Aᵀ + A) + (Aᵀ + A) S)"}
+    for source, f, at in cases:
+        G = expected_gradient(f, S, convention)
+        for layout in LAYOUTS:
+            options = f"--wrt S --symmetric {convention} --layout {layout} -o d_sym"
+            shell.run_cell_magic("matdiff", options, source)
+            d = shell.user_ns["d_sym"]
+            assert d.symmetric == convention and d.check_result.status == "passed", d.check_result.message
+            assert_close(
+                d.evaluate(**at), G.T if layout == "numerator" else G, f"{source!r}, {convention}, {layout}"
+            )
+            if layout == "denominator" and "A" in at and convention in texts:
+                assert to_text(d.result) == texts[convention]
+            if layout == "denominator" and "a" in at and convention == "independent":
+                assert to_text(d.result) == "b aᵀ"
 
 
 # ---- the check compares the whole result ---------------------------------------------------
 def _with_result(d, wrong_den, wrong_num):
-    d.results = {k: Result(k, wrong_num if k == "numerator" else wrong_den, r.lhs, r.lhs_text, r.shape,
-                           r.description) for k, r in d.results.items()}
+    d.results = {
+        k: Result(k, wrong_num if k == "numerator" else wrong_den, r.lhs, r.lhs_text, r.shape, r.description)
+        for k, r in d.results.items()
+    }
     return d
 
 
@@ -326,6 +371,6 @@ def test_export_refuses_conventions_its_check_cannot_verify():
     for convention, order in (("independent", 1), ("sym", 1), ("independent", 2)):
         namespace: dict = {}
         d = derive("S: symmetric\ntr(S*A*S')", wrt="S", order=order, symmetric=convention, check=False)
-        exec(compile(d.to_python(), "<matdiff export>", "exec"), namespace)   # our generated code only
+        exec(compile(d.to_python(), "<matdiff export>", "exec"), namespace)  # our generated code only
         check = namespace["check_hessian" if order == 2 else "check_gradient"]
         assert check() < 1e-5, convention
