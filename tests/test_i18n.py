@@ -633,3 +633,38 @@ def test_comparison_and_rule_tables_in_chinese():
     assert not [w for w in WORD.findall(_strip_math_words(text)) if w not in {"x1", "x2"}]
     assert {r["rule"] for r in rules.rows} >= {"矩阵乘法与幂法则", "逐元素函数", "迹"}
     assert "局部法则" in rules.to_html()
+
+
+# ---- the JupyterLab renderer's controls
+
+
+def test_jupyterlab_catalog_is_written_from_the_glossary():
+    """matdiff_magic/locale/zh_CN/LC_MESSAGES/matdiff_magic.json, the catalog JupyterLab's
+    translation bundle reads for the renderer's controls, is the glossary's (regenerate with
+    python -m matdiff_magic.i18n.jupyterlab); pyproject declares it (the jupyterlab.locale entry point)."""
+    import tomllib
+
+    from matdiff_magic.i18n import jupyterlab
+
+    assert jupyterlab.path("zh").read_text(encoding="utf-8") == jupyterlab.text("zh")
+    catalog = jupyterlab.catalog("zh")
+    assert catalog[""]["language"] == "zh_CN" and catalog["Next ▶"] == ["下一步 ▶"]
+    assert catalog["Step %1 of %2"] == ["第 %1 步，共 %2 步"]
+    pyproject = tomllib.loads((ROOT.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["project"]["entry-points"]["jupyterlab.locale"] == {"matdiff_magic": "matdiff_magic"}
+
+
+def test_every_word_of_the_lab_renderer_has_an_entry():
+    """Every msgid the renderer passes to its translation bundle is in every glossary."""
+    source = (ROOT.parent / "labextension" / "src" / "view.ts").read_text(encoding="utf-8")
+    msgids = set(re.findall(r"(?:\bt|__)\(\s*'((?:[^'\\]|\\.)*)'", source))
+    tables = re.findall(r"const \w+_LABELS\b[^=]*= \{(.*?)\};", source, re.S)  # its tables of labels
+    labels = [v for table in tables for v in re.findall(r":\s*'([^']*)'", table)]
+    assert "Numerator" in labels and "trace trick" in labels
+    for lang in LANGS:
+        missing = {
+            m
+            for m in msgids | set(labels)
+            if m not in i18n.glossary(lang).keys and m.strip() not in i18n.keys(lang)
+        }
+        assert not missing, (lang, missing)
