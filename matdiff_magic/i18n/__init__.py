@@ -55,7 +55,7 @@ def default() -> str:
     try:
         return check(env) if env else "en"
     except UnknownLanguage:
-        return "en"  # a stray variable must not break every cell; %matdiff_config reports it
+        return "en"  # a stray value must not break every cell: it is ignored
 
 
 def set_default(lang: str | None) -> None:
