@@ -81,17 +81,19 @@ def using(lang: str | None) -> Iterator[str]:
 
 
 class Glossary:
-    """One language's wording: exact keys, and templates tried most specific (longest literal) first."""
+    """One language's wording: exact keys, and templates tried most specific first.
+
+    Templates are tried twice: first with placeholders that hold no sentence break (". " or
+    "; "), so that a description of two sentences is translated sentence by sentence, then with
+    any text. The most specific comes first: most letters, then fewest placeholders ("{0} and
+    {1}" before "{0} {1} and {2}", which would split "product rule and power rule" at its first
+    space). A template of placeholders and punctuation alone ("{0}; {1}") would match any text:
+    it is left out, and such a text is translated clause by clause instead.
+    """
 
     def __init__(self, lang: str, entries: dict[str, str]):
         self.lang = lang
         self.exact = {k: v for k, v in entries.items() if not _PLACEHOLDER.search(k)}
-        # Tried twice: first with placeholders that hold no sentence break (". "), so that a
-        # description of two sentences is translated sentence by sentence; then with any text.
-        # A template of placeholders and punctuation alone ("{0}; {1}") would match any text: the
-        # clauses of such a text are translated one by one instead
-        # The most specific first: most letters, then fewest placeholders ("{0} and {1}" before
-        # "{0} {1} and {2}", which would split "product rule and power rule" at its first space)
         by_literal = sorted(
             (k for k in entries if _PLACEHOLDER.search(k) and _LETTER.search(_PLACEHOLDER.sub("", k))),
             key=lambda k: (
