@@ -3,8 +3,9 @@ headless chromium (Playwright, Debian's /usr/bin/chromium) with MathJax 2.7 — 
 nbconvert's template loads — served from the npm package in tests/texcheck/node_modules/mathjax
 on 127.0.0.1 instead of the CDN. Every derivation must be typeset: no "[Math Processing Error]",
 no TeX error shown in place of a formula (noErrors), no undefined macro (noUndefined), no
-formula left as source. The README's docs/images/nbconvert.png is refreshed when it is missing
-or when UPDATE_SCREENSHOTS=1.
+formula left as source, no derivation wider than the page (long lines are broken into rows) and no
+display formula wider than its cell. The README's docs/images/nbconvert.png and
+nbconvert-long-lines.png are refreshed when missing or when UPDATE_SCREENSHOTS=1.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 MATHJAX2 = REPO / "tests" / "texcheck" / "node_modules" / "mathjax"
 README_IMAGE = REPO / "docs" / "images" / "nbconvert.png"
+README_LONG_IMAGE = REPO / "docs" / "images" / "nbconvert-long-lines.png"
 ARTIFACTS = HERE / "artifacts"
 LAUNCH_ARGS = [
     "--no-sandbox",
@@ -179,6 +181,8 @@ def test_nbconvert_html_typesets_every_derivation(site, name):
             seen = page.evaluate(INSPECT)
             if name == NOTEBOOKS[0]:
                 save_screenshot(page)
+            else:  # the logistic regression's gradient: long lines broken into rows
+                save_screenshot(page, "--wrt w -o grad", README_LONG_IMAGE)
         finally:
             browser.close()
     (ARTIFACTS_DIR() / f"nbconvert-{name}.json").write_text(json.dumps(seen, indent=1))
@@ -197,12 +201,14 @@ def ARTIFACTS_DIR() -> Path:
     return ARTIFACTS
 
 
-def save_screenshot(page) -> None:
-    """The first derivation of the tour with the cell that made it, as the HTML shows them."""
-    cell = page.locator(".jp-Cell", has=page.locator('[data-mime-type="text/latex"]')).first
+def save_screenshot(page, source: str | None = None, image: Path = README_IMAGE) -> None:
+    """A derivation with the cell that made it, as the HTML shows them: the first one, or the one
+    whose cell contains ``source``."""
+    cells = page.locator(".jp-Cell", has=page.locator('[data-mime-type="text/latex"]'))
+    cell = (cells.filter(has_text=source) if source else cells).first
     cell.scroll_into_view_if_needed()
-    path = ARTIFACTS_DIR() / "nbconvert.png"
+    path = ARTIFACTS_DIR() / image.name
     cell.screenshot(path=str(path))
-    if not README_IMAGE.exists() or os.environ.get("UPDATE_SCREENSHOTS") == "1":
-        README_IMAGE.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, README_IMAGE)
+    if not image.exists() or os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        image.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, image)
