@@ -16,9 +16,17 @@ from __future__ import annotations
 from typing import Any, cast
 
 from matdiff_magic.errors import MatdiffError
+from matdiff_magic.export.check_code import random_inputs_code
 from matdiff_magic.export.naming import FUNCTIONS, arguments_code, ident, size_names, temporaries
+from matdiff_magic.export.numpy_code import (
+    _doc,
+    _inline_definitions,
+    _returned_ndim,
+    merge_diagonal_sandwiches,
+)
 from matdiff_magic.export.numpy_printer import HELPERS, NumpyPrinter, in_namespace, kind
 from matdiff_magic.ir import nodes as ir
+from matdiff_magic.numeric.check import strategies
 from matdiff_magic.render.printer import to_text
 from matdiff_magic.types.dims import Dim
 
@@ -76,8 +84,6 @@ def to_python(d, backend: str = "numpy") -> str:
 
 class _Module:
     def __init__(self, d, backend: str):
-        from matdiff_magic.export.numpy_code import _inline_definitions, merge_diagonal_sandwiches
-
         self.d, self.backend, self.fw = d, backend, FRAMEWORK[backend]
         self.kind = getattr(d, "kind", "gradient")
         self.func, self.check = FUNCTIONS[self.kind]
@@ -94,8 +100,6 @@ class _Module:
         self.printer = NumpyPrinter(self.names, self.sizes, {}, backend=backend)
 
     def source(self) -> str:
-        from matdiff_magic.export.check_code import random_inputs_code
-
         function = self.function()  # printed first: it names the helpers it uses
         helpers = [in_namespace(HELPERS[h], self.backend) for h in sorted(self.printer.helpers)]
         parts = [self.header(), self.fw["imports"]]
@@ -112,8 +116,6 @@ class _Module:
 
     # ---- the function
     def header(self) -> str:
-        from matdiff_magic.export.numpy_code import _doc
-
         d = self.d
         source = "\n".join("    " + line for line in d.source.strip().splitlines())
         return (
@@ -127,8 +129,6 @@ class _Module:
         return {"gradient": grad, "jacobian": jac, "hessian": f"{grad} and {hess}"}[self.kind]
 
     def function(self) -> str:
-        from matdiff_magic.export.numpy_code import _doc
-
         d, p = self.d, self.printer
         args = ", ".join(self.names[v.name] for v in d.variables)
         r = d.results[d.layout]
@@ -213,8 +213,6 @@ class _Module:
 
     def as_returned(self, name: str) -> str:
         """The printed value in the shape ``Derivation.evaluate`` gives (as the NumPy export)."""
-        from matdiff_magic.export.numpy_code import _returned_ndim
-
         k, ndim = kind(self.result), _returned_ndim(self.d)
         if ndim == 2 and k != "matrix":
             shape = {"col": "(-1, 1)", "row": "(1, -1)", "scalar": "(1, 1)"}[k]
@@ -225,8 +223,6 @@ class _Module:
 
     # ---- the check against the framework's autodiff
     def checker(self) -> str:
-        from matdiff_magic.numeric.check import strategies
-
         d, fw = self.d, self.fw
         args = [self.names[v.name] for v in d.variables]
         position = args.index(self.names[d.wrt.name])
