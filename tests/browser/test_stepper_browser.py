@@ -5,27 +5,20 @@ Next to the end, switches the layout and checks the typeset math changed. Screen
 tests/browser/artifacts/; the README's docs/images/stepper.png is refreshed when it is missing or
 when UPDATE_SCREENSHOTS=1.
 """
-import json
 import os
-import re
 import shutil
-import signal
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from labserver import CHROMIUM, LAUNCH_ARGS, RECORD_KERNEL_STATUS, run_all_cells, running_lab  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 ARTIFACTS = HERE / "artifacts"
 README_IMAGE = REPO / "docs" / "images" / "stepper.png"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run", "--disable-gpu", "--disable-quic"]
 TIMEOUT_MS = 60_000
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
@@ -34,58 +27,12 @@ sync_api = pytest.importorskip("playwright.sync_api",
                                reason="the playwright Python package is missing (pip install playwright)")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_up(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"jupyter lab exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url + "api/status", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)   # polling a port that is not open yet: nothing to wait on but time
-    raise RuntimeError("jupyter lab did not answer within 60 s")
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     root = tmp_path_factory.mktemp("lab")
     shutil.copy(HERE / "stepper.ipynb", root / "stepper.ipynb")
-    config = tmp_path_factory.mktemp("jupyter-config")
-    # No news toast over the page: the announcements plugin off, in a config dir of our own.
-    (config / "labconfig").mkdir()
-    (config / "labconfig" / "page_config.json").write_text(json.dumps(
-        {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(config),
-           "JUPYTERLAB_SETTINGS_DIR": str(tmp_path_factory.mktemp("lab-settings")),
-           "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path_factory.mktemp("lab-workspaces")),
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
-    port = free_port()
-    log = open(artifacts() / "jupyter-lab.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-         "--ServerApp.token=", "--ServerApp.password=", "--ServerApp.allow_root=True",
-         f"--ServerApp.root_dir={root}", "--ServerApp.port_retries=0"],
-        env=env, cwd=root, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        wait_until_up(url, proc)
+    with running_lab(root, tmp_path_factory.mktemp("lab-scratch"), artifacts() / "jupyter-lab.log") as url:
         yield url
-    finally:
-        proc.send_signal(signal.SIGINT)   # the server shuts its kernels down on SIGINT/SIGTERM
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)   # our own session only
-            proc.wait(5)
-        log.close()
 
 
 def artifacts() -> Path:
@@ -107,41 +54,6 @@ def test_stepper_in_jupyterlab(lab):
                 raise
         finally:
             browser.close()
-
-
-# Every kernel status the notebook's execution indicator shows, recorded from page start.
-RECORD_KERNEL_STATUS = """
-window.__kernelStatuses = [];
-new MutationObserver(() => {
-  const el = document.querySelector('.jp-Notebook-ExecutionIndicator');
-  const seen = window.__kernelStatuses, status = el && el.getAttribute('data-status');
-  if (status && seen[seen.length - 1] !== status) seen.push(status);
-}).observe(document, {subtree: true, childList: true, attributes: true, attributeFilter: ['data-status']});
-"""
-# The indicator reads 'idle' before any kernel is attached, and a run then is dropped or opens
-# the Select Kernel dialog: wait until it has been through starting/connecting/busy and is idle.
-KERNEL_READY = """() => {
-  const seen = window.__kernelStatuses;
-  return seen.some(s => s !== 'idle' && s !== 'unknown') && seen[seen.length - 1] === 'idle';
-}"""
-
-
-def run_all_cells(page, stepper) -> None:
-    """Run → Run All Cells once the kernel is connected; accept a Select Kernel dialog if one
-    comes anyway, and run again."""
-    page.wait_for_function(KERNEL_READY)
-    started = page.locator(".jp-Notebook .jp-InputPrompt", has_text=re.compile(r"\[(\*|\d+)\]"))
-    dialog = page.locator(".jp-Dialog")
-    for _ in range(3):
-        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-        started.or_(dialog).first.wait_for()
-        if not dialog.is_visible():
-            break
-        dialog.locator("button.jp-mod-accept").click()
-        dialog.wait_for(state="detached")
-        page.wait_for_function(KERNEL_READY)
-    stepper.wait_for()
 
 
 def wait_for_step(page, counter, n: int) -> None:
