@@ -1,4 +1,5 @@
 """Sizes as values (types/dims.py): canonical products, equality with integers, evaluation."""
+
 import pytest
 
 from matdiff_magic.types.dims import ONE, Dim, dim_mul
@@ -17,7 +18,7 @@ def test_integers_and_units():
     assert Dim.symbol("m") != 1 and not Dim.symbol("m").is_fixed
     assert dim_mul(1, "m") == Dim.symbol("m")
     assert str(dim_mul(2, "m")) == "2·m" and dim_mul(2, "m") == Dim.of("m·2")
-    assert (1, 1) == (ONE, Dim.of(1))
+    assert (1, 1) == (ONE, Dim.of(1))  # noqa: SIM300 - the int on the left: its __eq__ defers to Dim
     assert int(Dim.of(6)) == 6
     with pytest.raises(TypeError):
         int(Dim.symbol("m"))
@@ -41,3 +42,9 @@ def test_symbolic_sizes_equal_their_text():
     assert Dim.symbol("m") == "m" and hash(Dim.symbol("m")) == hash("m")
     assert Dim.of("n·m") == "m·n" and {"m·n": 6}[dim_mul("n", "m")] == 6
     assert Dim.of(3) != "3" and Dim.symbol("m") != "n"
+
+
+def test_products_of_any_number_of_sizes():
+    # the size of kron(X, vec(X)) for an m×n X has three factors: m·m·n
+    assert dim_mul("m", "n", "m") == Dim.of("m·m·n") and str(dim_mul(2, "n", 3)) == "6·n"
+    assert dim_mul() == 1

@@ -7,8 +7,11 @@ respect the products), and its derivative, evaluated in the three layouts, agree
 differences of a NumPy function written here (np.kron, not the package's evaluator).
 """
 
+import fuzz_strategies as fs
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from matdiff_magic import MatdiffError, derive
 from matdiff_magic.types.dims import Dim
@@ -201,3 +204,41 @@ def test_the_unifier_binds_a_free_size_to_a_product():
     rigid = sizes.fresh(bound="k")
     assert not sizes.unify(rigid, (n, two))  # a user's size symbol stays a symbol
     assert Dim.of("2·m").value({"m": 3}) == 6
+
+
+# ---- property: products of sizes from any composition of kron, vec and eye --------------------
+LEAVES = ["X", "Y", "A", "x", "y", "a", "eye", "eye(2)", "eye(3)"]
+
+
+@st.composite
+def kron_expression(draw, depth: int = 3):
+    """A matrix expression of undeclared names built with kron, vec, products and transposes,
+    blind to shapes: the unifier decides which are products of sizes and which are shape errors."""
+    if depth == 0 or draw(st.integers(0, 3)) == 0:
+        return draw(st.sampled_from(LEAVES))
+    left, right = draw(kron_expression(depth - 1)), draw(kron_expression(depth - 1))
+    form = draw(st.sampled_from(["kron({}, {})", "{}*{}", "{}'*{}", "vec({})", "{}'", "{} + {}"]))
+    return form.format(left, right)
+
+
+@st.composite
+def kron_program(draw):
+    body = draw(kron_expression())
+    source = draw(st.sampled_from(["tr({})", "x'*{}*y", "sum({})", "norm2({})^2", "{}"])).format(body)
+    names = [n for n in ("X", "Y", "A", "x", "y", "a") if fs._mentions(source, n)]
+    return source, draw(st.sampled_from(names)) if names else None
+
+
+@settings(
+    deadline=None, derandomize=True, database=None, max_examples=150, suppress_health_check=list(HealthCheck)
+)
+@given(kron_program())
+def test_products_of_sizes_derive_and_check_or_are_refused(program):
+    """derive() with its check either derives (the check passes, or says in one line why it could
+    not check) or raises MatdiffError; fs.outcome fails on anything else, a FAILED check included."""
+    source, wrt = program
+    kind = fs.outcome(source, wrt, second_look=False)
+    assert kind in ("error", "derived", "skipped")
+    if kind == "skipped":
+        message = derive(source, wrt=wrt).check_result.message
+        assert message.startswith("could not check: ") and "\n" not in message

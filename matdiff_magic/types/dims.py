@@ -102,6 +102,9 @@ DimLike = Dim | int | str
 ONE = Dim(1)
 
 
-def dim_mul(a: DimLike, b: DimLike) -> Dim:
-    """The size a·b, canonical (symbols sorted), so equal sizes compare equal."""
-    return Dim.of(a) * Dim.of(b)
+def dim_mul(*factors: DimLike) -> Dim:
+    """The size a·b·…, canonical (symbols sorted), so equal sizes compare equal; 1 for none."""
+    out = ONE
+    for factor in factors:
+        out = out * Dim.of(factor)
+    return out
