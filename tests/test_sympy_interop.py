@@ -228,14 +228,15 @@ def test_cookbook_round_trip(case):
     expected = d.evaluate(**values)
     assert_close(expected, fd, 1e-5, "evaluate")
     symbols: dict = {}
-    result = d.to_sympy() if not d.variables else None
     from matdiff_magic.interop.sympy_out import to_sympy
 
     result = to_sympy(d.result, symbols)
+    assert str(result) == str(d.to_sympy())  # the same expression (its Lambdas have fresh Dummies)
     function = to_sympy(d.function, symbols)
     sizes = _sizes(d, values)
     got = _lambdified(result, symbols, d, sizes, values)
     assert_close(np.reshape(got, np.shape(fd)), fd, 1e-5, f"{cid}: lambdify of the SymPy result")
+    assert_close(np.reshape(got, np.shape(expected)), expected, 1e-9, f"{cid}: lambdify against evaluate()")
     assert_close(_lambdified(function, symbols, d, sizes, values), f(**values), 1e-9, "f")
     # the SymPy form of f derives again to the same derivative
     again = derive(function, wrt=wrt, layout="denominator", check=False)
