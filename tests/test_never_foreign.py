@@ -1,0 +1,54 @@
+"""Never a foreign exception from the public API at a singular point: the six inverse forms whose
+argument is singular at some sizes or values (tests/test_check_robust.py checks their derivatives
+against central differences and their check) raise MatdiffError naming the singular argument and
+the variables it depends on, from evaluate() and value(), never numpy.linalg.LinAlgError; and a
+check that cannot decide says so in one line.
+"""
+
+import numpy as np
+import pytest
+
+from matdiff_magic import MatdiffError, derive
+
+rng = np.random.default_rng(3)
+N = rng.standard_normal
+
+# (source, values at which the inverted matrix is singular, the argument as the message names it)
+SINGULAR = [
+    ("tr(inv(X*X'))", {"X": N((4, 2))}, "X Xᵀ is singular at the given X"),  # rank 2 < 4
+    (
+        "tr(C*inv(X'*B*X))",
+        {"C": N((3, 3)), "X": N((2, 3)), "B": N((2, 2))},
+        "Xᵀ B X is singular at the given X, B",
+    ),
+    ("tr(C*inv(X'*B*X))", {"C": N((3, 3)), "X": N((5, 3)), "B": np.zeros((5, 5))}, "Xᵀ B X is singular"),
+    ("tr(inv(A*X))", {"A": N((2, 3)), "X": np.zeros((3, 2))}, "A X is singular at the given A, X"),
+    ("a'*inv(X'*X)*a", {"a": N(3), "X": N((2, 3))}, "Xᵀ X is singular at the given X"),
+    ("X'*inv(X*X')", {"X": N((4, 2))}, "X Xᵀ is singular at the given X"),
+    (
+        "a'*inv(X*Y)*b",
+        {"a": N(3), "X": N((3, 2)), "Y": N((2, 3)), "b": N(3)},
+        "X Y is singular at the given X, Y",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "source, values, message", SINGULAR, ids=[f"{c[0]} {i}" for i, c in enumerate(SINGULAR)]
+)
+@pytest.mark.parametrize("layout", ("numerator", "denominator", "mixed"))
+def test_a_singular_point_is_a_matdiff_error_naming_the_argument(source, values, message, layout):
+    d = derive(source, wrt="X", layout=layout)
+    assert d.check_result.status == "passed", d.check_result.message  # regular points exist
+    with pytest.raises(MatdiffError, match=message):
+        d.evaluate(**values)
+    if d.target.is_scalar:
+        with pytest.raises(MatdiffError, match=message):
+            d.value(**values)
+
+
+def test_a_check_that_cannot_decide_says_why_in_one_line():
+    d = derive("tr(inv(x*x'))", wrt="x")  # x xᵀ has rank 1 at every size
+    message = d.check_result.message
+    assert d.check_result.status == "skipped" and message.startswith("could not check: ")
+    assert "\n" not in message and message in d.to_text().splitlines()[-1]
