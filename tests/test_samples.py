@@ -183,6 +183,20 @@ def test_least_squares_per_sample_reads_as_a_sum():
     assert np.abs(d.evaluate(x_i=x, y_i=y, beta=beta)).max() < 1e-10  # the normal equations
 
 
+def test_the_mean_by_maximum_likelihood_is_the_sample_mean():
+    """Σᵢ (μ − xᵢ) = N μ − N x̄ with x̄ declared the mean: the gradient 2(μ − x̄), and μ̂ = x̄."""
+    d = derive(
+        "xbar: mean(x_i)\nl = 1/N*sum_i(norm2(x_i - mu)^2)", wrt="mu", layout="denominator", solve=True
+    )
+    assert next(s for s in d.steps if s.rule == "sample mean").text == "2 (μ - x̄)ᵀ dμ"
+    assert d.results["denominator"].expr is not None and d.steps[-1].text == "2 (μ - x̄)"
+    assert [s.text for s in d.steps if s.stage == "solve"][-1] == "μ̂ = x̄"
+    rng = np.random.default_rng(8)
+    x, mu = rng.standard_normal((9, 3)), rng.standard_normal(3)
+    every_layout(d, {"x_i": x, "mu": mu}, lambda x_i, mu: np.mean(np.sum((x_i - mu) ** 2, axis=1)), "mu")
+    assert_close(d.evaluate_solution(x_i=x), x.mean(axis=0), 1e-12, "μ̂ = x̄")
+
+
 def test_a_fixed_number_of_samples():
     d = derive("sum_i(x_i'*a, 4)", wrt="a")
     rng = np.random.default_rng(4)

@@ -192,6 +192,10 @@ def _statistic(summed: SampleSum, scalars: list, typed):
         if body == x_i:
             named, rest = times_n(xbar)
             return named, SAMPLE_MEAN, rest
+        split = _mean_terms(body, x_i, xbar)
+        if split is not None:  # Σᵢ (μ − xᵢ) = N μ − N x̄
+            named, rest = times_n(split)
+            return named, SAMPLE_MEAN, rest
         deviation = _deviation(body, x_i, xbar)
         if deviation:
             S = _covariance(typed, x_i, xbar, N)
@@ -199,6 +203,26 @@ def _statistic(summed: SampleSum, scalars: list, typed):
                 named, rest = times_n(S)
                 return named, SAMPLE_COVARIANCE, rest
     return summed, None, scalars
+
+
+def _mean_terms(body: ir.Expr, x_i: ir.Expr, xbar: ir.Expr) -> ir.Expr | None:
+    """A sum of terms each ±xᵢ or shared, with xᵢ put as x̄ (then Σᵢ body = N times it); None
+    when a term depends on the sample otherwise. A transposed sum (a row, for a vector) alike."""
+    if isinstance(body, ir.Transpose):
+        inner = _mean_terms(body.arg, x_i, xbar)
+        return None if inner is None else mk_transpose(inner)
+    if not isinstance(body, ir.Add):
+        return None
+    terms = []
+    for t in body.terms:
+        inner, negative = (t.arg, True) if isinstance(t, ir.Neg) else (t, False)
+        if inner == x_i:
+            terms.append(mk_neg(xbar) if negative else xbar)
+        elif not per_sample(t):
+            terms.append(t)
+        else:
+            return None
+    return mk_add(terms)
 
 
 def _means(typed) -> dict:

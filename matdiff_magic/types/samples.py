@@ -96,8 +96,8 @@ def finish(typed, program: syn.Program) -> None:
     if count is not None and per_sample and count.is_scalar:
         definitions[COUNT] = SampleCount(per_sample[0])
     for name, (of, span) in means(program).items():
-        if name not in by_name:
-            continue
+        if name not in by_name and of not in by_name:
+            continue  # a mean of a name the cell does not use, itself unused
         if of not in by_name:
             raise MatdiffError(f"{name} is the mean of {of}, which the cell does not use", source, span)
         n = definitions.get(COUNT, count)
