@@ -294,3 +294,18 @@ def test_the_magic_exports_to_a_backend(choice):
     with capture_output() as captured:
         result = shell.run_cell("%%matdiff --wrt X --export tensorflow\na'*X*b")
     assert "unexpected text on the %%matdiff line" in captured.stderr, captured.stderr
+
+
+@pytest.mark.parametrize("convention", ["independent", "sym"])
+def test_by_a_symmetric_matrix_in_both_conventions(convention, backend):
+    """Each entry of S moved alone at a symmetric point gives G; the sym convention is (G + Gᵀ)/2."""
+    d = derive("S: symmetric\ntr(S*A*S) + x'*S*x", wrt="S", symmetric=convention, check=False)
+    rng = np.random.default_rng(4)
+    B = rng.standard_normal((3, 3))
+    values = {"S": B @ B.T + np.eye(3), "A": rng.standard_normal((3, 3)), "x": rng.standard_normal(3)}
+    f = lambda S, A, x: np.trace(S @ A @ S) + x @ S @ x
+    G = central_difference(f, values, "S")
+    expected = G if convention == "independent" else (G + G.T) / 2
+    ns = load(d, backend)
+    assert_close(as_numpy(ns["f_and_grad"](*arguments(d, values))[1]), expected, 1e-6, convention)
+    assert ns["check_gradient"]() < 1e-8
