@@ -13,7 +13,8 @@ from __future__ import annotations
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ops.declare import _SquareToSquare, called, derivative, row, rule
 from matdiff_magic.ops.identity import Identity
-from matdiff_magic.ops.registry import C_ATOM, SympyForm, np, register
+from matdiff_magic.ops.registry import C_ATOM, np, register
+from matdiff_magic.ops.sympy_forms import SympyForm
 
 
 class Adjugate(_SquareToSquare):

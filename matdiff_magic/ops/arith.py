@@ -45,12 +45,11 @@ from matdiff_magic.ops.registry import (
     Juxtaposition,
     Prefix,
     ShapeError,
-    SympyForm,
     Terms,
     export,
     register,
 )
-from matdiff_magic.ops.sympy_forms import is_matrix
+from matdiff_magic.ops.sympy_forms import SympyForm, is_matrix
 
 
 # ---- nodes ---------------------------------------------------------------------------------------

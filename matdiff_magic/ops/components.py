@@ -12,7 +12,8 @@ from __future__ import annotations
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.nodes import SCALAR, Expr, ShapeError
 from matdiff_magic.ops.identity import Identity
-from matdiff_magic.ops.registry import C_ATOM, Brackets, Named, Primitive, SympyForm, np, register
+from matdiff_magic.ops.registry import C_ATOM, Brackets, Named, Primitive, np, register
+from matdiff_magic.ops.sympy_forms import SympyForm
 
 
 class Literal(Expr):

@@ -11,13 +11,12 @@ from matdiff_magic.ops.registry import (
     P_HADAMARD,
     Indexed,
     Infix,
-    SympyForm,
     held,
     kind,
     np,
     register,
 )
-from matdiff_magic.ops.sympy_forms import no_form, sympy_class
+from matdiff_magic.ops.sympy_forms import SympyForm, no_form, sympy_class
 from matdiff_magic.types.dims import Dim, DimLike, dim_mul
 
 

@@ -28,13 +28,12 @@ from matdiff_magic.ops.registry import (
     Call,
     Delimited,
     Postfix,
-    SympyForm,
     as_scalar,
     kind,
     np,
     register,
 )
-from matdiff_magic.ops.sympy_forms import is_matrix, sympy_class
+from matdiff_magic.ops.sympy_forms import SympyForm, is_matrix, sympy_class
 
 
 # ---- nodes ---------------------------------------------------------------------------------------

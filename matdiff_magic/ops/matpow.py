@@ -20,11 +20,11 @@ from matdiff_magic.ops.powers import _Power, require_scalar_exponent
 from matdiff_magic.ops.registry import (
     C_ATOM,
     Superscript,
-    SympyForm,
     np,
     register,
     require_square,
 )
+from matdiff_magic.ops.sympy_forms import SympyForm
 
 
 class MatPow(_Power):

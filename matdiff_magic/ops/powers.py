@@ -12,12 +12,11 @@ from matdiff_magic.ops.registry import (
     C_POW,
     ShapeError,
     Superscript,
-    SympyForm,
     as_scalar,
     np,
     register,
 )
-from matdiff_magic.ops.sympy_forms import power
+from matdiff_magic.ops.sympy_forms import SympyForm, power
 
 
 # ---- nodes ---------------------------------------------------------------------------------------

@@ -12,7 +12,6 @@ from matdiff_magic.ops.registry import (
     C_MUL,
     Call,
     Delimited,
-    SympyForm,
     as_scalar,
     kind,
     np,
@@ -21,7 +20,7 @@ from matdiff_magic.ops.registry import (
     require_vector,
     to_scalar,
 )
-from matdiff_magic.ops.sympy_forms import is_matrix, sum_of, sympy_class
+from matdiff_magic.ops.sympy_forms import SympyForm, is_matrix, sum_of, sympy_class
 
 
 # ---- nodes ---------------------------------------------------------------------------------------

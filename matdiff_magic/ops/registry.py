@@ -22,10 +22,13 @@ import inspect
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from matdiff_magic.ir import nodes
 from matdiff_magic.ir.nodes import SCALAR, Expr, ShapeError
+
+if TYPE_CHECKING:
+    from matdiff_magic.ops.sympy_forms import SympyForm
 
 
 class _LazyModule:
@@ -246,20 +249,6 @@ class Primitive:
     numeric_exponent: bool = False  # v₁² rather than v₁^2 when the exponent is a number
 
 
-# ---- SymPy ------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class SympyForm:
-    """An op in SymPy (``interop``; helpers in ``ops.sympy_forms``). ``build(sp, operands, node)``
-    makes its SymPy expression from its operands' (a 1×1 operand arrives as a SymPy scalar; a form
-    with no SymPy counterpart raises MatdiffError naming it); ``reads(sp, expr)`` gives the operands
-    when ``expr`` is this op written in SymPy (``Trace(X)`` is tr(X)), else None; ``name`` is how the
-    language writes a read op that has no name of its own (diag of a matrix)."""
-
-    build: Callable
-    reads: Callable | None = None
-    name: str = ""
-
-
 # ---- the record ------------------------------------------------------------------------------------
 def _no_param(node, size):
     return None
@@ -284,7 +273,7 @@ class Op:
     export: Callable | None = None  # (printer, node) -> (NumPy code, precedence)
     helpers: tuple = ()  # functions the exported code defines (their source)
     notation: Any = None  # a notation above, or node -> notation; by default name(x), Call
-    sympy: SympyForm | None = None  # the op as SymPy, and the SymPy forms read as it
+    sympy: SympyForm | None = None  # the op as SymPy, and the SymPy forms read as it (ops.sympy_forms)
     backends: dict = field(default_factory=dict)  # jax/torch -> its code there where the NumPy
     # export in that namespace is wrong: (printer, node) -> (code, precedence), or renames
     # {NumPy call: the backend's} applied to the NumPy export

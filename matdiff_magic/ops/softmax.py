@@ -6,8 +6,8 @@ from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.nodes import _Unary
 from matdiff_magic.ops.declare import called, derivative, row, rule
 from matdiff_magic.ops.identity import Identity
-from matdiff_magic.ops.registry import SympyForm, np, register, require_vector
-from matdiff_magic.ops.sympy_forms import elementwise, sum_of
+from matdiff_magic.ops.registry import np, register, require_vector
+from matdiff_magic.ops.sympy_forms import SympyForm, elementwise, sum_of
 
 
 class Softmax(_Unary):

@@ -1,4 +1,4 @@
-"""Helpers for an operation's SymPy facet (``Op.sympy``, a ``registry.SympyForm``).
+"""An operation's SymPy facet (``Op.sympy``, a ``SympyForm``) and helpers to build it.
 
 SymPy is never imported here: a form receives the module as ``sp`` when a conversion runs
 (``interop``). ``sympy_class`` reads an op that is one SymPy class; ``elementwise`` makes the form of
@@ -9,10 +9,23 @@ keep a 1×1 matrix expression as a SymPy scalar, its only entry, as the IR keeps
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import reduce
 
 from matdiff_magic.errors import MatdiffError
-from matdiff_magic.ops.registry import SympyForm
+
+
+@dataclass(frozen=True)
+class SympyForm:
+    """An op in SymPy (``interop``; helpers in ``ops.sympy_forms``). ``build(sp, operands, node)``
+    makes its SymPy expression from its operands' (a 1×1 operand arrives as a SymPy scalar; a form
+    with no SymPy counterpart raises MatdiffError naming it); ``reads(sp, expr)`` gives the operands
+    when ``expr`` is this op written in SymPy (``Trace(X)`` is tr(X)), else None; ``name`` is how the
+    language writes a read op that has no name of its own (diag of a matrix)."""
+
+    build: Callable
+    reads: Callable | None = None
+    name: str = ""
 
 
 def sympy_class(*names: str, operands: Callable = lambda e: list(e.args)) -> Callable:
