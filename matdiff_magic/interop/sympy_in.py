@@ -24,7 +24,7 @@ _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 
 
 def _readers() -> list:
-    """(op, reads) for every op with a SymPy form to read, the more specific forms first."""
+    """(name in the language, arity, reads) of every op with a SymPy form to read, logdet first."""
     out = []
     for op in registry.ops():
         form = op.sympy
