@@ -20,7 +20,7 @@ class MatdiffMagics(Magics):
         """Derive ∂f/∂X by the differential method, step by step.
 
         Cell:  %%matdiff --wrt X [--layout numerator|denominator|mixed] [--no-check] [-o NAME]
-                         [--symmetric independent|sym|minka]
+                         [--symmetric independent|sym|minka] [--adjugate]
                followed by declarations (X: matrix(m, n), S: symmetric) and the expression,
                e.g. a'*exp(X*b)
         Line:  %matdiff --wrt X a'*exp(X*b)
@@ -84,6 +84,7 @@ class MatdiffMagics(Magics):
                 symmetric=opts.symmetric,
                 lang=opts.lang,
                 latex=opts.latex or None,
+                determinant="adjugate" if opts.adjugate else None,
             )
             code = d.to_python(backend=opts.export) if opts.export else ""
             shown = d.widget() if opts.interactive else _typeset(d)

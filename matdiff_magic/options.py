@@ -37,6 +37,7 @@ class Options:
     symmetric: str = "independent"
     lang: str | None = None  # en or zh; None: the session's (%matdiff_config lang=…, MATDIFF_LANG)
     latex: bool = False  # read the cell as LaTeX even without a backslash (syntax.latex)
+    adjugate: bool = False  # d|X| = tr(adj(X) dX), seed 000's form of the determinant rule
     flags: set = field(default_factory=set)  # options recognised but handled elsewhere
 
 
@@ -64,6 +65,7 @@ _OPTIONS: dict[str, tuple] = {  # option -> (attribute, takes a value, converter
     "--symmetric": ("symmetric", True, str),
     "--lang": ("lang", True, str),
     "--latex": ("latex", False, None),
+    "--adjugate": ("adjugate", False, None),
 }
 _TOKEN = re.compile(r"""\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\S+)""")
 _IDENT = re.compile(r"[A-Za-z][A-Za-z0-9_]*$")

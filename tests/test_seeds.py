@@ -196,3 +196,23 @@ def test_seed_002_example_2_by_components():
     J = np.array([(f(y + h) - f(y - h)) / 2e-6 for h in np.eye(3) * 1e-6]).T  # ∂fₖ/∂yⱼ
     assert_close(d.evaluate(y=y), J.T, 1e-6, "denominator")
     assert_close(d.with_layout("numerator").evaluate(y=y), J, 1e-6, "numerator")
+
+
+@pytest.mark.parametrize("layout", ["numerator", "denominator", "mixed"])
+def test_seed_000_determinant_by_the_adjugate(layout):
+    """Seed 000 writes d|X| = tr(X^# dX) with the adjugate X^# (derive(..., determinant="adjugate"),
+    %%matdiff --adjugate): |X| by X is adj(X)ᵀ, checked against central differences of det."""
+    d = derive("det(X)", wrt="X", layout=layout, determinant="adjugate")
+    got = [(s.rule, s.text) for s in d.steps]
+    assert got[2] == ("determinant", "tr(adj(X) dX)")
+    assert d.steps[2].identity.text == "d|X| = tr(adj(X) dX)"
+    X = np.array([[1.3, -0.4, 0.2], [0.5, 0.9, -0.7], [0.1, 0.3, 1.1]])
+    grad = central_difference(lambda X: np.linalg.det(X), {"X": X}, "X")
+    assert_close(d.evaluate(X=X), grad.T if layout == "numerator" else grad, 1e-6, layout)
+    assert derive("det(X)", wrt="X").steps[2].text == "|X|tr(X⁻¹ dX)"  # the default: the inverse
+    again = d.derive_again("X", "denominator")
+    assert again.steps[2].text == "tr(adj(X) dX)"                          # kept when re-derived
+    from matdiff_magic import MatdiffError
+
+    with pytest.raises(MatdiffError):
+        derive("det(X)", wrt="X", determinant="cofactor")

@@ -25,6 +25,7 @@ from matdiff_magic.derivation.steps import merge_unchanged
 from matdiff_magic.derivation.symmetric import check_convention, with_convention, with_symmetry
 from matdiff_magic.errors import MatdiffError, known_language
 from matdiff_magic.ir import nodes as ir
+from matdiff_magic.ops.linalg import DETERMINANT_RULE, determinant_rule
 from matdiff_magic.render import printer
 from matdiff_magic.render.abbreviations import choose as choose_abbreviations
 from matdiff_magic.syntax.latex import in_latex, looks_like_latex
@@ -43,6 +44,7 @@ def derive(
     symmetric: str = "independent",
     latex: bool | None = None,
     lang: str | None = None,
+    determinant: str | None = None,
 ) -> Derivation:
     """Derive ∂f/∂wrt of the cell ``source`` by the differential method, step by step.
 
@@ -60,6 +62,11 @@ def derive(
     Symbol or a name): it is derived as the cell it reads as (``interop.sympy_in``), and
     ``to_sympy()`` answers in its symbols.
     """
+    if determinant is not None:  # d|X| by the adjugate (seed 000) or the inverse, in this derivation
+        with determinant_rule(determinant):
+            return derive(
+                source, wrt, layout, check, order, seed, by_definition, solve, symmetric, latex, lang
+            )
     if not isinstance(source, str):
         from matdiff_magic.interop.sympy_in import sympy_cell
 
@@ -136,6 +143,7 @@ def _derive(source, wrt, layout, check, order, seed, solve, symmetric) -> Deriva
         symmetric=symmetric,
     )
     derivation.solution = parts.get("solution")
+    derivation.determinant = DETERMINANT_RULE.get()  # kept when re-derived by another variable
     derivation.notes = _defaulted_kind_notes(source, typed, var) + sample_notes(typed)
     # repeated activations (t₁, t₂, …) and the sample statistics (x̄, S) are named in the where line
     names = choose_abbreviations(typed.expr, {v.name for v in typed.variables})
@@ -201,7 +209,13 @@ def _defaulted_kind_notes(source: str, typed, var: ir.Var) -> tuple:
 def _derive_again(d: Derivation, wrt: str, layout: str) -> Derivation:
     # ``derive`` is looked up when called, so the derivation re-derives through whatever it is now
     return derive(
-        d.source, wrt=wrt, layout=layout, check=d.check_result is not None, seed=d.seed, symmetric=d.symmetric
+        d.source,
+        wrt=wrt,
+        layout=layout,
+        check=d.check_result is not None,
+        seed=d.seed,
+        symmetric=d.symmetric,
+        determinant=getattr(d, "determinant", None),
     )
 
 

@@ -36,6 +36,7 @@ MIME = "application/vnd.matdiff.derivation.v1+json"
 
 class Derivation:
     notes: tuple = ()  # one-line remarks on how f was read, shown after the where line
+    determinant: str = "inverse"  # how d|X| was written: by the inverse or the adjugate
     sympy_symbols: dict | None = None  # derived from SymPy: its symbols by name, for to_sympy
 
     def __init__(

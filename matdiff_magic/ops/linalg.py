@@ -8,6 +8,10 @@ det X. ``log(det(X))`` is the element-wise log of the number det X: nan where de
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.nodes import _Unary
 from matdiff_magic.ops.declare import (
@@ -78,6 +82,14 @@ DETERMINANT = Identity(
     r"\mathrm{d}\lvert X\rvert = \lvert X\rvert \operatorname{tr}(X^{-1}\,\mathrm{d}X)",
     cookbook="(46)",
 )
+# seed 000: d|X| = tr(X^# dX) with X^# the adjugate, = |X| tr(X⁻¹dX) when X is invertible
+DETERMINANT_ADJUGATE = Identity(
+    "determinant",
+    r"\mathrm{d}\lvert X\rvert = \operatorname{tr}(\operatorname{adj}(X)\,\mathrm{d}X)",
+    cookbook="(46)",
+)
+DETERMINANT_RULES = ("inverse", "adjugate")
+DETERMINANT_RULE: ContextVar[str] = ContextVar("determinant_rule", default="inverse")
 # log|X| is log|det X|: the identity holds for either sign of det X.
 LOGDET = Identity(
     "log-determinant",
@@ -92,9 +104,24 @@ def _d_logdet(node):
     return Trace(ir.MatMul([Inverse(node.arg), ir.D(node.arg)]))
 
 
-@rule(DETERMINANT)
+@rule(DETERMINANT, DETERMINANT_ADJUGATE)
 def _d_det(node):
-    return ir.MatMul([node, _d_logdet.step(node)])  # d|X| = |X| d log|X|
+    if DETERMINANT_RULE.get() == "adjugate":  # seed 000's d|X| = tr(X^# dX), on request
+        return Trace(ir.MatMul([ir.Adjugate(node.arg), ir.D(node.arg)])), DETERMINANT_ADJUGATE
+    return ir.MatMul([node, _d_logdet.step(node)]), DETERMINANT  # d|X| = |X| d log|X|
+
+
+@contextmanager
+def determinant_rule(rule: str):
+    """Within it, d|X| is written ``rule``: ``inverse``, |X| tr(X⁻¹dX) (the default), or
+    ``adjugate``, tr(adj(X) dX) as seed 000 first writes it. A MatdiffError for any other."""
+    if rule not in DETERMINANT_RULES:
+        raise MatdiffError(f"unknown determinant rule {rule!r}: choose inverse or adjugate")
+    token = DETERMINANT_RULE.set(rule)
+    try:
+        yield
+    finally:
+        DETERMINANT_RULE.reset(token)
 
 
 @rule(INVERSE)

@@ -81,6 +81,12 @@ export const IDENTITIES = {
     "text": "d|X| = |X| tr(X⁻¹ dX)",
     "cookbook": "(46)"
   },
+  "determinant-adjugate": {
+    "name": "determinant",
+    "latex": "\\mathrm{d}\\lvert X\\rvert = \\operatorname{tr}(\\operatorname{adj}(X)\\,\\mathrm{d}X)",
+    "text": "d|X| = tr(adj(X) dX)",
+    "cookbook": "(46)"
+  },
   "diag": {
     "name": "diagonal",
     "latex": "\\mathrm{d}\\operatorname{diag}(X) = \\operatorname{diag}(\\mathrm{d}X)",
