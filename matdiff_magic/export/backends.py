@@ -21,7 +21,9 @@ from matdiff_magic.export.naming import FUNCTIONS, arguments_code, ident, size_n
 from matdiff_magic.export.numpy_code import (
     _doc,
     _inline_definitions,
+    _require,
     _returned_ndim,
+    describe_input,
     merge_diagonal_sandwiches,
 )
 from matdiff_magic.export.numpy_printer import HELPERS, NumpyPrinter, in_namespace, kind
@@ -142,7 +144,7 @@ class _Module:
             f'    """{_doc(d.name)} = {_doc(to_text(d.function))} and {_doc(r.lhs_text)} = {_doc(to_text(self.result))}',
             f"    ({_doc(r.description)})",
             "",
-            *[f"    {self.names[v.name]}: {_describe(v)}" for v in d.variables],
+            *[f"    {self.names[v.name]}: {describe_input(v)}" for v in d.variables],
             f"    Returns {outputs[self.kind]} as {self.fw['title']} arrays (a number as a 0-d array), shaped",
             "    as the NumPy export returns them.",
             '    """',
@@ -318,16 +320,3 @@ class _Module:
             f'    print(f"{self.check}: max. relative difference from {self.autodiff_names()} '
             f'{{{self.check}():.1e}}")\n'
         )
-
-
-def _require(condition: str, message: str) -> list[str]:
-    return [f"    if not ({condition}):", f"        raise ValueError({message})"]
-
-
-def _describe(v: ir.Var) -> str:
-    if v.is_scalar:
-        return "a scalar"
-    dims = [str(dim) for dim in v.shape if dim != 1]
-    if v.shape[1] == 1:
-        return f"a vector, shape ({dims[0]},)"
-    return f"{'a symmetric' if v.symmetric else 'a'} matrix, shape ({', '.join(dims)})"
