@@ -6,6 +6,8 @@ In Python: ``derive("a'*exp(X*b)", wrt="X")``.
 
 from __future__ import annotations
 
+import importlib
+
 __version__ = "0.1.0"
 __all__ = [
     "MatdiffError",
@@ -18,33 +20,22 @@ __all__ = [
 ]
 
 
+# Lazy (PEP 562) so that `%load_ext matdiff_magic` stays fast: NumPy loads only when something is
+# derived. Public name -> the module that defines it.
+_LAZY = {
+    "derive": "matdiff_magic.derivation.pipeline",
+    "MatdiffError": "matdiff_magic.errors",
+    "entrywise": "matdiff_magic.render.entrywise",
+    "graph": "matdiff_magic.autodiff",
+    "check_answer": "matdiff_magic.exercises.diagnose",
+    "Derivation": "matdiff_magic.derivation.record",
+}
+
+
 def __getattr__(name):
-    # Lazy so that `%load_ext matdiff_magic` stays fast: NumPy loads only when something is derived.
-    if name == "derive":
-        from matdiff_magic.derivation.pipeline import derive
-
-        return derive
-    if name == "MatdiffError":
-        from matdiff_magic.errors import MatdiffError
-
-        return MatdiffError
-    if name == "entrywise":
-        from matdiff_magic.render.entrywise import entrywise
-
-        return entrywise
-    if name == "graph":
-        from matdiff_magic.autodiff import graph
-
-        return graph
-    if name == "check_answer":
-        from matdiff_magic.exercises.diagnose import check_answer
-
-        return check_answer
-    if name == "Derivation":
-        from matdiff_magic.derivation.record import Derivation
-
-        return Derivation
-    raise AttributeError(f"module 'matdiff_magic' has no attribute {name!r}")
+    if name not in _LAZY:
+        raise AttributeError(f"module 'matdiff_magic' has no attribute {name!r}")
+    return getattr(importlib.import_module(_LAZY[name]), name)
 
 
 def _jupyter_labextension_paths():
