@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.nodes import SCALAR, Expr, ShapeError
+from matdiff_magic.ops.declare import Node
 from matdiff_magic.ops.identity import Identity
 from matdiff_magic.ops.registry import C_ATOM, Brackets, Named, Primitive, np, register
 from matdiff_magic.ops.sympy_forms import SympyForm
@@ -40,23 +41,16 @@ class Literal(Expr):
         return (len(entries), 1)
 
 
-class Entry(Expr):
-    """X_ij, the entry (i, j) of X (0-based), written as the component ``name`` (y1 -> y₁)."""
+class Entry(Node):
+    """X_ij, the entry (i, j) of X (0-based), written as the component ``name`` (y1 -> y₁):
+    ``Entry(arg, i, j, name)``."""
 
     __slots__ = ("arg", "i", "j", "name")
-    _children = ("arg",)
     _attrs = ("i", "j", "name")
     arg: Expr
     i: int
     j: int
     name: str
-
-    def __init__(self, arg: Expr, i: int, j: int, name: str):
-        self._init(SCALAR)
-        object.__setattr__(self, "arg", arg)
-        object.__setattr__(self, "i", i)
-        object.__setattr__(self, "j", j)
-        object.__setattr__(self, "name", name)
 
     @staticmethod
     def shape_of(arg: Expr) -> tuple:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.nodes import SCALAR, Expr, ShapeError
+from matdiff_magic.ops.declare import Node
 from matdiff_magic.ops.identity import Identity
 from matdiff_magic.ops.registry import C_ATOM, C_MUL, Call, Primitive, np, register
 from matdiff_magic.ops.sympy_forms import no_form
@@ -35,36 +36,25 @@ def per_sample(e: Expr) -> bool:
     return any(is_per_sample(name) for name in e.free_vars())
 
 
-class SampleSum(Expr):
+class SampleSum(Node):
     """Σᵢ body, i = 1 … count; the shape of the body."""
 
     __slots__ = ("body", "count")
-    _children = ("body", "count")
     body: Expr
     count: Expr
 
-    def __init__(self, body: Expr, count: Expr):
+    @staticmethod
+    def shape_of(body: Expr, count: Expr) -> tuple:
         if count.shape != SCALAR:
             raise ShapeError(f"the number of samples is a scalar, got {count.shape}")
-        self._init(body.shape)
-        object.__setattr__(self, "body", body)
-        object.__setattr__(self, "count", count)
-
-    @staticmethod
-    def shape_of(body: Expr, count: Expr | None = None) -> tuple:
         return body.shape
 
 
-class SampleCount(Expr):
+class SampleCount(Node):
     """N, the number of samples of the per-sample variable ``arg`` (the rows of its value)."""
 
     __slots__ = ("arg",)
-    _children = ("arg",)
     arg: Expr
-
-    def __init__(self, arg: Expr):
-        self._init(SCALAR)
-        object.__setattr__(self, "arg", arg)
 
     @staticmethod
     def shape_of(arg: Expr) -> tuple:
