@@ -128,18 +128,24 @@ class Operands(Cursor):
         """(, [ or a brace written \\{ (exp\\{…\\}): brackets that group."""
         return self.is_(tok, "sym", "(", "[") or self.is_(tok, "cmd", "{")
 
-    def group(self) -> Frag:
-        opening = self.advance()
-        closing = {"(": ")", "[": "]", "{": "}"}[opening.text]
+    def enclosed(self, opening: Tok, closing: str) -> tuple[Frag, Tok]:
+        """The terms after ``opening`` up to the delimiter ``closing``, and the token they stop at
+        (not read); an error at ``opening`` when the line ends first."""
         self.open.append(closing)
         try:
             inner = self.terms()
         finally:
             self.open.pop()
         tok = self.peek()
+        if tok.kind == "eof":
+            raise self.error(f"this '{opening.text}' is never closed", opening)
+        return inner, tok
+
+    def group(self) -> Frag:
+        opening = self.advance()
+        closing = {"(": ")", "[": "]", "{": "}"}[opening.text]
+        inner, tok = self.enclosed(opening, closing)
         if not self.is_(tok, opening.kind, closing):
-            if tok.kind == "eof":
-                raise self.error(f"this '{opening.text}' is never closed", opening)
             raise self.error(f"expected '{closing}' here", tok)
         self.advance()
         return Frag([("(", opening.span), *inner.parts, (")", tok.span)])
@@ -150,12 +156,7 @@ class Operands(Cursor):
         if kind == "||":
             self.advance()
         closing = "‖" if kind == "||" else kind
-        self.open.append(closing)
-        try:
-            inner = self.terms()
-        finally:
-            self.open.pop()
-        tok = self.peek()
+        inner, tok = self.enclosed(opening, closing)
         if not self.closes_as(tok, closing):
             raise self.error(f"this '{opening.text}' is never closed", opening)
         double = self.bar(tok) == "||"
