@@ -70,8 +70,7 @@ class Tok:
 def tokenize(source: str) -> list[Tok]:
     """The tokens of ``source``, layout dropped; unbalanced braces are errors with a caret."""
     tokens = _raw_tokens(source)
-    tokens = _drop_environments(tokens, source)
-    tokens = _words_and_fonts(tokens, source)
+    tokens = _commands(tokens, source)
     return _drop_plain_braces(tokens, source) + [Tok("eof", "", Span(len(source), len(source)))]
 
 
@@ -139,32 +138,10 @@ def _group_text(tokens: list[Tok], start: int, match: dict[int, int]) -> tuple[s
     return "".join(t.text for t in tokens[start + 1 : end]), end + 1
 
 
-def _drop_environments(tokens: list[Tok], source: str) -> list[Tok]:
-    """begin{align} and end{align}: the environment frames the formula, it is not part of it."""
-    match = matching_braces(tokens, source)
-    out, k = [], 0
-    while k < len(tokens):
-        tok = tokens[k]
-        if tok.kind == "cmd" and tok.text in ("begin", "end"):
-            nxt = k + 1
-            if nxt < len(tokens) and tokens[nxt].text == "{":
-                name = "".join(t.text for t in tokens[nxt + 1 : match[nxt]])
-                if "matrix" in name or name in ("array", "cases"):
-                    raise MatdiffError(  # a matrix written out entry by entry
-                        f"unexpected {source[tok.span.start : tokens[match[nxt]].span.end]!r}",
-                        source,
-                        tok.span | tokens[match[nxt]].span,
-                        hint="see the README's table of LaTeX input",
-                    )
-                k = match[nxt] + 1
-                continue
-        out.append(tok)
-        k += 1
-    return out
-
-
-def _words_and_fonts(tokens: list[Tok], source: str) -> list[Tok]:
-    """operatorname{tr} -> word 'tr'; mathbf{X} -> X; mathbf{1} -> a bold digit (a constant vector)."""
+def _commands(tokens: list[Tok], source: str) -> list[Tok]:
+    """The commands that frame, name or style rather than compute: begin{align} and end{align}
+    dropped (the environment frames the formula, it is not part of it); operatorname{tr} -> word
+    'tr'; mathbf{X} -> X; mathbf{1} -> a bold digit (a constant vector)."""
     match = matching_braces(tokens, source)
     out: list[Tok] = []
     dropped: set[int] = set()
@@ -175,6 +152,17 @@ def _words_and_fonts(tokens: list[Tok], source: str) -> list[Tok]:
             k += 1
             continue
         nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+        if tok.kind == "cmd" and tok.text in ("begin", "end") and nxt is not None and nxt.text == "{":
+            name, after = _group_text(tokens, k + 1, match)
+            if "matrix" in name or name in ("array", "cases"):
+                raise MatdiffError(  # a matrix written out entry by entry
+                    f"unexpected {source[tok.span.start : tokens[after - 1].span.end]!r}",
+                    source,
+                    tok.span | tokens[after - 1].span,
+                    hint="see the README's table of LaTeX input",
+                )
+            k = after
+            continue
         if tok.kind == "cmd" and tok.text in WORD_COMMANDS:
             if nxt is None or nxt.text != "{":
                 raise MatdiffError(f"{tok.text} needs its word in braces", source, tok.span)
