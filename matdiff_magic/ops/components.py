@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.nodes import SCALAR, Expr, ShapeError
-from matdiff_magic.ops.declare import Node
+from matdiff_magic.ops.declare import Node, linear_map_row
 from matdiff_magic.ops.identity import Identity
-from matdiff_magic.ops.registry import C_ATOM, Brackets, Named, Primitive, np, register
+from matdiff_magic.ops.registry import C_ATOM, Brackets, Named, np, register
 from matdiff_magic.ops.sympy_forms import SympyForm
 
 
@@ -75,37 +75,19 @@ def _entry_value(xs, p):
     return xs[0][i : i + 1, j : j + 1]
 
 
-def _entry_adjoint(g, x, p):
-    out = np.zeros_like(x)
+def _entry_adjoints(g, xs, p):
+    out = np.zeros_like(xs[0])
     out[p[0], p[1]] = float(np.sum(g))
-    return out
+    return [out]
 
 
-def _literal_adjoints(g, n):
+def _literal_adjoints(g, xs, p):
     flat = np.asarray(g).reshape(-1)
-    return [np.array([[flat[k]]]) for k in range(n)]
+    return [np.array([[flat[k]]]) for k in range(len(xs))]
 
 
-LITERAL_ROW = Primitive(
-    "literal",
-    "Literal",
-    "[{0}, …]",
-    _literal_value,
-    lambda xs, y, d, p: _literal_value(d, p),
-    lambda xs, y, g, p: _literal_adjoints(g, len(xs)),
-    ("[{d0}, …]",),
-    ("{g}₁",),
-)
-ENTRY_ROW = Primitive(
-    "entry",
-    "Entry",
-    "({0})ᵢⱼ",
-    _entry_value,
-    lambda xs, y, d, p: _entry_value(d, p),
-    lambda xs, y, g, p: [_entry_adjoint(g, xs[0], p)],
-    ("({d0})ᵢⱼ",),
-    ("{g} Eᵢⱼ",),
-)
+LITERAL_ROW = linear_map_row("literal", "Literal", "[{0}, …]", _literal_value, _literal_adjoints, "{g}₁")
+ENTRY_ROW = linear_map_row("entry", "Entry", "({0})ᵢⱼ", _entry_value, _entry_adjoints, "{g} Eᵢⱼ")
 
 
 def _literal_trace(lowering, node: Literal) -> int:

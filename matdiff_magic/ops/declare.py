@@ -8,7 +8,8 @@ Most operations are one of a few kinds, and each kind fixes several facets at on
 - ``rule``: a differential rule declared with the identities it applies, and ``derivative``, the
   facets that rule and the op's trace rows give;
 - ``linear``: a linear map L (transpose, trace, sum, vec, diag, −): d L(X) = L(dX), its JVP is L
-  applied to the tangent, its VJP the adjoint map Lᵀ;
+  applied to the tangent, its VJP the adjoint map Lᵀ (``linear_row``; ``linear_map_row`` for a map
+  of several operands or with a parameter);
 - ``bilinear_row``: a product B(x, y) (·, ⊙, ⊗): the JVP is B(ẋ, y) + B(x, ẏ);
 - ``row``: any other trace row, each rule next to how it is written;
 - ``call_export`` and ``helper_export``: the NumPy code ``np.trace(x)`` or ``adj(x)`` of a call;
@@ -135,13 +136,27 @@ def linear_row(key: str, ir_name: str, text: str, f, adjoint, adjoint_text: str)
     """The row of a linear map ``f`` of one operand: the tangent is f of the operand's tangent
     (written as ``text`` with the tangent in place of the operand), the adjoint contribution is
     ``adjoint(g, x)``, Lᵀ applied to the adjoint."""
-    return row(
+    return linear_map_row(
         key,
         ir_name,
         text,
         lambda xs, p: f(xs[0]),
-        (lambda xs, y, d, p: f(d[0]), text.replace("{0}", "{d0}")),
-        (lambda xs, y, g, p: [adjoint(g, xs[0])], adjoint_text),
+        lambda g, xs, p: [adjoint(g, xs[0])],
+        adjoint_text,
+    )
+
+
+def linear_map_row(key: str, ir_name: str, text: str, value, adjoints, adjoint_text: str) -> Primitive:
+    """The row of a map ``value(xs, p)`` linear in all its operands at once (a literal [a, b], an
+    entry X_ij): the tangent is the map of the tangents, ``adjoints(g, xs, p)`` the contribution to
+    each operand."""
+    return row(
+        key,
+        ir_name,
+        text,
+        value,
+        (lambda xs, y, d, p: value(d, p), text.replace("{0}", "{d0}")),
+        (lambda xs, y, g, p: adjoints(g, xs, p), adjoint_text),
     )
 
 
