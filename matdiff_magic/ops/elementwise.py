@@ -260,6 +260,22 @@ def function(
     return op
 
 
+def _inverse_trig(name: str, derivative, prime_tex: str, prime_trace: str, **options) -> Op:
+    """arcsin, arccos, arctan: NumPy's function of the name, also spelled asin, acos, atan (SymPy's
+    names)."""
+    short = "a" + name.removeprefix("arc")
+    return function(
+        name,
+        name,
+        derivative,
+        prime_tex,
+        prime_trace,
+        aliases=(short,),
+        sympy=lambda sp, x: getattr(sp, short)(x),
+        **options,
+    )
+
+
 function("exp", "exp", lambda u: Apply("exp", u), r"\exp(X)", "exp {a}")
 function(
     "log",
@@ -275,35 +291,17 @@ function("sin", "sin", lambda u: Apply("cos", u), r"\cos(X)", "cos {a}")
 function("cos", "cos", _d_cos, r"-\sin(X)", "−sin {a}")
 function("tan", "tan", _d_tan, r"\cos(X)^{\circ -2}", "(1 + {y}²)")
 function("tanh", "tanh", _d_tanh, r"\mathbf{1} - \tanh(X)^{\circ 2}", "(1 − {y}²)")
-function(
-    "arcsin",
+_inverse_trig(
     "arcsin",
     _one_minus_square_to_minus_half,
     r"(\mathbf{1} - X^{\circ 2})^{\circ -1/2}",
     "1/√(1 − {a}²)",
-    aliases=("asin",),
     unit_domain=True,
-    sympy=lambda sp, x: sp.asin(x),
 )
-function(
-    "arccos",
-    "arccos",
-    _d_arccos,
-    r"-(\mathbf{1} - X^{\circ 2})^{\circ -1/2}",
-    "−1/√(1 − {a}²)",
-    aliases=("acos",),
-    unit_domain=True,
-    sympy=lambda sp, x: sp.acos(x),
+_inverse_trig(
+    "arccos", _d_arccos, r"-(\mathbf{1} - X^{\circ 2})^{\circ -1/2}", "−1/√(1 − {a}²)", unit_domain=True
 )
-function(
-    "arctan",
-    "arctan",
-    _d_arctan,
-    r"(\mathbf{1} + X^{\circ 2})^{\circ -1}",
-    "1/(1 + {a}²)",
-    aliases=("atan",),
-    sympy=lambda sp, x: sp.atan(x),
-)
+_inverse_trig("arctan", _d_arctan, r"(\mathbf{1} + X^{\circ 2})^{\circ -1}", "1/(1 + {a}²)")
 function(
     "abs",
     "abs",
