@@ -8,6 +8,9 @@ and every stage looks the operation up here instead of keeping a list of its own
 ``powers``, ``kron``, ``softmax``, ``adjugate``) each register their ops when imported; adding an
 operation is one module plus its import in ``ops/__init__.py``.
 
+How an op is written is one of the descriptions in ``ops/notations.py`` (imported here, where the
+stages read them with the rest of the op); its SymPy form is in ``ops/sympy_forms.py``.
+
 The table is keyed by node type and, for node types that stand for several operations, by a
 variant: the function name of an ``Apply`` (``exp``, ``log``, …), the ``p`` of a ``Norm``.
 
@@ -26,6 +29,29 @@ from typing import TYPE_CHECKING, Any
 
 from matdiff_magic.ir import nodes
 from matdiff_magic.ir.nodes import SCALAR, Expr, ShapeError
+from matdiff_magic.ops.notations import (  # noqa: F401 (the stages read them here with the rest of an op)
+    NOTATIONS,
+    P_ADD,
+    P_ATOM,
+    P_DIFF,
+    P_HADAMARD,
+    P_MUL,
+    P_NEG,
+    P_POSTFIX,
+    Brackets,
+    Call,
+    Delimited,
+    Indexed,
+    Infix,
+    Juxtaposition,
+    Named,
+    Partial,
+    Postfix,
+    Prefix,
+    Root,
+    Superscript,
+    Terms,
+)
 
 if TYPE_CHECKING:
     from matdiff_magic.ops.sympy_forms import SympyForm
@@ -64,134 +90,6 @@ def same_shape(arg: Expr):
 
 def to_scalar(arg: Expr):
     return SCALAR
-
-
-# ---- notation: one description per op, printed as TeX and as Unicode by render/printer.py ----------
-# precedence: higher binds tighter
-P_ADD, P_NEG, P_HADAMARD, P_MUL, P_DIFF, P_POSTFIX, P_ATOM = 10, 15, 18, 20, 35, 40, 100
-
-
-@dataclass(frozen=True)
-class Call:
-    """name(x): the TeX operator of that name (``\\log``, ``\\exp``) for the standard operators, ``\\operatorname{name}`` otherwise;
-    ``symbol`` (a Unicode letter, e.g. σ) replaces the name. ``bare_delimited``: no parentheses
-    around a delimited argument (log|X|). ``scalar_transparent``: printed as its argument when that
-    is 1×1 and the printer hides scalar traces (df = gᵀdx, not tr(gᵀdx))."""
-
-    name: str
-    symbol: str = ""
-    bare_delimited: bool = False
-    scalar_transparent: bool = False
-
-
-@dataclass(frozen=True)
-class Root:
-    """√(x), ``\\sqrt{x}`` in TeX."""
-
-
-@dataclass(frozen=True)
-class Postfix:
-    """x followed by a Unicode superscript (ᵀ, ⁻¹); ``fuse`` maps the class name of an operand of
-    the same kind to the combined superscript (Aᵀ of A⁻¹ is A⁻ᵀ)."""
-
-    symbol: str
-    fuse: tuple = ()
-
-
-@dataclass(frozen=True)
-class Prefix:
-    """A prefix operator such as −x: the operand is parenthesised below ``operand`` precedence."""
-
-    symbol: str
-    prec: int
-    operand: int
-
-
-@dataclass(frozen=True)
-class Delimited:
-    """x between delimiters (|X|, ‖x‖), with an optional subscript and a prefix name (log|X|)."""
-
-    open: str
-    close: str
-    sub: str = ""
-    prefix: str = ""
-
-
-@dataclass(frozen=True)
-class Infix:
-    """Operands joined by an operator symbol (⊙, ⊗), each parenthesised unless tighter than ``prec``."""
-
-    symbol: str
-    prec: int
-
-
-@dataclass(frozen=True)
-class Terms:
-    """A sum: terms joined by + and −, a negative term shown with −."""
-
-
-@dataclass(frozen=True)
-class Juxtaposition:
-    """A product written by juxtaposition, numbers first as a coefficient."""
-
-
-@dataclass(frozen=True)
-class Superscript:
-    """A power b^p; ``circ``: the element-wise power b^∘p."""
-
-    circ: bool = False
-
-
-@dataclass(frozen=True)
-class Indexed:
-    """A symbol with indices (K with its sizes: K_{mn}, K₍m,n₎)."""
-
-    symbol: str
-    indices: tuple
-
-
-@dataclass(frozen=True)
-class Named:
-    """An entry written by its name in the cell, as variables are written (y1: y₁); ``differential``:
-    its differential (dy₁)."""
-
-    name: str
-    differential: bool = False
-
-
-@dataclass(frozen=True)
-class Brackets:
-    """A matrix written out, its operands the entries row by row: [a; b] in text, bmatrix in TeX."""
-
-    rows: int
-    cols: int
-
-
-@dataclass(frozen=True)
-class Partial:
-    """∂f/∂Y: the derivative of the function ``of`` by the variable ``by`` (of kind ``kind``), as
-    seed 000 writes the outer derivative."""
-
-    of: str
-    by: str
-    kind: str
-
-
-NOTATIONS = (
-    Call,
-    Root,
-    Postfix,
-    Prefix,
-    Delimited,
-    Infix,
-    Terms,
-    Juxtaposition,
-    Superscript,
-    Indexed,
-    Named,
-    Brackets,
-    Partial,
-)
 
 
 # ---- NumPy export: precedence of the printed Python code, and how a value is held --------------
