@@ -20,7 +20,8 @@ from matdiff_magic.numeric import fd
 from matdiff_magic.numeric.evaluate import Evaluator
 from matdiff_magic.ops import registry
 from matdiff_magic.ops.identity import Identity
-from matdiff_magic.ops.registry import NOTATIONS, Primitive
+from matdiff_magic.ops.notations import NOTATIONS
+from matdiff_magic.ops.registry import Primitive
 from matdiff_magic.ops.sympy_forms import SympyForm
 from matdiff_magic.render.printer import to_latex, to_text
 from matdiff_magic.syntax import vocabulary

@@ -37,18 +37,8 @@ from matdiff_magic.ops.arith_trace import (
 )
 from matdiff_magic.ops.declare import Node, derivative, linear, rule
 from matdiff_magic.ops.identity import Identity
-from matdiff_magic.ops.registry import (
-    P_HADAMARD,
-    P_MUL,
-    P_NEG,
-    Infix,
-    Juxtaposition,
-    Prefix,
-    ShapeError,
-    Terms,
-    export,
-    register,
-)
+from matdiff_magic.ops.notations import P_HADAMARD, P_MUL, P_NEG, Infix, Juxtaposition, Prefix, Terms
+from matdiff_magic.ops.registry import ShapeError, export, register
 from matdiff_magic.ops.sympy_forms import SympyForm, is_matrix
 
 

@@ -13,7 +13,8 @@ from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.nodes import SCALAR, Expr, ShapeError
 from matdiff_magic.ops.declare import Node, linear_map_row
 from matdiff_magic.ops.identity import Identity
-from matdiff_magic.ops.registry import C_ATOM, Brackets, Named, np, register
+from matdiff_magic.ops.notations import Brackets, Named
+from matdiff_magic.ops.registry import C_ATOM, np, register
 from matdiff_magic.ops.sympy_forms import SympyForm
 
 

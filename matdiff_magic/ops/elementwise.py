@@ -15,17 +15,8 @@ from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.nodes import Expr
 from matdiff_magic.ops.declare import Node, call_export, helper_export, row
 from matdiff_magic.ops.identity import Identity
-from matdiff_magic.ops.registry import (
-    C_ATOM,
-    Call,
-    Op,
-    Root,
-    lookup,
-    np,
-    op_of,
-    register,
-    same_shape,
-)
+from matdiff_magic.ops.notations import Call, Root
+from matdiff_magic.ops.registry import C_ATOM, Op, lookup, np, op_of, register, same_shape
 from matdiff_magic.ops.sympy_forms import elementwise
 from matdiff_magic.render.notation import call_latex
 

@@ -6,16 +6,8 @@ from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.nodes import Expr, _Unary
 from matdiff_magic.ops.declare import Node, bilinear_row, derivative, linear, linear_row, rule
 from matdiff_magic.ops.identity import Identity
-from matdiff_magic.ops.registry import (
-    C_ATOM,
-    P_HADAMARD,
-    Indexed,
-    Infix,
-    held,
-    kind,
-    np,
-    register,
-)
+from matdiff_magic.ops.notations import P_HADAMARD, Indexed, Infix
+from matdiff_magic.ops.registry import C_ATOM, held, kind, np, register
 from matdiff_magic.ops.sympy_forms import SympyForm, no_form, sympy_class
 from matdiff_magic.types.dims import Dim, DimLike, dim_mul
 

@@ -26,17 +26,8 @@ from matdiff_magic.ops.declare import (
     rule,
 )
 from matdiff_magic.ops.identity import Identity
-from matdiff_magic.ops.registry import (
-    C_ATOM,
-    C_MUL,
-    Call,
-    Delimited,
-    Postfix,
-    as_scalar,
-    kind,
-    np,
-    register,
-)
+from matdiff_magic.ops.notations import Call, Delimited, Postfix
+from matdiff_magic.ops.registry import C_ATOM, C_MUL, as_scalar, kind, np, register
 from matdiff_magic.ops.sympy_forms import SympyForm, is_matrix, sympy_class
 
 

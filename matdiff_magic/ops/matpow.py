@@ -16,14 +16,9 @@ from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.nodes import Expr
 from matdiff_magic.ops.declare import derivative, row, rule
 from matdiff_magic.ops.identity import Identity
+from matdiff_magic.ops.notations import Superscript
 from matdiff_magic.ops.powers import _Power, require_scalar_exponent
-from matdiff_magic.ops.registry import (
-    C_ATOM,
-    Superscript,
-    np,
-    register,
-    require_square,
-)
+from matdiff_magic.ops.registry import C_ATOM, np, register, require_square
 from matdiff_magic.ops.sympy_forms import SympyForm
 
 

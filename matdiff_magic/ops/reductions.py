@@ -6,12 +6,11 @@ from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.nodes import Expr, _ToScalar, _Unary
 from matdiff_magic.ops.declare import Node, call_export, derivative, linear, linear_row, row, rule
 from matdiff_magic.ops.identity import Identity
+from matdiff_magic.ops.notations import Call, Delimited
 from matdiff_magic.ops.powers import inner
 from matdiff_magic.ops.registry import (
     C_ATOM,
     C_MUL,
-    Call,
-    Delimited,
     as_scalar,
     kind,
     np,

@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Any
 from matdiff_magic.ir import nodes
 from matdiff_magic.ir.nodes import SCALAR, Expr, ShapeError
 from matdiff_magic.ops.notations import (  # noqa: F401 (the stages read them here with the rest of an op)
-    NOTATIONS,
     P_ADD,
     P_ATOM,
     P_DIFF,

@@ -19,7 +19,8 @@ from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.nodes import SCALAR, Expr, ShapeError
 from matdiff_magic.ops.declare import Node
 from matdiff_magic.ops.identity import Identity
-from matdiff_magic.ops.registry import C_ATOM, C_MUL, Call, Primitive, np, register
+from matdiff_magic.ops.notations import Call
+from matdiff_magic.ops.registry import C_ATOM, C_MUL, Primitive, np, register
 from matdiff_magic.ops.sympy_forms import no_form
 
 SAMPLE_SUFFIX = "_i"

@@ -20,7 +20,8 @@ from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.nodes import SCALAR, Expr, ShapeError
 from matdiff_magic.ops.identity import Identity
-from matdiff_magic.ops.registry import C_ATOM, Call, Partial, Primitive, np, register
+from matdiff_magic.ops.notations import Call, Partial
+from matdiff_magic.ops.registry import C_ATOM, Primitive, np, register
 from matdiff_magic.ops.sympy_forms import no_form
 
 
