@@ -43,8 +43,18 @@ SAMPLED = {op.primitives[0].key: key(op) for op in registry.ops()
            if len(op.primitives) == 1 and op.node.__name__ != "Apply" and key(op) in SAMPLES}
 for _row, _k in SAMPLED.items():
     OPERANDS.setdefault(_row, lambda _k=_k: list(sample(_k)[2].values()))
+# A function declared without a formula (g: function) is evaluated through its fixed random stand-in;
+# the row's parameter is (name, order of the derivative the row computes).
+OPERANDS.update({"outer": lambda: [_m(3, 2)], "outer_gradient": lambda: [_m(3, 2)],
+                 "outer_hessian": lambda: [_m(3, 2), _m(3, 2)],
+                 # a 2×2 literal of four scalar entries; the entry (2, 1) of a 3×2 matrix
+                 "literal": lambda: [_m(1, 1) for _ in range(4)], "entry": lambda: [_m(3, 2)],
+                 # a summand and the number of samples N (the row scales by N)
+                 "sum_samples": lambda: [_m(3, 2), np.array([[4.0]])]})
+PARAMS = {"outer": ("g", 0), "outer_gradient": ("g", 1), "outer_hessian": ("g", 2),
+          "literal": (2, 2), "entry": (1, 0)}
 DOMAINS = {"log": 0.5, "sqrt": 0.5, "arcsin": -0.5, "arccos": -0.5}
-CASES = [(op, None) for op in OPERANDS] + [("apply", f) for f in ELEMENTWISE if f not in ("sign", "step")]
+CASES = [(op, PARAMS.get(op)) for op in OPERANDS] + [("apply", f) for f in ELEMENTWISE if f not in ("sign", "step")]
 
 
 def test_every_rule_has_operands_here():
@@ -65,7 +75,7 @@ def test_every_ir_operation_has_a_rule():
     assert operations - {"D"} <= sources, operations - sources
 
 
-@pytest.mark.parametrize("op,param", CASES, ids=[f"{o}-{p}" if p else o for o, p in CASES])
+@pytest.mark.parametrize("op,param", CASES, ids=[f"{o}-{p}" if o == "apply" else o for o, p in CASES])
 def test_rule_forward_and_reverse_sides_agree_with_central_differences(op, param):
     rule = RULES[op]
     if op == "apply":
