@@ -164,7 +164,15 @@ def _lay(s: str, cuts: list[_Cut], column: int, width: int, measure, continuatio
         if col + measure(rest) <= width or not ahead:
             lines.append((col, rest))
             return lines
-        fit = [c for c in ahead if col + measure(s[start : c.end]) <= width]
+        # the width grows with the cut's position: bisect for the last cut that fits
+        lo, hi = 0, len(ahead)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if col + measure(s[start : ahead[mid].end]) <= width:
+                lo = mid + 1
+            else:
+                hi = mid
+        fit = ahead[:lo]
         if fit:
             key = min((c.depth, c.tier) for c in fit)
             cut = max((c for c in fit if (c.depth, c.tier) == key), key=lambda c: c.start)
@@ -189,7 +197,7 @@ def break_text(body: str, column: int, width: int = WIDTH, ops=_TEXT_OPS) -> lis
             return max(0, column - 2) if cut.op in ("=", "⇔") else column
         if opener_col is not None and opener_col <= width // 2:
             return opener_col
-        return column + 2 * cut.depth
+        return min(column + 2 * cut.depth, max(column, width // 2))  # deep nesting: not off the line
 
     lines = _lay(body, _text_cuts(body, ops), column, width, text_width, continuation)
     return [text if k == 0 else " " * col + text for k, (col, text) in enumerate(lines)]
