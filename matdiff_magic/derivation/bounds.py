@@ -14,6 +14,7 @@ from __future__ import annotations
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.construct import tidy
+from matdiff_magic.ir.traverse import post_order
 
 LINEAR = (ir.Neg, ir.Transpose, ir.Trace, ir.SumAll, ir.DiagMatrix, ir.DiagVector, ir.Vec)
 MAX_WORK = 4_000_000  # steps × nodes: a derivation at the limit takes a second or two
@@ -30,16 +31,8 @@ def estimate(expr: ir.Expr, wrt: str) -> tuple[int, int, int]:
     occurrences: dict[int, int] = {}  # of dX in d(node), written out
     holds: dict[int, bool] = {}
     distinct: set = set()
-    stack = [(expr, False)]
-    while stack:
-        node, ready = stack.pop()
-        if id(node) in size:
-            continue
+    for node in post_order([expr]):
         kids = node.children()
-        if not ready:
-            stack.append((node, True))
-            stack.extend((k, False) for k in kids if id(k) not in size)
-            continue
         size[id(node)] = 1 + sum(size[id(k)] for k in kids)
         holds[id(node)] = (isinstance(node, ir.Var) and node.name == wrt) or any(holds[id(k)] for k in kids)
         if holds[id(node)]:

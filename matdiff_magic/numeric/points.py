@@ -23,6 +23,7 @@ import itertools
 import numpy as np
 
 from matdiff_magic.ir import nodes as ir
+from matdiff_magic.ir.traverse import post_order
 from matdiff_magic.numeric.evaluate import Evaluator
 from matdiff_magic.ops.elementwise import UNIT_DOMAIN
 from matdiff_magic.ops.samples import CHECK_SAMPLES, is_per_sample
@@ -136,24 +137,6 @@ def sample_point(variables, sizes: dict, rng, square_needs: set, scale: float, p
 
 
 # ---- fit ---------------------------------------------------------------------------------------
-def post_order(roots) -> list[ir.Expr]:
-    """The distinct nodes of ``roots``, every node after all of its descendants (iterative)."""
-    out, seen = [], set()
-    for root in roots:
-        stack = [(root, False)]
-        while stack:
-            node, expanded = stack.pop()
-            if expanded:
-                out.append(node)
-                continue
-            if id(node) in seen:
-                continue
-            seen.add(id(node))
-            stack.append((node, True))
-            stack.extend((child, False) for child in reversed(node.children()))
-    return out
-
-
 def conditioned(roots, kinds=CONDITIONED) -> list[ir.Expr]:
     """The inverses (and determinants, log-determinants) of ``roots``, innermost first."""
     return [n for n in post_order(roots) if isinstance(n, kinds)]
