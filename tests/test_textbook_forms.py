@@ -11,6 +11,7 @@ import zlib
 import numpy as np
 import pytest
 from numeric_helpers import assert_close, central_difference, random_values
+from numpy.linalg import det, inv
 
 from matdiff_magic import derive
 
@@ -139,3 +140,100 @@ def test_a_mean_over_samples_reads_one_over_n():
     )
     assert "1 N⁻¹" not in d.to_text() and "(1/N) " in d.to_text()
     assert r"\frac{1}{N}" in d.to_latex()
+
+
+# ---- 3. results in the textbooks' forms, and the step that says how
+
+FORMS = [
+    (
+        "log(det(X*X'*inv(A)))",
+        "X",
+        lambda X, A: np.log(det(X @ X.T @ inv(A))),
+        dict(spd=("A",), sizes={"m": 2, "n": 4}),
+        "2 (X Xᵀ)⁻¹ X",
+    ),
+    ("log(det(inv(X)))", "X", lambda X: np.log(det(inv(X))), dict(spd=("X",)), "-X⁻ᵀ"),
+    (
+        "sqrt(det(X'*X))",
+        "X",
+        lambda X: np.sqrt(det(X.T @ X)),
+        dict(sizes={"m": 4, "n": 2}),
+        "√(|Xᵀ X|) X (Xᵀ X)⁻¹",
+    ),
+    (
+        "-(y'*log(sigmoid(X*w)) + (vector(1) - y)'*log(vector(1) - sigmoid(X*w)))",
+        "w",
+        lambda y, X, w: -(y @ np.log(sig(X @ w)) + (1 - y) @ np.log(1 - sig(X @ w))),
+        dict(positive=("y",)),
+        "Xᵀ (σ - y)",
+    ),
+    (
+        "-y'*log(softmax(W'*x))",
+        "W",
+        lambda y, W, x: -y @ np.log(softmax(W.T @ x)),
+        {},
+        "x (sum(y) sᵀ - yᵀ)",
+    ),
+    (
+        "Sigma: symmetric\nlog(det(Sigma)) + (x - m)'*inv(Sigma)*(x - m)",
+        "Sigma",
+        lambda Sigma, x, m: np.log(det(Sigma)) + (x - m) @ inv(Sigma) @ (x - m),
+        {},
+        "Σ⁻¹ - Σ⁻¹ (x - m) (x - m)ᵀ Σ⁻¹",
+    ),
+    ("x'*A*x/2", "x", lambda x, A: x @ A @ x / 2, {}, "½ (A + Aᵀ) x"),
+]
+
+
+@pytest.mark.parametrize("case", FORMS, ids=[c[0].split("\n")[-1] for c in FORMS])
+def test_result_in_textbook_form(case):
+    from matdiff_magic.render.printer import to_text
+
+    source, wrt, f, hints, form = case
+    d = check_gradient(source, wrt, f, **hints)
+    assert to_text(d.result, abbrev=d.abbrev) == form
+
+
+def test_the_rewrites_are_a_step_after_the_read_off():
+    d = derive("log(det(X*X'*inv(A)))", wrt="X", check=False)
+    stages = [s.stage for s in d.steps]
+    i = stages.index("readoff")
+    simplify = d.steps[i + 1]
+    assert simplify.rule == "simplify"
+    assert "(AB)⁻¹ = B⁻¹A⁻¹" in simplify.identity_text and simplify.identity.cookbook == "(1)"
+    assert "A⁻¹ (X Xᵀ A⁻¹)⁻¹ X" in d.steps[i].text  # the read-off shows what it read
+    assert simplify.text == "2 (X Xᵀ)⁻¹ X"
+    data = d.to_json()
+    assert any(s["rule"] == "simplify" for s in data["steps"])
+
+
+def test_softmax_jacobian_names_s_once():
+    d = check_jacobian("softmax(W'*h + b)", "W", lambda W, h, b: softmax(W.T @ h + b), sizes={"m": 3, "n": 4})
+    from matdiff_magic.render.printer import to_text
+
+    assert to_text(d.result, abbrev=d.abbrev) == "(diag(s) - s sᵀ) ⊗ hᵀ"
+    assert "s = softmax(Wᵀ h + b)" in d.where()[1]
+    assert d.steps[0].text == "softmax(Wᵀ h + b)"  # f as written
+    assert r"\boldsymbol{s} = \operatorname{softmax}" in d.where()[0]
+
+
+# ---- 4. named subexpressions
+
+
+def test_a_name_never_clashes_with_the_cells_names():
+    d = check_gradient("s'*log(softmax(W*x))", "W", lambda s, W, x: s @ np.log(softmax(W @ x)))
+    names = [text for _, text in d.abbrev.values()]
+    assert names and "s" not in names
+    assert all(n not in {v.name for v in d.variables} for n in names)
+
+
+def test_the_names_are_in_the_json_where():
+    d = derive("a'*sigmoid(W*x)", wrt="W", check=False)
+    data = d.to_json()
+    assert "σ = σ(W x)" in data["where"]["text"]
+    assert data["results"]["mixed"]["text"] == "(a ⊙ σ ⊙ (𝟏 - σ)) xᵀ"
+
+
+def test_a_short_repeat_is_not_named():
+    d = derive("tr(X^3*B)", wrt="X", check=False)
+    assert d.abbrev == {}

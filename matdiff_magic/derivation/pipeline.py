@@ -21,13 +21,14 @@ from matdiff_magic.derivation.quoting import QuotingError
 from matdiff_magic.derivation.record import Derivation
 from matdiff_magic.derivation.samples import refuse_per_sample, sample_notes, where_names
 from matdiff_magic.derivation.stages import gradient_steps, hessian_steps, jacobian_steps
-from matdiff_magic.derivation.steps import merge_unchanged
+from matdiff_magic.derivation.steps import textbook_steps
 from matdiff_magic.derivation.symmetric import check_convention, with_convention, with_symmetry
 from matdiff_magic.errors import MatdiffError, known_language
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ops.linalg import DETERMINANT_RULE, determinant_rule
 from matdiff_magic.render import printer
 from matdiff_magic.render.abbreviations import choose as choose_abbreviations
+from matdiff_magic.render.abbreviations import repeated
 from matdiff_magic.syntax.latex import in_latex, looks_like_latex
 from matdiff_magic.types.lower import choose_wrt, typecheck
 
@@ -123,7 +124,7 @@ def _derive(source, wrt, layout, check, order, seed, solve, symmetric) -> Deriva
                 raise MatdiffError("--solve sets the gradient of a scalar function to zero")
             solution_steps, parts["solution"] = solve_steps(parts["results"]["denominator"].expr, var)
             parts["steps"] += solution_steps
-        parts["steps"] = merge_unchanged(parts["steps"])
+        parts["steps"] = textbook_steps(parts["steps"], parts["G"], var, parts["kind"])
     except MatdiffError as error:
         raise _printed(error, source).with_source(source) from None
     except RecursionError:
@@ -147,6 +148,9 @@ def _derive(source, wrt, layout, check, order, seed, solve, symmetric) -> Deriva
     derivation.notes = _defaulted_kind_notes(source, typed, var) + sample_notes(typed)
     # repeated activations (t₁, t₂, …) and the sample statistics (x̄, S) are named in the where line
     names = choose_abbreviations(typed.expr, {v.name for v in typed.variables})
+    names.update(
+        repeated([r.expr for r in parts["results"].values()], {v.name for v in typed.variables}, names)
+    )
     derivation.set_abbreviations({**names, **where_names(typed)})
     if check:
         derivation.check()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import cast
 
+from matdiff_magic.derivation.rewrites import REWRITE_GROUPS, bottom_up, size
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.construct import (
     known_symmetric,
@@ -87,23 +88,23 @@ def _self_transposed(e: ir.Expr) -> bool:
     """A sum that is its own transpose term by term (A + Aᵀ, B S + S Bᵀ)."""
     if not isinstance(e, ir.Add):
         return False
-    keys = sorted(hash(canon(t)) for t in e.terms)
-    return keys == sorted(hash(canon(push_transposes(ir.Transpose(t), True))) for t in e.terms)
+    memo: dict = {}
+    keys = sorted(canon(t, memo) for t in e.terms)
+    return keys == sorted(canon(push_transposes(ir.Transpose(t), True), memo) for t in e.terms)
 
 
-def canon(e: ir.Expr, memo: dict | None = None):
-    """A key equal for expressions that differ only in the order of commuting operands (⊙, +)."""
+def canon(e: ir.Expr, memo: dict | None = None) -> int:
+    """A number, equal for expressions that differ only in the order of commuting operands (⊙, +),
+    among the expressions numbered with the same ``memo``. A number rather than a nested tuple:
+    hashing a tuple walks all of it, which on a DAG of shared subtrees is the tree written out."""
     memo = {} if memo is None else memo
     if id(e) in memo:
         return memo[id(e)][0]
-    kids = e.children()
-    if not kids:
-        out = e.key()
-    else:
-        keys = [canon(k, memo) for k in kids]
-        if isinstance(e, (ir.Hadamard, ir.Add)):
-            keys.sort(key=hash)
-        out = (type(e).__name__,) + tuple(getattr(e, a) for a in e._attrs) + tuple(keys)
+    keys = [canon(k, memo) for k in e.children()]
+    if isinstance(e, (ir.Hadamard, ir.Add)):
+        keys.sort()
+    numbers = memo.setdefault("numbers", {})  # (type, attributes, children's numbers) -> number
+    out = numbers.setdefault((type(e).__name__, *(getattr(e, a) for a in e._attrs), *keys), len(numbers))
     memo[id(e)] = (out, e)  # keep e alive while its id is a key
     return out
 
@@ -229,8 +230,11 @@ def prefer_positive(e: ir.Expr) -> ir.Expr:
     if c >= 0 or rest is None:
         return e
     factors = list(rest.factors) if isinstance(rest, ir.MatMul) else [rest]
+    pairs = [frozenset(_unwrapped(f).children()) for f in factors if isinstance(_unwrapped(f), ir.Add)]
     for i, f in enumerate(factors):
         inner, wrapped = (f.arg, True) if isinstance(f, ir.Transpose) else (f, False)
+        if isinstance(inner, ir.Add) and _has_mirror(inner, pairs):
+            continue  # (x − m)(x − m)ᵀ: one difference flipped would not match the other
         if (
             isinstance(inner, ir.Add)
             and len(inner.terms) == 2
@@ -250,8 +254,54 @@ def prefer_positive(e: ir.Expr) -> ir.Expr:
     return e
 
 
+def _unwrapped(f: ir.Expr) -> ir.Expr:
+    return f.arg if isinstance(f, ir.Transpose) else f
+
+
+def _has_mirror(d: ir.Add, pairs: list) -> bool:
+    """Another difference of the product has the same two terms, one of them negated."""
+    if len(d.terms) != 2:
+        return False
+    return frozenset(mk_neg(t) for t in d.terms) in pairs or pairs.count(frozenset(d.terms)) > 1
+
+
 def simplify(e: ir.Expr, symmetric: bool = False) -> ir.Expr:
-    """The result's simplified form; ``symmetric``: declared symmetric variables are symmetric."""
+    """The result's simplified form, in the textbooks' form where a rewrite shortens it
+    (``textbook``); ``symmetric``: declared symmetric variables are symmetric."""
+    return textbook(basic(e, symmetric), symmetric)[0]
+
+
+def textbook(e: ir.Expr, symmetric: bool = False) -> tuple[ir.Expr, tuple]:
+    """e (simplified by ``basic``) rewritten toward the textbooks' forms (``derivation.rewrites``),
+    with the identities that did it. Each group of rewrites is kept only when it leaves e no
+    longer than it was."""
+    fired: list = []
+    for group in REWRITE_GROUPS:
+        done: list = []
+
+        def step(node, group=group, done=done):
+            for rw in group:
+                new = rw.node(node)
+                if new is not node:
+                    if rw.identity not in done:
+                        done.append(rw.identity)
+                    node = new
+            return node
+
+        new = e
+        for _ in range(3):  # a rewrite can open the way for another (X⁻ᵀ Xᵀ once transposes are in)
+            again = basic(bottom_up(new, step), symmetric)
+            if again == new:
+                break
+            new = again
+        if done and new != e and size(new) <= size(e):
+            e = new
+            fired += [i for i in done if i not in fired]
+    return e, tuple(fired)
+
+
+def basic(e: ir.Expr, symmetric: bool = False) -> ir.Expr:
+    """Transposes pushed inside, like terms collected, common context merged, Xβ − y."""
     out = tidy(push_transposes(tidy(e), symmetric))
     out = collect(out)
     out = merge_common_context(out)

@@ -138,3 +138,54 @@ def _merged(prev: Step, s: Step) -> Step:
             )
         )
     return replace(prev, rule=rule, identity=identity)
+
+
+def with_textbook_step(steps: list[Step], G: ir.Expr, var: ir.Var, kind: str) -> list[Step]:
+    """The read-off shows the result as simplified by ``simplify.basic``; when the textbook
+    rewrites (``derivation.rewrites``) shorten it further, a step after it names the identities
+    they used ("simplify: (AB)⁻¹ = B⁻¹A⁻¹") and shows the result they give."""
+    from matdiff_magic.derivation.simplify import basic, textbook
+
+    i = max((k for k, s in enumerate(steps) if s.stage == "readoff"), default=None)
+    if i is None or not steps[i].chain:
+        return steps
+    read = steps[i]
+    shown = read.chain[-1]
+    gradient = kind == "gradient" and not var.is_scalar
+    before = basic(ir.Transpose(G) if gradient else G)
+    if before == shown:
+        return steps
+    after, used = textbook(before)
+    if after != shown or not used:
+        return steps  # the shown result took declared symmetry too: nothing to separate
+    chain = (*read.chain[:-1], before) if len(read.chain) > 1 else (before,)
+    identity = Identity(
+        "simplify",
+        r",\quad ".join(u.latex for u in used),
+        "; ".join(u.text for u in used),
+        next((u.cookbook for u in used if u.cookbook), ""),
+    )
+    simplified = Step("readoff", "simplify", identity, "", "", after, before=before)
+    return [*steps[:i], replace(read, expr=before, focus=(before,), chain=chain), simplified, *steps[i + 1 :]]
+
+
+def function_as_written(steps: list[Step]) -> list[Step]:
+    """f = softmax(Wᵀh + b) printed in full even where softmax(Wᵀh + b) gets a name (s) in the
+    result: the first line says what f is."""
+    if not steps or steps[0].stage != "function" or not isinstance(steps[0].expr, ir.Expr):
+        return steps
+    f = steps[0].expr
+    if not isinstance(f, (ir.Softmax, ir.Apply)):
+        return steps
+    first = replace(
+        steps[0],
+        line=lambda p: (p.to_latex(f), p.to_text(f)),
+        highlighted=lambda p: p.to_latex(f),
+    )
+    return [first, *steps[1:]]
+
+
+def textbook_steps(steps: list[Step], G: ir.Expr, var: ir.Var, kind: str) -> list[Step]:
+    """The recorded steps as shown: no step that changes nothing, the textbook rewrites as a
+    step after the read-off, f as written."""
+    return function_as_written(with_textbook_step(merge_unchanged(steps), G, var, kind))

@@ -1,0 +1,300 @@
+"""Rewrites toward the textbooks' forms, each an identity that holds for every value.
+
+``textbook`` runs them in order on a simplified result; a rewrite that makes the result longer
+(counted in nodes) is undone, so each one only ever shortens what is printed. It returns the
+identities that fired, which the derivation shows as a step after the read-off. The scalar and
+product rewrites are here; the Jacobian–vector contractions of softmax and the Kronecker
+identities are ``simplify_structure``.
+
+Sources: (AB)⁻¹ = B⁻¹A⁻¹ is the Matrix Cookbook's (1) (Petersen & Pedersen, 2012); the others
+are the definitions of the inverse, the determinant's product rule, and rules of arithmetic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+
+from matdiff_magic.derivation.simplify_structure import contract_softmax, kron_commutation
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic.ir.construct import (
+    mk_add,
+    mk_hadamard,
+    mk_inverse,
+    mk_mul,
+    mk_neg,
+    mk_pow,
+    rebuild,
+    split_coef,
+    with_coef,
+)
+from matdiff_magic.ops.identity import Identity
+
+
+def _identity(name: str, latex: str, cookbook: str = "") -> Identity:
+    # made in a function: shown in a step, not listed with the differentiation rules
+    return Identity(name, latex, cookbook=cookbook)
+
+
+INVERSE_OF_PRODUCT = _identity("inverse of a product", r"(AB)^{-1} = B^{-1}A^{-1}", "(1)")
+CANCEL = _identity("inverse", r"A^{-1}A = A A^{-1} = I")
+DET_OF_INVERSE = _identity("determinant of an inverse", r"|A^{-1}| = |A|^{-1}")
+POWERS = _identity("powers of a scalar", r"a^{p}\,a^{q} = a^{p+q},\ \sqrt{a} = a^{1/2}")
+COMMON_NUMBER = _identity("common factor", r"c\,A + c\,B = c\,(A + B)")
+ONES = _identity("Hadamard product with ones", r"A \odot (\mathbf{1} - B) = A - A \odot B")
+DIFFERENCES = _identity("sign of a difference", r"A\,(b - a)^{T} = -A\,(a - b)^{T}")
+SOFTMAX = _identity(
+    "softmax Jacobian times a vector",
+    r"(\operatorname{diag}(s) - s s^{T})\,v = s \odot v - s\,(s^{T} v)",
+)
+KRON_K = _identity("commutation", r"(a^{T} \otimes B)\,K = B \otimes a^{T}")
+SIGN = _identity("order of terms", r"-b + a = a - b")
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    identity: Identity
+    node: Callable[[ir.Expr], ir.Expr]  # one node (its children already rewritten) -> its rewrite
+
+
+def size(e: ir.Expr, memo: dict | None = None) -> int:
+    """Nodes of e counted as printed (a shared subtree once per use)."""
+    memo = {} if memo is None else memo
+    if id(e) not in memo:
+        memo[id(e)] = (1 + sum(size(k, memo) for k in e.children()), e)
+    return memo[id(e)][0]
+
+
+def bottom_up(e: ir.Expr, fn: Callable[[ir.Expr], ir.Expr]) -> ir.Expr:
+    """e rebuilt from the leaves up through the smart constructors, ``fn`` applied at every node."""
+    memo: dict = {}
+
+    def go(node):
+        if id(node) in memo:
+            return memo[id(node)][0]
+        kids = node.children()
+        new = [go(k) for k in kids]
+        out = node if all(a is b for a, b in zip(new, kids)) else rebuild(node, new)
+        out = fn(out)
+        memo[id(node)] = (out, node)  # keep node alive while its id is a key
+        return out
+
+    return go(e)
+
+
+# ---- (AB)⁻¹ = B⁻¹A⁻¹ for square A and B
+
+
+def _square_runs(factors) -> list | None:
+    """The factors cut into runs whose products are square (X Xᵀ | A⁻¹), or None."""
+    runs, run = [], []
+    for f in factors:
+        if f.is_scalar:
+            return None
+        run.append(f)
+        if ir.chain_shape(run)[0] == ir.chain_shape(run)[1]:
+            runs.append(run)
+            run = []
+    return runs if not run and len(runs) > 1 else None
+
+
+def inverse_of_product(node: ir.Expr) -> ir.Expr:
+    if not (isinstance(node, ir.Inverse) and isinstance(node.arg, ir.MatMul)):
+        return node
+    runs = _square_runs(node.arg.factors)
+    if runs is None:
+        return node
+    return mk_mul([mk_inverse(r[0] if len(r) == 1 else ir.MatMul(r)) for r in reversed(runs)])
+
+
+# ---- A⁻¹A = I, A⁻ᵀAᵀ = I
+
+
+def _inverse_of(x: ir.Expr) -> ir.Expr:
+    if isinstance(x, ir.Transpose):
+        return ir.Transpose(_inverse_of(x.arg))
+    return x.arg if isinstance(x, ir.Inverse) else ir.Inverse(x)
+
+
+def cancel_inverses(node: ir.Expr) -> ir.Expr:
+    if not isinstance(node, ir.MatMul):
+        return node
+    kept: list = []
+    for f in node.factors:
+        if kept and not f.is_scalar and f.shape[0] == f.shape[1] and kept[-1] == _inverse_of(f):
+            kept.pop()
+        else:
+            kept.append(f)
+    if len(kept) == len(node.factors):
+        return node
+    if all(f.is_scalar for f in kept) and not node.is_scalar:
+        kept.append(ir.Identity(node.shape))
+    return mk_mul(kept) if kept else ir.Identity(node.shape)
+
+
+# ---- |A⁻¹| = 1/|A|
+
+
+def det_of_inverse(node: ir.Expr) -> ir.Expr:
+    if isinstance(node, ir.Det) and isinstance(node.arg, ir.Inverse):
+        return mk_pow(ir.Det(node.arg.arg), ir.Const(-1))
+    if isinstance(node, ir.LogDet) and isinstance(node.arg, ir.Inverse):
+        return mk_neg(ir.LogDet(node.arg.arg))
+    return node
+
+
+# ---- √a⁻¹ a = √a: scalar factors as powers of their bases
+
+
+def _as_power(f: ir.Expr) -> tuple[ir.Expr, Fraction]:
+    k = Fraction(1)
+    if isinstance(f, (ir.Pow, ir.ElemPow)) and f.is_scalar:
+        base, exponent = f.children()
+        if not isinstance(exponent, ir.Const):
+            return f, k
+        f, k = base, exponent.value
+    if isinstance(f, ir.Apply) and f.func == "sqrt" and f.is_scalar:
+        return f.arg, k / 2
+    return f, k
+
+
+def _power(base: ir.Expr, k: Fraction) -> ir.Expr:
+    if k.denominator == 2:
+        root = ir.Apply("sqrt", base)
+        return root if k == Fraction(1, 2) else mk_pow(root, ir.Const(2 * k))
+    return mk_pow(base, ir.Const(k))
+
+
+def scalar_powers(node: ir.Expr) -> ir.Expr:
+    if not isinstance(node, ir.MatMul):
+        return node
+    bases: dict = {}
+    others = []
+    for f in node.factors:
+        if f.is_scalar and not isinstance(f, ir.Const):
+            base, k = _as_power(f)
+            if k.denominator <= 2:
+                bases.setdefault(base, []).append(k)
+                continue
+        others.append(f)
+    if all(len(ks) == 1 for ks in bases.values()):
+        return node
+    scalars = [_power(b, sum(ks, Fraction(0))) for b, ks in bases.items() if sum(ks, Fraction(0)) != 0]
+    out = mk_mul(scalars + others)
+    if out.shape != node.shape and node.shape[0] == node.shape[1]:
+        out = mk_mul([out, ir.Identity(node.shape)])
+    return out
+
+
+# ---- ½A + ½B = ½(A + B)
+
+
+def common_number(node: ir.Expr) -> ir.Expr:
+    if not isinstance(node, ir.Add):
+        return node
+    parts = [split_coef(t) for t in node.terms]
+    if any(rest is None for _, rest in parts):
+        return node
+    c = abs(parts[0][0])
+    if c == 1 or any(abs(k) != c for k, _ in parts):
+        return node
+    return with_coef(c, mk_add([with_coef(k / c, rest) for k, rest in parts]))
+
+
+# ---- a ⊙ (𝟏 − b) = a − a ⊙ b
+
+
+def _has_ones(e: ir.Expr) -> bool:
+    return isinstance(e, ir.Add) and any(isinstance(t, ir.Fill) and t.value == 1 for t in e.terms)
+
+
+def expand_ones(node: ir.Expr) -> ir.Expr:
+    if not isinstance(node, ir.Hadamard):
+        return node
+    for i, f in enumerate(node.factors):
+        if _has_ones(f):
+            rest = list(node.factors[:i]) + list(node.factors[i + 1 :])
+            return mk_add([mk_hadamard([*rest, t]) for t in f.children()])
+    return node
+
+
+# ---- x (m − x)ᵀ = −x (x − m)ᵀ: a difference and its negative written one way
+
+
+def _difference(f: ir.Expr):
+    """(positive term, negated term, transposed) of a − b or (a − b)ᵀ; None otherwise."""
+    wrapped = isinstance(f, ir.Transpose)
+    inner = f.children()[0] if wrapped else f
+    if not (isinstance(inner, ir.Add) and len(inner.terms) == 2):
+        return None
+    neg = [split_coef(t)[0] < 0 for t in inner.terms]
+    if neg.count(True) != 1:
+        return None
+    a, b = (inner.terms[1], inner.terms[0]) if neg[0] else inner.terms
+    return a, mk_neg(b), wrapped
+
+
+def _orient(f: ir.Expr, seen: dict) -> tuple[ir.Expr, int]:
+    d = _difference(f)
+    if d is None:
+        return f, 1
+    a, b, wrapped = d
+    if (b, a) in seen and (a, b) not in seen:
+        flipped = ir.Add([b, mk_neg(a)])
+        return (ir.Transpose(flipped) if wrapped else flipped), -1
+    seen.setdefault((a, b), True)
+    return f, 1
+
+
+def orient_differences(node: ir.Expr) -> ir.Expr:
+    if isinstance(node, ir.MatMul):
+        seen: dict = {}
+        return _orient_product(node, seen)
+    if isinstance(node, ir.Add):
+        seen = {}
+        terms = [_orient_product(t, seen) for t in node.terms]
+        return mk_add(terms) if any(a is not b for a, b in zip(terms, node.terms)) else node
+    return node
+
+
+def _orient_product(t: ir.Expr, seen: dict) -> ir.Expr:
+    c, rest = split_coef(t)
+    if rest is None:
+        return t
+    factors = list(rest.factors) if isinstance(rest, ir.MatMul) else [rest]
+    sign, out = 1, []
+    for f in factors:
+        g, s = _orient(f, seen)
+        sign *= s
+        out.append(g)
+    if sign == 1 and all(a is b for a, b in zip(out, factors)):
+        return t
+    return with_coef(c * sign, out[0] if len(out) == 1 else ir.MatMul(out))
+
+
+# ---- x − m rather than −m + x
+
+
+def positive_first(node: ir.Expr) -> ir.Expr:
+    if not isinstance(node, ir.Add) or split_coef(node.terms[0])[0] > 0:
+        return node
+    for i, t in enumerate(node.terms):
+        if split_coef(t)[0] > 0:
+            return ir.Add([t, *node.terms[:i], *node.terms[i + 1 :]])
+    return node
+
+
+# each group is applied together and kept only if the result is no longer than before
+REWRITE_GROUPS = (
+    (
+        Rewrite(DET_OF_INVERSE, det_of_inverse),
+        Rewrite(INVERSE_OF_PRODUCT, inverse_of_product),
+        Rewrite(CANCEL, cancel_inverses),
+        Rewrite(POWERS, scalar_powers),
+    ),
+    (Rewrite(ONES, expand_ones),),
+    (Rewrite(SOFTMAX, contract_softmax), Rewrite(KRON_K, kron_commutation)),
+    (Rewrite(DIFFERENCES, orient_differences),),
+    (Rewrite(COMMON_NUMBER, common_number), Rewrite(SIGN, positive_first)),
+)

@@ -1,0 +1,88 @@
+"""Rewrites of structured matrices toward the textbooks' forms.
+
+The softmax Jacobian J = diag(s) − s sᵀ is never formed when it meets a vector:
+vᵀ J = (v ⊙ s)ᵀ − (vᵀs) sᵀ and J v = s ⊙ v − s (sᵀv), and vᵀs is written sum(v ⊙ s) when that
+product simplifies (y ⊙ s^∘−1 ⊙ s = y). A Kronecker product with a row and a commutation
+matrix after it is the product the other way round: (aᵀ ⊗ B) K = B ⊗ aᵀ (Magnus & Neudecker,
+Theorem 3.9: K_pm (A ⊗ B) K_nq = B ⊗ A, with K_p1 = I for a row A).
+"""
+
+from __future__ import annotations
+
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic.ir.construct import (
+    mk_add,
+    mk_hadamard,
+    mk_kron,
+    mk_mul,
+    mk_neg,
+    mk_transpose,
+    split_coef,
+)
+
+
+def softmax_jacobian(e: ir.Expr):
+    """(s, sign) when e = ±(diag(s) − s sᵀ) for a column s; None otherwise."""
+    if not (isinstance(e, ir.Add) and len(e.terms) == 2):
+        return None
+    diag = [t for t in e.terms if isinstance(t, ir.DiagMatrix)]
+    if len(diag) == 1:
+        s, sign = diag[0].arg, 1
+        outer = next(t for t in e.terms if t is not diag[0])
+    else:
+        neg = [t for t in e.terms if isinstance(t, ir.Neg) and isinstance(t.arg, ir.DiagMatrix)]
+        if len(neg) != 1:
+            return None
+        s, sign = neg[0].children()[0].children()[0], -1  # −diag(s)
+        outer = next(t for t in e.terms if t is not neg[0])
+    c, rest = split_coef(outer)
+    if c != -sign or rest != ir.MatMul((s, ir.Transpose(s))):
+        return None
+    return s, sign
+
+
+def _inner(v: ir.Expr, s: ir.Expr) -> ir.Expr:
+    """vᵀs, as sum(v ⊙ s) when v ⊙ s is shorter than v (y ⊙ s^∘−1 ⊙ s = y)."""
+    h = mk_hadamard([v, s])
+    if not isinstance(h, ir.Hadamard) and h != v:
+        return ir.SumAll(h)
+    return mk_mul([mk_transpose(v), s])
+
+
+def contract_softmax(node: ir.Expr) -> ir.Expr:
+    if not isinstance(node, ir.MatMul):
+        return node
+    f = list(node.factors)
+    for i, factor in enumerate(f):
+        found = softmax_jacobian(factor)
+        if found is None:
+            continue
+        s, sign = found
+        if i > 0 and f[i - 1].shape[0] == 1 and not f[i - 1].is_scalar:  # a row vᵀ on the left
+            v = mk_transpose(f[i - 1])
+            row = mk_add([mk_transpose(mk_hadamard([v, s])), mk_neg(mk_mul([_inner(v, s), mk_transpose(s)]))])
+            new = [*f[: i - 1], row if sign > 0 else mk_neg(row), *f[i + 1 :]]
+        elif i + 1 < len(f) and f[i + 1].shape[1] == 1 and not f[i + 1].is_scalar:  # a column on the right
+            v = f[i + 1]
+            col = mk_add([mk_hadamard([s, v]), mk_neg(mk_mul([s, _inner(v, s)]))])
+            new = [*f[:i], col if sign > 0 else mk_neg(col), *f[i + 2 :]]
+        else:
+            continue
+        return mk_mul(new)
+    return node
+
+
+def kron_commutation(node: ir.Expr) -> ir.Expr:
+    """(aᵀ ⊗ B) K = B ⊗ aᵀ inside a product, for a row aᵀ."""
+    if not isinstance(node, ir.MatMul):
+        return node
+    f = list(node.factors)
+    for i in range(len(f) - 1):
+        k, c = f[i], f[i + 1]
+        if not (isinstance(k, ir.Kron) and isinstance(c, ir.Commutation)):
+            continue
+        a, b = k.left, k.right
+        # K_pm (A ⊗ B) K_nq = B ⊗ A with A m×n, B p×q; K_nq turns vec of an n×q matrix
+        if a.shape[0] == 1 and c.rows == a.shape[1] and c.cols == b.shape[1]:
+            return mk_mul([*f[:i], mk_kron(b, a), *f[i + 2 :]])
+    return node
