@@ -58,13 +58,18 @@ class ShownStep:
     def _line(self) -> tuple[str, str]:
         return cast(Callable, self.step.line)(printer)  # read only for a step with a line
 
+    def _shown(self, tex: bool) -> str:
+        """The step as TeX or as text: its chain, its line or its expression."""
+        if self.step.chain:
+            return self._chain(tex)
+        if self.step.line is not None:
+            return self._line[0 if tex else 1]
+        show = to_latex if tex else to_text
+        return show(cast(ir.Expr, self.step.value), **self._options())  # a step without a line has one
+
     @property
     def latex(self) -> str:
-        if self.step.chain:
-            return self._chain(True)
-        if self.step.line is not None:
-            return self._line[0]
-        return to_latex(cast(ir.Expr, self.step.value), **self._options())  # a step without a line has one
+        return self._shown(True)
 
     @property
     def latex_highlighted(self) -> str:
@@ -79,11 +84,7 @@ class ShownStep:
 
     @property
     def text(self) -> str:
-        if self.step.chain:
-            return self._chain(False)
-        if self.step.line is not None:
-            return self._line[1]
-        return to_text(cast(ir.Expr, self.step.value), **self._options())
+        return self._shown(False)
 
     @property
     def changed(self) -> list[str]:
