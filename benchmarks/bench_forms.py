@@ -1,0 +1,105 @@
+"""How close our results are to the textbooks' forms: the printed length of each result (with the
+definitions of the names it uses, "where s = softmax(Wᵀx)") against the textbook form written
+next to it, in the same plain-text notation, and the ratio. The target is every case within 1.3×.
+
+Run: python benchmarks/bench_forms.py (prints a Markdown table; exits 1 when a case is over).
+The textbook forms are the usual ones (Matrix Cookbook, Petersen & Pedersen 2012, with its
+equation numbers; Bishop's PRML for the learning examples); every derivative here is also
+checked numerically by derive() at a random point.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+
+from matdiff_magic import derive
+from matdiff_magic.render.printer import to_text
+
+TARGET = 1.3
+
+# (label, source, wrt, textbook form in our plain-text notation)
+CASES = [
+    # Matrix Cookbook
+    ("(70) aᵀXb", "a'*X*b", "X", "a bᵀ"),
+    ("(81) xᵀBx", "x'*B*x", "x", "(B + Bᵀ) x"),
+    ("(100) tr(AX)", "tr(A*X)", "X", "Aᵀ"),
+    ("(114) tr(XBXᵀ)", "tr(X*B*X')", "X", "X Bᵀ + X B"),
+    ("(113) tr(XᵀBX)", "tr(X'*B*X)", "X", "B X + Bᵀ X"),
+    ("(124) tr(X⁻¹)", "tr(inv(X))", "X", "-X⁻ᵀ X⁻ᵀ"),
+    ("(49) |X|", "det(X)", "X", "|X| X⁻ᵀ"),
+    ("(57) log|X|", "log(det(X))", "X", "X⁻ᵀ"),
+    ("(61) aᵀX⁻¹b", "a'*inv(X)*b", "X", "-X⁻ᵀ a bᵀ X⁻ᵀ"),
+    ("log|X⁻¹|", "log(det(inv(X)))", "X", "-X⁻ᵀ"),
+    ("log|X Xᵀ A⁻¹|", "log(det(X*X'*inv(A)))", "X", "2 (X Xᵀ)⁻¹ X"),
+    ("√|XᵀX|", "sqrt(det(X'*X))", "X", "√(|Xᵀ X|) X (Xᵀ X)⁻¹"),
+    ("(55) log|XᵀX|", "log(det(X'*X))", "X", "2 X (Xᵀ X)⁻¹"),
+    # the seeds
+    ("seed 3: aᵀexp(Xb)", "a'*exp(X*b)", "X", "(a ⊙ exp(X b)) bᵀ"),
+    ("seed 5: MVN", "Sigma, S: symmetric\nlog(det(Sigma)) + tr(S*inv(Sigma))", "Sigma", "Σ⁻¹ - Σ⁻¹ S Σ⁻¹"),
+    # regression
+    ("least squares", "norm2(y - X*beta)^2", "beta", "2 Xᵀ (X β - y)"),
+    ("least squares, mean", "N: scalar\nnorm2(X*w - y)^2/N", "w", "(2/N) Xᵀ (X w - y)"),
+    ("ridge", "norm2(y - X*w)^2 + lambda*norm2(w)^2", "w", "2 Xᵀ (X w - y) + 2 λ w"),
+    (
+        "logistic regression",
+        "-(y'*log(sigmoid(X*w)) + (vector(1) - y)'*log(vector(1) - sigmoid(X*w)))",
+        "w",
+        "Xᵀ (σ - y), σ = σ(X w)",
+    ),
+    ("softmax regression", "-y'*log(softmax(W'*x))", "W", "x (s 𝟏ᵀy - y)ᵀ, s = softmax(Wᵀ x)"),
+    ("softmax Jacobian", "softmax(W'*h + b)", "W", "(diag(s) - s sᵀ) (I ⊗ hᵀ), s = softmax(Wᵀ h + b)"),
+    (
+        "two-layer network",
+        "norm2(W2*tanh(W1*x) - y)^2",
+        "W1",
+        "2 (W₂ᵀ (W₂ h - y) ⊙ (𝟏 - h^∘2)) xᵀ, h = tanh(W₁ x)",
+    ),
+    # likelihoods, PCA, barriers
+    (
+        "MVN likelihood",
+        "Sigma: symmetric\nlog(det(Sigma)) + (x - m)'*inv(Sigma)*(x - m)",
+        "Sigma",
+        "Σ⁻¹ - Σ⁻¹ (x - m) (x - m)ᵀ Σ⁻¹",
+    ),
+    ("MVN mean", "Sigma: symmetric\n(x - m)'*inv(Sigma)*(x - m)", "m", "2 Σ⁻¹ (m - x)"),
+    ("PCA: tr(WᵀSW)", "S: symmetric\ntr(W'*S*W)", "W", "2 S W"),
+    ("Rayleigh quotient", "x'*A*x/(x'*x)", "x", "((A + Aᵀ) x - 2 (xᵀ A x / xᵀ x) x) / xᵀ x"),
+    ("log-det barrier", "-log(det(X)) + tr(C*X)", "X", "Cᵀ - X⁻ᵀ"),
+    ("log barrier", "-sum(log(b - A*x))", "x", "Aᵀ (b - A x)^∘-1"),
+]
+
+
+def printed(d) -> str:
+    """The result in plain text, with the definitions of the names it uses."""
+    out = to_text(d.result, abbrev=d.abbrev)
+    for node, (_, name) in d.abbrev.items():
+        out += f", {name} = {to_text(node, abbrev=d.abbrev, define=True)}"
+    return out
+
+
+def main() -> int:
+    rows, ratios, over = [], [], []
+    for label, source, wrt, form in CASES:
+        d = derive(source, wrt=wrt)
+        ok = d.check_result.status == "passed"
+        ours = printed(d)
+        ratio = len(ours) / len(form)
+        ratios.append(ratio)
+        if ratio > TARGET or not ok:
+            over.append(label)
+        rows.append(f"| {label} | `{ours}` | `{form}` | {len(ours)} / {len(form)} | {ratio:.2f}× |")
+    print("| case | ours (with its names) | textbook | length | ratio |")
+    print("|---|---|---|---:|---:|")
+    print("\n".join(rows))
+    within = len(CASES) - len(over)
+    print(
+        f"\n{within} of {len(CASES)} cases within {TARGET}× of the textbook form; "
+        f"median ratio {statistics.median(ratios):.2f}×, largest {max(ratios):.2f}×"
+        + (f"; over: {', '.join(over)}" if over else "")
+    )
+    return 1 if over else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
