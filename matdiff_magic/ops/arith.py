@@ -126,11 +126,16 @@ def _d_sum(node: Add):
     return mk_add([mk_neg(ir.D(t.arg)) if isinstance(t, Neg) else ir.D(t) for t in node.terms])
 
 
+def _product_rule(node: MatMul | Hadamard, varying) -> list[Expr]:
+    """d(f₁ ⋯ fₖ) = Σᵢ f₁ ⋯ dfᵢ ⋯ fₖ: one product per varying factor i, the others in place."""
+    fs = node.factors
+    return [type(node)(fs[:i] + (ir.D(fs[i]),) + fs[i + 1 :]) for i in varying]
+
+
 @rule(PRODUCT, CONSTANT_FACTOR)
 def _d_product(node: MatMul):
-    factors = node.factors
-    varying = [i for i, f in enumerate(factors) if not isinstance(f, ir.Const)]
-    terms = [MatMul(factors[:i] + (ir.D(factors[i]),) + factors[i + 1 :]) for i in varying]
+    varying = [i for i, f in enumerate(node.factors) if not isinstance(f, ir.Const)]
+    terms = _product_rule(node, varying)
     if len(varying) == 1:
         return terms[0], CONSTANT_FACTOR
     return Add(terms), PRODUCT
@@ -138,8 +143,7 @@ def _d_product(node: MatMul):
 
 @rule(HADAMARD)
 def _d_hadamard(node: Hadamard):
-    fs = node.factors
-    return Add([Hadamard(fs[:i] + (ir.D(fs[i]),) + fs[i + 1 :]) for i in range(len(fs))])
+    return Add(_product_rule(node, range(len(node.factors))))
 
 
 # ---- registration --------------------------------------------------------------------------------
