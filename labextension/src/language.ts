@@ -49,7 +49,11 @@ export const OPTIONS: ReadonlyMap<string, boolean> = new Map([
   ['--by-definition', false],
   ['--solve', false],
   ['--export', false],
-  ['--symmetric', true]
+  ['--from', true],
+  ['--symmetric', true],
+  ['--lang', true],
+  ['--latex', false],
+  ['--adjugate', false]
 ]);
 
 /** Every function of the language, aliases included (from matdiff_magic.syntax.vocabulary). */
