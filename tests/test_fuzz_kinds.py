@@ -297,3 +297,23 @@ def test_vec_inner_product_of_transposed_shapes(source, m, n):
             f"L: matrix(m, n)\nZ: matrix(n, m)\n{source}", wrt="Z", layout=layout, order=2, check=False
         ).evaluate(L=L, Z=Z)
         assert np.shape(H) == (m * n, m * n) and not np.any(H)
+
+
+# ---- exports: numbers and constant powers beyond a float ----------------------------------------
+def test_export_constant_power_beyond_a_float():
+    """1e300^2 is inf in NumPy's floats (Python's raise OverflowError): f = xᵀx / 1e600 is 0."""
+    x = np.array([0.3, -1.2, 0.7])
+    check_gradient_everywhere(
+        "x: vector(m)\nx'*x/1e300^2", "x", {"x": x}, lambda x: float(x @ x / np.float64(1e300) ** 2), (3,)
+    )
+
+
+def test_export_number_beyond_a_float():
+    """The derivative 1e600 of 1e300^2·c is inf in the export, as evaluate() has it; the check cannot check."""
+    for layout in LAYOUTS:
+        d = derive("c0: scalar\n1e300^2*c0", wrt="c0", layout=layout, check=False)
+        ns = load(d)
+        with np.errstate(all="ignore"):
+            value, grad = ns["f_and_grad"](0.5)
+            assert np.isinf(value) and np.isinf(grad) and np.isinf(d.evaluate(c0=0.5))
+            assert np.isnan(ns["check_gradient"]())

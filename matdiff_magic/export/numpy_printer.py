@@ -152,6 +152,8 @@ def _spelling(op, backend: str):
 
 
 def number(v: Fraction) -> tuple[str, int]:
+    if abs(v) > 2**1024:  # beyond a float (1e300^2): the literal 1e999, which Python reads as inf
+        return ("-1e999" if v < 0 else "1e999"), (C_NEG if v < 0 else C_ATOM)
     if v.denominator == 1 and abs(v.numerator) > 2**53:  # a float, never a huge int NumPy rejects
         return repr(float(v)), (C_NEG if v < 0 else C_ATOM)
     if v.denominator == 1:

@@ -168,8 +168,9 @@ def _export_power(p, e):
     base, exponent = e.base, e.exponent
     if isinstance(exponent, ir.Const) and exponent.value.denominator == 1:
         k = exponent.value.numerator
-        if k < 0 and not any(isinstance(n, ir.Var) for n in base.walk()):  # 0 ** -1 is inf, not an error
-            return f"np.asarray({p.code(base)}, dtype=float) ** ({k})", C_POW
+        if not any(isinstance(n, ir.Var) for n in base.walk()):
+            # a constant base in NumPy's floats: 0 ** -1 and 1e300 ** 2 are inf, not Python's errors
+            return f"np.asarray({p.code(base)}, dtype=float) ** {k if k >= 0 else f'({k})'}", C_POW
         return f"{p.wrap(base, C_POW + 1)} ** {k if k >= 0 else f'({k})'}", C_POW
     return f"np.power({p.code(base)}, {p.code(exponent)})", C_ATOM
 
