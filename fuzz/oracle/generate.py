@@ -383,10 +383,11 @@ def generate_case(rng: random.Random, mode: str | None = None, **options) -> Cas
             candidates = [n for n in candidates if _numel(g.variables[n], g.sizes) <= 16]
         if not candidates:
             continue
-        if any(n.op in ("kron", "vec") for n in tree.walk()):
-            # a product of sizes unifies with another in more than one way: declare every size
-            for v in g.variables.values():
-                v.declared = True
+        # Every name is declared: the package infers an undeclared name's kind from its use (a name
+        # added to a scalar is a scalar), which the oracle's own reading does not follow; and a
+        # product of sizes (kron, vec) unifies with another in more than one way.
+        for v in g.variables.values():
+            v.declared = True
         weights = [0.4 if g.variables[n].kind == "scalar" else 1.0 for n in candidates]
         wrt = rng.choices(candidates, weights)[0]
         name = rng.choice(("f", "y", "L", "loss")) if rng.random() < 0.15 else None
