@@ -145,7 +145,7 @@ def translate(text: str, lang: str | None = None) -> str:
 
 
 _EDGE = re.compile(r"^([\s(\[]*)(.*?)([\s.:;,)\]]*)$", re.DOTALL)
-_SENTENCES = re.compile(r"(?<=\.)\s+(?=[^\sa-z`])")  # not "e.g. `x`" or "rel. error"
+_SENTENCES = re.compile(r"(?<=\.)\s+(?=[^a-z\s`])")  # not "e.g. `x`" or "rel. error"
 _CLAUSES = re.compile(r"; ")
 _VALUE_PLACEHOLDER = re.compile(r"\{(=?)(\d+)\}")  # in a wording: {n} translated, {=n} kept
 
