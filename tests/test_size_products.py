@@ -14,6 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matdiff_magic import MatdiffError, derive
+from matdiff_magic.ir.traverse import post_order
+from matdiff_magic.numeric.points import MAX_ENTRIES, within_memory
 from matdiff_magic.types.dims import Dim
 from matdiff_magic.types.unify import Sizes
 
@@ -52,6 +54,7 @@ a6, a2, b4, X32, X64 = (rng.standard_normal(s) for s in (6, 2, 4, (3, 2), (6, 4)
 A23, B22, X64b = rng.standard_normal((2, 3)), rng.standard_normal((2, 2)), rng.standard_normal((6, 4))
 B24, x4, y12 = rng.standard_normal((2, 4)), rng.standard_normal(4), rng.standard_normal(12)
 Y46, a3, b2, y2, x3, y3 = (rng.standard_normal(s) for s in ((4, 6), 3, 2, 2, 3, 3))
+N24, N54, Y32 = rng.standard_normal(24), rng.standard_normal(54), rng.standard_normal((3, 2))
 X42, X34, W24, Z83 = (rng.standard_normal(s) for s in ((4, 2), (3, 4), (2, 4), (8, 3)))
 
 # (source, the variables it is differentiated by, values, an independent f)
@@ -242,3 +245,48 @@ def test_products_of_sizes_derive_and_check_or_are_refused(program):
     if kind == "skipped":
         message = derive(source, wrt=wrt).check_result.message
         assert message.startswith("could not check: ") and "\n" not in message
+
+
+# ---- sizes the check can hold: a product of many sizes grows as the product ----------------------
+NESTED = [
+    (
+        "x'*kron(kron(X', kron(A, A)), Y)*y",
+        "Y",
+        {"x": N24, "X": X32, "A": A23, "Y": Y32, "y": N54},
+        lambda x, X, A, Y, y: x @ np.kron(np.kron(X.T, np.kron(A, A)), Y) @ y,
+    ),
+    (
+        "norm2(kron(vec(kron(X, X)), kron(kron(A, eye(3)), kron(Y, X))))^2",
+        "Y",
+        {"X": X32, "A": A23, "Y": Y32},
+        lambda X, A, Y: np.sum(
+            np.kron(np.kron(X, X).reshape(-1, 1, order="F"), np.kron(np.kron(A, np.eye(3)), np.kron(Y, X)))
+            ** 2
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize("source, wrt, values, f", NESTED, ids=[c[0] for c in NESTED])
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_kron_of_krons_is_checked_at_sizes_that_fit_in_memory(source, wrt, values, f, layout):
+    # at the check's usual sizes (3, 2, 4, 5, 6, 7) some matrix of these has billions of entries
+    d = derive(source, wrt=wrt, layout=layout)
+    assert d.check_result.status == "passed", d.check_result.message
+    got = np.asarray(d.evaluate(**values), dtype=float)
+    want = _expected(f, values, wrt, layout)
+    assert got.shape == np.shape(want) and np.allclose(got, want, rtol=1e-6, atol=1e-6), (source, layout)
+
+
+def test_size_variants_beyond_the_memory_bound_are_replaced_by_small_sizes():
+    d = derive(NESTED[0][0], wrt="Y", check=False)
+    nodes = post_order([d.function, d.results["numerator"].expr, d.results["denominator"].expr])
+    big = {Dim.symbol(s): 7 for s in "mnpqrs"}
+    largest = lambda sizes: max(
+        Dim.of(r).value(sizes) * Dim.of(c).value(sizes) for r, c in {n.shape for n in nodes}
+    )
+    assert largest(big) > MAX_ENTRIES
+    kept = within_memory([big], nodes)
+    assert kept and all(largest(sizes) <= MAX_ENTRIES for sizes in kept)
+    assert set(kept[0].values()) == {2, 3}  # still non-square where the shapes allow
+    assert within_memory([big], nodes, fallback=False) == []

@@ -37,6 +37,7 @@ from typing import cast
 import numpy as np
 
 from matdiff_magic.ir import nodes as ir
+from matdiff_magic.ir.traverse import post_order
 from matdiff_magic.numeric import fd
 from matdiff_magic.numeric.evaluate import Evaluator
 from matdiff_magic.numeric.points import (  # noqa: F401 - re-exported for export/
@@ -52,6 +53,7 @@ from matdiff_magic.numeric.points import (  # noqa: F401 - re-exported for expor
     square_variables,
     strategies,
     with_definitions,
+    within_memory,
 )
 
 TOLERANCE = 1e-5
@@ -331,7 +333,8 @@ def run_check(d, seed: int, written=_unnamed) -> CheckResult:
     for the message (the renderer's ``to_text`` from the layers above)."""
     examiner, rng = Examiner(d), np.random.default_rng(seed)
     dims = [dim for node in d.function.walk() for dim in node.shape]
-    standard = size_variants(sample_sizes(d.variables, dims))
+    nodes = post_order(examiner.roots)
+    standard = within_memory(size_variants(sample_sizes(d.variables, dims)), nodes)
     seen: list[Verdict] = []
 
     def walk(size_list, kinds=None, stop_when_singular=False):
@@ -351,7 +354,8 @@ def run_check(d, seed: int, written=_unnamed) -> CheckResult:
     ):
         passed = walk(standard, MORE_STRATEGIES)
     if passed is None and any(v.reason and v.reason.kind in ("singular", "ill-conditioned") for v in seen):
-        passed = walk(more_size_variants(standard[0], standard), stop_when_singular=True)
+        more = within_memory(more_size_variants(standard[0], standard), nodes, fallback=False)
+        passed = walk(more, stop_when_singular=True)
     disagreements = [v for v in seen if v.kind == "disagree"]
     if passed is None and len(disagreements) == 1:  # a second point before calling it FAILED
         sizes, kinds = disagreements[0].sizes, list(strategies(d.function))

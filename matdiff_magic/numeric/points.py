@@ -3,7 +3,9 @@
 * **Sizes.** Each size symbol gets a distinct small size (3, 2, 4, …), so shapes are non-square
   wherever the expression allows; then the same sizes reversed (X Xᵀ is invertible only with few
   rows, Xᵀ X only with few columns); when an inverse's or determinant's argument is singular at
-  both, the other orderings of the sizes and finally equal sizes (``more_size_variants``).
+  both, the other orderings of the sizes and finally equal sizes (``more_size_variants``). A size
+  that is a product (2·m, m·n) follows from its symbols'; sizes at which some matrix would have
+  more than MAX_ENTRIES entries (a kron of krons) give way to sizes 3 and 2 (``within_memory``).
 * **Points.** Random values in a few strategies (small and positive first for arcsin and
   arccos, then positive, standard normal, …); square matrices under inv, det and logdet are
   drawn near a multiple of the identity, symmetric ones positive definite (``sample_point``).
@@ -31,6 +33,7 @@ from matdiff_magic.types.dims import Dim
 
 SIZE_CHOICES = (3, 2, 4, 5, 6, 7)
 MORE_SIZES = 24  # at most this many further orderings of the sizes are tried
+MAX_ENTRIES = 1_000_000  # of any one matrix at the sizes tried (8 MB of floats)
 CONDITION_LIMIT = 1e6  # beyond it, differences through an inverse cannot be trusted
 KINKED = frozenset({"abs", "relu", "sign", "step"})  # derivative undefined at 0
 CONDITIONED = (ir.Inverse, ir.Det, ir.LogDet)
@@ -58,6 +61,26 @@ def sample_sizes(variables, extra_dims=()) -> dict:
             if s not in dims:
                 dims.append(s)
     return {Dim.symbol(s): SIZE_CHOICES[i % len(SIZE_CHOICES)] for i, s in enumerate(dims)}
+
+
+def within_memory(variants: list[dict], nodes, fallback: bool = True) -> list[dict]:
+    """The size variants at which no node of ``nodes`` has more than MAX_ENTRIES entries: a
+    product of sizes (kron of krons, their Jacobians) grows as the product of its factors, and
+    an allocation the machine cannot hold is not always a MemoryError. With ``fallback``, when
+    none fits: the sizes 3 and 2 in turn (still non-square), else every size 2, the smallest."""
+    shapes = {node.shape for node in nodes}
+
+    def largest(sizes: dict) -> int:
+        try:
+            return max((Dim.of(r).value(sizes) * Dim.of(c).value(sizes) for r, c in shapes), default=0)
+        except KeyError:  # a size the sizes do not name: evaluating will say so
+            return 0
+
+    kept = [sizes for sizes in variants if largest(sizes) <= MAX_ENTRIES]
+    if kept or not fallback or not variants:
+        return kept
+    small = [{d: (3, 2)[(i + k) % 2] for i, d in enumerate(variants[0])} for k in (0, 1)]
+    return [sizes for sizes in small if largest(sizes) <= MAX_ENTRIES] or [{d: 2 for d in variants[0]}]
 
 
 def size_variants(sizes: dict) -> list[dict]:
