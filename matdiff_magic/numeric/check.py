@@ -316,11 +316,12 @@ def check_points(d, size_list: list[dict], seed: int, skip: tuple = ()) -> Itera
 
     One random point is drawn for each (always, so the points do not depend on what was passed
     over). Nothing raised while evaluating leaves this generator (``skip`` is accepted for older
-    callers). A derivative by a symmetric variable is compared whole, in its convention.
+    callers). A derivative by a symmetric variable is compared whole, in its convention. Sizes
+    at which some matrix would not fit in memory are passed over (``within_memory``).
     """
     examiner = Examiner(d)
     rng = np.random.default_rng(seed)
-    for sizes in size_list:
+    for sizes in within_memory(size_list, post_order(examiner.roots)):
         for strategy in strategies(d.function):
             verdict = examiner.examine(examiner.point(sizes, rng, strategy), sizes)
             if verdict.kind in ("agree", "disagree"):
