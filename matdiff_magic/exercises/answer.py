@@ -12,6 +12,7 @@ import numpy as np
 
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ir import nodes as ir
+from matdiff_magic.ir.traverse import post_order
 from matdiff_magic.numeric import points as sampling
 from matdiff_magic.numeric.evaluate import Evaluator
 from matdiff_magic.syntax.ast import Name
@@ -102,7 +103,8 @@ def samples_at_random_points(d, A_expr: ir.Expr, points: int, seed: int) -> list
     variables = d.variables
     dims = [dim for node in d.function.walk() for dim in node.shape]
     squares = sampling.square_variables(d.function) | sampling.square_variables(A_expr)
-    variants = sampling.size_variants(sampling.sample_sizes(variables, dims))
+    nodes = post_order([d.function, A_expr, *(r.expr for r in d.results.values())])
+    variants = sampling.within_memory(sampling.size_variants(sampling.sample_sizes(variables, dims)), nodes)
     out: list
     out, tries = [], 0
     while len(out) < points and tries < 8 * points:

@@ -70,11 +70,14 @@ def within_memory(variants: list[dict], nodes, fallback: bool = True) -> list[di
     none fits: the sizes 3 and 2 in turn (still non-square), else every size 2, the smallest."""
     shapes = {node.shape for node in nodes}
 
-    def largest(sizes: dict) -> int:
+    def entries(shape, sizes: dict) -> int:
         try:
-            return max((Dim.of(r).value(sizes) * Dim.of(c).value(sizes) for r, c in shapes), default=0)
-        except KeyError:  # a size the sizes do not name: evaluating will say so
+            return Dim.of(shape[0]).value(sizes) * Dim.of(shape[1]).value(sizes)
+        except KeyError:  # a size the sizes do not name (an answer's): evaluating will say so
             return 0
+
+    def largest(sizes: dict) -> int:
+        return max((entries(shape, sizes) for shape in shapes), default=0)
 
     kept = [sizes for sizes in variants if largest(sizes) <= MAX_ENTRIES]
     if kept or not fallback or not variants:
