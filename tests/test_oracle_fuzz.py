@@ -1,11 +1,11 @@
 """The independent-oracle fuzzer (fuzz/oracle/), bounded.
 
-A fixed set of 600 generated inputs, each derived in every layout and compared with central
+A fixed set of 200 generated inputs, each derived in every layout and compared with central
 differences of the oracle's own NumPy semantics, must show no foreign exception, wrong value,
 wrong shape or timeout. Every failure the fuzzer finds today has a minimal reproducer in
 fuzz/oracle/known.py and a strict xfail test here: when a fix lands, its test passes, the strict
 mark fails the run, and the entry is to be moved to known.FIXED, whose cases must stay fixed.
-The long run is ``python fuzz/oracle/run.py --inputs 50000 --workers 2 --seed N``.
+The long run is ``nice python fuzz/oracle/run.py --inputs 50000 --workers 1 --seed N``.
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ from fuzz.oracle.known import FIXED, KNOWN, Cell  # noqa: E402
 from fuzz.oracle.pool import Pool  # noqa: E402
 from fuzz.oracle.worker import ASSERTED_KINDS  # noqa: E402
 
-# (seed, number of inputs): 600 inputs that pass today
-BOUNDED = tuple((seed, 50) for seed in (100, *range(102, 113)))
+# (seed, number of inputs): 200 inputs that pass today; each also runs the exported module of every
+# layout, so the run stays well under a minute even on a busy 2-core machine (300 took 53 s there)
+BOUNDED = tuple((seed, 50) for seed in (100, 102, 103, 104))
 
 
 @pytest.fixture(scope="module")
