@@ -317,3 +317,16 @@ def test_export_number_beyond_a_float():
             value, grad = ns["f_and_grad"](0.5)
             assert np.isinf(value) and np.isinf(grad) and np.isinf(d.evaluate(c0=0.5))
             assert np.isnan(ns["check_gradient"]())
+
+
+def test_export_check_of_a_large_function():
+    """nan + exp(det(C)) is large at the check's random inputs: differences at the small step round
+    away the gradient 1, the larger step keeps it; the check passes in every layout."""
+    C = np.eye(4) + 0.3 * RNG.standard_normal((4, 4))
+    check_gradient_everywhere(
+        "nan: scalar\nC: matrix(n, n)\nnan+exp(det(C))",
+        "nan",
+        {"nan": 0.3, "C": C},
+        lambda nan, C: float(nan + np.exp(np.linalg.det(C))),
+        (),
+    )
