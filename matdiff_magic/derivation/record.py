@@ -28,6 +28,7 @@ from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.numeric.check import CheckResult, run_check
 from matdiff_magic.ops.unknown import substitution_text
+from matdiff_magic.render import memo
 from matdiff_magic.render.printer import to_text
 from matdiff_magic.render.steps import ShownStep
 
@@ -237,11 +238,11 @@ class Derivation:
 
     def to_latex(self) -> str:
         """The whole derivation as an aligned LaTeX block (MathJax 2, MathJax 3, KaTeX)."""
-        with deep_recursion():
+        with deep_recursion(), memo.printing():
             return display.to_latex(self)
 
     def to_text(self) -> str:
-        with deep_recursion():
+        with deep_recursion(), memo.printing():
             return display.to_text(self)
 
     def __str__(self) -> str:
@@ -252,8 +253,12 @@ class Derivation:
 
     def to_json(self) -> dict:
         """The JSON of application/vnd.matdiff.derivation.v1+json."""
-        with deep_recursion():
+        with deep_recursion(), memo.printing():
             return display.to_json(self)
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        return {"text/plain": self.to_text(), "text/latex": self.to_latex(), MIME: self.to_json()}
+        # one memo for the three forms: each subexpression printed once per notation; the JSON
+        # carries the whole TeX block already
+        with memo.printing():
+            data = self.to_json()
+            return {"text/plain": self.to_text(), "text/latex": data["latex"], MIME: data}

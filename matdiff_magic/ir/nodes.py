@@ -35,7 +35,7 @@ class ShapeError(MatdiffError, ValueError):
 class Expr:
     """Base of all nodes. Subclasses list their child fields in ``_children`` and the rest in ``_attrs``."""
 
-    __slots__ = ("_dvars", "_free", "_hash", "_key", "_kids", "_tidy", "shape")
+    __slots__ = ("_dvars", "_free", "_hash", "_key", "_kids", "_same", "_tidy", "shape")
     # the slots, set once with object.__setattr__ (annotations only: no class attributes)
     shape: Shape
     _hash: int | None
@@ -44,6 +44,7 @@ class Expr:
     _key: tuple | None
     _tidy: bool
     _kids: tuple | None
+    _same: Expr | None  # an equal node found by ==: later comparisons of the two are O(1)
     _children: tuple = ()
     _attrs: tuple = ()
 
@@ -55,6 +56,7 @@ class Expr:
         object.__setattr__(self, "_key", None)
         object.__setattr__(self, "_tidy", False)  # set by simplify.tidy on what it returns
         object.__setattr__(self, "_kids", None)
+        object.__setattr__(self, "_same", None)
 
     def __setattr__(self, name, value):
         raise AttributeError("expressions are immutable")
@@ -92,9 +94,28 @@ class Expr:
         return k
 
     def __eq__(self, other) -> bool:
-        return self is other or (
-            type(self) is type(other) and hash(self) == hash(other) and self.key() == other.key()
-        )
+        if self is other:
+            return True
+        if type(self) is not type(other) or hash(self) != hash(other):
+            return False
+        a, b = self._representative(), other._representative()
+        if a is b:
+            return True
+        if a.key() != b.key():  # the children compared by ==, each pair linked once found equal
+            return False
+        # link the two: comparing shared subtrees again (a DAG written out is exponentially
+        # larger) then costs one step, so equality costs the size of the DAG, not of the tree
+        object.__setattr__(b, "_same", a)
+        return True
+
+    def _representative(self) -> Expr:
+        """The node this one was last found equal to, followed to the end (and shortened)."""
+        node = self
+        while node._same is not None:
+            node = node._same
+        if self._same is not None and self._same is not node:
+            object.__setattr__(self, "_same", node)
+        return node
 
     def __hash__(self) -> int:
         h = self._hash

@@ -38,6 +38,7 @@ from matdiff_magic.ops.registry import (
     Terms,
     find,
 )
+from matdiff_magic.render import memo
 from matdiff_magic.render.notation import (
     DELIMITER_LATEX,
     GREEK,
@@ -77,17 +78,37 @@ class _Printer:
     ):
         self.tex, self.highlight, self.hide_scalar_trace = tex, highlight, hide_scalar_trace
         self.abbrev, self.root = abbrev or {}, root  # root: the node being defined, not abbreviated
+        # inside memo.printing(): what is printed is kept by node identity and these options
+        self.memo, self.options = memo.current(), (tex, hide_scalar_trace, id(abbrev) if abbrev else 0)
+        self.marked: set | None = None  # ids of the nodes that hold a highlighted one
 
     # -- entry point: returns (string, precedence)
     def go(self, e: ir.Expr) -> tuple[str, int]:
-        if self.abbrev and e is not self.root and e in self.abbrev:
-            s, p = self.abbrev[e][0 if self.tex else 1], P_ATOM
+        shown = self.memo
+        if shown is None:
+            return self._go(e)
+        if self.highlight and self.marked is None:  # the first call prints the whole expression
+            self.marked = shown.marked_below(e, self.highlight)
+        if e is self.root or (self.marked and id(e) in self.marked):
+            return self._go(e)
+        key = (id(e), *self.options)
+        hit = shown.printed.get(key)
+        if hit is None:
+            hit = shown.printed[key] = (e, *self._go(e))
+        return hit[1], hit[2]
+
+    def _go(self, e: ir.Expr) -> tuple[str, int]:
+        if self.abbrev and e is not self.root and self._abbreviation(e) is not None:
+            s, p = self._abbreviation(e)[0 if self.tex else 1], P_ATOM
         else:
             leaf = getattr(self, "p_" + type(e).__name__, None)
             s, p = leaf(e) if leaf is not None else self.op(e)
         if id(e) in self.highlight:
             s = f"{{\\color{{{HIGHLIGHT_COLOR}}}{{{s}}}}}" if self.tex else f"⟦{s}⟧"
         return s, p
+
+    def _abbreviation(self, e: ir.Expr):
+        return self.abbrev.get(e) if self.memo is None else self.memo.abbreviation(e, self.abbrev)
 
     def wrap(self, e: ir.Expr, min_prec: int) -> str:
         s, p = self.go(e)

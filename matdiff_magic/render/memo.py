@@ -1,0 +1,83 @@
+"""Print each distinct subexpression once per notation while one derivation is shown.
+
+A derivation's output prints its steps in TeX and in text, with and without the changed parts
+coloured, in the text/plain, text/latex and JSON forms of the bundle; consecutive steps share most
+of their subtrees. Inside ``printing()`` the printer keeps what it printed by node identity (and
+its options), so a subtree already printed costs a dictionary look-up, and the named activations
+are found by canonical number (``ir.intern``) instead of by comparing trees. Outside it, every call
+prints afresh, as before. The memo lives as long as the outermost ``printing()`` block: it keeps
+the nodes it holds alive, so their ids cannot be reused while it exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from matdiff_magic.ir.intern import Interner
+from matdiff_magic.ir.nodes import Expr
+
+
+class Memo:
+    """What has been printed during one ``printing()`` block."""
+
+    def __init__(self) -> None:
+        self.printed: dict[tuple, tuple[Expr, str, int]] = {}  # (id, options) -> (node, str, prec)
+        self.numbers = Interner()
+        self._tables: dict[int, tuple[dict, dict]] = {}  # id(abbrev) -> (abbrev, by number)
+        self._under: dict[tuple, tuple[Expr, frozenset, set]] = {}  # marked-ancestor sets
+
+    def abbreviation(self, node: Expr, abbrev: dict):
+        """``abbrev.get(node)``, found by the node's canonical number."""
+        entry = self._tables.get(id(abbrev))
+        if entry is None:
+            entry = (abbrev, self.numbers.table(abbrev))
+            self._tables[id(abbrev)] = entry
+        return entry[1].get(self.numbers.number(node))
+
+    def marked_below(self, root: Expr, highlight: frozenset) -> set:
+        """Ids of the nodes of ``root`` that are or hold a node of ``highlight`` (ids): only
+        those print differently when the highlighted parts are coloured."""
+        key = (id(root), highlight)
+        hit = self._under.get(key)
+        if hit is not None:
+            return hit[2]
+        out: set = set()
+        done: set = set()
+        stack = [(root, False)]
+        while stack:
+            node, ready = stack.pop()
+            if id(node) in done:
+                continue
+            kids = node.children()
+            if not ready:
+                stack.append((node, True))
+                stack.extend((k, False) for k in kids if id(k) not in done)
+                continue
+            done.add(id(node))
+            if id(node) in highlight or any(id(k) in out for k in kids):
+                out.add(id(node))
+        self._under[key] = (root, highlight, out)
+        return out
+
+
+_current: Memo | None = None
+
+
+def current() -> Memo | None:
+    """The memo of the ``printing()`` block being run, if any."""
+    return _current
+
+
+@contextmanager
+def printing() -> Iterator[Memo]:
+    """Share printed subexpressions until the outermost block ends (nested blocks join it)."""
+    global _current
+    if _current is not None:
+        yield _current
+        return
+    _current = Memo()
+    try:
+        yield _current
+    finally:
+        _current = None
