@@ -58,8 +58,8 @@ CASES = [
     (
         "a ⊙ (𝟏 − b)",
         rw.expand_ones,
-        "y .* (vector(1) - sigmoid(X*w))",
-        lambda y, X, w: y * (1 - sig(X @ w)),
+        "-y .* (vector(1) - sigmoid(X*w)) + (vector(1) - y) .* sigmoid(X*w)",
+        lambda y, X, w: sig(X @ w) - y,
         {},
     ),
     ("x − m", rw.positive_first, "-m + x", lambda m, x: x - m, {}),

@@ -56,6 +56,7 @@ SIGN = _identity("order of terms", r"-b + a = a - b")
 class Rewrite:
     identity: Identity
     node: Callable[[ir.Expr], ir.Expr]  # one node (its children already rewritten) -> its rewrite
+    types: tuple  # the node types it can rewrite (others are passed over without a call)
 
 
 def size(e: ir.Expr, memo: dict | None = None) -> int:
@@ -209,14 +210,26 @@ def _has_ones(e: ir.Expr) -> bool:
     return isinstance(e, ir.Add) and any(isinstance(t, ir.Fill) and t.value == 1 for t in e.terms)
 
 
-def expand_ones(node: ir.Expr) -> ir.Expr:
-    if not isinstance(node, ir.Hadamard):
-        return node
-    for i, f in enumerate(node.factors):
+def _expanded(t: ir.Expr) -> ir.Expr | None:
+    c, h = split_coef(t)
+    if not isinstance(h, ir.Hadamard):
+        return None
+    for i, f in enumerate(h.factors):
         if _has_ones(f):
-            rest = list(node.factors[:i]) + list(node.factors[i + 1 :])
-            return mk_add([mk_hadamard([*rest, t]) for t in f.children()])
-    return node
+            rest = list(h.factors[:i]) + list(h.factors[i + 1 :])
+            return with_coef(c, mk_add([mk_hadamard([*rest, u]) for u in f.children()]))
+    return None
+
+
+def expand_ones(node: ir.Expr) -> ir.Expr:
+    """In a sum of two or more such products only, where the expanded terms may cancel
+    (−y ⊙ (𝟏 − σ) + (𝟏 − y) ⊙ σ = σ − y); a lone σ ⊙ (𝟏 − σ) stays as it is."""
+    if not isinstance(node, ir.Add):
+        return node
+    expanded = [_expanded(t) for t in node.terms]
+    if sum(x is not None for x in expanded) < 2:
+        return node
+    return mk_add([x if x is not None else t for x, t in zip(expanded, node.terms)])
 
 
 # ---- x (m − x)ᵀ = −x (x − m)ᵀ: a difference and its negative written one way
@@ -247,7 +260,21 @@ def _orient(f: ir.Expr, seen: dict) -> tuple[ir.Expr, int]:
     return f, 1
 
 
+def _is_difference(f: ir.Expr) -> bool:
+    inner = f.children()[0] if isinstance(f, ir.Transpose) else f
+    return isinstance(inner, ir.Add) and len(inner.children()) == 2
+
+
+def _differences(t: ir.Expr) -> int:
+    rest = t.children()[0] if isinstance(t, ir.Neg) else t
+    return sum(map(_is_difference, rest.children())) if isinstance(rest, ir.MatMul) else _is_difference(rest)
+
+
 def orient_differences(node: ir.Expr) -> ir.Expr:
+    if isinstance(node, (ir.MatMul, ir.Add)):
+        parts = node.children() if isinstance(node, ir.Add) else (node,)
+        if sum(map(_differences, parts)) < 2:
+            return node  # one difference or none: nothing to write one way
     if isinstance(node, ir.MatMul):
         seen: dict = {}
         return _orient_product(node, seen)
@@ -288,13 +315,21 @@ def positive_first(node: ir.Expr) -> ir.Expr:
 # each group is applied together and kept only if the result is no longer than before
 REWRITE_GROUPS = (
     (
-        Rewrite(DET_OF_INVERSE, det_of_inverse),
-        Rewrite(INVERSE_OF_PRODUCT, inverse_of_product),
-        Rewrite(CANCEL, cancel_inverses),
-        Rewrite(POWERS, scalar_powers),
+        Rewrite(DET_OF_INVERSE, det_of_inverse, (ir.Det, ir.LogDet)),
+        Rewrite(INVERSE_OF_PRODUCT, inverse_of_product, (ir.Inverse,)),
+        Rewrite(CANCEL, cancel_inverses, (ir.MatMul,)),
+        Rewrite(POWERS, scalar_powers, (ir.MatMul,)),
     ),
-    (Rewrite(ONES, expand_ones),),
-    (Rewrite(SOFTMAX, contract_softmax), Rewrite(KRON_K, kron_commutation)),
-    (Rewrite(DIFFERENCES, orient_differences),),
-    (Rewrite(COMMON_NUMBER, common_number), Rewrite(SIGN, positive_first)),
+    (Rewrite(ONES, expand_ones, (ir.Add,)),),
+    (Rewrite(SOFTMAX, contract_softmax, (ir.MatMul,)), Rewrite(KRON_K, kron_commutation, (ir.MatMul,))),
+    (Rewrite(DIFFERENCES, orient_differences, (ir.MatMul, ir.Add)),),
+    (Rewrite(COMMON_NUMBER, common_number, (ir.Add,)), Rewrite(SIGN, positive_first, (ir.Add,))),
 )
+
+
+# node type -> the rewrites that can apply to it
+BY_TYPE: dict = {}
+for _group in REWRITE_GROUPS:
+    for _rw in _group:
+        for _t in _rw.types:
+            BY_TYPE.setdefault(_t, []).append(_rw)

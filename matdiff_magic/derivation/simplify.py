@@ -11,7 +11,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import cast
 
-from matdiff_magic.derivation.rewrites import REWRITE_GROUPS, bottom_up, size
+from matdiff_magic.derivation.rewrites import BY_TYPE, REWRITE_GROUPS, bottom_up, size
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.construct import (
     known_symmetric,
@@ -268,7 +268,24 @@ def _has_mirror(d: ir.Add, pairs: list) -> bool:
 def simplify(e: ir.Expr, symmetric: bool = False) -> ir.Expr:
     """The result's simplified form, in the textbooks' form where a rewrite shortens it
     (``textbook``); ``symmetric``: declared symmetric variables are symmetric."""
-    return textbook(basic(e, symmetric), symmetric)[0]
+    before = basic(e, symmetric)
+    after, used = textbook(before, symmetric)
+    if used:
+        _REWRITTEN[after] = (before, used)
+        while len(_REWRITTEN) > 64:
+            del _REWRITTEN[next(iter(_REWRITTEN))]
+    return after
+
+
+# the last results the textbook rewrites changed: result -> (what they were given, identities)
+_REWRITTEN: dict = {}
+
+
+def rewritten_from(result: ir.Expr) -> tuple | None:
+    """(the form before the textbook rewrites, the identities they used) of a result ``simplify``
+    gave lately, or None when they did not change it: the read-off shows the first, a step after
+    it the second, without simplifying again."""
+    return _REWRITTEN.get(result)
 
 
 def textbook(e: ir.Expr, symmetric: bool = False) -> tuple[ir.Expr, tuple]:
@@ -276,11 +293,15 @@ def textbook(e: ir.Expr, symmetric: bool = False) -> tuple[ir.Expr, tuple]:
     with the identities that did it. Each group of rewrites is kept only when it leaves e no
     longer than it was."""
     fired: list = []
+    if not _fires(e):
+        return e, ()
     for group in REWRITE_GROUPS:
         done: list = []
 
         def step(node, group=group, done=done):
             for rw in group:
+                if not isinstance(node, rw.types):
+                    continue
                 new = rw.node(node)
                 if new is not node:
                     if rw.identity not in done:
@@ -290,7 +311,10 @@ def textbook(e: ir.Expr, symmetric: bool = False) -> tuple[ir.Expr, tuple]:
 
         new = e
         for _ in range(3):  # a rewrite can open the way for another (X⁻ᵀ Xᵀ once transposes are in)
-            again = basic(bottom_up(new, step), symmetric)
+            rewritten = bottom_up(new, step)
+            if rewritten is new:
+                break  # nothing fired: no need to simplify again
+            again = basic(rewritten, symmetric)
             if again == new:
                 break
             new = again
@@ -298,6 +322,21 @@ def textbook(e: ir.Expr, symmetric: bool = False) -> tuple[ir.Expr, tuple]:
             e = new
             fired += [i for i in done if i not in fired]
     return e, tuple(fired)
+
+
+def _fires(e: ir.Expr) -> bool:
+    """Some rewrite applies somewhere in e (one walk: the common case is that none does)."""
+    seen: set = set()
+    stack = [e]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if any(rw.node(node) is not node for rw in BY_TYPE.get(type(node), ())):
+            return True
+        stack.extend(node.children())
+    return False
 
 
 def basic(e: ir.Expr, symmetric: bool = False) -> ir.Expr:

@@ -102,6 +102,8 @@ def _unchanged(prev: Step, s: Step) -> bool:
         return False
     if callable(prev.expr) and callable(s.expr):
         return False  # built only when shown (long differentials): not built to be compared
+    if (callable(prev.expr) or callable(s.expr)) and prev.stage == s.stage:
+        return False  # within a stage a lazy step is a rewrite that changed something
     a, b = prev.value, s.value
     if not isinstance(a, ir.Expr) or not isinstance(b, ir.Expr):
         return False
@@ -144,20 +146,17 @@ def with_textbook_step(steps: list[Step], G: ir.Expr, var: ir.Var, kind: str) ->
     """The read-off shows the result as simplified by ``simplify.basic``; when the textbook
     rewrites (``derivation.rewrites``) shorten it further, a step after it names the identities
     they used ("simplify: (AB)⁻¹ = B⁻¹A⁻¹") and shows the result they give."""
-    from matdiff_magic.derivation.simplify import basic, textbook
+    from matdiff_magic.derivation.simplify import rewritten_from
 
     i = max((k for k, s in enumerate(steps) if s.stage == "readoff"), default=None)
     if i is None or not steps[i].chain:
         return steps
     read = steps[i]
-    shown = read.chain[-1]
-    gradient = kind == "gradient" and not var.is_scalar
-    before = basic(ir.Transpose(G) if gradient else G)
-    if before == shown:
+    after = read.chain[-1]
+    found = rewritten_from(after)
+    if found is None:
         return steps
-    after, used = textbook(before)
-    if after != shown or not used:
-        return steps  # the shown result took declared symmetry too: nothing to separate
+    before, used = found
     chain = (*read.chain[:-1], before) if len(read.chain) > 1 else (before,)
     identity = Identity(
         "simplify",

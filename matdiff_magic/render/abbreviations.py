@@ -109,17 +109,27 @@ def repeated(results: list, taken: set, named: dict | None = None) -> dict:
     out: dict = {}
     taken = set(taken) | {n for pair in named.values() for n in pair}
     memo: dict = {}
+    long_enough: dict = {}  # node -> printed at least MIN_TEXT characters (printed once)
     for _ in range(MAX_NAMES):
         counts = _count(results, named)
+        candidates = [
+            node
+            for node, k in counts.items()
+            if (k >= 2 or _activation(node))
+            and node not in named
+            and node.children()
+            and not node.is_scalar
+            and not isinstance(node, (ir.Transpose, ir.Neg))  # the name would hide one ᵀ or sign
+            and _size(node, memo) >= MIN_SIZE
+        ]
+        candidates.sort(key=lambda n: -_size(n, memo))
         best = None
-        for node, k in counts.items():
-            if node in named or not node.children() or _size(node, memo) < MIN_SIZE or node.is_scalar:
-                continue
-            if isinstance(node, (ir.Transpose, ir.Neg)):
-                continue  # Xᵀ or −A: the name would hide one sign or one ᵀ
-            named_here = _activation(node) or (k >= 2 and len(to_text(node)) >= MIN_TEXT)
-            if named_here and (best is None or _size(node, memo) > _size(best, memo)):
+        for node in candidates:
+            if node not in long_enough:
+                long_enough[node] = _activation(node) is not None or len(to_text(node)) >= MIN_TEXT
+            if long_enough[node]:
                 best = node
+                break
         if best is None:
             break
         name = _fresh(best, taken)
