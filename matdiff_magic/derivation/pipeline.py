@@ -124,7 +124,7 @@ def _derive(source, wrt, layout, check, order, seed, solve, symmetric) -> Deriva
                 raise MatdiffError("--solve sets the gradient of a scalar function to zero")
             solution_steps, parts["solution"] = solve_steps(parts["results"]["denominator"].expr, var)
             parts["steps"] += solution_steps
-        parts["steps"] = textbook_steps(parts["steps"], parts["G"], var, parts["kind"])
+        parts["steps"] = textbook_steps(parts["steps"])
     except MatdiffError as error:
         raise _printed(error, source).with_source(source) from None
     except RecursionError:

@@ -142,7 +142,7 @@ def _merged(prev: Step, s: Step) -> Step:
     return replace(prev, rule=rule, identity=identity)
 
 
-def with_textbook_step(steps: list[Step], G: ir.Expr, var: ir.Var, kind: str) -> list[Step]:
+def with_textbook_step(steps: list[Step]) -> list[Step]:
     """The read-off shows the result as simplified by ``simplify.basic``; when the textbook
     rewrites (``derivation.rewrites``) shorten it further, a step after it names the identities
     they used ("simplify: (AB)⁻¹ = B⁻¹A⁻¹") and shows the result they give."""
@@ -184,7 +184,7 @@ def function_as_written(steps: list[Step]) -> list[Step]:
     return [first, *steps[1:]]
 
 
-def textbook_steps(steps: list[Step], G: ir.Expr, var: ir.Var, kind: str) -> list[Step]:
+def textbook_steps(steps: list[Step]) -> list[Step]:
     """The recorded steps as shown: no step that changes nothing, the textbook rewrites as a
     step after the read-off, f as written."""
-    return function_as_written(with_textbook_step(merge_unchanged(steps), G, var, kind))
+    return function_as_written(with_textbook_step(merge_unchanged(steps)))
