@@ -195,3 +195,13 @@ def test_graph_title_wraps_between_words():
     assert len(title_lines) > 2  # it did wrap
     assert any(line.strip() == long_token for line in title_lines), title_lines
     assert set(title.split()) <= set(shown.split())
+
+
+def test_chinese_text_wraps_between_characters_in_two_columns_each():
+    from matdiff_magic.render.linebreak import text_width, wrap_words
+
+    message = "无法检查：在所有尝试的随机点上导数都没有定义（x xᵀ 是奇异的），请换一个种子"
+    assert text_width("导数") == 4 and text_width("β\u0302") == 1
+    lines = wrap_words(message, 30)
+    assert len(lines) > 1 and "".join(lines).replace(" ", "") == message.replace(" ", "")
+    assert all(text_width(line) <= 30 for line in lines), lines

@@ -113,8 +113,9 @@ def _tex_cuts(s: str, ops) -> list[_Cut]:
 
 
 def text_width(s: str) -> int:
-    """Columns of a Unicode string: combining marks take none."""
-    return sum(1 for ch in s if not unicodedata.combining(ch))
+    """Columns of a Unicode string in a monospace font: combining marks take none, wide (Chinese)
+    characters two."""
+    return sum(0 if unicodedata.combining(ch) else 2 if _wide(ch) else 1 for ch in s)
 
 
 _TEX_WORDS = re.compile(r"\\(log|exp|det|sin|cos|tan|tanh|sinh|cosh|max|min|ln|arg)(?![A-Za-z])")
@@ -230,12 +231,13 @@ def with_rule(lines: list[str], rule: str, column: int, width: int = WIDTH) -> l
 
 
 def wrap_words(text: str, width: int, hang: int = 0) -> list[str]:
-    """``text`` on lines of at most ``width`` columns, cut only at spaces (a longer word stays
-    whole); lines after the first are indented by ``hang``."""
+    """``text`` on lines of at most ``width`` columns, cut only at spaces, or between two
+    characters of Chinese text, which has none (a longer word stays whole); lines after the first
+    are indented by ``hang``."""
     lines: list[str] = []
     line = ""
-    for word in text.split(" "):
-        candidate = f"{line} {word}" if line else word
+    for word, glue in _words(text):
+        candidate = f"{line}{glue}{word}" if line else word
         room = width - (hang if lines else 0)
         if line and text_width(candidate) > room:
             lines.append(line)
@@ -244,6 +246,27 @@ def wrap_words(text: str, width: int, hang: int = 0) -> list[str]:
             line = candidate
     lines.append(line)
     return [line if k == 0 else " " * hang + line for k, line in enumerate(lines)]
+
+
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
+def _words(text: str):
+    """(word, what joins it to the one before): a space, or nothing inside a run of wide
+    characters, each of which is a word of its own."""
+    for k, chunk in enumerate(text.split(" ")):
+        piece, glue = "", " " if k else ""
+        for ch in chunk:
+            if _wide(ch) and piece:
+                yield piece, glue
+                piece, glue = "", ""
+            piece += ch
+            if _wide(ch):
+                yield piece, glue
+                piece, glue = "", ""
+        if piece or not chunk:
+            yield piece, glue
 
 
 def break_tex(body: str, column: int, width: int = WIDTH, ops=_TEX_OPS) -> list[str]:
