@@ -7,15 +7,8 @@ from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.nodes import SCALAR, Expr
 from matdiff_magic.ops.declare import Node, derivative, row, rule
 from matdiff_magic.ops.identity import Identity
-from matdiff_magic.ops.registry import (
-    C_ATOM,
-    C_POW,
-    ShapeError,
-    Superscript,
-    as_scalar,
-    np,
-    register,
-)
+from matdiff_magic.ops.notations import Superscript
+from matdiff_magic.ops.registry import C_ATOM, C_POW, ShapeError, as_scalar, np, register
 from matdiff_magic.ops.sympy_forms import SympyForm, power
 
 

@@ -8,8 +8,8 @@ and every stage looks the operation up here instead of keeping a list of its own
 ``powers``, ``kron``, ``softmax``, ``adjugate``) each register their ops when imported; adding an
 operation is one module plus its import in ``ops/__init__.py``.
 
-How an op is written is one of the descriptions in ``ops/notations.py`` (imported here, where the
-stages read them with the rest of the op); its SymPy form is in ``ops/sympy_forms.py``.
+How an op is written is one of the descriptions in ``ops/notations.py``; its SymPy form is in
+``ops/sympy_forms.py``.
 
 The table is keyed by node type and, for node types that stand for several operations, by a
 variant: the function name of an ``Apply`` (``exp``, ``log``, …), the ``p`` of a ``Norm``.
@@ -29,28 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from matdiff_magic.ir import nodes
 from matdiff_magic.ir.nodes import SCALAR, Expr, ShapeError
-from matdiff_magic.ops.notations import (  # noqa: F401 (the stages read them here with the rest of an op)
-    P_ADD,
-    P_ATOM,
-    P_DIFF,
-    P_HADAMARD,
-    P_MUL,
-    P_NEG,
-    P_POSTFIX,
-    Brackets,
-    Call,
-    Delimited,
-    Indexed,
-    Infix,
-    Juxtaposition,
-    Named,
-    Partial,
-    Postfix,
-    Prefix,
-    Root,
-    Superscript,
-    Terms,
-)
+from matdiff_magic.ops.notations import Call
 
 if TYPE_CHECKING:
     from matdiff_magic.ops.sympy_forms import SympyForm

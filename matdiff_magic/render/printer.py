@@ -15,7 +15,7 @@ from fractions import Fraction
 
 from matdiff_magic.derivation.simplify_fractions import VULGAR, as_fraction
 from matdiff_magic.ir import nodes as ir
-from matdiff_magic.ops.registry import (
+from matdiff_magic.ops.notations import (
     P_ADD,
     P_ATOM,
     P_DIFF,
@@ -36,8 +36,8 @@ from matdiff_magic.ops.registry import (
     Root,
     Superscript,
     Terms,
-    find,
 )
+from matdiff_magic.ops.registry import find
 from matdiff_magic.render import memo
 from matdiff_magic.render.notation import (
     DELIMITER_LATEX,
