@@ -15,7 +15,7 @@ from fractions import Fraction
 from typing import cast
 
 from matdiff_magic.derivation.quoting import QuotingError, differential_text
-from matdiff_magic.derivation.simplify import collect, prefer_positive
+from matdiff_magic.derivation.simplify import collect, prefer_positive, push_transposes
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.construct import (
@@ -253,6 +253,13 @@ VEC_INNER_RESHAPED = Identity(
     r"\text{ for an } r \times c \text{ matrix } B",
     cookbook="",
 )
+VEC_UNVEC = Identity(
+    "vec inner product",
+    r"\boldsymbol{a}^{T}\operatorname{vec}(B) = \operatorname{tr}(C^{T}B),\ "
+    r"C = (\operatorname{vec}(I_{c})^{T} \otimes I_{r})(I_{c} \otimes \boldsymbol{a})"
+    r"\text{ for an } r \times c \text{ matrix } B",
+    cookbook="",
+)
 
 
 def _move_to_the_left(F: ir.Expr, left: list, term: Term, terms: list[Term], dX: ir.Expr, record) -> None:
@@ -295,27 +302,27 @@ def _move_to_the_left(F: ir.Expr, left: list, term: Term, terms: list[Term], dX:
         term.core = ir.Trace(mk_mul(left[:-1] + [moved]))
         record(KRON_VEC, _sum(terms), focus=(moved,))
         return
-    if (
-        isinstance(F, ir.Vec)
-        and len(left) == 1
-        and isinstance(left[0], ir.Transpose)
-        and isinstance(left[0].arg, ir.Vec)
-    ):
-        A, (r, c) = left[0].arg.arg, F.arg.shape
-        if A.shape == F.arg.shape:
-            term.core = ir.Trace(mk_mul([mk_transpose(A), F.arg]))
-            record(VEC_INNER, _sum(terms), focus=(term.core,))
-            return
-        # the same number of entries in another shape (L m×n, Z n×m): A's entries in B's shape,
-        # column-major, C = unvec(vec(A)) written with Kronecker products (Magnus & Neudecker)
-        vec_eye = ir.Vec(ir.Identity((c, c)))
-        C = mk_mul(
-            [mk_kron(mk_transpose(vec_eye), ir.Identity((r, r))), mk_kron(ir.Identity((c, c)), left[0].arg)]
-        )
-        term.core = ir.Trace(mk_mul([mk_transpose(C), F.arg]))
-        record(VEC_INNER_RESHAPED, _sum(terms), focus=(term.core,))
+    if isinstance(F, ir.Vec) and left:
+        _read_vec_inner(F, left, term, terms, record)
         return
     raise _cannot_move(F)
+
+
+def _read_vec_inner(F: ir.Vec, left: list, term: Term, terms: list[Term], record: Record) -> None:
+    """tr(L vec(B)) with L a row of r·c entries and B r×c: aᵀ vec(B) = tr(unvec(a)ᵀ B) for a = Lᵀ.
+    With a = vec(A) and A of B's shape, unvec(a) is A itself; otherwise a's entries in B's shape,
+    column-major, written (vec(I_c)ᵀ ⊗ I_r)(I_c ⊗ a) (Magnus & Neudecker)."""
+    row = _product(left)
+    if isinstance(row, ir.Transpose) and isinstance(row.arg, ir.Vec) and row.arg.arg.shape == F.arg.shape:
+        term.core = ir.Trace(mk_mul([mk_transpose(row.arg.arg), F.arg]))
+        record(VEC_INNER, _sum(terms), focus=(term.core,))
+        return
+    a, (r, c) = push_transposes(mk_transpose(row)), F.arg.shape
+    vec_eye = ir.Vec(ir.Identity((c, c)))
+    C = mk_mul([mk_kron(mk_transpose(vec_eye), ir.Identity((r, r))), mk_kron(ir.Identity((c, c)), a)])
+    term.core = ir.Trace(mk_mul([mk_transpose(C), F.arg]))
+    reshaped = isinstance(row, ir.Transpose) and isinstance(row.arg, ir.Vec)
+    record(VEC_INNER_RESHAPED if reshaped else VEC_UNVEC, _sum(terms), focus=(term.core,))
 
 
 def _factor_out_scalar(terms: list[Term], dx: ir.Expr, record: Record) -> ir.Expr:

@@ -151,6 +151,9 @@ def _one_step(t: VecTerm, wrt: ir.Var, dX: ir.Expr) -> Identity:
         t.jac.append(ir.Commutation(dX.shape[0], dX.shape[1]))
         t.inner = dX
         return VEC_TRANSPOSE
+    if isinstance(inner, ir.Transpose) and inner.arg.shape[1] == 1:  # a row vᵀ (v = vec(dX)): vec(vᵀ) = v
+        t.inner = inner.arg
+        return VEC_ROW
     if isinstance(inner, ir.Hadamard):
         k = next(i for i, f in enumerate(inner.factors) if _contains(f, dX))
         cofactors = inner.factors[:k] + inner.factors[k + 1 :]

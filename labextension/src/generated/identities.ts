@@ -771,6 +771,12 @@ export const IDENTITIES = {
     "text": "vec(Xᵀ) = K vec(X)",
     "cookbook": ""
   },
+  "vec-unvec": {
+    "name": "vec inner product",
+    "latex": "\\boldsymbol{a}^{T}\\operatorname{vec}(B) = \\operatorname{tr}(C^{T}B),\\ C = (\\operatorname{vec}(I_{c})^{T} \\otimes I_{r})(I_{c} \\otimes \\boldsymbol{a})\\text{ for an } r \\times c \\text{ matrix } B",
+    "text": "aᵀ vec(B) = tr(CᵀB), C = (vec(I_c)ᵀ ⊗ I_r)(I_c ⊗ a) for an r × c matrix B",
+    "cookbook": ""
+  },
   "vec-vec": {
     "name": "vec of a vector",
     "latex": "\\operatorname{vec}(\\operatorname{vec}(X)) = \\operatorname{vec}(X)",
