@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.nodes import SCALAR, Expr
 from matdiff_magic.ops.declare import Node, derivative, row, rule
@@ -64,6 +63,10 @@ SQUARED_NORM = Identity(
     r"\lVert \boldsymbol{u}\rVert^2 = \boldsymbol{u}^{T}\boldsymbol{u},\ \lVert U\rVert_F^2 = \operatorname{tr}(U^{T}U)",
 )
 ELEMPOW = Identity("element-wise power", r"\mathrm{d}(X^{\circ p}) = p X^{\circ (p-1)} \odot \mathrm{d}X")
+GENERAL_ELEMPOW = Identity(
+    "element-wise power",
+    r"\mathrm{d}(X^{\circ v}) = v X^{\circ (v-1)} \odot \mathrm{d}X + (X^{\circ v} \odot \log(X))\,\mathrm{d}v",
+)
 
 
 def inner(u: Expr, v: Expr) -> Expr:
@@ -95,18 +98,19 @@ def _d_pow(node: Pow):
     ), GENERAL_POWER
 
 
-@rule(ELEMPOW)
+@rule(ELEMPOW, GENERAL_ELEMPOW)
 def _d_elempow(node: ElemPow):
-    from matdiff_magic.ir.construct import mk_elempow, mk_hadamard, mk_mul
+    from matdiff_magic.ir.construct import mk_add, mk_elempow, mk_hadamard, mk_mul
 
-    p = node.exponent
-    if not isinstance(p, ir.Const):
-        raise MatdiffError(
-            "an element-wise power with a varying exponent (X.^y) cannot be "
-            "differentiated here; write exp(y*log(X)) instead"
-        )
-    coef = mk_mul([ir.Const(p.value), mk_elempow(node.base, ir.Const(p.value - 1))])
-    return mk_hadamard([coef, ir.D(node.base)])
+    base, p = node.base, node.exponent
+    if isinstance(p, ir.Const):
+        coef = mk_mul([ir.Const(p.value), mk_elempow(base, ir.Const(p.value - 1))])
+        return mk_hadamard([coef, ir.D(base)]), ELEMPOW
+    # a symbolic exponent (X.^p): both terms, as for u^v; d(p) becomes 0 in the next step when p
+    # does not depend on the variable
+    power_term = mk_hadamard([mk_mul([p, mk_elempow(base, mk_add([p, ir.Const(-1)]))]), ir.D(base)])
+    exponent_term = mk_mul([mk_hadamard([node, ir.Apply("log", base)]), ir.D(p)])
+    return mk_add([power_term, exponent_term]), GENERAL_ELEMPOW
 
 
 # ---- the evaluation trace ----------------------------------------------------------------------------

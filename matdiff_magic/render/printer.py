@@ -294,7 +294,11 @@ class _Printer:
         if n.circ and not e.base.is_scalar:
             base = self.wrap(e.base, P_POSTFIX + 1)
             p = self.go(e.exponent)[0]
-            return (f"{base}^{{\\circ {p}}}" if self.tex else f"{base}^∘{p}"), P_POSTFIX
+            if self.tex:
+                return f"{base}^{{\\circ {p}}}", P_POSTFIX
+            # X^∘(p - 1): a compound exponent is bracketed, as the braces group it in TeX
+            atom = isinstance(e.exponent, (ir.Const, ir.Var))
+            return f"{base}^∘{p if atom else '(' + p + ')'}", P_POSTFIX
         if isinstance(e.exponent, ir.Const):
             v = e.exponent.value
             if v == Fraction(1, 2) and self.tex:

@@ -243,6 +243,12 @@ export const IDENTITIES = {
     "text": "df = g dx when dx is a scalar",
     "cookbook": ""
   },
+  "general-elempow": {
+    "name": "element-wise power",
+    "latex": "\\mathrm{d}(X^{\\circ v}) = v X^{\\circ (v-1)} \\odot \\mathrm{d}X + (X^{\\circ v} \\odot \\log(X))\\,\\mathrm{d}v",
+    "text": "d(X^∘v) = v X^∘(v-1) ⊙ dX + (X^∘v ⊙ log(X)) dv",
+    "cookbook": ""
+  },
   "general-power": {
     "name": "power rule",
     "latex": "\\mathrm{d}(u^{v}) = u^{v}(\\log(u)\\,\\mathrm{d}v + v\\,u^{-1}\\,\\mathrm{d}u)",
