@@ -118,6 +118,11 @@ def parse_options(line: str, allow_expression: bool) -> tuple[Options, str]:
         if takes_value == "optional":
             v = _TOKEN.match(line, pos)
             chosen = v is not None and v.group(1) in EXPORT_CHOICES
+            if v is not None and not chosen and not allow_expression and not v.group(1).startswith("-"):
+                # the cell magic's line holds only options: a word after --export is a backend
+                raise MatdiffError(
+                    f"--export {v.group(1)}: choose numpy, jax or torch", line, Span(v.start(1), v.end(1))
+                )
             setattr(opts, attr, v.group(1) if v is not None and chosen else "numpy")
             pos = v.end() if v is not None and chosen else pos
             continue
