@@ -17,7 +17,15 @@ from typing import Any, cast
 
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.export.check_code import random_inputs_code
-from matdiff_magic.export.naming import FUNCTIONS, arguments_code, ident, size_names, temporaries
+from matdiff_magic.export.naming import (
+    FUNCTIONS,
+    arguments_code,
+    ident,
+    is_product,
+    product_size_checks,
+    size_names,
+    temporaries,
+)
 from matdiff_magic.export.numpy_code import (
     _doc,
     _inline_definitions,
@@ -188,7 +196,9 @@ class _Module:
             else:
                 out += [f"    {self.sizes[dim]} = {x}.shape[{dims.index(dim)}]" for dim in new]
             bound.update(new)
-            if len(new) < len(dims):  # as the NumPy export words it: (m, n) = (3, 4)
+            if any(is_product(dim) for dim in dims):
+                pass  # checked once every plain size is known, as in the NumPy export
+            elif len(new) < len(dims):  # as the NumPy export words it: (m, n) = (3, 4)
                 want = [self.sizes.get(dim, str(dim)) for dim in dims]
                 tup = f"({want[0]},)" if len(want) == 1 else f"({want[0]}, {want[1]})"
                 filled = "(" + ", ".join(
@@ -201,7 +211,7 @@ class _Module:
                 )
             if v.symmetric:
                 out += _require(self.fw["symmetric"].format(x=x), f'"{x} must be symmetric"')
-        return out
+        return out + product_size_checks(self.d.variables, self.names, self.sizes, bound)
 
     def gradient_out(self, name: str, layout_applied: bool = False) -> str:
         """The gradient in the derivation's layout (``layout_applied``: the printed expression

@@ -13,7 +13,7 @@ import itertools
 import numpy as np
 
 from matdiff_magic.errors import MatdiffError
-from matdiff_magic.export.naming import FUNCTION, FUNCTIONS
+from matdiff_magic.export.naming import FUNCTION, FUNCTIONS, size_code
 from matdiff_magic.numeric.check import (
     TOLERANCE,
     check_points,
@@ -65,7 +65,7 @@ def random_inputs_code(d, names, sizes) -> str:
     ]
     for v in d.variables:
         x = names[v.name]
-        dims = [sizes.get(dim, str(dim)) for dim in v.shape if dim != 1]
+        dims = [size_code(dim, sizes) for dim in v.shape if dim != 1]
         if v.is_scalar:
             lines.append(f"    {x} = float(draw())")
         elif v.symmetric:

@@ -2,8 +2,9 @@
 
 A variable keeps its name when that is a Python identifier; otherwise (or when it is a keyword or
 a name the module itself uses or a built-in, RESERVED) it is adapted and given trailing underscores until it is
-free. Sizes are named after their symbols the same way. A subexpression computed more than once
-becomes a temporary t0, t1, … .
+free. Sizes are named after their symbols the same way; a size that is a product of sizes (2·m, m·n) is
+written as the product of their names, and the input checks solve a symbol that only a product
+fixes from its argument. A subexpression computed more than once becomes a temporary t0, t1, … .
 """
 
 from __future__ import annotations
@@ -87,20 +88,98 @@ def variable_names(variables) -> dict:
 
 
 def size_names(variables, taken: set) -> dict:
-    """size symbol -> its identifier, for the sizes the variables' shapes name (not 1, not fixed).
-    A variable whose size is a product of sizes (a ∈ ℝ^{2·m} in a'*kron(X, eye(2))) is refused
-    with ``MatdiffError``: the arguments' checks read each size off one argument's shape."""
+    """size symbol -> its identifier, for every symbol the variables' shapes name, inside a
+    product of sizes too (m and n of a ∈ ℝ^{m·n}); fixed sizes are not named."""
     out: dict = {}
     for v in variables:
         for d in v.shape:
-            if len(Dim.of(d).symbols) > 1 or (Dim.of(d).coef != 1 and not Dim.of(d).is_fixed):
-                raise MatdiffError(
-                    f"the code export does not cover a variable whose size is a product of sizes yet "
-                    f"({v.name} has the size {d}); declare the sizes as numbers, then export"
-                )
-            if d not in out and not Dim.of(d).is_fixed:
-                out[d] = ident(str(d), taken | set(out.values()))
+            for s in Dim.of(d).symbols:
+                if Dim.symbol(s) not in out:
+                    out[Dim.symbol(s)] = ident(s, taken | set(out.values()))
     return out
+
+
+def is_product(d) -> bool:
+    """Whether a size is a product of sizes (2·m, m·n), whose value follows from its symbols'."""
+    d = Dim.of(d)
+    return not d.is_fixed and (len(d.symbols) > 1 or d.coef != 1)
+
+
+def size_code(d, sizes: dict) -> str:
+    """A size as a Python expression of the module's size names: 3, m, 2 * m * n."""
+    d = Dim.of(d)
+    if d.is_fixed:
+        return str(d.coef)
+    factors = ([str(d.coef)] if d.coef != 1 else []) + [sizes[Dim.symbol(s)] for s in d.symbols]
+    return " * ".join(factors)
+
+
+def _shape_code(dims: list, sizes: dict) -> str:
+    codes = [size_code(d, sizes) for d in dims]
+    return f"({codes[0]},)" if len(codes) == 1 else f"({', '.join(codes)})"
+
+
+def product_size_checks(variables, names: dict, sizes: dict, bound: set) -> list[str]:
+    """The input checks of the variables whose shape holds a product of sizes (a ∈ ℝ^{2·m}), after
+    every plain size is read off its argument (``bound``, updated): a symbol that only a product
+    fixes is solved from it (m = a.shape[0] // 2, checked whole), then each such argument's whole
+    shape is checked, raising ValueError with the sizes filled in. ``MatdiffError`` when a product
+    leaves two of its symbols unknown: no argument says how it splits."""
+    pending = []
+    for v in variables:
+        dims = [] if v.is_scalar else [v.shape[0]] if v.shape[1] == 1 else list(v.shape)
+        if any(is_product(d) for d in dims):
+            pending.append((v, dims))
+    lines: list[str] = []
+    unsolved = [(v, i, dims) for v, dims in pending for i, d in enumerate(dims) if is_product(d)]
+    progress = True
+    while progress:
+        progress = False
+        for item in list(unsolved):
+            v, i, dims = item
+            unknown = [s for s in dict.fromkeys(Dim.of(dims[i]).symbols) if Dim.symbol(s) not in bound]
+            if len(unknown) == 1:
+                lines += _solve_line(names[v.name], i, dims, unknown[0], sizes)
+                bound.add(Dim.symbol(unknown[0]))
+            if len(unknown) <= 1:
+                unsolved.remove(item)
+                progress = True
+    if unsolved:
+        v, i, dims = unsolved[0]
+        raise MatdiffError(
+            f"the code export cannot tell the sizes of {v.name} (size {dims[i]}) apart: no argument fixes "
+            f"its factors; declare the sizes as numbers, then export"
+        )
+    for v, dims in pending:
+        x, tup = names[v.name], _shape_code(dims, sizes)
+        filled = (
+            "(" + ", ".join(f"{{{size_code(d, sizes)}}}" for d in dims) + (",)" if len(dims) == 1 else ")")
+        )
+        lines += [
+            f"    if not (tuple({x}.shape) == {tup}):",
+            f'        raise ValueError(f"{x} must have shape {tup} = {filled}, got {{tuple({x}.shape)}}")',
+        ]
+    return lines
+
+
+def _solve_line(x: str, i: int, dims: list, symbol: str, sizes: dict) -> list[str]:
+    """The lines that read ``symbol`` off the size ``dims[i]`` of the argument ``x``, checked whole."""
+    d = Dim.of(dims[i])
+    power = d.symbols.count(symbol)
+    rest = Dim(d.coef, [s for s in d.symbols if s != symbol])
+    n, name, rest_code = f"{x}.shape[{i}]", sizes[Dim.symbol(symbol)], size_code(rest, sizes)
+    divisor = f"({rest_code})" if " " in rest_code else rest_code
+    solve = f"{n} // {divisor}" if power == 1 else f"round(({n} / {divisor}) ** (1 / {power}))"
+    known = ", ".join(
+        f"{sizes[Dim.symbol(s)]} = {{{sizes[Dim.symbol(s)]}}}" for s in dict.fromkeys(rest.symbols)
+    )
+    given = f" with {known}" if known else ""
+    return [
+        f"    {name} = {solve}",
+        f"    if not ({name} >= 1 and {size_code(d, sizes)} == {n}):",
+        f'        raise ValueError(f"{x} must have shape {_shape_code(dims, sizes)} for a whole {name} ≥ 1{given}, '
+        f'got {{tuple({x}.shape)}}")',
+    ]
 
 
 def _cheap(e: ir.Expr) -> bool:

@@ -1,8 +1,8 @@
 """Code export: a derivation as a self-contained NumPy module (like matrixcalculus.org's export).
 
 The module defines ``f_and_grad(<variables>)`` returning ``(value, gradient)`` in the derivation's
-layout, with input checks raising ValueError (vectors 1-D, matrices 2-D, the symbolic sizes consistent, symmetric
-inputs symmetric); ``random_inputs`` and ``check_gradient``, which compares the gradient with
+layout, with input checks raising ValueError (vectors 1-D, matrices 2-D, the symbolic sizes consistent, a
+size that is a product of sizes, 2·m, read or checked against its factors, symmetric inputs symmetric); ``random_inputs`` and ``check_gradient``, which compares the gradient with
 central finite differences; and a ``__main__`` block that prints that check. Subexpressions used
 more than once are computed once, into temporaries ``t0 = …``.
 
@@ -33,6 +33,8 @@ from matdiff_magic.export.naming import (
     FUNCTION,
     FUNCTIONS,
     arguments_code,
+    is_product,
+    product_size_checks,
     size_names,
     temporaries,
     variable_names,
@@ -236,7 +238,9 @@ def _checks(variables, names, sizes) -> list[str]:
             for d in new:
                 out.append(f"    {sizes[d]} = {x}.shape[{dims.index(d)}]")
         bound.update(new)
-        if len(new) < len(dims):  # a size known from an earlier argument, a repeated or a fixed one
+        if any(is_product(d) for d in dims):
+            pass  # its shape is checked once every plain size is known (product_size_checks)
+        elif len(new) < len(dims):  # a size known from an earlier argument, a repeated or a fixed one
             want = [sizes.get(d, str(d)) for d in dims]
             tup = f"({want[0]},)" if len(want) == 1 else f"({want[0]}, {want[1]})"
             filled = (
@@ -249,7 +253,7 @@ def _checks(variables, names, sizes) -> list[str]:
             )
         if v.symmetric:
             out += _require(f"np.allclose({x}, {x}.T)", f'"{x} must be symmetric"')
-    return out
+    return out + product_size_checks(variables, names, sizes, bound)
 
 
 def _jacobian_module(d) -> str:
