@@ -118,8 +118,14 @@ def _inverse_of(x: ir.Expr) -> ir.Expr:
     return x.arg if isinstance(x, ir.Inverse) else ir.Inverse(x)
 
 
+def _is_inverse(f: ir.Expr) -> bool:
+    return isinstance(f, ir.Inverse) or (
+        isinstance(f, ir.Transpose) and isinstance(f.children()[0], ir.Inverse)
+    )
+
+
 def cancel_inverses(node: ir.Expr) -> ir.Expr:
-    if not isinstance(node, ir.MatMul):
+    if not isinstance(node, ir.MatMul) or not any(map(_is_inverse, node.factors)):
         return node
     kept: list = []
     for f in node.factors:
@@ -168,7 +174,10 @@ def _power(base: ir.Expr, k: Fraction) -> ir.Expr:
 
 
 def scalar_powers(node: ir.Expr) -> ir.Expr:
-    if not isinstance(node, ir.MatMul):
+    if (
+        not isinstance(node, ir.MatMul)
+        or sum(f.is_scalar and not isinstance(f, ir.Const) for f in node.factors) < 2
+    ):
         return node
     bases: dict = {}
     others = []
@@ -191,8 +200,14 @@ def scalar_powers(node: ir.Expr) -> ir.Expr:
 # ---- ½A + ½B = ½(A + B)
 
 
+def _number(t: ir.Expr) -> bool:
+    """t starts with a number other than ±1 (c·A or −c·A)."""
+    t = t.children()[0] if isinstance(t, ir.Neg) else t
+    return isinstance(t, ir.MatMul) and isinstance(t.factors[0], ir.Const)
+
+
 def common_number(node: ir.Expr) -> ir.Expr:
-    if not isinstance(node, ir.Add):
+    if not isinstance(node, ir.Add) or not all(map(_number, node.terms)):
         return node
     parts = [split_coef(t) for t in node.terms]
     if any(rest is None for _, rest in parts):
@@ -210,6 +225,11 @@ def _has_ones(e: ir.Expr) -> bool:
     return isinstance(e, ir.Add) and any(isinstance(t, ir.Fill) and t.value == 1 for t in e.terms)
 
 
+def _hadamard(t: ir.Expr) -> bool:
+    t = t.children()[0] if isinstance(t, ir.Neg) else t
+    return isinstance(t, ir.Hadamard) or (isinstance(t, ir.MatMul) and isinstance(t.factors[-1], ir.Hadamard))
+
+
 def _expanded(t: ir.Expr) -> ir.Expr | None:
     c, h = split_coef(t)
     if not isinstance(h, ir.Hadamard):
@@ -224,7 +244,7 @@ def _expanded(t: ir.Expr) -> ir.Expr | None:
 def expand_ones(node: ir.Expr) -> ir.Expr:
     """In a sum of two or more such products only, where the expanded terms may cancel
     (−y ⊙ (𝟏 − σ) + (𝟏 − y) ⊙ σ = σ − y); a lone σ ⊙ (𝟏 − σ) stays as it is."""
-    if not isinstance(node, ir.Add):
+    if not isinstance(node, ir.Add) or sum(map(_hadamard, node.terms)) < 2:
         return node
     expanded = [_expanded(t) for t in node.terms]
     if sum(x is not None for x in expanded) < 2:
