@@ -213,6 +213,11 @@ class Derivation:
                 f"convention{' for a Hessian' if self.symmetric == 'sym' else ''} yet: "
                 "export with --symmetric independent"
             )
+        from matdiff_magic.ops.samples import SampleSum
+
+        if any(isinstance(n, SampleSum) for n in self.function.walk()):
+            # refused before any code is written: the sample count N has no argument to be read from
+            raise MatdiffError("the code export does not cover sums over samples (sum_i) yet")
         from matdiff_magic.export.backends import to_python
 
         return to_python(self, backend)
