@@ -97,7 +97,7 @@ def derive(
 def _derive(source, wrt, layout, check, order, seed, solve, symmetric) -> Derivation:
     try:
         typed = typecheck(source)
-        var = choose_wrt(typed, wrt)
+        var = choose_wrt(typed, wrt, source)
         refuse_per_sample(var, source)  # xᵢ stands for every sample
         check_work(typed.expr, var, source, typed.span)
         f = typed.expr
@@ -163,7 +163,7 @@ def _derive_by_definition(source, wrt, layout, check, seed, symmetric) -> Deriva
         raise MatdiffError(f"unknown layout {layout!r}: choose numerator, denominator or mixed")
     try:
         typed = typecheck(source)
-        var = choose_wrt(typed, wrt)
+        var = choose_wrt(typed, wrt, source)
         refuse_per_sample(var, source)  # xᵢ stands for every sample
         steps, res, G = definition_steps(typed, var, source, written=printer.to_text)
         res, _, shown, _ = with_symmetry(

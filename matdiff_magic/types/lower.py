@@ -9,6 +9,7 @@ kept as variables (``outer``) for the chain rule through definitions.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -41,8 +42,9 @@ class Typed:
     kind_source: dict = field(default_factory=dict)
 
 
-def choose_wrt(typed: Typed, wrt: str | None) -> ir.Var:
-    """The variable to differentiate by: the one named, or the only one there is."""
+def choose_wrt(typed: Typed, wrt: str | None, source: str | None = None) -> ir.Var:
+    """The variable to differentiate by: the one named, or the only one there is. MatdiffError
+    otherwise; for --wrt X in a cell that writes AXB (one name), the caret under AXB and a hint."""
     names = [v.name for v in typed.variables]
     if wrt is None:
         if len(names) == 1:
@@ -55,8 +57,27 @@ def choose_wrt(typed: Typed, wrt: str | None) -> ir.Var:
     for v in typed.variables:
         if v.name == wrt:
             return v
+    message = f"unknown variable {wrt!r} for --wrt: the expression's variables are " + (
+        ", ".join(names) or "none"
+    )
+    # AXB written as a formula is one name in the language: say so where it stands
+    joined = next((n for n in names if _letters_around(n, wrt)), None)
+    at = re.search(rf"(?<![\w']){joined}(?!\w)", source) if joined and source else None
+    if joined is None or at is None:
+        raise MatdiffError(message)
     raise MatdiffError(
-        f"unknown variable {wrt!r} for --wrt: the expression's variables are " + (", ".join(names) or "none")
+        message,
+        source,
+        Span(at.start(), at.end()),
+        hint=f"{joined} is one name; if it is a product, write it with *: {'*'.join(joined)}, "
+        "or read the cell as LaTeX with --latex",
+    )
+
+
+def _letters_around(name: str, wrt: str) -> bool:
+    """Whether ``name`` reads as a few letters around ``wrt`` (AXB, Ax), as a formula juxtaposes them."""
+    return (
+        wrt in name and name != wrt and name.isalpha() and len(name) <= 4 and any(c.isupper() for c in name)
     )
 
 
