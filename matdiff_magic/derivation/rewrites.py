@@ -32,24 +32,19 @@ from matdiff_magic.ir.construct import (
 from matdiff_magic.ops.identity import Identity
 
 
-def _identity(name: str, latex: str, cookbook: str = "") -> Identity:
-    # made in a function: shown in a step, not listed with the differentiation rules
-    return Identity(name, latex, cookbook=cookbook)
-
-
-INVERSE_OF_PRODUCT = _identity("inverse of a product", r"(AB)^{-1} = B^{-1}A^{-1}", "(1)")
-CANCEL = _identity("inverse", r"A^{-1}A = A A^{-1} = I")
-DET_OF_INVERSE = _identity("determinant of an inverse", r"|A^{-1}| = |A|^{-1}")
-POWERS = _identity("powers of a scalar", r"a^{p}\,a^{q} = a^{p+q},\ \sqrt{a} = a^{1/2}")
-COMMON_NUMBER = _identity("common factor", r"c\,A + c\,B = c\,(A + B)")
-ONES = _identity("Hadamard product with ones", r"A \odot (\mathbf{1} - B) = A - A \odot B")
-DIFFERENCES = _identity("sign of a difference", r"A\,(b - a)^{T} = -A\,(a - b)^{T}")
-SOFTMAX = _identity(
+INVERSE_OF_PRODUCT = Identity("inverse of a product", r"(AB)^{-1} = B^{-1}A^{-1}", cookbook="(1)")
+CANCEL = Identity("inverse", r"A^{-1}A = A A^{-1} = I")
+DET_OF_INVERSE = Identity("determinant of an inverse", r"|A^{-1}| = |A|^{-1}")
+POWERS = Identity("powers of a scalar", r"a^{p}\,a^{q} = a^{p+q},\ \sqrt{a} = a^{1/2}")
+COMMON_NUMBER = Identity("common factor", r"c\,A + c\,B = c\,(A + B)")
+ONES = Identity("Hadamard product with ones", r"A \odot (\mathbf{1} - B) = A - A \odot B")
+DIFFERENCES = Identity("sign of a difference", r"A\,(b - a)^{T} = -A\,(a - b)^{T}")
+SOFTMAX = Identity(
     "softmax Jacobian times a vector",
     r"(\operatorname{diag}(s) - s s^{T})\,v = s \odot v - s\,(s^{T} v)",
 )
-KRON_K = _identity("commutation", r"(a^{T} \otimes B)\,K = B \otimes a^{T}")
-SIGN = _identity("order of terms", r"-b + a = a - b")
+KRON_K = Identity("commutation", r"(a^{T} \otimes B)\,K = B \otimes a^{T}")
+SIGN = Identity("order of terms", r"-b + a = a - b")
 
 
 @dataclass(frozen=True)

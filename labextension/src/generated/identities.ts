@@ -21,12 +21,6 @@ export const IDENTITIES = {
     "text": "d adj(X) = adj(X) tr(X⁻¹ dX) - X⁻¹ dX adj(X)",
     "cookbook": ""
   },
-  "cancel": {
-    "name": "cancel inverses",
-    "latex": "XX^{-1} = X^{-1}X = I",
-    "text": "XX⁻¹ = X⁻¹X = I",
-    "cookbook": ""
-  },
   "collect-gradient": {
     "name": "collect the entries",
     "latex": "\\left(\\frac{\\partial f}{\\partial \\boldsymbol{y}}\\right)_{j} = \\frac{\\partial f}{\\partial y_{j}}",
@@ -43,6 +37,12 @@ export const IDENTITIES = {
     "name": "linearity",
     "latex": "\\boldsymbol{a}^{T}\\mathrm{d}\\boldsymbol{x} + \\boldsymbol{b}^{T}\\mathrm{d}\\boldsymbol{x} = (\\boldsymbol{a} + \\boldsymbol{b})^{T}\\mathrm{d}\\boldsymbol{x}",
     "text": "aᵀdx + bᵀdx = (a + b)ᵀdx",
+    "cookbook": ""
+  },
+  "common-number": {
+    "name": "common factor",
+    "latex": "c\\,A + c\\,B = c\\,(A + B)",
+    "text": "c A + c B = c (A + B)",
     "cookbook": ""
   },
   "compose": {
@@ -74,6 +74,12 @@ export const IDENTITIES = {
     "latex": "\\operatorname{tr}(AB) = \\operatorname{tr}(BA)",
     "text": "tr(AB) = tr(BA)",
     "cookbook": "(16)"
+  },
+  "det-of-inverse": {
+    "name": "determinant of an inverse",
+    "latex": "|A^{-1}| = |A|^{-1}",
+    "text": "|A⁻¹| = |A|⁻¹",
+    "cookbook": ""
   },
   "determinant": {
     "name": "determinant",
@@ -109,6 +115,12 @@ export const IDENTITIES = {
     "name": "diagonal",
     "latex": "\\boldsymbol{a}^{T}\\operatorname{diag}(B) = \\operatorname{tr}(\\operatorname{diag}(\\boldsymbol{a})B)",
     "text": "aᵀ diag(B) = tr(diag(a)B)",
+    "cookbook": ""
+  },
+  "differences": {
+    "name": "sign of a difference",
+    "latex": "A\\,(b - a)^{T} = -A\\,(a - b)^{T}",
+    "text": "A (b - a)ᵀ = -A (a - b)ᵀ",
     "cookbook": ""
   },
   "distribute": {
@@ -279,10 +291,22 @@ export const IDENTITIES = {
     "text": "dX⁻¹ = -X⁻¹(dX)X⁻¹",
     "cookbook": "(59)"
   },
+  "inverse-of-product": {
+    "name": "inverse of a product",
+    "latex": "(AB)^{-1} = B^{-1}A^{-1}",
+    "text": "(AB)⁻¹ = B⁻¹A⁻¹",
+    "cookbook": "(1)"
+  },
   "kron": {
     "name": "Kronecker product rule",
     "latex": "\\mathrm{d}(A \\otimes B) = \\mathrm{d}A \\otimes B + A \\otimes \\mathrm{d}B",
     "text": "d(A ⊗ B) = dA ⊗ B + A ⊗ dB",
+    "cookbook": ""
+  },
+  "kron-k": {
+    "name": "commutation",
+    "latex": "(a^{T} \\otimes B)\\,K = B \\otimes a^{T}",
+    "text": "(aᵀ ⊗ B) K = B ⊗ aᵀ",
     "cookbook": ""
   },
   "kron-vec": {
@@ -351,6 +375,12 @@ export const IDENTITIES = {
     "text": "d‖X‖ = ‖X‖⁻¹ tr(Xᵀ dX)",
     "cookbook": ""
   },
+  "ones": {
+    "name": "Hadamard product with ones",
+    "latex": "A \\odot (\\mathbf{1} - B) = A - A \\odot B",
+    "text": "A ⊙ (𝟏 - B) = A - A ⊙ B",
+    "cookbook": ""
+  },
   "outer": {
     "name": "outer function",
     "latex": "\\mathrm{d}g(U) = \\operatorname{tr}\\left(\\frac{\\partial g}{\\partial U}^{T}\\,\\mathrm{d}U\\right)",
@@ -373,6 +403,12 @@ export const IDENTITIES = {
     "name": "power rule",
     "latex": "\\mathrm{d}(u^{p}) = p\\,u^{p-1}\\,\\mathrm{d}u",
     "text": "d(uᵖ) = p uᵖ⁻¹ du",
+    "cookbook": ""
+  },
+  "powers": {
+    "name": "powers of a scalar",
+    "latex": "a^{p}\\,a^{q} = a^{p+q},\\ \\sqrt{a} = a^{1/2}",
+    "text": "aᵖ a^q = a^p+q, √a = a^1/2",
     "cookbook": ""
   },
   "product": {
@@ -421,6 +457,18 @@ export const IDENTITIES = {
     "name": "read off",
     "latex": "\\mathrm{d}f = \\frac{\\partial f}{\\partial \\boldsymbol{x}}^{T}\\,\\mathrm{d}\\boldsymbol{x}",
     "text": "df = (∂f/∂x)ᵀ dx",
+    "cookbook": ""
+  },
+  "rewrites-cancel": {
+    "name": "inverse",
+    "latex": "A^{-1}A = A A^{-1} = I",
+    "text": "A⁻¹A = A A⁻¹ = I",
+    "cookbook": ""
+  },
+  "rewrites-softmax": {
+    "name": "softmax Jacobian times a vector",
+    "latex": "(\\operatorname{diag}(s) - s s^{T})\\,v = s \\odot v - s\\,(s^{T} v)",
+    "text": "(diag(s) - s sᵀ) v = s ⊙ v - s (sᵀ v)",
     "cookbook": ""
   },
   "sample-covariance": {
@@ -561,7 +609,13 @@ export const IDENTITIES = {
     "text": "Σ_i=1^N c = N c",
     "cookbook": ""
   },
-  "softmax": {
+  "sign": {
+    "name": "order of terms",
+    "latex": "-b + a = a - b",
+    "text": "-b + a = a - b",
+    "cookbook": ""
+  },
+  "softmax-softmax": {
     "name": "softmax",
     "latex": "\\mathrm{d}\\operatorname{softmax}(\\boldsymbol{u}) = (\\operatorname{diag}(\\boldsymbol{p}) - \\boldsymbol{p}\\,\\boldsymbol{p}^{T})\\,\\mathrm{d}\\boldsymbol{u},\\ \\boldsymbol{p} = \\operatorname{softmax}(\\boldsymbol{u})",
     "text": "d softmax(u) = (diag(p) - p pᵀ) du, p = softmax(u)",
@@ -571,6 +625,12 @@ export const IDENTITIES = {
     "name": "solve",
     "latex": "A\\hat{X} = B \\Rightarrow \\hat{X} = A^{-1}B",
     "text": "AX̂ = B ⇒ X̂ = A⁻¹B",
+    "cookbook": ""
+  },
+  "solve-cancel": {
+    "name": "cancel inverses",
+    "latex": "XX^{-1} = X^{-1}X = I",
+    "text": "XX⁻¹ = X⁻¹X = I",
     "cookbook": ""
   },
   "squared-norm": {
