@@ -646,7 +646,9 @@ def test_jupyterlab_catalog_is_written_from_the_glossary():
 
     from matdiff_magic.i18n import jupyterlab
 
-    assert jupyterlab.path("zh").read_text(encoding="utf-8") == jupyterlab.text("zh")
+    assert jupyterlab.path("zh").read_text(encoding="utf-8") == jupyterlab.text("zh"), (
+        "regenerate with: .venv/bin/python -m matdiff_magic.i18n.jupyterlab"
+    )
     catalog = jupyterlab.catalog("zh")
     assert catalog[""]["language"] == "zh_CN" and catalog["Next ▶"] == ["下一步 ▶"]
     assert catalog["Step %1 of %2"] == ["第 %1 步，共 %2 步"]
