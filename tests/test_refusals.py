@@ -10,7 +10,7 @@ from matdiff_magic import MatdiffError, derive
 CASES = [   # source, wrt, words of the message, the text the caret stands under
     ("diag(diag(X))*a", "X", "cannot write vec(diag(dX)) as J vec(dX)", "diag(X)"),
     ("diag(diag(x*x'))*a", "x", "as J dx: this form is not supported", "diag(x*x')"),
-    ("sum(vec(X)*vec(X)')", "X", "cannot move dX out of vec(dX)", "vec(X)"),
+    ("vec(diag(diag(X)))", "X", "cannot write vec(diag(dX)) as J vec(dX)", "diag(X)"),
 ]
 
 

@@ -79,6 +79,7 @@ def inputs(m, n, seed):
         "B": rng.standard_normal((n, q)),
         "C": rng.standard_normal((m * n, m * n)),
         "D": rng.standard_normal((p, m * n)),
+        "b2": rng.standard_normal(4 * m * n),
     }
 
 
@@ -91,6 +92,10 @@ GRADIENTS = [
     ("vec(X)'*C*vec(X)", lambda X, C, **_: vec(X) @ C @ vec(X)),
     ("sum(vec(X).*a)", lambda X, a, **_: np.sum(vec(X) * a)),
     ("exp(a'*vec(X)/4) + vec(X)'*vec(X)", lambda X, a, **_: np.exp(a @ vec(X) / 4) + vec(X) @ vec(X)),
+    ("sum(vec(X)*vec(X)')", lambda X, **_: np.sum(np.outer(vec(X), vec(X)))),
+    ("a'*vec(2*X - X*X'*X)", lambda X, a, **_: a @ vec(2 * X - X @ X.T @ X)),
+    ("sum(vec(X*X'))", lambda X, **_: np.sum(X @ X.T)),
+    ("b2'*vec(kron(X, eye(2)))", lambda X, b2, **_: b2 @ vec(np.kron(X, np.eye(2)))),
 ]
 
 

@@ -26,6 +26,7 @@ from matdiff_magic.ir.construct import (
     mk_neg,
     mk_trace,
     mk_transpose,
+    mk_vec,
     split_coef,
     tidy,
     with_coef,
@@ -99,14 +100,14 @@ def expand(e: ir.Expr, dX: ir.Expr) -> list[ir.Expr]:
         return [mk_transpose(t) for t in expand(e.arg, dX)]
     if isinstance(e, ir.Trace):
         return [mk_trace(t) for t in expand(e.arg, dX)]
-    if isinstance(e, (ir.SumAll, ir.DiagMatrix, ir.DiagVector)):
+    if isinstance(e, (ir.SumAll, ir.DiagMatrix, ir.DiagVector, ir.Vec)):
         return [_pull_coef(type(e), t) for t in expand(e.arg, dX)]
     return [e]
 
 
 def _pull_coef(node_type, t: ir.Expr) -> ir.Expr:
     c, rest = split_coef(t)
-    return with_coef(c, node_type(rest))
+    return with_coef(c, mk_vec(rest) if node_type is ir.Vec else node_type(rest))
 
 
 def decompose(e: ir.Expr, dX: ir.Expr) -> Term:
@@ -318,8 +319,11 @@ def _read_vec_inner(F: ir.Vec, left: list, term: Term, terms: list[Term], record
         record(VEC_INNER, _sum(terms), focus=(term.core,))
         return
     a, (r, c) = push_transposes(mk_transpose(row)), F.arg.shape
-    vec_eye = ir.Vec(ir.Identity((c, c)))
-    C = mk_mul([mk_kron(mk_transpose(vec_eye), ir.Identity((r, r))), mk_kron(ir.Identity((c, c)), a)])
+    if c == 1 or r == 1:  # B a column or a row: unvec(a) is a or aᵀ
+        C = a if c == 1 else mk_transpose(a)
+    else:
+        vec_eye = ir.Vec(ir.Identity((c, c)))
+        C = mk_mul([mk_kron(mk_transpose(vec_eye), ir.Identity((r, r))), mk_kron(ir.Identity((c, c)), a)])
     term.core = ir.Trace(mk_mul([mk_transpose(C), F.arg]))
     reshaped = isinstance(row, ir.Transpose) and isinstance(row.arg, ir.Vec)
     record(VEC_INNER_RESHAPED if reshaped else VEC_UNVEC, _sum(terms), focus=(term.core,))
