@@ -116,11 +116,21 @@ def _out_of_range(text: str, large: bool, source, span) -> MatdiffError:
 
 
 def _hint_for(ch: str) -> str | None:
+    # the output's own symbols, pasted back into a cell, and other marks of printed formulas
+    product = "use * for the matrix product"
     return {
-        "[": "matrices are declared, not written out: e.g. X: matrix(m, n)",
-        "@": "use * for the matrix product",
-        "\\": "LaTeX is not accepted: write e.g. tr(A*X) or inv(X)",
+        "@": product,
+        "·": product,
+        "×": product,
+        "\\": "this cell is read in the expression language (latex=False): write e.g. tr(A*X) or inv(X)",
         '"': "there are no strings in the expression language",
         "_": "names start with a letter",
-        ";": "put each declaration on its own line",
+        "ᵀ": "write the transpose with a quote: a'",
+        "⊙": "write the element-wise product with .*",
+        "∘": "write the element-wise product with .*",
+        "⊗": "write the Kronecker product as kron(A, B)",
+        "−": "write the minus sign as -",
+        "⁻": "write the inverse as inv(X) or X^-1, an element-wise power with .^",
+        "²": "write a power with ^ (norm2(x)^2, (a'*x)^2) or, entry by entry, .^2",
+        "‖": "write the norm as norm2(x) (norm1(x) for the 1-norm)",
     }.get(ch)
