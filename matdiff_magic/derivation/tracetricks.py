@@ -107,7 +107,7 @@ def expand(e: ir.Expr, dX: ir.Expr) -> list[ir.Expr]:
 
 def _pull_coef(node_type, t: ir.Expr) -> ir.Expr:
     c, rest = split_coef(t)
-    return with_coef(c, mk_vec(rest) if node_type is ir.Vec else node_type(rest))
+    return with_coef(c, mk_vec(cast(ir.Expr, rest)) if node_type is ir.Vec else node_type(rest))  # t holds dX
 
 
 def decompose(e: ir.Expr, dX: ir.Expr) -> Term:
