@@ -172,14 +172,22 @@ def _export_power(p, e):
     return f"np.power({p.code(base)}, {p.code(exponent)})", C_ATOM
 
 
+def _trace_pow(lowering, node: Pow) -> int:
+    """u⁻¹ of a scalar is the step 1/u, as a reader writes it (1/N lowers to N⁻¹ in the IR)."""
+    base = lowering.lower(node.base)
+    if isinstance(node.exponent, ir.Const) and node.exponent.value == -1:
+        return lowering.step("div", [lowering.number(node.exponent.value * -1), base])
+    return lowering.step("pow", [base, lowering.lower(node.exponent)])
+
+
 # Pow and ElemPow: written and exported alike
-for node, differential, trace_row, doc in (
-    (Pow, _d_pow, POW_ROW, "u^v of scalars"),
-    (ElemPow, _d_elempow, EPOW_ROW, "X^∘p, entry by entry, for a scalar p"),
+for node, differential, trace_row, trace, doc in (
+    (Pow, _d_pow, POW_ROW, _trace_pow, "u^v of scalars"),
+    (ElemPow, _d_elempow, EPOW_ROW, None, "X^∘p, entry by entry, for a scalar p"),
 ):
     register(
         node,
-        **derivative(differential, trace_row),
+        **derivative(differential, trace_row, trace=trace),
         export=_export_power,
         backends={"torch": {"np.power(": "torch.pow("}},
         notation=Superscript(circ=node is ElemPow),
