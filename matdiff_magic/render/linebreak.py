@@ -115,7 +115,10 @@ def _tex_cuts(s: str, ops) -> list[_Cut]:
 def text_width(s: str) -> int:
     """Columns of a Unicode string in a monospace font: combining marks take none, wide (Chinese)
     characters two."""
-    return sum(0 if unicodedata.combining(ch) else 2 if _wide(ch) else 1 for ch in s)
+    # by distinct character: a line is measured often, and has few distinct characters
+    return len(s) + sum(
+        s.count(ch) * (-1 if unicodedata.combining(ch) else 1 if _wide(ch) else 0) for ch in set(s)
+    )
 
 
 _TEX_WORDS = re.compile(r"\\(log|exp|det|sin|cos|tan|tanh|sinh|cosh|max|min|ln|arg)(?![A-Za-z])")
