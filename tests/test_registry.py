@@ -20,7 +20,7 @@ from matdiff_magic.numeric import fd
 from matdiff_magic.numeric.evaluate import Evaluator
 from matdiff_magic.ops import registry
 from matdiff_magic.ops.identity import Identity
-from matdiff_magic.ops.notations import NOTATIONS
+from matdiff_magic.ops.notations import Notation
 from matdiff_magic.ops.registry import Primitive
 from matdiff_magic.ops.sympy_forms import SympyForm
 from matdiff_magic.render.printer import to_latex, to_text
@@ -391,7 +391,7 @@ def test_sympy_form_against_the_value(k):
 @pytest.mark.parametrize("k", sorted(SAMPLES))
 def test_notation_prints_in_both_targets(k):
     node, *_ = sample(k)
-    assert isinstance(registry.op_of(node).notation_of(node), NOTATIONS)
+    assert isinstance(registry.op_of(node).notation_of(node), Notation)
     tex, text = to_latex(node), to_text(node)
     assert tex and text and "x₀" in text.replace("x0", "x₀")
     assert "\\" not in text and all(ch not in tex for ch in "ᵀ⁻¹⊙⊗‖")

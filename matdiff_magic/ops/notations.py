@@ -12,8 +12,14 @@ from dataclasses import dataclass
 P_ADD, P_NEG, P_HADAMARD, P_MUL, P_DIFF, P_POSTFIX, P_ATOM = 10, 15, 18, 20, 35, 40, 100
 
 
+class Notation:
+    """What every description below is: the printer has a case for each kind."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True)
-class Call:
+class Call(Notation):
     """name(x): the TeX operator of that name (``\\log``, ``\\exp``) for the standard operators, ``\\operatorname{name}`` otherwise;
     ``symbol`` (a Unicode letter, e.g. σ) replaces the name. ``bare_delimited``: no parentheses
     around a delimited argument (log|X|). ``scalar_transparent``: printed as its argument when that
@@ -26,12 +32,12 @@ class Call:
 
 
 @dataclass(frozen=True)
-class Root:
+class Root(Notation):
     """√(x), ``\\sqrt{x}`` in TeX."""
 
 
 @dataclass(frozen=True)
-class Postfix:
+class Postfix(Notation):
     """x followed by a Unicode superscript (ᵀ, ⁻¹); ``fuse`` maps the class name of an operand of
     the same kind to the combined superscript (Aᵀ of A⁻¹ is A⁻ᵀ)."""
 
@@ -40,7 +46,7 @@ class Postfix:
 
 
 @dataclass(frozen=True)
-class Prefix:
+class Prefix(Notation):
     """A prefix operator such as −x: the operand is parenthesised below ``operand`` precedence."""
 
     symbol: str
@@ -49,7 +55,7 @@ class Prefix:
 
 
 @dataclass(frozen=True)
-class Delimited:
+class Delimited(Notation):
     """x between delimiters (|X|, ‖x‖), with an optional subscript and a prefix name (log|X|)."""
 
     open: str
@@ -59,7 +65,7 @@ class Delimited:
 
 
 @dataclass(frozen=True)
-class Infix:
+class Infix(Notation):
     """Operands joined by an operator symbol (⊙, ⊗), each parenthesised unless tighter than ``prec``."""
 
     symbol: str
@@ -67,24 +73,24 @@ class Infix:
 
 
 @dataclass(frozen=True)
-class Terms:
+class Terms(Notation):
     """A sum: terms joined by + and −, a negative term shown with −."""
 
 
 @dataclass(frozen=True)
-class Juxtaposition:
+class Juxtaposition(Notation):
     """A product written by juxtaposition, numbers first as a coefficient."""
 
 
 @dataclass(frozen=True)
-class Superscript:
+class Superscript(Notation):
     """A power b^p; ``circ``: the element-wise power b^∘p."""
 
     circ: bool = False
 
 
 @dataclass(frozen=True)
-class Indexed:
+class Indexed(Notation):
     """A symbol with indices (K with its sizes: K_{mn}, K₍m,n₎)."""
 
     symbol: str
@@ -92,7 +98,7 @@ class Indexed:
 
 
 @dataclass(frozen=True)
-class Named:
+class Named(Notation):
     """An entry written by its name in the cell, as variables are written (y1: y₁); ``differential``:
     its differential (dy₁)."""
 
@@ -101,7 +107,7 @@ class Named:
 
 
 @dataclass(frozen=True)
-class Brackets:
+class Brackets(Notation):
     """A matrix written out, its operands the entries row by row: [a; b] in text, bmatrix in TeX."""
 
     rows: int
@@ -109,27 +115,10 @@ class Brackets:
 
 
 @dataclass(frozen=True)
-class Partial:
+class Partial(Notation):
     """∂f/∂Y: the derivative of the function ``of`` by the variable ``by`` (of kind ``kind``), as
     seed 000 writes the outer derivative."""
 
     of: str
     by: str
     kind: str
-
-
-NOTATIONS = (
-    Call,
-    Root,
-    Postfix,
-    Prefix,
-    Delimited,
-    Infix,
-    Terms,
-    Juxtaposition,
-    Superscript,
-    Indexed,
-    Named,
-    Brackets,
-    Partial,
-)
