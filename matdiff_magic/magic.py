@@ -8,7 +8,7 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class
 
 from matdiff_magic import i18n
-from matdiff_magic.errors import MatdiffError
+from matdiff_magic.errors import MatdiffError, Span
 from matdiff_magic.options import parse_options
 from matdiff_magic.timelimit import TimeLimitExceeded, time_limit
 
@@ -71,21 +71,25 @@ class MatdiffMagics(Magics):
                 return run_graph(self.shell, source, opts)
             # NumPy loads on first use, so that %load_ext stays fast
             from matdiff_magic.derivation.pipeline import derive
+            from matdiff_magic.types.lower import UnknownWrt
 
-            d = derive(
-                source,
-                wrt=opts.wrt,
-                layout=opts.layout,
-                check=opts.check,
-                order=opts.order,
-                seed=opts.seed,
-                by_definition=opts.by_definition,
-                solve=opts.solve,
-                symmetric=opts.symmetric,
-                lang=opts.lang,
-                latex=opts.latex or None,
-                determinant="adjugate" if opts.adjugate else None,
-            )
+            try:
+                d = derive(
+                    source,
+                    wrt=opts.wrt,
+                    layout=opts.layout,
+                    check=opts.check,
+                    order=opts.order,
+                    seed=opts.seed,
+                    by_definition=opts.by_definition,
+                    solve=opts.solve,
+                    symmetric=opts.symmetric,
+                    lang=opts.lang,
+                    latex=opts.latex or None,
+                    determinant="adjugate" if opts.adjugate else None,
+                )
+            except UnknownWrt as error:  # nothing in the cell to point at: the option instead
+                raise _at_wrt_option(error, line) from None
             code = d.to_python(backend=opts.export) if opts.export else ""
             shown = d.widget() if opts.interactive else _typeset(d)
         if opts.output:
@@ -128,6 +132,14 @@ class MatdiffMagics(Magics):
 
 
 _LANG_OPTION = re.compile(r"--lang\s+['\"]?([A-Za-z_-]+)")
+
+
+def _at_wrt_option(error: MatdiffError, line: str) -> MatdiffError:
+    """The error with the magic's line as its source and the caret under --wrt's value."""
+    m = re.search(r"--wrt\s+(\S+)", line)
+    if m is None:
+        return error
+    return MatdiffError(error.message, line, Span(m.start(1), m.end(1)), error.hint)
 
 
 def _lang_of(line: str) -> str | None:

@@ -42,3 +42,25 @@ def test_the_magic_shows_it_in_chinese(shell):
     result = shell.run_cell("%%matdiff --lang zh --wrt X\nY = AXB\nf = tr(Y'*Y)\n")
     text = str(result.error_in_exec)
     assert "AXB 是一个名字" in text and "A*X*B" in text and "^^^" in text
+
+
+@pytest.mark.parametrize(
+    ("code", "line"),
+    [
+        ("%%matdiff --wrt Z\na'*X*b\n", "--wrt Z"),
+        ("%%matdiff --layout numerator --wrt Z\na'*X*b\n", "--layout numerator --wrt Z"),
+        ("%matdiff --export --wrt Z a'*X*b", "--export --wrt Z a'*X*b"),
+        ("%%matdiff --wrt Z\n\\mathbf{a}^T X b\n", "--wrt Z"),
+    ],
+)
+def test_the_magic_points_at_an_unknown_wrt_on_its_line(shell, code, line):
+    result = shell.run_cell(code)
+    lines = str(result.error_in_exec).splitlines()
+    assert lines[0] == "UsageError: unknown variable 'Z' for --wrt: the expression's variables are a, X, b" or (
+        lines[0] == "unknown variable 'Z' for --wrt: the expression's variables are a, X, b"
+    )
+    source = next(ln for ln in lines if ln.endswith(line))
+    caret = next(ln for ln in lines if ln.strip() == "^")
+    assert caret.index("^") - (len(source) - len(line)) == line.index("Z")
+    again = shell.run_cell("%%matdiff --wrt X\na'*X*b\n")
+    assert again.error_in_exec is None

@@ -42,6 +42,11 @@ class Typed:
     kind_source: dict = field(default_factory=dict)
 
 
+class UnknownWrt(MatdiffError):
+    """--wrt names no variable of the cell: nothing in the cell to point at (the magic points at
+    the option on its line)."""
+
+
 def choose_wrt(typed: Typed, wrt: str | None, source: str | None = None) -> ir.Var:
     """The variable to differentiate by: the one named, or the only one there is. MatdiffError
     otherwise; for --wrt X in a cell that writes AXB (one name), the caret under AXB and a hint."""
@@ -64,7 +69,7 @@ def choose_wrt(typed: Typed, wrt: str | None, source: str | None = None) -> ir.V
     joined = next((n for n in names if _letters_around(n, wrt)), None)
     at = re.search(rf"(?<![\w']){joined}(?!\w)", source) if joined and source else None
     if joined is None or at is None:
-        raise MatdiffError(message)
+        raise UnknownWrt(message)
     raise MatdiffError(
         message,
         source,
