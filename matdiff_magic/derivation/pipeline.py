@@ -110,6 +110,7 @@ def _derive(source, wrt, layout, check, order, seed, solve, symmetric) -> Deriva
         if by_components(typed, var):  # y = [y1; y2]: the partials ∂f/∂yᵢ, arranged
             parts = component_steps(typed, var, order)
         elif order == 2:
+            _refuse_hessian_through_outer(f, var)
             parts = hessian_steps(typed, var, symmetric)
         elif f.is_scalar and is_composition(typed, var):
             parts = composition_steps(typed, var, symmetric)
@@ -221,6 +222,22 @@ def _derive_again(d: Derivation, wrt: str, layout: str) -> Derivation:
         symmetric=d.symmetric,
         determinant=getattr(d, "determinant", None),
     )
+
+
+def _refuse_hessian_through_outer(f: ir.Expr, var: ir.Var) -> None:
+    """A Hessian through g (``g: function``) is refused by name, with the caret under g(…)."""
+    from matdiff_magic.ops.unknown import OuterFunction
+
+    g = next((n for n in f.walk() if isinstance(n, OuterFunction) and var.name in n.free_vars()), None)
+    if g is not None:
+        raise QuotingError(
+            lambda p: (
+                f"a Hessian through {p.to_text(g)} is not derived yet: {g.func} is declared without a formula"
+            ),
+            "a Hessian through a function declared without a formula is not derived yet",
+            hint="derive the gradient (order 1), or write the function's formula in the cell",
+            culprit=g,
+        )
 
 
 def _printed(error: MatdiffError, source: str | None = None) -> MatdiffError:
