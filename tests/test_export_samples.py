@@ -21,6 +21,8 @@ def test_export_of_a_sum_over_samples_is_refused(cell, wrt, backend):
     with pytest.raises(MatdiffError) as info:
         d.to_python(backend=backend)
     assert info.value.message == "the code export does not cover sums over samples (sum_i) yet"
+    assert cell[info.value.span.start : info.value.span.end] == "sum_i"  # the caret under sum_i
+    assert "^^^^^" in str(info.value)
 
 
 def test_the_magic_says_so_and_the_kernel_goes_on(shell):

@@ -15,6 +15,7 @@ so every front end shows the derivation.
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import numpy as np
 
@@ -24,7 +25,7 @@ from matdiff_magic.derivation import display
 from matdiff_magic.derivation.evaluation import evaluate_at
 from matdiff_magic.derivation.layouts import LAYOUTS, Result
 from matdiff_magic.derivation.steps import Step
-from matdiff_magic.errors import MatdiffError
+from matdiff_magic.errors import MatdiffError, Span
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.numeric.check import CheckResult, run_check
 from matdiff_magic.ops.unknown import substitution_text
@@ -217,7 +218,12 @@ class Derivation:
 
         if any(isinstance(n, SampleSum) for n in self.function.walk()):
             # refused before any code is written: the sample count N has no argument to be read from
-            raise MatdiffError("the code export does not cover sums over samples (sum_i) yet")
+            at = re.search(r"sum_i|\\sum", self.source) if isinstance(self.source, str) else None
+            raise MatdiffError(
+                "the code export does not cover sums over samples (sum_i) yet",
+                self.source if at else None,
+                Span(at.start(), at.end()) if at else None,
+            )
         from matdiff_magic.export.backends import to_python
 
         return to_python(self, backend)
