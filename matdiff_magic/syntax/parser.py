@@ -260,10 +260,14 @@ class _Parser:
             if tok.text == ")":
                 raise self.error("unbalanced parentheses: this ')' has no matching '('", tok)
             if tok.text == "=":
+                # f(x_1, x_2) = … is how notes write a function: LaTeX, which --latex reads
+                called = self.source[: tok.span.start].rstrip().endswith(")")
                 raise self.error(
                     "'=' can only follow a name at the start of a line",
                     tok,
-                    hint="write f = a'*x, or just a'*x",
+                    hint="write f = a'*x, or just a'*x; f(x) = … is read as LaTeX with --latex"
+                    if called
+                    else "write f = a'*x, or just a'*x",
                 )
             raise self.error(
                 f"expected an operator before {tok.text!r}",
