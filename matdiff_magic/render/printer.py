@@ -330,7 +330,11 @@ def _join_text(parts: list[str]) -> str:
     """Juxtapose factors in Unicode, with a thin separator where two names would run together."""
     out = ""
     for p in parts:
-        if out and (out[-1].isalnum() or out[-1] in "ᵀ¹⁻)₀₁₂₃₄₅₆₇₈₉") and (p[0].isalnum() or p[0] in "(d𝟏∇"):
+        names = (out[-1:].isalnum() or out[-1:] in tuple("ᵀ¹⁻)₀₁₂₃₄₅₆₇₈₉")) and (
+            p[0].isalnum() or p[0] in "(d𝟏∇"
+        )
+        bars = out[-1:] in tuple("‖|)ᵀ¹²⁻₀₁₂₃₄₅₆₇₈₉") and p[0] in "‖|"  # ‖x‖₂ ‖y‖₂, not ‖x‖₂‖y‖₂
+        if out and (names or bars):
             out += " "
         out += p
     return out
