@@ -326,14 +326,17 @@ def _plainly_delimited(e: ir.Expr) -> bool:
     return isinstance(n, Delimited) and not n.prefix
 
 
+_ENDS_NAME = frozenset("ᵀ¹⁻)₀₁₂₃₄₅₆₇₈₉")
+_ENDS_BAR = frozenset("‖|)ᵀ¹²⁻₀₁₂₃₄₅₆₇₈₉")
+
+
 def _join_text(parts: list[str]) -> str:
     """Juxtapose factors in Unicode, with a thin separator where two names would run together."""
     out = ""
     for p in parts:
-        names = (out[-1:].isalnum() or out[-1:] in tuple("ᵀ¹⁻)₀₁₂₃₄₅₆₇₈₉")) and (
-            p[0].isalnum() or p[0] in "(d𝟏∇"
-        )
-        bars = out[-1:] in tuple("‖|)ᵀ¹²⁻₀₁₂₃₄₅₆₇₈₉") and p[0] in "‖|"  # ‖x‖₂ ‖y‖₂, not ‖x‖₂‖y‖₂
+        last = out[-1:]
+        names = (last.isalnum() or last in _ENDS_NAME) and (p[0].isalnum() or p[0] in "(d𝟏∇")
+        bars = last in _ENDS_BAR and p[0] in "‖|"  # ‖x‖₂ ‖y‖₂, not ‖x‖₂‖y‖₂
         if out and (names or bars):
             out += " "
         out += p
