@@ -31,7 +31,6 @@ from matdiff_magic.ir.construct import (
 )
 from matdiff_magic.ops.identity import Identity
 
-
 INVERSE_OF_PRODUCT = Identity("inverse of a product", r"(AB)^{-1} = B^{-1}A^{-1}", cookbook="(1)")
 CANCEL = Identity("inverse", r"A^{-1}A = A A^{-1} = I")
 DET_OF_INVERSE = Identity("determinant of an inverse", r"|A^{-1}| = |A|^{-1}")
