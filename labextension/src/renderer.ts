@@ -6,7 +6,7 @@ import { Widget } from '@lumino/widgets';
 
 import { MIME_TYPE, parseDerivation } from './contract';
 import { Typeset } from './dom';
-import { DerivationView, errorView } from './view';
+import { DerivationView, ENGLISH, errorView, ITrans } from './view';
 
 /** The performance mark set when a derivation starts to be drawn. */
 export const RENDER_MARK = 'matdiff:render';
@@ -14,12 +14,15 @@ export const RENDER_MARK = 'matdiff:render';
 export class DerivationRenderer extends Widget implements IRenderMime.IRenderer {
   private _view: DerivationView | null = null;
   private readonly _typeset: Typeset | undefined;
+  private readonly _trans: ITrans;
 
   constructor(options: IRenderMime.IRendererOptions) {
     super();
     this.addClass('jp-RenderedMatdiff');
     const typesetter = options.latexTypesetter;
     this._typeset = typesetter ? node => typesetter.typeset(node) : undefined;
+    // The controls' words in JupyterLab's language (its language pack's catalog for this domain)
+    this._trans = options.translator?.load('matdiff_magic') ?? ENGLISH;
   }
 
   async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
@@ -43,7 +46,12 @@ export class DerivationRenderer extends Widget implements IRenderMime.IRenderer 
       this.node.appendChild(node);
       return done;
     }
-    this._view = new DerivationView(document, parsed.derivation, this._typeset);
+    this._view = new DerivationView(
+      document,
+      parsed.derivation,
+      this._typeset,
+      this._trans
+    );
     this.node.appendChild(this._view.node);
     return this._view.update();
   }

@@ -65,9 +65,12 @@ export function currentStep(d: IDerivation, s: IViewState): IStep {
 /** The colour a recorded step highlights with (the Python printer's). */
 export const HIGHLIGHT_COLOR = '#d62728';
 
-/** The rule of the final step in a layout, as the Python side names it. */
-export function layoutRule(layout: LayoutName): string {
-  return `${layout} layout`;
+/**
+ * The rule of the final step in a layout, as the Python side names it: the result's own rule
+ * when the derivation gives one (in its language, e.g. 分子布局), else the English name.
+ */
+export function layoutRule(layout: LayoutName, r?: IResult): string {
+  return r?.rule ?? `${layout} layout`;
 }
 
 /**
@@ -82,7 +85,7 @@ function layoutStep(recorded: IStep, layout: LayoutName, r: IResult): IStep {
     )?.[1] ?? HIGHLIGHT_COLOR;
   const shown: IStep = {
     ...recorded,
-    rule: layoutRule(layout),
+    rule: layoutRule(layout, r),
     lhs: r.lhs,
     latex: r.latex,
     latex_highlighted: `{\\color{${color}}{${r.latex}}}`,

@@ -23,6 +23,23 @@ import * as stepper from './stepper';
  * built at first; "Show earlier lines" adds as many again each time.
  */
 export const EARLIER_LINES = 200;
+
+/**
+ * The words of the view's own controls in JupyterLab's language: its translation bundle
+ * (IRenderMime.ITranslator.load), whose __ takes %1, %2 … for arguments. The derivation's
+ * own wording (rules, notes, the where label) comes in its JSON, in the derivation's language.
+ */
+export interface ITrans {
+  __(msgid: string, ...args: unknown[]): string;
+}
+
+/** No translation: the English, its %1, %2 … filled in. */
+export const ENGLISH: ITrans = {
+  __: (msgid: string, ...args: unknown[]) =>
+    msgid.replace(/%(\d+)/g, (m, k) =>
+      Number(k) <= args.length ? String(args[Number(k) - 1]) : m
+    )
+};
 export const EARLIER_CHARS = 40000;
 
 const LAYOUT_LABELS: Record<LayoutName, string> = {
@@ -88,7 +105,8 @@ export class DerivationView {
   constructor(
     doc: Document,
     readonly derivation: IDerivation,
-    private readonly _typeset?: Typeset
+    private readonly _typeset?: Typeset,
+    private readonly _trans: ITrans = ENGLISH
   ) {
     this._doc = doc;
     this._state = stepper.initialState(derivation);
@@ -167,11 +185,15 @@ export class DerivationView {
     this._derivation.setAttribute('data-step', String(s.step));
     this._drawEarlier(current);
 
-    this._counter.textContent = `Step ${s.step + 1} of ${d.steps.length}`;
+    this._counter.textContent = this._trans.__(
+      'Step %1 of %2',
+      s.step + 1,
+      d.steps.length
+    );
     this._first.disabled = this._prev.disabled = !stepper.canPrev(s);
     this._next.disabled = this._last.disabled = !stepper.canNext(d, s);
 
-    this._stage.textContent = stageLabel(step.stage);
+    this._stage.textContent = this._trans.__(stageLabel(step.stage));
     this._stage.setAttribute('data-stage', step.stage);
     this._rule.textContent = step.rule;
     if (step.identity) {
@@ -192,7 +214,10 @@ export class DerivationView {
   private _drawResult(): HTMLElement[] {
     const d = this.derivation;
     const s = this._state;
-    this._headerLayout.textContent = ` in ${stepper.layoutRule(s.layout)}`;
+    this._headerLayout.textContent = this._trans.__(
+      ' in %1',
+      stepper.layoutRule(s.layout, stepper.currentResult(d, s))
+    );
     this._headerLayout.setAttribute('data-layout', s.layout);
     for (const [layout, button] of this._layoutButtons) {
       const on = layout === s.layout;
@@ -302,7 +327,10 @@ export class DerivationView {
     const hidden = this._blocks[first].start;
     const children: HTMLElement[] = [...kept.values()];
     if (hidden > 0) {
-      this._showEarlier.textContent = `Show earlier lines (${formatCount(hidden)} not shown)`;
+      this._showEarlier.textContent = this._trans.__(
+        'Show earlier lines (%1 not shown)',
+        formatCount(hidden)
+      );
       children.unshift(this._showEarlier);
     }
     this._earlier.replaceChildren(...children);
@@ -375,12 +403,13 @@ export class DerivationView {
   private _build(): void {
     const doc = this._doc;
     const d = this.derivation;
+    const t = (msgid: string): string => this._trans.__(msgid);
 
     // Header: what is differentiated, with respect to what, and the shapes.
     const header = el(doc, 'div', { className: 'jp-matdiff-header' }, [
-      el(doc, 'span', { className: 'jp-matdiff-title', text: 'Derivative of ' }),
+      el(doc, 'span', { className: 'jp-matdiff-title', text: t('Derivative of ') }),
       el(doc, 'span', { className: 'jp-matdiff-function', text: d.function.text }),
-      el(doc, 'span', { className: 'jp-matdiff-title', text: ' with respect to ' }),
+      el(doc, 'span', { className: 'jp-matdiff-title', text: t(' with respect to ') }),
       el(doc, 'span', { className: 'jp-matdiff-wrt', text: d.wrt }),
       (this._headerLayout = el(doc, 'span', { className: 'jp-matdiff-header-layout' }))
     ]);
@@ -390,7 +419,8 @@ export class DerivationView {
         className: 'jp-matdiff-where',
         attrs: { title: d.where.text }
       });
-      if (setPayloadMath(where, `\\text{where } ${d.where.latex}`, false)) {
+      const label = d.where.label ?? 'where'; // the derivation's word: 其中 in Chinese
+      if (setPayloadMath(where, `\\text{${label} } ${d.where.latex}`, false)) {
         // Typeset once, as soon as it is in view (it never changes).
         this._lazy.add(where, [where]);
       }
@@ -401,9 +431,9 @@ export class DerivationView {
     this._earlier = el(doc, 'div', { className: 'jp-matdiff-earlier' });
     this._earlier.hidden = true;
     this._showEarlier = this._button(
-      'Show earlier lines',
+      t('Show earlier lines'),
       'jp-matdiff-show-earlier',
-      'Show earlier lines of the derivation',
+      t('Show earlier lines of the derivation'),
       () => {
         this._earlierPages++;
         this._drawEarlier(stepper.blockOf(this._blocks, this._state.step));
@@ -419,28 +449,28 @@ export class DerivationView {
     // Navigation and the current step's rule.
     // Plain words and ◀ ▶: fonts without emoji (Debian's chromium) have no ⏮ ⏭.
     this._first = this._button(
-      'First',
+      t('First'),
       'jp-matdiff-first',
-      'First step (Home)',
+      t('First step (Home)'),
       () => void this.first()
     );
     this._prev = this._button(
-      '◀ Prev',
+      t('◀ Prev'),
       'jp-matdiff-prev',
-      'Previous step (←)',
+      t('Previous step (←)'),
       () => void this.prev()
     );
     this._counter = el(doc, 'span', { className: 'jp-matdiff-counter' });
     this._next = this._button(
-      'Next ▶',
+      t('Next ▶'),
       'jp-matdiff-next',
-      'Next step (→)',
+      t('Next step (→)'),
       () => void this.next()
     );
     this._last = this._button(
-      'Last',
+      t('Last'),
       'jp-matdiff-last',
-      'Last step (End)',
+      t('Last step (End)'),
       () => void this.last()
     );
     const nav = el(doc, 'div', { className: 'jp-matdiff-nav' }, [
@@ -472,16 +502,16 @@ export class DerivationView {
     // Result in the chosen layout.
     const group = el(doc, 'div', {
       className: 'jp-matdiff-layout',
-      attrs: { role: 'group', 'aria-label': 'Layout' }
+      attrs: { role: 'group', 'aria-label': t('Layout') }
     });
     group.appendChild(
-      el(doc, 'span', { className: 'jp-matdiff-layout-label', text: 'Layout:' })
+      el(doc, 'span', { className: 'jp-matdiff-layout-label', text: t('Layout:') })
     );
     for (const layout of LAYOUTS) {
       const b = this._button(
-        LAYOUT_LABELS[layout],
+        t(LAYOUT_LABELS[layout]),
         'jp-matdiff-layout-button',
-        `${LAYOUT_LABELS[layout]} layout`,
+        this._trans.__('%1 layout', t(LAYOUT_LABELS[layout])),
         () => void this.setLayout(layout)
       );
       b.setAttribute('data-layout', layout);
@@ -511,7 +541,7 @@ export class DerivationView {
         [
           el(doc, 'span', {
             className: 'jp-matdiff-check-status',
-            text: CHECK_LABELS[status] ?? `Numeric check ${status}`
+            text: t(CHECK_LABELS[status] ?? `Numeric check ${status}`)
           }),
           el(doc, 'span', {
             className: 'jp-matdiff-check-message',
