@@ -330,3 +330,15 @@ def test_export_check_of_a_large_function():
         lambda nan, C: float(nan + np.exp(np.linalg.det(C))),
         (),
     )
+
+
+def test_diagonal_of_a_division_by_eye():
+    """aᵀ diag(Z ./ I) depends on Z's diagonal only: the gradient diag(a), not diag(a) ⊙ I^∘-1 (0·∞ off it)."""
+    a, Z = np.array([0.5, -1.5, 2.0]), A3
+    check_gradient_everywhere(
+        "a: vector(p)\nZ: matrix(p, p)\na'*diag(Z./eye)",
+        "Z",
+        {"a": a, "Z": Z},
+        lambda Z, a: float(a @ np.diag(Z)),
+        (3, 3),
+    )

@@ -189,6 +189,9 @@ def mk_hadamard(factors) -> ir.Expr:
     if flat and flat[0].is_scalar:
         return with_coef(coef, mk_mul(flat))
     flat = merge_powers(flat)
+    if any(isinstance(f, (ir.Identity, ir.DiagMatrix)) for f in flat):
+        # the product is diagonal, where a power of I is 1: D ⊙ I^∘-1 is D, not 0·∞ off the diagonal
+        flat = [f for f in flat if not (isinstance(f, ir.ElemPow) and isinstance(f.base, ir.Identity))]
     kept = [f for f in flat if not (isinstance(f, ir.Fill) and f.value == 1)]
     if not kept:
         kept = flat[:1]
