@@ -124,7 +124,7 @@ def running_notebook(root: Path, scratch: Path, log_path: Path):
             _wait_until_up(url, token, proc)
             yield url, token
         finally:
-            proc.send_signal(signal.SIGINT)  # the server shuts its kernels down on SIGINT
+            proc.send_signal(signal.SIGTERM)  # the server shuts its kernels down and exits
             try:
                 proc.wait(15)
             except subprocess.TimeoutExpired:
