@@ -24,9 +24,11 @@ from matdiff_magic.render.steps import ShownStep
 from matdiff_magic.types.dims import Dim
 
 
-def where(d) -> tuple[str, str]:
+def where(d, abbrev: dict | None = None) -> tuple[str, str]:
     """The where line (TeX, text): every variable in its space, symmetric ones with the
-    convention, the named inner activations and the notes on how f was read (in ``d.lang``)."""
+    convention, the names the view uses (``abbrev``, default this layout's: ``d.abbrev``) and the
+    notes on how f was read (in ``d.lang``)."""
+    abbrev = d.abbrev if abbrev is None else abbrev
     say = lambda text: i18n.translate(text, d.lang)
 
     def structure(v: ir.Var, tex: bool) -> str:
@@ -47,9 +49,15 @@ def where(d) -> tuple[str, str]:
     text = ", ".join(
         f"{name_text(v.name)} ∈ {space_text(v.shape)}" + structure(v, False) for v in d.variables
     )
-    for node, (name_tex, name_txt) in d.abbrev.items():
-        tex += rf",\ {name_tex} = {expr_latex(node, abbrev=d.abbrev, define=True)}"
-        text += f", {name_txt} = {expr_text(node, abbrev=d.abbrev, define=True)}"
+    defined: list = []
+    for node, (name_tex, name_txt) in abbrev.items():
+        if name_txt.endswith("ᵀ") or any(
+            node is not n and abbrev[n] == (name_tex, name_txt) for n in defined
+        ):
+            continue  # M₁ᵀ, or M₁ met again as written another way: defined once
+        defined.append(node)
+        tex += rf",\ {name_tex} = {expr_latex(node, abbrev=abbrev, define=True)}"
+        text += f", {name_txt} = {expr_text(node, abbrev=abbrev, define=True)}"
     for note in d.notes:
         tex += rf";\ \text{{note: {tex_text(note)}}}"
         text += "; " + say(f"note: {note}")
@@ -101,7 +109,9 @@ def to_text(d) -> str:
 def to_json(d) -> dict:
     """The mimetype's JSON (schema ``derivation.v1``), its wording in ``d.lang``."""
     say = lambda text: i18n.translate(text, d.lang)
-    where_tex, where_text = where(d)
+    # the JSON carries every layout's result: its names are those of all of them
+    abbrev = d.names_for(tuple(d.results))[0]
+    where_tex, where_text = where(d, abbrev)
     check = d.check_result or CheckResult("skipped", None, "numeric check not run")
     err = check.max_rel_error
     return {
@@ -109,8 +119,8 @@ def to_json(d) -> dict:
         "source": d.source,
         "function": {
             "name": d.name,
-            "latex": expr_latex(d.function, abbrev=d.abbrev),
-            "text": expr_text(d.function, abbrev=d.abbrev),
+            "latex": expr_latex(d.function, abbrev=abbrev),
+            "text": expr_text(d.function, abbrev=abbrev),
             "shape": _json_shape(d.function.shape),
         },
         "wrt": d.wrt.name,
@@ -125,13 +135,13 @@ def to_json(d) -> dict:
             for v in d.variables
         ],
         "where": {"latex": where_tex, "text": where_text, **_worded(d, "label", "where")},
-        "steps": [_step_json(s) for s in d.steps],
+        "steps": [_step_json(s) for s in d.steps_for(tuple(d.results))],
         "layout": d.layout,
         "results": {
             lay: {
                 "lhs": r.lhs,
-                "latex": expr_latex(r.expr, abbrev=d.abbrev),
-                "text": expr_text(r.expr, abbrev=d.abbrev),
+                "latex": expr_latex(r.expr, abbrev=abbrev),
+                "text": expr_text(r.expr, abbrev=abbrev),
                 "shape": _json_shape(r.shape),
                 "description": say(r.description),
                 **_worded(d, "rule", f"{lay} layout"),

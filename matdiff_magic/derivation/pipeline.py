@@ -28,7 +28,6 @@ from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ops.linalg import DETERMINANT_RULE, determinant_rule
 from matdiff_magic.render import printer
 from matdiff_magic.render.abbreviations import choose as choose_abbreviations
-from matdiff_magic.render.abbreviations import repeated
 from matdiff_magic.syntax.latex import in_latex, looks_like_latex
 from matdiff_magic.types.lower import choose_wrt, typecheck
 
@@ -148,11 +147,9 @@ def _derive(source, wrt, layout, check, order, seed, solve, symmetric) -> Deriva
     derivation.determinant = DETERMINANT_RULE.get()  # kept when re-derived by another variable
     derivation.notes = _defaulted_kind_notes(source, typed, var) + sample_notes(typed)
     # repeated activations (t₁, t₂, …) and the sample statistics (x̄, S) are named in the where line
-    names = choose_abbreviations(typed.expr, {v.name for v in typed.variables})
-    names.update(
-        repeated([r.expr for r in parts["results"].values()], {v.name for v in typed.variables}, names)
-    )
-    derivation.set_abbreviations({**names, **where_names(typed)})
+    taken = {v.name for v in typed.variables}
+    names = choose_abbreviations(typed.expr, taken)
+    derivation.set_abbreviations({**names, **where_names(typed)}, taken)  # and each view's repeats
     if check:
         derivation.check()
     return derivation

@@ -62,7 +62,8 @@ class Derivation:
         self.check_result = check_result
         self.kind = kind  # gradient (scalar f), jacobian, hessian
         self.solution: ir.Expr | None = None  # the stationary point, with --solve
-        self.abbrev: dict = {}  # names of repeated inner activations (deep chains)
+        self._naming: tuple = (frozenset(), {})  # (names the cell uses, fixed names)
+        self._views: dict = {}  # layouts shown -> (names, steps printed with them), made when shown
         self.target = target if target is not None else typed.expr  # what the result differentiates
         self._rederive = rederive  # (derivation, wrt, layout) -> Derivation: the pipeline's
         self.symmetric = symmetric  # the convention for a symmetric wrt: independent, sym, minka
@@ -86,19 +87,40 @@ class Derivation:
         """The derivative in this derivation's layout."""
         return self.results[self.layout].expr
 
-    def set_abbreviations(self, abbrev: dict) -> None:
-        """Print repeated inner activations by name (t₁, t₂, …) in every step and the result."""
-        self.abbrev = abbrev
-        if abbrev:
-            self._steps = [dataclasses.replace(s, abbrev=abbrev) for s in self._steps]
+    def set_abbreviations(self, fixed: dict, taken=frozenset()) -> None:
+        """Print ``fixed`` names (deep chains' activations, sample statistics) and, in each view,
+        the subexpressions it repeats by name (``render.abbreviations.for_view``); ``taken``: the
+        names the cell uses."""
+        self._naming, self._views = (frozenset(taken), fixed), {}
+
+    @property
+    def abbrev(self) -> dict:
+        """node -> (TeX, text) of the names this layout's view uses."""
+        return self.names_for((self.layout,))[0]
+
+    def names_for(self, layouts: tuple) -> tuple[dict, list[Step]]:
+        """The names of the view that shows the steps and ``layouts``' results, and the recorded
+        steps that print with them (the layout step not among them)."""
+        if layouts not in self._views:
+            from matdiff_magic.render.abbreviations import for_view
+
+            lines = [e for s in self._steps for e in _expressions(s)]
+            results = [self.results[lay].expr for lay in layouts]
+            names = for_view(lines, results, *self._naming)
+            steps = [dataclasses.replace(s, abbrev=names) for s in self._steps] if names else self._steps
+            self._views[layouts] = (names, steps)
+        return self._views[layouts]
 
     @property
     def steps(self) -> list[ShownStep]:
         """The steps, the last one the result in this layout, each printed when asked for."""
-        return [
-            ShownStep(s, self.lang, self.sympy_symbols)
-            for s in self._steps + [self._layout_step(self.layout)]
-        ]
+        return self.steps_for((self.layout,))
+
+    def steps_for(self, layouts: tuple) -> list[ShownStep]:
+        """The steps with the names of the view that shows ``layouts``' results (the JSON: all)."""
+        names, steps = self.names_for(layouts)
+        last = dataclasses.replace(self._layout_step(self.layout), abbrev=names or None)
+        return [ShownStep(s, self.lang, self.sympy_symbols) for s in steps + [last]]
 
     def with_layout(self, layout: str) -> Derivation:
         if layout not in LAYOUTS:
@@ -118,7 +140,8 @@ class Derivation:
             self._rederive,
             self.symmetric,
         )
-        other.solution, other.abbrev, other.lang = self.solution, self.abbrev, self.lang
+        other.solution, other.lang = self.solution, self.lang
+        other._naming, other._views = self._naming, self._views  # the views by layout, shared
         other.sympy_symbols = self.sympy_symbols
         return other
 
@@ -273,3 +296,13 @@ class Derivation:
         with memo.printing():
             data = self.to_json()
             return {"text/plain": self.to_text(), "text/latex": data["latex"], MIME: data}
+
+
+def _expressions(step: Step) -> list:
+    """What a step prints with the names: its chain or its expression (a line recorded as a
+    function of the printer is printed as written)."""
+    if step.chain:
+        return list(step.chain)
+    if step.line is not None or not isinstance(step.value, ir.Expr):
+        return []
+    return [step.value]

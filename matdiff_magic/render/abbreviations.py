@@ -6,6 +6,11 @@ linear in its depth (only for activations nested three deep or more: ``choose``)
 subexpressions a result repeats (``repeated``): softmax(·) is s, sigmoid σ(·) is σ, others are
 t₁, t₂, … (vectors) or M₁, M₂, … (matrices), never a name the cell uses. Occurrences are counted
 by hashing, in one pass over the results per name.
+
+``for_view`` names what one view shows (the steps and one layout's result, or the JSON's steps and
+every layout's result): only names its lines use, t₁, M₁, … numbered in order of first appearance
+in it, a subexpression equal to a named one up to the order of a sum's terms printed by its name,
+and one equal to its transpose (Sᵀ = S for a declared symmetric S) as M₁ᵀ when that is shorter.
 """
 
 from __future__ import annotations
@@ -71,7 +76,7 @@ def _count(results: list, named: dict) -> dict:
     """node -> its most occurrences in one result (the layouts show one each), a named node
     counted but not entered."""
     most: dict = {}
-    for result in set(results):
+    for result in {id(r): r for r in results}.values():  # in order: no dependence on hashes
         counts: dict = {}
         stack = [result]
         while stack:
@@ -137,3 +142,137 @@ def repeated(results: list, taken: set, named: dict | None = None) -> dict:
         kind = "vector" if best.shape[1] == 1 else "matrix"
         out[best] = named[best] = (name_latex(name, kind), name_text(name))
     return out
+
+
+def _numbered(name: str) -> bool:
+    return name[:2] in ("t_", "M_")
+
+
+def _keys(nodes: list) -> tuple[dict, dict, dict]:
+    """canonical key -> node, and of each node's transpose (simplified as the results are)."""
+    from matdiff_magic.derivation.simplify import canon, push_transposes
+
+    memo: dict = {}
+    direct = {canon(n, memo): n for n in nodes}
+    transposed = {canon(push_transposes(ir.Transpose(n), True), memo): n for n in nodes}
+    return direct, transposed, memo
+
+
+def _walk_matches(lines: list, direct: dict, transposed: dict, memo: dict, root=None, fixed=None):
+    """(line index, node met, named node, transposed?) in printing order, not entering a match
+    nor a node printed by a ``fixed`` name."""
+    from matdiff_magic.derivation.simplify import canon
+
+    for i, line in enumerate(lines):
+        stack = [line]
+        while stack:
+            node = stack.pop()
+            if node is not root and node.children() and not node.is_scalar:
+                key = canon(node, memo)
+                if key in direct:
+                    yield i, node, direct[key], False
+                    continue
+                if key in transposed:
+                    yield i, node, transposed[key], True
+                    continue
+            if fixed and node is not root and node in fixed:
+                continue
+            stack.extend(reversed(node.children()))
+
+
+def for_view(steps: list, results: list, taken: set, fixed: dict) -> dict:
+    """node -> (TeX, text) for the view that shows the expressions ``steps`` (in order) and then
+    ``results`` (one layout's, or every layout's): ``fixed`` names (deep chains' activations, sample statistics) as they are, and
+    the subexpressions a result repeats (``repeated``), each kept only while the view uses it at
+    least twice, one of those equal up to a sum's order or a transpose, numbered by first
+    appearance."""
+    lines = steps + results
+    taken = set(taken) | {n for pair in fixed.values() for n in pair}
+    chosen = repeated(results, taken, fixed)  # repeated in a result (a step's repeats stay)
+    nodes = _distinct(list(chosen), lines)
+    while nodes:  # drop a name used once (its count was made before a larger one was named)
+        direct, transposed, memo = _keys(nodes)
+        uses: dict = {}
+        for _, _, named, _ in _walk_matches(lines, direct, transposed, memo, fixed=fixed):
+            uses[id(named)] = uses.get(id(named), 0) + 1
+        for n in nodes:  # a name inside another's definition is used there
+            for _, _, named, _ in _walk_matches([n], direct, transposed, memo, root=n, fixed=fixed):
+                uses[id(named)] = uses.get(id(named), 0) + 1
+        keep = [n for n in nodes if uses.get(id(n), 0) >= 2 or _activation(n)]
+        if len(keep) == len(nodes):
+            break
+        nodes = keep
+    if not nodes:
+        return dict(fixed)
+    direct, transposed, memo = _keys(nodes)
+    first: dict = {}  # each name defined as the view first writes it (S (Aᵀ + A), not its transpose)
+    for _, node, named, _ in _walk_matches(lines, direct, transposed, memo, fixed=fixed):
+        first.setdefault(id(named), node)
+    chosen = {first.get(id(n), n): chosen[n] for n in nodes}
+    nodes = list(chosen)
+    direct, transposed, memo = _keys(nodes)
+    order: list = []  # named nodes by first appearance: the lines, then the definitions
+    met: list = list(_walk_matches(lines, direct, transposed, memo, fixed=fixed))
+    for _, _, named, _ in met:
+        if all(named is not o for o in order):
+            order.append(named)
+    for n in list(order):
+        for _, _, named, _ in _walk_matches([n], direct, transposed, memo, root=n, fixed=fixed):
+            if all(named is not o for o in order):
+                order.append(named)
+    names: dict = {}
+    used = set(taken)
+    for n in order:  # the activations keep their letter; t and M are numbered afresh
+        old = chosen[n]
+        name = _fresh(n, used) if _numbered_pair(old) else _plain(old, n, used)
+        used.add(name)
+        kind = "vector" if n.shape[1] == 1 else "matrix"
+        names[n] = (name_latex(name, kind), name_text(name))
+    out = dict(fixed)
+    out.update(names)
+    for _, node, named, flipped in met:
+        if node in out:
+            continue
+        tex, text = names[named]
+        if not flipped:
+            out[node] = (tex, text)
+        elif len(text) + 1 < len(to_text(node)):  # M₂ᵀ only where it is shorter
+            out[node] = (f"{tex}^{{T}}", text + "ᵀ")
+    return out
+
+
+def _distinct(nodes: list, lines: list) -> list:
+    """The nodes by first appearance, one of each set equal up to a sum's order or a transpose."""
+    if len(nodes) < 2:
+        return nodes
+    direct, transposed, memo = _keys(nodes)
+    first: list = []
+    for _, _, named, _ in _walk_matches(lines, direct, transposed, memo):
+        if all(named is not f for f in first):
+            first.append(named)
+    first += [n for n in nodes if all(n is not f for f in first)]
+    out: list = []
+    for n in first:
+        if not out or not _same_or_transposed(n, out):
+            out.append(n)
+    return out
+
+
+def _same_or_transposed(node: ir.Expr, kept: list) -> bool:
+    from matdiff_magic.derivation.simplify import canon
+
+    direct, transposed, memo = _keys(kept)
+    key = canon(node, memo)
+    return key in direct or key in transposed
+
+
+def _numbered_pair(pair: tuple) -> bool:
+    return pair[1][:1] in ("t", "M") and pair[1][1:2] in "₀₁₂₃₄₅₆₇₈₉" and len(pair[1]) > 1
+
+
+def _plain(pair: tuple, node: ir.Expr, used: set) -> str:
+    """The letter an activation was given (s, sigma, p, q), kept."""
+    for name in ("s", "sigma", "p", "q"):
+        if name_text(name) == pair[1] and name not in used:
+            return name
+    return _fresh(node, used)

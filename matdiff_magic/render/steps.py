@@ -47,11 +47,12 @@ class ShownStep:
     def _chain(self, tex: bool, highlight_last: bool = False) -> str:
         show = to_latex if tex else to_text
         chain = self.step.chain
-        parts = [show(e, **self._options()) for e in chain[:-1]]
-        last = chain[-1]
-        parts.append(
-            show(last, highlight=frozenset({id(last)}) if highlight_last else frozenset(), **self._options())
-        )
+        parts = [show(e, **self._options()) for e in chain]
+        # names can make two forms print alike (M₁ + M₁ᵀ twice): each printed form once
+        parts = [p for i, p in enumerate(parts) if i == len(parts) - 1 or p != parts[i + 1]]
+        if highlight_last:
+            last = chain[-1]
+            parts[-1] = show(last, highlight=frozenset({id(last)}), **self._options())
         return " = ".join(parts)
 
     @functools.cached_property
