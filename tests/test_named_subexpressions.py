@@ -228,3 +228,30 @@ def test_a_named_transpose_has_the_value_of_the_transpose(layout):
         value = evaluate_at(view, node, values)
         named = evaluate_at(view, definitions[text.rstrip("ᵀ")], values)
         np.testing.assert_allclose(value, named.T if text.endswith("ᵀ") else named, rtol=1e-10)
+
+
+# ---- a component written twice in a declaration by components -------------------------------
+@pytest.mark.parametrize("line", ["y = [y1; y1]", "y = [y1; y2; y1]"])
+def test_a_repeated_component_is_named_with_a_caret_under_its_second_place(line):
+    from matdiff_magic import MatdiffError
+
+    with pytest.raises(MatdiffError) as err:
+        derive(f"{line}\ny1^2", wrt="y")
+    message = str(err.value)
+    assert message.startswith("y1 is repeated in the literal")
+    assert "is a vector" not in message and "y1: scalar" not in message
+    shown, caret = next(
+        (a, b) for a, b in zip(message.splitlines(), message.splitlines()[1:]) if a.endswith(line)
+    )
+    start = shown.index(line) + line.rindex("y1")
+    assert caret.index("^") == start and caret.strip() == "^^"
+
+
+def test_distinct_components_still_derive():
+    rng = np.random.default_rng(4)
+    y = rng.standard_normal(2)
+    d = derive("y = [y1; y2]\ny1^2*y2", wrt="y")
+    expected = central(lambda v: v[0] ** 2 * v[1], y)
+    for layout in LAYOUTS:
+        got = np.asarray(d.with_layout(layout).evaluate(y=y)).reshape(-1)
+        np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-7)

@@ -54,14 +54,29 @@ def parse_literal(parser, open_tok) -> MatrixLiteral:
     return MatrixLiteral(tuple(tuple(r) for r in rows), open_tok.span | tok.span)
 
 
-def components(definition: Definition, source: str, taken) -> tuple | None:
+def components(definition: Definition, source: str, taken, defined=()) -> tuple | None:
     """((component name, i, j, span), …) when ``definition`` declares its name by components
-    (every entry a new, distinct name), else None. ``taken``: names the cell declares otherwise."""
+    (every entry a new, distinct name), else None. ``taken``: names the cell declares otherwise;
+    ``defined``: names earlier lines define. A new name written twice is a MatdiffError with the
+    caret under its second place."""
     lit = definition.expr
     if not isinstance(lit, MatrixLiteral) or not all(isinstance(e, Name) for e in lit.operands):
         return None
     names = [e.name for e in lit.operands]
-    if definition.name in names or len(set(names)) != len(names):
+    if definition.name in names:
+        return None
+    if len(set(names)) != len(names):
+        seen: set = set()
+        for e in lit.operands:
+            if e.name in seen and e.name not in taken and e.name not in defined:
+                raise MatdiffError(
+                    f"{e.name} is repeated in the literal: each component of {definition.name} "
+                    "is a name of its own",
+                    source,
+                    e.span,
+                    hint=f"give every entry its own name, e.g. {definition.name} = [{e.name}; {e.name}_2]",
+                )
+            seen.add(e.name)
         return None
     if len(names) == 1:
         raise MatdiffError(

@@ -30,7 +30,7 @@ def declare_components(inference, definition, var_info) -> bool:
     """``y = [y1; y2]`` with new names: y becomes a variable of the literal's size (a
     ``var_info``, the inference's record of a variable) and each component a scalar standing for
     its entry. Returns whether the line was such a declaration."""
-    parts = components(definition, inference.source, inference.declared)
+    parts = components(definition, inference.source, inference.declared, inference.defined)
     if parts is None:
         return False
     rows, cols = definition.expr.shape
@@ -55,6 +55,8 @@ def declare_components(inference, definition, var_info) -> bool:
 
 def component_entries(definition, source: str, variables: dict) -> dict:
     """component name -> its Entry of the variable, for a declaration by components (else {})."""
+    if definition.name not in variables:  # a definition, not a declaration by components
+        return {}
     parts = components(definition, source, ())
     if parts is None:
         return {}
