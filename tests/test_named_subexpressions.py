@@ -255,3 +255,19 @@ def test_distinct_components_still_derive():
     for layout in LAYOUTS:
         got = np.asarray(d.with_layout(layout).evaluate(y=y)).reshape(-1)
         np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-7)
+
+
+def test_the_stepper_defines_the_names_of_the_lines_shown_so_far():
+    from matdiff_magic.render.stepper_state import step_view
+
+    d = derive(MINKA, wrt="S", symmetric="minka", check=False)
+    for layout in LAYOUTS:
+        view = d.with_layout(layout)
+        stages = [s.stage for s in view.steps]
+        readoff = stages.index("readoff")
+        before = step_view(view, readoff - 1).lines_latex
+        assert "M_{1}" not in before and r"\text{where }" not in before
+        for i in range(readoff, len(stages)):
+            lines = step_view(view, i).lines_latex
+            assert lines.count("M_{1} = ") == 1 and "M_{2}" not in lines
+            assert r"\text{where } M_{1} = S (A^{T} + A)" in lines

@@ -102,9 +102,9 @@ class Derivation:
         """The names of the view that shows the steps and ``layouts``' results, and the recorded
         steps that print with them (the layout step not among them)."""
         if layouts not in self._views:
-            from matdiff_magic.render.abbreviations import for_view
+            from matdiff_magic.render.abbreviations import for_view, shown_expressions
 
-            lines = [e for s in self._steps for e in _expressions(s)]
+            lines = [e for s in self._steps for e in shown_expressions(s)]
             results = [self.results[lay].expr for lay in layouts]
             names = for_view(lines, results, *self._naming)
             steps = [dataclasses.replace(s, abbrev=names) for s in self._steps] if names else self._steps
@@ -296,13 +296,3 @@ class Derivation:
         with memo.printing():
             data = self.to_json()
             return {"text/plain": self.to_text(), "text/latex": data["latex"], MIME: data}
-
-
-def _expressions(step: Step) -> list:
-    """What a step prints with the names: its chain or its expression (a line recorded as a
-    function of the printer is printed as written)."""
-    if step.chain:
-        return list(step.chain)
-    if step.line is not None or not isinstance(step.value, ir.Expr):
-        return []
-    return [step.value]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from matdiff_magic import i18n
 from matdiff_magic.errors import MatdiffError
-from matdiff_magic.render.linebreak import tex_step
+from matdiff_magic.render.linebreak import tex_step, tex_where
 from matdiff_magic.render.portable import portable
 from matdiff_magic.render.printer import to_latex
 from matdiff_magic.timelimit import TimeLimitExceeded, time_limit
@@ -86,6 +86,7 @@ def step_view(derivation, index: int) -> StepView:
     rows = []
     for k, line in enumerate(steps[: i + 1]):
         rows += tex_step(f"{line.lhs} &= ", line.latex_highlighted if k == i else line.latex, "", column)
+    rows += _where(derivation, steps[: i + 1], column)  # the names these lines use, defined
     lines = portable(_aligned(rows))
     current = tex_step(f"{_lhs_at(steps, i)} &= ", s.latex_highlighted, "", column)
     return StepView(
@@ -99,6 +100,17 @@ def step_view(derivation, index: int) -> StepView:
         portable(f"{_lhs_at(steps, i)} = {s.latex_highlighted}" if len(current) == 1 else _aligned(current)),
         lines,
     )
+
+
+def _where(derivation, shown: list, column: int) -> list[str]:
+    from matdiff_magic.render.abbreviations import definitions, shown_expressions
+
+    abbrev = derivation.abbrev
+    names = definitions([e for line in shown for e in shown_expressions(line.step)], abbrev)
+    if not names:
+        return []
+    where = ",\\ ".join(f"{tex} = {to_latex(node, abbrev=abbrev, define=True)}" for node, (tex, _) in names)
+    return [i18n.translate_tex(r, derivation.lang) for r in tex_where(r"&\text{where } ", where, column)]
 
 
 def _aligned(rows: list[str]) -> str:
