@@ -271,3 +271,47 @@ def test_the_stepper_defines_the_names_of_the_lines_shown_so_far():
             lines = step_view(view, i).lines_latex
             assert lines.count("M_{1} = ") == 1 and "M_{2}" not in lines
             assert r"\text{where } M_{1} = S (A^{T} + A)" in lines
+
+
+SIGMOID = "sigmoid(W*x)'*sigmoid(W*x)"
+
+
+def test_sigmoid_is_named_once_and_never_as_its_own_transpose():
+    rng = np.random.default_rng(9)
+    W, x = rng.standard_normal((3, 4)), rng.standard_normal(4)
+    d = derive(SIGMOID, wrt="W")
+    expected = central(lambda W_: np.sum((1 / (1 + np.exp(-W_ @ x))) ** 2), W)
+    for layout in LAYOUTS:
+        view = d.with_layout(layout)
+        text = view.to_text()
+        assert names_read_right(text) == ["σ"] and "σ = σ(W x)" in text and "ᵀᵀ" not in text
+        got = view.evaluate(W=W, x=x)
+        want = expected.T if layout == "numerator" else expected
+        np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize(
+    ("source", "wrt", "values"),
+    [
+        (SIGMOID, "W", lambda rng: {"W": rng.standard_normal((3, 4)), "x": rng.standard_normal(4)}),
+        (
+            "X: matrix(n, n)\nB: matrix(n, n)\ntr(inv(X*B*X'))*tr(X*B*X')",
+            "X",
+            lambda rng: {
+                "X": rng.standard_normal((3, 3)) + 3 * np.eye(3),
+                "B": rng.standard_normal((3, 3)) + 3 * np.eye(3),
+            },
+        ),
+    ],
+)
+def test_every_named_node_has_its_definitions_value(source, wrt, values, layout):
+    from matdiff_magic.derivation.evaluation import evaluate_at
+
+    point = values(np.random.default_rng(1))
+    view = derive(source, wrt=wrt, check=False).with_layout(layout)
+    definitions = {text: node for node, (_, text) in view.abbrev.items() if not text.endswith("ᵀ")}
+    for node, (_, text) in view.abbrev.items():
+        named = evaluate_at(view, definitions[text.rstrip("ᵀ")], point)
+        value = evaluate_at(view, node, point)
+        np.testing.assert_allclose(value, named.T if text.endswith("ᵀ") else named, rtol=1e-10)

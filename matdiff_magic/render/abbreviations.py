@@ -207,7 +207,8 @@ def for_view(steps: list, results: list, taken: set, fixed: dict) -> dict:
     direct, transposed, memo = _keys(nodes)
     first: dict = {}  # each name defined as the view first writes it (S (Aᵀ + A), not its transpose)
     for _, node, named, _ in _walk_matches(lines, direct, transposed, memo, fixed=fixed):
-        first.setdefault(id(named), node)
+        if not isinstance(node, (ir.Transpose, ir.Neg)):  # σᵀ is written by σ's name
+            first.setdefault(id(named), node)
     chosen = {first.get(id(n), n): chosen[n] for n in nodes}
     nodes = list(chosen)
     direct, transposed, memo = _keys(nodes)
