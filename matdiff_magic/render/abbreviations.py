@@ -148,11 +148,11 @@ def _numbered(name: str) -> bool:
     return name[:2] in ("t_", "M_")
 
 
-def _keys(nodes: list) -> tuple[dict, dict, dict]:
-    """canonical key -> node, and of each node's transpose (simplified as the results are)."""
+def _keys(nodes: list, memo: dict) -> tuple[dict, dict, dict]:
+    """canonical key -> node, and of each node's transpose (simplified as the results are); one
+    ``memo`` for a view, so that each node is numbered once."""
     from matdiff_magic.derivation.simplify import canon, push_transposes
 
-    memo: dict = {}
     direct = {canon(n, memo): n for n in nodes}
     transposed = {canon(push_transposes(ir.Transpose(n), True), memo): n for n in nodes}
     return direct, transposed, memo
@@ -187,13 +187,16 @@ def for_view(steps: list, results: list, taken: set, fixed: dict) -> dict:
     least twice, one of those equal up to a sum's order or a transpose, numbered by first
     appearance."""
     lines = steps + results
+    memo: dict = {}  # canonical numbers of the view's nodes
     taken = set(taken) | {n for pair in fixed.values() for n in pair}
     chosen = repeated(results, taken, fixed)  # repeated in a result (a step's repeats stay)
-    nodes = _distinct(list(chosen), lines)
+    nodes = _distinct(list(chosen), lines, memo)
+    met: list = []
     while nodes:  # drop a name used once (its count was made before a larger one was named)
-        direct, transposed, memo = _keys(nodes)
+        direct, transposed, memo = _keys(nodes, memo)
+        met = list(_walk_matches(lines, direct, transposed, memo, fixed=fixed))
         uses: dict = {}
-        for _, _, named, _ in _walk_matches(lines, direct, transposed, memo, fixed=fixed):
+        for _, _, named, _ in met:
             uses[id(named)] = uses.get(id(named), 0) + 1
         for n in nodes:  # a name inside another's definition is used there
             for _, _, named, _ in _walk_matches([n], direct, transposed, memo, root=n, fixed=fixed):
@@ -204,16 +207,17 @@ def for_view(steps: list, results: list, taken: set, fixed: dict) -> dict:
         nodes = keep
     if not nodes:
         return dict(fixed)
-    direct, transposed, memo = _keys(nodes)
     first: dict = {}  # each name defined as the view first writes it (S (Aᵀ + A), not its transpose)
-    for _, node, named, _ in _walk_matches(lines, direct, transposed, memo, fixed=fixed):
+    for _, node, named, _ in met:
         if not isinstance(node, (ir.Transpose, ir.Neg)):  # σᵀ is written by σ's name
             first.setdefault(id(named), node)
     chosen = {first.get(id(n), n): chosen[n] for n in nodes}
+    if any(a is not b for a, b in zip(chosen, nodes)):  # walked again with the new definitions
+        nodes = list(chosen)
+        direct, transposed, memo = _keys(nodes, memo)
+        met = list(_walk_matches(lines, direct, transposed, memo, fixed=fixed))
     nodes = list(chosen)
-    direct, transposed, memo = _keys(nodes)
     order: list = []  # named nodes by first appearance: the lines, then the definitions
-    met: list = list(_walk_matches(lines, direct, transposed, memo, fixed=fixed))
     for _, _, named, _ in met:
         if all(named is not o for o in order):
             order.append(named)
@@ -242,11 +246,11 @@ def for_view(steps: list, results: list, taken: set, fixed: dict) -> dict:
     return out
 
 
-def _distinct(nodes: list, lines: list) -> list:
+def _distinct(nodes: list, lines: list, memo: dict) -> list:
     """The nodes by first appearance, one of each set equal up to a sum's order or a transpose."""
     if len(nodes) < 2:
         return nodes
-    direct, transposed, memo = _keys(nodes)
+    direct, transposed, memo = _keys(nodes, memo)
     first: list = []
     for _, _, named, _ in _walk_matches(lines, direct, transposed, memo):
         if all(named is not f for f in first):
@@ -254,15 +258,15 @@ def _distinct(nodes: list, lines: list) -> list:
     first += [n for n in nodes if all(n is not f for f in first)]
     out: list = []
     for n in first:
-        if not out or not _same_or_transposed(n, out):
+        if not out or not _same_or_transposed(n, out, memo):
             out.append(n)
     return out
 
 
-def _same_or_transposed(node: ir.Expr, kept: list) -> bool:
+def _same_or_transposed(node: ir.Expr, kept: list, memo: dict) -> bool:
     from matdiff_magic.derivation.simplify import canon
 
-    direct, transposed, memo = _keys(kept)
+    direct, transposed, memo = _keys(kept, memo)
     key = canon(node, memo)
     return key in direct or key in transposed
 
