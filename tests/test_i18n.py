@@ -650,7 +650,8 @@ def test_jupyterlab_catalog_is_written_from_the_glossary():
         "regenerate with: .venv/bin/python -m matdiff_magic.i18n.jupyterlab"
     )
     catalog = jupyterlab.catalog("zh")
-    assert catalog[""]["language"] == "zh_CN" and catalog["Next ▶"] == ["下一步 ▶"]
+    # zh-CN, not zh_CN: JupyterLab's Gettext looks messages up under its locale with a hyphen
+    assert catalog[""]["language"] == "zh-CN" and catalog["Next ▶"] == ["下一步 ▶"]
     assert catalog["Step %1 of %2"] == ["第 %1 步，共 %2 步"]
     pyproject = tomllib.loads((ROOT.parent / "pyproject.toml").read_text(encoding="utf-8"))
     assert pyproject["project"]["entry-points"]["jupyterlab.locale"] == {"matdiff_magic": "matdiff_magic"}

@@ -27,7 +27,10 @@ def catalog(lang: str) -> dict:
     """The catalog of ``lang``: gettext JSON, each wording without a placeholder a message."""
     with open(_HERE / f"{lang}.json", encoding="utf-8") as f:
         entries = json.load(f)
-    head = {"domain": DOMAIN, "language": LOCALES[lang], "plural_forms": "nplurals=1; plural=0;"}
+    # JupyterLab's Gettext files messages under the header's language and looks them up under
+    # its locale with "_" turned into "-": "zh_CN" here would never be found (its packs say zh-CN).
+    language = LOCALES[lang].replace("_", "-")
+    head = {"domain": DOMAIN, "language": language, "plural_forms": "nplurals=1; plural=0;"}
     messages = {
         key: [value]
         for key, value in sorted(entries.items())
