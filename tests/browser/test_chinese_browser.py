@@ -4,7 +4,9 @@
 Runs `%%matdiff --lang zh` and `%%matdiff --lang zh -i` on aᵀ exp(X b) by X and checks what a
 reader sees: the rule names and the layout in Chinese (the wording read from the package's own
 zh glossary), no English rule name left in the outputs, MathJax typesetting without an error, and
-the stepper's buttons in Chinese. Screenshots go to tests/browser/artifacts/.
+the stepper's buttons in Chinese. With JupyterLab itself in Chinese (the zh_CN language pack and
+the translation setting's locale), the renderer's own controls read the package's zh_CN catalog.
+Screenshots go to tests/browser/artifacts/.
 """
 
 from __future__ import annotations
@@ -53,6 +55,11 @@ ENGLISH = (
     "Mixed layout",
     "checked at a random point",
     "move b to the front",
+)
+CATALOG = json.loads(
+    (REPO / "matdiff_magic" / "locale" / "zh_CN" / "LC_MESSAGES" / "matdiff_magic.json").read_text(
+        encoding="utf-8"
+    )
 )
 MATH_ERRORS = "mjx-merror, merror, .MathJax_Error, .jp-RenderedLatex-error"
 
@@ -116,3 +123,62 @@ def test_chinese_derivation_and_stepper_in_jupyterlab(page, lab):
     assert any(ZH["Prev"] in b for b in labels), labels
     assert any(ZH["Next"] in b for b in labels), labels
     assert not [b for b in labels if any(w in b for w in ("Prev", "Next", "Play"))], labels
+
+
+@pytest.fixture(scope="module")
+def zh_lab(tmp_path_factory):
+    """A JupyterLab in zh_CN over a notebook already executed (the menus are in Chinese then)."""
+    pytest.importorskip("jupyterlab_language_pack_zh_CN", reason="pip install jupyterlab-language-pack-zh-CN")
+    from nbclient import NotebookClient
+
+    root = tmp_path_factory.mktemp("zh-lab")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(s) for s in CELLS[:2]]
+    NotebookClient(
+        nb, kernel_name="python3", timeout=60, resources={"metadata": {"path": str(REPO)}}
+    ).execute()
+    nbformat.write(nb, root / "zh.ipynb")
+    scratch = tmp_path_factory.mktemp("zh-lab-scratch")
+    setting = (
+        scratch / "lab-settings" / "@jupyterlab" / "translation-extension" / "plugin.jupyterlab-settings"
+    )
+    setting.parent.mkdir(parents=True)
+    setting.write_text(json.dumps({"locale": "zh_CN"}))
+    with running_lab(root, scratch, ARTIFACTS / "chinese-zh-lab.log") as url:
+        yield url
+
+
+def test_renderer_controls_follow_jupyterlab_in_chinese(page, zh_lab):
+    page.goto(zh_lab + "lab/tree/zh.ipynb")
+    view = page.locator(".jp-OutputArea-output:has(.jp-matdiff-derivation)").first
+    try:
+        view.locator(".jp-matdiff-derivation mjx-container").first.wait_for()
+        page.locator(".lm-MenuBar-itemLabel").first.wait_for()
+        view.screenshot(path=str(ARTIFACTS / "chinese-renderer-zh-lab.png"))
+    except Exception:
+        page.screenshot(path=str(ARTIFACTS / "chinese-zh-lab-failure.png"))
+        raise
+    menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
+    assert menus and "Run" not in menus, menus  # JupyterLab itself is in Chinese
+
+    def word(msgid: str) -> str:
+        return CATALOG[msgid][0]
+
+    for cls, msgid in (
+        ("jp-matdiff-first", "First"),
+        ("jp-matdiff-prev", "◀ Prev"),
+        ("jp-matdiff-next", "Next ▶"),
+        ("jp-matdiff-last", "Last"),
+    ):
+        assert view.locator(f".{cls}").inner_text().strip() == word(msgid), (cls, msgid)
+    assert view.locator(".jp-matdiff-layout-label").inner_text().strip() == word("Layout:")
+    buttons = {
+        b.get_attribute("data-layout"): b.inner_text().strip()
+        for b in view.locator(".jp-matdiff-layout-button").all()
+    }
+    assert buttons == {
+        "numerator": word("Numerator"),
+        "denominator": word("Denominator"),
+        "mixed": word("Mixed"),
+    }, buttons
+    assert view.locator(f":is({MATH_ERRORS})").count() == 0
