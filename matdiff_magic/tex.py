@@ -210,6 +210,41 @@ class _Reader:
         self.step(out)
         return "".join(out)
 
+    def environment(self, name: str) -> str:
+        """The body up to its matching end; a matrix reads as rows of the brackets syntax,
+        [a, b; c, d], any other environment as its body."""
+        rows: list[list[str]] = [[]]
+        cell: list[tuple] = []
+        depth = braces = 0
+        while self.i < len(self.tokens):
+            token = self.tokens[self.i]
+            self.i += 1
+            cmd, special, _space, char = token
+            braces += (special == "{") - (special == "}")
+            if cmd in ("begin", "end") and braces == 0:
+                depth += 1 if cmd == "begin" else -1
+                if depth < 0:
+                    self.group()
+                    break
+            if depth == 0 and braces == 0 and (char == "&" or cmd == "\\"):
+                rows[-1].append(self._read(cell))
+                cell = []
+                if cmd == "\\":
+                    rows.append([])
+                continue
+            cell.append(token)
+        rows[-1].append(self._read(cell))
+        rows = [row for row in rows if any(row)]  # a trailing line break leaves an empty row
+        if name.endswith("matrix"):
+            return "[" + "; ".join(", ".join(row) for row in rows) + "]"
+        return " ".join(" ".join(row) for row in rows)
+
+    @staticmethod
+    def _read(tokens: list[tuple]) -> str:
+        inner = _Reader.__new__(_Reader)
+        inner.tokens, inner.i = tokens, 0
+        return re.sub(r"  +", " ", inner.read_all()).strip()
+
     def space_after_operator(self, out: list[str]) -> None:
         """vec X, log x: an operator applied without brackets reads with one space."""
         self.skip_spaces()
@@ -282,6 +317,10 @@ class _Reader:
                 self.skip_spaces()
         elif cmd in ("color", "textcolor"):
             self.group()  # the colour itself is not read aloud
+        elif cmd == "begin":
+            out.append(self.environment(self.group().strip()))
+        elif cmd == "end":
+            self.group()  # an end without its begin: the name is not read aloud
         elif len(cmd) == 1:
             out.append(cmd)  # \{ \} \| \_ and the like
         else:

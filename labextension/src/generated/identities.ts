@@ -240,7 +240,7 @@ export const IDENTITIES = {
   "entry-by-entry": {
     "name": "entry by entry",
     "latex": "\\mathrm{d}\\begin{bmatrix} a & b \\\\ c & d \\end{bmatrix} = \\begin{bmatrix} \\mathrm{d}a & \\mathrm{d}b \\\\ \\mathrm{d}c & \\mathrm{d}d \\end{bmatrix}",
-    "text": "dbeginbmatrix a & b \\ c & d endbmatrix = beginbmatrix da & db \\ dc & dd endbmatrix",
+    "text": "d[a, b; c, d] = [da, db; dc, dd]",
     "cookbook": ""
   },
   "expand": {
