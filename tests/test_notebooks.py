@@ -29,7 +29,7 @@ EXPECTED = {
     "04_applications": ["Xᵀ X β = Xᵀ y", "β̂ = (Xᵀ X)⁻¹ Xᵀ y", "numpy.linalg.lstsq", "Sigma_hat = S: True",
                         "Σ⁻¹ - Σ⁻¹ S Σ⁻¹", "equals δ xᵀ: True", "2 Aᵀ Y Bᵀ"],
     "06_matrix_by_matrix": ["Bᵀ ⊗ A", "-(X⁻ᵀ ⊗ X⁻¹)", "K₍m,n₎", "diag(softmax(x)) - softmax(x) softmax(x)ᵀ",
-                            "A + Aᵀ", "Xᵀ diag(σ(X w) ⊙ (𝟏 - σ(X w))) X", "K vec X = vec Xᵀ: True"],
+                            "A + Aᵀ", "Xᵀ diag(σ ⊙ (𝟏 - σ)) X", "σ = σ(X w)", "K vec X = vec Xᵀ: True"],
 }
 
 

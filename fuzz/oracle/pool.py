@@ -15,7 +15,16 @@ from multiprocessing.connection import wait
 
 from fuzz.oracle.expr import Case
 
-MEMORY_LIMIT = 3 * 1024**3  # bytes of address space per worker
+MEMORY_LIMIT = 3 * 1024**3  # bytes of address space a worker may add to what it starts with
+
+
+def _address_space() -> int:
+    """Bytes of address space this process holds now (0 where /proc does not tell)."""
+    with contextlib.suppress(OSError, ValueError), open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
 
 
 def _worker(conn, nice: int, runner=None) -> None:
@@ -24,7 +33,10 @@ def _worker(conn, nice: int, runner=None) -> None:
     if nice:
         os.nice(nice)
     with contextlib.suppress(ValueError, OSError):
-        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+        # a forked worker starts with its parent's address space (a test process that has loaded
+        # jax or torch holds gigabytes of it): the limit is on what the worker adds
+        limit = _address_space() + MEMORY_LIMIT
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     import warnings
 
     warnings.simplefilter("ignore")
