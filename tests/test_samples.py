@@ -242,3 +242,25 @@ def test_per_sample_values_are_checked():
     with pytest.raises(MatdiffError) as info:
         d.evaluate(x_i=np.ones((4, 2)), a=np.ones(3))
     assert "size" in str(info.value)  # x_i's 2 against a's 3
+
+
+def test_example_5_as_the_notes_type_it_names_s_without_declaring_the_mean():
+    """Seed 001, Example 5 with no ``xbar: mean(x_i)``: the sum of (xᵢ − x̄)(xᵢ − x̄)ᵀ about the
+    shared x̄ is still N S, S defined in the where line; --solve gives Σ̂ = S (x̄ a value here)."""
+    source = "log(det(Sigma)) + 1/N*sum_i((x_i - xbar)'*inv(Sigma)*(x_i - xbar))"
+    d = derive(source, wrt="Sigma", solve=True)
+    assert d.check_result.status == "passed"
+    assert any(s.rule == "sample covariance" for s in d.steps)
+    assert [s.text for s in d.steps if s.stage == "solve"][-1] == "Σ̂ = S"
+    assert "S = (1/N) Σᵢ((xᵢ - x̄) (xᵢ - x̄)ᵀ)" in d.to_text()
+    rng = np.random.default_rng(5)
+    x_i, xbar = rng.standard_normal((6, 3)), rng.standard_normal(3)
+
+    def f(Sigma, x_i, xbar):
+        e = x_i - xbar
+        return np.log(np.linalg.det(Sigma)) + np.mean(np.einsum("ij,jk,ik->i", e, np.linalg.inv(Sigma), e))
+
+    values = {"Sigma": spd(rng, 3) + 0.3 * rng.standard_normal((3, 3)), "x_i": x_i, "xbar": xbar}
+    every_layout(d, values, f, "Sigma")
+    S = (x_i - xbar).T @ (x_i - xbar) / 6
+    assert np.abs(d.evaluate(Sigma=S, x_i=x_i, xbar=xbar)).max() < 1e-10  # stationary at Σ = S

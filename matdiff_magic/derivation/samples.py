@@ -188,7 +188,11 @@ def _statistic(summed: SampleSum, scalars: list, typed):
     if not per_sample(body):
         named, rest = times_n(body)
         return named, SHARED_TERM, rest
-    for x_i, xbar in means.items():
+    pairs = list(means.items())
+    scatter = _scatter_about(body)
+    if scatter is not None and scatter[0] not in means:
+        pairs.append(scatter)  # (xᵢ − c)(xᵢ − c)ᵀ about a shared c: S is defined in the where line
+    for x_i, xbar in pairs:
         if body == x_i:
             named, rest = times_n(xbar)
             return named, SAMPLE_MEAN, rest
@@ -236,6 +240,23 @@ def _means(typed) -> dict:
         ):
             out[e.factors[-1].body] = ir.Var(name, e.shape, "vector" if e.shape[1] == 1 else "matrix")
     return out
+
+
+def _scatter_about(body: ir.Expr) -> tuple | None:
+    """(xᵢ, c) when body is (xᵢ − c)(xᵢ − c)ᵀ with xᵢ a per-sample name and c shared (as seed 001's
+    Example 5 writes it, x̄ with no declaration): its sum over samples is N S."""
+    if not (isinstance(body, ir.MatMul) and len(body.factors) == 2):
+        return None
+    d = body.factors[0]
+    if not (isinstance(d, ir.Add) and len(d.terms) == 2):
+        return None
+    for a, b in (d.terms, d.terms[::-1]):
+        per_sample_minus_shared = (
+            isinstance(a, ir.Var) and is_per_sample(a.name) and isinstance(b, ir.Neg) and not per_sample(b)
+        )
+        if per_sample_minus_shared and _deviation(body, a, b.arg):
+            return a, b.arg
+    return None
 
 
 def _deviation(body: ir.Expr, x_i: ir.Expr, xbar: ir.Expr) -> bool:
