@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from matdiff_magic.errors import MatdiffError
+from matdiff_magic.errors import MatdiffError, Span
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.traverse import post_order
 from matdiff_magic.numeric import points as sampling
 from matdiff_magic.numeric.evaluate import Evaluator
-from matdiff_magic.syntax.ast import Name
+from matdiff_magic.ops.unknown import unknown_functions
+from matdiff_magic.syntax.ast import Declaration, Name
 from matdiff_magic.syntax.parser import parse
 from matdiff_magic.syntax.vocabulary import FUNCTIONS
 from matdiff_magic.types.dims import Dim
-from matdiff_magic.types.lower import typecheck
+from matdiff_magic.types.infer import infer_sizes
+from matdiff_magic.types.lower import lower
 
 MARK = "§"  # f's size symbols are renamed §m, §n, … so a free size of the answer never takes their name
 
@@ -28,6 +30,12 @@ def type_answer(answer: str, d):
     variables = list(d.variables) + list(d.typed.defined_vars.values())
     known = {v.name for v in variables}
     program = parse(answer)
+    # f's functions without a formula (g: function) are the answer's too, with grad_g(U) = ∂g/∂U
+    program.declarations.extend(
+        Declaration(((g, span),), "function", (), span)
+        for g in unknown_functions(d.function)
+        for span in [Span(0, 0)]
+    )
     defined = {x.name for x in program.definitions if x.name}
     for node in _names(program.definitions):  # a function's name (eye) is the types stage's to judge
         if node.name not in known | defined | FUNCTIONS:
@@ -47,7 +55,7 @@ def type_answer(answer: str, d):
             decls[v.name] = ("symmetric", dims[:1])
         else:
             decls[v.name] = ("matrix", dims)
-    return typecheck(answer, decls)
+    return lower(program, infer_sizes(program, decls))
 
 
 def _names(node):

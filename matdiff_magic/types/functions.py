@@ -16,6 +16,7 @@ from matdiff_magic.syntax import ast as syn
 from matdiff_magic.syntax.vocabulary import FUNCTIONS, SYNONYMS, canonical_function
 
 BARE_CONSTANTS = ("eye",)  # constants that may be written without parentheses
+GRADIENT = "grad_"  # grad_g(U) is ∂g/∂U at U for g: function (how an answer writes the outer derivative)
 
 
 def called(node: syn.Call, source: str) -> str:
@@ -46,12 +47,21 @@ def is_bare_constant(node: syn.Name, source: str) -> bool:
 
 
 def outer_functions(program: syn.Program) -> frozenset:
-    """The names declared ``g: function``: scalar functions of one argument, without a formula."""
-    return frozenset(name for d in program.declarations if d.kind == "function" for name, _ in d.names)
+    """The names declared ``g: function``: scalar functions of one argument, without a formula,
+    and their gradients ``grad_g``."""
+    names = {name for d in program.declarations if d.kind == "function" for name, _ in d.names}
+    return frozenset(names | {GRADIENT + name for name in names})
+
+
+def outer_order(func: str, functions: frozenset) -> tuple[str, int]:
+    """(g, 0) for a call of g, (g, 1) for grad_g, the gradient of a declared g."""
+    if func.startswith(GRADIENT) and func[len(GRADIENT) :] in functions:
+        return func[len(GRADIENT) :], 1
+    return func, 0
 
 
 def outer_call_shape(node: syn.Call, source: str, shape_of) -> tuple:
-    """g(U) of a declared function: one argument of any shape, a scalar value."""
+    """g(U) of a declared function: one argument of any shape, a scalar value (grad_g(U): U's shape)."""
     if len(node.args) != 1:
         raise MatdiffError(
             f"{node.func} takes one argument (a scalar, vector or matrix), got {len(node.args)}",
@@ -59,5 +69,5 @@ def outer_call_shape(node: syn.Call, source: str, shape_of) -> tuple:
             node.span,
             hint=f"{node.func} was declared a function: a scalar function of one argument",
         )
-    shape_of(node.args[0])
-    return (1, 1)
+    shape = shape_of(node.args[0])
+    return shape if node.func.startswith(GRADIENT) else (1, 1)

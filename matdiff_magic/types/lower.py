@@ -21,7 +21,7 @@ from matdiff_magic.syntax.ast import Call, Name, Neg, Num, Power, Product, Progr
 from matdiff_magic.syntax.parser import parse
 from matdiff_magic.syntax.vocabulary import canonical_function
 from matdiff_magic.types import components, samples
-from matdiff_magic.types.functions import outer_functions
+from matdiff_magic.types.functions import outer_functions, outer_order
 from matdiff_magic.types.infer import Sizes, infer_sizes
 
 
@@ -212,7 +212,8 @@ class _Lowering:
 
     def _build_call(self, node: Call, b) -> ir.Expr:
         if node.func in self.functions:  # g(U) of a function declared without a formula
-            return OuterFunction(node.func, 0, b(node.args[0]))
+            func, order = outer_order(node.func, self.functions)
+            return OuterFunction(func, order, b(node.args[0]))
         f = canonical_function(node.func)
         if f in ("vector", "matrix"):
             arg = node.args[0]
