@@ -1,7 +1,9 @@
 /**
  * The "Matrix calculus cheat sheet" side panel: the differential rules, the trace tricks,
  * the read-off rule and the layout table, each with a button that inserts a %%matdiff
- * cell exercising it.
+ * cell exercising it. Its words (title, headings, sentences, buttons, the identities' rule
+ * names) go through JupyterLab's translation bundle, whose catalog the package writes from
+ * its glossaries; the mathematics stays as it is.
  */
 import { Widget } from '@lumino/widgets';
 
@@ -16,6 +18,7 @@ import {
   SECTIONS,
   TITLE
 } from './rules';
+import { ENGLISH, ITrans, MAGIC } from './trans';
 
 export const CHEATSHEET_ID = 'matdiff-cheatsheet';
 
@@ -25,15 +28,16 @@ export class CheatSheet extends Widget {
 
   constructor(
     private readonly _insert: (source: string) => void,
-    typeset?: Typeset
+    typeset?: Typeset,
+    private readonly _trans: ITrans = ENGLISH
   ) {
     super();
     this._typeset = typeset;
     this.id = CHEATSHEET_ID;
     this.addClass('jp-matdiff-cheatsheet');
     this.node.setAttribute('data-testid', 'matdiff-cheatsheet');
-    this.title.label = 'Matrix calculus';
-    this.title.caption = 'Matrix calculus cheat sheet';
+    this.title.label = this._trans.__('Matrix calculus');
+    this.title.caption = this._trans.__('Matrix calculus cheat sheet');
     this.title.closable = true;
     this._build();
   }
@@ -64,11 +68,11 @@ export class CheatSheet extends Widget {
   private _insertButton(id: string, example: string): HTMLButtonElement {
     const b = el(document, 'button', {
       className: 'jp-matdiff-button jp-matdiff-cheatsheet-insert',
-      text: 'Insert',
+      text: this._trans.__('Insert'),
       attrs: {
         type: 'button',
         'data-rule': id,
-        title: `Insert a %%matdiff cell below the active cell:\n${example}`
+        title: `${this._trans.__('Insert a %1 cell below the active cell:', MAGIC)}\n${example}`
       }
     });
     b.addEventListener('click', () => this._insert(example));
@@ -90,11 +94,16 @@ export class CheatSheet extends Widget {
         el(document, 'div', { className: 'jp-matdiff-cheatsheet-rule-head' }, [
           el(document, 'span', {
             className: 'jp-matdiff-cheatsheet-rule-title',
-            text: rule.title
+            text: this._trans.__(rule.title)
           }),
           this._insertButton(rule.id, rule.example)
         ]),
-        math
+        math,
+        // The rule names a derivation's steps show when they apply these identities.
+        el(document, 'div', {
+          className: 'jp-matdiff-cheatsheet-text jp-matdiff-cheatsheet-names',
+          text: rule.names.map(name => this._trans.__(name)).join(' · ')
+        })
       ]
     );
   }
@@ -142,13 +151,13 @@ export class CheatSheet extends Widget {
     root.appendChild(
       el(document, 'h2', {
         className: 'jp-matdiff-cheatsheet-title',
-        text: TITLE
+        text: this._trans.__(TITLE)
       })
     );
     root.appendChild(
       el(document, 'p', {
         className: 'jp-matdiff-cheatsheet-text',
-        text: INTRO
+        text: this._trans.__(INTRO)
       })
     );
     for (const section of SECTIONS) {
@@ -156,11 +165,11 @@ export class CheatSheet extends Widget {
         className: 'jp-matdiff-cheatsheet-section',
         attrs: { 'data-section': section.id }
       });
-      box.appendChild(el(document, 'h3', { text: section.title }));
+      box.appendChild(el(document, 'h3', { text: this._trans.__(section.title) }));
       box.appendChild(
         el(document, 'p', {
           className: 'jp-matdiff-cheatsheet-text',
-          text: section.intro
+          text: this._trans.__(section.intro)
         })
       );
       section.rules.forEach(rule => box.appendChild(this._rule(rule)));
@@ -173,7 +182,7 @@ export class CheatSheet extends Widget {
     });
     layouts.appendChild(
       el(document, 'div', { className: 'jp-matdiff-cheatsheet-rule-head' }, [
-        el(document, 'h3', { text: LAYOUTS_TITLE }),
+        el(document, 'h3', { text: this._trans.__(LAYOUTS_TITLE) }),
         this._insertButton('layouts', LAYOUT_EXAMPLE)
       ])
     );

@@ -6,16 +6,19 @@ import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application'
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { INotebookTracker, NotebookActions, NotebookPanel } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import { ITranslator } from '@jupyterlab/translation';
 import { LabIcon } from '@jupyterlab/ui-components';
 
 import { CheatSheet } from './cheatsheet';
 import { DEFAULT_EXAMPLE } from './rules';
+import { DOMAIN, ENGLISH, MAGIC } from './trans';
 
 export namespace CommandIDs {
   export const insertCell = 'matdiff:insert-cell';
   export const cheatSheet = 'matdiff:open-cheatsheet';
 }
 
+// English msgid: the palette shows the category in JupyterLab's language.
 const PALETTE_CATEGORY = 'Matrix calculus';
 
 // A static SVG of ours (no data goes in): the sidebar tab needs an icon.
@@ -80,18 +83,24 @@ export const commandsPlugin: JupyterFrontEndPlugin<void> = {
   description: 'Insert %%matdiff cells and open the matrix calculus cheat sheet.',
   autoStart: true,
   requires: [INotebookTracker],
-  optional: [ICommandPalette, IRenderMimeRegistry],
+  optional: [ICommandPalette, IRenderMimeRegistry, ITranslator],
   activate: (
     app: JupyterFrontEnd,
     tracker: INotebookTracker,
     palette: ICommandPalette | null,
-    rendermime: IRenderMimeRegistry | null
+    rendermime: IRenderMimeRegistry | null,
+    translator: ITranslator | null
   ) => {
     let sheet: CheatSheet | null = null;
+    // The package's catalog for JupyterLab's language (English without a language pack)
+    const trans = translator?.load(DOMAIN) ?? ENGLISH;
 
     app.commands.addCommand(CommandIDs.insertCell, {
-      label: 'Insert %%matdiff cell',
-      caption: 'Insert a code cell with a %%matdiff example below the active cell',
+      label: trans.__('Insert %1 cell', MAGIC),
+      caption: trans.__(
+        'Insert a code cell with a %1 example below the active cell',
+        MAGIC
+      ),
       icon: matdiffIcon,
       execute: args => {
         const source = typeof args.source === 'string' ? args.source : DEFAULT_EXAMPLE;
@@ -100,15 +109,18 @@ export const commandsPlugin: JupyterFrontEndPlugin<void> = {
     });
 
     app.commands.addCommand(CommandIDs.cheatSheet, {
-      label: 'Matrix calculus cheat sheet',
-      caption: 'Differential rules, trace tricks and layouts, with examples to insert',
+      label: trans.__('Matrix calculus cheat sheet'),
+      caption: trans.__(
+        'Differential rules, trace tricks and layouts, with examples to insert'
+      ),
       icon: matdiffIcon,
       execute: () => {
         if (!sheet || sheet.isDisposed) {
           const typesetter = rendermime?.latexTypesetter;
           sheet = new CheatSheet(
             source => void app.commands.execute(CommandIDs.insertCell, { source }),
-            typesetter ? node => typesetter.typeset(node) : undefined
+            typesetter ? node => typesetter.typeset(node) : undefined,
+            trans
           );
           sheet.title.icon = matdiffIcon;
         }
@@ -120,7 +132,7 @@ export const commandsPlugin: JupyterFrontEndPlugin<void> = {
     });
 
     for (const command of [CommandIDs.insertCell, CommandIDs.cheatSheet]) {
-      palette?.addItem({ command, category: PALETTE_CATEGORY });
+      palette?.addItem({ command, category: trans.__(PALETTE_CATEGORY) });
       app.contextMenu.addItem({ command, selector: '.jp-Notebook', rank: 60 });
     }
   }

@@ -16,6 +16,8 @@ export interface IRule {
   tex: string;
   /** Their plain-text reading. */
   text: string;
+  /** The identities' rule names, as the derivations' steps show them (English msgids). */
+  names: string[];
   example: string;
 }
 
@@ -73,6 +75,7 @@ function rule(r: (typeof CHEATSHEET.sections)[number]['rules'][number]): IRule {
         ? lines[0]
         : `\\begin{gathered} ${lines.join(' \\\\ ')} \\end{gathered}`,
     text: shown.map(i => i.text).join('; '),
+    names: [...new Set<string>(shown.map(i => i.name))].filter(n => n !== ''),
     example: r.example
   };
 }

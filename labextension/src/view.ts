@@ -17,6 +17,7 @@ import {
 import { LazyTypesetter } from './lazy';
 import { formatCount, refusalNote, sanitizeTex } from './sanitize';
 import * as stepper from './stepper';
+import { ENGLISH, ITrans } from './trans';
 
 /**
  * Above the current block, at most this many earlier lines (and characters of TeX) are
@@ -24,22 +25,10 @@ import * as stepper from './stepper';
  */
 export const EARLIER_LINES = 200;
 
-/**
- * The words of the view's own controls in JupyterLab's language: its translation bundle
- * (IRenderMime.ITranslator.load), whose __ takes %1, %2 … for arguments. The derivation's
- * own wording (rules, notes, the where label) comes in its JSON, in the derivation's language.
- */
-export interface ITrans {
-  __(msgid: string, ...args: unknown[]): string;
-}
-
-/** No translation: the English, its %1, %2 … filled in. */
-export const ENGLISH: ITrans = {
-  __: (msgid: string, ...args: unknown[]) =>
-    msgid.replace(/%(\d+)/g, (m, k) =>
-      Number(k) <= args.length ? String(args[Number(k) - 1]) : m
-    )
-};
+// The words of the view's own controls go through JupyterLab's translation bundle (trans.ts);
+// the derivation's own wording (rules, notes, the where label) comes in its JSON, in its language.
+export { ENGLISH };
+export type { ITrans };
 export const EARLIER_CHARS = 40000;
 
 const LAYOUT_LABELS: Record<LayoutName, string> = {

@@ -5,7 +5,9 @@ catalogs that installed packages declare with the ``jupyterlab.locale`` entry po
 ``matdiff_magic/locale/<locale>/LC_MESSAGES/matdiff_magic.json`` per language, in the gettext
 JSON form JupyterLab's language packs use. They are written here from the glossaries (every
 wording without a placeholder, as the glossary writes it), so the glossary stays the one place
-with the wording; JupyterLab shows them when its own language is that one (a language pack such
+with the wording; the registry's identity names (``element-wise sin``, ``chain rule (relu)``),
+which the glossary words through a template, are added as the glossary translates them, since
+the lab's cheat sheet looks each one up whole. JupyterLab shows them when its own language is that one (a language pack such
 as ``jupyterlab-language-pack-zh-CN`` selected in Settings → Language).
 
     .venv/bin/python -m matdiff_magic.i18n.jupyterlab          # rewrite the catalogs
@@ -36,7 +38,17 @@ def catalog(lang: str) -> dict:
         for key, value in sorted(entries.items())
         if not key.startswith("//") and not re.search(r"\{\d+\}", key)
     }
-    return {"": head, **messages}
+    messages.update(_identity_names(lang, messages))
+    return {"": head, **dict(sorted(messages.items()))}
+
+
+def _identity_names(lang: str, known: dict) -> dict:
+    """The registry's identity names no plain entry covers, as the glossary's templates word them."""
+    from matdiff_magic.i18n import translate
+    from matdiff_magic.ops.identity import catalogue
+
+    names = {identity.name for identity in catalogue().values()} - set(known)
+    return {name: [translate(name, lang)] for name in sorted(names) if name}
 
 
 def path(lang: str) -> Path:
