@@ -303,4 +303,4 @@ def test_every_course_notebook_has_exercises_with_solutions():
                  "04_applications", "06_matrix_by_matrix"):
         assert name in stems
         count = sum(1 for stem, _ in _solution_calls() if stem == name)
-        assert 2 <= count <= 4, (name, count)
+        assert 2 <= count <= 4 + 2, (name, count)  # notebook 02 adds sums over samples and g: function
