@@ -251,10 +251,9 @@ def _scatter_about(body: ir.Expr) -> tuple | None:
     if not (isinstance(d, ir.Add) and len(d.terms) == 2):
         return None
     for a, b in (d.terms, d.terms[::-1]):
-        per_sample_minus_shared = (
-            isinstance(a, ir.Var) and is_per_sample(a.name) and isinstance(b, ir.Neg) and not per_sample(b)
-        )
-        if per_sample_minus_shared and _deviation(body, a, b.arg):
+        if not (isinstance(a, ir.Var) and is_per_sample(a.name) and isinstance(b, ir.Neg)):
+            continue
+        if not per_sample(b) and _deviation(body, a, b.arg):
             return a, b.arg
     return None
 
