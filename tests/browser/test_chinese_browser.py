@@ -5,7 +5,9 @@ Runs `%%matdiff --lang zh` and `%%matdiff --lang zh -i` on aᵀ exp(X b) by X an
 reader sees: the rule names and the layout in Chinese (the wording read from the package's own
 zh glossary), no English rule name left in the outputs, MathJax typesetting without an error, and
 the stepper's buttons in Chinese. With JupyterLab itself in Chinese (the zh_CN language pack and
-the translation setting's locale), the renderer's own controls read the package's zh_CN catalog.
+the translation setting's locale), the renderer's own controls, the notebook context menu's
+commands and the cheat sheet panel (its title, headings, Insert buttons and the identities' rule
+names) read the package's zh_CN catalog.
 Screenshots go to tests/browser/artifacts/.
 """
 
@@ -182,3 +184,37 @@ def test_renderer_controls_follow_jupyterlab_in_chinese(page, zh_lab):
         "mixed": word("Mixed"),
     }, buttons
     assert view.locator(f":is({MATH_ERRORS})").count() == 0
+
+
+def test_cheat_sheet_and_commands_follow_jupyterlab_in_chinese(page, zh_lab):
+    page.goto(zh_lab + "lab/tree/zh.ipynb")
+
+    def word(msgid: str) -> str:
+        return CATALOG[msgid][0]
+
+    notebook = page.locator(".jp-Notebook").first
+    try:
+        notebook.locator(".jp-Cell").first.wait_for()
+        page.locator(".lm-MenuBar-itemLabel").first.wait_for()
+        notebook.locator(".jp-Cell").first.click(button="right")
+        menu = page.locator(".lm-Menu-content").last
+        menu.wait_for()
+        labels = [t.strip() for t in menu.locator(".lm-Menu-itemLabel").all_inner_texts()]
+        assert word("Matrix calculus cheat sheet") in labels, labels
+        assert "插入 %%matdiff 单元格" in labels, labels  # the %%matdiff of the msgid's %1
+        menu.locator(".lm-Menu-item", has_text=word("Matrix calculus cheat sheet")).first.click()
+        sheet = page.locator("[data-testid=matdiff-cheatsheet]")
+        sheet.locator("mjx-container").first.wait_for()
+        sheet.screenshot(path=str(ARTIFACTS / "chinese-cheatsheet-zh-lab.png"))
+    except Exception:
+        page.screenshot(path=str(ARTIFACTS / "chinese-cheatsheet-failure.png"))
+        raise
+    assert sheet.locator(".jp-matdiff-cheatsheet-title").inner_text().strip() == word("Matrix calculus")
+    headings = [h.strip() for h in sheet.locator("h3").all_inner_texts()]
+    assert word("Trace tricks") in headings and "Trace tricks" not in headings, headings
+    inserts = {b.strip() for b in sheet.locator(".jp-matdiff-cheatsheet-insert").all_inner_texts()}
+    assert inserts == {word("Insert")}, inserts
+    # The product rule's identity, named as a Chinese derivation's step names it
+    names = sheet.locator("[data-rule=product] .jp-matdiff-cheatsheet-names").inner_text()
+    assert word("product rule") in names and "product rule" not in names, names
+    assert sheet.locator(f":is({MATH_ERRORS})").count() == 0
