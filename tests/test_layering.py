@@ -74,6 +74,8 @@ LAYERS = (
     (
         "magic/lab",
         (
+            # writes JupyterLab's catalog from the glossaries and the registry's identity names
+            "matdiff_magic.i18n.jupyterlab",
             "matdiff_magic.magic",
             "matdiff_magic.options",
             "matdiff_magic.exercises",
