@@ -50,6 +50,9 @@ def lab(tmp_path_factory):
     nb.cells = [nbformat.v4.new_code_cell(s) for s in ("%load_ext matdiff_magic", LOGISTIC, SHAPE_ERROR)]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, root / "display.ipynb")
+    # the renderer test runs the same cells in a notebook of its own, so its kernel starts fresh
+    # (the earlier tests leave display.ipynb's kernel running on the server)
+    nbformat.write(nb, root / "display_renderer.ipynb")
     shutil.copy(REPO / "notebooks" / "06_matrix_by_matrix.ipynb", root / "06.ipynb")
     ARTIFACTS.mkdir(exist_ok=True)
     with running_lab(root, tmp_path_factory.mktemp("lab-scratch"), ARTIFACTS / "display-lab.log") as url:
@@ -211,7 +214,7 @@ def test_notebook_06_display_equations_fit(page, lab):
 
 
 def test_long_derivation_in_the_renderer_is_not_clipped(page, lab):
-    page.goto(lab + "lab/tree/display.ipynb")
+    page.goto(lab + "lab/tree/display_renderer.ipynb")
     derivation = page.locator(".jp-matdiff-derivation").first
     run_all_cells(page, derivation)
     _typeset(page, ".jp-matdiff", 5)
