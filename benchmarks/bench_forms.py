@@ -73,7 +73,11 @@ CASES = [
 def printed(d) -> str:
     """The result in plain text, with the definitions of the names it uses."""
     out = to_text(d.result, abbrev=d.abbrev)
+    defined: set = set()
     for node, (_, name) in d.abbrev.items():
+        if name.endswith("ᵀ") or name in defined:
+            continue  # M₁ᵀ, or M₁ met again written another way: defined once, as the where line does
+        defined.add(name)
         out += f", {name} = {to_text(node, abbrev=d.abbrev, define=True)}"
     return out
 
