@@ -40,6 +40,8 @@ __all__ = [
     "zero",
 ]
 
+_UNIT = Fraction(1)  # made once: split_coef runs for every term of every sum
+
 SCALAR_ATOMS = (ir.Var, ir.Const, ir.Det, ir.LogDet, ir.Trace, ir.Norm, ir.SumAll, ir.Pow, ir.Apply)
 
 
@@ -61,7 +63,7 @@ def split_coef(e: ir.Expr) -> tuple[Fraction, ir.Expr | None]:
     if isinstance(e, ir.MatMul) and isinstance(e.factors[0], ir.Const):
         tail = e.factors[1:]
         return e.factors[0].value, tail[0] if len(tail) == 1 else ir.MatMul(tail)
-    return Fraction(1), e
+    return _UNIT, e
 
 
 def with_coef(c: Fraction, rest: ir.Expr | None, shape=ir.SCALAR) -> ir.Expr:
@@ -118,7 +120,7 @@ def mk_mul(factors) -> ir.Expr:
     of the same base combined (|Σ|⁻¹|Σ| = 1), other scalars moved before the matrices."""
     factors = list(factors)
     shape = ir.chain_shape(factors)
-    coef = Fraction(1)
+    coef = _UNIT
     scalars: dict = {}  # base -> exponent (Fraction or Expr)
     chain: list[ir.Expr] = []
     stack = list(reversed(factors))
@@ -171,7 +173,7 @@ def _chain_shape_or(mats):
 
 def mk_hadamard(factors) -> ir.Expr:
     flat: list[ir.Expr] = []
-    coef = Fraction(1)
+    coef = _UNIT
     for f in factors:
         c, rest = split_coef(f)
         coef *= c

@@ -21,10 +21,10 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from matdiff_magic.errors import MatdiffError
-from matdiff_magic.types.dims import Dim, DimLike, dim_mul  # noqa: F401  (re-exported: ir.dim_mul)
+from matdiff_magic.types.dims import ONE, Dim, DimLike, dim_mul  # noqa: F401  (re-exported: ir.dim_mul)
 
 Shape = tuple  # (Dim, Dim)
-SCALAR: Shape = (1, 1)
+SCALAR: Shape = (ONE, ONE)  # interned sizes: comparing a shape with it is two identity tests
 
 
 class ShapeError(MatdiffError, ValueError):
@@ -49,7 +49,10 @@ class Expr:
     _attrs: tuple = ()
 
     def _init(self, shape: Shape) -> None:
-        object.__setattr__(self, "shape", (Dim.of(shape[0]), Dim.of(shape[1])))
+        rows, cols = shape
+        if type(rows) is not Dim or type(cols) is not Dim:
+            shape = (Dim.of(rows), Dim.of(cols))
+        object.__setattr__(self, "shape", shape)
         object.__setattr__(self, "_hash", None)
         object.__setattr__(self, "_free", None)
         object.__setattr__(self, "_dvars", None)
@@ -132,7 +135,8 @@ class Expr:
 
     @property
     def is_scalar(self) -> bool:
-        return self.shape == SCALAR
+        rows, cols = self.shape
+        return rows is ONE and cols is ONE  # sizes are interned Dims (``_init``)
 
     def walk(self) -> Iterator[Expr]:
         """Pre-order traversal of the distinct nodes (a shared subexpression is visited once),

@@ -48,14 +48,23 @@ class Node(Expr):
             cls._children = tuple(s for s in slots if s not in cls._attrs)
         if slots and "_fields" not in cls.__dict__:
             cls._fields = tuple(slots)
+        if slots:
+            cls._child_index = tuple(cls._fields.index(name) for name in cls._children)
 
     def __init__(self, *args, **kwargs):
-        values = dict(zip(self._fields, args), **kwargs)
-        for name in self._children:
-            if not isinstance(values[name], Expr):
-                values[name] = tuple(values[name])
-        self._init(self.shape_of(*(values[name] for name in self._children)))
-        for name, value in values.items():
+        fields = self._fields
+        if kwargs or len(args) != len(fields):
+            given = dict(zip(fields, args), **kwargs)
+            values = [given[name] for name in fields if name in given]
+            fields = tuple(name for name in fields if name in given)
+            index = tuple(fields.index(name) for name in self._children)
+        else:  # every field by position: what rebuilding a node does, so kept cheap
+            values, index = list(args), self._child_index
+        for i in index:
+            if not isinstance(values[i], Expr):
+                values[i] = tuple(values[i])
+        self._init(self.shape_of(*(values[i] for i in index)))
+        for name, value in zip(fields, values):
             object.__setattr__(self, name, value)
 
 

@@ -9,6 +9,7 @@ how the function is written.
 
 from __future__ import annotations
 
+import functools
 from fractions import Fraction
 
 from matdiff_magic.ir import nodes as ir
@@ -122,6 +123,7 @@ def function_latex(func: str) -> str:
     return "\\sqrt" if isinstance(n, Root) else call_latex(n.name, n.symbol)
 
 
+@functools.cache  # an Identity reads its TeX once; a chain applies the same rule at every layer
 def elementwise_identity(func: str) -> Identity:
     op = ELEMENTWISE[func]
     tex = op.extra["prime_tex"]
@@ -132,6 +134,7 @@ def elementwise_identity(func: str) -> Identity:
     )
 
 
+@functools.cache
 def scalar_identity(func: str) -> Identity:
     """The same rule for a scalar argument: the chain rule d f(u) = f'(u) du."""
     general = elementwise_identity(func)

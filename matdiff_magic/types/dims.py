@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from math import prod
 
+_INTERNED: dict = {}  # (coef, symbols) -> the one Dim with them
+
 
 class Dim:
     """An immutable size ``coef · s₁ · s₂ · …`` (``coef`` a positive integer, ``sᵢ`` sorted names)."""
@@ -25,13 +27,24 @@ class Dim:
     symbols: tuple[str, ...]
     _hash: int
 
-    def __init__(self, coef: int = 1, symbols: Iterable[str] = ()):
+    def __new__(cls, coef: int = 1, symbols: Iterable[str] = ()) -> Dim:
+        # Interned: equal sizes are one object, so the shape comparisons every node constructor
+        # makes are identity tests (tuple comparison tries identity before __eq__).
+        syms = tuple(sorted(symbols))
+        found = _INTERNED.get((coef, syms))
+        if found is not None:
+            return found
         if coef < 1:
             raise ValueError(f"a size is a positive integer, got {coef}")
-        syms = tuple(sorted(symbols))
-        object.__setattr__(self, "coef", int(coef))
-        object.__setattr__(self, "symbols", syms)
-        object.__setattr__(self, "_hash", hash(coef) if not syms else hash(str(self)))
+        dim = object.__new__(cls)
+        object.__setattr__(dim, "coef", int(coef))
+        object.__setattr__(dim, "symbols", syms)
+        object.__setattr__(dim, "_hash", hash(coef) if not syms else hash(str(dim)))
+        _INTERNED[(coef, syms)] = dim
+        return dim
+
+    def __reduce__(self):
+        return (Dim, (self.coef, self.symbols))
 
     def __setattr__(self, name, value):
         raise AttributeError("sizes are immutable")
@@ -75,7 +88,7 @@ class Dim:
 
     def __eq__(self, other) -> bool:
         if isinstance(other, Dim):
-            return self.coef == other.coef and self.symbols == other.symbols
+            return self is other  # interned
         if isinstance(other, int):
             return not self.symbols and self.coef == other
         if isinstance(other, str):
