@@ -22,13 +22,14 @@ import jsonschema
 import numpy as np
 import pytest
 from conftest import run
+from english_words import MATH_WORDS, WORD
+from english_words import strip_math_words as _strip_math_words
 from numeric_helpers import assert_close, central_difference, random_values
 
 from matdiff_magic import derive, i18n
 from matdiff_magic.derivation.record import MIME
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ops.identity import catalogue
-from matdiff_magic.syntax.vocabulary import ALIASES, FUNCTIONS
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent / "matdiff_magic"
 SEEDS = pathlib.Path("/work/shared/seeds")
@@ -47,28 +48,7 @@ WORDING = (  # modules whose every string is wording (docstrings aside)
     "derivation/solve.py",
     "exercises/messages.py",
 )
-MATH_WORDS = (
-    set(FUNCTIONS)
-    | set(ALIASES)
-    | {
-        "vec",
-        "diag",
-        "tr",
-        "det",
-        "adj",
-        "sign",
-        "step",
-        "exp",
-        "log",
-        "softmax",
-        "sum",
-        "vector",
-        "matrix",
-        "eye",
-    }
-)
 HOLE = "\x00"
-WORD = re.compile(r"[A-Za-z]{3,}")
 
 
 def _templates(node, env) -> list[str]:
@@ -203,24 +183,6 @@ IDENTITY_WORDS = sorted(
     {w.strip() for i in IDENTITIES.values() for w in re.findall(r"\\text\{([^{}]*)\}", i.latex)} - {""}
 )
 SAME_IN_ZH = {"softmax"}  # names that are the same in Chinese texts
-PROPER = {
-    "Hessian",
-    "Kronecker",
-    "Hadamard",
-    "Jacobian",
-    "minka",
-    "sym",
-    "Matrix",
-    "Cookbook",
-    "SymPy",
-    "NumPy",
-    "Python",
-    "IPython",
-    "README",
-    "NaN",
-    "MatrixSymbol",
-    "LaTeX",
-}  # names: kept
 
 
 def test_the_harvest_finds_the_package_wording():
@@ -330,18 +292,6 @@ def test_the_glossary_uses_the_seeds_terms(key, term):
 
 
 # ---- no English word outside the mathematics
-
-
-def _strip_math_words(text: str) -> str:
-    """Plain text without what is mathematics in it: function names, option names and values."""
-    text = re.sub(r"--\w[\w-]*(\s+\w+)?", " ", text)  # an option is code: --symmetric independent
-    text = re.sub(r"`[^`]*`", " ", text)  # a declaration to write: `x: scalar`
-    return re.sub(r"[A-Za-z][A-Za-z0-9_]*", lambda m: " " if _is_math(m.group(0)) else m.group(0), text)
-
-
-def _is_math(word: str) -> bool:
-    """A function's name, a proper name, or a product of matrices (AXB)."""
-    return word in MATH_WORDS or word in PROPER or bool(re.fullmatch(r"[A-Z]{1,4}", word))
 
 
 def english_words(bundle: dict, variables: set) -> list[str]:

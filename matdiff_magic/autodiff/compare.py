@@ -185,37 +185,54 @@ def fd_errors(g, wrt: str | None = None, direction=None, steps=None) -> dict:
     }
 
 
-def fd_error_plot(g, wrt: str | None = None, direction=None):
+def fd_error_plot(g, wrt: str | None = None, direction=None, lang: str | None = None):
     """Log-log error against h: the truncation error falls like h (forward) or h² (central)
-    until round-off, which grows like ε/h, takes over."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
+    until round-off, which grows like ε/h, takes over. Its words are in ``lang`` (default: the
+    current language; English where no font has its glyphs)."""
+    from matdiff_magic.autodiff import fonts
     from matdiff_magic.autodiff.draw import _ensure_ipython_formatter
 
     _ensure_ipython_formatter()
     data = fd_errors(g, wrt, direction)
+    lang = fonts.language(lang)
+    with fonts.font_context("DejaVu Sans", lang):  # the texts keep the families they are made with
+        return _error_figure(data, f_at(g, g.values), lambda text: i18n.translate(text, lang))
+
+
+def _error_figure(data, f_value, t):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     h, floor = data["h"], 1e-17  # an exact zero has no logarithm
     fig = Figure(figsize=(9.0, 4.2), dpi=100)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
-    ax.loglog(h, np.maximum(data["forward"], floor), "o-", ms=3, label="forward difference (f(x+h)−f(x))/h")
     ax.loglog(
-        h, np.maximum(data["central"], floor), "s-", ms=3, label="central difference (f(x+h)−f(x−h))/2h"
+        h, np.maximum(data["forward"], floor), "o-", ms=3, label=t("forward difference (f(x+h)−f(x))/h")
     )
-    eps, scale = np.finfo(float).eps, max(abs(f_at(g, g.values)), 1e-300)
-    ax.loglog(h, eps * scale / h, ":", color="gray", label="round-off ≈ ε|f|/h")
+    ax.loglog(
+        h, np.maximum(data["central"], floor), "s-", ms=3, label=t("central difference (f(x+h)−f(x−h))/2h")
+    )
+    eps, scale = np.finfo(float).eps, max(abs(f_value), 1e-300)
+    ax.loglog(h, eps * scale / h, ":", color="gray", label=t("round-off ≈ ε|f|/h"))
     k = len(h) * 3 // 4
     for power, style in ((1, "--"), (2, "-.")):
         c = max(data["forward" if power == 1 else "central"][k], floor) / h[k] ** power
         ax.loglog(
-            h, c * h**power, style, color="gray", lw=0.8, label=f"truncation ∝ h{'²' if power == 2 else ''}"
+            h,
+            c * h**power,
+            style,
+            color="gray",
+            lw=0.8,
+            label=t(f"truncation ∝ h{'²' if power == 2 else ''}"),
         )
     ax.set_ylim(floor * 10, max(1.0, float(np.max(data["forward"])) * 10))
-    ax.set_xlabel("step h")
-    ax.set_ylabel("|estimate − exact|")
+    ax.set_xlabel(t("step h"))
+    ax.set_ylabel(t("|estimate − exact|"))
     ax.set_title(
-        f"finite-difference error of ∂f/∂{variable_text(data['variable'])} (exact = {number(data['exact'])})"
+        t(
+            f"finite-difference error of ∂f/∂{variable_text(data['variable'])} (exact = {number(data['exact'])})"
+        )
     )
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0))
     ax.grid(True, which="major", alpha=0.3)

@@ -7,14 +7,15 @@ keeps text and boxes in proportion. The drawing fits the width it is given (a no
 area, about 900 px): inputs left and the output right when that fits, else inputs at the top and
 the output at the bottom (a graph is rarely as wide as it is deep), rows no wider than the page
 where the graph allows, the title wrapped. Only what still does not fit is scaled down as a whole.
+Its words (the title, the legend of the edges) are in the drawing's language, in fonts.py's
+families: DejaVu Sans Mono, then a CJK font for Chinese (a wide character takes two columns).
 """
 
 from __future__ import annotations
 
-import textwrap
-
+from matdiff_magic import i18n
+from matdiff_magic.autodiff import fonts
 from matdiff_magic.autodiff.layout import layered_layout
-from matdiff_magic.autodiff.notation import visible_len
 
 FONT = "DejaVu Sans Mono"  # ships with matplotlib: widths are predictable
 FONT_SIZE = 10.0  # points: 13.9 px at 100 dpi, capitals 10 px tall
@@ -24,13 +25,14 @@ PAD = 0.7  # box padding, in ems
 EDGE_FONT = 0.85  # edge labels are this much smaller
 MAX_WIDTH = 9.0  # inches at 100 dpi: the 900 px of a notebook's output area
 LABEL_PAD = 0.15  # the white box behind an edge label, in ems
+LEGEND = "edges: local partials ∂vⱼ/∂vᵢ · v̇ tangent (forward) · v̄ adjoint (reverse)"
 
 COLORS = {"input": "#dbeafe", "op": "#ffffff", "output": "#fde68a"}
 HIGHLIGHT = "#ea580c"
 
 
 def text_size(lines, fontsize: float, metrics=(CHAR_WIDTH, LINE_HEIGHT)) -> tuple[float, float]:
-    width = max((visible_len(s) for s in lines), default=0) * metrics[0] * fontsize
+    width = max((fonts.columns(s) for s in lines), default=0) * metrics[0] * fontsize
     return width, len(lines) * metrics[1] * fontsize
 
 
@@ -51,6 +53,7 @@ def draw_graph(
     dpi: int = 100,
     frame=None,
     orientation: str | None = None,
+    lang: str | None = None,
 ):
     """A matplotlib Figure of the graph, at most ``max_width`` inches wide. Node boxes carry gid
     "node:<id>", their texts "label:<id>", edge labels "edge:<source>-<target>" (for tests and
@@ -59,8 +62,10 @@ def draw_graph(
     ``orientation`` "right" (inputs left) or "down" (inputs at the top) forces one; by default the
     first that fits ``max_width`` at full size. ``frame`` is another (nodes, edges) of the same
     graph whose texts fix the box sizes: the widget passes the fully computed graph so that boxes
-    (and the orientation) stay put while values appear."""
+    (and the orientation) stay put while values appear. ``lang`` (None: the current language)
+    words the legend; the caller words the title (``fonts.language`` says in which language)."""
     _ensure_ipython_formatter()
+    lang = fonts.language(lang)
     nodes, edges = _drawable_graph(nodes, edges)
     frame = _drawable_graph(*frame) if frame is not None else (nodes, edges)
     key = (fontsize, dpi)
@@ -68,7 +73,7 @@ def draw_graph(
     for _ in range(3):
         # glyph advances are rounded to whole pixels at the figure's dpi: measure, then redo the
         # layout if the text came out wider than assumed
-        fig, pt = _draw(nodes, edges, frame, title, fontsize, max_width, dpi, metrics, orientation)
+        fig, pt = _draw(nodes, edges, frame, title, fontsize, max_width, dpi, metrics, orientation, lang)
         measured = _measure(fig, fontsize * pt)
         if measured[0] <= metrics[0] + 1e-9 and measured[1] <= metrics[1] + 1e-9:
             break
@@ -84,7 +89,7 @@ def _drawable_graph(nodes, edges):
     )
 
 
-def _draw(nodes, edges, frame, title, fontsize, max_width, dpi, metrics, orientation):
+def _draw(nodes, edges, frame, title, fontsize, max_width, dpi, metrics, orientation, lang):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
@@ -116,16 +121,10 @@ def _draw(nodes, edges, frame, title, fontsize, max_width, dpi, metrics, orienta
     place, (x0, y0, x1, y1) = min(tried, key=lambda t: max(budget, t[1][2] - t[1][0]))
 
     chars = max(20, int((max(budget, x1 - x0) - 20) / (metrics[0] * fontsize)))
-
-    def wrap(text: str) -> list[str]:  # between words only: norm2(x)^2 stays whole
-        return textwrap.wrap(
-            text, chars, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
-        )
-
-    title_lines = wrap(_drawable(title)) if title else []
-    title_lines += wrap("edges: local partials ∂vⱼ/∂vᵢ · v̇ tangent (forward) · v̄ adjoint (reverse)")
+    title_lines = fonts.wrap(_drawable(title), chars) if title else []
+    title_lines += fonts.wrap(i18n.translate(LEGEND, lang), chars)
     head = len(title_lines) * metrics[1] * fontsize + fontsize
-    width = max(x1 - x0, max(visible_len(t) for t in title_lines) * metrics[0] * fontsize + 20)
+    width = max(x1 - x0, max(fonts.columns(t) for t in title_lines) * metrics[0] * fontsize + 20)
     height = y1 - y0 + head
     scale = min(1.0, budget / width)
     fig = Figure(figsize=(width * scale / 72, height * scale / 72), dpi=dpi)
@@ -136,13 +135,14 @@ def _draw(nodes, edges, frame, title, fontsize, max_width, dpi, metrics, orienta
     dy = head - y0  # the layout's top goes under the title
     ax.set_axis_off()
     pt = scale  # one data unit is `scale` points: font sizes follow
+    family = fonts.families(FONT, lang)
 
     ax.text(
         x0 + 10,
         fontsize * 0.6,
         "\n".join(title_lines),
         fontsize=fontsize * pt,
-        family=FONT,
+        family=family,
         va="top",
         ha="left",
         linespacing=1.2,
@@ -173,7 +173,7 @@ def _draw(nodes, edges, frame, title, fontsize, max_width, dpi, metrics, orienta
                 ly + dy,
                 e["label"],
                 fontsize=efs * pt,
-                family=FONT,
+                family=family,
                 ha="center",
                 va="center",
                 color="#9f1239",
@@ -202,7 +202,7 @@ def _draw(nodes, edges, frame, title, fontsize, max_width, dpi, metrics, orienta
             cy,
             "\n".join(n["lines"]),
             fontsize=fontsize * pt,
-            family=FONT,
+            family=family,
             ha="left",
             va="center",
             linespacing=1.2,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from matdiff_magic import i18n
 from matdiff_magic.autodiff import modes
 from matdiff_magic.autodiff.notation import normalise_name, variable_text
 from matdiff_magic.autodiff.structure import build_structure
@@ -233,27 +234,31 @@ class Graph:
         return name
 
     # ---- presentation
-    def structure(self, mode: str = "both", wrt=None, direction=None, cotangent=None):
-        """The plain (nodes, edges) that the drawing consumes."""
+    def structure(self, mode: str = "both", wrt=None, direction=None, cotangent=None, lang=None):
+        """The plain (nodes, edges) that the drawing consumes (their few words in ``lang``)."""
         _check_mode(mode)
         fwd = self.forward_sweep(wrt, direction) if mode in ("forward", "both") else None
         rev = self.reverse_sweep(cotangent) if mode in ("reverse", "both") else None
-        return build_structure(self.trace, fwd, rev)
+        return build_structure(self.trace, fwd, rev, lang=lang)
 
     def draw(self, mode: str = "both", wrt=None, direction=None, cotangent=None, **options):
-        """A matplotlib Figure of the DAG: inputs left, output right."""
+        """A matplotlib Figure of the DAG: inputs left, output right. Its title and legend are in
+        ``lang=`` (default: the current language; English where no font has its glyphs)."""
+        from matdiff_magic.autodiff import fonts
         from matdiff_magic.autodiff.draw import draw_graph
 
-        nodes, edges = self.structure(mode, wrt, direction, cotangent)
-        return draw_graph(nodes, edges, title=options.pop("title", self._title(mode, wrt)), **options)
+        lang = fonts.language(options.pop("lang", None))
+        nodes, edges = self.structure(mode, wrt, direction, cotangent, lang=lang)
+        title = options.pop("title") if "title" in options else self._title(mode, wrt, lang)
+        return draw_graph(nodes, edges, title=title, lang=lang, **options)
 
-    def _title(self, mode: str, wrt) -> str:
+    def _title(self, mode: str, wrt, lang: str) -> str:
         what = {
             "forward": f"forward mode, seed ẋ along {variable_text(self._input(wrt))}",
             "reverse": "reverse mode, seed ȳ = 1",
             "both": "forward and reverse mode",
         }[mode]
-        return f"{self.typed.name} = {self.formula_text()} — {what}"
+        return f"{self.typed.name} = {self.formula_text()} — {i18n.translate(what, lang)}"
 
     def formula_text(self) -> str:
         """f as written, in the seed's notation (ln, not log)."""
@@ -277,10 +282,10 @@ class Graph:
 
         return compare_graph(self, wrt, fd_step)
 
-    def fd_error_plot(self, wrt=None, direction=None):
+    def fd_error_plot(self, wrt=None, direction=None, lang=None):
         from matdiff_magic.autodiff.compare import fd_error_plot
 
-        return fd_error_plot(self, wrt, direction)
+        return fd_error_plot(self, wrt, direction, lang)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         return self.table("both")._repr_mimebundle_()

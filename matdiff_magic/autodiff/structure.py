@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from matdiff_magic import i18n
 from matdiff_magic.autodiff.modes import Forward, Reverse, jvp_terms, local_partial
 from matdiff_magic.autodiff.notation import (
     MINUS,
@@ -33,9 +34,10 @@ def build_structure(
     show: dict | None = None,
     highlight: int | None = None,
     highlight_edges=(),
+    lang: str | None = None,
 ) -> tuple[list, list]:
     """``show`` maps "value"/"tangent"/"adjoint"/"partial" to the node ids whose quantity is
-    known so far (the widget's sweep); None shows everything."""
+    known so far (the widget's sweep); None shows everything. ``lang`` words a long sum."""
 
     def shown(what, i):
         return show is None or i in show.get(what, ())
@@ -49,7 +51,9 @@ def build_structure(
             lines += _quantity(dotted(node.name), fwd.tangents[i], shown("tangent", i))
         if rev is not None:  # the sum an adjoint is made of is known only with the adjoint
             known = shown("adjoint", i)
-            lines += _quantity(barred(node.name) + (_fan_in(rev, i) if known else ""), rev.adjoints[i], known)
+            lines += _quantity(
+                barred(node.name) + (_fan_in(rev, i, lang) if known else ""), rev.adjoints[i], known
+            )
         kind = "output" if i == trace.output else "input" if node.is_input else "op"
         nodes.append({"id": i, "name": node.name, "kind": kind, "lines": lines, "highlight": i == highlight})
         parents = list(dict.fromkeys(a for a in node.args if not trace.nodes[a].is_const))
@@ -84,13 +88,13 @@ def _quantity(head: str, a: np.ndarray, known: bool) -> list:
     return [f"{head}{shape} ="] + ["  " + line for line in body]
 
 
-def _fan_in(rev: Reverse, i: int) -> str:
+def _fan_in(rev: Reverse, i: int, lang: str | None) -> str:
     """' = 2 + (−0.284)': where a value fans out, its adjoint is the sum of what comes back."""
     parts = rev.contributions[i]
     if len(parts) < 2 or rev.adjoints[i].shape != (1, 1):
         return ""
     if len(parts) > 3:  # a long sum would make the box wider than the graph needs
-        return f" = sum of {len(parts)}"
+        return " = " + i18n.translate(f"sum of {len(parts)}", lang)
     terms = [number(c[0, 0]) for _, c in parts]
     return " = " + " + ".join(f"({t})" if t.startswith(MINUS) else t for t in terms)
 

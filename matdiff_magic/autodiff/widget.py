@@ -4,8 +4,8 @@ the node being computed highlighted and the formula it used written out.
 The widget is a thin adapter: ``sweep_steps`` says what each step shows (plain data), the drawing
 comes from structure.py + draw.py. ``step`` is a trait and ``description`` a read-only string, so
 it can be driven and checked from Python without a browser. Its labels and text are in the
-language current when it was made (``i18n``); the drawing's title stays in English, since
-matplotlib's fonts have no CJK glyphs.
+language current when it was made (``i18n``), and so is the drawing's title where a font has
+the language's glyphs (``fonts.language``; else the drawing's words are English).
 
 One count everywhere: the steps are numbered 1 to N (N = twice the nodes: each node once in the
 forward sweep, once in the reverse sweep), and ``step``, the slider, the Play button and the text
@@ -23,6 +23,7 @@ import ipywidgets as widgets
 import traitlets
 
 from matdiff_magic import i18n
+from matdiff_magic.autodiff import fonts
 from matdiff_magic.autodiff.draw import draw_graph, figure_png
 from matdiff_magic.autodiff.modes import adjoint_formula, tangent_formula
 from matdiff_magic.autodiff.notation import value_inline
@@ -97,7 +98,9 @@ class SweepWidget(widgets.VBox):
         self.fwd, self.rev = fwd, rev
         self.steps = sweep_steps(graph, fwd, rev)
         self._png: dict = {}
-        self._frame = build_structure(graph.trace, fwd, rev)  # fixes the boxes for every step
+        self._frame = build_structure(
+            graph.trace, fwd, rev, lang=fonts.language(self.lang)
+        )  # fixes the boxes for every step
         last = len(self.steps)
         self.play = widgets.Play(value=1, min=1, max=last, interval=interval, description=t("Play"))
         self.slider = widgets.IntSlider(
@@ -150,7 +153,13 @@ class SweepWidget(widgets.VBox):
         """The (nodes, edges) drawn at a step (1 to N; the current one by default)."""
         s = self.steps[(self.step if step is None else step) - 1]
         return build_structure(
-            self.graph.trace, self.fwd, self.rev, show=s.show, highlight=s.node, highlight_edges=s.edges
+            self.graph.trace,
+            self.fwd,
+            self.rev,
+            show=s.show,
+            highlight=s.node,
+            highlight_edges=s.edges,
+            lang=fonts.language(self.lang),
         )
 
     def png(self, step: int | None = None) -> bytes:
@@ -159,11 +168,11 @@ class SweepWidget(widgets.VBox):
         if step not in self._png:
             s = self.steps[step - 1]
             nodes, edges = self.structure(step)
-            title = (
-                f"{self.graph.typed.name} = {self.graph.formula_text()} — "
-                f"step {step} of {len(self.steps)}, {s.phase} sweep"
+            lang = fonts.language(self.lang)
+            title = f"{self.graph.typed.name} = {self.graph.formula_text()} — " + i18n.translate(
+                f"step {step} of {len(self.steps)}, {s.phase} sweep", lang
             )
-            fig = draw_graph(nodes, edges, title=title, frame=self._frame)
+            fig = draw_graph(nodes, edges, title=title, frame=self._frame, lang=lang)
             self._png[step] = figure_png(fig)
         return self._png[step]
 
