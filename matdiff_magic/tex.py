@@ -13,6 +13,7 @@ otherwise ``^`` followed by the exponent; subscripts become Unicode subscripts o
 
 from __future__ import annotations
 
+import functools
 import re
 
 _SUP = dict(zip("0123456789+-=()Tnipv", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵀⁿⁱᵖᵛ"))
@@ -162,6 +163,7 @@ _BINARY = {
 }
 
 
+@functools.lru_cache(maxsize=4096)  # identities made on the fly repeat their TeX
 def to_unicode(tex: str) -> str:
     """The Unicode reading of a TeX formula of the subset described in this module."""
     return re.sub(r"  +", " ", _Reader(tex).read_all()).strip()

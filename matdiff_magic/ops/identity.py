@@ -120,7 +120,7 @@ def catalogue() -> dict[str, Identity]:
     out = _module_level()
     for prefix, function_name in _MAKERS.items():
         make = _maker(function_name)
-        known = make.__globals__.get("ELEMENTWISE", {})
+        known = getattr(make, "__wrapped__", make).__globals__.get("ELEMENTWISE", {})  # under a cache
         for func in sorted(set(ELEMENTWISE) | set(known)):
             key = f"{prefix}-{func}"
             if key in out:

@@ -277,8 +277,10 @@ def break_tex(body: str, column: int, width: int = WIDTH, ops=_TEX_OPS) -> list[
     piece as it is, the others as ``&{}+ …`` or ``&= …``, the operator under the ``=``. No
     spacing command indents them: KaTeX counts every macro (``\\quad`` is one) against a limit
     of 1000 per formula, which a long derivation nears already."""
+    if column + tex_width(body) <= width:  # most steps fit: no need to find where they could break
+        return [body]
     cuts = _tex_cuts(body, ops)
-    if column + tex_width(body) <= width or not cuts:
+    if not cuts:
         return [body]
     lines = _lay(body, cuts, column, width, tex_width, lambda cut, _: column)
     return [lines[0][1]] + [("&" if text.startswith("= ") else "&{}") + text for _, text in lines[1:]]
