@@ -3,8 +3,10 @@
 Each rule is the differential facet of an op in ``ops/``: it pushes d(·) one level down and returns
 the identity it applied; this stage decides where and in which order the rules apply.
 
-Constants go first (every d(A) with A free of the variable becomes 0 in one step), then the
-left-most outermost d(·) that is not yet dX is pushed down by its rule, at every place it occurs.
+Constants go first (every d(A) with A free of the variable becomes 0 in one step), then the rule
+of the left-most outermost d(·) that is not yet dX is applied, in one step, at every pending d(·)
+whose op gives that same identity ("product rule", applied to each term), as the textbooks write
+it: a sum of N like terms takes as many steps as one term.
 
 The work is done below the lowest node that holds every pending d(·) (the focus); what lies above
 it (the context) is only put back together when a step is shown. A deep network then derives in
@@ -74,17 +76,17 @@ def differential_stage(f: ir.Expr | None, wrt: ir.Var, record, start: ir.Expr | 
         root = start
     frames: list = []
     focus = _descend(frames, root)
+    rules: dict = {}  # d(·) -> (replacement, identity), each pending d(·) pushed down once
     for _ in range(MAX_STEPS):
         ds = [n for n in focus.walk_where(_has_d) if isinstance(n, ir.D)]
         constants = {n: zero(n.shape) for n in ds if not ir.depends_on(n.arg, wrt.name)}
         if constants:
             identity, mapping = CONSTANT, constants
         else:
-            target = next((n for n in ds if n.arg != wrt), None)
-            if target is None:
+            pending = [n for n in ds if n.arg != wrt]
+            if not pending:
                 return plug(tuple(frames), focus)
-            replacement, identity = differentiate_once(target.arg)
-            mapping = {target: replacement}
+            identity, mapping = _same_rule(pending, rules)
         new_focus = tidy(ir.replace(focus, mapping, _has_d))
         context = tuple(frames)
         record(identity, _lazy(context, new_focus), before=_lazy(context, focus))
@@ -93,6 +95,30 @@ def differential_stage(f: ir.Expr | None, wrt: ir.Var, record, start: ir.Expr | 
             return plug(context, focus)
         focus = _descend(frames, focus)
     raise MatdiffError(f"the derivation took more than {MAX_STEPS} steps; the expression is too large")
+
+
+def _same_rule(pending: list, rules: dict) -> tuple[Identity, dict]:
+    """The identity of the first pending d(·) and {d(·): replacement} for every pending d(·)
+    whose op applies that same identity (a d(·) without a rule waits for its turn to be refused)."""
+
+    def rule(node):
+        if node not in rules:
+            try:
+                rules[node] = differentiate_once(node.arg)
+            except QuotingError:
+                if node is pending[0]:
+                    raise
+                rules[node] = (None, None)
+        return rules[node]
+
+    replacement, identity = rule(pending[0])
+    mapping = {pending[0]: replacement}
+    for node in pending[1:]:
+        if node not in mapping:
+            other, same = rule(node)
+            if same == identity:
+                mapping[node] = other
+    return identity, mapping
 
 
 def _lazy(context: tuple, focus: ir.Expr):

@@ -14,14 +14,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import cast
 
-from matdiff_magic.derivation.quoting import QuotingError, differential_text
-from matdiff_magic.derivation.simplify import collect, prefer_positive, push_transposes
+from matdiff_magic.derivation.movetricks import cannot_move, move_to_the_left
+from matdiff_magic.derivation.simplify import collect, prefer_positive
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.construct import (
     mk_add,
     mk_hadamard,
-    mk_kron,
     mk_mul,
     mk_neg,
     mk_trace,
@@ -32,7 +31,6 @@ from matdiff_magic.ir.construct import (
     with_coef,
 )
 from matdiff_magic.ops.identity import Identity
-from matdiff_magic.ops.kron import trace_of_kron
 
 DISTRIBUTE = Identity(
     "distribute",
@@ -158,36 +156,58 @@ def trace_stage(df: ir.Expr, wrt: ir.Var, record: Record) -> ir.Expr:
         if not vector:  # for a vector the trace of the scalar is not shown
             record(SCALAR_TRACE, _sum(terms), focus=tuple(t.core for t in terms))
 
-    guard = 0
-    while True:
+    # each trick moves a factor or unwraps a node around dX: bounded by the nodes of the terms
+    limit = 500 + sum(1 for t in terms for _ in t.core.walk())
+    for _ in range(limit):
         pending = [t for t in terms if not is_final(t, dX)]
         if not pending:
-            break
-        guard += 1
-        if guard > 500:
-            raise MatdiffError(
-                "the trace tricks did not bring dX to the right; this expression is "
-                "beyond what the derivation engine handles"
-            )
-        _one_trick(pending[0], terms, dX, vector, record)
-
-    return _combine(terms, dX, vector, record)
+            return _combine(terms, dX, vector, record)
+        _one_trick(pending, terms, dX, vector, record)
+    raise MatdiffError(
+        "the trace tricks did not bring dX to the right; this expression is "
+        "beyond what the derivation engine handles"
+    )
 
 
-def _one_trick(term: Term, terms: list[Term], dX: ir.Expr, vector: bool, record: Record) -> None:
-    core = term.core
-    if not isinstance(core, ir.Trace):
-        term.core = ir.Trace(core)
+@dataclass
+class Plan:
+    """One trace trick on one term: the identity, the term's new scalars and core, what changed."""
+
+    identity: Identity | None  # None: a step not shown (the trace of a core wrapped)
+    scalars: tuple
+    core: ir.Expr
+    focus: tuple = ()
+    note: Callable | None = None
+
+
+def _one_trick(pending: list[Term], terms: list[Term], dX: ir.Expr, vector: bool, record: Record) -> None:
+    """The trick the first pending term needs, applied in one step to every pending term that
+    needs that same identity ("cyclic property", applied to each term)."""
+    first = _plan(pending[0], dX, vector)
+    group = [(pending[0], first)]
+    if first.identity is not None:
+        group += [(t, p) for t in pending[1:] if (p := _plan(t, dX, vector)).identity == first.identity]
+    for term, plan in group:
+        term.scalars, term.core = plan.scalars, plan.core
+    if first.identity is None:
         return
+    notes = [plan.note for _, plan in group if plan.note is not None]
+    note = (lambda p: "; ".join(dict.fromkeys(n(p) for n in notes))) if notes else ""
+    focus = tuple(n for _, plan in group for n in plan.focus)
+    record(first.identity, _sum(terms), focus=focus, **({"note": note} if notes else {}))
+
+
+def _plan(term: Term, dX: ir.Expr, vector: bool) -> Plan:
+    """The next trick for ``term`` (not applied): bring dX to the right of tr(G dX)."""
+    core, scalars = term.core, term.scalars
+    if not isinstance(core, ir.Trace):
+        return Plan(None, scalars, ir.Trace(core))
     fs = _factors(core.arg)
     free_scalars = [f for f in fs if f.is_scalar and not _contains(f, dX)]
     if free_scalars and len(fs) > 1:
         rest = [f for f in fs if not (f.is_scalar and not _contains(f, dX))]
         free_scalars = [ir.fresh(f) for f in free_scalars]
-        term.scalars += tuple(free_scalars)
-        term.core = ir.Trace(_product(rest))
-        record(PULL_SCALAR, _sum(terms), focus=tuple(free_scalars))
-        return
+        return Plan(PULL_SCALAR, scalars + tuple(free_scalars), ir.Trace(_product(rest)), tuple(free_scalars))
     i = next(i for i, f in enumerate(fs) if _contains(f, dX))
     F = fs[i]
     scalar_view = vector and core.arg.is_scalar
@@ -197,136 +217,29 @@ def _one_trick(term: Term, terms: list[Term], dX: ir.Expr, vector: bool, record:
             if len(fs) > 1
             else F.arg
         )
-        term.core = ir.Trace(new)
-        record(SCALAR_TRANSPOSE if scalar_view else TRANSPOSE_TRICK, _sum(terms), focus=(term.core,))
-        return
+        core = ir.Trace(new)
+        return Plan(SCALAR_TRANSPOSE if scalar_view else TRANSPOSE_TRICK, scalars, core, (core,))
     if F.is_scalar:
         others = fs[:i] + fs[i + 1 :]
         if others:
             product = _product(others)
-            term.scalars += (mk_trace(product) if not product.is_scalar else product,)
-            term.core = F
-            record(PULL_SCALAR, _sum(terms), focus=(F,))
-        elif isinstance(F, ir.Trace):
-            term.core = F
-        elif isinstance(F, ir.SumAll):
+            pulled = mk_trace(product) if not product.is_scalar else product
+            return Plan(PULL_SCALAR, scalars + (pulled,), F, (F,))
+        if isinstance(F, ir.Trace):
+            return Plan(None, scalars, F)
+        if isinstance(F, ir.SumAll):
             ones = ir.Fill(1, (F.arg.shape[1], F.arg.shape[0]))
-            term.core = ir.Trace(mk_mul([ones, F.arg]))
-            record(SUM_TRICK, _sum(terms), focus=(term.core,))
-        else:
-            raise _cannot_move(F)
-        return
+            core = ir.Trace(mk_mul([ones, F.arg]))
+            return Plan(SUM_TRICK, scalars, core, (core,))
+        raise cannot_move(F)
     if i != len(fs) - 1:
         front = [ir.fresh(f) for f in fs[i + 1 :]]  # fresh, so only these occurrences are marked
-        term.core = ir.Trace(mk_mul(front + fs[: i + 1]))
-        note = lambda p: "move " + p.to_text(_product(front)) + " to the front"
-        record(
-            SCALAR_COMMUTE if scalar_view and _product(front).is_scalar else CYCLIC,
-            _sum(terms),
-            focus=tuple(front),
-            note=note,
-        )
-        return
-    _move_to_the_left(F, fs[:-1], term, terms, dX, record)
-
-
-HADAMARD_TRICK = Identity(
-    "Hadamard trick", r"\operatorname{tr}(A^{T}(B \odot C)) = \operatorname{tr}((A \odot B)^{T}C)"
-)
-DIAG_VECTOR_TRICK = Identity(
-    "diagonal",
-    r"\boldsymbol{a}^{T}\operatorname{diag}(B) = \operatorname{tr}(\operatorname{diag}(\boldsymbol{a})B)",
-)
-DIAG_MATRIX_TRICK = Identity(
-    "diagonal",
-    r"\operatorname{tr}(A\operatorname{diag}(\boldsymbol{v})) = \operatorname{diag}(A)^{T}\boldsymbol{v}",
-)
-KRON_VEC = Identity(
-    "vec of a product", r"(B^{T} \otimes A)\operatorname{vec}(X) = \operatorname{vec}(AXB)", cookbook="(520)"
-)
-VEC_INNER = Identity(
-    "vec inner product", r"\operatorname{vec}(A)^{T}\operatorname{vec}(B) = \operatorname{tr}(A^{T}B)"
-)
-VEC_INNER_RESHAPED = Identity(
-    "vec inner product",
-    r"\operatorname{vec}(A)^{T}\operatorname{vec}(B) = \operatorname{tr}(C^{T}B),\ "
-    r"C = (\operatorname{vec}(I_{c})^{T} \otimes I_{r})(I_{c} \otimes \operatorname{vec}(A))"
-    r"\text{ for an } r \times c \text{ matrix } B",
-    cookbook="",
-)
-VEC_UNVEC = Identity(
-    "vec inner product",
-    r"\boldsymbol{a}^{T}\operatorname{vec}(B) = \operatorname{tr}(C^{T}B),\ "
-    r"C = (\operatorname{vec}(I_{c})^{T} \otimes I_{r})(I_{c} \otimes \boldsymbol{a})"
-    r"\text{ for an } r \times c \text{ matrix } B",
-    cookbook="",
-)
-
-
-def _move_to_the_left(F: ir.Expr, left: list, term: Term, terms: list[Term], dX: ir.Expr, record) -> None:
-    """tr(L F) with dX inside F, the last factor: move what wraps dX in F (a Hadamard product, a
-    diag, a vec, a Kronecker product) into the factor on its left, one identity; a form none fits
-    is refused."""
-    if isinstance(F, ir.Hadamard):
-        k = next(k for k, g in enumerate(F.factors) if _contains(g, dX))
-        B = F.factors[k]
-        cofactors = F.factors[:k] + F.factors[k + 1 :]
-        A = cofactors[0] if len(cofactors) == 1 else ir.Hadamard(cofactors)
-        Lt = mk_transpose(_product(left)) if left else ir.Identity((F.shape[0], F.shape[0]))
-        moved: ir.Expr = ir.Transpose(mk_hadamard([Lt, A]))
-        term.core = ir.Trace(mk_mul([moved, B]))
-        record(HADAMARD_TRICK, _sum(terms), focus=(moved,))
-        return
-    if isinstance(F, ir.DiagVector) and left:
-        moved = ir.DiagMatrix(mk_transpose(_product(left)))
-        term.core = ir.Trace(mk_mul([moved, F.arg]))
-        record(DIAG_VECTOR_TRICK, _sum(terms), focus=(moved,))
-        return
-    if isinstance(F, ir.DiagMatrix):
-        moved = ir.Transpose(ir.DiagVector(_product(left))) if left else ir.Fill(1, (1, F.arg.shape[0]))
-        term.core = ir.Trace(mk_mul([moved, F.arg]))
-        record(DIAG_MATRIX_TRICK, _sum(terms), focus=(moved,))
-        return
-    if isinstance(F, ir.Kron) and not (_contains(F.left, dX) and _contains(F.right, dX)):
-        G, M, identity = trace_of_kron(_product(left) if left else None, F, lambda e: _contains(e, dX))
-        term.core = ir.Trace(mk_mul([G, M]))
-        record(identity, _sum(terms), focus=(G,))
-        return
-    if (
-        isinstance(F, ir.Vec)
-        and left
-        and isinstance(left[-1], ir.Kron)
-        and F.arg.shape == (left[-1].right.shape[1], left[-1].left.shape[1])
-    ):
-        P, Q = left[-1].left, left[-1].right
-        moved = ir.Vec(mk_mul([Q, F.arg, mk_transpose(P)]))
-        term.core = ir.Trace(mk_mul(left[:-1] + [moved]))
-        record(KRON_VEC, _sum(terms), focus=(moved,))
-        return
-    if isinstance(F, ir.Vec) and left:
-        _read_vec_inner(F, left, term, terms, record)
-        return
-    raise _cannot_move(F)
-
-
-def _read_vec_inner(F: ir.Vec, left: list, term: Term, terms: list[Term], record: Record) -> None:
-    """tr(L vec(B)) with L a row of r·c entries and B r×c: aᵀ vec(B) = tr(unvec(a)ᵀ B) for a = Lᵀ.
-    With a = vec(A) and A of B's shape, unvec(a) is A itself; otherwise a's entries in B's shape,
-    column-major, written (vec(I_c)ᵀ ⊗ I_r)(I_c ⊗ a) (Magnus & Neudecker)."""
-    row = _product(left)
-    if isinstance(row, ir.Transpose) and isinstance(row.arg, ir.Vec) and row.arg.arg.shape == F.arg.shape:
-        term.core = ir.Trace(mk_mul([mk_transpose(row.arg.arg), F.arg]))
-        record(VEC_INNER, _sum(terms), focus=(term.core,))
-        return
-    a, (r, c) = push_transposes(mk_transpose(row)), F.arg.shape
-    if c == 1 or r == 1:  # B a column or a row: unvec(a) is a or aᵀ
-        C = a if c == 1 else mk_transpose(a)
-    else:
-        vec_eye = ir.Vec(ir.Identity((c, c)))
-        C = mk_mul([mk_kron(mk_transpose(vec_eye), ir.Identity((r, r))), mk_kron(ir.Identity((c, c)), a)])
-    term.core = ir.Trace(mk_mul([mk_transpose(C), F.arg]))
-    reshaped = isinstance(row, ir.Transpose) and isinstance(row.arg, ir.Vec)
-    record(VEC_INNER_RESHAPED if reshaped else VEC_UNVEC, _sum(terms), focus=(term.core,))
+        moved = _product(front)
+        identity = SCALAR_COMMUTE if scalar_view and moved.is_scalar else CYCLIC
+        note = lambda p: "move " + p.to_text(moved) + " to the front"
+        return Plan(identity, scalars, ir.Trace(mk_mul(front + fs[: i + 1])), tuple(front), note)
+    identity, core, focus = move_to_the_left(F, fs[:-1], dX)
+    return Plan(identity, scalars, core, focus)
 
 
 def _factor_out_scalar(terms: list[Term], dx: ir.Expr, record: Record) -> ir.Expr:
@@ -366,19 +279,3 @@ def _combine(terms: list[Term], dX: ir.Expr, vector: bool, record: Record) -> ir
         final = ir.Trace(ir.MatMul([G, dX]) if isinstance(G, ir.Add) else mk_mul([G, dX]))
         record(COMBINE_VECTOR if vector else COMBINE, final, focus=(G,))
     return G
-
-
-def _cannot_move(F: ir.Expr) -> QuotingError:
-    dX = _differential_in(F)
-    return QuotingError(
-        lambda p: f"cannot move {differential_text(p, dX) if dX is not None else 'dX'} out of {p.to_text(F)}",
-        "cannot move the differential out of this expression",
-        culprit=F,
-    )
-
-
-def _differential_in(e: ir.Expr) -> ir.Expr | None:
-    """The differential dX (or dx) that e holds, if any."""
-    if isinstance(e, ir.D):
-        return e
-    return next((d for d in map(_differential_in, e.children()) if d is not None), None)
