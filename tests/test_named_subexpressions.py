@@ -270,7 +270,7 @@ def test_the_stepper_defines_the_names_of_the_lines_shown_so_far():
         for i in range(readoff, len(stages)):
             lines = step_view(view, i).lines_latex
             assert lines.count("M_{1} = ") == 1 and "M_{2}" not in lines
-            assert r"\text{where } M_{1} = S (A^{T} + A)" in lines
+            assert r"\text{where } M_{1} = S (A + A^{T})" in lines
 
 
 SIGMOID = "sigmoid(W*x)'*sigmoid(W*x)"

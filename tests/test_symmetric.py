@@ -195,7 +195,7 @@ def test_transpose_of_a_symmetric_variable_is_kept_while_differentiating():
     assert "tr(dS A Sᵀ + S A (dS)ᵀ)" in differential  # dSᵀ stays (dS)ᵀ
     # the same result as without the declaration: S(A + Aᵀ), not S Aᵀ + Aᵀ S
     plain = derive("tr(S*A*S')", wrt="S", layout="denominator")
-    assert to_text(d.result) == to_text(plain.result) == "S (Aᵀ + A)"
+    assert to_text(d.result) == to_text(plain.result) == "S (A + Aᵀ)"
 
 
 def test_bilinear_form_in_the_transpose():
@@ -264,7 +264,7 @@ def test_conventions_are_shown_in_text_latex_and_json():
         assert f"{convention} convention" in data["where"]["text"]
         assert all(f"--symmetric {convention}" in r["description"] for r in data["results"].values())
     sym = derive(source, wrt="S", layout="denominator", symmetric="sym")
-    assert to_text(sym.result) == "½ (S (Aᵀ + A) + (Aᵀ + A) S)"
+    assert to_text(sym.result) == "½ (S (A + Aᵀ) + (A + Aᵀ) S)"
     minka = derive("S: symmetric\nlog(det(S))", wrt="S", layout="denominator", symmetric="minka")
     assert to_text(minka.result) == "2 S⁻¹ - (S⁻¹ ⊙ I)"  # the Cookbook's (141)
 
@@ -299,7 +299,7 @@ def test_unknown_convention_is_refused():
 def test_the_magic_takes_the_convention(shell):
     shell.run_cell_magic("matdiff", "--wrt S --symmetric minka -o d_minka", "S: symmetric\ntr(A*S)")
     d = shell.user_ns["d_minka"]
-    assert d.symmetric == "minka" and to_text(d.result) == "Aᵀ + A - (Aᵀ ⊙ I)"  # the Cookbook's (139)
+    assert d.symmetric == "minka" and to_text(d.result) == "A + Aᵀ - (Aᵀ ⊙ I)"  # the Cookbook's (139)
 
 
 @pytest.mark.parametrize("convention", CONVENTIONS)
@@ -313,7 +313,7 @@ def test_the_magic_gives_each_convention_against_differences(shell, convention):
         ("S: symmetric\ntr(S*A*S')", lambda T: tr(T @ A @ T.T), {"S": S, "A": A}),
         ("S: symmetric\na'*S'*b", lambda T: a @ T.T @ b, {"S": S, "a": a, "b": b}),
     ]
-    texts = {"independent": "S (Aᵀ + A)", "sym": "½ (S (Aᵀ + A) + (Aᵀ + A) S)"}
+    texts = {"independent": "S (A + Aᵀ)", "sym": "½ (S (A + Aᵀ) + (A + Aᵀ) S)"}
     for source, f, at in cases:
         G = expected_gradient(f, S, convention)
         for layout in LAYOUTS:

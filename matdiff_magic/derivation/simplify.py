@@ -12,6 +12,7 @@ from fractions import Fraction
 from typing import cast
 
 from matdiff_magic.derivation.rewrites import BY_TYPE, REWRITE_GROUPS, bottom_up, size
+from matdiff_magic.derivation.term_order import order_terms
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.construct import (
     known_symmetric,
@@ -270,7 +271,9 @@ def simplify(e: ir.Expr, symmetric: bool = False) -> ir.Expr:
     (``textbook``); ``symmetric``: declared symmetric variables are symmetric."""
     before = basic(e, symmetric)
     after, used = textbook(before, symmetric)
+    after = order_terms(after)  # equal results print equally, however their sums were typed
     if used:
+        before = order_terms(before)
         _REWRITTEN[after] = (before, used)
         while len(_REWRITTEN) > 64:
             del _REWRITTEN[next(iter(_REWRITTEN))]
