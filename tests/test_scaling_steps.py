@@ -1,0 +1,97 @@
+"""Steps that scale: a rule applied at many places of a sum is one step ("product rule", applied to
+each term), so a sum of N like terms takes as many steps as one; the same weight matrix in every
+layer of a network derives. Every derivative is checked against central differences of a NumPy f
+written here, in every layout."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from numeric_helpers import assert_close, central_difference
+
+from matdiff_magic import derive
+
+
+def _quadratic_forms(n: int) -> str:
+    return " + ".join(f"x'*A{k}*x" for k in range(1, n + 1))
+
+
+def _bilinear_forms(n: int) -> str:
+    return " + ".join(f"a{k}'*X*b{k}" for k in range(1, n + 1))
+
+
+def _shared_chain(depth: int) -> str:
+    e = "x"
+    for _ in range(depth):
+        e = f"tanh(W*{e})"
+    return "a'*" + e
+
+
+def _rules(d) -> list[str]:
+    return [s.rule for s in d.steps]
+
+
+@pytest.mark.parametrize("source, wrt", [(_quadratic_forms, "x"), (_bilinear_forms, "X")])
+def test_a_sum_takes_as_many_steps_as_two_terms(source, wrt):
+    shown = {n: _rules(derive(source(n), wrt=wrt, check=False)) for n in (2, 8, 32)}
+    assert shown[2] == shown[8] == shown[32]
+    assert shown[32].count("product rule") == 1 and shown[32].count("constant") == 1
+
+
+def test_a_rule_applied_to_each_term_marks_every_place():
+    d = derive(_quadratic_forms(3), wrt="x", check=False)
+    for rule in ("transpose", "transpose of a scalar"):  # d(xᵀ) = (dx)ᵀ, then (dx)ᵀAx = xᵀAᵀdx
+        step = next(s for s in d.steps if s.rule == rule)
+        assert step.latex_highlighted.count(r"\color") == 3 and len(step.changed) == 3
+
+
+def _check_every_layout(d, f, values: dict, wrt: str, rtol: float = 1e-5) -> None:
+    expected = central_difference(f, values, wrt)
+    den = d.with_layout("denominator").evaluate(**values)
+    num = d.with_layout("numerator").evaluate(**values)
+    mixed = d.with_layout("mixed").evaluate(**values)
+    assert_close(den, expected, rtol, "denominator")
+    assert_close(mixed, expected, rtol, "mixed")
+    assert_close(num, expected.T if expected.ndim == 2 else expected.reshape(1, -1), rtol, "numerator")
+
+
+def test_quadratic_forms_gradient():
+    n, rng = 6, np.random.default_rng(11)
+    d = derive(_quadratic_forms(n), wrt="x")
+    A = {f"A{k}": rng.standard_normal((4, 4)) for k in range(1, n + 1)}
+    f = lambda x, **A: float(sum(x @ A[f"A{k}"] @ x for k in range(1, n + 1)))
+    _check_every_layout(d, f, {"x": rng.standard_normal(4), **A}, "x")
+
+
+def test_bilinear_forms_gradient_non_square():
+    n, rng = 5, np.random.default_rng(12)
+    d = derive(_bilinear_forms(n), wrt="X")
+    values = {"X": rng.standard_normal((3, 5))}
+    for k in range(1, n + 1):
+        values[f"a{k}"], values[f"b{k}"] = rng.standard_normal(3), rng.standard_normal(5)
+    f = lambda X, **v: float(sum(v[f"a{k}"] @ X @ v[f"b{k}"] for k in range(1, n + 1)))
+    _check_every_layout(d, f, values, "X")
+
+
+def _network(depth: int):
+    def f(a, W, x):
+        h = x
+        for _ in range(depth):
+            h = np.tanh(W @ h)
+        return float(a @ h)
+
+    return f
+
+
+@pytest.mark.parametrize("depth", [3, 32])
+def test_the_same_weights_in_every_layer(depth):
+    d = derive(_shared_chain(depth), wrt="W", check=False)
+    rules = _rules(d)
+    # the differential stage goes one layer down per chain rule, then every term's trace tricks
+    assert rules.count("element-wise tanh") == depth
+    assert len(rules) <= 6 * depth + 12
+    rng = np.random.default_rng(depth)
+    m = 5
+    W = np.linalg.qr(rng.standard_normal((m, m)))[0] * 1.2  # no vanishing gradient over the layers
+    values = {"a": rng.standard_normal(m), "W": W, "x": rng.standard_normal(m)}
+    _check_every_layout(d, _network(depth), values, "W", rtol=1e-4)
