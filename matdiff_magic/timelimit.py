@@ -18,6 +18,13 @@ class TimeLimitExceeded(BaseException):
 
 
 MAX_SECONDS = 10**7  # setitimer overflows past the platform's time_t; a longer limit is none
+_ACTIVE: list[float] = []  # the limits of the blocks running now, innermost last
+
+
+def current_limit() -> float | None:
+    """Seconds of the innermost running ``time_limit`` block (None outside one): the work estimate
+    refuses, before it starts, a derivation predicted to run past it."""
+    return _ACTIVE[-1] if _ACTIVE else None
 
 
 @contextmanager
@@ -32,8 +39,10 @@ def time_limit(seconds: float):
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
     signal.setitimer(signal.ITIMER_REAL, min(seconds, MAX_SECONDS))
+    _ACTIVE.append(seconds)
     try:
         yield
     finally:
+        _ACTIVE.pop()
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)

@@ -7,6 +7,13 @@ the whole expression, so the work is about (number of steps) × (size of the dif
 are estimated here from the typed IR in one pass, without recursion: ``size`` is the number of
 nodes of an expression written out as a tree (as it is printed), ``dsize`` that of its
 differential, ``steps`` the number of distinct subexpressions that hold the variable.
+
+The same work predicts the seconds of the whole cell, the derivation and its text, LaTeX and JSON
+output (every step is printed, and is about as large as the expression and its differential):
+``predicted_seconds``, calibrated on this package's scaling cases by ``benchmarks/bench_estimate.py``,
+which prints the prediction against the measured time. Inside a time limit (``--timeout``; the magic's
+default is 10 s) a derivation predicted to take more than twice the limit (and more than 5 s) is
+refused before it starts, with the estimate in the message.
 """
 
 from __future__ import annotations
@@ -15,9 +22,17 @@ from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.construct import tidy
 from matdiff_magic.ir.traverse import post_order
+from matdiff_magic.timelimit import current_limit
 
 LINEAR = (ir.Neg, ir.Transpose, ir.Trace, ir.SumAll, ir.DiagMatrix, ir.DiagVector, ir.Vec)
 MAX_WORK = 4_000_000  # steps × nodes: a derivation at the limit takes a second or two
+# CPU seconds of the whole cell per unit of work, and of the smallest cell, from the median ratio
+# measured by benchmarks/bench_estimate.py (the cases spread over about 0.5–7× of it: printing a
+# wide sum costs more per symbol than a deep chain whose repeated parts are named)
+SECONDS_PER_WORK = 3.0e-6
+BASE_SECONDS = 0.005
+REFUSE_FACTOR = 2.0  # refused before starting when predicted past twice the time limit
+REFUSE_SECONDS = 5.0  # and past this: a shorter wait is left to the limit itself
 
 
 def estimate(expr: ir.Expr, wrt: str) -> tuple[int, int, int]:
@@ -67,11 +82,41 @@ def _dsize(node, kids, size, dsize, holds) -> int:
     return 2 + s + sum(size[id(k)] + dk for k, dk in zip(kids, d))
 
 
+def shown_steps(expr: ir.Expr, wrt: str) -> int:
+    """About how many steps the derivation shows: a rule is applied at every place it fits in one
+    step, so the steps follow the nesting of the variable (about two a level: the rule, then the
+    constants it leaves), not the number of terms; a few more for the trace and the read-off."""
+    depth: dict[int, int] = {}
+    for node in post_order([expr]):
+        inner = [depth[id(k)] for k in node.children() if depth[id(k)] >= 0]
+        holds = (isinstance(node, ir.Var) and node.name == wrt) or bool(inner)
+        depth[id(node)] = 1 + max(inner, default=0) if holds else -1
+    return 2 * max(depth[id(expr)], 0) + 6
+
+
+def work_of(expr: ir.Expr, wrt: str) -> tuple[int, int, int]:
+    """(work, steps, size of df) of deriving ``expr`` by ``wrt`` and showing it: the steps shown
+    × (size of f + of df), about how much is printed."""
+    e = tidy(expr)  # the derivation starts from tidy(f)
+    _, size, dsize = estimate(e, wrt)
+    steps = shown_steps(e, wrt)
+    return steps * (size + dsize), steps, dsize
+
+
+def predicted_seconds(work: int) -> float:
+    """CPU seconds of the whole cell (derivation, text, LaTeX and JSON) for ``work``, as
+    calibrated by ``benchmarks/bench_estimate.py``."""
+    return BASE_SECONDS + SECONDS_PER_WORK * work
+
+
 def check_work(expr: ir.Expr, wrt: ir.Var, source: str | None = None, span=None) -> None:
-    """Refuse a derivation whose estimated work exceeds MAX_WORK, with what makes it large."""
-    steps, size, dsize = estimate(tidy(expr), wrt.name)  # the derivation starts from tidy(f)
-    work = steps * (size + dsize)
-    if work > MAX_WORK:
+    """Refuse a derivation whose estimated work exceeds MAX_WORK, or, inside a time limit, whose
+    predicted time exceeds it; the message gives the estimate and what makes it large.
+
+    Raises MatdiffError.
+    """
+    steps, size, dsize = estimate(tidy(expr), wrt.name)
+    if steps * (size + dsize) > MAX_WORK:
         raise MatdiffError(
             f"this derivation would be too large to do step by step: about {steps:,} steps on a "
             f"differential of about {dsize:,} symbols",
@@ -79,4 +124,20 @@ def check_work(expr: ir.Expr, wrt: ir.Var, source: str | None = None, span=None)
             span,
             hint="products of many factors that hold the variable, and towers such as x^x^x, "
             "grow quickly: derive a part of the expression at a time",
+        )
+    limit = current_limit()
+    if limit is None:
+        return
+    work, shown, dsize = work_of(expr, wrt.name)
+    seconds = predicted_seconds(work)
+    # the prediction is within a few times of the truth, so only a cell predicted well past the
+    # limit, and long enough that the wait matters, is refused on a guess; the limit stops the rest
+    if seconds > max(REFUSE_FACTOR * limit, REFUSE_SECONDS):
+        raise MatdiffError(
+            f"this derivation and its output would take about {seconds:.0f} s (estimated before "
+            f"starting: about {shown:,} steps on a differential of about {dsize:,} symbols), "
+            f"over the time limit of {limit:g} s",
+            source,
+            span,
+            hint="derive a part of the expression at a time, or raise the limit with --timeout SECONDS",
         )

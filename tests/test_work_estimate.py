@@ -1,0 +1,91 @@
+"""The work estimate predicts the whole cell and refuses, before starting, what would run far past
+the time limit: with the estimate in the message and the caret under the expression, fast, in a
+real IPython shell; under the limit, or with no limit (``derive()`` called directly), nothing is
+refused on a guess. benchmarks/bench_estimate.py compares the prediction with measured times.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from conftest import run
+
+from matdiff_magic import MatdiffError
+from matdiff_magic.depth import deep_recursion
+from matdiff_magic.derivation import bounds
+from matdiff_magic.timelimit import current_limit, time_limit
+from matdiff_magic.types.lower import choose_wrt, typecheck
+
+
+def chain(depth: int) -> str:
+    e = "x"
+    for k in range(1, depth + 1):
+        e = f"tanh(W{k}*{e})"
+    return "a'*" + e
+
+
+def typed(source: str):
+    with deep_recursion():
+        return typecheck(source)
+
+
+def test_the_running_time_limit_is_known_inside_its_block_only():
+    assert current_limit() is None
+    with time_limit(7.5):
+        assert current_limit() == 7.5
+        with time_limit(2.0):
+            assert current_limit() == 2.0
+        assert current_limit() == 7.5
+    assert current_limit() is None
+
+
+def test_the_prediction_grows_with_the_depth_of_the_chain():
+    works = [bounds.work_of(typed(chain(n)).expr, "W1")[0] for n in (4, 8, 16, 32)]
+    assert works == sorted(works) and len(set(works)) == 4
+    seconds = [bounds.predicted_seconds(w) for w in works]
+    assert seconds == sorted(seconds) and seconds[0] >= bounds.BASE_SECONDS
+
+
+def test_shown_steps_follow_the_nesting_not_the_number_of_terms():
+    one = typed("x'*A1*x").expr
+    many = typed(" + ".join(f"x'*A{k}*x" for k in range(1, 33))).expr
+    # one rule applies at every term in one step: 32 terms show as many steps as one, plus the sum
+    assert bounds.shown_steps(many, "x") <= bounds.shown_steps(one, "x") + 2
+    assert bounds.shown_steps(typed(chain(16)).expr, "W1") > bounds.shown_steps(typed(chain(4)).expr, "W1")
+
+
+def test_a_cell_predicted_far_past_its_limit_is_refused_before_it_starts():
+    t = typed(chain(64))
+    var = choose_wrt(t, "W1")
+    work = bounds.work_of(t.expr, "W1")[0]
+    assert bounds.predicted_seconds(work) > bounds.REFUSE_SECONDS  # the premise of this test
+    with time_limit(1.0), pytest.raises(MatdiffError) as caught:
+        bounds.check_work(t.expr, var, chain(64), t.span)
+    message = str(caught.value)
+    assert "would take about" in message and "over the time limit of 1 s" in message
+    assert "--timeout" in message
+    # with no limit (derive() called directly) the same cell is not refused on a guess
+    bounds.check_work(t.expr, var, chain(64), t.span)
+
+
+def test_the_magic_refuses_with_the_estimate_fast_and_the_shell_goes_on(shell):
+    start = time.perf_counter()
+    result, captured = run(shell, f"%%matdiff --wrt W1 --timeout 1\n{chain(64)}\n")
+    elapsed = time.perf_counter() - start
+    output = captured.stdout + captured.stderr
+    assert not result.success and type(result.error_in_exec).__name__ == "UsageError"
+    message = str(result.error_in_exec)
+    assert "would take about" in message and "estimated before starting" in message
+    assert "^" in message  # the caret under the expression
+    assert "Traceback" not in output
+    assert elapsed < 1.0  # refused before deriving: no wait for the limit
+    again, _ = run(shell, "%%matdiff --wrt X\na'*X*b\n")
+    assert again.success and again.result.check_result.passed
+
+
+def test_the_refusal_speaks_chinese(shell):
+    result, _ = run(shell, f"%%matdiff --wrt W1 --timeout 1 --lang zh\n{chain(64)}\n")
+    assert not result.success
+    message = str(result.error_in_exec)
+    assert "开始前估计" in message and "would take" not in message
