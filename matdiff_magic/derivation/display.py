@@ -106,8 +106,10 @@ def to_text(d) -> str:
     return "\n".join(lines)
 
 
-def to_json(d) -> dict:
-    """The mimetype's JSON (schema ``derivation.v1``), its wording in ``d.lang``."""
+def to_json(d, whole: bool = True) -> dict:
+    """The mimetype's JSON (schema ``derivation.v1``), its wording in ``d.lang``; ``whole``: with
+    the optional ``latex``, the whole TeX block (a bundle, whose text/latex is that block, leaves
+    it out rather than carry it twice)."""
     say = lambda text: i18n.translate(text, d.lang)
     # the JSON carries every layout's result: its names are those of all of them
     abbrev = d.names_for(tuple(d.results))[0]
@@ -153,7 +155,7 @@ def to_json(d) -> dict:
             "max_rel_error": None if err is None or not math.isfinite(err) else err,
             "message": say(check.message),
         },
-        "latex": to_latex(d),
+        **({"latex": to_latex(d)} if whole else {}),
         **({"lang": d.lang} if d.lang != "en" else {}),  # the schema's default: en
     }
 

@@ -291,8 +291,8 @@ class Derivation:
             return display.to_json(self)
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        # one memo for the three forms: each subexpression printed once per notation; the JSON
-        # carries the whole TeX block already
-        with memo.printing():
-            data = self.to_json()
-            return {"text/plain": self.to_text(), "text/latex": data["latex"], MIME: data}
+        # one memo for the three forms: each subexpression printed once per notation; the TeX
+        # block is the text/latex, not repeated in the JSON (where it is optional)
+        with deep_recursion(), memo.printing():
+            data = display.to_json(self, whole=False)
+            return {"text/plain": display.to_text(self), "text/latex": display.to_latex(self), MIME: data}

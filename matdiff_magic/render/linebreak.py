@@ -16,6 +16,9 @@ wrapped at spaces. Word wrapping (``wrap_words``) never cuts inside a word.
 
 from __future__ import annotations
 
+import bisect
+import functools
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -115,10 +118,16 @@ def _tex_cuts(s: str, ops) -> list[_Cut]:
 def text_width(s: str) -> int:
     """Columns of a Unicode string in a monospace font: combining marks take none, wide (Chinese)
     characters two."""
+    if s.isascii():
+        return len(s)
     # by distinct character: a line is measured often, and has few distinct characters
-    return len(s) + sum(
-        s.count(ch) * (-1 if unicodedata.combining(ch) else 1 if _wide(ch) else 0) for ch in set(s)
-    )
+    return len(s) + sum(s.count(ch) * extra for ch in set(s) if (extra := _extra_columns(ch)))
+
+
+@functools.cache
+def _extra_columns(ch: str) -> int:
+    """The columns a character takes beyond one: -1 for a combining mark, 1 for a wide one."""
+    return -1 if unicodedata.combining(ch) else 1 if _wide(ch) else 0
 
 
 _TEX_WORDS = re.compile(r"\\(log|exp|det|sin|cos|tan|tanh|sinh|cosh|max|min|ln|arg)(?![A-Za-z])")
@@ -156,37 +165,61 @@ def tex_width(tex: str) -> int:
     return len(re.sub(r"[{}^_]", "", s))
 
 
+class _Widths:
+    """``measure(s[a:b])`` for the positions where ``_lay`` starts and ends lines, from prefix
+    sums over the pieces between cuts: laying out a line of n characters costs O(n), not O(n²).
+    Both measures add up over pieces cut outside every group; where they would not (checked on
+    the whole line), each width is measured directly."""
+
+    def __init__(self, s: str, cuts: list[_Cut], measure):
+        points = {0, len(s)} | {c.start for c in cuts} | {c.end for c in cuts}
+        points |= {c.opener + 1 for c in cuts if c.opener >= 0}
+        ordered = sorted(points)
+        self.at = {p: k for k, p in enumerate(ordered)}
+        self.prefix = [0]
+        for a, b in itertools.pairwise(ordered):
+            self.prefix.append(self.prefix[-1] + measure(s[a:b]))
+        self.s, self.measure = s, measure
+        self.additive = self.prefix[-1] == measure(s)
+
+    def __call__(self, a: int, b: int) -> int:
+        if self.additive and a in self.at and b in self.at:
+            return self.prefix[self.at[b]] - self.prefix[self.at[a]]
+        return self.measure(self.s[a:b])
+
+
 def _lay(s: str, cuts: list[_Cut], column: int, width: int, measure, continuation) -> list[tuple[int, str]]:
-    """Greedy lines (column, text) of s, which starts at ``column``."""
+    """Greedy lines (column, text) of s, which starts at ``column``; ``cuts`` in order of position."""
+    span = _Widths(s, cuts, measure)
+    ends = [c.end for c in cuts]
     lines: list[tuple[int, str]] = []
     starts: list[tuple[int, int]] = []  # (index in s, column) of each line
-    start, col = 0, column
+    start, col, first = 0, column, 0
     while True:
         starts.append((start, col))
-        rest = s[start:]
-        ahead = [c for c in cuts if c.end > start]
-        if col + measure(rest) <= width or not ahead:
-            lines.append((col, rest))
+        first = bisect.bisect_right(ends, start, first)  # the cuts after this line's start
+        if col + span(start, len(s)) <= width or first == len(cuts):
+            lines.append((col, s[start:]))
             return lines
         # the width grows with the cut's position: bisect for the last cut that fits
-        lo, hi = 0, len(ahead)
+        lo, hi = first, len(cuts)
         while lo < hi:
             mid = (lo + hi) // 2
-            if col + measure(s[start : ahead[mid].end]) <= width:
+            if col + span(start, cuts[mid].end) <= width:
                 lo = mid + 1
             else:
                 hi = mid
-        fit = ahead[:lo]
+        fit = cuts[first:lo]
         if fit:
             key = min((c.depth, c.tier) for c in fit)
             cut = max((c for c in fit if (c.depth, c.tier) == key), key=lambda c: c.start)
         else:  # a piece wider than the line: cut as soon as possible
-            cut = ahead[0]
+            cut = cuts[first]
         lines.append((col, s[start : cut.end]))
         opener_col = None
         if cut.opener >= 0:
             line_start, line_col = max(p for p in starts if p[0] <= cut.opener)
-            opener_col = line_col + measure(s[line_start : cut.opener + 1])
+            opener_col = line_col + span(line_start, cut.opener + 1)
         start, col = cut.start, continuation(cut, opener_col)
 
 
