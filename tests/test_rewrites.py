@@ -63,6 +63,8 @@ CASES = [
         {},
     ),
     ("x − m", rw.positive_first, "-m + x", lambda m, x: x - m, {}),
+    ("sum(a) = a", rw.scalar_sum, "a: scalar\nb: scalar\nsum(a*b)", lambda a, b: a * b, {}),
+    ("tr(a) = a", rw.scalar_sum, "a: scalar\nb: scalar\ntr(exp(a)*b)", lambda a, b: np.exp(a) * b, {}),
     (
         "(x − m)(m − x)ᵀ",
         rw.orient_differences,
@@ -125,6 +127,23 @@ def test_kron_with_a_row_and_a_commutation_matrix():
     assert_close(np.kron(Bv, av[None, :]), want, 1e-12, "(aᵀ ⊗ B) K")
     got = evaluate(out, [a, B], {"a": av, "B": Bv})
     assert_close(got, want, 1e-12, "evaluated")
+
+
+def test_a_one_by_one_all_ones_matrix_is_the_number_one():
+    # 𝟏 σ(uᵀv) with a 1×1 𝟏 (what factoring dx out of sum(σ(uᵀv)) leaves): σ(uᵀv)
+    u, v = ir.Var("u", ("n", 1), "vector"), ir.Var("v", ("n", 1), "vector")
+    s = ir.Apply("sigmoid", ir.MatMul((ir.Transpose(u), v)))
+    e = ir.MatMul((ir.Fill(1, (1, 1)), s, ir.Fill(2, (1, 1))))
+    out = rw.bottom_up(e, rw.scalar_one)
+    assert not any(isinstance(n, ir.Fill) for n in out.walk())
+    rng = np.random.default_rng(11)
+    uv, vv = rng.standard_normal(4), rng.standard_normal(4)
+    want = 2 * sig(uv @ vv)
+    got = evaluate(out, [u, v], {"u": uv, "v": vv})
+    assert_close(np.reshape(got, ()), want, 1e-12, "𝟏 σ(uᵀv) 2·𝟏")
+    final, used = textbook(e)
+    assert rw.SCALAR_ONE in used and not any(isinstance(n, ir.Fill) for n in final.walk())
+    assert_close(np.reshape(evaluate(final, [u, v], {"u": uv, "v": vv}), ()), want, 1e-12, "textbook")
 
 
 def test_a_rewrite_that_lengthens_is_not_kept():

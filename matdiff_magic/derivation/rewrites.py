@@ -32,7 +32,7 @@ from matdiff_magic.ir.construct import (
 from matdiff_magic.ops.identity import Identity
 
 INVERSE_OF_PRODUCT = Identity("inverse of a product", r"(AB)^{-1} = B^{-1}A^{-1}", cookbook="(1)")
-CANCEL = Identity("inverse", r"A^{-1}A = A A^{-1} = I")
+CANCEL = Identity("cancel inverses", r"A^{-1}A = A A^{-1} = I")
 DET_OF_INVERSE = Identity("determinant of an inverse", r"|A^{-1}| = |A|^{-1}")
 POWERS = Identity("powers of a scalar", r"a^{p}\,a^{q} = a^{p+q},\ \sqrt{a} = a^{1/2}")
 COMMON_NUMBER = Identity("common factor", r"c\,A + c\,B = c\,(A + B)")
@@ -44,6 +44,10 @@ SOFTMAX = Identity(
 )
 KRON_K = Identity("commutation", r"(a^{T} \otimes B)\,K = B \otimes a^{T}")
 SIGN = Identity("order of terms", r"-b + a = a - b")
+SCALAR_ONE = Identity("a 1×1 all-ones matrix", r"\mathbf{1} = 1 \text{ for a scalar } \mathbf{1}")
+SCALAR_SUM = Identity(
+    "sum and trace of a scalar", r"\operatorname{sum}(a) = \operatorname{tr}(a) = a \text{ for a scalar } a"
+)
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,23 @@ def bottom_up(e: ir.Expr, fn: Callable[[ir.Expr], ir.Expr]) -> ir.Expr:
         return out
 
     return go(e)
+
+
+# ---- 𝟏 of size 1×1 is the number 1; sum(a) = tr(a) = a for a 1×1 a
+
+
+def scalar_one(node: ir.Expr) -> ir.Expr:
+    """A 1×1 all-ones (or all-c) matrix is the number 1 (c): 𝟏 σ(uᵀv) = σ(uᵀv)."""
+    if isinstance(node, ir.Fill) and node.is_scalar:
+        return ir.Const(node.value)
+    return node
+
+
+def scalar_sum(node: ir.Expr) -> ir.Expr:
+    """The sum of the entries, or the trace, of a 1×1 matrix is its one entry: sum(1) = 1."""
+    if isinstance(node, (ir.SumAll, ir.Trace)) and node.arg.is_scalar:
+        return node.arg
+    return node
 
 
 # ---- (AB)⁻¹ = B⁻¹A⁻¹ for square A and B
@@ -328,6 +349,7 @@ def positive_first(node: ir.Expr) -> ir.Expr:
 
 # each group is applied together and kept only if the result is no longer than before
 REWRITE_GROUPS = (
+    (Rewrite(SCALAR_ONE, scalar_one, (ir.Fill,)), Rewrite(SCALAR_SUM, scalar_sum, (ir.SumAll, ir.Trace))),
     (
         Rewrite(DET_OF_INVERSE, det_of_inverse, (ir.Det, ir.LogDet)),
         Rewrite(INVERSE_OF_PRODUCT, inverse_of_product, (ir.Inverse,)),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import cast
 
+from matdiff_magic.derivation.rewrites import CANCEL
 from matdiff_magic.derivation.simplify import simplify
 from matdiff_magic.derivation.steps import Step
 from matdiff_magic.errors import MatdiffError
@@ -22,7 +23,6 @@ DIVIDE = Identity("divide by a constant", r"cA = 0 \Rightarrow A = 0 \text{ for 
 TRANSPOSE_BOTH = Identity("transpose both sides", r"A^{T} = 0 \Leftrightarrow A = 0")
 MULTIPLY = Identity("multiply through", r"A = 0 \Rightarrow XAX = 0 \text{ for an invertible } X")
 EXPAND = Identity("expand", r"A(B + C) = AB + AC")
-CANCEL = Identity("cancel inverses", r"XX^{-1} = X^{-1}X = I")
 MOVE = Identity("move the constant terms", r"A + C = 0 \Leftrightarrow A = -C")
 SOLVE = Identity("solve", r"A\hat{X} = B \Rightarrow \hat{X} = A^{-1}B")
 

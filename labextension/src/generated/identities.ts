@@ -21,6 +21,12 @@ export const IDENTITIES = {
     "text": "d adj(X) = adj(X) tr(X⁻¹ dX) - X⁻¹ dX adj(X)",
     "cookbook": ""
   },
+  "cancel": {
+    "name": "cancel inverses",
+    "latex": "A^{-1}A = A A^{-1} = I",
+    "text": "A⁻¹A = A A⁻¹ = I",
+    "cookbook": ""
+  },
   "collect-gradient": {
     "name": "collect the entries",
     "latex": "\\left(\\frac{\\partial f}{\\partial \\boldsymbol{y}}\\right)_{j} = \\frac{\\partial f}{\\partial y_{j}}",
@@ -459,12 +465,6 @@ export const IDENTITIES = {
     "text": "df = (∂f/∂x)ᵀ dx",
     "cookbook": ""
   },
-  "rewrites-cancel": {
-    "name": "inverse",
-    "latex": "A^{-1}A = A A^{-1} = I",
-    "text": "A⁻¹A = A A⁻¹ = I",
-    "cookbook": ""
-  },
   "rewrites-softmax": {
     "name": "softmax Jacobian times a vector",
     "latex": "(\\operatorname{diag}(s) - s s^{T})\\,v = s \\odot v - s\\,(s^{T} v)",
@@ -531,6 +531,12 @@ export const IDENTITIES = {
     "text": "d log(u) = u⁻¹ du",
     "cookbook": ""
   },
+  "scalar-one": {
+    "name": "a 1×1 all-ones matrix",
+    "latex": "\\mathbf{1} = 1 \\text{ for a scalar } \\mathbf{1}",
+    "text": "𝟏 = 1 for a scalar 𝟏",
+    "cookbook": ""
+  },
   "scalar-relu": {
     "name": "chain rule (relu)",
     "latex": "\\mathrm{d}\\operatorname{relu}(u) = \\operatorname{step}(u)\\,\\mathrm{d}u",
@@ -565,6 +571,12 @@ export const IDENTITIES = {
     "name": "chain rule (step)",
     "latex": "\\mathrm{d}\\operatorname{step}(u) = 0\\,\\mathrm{d}u",
     "text": "d step(u) = 0 du",
+    "cookbook": ""
+  },
+  "scalar-sum": {
+    "name": "sum and trace of a scalar",
+    "latex": "\\operatorname{sum}(a) = \\operatorname{tr}(a) = a \\text{ for a scalar } a",
+    "text": "sum(a) = tr(a) = a for a scalar a",
     "cookbook": ""
   },
   "scalar-tan": {
@@ -625,12 +637,6 @@ export const IDENTITIES = {
     "name": "solve",
     "latex": "A\\hat{X} = B \\Rightarrow \\hat{X} = A^{-1}B",
     "text": "AX̂ = B ⇒ X̂ = A⁻¹B",
-    "cookbook": ""
-  },
-  "solve-cancel": {
-    "name": "cancel inverses",
-    "latex": "XX^{-1} = X^{-1}X = I",
-    "text": "XX⁻¹ = X⁻¹X = I",
     "cookbook": ""
   },
   "squared-norm": {
