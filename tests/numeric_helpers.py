@@ -61,3 +61,31 @@ def assert_close(actual, expected, rtol=1e-5, label=""):
     scale = max(1.0, float(np.max(np.abs(expected))) if expected.size else 1.0)
     err = float(np.max(np.abs(actual - expected))) / scale if expected.size else 0.0
     assert err < rtol, f"{label}: max rel. error {err:.2e}\nactual={actual}\nexpected={expected}"
+
+
+def numeric_jacobian(f, values: dict, wrt: str, h: float = 1e-6) -> np.ndarray:
+    """∂ vec f / ∂ (vec x)ᵀ by central differences (column-major vec, as the package's vec)."""
+    x = np.asarray(values[wrt], dtype=float)
+    cols = []
+    for k in range(x.size):
+        step = np.zeros(x.size)
+        step[k] = h
+        step = step.reshape(x.shape, order="F")
+        plus = np.ravel(f(**{**values, wrt: x + step}), order="F")
+        minus = np.ravel(f(**{**values, wrt: x - step}), order="F")
+        cols.append((plus - minus) / (2 * h))
+    return np.array(cols).T
+
+
+def expected_in_layout(f, values: dict, wrt: str, layout: str) -> np.ndarray:
+    """The derivative in ``layout``, by central differences: for a scalar f the gradient (the shape
+    of X, its transpose in numerator layout; a row for a vector x in numerator layout), else the
+    Jacobian ∂ vec f / ∂ (vec x)ᵀ (transposed in denominator layout)."""
+    J = numeric_jacobian(f, values, wrt)
+    x = np.asarray(values[wrt])
+    if J.shape[0] == 1:
+        G = J[0].reshape(x.shape, order="F")
+        if x.ndim == 1:
+            return G.reshape(1, -1) if layout == "numerator" else G
+        return G.T if layout == "numerator" else G
+    return J.T if layout == "denominator" else J

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from matdiff_magic import derive
+from numeric_helpers import expected_in_layout
 
 LAYOUTS = ("numerator", "denominator", "mixed")
 I2 = np.eye(2)
@@ -29,32 +30,7 @@ def _commutation(r, c):
     return K
 
 
-def _numeric_jacobian(f, values, wrt, h=1e-6):
-    """∂ vec f / ∂ (vec x)ᵀ by central differences (column-major vec)."""
-    x = np.asarray(values[wrt], dtype=float)
-    cols = []
-    for k in range(x.size):
-        step = np.zeros(x.size)
-        step[k] = h
-        step = step.reshape(x.shape, order="F")
-        plus = np.ravel(f(**{**values, wrt: x + step}), order="F")
-        minus = np.ravel(f(**{**values, wrt: x - step}), order="F")
-        cols.append((plus - minus) / (2 * h))
-    return np.array(cols).T
-
-
-def _expected(f, values, wrt, layout):
-    """The derivative in ``layout``: for a scalar f the gradient (the shape of X, its transpose in
-    numerator layout; a row for a vector x in numerator layout), else the Jacobian (transposed in
-    denominator layout)."""
-    J = _numeric_jacobian(f, values, wrt)
-    x = np.asarray(values[wrt])
-    if J.shape[0] == 1:
-        G = J[0].reshape(x.shape, order="F")
-        if x.ndim == 1:
-            return G.reshape(1, -1) if layout == "numerator" else G
-        return G.T if layout == "numerator" else G
-    return J.T if layout == "denominator" else J
+_expected = expected_in_layout  # central differences, in the layout asked for
 
 
 def _values(shapes, seed):

@@ -8,33 +8,12 @@ import numpy as np
 import pytest
 
 from matdiff_magic import MatdiffError, derive
+from numeric_helpers import expected_in_layout
 
 LAYOUTS = ("numerator", "denominator", "mixed")
 
 
-def _numeric_jacobian(f, values, wrt, h=1e-6):
-    """∂ vec f / ∂ (vec x)ᵀ, column-major vec, by central differences."""
-    x = np.asarray(values[wrt], dtype=float)
-    cols = []
-    for k in range(x.size):
-        step = np.zeros(x.size)
-        step[k] = h
-        step = step.reshape(x.shape, order="F")
-        plus = np.ravel(f(**{**values, wrt: x + step}), order="F")
-        minus = np.ravel(f(**{**values, wrt: x - step}), order="F")
-        cols.append((plus - minus) / (2 * h))
-    return np.array(cols).T
-
-
-def _expected(f, values, wrt, layout):
-    J = _numeric_jacobian(f, values, wrt)
-    x = np.asarray(values[wrt])
-    if J.shape[0] == 1:  # a scalar f: the gradient
-        G = J[0].reshape(x.shape, order="F")
-        if x.ndim == 1:
-            return G.reshape(1, -1) if layout == "numerator" else G
-        return G.T if layout == "numerator" else G
-    return J.T if layout == "denominator" else J
+_expected = expected_in_layout  # central differences, in the layout asked for
 
 
 rng = np.random.default_rng(7)
