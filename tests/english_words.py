@@ -1,6 +1,7 @@
 """What counts as an English word in a Chinese text: a word of three letters or more that is no
 mathematics (a function's name, an option and its value, code in backquotes, a product of
-matrices such as AXB) and no proper name. Shared by the tests of the Chinese output."""
+matrices such as AXB) and no proper name; and the seeds' worked examples. Shared by the tests of
+the Chinese output."""
 
 from __future__ import annotations
 
@@ -46,7 +47,24 @@ PROPER = {
     "NaN",
     "MatrixSymbol",
     "LaTeX",
+    "PyTorch",
+    "Frobenius",
 }  # names: kept
+
+
+SEED_CELLS = [  # (cell, wrt): the seeds' worked examples (tests/test_seeds.py, test_composition_solve.py)
+    ("a'*X*b", "X"),  # seed 001 Example 2.2
+    ("a'*exp(X*b)", "X"),  # Example 3
+    ("l = norm2(y - X*beta)^2", "beta"),  # Example 4
+    ("Sigma, S: symmetric\nl = log(det(Sigma)) + tr(S*inv(Sigma))", "Sigma"),  # Example 5
+    ("Y = A*X*B\ntr(Y'*Y)", "X"),  # seed 000: Y = AXB
+    ("y'*A*y", "y"),  # seed 002: ∂(yᵀAy)/∂y = Ay + Aᵀy
+    ("A*y", "y"),  # seed 002: ∂(Ay)/∂y, a Jacobian
+    ("log(det(X))", "X"),  # seed 000: d|X| and the log-determinant
+    ("g: function\nY = A*X*B\nf = g(Y)", "X"),  # seed 000: f of Y = AXB, f not given
+    ("y = [y1; y2]\nf = y1^2 + y2^2", "y"),  # seed 002 Example 1, by the components
+    ("y = [y1; y2; y3]\nf = [y1^2 + y2^2 + y3; y3^2 + 2*y1]", "y"),  # seed 002 Example 2
+]
 
 
 def strip_math_words(text: str) -> str:

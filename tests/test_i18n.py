@@ -22,7 +22,7 @@ import jsonschema
 import numpy as np
 import pytest
 from conftest import run
-from english_words import MATH_WORDS, WORD
+from english_words import MATH_WORDS, SEED_CELLS, WORD
 from english_words import strip_math_words as _strip_math_words
 from numeric_helpers import assert_close, central_difference, random_values
 
@@ -314,19 +314,6 @@ def english_words(bundle: dict, variables: set) -> list[str]:
     return words
 
 
-SEED_CELLS = [  # (cell, wrt): the seeds' worked examples (tests/test_seeds.py, test_composition_solve.py)
-    ("a'*X*b", "X"),  # seed 001 Example 2.2
-    ("a'*exp(X*b)", "X"),  # Example 3
-    ("l = norm2(y - X*beta)^2", "beta"),  # Example 4
-    ("Sigma, S: symmetric\nl = log(det(Sigma)) + tr(S*inv(Sigma))", "Sigma"),  # Example 5
-    ("Y = A*X*B\ntr(Y'*Y)", "X"),  # seed 000: Y = AXB
-    ("y'*A*y", "y"),  # seed 002: ∂(yᵀAy)/∂y = Ay + Aᵀy
-    ("A*y", "y"),  # seed 002: ∂(Ay)/∂y, a Jacobian
-    ("log(det(X))", "X"),  # seed 000: d|X| and the log-determinant
-    ("g: function\nY = A*X*B\nf = g(Y)", "X"),  # seed 000: f of Y = AXB, f not given
-    ("y = [y1; y2]\nf = y1^2 + y2^2", "y"),  # seed 002 Example 1, by the components
-    ("y = [y1; y2; y3]\nf = [y1^2 + y2^2 + y3; y3^2 + 2*y1]", "y"),  # seed 002 Example 2
-]
 OPTIONS = ["", "--solve", "--by-definition"]
 
 

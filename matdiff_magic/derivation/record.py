@@ -224,7 +224,8 @@ class Derivation:
         """Source of a module computing f and this derivative, with input checks and a check of the
         derivative (like matrixcalculus.org's export): NumPy against central differences, or
         ``backend="jax"`` / ``"torch"`` against the framework's autodiff (``export.backends``).
-        MatdiffError for another backend."""
+        Its comments and docstrings are in the derivation's language. MatdiffError for another
+        backend."""
         if (
             self.wrt.symmetric
             and self.wrt.shape[0] != 1
@@ -248,8 +249,9 @@ class Derivation:
                 Span(at.start(), at.end()) if at else None,
             )
         from matdiff_magic.export.backends import to_python
+        from matdiff_magic.i18n.code import translate_code
 
-        return to_python(self, backend)
+        return translate_code(to_python(self, backend), self.lang)  # comments in its language
 
     def to_sympy(self):
         """The result in this layout as a SymPy matrix expression over MatrixSymbols of the

@@ -104,11 +104,14 @@ class Glossary:
         )
         self.templates = [(_compile(k, _IN_SENTENCE), entries[k], k) for k in by_literal]
         self.loose = [(_compile(k, _ANY), entries[k], k) for k in by_literal]
+        # "{0} and {1}", "{0} is": one bare word around placeholders would match much prose
+        self.specific = [t for t in self.templates if not _GENERIC.fullmatch(_PLACEHOLDER.sub("", t[2]))]
         self.identity = all(k == v for k, v in entries.items())  # English: nothing to do
         self.keys = frozenset(entries)
 
 
 _IN_SENTENCE = r"(?:(?![.;] ).)*?"
+_GENERIC = re.compile(r"\s*[^\W\d_]*\s*")
 _ANY = r".*?"
 
 
@@ -142,6 +145,20 @@ def translate(text: str, lang: str | None = None) -> str:
     if g.identity or not text:
         return text
     return _translate(g.lang, text)
+
+
+def whole(text: str, lang: str | None = None, specific: bool = False) -> str | None:
+    """``text`` in ``lang`` when one glossary key covers it whole (exact, or a template whose
+    placeholders hold no sentence break; ``specific``: not a template of one bare word, such as
+    "{0} and {1}"), else None."""
+    g = glossary(current(lang))
+    if g.identity:
+        return text
+    if not specific:
+        return _whole(g.lang, text)
+    if text in g.exact:
+        return g.exact[text]
+    return _fill(g.lang, g.specific, text, *_edges(text))
 
 
 _EDGE = re.compile(r"^([\s(\[]*)(.*?)([\s.:;,)\]]*)$", re.DOTALL)
