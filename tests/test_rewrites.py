@@ -63,6 +63,20 @@ CASES = [
         {},
     ),
     ("x − m", rw.positive_first, "-m + x", lambda m, x: x - m, {}),
+    (
+        "exp(u)/sum(exp(u))",
+        st.softmax_definition,
+        "u: vector(n)\nexp(u)/sum(exp(u))",
+        lambda u: np.exp(u) / np.sum(np.exp(u)),
+        {},
+    ),
+    (
+        "exp(u)ᵀ/𝟏ᵀexp(u)",
+        st.softmax_definition,
+        "u: vector(n)\nexp(u)'/(vector(1)'*exp(u))",
+        lambda u: (np.exp(u) / np.sum(np.exp(u)))[None, :],
+        {},
+    ),
     ("sum(a) = a", rw.scalar_sum, "a: scalar\nb: scalar\nsum(a*b)", lambda a, b: a * b, {}),
     ("tr(a) = a", rw.scalar_sum, "a: scalar\nb: scalar\ntr(exp(a)*b)", lambda a, b: np.exp(a) * b, {}),
     (

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
-from matdiff_magic.derivation.simplify_structure import contract_softmax, kron_commutation
+from matdiff_magic.derivation.simplify_structure import contract_softmax, kron_commutation, softmax_definition
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.construct import (
     mk_add,
@@ -44,6 +44,10 @@ SOFTMAX = Identity(
 )
 KRON_K = Identity("commutation", r"(a^{T} \otimes B)\,K = B \otimes a^{T}")
 SIGN = Identity("order of terms", r"-b + a = a - b")
+SOFTMAX_DEFINITION = Identity(
+    "softmax",
+    r"\exp(\boldsymbol{u}) / \operatorname{sum}(\exp(\boldsymbol{u})) = \operatorname{softmax}(\boldsymbol{u})",
+)
 SCALAR_ONE = Identity("a 1×1 all-ones matrix", r"\mathbf{1} = 1 \text{ for a scalar } \mathbf{1}")
 SCALAR_SUM = Identity(
     "sum and trace of a scalar", r"\operatorname{sum}(a) = \operatorname{tr}(a) = a \text{ for a scalar } a"
@@ -357,7 +361,11 @@ REWRITE_GROUPS = (
         Rewrite(POWERS, scalar_powers, (ir.MatMul,)),
     ),
     (Rewrite(ONES, expand_ones, (ir.Add,)),),
-    (Rewrite(SOFTMAX, contract_softmax, (ir.MatMul,)), Rewrite(KRON_K, kron_commutation, (ir.MatMul,))),
+    (
+        Rewrite(SOFTMAX, contract_softmax, (ir.MatMul,)),
+        Rewrite(KRON_K, kron_commutation, (ir.MatMul,)),
+        Rewrite(SOFTMAX_DEFINITION, softmax_definition, (ir.MatMul,)),
+    ),
     (Rewrite(DIFFERENCES, orient_differences, (ir.MatMul, ir.Add)),),
     (Rewrite(COMMON_NUMBER, common_number, (ir.Add,)), Rewrite(SIGN, positive_first, (ir.Add,))),
 )

@@ -4,7 +4,9 @@ The softmax Jacobian J = diag(s) − s sᵀ is never formed when it meets a vect
 vᵀ J = (v ⊙ s)ᵀ − (vᵀs) sᵀ and J v = s ⊙ v − s (sᵀv), and vᵀs is written sum(v ⊙ s) when that
 product simplifies (y ⊙ s^∘−1 ⊙ s = y). A Kronecker product with a row and a commutation
 matrix after it is the product the other way round: (aᵀ ⊗ B) K = B ⊗ aᵀ (Magnus & Neudecker,
-Theorem 3.9: K_pm (A ⊗ B) K_nq = B ⊗ A, with K_p1 = I for a row A).
+Theorem 3.9: K_pm (A ⊗ B) K_nq = B ⊗ A, with K_p1 = I for a row A). And exp(u) divided by the
+sum of its entries is softmax(u), by softmax's definition: the gradient of log-sum-exp reads
+softmax(u), as the textbooks write it.
 """
 
 from __future__ import annotations
@@ -85,4 +87,45 @@ def kron_commutation(node: ir.Expr) -> ir.Expr:
         # K_pm (A ⊗ B) K_nq = B ⊗ A with A m×n, B p×q; K_nq turns vec of an n×q matrix
         if a.shape[0] == 1 and c.rows == a.shape[1] and c.cols == b.shape[1]:
             return mk_mul([*f[:i], mk_kron(b, a), *f[i + 2 :]])
+    return node
+
+
+def _sum_of_exp(f: ir.Expr) -> ir.Expr | None:
+    """u when f = sum(exp(u))⁻¹ or (𝟏ᵀexp(u))⁻¹ for a column u; None otherwise."""
+    if not (isinstance(f, ir.Pow) and isinstance(f.exponent, ir.Const) and f.exponent.value == -1):
+        return None
+    total = f.base
+    if isinstance(total, ir.SumAll):
+        e = total.arg
+    elif (
+        isinstance(total, ir.MatMul)
+        and len(total.factors) == 2
+        and isinstance(total.factors[0], ir.Fill)
+        and total.factors[0].value == 1
+    ):
+        e = total.factors[1]
+    else:
+        return None
+    if isinstance(e, ir.Apply) and e.func == "exp" and e.shape[1] == 1 and not e.is_scalar:
+        return e.arg
+    return None
+
+
+def softmax_definition(node: ir.Expr) -> ir.Expr:
+    """sum(exp(u))⁻¹ exp(u) = softmax(u) inside a product (exp(u)ᵀ: softmax(u)ᵀ)."""
+    if not isinstance(node, ir.MatMul) or not any(isinstance(f, ir.Pow) for f in node.factors):
+        return node
+    f = list(node.factors)
+    for i, g in enumerate(f):
+        u = _sum_of_exp(g)
+        if u is None:
+            continue
+        for j, h in enumerate(f):
+            wrapped = isinstance(h, ir.Transpose)
+            inner = h.children()[0] if wrapped else h
+            if j != i and isinstance(inner, ir.Apply) and inner.func == "exp" and inner.arg == u:
+                s = ir.Softmax(u)
+                f[j] = ir.Transpose(s) if wrapped else s
+                del f[i]
+                return mk_mul(f)
     return node

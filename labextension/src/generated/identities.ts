@@ -627,6 +627,12 @@ export const IDENTITIES = {
     "text": "-b + a = a - b",
     "cookbook": ""
   },
+  "softmax-definition": {
+    "name": "softmax",
+    "latex": "\\exp(\\boldsymbol{u}) / \\operatorname{sum}(\\exp(\\boldsymbol{u})) = \\operatorname{softmax}(\\boldsymbol{u})",
+    "text": "exp(u) / sum(exp(u)) = softmax(u)",
+    "cookbook": ""
+  },
   "softmax-softmax": {
     "name": "softmax",
     "latex": "\\mathrm{d}\\operatorname{softmax}(\\boldsymbol{u}) = (\\operatorname{diag}(\\boldsymbol{p}) - \\boldsymbol{p}\\,\\boldsymbol{p}^{T})\\,\\mathrm{d}\\boldsymbol{u},\\ \\boldsymbol{p} = \\operatorname{softmax}(\\boldsymbol{u})",
