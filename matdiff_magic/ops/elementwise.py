@@ -36,7 +36,9 @@ class Apply(Node):
 
 # ---- helpers the exported code defines (their source is exported verbatim) ----------------------
 def sigmoid(x):
-    return 0.5 * (1.0 + np.tanh(0.5 * x))  # 1 / (1 + exp(-x)), without overflow
+    # 1 / (1 + exp(-x)) as exp(-log(1 + exp(-x))): no overflow, and full relative precision where
+    # it is tiny (sigmoid(-60) ≈ 9e-27, which 0.5 (1 + tanh(x/2)) rounds to 0)
+    return np.exp(-np.logaddexp(np.zeros_like(x), -x))  # (torch's logaddexp takes no number)
 
 
 def relu(x):

@@ -101,8 +101,16 @@ def _diag_vector(x):
     return np.diag(x).reshape(-1, 1).copy()
 
 
+def norm2(x):
+    """The Euclidean (Frobenius) norm of an array, scaled by its largest entry so that squares of
+    tiny or huge entries neither underflow nor overflow (the sum of squares of 1e-300 is 0)."""
+    scale = np.max(np.abs(x))
+    safe = np.where((scale > 0) & (scale < np.inf), scale, 1.0)
+    return safe * np.sqrt(np.sum((x / safe) ** 2))
+
+
 def _norm2(x):
-    return as_scalar(np.sqrt(np.sum(x * x)))
+    return as_scalar(norm2(x))
 
 
 SUM_ROW = linear_row("sum", "SumAll", "sum {0}", as_scalar, lambda g, x: g[0, 0] * np.ones_like(x), "{g}·𝟏")
@@ -138,7 +146,7 @@ def _export_norm1(p, e):
 def _export_norm2(p, e):
     if e.arg.is_scalar:
         return f"np.abs({p.code(e.arg)})", C_ATOM
-    return f"np.linalg.norm({p.code(e.arg)})", C_ATOM  # Frobenius for a matrix
+    return f"{p.helper('norm2')}({p.code(e.arg)})", C_ATOM  # Frobenius for a matrix
 
 
 def _diag_from_left(p, f, right):
@@ -231,6 +239,7 @@ for p, differential, trace_row, export, doc in (
         build=lambda args, _p=p: Norm(args[0], _p),
         **derivative(differential, trace_row),
         export=export,
+        helpers=(norm2,) if p == 2 else (),
         notation=_norm_notation,
         sympy=SympyForm(_sympy_norm1 if p == 1 else _sympy_norm2),
         doc=doc,
