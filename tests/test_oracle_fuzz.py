@@ -101,6 +101,29 @@ def test_pool_reports_timeouts():
         assert p.run_one(tiny)["outcome"] == "ok"  # the killed worker was replaced
 
 
+def _waits_or_works(case):
+    """Waits 1.5 s without working for a tiny case (a worker starved of a core), works 3 s otherwise."""
+    if case.tree.size() > 1:
+        start = time.process_time()
+        while time.process_time() - start < 3.0:
+            pass
+    else:
+        time.sleep(1.5)
+    return {"outcome": "ok", "benign": "ok", "failures": [], "notes": {}, "seconds": 0.0}
+
+
+def test_pool_limits_the_work_of_a_case():
+    """The limit is on the worker's CPU time: a case that waits past it (as a niced worker on a busy
+    machine does) is not a timeout; one that works past it is, and says how long it ran."""
+    c = Cell()
+    tiny, big = c.case(c.vector("x"), "x"), case_for(100, 0)
+    with Pool(workers=1, timeout=1.0, runner=_waits_or_works) as p:
+        assert p.run_one(tiny)["outcome"] == "ok"
+        result = p.run_one(big)
+        assert [f["kind"] for f in result["failures"]] == ["timeout"]
+        assert "s CPU" in result["failures"][0]["detail"]["message"]
+
+
 # ---- the oracle itself
 
 

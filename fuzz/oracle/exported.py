@@ -44,25 +44,10 @@ def run_exports(case: Case, run, modules, point: O.Point | None, kind: str, eval
 
     ``evaluated`` maps a layout to what evaluate() gave in it (the shape the export must match).
     Returns the number of modules run."""
-    from fuzz.oracle.worker import normalise
-    from matdiff_magic import MatdiffError
-
     seen: set[str] = set()
     for layout, d in modules:
-        try:
-            code = d.to_python()
-        except MatdiffError as e:
-            run.fail(
-                "export_failed",
-                f"to_python ({layout})",
-                f"to_python refused: {normalise(str(e))}",
-                message=str(e)[:500],
-            )
-            continue
-        except Exception as e:
-            run.foreign(f"to_python ({layout})", e)
-            continue
-        if code in seen:
+        ok, code = run.attempt(f"to_python ({layout})", "export_failed", "to_python refused", d.to_python)
+        if not ok or code in seen:
             continue
         seen.add(code)
         _run_module(case, run, d, code, layout, point, kind, evaluated.get(layout))
@@ -70,16 +55,7 @@ def run_exports(case: Case, run, modules, point: O.Point | None, kind: str, eval
 
 
 def _raised(run, stage: str, what: str, e: BaseException) -> None:
-    from fuzz.oracle.worker import normalise, where
-
-    run.fail(
-        "export_failed",
-        stage,
-        f"{what} raises {type(e).__name__}: {normalise(str(e))}",
-        type=type(e).__name__,
-        message=str(e)[:500],
-        at=where(e),
-    )
+    run.raised("export_failed", stage, f"{what} raises ", e)
 
 
 def _run_module(case, run, d, code, layout, point, kind, evaluated) -> None:

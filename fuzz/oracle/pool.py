@@ -3,6 +3,11 @@
 Each worker is a process of its own, fed one case at a time over a pipe. A worker that does not
 answer within the time limit is killed (by its process id) and replaced, and the case is reported
 as a timeout; a worker that dies (a crash, running out of memory) is reported as worker_crashed.
+
+The limit is on the CPU time the worker spends on the case (what the case costs), not on the wall
+clock alone: on a shared machine a niced worker can wait many times its CPU time for a core (a case
+of 0.2 s CPU once took over 10 s of wall time). A worker that is blocked rather than working is
+still stopped once the wall clock reaches ``WALL_FACTOR`` times the limit.
 """
 
 from __future__ import annotations
@@ -16,6 +21,16 @@ from multiprocessing.connection import wait
 from fuzz.oracle.expr import Case
 
 MEMORY_LIMIT = 3 * 1024**3  # bytes of address space a worker may add to what it starts with
+WALL_FACTOR = 3  # a case is stopped at this many times the limit in wall time, working or not
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cpu_seconds(pid: int | None) -> float | None:
+    """User + system CPU seconds of process ``pid`` so far (None where /proc does not tell)."""
+    with contextlib.suppress(OSError, ValueError, IndexError), open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
+        return (int(fields[11]) + int(fields[12])) / _TICKS  # utime and stime, fields 14 and 15
+    return None
 
 
 def _address_space() -> int:
@@ -60,7 +75,18 @@ class _Slot:
         self.proc = ctx.Process(target=_worker, args=(child, nice, runner), daemon=True)
         self.proc.start()
         child.close()
-        self.job = None  # (key, case, start time)
+        self.job = None  # (key, case, start time, CPU seconds of the worker at the start)
+
+    def start(self, key, case) -> None:
+        self.job = (key, case, time.monotonic(), cpu_seconds(self.proc.pid))
+        self.conn.send((key, case))
+
+    def over(self, timeout: float) -> tuple[bool, str]:
+        """Whether the case has run past the limit, and how long it ran."""
+        wall = time.monotonic() - self.job[2]
+        start, now = self.job[3], cpu_seconds(self.proc.pid)
+        cpu = wall if start is None or now is None else now - start
+        return cpu > timeout or wall > WALL_FACTOR * timeout, f"{cpu:.1f} s CPU, {wall:.1f} s wall"
 
     def stop(self) -> None:
         with contextlib.suppress(OSError, BrokenPipeError):
@@ -113,23 +139,23 @@ class Pool:
                     except StopIteration:
                         exhausted = True
                         break
-                    slot.job = (key, case, time.monotonic())
                     try:
-                        slot.conn.send((key, case))
+                        slot.start(key, case)
                     except (OSError, BrokenPipeError):
                         self.slots[i] = self._slot()
-                        self.slots[i].job = (key, case, time.monotonic())
-                        self.slots[i].conn.send((key, case))
+                        self.slots[i].start(key, case)
             busy = [s for s in self.slots if s.job is not None]
             if not busy:
                 return
             now = time.monotonic()
-            wait_for = max(0.0, min(s.job[2] + self.timeout - now for s in busy))
+            # a case's CPU time grows no faster than its wall time (one thread): no need to look
+            # before the limit in wall time, then every 0.2 s
+            wait_for = max(0.2, min(s.job[2] + self.timeout - now for s in busy))
             ready = wait([s.conn for s in busy], timeout=wait_for + 0.05)
             for i, slot in enumerate(self.slots):
                 if slot.job is None:
                     continue
-                key, case, start = slot.job
+                key, case = slot.job[:2]
                 if slot.conn in ready:
                     try:
                         _, result = slot.conn.recv()
@@ -142,10 +168,11 @@ class Pool:
                         slot.job = None
                     yield key, case, result
                     continue
-                if time.monotonic() - start > self.timeout:
+                over, spent = slot.over(self.timeout)
+                if over:
                     slot.kill()
                     self.slots[i] = self._slot()
-                    yield key, case, _failure("timeout", f"no answer within {self.timeout:g} s")
+                    yield key, case, _failure("timeout", f"no answer within {self.timeout:g} s ({spent})")
 
     def run_one(self, case: Case) -> dict:
         for _, _, result in self.run([(0, case)]):

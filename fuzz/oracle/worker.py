@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import time
 import traceback
+from typing import Any
 
 import numpy as np
 
@@ -87,16 +88,35 @@ class Run:
             }
         )
 
-    def foreign(self, stage: str, exc: BaseException) -> None:
-        family = stage.split(" (")[0].split("(")[0]  # evaluate in any layout is one place
+    def raised(self, kind: str, stage: str, head: str, exc: BaseException) -> None:
+        """A failure of ``kind`` for the exception ``exc``: signature ``head`` + its type and message."""
         self.fail(
-            "foreign_exception",
+            kind,
             stage,
-            f"{family}: {type(exc).__name__}: {normalise(str(exc))}",
+            f"{head}{type(exc).__name__}: {normalise(str(exc))}",
             type=type(exc).__name__,
             message=str(exc)[:500],
             at=where(exc),
         )
+
+    def foreign(self, stage: str, exc: BaseException) -> None:
+        family = stage.split(" (")[0].split("(")[0]  # evaluate in any layout is one place
+        self.raised("foreign_exception", stage, f"{family}: ", exc)
+
+    def attempt(
+        self, stage: str, refused_kind: str, refused: str, call, /, *args, **kwargs
+    ) -> tuple[bool, Any]:
+        """(True, call(*args, **kwargs)), or (False, None) with the failure recorded: the package's
+        MatdiffError as ``refused_kind`` (signature ``refused: <its message>``), anything else as foreign."""
+        from matdiff_magic import MatdiffError
+
+        try:
+            return True, call(*args, **kwargs)
+        except MatdiffError as e:
+            self.fail(refused_kind, stage, f"{refused}: {normalise(str(e))}", message=str(e)[:500])
+        except Exception as e:
+            self.foreign(stage, e)
+        return False, None
 
     def dedupe(self) -> None:
         """One failure per signature (the first), with the stages it was seen in."""
@@ -162,42 +182,37 @@ def _run(case: Case, run: Run) -> str:
     values = {n: O.user_value(a, case.variables[n]) for n, a in point.env.items()}
     verdicts, derived = {}, {case.layout: d}
     for layout in LAYOUTS:
-        try:
-            dl = (
-                d
-                if layout == case.layout
-                else derive(source, wrt=case.wrt, layout=layout, order=case.order, check=False)
-            )
-        except MatdiffError as e:
-            run.fail(
-                "evaluate_refused",
+        ok, dl = (
+            (True, d)
+            if layout == case.layout
+            else run.attempt(
                 f"derive(layout={layout})",
-                f"derive refused in {layout} layout but not in {case.layout}: {normalise(str(e))}",
-                message=str(e)[:500],
+                "evaluate_refused",
+                f"derive refused in {layout} layout but not in {case.layout}",
+                derive,
+                source,
+                wrt=case.wrt,
+                layout=layout,
+                order=case.order,
+                check=False,
             )
-            continue
-        except Exception as e:
-            run.foreign(f"derive(layout={layout})", e)
+        )
+        if not ok:
             continue
         derived[layout] = dl
-        for how, dd in (("derive", dl), ("with_layout", None)):
-            stage = f"evaluate ({how}, {layout})"
-            try:
-                if dd is None:
-                    dd = derived[f"{layout} (with_layout)"] = d.with_layout(layout)
-                got = dd.evaluate(**values)
-            except MatdiffError as e:
-                run.fail(
-                    "evaluate_refused",
-                    stage,
-                    f"evaluate refused a point where f is defined: {normalise(str(e))}",
-                    message=str(e)[:500],
-                )
+        refused = "evaluate refused a point where f is defined"
+        stage = f"evaluate (with_layout, {layout})"
+        ok, relaid = run.attempt(stage, "evaluate_refused", refused, d.with_layout, layout)
+        if ok:
+            derived[f"{layout} (with_layout)"] = relaid
+        for how, dd in (("derive", dl), ("with_layout", relaid)):
+            if dd is None:
                 continue
-            except Exception as e:
-                run.foreign(stage, e)
-                continue
-            verdicts[(how, layout)] = got
+            ok, got = run.attempt(
+                f"evaluate ({how}, {layout})", "evaluate_refused", refused, dd.evaluate, **values
+            )
+            if ok:
+                verdicts[(how, layout)] = got
     _judge(case, run, point, verdicts, kind, next_attempt)
     # -- the value of f itself (not through sign: sigmoid(-40) is 0 or 4e-18 depending on how
     # it is computed, and sign tells them apart)
