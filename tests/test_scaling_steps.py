@@ -5,6 +5,8 @@ written here, in every layout."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from numeric_helpers import assert_close, central_difference
@@ -90,6 +92,8 @@ def test_the_same_weights_in_every_layer(depth):
     # the differential stage goes one layer down per chain rule, then every term's trace tricks
     assert rules.count("element-wise tanh") == depth
     assert len(rules) <= 6 * depth + 12
+    defined = re.findall(r"(\w+) = ", d.where()[1])  # the activations and what the result repeats
+    assert defined and len(defined) == len(set(defined)), "a name defined twice"
     rng = np.random.default_rng(depth)
     m = 5
     W = np.linalg.qr(rng.standard_normal((m, m)))[0] * 1.2  # no vanishing gradient over the layers

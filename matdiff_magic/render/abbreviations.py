@@ -103,7 +103,8 @@ def _fresh(node: ir.Expr, taken: set) -> str:
     letters = [preferred, "p", "q"] if preferred else []
     base = "t" if node.shape[1] == 1 else "M"
     letters += [f"{base}_{k}" for k in range(1, 100)]
-    return next(n for n in letters if n not in taken)
+    # taken holds names as written too (an activation's t₁): t_1 would print as that name
+    return next(n for n in letters if n not in taken and name_text(n) not in taken)
 
 
 def repeated(results: list, taken: set, named: dict | None = None) -> dict:
