@@ -2,8 +2,8 @@
  * The "Matrix calculus cheat sheet" side panel: the differential rules, the trace tricks,
  * the read-off rule and the layout table, each with a button that inserts a %%matdiff
  * cell exercising it. Its words (title, headings, sentences, buttons, the identities' rule
- * names) go through JupyterLab's translation bundle, whose catalog the package writes from
- * its glossaries; the mathematics stays as it is.
+ * names, the layout table's column heads and row names) go through JupyterLab's translation
+ * bundle, whose catalog the package writes from its glossaries; the mathematics stays as it is.
  */
 import { Widget } from '@lumino/widgets';
 
@@ -109,27 +109,30 @@ export class CheatSheet extends Widget {
   }
 
   private _layoutTable(): HTMLElement {
+    const __ = (msgid: string) => this._trans.__(msgid);
     const cell = (tag: 'td' | 'th', text: string, title?: string) =>
       el(document, tag, { text, attrs: title ? { title } : {} });
+    // The column heads and the rows' names and readings are words; the shapes are mathematics.
     const head = el(document, 'tr', {}, [
       cell('th', ''),
-      cell('th', 'num.', 'numerator layout'),
-      cell('th', 'denom.', 'denominator layout'),
-      cell('th', 'mixed', 'mixed layout')
+      cell('th', __('num.'), __('numerator layout')),
+      cell('th', __('denom.'), __('denominator layout')),
+      cell('th', __('mixed'), __('mixed layout'))
     ]);
     const rows = LAYOUT_ROWS.map(row => {
       // The formula and a short name head the row; the full shapes are in the tooltip.
       const math = el(document, 'span', { className: 'jp-matdiff-math' });
       setMath(math, row.tex, false);
+      const reading = __(row.text);
       const first = el(
         document,
         'th',
-        { attrs: { scope: 'row', title: row.text, 'aria-label': row.text } },
+        { attrs: { scope: 'row', title: reading, 'aria-label': reading } },
         [
           math,
           el(document, 'div', {
             className: 'jp-matdiff-cheatsheet-text',
-            text: row.short
+            text: __(row.short)
           })
         ]
       );
@@ -189,7 +192,7 @@ export class CheatSheet extends Widget {
     layouts.appendChild(
       el(document, 'p', {
         className: 'jp-matdiff-cheatsheet-text',
-        text: LAYOUTS_INTRO
+        text: this._trans.__(LAYOUTS_INTRO)
       })
     );
     layouts.appendChild(this._layoutTable());

@@ -8,7 +8,7 @@ import { describe, expect, it, vi } from 'vitest';
 
 import { CheatSheet } from '../src/cheatsheet';
 import { IDENTITIES } from '../src/generated/identities';
-import { SECTIONS, TITLE } from '../src/rules';
+import { LAYOUT_ROWS, LAYOUTS_INTRO, SECTIONS, TITLE } from '../src/rules';
 import { ENGLISH, ITrans } from '../src/trans';
 
 const CATALOG: Record<string, string[]> = JSON.parse(
@@ -63,6 +63,49 @@ describe('the cheat sheet in Chinese', () => {
     sheet.dispose();
   });
 
+  it('heads and names the layout table and words its paragraph in Chinese', () => {
+    const sheet = new CheatSheet(vi.fn(), undefined, zhBundle(new Set()));
+    const table = sheet.node.querySelector('.jp-matdiff-layout-table')!;
+    const heads = Array.from(table.querySelectorAll('thead th')).map(th => [
+      th.textContent,
+      th.getAttribute('title')
+    ]);
+    expect(heads).toEqual([
+      ['', null],
+      ['分子', '分子布局'],
+      ['分母', '分母布局'],
+      ['混合', '混合布局']
+    ]);
+    for (const row of LAYOUT_ROWS) {
+      const th = table.querySelector(`tr[data-row=${row.id}] th`)!;
+      const name = th.querySelector('.jp-matdiff-cheatsheet-text')!.textContent!;
+      expect(name).toBe(CATALOG[row.short][0]);
+      expect(th.getAttribute('title')).toBe(CATALOG[row.text][0]);
+      expect(th.getAttribute('aria-label')).toBe(CATALOG[row.text][0]);
+      // the shapes are mathematics: the same in every language
+      const shapes = Array.from(table.querySelectorAll(`tr[data-row=${row.id}] td`));
+      expect(shapes.map(td => td.textContent)).toEqual([
+        row.numerator,
+        row.denominator,
+        row.mixed
+      ]);
+    }
+    expect(CATALOG['scalar by matrix'][0]).toBe('标量对矩阵');
+    const paragraph = sheet.node.querySelector(
+      '[data-section=layouts] .jp-matdiff-cheatsheet-text'
+    )!;
+    expect(paragraph.textContent).toBe(CATALOG[LAYOUTS_INTRO][0]);
+    expect(paragraph.textContent).toContain('分子布局');
+    // no English word left in the layouts section but the option it names (its TeX aside)
+    const section = sheet.node
+      .querySelector('[data-section=layouts]')!
+      .cloneNode(true) as Element;
+    section.querySelectorAll('.jp-matdiff-math').forEach(m => m.remove());
+    const words = section.textContent!.replace(/--layout/g, '').match(/[A-Za-z]{3,}/g);
+    expect(words).toBeNull();
+    sheet.dispose();
+  });
+
   it('shows the English and each rule the identity names it uses without a bundle', () => {
     const sheet = new CheatSheet(vi.fn());
     for (const section of SECTIONS) {
@@ -74,6 +117,17 @@ describe('the cheat sheet in Chinese', () => {
       }
     }
     expect(sheet.node.querySelector('button')!.textContent).toBe('Insert');
+    const heads = sheet.node.querySelectorAll('.jp-matdiff-layout-table thead th');
+    expect(Array.from(heads).map(th => th.textContent)).toEqual([
+      '',
+      'num.',
+      'denom.',
+      'mixed'
+    ]);
+    expect(
+      sheet.node.querySelector('[data-section=layouts] .jp-matdiff-cheatsheet-text')!
+        .textContent
+    ).toBe(LAYOUTS_INTRO);
     sheet.dispose();
   });
 });

@@ -91,9 +91,8 @@ def columns(text: str) -> int:
     )
 
 
-_TOKEN = re.compile(
-    r"\s+|[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]|[^\s\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]+"
-)
+_WIDE = f"{chr(0x2E80)}-{chr(0x9FFF)}{chr(0xFF00)}-{chr(0xFFEF)}"  # CJK, full-width forms
+_TOKEN = re.compile(rf"\s+|[{_WIDE}]|[^\s{_WIDE}]+")  # a space, a wide character, a run of others
 
 
 def wrap(text: str, width: int, indent: str = "  ") -> list[str]:
