@@ -252,7 +252,8 @@ class _Printer:
         fraction = as_fraction(e)  # 1/N, ½ as people write them, not 1 N⁻¹
         if fraction is not None:
             return self._fraction(*fraction)
-        out = []
+        out: list[str] = []
+        precs: list[int] = []  # of the factors after a leading number
         # numbers commute: show them first, as a coefficient
         factors = sorted(e.factors, key=lambda f: not isinstance(f, ir.Const))
         for i, f in enumerate(factors):
@@ -265,14 +266,34 @@ class _Printer:
             need = P_MUL + 1 if isinstance(f, (ir.MatMul, ir.Hadamard)) else P_MUL
             s, p = self.go(f)
             if isinstance(f, ir.Const) or p < need or (isinstance(f, ir.MatMul)):
-                s = self.paren(s)
+                s, p = self.paren(s), P_ATOM
             out.append(s)
+            precs.append(p)
+        out = self._powers(out, precs)
         sep = " " if self.tex else ""
         text = sep.join(out) if self.tex else _join_text(out)
         if self.tex:
             text = text.replace("- ", "-", 1) if text.startswith("- ") else text
         prec = P_NEG if text.startswith("-") else P_MUL
         return text, prec
+
+    def _powers(self, out: list[str], precs: list[int]) -> list[str]:
+        """Equal neighbours written as a power, X X X as X³ and Xᵀ Xᵀ as (Xᵀ)², as printed (a
+        coloured one differs): a product of k factors of X prints in size linear in k."""
+        head, factors = out[: len(out) - len(precs)], out[len(out) - len(precs) :]
+        merged: list[str] = []
+        k = 0
+        while k < len(factors):
+            run = k + 1
+            while run < len(factors) and factors[run] == factors[k]:
+                run += 1
+            count, s = run - k, factors[k]
+            if count > 1:
+                base = s if precs[k] > P_POSTFIX else self.paren(s)
+                s = base + self.t(f"^{{{count}}}", superscript(str(count)))
+            merged.append(s)
+            k = run
+        return head + merged
 
     def _fraction(self, c, dens: list, rest: list) -> tuple[str, int]:
         p, q = abs(c.numerator), c.denominator
