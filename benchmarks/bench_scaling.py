@@ -8,8 +8,9 @@ Three families, each derived with every step recorded and no numeric check:
 
 For each size: CPU times (``time.process_time``, the median of interleaved runs, each on a fresh
 derivation so that no printed form is reused from a previous run) of the derivation and of each
-form of its output, the bytes of the bundle (text/plain + text/latex + the JSON) and the peak memory
-of derive + bundle (tracemalloc, in a run of its own). Then a log–log slope per column (sizes ≥ 8)
+form of its output, the bytes of the bundle (text/plain + text/latex + the JSON, in UTF-8 as the
+kernel sends them), also per step, and the peak memory of derive + bundle (tracemalloc, in a run of
+its own). Then a log–log slope per column (sizes ≥ 8)
 and a plot. A family stops growing once one bundle takes longer than ``--budget`` seconds.
 
 ``--compare DIR`` runs every measurement twice, interleaved, in fresh processes: once with the
@@ -53,7 +54,12 @@ def source(family: str, n: int) -> str:
 
 
 def bundle_bytes(bundle: dict) -> int:
-    return sum(len((v if isinstance(v, str) else json.dumps(v)).encode()) for v in bundle.values())
+    """UTF-8 bytes of the bundle's values as the kernel sends them and a notebook stores them
+    (jupyter_client and nbformat write JSON with ensure_ascii=False: ⊙ is 3 bytes, not 6)."""
+    return sum(
+        len((v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)).encode())
+        for v in bundle.values()
+    )
 
 
 def measure(family: str, n: int, repeat: int) -> dict:
@@ -134,15 +140,16 @@ def _ms(t: float) -> str:
 def table(name: str, rows: dict) -> str:
     out = [f"\n{name}\n"]
     out.append(
-        "| case | n | steps | derive | LaTeX | text | JSON | whole bundle | bundle size | peak memory |"
+        "| case | n | steps | derive | LaTeX | text | JSON | whole bundle | bundle size | per step "
+        "| peak memory |"
     )
-    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for family, rs in rows.items():
         for r in rs:
             cells = " | ".join(_ms(r[c]) for c in COLUMNS)
             out.append(
                 f"| {family} | {r['n']} | {r['steps']} | {cells} | {r['bytes'] / 2**10:,.0f} KiB "
-                f"| {r['peak'] / 2**20:,.1f} MiB |"
+                f"| {r['bytes'] / r['steps'] / 2**10:,.1f} KiB | {r['peak'] / 2**20:,.1f} MiB |"
             )
     out.append("\nlog–log slopes (sizes ≥ 8):\n")
     out.append("| case | " + " | ".join(COLUMNS) + " | bytes | peak | target |")
