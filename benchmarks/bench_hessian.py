@@ -1,26 +1,29 @@
-"""Hessians: the exported NumPy code against torch.autograd.functional.hessian (and jax.hessian).
+"""Gradients and Hessians: the exported NumPy code against torch and jax autodiff.
 
-For each case the Hessian is derived once, ``derive(source, wrt=..., order=2).to_python()`` is
-executed in a fresh namespace, and its ``f_grad_hessian`` (which returns f, the gradient and the
-Hessian, so it does more work than the Hessian alone) is timed at random inputs, best of several
-runs. The same function written in torch (float64, CPU) goes through
-``torch.autograd.functional.hessian``, timed both with ``vectorize=False`` (the default, one
-backward pass per row) and ``vectorize=True`` (batched by vmap); the faster of the two is the torch
-column. When jax is installed, jax.hessian of the same function written in jax.numpy and the
-exported JAX module (``to_python(backend="jax")``, its ``f_grad_hessian`` under jax.jit) are timed
-too, both jit-compiled and warm (compile time excluded). Every result is compared with ours (an
-assertion) and the largest difference is printed. NumPy's BLAS, torch and XLA are pinned to the same
-number of threads (``--threads``, default 1) before they load, so every column computes alike.
+For each case the gradient and the Hessian are derived once (``derive(source, wrt=...)`` and
+``order=2``), their modules (``to_python()``) executed in fresh namespaces, and ``f_and_grad``
+(value and gradient) and ``f_grad_hessian`` (value, gradient and Hessian: more work than the
+Hessian alone) timed at random inputs. The same function written in torch (float64, CPU) goes
+through ``torch.func.grad_and_value`` and ``torch.autograd.grad`` for the gradient and
+``torch.autograd.functional.hessian`` with ``vectorize=False`` and ``True`` for the Hessian: the
+faster of each pair is the torch column. In jax the function (all inputs as arguments, so XLA
+cannot fold the constant matrices at compile time) goes through ``jax.jit(jax.value_and_grad)``
+and ``jax.jit(jax.hessian)``, warm (compile time excluded). Every result is compared with ours
+(an assertion) and the largest difference is printed.
+
+Timing: one thread everywhere (NumPy's BLAS through threadpoolctl and the environment, torch's
+intra-op pool, XLA's Eigen pool), and repetitions interleaved: each round times every contender
+of a row in turn, a batch of calls lasting about 20 ms, and each column is its minimum over the
+rounds, so a burst of load on a shared machine slows all columns alike and the minimum drops it.
 
 Cases: xᵀAx by x (A n×n), the logistic-regression loss by w (X of shape 2n×n), and log det X by X,
-where n is the matrix size and the Hessian is n²×n² (so n = 10, 30, 100 there).
+whose Hessian is n²×n² (so n = 10, 30, 100 there; at n = 1000 it would take 8 TB).
 
-Torch lives in its own environment (the package itself does not need it):
-    python3 -m venv /tmp/torch-venv --system-site-packages
-    /tmp/torch-venv/bin/pip install -r benchmarks/requirements-torch.txt
-    PYTHONPATH=. /tmp/torch-venv/bin/python benchmarks/bench_hessian.py
-Without torch the script still times the exported code and says that torch is missing.
+    pip install threadpoolctl torch jax    # threadpoolctl: the `bench` extra of pyproject.toml
+    PYTHONPATH=. python benchmarks/bench_hessian.py
+Without torch or jax the script still times the exported code and says what is missing.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,37 +33,28 @@ import platform
 import sys
 import time
 
-
-def _threads() -> int:
-    """--threads, read before NumPy, torch and jax load: their thread pools start with them."""
-    for i, arg in enumerate(sys.argv):
-        if arg == "--threads" and i + 1 < len(sys.argv):
-            return int(sys.argv[i + 1])
-        if arg.startswith("--threads="):
-            return int(arg.split("=", 1)[1])
-    return 1
-
-
-THREADS = _threads()
+# before NumPy, torch and jax load: their thread pools start with them
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_var] = str(THREADS)
-if THREADS == 1:  # XLA's CPU backend: one thread for its Eigen kernels and its ops
-    os.environ["XLA_FLAGS"] = (
-        os.environ.get("XLA_FLAGS", "") + " --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
-    ).strip()
+    os.environ[_var] = "1"
+os.environ["XLA_FLAGS"] = (
+    os.environ.get("XLA_FLAGS", "") + " --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
+).strip()
 
 import numpy as np  # noqa: E402  (after the thread settings)
+from threadpoolctl import threadpool_info, threadpool_limits  # noqa: E402
 
-from matdiff_magic import derive  # noqa: E402  (after the thread settings)
+from matdiff_magic import derive  # noqa: E402
 
 try:
     import torch
-    torch.set_num_threads(THREADS)
-except ImportError:   # the benchmark's own environment installs it: benchmarks/requirements-torch.txt
+
+    torch.set_num_threads(1)
+except ImportError:
     torch = None
 try:
     import jax
     import jax.numpy as jnp
+
     jax.config.update("jax_enable_x64", True)
 except ImportError:
     jax = None
@@ -73,73 +67,71 @@ def quadratic_inputs(n, rng):
 
 
 def logistic_inputs(n, rng):
-    return {"y": (rng.random(2 * n) < 0.5).astype(float), "X": rng.standard_normal((2 * n, n)) / math.sqrt(n),
-            "w": rng.standard_normal(n)}
+    return {
+        "y": (rng.random(2 * n) < 0.5).astype(float),
+        "X": rng.standard_normal((2 * n, n)) / math.sqrt(n),
+        "w": rng.standard_normal(n),
+    }
 
 
 def logdet_inputs(n, rng):
-    # eigenvalues within about 0.3 of 1: det X > 0, well conditioned, and det X (which torch's
-    # double backward through det squares) stays far from overflow
+    # eigenvalues within about 0.3 of 1: det X > 0, well conditioned, far from overflow
     return {"X": np.eye(n) + 0.3 * rng.standard_normal((n, n)) / math.sqrt(n)}
 
 
-def torch_quadratic(v):
-    A = v["A"]
-    return lambda x: x @ A @ x
+# each function takes the inputs in the order of the case's make_inputs, as the exported code does
+def quadratic(lib):
+    return lambda x, A: x @ A @ x
 
 
-def torch_logistic(v):
-    y, X = v["y"], v["X"]
-    return lambda w: -y @ torch.log(torch.sigmoid(X @ w)) - (1 - y) @ torch.log(1 - torch.sigmoid(X @ w))
+def logistic(lib):
+    if lib == "torch":
+        return lambda y, X, w: (
+            -y @ torch.log(torch.sigmoid(X @ w)) - (1 - y) @ torch.log(1 - torch.sigmoid(X @ w))
+        )
+    sig = jax.nn.sigmoid
+    return lambda y, X, w: -y @ jnp.log(sig(X @ w)) - (1 - y) @ jnp.log(1 - sig(X @ w))
 
 
-def torch_logdet(v):
-    return lambda X: torch.log(torch.linalg.det(X))
-
-
-def jax_quadratic(v):
-    A = v["A"]
-    return lambda x: x @ A @ x
-
-
-def jax_logistic(v):
-    y, X = v["y"], v["X"]
-    return lambda w: -y @ jnp.log(jax.nn.sigmoid(X @ w)) - (1 - y) @ jnp.log(1 - jax.nn.sigmoid(X @ w))
-
-
-def jax_logdet(v):
+def log_det(lib):
+    if lib == "torch":
+        return lambda X: torch.log(torch.linalg.det(X))
     return lambda X: jnp.log(jnp.linalg.det(X))
 
 
-# label, our source, variable, sizes, inputs, the function in torch, in jax
+# label, our source, variable, gradient sizes, Hessian sizes, inputs, the function in torch and jax
 CASES = [
-    ("xᵀAx", "x'*A*x", "x", (10, 100, 1000), quadratic_inputs, torch_quadratic, jax_quadratic),
-    ("logistic loss, X 2n×n", LOGISTIC, "w", (10, 100, 1000), logistic_inputs, torch_logistic, jax_logistic),
-    ("log det X (H is n²×n²)", "log(det(X))", "X", (10, 30, 100), logdet_inputs, torch_logdet, jax_logdet),
+    ("xᵀAx", "x'*A*x", "x", (10, 100, 1000), (10, 100, 1000), quadratic_inputs, quadratic),
+    ("logistic loss, X 2n×n", LOGISTIC, "w", (10, 100, 1000), (10, 100, 1000), logistic_inputs, logistic),
+    ("log det X", "log(det(X))", "X", (10, 100, 1000), (10, 30, 100), logdet_inputs, log_det),
 ]
 
 
-def best_time(fn, repeat: int, budget: float) -> tuple[float, object]:
-    """The fastest of up to ``repeat`` runs after one warm-up run; a fast call is repeated within a
-    run to last about 20 ms, and no run is started once ``budget`` seconds are spent (a warm-up
-    longer than the budget is the only measurement). Returns (seconds per call, the warm-up's result)."""
-    t0 = time.perf_counter()
-    result = fn()
-    first = time.perf_counter() - t0
-    if first > budget:
-        return first, result
-    number = max(1, math.ceil(0.02 / max(first, 1e-7))) if first < 0.02 else 1
-    times, spent = [], first
-    for _ in range(repeat):
-        if times and spent + min(times) * number > budget:
-            break
+def interleaved(contenders: dict, rounds: int, budget: float) -> dict:
+    """name -> seconds per call: the minimum over ``rounds`` rounds, each timing every contender
+    in turn (a batch of calls lasting about 20 ms). After one warm-up call each; a contender
+    stops being timed once it has used ``budget`` seconds (a slow one may get a single round)."""
+    first, number, spent = {}, {}, {}
+    for name, fn in contenders.items():
         t0 = time.perf_counter()
-        for _ in range(number):
-            fn()
-        elapsed = time.perf_counter() - t0
-        times.append(elapsed / number)
-        spent += elapsed
-    return min(times), result
+        fn()
+        first[name] = time.perf_counter() - t0
+        number[name] = max(1, math.ceil(0.02 / max(first[name], 1e-7)))
+        spent[name] = first[name]
+    best = {name: math.inf for name in contenders}
+    for r in range(rounds):
+        names = list(contenders)
+        names = names[r % len(names) :] + names[: r % len(names)]  # a different one first each round
+        for name in names:
+            if r and spent[name] + best[name] * number[name] > budget:
+                continue
+            t0 = time.perf_counter()
+            for _ in range(number[name]):
+                contenders[name]()
+            elapsed = time.perf_counter() - t0
+            best[name] = min(best[name], elapsed / number[name])
+            spent[name] += elapsed
+    return best
 
 
 def column_major(H: np.ndarray, shape: tuple) -> np.ndarray:
@@ -150,48 +142,93 @@ def column_major(H: np.ndarray, shape: tuple) -> np.ndarray:
     return H.transpose(1, 0, 3, 2).reshape(n, n)
 
 
-def run_case(label, source, wrt, n, make_inputs, torch_f, jax_f, repeat, budget):
+def agree(label: str, mine, theirs, what: str) -> float:
+    diff = float(np.max(np.abs(np.asarray(theirs) - mine)))
+    scale = max(1.0, float(np.max(np.abs(mine))))
+    assert diff <= 1e-8 * scale, f"{label}: {what} differs from ours by {diff}"
+    return diff
+
+
+def gradient_row(case, n, rounds, budget) -> dict:
+    label, source, wrt, _, _, make_inputs, fn = case
     ns: dict = {}
-    d = derive(source, wrt=wrt, order=2)
-    exec(compile(d.to_python(), f"<export of {source}>", "exec"), ns)
+    exec(compile(derive(source, wrt=wrt).to_python(), f"<export of {source}>", "exec"), ns)
     values = make_inputs(n, np.random.default_rng(n))
-    ours_s, (_, _, H) = best_time(lambda: ns["f_grad_hessian"](**values), repeat, budget)
-    scale = max(1.0, float(np.max(np.abs(H))))
-    row = {"case": label, "n": n, "ours": ours_s, "torch": None, "mode": None, "jax": None, "ours_jax": None,
-           "diff": 0.0}
+    pos = list(values).index(wrt)
+    args = list(values.values())
+    _, g = ns["f_and_grad"](*args)
+    contenders = {"ours": lambda: ns["f_and_grad"](*args)}
+    diff = 0.0
     if torch is not None:
-        tv = {k: torch.tensor(v, dtype=torch.float64) for k, v in values.items()}
-        f = torch_f(tv)
-        for vectorize in (False, True):
-            try:
-                t, Ht = best_time(lambda: torch.autograd.functional.hessian(f, tv[wrt], vectorize=vectorize),
-                                  repeat, budget)
-            except RuntimeError as err:   # vmap cannot batch every op in every torch version
-                print(f"  torch vectorize={vectorize} failed on {label}, n={n}: {err}")
-                continue
-            diff = float(np.max(np.abs(column_major(Ht.numpy(), values[wrt].shape) - H)))
-            assert diff <= 1e-8 * scale, f"{label}, n={n}: torch differs from the exported Hessian by {diff}"
-            row["diff"] = max(row["diff"], diff)
-            if row["torch"] is None or t < row["torch"]:
-                row["torch"], row["mode"] = t, f"vectorize={vectorize}"
+        targs = [torch.tensor(v, dtype=torch.float64) for v in args]
+        tf = fn("torch")
+
+        def by_func():
+            return torch.func.grad_and_value(tf, argnums=pos)(*targs)
+
+        def by_autograd():
+            xs = list(targs)
+            xs[pos] = targs[pos].detach().requires_grad_()
+            y = tf(*xs)
+            return torch.autograd.grad(y, xs[pos])[0], y
+
+        for name, f in (("torch func", by_func), ("torch autograd", by_autograd)):
+            diff = max(diff, agree(label, g, f()[0].detach().numpy(), name))
+            contenders[name] = f
     if jax is not None:
-        jv = {k: jnp.asarray(v) for k, v in values.items()}
-        hess = jax.jit(jax.hessian(jax_f(jv)))
-        hess(jv[wrt]).block_until_ready()   # compile
-        t, Hj = best_time(lambda: hess(jv[wrt]).block_until_ready(), repeat, budget)
-        diff = float(np.max(np.abs(column_major(np.asarray(Hj), values[wrt].shape) - H)))
-        assert diff <= 1e-8 * scale, f"{label}, n={n}: jax differs from the exported Hessian by {diff}"
-        row["jax"], row["diff"] = t, max(row["diff"], diff)
-        # the exported JAX module: its f_grad_hessian (f, gradient and Hessian) under jax.jit
-        jns: dict = {}
-        exec(compile(d.to_python(backend="jax"), f"<JAX export of {source}>", "exec"), jns)
-        exported = jax.jit(jns["f_grad_hessian"])
-        exported(**jv)[2].block_until_ready()   # compile
-        t, (_, _, Hx) = best_time(lambda: [a.block_until_ready() for a in exported(**jv)], repeat, budget)
-        diff = float(np.max(np.abs(np.asarray(Hx) - H)))
-        assert diff <= 1e-8 * scale, f"{label}, n={n}: the JAX export differs from the NumPy export by {diff}"
-        row["ours_jax"], row["diff"] = t, max(row["diff"], diff)
-    return row
+        jargs = [jnp.asarray(v) for v in args]
+        vg = jax.jit(jax.value_and_grad(fn("jax"), argnums=pos))
+        diff = max(diff, agree(label, g, vg(*jargs)[1], "jax"))  # also compiles it
+        contenders["jax"] = lambda: [a.block_until_ready() for a in vg(*jargs)]
+    return _row(label, n, interleaved(contenders, rounds, budget), diff)
+
+
+def hessian_row(case, n, rounds, budget) -> dict:
+    label, source, wrt, _, _, make_inputs, fn = case
+    ns: dict = {}
+    exec(compile(derive(source, wrt=wrt, order=2).to_python(), f"<export of {source}>", "exec"), ns)
+    values = make_inputs(n, np.random.default_rng(n))
+    pos = list(values).index(wrt)
+    args = list(values.values())
+    H = ns["f_grad_hessian"](*args)[2]
+    contenders = {"ours": lambda: ns["f_grad_hessian"](*args)}
+    diff = 0.0
+    shape = values[wrt].shape
+    if torch is not None:
+        targs = [torch.tensor(v, dtype=torch.float64) for v in args]
+        tf = fn("torch")
+
+        def of_x(x):
+            return tf(*targs[:pos], x, *targs[pos + 1 :])
+
+        for vectorize in (False, True):
+            name = f"torch vectorize={vectorize}"
+
+            def f(vectorize=vectorize):
+                return torch.autograd.functional.hessian(of_x, targs[pos], vectorize=vectorize)
+
+            diff = max(diff, agree(label, H, column_major(f().numpy(), shape), name))
+            contenders[name] = f
+    if jax is not None:
+        jargs = [jnp.asarray(v) for v in args]
+        hess = jax.jit(jax.hessian(fn("jax"), argnums=pos))
+        diff = max(diff, agree(label, H, column_major(np.asarray(hess(*jargs)), shape), "jax"))
+        contenders["jax"] = lambda: hess(*jargs).block_until_ready()
+    return _row(label, n, interleaved(contenders, rounds, budget), diff)
+
+
+def _row(label, n, best, diff) -> dict:
+    torch_names = [k for k in best if k.startswith("torch")]
+    fastest = min(torch_names, key=best.get) if torch_names else None
+    return {
+        "case": label,
+        "n": n,
+        "ours": best["ours"],
+        "torch": best[fastest] if fastest else None,
+        "mode": fastest,
+        "jax": best.get("jax"),
+        "diff": diff,
+    }
 
 
 def ms(seconds) -> str:
@@ -208,90 +245,69 @@ def ratio(a, b) -> str:
     return f"{r:.2g}" if r < 10 else f"{r:,.0f}"
 
 
-def short(row) -> str:
-    return f"{row['case'].split(',')[0].split(' (')[0]} n={row['n']}"
-
-
-def closing(rows) -> str:
-    """One sentence: where the measured ratios stand against the paper's 1–4 orders of magnitude."""
-    measured = [(r, math.log10(r["torch"] / r["ours"])) for r in rows if r["torch"] is not None]
-    if not measured:
-        return ("Matrixcalculus.org's paper reports 1–4 orders of magnitude over frameworks for Hessians; "
-                "torch is not installed here, so no ratio was measured.")
-    orders = [o for _, o in measured]
-    gmean = 10 ** (sum(orders) / len(orders))
-    text = (f"Matrixcalculus.org's paper reports 1–4 orders of magnitude over frameworks for Hessians; "
-            f"here the exported NumPy Hessian is {10 ** min(orders):.2g}× to {10 ** max(orders):,.0f}× as fast "
-            f"as torch.autograd.functional.hessian ({min(orders):+.1f} to {max(orders):+.1f} orders of "
-            f"magnitude, geometric mean {gmean:,.0f}×)")
-    inside = [r for r, o in measured if 1 <= o <= 4]
-    below = [f"{short(r)} ({r['torch'] / r['ours']:,.2g}×)" for r, o in measured if o < 1]
-    above = [f"{short(r)} ({r['torch'] / r['ours']:,.0f}×)" for r, o in measured if o > 4]
-    if not below and not above:
-        return text + ", so every measurement lies in that range."
-    text += f", so {len(inside)} of {len(measured)} measurements lie in that range"
-    if below:
-        text += f", {', '.join(below)} below it"
-    if above:
-        text += f", {', '.join(above)} above it"
-    return text + "."
+def table(title: str, rows: list) -> None:
+    print(f"{title}\n")
+    print("| case | n | ours (ms) | torch (ms) | jax (ms) | torch/ours | jax/ours | max \\|difference\\| |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        print(
+            f"| {r['case']} | {r['n']} | {ms(r['ours'])} | {ms(r['torch'])} | {ms(r['jax'])} | "
+            f"{ratio(r['torch'], r['ours'])} | {ratio(r['jax'], r['ours'])} | {r['diff']:.1e} |"
+        )
+    modes = sorted({r["mode"] for r in rows if r["mode"]})
+    if modes:
+        each = ", ".join(f"{r['case']} n={r['n']}: {r['mode']}" for r in rows)
+        print(f"\ntorch's faster mode: {each}")
+    slower = [
+        f"{r['case']} n={r['n']}"
+        for r in rows
+        for k in ("torch", "jax")
+        if r[k] is not None and r[k] < r["ours"]
+    ]
+    print("ours is faster in every row.\n" if not slower else f"ours is slower in: {'; '.join(slower)}.\n")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5, help="timed runs after the warm-up (default 5)")
-    parser.add_argument("--budget", type=float, default=20.0,
-                        help="seconds per measurement beyond which no further run is started (default 20)")
+    parser.add_argument("--rounds", type=int, default=7, help="interleaved rounds (default 7)")
+    parser.add_argument(
+        "--budget", type=float, default=20.0, help="seconds per contender and row (default 20)"
+    )
     parser.add_argument("--quick", action="store_true", help="the smallest size of each case only")
-    parser.add_argument("--threads", type=int, default=THREADS,
-                        help="threads of NumPy's BLAS, torch and XLA alike (default 1)")
+    parser.add_argument("--only", choices=("gradient", "hessian"), help="one of the two tables")
     args = parser.parse_args()
-
-    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, load average "
-          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}; Python {platform.python_version()}, "
-          f"NumPy {np.__version__}"
-          + (f", torch {torch.__version__} ({torch.get_num_threads()} threads)" if torch else "")
-          + (f", jax {jax.__version__}" if jax else "") + f"; {THREADS} thread(s) each")
-    if torch is None:
-        print("torch is not installed: only the exported code is timed. Install it in a separate "
-              "environment: pip install -r benchmarks/requirements-torch.txt")
-    if jax is None:
-        print("jax is not installed: no jax column.")
-    print()
-    rows = []
-    for label, source, wrt, sizes, make_inputs, torch_f, jax_f in CASES:
-        for n in sizes[:1] if args.quick else sizes:
-            t0 = time.perf_counter()
-            rows.append(run_case(label, source, wrt, n, make_inputs, torch_f, jax_f, args.repeat, args.budget))
-            print(f"  measured {short(rows[-1])} in {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
-
-    head = "| case | n | ours (ms) | torch (ms) | ratio torch/ours |"
-    rule = "|---|---:|---:|---:|---:|"
-    if jax is not None:
-        head += " jax (ms) | ratio jax/ours | ours in JAX (ms) | ratio jax/ours in JAX |"
-        rule += "---:|---:|---:|---:|"
-    print(head + " max \\|difference\\| |")
-    print(rule + "---:|")
-    for r in rows:
-        line = f"| {r['case']} | {r['n']} | {ms(r['ours'])} | {ms(r['torch'])} | {ratio(r['torch'], r['ours'])} |"
-        if jax is not None:
-            line += f" {ms(r['jax'])} | {ratio(r['jax'], r['ours'])} |"
-            line += f" {ms(r['ours_jax'])} | {ratio(r['jax'], r['ours_jax'])} |"
-        diff = f"{r['diff']:.1e}" if torch is not None or jax is not None else "—"
-        print(line + f" {diff} |")
-    print()
-    timed = [r for r in rows if r["mode"]]
-    modes = sorted({r["mode"] for r in timed})
-    if len(modes) == 1:
-        modes = f"{modes[0]} in every case"
-    else:
-        modes = ", ".join(f"{short(r)}: {r['mode']}" for r in timed)
-    print("ours: the exported f_grad_hessian (f, gradient and Hessian), best of several runs"
-          + ("; jax: jax.hessian, and ours in JAX the exported JAX f_grad_hessian, both under jax.jit, "
-             "warm" if jax is not None else "")
-          + (f"; torch: torch.autograd.functional.hessian, float64, CPU, the faster of "
-             f"vectorize=False/True, here {modes}" if timed else "") + ".")
-    print(closing(rows))
+    with threadpool_limits(limits=1):
+        blas = ", ".join(f"{p['internal_api']} {p['num_threads']} thread(s)" for p in threadpool_info())
+        print(
+            f"Machine: {platform.machine()}, {os.cpu_count()} cores, load average "
+            f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}; Python {platform.python_version()}, "
+            f"NumPy {np.__version__} ({blas})"
+            + (f", torch {torch.__version__} ({torch.get_num_threads()} thread)" if torch else ", no torch")
+            + (f", jax {jax.__version__}" if jax else ", no jax")
+            + "\n"
+        )
+        for kind, make in (("gradient", gradient_row), ("hessian", hessian_row)):
+            if args.only and args.only != kind:
+                continue
+            rows = []
+            for case in CASES:
+                sizes = case[3] if kind == "gradient" else case[4]
+                for n in sizes[:1] if args.quick else sizes:
+                    t0 = time.perf_counter()
+                    rows.append(make(case, n, args.rounds, args.budget))
+                    print(
+                        f"  {kind} {case[0]} n={n}: {time.perf_counter() - t0:.1f} s",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+            what = (
+                "Gradient: ours f_and_grad (value and gradient); torch.func.grad_and_value or "
+                "torch.autograd.grad; jax.jit(jax.value_and_grad)"
+                if kind == "gradient"
+                else "Hessian: ours f_grad_hessian (value, gradient and Hessian); "
+                "torch.autograd.functional.hessian; jax.jit(jax.hessian)"
+            )
+            table(what, rows)
 
 
 if __name__ == "__main__":

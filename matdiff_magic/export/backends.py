@@ -13,10 +13,11 @@ derivative with the framework's own autodiff of the function's value at random i
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.export.check_code import random_inputs_code
+from matdiff_magic.export.cost import plan
 from matdiff_magic.export.naming import (
     FUNCTIONS,
     arguments_code,
@@ -35,7 +36,6 @@ from matdiff_magic.export.numpy_code import (
     merge_diagonal_sandwiches,
 )
 from matdiff_magic.export.numpy_printer import HELPERS, NumpyPrinter, in_namespace, kind
-from matdiff_magic.ir import nodes as ir
 from matdiff_magic.numeric.check import strategies
 from matdiff_magic.render.printer import to_text
 from matdiff_magic.types.dims import Dim
@@ -158,21 +158,21 @@ class _Module:
             '    """',
             *self.input_checks(),
         ]
-        roots = [self.f, self.result] + ([self.grad] if self.grad is not None else [])
+        roots = plan([self.f, self.result] + ([self.grad] if self.grad is not None else []))
         taken = set(self.names.values()) | set(self.sizes.values()) | TAKEN
         for node, temp in temporaries(roots, taken):
             lines.append(f"    {temp} = {p.define(node)}")
             p.temps[node] = temp
-        lines.append(f"    value = {p.code(self.f)}")
+        lines.append(f"    value = {p.code(roots[0])}")
         if self.kind == "hessian":
-            lines.append(f"    gradient = {p.code(cast(ir.Expr, self.grad))}")
-            lines.append(f"    hessian = {p.code(self.result)}")
+            lines.append(f"    gradient = {p.code(roots[2])}")
+            lines.append(f"    hessian = {p.code(roots[1])}")
             lines.append(f"    return value, {self.gradient_out('gradient')}, {self.as_returned('hessian')}")
         elif self.kind == "jacobian":
-            lines.append(f"    jacobian = {p.code(self.result)}")
+            lines.append(f"    jacobian = {p.code(roots[1])}")
             lines.append(f"    return value, {self.as_returned('jacobian')}")
         else:
-            lines.append(f"    gradient = {p.code(self.result)}")
+            lines.append(f"    gradient = {p.code(roots[1])}")
             lines.append(f"    return value, {self.gradient_out('gradient', layout_applied=True)}")
         return "\n".join(lines) + "\n"
 

@@ -14,8 +14,10 @@ Diagonal and commutation matrices inside products are printed as scalings and pe
 sums L diag(u) R + L diag(v) R as L diag(u + v) R, so a Hessian such as Xᵀ diag(v) X costs one
 matrix product and never builds an n×n diagonal or n²×n² permutation.
 
-Names are chosen in ``export.naming``; the inputs and the check written into the module in
-``export.check_code``.
+What the module computes is first rewritten by ``export.cost.plan`` into cheaper, equal forms (a
+sum of matrices times a vector distributed, products in matrix-chain order, solves instead of
+inverses, log(det X) from slogdet). Names are chosen in ``export.naming``; the inputs and the check
+written into the module in ``export.check_code``.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from matdiff_magic.export.check_code import (
     check_jacobian_code,
     random_inputs_code,
 )
+from matdiff_magic.export.cost import plan
 from matdiff_magic.export.naming import (
     FUNCTION,
     FUNCTIONS,
@@ -58,8 +61,9 @@ def to_python(d) -> str:
     names = variable_names(d.variables)
     sizes = size_names(d.variables, set(names.values()))
     grad_expr = _inline_definitions(d.result, d.typed)
-    printer, body = _start(d, [d.function, grad_expr], names, sizes)
-    body.append(f"    gradient = {printer.code(grad_expr)}")
+    roots = plan([d.function, grad_expr])
+    printer, body = _start(roots, names, sizes)
+    body.append(f"    gradient = {printer.code(roots[1])}")
     if d.wrt.is_scalar:
         ret = "    return float(value), float(gradient)"
     elif d.wrt.shape[1] == 1 and d.layout == "numerator":
@@ -71,13 +75,13 @@ def to_python(d) -> str:
     return _assemble(d, printer, names, sizes, (signature, body, ret), "the gradient", checker, _header(d))
 
 
-def _start(d, roots: list, names: dict, sizes: dict) -> tuple:
+def _start(roots: list, names: dict, sizes: dict) -> tuple:
     """The printer and the first lines of the function's body: the temporaries shared by the
-    ``roots`` (f and its derivatives), then f's value."""
+    ``roots`` (f and its derivatives, as ``cost.plan`` gives them), then f's value."""
     temps = temporaries(roots, set(names.values()) | set(sizes.values()))
     printer = NumpyPrinter(names, sizes, {})
     body = _assign_temporaries(printer, temps)
-    body.append(f"    value = {printer.code(d.function)}")
+    body.append(f"    value = {printer.code(roots[0])}")
     return printer, body
 
 
@@ -264,17 +268,17 @@ def _jacobian_module(d) -> str:
     sizes = size_names(d.variables, set(names.values()))
     deriv = merge_diagonal_sandwiches(_inline_definitions(d.result, d.typed))
     grad_expr = _inline_definitions(d.target, d.typed) if hessian else None
-    roots = [d.function, grad_expr, deriv] if hessian else [d.function, deriv]
-    printer, body = _start(d, roots, names, sizes)
+    roots = plan([d.function, grad_expr, deriv] if hessian else [d.function, deriv])
+    printer, body = _start(roots, names, sizes)
     if hessian:
         body.append(
-            f"    gradient = {printer.code(cast(ir.Expr, grad_expr))}  # ∂f/∂{names[d.wrt.name]}, the shape of "
+            f"    gradient = {printer.code(roots[1])}  # ∂f/∂{names[d.wrt.name]}, the shape of "
             f"{names[d.wrt.name]}"
         )
-        body.append(f"    hessian = {printer.code(deriv)}")
+        body.append(f"    hessian = {printer.code(roots[2])}")
         ret = f"    return float(value), {_gradient_out(d)}, {_as_returned('hessian', deriv, _returned_ndim(d))}"
     else:
-        body.append(f"    jacobian = {printer.code(deriv)}")
+        body.append(f"    jacobian = {printer.code(roots[1])}")
         ret = f"    return value, {_as_returned('jacobian', deriv, _returned_ndim(d))}"
     signature = _jacobian_signature(d, names, func, grad_expr, deriv)
     what = "the Hessian (and the gradient)" if hessian else "the Jacobian"

@@ -41,6 +41,11 @@ def in_namespace(code: str, backend: str) -> str:
 
 # Functions the printed code may call, defined in the exported module when used: name -> source.
 HELPERS: dict[str, str] = registry.helpers()
+# log(det X) from one LU factorisation (export.cost): the values np.log(np.linalg.det(X)) has
+HELPERS["log_of_det"] = '''def log_of_det(X):
+    """log(det X) from one factorisation: nan where det X < 0, -inf where det X = 0."""
+    sign, value = np.linalg.slogdet(X)
+    return np.where(sign > 0, value, np.where(sign == 0, -np.inf, np.nan))'''
 
 
 def prints(*types):
