@@ -130,3 +130,58 @@ def test_exported_check_of_a_fast_turning_function():
         np.testing.assert_allclose(value, f(P), rtol=1e-12)
         np.testing.assert_allclose(as_numerator(exported, layout, 1, 9), expected, rtol=1e-6, atol=1e-6)
         assert ns["check_gradient"]() < 1e-4, layout
+
+
+def test_exported_checks_of_fast_turning_jacobians_and_hessians():
+    """sin(1e5 A x) and sum(sin(1e5 x)) turn fast: at the step 1e-6 the differences of the exported
+    check_jacobian and check_hessian were off by about h²·(1e5)²/6 ≈ 2e-3 on right derivatives."""
+    A, x = RNG.standard_normal((4, 3)), RNG.standard_normal(3)
+
+    def F(x):
+        return np.sin(1e5 * A @ x)
+
+    J = central_jacobian(F, x, 1e-9)
+    for layout in LAYOUTS:
+        d = derive("A: matrix(m, n)\nx: vector(n)\nsin(1e5*A*x)", wrt="x", layout=layout, check=False)
+        got = d.evaluate(A=A, x=x)
+        np.testing.assert_allclose(as_numerator(got, layout, 4, 3), J, rtol=0, atol=1e-5 * np.max(np.abs(J)))
+        ns = load(d)
+        assert ns["check_jacobian"]() < 1e-4, layout
+
+    def grad(x):
+        return 1e5 * np.cos(1e5 * x)  # of sum(sin(1e5 x)), written out
+
+    H = central_jacobian(grad, x, 1e-9)
+    for layout in LAYOUTS:
+        d = derive("x: vector(n)\nsum(sin(1e5*x))", wrt="x", layout=layout, order=2, check=False)
+        got = np.asarray(d.evaluate(x=x), dtype=float)
+        np.testing.assert_allclose(got, H, rtol=0, atol=1e-5 * np.max(np.abs(H)))
+        ns = load(d)
+        assert ns["check_hessian"]() < 1e-4, layout
+
+
+# ---- value() of a vector or matrix f ----------------------------------------------------------------
+def test_value_of_a_vector_or_matrix_function():
+    """value() gave the first entry of a vector or matrix f as a float; it gives f, shaped as the
+    exported code returns it, and the Jacobian checks out against central differences of the same f."""
+    A, x, y = RNG.standard_normal((4, 3)), RNG.standard_normal(3), RNG.standard_normal(4)
+    cases = [
+        ("A: matrix(m, n)\nx: vector(n)\ntanh(A*x)", "x", lambda x: np.tanh(A @ x), (4,)),
+        ("A: matrix(m, n)\ny: vector(m)\ny'*A", "y", lambda y: y @ A, (3,)),
+        ("A: matrix(m, n)\nx: vector(n)\nA.*(A*x*x')", "x", lambda x: A * np.outer(A @ x, x), (4, 3)),
+    ]
+    for source, wrt, F, shape in cases:
+        values = {"A": A, "x": x, "y": y}
+        values = {k: v for k, v in values.items() if k in source.split("\n")[-1]}
+        J = central_jacobian(F, values[wrt], 1e-6)
+        for layout in LAYOUTS:
+            d = derive(source, wrt=wrt, layout=layout, check=False)
+            f = d.value(**values)
+            assert np.shape(f) == shape, (source, np.shape(f))
+            np.testing.assert_allclose(f, F(values[wrt]), rtol=1e-12)
+            np.testing.assert_allclose(
+                f, load(d)["f_and_jacobian"](*[values[v.name] for v in d.variables])[0], rtol=1e-12
+            )
+            got = as_numerator(d.evaluate(**values), layout, int(np.prod(shape)), values[wrt].size)
+            np.testing.assert_allclose(got, J, rtol=1e-6, atol=1e-8)
+    assert isinstance(derive("x: vector(n)\nx'*x", wrt="x").value(x=x), float)

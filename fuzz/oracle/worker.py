@@ -218,11 +218,9 @@ def _run(case: Case, run: Run) -> str:
     # it is computed, and sign tells them apart)
     exact = not any(n.op == "fn" and n.attr == "sign" for n in case.tree.walk())
     run.notes["compare_f"] = exact
-    if kind != "jacobian" and exact:
+    if exact:
         try:
-            v = d.value(**values)
-            if not np.isclose(v, point.F[0, 0], rtol=1e-7, atol=1e-9):
-                run.fail("wrong_value", "value", "value(): f itself is wrong", got=v, expected=point.F[0, 0])
+            _judge_value(case, run, d.value(**values), point.F)
         except MatdiffError:
             pass
         except Exception as e:
@@ -237,6 +235,18 @@ def _run(case: Case, run: Run) -> str:
     if run.failures:
         return "failed"
     return run.notes.get("benign", "ok")
+
+
+def _judge_value(case: Case, run: Run, got, F: np.ndarray) -> None:
+    """value(): f itself, shaped as the exported code returns it (a float, (m,), (1, n) or (m, n))."""
+    shapes = O.value_shapes(case)
+    if O.shape_of(got) not in shapes:
+        pattern = shape_pattern(O.shape_of(got), case)
+        run.fail(
+            "wrong_shape", "value", f"value(): f has shape {pattern}, not {shapes[0]}", got=O.shape_of(got)
+        )
+    elif not np.allclose(np.ravel(np.asarray(got, dtype=float)), np.ravel(F), rtol=1e-7, atol=1e-9):
+        run.fail("wrong_value", "value", "value(): f itself is wrong", got=got, expected=F)
 
 
 def _judge(case: Case, run: Run, point: O.Point, verdicts: dict, kind: str, next_attempt: int) -> None:

@@ -196,9 +196,13 @@ class Derivation:
             return float(out[0, 0])
         return out.reshape(-1) if self.wrt.shape[1] == 1 else out
 
-    def value(self, /, **values) -> float:
-        """The value of f itself."""
-        return float(self._eval(self.function, values)[0, 0])
+    def value(self, /, **values):
+        """The value of f itself, as the exported code returns it: a float for a scalar f, a 1-D
+        array for a vector (a column (m,), a row (n,)), else the matrix (m, n)."""
+        out = self._eval(self.function, values)
+        if self.function.is_scalar:
+            return float(out[0, 0])
+        return out.reshape(-1) if 1 in out.shape else out
 
     def _eval(self, expr: ir.Expr, values: dict) -> np.ndarray:
         with i18n.using(self.lang):  # its errors in the derivation's language

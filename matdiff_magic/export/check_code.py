@@ -93,6 +93,14 @@ OR_NAN = [
     "    except np.linalg.LinAlgError:",
     "        return np.nan",
 ]
+# how each check ends: its error(h) at three steps, the smallest reported (a wrong derivative is
+# wrong at every step; cos(det(3 P³)) turns fast enough that h²·f‴/6 at h = 1e-6 reads as 5e-3)
+SMALLEST_ERROR = [
+    "",
+    "    # the step h; 100 h where rounding swamps the differences (a large f); h / 100 where the",
+    "    # curvature of a fast-turning f does: the smallest error (NaN only where all are)",
+    "    return float(np.fmin.reduce([error(h), error(100 * h), error(h / 100)]))",
+]
 NO_POINT = '        return float("nan")  # f or its derivative is undefined at every random input'
 
 
@@ -108,18 +116,15 @@ def check_gradient_code(d, names) -> str:
         f"    def f({x}):",
         f"        return _or_nan(lambda: {FUNCTION}({args})[0])",
         "",
-        "    errors = []",
-        # a 100 times larger step where rounding swamps the differences (a large f), a 100 times
-        # smaller one where f's curvature does (cos(det(3 P³)) turns fast: error h²·f‴/6)
-        "    for dh in (h, 100 * h, h / 100):",
+        "    def error(h):",
         f"        numeric = np.zeros(np.shape({x}))",
         "        for idx in np.ndindex(*numeric.shape):",
         f"            step = np.zeros(np.shape({x}))",
-        "            step[idx] = dh",
+        "            step[idx] = h",
     ]
     if d.wrt.symmetric:
-        lines.append("            step[idx[::-1]] = dh  # keep the input symmetric: ∂f along E_ij + E_ji")
-    lines.append(f"            numeric[idx] = (f({x} + step) - f({x} - step)) / (2 * dh)")
+        lines.append("            step[idx[::-1]] = h  # keep the input symmetric: ∂f along E_ij + E_ji")
+    lines.append(f"            numeric[idx] = (f({x} + step) - f({x} - step)) / (2 * h)")
     expected = "numeric"
     if not d.wrt.is_scalar and d.layout == "numerator":
         expected = "numeric.reshape(1, -1)" if d.wrt.shape[1] == 1 else "numeric.T"
@@ -129,8 +134,8 @@ def check_gradient_code(d, names) -> str:
     else:
         lines.append("        got = gradient")
     lines += [
-        "        errors.append(np.max(np.abs(got - expected)) / max(1.0, np.max(np.abs(expected))))",
-        "    return float(np.fmin.reduce(errors))  # the smallest (NaN only where all are)",
+        "        return np.max(np.abs(got - expected)) / max(1.0, np.max(np.abs(expected)))",
+        *SMALLEST_ERROR,
     ]
     return "\n".join(lines + OR_NAN) + "\n"
 
@@ -165,20 +170,22 @@ def _check_head(d, names, outputs: str, docstring: str) -> tuple[list[str], str,
     return lines, args, names[d.wrt.name]
 
 
-def _directions(d, names, expected_rows: str) -> list[str]:
-    """The loop over the entries of the variable, column-major: one step h e_k (h (E_ij + E_ji)
-    for a symmetric variable) and the derivative predicted along it."""
+def _directions(d, names, expected_rows: str, *also: str) -> list[str]:
+    """The start of ``error(h)`` and its loop over the entries of the variable, column-major: one step
+    h e_k (h (E_ij + E_ji) for a symmetric variable) and the derivative predicted along it."""
     x = names[d.wrt.name]
     lines = [
-        f"    numeric = np.zeros(({expected_rows}, np.size({x})))",
-        "    got = np.zeros(numeric.shape)",
-        f"    for entry in range(np.size({x})):",
-        f'        idx = np.unravel_index(entry, np.shape({x}), order="F")',
-        f"        step = np.zeros(np.shape({x}))",
-        "        step[idx] = h",
+        "    def error(h):",
+        f"        numeric = np.zeros(({expected_rows}, np.size({x})))",
+        "        got = np.zeros(numeric.shape)",
+        *also,
+        f"        for entry in range(np.size({x})):",
+        f'            idx = np.unravel_index(entry, np.shape({x}), order="F")',
+        f"            step = np.zeros(np.shape({x}))",
+        "            step[idx] = h",
     ]
     if d.wrt.symmetric:
-        lines.append("        step[idx[::-1]] = h  # keep the input symmetric: along E_ij + E_ji")
+        lines.append("            step[idx[::-1]] = h  # keep the input symmetric: along E_ij + E_ji")
     return lines
 
 
@@ -197,11 +204,12 @@ def check_jacobian_code(d, names) -> str:
         f'        return _or_nan(lambda: np.ravel({func}({args})[0], order="F"))',
         "",
         f"    derivative = {form}  # ∂vec F/∂(vec {x})ᵀ from the {d.layout} layout",
+        "",
         *_directions(d, names, "derivative.shape[0]"),
-        f"        numeric[:, entry] = (vecf({x} + step) - vecf({x} - step)) / (2 * h)",
-        '        got[:, entry] = derivative @ np.ravel(step, order="F") / h',
-        "    error = np.max(np.abs(got - numeric)) / max(1.0, np.max(np.abs(numeric)))",
-        "    return float(error)",
+        f"            numeric[:, entry] = (vecf({x} + step) - vecf({x} - step)) / (2 * h)",
+        '            got[:, entry] = derivative @ np.ravel(step, order="F") / h',
+        "        return np.max(np.abs(got - numeric)) / max(1.0, np.max(np.abs(numeric)))",
+        *SMALLEST_ERROR,
     ]
     return "\n".join(lines + OR_NAN) + "\n"
 
@@ -241,14 +249,19 @@ def check_hessian_code(d, names) -> str:
         "",
         f"    derivative = np.reshape({back}, np.shape({x}))  # ∂f/∂{x}, the shape of {x}",
         f"    hessian = np.reshape(hessian, (np.size({x}), np.size({x})))",
-        f"    slope, predicted = np.zeros(np.size({x})), np.zeros(np.size({x}))",
-        *_directions(d, names, f"np.size({x})"),
-        f"        slope[entry] = (f({x} + step) - f({x} - step)) / (2 * h)",
-        "        predicted[entry] = np.sum(derivative * step) / h",
-        f"        numeric[:, entry] = (vecg({x} + step) - vecg({x} - step)) / (2 * h)",
-        '        got[:, entry] = hessian @ np.ravel(step, order="F") / h',
-        "    error = max(np.max(np.abs(predicted - slope)) / max(1.0, np.max(np.abs(slope))),",
-        "                np.max(np.abs(got - numeric)) / max(1.0, np.max(np.abs(numeric))))",
-        "    return float(error)",
+        "",
+        *_directions(
+            d,
+            names,
+            f"np.size({x})",
+            f"        slope, predicted = np.zeros(np.size({x})), np.zeros(np.size({x}))",
+        ),
+        f"            slope[entry] = (f({x} + step) - f({x} - step)) / (2 * h)",
+        "            predicted[entry] = np.sum(derivative * step) / h",
+        f"            numeric[:, entry] = (vecg({x} + step) - vecg({x} - step)) / (2 * h)",
+        '            got[:, entry] = hessian @ np.ravel(step, order="F") / h',
+        "        return max(np.max(np.abs(predicted - slope)) / max(1.0, np.max(np.abs(slope))),",
+        "                   np.max(np.abs(got - numeric)) / max(1.0, np.max(np.abs(numeric))))",
+        *SMALLEST_ERROR,
     ]
     return "\n".join(lines + OR_NAN) + "\n"
