@@ -1,11 +1,14 @@
 """What counts as an English word in a Chinese text: a word of three letters or more that is no
 mathematics (a function's name, an option and its value, code in backquotes, a product of
-matrices such as AXB) and no proper name; and the seeds' worked examples. Shared by the tests of
-the Chinese output."""
+matrices such as AXB) and no proper name; the comments and docstrings of an exported module; and
+the seeds' worked examples. Shared by the tests of the Chinese output."""
 
 from __future__ import annotations
 
+import ast
+import io
 import re
+import tokenize
 
 from matdiff_magic.syntax.vocabulary import ALIASES, FUNCTIONS
 
@@ -82,3 +85,35 @@ def is_math(word: str) -> bool:
 def english_in(text: str, allowed=frozenset()) -> list[str]:
     """The English words of a plain text, but for mathematics and the names in ``allowed``."""
     return [w for w in WORD.findall(strip_math_words(text)) if w not in allowed]
+
+
+def prose_of(source: str) -> list[str]:
+    """The module's comments and docstrings."""
+    docstrings = {
+        (n.body[0].value.lineno, n.body[0].value.col_offset)
+        for n in ast.walk(ast.parse(source))
+        if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef))
+        and n.body
+        and isinstance(n.body[0], ast.Expr)
+        and isinstance(n.body[0].value, ast.Constant)
+        and isinstance(n.body[0].value.value, str)
+    }
+    return [
+        t.string
+        for t in tokenize.generate_tokens(io.StringIO(source).readline)
+        if t.type == tokenize.COMMENT or (t.type == tokenize.STRING and t.start in docstrings)
+    ]
+
+
+def english_in_prose(source: str, cell: str) -> list[str]:
+    """English words of the comments and docstrings, but for identifiers (the module's names,
+    dotted references such as jax.grad, ``name`` in double backquotes) and the cell's text."""
+    names = {
+        t.string for t in tokenize.generate_tokens(io.StringIO(source).readline) if t.type == tokenize.NAME
+    }
+    allowed = names | set(re.findall(r"[A-Za-z]\w*", cell))
+    words = []
+    for text in prose_of(source):
+        text = re.sub(r"``[^`]*``|\b\w+(?:\.\w+)+|\b\w*_\w*", " ", text)
+        words += english_in(text, allowed)
+    return words

@@ -536,7 +536,7 @@ def test_check_answer_explains_in_chinese():
 
 def test_evaluation_traces_in_chinese(shell):
     """%%matdiff --graph --lang zh: the trace tables and the sweep widget speak Chinese (the
-    drawing's title stays English: matplotlib has no CJK font)."""
+    drawings: test_i18n_drawings.py)."""
     from IPython.utils.capture import capture_output
 
     from matdiff_magic import graph

@@ -99,6 +99,17 @@ def test_sweep_widget_pictures_in_chinese(monkeypatch):
     monkeypatch.setattr(widget_module, "draw_graph", keep)
     with i18n.using("zh"):
         w = _graph().widget()
+    assert (
+        w.play.description,
+        w.prev_button.description,
+        w.next_button.description,
+        w.slider.description,
+    ) == (
+        ZH["Play"],
+        ZH["Prev"],
+        ZH["Next"],
+        ZH["step"],
+    )
     w.step = 13
     title = _title(drawn[-1])
     assert "第 13 步，共 14 步，反向扫描" in title and ZH[LEGEND] in title.replace("\n  ", "")

@@ -33,16 +33,46 @@ def translate_code(source: str, lang: str | None = None) -> str:
     except (SyntaxError, tokenize.TokenError):
         return source
     lines = source.splitlines(keepends=True)
-    for tok in reversed(tokens):  # from the end: earlier positions stay valid
-        if tok.type == tokenize.COMMENT:
-            said = "# " + _prose(tok.string[1:].strip(), lang)
-        elif tok.type == tokenize.STRING and tok.start in docstrings:
-            said = _docstring(tok.string, lang)
-        else:
-            continue
-        if said != tok.string:
-            lines = _replace(lines, tok.start, tok.end, said)
+    edits = [
+        (t.start, t.end, _docstring(t.string, lang))
+        for t in tokens
+        if t.type == tokenize.STRING and t.start in docstrings
+    ]
+    edits += _comment_edits(lines, [t for t in tokens if t.type == tokenize.COMMENT], lang)
+    for start, end, said in sorted(edits, reverse=True):  # from the end: earlier positions hold
+        lines = _replace(lines, start, end, said)
     return "".join(lines)
+
+
+def _comment_edits(lines: list, comments: list, lang: str) -> list:
+    """(start, end, text) of each comment, or of each block of comments on lines of their own
+    one under the other (a sentence wrapped over them), worded in ``lang``."""
+    blocks: list[list] = []
+    for tok in comments:
+        row, col = tok.start
+        alone = not lines[row - 1][:col].strip()
+        if alone and blocks and blocks[-1][-1].start == (row - 1, col) and _alone(lines, blocks[-1][0]):
+            blocks[-1].append(tok)
+        else:
+            blocks.append([tok])
+    edits = []
+    for block in blocks:
+        texts = [tok.string[1:].strip() for tok in block]
+        said, i = [], 0
+        while i < len(texts):
+            if _WORDS.search(texts[i]):
+                worded, i = _sentence(texts, i, 0, lang)
+            else:
+                worded, i = texts[i], i + 1
+            said.append("# " + worded)
+        indent = "\n" + " " * block[0].start[1]
+        edits.append((block[0].start, block[-1].end, indent.join(said)))
+    return edits
+
+
+def _alone(lines: list, tok: tokenize.TokenInfo) -> bool:
+    """Whether a comment has its line to itself."""
+    return not lines[tok.start[0] - 1][: tok.start[1]].strip()
 
 
 def _docstring_starts(tree: ast.AST) -> set:
@@ -63,10 +93,6 @@ def _replace(lines: list, start: tuple, end: tuple, text: str) -> list:
     (r0, c0), (r1, c1) = start, end
     head, tail = lines[r0 - 1][:c0], lines[r1 - 1][c1:]
     return lines[: r0 - 1] + [head + text + tail] + lines[r1:]
-
-
-def _prose(text: str, lang: str) -> str:
-    return i18n.translate(text, lang) if _WORDS.search(text) else text
 
 
 def _docstring(token: str, lang: str) -> str:
