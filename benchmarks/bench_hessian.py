@@ -85,12 +85,13 @@ def quadratic(lib):
 
 
 def logistic(lib):
-    if lib == "torch":
-        return lambda y, X, w: (
-            -y @ torch.log(torch.sigmoid(X @ w)) - (1 - y) @ torch.log(1 - torch.sigmoid(X @ w))
-        )
-    sig = jax.nn.sigmoid
-    return lambda y, X, w: -y @ jnp.log(sig(X @ w)) - (1 - y) @ jnp.log(1 - sig(X @ w))
+    log, sigmoid = (torch.log, torch.sigmoid) if lib == "torch" else (jnp.log, jax.nn.sigmoid)
+
+    def f(y, X, w):
+        s = sigmoid(X @ w)  # once, as a user of the framework writes it
+        return -y @ log(s) - (1 - y) @ log(1 - s)
+
+    return f
 
 
 def log_det(lib):
@@ -109,8 +110,8 @@ CASES = [
 
 def interleaved(contenders: dict, rounds: int, budget: float) -> dict:
     """name -> seconds per call: the minimum over ``rounds`` rounds, each timing every contender
-    in turn (a batch of calls lasting about 20 ms). After one warm-up call each; a contender
-    stops being timed once it has used ``budget`` seconds (a slow one may get a single round)."""
+    in turn (a batch of calls lasting about 20 ms), and a first call each; a contender stops being
+    timed once it has used ``budget`` seconds (a call slower than that is timed once)."""
     first, number, spent = {}, {}, {}
     for name, fn in contenders.items():
         t0 = time.perf_counter()
@@ -118,12 +119,12 @@ def interleaved(contenders: dict, rounds: int, budget: float) -> dict:
         first[name] = time.perf_counter() - t0
         number[name] = max(1, math.ceil(0.02 / max(first[name], 1e-7)))
         spent[name] = first[name]
-    best = {name: math.inf for name in contenders}
+    best = dict(first)  # the warm-up call is a measurement too (the slowest rows get no other)
     for r in range(rounds):
         names = list(contenders)
         names = names[r % len(names) :] + names[: r % len(names)]  # a different one first each round
         for name in names:
-            if r and spent[name] + best[name] * number[name] > budget:
+            if spent[name] + best[name] * number[name] > budget:
                 continue
             t0 = time.perf_counter()
             for _ in range(number[name]):
