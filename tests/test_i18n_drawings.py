@@ -177,3 +177,24 @@ def test_without_a_chinese_font_the_drawing_stays_english(monkeypatch):
     plot = _graph().fd_error_plot(lang="zh")
     assert plot.axes[0].get_xlabel() == "step h"
     _rendered_without_missing_glyphs(plot)
+
+
+@needs_cjk
+def test_the_graph_magic_draws_in_chinese(shell, monkeypatch):
+    from conftest import run
+
+    from matdiff_magic.autodiff import draw as draw_module
+
+    drawn = []
+    original = draw_module.draw_graph
+
+    def keep(*args, **kwargs):
+        drawn.append(original(*args, **kwargs))
+        return drawn[-1]
+
+    monkeypatch.setattr(draw_module, "draw_graph", keep)
+    result, captured = run(shell, f'%%matdiff --graph --lang zh --at "x1=2, x2=5"\n{SEED}\n')
+    assert result.success, result.error_in_exec
+    assert any("image/png" in o.data for o in captured.outputs)
+    assert ZH["forward and reverse mode"] in _title(drawn[-1])
+    assert english_in(_words(drawn[-1]), VARIABLES) == []
