@@ -59,6 +59,15 @@ class Rewrite:
     identity: Identity
     node: Callable[[ir.Expr], ir.Expr]  # one node (its children already rewritten) -> its rewrite
     types: tuple  # the node types it can rewrite (others are passed over without a call)
+    needs: tuple = ()  # node types of which one must occur in the expression for it to apply
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_types", frozenset(self.types))
+        object.__setattr__(self, "_needs", frozenset(self.needs or self.types))
+
+    def can_apply(self, present) -> bool:
+        """Whether the rewrite may apply to an expression with nodes of the types ``present``."""
+        return not (self._types.isdisjoint(present) or self._needs.isdisjoint(present))  # type: ignore[attr-defined]
 
 
 def size(e: ir.Expr, memo: dict | None = None) -> int:
@@ -131,10 +140,13 @@ def inverse_of_product(node: ir.Expr) -> ir.Expr:
 # ---- A⁻¹A = I, A⁻ᵀAᵀ = I
 
 
-def _inverse_of(x: ir.Expr) -> ir.Expr:
+def _inverse_of(p: ir.Expr, x: ir.Expr) -> bool:
+    """p is x⁻¹ (x = Aᵀ: p = A⁻ᵀ; x = A⁻¹: p = A), told without building x⁻¹."""
     if isinstance(x, ir.Transpose):
-        return ir.Transpose(_inverse_of(x.arg))
-    return x.arg if isinstance(x, ir.Inverse) else ir.Inverse(x)
+        return isinstance(p, ir.Transpose) and _inverse_of(p.children()[0], x.children()[0])
+    if isinstance(x, ir.Inverse):
+        return p == x.children()[0]
+    return isinstance(p, ir.Inverse) and p.children()[0] == x
 
 
 def _is_inverse(f: ir.Expr) -> bool:
@@ -144,11 +156,22 @@ def _is_inverse(f: ir.Expr) -> bool:
 
 
 def cancel_inverses(node: ir.Expr) -> ir.Expr:
-    if not isinstance(node, ir.MatMul) or not any(map(_is_inverse, node.factors)):
+    if not isinstance(node, ir.MatMul):
+        return node
+    factors = node.factors
+    inverse = [_is_inverse(f) for f in factors]
+    # two neighbours cancel only when one of them is an inverse: test those pairs alone
+    if not any(inverse[i] or inverse[i + 1] for i in range(len(factors) - 1)):
         return node
     kept: list = []
-    for f in node.factors:
-        if kept and not f.is_scalar and f.shape[0] == f.shape[1] and kept[-1] == _inverse_of(f):
+    for f in factors:
+        if (
+            kept
+            and (_is_inverse(f) or _is_inverse(kept[-1]))
+            and not f.is_scalar
+            and f.shape[0] == f.shape[1]
+            and _inverse_of(kept[-1], f)
+        ):
             kept.pop()
         else:
             kept.append(f)
@@ -309,7 +332,20 @@ def _differences(t: ir.Expr) -> int:
     return sum(map(_is_difference, rest.children())) if isinstance(rest, ir.MatMul) else _is_difference(rest)
 
 
+def _has_sum_factor(t: ir.Expr) -> bool:
+    """t, or a factor of t (under a sign), is a sum or a transposed sum: a quick test that lets
+    most products and sums through without a look at their differences."""
+    t = t.children()[0] if isinstance(t, ir.Neg) else t
+    factors = t.factors if isinstance(t, ir.MatMul) else (t,)
+    return any(
+        isinstance(f, ir.Add) or (isinstance(f, ir.Transpose) and isinstance(f.children()[0], ir.Add))
+        for f in factors
+    )
+
+
 def orient_differences(node: ir.Expr) -> ir.Expr:
+    if not any(map(_has_sum_factor, node.terms if isinstance(node, ir.Add) else (node,))):
+        return node
     if isinstance(node, (ir.MatMul, ir.Add)):
         parts = node.children() if isinstance(node, ir.Add) else (node,)
         if sum(map(_differences, parts)) < 2:
@@ -355,25 +391,20 @@ def positive_first(node: ir.Expr) -> ir.Expr:
 REWRITE_GROUPS = (
     (Rewrite(SCALAR_ONE, scalar_one, (ir.Fill,)), Rewrite(SCALAR_SUM, scalar_sum, (ir.SumAll, ir.Trace))),
     (
-        Rewrite(DET_OF_INVERSE, det_of_inverse, (ir.Det, ir.LogDet)),
+        Rewrite(DET_OF_INVERSE, det_of_inverse, (ir.Det, ir.LogDet), (ir.Inverse,)),
         Rewrite(INVERSE_OF_PRODUCT, inverse_of_product, (ir.Inverse,)),
-        Rewrite(CANCEL, cancel_inverses, (ir.MatMul,)),
-        Rewrite(POWERS, scalar_powers, (ir.MatMul,)),
+        Rewrite(CANCEL, cancel_inverses, (ir.MatMul,), (ir.Inverse,)),
+        Rewrite(POWERS, scalar_powers, (ir.MatMul,), (ir.Pow, ir.ElemPow, ir.Apply)),
     ),
-    (Rewrite(ONES, expand_ones, (ir.Add,)),),
+    (Rewrite(ONES, expand_ones, (ir.Add,), (ir.Fill,)),),
     (
-        Rewrite(SOFTMAX, contract_softmax, (ir.MatMul,)),
-        Rewrite(KRON_K, kron_commutation, (ir.MatMul,)),
-        Rewrite(SOFTMAX_DEFINITION, softmax_definition, (ir.MatMul,)),
+        Rewrite(SOFTMAX, contract_softmax, (ir.MatMul,), (ir.DiagMatrix,)),
+        Rewrite(KRON_K, kron_commutation, (ir.MatMul,), (ir.Commutation,)),
+        Rewrite(SOFTMAX_DEFINITION, softmax_definition, (ir.MatMul,), (ir.Pow,)),
     ),
-    (Rewrite(DIFFERENCES, orient_differences, (ir.MatMul, ir.Add)),),
-    (Rewrite(COMMON_NUMBER, common_number, (ir.Add,)), Rewrite(SIGN, positive_first, (ir.Add,))),
+    (Rewrite(DIFFERENCES, orient_differences, (ir.MatMul, ir.Add), (ir.Add,)),),
+    (
+        Rewrite(COMMON_NUMBER, common_number, (ir.Add,), (ir.Const,)),
+        Rewrite(SIGN, positive_first, (ir.Add,), (ir.Neg, ir.Const)),
+    ),
 )
-
-
-# node type -> the rewrites that can apply to it
-BY_TYPE: dict = {}
-for _group in REWRITE_GROUPS:
-    for _rw in _group:
-        for _t in _rw.types:
-            BY_TYPE.setdefault(_t, []).append(_rw)

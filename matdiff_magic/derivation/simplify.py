@@ -11,7 +11,8 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import cast
 
-from matdiff_magic.derivation.rewrites import BY_TYPE, REWRITE_GROUPS, bottom_up, size
+from matdiff_magic.derivation.like_terms import context_keys, merge_pairs
+from matdiff_magic.derivation.rewrites import REWRITE_GROUPS, bottom_up, size
 from matdiff_magic.derivation.term_order import order_terms
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.construct import (
@@ -160,36 +161,28 @@ def _at(e: ir.Expr, path: tuple) -> ir.Expr:
 
 
 def merge_common_context(e: ir.Expr) -> ir.Expr:
-    """X Aᵀ + X A = X (Aᵀ + A); Xᵀdiag(u)X + Xᵀdiag(v)X = Xᵀdiag(u + v)X."""
+    """X Aᵀ + X A = X (Aᵀ + A); Xᵀdiag(u)X + Xᵀdiag(v)X = Xᵀdiag(u + v)X. The pairs that may
+    merge are found by hashing (``like_terms``), in the order of a pairwise scan."""
     if not isinstance(e, ir.Add):
         return e
-    terms = list(e.terms)
-    for _ in range(len(terms) * len(terms)):
-        merged = False
-        for i in range(len(terms)):
-            for j in range(i + 1, len(terms)):
-                ci, ri = split_coef(terms[i])
-                cj, rj = split_coef(terms[j])
-                if ri is None or rj is None:
-                    continue
-                path = _hole(ri, rj)
-                if not path:  # identical, or nothing in common around the difference
-                    continue
-                inner = collect(mk_add([with_coef(ci, _at(ri, path)), with_coef(cj, _at(rj, path))]))
-                inner = merge_common_context(inner)
-                if isinstance(inner, ir.Add) and all(split_coef(t)[0] < 0 for t in inner.terms):
-                    # −A(B + C)D, not A(−B − C)D: the context is linear in the hole
-                    terms[i] = mk_neg(_fill(ri, path, mk_add([mk_neg(t) for t in inner.terms])))
-                else:
-                    terms[i] = _fill(ri, path, inner)
-                del terms[j]
-                merged = True
-                break
-            if merged:
-                break
-        if not merged:
-            break
-    return mk_add(terms)
+
+    def merged(a: ir.Expr, b: ir.Expr) -> ir.Expr | None:
+        ci, ri = split_coef(a)
+        cj, rj = split_coef(b)
+        if ri is None or rj is None:
+            return None
+        path = _hole(ri, rj)
+        if not path:  # identical, or nothing in common around the difference
+            return None
+        inner = collect(mk_add([with_coef(ci, _at(ri, path)), with_coef(cj, _at(rj, path))]))
+        inner = merge_common_context(inner)
+        if isinstance(inner, ir.Add) and all(split_coef(t)[0] < 0 for t in inner.terms):
+            # −A(B + C)D, not A(−B − C)D: the context is linear in the hole
+            return mk_neg(_fill(ri, path, mk_add([mk_neg(t) for t in inner.terms])))
+        return _fill(ri, path, inner)
+
+    keys = lambda t: context_keys(split_coef(t)[1], LINEAR)
+    return mk_add(merge_pairs(list(e.terms), merged, keys))
 
 
 def collect(e: ir.Expr) -> ir.Expr:
@@ -270,8 +263,9 @@ def simplify(e: ir.Expr, symmetric: bool = False) -> ir.Expr:
     """The result's simplified form, in the textbooks' form where a rewrite shortens it
     (``textbook``); ``symmetric``: declared symmetric variables are symmetric."""
     before = basic(e, symmetric)
-    after, used = textbook(before, symmetric)
-    after = order_terms(after)  # equal results print equally, however their sums were typed
+    after, used, nodes = _textbook(before, symmetric)
+    # equal results print equally, however their sums were typed
+    after = order_terms(after, nodes.get(ir.Add, []))
     if used:
         before = order_terms(before)
         _REWRITTEN[after] = (before, used)
@@ -295,14 +289,25 @@ def textbook(e: ir.Expr, symmetric: bool = False) -> tuple[ir.Expr, tuple]:
     """e (simplified by ``basic``) rewritten toward the textbooks' forms (``derivation.rewrites``),
     with the identities that did it. Each group of rewrites is kept only when it leaves e no
     longer than it was."""
+    out, fired, _ = _textbook(e, symmetric)
+    return out, fired
+
+
+def _textbook(e: ir.Expr, symmetric: bool) -> tuple[ir.Expr, tuple, dict]:
+    """``textbook``, and the nodes of its result by type (``_by_type``)."""
     fired: list = []
-    if not _fires(e):
-        return e, ()
+    nodes = _by_type(e)
+    if not _fires(nodes):
+        return e, (), nodes
     for group in REWRITE_GROUPS:
+        present = set(nodes)
+        active = [rw for rw in group if rw.can_apply(present)]
+        if not active:
+            continue  # none of the group's rewrites can apply: no walk
         done: list = []
 
-        def step(node, group=group, done=done):
-            for rw in group:
+        def step(node, active=active, done=done):
+            for rw in active:
                 if not isinstance(node, rw.types):
                     continue
                 new = rw.node(node)
@@ -323,12 +328,14 @@ def textbook(e: ir.Expr, symmetric: bool = False) -> tuple[ir.Expr, tuple]:
             new = again
         if done and new != e and size(new) <= size(e):
             e = new
+            nodes = _by_type(e)
             fired += [i for i in done if i not in fired]
-    return e, tuple(fired)
+    return e, tuple(fired), nodes
 
 
-def _fires(e: ir.Expr) -> bool:
-    """Some rewrite applies somewhere in e (one walk: the common case is that none does)."""
+def _by_type(e: ir.Expr) -> dict:
+    """node type -> the distinct nodes of that type in e (one walk)."""
+    out: dict = {}
     seen: set = set()
     stack = [e]
     while stack:
@@ -336,9 +343,22 @@ def _fires(e: ir.Expr) -> bool:
         if id(node) in seen:
             continue
         seen.add(id(node))
-        if any(rw.node(node) is not node for rw in BY_TYPE.get(type(node), ())):
-            return True
+        out.setdefault(type(node), []).append(node)
         stack.extend(node.children())
+    return out
+
+
+def _fires(nodes: dict) -> bool:
+    """Some rewrite applies somewhere (the common case is that none does): only the rewrites
+    whose node types occur are tried, on the nodes of their types."""
+    present = nodes.keys()
+    for group in REWRITE_GROUPS:
+        for rw in group:
+            if not rw.can_apply(present):
+                continue
+            for t in rw.types:
+                if any(rw.node(n) is not n for n in nodes.get(t, ())):
+                    return True
     return False
 
 

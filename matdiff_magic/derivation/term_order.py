@@ -12,6 +12,7 @@ they were typed in, so a sum typed in any order prints one way. Reordering a sum
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import cmp_to_key
 
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.construct import rebuild, split_coef
@@ -30,34 +31,90 @@ def _rank(e: ir.Expr) -> int:
     return _RANK.get(type(e), 4)
 
 
-class _Keys:
-    """Memoised per node (by id, the node kept alive): its variable occurrences and its
-    structural key, a nested tuple of strings and numbers (totally ordered, and
-    independent of hashing)."""
+def _plain(value) -> object:
+    """An attribute as something ordered: names and numbers as they are, anything else (a shape)
+    as its text."""
+    return value if isinstance(value, (str, int, Fraction)) else str(value)
+
+
+def _structure(a: ir.Expr, b: ir.Expr) -> int:
+    """−1, 0 or 1: a and b compared operand by operand (rank, type, attributes, children), walked
+    only as far as their first difference."""
+    if a is b:
+        return 0
+    ka, kb = (_rank(a), type(a).__name__), (_rank(b), type(b).__name__)
+    if ka != kb:
+        return -1 if ka < kb else 1
+    if a == b:  # hashed and linked: a shared or repeated subtree is compared in one step
+        return 0
+    for name in a._attrs:
+        va, vb = _plain(getattr(a, name)), _plain(getattr(b, name))
+        if va != vb:
+            return -1 if va < vb else 1  # type: ignore[operator]
+    ca, cb = a.children(), b.children()
+    for p, q in zip(ca, cb):
+        c = _structure(p, q)
+        if c:
+            return c
+    return (len(ca) > len(cb)) - (len(ca) < len(cb))
+
+
+class _Order:
+    """The order of terms, with each node's count of variable occurrences memoised (by id, the
+    node kept alive)."""
 
     def __init__(self) -> None:
         self.memo: dict = {}
 
-    def of(self, e: ir.Expr) -> tuple:
+    def variables(self, e: ir.Expr) -> int:
         hit = self.memo.get(id(e))
-        if hit is not None:
-            return hit[0]
-        kids = [self.of(k) for k in e.children()]
-        variables = sum(k[0] for k in kids) + (1 if isinstance(e, ir.Var) else 0)
-        attrs = tuple(str(getattr(e, a)) for a in e._attrs)
-        out = (variables, (_rank(e), type(e).__name__, attrs, tuple(k[1] for k in kids)))
-        self.memo[id(e)] = (out, e)
-        return out
+        if hit is None:
+            n = (1 if isinstance(e, ir.Var) else 0) + sum(self.variables(k) for k in e.children())
+            hit = self.memo[id(e)] = (n, e)
+        return hit[0]
 
-    def term(self, t: ir.Expr) -> tuple:
-        c, rest = split_coef(t)
-        variables, structure = self.of(t if rest is None else rest)
-        return (c < 0, variables == 0, -variables, structure, abs(Fraction(c)))
+    def compare(self, s: ir.Expr, t: ir.Expr) -> int:
+        cs, rs = split_coef(s)
+        ct, rt = split_coef(t)
+        ns, nt = cs.numerator < 0, ct.numerator < 0  # the signs (an int's test is cheaper than a Fraction's)
+        if ns != nt:
+            return 1 if ns else -1  # positive first: the terms are not walked
+        a, b = (s if rs is None else rs), (t if rt is None else rt)
+        va, vb = self.variables(a), self.variables(b)
+        ka, kb = (va == 0, -va), (vb == 0, -vb)
+        if ka != kb:
+            return -1 if ka < kb else 1
+        c = _structure(a, b)
+        if c:
+            return c
+        return (abs(cs) > abs(ct)) - (abs(cs) < abs(ct)) if cs != ct else 0
+
+    def in_order(self, terms: tuple) -> bool:
+        return all(self.compare(terms[i], terms[i + 1]) <= 0 for i in range(len(terms) - 1))
 
 
-def order_terms(e: ir.Expr) -> ir.Expr:
-    """e with the terms of each of its sums in the canonical order (see the module's note)."""
-    keys = _Keys()
+def _sums(e: ir.Expr) -> list:
+    """The distinct sums in e."""
+    out, seen, stack = [], set(), [e]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, ir.Add):
+            out.append(node)
+        stack.extend(node.children())
+    return out
+
+
+def order_terms(e: ir.Expr, sums: list | None = None) -> ir.Expr:
+    """e with the terms of each of its sums in the canonical order (see the module's note); e
+    itself when they are in that order already (the common case: no rebuilding). ``sums``: the
+    distinct sums in e, when a walk has found them already."""
+    order = _Order()
+    if all(order.in_order(s.terms) for s in (_sums(e) if sums is None else sums)):
+        return e
+    key = cmp_to_key(order.compare)
     memo: dict = {}
 
     def go(node: ir.Expr) -> ir.Expr:
@@ -68,7 +125,7 @@ def order_terms(e: ir.Expr) -> ir.Expr:
         new = [go(k) for k in kids]
         out = node if all(a is b for a, b in zip(new, kids)) else rebuild(node, new)
         if isinstance(out, ir.Add):
-            terms = sorted(out.terms, key=keys.term)
+            terms = sorted(out.terms, key=key)
             if any(a is not b for a, b in zip(terms, out.terms)):
                 out = ir.Add(terms)
         memo[id(node)] = (out, node)  # keep node alive while its id is a key
