@@ -12,7 +12,7 @@ import functools
 import operator
 
 from matdiff_magic.ir import nodes as ir
-from matdiff_magic.ir.nodes import SCALAR, Expr, _Unary
+from matdiff_magic.ir.nodes import Expr, _Unary
 from matdiff_magic.ops import sympy_forms
 from matdiff_magic.ops.arith_export import (
     export_add,
@@ -40,6 +40,7 @@ from matdiff_magic.ops.identity import Identity
 from matdiff_magic.ops.notations import P_HADAMARD, P_MUL, P_NEG, Infix, Juxtaposition, Prefix, Terms
 from matdiff_magic.ops.registry import ShapeError, export, register
 from matdiff_magic.ops.sympy_forms import SympyForm, is_matrix
+from matdiff_magic.types.dims import ONE
 
 
 # ---- nodes ---------------------------------------------------------------------------------------
@@ -70,13 +71,15 @@ class Add(Node):
 @export
 def chain_shape(factors):
     """Shape of a product chain; raises ShapeError (a ValueError) when two neighbours do not fit."""
+    # sizes are interned Dims (ir.Expr._init): identity is equality, and much cheaper for long chains
     rows, cols = factors[0].shape
     for f in factors[1:]:
-        if cols == f.shape[0]:
-            cols = f.shape[1]
-        elif (rows, cols) == SCALAR:
-            rows, cols = f.shape
-        elif f.shape == SCALAR:
+        r, c = f.shape
+        if cols is r:
+            cols = c
+        elif rows is ONE and cols is ONE:
+            rows, cols = r, c
+        elif r is ONE and c is ONE:
             pass
         else:
             raise ShapeError(f"cannot multiply {(rows, cols)} by {f.shape}")
