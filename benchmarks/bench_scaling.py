@@ -65,9 +65,14 @@ def bundle_bytes(bundle: dict) -> int:
 def measure(family: str, n: int, repeat: int) -> dict:
     """One size of one family, in this process: medians of ``repeat`` interleaved runs."""
     from matdiff_magic import derive
+    from matdiff_magic.errors import MatdiffError
 
     wrt, src = FAMILIES[family][0], source(family, n)
     make = lambda: derive(src, wrt=wrt, check=False)
+    try:
+        make()
+    except MatdiffError as e:  # over the package's input limits: refused, as a user would see it
+        return {"refused": str(e).splitlines()[0]}
     shows = {
         "latex": lambda d: d.to_latex(),
         "text": lambda d: d.to_text(),
@@ -125,7 +130,7 @@ def run(impls: dict, quick: bool, budget: float, repeat: int) -> dict:
                 r = measure_in(where, family, n, repeat) if len(impls) > 1 else measure(family, n, repeat)
                 r["n"] = n
                 rows[name][family].append(r)
-                alive[name] = r["bundle"] < budget
+                alive[name] = "refused" not in r and r["bundle"] < budget
                 print(".", end="", flush=True, file=sys.stderr)
             if not any(alive.values()):
                 break
@@ -144,6 +149,10 @@ def table(name: str, rows: dict) -> str:
         "| peak memory |"
     )
     out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    refused = [
+        f"{family} {r['n']}: {r['refused']}" for family, rs in rows.items() for r in rs if "refused" in r
+    ]
+    rows = {family: [r for r in rs if "refused" not in r] for family, rs in rows.items()}
     for family, rs in rows.items():
         for r in rs:
             cells = " | ".join(_ms(r[c]) for c in COLUMNS)
@@ -151,6 +160,7 @@ def table(name: str, rows: dict) -> str:
                 f"| {family} | {r['n']} | {r['steps']} | {cells} | {r['bytes'] / 2**10:,.0f} KiB "
                 f"| {r['bytes'] / r['steps'] / 2**10:,.1f} KiB | {r['peak'] / 2**20:,.1f} MiB |"
             )
+    out += [f"\nrefused: {line}" for line in refused]
     out.append("\nlog–log slopes (sizes ≥ 8):\n")
     out.append("| case | " + " | ".join(COLUMNS) + " | bytes | peak | target |")
     out.append("|---|" + "---:|" * (len(COLUMNS) + 3))
@@ -173,7 +183,7 @@ def plot(results: dict, path: str) -> None:
     fig, axes = plt.subplots(1, 3, figsize=(14, 4.2))
     for ax, family in zip(axes, FAMILIES):
         for name, rows in results.items():
-            rs = rows[family]
+            rs = [r for r in rows[family] if "refused" not in r]
             if not rs:
                 continue
             ns = [r["n"] for r in rs]
