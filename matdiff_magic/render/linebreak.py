@@ -55,22 +55,34 @@ class _Cut:
     op: str
 
 
+@functools.cache
+def _events(ops: tuple, marks: str, tex: bool) -> re.Pattern:
+    """What the cut finders read, in order: a TeX command (whole, so that what it escapes is
+    passed over), a bracket of ``marks``, or the empty match where one of ``ops`` may start."""
+    command = r"\\(?:[A-Za-z]+|.)|" if tex else ""
+    starts = "".join(sorted({re.escape(op[0]) for op, _ in ops}))
+    return re.compile(f"{command}[{re.escape(marks)}]|(?=[{starts}])", re.S)
+
+
 def _text_cuts(s: str, ops) -> list[_Cut]:
     cuts, stack, toggled = [], [], {c: False for c in _TOGGLE}
-    for i, ch in enumerate(s):
-        if ch in _OPEN:
+    for m in _events(ops, _OPEN + _CLOSE + _TOGGLE, False).finditer(s):
+        i, ch = m.start(), m.group(0)
+        if not ch:  # an operator may start here
+            for op, tier in ops:
+                if s.startswith(op, i):
+                    cuts.append(_cut(op, i, len(stack), tier, stack[-1] if stack else -1))
+        elif ch in _OPEN:
             stack.append(i)
-        elif ch in _CLOSE and stack:
-            stack.pop()
-        elif ch in _TOGGLE:
-            if toggled[ch] and stack and s[stack[-1]] == ch:
+        elif ch in _CLOSE:
+            if stack:
                 stack.pop()
-            else:
-                stack.append(i)
+        elif toggled[ch] and stack and s[stack[-1]] == ch:
+            stack.pop()
             toggled[ch] = not toggled[ch]
-        for op, tier in ops:
-            if ch == op[0] and s.startswith(op, i):
-                cuts.append(_cut(op, i, len(stack), tier, stack[-1] if stack else -1))
+        else:
+            stack.append(i)
+            toggled[ch] = not toggled[ch]
     return cuts
 
 
@@ -90,28 +102,25 @@ _SOFT_CLOSE = {")", "]", "\\rvert", "\\rVert", "\\}"}
 
 def _tex_cuts(s: str, ops) -> list[_Cut]:
     """Cuts outside every TeX group; depth counts the plain brackets around the operator."""
-    cuts, hard, soft = [], 0, 0
-    tokens = list(_TEX_TOKEN.finditer(s))
-    skip = False
-    for m in tokens:
+    cuts, hard, soft, skip_to = [], 0, 0, 0
+    for m in _events(ops, "{}()[]", True).finditer(s):
         t, i = m.group(0), m.start()
-        if skip:  # the delimiter after \left or \right
-            skip = False
+        if i < skip_to:  # the delimiter after \left or \right
             continue
-        if t in ("{", "\\left", "\\begin"):
+        if not t:  # an operator may start here
+            if hard == 0:
+                cuts += [_cut(op, i, soft, tier, -1) for op, tier in ops if s.startswith(op, i)]
+        elif t in ("{", "\\left", "\\begin"):
             hard += 1
-            skip = t == "\\left"
         elif t in ("}", "\\right", "\\end"):
             hard -= 1
-            skip = t == "\\right"
         elif hard == 0 and t in _SOFT_OPEN:
             soft += 1
         elif hard == 0 and t in _SOFT_CLOSE:
             soft = max(0, soft - 1)
-        if hard == 0:
-            for op, tier in ops:
-                if t[0] == op[0] and s.startswith(op, i):
-                    cuts.append(_cut(op, i, soft, tier, -1))
+        if t in ("\\left", "\\right"):
+            delimiter = _TEX_TOKEN.match(s, m.end())
+            skip_to = delimiter.end() if delimiter else m.end()
     return cuts
 
 
