@@ -214,6 +214,8 @@ def _collect_node(node: ir.Expr, go, canon_memo: dict) -> ir.Expr:
         k = canon(rest, canon_memo) if rest is not None else None
         first.setdefault(k, rest)
         groups[k] = groups.get(k, Fraction(0)) + c
+    if len(groups) == len(node.terms):
+        return node  # no two terms alike: the sum as it is (rebuilding it would rebuild its parents)
     terms = [with_coef(c, first[k]) for k, c in groups.items() if c != 0]
     return mk_add(terms or [zero(node.shape)])
 
