@@ -264,6 +264,10 @@ def _has_mirror(d: ir.Add, pairs: list) -> bool:
 def simplify(e: ir.Expr, symmetric: bool = False) -> ir.Expr:
     """The result's simplified form, in the textbooks' form where a rewrite shortens it
     (``textbook``); ``symmetric``: declared symmetric variables are symmetric."""
+    key = (id(e), symmetric)
+    hit = _RECENT.get(key)
+    if hit is not None and hit[0] is e:
+        return hit[1]  # the same node again (the layouts and the symmetry check ask for it twice)
     before = basic(e, symmetric)
     after, used, nodes = _textbook(before, symmetric)
     # equal results print equally, however their sums were typed
@@ -273,7 +277,15 @@ def simplify(e: ir.Expr, symmetric: bool = False) -> ir.Expr:
         _REWRITTEN[after] = (before, used)
         while len(_REWRITTEN) > 64:
             del _REWRITTEN[next(iter(_REWRITTEN))]
+    _RECENT[key] = (e, after)  # e kept alive while its id is a key
+    while len(_RECENT) > 16:
+        del _RECENT[next(iter(_RECENT))]
     return after
+
+
+# the last nodes simplified, by identity (never by equality: an equal expression of another
+# derivation is simplified afresh): (id, symmetric) -> (node, result)
+_RECENT: dict = {}
 
 
 # the last results the textbook rewrites changed: result -> (what they were given, identities)
