@@ -14,27 +14,16 @@ Screenshots go to tests/browser/artifacts/.
 from __future__ import annotations
 
 import json
-import os
-import sys
-from pathlib import Path
 
 import nbformat
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from labserver import CHROMIUM, LAUNCH_ARGS, RECORD_KERNEL_STATUS, REPO, run_all_cells, running_lab
+from .labserver import REPO, artifacts, run_all_cells, running_lab, write_notebook
 
-HERE = Path(__file__).resolve().parent
-ARTIFACTS = HERE / "artifacts"
+ARTIFACTS = artifacts()
+VIEWPORT = (1280, 1000)
 TIMEOUT_MS = 60_000
 ZH = json.loads((REPO / "matdiff_magic" / "i18n" / "zh.json").read_text(encoding="utf-8"))
-
-pytestmark = pytest.mark.skipif(
-    not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is missing (apt-get install -y chromium)"
-)
-sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="the playwright Python package is missing (pip install playwright)"
-)
 
 EXAMPLE = "a'*exp(X*b)"  # the seed notes' Example 3
 CELLS = (
@@ -69,29 +58,12 @@ MATH_ERRORS = "mjx-merror, merror, .MathJax_Error, .jp-RenderedLatex-error"
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     root = tmp_path_factory.mktemp("lab")
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(s) for s in CELLS]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, root / "zh.ipynb")
-    ARTIFACTS.mkdir(exist_ok=True)
+    write_notebook(root / "zh.ipynb", CELLS)
     with running_lab(root, tmp_path_factory.mktemp("lab-scratch"), ARTIFACTS / "chinese-lab.log") as url:
         yield url
 
 
-@pytest.fixture()
-def page(lab):
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 1000})
-            page.add_init_script(RECORD_KERNEL_STATUS)
-            page.set_default_timeout(TIMEOUT_MS)
-            yield page
-        finally:
-            browser.close()
-
-
-def test_chinese_derivation_and_stepper_in_jupyterlab(page, lab):
+def test_chinese_derivation_and_stepper_in_jupyterlab(lab, page):
     page.goto(lab + "lab/tree/zh.ipynb")
     page.locator(".jp-Notebook .jp-Cell").first.wait_for()
     stepper = page.locator(".matdiff-stepper")

@@ -23,38 +23,20 @@ from pathlib import Path
 import nbformat
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[1]
+from .labserver import REPO, artifacts
+
 MATHJAX2 = REPO / "tests" / "texcheck" / "node_modules" / "mathjax"
 README_IMAGE = REPO / "docs" / "images" / "nbconvert.png"
 README_LONG_IMAGE = REPO / "docs" / "images" / "nbconvert-long-lines.png"
-ARTIFACTS = HERE / "artifacts"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-gpu",
-    "--disable-quic",
-]
+VIEWPORT = (1100, 900)
 TIMEOUT_MS = 120_000
 NOTEBOOKS = ["00_first_tour", "06_matrix_by_matrix"]  # the seeds' examples; the longest derivations
 # nbconvert's own MathJax configuration (its template's default URL), from the local copy
 MATHJAX_CONFIG = "TeX-AMS_CHTML-full,Safe"
 
-pytestmark = [
-    pytest.mark.skipif(
-        not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is missing (apt-get install -y chromium)"
-    ),
-    pytest.mark.skipif(
-        not (MATHJAX2 / "MathJax.js").exists(),
-        reason="MathJax 2 is missing: make test installs it (cd tests/texcheck && jlpm install)",
-    ),
-]
-sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="the playwright Python package is missing (pip install playwright)"
+pytestmark = pytest.mark.skipif(
+    not (MATHJAX2 / "MathJax.js").exists(),
+    reason="MathJax 2 is missing: make test installs it (cd tests/texcheck && jlpm install)",
 )
 
 
@@ -159,33 +141,26 @@ INSPECT = """() => {
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_nbconvert_html_typesets_every_derivation(site, name):
+def test_nbconvert_html_typesets_every_derivation(page, site, name):
     root, base = site
     html_path, latex_outputs = executed_html(name, root, base)
     html = html_path.read_text(encoding="utf-8")
     assert f'src="{base}mathjax/MathJax.js?config={MATHJAX_CONFIG}"' in html  # the local copy
     assert "mathjax/2.7.7/latest.js" not in html
     assert latex_outputs >= 3
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1100, "height": 900})
-            page.set_default_timeout(TIMEOUT_MS)
-            # No network here: the template's other CDN scripts (require.js, mermaid) fail at once.
-            page.route(
-                "**/*",
-                lambda route: route.continue_() if route.request.url.startswith(base) else route.abort(),
-            )
-            page.goto(base + html_path.name)
-            page.wait_for_function(WAIT_FOR_TYPESETTING, timeout=TIMEOUT_MS)
-            seen = page.evaluate(INSPECT)
-            if name == NOTEBOOKS[0]:
-                save_screenshot(page)
-            else:  # the logistic regression's gradient: long lines broken into rows
-                save_screenshot(page, "--wrt w -o grad", README_LONG_IMAGE)
-        finally:
-            browser.close()
-    (ARTIFACTS_DIR() / f"nbconvert-{name}.json").write_text(json.dumps(seen, indent=1))
+    # No network here: the template's other CDN scripts (require.js, mermaid) fail at once.
+    page.route(
+        "**/*",
+        lambda route: route.continue_() if route.request.url.startswith(base) else route.abort(),
+    )
+    page.goto(base + html_path.name)
+    page.wait_for_function(WAIT_FOR_TYPESETTING, timeout=TIMEOUT_MS)
+    seen = page.evaluate(INSPECT)
+    if name == NOTEBOOKS[0]:
+        save_screenshot(page)
+    else:  # the logistic regression's gradient: long lines broken into rows
+        save_screenshot(page, "--wrt w -o grad", README_LONG_IMAGE)
+    (artifacts() / f"nbconvert-{name}.json").write_text(json.dumps(seen, indent=1))
     assert seen["mathjaxVersion"].startswith("2.7"), seen
     assert seen["processingErrors"] == 0, seen
     assert seen["texErrors"] == [], seen
@@ -196,18 +171,13 @@ def test_nbconvert_html_typesets_every_derivation(site, name):
     assert seen["wideDisplays"] == [], seen["wideDisplays"]
 
 
-def ARTIFACTS_DIR() -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    return ARTIFACTS
-
-
 def save_screenshot(page, source: str | None = None, image: Path = README_IMAGE) -> None:
     """A derivation with the cell that made it, as the HTML shows them: the first one, or the one
     whose cell contains ``source``."""
     cells = page.locator(".jp-Cell", has=page.locator('[data-mime-type="text/latex"]'))
     cell = (cells.filter(has_text=source) if source else cells).first
     cell.scroll_into_view_if_needed()
-    path = ARTIFACTS_DIR() / image.name
+    path = artifacts() / image.name
     cell.screenshot(path=str(path))
     if not image.exists() or os.environ.get("UPDATE_SCREENSHOTS") == "1":
         image.parent.mkdir(parents=True, exist_ok=True)

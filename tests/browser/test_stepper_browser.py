@@ -5,26 +5,19 @@ Next to the end, switches the layout and checks the typeset math changed. Screen
 tests/browser/artifacts/; the README's docs/images/stepper.png is refreshed when it is missing or
 when UPDATE_SCREENSHOTS=1.
 """
+
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from labserver import CHROMIUM, LAUNCH_ARGS, RECORD_KERNEL_STATUS, run_all_cells, running_lab  # noqa: E402
+from .labserver import REPO, artifacts, run_all_cells, running_lab
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[1]
-ARTIFACTS = HERE / "artifacts"
 README_IMAGE = REPO / "docs" / "images" / "stepper.png"
+VIEWPORT = (1280, 900)
 TIMEOUT_MS = 60_000
-
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                                reason=f"{CHROMIUM} is missing (apt-get install -y chromium)")
-sync_api = pytest.importorskip("playwright.sync_api",
-                               reason="the playwright Python package is missing (pip install playwright)")
 
 
 @pytest.fixture(scope="module")
@@ -35,36 +28,22 @@ def lab(tmp_path_factory):
         yield url
 
 
-def artifacts() -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    return ARTIFACTS
-
-
-def test_stepper_in_jupyterlab(lab):
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.add_init_script(RECORD_KERNEL_STATUS)
-            page.set_default_timeout(TIMEOUT_MS)
-            try:
-                run_stepper_scenario(page, lab)
-            except Exception:
-                page.screenshot(path=artifacts() / "failure.png")   # what the page showed
-                raise
-        finally:
-            browser.close()
+def test_stepper_in_jupyterlab(page, lab):
+    run_stepper_scenario(page, lab)
 
 
 def wait_for_step(page, counter, n: int) -> None:
     # Each click goes through the kernel: wait for the label it sends back.
-    page.wait_for_function("([el, n]) => el.textContent.startsWith(n + ' of ')",
-                           arg=[counter.element_handle(), n])
+    page.wait_for_function(
+        "([el, n]) => el.textContent.startsWith(n + ' of ')", arg=[counter.element_handle(), n]
+    )
 
 
 def wait_for_typeset(page, math) -> None:
-    page.wait_for_function("el => el.querySelector('mjx-container') !== null && "
-                           "!el.textContent.includes('$')", arg=math.element_handle())
+    page.wait_for_function(
+        "el => el.querySelector('mjx-container') !== null && !el.textContent.includes('$')",
+        arg=math.element_handle(),
+    )
 
 
 def run_stepper_scenario(page, url: str) -> None:
@@ -89,7 +68,7 @@ def run_stepper_scenario(page, url: str) -> None:
             wait_for_typeset(page, derivation)
             wait_for_typeset(page, rule)
             assert "move b to the front" in stepper.inner_text()
-            assert "color: rgb(214, 39, 40)" in derivation.inner_html()   # #d62728, typeset
+            assert "color: rgb(214, 39, 40)" in derivation.inner_html()  # #d62728, typeset
             stepper.screenshot(path=artifacts() / "stepper-cyclic.png")
     assert next_button.is_disabled()
 
@@ -113,10 +92,10 @@ def run_stepper_scenario(page, url: str) -> None:
     stepper.locator(".widget-toggle-buttons button", has_text="numerator").click()
     page.wait_for_function(
         "([el, old]) => el.innerHTML !== old && el.querySelector('mjx-container') !== null",
-        arg=[derivation.element_handle(), before])
+        arg=[derivation.element_handle(), before],
+    )
     result = stepper.locator(".widget-htmlmath").nth(2)
-    page.wait_for_function("el => el.textContent.includes('Numerator layout')",
-                           arg=result.element_handle())
+    page.wait_for_function("el => el.textContent.includes('Numerator layout')", arg=result.element_handle())
     after = derivation.inner_html()
     assert after != before and "mjx-container" in after
     stepper.screenshot(path=artifacts() / "stepper-end-numerator.png")
