@@ -2,7 +2,8 @@
 
 Two terms share a context (X Aᵀ + X A = X (Aᵀ + A)) only when their outermost nodes are the same
 linear node with every child equal but one. Each term is filed under one key per child (the node's
-type and attributes, and its other children); only terms filed under a common key are tried. The
+type and attributes, and a hash of its other children); only terms filed under a common key are
+tried. The
 pairs are tried in the order of a pairwise scan (the first term, then its first partner), and
 after a merge only the pairs the merged term makes are tried again, so a sum of N terms costs
 about N tries, not N² per merge.
@@ -23,7 +24,15 @@ def context_keys(rest: ir.Expr | None, linear: tuple) -> list[Hashable]:
         return []
     kids = rest.children()
     head = (type(rest), tuple(getattr(rest, a) for a in rest._attrs), len(kids))
-    return [(*head, d, kids[:d] + kids[d + 1 :]) for d in range(len(kids))]
+    # the other children by a hash of those before and one of those after, chained: linear in
+    # the number of children (a key shared by chance costs one try that ``merge`` refuses)
+    before, after = [0], [0]
+    for k in kids:
+        before.append(hash((before[-1], k)))
+    for k in reversed(kids):
+        after.append(hash((after[-1], k)))
+    n = len(kids)
+    return [(*head, d, before[d], after[n - 1 - d]) for d in range(n)]
 
 
 def merge_pairs(
