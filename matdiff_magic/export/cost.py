@@ -29,53 +29,12 @@ from __future__ import annotations
 
 from typing import cast
 
-from matdiff_magic.export.numpy_printer import in_namespace, prints
+from matdiff_magic.export.cost_nodes import LogOfDet, Solve, TraceOfProduct, flip
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ops import registry
-from matdiff_magic.ops.registry import C_ATOM, C_MUL
 from matdiff_magic.types.dims import Dim
 
 LARGE = 1000  # the number every size symbol stands for when costs are compared
-
-
-class Solve(ir.Expr):
-    """a⁻¹ b without forming a⁻¹ (a square, b a vector or a matrix): ``np.linalg.solve(a, b)``."""
-
-    __slots__ = ("a", "b")
-    _children = ("a", "b")
-    a: ir.Expr
-    b: ir.Expr
-
-    def __init__(self, a: ir.Expr, b: ir.Expr):
-        self._init((a.shape[1], b.shape[1]))
-        object.__setattr__(self, "a", a)
-        object.__setattr__(self, "b", b)
-
-
-class LogOfDet(ir.Expr):
-    """log(det a) from one factorisation (``slogdet``), with the values of log at det ≤ 0."""
-
-    __slots__ = ("arg",)
-    _children = ("arg",)
-    arg: ir.Expr
-
-    def __init__(self, arg: ir.Expr):
-        self._init(ir.SCALAR)
-        object.__setattr__(self, "arg", arg)
-
-
-class TraceOfProduct(ir.Expr):
-    """tr(a b) as the sum of a ⊙ bᵀ: ``np.sum(a * b.T)``."""
-
-    __slots__ = ("a", "b")
-    _children = ("a", "b")
-    a: ir.Expr
-    b: ir.Expr
-
-    def __init__(self, a: ir.Expr, b: ir.Expr):
-        self._init(ir.SCALAR)
-        object.__setattr__(self, "a", a)
-        object.__setattr__(self, "b", b)
 
 
 def size(d) -> int:
@@ -93,16 +52,6 @@ def transposed(e: ir.Expr) -> ir.Expr:
         return e
     if isinstance(e, ir.MatMul):
         return ir.MatMul(tuple(transposed(f) for f in reversed(e.factors)))
-    return ir.Transpose(e)
-
-
-def flip(e: ir.Expr) -> ir.Expr:
-    """eᵀ as one node (Xᵀ of a computed X is a view; a vector's transpose is the same 1-D array),
-    so that a shared product keeps its name."""
-    if isinstance(e, ir.Transpose):
-        return e.arg
-    if e.is_scalar or isinstance(e, ir.Identity):
-        return e
     return ir.Transpose(e)
 
 
@@ -383,25 +332,3 @@ class _Chains:
             x = inv[0].arg
             return flip(Solve(x if inv[1] else flip(x), flip(left)))
         return ir.MatMul((left, right))
-
-
-# ---- their code --------------------------------------------------------------------------------
-@prints(Solve)
-def _solve(p, e):
-    return in_namespace(f"np.linalg.solve({p.code(e.a)}, {p.code(e.b)})", p.backend), C_ATOM
-
-
-@prints(LogOfDet)
-def _log_of_det(p, e):
-    return f"{p.helper('log_of_det')}({p.code(e.arg)})", C_ATOM
-
-
-@prints(TraceOfProduct)
-def _trace_of_product_code(p, e):
-    if isinstance(e.a, ir.Transpose) and e.a not in p.temps:  # tr(Lᵀ R) = Σ L ⊙ R
-        return in_namespace(
-            f"np.sum({p.wrap(e.a.arg, C_MUL + 1)} * {p.wrap(e.b, C_MUL + 1)})", p.backend
-        ), C_ATOM
-    return in_namespace(
-        f"np.sum({p.wrap(e.a, C_MUL + 1)} * {p.wrap(flip(e.b), C_MUL + 1)})", p.backend
-    ), C_ATOM
