@@ -65,7 +65,8 @@ def _events(ops: tuple, marks: str, tex: bool) -> re.Pattern:
 
 
 def _text_cuts(s: str, ops) -> list[_Cut]:
-    cuts, stack, toggled = [], [], {c: False for c in _TOGGLE}
+    cuts, toggled = [], {c: False for c in _TOGGLE}
+    stack: list[int] = []  # positions of the open brackets
     for m in _events(ops, _OPEN + _CLOSE + _TOGGLE, False).finditer(s):
         i, ch = m.start(), m.group(0)
         if not ch:  # an operator may start here
