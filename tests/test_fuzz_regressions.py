@@ -185,3 +185,43 @@ def test_value_of_a_vector_or_matrix_function():
             got = as_numerator(d.evaluate(**values), layout, int(np.prod(shape)), values[wrt].size)
             np.testing.assert_allclose(got, J, rtol=1e-6, atol=1e-8)
     assert isinstance(derive("x: vector(n)\nx'*x", wrt="x").value(x=x), float)
+
+
+# ---- exported products whose scalars join a factor that is computed elsewhere -----------------------
+def test_export_of_products_sharing_a_scaled_factor():
+    """The cost-aware export looked up sub-products computed elsewhere before the scalars joined a
+    factor, then could not find them (to_python raised AttributeError): the Hessian of ‖P e‖ by P
+    and the gradient of det(I + A c (A c)ᵀ) by A, exported and evaluated, against central differences."""
+    P, e = RNG.standard_normal((3, 2)), RNG.standard_normal(2)
+    A, c = RNG.standard_normal((3, 3)), RNG.standard_normal(3)
+
+    def norm_gradient(P):  # ∂‖P e‖/∂P = (P e) eᵀ / ‖P e‖, written out
+        return np.outer(P @ e, e) / np.sqrt(np.sum((P @ e) ** 2))
+
+    H = central_jacobian(norm_gradient, P, 1e-6)
+    for layout in LAYOUTS:
+        d = derive(
+            "P: matrix(m, n)\ne: vector(n)\nnorm2(P*e).^1", wrt="P", layout=layout, order=2, check=False
+        )
+        got = np.asarray(d.evaluate(P=P, e=e), dtype=float)
+        np.testing.assert_allclose(got, H, rtol=1e-6, atol=1e-8)
+        ns = load(d)
+        _, _, hessian = ns["f_grad_hessian"](*[{"P": P, "e": e}[v.name] for v in d.variables])
+        np.testing.assert_allclose(np.asarray(hessian, dtype=float), got, rtol=1e-9, atol=1e-12)
+        assert ns["check_hessian"]() < 1e-4, layout
+
+    def f(A):
+        return np.linalg.det(np.eye(3) + np.outer(A @ c, A @ c))
+
+    G = central_jacobian(f, A, 1e-6)
+    for layout in LAYOUTS:
+        d = derive(
+            "A: matrix(m, m)\nc: vector(m)\ndet(eye + A*c*(A*c)')", wrt="A", layout=layout, check=False
+        )
+        got = d.evaluate(A=A, c=c)
+        np.testing.assert_allclose(as_numerator(got, layout, 1, 9), G, rtol=1e-6, atol=1e-6)
+        ns = load(d)
+        value, exported = ns["f_and_grad"](*[{"A": A, "c": c}[v.name] for v in d.variables])
+        np.testing.assert_allclose(value, f(A), rtol=1e-9)
+        np.testing.assert_allclose(np.asarray(exported, dtype=float), np.asarray(got, dtype=float), rtol=1e-9)
+        assert ns["check_gradient"]() < 1e-4, layout

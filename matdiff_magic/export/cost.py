@@ -267,16 +267,16 @@ class _Chains:
         if not fs or (len(fs) < 3 and not solves and not (scalars and len(fs) >= 2)):
             return node
         dims = [size(fs[0].shape[0])] + [size(f.shape[1]) for f in fs]
-        cost, split = self._table(fs, dims)
         left_to_right = sum(dims[0] * dims[k] * dims[k + 1] for k in range(1, len(fs)))
         # the scalars scale the smallest of: the first factor (as printed), a vector factor, the result
         scaled = {-1: dims[0] * dims[1], len(fs): dims[0] * dims[-1]}
         scaled.update({k: dims[k] * dims[k + 1] for k, f in enumerate(fs) if 1 in (dims[k], dims[k + 1])})
         target = min(scaled, key=lambda k: (scaled[k], k != -1)) if scalars else -1
+        if 0 <= target < len(fs):  # before the table: the sub-products it finds computed elsewhere
+            fs[target] = ir.MatMul((*scalars, fs[target]))  # must be the ones emitted
+        cost, split = self._table(fs, dims)
         if not (cost[0][len(fs) - 1] < left_to_right or solves or target != -1):
             return node  # as cheap as printed left to right
-        if 0 <= target < len(fs):
-            fs[target] = ir.MatMul((*scalars, fs[target]))
         rest = self._emit(fs, split, 0, len(fs) - 1)
         if target == -1:
             return (
