@@ -225,3 +225,27 @@ def test_export_of_products_sharing_a_scaled_factor():
         np.testing.assert_allclose(value, f(A), rtol=1e-9)
         np.testing.assert_allclose(np.asarray(exported, dtype=float), np.asarray(got, dtype=float), rtol=1e-9)
         assert ns["check_gradient"]() < 1e-4, layout
+
+
+@pytest.mark.parametrize("scale", ["1e-300", "1e200"])
+def test_hessian_of_the_norm_of_tiny_and_huge_entries(scale):
+    """‖c M Zᵀ‖/c by Z, twice: the differential c² ‖c M Zᵀ‖⁻¹ tr(…) had a factor c² (and c³ in the
+    Hessian) beyond the float range, so the Hessian was 0·∞, NaN; ‖cY‖ = |c|‖Y‖ keeps it in range."""
+    M, Z = RNG.standard_normal((3, 4)), RNG.standard_normal((2, 4))
+
+    def gradient(Z):  # ∂‖M Zᵀ‖/∂Z = Z MᵀM / ‖M Zᵀ‖, written out
+        return Z @ M.T @ M / np.sqrt(np.sum((M @ Z.T) ** 2))
+
+    H = central_jacobian(gradient, Z, 1e-6)
+    source = f"M: matrix(m, n)\nZ: matrix(p, n)\nnorm2({scale}*M*Z')/{scale}"
+    for layout in LAYOUTS:
+        d = derive(source, wrt="Z", layout=layout, order=2, check=False)
+        got = np.asarray(d.evaluate(M=M, Z=Z), dtype=float)
+        np.testing.assert_allclose(got, H, rtol=1e-6, atol=1e-8)
+        ns = load(d)
+        _, _, hessian = ns["f_grad_hessian"](*[{"M": M, "Z": Z}[v.name] for v in d.variables])
+        np.testing.assert_allclose(np.asarray(hessian, dtype=float), got, rtol=1e-9, atol=1e-12)
+        tiny = derive(
+            f"M: matrix(m, n)\nZ: matrix(p, n)\nnorm2({scale}*M*Z')", wrt="Z", layout=layout, order=2
+        )
+        assert np.all(np.isfinite(tiny.evaluate(M=M, Z=Z))), layout

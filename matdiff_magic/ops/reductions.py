@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from fractions import Fraction
+
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.nodes import Expr, _ToScalar, _Unary
 from matdiff_magic.ops.declare import Node, call_export, derivative, linear, linear_row, row, rule
@@ -86,10 +89,32 @@ def _d_norm1(node: Norm):
     return SumAll(mk_hadamard([ir.Apply("sign", u), ir.D(u)]))
 
 
+# a constant factor c of X beyond this size has no float square (1e-300² is 0, 1e200² inf)
+_SQUARE_RANGE = (Fraction(1, 10**150), Fraction(10**150))
+
+
 @rule(NORM2)
 def _d_norm2(node: Norm):
     u = node.arg
+    c = _constant_factor(u)
+    if c is not None and not _SQUARE_RANGE[0] <= abs(c) <= _SQUARE_RANGE[1]:
+        # ‖cY‖ = |c|‖Y‖: the differential is |c| ‖Y‖⁻¹ tr(Yᵀ dY), not c² ‖cY‖⁻¹ tr(Yᵀ dY), whose
+        # factor c² (and c³ in the Hessian) leaves the float range where its product does not
+        from matdiff_magic.ir.construct import mk_mul
+
+        y = mk_mul([f for f in u.factors if not isinstance(f, ir.Const)])
+        return ir.MatMul([ir.Const(abs(c)), ir.Pow(Norm(y, 2), ir.Const(-1)), inner(y, ir.D(y))])
     return ir.MatMul([ir.Pow(node, ir.Const(-1)), inner(u, ir.D(u))])
+
+
+def _constant_factor(u: Expr) -> Fraction | None:
+    """The product of the numbers among the factors of a product u (None if it has none)."""
+    if not isinstance(u, ir.MatMul):
+        return None
+    numbers = [f.value for f in u.factors if isinstance(f, ir.Const)]
+    if not numbers or len(numbers) == len(u.factors):
+        return None
+    return math.prod(numbers, start=Fraction(1))
 
 
 # ---- values and the evaluation trace ---------------------------------------------------------------
