@@ -97,7 +97,7 @@ _SQUARE_RANGE = (Fraction(1, 10**150), Fraction(10**150))
 def _d_norm2(node: Norm):
     u = node.arg
     c = _constant_factor(u)
-    if c is not None and not _SQUARE_RANGE[0] <= abs(c) <= _SQUARE_RANGE[1]:
+    if c is not None and isinstance(u, ir.MatMul) and not _SQUARE_RANGE[0] <= abs(c) <= _SQUARE_RANGE[1]:
         # ‖cY‖ = |c|‖Y‖: the differential is |c| ‖Y‖⁻¹ tr(Yᵀ dY), not c² ‖cY‖⁻¹ tr(Yᵀ dY), whose
         # factor c² (and c³ in the Hessian) leaves the float range where its product does not
         from matdiff_magic.ir.construct import mk_mul
