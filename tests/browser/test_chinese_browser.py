@@ -189,4 +189,13 @@ def test_cheat_sheet_and_commands_follow_jupyterlab_in_chinese(page, zh_lab):
     # The product rule's identity, named as a Chinese derivation's step names it
     names = sheet.locator("[data-rule=product] .jp-matdiff-cheatsheet-names").inner_text()
     assert word("product rule") in names and "product rule" not in names, names
+    # The layout table's column heads and row names, and the paragraph on layouts above it
+    table = sheet.locator(".jp-matdiff-layout-table")
+    heads = [h.strip() for h in table.locator("thead th").all_inner_texts()]
+    assert heads == ["", word("num."), word("denom."), word("mixed")], heads
+    assert table.locator("thead th").nth(1).get_attribute("title") == word("numerator layout")
+    row = table.locator("tr[data-row=scalar-matrix] th .jp-matdiff-cheatsheet-text").inner_text()
+    assert row.strip() == word("scalar by matrix"), row
+    intro = sheet.locator("[data-section=layouts] p.jp-matdiff-cheatsheet-text").inner_text()
+    assert word("numerator layout") in intro and "Numerator" not in intro, intro
     assert sheet.locator(f":is({MATH_ERRORS})").count() == 0
