@@ -133,3 +133,20 @@ def test_the_order_of_terms_keeps_the_value(source, text, f):
     want = np.asarray(f(**values), dtype=float)
     got = np.asarray(evaluate(out, typed.variables, values), dtype=float)
     assert_close(np.reshape(got, want.shape), want, 1e-12, source)
+
+
+def _softmax(z):
+    e = np.exp(z - z.max())
+    return e / e.sum()
+
+
+def test_a_name_is_defined_alike_however_its_sum_is_typed():
+    # s = softmax(W x + b) in the where line, whether f says W*x + b or b + W*x
+    f = lambda y, W, x, b: -y @ np.log(_softmax(W @ x + b))
+    seen = set()
+    for inner in ("W*x + b", "b + W*x"):
+        d = checked(f"-y'*log(softmax({inner}))", "W", f)
+        where = d.where()[1]
+        assert "s = softmax(W x + b)" in where, where
+        seen.add((to_text(d.result, abbrev=d.abbrev), where[where.index("s = ") :]))
+    assert len(seen) == 1, seen

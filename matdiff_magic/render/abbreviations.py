@@ -208,8 +208,11 @@ def for_view(steps: list, results: list, taken: set, fixed: dict) -> dict:
         nodes = keep
     if not nodes:
         return dict(fixed)
-    first: dict = {}  # each name defined as the view first writes it (S (Aᵀ + A), not its transpose)
-    for _, node, named, _ in met:
+    # each name defined as the view's results write it (in the canonical order of their sums, so
+    # that f typed either way defines s alike), else as its steps first write it; never by a
+    # transpose or a negation of it
+    first: dict = {}
+    for _, node, named, _ in sorted(met, key=lambda m: m[0] < len(steps)):  # results' lines first
         if not isinstance(node, (ir.Transpose, ir.Neg)):  # σᵀ is written by σ's name
             first.setdefault(id(named), node)
     chosen = {first.get(id(n), n): chosen[n] for n in nodes}
