@@ -16,7 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
-from matdiff_magic.derivation.simplify_structure import contract_softmax, kron_commutation, softmax_definition
+from matdiff_magic.derivation.simplify_structure import (
+    contract_softmax,
+    kron_commutation,
+    scalar_one,
+    scalar_sum,
+    softmax_definition,
+)
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.construct import (
     mk_add,
@@ -93,23 +99,6 @@ def bottom_up(e: ir.Expr, fn: Callable[[ir.Expr], ir.Expr]) -> ir.Expr:
         return out
 
     return go(e)
-
-
-# ---- 𝟏 of size 1×1 is the number 1; sum(a) = tr(a) = a for a 1×1 a
-
-
-def scalar_one(node: ir.Expr) -> ir.Expr:
-    """A 1×1 all-ones (or all-c) matrix is the number 1 (c): 𝟏 σ(uᵀv) = σ(uᵀv)."""
-    if isinstance(node, ir.Fill) and node.is_scalar:
-        return ir.Const(node.value)
-    return node
-
-
-def scalar_sum(node: ir.Expr) -> ir.Expr:
-    """The sum of the entries, or the trace, of a 1×1 matrix is its one entry: sum(1) = 1."""
-    if isinstance(node, (ir.SumAll, ir.Trace)) and node.arg.is_scalar:
-        return node.arg
-    return node
 
 
 # ---- (AB)⁻¹ = B⁻¹A⁻¹ for square A and B

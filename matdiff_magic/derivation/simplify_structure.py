@@ -6,7 +6,8 @@ product simplifies (y ⊙ s^∘−1 ⊙ s = y). A Kronecker product with a row a
 matrix after it is the product the other way round: (aᵀ ⊗ B) K = B ⊗ aᵀ (Magnus & Neudecker,
 Theorem 3.9: K_pm (A ⊗ B) K_nq = B ⊗ A, with K_p1 = I for a row A). And exp(u) divided by the
 sum of its entries is softmax(u), by softmax's definition: the gradient of log-sum-exp reads
-softmax(u), as the textbooks write it.
+softmax(u), as the textbooks write it. A 1×1 all-ones matrix is the number 1, and the sum of the
+entries or the trace of a 1×1 matrix its one entry.
 """
 
 from __future__ import annotations
@@ -128,4 +129,21 @@ def softmax_definition(node: ir.Expr) -> ir.Expr:
                 f[j] = ir.Transpose(s) if wrapped else s
                 del f[i]
                 return mk_mul(f)
+    return node
+
+
+# ---- 𝟏 of size 1×1 is the number 1; sum(a) = tr(a) = a for a 1×1 a
+
+
+def scalar_one(node: ir.Expr) -> ir.Expr:
+    """A 1×1 all-ones (or all-c) matrix is the number 1 (c): 𝟏 σ(uᵀv) = σ(uᵀv)."""
+    if isinstance(node, ir.Fill) and node.is_scalar:
+        return ir.Const(node.value)
+    return node
+
+
+def scalar_sum(node: ir.Expr) -> ir.Expr:
+    """The sum of the entries, or the trace, of a 1×1 matrix is its one entry: sum(1) = 1."""
+    if isinstance(node, (ir.SumAll, ir.Trace)) and node.arg.is_scalar:
+        return node.arg
     return node
