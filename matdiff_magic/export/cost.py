@@ -11,8 +11,9 @@ the same large number (``LARGE``), so a term in n³ outweighs any in n².
 * **Products in the cheaper order.** A chain of three or more matrices and vectors is associated as
   the matrix-chain order of its shapes gives (A B y as ``A @ (B @ y)``); a sub-product that another
   expression computes anyway (or its transpose: xᵀA is (Aᵀx)ᵀ, the same 1-D array) costs nothing,
-  so f = xᵀAx reuses the gradient's ``A.T @ x``. A scalar factor scales the smaller of the first
-  factor and the result.
+  so f = xᵀAx reuses the gradient's ``A.T @ x``. A scalar factor scales the smallest of the first
+  factor, a vector factor and the result (``B @ (c * y)``, not ``(c * B) @ y``); tr(L R) is the sum
+  of L ⊙ Rᵀ, never the whole product.
 * **Solves instead of inverses.** X⁻¹ B is ``np.linalg.solve(X, B)`` and B X⁻¹ a transposed solve
   when X⁻¹ is only ever multiplied, at most twice (two LU factorisations cost less than one
   inverse); an inverse needed as a matrix, or multiplied more often, is computed once (a temporary)
@@ -22,7 +23,9 @@ the same large number (``LARGE``), so a term in n³ outweighs any in n².
   value ``evaluate()`` gives) but without overflowing for large matrices.
 
 There is no declaration of a positive definite matrix in the language (only ``symmetric``), so no
-Cholesky factorisation is emitted.
+Cholesky factorisation is emitted. A symmetric S keeps its Sᵀ: the JAX and PyTorch checks
+differentiate the code at non-symmetric S + dS. ``plan`` raises nothing of its own; the nodes it
+writes (``cost_nodes``) have printers for every backend.
 """
 
 from __future__ import annotations
