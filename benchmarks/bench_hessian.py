@@ -13,7 +13,7 @@ and ``jax.jit(jax.hessian)``, warm (compile time excluded). Every result is comp
 
 Timing: one thread everywhere (NumPy's BLAS through threadpoolctl and the environment, torch's
 intra-op pool, XLA's Eigen pool), and repetitions interleaved: each round times every contender
-of a row in turn, a batch of calls lasting about 20 ms, and each column is its minimum over the
+of a row in turn, a batch of calls lasting about 5 ms, and each column is its minimum over the
 rounds, so a burst of load on a shared machine slows all columns alike and the minimum drops it.
 
 Cases: xᵀAx by x (A n×n), the logistic-regression loss by w (X of shape 2n×n), and log det X by X,
@@ -59,6 +59,7 @@ try:
 except ImportError:
     jax = None
 
+BATCH = 0.005  # seconds of calls timed together: short, so that the minimum finds a quiet moment
 LOGISTIC = "-y'*log(sigmoid(X*w)) - (1 - y)'*log(1 - sigmoid(X*w))"
 
 
@@ -110,14 +111,14 @@ CASES = [
 
 def interleaved(contenders: dict, rounds: int, budget: float) -> dict:
     """name -> seconds per call: the minimum over ``rounds`` rounds, each timing every contender
-    in turn (a batch of calls lasting about 20 ms), and a first call each; a contender stops being
-    timed once it has used ``budget`` seconds (a call slower than that is timed once)."""
+    in turn (a batch of calls lasting about ``BATCH`` seconds), and a first call each; a contender
+    stops being timed once it has used ``budget`` seconds (a call slower than that is timed once)."""
     first, number, spent = {}, {}, {}
     for name, fn in contenders.items():
         t0 = time.perf_counter()
         fn()
         first[name] = time.perf_counter() - t0
-        number[name] = max(1, math.ceil(0.02 / max(first[name], 1e-7)))
+        number[name] = max(1, math.ceil(BATCH / max(first[name], 1e-7)))
         spent[name] = first[name]
     best = dict(first)  # the warm-up call is a measurement too (the slowest rows get no other)
     for r in range(rounds):
@@ -270,7 +271,7 @@ def table(title: str, rows: list) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=7, help="interleaved rounds (default 7)")
+    parser.add_argument("--rounds", type=int, default=21, help="interleaved rounds (default 21)")
     parser.add_argument(
         "--budget", type=float, default=20.0, help="seconds per contender and row (default 20)"
     )
