@@ -243,8 +243,8 @@ def test_log_det_has_the_values_of_log_at_det_zero_or_below():
     with np.errstate(invalid="ignore", divide="ignore"):
         assert np.isnan(d.value(X=negative)) and np.isnan(f(negative)[0])
         assert d.value(X=singular) == -np.inf and ns["log_of_det"](singular) == -np.inf
-    with pytest.raises(np.linalg.LinAlgError):
-        f(singular)  # the gradient X⁻ᵀ does not exist there
+        with pytest.raises(np.linalg.LinAlgError):
+            f(singular)  # the gradient X⁻ᵀ does not exist there
     big = 10.0 * np.eye(400)  # det X = 10⁴⁰⁰ overflows a float; slogdet does not
     assert_close(f(big)[0], 400 * np.log(10.0), 1e-12, "large determinant")
 
