@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from matdiff_magic.export.cost_nodes import LogOfDet, Solve, TraceOfProduct, flip
+from matdiff_magic.export.cost_nodes import _LogOfDet, _Solve, _TraceOfProduct, flip
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ops import registry
 from matdiff_magic.types.dims import Dim
@@ -198,7 +198,7 @@ def _trace_of_product(node: ir.Trace) -> ir.Expr:
     rest = tuple(f for f in fs if not f.is_scalar)
     if len(rest) < 2 or any(_structured(f) for f in rest):
         return node
-    out = TraceOfProduct(_product(rest[:-1]), rest[-1])
+    out = _TraceOfProduct(_product(rest[:-1]), rest[-1])
     return ir.MatMul((*scalars, out)) if scalars else out
 
 
@@ -243,7 +243,7 @@ class _Chains:
 
     def done(self, node: ir.Expr):
         if isinstance(node, ir.Apply) and node.func == "log" and isinstance(node.arg, ir.Det):
-            return LogOfDet(self.rebuild(node.arg.arg))
+            return _LogOfDet(self.rebuild(node.arg.arg))
         return None
 
     def rebuild(self, e: ir.Expr) -> ir.Expr:
@@ -329,9 +329,9 @@ class _Chains:
         inv = _inverse_of(left)
         if inv is not None and self.uses.solvable(inv[0]):  # X⁻¹ R, X⁻ᵀ R
             x = inv[0].arg
-            return Solve(flip(x) if inv[1] else x, right)
+            return _Solve(flip(x) if inv[1] else x, right)
         inv = _inverse_of(right)
         if inv is not None and self.uses.solvable(inv[0]):  # L X⁻¹ = (X⁻ᵀ Lᵀ)ᵀ, L X⁻ᵀ = (X⁻¹ Lᵀ)ᵀ
             x = inv[0].arg
-            return flip(Solve(x if inv[1] else flip(x), flip(left)))
+            return flip(_Solve(x if inv[1] else flip(x), flip(left)))
         return ir.MatMul((left, right))

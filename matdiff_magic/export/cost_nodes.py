@@ -1,8 +1,11 @@
 """The nodes that only the cost-aware export writes (``export.cost``), and their code.
 
-``Solve(a, b)`` is a⁻¹b computed by ``np.linalg.solve``, ``LogOfDet(a)`` is log(det a) from one
+They are steps of the exported program, not operations of the language (no differential, no
+notation, not in the registry), so their names are private: `_Solve`, `_LogOfDet`, `_TraceOfProduct`.
+
+``_Solve(a, b)`` is a⁻¹b computed by ``np.linalg.solve``, ``_LogOfDet(a)`` is log(det a) from one
 factorisation (the ``log_of_det`` helper: slogdet, with nan where det a < 0 and −inf where
-det a = 0) and ``TraceOfProduct(a, b)`` is tr(a b) as the sum of a ⊙ bᵀ. Each prints in the
+det a = 0) and ``_TraceOfProduct(a, b)`` is tr(a b) as the sum of a ⊙ bᵀ. Each prints in the
 backend's array namespace (NumPy, JAX or PyTorch).
 """
 
@@ -13,7 +16,7 @@ from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ops.registry import C_ATOM, C_MUL
 
 
-class Solve(ir.Expr):
+class _Solve(ir.Expr):
     """a⁻¹ b without forming a⁻¹ (a square, b a vector or a matrix): ``np.linalg.solve(a, b)``."""
 
     __slots__ = ("a", "b")
@@ -27,7 +30,7 @@ class Solve(ir.Expr):
         object.__setattr__(self, "b", b)
 
 
-class LogOfDet(ir.Expr):
+class _LogOfDet(ir.Expr):
     """log(det a) from one factorisation (``slogdet``), with the values of log at det ≤ 0."""
 
     __slots__ = ("arg",)
@@ -39,7 +42,7 @@ class LogOfDet(ir.Expr):
         object.__setattr__(self, "arg", arg)
 
 
-class TraceOfProduct(ir.Expr):
+class _TraceOfProduct(ir.Expr):
     """tr(a b) as the sum of a ⊙ bᵀ: ``np.sum(a * b.T)``."""
 
     __slots__ = ("a", "b")
@@ -64,17 +67,17 @@ def flip(e: ir.Expr) -> ir.Expr:
 
 
 # ---- their code --------------------------------------------------------------------------------
-@prints(Solve)
+@prints(_Solve)
 def _solve(p, e):
     return in_namespace(f"np.linalg.solve({p.code(e.a)}, {p.code(e.b)})", p.backend), C_ATOM
 
 
-@prints(LogOfDet)
+@prints(_LogOfDet)
 def _log_of_det(p, e):
     return f"{p.helper('log_of_det')}({p.code(e.arg)})", C_ATOM
 
 
-@prints(TraceOfProduct)
+@prints(_TraceOfProduct)
 def _trace_of_product_code(p, e):
     if isinstance(e.a, ir.Transpose) and e.a not in p.temps:  # tr(Lᵀ R) = Σ L ⊙ R
         return in_namespace(
