@@ -30,6 +30,8 @@ MATH_WORDS = (
         "vector",
         "matrix",
         "eye",
+        "inf",  # the float values: log 0 = -inf, log(-1) = nan
+        "nan",
     }
 )
 WORD = re.compile(r"[A-Za-z]{3,}")
