@@ -89,3 +89,20 @@ def test_the_refusal_speaks_chinese(shell):
     assert not result.success
     message = str(result.error_in_exec)
     assert "开始前估计" in message and "would take" not in message
+
+
+def test_a_wide_sum_is_not_refused_for_its_number_of_terms():
+    # 256 like terms derive in the steps of one (a rule applied at every term in one step)
+    source = " + ".join(f"x'*A{k}*x" for k in range(1, 257))
+    t = typed(source)
+    bounds.check_work(t.expr, choose_wrt(t, "x"), source, t.span)  # no MatdiffError
+    work, shown, _ = bounds.work_of(t.expr, "x")
+    assert work < bounds.MAX_WORK and shown == bounds.shown_steps(typed("x'*A1*x").expr, "x") + 2
+
+
+def test_a_product_of_many_factors_holding_x_is_refused_for_its_differential():
+    source = "x: scalar\n" + "*".join(f"sin({i}*x)" for i in range(1, 301))
+    t = typed(source)
+    assert bounds.work_of(t.expr, "x")[2] > bounds.MAX_DIFFERENTIAL
+    with pytest.raises(MatdiffError, match="too large to do step by step"):
+        bounds.check_work(t.expr, choose_wrt(t, "x"), source, t.span)

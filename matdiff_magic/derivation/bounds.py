@@ -25,7 +25,8 @@ from matdiff_magic.ir.traverse import post_order
 from matdiff_magic.timelimit import current_limit
 
 LINEAR = (ir.Neg, ir.Transpose, ir.Trace, ir.SumAll, ir.DiagMatrix, ir.DiagVector, ir.Vec)
-MAX_WORK = 4_000_000  # steps × nodes: a derivation at the limit takes a second or two
+MAX_WORK = 10_000_000  # steps shown × nodes: at the limit (a 90-layer network) the cell takes about 5 s
+MAX_DIFFERENTIAL = 100_000  # symbols of df written out: past it no step can be shown whole
 # CPU seconds of the whole cell per unit of work, and of the smallest cell, from the median ratio
 # measured by benchmarks/bench_estimate.py (the cases spread over about 0.5–7× of it: printing a
 # wide sum costs more per symbol than a deep chain whose repeated parts are named)
@@ -110,15 +111,17 @@ def predicted_seconds(work: int) -> float:
 
 
 def check_work(expr: ir.Expr, wrt: ir.Var, source: str | None = None, span=None) -> None:
-    """Refuse a derivation whose estimated work exceeds MAX_WORK, or, inside a time limit, whose
+    """Refuse a derivation whose estimated work exceeds MAX_WORK or whose differential, written
+    out, exceeds MAX_DIFFERENTIAL symbols (the product rule on k factors that all hold X gives k
+    terms of k factors; a tower x^x^…^x grows with the square of its height), or, inside a time limit, whose
     predicted time exceeds it; the message gives the estimate and what makes it large.
 
     Raises MatdiffError.
     """
-    steps, size, dsize = estimate(tidy(expr), wrt.name)
-    if steps * (size + dsize) > MAX_WORK:
+    work, shown, dsize = work_of(expr, wrt.name)
+    if work > MAX_WORK or dsize > MAX_DIFFERENTIAL:
         raise MatdiffError(
-            f"this derivation would be too large to do step by step: about {steps:,} steps on a "
+            f"this derivation would be too large to do step by step: about {shown:,} steps on a "
             f"differential of about {dsize:,} symbols",
             source,
             span,
@@ -128,7 +131,6 @@ def check_work(expr: ir.Expr, wrt: ir.Var, source: str | None = None, span=None)
     limit = current_limit()
     if limit is None:
         return
-    work, shown, dsize = work_of(expr, wrt.name)
     seconds = predicted_seconds(work)
     # the prediction is within a few times of the truth, so only a cell predicted well past the
     # limit, and long enough that the wait matters, is refused on a guess; the limit stops the rest
