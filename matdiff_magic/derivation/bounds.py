@@ -8,12 +8,11 @@ are estimated here from the typed IR in one pass, without recursion: ``size`` is
 nodes of an expression written out as a tree (as it is printed), ``dsize`` that of its
 differential, ``steps`` the number of distinct subexpressions that hold the variable.
 
-The same work predicts the seconds of the whole cell, the derivation and its text, LaTeX and JSON
-output (every step is printed, and is about as large as the expression and its differential):
-``predicted_seconds``, calibrated on this package's scaling cases by ``benchmarks/bench_estimate.py``,
-which prints the prediction against the measured time. Inside a time limit (``--timeout``; the magic's
-default is 10 s) a derivation predicted to take more than twice the limit (and more than 5 s) is
-refused before it starts, with the estimate in the message.
+The same estimate predicts the seconds of the whole cell, the derivation and its text, LaTeX and
+JSON output: ``predicted_seconds``, fitted on this package's everyday and scaling cases by
+``benchmarks/bench_estimate.py``, which prints the prediction against the measured time. Inside a time limit (``--timeout``; the magic's
+default is 10 s) a derivation predicted to take more than 1.5 times the limit (and more than 1 s)
+is refused before it starts, with the estimate in the message.
 """
 
 from __future__ import annotations
@@ -27,13 +26,14 @@ from matdiff_magic.timelimit import current_limit
 LINEAR = (ir.Neg, ir.Transpose, ir.Trace, ir.SumAll, ir.DiagMatrix, ir.DiagVector, ir.Vec)
 MAX_WORK = 10_000_000  # steps shown × nodes: at the limit (a 90-layer network) the cell takes about 5 s
 MAX_DIFFERENTIAL = 100_000  # symbols of df written out: past it no step can be shown whole
-# CPU seconds of the whole cell per unit of work, and of the smallest cell, from the median ratio
-# measured by benchmarks/bench_estimate.py (the cases spread over about 0.5–7× of it: printing a
-# wide sum costs more per symbol than a deep chain whose repeated parts are named)
-SECONDS_PER_WORK = 3.0e-6
-BASE_SECONDS = 0.005
-REFUSE_FACTOR = 2.0  # refused before starting when predicted past twice the time limit
-REFUSE_SECONDS = 5.0  # and past this: a shorter wait is left to the limit itself
+# CPU seconds of the whole cell, fitted by benchmarks/bench_estimate.py on its everyday and scaling
+# cases (within 0.7–1.6× of every measured time): printing the differential, and each step that
+# rewrites the expression (about the size of f, once per place the variable is reached)
+BASE_SECONDS = 7e-4
+SECONDS_PER_SYMBOL = 1.7e-4  # of df written out
+SECONDS_PER_REWRITE = 1e-6  # of (steps, one per place the variable is reached) × size of f
+REFUSE_FACTOR = 1.5  # refused before starting when predicted past 1.5 times the time limit
+REFUSE_SECONDS = 1.0  # and past this: a shorter wait is left to the limit itself
 
 
 def estimate(expr: ir.Expr, wrt: str) -> tuple[int, int, int]:
@@ -104,10 +104,11 @@ def work_of(expr: ir.Expr, wrt: str) -> tuple[int, int, int]:
     return steps * (size + dsize), steps, dsize
 
 
-def predicted_seconds(work: int) -> float:
-    """CPU seconds of the whole cell (derivation, text, LaTeX and JSON) for ``work``, as
-    calibrated by ``benchmarks/bench_estimate.py``."""
-    return BASE_SECONDS + SECONDS_PER_WORK * work
+def predicted_seconds(expr: ir.Expr, wrt: str) -> float:
+    """CPU seconds of the whole cell (derivation, text, LaTeX and JSON) of deriving ``expr`` by
+    ``wrt``, as fitted by ``benchmarks/bench_estimate.py`` on this machine."""
+    steps, size, dsize = estimate(tidy(expr), wrt)
+    return BASE_SECONDS + SECONDS_PER_REWRITE * steps * size + SECONDS_PER_SYMBOL * dsize
 
 
 def check_work(expr: ir.Expr, wrt: ir.Var, source: str | None = None, span=None) -> None:
@@ -131,8 +132,8 @@ def check_work(expr: ir.Expr, wrt: ir.Var, source: str | None = None, span=None)
     limit = current_limit()
     if limit is None:
         return
-    seconds = predicted_seconds(work)
-    # the prediction is within a few times of the truth, so only a cell predicted well past the
+    seconds = predicted_seconds(expr, wrt.name)
+    # the prediction is within 0.7–1.6× of the truth, so only a cell predicted well past the
     # limit, and long enough that the wait matters, is refused on a guess; the limit stops the rest
     if seconds > max(REFUSE_FACTOR * limit, REFUSE_SECONDS):
         raise MatdiffError(
