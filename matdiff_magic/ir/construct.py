@@ -122,37 +122,44 @@ def mk_mul(factors) -> ir.Expr:
     shape = ir.chain_shape(factors)
     coef = _UNIT
     scalars: dict = {}  # base -> exponent (Fraction or Expr)
-    chain: list[ir.Expr] = []
+    groups: list[ir.Expr] = []  # 1×1 products of non-scalars, kept whole, in order
+    mats: list[ir.Expr] = []  # the rest, in order
     stack = list(reversed(factors))
     while stack:
         f = stack.pop()
-        if is_zero(f):
+        if isinstance(f, ir.Const):
+            if f.value == 0:
+                return zero(shape)
+            coef *= f.value
+        elif isinstance(f, ir.Zero):
             return zero(shape)
-        if isinstance(f, ir.Neg):
+        elif isinstance(f, ir.Neg):
             coef = -coef
             stack.append(f.arg)
-        elif isinstance(f, ir.Const):
-            coef *= f.value
-        elif isinstance(f, ir.MatMul) and not _is_group(f):
+        elif _is_group(f):
+            groups.append(f)
+        elif isinstance(f, ir.MatMul):
             stack.extend(reversed(f.factors))
-        elif f.is_scalar and not _is_group(f):
+        elif f.is_scalar:
             base, e = (f.base, f.exponent) if isinstance(f, ir.Pow) else (f, ir.Const(1))
             if base in scalars and isinstance(e, ir.Const) and isinstance(scalars[base], ir.Const):
                 scalars[base] = ir.Const(scalars[base].value + e.value)
             elif base in scalars:
-                chain.append(f)  # symbolic exponents are left alone
+                mats.append(f)  # symbolic exponents are left alone
             else:
                 scalars[base] = e
         else:
-            chain.append(f)
+            mats.append(f)
     scalar_factors = []
     for base, e in scalars.items():
         if isinstance(e, ir.Const) and e.value == 0:
             continue
         scalar_factors.append(base if isinstance(e, ir.Const) and e.value == 1 else mk_pow(base, e))
-    groups = [f for f in chain if _is_group(f)]
-    mats = [f for f in chain if not _is_group(f)]
-    if len(mats) > 1 or (mats and not isinstance(mats[0], ir.Identity)):
+    # identities dropped where the chain keeps its shape without them (only looked for when present:
+    # a long product then costs one pass, not three)
+    if any(isinstance(m, ir.Identity) for m in mats) and (
+        len(mats) > 1 or not isinstance(mats[0], ir.Identity)
+    ):
         kept = [m for m in mats if not isinstance(m, ir.Identity)]
         mats = kept if kept and ir.chain_shape(kept) == _chain_shape_or(mats) else mats
     body = scalar_factors + groups + mats
