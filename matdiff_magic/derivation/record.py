@@ -24,7 +24,7 @@ from matdiff_magic.depth import deep_recursion
 from matdiff_magic.derivation import display
 from matdiff_magic.derivation.evaluation import evaluate_at
 from matdiff_magic.derivation.layouts import LAYOUTS, Result
-from matdiff_magic.derivation.steps import Step
+from matdiff_magic.derivation.steps import Step, merged
 from matdiff_magic.errors import MatdiffError, Span
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.numeric.check import CheckResult, run_check
@@ -108,7 +108,7 @@ class Derivation:
             results = [self.results[lay].expr for lay in layouts]
             names = for_view(lines, results, *self._naming)
             steps = [dataclasses.replace(s, abbrev=names) for s in self._steps] if names else self._steps
-            self._views[layouts] = (names, steps)
+            self._views[layouts] = (names, merge_same_text(steps))
         return self._views[layouts]
 
     @property
@@ -302,3 +302,30 @@ class Derivation:
         with deep_recursion(), memo.printing():
             data = display.to_json(self, whole=False)
             return {"text/plain": display.to_text(self), "text/latex": display.to_latex(self), MIME: data}
+
+
+def merge_same_text(steps: list[Step]) -> list[Step]:
+    """The steps as printed: a step that continues the line before (no left-hand side, note or
+    line of its own) and prints the same text as the expression that step ended on is merged into
+    it, naming both rules. Different nodes can print alike (tr(a) of a scalar, a product regrouped,
+    a 1×1 𝟏 named in a name), so the printed text is compared, not the nodes."""
+
+    def last_text(s: Step) -> str | None:
+        if s.line is not None and not s.chain:
+            return None
+        value = s.chain[-1] if s.chain else s.value
+        if not isinstance(value, ir.Expr):
+            return None
+        return to_text(value, hide_scalar_trace=s.hide_scalar_trace, abbrev=s.abbrev)
+
+    out: list[Step] = []
+    shown: str | None = None
+    for s in steps:
+        text = last_text(s)
+        continues = not (s.lhs or s.lhs_text or s.chain or s.line is not None or s.note)
+        if out and continues and text is not None and text == shown and s.stage not in ("function", "layout"):
+            out[-1] = merged(out[-1], s)
+        else:
+            out.append(s)
+            shown = text
+    return out

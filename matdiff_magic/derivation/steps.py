@@ -89,7 +89,7 @@ def merge_unchanged(steps: list[Step]) -> list[Step]:
     out: list[Step] = []
     for s in steps:
         if out and _unchanged(out[-1], s):
-            out[-1] = _merged(out[-1], s)
+            out[-1] = merged(out[-1], s)
         else:
             out.append(s)
     return out
@@ -125,7 +125,7 @@ def _shown(e: ir.Expr, hide: bool) -> ir.Expr:
     return e
 
 
-def _merged(prev: Step, s: Step) -> Step:
+def merged(prev: Step, s: Step) -> Step:
     rule = f"{prev.rule}; {s.rule}" if s.rule and s.rule != prev.rule else prev.rule
     identity = prev.identity
     if s.identity is not None and s.identity != prev.identity:

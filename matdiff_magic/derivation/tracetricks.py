@@ -15,6 +15,7 @@ from fractions import Fraction
 from typing import cast
 
 from matdiff_magic.derivation.movetricks import cannot_move, move_to_the_left
+from matdiff_magic.derivation.rewrites import SCALAR_SUM
 from matdiff_magic.derivation.simplify import collect, prefer_positive
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ir import nodes as ir
@@ -227,6 +228,9 @@ def _plan(term: Term, dX: ir.Expr, vector: bool) -> Plan:
             return Plan(PULL_SCALAR, scalars + (pulled,), F, (F,))
         if isinstance(F, ir.Trace):
             return Plan(None, scalars, F)
+        if isinstance(F, ir.SumAll) and F.arg.is_scalar:  # sum(a) = a: no 1×1 𝟏 is written
+            core = ir.Trace(F.arg)
+            return Plan(SCALAR_SUM, scalars, core, (core,))
         if isinstance(F, ir.SumAll):
             ones = ir.Fill(1, (F.arg.shape[1], F.arg.shape[0]))
             core = ir.Trace(mk_mul([ones, F.arg]))
