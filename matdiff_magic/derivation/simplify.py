@@ -96,7 +96,8 @@ def _self_transposed(e: ir.Expr) -> bool:
 
 
 def canon(e: ir.Expr, memo: dict | None = None) -> int:
-    """A number, equal for expressions that differ only in the order of commuting operands (⊙, +),
+    """A number, equal for expressions that differ only in the order of commuting operands (⊙, +,
+    the 1×1 factors of a product),
     among the expressions numbered with the same ``memo``. A number rather than a nested tuple:
     hashing a tuple walks all of it, which on a DAG of shared subtrees is the tree written out."""
     memo = {} if memo is None else memo
@@ -105,6 +106,10 @@ def canon(e: ir.Expr, memo: dict | None = None) -> int:
     keys = [canon(k, memo) for k in e.children()]
     if isinstance(e, (ir.Hadamard, ir.Add)):
         keys.sort()
+    elif isinstance(e, ir.MatMul):  # 1×1 factors commute with every factor: a b X = b a X
+        kids = e.children()
+        scalars = sorted(k for k, f in zip(keys, kids) if f.shape == (1, 1))
+        keys = [*scalars, -1, *(k for k, f in zip(keys, kids) if f.shape != (1, 1))]
     numbers = memo.setdefault("numbers", {})  # (type, attributes, children's numbers) -> number
     out = numbers.setdefault((type(e).__name__, *(getattr(e, a) for a in e._attrs), *keys), len(numbers))
     memo[id(e)] = (out, e)  # keep e alive while its id is a key
