@@ -68,7 +68,7 @@ SUMS = [
         "X",
         lambda A, B, C, X: np.trace(A @ X) + np.trace(X.T @ B) - np.trace(C @ X),
         {},
-        "(A - C)ᵀ + B",
+        "B + (A - C)ᵀ",
     ),
     (
         ["x'*A*x", "b'*x", "c"],

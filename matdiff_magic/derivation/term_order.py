@@ -4,13 +4,16 @@ The terms of a sum are sorted by (in this order): positive before negative (x �
 terms with variables before constant ones (x + 𝟏); more variable occurrences first, as a
 polynomial is written by falling degree (A x + b, Xᵀ(Xw − y) + λw); then by structure, operand
 by operand: a variable before a function, a product, a transpose (A + Aᵀ, the Matrix Cookbook's
-(81)), a constant (Xᵀ ⊗ I + I ⊗ X) or a sum, names alphabetically (m + x). The order depends only on the terms, never on the order
+(81)), a constant (Xᵀ ⊗ I + I ⊗ X) or a sum, names alphabetically (m + x) with their numbers
+in numeric order (A₂ + A₁₀). A sum counts as many variable occurrences as its highest term. The order depends only on the terms, never on the order
 they were typed in, so a sum typed in any order prints one way. Reordering a sum changes no value
 (addition commutes); nothing else is rewritten.
 """
 
 from __future__ import annotations
 
+import functools
+import re
 from fractions import Fraction
 from functools import cmp_to_key
 
@@ -32,9 +35,17 @@ def _rank(e: ir.Expr) -> int:
 
 
 def _plain(value) -> object:
-    """An attribute as something ordered: names and numbers as they are, anything else (a shape)
-    as its text."""
-    return value if isinstance(value, (str, int, Fraction)) else str(value)
+    """An attribute as something ordered: numbers as they are, names in natural order (A₂ before
+    A₁₀: the digits of a name compared as a number), anything else (a shape) as its text."""
+    if isinstance(value, (int, Fraction)):
+        return value
+    return _natural(value if isinstance(value, str) else str(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _natural(name: str) -> tuple:
+    """ "A10" -> ("A", 10, ""): text at even places, numbers at odd ones, so any two compare."""
+    return tuple(int(p) if i % 2 else p for i, p in enumerate(re.split(r"(\d+)", name)))
 
 
 def _structure(a: ir.Expr, b: ir.Expr) -> int:
@@ -69,7 +80,9 @@ class _Order:
     def variables(self, e: ir.Expr) -> int:
         hit = self.memo.get(id(e))
         if hit is None:
-            n = (1 if isinstance(e, ir.Var) else 0) + sum(self.variables(k) for k in e.children())
+            counts = [self.variables(k) for k in e.children()]
+            # a sum has the degree of its highest term: (A₁ + A₂)ᵀ counts as one name, as A₁ does
+            n = (1 if isinstance(e, ir.Var) else 0) + (max(counts) if isinstance(e, ir.Add) else sum(counts))
             hit = self.memo[id(e)] = (n, e)
         return hit[0]
 
