@@ -207,8 +207,8 @@ def _segments(lang: str, parts: list[str], sep: str, joiner: str, whole: bool) -
                 continue  # the whole text: the caller's
             run = glue.join(parts[i:j]) if glue == "; " else " ".join(parts[i:j])
             said = _whole(lang, run) if j > i + 1 or whole else _translate(lang, run)
-            if said is None and whole and j == i + 1:
-                return None
+            if (said is None or (said == run and english_prose(run))) and j == i + 1:
+                return None  # a sentence no key words: the text stays whole, not half translated
             if said is not None:
                 changed |= said != run
                 out.append(said)
@@ -222,18 +222,48 @@ def _segments(lang: str, parts: list[str], sep: str, joiner: str, whole: bool) -
     return text
 
 
+class _Untranslated(Exception):
+    """A placeholder holds English prose that no key translates: the template does not fit."""
+
+
+# English prose, as opposed to the mathematics a placeholder holds: a function word or a
+# possessive ("the + and the - cases", "A's columns"); code in backquotes and options are no prose
+_FUNCTION_WORD = re.compile(
+    r"(?<![\w\\])(?:[Tt]he|an|of|and|or|is|are|was|be|to|in|for|with|as|by|not|its|it|that|this|"
+    r"on|at|from|one|them|which|if|can|cannot|must|has|have|no)(?![\w(])|\w's\b"
+)  # "a" is no such word: it is a common name of a vector
+_CODE = re.compile(r"`[^`]*`|--\w[\w-]*(?:\s+[A-Z_]+\b)?|\w+\([^()]*\)")
+
+
+def english_prose(text: str) -> bool:
+    """Whether ``text`` holds English prose outside code and mathematics (a translation holding
+    some is a mixed sentence: it is not made)."""
+    return bool(_FUNCTION_WORD.search(_CODE.sub(" ", text)))
+
+
 def _put(lang: str, m: re.Match, p: re.Match) -> str:
-    """What placeholder ``p`` of a wording holds: the matched text, translated unless ``{=n}``."""
+    """What placeholder ``p`` of a wording holds: the matched text, translated unless ``{=n}``;
+    _Untranslated when it holds English prose that stays English (a name or an expression kept
+    as ``{=n}`` holds none)."""
     held = m.group("p" + p.group(2))
-    return held if p.group(1) else _translate(lang, held)
+    said = held if p.group(1) else _translate(lang, held)
+    if english_prose(said):
+        raise _Untranslated(held)
+    return said
 
 
 def _fill(lang: str, templates: list, text: str, lead: str, core: str, trail: str) -> str | None:
+    """``text`` by the first template that matches it whole and whose placeholders hold
+    mathematics or translated wording, never English prose ("{0} and {1}" does not make
+    "write the +与the - cases"); None when none does."""
     for pattern, value, _ in templates:
         for candidate in (text, core):
             m = pattern.fullmatch(candidate)
             if m:
-                filled = _VALUE_PLACEHOLDER.sub(functools.partial(_put, lang, m), value)
+                try:
+                    filled = _VALUE_PLACEHOLDER.sub(functools.partial(_put, lang, m), value)
+                except _Untranslated:
+                    continue
                 return filled if candidate is text else lead + filled + trail
     return None
 
