@@ -16,8 +16,8 @@ from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ops.registry import C_ATOM, C_MUL
 
 
-class _Solve(ir.Expr):
-    """a⁻¹ b without forming a⁻¹ (a square, b a vector or a matrix): ``np.linalg.solve(a, b)``."""
+class _Binary(ir.Expr):
+    """A plan node of two operands ``a`` and ``b`` whose shape ``shape_of(a, b)`` gives."""
 
     __slots__ = ("a", "b")
     _children = ("a", "b")
@@ -25,9 +25,23 @@ class _Solve(ir.Expr):
     b: ir.Expr
 
     def __init__(self, a: ir.Expr, b: ir.Expr):
-        self._init((a.shape[1], b.shape[1]))
+        self._init(self.shape_of(a, b))
         object.__setattr__(self, "a", a)
         object.__setattr__(self, "b", b)
+
+    @staticmethod
+    def shape_of(a: ir.Expr, b: ir.Expr) -> tuple:
+        raise NotImplementedError
+
+
+class _Solve(_Binary):
+    """a⁻¹ b without forming a⁻¹ (a square, b a vector or a matrix): ``np.linalg.solve(a, b)``."""
+
+    __slots__ = ()
+
+    @staticmethod
+    def shape_of(a: ir.Expr, b: ir.Expr) -> tuple:
+        return (a.shape[1], b.shape[1])
 
 
 class _LogOfDet(ir.Expr):
@@ -42,18 +56,14 @@ class _LogOfDet(ir.Expr):
         object.__setattr__(self, "arg", arg)
 
 
-class _TraceOfProduct(ir.Expr):
+class _TraceOfProduct(_Binary):
     """tr(a b) as the sum of a ⊙ bᵀ: ``np.sum(a * b.T)``."""
 
-    __slots__ = ("a", "b")
-    _children = ("a", "b")
-    a: ir.Expr
-    b: ir.Expr
+    __slots__ = ()
 
-    def __init__(self, a: ir.Expr, b: ir.Expr):
-        self._init(ir.SCALAR)
-        object.__setattr__(self, "a", a)
-        object.__setattr__(self, "b", b)
+    @staticmethod
+    def shape_of(a: ir.Expr, b: ir.Expr) -> tuple:
+        return ir.SCALAR
 
 
 def flip(e: ir.Expr) -> ir.Expr:
