@@ -6,6 +6,7 @@ import re
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class
+from IPython.display import Markdown
 
 from matdiff_magic import i18n
 from matdiff_magic.errors import MatdiffError, Span
@@ -35,7 +36,9 @@ class MatdiffMagics(Magics):
             error.lang = _lang_of(line) or error.lang  # an option error comes before --lang is read
             raise UsageError(str(error)) from None
         except TimeLimitExceeded as error:
-            raise UsageError(i18n.translate(str(error), _lang_of(line))) from None
+            timed_out = MatdiffError(str(error), *_option_at(line, "--timeout"))
+            timed_out.lang = _lang_of(line) or timed_out.lang
+            raise UsageError(str(timed_out)) from None
         except (RecursionError, MemoryError) as error:
             raise UsageError(
                 i18n.translate(
@@ -56,6 +59,8 @@ class MatdiffMagics(Magics):
     def _run(self, line: str, cell: str | None):
         opts, rest = parse_options(line, allow_expression=cell is None)
         source = cell if cell is not None else rest
+        if isinstance(source, str):
+            _refuse_options_in(source, cell is not None)
         if opts.source_name is not None:
             source = self._sympy_source(opts.source_name, source)
         elif not source.strip():
@@ -66,9 +71,15 @@ class MatdiffMagics(Magics):
                 from matdiff_magic.autodiff.magic_support import run_graph
                 from matdiff_magic.syntax.latex import in_latex, looks_like_latex
 
-                if opts.latex or looks_like_latex(source):  # read as LaTeX, errors point into it
-                    return in_latex(source, lambda text: run_graph(self.shell, text, opts))
-                return run_graph(self.shell, source, opts)
+                try:
+                    if opts.latex or looks_like_latex(source):  # read as LaTeX, errors point into it
+                        return in_latex(source, lambda text: run_graph(self.shell, text, opts))
+                    return run_graph(self.shell, source, opts)
+                except MatdiffError as error:
+                    if error.source is None:  # about the options: point at --at, else at --graph
+                        option = "--at" if opts.at is not None else "--graph"
+                        raise _on_line(error, line, option, opts.at is not None) from None
+                    raise
             # NumPy loads on first use, so that %load_ext stays fast
             from matdiff_magic.derivation.pipeline import derive
             from matdiff_magic.types.lower import UnknownWrt
@@ -96,10 +107,10 @@ class MatdiffMagics(Magics):
             assert self.shell is not None  # a magic runs in a shell
             self.shell.user_ns[opts.output] = d
         if opts.export:
-            from IPython.display import Markdown, display
+            from IPython.display import display
 
             display(d)
-            return Markdown("```python\n" + code + "```")
+            return ExportedCode(code)
         return shown
 
     def _sympy_source(self, name: str, text: str):
@@ -135,11 +146,66 @@ _LANG_OPTION = re.compile(r"--lang\s+['\"]?([A-Za-z_-]+)")
 
 
 def _at_wrt_option(error: MatdiffError, line: str) -> MatdiffError:
-    """The error with the magic's line as its source and the caret under --wrt's value."""
-    m = re.search(r"--wrt\s+(\S+)", line)
+    """The error with the magic's line as its source and the caret under --wrt's value, or
+    where --wrt goes (the end of the line) when the line has none."""
+    m = re.search(r"(?:--wrt|-w)\s+(\S+)", line)
     if m is None:
-        return error
+        shown = line.rstrip() or "%%matdiff"
+        hint = error.hint or "add --wrt NAME to the %%matdiff line"
+        return MatdiffError(error.message, shown, Span(len(shown), len(shown) + 1), hint)
     return MatdiffError(error.message, line, Span(m.start(1), m.end(1)), error.hint)
+
+
+def _option_at(line: str, option: str, with_value: bool = True) -> tuple[str | None, Span | None]:
+    """The magic's line and the span of ``option`` (with its value), for an error about it."""
+    value = r"(?:\s+(?:\"[^\"]*\"|'[^']*'|(?!-)\S+))?" if with_value else ""
+    m = re.search(rf"(?<!\S){re.escape(option)}{value}", line)
+    return (line, Span(m.start(), m.end())) if m else (None, None)
+
+
+def _on_line(error: MatdiffError, line: str, option: str, with_value: bool) -> MatdiffError:
+    """An error about the options, shown on the magic's line with the caret under ``option``."""
+    source, span = _option_at(line, option, with_value)
+    return MatdiffError(error.message, source, span, error.hint)
+
+
+# a double minus before a name: an option typed into the cell, not a minus of a minus
+_OPTION_IN_BODY = re.compile(r"(?:(?<=\s)|^)--[A-Za-z][\w-]*", re.MULTILINE)
+
+
+def _refuse_options_in(source: str, is_cell: bool) -> None:
+    """Refuse ``--name`` in the expression: read as a minus of a minus it would derive a new
+    variable ``name`` (``exp(x)'*a --graph`` is ``exp(x)ᵀa - (-graph)``)."""
+    in_code = (m for m in _OPTION_IN_BODY.finditer(source) if "#" not in _line_before(source, m.start()))
+    m = next(in_code, None)  # a comment may say anything
+    if m is None:
+        return
+    where = "on the %%matdiff line above the cell" if is_cell else "before the expression"
+    raise MatdiffError(
+        f"{m.group()} in the expression: options go {where}",
+        source,
+        Span(m.start(), m.end()),
+        hint="for a minus of a minus, write - (-name)",
+    )
+
+
+def _line_before(text: str, i: int) -> str:
+    return text[text.rfind("\n", 0, i) + 1 : i]
+
+
+class ExportedCode(Markdown):
+    """The module --export writes: its code as text/plain (what a terminal prints) and as a fenced
+    Python block in text/markdown (``data``, what a notebook shows)."""
+
+    def __init__(self, code: str):
+        super().__init__("```python\n" + code + "```")
+        self.code = code
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/plain": self.code, "text/markdown": self.data}
+
+    def __repr__(self) -> str:
+        return self.code
 
 
 def _lang_of(line: str) -> str | None:

@@ -193,6 +193,12 @@ def _validate(opts: Options, line: str) -> None:
         _validate_output_name(opts.output, line)
     if not opts.timeout > 0 or opts.timeout == float("inf"):  # also NaN
         raise MatdiffError("--timeout takes a positive number of seconds", line, _span_of(line, "--timeout"))
+    if opts.order not in (1, 2):
+        raise MatdiffError(
+            f"--order {opts.order}: matdiff derives first derivatives (--order 1) and Hessians (--order 2)",
+            line,
+            _span_of(line, "--order"),
+        )
     if opts.seed < 0:
         raise MatdiffError("--seed takes a whole number ≥ 0", line, _span_of(line, "--seed"))
 

@@ -14,6 +14,7 @@ import re
 
 from matdiff_magic.errors import MatdiffError, Span
 from matdiff_magic.syntax.ast import Call, Name
+from matdiff_magic.syntax.lexer import _exact as number_in_range  # the range a cell allows
 from matdiff_magic.syntax.parser import parse
 from matdiff_magic.syntax.vocabulary import FUNCTIONS
 
@@ -49,6 +50,8 @@ def parse_at(text: str, namespace: dict) -> dict:
         if name in values:
             raise MatdiffError(f"--at: {name} is given twice", text, Span(m.start("name"), m.end("name")))
         if _NUMBER.match(value):
+            # the range a number in a cell has (1e400 is refused, not read as inf), same message
+            number_in_range(value.lstrip("+-"), text, span)
             values[name] = float(value)
         elif _IDENT.match(value):
             if value not in namespace:
@@ -123,9 +126,27 @@ def build_graph(shell, source: str, opts):
                 )
             values[name] = shell.user_ns[name]
     g = graph(source, **values)
+    _refuse_undefined(g, opts.at)
     if opts.wrt is not None and opts.wrt not in g.inputs:
         raise MatdiffError(f"--wrt {opts.wrt}: the inputs are {', '.join(g.inputs)}")
     return g
+
+
+def _refuse_undefined(g, at: str | None) -> None:
+    """Refuse a point outside the expression's domain (log(x) at x = -1): its trace would show
+    NaN or ∞ with no word of why."""
+    import numpy as np
+
+    for node in g.trace.nodes:
+        if not np.all(np.isfinite(node.value)):
+            row = g._row(node)
+            raise MatdiffError(
+                f"--at: the point is outside the domain of the expression: {row['name']} = "
+                f"{row['expr']} is not a finite number there",
+                at,
+                Span(0, len(at)) if at else None,
+                hint="choose values where every step is defined: log and sqrt take positive numbers, inv a nonsingular matrix",
+            )
 
 
 def run_graph(shell, source: str, opts):
@@ -135,7 +156,8 @@ def run_graph(shell, source: str, opts):
 
     g = build_graph(shell, source, opts)
     fig = g.draw(mode=opts.mode, wrt=opts.wrt)
-    display({"image/png": figure_png(fig), "text/plain": repr(g)}, raw=True)
+    # no text/plain: a terminal would print the Graph's repr above the tables
+    display({"image/png": figure_png(fig)}, raw=True)
     display(g.table(mode=opts.mode, wrt=opts.wrt))
     if getattr(opts, "output", None):
         shell.user_ns[opts.output] = g

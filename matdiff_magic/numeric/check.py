@@ -67,12 +67,14 @@ class Reason:
     """Why a point could not decide: kind is singular, ill-conditioned (node: the matrix), kink
     (node: the kinked application), magnitude (value: the size of the values), steps,
     unconfirmed (value: the error at the one disagreeing point), raised (value: the error's
-    name) or undefined; everywhere: every point tried failed for this reason (else most did)."""
+    name) or undefined; everywhere: every point tried failed for this reason (else most did);
+    of_f: f itself is undefined there (not only its derivative)."""
 
     kind: str
     node: ir.Expr | None = None
     value: float | str | None = None
     everywhere: bool = True
+    of_f: bool = False
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,8 @@ def could_not_check(reason: Reason) -> tuple[str, ir.Expr | None, str]:
     the layer above prints the expression (in text or TeX)."""
     where = "at every point tried" if reason.everywhere else "at most points tried"
     k, node, value = reason.kind, reason.node, reason.value
+    if reason.of_f and reason.everywhere and k == "undefined":  # f has no value anywhere: say so
+        return "f is not defined at any point tried: its value is never a finite number", None, ""
     if k == "singular":
         return "could not check: ", node, f" is singular {where.replace('point', 'size')}"
     if k == "ill-conditioned":
@@ -214,8 +218,9 @@ class Examiner:
         ev, ill = guarded(self.roots, d.typed, values, sizes)
         undefined = Verdict("undefined", sizes, reason=Reason("undefined"))
         outs = [ev(e) for e in self.roots]
-        if not all(np.all(np.isfinite(o)) for o in outs):
-            return undefined
+        if not all(np.all(np.isfinite(o)) for o in outs):  # of_f: f itself has no value here
+            of_f = not all(np.all(np.isfinite(o)) for o in outs[:2])
+            return Verdict("undefined", sizes, reason=Reason("undefined", of_f=of_f))
         num, den = outs[2], outs[3]
         jac, crossed = self._differences(values, sizes, STEPS[0])
         if not np.all(np.isfinite(jac)):
@@ -397,4 +402,5 @@ def _main_reason(seen: list[Verdict], disagreements: list[Verdict]) -> Reason:
     if first.node is not None:  # name the expression met most often under this reason
         by_node = Counter(id(r.node) for r in reasons if r.kind == kind)
         first = next(r for r in reasons if r.kind == kind and by_node[id(r.node)] == max(by_node.values()))
-    return replace(first, everywhere=counts[kind] == len(seen))
+    of_f = all(r.of_f for r in reasons if r.kind == kind)  # f undefined at every such point
+    return replace(first, everywhere=counts[kind] == len(seen), of_f=of_f)

@@ -241,6 +241,7 @@ class _Inference(ShapeMessages):
                     item,
                     [item],
                     extra_hint="use ./ for element-wise division, or inv(…) for a matrix",
+                    divisor=True,
                 )
             scaled = _beside_scalar(lshape, shape)
             if scaled is not None:

@@ -54,7 +54,7 @@ def choose_wrt(typed: Typed, wrt: str | None, source: str | None = None) -> ir.V
     if wrt is None:
         if len(names) == 1:
             return typed.variables[0]
-        raise MatdiffError(
+        raise (UnknownWrt if names else MatdiffError)(
             "choose the variable to differentiate by with --wrt (wrt=…): one of " + ", ".join(names)
             if names
             else "the expression has no variables"

@@ -73,11 +73,12 @@ class ShapeMessages:
         )
         return what
 
-    def _defaulted_hints(self, nodes) -> list[str]:
+    def _defaulted_hints(self, nodes, divisor: bool = False) -> list[str]:
         """For every undeclared name in ``nodes``: the kind it was taken to be, why, and the
-        declaration that says otherwise."""
+        declaration that says otherwise (``divisor``: the nodes divide, only a scalar fits)."""
         infos = [self.vars.get(name) for node in nodes for name in _names_in(node)]
-        hints = [_kind_hint(i) for i in infos if i and not i.declared and i.name not in self.declared]
+        undeclared = [i for i in infos if i and not i.declared and i.name not in self.declared]
+        hints = [_kind_hint(i, divisor) for i in undeclared]
         return list(dict.fromkeys(hints))
 
     def _undecided_product(self, classes: tuple, total: int, solutions: list, at: Span) -> MatdiffError:
@@ -125,8 +126,8 @@ class ShapeMessages:
         kind = "symmetric" if info.kind == "symmetric" else "vector" if info.shape[1] == 1 else "matrix"
         return f"{name}: {kind}({', '.join(sizes[:1] if kind == 'symmetric' else sizes)})"
 
-    def _error(self, message: str, at, nodes, extra_hint: str | None = None) -> MatdiffError:
-        hints = self._defaulted_hints(nodes)
+    def _error(self, message: str, at, nodes, extra_hint: str | None = None, divisor=False) -> MatdiffError:
+        hints = self._defaulted_hints(nodes, divisor)
         if extra_hint:
             hints.append(extra_hint)
         return MatdiffError(message, self.source, at.span, "; ".join(hints) or None)
@@ -212,9 +213,11 @@ _CONVENTION = {
 }
 
 
-def _kind_hint(info) -> str:
+def _kind_hint(info, divisor: bool = False) -> str:
     name, kind = info.name, info.kind
     why = info.why if info.decided_by == "usage" else _CONVENTION[kind]
+    if divisor and kind == "matrix":  # 1/N: N a count, never a vector
+        return f"{name} was taken to be a matrix ({why}); a divisor is a scalar: declare `{name}: scalar`"
     if kind == "vector":
         return f"{name} was taken to be a vector ({why}); if it is a scalar, declare it: `{name}: scalar`"
     other = f"`{name}: vector`" + (f" or `{name}: scalar`" if kind == "matrix" else "")
