@@ -25,7 +25,7 @@ import re
 import pytest
 from conftest import run
 from english_words import english_in
-from test_i18n import _assignments, _key, _sites, _templates
+from test_i18n import WORDINGS, _assignments, _key, _sites, _templates
 
 from matdiff_magic import derive, i18n
 from matdiff_magic.errors import MatdiffError
@@ -230,3 +230,19 @@ def test_every_missed_wording_has_an_entry(key):
 def test_the_time_limit_has_an_entry():
     said = i18n.translate(str(TimeLimitExceeded(0.05)), "zh")
     assert CJK.search(said) and not english_in(said), said
+
+
+def test_every_wording_with_mathematics_in_its_places_reads_in_chinese():
+    """Each wording the two readers find, its placeholders filled with a name: Chinese, with no
+    English word but the code its Chinese wording keeps (option values, kinds, identifiers)."""
+    raw = {k: v for k, v in ZH.items() if not k.startswith("//")}
+    wordings = {**WORDINGS, **MORE_WORDINGS}
+    assert len(wordings) > 300
+    bad = []
+    for key, where in wordings.items():
+        said = i18n.translate(re.sub(r"\{\d+\}", "X", key), "zh")
+        kept = set(re.findall(r"[A-Za-z]\w*", re.sub(r"\{=?\d+\}", " ", raw.get(key, ""))))
+        plain = re.sub(r"\b\w*_\w*", " ", CODE.sub(" ", said))  # grad_f: an identifier
+        if english_in(plain, kept | set(KINDS)) or i18n.english_prose(said):
+            bad.append((where, key, said))
+    assert not bad, bad
