@@ -76,6 +76,8 @@ def push_transposes(e: ir.Expr, symmetric: bool = False) -> ir.Expr:
             return mk_neg(go(node.arg, True, top))
         if isinstance(node, SampleSum):  # (Σᵢ Mᵢ)ᵀ = Σᵢ Mᵢᵀ
             return rebuild(node, [go(node.body, True, top), node.count])
+        if isinstance(node, ir.Kron):  # (A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ, each pushed inside: (Xᵀ Aᵀ)ᵀ = A X
+            return ir.Kron(go(node.left, True, False), go(node.right, True, False))
         if isinstance(node, ir.Inverse):
             inner = go(node.arg, False, False)
             return mk_inverse(inner) if known_symmetric(inner, symmetric) else ir.Transpose(mk_inverse(inner))

@@ -138,7 +138,7 @@ class _Printer:
     def p_Fill(self, e):
         one = self.t("\\mathbf{1}", "𝟏")
         if e.shape[1] != 1:
-            one += self.t(f"_{{{e.shape[0]}\\times {e.shape[1]}}}", f"₍{e.shape[0]}ₓ{e.shape[1]}₎")
+            one += self.t(f"_{{{e.shape[0]}\\times {e.shape[1]}}}", f"₍{e.shape[0]}×{e.shape[1]}₎")
         if e.value == 1:
             return one, P_ATOM
         if e.value == 0:
@@ -347,7 +347,7 @@ def _plainly_delimited(e: ir.Expr) -> bool:
     return isinstance(n, Delimited) and not n.prefix
 
 
-_ENDS_NAME = frozenset("ᵀ¹⁻)₀₁₂₃₄₅₆₇₈₉")
+_ENDS_NAME = frozenset("ᵀ¹⁻)₀₁₂₃₄₅₆₇₈₉₎")  # ₎ ends a size subscript: 𝟏₍1×m₎ dx, K₍m,n₎ vec(dX)
 _ENDS_BAR = frozenset("‖|)ᵀ¹²⁻₀₁₂₃₄₅₆₇₈₉")
 
 
