@@ -80,7 +80,23 @@ SWEEP = [  # (cell, --wrt): the parser, the LaTeX reader, kinds, sizes, function
     ("x^X", "x"),
     ("3 = x", "x"),
 ]
-CELLS = REPRODUCERS + [(cell, f"--wrt {wrt}") for cell, wrt in SWEEP]
+OPTION_ERRORS = [  # (cell, options): an option's value, a missing --wrt, an option in the cell
+    ("a'*x", "--wrt x --order 3"),
+    ("a'*x", "--wrt x --layout sideways"),
+    ("a'*x", "--wrt x --export fortran"),
+    ("a'*x", "--wrt x --mode sideways"),
+    ("a'*x", "--wrt x --symmetric foo"),
+    ("a'*x", "--wrt x --timeout -1"),
+    ("a'*x", "--wrt x --bogus"),
+    ("a'*x", ""),
+    ("a'*x --graph", "--wrt x"),
+    ("log(x)", '--graph --at "x=-1"'),
+    ("a'*x", '--wrt x --at "q=1" --graph'),
+]
+CELLS = REPRODUCERS + [(cell, f"--wrt {wrt}") for cell, wrt in SWEEP] + OPTION_ERRORS
+# the values an option takes and the placeholder of a hint: code, the same in every language
+OPTION_VALUES = {"numerator", "denominator", "mixed", "numpy", "jax", "torch", "independent"}
+OPTION_VALUES |= {"sym", "minka", "forward", "reverse", "both", "wrt", "name"}
 
 
 def _error(shell, cell: str, options: str, lang: str) -> str:
@@ -113,7 +129,7 @@ def test_every_error_reads_in_chinese_through_the_magic(shell, cell, options):
     if "hint:" in en:
         hint = next(s for s in prose if s.startswith("提示："))
         assert CJK.search(hint[len("提示：") :]), zh
-    names = set(re.findall(r"[A-Za-z]\w*", cell + " " + options)) | set(KINDS)  # code words
+    names = set(re.findall(r"[A-Za-z]\w*", cell + " " + options)) | set(KINDS) | OPTION_VALUES
     for line in prose:
         said = CODE.sub(" ", line)
         assert not english_in(said, names), (line, english_in(said, names))
