@@ -12,6 +12,7 @@ from fractions import Fraction
 from typing import cast
 
 from matdiff_magic.derivation.like_terms import context_keys, merge_pairs
+from matdiff_magic.derivation.orient import orient_mirrors
 from matdiff_magic.derivation.rewrites import REWRITE_GROUPS, bottom_up, size
 from matdiff_magic.derivation.term_order import order_terms
 from matdiff_magic.ir import nodes as ir
@@ -387,7 +388,7 @@ def basic(e: ir.Expr, symmetric: bool = False) -> ir.Expr:
     """Transposes pushed inside, like terms collected, common context merged, Xβ − y."""
     out = tidy(push_transposes(tidy(e), symmetric))
     out = collect(out)
-    out = merge_common_context(out)
+    out = orient_mirrors(merge_common_context(out))
     if isinstance(out, ir.Add):
         return mk_add([prefer_positive(t) for t in out.terms])
     return prefer_positive(out)
