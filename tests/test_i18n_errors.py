@@ -262,3 +262,16 @@ def test_every_wording_with_mathematics_in_its_places_reads_in_chinese():
         if english_in(plain, kept | set(KINDS)) or i18n.english_prose(said):
             bad.append((where, key, said))
     assert not bad, bad
+
+
+def test_the_stepper_s_time_limit_speaks_the_derivation_s_language(monkeypatch):
+    """Re-deriving by another variable in the stepper is cut off in the derivation's language,
+    not the session's (the error is made after the language's block has ended)."""
+    from matdiff_magic.render import stepper_state
+
+    d = derive("a'*tanh(W2*tanh(W1*x))", wrt="W1", lang="zh")
+    monkeypatch.setattr(stepper_state, "REDERIVE_SECONDS", 1e-4)
+    with pytest.raises(MatdiffError) as error:
+        stepper_state.rederive(d, "W2", d.layout)
+    said = str(error.value)
+    assert said.startswith("推导用时超过") and not english_in(said), said

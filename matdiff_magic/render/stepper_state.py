@@ -128,4 +128,6 @@ def rederive(derivation, wrt: str, layout: str):
         with time_limit(REDERIVE_SECONDS), i18n.using(getattr(derivation, "lang", None)):
             return derivation.derive_again(wrt, layout)
     except TimeLimitExceeded as error:
-        raise MatdiffError(str(error)) from None
+        timed_out = MatdiffError(str(error))
+        timed_out.lang = i18n.current(getattr(derivation, "lang", None))  # raised outside the block
+        raise timed_out from None
