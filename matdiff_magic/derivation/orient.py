@@ -11,7 +11,7 @@ name before a decorated one (x - x̄); a difference of other terms puts the high
 from __future__ import annotations
 
 from matdiff_magic.ir import nodes as ir
-from matdiff_magic.ir.construct import mk_neg, rebuild
+from matdiff_magic.ir.construct import mk_neg, rebuild_then
 
 
 def _unwrapped(f: ir.Expr) -> ir.Expr:
@@ -54,21 +54,7 @@ def _flipped(d: ir.Expr) -> ir.Expr | None:
 def orient_mirrors(e: ir.Expr) -> ir.Expr:
     """e with each difference that a product holds an even number of times (d dᵀ, dᵀ M d)
     oriented canonically (see the module's note); equal values, one printed form."""
-    memo: dict = {}
-
-    def go(node: ir.Expr) -> ir.Expr:
-        hit = memo.get(id(node))
-        if hit is not None:
-            return hit[0]
-        kids = node.children()
-        new = [go(k) for k in kids]
-        out = node if all(a is b for a, b in zip(new, kids)) else rebuild(node, new)
-        if isinstance(out, ir.MatMul):
-            out = _orient_product(out)
-        memo[id(node)] = (out, node)  # keep node alive while its id is a key
-        return out
-
-    return go(e)
+    return rebuild_then(e, lambda node: _orient_product(node) if isinstance(node, ir.MatMul) else node)
 
 
 def _orient_product(p: ir.MatMul) -> ir.Expr:

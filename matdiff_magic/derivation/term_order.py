@@ -18,7 +18,7 @@ from fractions import Fraction
 from functools import cmp_to_key
 
 from matdiff_magic.ir import nodes as ir
-from matdiff_magic.ir.construct import rebuild, split_coef
+from matdiff_magic.ir.construct import rebuild_then, split_coef
 
 # the rank of a node type in the structural key: names first, sums last
 _RANK = {ir.Var: 0, ir.Apply: 1, ir.MatMul: 2, ir.Hadamard: 2, ir.Transpose: 3, ir.Inverse: 3}
@@ -128,20 +128,12 @@ def order_terms(e: ir.Expr, sums: list | None = None) -> ir.Expr:
     if all(order.in_order(s.terms) for s in (_sums(e) if sums is None else sums)):
         return e
     key = cmp_to_key(order.compare)
-    memo: dict = {}
 
-    def go(node: ir.Expr) -> ir.Expr:
-        hit = memo.get(id(node))
-        if hit is not None:
-            return hit[0]
-        kids = node.children()
-        new = [go(k) for k in kids]
-        out = node if all(a is b for a, b in zip(new, kids)) else rebuild(node, new)
-        if isinstance(out, ir.Add):
-            terms = sorted(out.terms, key=key)
-            if any(a is not b for a, b in zip(terms, out.terms)):
-                out = ir.Add(terms)
-        memo[id(node)] = (out, node)  # keep node alive while its id is a key
-        return out
+    def sort_sum(node: ir.Expr) -> ir.Expr:
+        if isinstance(node, ir.Add):
+            terms = sorted(node.terms, key=key)
+            if any(a is not b for a, b in zip(terms, node.terms)):
+                return ir.Add(terms)
+        return node
 
-    return go(e)
+    return rebuild_then(e, sort_sum)

@@ -34,6 +34,7 @@ __all__ = [
     "mk_vec",
     "powers_compose",
     "rebuild",
+    "rebuild_then",
     "split_coef",
     "tidy",
     "with_coef",
@@ -341,6 +342,16 @@ def rebuild(node: ir.Expr, kids: list) -> ir.Expr:
     """``node`` with new children, through its smart constructor when it has one."""
     build = _BUILDERS.get(type(node))
     return build(node, kids) if build else node.with_children(kids)
+
+
+def rebuild_then(e: ir.Expr, post) -> ir.Expr:
+    """``e`` rebuilt bottom-up, each distinct node once: a node whose children changed through its
+    smart constructor, then every node with children passed to ``post`` (node -> node)."""
+
+    def build(node, kids):
+        return post(node if all(a is b for a, b in zip(kids, node.children())) else rebuild(node, kids))
+
+    return ir.rebuild_bottom_up(e, lambda node: None, build)
 
 
 def tidy(e: ir.Expr) -> ir.Expr:
