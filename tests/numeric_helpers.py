@@ -1,4 +1,5 @@
 """Test-side numerics, independent of the package's own check: random values and central differences."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -63,18 +64,34 @@ def assert_close(actual, expected, rtol=1e-5, label=""):
     assert err < rtol, f"{label}: max rel. error {err:.2e}\nactual={actual}\nexpected={expected}"
 
 
-def numeric_jacobian(f, values: dict, wrt: str, h: float = 1e-6) -> np.ndarray:
-    """∂ vec f / ∂ (vec x)ᵀ by central differences (column-major vec, as the package's vec)."""
-    x = np.asarray(values[wrt], dtype=float)
+def central_gradient(f, x, h: float = 1e-6) -> np.ndarray:
+    """∂f/∂x of a scalar f(x) entry by entry, shaped like x."""
+    x = np.asarray(x, dtype=float)
+    g = np.zeros(x.shape)
+    for idx in np.ndindex(*x.shape):
+        step = np.zeros(x.shape)
+        step[idx] = h
+        g[idx] = (f(x + step) - f(x - step)) / (2 * h)
+    return g
+
+
+def central_jacobian(F, x, h: float = 1e-6) -> np.ndarray:
+    """∂ vec F / ∂ (vec x)ᵀ of F(x) (column-major vec, as the package's vec); a row for a scalar F."""
+    x = np.asarray(x, dtype=float)
     cols = []
     for k in range(x.size):
         step = np.zeros(x.size)
         step[k] = h
         step = step.reshape(x.shape, order="F")
-        plus = np.ravel(f(**{**values, wrt: x + step}), order="F")
-        minus = np.ravel(f(**{**values, wrt: x - step}), order="F")
-        cols.append((plus - minus) / (2 * h))
+        diff = np.asarray(F(x + step), dtype=float) - np.asarray(F(x - step), dtype=float)
+        cols.append(np.reshape(diff / (2 * h), -1, order="F"))
     return np.array(cols).T
+
+
+def numeric_jacobian(f, values: dict, wrt: str, h: float = 1e-6) -> np.ndarray:
+    """∂ vec f / ∂ (vec x)ᵀ by central differences, f taking the variables by name (a scalar
+    variable passed as a float)."""
+    return central_jacobian(lambda x: f(**{**values, wrt: x if x.ndim else float(x)}), values[wrt], h)
 
 
 def expected_in_layout(f, values: dict, wrt: str, layout: str) -> np.ndarray:
@@ -89,3 +106,47 @@ def expected_in_layout(f, values: dict, wrt: str, layout: str) -> np.ndarray:
             return G.reshape(1, -1) if layout == "numerator" else G
         return G.T if layout == "numerator" else G
     return J.T if layout == "denominator" else J
+
+
+def gradient_in_layout(fd, layout: str):
+    """A gradient by central differences, shaped as the variable, as ``layout`` writes it: its
+    transpose (a row for a vector) in numerator layout."""
+    if layout != "numerator" or np.ndim(fd) == 0:
+        return fd
+    return fd.T if np.ndim(fd) == 2 else np.reshape(fd, (1, -1))
+
+
+def checked_in_every_layout(source: str, wrt: str, f, value: bool = True, **hints):
+    """derive(source, wrt), its gradient in every layout compared with central differences of the
+    scalar ``f`` (and, with ``value``, f itself) at random values seeded by the source; returns the
+    derivation."""
+    import zlib
+
+    from matdiff_magic import derive
+
+    rng = np.random.default_rng(zlib.crc32(source.encode()))
+    d = derive(source, wrt=wrt)
+    values = random_values(d.variables, rng, **hints)
+    if value:
+        assert_close(d.value(**values), f(**values), 1e-9, "f")
+    fd = central_difference(f, values, wrt)
+    for layout in ("denominator", "mixed", "numerator"):
+        got = d.with_layout(layout).evaluate(**values)
+        assert_close(got, gradient_in_layout(fd, layout), 1e-5, f"{source} by {wrt}, {layout} layout")
+    return d
+
+
+def exported(d, backend: str = "numpy") -> dict:
+    """The namespace of d's exported module for ``backend`` (skipped where it is not installed)."""
+    import pytest
+
+    if backend != "numpy":
+        pytest.importorskip(backend)
+    namespace: dict = {"__name__": f"matdiff_export_{backend}"}
+    exec(compile(d.to_python(backend=backend), f"<matdiff {backend} export>", "exec"), namespace)  # ours only
+    return namespace
+
+
+def as_array(a) -> np.ndarray:
+    """A NumPy, JAX or PyTorch result as a float NumPy array."""
+    return np.asarray(a.detach().numpy() if hasattr(a, "detach") else a, dtype=float)

@@ -16,7 +16,7 @@ import zlib
 
 import numpy as np
 import pytest
-from numeric_helpers import assert_close, central_difference, random_values
+from numeric_helpers import assert_close, central_difference, exported, numeric_jacobian, random_values
 from test_cookbook import CASES
 from test_export_jacobian import HESSIANS, JACOBIANS
 
@@ -36,12 +36,6 @@ def backend(request):
     return request.param
 
 
-def load(d, backend: str) -> dict:
-    namespace: dict = {}
-    exec(compile(d.to_python(backend=backend), f"<matdiff {backend} export>", "exec"), namespace)
-    return namespace
-
-
 def as_numpy(a):
     return a.detach().numpy() if hasattr(a, "detach") else np.asarray(a)
 
@@ -58,24 +52,6 @@ def in_layout(fd, layout: str):
     if np.ndim(fd) == 1 and layout == "numerator":
         return fd.reshape(1, -1)
     return fd
-
-
-def vec_jacobian(F, values: dict, name: str, h: float = 1e-6) -> np.ndarray:
-    """∂vec F/∂(vec x)ᵀ by central differences, columns stacked (independent of the package)."""
-    x0 = np.array(values[name], dtype=float)
-    cols = []
-    for k in range(x0.size):
-        step = np.zeros(x0.size)
-        step[k] = h
-        step = step.reshape(x0.shape, order="F")
-        plus = np.ravel(
-            np.asarray(F(**{**values, name: x0 + step if x0.ndim else float(x0 + step)})), order="F"
-        )
-        minus = np.ravel(
-            np.asarray(F(**{**values, name: x0 - step if x0.ndim else float(x0 - step)})), order="F"
-        )
-        cols.append((plus - minus) / (2 * h))
-    return np.stack(cols, axis=1)
 
 
 def second_differences(f, values: dict, name: str, h: float = 1e-4) -> np.ndarray:
@@ -115,7 +91,7 @@ def test_cookbook_gradients_in_every_layout(case, backend):
     values = random_values(d.variables, rng, **hints)
     fd = central_difference(f, values, wrt)
     for layout in LAYOUTS:
-        ns = load(d.with_layout(layout), backend)
+        ns = exported(d.with_layout(layout), backend)
         value, gradient = ns["f_and_grad"](*arguments(d, values))
         assert as_numpy(value).shape == ()
         assert_close(as_numpy(value), f(**values), 1e-9, "f")
@@ -130,12 +106,12 @@ def test_cookbook_gradients_in_every_layout(case, backend):
 def test_jacobians(source, wrt, F, hints, layout, backend):
     d = derive(source, wrt=wrt, layout=layout, check=False)
     values = random_values(d.variables, np.random.default_rng(zlib.crc32(source.encode())), **hints)
-    ns = load(d, backend)
+    ns = exported(d, backend)
     value, jacobian = (as_numpy(a) for a in ns["f_and_jacobian"](*arguments(d, values)))
     assert_close(value, F(**values), 1e-10, "F")
     expected = d.evaluate(**values)
     assert jacobian.shape == np.shape(expected)
-    numeric = vec_jacobian(F, values, wrt)  # numerator layout, over vec
+    numeric = numeric_jacobian(F, values, wrt)  # numerator layout, over vec
     if d.wrt.is_scalar:
         ours = np.reshape(jacobian.T if layout == "denominator" else jacobian, (-1, 1), order="F")
     else:
@@ -150,7 +126,7 @@ def test_jacobians(source, wrt, F, hints, layout, backend):
 def test_hessians(source, wrt, f, hints, layout, backend):
     d = derive(source, wrt=wrt, order=2, layout=layout, check=False)
     values = random_values(d.variables, np.random.default_rng(zlib.crc32(source.encode())), **hints)
-    ns = load(d, backend)
+    ns = exported(d, backend)
     value, gradient, hessian = (as_numpy(a) for a in ns["f_grad_hessian"](*arguments(d, values)))
     assert_close(value, f(**values), 1e-10, "f")
     assert_close(gradient, in_layout(central_difference(f, values, wrt), layout), 1e-5, "gradient")
@@ -163,7 +139,7 @@ def test_hessians(source, wrt, f, hints, layout, backend):
 # ---- the function's interface is the NumPy export's ----------------------------------------------
 def test_names_signatures_and_shapes_are_the_numpy_exports(backend):
     d = derive("lambda: scalar\nnorm2(y - X*w)^2 + lambda*norm2(w)^2", wrt="w", check=False)
-    numpy_ns, ns = load(d, "numpy"), load(d, backend)
+    numpy_ns, ns = exported(d, "numpy"), exported(d, backend)
     assert inspect.signature(ns["f_and_grad"]) == inspect.signature(numpy_ns["f_and_grad"])
     assert ns["ARGUMENTS"] == numpy_ns["ARGUMENTS"] == {"y": "y", "X": "X", "w": "w", "lambda": "lambda_"}
     rng = np.random.default_rng(0)
@@ -191,7 +167,7 @@ def test_input_checks_are_the_numpy_exports(bad, backend):
     d = derive("lambda: scalar\nnorm2(y - X*w)^2 + lambda*norm2(w)^2", wrt="w", check=False)
     values = {"y": np.ones(5), "X": np.ones((5, 3)), "w": np.ones(3), "lam": 0.5, **bad}
     messages = []
-    for ns in (load(d, "numpy"), load(d, backend)):
+    for ns in (exported(d, "numpy"), exported(d, backend)):
         with pytest.raises(ValueError) as info:
             ns["f_and_grad"](values["y"], values["X"], values["w"], values["lam"])
         messages.append(str(info.value))
@@ -201,7 +177,7 @@ def test_input_checks_are_the_numpy_exports(bad, backend):
 
 def test_a_symmetric_input_is_checked(backend):
     d = derive("S: symmetric\ntr(S*A) + x'*S*x", wrt="S", check=False)
-    ns = load(d, backend)
+    ns = exported(d, backend)
     A, x = np.ones((3, 3)), np.ones(3)
     with pytest.raises(ValueError, match="S must be symmetric"):
         ns["f_and_grad"](np.arange(9.0).reshape(3, 3), A, x)
@@ -233,7 +209,7 @@ def test_the_numpy_backend_is_the_numpy_export():
 def test_jax_module_jit_compiles_and_enables_float64():
     jax = pytest.importorskip("jax", reason=REASON["jax"])
     d = derive("-y'*log(sigmoid(X*w)) - (1 - y)'*log(1 - sigmoid(X*w))", wrt="w", order=2, check=False)
-    ns = load(d, "jax")
+    ns = exported(d, "jax")
     assert 'jax.config.update("jax_enable_x64", True)' in d.to_python(backend="jax")
     rng = np.random.default_rng(1)
     y, X, w = rng.uniform(0.1, 0.9, 8), rng.standard_normal((8, 3)), rng.standard_normal(3)
@@ -250,7 +226,7 @@ def test_jax_module_jit_compiles_and_enables_float64():
 def test_torch_module_returns_float64_tensors():
     torch = pytest.importorskip("torch", reason=REASON["torch"])
     d = derive("tr(A*X*B) + sum(X.^2) + a'*(X + eye)*a", wrt="X", check=False)
-    ns = load(d, "torch")
+    ns = exported(d, "torch")
     rng = np.random.default_rng(2)
     A, X, B, a = (
         rng.standard_normal((2, 3)),
@@ -306,6 +282,6 @@ def test_by_a_symmetric_matrix_in_both_conventions(convention, backend):
     f = lambda S, A, x: np.trace(S @ A @ S) + x @ S @ x
     G = central_difference(f, values, "S")
     expected = G if convention == "independent" else (G + G.T) / 2
-    ns = load(d, backend)
+    ns = exported(d, backend)
     assert_close(as_numpy(ns["f_and_grad"](*arguments(d, values))[1]), expected, 1e-6, convention)
     assert ns["check_gradient"]() < 1e-8

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from numeric_helpers import as_array, central_jacobian, exported
 
 from matdiff_magic import derive
 from matdiff_magic.errors import MatdiffError
@@ -16,29 +17,6 @@ from matdiff_magic.errors import MatdiffError
 LAYOUTS = ("numerator", "denominator", "mixed")
 BACKENDS = ("numpy", "jax", "torch")
 ENTRY = {"gradient": "f_and_grad", "jacobian": "f_and_jacobian"}
-
-
-def load(d, backend: str) -> dict:
-    if backend != "numpy":
-        pytest.importorskip(backend)
-    namespace: dict = {"__name__": "matdiff_product_sizes_test"}
-    exec(compile(d.to_python(backend=backend), "<matdiff export>", "exec"), namespace)  # our code only
-    return namespace
-
-
-def as_array(a) -> np.ndarray:
-    return np.asarray(a.detach().numpy() if hasattr(a, "detach") else a, dtype=float)
-
-
-def central_jacobian(F, x, h=1e-6):
-    """∂vec F/∂(vec x)ᵀ, column-major; for a scalar F a row."""
-    cols = []
-    for k in range(x.size):
-        step = np.zeros(x.size)
-        step[k] = h
-        step = step.reshape(x.shape, order="F")
-        cols.append(np.reshape((np.asarray(F(x + step)) - np.asarray(F(x - step))) / (2 * h), -1, order="F"))
-    return np.array(cols).T
 
 
 def run_everywhere(source, wrt, values, F):
@@ -50,7 +28,7 @@ def run_everywhere(source, wrt, values, F):
         args = [values[v.name] for v in d.variables]
         got = np.asarray(d.evaluate(**{v.name: values[v.name] for v in d.variables}), dtype=float)
         for backend in BACKENDS:
-            ns = load(d, backend)
+            ns = exported(d, backend)
             value, derivative = ns[ENTRY[d.kind]](*args)
             derivative = as_array(derivative)
             assert derivative.shape == got.shape, (layout, backend, derivative.shape, got.shape)
@@ -119,7 +97,7 @@ def test_kron_times_a_vector_by_the_vector():
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_wrong_product_size_raises_value_error(backend):
     d = derive("a'*kron(X, eye(2))*b", wrt="X", check=False)
-    ns = load(d, backend)
+    ns = exported(d, backend)
     X = np.ones((3, 2))
     with pytest.raises(ValueError, match=r"a must have shape \(2 \* m,\) = \(6,\), got \(7,\)"):
         ns["f_and_grad"](np.ones(7), X, np.ones(4))
@@ -132,7 +110,7 @@ def test_wrong_product_size_raises_value_error(backend):
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_size_that_no_whole_factor_gives_raises_value_error(backend):
     d = derive("kron(a', eye)*X*b", wrt="X", check=False)
-    ns = load(d, backend)
+    ns = exported(d, backend)
     with pytest.raises(
         ValueError, match=r"X must have shape \(m \* n, p\) for a whole n ≥ 1 with m = 3, got \(7, 2\)"
     ):

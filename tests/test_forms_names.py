@@ -5,26 +5,13 @@ the test, in every layout."""
 
 from __future__ import annotations
 
-import zlib
-
 import numpy as np
 import pytest
-from numeric_helpers import assert_close, central_difference, random_values
+from numeric_helpers import (
+    checked_in_every_layout,
+)
 
-from matdiff_magic import derive
 from matdiff_magic.render.printer import to_text
-
-
-def checked(source, wrt, f):
-    rng = np.random.default_rng(zlib.crc32(source.encode()))
-    d = derive(source, wrt=wrt)
-    values = random_values(d.variables, rng)
-    fd = central_difference(f, values, wrt)
-    for layout in ("denominator", "mixed", "numerator"):
-        got = d.with_layout(layout).evaluate(**values)
-        expected = fd.T if np.ndim(fd) == 2 and layout == "numerator" else fd
-        assert_close(np.ravel(got), np.ravel(expected), 1e-5, f"{source} by {wrt}, {layout} layout")
-    return d
 
 
 @pytest.mark.parametrize(
@@ -36,7 +23,7 @@ def checked(source, wrt, f):
     ],
 )
 def test_a_name_before_a_transpose_numbers_in_natural_order(source, f, text):
-    d = checked(source, "x", f)
+    d = checked_in_every_layout(source, "x", f)
     assert to_text(d.result) == text
 
 
@@ -44,7 +31,7 @@ def test_many_numbered_names_in_natural_order():
     n = 12
     source = " + ".join(f"tr(A{i}*X)" for i in range(1, n + 1))
     f = lambda X, **A: sum(np.trace(A[f"A{i}"] @ X) for i in range(1, n + 1))
-    d = checked(source, "X", f)
+    d = checked_in_every_layout(source, "X", f)
     subscript = lambda i: "".join(chr(0x2080 + int(c)) for c in str(i))
     sum_of_names = " + ".join(f"A{subscript(i)}" for i in range(1, n + 1))
     assert to_text(d.result) == f"({sum_of_names})ᵀ"

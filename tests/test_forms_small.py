@@ -8,24 +8,10 @@ from __future__ import annotations
 import zlib
 
 import numpy as np
-from numeric_helpers import assert_close, random_values
+from numeric_helpers import assert_close, numeric_jacobian, random_values
 
 from matdiff_magic import derive
 from matdiff_magic.render.printer import to_text
-
-
-def numeric_jacobian(F, values, wrt):
-    """∂vec F/∂(vec X)ᵀ by central differences (vec stacks columns)."""
-    X = np.asarray(values[wrt], dtype=float)
-    cols = []
-    for k in range(X.size):
-        E = np.zeros(X.size)
-        E[k] = 1e-6
-        E = E.reshape(X.shape, order="F")
-        fp = np.ravel(F(**{**values, wrt: X + E}), order="F")
-        fm = np.ravel(F(**{**values, wrt: X - E}), order="F")
-        cols.append((fp - fm) / 2e-6)
-    return np.stack(cols, axis=1)
 
 
 def test_a_transposed_kronecker_product_has_its_transposes_inside():

@@ -12,6 +12,7 @@ import sys
 
 import numpy as np
 import pytest
+from numeric_helpers import central_gradient
 
 from matdiff_magic import derive
 
@@ -22,16 +23,6 @@ def load(d) -> dict:
     namespace: dict = {"__name__": "matdiff_export_test"}
     exec(compile(d.to_python(), "<matdiff export>", "exec"), namespace)  # our generated code only
     return namespace
-
-
-def central_gradient(f, x, h=1e-6):
-    x = np.asarray(x, dtype=float)
-    g = np.zeros(x.shape)
-    for idx in np.ndindex(*x.shape):
-        step = np.zeros(x.shape)
-        step[idx] = h
-        g[idx] = (f(x + step) - f(x - step)) / (2 * h)
-    return g
 
 
 def as_denominator(G, layout, shape):

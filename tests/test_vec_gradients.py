@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from numeric_helpers import as_array, central_gradient, central_jacobian, exported
 
 from matdiff_magic import derive
 
@@ -18,40 +19,6 @@ BACKENDS = ("numpy", "jax", "torch")
 
 def vec(M):
     return np.asarray(M).reshape(-1, order="F")
-
-
-def load(d, backend: str) -> dict:
-    if backend == "jax":
-        pytest.importorskip("jax")
-    if backend == "torch":
-        pytest.importorskip("torch")
-    namespace: dict = {"__name__": "matdiff_vec_test"}
-    exec(compile(d.to_python(backend=backend), "<matdiff export>", "exec"), namespace)  # our code only
-    return namespace
-
-
-def as_array(a) -> np.ndarray:
-    return np.asarray(a.detach().numpy() if hasattr(a, "detach") else a, dtype=float)
-
-
-def central_gradient(f, x, h=1e-6):
-    g = np.zeros(x.shape)
-    for idx in np.ndindex(*x.shape):
-        step = np.zeros(x.shape)
-        step[idx] = h
-        g[idx] = (f(x + step) - f(x - step)) / (2 * h)
-    return g
-
-
-def central_jacobian(F, x, h=1e-6):
-    """∂vec F/∂(vec x)ᵀ, both column-major."""
-    cols = []
-    for k in range(x.size):
-        step = np.zeros(x.size)
-        step[k] = h
-        step = step.reshape(x.shape, order="F")
-        cols.append(vec((np.asarray(F(x + step)) - np.asarray(F(x - step))) / (2 * h)))
-    return np.array(cols).T
 
 
 def central_hessian(f, x, h=1e-4):
@@ -119,11 +86,11 @@ def test_gradient_against_central_differences(source, f, m, n):
         got = d.evaluate(**args)
         np.testing.assert_allclose(_as_denominator(got, layout, (m, n)), expected, rtol=1e-6, atol=1e-6)
         for backend in BACKENDS:
-            ns = load(d, backend)
-            value, exported = ns["f_and_grad"](*args.values())
-            assert np.shape(as_array(exported)) == np.shape(got), (layout, backend)
+            ns = exported(d, backend)
+            value, gradient = ns["f_and_grad"](*args.values())
+            assert np.shape(as_array(gradient)) == np.shape(got), (layout, backend)
             np.testing.assert_allclose(
-                _as_denominator(exported, layout, (m, n)), expected, rtol=1e-6, atol=1e-6, err_msg=backend
+                _as_denominator(gradient, layout, (m, n)), expected, rtol=1e-6, atol=1e-6, err_msg=backend
             )
             np.testing.assert_allclose(as_array(value), f(**values), rtol=1e-9, err_msg=backend)
             assert ns["check_gradient"]() < 1e-4, (layout, backend)
@@ -161,7 +128,7 @@ def test_jacobian_against_central_differences(source, F):
         as_numerator = got.T if layout == "denominator" else got
         np.testing.assert_allclose(as_numerator, expected, rtol=1e-6, atol=1e-6, err_msg=layout)
         for backend in BACKENDS:
-            ns = load(d, backend)
+            ns = exported(d, backend)
             value, jacobian = ns["f_and_jacobian"](*args.values())
             np.testing.assert_allclose(as_array(jacobian), got, rtol=1e-9, atol=1e-12, err_msg=backend)
             np.testing.assert_allclose(
@@ -191,7 +158,7 @@ def test_hessian_against_central_differences(source, f):
         H = np.asarray(d.evaluate(**args), dtype=float)
         np.testing.assert_allclose(H, expected, rtol=1e-5, atol=1e-5, err_msg=layout)
         for backend in BACKENDS:
-            ns = load(d, backend)
+            ns = exported(d, backend)
             value, grad, hess = ns["f_grad_hessian"](*args.values())
             np.testing.assert_allclose(as_array(hess), H, rtol=1e-9, atol=1e-10, err_msg=backend)
             np.testing.assert_allclose(
@@ -210,4 +177,4 @@ def test_sizes_declared_as_numbers():
         d = derive("X: matrix(3, 2)\na'*vec(X)", wrt="X", layout=layout, check=False)
         got = d.evaluate(a=values["a"], X=values["X"])
         np.testing.assert_allclose(_as_denominator(got, layout, (3, 2)), expected, rtol=1e-6, atol=1e-6)
-        assert load(d, "numpy")["check_gradient"]() < 1e-4
+        assert exported(d, "numpy")["check_gradient"]() < 1e-4
