@@ -127,6 +127,19 @@ def _not_wording(tree) -> set:
     return out
 
 
+def package_modules():
+    """(path in the package, parsed module, its top-level assignments) for every module outside i18n/."""
+    for path in sorted(ROOT.rglob("*.py")):
+        rel = path.relative_to(ROOT).as_posix()
+        if rel.startswith("i18n/"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        top = _assignments(
+            ast.Module(body=[s for s in tree.body if isinstance(s, ast.Assign)], type_ignores=[]), {}
+        )
+        yield rel, tree, top
+
+
 def harvest() -> dict[str, str]:
     """glossary key -> where it is made (file:line), for every wording of the package."""
     found: dict[str, str] = {}
@@ -138,14 +151,7 @@ def harvest() -> dict[str, str]:
             if words and (not need_space or " " in literal.strip()) and "\\" not in t:
                 found.setdefault(_key(t).strip(), where)  # a glossary's keys are stripped
 
-    for path in sorted(ROOT.rglob("*.py")):
-        rel = path.relative_to(ROOT).as_posix()
-        if rel.startswith("i18n/"):
-            continue
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        top = _assignments(
-            ast.Module(body=[s for s in tree.body if isinstance(s, ast.Assign)], type_ignores=[]), {}
-        )
+    for rel, tree, top in package_modules():
         envs = {}
         for func in (n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))):
             env = _assignments(func, top)

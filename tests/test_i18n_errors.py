@@ -25,7 +25,7 @@ import re
 import pytest
 from conftest import run
 from english_words import english_in
-from test_i18n import WORDINGS, _assignments, _key, _sites, _templates
+from test_i18n import WORDINGS, _assignments, _key, _sites, _templates, package_modules
 
 from matdiff_magic import derive, i18n
 from matdiff_magic.errors import MatdiffError
@@ -47,7 +47,7 @@ def _chain(layers: int) -> str:
 
 
 REPRODUCERS = [  # (cell, options)
-    (_chain(32), "--wrt W1 --timeout 0.05"),
+    (_chain(32), "--wrt W1 --timeout 0.005"),
     (r"\partial X", "--wrt X"),
     (r"\nabla f", "--wrt X"),
     (r"\pm x", "--wrt x"),
@@ -142,7 +142,7 @@ def test_every_error_reads_in_chinese_through_the_magic(shell, cell, options):
 def test_the_time_limit_points_at_the_option_in_both_languages(shell):
     """A time limit has no place in the cell: its caret is under --timeout on the magic's line."""
     for lang in ("en", "zh"):
-        said = _error(shell, _chain(32), "--wrt W1 --timeout 0.05", lang)
+        said = _error(shell, _chain(32), "--wrt W1 --timeout 0.005", lang)
         source, start, width = _caret(said) or ("", 0, 0)
         assert source[start : start + width].startswith("--timeout"), said
 
@@ -194,14 +194,7 @@ def _calls_and_helpers() -> dict[str, str]:
     """key -> where, for what test_i18n's harvest leaves out: templates with a backslash at an
     error's site, the values of dictionaries of hints, what a ``*_hint`` helper returns."""
     found: dict[str, str] = {}
-    for path in sorted(ROOT.rglob("*.py")):
-        rel = path.relative_to(ROOT).as_posix()
-        if rel.startswith("i18n/"):
-            continue
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        top = _assignments(
-            ast.Module(body=[s for s in tree.body if isinstance(s, ast.Assign)], type_ignores=[]), {}
-        )
+    for rel, tree, top in package_modules():
         for node in ast.walk(tree):
             where = f"{rel}:{getattr(node, 'lineno', 0)}"
             if isinstance(node, ast.Call):
