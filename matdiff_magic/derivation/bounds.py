@@ -17,6 +17,8 @@ is refused before it starts, with the estimate in the message.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.construct import tidy
@@ -95,20 +97,44 @@ def shown_steps(expr: ir.Expr, wrt: str) -> int:
     return 2 * max(depth[id(expr)], 0) + 6
 
 
+class Measures(NamedTuple):
+    """What the estimate reads off tidy(f): the rewrites of the differential stage (one per place
+    the variable is reached), the size of f and of df written out, and the steps shown."""
+
+    rewrites: int
+    size: int
+    dsize: int
+    shown: int
+
+    @property
+    def work(self) -> int:
+        """steps shown × (size of f + of df): about how much is printed."""
+        return self.shown * (self.size + self.dsize)
+
+    @property
+    def seconds(self) -> float:
+        """CPU seconds of the whole cell (derivation, text, LaTeX and JSON), as fitted by
+        ``benchmarks/bench_estimate.py`` on this machine."""
+        return (
+            BASE_SECONDS + SECONDS_PER_REWRITE * self.rewrites * self.size + SECONDS_PER_SYMBOL * self.dsize
+        )
+
+
+def measure(expr: ir.Expr, wrt: str) -> Measures:
+    """The measures of deriving ``expr`` by ``wrt``, from the expression the derivation starts from."""
+    e = tidy(expr)
+    return Measures(*estimate(e, wrt), shown_steps(e, wrt))
+
+
 def work_of(expr: ir.Expr, wrt: str) -> tuple[int, int, int]:
-    """(work, steps, size of df) of deriving ``expr`` by ``wrt`` and showing it: the steps shown
-    × (size of f + of df), about how much is printed."""
-    e = tidy(expr)  # the derivation starts from tidy(f)
-    _, size, dsize = estimate(e, wrt)
-    steps = shown_steps(e, wrt)
-    return steps * (size + dsize), steps, dsize
+    """(work, steps shown, size of df) of deriving ``expr`` by ``wrt`` and showing it."""
+    m = measure(expr, wrt)
+    return m.work, m.shown, m.dsize
 
 
 def predicted_seconds(expr: ir.Expr, wrt: str) -> float:
-    """CPU seconds of the whole cell (derivation, text, LaTeX and JSON) of deriving ``expr`` by
-    ``wrt``, as fitted by ``benchmarks/bench_estimate.py`` on this machine."""
-    steps, size, dsize = estimate(tidy(expr), wrt)
-    return BASE_SECONDS + SECONDS_PER_REWRITE * steps * size + SECONDS_PER_SYMBOL * dsize
+    """CPU seconds of the whole cell of deriving ``expr`` by ``wrt`` (``Measures.seconds``)."""
+    return measure(expr, wrt).seconds
 
 
 def check_work(expr: ir.Expr, wrt: ir.Var, source: str | None = None, span=None) -> None:
@@ -119,8 +145,9 @@ def check_work(expr: ir.Expr, wrt: ir.Var, source: str | None = None, span=None)
 
     Raises MatdiffError.
     """
-    work, shown, dsize = work_of(expr, wrt.name)
-    if work > MAX_WORK or dsize > MAX_DIFFERENTIAL:
+    m = measure(expr, wrt.name)  # one walk serves both limits
+    shown, dsize = m.shown, m.dsize
+    if m.work > MAX_WORK or dsize > MAX_DIFFERENTIAL:
         raise MatdiffError(
             f"this derivation would be too large to do step by step: about {shown:,} steps on a "
             f"differential of about {dsize:,} symbols",
@@ -132,7 +159,7 @@ def check_work(expr: ir.Expr, wrt: ir.Var, source: str | None = None, span=None)
     limit = current_limit()
     if limit is None:
         return
-    seconds = predicted_seconds(expr, wrt.name)
+    seconds = m.seconds
     # the prediction is within 0.7–1.6× of the truth, so only a cell predicted well past the
     # limit, and long enough that the wait matters, is refused on a guess; the limit stops the rest
     if seconds > max(REFUSE_FACTOR * limit, REFUSE_SECONDS):
