@@ -159,26 +159,79 @@ def _keys(nodes: list, memo: dict) -> tuple[dict, dict, dict]:
     return direct, transposed, memo
 
 
-def _walk_matches(lines: list, direct: dict, transposed: dict, memo: dict, root=None, fixed=None):
-    """(line index, node met, named node, transposed?) in printing order, not entering a match
-    nor a node printed by a ``fixed`` name."""
+def _matcher(direct: dict, transposed: dict, memo: dict):
+    """node -> (named node, transposed?) when it is printed by a name of the view, else None."""
     from matdiff_magic.derivation.simplify import canon
 
+    def match(node: ir.Expr):
+        if node.children() and not node.is_scalar:
+            key = canon(node, memo)
+            if key in direct:
+                return direct[key], False
+            if key in transposed:
+                return transposed[key], True
+        return None
+
+    return match
+
+
+def _first_matches(lines: list, match, root=None, fixed=None):
+    """(line index, node met, named node, transposed?) for each distinct node met (by identity), in
+    printing order, not entering a match nor a node printed by a ``fixed`` name. Each distinct
+    subexpression is visited once: the lines of a derivation share most of their subtrees."""
+    seen: set = set()
     for i, line in enumerate(lines):
         stack = [line]
         while stack:
             node = stack.pop()
-            if node is not root and node.children() and not node.is_scalar:
-                key = canon(node, memo)
-                if key in direct:
-                    yield i, node, direct[key], False
-                    continue
-                if key in transposed:
-                    yield i, node, transposed[key], True
-                    continue
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            found = None if node is root else match(node)
+            if found is not None:
+                yield i, node, *found
+                continue
             if fixed and node is not root and node in fixed:
                 continue
             stack.extend(reversed(node.children()))
+
+
+def _uses(lines: list, match, cache: dict, root=None, fixed=None) -> dict:
+    """id(named node) -> how often ``lines`` print it (counted to 2, all a caller needs), counted
+    per distinct subtree once (``cache``, by identity; ``root`` itself is never matched)."""
+
+    def merged(counts: list) -> dict:
+        out: dict = {}
+        for c in counts:
+            for k, v in c.items():
+                out[k] = min(2, out.get(k, 0) + v)
+        return out
+
+    def count(top: ir.Expr) -> dict:
+        stack = [(top, False)]
+        while stack:
+            node, ready = stack.pop()
+            if id(node) in cache and node is not root:
+                continue
+            found = None if node is root else match(node)
+            if found is not None:
+                cache[id(node)] = ({id(found[0]): 1}, node)
+                continue
+            if fixed and node is not root and node in fixed:
+                cache[id(node)] = ({}, node)
+                continue
+            kids = node.children()
+            if not ready:
+                stack.append((node, True))
+                stack.extend((k, False) for k in kids if id(k) not in cache or k is root)
+                continue
+            counts = merged([cache[id(k)][0] for k in kids])
+            if node is root:
+                return counts
+            cache[id(node)] = (counts, node)  # keep node alive while its id is a key
+        return cache[id(top)][0]
+
+    return merged([count(line) for line in lines])
 
 
 def for_view(steps: list, results: list, taken: set, fixed: dict) -> dict:
@@ -192,16 +245,13 @@ def for_view(steps: list, results: list, taken: set, fixed: dict) -> dict:
     taken = set(taken) | {n for pair in fixed.values() for n in pair}
     chosen = repeated(results, taken, fixed)  # repeated in a result (a step's repeats stay)
     nodes = _distinct(list(chosen), lines, memo)
-    met: list = []
     while nodes:  # drop a name used once (its count was made before a larger one was named)
-        direct, transposed, memo = _keys(nodes, memo)
-        met = list(_walk_matches(lines, direct, transposed, memo, fixed=fixed))
-        uses: dict = {}
-        for _, _, named, _ in met:
-            uses[id(named)] = uses.get(id(named), 0) + 1
+        match = _matcher(*_keys(nodes, memo))
+        cache: dict = {}
+        uses = _uses(lines, match, cache, fixed=fixed)
         for n in nodes:  # a name inside another's definition is used there
-            for _, _, named, _ in _walk_matches([n], direct, transposed, memo, root=n, fixed=fixed):
-                uses[id(named)] = uses.get(id(named), 0) + 1
+            for k, v in _uses([n], match, cache, root=n, fixed=fixed).items():
+                uses[k] = uses.get(k, 0) + v
         keep = [n for n in nodes if uses.get(id(n), 0) >= 2 or _activation(n)]
         if len(keep) == len(nodes):
             break
@@ -212,21 +262,20 @@ def for_view(steps: list, results: list, taken: set, fixed: dict) -> dict:
     # that f typed either way defines s alike), else as its steps first write it; never by a
     # transpose or a negation of it
     first: dict = {}
-    for _, node, named, _ in sorted(met, key=lambda m: m[0] < len(steps)):  # results' lines first
+    for _, node, named, _ in _first_matches(results + steps, match, fixed=fixed):  # results first
         if not isinstance(node, (ir.Transpose, ir.Neg)):  # σᵀ is written by σ's name
             first.setdefault(id(named), node)
     chosen = {first.get(id(n), n): chosen[n] for n in nodes}
     if any(a is not b for a, b in zip(chosen, nodes)):  # walked again with the new definitions
-        nodes = list(chosen)
-        direct, transposed, memo = _keys(nodes, memo)
-        met = list(_walk_matches(lines, direct, transposed, memo, fixed=fixed))
+        match = _matcher(*_keys(list(chosen), memo))
     nodes = list(chosen)
+    met = list(_first_matches(lines, match, fixed=fixed))
     order: list = []  # named nodes by first appearance: the lines, then the definitions
     for _, _, named, _ in met:
         if all(named is not o for o in order):
             order.append(named)
     for n in list(order):
-        for _, _, named, _ in _walk_matches([n], direct, transposed, memo, root=n, fixed=fixed):
+        for _, _, named, _ in _first_matches([n], match, root=n, fixed=fixed):
             if all(named is not o for o in order):
                 order.append(named)
     names: dict = {}
@@ -254,9 +303,8 @@ def _distinct(nodes: list, lines: list, memo: dict) -> list:
     """The nodes by first appearance, one of each set equal up to a sum's order or a transpose."""
     if len(nodes) < 2:
         return nodes
-    direct, transposed, memo = _keys(nodes, memo)
     first: list = []
-    for _, _, named, _ in _walk_matches(lines, direct, transposed, memo):
+    for _, _, named, _ in _first_matches(lines, _matcher(*_keys(nodes, memo))):
         if all(named is not f for f in first):
             first.append(named)
     first += [n for n in nodes if all(n is not f for f in first)]
