@@ -12,6 +12,9 @@ entries or the trace of a 1×1 matrix its one entry.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from typing import TypeVar
+
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.construct import (
     mk_add,
@@ -23,8 +26,18 @@ from matdiff_magic.ir.construct import (
     split_coef,
 )
 
+T = TypeVar("T")
 
-def softmax_jacobian(e: ir.Expr):
+
+def _matching(factors: list[ir.Expr], match: Callable[[ir.Expr], T | None]) -> Iterator[tuple[int, T]]:
+    """(i, match(factors[i])) for every factor, left to right, for which ``match`` is not None."""
+    for i, f in enumerate(factors):
+        found = match(f)
+        if found is not None:
+            yield i, found
+
+
+def softmax_jacobian(e: ir.Expr) -> tuple[ir.Expr, int] | None:
     """(s, sign) when e = ±(diag(s) − s sᵀ) for a column s; None otherwise."""
     if not (isinstance(e, ir.Add) and len(e.terms) == 2):
         return None
@@ -56,11 +69,7 @@ def contract_softmax(node: ir.Expr) -> ir.Expr:
     if not isinstance(node, ir.MatMul):
         return node
     f = list(node.factors)
-    for i, factor in enumerate(f):
-        found = softmax_jacobian(factor)
-        if found is None:
-            continue
-        s, sign = found
+    for i, (s, sign) in _matching(f, softmax_jacobian):
         if i > 0 and f[i - 1].shape[0] == 1 and not f[i - 1].is_scalar:  # a row vᵀ on the left
             v = mk_transpose(f[i - 1])
             row = mk_add([mk_transpose(mk_hadamard([v, s])), mk_neg(mk_mul([_inner(v, s), mk_transpose(s)]))])
@@ -117,10 +126,7 @@ def softmax_definition(node: ir.Expr) -> ir.Expr:
     if not isinstance(node, ir.MatMul) or not any(isinstance(f, ir.Pow) for f in node.factors):
         return node
     f = list(node.factors)
-    for i, g in enumerate(f):
-        u = _sum_of_exp(g)
-        if u is None:
-            continue
+    for i, u in _matching(f, _sum_of_exp):
         for j, h in enumerate(f):
             wrapped = isinstance(h, ir.Transpose)
             inner = h.children()[0] if wrapped else h
