@@ -33,32 +33,6 @@ from matdiff_magic.ir.construct import (
 )
 from matdiff_magic.ops.identity import Identity
 
-DISTRIBUTE = Identity(
-    "distribute",
-    r"A(B + C) = AB + AC,\ \operatorname{tr}(A + B) = \operatorname{tr}(A) + \operatorname{tr}(B)",
-)
-SCALAR_TRACE = Identity("scalar equals its trace", r"a = \operatorname{tr}(a)")
-PULL_SCALAR = Identity("linearity", r"\operatorname{tr}(cA) = c\operatorname{tr}(A) \text{ for a scalar } c")
-TRANSPOSE_TRICK = Identity("transpose", r"\operatorname{tr}(A^{T}) = \operatorname{tr}(A)")
-SCALAR_TRANSPOSE = Identity("transpose of a scalar", r"a^{T} = a \text{ for a scalar } a")
-CYCLIC = Identity("cyclic property", r"\operatorname{tr}(AB) = \operatorname{tr}(BA)", cookbook="(16)")
-SCALAR_COMMUTE = Identity(
-    "scalars commute",
-    r"(\boldsymbol{u}^{T}\mathrm{d}\boldsymbol{x})\,c = c\,\boldsymbol{u}^{T}\mathrm{d}\boldsymbol{x} \text{ for a scalar } c",
-)
-SUM_TRICK = Identity("sum as a trace", r"\operatorname{sum}(A) = \operatorname{tr}(\mathbf{1}^{T}A)")
-FACTOR_SCALAR = Identity(
-    "factor out dx", r"\mathrm{d}f = g\,\mathrm{d}x \text{ when } \mathrm{d}x \text{ is a scalar}"
-)
-COMBINE = Identity(
-    "linearity",
-    r"\operatorname{tr}(A\,\mathrm{d}X) + \operatorname{tr}(B\,\mathrm{d}X) = \operatorname{tr}((A + B)\,\mathrm{d}X)",
-)
-COMBINE_VECTOR = Identity(
-    "linearity",
-    r"\boldsymbol{a}^{T}\mathrm{d}\boldsymbol{x} + \boldsymbol{b}^{T}\mathrm{d}\boldsymbol{x} = (\boldsymbol{a} + \boldsymbol{b})^{T}\mathrm{d}\boldsymbol{x}",
-)
-
 Record = Callable[..., None]  # record(identity, expr, focus=(), note="")
 
 
@@ -137,6 +111,13 @@ def is_final(term: Term, dX: ir.Expr) -> bool:
     return fs[-1] == dX and not any(_contains(f, dX) for f in fs[:-1])
 
 
+DISTRIBUTE = Identity(
+    "distribute",
+    r"A(B + C) = AB + AC,\ \operatorname{tr}(A + B) = \operatorname{tr}(A) + \operatorname{tr}(B)",
+)
+SCALAR_TRACE = Identity("scalar equals its trace", r"a = \operatorname{tr}(a)")
+
+
 def trace_stage(df: ir.Expr, wrt: ir.Var, record: Record) -> ir.Expr:
     """Run the trace tricks on df, recording each step; returns G with df = tr(G dX) (or g dx)."""
     dX = ir.D(wrt)
@@ -198,6 +179,9 @@ def _one_trick(pending: list[Term], terms: list[Term], dX: ir.Expr, vector: bool
     record(first.identity, _sum(terms), focus=focus, **({"note": note} if notes else {}))
 
 
+PULL_SCALAR = Identity("linearity", r"\operatorname{tr}(cA) = c\operatorname{tr}(A) \text{ for a scalar } c")
+
+
 def _plan(term: Term, dX: ir.Expr, vector: bool) -> Plan:
     """The next trick for ``term`` (not applied): bring dX to the right of tr(G dX)."""
     core, scalars = term.core, term.scalars
@@ -213,37 +197,74 @@ def _plan(term: Term, dX: ir.Expr, vector: bool) -> Plan:
     F = fs[i]
     scalar_view = vector and core.arg.is_scalar
     if isinstance(F, ir.Transpose):
-        new = (
-            mk_mul([F.arg if j == i else mk_transpose(f) for j, f in reversed(list(enumerate(fs)))])
-            if len(fs) > 1
-            else F.arg
-        )
-        core = ir.Trace(new)
-        return Plan(SCALAR_TRANSPOSE if scalar_view else TRANSPOSE_TRICK, scalars, core, (core,))
+        return _transpose_plan(fs, i, scalars, scalar_view)
     if F.is_scalar:
-        others = fs[:i] + fs[i + 1 :]
-        if others:
-            product = _product(others)
-            pulled = mk_trace(product) if not product.is_scalar else product
-            return Plan(PULL_SCALAR, scalars + (pulled,), F, (F,))
-        if isinstance(F, ir.Trace):
-            return Plan(None, scalars, F)
-        if isinstance(F, ir.SumAll) and F.arg.is_scalar:  # sum(a) = a: no 1×1 𝟏 is written
-            core = ir.Trace(F.arg)
-            return Plan(SCALAR_SUM, scalars, core, (core,))
-        if isinstance(F, ir.SumAll):
-            ones = ir.Fill(1, (F.arg.shape[1], F.arg.shape[0]))
-            core = ir.Trace(mk_mul([ones, F.arg]))
-            return Plan(SUM_TRICK, scalars, core, (core,))
-        raise cannot_move(F)
+        return _scalar_plan(fs, i, scalars)
     if i != len(fs) - 1:
-        front = [ir.fresh(f) for f in fs[i + 1 :]]  # fresh, so only these occurrences are marked
-        moved = _product(front)
-        identity = SCALAR_COMMUTE if scalar_view and moved.is_scalar else CYCLIC
-        note = lambda p: "move " + p.to_text(moved) + " to the front"
-        return Plan(identity, scalars, ir.Trace(mk_mul(front + fs[: i + 1])), tuple(front), note)
+        return _cyclic_plan(fs, i, scalars, scalar_view)
     identity, core, focus = move_to_the_left(F, fs[:-1], dX)
     return Plan(identity, scalars, core, focus)
+
+
+TRANSPOSE_TRICK = Identity("transpose", r"\operatorname{tr}(A^{T}) = \operatorname{tr}(A)")
+SCALAR_TRANSPOSE = Identity("transpose of a scalar", r"a^{T} = a \text{ for a scalar } a")
+
+
+def _transpose_plan(fs: list[ir.Expr], i: int, scalars: tuple, scalar_view: bool) -> Plan:
+    """tr(A Fᵀ B) = tr(Bᵀ F Aᵀ) for the factor Fᵀ that holds dX."""
+    F = cast(ir.Transpose, fs[i])
+    new = (
+        mk_mul([F.arg if j == i else mk_transpose(f) for j, f in reversed(list(enumerate(fs)))])
+        if len(fs) > 1
+        else F.arg
+    )
+    core = ir.Trace(new)
+    return Plan(SCALAR_TRANSPOSE if scalar_view else TRANSPOSE_TRICK, scalars, core, (core,))
+
+
+SUM_TRICK = Identity("sum as a trace", r"\operatorname{sum}(A) = \operatorname{tr}(\mathbf{1}^{T}A)")
+
+
+def _scalar_plan(fs: list[ir.Expr], i: int, scalars: tuple) -> Plan:
+    """The factor that holds dX is a scalar: the other factors come out of the trace, then a trace
+    is unwrapped and a sum written as a trace."""
+    F = fs[i]
+    others = fs[:i] + fs[i + 1 :]
+    if others:
+        product = _product(others)
+        pulled = mk_trace(product) if not product.is_scalar else product
+        return Plan(PULL_SCALAR, scalars + (pulled,), F, (F,))
+    if isinstance(F, ir.Trace):
+        return Plan(None, scalars, F)
+    if isinstance(F, ir.SumAll) and F.arg.is_scalar:  # sum(a) = a: no 1×1 𝟏 is written
+        core = ir.Trace(F.arg)
+        return Plan(SCALAR_SUM, scalars, core, (core,))
+    if isinstance(F, ir.SumAll):
+        ones = ir.Fill(1, (F.arg.shape[1], F.arg.shape[0]))
+        core = ir.Trace(mk_mul([ones, F.arg]))
+        return Plan(SUM_TRICK, scalars, core, (core,))
+    raise cannot_move(F)
+
+
+CYCLIC = Identity("cyclic property", r"\operatorname{tr}(AB) = \operatorname{tr}(BA)", cookbook="(16)")
+SCALAR_COMMUTE = Identity(
+    "scalars commute",
+    r"(\boldsymbol{u}^{T}\mathrm{d}\boldsymbol{x})\,c = c\,\boldsymbol{u}^{T}\mathrm{d}\boldsymbol{x} \text{ for a scalar } c",
+)
+
+
+def _cyclic_plan(fs: list[ir.Expr], i: int, scalars: tuple, scalar_view: bool) -> Plan:
+    """tr(A F B) = tr(B A F): the factors after the one that holds dX move to the front."""
+    front = [ir.fresh(f) for f in fs[i + 1 :]]  # fresh, so only these occurrences are marked
+    moved = _product(front)
+    identity = SCALAR_COMMUTE if scalar_view and moved.is_scalar else CYCLIC
+    note = lambda p: "move " + p.to_text(moved) + " to the front"
+    return Plan(identity, scalars, ir.Trace(mk_mul(front + fs[: i + 1])), tuple(front), note)
+
+
+FACTOR_SCALAR = Identity(
+    "factor out dx", r"\mathrm{d}f = g\,\mathrm{d}x \text{ when } \mathrm{d}x \text{ is a scalar}"
+)
 
 
 def _factor_out_scalar(terms: list[Term], dx: ir.Expr, record: Record) -> ir.Expr:
@@ -266,6 +287,16 @@ def _coefficient(term: Term, extra: list) -> ir.Expr:
 def _tidy_sum(gs: list[ir.Expr]) -> ir.Expr:
     g = collect(tidy(mk_add(gs)))
     return mk_add([prefer_positive(t) for t in g.terms]) if isinstance(g, ir.Add) else prefer_positive(g)
+
+
+COMBINE = Identity(
+    "linearity",
+    r"\operatorname{tr}(A\,\mathrm{d}X) + \operatorname{tr}(B\,\mathrm{d}X) = \operatorname{tr}((A + B)\,\mathrm{d}X)",
+)
+COMBINE_VECTOR = Identity(
+    "linearity",
+    r"\boldsymbol{a}^{T}\mathrm{d}\boldsymbol{x} + \boldsymbol{b}^{T}\mathrm{d}\boldsymbol{x} = (\boldsymbol{a} + \boldsymbol{b})^{T}\mathrm{d}\boldsymbol{x}",
+)
 
 
 def _combine(terms: list[Term], dX: ir.Expr, vector: bool, record: Record) -> ir.Expr:

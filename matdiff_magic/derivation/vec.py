@@ -29,55 +29,13 @@ from matdiff_magic.ir.construct import (
 )
 from matdiff_magic.ops.identity import Identity
 
-TAKE_VEC = Identity("vectorise", r"\mathrm{d}\operatorname{vec}(F) = \operatorname{vec}(\mathrm{d}F)")
-VEC_LINEAR = Identity(
-    "linearity of vec",
-    r"\operatorname{vec}(A + B) = \operatorname{vec}(A) + \operatorname{vec}(B),\ \operatorname{vec}(cA) = c\operatorname{vec}(A)",
-)
-VEC_PRODUCT = Identity(
-    "vec of a product", r"\operatorname{vec}(AXB) = (B^{T} \otimes A)\operatorname{vec}(X)", cookbook="(520)"
-)
-VEC_VECTOR = Identity(
-    "vec of a product",
-    r"\operatorname{vec}(A\boldsymbol{x}) = A\boldsymbol{x}"
-    r" \text{ for a column } A\boldsymbol{x}",
-)
-VEC_TRANSPOSE = Identity("commutation matrix", r"\operatorname{vec}(X^{T}) = K\operatorname{vec}(X)")
-VEC_ROW = Identity("vec of a row", r"\operatorname{vec}(\boldsymbol{x}^{T}) = \boldsymbol{x}")
-VEC_HADAMARD = Identity(
-    "vec of a Hadamard product",
-    r"\operatorname{vec}(A \odot X) = \operatorname{diag}(\operatorname{vec} A)\operatorname{vec}(X)",
-)
-VEC_SCALAR = Identity(
-    "vec of a scalar multiple",
-    r"\operatorname{vec}(A\,s) = \operatorname{vec}(A)\,s \text{ with } "
-    r"s = \operatorname{tr}(G\,\mathrm{d}X) = \operatorname{vec}(G^{T})^{T}\operatorname{vec}(\mathrm{d}X)",
-)
-VEC_VEC = Identity("vec of a vector", r"\operatorname{vec}(\operatorname{vec}(X)) = \operatorname{vec}(X)")
-VEC_KRON = Identity(
-    "vec of a Kronecker product",
-    r"\operatorname{vec}(A \otimes B) = (I_n \otimes K_{qm} \otimes I_p)(\operatorname{vec}A \otimes \operatorname{vec}B)"
-    r" \text{ for } A\ m \times n,\ B\ p \times q",
-)
-DIAG_COLUMN = Identity(
-    "diag times a column",
-    r"A\operatorname{diag}(\boldsymbol{u})\boldsymbol{b}"
-    r" = A\operatorname{diag}(\boldsymbol{b})\boldsymbol{u}",
-)
-# (Bᵀ ⊗ 𝟏) ⊙ (𝟏 ⊗ A) is the Khatri–Rao (column-wise Kronecker) product of Bᵀ and A
-VEC_DIAG = Identity(
-    "vec of a diag product",
-    r"\operatorname{vec}(A\operatorname{diag}(\boldsymbol{u})B)"
-    r" = ((B^{T} \otimes \mathbf{1}) \odot (\mathbf{1} \otimes A))\boldsymbol{u}",
-)
-COMBINE = Identity(
-    "linearity",
-    r"A\operatorname{vec}(\mathrm{d}X) + B\operatorname{vec}(\mathrm{d}X) = (A + B)\operatorname{vec}(\mathrm{d}X)",
-)
-
 
 def eye(n) -> ir.Expr:
     return ir.Const(1) if n == 1 else ir.Identity((n, n))
+
+
+def _product(factors: list) -> ir.Expr:
+    return factors[0] if len(factors) == 1 else mk_mul(factors)
 
 
 @dataclass
@@ -96,6 +54,13 @@ class VecTerm:
 def _display(terms: list[VecTerm], dX: ir.Expr) -> ir.Expr:
     exprs = [t.expr(dX) for t in terms]
     return exprs[0] if len(exprs) == 1 else ir.Add(exprs)
+
+
+TAKE_VEC = Identity("vectorise", r"\mathrm{d}\operatorname{vec}(F) = \operatorname{vec}(\mathrm{d}F)")
+COMBINE = Identity(
+    "linearity",
+    r"A\operatorname{vec}(\mathrm{d}X) + B\operatorname{vec}(\mathrm{d}X) = (A + B)\operatorname{vec}(\mathrm{d}X)",
+)
 
 
 def vec_stage(dF: ir.Expr, wrt: ir.Var, record) -> ir.Expr:
@@ -134,7 +99,15 @@ def vec_stage(dF: ir.Expr, wrt: ir.Var, record) -> ir.Expr:
     return J
 
 
+VEC_LINEAR = Identity(
+    "linearity of vec",
+    r"\operatorname{vec}(A + B) = \operatorname{vec}(A) + \operatorname{vec}(B),\ \operatorname{vec}(cA) = c\operatorname{vec}(A)",
+)
+VEC_VEC = Identity("vec of a vector", r"\operatorname{vec}(\operatorname{vec}(X)) = \operatorname{vec}(X)")
+
+
 def _one_step(t: VecTerm, wrt: ir.Var, dX: ir.Expr) -> Identity:
+    """One vec identity on the term t, by the form of what its vec is still taken of; returns it."""
     inner = cast(ir.Expr, t.inner)
     c, rest = split_coef(inner)
     if c != 1:
@@ -144,71 +117,18 @@ def _one_step(t: VecTerm, wrt: ir.Var, dX: ir.Expr) -> Identity:
     if isinstance(inner, ir.Vec):
         t.inner = inner.arg
         return VEC_VEC
-    if isinstance(inner, ir.Transpose) and inner.arg == dX:
-        if dX.shape[1] == 1:  # a row dxᵀ: vec(dxᵀ) = dx
-            t.inner = dX
-            return VEC_ROW
-        t.jac.append(ir.Commutation(dX.shape[0], dX.shape[1]))
-        t.inner = dX
-        return VEC_TRANSPOSE
-    if isinstance(inner, ir.Transpose) and inner.arg.shape[1] == 1:  # a row vᵀ (v = vec(dX)): vec(vᵀ) = v
-        t.inner = inner.arg
-        return VEC_ROW
+    if isinstance(inner, ir.Transpose) and (inner.arg == dX or inner.arg.shape[1] == 1):
+        return _transpose_step(t, inner, dX)
     if isinstance(inner, ir.Hadamard):
-        k = next(i for i, f in enumerate(inner.factors) if _contains(f, dX))
-        cofactors = inner.factors[:k] + inner.factors[k + 1 :]
-        A = cofactors[0] if len(cofactors) == 1 else ir.Hadamard(cofactors)
-        t.jac.append(ir.DiagMatrix(mk_vec(A)))
-        t.inner = inner.factors[k]
-        return VEC_HADAMARD
+        return _hadamard_step(t, inner, dX)
     if isinstance(inner, ir.MatMul):
-        fs = list(inner.factors)
-        free = [f for f in fs if f.is_scalar and not _contains(f, dX)]
-        if free:
-            t.jac = free + t.jac  # scalars commute
-            kept = [f for f in fs if not (f.is_scalar and not _contains(f, dX))]
-            t.inner = kept[0] if len(kept) == 1 else ir.MatMul(kept)
-            return VEC_LINEAR
-        i = next(i for i, f in enumerate(fs) if _contains(f, dX))
-        F = fs[i]
-        if isinstance(F, ir.DiagMatrix):
-            return _diag_step(t, fs[:i], F, fs[i + 1 :])
-        if F.is_scalar:  # a scalar holding dX: s = tr(G dX) = vec(Gᵀ)ᵀ vec(dX)
-            others = fs[:i] + fs[i + 1 :]
-            M = others[0] if len(others) == 1 else mk_mul(others)
-            G = trace_stage(F, wrt, lambda *a, **k: None)
-            row = mk_transpose(mk_vec(mk_transpose(G)))
-            t.jac += [mk_vec(M), row]
-            t.inner = dX
-            return VEC_SCALAR
-        L, R = fs[:i], fs[i + 1 :]
-        left = (L[0] if len(L) == 1 else mk_mul(L)) if L else eye(F.shape[0])
-        if not R and F.shape[1] == 1:
-            t.jac.append(left)
-            t.inner = F
-            return VEC_VECTOR
-        right = mk_transpose(R[0] if len(R) == 1 else mk_mul(R)) if R else eye(F.shape[1])
-        t.jac.append(mk_kron(right, left))
-        t.inner = F
-        return VEC_PRODUCT
+        return _product_step(t, inner, wrt, dX)
     if isinstance(inner, ir.Kron):
-        A, B = inner.left, inner.right
-        (m, n), (p, q) = A.shape, B.shape
-        perm = mk_kron(mk_kron(eye(n), ir.Commutation(q, m)), eye(p))
-        if _contains(B, dX):
-            t.jac += [perm, mk_kron(mk_vec(A), eye(ir.dim_mul(p, q)))]
-            t.inner = B
-        else:
-            t.jac += [perm, mk_kron(eye(ir.dim_mul(m, n)), mk_vec(B))]
-            t.inner = A
-        return VEC_KRON
+        return _kron_step(t, inner, dX)
     if isinstance(inner, ir.DiagMatrix):
         return _diag_step(t, [], inner, [])
     if inner.is_scalar and inner != dX:
-        G = trace_stage(inner, wrt, lambda *a, **k: None)
-        t.jac.append(mk_transpose(mk_vec(mk_transpose(G))))
-        t.inner = dX
-        return VEC_SCALAR
+        return _scalar_step(t, [], inner, wrt, dX)
 
     def message(p):
         d = differential_text(p, dX)
@@ -224,8 +144,126 @@ def _one_step(t: VecTerm, wrt: ir.Var, dX: ir.Expr) -> Identity:
     )
 
 
+VEC_TRANSPOSE = Identity("commutation matrix", r"\operatorname{vec}(X^{T}) = K\operatorname{vec}(X)")
+VEC_ROW = Identity("vec of a row", r"\operatorname{vec}(\boldsymbol{x}^{T}) = \boldsymbol{x}")
+
+
+def _transpose_step(t: VecTerm, inner: ir.Transpose, dX: ir.Expr) -> Identity:
+    """vec(dXᵀ) = K vec(dX) with the commutation matrix K; vec(vᵀ) = v for a column v (dx or
+    v = vec(dX))."""
+    t.inner = inner.arg
+    if inner.arg.shape[1] == 1:
+        return VEC_ROW
+    t.jac.append(ir.Commutation(dX.shape[0], dX.shape[1]))
+    return VEC_TRANSPOSE
+
+
+VEC_HADAMARD = Identity(
+    "vec of a Hadamard product",
+    r"\operatorname{vec}(A \odot X) = \operatorname{diag}(\operatorname{vec} A)\operatorname{vec}(X)",
+)
+
+
+def _hadamard_step(t: VecTerm, inner: ir.Hadamard, dX: ir.Expr) -> Identity:
+    """vec(A ⊙ X) = diag(vec A) vec(X) for the factor X that holds dX, A the product of the others."""
+    k = next(i for i, f in enumerate(inner.factors) if _contains(f, dX))
+    cofactors = inner.factors[:k] + inner.factors[k + 1 :]
+    A = cofactors[0] if len(cofactors) == 1 else ir.Hadamard(cofactors)
+    t.jac.append(ir.DiagMatrix(mk_vec(A)))
+    t.inner = inner.factors[k]
+    return VEC_HADAMARD
+
+
+VEC_PRODUCT = Identity(
+    "vec of a product", r"\operatorname{vec}(AXB) = (B^{T} \otimes A)\operatorname{vec}(X)", cookbook="(520)"
+)
+VEC_VECTOR = Identity(
+    "vec of a product",
+    r"\operatorname{vec}(A\boldsymbol{x}) = A\boldsymbol{x}"
+    r" \text{ for a column } A\boldsymbol{x}",
+)
+
+
+def _product_step(t: VecTerm, inner: ir.MatMul, wrt: ir.Var, dX: ir.Expr) -> Identity:
+    """vec(L F R) for the factor F that holds dX: the scalars free of dX first (they commute),
+    then the step of a diag or a scalar F, else vec(L F R) = (Rᵀ ⊗ L) vec(F)."""
+    fs = list(inner.factors)
+    free = [f for f in fs if f.is_scalar and not _contains(f, dX)]
+    if free:
+        t.jac = free + t.jac  # scalars commute
+        kept = [f for f in fs if not (f.is_scalar and not _contains(f, dX))]
+        t.inner = kept[0] if len(kept) == 1 else ir.MatMul(kept)
+        return VEC_LINEAR
+    i = next(i for i, f in enumerate(fs) if _contains(f, dX))
+    F = fs[i]
+    if isinstance(F, ir.DiagMatrix):
+        return _diag_step(t, fs[:i], F, fs[i + 1 :])
+    if F.is_scalar:
+        return _scalar_step(t, fs[:i] + fs[i + 1 :], F, wrt, dX)
+    L, R = fs[:i], fs[i + 1 :]
+    left = _product(L) if L else eye(F.shape[0])
+    t.inner = F
+    if not R and F.shape[1] == 1:
+        t.jac.append(left)
+        return VEC_VECTOR
+    right = mk_transpose(_product(R)) if R else eye(F.shape[1])
+    t.jac.append(mk_kron(right, left))
+    return VEC_PRODUCT
+
+
+VEC_SCALAR = Identity(
+    "vec of a scalar multiple",
+    r"\operatorname{vec}(A\,s) = \operatorname{vec}(A)\,s \text{ with } "
+    r"s = \operatorname{tr}(G\,\mathrm{d}X) = \operatorname{vec}(G^{T})^{T}\operatorname{vec}(\mathrm{d}X)",
+)
+
+
+def _scalar_step(t: VecTerm, others: list, s: ir.Expr, wrt: ir.Var, dX: ir.Expr) -> Identity:
+    """vec(A s) for a scalar s that holds dX, A the product of ``others`` (none: vec(s) = s):
+    s = tr(G dX) = vec(Gᵀ)ᵀ vec(dX), G from the trace stage run silently."""
+    G = trace_stage(s, wrt, lambda *a, **k: None)
+    row = mk_transpose(mk_vec(mk_transpose(G)))
+    t.jac += [mk_vec(_product(others)), row] if others else [row]
+    t.inner = dX
+    return VEC_SCALAR
+
+
+VEC_KRON = Identity(
+    "vec of a Kronecker product",
+    r"\operatorname{vec}(A \otimes B) = (I_n \otimes K_{qm} \otimes I_p)(\operatorname{vec}A \otimes \operatorname{vec}B)"
+    r" \text{ for } A\ m \times n,\ B\ p \times q",
+)
+
+
+def _kron_step(t: VecTerm, inner: ir.Kron, dX: ir.Expr) -> Identity:
+    """vec(A ⊗ B) = (I_n ⊗ K_qm ⊗ I_p)(vec A ⊗ vec B), vec taken further of the side that holds dX."""
+    A, B = inner.left, inner.right
+    (m, n), (p, q) = A.shape, B.shape
+    perm = mk_kron(mk_kron(eye(n), ir.Commutation(q, m)), eye(p))
+    if _contains(B, dX):
+        t.jac += [perm, mk_kron(mk_vec(A), eye(ir.dim_mul(p, q)))]
+        t.inner = B
+    else:
+        t.jac += [perm, mk_kron(eye(ir.dim_mul(m, n)), mk_vec(B))]
+        t.inner = A
+    return VEC_KRON
+
+
 def _ones(k) -> ir.Expr:
     return ir.Const(1) if k == 1 else ir.Fill(1, (k, 1))
+
+
+DIAG_COLUMN = Identity(
+    "diag times a column",
+    r"A\operatorname{diag}(\boldsymbol{u})\boldsymbol{b}"
+    r" = A\operatorname{diag}(\boldsymbol{b})\boldsymbol{u}",
+)
+# (Bᵀ ⊗ 𝟏) ⊙ (𝟏 ⊗ A) is the Khatri–Rao (column-wise Kronecker) product of Bᵀ and A
+VEC_DIAG = Identity(
+    "vec of a diag product",
+    r"\operatorname{vec}(A\operatorname{diag}(\boldsymbol{u})B)"
+    r" = ((B^{T} \otimes \mathbf{1}) \odot (\mathbf{1} \otimes A))\boldsymbol{u}",
+)
 
 
 def _diag_step(t: VecTerm, L: list, F: ir.DiagMatrix, R: list) -> Identity:
@@ -233,12 +271,12 @@ def _diag_step(t: VecTerm, L: list, F: ir.DiagMatrix, R: list) -> Identity:
     Khatri–Rao product (Rᵀ ⊗ 𝟏) ⊙ (𝟏 ⊗ L) times u (column i is (Rᵀ)ᵢ ⊗ Lᵢ)."""
     u = F.arg
     n = u.shape[0]
-    right = (R[0] if len(R) == 1 else mk_mul(R)) if R else None
+    right = _product(R) if R else None
     t.inner = u
     if right is not None and right.shape[1] == 1:
         t.jac.append(mk_mul(L + [ir.DiagMatrix(right)]))
         return DIAG_COLUMN
-    left = (L[0] if len(L) == 1 else mk_mul(L)) if L else eye(n)
+    left = _product(L) if L else eye(n)
     right_t = mk_transpose(right) if right is not None else eye(n)
     p, q = left.shape[0], right_t.shape[0]
     t.jac.append(mk_hadamard([mk_kron(right_t, _ones(p)), mk_kron(_ones(q), left)]))
