@@ -16,15 +16,6 @@ from matdiff_magic.ir.construct import tidy
 from matdiff_magic.ops.identity import Identity
 from matdiff_magic.render.notation import name_latex
 
-COMPOSE = Identity(
-    "composition",
-    r"\mathrm{d}f = \operatorname{tr}\left(\frac{\partial f}{\partial Y}^{T}\,\mathrm{d}Y\right)",
-)
-SUBSTITUTE = Identity("substitute", r"\mathrm{d}Y = \mathrm{d}\,g(X)")
-SUBSTITUTE_GRADIENT = Identity(
-    "substitute the outer derivative", r"\frac{\partial f}{\partial Y} \text{ from } f(Y)"
-)
-
 
 def is_composition(typed, var: ir.Var) -> bool:
     """One definition Y = g(X), used by f, with X only inside Y: derive through dY (seed 000)."""
@@ -36,6 +27,16 @@ def is_composition(typed, var: ir.Var) -> bool:
         and not ir.depends_on(typed.outer, var.name)
         and ir.depends_on(definition, var.name)
     )
+
+
+COMPOSE = Identity(
+    "composition",
+    r"\mathrm{d}f = \operatorname{tr}\left(\frac{\partial f}{\partial Y}^{T}\,\mathrm{d}Y\right)",
+)
+SUBSTITUTE = Identity("substitute", r"\mathrm{d}Y = \mathrm{d}\,g(X)")
+SUBSTITUTE_GRADIENT = Identity(
+    "substitute the outer derivative", r"\frac{\partial f}{\partial Y} \text{ from } f(Y)"
+)
 
 
 def composition_steps(typed, var: ir.Var, convention: str) -> dict:

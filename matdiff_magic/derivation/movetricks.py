@@ -29,24 +29,6 @@ DIAG_MATRIX_TRICK = Identity(
 KRON_VEC = Identity(
     "vec of a product", r"(B^{T} \otimes A)\operatorname{vec}(X) = \operatorname{vec}(AXB)", cookbook="(520)"
 )
-VEC_INNER = Identity(
-    "vec inner product", r"\operatorname{vec}(A)^{T}\operatorname{vec}(B) = \operatorname{tr}(A^{T}B)"
-)
-VEC_INNER_RESHAPED = Identity(
-    "vec inner product",
-    r"\operatorname{vec}(A)^{T}\operatorname{vec}(B) = \operatorname{tr}(C^{T}B),\ "
-    r"C = (\operatorname{vec}(I_{c})^{T} \otimes I_{r})(I_{c} \otimes \operatorname{vec}(A))"
-    r"\text{ for an } r \times c \text{ matrix } B",
-    cookbook="",
-)
-VEC_UNVEC = Identity(
-    "vec inner product",
-    r"\boldsymbol{a}^{T}\operatorname{vec}(B) = \operatorname{tr}(C^{T}B),\ "
-    r"C = (\operatorname{vec}(I_{c})^{T} \otimes I_{r})(I_{c} \otimes \boldsymbol{a})"
-    r"\text{ for an } r \times c \text{ matrix } B",
-    cookbook="",
-)
-
 Trick = tuple[Identity, ir.Expr, tuple]  # (identity, the new trace, the nodes that changed)
 
 
@@ -90,6 +72,25 @@ def move_to_the_left(F: ir.Expr, left: list, dX: ir.Expr) -> Trick:
     if isinstance(F, ir.Vec) and left:
         return _read_vec_inner(F, left)
     raise cannot_move(F)
+
+
+VEC_INNER = Identity(
+    "vec inner product", r"\operatorname{vec}(A)^{T}\operatorname{vec}(B) = \operatorname{tr}(A^{T}B)"
+)
+VEC_INNER_RESHAPED = Identity(
+    "vec inner product",
+    r"\operatorname{vec}(A)^{T}\operatorname{vec}(B) = \operatorname{tr}(C^{T}B),\ "
+    r"C = (\operatorname{vec}(I_{c})^{T} \otimes I_{r})(I_{c} \otimes \operatorname{vec}(A))"
+    r"\text{ for an } r \times c \text{ matrix } B",
+    cookbook="",
+)
+VEC_UNVEC = Identity(
+    "vec inner product",
+    r"\boldsymbol{a}^{T}\operatorname{vec}(B) = \operatorname{tr}(C^{T}B),\ "
+    r"C = (\operatorname{vec}(I_{c})^{T} \otimes I_{r})(I_{c} \otimes \boldsymbol{a})"
+    r"\text{ for an } r \times c \text{ matrix } B",
+    cookbook="",
+)
 
 
 def _read_vec_inner(F: ir.Vec, left: list) -> Trick:

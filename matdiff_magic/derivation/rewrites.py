@@ -37,28 +37,6 @@ from matdiff_magic.ir.construct import (
 )
 from matdiff_magic.ops.identity import Identity
 
-INVERSE_OF_PRODUCT = Identity("inverse of a product", r"(AB)^{-1} = B^{-1}A^{-1}", cookbook="(1)")
-CANCEL = Identity("cancel inverses", r"A^{-1}A = A A^{-1} = I")
-DET_OF_INVERSE = Identity("determinant of an inverse", r"|A^{-1}| = |A|^{-1}")
-POWERS = Identity("powers of a scalar", r"a^{p}\,a^{q} = a^{p+q},\ \sqrt{a} = a^{1/2}")
-COMMON_NUMBER = Identity("common factor", r"c\,A + c\,B = c\,(A + B)")
-ONES = Identity("Hadamard product with ones", r"A \odot (\mathbf{1} - B) = A - A \odot B")
-DIFFERENCES = Identity("sign of a difference", r"A\,(b - a)^{T} = -A\,(a - b)^{T}")
-SOFTMAX = Identity(
-    "softmax Jacobian times a vector",
-    r"(\operatorname{diag}(s) - s s^{T})\,v = s \odot v - s\,(s^{T} v)",
-)
-KRON_K = Identity("commutation", r"(a^{T} \otimes B)\,K = B \otimes a^{T}")
-SIGN = Identity("order of terms", r"-b + a = a - b")
-SOFTMAX_DEFINITION = Identity(
-    "softmax",
-    r"\exp(\boldsymbol{u}) / \operatorname{sum}(\exp(\boldsymbol{u})) = \operatorname{softmax}(\boldsymbol{u})",
-)
-SCALAR_ONE = Identity("a 1×1 all-ones matrix", r"\mathbf{1} = 1 \text{ for a scalar } \mathbf{1}")
-SCALAR_SUM = Identity(
-    "sum and trace of a scalar", r"\operatorname{sum}(a) = \operatorname{tr}(a) = a \text{ for a scalar } a"
-)
-
 
 @dataclass(frozen=True)
 class Rewrite:
@@ -102,6 +80,7 @@ def bottom_up(e: ir.Expr, fn: Callable[[ir.Expr], ir.Expr]) -> ir.Expr:
 
 
 # ---- (AB)⁻¹ = B⁻¹A⁻¹ for square A and B
+INVERSE_OF_PRODUCT = Identity("inverse of a product", r"(AB)^{-1} = B^{-1}A^{-1}", cookbook="(1)")
 
 
 def _square_runs(factors) -> list | None:
@@ -127,6 +106,7 @@ def inverse_of_product(node: ir.Expr) -> ir.Expr:
 
 
 # ---- A⁻¹A = I, A⁻ᵀAᵀ = I
+CANCEL = Identity("cancel inverses", r"A^{-1}A = A A^{-1} = I")
 
 
 def _inverse_of(p: ir.Expr, x: ir.Expr) -> bool:
@@ -172,6 +152,7 @@ def cancel_inverses(node: ir.Expr) -> ir.Expr:
 
 
 # ---- |A⁻¹| = 1/|A|
+DET_OF_INVERSE = Identity("determinant of an inverse", r"|A^{-1}| = |A|^{-1}")
 
 
 def det_of_inverse(node: ir.Expr) -> ir.Expr:
@@ -183,6 +164,7 @@ def det_of_inverse(node: ir.Expr) -> ir.Expr:
 
 
 # ---- √a⁻¹ a = √a: scalar factors as powers of their bases
+POWERS = Identity("powers of a scalar", r"a^{p}\,a^{q} = a^{p+q},\ \sqrt{a} = a^{1/2}")
 
 
 def _as_power(f: ir.Expr) -> tuple[ir.Expr, Fraction]:
@@ -229,6 +211,7 @@ def scalar_powers(node: ir.Expr) -> ir.Expr:
 
 
 # ---- ½A + ½B = ½(A + B)
+COMMON_NUMBER = Identity("common factor", r"c\,A + c\,B = c\,(A + B)")
 
 
 def _number(t: ir.Expr) -> bool:
@@ -250,6 +233,7 @@ def common_number(node: ir.Expr) -> ir.Expr:
 
 
 # ---- a ⊙ (𝟏 − b) = a − a ⊙ b
+ONES = Identity("Hadamard product with ones", r"A \odot (\mathbf{1} - B) = A - A \odot B")
 
 
 def _has_ones(e: ir.Expr) -> bool:
@@ -284,6 +268,7 @@ def expand_ones(node: ir.Expr) -> ir.Expr:
 
 
 # ---- x (m − x)ᵀ = −x (x − m)ᵀ: a difference and its negative written one way
+DIFFERENCES = Identity("sign of a difference", r"A\,(b - a)^{T} = -A\,(a - b)^{T}")
 
 
 def _difference(f: ir.Expr):
@@ -340,10 +325,9 @@ def orient_differences(node: ir.Expr) -> ir.Expr:
         if sum(map(_differences, parts)) < 2:
             return node  # one difference or none: nothing to write one way
     if isinstance(node, ir.MatMul):
-        seen: dict = {}
-        return _orient_product(node, seen)
+        return _orient_product(node, {})
     if isinstance(node, ir.Add):
-        seen = {}
+        seen: dict = {}
         terms = [_orient_product(t, seen) for t in node.terms]
         return mk_add(terms) if any(a is not b for a, b in zip(terms, node.terms)) else node
     return node
@@ -365,6 +349,7 @@ def _orient_product(t: ir.Expr, seen: dict) -> ir.Expr:
 
 
 # ---- x − m rather than −m + x
+SIGN = Identity("order of terms", r"-b + a = a - b")
 
 
 def positive_first(node: ir.Expr) -> ir.Expr:
@@ -374,6 +359,22 @@ def positive_first(node: ir.Expr) -> ir.Expr:
         if split_coef(t)[0] > 0:
             return ir.Add([t, *node.terms[:i], *node.terms[i + 1 :]])
     return node
+
+
+# ---- the structural rewrites, whose functions are simplify_structure's
+SCALAR_ONE = Identity("a 1×1 all-ones matrix", r"\mathbf{1} = 1 \text{ for a scalar } \mathbf{1}")
+SCALAR_SUM = Identity(
+    "sum and trace of a scalar", r"\operatorname{sum}(a) = \operatorname{tr}(a) = a \text{ for a scalar } a"
+)
+SOFTMAX = Identity(
+    "softmax Jacobian times a vector",
+    r"(\operatorname{diag}(s) - s s^{T})\,v = s \odot v - s\,(s^{T} v)",
+)
+KRON_K = Identity("commutation", r"(a^{T} \otimes B)\,K = B \otimes a^{T}")
+SOFTMAX_DEFINITION = Identity(
+    "softmax",
+    r"\exp(\boldsymbol{u}) / \operatorname{sum}(\exp(\boldsymbol{u})) = \operatorname{softmax}(\boldsymbol{u})",
+)
 
 
 # each group is applied together and kept only if the result is no longer than before

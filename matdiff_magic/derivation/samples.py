@@ -35,22 +35,6 @@ from matdiff_magic.render.notation import name_latex, name_text
 
 COUNT = "N"  # the cell's number of samples (types.samples)
 
-PULL_NUMBER = Identity("linearity", r"\sum_{i} c\,a_{i} = c\sum_{i} a_{i}")
-TRACE_OUTSIDE = Identity(
-    "linearity",
-    r"c\sum_{i} \operatorname{tr}(G_{i}\,\mathrm{d}X) = \operatorname{tr}\left(c\sum_{i} G_{i}\,\mathrm{d}X\right)",
-)
-SHARED_OUT = Identity(
-    "factor out of the sum",
-    r"\sum_{i} A M_{i} B = A\left(\sum_{i} M_{i}\right)B \text{ for } A, B \text{ shared}",
-)
-SAMPLE_COVARIANCE = Identity(
-    "sample covariance",
-    r"S = \frac{1}{N}\sum_{i} (\boldsymbol{x}_{i} - \bar{\boldsymbol{x}})(\boldsymbol{x}_{i} - \bar{\boldsymbol{x}})^{T}",
-)
-SAMPLE_MEAN = Identity("sample mean", r"\sum_{i} \boldsymbol{x}_{i} = N\bar{\boldsymbol{x}}")
-SHARED_TERM = Identity("sum of a shared term", r"\sum_{i=1}^{N} c = N c")
-
 
 def refuse_per_sample(var: ir.Var, source: str) -> None:
     """A derivative is taken by a shared variable: xᵢ stands for every sample at once."""
@@ -100,6 +84,17 @@ class _Regrouped:
             return
         self.last = shown
         self.record(identity, expr, focus=focus, note=note, before=before)
+
+
+PULL_NUMBER = Identity("linearity", r"\sum_{i} c\,a_{i} = c\sum_{i} a_{i}")
+TRACE_OUTSIDE = Identity(
+    "linearity",
+    r"c\sum_{i} \operatorname{tr}(G_{i}\,\mathrm{d}X) = \operatorname{tr}\left(c\sum_{i} G_{i}\,\mathrm{d}X\right)",
+)
+SHARED_OUT = Identity(
+    "factor out of the sum",
+    r"\sum_{i} A M_{i} B = A\left(\sum_{i} M_{i}\right)B \text{ for } A, B \text{ shared}",
+)
 
 
 def _one_sum(df: ir.Expr, s: SampleSum, wrt: ir.Var, record, typed) -> ir.Expr:
@@ -167,6 +162,14 @@ def _split_shared(G: ir.Expr | None) -> tuple[list, ir.Expr, list]:
     else:
         product = middle[0] if len(middle) == 1 else mk_mul(middle)
     return factors[:lo], product, factors[hi:]
+
+
+SHARED_TERM = Identity("sum of a shared term", r"\sum_{i=1}^{N} c = N c")
+SAMPLE_MEAN = Identity("sample mean", r"\sum_{i} \boldsymbol{x}_{i} = N\bar{\boldsymbol{x}}")
+SAMPLE_COVARIANCE = Identity(
+    "sample covariance",
+    r"S = \frac{1}{N}\sum_{i} (\boldsymbol{x}_{i} - \bar{\boldsymbol{x}})(\boldsymbol{x}_{i} - \bar{\boldsymbol{x}})^{T}",
+)
 
 
 def _statistic(summed: SampleSum, scalars: list, typed):

@@ -115,11 +115,6 @@ def _product_value(xs, p):
 # ---- differential rules ----------------------------------------------------------------------------
 SUM = Identity("sum rule", r"\mathrm{d}(X \pm Y) = \mathrm{d}X \pm \mathrm{d}Y")
 NEG = Identity("sum rule", r"\mathrm{d}(-X) = -\mathrm{d}X")
-PRODUCT = Identity("product rule", r"\mathrm{d}(XY) = (\mathrm{d}X)Y + X\,\mathrm{d}Y")
-CONSTANT_FACTOR = Identity("constant factor", r"\mathrm{d}(cX) = c\,\mathrm{d}X")
-HADAMARD = Identity(
-    "Hadamard product rule", r"\mathrm{d}(X \odot Y) = \mathrm{d}X \odot Y + X \odot \mathrm{d}Y"
-)
 
 
 @rule(SUM)
@@ -135,6 +130,10 @@ def _product_rule(node: MatMul | Hadamard, varying) -> list[Expr]:
     return [type(node)(fs[:i] + (ir.D(fs[i]),) + fs[i + 1 :]) for i in varying]
 
 
+PRODUCT = Identity("product rule", r"\mathrm{d}(XY) = (\mathrm{d}X)Y + X\,\mathrm{d}Y")
+CONSTANT_FACTOR = Identity("constant factor", r"\mathrm{d}(cX) = c\,\mathrm{d}X")
+
+
 @rule(PRODUCT, CONSTANT_FACTOR)
 def _d_product(node: MatMul):
     varying = [i for i, f in enumerate(node.factors) if not isinstance(f, ir.Const)]
@@ -142,6 +141,11 @@ def _d_product(node: MatMul):
     if len(varying) == 1:
         return terms[0], CONSTANT_FACTOR
     return Add(terms), PRODUCT
+
+
+HADAMARD = Identity(
+    "Hadamard product rule", r"\mathrm{d}(X \odot Y) = \mathrm{d}X \odot Y + X \odot \mathrm{d}Y"
+)
 
 
 @rule(HADAMARD)

@@ -53,6 +53,12 @@ def _power_value(xs, p):
 
 
 # ---- differential rules ----------------------------------------------------------------------------
+def inner(u: Expr, v: Expr) -> Expr:
+    """uᵀv for vectors, tr(uᵀv) for matrices."""
+    prod = ir.MatMul([ir.Transpose(u), v])
+    return prod if u.shape[1] == 1 else ir.Trace(prod)
+
+
 # The general power rule, then the special cases the rule uses when they apply.
 GENERAL_POWER = Identity(
     "power rule", r"\mathrm{d}(u^{v}) = u^{v}(\log(u)\,\mathrm{d}v + v\,u^{-1}\,\mathrm{d}u)"
@@ -62,17 +68,6 @@ SQUARED_NORM = Identity(
     "squared norm",
     r"\lVert \boldsymbol{u}\rVert^2 = \boldsymbol{u}^{T}\boldsymbol{u},\ \lVert U\rVert_F^2 = \operatorname{tr}(U^{T}U)",
 )
-ELEMPOW = Identity("element-wise power", r"\mathrm{d}(X^{\circ p}) = p X^{\circ (p-1)} \odot \mathrm{d}X")
-GENERAL_ELEMPOW = Identity(
-    "element-wise power",
-    r"\mathrm{d}(X^{\circ v}) = v X^{\circ (v-1)} \odot \mathrm{d}X + (X^{\circ v} \odot \log(X))\,\mathrm{d}v",
-)
-
-
-def inner(u: Expr, v: Expr) -> Expr:
-    """uᵀv for vectors, tr(uᵀv) for matrices."""
-    prod = ir.MatMul([ir.Transpose(u), v])
-    return prod if u.shape[1] == 1 else ir.Trace(prod)
 
 
 @rule(POWER, GENERAL_POWER, SQUARED_NORM)
@@ -96,6 +91,13 @@ def _d_pow(node: Pow):
             ),
         ]
     ), GENERAL_POWER
+
+
+ELEMPOW = Identity("element-wise power", r"\mathrm{d}(X^{\circ p}) = p X^{\circ (p-1)} \odot \mathrm{d}X")
+GENERAL_ELEMPOW = Identity(
+    "element-wise power",
+    r"\mathrm{d}(X^{\circ v}) = v X^{\circ (v-1)} \odot \mathrm{d}X + (X^{\circ v} \odot \log(X))\,\mathrm{d}v",
+)
 
 
 @rule(ELEMPOW, GENERAL_ELEMPOW)
