@@ -18,6 +18,10 @@ class TimeLimitExceeded(BaseException):
 
 
 MAX_SECONDS = 10**7  # setitimer overflows past the platform's time_t; a longer limit is none
+# After the first alarm the timer rings again every REPEAT seconds until the block ends: an
+# exception raised while a garbage-collector callback or a __del__ runs is printed and dropped by
+# Python, and the derivation would then go on with no limit.
+REPEAT = 0.05
 _ACTIVE: list[float] = []  # the limits of the blocks running now, innermost last
 
 
@@ -34,15 +38,19 @@ def time_limit(seconds: float):
         yield
         return
 
+    running = [True]
+
     def on_alarm(signum, frame):
-        raise TimeLimitExceeded(seconds)
+        if running[0]:  # not once the block is leaving
+            raise TimeLimitExceeded(seconds)
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, min(seconds, MAX_SECONDS))
+    signal.setitimer(signal.ITIMER_REAL, min(seconds, MAX_SECONDS), REPEAT)
     _ACTIVE.append(seconds)
     try:
         yield
     finally:
+        running[0] = False
         _ACTIVE.pop()
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)

@@ -123,3 +123,32 @@ def test_the_magic_stops_at_its_time_limit_and_the_shell_goes_on(shell):
 def test_the_default_time_limit_is_ten_seconds():
     from matdiff_magic.options import parse_options
     assert parse_options("", allow_expression=False)[0].timeout == 10.0
+
+
+def test_a_time_limit_whose_first_alarm_is_swallowed_rings_again():
+    # Python prints and drops an exception raised inside a garbage-collector callback or a
+    # __del__; the limit must still stop the block (it rings again every timelimit.REPEAT s).
+    from matdiff_magic.timelimit import REPEAT, TimeLimitExceeded, time_limit
+
+    def busy() -> None:
+        while time.perf_counter() - start < 5:
+            pass
+
+    rings, start = 0, time.perf_counter()
+    with pytest.raises(TimeLimitExceeded):
+        with time_limit(0.02):
+            try:
+                busy()
+            except TimeLimitExceeded:
+                rings += 1  # the first alarm, lost as a callback would lose it
+            busy()
+    elapsed = time.perf_counter() - start
+    assert rings == 1 and elapsed < 0.02 + 10 * REPEAT
+
+
+def test_a_time_limit_does_not_ring_after_its_block():
+    from matdiff_magic.timelimit import REPEAT, time_limit
+
+    with time_limit(0.01):
+        pass
+    time.sleep(3 * REPEAT)  # no TimeLimitExceeded here: the timer was cancelled

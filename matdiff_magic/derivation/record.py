@@ -15,6 +15,7 @@ so every front end shows the derivation.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 
 import numpy as np
@@ -108,7 +109,7 @@ class Derivation:
             results = [self.results[lay].expr for lay in layouts]
             names = for_view(lines, results, *self._naming)
             steps = [dataclasses.replace(s, abbrev=names) for s in self._steps] if names else self._steps
-            self._views[layouts] = (names, merge_same_text(steps))
+            self._views[layouts] = (names, shortened(merge_same_text(steps)))
         return self._views[layouts]
 
     @property
@@ -304,6 +305,26 @@ class Derivation:
             return {"text/plain": display.to_text(self), "text/latex": display.to_latex(self), MIME: data}
 
 
+def _continues(s: Step) -> bool:
+    """The step continues the line before: no left-hand side, chain, line or note of its own."""
+    return not (s.lhs or s.lhs_text or s.chain or s.line is not None or s.note)
+
+
+# stages whose lines rewrite one growing expression one part at a time
+_SHORTENED = ("differential", "trace", "vec")
+
+
+def shortened(steps: list[Step]) -> list[Step]:
+    """The steps, each line on the way through a stage allowed to be shown around its change
+    (``render.elide``, for long lines only); the last line of each stage is printed whole."""
+    out = list(steps)
+    for i, (s, after) in enumerate(itertools.pairwise(steps)):
+        own_line = s.lhs or s.lhs_text or s.chain or s.line is not None
+        if s.stage in _SHORTENED and after.stage == s.stage and not own_line:
+            out[i] = dataclasses.replace(s, shorten=True)
+    return out
+
+
 def merge_same_text(steps: list[Step]) -> list[Step]:
     """The steps as printed: a step that continues the line before (no left-hand side, note or
     line of its own) and prints the same text as the expression that step ended on is merged into
@@ -322,8 +343,13 @@ def merge_same_text(steps: list[Step]) -> list[Step]:
     shown: str | None = None
     for s in steps:
         text = last_text(s)
-        continues = not (s.lhs or s.lhs_text or s.chain or s.line is not None or s.note)
-        if out and continues and text is not None and text == shown and s.stage not in ("function", "layout"):
+        if (
+            out
+            and _continues(s)
+            and text is not None
+            and text == shown
+            and s.stage not in ("function", "layout")
+        ):
             out[-1] = merged(out[-1], s)
         else:
             out.append(s)

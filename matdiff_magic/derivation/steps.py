@@ -35,6 +35,7 @@ class Step:
     abbrev: dict | None = field(default=None, compare=False)  # names of repeated activations
     chain: tuple = ()  # a line e₁ = e₂ = … (the read-off); the last one is highlighted
     before: ir.Expr | None = field(default=None, compare=False)  # focus = what changed since, on demand
+    shorten: bool = field(default=False, compare=False)  # a long line may be shown around its change
 
     @functools.cached_property
     def value(self) -> ir.Expr | None:

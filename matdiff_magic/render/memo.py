@@ -26,6 +26,16 @@ class Memo:
         self.numbers = Interner()
         self._tables: dict[int, tuple[dict, dict]] = {}  # id(abbrev) -> (abbrev, by number)
         self._under: dict[tuple, tuple[Expr, frozenset, set]] = {}  # marked-ancestor sets
+        self.kept: dict[tuple, tuple] = {}  # (kind, id) -> (the object, what was computed for it)
+
+    def keep(self, kind: str, owner, compute):
+        """``compute()`` once per ``owner`` (by identity) while the memo lives (the shortening of
+        a step, shared by the text, TeX and JSON of the bundle)."""
+        key = (kind, id(owner))
+        hit = self.kept.get(key)
+        if hit is None:
+            hit = self.kept[key] = (owner, compute())
+        return hit[1]
 
     def abbreviation(self, node: Expr, abbrev: dict):
         """``abbrev.get(node)``, found by the node's canonical number."""

@@ -74,10 +74,20 @@ __all__ = [
 
 class _Printer:
     def __init__(
-        self, tex: bool, highlight=frozenset(), hide_scalar_trace: bool = False, abbrev=None, root=None
+        self,
+        tex: bool,
+        highlight=frozenset(),
+        hide_scalar_trace: bool = False,
+        abbrev=None,
+        root=None,
+        elide=None,
     ):
         self.tex, self.highlight, self.hide_scalar_trace = tex, highlight, hide_scalar_trace
         self.abbrev, self.root = abbrev or {}, root  # root: the node being defined, not abbreviated
+        # what a shortened line leaves out (render.elide.Elision): nodes written ⋯, and the
+        # nodes above them, which print differently from the whole line (never memoised)
+        self.elide = elide.marks if elide is not None else None
+        self.elided_below = elide.above if elide is not None else frozenset()
         # inside memo.printing(): what is printed is kept by node identity and these options
         self.memo, self.options = memo.current(), (tex, hide_scalar_trace, id(abbrev) if abbrev else 0)
         self.marked: set | None = None  # ids of the nodes that hold a highlighted one
@@ -89,7 +99,7 @@ class _Printer:
             return self._go(e)
         if self.highlight and self.marked is None:  # the first call prints the whole expression
             self.marked = shown.marked_below(e, self.highlight)
-        if e is self.root or (self.marked and id(e) in self.marked):
+        if e is self.root or (self.marked and id(e) in self.marked) or id(e) in self.elided_below:
             return self._go(e)
         key = (id(e), *self.options)
         hit = shown.printed.get(key)
@@ -100,6 +110,10 @@ class _Printer:
     def _go(self, e: ir.Expr) -> tuple[str, int]:
         if self.abbrev and e is not self.root and self._abbreviation(e) is not None:
             s, p = self._abbreviation(e)[0 if self.tex else 1], P_ATOM
+        elif self.elide and id(e) in self.elide:
+            # ⋯ as three dots, not \cdots: a macro, and KaTeX allows a block 1000 expansions
+            inner, dots = self.elide[id(e)], self.t(r"\mathinner{\cdotp\cdotp\cdotp}", "⋯")
+            s, p = (dots if inner is None else f"{dots} {self.wrap(inner, P_MUL)} {dots}"), P_ATOM
         else:
             leaf = getattr(self, "p_" + type(e).__name__, None)
             s, p = leaf(e) if leaf is not None else self.op(e)
@@ -356,7 +370,7 @@ def _join_text(parts: list[str]) -> str:
     out = ""
     for p in parts:
         last = out[-1:]
-        names = (last.isalnum() or last in _ENDS_NAME) and (p[0].isalnum() or p[0] in "(d𝟏∇")
+        names = (last.isalnum() or last in _ENDS_NAME) and (p[0].isalnum() or p[0] in "(d𝟏∇⋯")
         bars = last in _ENDS_BAR and p[0] in "‖|"  # ‖x‖₂ ‖y‖₂, not ‖x‖₂‖y‖₂
         if out and (names or bars):
             out += " "
@@ -364,17 +378,28 @@ def _join_text(parts: list[str]) -> str:
     return out
 
 
-def to_latex(
-    e: ir.Expr, highlight=frozenset(), hide_scalar_trace: bool = False, abbrev=None, define: bool = False
-) -> str:
-    """TeX of e; ``abbrev`` maps nodes to names (``define``: e itself is printed in full)."""
-    return _Printer(True, highlight, hide_scalar_trace, abbrev, e if define else None).go(e)[0]
+def _printed(
+    tex: bool,
+    e: ir.Expr,
+    highlight=frozenset(),
+    hide_scalar_trace=False,
+    abbrev=None,
+    define=False,
+    elide=None,
+):
+    return _Printer(tex, highlight, hide_scalar_trace, abbrev, e if define else None, elide).go(e)[0]
 
 
-def to_text(
-    e: ir.Expr, highlight=frozenset(), hide_scalar_trace: bool = False, abbrev=None, define: bool = False
-) -> str:
-    return _Printer(False, highlight, hide_scalar_trace, abbrev, e if define else None).go(e)[0]
+def to_latex(e: ir.Expr, **options) -> str:
+    """TeX of e. Options: ``highlight``, ids of nodes to colour; ``hide_scalar_trace``; ``abbrev``,
+    node -> (TeX, text) names (``define``: e itself is printed in full); ``elide``, what a long line
+    leaves out (``render.elide.elision``)."""
+    return _printed(True, e, **options)
+
+
+def to_text(e: ir.Expr, **options) -> str:
+    """Unicode of e, with the options of ``to_latex``."""
+    return _printed(False, e, **options)
 
 
 COMBINING_CIRCUMFLEX = "\u0302"

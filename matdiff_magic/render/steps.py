@@ -42,7 +42,25 @@ class ShownStep:
         return getattr(self.step, name)
 
     def _options(self) -> dict:
-        return {"hide_scalar_trace": self.step.hide_scalar_trace, "abbrev": self.step.abbrev}
+        return {
+            "hide_scalar_trace": self.step.hide_scalar_trace,
+            "abbrev": self.step.abbrev,
+            "elide": self._elided,
+        }
+
+    @functools.cached_property
+    def _elided(self):
+        """The parts of a long line written ⋯ (``render.elide``), for a step that may be shortened."""
+        s = self.step
+        if not s.shorten or s.chain or s.line is not None or not isinstance(s.value, ir.Expr):
+            return None
+        from matdiff_magic.render.elide import elision
+        from matdiff_magic.render.memo import current
+
+        shown = current()
+        if shown is None:
+            return elision(s.value, s.focus_nodes, s.abbrev)
+        return shown.keep("elision", s, lambda: elision(s.value, s.focus_nodes, s.abbrev))
 
     def _chain(self, tex: bool, highlight_last: bool = False) -> str:
         show = to_latex if tex else to_text

@@ -1,0 +1,132 @@
+"""A long line shown around what changed, the rest written ⋯.
+
+A step of a deep network's derivation rewrites one small part of an expression that grows with the
+depth; printing the whole expression at every step makes the output grow as the square of the
+depth (a depth-64 chain printed 3 MiB). As one writes such a derivation by hand, a step whose line
+is long (more than ``LIMIT`` nodes) shows the top of the expression (``TOP`` levels), the
+``AROUND`` levels around each changed part, and each changed part to ``BELOW`` levels; a larger
+neighbour is written ⋯ and a run of levels in between ⋯ X ⋯ (X continued inside). The last line of
+each stage is always printed whole (``derivation.record``), so every result a stage reaches is
+shown in full; only the lines on the way are shortened.
+
+``elision`` returns what the printer needs (``printer.to_latex(..., elide=...)``): for the id of
+each node not printed, None (written ⋯), or the node printed between ⋯ and ⋯ in its place; and the
+ids of the nodes above those, the only ones that print differently from the whole line (the others
+are looked up in the printer's memo).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from matdiff_magic.ir import nodes as ir
+
+LIMIT = 200  # nodes of a line as printed (a shared subtree once per place, a name as one)
+TOP = 3  # levels below the root that are shown
+AROUND = 3  # levels above each changed part that are shown
+BELOW = 4  # levels of a changed part that are shown
+SMALL = 12  # nodes: a neighbour this small is shown whole
+
+
+class _Tree:
+    """The line as printed: a node with a name (``abbrev``) is a leaf; sizes and distances to the
+    changed parts, each node once (by identity)."""
+
+    def __init__(self, focus: tuple, abbrev: dict | None):
+        self.abbrev, self.focus = abbrev, {id(f) for f in focus}
+        self._kids: dict = {}
+        self._size: dict = {}
+        self._dist: dict = {}
+
+    def kids(self, e: ir.Expr) -> tuple:
+        if id(e) not in self._kids:
+            self._kids[id(e)] = (() if self.abbrev and e in self.abbrev else e.children(), e)
+        return self._kids[id(e)][0]
+
+    def size(self, e: ir.Expr) -> int:
+        """Nodes of e as printed, counted to LIMIT + 1 (every size asked is compared with a
+        threshold): a long line is not walked to its end."""
+        if id(e) not in self._size:
+            n = 1
+            for k in self.kids(e):
+                n += self.size(k)
+                if n > LIMIT:
+                    break
+            self._size[id(e)] = min(n, LIMIT + 1)
+        return self._size[id(e)]
+
+    def distance(self, e: ir.Expr) -> float:
+        """Levels from e down to the nearest changed part (0: e is one; inf: e holds none)."""
+        if id(e) not in self._dist:
+            near = 0.0 if id(e) in self.focus else 1 + min(map(self.distance, self.kids(e)), default=math.inf)
+            self._dist[id(e)] = near
+        return self._dist[id(e)]
+
+
+@dataclass
+class Elision:
+    """What a shortened line leaves out: ``marks``, id -> None (⋯) or the node shown as ⋯ X ⋯;
+    ``above``, the ids of the nodes that hold a mark; ``keep``, the nodes, alive while ids are keys."""
+
+    marks: dict = field(default_factory=dict)
+    above: set = field(default_factory=set)
+    keep: list = field(default_factory=list)
+
+    def mark(self, e: ir.Expr, shown: ir.Expr | None = None) -> bool:
+        self.marks[id(e)] = shown
+        self.above.add(id(e))  # printed as ⋯, not as the memo has it
+        self.keep.append(e)
+        return True
+
+
+def elision(value: ir.Expr, focus: tuple, abbrev: dict | None = None) -> Elision | None:
+    """What to leave out of a line of ``value`` whose changed parts are ``focus``; None when the
+    line is short enough to print whole or nothing changed. ``abbrev``: the names the line is
+    printed with (a named node counts as one)."""
+    tree = _Tree(focus, abbrev)
+    if not focus or tree.size(value) <= LIMIT or tree.distance(value) == math.inf:
+        return None
+    out = Elision()
+
+    def changed(e: ir.Expr, level: int) -> bool:  # a changed part, to BELOW levels
+        if tree.size(e) <= SMALL:
+            return False
+        below = False
+        for k in tree.kids(e):
+            if level + 1 >= BELOW and tree.size(k) > SMALL:
+                below = out.mark(k)
+            else:
+                below = changed(k, level + 1) or below
+        return held(e, below)
+
+    def held(e: ir.Expr, below: bool) -> bool:
+        if below:
+            out.above.add(id(e))
+        return below
+
+    def around(e: ir.Expr, depth: int) -> bool:  # a node that holds a changed part, shown
+        if id(e) in tree.focus:
+            return changed(e, 0)
+        below = False
+        for k in tree.kids(e):
+            d = tree.distance(k)
+            if d == math.inf:
+                if tree.size(k) > SMALL:
+                    below = out.mark(k)
+            elif d == 0 or depth + 1 <= TOP or d <= AROUND:
+                below = around(k, depth + 1) or below
+            else:  # levels in between: down the one branch that holds the change, as ⋯ X ⋯
+                n = k
+                while tree.distance(n) > AROUND:
+                    holding = [c for c in tree.kids(n) if tree.distance(c) < math.inf]
+                    if len(holding) != 1:
+                        break
+                    n = holding[0]
+                if n is not k:
+                    below = out.mark(k, n)
+                below = around(n, depth + 1) or below
+        return held(e, below)
+
+    around(value, 0)
+    return out if out.marks else None

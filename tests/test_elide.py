@@ -1,0 +1,63 @@
+"""Long lines are shown around their change (render.elide): the size of a deep network's output
+grows with its depth, each change is shown, and each stage's last line and the results are whole."""
+
+import json
+
+from matdiff_magic import derive
+from matdiff_magic.depth import deep_recursion
+from matdiff_magic.render import elide
+
+DOTS = r"\mathinner{\cdotp\cdotp\cdotp}"
+
+
+def chain(depth: int) -> str:
+    e = "x"
+    for k in range(1, depth + 1):
+        e = f"tanh(W{k}*{e})"
+    return "a'*" + e
+
+
+def test_a_deep_chain_is_shown_around_each_change():
+    with deep_recursion():
+        shown_around_each_change()
+
+
+def shown_around_each_change():
+    d = derive(chain(48), wrt="W1", check=False)
+    steps = d.steps
+    shortened = [s for s in steps if "⋯" in s.text]
+    assert len(shortened) > len(steps) // 3
+    for s in shortened:
+        assert s.stage in ("differential", "trace")
+        assert DOTS in s.latex and DOTS in s.latex_highlighted
+        assert len(s.text) < 600
+        for part in s.changed:  # what the step changed is on the line
+            if DOTS not in part:
+                assert part in s.latex
+    for s, after in zip(steps, steps[1:]):
+        if after.stage != s.stage:  # the last line of a stage is printed whole
+            assert "⋯" not in s.text and DOTS not in s.latex
+    assert "⋯" not in steps[-1].text
+    bundle = d._repr_mimebundle_()
+    assert "⋯" not in json.dumps(bundle["application/vnd.matdiff.derivation.v1+json"]["results"])
+
+
+def test_output_grows_slower_than_the_square_of_the_depth():
+    def size(depth: int) -> int:
+        b = derive(chain(depth), wrt="W1", check=False)._repr_mimebundle_()
+        return sum(len(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)) for v in b.values())
+
+    small, large = size(24), size(48)
+    assert large / small < 2.9  # whole lines at every step: about 4×
+
+
+def test_short_lines_are_printed_whole():
+    for source, wrt in [("a'*exp(X*b)", "X"), ("log(det(Sigma)) + tr(S*inv(Sigma))", "Sigma"), (chain(4), "W1")]:
+        d = derive(source, wrt=wrt, check=False)
+        assert not any("⋯" in s.text or DOTS in s.latex for s in d.steps)
+
+
+def test_a_line_under_the_limit_is_not_shortened():
+    d = derive(chain(3), wrt="W1", check=False)
+    step = next(s for s in d.steps if s.focus_nodes)
+    assert elide.elision(step.value, step.focus_nodes, step.abbrev) is None
