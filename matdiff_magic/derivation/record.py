@@ -108,8 +108,12 @@ class Derivation:
             lines = [e for s in self._steps for e in shown_expressions(s)]
             results = [self.results[lay].expr for lay in layouts]
             names = for_view(lines, results, *self._naming)
-            steps = [dataclasses.replace(s, abbrev=names) for s in self._steps] if names else self._steps
-            self._views[layouts] = (names, shortened(merge_same_text(steps)))
+            same = next((view for view in self._views.values() if view[0] == names), None)
+            if same is not None:  # the JSON's view names what one layout's does: its steps serve
+                self._views[layouts] = same
+            else:
+                steps = [dataclasses.replace(s, abbrev=names) for s in self._steps] if names else self._steps
+                self._views[layouts] = (names, shortened(merge_same_text(steps)))
         return self._views[layouts]
 
     @property
