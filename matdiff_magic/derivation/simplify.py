@@ -8,10 +8,11 @@ result (at a symmetric point Sᵀ and S have the same value).
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import cast
 
-from matdiff_magic.derivation.like_terms import context_keys, merge_pairs
+from matdiff_magic.derivation.collect import Collecting, canon
+from matdiff_magic.derivation.collect import collect as collect
+from matdiff_magic.derivation.collect import merge_common_context as merge_common_context
 from matdiff_magic.derivation.orient import orient_mirrors
 from matdiff_magic.derivation.rewrites import REWRITE_GROUPS, bottom_up, size
 from matdiff_magic.derivation.term_order import order_terms
@@ -27,7 +28,6 @@ from matdiff_magic.ir.construct import (
     split_coef,
     tidy,
     with_coef,
-    zero,
 )
 from matdiff_magic.ops.samples import SampleSum
 
@@ -96,136 +96,6 @@ def _self_transposed(e: ir.Expr) -> bool:
     memo: dict = {}
     keys = sorted(canon(t, memo) for t in e.terms)
     return keys == sorted(canon(push_transposes(ir.Transpose(t), True), memo) for t in e.terms)
-
-
-def canon(e: ir.Expr, memo: dict | None = None) -> int:
-    """A number, equal for expressions that differ only in the order of commuting operands (⊙, +,
-    the 1×1 factors of a product),
-    among the expressions numbered with the same ``memo``. A number rather than a nested tuple:
-    hashing a tuple walks all of it, which on a DAG of shared subtrees is the tree written out."""
-    memo = {} if memo is None else memo
-    if id(e) in memo:
-        return memo[id(e)][0]
-    keys = [canon(k, memo) for k in e.children()]
-    if isinstance(e, (ir.Hadamard, ir.Add)):
-        keys.sort()
-    elif isinstance(e, ir.MatMul):  # 1×1 factors commute with every factor: a b X = b a X
-        kids = e.children()
-        scalars = sorted(k for k, f in zip(keys, kids) if f.shape == (1, 1))
-        keys = [*scalars, -1, *(k for k, f in zip(keys, kids) if f.shape != (1, 1))]
-    numbers = memo.setdefault("numbers", {})  # (type, attributes, children's numbers) -> number
-    out = numbers.setdefault((type(e).__name__, *(getattr(e, a) for a in e._attrs), *keys), len(numbers))
-    memo[id(e)] = (out, e)  # keep e alive while its id is a key
-    return out
-
-
-# nodes that are linear in each child: P[c₁A] + P[c₂B] = P[c₁A + c₂B]
-LINEAR = (
-    ir.MatMul,
-    ir.Hadamard,
-    ir.Transpose,
-    ir.Trace,
-    ir.DiagMatrix,
-    ir.DiagVector,
-    ir.Vec,
-    ir.SumAll,
-    ir.Kron,
-    ir.Neg,
-)
-
-
-def _hole(a: ir.Expr, b: ir.Expr):
-    """The path to the one place where a and b differ under linear nodes; None when they differ
-    elsewhere too (or not at all)."""
-    if a == b:
-        return None
-    if (
-        type(a) is type(b)
-        and isinstance(a, LINEAR)
-        and a._attrs == b._attrs
-        and all(getattr(a, x) == getattr(b, x) for x in a._attrs)
-    ):
-        ka, kb = a.children(), b.children()
-        if len(ka) == len(kb):
-            diff = [i for i, (x, y) in enumerate(zip(ka, kb)) if x != y]
-            if len(diff) == 1 and ka[diff[0]].shape == kb[diff[0]].shape:
-                # the children differ, so the hole below is a path (possibly empty: the child itself)
-                return (diff[0],) + (_hole(ka[diff[0]], kb[diff[0]]) or ())
-    return ()
-
-
-def _fill(e: ir.Expr, path: tuple, value: ir.Expr) -> ir.Expr:
-    if not path:
-        return value
-    kids = list(e.children())
-    kids[path[0]] = _fill(kids[path[0]], path[1:], value)
-    return rebuild(e, kids)
-
-
-def _at(e: ir.Expr, path: tuple) -> ir.Expr:
-    for i in path:
-        e = e.children()[i]
-    return e
-
-
-def merge_common_context(e: ir.Expr) -> ir.Expr:
-    """X Aᵀ + X A = X (Aᵀ + A); Xᵀdiag(u)X + Xᵀdiag(v)X = Xᵀdiag(u + v)X. The pairs that may
-    merge are found by hashing (``like_terms``), in the order of a pairwise scan."""
-    if not isinstance(e, ir.Add):
-        return e
-
-    def merged(a: ir.Expr, b: ir.Expr) -> ir.Expr | None:
-        ci, ri = split_coef(a)
-        cj, rj = split_coef(b)
-        if ri is None or rj is None:
-            return None
-        path = _hole(ri, rj)
-        if not path:  # identical, or nothing in common around the difference
-            return None
-        inner = collect(mk_add([with_coef(ci, _at(ri, path)), with_coef(cj, _at(rj, path))]))
-        inner = merge_common_context(inner)
-        if isinstance(inner, ir.Add) and all(split_coef(t)[0] < 0 for t in inner.terms):
-            # −A(B + C)D, not A(−B − C)D: the context is linear in the hole
-            return mk_neg(_fill(ri, path, mk_add([mk_neg(t) for t in inner.terms])))
-        return _fill(ri, path, inner)
-
-    keys = lambda t: context_keys(split_coef(t)[1], LINEAR)
-    return mk_add(merge_pairs(list(e.terms), merged, keys))
-
-
-def collect(e: ir.Expr) -> ir.Expr:
-    """Collect like terms of every sum: 3A − A = 2A (operands of ⊙ and + in any order)."""
-    memo: dict = {}
-    canon_memo: dict = {}
-
-    def go(node):
-        key = id(node)
-        if key not in memo:
-            memo[key] = (_collect_node(node, go, canon_memo), node)  # keep node alive while its id is a key
-        return memo[key][0]
-
-    return go(e)
-
-
-def _collect_node(node: ir.Expr, go, canon_memo: dict) -> ir.Expr:
-    kids = node.children()
-    if kids:
-        new = [go(k) for k in kids]
-        if not all(a is b for a, b in zip(new, kids)):
-            node = rebuild(node, new)
-    if not isinstance(node, ir.Add):
-        return node
-    groups: dict = {}
-    first: dict = {}
-    for t in node.terms:
-        c, rest = split_coef(t)
-        k = canon(rest, canon_memo) if rest is not None else None
-        first.setdefault(k, rest)
-        groups[k] = groups.get(k, Fraction(0)) + c
-    if len(groups) == len(node.terms):
-        return node  # no two terms alike: the sum as it is (rebuilding it would rebuild its parents)
-    terms = [with_coef(c, first[k]) for k, c in groups.items() if c != 0]
-    return mk_add(terms or [zero(node.shape)])
 
 
 def prefer_positive(e: ir.Expr) -> ir.Expr:
@@ -387,8 +257,8 @@ def _fires(nodes: dict) -> bool:
 def basic(e: ir.Expr, symmetric: bool = False) -> ir.Expr:
     """Transposes pushed inside, like terms collected, common context merged, Xβ − y."""
     out = tidy(push_transposes(tidy(e), symmetric))
-    out = collect(out)
-    out = orient_mirrors(merge_common_context(out))
+    run = Collecting()  # one memory for both: merging walks only what collecting did not
+    out = orient_mirrors(run.merge(run.collect(out)))
     if isinstance(out, ir.Add):
         return mk_add([prefer_positive(t) for t in out.terms])
     return prefer_positive(out)
