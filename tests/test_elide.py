@@ -61,3 +61,18 @@ def test_a_line_under_the_limit_is_not_shortened():
     d = derive(chain(3), wrt="W1", check=False)
     step = next(s for s in d.steps if s.focus_nodes)
     assert elide.elision(step.value, step.focus_nodes, step.abbrev) is None
+
+
+def test_a_rule_at_many_places_is_shown_at_its_first_ones(monkeypatch):
+    # the Hessian of a deep chain: the vec stage applies a rule to many terms of a long sum
+    with deep_recursion():
+        d = derive(chain(8), wrt="W1", order=2, check=False)
+        shortened = [s for s in d.steps if "⋯" in s.text]
+        assert shortened
+        for s in shortened:
+            assert "⋯ + ⋯" not in s.text and "⋯ - ⋯" not in s.text  # a run of left-out terms is one ⋯
+            assert sum(part in s.latex for part in s.changed) >= 1
+        shown = sum(len(s.text) for s in d.steps)
+        monkeypatch.setattr(elide, "LIMIT", 10**9)  # every line whole
+        whole = sum(len(s.text) for s in derive(chain(8), wrt="W1", order=2, check=False).steps)
+    assert shown < whole / 2  # 64,374 against 158,391 characters

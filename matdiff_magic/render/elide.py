@@ -27,6 +27,7 @@ TOP = 3  # levels below the root that are shown
 AROUND = 3  # levels above each changed part that are shown
 BELOW = 4  # levels of a changed part that are shown
 SMALL = 12  # nodes: a neighbour this small is shown whole
+CHANGES = 3  # changed parts shown: a rule applied at many places is shown at its first three
 
 
 class _Tree:
@@ -80,11 +81,28 @@ class Elision:
         return True
 
 
+def _first(value: ir.Expr, focus: tuple, count: int) -> tuple:
+    """The first ``count`` of the changed parts, in printing order."""
+    ids, seen = {id(f) for f in focus}, set()
+    out: list = []
+    stack = [value]
+    while stack and len(out) < count:
+        e = stack.pop()
+        if id(e) in seen:
+            continue
+        seen.add(id(e))
+        if id(e) in ids:
+            out.append(e)
+            continue
+        stack.extend(reversed(e.children()))
+    return tuple(out)
+
+
 def elision(value: ir.Expr, focus: tuple, abbrev: dict | None = None) -> Elision | None:
     """What to leave out of a line of ``value`` whose changed parts are ``focus``; None when the
     line is short enough to print whole or nothing changed. ``abbrev``: the names the line is
     printed with (a named node counts as one)."""
-    tree = _Tree(focus, abbrev)
+    tree = _Tree(_first(value, focus, CHANGES) if len(focus) > CHANGES else focus, abbrev)
     if not focus or tree.size(value) <= LIMIT or tree.distance(value) == math.inf:
         return None
     out = Elision()

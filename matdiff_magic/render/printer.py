@@ -111,8 +111,7 @@ class _Printer:
         if self.abbrev and e is not self.root and self._abbreviation(e) is not None:
             s, p = self._abbreviation(e)[0 if self.tex else 1], P_ATOM
         elif self.elide and id(e) in self.elide:
-            # ⋯ as three dots, not \cdots: a macro, and KaTeX allows a block 1000 expansions
-            inner, dots = self.elide[id(e)], self.t(r"\mathinner{\cdotp\cdotp\cdotp}", "⋯")
+            inner, dots = self.elide[id(e)], self.dots
             s, p = (dots if inner is None else f"{dots} {self.wrap(inner, P_MUL)} {dots}"), P_ATOM
         else:
             leaf = getattr(self, "p_" + type(e).__name__, None)
@@ -123,6 +122,11 @@ class _Printer:
 
     def _abbreviation(self, e: ir.Expr):
         return self.abbrev.get(e) if self.memo is None else self.memo.abbreviation(e, self.abbrev)
+
+    @property
+    def dots(self) -> str:
+        """⋯, in TeX as three dots, not \\cdots: a macro, and KaTeX allows a block 1000 expansions."""
+        return self.t(r"\mathinner{\cdotp\cdotp\cdotp}", "⋯")
 
     def wrap(self, e: ir.Expr, min_prec: int) -> str:
         s, p = self.go(e)
@@ -249,8 +253,17 @@ class _Printer:
 
     def n_Terms(self, n: Terms, e):
         parts = []
+        left_out = False  # the term before was written ⋯ (a run of them is one ⋯)
         for i, term in enumerate(e.terms):
             neg = isinstance(term, ir.Neg) or (isinstance(term, ir.Const) and term.value < 0)
+            if self.elide and self.elide.get(id(term), term) is None:  # a term a long line leaves out
+                if not left_out:
+                    parts.append(
+                        (" - " if neg else " + ") * (i > 0) + ("-" if neg and not i else "") + self.dots
+                    )
+                left_out = True
+                continue
+            left_out = False
             if neg and i > 0:
                 inner = term.arg if isinstance(term, ir.Neg) else ir.Const(-term.value)
                 s = self.wrap(inner, P_MUL)
@@ -361,7 +374,7 @@ def _plainly_delimited(e: ir.Expr) -> bool:
     return isinstance(n, Delimited) and not n.prefix
 
 
-_ENDS_NAME = frozenset("ᵀ¹⁻)₀₁₂₃₄₅₆₇₈₉₎")  # ₎ ends a size subscript: 𝟏₍1×m₎ dx, K₍m,n₎ vec(dX)
+_ENDS_NAME = frozenset("ᵀ¹⁻)₀₁₂₃₄₅₆₇₈₉₎⋯")  # ₎ ends a size subscript: 𝟏₍1×m₎ dx, K₍m,n₎ vec(dX); ⋯ W
 _ENDS_BAR = frozenset("‖|)ᵀ¹²⁻₀₁₂₃₄₅₆₇₈₉")
 
 
