@@ -130,7 +130,8 @@ def test_vector_hessians_have_no_kronecker_or_diagonal_matrices():
     # logdet: -(X⁻¹ ⊗ X⁻ᵀ) K is one broadcast product, the sign on a factor; no kron, no permutation
     source = derive("logdet(X)", wrt="X", order=2).to_python()
     hessian_line = next(line for line in source.splitlines() if line.startswith("    hessian = "))
-    assert hessian_line == "    hessian = np.reshape((-t0)[:, None, None, :] * t1[:, :, None], (m * m, -1))"
+    assert hessian_line == "    hessian = np.reshape((-t1)[:, None, None, :] * t2[:, :, None], (m * m, -1))"
+    assert "    t0 = lu_factor(X)\n    t1 = lu_inverse(t0)\n" in source  # X⁻¹ from log|det X|'s LU
     assert "commutation" not in source and "np.kron" not in source
 
 

@@ -158,7 +158,7 @@ class _Module:
             '    """',
             *self.input_checks(),
         ]
-        roots = plan([self.f, self.result] + ([self.grad] if self.grad is not None else []))
+        roots = plan([self.f, self.result] + ([self.grad] if self.grad is not None else []), share=False)
         taken = set(self.names.values()) | set(self.sizes.values()) | TAKEN
         for node, temp in temporaries(roots, taken):
             lines.append(f"    {temp} = {p.define(node)}")

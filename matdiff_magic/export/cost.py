@@ -21,6 +21,9 @@ the same large number (``LARGE``), so a term in n³ outweighs any in n².
 * **log(det X)** is read off one LU factorisation (``np.linalg.slogdet``): log|det X| where
   det X > 0, −inf where det X = 0 and nan where det X < 0, as ``np.log(np.linalg.det(X))`` (the
   value ``evaluate()`` gives) but without overflowing for large matrices.
+* **One factorisation per matrix.** A matrix that several of these nodes factorise (log det X and
+  the gradient's X⁻¹, or two solves with X) is factorised once and each reads it
+  (``export.factor``: LAPACK through SciPy when installed, NumPy's calls otherwise).
 
 There is no declaration of a positive definite matrix in the language (only ``symmetric``), so no
 Cholesky factorisation is emitted. A symmetric S keeps its Sᵀ: the JAX and PyTorch checks
@@ -33,6 +36,7 @@ from __future__ import annotations
 from typing import cast
 
 from matdiff_magic.export.cost_nodes import _LogOfDet, _Solve, _TraceOfProduct, flip
+from matdiff_magic.export.factor import share_factorisations
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ops import registry
 from matdiff_magic.types.dims import Dim
@@ -135,15 +139,17 @@ class _Uses:
         return inverse not in self.kept_inverses and self.product_uses.get(inverse, 0) <= 2
 
 
-def plan(roots: list) -> list:
-    """``roots`` rewritten as the module's docstring says, equal in value."""
+def plan(roots: list, share: bool = True) -> list:
+    """``roots`` rewritten as the module's docstring says, equal in value; with ``share`` (the NumPy
+    export), a matrix factorised by several of their nodes is factorised once (``export.factor``)."""
     uses = _Uses(roots)
     spread = [ir.rebuild_bottom_up(r, lambda n: None, _Distribute(uses)) for r in roots]
     # a number xᵀ(A + B)y is taken apart on the side that the vectors' products already take
     products = _products(spread)
     spread = [ir.rebuild_bottom_up(r, lambda n: None, _Distribute(uses, products)) for r in spread]
     chains = _Chains(uses, _products(spread))
-    return [ir.rebuild_bottom_up(r, chains.done, chains.build) for r in spread]
+    out = [ir.rebuild_bottom_up(r, chains.done, chains.build) for r in spread]
+    return share_factorisations(out) if share else out
 
 
 def _products(roots: list) -> set:

@@ -72,7 +72,8 @@ def ident(name: str, taken: set) -> str:
     out = unicodedata.normalize("NFKC", out)  # as Python reads it: a bold max is max
     if not out.isidentifier():
         out = "v_" + "".join(ch if ("a" + ch).isidentifier() else "_" for ch in out)
-    while keyword.iskeyword(out) or out in RESERVED or out in taken:
+    # HELPERS as it is now: modules loaded after this one (export.factor) add helpers to it
+    while keyword.iskeyword(out) or out in RESERVED or out in HELPERS or out in taken:
         out += "_"
     return out
 
