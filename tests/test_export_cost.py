@@ -143,6 +143,22 @@ GRADIENTS = [
         ["t0 = lu_factor(X)", "lu_log_det(t0)"],  # one factorisation: log det X and X⁻ᵀ
         ["np.linalg.det", "np.linalg.slogdet"],
     ),
+    (  # 𝟏 − y and 𝟏 − σ(Xw) broadcast the number 1: no array of ones is made (X m×n)
+        "-y'*log(sigmoid(X*w)) - (1 - y)'*log(1 - sigmoid(X*w))",
+        "w",
+        lambda y, X, w: -y @ np.log(1 / (1 + np.exp(-X @ w))) - (1 - y) @ np.log(1 - 1 / (1 + np.exp(-X @ w))),
+        {},
+        ["(1 - y) @ np.log(1 - t0)"],
+        ["np.ones"],
+    ),
+    (
+        "x: vector(m)\n(1 - y)'*A*x + sum(1 - A)",
+        "A",
+        lambda y, A, x: (1 - y) @ A @ x + np.sum(1 - A),
+        {},
+        ["t0 = 1 - y", ("gradient = np.outer(t0, x) - 1", "gradient = np.outer(x, t0) - 1")],
+        ["np.ones"],
+    ),
     (
         "Sigma, S: symmetric\nlog(det(Sigma)) + tr(S*inv(Sigma))",
         "Sigma",

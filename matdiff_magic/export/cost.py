@@ -21,6 +21,8 @@ the same large number (``LARGE``), so a term in n³ outweighs any in n².
 * **log(det X)** is read off one LU factorisation (``np.linalg.slogdet``): log|det X| where
   det X > 0, −inf where det X = 0 and nan where det X < 0, as ``np.log(np.linalg.det(X))`` (the
   value ``evaluate()`` gives) but without overflowing for large matrices.
+* **Constants broadcast.** 𝟏 − y is printed ``1 - y``: a constant vector or matrix added to an
+  array of its shape is the number, which NumPy broadcasts, never a new array of ones.
 * **One factorisation per matrix.** A matrix that several of these nodes factorise (log det X and
   the gradient's X⁻¹, or two solves with X) is factorised once and each reads it
   (``export.factor``: LAPACK through SciPy when installed, NumPy's calls otherwise).
@@ -35,7 +37,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from matdiff_magic.export.cost_nodes import _LogOfDet, _Solve, _TraceOfProduct, flip
+from matdiff_magic.export.cost_nodes import _Broadcast, _LogOfDet, _Solve, _TraceOfProduct, flip
 from matdiff_magic.export.factor import share_factorisations
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ops import registry
@@ -149,7 +151,31 @@ def plan(roots: list, share: bool = True) -> list:
     spread = [ir.rebuild_bottom_up(r, lambda n: None, _Distribute(uses, products)) for r in spread]
     chains = _Chains(uses, _products(spread))
     out = [ir.rebuild_bottom_up(r, chains.done, chains.build) for r in spread]
+    out = [ir.rebuild_bottom_up(r, lambda n: None, _broadcast_constants) for r in out]
     return share_factorisations(out) if share else out
+
+
+def _broadcast_constants(node: ir.Expr, kids: list) -> ir.Expr:
+    """A constant vector or matrix (𝟏) added to an array of its shape is the number, broadcast."""
+    node = ir.with_new_children(node, kids)
+    if not isinstance(node, ir.Add) or node.is_scalar:
+        return node
+    arrays = [t for t in node.terms if not isinstance(_unsigned(t), ir.Fill)]
+    if not arrays:
+        return node
+    return ir.Add(tuple(_as_number(t) for t in node.terms))
+
+
+def _unsigned(t: ir.Expr) -> ir.Expr:
+    return t.arg if isinstance(t, ir.Neg) else t
+
+
+def _as_number(t: ir.Expr) -> ir.Expr:
+    if isinstance(t, ir.Fill):
+        return _Broadcast(t.value, t.shape)
+    if isinstance(t, ir.Neg) and isinstance(t.arg, ir.Fill):
+        return ir.Neg(_Broadcast(t.arg.value, t.shape))
+    return t
 
 
 def _products(roots: list) -> set:

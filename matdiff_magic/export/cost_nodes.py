@@ -1,7 +1,8 @@
 """The nodes that only the cost-aware export writes (``export.cost``), and their code.
 
 They are steps of the exported program, not operations of the language (no differential, no
-notation, not in the registry), so their names are private: `_Solve`, `_LogOfDet`, `_TraceOfProduct`.
+notation, not in the registry), so their names are private: `_Solve`, `_LogOfDet`, `_TraceOfProduct`,
+`_Broadcast`.
 
 ``_Solve(a, b)`` is a⁻¹b computed by ``np.linalg.solve``, ``_LogOfDet(a)`` is log(det a) from one
 factorisation (the ``log_of_det`` helper: slogdet, with nan where det a < 0 and −inf where
@@ -11,7 +12,9 @@ backend's array namespace (NumPy, JAX or PyTorch).
 
 from __future__ import annotations
 
-from matdiff_magic.export.numpy_printer import in_namespace, prints
+from fractions import Fraction
+
+from matdiff_magic.export.numpy_printer import in_namespace, number, prints
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ops.registry import C_ATOM, C_MUL
 
@@ -56,6 +59,19 @@ class _LogOfDet(ir.Expr):
         object.__setattr__(self, "arg", arg)
 
 
+class _Broadcast(ir.Expr):
+    """The constant ``value`` in every entry, printed as the number: a term of a sum whose other
+    terms are arrays of its shape, so that NumPy broadcasts it (``1 - y``, not ``np.ones(m) - y``)."""
+
+    __slots__ = ("value",)
+    _attrs = ("value", "shape")
+    value: Fraction
+
+    def __init__(self, value, shape: tuple):
+        self._init(tuple(shape))
+        object.__setattr__(self, "value", Fraction(value))
+
+
 class _TraceOfProduct(_Binary):
     """tr(a b) as the sum of a ⊙ bᵀ: ``np.sum(a * b.T)``."""
 
@@ -85,6 +101,11 @@ def _solve(p, e):
 @prints(_LogOfDet)
 def _log_of_det(p, e):
     return f"{p.helper('log_of_det')}({p.code(e.arg)})", C_ATOM
+
+
+@prints(_Broadcast)
+def _broadcast(p, e):
+    return number(e.value)
 
 
 @prints(_TraceOfProduct)

@@ -15,6 +15,7 @@ import unicodedata
 from collections import Counter
 
 from matdiff_magic.errors import MatdiffError
+from matdiff_magic.export.cost_nodes import _Broadcast
 from matdiff_magic.export.numpy_printer import HELPERS
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.types.dims import Dim
@@ -184,7 +185,7 @@ def _solve_line(x: str, i: int, dims: list, symbol: str, sizes: dict) -> list[st
 
 
 def _cheap(e: ir.Expr) -> bool:
-    if isinstance(e, (ir.Var, ir.Const, ir.Fill, ir.Zero, ir.Identity)):
+    if isinstance(e, (ir.Var, ir.Const, ir.Fill, ir.Zero, ir.Identity, _Broadcast)):
         return True
     if isinstance(e, (ir.Transpose, ir.Neg)):
         return _cheap(e.arg)
