@@ -159,13 +159,13 @@ HELPERS["lu_sign_and_log"] = '''def lu_sign_and_log(F):
         return np.linalg.slogdet(lu)
     if info > 0:
         return 0.0, -np.inf
-    d = np.diagonal(lu)
-    flips = np.count_nonzero(piv != np.arange(piv.size)) + np.count_nonzero(d < 0)
-    return (-1.0 if flips % 2 else 1.0), np.sum(np.log(np.abs(d)))'''
+    d = lu.diagonal()
+    flips = np.count_nonzero(piv != np.arange(piv.size, dtype=piv.dtype)) + np.count_nonzero(d < 0)
+    return (-1.0 if flips % 2 else 1.0), np.log(np.abs(d)).sum()'''
 HELPERS["lu_log_det"] = '''def lu_log_det(F):
     """log(det M) from lu_factor(M): nan where det M < 0, -inf where det M = 0."""
     sign, value = lu_sign_and_log(F)
-    return value + np.log(sign)  # log 1 = 0; log 0 = -inf; log(-1) = nan'''
+    return value if sign > 0 else value + np.log(sign)  # log 0 = -inf; log(-1) = nan'''
 HELPERS["lu_det"] = '''def lu_det(F):
     """det M from lu_factor(M), as np.linalg.det(M) computes it."""
     sign, value = lu_sign_and_log(F)
