@@ -34,8 +34,9 @@ class _Tree:
     """The line as printed: a node with a name (``abbrev``) is a leaf; sizes and distances to the
     changed parts, each node once (by identity)."""
 
-    def __init__(self, focus: tuple, abbrev: dict | None):
+    def __init__(self, focus: tuple, abbrev: dict | None, holders: set | None = None):
         self.abbrev, self.focus = abbrev, {id(f) for f in focus}
+        self.holders = holders  # ids of the nodes that are or hold a changed part, when known
         self._kids: dict = {}
         self._size: dict = {}
         self._dist: dict = {}
@@ -60,6 +61,8 @@ class _Tree:
     def distance(self, e: ir.Expr) -> float:
         """Levels from e down to the nearest changed part (0: e is one; inf: e holds none)."""
         if id(e) not in self._dist:
+            if self.holders is not None and id(e) not in self.holders:
+                return math.inf  # known to hold no changed part: not walked
             near = 0.0 if id(e) in self.focus else 1 + min(map(self.distance, self.kids(e)), default=math.inf)
             self._dist[id(e)] = near
         return self._dist[id(e)]
@@ -98,11 +101,15 @@ def _first(value: ir.Expr, focus: tuple, count: int) -> tuple:
     return tuple(out)
 
 
-def elision(value: ir.Expr, focus: tuple, abbrev: dict | None = None) -> Elision | None:
+def elision(
+    value: ir.Expr, focus: tuple, abbrev: dict | None = None, holders: set | None = None
+) -> Elision | None:
     """What to leave out of a line of ``value`` whose changed parts are ``focus``; None when the
     line is short enough to print whole or nothing changed. ``abbrev``: the names the line is
-    printed with (a named node counts as one)."""
-    tree = _Tree(_first(value, focus, CHANGES) if len(focus) > CHANGES else focus, abbrev)
+    printed with (a named node counts as one); ``holders``: the ids of the nodes that are or hold a
+    changed part, if known (the printer's ``memo.marked_below``, found for the highlighting)."""
+    shown = _first(value, focus, CHANGES) if len(focus) > CHANGES else focus
+    tree = _Tree(shown, abbrev, holders)
     if not focus or tree.size(value) <= LIMIT or tree.distance(value) == math.inf:
         return None
     out = Elision()

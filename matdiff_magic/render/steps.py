@@ -60,7 +60,13 @@ class ShownStep:
         shown = current()
         if shown is None:
             return elision(s.value, s.focus_nodes, s.abbrev)
-        return shown.keep("elision", s, lambda: elision(s.value, s.focus_nodes, s.abbrev))
+
+        def elided():
+            # the nodes that hold a changed part are those the highlighting marks: found once
+            holders = shown.marked_below(s.value, frozenset(map(id, s.focus_nodes)))
+            return elision(s.value, s.focus_nodes, s.abbrev, holders)
+
+        return shown.keep("elision", s, elided)
 
     def _chain(self, tex: bool, highlight_last: bool = False) -> str:
         show = to_latex if tex else to_text
