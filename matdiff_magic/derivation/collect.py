@@ -27,13 +27,14 @@ def canon(e: ir.Expr, memo: dict | None = None) -> int:
     memo = {} if memo is None else memo
     if id(e) in memo:
         return memo[id(e)][0]
-    keys = [canon(k, memo) for k in e.children()]
+    kids = e.children()
+    keys = [memo[id(k)][0] if id(k) in memo else canon(k, memo) for k in kids]
     if isinstance(e, (ir.Hadamard, ir.Add)):
         keys.sort()
     elif isinstance(e, ir.MatMul):  # 1×1 factors commute with every factor: a b X = b a X
-        kids = e.children()
-        scalars = sorted(k for k, f in zip(keys, kids) if f.shape == (1, 1))
-        keys = [*scalars, -1, *(k for k, f in zip(keys, kids) if f.shape != (1, 1))]
+        scalar = [f.is_scalar for f in kids]
+        scalars = sorted(k for k, s in zip(keys, scalar) if s)
+        keys = [*scalars, -1, *(k for k, s in zip(keys, scalar) if not s)]
     numbers = memo.setdefault("numbers", {})  # (type, attributes, children's numbers) -> number
     out = numbers.setdefault((type(e).__name__, *(getattr(e, a) for a in e._attrs), *keys), len(numbers))
     memo[id(e)] = (out, e)  # keep e alive while its id is a key

@@ -125,9 +125,17 @@ def mk_mul(factors) -> ir.Expr:
     scalars: dict = {}  # base -> exponent (Fraction or Expr)
     groups: list[ir.Expr] = []  # 1×1 products of non-scalars, kept whole, in order
     mats: list[ir.Expr] = []  # the rest, in order
+    identity = False  # an identity among mats
     stack = list(reversed(factors))
     while stack:
         f = stack.pop()
+        kind = _FACTOR_KINDS.get(type(f))
+        if kind is None:
+            kind = _factor_kind(type(f))
+        if kind != _SPECIAL and not f.is_scalar:  # the common factor: a matrix kept as it is
+            mats.append(f)
+            identity = identity or kind == _IDENTITY
+            continue
         if isinstance(f, ir.Const):
             if f.value == 0:
                 return zero(shape)
@@ -147,10 +155,12 @@ def mk_mul(factors) -> ir.Expr:
                 scalars[base] = ir.Const(scalars[base].value + e.value)
             elif base in scalars:
                 mats.append(f)  # symbolic exponents are left alone
+                identity = identity or isinstance(f, ir.Identity)
             else:
                 scalars[base] = e
         else:
             mats.append(f)
+            identity = identity or isinstance(f, ir.Identity)
     scalar_factors = []
     for base, e in scalars.items():
         if isinstance(e, ir.Const) and e.value == 0:
@@ -158,9 +168,7 @@ def mk_mul(factors) -> ir.Expr:
         scalar_factors.append(base if isinstance(e, ir.Const) and e.value == 1 else mk_pow(base, e))
     # identities dropped where the chain keeps its shape without them (only looked for when present:
     # a long product then costs one pass, not three)
-    if any(isinstance(m, ir.Identity) for m in mats) and (
-        len(mats) > 1 or not isinstance(mats[0], ir.Identity)
-    ):
+    if identity and (len(mats) > 1 or not isinstance(mats[0], ir.Identity)):
         kept = [m for m in mats if not isinstance(m, ir.Identity)]
         mats = kept if kept and ir.chain_shape(kept) == _chain_shape_or(mats) else mats
     body = scalar_factors + groups + mats
@@ -170,6 +178,20 @@ def mk_mul(factors) -> ir.Expr:
     if rest.shape != shape:  # only scalars left where the chain was a matrix: keep an identity
         rest = ir.MatMul(body + [ir.Identity((shape[0], shape[0]))]) if shape[0] == shape[1] else rest
     return with_coef(coef, rest)
+
+
+# how mk_mul treats a factor, by its type: numbers, zeros, negations and products are taken apart
+_PLAIN, _IDENTITY, _SPECIAL = 0, 1, 2
+_FACTOR_KINDS: dict = {}
+
+
+def _factor_kind(cls: type) -> int:
+    if issubclass(cls, (ir.Const, ir.Zero, ir.Neg, ir.MatMul)):
+        kind = _SPECIAL
+    else:
+        kind = _IDENTITY if issubclass(cls, ir.Identity) else _PLAIN
+    _FACTOR_KINDS[cls] = kind
+    return kind
 
 
 def _chain_shape_or(mats):
