@@ -163,6 +163,7 @@ def test_values_at_det_zero_and_below_are_numpys(scipy):
     assert ns["lu_det"](F(swapped)) == pytest.approx(-1.0, abs=1e-12)
     assert ns["lu_det"](F(singular)) == 0.0
     assert_close(ns["lu_inverse"](F(swapped)), np.linalg.inv(swapped), 1e-12, "inverse")
+    assert ns["lu_inverse"](F(swapped)).flags.c_contiguous  # as np.linalg.inv's: the Hessian reads it
     with pytest.raises(np.linalg.LinAlgError):
         ns["lu_inverse"](F(singular))
     with pytest.raises(np.linalg.LinAlgError):

@@ -151,7 +151,7 @@ HELPERS["lu_factor"] = '''def lu_factor(M):
     """One LU factorisation of M for the lu_ functions: _lapack.dgetrf, or (M, None, 0) without scipy."""
     if _lapack is None:
         return M, None, 0
-    return _lapack.dgetrf(M)  # (lu, piv, info): info > 0 where M is singular'''
+    return _lapack.dgetrf(M.T)  # (lu, piv, info) of Mᵀ, so that lu_inverse gives M⁻¹ in C order; info > 0 where M is singular'''
 HELPERS["lu_sign_and_log"] = '''def lu_sign_and_log(F):
     """(sign of det M, log|det M|) from lu_factor(M), as np.linalg.slogdet(M) gives them."""
     lu, piv, info = F
@@ -177,7 +177,7 @@ HELPERS["lu_inverse"] = '''def lu_inverse(F):
         return np.linalg.inv(lu)
     if info > 0:
         raise np.linalg.LinAlgError("Singular matrix")
-    return _lapack.dgetri(lu, piv, lwork=64 * lu.shape[0])[0]'''
+    return _lapack.dgetri(lu, piv, lwork=64 * lu.shape[0])[0].T'''
 HELPERS["lu_solve"] = '''def lu_solve(F, B, transposed=False):
     """M⁻¹B (M⁻ᵀB when transposed) from lu_factor(M) (_lapack.dgetrs); LinAlgError where M is singular."""
     lu, piv, info = F
@@ -185,4 +185,4 @@ HELPERS["lu_solve"] = '''def lu_solve(F, B, transposed=False):
         return np.linalg.solve(lu.T if transposed else lu, B)
     if info > 0:
         raise np.linalg.LinAlgError("Singular matrix")
-    return _lapack.dgetrs(lu, piv, B, trans=1 if transposed else 0)[0]'''
+    return _lapack.dgetrs(lu, piv, B, trans=0 if transposed else 1)[0]'''
