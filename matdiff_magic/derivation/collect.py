@@ -70,7 +70,7 @@ def merge_common_context(e: ir.Expr) -> ir.Expr:
 def _collect_node(node: ir.Expr, go, canon_memo: dict) -> ir.Expr:
     kids = node.children()
     if kids:
-        new = [go(k) for k in kids]
+        new = [go(k) if k.children() else k for k in kids]  # a leaf is collected already
         if not all(a is b for a, b in zip(new, kids)):
             node = rebuild(node, new)
     if not isinstance(node, ir.Add):

@@ -58,6 +58,8 @@ def orient_mirrors(e: ir.Expr) -> ir.Expr:
 
 
 def _orient_product(p: ir.MatMul) -> ir.Expr:
+    if not any(isinstance(_unwrapped(f), ir.Add) for f in p.factors):
+        return p  # no difference to orient (a long product of names: one pass, no hashing)
     factors = list(p.factors)
     for d in {_unwrapped(f) for f in factors}:
         flipped = _flipped(d)

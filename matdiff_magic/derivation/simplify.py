@@ -56,7 +56,7 @@ def push_transposes(e: ir.Expr, symmetric: bool = False) -> ir.Expr:
             if not kids:
                 return node
             keep_top = top and isinstance(node, (ir.Add, ir.Neg))
-            new = [go(k, False, keep_top) for k in kids]
+            new = [go(k, False, keep_top) if k.children() else k for k in kids]  # a leaf stays
             if all(a is b for a, b in zip(new, kids)):
                 return node
             return rebuild(node, new)

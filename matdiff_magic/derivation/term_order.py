@@ -78,12 +78,13 @@ class _Order:
         self.memo: dict = {}
 
     def variables(self, e: ir.Expr) -> int:
-        hit = self.memo.get(id(e))
-        if hit is None:
-            counts = [self.variables(k) for k in e.children()]
+        memo = self.memo
+        hit = memo.get(id(e))
+        if hit is None:  # the children's counts read from the memo without a call (long products)
+            counts = [memo[id(k)][0] if id(k) in memo else self.variables(k) for k in e.children()]
             # a sum has the degree of its highest term: (A₁ + A₂)ᵀ counts as one name, as A₁ does
             n = (1 if isinstance(e, ir.Var) else 0) + (max(counts) if isinstance(e, ir.Add) else sum(counts))
-            hit = self.memo[id(e)] = (n, e)
+            hit = memo[id(e)] = (n, e)
         return hit[0]
 
     def compare(self, s: ir.Expr, t: ir.Expr) -> int:

@@ -373,15 +373,28 @@ def rebuild_then(e: ir.Expr, post) -> ir.Expr:
     def build(node, kids):
         return post(node if all(a is b for a, b in zip(kids, node.children())) else rebuild(node, kids))
 
-    return ir.rebuild_bottom_up(e, lambda node: None, build)
+    return ir.rebuild_bottom_up(e, None, build)
 
 
 def tidy(e: ir.Expr) -> ir.Expr:
-    """Rebuild bottom-up through the smart constructors; what tidy returned once is not redone."""
+    """Rebuild bottom-up through the smart constructors; what tidy returned once is not redone.
+    (``ir.rebuild_bottom_up`` with this ``done``, the leaves and tidied children taken as they
+    are without a call: a long product of names is one pass over its factors.)"""
+    memo: dict = {}
 
-    def build(node, kids):
-        out = rebuild(node, kids) if type(node) in _BUILDERS else ir.with_new_children(node, kids)
+    def go(node):
+        if node._tidy:
+            return node
+        out = memo.get(id(node))
+        if out is not None:
+            return out
+        kids = node.children()
+        if not kids:
+            return node
+        new = [k if k._tidy or not k.children() else go(k) for k in kids]
+        out = rebuild(node, new) if type(node) in _BUILDERS else ir.with_new_children(node, new)
         object.__setattr__(out, "_tidy", True)  # the smart constructors' output is in normal form
+        memo[id(node)] = out
         return out
 
-    return ir.rebuild_bottom_up(e, lambda node: node if node._tidy else None, build)
+    return go(e)

@@ -311,19 +311,26 @@ def with_new_children(node: Expr, kids: list) -> Expr:
 
 def rebuild_bottom_up(expr: Expr, done, build) -> Expr:
     """Rebuild ``expr`` from the leaves up, each distinct node once: ``done(node)`` is its result
-    when not None (the subtree is not entered), else ``build(node, new children)`` is."""
+    when not None (the subtree is not entered), else ``build(node, new children)`` is. ``done``
+    may be None: no node is done (and a leaf, kept as it is, costs no call: a long product of a
+    few names is then one pass over its factors)."""
     memo: dict = {}
 
     def go(node):
-        out = done(node)
+        if done is not None:
+            out = done(node)
+            if out is not None:
+                return out
+        out = memo.get(id(node))
         if out is not None:
             return out
-        if id(node) in memo:
-            return memo[id(node)]
         kids = node.children()
         if not kids:
             return node
-        out = build(node, [go(k) for k in kids])
+        if done is None:
+            out = build(node, [go(k) if k.children() else k for k in kids])
+        else:
+            out = build(node, [go(k) for k in kids])
         memo[id(node)] = out
         return out
 
