@@ -68,6 +68,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--fit", action="store_true", help="also fit the constants of bounds.py")
     args = parser.parse_args()
 
     cases = [(name, src, wrt) for name, (src, wrt) in EVERYDAY.items()]
@@ -98,6 +99,32 @@ def main() -> None:
     print(
         f"measured / predicted: min {min(ratios):.2f}, median {statistics.median(ratios):.2f}, "
         f"max {max(ratios):.2f}"
+    )
+    if args.fit:
+        fit([(src, wrt, statistics.median(times[name])) for name, src, wrt in cases])
+
+
+def fit(cases: list) -> None:
+    """Fit BASE_SECONDS, SECONDS_PER_REWRITE and SECONDS_PER_SYMBOL: non-negative least squares on
+    the relative error, each case's row divided by its measured time."""
+    import numpy as np
+    from scipy.optimize import nnls
+
+    from matdiff_magic.depth import deep_recursion
+    from matdiff_magic.derivation.bounds import measure
+    from matdiff_magic.types.lower import typecheck
+
+    rows = []
+    for src, wrt, measured in cases:
+        with deep_recursion():
+            m = measure(typecheck(src).expr, wrt)
+        rows.append(np.array([1.0, m.rewrites * m.size, m.dsize]) / measured)
+    coef, _ = nnls(np.array(rows), np.ones(len(rows)))
+    ratios = 1 / (np.array(rows) @ coef)
+    print(
+        f"fitted: BASE_SECONDS = {coef[0]:.2g}, SECONDS_PER_REWRITE = {coef[1]:.2g}, "
+        f"SECONDS_PER_SYMBOL = {coef[2]:.2g}; measured / predicted then "
+        f"{ratios.min():.2f}–{ratios.max():.2f}"
     )
 
 
