@@ -108,6 +108,8 @@ class PairScan:
             self.buckets[k].remove(p)
 
     def _streams(self, p: int) -> None:
+        if not self.filed[p]:
+            return  # filed under no key: the term merges with none
         term = self.alive[p]
         self._push(self._stream(p, term, False), p, term)
         self._push(self._stream(p, term, True), p, term)
