@@ -46,17 +46,23 @@ class _Tree:
             self._kids[id(e)] = (() if self.abbrev and e in self.abbrev else e.children(), e)
         return self._kids[id(e)][0]
 
-    def size(self, e: ir.Expr) -> int:
-        """Nodes of e as printed, counted to LIMIT + 1 (every size asked is compared with a
-        threshold): a long line is not walked to its end."""
-        if id(e) not in self._size:
-            n = 1
-            for k in self.kids(e):
-                n += self.size(k)
-                if n > LIMIT:
-                    break
-            self._size[id(e)] = min(n, LIMIT + 1)
-        return self._size[id(e)]
+    def larger(self, e: ir.Expr, limit: int) -> bool:
+        """Whether e has more than ``limit`` nodes as printed, counting no further than needed."""
+        return self._count(e, limit) > limit
+
+    def _count(self, e: ir.Expr, limit: int) -> int:
+        """The nodes of e, or some number over ``limit`` once it is known to have more."""
+        known = self._size.get(id(e))
+        if known is not None and (known[1] or known[0] > limit):  # exact, or already over
+            return known[0]
+        n = 1
+        for k in self.kids(e):
+            n += self._count(k, limit - n)
+            if n > limit:
+                self._size[id(e)] = (n, False)  # a lower bound
+                return n
+        self._size[id(e)] = (n, True)
+        return n
 
     def distance(self, e: ir.Expr) -> float:
         """Levels from e down to the nearest changed part (0: e is one; inf: e holds none)."""
@@ -110,16 +116,16 @@ def elision(
     changed part, if known (the printer's ``memo.marked_below``, found for the highlighting)."""
     shown = _first(value, focus, CHANGES) if len(focus) > CHANGES else focus
     tree = _Tree(shown, abbrev, holders)
-    if not focus or tree.size(value) <= LIMIT or tree.distance(value) == math.inf:
+    if not focus or not tree.larger(value, LIMIT) or tree.distance(value) == math.inf:
         return None
     out = Elision()
 
     def changed(e: ir.Expr, level: int) -> bool:  # a changed part, to BELOW levels
-        if tree.size(e) <= SMALL:
+        if not tree.larger(e, SMALL):
             return False
         below = False
         for k in tree.kids(e):
-            if level + 1 >= BELOW and tree.size(k) > SMALL:
+            if level + 1 >= BELOW and tree.larger(k, SMALL):
                 below = out.mark(k)
             else:
                 below = changed(k, level + 1) or below
@@ -137,7 +143,7 @@ def elision(
         for k in tree.kids(e):
             d = tree.distance(k)
             if d == math.inf:
-                if tree.size(k) > SMALL:
+                if tree.larger(k, SMALL):
                     below = out.mark(k)
             elif d == 0 or depth + 1 <= TOP or d <= AROUND:
                 below = around(k, depth + 1) or below

@@ -26,6 +26,8 @@ class Memo:
         self.numbers = Interner()
         self._tables: dict[int, tuple[dict, dict]] = {}  # id(abbrev) -> (abbrev, by number)
         self._under: dict[tuple, tuple[Expr, frozenset, set]] = {}  # marked-ancestor sets
+        self._parents: dict[int, list[int]] = {}  # id(node) -> ids of the nodes it is a child of
+        self._entered: dict[int, Expr] = {}  # the nodes whose children are in _parents
         self.kept: dict[tuple, tuple] = {}  # (kind, id) -> (the object, what was computed for it)
 
     def keep(self, kind: str, owner, compute):
@@ -47,11 +49,49 @@ class Memo:
 
     def marked_below(self, root: Expr, highlight: frozenset) -> set:
         """Ids of the nodes of ``root`` that are or hold a node of ``highlight`` (ids): only
-        those print differently when the highlighted parts are coloured."""
+        those print differently when the highlighted parts are coloured.
+
+        When the highlighted nodes are new in ``root`` (made by the step, the usual case; a step's
+        line shares everything else with the line before), their holders are found by walking up
+        a map of parents that the lines shown so far have filled in, each node entered once:
+        expressions are immutable, so a node made before them cannot hold them. Otherwise the whole
+        line is walked."""
         key = (id(root), highlight)
         hit = self._under.get(key)
         if hit is not None:
             return hit[2]
+        new = self._enter(root)
+        out: set = set()
+        if highlight <= new:
+            stack = list(highlight)
+            while stack:
+                i = stack.pop()
+                if i not in out:
+                    out.add(i)
+                    stack.extend(self._parents.get(i, ()))
+        else:
+            out = self._walk(root, highlight)
+        self._under[key] = (root, highlight, out)
+        return out
+
+    def _enter(self, root: Expr) -> set:
+        """Enter the parents of every node of ``root`` not entered yet; the ids of those nodes."""
+        new: set = set()
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if id(node) in self._entered:
+                continue
+            self._entered[id(node)] = node  # kept alive: its id stays its own
+            new.add(id(node))
+            for k in node.children():
+                self._parents.setdefault(id(k), []).append(id(node))
+                if id(k) not in self._entered:
+                    stack.append(k)
+        return new
+
+    @staticmethod
+    def _walk(root: Expr, highlight: frozenset) -> set:
         out: set = set()
         done: set = set()
         stack = [(root, False)]
@@ -67,7 +107,6 @@ class Memo:
             done.add(id(node))
             if id(node) in highlight or any(id(k) in out for k in kids):
                 out.add(id(node))
-        self._under[key] = (root, highlight, out)
         return out
 
 
