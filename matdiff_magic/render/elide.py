@@ -57,11 +57,10 @@ class _Tree:
             return known[0]
         n = 1
         for k in self.kids(e):
+            if n > limit:  # already over: its other children need not be counted
+                break
             n += self._count(k, limit - n)
-            if n > limit:
-                self._size[id(e)] = (n, False)  # a lower bound
-                return n
-        self._size[id(e)] = (n, True)
+        self._size[id(e)] = (n, n <= limit or not self.kids(e))  # exact, or a lower bound
         return n
 
     def distance(self, e: ir.Expr) -> float:
