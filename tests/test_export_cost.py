@@ -47,13 +47,13 @@ def values_for(d, source: str, hints: dict) -> dict:
 # source, wrt, f written independently in NumPy, options of the random values, code that must be
 # printed (or one of several, by the layout), code that must not
 GRADIENTS = [
-    (
+    (  # Ax + Aᵀx reads A once (export/symmetric.py), and f = ½ xᵀ(A + Aᵀ)x reuses it
         "x'*A*x",
         "x",
         lambda x, A: x @ A @ x,
         {},
-        [("A @ x", "x @ A.T"), ("A.T @ x", "x @ A")],
-        ["A + A.T", "A.T + A"],
+        ["t0 = sym_times(A, x)", "value = 1 / 2 * x @ t0"],
+        ["A + A.T", "A.T + A", "A @ x", "A.T @ x"],
     ),
     (
         "x: vector(m)\nu'*(A + B')*x",

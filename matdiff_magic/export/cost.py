@@ -26,6 +26,8 @@ the same large number (``LARGE``), so a term in n³ outweighs any in n².
 * **One factorisation per matrix.** A matrix that several of these nodes factorise (log det X and
   the gradient's X⁻¹, or two solves with X) is factorised once and each reads it
   (``export.factor``: LAPACK through SciPy when installed, NumPy's calls otherwise).
+* **(A + Aᵀ)x in one pass over A** (``export.symmetric``): Ax + Aᵀx, the gradient of xᵀAx, as the
+  products of A's two triangles (BLAS's symv through SciPy when installed), and f = ½ xᵀ(A + Aᵀ)x.
 
 There is no declaration of a positive definite matrix in the language (only ``symmetric``), so no
 Cholesky factorisation is emitted. A symmetric S keeps its Sᵀ: the JAX and PyTorch checks
@@ -39,6 +41,7 @@ from typing import cast
 
 from matdiff_magic.export.cost_nodes import _Broadcast, _LogOfDet, _Solve, _TraceOfProduct, flip
 from matdiff_magic.export.factor import share_factorisations
+from matdiff_magic.export.symmetric import symmetric_products
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ops import registry
 from matdiff_magic.types.dims import Dim
@@ -143,7 +146,8 @@ class _Uses:
 
 def plan(roots: list, share: bool = True) -> list:
     """``roots`` rewritten as the module's docstring says, equal in value; with ``share`` (the NumPy
-    export), a matrix factorised by several of their nodes is factorised once (``export.factor``)."""
+    export), a matrix factorised by several of their nodes is factorised once (``export.factor``)
+    and Ax + Aᵀx reads A once (``export.symmetric``)."""
     uses = _Uses(roots)
     spread = [ir.rebuild_bottom_up(r, lambda n: None, _Distribute(uses)) for r in roots]
     # a number xᵀ(A + B)y is taken apart on the side that the vectors' products already take
@@ -152,7 +156,7 @@ def plan(roots: list, share: bool = True) -> list:
     chains = _Chains(uses, _products(spread))
     out = [ir.rebuild_bottom_up(r, chains.done, chains.build) for r in spread]
     out = [ir.rebuild_bottom_up(r, lambda n: None, _broadcast_constants) for r in out]
-    return share_factorisations(out) if share else out
+    return share_factorisations(symmetric_products(out)) if share else out
 
 
 def _broadcast_constants(node: ir.Expr, kids: list) -> ir.Expr:
