@@ -76,3 +76,24 @@ def test_a_rule_at_many_places_is_shown_at_its_first_ones(monkeypatch):
         monkeypatch.setattr(elide, "LIMIT", 10**9)  # every line whole
         whole = sum(len(s.text) for s in derive(chain(8), wrt="W1", order=2, check=False).steps)
     assert shown < whole / 2  # 64,374 against 158,391 characters
+
+
+def test_a_shortened_line_prints_alike_whatever_was_printed_before():
+    # the printer keeps what it printed (memo): a part a shortened line shows whole must not come
+    # out shortened, nor a left-out part whole, depending on which lines were printed first
+    from matdiff_magic.render import memo
+
+    def shown(first_whole: bool) -> list:
+        with deep_recursion(), memo.printing():
+            d = derive(chain(12), wrt="W1", order=2, check=False)
+            if first_whole:
+                for s in d.steps:
+                    if s.value is not None and s.line is None and not s.chain:
+                        printer.to_text(s.value, abbrev=s.abbrev, hide_scalar_trace=s.hide_scalar_trace)
+            return [(s.text, s.latex, s.latex_highlighted) for s in d.steps]
+
+    from matdiff_magic.render import printer
+
+    assert shown(False) == shown(True)
+    highlighted = [h for _, tex, h in shown(False) if DOTS in tex]
+    assert highlighted and all("\\color" in h for h in highlighted)  # each shows what it changed

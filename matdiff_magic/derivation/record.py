@@ -329,33 +329,50 @@ def shortened(steps: list[Step]) -> list[Step]:
     return out
 
 
+def _names(e: ir.Expr, memo: dict) -> int:
+    """A sum of the hashes of the variables' names in e, one per occurrence: two expressions that
+    print the same text hold the same variables as often (a name printed for a subexpression
+    stands for equal subexpressions only), so differing sums tell different texts without
+    printing them. Each node once, by identity: consecutive lines share most of their nodes."""
+    hit = memo.get(id(e))
+    if hit is None:
+        value = hash(e.name) if isinstance(e, ir.Var) else sum(_names(k, memo) for k in e.children())
+        hit = memo[id(e)] = (value % (1 << 61), e)  # e kept alive while its id is a key
+    return hit[0]
+
+
 def merge_same_text(steps: list[Step]) -> list[Step]:
     """The steps as printed: a step that continues the line before (no left-hand side, note or
     line of its own) and prints the same text as the expression that step ended on is merged into
     it, naming both rules. Different nodes can print alike (tr(a) of a scalar, a product regrouped,
-    a 1×1 𝟏 named in a name), so the printed text is compared, not the nodes."""
+    a 1×1 𝟏 named in a name), so the printed text is compared, not the nodes; only when the two
+    hold the same variables (``_names``), as every pair that prints alike does."""
 
-    def last_text(s: Step) -> str | None:
+    def last(s: Step) -> ir.Expr | None:
         if s.line is not None and not s.chain:
             return None
         value = s.chain[-1] if s.chain else s.value
-        if not isinstance(value, ir.Expr):
-            return None
+        return value if isinstance(value, ir.Expr) else None
+
+    def text(s: Step, value: ir.Expr) -> str:
         return to_text(value, hide_scalar_trace=s.hide_scalar_trace, abbrev=s.abbrev)
 
     out: list[Step] = []
-    shown: str | None = None
+    names: dict = {}
+    shown: tuple | None = None  # (the step the line ended on, its expression)
     for s in steps:
-        text = last_text(s)
+        value = last(s)
         if (
             out
             and _continues(s)
-            and text is not None
-            and text == shown
+            and value is not None
+            and shown is not None
             and s.stage not in ("function", "layout")
+            and _names(value, names) == _names(shown[1], names)
+            and text(s, value) == text(*shown)
         ):
             out[-1] = merged(out[-1], s)
         else:
             out.append(s)
-            shown = text
+            shown = None if value is None else (s, value)
     return out

@@ -91,14 +91,19 @@ class _Printer:
         # inside memo.printing(): what is printed is kept by node identity and these options
         self.memo, self.options = memo.current(), (tex, hide_scalar_trace, id(abbrev) if abbrev else 0)
         self.marked: set | None = None  # ids of the nodes that hold a highlighted one
+        self.whole: _Printer | None = None  # the same without the shortening
 
     # -- entry point: returns (string, precedence)
     def go(self, e: ir.Expr) -> tuple[str, int]:
         shown = self.memo
+        if shown is not None and self.highlight and self.marked is None:  # the first call: the line
+            self.marked = shown.marked_below(e, self.highlight)
+        if self.elide is not None and id(e) not in self.elided_below:
+            # a part a shortened line shows whole: printed (and memoised) as in the whole line,
+            # even where a node it holds is left out elsewhere in the line
+            return self._whole().go(e)
         if shown is None:
             return self._go(e)
-        if self.highlight and self.marked is None:  # the first call prints the whole expression
-            self.marked = shown.marked_below(e, self.highlight)
         if e is self.root or (self.marked and id(e) in self.marked) or id(e) in self.elided_below:
             return self._go(e)
         key = (id(e), *self.options)
@@ -106,6 +111,15 @@ class _Printer:
         if hit is None:
             hit = shown.printed[key] = (e, *self._go(e))
         return hit[1], hit[2]
+
+    def _whole(self) -> _Printer:
+        """This printer without the shortening, made once."""
+        if self.whole is None:
+            self.whole = _Printer(
+                self.tex, self.highlight, self.hide_scalar_trace, self.abbrev or None, self.root
+            )
+            self.whole.marked = self.marked  # the highlighted parts' holders in the whole line
+        return self.whole
 
     def _go(self, e: ir.Expr) -> tuple[str, int]:
         if self.abbrev and e is not self.root and self._abbreviation(e) is not None:
