@@ -16,7 +16,16 @@ from __future__ import annotations
 
 from matdiff_magic.derivation.like_terms import PairScan, context_keys
 from matdiff_magic.ir import nodes as ir
-from matdiff_magic.ir.construct import is_zero, mk_add, mk_neg, rebuild, split_coef, with_coef, zero
+from matdiff_magic.ir.construct import (
+    flat_terms,
+    is_zero,
+    mk_add,
+    mk_neg,
+    rebuild,
+    split_coef,
+    with_coef,
+    zero,
+)
 
 
 def canon(e: ir.Expr, memo: dict | None = None) -> int:
@@ -88,19 +97,6 @@ def _collect_node(node: ir.Expr, go, canon_memo: dict) -> ir.Expr:
         return node  # no two terms alike: the sum as it is (rebuilding it would rebuild its parents)
     terms = [with_coef(c, first[k]) for k, c in groups.items() if c != 0]
     return mk_add(terms or [zero(node.shape)])
-
-
-def _flat(terms) -> list[ir.Expr]:
-    """The terms as ``mk_add`` lists them: sums spread, −(a + b) as −a, −b, zeros dropped."""
-    out: list[ir.Expr] = []
-    for t in terms:
-        if isinstance(t, ir.Add):
-            out.extend(t.terms)
-        elif isinstance(t, ir.Neg) and isinstance(t.arg, ir.Add):
-            out.extend(mk_neg(u) for u in t.arg.terms)
-        elif not is_zero(t):
-            out.append(t)
-    return out
 
 
 def _flat_already(t: ir.Expr) -> bool:
@@ -187,7 +183,7 @@ class Collecting:
         if not known.ready and not self._check(known, range(len(known.scan.alive))):
             return None
         # what collecting x + piece does: x's terms stay, the new ones are collected and spread
-        extra = _flat([self.collect(t) for t in _flat([piece])])
+        extra = flat_terms([self.collect(t) for t in flat_terms([piece])])
         numbers = [self._number(t) for t in extra]
         if len(set(numbers)) < len(numbers) or known.taken.intersection(numbers):
             return None  # like terms: the general way

@@ -100,19 +100,24 @@ def mk_neg(x: ir.Expr) -> ir.Expr:
     return ir.Neg(x)
 
 
-def mk_add(terms) -> ir.Expr:
+def flat_terms(terms) -> list[ir.Expr]:
+    """The terms as ``mk_add`` lists them: sums spread, −(a + b) as −a, −b, zeros dropped."""
     flat: list[ir.Expr] = []
-    shape = None
     for t in terms:
-        shape = shape or t.shape
         if isinstance(t, ir.Add):
             flat.extend(t.terms)
         elif isinstance(t, ir.Neg) and isinstance(t.arg, ir.Add):
             flat.extend(mk_neg(u) for u in t.arg.terms)
         elif not is_zero(t):
             flat.append(t)
+    return flat
+
+
+def mk_add(terms) -> ir.Expr:
+    terms = list(terms)
+    flat = flat_terms(terms)
     if not flat:
-        return zero(shape)
+        return zero(terms[0].shape if terms else None)
     return flat[0] if len(flat) == 1 else ir.Add(flat)
 
 
@@ -377,24 +382,13 @@ def rebuild_then(e: ir.Expr, post) -> ir.Expr:
 
 
 def tidy(e: ir.Expr) -> ir.Expr:
-    """Rebuild bottom-up through the smart constructors; what tidy returned once is not redone.
-    (``ir.rebuild_bottom_up`` with this ``done``, the leaves and tidied children taken as they
-    are without a call: a long product of names is one pass over its factors.)"""
-    memo: dict = {}
+    """Rebuild bottom-up through the smart constructors; what tidy returned once is not redone
+    (``ir.rebuild_bottom_up``, ``tidied``: the leaves and tidied children taken as they are
+    without a call, so a long product of names is one pass over its factors)."""
 
-    def go(node):
-        if node._tidy:
-            return node
-        out = memo.get(id(node))
-        if out is not None:
-            return out
-        kids = node.children()
-        if not kids:
-            return node
-        new = [k if k._tidy or not k.children() else go(k) for k in kids]
+    def build(node, new):
         out = rebuild(node, new) if type(node) in _BUILDERS else ir.with_new_children(node, new)
         object.__setattr__(out, "_tidy", True)  # the smart constructors' output is in normal form
-        memo[id(node)] = out
         return out
 
-    return go(e)
+    return ir.rebuild_bottom_up(e, None, build, tidied=True)
