@@ -106,16 +106,22 @@ def _first(value: ir.Expr, focus: tuple, count: int) -> tuple:
     return tuple(out)
 
 
-def elision(
-    value: ir.Expr, focus: tuple, abbrev: dict | None = None, holders: set | None = None
-) -> Elision | None:
+def is_long(value: ir.Expr, abbrev: dict | None = None) -> bool:
+    """The line has more than LIMIT nodes as printed (counted no further)."""
+    return _Tree((), abbrev).larger(value, LIMIT)
+
+
+def elision(value: ir.Expr, focus: tuple, abbrev: dict | None = None, holders=None) -> Elision | None:
     """What to leave out of a line of ``value`` whose changed parts are ``focus``; None when the
     line is short enough to print whole or nothing changed. ``abbrev``: the names the line is
-    printed with (a named node counts as one); ``holders``: the ids of the nodes that are or hold a
-    changed part, if known (the printer's ``memo.marked_below``, found for the highlighting)."""
+    printed with (a named node counts as one); ``holders``: a function giving the ids of the nodes
+    that are or hold a changed part (the printer's ``memo.marked_below``, which the highlighting
+    needs too), asked only for a long line."""
+    if not focus or not is_long(value, abbrev):
+        return None
     shown = _first(value, focus, CHANGES) if len(focus) > CHANGES else focus
-    tree = _Tree(shown, abbrev, holders)
-    if not focus or not tree.larger(value, LIMIT) or tree.distance(value) == math.inf:
+    tree = _Tree(shown, abbrev, holders() if holders is not None else None)
+    if tree.distance(value) == math.inf:
         return None
     out = Elision()
 

@@ -54,19 +54,18 @@ class ShownStep:
         s = self.step
         if not s.shorten or s.chain or s.line is not None or not isinstance(s.value, ir.Expr):
             return None
-        from matdiff_magic.render.elide import elision
+        from matdiff_magic.render.elide import elision, is_long
         from matdiff_magic.render.memo import current
 
+        if not is_long(s.value, s.abbrev):  # the usual line: printed whole, nothing more to find
+            return None
         shown = current()
         if shown is None:
             return elision(s.value, s.focus_nodes, s.abbrev)
 
-        def elided():
-            # the nodes that hold a changed part are those the highlighting marks: found once
-            holders = shown.marked_below(s.value, frozenset(map(id, s.focus_nodes)))
-            return elision(s.value, s.focus_nodes, s.abbrev, holders)
-
-        return shown.keep("elision", s, elided)
+        # the nodes that hold a changed part are those the highlighting marks: found once
+        holders = functools.partial(shown.marked_below, s.value, frozenset(map(id, s.focus_nodes)))
+        return shown.keep("elision", s, lambda: elision(s.value, s.focus_nodes, s.abbrev, holders))
 
     def _chain(self, tex: bool, highlight_last: bool = False) -> str:
         show = to_latex if tex else to_text
