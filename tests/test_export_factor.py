@@ -173,6 +173,8 @@ def test_values_at_det_zero_and_below_are_numpys(scipy):
     assert_close(f(big)[0], 400 * np.log(10.0), 1e-12, "large determinant")
     with np.errstate(invalid="ignore"):
         assert np.isnan(f(swapped)[0])
+    value, gradient = f(np.zeros((0, 0)))  # det of the empty matrix is 1, as NumPy has it
+    assert value == 0.0 and gradient.shape == (0, 0)
 
 
 def test_log_of_det_alone_is_one_slogdet():

@@ -93,3 +93,13 @@ def test_the_frameworks_keep_their_own_products(backend):
     pytest.importorskip(backend)
     source = derive("x'*A*x", wrt="x").to_python(backend=backend)
     assert "sym_times" not in source and "scipy" not in source
+
+
+@pytest.mark.parametrize("scipy", [True, False], ids=["scipy", "numpy only"])
+def test_the_smallest_sizes(scipy):
+    """A 1×1 A and the empty one: NumPy's values (BLAS is not called on an empty array)."""
+    f = load(derive("x'*A*x", wrt="x"), scipy)["f_and_grad"]
+    value, gradient = f(np.array([3.0]), np.array([[2.0]]))
+    assert value == 18.0 and gradient.tolist() == [12.0]
+    value, gradient = f(np.zeros(0), np.zeros((0, 0)))
+    assert value == 0.0 and gradient.shape == (0,)

@@ -149,7 +149,7 @@ HELPERS["_lapack"] = "\n".join(
 )
 HELPERS["lu_factor"] = '''def lu_factor(M):
     """One LU factorisation of M for the lu_ functions: _lapack.dgetrf, or (M, None, 0) without scipy."""
-    if _lapack is None:
+    if _lapack is None or M.size == 0:
         return M, None, 0
     return _lapack.dgetrf(M.T)  # (lu, piv, info) of Mᵀ, so that lu_inverse gives M⁻¹ in C order; info > 0 where M is singular'''
 HELPERS["lu_sign_and_log"] = '''def lu_sign_and_log(F):

@@ -118,7 +118,7 @@ HELPERS["_blas"] = "\n".join(
 )
 HELPERS["sym_times"] = '''def sym_times(M, v):
     """(M + Mᵀ)v reading M once: the products of its two triangles (_blas.dsymv)."""
-    if _blas is None or M.dtype != np.float64:
+    if _blas is None or M.dtype != np.float64 or M.size == 0:
         return M @ v + M.T @ v
     A = M if M.flags.f_contiguous else M.T  # (A + Aᵀ)v is the same for M and Mᵀ: no copy
     y = _blas.dsymv(1.0, A, v, lower=0)
