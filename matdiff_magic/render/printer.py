@@ -39,22 +39,20 @@ from matdiff_magic.ops.notations import (
 )
 from matdiff_magic.ops.registry import find
 from matdiff_magic.render import memo
+from matdiff_magic.render.hats import hat_latex, hat_text
 from matdiff_magic.render.notation import (
     DELIMITER_LATEX,
-    GREEK,
-    GREEK_UNICODE,
     INFIX_LATEX,
-    SUBSCRIPT,
     call_latex,
     name_latex,
     name_text,
     number_latex,
     number_text,
-    split_name,
     subscript_text,
     superscript,
     superscript_latex,
 )
+from matdiff_magic.render.spacing import join_text
 
 HIGHLIGHT_COLOR = "#d62728"
 __all__ = [
@@ -74,14 +72,8 @@ __all__ = [
 
 class _Printer:
     def __init__(
-        self,
-        tex: bool,
-        highlight=frozenset(),
-        hide_scalar_trace: bool = False,
-        abbrev=None,
-        root=None,
-        elide=None,
-    ):
+        self, tex: bool, highlight=frozenset(), hide_scalar_trace=False, abbrev=None, root=None, elide=None
+    ) -> None:
         self.tex, self.highlight, self.hide_scalar_trace = tex, highlight, hide_scalar_trace
         self.abbrev, self.root = abbrev or {}, root  # root: the node being defined, not abbreviated
         # what a shortened line leaves out (render.elide.Elision): nodes written ⋯, and the
@@ -312,7 +304,7 @@ class _Printer:
             precs.append(p)
         out = self._powers(out, precs)
         sep = " " if self.tex else ""
-        text = sep.join(out) if self.tex else _join_text(out)
+        text = sep.join(out) if self.tex else join_text(out)
         if self.tex:
             text = text.replace("- ", "-", 1) if text.startswith("- ") else text
         prec = P_NEG if text.startswith("-") else P_MUL
@@ -388,32 +380,7 @@ def _plainly_delimited(e: ir.Expr) -> bool:
     return isinstance(n, Delimited) and not n.prefix
 
 
-_ENDS_NAME = frozenset("ᵀ¹⁻)₀₁₂₃₄₅₆₇₈₉₎⋯")  # ₎ ends a size subscript: 𝟏₍1×m₎ dx, K₍m,n₎ vec(dX); ⋯ W
-_ENDS_BAR = frozenset("‖|)ᵀ¹²⁻₀₁₂₃₄₅₆₇₈₉")
-
-
-def _join_text(parts: list[str]) -> str:
-    """Juxtapose factors in Unicode, with a thin separator where two names would run together."""
-    out = ""
-    for p in parts:
-        last = out[-1:]
-        names = (last.isalnum() or last in _ENDS_NAME) and (p[0].isalnum() or p[0] in "(d𝟏∇⋯")
-        bars = last in _ENDS_BAR and p[0] in "‖|"  # ‖x‖₂ ‖y‖₂, not ‖x‖₂‖y‖₂
-        if out and (names or bars):
-            out += " "
-        out += p
-    return out
-
-
-def _printed(
-    tex: bool,
-    e: ir.Expr,
-    highlight=frozenset(),
-    hide_scalar_trace=False,
-    abbrev=None,
-    define=False,
-    elide=None,
-):
+def _printed(tex, e, highlight=frozenset(), hide_scalar_trace=False, abbrev=None, define=False, elide=None):
     return _Printer(tex, highlight, hide_scalar_trace, abbrev, e if define else None, elide).go(e)[0]
 
 
@@ -427,26 +394,3 @@ def to_latex(e: ir.Expr, **options) -> str:
 def to_text(e: ir.Expr, **options) -> str:
     """Unicode of e, with the options of ``to_latex``."""
     return _printed(False, e, **options)
-
-
-COMBINING_CIRCUMFLEX = "\u0302"
-
-
-def hat_latex(name: str, kind: str) -> str:
-    """The estimate of a variable, β̂: the hat on the letter, its index outside (Ŵ₁ is
-    ``\\hat{W}_{1}``); a name of several letters under a wide hat."""
-    base, sub = split_name(name)
-    letter = name_latex(base, kind)
-    hatted = f"\\hat{{{letter}}}" if base in GREEK or len(base) == 1 else f"\\widehat{{{letter}}}"
-    return hatted + (f"_{{{sub}}}" if sub else "")
-
-
-def hat_text(name: str) -> str:
-    """β̂ in Unicode: the combining circumflex right after the one letter it covers (before the
-    index: Ŵ₁, not W₁̂); a name of several letters as hat(…), which no font can misplace."""
-    base, sub = split_name(name)
-    letter = GREEK_UNICODE.get(base, base)
-    index = sub.translate(SUBSCRIPT)
-    if len(letter) == 1:
-        return letter + COMBINING_CIRCUMFLEX + index
-    return f"hat({letter}){index}"
