@@ -16,6 +16,8 @@ from __future__ import annotations
 import functools
 import re
 
+from matdiff_magic.render.notation import TEX_OPERATORS
+
 _SUP = dict(zip("0123456789+-=()Tnipv", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵀⁿⁱᵖᵛ"))
 _SUB = dict(zip("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 _FRACTIONS = {("1", "2"): "½", ("1", "3"): "⅓", ("2", "3"): "⅔", ("1", "4"): "¼", ("3", "4"): "¾"}
@@ -85,21 +87,6 @@ _SYMBOLS = {
     "Theta": "Θ",
     "Psi": "Ψ",
     "Xi": "Ξ",
-}
-_OPERATORS = {
-    "log",
-    "exp",
-    "sin",
-    "cos",
-    "tan",
-    "tanh",
-    "arcsin",
-    "arccos",
-    "arctan",
-    "det",
-    "ln",
-    "max",
-    "min",
 }
 _SPACES = {
     ",": " ",
@@ -295,7 +282,7 @@ class _Reader:
             out.append(arg)
             if cmd == "operatorname":
                 self.space_after_operator(out)
-        elif cmd in _OPERATORS:
+        elif cmd in TEX_OPERATORS:
             _space_before_operator(out)
             out.append(cmd)
             self.space_after_operator(out)

@@ -6,12 +6,15 @@ drawing and the widget can never disagree about what a step says.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
 import numpy as np
 
-from matdiff_magic.render.notation import name_text
+from matdiff_magic.ops.notations import Call, Root
+from matdiff_magic.ops.registry import Op, ops
+from matdiff_magic.render.notation import TEX_OPERATORS, call_latex, name_text
 
 DOT, BAR = "\u0307", "\u0304"  # combining dot above (v̇) and macron (v̄)
 _SUB = str.maketrans("-0123456789", "₋₀₁₂₃₄₅₆₇₈₉")
@@ -121,31 +124,41 @@ def value_tex(a: np.ndarray) -> str:
 
 
 # ---- Unicode formula -> TeX ----------------------------------------------------------------
-_WORDS = {
-    "ln": r"\ln",
-    "sin": r"\sin",
-    "cos": r"\cos",
-    "tan": r"\tan",
-    "tanh": r"\tanh",
-    "exp": r"\exp",
-    "det": r"\det",
-    "arcsin": r"\arcsin",
-    "arccos": r"\arccos",
-    "arctan": r"\arctan",
-    "tr": r"\operatorname{tr}",
-    "logdet": r"\operatorname{logdet}",
-    "diag": r"\operatorname{diag}",
-    "sum": r"\operatorname{sum}",
-    "abs": r"\operatorname{abs}",
-    "sign": r"\operatorname{sign}",
-    "relu": r"\operatorname{relu}",
-    "sqrt": r"\sqrt",
-    "sigmoid": r"\sigma",
-    "step": r"\operatorname{step}",
-    "vec": r"\operatorname{vec}",
-    "unvec": r"\operatorname{vec}^{-1}",
-    "softmax": r"\operatorname{softmax}",
-}
+# Words of the trace's formulas that name no function of the language: vec's adjoint, unvec.
+_TRACE_WORDS = {"unvec": r"\operatorname{vec}^{-1}"}
+
+
+def _function_names() -> dict[str, Op]:
+    """The ops by every word the trace may write for them: their names, aliases and, for an
+    element-wise function, its name in the trace (ln; step, which the language does not spell)."""
+    return _words_of(len(ops()))
+
+
+@functools.cache  # built again only when an op is registered
+def _words_of(count: int) -> dict[str, Op]:
+    out: dict[str, Op] = {}
+    for op in ops():
+        for word in (*op.names, *op.aliases, op.extra.get("trace_name", "")):
+            if word.isascii() and word.isalpha():
+                out.setdefault(word, op)
+    return out
+
+
+def function_tex(word: str) -> str | None:
+    """The TeX of a function's name in a formula, as the derivation printer writes it (the op's
+    notation, through render.notation.call_latex): \\ln, \\operatorname{tr}, \\sigma for sigmoid,
+    \\sqrt; None for a word that names no function."""
+    if word in _TRACE_WORDS:
+        return _TRACE_WORDS[word]
+    op = _function_names().get(word)
+    if op is None:
+        return call_latex(word) if word in TEX_OPERATORS else None
+    notation = op.notation if not callable(op.notation) else None
+    if isinstance(notation, Root):
+        return "\\sqrt"
+    return call_latex(word, notation.symbol if isinstance(notation, Call) and notation.name == word else "")
+
+
 _SYMBOLS = {
     "·": r"\cdot ",
     "⊙": r"\odot ",
@@ -180,8 +193,8 @@ def to_tex(text: str) -> str:
     for m in _TOKEN.finditer(text):
         if m.group("name") is not None:
             word = m.group("name") + m.group("rest")
-            if word in _WORDS:
-                out.append(_WORDS[word] + " ")
+            if (tex := function_tex(word)) is not None:
+                out.append(tex + " ")
             elif m.group("rest"):
                 out.append(r"\mathrm{" + word + "}")
             else:

@@ -23,6 +23,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from matdiff_magic.render.notation import TEX_OPERATORS
+
 WIDTH = 80  # characters of the Unicode reading
 # The TeX block's expressions get fewer: the rule column beside them (about 60 characters in
 # \small) must fit too in a notebook's output area of about 1000 px.
@@ -140,7 +142,7 @@ def _extra_columns(ch: str) -> int:
     return -1 if unicodedata.combining(ch) else 1 if _wide(ch) else 0
 
 
-_TEX_WORDS = re.compile(r"\\(log|exp|det|sin|cos|tan|tanh|sinh|cosh|max|min|ln|arg)(?![A-Za-z])")
+_TEX_WORDS = re.compile(r"\\(" + "|".join(sorted(TEX_OPERATORS)) + r")(?![A-Za-z])")
 _TEX_DROP = re.compile(
     r"\\(?:left|right|small|displaystyle|operatorname|mathrm|mathbf|boldsymbol|rm|bf)(?![A-Za-z])"
 )

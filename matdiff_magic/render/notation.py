@@ -127,8 +127,29 @@ def superscript(text: str) -> str:
 
 
 # ---- the symbols of the ops' notations (ops/registry.py), in TeX -----------------------------------
-# Functions TeX writes as operators of its own (\exp x); any other name is \operatorname{name}.
-TEX_OPERATORS = frozenset(["exp", "log", "sin", "cos", "tan", "tanh", "arcsin", "arccos", "arctan", "det"])
+# Functions TeX writes as operators of its own (\exp x); any other name is \operatorname{name}. The
+# one list of them: the printer writes these names so, the trace's formulas (autodiff.notation) too,
+# and TeX is read aloud (tex.py) and measured (render/linebreak.py) by it.
+TEX_OPERATORS = frozenset(
+    [
+        "exp",
+        "log",
+        "ln",
+        "sin",
+        "cos",
+        "tan",
+        "sinh",
+        "cosh",
+        "tanh",
+        "arcsin",
+        "arccos",
+        "arctan",
+        "det",
+        "max",
+        "min",
+        "arg",
+    ]
+)
 INFIX_LATEX = {"⊙": "\\odot", "⊗": "\\otimes", "⊘": "\\oslash"}
 DELIMITER_LATEX = {"|": ("\\lvert ", "\\rvert"), "‖": ("\\lVert ", "\\rVert")}
 UNSUPERSCRIPT = {v: k for k, v in zip("0123456789-+", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺")} | {"ᵀ": "T"}
