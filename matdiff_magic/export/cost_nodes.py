@@ -19,7 +19,7 @@ from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ops.registry import C_ATOM, C_MUL
 
 
-class _Binary(ir.Expr):
+class Binary(ir.Expr):
     """A plan node of two operands ``a`` and ``b`` whose shape ``shape_of(a, b)`` gives."""
 
     __slots__ = ("a", "b")
@@ -37,7 +37,7 @@ class _Binary(ir.Expr):
         raise NotImplementedError
 
 
-class _Solve(_Binary):
+class _Solve(Binary):
     """a⁻¹ b without forming a⁻¹ (a square, b a vector or a matrix): ``np.linalg.solve(a, b)``."""
 
     __slots__ = ()
@@ -47,16 +47,30 @@ class _Solve(_Binary):
         return (a.shape[1], b.shape[1])
 
 
-class _LogOfDet(ir.Expr):
-    """log(det a) from one factorisation (``slogdet``), with the values of log at det ≤ 0."""
+class Unary(ir.Expr):
+    """A plan node of one operand ``arg`` whose shape ``shape_of(arg)`` gives (by default its own)."""
 
     __slots__ = ("arg",)
     _children = ("arg",)
     arg: ir.Expr
 
     def __init__(self, arg: ir.Expr):
-        self._init(ir.SCALAR)
+        self._init(self.shape_of(arg))
         object.__setattr__(self, "arg", arg)
+
+    @staticmethod
+    def shape_of(arg: ir.Expr) -> tuple:
+        return arg.shape
+
+
+class _LogOfDet(Unary):
+    """log(det a) from one factorisation (``slogdet``), with the values of log at det ≤ 0."""
+
+    __slots__ = ()
+
+    @staticmethod
+    def shape_of(arg: ir.Expr) -> tuple:
+        return ir.SCALAR
 
 
 class _Broadcast(ir.Expr):
@@ -72,7 +86,7 @@ class _Broadcast(ir.Expr):
         object.__setattr__(self, "value", Fraction(value))
 
 
-class _TraceOfProduct(_Binary):
+class _TraceOfProduct(Binary):
     """tr(a b) as the sum of a ⊙ bᵀ: ``np.sum(a * b.T)``."""
 
     __slots__ = ()

@@ -19,23 +19,17 @@ which must see the framework's own calls): ``plan(roots, share=False)`` leaves t
 
 from __future__ import annotations
 
-from matdiff_magic.export.cost_nodes import _LogOfDet, _Solve
+from matdiff_magic.export.cost_nodes import Unary, _LogOfDet, _Solve
 from matdiff_magic.export.numpy_printer import HELPERS, prints
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ops.registry import C_ATOM
 
 
-class _Factor(ir.Expr):
+class _Factor(Unary):
     """The LU factorisation of the square matrix ``arg`` (shaped as it; never printed but as a
     temporary that the uses below read)."""
 
-    __slots__ = ("arg",)
-    _children = ("arg",)
-    arg: ir.Expr
-
-    def __init__(self, arg: ir.Expr):
-        self._init(arg.shape)
-        object.__setattr__(self, "arg", arg)
+    __slots__ = ()
 
 
 class _Use(ir.Expr):

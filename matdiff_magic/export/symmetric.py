@@ -19,24 +19,20 @@ from __future__ import annotations
 from fractions import Fraction
 from itertools import combinations
 
-from matdiff_magic.export.cost_nodes import flip
+from matdiff_magic.export.cost_nodes import Binary, flip
 from matdiff_magic.export.numpy_printer import HELPERS, prints
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ops.registry import C_ATOM
 
 
-class _SymTimes(ir.Expr):
-    """(m + mᵀ) v for a square matrix m and a vector v (a column)."""
+class _SymTimes(Binary):
+    """(a + aᵀ) b for a square matrix a and a vector b (a column)."""
 
-    __slots__ = ("m", "v")
-    _children = ("m", "v")
-    m: ir.Expr
-    v: ir.Expr
+    __slots__ = ()
 
-    def __init__(self, m: ir.Expr, v: ir.Expr):
-        self._init(v.shape)
-        object.__setattr__(self, "m", m)
-        object.__setattr__(self, "v", v)
+    @staticmethod
+    def shape_of(a: ir.Expr, b: ir.Expr) -> tuple:
+        return b.shape
 
 
 def _column(e: ir.Expr) -> ir.Expr:
@@ -105,7 +101,7 @@ def symmetric_products(roots: list) -> list:
 @prints(_SymTimes)
 def _sym_times_code(p, e):
     p.helper("_blas")
-    return f"{p.helper('sym_times')}({p.code(e.m)}, {p.code(e.v)})", C_ATOM
+    return f"{p.helper('sym_times')}({p.code(e.a)}, {p.code(e.b)})", C_ATOM
 
 
 HELPERS["_blas"] = "\n".join(
