@@ -12,8 +12,9 @@
 * **Fit.** ``guarded`` evaluates at a point and first screens the argument of every inverse,
   determinant and log-determinant, innermost first: a singular one raises ``Unfit`` naming it
   (an expression node, printed by the layers above), an ill-conditioned one is noted.
-  ``KINKED`` are the element-wise functions whose derivative jumps at 0: the check finds out
-  whether its differences step across one of those kinks.
+  ``KINKED`` are the element-wise functions whose derivative jumps at 0 (their ``kinked`` facet
+  in ops/elementwise.py): the check finds out whether its differences step across one of those
+  kinks.
 
 Values are 2-D arrays (vectors n×1, scalars 1×1); sizes map size symbols to ints.
 """
@@ -27,7 +28,7 @@ import numpy as np
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.traverse import post_order
 from matdiff_magic.numeric.evaluate import Evaluator
-from matdiff_magic.ops.elementwise import UNIT_DOMAIN
+from matdiff_magic.ops.elementwise import KINKED, UNIT_DOMAIN
 from matdiff_magic.ops.samples import CHECK_SAMPLES, is_per_sample
 from matdiff_magic.types.dims import Dim
 
@@ -35,7 +36,6 @@ SIZE_CHOICES = (3, 2, 4, 5, 6, 7)
 MORE_SIZES = 24  # at most this many further orderings of the sizes are tried
 MAX_ENTRIES = 1_000_000  # of any one matrix at the sizes tried (8 MB of floats)
 CONDITION_LIMIT = 1e6  # beyond it, differences through an inverse cannot be trusted
-KINKED = frozenset({"abs", "relu", "sign", "step"})  # derivative undefined at 0
 CONDITIONED = (ir.Inverse, ir.Det, ir.LogDet)
 
 

@@ -212,15 +212,18 @@ def function(
     trace_name="",
     trace_terms=None,
     unit_domain=False,
+    kinked=False,
     sympy=None,
     backends=None,
 ):
     """Register the element-wise function ``name``. ``value`` is the name of a NumPy function or a
     helper function (exported with its source); ``derivative`` builds σ′(u); ``prime_trace`` is σ′
     in the trace's words ({a} the operand, {y} the result); ``trace_terms`` replaces the trace's
-    forward and reverse templates (ln has the seed's own forms); ``sympy(sp, x)`` is the function
-    of a SymPy scalar (by default SymPy's function of the same name); ``backends`` the JAX and
-    PyTorch code where NumPy's, renamed, is wrong."""
+    forward and reverse templates (ln has the seed's own forms); ``unit_domain``: defined only on
+    [-1, 1]; ``kinked``: its derivative jumps at 0 (the numeric check notes when its differences
+    step across the kink); ``sympy(sp, x)`` is the function of a SymPy scalar (by default SymPy's
+    function of the same name); ``backends`` the JAX and PyTorch code where NumPy's, renamed, is
+    wrong."""
     helpers: tuple
     if callable(value):
         fn, helpers, export = value, (value,), helper_export(value.__name__)
@@ -250,6 +253,7 @@ def function(
             "trace_name": trace_name or symbol or name,
             "trace_terms": trace_terms,
             "unit_domain": unit_domain,
+            "kinked": kinked,
         },
     )
     ELEMENTWISE[name] = op
@@ -304,15 +308,17 @@ function(
     lambda u: Apply("sign", u),
     r"\operatorname{sign}(X)",
     "sign {a}",
+    kinked=True,
     sympy=lambda sp, x: sp.Abs(x),
 )
-function("sign", "sign", _zero, "0", "0")
+function("sign", "sign", _zero, "0", "0", kinked=True)
 function(
     "relu",
     relu,
     lambda u: Apply("step", u),
     r"\operatorname{step}(X)",
     "step {a}",
+    kinked=True,
     sympy=lambda sp, x: sp.Max(x, 0),
     backends={"torch": call_export("torch.relu")},  # torch.maximum takes no number
 )
@@ -323,6 +329,7 @@ function(
     "0",
     "0",
     internal=True,
+    kinked=True,
     sympy=lambda sp, x: sp.Heaviside(x, 0),
     backends={"torch": lambda p, e: (f"({p.wrap(e.arg, C_ATOM)} > 0).double()", C_ATOM)},  # heaviside(x, 0)
 )
@@ -339,6 +346,9 @@ function(
 
 # Functions defined only on [-1, 1]: the numeric check samples small values for them.
 UNIT_DOMAIN = frozenset(name for name, op in ELEMENTWISE.items() if op.extra["unit_domain"])
+# Functions whose derivative jumps at 0 (abs, relu, sign, step): the check finds out whether its
+# differences step across one of those kinks.
+KINKED = frozenset(name for name, op in ELEMENTWISE.items() if op.extra["kinked"])
 
 
 def prime_trace(func: str) -> str:
