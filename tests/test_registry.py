@@ -25,6 +25,7 @@ from matdiff_magic.ops.registry import Primitive
 from matdiff_magic.ops.sympy_forms import SympyForm
 from matdiff_magic.render.printer import to_latex, to_text
 from matdiff_magic.syntax import vocabulary
+from matdiff_magic.types.samples import SAMPLE_SUM
 
 
 def key(op) -> str:
@@ -182,6 +183,8 @@ def test_every_op_has_every_facet(op):
     assert isinstance(op.sympy, SympyForm) and callable(op.sympy.build), "SymPy form"
     assert op.notation is not None, "notation"
     assert op.doc, "a description"
+    if op.names and op.names[0] != SAMPLE_SUM:  # sum_i: typed as a sum over samples (types.samples)
+        assert callable(op.call_shape), "the types stage's shape rule of a call"
     assert all(isinstance(n, str) and n.isidentifier() for n in op.names + op.aliases)
     for fn in op.helpers:
         assert fn.__name__ in HELPERS and HELPERS[fn.__name__].startswith(f"def {fn.__name__}(")

@@ -25,7 +25,14 @@ from typing import Any
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.nodes import SCALAR, Expr, Shape, _ToScalar, _Unary
 from matdiff_magic.ops.identity import Identity
-from matdiff_magic.ops.registry import C_ATOM, Primitive, lookup, require_square
+from matdiff_magic.ops.registry import (
+    C_ATOM,
+    Primitive,
+    call_square,
+    call_square_to_scalar,
+    lookup,
+    require_square,
+)
 
 
 class Node(Expr):
@@ -77,6 +84,7 @@ class _SquareToSquare(_Unary):
     a ShapeError that names the op as the language spells it."""
 
     __slots__ = ()
+    call_shape = staticmethod(call_square)  # the types stage's rule (ops.registry.Op.call_shape)
 
     @classmethod
     def shape_of(cls, arg):
@@ -88,6 +96,7 @@ class _SquareToScalar(_ToScalar):
     """A number from a square matrix (tr, det, logdet); the shape error as ``_SquareToSquare``'s."""
 
     __slots__ = ()
+    call_shape = staticmethod(call_square_to_scalar)
 
     @classmethod
     def shape_of(cls, arg):

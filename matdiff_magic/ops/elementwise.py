@@ -17,7 +17,7 @@ from matdiff_magic.ir.nodes import Expr
 from matdiff_magic.ops.declare import Node, call_export, helper_export, row
 from matdiff_magic.ops.identity import Identity
 from matdiff_magic.ops.notations import Call, Root
-from matdiff_magic.ops.registry import C_ATOM, Op, lookup, np, op_of, register, same_shape
+from matdiff_magic.ops.registry import C_ATOM, Op, call_same_shape, lookup, np, op_of, register, same_shape
 from matdiff_magic.ops.sympy_forms import elementwise
 from matdiff_magic.render.notation import call_latex
 
@@ -32,6 +32,7 @@ class Apply(Node):
     func: str
     arg: Expr
     shape_of = staticmethod(same_shape)
+    call_shape = staticmethod(call_same_shape)  # in the types stage too
 
 
 # ---- helpers the exported code defines (their source is exported verbatim) ----------------------

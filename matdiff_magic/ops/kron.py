@@ -235,9 +235,21 @@ def _permuted_identity(p, e):
     return f"{eye}[{p.helper('commutation_index')}({p.size(e.rows)}, {p.size(e.cols)})]", C_ATOM
 
 
+def _vec_call_shape(shapes, sizing):
+    """Column-major: vec(X) of an r×c X matches kron sizes as c·r, since vec(AXB) = (Bᵀ ⊗ A) vec(X)."""
+    (rows, cols), *_ = shapes
+    return (sizing.times(cols, rows), 1)
+
+
+def _kron_call_shape(shapes, sizing):
+    (a, b), (c, d) = shapes
+    return (sizing.times(a, c), sizing.times(b, d))
+
+
 register(
     Vec,
     names=("vec",),
+    call_shape=_vec_call_shape,
     **linear(VEC, VEC_ROW),
     export=_export_vec,
     backends={"torch": _torch_vec},
@@ -248,6 +260,7 @@ register(
     Kron,
     names=("kron",),
     arity=2,
+    call_shape=_kron_call_shape,
     **derivative(_d_kron, KRON_ROW),
     export=_export_kron,
     backends={"torch": _torch_kron},

@@ -27,7 +27,16 @@ from matdiff_magic.ops.declare import (
 )
 from matdiff_magic.ops.identity import Identity
 from matdiff_magic.ops.notations import Call, Delimited, Postfix
-from matdiff_magic.ops.registry import C_ATOM, C_MUL, as_scalar, kind, np, register
+from matdiff_magic.ops.registry import (
+    C_ATOM,
+    C_MUL,
+    SCALAR,
+    as_scalar,
+    call_square_to_scalar,
+    kind,
+    np,
+    register,
+)
 from matdiff_magic.ops.sympy_forms import SympyForm, is_matrix, sympy_class
 
 
@@ -186,6 +195,11 @@ def _logdet_reads(sp, e):
     return None
 
 
+def _trace_call_shape(shapes, sizing):
+    """tr of a square matrix, and of a scalar (tr s = s)."""
+    return SCALAR if shapes[0] == SCALAR else call_square_to_scalar(shapes, sizing)
+
+
 # Registered in the order the language lists them (tr, det, logdet, inv).
 register(
     Transpose,
@@ -198,6 +212,7 @@ register(
 register(
     Trace,
     names=("tr",),
+    call_shape=_trace_call_shape,
     **linear(TRACE, TR_ROW),
     export=_export_trace,
     notation=Call("tr", scalar_transparent=True),

@@ -15,6 +15,7 @@ from matdiff_magic.ops.registry import (
     C_ATOM,
     C_MUL,
     as_scalar,
+    call_to_scalar,
     kind,
     np,
     register,
@@ -214,9 +215,22 @@ def _sympy_diag_vector(sp, a, node):
     return DiagonalOf(a[0])
 
 
+def _diag_call_shape(shapes, sizing):
+    """diag(v) of a vector is a square matrix, diag(X) of a square matrix a vector."""
+    shape = shapes[0]
+    if shape[1] == 1 and shape[0] != 1:
+        return (shape[0], shape[0])
+    if shape[0] == 1 or not sizing.unify(shape[0], shape[1]):
+        raise sizing.error(
+            f"diag takes a vector or a square matrix, but {sizing.text(0)} is {sizing.shape_text(shape)}", 0
+        )
+    return (shape[0], 1)
+
+
 register(
     DiagMatrix,
     names=("diag",),
+    call_shape=_diag_call_shape,
     build=_diag,
     **linear(DIAG, DIAGM_ROW),
     export=call_export("np.diag"),
@@ -235,6 +249,7 @@ register(
 register(
     SumAll,
     names=("sum",),
+    call_shape=call_to_scalar,
     **linear(SUM_ALL, SUM_ROW),
     export=call_export("np.sum"),
     sympy=SympyForm(lambda sp, a, node: sum_of(sp, a[0])),
@@ -261,6 +276,7 @@ for p, differential, trace_row, export, doc in (
         Norm,
         variant=p,
         names=(f"norm{p}",),
+        call_shape=call_to_scalar,
         build=lambda args, _p=p: Norm(args[0], _p),
         **derivative(differential, trace_row),
         export=export,

@@ -25,13 +25,14 @@ import inspect
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from matdiff_magic.ir import nodes
 from matdiff_magic.ir.nodes import SCALAR, Expr, ShapeError
 from matdiff_magic.ops.notations import Call
 
 if TYPE_CHECKING:
+    from matdiff_magic.errors import MatdiffError
     from matdiff_magic.ops.sympy_forms import SympyForm
 
 
@@ -67,6 +68,51 @@ def same_shape(arg: Expr):
 
 
 def to_scalar(arg: Expr):
+    return SCALAR
+
+
+# ---- the types stage's shape rule of a call (sizes still unknown) ---------------------------------
+class Sizing(Protocol):
+    """What the types stage offers an op's ``call_shape(shapes, sizing)``: ``shapes`` are the
+    arguments' shapes, pairs of sizes (1, a size class, or a product of them), and the rule returns
+    the call's shape or raises ``sizing.error``, a ``MatdiffError`` with a caret under an argument."""
+
+    name: str  # the function as the registry names it
+
+    def unify(self, a, b) -> bool: ...  # make two sizes equal; False if they cannot be
+
+    def times(self, a, b): ...  # the product of two sizes (kron's m·p)
+
+    def text(self, i: int) -> str: ...  # argument i as written in the cell
+
+    def shape_text(self, shape: tuple) -> str: ...  # a shape in words: "a vector (n×1)", "m×n"
+
+    def error(self, message: str, i: int) -> MatdiffError: ...  # the error, its caret under argument i
+
+
+def call_same_shape(shapes: tuple, sizing: Sizing) -> tuple:
+    """An element-wise function: the argument's shape."""
+    return shapes[0]
+
+
+def call_square(shapes: tuple, sizing: Sizing) -> tuple:
+    """A function of a square matrix whose value has its size (inv, adj)."""
+    shape = shapes[0]
+    if 1 in shape or not sizing.unify(shape[0], shape[1]):
+        raise sizing.error(
+            f"{sizing.name} needs a square matrix, but {sizing.text(0)} is {sizing.shape_text(shape)}", 0
+        )
+    return shape
+
+
+def call_square_to_scalar(shapes: tuple, sizing: Sizing) -> tuple:
+    """A number from a square matrix (det, logdet)."""
+    call_square(shapes, sizing)
+    return SCALAR
+
+
+def call_to_scalar(shapes: tuple, sizing: Sizing) -> tuple:
+    """A number from an argument of any shape (sum, the norms)."""
     return SCALAR
 
 
@@ -149,6 +195,8 @@ class Op:
     export: Callable | None = None  # (printer, node) -> (NumPy code, precedence)
     helpers: tuple = ()  # functions the exported code defines (their source)
     notation: Any = None  # a notation above, or node -> notation; by default name(x), Call
+    call_shape: Callable | None = None  # (argument shapes, Sizing) -> the call's shape, as the types
+    # stage sizes a call before any size is known; by default the node class's call_shape
     sympy: SympyForm | None = None  # the op as SymPy, and the SymPy forms read as it (ops.sympy_forms)
     backends: dict = field(default_factory=dict)  # jax/torch -> its code there where the NumPy
     # export in that namespace is wrong: (printer, node) -> (code, precedence), or renames
@@ -161,6 +209,8 @@ class Op:
             self.value = self.primitives[0].value
         if self.notation is None and self.names:
             self.notation = Call(self.names[0])
+        if self.call_shape is None:
+            self.call_shape = getattr(self.node, "call_shape", None)
 
     @property
     def key(self) -> tuple:

@@ -54,8 +54,16 @@ def _sympy_softmax(sp, a, node):
     return sp.MatMul(1 / sum_of(sp, e), e)
 
 
+def _call_shape(shapes, sizing):
+    shape = shapes[0]
+    if shape[1] != 1 or shape[0] == 1:
+        raise sizing.error(f"softmax takes a vector, but {sizing.text(0)} is {sizing.shape_text(shape)}", 0)
+    return shape
+
+
 register(
     Softmax,
+    call_shape=_call_shape,
     **called(softmax),
     **derivative(_d_softmax, SOFTMAX_ROW),
     sympy=SympyForm(_sympy_softmax),

@@ -13,8 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from matdiff_magic.errors import MatdiffError, Span
+from matdiff_magic.ops.registry import named
 from matdiff_magic.syntax import ast as syn
-from matdiff_magic.syntax.vocabulary import CONSTANTS, ELEMENTWISE, MATRIX_FUNCTIONS, canonical_function
+from matdiff_magic.syntax.vocabulary import CONSTANTS, canonical_function
 from matdiff_magic.types import components, samples
 from matdiff_magic.types.functions import called, is_bare_constant, outer_call_shape, outer_functions
 from matdiff_magic.types.kinds import Decided, default_kind, matrix_arguments, usage_kinds
@@ -266,50 +267,16 @@ class _Inference(ShapeMessages):
             return samples.sample_sum_shape(node, self.source, self.shape, count)
         if f in CONSTANTS:
             return self._constant_shape(node, f, node.args)
-        arity = MATRIX_FUNCTIONS.get(f, 1)
-        if len(node.args) != arity:
+        op = named(f)
+        assert op is not None and op.call_shape is not None, f"{f}: no shape rule for a call (Op.call_shape)"
+        if len(node.args) != op.arity:
             raise MatdiffError(
-                f"{f} takes {arity} argument{'s' if arity != 1 else ''}, got {len(node.args)}",
+                f"{f} takes {op.arity} argument{'s' if op.arity != 1 else ''}, got {len(node.args)}",
                 self.source,
                 node.span,
             )
-        arg = node.args[0]
-        shape = self.shape(arg)
-        if f in ELEMENTWISE:
-            return shape
-        if f == "kron":
-            other = self.shape(node.args[1])
-            return (_times(shape[0], other[0]), _times(shape[1], other[1]))
-        if f == "vec":
-            # column-major: vec(X) of an r×c X matches kron sizes as c·r, since vec(AXB) = (Bᵀ ⊗ A) vec(X)
-            return (_times(shape[1], shape[0]), 1)
-        if f == "softmax":
-            if shape[1] != 1 or shape[0] == 1:
-                raise self._error(
-                    f"softmax takes a vector, but {self._text(arg)} is {self._shape_text(shape)}", arg, [arg]
-                )
-            return shape
-        if f in ("sum", "norm1", "norm2"):
-            return (1, 1)
-        if f == "diag":
-            if shape[1] == 1 and shape[0] != 1:
-                return (shape[0], shape[0])
-            if shape[0] == 1 or not self.sizes.unify(shape[0], shape[1]):
-                raise self._error(
-                    f"diag takes a vector or a square matrix, but {self._text(arg)} is "
-                    f"{self._shape_text(shape)}",
-                    arg,
-                    [arg],
-                )
-            return (shape[0], 1)
-        # tr, det, logdet, inv need a square matrix
-        if shape == (1, 1) and f == "tr":
-            return (1, 1)
-        if 1 in shape or not self.sizes.unify(shape[0], shape[1]):
-            raise self._error(
-                f"{f} needs a square matrix, but {self._text(arg)} is {self._shape_text(shape)}", arg, [arg]
-            )
-        return (1, 1) if f in ("tr", "det", "logdet") else shape
+        shapes = tuple(self.shape(arg) for arg in node.args)
+        return op.call_shape(shapes, _CallSizing(self, node, f))
 
     def _constant_shape(self, node, f: str, args: tuple) -> tuple:
         """eye, vector(c), matrix(c): sizes inferred; eye(n), vector(c, n), matrix(c, m, n): sized.
@@ -387,3 +354,28 @@ def _beside_scalar(a: tuple, b: tuple) -> tuple | None:
     if a == SCALAR:
         return b
     return a if b == SCALAR else None
+
+
+@dataclass(frozen=True)
+class _CallSizing:
+    """What an op's shape rule for a call may ask of the inference (``ops.registry.Sizing``)."""
+
+    inference: _Inference
+    node: syn.Call
+    name: str
+
+    def unify(self, a, b) -> bool:
+        return self.inference.sizes.unify(a, b)
+
+    def times(self, a, b):
+        return _times(a, b)
+
+    def text(self, i: int) -> str:
+        return self.inference._text(self.node.args[i])
+
+    def shape_text(self, shape: tuple) -> str:
+        return self.inference._shape_text(shape)
+
+    def error(self, message: str, i: int) -> MatdiffError:
+        arg = self.node.args[i]
+        return self.inference._error(message, arg, [arg])
