@@ -19,7 +19,7 @@ from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ops.registry import C_ATOM, C_MUL
 
 
-class Binary(ir.Expr):
+class _Binary(ir.Expr):
     """A plan node of two operands ``a`` and ``b`` whose shape ``shape_of(a, b)`` gives."""
 
     __slots__ = ("a", "b")
@@ -37,7 +37,7 @@ class Binary(ir.Expr):
         raise NotImplementedError
 
 
-class _Solve(Binary):
+class _Solve(_Binary):
     """a⁻¹ b without forming a⁻¹ (a square, b a vector or a matrix): ``np.linalg.solve(a, b)``."""
 
     __slots__ = ()
@@ -47,7 +47,7 @@ class _Solve(Binary):
         return (a.shape[1], b.shape[1])
 
 
-class Unary(ir.Expr):
+class _Unary(ir.Expr):
     """A plan node of one operand ``arg`` whose shape ``shape_of(arg)`` gives (by default its own)."""
 
     __slots__ = ("arg",)
@@ -63,7 +63,7 @@ class Unary(ir.Expr):
         return arg.shape
 
 
-class _LogOfDet(Unary):
+class _LogOfDet(_Unary):
     """log(det a) from one factorisation (``slogdet``), with the values of log at det ≤ 0."""
 
     __slots__ = ()
@@ -86,7 +86,7 @@ class _Broadcast(ir.Expr):
         object.__setattr__(self, "value", Fraction(value))
 
 
-class _TraceOfProduct(Binary):
+class _TraceOfProduct(_Binary):
     """tr(a b) as the sum of a ⊙ bᵀ: ``np.sum(a * b.T)``."""
 
     __slots__ = ()

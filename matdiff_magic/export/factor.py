@@ -19,13 +19,13 @@ which must see the framework's own calls): ``plan(roots, share=False)`` leaves t
 
 from __future__ import annotations
 
-from matdiff_magic.export.cost_nodes import Unary, _LogOfDet, _Solve
+from matdiff_magic.export.cost_nodes import _LogOfDet, _Solve, _Unary
 from matdiff_magic.export.numpy_printer import HELPERS, prints
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ops.registry import C_ATOM
 
 
-class _Factor(Unary):
+class _Factor(_Unary):
     """The LU factorisation of the square matrix ``arg`` (shaped as it; never printed but as a
     temporary that the uses below read)."""
 

@@ -19,13 +19,13 @@ from __future__ import annotations
 from fractions import Fraction
 from itertools import combinations
 
-from matdiff_magic.export.cost_nodes import Binary, flip
+from matdiff_magic.export.cost_nodes import _Binary, flip
 from matdiff_magic.export.numpy_printer import HELPERS, prints
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ops.registry import C_ATOM
 
 
-class _SymTimes(Binary):
+class _SymTimes(_Binary):
     """(a + aᵀ) b for a square matrix a and a vector b (a column)."""
 
     __slots__ = ()
