@@ -23,6 +23,7 @@ import string
 from hypothesis import strategies as st
 
 from matdiff_magic.errors import MatdiffError
+from matdiff_magic.ops import elementwise
 from matdiff_magic.syntax.vocabulary import ALIASES, ELEMENTWISE, KINDS, MATRIX_FUNCTIONS, SYNONYMS
 from matdiff_magic.syntax.lexer import OPERATORS
 from matdiff_magic.timelimit import TimeLimitExceeded, time_limit
@@ -123,7 +124,8 @@ class Program:
 
 
 SMOOTH = ("exp", "sin", "cos", "tanh", "arctan", "sigmoid")     # defined everywhere
-KINKED = ("abs", "relu", "sign")                                 # defined everywhere, kinks
+# defined everywhere, kinks: the language's functions whose registry entry is kinked (not step, internal)
+KINKED = tuple(sorted(f for f in elementwise.KINKED if f in ELEMENTWISE))
 POSITIVE_ONLY = ("log", "sqrt")                                  # need an argument > 0
 UNIT_ONLY = ("arcsin", "arccos")                                 # need |argument| < 1
 
