@@ -319,7 +319,8 @@ const FONTS_AND_TEXT = [
   'mathop',
   'mathbin',
   'mathrel',
-  'mathord'
+  'mathord',
+  'mathinner'
 ];
 
 const STRUCTURES = [

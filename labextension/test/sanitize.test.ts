@@ -106,14 +106,26 @@ describe('what the package writes', () => {
   });
 
   it('allows every command tex.py reads (the subset the package writes)', () => {
-    const source = readFileSync(join(REPO, 'matdiff_magic', 'tex.py'), 'utf8');
-    const tables = ['_SYMBOLS', '_OPERATORS', '_SPACES', '_TEXT_LIKE', '_BINARY'];
+    const read = (...path: string[]) =>
+      readFileSync(join(REPO, 'matdiff_magic', ...path), 'utf8');
+    const tex = read('tex.py');
+    const tables: [string, string][] = [
+      [tex, '_SYMBOLS'],
+      [read('render', 'notation.py'), 'TEX_OPERATORS'], // the one list tex.py imports
+      [tex, '_SPACES'],
+      [tex, '_TEXT_LIKE'],
+      [tex, '_BINARY']
+    ];
     const names = new Set<string>();
-    for (const table of tables) {
+    for (const [source, table] of tables) {
       const start = source.indexOf(`${table} = `);
       expect(start, table).toBeGreaterThan(0);
-      const body = source.slice(start, source.indexOf('\n\n', start));
-      for (const m of body.matchAll(/"([A-Za-z]+)"(?=\s*[:,}])/g)) {
+      // to the end of the table: a blank line, or the ")" closing a frozenset([...])
+      const ends = ['\n\n', '\n)\n']
+        .map(e => source.indexOf(e, start))
+        .filter(i => i > 0);
+      const body = source.slice(start, Math.min(...ends));
+      for (const m of body.matchAll(/"([A-Za-z]+)"(?=\s*[:,}\]])/g)) {
         names.add(m[1]);
       }
     }
