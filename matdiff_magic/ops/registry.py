@@ -230,10 +230,28 @@ class Op:
         return self.build(args) if self.build is not None else self.node(*args)
 
 
-# Constants of the language: leaves of the IR (Fill, Identity); name -> (fewest, most) arguments.
-# The fill value comes first; sizes follow or, left out, are inferred from where the constant is
-# used: eye or eye(n), vector(c) or vector(c, n), matrix(c) or matrix(c, m, n).
-CONSTANTS = {"vector": (1, 2), "matrix": (1, 3), "eye": (0, 1)}
+@dataclass(frozen=True)
+class Constant:
+    """A constant of the language, a leaf of the IR (Fill, Identity): the fill value first (none
+    for eye), then its sizes, which, left out, are inferred from where it is used."""
+
+    arity: tuple  # (fewest, most) arguments
+    usage: str  # how it is written, for the message of a wrong number of arguments
+    kind: str  # of its value: "vector" or "matrix"
+    sizes: int  # how many sizes it takes
+    bare: bool = False  # may be written without parentheses (eye)
+
+    def shape(self, dims: list) -> tuple:
+        """Its shape from its sizes: n×n for eye, n×1 for a vector, m×n for a matrix."""
+        return (dims[0], dims[0]) if self.bare else (dims[0], 1) if self.kind == "vector" else tuple(dims)
+
+
+CONSTANT_FORMS = {
+    "vector": Constant((1, 2), "vector(c) or vector(c, n)", "vector", 1),
+    "matrix": Constant((1, 3), "matrix(c) or matrix(c, m, n)", "matrix", 2),
+    "eye": Constant((0, 1), "eye or eye(n)", "matrix", 1, bare=True),
+}
+CONSTANTS = {name: c.arity for name, c in CONSTANT_FORMS.items()}  # name -> (fewest, most) arguments
 
 OPS: dict[tuple, Op] = {}
 _VARIANT_ATTR: dict[type, str] = {}  # node type -> the attribute that selects the variant

@@ -12,10 +12,11 @@ from __future__ import annotations
 import difflib
 
 from matdiff_magic.errors import MatdiffError
+from matdiff_magic.ops.registry import CONSTANT_FORMS
 from matdiff_magic.syntax import ast as syn
 from matdiff_magic.syntax.vocabulary import FUNCTIONS, SYNONYMS, canonical_function
 
-BARE_CONSTANTS = ("eye",)  # constants that may be written without parentheses
+BARE_CONSTANTS = tuple(name for name, c in CONSTANT_FORMS.items() if c.bare)  # written without parentheses
 GRADIENT = "grad_"  # grad_g(U) is ∂g/∂U at U for g: function (how an answer writes the outer derivative)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from matdiff_magic.errors import MatdiffError, Span
-from matdiff_magic.ops.registry import named
+from matdiff_magic.ops.registry import CONSTANT_FORMS, named
 from matdiff_magic.syntax import ast as syn
 from matdiff_magic.syntax.vocabulary import CONSTANTS, canonical_function
 from matdiff_magic.types import components, samples
@@ -281,27 +281,24 @@ class _Inference(ShapeMessages):
     def _constant_shape(self, node, f: str, args: tuple) -> tuple:
         """eye, vector(c), matrix(c): sizes inferred; eye(n), vector(c, n), matrix(c, m, n): sized.
         ``node`` is the call, or the name ``eye`` written alone."""
-        low, high = CONSTANTS[f]
+        constant = CONSTANT_FORMS[f]
+        low, high = constant.arity
         if not low <= len(args) <= high:
-            usage = {
-                "eye": "eye or eye(n)",
-                "vector": "vector(c) or vector(c, n)",
-                "matrix": "matrix(c) or matrix(c, m, n)",
-            }[f]
+            usage = constant.usage
             raise MatdiffError(
                 f"{f} takes {low} to {high} arguments ({usage}), got {len(args)}", self.source, node.span
             )
         if (
-            f != "eye"
+            not constant.bare
             and not isinstance(args[0], syn.Num)
             and not (isinstance(args[0], syn.Neg) and isinstance(args[0].operand, syn.Num))
         ):
             raise MatdiffError(f"{f}(c) takes a number, the value of every entry", self.source, args[0].span)
-        sized = [self._size_argument(f, a) for a in (args if f == "eye" else args[1:])]
-        if f == "matrix" and len(sized) == 1:
+        sized = [self._size_argument(f, a) for a in (args if constant.bare else args[1:])]
+        if 0 < len(sized) < constant.sizes:  # only matrix(c, m, n) takes two
             raise MatdiffError("matrix(c, m, n) takes both sizes", self.source, node.span)
-        dims = sized or [self.sizes.fresh() for _ in range({"eye": 1, "vector": 1}.get(f, 2))]
-        shape = (dims[0], dims[0]) if f == "eye" else (dims[0], 1) if f == "vector" else tuple(dims)
+        dims = sized or [self.sizes.fresh() for _ in range(constant.sizes)]
+        shape = constant.shape(dims)
         self.const_shapes[id(node)] = shape
         return shape
 

@@ -30,7 +30,7 @@ import itertools
 from dataclasses import dataclass
 
 from matdiff_magic.ir import nodes as ir
-from matdiff_magic.ops.registry import named
+from matdiff_magic.ops.registry import CONSTANT_FORMS, named
 from matdiff_magic.syntax import ast as syn
 from matdiff_magic.syntax.vocabulary import CONSTANTS, ELEMENTWISE, FUNCTIONS, canonical_function
 
@@ -43,7 +43,7 @@ S, V, R, M = "S", "V", "R", "M"  # scalar, column vector, row vector, matrix
 OF_KIND = {"scalar": S, "vector": V, "matrix": M, "symmetric": M}
 KIND_OF = {S: "scalar", V: "vector", M: "matrix"}
 STAND_IN = {S: (1, 1), V: ("n", 1), R: (1, "n"), M: ("n", "n")}
-CONSTANT_KINDS = {"eye": M, "vector": V, "matrix": M}  # the constants' results (registry.CONSTANTS)
+CONSTANT_KINDS = {name: OF_KIND[c.kind] for name, c in CONSTANT_FORMS.items()}  # the constants' results
 
 
 @dataclass(frozen=True)
