@@ -136,14 +136,28 @@ def checked_in_every_layout(source: str, wrt: str, f, value: bool = True, **hint
     return d
 
 
-def exported(d, backend: str = "numpy") -> dict:
-    """The namespace of d's exported module for ``backend`` (skipped where it is not installed)."""
+def exported(d, backend: str = "numpy", scipy: bool = True) -> dict:
+    """The namespace of d's exported module for ``backend`` (skipped where it is not installed);
+    ``scipy`` False runs it as where SciPy is not installed (``scipy`` None in sys.modules makes
+    ``from scipy.linalg import lapack`` raise ImportError)."""
+    import sys
+
     import pytest
 
     if backend != "numpy":
         pytest.importorskip(backend)
     namespace: dict = {"__name__": f"matdiff_export_{backend}"}
-    exec(compile(d.to_python(backend=backend), f"<matdiff {backend} export>", "exec"), namespace)  # ours only
+    saved = {k: v for k, v in sys.modules.items() if k == "scipy" or k.startswith("scipy.")}
+    if not scipy:
+        for k in saved:
+            del sys.modules[k]
+        sys.modules["scipy"] = None  # type: ignore[assignment]
+    try:
+        exec(compile(d.to_python(backend=backend), f"<matdiff {backend} export>", "exec"), namespace)  # ours only
+    finally:
+        if not scipy:
+            del sys.modules["scipy"]
+            sys.modules.update(saved)
     return namespace
 
 
