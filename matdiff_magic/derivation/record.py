@@ -309,9 +309,14 @@ class Derivation:
             return {"text/plain": display.to_text(self), "text/latex": display.to_latex(self), MIME: data}
 
 
+def _own_line(s: Step) -> bool:
+    """The step starts a line: a left-hand side, a chain or a line of its own."""
+    return bool(s.lhs or s.lhs_text or s.chain or s.line is not None)
+
+
 def _continues(s: Step) -> bool:
-    """The step continues the line before: no left-hand side, chain, line or note of its own."""
-    return not (s.lhs or s.lhs_text or s.chain or s.line is not None or s.note)
+    """The step continues the line before: no line of its own, and no note."""
+    return not (_own_line(s) or s.note)
 
 
 # stages whose lines rewrite one growing expression one part at a time
@@ -323,8 +328,7 @@ def shortened(steps: list[Step]) -> list[Step]:
     (``render.elide``, for long lines only); the last line of each stage is printed whole."""
     out = list(steps)
     for i, (s, after) in enumerate(itertools.pairwise(steps)):
-        own_line = s.lhs or s.lhs_text or s.chain or s.line is not None
-        if s.stage in _SHORTENED and after.stage == s.stage and not own_line:
+        if s.stage in _SHORTENED and after.stage == s.stage and not _own_line(s):
             out[i] = dataclasses.replace(s, shorten=True)
     return out
 
