@@ -85,6 +85,18 @@ def test_bound(name):
     assert elapsed < LIMIT_S
 
 
+def test_the_steps_of_a_deep_network_read_one_by_one():
+    # d.steps read outside the whole output's printing: the same room for nesting as there
+    cell = "a'*" + "".join(f"tanh(W{k}*" for k in range(64, 0, -1)) + "x" + ")" * 64
+    d = derive(cell, wrt="W1", check=False)
+    steps = d.steps
+    assert len(steps) > 64
+    for s in (steps[1], steps[len(steps) // 2], steps[-1]):
+        assert s.latex and s.text and s.latex_highlighted
+        assert isinstance(s.changed, list)
+    assert steps[-1].to_sympy() is not None
+
+
 def test_the_limits_are_stated():
     assert MAX_DEPTH >= 100 and MAX_NODES >= 1_000
 

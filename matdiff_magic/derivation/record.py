@@ -103,18 +103,21 @@ class Derivation:
         """The names of the view that shows the steps and ``layouts``' results, and the recorded
         steps that print with them (the layout step not among them)."""
         if layouts not in self._views:
-            from matdiff_magic.render.abbreviations import for_view, shown_expressions
-
-            lines = [e for s in self._steps for e in shown_expressions(s)]
-            results = [self.results[lay].expr for lay in layouts]
-            names = for_view(lines, results, *self._naming)
-            same = next((view for view in self._views.values() if view[0] == names), None)
-            if same is not None:  # the JSON's view names what one layout's does: its steps serve
-                self._views[layouts] = same
-            else:
-                steps = [dataclasses.replace(s, abbrev=names) for s in self._steps] if names else self._steps
-                self._views[layouts] = (names, shortened(merge_same_text(steps)))
+            with deep_recursion():
+                self._views[layouts] = self._view(layouts)
         return self._views[layouts]
+
+    def _view(self, layouts: tuple) -> tuple[dict, list[Step]]:
+        from matdiff_magic.render.abbreviations import for_view, shown_expressions
+
+        lines = [e for s in self._steps for e in shown_expressions(s)]
+        results = [self.results[lay].expr for lay in layouts]
+        names = for_view(lines, results, *self._naming)
+        same = next((view for view in self._views.values() if view[0] == names), None)
+        if same is not None:  # the JSON's view names what one layout's does: its steps serve
+            return same
+        steps = [dataclasses.replace(s, abbrev=names) for s in self._steps] if names else self._steps
+        return names, shortened(merge_same_text(steps))
 
     @property
     def steps(self) -> list[ShownStep]:

@@ -14,10 +14,23 @@ from collections.abc import Callable
 from typing import cast
 
 from matdiff_magic import i18n
+from matdiff_magic.depth import deep_recursion
 from matdiff_magic.derivation.steps import Step
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.render import printer
 from matdiff_magic.render.printer import to_latex, to_text
+
+
+def _deep(method: Callable) -> Callable:
+    """A printing method called outside the derivation's own printing (``d.steps[i].latex``):
+    with room for a deep network's nesting, as there."""
+
+    @functools.wraps(method)
+    def deep(*args, **kwargs):
+        with deep_recursion():
+            return method(*args, **kwargs)
+
+    return deep
 
 
 class ShownStep:
@@ -28,6 +41,7 @@ class ShownStep:
         self.lang = i18n.current(lang)
         self.sympy_symbols = sympy_symbols  # a derivation of SymPy answers in its symbols
 
+    @_deep
     def to_sympy(self):
         """The step's expression as SymPy (the last of a chain); None for a line that is not one
         expression (a composition's f, Y = …)."""
@@ -92,10 +106,12 @@ class ShownStep:
         return show(cast(ir.Expr, self.step.value), **self._options())  # a step without a line has one
 
     @property
+    @_deep
     def latex(self) -> str:
         return self._shown(True)
 
     @property
+    @_deep
     def latex_highlighted(self) -> str:
         s = self.step
         if s.chain:
@@ -107,10 +123,12 @@ class ShownStep:
         return to_latex(s.value, highlight=frozenset(map(id, s.focus_nodes)), **self._options())
 
     @property
+    @_deep
     def text(self) -> str:
         return self._shown(False)
 
     @property
+    @_deep
     def changed(self) -> list[str]:
         return [to_latex(n, **self._options()) for n in self.step.focus_nodes]
 
