@@ -5,6 +5,7 @@ import json
 
 from matdiff_magic import derive
 from matdiff_magic.depth import deep_recursion
+from matdiff_magic.ir.nodes import Expr
 from matdiff_magic.render import elide
 
 DOTS = r"\mathinner{\cdotp\cdotp\cdotp}"
@@ -97,3 +98,36 @@ def test_a_shortened_line_prints_alike_whatever_was_printed_before():
     assert shown(False) == shown(True)
     highlighted = [h for _, tex, h in shown(False) if DOTS in tex]
     assert highlighted and all("\\color" in h for h in highlighted)  # each shows what it changed
+
+
+def test_the_holders_of_a_change_are_those_a_walk_of_the_whole_line_finds():
+    # memo.marked_below finds the nodes that hold a step's changed parts from a map of parents
+    # (a constant's step changes to an older node: d(W)t + W d(t) = W d(t)); a walk of the whole
+    # line is the reference
+    from matdiff_magic.render import memo
+
+    d = derive(chain(12), wrt="W1", check=False)
+    older = 0
+    with deep_recursion(), memo.printing() as shown:
+        for s in d.steps:
+            value = s.value
+            if not isinstance(value, Expr):
+                continue
+            highlight = frozenset(map(id, s.focus_nodes))
+            if not highlight:
+                continue
+            entered = set(shown._entered)
+            older += not highlight <= (set(map(id, _nodes(value))) - entered)
+            assert shown.marked_below(value, highlight) == memo.Memo._walk(value, highlight)
+    assert older >= 12  # the constant steps, one per layer, took the older-node path
+
+
+def _nodes(e) -> list:
+    out, stack, seen = [], [e], set()
+    while stack:
+        n = stack.pop()
+        if id(n) not in seen:
+            seen.add(id(n))
+            out.append(n)
+            stack.extend(n.children())
+    return out

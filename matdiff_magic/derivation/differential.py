@@ -77,6 +77,7 @@ def differential_stage(f: ir.Expr | None, wrt: ir.Var, record, start: ir.Expr | 
     frames: list = []
     focus = _descend(frames, root)
     rules: dict = {}  # d(·) -> (replacement, identity), each pending d(·) pushed down once
+    shown = None  # the line the last step made: the next step's line before it
     for _ in range(MAX_STEPS):
         ds = [n for n in focus.walk_where(_has_d) if isinstance(n, ir.D)]
         constants = {n: zero(n.shape) for n in ds if not ir.depends_on(n.arg, wrt.name)}
@@ -89,7 +90,8 @@ def differential_stage(f: ir.Expr | None, wrt: ir.Var, record, start: ir.Expr | 
             identity, mapping = _same_rule(pending, rules)
         new_focus = tidy(ir.replace(focus, mapping, _has_d))
         context = tuple(frames)
-        record(identity, _lazy(context, new_focus), before=_lazy(context, focus))
+        before, shown = shown or _lazy(context, focus), _lazy(context, new_focus)
+        record(identity, shown, before=before)
         focus = new_focus
         if not _has_d(focus):  # every differential left became zero: the context decides
             return plug(context, focus)

@@ -70,6 +70,8 @@ def split_coef(e: ir.Expr) -> tuple[Fraction, ir.Expr | None]:
 def with_coef(c: Fraction, rest: ir.Expr | None, shape=ir.SCALAR) -> ir.Expr:
     if rest is None:
         return ir.Const(c)
+    if c is _UNIT:
+        return rest
     if c == 0:
         return zero(rest.shape)
     if c == 1:
@@ -211,7 +213,8 @@ def mk_hadamard(factors) -> ir.Expr:
     coef = _UNIT
     for f in factors:
         c, rest = split_coef(f)
-        coef *= c
+        if c is not _UNIT:  # a plain factor (the common case) skips the Fraction arithmetic
+            coef *= c
         if rest is None:
             flat.append(ir.Fill(1, f.shape) if not f.is_scalar else ir.Const(1))
             continue
@@ -221,7 +224,7 @@ def mk_hadamard(factors) -> ir.Expr:
             flat.extend(rest.factors)
         else:
             flat.append(rest)
-    if coef == 0:
+    if coef is not _UNIT and coef == 0:
         return zero(factors[0].shape)
     if flat and flat[0].is_scalar:
         return with_coef(coef, mk_mul(flat))

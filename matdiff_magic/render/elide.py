@@ -34,11 +34,14 @@ class _Tree:
     """The line as printed: a node with a name (``abbrev``) is a leaf; sizes and distances to the
     changed parts, each node once (by identity)."""
 
-    def __init__(self, focus: tuple, abbrev: dict | None, holders: set | None = None):
+    def __init__(
+        self, focus: tuple, abbrev: dict | None, holders: set | None = None, sizes: _Tree | None = None
+    ):
         self.abbrev, self.focus = abbrev, {id(f) for f in focus}
         self.holders = holders  # ids of the nodes that are or hold a changed part, when known
-        self._kids: dict = {}
-        self._size: dict = {}
+        # children and sizes do not depend on the focus: the lines of one view share them
+        self._kids: dict = sizes._kids if sizes is not None else {}
+        self._size: dict = sizes._size if sizes is not None else {}
         self._dist: dict = {}
 
     def kids(self, e: ir.Expr) -> tuple:
@@ -106,21 +109,30 @@ def _first(value: ir.Expr, focus: tuple, count: int) -> tuple:
     return tuple(out)
 
 
-def is_long(value: ir.Expr, abbrev: dict | None = None) -> bool:
-    """The line has more than LIMIT nodes as printed (counted no further)."""
-    return _Tree((), abbrev).larger(value, LIMIT)
+def sizes(abbrev: dict | None) -> _Tree:
+    """The children and sizes of the nodes of lines printed with ``abbrev``, counted once for all
+    of them (keep it no longer than those lines: nodes are known by identity)."""
+    return _Tree((), abbrev)
 
 
-def elision(value: ir.Expr, focus: tuple, abbrev: dict | None = None, holders=None) -> Elision | None:
+def is_long(value: ir.Expr, abbrev: dict | None = None, known: _Tree | None = None) -> bool:
+    """The line has more than LIMIT nodes as printed (counted no further); ``known``: the sizes
+    counted for other lines with the same names (``sizes``)."""
+    return (known or _Tree((), abbrev)).larger(value, LIMIT)
+
+
+def elision(
+    value: ir.Expr, focus: tuple, abbrev: dict | None = None, holders=None, known: _Tree | None = None
+) -> Elision | None:
     """What to leave out of a line of ``value`` whose changed parts are ``focus``; None when the
     line is short enough to print whole or nothing changed. ``abbrev``: the names the line is
     printed with (a named node counts as one); ``holders``: a function giving the ids of the nodes
     that are or hold a changed part (the printer's ``memo.marked_below``, which the highlighting
-    needs too), asked only for a long line."""
-    if not focus or not is_long(value, abbrev):
+    needs too), asked only for a long line; ``known``: as for ``is_long``."""
+    if not focus or not is_long(value, abbrev, known):
         return None
     shown = _first(value, focus, CHANGES) if len(focus) > CHANGES else focus
-    tree = _Tree(shown, abbrev, holders() if holders is not None else None)
+    tree = _Tree(shown, abbrev, holders() if holders is not None else None, known)
     if tree.distance(value) == math.inf:
         return None
     out = Elision()

@@ -54,8 +54,10 @@ class Memo:
         When the highlighted nodes are new in ``root`` (made by the step, the usual case; a step's
         line shares everything else with the line before), their holders are found by walking up
         a map of parents that the lines shown so far have filled in, each node entered once:
-        expressions are immutable, so a node made before them cannot hold them. Otherwise the whole
-        line is walked."""
+        expressions are immutable, so a node made before them cannot hold them. Otherwise (a step
+        whose changed part is an older node: d(A)B + A d(B) = A d(B) for a constant A) the holders
+        are the nodes of ``root`` reached from it through the highlighted nodes' ancestors, when
+        those are few; else the whole line is walked."""
         key = (id(root), highlight)
         hit = self._under.get(key)
         if hit is not None:
@@ -70,8 +72,36 @@ class Memo:
                     out.add(i)
                     stack.extend(self._parents.get(i, ()))
         else:
-            out = self._walk(root, highlight)
+            above = self._ancestors(highlight, 4 * len(new) + 1_000)
+            out = self._walk(root, highlight) if above is None else self._reached(root, above)
         self._under[key] = (root, highlight, out)
+        return out
+
+    def _ancestors(self, highlight: frozenset, most: int) -> set | None:
+        """Ids of the nodes, in any line entered so far, that are or hold a highlighted node; None
+        past ``most`` of them (an old leaf shared by every line)."""
+        out: set = set()
+        stack = list(highlight)
+        while stack:
+            i = stack.pop()
+            if i not in out:
+                out.add(i)
+                if len(out) > most:
+                    return None
+                stack.extend(self._parents.get(i, ()))
+        return out
+
+    @staticmethod
+    def _reached(root: Expr, above: set) -> set:
+        """Ids of the nodes of ``root`` reached from it through nodes of ``above`` only: a node is
+        the same subexpression in every line, so those are the ones of root that hold a node."""
+        out: set = set()
+        stack = [root] if id(root) in above else []
+        while stack:
+            node = stack.pop()
+            if id(node) not in out:
+                out.add(id(node))
+                stack.extend(k for k in node.children() if id(k) in above and id(k) not in out)
         return out
 
     def _enter(self, root: Expr) -> set:

@@ -68,18 +68,22 @@ class ShownStep:
         s = self.step
         if not s.shorten or s.chain or s.line is not None or not isinstance(s.value, ir.Expr):
             return None
-        from matdiff_magic.render.elide import elision, is_long
+        from matdiff_magic.render import elide
         from matdiff_magic.render.memo import current
 
-        if not is_long(s.value, s.abbrev):  # the usual line: printed whole, nothing more to find
-            return None
         shown = current()
+        # the sizes of the subexpressions the lines of a view share, counted once for the view
+        known = shown.keep("sizes", s.abbrev, lambda: elide.sizes(s.abbrev)) if shown is not None else None
+        if not elide.is_long(s.value, s.abbrev, known):  # the usual line: printed whole
+            return None
         if shown is None:
-            return elision(s.value, s.focus_nodes, s.abbrev)
+            return elide.elision(s.value, s.focus_nodes, s.abbrev)
 
         # the nodes that hold a changed part are those the highlighting marks: found once
         holders = functools.partial(shown.marked_below, s.value, frozenset(map(id, s.focus_nodes)))
-        return shown.keep("elision", s, lambda: elision(s.value, s.focus_nodes, s.abbrev, holders))
+        return shown.keep(
+            "elision", s, lambda: elide.elision(s.value, s.focus_nodes, s.abbrev, holders, known)
+        )
 
     def _chain(self, tex: bool, highlight_last: bool = False) -> str:
         show = to_latex if tex else to_text
