@@ -1,13 +1,20 @@
-"""Room for deep expressions: the passes over the IR recurse once per level of nesting.
+"""Room for deep expressions: the passes over the IR recurse once per level of nesting, and a
+derivation and its output hold many nodes at once.
 
 A 64-layer network nests a few hundred levels deep, past Python's default limit of 1000 frames
 once the printer, the simplifier and the comparisons stack up. Python 3.11 runs Python-to-Python
 calls without growing the C stack, so a higher limit for the length of a derivation is safe; the
 parser bounds how deep an input can nest (parser.MAX_DEPTH).
+
+The cyclic garbage collector's full passes walk every live object; while a derivation is made or
+printed the live nodes grow with each step, so those passes cost a share that grows with the size
+of the derivation (a fifth of a depth-64 chain's output). Expressions hold no reference cycles and
+are freed by reference counting, so the collector is paused for the block.
 """
 
 from __future__ import annotations
 
+import gc
 import sys
 from contextlib import contextmanager
 
@@ -23,3 +30,15 @@ def deep_recursion():
         yield
     finally:
         sys.setrecursionlimit(previous)
+
+
+@contextmanager
+def collector_paused():
+    """The cyclic garbage collector paused for the block (as it was, after it)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()

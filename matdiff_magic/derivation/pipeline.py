@@ -11,7 +11,7 @@ and ``derivation.composition``. A derivation re-derives the same cell by another
 from __future__ import annotations
 
 from matdiff_magic import i18n
-from matdiff_magic.depth import deep_recursion
+from matdiff_magic.depth import collector_paused, deep_recursion
 from matdiff_magic.derivation.bounds import check_work
 from matdiff_magic.derivation.components import by_components, component_steps
 from matdiff_magic.derivation.composition import composition_steps, is_composition
@@ -89,7 +89,7 @@ def derive(
         raise MatdiffError(
             f"order={order}: matdiff derives first derivatives (order=1) and Hessians (order=2)"
         )
-    with deep_recursion():
+    with deep_recursion(), collector_paused():
         return _derive(source, wrt, layout, check, order, seed, solve, symmetric)
 
 

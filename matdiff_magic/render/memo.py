@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from matdiff_magic.depth import collector_paused
 from matdiff_magic.ir.intern import Interner
 from matdiff_magic.ir.nodes import Expr
 
@@ -24,7 +25,7 @@ class Memo:
     def __init__(self) -> None:
         self.printed: dict[tuple, tuple[Expr, str, int]] = {}  # (id, options) -> (node, str, prec)
         self.numbers = Interner()
-        self._tables: dict[int, tuple[dict, dict]] = {}  # id(abbrev) -> (abbrev, by number)
+        self._tables: dict[int, tuple[dict, dict, set]] = {}  # id(abbrev) -> (abbrev, by number, hashes)
         self._under: dict[tuple, tuple[Expr, frozenset, set]] = {}  # marked-ancestor sets
         self._parents: dict[int, list[int]] = {}  # id(node) -> ids of the nodes it is a child of
         self._entered: dict[int, Expr] = {}  # the nodes whose children are in _parents
@@ -40,11 +41,14 @@ class Memo:
         return hit[1]
 
     def abbreviation(self, node: Expr, abbrev: dict):
-        """``abbrev.get(node)``, found by the node's canonical number."""
+        """``abbrev.get(node)``, found by the node's canonical number; a node whose hash no named
+        node has is not equal to any of them (a line's new nodes are not numbered for nothing)."""
         entry = self._tables.get(id(abbrev))
         if entry is None:
-            entry = (abbrev, self.numbers.table(abbrev))
+            entry = (abbrev, self.numbers.table(abbrev), {hash(k) for k in abbrev})
             self._tables[id(abbrev)] = entry
+        if hash(node) not in entry[2]:
+            return None
         return entry[1].get(self.numbers.number(node))
 
     def marked_below(self, root: Expr, highlight: frozenset) -> set:
@@ -157,6 +161,7 @@ def printing() -> Iterator[Memo]:
         return
     _current = Memo()
     try:
-        yield _current
+        with collector_paused():  # the memo holds every line's nodes (depth.py)
+            yield _current
     finally:
         _current = None
