@@ -1,21 +1,27 @@
 """The work estimate against the time a cell really takes.
 
-Before a derivation starts, ``matdiff_magic.derivation.bounds`` estimates its work from the typed
-expression (steps × the size of the expression and of its differential) and predicts the seconds
-of the whole cell output: the derivation and its text, LaTeX and JSON bundle. A cell predicted to
-run past the time limit (``--timeout``, 10 s by default) is refused before it starts, with the
-estimate in the message. This script checks the prediction on the scaling cases of
-``bench_scaling.py`` (the deep chain, the sum of quadratic forms, the product chain) and on a few
-everyday cells: for each it prints the estimate, the predicted and the measured time (CPU, the
-median of interleaved runs) and their ratio, then the spread of the ratios.
+Before a derivation starts, ``matdiff_magic.derivation.bounds`` reads off the typed expression the
+steps it will show, the terms of its differential and the differential's size as held and printed,
+and predicts the seconds of the whole cell output: the derivation and its text, LaTeX and JSON
+bundle (``Measures.seconds``: a fixed cost, the passes over df per symbol and per term, the lines on
+the way, each printed whole up to ``LINE_LIMIT`` nodes and shortened around its change past it, and
+the context each step puts back together). A cell predicted to run past the time limit
+(``--timeout``, 10 s by default) is refused before it starts, with the estimate in the message.
+This script checks the prediction on the scaling cases of ``bench_scaling.py`` (the deep chain, the
+sum of quadratic forms, the product chain, at the sizes the package accepts, and a longer product
+chain in the range where cells are refused) and on a few everyday cells: for each it prints the
+measures, the predicted and the measured time (CPU, the median of interleaved runs) and their
+ratio, then the spread of the ratios.
 
-    python benchmarks/bench_estimate.py            # the full run (a few minutes)
+    python benchmarks/bench_estimate.py            # the full run (about half a minute)
     python benchmarks/bench_estimate.py --quick    # smaller sizes
+    python benchmarks/bench_estimate.py --fit      # and refit the constants of bounds.py
 
 The table shows the ratio measured / predicted; the constants of ``bounds.py``
-(``BASE_SECONDS``, ``SECONDS_PER_REWRITE``, ``SECONDS_PER_SYMBOL``) were fitted to a full run
-(non-negative least squares on the relative error). The time limit itself still stops a cell the
-estimate let through.
+(``bounds.COEFFICIENTS``: ``BASE_SECONDS``, ``SECONDS_PER_SYMBOL``, ``SECONDS_PER_TERM``,
+``SECONDS_PER_LINE_SYMBOL``, ``SECONDS_PER_LEVEL``) were fitted to a full run (non-negative least
+squares on the relative error), measured / predicted then 0.73–1.43 over every case. The time limit itself still stops a cell the estimate let
+through.
 """
 
 from __future__ import annotations
@@ -30,10 +36,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from bench_scaling import source  # the scaling cases, one definition
 
-FAMILIES = {
+FAMILIES = {  # the sizes of bench_scaling.py that the package accepts, and a longer product chain
     "chain": ("W1", (4, 8, 16, 32, 64)),
-    "sum": ("x", (4, 16, 32, 64, 128)),
-    "product": ("X", (4, 8, 16, 24)),
+    "sum": ("x", (4, 16, 32, 64, 128, 256)),
+    "product": ("X", (4, 8, 16, 24, 32, 64, 96)),
 }
 QUICK = {"chain": 16, "sum": 32, "product": 8}
 EVERYDAY = {
@@ -53,15 +59,15 @@ def whole_cell(src: str, wrt: str) -> float:
     return time.process_time() - t0
 
 
-def prediction(src: str, wrt: str) -> tuple[int, float]:
-    """(work, predicted seconds) as the pipeline estimates them before deriving."""
+def prediction(src: str, wrt: str):
+    """The measures and the predicted seconds, as the pipeline estimates them before deriving."""
     from matdiff_magic.depth import deep_recursion
-    from matdiff_magic.derivation.bounds import predicted_seconds, work_of
+    from matdiff_magic.derivation.bounds import measure
     from matdiff_magic.types.lower import typecheck
 
     with deep_recursion():  # as derive() parses: a deep chain nests past Python's default limit
-        expr = typecheck(src).expr
-        return work_of(expr, wrt)[0], predicted_seconds(expr, wrt)
+        m = measure(typecheck(src).expr, wrt)
+    return m, m.seconds
 
 
 def main() -> None:
@@ -85,15 +91,16 @@ def main() -> None:
         for name, src, wrt in cases:
             times[name].append(whole_cell(src, wrt))
 
-    print("| case | work | predicted | measured | measured / predicted |")
-    print("|---|---:|---:|---:|---:|")
+    print("| case | steps | terms | df shown | predicted | measured | measured / predicted |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     ratios = []
     for name, src, wrt in cases:
-        work, predicted = prediction(src, wrt)
+        m, predicted = prediction(src, wrt)
         measured = statistics.median(times[name])
         ratios.append(measured / predicted)
         print(
-            f"| {name} | {work:,} | {predicted * 1000:.1f} ms | {measured * 1000:.1f} ms | {ratios[-1]:.2f} |"
+            f"| {name} | {m.shown:,} | {m.terms:,} | {m.dshown:,} | {predicted * 1000:.1f} ms "
+            f"| {measured * 1000:.1f} ms | {ratios[-1]:.2f} |"
         )
     print()
     print(
@@ -101,31 +108,34 @@ def main() -> None:
         f"max {max(ratios):.2f}"
     )
     if args.fit:
-        fit([(src, wrt, statistics.median(times[name])) for name, src, wrt in cases])
+        fit([(name, src, wrt, statistics.median(times[name])) for name, src, wrt in cases])
 
 
 def fit(cases: list) -> None:
-    """Fit BASE_SECONDS, SECONDS_PER_REWRITE and SECONDS_PER_SYMBOL: non-negative least squares on
-    the relative error, each case's row divided by its measured time."""
+    """Fit the constants of bounds.py (``bounds.COEFFICIENTS``, one per ``Measures.features``):
+    non-negative least squares on the relative error, each case's row divided by its measured
+    time; prints them and each case's measured / predicted under them."""
     import numpy as np
     from scipy.optimize import nnls
 
     from matdiff_magic.depth import deep_recursion
-    from matdiff_magic.derivation.bounds import measure
+    from matdiff_magic.derivation.bounds import COEFFICIENTS, measure
     from matdiff_magic.types.lower import typecheck
 
     rows = []
-    for src, wrt, measured in cases:
+    for _name, src, wrt, measured in cases:
         with deep_recursion():
             m = measure(typecheck(src).expr, wrt)
-        rows.append(np.array([1.0, m.rewrites * m.size, m.dsize]) / measured)
+        rows.append(np.array(m.features) / measured)
     coef, _ = nnls(np.array(rows), np.ones(len(rows)))
     ratios = 1 / (np.array(rows) @ coef)
-    print(
-        f"fitted: BASE_SECONDS = {coef[0]:.2g}, SECONDS_PER_REWRITE = {coef[1]:.2g}, "
-        f"SECONDS_PER_SYMBOL = {coef[2]:.2g}; measured / predicted then "
-        f"{ratios.min():.2f}–{ratios.max():.2f}"
-    )
+    print()
+    print("fitted: " + ", ".join(f"{name} = {c:.2g}" for name, c in zip(COEFFICIENTS, coef)))
+    print("| case | measured / predicted, refitted |")
+    print("|---|---:|")
+    for (name, *_), ratio in zip(cases, ratios):
+        print(f"| {name} | {ratio:.2f} |")
+    print(f"refitted measured / predicted: {ratios.min():.2f}–{ratios.max():.2f}")
 
 
 if __name__ == "__main__":

@@ -1,11 +1,18 @@
 """The work estimate predicts the whole cell and refuses, before starting, what would run far past
 the time limit: with the estimate in the message and the caret under the expression, fast, in a
 real IPython shell; under the limit, or with no limit (``derive()`` called directly), nothing is
-refused on a guess. benchmarks/bench_estimate.py compares the prediction with measured times.
+refused on a guess. benchmarks/bench_estimate.py compares the prediction with measured times; here
+the prediction of each scaling family is compared with the times that run measured, and its growth
+with the size of the input, without timing anything.
+
+The cell refused is a long product chain, ‖X¹²⁸ b‖² (about 3 s): a deep network, as deep as the
+parser and MAX_WORK allow, now runs its whole cell in well under the 1 s below which a cell is
+never refused on a guess (bounds.REFUSE_SECONDS).
 """
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import pytest
@@ -23,6 +30,17 @@ def chain(depth: int) -> str:
     for k in range(1, depth + 1):
         e = f"tanh(W{k}*{e})"
     return "a'*" + e
+
+
+def product(factors: int) -> str:
+    return "norm2(" + "*".join(["X"] * factors) + "*b)^2"
+
+
+def quadratic_forms(terms: int) -> str:
+    return " + ".join(f"x'*A{k}*x" for k in range(1, terms + 1))
+
+
+LONG = product(128)  # predicted, and measured, past 1.5 times a limit of 1 s
 
 
 def typed(source: str):
@@ -56,21 +74,22 @@ def test_shown_steps_follow_the_nesting_not_the_number_of_terms():
 
 
 def test_a_cell_predicted_far_past_its_limit_is_refused_before_it_starts():
-    t = typed(chain(64))
-    var = choose_wrt(t, "W1")
-    assert bounds.predicted_seconds(t.expr, "W1") > 1.0  # the premise of this test
+    t = typed(LONG)
+    var = choose_wrt(t, "X")
+    assert bounds.predicted_seconds(t.expr, "X") > 1.0  # the premise of this test
+    assert bounds.predicted_seconds(t.expr, "X") > bounds.REFUSE_FACTOR * 1.0
     with time_limit(1.0), pytest.raises(MatdiffError) as caught:
-        bounds.check_work(t.expr, var, chain(64), t.span)
+        bounds.check_work(t.expr, var, LONG, t.span)
     message = str(caught.value)
     assert "would take about" in message and "over the time limit of 1 s" in message
     assert "--timeout" in message
     # with no limit (derive() called directly) the same cell is not refused on a guess
-    bounds.check_work(t.expr, var, chain(64), t.span)
+    bounds.check_work(t.expr, var, LONG, t.span)
 
 
 def test_the_magic_refuses_with_the_estimate_fast_and_the_shell_goes_on(shell):
     start = time.perf_counter()
-    result, captured = run(shell, f"%%matdiff --wrt W1 --timeout 1\n{chain(64)}\n")
+    result, captured = run(shell, f"%%matdiff --wrt X --timeout 1\n{LONG}\n")
     elapsed = time.perf_counter() - start
     output = captured.stdout + captured.stderr
     assert not result.success and type(result.error_in_exec).__name__ == "UsageError"
@@ -84,7 +103,7 @@ def test_the_magic_refuses_with_the_estimate_fast_and_the_shell_goes_on(shell):
 
 
 def test_the_refusal_speaks_chinese(shell):
-    result, _ = run(shell, f"%%matdiff --wrt W1 --timeout 1 --lang zh\n{chain(64)}\n")
+    result, _ = run(shell, f"%%matdiff --wrt X --timeout 1 --lang zh\n{LONG}\n")
     assert not result.success
     message = str(result.error_in_exec)
     assert "开始前估计" in message and "would take" not in message
@@ -92,7 +111,7 @@ def test_the_refusal_speaks_chinese(shell):
 
 def test_a_wide_sum_is_not_refused_for_its_number_of_terms():
     # 256 like terms derive in the steps of one (a rule applied at every term in one step)
-    source = " + ".join(f"x'*A{k}*x" for k in range(1, 257))
+    source = quadratic_forms(256)
     t = typed(source)
     bounds.check_work(t.expr, choose_wrt(t, "x"), source, t.span)  # no MatdiffError
     work, shown, _ = bounds.work_of(t.expr, "x")
@@ -105,3 +124,68 @@ def test_a_product_of_many_factors_holding_x_is_refused_for_its_differential():
     assert bounds.work_of(t.expr, "x")[2] > bounds.MAX_DIFFERENTIAL
     with pytest.raises(MatdiffError, match="too large to do step by step"):
         bounds.check_work(t.expr, choose_wrt(t, "x"), source, t.span)
+
+
+# Whole-cell CPU seconds that benchmarks/bench_estimate.py measured for the constants of bounds.py
+# (the README's table): each scaling family's prediction stays within FACTOR of them.
+MEASURED = {
+    ("chain", 16): 0.108,
+    ("chain", 64): 0.517,
+    ("sum", 16): 0.0275,
+    ("sum", 256): 0.420,
+    ("product", 8): 0.0309,
+    ("product", 96): 1.805,
+}
+FACTOR = 2.0
+SOURCES = {"chain": (chain, "W1"), "sum": (quadratic_forms, "x"), "product": (product, "X")}
+
+
+def predicted(family: str, n: int) -> float:
+    make, wrt = SOURCES[family]
+    return bounds.predicted_seconds(typed(make(n)).expr, wrt)
+
+
+def test_each_scaling_family_is_predicted_within_a_factor_of_its_measured_time():
+    for (family, n), seconds in MEASURED.items():
+        assert seconds / FACTOR <= predicted(family, n) <= seconds * FACTOR, (family, n)
+
+
+def test_a_deep_network_is_predicted_to_grow_with_its_depth_but_less_than_its_square():
+    # its steps grow with the depth, but once its lines are long each is shown shortened around
+    # its change (from a depth of about 16 on)
+    seconds = [predicted("chain", n) for n in (8, 16, 32, 64)]
+    assert seconds == sorted(seconds) and len(set(seconds)) == 4
+    for shallower, deeper in itertools.pairwise(seconds[1:]):
+        assert 1.5 < deeper / shallower < 3.0  # twice as deep: not 4 times as long
+    # its differential as held and printed grows linearly, though written out it grows as the square
+    held = [bounds.measure(typed(chain(n)).expr, "W1") for n in (16, 32, 64)]
+    assert held[2].dshown - held[1].dshown == 2 * (held[1].dshown - held[0].dshown)
+    assert held[2].dsize > 3 * held[1].dsize
+
+
+def test_a_sum_of_quadratic_forms_is_predicted_to_grow_linearly_with_its_terms():
+    seconds = [predicted("sum", n) for n in (32, 64, 128, 256)]
+    for fewer, more in itertools.pairwise(seconds):
+        assert 1.5 < more / fewer <= 2.0
+
+
+def test_a_product_chain_is_predicted_to_grow_with_the_square_of_its_length():
+    # K terms of about K factors: the derivation holds K² nodes
+    seconds = [predicted("product", n) for n in (16, 32, 64, 128)]
+    for shorter, longer in itertools.pairwise(seconds):
+        assert 2.5 < longer / shorter <= 4.0
+    assert predicted("product", 128) > 5 * predicted("chain", 64)
+
+
+def test_a_deep_network_that_runs_well_within_its_limit_is_not_refused():
+    # the 64-layer network's whole cell takes about half a second: at a limit of 1 s it runs
+    t = typed(chain(64))
+    assert bounds.predicted_seconds(t.expr, "W1") < 1.0
+    with time_limit(1.0):
+        bounds.check_work(t.expr, choose_wrt(t, "W1"), chain(64), t.span)  # no MatdiffError
+
+
+def test_a_long_line_is_taken_as_shown_around_its_change_past_the_printers_limit():
+    from matdiff_magic.render import elide
+
+    assert bounds.LINE_LIMIT == elide.LIMIT

@@ -2,17 +2,37 @@
 
 The parser bounds the input (parser.MAX_DEPTH, parser.MAX_NODES), but a small input can have a
 large derivative: the product rule on k factors that all hold X gives k terms of k factors, and a
-tower x^x^…^x grows with the square of its height. Each step of the differential stage rewrites
-the whole expression, so the work is about (number of steps) × (size of the differential). Both
-are estimated here from the typed IR in one pass, without recursion: ``size`` is the number of
-nodes of an expression written out as a tree (as it is printed), ``dsize`` that of its
-differential, ``steps`` the number of distinct subexpressions that hold the variable.
+tower x^x^…^x grows with the square of its height. All of it is read off the typed IR in one pass
+(``estimate``, each distinct node once, without recursion):
 
-The same estimate predicts the seconds of the whole cell, the derivation and its text, LaTeX and
-JSON output: ``predicted_seconds``, fitted on this package's everyday and scaling cases by
-``benchmarks/bench_estimate.py``, which prints the prediction against the measured time. Inside a time limit (``--timeout``; the magic's
-default is 10 s) a derivation predicted to take more than 1.5 times the limit (and more than 1 s)
-is refused before it starts, with the estimate in the message.
+* ``size`` and ``dsize``, the nodes of f and of its differential written out as trees: the limits
+  on what can be shown step by step (``MAX_WORK``, ``MAX_DIFFERENTIAL``);
+* ``depth``, the levels of f that hold the variable, and ``shown``, the steps shown: a rule is
+  applied at every place it fits in one step (``derivation.differential``), so the steps follow
+  the nesting, about two a level, not the number of terms;
+* ``terms``, the terms of df once its sums are spread over the products around them (one per place
+  the variable is reached, each taken through the trace stage's tricks), and ``dshown``, the size
+  of df as the derivation holds and prints it: the factors a term copies from f are shared nodes
+  (and a repeated subexpression is printed by name), so each costs one symbol per term, not its
+  size — a deep network's df grows linearly with its depth, though written out it grows with its
+  square.
+
+``Measures.seconds`` predicts the CPU seconds of the whole cell, the derivation and its text,
+LaTeX and JSON output, as the sum of what the code does (constants fitted by
+``benchmarks/bench_estimate.py`` on this package's everyday and scaling cases):
+
+* a fixed cost (parsing, typing, the stages' set-up, the bundle's frame);
+* the passes over df (the derivation's rewrites, simplification, and the lines printed whole: the
+  first and last line of each stage and every result), per symbol of ``dshown``, and per term;
+* the lines on the way, ``Measures.lines``: a line grows from f towards df over the steps, and once
+  longer than ``LINE_LIMIT`` nodes it is shown around its change only (``render/elide.py``), about
+  ``SHORT_LINE`` nodes, so a deep network's output per step stops growing with its depth;
+* for each step, the context above its change, put back together to show the line, per level of
+  nesting (``SECONDS_PER_LEVEL``).
+
+Inside a time limit (``--timeout``; the magic's default is 10 s) a derivation predicted to take
+more than 1.5 times the limit (and more than 1 s) is refused before it starts, with the estimate in
+the message.
 """
 
 from __future__ import annotations
@@ -26,56 +46,106 @@ from matdiff_magic.ir.traverse import post_order
 from matdiff_magic.timelimit import current_limit
 
 LINEAR = (ir.Neg, ir.Transpose, ir.Trace, ir.SumAll, ir.DiagMatrix, ir.DiagVector, ir.Vec)
-MAX_WORK = 10_000_000  # steps shown × nodes: at the limit (a 90-layer network) the cell takes about 5 s
+PRODUCTS = (ir.MatMul, ir.Hadamard, ir.Kron)
+MAX_WORK = 10_000_000  # steps shown × nodes written out: past it the cell is not shown step by step
 MAX_DIFFERENTIAL = 100_000  # symbols of df written out: past it no step can be shown whole
+LINE_LIMIT = 200  # nodes of a line shown whole (render/elide.py's LIMIT; the layers keep it apart)
+SHORT_LINE = 40  # nodes a long line shows around its change (its top, the change, ⋯ between)
 # CPU seconds of the whole cell, fitted by benchmarks/bench_estimate.py on its everyday and scaling
-# cases (within 0.7–1.6× of every measured time): printing the differential, and each step that
-# rewrites the expression (about the size of f, once per place the variable is reached)
-BASE_SECONDS = 7e-4
-SECONDS_PER_SYMBOL = 1.7e-4  # of df written out
-SECONDS_PER_REWRITE = 1e-6  # of (steps, one per place the variable is reached) × size of f
+# cases (within 0.7–1.4× of every measured time); Measures.features lists what each multiplies
+BASE_SECONDS = 1.3e-3
+SECONDS_PER_SYMBOL = 9.5e-5  # of df as held and printed (dshown)
+SECONDS_PER_TERM = 3.6e-4  # of df, spread out
+SECONDS_PER_LINE_SYMBOL = 7.5e-6  # of the lines on the way (Measures.lines)
+SECONDS_PER_LEVEL = 1.2e-5  # of (steps shown) × (levels holding the variable)
+COEFFICIENTS = (
+    "BASE_SECONDS",
+    "SECONDS_PER_SYMBOL",
+    "SECONDS_PER_TERM",
+    "SECONDS_PER_LINE_SYMBOL",
+    "SECONDS_PER_LEVEL",
+)
 REFUSE_FACTOR = 1.5  # refused before starting when predicted past 1.5 times the time limit
 REFUSE_SECONDS = 1.0  # and past this: a shorter wait is left to the limit itself
 
 
-def estimate(expr: ir.Expr, wrt: str) -> tuple[int, int, int]:
-    """(steps, size of f, size of df) for the derivation of ``expr`` by the variable ``wrt``.
+class Measures(NamedTuple):
+    """What the estimate reads off tidy(f) (see the module's docstring)."""
 
-    The steps are those of the differential stage (one per distinct subexpression that holds the
-    variable) and of the trace stage (a few per term of df, one term per occurrence of dX).
-    """
+    size: int  # nodes of f written out
+    dsize: int  # nodes of df written out
+    depth: int  # levels of f that hold the variable
+    terms: int  # terms of df, its sums spread out
+    dshown: int  # symbols of df as held and printed: a factor copied from f counts once per term
+
+    @property
+    def shown(self) -> int:
+        """About how many steps the derivation shows: two a level (the rule, then the constants it
+        leaves), a few more for the trace and the read-off."""
+        return 2 * self.depth + 6
+
+    @property
+    def work(self) -> int:
+        """steps shown × (size of f + of df), written out: the bound on what is shown step by step."""
+        return self.shown * (self.size + self.dsize)
+
+    @property
+    def lines(self) -> float:
+        """Nodes printed over the lines on the way: each line is taken to grow evenly from nothing to
+        ``size + dshown`` over the steps, printed whole up to LINE_LIMIT nodes and SHORT_LINE past
+        it."""
+        whole = self.size + self.dshown
+        upto = min(whole, LINE_LIMIT)
+        return self.shown * (upto * upto / (2 * whole) + SHORT_LINE * (1 - upto / whole))
+
+    @property
+    def features(self) -> tuple[float, ...]:
+        """What the seconds are linear in, in the order of COEFFICIENTS."""
+        return (1.0, self.dshown, self.terms, self.lines, self.shown * self.depth)
+
+    @property
+    def seconds(self) -> float:
+        """CPU seconds of the whole cell (derivation, text, LaTeX and JSON), as fitted by
+        ``benchmarks/bench_estimate.py`` on this machine."""
+        coefficients = [globals()[name] for name in COEFFICIENTS]
+        return sum(c * x for c, x in zip(coefficients, self.features))
+
+
+def estimate(expr: ir.Expr, wrt: str) -> Measures:
+    """The measures of deriving ``expr`` by the variable ``wrt``, in one pass over its distinct
+    nodes; each node's are made from its children's."""
     size: dict[int, int] = {}
     dsize: dict[int, int] = {}
-    occurrences: dict[int, int] = {}  # of dX in d(node), written out
-    holds: dict[int, bool] = {}
-    distinct: set = set()
+    depth: dict[int, int] = {}  # -1: the node does not hold the variable
+    spread: dict[int, tuple[int, int]] = {}  # (terms, dshown) of d(node)
     for node in post_order([expr]):
         kids = node.children()
         size[id(node)] = 1 + sum(size[id(k)] for k in kids)
-        holds[id(node)] = (isinstance(node, ir.Var) and node.name == wrt) or any(holds[id(k)] for k in kids)
-        if holds[id(node)]:
-            distinct.add(node)
-            dsize[id(node)] = _dsize(node, kids, size, dsize, holds)
-            occurrences[id(node)] = 1 if isinstance(node, ir.Var) else sum(occurrences[id(k)] for k in kids)
+        inner = [depth[id(k)] for k in kids if depth[id(k)] >= 0]
+        if (isinstance(node, ir.Var) and node.name == wrt) or inner:
+            depth[id(node)] = 1 + max(inner, default=0)
+            dsize[id(node)] = _dsize(node, kids, size, dsize, depth)
+            spread[id(node)] = _spread(node, kids, spread, depth)
         else:
-            dsize[id(node)] = occurrences[id(node)] = 0
-    return len(distinct) + 2 * occurrences[id(expr)], size[id(expr)], dsize[id(expr)]
+            depth[id(node)], dsize[id(node)], spread[id(node)] = -1, 0, (0, 0)
+    top = id(expr)
+    return Measures(size[top], dsize[top], max(depth[top], 0), *spread[top])
 
 
-def _dsize(node, kids, size, dsize, holds) -> int:
+def _dsize(node, kids, size, dsize, depth) -> int:
     """Size of d(node), written out, from the sizes of its children and of their differentials."""
     s = size[id(node)]
     d = [dsize[id(k)] for k in kids]
     if isinstance(node, ir.Var):
         return 1
-    if isinstance(node, (ir.MatMul, ir.Hadamard, ir.Kron)):
+    if isinstance(node, PRODUCTS):
         # product rule: one term per factor that holds X, the other factors copied into it
-        return 1 + sum(dk + s - size[id(k)] for k, dk in zip(kids, d) if holds[id(k)])
+        return 1 + sum(dk + s - size[id(k)] for k, dk in zip(kids, d) if depth[id(k)] >= 0)
     if isinstance(node, ir.Add):
         return 1 + sum(d)
     if isinstance(node, LINEAR):
         return 1 + d[0]
-    if isinstance(node, (ir.Pow, ir.ElemPow)) and not holds[id(kids[1])]:
+    if isinstance(node, (ir.Pow, ir.ElemPow)) and depth[id(kids[1])] < 0:
         return 3 + 2 * size[id(kids[0])] + d[0]  # p u^(p-1) du
     if isinstance(node, (ir.Pow, ir.ElemPow)):
         return 6 + 2 * s + 2 * size[id(kids[0])] + sum(d)  # u^v (log(u) dv + v u^-1 du)
@@ -85,45 +155,42 @@ def _dsize(node, kids, size, dsize, holds) -> int:
     return 2 + s + sum(size[id(k)] + dk for k, dk in zip(kids, d))
 
 
+def _spread(node, kids, spread, depth) -> tuple[int, int]:
+    """(terms, dshown) of d(node): each term of a child's differential gains the symbols the rule
+    puts around it, one per factor or function copied from f (a shared node, not written out)."""
+    if isinstance(node, ir.Var):
+        return 1, 1  # dX
+    held = [spread[id(k)] for k in kids if depth[id(k)] >= 0]
+    terms, shown = sum(t for t, _ in held), sum(s for _, s in held)
+    if isinstance(node, PRODUCTS):
+        return terms, shown + terms * (len(kids) - 1)  # the other factors, once spread out
+    if isinstance(node, ir.Add):
+        return terms, shown
+    if isinstance(node, LINEAR):
+        return terms, shown + terms
+    base = kids[0] if isinstance(node, (ir.Pow, ir.ElemPow)) else None
+    if isinstance(base, ir.Norm) and base.p == 2 and depth[id(kids[1])] < 0:
+        # ‖u‖² is written uᵀu and takes the product rule: d(uᵀ) u + uᵀ du
+        t, s = spread[id(base.arg)]
+        return 2 * t, 2 * (s + 2 * t)
+    if isinstance(node, (ir.Pow, ir.ElemPow)) and depth[id(kids[1])] >= 0:
+        return terms, shown + 6 * terms  # u^v (log(u) dv + v u^-1 du)
+    if isinstance(node, (ir.Pow, ir.ElemPow)):
+        return terms, shown + 3 * terms  # p u^(p-1) du
+    if isinstance(node, ir.Apply):
+        return terms, shown + 6 * terms  # f'(u) ⊙ du: (𝟏 - tanh(u)^∘2) ⊙ du, exp(u) ⊙ du, …
+    # -X⁻¹ dX X⁻¹, |X| tr(X⁻¹ dX), …: a few symbols around each term
+    return terms, shown + 4 * terms
+
+
 def shown_steps(expr: ir.Expr, wrt: str) -> int:
-    """About how many steps the derivation shows: a rule is applied at every place it fits in one
-    step, so the steps follow the nesting of the variable (about two a level: the rule, then the
-    constants it leaves), not the number of terms; a few more for the trace and the read-off."""
-    depth: dict[int, int] = {}
-    for node in post_order([expr]):
-        inner = [depth[id(k)] for k in node.children() if depth[id(k)] >= 0]
-        holds = (isinstance(node, ir.Var) and node.name == wrt) or bool(inner)
-        depth[id(node)] = 1 + max(inner, default=0) if holds else -1
-    return 2 * max(depth[id(expr)], 0) + 6
-
-
-class Measures(NamedTuple):
-    """What the estimate reads off tidy(f): the rewrites of the differential stage (one per place
-    the variable is reached), the size of f and of df written out, and the steps shown."""
-
-    rewrites: int
-    size: int
-    dsize: int
-    shown: int
-
-    @property
-    def work(self) -> int:
-        """steps shown × (size of f + of df): about how much is printed."""
-        return self.shown * (self.size + self.dsize)
-
-    @property
-    def seconds(self) -> float:
-        """CPU seconds of the whole cell (derivation, text, LaTeX and JSON), as fitted by
-        ``benchmarks/bench_estimate.py`` on this machine."""
-        return (
-            BASE_SECONDS + SECONDS_PER_REWRITE * self.rewrites * self.size + SECONDS_PER_SYMBOL * self.dsize
-        )
+    """About how many steps the derivation of ``expr`` by ``wrt`` shows (``Measures.shown``)."""
+    return estimate(expr, wrt).shown
 
 
 def measure(expr: ir.Expr, wrt: str) -> Measures:
     """The measures of deriving ``expr`` by ``wrt``, from the expression the derivation starts from."""
-    e = tidy(expr)
-    return Measures(*estimate(e, wrt), shown_steps(e, wrt))
+    return estimate(tidy(expr), wrt)
 
 
 def work_of(expr: ir.Expr, wrt: str) -> tuple[int, int, int]:
@@ -160,8 +227,8 @@ def check_work(expr: ir.Expr, wrt: ir.Var, source: str | None = None, span=None)
     if limit is None:
         return
     seconds = m.seconds
-    # the prediction is within 0.7–1.6× of the truth, so only a cell predicted well past the
-    # limit, and long enough that the wait matters, is refused on a guess; the limit stops the rest
+    # the prediction is within 0.7–1.4× of the measured times, so only a cell predicted well past
+    # the limit, and long enough that the wait matters, is refused on a guess; the limit stops the rest
     if seconds > max(REFUSE_FACTOR * limit, REFUSE_SECONDS):
         raise MatdiffError(
             f"this derivation and its output would take about {seconds:.0f} s (estimated before "
