@@ -131,3 +131,51 @@ def _nodes(e) -> list:
             out.append(n)
             stack.extend(n.children())
     return out
+
+
+def _wide_line():
+    """A sum of 12 products of 30 square factors, in one of which a factor changed (dX)."""
+    from matdiff_magic.ir import nodes as ir
+
+    def mat(name):
+        return ir.Var(name, ("m", "m"), "matrix")
+
+    changed = ir.D(mat("X"))
+    terms = []
+    for t in range(12):
+        factors = [mat(f"A{t}_{k}") for k in range(30)]
+        if t == 0:
+            factors[15] = changed
+        terms.append(ir.MatMul(factors))
+    return ir.Add(terms), changed
+
+
+def test_a_wide_product_shows_its_ends_and_its_change():
+    from matdiff_magic.render import printer
+
+    value, changed = _wide_line()
+    cut = elide.elision(value, (changed,))
+    assert cut is not None and cut.windows
+    text = printer.to_text(value, elide=cut)
+    tex = printer.to_latex(value, elide=cut, highlight=frozenset({id(changed)}))
+    first = text.split(" + ")[0]
+    # the first two and last two factors, and the changed one with its neighbours
+    assert first.startswith("A0_0 A0_1 ⋯ A0_14 dX A0_16 ⋯ A0_28 A0_29"), first
+    assert "⋯⋯" not in text and "⋯ ⋯" not in text and "⋯²" not in text  # a run left out is one ⋯
+    assert text.count("A0_") == 6 and text.endswith(" + ⋯")  # the other terms hold no change
+    assert r"{\color" in tex and r"\mathrm{d}X" in tex
+    assert DOTS in tex and r"\mathinner{\cdotp\cdotp\cdotp}^{" not in tex
+    whole = printer.to_text(value)
+    assert len(text) < len(whole) / 5 and "⋯" not in whole
+
+
+def test_a_wide_line_prints_alike_inside_and_outside_the_memo():
+    from matdiff_magic.render import memo, printer
+
+    value, changed = _wide_line()
+    cut = elide.elision(value, (changed,))
+    outside = printer.to_text(value, elide=cut)
+    with memo.printing():
+        printer.to_text(value)  # the whole line first: its parts are in the memo
+        inside = printer.to_text(value, elide=cut)
+    assert inside == outside

@@ -28,6 +28,9 @@ AROUND = 3  # levels above each changed part that are shown
 BELOW = 4  # levels of a changed part that are shown
 SMALL = 12  # nodes: a neighbour this small is shown whole
 CHANGES = 3  # changed parts shown: a rule applied at many places is shown at its first three
+WIDE = 8  # terms or factors: a longer sum or product shows its ends and what is near a change
+EDGE = 2  # terms or factors shown at each end of a wide one
+_WIDENED = (ir.Add, ir.MatMul, ir.Hadamard)  # printed as a run of terms or factors
 
 
 class _Tree:
@@ -79,10 +82,13 @@ class _Tree:
 @dataclass
 class Elision:
     """What a shortened line leaves out: ``marks``, id -> None (⋯) or the node shown as ⋯ X ⋯;
-    ``above``, the ids of the nodes that hold a mark; ``keep``, the nodes, alive while ids are keys."""
+    ``above``, the ids of the nodes that hold a mark; ``windows``, id of a wide sum or product ->
+    the positions of the terms or factors it shows (each run of the others is one ⋯); ``keep``,
+    the nodes, alive while ids are keys."""
 
     marks: dict = field(default_factory=dict)
     above: set = field(default_factory=set)
+    windows: dict = field(default_factory=dict)
     keep: list = field(default_factory=list)
 
     def mark(self, e: ir.Expr, shown: ir.Expr | None = None) -> bool:
@@ -90,6 +96,23 @@ class Elision:
         self.above.add(id(e))  # printed as ⋯, not as the memo has it
         self.keep.append(e)
         return True
+
+    def window(self, e: ir.Expr, kids: tuple, near: list) -> tuple:
+        """The children of e shown: all of them, or, for a wide sum or product, the ``EDGE`` at
+        each end and those at ``near`` and beside them (A₁ A₂ ⋯ A₁₅ A₁₆, as one writes it). A node
+        is the same subexpression wherever it is, so its window is too."""
+        if len(kids) <= WIDE or not isinstance(e, _WIDENED):
+            return tuple(range(len(kids)))
+        shown = set(range(EDGE)) | set(range(len(kids) - EDGE, len(kids)))
+        shown |= {j for i in near for j in (i - 1, i, i + 1) if 0 <= j < len(kids)}
+        if len(shown) < len(kids):
+            self.windows[id(e)] = frozenset(shown)
+            self.mark_above(e)
+        return tuple(sorted(shown))
+
+    def mark_above(self, e: ir.Expr) -> None:
+        self.above.add(id(e))
+        self.keep.append(e)
 
 
 def _first(value: ir.Expr, focus: tuple, count: int) -> tuple:
@@ -140,13 +163,15 @@ def elision(
     def changed(e: ir.Expr, level: int) -> bool:  # a changed part, to BELOW levels
         if not tree.larger(e, SMALL):
             return False
+        kids = tree.kids(e)
         below = False
-        for k in tree.kids(e):
+        for i in out.window(e, kids, []):
+            k = kids[i]
             if level + 1 >= BELOW and tree.larger(k, SMALL):
                 below = out.mark(k)
             else:
                 below = changed(k, level + 1) or below
-        return held(e, below)
+        return held(e, below or id(e) in out.windows)
 
     def held(e: ir.Expr, below: bool) -> bool:
         if below:
@@ -156,8 +181,10 @@ def elision(
     def around(e: ir.Expr, depth: int) -> bool:  # a node that holds a changed part, shown
         if id(e) in tree.focus:
             return changed(e, 0)
+        kids = tree.kids(e)
         below = False
-        for k in tree.kids(e):
+        for i in out.window(e, kids, [i for i, k in enumerate(kids) if tree.distance(k) < math.inf]):
+            k = kids[i]
             d = tree.distance(k)
             if d == math.inf:
                 if tree.larger(k, SMALL):
@@ -174,7 +201,7 @@ def elision(
                 if n is not k:
                     below = out.mark(k, n)
                 below = around(n, depth + 1) or below
-        return held(e, below)
+        return held(e, below or id(e) in out.windows)
 
     around(value, 0)
-    return out if out.marks else None
+    return out if out.marks or out.windows else None

@@ -80,6 +80,7 @@ class _Printer:
         # nodes above them, which print differently from the whole line (never memoised)
         self.elide = elide.marks if elide is not None else None
         self.elided_below = elide.above if elide is not None else frozenset()
+        self.windows = elide.windows if elide is not None else {}  # wide sums and products
         # inside memo.printing(): what is printed is kept by node identity and these options
         self.memo, self.options = memo.current(), (tex, hide_scalar_trace, id(abbrev) if abbrev else 0)
         self.marked: set | None = None  # ids of the nodes that hold a highlighted one
@@ -232,8 +233,17 @@ class _Printer:
         return f"{n.prefix}{n.open}{inner}{n.close}{subscript_text(n.sub)}", P_ATOM
 
     def n_Infix(self, n: Infix, e):
-        parts = [self.wrap(f, n.prec + 1) for f in e.children()]
+        parts = [self.wrap(f, n.prec + 1) if shown else self.dots for f, shown in self._window(e)]
         return self.t(f" {INFIX_LATEX[n.symbol]} ", f" {n.symbol} ").join(parts), n.prec
+
+    def _window(self, e: ir.Expr) -> list[tuple[ir.Expr, bool]]:
+        """(child, shown) for the children of e, a run of children a long line leaves out as one
+        (the first of the run, not shown)."""
+        window = self.windows.get(id(e)) if self.windows else None
+        kids = e.children()
+        if window is None:
+            return [(k, True) for k in kids]
+        return [(k, i in window) for i, k in enumerate(kids) if i in window or i - 1 in window]
 
     def n_Indexed(self, n: Indexed, e):
         tex = "".join(str(i) for i in n.indices)
@@ -260,9 +270,13 @@ class _Printer:
     def n_Terms(self, n: Terms, e):
         parts = []
         left_out = False  # the term before was written ⋯ (a run of them is one ⋯)
+        window = self.windows.get(id(e)) if self.windows else None
         for i, term in enumerate(e.terms):
             neg = isinstance(term, ir.Neg) or (isinstance(term, ir.Const) and term.value < 0)
-            if self.elide and self.elide.get(id(term), term) is None:  # a term a long line leaves out
+            if (window is not None and i not in window) or (
+                self.elide and self.elide.get(id(term), term) is None
+            ):
+                # a term a long line leaves out
                 if not left_out:
                     parts.append(
                         (" - " if neg else " + ") * (i > 0) + ("-" if neg and not i else "") + self.dots
@@ -288,8 +302,12 @@ class _Printer:
         out: list[str] = []
         precs: list[int] = []  # of the factors after a leading number
         # numbers commute: show them first, as a coefficient
-        factors = sorted(e.factors, key=lambda f: not isinstance(f, ir.Const))
-        for i, f in enumerate(factors):
+        factors = sorted(self._window(e), key=lambda f: not isinstance(f[0], ir.Const))
+        for i, (f, shown) in enumerate(factors):
+            if not shown:  # a run of factors a long line leaves out
+                out.append(self.dots)
+                precs.append(P_ATOM)
+                continue
             if isinstance(f, ir.Const) and i == 0:
                 s, p = self.go(f)
                 out.append(s if p >= P_MUL else self.paren(s) if f.value >= 0 else s)
