@@ -43,12 +43,20 @@ class VecTerm:
     coef: Fraction
     jac: list = field(default_factory=list)  # J factors, left to right
     inner: ir.Expr | None = None  # vec(inner) is still to be taken
+    shown: tuple | None = field(default=None, compare=False)  # (what it was made of, the expression)
 
     def expr(self, dX: ir.Expr) -> ir.Expr:
+        """The term as a line shows it, made again only once a step has changed it (a step
+        changes one term of a sum: each line would otherwise rebuild every term's product)."""
+        made_of = (self.coef, self.inner, *self.jac)
+        if self.shown is not None and len(made_of) == len(self.shown[0]):
+            if all(a is b for a, b in zip(made_of, self.shown[0])):
+                return self.shown[1]
         inner = cast(ir.Expr, self.inner)  # set when the term is made
         v = ir.Vec(inner) if inner.shape[1] != 1 else inner
         body = mk_mul(self.jac + [v]) if self.jac else v
-        return with_coef(self.coef, body)
+        self.shown = (made_of, with_coef(self.coef, body))
+        return self.shown[1]
 
 
 def _display(terms: list[VecTerm], dX: ir.Expr) -> ir.Expr:
@@ -73,14 +81,15 @@ def vec_stage(dF: ir.Expr, wrt: ir.Var, record) -> ir.Expr:
         terms.append(VecTerm(c, [], rest))
     start = _display(terms, dX)
     record(TAKE_VEC, start, focus=(start,))
+    before = start
     for _ in range(1000):
         pending = [t for t in terms if t.inner != dX]
         if not pending:
             break
-        before = _display(terms, dX)
         identity = _one_step(pending[0], wrt, dX)
         after = _display(terms, dX)
         record(identity, after, before=before)
+        before = after
     else:
         raise MatdiffError("the vec identities did not bring d vec X to the right")
     n = ir.dim_mul(*dX.shape)
