@@ -49,14 +49,18 @@ class VecTerm:
         """The term as a line shows it, made again only once a step has changed it (a step
         changes one term of a sum: each line would otherwise rebuild every term's product)."""
         made_of = (self.coef, self.inner, *self.jac)
-        if self.shown is not None and len(made_of) == len(self.shown[0]):
-            if all(a is b for a, b in zip(made_of, self.shown[0])):
-                return self.shown[1]
+        shown = self.shown
+        if shown is not None and len(made_of) == len(shown[0]) and all(map(_same, made_of, shown[0])):
+            return shown[1]
         inner = cast(ir.Expr, self.inner)  # set when the term is made
         v = ir.Vec(inner) if inner.shape[1] != 1 else inner
         body = mk_mul(self.jac + [v]) if self.jac else v
         self.shown = (made_of, with_coef(self.coef, body))
         return self.shown[1]
+
+
+def _same(a, b) -> bool:
+    return a is b
 
 
 def _display(terms: list[VecTerm], dX: ir.Expr) -> ir.Expr:
