@@ -91,6 +91,8 @@ def vec_stage(dF: ir.Expr, wrt: ir.Var, record) -> ir.Expr:
         if not pending:
             break
         identity = _one_step(pending[0], wrt, dX)
+        for t in pending[1:]:  # the same identity at each term it applies to: one step
+            _same_step(t, identity, wrt, dX)
         after = _display(terms, dX)
         record(identity, after, before=before)
         before = after
@@ -110,6 +112,19 @@ def vec_stage(dF: ir.Expr, wrt: ir.Var, record) -> ir.Expr:
         final = ir.MatMul([J, vdX]) if isinstance(J, ir.Add) else mk_mul([J, vdX])
         record(COMBINE, final, focus=(J,))
     return J
+
+
+def _same_step(t: VecTerm, identity: Identity, wrt: ir.Var, dX: ir.Expr) -> None:
+    """The term t taken one identity further when its next identity is ``identity`` (as the
+    textbooks apply a rule to each term of a sum at once); left as it was otherwise, or when its
+    form is not supported (it is refused on its own turn)."""
+    trial = VecTerm(t.coef, list(t.jac), t.inner)
+    try:
+        if _one_step(trial, wrt, dX) != identity:
+            return
+    except QuotingError:
+        return
+    t.coef, t.jac, t.inner = trial.coef, trial.jac, trial.inner
 
 
 VEC_LINEAR = Identity(

@@ -138,6 +138,52 @@ def sizes(abbrev: dict | None) -> _Tree:
     return _Tree((), abbrev)
 
 
+def _first_places(value: ir.Expr, shown: tuple, kids, holding: set | None) -> set:
+    """Ids of the nodes on the way from the root to the first place, in printing order, of each
+    changed part: a part that is a shared node (x ⊗ I in every term of a Jacobian) is shown
+    around its first place, not around every one. ``holding``: the ids of the nodes that hold a
+    changed part, when known (only those are entered)."""
+    targets, found, out = {id(f) for f in shown}, set(), set()
+    seen: set = set()
+    path: list = []
+    stack = [(value, 0)]
+    while stack and len(found) < len(targets):
+        e, depth = stack.pop()
+        del path[depth:]
+        if id(e) in seen:
+            continue
+        seen.add(id(e))
+        path.append(e)
+        if id(e) in targets:
+            found.add(id(e))
+            out.update(id(n) for n in path)
+            continue
+        stack.extend((k, depth + 1) for k in reversed(kids(e)) if holding is None or id(k) in holding)
+    return out
+
+
+def _whole_terms(value: ir.Add, focus: tuple, kids, holding: set | None) -> tuple:
+    """The changed parts of the first terms of the sum that hold one, each term with all of its
+    own (−2 (x ⊗ I) ⋯ − ⋯ would hide one of them), as many terms as hold ``CHANGES`` at most
+    together, and at least the first."""
+    ids, out, seen = {id(f) for f in focus}, [], set()
+    for term in value.terms:
+        parts, stack = [], [term]
+        while stack:  # the term's nodes that hold a change (all of them when those are not known)
+            e = stack.pop()
+            if id(e) in seen:
+                continue
+            seen.add(id(e))
+            if id(e) in ids:
+                parts.append(e)
+                continue
+            stack.extend(reversed([k for k in kids(e) if holding is None or id(k) in holding]))
+        if out and len(out) + len(parts) > CHANGES:
+            break
+        out += parts
+    return tuple(out)
+
+
 def is_long(value: ir.Expr, abbrev: dict | None = None, known: _Tree | None = None) -> bool:
     """The line has more than LIMIT nodes as printed (counted no further); ``known``: the sizes
     counted for other lines with the same names (``sizes``)."""
@@ -154,8 +200,12 @@ def elision(
     needs too), asked only for a long line; ``known``: as for ``is_long``."""
     if not focus or not is_long(value, abbrev, known):
         return None
+    kids = _Tree((), abbrev, None, known).kids
+    holding = holders() if holders is not None else None
     shown = _first(value, focus, CHANGES) if len(focus) > CHANGES else focus
-    tree = _Tree(shown, abbrev, holders() if holders is not None else None, known)
+    if len(shown) < len(focus) and isinstance(value, ir.Add):
+        shown = _whole_terms(value, focus, kids, holding)
+    tree = _Tree(shown, abbrev, _first_places(value, shown, kids, holding), known)
     if tree.distance(value) == math.inf:
         return None
     out = Elision()
