@@ -143,7 +143,9 @@ def _first_places(value: ir.Expr, shown: tuple, kids, holding: set | None) -> se
     changed part: a part that is a shared node (x ⊗ I in every term of a Jacobian) is shown
     around its first place, not around every one. ``holding``: the ids of the nodes that hold a
     changed part, when known (only those are entered)."""
-    targets, found, out = {id(f) for f in shown}, set(), set()
+    targets = {id(f) for f in shown}
+    found: set = set()
+    out: set = set()
     seen: set = set()
     path: list = []
     stack = [(value, 0)]
@@ -166,9 +168,11 @@ def _whole_terms(value: ir.Add, focus: tuple, kids, holding: set | None) -> tupl
     """The changed parts of the first terms of the sum that hold one, each term with all of its
     own (−2 (x ⊗ I) ⋯ − ⋯ would hide one of them), as many terms as hold ``CHANGES`` at most
     together, and at least the first."""
-    ids, out, seen = {id(f) for f in focus}, [], set()
+    ids, seen = {id(f) for f in focus}, set()
+    out: list = []
     for term in value.terms:
-        parts, stack = [], [term]
+        parts: list = []
+        stack = [term]
         while stack:  # the term's nodes that hold a change (all of them when those are not known)
             e = stack.pop()
             if id(e) in seen:
