@@ -52,7 +52,7 @@ from matdiff_magic.render.notation import (
     superscript,
     superscript_latex,
 )
-from matdiff_magic.render.spacing import join_text
+from matdiff_magic.render.spacing import join_text, runs_as_powers
 
 HIGHLIGHT_COLOR = "#d62728"
 __all__ = [
@@ -320,31 +320,13 @@ class _Printer:
                 s, p = self.paren(s), P_ATOM
             out.append(s)
             precs.append(p)
-        out = self._powers(out, precs)
+        out = runs_as_powers(out, precs, self.paren, lambda k: self.t(f"^{{{k}}}", superscript(str(k))))
         sep = " " if self.tex else ""
         text = sep.join(out) if self.tex else join_text(out)
         if self.tex:
             text = text.replace("- ", "-", 1) if text.startswith("- ") else text
         prec = P_NEG if text.startswith("-") else P_MUL
         return text, prec
-
-    def _powers(self, out: list[str], precs: list[int]) -> list[str]:
-        """Equal neighbours written as a power, X X X as X³ and Xᵀ Xᵀ as (Xᵀ)², as printed (a
-        coloured one differs): a product of k factors of X prints in size linear in k."""
-        head, factors = out[: len(out) - len(precs)], out[len(out) - len(precs) :]
-        merged: list[str] = []
-        k = 0
-        while k < len(factors):
-            run = k + 1
-            while run < len(factors) and factors[run] == factors[k]:
-                run += 1
-            count, s = run - k, factors[k]
-            if count > 1:
-                base = s if precs[k] > P_POSTFIX else self.paren(s)
-                s = base + self.t(f"^{{{count}}}", superscript(str(count)))
-            merged.append(s)
-            k = run
-        return head + merged
 
     def _fraction(self, c, dens: list, rest: list) -> tuple[str, int]:
         p, q = abs(c.numerator), c.denominator

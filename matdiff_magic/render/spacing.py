@@ -1,6 +1,11 @@
-"""Factors written side by side in Unicode: a space only where two names would run together."""
+"""Factors written side by side: in Unicode a space only where two names would run together, and
+in both notations a run of equal factors as a power."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+
+from matdiff_magic.ops.notations import P_POSTFIX
 
 _ENDS_NAME = frozenset("ᵀ¹⁻)₀₁₂₃₄₅₆₇₈₉₎⋯")  # ₎ ends a size subscript: 𝟏₍1×m₎ dx, K₍m,n₎ vec(dX); ⋯ W
 _ENDS_BAR = frozenset("‖|)ᵀ¹²⁻₀₁₂₃₄₅₆₇₈₉")
@@ -17,3 +22,23 @@ def join_text(parts: list[str]) -> str:
             out += " "
         out += p
     return out
+
+
+def runs_as_powers(out: list[str], precs: list[int], paren: Callable, power: Callable) -> list[str]:
+    """Equal neighbours written as a power, X X X as X³ and Xᵀ Xᵀ as (Xᵀ)², as printed (a coloured
+    one differs): a product of k factors of X prints in size linear in k. ``out``: the printed
+    factors, the last ``len(precs)`` of them with their precedences; ``paren``: s -> (s);
+    ``power``: k -> the exponent as printed."""
+    head, factors = out[: len(out) - len(precs)], out[len(out) - len(precs) :]
+    merged: list[str] = []
+    k = 0
+    while k < len(factors):
+        run = k + 1
+        while run < len(factors) and factors[run] == factors[k]:
+            run += 1
+        count, s = run - k, factors[k]
+        if count > 1:
+            s = (s if precs[k] > P_POSTFIX else paren(s)) + power(count)
+        merged.append(s)
+        k = run
+    return head + merged
