@@ -23,6 +23,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from matdiff_magic.render import memo
 from matdiff_magic.render.notation import TEX_OPERATORS
 
 WIDTH = 80  # characters of the Unicode reading
@@ -177,6 +178,23 @@ def tex_width(tex: str) -> int:
     return len(re.sub(r"[{}^_]", "", s))
 
 
+def _remembered(measure):
+    """``measure``, each piece measured once while a derivation is shown (``memo.printing``):
+    consecutive lines share most of their pieces."""
+    shown = memo.current()
+    if shown is None:
+        return measure
+    known = shown.widths.setdefault(measure, {})
+
+    def width(piece: str) -> int:
+        w = known.get(piece)
+        if w is None:
+            w = known[piece] = measure(piece)
+        return w
+
+    return width
+
+
 class _Widths:
     """``measure(s[a:b])`` for the positions where ``_lay`` starts and ends lines, from prefix
     sums over the pieces between cuts: laying out a line of n characters costs O(n), not O(n²).
@@ -184,6 +202,7 @@ class _Widths:
     the whole line), each width is measured directly."""
 
     def __init__(self, s: str, cuts: list[_Cut], measure):
+        measure = _remembered(measure)
         points = {0, len(s)} | {c.start for c in cuts} | {c.end for c in cuts}
         points |= {c.opener + 1 for c in cuts if c.opener >= 0}
         ordered = sorted(points)

@@ -30,6 +30,7 @@ class Memo:
         self._parents: dict[int, list[int]] = {}  # id(node) -> ids of the nodes it is a child of
         self._entered: dict[int, Expr] = {}  # the nodes whose children are in _parents
         self.kept: dict[tuple, tuple] = {}  # (kind, id) -> (the object, what was computed for it)
+        self.widths: dict = {}  # measure -> {piece of a line: its width} (render.linebreak)
 
     def keep(self, kind: str, owner, compute):
         """``compute()`` once per ``owner`` (by identity) while the memo lives (the shortening of
