@@ -145,7 +145,20 @@ def deep_chain_items() -> list[dict]:
     for k in range(1, 33):
         source = f"tanh(W{k}*{source})"
     d = derive(f"sum({source})", wrt="W1")
-    return [{"id": "32-layer network: to_latex", "tex": d.to_latex()}]
+    items = [{"id": "32-layer network: to_latex", "tex": d.to_latex()}]
+    # a Hessian's long lines leave out runs of factors and terms (⋯ in a product, a sum, a vec)
+    h = derive("a'*" + _chain(8), wrt="W1", order=2, check=False)
+    items.append({"id": "8-layer network's Hessian: to_latex", "tex": h.to_latex()})
+    items += [{"id": f"8-layer network's Hessian: step {i}", "tex": s.latex_highlighted}
+              for i, s in enumerate(h.steps) if "cdotp" in s.latex]
+    return items
+
+
+def _chain(depth: int) -> str:
+    source = "x"
+    for k in range(1, depth + 1):
+        source = f"tanh(W{k}*{source})"
+    return source
 
 
 def fixture_items() -> list[dict]:

@@ -12,6 +12,9 @@ _NO_MACROS = [
     (re.compile(r"(?<!\\)((?:\\\\)*)\\ "), r"\1\\;"),
     (re.compile(r"\\mathrm\{([^{}]*)\}"), r"{\\rm \1}"),
     (re.compile(r"\\mathbf\{([^{}]*)\}"), r"{\\bf \1}"),
+    # KaTeX expands \operatorname three times and allows a block 1000 expansions (a Hessian's
+    # block names diag and vec hundreds of times); an operator in roman type typesets the same
+    (re.compile(r"\\operatorname\{([^{}]*)\}"), r"\\mathop{\\rm \1}\\nolimits "),
 ]
 MACRO_BUFFER = 4096  # characters: MathJax's limit is 5 KB after expansion
 
