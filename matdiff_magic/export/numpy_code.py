@@ -42,7 +42,7 @@ from matdiff_magic.export.naming import (
     temporaries,
     variable_names,
 )
-from matdiff_magic.export.numpy_printer import HELPERS, NUMPY_HELPERS, NumpyPrinter, kind
+from matdiff_magic.export.numpy_printer import HELPERS, NumpyPrinter, kind
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.construct import split_coef, with_coef
 from matdiff_magic.render.printer import to_text
@@ -138,7 +138,7 @@ def _assign_temporaries(printer, temps) -> list[str]:
 def _module(header: str, printer, function: str, rest: list[str]) -> str:
     """The module: header, the NumPy import, the helpers the printer used, the function, the rest."""
     parts = [header, "import numpy as np\n"]
-    helpers = [NUMPY_HELPERS.get(h, HELPERS[h]) for h in sorted(printer.helpers)]
+    helpers = [HELPERS[h] for h in sorted(printer.helpers)]
     if helpers:
         parts.append("\n" + "\n\n".join(helpers))
     parts += ["\n" + function] + ["\n" + r for r in rest]

@@ -46,18 +46,6 @@ HELPERS["log_of_det"] = '''def log_of_det(X):
     """log(det X) from one factorisation: nan where det X < 0, -inf where det X = 0."""
     sign, value = np.linalg.slogdet(X)
     return value + np.log(sign)  # log 1 = 0; log 0 = -inf; log(-1) = nan'''
-# Helpers that the NumPy module writes faster than the ops' own source, which the JAX and PyTorch
-# modules keep (printed in their namespace, for their autodiff; torch.minimum takes no number):
-# name -> source. The sigmoid as exp(min(x, 0)) / (1 + exp(-|x|)) has the values of
-# exp(-logaddexp(0, -x)) from two of NumPy's vectorised exps (logaddexp's loop is not): 2.8 times
-# as fast at 2000 entries, as fast at 20.
-NUMPY_HELPERS: dict[str, str] = {
-    "sigmoid": """def sigmoid(x):
-    # 1 / (1 + exp(-x)) as exp(min(x, 0)) / (1 + exp(-|x|)): no overflow, full relative precision
-    # where it is tiny (sigmoid(-60) ≈ 9e-27, which 0.5 (1 + tanh(x/2)) rounds to 0), and vectorised
-    return np.exp(np.minimum(x, 0.0)) / (1.0 + np.exp(-np.abs(x)))
-"""
-}
 
 
 def prints(*types):
