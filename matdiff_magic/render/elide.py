@@ -5,14 +5,18 @@ depth; printing the whole expression at every step makes the output grow as the 
 depth (a depth-64 chain printed 3 MiB). As one writes such a derivation by hand, a step whose line
 is long (more than ``LIMIT`` nodes) shows the top of the expression (``TOP`` levels), the
 ``AROUND`` levels around each changed part, and each changed part to ``BELOW`` levels; a larger
-neighbour is written ⋯ and a run of levels in between ⋯ X ⋯ (X continued inside). The last line of
-each stage is always printed whole (``derivation.record``), so every result a stage reaches is
-shown in full; only the lines on the way are shortened.
+neighbour is written ⋯ and a run of levels in between ⋯ X ⋯ (X continued inside). A sum or
+product of more than ``WIDE`` terms or factors shows ``EDGE`` at each end and those beside a
+change, each run of the others one ⋯. A changed part that is a shared node (x ⊗ I in every term of
+a Jacobian) is shown around its first place; a rule applied at many terms of a sum, at its first
+terms, each with all its changes. The last line of each stage is always printed whole
+(``derivation.record``), so every result a stage reaches is shown in full; only the lines on the
+way are shortened.
 
 ``elision`` returns what the printer needs (``printer.to_latex(..., elide=...)``): for the id of
-each node not printed, None (written ⋯), or the node printed between ⋯ and ⋯ in its place; and the
-ids of the nodes above those, the only ones that print differently from the whole line (the others
-are looked up in the printer's memo).
+each node not printed, None (written ⋯), or the node printed between ⋯ and ⋯ in its place; the
+windows of the wide sums and products; and the ids of the nodes above those, the only ones that
+print differently from the whole line (the others are looked up in the printer's memo).
 """
 
 from __future__ import annotations
