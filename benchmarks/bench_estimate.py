@@ -20,8 +20,11 @@ ratio, then the spread of the ratios.
 The table shows the ratio measured / predicted; the constants of ``bounds.py``
 (``bounds.COEFFICIENTS``: ``BASE_SECONDS``, ``SECONDS_PER_SYMBOL``, ``SECONDS_PER_TERM``,
 ``SECONDS_PER_LINE_SYMBOL``, ``SECONDS_PER_LEVEL``) were fitted to a full run (non-negative least
-squares on the relative error), measured / predicted then 0.73–1.43 over every case. The time limit itself still stops a cell the estimate let
-through.
+squares on the relative error; commit 6934a79, medians of 5, load average 0.0–0.3): measured /
+predicted 0.74–1.49 in that run, 0.80–1.51 (median 1.06) in the next one (load 0.3–0.6), where the
+three constants fitted before this model (steps × size of f, size of df written out) gave
+0.19–2.01 (the 256-term sum and the depth-64 chain predicted 5 times slower than they run) and,
+refitted, 0.50–2.48. The time limit itself still stops a cell the estimate let through.
 """
 
 from __future__ import annotations

@@ -52,12 +52,12 @@ MAX_DIFFERENTIAL = 100_000  # symbols of df written out: past it no step can be 
 LINE_LIMIT = 200  # nodes of a line shown whole (render/elide.py's LIMIT; the layers keep it apart)
 SHORT_LINE = 40  # nodes a long line shows around its change (its top, the change, ⋯ between)
 # CPU seconds of the whole cell, fitted by benchmarks/bench_estimate.py on its everyday and scaling
-# cases (within 0.7–1.4× of every measured time); Measures.features lists what each multiplies
-BASE_SECONDS = 1.3e-3
-SECONDS_PER_SYMBOL = 9.5e-5  # of df as held and printed (dshown)
-SECONDS_PER_TERM = 3.6e-4  # of df, spread out
-SECONDS_PER_LINE_SYMBOL = 7.5e-6  # of the lines on the way (Measures.lines)
-SECONDS_PER_LEVEL = 1.2e-5  # of (steps shown) × (levels holding the variable)
+# cases (measured / predicted 0.80–1.51 over all of them); Measures.features lists what each multiplies
+BASE_SECONDS = 1.2e-3
+SECONDS_PER_SYMBOL = 8.7e-5  # of df as held and printed (dshown)
+SECONDS_PER_TERM = 3.4e-4  # of df, spread out
+SECONDS_PER_LINE_SYMBOL = 7e-6  # of the lines on the way (Measures.lines)
+SECONDS_PER_LEVEL = 1.1e-5  # of (steps shown) × (levels holding the variable)
 COEFFICIENTS = (
     "BASE_SECONDS",
     "SECONDS_PER_SYMBOL",
@@ -227,8 +227,8 @@ def check_work(expr: ir.Expr, wrt: ir.Var, source: str | None = None, span=None)
     if limit is None:
         return
     seconds = m.seconds
-    # the prediction is within 0.7–1.4× of the measured times, so only a cell predicted well past
-    # the limit, and long enough that the wait matters, is refused on a guess; the limit stops the rest
+    # measured times are 0.8–1.5 times the prediction, so only a cell predicted well past the
+    # limit, and long enough that the wait matters, is refused on a guess; the limit stops the rest
     if seconds > max(REFUSE_FACTOR * limit, REFUSE_SECONDS):
         raise MatdiffError(
             f"this derivation and its output would take about {seconds:.0f} s (estimated before "
