@@ -7,6 +7,7 @@ matrix K, vec(A ⊙ X) = diag(vec A) vec X, vec(cA) = c vec A, vec(v) = v for a 
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import cast
@@ -50,17 +51,13 @@ class VecTerm:
         changes one term of a sum: each line would otherwise rebuild every term's product)."""
         made_of = (self.coef, self.inner, *self.jac)
         shown = self.shown
-        if shown is not None and len(made_of) == len(shown[0]) and all(map(_same, made_of, shown[0])):
+        if shown is not None and len(made_of) == len(shown[0]) and all(map(operator.is_, made_of, shown[0])):
             return shown[1]
         inner = cast(ir.Expr, self.inner)  # set when the term is made
         v = ir.Vec(inner) if inner.shape[1] != 1 else inner
         body = mk_mul(self.jac + [v]) if self.jac else v
         self.shown = (made_of, with_coef(self.coef, body))
         return self.shown[1]
-
-
-def _same(a, b) -> bool:
-    return a is b
 
 
 def _display(terms: list[VecTerm], dX: ir.Expr) -> ir.Expr:

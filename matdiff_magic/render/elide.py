@@ -21,6 +21,7 @@ print differently from the whole line (the others are looked up in the printer's
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 
@@ -119,21 +120,26 @@ class Elision:
         self.keep.append(e)
 
 
-def _first(value: ir.Expr, focus: tuple, count: int) -> tuple:
-    """The first ``count`` of the changed parts, in printing order."""
-    ids, seen = {id(f) for f in focus}, set()
-    out: list = []
-    stack = [value]
-    while stack and len(out) < count:
+def _changed_parts(root: ir.Expr, ids: set, kids, seen: set):
+    """The changed parts (``ids``) below ``root`` in printing order, each distinct node visited
+    once (``seen``, shared by the caller's walks) and none entered: ``kids(e)``, the children
+    walked."""
+    stack = [root]
+    while stack:
         e = stack.pop()
         if id(e) in seen:
             continue
         seen.add(id(e))
         if id(e) in ids:
-            out.append(e)
+            yield e
             continue
-        stack.extend(reversed(e.children()))
-    return tuple(out)
+        stack.extend(reversed(kids(e)))
+
+
+def _first(value: ir.Expr, focus: tuple, count: int) -> tuple:
+    """The first ``count`` of the changed parts, in printing order."""
+    parts = _changed_parts(value, {id(f) for f in focus}, ir.Expr.children, set())
+    return tuple(itertools.islice(parts, count))
 
 
 def sizes(abbrev: dict | None) -> _Tree:
@@ -172,20 +178,15 @@ def _whole_terms(value: ir.Add, focus: tuple, kids, holding: set | None) -> tupl
     """The changed parts of the first terms of the sum that hold one, each term with all of its
     own (−2 (x ⊗ I) ⋯ − ⋯ would hide one of them), as many terms as hold ``CHANGES`` at most
     together, and at least the first."""
-    ids, seen = {id(f) for f in focus}, set()
+    ids = {id(f) for f in focus}
+    seen: set = set()
     out: list = []
+
+    def holders(e: ir.Expr) -> list:  # the children that hold a change (all, when not known)
+        return [k for k in kids(e) if holding is None or id(k) in holding]
+
     for term in value.terms:
-        parts: list = []
-        stack = [term]
-        while stack:  # the term's nodes that hold a change (all of them when those are not known)
-            e = stack.pop()
-            if id(e) in seen:
-                continue
-            seen.add(id(e))
-            if id(e) in ids:
-                parts.append(e)
-                continue
-            stack.extend(reversed([k for k in kids(e) if holding is None or id(k) in holding]))
+        parts = list(_changed_parts(term, ids, holders, seen))
         if out and len(out) + len(parts) > CHANGES:
             break
         out += parts
@@ -206,14 +207,14 @@ def elision(
     printed with (a named node counts as one); ``holders``: a function giving the ids of the nodes
     that are or hold a changed part (the printer's ``memo.marked_below``, which the highlighting
     needs too), asked only for a long line; ``known``: as for ``is_long``."""
-    if not focus or not is_long(value, abbrev, known):
+    base = known or sizes(abbrev)  # children and sizes, shared by every walk of the line
+    if not focus or not is_long(value, abbrev, base):
         return None
-    kids = _Tree((), abbrev, None, known).kids
     holding = holders() if holders is not None else None
     shown = _first(value, focus, CHANGES) if len(focus) > CHANGES else focus
     if len(shown) < len(focus) and isinstance(value, ir.Add):
-        shown = _whole_terms(value, focus, kids, holding)
-    tree = _Tree(shown, abbrev, _first_places(value, shown, kids, holding), known)
+        shown = _whole_terms(value, focus, base.kids, holding)
+    tree = _Tree(shown, abbrev, _first_places(value, shown, base.kids, holding), base)
     if tree.distance(value) == math.inf:
         return None
     out = Elision()
