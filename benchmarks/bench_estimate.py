@@ -44,6 +44,7 @@ FAMILIES = {  # the sizes of bench_scaling.py that the package accepts, and a lo
     "sum": ("x", (4, 16, 32, 64, 128, 256)),
     "product": ("X", (4, 8, 16, 24, 32, 64, 96)),
 }
+HESSIANS = {"chain": (1, 4, 8, 12, 16), "product": (2, 4, 8)}  # order=2: predicted once the gradient is made
 QUICK = {"chain": 16, "sum": 32, "product": 8}
 EVERYDAY = {
     "aᵀXb": ("a'*X*b", "X"),
@@ -53,13 +54,26 @@ EVERYDAY = {
 }
 
 
-def whole_cell(src: str, wrt: str) -> float:
+def whole_cell(src: str, wrt: str, order: int = 1) -> float:
     """CPU seconds of the derivation and its whole bundle, as the magic shows it."""
     from matdiff_magic import derive
 
     t0 = time.process_time()
-    derive(src, wrt=wrt, check=False)._repr_mimebundle_()
+    derive(src, wrt=wrt, order=order, check=False)._repr_mimebundle_()
     return time.process_time() - t0
+
+
+def hessian_prediction(src: str, wrt: str):
+    """The gradient's measures and the predicted seconds of the Hessian's cell, as the pipeline
+    estimates them once the gradient is derived (``bounds.hessian_seconds``)."""
+    from matdiff_magic.derivation.bounds import hessian_seconds, measure
+    from matdiff_magic.derivation.stages import gradient_steps
+    from matdiff_magic.types.lower import choose_wrt, typecheck
+
+    typed = typecheck(src)
+    first = gradient_steps(typed, choose_wrt(typed, wrt, src), "independent", hessian=True)
+    gradient = first["plain"]["denominator"].expr
+    return measure(gradient, wrt), hessian_seconds(typed.expr, gradient, wrt)
 
 
 def prediction(src: str, wrt: str):
@@ -110,8 +124,35 @@ def main() -> None:
         f"measured / predicted: min {min(ratios):.2f}, median {statistics.median(ratios):.2f}, "
         f"max {max(ratios):.2f}"
     )
+    hessians = [
+        (f"{family} {n}, Hessian", source(family, n), FAMILIES[family][0])
+        for family, sizes in HESSIANS.items()
+        for n in sizes
+        if not (args.quick and n > QUICK[family])
+    ]
+    htimes: dict[str, list[float]] = {name: [] for name, _, _ in hessians}
+    for _ in range(args.repeat):
+        for name, src, wrt in hessians:
+            htimes[name].append(whole_cell(src, wrt, order=2))
+    print()
+    print(
+        "| Hessian (order=2) | gradient's levels | d(gradient) shown | predicted | measured | measured / predicted |"
+    )
+    print("|---|---:|---:|---:|---:|---:|")
+    hratios = []
+    for name, src, wrt in hessians:
+        m, predicted = hessian_prediction(src, wrt)
+        measured = statistics.median(htimes[name])
+        hratios.append(measured / predicted)
+        print(
+            f"| {name} | {m.depth:,} | {m.dshown:,} | {predicted * 1000:.1f} ms | {measured * 1000:.1f} ms "
+            f"| {hratios[-1]:.2f} |"
+        )
+    print()
+    print(f"Hessians, measured / predicted: min {min(hratios):.2f}, max {max(hratios):.2f}")
     if args.fit:
         fit([(name, src, wrt, statistics.median(times[name])) for name, src, wrt in cases])
+        fit_hessian([(src, wrt, statistics.median(htimes[name])) for name, src, wrt in hessians])
 
 
 def fit(cases: list) -> None:
@@ -139,6 +180,24 @@ def fit(cases: list) -> None:
     for (name, *_), ratio in zip(cases, ratios):
         print(f"| {name} | {ratio:.2f} |")
     print(f"refitted measured / predicted: {ratios.min():.2f}–{ratios.max():.2f}")
+
+
+def fit_hessian(cases: list) -> None:
+    """Fit HESSIAN_FACTOR and HESSIAN_FACTOR_PER_LEVEL: the second stage's time (measured minus
+    the first-order estimate of f) over the gradient's own estimate, linear in its levels."""
+    import numpy as np
+
+    from matdiff_magic.derivation.bounds import measure
+    from matdiff_magic.types.lower import typecheck
+
+    rows, ratios = [], []
+    for src, wrt, measured in cases:
+        second, _ = hessian_prediction(src, wrt)
+        first = measure(typecheck(src).expr, wrt).seconds
+        rows.append([1.0, second.depth])
+        ratios.append((measured - first) / second.seconds)
+    (factor, per_level), *_ = np.linalg.lstsq(np.array(rows), np.array(ratios), rcond=None)
+    print(f"fitted: HESSIAN_FACTOR = {factor:.2g}, HESSIAN_FACTOR_PER_LEVEL = {per_level:.2g}")
 
 
 if __name__ == "__main__":

@@ -164,3 +164,13 @@ def test_a_time_limit_does_not_ring_after_its_block():
     with time_limit(0.01):
         pass
     time.sleep(3 * REPEAT)  # no TimeLimitExceeded here: the timer was cancelled
+
+
+def test_a_network_of_128_layers_derives_with_its_whole_output():
+    # 258 levels deep: within parser.MAX_DEPTH, and its differential, as held and printed, grows
+    # linearly with the depth (written out it has 50 000 symbols): not refused as too large
+    source = "a'*" + "".join(f"tanh(W{k}*" for k in range(128, 0, -1)) + "x" + ")" * 128
+    d = derive(source, wrt="W1")
+    assert d.check_result.passed
+    bundle = d._repr_mimebundle_()
+    assert "W_{128}" in bundle["text/latex"] and "W₁₂₈" in bundle["text/plain"]

@@ -190,3 +190,39 @@ def test_a_long_line_is_taken_as_shown_around_its_change_past_the_printers_limit
     from matdiff_magic.render import elide
 
     assert bounds.LINE_LIMIT == elide.LIMIT
+
+
+# The depth-16 network's Hessian cell: 1.46 s measured by benchmarks/bench_estimate.py (median of
+# 3, load average under 1), predicted 1.55 s once its gradient is derived.
+HESSIAN_MEASURED = {16: 1.46}
+
+
+def _gradient(source: str, wrt: str):
+    from matdiff_magic.derivation.stages import gradient_steps
+
+    t = typed(source)
+    return gradient_steps(t, choose_wrt(t, wrt), "independent", hessian=True)["plain"]["denominator"].expr
+
+
+def test_a_hessian_is_predicted_from_its_gradient_within_a_factor_of_its_measured_time():
+    for depth, seconds in HESSIAN_MEASURED.items():
+        predicted = bounds.hessian_seconds(typed(chain(depth)).expr, _gradient(chain(depth), "W1"), "W1")
+        assert seconds / FACTOR <= predicted <= seconds * FACTOR
+        # the second stage costs more than the gradient's own cell: a Hessian is not its gradient
+        assert predicted > 3 * bounds.predicted_seconds(typed(chain(depth)).expr, "W1")
+
+
+def test_a_hessian_past_its_limit_is_refused_once_its_gradient_is_derived(shell):
+    source = chain(24)  # its Hessian takes about 4 s
+    start = time.perf_counter()
+    result, captured = run(shell, f"%%matdiff --wrt W1 --order 2 --timeout 0.5\n{source}\n")
+    elapsed = time.perf_counter() - start
+    assert not result.success and type(result.error_in_exec).__name__ == "UsageError"
+    message = str(result.error_in_exec)
+    assert "this Hessian and its output would take about" in message
+    assert "over the time limit of 0.5 s" in message and "^" in message
+    assert "Traceback" not in captured.stdout + captured.stderr
+    assert elapsed < 0.5  # refused before the second stage, not stopped by the limit
+    # its gradient alone runs within the same limit, and a small Hessian is not refused
+    assert run(shell, f"%%matdiff --wrt W1 --timeout 0.5\n{source}\n")[0].success
+    assert run(shell, "%%matdiff --wrt X --order 2 --timeout 0.5\ntr(A*X*B*X')\n")[0].success

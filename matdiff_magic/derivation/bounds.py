@@ -5,8 +5,9 @@ large derivative: the product rule on k factors that all hold X gives k terms of
 tower x^x^…^x grows with the square of its height. All of it is read off the typed IR in one pass
 (``estimate``, each distinct node once, without recursion):
 
-* ``size`` and ``dsize``, the nodes of f and of its differential written out as trees: the limits
-  on what can be shown step by step (``MAX_WORK``, ``MAX_DIFFERENTIAL``);
+* ``size`` and ``dsize``, the nodes of f and of its differential written out as trees: ``dsize``
+  bounds what can be shown step by step (``MAX_DIFFERENTIAL``), and ``size`` with ``dshown``
+  (below) the work of showing it (``MAX_WORK``);
 * ``depth``, the levels of f that hold the variable, and ``shown``, the steps shown: a rule is
   applied at every place it fits in one step (``derivation.differential``), so the steps follow
   the nesting, about two a level, not the number of terms;
@@ -47,7 +48,7 @@ from matdiff_magic.timelimit import current_limit
 
 LINEAR = (ir.Neg, ir.Transpose, ir.Trace, ir.SumAll, ir.DiagMatrix, ir.DiagVector, ir.Vec)
 PRODUCTS = (ir.MatMul, ir.Hadamard, ir.Kron)
-MAX_WORK = 10_000_000  # steps shown × nodes written out: past it the cell is not shown step by step
+MAX_WORK = 10_000_000  # steps shown × nodes of f and df as held: past it no cell is shown step by step
 MAX_DIFFERENTIAL = 100_000  # symbols of df written out: past it no step can be shown whole
 LINE_LIMIT = 200  # nodes of a line shown whole (render/elide.py's LIMIT; the layers keep it apart)
 SHORT_LINE = 40  # nodes a long line shows around its change (its top, the change, ⋯ between)
@@ -65,6 +66,13 @@ COEFFICIENTS = (
     "SECONDS_PER_LINE_SYMBOL",
     "SECONDS_PER_LEVEL",
 )
+# a Hessian's second stage (the gradient's differential, its vec, the read-off and their output) as
+# a multiple of the gradient's own estimate that grows with the gradient's nesting: the vec stage
+# takes every term of d(∂f/∂X) through its Kronecker identities, each shown in the whole line.
+# Fitted by benchmarks/bench_estimate.py on the chain and product Hessians (measured / predicted
+# 0.8–1.3 there)
+HESSIAN_FACTOR = 1.3
+HESSIAN_FACTOR_PER_LEVEL = 0.06
 REFUSE_FACTOR = 1.5  # refused before starting when predicted past 1.5 times the time limit
 REFUSE_SECONDS = 1.0  # and past this: a shorter wait is left to the limit itself
 
@@ -86,8 +94,10 @@ class Measures(NamedTuple):
 
     @property
     def work(self) -> int:
-        """steps shown × (size of f + of df), written out: the bound on what is shown step by step."""
-        return self.shown * (self.size + self.dsize)
+        """steps shown × (size of f + of df as held and printed): the bound on what is shown step
+        by step. A factor copied from f into many terms is one shared node, printed by name once it
+        repeats, so a deep network's work grows with its depth squared, not cubed."""
+        return self.shown * (self.size + self.dshown)
 
     @property
     def lines(self) -> float:
@@ -202,6 +212,39 @@ def work_of(expr: ir.Expr, wrt: str) -> tuple[int, int, int]:
 def predicted_seconds(expr: ir.Expr, wrt: str) -> float:
     """CPU seconds of the whole cell of deriving ``expr`` by ``wrt`` (``Measures.seconds``)."""
     return measure(expr, wrt).seconds
+
+
+def hessian_seconds(expr: ir.Expr, gradient: ir.Expr, wrt: str) -> float:
+    """CPU seconds of the whole cell of the Hessian of ``expr`` by ``wrt`` (``order=2``), from
+    ``expr`` and its gradient: the gradient's cell, then the gradient derived once more, its
+    estimate scaled by HESSIAN_FACTOR + HESSIAN_FACTOR_PER_LEVEL × its levels holding ``wrt``."""
+    second = measure(gradient, wrt)
+    scale = HESSIAN_FACTOR + HESSIAN_FACTOR_PER_LEVEL * second.depth
+    return measure(expr, wrt).seconds + scale * second.seconds
+
+
+def check_hessian_work(expr: ir.Expr, gradient: ir.Expr, wrt: ir.Var, span=None) -> None:
+    """Inside a time limit, refuse a Hessian whose predicted time (``hessian_seconds``) exceeds it,
+    once the gradient is derived and before the second differential starts: what a Hessian costs
+    is read off its gradient, which the first stage makes in a small part of that time. The
+    message gives the estimate.
+
+    Raises MatdiffError.
+    """
+    limit = current_limit()
+    if limit is None:
+        return
+    seconds = hessian_seconds(expr, gradient, wrt.name)
+    if seconds > max(REFUSE_FACTOR * limit, REFUSE_SECONDS):
+        second = measure(gradient, wrt.name)
+        raise MatdiffError(
+            f"this Hessian and its output would take about {seconds:.0f} s (estimated once the "
+            f"gradient was derived: its differential of about {second.dshown:,} symbols over "
+            f"{second.depth} levels), over the time limit of {limit:g} s",
+            None,
+            span,
+            hint="derive the gradient alone (order 1), or raise the limit with --timeout SECONDS",
+        )
 
 
 def check_work(expr: ir.Expr, wrt: ir.Var, source: str | None = None, span=None) -> None:

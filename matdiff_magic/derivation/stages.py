@@ -9,6 +9,7 @@ Raises ``MatdiffError`` (or a ``QuotingError``) for a form a stage cannot handle
 
 from __future__ import annotations
 
+from matdiff_magic.derivation.bounds import check_hessian_work
 from matdiff_magic.derivation.differential import differential_stage
 from matdiff_magic.derivation.layouts import jacobian_results, results
 from matdiff_magic.derivation.samples import has_sample_sums, sample_stage
@@ -191,6 +192,7 @@ def hessian_steps(typed, var: ir.Var, convention: str) -> dict:
     first = gradient_steps(typed, var, convention, hessian=True)
     steps = first["steps"]
     grad = first["plain"]["denominator"].expr
+    check_hessian_work(typed.expr, grad, var, typed.span)  # before the second stage, which costs most
     fname = typed.name
     x = name_latex(var.name, var.kind)
     g_lhs = rf"\frac{{\partial {fname}}}{{\partial {x}}}"

@@ -249,7 +249,8 @@ def _lay(s: str, cuts: list[_Cut], column: int, width: int, measure, continuatio
         lines.append((col, s[start : cut.end]))
         opener_col = None
         if cut.opener >= 0:
-            line_start, line_col = max(p for p in starts if p[0] <= cut.opener)
+            # the line the opener is on: lines start in order, so bisect (a long line has many)
+            line_start, line_col = starts[bisect.bisect_right(starts, cut.opener, key=lambda p: p[0]) - 1]
             opener_col = line_col + span(line_start, cut.opener + 1)
         start, col = cut.start, continuation(cut, opener_col)
 

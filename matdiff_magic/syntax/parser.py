@@ -28,7 +28,7 @@ from matdiff_magic.syntax.ast import (
 from matdiff_magic.syntax.lexer import Token, tokenize
 from matdiff_magic.syntax.literals import parse_literal
 
-MAX_DEPTH = 200  # nesting of parentheses, calls and operators, definitions written out
+MAX_DEPTH = 280  # nesting of parentheses, calls and operators, definitions written out
 MAX_NODES = 2_000  # names, numbers and operations of the expression, definitions written out
 
 BINARY = {  # operator -> (left binding power, right binding power)
