@@ -42,6 +42,8 @@ CASES = {
     "2 000 variables x1'*y1 + …": (_names(2_000), "x1", "too large"),
     "400 variables x1'*y1 + …": (_names(400), "x1", "derived"),
     "a sum of 100 terms": (_sum_of_terms(100), "x", "derived"),
+    "a sum of 512 quadratic forms": (" + ".join(f"x'*A{k}*x" for k in range(1, 513)), "x", "derived"),
+    "1 000 variables x1'*y1 + …": (_names(1_000), "x1", "too large"),
     "a chain of 40 tanh layers": ("a'*" + "".join(f"tanh(W{k}*" for k in range(40, 0, -1)) + "x"
                                   + ")" * 40, "W1", "derived"),
     "a tower x^x^…^x of 199": ("x: scalar\n" + "x^" * 199 + "x", "x", "too large to do step by step"),

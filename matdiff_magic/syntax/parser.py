@@ -29,7 +29,7 @@ from matdiff_magic.syntax.lexer import Token, tokenize
 from matdiff_magic.syntax.literals import parse_literal
 
 MAX_DEPTH = 280  # nesting of parentheses, calls and operators, definitions written out
-MAX_NODES = 2_000  # names, numbers and operations of the expression, definitions written out
+MAX_NODES = 4_000  # names, numbers and operations (each + and * as written) of the expression, definitions written out
 
 BINARY = {  # operator -> (left binding power, right binding power)
     "+": (10, 11),
@@ -124,7 +124,9 @@ def _check_size(program: Program) -> None:
                 depth, size = known[node.name]
             else:
                 depth = 1 + max((measured[id(k)][0] for k in kids), default=0)
-                size = 1 + sum(measured[id(k)][1] for k in kids)
+                # an operation as written: a + b + c is two, sin(x) one, x none beyond itself
+                ops = len(kids) - 1 if isinstance(node, (Sum, Product)) else 1
+                size = ops + sum(measured[id(k)][1] for k in kids)
             measured[id(node)] = (depth, size)
             if depth <= MAX_DEPTH and size <= MAX_NODES:
                 continue
