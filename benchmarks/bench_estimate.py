@@ -37,15 +37,25 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from bench_scaling import source  # the scaling cases, one definition
+from bench_scaling import source as scaling_source  # the scaling cases, one definition
 
-FAMILIES = {  # the sizes of bench_scaling.py that the package accepts, and a longer product chain
-    "chain": ("W1", (4, 8, 16, 32, 64)),
+
+def source(family: str, n: int) -> str:
+    """The cell of a family at size n: bench_scaling's, and ‖X A₁ X A₂ ⋯ X Aₙ b‖² ("alternating"),
+    whose differential has n terms of about 2n factors (X X ⋯ X is one matrix power: n terms of two)."""
+    if family == "alternating":
+        return "norm2(" + "*".join(f"X*A{k}" for k in range(1, n + 1)) + "*b)^2"
+    return scaling_source(family, n)
+
+
+FAMILIES = {  # the sizes of bench_scaling.py that the package accepts, and products of distinct factors
+    "chain": ("W1", (4, 8, 16, 32, 64, 128)),
     "sum": ("x", (4, 16, 32, 64, 128, 256)),
-    "product": ("X", (4, 8, 16, 24, 32, 64, 96)),
+    "product": ("X", (4, 16, 64, 128)),
+    "alternating": ("X", (4, 8, 16, 32, 64, 96)),
 }
 HESSIANS = {"chain": (1, 4, 8, 12, 16), "product": (2, 4, 8)}  # order=2: predicted once the gradient is made
-QUICK = {"chain": 16, "sum": 32, "product": 8}
+QUICK = {"chain": 16, "sum": 32, "product": 16, "alternating": 16}
 EVERYDAY = {
     "aᵀXb": ("a'*X*b", "X"),
     "MVN": ("log(det(Sigma)) + tr(S*inv(Sigma))", "Sigma"),

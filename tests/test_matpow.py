@@ -5,6 +5,8 @@ layouts; and ^ of a non-square matrix is a shape error under the base that names
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -90,3 +92,42 @@ def test_a_vector_base_and_a_fractional_exponent_are_refused():
         derive("x'*x^2", wrt="x")
     with pytest.raises(MatdiffError, match="nonzero integer"):
         derive("tr(X^0.5)", wrt="X")
+
+
+# Equal neighbours of a product are one power (ir.construct.mk_mul): X X X is X³ as it is printed,
+# so like terms written X X and X² meet, and a run of k factors derives in k terms of two powers.
+RUNS = [
+    ("tr(X*X*X)", lambda X, **_: np.trace(mp(X, 3))),
+    ("tr(X^2*X*B)", lambda X, B, **_: np.trace(mp(X, 3) @ B)),
+    ("a'*X'*X'*X*b", lambda X, a, b, **_: a @ mp(X.T, 2) @ X @ b),
+    ("norm2(X*X*X*X*X*X*b)^2", lambda X, b, **_: np.sum((mp(X, 6) @ b) ** 2)),
+]
+
+
+@pytest.mark.parametrize("source, f", RUNS, ids=[c[0] for c in RUNS])
+def test_runs_of_equal_factors_against_central_differences_in_every_layout(source, f):
+    d = derive(source, wrt="X")
+    assert d.check_result.status == "passed", d.check_result.message
+    values = _values(11)
+    given = {k: v for k, v in values.items() if k in source.replace("X", "")}
+    want = fd.gradient(lambda X: f(**{**values, "X": X}), values["X"])
+    for layout in LAYOUTS:
+        got = d.with_layout(layout).evaluate(X=values["X"], **given)
+        expected = want.T if layout == "numerator" else want
+        assert np.allclose(got, expected, rtol=1e-6, atol=1e-8), layout
+
+
+def test_like_terms_of_a_power_and_its_run_are_collected():
+    # d tr(X³) = tr(dX X² + X dX X + X² dX): the cyclic property makes each tr(X² dX)
+    for source in ("tr(X^3)", "tr(X*X*X)"):
+        d = derive(source, wrt="X", layout="denominator")
+        assert d.steps[-1].text.endswith("3 (Xᵀ)²"), (source, d.steps[-1].text)
+        assert any(s.rule == "matrix power" for s in d.steps)
+
+
+def test_a_long_run_derives_in_terms_of_two_powers():
+    short, long = (derive("norm2(" + "*".join(["X"] * k) + "*b)^2", wrt="X", check=False) for k in (8, 32))
+    assert len(short.steps) == len(long.steps)
+    # 4 times the factors: about 4 times the printed result, not 16
+    assert len(long.steps[-1].text) < 5 * len(short.steps[-1].text)
+    assert "X³¹" in long.to_text() and re.search(r"(?<![\wd])X X\b", long.to_text()) is None

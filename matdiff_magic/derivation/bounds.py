@@ -155,6 +155,8 @@ def _dsize(node, kids, size, dsize, depth) -> int:
         return 1 + sum(d)
     if isinstance(node, LINEAR):
         return 1 + d[0]
+    if isinstance(node, ir.MatPow):  # Σᵢ Uⁱ dU Uᵏ⁻¹⁻ⁱ: k terms, two powers of U around dU
+        return 1 + node.k * (d[0] + 2 * size[id(kids[0])] + 2)
     if isinstance(node, (ir.Pow, ir.ElemPow)) and depth[id(kids[1])] < 0:
         return 3 + 2 * size[id(kids[0])] + d[0]  # p u^(p-1) du
     if isinstance(node, (ir.Pow, ir.ElemPow)):
@@ -178,6 +180,8 @@ def _spread(node, kids, spread, depth) -> tuple[int, int]:
         return terms, shown
     if isinstance(node, LINEAR):
         return terms, shown + terms
+    if isinstance(node, ir.MatPow):  # Σᵢ Uⁱ dU Uᵏ⁻¹⁻ⁱ: k copies of each term, two powers around it
+        return node.k * terms, node.k * (shown + 2 * terms)
     base = kids[0] if isinstance(node, (ir.Pow, ir.ElemPow)) else None
     if isinstance(base, ir.Norm) and base.p == 2 and depth[id(kids[1])] < 0:
         # ‖u‖² is written uᵀu and takes the product rule: d(uᵀ) u + uᵀ du

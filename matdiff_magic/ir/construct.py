@@ -178,6 +178,8 @@ def mk_mul(factors) -> ir.Expr:
     if identity and (len(mats) > 1 or not isinstance(mats[0], ir.Identity)):
         kept = [m for m in mats if not isinstance(m, ir.Identity)]
         mats = kept if kept and ir.chain_shape(kept) == _chain_shape_or(mats) else mats
+    if len(mats) > 1:
+        mats = _runs_as_powers(mats)
     body = scalar_factors + groups + mats
     if not body:
         return ir.Const(coef)
@@ -185,6 +187,34 @@ def mk_mul(factors) -> ir.Expr:
     if rest.shape != shape:  # only scalars left where the chain was a matrix: keep an identity
         rest = ir.MatMul(body + [ir.Identity((shape[0], shape[0]))]) if shape[0] == shape[1] else rest
     return with_coef(coef, rest)
+
+
+def _power_parts(f: ir.Expr) -> tuple:
+    """(base, k) of a factor that can join a run of equal factors: X^k, or a square matrix
+    variable, its transpose or its inverse as X^1; (None, 0) for any other factor."""
+    if isinstance(f, ir.MatPow):
+        return f.base, f.k
+    core = f.arg if isinstance(f, (ir.Transpose, ir.Inverse)) else f
+    if isinstance(core, ir.Var) and not f.is_scalar and f.shape[0] == f.shape[1]:
+        return f, 1
+    return None, 0
+
+
+def _runs_as_powers(mats: list) -> list:
+    """Equal neighbours as one matrix power, X X X = X³ and X² X = X³ (as they are printed): the
+    product rule over k equal factors makes k terms of k factors, the power's rule (Matrix
+    Cookbook (89)) k terms of two powers, and like terms such as X X and X² are then one."""
+    out: list = []
+    last = (None, 0)
+    for f in mats:
+        base, k = _power_parts(f)
+        if base is not None and last[0] is not None and (base is last[0] or base == last[0]):
+            k += last[1]
+            out[-1] = ir.MatPow(base, ir.Const(k))
+        else:
+            out.append(f)
+        last = (base, k)
+    return out
 
 
 # how mk_mul treats a factor, by its type: numbers, zeros, negations and products are taken apart
@@ -259,6 +289,8 @@ def mk_transpose(x: ir.Expr) -> ir.Expr:
         return with_coef(c, mk_transpose(cast(ir.Expr, rest)))  # a product: rest is not None
     if isinstance(x, ir.Kron):
         return ir.Kron(mk_transpose(x.left), mk_transpose(x.right))
+    if isinstance(x, ir.MatPow):  # (Xᵏ)ᵀ = (Xᵀ)ᵏ, as the product X X ⋯ X transposes
+        return ir.MatPow(mk_transpose(x.base), x.exponent)
     if isinstance(x, ir.Commutation):
         return ir.Commutation(x.cols, x.rows)
     return ir.Transpose(x)
