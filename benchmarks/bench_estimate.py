@@ -8,23 +8,25 @@ the way, each printed whole up to ``LINE_LIMIT`` nodes and shortened around its 
 the context each step puts back together). A cell predicted to run past the time limit
 (``--timeout``, 10 s by default) is refused before it starts, with the estimate in the message.
 This script checks the prediction on the scaling cases of ``bench_scaling.py`` (the deep chain, the
-sum of quadratic forms, the product chain, at the sizes the package accepts, and a longer product
-chain in the range where cells are refused) and on a few everyday cells: for each it prints the
-measures, the predicted and the measured time (CPU, the median of interleaved runs) and their
-ratio, then the spread of the ratios.
+sum of quadratic forms, the product chain X X ⋯ X, at the sizes the package accepts), on products of
+distinct factors ‖X A₁ X A₂ ⋯ b‖² (quadratic, up to the range where cells are refused), on a few
+everyday cells and on Hessians (predicted once their gradient is derived, ``bounds.hessian_seconds``):
+for each it prints the measures, the predicted and the measured time (CPU, the median of
+interleaved runs) and their ratio, then the spread of the ratios.
 
-    python benchmarks/bench_estimate.py            # the full run (about half a minute)
+    python benchmarks/bench_estimate.py            # the full run (about two minutes)
     python benchmarks/bench_estimate.py --quick    # smaller sizes
     python benchmarks/bench_estimate.py --fit      # and refit the constants of bounds.py
 
 The table shows the ratio measured / predicted; the constants of ``bounds.py``
 (``bounds.COEFFICIENTS``: ``BASE_SECONDS``, ``SECONDS_PER_SYMBOL``, ``SECONDS_PER_TERM``,
 ``SECONDS_PER_LINE_SYMBOL``, ``SECONDS_PER_LEVEL``) were fitted to a full run (non-negative least
-squares on the relative error; commit 6934a79, medians of 5, load average 0.0–0.3): measured /
-predicted 0.74–1.49 in that run, 0.80–1.51 (median 1.06) in the next one (load 0.3–0.6), where the
-three constants fitted before this model (steps × size of f, size of df written out) gave
-0.19–2.01 (the 256-term sum and the depth-64 chain predicted 5 times slower than they run) and,
-refitted, 0.50–2.48. The time limit itself still stops a cell the estimate let through.
+squares on the relative error; medians of 3, load average under 1): measured / predicted 0.78–1.43
+in that run, where the constants before it gave 0.86–1.60 on the same measurements; the three
+constants of the model before this one (steps × size of f, size of df written out) gave 0.19–2.01.
+``HESSIAN_FACTOR`` and ``HESSIAN_FACTOR_PER_LEVEL`` were fitted in the same run (least squares on
+the second stage's time over the gradient's estimate): Hessians 0.88–1.27. The time limit itself
+still stops a cell the estimate let through.
 """
 
 from __future__ import annotations

@@ -53,12 +53,12 @@ MAX_DIFFERENTIAL = 100_000  # symbols of df written out: past it no step can be 
 LINE_LIMIT = 200  # nodes of a line shown whole (render/elide.py's LIMIT; the layers keep it apart)
 SHORT_LINE = 40  # nodes a long line shows around its change (its top, the change, ⋯ between)
 # CPU seconds of the whole cell, fitted by benchmarks/bench_estimate.py on its everyday and scaling
-# cases (measured / predicted 0.80–1.51 over all of them); Measures.features lists what each multiplies
-BASE_SECONDS = 1.2e-3
-SECONDS_PER_SYMBOL = 8.7e-5  # of df as held and printed (dshown)
-SECONDS_PER_TERM = 3.4e-4  # of df, spread out
-SECONDS_PER_LINE_SYMBOL = 7e-6  # of the lines on the way (Measures.lines)
-SECONDS_PER_LEVEL = 1.1e-5  # of (steps shown) × (levels holding the variable)
+# cases (measured / predicted 0.78–1.43 over all of them); Measures.features lists what each multiplies
+BASE_SECONDS = 1.1e-3
+SECONDS_PER_SYMBOL = 1.4e-4  # of df as held and printed (dshown)
+SECONDS_PER_TERM = 2.0e-4  # of df, spread out
+SECONDS_PER_LINE_SYMBOL = 8.1e-6  # of the lines on the way (Measures.lines)
+SECONDS_PER_LEVEL = 9.3e-6  # of (steps shown) × (levels holding the variable)
 COEFFICIENTS = (
     "BASE_SECONDS",
     "SECONDS_PER_SYMBOL",
@@ -70,9 +70,9 @@ COEFFICIENTS = (
 # a multiple of the gradient's own estimate that grows with the gradient's nesting: the vec stage
 # takes every term of d(∂f/∂X) through its Kronecker identities, each shown in the whole line.
 # Fitted by benchmarks/bench_estimate.py on the chain and product Hessians (measured / predicted
-# 0.8–1.3 there)
-HESSIAN_FACTOR = 1.3
-HESSIAN_FACTOR_PER_LEVEL = 0.06
+# 0.9–1.3 there)
+HESSIAN_FACTOR = 1.4
+HESSIAN_FACTOR_PER_LEVEL = 0.065
 REFUSE_FACTOR = 1.5  # refused before starting when predicted past 1.5 times the time limit
 REFUSE_SECONDS = 1.0  # and past this: a shorter wait is left to the limit itself
 
