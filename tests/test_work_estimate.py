@@ -194,9 +194,9 @@ def test_a_long_line_is_taken_as_shown_around_its_change_past_the_printers_limit
     assert bounds.LINE_LIMIT == elide.LIMIT
 
 
-# The depth-16 network's Hessian cell: 1.73 s measured by benchmarks/bench_estimate.py (median of
+# The depth-16 network's Hessian cell: 1.55 s measured by benchmarks/bench_estimate.py (median of
 # 3, load average under 1), predicted about 1.6 s once its gradient is derived.
-HESSIAN_MEASURED = {16: 1.73}
+HESSIAN_MEASURED = {16: 1.55}
 
 
 def _gradient(source: str, wrt: str):

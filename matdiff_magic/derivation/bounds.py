@@ -70,9 +70,9 @@ COEFFICIENTS = (
 # a multiple of the gradient's own estimate that grows with the gradient's nesting: the vec stage
 # takes every term of d(∂f/∂X) through its Kronecker identities, each shown in the whole line.
 # Fitted by benchmarks/bench_estimate.py on the chain and product Hessians (measured / predicted
-# 0.9–1.3 there)
-HESSIAN_FACTOR = 1.4
-HESSIAN_FACTOR_PER_LEVEL = 0.065
+# 0.86–1.08 there)
+HESSIAN_FACTOR = 1.3
+HESSIAN_FACTOR_PER_LEVEL = 0.047
 REFUSE_FACTOR = 1.5  # refused before starting when predicted past 1.5 times the time limit
 REFUSE_SECONDS = 1.0  # and past this: a shorter wait is left to the limit itself
 
