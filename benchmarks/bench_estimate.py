@@ -25,9 +25,8 @@ squares on the relative error; medians of 3, load average under 1): measured / p
 in that run, where the constants before it gave 0.86–1.60 on the same measurements; the three
 constants of the model before this one (steps × size of f, size of df written out) gave 0.19–2.01.
 ``HESSIAN_FACTOR`` and ``HESSIAN_FACTOR_PER_LEVEL`` were fitted in the same run (least squares on
-the second stage's time over the gradient's estimate, refitted once the others were): Hessians 0.86–1.08.
-The time limit itself
-still stops a cell the estimate let through.
+the second stage's time over the gradient's estimate, refitted once the others were): Hessians 0.86–1.08. The time
+limit itself still stops a cell the estimate let through.
 """
 
 from __future__ import annotations
