@@ -4,7 +4,7 @@ Three families, each derived with every step recorded and no numeric check:
 
 * chain   ``a'*tanh(W_L*…tanh(W1*x))`` by W1, L = 1 … 128 (a deep network);
 * sum     ``x'*A1*x + … + x'*AN*x`` by x, N = 1 … 512 (many like terms);
-* product ``norm2(X*X*…*X*b)^2`` by X, K = 1 … 64 (the product rule on K factors).
+* product ``norm2(X*X*…*X*b)^2`` by X, K = 1 … 64 (K equal factors: one matrix power X^K).
 
 For each size: CPU times (``time.process_time``, the median of interleaved runs, each on a fresh
 derivation so that no printed form is reused from a previous run) of the derivation and of each
