@@ -101,6 +101,8 @@ RUNS = [
     ("tr(X^2*X*B)", lambda X, B, **_: np.trace(mp(X, 3) @ B)),
     ("a'*X'*X'*X*b", lambda X, a, b, **_: a @ mp(X.T, 2) @ X @ b),
     ("norm2(X*X*X*X*X*X*b)^2", lambda X, b, **_: np.sum((mp(X, 6) @ b) ** 2)),
+    ("tr(B*X*X*inv(X))", lambda X, B, **_: np.trace(B @ X @ X @ np.linalg.inv(X))),
+    ("tr(X^3*inv(X)*inv(X)*B)", lambda X, B, **_: np.trace(mp(X, 3) @ np.linalg.inv(X) @ np.linalg.inv(X) @ B)),
 ]
 
 
@@ -131,3 +133,13 @@ def test_a_long_run_derives_in_terms_of_two_powers():
     # 4 times the factors: about 4 times the printed result, not 16
     assert len(long.steps[-1].text) < 5 * len(short.steps[-1].text)
     assert "X³¹" in long.to_text() and re.search(r"(?<![\wd])X X\b", long.to_text()) is None
+
+
+def test_a_power_cancels_against_its_inverse():
+    # X² X⁻¹ = X (A⁻¹A = I, one factor of the power at a time): the results are as simple as the
+    # product's, written out
+    cases = {"tr(X*X*inv(X))": "I", "tr(B*X*X*inv(X))": "Bᵀ", "tr(X^3*inv(X)*inv(X)*B)": "Bᵀ",
+             "tr(X^2*X^-2)": "𝟎"}
+    for source, result in cases.items():
+        d = derive(source, wrt="X", layout="denominator")
+        assert d.steps[-1].text == result, (source, d.steps[-1].text)

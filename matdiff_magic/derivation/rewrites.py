@@ -119,9 +119,25 @@ def _inverse_of(p: ir.Expr, x: ir.Expr) -> bool:
 
 
 def _is_inverse(f: ir.Expr) -> bool:
+    if isinstance(f, ir.MatPow):  # (A⁻¹)ᵏ
+        return _is_inverse(f.base)
     return isinstance(f, ir.Inverse) or (
         isinstance(f, ir.Transpose) and isinstance(f.children()[0], ir.Inverse)
     )
+
+
+def _power_of(base: ir.Expr, k: int) -> list:
+    return [] if k == 0 else [base] if k == 1 else [ir.MatPow(base, ir.Const(k))]
+
+
+def _cancelled(a: ir.Expr, b: ir.Expr) -> list | None:
+    """What is left of the neighbours a b when one is a power of the other's inverse, Aᵏ A⁻ʲ =
+    Aᵏ⁻ʲ (A⁻¹A = I for k = j = 1); None when they do not cancel."""
+    (base_a, k), (base_b, j) = ((f.base, f.k) if isinstance(f, ir.MatPow) else (f, 1) for f in (a, b))
+    if not (_is_inverse(base_a) or _is_inverse(base_b)) or not _inverse_of(base_a, base_b):
+        return None
+    used = min(k, j)
+    return _power_of(base_a, k - used) + _power_of(base_b, j - used)
 
 
 def cancel_inverses(node: ir.Expr) -> ir.Expr:
@@ -134,16 +150,19 @@ def cancel_inverses(node: ir.Expr) -> ir.Expr:
         return node
     kept: list = []
     for f in factors:
-        if (
-            kept
+        left = (
+            _cancelled(kept[-1], f)
+            if kept
             and (_is_inverse(f) or _is_inverse(kept[-1]))
             and not f.is_scalar
             and f.shape[0] == f.shape[1]
-            and _inverse_of(kept[-1], f)
-        ):
-            kept.pop()
-        else:
+            else None
+        )
+        if left is None:
             kept.append(f)
+        else:
+            kept.pop()
+            kept.extend(left)
     if len(kept) == len(node.factors):
         return node
     if all(f.is_scalar for f in kept) and not node.is_scalar:

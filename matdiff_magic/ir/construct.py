@@ -14,7 +14,14 @@ from fractions import Fraction
 from typing import cast
 
 from matdiff_magic.ir import nodes as ir
-from matdiff_magic.ir.powers import MAX_FOLD_BITS, merge_powers, mk_elempow, mk_pow, powers_compose
+from matdiff_magic.ir.powers import (
+    MAX_FOLD_BITS,
+    merge_powers,
+    mk_elempow,
+    mk_pow,
+    powers_compose,
+    runs_as_powers,
+)
 
 __all__ = [
     "MAX_FOLD_BITS",
@@ -179,7 +186,7 @@ def mk_mul(factors) -> ir.Expr:
         kept = [m for m in mats if not isinstance(m, ir.Identity)]
         mats = kept if kept and ir.chain_shape(kept) == _chain_shape_or(mats) else mats
     if len(mats) > 1:
-        mats = _runs_as_powers(mats)
+        mats = runs_as_powers(mats)
     body = scalar_factors + groups + mats
     if not body:
         return ir.Const(coef)
@@ -187,34 +194,6 @@ def mk_mul(factors) -> ir.Expr:
     if rest.shape != shape:  # only scalars left where the chain was a matrix: keep an identity
         rest = ir.MatMul(body + [ir.Identity((shape[0], shape[0]))]) if shape[0] == shape[1] else rest
     return with_coef(coef, rest)
-
-
-def _power_parts(f: ir.Expr) -> tuple:
-    """(base, k) of a factor that can join a run of equal factors: X^k, or a square matrix
-    variable, its transpose or its inverse as X^1; (None, 0) for any other factor."""
-    if isinstance(f, ir.MatPow):
-        return f.base, f.k
-    core = f.arg if isinstance(f, (ir.Transpose, ir.Inverse)) else f
-    if isinstance(core, ir.Var) and not f.is_scalar and f.shape[0] == f.shape[1]:
-        return f, 1
-    return None, 0
-
-
-def _runs_as_powers(mats: list) -> list:
-    """Equal neighbours as one matrix power, X X X = X³ and X² X = X³ (as they are printed): the
-    product rule over k equal factors makes k terms of k factors, the power's rule (Matrix
-    Cookbook (89)) k terms of two powers, and like terms such as X X and X² are then one."""
-    out: list = []
-    last = (None, 0)
-    for f in mats:
-        base, k = _power_parts(f)
-        if base is not None and last[0] is not None and (base is last[0] or base == last[0]):
-            k += last[1]
-            out[-1] = ir.MatPow(base, ir.Const(k))
-        else:
-            out.append(f)
-        last = (base, k)
-    return out
 
 
 # how mk_mul treats a factor, by its type: numbers, zeros, negations and products are taken apart

@@ -1,6 +1,7 @@
 """Smart constructors of powers: ``mk_pow`` (scalar powers, numbers folded while small),
-``mk_elempow`` (element-wise powers) and ``merge_powers`` (A^∘p ⊙ A^∘q = A^∘(p+q) in a Hadamard
-product). (x^a)^b is x^(ab) only where that holds for every x (``powers_compose``).
+``mk_elempow`` (element-wise powers), ``merge_powers`` (A^∘p ⊙ A^∘q = A^∘(p+q) in a Hadamard
+product) and ``runs_as_powers`` (X X X = X³ in a matrix product). (x^a)^b is x^(ab) only where
+that holds for every x (``powers_compose``).
 Re-exported by ``ir.construct``, which the stages import them from.
 """
 
@@ -93,3 +94,31 @@ def merge_powers(factors: list) -> list:
         b if b in masks else mk_elempow(b, ir.Const(bases[b])) for b in order if bases[b] != 0 or b in masks
     ]
     return out or [ir.Fill(1, factors[0].shape)]
+
+
+def _power_parts(f: ir.Expr) -> tuple:
+    """(base, k) of a factor that can join a run of equal factors: X^k, or a square matrix
+    variable, its transpose or its inverse as X^1; (None, 0) for any other factor."""
+    if isinstance(f, ir.MatPow):
+        return f.base, f.k
+    core = f.arg if isinstance(f, (ir.Transpose, ir.Inverse)) else f
+    if isinstance(core, ir.Var) and not f.is_scalar and f.shape[0] == f.shape[1]:
+        return f, 1
+    return None, 0
+
+
+def runs_as_powers(mats: list) -> list:
+    """Equal neighbours as one matrix power, X X X = X³ and X² X = X³ (as they are printed): the
+    product rule over k equal factors makes k terms of k factors, the power's rule (Matrix
+    Cookbook (89)) k terms of two powers, and like terms such as X X and X² are then one."""
+    out: list = []
+    last = (None, 0)
+    for f in mats:
+        base, k = _power_parts(f)
+        if base is not None and last[0] is not None and (base is last[0] or base == last[0]):
+            k += last[1]
+            out[-1] = ir.MatPow(base, ir.Const(k))
+        else:
+            out.append(f)
+        last = (base, k)
+    return out
