@@ -113,58 +113,66 @@ def main() -> None:
                 break
             cases.append((f"{family} {n}", source(family, n), wrt))
 
-    times: dict[str, list[float]] = {name: [] for name, _, _ in cases}
-    for _name, src, wrt in cases:
-        whole_cell(src, wrt)  # warm: imports and caches
-    for _ in range(args.repeat):  # interleaved: load on the machine hits every case alike
-        for name, src, wrt in cases:
-            times[name].append(whole_cell(src, wrt))
-
-    print("| case | steps | terms | df shown | predicted | measured | measured / predicted |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    ratios = []
-    for name, src, wrt in cases:
-        m, predicted = prediction(src, wrt)
-        measured = statistics.median(times[name])
-        ratios.append(measured / predicted)
-        print(
-            f"| {name} | {m.shown:,} | {m.terms:,} | {m.dshown:,} | {predicted * 1000:.1f} ms "
-            f"| {measured * 1000:.1f} ms | {ratios[-1]:.2f} |"
-        )
-    print()
+    times = timed(cases, args.repeat)
+    ratios = table(
+        "| case | steps | terms | df shown | predicted | measured | measured / predicted |",
+        cases,
+        times,
+        prediction,
+        lambda m: f"{m.shown:,} | {m.terms:,} | {m.dshown:,}",
+    )
     print(
         f"measured / predicted: min {min(ratios):.2f}, median {statistics.median(ratios):.2f}, "
         f"max {max(ratios):.2f}"
     )
+    print()
     hessians = [
         (f"{family} {n}, Hessian", source(family, n), FAMILIES[family][0])
         for family, sizes in HESSIANS.items()
         for n in sizes
         if not (args.quick and n > QUICK[family])
     ]
-    htimes: dict[str, list[float]] = {name: [] for name, _, _ in hessians}
-    for _ in range(args.repeat):
-        for name, src, wrt in hessians:
-            htimes[name].append(whole_cell(src, wrt, order=2))
-    print()
-    print(
-        "| Hessian (order=2) | gradient's levels | d(gradient) shown | predicted | measured | measured / predicted |"
+    htimes = timed(hessians, args.repeat, order=2)
+    hratios = table(
+        "| Hessian (order=2) | gradient's levels | d(gradient) shown | predicted | measured | measured / predicted |",
+        hessians,
+        htimes,
+        hessian_prediction,
+        lambda m: f"{m.depth:,} | {m.dshown:,}",
     )
-    print("|---|---:|---:|---:|---:|---:|")
-    hratios = []
-    for name, src, wrt in hessians:
-        m, predicted = hessian_prediction(src, wrt)
-        measured = statistics.median(htimes[name])
-        hratios.append(measured / predicted)
-        print(
-            f"| {name} | {m.depth:,} | {m.dshown:,} | {predicted * 1000:.1f} ms | {measured * 1000:.1f} ms "
-            f"| {hratios[-1]:.2f} |"
-        )
-    print()
     print(f"Hessians, measured / predicted: min {min(hratios):.2f}, max {max(hratios):.2f}")
     if args.fit:
-        fit([(name, src, wrt, statistics.median(times[name])) for name, src, wrt in cases])
-        fit_hessian([(src, wrt, statistics.median(htimes[name])) for name, src, wrt in hessians])
+        fit([(name, src, wrt, times[name]) for name, src, wrt in cases])
+        fit_hessian([(src, wrt, htimes[name]) for name, src, wrt in hessians])
+
+
+def timed(cases: list, repeat: int, order: int = 1) -> dict[str, float]:
+    """Median whole-cell seconds of each (name, source, wrt), after a warm run of each (imports and
+    caches), the cases interleaved: load on the machine hits every case alike."""
+    times: dict[str, list[float]] = {name: [] for name, _, _ in cases}
+    for _name, src, wrt in cases:
+        whole_cell(src, wrt, order)
+    for _ in range(repeat):
+        for name, src, wrt in cases:
+            times[name].append(whole_cell(src, wrt, order))
+    return {name: statistics.median(ts) for name, ts in times.items()}
+
+
+def table(header: str, cases: list, times: dict, predict, measures) -> list[float]:
+    """Print a Markdown table of each case's measures (``measures(m)``, the middle columns), its
+    predicted and measured time and their ratio (``predict(src, wrt)`` -> (m, seconds)); the ratios."""
+    print(header)
+    print("|---|" + "---:|" * (header.count("|") - 2))
+    ratios = []
+    for name, src, wrt in cases:
+        m, predicted = predict(src, wrt)
+        ratios.append(times[name] / predicted)
+        print(
+            f"| {name} | {measures(m)} | {predicted * 1000:.1f} ms | {times[name] * 1000:.1f} ms "
+            f"| {ratios[-1]:.2f} |"
+        )
+    print()
+    return ratios
 
 
 def fit(cases: list) -> None:

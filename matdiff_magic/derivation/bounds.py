@@ -222,9 +222,14 @@ def hessian_seconds(expr: ir.Expr, gradient: ir.Expr, wrt: str) -> float:
     """CPU seconds of the whole cell of the Hessian of ``expr`` by ``wrt`` (``order=2``), from
     ``expr`` and its gradient: the gradient's cell, then the gradient derived once more, its
     estimate scaled by HESSIAN_FACTOR + HESSIAN_FACTOR_PER_LEVEL × its levels holding ``wrt``."""
+    return _hessian_estimate(expr, gradient, wrt)[0]
+
+
+def _hessian_estimate(expr: ir.Expr, gradient: ir.Expr, wrt: str) -> tuple[float, Measures]:
+    """(``hessian_seconds``, the measures of the gradient) from one walk of each."""
     second = measure(gradient, wrt)
     scale = HESSIAN_FACTOR + HESSIAN_FACTOR_PER_LEVEL * second.depth
-    return measure(expr, wrt).seconds + scale * second.seconds
+    return measure(expr, wrt).seconds + scale * second.seconds, second
 
 
 def check_hessian_work(expr: ir.Expr, gradient: ir.Expr, wrt: ir.Var, span=None) -> None:
@@ -238,9 +243,8 @@ def check_hessian_work(expr: ir.Expr, gradient: ir.Expr, wrt: ir.Var, span=None)
     limit = current_limit()
     if limit is None:
         return
-    seconds = hessian_seconds(expr, gradient, wrt.name)
+    seconds, second = _hessian_estimate(expr, gradient, wrt.name)
     if seconds > max(REFUSE_FACTOR * limit, REFUSE_SECONDS):
-        second = measure(gradient, wrt.name)
         raise MatdiffError(
             f"this Hessian and its output would take about {seconds:.0f} s (estimated once the "
             f"gradient was derived: its differential of about {second.dshown:,} symbols over "

@@ -36,6 +36,7 @@ from matdiff_magic.ir.construct import (
     with_coef,
 )
 from matdiff_magic.ops.identity import Identity
+from matdiff_magic.ops.matpow import power_of
 
 
 @dataclass(frozen=True)
@@ -126,10 +127,6 @@ def _is_inverse(f: ir.Expr) -> bool:
     )
 
 
-def _power_of(base: ir.Expr, k: int) -> list:
-    return [] if k == 0 else [base] if k == 1 else [ir.MatPow(base, ir.Const(k))]
-
-
 def _cancelled(a: ir.Expr, b: ir.Expr) -> list | None:
     """What is left of the neighbours a b when one is a power of the other's inverse, Aᵏ A⁻ʲ =
     Aᵏ⁻ʲ (A⁻¹A = I for k = j = 1); None when they do not cancel."""
@@ -137,7 +134,7 @@ def _cancelled(a: ir.Expr, b: ir.Expr) -> list | None:
     if not (_is_inverse(base_a) or _is_inverse(base_b)) or not _inverse_of(base_a, base_b):
         return None
     used = min(k, j)
-    return _power_of(base_a, k - used) + _power_of(base_b, j - used)
+    return [p for p in (power_of(base_a, k - used), power_of(base_b, j - used)) if p is not None]
 
 
 def cancel_inverses(node: ir.Expr) -> ir.Expr:
