@@ -19,7 +19,8 @@ from __future__ import annotations
 from matdiff_magic.derivation.quoting import QuotingError
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ir import nodes as ir
-from matdiff_magic.ir.construct import rebuild, tidy, zero
+from matdiff_magic.ir.construct import tidy, zero
+from matdiff_magic.ir.splice import splice
 from matdiff_magic.ops.identity import Identity
 from matdiff_magic.ops.registry import find
 
@@ -48,9 +49,7 @@ def plug(frames: tuple, focus: ir.Expr) -> ir.Expr:
     """Put the focus back into its context, normalising each rebuilt ancestor."""
     node = focus
     for parent, index in reversed(frames):
-        kids = list(parent.children())
-        kids[index] = node
-        node = rebuild(parent, kids)
+        node = splice(parent, index, node)
     return node
 
 

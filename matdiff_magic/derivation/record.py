@@ -342,10 +342,17 @@ def _names(e: ir.Expr, memo: dict) -> int:
     stands for equal subexpressions only), so differing sums tell different texts without
     printing them. Each node once, by identity: consecutive lines share most of their nodes."""
     hit = memo.get(id(e))
-    if hit is None:
-        value = hash(e.name) if isinstance(e, ir.Var) else sum(_names(k, memo) for k in e.children())
-        hit = memo[id(e)] = (value % (1 << 61), e)  # e kept alive while its id is a key
-    return hit[0]
+    if hit is not None:
+        return hit[0]
+    if isinstance(e, ir.Var):
+        value = hash(e.name)
+    else:
+        value = 0
+        for k in e.children():  # a child seen before (most of them) without a call
+            known = memo.get(id(k))
+            value += known[0] if known is not None else _names(k, memo)
+    memo[id(e)] = (value % (1 << 61), e)  # e kept alive while its id is a key
+    return value % (1 << 61)
 
 
 def merge_same_text(steps: list[Step]) -> list[Step]:

@@ -68,7 +68,8 @@ def changed_nodes(before: ir.Expr, after: ir.Expr) -> list[ir.Expr]:
         if len(bk) == len(ak) and bk:
             out: list = []
             for b, a in zip(bk, ak):
-                out += changed_nodes(b, a)
+                if b is not a:  # a child shared by both lines (most of them): no call
+                    out += changed_nodes(b, a)
             return out or [after]
         if bk and ak:
             old = set(bk)

@@ -53,9 +53,10 @@ class _Tree:
         self._dist: dict = {}
 
     def kids(self, e: ir.Expr) -> tuple:
-        if id(e) not in self._kids:
-            self._kids[id(e)] = (() if self.abbrev and e in self.abbrev else e.children(), e)
-        return self._kids[id(e)][0]
+        hit = self._kids.get(id(e))
+        if hit is None:
+            hit = self._kids[id(e)] = (() if self.abbrev and e in self.abbrev else e.children(), e)
+        return hit[0]
 
     def larger(self, e: ir.Expr, limit: int) -> bool:
         """Whether e has more than ``limit`` nodes as printed, counting no further than needed."""
@@ -76,12 +77,13 @@ class _Tree:
 
     def distance(self, e: ir.Expr) -> float:
         """Levels from e down to the nearest changed part (0: e is one; inf: e holds none)."""
-        if id(e) not in self._dist:
+        near = self._dist.get(id(e))
+        if near is None:
             if self.holders is not None and id(e) not in self.holders:
                 return math.inf  # known to hold no changed part: not walked
             near = 0.0 if id(e) in self.focus else 1 + min(map(self.distance, self.kids(e)), default=math.inf)
             self._dist[id(e)] = near
-        return self._dist[id(e)]
+        return near
 
 
 @dataclass

@@ -112,16 +112,23 @@ class Memo:
     def _enter(self, root: Expr) -> set:
         """Enter the parents of every node of ``root`` not entered yet; the ids of those nodes."""
         new: set = set()
+        entered, parents = self._entered, self._parents
         stack = [root]
         while stack:
             node = stack.pop()
-            if id(node) in self._entered:
+            i = id(node)
+            if i in entered:
                 continue
-            self._entered[id(node)] = node  # kept alive: its id stays its own
-            new.add(id(node))
+            entered[i] = node  # kept alive: its id stays its own
+            new.add(i)
             for k in node.children():
-                self._parents.setdefault(id(k), []).append(id(node))
-                if id(k) not in self._entered:
+                j = id(k)
+                held = parents.get(j)
+                if held is None:
+                    parents[j] = [i]
+                else:
+                    held.append(i)
+                if j not in entered:
                     stack.append(k)
         return new
 

@@ -1,0 +1,63 @@
+"""Put a new child into a normalised node without running its smart constructor when that could
+not change anything.
+
+A step of the differential stage rewrites one part deep in a line; the line is the context with
+that part put back, each ancestor rebuilt (``derivation.differential.plug``). Running every
+ancestor's smart constructor again costs a pass over its operands per level, for every step: a
+large share of a deep network's printed derivation. The smart constructors of products and sums
+keep most operands as they are; they take apart, fold or merge only numbers, signs, nested
+products and sums, identities, powers and factors equal to a neighbour. ``splice`` builds the
+node directly when the child it puts in, and the one it takes out, are neither, and calls
+``construct.rebuild`` otherwise, so the result is the same expression either way
+(``tests/test_splice.py`` checks it against ``rebuild`` for every kind of operand).
+"""
+
+from __future__ import annotations
+
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic.ir.construct import rebuild
+
+# for each product or sum, the operand types its smart constructor takes apart, folds, merges or
+# drops (mk_mul with runs_as_powers, mk_hadamard with merge_powers, mk_add): a child of one of
+# these goes through the smart constructor
+_ACTIVE = {
+    ir.MatMul: (
+        ir.Const,
+        ir.Zero,
+        ir.Neg,
+        ir.MatMul,
+        ir.Identity,
+        ir.Var,
+        ir.Transpose,
+        ir.Inverse,
+        ir.MatPow,
+    ),
+    ir.Hadamard: (ir.Const, ir.Zero, ir.Neg, ir.Hadamard, ir.Identity, ir.DiagMatrix, ir.Fill, ir.ElemPow),
+    ir.Add: (ir.Const, ir.Zero, ir.Neg, ir.Add),
+}
+
+
+def _inert(parent: ir.Expr, old: ir.Expr, child: ir.Expr) -> bool:
+    """The smart constructor of ``parent`` keeps ``child`` in ``old``'s place as it is."""
+    active = _ACTIVE.get(type(parent))
+    if active is None or isinstance(child, active) or isinstance(old, active):
+        return False
+    if child.shape != old.shape or child.is_scalar:  # a product gathers its scalars by base
+        return False
+    if isinstance(parent, ir.Hadamard):  # equal factors and powers of one base merge
+        if isinstance(child, ir.MatMul) and isinstance(child.factors[0], ir.Const):
+            return False  # its number is taken out
+        return not any(isinstance(k, ir.ElemPow) or k == child for k in parent.children() if k is not old)
+    return True
+
+
+def splice(parent: ir.Expr, index: int, child: ir.Expr) -> ir.Expr:
+    """``parent`` (in normal form) with its ``index``-th child replaced by ``child``, in normal form:
+    built directly when the child is inert there (``_inert``: a product or sum given a child of
+    the old one's shape that its smart constructor keeps as it is, in place of one it kept too), otherwise through
+    ``construct.rebuild``."""
+    new = list(parent.children())
+    old, new[index] = new[index], child
+    if _inert(parent, old, child):
+        return type(parent)(tuple(new))
+    return rebuild(parent, new)

@@ -1,0 +1,108 @@
+"""Putting a new child into a normalised node (``ir.splice``) gives the smart constructor's result.
+
+``splice`` skips the smart constructor of a product or sum when the new child is one it would
+keep as it is; every pair below (parent, position, child) is checked against ``construct.rebuild``
+on the same children, so a case where skipping it would leave a line unnormalised (X X not X²,
+a nested product or sum, a number not in front, equal Hadamard factors not a power) fails.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic.ir import splice as splice_module
+from matdiff_magic.ir.construct import mk_add, mk_hadamard, mk_mul, rebuild, tidy
+from matdiff_magic.ir.splice import splice
+from matdiff_magic.render.printer import to_text
+from matdiff_magic.types.lower import typecheck
+
+DECLS = "X, Y, Z: matrix(n, n)\nS: symmetric(n)\nx, y: vector(n)\nc: scalar\n"
+
+# square n×n operands of every kind the smart constructors treat specially, and plain ones
+SQUARE = [
+    "X",
+    "Y",
+    "X'",
+    "inv(X)",
+    "X^3",
+    "tanh(X)",
+    "exp(Y)",
+    "X .* Y",
+    "X*Y",
+    "2*X*Y",
+    "-X",
+    "X + Y",
+    "X .^ 2",
+    "tanh(X) .^ 2",
+    "eye(n)",
+    "diag(x)",
+    "x*y'",
+    "c*X",
+    "tr(X)*Y",
+    "S",
+    "1 - tanh(X) .^ 2",
+]
+
+
+def _expr(source: str) -> ir.Expr:
+    return tidy(typecheck(DECLS + source).expr)
+
+
+def _parents() -> list[ir.Expr]:
+    out = []
+    for a, b in itertools.product(
+        ["tanh(X)", "X*Y", "X .* Y", "exp(Y)", "X", "inv(X)", "1 - tanh(X) .^ 2"], repeat=2
+    ):
+        for op in ("*", ".*", "+"):
+            e = _expr(f"({a}) {op} ({b})")
+            if isinstance(e, (ir.MatMul, ir.Hadamard, ir.Add)):
+                out.append(e)
+    for source in (
+        "Z*tanh(X)*Y",
+        "tanh(X) .* exp(Y) .* Z",
+        "tanh(X) + Z + X*Y",
+        "2*Z*exp(X)",
+        "-(Z .* exp(X))",
+    ):
+        out.append(_expr(source))
+    # the differential stage's contexts: a d(·) in a product, an element-wise product, a sum
+    d = ir.D(_expr("X*Y"))
+    out += [mk_mul([_expr("Z"), d]), mk_hadamard([_expr("1 - tanh(X) .^ 2"), d]), mk_add([d, _expr("X")])]
+    out += [mk_mul([d, _expr("X"), d]), mk_hadamard([d, _expr("X .^ 2")])]
+    return out
+
+
+CHILDREN = [_expr(s) for s in SQUARE] + [
+    ir.Fill(1, _expr("X").shape),
+    ir.D(_expr("X*Y")),
+    ir.D(_expr("tanh(X)")),
+]
+
+
+@pytest.mark.parametrize("parent", _parents(), ids=to_text)
+def test_splice_is_the_smart_constructor(parent, monkeypatch):
+    direct = []
+    inert = splice_module._inert
+    monkeypatch.setattr(splice_module, "_inert", lambda p, o, c: direct.append(inert(p, o, c)) or direct[-1])
+    kids = parent.children()
+    for index, child in itertools.product(range(len(kids)), CHILDREN):
+        if child.shape != kids[index].shape:
+            continue
+        new = list(kids)
+        new[index] = child
+        want = rebuild(parent, new)
+        got = splice(parent, index, child)
+        assert got == want, (to_text(parent), index, to_text(child), to_text(got), to_text(want))
+        assert to_text(got) == to_text(want)
+    assert direct and not all(direct)  # both paths were taken
+
+
+def test_the_direct_path_is_taken_for_a_plain_child():
+    # the deep network's case: a Hadamard factor put back into a product beside a matrix
+    parent = _expr("Z*tanh(X)")
+    child = _expr("(1 - tanh(X) .^ 2) .* Y")
+    assert splice_module._inert(parent, parent.children()[1], child)
+    assert splice(parent, 1, child) == rebuild(parent, [parent.children()[0], child])
