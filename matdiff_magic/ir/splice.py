@@ -20,7 +20,7 @@ from matdiff_magic.ir.construct import rebuild
 # for each product or sum, the operand types its smart constructor takes apart, folds, merges or
 # drops (mk_mul with runs_as_powers, mk_hadamard with merge_powers, mk_add): a child of one of
 # these goes through the smart constructor
-_ACTIVE = {
+_ACTIVE: dict[type, tuple] = {
     ir.MatMul: (
         ir.Const,
         ir.Zero,
@@ -52,12 +52,21 @@ def _inert(parent: ir.Expr, old: ir.Expr, child: ir.Expr) -> bool:
 
 
 def splice(parent: ir.Expr, index: int, child: ir.Expr) -> ir.Expr:
-    """``parent`` (in normal form) with its ``index``-th child replaced by ``child``, in normal form:
-    built directly when the child is inert there (``_inert``: a product or sum given a child of
-    the old one's shape that its smart constructor keeps as it is, in place of one it kept too), otherwise through
-    ``construct.rebuild``."""
+    """``parent`` (in normal form) with its ``index``-th child replaced by ``child`` (of the same
+    shape), in normal form: built directly when the child is inert there (``_inert``: a product
+    or sum whose smart constructor keeps it as it is, in place of an operand it kept too),
+    otherwise through ``construct.rebuild``."""
     new = list(parent.children())
     old, new[index] = new[index], child
     if _inert(parent, old, child):
-        return type(parent)(tuple(new))
+        return _same_shape(parent, tuple(new))
     return rebuild(parent, new)
+
+
+def _same_shape(parent: ir.Expr, operands: tuple) -> ir.Expr:
+    """A product or sum of ``operands`` with ``parent``'s shape, which it keeps (one operand
+    replaced by one of the same shape): the shape is not worked out again."""
+    node = object.__new__(type(parent))
+    node._init(parent.shape)
+    object.__setattr__(node, parent._children[0], operands)  # factors or terms, their only field
+    return node

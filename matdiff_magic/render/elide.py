@@ -75,13 +75,26 @@ class _Tree:
         self._size[id(e)] = (n, n <= limit or not self.kids(e))  # exact, or a lower bound
         return n
 
+    def holds(self, e: ir.Expr) -> bool:
+        """e is or holds a changed part (when the holders are known, a look-up)."""
+        if self.holders is not None:
+            return id(e) in self.holders  # each holds one: they lead to a changed part
+        return self.distance(e) < math.inf
+
     def distance(self, e: ir.Expr) -> float:
         """Levels from e down to the nearest changed part (0: e is one; inf: e holds none)."""
         near = self._dist.get(id(e))
         if near is None:
-            if self.holders is not None and id(e) not in self.holders:
+            holders = self.holders
+            if holders is not None and id(e) not in holders:
                 return math.inf  # known to hold no changed part: not walked
-            near = 0.0 if id(e) in self.focus else 1 + min(map(self.distance, self.kids(e)), default=math.inf)
+            near = math.inf
+            if id(e) in self.focus:
+                near = 0.0
+            else:
+                for k in self.kids(e):
+                    if holders is None or id(k) in holders:  # the others hold none: no call
+                        near = min(near, 1 + self.distance(k))
             self._dist[id(e)] = near
         return near
 
@@ -164,15 +177,20 @@ def _first_places(value: ir.Expr, shown: tuple, kids, holding: set | None) -> se
     while stack and len(found) < len(targets):
         e, depth = stack.pop()
         del path[depth:]
-        if id(e) in seen:
+        i = id(e)
+        if i in seen:
             continue
-        seen.add(id(e))
-        path.append(e)
-        if id(e) in targets:
-            found.add(id(e))
-            out.update(id(n) for n in path)
+        seen.add(i)
+        path.append(i)
+        if i in targets:
+            found.add(i)
+            out.update(path)
             continue
-        stack.extend((k, depth + 1) for k in reversed(kids(e)) if holding is None or id(k) in holding)
+        below = [k for k in kids(e) if holding is None or id(k) in holding]
+        if len(below) == 1:  # on a path (the usual case): no reversal
+            stack.append((below[0], depth + 1))
+        else:
+            stack.extend((k, depth + 1) for k in reversed(below))
     return out
 
 
@@ -244,7 +262,7 @@ def elision(
             return changed(e, 0)
         kids = tree.kids(e)
         below = False
-        for i in out.window(e, kids, [i for i, k in enumerate(kids) if tree.distance(k) < math.inf]):
+        for i in out.window(e, kids, [i for i, k in enumerate(kids) if tree.holds(k)]):
             k = kids[i]
             d = tree.distance(k)
             if d == math.inf:
@@ -255,7 +273,7 @@ def elision(
             else:  # levels in between: down the one branch that holds the change, as ⋯ X ⋯
                 n = k
                 while tree.distance(n) > AROUND:
-                    holding = [c for c in tree.kids(n) if tree.distance(c) < math.inf]
+                    holding = [c for c in tree.kids(n) if tree.holds(c)]
                     if len(holding) != 1:
                         break
                     n = holding[0]
