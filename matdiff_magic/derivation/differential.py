@@ -94,8 +94,22 @@ def differential_stage(f: ir.Expr | None, wrt: ir.Var, record, start: ir.Expr | 
         focus = new_focus
         if not _has_d(focus):  # every differential left became zero: the context decides
             return plug(context, focus)
-        focus = _descend(frames, focus)
+        focus = _descend(frames, _absorbed(frames, focus))
     raise MatdiffError(f"the derivation took more than {MAX_STEPS} steps; the expression is too large")
+
+
+_FLATTENED = (ir.MatMul, ir.Hadamard, ir.Add)
+
+
+def _absorbed(frames: list, focus: ir.Expr) -> ir.Expr:
+    """The focus merged into the context above it while it is a product or sum inside one of its
+    kind (u⁻¹ d(u) in a product of such factors): put back, it would be spread into that one at
+    every later step, a pass over the whole product per level of context; merged once, each step
+    puts back one product."""
+    while frames and type(focus) in _FLATTENED and type(frames[-1][0]) is type(focus):
+        parent, index = frames.pop()
+        focus = splice(parent, index, focus)
+    return focus
 
 
 def _same_rule(pending: list, rules: dict) -> tuple[Identity, dict]:
