@@ -75,6 +75,7 @@ def differential_stage(f: ir.Expr | None, wrt: ir.Var, record, start: ir.Expr | 
         root = start
     frames: list = []
     focus = _descend(frames, root)
+    absorb = not any(_symbolic_power(n) for n in root.walk())
     rules: dict = {}  # d(·) -> (replacement, identity), each pending d(·) pushed down once
     shown = None  # the line the last step made: the next step's line before it
     for _ in range(MAX_STEPS):
@@ -94,7 +95,7 @@ def differential_stage(f: ir.Expr | None, wrt: ir.Var, record, start: ir.Expr | 
         focus = new_focus
         if not _has_d(focus):  # every differential left became zero: the context decides
             return plug(context, focus)
-        focus = _descend(frames, _absorbed(frames, focus))
+        focus = _descend(frames, _absorbed(frames, focus) if absorb else focus)
     raise MatdiffError(f"the derivation took more than {MAX_STEPS} steps; the expression is too large")
 
 
@@ -105,11 +106,18 @@ def _absorbed(frames: list, focus: ir.Expr) -> ir.Expr:
     """The focus merged into the context above it while it is a product or sum inside one of its
     kind (u⁻¹ d(u) in a product of such factors): put back, it would be spread into that one at
     every later step, a pass over the whole product per level of context; merged once, each step
-    puts back one product."""
+    puts back one product. The lines are the same either way: the smart constructors fold
+    numbers, signs and numeric powers of one base in any grouping; only a power with a symbolic
+    exponent depends on the grouping (its base's other powers are left beside it), so an
+    expression holding one is not merged (``_symbolic_power``)."""
     while frames and type(focus) in _FLATTENED and type(frames[-1][0]) is type(focus):
         parent, index = frames.pop()
         focus = splice(parent, index, focus)
     return focus
+
+
+def _symbolic_power(node: ir.Expr) -> bool:
+    return isinstance(node, (ir.Pow, ir.ElemPow)) and not isinstance(node.exponent, ir.Const)
 
 
 def _same_rule(pending: list, rules: dict) -> tuple[Identity, dict]:

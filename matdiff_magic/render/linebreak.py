@@ -219,6 +219,12 @@ class _Widths:
         return self.measure(self.s[a:b])
 
 
+def _shallowest(fit: list[_Cut]) -> _Cut:
+    """The cut of least (depth, tier), the last of those: the outermost place a line can end."""
+    key = min((c.depth, c.tier) for c in fit)
+    return max((c for c in fit if (c.depth, c.tier) == key), key=lambda c: c.start)
+
+
 def _lay(s: str, cuts: list[_Cut], column: int, width: int, measure, continuation) -> list[tuple[int, str]]:
     """Greedy lines (column, text) of s, which starts at ``column``; ``cuts`` in order of position."""
     span = _Widths(s, cuts, measure)
@@ -226,6 +232,7 @@ def _lay(s: str, cuts: list[_Cut], column: int, width: int, measure, continuatio
     lines: list[tuple[int, str]] = []
     starts: list[tuple[int, int]] = []  # (index in s, column) of each line
     start, col, first = 0, column, 0
+    was_short = False  # the line before held a few characters only
     while True:
         starts.append((start, col))
         first = bisect.bisect_right(ends, start, first)  # the cuts after this line's start
@@ -242,10 +249,17 @@ def _lay(s: str, cuts: list[_Cut], column: int, width: int, measure, continuatio
                 hi = mid
         fit = cuts[first:lo]
         if fit:
-            key = min((c.depth, c.tier) for c in fit)
-            cut = max((c for c in fit if (c.depth, c.tier) == key), key=lambda c: c.start)
+            cut = _shallowest(fit)
+            room = width - col
+            short = 4 * span(start, cut.end) < room
+            if short and was_short:
+                # a second line of a few characters in a row (log|X + (X + (X + ⋯ cut at each
+                # level: a staircase of one line per level) ends at its last cut instead, and so
+                # does each line after it that would be short too
+                cut = fit[-1]
+            was_short = short
         else:  # a piece wider than the line: cut as soon as possible
-            cut = cuts[first]
+            cut, was_short = cuts[first], False
         lines.append((col, s[start : cut.end]))
         opener_col = None
         if cut.opener >= 0:
