@@ -12,7 +12,9 @@ sum of quadratic forms, the product chain X X ⋯ X, at the sizes the package ac
 distinct factors ‖X A₁ X A₂ ⋯ b‖² (quadratic, up to the range where cells are refused), on a few
 everyday cells and on Hessians (predicted once their gradient is derived, ``bounds.hessian_seconds``):
 for each it prints the measures, the predicted and the measured time (CPU, the median of
-interleaved runs) and their ratio, then the spread of the ratios.
+interleaved runs) and their ratio, then the spread of the ratios. A last table shows the estimate
+on shapes it was not fitted on (``BEYOND``: a nest of scalar logs, an inverse tower, the same W in
+every layer), where it is least accurate.
 
     python benchmarks/bench_estimate.py            # the full run (about two minutes)
     python benchmarks/bench_estimate.py --quick    # smaller sizes
@@ -44,9 +46,17 @@ from bench_scaling import source as scaling_source  # the scaling cases, one def
 
 def source(family: str, n: int) -> str:
     """The cell of a family at size n: bench_scaling's, and ‖X A₁ X A₂ ⋯ X Aₙ b‖² ("alternating"),
-    whose differential has n terms of about 2n factors (X X ⋯ X is one matrix power: n terms of two)."""
+    whose differential has n terms of about 2n factors (X X ⋯ X is one matrix power: n terms of two);
+    and the nests of ``BEYOND``: log(1 + log(1 + ⋯ x)) of a scalar, log det(X + (X + ⋯)⁻¹)
+    (an inverse tower, whose result has about n² factors) and the same W in every layer."""
     if family == "alternating":
         return "norm2(" + "*".join(f"X*A{k}" for k in range(1, n + 1)) + "*b)^2"
+    if family == "logs":
+        return "x: scalar\n" + "log(1 + " * n + "x" + ")" * n
+    if family == "inverse tower":
+        return "log(det(" + "X + inv(" * n + "X" + ")" * n + "))"
+    if family == "shared weights":
+        return "a'*" + "tanh(W*" * n + "x" + ")" * n
     return scaling_source(family, n)
 
 
@@ -55,6 +65,12 @@ FAMILIES = {  # the sizes of bench_scaling.py that the package accepts, and prod
     "sum": ("x", (4, 16, 32, 64, 128, 256)),
     "product": ("X", (4, 16, 64, 128)),
     "alternating": ("X", (4, 8, 16, 32, 64, 96)),
+}
+# shapes the constants were not fitted on: shown against the estimate, not fitted to it
+BEYOND = {
+    "logs": ("x", (32, 136)),
+    "inverse tower": ("X", (10, 20, 40)),
+    "shared weights": ("W", (16, 32, 64)),
 }
 HESSIANS = {"chain": (1, 4, 8, 12, 16), "product": (2, 4, 8)}  # order=2: predicted once the gradient is made
 QUICK = {"chain": 16, "sum": 32, "product": 16, "alternating": 16}
@@ -141,6 +157,21 @@ def main() -> None:
         lambda m: f"{m.depth:,} | {m.dshown:,}",
     )
     print(f"Hessians, measured / predicted: min {min(hratios):.2f}, max {max(hratios):.2f}")
+    print()
+    beyond = [
+        (f"{family} {n}", source(family, n), wrt)
+        for family, (wrt, sizes) in BEYOND.items()
+        for n in sizes
+        if not (args.quick and n > 16)
+    ]
+    bratios = table(
+        "| beyond the fitted families | steps | terms | df shown | predicted | measured | measured / predicted |",
+        beyond,
+        timed(beyond, args.repeat),
+        prediction,
+        lambda m: f"{m.shown:,} | {m.terms:,} | {m.dshown:,}",
+    )
+    print(f"beyond the fitted families, measured / predicted: min {min(bratios):.2f}, max {max(bratios):.2f}")
     if args.fit:
         fit([(name, src, wrt, times[name]) for name, src, wrt in cases])
         fit_hessian([(src, wrt, htimes[name]) for name, src, wrt in hessians])
