@@ -20,7 +20,7 @@ tower x^x^…^x grows with the square of its height. All of it is read off the t
 
 ``Measures.seconds`` predicts the CPU seconds of the whole cell, the derivation and its text,
 LaTeX and JSON output, as the sum of what the code does (constants fitted by
-``benchmarks/bench_estimate.py`` on this package's everyday and scaling cases):
+``benchmarks/bench_estimate.py`` on this package's everyday, scaling and deeply nested cases):
 
 * a fixed cost (parsing, typing, the stages' set-up, the bundle's frame);
 * the passes over df (the derivation's rewrites, simplification, and the lines printed whole: the
@@ -29,7 +29,10 @@ LaTeX and JSON output, as the sum of what the code does (constants fitted by
   longer than ``LINE_LIMIT`` nodes it is shown around its change only (``render/elide.py``), about
   ``SHORT_LINE`` nodes, so a deep network's output per step stops growing with its depth;
 * for each step, the context above its change, put back together to show the line, per level of
-  nesting (``SECONDS_PER_LEVEL``).
+  nesting (``SECONDS_PER_LEVEL``);
+* for each step, the walks of its line as held (what changed, the names it holds, what a long line
+  shows), per symbol of ``dshown`` (``SECONDS_PER_STEP_SYMBOL``): what makes the same weights in
+  every layer, whose L terms each repeat the layers above, cost more than their df alone says.
 
 Inside a time limit (``--timeout``; the magic's default is 10 s) a derivation predicted to take
 more than 1.5 times the limit (and more than 1 s) is refused before it starts, with the estimate in
@@ -53,18 +56,21 @@ MAX_DIFFERENTIAL = 100_000  # symbols of df written out: past it no step can be 
 LINE_LIMIT = 200  # nodes of a line shown whole (render/elide.py's LIMIT; the layers keep it apart)
 SHORT_LINE = 40  # nodes a long line shows around its change (its top, the change, ⋯ between)
 # CPU seconds of the whole cell, fitted by benchmarks/bench_estimate.py on its everyday and scaling
-# cases (measured / predicted 0.78–1.43 over all of them); Measures.features lists what each multiplies
-BASE_SECONDS = 1.1e-3
+# cases and deep nests (measured / predicted 0.77–1.74 over all of them in the fitting run, the nests
+# included); Measures.features lists what each multiplies
+BASE_SECONDS = 1.4e-3
 SECONDS_PER_SYMBOL = 1.4e-4  # of df as held and printed (dshown)
-SECONDS_PER_TERM = 2.0e-4  # of df, spread out
-SECONDS_PER_LINE_SYMBOL = 8.1e-6  # of the lines on the way (Measures.lines)
-SECONDS_PER_LEVEL = 9.3e-6  # of (steps shown) × (levels holding the variable)
+SECONDS_PER_TERM = 2.3e-4  # of df, spread out
+SECONDS_PER_LINE_SYMBOL = 6.9e-6  # of the lines on the way (Measures.lines)
+SECONDS_PER_LEVEL = 5.4e-6  # of (steps shown) × (levels holding the variable)
+SECONDS_PER_STEP_SYMBOL = 6.6e-7  # of (steps shown) × (symbols of df as held): each step's walks of its line
 COEFFICIENTS = (
     "BASE_SECONDS",
     "SECONDS_PER_SYMBOL",
     "SECONDS_PER_TERM",
     "SECONDS_PER_LINE_SYMBOL",
     "SECONDS_PER_LEVEL",
+    "SECONDS_PER_STEP_SYMBOL",
 )
 # a Hessian's second stage (the gradient's differential, its vec, the read-off and their output) as
 # a multiple of the gradient's own estimate that grows with the gradient's nesting: the vec stage
@@ -111,7 +117,7 @@ class Measures(NamedTuple):
     @property
     def features(self) -> tuple[float, ...]:
         """What the seconds are linear in, in the order of COEFFICIENTS."""
-        return (1.0, self.dshown, self.terms, self.lines, self.shown * self.depth)
+        return (1.0, self.dshown, self.terms, self.lines, self.shown * self.depth, self.shown * self.dshown)
 
     @property
     def seconds(self) -> float:
