@@ -91,3 +91,23 @@ def test_the_smallest_sizes(scipy):
     assert value == 18.0 and gradient.tolist() == [12.0]
     value, gradient = f(np.zeros(0), np.zeros((0, 0)))
     assert value == 0.0 and gradient.shape == (0,)
+
+
+@pytest.mark.parametrize("scipy", [True, False], ids=["scipy", "numpy only"])
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_a_row_that_is_not_a_transpose(layout, scipy):
+    """sin(dᵀ) Y + sin(dᵀ) Yᵀ: the vector of the pair is the row sin(dᵀ), not a written vᵀ; the
+    export took it for a column and failed to build its own products (found by the oracle fuzzer,
+    seed 777)."""
+    source = "d: vector(n)\nY: matrix(n, n)\nQ: matrix(n, m)\nsin(d')*((Y+Y')*Q)"
+
+    def f(d, Y, Q):
+        return np.sin(d) @ (Y + Y.T) @ Q
+
+    d = derive(source, wrt="Y", layout=layout)
+    rng = np.random.default_rng(777)
+    values = random_values(d.variables, rng, sizes={"m": 4, "n": 5})
+    value, jacobian = load(d, scipy)["f_and_jacobian"](**values)
+    assert_close(value, f(**values), 1e-10, "value against the NumPy f")
+    assert_close(jacobian, expected_in_layout(f, values, "Y", layout), 1e-6, f"{layout}: central differences")
+    assert "sym_times(Y, t0)" in body(d)

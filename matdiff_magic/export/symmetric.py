@@ -36,8 +36,9 @@ class _SymTimes(_Binary):
 
 
 def _column(e: ir.Expr) -> ir.Expr:
-    """A vector as a column (a row vᵀ gives v): the printed 1-D array is the same."""
-    return e.arg if isinstance(e, ir.Transpose) else e
+    """A vector as a column (a row vᵀ gives v, another row r gives rᵀ, such as sin(dᵀ)ᵀ): the
+    printed 1-D array is the same."""
+    return flip(e) if e.shape[0] == 1 and e.shape[1] != 1 else e
 
 
 def _matvec(t: ir.Expr):
