@@ -107,6 +107,13 @@ def _export_integer_negative_power():
     return c.case(E.mul(E.transpose(x), E.epower(E.fill_vector("2", ("m",)), "-1")), "x")
 
 
+def _export_row_that_is_not_a_transpose():
+    c = Cell(m=4, n=5)
+    d, Y, Q = c.vector("d", "n"), c.matrix("Y", "n", "n"), c.matrix("Q", "n", "m")
+    pair = E.mul(E.add(Y, E.transpose(Y)), Q)
+    return c.case(E.mul(E.apply("sin", E.transpose(d)), pair), "Y", layout="denominator")
+
+
 def _export_variable_named_float():
     c = Cell()
     f, x = c.scalar("float"), c.vector("x", "m")
@@ -322,6 +329,13 @@ FIXED = [
         "the derivation's check says it could not check, but the exported check_gradient() raises "
         "ZeroDivisionError (0.0 ** -1 in Python floats)",
         _export_division_by_zero,
+    ),
+    Known(
+        "export sin(d')*((Y+Y')*Q) by Y",
+        "export_failed",
+        "the one-pass (A + Aᵀ)v took the row sin(dᵀ), not a written transpose, for a column: "
+        "to_python() raised ShapeError (seed 777)",
+        _export_row_that_is_not_a_transpose,
     ),
     Known(
         "export: variable named float",
