@@ -351,8 +351,9 @@ def _names(e: ir.Expr, memo: dict) -> int:
         for k in e.children():  # a child seen before (most of them) without a call
             known = memo.get(id(k))
             value += known[0] if known is not None else _names(k, memo)
-    memo[id(e)] = (value % (1 << 61), e)  # e kept alive while its id is a key
-    return value % (1 << 61)
+    value %= 1 << 61
+    memo[id(e)] = (value, e)  # e kept alive while its id is a key
+    return value
 
 
 def merge_same_text(steps: list[Step]) -> list[Step]:

@@ -147,14 +147,7 @@ def cancel_inverses(node: ir.Expr) -> ir.Expr:
         return node
     kept: list = []
     for f in factors:
-        left = (
-            _cancelled(kept[-1], f)
-            if kept
-            and (_is_inverse(f) or _is_inverse(kept[-1]))
-            and not f.is_scalar
-            and f.shape[0] == f.shape[1]
-            else None
-        )
+        left = _cancelled(kept[-1], f) if kept and not f.is_scalar and f.shape[0] == f.shape[1] else None
         if left is None:
             kept.append(f)
         else:

@@ -15,7 +15,7 @@ node directly when the child it puts in, and the one it takes out, are neither, 
 from __future__ import annotations
 
 from matdiff_magic.ir import nodes as ir
-from matdiff_magic.ir.construct import rebuild
+from matdiff_magic.ir.construct import rebuild, split_coef
 
 # for each product or sum, the operand types its smart constructor takes apart, folds, merges or
 # drops (mk_mul with runs_as_powers, mk_hadamard with merge_powers, mk_add): a child of one of
@@ -45,8 +45,8 @@ def _inert(parent: ir.Expr, old: ir.Expr, child: ir.Expr) -> bool:
     if child.shape != old.shape or child.is_scalar:  # a product gathers its scalars by base
         return False
     if isinstance(parent, ir.Hadamard):  # equal factors and powers of one base merge
-        if isinstance(child, ir.MatMul) and isinstance(child.factors[0], ir.Const):
-            return False  # its number is taken out
+        if split_coef(child)[1] is not child:
+            return False  # its number is taken out, as mk_hadamard does
         return not any(isinstance(k, ir.ElemPow) or k == child for k in parent.children() if k is not old)
     return True
 
