@@ -93,8 +93,17 @@ class Glossary:
 
     def __init__(self, lang: str, entries: dict[str, str]):
         self.lang = lang
+        self.entries = entries
         self.exact = {k: v for k, v in entries.items() if not _PLACEHOLDER.search(k)}
-        by_literal = sorted(
+        self.identity = all(k == v for k, v in entries.items())  # English: nothing to do
+        self.keys = frozenset(entries)
+
+    # The templates are compiled on first use: English (the identity) never uses them, and
+    # compiling its ~700 patterns made the session's first derivation wait about 0.1 s.
+    @functools.cached_property
+    def _by_literal(self) -> list[str]:
+        entries = self.entries
+        return sorted(
             (k for k in entries if _PLACEHOLDER.search(k) and _LETTER.search(_PLACEHOLDER.sub("", k))),
             key=lambda k: (
                 -len(_LETTER.findall(_PLACEHOLDER.sub("", k))),
@@ -102,12 +111,19 @@ class Glossary:
                 -len(_PLACEHOLDER.sub("", k)),
             ),
         )
-        self.templates = [(_compile(k, _IN_SENTENCE), entries[k], k) for k in by_literal]
-        self.loose = [(_compile(k, _ANY), entries[k], k) for k in by_literal]
+
+    @functools.cached_property
+    def templates(self) -> list[tuple[re.Pattern, str, str]]:
+        return [(_compile(k, _IN_SENTENCE), self.entries[k], k) for k in self._by_literal]
+
+    @functools.cached_property
+    def loose(self) -> list[tuple[re.Pattern, str, str]]:
+        return [(_compile(k, _ANY), self.entries[k], k) for k in self._by_literal]
+
+    @functools.cached_property
+    def specific(self) -> list[tuple[re.Pattern, str, str]]:
         # "{0} and {1}", "{0} is": one bare word around placeholders would match much prose
-        self.specific = [t for t in self.templates if not _GENERIC.fullmatch(_PLACEHOLDER.sub("", t[2]))]
-        self.identity = all(k == v for k, v in entries.items())  # English: nothing to do
-        self.keys = frozenset(entries)
+        return [t for t in self.templates if not _GENERIC.fullmatch(_PLACEHOLDER.sub("", t[2]))]
 
 
 _IN_SENTENCE = r"(?:(?![.;] ).)*?"
