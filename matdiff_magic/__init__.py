@@ -44,10 +44,13 @@ def _jupyter_labextension_paths():
 
 
 def load_ipython_extension(ipython) -> None:
-    from matdiff_magic.magic import MatdiffMagics
+    from matdiff_magic.magic import MatdiffMagics, show_user_errors
 
     ipython.register_magics(MatdiffMagics)
+    show_user_errors(ipython, True)
 
 
 def unload_ipython_extension(ipython) -> None:
-    pass
+    from matdiff_magic.magic import show_user_errors
+
+    show_user_errors(ipython, False)

@@ -224,3 +224,19 @@ def _typeset(d):
     bundle = d._repr_mimebundle_()
     d._repr_mimebundle_ = lambda include=None, exclude=None: bundle
     return d
+
+
+def _user_error(shell, etype, value, tb, tb_offset=None):
+    """A MatdiffError raised by a call in the notebook (``derive(…)``, ``d.evaluate(…)``): its
+    message, line and caret, without the package's frames; ``%tb`` still shows them."""
+    shell.showtraceback((etype, value, tb), exception_only=True)
+    return shell.InteractiveTB.get_exception_only(etype, value)
+
+
+def show_user_errors(shell, on: bool) -> None:
+    """Show a ``MatdiffError`` from Python calls as the magic shows it: without a traceback
+    (IPython's ``set_custom_exc``). Installed only where no other handler is, removed on unload."""
+    if on and not shell.custom_exceptions:
+        shell.set_custom_exc((MatdiffError,), _user_error)
+    elif not on and shell.custom_exceptions == (MatdiffError,):
+        shell.set_custom_exc((), None)

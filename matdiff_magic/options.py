@@ -179,6 +179,13 @@ def _validate(opts: Options, line: str) -> None:
         raise MatdiffError(
             f"--mode {opts.mode}: choose forward, reverse or both", line, _span_of(line, opts.mode)
         )
+    for option, given in (("--at", opts.at is not None), ("--mode", _given(line, "--mode"))):
+        if given and not opts.graph:  # they set up the drawing: without it they would do nothing
+            raise MatdiffError(
+                f"{option} is an option of --graph (the computation graph); add --graph",
+                line,
+                _span_of(line, option),
+            )
     if opts.source_name is not None and opts.graph:
         raise MatdiffError("--from derives a SymPy expression; --graph takes the expression itself", line)
     if opts.source_name is not None and not opts.source_name.isidentifier():
@@ -234,6 +241,10 @@ def _validate_output_name(name: str, line: str) -> None:
             span,
             hint="a name such as d or grad_f",
         )
+
+
+def _given(line: str, option: str) -> bool:
+    return any(m.group(1) == option for m in _TOKEN.finditer(line))
 
 
 def _span_of(line: str, text: str) -> Span:

@@ -60,7 +60,7 @@ class Comparison:
         for r in self.rows:
             lines.append(
                 f"{r['variable']:<4} {t(r['method']):<20} {_diff(r['max_abs_diff']):<22} {t(r['cost'])}"
-                f"\n     ∂f/∂x = {_compact(r['gradient'])}"
+                f"\n     ∂f/∂{variable_text(r['variable'])} = {_compact(r['gradient'])}"
             )
         return "\n".join(lines)
 

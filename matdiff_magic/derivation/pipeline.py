@@ -10,6 +10,8 @@ and ``derivation.composition``. A derivation re-derives the same cell by another
 
 from __future__ import annotations
 
+import numbers
+
 from matdiff_magic import i18n
 from matdiff_magic.depth import collector_paused, deep_recursion
 from matdiff_magic.derivation.bounds import check_work
@@ -74,6 +76,12 @@ def derive(
         d = derive(source, wrt, layout, check, order, seed, by_definition, solve, symmetric, False, lang)
         d.sympy_symbols = symbols
         return d
+    if wrt is not None and not isinstance(wrt, str):
+        if not isinstance(getattr(wrt, "name", None), str):  # a SymPy Symbol names itself
+            raise MatdiffError(f"wrt names the variable to differentiate by, such as wrt='X': got {wrt!r}")
+        wrt = wrt.name
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise MatdiffError(f"seed takes a whole number ≥ 0: got {seed!r}")
     if lang is not None:
         with i18n.using(known_language(lang)):
             return derive(source, wrt, layout, check, order, seed, by_definition, solve, symmetric, latex)
@@ -94,6 +102,7 @@ def derive(
 
 
 def _derive(source, wrt, layout, check, order, seed, solve, symmetric) -> Derivation:
+    typed = var = None
     try:
         typed = typecheck(source)
         var = choose_wrt(typed, wrt, source)
@@ -126,6 +135,10 @@ def _derive(source, wrt, layout, check, order, seed, solve, symmetric) -> Deriva
             parts["steps"] += solution_steps
         parts["steps"] = textbook_steps(parts["steps"])
     except MatdiffError as error:
+        if error.hint is None and typed is not None and var is not None:
+            # an unsupported form that is only one because a name was taken to be a vector
+            # (y_i in sum_i(log(1 + exp(-y_i*w'*x_i)))): say so, and how to declare it
+            error.hint = next(iter(_defaulted_kind_notes(source, typed, var)), None)
         raise _printed(error, source).with_source(source) from None
     except RecursionError:
         raise MatdiffError("the expression is too deeply nested to derive", source) from None

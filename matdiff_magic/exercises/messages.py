@@ -13,6 +13,8 @@ from matdiff_magic.types.dims import Dim
 
 def verdict(kind, factor, extra, what, expected_shape, answer_shape, samples, d, layout) -> str:
     if kind == "correct":
+        if not _sizes_text(samples):  # every variable a scalar: no sizes to name
+            return f"✓ Correct: your answer equals {what} at {len(samples)} random points."
         return (
             f"✓ Correct: your answer equals {what} at {len(samples)} random points "
             f"(sizes {_sizes_text(samples)})."
@@ -51,6 +53,12 @@ def verdict(kind, factor, extra, what, expected_shape, answer_shape, samples, d,
             "✗ Kronecker factors swapped: your answer is right with the two factors of ⊗ "
             "exchanged. Remember vec(AXB) = (Bᵀ ⊗ A) vec(X): the factor on the right of X comes "
             "first, transposed."
+        )
+    if not _sizes_text(samples[:1]):
+        return (
+            f"✗ Not equal: at a random point your answer differs from {what} by up to {extra:.2g} "
+            "(relative to its largest entry). Retrace the differential step by step, e.g. with "
+            "%%matdiff -i."
         )
     return (
         f"✗ Not equal: at a random point (sizes {_sizes_text(samples[:1])}) your answer differs "
@@ -109,7 +117,7 @@ def _sizes_text(samples) -> str:
         t = ", ".join(f"{k}={v}" for k, v in s["sizes"].items())
         if t and t not in seen:
             seen.append(t)
-    return "; ".join(seen) if seen else "scalars"
+    return "; ".join(seen)
 
 
 def _num(c) -> str:

@@ -17,9 +17,22 @@ from matdiff_magic.types.dims import Dim
 
 
 def as_matrix(value, var: ir.Var) -> np.ndarray:
-    """A user value as a 2-D float array in the variable's orientation."""
+    """A user value as a 2-D float array in the variable's orientation. MatdiffError for no
+    value (None), complex numbers (f is a real function; casting would drop the imaginary part)
+    and a number given for a vector or a matrix."""
+    if value is None:
+        raise MatdiffError(f"the value of {var.name} is None: give its numbers")
+    if np.iscomplexobj(value):
+        if np.any(np.imag(value) != 0):
+            raise MatdiffError(
+                f"the value of {var.name} is complex: the derivatives are of functions of real numbers"
+            )
+        value = np.real(value)
     a = np.asarray(value, dtype=float)
     if a.ndim == 0:
+        if var.shape != ir.SCALAR:
+            kind = "vector" if var.shape[1] == 1 else "matrix"
+            raise MatdiffError(f"{var.name} is a {kind}, but its value is a number")
         a = a.reshape(1, 1)
     elif a.ndim == 1:
         a = a.reshape(-1, 1) if var.shape[1] == 1 or var.shape == ir.SCALAR else a.reshape(1, -1)

@@ -117,8 +117,25 @@ def _out_of_range(text: str, large: bool, source, span) -> MatdiffError:
 
 def _hint_for(ch: str) -> str | None:
     # the output's own symbols, pasted back into a cell, and other marks of printed formulas
+    from matdiff_magic.render.notation import LETTER_NAMES
+
     product = "use * for the matrix product"
+    if ch == "\u3000":
+        return "a full-width space: write a plain space"
+    if "\uff01" <= ch <= "\uff5e":  # （ ）； ， ＊: typed with a Chinese input method
+        return f"a full-width character: write {chr(ord(ch) - 0xFEE0)}"
+    if ch in LETTER_NAMES:  # Σ, β as the output prints them; σ(…) the function it stands for
+        from matdiff_magic.syntax.latex import tables
+
+        function = tables().symbols.get(LETTER_NAMES[ch])
+        if function is not None:
+            return f"write a Greek letter by its name ({LETTER_NAMES[ch]}), the function {ch}(…) as {function}(…)"
+        return f"write a Greek letter by its name: {LETTER_NAMES[ch]}"
     return {
+        "’": "write the transpose with a quote: a'",
+        "‘": "write the transpose with a quote: a'",
+        "′": "write the transpose with a quote: a'",
+        "ʹ": "write the transpose with a quote: a'",
         "@": product,
         "·": product,
         "×": product,

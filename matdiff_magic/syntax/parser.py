@@ -213,7 +213,10 @@ def _parse_declaration(line: list[Token], source: str) -> Declaration:
             if line[i].text == ")":
                 i += 1
                 break
-            raise MatdiffError("expected ',' or ')' in the sizes of a declaration", source, line[i].span)
+            at = line[i].span
+            if "\n" in source[line[i - 1].span.end : at.start]:  # the line ended: point at its end
+                at = Span(line[i - 1].span.end, line[i - 1].span.end)
+            raise MatdiffError("expected ',' or ')' in the sizes of a declaration", source, at)
     if line[i].kind != "eof":
         raise MatdiffError("unexpected text after the declaration", source, line[i].span)
     expected = {"scalar": 0, "vector": 1, "matrix": 2, "symmetric": 1, "function": 0, "mean": 1}[
@@ -330,6 +333,7 @@ class _Parser:
                 raise self.error("empty parentheses", self.peek())
             inner = self.expression(0)
             close = self.advance()
+            self._missing_operator(close)
             if close.text != ")":
                 raise self.error(
                     "unbalanced parentheses: expected ')'",
@@ -357,6 +361,16 @@ class _Parser:
             )
         raise self.error(f"unexpected {tok.text!r}", tok)
 
+    def _missing_operator(self, tok: Token) -> None:
+        """tr(X' A X): an operand where ')' or an operator was due is a product written without
+        its *, not a missing parenthesis."""
+        if tok.kind in ("name", "num") or tok.text in ("(", "["):
+            raise self.error(
+                f"expected an operator before {tok.text!r}",
+                tok,
+                hint="products are written with *, e.g. 2*x or A*x",
+            )
+
     def call(self, name_tok: Token):
         """name(args): any name; the types stage checks it against the functions of the language."""
         func = name_tok.text
@@ -370,6 +384,7 @@ class _Parser:
                     continue
                 break
         close = self.advance()
+        self._missing_operator(close)
         if close.text != ")":
             raise self.error(
                 "unbalanced parentheses: expected ')' to close the call of " + func,
