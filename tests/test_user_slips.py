@@ -245,3 +245,13 @@ def test_an_unsupported_form_made_by_a_defaulted_kind_says_which_name_to_declare
     h = 1e-6
     numeric = np.array([(f(w + h * e) - f(w - h * e)) / (2 * h) for e in np.eye(3)])
     np.testing.assert_allclose(d.evaluate(w=w, x_i=X, y_i=y), numeric, rtol=1e-6, atol=1e-8)
+
+
+def test_a_number_moved_into_one_trace_is_labelled_by_its_own_identity():
+    """c tr(A dX) = tr(cA dX) is tr(cA) = c tr(A), not the sum of two traces."""
+    rules = {s.text: s.identity_text for s in derive("tr(inv(S)*B)", wrt="S").steps}
+    assert rules["tr(-S⁻¹ B S⁻¹ dS)"] == "tr(cA) = c tr(A) for a scalar c"
+    det = {s.text: s.identity_text for s in derive("det(X)", wrt="X").steps}
+    assert det["tr(|X|X⁻¹ dX)"] == "tr(cA) = c tr(A) for a scalar c"
+    both = {s.text: s.identity_text for s in derive("tr(A*X) + tr(B*X)", wrt="X").steps}
+    assert both["tr((A + B) dX)"] == "tr(A dX) + tr(B dX) = tr((A + B) dX)"
