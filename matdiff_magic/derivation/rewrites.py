@@ -37,6 +37,7 @@ from matdiff_magic.ir.construct import (
 )
 from matdiff_magic.ops.identity import Identity
 from matdiff_magic.ops.matpow import power_of
+from matdiff_magic.ops.samples import PULL_NUMBER, SampleSum
 
 
 @dataclass(frozen=True)
@@ -387,6 +388,15 @@ SOFTMAX_DEFINITION = Identity(
 
 
 # each group is applied together and kept only if the result is no longer than before
+def number_out_of_sum(node: ir.Expr) -> ir.Expr:
+    """Σᵢ c aᵢ = c Σᵢ aᵢ: a number the symmetry or the collection left in a summand (½ Σᵢ 2 gᵢ)
+    comes out, where it meets the number in front."""
+    c, body = split_coef(node.children()[0])
+    if c == 1 or body is None:
+        return node
+    return with_coef(c, SampleSum(body, node.children()[1]))
+
+
 REWRITE_GROUPS = (
     (Rewrite(SCALAR_ONE, scalar_one, (ir.Fill,)), Rewrite(SCALAR_SUM, scalar_sum, (ir.SumAll, ir.Trace))),
     (
@@ -406,4 +416,5 @@ REWRITE_GROUPS = (
         Rewrite(COMMON_NUMBER, common_number, (ir.Add,), (ir.Const,)),
         Rewrite(SIGN, positive_first, (ir.Add,), (ir.Neg, ir.Const)),
     ),
+    (Rewrite(PULL_NUMBER, number_out_of_sum, (SampleSum,)),),
 )

@@ -30,7 +30,7 @@ from matdiff_magic.ir.construct import (
     with_coef,
 )
 from matdiff_magic.ops.identity import Identity
-from matdiff_magic.ops.samples import SampleSum, is_per_sample, per_sample
+from matdiff_magic.ops.samples import PULL_NUMBER, SampleSum, is_per_sample, per_sample
 from matdiff_magic.render.notation import name_latex, name_text
 
 COUNT = "N"  # the cell's number of samples (types.samples)
@@ -86,10 +86,13 @@ class _Regrouped:
         self.record(identity, expr, focus=focus, note=note, before=before)
 
 
-PULL_NUMBER = Identity("linearity", r"\sum_{i} c\,a_{i} = c\sum_{i} a_{i}")
 TRACE_OUTSIDE = Identity(
     "linearity",
     r"c\sum_{i} \operatorname{tr}(G_{i}\,\mathrm{d}X) = \operatorname{tr}\left(c\sum_{i} G_{i}\,\mathrm{d}X\right)",
+)
+ROW_OUTSIDE = Identity(  # by a vector or a scalar: no trace, dx on the right of each summand
+    "linearity",
+    r"c\sum_{i} \boldsymbol{g}_{i}^{T}\mathrm{d}\boldsymbol{x} = \left(c\sum_{i} \boldsymbol{g}_{i}^{T}\right)\mathrm{d}\boldsymbol{x}",
 )
 SHARED_OUT = Identity(
     "factor out of the sum",
@@ -132,7 +135,8 @@ def _one_sum(df: ir.Expr, s: SampleSum, wrt: ir.Var, record, typed) -> ir.Expr:
         outside = product if wrt.shape[1] == 1 else ir.Trace(product)
     target = parent if parent is not None else here
     df = ir.replace(df, {target: outside})
-    record(identity or (SHARED_OUT if A or B else TRACE_OUTSIDE), df, focus=(named,))
+    outside_rule = TRACE_OUTSIDE if isinstance(outside, ir.Trace) else ROW_OUTSIDE
+    record(identity or (SHARED_OUT if A or B else outside_rule), df, focus=(named,))
     return df
 
 

@@ -125,6 +125,7 @@ SUM_OVER_SAMPLES = Identity(
     r"\mathrm{d}\sum_{i} f_{i} = \sum_{i} \mathrm{d}f_{i}",
 )
 COUNT = Identity("number of samples", r"\mathrm{d}N = 0")
+PULL_NUMBER = Identity("linearity", r"\sum_{i} c\,a_{i} = c\sum_{i} a_{i}")
 
 
 def _differential(node: SampleSum):

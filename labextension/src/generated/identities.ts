@@ -471,6 +471,12 @@ export const IDENTITIES = {
     "text": "(diag(s) - s sᵀ) v = s ⊙ v - s (sᵀ v)",
     "cookbook": ""
   },
+  "row-outside": {
+    "name": "linearity",
+    "latex": "c\\sum_{i} \\boldsymbol{g}_{i}^{T}\\mathrm{d}\\boldsymbol{x} = \\left(c\\sum_{i} \\boldsymbol{g}_{i}^{T}\\right)\\mathrm{d}\\boldsymbol{x}",
+    "text": "cΣ_i g_iᵀdx = (cΣ_i g_iᵀ)dx",
+    "cookbook": ""
+  },
   "sample-covariance": {
     "name": "sample covariance",
     "latex": "S = \\frac{1}{N}\\sum_{i} (\\boldsymbol{x}_{i} - \\bar{\\boldsymbol{x}})(\\boldsymbol{x}_{i} - \\bar{\\boldsymbol{x}})^{T}",
