@@ -255,3 +255,10 @@ def test_a_number_moved_into_one_trace_is_labelled_by_its_own_identity():
     assert det["tr(|X|X⁻¹ dX)"] == "tr(cA) = c tr(A) for a scalar c"
     both = {s.text: s.identity_text for s in derive("tr(A*X) + tr(B*X)", wrt="X").steps}
     assert both["tr((A + B) dX)"] == "tr(A dX) + tr(B dX) = tr((A + B) dX)"
+
+
+def test_a_scalar_moved_in_front_of_one_vector_term_is_labelled_as_commuting():
+    steps = {s.text: (s.rule, s.identity_text) for s in derive("norm2(x)^k", wrt="x").steps}
+    assert steps["‖x‖₂^(k) k‖x‖₂⁻² xᵀ dx"] == ("scalars commute", "(uᵀdx) c = c uᵀdx for a scalar c")
+    ls = {s.text: s.rule for s in derive("norm2(y - X*beta)^2", wrt="beta").steps}
+    assert ls["2 (X β - y)ᵀ X dβ"] == "linearity"  # two terms collected: seed 001's third line

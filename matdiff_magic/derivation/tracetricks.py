@@ -312,7 +312,11 @@ def _combine(terms: list[Term], dX: ir.Expr, vector: bool, record: Record) -> ir
     G = _tidy_sum(gs)
     if len(terms) > 1 or terms[0].scalars or terms[0].coef != 1 or gs[0] != G:
         final = ir.Trace(ir.MatMul([G, dX]) if isinstance(G, ir.Add) else mk_mul([G, dX]))
-        # one term: only its number or scalars move into the trace, c tr(A dX) = tr(c A dX)
-        single = len(terms) == 1 and not vector
-        record(PULL_SCALAR if single else COMBINE_VECTOR if vector else COMBINE, final, focus=(G,))
+        # one term: only its number or scalars move, into the trace (c tr(A dX) = tr(c A dX)) or
+        # in front of uᵀdx; two or more: they are collected
+        if len(terms) == 1:
+            identity = SCALAR_COMMUTE if vector else PULL_SCALAR
+        else:
+            identity = COMBINE_VECTOR if vector else COMBINE
+        record(identity, final, focus=(G,))
     return G
