@@ -73,7 +73,7 @@ class MatdiffMagics(Magics):
 
                 try:
                     if opts.latex or looks_like_latex(source):  # read as LaTeX, errors point into it
-                        return in_latex(source, lambda text: run_graph(self.shell, text, opts))
+                        return in_latex(source, lambda text: run_graph(self.shell, text, opts), False)
                     return run_graph(self.shell, source, opts)
                 except MatdiffError as error:
                     if error.source is None:  # about the options: point at --at, else at --graph

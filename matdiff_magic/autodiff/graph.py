@@ -27,7 +27,13 @@ MODES = ("forward", "reverse", "both")
 
 
 def graph(source: str, **values) -> Graph:
-    """The computational graph of ``source`` at ``values`` (e.g. ``x1=2.0, x2=5.0``)."""
+    """The computational graph of ``source`` at ``values`` (e.g. ``x1=2.0, x2=5.0``); LaTeX
+    (``f(x_1, x_2) = \\ln x_1 + x_1 x_2 - \\sin x_2``, seed 002) is read as the magic reads it,
+    its errors pointing into it. Raises MatdiffError."""
+    from matdiff_magic.syntax.latex import in_latex, looks_like_latex
+
+    if looks_like_latex(source):
+        return in_latex(source, lambda text: Graph(text, values), False)
     return Graph(source, values)
 
 

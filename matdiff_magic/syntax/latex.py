@@ -38,9 +38,17 @@ T = TypeVar("T")
 _MARKS = re.compile(r"[\\{}|$]|\^\s*T\b")
 
 
+# f(x_1, x_2) = … : a function written with its arguments, which the expression language refuses
+_FUNCTION_HEAD = re.compile(r"\s*[A-Za-z]\w*\s*\([^()=]+\)\s*=")
+
+
 def looks_like_latex(source: str) -> bool:
-    """Whether ``source`` is written in LaTeX (comments after # are not looked at)."""
-    return any(_MARKS.search(line.split("#", 1)[0]) for line in source.splitlines())
+    """Whether ``source`` is written in LaTeX (comments after # are not looked at): a backslash,
+    braces, bars, $, ^T, or a line that starts f(x_1, x_2) = … as seed 002 writes its functions."""
+    return any(
+        _MARKS.search(code) or _FUNCTION_HEAD.match(code)
+        for code in (line.split("#", 1)[0] for line in source.splitlines())
+    )
 
 
 @dataclass(frozen=True)
@@ -69,11 +77,13 @@ class Translation:
         return error
 
 
-def translate(source: str) -> Translation:
+def translate(source: str, components: bool = True) -> Translation:
     """The expression language's text of the LaTeX ``source``, line by line.
 
     Declaration lines (``X: matrix(m, n)``, ``\\Sigma, S: symmetric``) keep their form, with
-    their names read as LaTeX. Raises ``MatdiffError`` with a caret into ``source``.
+    their names read as LaTeX. ``components``: f(y_1, y_2) = … also declares y by its entries,
+    y = [y_1; y_2] (seed 002); the evaluation trace, which takes y_1 and y_2 as its inputs, reads
+    it without. Raises ``MatdiffError`` with a caret into ``source``.
     """
     if len(source) > MAX_SOURCE_CHARS:
         raise MatdiffError(
@@ -83,6 +93,7 @@ def translate(source: str) -> Translation:
         )
     tokens = tokenize(source)
     reader = Reader(tokens, source, tables())
+    reader.components = components
     parts: list = []
     lines = _lines(tokens)
     with deep_recursion():  # the reader recurses once per level, at most parser.MAX_DEPTH levels
@@ -96,9 +107,9 @@ def translate(source: str) -> Translation:
     return Translation(source, text, spans)
 
 
-def in_latex(source: str, run: Callable[[str], T]) -> T:
-    """``run`` on the translation of ``source``; its errors point into the LaTeX."""
-    translation = translate(source)
+def in_latex(source: str, run: Callable[[str], T], components: bool = True) -> T:
+    """``run`` on the translation of ``source`` (``translate``); its errors point into the LaTeX."""
+    translation = translate(source, components)
     try:
         return run(translation.text)
     except MatdiffError as error:
@@ -142,6 +153,7 @@ def _declaration(reader: Reader, start: int, end: int) -> Frag | None:
             parts += name.parts + [(", " if j != colon else ": ", toks[j].span)]
             piece = j + 1
     parts.append((kind, toks[colon + 1].span | toks[k - 1].span))
+    reader.declared |= {t.strip(", :") for t, _ in parts[:-1] if t.strip(", :").isidentifier()}
     if kind == "function":
         reader.functions |= {t for t, _ in parts[:-1] if t.isidentifier()}
     parts += [(t.text, t.span) for t in toks[k:end]]

@@ -70,8 +70,38 @@ class Tok:
 def tokenize(source: str) -> list[Tok]:
     """The tokens of ``source``, layout dropped; unbalanced braces are errors with a caret."""
     tokens = _raw_tokens(source)
-    tokens = _commands(tokens, source)
+    tokens = _entries(_commands(tokens, source))
     return _drop_plain_braces(tokens, source) + [Tok("eof", "", Span(len(source), len(source)))]
+
+
+ENTRY_SPACES = frozenset({"quad", "qquad"})
+
+
+def _entries(tokens: list[Tok]) -> list[Tok]:
+    """Inside [ ], what separates entries: & and \\quad between the entries of a row (,), \\\\
+    between rows (;): [y_1 \\quad y_2] is a row, not the product y₁y₂. Outside they are layout,
+    dropped (& the alignment of align, \\quad a space)."""
+    out: list[Tok] = []
+    stack: list[str] = []  # the open brackets
+    for tok in tokens:
+        if tok.kind == "sym" and tok.text in "([{":
+            stack.append(tok.text)
+        elif tok.kind == "sym" and tok.text in ")]}" and stack:
+            stack.pop()
+        in_matrix = bool(stack) and stack[-1] == "["
+        if tok.kind == "space":
+            if in_matrix and not (out and out[-1].kind == "sym" and out[-1].text in "[,;"):
+                out.append(Tok("sym", ",", tok.span))
+            continue
+        if tok.kind == "newline" and tok.span.end - tok.span.start == 2 and in_matrix:
+            if out and out[-1].kind == "sym" and out[-1].text == ",":
+                out.pop()  # a trailing & before \\
+            out.append(Tok("sym", ";", tok.span))
+            continue
+        if tok.kind == "sym" and tok.text == "]" and out and out[-1].kind == "sym" and out[-1].text in ",;":
+            out.pop()  # a row or \\ left at the end of the matrix
+        out.append(tok)
+    return out
 
 
 def _raw_tokens(source: str) -> list[Tok]:
@@ -92,6 +122,8 @@ def _raw_tokens(source: str) -> list[Tok]:
                 raise MatdiffError("a backslash with no command after it", source, Span(i, i + 1))
             if text == "\\":
                 tokens.append(Tok("newline", "\n", Span(i, j)))
+            elif text in ENTRY_SPACES:  # between the entries of [y_1 \quad y_2]; else spacing
+                tokens.append(Tok("space", text, Span(i, j)))
             elif text not in LAYOUT_COMMANDS:
                 tokens.append(Tok("cmd", text, Span(i, j)))
             i = j
@@ -101,7 +133,10 @@ def _raw_tokens(source: str) -> list[Tok]:
         elif ch == "\n":
             tokens.append(Tok("newline", "\n", Span(i, i + 1)))
             i += 1
-        elif ch in " \t\r$&~":
+        elif ch == "&":  # a column of a matrix environment; else the alignment of align
+            tokens.append(Tok("space", "&", Span(i, i + 1)))
+            i += 1
+        elif ch in " \t\r$~":
             i += 1
         elif ch.isascii() and ch.isalpha():
             tokens.append(Tok("letter", ch, Span(i, i + 1)))

@@ -148,6 +148,8 @@ class Operands(Cursor):
         if not self.is_(tok, opening.kind, closing):
             raise self.error(f"expected '{closing}' here", tok)
         self.advance()
+        if opening.text == "[" and _separated(inner):  # [a, b; c, d]: a matrix written out
+            return Frag([("[", opening.span), *inner.parts, ("]", tok.span)])
         return Frag([("(", opening.span), *inner.parts, (")", tok.span)])
 
     def delimited(self, kind: str) -> Frag:
@@ -271,3 +273,17 @@ class Operands(Cursor):
         body = self.product()
         args = [body] if count is None or count.text == "N" else [body, count]
         return call("sum_i", tok.span, args, body.parts[-1][1])
+
+
+def _separated(inner: Frag) -> bool:
+    """Whether a bracket's terms hold a , or ; of their own (not one inside a call or a group)."""
+    depth = 0
+    for text, _ in inner.parts:
+        for ch in text:
+            if ch in "([":
+                depth += 1
+            elif ch in ")]":
+                depth -= 1
+            elif ch in ",;" and depth == 0:
+                return True
+    return False

@@ -8,11 +8,15 @@ Precedence follows how formulas are read (and how the package prints them): juxt
 
 from __future__ import annotations
 
+import re
+
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.syntax.latex_cursor import OPERATORS, TRANSPOSES, Frag, call, wrap
 from matdiff_magic.syntax.latex_lexer import FONT_COMMANDS, Tok
 from matdiff_magic.syntax.latex_operands import Operands
 from matdiff_magic.syntax.parser import MAX_DEPTH
+
+_ENTRY = re.compile(r"([A-Za-z])_\{?(\d+)\}?")  # y_1, y_{2}: an entry of y
 
 
 class Reader(Operands):
@@ -44,10 +48,46 @@ class Reader(Operands):
                     break
                 k += 1
             if k + 1 < self.limits[-1] and self.is_(self.toks[k + 1], "sym", "="):
+                components = self.components_line(self.i, k) if self.components else []
                 self.i = k + 1
-                return name
+                return Frag(components + name.parts, atomic=True) if components else name
         self.i = saved
         return None
+
+    def components_line(self, open_at: int, close_at: int) -> list:
+        """f(y_1, y_2) = …, as seed 002 writes a function of the entries of y: the line
+        y = [y_1; y_2] (y declared by its components) before it, when the arguments are two or more
+        entries of one name, or the name itself and f uses its entries y_1 … y_n; none declared
+        otherwise and the name not used alone in f."""
+        args, piece = [], open_at + 1
+        for j in range(open_at + 1, close_at + 1):
+            if j == close_at or (self.toks[j].kind == "sym" and self.toks[j].text == ","):
+                args.append("".join(t.text for t in self.toks[piece:j]))
+                piece = j + 1
+        body = self.toks[close_at + 1 : self.limits[-1]]
+        if len(args) == 1 and len(args[0]) == 1 and args[0].isalpha():
+            # f(y) = [y_1^2 + y_2^2 + y_3, …] (seed 002, Example 2): the entries f uses, y_1 … y_n
+            stem, written = args[0], "".join(t.text for t in body)
+            found = sorted({int(k) for k in re.findall(rf"(?<![A-Za-z]){stem}_\{{?(\d+)", written)})
+            if len(found) < 2 or found != list(range(1, len(found) + 1)):
+                return []
+            names = [f"{stem}_{k}" for k in found]
+        else:
+            entries = [_ENTRY.fullmatch(a) for a in args]
+            if len(args) < 2 or not all(entries) or len({m.group(1) for m in entries if m}) != 1:
+                return []
+            stem = entries[0].group(1) if entries[0] else ""
+            names = [f"{stem}_{m.group(2)}" for m in entries if m]
+        alone = any(
+            t.kind == "letter"
+            and t.text == stem
+            and not (k + 1 < len(body) and body[k + 1].kind == "sym" and body[k + 1].text == "_")
+            for k, t in enumerate(body)
+        )
+        if alone or len(set(names)) != len(names) or self.declared & {stem, *names}:
+            return []
+        span = self.toks[open_at].span | self.toks[close_at].span
+        return [(f"{stem} = [{'; '.join(names)}]\n", span)]
 
     # -- precedence levels
     def terms(self) -> Frag:
@@ -55,7 +95,8 @@ class Reader(Operands):
         expect_operand = True
         while True:
             tok = self.peek()
-            if self.is_(tok, "sym", "+", "-", "=", ","):
+            in_brackets = bool(self.open) and self.open[-1] == "]"
+            if self.is_(tok, "sym", "+", "-", "=", ",") or (in_brackets and self.is_(tok, "sym", ";")):
                 pieces.append(Frag([(tok.text, tok.span)]))
                 self.advance()
                 expect_operand = True

@@ -124,12 +124,7 @@ def _hint_for(ch: str) -> str | None:
         return "a full-width space: write a plain space"
     if "\uff01" <= ch <= "\uff5e":  # （ ）； ， ＊: typed with a Chinese input method
         return f"a full-width character: write {chr(ord(ch) - 0xFEE0)}"
-    if ch in LETTER_NAMES:  # Σ, β as the output prints them; σ(…) the function it stands for
-        from matdiff_magic.syntax.latex import tables
-
-        function = tables().symbols.get(LETTER_NAMES[ch])
-        if function is not None:
-            return f"write a Greek letter by its name ({LETTER_NAMES[ch]}), the function {ch}(…) as {function}(…)"
+    if ch in LETTER_NAMES:  # Σ, β as the output prints them (sigma(…) then hints at sigmoid)
         return f"write a Greek letter by its name: {LETTER_NAMES[ch]}"
     return {
         "’": "write the transpose with a quote: a'",

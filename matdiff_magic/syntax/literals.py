@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from matdiff_magic.errors import MatdiffError, Span
-from matdiff_magic.syntax.ast import Definition, Name
+from matdiff_magic.syntax.ast import Definition, Name, Transpose
 
 
 @dataclass(frozen=True)
@@ -54,13 +54,23 @@ def parse_literal(parser, open_tok) -> MatrixLiteral:
     return MatrixLiteral(tuple(tuple(r) for r in rows), open_tok.span | tok.span)
 
 
+def declared_literal(definition: Definition) -> MatrixLiteral | None:
+    """The literal a definition sets its name to: ``[a; b]``, or a row transposed, ``[a, b]'``
+    (seed 002 writes y = [y₁ y₂]ᵀ), read as the column it is."""
+    lit = definition.expr
+    if isinstance(lit, Transpose) and isinstance(lit.operand, MatrixLiteral):
+        rows = lit.operand.rows
+        return MatrixLiteral(tuple(zip(*rows)), lit.span)
+    return lit if isinstance(lit, MatrixLiteral) else None
+
+
 def components(definition: Definition, source: str, taken, defined=()) -> tuple | None:
     """((component name, i, j, span), …) when ``definition`` declares its name by components
     (every entry a new, distinct name), else None. ``taken``: names the cell declares otherwise;
     ``defined``: names earlier lines define. A new name written twice is a MatdiffError with the
     caret under its second place."""
-    lit = definition.expr
-    if not isinstance(lit, MatrixLiteral) or not all(isinstance(e, Name) for e in lit.operands):
+    lit = declared_literal(definition)
+    if lit is None or not all(isinstance(e, Name) for e in lit.operands):
         return None
     names = [e.name for e in lit.operands]
     if definition.name in names:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ops.components import Entry, Literal
-from matdiff_magic.syntax.literals import MatrixLiteral, components
+from matdiff_magic.syntax.literals import MatrixLiteral, components, declared_literal
 
 __all__ = ["MatrixLiteral", "build_literal", "component_entries", "declare_components", "literal_shape"]
 
@@ -33,7 +33,9 @@ def declare_components(inference, definition, var_info) -> bool:
     parts = components(definition, inference.source, inference.declared, inference.defined)
     if parts is None:
         return False
-    rows, cols = definition.expr.shape
+    literal = declared_literal(definition)
+    assert literal is not None  # components() found one
+    rows, cols = literal.shape
     if rows == 1:
         raise MatdiffError(
             f"a vector declared by its components is a column: write {definition.name} = [a; b]",

@@ -9,14 +9,13 @@ kept as variables (``outer``) for the chain rule through definitions.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import cast
 
 from matdiff_magic.errors import MatdiffError, Span
 from matdiff_magic.ir import nodes as ir
+from matdiff_magic.ops.components import Entry
 from matdiff_magic.ops.registry import named
 from matdiff_magic.ops.unknown import OuterFunction
 from matdiff_magic.syntax.ast import Call, Name, Neg, Num, Power, Product, Program, Sum, Transpose
@@ -69,6 +68,14 @@ def choose_wrt(typed: Typed, wrt: str | None, source: str | None = None) -> ir.V
         if names
         else f"unknown variable {wrt!r} for --wrt: the expression has no variables"
     )
+    owner = typed.definitions.get(wrt)
+    if isinstance(owner, Entry) and isinstance(owner.arg, ir.Var):  # y_1 of y = [y_1; y_2]
+        vector = owner.arg.name
+        raise UnknownWrt(
+            message,
+            hint=f"{wrt} is an entry of {vector}: derive by {vector} (∂f/∂{wrt} is one of its "
+            f"steps), or declare the entries as scalars instead, e.g. {wrt}: scalar",
+        )
     # AXB written as a formula is one name in the language: say so where it stands
     joined = next((n for n in names if _letters_around(n, wrt)), None)
     at = re.search(rf"(?<![\w']){joined}(?!\w)", source) if joined and source else None
@@ -181,12 +188,8 @@ class _Lowering:
 
     def _build_product(self, node: Product, b) -> ir.Expr:
         chain: list[ir.Expr] = []
-        for op, item, op_span in node.items:
+        for op, item, _ in node.items:
             factor = b(item)
-            if op in ("/", "./") and _constant_value(factor) == 0:
-                # a literal zero below a fraction bar (x/0, x/(1 - 1)) is a typing slip, not a
-                # function to differentiate: f would be undefined at every point
-                raise MatdiffError("division by zero", self.source, op_span | item.span)
             if op in ("", "*"):
                 _extend_chain(chain, factor)
             elif op == "/" and chain == [ir.Const(1)]:  # 1/N is N⁻¹
@@ -275,22 +278,3 @@ def _matrix_power(base: ir.Expr, k: int) -> ir.Expr:
     if k < 0:
         base, k = ir.Inverse(base), -k
     return base if k == 1 else ir.MatPow(base, ir.Const(k))
-
-
-def _constant_value(e: ir.Expr) -> Fraction | None:
-    """The value of ``e`` when it is a number written with numbers alone (0, 1 - 1, 2 (3 - 3)),
-    else None."""
-    if isinstance(e, ir.Const):
-        return e.value
-    if isinstance(e, ir.Neg):
-        v = _constant_value(e.arg)
-        return None if v is None else -v
-    if isinstance(e, (ir.Add, ir.MatMul)):
-        values: list[Fraction] = []
-        for k in e.children():
-            v = _constant_value(k)
-            if v is None:
-                return None
-            values.append(v)
-        return sum(values, Fraction(0)) if isinstance(e, ir.Add) else math.prod(values, start=Fraction(1))
-    return None

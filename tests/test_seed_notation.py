@@ -1,0 +1,105 @@
+"""Seed 002's examples typed as the notes write them: a function of the entries of a vector,
+f(y_1, y_2) = …, declares y by its entries (y = [y_1; y_2]) and derives by y; f(y) = [… \\quad …]
+with the entries y_1 … y_n in f; a bracket with \\quad, & or , between its entries is a row (a
+literal), never a product of its entries; and [y_1 \\quad y_2]^T is the column y. Every result
+against central differences of the function written here in NumPy, in every layout."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from matdiff_magic import derive, graph
+from matdiff_magic.errors import MatdiffError
+from matdiff_magic.syntax.latex import looks_like_latex, translate
+
+LAYOUTS = ("numerator", "denominator", "mixed")
+
+
+def _jacobian(f, v, h=1e-6):
+    """Central differences: J[k, j] = ∂f_k/∂v_j."""
+    cols = []
+    for j in range(v.size):
+        e = np.zeros_like(v)
+        e[j] = h
+        cols.append((np.atleast_1d(f(v + e)) - np.atleast_1d(f(v - e))) / (2 * h))
+    return np.stack(cols, axis=1)
+
+
+@pytest.mark.parametrize(
+    "latex,text",
+    [
+        (r"f = [y_1 \quad y_2]^T", "f=[y_1,y_2]'"),
+        (r"f = [y_1 \qquad y_2]", "f=[y_1,y_2]"),
+        (r"f = [y_1, y_2]", "f=[y_1,y_2]"),
+        (r"f = [y_1; y_2]", "f=[y_1;y_2]"),
+        (r"f = [\frac{a}{b} \quad \log(c)]", "f=[(a/b),log(c)]"),
+        (r"f = [a+b] c", "f=(a+b)*c"),  # a bracket without separators only groups
+        (r"\begin{align} f &= x^T x \end{align}", "f=x'*x"),  # & outside [ ] aligns
+    ],
+)
+def test_a_bracket_with_separators_is_a_literal(latex, text):
+    assert translate(latex).text.strip() == text
+
+
+def test_quad_between_entries_is_never_a_product():
+    # seed 002, Example 2 as the notes write it: before, the two entries were read as one product
+    text = translate(r"\bold{f(\bold{y})} = [y_1^2+y_2^2+y_3 \quad y_3^2+2y_1]").text
+    assert "y_3*y_3" not in text and "[y_1^2+y_2^2+y_3,y_3^2+2*y_1]" in text
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_seed_002_example_1(layout):
+    source = "f(y_1,y_2) = y_1^2 + y_2^2"
+    assert looks_like_latex(source)  # a function written with its arguments: read as LaTeX
+    d = derive(source, wrt="y", layout=layout)
+    y = np.array([0.7, -1.3])
+    expected = _jacobian(lambda v: v[0] ** 2 + v[1] ** 2, y)  # 1×2
+    got = np.asarray(d.evaluate(y=y))
+    np.testing.assert_allclose(got.reshape(-1), expected.reshape(-1), rtol=1e-6, atol=1e-8)
+    assert d.steps[-1].text == ("[2 y₁, 2 y₂]" if layout == "numerator" else "[2 y₁; 2 y₂]")
+    assert d.check_result.status == "passed"
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_seed_002_example_2(layout):
+    d = derive(r"\bold{f(\bold{y})} = [y_1^2+y_2^2+y_3 \quad y_3^2+2y_1]", wrt="y", layout=layout)
+    y = np.array([0.4, -1.1, 2.3])
+    J = _jacobian(lambda v: np.array([v[0] ** 2 + v[1] ** 2 + v[2], v[2] ** 2 + 2 * v[0]]), y)  # 2×3
+    got = np.asarray(d.evaluate(y=y))
+    np.testing.assert_allclose(got, J.T if layout == "denominator" else J, rtol=1e-6, atol=1e-8)
+    if layout == "denominator":  # the notes' answer
+        assert d.steps[-1].text == "[2 y₁, 2; 2 y₂, 0; 1, 2 y₃]"
+
+
+def test_seed_002_example_3_by_the_vector_and_in_the_graph():
+    source = "f(x_1,x_2) = ln(x_1) + x_1x_2 - sin(x_2)"
+    d = derive(source, wrt="x", layout="denominator")
+    x = np.array([2.0, 5.0])
+    f = lambda v: np.log(v[0]) + v[0] * v[1] - np.sin(v[1])  # noqa: E731
+    np.testing.assert_allclose(d.evaluate(x=x), _jacobian(f, x).reshape(-1), rtol=1e-6)
+    np.testing.assert_allclose(d.evaluate(x=x), [5.5, 2 - np.cos(5)], rtol=1e-12)
+    g = graph(source, x_1=2.0, x_2=5.0)  # the evaluation trace takes the entries as its inputs
+    assert g.gradient() == pytest.approx({"x_1": 5.5, "x_2": 2 - np.cos(5)})
+
+
+def test_an_entry_as_wrt_says_to_derive_by_the_vector():
+    with pytest.raises(MatdiffError) as info:
+        derive("f(y_1,y_2) = y_1^2 + y_2^2", wrt="y_1")
+    assert "y_1 is an entry of y: derive by y" in info.value.hint
+
+
+def test_declared_entries_stay_scalars():
+    # the notes' entries declared as scalars: derived by one of them, as before
+    d = derive("x_1, x_2: scalar\nf(x_1,x_2) = ln(x_1) + x_1x_2 - sin(x_2)", wrt="x_1")
+    assert d.evaluate(x_1=2.0, x_2=5.0) == pytest.approx(5.5)
+
+
+@pytest.mark.parametrize("source", ["f(y) = y_1 + y_3", "f(y) = y^T y", "f(y_1, y_2) = y^T y", "f(x, y) = x^T y"])
+def test_no_entries_are_declared_where_they_do_not_fit(source):
+    assert "= [" not in translate(source).text
+
+
+def test_a_transposed_row_declares_the_components_in_the_expression_language():
+    d = derive("y = [y_1, y_2]'\nf = y_1^2 + y_2^2", wrt="y", layout="denominator")
+    np.testing.assert_allclose(d.evaluate(y=np.array([1.5, -2.0])), [3.0, -4.0])
