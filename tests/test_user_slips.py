@@ -241,3 +241,13 @@ def test_a_scalar_moved_in_front_of_one_vector_term_is_labelled_as_commuting():
     assert steps["‖x‖₂^(k) k‖x‖₂⁻² xᵀ dx"] == ("scalars commute", "(uᵀdx) c = c uᵀdx for a scalar c")
     ls = {s.text: s.rule for s in derive("norm2(y - X*beta)^2", wrt="beta").steps}
     assert ls["2 (X β - y)ᵀ X dβ"] == "linearity"  # two terms collected: seed 001's third line
+
+
+def test_the_reverse_tables_sums_end_in_one_column():
+    from matdiff_magic.autodiff.notation import visible_len
+
+    text = graph("ln(x1) + x1*x2 - sin(x2)", x1=2.0, x2=5.0).table("reverse").to_text()
+    sums = [line for line in text.splitlines() if "2 + (−0.284) =" in line or "0.5 + 5 =" in line]
+    assert len(sums) == 2
+    ends = {visible_len(line[: line.rindex(" =")]) for line in sums}
+    assert len(ends) == 1  # 2 + (−0.284) = 1.716 and 0.5 + 5 = 5.5: the = before the totals aligned

@@ -141,7 +141,7 @@ class TraceTable:
                     rows.append((r["formula"], "", "", ""))
                     continue
                 rows.append((r["formula"], "=", parts + " =" if parts else "", total))
-            out += _columns(rows)
+            out += _columns(rows, right=(2,))  # the sums right-aligned: their = in one column
         return "\n".join(out)
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
@@ -175,11 +175,15 @@ def _hv(value) -> str:
     return f'<span style="font-family:monospace;white-space:nowrap">{inner}</span>'
 
 
-def _columns(rows) -> list:
+def _columns(rows, right: tuple = ()) -> list:
+    """Rows of cells as text columns two spaces apart, left-aligned but for the columns ``right``."""
     widths = [max(visible_len(str(r[k])) for r in rows) for k in range(len(rows[0]))] if rows else []
-    return [
-        "  ".join(str(c) + " " * (w - visible_len(str(c))) for c, w in zip(r, widths)).rstrip() for r in rows
-    ]
+
+    def cell(k: int, c, w: int) -> str:
+        pad = " " * (w - visible_len(str(c)))
+        return pad + str(c) if k in right else str(c) + pad
+
+    return ["  ".join(cell(k, c, w) for k, (c, w) in enumerate(zip(r, widths))).rstrip() for r in rows]
 
 
 # ---- the rule table -------------------------------------------------------------------------
