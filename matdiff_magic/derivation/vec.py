@@ -129,6 +129,7 @@ VEC_LINEAR = Identity(
     r"\operatorname{vec}(A + B) = \operatorname{vec}(A) + \operatorname{vec}(B),\ \operatorname{vec}(cA) = c\operatorname{vec}(A)",
 )
 VEC_VEC = Identity("vec of a vector", r"\operatorname{vec}(\operatorname{vec}(X)) = \operatorname{vec}(X)")
+HADAMARD_TRANSPOSE = Identity("transpose of a Hadamard product", r"(A \odot B)^{T} = A^{T} \odot B^{T}")
 
 
 def _one_step(t: VecTerm, wrt: ir.Var, dX: ir.Expr) -> Identity:
@@ -142,6 +143,10 @@ def _one_step(t: VecTerm, wrt: ir.Var, dX: ir.Expr) -> Identity:
     if isinstance(inner, ir.Vec):
         t.inner = inner.arg
         return VEC_VEC
+    if isinstance(inner, ir.Transpose) and isinstance(inner.arg, ir.Hadamard):
+        # (xᵀ ⊙ dxᵀ)ᵀ = x ⊙ dx: the same matrix, whose vec the Hadamard step reads
+        t.inner = mk_hadamard([push_transposes(ir.Transpose(f)) for f in inner.arg.factors])
+        return HADAMARD_TRANSPOSE
     if isinstance(inner, ir.Transpose) and (inner.arg == dX or inner.arg.shape[1] == 1):
         return _transpose_step(t, inner, dX)
     if isinstance(inner, ir.Hadamard):

@@ -285,6 +285,12 @@ export const IDENTITIES = {
     "text": "d(X ⊙ Y) = dX ⊙ Y + X ⊙ dY",
     "cookbook": ""
   },
+  "hadamard-transpose": {
+    "name": "transpose of a Hadamard product",
+    "latex": "(A \\odot B)^{T} = A^{T} \\odot B^{T}",
+    "text": "(A ⊙ B)ᵀ = Aᵀ ⊙ Bᵀ",
+    "cookbook": ""
+  },
   "hadamard-trick": {
     "name": "Hadamard trick",
     "latex": "\\operatorname{tr}(A^{T}(B \\odot C)) = \\operatorname{tr}((A \\odot B)^{T}C)",
