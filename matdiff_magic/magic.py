@@ -73,7 +73,7 @@ class MatdiffMagics(Magics):
 
                 try:
                     if opts.latex or looks_like_latex(source):  # read as LaTeX, errors point into it
-                        return in_latex(source, lambda text: run_graph(self.shell, text, opts), False)
+                        return in_latex(source, lambda text: run_graph(self.shell, text, opts))
                     return run_graph(self.shell, source, opts)
                 except MatdiffError as error:
                     if error.source is None:  # about the options: point at --at, else at --graph
@@ -230,6 +230,8 @@ def _user_error(shell, etype, value, tb, tb_offset=None):
     """A MatdiffError raised by a call in the notebook (``derive(…)``, ``d.evaluate(…)``): its
     message, line and caret, without the package's frames; ``%tb`` still shows them."""
     shell.showtraceback((etype, value, tb), exception_only=True)
+    if shell.call_pdb:  # %pdb on: the debugger, as for any other exception
+        shell.debugger(force=True)
     return shell.InteractiveTB.get_exception_only(etype, value)
 
 

@@ -1,8 +1,10 @@
-"""Seed 002's examples typed as the notes write them: a function of the entries of a vector,
-f(y_1, y_2) = …, declares y by its entries (y = [y_1; y_2]) and derives by y; f(y) = [… \\quad …]
-with the entries y_1 … y_n in f; a bracket with \\quad, & or , between its entries is a row (a
-literal), never a product of its entries; and [y_1 \\quad y_2]^T is the column y. Every result
-against central differences of the function written here in NumPy, in every layout."""
+"""Seed 002's examples typed as the notes write them: derived by y, a function of its entries,
+f(y_1, y_2) = … (read as LaTeX), declares y by them (y = [y_1; y_2], put first); so does
+f(y) = [… \\quad …] with the entries y_1 … y_n in f; a bracket with \\quad, & or , between two
+entries is a row (a literal), never a product of its entries, while a \\quad beside + or - is a
+space; and [y_1 \\quad y_2]^T is the column y. Where the arguments are not scalar entries of the
+vector asked for (vectors, matrices, another wrt, the cell's own y = …), nothing is declared.
+Every result against central differences of the function written here in NumPy, in every layout."""
 
 from __future__ import annotations
 
@@ -51,8 +53,8 @@ def test_quad_between_entries_is_never_a_product():
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_seed_002_example_1(layout):
     source = "f(y_1,y_2) = y_1^2 + y_2^2"
-    assert looks_like_latex(source)  # a function written with its arguments: read as LaTeX
-    d = derive(source, wrt="y", layout=layout)
+    assert not looks_like_latex(source)  # read as LaTeX when asked (the language refuses f(…) =)
+    d = derive(source, wrt="y", layout=layout, latex=True)
     y = np.array([0.7, -1.3])
     expected = _jacobian(lambda v: v[0] ** 2 + v[1] ** 2, y)  # 1×2
     got = np.asarray(d.evaluate(y=y))
@@ -73,7 +75,7 @@ def test_seed_002_example_2(layout):
 
 
 def test_seed_002_example_3_by_the_vector_and_in_the_graph():
-    source = "f(x_1,x_2) = ln(x_1) + x_1x_2 - sin(x_2)"
+    source = r"f(x_1,x_2) = \ln(x_1) + x_1x_2 - \sin(x_2)"
     d = derive(source, wrt="x", layout="denominator")
     x = np.array([2.0, 5.0])
     f = lambda v: np.log(v[0]) + v[0] * v[1] - np.sin(v[1])  # noqa: E731
@@ -83,21 +85,69 @@ def test_seed_002_example_3_by_the_vector_and_in_the_graph():
     assert g.gradient() == pytest.approx({"x_1": 5.5, "x_2": 2 - np.cos(5)})
 
 
-def test_an_entry_as_wrt_says_to_derive_by_the_vector():
+def test_an_entry_of_a_declared_vector_as_wrt_says_to_derive_by_the_vector():
     with pytest.raises(MatdiffError) as info:
-        derive("f(y_1,y_2) = y_1^2 + y_2^2", wrt="y_1")
+        derive("y = [y_1; y_2]\nf = y_1^2 + y_2^2", wrt="y_1")
     assert "y_1 is an entry of y: derive by y" in info.value.hint
+
+
+def test_by_an_entry_the_function_head_declares_nothing():
+    # wrt names an argument: the arguments stay the cell's variables (y_1 a vector by the convention)
+    d = derive(r"f(y_1, y_2) = y_1^T A y_2", wrt="y_1")
+    assert [v.name for v in d.variables] == ["y_1", "A", "y_2"]
 
 
 def test_declared_entries_stay_scalars():
     # the notes' entries declared as scalars: derived by one of them, as before
-    d = derive("x_1, x_2: scalar\nf(x_1,x_2) = ln(x_1) + x_1x_2 - sin(x_2)", wrt="x_1")
+    d = derive("x_1, x_2: scalar\nf(x_1,x_2) = ln(x_1) + x_1x_2 - sin(x_2)", wrt="x_1", latex=True)
     assert d.evaluate(x_1=2.0, x_2=5.0) == pytest.approx(5.5)
 
 
-@pytest.mark.parametrize("source", ["f(y) = y_1 + y_3", "f(y) = y^T y", "f(y_1, y_2) = y^T y", "f(x, y) = x^T y"])
-def test_no_entries_are_declared_where_they_do_not_fit(source):
-    assert "= [" not in translate(source).text
+@pytest.mark.parametrize(
+    "source, wrt",
+    [
+        ("f(y) = y_1 + y_3", "y"),  # not y_1 … y_n
+        ("f(y) = y^T y", "y"),
+        ("f(y_1, y_2) = y^T y", "y"),  # y itself in f
+        ("f(x, y) = x^T y", "y"),
+        ("f(y_1, y_2) = y_1^2 + y_2^2", None),  # y not asked for
+        ("f(y_1, y_2) = y_1^2 + y_2^2", "y_1"),
+        (r"f(x_1, x_2) = x_1^T x_2", "x"),  # transposed: vectors
+        (r"f(x_1, x_2) = \|x_1 - x_2\|^2", "x"),  # a norm: vectors
+        (r"L(W_1, W_2) = \|y - W_2 \sigma(W_1 x)\|^2", "W"),  # capitals: matrices
+        ("y = [y_1 \\quad y_2]^T\nf(y) = y_1^2 + y_2^2", "y"),  # the notes' own y = …
+    ],
+)
+def test_no_entries_are_declared_where_they_do_not_fit(source, wrt):
+    assert "= [y_1; y_2]" not in translate(source, wrt).text and "x = [" not in translate(source, wrt).text
+
+
+def test_the_notes_own_definition_of_y_derives():
+    d = derive("y = [y_1 \\quad y_2]^T\nf(y) = y_1^2 + y_2^2", wrt="y", layout="denominator")
+    np.testing.assert_allclose(d.evaluate(y=np.array([1.5, -2.0])), [3.0, -4.0])
+
+
+def test_the_declaration_comes_before_every_line_that_uses_the_entries():
+    d = derive("g = \\ln x_1\nf(x_1, x_2) = g x_2", wrt="x", layout="denominator")
+    x = np.array([2.0, 3.0])
+    np.testing.assert_allclose(d.evaluate(x=x), _jacobian(lambda v: np.log(v[0]) * v[1], x).reshape(-1), rtol=1e-6)
+
+
+def test_two_heads_declare_the_vector_once():
+    text = translate("g(y_1, y_2) = y_1 + y_2\nf(y_1, y_2) = y_1^2 y_2", "y").text
+    assert text.count("y = [y_1; y_2]") == 1
+
+
+@pytest.mark.parametrize(
+    "latex, text",
+    [
+        (r"f = \left[ x^T A x \quad + \quad b^T x \right]^2", "f=(x'*A*x+b'*x)^2"),
+        (r"f = [x^T A x \quad - b^T x]^2", "f=(x'*A*x-b'*x)^2"),
+        (r"f = \Big[ (y - w^T x)^2 \quad + \quad \lambda w^T w \Big]", "f=((y-w'*x)^2+lambda*w'*w)"),
+    ],
+)
+def test_a_quad_beside_an_operator_is_a_space(latex, text):
+    assert translate(latex).text.strip() == text
 
 
 def test_a_transposed_row_declares_the_components_in_the_expression_language():

@@ -63,6 +63,7 @@ def test_wrt_given_as_a_sympy_symbol_is_read_by_its_name():
         ("Σ: symmetric\ntr(Σ)", "Σ", "write a Greek letter by its name: Sigma"),
         ("β'*x", "β", "write a Greek letter by its name: beta"),
         ("a'*σ(W*x)", "σ", "write a Greek letter by its name: sigma"),
+        ("Σᵢ(xᵢ)", "Σ", "write a sum over samples as sum_i(…)"),
     ],
 )
 def test_pasted_characters_get_a_hint_that_names_the_fix(source, char, hint):
@@ -251,3 +252,14 @@ def test_the_reverse_tables_sums_end_in_one_column():
     assert len(sums) == 2
     ends = {visible_len(line[: line.rindex(" =")]) for line in sums}
     assert len(ends) == 1  # 2 + (−0.284) = 1.716 and 0.5 + 5 = 5.5: the = before the totals aligned
+
+
+def test_pdb_on_still_opens_the_debugger_for_a_matdiff_error(shell, monkeypatch):
+    called = []
+    monkeypatch.setattr(shell, "debugger", lambda force=False: called.append(force))
+    shell.call_pdb = True
+    try:
+        run(shell, "derive(\"a'*X*b +\", wrt='X')")
+    finally:
+        shell.call_pdb = False
+    assert called == [True]

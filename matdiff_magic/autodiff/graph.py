@@ -33,7 +33,7 @@ def graph(source: str, **values) -> Graph:
     from matdiff_magic.syntax.latex import in_latex, looks_like_latex
 
     if looks_like_latex(source):
-        return in_latex(source, lambda text: Graph(text, values), False)
+        return in_latex(source, lambda text: Graph(text, values))
     return Graph(source, values)
 
 

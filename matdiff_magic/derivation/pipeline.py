@@ -87,7 +87,7 @@ def derive(
             return derive(source, wrt, layout, check, order, seed, by_definition, solve, symmetric, latex)
     if latex or (latex is None and looks_like_latex(source)):
         args = (wrt, layout, check, order, seed, by_definition, solve, symmetric)
-        return in_latex(source, lambda text: derive(text, *args, latex=False))
+        return in_latex(source, lambda text: derive(text, *args, latex=False), wrt)
     check_convention(symmetric)
     if by_definition:
         return _derive_by_definition(source, wrt, layout, check, seed, symmetric)

@@ -32,7 +32,10 @@ def as_matrix(value, var: ir.Var) -> np.ndarray:
     if a.ndim == 0:
         if var.shape != ir.SCALAR:
             kind = "vector" if var.shape[1] == 1 else "matrix"
-            raise MatdiffError(f"{var.name} is a {kind}, but its value is a number")
+            raise MatdiffError(
+                f"{var.name} is a {kind}, but its value is a number",
+                hint="give it as an array, e.g. np.array([[2.0]]) for a 1×1 matrix",
+            )
         a = a.reshape(1, 1)
     elif a.ndim == 1:
         a = a.reshape(-1, 1) if var.shape[1] == 1 or var.shape == ir.SCALAR else a.reshape(1, -1)

@@ -38,17 +38,9 @@ T = TypeVar("T")
 _MARKS = re.compile(r"[\\{}|$]|\^\s*T\b")
 
 
-# f(x_1, x_2) = … : a function written with its arguments, which the expression language refuses
-_FUNCTION_HEAD = re.compile(r"\s*[A-Za-z]\w*\s*\([^()=]+\)\s*=")
-
-
 def looks_like_latex(source: str) -> bool:
-    """Whether ``source`` is written in LaTeX (comments after # are not looked at): a backslash,
-    braces, bars, $, ^T, or a line that starts f(x_1, x_2) = … as seed 002 writes its functions."""
-    return any(
-        _MARKS.search(code) or _FUNCTION_HEAD.match(code)
-        for code in (line.split("#", 1)[0] for line in source.splitlines())
-    )
+    """Whether ``source`` is written in LaTeX (comments after # are not looked at)."""
+    return any(_MARKS.search(line.split("#", 1)[0]) for line in source.splitlines())
 
 
 @dataclass(frozen=True)
@@ -77,13 +69,14 @@ class Translation:
         return error
 
 
-def translate(source: str, components: bool = True) -> Translation:
+def translate(source: str, components: str | None = None) -> Translation:
     """The expression language's text of the LaTeX ``source``, line by line.
 
     Declaration lines (``X: matrix(m, n)``, ``\\Sigma, S: symmetric``) keep their form, with
-    their names read as LaTeX. ``components``: f(y_1, y_2) = … also declares y by its entries,
-    y = [y_1; y_2] (seed 002); the evaluation trace, which takes y_1 and y_2 as its inputs, reads
-    it without. Raises ``MatdiffError`` with a caret into ``source``.
+    their names read as LaTeX. ``components``: the vector asked for (``wrt``) when it is not a
+    name of the cell; a function of its entries, f(y_1, y_2) = … (seed 002), then declares it by
+    them, y = [y_1; y_2], at the top (``latex_reader.Reader.components_line``). Raises
+    ``MatdiffError`` with a caret into ``source``.
     """
     if len(source) > MAX_SOURCE_CHARS:
         raise MatdiffError(
@@ -102,12 +95,13 @@ def translate(source: str, components: bool = True) -> Translation:
         for (start, end), declaration in zip(lines, declarations):
             frag = declaration or reader.at(start, end).line()
             parts += frag.parts + [("\n", tokens[end].span)]
+    parts = reader.prelude + parts  # y = [y_1; y_2] before any line that uses the entries
     text = "".join(t for t, _ in parts)
     spans = tuple(span for t, span in parts for _ in t)
     return Translation(source, text, spans)
 
 
-def in_latex(source: str, run: Callable[[str], T], components: bool = True) -> T:
+def in_latex(source: str, run: Callable[[str], T], components: str | None = None) -> T:
     """``run`` on the translation of ``source`` (``translate``); its errors point into the LaTeX."""
     translation = translate(source, components)
     try:

@@ -65,7 +65,8 @@ class Cursor:
         self.depth = 0  # factors being read, one inside another
         self.functions: set[str] = set()  # names the cell declares functions (g: function)
         self.declared: set[str] = set()  # names the cell's declaration lines declare
-        self.components = True  # f(y_1, y_2) = … declares y = [y_1; y_2] (latex.translate)
+        self.components: str | None = None  # the vector f(y_1, y_2) = … may declare (translate)
+        self.prelude: list = []  # the lines that declare it, y = [y_1; y_2], put first
 
     def at(self, start: int, end: int) -> Self:
         """At the start of the line ``tokens[start:end]``."""

@@ -83,14 +83,15 @@ def _entries(tokens: list[Tok]) -> list[Tok]:
     dropped (& the alignment of align, \\quad a space)."""
     out: list[Tok] = []
     stack: list[str] = []  # the open brackets
-    for tok in tokens:
+    for k, tok in enumerate(tokens):
         if tok.kind == "sym" and tok.text in "([{":
             stack.append(tok.text)
         elif tok.kind == "sym" and tok.text in ")]}" and stack:
             stack.pop()
         in_matrix = bool(stack) and stack[-1] == "["
         if tok.kind == "space":
-            if in_matrix and not (out and out[-1].kind == "sym" and out[-1].text in "[,;"):
+            # between two operands only: [x^T A x \quad + \quad b^T x] is a sum, a \quad a space
+            if in_matrix and _ends_operand(out[-1:]) and _starts_operand(tokens[k + 1 : k + 2]):
                 out.append(Tok("sym", ",", tok.span))
             continue
         if tok.kind == "newline" and tok.span.end - tok.span.start == 2 and in_matrix:
@@ -102,6 +103,25 @@ def _entries(tokens: list[Tok]) -> list[Tok]:
             out.pop()  # a row or \\ left at the end of the matrix
         out.append(tok)
     return out
+
+
+_OPERATOR_COMMANDS = frozenset({"cdot", "times", "odot", "otimes", "circ", "oslash", "pm", "mp", "div"})
+
+
+def _ends_operand(before: list[Tok]) -> bool:
+    if not before:
+        return False
+    t = before[0]
+    return t.kind in ("letter", "digit", "bold", "word") or (t.kind == "sym" and t.text in ")]}'")
+
+
+def _starts_operand(after: list[Tok]) -> bool:
+    if not after:
+        return False
+    t = after[0]
+    if t.kind == "cmd":
+        return t.text not in _OPERATOR_COMMANDS and t.text not in ("right", "end")
+    return t.kind in ("letter", "digit", "bold", "word", "opname") or (t.kind == "sym" and t.text in "([{")
 
 
 def _raw_tokens(source: str) -> list[Tok]:

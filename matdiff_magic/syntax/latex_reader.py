@@ -16,7 +16,34 @@ from matdiff_magic.syntax.latex_lexer import FONT_COMMANDS, Tok
 from matdiff_magic.syntax.latex_operands import Operands
 from matdiff_magic.syntax.parser import MAX_DEPTH
 
-_ENTRY = re.compile(r"([A-Za-z])_\{?(\d+)\}?")  # y_1, y_{2}: an entry of y
+_ENTRY = re.compile(r"([a-z])_\{?(\d+)\}?")  # y_1, y_{2}: an entry of y (a lowercase name)
+
+
+def _defines(toks: list, name: str) -> bool:
+    """Whether a line of the cell starts ``name =`` (y = [y_1 \\quad y_2]^T: the notes' own)."""
+    starts = [0] + [k + 1 for k, t in enumerate(toks) if t.kind == "newline"]
+    return any(
+        k + 1 < len(toks)
+        and toks[k].kind == "letter"
+        and toks[k].text == name
+        and toks[k + 1].kind == "sym"
+        and toks[k + 1].text in ("=", ":")
+        for k in starts
+    )
+
+
+def _not_scalars(body: list) -> bool:
+    """Whether f transposes or takes the norm of something (x_1^T x_2, ‖x_1 − x_2‖): its
+    arguments are vectors then, not the scalar entries of one."""
+    marks = {("sym", "'"), ("sym", "|"), ("cmd", "top"), ("cmd", "intercal"), ("cmd", "|")}
+    marks |= {("cmd", "Vert"), ("cmd", "lVert"), ("cmd", "rVert")}
+    for k, t in enumerate(body):
+        if (t.kind, t.text) in marks:
+            return True
+        after = [u.text for u in body[k + 1 : k + 3] if u.text != "{"]
+        if t.kind == "sym" and t.text == "^" and after[:1] == ["T"]:
+            return True
+    return False
 
 
 class Reader(Operands):
@@ -48,17 +75,19 @@ class Reader(Operands):
                     break
                 k += 1
             if k + 1 < self.limits[-1] and self.is_(self.toks[k + 1], "sym", "="):
-                components = self.components_line(self.i, k) if self.components else []
+                if self.components:
+                    self.prelude += self.components_line(self.i, k)
                 self.i = k + 1
-                return Frag(components + name.parts, atomic=True) if components else name
+                return name
         self.i = saved
         return None
 
     def components_line(self, open_at: int, close_at: int) -> list:
-        """f(y_1, y_2) = …, as seed 002 writes a function of the entries of y: the line
-        y = [y_1; y_2] (y declared by its components) before it, when the arguments are two or more
-        entries of one name, or the name itself and f uses its entries y_1 … y_n; none declared
-        otherwise and the name not used alone in f."""
+        """f(y_1, y_2) = …, as seed 002 writes a function of the entries of y, derived by y: the
+        line y = [y_1; y_2] (y declared by its components), when y is the vector asked for
+        (``components``, a lowercase name), the arguments are two or more entries of y or y itself
+        with f using its entries y_1 … y_n, f uses them as scalars (no transpose, no norm) and
+        never y alone, and no line declares or defines y or its entries otherwise."""
         args, piece = [], open_at + 1
         for j in range(open_at + 1, close_at + 1):
             if j == close_at or (self.toks[j].kind == "sym" and self.toks[j].text == ","):
@@ -84,7 +113,15 @@ class Reader(Operands):
             and not (k + 1 < len(body) and body[k + 1].kind == "sym" and body[k + 1].text == "_")
             for k, t in enumerate(body)
         )
-        if alone or len(set(names)) != len(names) or self.declared & {stem, *names}:
+        if (
+            stem != self.components
+            or alone
+            or len(set(names)) != len(names)
+            or self.declared & {stem, *names}
+            or self.prelude  # declared once, by the first head
+            or _defines(self.toks, stem)
+            or _not_scalars(body)
+        ):
             return []
         span = self.toks[open_at].span | self.toks[close_at].span
         return [(f"{stem} = [{'; '.join(names)}]\n", span)]

@@ -65,7 +65,12 @@ def tokenize(source: str) -> list[Token]:
                     i += len(op)
                     break
             else:
-                raise MatdiffError(f"unexpected character {ch!r}", source, Span(i, i + 1), hint=_hint_for(ch))
+                raise MatdiffError(
+                    f"unexpected character {ch!r}",
+                    source,
+                    Span(i, i + 1),
+                    hint=_hint_for(ch, source[i + 1 : i + 2]),
+                )
     tokens.append(Token("eof", "", Span(n, n)))
     return tokens
 
@@ -115,7 +120,7 @@ def _out_of_range(text: str, large: bool, source, span) -> MatdiffError:
     )
 
 
-def _hint_for(ch: str) -> str | None:
+def _hint_for(ch: str, following: str = "") -> str | None:
     # the output's own symbols, pasted back into a cell, and other marks of printed formulas
     from matdiff_magic.render.notation import LETTER_NAMES
 
@@ -124,6 +129,8 @@ def _hint_for(ch: str) -> str | None:
         return "a full-width space: write a plain space"
     if "\uff01" <= ch <= "\uff5e":  # （ ）； ， ＊: typed with a Chinese input method
         return f"a full-width character: write {chr(ord(ch) - 0xFEE0)}"
+    if ch == "Σ" and following in ("ᵢ", "_"):  # Σᵢ(…), the output's sum over samples
+        return "write a sum over samples as sum_i(…)"
     if ch in LETTER_NAMES:  # Σ, β as the output prints them (sigma(…) then hints at sigmoid)
         return f"write a Greek letter by its name: {LETTER_NAMES[ch]}"
     return {
