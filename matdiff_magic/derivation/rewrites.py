@@ -177,16 +177,24 @@ def det_of_inverse(node: ir.Expr) -> ir.Expr:
 POWERS = Identity("powers of a scalar", r"a^{p}\,a^{q} = a^{p+q},\ \sqrt{a} = a^{1/2}")
 
 
-def _as_power(f: ir.Expr) -> tuple[ir.Expr, Fraction]:
+def _as_power(f: ir.Expr) -> tuple[ir.Expr, Fraction | ir.Expr]:
+    """(base, exponent) of a scalar factor: a number, or an expression (‖x‖ᵏ: base ‖x‖, k)."""
     k = Fraction(1)
     if isinstance(f, (ir.Pow, ir.ElemPow)) and f.is_scalar:
         base, exponent = f.children()
         if not isinstance(exponent, ir.Const):
-            return f, k
+            return base, exponent
         f, k = base, exponent.value
     if isinstance(f, ir.Apply) and f.func == "sqrt" and f.is_scalar:
         return f.arg, k / 2
     return f, k
+
+
+def _exponent_sum(ks: list) -> Fraction | ir.Expr:
+    """The sum of exponents, a number when they all are (k and −2: k − 2)."""
+    if all(isinstance(k, Fraction) for k in ks):
+        return sum(ks, Fraction(0))
+    return mk_add([ir.Const(k) if isinstance(k, Fraction) else k for k in ks])
 
 
 def _power(base: ir.Expr, k: Fraction) -> ir.Expr:
@@ -207,13 +215,18 @@ def scalar_powers(node: ir.Expr) -> ir.Expr:
     for f in node.factors:
         if f.is_scalar and not isinstance(f, ir.Const):
             base, k = _as_power(f)
-            if k.denominator <= 2:
+            if not isinstance(k, Fraction) or k.denominator <= 2:
                 bases.setdefault(base, []).append(k)
                 continue
         others.append(f)
     if all(len(ks) == 1 for ks in bases.values()):
         return node
-    scalars = [_power(b, sum(ks, Fraction(0))) for b, ks in bases.items() if sum(ks, Fraction(0)) != 0]
+    sums = [(b, _exponent_sum(ks)) for b, ks in bases.items()]
+    scalars = [
+        (_power(b, k) if isinstance(k, Fraction) else mk_pow(b, k))
+        for b, k in sums
+        if not (isinstance(k, Fraction) and k == 0)
+    ]
     out = mk_mul(scalars + others)
     if out.shape != node.shape and node.shape[0] == node.shape[1]:
         out = mk_mul([out, ir.Identity(node.shape)])
