@@ -10,22 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from numeric_helpers import central_jacobian
 
 from matdiff_magic import derive, graph
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.syntax.latex import looks_like_latex, translate
 
 LAYOUTS = ("numerator", "denominator", "mixed")
-
-
-def _jacobian(f, v, h=1e-6):
-    """Central differences: J[k, j] = ∂f_k/∂v_j."""
-    cols = []
-    for j in range(v.size):
-        e = np.zeros_like(v)
-        e[j] = h
-        cols.append((np.atleast_1d(f(v + e)) - np.atleast_1d(f(v - e))) / (2 * h))
-    return np.stack(cols, axis=1)
 
 
 @pytest.mark.parametrize(
@@ -56,7 +47,7 @@ def test_seed_002_example_1(layout):
     assert not looks_like_latex(source)  # read as LaTeX when asked (the language refuses f(…) =)
     d = derive(source, wrt="y", layout=layout, latex=True)
     y = np.array([0.7, -1.3])
-    expected = _jacobian(lambda v: v[0] ** 2 + v[1] ** 2, y)  # 1×2
+    expected = central_jacobian(lambda v: v[0] ** 2 + v[1] ** 2, y)  # 1×2
     got = np.asarray(d.evaluate(y=y))
     np.testing.assert_allclose(got.reshape(-1), expected.reshape(-1), rtol=1e-6, atol=1e-8)
     assert d.steps[-1].text == ("[2 y₁, 2 y₂]" if layout == "numerator" else "[2 y₁; 2 y₂]")
@@ -67,7 +58,7 @@ def test_seed_002_example_1(layout):
 def test_seed_002_example_2(layout):
     d = derive(r"\bold{f(\bold{y})} = [y_1^2+y_2^2+y_3 \quad y_3^2+2y_1]", wrt="y", layout=layout)
     y = np.array([0.4, -1.1, 2.3])
-    J = _jacobian(lambda v: np.array([v[0] ** 2 + v[1] ** 2 + v[2], v[2] ** 2 + 2 * v[0]]), y)  # 2×3
+    J = central_jacobian(lambda v: np.array([v[0] ** 2 + v[1] ** 2 + v[2], v[2] ** 2 + 2 * v[0]]), y)  # 2×3
     got = np.asarray(d.evaluate(y=y))
     np.testing.assert_allclose(got, J.T if layout == "denominator" else J, rtol=1e-6, atol=1e-8)
     if layout == "denominator":  # the notes' answer
@@ -79,7 +70,7 @@ def test_seed_002_example_3_by_the_vector_and_in_the_graph():
     d = derive(source, wrt="x", layout="denominator")
     x = np.array([2.0, 5.0])
     f = lambda v: np.log(v[0]) + v[0] * v[1] - np.sin(v[1])  # noqa: E731
-    np.testing.assert_allclose(d.evaluate(x=x), _jacobian(f, x).reshape(-1), rtol=1e-6)
+    np.testing.assert_allclose(d.evaluate(x=x), central_jacobian(f, x).reshape(-1), rtol=1e-6)
     np.testing.assert_allclose(d.evaluate(x=x), [5.5, 2 - np.cos(5)], rtol=1e-12)
     g = graph(source, x_1=2.0, x_2=5.0)  # the evaluation trace takes the entries as its inputs
     assert g.gradient() == pytest.approx({"x_1": 5.5, "x_2": 2 - np.cos(5)})
@@ -130,7 +121,7 @@ def test_the_notes_own_definition_of_y_derives():
 def test_the_declaration_comes_before_every_line_that_uses_the_entries():
     d = derive("g = \\ln x_1\nf(x_1, x_2) = g x_2", wrt="x", layout="denominator")
     x = np.array([2.0, 3.0])
-    np.testing.assert_allclose(d.evaluate(x=x), _jacobian(lambda v: np.log(v[0]) * v[1], x).reshape(-1), rtol=1e-6)
+    np.testing.assert_allclose(d.evaluate(x=x), central_jacobian(lambda v: np.log(v[0]) * v[1], x).reshape(-1), rtol=1e-6)
 
 
 def test_two_heads_declare_the_vector_once():

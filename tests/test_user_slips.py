@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from numeric_helpers import central_gradient
 from conftest import run
 from IPython.core.interactiveshell import InteractiveShell
 
@@ -221,9 +222,7 @@ def test_an_unsupported_form_made_by_a_defaulted_kind_says_which_name_to_declare
     d = derive("y_i: scalar\n" + source, wrt="w")
     rng = np.random.default_rng(5)
     X, y, w = rng.standard_normal((6, 3)), rng.choice([-1.0, 1.0], 6), rng.standard_normal(3)
-    f = lambda w: np.sum(np.log1p(np.exp(-y * (X @ w))))  # noqa: E731
-    h = 1e-6
-    numeric = np.array([(f(w + h * e) - f(w - h * e)) / (2 * h) for e in np.eye(3)])
+    numeric = central_gradient(lambda w: np.sum(np.log1p(np.exp(-y * (X @ w)))), w)
     np.testing.assert_allclose(d.evaluate(w=w, x_i=X, y_i=y), numeric, rtol=1e-6, atol=1e-8)
 
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from numeric_helpers import central_jacobian
 
 from matdiff_magic import derive
 
 RNG = np.random.default_rng(11)
 X0, A0, x0 = RNG.standard_normal((3, 2)), RNG.standard_normal((3, 2)), RNG.standard_normal(4)
-vec = lambda M: np.asarray(M).reshape(-1, order="F")  # noqa: E731  column-major, as the package's
 
 CASES = [  # source, wrt, values, F as a NumPy function of the variable
     ("(x'.*x')'", "x", {"x": x0}, lambda x: x * x),
@@ -22,23 +22,12 @@ CASES = [  # source, wrt, values, F as a NumPy function of the variable
 ]
 
 
-def _jacobian(F, v, h=1e-6):
-    """∂vec F/∂(vec v)ᵀ by central differences, column-major."""
-    flat, cols = vec(v), []
-    for j in range(flat.size):
-        e = np.zeros(flat.size)
-        e[j] = h
-        plus, minus = (flat + e).reshape(v.shape, order="F"), (flat - e).reshape(v.shape, order="F")
-        cols.append((vec(F(plus)) - vec(F(minus))) / (2 * h))
-    return np.stack(cols, axis=1)
-
-
 @pytest.mark.parametrize("layout", ["numerator", "denominator", "mixed"])
 @pytest.mark.parametrize("source, wrt, values, F", CASES, ids=[c[0] for c in CASES])
 def test_transposed_hadamard_jacobians(source, wrt, values, F, layout):
     d = derive(source, wrt=wrt, layout=layout)
     assert d.check_result.status == "passed"
-    J = _jacobian(F, values[wrt])
+    J = central_jacobian(F, values[wrt])
     got = np.asarray(d.evaluate(**values))
     np.testing.assert_allclose(got, J.T if layout == "denominator" else J, rtol=1e-6, atol=1e-8)
     assert any(s.rule == "transpose of a Hadamard product" for s in d.steps)
