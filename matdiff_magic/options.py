@@ -39,6 +39,7 @@ class Options:
     latex: bool = False  # read the cell as LaTeX even without a backslash (syntax.latex)
     adjugate: bool = False  # d|X| = tr(adj(X) dX), seed 000's form of the determinant rule
     flags: set = field(default_factory=set)  # options recognised but handled elsewhere
+    given: set = field(default_factory=set)  # the options written on the line (attribute names)
 
 
 # option -> (attribute, takes a value, converter)
@@ -114,6 +115,7 @@ def parse_options(line: str, allow_expression: bool) -> tuple[Options, str]:
                 )
             break
         attr, takes_value, convert = _OPTIONS[tok]
+        opts.given.add(attr)
         pos = m.end()
         if takes_value == "optional":
             v = _TOKEN.match(line, pos)
@@ -179,8 +181,8 @@ def _validate(opts: Options, line: str) -> None:
         raise MatdiffError(
             f"--mode {opts.mode}: choose forward, reverse or both", line, _span_of(line, opts.mode)
         )
-    for option, given in (("--at", opts.at is not None), ("--mode", _given(line, "--mode"))):
-        if given and not opts.graph:  # they set up the drawing: without it they would do nothing
+    for option in ("--at", "--mode"):
+        if _OPTIONS[option][0] in opts.given and not opts.graph:  # they set up the drawing only
             raise MatdiffError(
                 f"{option} is an option of --graph (the computation graph); add --graph",
                 line,
@@ -241,10 +243,6 @@ def _validate_output_name(name: str, line: str) -> None:
             span,
             hint="a name such as d or grad_f",
         )
-
-
-def _given(line: str, option: str) -> bool:
-    return any(m.group(1) == option for m in _TOKEN.finditer(line))
 
 
 def _span_of(line: str, text: str) -> Span:

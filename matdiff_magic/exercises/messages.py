@@ -13,12 +13,10 @@ from matdiff_magic.types.dims import Dim
 
 def verdict(kind, factor, extra, what, expected_shape, answer_shape, samples, d, layout) -> str:
     if kind == "correct":
-        if not _sizes_text(samples):  # every variable a scalar: no sizes to name
+        sizes = _sizes_text(samples)
+        if not sizes:  # every variable a scalar: no sizes to name
             return f"✓ Correct: your answer equals {what} at {len(samples)} random points."
-        return (
-            f"✓ Correct: your answer equals {what} at {len(samples)} random points "
-            f"(sizes {_sizes_text(samples)})."
-        )
+        return f"✓ Correct: your answer equals {what} at {len(samples)} random points (sizes {sizes})."
     if kind == "layout":
         return (
             f"✗ Wrong layout: your answer, {answer_shape}, is {d.results[extra].lhs_text} in "
@@ -54,14 +52,15 @@ def verdict(kind, factor, extra, what, expected_shape, answer_shape, samples, d,
             "exchanged. Remember vec(AXB) = (Bᵀ ⊗ A) vec(X): the factor on the right of X comes "
             "first, transposed."
         )
-    if not _sizes_text(samples[:1]):
+    sizes = _sizes_text(samples[:1])
+    if not sizes:
         return (
             f"✗ Not equal: at a random point your answer differs from {what} by up to {extra:.2g} "
             "(relative to its largest entry). Retrace the differential step by step, e.g. with "
             "%%matdiff -i."
         )
     return (
-        f"✗ Not equal: at a random point (sizes {_sizes_text(samples[:1])}) your answer differs "
+        f"✗ Not equal: at a random point (sizes {sizes}) your answer differs "
         f"from {what} by up to {extra:.2g} (relative to its largest entry). Retrace the "
         "differential step by step, e.g. with %%matdiff -i."
     )

@@ -40,9 +40,10 @@ def _not_scalars(body: list) -> bool:
     for k, t in enumerate(body):
         if (t.kind, t.text) in marks:
             return True
-        after = [u.text for u in body[k + 1 : k + 3] if u.text != "{"]
-        if t.kind == "sym" and t.text == "^" and after[:1] == ["T"]:
-            return True
+        if t.kind == "sym" and t.text == "^":  # ^T or ^{T}
+            after = [u.text for u in body[k + 1 : k + 3] if u.text != "{"]
+            if after[:1] == ["T"]:
+                return True
     return False
 
 
@@ -76,36 +77,36 @@ class Reader(Operands):
                 k += 1
             if k + 1 < self.limits[-1] and self.is_(self.toks[k + 1], "sym", "="):
                 if self.components:
-                    self.prelude += self.components_line(self.i, k)
+                    self.prelude += self.components_line(self.i, k, self.components)
                 self.i = k + 1
                 return name
         self.i = saved
         return None
 
-    def components_line(self, open_at: int, close_at: int) -> list:
+    def components_line(self, open_at: int, close_at: int, stem: str) -> list:
         """f(y_1, y_2) = …, as seed 002 writes a function of the entries of y, derived by y: the
         line y = [y_1; y_2] (y declared by its components), when y is the vector asked for
-        (``components``, a lowercase name), the arguments are two or more entries of y or y itself
-        with f using its entries y_1 … y_n, f uses them as scalars (no transpose, no norm) and
-        never y alone, and no line declares or defines y or its entries otherwise."""
+        (``stem``: the reader's ``components``), the arguments are two or more entries of y (a
+        lowercase letter) or y itself with f using its entries y_1 … y_n, f uses them as scalars
+        (no transpose, no norm) and never y alone, and no line declares or defines y or its
+        entries otherwise."""
         args, piece = [], open_at + 1
         for j in range(open_at + 1, close_at + 1):
             if j == close_at or (self.toks[j].kind == "sym" and self.toks[j].text == ","):
                 args.append("".join(t.text for t in self.toks[piece:j]))
                 piece = j + 1
         body = self.toks[close_at + 1 : self.limits[-1]]
-        if len(args) == 1 and len(args[0]) == 1 and args[0].isalpha():
+        if args == [stem] and len(stem) == 1 and stem.isalpha():
             # f(y) = [y_1^2 + y_2^2 + y_3, …] (seed 002, Example 2): the entries f uses, y_1 … y_n
-            stem, written = args[0], "".join(t.text for t in body)
+            written = "".join(t.text for t in body)
             found = sorted({int(k) for k in re.findall(rf"(?<![A-Za-z]){stem}_\{{?(\d+)", written)})
             if len(found) < 2 or found != list(range(1, len(found) + 1)):
                 return []
             names = [f"{stem}_{k}" for k in found]
         else:
             entries = [_ENTRY.fullmatch(a) for a in args]
-            if len(args) < 2 or not all(entries) or len({m.group(1) for m in entries if m}) != 1:
+            if len(args) < 2 or not all(m and m.group(1) == stem for m in entries):
                 return []
-            stem = entries[0].group(1) if entries[0] else ""
             names = [f"{stem}_{m.group(2)}" for m in entries if m]
         alone = any(
             t.kind == "letter"
@@ -114,8 +115,7 @@ class Reader(Operands):
             for k, t in enumerate(body)
         )
         if (
-            stem != self.components
-            or alone
+            alone
             or len(set(names)) != len(names)
             or self.declared & {stem, *names}
             or self.prelude  # declared once, by the first head

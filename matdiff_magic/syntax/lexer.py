@@ -125,6 +125,7 @@ def _hint_for(ch: str, following: str = "") -> str | None:
     from matdiff_magic.render.notation import LETTER_NAMES
 
     product = "use * for the matrix product"
+    transpose = "write the transpose with a quote: a'"
     if ch == "\u3000":
         return "a full-width space: write a plain space"
     if "\uff01" <= ch <= "\uff5e":  # （ ）； ， ＊: typed with a Chinese input method
@@ -134,17 +135,17 @@ def _hint_for(ch: str, following: str = "") -> str | None:
     if ch in LETTER_NAMES:  # Σ, β as the output prints them (sigma(…) then hints at sigmoid)
         return f"write a Greek letter by its name: {LETTER_NAMES[ch]}"
     return {
-        "’": "write the transpose with a quote: a'",
-        "‘": "write the transpose with a quote: a'",
-        "′": "write the transpose with a quote: a'",
-        "ʹ": "write the transpose with a quote: a'",
+        "’": transpose,
+        "‘": transpose,
+        "′": transpose,
+        "ʹ": transpose,
         "@": product,
         "·": product,
         "×": product,
         "\\": "this cell is read in the expression language (latex=False): write e.g. tr(A*X) or inv(X)",
         '"': "there are no strings in the expression language",
         "_": "names start with a letter",
-        "ᵀ": "write the transpose with a quote: a'",
+        "ᵀ": transpose,
         "⊙": "write the element-wise product with .*",
         "∘": "write the element-wise product with .*",
         "⊗": "write the Kronecker product as kron(A, B)",
