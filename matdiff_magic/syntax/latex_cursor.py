@@ -9,8 +9,6 @@ from typing import Self
 from matdiff_magic.errors import MatdiffError, Span
 from matdiff_magic.syntax.latex_lexer import Tok, matching_braces
 
-OPERATORS = {"cdot": "*", "times": "*", "ast": "*", "odot": ".*", "circ": ".*"}
-OPERATORS |= {"oslash": "./", "otimes": "kron", "pm": "", "mp": ""}
 # Delimiter commands: a determinant's bars and a norm's (a plain | is a bar too).
 BARS = {"vert": "|", "lvert": "|", "rvert": "|", "|": "‖", "Vert": "‖", "lVert": "‖", "rVert": "‖"}
 TRANSPOSES = ({"T"}, {"top"}, {"intercal"}, {"prime"}, {"'"})

@@ -75,6 +75,9 @@ def tokenize(source: str) -> list[Tok]:
 
 
 ENTRY_SPACES = frozenset({"quad", "qquad"})
+# Operator commands -> the language's operator ("" for those refused, with a hint)
+OPERATORS = {"cdot": "*", "times": "*", "ast": "*", "odot": ".*", "circ": ".*"}
+OPERATORS |= {"oslash": "./", "otimes": "kron", "pm": "", "mp": ""}
 
 
 def _entries(tokens: list[Tok]) -> list[Tok]:
@@ -105,9 +108,6 @@ def _entries(tokens: list[Tok]) -> list[Tok]:
     return out
 
 
-_OPERATOR_COMMANDS = frozenset({"cdot", "times", "odot", "otimes", "circ", "oslash", "pm", "mp", "div"})
-
-
 def _ends_operand(before: list[Tok]) -> bool:
     if not before:
         return False
@@ -120,7 +120,7 @@ def _starts_operand(after: list[Tok]) -> bool:
         return False
     t = after[0]
     if t.kind == "cmd":
-        return t.text not in _OPERATOR_COMMANDS and t.text not in ("right", "end")
+        return t.text not in OPERATORS and t.text not in ("right", "end")
     return t.kind in ("letter", "digit", "bold", "word", "opname") or (t.kind == "sym" and t.text in "([{")
 
 
