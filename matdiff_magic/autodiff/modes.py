@@ -7,13 +7,14 @@ v̄₀ = v̄₂·v₋₁ + v̄₃·cos v₀), so tables, drawings and the widget
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 
 from matdiff_magic.autodiff.notation import MINUS, barred, dotted, variable_text
 from matdiff_magic.autodiff.rules import apply_jvp, apply_vjp, prime_text, templates
-from matdiff_magic.autodiff.trace import Trace, fill
+from matdiff_magic.autodiff.trace import Trace, fill, singular
 
 
 @dataclass
@@ -40,7 +41,8 @@ def forward_sweep(trace: Trace, seeds: dict) -> Forward:
                 t = np.zeros_like(node.value)
             else:
                 xs = [trace.nodes[a].value for a in node.args]
-                t = apply_jvp(node.op, xs, node.value, [tangents[a] for a in node.args], node.param)
+                with _defined(trace, node):
+                    t = apply_jvp(node.op, xs, node.value, [tangents[a] for a in node.args], node.param)
             tangents.append(t)
     return Forward(tangents, dict(seeds))
 
@@ -55,7 +57,8 @@ def reverse_sweep(trace: Trace, cotangent: np.ndarray) -> Reverse:
             if node.is_input or node.is_const:
                 continue
             xs = [trace.nodes[a].value for a in node.args]
-            parts = apply_vjp(node.op, xs, node.value, adjoints[node.index], node.param)
+            with _defined(trace, node):
+                parts = apply_vjp(node.op, xs, node.value, adjoints[node.index], node.param)
             for parent, c in _per_operand(node.args, parts).items():
                 if trace.nodes[parent].is_const:
                     continue
@@ -64,6 +67,18 @@ def reverse_sweep(trace: Trace, cotangent: np.ndarray) -> Reverse:
     for parts in contributions.values():
         parts.sort(key=lambda p: p[0])
     return Reverse(adjoints, contributions, np.asarray(cotangent, dtype=float))
+
+
+@contextmanager
+def _defined(trace: Trace, node):
+    """A JVP or VJP through a singular matrix (det's at a singular X solves with X) raises the
+    package's error naming the matrix, not NumPy's."""
+    try:
+        yield
+    except np.linalg.LinAlgError:
+        matrix = trace.nodes[node.args[0]]
+        name = matrix.label if matrix.is_input else matrix.name  # X, or the row v₃ that holds it
+        raise singular(name, [v.name for v in trace.variables]) from None
 
 
 def _per_operand(args, parts) -> dict:
@@ -148,7 +163,8 @@ def local_partial(trace: Trace, consumer: int, parent: int):
             basis[e] = 1.0
             basis = basis.reshape(x.shape, order="F")
             dxs = [basis if a == parent else np.zeros_like(v) for a, v in zip(node.args, xs)]
-            columns.append(apply_jvp(node.op, xs, node.value, dxs, node.param).reshape(-1, order="F"))
+            with _defined(trace, node):
+                columns.append(apply_jvp(node.op, xs, node.value, dxs, node.param).reshape(-1, order="F"))
     jac = np.stack(columns, axis=1)
     return float(jac[0, 0]) if jac.shape == (1, 1) else jac
 

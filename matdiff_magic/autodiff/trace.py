@@ -25,6 +25,15 @@ from matdiff_magic.render.notation import number_text, superscript
 from matdiff_magic.render.printer import to_text
 
 
+def singular(name: str, inputs: list) -> MatdiffError:
+    """The error of a row that cannot be computed because the matrix ``name`` is singular (an
+    inverse, or the derivative of a determinant through one) at the given ``inputs``."""
+    return MatdiffError(
+        f"{name} is singular at the given {', '.join(inputs)}",
+        hint="choose values where every step is defined: log and sqrt take positive numbers, inv a nonsingular matrix",
+    )
+
+
 @dataclass(frozen=True, eq=False)
 class Node:
     index: int  # position in the trace
@@ -175,7 +184,12 @@ class _Lowering:
         if key in self.by_step:
             return self.by_step[key]
         xs = [self.nodes[a].value for a in args]
-        value = np.asarray(RULES[op].value(xs, param), dtype=float)
+        try:
+            value = np.asarray(RULES[op].value(xs, param), dtype=float)
+        except np.linalg.LinAlgError:  # an inverse of a singular matrix: say which, not NumPy's words
+            operand = next((e for e, i in self.by_expr.items() if i == args[0]), None)
+            name = to_text(operand) if operand is not None else self.nodes[args[0]].name
+            raise singular(name, [v.name for v in self.variables]) from None
         if all(self.nodes[a].is_const for a in args):  # nothing to differentiate: fold
             return self.const(
                 value,

@@ -48,6 +48,11 @@ def solve_steps(gradient: ir.Expr, var: ir.Var) -> tuple[list[Step], ir.Expr]:
                     f"{p.to_latex(lhs)} = {p.to_latex(rhs)}",
                     f"{p.to_text(lhs)} = {p.to_text(rhs)}",
                 ),
+                # the whole equation, the part that changed coloured
+                highlighted=lambda p: (
+                    f"{p.to_latex(lhs, highlight=frozenset({id(focus if focus is not None else lhs)}))}"
+                    f" = {p.to_latex(rhs)}"
+                ),
             )
         )
 

@@ -85,10 +85,10 @@ def step_view(derivation, index: int) -> StepView:
     column = max(len(line.lhs_text) for line in steps) + 3
     rows = []
     for k, line in enumerate(steps[: i + 1]):
-        rows += tex_step(f"{line.lhs} &= ", line.latex_highlighted if k == i else line.latex, "", column)
+        rows += tex_step(_head(line, line.lhs), line.latex_highlighted if k == i else line.latex, "", column)
     rows += _where(derivation, steps[: i + 1], column)  # the names these lines use, defined
     lines = portable(_aligned(rows))
-    current = tex_step(f"{_lhs_at(steps, i)} &= ", s.latex_highlighted, "", column)
+    current = tex_step(_head(s, _lhs_at(steps, i)), s.latex_highlighted, "", column)
     return StepView(
         i,
         len(steps),
@@ -97,9 +97,18 @@ def step_view(derivation, index: int) -> StepView:
         s.identity_latex,
         s.identity_text,
         s.note,
-        portable(f"{_lhs_at(steps, i)} = {s.latex_highlighted}" if len(current) == 1 else _aligned(current)),
+        portable(
+            _head(s, _lhs_at(steps, i)).replace("&", "") + s.latex_highlighted
+            if len(current) == 1
+            else _aligned(current)
+        ),
         lines,
     )
+
+
+def _head(step, lhs: str) -> str:
+    """A row's left side: ``lhs =``, or ⇔ before an equation of --solve (as ``display.to_latex``)."""
+    return r"&\Leftrightarrow\ " if step.stage == "solve" else f"{lhs} &= "
 
 
 def _where(derivation, shown: list, column: int) -> list[str]:

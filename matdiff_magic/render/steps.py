@@ -122,7 +122,7 @@ class ShownStep:
             return self._chain(True, highlight_last=True)
         if s.highlighted is not None:
             return s.highlighted(printer)
-        if s.value is None:
+        if s.value is None or s.line is not None:  # a line is more than its expression: all of it
             return self.latex
         return to_latex(s.value, highlight=frozenset(map(id, s.focus_nodes)), **self._options())
 
