@@ -253,6 +253,7 @@ class Graph:
         from matdiff_magic.autodiff import fonts
         from matdiff_magic.autodiff.draw import draw_graph
 
+        _check_drawing(options)
         lang = fonts.language(options.pop("lang", None))
         nodes, edges = self.structure(mode, wrt, direction, cotangent, lang=lang)
         title = options.pop("title") if "title" in options else self._title(mode, wrt, lang)
@@ -312,3 +313,22 @@ def _declared_names(source: str) -> set:
     except MatdiffError as error:
         raise error.with_source(source) from None
     return {name for d in program.declarations for name, _ in d.names}
+
+
+_DRAWING = ("title", "fontsize", "max_width", "dpi", "orientation", "lang", "frame")
+
+
+def _check_drawing(options: dict) -> None:
+    """The drawing's options (``draw_graph``'s): a wrong one is the package's error, not a
+    TypeError or matplotlib's LinAlgError from a figure of no width."""
+    unknown = [k for k in options if k not in _DRAWING]
+    if unknown:
+        raise MatdiffError(f"draw() has no option {unknown[0]!r}: it takes {', '.join(_DRAWING[:-1])}")
+    if options.get("orientation") not in (None, "right", "down"):
+        raise MatdiffError(f"orientation={options['orientation']!r}: choose 'right' or 'down'")
+    for name in ("fontsize", "max_width", "dpi"):
+        value = options.get(name)
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0
+        ):
+            raise MatdiffError(f"{name}={value!r}: give a positive number")
