@@ -90,7 +90,12 @@ def derive(
         return in_latex(source, lambda text: derive(text, *args, latex=False), wrt)
     check_convention(symmetric)
     if by_definition:
-        return _derive_by_definition(source, wrt, layout, check, seed, symmetric)
+        if order != 1:  # never the gradient in place of the Hessian asked for
+            raise MatdiffError(
+                "the definition method derives first derivatives: derive the Hessian (order=2) "
+                "without by_definition"
+            )
+        return _derive_by_definition(source, wrt, layout, check, seed, symmetric, solve)
     if layout not in LAYOUTS:
         raise MatdiffError(f"unknown layout {layout!r}: choose numerator, denominator or mixed")
     if order not in (1, 2):
@@ -168,7 +173,7 @@ def _derive(source, wrt, layout, check, order, seed, solve, symmetric) -> Deriva
     return derivation
 
 
-def _derive_by_definition(source, wrt, layout, check, seed, symmetric) -> Derivation:
+def _derive_by_definition(source, wrt, layout, check, seed, symmetric, solve=False) -> Derivation:
     """∂f/∂wrt element by element (seed 001's definition method), as a ``Derivation``."""
     if layout not in LAYOUTS:
         raise MatdiffError(f"unknown layout {layout!r}: choose numerator, denominator or mixed")
@@ -182,6 +187,12 @@ def _derive_by_definition(source, wrt, layout, check, seed, symmetric) -> Deriva
         )
         res, convention = with_convention(res, var, "gradient", symmetric)
         steps = steps + [s for s in (shown, convention) if s is not None]
+        solution = None
+        if solve:  # ∂f/∂X = 0, as by the differential method
+            from matdiff_magic.derivation.solve import solve_steps
+
+            solution_steps, solution = solve_steps(res["denominator"].expr, var)
+            steps += solution_steps
     except MatdiffError as error:
         raise _printed(error, source).with_source(source) from None
     except RecursionError:
@@ -189,6 +200,7 @@ def _derive_by_definition(source, wrt, layout, check, seed, symmetric) -> Deriva
     d = Derivation(
         source, typed, var, layout, steps, res, G, seed, rederive=_derive_again, symmetric=symmetric
     )
+    d.solution = solution
     if check:
         d.check()
     return d

@@ -22,6 +22,8 @@ SET_ZERO = Identity("stationary point", r"\frac{\partial f}{\partial X} = 0")
 DIVIDE = Identity("divide by a constant", r"cA = 0 \Rightarrow A = 0 \text{ for } c \neq 0")
 TRANSPOSE_BOTH = Identity("transpose both sides", r"A^{T} = 0 \Leftrightarrow A = 0")
 MULTIPLY = Identity("multiply through", r"A = 0 \Rightarrow XAX = 0 \text{ for an invertible } X")
+MULTIPLY_LEFT = Identity("multiply through", r"A = 0 \Rightarrow XA = 0 \text{ for an invertible } X")
+MULTIPLY_RIGHT = Identity("multiply through", r"A = 0 \Rightarrow AX = 0 \text{ for an invertible } X")
 EXPAND = Identity("expand", r"A(B + C) = AB + AC")
 MOVE = Identity("move the constant terms", r"A + C = 0 \Leftrightarrow A = -C")
 SOLVE = Identity("solve", r"A\hat{X} = B \Rightarrow \hat{X} = A^{-1}B")
@@ -62,14 +64,22 @@ def solve_steps(gradient: ir.Expr, var: ir.Var) -> tuple[list[Step], ir.Expr]:
     if rest is not None and c not in (0, 1):
         expr = rest
         eq(DIVIDE, expr, z, note=f"divide by {c}")
-    if any(_transposed_inverse(n, var) for n in expr.walk()):  # Gᵀ = 0 is G = 0: X⁻ᵀ becomes X⁻¹
+    if any(_transposed_inverse(n, var) for n in expr.walk()) or (  # Gᵀ = 0 is G = 0: X⁻ᵀ becomes X⁻¹
+        isinstance(expr, ir.Transpose) and ir.depends_on(expr, var.name)
+    ):
         transposed = simplify(ir.Transpose(expr), True)
         if not any(_transposed_inverse(n, var) for n in transposed.walk()):
             expr = transposed
             eq(TRANSPOSE_BOTH, expr, zero(expr.shape))
     if any(isinstance(n, ir.Inverse) and n.arg == var for n in expr.walk()):
-        expr = tidy(ir.MatMul([var, expr, var]) if not var.is_scalar else mk_mul([var, expr, var]))
-        eq(MULTIPLY, expr, z, note=f"multiply by {x_text} on the left and on the right")
+        identity, expr = _multiplied(expr, var)
+        if identity is MULTIPLY_LEFT:
+            note = f"multiply by {x_text} on the left"
+        elif identity is MULTIPLY_RIGHT:
+            note = f"multiply by {x_text} on the right"
+        else:
+            note = f"multiply by {x_text} on the left and on the right"
+        eq(identity, expr, z, note=note)
     terms = _expand(expr)
     expanded = mk_add(terms)
     if expanded != expr:
@@ -82,6 +92,8 @@ def solve_steps(gradient: ir.Expr, var: ir.Var) -> tuple[list[Step], ir.Expr]:
     without = [t for t in terms if not ir.depends_on(t, var.name)]
     if not with_x:
         raise MatdiffError(f"cannot solve for {var.name}: the derivative does not depend on it")
+    if without and all(split_coef(t)[0] < 0 for t in with_x):  # I − XS = 0: XS = I, not −XS = −I
+        with_x, without = [mk_neg(t) for t in with_x], [mk_neg(t) for t in without]
     lhs = mk_add(with_x)
     rhs = simplify(mk_add([mk_neg(t) for t in without])) if without else z
     if without:
@@ -113,6 +125,28 @@ def solve_steps(gradient: ir.Expr, var: ir.Var) -> tuple[list[Step], ir.Expr]:
         )
     )
     return steps, solution
+
+
+def _multiplied(expr: ir.Expr, var: ir.Var) -> tuple[Identity, ir.Expr]:
+    """G = 0 multiplied through by X where G holds X⁻¹: on the left (X⁻¹ − S = 0 gives
+    I − XS = 0, the precision matrix's MLE), on the right, or on both sides (the MVN covariance:
+    Σ⁻¹ − Σ⁻¹SΣ⁻¹ = 0 gives Σ − S = 0), the first that leaves an equation linear in X with a
+    nonzero other side. X is invertible there (X⁻¹ appears), so X = 0 is no solution: X⁻¹ = 0
+    has none, and is refused rather than solved as X̂ = 0."""
+    choices = ((MULTIPLY_LEFT, [var, expr]), (MULTIPLY_RIGHT, [expr, var]), (MULTIPLY, [var, expr, var]))
+    for identity, factors in choices:
+        multiplied = tidy(ir.MatMul(factors) if not var.is_scalar else mk_mul(factors))
+        terms = [_cancel(t, var) for t in _expand(multiplied)]
+        with_x = [t for t in terms if ir.depends_on(t, var.name)]
+        without = [t for t in terms if not ir.depends_on(t, var.name)]
+        if with_x and without and _isolate(with_x, zero(var.shape), var) is not None:
+            return identity, multiplied
+    name = var.name
+    raise MatdiffError(
+        f"cannot solve ∂f/∂{name} = 0 for {name}: {name}⁻¹ appears, so {name} must be invertible, and "
+        f"multiplying through by {name} (on the left, the right or both) gives no equation with an "
+        f"invertible solution"
+    )
 
 
 def _transposed_inverse(n: ir.Expr, var: ir.Var) -> bool:
