@@ -3,8 +3,9 @@
 A thin adapter: what to show comes from ``stepper_state``; this module only wires controls.
 Its labels, tooltips and texts are in the derivation's language (``i18n``): the layout buttons
 show 分子 / 分母 / 混合 for ``zh`` while their values stay numerator / denominator / mixed.
-It is a traitlets object holding the VBox (``.box``) rather than a VBox subclass, because a
-DOMWidget already owns a ``layout`` trait (its CSS Layout) and ours must be the derivative's layout.
+It is an ``ipywidgets.Widget`` that shows the VBox it holds (``.box``) rather than a VBox
+subclass, because a DOMWidget already owns a ``layout`` trait (its CSS Layout) and ours must be the
+derivative's layout; its own traits are not synced to the browser (the box's controls are).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import html
 
 import ipywidgets as W
-from traitlets import HasTraits, Int, TraitError, Unicode, observe, validate
+from traitlets import Int, TraitError, Unicode, observe, validate
 
 from matdiff_magic.derivation.layouts import LAYOUTS
 from matdiff_magic.errors import MatdiffError
@@ -44,7 +45,7 @@ def _esc(s: str) -> str:
     return html.escape(s, quote=False)
 
 
-class DerivationStepper(HasTraits):
+class DerivationStepper(W.Widget):
     """Walk through a derivation step by step; state is in traits that code can set and observe.
 
     ``step`` clamps to the steps there are; ``layout`` switches the result and the last step;

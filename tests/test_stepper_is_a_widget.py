@@ -1,0 +1,24 @@
+"""The stepper is an ipywidgets 8 widget (issue: "return an ipywidgets 8 widget") whose own traits
+(step, layout as the derivative's layout, wrt) are not the CSS Layout of a DOMWidget; it shows
+its VBox, and viewers without widgets get the derivation as LaTeX and text."""
+
+from __future__ import annotations
+
+import ipywidgets as W
+
+from matdiff_magic import derive
+
+
+def test_the_stepper_is_an_ipywidgets_widget_that_shows_its_box():
+    d = derive("a'*X*b", wrt="X")
+    w = d.widget()
+    assert isinstance(w, W.Widget) and isinstance(w.box, W.VBox)
+    bundle = w._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == w.box.model_id
+    assert bundle["text/latex"] == d.to_latex() and bundle["text/plain"] == d.to_text()
+    # its traits are the derivation's, driven from Python
+    w.layout = "numerator"
+    assert w.layout == "numerator" and w.derivation.layout == "numerator"
+    w.step = 10**6
+    assert w.step == w.n_steps - 1
+    assert "layout" not in w.keys  # not synced as a DOMWidget's CSS layout would be
