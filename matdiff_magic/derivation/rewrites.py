@@ -233,6 +233,21 @@ def scalar_powers(node: ir.Expr) -> ir.Expr:
     return out
 
 
+NUMBER_POWER = Identity("number out of a power", r"(c\,a)^{k} = c^{k} a^{k}")
+
+
+def number_out_of_power(node: ir.Expr) -> ir.Expr:
+    """(c a)ᵏ = cᵏ aᵏ for a scalar a, a number c ≠ 0 and a whole k: 1/(2N) = ½ N⁻¹, so that
+    2 (2N)⁻¹ becomes N⁻¹ where it meets the 2 of a square."""
+    if not (isinstance(node, ir.Pow) and node.is_scalar and isinstance(node.exponent, ir.Const)):
+        return node
+    k = node.exponent.value
+    c, rest = split_coef(node.base)
+    if c in (0, 1) or rest is None or k.denominator != 1 or abs(k) > 8:
+        return node
+    return with_coef(c ** int(k), mk_pow(rest, node.exponent))
+
+
 # ---- ½A + ½B = ½(A + B)
 COMMON_NUMBER = Identity("common factor", r"c\,A + c\,B = c\,(A + B)")
 
@@ -416,6 +431,7 @@ REWRITE_GROUPS = (
         Rewrite(DET_OF_INVERSE, det_of_inverse, (ir.Det, ir.LogDet), (ir.Inverse,)),
         Rewrite(INVERSE_OF_PRODUCT, inverse_of_product, (ir.Inverse,)),
         Rewrite(CANCEL, cancel_inverses, (ir.MatMul,), (ir.Inverse,)),
+        Rewrite(NUMBER_POWER, number_out_of_power, (ir.Pow,)),
         Rewrite(POWERS, scalar_powers, (ir.MatMul,), (ir.Pow, ir.ElemPow, ir.Apply)),
     ),
     (Rewrite(ONES, expand_ones, (ir.Add,), (ir.Fill,)),),

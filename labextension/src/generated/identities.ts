@@ -369,6 +369,18 @@ export const IDENTITIES = {
     "text": "A = 0 ⇒ XAX = 0 for an invertible X",
     "cookbook": ""
   },
+  "multiply-left": {
+    "name": "multiply through",
+    "latex": "A = 0 \\Rightarrow XA = 0 \\text{ for an invertible } X",
+    "text": "A = 0 ⇒ XA = 0 for an invertible X",
+    "cookbook": ""
+  },
+  "multiply-right": {
+    "name": "multiply through",
+    "latex": "A = 0 \\Rightarrow AX = 0 \\text{ for an invertible } X",
+    "text": "A = 0 ⇒ AX = 0 for an invertible X",
+    "cookbook": ""
+  },
   "neg": {
     "name": "sum rule",
     "latex": "\\mathrm{d}(-X) = -\\mathrm{d}X",
@@ -385,6 +397,12 @@ export const IDENTITIES = {
     "name": "Euclidean norm",
     "latex": "\\mathrm{d}\\lVert X\\rVert = \\lVert X\\rVert^{-1}\\operatorname{tr}(X^{T}\\,\\mathrm{d}X)",
     "text": "d‖X‖ = ‖X‖⁻¹ tr(Xᵀ dX)",
+    "cookbook": ""
+  },
+  "number-power": {
+    "name": "number out of a power",
+    "latex": "(c\\,a)^{k} = c^{k} a^{k}",
+    "text": "(c a)^k = c^k a^k",
     "cookbook": ""
   },
   "ones": {
