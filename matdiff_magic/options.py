@@ -197,6 +197,11 @@ def _validate(opts: Options, line: str) -> None:
             _span_of(line, opts.source_name),
         )
     if opts.wrt is not None and not _IDENT.match(opts.wrt):
+        from matdiff_magic.render.notation import cell_name  # only here: %load_ext stays light
+
+        if _IDENT.match(cell_name(opts.wrt)):  # --wrt Σ or \Sigma, as the output and the notes write it
+            opts.wrt = cell_name(opts.wrt)
+    if opts.wrt is not None and not _IDENT.match(opts.wrt):
         raise MatdiffError(f"--wrt takes a variable name, not {opts.wrt!r}", line, _span_of(line, opts.wrt))
     if opts.output is not None:
         _validate_output_name(opts.output, line)

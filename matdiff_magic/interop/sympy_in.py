@@ -68,7 +68,11 @@ class _Reader:
 
     # ---- names and declarations
     def name_of(self, symbol) -> str:
-        name = str(symbol.name)
+        name = getattr(symbol, "name", None)
+        if not isinstance(name, str):  # wrt=3, wrt=X.T: not a symbol
+            raise MatdiffError(
+                f"wrt names the variable to differentiate by (a MatrixSymbol, a Symbol or a name): got {symbol!r}"
+            )
         if not _NAME.match(name) or name in _RESERVED():
             raise MatdiffError(f"the SymPy symbol {name!r} cannot be a variable's name in a cell")
         return name

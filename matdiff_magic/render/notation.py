@@ -154,6 +154,16 @@ INFIX_LATEX = {"⊙": "\\odot", "⊗": "\\otimes", "⊘": "\\oslash"}
 DELIMITER_LATEX = {"|": ("\\lvert ", "\\rvert"), "‖": ("\\lVert ", "\\rVert")}
 UNSUPERSCRIPT = {v: k for k, v in zip("0123456789-+", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺")} | {"ᵀ": "T"}
 LETTER_NAMES = {v: k for k, v in GREEK_UNICODE.items()}
+
+
+def cell_name(written: str) -> str:
+    """The cell's name of a variable written as the output or LaTeX writes it (``--wrt Σ``,
+    ``wrt=r"\\Sigma"``, ``\\boldsymbol{\\beta}``): Sigma, beta; any other name as it is."""
+    name = re.sub(r"^\\(?:boldsymbol|mathbf|pmb|bm)\{(.*)\}$", r"\1", written.strip())
+    name = name[1:] if re.fullmatch(r"\\[A-Za-z]+", name) else name
+    return "".join(LETTER_NAMES.get(ch, ch) for ch in name)
+
+
 SYMBOL_LATEX = {"Σᵢ": "\\sum_{i}"}  # symbols of calls that TeX writes otherwise (a sum over samples)
 UNSUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 

@@ -18,6 +18,7 @@ from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ops.components import Entry
 from matdiff_magic.ops.registry import named
 from matdiff_magic.ops.unknown import OuterFunction
+from matdiff_magic.render.notation import cell_name
 from matdiff_magic.syntax.ast import Call, Name, Neg, Num, Power, Product, Program, Sum, Transpose
 from matdiff_magic.syntax.parser import parse
 from matdiff_magic.syntax.vocabulary import canonical_function
@@ -63,6 +64,11 @@ def choose_wrt(typed: Typed, wrt: str | None, source: str | None = None) -> ir.V
     for v in typed.variables:
         if v.name == wrt:
             return v
+    spelled = cell_name(wrt)
+    if spelled != wrt:  # Σ or \Sigma, as the output and the notes write it: Sigma
+        for v in typed.variables:
+            if v.name == spelled:
+                return v
     message = (
         f"unknown variable {wrt!r} for --wrt: the expression's variables are " + ", ".join(names)
         if names
