@@ -128,7 +128,7 @@ class _Usage:
                     if t is not anchors[0]:
                         self.want_scalar(t, f"it stands in a sum with the scalar {self._text(anchors[0])}")
 
-    def _count(self, dividend: list, divisor) -> None:
+    def _count(self, dividend, divisor) -> None:
         """A capitalised name dividing a scalar (1/N, ‖r‖²/N) is a count, a scalar: a matrix could
         not divide it, so no reading that types is lost (X/Y, a matrix divided, stays the error
         that suggests ./ or inv(Y))."""
