@@ -27,8 +27,17 @@ MARK = "§"  # f's size symbols are renamed §m, §n, … so a free size of the 
 
 
 def type_answer(answer: str, d):
+    """The answer typed with f's declarations; the names the derivation defines (N, xbar and S of
+    a sum over samples, written as the cell or the where line names them) stand for what they
+    define, valued as f's definitions are. MatdiffError for a name f does not know."""
     variables = list(d.variables) + list(d.typed.defined_vars.values())
     known = {v.name for v in variables}
+    # N, xbar, S: the answer may use them as the derivation prints them
+    statistics = {
+        name: e for name, e in d.typed.definitions.items() if name not in known and name not in FUNCTIONS
+    }
+    variables += [ir.Var(name, e.shape, _kind(e)) for name, e in statistics.items()]
+    known |= set(statistics)
     program = parse(answer)
     # f's functions without a formula (g: function) are the answer's too, with grad_g(U) = ∂g/∂U
     program.declarations.extend(
@@ -55,7 +64,11 @@ def type_answer(answer: str, d):
             decls[v.name] = ("symmetric", dims[:1])
         else:
             decls[v.name] = ("matrix", dims)
-    return lower(program, infer_sizes(program, decls))
+    return lower(program, infer_sizes(program, decls))  # a definition's value is f's (evaluate_at)
+
+
+def _kind(e: ir.Expr) -> str:
+    return "scalar" if e.is_scalar else "vector" if e.shape[1] == 1 else "matrix"
 
 
 def _names(node):
