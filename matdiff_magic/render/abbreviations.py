@@ -53,8 +53,14 @@ def choose(f: ir.Expr, taken: set) -> dict:
             inner.append(node)
         stack.extend((k, under or _is_activation(node)) for k in node.children())
     inner.sort(key=lambda n: nesting(n, memo))
-    letter = next(c for c in "tuhzsq" if c not in taken)
     sub = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+    printed = _printed(taken)  # the cell's t1 prints t₁: an activation's name must not
+    letter = next(
+        c
+        for c in "tuhzsq"
+        if c not in printed
+        and not any(f"{c}{str(k).translate(sub)}" in printed for k in range(1, len(inner) + 1))
+    )
     return {
         node: (f"{letter}_{{{k}}}", f"{letter}{str(k).translate(sub)}")
         for k, node in enumerate(inner, start=1)
@@ -103,8 +109,15 @@ def _fresh(node: ir.Expr, taken: set) -> str:
     letters = [preferred, "p", "q"] if preferred else []
     base = "t" if node.shape[1] == 1 else "M"
     letters += [f"{base}_{k}" for k in range(1, 100)]
-    # taken holds names as written too (an activation's t₁): t_1 would print as that name
-    return next(n for n in letters if n not in taken and name_text(n) not in taken)
+    # taken holds names as written too (an activation's t₁), and the cell's t1 prints t₁ as well:
+    # a name is fresh when neither it nor its print is taken
+    printed = _printed(taken)
+    return next(n for n in letters if n not in taken and name_text(n) not in printed)
+
+
+def _printed(taken: set) -> set:
+    """The taken names and how each prints (t1 and t_1 both as t₁, sigma as σ)."""
+    return set(taken) | {name_text(n) for n in taken}
 
 
 def repeated(results: list, taken: set, named: dict | None = None) -> dict:
@@ -329,8 +342,9 @@ def _numbered_pair(pair: tuple) -> bool:
 
 def _plain(pair: tuple, node: ir.Expr, used: set) -> str:
     """The letter an activation was given (s, sigma, p, q), kept."""
+    printed = _printed(used)
     for name in ("s", "sigma", "p", "q"):
-        if name_text(name) == pair[1] and name not in used:
+        if name_text(name) == pair[1] and name not in used and name_text(name) not in printed:
             return name
     return _fresh(node, used)
 
