@@ -124,6 +124,7 @@ def samples_at_random_points(d, A_expr: ir.Expr, points: int, seed: int) -> list
     variables = d.variables
     dims = [dim for node in d.function.walk() for dim in node.shape]
     squares = sampling.square_variables(d.function) | sampling.square_variables(A_expr)
+    counts = sampling.sample_counts([d.function])
     nodes = post_order([d.function, A_expr, *(r.expr for r in d.results.values())])
     variants = sampling.within_memory(sampling.size_variants(sampling.sample_sizes(variables, dims)), nodes)
     out: list
@@ -133,7 +134,10 @@ def samples_at_random_points(d, A_expr: ir.Expr, points: int, seed: int) -> list
         for strategy in sampling.strategies(d.function):
             tries += 1
             point = evaluate_at(
-                d, A_expr, sampling.sample_point(variables, sizes, rng, squares, **strategy), sizes
+                d,
+                A_expr,
+                sampling.sample_point(variables, sizes, rng, squares, **strategy, samples=counts),
+                sizes,
             )
             if point is not None:
                 out.append(point)

@@ -48,6 +48,7 @@ from matdiff_magic.numeric.points import (  # noqa: F401 - re-exported for expor
     guarded,
     kinks,
     more_size_variants,
+    sample_counts,
     sample_point,
     sample_sizes,
     size_variants,
@@ -167,9 +168,10 @@ class Examiner:
         self.roots = [d.function, d.target, self.num, self.den]
         self.kinks = kinks(d.target)
         self.squares = square_variables(d.function)
+        self.samples = sample_counts([d.function])
 
     def point(self, sizes: dict, rng, strategy: dict) -> dict:
-        return sample_point(self.d.variables, sizes, rng, self.squares, **strategy)
+        return sample_point(self.d.variables, sizes, rng, self.squares, **strategy, samples=self.samples)
 
     def examine(self, values: dict, sizes: dict) -> Verdict:
         """The verdict at one point; never raises (but for BaseExceptions such as time limits)."""

@@ -142,13 +142,44 @@ MORE_STRATEGIES = (
 )
 
 
-def sample_point(variables, sizes: dict, rng, square_needs: set, scale: float, positive: bool) -> dict:
-    """Random values; square matrices are made well conditioned (and SPD when symmetric)."""
+def sample_counts(roots) -> tuple[int, tuple[str, ...]]:
+    """How many samples a random point holds: the count a sum over samples writes
+    (``sum_i(…, 6)``), else CHECK_SAMPLES; and the scalar variables that count them
+    (``sum_i(…, M)``), which a point sets to that number."""
+    from matdiff_magic.ops.samples import SampleSum
+
+    count, counters = CHECK_SAMPLES, []
+    for node in post_order(list(roots)):
+        if isinstance(node, SampleSum):
+            n = node.count
+            if isinstance(n, ir.Const) and n.value.denominator == 1 and 1 <= n.value <= 50:
+                count = int(n.value)
+            elif isinstance(n, ir.Var) and not is_per_sample(n.name) and n.name not in counters:
+                counters.append(n.name)
+    return count, tuple(counters)
+
+
+def sample_point(
+    variables,
+    sizes: dict,
+    rng,
+    square_needs: set,
+    scale: float,
+    positive: bool,
+    samples: tuple[int, tuple[str, ...]] = (CHECK_SAMPLES, ()),
+) -> dict:
+    """Random values; square matrices are made well conditioned (and SPD when symmetric);
+    ``samples`` (``sample_counts``): the rows of every per-sample value, and the variables that
+    count them, set to it."""
+    count, counters = samples
     values = {}
     for v in variables:
         shape = tuple(Dim.of(d).value(sizes) for d in v.shape)
+        if v.name in counters:
+            values[v.name] = np.array([[float(count)]])
+            continue
         if is_per_sample(v.name):  # the values of every sample, the sample index first
-            shape = (CHECK_SAMPLES, shape[0] * shape[1])
+            shape = (count, shape[0] * shape[1])
         if positive:
             a = rng.uniform(0.2, 1.0, size=shape) * scale
         else:
