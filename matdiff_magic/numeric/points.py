@@ -98,16 +98,18 @@ def size_variants(sizes: dict) -> list[dict]:
 def more_size_variants(sizes: dict, tried: list[dict]) -> list[dict]:
     """Further sizes for an expression whose inverses are singular at ``tried``: up to
     MORE_SIZES other orderings of the same sizes, then every size 3 (inv(AX) + inv(XA) needs
-    A square)."""
+    A square), then every size 2 and 4 (X − Xᵀ is singular at every odd size)."""
     out: list[dict] = []
     for values in itertools.islice(itertools.permutations(list(sizes.values())), MORE_SIZES + 2):
         candidate = dict(zip(sizes, values, strict=True))
         if candidate not in tried and candidate not in out:
             out.append(candidate)
-    equal = {d: 3 for d in sizes}
-    if sizes and equal not in tried and equal not in out:
-        out.append(equal)
-    return out[: MORE_SIZES + 1]
+    out = out[:MORE_SIZES]
+    for k in (3, 2, 4):
+        equal = {d: k for d in sizes}
+        if sizes and equal not in tried and equal not in out:
+            out.append(equal)
+    return out
 
 
 # ---- points ------------------------------------------------------------------------------------
