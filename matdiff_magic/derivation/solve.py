@@ -14,14 +14,26 @@ from matdiff_magic.derivation.simplify import simplify
 from matdiff_magic.derivation.steps import Step
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ir import nodes as ir
-from matdiff_magic.ir.construct import mk_add, mk_inverse, mk_mul, mk_neg, split_coef, tidy, with_coef, zero
+from matdiff_magic.ir.construct import (
+    mk_add,
+    mk_inverse,
+    mk_mul,
+    mk_neg,
+    mk_pow,
+    split_coef,
+    tidy,
+    with_coef,
+    zero,
+)
 from matdiff_magic.ops.identity import Identity
+from matdiff_magic.ops.samples import SampleSum, per_sample
 from matdiff_magic.render.notation import name_text
 
 SET_ZERO = Identity("stationary point", r"\frac{\partial f}{\partial X} = 0")
 DIVIDE = Identity("divide by a constant", r"cA = 0 \Rightarrow A = 0 \text{ for } c \neq 0")
 TRANSPOSE_BOTH = Identity("transpose both sides", r"A^{T} = 0 \Leftrightarrow A = 0")
 MULTIPLY = Identity("multiply through", r"A = 0 \Rightarrow XAX = 0 \text{ for an invertible } X")
+OUT_OF_SUM = Identity("out of the sum", r"\sum_{i} A_{i} B = \Big(\sum_{i} A_{i}\Big) B,\ \sum_{i} c = N c")
 MULTIPLY_LEFT = Identity("multiply through", r"A = 0 \Rightarrow XA = 0 \text{ for an invertible } X")
 MULTIPLY_RIGHT = Identity("multiply through", r"A = 0 \Rightarrow AX = 0 \text{ for an invertible } X")
 EXPAND = Identity("expand", r"A(B + C) = AB + AC")
@@ -88,6 +100,10 @@ def solve_steps(gradient: ir.Expr, var: ir.Var) -> tuple[list[Step], ir.Expr]:
     if cancelled != terms:
         terms = cancelled
         eq(CANCEL, mk_add(terms), z)
+    pulled = [_out_of_sum(t) for t in terms]
+    if pulled != terms:
+        terms = pulled
+        eq(OUT_OF_SUM, mk_add(terms), z)
     with_x = [t for t in terms if ir.depends_on(t, var.name)]
     without = [t for t in terms if not ir.depends_on(t, var.name)]
     if not with_x:
@@ -167,7 +183,54 @@ def _expand(e: ir.Expr) -> list[ir.Expr]:
             parts = _expand(f)
             out = [prefix + [p] for prefix in out for p in parts]
         return [mk_mul(fs) for fs in out]
+    if isinstance(e, SampleSum):  # Σᵢ(aᵢ + bᵢ) = Σᵢ aᵢ + Σᵢ bᵢ, a number out: Σᵢ c aᵢ = c Σᵢ aᵢ
+        out = []
+        for t in _expand(e.body):
+            c, rest = split_coef(t)
+            out.append(with_coef(c, SampleSum(rest, e.count)) if rest is not None else t)
+        return out
     return [e]
+
+
+def _out_of_sum(term: ir.Expr) -> ir.Expr:
+    """Σᵢ(Lᵢ R) = (Σᵢ Lᵢ) R for the factors R (and L) of a term that are the same for every
+    sample, a scalar uᵢᵀv of a column term first written as a matrix product at its end
+    (s aᵢ = aᵢ uᵢᵀ v), so that the variable comes out of the sum: Σᵢ((xᵢᵀβ) xᵢ) = (Σᵢ xᵢxᵢᵀ) β;
+    Σᵢ c = N c for a c the same for every sample."""
+    c, rest = split_coef(term)
+    factors = list(rest.factors) if isinstance(rest, ir.MatMul) else [rest]
+    if not any(isinstance(f, SampleSum) for f in factors):
+        return term
+    pulled = with_coef(c, mk_mul([_pulled(f) if isinstance(f, SampleSum) else f for f in factors]))
+    return pulled if pulled.shape == term.shape else term
+
+
+def _pulled(rest: SampleSum) -> ir.Expr:
+    """One sum over samples with what is the same for every sample taken out (``_out_of_sum``)."""
+    body, count = rest.body, rest.count
+    if not per_sample(body):
+        return mk_mul([count, body])
+    factors = list(body.factors) if isinstance(body, ir.MatMul) else [body]
+    scalars = [f for f in factors if f.is_scalar]
+    matrices = [f for f in factors if not f.is_scalar]
+    if body.shape[1] == 1 and matrices:  # a column: its scalar products move to its end
+        for f in list(scalars):
+            if isinstance(f, ir.MatMul) and f.factors[0].shape[0] == 1 and not f.factors[0].is_scalar:
+                scalars.remove(f)
+                matrices.extend(f.factors)
+    outside = [f for f in scalars if not per_sample(f)]
+    inside = [f for f in scalars if per_sample(f)]
+    k = 0
+    while k < len(matrices) and not per_sample(matrices[k]):
+        k += 1
+    j = len(matrices)
+    while j > k and not per_sample(matrices[j - 1]):
+        j -= 1
+    middle = inside + matrices[k:j]
+    if not middle:
+        return rest
+    summed = SampleSum(mk_mul(middle) if len(middle) > 1 else middle[0], count)
+    return mk_mul(outside + matrices[:k] + [summed] + matrices[j:])
 
 
 def _cancel(term: ir.Expr, var: ir.Var) -> ir.Expr:
@@ -188,6 +251,34 @@ def _cancel(term: ir.Expr, var: ir.Var) -> ir.Expr:
     if not fs:
         return with_coef(c, ir.Identity(rest.shape) if not rest.is_scalar else ir.Const(1))
     return with_coef(c, fs[0] if len(fs) == 1 else mk_mul(fs))
+
+
+def _common_scalar(A: ir.Expr) -> tuple[ir.Expr | None, ir.Expr]:
+    """(s, B) with A = s B for a scalar factor s of every term of the sum A (N Σ⁻¹ + N Σ⁻ᵀ:
+    N and Σ⁻¹ + Σ⁻ᵀ); (None, A) when there is none."""
+    if isinstance(A, ir.MatMul):  # one term: N Σ⁻¹
+        s = next((f for f in A.factors if f.is_scalar and not isinstance(f, ir.Const)), None)
+        if s is None:
+            return None, A
+        rest = list(A.factors)
+        rest.remove(s)
+        return s, (mk_mul(rest) if len(rest) > 1 else rest[0])
+    if not isinstance(A, ir.Add):
+        return None, A
+    per_term = []
+    for t in A.terms:
+        c, rest = split_coef(t)
+        fs = list(rest.factors) if isinstance(rest, ir.MatMul) else [rest]
+        per_term.append((c, fs))
+    for s in per_term[0][1]:
+        if s.is_scalar and not isinstance(s, ir.Const) and all(s in fs for _, fs in per_term[1:]):
+            terms = []
+            for c, fs in per_term:
+                rest = list(fs)
+                rest.remove(s)
+                terms.append(with_coef(c, mk_mul(rest) if len(rest) > 1 else rest[0]))
+            return s, tidy(mk_add(terms))
+    return None, A
 
 
 def _as_matrix(factors: list, n) -> ir.Expr:
@@ -212,6 +303,14 @@ def _isolate(with_x: list[ir.Expr], rhs: ir.Expr, var: ir.Var) -> ir.Expr | None
         rights.append(with_coef(c, _as_matrix(R, var.shape[1])) if not L else None)
     if all(l is not None for l in lefts):
         A = tidy(mk_add(lefts))
+        a, A1 = split_coef(A)
+        b, rhs1 = split_coef(rhs)
+        scale, B = _common_scalar(A1) if A1 is not None else (None, A)
+        if isinstance(rhs1, ir.MatMul) and rhs1.factors[0] == B and not B.is_scalar:
+            # (a s B)⁻¹ b B r = (b/a) s⁻¹ r: NΣ⁻¹μ + NΣ⁻ᵀμ = (Σ⁻¹ + Σ⁻ᵀ) Σᵢxᵢ gives μ̂ = (1/N) Σᵢxᵢ
+            r = mk_mul(list(rhs1.factors[1:])) if len(rhs1.factors) > 2 else rhs1.factors[1]
+            r = r if scale is None else mk_mul([mk_pow(scale, ir.Const(-1)), r])
+            return with_coef(b / a, r)
         return (
             rhs
             if isinstance(A, ir.Identity)

@@ -411,6 +411,12 @@ export const IDENTITIES = {
     "text": "A ⊙ (𝟏 - B) = A - A ⊙ B",
     "cookbook": ""
   },
+  "out-of-sum": {
+    "name": "out of the sum",
+    "latex": "\\sum_{i} A_{i} B = \\Big(\\sum_{i} A_{i}\\Big) B,\\ \\sum_{i} c = N c",
+    "text": "Σ_i A_i B = (Σ_i A_i) B, Σ_i c = N c",
+    "cookbook": ""
+  },
   "outer": {
     "name": "outer function",
     "latex": "\\mathrm{d}g(U) = \\operatorname{tr}\\left(\\frac{\\partial g}{\\partial U}^{T}\\,\\mathrm{d}U\\right)",
