@@ -184,11 +184,11 @@ def _expand(e: ir.Expr) -> list[ir.Expr]:
             out = [prefix + [p] for prefix in out for p in parts]
         return [mk_mul(fs) for fs in out]
     if isinstance(e, SampleSum):  # Σᵢ(aᵢ + bᵢ) = Σᵢ aᵢ + Σᵢ bᵢ, a number out: Σᵢ c aᵢ = c Σᵢ aᵢ
-        out = []
+        summed: list[ir.Expr] = []
         for t in _expand(e.body):
             c, rest = split_coef(t)
-            out.append(with_coef(c, SampleSum(rest, e.count)) if rest is not None else t)
-        return out
+            summed.append(with_coef(c, SampleSum(rest, e.count)) if rest is not None else t)
+        return summed
     return [e]
 
 
@@ -260,24 +260,31 @@ def _common_scalar(A: ir.Expr) -> tuple[ir.Expr | None, ir.Expr]:
         s = next((f for f in A.factors if f.is_scalar and not isinstance(f, ir.Const)), None)
         if s is None:
             return None, A
-        rest = list(A.factors)
-        rest.remove(s)
-        return s, (mk_mul(rest) if len(rest) > 1 else rest[0])
+        others = list(A.factors)
+        others.remove(s)
+        return s, (mk_mul(others) if len(others) > 1 else others[0])
     if not isinstance(A, ir.Add):
         return None, A
-    per_term = []
+    per_term: list[tuple] = []
     for t in A.terms:
-        c, rest = split_coef(t)
-        fs = list(rest.factors) if isinstance(rest, ir.MatMul) else [rest]
-        per_term.append((c, fs))
-    for s in per_term[0][1]:
-        if s.is_scalar and not isinstance(s, ir.Const) and all(s in fs for _, fs in per_term[1:]):
+        c, body = split_coef(t)
+        if body is None:
+            return None, A
+        per_term.append((c, list(body.factors) if isinstance(body, ir.MatMul) else [body]))
+    for common in per_term[0][1]:
+        if (
+            common.is_scalar
+            and not isinstance(common, ir.Const)
+            and all(common in fs for _, fs in per_term[1:])
+        ):
             terms = []
             for c, fs in per_term:
-                rest = list(fs)
-                rest.remove(s)
-                terms.append(with_coef(c, mk_mul(rest) if len(rest) > 1 else rest[0]))
-            return s, tidy(mk_add(terms))
+                kept = list(fs)
+                kept.remove(common)
+                terms.append(
+                    with_coef(c, mk_mul(kept) if len(kept) > 1 else kept[0] if kept else ir.Const(1))
+                )
+            return common, tidy(mk_add(terms))
     return None, A
 
 
