@@ -1,10 +1,12 @@
-"""Cells as the notes write them: 1/N (a capitalised count divides a scalar), --wrt Σ / \\Sigma
-(the variable as the output and LaTeX write it), and a SymPy wrt that is not a symbol.
+"""Cells as the notes write them: \\frac{1}{N} (a capital letter the notes divide by is a count),
+--wrt Σ / \\Sigma (the variable as the output and LaTeX write it), and a SymPy wrt that is not a
+symbol.
 
-1/N·‖Xw − y‖² by w and \\frac{1}{N} … were refused ("/ divides by a scalar, but N is m×n"): a
-capitalised name that divides a scalar is now a scalar (no matrix could divide a scalar, so no
-reading that types is lost); X/Y, a matrix divided by a capitalised name, stays an error. Each
-derivative against central differences of an independent NumPy f in every layout."""
+\\frac{1}{N} … outside a sum over samples was refused ("/ divides by a scalar, but N is m×n"): the
+LaTeX reader now declares a capital letter that is a \\frac's whole denominator a scalar (the
+notes divide by counts, never by matrices); typed as text, 1/N*… still asks for `N: scalar`, and
+X/Y stays an error. Each derivative against central differences of an independent NumPy f in
+every layout."""
 
 from __future__ import annotations
 
@@ -18,24 +20,27 @@ from matdiff_magic import MatdiffError, derive
 
 
 @pytest.mark.parametrize(
-    "source, wrt, f",
+    "latex, wrt, f",
     [
-        ("1/N*norm2(X*w-y)^2", "w", lambda N, X, w, y: np.sum((X @ w - y) ** 2) / N),
-        ("norm2(X*w-y)^2/N", "w", lambda N, X, w, y: np.sum((X @ w - y) ** 2) / N),
-        ("norm2(X*w-y)^2/(2*N)", "w", lambda N, X, w, y: np.sum((X @ w - y) ** 2) / (2 * N)),
-        ("tr(X'*X)/(2*N)", "X", lambda N, X: np.trace(X.T @ X) / (2 * N)),
-        ("1/N*log(det(Sigma))", "Sigma", lambda N, Sigma: np.linalg.slogdet(Sigma)[1] / N),
+        (r"\frac{1}{N} \| X \pmb w - \pmb y \|^2", "w", lambda N, X, w, y: np.sum((X @ w - y) ** 2) / N),
+        (r"\frac{\| X w - y \|^2}{2N}", "w", lambda N, X, w, y: np.sum((X @ w - y) ** 2) / (2 * N)),
+        (r"\frac{1}{N} \operatorname{tr}(X^T X)", "X", lambda N, X: np.trace(X.T @ X) / N),
     ],
 )
-def test_a_capitalised_count_divides_a_scalar(source, wrt, f):
-    d = checked_in_every_layout(source, wrt, f, positive=("N",), spd=("Sigma",))
+def test_the_notes_frac_over_a_count_declares_it_a_scalar(latex, wrt, f):
+    d = derive(latex, wrt=wrt)
     assert next(v for v in d.variables if v.name == "N").kind == "scalar"
+    checked_in_every_layout(latex, wrt, f, positive=("N",))
 
 
-def test_the_notes_frac_one_over_n_reads_the_same():
-    typed = derive("1/N*norm2(X*w-y)^2", wrt="w")
-    pasted = derive(r"\frac{1}{N} \| X \pmb w - \pmb y \|^2", wrt="w")
-    assert pasted.to_text().splitlines()[-3] == typed.to_text().splitlines()[-3]
+def test_a_frac_over_the_sample_count_is_still_the_count():
+    d = derive(r"\frac{1}{N}\sum_{i=1}^{N} \| \pmb x_i - \pmb \mu \|^2", wrt="mu")
+    assert "N" not in {v.name for v in d.variables}  # the number of samples, not a variable
+
+
+def test_a_declared_n_is_kept():
+    with pytest.raises(MatdiffError, match="/ divides by a scalar"):
+        derive("N: matrix\n" + r"\frac{1}{N}\|x\|^2", wrt="x", latex=True)
 
 
 @pytest.mark.parametrize("source", ["X/Y", "X/(2*Y)", "A*B/C"])

@@ -53,7 +53,7 @@ REPRODUCERS = [  # (cell, options)
     (r"\pm x", "--wrt x"),
     (r"\exq(X)", "--wrt X"),
     ("X: matrix(6, 6)\nsum(kron(A, B)*X)", "--wrt X"),
-    ("X/Y", "--wrt X"),  # a capitalised divisor of a matrix (1/N now reads N as a count)
+    ("1/N*sum(X)", "--wrt X"),
 ]
 SWEEP = [  # (cell, --wrt): the parser, the LaTeX reader, kinds, sizes, functions, the variable
     ("foo(X)", "X"),

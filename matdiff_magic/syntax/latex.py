@@ -51,6 +51,18 @@ class Translation:
     latex: str
     text: str
     spans: tuple[Span, ...]
+    counts: tuple = ()  # (name, span): capital letters a \frac divides by, the notes' counts
+
+    def counted(self) -> Translation:
+        """The translation with ``N: scalar`` first for each count (\\frac{1}{N}: the notes divide
+        by counts, never by matrices); as it is when there are none, or when the cell sums over
+        samples (its N is their number already)."""
+        if not self.counts or "sum_i(" in self.text:
+            return self
+        lines = [(f"{name}: scalar\n", span) for name, span in self.counts]
+        text = "".join(t for t, _ in lines) + self.text
+        spans = tuple(span for t, span in lines for _ in t) + self.spans
+        return Translation(self.latex, text, spans)
 
     def span_in_latex(self, span: Span) -> Span:
         """The span of LaTeX the characters ``span`` of ``text`` came from."""
@@ -98,12 +110,12 @@ def translate(source: str, components: str | None = None) -> Translation:
     parts = reader.prelude + parts  # y = [y_1; y_2] before any line that uses the entries
     text = "".join(t for t, _ in parts)
     spans = tuple(span for t, span in parts for _ in t)
-    return Translation(source, text, spans)
+    return Translation(source, text, spans, tuple(reader.counts.items()))
 
 
 def in_latex(source: str, run: Callable[[str], T], components: str | None = None) -> T:
     """``run`` on the translation of ``source`` (``translate``); its errors point into the LaTeX."""
-    translation = translate(source, components)
+    translation = translate(source, components).counted()
     try:
         return run(translation.text)
     except MatdiffError as error:

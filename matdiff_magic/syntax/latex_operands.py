@@ -10,6 +10,7 @@ the rest of the product too.
 from __future__ import annotations
 
 import difflib
+import re
 
 from matdiff_magic.errors import MatdiffError, Span
 from matdiff_magic.syntax.latex_cursor import (
@@ -177,6 +178,14 @@ class Operands(Cursor):
             name, self.i = ("norm1" if which == "1" else "norm2"), after
         return call(name, opening.span, [inner], self.toks[self.i - 1].span)
 
+    def count_declared(self, den: Frag, span) -> None:
+        """\\frac{1}{N}, \\frac{…}{2N}: the notes divide by a count, never by a matrix, so a capital
+        letter that is the whole denominator (times a number) is a scalar where the language's
+        convention would read N as a matrix (``Translation.counted``), unless a line declares it."""
+        written = re.fullmatch(r"(?:\d+\*)?([A-Z])", "".join(t for t, _ in den.parts).strip())  # N, 2N
+        if written is not None and written.group(1) not in self.declared:
+            self.counts.setdefault(written.group(1), span)
+
     def command(self, tok: Tok) -> Frag:
         text = tok.text
         if text in ("frac", "dfrac", "tfrac"):
@@ -184,6 +193,7 @@ class Operands(Cursor):
             num = self.within(*self.argument(), self.terms)
             den = self.within(*self.argument(), self.terms)
             close = self.toks[self.i - 1].span
+            self.count_declared(den, tok.span | close)
             return Frag([("(", tok.span), *wrap(num).parts, ("/", tok.span), *wrap(den).parts, (")", close)])
         if text == "sqrt":
             self.advance()

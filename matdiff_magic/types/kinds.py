@@ -116,10 +116,9 @@ class _Usage:
         if isinstance(node, syn.Power):
             self.want_scalar(node.exponent, f"it is the exponent of {self._text(node)}")
         elif isinstance(node, syn.Product):
-            for i, (op, item, _) in enumerate(node.items[1:], 1):
+            for op, item, _ in node.items[1:]:
                 if op == "/":
                     self.want_scalar(item, "/ divides by it, and / divides by a scalar")
-                    self._count(node.items[:i], item)
         elif isinstance(node, syn.Sum):
             terms = [t for _, t, _ in node.terms]
             anchors = [t for t in terms if self.kinds_of(t) == {S} and self._has_variable(t)]
@@ -127,22 +126,6 @@ class _Usage:
                 for t in terms:
                     if t is not anchors[0]:
                         self.want_scalar(t, f"it stands in a sum with the scalar {self._text(anchors[0])}")
-
-    def _count(self, dividend, divisor) -> None:
-        """A capitalised name dividing a scalar (1/N, ‖r‖²/N) is a count, a scalar: a matrix could
-        not divide it, so no reading that types is lost (X/Y, a matrix divided, stays the error
-        that suggests ./ or inv(Y))."""
-        if isinstance(divisor, syn.Product):  # 2*N: a number times the name
-            names = [item for op, item, _ in divisor.items if not isinstance(item, syn.Num)]
-            divisor = (
-                names[0] if len(names) == 1 and all(op in ("", "*") for op, _, _ in divisor.items) else None
-            )
-        name = divisor.name if isinstance(divisor, syn.Name) else None
-        if not name or not name[0].isupper() or not self._open(name):
-            return
-        kinds = [self.kinds_of(item) for _, item, _ in dividend]
-        if _fold(kinds, [_COMBINE[op] for op, _, _ in dividend[1:]]) == {S}:
-            self.decided[name] = Decided("scalar", "it divides a scalar, and / divides by a scalar")
 
     def want_scalar(self, node, why: str) -> None:
         """``node`` must be a scalar: decide the names whose kind that settles."""
@@ -212,12 +195,9 @@ class _Usage:
     def _undecided(self, name: str) -> bool:
         """An undeclared lowercase variable: a capitalised name stays a matrix (seeds and
         matrixcalculus.org agree), so X/Y is the error that suggests ./ or inv(Y)."""
-        return not name[0].isupper() and self._open(name)
-
-    def _open(self, name: str) -> bool:
-        """Neither declared, defined, a function nor fixed: usage may decide its kind."""
         return (
-            name not in self.declared
+            not name[0].isupper()
+            and name not in self.declared
             and name not in self.decided
             and name not in self.defined
             and name not in FUNCTIONS
