@@ -22,3 +22,16 @@ def test_the_stepper_is_an_ipywidgets_widget_that_shows_its_box():
     w.step = 10**6
     assert w.step == w.n_steps - 1
     assert "layout" not in w.keys  # not synced as a DOMWidget's CSS layout would be
+
+
+def test_the_result_panel_uses_and_defines_the_names_of_the_lines():
+    d = derive("-y'*log(softmax(W'*x))", wrt="W")
+    w = d.widget()
+    panel = w.result_math.value
+    assert (
+        r"\boldsymbol{s}^{T}" in panel and r"\text{where } \boldsymbol{s} = \operatorname{softmax}" in panel
+    )
+    # the same name, defined the same way, as under the derivation block
+    assert r"\boldsymbol{s} = " in d.to_latex()
+    plain = derive("a'*X*b", wrt="X").widget()
+    assert "where" not in plain.result_math.value

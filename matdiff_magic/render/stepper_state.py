@@ -127,8 +127,18 @@ def _aligned(rows: list[str]) -> str:
 
 
 def result_latex(derivation) -> str:
+    """The result in the derivation's layout with the names its lines use (s = softmax(Wᵀx)),
+    each defined after it, as under the derivation block."""
+    from matdiff_magic.render.abbreviations import definitions
+
     r = derivation.results[derivation.layout]
-    return f"{r.lhs} = {to_latex(r.expr)}"
+    abbrev = derivation.abbrev
+    names = definitions([r.expr], abbrev)
+    tex = f"{r.lhs} = {to_latex(r.expr, abbrev=abbrev)}"
+    if not names:
+        return tex
+    where = ",\\ ".join(f"{t} = {to_latex(node, abbrev=abbrev, define=True)}" for node, (t, _) in names)
+    return i18n.translate_tex(rf"{tex},\quad \text{{where }} {where}", derivation.lang)
 
 
 def rederive(derivation, wrt: str, layout: str):
