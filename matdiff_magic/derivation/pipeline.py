@@ -170,7 +170,16 @@ def _derive(source, wrt, layout, check, order, seed, solve, symmetric) -> Deriva
     derivation.set_abbreviations({**names, **where_names(typed)}, taken)  # and each view's repeats
     if check:
         derivation.check()
+        _verified(derivation, source, seed)
     return derivation
+
+
+def _verified(d: Derivation, source: str, seed: int) -> None:
+    """A solution of --solve shown only where the gradient vanishes there (``solve_check``)."""
+    if d.solution is not None:
+        from matdiff_magic.derivation.solve_check import refuse_a_wrong_solution
+
+        refuse_a_wrong_solution(d, source, seed)
 
 
 def _derive_by_definition(source, wrt, layout, check, seed, symmetric, solve=False) -> Derivation:
@@ -203,6 +212,7 @@ def _derive_by_definition(source, wrt, layout, check, seed, symmetric, solve=Fal
     d.solution = solution
     if check:
         d.check()
+        _verified(d, source, seed)
     return d
 
 
