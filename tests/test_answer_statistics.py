@@ -38,3 +38,21 @@ def test_the_printed_statistics_are_names_an_answer_may_use(answer, cell, wrt, l
 def test_a_wrong_answer_with_them_is_still_wrong(answer, cell, wrt, said):
     verdict = check_answer(answer, cell, wrt=wrt)
     assert not verdict.message.startswith("✓") and said in verdict.message
+
+
+@pytest.mark.parametrize(
+    "answer, cell, wrt",
+    [
+        ("10*(mu - xbar)", MEAN, "mu"),  # 2N at N = 5
+        ("5*S", "xbar: mean(x_i)\nsum_i((x_i - xbar)'*A*(x_i - xbar))", "A"),  # N S at N = 5
+        ("xbar", "xbar: mean(x_i)\nsum_i(x_i'*w)/5", "w"),
+        ("10*w", "M: scalar\nsum_i(norm2(w)^2, M)", "w"),
+        ("3", "c: scalar\nc*tr(A*inv(A))", "c"),  # m at m = 3
+        ("3/c", "c: scalar\nlogdet(c*A)", "c"),
+    ],
+)
+def test_an_answer_right_at_one_size_or_count_only_is_wrong(answer, cell, wrt):
+    """Each point is at other sizes and another number of samples: an answer that holds only at
+    one (a number where the derivative has N or a square size m) is not ✓."""
+    verdict = check_answer(answer, cell, wrt=wrt)
+    assert not verdict.message.startswith("✓"), verdict.message

@@ -15,6 +15,7 @@ from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.traverse import post_order
 from matdiff_magic.numeric import points as sampling
 from matdiff_magic.numeric.evaluate import Evaluator
+from matdiff_magic.ops.samples import CHECK_SAMPLES
 from matdiff_magic.ops.unknown import unknown_functions
 from matdiff_magic.syntax.ast import Declaration, Name
 from matdiff_magic.syntax.parser import parse
@@ -124,13 +125,23 @@ def samples_at_random_points(d, A_expr: ir.Expr, points: int, seed: int) -> list
     variables = d.variables
     dims = [dim for node in d.function.walk() for dim in node.shape]
     squares = sampling.square_variables(d.function) | sampling.square_variables(A_expr)
-    counts = sampling.sample_counts([d.function])
     nodes = post_order([d.function, A_expr, *(r.expr for r in d.results.values())])
-    variants = sampling.within_memory(sampling.size_variants(sampling.sample_sizes(variables, dims)), nodes)
+    # every point at other sizes and another number of samples: an answer that holds only at
+    # one (3 for c·m with a square m, 2N at N = 5 written as 10) is not the derivative
+    base = sampling.sample_sizes(variables, dims)
+    variants = sampling.within_memory(
+        [
+            {d: n + shift for d, n in sizes.items()}
+            for shift in (0, 1, -1)
+            for sizes in sampling.size_variants(base)
+        ],
+        nodes,
+    )
     out: list
     out, tries = [], 0
     while len(out) < points and tries < 8 * points:
         sizes = variants[len(out) % len(variants)]
+        counts = sampling.sample_counts([d.function], default=CHECK_SAMPLES + (len(out) % 3) - 1)
         for strategy in sampling.strategies(d.function):
             tries += 1
             point = evaluate_at(

@@ -144,13 +144,13 @@ MORE_STRATEGIES = (
 )
 
 
-def sample_counts(roots) -> tuple[int, tuple[str, ...]]:
+def sample_counts(roots, default: int = CHECK_SAMPLES) -> tuple[int, tuple[str, ...]]:
     """How many samples a random point holds: the count a sum over samples writes
-    (``sum_i(…, 6)``), else CHECK_SAMPLES; and the scalar variables that count them
+    (``sum_i(…, 6)``), else ``default``; and the scalar variables that count them
     (``sum_i(…, M)``), which a point sets to that number."""
     from matdiff_magic.ops.samples import SampleSum
 
-    count, counters = CHECK_SAMPLES, []
+    count, counters = default, []
     for node in post_order(list(roots)):
         if isinstance(node, SampleSum):
             n = node.count
