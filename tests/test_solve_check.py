@@ -36,3 +36,28 @@ def test_a_wrong_solution_is_refused(monkeypatch):
     # without the check nothing vouches for it, and nothing says ✓
     d = derive("norm2(X*beta - y)^2", wrt="beta", solve=True, check=False)
     assert d.check_result is None and verify_solution(d) is False
+
+
+@pytest.mark.parametrize(
+    "source, wrt",
+    [
+        # Σ declared symmetric, S not: the steps give Σ̂ = Sᵀ, which is not symmetric
+        ("Sigma: symmetric\nlog(det(Sigma)) + tr(S*inv(Sigma))", "Sigma"),
+        ("X: symmetric\ntr(A*X) - logdet(X)", "X"),
+        # a solution that is never invertible: x xᵀ and a aᵀ have rank 1, a wide X's XᵀX is singular
+        ("logdet(K) - tr(x*x'*K)", "K"),
+        ("log(det(Sigma)) + tr(inv(Sigma)*a*a')", "Sigma"),
+        ("X: matrix(2, 5)\nnorm2(X*b - y)^2", "b"),
+        # no stationary point at all: the gradient is −2b whatever x is
+        ("x'*(A - A')*x - 2*b'*x", "x"),
+    ],
+)
+def test_a_solution_that_is_not_a_stationary_point_is_refused(source, wrt):
+    with pytest.raises(MatdiffError, match="is not a stationary point"):
+        derive(source, wrt=wrt, solve=True)
+
+
+def test_a_solution_of_no_other_variable_is_checked_at_the_variables_size():
+    d = derive("tr(X) - logdet(X)", wrt="X", solve=True)
+    assert [s.text for s in d.steps if s.stage == "solve"][-1] == "X̂ = I"
+    assert verify_solution(d) is True
