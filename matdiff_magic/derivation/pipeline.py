@@ -111,7 +111,7 @@ def _derive(source, wrt, layout, check, order, seed, solve, symmetric) -> Deriva
     try:
         typed = typecheck(source)
         var = choose_wrt(typed, wrt, source)
-        refuse_per_sample(var, source)  # xᵢ stands for every sample
+        refuse_per_sample(var, source, typed.expr)  # xᵢ stands for every sample; M counts them
         check_work(typed.expr, var, source, typed.span)
         f = typed.expr
         if order == 2 and not f.is_scalar:
@@ -189,7 +189,7 @@ def _derive_by_definition(source, wrt, layout, check, seed, symmetric, solve=Fal
     try:
         typed = typecheck(source)
         var = choose_wrt(typed, wrt, source)
-        refuse_per_sample(var, source)  # xᵢ stands for every sample
+        refuse_per_sample(var, source, typed.expr)  # xᵢ stands for every sample; M counts them
         steps, res, G = definition_steps(typed, var, source, written=printer.to_text)
         res, _, shown, _ = with_symmetry(
             res, lambda: results(G, var, typed.name, symmetric=True), "denominator"

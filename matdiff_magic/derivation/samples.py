@@ -36,13 +36,20 @@ from matdiff_magic.render.notation import name_latex, name_text
 COUNT = "N"  # the cell's number of samples (types.samples)
 
 
-def refuse_per_sample(var: ir.Var, source: str) -> None:
-    """A derivative is taken by a shared variable: xᵢ stands for every sample at once."""
+def refuse_per_sample(var: ir.Var, source: str, f: ir.Expr | None = None) -> None:
+    """A derivative is taken by a shared variable: xᵢ stands for every sample at once; and not
+    by the number of samples of a sum over them (a count: Σᵢ₌₁ᴹ xᵢ has no derivative by M)."""
     if is_per_sample(var.name):
         raise MatdiffError(
             f"{var.name} is per sample (its name ends in _i): differentiate by a variable the samples share",
             source,
             hint=f"the derivative by one sample's {var.name} is that of the summand: derive it without sum_i",
+        )
+    counted = (n for n in (f.walk() if f is not None else ()) if isinstance(n, SampleSum))
+    if any(var.name in n.count.free_vars() and per_sample(n.body) for n in counted):
+        raise MatdiffError(
+            f"{var.name} counts the samples of a sum over them: a whole number, so f has no derivative by it",
+            source,
         )
 
 

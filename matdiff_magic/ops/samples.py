@@ -128,7 +128,16 @@ COUNT = Identity("number of samples", r"\mathrm{d}N = 0")
 PULL_NUMBER = Identity("linearity", r"\sum_{i} c\,a_{i} = c\sum_{i} a_{i}")
 
 
+SUM_OF_CONSTANT = Identity("sum of a constant", r"\sum_{i=1}^{M} c = M c")
+
+
 def _differential(node: SampleSum):
+    # nothing per sample, over a count that is a variable (sum_i(c, M)): M c, whose product rule
+    # keeps dM (Σᵢ d c alone dropped it: d/dM of Σᵢ₌₁ᴹ c is c, not 0)
+    if not per_sample(node.body) and not isinstance(node.count, (ir.Const, SampleCount)):
+        from matdiff_magic.ir.construct import mk_mul
+
+        return ir.D(mk_mul([node.count, node.body])), SUM_OF_CONSTANT
     return SampleSum(ir.D(node.body), node.count), SUM_OVER_SAMPLES
 
 
@@ -180,7 +189,7 @@ register(
     build=lambda args: SampleSum(args[0], args[1]),
     value=lambda xs, p: _scalar(xs[1]) * xs[0],
     differential=_differential,
-    identities=(SUM_OVER_SAMPLES,),
+    identities=(SUM_OVER_SAMPLES, SUM_OF_CONSTANT),
     primitives=(SUM_ROW,),
     export=_export,
     notation=Call("sum_i", symbol="Σᵢ"),

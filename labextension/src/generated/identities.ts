@@ -711,6 +711,12 @@ export const IDENTITIES = {
     "text": "d sum(X) = sum(dX)",
     "cookbook": ""
   },
+  "sum-of-constant": {
+    "name": "sum of a constant",
+    "latex": "\\sum_{i=1}^{M} c = M c",
+    "text": "Σ_i=1^M c = M c",
+    "cookbook": ""
+  },
   "sum-over-samples": {
     "name": "sum over samples",
     "latex": "\\mathrm{d}\\sum_{i} f_{i} = \\sum_{i} \\mathrm{d}f_{i}",
