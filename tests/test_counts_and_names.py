@@ -70,3 +70,18 @@ def test_a_sympy_wrt_that_is_not_a_symbol_is_a_matdiff_error(wrt):
     X = sp.MatrixSymbol("X", 3, 3)
     with pytest.raises(MatdiffError, match="wrt names the variable"):
         derive(sp.Trace(X), wrt=wrt)
+
+
+def test_a_lowercase_count_of_a_sum_over_samples_is_a_scalar():
+    for cell in ("sum_i(x_i'*A*x_i, n)", r"\sum_{i=1}^{n} \boldsymbol{x}_i^T A \boldsymbol{x}_i"):
+        d = derive(cell, wrt="A")
+        assert d.check_result.status == "passed"
+        xs = np.random.default_rng(4).standard_normal((5, 3))
+        assert np.allclose(d.evaluate(A=np.eye(3), x_i=xs, n=5.0), xs.T @ xs)
+
+
+def test_a_frac_over_another_letter_beside_a_sum_over_samples():
+    d = derive(r"\frac{1}{M}\sum_{i=1}^{N} \| \pmb x_i - \pmb \mu \|^2", wrt="mu")
+    assert next(v for v in d.variables if v.name == "M").kind == "scalar"
+    xs, mu = np.random.default_rng(6).standard_normal((5, 3)), np.zeros(3)
+    assert np.allclose(d.evaluate(M=2.0, x_i=xs, mu=mu), 2 * (5 * mu - xs.sum(axis=0)) / 2.0)

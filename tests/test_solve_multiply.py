@@ -80,3 +80,14 @@ def test_the_definition_method_refuses_a_hessian_instead_of_giving_the_gradient(
     shell.run_line_magic("load_ext", "matdiff_magic")
     result = shell.run_cell("%%matdiff --wrt x --by-definition --order 2\nx'*A*x\n")
     assert not result.success and "first derivatives" in str(result.error_in_exec)
+
+
+@pytest.mark.parametrize("coefficient", ["c: scalar\nc", "lambda", "2"])
+def test_a_weighted_precision_mle(coefficient):
+    """c log|K| − tr(SK): K⁻¹ c − S = 0 multiplied through is c I − KS (the cancelled K K⁻¹
+    left the number c, which cannot be added to a matrix)."""
+    d = derive(f"{coefficient}*logdet(K) - tr(S*K)", wrt="K", solve=True)
+    S = RNG.standard_normal((3, 3))
+    c = 2.0
+    values = {"S": S} if coefficient == "2" else {"S": S, coefficient.split(":")[0]: c}
+    assert np.allclose(d.evaluate_solution(**values), c * np.linalg.inv(S))

@@ -250,7 +250,10 @@ def _cancel(term: ir.Expr, var: ir.Var) -> ir.Expr:
                 break
     if not fs:
         return with_coef(c, ir.Identity(rest.shape) if not rest.is_scalar else ir.Const(1))
-    return with_coef(c, fs[0] if len(fs) == 1 else mk_mul(fs))
+    out = fs[0] if len(fs) == 1 else mk_mul(fs)
+    if out.is_scalar and not rest.is_scalar:  # λ K K⁻¹ = λ I, not the number λ
+        out = mk_mul([out, ir.Identity(rest.shape)])
+    return with_coef(c, out)
 
 
 def _common_scalar(A: ir.Expr) -> tuple[ir.Expr | None, ir.Expr]:

@@ -55,11 +55,12 @@ class Translation:
 
     def counted(self) -> Translation:
         """The translation with ``N: scalar`` first for each count (\\frac{1}{N}: the notes divide
-        by counts, never by matrices); as it is when there are none, or when the cell sums over
-        samples (its N is their number already)."""
-        if not self.counts or "sum_i(" in self.text:
+        by counts, never by matrices); N left as it is when the cell sums over samples (it is
+        their number already)."""
+        sums = "sum_i(" in self.text  # N is then the number of samples already
+        lines = [(f"{name}: scalar\n", span) for name, span in self.counts if not (sums and name == "N")]
+        if not lines:
             return self
-        lines = [(f"{name}: scalar\n", span) for name, span in self.counts]
         text = "".join(t for t, _ in lines) + self.text
         spans = tuple(span for t, span in lines for _ in t) + self.spans
         return Translation(self.latex, text, spans)

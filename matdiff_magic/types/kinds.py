@@ -4,7 +4,8 @@ Every undeclared lowercase name starts with its kind unknown (a capitalised one 
 both the seeds and matrixcalculus.org have it). Usage constrains it, in passes until nothing
 changes:
 
-- an exponent (``x^k``, ``X.^k``) and a divisor (``a/k``) are scalars;
+- an exponent (``x^k``, ``X.^k``), a divisor (``a/k``) and the count of a sum over samples
+  (``sum_i(…, n)``) are scalars;
 - a sum with a term that is a scalar expression of the variables (``a'*x``, ``norm2(w)^2``,
   ``lambda``; a number alone is not one, as ``1 - y`` broadcasts) has scalar terms: a name added to
   it is a scalar, and so is the one factor of unknown kind of a product whose other factors are
@@ -119,6 +120,10 @@ class _Usage:
             for op, item, _ in node.items[1:]:
                 if op == "/":
                     self.want_scalar(item, "/ divides by it, and / divides by a scalar")
+        elif isinstance(node, syn.Call) and node.func == "sum_i" and len(node.args) == 2:
+            count = node.args[1]  # n in sum_i(…, n), when it stands nowhere else (a vector there)
+            if isinstance(count, syn.Name) and self._uses(count.name) == 1:
+                self.want_scalar(count, "it is the number of samples of sum_i")
         elif isinstance(node, syn.Sum):
             terms = [t for _, t, _ in node.terms]
             anchors = [t for t in terms if self.kinds_of(t) == {S} and self._has_variable(t)]
@@ -126,6 +131,14 @@ class _Usage:
                 for t in terms:
                     if t is not anchors[0]:
                         self.want_scalar(t, f"it stands in a sum with the scalar {self._text(anchors[0])}")
+
+    def _uses(self, name: str) -> int:
+        """How often ``name`` is written in the cell's lines."""
+        return sum(
+            isinstance(n, syn.Name) and n.name == name
+            for d in self.program.definitions
+            for n in _walk_expr(d.expr)
+        )
 
     def want_scalar(self, node, why: str) -> None:
         """``node`` must be a scalar: decide the names whose kind that settles."""
