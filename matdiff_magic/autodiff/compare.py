@@ -137,8 +137,14 @@ def declared_source(g) -> str:
 
 
 def f_at(g, values: dict) -> float:
-    with np.errstate(all="ignore"):
-        return float(Evaluator(values, g.sizes)(g.typed.expr)[0, 0])
+    try:
+        with np.errstate(all="ignore"):
+            return float(Evaluator(values, g.sizes)(g.typed.expr)[0, 0])
+    except np.linalg.LinAlgError:  # a difference step onto a singular matrix: say so, not NumPy
+        raise MatdiffError(
+            "a finite-difference step makes a matrix of f singular: the values are too close to "
+            "a singular matrix for differences to be compared"
+        ) from None
 
 
 def central_difference(g, name: str, h: float = 1e-6):

@@ -17,7 +17,7 @@ from matdiff_magic.autodiff.notation import normalise_name, variable_text
 from matdiff_magic.autodiff.structure import build_structure
 from matdiff_magic.autodiff.trace import build_trace
 from matdiff_magic.autodiff.values import user_value
-from matdiff_magic.errors import MatdiffError
+from matdiff_magic.errors import MatdiffError, known_language
 from matdiff_magic.numeric.evaluate import as_matrix, bind_sizes
 from matdiff_magic.render.printer import to_text
 from matdiff_magic.syntax.parser import parse
@@ -159,7 +159,7 @@ class Graph:
         out = self.output.value
         if cotangent is None:  # ȳ = 1 for a scalar f; for an array f, 𝟏 (the gradient of sum f)
             return np.ones_like(out)
-        c = np.asarray(cotangent, dtype=float)
+        c = to_array(cotangent, "the cotangent")
         c = c.reshape(out.shape) if c.size == out.size else c
         if c.shape != out.shape:
             raise MatdiffError(f"the cotangent has shape {c.shape}, but f has shape {out.shape}")
@@ -233,7 +233,7 @@ class Graph:
             if not self.inputs:
                 raise MatdiffError("the expression has no inputs to differentiate by")
             return self.inputs[0]
-        if name not in self.trace.by_variable:
+        if not isinstance(name, str) or name not in self.trace.by_variable:
             raise MatdiffError(
                 f"unknown variable {name!r}: the inputs are " + (", ".join(self.inputs) or "none")
             )
@@ -326,9 +326,12 @@ def _check_drawing(options: dict) -> None:
         raise MatdiffError(f"draw() has no option {unknown[0]!r}: it takes {', '.join(_DRAWING[:-1])}")
     if options.get("orientation") not in (None, "right", "down"):
         raise MatdiffError(f"orientation={options['orientation']!r}: choose 'right' or 'down'")
-    for name in ("fontsize", "max_width", "dpi"):
+    if not isinstance(options.get("title", ""), str):
+        raise MatdiffError(f"title={options['title']!r}: give a string")
+    known_language(options.get("lang"))
+    for name, most in (("fontsize", 200), ("max_width", 40), ("dpi", 400)):  # points, inches, dots
         value = options.get(name)
         if value is not None and (
-            isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0
+            isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= most
         ):
-            raise MatdiffError(f"{name}={value!r}: give a positive number")
+            raise MatdiffError(f"{name}={value!r}: give a positive number up to {most}")
