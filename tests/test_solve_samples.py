@@ -51,3 +51,23 @@ def test_the_gaussian_mean_written_per_sample_is_the_sample_mean(source):
     grad = central_gradient(lambda m: sum((x - m) @ P @ (x - m) for x in XS), mu)
     assert np.abs(grad).max() < 1e-6
     assert _solve_texts(d)[-1] in ("μ̂ = (1/N) Σᵢ(xᵢ)", "μ̂ = x̄")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "y_i: scalar\nsum_i((beta'*x_i - y_i)^2)",  # βᵀxᵢ: the shared β first in the scalar
+        "y_i: scalar\nsum_i((x_i'*beta - y_i)^2) + lambda*norm2(beta)^2",
+    ],
+)
+def test_least_squares_however_the_residual_is_written(source):
+    d = derive(source, wrt="beta", solve=True)
+    ys = RNG.standard_normal(7)
+    values = {"x_i": XS, "y_i": ys.reshape(-1, 1)}
+    lam = 0.7 if "lambda" in source else 0.0
+    if "lambda" in source:
+        values["lambda"] = lam
+    beta = np.ravel(d.evaluate_solution(**values))
+    assert np.allclose(beta, np.linalg.solve(XS.T @ XS + lam * np.eye(3), XS.T @ ys))
+    grad = central_gradient(lambda b: np.sum((XS @ b - ys) ** 2) + lam * b @ b, beta)
+    assert np.abs(grad).max() < 1e-6

@@ -20,6 +20,7 @@ from matdiff_magic.ir.construct import (
     mk_mul,
     mk_neg,
     mk_pow,
+    mk_transpose,
     split_coef,
     tidy,
     with_coef,
@@ -211,13 +212,21 @@ def _pulled(rest: SampleSum) -> ir.Expr:
     if not per_sample(body):
         return mk_mul([count, body])
     factors = list(body.factors) if isinstance(body, ir.MatMul) else [body]
+    if len(factors) > 2 and factors[0].shape[0] == 1 and not factors[0].is_scalar:
+        # βᵀ xᵢ xᵢ: the leading row times columns up to a scalar, (βᵀxᵢ) xᵢ, is one factor
+        k = next((k for k in range(1, len(factors)) if factors[k].shape[1] == 1), None)
+        if k is not None and k + 1 < len(factors):
+            factors = [mk_mul(factors[: k + 1]), *factors[k + 1 :]]
     scalars = [f for f in factors if f.is_scalar]
     matrices = [f for f in factors if not f.is_scalar]
     if body.shape[1] == 1 and matrices:  # a column: its scalar products move to its end
         for f in list(scalars):
             if isinstance(f, ir.MatMul) and f.factors[0].shape[0] == 1 and not f.factors[0].is_scalar:
                 scalars.remove(f)
-                matrices.extend(f.factors)
+                parts = list(f.factors)
+                if per_sample(parts[-1]) and not per_sample(parts[0]):  # βᵀxᵢ = xᵢᵀβ, β last
+                    parts = [mk_transpose(p) for p in reversed(parts)]
+                matrices.extend(parts)
     outside = [f for f in scalars if not per_sample(f)]
     inside = [f for f in scalars if per_sample(f)]
     k = 0
