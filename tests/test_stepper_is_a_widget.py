@@ -35,3 +35,14 @@ def test_the_result_panel_uses_and_defines_the_names_of_the_lines():
     assert r"\boldsymbol{s} = " in d.to_latex()
     plain = derive("a'*X*b", wrt="X").widget()
     assert "where" not in plain.result_math.value
+
+
+def test_switching_the_variable_keeps_solve_and_the_order():
+    d = derive("lambda*norm2(w)^2 + norm2(X*w - y)^2", wrt="w", solve=True)
+    w = d.widget()
+    solved = w.n_steps
+    w.wrt = "y"  # not solvable for y: its derivative all the same
+    assert w.error == "" and w.derivation.solution is None
+    w.wrt = "w"
+    assert w.n_steps == solved and w.derivation.solution is not None
+    assert derive("x'*A*x", wrt="x", order=2).derive_again("x", "mixed").kind == "hessian"

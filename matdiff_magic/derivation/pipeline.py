@@ -244,16 +244,27 @@ def _defaulted_kind_notes(source: str, typed, var: ir.Var) -> tuple:
 
 
 def _derive_again(d: Derivation, wrt: str, layout: str) -> Derivation:
-    # ``derive`` is looked up when called, so the derivation re-derives through whatever it is now
-    return derive(
-        d.source,
-        wrt=wrt,
-        layout=layout,
-        check=d.check_result is not None,
-        seed=d.seed,
-        symmetric=d.symmetric,
-        determinant=getattr(d, "determinant", None),
-    )
+    # ``derive`` is looked up when called, so the derivation re-derives through whatever it is now;
+    # a Hessian stays a Hessian, and --solve is kept where the other variable can be solved for
+    def again(solve: bool) -> Derivation:
+        return derive(
+            d.source,
+            wrt=wrt,
+            layout=layout,
+            check=d.check_result is not None,
+            order=2 if d.kind == "hessian" else 1,
+            seed=d.seed,
+            solve=solve,
+            symmetric=d.symmetric,
+            determinant=getattr(d, "determinant", None),
+        )
+
+    if d.solution is not None:
+        try:
+            return again(True)
+        except MatdiffError:  # not solvable for this variable: its derivative all the same
+            pass
+    return again(False)
 
 
 def _refuse_hessian_through_outer(f: ir.Expr, var: ir.Var) -> None:
