@@ -41,7 +41,9 @@ def test_switching_the_variable_keeps_solve_and_the_order():
     d = derive("lambda*norm2(w)^2 + norm2(X*w - y)^2", wrt="w", solve=True)
     w = d.widget()
     solved = w.n_steps
-    w.wrt = "y"  # not solvable for y: its derivative all the same
+    w.wrt = "y"  # ŷ = X w
+    assert w.error == "" and w.derivation.solution is not None
+    w.wrt = "lambda"  # ‖w‖² = 0 has no λ: its derivative all the same, unsolved
     assert w.error == "" and w.derivation.solution is None
     w.wrt = "w"
     assert w.n_steps == solved and w.derivation.solution is not None
