@@ -162,6 +162,7 @@ def _derive(source, wrt, layout, check, order, seed, solve, symmetric) -> Deriva
         symmetric=symmetric,
     )
     derivation.solution = parts.get("solution")
+    derivation.solve_asked = solve  # kept when re-derived by another variable
     derivation.determinant = DETERMINANT_RULE.get()  # kept when re-derived by another variable
     derivation.notes = _defaulted_kind_notes(source, typed, var) + sample_notes(typed)
     # repeated activations (t₁, t₂, …) and the sample statistics (x̄, S) are named in the where line
@@ -259,11 +260,13 @@ def _derive_again(d: Derivation, wrt: str, layout: str) -> Derivation:
             determinant=getattr(d, "determinant", None),
         )
 
-    if d.solution is not None:
+    if d.solve_asked:
         try:
             return again(True)
         except MatdiffError:  # not solvable for this variable: its derivative all the same
-            pass
+            unsolved = again(False)
+            unsolved.solve_asked = True  # and solved again for a variable that can be
+            return unsolved
     return again(False)
 
 

@@ -63,6 +63,7 @@ class Derivation:
         self.check_result = check_result
         self.kind = kind  # gradient (scalar f), jacobian, hessian
         self.solution: ir.Expr | None = None  # the stationary point, with --solve
+        self.solve_asked = False  # --solve was asked for (kept by derive_again)
         self._naming: tuple = (frozenset(), {})  # (names the cell uses, fixed names)
         self._views: dict = {}  # layouts shown -> (names, steps printed with them), made when shown
         self.target = target if target is not None else typed.expr  # what the result differentiates
@@ -148,7 +149,7 @@ class Derivation:
             self._rederive,
             self.symmetric,
         )
-        other.solution, other.lang = self.solution, self.lang
+        other.solution, other.lang, other.solve_asked = self.solution, self.lang, self.solve_asked
         other._naming, other._views = self._naming, self._views  # the views by layout, shared
         other.sympy_symbols = self.sympy_symbols
         return other
