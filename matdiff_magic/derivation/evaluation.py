@@ -1,5 +1,6 @@
 """The value of a derivation's expressions at the values a user gives (``Derivation.evaluate``,
-``evaluate_solution`` and ``value`` delegate here).
+``evaluate_solution`` and ``value`` delegate here), and the check that a solution of --solve
+makes the gradient vanish (``verify_solution``).
 
 Every failure is a ``MatdiffError``: an unknown or missing variable, a value that is not numbers
 or does not fit the variable's shape, an inverse of a singular matrix (named: "X Xᵀ is singular at
@@ -13,6 +14,7 @@ import numpy as np
 from matdiff_magic.depth import deep_recursion
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ir import nodes as ir
+from matdiff_magic.numeric import points as sampling
 from matdiff_magic.numeric.evaluate import as_matrix, bind_sizes
 from matdiff_magic.numeric.points import Unfit, guarded
 from matdiff_magic.render.printer import to_text
@@ -64,3 +66,73 @@ def _as_matrix(value, var: ir.Var) -> np.ndarray:
         return as_matrix(value, var)
     except (TypeError, ValueError) as error:
         raise MatdiffError(f"the value of {var.name} must be numbers ({error})") from None
+
+
+# ---- the stationary point of --solve, checked --------------------------------------------------
+# Each manipulation of the solve stage (multiplying through, cancelling, taking what is the same
+# for every sample out of a sum) is an identity, but a solution is an answer people copy: before it
+# is shown, it is evaluated at random values of the other variables and put back into the
+# derivative (denominator layout, which the suite checks against central differences). Where the
+# gradient there is not zero, relative to its size at a random value of the variable, or the
+# solution cannot be evaluated (a singular x xᵀ to invert) or breaks a declared symmetry (Σ̂ = Sᵀ),
+# at three points, the solution is refused rather than shown.
+TOLERANCE = 1e-6  # |∂f/∂X at X̂| against |∂f/∂X| at a random X
+ATTEMPTS = 8  # random points tried; three that fail refuse the solution
+
+
+def verify_solution(d, seed: int = 0) -> bool | None:
+    """True when the gradient vanishes at ``d.solution`` at a random point; False when, at three
+    points first, it does not, the solution cannot be evaluated, or it breaks the variable's
+    declared symmetry; None when no point decided (f's own matrices singular, or f undefined at
+    the solution: the one-sample Gaussian's rank-one Σ̂)."""
+    rng = np.random.default_rng(seed)
+    var = d.wrt.name
+    gradient = d.with_layout("denominator")
+    dims = [dim for node in d.function.walk() for dim in node.shape]
+    variants = sampling.size_variants(sampling.sample_sizes(d.variables, dims))
+    squares = sampling.square_variables(d.function)
+    counts = sampling.sample_counts([d.function])
+    kinds = list(sampling.strategies(d.function))
+    failures = 0
+    for k in range(ATTEMPTS):
+        sizes, strategy = variants[k % len(variants)], kinds[k % len(kinds)]
+        values = sampling.sample_point(d.variables, sizes, rng, squares, **strategy, samples=counts)
+        try:
+            with np.errstate(all="ignore"):
+                at_random = np.asarray(gradient.evaluate(**values), dtype=float)
+        except MatdiffError:  # f's own matrices singular at this point: another point decides
+            continue
+        if not np.all(np.isfinite(at_random)):
+            continue
+        try:  # a solution that cannot be evaluated (an inverse of x xᵀ) is no solution
+            with np.errstate(all="ignore"):
+                solution = np.asarray(d.evaluate_solution(**values), dtype=float)  # X fixes sizes
+        except MatdiffError:
+            solution = None
+        if solution is not None and not (d.wrt.symmetric and not np.allclose(solution, solution.T)):
+            try:
+                with np.errstate(all="ignore"):
+                    at_solution = np.asarray(gradient.evaluate(**{**values, var: solution}), dtype=float)
+            except MatdiffError:  # f undefined there (Σ̂ = (x − m)(x − m)ᵀ, rank one): undecided
+                continue
+            scale = max(float(np.max(np.abs(at_random), initial=0.0)), 1e-300)
+            if (
+                np.all(np.isfinite(at_solution))
+                and np.max(np.abs(at_solution), initial=0.0) <= TOLERANCE * scale
+            ):
+                return True
+        failures += 1
+        if failures == 3:
+            return False
+    return None
+
+
+def refuse_a_wrong_solution(d, source: str, seed: int = 0) -> None:
+    """MatdiffError when the solution ``d`` shows does not make the gradient zero."""
+    if d.solution is not None and verify_solution(d, seed) is False:
+        raise MatdiffError(
+            f"cannot solve ∂f/∂{d.wrt.name} = 0: the value the steps arrive at is not a stationary "
+            f"point (at random points the gradient there is not zero, or it cannot be evaluated), "
+            f"so it is not shown as a solution",
+            source,
+        )

@@ -176,9 +176,9 @@ def _derive(source, wrt, layout, check, order, seed, solve, symmetric) -> Deriva
 
 
 def _verified(d: Derivation, source: str, seed: int) -> None:
-    """A solution of --solve shown only where the gradient vanishes there (``solve_check``)."""
+    """A solution of --solve shown only where the gradient vanishes there (``evaluation``)."""
     if d.solution is not None:
-        from matdiff_magic.derivation.solve_check import refuse_a_wrong_solution
+        from matdiff_magic.derivation.evaluation import refuse_a_wrong_solution
 
         refuse_a_wrong_solution(d, source, seed)
 
