@@ -36,3 +36,12 @@ def test_least_squares_over_three_samples_is_checked():
     xs, ys, w = rng.standard_normal((3, 4)), rng.standard_normal(3), rng.standard_normal(4)
     fd = central_gradient(lambda w: np.sum((ys - xs @ w) ** 2), w)
     assert np.allclose(d.evaluate(w=w, x_i=xs, y_i=ys.reshape(-1, 1)), fd, atol=1e-6)
+
+
+@pytest.mark.parametrize("count", ["-3", "1/2", "0", "2.5", "-(4)"])
+def test_a_count_that_is_not_a_whole_number_of_samples_is_refused(count):
+    from matdiff_magic import MatdiffError
+
+    with pytest.raises(MatdiffError, match="whole number of at least 1") as caught:
+        derive(f"sum_i(x_i'*w, {count})", wrt="w")
+    assert "^" in str(caught.value)  # under the count

@@ -72,11 +72,30 @@ def sample_sum_shape(node: syn.Call, source: str, shape_of, count_shape) -> tupl
         at = node.args[1] if len(node.args) == 2 else node
         raise MatdiffError("the number of samples of sum_i is a scalar", source, at.span)
     given = node.args[1] if len(node.args) == 2 else None
-    if isinstance(given, syn.Num) and (given.value.denominator != 1 or given.value < 1):
+    value = _number(given)  # 6, and also -3 and 1/2, written as a sign or a quotient of numbers
+    if value is not None and (value.denominator != 1 or value < 1):
         raise MatdiffError(
             "the number of samples of sum_i is a whole number of at least 1", source, given.span
         )
     return shape
+
+
+def _number(node):
+    """The value of a count written with numbers only (6, -3, 1/2, 2*3), else None."""
+    if isinstance(node, syn.Num):
+        return node.value
+    if isinstance(node, syn.Neg):
+        inner = _number(node.operand)
+        return None if inner is None else -inner
+    if isinstance(node, syn.Product) and all(op in ("", "*", "/") for op, _, _ in node.items):
+        value = None
+        for op, item, _ in node.items:
+            v = _number(item)
+            if v is None or (op == "/" and v == 0):
+                return None
+            value = v if value is None else value * v if op == "*" else value / v
+        return value
+    return None
 
 
 def build_sample_sum(node: syn.Call, build, variables: dict) -> ir.Expr:
