@@ -73,7 +73,7 @@ def sample_sum_shape(node: syn.Call, source: str, shape_of, count_shape) -> tupl
         raise MatdiffError("the number of samples of sum_i is a scalar", source, at.span)
     given = node.args[1] if len(node.args) == 2 else None
     value = _number(given)  # 6, and also -3 and 1/2, written as a sign or a quotient of numbers
-    if value is not None and (value.denominator != 1 or value < 1):
+    if given is not None and value is not None and (value.denominator != 1 or value < 1):
         raise MatdiffError(
             "the number of samples of sum_i is a whole number of at least 1", source, given.span
         )
