@@ -43,7 +43,7 @@ def test_the_orientations_it_names_draw(orientation):
 
 def test_a_wrong_sweep_argument_is_a_matdiff_error():
     g = graph("sin(x1)*x2", x1=1.0, x2=2.0)
-    with pytest.raises(MatdiffError, match="cotangent"):
+    with pytest.raises(MatdiffError, match="the value of ȳ is not a number"):
         g.draw(mode="reverse", cotangent="x")
     with pytest.raises(MatdiffError, match="unknown variable"):
         g.draw(mode="forward", wrt=["x1"])
@@ -54,3 +54,11 @@ def test_a_difference_step_onto_a_singular_matrix_is_a_matdiff_error():
 
     with pytest.raises(MatdiffError, match="singular"):
         graph("tr(inv(X))", X=np.diag([1e-6, 1.0])).compare()
+
+
+def test_a_title_of_none_and_numpy_numbers_are_taken():
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    fig = graph("sin(x)*y", x=1.0, y=2.0).draw(title=None, dpi=np.int64(80), fontsize=np.float32(9))
+    plt.close(fig)

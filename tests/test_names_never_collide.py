@@ -41,3 +41,10 @@ def test_the_network_with_a_user_t1_is_still_right():
         return np.sum((W2 @ np.tanh(W1 @ x) - y) ** 2) + t1 @ x
 
     checked_in_every_layout("norm2(W2*tanh(W1*x) - y)^2 + t1'*x", "W1", f)
+
+
+def test_every_activation_letter_taken_gives_no_names_rather_than_an_error():
+    declared = "t1, u1, h1, z1, s1, q1, v1, g1, r1, k1: scalar\n"
+    cell = declared + "a'*tanh(W3*tanh(W2*tanh(W1*x))) + t1 + u1 + h1 + z1 + s1 + q1 + v1 + g1 + r1 + k1"
+    d = derive(cell, wrt="W1")
+    assert d.check_result.status == "passed"

@@ -91,3 +91,10 @@ def test_a_weighted_precision_mle(coefficient):
     c = 2.0
     values = {"S": S} if coefficient == "2" else {"S": S, coefficient.split(":")[0]: c}
     assert np.allclose(d.evaluate_solution(**values), c * np.linalg.inv(S))
+
+
+def test_the_definition_method_keeps_solve_when_re_derived_and_order_3_says_so():
+    d = derive("x'*A*x - 2*b'*x", wrt="x", by_definition=True, solve=True)
+    assert d.solve_asked
+    with pytest.raises(MatdiffError, match="order=3"):
+        derive("x'*A*x", wrt="x", by_definition=True, order=3)

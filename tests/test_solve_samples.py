@@ -71,3 +71,14 @@ def test_least_squares_however_the_residual_is_written(source):
     assert np.allclose(beta, np.linalg.solve(XS.T @ XS + lam * np.eye(3), XS.T @ ys))
     grad = central_gradient(lambda b: np.sum((XS @ b - ys) ** 2) + lam * b @ b, beta)
     assert np.abs(grad).max() < 1e-6
+
+
+def test_a_number_alone_in_the_summand_is_summed_n_times():
+    """Σᵢ((b − yᵢ)² + 2b): the 2 of 2b is summed N times (it lost its sum: b̂ = (1/(2N))(2Σyᵢ − 2),
+    where ȳ − 1 is right)."""
+    d = derive("b: scalar\ny_i: scalar\nsum_i((b - y_i)^2 + 2*b)", wrt="b", solve=True)
+    ys = RNG.standard_normal(7)
+    b = d.evaluate_solution(y_i=ys.reshape(-1, 1))
+    assert b == pytest.approx(ys.mean() - 1)
+    grad = central_gradient(lambda b: np.sum((b[0] - ys) ** 2 + 2 * b[0]), np.array([b]))
+    assert abs(grad[0]) < 1e-6

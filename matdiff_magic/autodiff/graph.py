@@ -9,6 +9,8 @@ partial derivative ∂f/∂x₁₁, as in the seed; pass ``direction=V`` for any
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from matdiff_magic import i18n
@@ -159,7 +161,7 @@ class Graph:
         out = self.output.value
         if cotangent is None:  # ȳ = 1 for a scalar f; for an array f, 𝟏 (the gradient of sum f)
             return np.ones_like(out)
-        c = to_array(cotangent, "the cotangent")
+        c = to_array(cotangent, "ȳ")
         c = c.reshape(out.shape) if c.size == out.size else c
         if c.shape != out.shape:
             raise MatdiffError(f"the cotangent has shape {c.shape}, but f has shape {out.shape}")
@@ -323,15 +325,16 @@ def _check_drawing(options: dict) -> None:
     TypeError or matplotlib's LinAlgError from a figure of no width."""
     unknown = [k for k in options if k not in _DRAWING]
     if unknown:
-        raise MatdiffError(f"draw() has no option {unknown[0]!r}: it takes {', '.join(_DRAWING[:-1])}")
+        raise MatdiffError(f"draw() has no option {unknown[0]!r}: it takes {', '.join(_DRAWING)}")
     if options.get("orientation") not in (None, "right", "down"):
         raise MatdiffError(f"orientation={options['orientation']!r}: choose 'right' or 'down'")
-    if not isinstance(options.get("title", ""), str):
-        raise MatdiffError(f"title={options['title']!r}: give a string")
+    title = options.get("title")
+    if title is not None and not isinstance(title, str):
+        raise MatdiffError(f"title={title!r}: give a string")
     known_language(options.get("lang"))
     for name, most in (("fontsize", 200), ("max_width", 40), ("dpi", 400)):  # points, inches, dots
         value = options.get(name)
         if value is not None and (
-            isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= most
+            isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 < float(value) <= most
         ):
             raise MatdiffError(f"{name}={value!r}: give a positive number up to {most}")

@@ -72,7 +72,8 @@ def _as_matrix(value, var: ir.Var) -> np.ndarray:
 # Each manipulation of the solve stage (multiplying through, cancelling, taking what is the same
 # for every sample out of a sum) is an identity, but a solution is an answer people copy: before it
 # is shown, it is evaluated at random values of the other variables and put back into the
-# derivative (denominator layout, which the suite checks against central differences). Where the
+# derivative (denominator layout, which the suite checks against central differences), whenever
+# the derivation's numeric check runs (``check=False`` skips both). Where the
 # gradient there is not zero, relative to its size at a random value of the variable, or the
 # solution cannot be evaluated (a singular x xᵀ to invert) or breaks a declared symmetry (Σ̂ = Sᵀ),
 # at three points, the solution is refused rather than shown.
@@ -92,10 +93,10 @@ def verify_solution(d, seed: int = 0) -> bool | None:
     variants = sampling.size_variants(sampling.sample_sizes(d.variables, dims))
     squares = sampling.square_variables(d.function)
     counts = sampling.sample_counts([d.function])
-    kinds = list(sampling.strategies(d.function))
+    strategies = list(sampling.strategies(d.function))
     failures = 0
     for k in range(ATTEMPTS):
-        sizes, strategy = variants[k % len(variants)], kinds[k % len(kinds)]
+        sizes, strategy = variants[k % len(variants)], strategies[k % len(strategies)]
         values = sampling.sample_point(d.variables, sizes, rng, squares, **strategy, samples=counts)
         try:
             with np.errstate(all="ignore"):
@@ -109,6 +110,11 @@ def verify_solution(d, seed: int = 0) -> bool | None:
                 solution = np.asarray(d.evaluate_solution(**values), dtype=float)  # X fixes sizes
         except MatdiffError:
             solution = None
+        given = np.asarray(values[var], dtype=float)
+        if solution is not None and solution.size == 1 and given.size != 1:
+            solution = None  # λ where λI was meant: the wrong shape is no solution
+        if solution is not None and solution.size != 1 and solution.shape != given.shape:
+            solution = solution.reshape(given.shape) if solution.size == given.size else None
         if solution is not None and not (d.wrt.symmetric and not np.allclose(solution, solution.T)):
             try:
                 with np.errstate(all="ignore"):

@@ -89,6 +89,10 @@ def derive(
         args = (wrt, layout, check, order, seed, by_definition, solve, symmetric)
         return in_latex(source, lambda text: derive(text, *args, latex=False), wrt)
     check_convention(symmetric)
+    if order not in (1, 2):
+        raise MatdiffError(
+            f"order={order}: matdiff derives first derivatives (order=1) and Hessians (order=2)"
+        )
     if by_definition:
         if order != 1:  # never the gradient in place of the Hessian asked for
             raise MatdiffError(
@@ -98,10 +102,6 @@ def derive(
         return _derive_by_definition(source, wrt, layout, check, seed, symmetric, solve)
     if layout not in LAYOUTS:
         raise MatdiffError(f"unknown layout {layout!r}: choose numerator, denominator or mixed")
-    if order not in (1, 2):
-        raise MatdiffError(
-            f"order={order}: matdiff derives first derivatives (order=1) and Hessians (order=2)"
-        )
     with deep_recursion(), collector_paused():
         return _derive(source, wrt, layout, check, order, seed, solve, symmetric)
 
@@ -210,7 +210,7 @@ def _derive_by_definition(source, wrt, layout, check, seed, symmetric, solve=Fal
     d = Derivation(
         source, typed, var, layout, steps, res, G, seed, rederive=_derive_again, symmetric=symmetric
     )
-    d.solution = solution
+    d.solution, d.solve_asked = solution, solve
     if check:
         d.check()
         _verified(d, source, seed)

@@ -148,8 +148,9 @@ def _multiplied(expr: ir.Expr, var: ir.Var) -> tuple[Identity, ir.Expr]:
     """G = 0 multiplied through by X where G holds X⁻¹: on the left (X⁻¹ − S = 0 gives
     I − XS = 0, the precision matrix's MLE), on the right, or on both sides (the MVN covariance:
     Σ⁻¹ − Σ⁻¹SΣ⁻¹ = 0 gives Σ − S = 0), the first that leaves an equation linear in X with a
-    nonzero other side. X is invertible there (X⁻¹ appears), so X = 0 is no solution: X⁻¹ = 0
-    has none, and is refused rather than solved as X̂ = 0."""
+    nonzero other side (whether its solution holds, ``evaluation.verify_solution`` checks). X is
+    invertible there (X⁻¹ appears), so X = 0 is no solution: X⁻¹ = 0 has none, and is refused
+    rather than solved as X̂ = 0."""
     choices = ((MULTIPLY_LEFT, [var, expr]), (MULTIPLY_RIGHT, [expr, var]), (MULTIPLY, [var, expr, var]))
     for identity, factors in choices:
         multiplied = tidy(ir.MatMul(factors) if not var.is_scalar else mk_mul(factors))
@@ -188,7 +189,10 @@ def _expand(e: ir.Expr) -> list[ir.Expr]:
         summed: list[ir.Expr] = []
         for t in _expand(e.body):
             c, rest = split_coef(t)
-            summed.append(with_coef(c, SampleSum(rest, e.count)) if rest is not None else t)
+            # a number alone is summed too: Σᵢ c = N c (``_pulled``)
+            summed.append(
+                with_coef(c, SampleSum(rest, e.count)) if rest is not None else SampleSum(t, e.count)
+            )
         return summed
     return [e]
 

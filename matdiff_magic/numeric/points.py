@@ -29,7 +29,7 @@ from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.traverse import post_order
 from matdiff_magic.numeric.evaluate import Evaluator
 from matdiff_magic.ops.elementwise import KINKED, UNIT_DOMAIN
-from matdiff_magic.ops.samples import CHECK_SAMPLES, is_per_sample
+from matdiff_magic.ops.samples import CHECK_SAMPLES, SampleSum, is_per_sample
 from matdiff_magic.types.dims import Dim
 
 SIZE_CHOICES = (3, 2, 4, 5, 6, 7)
@@ -146,10 +146,8 @@ MORE_STRATEGIES = (
 
 def sample_counts(roots, default: int = CHECK_SAMPLES) -> tuple[int, tuple[str, ...]]:
     """How many samples a random point holds: the count a sum over samples writes
-    (``sum_i(…, 6)``), else ``default``; and the scalar variables that count them
+    (``sum_i(…, 6)``, a whole number up to 50), else ``default``; and the scalar variables that count them
     (``sum_i(…, M)``), which a point sets to that number."""
-    from matdiff_magic.ops.samples import SampleSum
-
     count, counters = default, []
     for node in post_order(list(roots)):
         if isinstance(node, SampleSum):

@@ -56,11 +56,16 @@ def choose(f: ir.Expr, taken: set) -> dict:
     sub = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
     printed = _printed(taken)  # the cell's t1 prints t₁: an activation's name must not
     letter = next(
-        c
-        for c in "tuhzsq"
-        if c not in printed
-        and not any(f"{c}{str(k).translate(sub)}" in printed for k in range(1, len(inner) + 1))
+        (
+            c
+            for c in "tuhzsqvgrk"
+            if c not in printed
+            and not any(f"{c}{str(k).translate(sub)}" in printed for k in range(1, len(inner) + 1))
+        ),
+        None,
     )
+    if letter is None:  # every letter taken as t1, u1, …: no names rather than a clash
+        return {}
     return {
         node: (f"{letter}_{{{k}}}", f"{letter}{str(k).translate(sub)}")
         for k, node in enumerate(inner, start=1)
