@@ -15,7 +15,7 @@ from matdiff_magic.derivation.symmetric import describe
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.numeric.check import CheckResult, could_not_check
 from matdiff_magic.ops.unknown import substitution_latex
-from matdiff_magic.render.linebreak import tex_step, tex_where, text_list, text_step, text_words
+from matdiff_magic.render.linebreak import tex_head, tex_step, tex_where, text_list, text_step, text_words
 from matdiff_magic.render.notation import GREEK_UNICODE, name_latex, name_text, space_latex, space_text
 from matdiff_magic.render.portable import portable
 from matdiff_magic.render.printer import to_latex as expr_latex
@@ -74,9 +74,7 @@ def to_latex(d) -> str:
             note = rf"\text{{{tex_text(s.rule)}: }}{s.identity.latex}"
         elif s.stage not in ("function",) and s.rule:
             note = rf"\text{{{tex_text(s.rule)}}}"
-        # equations of --solve, not values of df; a long line continues on rows of its own
-        prefix = r"&\Leftrightarrow\ " if s.stage == "solve" else f"{s.lhs} &= "
-        rows += tex_step(prefix, s.latex, note, column)
+        rows += tex_step(tex_head(s.stage, s.lhs), s.latex, note, column)  # long: rows of its own
     where_tex, _ = where(d)
     rows += tex_where(r"&\text{where } ", where_tex, column) if where_tex else []
     if d.check_result is not None:

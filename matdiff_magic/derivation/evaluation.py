@@ -15,6 +15,7 @@ from matdiff_magic.depth import deep_recursion
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.numeric import points as sampling
+from matdiff_magic.numeric.check import Examiner
 from matdiff_magic.numeric.evaluate import as_matrix, bind_sizes
 from matdiff_magic.numeric.points import Unfit, guarded
 from matdiff_magic.render.printer import to_text
@@ -89,15 +90,13 @@ def verify_solution(d, seed: int = 0) -> bool | None:
     rng = np.random.default_rng(seed)
     var = d.wrt.name
     gradient = d.with_layout("denominator")
-    dims = [dim for node in d.function.walk() for dim in node.shape]
-    variants = sampling.size_variants(sampling.sample_sizes(d.variables, dims))
-    squares = sampling.square_variables(d.function)
-    counts = sampling.sample_counts([d.function])
+    variants = sampling.size_variants(sampling.sizes_of(d))
+    examiner = Examiner(d)  # the numeric check's points: well-conditioned squares, its samples
     strategies = list(sampling.strategies(d.function))
     failures = 0
     for k in range(ATTEMPTS):
         sizes, strategy = variants[k % len(variants)], strategies[k % len(strategies)]
-        values = sampling.sample_point(d.variables, sizes, rng, squares, **strategy, samples=counts)
+        values = examiner.point(sizes, rng, strategy)
         try:
             with np.errstate(all="ignore"):
                 at_random = np.asarray(gradient.evaluate(**values), dtype=float)

@@ -303,8 +303,7 @@ def where_names(typed) -> dict:
     out = {}
     for name, e in typed.definitions.items():
         if name != COUNT and any(isinstance(n, SampleSum) for n in e.walk()):
-            kind = "scalar" if e.is_scalar else "vector" if e.shape[1] == 1 else "matrix"
-            out[e] = (name_latex(name, kind), name_text(name))
+            out[e] = (name_latex(name, ir.kind_of_shape(e)), name_text(name))
     return out
 
 

@@ -37,7 +37,7 @@ def type_answer(answer: str, d):
     statistics = {
         name: e for name, e in d.typed.definitions.items() if name not in known and name not in FUNCTIONS
     }
-    variables += [ir.Var(name, e.shape, _kind(e)) for name, e in statistics.items()]
+    variables += [ir.Var(name, e.shape, ir.kind_of_shape(e)) for name, e in statistics.items()]
     known |= set(statistics)
     program = parse(answer)
     # f's functions without a formula (g: function) are the answer's too, with grad_g(U) = ∂g/∂U
@@ -66,10 +66,6 @@ def type_answer(answer: str, d):
         else:
             decls[v.name] = ("matrix", dims)
     return lower(program, infer_sizes(program, decls))  # a definition's value is f's (evaluate_at)
-
-
-def _kind(e: ir.Expr) -> str:
-    return "scalar" if e.is_scalar else "vector" if e.shape[1] == 1 else "matrix"
 
 
 def _names(node):
@@ -123,15 +119,14 @@ def samples_at_random_points(d, A_expr: ir.Expr, points: int, seed: int) -> list
     """Values of the true derivative (T), every layout (all) and the answer (A) at random points."""
     rng = np.random.default_rng(seed)
     variables = d.variables
-    dims = [dim for node in d.function.walk() for dim in node.shape]
     squares = sampling.square_variables(d.function) | sampling.square_variables(A_expr)
     nodes = post_order([d.function, A_expr, *(r.expr for r in d.results.values())])
     # every point at other sizes and another number of samples: an answer that holds only at
     # one (3 for c·m with a square m, 2N at N = 5 written as 10) is not the derivative
-    base = sampling.sample_sizes(variables, dims)
+    base = sampling.sizes_of(d)
     variants = sampling.within_memory(
         [
-            {d: n + shift for d, n in sizes.items()}
+            {dim: n + shift for dim, n in sizes.items()}
             for shift in (0, 1, -1)
             for sizes in sampling.size_variants(base)
         ],

@@ -17,8 +17,8 @@ from matdiff_magic.export.naming import FUNCTION, FUNCTIONS, size_code
 from matdiff_magic.numeric.check import (
     TOLERANCE,
     check_points,
-    sample_sizes,
     size_variants,
+    sizes_of,
     square_variables,
     strategies,
 )
@@ -28,8 +28,7 @@ def _working_sizes(d) -> dict:
     """Sizes at which the derivative checks out at random points, as in the derivation's own check
     (XXᵀ is invertible only with few rows, det(AXB) needs the inner sizes large enough …); beyond
     the check's size variants, up to 24 orderings of its sizes are tried."""
-    dims = [dim for node in d.function.walk() for dim in node.shape]
-    variants = size_variants(sample_sizes(d.variables, dims))
+    variants = size_variants(sizes_of(d))
     for values in itertools.islice(itertools.permutations(list(variants[0].values())), 24):
         sizes = dict(zip(variants[0], values))
         if sizes not in variants:

@@ -276,6 +276,11 @@ def fresh(e: Expr) -> Expr:
     return type(e)(**{a: getattr(e, a) for a in e._attrs})
 
 
+def kind_of_shape(e: Expr) -> str:
+    """scalar, vector or matrix, as ``e``'s shape is (1×1, a column, anything else)."""
+    return "scalar" if e.is_scalar else "vector" if e.shape[1] == 1 else "matrix"
+
+
 def variables(expr: Expr) -> list[Var]:
     """The variables of an expression, in order of first appearance."""
     seen, out = set(), []

@@ -52,6 +52,7 @@ from matdiff_magic.numeric.points import (  # noqa: F401 - re-exported for expor
     sample_point,
     sample_sizes,
     size_variants,
+    sizes_of,
     square_variables,
     strategies,
     with_definitions,
@@ -309,9 +310,8 @@ def run_check(d, seed: int, written=_unnamed) -> CheckResult:
     disagree), or skipped with the reason it could not check. ``written`` prints an expression
     for the message (the renderer's ``to_text`` from the layers above)."""
     examiner, rng = Examiner(d), np.random.default_rng(seed)
-    dims = [dim for node in d.function.walk() for dim in node.shape]
     nodes = post_order(examiner.roots)
-    standard = within_memory(size_variants(sample_sizes(d.variables, dims)), nodes)
+    standard = within_memory(size_variants(sizes_of(d)), nodes)
     seen: list[Verdict] = []
 
     def walk(size_list, kinds=None, stop_when_singular=False):

@@ -86,6 +86,11 @@ def within_memory(variants: list[dict], nodes, fallback: bool = True) -> list[di
     return [sizes for sizes in small if largest(sizes) <= MAX_ENTRIES] or [{d: 2 for d in variants[0]}]
 
 
+def sizes_of(d) -> dict:
+    """``sample_sizes`` for a derivation ``d``: its variables', and every size f's nodes hold."""
+    return sample_sizes(d.variables, [dim for node in d.function.walk() for dim in node.shape])
+
+
 def size_variants(sizes: dict) -> list[dict]:
     """The distinct sizes, then the same sizes in reverse (XXᵀ needs few rows, XᵀX few columns)."""
     variants = [sizes]

@@ -388,6 +388,12 @@ def text_words(head: str, text: str, width: int = WIDTH) -> list[str]:
     return [head + lines[0], *(" " * column + line for line in lines[1:])]
 
 
+def tex_head(stage: str, lhs: str) -> str:
+    """A step's left side in the aligned block: ``lhs &=``, or ⇔ before an equation of --solve
+    (each equivalent to the one before, not a value of df)."""
+    return r"&\Leftrightarrow\ " if stage == "solve" else f"{lhs} &= "
+
+
 def tex_step(prefix: str, body: str, note: str, column: int, width: int = TEX_WIDTH) -> list[str]:
     """A step's rows of the aligned block: ``prefix`` ("df &= ") and the first piece of ``body``,
     then its continuation rows; ``note`` (the rule and its identities) in grey beside them, from

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from matdiff_magic import i18n
 from matdiff_magic.errors import MatdiffError
-from matdiff_magic.render.linebreak import tex_step, tex_where
+from matdiff_magic.render.linebreak import tex_head, tex_step, tex_where
 from matdiff_magic.render.portable import portable
 from matdiff_magic.render.printer import to_latex
 from matdiff_magic.timelimit import TimeLimitExceeded, time_limit
@@ -85,10 +85,12 @@ def step_view(derivation, index: int) -> StepView:
     column = max(len(line.lhs_text) for line in steps) + 3
     rows = []
     for k, line in enumerate(steps[: i + 1]):
-        rows += tex_step(_head(line, line.lhs), line.latex_highlighted if k == i else line.latex, "", column)
+        rows += tex_step(
+            tex_head(line.stage, line.lhs), line.latex_highlighted if k == i else line.latex, "", column
+        )
     rows += _where(derivation, steps[: i + 1], column)  # the names these lines use, defined
     lines = portable(_aligned(rows))
-    current = tex_step(_head(s, _lhs_at(steps, i)), s.latex_highlighted, "", column)
+    current = tex_step(tex_head(s.stage, _lhs_at(steps, i)), s.latex_highlighted, "", column)
     return StepView(
         i,
         len(steps),
@@ -98,7 +100,7 @@ def step_view(derivation, index: int) -> StepView:
         s.identity_text,
         s.note,
         portable(
-            _head(s, _lhs_at(steps, i)).replace("&", "") + s.latex_highlighted
+            tex_head(s.stage, _lhs_at(steps, i)).replace("&", "") + s.latex_highlighted
             if len(current) == 1
             else _aligned(current)
         ),
@@ -106,20 +108,22 @@ def step_view(derivation, index: int) -> StepView:
     )
 
 
-def _head(step, lhs: str) -> str:
-    """A row's left side: ``lhs =``, or ⇔ before an equation of --solve (as ``display.to_latex``)."""
-    return r"&\Leftrightarrow\ " if step.stage == "solve" else f"{lhs} &= "
-
-
 def _where(derivation, shown: list, column: int) -> list[str]:
-    from matdiff_magic.render.abbreviations import definitions, shown_expressions
+    from matdiff_magic.render.abbreviations import shown_expressions
+
+    where = _defined(derivation, [e for line in shown for e in shown_expressions(line.step)])
+    if not where:
+        return []
+    return [i18n.translate_tex(r, derivation.lang) for r in tex_where(r"&\text{where } ", where, column)]
+
+
+def _defined(derivation, expressions: list) -> str:
+    """The TeX "s = softmax(Wᵀx), …" of the names ``expressions`` print ('' for none)."""
+    from matdiff_magic.render.abbreviations import definitions
 
     abbrev = derivation.abbrev
-    names = definitions([e for line in shown for e in shown_expressions(line.step)], abbrev)
-    if not names:
-        return []
-    where = ",\\ ".join(f"{tex} = {to_latex(node, abbrev=abbrev, define=True)}" for node, (tex, _) in names)
-    return [i18n.translate_tex(r, derivation.lang) for r in tex_where(r"&\text{where } ", where, column)]
+    names = definitions(expressions, abbrev)
+    return ",\\ ".join(f"{tex} = {to_latex(node, abbrev=abbrev, define=True)}" for node, (tex, _) in names)
 
 
 def _aligned(rows: list[str]) -> str:
@@ -129,15 +133,11 @@ def _aligned(rows: list[str]) -> str:
 def result_latex(derivation) -> str:
     """The result in the derivation's layout with the names its lines use (s = softmax(Wᵀx)),
     each defined after it, as under the derivation block."""
-    from matdiff_magic.render.abbreviations import definitions
-
     r = derivation.results[derivation.layout]
-    abbrev = derivation.abbrev
-    names = definitions([r.expr], abbrev)
-    tex = f"{r.lhs} = {to_latex(r.expr, abbrev=abbrev)}"
-    if not names:
+    tex = f"{r.lhs} = {to_latex(r.expr, abbrev=derivation.abbrev)}"
+    where = _defined(derivation, [r.expr])
+    if not where:
         return tex
-    where = ",\\ ".join(f"{t} = {to_latex(node, abbrev=abbrev, define=True)}" for node, (t, _) in names)
     return i18n.translate_tex(rf"{tex},\quad \text{{where }} {where}", derivation.lang)
 
 

@@ -52,18 +52,18 @@ class Translation:
     text: str
     spans: tuple[Span, ...]
     counts: tuple = ()  # (name, span): capital letters a \frac divides by, the notes' counts
+    sums: bool = False  # the cell sums over samples (\sum): its N is their number
 
     def counted(self) -> Translation:
         """The translation with ``N: scalar`` first for each count (\\frac{1}{N}: the notes divide
         by counts, never by matrices); N left as it is when the cell sums over samples (it is
         their number already)."""
-        sums = "sum_i(" in self.text  # N is then the number of samples already
-        lines = [(f"{name}: scalar\n", span) for name, span in self.counts if not (sums and name == "N")]
+        lines = [(f"{name}: scalar\n", span) for name, span in self.counts if not (self.sums and name == "N")]
         if not lines:
             return self
         text = "".join(t for t, _ in lines) + self.text
         spans = tuple(span for t, span in lines for _ in t) + self.spans
-        return Translation(self.latex, text, spans)
+        return Translation(self.latex, text, spans, sums=self.sums)
 
     def span_in_latex(self, span: Span) -> Span:
         """The span of LaTeX the characters ``span`` of ``text`` came from."""
@@ -111,7 +111,7 @@ def translate(source: str, components: str | None = None) -> Translation:
     parts = reader.prelude + parts  # y = [y_1; y_2] before any line that uses the entries
     text = "".join(t for t, _ in parts)
     spans = tuple(span for t, span in parts for _ in t)
-    return Translation(source, text, spans, tuple(reader.counts.items()))
+    return Translation(source, text, spans, tuple(reader.counts.items()), reader.sums)
 
 
 def in_latex(source: str, run: Callable[[str], T], components: str | None = None) -> T:

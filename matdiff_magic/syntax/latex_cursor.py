@@ -66,6 +66,7 @@ class Cursor:
         self.components: str | None = None  # the vector f(y_1, y_2) = … may declare (translate)
         self.prelude: list = []  # the lines that declare it, y = [y_1; y_2], put first
         self.counts: dict = {}  # capital letters a \frac divides by (N) -> where: scalars
+        self.sums = False  # a \sum over samples was read (its N is their number)
 
     def at(self, start: int, end: int) -> Self:
         """At the start of the line ``tokens[start:end]``."""

@@ -263,6 +263,7 @@ class Operands(Cursor):
     def sum(self) -> Frag:
         """Σ_{i=1}^{N} over the samples, the rest of the product its body: sum_i(…); another
         number of samples than N is the second argument, sum_i(…, n)."""
+        self.sums = True
         tok = self.advance()
         index = count = None
         while self.is_(self.peek(), "sym", "_", "^"):

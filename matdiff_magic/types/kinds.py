@@ -34,6 +34,7 @@ from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ops.registry import CONSTANT_FORMS, named
 from matdiff_magic.syntax import ast as syn
 from matdiff_magic.syntax.vocabulary import CONSTANTS, ELEMENTWISE, FUNCTIONS, canonical_function
+from matdiff_magic.types.samples import SAMPLE_SUM
 
 # Greek letters that are scalars in the usual notation of the field (λ a penalty, α η learning
 # rates, γ ρ τ ε constants), when written out: they default to scalars, other lowercase names to
@@ -120,7 +121,7 @@ class _Usage:
             for op, item, _ in node.items[1:]:
                 if op == "/":
                     self.want_scalar(item, "/ divides by it, and / divides by a scalar")
-        elif isinstance(node, syn.Call) and node.func == "sum_i" and len(node.args) == 2:
+        elif isinstance(node, syn.Call) and node.func == SAMPLE_SUM and len(node.args) == 2:
             count = node.args[1]  # n in sum_i(…, n), when it stands nowhere else (a vector there)
             if isinstance(count, syn.Name) and self._uses(count.name) == 1:
                 self.want_scalar(count, "it is the number of samples of sum_i")

@@ -134,12 +134,7 @@ class _Lowering:
                 continue
             built_defs[definition.name] = self.build(definition.expr, built_defs)
         expr = self.build(defs[-1].expr, built_defs)
-        defined_vars = {
-            name: ir.Var(
-                name, e.shape, "scalar" if e.is_scalar else "vector" if e.shape[1] == 1 else "matrix"
-            )
-            for name, e in built_defs.items()
-        }
+        defined_vars = {name: ir.Var(name, e.shape, ir.kind_of_shape(e)) for name, e in built_defs.items()}
         outer = self.build(defs[-1].expr, defined_vars) if built_defs else expr
         typed = Typed(
             self.source,
