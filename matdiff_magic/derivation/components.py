@@ -22,6 +22,7 @@ from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.construct import is_zero, tidy
 from matdiff_magic.ops.components import Entry, Literal
 from matdiff_magic.ops.identity import Identity
+from matdiff_magic.ops.linalg import Transpose
 from matdiff_magic.render.notation import name_latex, name_text
 
 PARTIAL = Identity(
@@ -65,15 +66,19 @@ def _components(typed, var: ir.Var) -> list[Entry]:
     return sorted(found, key=lambda e: (e.j, e.i))
 
 
-def _outputs(f: ir.Expr, source: str) -> list[ir.Expr]:
+def _outputs(f: ir.Expr, source: str, span=None) -> list[ir.Expr]:
     """The entries of f, column-major: f itself for a scalar, the entries of a literal."""
     if f.is_scalar:
         return [f]
     if isinstance(f, Literal):
         return [f.entries[r * f.cols + c] for c in range(f.cols) for r in range(f.rows)]
+    if isinstance(f, Transpose) and isinstance(f.arg, Literal):  # seed 002: f = [f₁ ⋯ fₙ]ᵀ
+        lit = f.arg
+        return [lit.entries[c * lit.cols + r] for c in range(lit.rows) for r in range(lit.cols)]
     raise MatdiffError(
         "to derive by the components of a variable, write f entry by entry: f = [f1; f2]",
         source,
+        span,
     )
 
 
@@ -93,7 +98,7 @@ def component_steps(typed, var: ir.Var, order: int = 1) -> dict:
         raise MatdiffError("by the components of a variable, matdiff derives first derivatives", typed.source)
     f, fname = typed.expr, typed.name
     comps = _components(typed, var)
-    outs = _outputs(f, typed.source)
+    outs = _outputs(f, typed.source, typed.span)
     steps: list[Step] = [Step("function", "function", None, fname, fname, f)]
     table = {}
     for k, fk in enumerate(outs):

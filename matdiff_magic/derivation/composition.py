@@ -33,7 +33,8 @@ COMPOSE = Identity(
     "composition",
     r"\mathrm{d}f = \operatorname{tr}\left(\frac{\partial f}{\partial Y}^{T}\,\mathrm{d}Y\right)",
 )
-SUBSTITUTE = Identity("substitute", r"\mathrm{d}Y = \mathrm{d}\,g(X)")
+# Y(X): Y's definition in X (not g, which a cell names its outer function)
+SUBSTITUTE = Identity("substitute", r"\mathrm{d}Y = \mathrm{d}\,Y(X)")
 SUBSTITUTE_GRADIENT = Identity(
     "substitute the outer derivative", r"\frac{\partial f}{\partial Y} \text{ from } f(Y)"
 )
@@ -96,5 +97,13 @@ def composition_steps(typed, var: ir.Var, convention: str) -> dict:
     )
     if shown is not None:
         steps.append(shown)
+    independent = res
     res = convention_step(res, var, "gradient", convention, steps)
-    return {"steps": steps, "results": res, "G": concrete, "kind": "gradient", "target": typed.expr}
+    return {
+        "steps": steps,
+        "results": res,
+        "independent": independent,
+        "G": concrete,
+        "kind": "gradient",
+        "target": typed.expr,
+    }

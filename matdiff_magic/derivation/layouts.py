@@ -102,7 +102,9 @@ def jacobian_results(
             F.shape,
             f"Numerator layout: ∂{fname}/∂{x_text} has the shape of {fname} ({p}×{q}).",
         )
-        den = _result("denominator", grad, num_lhs, (q, p), f"Denominator layout: the transpose, {q}×{p}.")
+        # by a scalar the denominator layout is Fᵀ's derivative, written so (as ∂fᵀ/∂x by a vector)
+        den_lhs = rf"\frac{{\partial {fname}^{{T}}}}{{\partial {x_tex}}}"
+        den = _result("denominator", grad, den_lhs, (q, p), f"Denominator layout: the transpose, {q}×{p}.")
         mixed = _result(
             "mixed",
             jac,

@@ -10,6 +10,8 @@ and ``derivation.composition``. A derivation re-derives the same cell by another
 
 from __future__ import annotations
 
+import re
+
 import numbers
 
 from matdiff_magic import i18n
@@ -24,7 +26,12 @@ from matdiff_magic.derivation.record import Derivation
 from matdiff_magic.derivation.samples import refuse_per_sample, sample_notes, where_names
 from matdiff_magic.derivation.stages import gradient_steps, hessian_steps, jacobian_steps
 from matdiff_magic.derivation.steps import textbook_steps
-from matdiff_magic.derivation.symmetric import check_convention, with_convention, with_symmetry
+from matdiff_magic.derivation.symmetric import (
+    check_convention,
+    stationary_equivalent,
+    with_convention,
+    with_symmetry,
+)
 from matdiff_magic.errors import MatdiffError, known_language
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ops.linalg import DETERMINANT_RULE, determinant_rule
@@ -132,11 +139,12 @@ def _derive(source, wrt, layout, check, order, seed, solve, symmetric) -> Deriva
         else:
             parts = jacobian_steps(typed, var, symmetric)
         if solve:
-            from matdiff_magic.derivation.solve import solve_steps
-
             if order != 1 or not f.is_scalar:
                 raise MatdiffError("--solve sets the gradient of a scalar function to zero")
-            solution_steps, parts["solution"] = solve_steps(parts["results"]["denominator"].expr, var)
+            equivalent = stationary_equivalent(parts.get("independent", parts["results"]), var, symmetric)
+            solution_steps, parts["solution"] = _solved(
+                parts["results"]["denominator"].expr, var, equivalent, typed.span
+            )
             parts["steps"] += solution_steps
         parts["steps"] = textbook_steps(parts["steps"])
     except MatdiffError as error:
@@ -164,7 +172,7 @@ def _derive(source, wrt, layout, check, order, seed, solve, symmetric) -> Deriva
     derivation.solution = parts.get("solution")
     derivation.solve_asked = solve  # kept when re-derived by another variable
     derivation.determinant = DETERMINANT_RULE.get()  # kept when re-derived by another variable
-    derivation.notes = _defaulted_kind_notes(source, typed, var) + sample_notes(typed)
+    derivation.notes = _defaulted_kind_notes(source, typed, var) + sample_notes(typed) + _unused_lines(typed)
     # repeated activations (t₁, t₂, …) and the sample statistics (x̄, S) are named in the where line
     taken = {v.name for v in typed.variables}
     names = choose_abbreviations(typed.expr, taken)
@@ -173,6 +181,17 @@ def _derive(source, wrt, layout, check, order, seed, solve, symmetric) -> Deriva
         derivation.check()
         _verified(derivation, source, seed)
     return derivation
+
+
+def _solved(gradient, var, equivalent, span):
+    """``solve.solve_steps``, its refusal under the function's line (it has no place of its own)."""
+    from matdiff_magic.derivation.solve import solve_steps
+
+    try:
+        return solve_steps(gradient, var, equivalent)
+    except MatdiffError as error:
+        error.span = error.span or span
+        raise
 
 
 def _verified(d: Derivation, source: str, seed: int) -> None:
@@ -195,13 +214,13 @@ def _derive_by_definition(source, wrt, layout, check, seed, symmetric, solve=Fal
         res, _, shown, _ = with_symmetry(
             res, lambda: results(G, var, typed.name, symmetric=True), "denominator"
         )
+        independent = res
         res, convention = with_convention(res, var, "gradient", symmetric)
         steps = steps + [s for s in (shown, convention) if s is not None]
         solution = None
         if solve:  # ∂f/∂X = 0, as by the differential method
-            from matdiff_magic.derivation.solve import solve_steps
-
-            solution_steps, solution = solve_steps(res["denominator"].expr, var)
+            equivalent = stationary_equivalent(independent, var, symmetric)
+            solution_steps, solution = _solved(res["denominator"].expr, var, equivalent, typed.span)
             steps += solution_steps
     except MatdiffError as error:
         raise _printed(error, source).with_source(source) from None
@@ -242,6 +261,25 @@ def _defaulted_kind_notes(source: str, typed, var: ir.Var) -> tuple:
                 f"unless declared); declaring `{these}: scalar` makes {typed.name} a scalar",
             )
     return ()
+
+
+def _unused_lines(typed) -> tuple:
+    """A note naming the lines the derived function does not use (y = aᵀXb above f = aᵀexp(Xb)):
+    a cell derives its last line, so an exercise written above it would otherwise pass unseen.
+    Definitions are put in place where they are used, so a name is used when a later line writes it."""
+    lines = typed.source.splitlines()
+    unused = []
+    for name in typed.definitions:
+        word = re.compile(rf"(?<![\w']){re.escape(name)}(?!\w)")
+        at = [i for i, line in enumerate(lines) if re.match(rf"\s*{re.escape(name)}\s*=", line)]
+        if at and not any(word.search(line) for line in lines[at[-1] + 1 :]):
+            unused.append(name)
+    if not unused:
+        return ()
+    names = ", ".join(unused)
+    if len(unused) == 1:
+        return (f"the line defining {names} is not used: a cell derives its last line",)
+    return (f"the lines defining {names} are not used: a cell derives its last line",)
 
 
 def _derive_again(d: Derivation, wrt: str, layout: str) -> Derivation:

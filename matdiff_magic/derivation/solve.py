@@ -42,8 +42,12 @@ MOVE = Identity("move the constant terms", r"A + C = 0 \Leftrightarrow A = -C")
 SOLVE = Identity("solve", r"A\hat{X} = B \Rightarrow \hat{X} = A^{-1}B")
 
 
-def solve_steps(gradient: ir.Expr, var: ir.Var) -> tuple[list[Step], ir.Expr]:
-    """Steps from ∂f/∂X = 0 to X̂ = …, and the solution (an expression without X)."""
+def solve_steps(
+    gradient: ir.Expr, var: ir.Var, equivalent: tuple[Identity, ir.Expr] | None = None
+) -> tuple[list[Step], ir.Expr]:
+    """Steps from ∂f/∂X = 0 to X̂ = …, and the solution (an expression without X). ``equivalent``:
+    an identity and an equation ``… = 0`` that holds exactly when ∂f/∂X = 0 does, solved instead
+    (``symmetric.stationary_equivalent``)."""
     steps: list[Step] = []
     x_text = name_text(var.name)
     z = zero(gradient.shape)
@@ -73,6 +77,9 @@ def solve_steps(gradient: ir.Expr, var: ir.Var) -> tuple[list[Step], ir.Expr]:
 
     expr = gradient
     eq(SET_ZERO, expr, z)
+    if equivalent is not None:
+        identity, expr = equivalent
+        eq(identity, expr, z)
     c, rest = split_coef(expr)
     if rest is not None and c not in (0, 1):
         expr = rest
@@ -108,7 +115,7 @@ def solve_steps(gradient: ir.Expr, var: ir.Var) -> tuple[list[Step], ir.Expr]:
     with_x = [t for t in terms if ir.depends_on(t, var.name)]
     without = [t for t in terms if not ir.depends_on(t, var.name)]
     if not with_x:
-        raise MatdiffError(f"cannot solve for {var.name}: the derivative does not depend on it")
+        raise MatdiffError(f"cannot solve for {x_text}: the derivative does not depend on it")
     if without and all(split_coef(t)[0] < 0 for t in with_x):  # I − XS = 0: XS = I, not −XS = −I
         with_x, without = [mk_neg(t) for t in with_x], [mk_neg(t) for t in without]
     lhs = mk_add(with_x)
@@ -118,8 +125,8 @@ def solve_steps(gradient: ir.Expr, var: ir.Var) -> tuple[list[Step], ir.Expr]:
     solution = _isolate(with_x, rhs, var)
     if solution is None:
         raise MatdiffError(
-            f"cannot solve ∂f/∂{var.name} = 0 for {var.name}: the equation is not "
-            f"linear in {var.name} (of the form A{var.name} = B or {var.name}A = B)"
+            f"cannot solve ∂f/∂{x_text} = 0 for {x_text}: the equation is not "
+            f"linear in {x_text} (of the form A{x_text} = B or {x_text}A = B)"
         )
     solution = simplify(solution)
     steps.append(
@@ -159,7 +166,7 @@ def _multiplied(expr: ir.Expr, var: ir.Var) -> tuple[Identity, ir.Expr]:
         without = [t for t in terms if not ir.depends_on(t, var.name)]
         if with_x and without and _isolate(with_x, zero(var.shape), var) is not None:
             return identity, multiplied
-    name = var.name
+    name = name_text(var.name)
     raise MatdiffError(
         f"cannot solve ∂f/∂{name} = 0 for {name}: {name}⁻¹ appears, so {name} must be invertible, and "
         f"multiplying through by {name} (on the left, the right or both) gives no equation with an "

@@ -72,9 +72,18 @@ def gradient_steps(typed, var: ir.Var, convention: str, hessian: bool = False) -
     G = trace_or_zero(df, var, record)
     plain = results(G, var, fname)
     res = read_off_gradient(G, var, plain, lambda: results(G, var, fname, symmetric=True), steps)
+    independent = res
     if not hessian:
         res = convention_step(res, var, "gradient", convention, steps)
-    return {"steps": steps, "results": res, "plain": plain, "G": G, "kind": "gradient", "target": typed.expr}
+    return {
+        "steps": steps,
+        "results": res,
+        "independent": independent,
+        "plain": plain,
+        "G": G,
+        "kind": "gradient",
+        "target": typed.expr,
+    }
 
 
 def convention_step(res: dict, var, kind: str, convention: str, steps: list) -> dict:

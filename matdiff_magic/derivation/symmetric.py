@@ -297,3 +297,18 @@ def with_convention(res: dict, var: ir.Var, kind: str, convention: str):
         chain=chain,
     )
     return out, step
+
+
+# E + Eᵀ − E ⊙ I and E + Eᵀ have the same entries off the diagonal and Eᵢᵢ against 2Eᵢᵢ on it: one is
+# zero exactly when the other is, so a stationary point in Minka's convention is one of sym's
+MINKA_ZERO = Identity("compare the entries", r"A + A^{T} - A \odot I = 0 \Leftrightarrow A + A^{T} = 0")
+
+
+def stationary_equivalent(independent: dict, var: ir.Var, convention: str) -> tuple[Identity, ir.Expr] | None:
+    """For ``--solve`` in Minka's convention, the equation to solve instead, E + Eᵀ = 0, with E the
+    gradient with every entry independent (``independent``, the results before the convention);
+    None in any other convention, where the gradient itself is solved."""
+    if convention != "minka" or not applies(var):
+        return None
+    E = independent["denominator"].expr
+    return MINKA_ZERO, simplify(ir.Add([E, ir.Transpose(E)]), True)

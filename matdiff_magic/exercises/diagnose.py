@@ -105,6 +105,7 @@ def check_answer(
     seed: int = 0,
     reveal: bool = False,
     lang: str | None = None,
+    latex: bool | None = None,
 ) -> AnswerCheck:
     """Is ``answer`` the derivative of ``f`` by ``wrt`` (in ``layout``; ``order=2`` for the Hessian)?
 
@@ -112,16 +113,18 @@ def check_answer(
     declarations (``S: symmetric``). Returns an :class:`AnswerCheck` whose ``message`` says what is
     wrong; ``reveal=True`` adds the right answer to it. An answer that cannot be read is reported
     with the package's message (line and caret); a mistake in ``f`` itself raises ``MatdiffError``.
-    ``lang`` (``en``, ``zh``; default the session's) is the language of the message.
+    ``lang`` (``en``, ``zh``; default the session's) is the language of the message. ``latex``:
+    ``f`` is LaTeX, as ``derive``'s (``None``: when it looks so; ``True`` for a formula pasted from
+    notes that reads as the language too, ``f(y_1,y_2) = y_1^2 + y_2^2``).
     """
     if not isinstance(answer, str):
         raise TypeError('check_answer takes the answer as a string, e.g. "b*a\'"')
     with i18n.using(known_language(lang)):
-        return _check_answer(answer, f, wrt, layout, order, points, seed, reveal)
+        return _check_answer(answer, f, wrt, layout, order, points, seed, reveal, latex)
 
 
-def _check_answer(answer, f, wrt, layout, order, points, seed, reveal) -> AnswerCheck:
-    d = derive(f, wrt=wrt, layout=layout, order=order, check=False)
+def _check_answer(answer, f, wrt, layout, order, points, seed, reveal, latex=None) -> AnswerCheck:
+    d = derive(f, wrt=wrt, layout=layout, order=order, check=False, latex=latex)
     result = d.results[layout]
     what = f"{result.lhs_text} in {layout} layout"
     expected_shape = shape_text(result.shape)

@@ -73,6 +73,10 @@ def bind_sizes(variables, values: dict) -> dict:
             if len(Dim.of(dim).symbols) > 1 or Dim.of(dim).coef != 1:
                 products.append((Dim.of(dim), n, var.name, a.shape))
             elif sizes.setdefault(dim, n) != n:
+                if kind == "vector":  # its length, whether it was given as (n,) or (n, 1)
+                    raise MatdiffError(
+                        f"size {dim} is {sizes[dim]} elsewhere but {n} in {var.name} (length {n})"
+                    )
                 raise MatdiffError(
                     f"size {dim} is {sizes[dim]} elsewhere but {n} in {var.name} (shape {a.shape})"
                 )

@@ -156,10 +156,22 @@ UNSUPERSCRIPT = {v: k for k, v in zip("0123456789-+", "⁰¹²³⁴⁵⁶⁷⁸�
 LETTER_NAMES = {v: k for k, v in GREEK_UNICODE.items()}
 
 
+# Font and accent commands that leave a letter's name as it is (bold x is x): the LaTeX reader's
+# and ``--wrt``'s.
+FONT_COMMANDS = frozenset(
+    ["boldsymbol", "pmb", "mathbf", "bm", "bold", "vec", "mathit", "mathnormal", "mathsf", "mathbb", "mathop"]
+)
+_FONT = re.compile(
+    r"\\(" + "|".join(sorted(FONT_COMMANDS)) + r")(?:\s*\{(.*)\}|\s+([A-Za-z]\w*)|\s*(\\[A-Za-z]+))"
+)
+
+
 def cell_name(written: str) -> str:
     """The cell's name of a variable written as the output or LaTeX writes it (``--wrt Σ``,
     ``wrt=r"\\Sigma"``, ``\\boldsymbol{\\beta}``): Sigma, beta; any other name as it is."""
-    name = re.sub(r"^\\(?:boldsymbol|mathbf|pmb|bm)\{(.*)\}$", r"\1", written.strip())
+    name = written.strip()
+    while font := _FONT.fullmatch(name):  # \bold{y}, \pmb \beta, \mathbf X: the letter's name
+        name = next(group for group in font.groups()[1:] if group is not None).strip()
     name = name[1:] if re.fullmatch(r"\\[A-Za-z]+", name) else name
     return "".join(LETTER_NAMES.get(ch, ch) for ch in name)
 

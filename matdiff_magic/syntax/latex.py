@@ -26,9 +26,10 @@ from typing import TypeVar
 
 from matdiff_magic.depth import deep_recursion
 from matdiff_magic.errors import MatdiffError, Span
+from matdiff_magic.render.notation import FONT_COMMANDS
 from matdiff_magic.syntax.ast import KINDS
 from matdiff_magic.syntax.latex_cursor import BARS, DECORATIONS, Frag
-from matdiff_magic.syntax.latex_lexer import FONT_COMMANDS, OPERATORS, WORD_COMMANDS, Tok, tokenize
+from matdiff_magic.syntax.latex_lexer import OPERATORS, WORD_COMMANDS, Tok, tokenize
 from matdiff_magic.syntax.latex_reader import Reader
 from matdiff_magic.syntax.lexer import MAX_SOURCE_CHARS
 

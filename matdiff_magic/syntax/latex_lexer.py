@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from matdiff_magic.errors import MatdiffError, Span
+from matdiff_magic.render.notation import FONT_COMMANDS
 
 # Command names (the backslash left out): those that only space, size or frame a formula.
 LAYOUT_COMMANDS = frozenset(
@@ -36,10 +37,6 @@ LAYOUT_COMMANDS = frozenset(
         "Biggl",
         "Biggr",
     ]
-)
-# Font and accent commands that leave a letter's name as it is (bold x is x).
-FONT_COMMANDS = frozenset(
-    ["boldsymbol", "pmb", "mathbf", "bm", "bold", "vec", "mathit", "mathnormal", "mathsf", "mathbb", "mathop"]
 )
 # Upright words: an operator name, or a name written upright.
 WORD_COMMANDS = frozenset(["operatorname", "operatorname*", "text", "mathrm", "textrm", "textit"])

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 
 from matdiff_magic.errors import MatdiffError
+from matdiff_magic.render.notation import FONT_COMMANDS
 from matdiff_magic.syntax.latex_cursor import TRANSPOSES, Frag, call, wrap
-from matdiff_magic.syntax.latex_lexer import FONT_COMMANDS, OPERATORS, Tok
+from matdiff_magic.syntax.latex_lexer import OPERATORS, Tok
 from matdiff_magic.syntax.latex_operands import Operands
 from matdiff_magic.syntax.parser import MAX_DEPTH
 

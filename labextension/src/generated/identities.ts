@@ -357,6 +357,12 @@ export const IDENTITIES = {
     "text": "∂vec F/∂(vec S)ᵀ = J (I + K - diag(vec I))",
     "cookbook": "(138)"
   },
+  "minka-zero": {
+    "name": "compare the entries",
+    "latex": "A + A^{T} - A \\odot I = 0 \\Leftrightarrow A + A^{T} = 0",
+    "text": "A + Aᵀ - A ⊙ I = 0 ⇔ A + Aᵀ = 0",
+    "cookbook": ""
+  },
   "move": {
     "name": "move the constant terms",
     "latex": "A + C = 0 \\Leftrightarrow A = -C",
@@ -689,8 +695,8 @@ export const IDENTITIES = {
   },
   "substitute": {
     "name": "substitute",
-    "latex": "\\mathrm{d}Y = \\mathrm{d}\\,g(X)",
-    "text": "dY = d g(X)",
+    "latex": "\\mathrm{d}Y = \\mathrm{d}\\,Y(X)",
+    "text": "dY = d Y(X)",
     "cookbook": ""
   },
   "substitute-gradient": {

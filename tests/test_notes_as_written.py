@@ -1,0 +1,163 @@
+"""The seeds' examples typed as the notes write them: seed 002's vector function as a transposed
+row, f = [f₁ ⋯ fₙ]ᵀ; --wrt spelled as the notes spell the variable (\\bold{y}, \\pmb \\beta);
+--solve in Minka's convention for seed 001 Example 5; and what the output says about them.
+Derivatives are checked against central differences of NumPy functions written here."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from IPython.core.interactiveshell import InteractiveShell
+
+from matdiff_magic import MatdiffError, check_answer, derive
+
+LAYOUTS = ("numerator", "denominator", "mixed")
+
+
+def central_jacobian(f, y, h=1e-6):
+    """∂f/∂yᵀ of a vector function of a vector (numerator layout), by central differences."""
+    cols = []
+    for j in range(y.size):
+        e = np.zeros_like(y)
+        e[j] = h
+        cols.append((np.asarray(f(y + e)) - np.asarray(f(y - e))) / (2 * h))
+    return np.stack(cols, axis=1)
+
+
+def seed_002_example_2(y):
+    return np.array([y[0] ** 2 + y[1] ** 2 + y[2], y[2] ** 2 + 2 * y[0]])
+
+
+TRANSPOSED_ROWS = [
+    "y = [y1; y2; y3]\nf = [y1^2 + y2^2 + y3, y3^2 + 2*y1]'",
+    "y = [y1, y2, y3]'\nf = [y1^2 + y2^2 + y3, y3^2 + 2*y1]'",
+    "\\bold{y} = [y_1 \\quad y_2 \\quad y_3]^T\n"
+    "\\bold{f(\\bold{y})} = [y_1^2+y_2^2+y_3 \\quad y_3^2+2y_1]^T",
+]
+
+
+@pytest.mark.parametrize("source", TRANSPOSED_ROWS)
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_a_vector_function_written_as_a_transposed_row(source, layout):
+    rng = np.random.default_rng(2)
+    d = derive(source, wrt="y", layout=layout)
+    assert d.check_result.status == "passed"
+    for _ in range(3):
+        y = rng.standard_normal(3)
+        jacobian = central_jacobian(seed_002_example_2, y)  # 2×3, numerator layout
+        expected = jacobian.T if layout == "denominator" else jacobian
+        np.testing.assert_allclose(d.evaluate(y=y), expected, atol=1e-7)
+
+
+def test_a_transposed_matrix_literal_is_read_in_vec_order():
+    # F = Lᵀ for a 2×2 literal L: vec F = (L₁₁, L₁₂, L₂₁, L₂₂)
+    d = derive("y = [y1; y2]\nf = [y1*y2, y1^2; y2, 3*y1]'", wrt="y", layout="numerator")
+
+    def vec_f(y):
+        L = np.array([[y[0] * y[1], y[0] ** 2], [y[1], 3 * y[0]]])
+        return L.T.flatten(order="F")
+
+    y = np.array([0.7, -1.3])
+    np.testing.assert_allclose(d.evaluate(y=y), central_jacobian(vec_f, y), atol=1e-7)
+
+
+def test_a_function_not_written_entry_by_entry_is_refused_under_its_line():
+    with pytest.raises(MatdiffError) as caught:
+        derive("y = [y1; y2]\nf = [y1, y2]'*[y1, y2]", wrt="y")
+    assert caught.value.line == 2 and "^" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "wrt, source",
+    [
+        ("\\bold{y}", "y = [y1; y2]\nf = [y1^2; y1*y2]"),
+        ("\\pmb \\beta", "\\Vert \\pmb{y} - X \\pmb \\beta \\Vert^2"),
+        ("\\pmb\\beta", "\\Vert \\pmb{y} - X \\pmb \\beta \\Vert^2"),
+        ("\\mathbf X", "\\operatorname{tr}(\\mathbf{A}\\mathbf{X})"),
+    ],
+)
+def test_wrt_as_the_notes_spell_the_variable(wrt, source):
+    d = derive(source, wrt=wrt)
+    assert d.check_result.status == "passed"
+    shell = InteractiveShell.instance()
+    shell.run_line_magic("load_ext", "matdiff_magic")
+    quoted = wrt.replace("'", "")
+    result = shell.run_cell(f"%%matdiff --wrt '{quoted}'\n{source}")
+    assert result.success and result.error_in_exec is None
+
+
+def mvn_gradient(Sigma, S):
+    """∂/∂Σ of log|Σ| + tr(SΣ⁻¹), every entry independent, by central differences."""
+    f = lambda M: np.linalg.slogdet(M)[1] + np.trace(S @ np.linalg.inv(M))
+    G = np.zeros_like(Sigma)
+    h = 1e-6
+    for i in range(Sigma.shape[0]):
+        for j in range(Sigma.shape[1]):
+            E = np.zeros_like(Sigma)
+            E[i, j] = h
+            G[i, j] = (f(Sigma + E) - f(Sigma - E)) / (2 * h)
+    return G
+
+
+def test_solve_in_minkas_convention_finds_the_sample_covariance():
+    """Seed 001 Example 5 with --symmetric minka: G + Gᵀ − G ⊙ I = 0 exactly when G + Gᵀ = 0,
+    so Σ̂ = S, where the gradient (every entry independent) is zero."""
+    source = "Sigma, S: symmetric\nl = log(det(Sigma)) + tr(S*inv(Sigma))"
+    d = derive(source, wrt="Sigma", symmetric="minka", solve=True)
+    assert d.check_result.status == "passed"
+    assert any(s.rule == "compare the entries" for s in d.steps)
+    rng = np.random.default_rng(5)
+    A = rng.standard_normal((4, 4))
+    S = A @ A.T + np.eye(4)
+    Sigma_hat = d.evaluate_solution(S=S)
+    np.testing.assert_allclose(Sigma_hat, S, atol=1e-10)
+    assert np.abs(mvn_gradient(Sigma_hat, S)).max() < 1e-6
+    # the convention's gradient itself, in full, against the differences: G + Gᵀ − G ⊙ I
+    B = rng.standard_normal((4, 4))
+    Sigma = B @ B.T + np.eye(4)
+    G = mvn_gradient(Sigma, S)
+    np.testing.assert_allclose(
+        d.evaluate(Sigma=Sigma, S=S), G + G.T - G * np.eye(4), rtol=1e-6, atol=1e-7
+    )
+
+
+def test_a_refused_solve_says_where_and_names_the_variable_as_printed():
+    with pytest.raises(MatdiffError) as caught:
+        derive("Sigma: symmetric\nl = exp(tr(Sigma))", wrt="Sigma", solve=True, symmetric="minka")
+    message = str(caught.value)
+    assert "Σ" in message and "Sigma⁻¹" not in message
+    assert caught.value.line == 2 and "^" in message
+
+
+def test_the_substitution_names_no_outer_function():
+    d = derive("g: function\nY = A*X*B\nf = g(Y)", wrt="X")
+    substitutions = [s for s in d.steps if s.rule == "substitute"]
+    assert substitutions and all("g(X)" not in s.identity_text for s in substitutions)
+
+
+def test_a_vector_by_a_scalar_in_denominator_layout_is_written_as_a_transpose():
+    d = derive("t: scalar\nexp(t*a)", wrt="t", layout="denominator")
+    assert d.results["denominator"].lhs_text == "∂fᵀ/∂t"
+    a, t = np.array([0.3, -0.8, 1.1]), 0.4
+    fd = (np.exp((t + 1e-6) * a) - np.exp((t - 1e-6) * a)) / 2e-6
+    np.testing.assert_allclose(d.evaluate(t=t, a=a), fd[None, :], rtol=1e-6)
+
+
+def test_a_vector_of_the_wrong_length_is_named_by_its_length():
+    d = derive("a'*exp(X*b)", wrt="X", check=False)
+    with pytest.raises(MatdiffError, match=r"but 3 in b \(length 3\)"):
+        d.evaluate(a=np.ones(4), X=np.ones((4, 2)), b=np.ones(3))
+
+
+def test_check_answer_reads_f_as_latex_when_told():
+    f = "f(y_1,y_2) = y_1^2 + y_2^2"
+    assert check_answer("[2*y_1; 2*y_2]", f, wrt="y", latex=True).correct
+    assert not check_answer("[2*y_1; y_2]", f, wrt="y", latex=True).correct
+
+
+def test_a_line_the_function_does_not_use_is_named():
+    d = derive("y = a'*X*b\nf = a'*exp(X*b)", wrt="X")
+    assert any("the line defining y is not used" in note for note in d.notes)
+    assert "the line defining y is not used" in d.to_text()
+    used = derive("y = X*b\nf = a'*exp(y)", wrt="X")
+    assert not any("not used" in note for note in used.notes)
