@@ -31,8 +31,7 @@ def seed_002_example_2(y):
 TRANSPOSED_ROWS = [
     "y = [y1; y2; y3]\nf = [y1^2 + y2^2 + y3, y3^2 + 2*y1]'",
     "y = [y1, y2, y3]'\nf = [y1^2 + y2^2 + y3, y3^2 + 2*y1]'",
-    "\\bold{y} = [y_1 \\quad y_2 \\quad y_3]^T\n"
-    "\\bold{f(\\bold{y})} = [y_1^2+y_2^2+y_3 \\quad y_3^2+2y_1]^T",
+    "\\bold{y} = [y_1 \\quad y_2 \\quad y_3]^T\n\\bold{f(\\bold{y})} = [y_1^2+y_2^2+y_3 \\quad y_3^2+2y_1]^T",
 ]
 
 
@@ -116,9 +115,7 @@ def test_solve_in_minkas_convention_finds_the_sample_covariance():
     B = rng.standard_normal((4, 4))
     Sigma = B @ B.T + np.eye(4)
     G = mvn_gradient(Sigma, S)
-    np.testing.assert_allclose(
-        d.evaluate(Sigma=Sigma, S=S), G + G.T - G * np.eye(4), rtol=1e-6, atol=1e-7
-    )
+    np.testing.assert_allclose(d.evaluate(Sigma=Sigma, S=S), G + G.T - G * np.eye(4), rtol=1e-6, atol=1e-7)
 
 
 def test_a_refused_solve_says_where_and_names_the_variable_as_printed():

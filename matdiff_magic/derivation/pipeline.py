@@ -10,9 +10,8 @@ and ``derivation.composition``. A derivation re-derives the same cell by another
 
 from __future__ import annotations
 
-import re
-
 import numbers
+import re
 
 from matdiff_magic import i18n
 from matdiff_magic.depth import collector_paused, deep_recursion

@@ -258,7 +258,11 @@ def basic(e: ir.Expr, symmetric: bool = False) -> ir.Expr:
     """Transposes pushed inside, like terms collected, common context merged, Xβ − y."""
     out = tidy(push_transposes(tidy(e), symmetric))
     run = Collecting()  # one memory for both: merging walks only what collecting did not
-    out = orient_mirrors(run.merge(run.collect(out)))
+    collected = run.collect(out)
+    merged = run.merge(collected)
+    if merged is not collected:  # a merge can leave like terms: e(c + s) − e s + e c is e c + e c
+        merged = run.collect(merged)
+    out = orient_mirrors(merged)
     if isinstance(out, ir.Add):
         return mk_add([prefer_positive(t) for t in out.terms])
     return prefer_positive(out)

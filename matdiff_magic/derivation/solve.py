@@ -341,6 +341,9 @@ def _isolate(with_x: list[ir.Expr], rhs: ir.Expr, var: ir.Var) -> ir.Expr | None
             r = mk_mul(list(rhs1.factors[1:])) if len(rhs1.factors) > 2 else rhs1.factors[1]
             r = r if scale is None else mk_mul([mk_pow(scale, ir.Const(-1)), r])
             return with_coef(b / a, r)
+        if isinstance(B, ir.Identity):  # a s I X = B: X = (1/a) s⁻¹ B, N μ = Σᵢxᵢ gives (1/N) Σᵢxᵢ
+            r = rhs if scale is None else mk_mul([mk_pow(scale, ir.Const(-1)), rhs])
+            return with_coef(1 / a, r)
         return (
             rhs
             if isinstance(A, ir.Identity)

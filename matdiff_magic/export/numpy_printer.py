@@ -187,7 +187,8 @@ def _fill(p, e):
         return p.constant(f"np.ones({p.shape_code(e)})"), C_ATOM
     if e.value == 0:
         return p.constant(f"np.zeros({p.shape_code(e)})"), C_ATOM
-    return p.constant(f"np.full({p.shape_code(e)}, {number(e.value)[0]}, dtype=float)"), C_ATOM
+    shape = p.shape_code(e) if kind(e) == "matrix" else f"({p.shape_code(e)},)"  # torch.full takes a tuple
+    return p.constant(f"np.full({shape}, {number(e.value)[0]}, dtype=float)"), C_ATOM
 
 
 @prints(ir.Zero)

@@ -98,10 +98,13 @@ def merge_powers(factors: list) -> list:
 
 def _power_parts(f: ir.Expr) -> tuple:
     """(base, k) of a factor that can join a run of equal factors: X^k, or a square matrix
-    variable, its transpose or its inverse as X^1; (None, 0) for any other factor."""
+    variable, its transpose, its inverse or the inverse's transpose (X⁻ᵀ) as X^1; (None, 0) for any
+    other factor."""
     if isinstance(f, ir.MatPow):
         return f.base, f.k
-    core = f.arg if isinstance(f, (ir.Transpose, ir.Inverse)) else f
+    core = f
+    while isinstance(core, (ir.Transpose, ir.Inverse)):
+        core = core.arg
     if isinstance(core, ir.Var) and not f.is_scalar and f.shape[0] == f.shape[1]:
         return f, 1
     return None, 0

@@ -223,10 +223,14 @@ def _torch_vec(p, e):
 
 
 def _torch_kron(p, e):
-    """torch.kron wants contiguous operands (a transpose is a strided view)."""
-    return held(
-        e, f"torch.kron({p.lift(e.left)}.contiguous(), {p.lift(e.right)}.contiguous())", "torch.ravel"
-    )
+    """torch.kron wants contiguous operands (a transpose is a strided view); an operand that is a
+    sum or a product is bracketed, so .contiguous() applies to all of it."""
+
+    def contiguous(operand):
+        code = p.wrap(operand, C_ATOM) if kind(operand) == "matrix" else p.lift(operand)
+        return f"{code}.contiguous()"
+
+    return held(e, f"torch.kron({contiguous(e.left)}, {contiguous(e.right)})", "torch.ravel")
 
 
 def _permuted_identity(p, e):
