@@ -158,3 +158,40 @@ def test_a_line_the_function_does_not_use_is_named():
     assert "the line defining y is not used" in d.to_text()
     used = derive("y = X*b\nf = a'*exp(y)", wrt="X")
     assert not any("not used" in note for note in used.notes)
+
+
+SOLVED_BY_COMPONENTS = [
+    # f as the cell writes it, and as NumPy computes it
+    ("(y1 - 1)^2 + (y2 + 2)^2", lambda y: (y[0] - 1) ** 2 + (y[1] + 2) ** 2),
+    ("y1^2 + y1*y2 + y2^2 - 3*y1", lambda y: y[0] ** 2 + y[0] * y[1] + y[1] ** 2 - 3 * y[0]),
+    (
+        "2*y1^2 + y2^2 - y1*y2 + y1 - 5*y2",
+        lambda y: 2 * y[0] ** 2 + y[1] ** 2 - y[0] * y[1] + y[0] - 5 * y[1],
+    ),
+]
+
+
+@pytest.mark.parametrize("f, value", SOLVED_BY_COMPONENTS)
+def test_solve_by_components(f, value):
+    d = derive(f"y = [y1; y2]\n{f}", wrt="y", solve=True)
+    assert d.check_result.status == "passed"
+    y_hat = d.evaluate_solution()
+    # the gradient at the solution, by central differences, is zero
+    h = 1e-5
+    fd = np.array([(value(y_hat + h * e) - value(y_hat - h * e)) / (2 * h) for e in np.eye(2)])
+    assert np.abs(fd).max() < 1e-8
+
+
+def test_solve_by_components_with_a_scalar_coefficient():
+    d = derive("c: scalar\ny = [y1; y2]\nc*(y1 - 1)^2 + (y2 + 2)^2", wrt="y", solve=True)
+    np.testing.assert_allclose(d.evaluate_solution(c=3.0), [1.0, -2.0])
+
+
+@pytest.mark.parametrize(
+    "f, message",
+    [("exp(y1) + y2^2", "not linear"), ("(y1 + y2)^2", "do not determine y")],
+)
+def test_solve_by_components_refuses_what_it_cannot_solve(f, message):
+    with pytest.raises(MatdiffError, match=message) as caught:
+        derive(f"y = [y1; y2]\n{f}", wrt="y", solve=True)
+    assert caught.value.line == 2

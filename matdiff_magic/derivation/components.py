@@ -60,7 +60,7 @@ def by_components(typed, var: ir.Var) -> bool:
     return True
 
 
-def _components(typed, var: ir.Var) -> list[Entry]:
+def components_of(typed, var: ir.Var) -> list[Entry]:
     """The entries of var in column-major order (vec order)."""
     found = [e for e in typed.definitions.values() if isinstance(e, Entry) and e.arg == var]
     return sorted(found, key=lambda e: (e.j, e.i))
@@ -97,7 +97,7 @@ def component_steps(typed, var: ir.Var, order: int = 1) -> dict:
     if order != 1:
         raise MatdiffError("by the components of a variable, matdiff derives first derivatives", typed.source)
     f, fname = typed.expr, typed.name
-    comps = _components(typed, var)
+    comps = components_of(typed, var)
     outs = _outputs(f, typed.source, typed.span)
     steps: list[Step] = [Step("function", "function", None, fname, fname, f)]
     table = {}

@@ -126,7 +126,8 @@ def _derive(source, wrt, layout, check, order, seed, solve, symmetric) -> Deriva
                 source,
                 typed.span,
             )
-        if by_components(typed, var):  # y = [y1; y2]: the partials ∂f/∂yᵢ, arranged
+        components = by_components(typed, var)
+        if components:  # y = [y1; y2]: the partials ∂f/∂yᵢ, arranged
             parts = component_steps(typed, var, order)
         elif order == 2:
             _refuse_hessian_through_outer(f, var)
@@ -140,10 +141,12 @@ def _derive(source, wrt, layout, check, order, seed, solve, symmetric) -> Deriva
         if solve:
             if order != 1 or not f.is_scalar:
                 raise MatdiffError("--solve sets the gradient of a scalar function to zero")
-            equivalent = stationary_equivalent(parts.get("independent", parts["results"]), var, symmetric)
-            solution_steps, parts["solution"] = _solved(
-                parts["results"]["denominator"].expr, var, equivalent, typed.span
-            )
+            gradient = parts["results"]["denominator"].expr
+            if components:  # one scalar equation per entry
+                solution_steps, parts["solution"] = _solved_by_components(gradient, var, typed)
+            else:
+                equivalent = stationary_equivalent(parts.get("independent", parts["results"]), var, symmetric)
+                solution_steps, parts["solution"] = _solved(gradient, var, equivalent, typed.span)
             parts["steps"] += solution_steps
         parts["steps"] = textbook_steps(parts["steps"])
     except MatdiffError as error:
@@ -190,6 +193,18 @@ def _solved(gradient, var, equivalent, span):
         return solve_steps(gradient, var, equivalent)
     except MatdiffError as error:
         error.span = error.span or span
+        raise
+
+
+def _solved_by_components(gradient, var, typed):
+    """``solve_components.solve_by_components``, its refusal under the function's line."""
+    from matdiff_magic.derivation.components import components_of
+    from matdiff_magic.derivation.solve_components import solve_by_components
+
+    try:
+        return solve_by_components(gradient, var, components_of(typed, var))
+    except MatdiffError as error:
+        error.span = error.span or typed.span
         raise
 
 

@@ -229,13 +229,29 @@ def guarded(roots, typed, values: dict, sizes: dict, kinds=CONDITIONED) -> tuple
     """
     noted: list
     full, noted = dict(values), []
+    needed = _needed(roots, typed.definitions)
     for name, expr in typed.definitions.items():
+        if name not in needed:  # a component y₁ of a solution that is numbers needs no y
+            continue
         ev = Evaluator(full, sizes)
         _screen(ev, conditioned([expr], kinds), noted)
         full = {**full, name: ev(expr)}
     ev = Evaluator(full, sizes)
     _screen(ev, conditioned(roots, kinds), noted)
     return ev, noted
+
+
+def _needed(roots, definitions: dict) -> set:
+    """The names of the variables and definitions ``roots`` use, through the definitions."""
+    names: set = set()
+    stack = list(roots)
+    while stack:
+        for v in ir.variables(stack.pop()):
+            if v.name not in names:
+                names.add(v.name)
+                if v.name in definitions:
+                    stack.append(definitions[v.name])
+    return names
 
 
 def _screen(ev: Evaluator, nodes: list, noted: list) -> None:
