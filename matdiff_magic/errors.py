@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 from matdiff_magic import i18n
@@ -88,3 +89,10 @@ def known_language(lang: str | None) -> str | None:
         return None if lang is None else i18n.check(lang)
     except i18n.UnknownLanguage as error:
         raise MatdiffError(str(error)) from None
+
+
+def whole_seed(seed) -> int:
+    """``seed`` of derive, check and check_answer: a whole number ≥ 0, else a MatdiffError."""
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise MatdiffError(f"seed takes a whole number ≥ 0: got {seed!r}")
+    return int(seed)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from IPython.core.error import UsageError
-from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class
+from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class, no_var_expand
 from IPython.display import Markdown
 
 from matdiff_magic import i18n
@@ -16,6 +16,8 @@ from matdiff_magic.timelimit import TimeLimitExceeded, time_limit
 
 @magics_class
 class MatdiffMagics(Magics):
+    # the line is taken as written: IPython would otherwise run {…} and $name in it as Python
+    @no_var_expand
     @line_cell_magic
     def matdiff(self, line: str, cell: str | None = None):
         """Derive ∂f/∂X by the differential method, step by step.
@@ -122,6 +124,7 @@ class MatdiffMagics(Magics):
             raise MatdiffError(f"--from {name}: the notebook has no variable {name}")
         return self.shell.user_ns[name]
 
+    @no_var_expand
     @line_magic
     def matdiff_config(self, line: str):
         """Session settings of %%matdiff: ``%matdiff_config lang=zh`` (or ``lang=en``); without

@@ -34,6 +34,10 @@ def graph(source: str, **values) -> Graph:
     its errors pointing into it. Raises MatdiffError."""
     from matdiff_magic.syntax.latex import in_latex, looks_like_latex
 
+    if not isinstance(source, str):
+        raise MatdiffError(
+            f'graph takes the expression as a string, e.g. graph("log(x1) + x1*x2"): got {source!r}'
+        )
     if looks_like_latex(source):
         return in_latex(source, lambda text: Graph(text, values))
     return Graph(source, values)
@@ -52,7 +56,7 @@ def kind_of(value) -> str:
 def to_array(value, name: str = "value") -> np.ndarray:
     try:
         a = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # 10**400 is no float
         raise MatdiffError(
             f"the value of {name} is not a number, a vector or a matrix: {type(value).__name__}"
         ) from None

@@ -65,7 +65,7 @@ def _as_matrix(value, var: ir.Var) -> np.ndarray:
     """A user value as a 2-D float array; a value that is not numbers is a MatdiffError."""
     try:
         return as_matrix(value, var)
-    except (TypeError, ValueError) as error:
+    except (TypeError, ValueError, OverflowError) as error:  # 10**400 is no float
         raise MatdiffError(f"the value of {var.name} must be numbers ({error})") from None
 
 

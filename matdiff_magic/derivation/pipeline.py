@@ -10,7 +10,6 @@ and ``derivation.composition``. A derivation re-derives the same cell by another
 
 from __future__ import annotations
 
-import numbers
 import re
 
 from matdiff_magic import i18n
@@ -31,7 +30,7 @@ from matdiff_magic.derivation.symmetric import (
     with_convention,
     with_symmetry,
 )
-from matdiff_magic.errors import MatdiffError, known_language
+from matdiff_magic.errors import MatdiffError, known_language, whole_seed
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ops.linalg import DETERMINANT_RULE, determinant_rule
 from matdiff_magic.render import printer
@@ -86,8 +85,7 @@ def derive(
         if not isinstance(getattr(wrt, "name", None), str):  # a SymPy Symbol names itself
             raise MatdiffError(f"wrt names the variable to differentiate by, such as wrt='X': got {wrt!r}")
         wrt = wrt.name
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise MatdiffError(f"seed takes a whole number ≥ 0: got {seed!r}")
+    seed = whole_seed(seed)
     if lang is not None:
         with i18n.using(known_language(lang)):
             return derive(source, wrt, layout, check, order, seed, by_definition, solve, symmetric, latex)
@@ -95,7 +93,7 @@ def derive(
         args = (wrt, layout, check, order, seed, by_definition, solve, symmetric)
         return in_latex(source, lambda text: derive(text, *args, latex=False), wrt)
     check_convention(symmetric)
-    if order not in (1, 2):
+    if isinstance(order, bool) or order not in (1, 2):
         raise MatdiffError(
             f"order={order}: matdiff derives first derivatives (order=1) and Hessians (order=2)"
         )

@@ -26,7 +26,7 @@ from matdiff_magic.derivation import display
 from matdiff_magic.derivation.evaluation import evaluate_at
 from matdiff_magic.derivation.layouts import LAYOUTS, Result
 from matdiff_magic.derivation.steps import Step, merged
-from matdiff_magic.errors import MatdiffError, Span
+from matdiff_magic.errors import MatdiffError, Span, whole_seed
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.numeric.check import CheckResult, run_check
 from matdiff_magic.ops.unknown import substitution_text
@@ -224,7 +224,7 @@ class Derivation:
         and ``check_result`` says why); the outcome is kept in ``check_result`` and shown with the
         derivation. Never raises: a point where f or its derivative cannot be evaluated is passed over.
         """
-        result = run_check(self, self.seed if seed is None else seed, written=to_text)
+        result = run_check(self, self.seed if seed is None else whole_seed(seed), written=to_text)
         # a function declared without a formula is checked through a fixed random one: say which
         self.check_result = dataclasses.replace(
             result, message=result.message + substitution_text(self.function)

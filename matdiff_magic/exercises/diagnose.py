@@ -15,6 +15,7 @@ matrices. Nothing is ever passed to ``eval``. The answer is typed and sampled in
 
 from __future__ import annotations
 
+import numbers
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -23,14 +24,17 @@ import numpy as np
 
 from matdiff_magic import i18n
 from matdiff_magic.derivation.pipeline import derive
-from matdiff_magic.errors import MatdiffError, known_language
+from matdiff_magic.errors import MatdiffError, known_language, whole_seed
 from matdiff_magic.exercises.answer import MARK, evaluate_at, samples_at_random_points, type_answer
 from matdiff_magic.exercises.messages import shape_text, verdict
 from matdiff_magic.ir import nodes as ir
+from matdiff_magic.numeric.points import MAX_ENTRIES
 from matdiff_magic.render.printer import to_latex, to_text
+from matdiff_magic.types.dims import Dim
 
 __all__ = ["AnswerCheck", "check_answer"]
 
+MAX_POINTS = 50  # random points an answer is compared at
 TOLERANCE = 1e-7  # both sides are exact formulas: no finite-difference noise to allow for
 PLACEHOLDERS = {"", "...", "…", "?", "TODO", "your answer"}
 
@@ -120,6 +124,13 @@ def check_answer(
     if not isinstance(answer, str):
         raise TypeError('check_answer takes the answer as a string, e.g. "b*a\'"')
     with i18n.using(known_language(lang)):
+        seed = whole_seed(seed)
+        if (
+            isinstance(points, bool)
+            or not isinstance(points, numbers.Integral)
+            or not 1 <= points <= MAX_POINTS
+        ):
+            raise MatdiffError(f"points takes a whole number from 1 to {MAX_POINTS}: got {points!r}")
         return _check_answer(answer, f, wrt, layout, order, points, seed, reveal, latex)
 
 
@@ -146,6 +157,15 @@ def _check_answer(answer, f, wrt, layout, order, points, seed, reveal, latex=Non
         )
     A_expr = typed.expr
     common["answer_latex"] = to_latex(A_expr)
+    oversized = _oversized(A_expr)
+    if oversized is not None:  # eye(10000000): no random point can hold it
+        return AnswerCheck(
+            False,
+            "unreadable",
+            "✗ The answer cannot be evaluated:",
+            details=[f"{to_text(oversized)} has {_entries(oversized):,} entries, more than can be evaluated"],
+            **common,
+        )
 
     try:
         samples = samples_at_random_points(d, A_expr, points, seed)
@@ -181,6 +201,17 @@ def _check_answer(answer, f, wrt, layout, order, points, seed, reveal, latex=Non
     if reveal and kind != "correct":
         message += f" The right answer: {common['expected']}."
     return AnswerCheck(kind == "correct", kind, message, factor=factor, **common)
+
+
+def _entries(e) -> int:
+    """The entries of a node whose sizes are numbers (eye(10000000)); 0 when a size is a symbol."""
+    dims = [Dim.of(d) for d in e.shape]
+    return dims[0].value({}) * dims[1].value({}) if all(d.is_fixed for d in dims) else 0
+
+
+def _oversized(A_expr):
+    """A node of the answer with more entries than the numeric check evaluates, or None."""
+    return next((n for n in A_expr.walk() if _entries(n) > MAX_ENTRIES), None)
 
 
 def _close(a: np.ndarray, b: np.ndarray) -> bool:
@@ -256,7 +287,9 @@ def _diagnose(samples, d, layout, A_expr):
             return "transpose-factor", c, None
     if _kron_swapped(samples, d, A_expr):
         return "kron-order", None, None
-    if samples[0]["A"].shape != samples[0]["T"].shape:
+    mismatch = next((s for s in samples if s["A"].shape != s["T"].shape), None)
+    if mismatch is not None:  # eye(3) for I: right at one size only; the message shows that point
+        samples.sort(key=lambda s: s is not mismatch)
         return "shape", None, None
     names = _symmetric_only(samples, d, A_expr)
     if names:

@@ -42,6 +42,7 @@ from matdiff_magic.numeric import fd
 from matdiff_magic.numeric.conventions import columns_in, convention, gradient_in
 from matdiff_magic.numeric.evaluate import Evaluator
 from matdiff_magic.numeric.points import (  # noqa: F401 - re-exported for export/
+    MAX_ENTRIES,
     MORE_STRATEGIES,
     SIZE_CHOICES,
     Unfit,
@@ -58,6 +59,7 @@ from matdiff_magic.numeric.points import (  # noqa: F401 - re-exported for expor
     with_definitions,
     within_memory,
 )
+from matdiff_magic.types.dims import Dim
 
 TOLERANCE = 1e-5
 STEPS = (1e-6, 1e-4)  # the step of the check, and the second step a disagreement is re-checked at
@@ -151,6 +153,12 @@ def could_not_check(reason: Reason) -> tuple[str, ir.Expr | None, str]:
         )
     if k == "raised":
         return f"could not check: evaluating {where} raised {value}", None, ""
+    if k == "size":
+        return (
+            "could not check: ",
+            node,
+            f" has {value} entries at its declared sizes, too many to difference",
+        )
     return "could not check: no random point found where f and its derivative are defined", None, ""
 
 
@@ -312,6 +320,10 @@ def run_check(d, seed: int, written=_unnamed) -> CheckResult:
     examiner, rng = Examiner(d), np.random.default_rng(seed)
     nodes = post_order(examiner.roots)
     standard = within_memory(size_variants(sizes_of(d)), nodes)
+    oversized = too_large_to_check(d.wrt, nodes, standard[0] if standard else {})
+    if oversized is not None:  # declared sizes the check cannot take in the cell's time
+        before, node, after = could_not_check(oversized)
+        return CheckResult("skipped", None, before + written(cast(ir.Expr, node)) + after, oversized)
     seen: list[Verdict] = []
 
     def walk(size_list, kinds=None, stop_when_singular=False):
@@ -354,6 +366,28 @@ def run_check(d, seed: int, written=_unnamed) -> CheckResult:
     reason = _main_reason(seen, disagreements)
     before, node, after = could_not_check(reason)
     return CheckResult("skipped", None, before + (written(node) if node is not None else "") + after, reason)
+
+
+# the check differences f entry by entry of the variable and evaluates every node at the sizes
+# tried: declared sizes past these (X: matrix(5000, 5000), eye(10^9)) are not tried at all
+MAX_DIFFERENCED = 2_500
+
+
+def too_large_to_check(wrt: ir.Var, nodes, sizes: dict) -> Reason | None:
+    """A Reason of kind "size" naming the variable or node too large to check at ``sizes``."""
+
+    def entries(e: ir.Expr) -> int:
+        try:
+            return Dim.of(e.shape[0]).value(sizes) * Dim.of(e.shape[1]).value(sizes)
+        except KeyError:
+            return 0
+
+    if entries(wrt) > MAX_DIFFERENCED:
+        return Reason("size", wrt, f"{entries(wrt):,}")
+    largest = max(nodes, key=entries, default=None)
+    if largest is not None and entries(largest) > MAX_ENTRIES:
+        return Reason("size", largest, f"{entries(largest):,}")
+    return None
 
 
 PRIORITY = ("singular", "ill-conditioned", "magnitude", "kink", "steps", "raised", "undefined")

@@ -316,6 +316,22 @@ class _Inference(ShapeMessages):
         return self.sizes.unify(a[0], b[0]) and self.sizes.unify(a[1], b[1])
 
     # ---- the program
+    def _refuse_use_before_definition(self, definition) -> None:
+        """A name a line defines was read as a variable before: in its own definition (Y = Y X)
+        or on a line above it. Lines are read in order, so either is a different Y."""
+        name, use = definition.name, self.vars[definition.name].span
+        if use is not None and definition.expr.span.start <= use.start < definition.expr.span.end:
+            raise MatdiffError(
+                f"{name} is defined in terms of itself: a definition uses only names given above it",
+                self.source,
+                use,
+            )
+        raise MatdiffError(
+            f"{name} is used before the line that defines it: define {name} on a line above its use",
+            self.source,
+            use,
+        )
+
     def run(self) -> Sizes:
         defs = self.program.definitions
         for definition in defs[:-1]:
@@ -329,6 +345,8 @@ class _Inference(ShapeMessages):
             if definition is not defs[-1] and components.declare_components(self, definition, VarInfo):
                 continue  # y = [y1; y2]: y a variable, y1 and y2 its entries
             shape = self.shape(definition.expr)
+            if definition.name in self.vars:  # Y = Y X, or Y used on a line above Y = …
+                self._refuse_use_before_definition(definition)
             if definition is not defs[-1]:
                 self.defined[definition.name] = shape
         for classes, total, solutions, where in self.sizes.ambiguities():
