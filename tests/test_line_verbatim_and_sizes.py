@@ -122,3 +122,14 @@ def test_a_number_beyond_a_float_is_the_packages_error():
         graph("log(x1) + x1*x2 - sin(x2)", x1=10**400, x2=5)
     with pytest.raises(MatdiffError, match="string"):
         graph(None)
+
+
+def test_a_dollar_sign_on_the_line_is_latex_not_a_notebook_variable(shell):
+    shell.user_ns["x"] = 3
+    assert shell.run_cell("%matdiff --wrt x -o d $x^T A x$").success
+    d = shell.user_ns["d"]
+    rng = np.random.default_rng(8)
+    A, x = rng.standard_normal((4, 4)), rng.standard_normal(4)
+    h = 1e-6
+    fd = np.array([((x + h * e) @ A @ (x + h * e) - (x - h * e) @ A @ (x - h * e)) / (2 * h) for e in np.eye(4)])
+    np.testing.assert_allclose(d.evaluate(x=x, A=A), fd, rtol=1e-6)
