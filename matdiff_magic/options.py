@@ -68,6 +68,27 @@ _OPTIONS: dict[str, tuple] = {  # option -> (attribute, takes a value, converter
     "--latex": ("latex", False, None),
     "--adjugate": ("adjugate", False, None),
 }
+# The values an option chooses among, and the options whose value names a variable or an output:
+# what the lab extension's highlighter colours (labextension/src/generated/options.ts).
+OPTION_CHOICES: dict[str, tuple] = {
+    "--layout": LAYOUT_CHOICES,
+    "-l": LAYOUT_CHOICES,
+    "--mode": MODE_CHOICES,
+    "--symmetric": SYMMETRIC_CHOICES,
+    "--export": EXPORT_CHOICES,
+    "--lang": i18n.LANGS,
+}
+NAME_OPTIONS = tuple(option for option, (attr, *_) in _OPTIONS.items() if attr in ("wrt", "output"))
+
+
+def option_values() -> dict[str, str]:
+    """option -> "value" (always takes one), "optional" (--export [jax]) or "flag"."""
+    return {
+        option: "optional" if takes == "optional" else "value" if takes else "flag"
+        for option, (_, takes, _) in _OPTIONS.items()
+    }
+
+
 _TOKEN = re.compile(r"""\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\S+)""")
 _IDENT = re.compile(r"[A-Za-z][A-Za-z0-9_]*$")
 

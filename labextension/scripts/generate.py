@@ -4,6 +4,7 @@ From the Python package (this script, no node needed):
   vocabulary.ts   functions, aliases, kinds and constants (matdiff_magic.syntax.vocabulary)
   identities.ts   every identity the derivations apply (matdiff_magic.ops.identity.catalogue)
   cheatsheet.ts   the cheat sheet's sections, rules and examples (matdiff_magic.render.cheatsheet)
+  options.ts      the magic's options, the values they choose among (matdiff_magic.options)
 From the JSON schema (matdiff_magic/schema/derivation.v1.schema.json, by
 scripts/generate-contract.mjs through jlpm; needs `jlpm install` in labextension/):
   contract.ts     the contract's types (json-schema-to-typescript)
@@ -146,8 +147,24 @@ export const CHEATSHEET: ICheatSheet = {ts(cheatsheet.to_json())};
 """
 
 
+def options_ts() -> str:
+    from matdiff_magic import options as o
+
+    return HEADER.format(source="matdiff_magic/options.py") + f"""
+/** Every option of the magic: whether it always takes a value, may take one (--export [jax]) or never does. */
+export const OPTIONS = {ts(o.option_values())} as const;
+
+/** The values an option chooses among (coloured as values). */
+export const OPTION_CHOICES = {ts({k: list(v) for k, v in o.OPTION_CHOICES.items()})} as const;
+
+/** The options whose value names a variable or an output. */
+export const NAME_OPTIONS = {ts(list(o.NAME_OPTIONS))} as const;
+"""
+
+
 PYTHON_FILES = {
     "vocabulary.ts": vocabulary_ts,
+    "options.ts": options_ts,
     "identities.ts": identities_ts,
     "cheatsheet.ts": cheatsheet_ts,
 }

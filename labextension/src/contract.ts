@@ -143,8 +143,11 @@ export function parseDerivation(data: unknown): ParseResult {
       reason: 'version',
       message:
         `This derivation has ${seen}; this JupyterLab extension reads version ` +
-        `${SUPPORTED_VERSION}. Install matching versions of matdiff_magic in the kernel ` +
-        'and in JupyterLab.'
+        `${SUPPORTED_VERSION}. ` +
+        // "1" or 1.5 is a damaged field, not another release of the contract
+        (d.version === undefined || Number.isInteger(d.version)
+          ? 'Install matching versions of matdiff_magic in the kernel and in JupyterLab.'
+          : 'The version is a whole number: the data is damaged.')
     };
   }
   if (!validate(d)) {

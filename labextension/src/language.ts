@@ -16,7 +16,11 @@ import {
 import { Extension } from '@codemirror/state';
 import { Tag, tagHighlighter, tags as t } from '@lezer/highlight';
 
-import { LAYOUTS } from './generated/contract';
+import {
+  NAME_OPTIONS,
+  OPTIONS as OPTION_ARITY,
+  OPTION_CHOICES
+} from './generated/options';
 import { FUNCTIONS as FUNCTION_NAMES, KINDS } from './generated/vocabulary';
 
 /** Matches the first line of a %%matdiff cell. */
@@ -26,51 +30,29 @@ export const MAGIC_LINE = /^\s*%%matdiff\b/;
 export const LINE_MAGIC = /^\s*%matdiff(?=\s|$)/;
 
 /**
- * The options of the magic, each with whether it takes a value (as
- * matdiff_magic/options.py reads them): on a %matdiff line, the expression starts at the
- * first word that is not an option or an option's value.
+ * The options of the magic, each with whether it always takes a value (generated from
+ * matdiff_magic/options.py): on a %matdiff line, the expression starts at the first word that
+ * is not an option or an option's value.
  */
-export const OPTIONS: ReadonlyMap<string, boolean> = new Map([
-  ['--wrt', true],
-  ['-w', true],
-  ['--layout', true],
-  ['-l', true],
-  ['--no-check', false],
-  ['-o', true],
-  ['--output', true],
-  ['--order', true],
-  ['-i', false],
-  ['--interactive', false],
-  ['--graph', false],
-  ['--at', true],
-  ['--mode', true],
-  ['--seed', true],
-  ['--timeout', true],
-  ['--by-definition', false],
-  ['--solve', false],
-  ['--export', false],
-  ['--from', true],
-  ['--symmetric', true],
-  ['--lang', true],
-  ['--latex', false],
-  ['--adjugate', false]
-]);
+export const OPTIONS: ReadonlyMap<string, boolean> = new Map(
+  Object.entries(OPTION_ARITY).map(([option, takes]) => [option, takes === 'value'])
+);
 
 /** Every function of the language, aliases included (from matdiff_magic.syntax.vocabulary). */
 export const FUNCTIONS: ReadonlySet<string> = new Set(FUNCTION_NAMES);
 
 export const KIND_NAMES: ReadonlySet<string> = new Set(KINDS);
 
-/** Flags with a fixed set of values, coloured as constants. */
-const FLAG_VALUES: Record<string, ReadonlySet<string>> = {
-  '--layout': new Set(LAYOUTS),
-  '-l': new Set(LAYOUTS),
-  '--mode': new Set(['forward', 'reverse', 'both']),
-  '--symmetric': new Set(['independent', 'sym', 'minka'])
-};
+/** Flags with a fixed set of values, coloured as constants (generated from options.py). */
+const FLAG_VALUES: Record<string, ReadonlySet<string>> = Object.fromEntries(
+  Object.entries(OPTION_CHOICES).map(([option, values]) => [
+    option,
+    new Set<string>(values)
+  ])
+);
 
 /** Flags whose next word is a name (of a variable or an output). */
-const NAME_FLAGS = new Set(['--wrt', '-w', '-o', '--output']);
+const NAME_FLAGS: ReadonlySet<string> = new Set<string>(NAME_OPTIONS);
 
 /** Token names, each with the standard tag that gives its colour. */
 const BASE_TAGS = {
@@ -317,6 +299,16 @@ export function lineMagicTokens(text: string): ITokenSpan[] | null {
     take('flag');
     state.flag = word;
     if (OPTIONS.get(word) !== true) {
+      if (OPTION_ARITY[word as keyof typeof OPTION_ARITY] === 'optional') {
+        // --export jax: the next word is its value only when it is one of its choices
+        skipSpace();
+        const value = OPTION_WORD.exec(text.slice(stream.pos));
+        if (value && FLAG_VALUES[word]?.has(value[0])) {
+          stream.pos += value[0].length;
+          take('value');
+        }
+      }
+      state.flag = null;
       continue;
     }
     skipSpace();

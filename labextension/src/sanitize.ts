@@ -435,6 +435,52 @@ const ALLOWED_SYMBOLS = new Set([
 /** Characters refused outside a control symbol: they end or comment out a formula. */
 const REFUSED_CHARACTERS = new Set(['$', '%']);
 
+/**
+ * Control characters (but tab and newlines) and the bidirectional overrides: no formula of
+ * ours holds one, and MathJax fails on the whole block for a NUL.
+ */
+const CONTROL_CHARACTER =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+/**
+ * Commands that take an argument: written without braces (`\hat \hat x`, `\frac1\frac1`) each
+ * nests what follows, unseen by the count of braces, so more of them than MAX_DEPTH is too deep.
+ */
+const ARGUMENT_COMMANDS = new Set([
+  'hat',
+  'widehat',
+  'bar',
+  'overline',
+  'underline',
+  'tilde',
+  'widetilde',
+  'vec',
+  'dot',
+  'ddot',
+  'check',
+  'breve',
+  'acute',
+  'grave',
+  'sqrt',
+  'frac',
+  'dfrac',
+  'tfrac',
+  'boldsymbol',
+  'mathbf',
+  'mathrm',
+  'mathit',
+  'mathsf',
+  'mathbb',
+  'mathcal',
+  'operatorname',
+  'text',
+  'textrm',
+  'overbrace',
+  'underbrace',
+  'pmb',
+  'bm'
+]);
+
 /** A colour: #rgb, #rrggbb or a name made of letters (what \color{} and \textcolor{} take). */
 const COLOR = /^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-zA-Z]{1,20})$/;
 
@@ -535,7 +581,7 @@ export function safeLinkTarget(target: string): string | undefined {
 /** The refused construct as it will be named in a note: control characters made visible. */
 function display(name: string): string {
   return name.replace(
-    /[\u0000-\u001f\u007f-\u009f]/g,
+    /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
     c => `[U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}]`
   );
 }
@@ -555,6 +601,7 @@ export function sanitizeTex(tex: string, limit: number = MAX_FORMULA_CHARS): Tex
   const n = tex.length;
   let depth = 0;
   let maxDepth = 0;
+  let braceless = 0;
   let rows = 1;
   let cells = 1;
   let widest = 1;
@@ -631,6 +678,9 @@ export function sanitizeTex(tex: string, limit: number = MAX_FORMULA_CHARS): Tex
       }
       const after = i + 1 + name.length;
       if (ALLOWED_COMMANDS.has(name)) {
+        if (ARGUMENT_COMMANDS.has(name) && tex[skipSpaces(after)] !== '{') {
+          braceless++;
+        }
         out.push('\\', name);
         if (name === 'left') {
           open();
@@ -687,7 +737,7 @@ export function sanitizeTex(tex: string, limit: number = MAX_FORMULA_CHARS): Tex
       i = after;
       continue;
     }
-    if (REFUSED_CHARACTERS.has(c)) {
+    if (REFUSED_CHARACTERS.has(c) || CONTROL_CHARACTER.test(c)) {
       refuse(c);
     } else if (c === '{') {
       open();
@@ -707,7 +757,7 @@ export function sanitizeTex(tex: string, limit: number = MAX_FORMULA_CHARS): Tex
   if (problem === undefined && depth > 0) {
     problem = 'an unclosed {, \\left or \\begin';
   }
-  if (problem === undefined && maxDepth > MAX_DEPTH) {
+  if (problem === undefined && (maxDepth > MAX_DEPTH || braceless > MAX_DEPTH)) {
     problem = `nesting deeper than ${MAX_DEPTH} levels`;
   }
   if (problem === undefined && rows * widest > MAX_CELLS) {
