@@ -195,3 +195,49 @@ def test_solve_by_components_refuses_what_it_cannot_solve(f, message):
     with pytest.raises(MatdiffError, match=message) as caught:
         derive(f"y = [y1; y2]\n{f}", wrt="y", solve=True)
     assert caught.value.line == 2
+
+
+def test_solve_by_the_components_of_a_matrix_is_laid_out_as_the_matrix():
+    d = derive("Y = [a, b; c, d]\nf = a^2 + b^2 + c^2 + d^2 - 2*a - 4*b + 6*c + a*d", wrt="Y", solve=True)
+    Y = d.evaluate_solution()
+    assert Y.shape == (2, 2)
+
+    def f(M):
+        a, b, c, dd = M[0, 0], M[0, 1], M[1, 0], M[1, 1]
+        return a**2 + b**2 + c**2 + dd**2 - 2 * a - 4 * b + 6 * c + a * dd
+
+    h = 1e-5
+    for i in range(2):
+        for j in range(2):
+            E = np.zeros((2, 2))
+            E[i, j] = h
+            assert abs((f(Y + E) - f(Y - E)) / (2 * h)) < 1e-8
+
+
+@pytest.mark.parametrize("f", ["y1^2 + abs(y1) - 3*y1 + y2^2", "y1^2 + relu(y1) + y2^2"])
+def test_a_partial_that_vanishes_without_being_linear_is_not_solved(f):
+    # sign(y₁)'s partial is 0 almost everywhere, but 2y₁ + sign(y₁) − 3 = 0 is not linear
+    with pytest.raises(MatdiffError, match="not linear"):
+        derive(f"y = [y1; y2]\n{f}", wrt="y", solve=True, check=False)
+
+
+@pytest.mark.parametrize(
+    "source, named",
+    [
+        ("y = a'*X*b\nf = a'*exp(X*b)  # y", "the line defining y is not used"),
+        ("u = A*X*b\nv = u'*u\nf = norm2(X)^2", "the lines defining u, v are not used"),
+    ],
+)
+def test_unused_lines_are_named_through_comments_and_chains(source, named):
+    assert any(named in note for note in derive(source, wrt="X").notes)
+
+
+def test_a_sample_statistic_is_never_called_unused():
+    d = derive("xbar = 1/N*sum_i(x_i)\nf = sum_i(norm2(x_i - mu)^2)", wrt="mu")
+    assert not any("not used" in note for note in d.notes)
+
+
+def test_a_solution_refused_by_its_check_is_refused_under_the_line():
+    with pytest.raises(MatdiffError, match="∂f/∂Σ = 0: the value the steps arrive at") as caught:
+        derive("Sigma: symmetric\nf = tr(Sigma*A) + norm2(Sigma)^2", wrt="Sigma", solve=True)
+    assert caught.value.line == 2

@@ -18,6 +18,7 @@ from matdiff_magic.numeric import points as sampling
 from matdiff_magic.numeric.check import Examiner
 from matdiff_magic.numeric.evaluate import as_matrix, bind_sizes
 from matdiff_magic.numeric.points import Unfit, guarded
+from matdiff_magic.render.notation import name_text
 from matdiff_magic.render.printer import to_text
 
 
@@ -136,8 +137,9 @@ def refuse_a_wrong_solution(d, source: str, seed: int = 0) -> None:
     """MatdiffError when the solution ``d`` shows does not make the gradient zero."""
     if d.solution is not None and verify_solution(d, seed) is False:
         raise MatdiffError(
-            f"cannot solve ∂f/∂{d.wrt.name} = 0: the value the steps arrive at is not a stationary "
+            f"cannot solve ∂f/∂{name_text(d.wrt.name)} = 0: the value the steps arrive at is not a stationary "
             f"point (at random points the gradient there is not zero, or it cannot be evaluated), "
             f"so it is not shown as a solution",
             source,
+            d.typed.span,  # under the function's line, as the solve stage's own refusals
         )

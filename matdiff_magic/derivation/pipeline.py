@@ -33,6 +33,7 @@ from matdiff_magic.derivation.symmetric import (
 from matdiff_magic.errors import MatdiffError, known_language, whole_seed
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ops.linalg import DETERMINANT_RULE, determinant_rule
+from matdiff_magic.ops.samples import SampleSum
 from matdiff_magic.render import printer
 from matdiff_magic.render.abbreviations import choose as choose_abbreviations
 from matdiff_magic.syntax.latex import in_latex, looks_like_latex
@@ -278,14 +279,29 @@ def _defaulted_kind_notes(source: str, typed, var: ir.Var) -> tuple:
 def _unused_lines(typed) -> tuple:
     """A note naming the lines the derived function does not use (y = aᵀXb above f = aᵀexp(Xb)):
     a cell derives its last line, so an exercise written above it would otherwise pass unseen.
-    Definitions are put in place where they are used, so a name is used when a later line writes it."""
-    lines = typed.source.splitlines()
-    unused = []
-    for name in typed.definitions:
-        word = re.compile(rf"(?<![\w']){re.escape(name)}(?!\w)")
-        at = [i for i, line in enumerate(lines) if re.match(rf"\s*{re.escape(name)}\s*=", line)]
-        if at and not any(word.search(line) for line in lines[at[-1] + 1 :]):
-            unused.append(name)
+    Definitions are put in place where they are used, so a line is used when the last line, or a
+    line it uses, writes its name (comments aside). A sample statistic (x̄ = (1/N) Σᵢ xᵢ) is
+    recognised by its value wherever it appears, and never named here."""
+    code = [line.split("#", 1)[0] for line in typed.source.splitlines()]
+    written = {}  # name -> the line that defines it
+    for i, line in enumerate(code[:-1]):
+        m = re.match(r"\s*([A-Za-z]\w*)\s*=(?!=)", line)
+        if m and m.group(1) in typed.definitions:
+            written[m.group(1)] = i
+    # the names a line writes on its right side (all of it for an unnamed last line)
+    written_on = lambda line: set(re.findall(r"[A-Za-z]\w*", re.sub(r"^\s*[A-Za-z]\w*\s*=(?!=)", "", line)))
+    used: set = set()
+    pending = [len(code) - 1]
+    while pending:
+        for name in written_on(code[pending.pop()]) - used:
+            used.add(name)
+            if name in written:
+                pending.append(written[name])
+    unused = [
+        name
+        for name in written
+        if name not in used and not any(isinstance(n, SampleSum) for n in typed.definitions[name].walk())
+    ]
     if not unused:
         return ()
     names = ", ".join(unused)

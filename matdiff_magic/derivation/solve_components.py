@@ -38,10 +38,15 @@ def solve_by_components(
     if any(ir.depends_on(a, c.name) or _holds(a, components) for row in A for a in row for c in components):
         raise _not_linear(var)
     b = [simplify(ir.replace(e, zero_at)) for e in equations]
+    if not all(_affine(e, _row(row, components), bk) for e, row, bk in zip(equations, A, b)):
+        raise _not_linear(var)  # sign(y₁) has the partial 0 but is no constant
     solution = _solved(A, [simplify(mk_neg(bk)) for bk in b], var)
-    column = Literal([simplify(s) for s in solution], n, 1)
-    lhs = Literal([_row(row, components) for row in A], n, 1)
-    rhs = Literal([simplify(mk_neg(bk)) for bk in b], n, 1)
+    # the equations and the solution laid out as the variable (a matrix Y row by row)
+    rows, cols = (gradient.rows, gradient.cols) if isinstance(gradient, Literal) else (n, 1)
+    value = {(c.i, c.j or 0): simplify(s) for c, s in zip(components, solution)}
+    column = Literal([value[i, j] for i in range(rows) for j in range(cols)], rows, cols)
+    lhs = Literal([_row(row, components) for row in A], rows, cols)
+    rhs = Literal([simplify(mk_neg(bk)) for bk in b], rows, cols)
     zero = ir.Zero(gradient.shape)
     steps = [
         _equation(SET_ZERO, gradient, zero),
@@ -65,6 +70,20 @@ def solve_by_components(
         ),
     ]
     return steps, column
+
+
+def _affine(e: ir.Expr, linear: ir.Expr, constant: ir.Expr) -> bool:
+    """Whether e = linear + constant exactly: expanded by SymPy (imported only here, for --solve
+    by components), where 2(y₁ − 1) − 2y₁ + 2 is 0 and sign(y₁) − sign(0) is not."""
+    from matdiff_magic.interop.sympy_module import sympy
+    from matdiff_magic.interop.sympy_out import to_sympy
+
+    sp = sympy()
+
+    try:
+        return sp.expand(to_sympy(e) - to_sympy(linear) - to_sympy(constant)) == 0
+    except MatdiffError:  # a function SymPy has no form for: not shown to be linear
+        return False
 
 
 def _row(coefficients: list[ir.Expr], components: list[Entry]) -> ir.Expr:

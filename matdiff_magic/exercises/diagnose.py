@@ -28,7 +28,7 @@ from matdiff_magic.errors import MatdiffError, known_language, whole_seed
 from matdiff_magic.exercises.answer import MARK, evaluate_at, samples_at_random_points, type_answer
 from matdiff_magic.exercises.messages import shape_text, verdict
 from matdiff_magic.ir import nodes as ir
-from matdiff_magic.numeric.points import MAX_ENTRIES
+from matdiff_magic.numeric.check import MAX_NODE_ENTRIES
 from matdiff_magic.render.printer import to_latex, to_text
 from matdiff_magic.types.dims import Dim
 
@@ -210,8 +210,8 @@ def _entries(e) -> int:
 
 
 def _oversized(A_expr):
-    """A node of the answer with more entries than the numeric check evaluates, or None."""
-    return next((n for n in A_expr.walk() if _entries(n) > MAX_ENTRIES), None)
+    """A node of the answer with more entries than the numeric check holds, or None."""
+    return next((n for n in A_expr.walk() if _entries(n) > MAX_NODE_ENTRIES), None)
 
 
 def _close(a: np.ndarray, b: np.ndarray) -> bool:

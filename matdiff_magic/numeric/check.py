@@ -42,7 +42,6 @@ from matdiff_magic.numeric import fd
 from matdiff_magic.numeric.conventions import columns_in, convention, gradient_in
 from matdiff_magic.numeric.evaluate import Evaluator
 from matdiff_magic.numeric.points import (  # noqa: F401 - re-exported for export/
-    MAX_ENTRIES,
     MORE_STRATEGIES,
     SIZE_CHOICES,
     Unfit,
@@ -320,7 +319,7 @@ def run_check(d, seed: int, written=_unnamed) -> CheckResult:
     examiner, rng = Examiner(d), np.random.default_rng(seed)
     nodes = post_order(examiner.roots)
     standard = within_memory(size_variants(sizes_of(d)), nodes)
-    oversized = too_large_to_check(d.wrt, nodes, standard[0] if standard else {})
+    oversized = too_large_to_check(d.wrt, d.target, nodes, standard[0] if standard else {})
     if oversized is not None:  # declared sizes the check cannot take in the cell's time
         before, node, after = could_not_check(oversized)
         return CheckResult("skipped", None, before + written(cast(ir.Expr, node)) + after, oversized)
@@ -368,13 +367,17 @@ def run_check(d, seed: int, written=_unnamed) -> CheckResult:
     return CheckResult("skipped", None, before + (written(node) if node is not None else "") + after, reason)
 
 
-# the check differences f entry by entry of the variable and evaluates every node at the sizes
-# tried: declared sizes past these (X: matrix(5000, 5000), eye(10^9)) are not tried at all
-MAX_DIFFERENCED = 2_500
+# The check differences f entry by entry of the variable, evaluating f twice per entry, at the
+# sizes tried (declared sizes are used as declared). Past these it is not tried at all: no node may
+# hold more entries than memory allows (eye(10^9)), and the differencing may not cost more than a
+# few seconds of arithmetic (X: matrix(1500, 1500) through inv: 2.25 million entries × n³ each).
+MAX_NODE_ENTRIES = 20_000_000  # 160 MB of floats
+MAX_DIFFERENCING_COST = 3_000_000_000  # entries of the variable × arithmetic of one evaluation of f
 
 
-def too_large_to_check(wrt: ir.Var, nodes, sizes: dict) -> Reason | None:
-    """A Reason of kind "size" naming the variable or node too large to check at ``sizes``."""
+def too_large_to_check(wrt: ir.Var, target: ir.Expr, nodes, sizes: dict) -> Reason | None:
+    """A Reason of kind "size" naming the node too large to hold, or the variable too large to
+    difference through ``target`` (f, or the gradient for a Hessian), at ``sizes``; else None."""
 
     def entries(e: ir.Expr) -> int:
         try:
@@ -382,12 +385,37 @@ def too_large_to_check(wrt: ir.Var, nodes, sizes: dict) -> Reason | None:
         except KeyError:
             return 0
 
-    if entries(wrt) > MAX_DIFFERENCED:
-        return Reason("size", wrt, f"{entries(wrt):,}")
+    def arithmetic(e: ir.Expr) -> int:
+        """About the operations of evaluating e from its children: n³ for a factorisation,
+        the inner sizes for a product, one per entry otherwise."""
+        if isinstance(e, (ir.Inverse, ir.Det, ir.LogDet, ir.MatPow)):
+            return max(_side(e, sizes) ** 3, entries(e))
+        if isinstance(e, ir.MatMul):
+            return entries(e) * max([_columns(f, sizes) for f in e.factors] or [1])
+        return entries(e)
+
     largest = max(nodes, key=entries, default=None)
-    if largest is not None and entries(largest) > MAX_ENTRIES:
+    if largest is not None and entries(largest) > MAX_NODE_ENTRIES:
         return Reason("size", largest, f"{entries(largest):,}")
+    cost = entries(wrt) * sum(arithmetic(e) for e in post_order([target]))
+    if cost > MAX_DIFFERENCING_COST:
+        return Reason("size", wrt, f"{entries(wrt):,}")
     return None
+
+
+def _side(e: ir.Expr, sizes: dict) -> int:
+    """The side n of the square matrix a factorisation node works on (0 when not known)."""
+    try:
+        return Dim.of(e.children()[0].shape[0]).value(sizes)
+    except KeyError:
+        return 0
+
+
+def _columns(e: ir.Expr, sizes: dict) -> int:
+    try:
+        return Dim.of(e.shape[1]).value(sizes)
+    except KeyError:
+        return 1
 
 
 PRIORITY = ("singular", "ill-conditioned", "magnitude", "kink", "steps", "raised", "undefined")
