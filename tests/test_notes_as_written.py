@@ -29,6 +29,8 @@ def seed_002_example_2(y):
 
 
 TRANSPOSED_ROWS = [
+    "\\bold{f(\\bold{y})} = [y_1^2+y_2^2+y_3 \\quad y_3^2+2y_1]^T",  # one line, as seed 002
+    "f(y_1, y_2, y_3) = [y_1^2+y_2^2+y_3 \\quad y_3^2+2y_1]^T",
     "y = [y1; y2; y3]\nf = [y1^2 + y2^2 + y3, y3^2 + 2*y1]'",
     "y = [y1, y2, y3]'\nf = [y1^2 + y2^2 + y3, y3^2 + 2*y1]'",
     "\\bold{y} = [y_1 \\quad y_2 \\quad y_3]^T\n\\bold{f(\\bold{y})} = [y_1^2+y_2^2+y_3 \\quad y_3^2+2y_1]^T",

@@ -42,6 +42,8 @@ def _not_scalars(body: list) -> bool:
         if (t.kind, t.text) in marks:
             return True
         if t.kind == "sym" and t.text == "^":  # ^T or ^{T}
+            if k > 0 and body[k - 1].kind == "sym" and body[k - 1].text == "]":
+                continue  # [f₁ f₂]^T: a literal of scalars, transposed (seed 002's column)
             after = [u.text for u in body[k + 1 : k + 3] if u.text != "{"]
             if after[:1] == ["T"]:
                 return True
