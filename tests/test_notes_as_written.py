@@ -243,3 +243,17 @@ def test_a_solution_refused_by_its_check_is_refused_under_the_line():
     with pytest.raises(MatdiffError, match="∂f/∂Σ = 0: the value the steps arrive at") as caught:
         derive("Sigma: symmetric\nf = tr(Sigma*A) + norm2(Sigma)^2", wrt="Sigma", solve=True)
     assert caught.value.line == 2
+
+
+@pytest.mark.parametrize("convention", ["sym", "minka"])
+def test_the_nearest_symmetric_matrix_is_solved_for(convention):
+    # ‖S − A‖² over symmetric S: the stationary point is ½(A + Aᵀ)
+    d = derive("S: symmetric\nf = norm2(S - A)^2", wrt="S", solve=True, symmetric=convention)
+    assert "Ŝ = ½ (A + Aᵀ)" in d.to_text()
+    A = np.random.default_rng(9).standard_normal((4, 4))
+    S = d.evaluate_solution(A=A)
+    np.testing.assert_allclose(S, (A + A.T) / 2)
+    # at Ŝ, f does not change along any symmetric direction E (central differences)
+    f = lambda M: np.sum((M - A) ** 2)
+    for E in (np.eye(4), np.ones((4, 4)), np.diag([1.0, -2, 0, 3]) + np.eye(4, k=1) + np.eye(4, k=-1)):
+        assert abs((f(S + 1e-5 * E) - f(S - 1e-5 * E)) / 2e-5) < 1e-7

@@ -184,8 +184,8 @@ def _expand(e: ir.Expr) -> list[ir.Expr]:
         return [t for term in e.terms for t in _expand(term)]
     if isinstance(e, ir.Neg):
         return [mk_neg(t) for t in _expand(e.arg)]
-    if isinstance(e, ir.Transpose):
-        return [tidy(ir.Transpose(t)) for t in _expand(e.arg)]
+    if isinstance(e, ir.Transpose):  # (S − A)ᵀ = S − Aᵀ for a symmetric S: one term in S, not Sᵀ
+        return [simplify(ir.Transpose(t), True) for t in _expand(e.arg)]
     if isinstance(e, ir.MatMul):
         out: list[list] = [[]]
         for f in e.factors:
@@ -332,7 +332,7 @@ def _isolate(with_x: list[ir.Expr], rhs: ir.Expr, var: ir.Var) -> ir.Expr | None
         lefts.append(with_coef(c, _as_matrix(L, var.shape[0])) if not R else None)
         rights.append(with_coef(c, _as_matrix(R, var.shape[1])) if not L else None)
     if all(l is not None for l in lefts):
-        A = tidy(mk_add(lefts))
+        A = simplify(tidy(mk_add(lefts)))  # I + I is 2I
         a, A1 = split_coef(A)
         b, rhs1 = split_coef(rhs)
         scale, B = _common_scalar(A1) if A1 is not None else (None, A)
