@@ -249,7 +249,7 @@ def test_a_solution_refused_by_its_check_is_refused_under_the_line():
 def test_the_nearest_symmetric_matrix_is_solved_for(convention):
     # ‖S − A‖² over symmetric S: the stationary point is ½(A + Aᵀ)
     d = derive("S: symmetric\nf = norm2(S - A)^2", wrt="S", solve=True, symmetric=convention)
-    assert "Ŝ = ½ (A + Aᵀ)" in d.to_text()
+    assert "S\u0302 = ½ (A + Aᵀ)" in d.to_text()  # S with a combining hat, as printed
     A = np.random.default_rng(9).standard_normal((4, 4))
     S = d.evaluate_solution(A=A)
     np.testing.assert_allclose(S, (A + A.T) / 2)
