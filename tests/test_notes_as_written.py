@@ -257,3 +257,39 @@ def test_the_nearest_symmetric_matrix_is_solved_for(convention):
     f = lambda M: np.sum((M - A) ** 2)
     for E in (np.eye(4), np.ones((4, 4)), np.diag([1.0, -2, 0, 3]) + np.eye(4, k=1) + np.eye(4, k=-1)):
         assert abs((f(S + 1e-5 * E) - f(S - 1e-5 * E)) / 2e-5) < 1e-7
+
+
+@pytest.mark.parametrize(
+    "wrt, source, name",
+    [
+        ("\\mathbf{W}_1", "\\boldsymbol{a}^T \\tanh(\\mathbf{W}_1 x)", "W_1"),
+        ("W_{1}", "a^T \\tanh(W_1 x)", "W_1"),
+        ("\\hat{\\beta}", "\\Vert y - X\\hat{\\beta}\\Vert^2", "betahat"),
+        ("\\varepsilon", "\\varepsilon^T A \\varepsilon", "epsilon"),
+    ],
+)
+def test_wrt_as_a_latex_cell_names_the_variable(shell_with_magic, wrt, source, name):
+    d = derive(source, wrt=wrt)
+    assert d.wrt.name == name and d.check_result.status == "passed"
+    assert shell_with_magic.run_cell(f"%%matdiff --wrt '{wrt}' -o d\n{source}").success
+    assert shell_with_magic.user_ns["d"].wrt.name == name
+
+
+@pytest.fixture
+def shell_with_magic():
+    sh = InteractiveShell.instance()
+    sh.run_line_magic("load_ext", "matdiff_magic")
+    return sh
+
+
+def test_by_definition_by_components_takes_the_partials():
+    d = derive("y = [y1; y2]\n(y1 - 1)^2 + y2^2", wrt="y", by_definition=True, solve=True)
+    assert d.check_result.status == "passed"
+    np.testing.assert_allclose(d.evaluate_solution(), [1.0, 0.0])
+    y = np.array([0.4, -2.0])
+    np.testing.assert_allclose(d.evaluate(y=y), [2 * (y[0] - 1), 2 * y[1]])
+
+
+def test_a_linear_system_with_symbols_off_the_diagonal_says_so():
+    with pytest.raises(MatdiffError, match="A has symbols off its diagonal"):
+        derive("c, t: scalar\ny = [y1; y2]\n(y1-c)^2 + (y2 - t)^2 + c*y1*y2", wrt="y", solve=True)

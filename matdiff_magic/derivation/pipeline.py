@@ -222,6 +222,8 @@ def _derive_by_definition(source, wrt, layout, check, seed, symmetric, solve=Fal
     try:
         typed = typecheck(source)
         var = choose_wrt(typed, wrt, source)
+        if by_components(typed, var):  # y = [y1; y2]: its partials are the definition method already
+            return _derive(source, wrt, layout, check, 1, seed, solve, symmetric)
         refuse_per_sample(var, source, typed.expr)  # xᵢ stands for every sample; M counts them
         steps, res, G = definition_steps(typed, var, source, written=printer.to_text)
         res, _, shown, _ = with_symmetry(

@@ -118,7 +118,11 @@ def _solved(A: list[list[ir.Expr]], rhs: list[ir.Expr], var: ir.Var) -> list[ir.
         if any(isinstance(a, ir.Const) and a.value == 0 for a in diagonal):
             raise _not_determined(var)
         return [mk_mul([mk_pow(a, ir.Const(-1)), r]) for a, r in zip(diagonal, rhs)]
-    raise _not_linear(var)
+    x = name_text(var.name)
+    raise MatdiffError(
+        f"cannot solve ∂f/∂{x} = 0 for {x}: its equations are linear, A{x} = B, but A has symbols off "
+        f"its diagonal; --solve inverts an A of numbers or a diagonal A"
+    )
 
 
 def _inverse(M: list[list[Fraction]]) -> list[list[Fraction]] | None:

@@ -28,6 +28,7 @@ from matdiff_magic.errors import MatdiffError, known_language, whole_seed
 from matdiff_magic.exercises.answer import MARK, evaluate_at, samples_at_random_points, type_answer
 from matdiff_magic.exercises.messages import shape_text, verdict
 from matdiff_magic.ir import nodes as ir
+from matdiff_magic.ir.traverse import post_order
 from matdiff_magic.numeric.check import MAX_NODE_ENTRIES
 from matdiff_magic.render.printer import to_latex, to_text
 from matdiff_magic.types.dims import Dim
@@ -162,8 +163,12 @@ def _check_answer(answer, f, wrt, layout, order, points, seed, reveal, latex=Non
         return AnswerCheck(
             False,
             "unreadable",
-            "✗ The answer cannot be evaluated:",
-            details=[f"{to_text(oversized)} has {_entries(oversized):,} entries, more than can be evaluated"],
+            "✗ The answer cannot be evaluated at the declared sizes:",
+            details=[
+                i18n.translate(
+                    f"{to_text(oversized)} has {_entries(oversized):,} entries, more than can be evaluated"
+                )
+            ],
             **common,
         )
 
@@ -211,7 +216,7 @@ def _entries(e) -> int:
 
 def _oversized(A_expr):
     """A node of the answer with more entries than the numeric check holds, or None."""
-    return next((n for n in A_expr.walk() if _entries(n) > MAX_NODE_ENTRIES), None)
+    return next((n for n in post_order([A_expr]) if _entries(n) > MAX_NODE_ENTRIES), None)  # innermost
 
 
 def _close(a: np.ndarray, b: np.ndarray) -> bool:

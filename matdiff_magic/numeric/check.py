@@ -152,11 +152,18 @@ def could_not_check(reason: Reason) -> tuple[str, ir.Expr | None, str]:
         )
     if k == "raised":
         return f"could not check: evaluating {where} raised {value}", None, ""
-    if k == "size":
+    if k == "size" or (k == "cost" and not reason.of_f):
         return (
             "could not check: ",
             node,
             f" has {value} entries at its declared sizes, too many to difference",
+        )
+    if k == "cost":
+        return (
+            "could not check: at its declared sizes f costs too much to evaluate once for each of the "
+            f"{value} entries of ",
+            node,
+            "",
         )
     return "could not check: no random point found where f and its derivative are defined", None, ""
 
@@ -397,9 +404,10 @@ def too_large_to_check(wrt: ir.Var, target: ir.Expr, nodes, sizes: dict) -> Reas
     largest = max(nodes, key=entries, default=None)
     if largest is not None and entries(largest) > MAX_NODE_ENTRIES:
         return Reason("size", largest, f"{entries(largest):,}")
-    cost = entries(wrt) * sum(arithmetic(e) for e in post_order([target]))
-    if cost > MAX_DIFFERENCING_COST:
-        return Reason("size", wrt, f"{entries(wrt):,}")
+    per_evaluation = sum(arithmetic(e) for e in post_order([target]))
+    if entries(wrt) * per_evaluation > MAX_DIFFERENCING_COST:
+        # of_f: one evaluation of f is itself costly (the inverse of a large matrix), not the count
+        return Reason("cost", wrt, f"{entries(wrt):,}", of_f=per_evaluation > MAX_DIFFERENCING_COST // 1000)
     return None
 
 

@@ -115,6 +115,17 @@ def translate(source: str, components: str | None = None) -> Translation:
     return Translation(source, text, spans, tuple(reader.counts.items()), reader.sums)
 
 
+def latex_name(written: str) -> str | None:
+    """The cell's name of a variable written as LaTeX (``--wrt '\\mathbf{W}_1'``: W_1,
+    ``\\hat{\\beta}``: betahat, ``\\varepsilon``: epsilon), as the reader names it in a cell;
+    None when ``written`` is not one name."""
+    try:
+        name = translate(written).text.strip()
+    except MatdiffError:
+        return None
+    return name if re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name) else None
+
+
 def in_latex(source: str, run: Callable[[str], T], components: str | None = None) -> T:
     """``run`` on the translation of ``source`` (``translate``); its errors point into the LaTeX."""
     translation = translate(source, components).counted()
