@@ -218,16 +218,13 @@ def _validate(opts: Options, line: str) -> None:
             _span_of(line, opts.source_name),
         )
     if opts.wrt is not None and not _IDENT.match(opts.wrt):
-        from matdiff_magic.render.notation import cell_name  # only here: %load_ext stays light
-        from matdiff_magic.syntax.latex import latex_name
+        from matdiff_magic.syntax.latex import wrt_spellings  # only here: %load_ext stays light
 
-        # --wrt '\mathbf{W}_1' or '\varepsilon' as a cell in LaTeX names it (W_1, epsilon), Σ as
-        # the output writes it (Sigma)
-        named = latex_name(opts.wrt)
-        opts.wrt = named or (cell_name(opts.wrt) if _IDENT.match(cell_name(opts.wrt)) else opts.wrt)
-    if opts.wrt is not None and not _IDENT.match(opts.wrt):
-        written = "‘" + opts.wrt + "’"  # as typed: a repr would double its backslashes
-        raise MatdiffError(f"--wrt takes a variable name, not {written}", line, _span_of(line, opts.wrt))
+        # --wrt Σ, '\varepsilon', '\mathbf{W}_1': kept as written, and matched to the cell's
+        # variables under each name it may mean (types.lower.choose_wrt)
+        if not any(_IDENT.match(name) for name in wrt_spellings(opts.wrt)):
+            written = "‘" + opts.wrt + "’"  # as typed: a repr would double its backslashes
+            raise MatdiffError(f"--wrt takes a variable name, not {written}", line, _span_of(line, opts.wrt))
     if opts.output is not None:
         _validate_output_name(opts.output, line)
     if not opts.timeout > 0 or opts.timeout == float("inf"):  # also NaN

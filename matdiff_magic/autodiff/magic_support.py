@@ -128,6 +128,10 @@ def build_graph(shell, source: str, opts):
     g = graph(source, **values)
     _refuse_undefined(g, opts.at)
     if opts.wrt is not None and opts.wrt not in g.inputs:
+        from matdiff_magic.syntax.latex import wrt_spellings
+
+        opts.wrt = next((name for name in wrt_spellings(opts.wrt) if name in g.inputs), opts.wrt)
+    if opts.wrt is not None and opts.wrt not in g.inputs:
         raise MatdiffError(f"--wrt {opts.wrt}: the inputs are {', '.join(g.inputs)}")
     return g
 

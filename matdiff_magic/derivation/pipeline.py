@@ -36,7 +36,7 @@ from matdiff_magic.ops.linalg import DETERMINANT_RULE, determinant_rule
 from matdiff_magic.ops.samples import SampleSum
 from matdiff_magic.render import printer
 from matdiff_magic.render.abbreviations import choose as choose_abbreviations
-from matdiff_magic.syntax.latex import in_latex, looks_like_latex
+from matdiff_magic.syntax.latex import in_latex, looks_like_latex, wrt_spellings
 from matdiff_magic.types.lower import choose_wrt, typecheck
 
 
@@ -92,7 +92,9 @@ def derive(
             return derive(source, wrt, layout, check, order, seed, by_definition, solve, symmetric, latex)
     if latex or (latex is None and looks_like_latex(source)):
         args = (wrt, layout, check, order, seed, by_definition, solve, symmetric)
-        return in_latex(source, lambda text: derive(text, *args, latex=False), wrt)
+        # the vector f(y_1, y_2) = … declares is named as the cell names it (a bold y is y)
+        stem = next((n for n in wrt_spellings(wrt) if n.isidentifier()), wrt) if wrt is not None else None
+        return in_latex(source, lambda text: derive(text, *args, latex=False), stem)
     check_convention(symmetric)
     if isinstance(order, bool) or order not in (1, 2):
         raise MatdiffError(

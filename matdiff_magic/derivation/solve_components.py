@@ -120,8 +120,8 @@ def _solved(A: list[list[ir.Expr]], rhs: list[ir.Expr], var: ir.Var) -> list[ir.
         return [mk_mul([mk_pow(a, ir.Const(-1)), r]) for a, r in zip(diagonal, rhs)]
     x = name_text(var.name)
     raise MatdiffError(
-        f"cannot solve ∂f/∂{x} = 0 for {x}: its equations are linear, A{x} = B, but A has symbols off "
-        f"its diagonal; --solve inverts an A of numbers or a diagonal A"
+        f"cannot solve ∂f/∂{x} = 0 for {x}: its equations are linear, A{x} = B, but A holds symbols "
+        f"and is not diagonal; --solve inverts an A of numbers or a diagonal A"
     )
 
 

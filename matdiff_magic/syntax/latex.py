@@ -26,7 +26,7 @@ from typing import TypeVar
 
 from matdiff_magic.depth import deep_recursion
 from matdiff_magic.errors import MatdiffError, Span
-from matdiff_magic.render.notation import FONT_COMMANDS
+from matdiff_magic.render.notation import FONT_COMMANDS, cell_name
 from matdiff_magic.syntax.ast import KINDS
 from matdiff_magic.syntax.latex_cursor import BARS, DECORATIONS, Frag
 from matdiff_magic.syntax.latex_lexer import OPERATORS, WORD_COMMANDS, Tok, tokenize
@@ -121,9 +121,17 @@ def latex_name(written: str) -> str | None:
     None when ``written`` is not one name."""
     try:
         name = translate(written).text.strip()
-    except MatdiffError:
+    except (MatdiffError, KeyError, IndexError, ValueError):  # not a name the reader can read
         return None
     return name if re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name) else None
+
+
+def wrt_spellings(written: str) -> list[str]:
+    """The names ``written`` may mean, in the order to try them against a cell's variables: as
+    written, as the output writes it (Σ, \\Sigma: Sigma; \\varepsilon: varepsilon), as a LaTeX cell
+    names it (\\varepsilon: epsilon, \\mathbf{W}_1: W_1)."""
+    out = [written, cell_name(written), latex_name(written)]
+    return [name for i, name in enumerate(out) if name is not None and name not in out[:i]]
 
 
 def in_latex(source: str, run: Callable[[str], T], components: str | None = None) -> T:

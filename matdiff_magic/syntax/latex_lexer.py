@@ -254,7 +254,7 @@ def _drop_plain_braces(tokens: list[Tok], source: str) -> list[Tok]:
         if tok.text == "sqrt" and j < len(tokens) and tokens[j].text == "[":
             continue  # an n-th root: the reader refuses it
         for _ in range(wanted):
-            if j < len(tokens) and tokens[j].text == "{":
+            if j < len(tokens) and tokens[j].text == "{" and j in match:  # not \{, a literal brace
                 kept.update((j, match[j]))
                 j = match[j] + 1
             else:

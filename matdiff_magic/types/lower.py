@@ -18,9 +18,8 @@ from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ops.components import Entry
 from matdiff_magic.ops.registry import named
 from matdiff_magic.ops.unknown import OuterFunction
-from matdiff_magic.render.notation import cell_name
 from matdiff_magic.syntax.ast import Call, Name, Neg, Num, Power, Product, Program, Sum, Transpose
-from matdiff_magic.syntax.latex import latex_name
+from matdiff_magic.syntax.latex import wrt_spellings
 from matdiff_magic.syntax.parser import parse
 from matdiff_magic.syntax.vocabulary import canonical_function
 from matdiff_magic.types import components, samples
@@ -65,11 +64,10 @@ def choose_wrt(typed: Typed, wrt: str | None, source: str | None = None) -> ir.V
     for v in typed.variables:
         if v.name == wrt:
             return v
-    for spelled in (cell_name(wrt), latex_name(wrt)):  # Σ, \Sigma, \mathbf{W}_1: Sigma, W_1
-        if spelled is not None and spelled != wrt:
-            for v in typed.variables:
-                if v.name == spelled:
-                    return v
+    for spelled in wrt_spellings(wrt)[1:]:  # Σ, \Sigma, \mathbf{W}_1: Sigma, W_1
+        for v in typed.variables:
+            if v.name == spelled:
+                return v
     message = (
         f"unknown variable {wrt!r} for --wrt: the expression's variables are " + ", ".join(names)
         if names
