@@ -53,27 +53,7 @@ def solve_steps(
     z = zero(gradient.shape)
 
     def eq(identity, lhs, rhs, note="", focus=None):
-        steps.append(
-            Step(
-                "solve",
-                identity.name,
-                identity,
-                "",
-                "",
-                lhs,
-                (focus,) if focus is not None else (lhs,),
-                note,
-                line=lambda p: (
-                    f"{p.to_latex(lhs)} = {p.to_latex(rhs)}",
-                    f"{p.to_text(lhs)} = {p.to_text(rhs)}",
-                ),
-                # the whole equation, the part that changed coloured
-                highlighted=lambda p: (
-                    f"{p.to_latex(lhs, highlight=frozenset({id(focus if focus is not None else lhs)}))}"
-                    f" = {p.to_latex(rhs)}"
-                ),
-            )
-        )
+        steps.append(equation_step(identity, lhs, rhs, note, focus))
 
     expr = gradient
     eq(SET_ZERO, expr, z)
@@ -129,26 +109,47 @@ def solve_steps(
             f"linear in {x_text} (of the form A{x_text} = B or {x_text}A = B)"
         )
     solution = simplify(solution)
-    steps.append(
-        Step(
-            "solve",
-            SOLVE.name,
-            SOLVE,
-            "",
-            "",
-            solution,
-            (solution,),
-            line=lambda p: (
-                f"{p.hat_latex(var.name, var.kind)} = {p.to_latex(solution)}",
-                f"{p.hat_text(var.name)} = {p.to_text(solution)}",
-            ),
-            highlighted=lambda p: (
-                f"{p.hat_latex(var.name, var.kind)} = "
-                + p.to_latex(solution, highlight=frozenset({id(solution)}))
-            ),
-        )
-    )
+    steps.append(solution_step(var, solution))
     return steps, solution
+
+
+def equation_step(identity: Identity, lhs: ir.Expr, rhs: ir.Expr, note: str = "", focus=None) -> Step:
+    """A line ``lhs = rhs`` of the solve stage, its changed part (``focus``, else all of lhs)
+    coloured in the whole equation."""
+    shown = focus if focus is not None else lhs
+    return Step(
+        "solve",
+        identity.name,
+        identity,
+        "",
+        "",
+        lhs,
+        (shown,),
+        note,
+        line=lambda p: (f"{p.to_latex(lhs)} = {p.to_latex(rhs)}", f"{p.to_text(lhs)} = {p.to_text(rhs)}"),
+        highlighted=lambda p: f"{p.to_latex(lhs, highlight=frozenset({id(shown)}))} = {p.to_latex(rhs)}",
+    )
+
+
+def solution_step(var: ir.Var, solution: ir.Expr) -> Step:
+    """The last line of the solve stage, X̂ = solution, the solution coloured."""
+    return Step(
+        "solve",
+        SOLVE.name,
+        SOLVE,
+        "",
+        "",
+        solution,
+        (solution,),
+        line=lambda p: (
+            f"{p.hat_latex(var.name, var.kind)} = {p.to_latex(solution)}",
+            f"{p.hat_text(var.name)} = {p.to_text(solution)}",
+        ),
+        highlighted=lambda p: (
+            f"{p.hat_latex(var.name, var.kind)} = "
+            + p.to_latex(solution, highlight=frozenset({id(solution)}))
+        ),
+    )
 
 
 def _multiplied(expr: ir.Expr, var: ir.Var) -> tuple[Identity, ir.Expr]:

@@ -14,7 +14,7 @@ from typing import cast
 
 from matdiff_magic.derivation.components import partial
 from matdiff_magic.derivation.simplify import simplify
-from matdiff_magic.derivation.solve import MOVE, SET_ZERO, SOLVE
+from matdiff_magic.derivation.solve import MOVE, SET_ZERO, equation_step, solution_step
 from matdiff_magic.derivation.steps import Step
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ir import nodes as ir
@@ -49,25 +49,9 @@ def solve_by_components(
     rhs = Literal([simplify(mk_neg(bk)) for bk in b], rows, cols)
     zero = ir.Zero(gradient.shape)
     steps = [
-        _equation(SET_ZERO, gradient, zero),
-        _equation(MOVE, lhs, rhs),
-        Step(
-            "solve",
-            SOLVE.name,
-            SOLVE,
-            "",
-            "",
-            column,
-            (column,),
-            line=lambda p: (
-                f"{p.hat_latex(var.name, var.kind)} = {p.to_latex(column)}",
-                f"{p.hat_text(var.name)} = {p.to_text(column)}",
-            ),
-            highlighted=lambda p: (
-                f"{p.hat_latex(var.name, var.kind)} = "
-                + p.to_latex(column, highlight=frozenset({id(column)}))
-            ),
-        ),
+        equation_step(SET_ZERO, gradient, zero),
+        equation_step(MOVE, lhs, rhs),
+        solution_step(var, column),
     ]
     return steps, column
 
@@ -141,20 +125,6 @@ def _inverse(M: list[list[Fraction]]) -> list[list[Fraction]] | None:
                 factor = rows[r][col]
                 rows[r] = [v - factor * w for v, w in zip(rows[r], rows[col])]
     return [row[n:] for row in rows]
-
-
-def _equation(identity, lhs: ir.Expr, rhs: ir.Expr) -> Step:
-    return Step(
-        "solve",
-        identity.name,
-        identity,
-        "",
-        "",
-        lhs,
-        (lhs,),
-        line=lambda p: (f"{p.to_latex(lhs)} = {p.to_latex(rhs)}", f"{p.to_text(lhs)} = {p.to_text(rhs)}"),
-        highlighted=lambda p: f"{p.to_latex(lhs, highlight=frozenset({id(lhs)}))} = {p.to_latex(rhs)}",
-    )
 
 
 def _not_linear(var: ir.Var) -> MatdiffError:
