@@ -50,16 +50,19 @@ def test_a_vector_function_written_as_a_transposed_row(source, layout):
         np.testing.assert_allclose(d.evaluate(y=y), expected, atol=1e-7)
 
 
-def test_a_transposed_matrix_literal_is_read_in_vec_order():
-    # F = Lᵀ for a 2×2 literal L: vec F = (L₁₁, L₁₂, L₂₁, L₂₂)
-    d = derive("y = [y1; y2]\nf = [y1*y2, y1^2; y2, 3*y1]'", wrt="y", layout="numerator")
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_a_transposed_matrix_literal_is_read_in_vec_order(layout):
+    # F = Lᵀ for a 2×3 literal L (F is 3×2): vec F = (L₁₁, L₁₂, L₁₃, L₂₁, L₂₂, L₂₃)
+    d = derive("y = [y1; y2]\nf = [y1*y2, y1^2, y2; y2, 3*y1, y1 - y2]'", wrt="y", layout=layout)
+    assert d.check_result.status == "passed"
 
     def vec_f(y):
-        L = np.array([[y[0] * y[1], y[0] ** 2], [y[1], 3 * y[0]]])
+        L = np.array([[y[0] * y[1], y[0] ** 2, y[1]], [y[1], 3 * y[0], y[0] - y[1]]])
         return L.T.flatten(order="F")
 
     y = np.array([0.7, -1.3])
-    np.testing.assert_allclose(d.evaluate(y=y), central_jacobian(vec_f, y), atol=1e-7)
+    J = central_jacobian(vec_f, y)  # 6×2, numerator layout
+    np.testing.assert_allclose(d.evaluate(y=y), J.T if layout == "denominator" else J, atol=1e-7)
 
 
 def test_a_function_not_written_entry_by_entry_is_refused_under_its_line():
@@ -134,12 +137,17 @@ def test_the_substitution_names_no_outer_function():
     assert substitutions and all("g(X)" not in s.identity_text for s in substitutions)
 
 
-def test_a_vector_by_a_scalar_in_denominator_layout_is_written_as_a_transpose():
-    d = derive("t: scalar\nexp(t*a)", wrt="t", layout="denominator")
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_a_vector_by_a_scalar_in_denominator_layout_is_written_as_a_transpose(layout):
+    d = derive("t: scalar\nexp(t*a)", wrt="t", layout=layout)
     assert d.results["denominator"].lhs_text == "∂fᵀ/∂t"
     a, t = np.array([0.3, -0.8, 1.1]), 0.4
-    fd = (np.exp((t + 1e-6) * a) - np.exp((t - 1e-6) * a)) / 2e-6
-    np.testing.assert_allclose(d.evaluate(t=t, a=a), fd[None, :], rtol=1e-6)
+    fd = (np.exp((t + 1e-6) * a) - np.exp((t - 1e-6) * a)) / 2e-6  # ∂f/∂t, a column of 3
+    # a column (given 1-D, as evaluate gives vectors) in numerator and mixed layout, a row in denominator
+    expected = fd[None, :] if layout == "denominator" else fd
+    got = d.evaluate(t=t, a=a)
+    assert np.shape(got) == expected.shape
+    np.testing.assert_allclose(got, expected, rtol=1e-6)
 
 
 def test_a_vector_of_the_wrong_length_is_named_by_its_length():
