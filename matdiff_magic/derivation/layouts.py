@@ -83,7 +83,6 @@ def jacobian_results(
     )
     x_vector = wrt.shape[1] == 1
     jac = simplify(J, symmetric)
-    grad = simplify(ir.Transpose(J), symmetric)
     if hessian:
         dx = x_tex if x_vector else rf"(\operatorname{{vec}} {x_tex})"
         lhs = rf"\frac{{\partial^2 {fname}}}{{\partial {dx}\,\partial {dx}^{{T}}}}"
@@ -92,6 +91,7 @@ def jacobian_results(
             f"symmetric, so every layout gives the same matrix."
         )
         return {lay: _result(lay, jac, lhs, jac.shape, desc) for lay in LAYOUTS}
+    grad = simplify(ir.Transpose(J), symmetric)  # a Hessian is symmetric: it has no other layout
     if wrt.is_scalar:
         num_lhs = rf"\frac{{\partial {fname}}}{{\partial {x_tex}}}"
         p, q = F.shape

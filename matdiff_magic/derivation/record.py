@@ -65,7 +65,7 @@ class Derivation:
         self.solution: ir.Expr | None = None  # the stationary point, with --solve
         self.solve_asked = False  # --solve was asked for (kept by derive_again)
         self._naming: tuple = (frozenset(), {})  # (names the cell uses, fixed names)
-        self._views: dict = {}  # layouts shown -> (names, steps printed with them), made when shown
+        self._views: dict = {}  # ids of the results shown -> (names, steps printed with them), made when shown
         self.target = target if target is not None else typed.expr  # what the result differentiates
         self._rederive = rederive  # (derivation, wrt, layout) -> Derivation: the pipeline's
         self.symmetric = symmetric  # the convention for a symmetric wrt: independent, sym, minka
@@ -103,16 +103,19 @@ class Derivation:
     def names_for(self, layouts: tuple) -> tuple[dict, list[Step]]:
         """The names of the view that shows the steps and ``layouts``' results, and the recorded
         steps that print with them (the layout step not among them)."""
-        if layouts not in self._views:
+        # a view is fixed by the distinct results it shows: layouts that give the same matrix
+        # (mixed and denominator by a matrix, every layout of a Hessian) are one view, named once
+        results = list({id(r): r for r in (self.results[lay].expr for lay in layouts)}.values())
+        key = tuple(map(id, results))  # the results live in self.results: their ids stay theirs
+        if key not in self._views:
             with deep_recursion():
-                self._views[layouts] = self._view(layouts)
-        return self._views[layouts]
+                self._views[key] = self._view(results)
+        return self._views[key]
 
-    def _view(self, layouts: tuple) -> tuple[dict, list[Step]]:
+    def _view(self, results: list) -> tuple[dict, list[Step]]:
         from matdiff_magic.render.abbreviations import for_view, shown_expressions
 
         lines = [e for s in self._steps for e in shown_expressions(s)]
-        results = [self.results[lay].expr for lay in layouts]
         names = for_view(lines, results, *self._naming)
         same = next((view for view in self._views.values() if view[0] == names), None)
         if same is not None:  # the JSON's view names what one layout's does: its steps serve
