@@ -229,7 +229,7 @@ def test_comparison_on_matrices_agrees():
 
 
 def test_finite_difference_error_shows_truncation_and_round_off(seed):
-    from matdiff_magic.autodiff.compare import fd_errors
+    from matdiff_magic.autodiff.comparison import fd_errors
     data = fd_errors(seed, "x1")
     h, fwd, central = data["h"], data["forward"], data["central"]
     assert data["exact"] == pytest.approx(5.5)

@@ -7,12 +7,14 @@ with the rule table of ``rules.py``. matplotlib and ipywidgets load only when so
     rules.py      per primitive: value, JVP and VJP side by side
     modes.py      the forward and reverse sweeps, and what they did in the seed's notation
     graph.py      the Graph object: rows, gradient, jvp/vjp
+    values.py     the values a user gives and gets back; a point outside the domain refused
     structure.py  plain (nodes, edges) for drawing
     layout.py     layered left-to-right placement without overlaps
     draw.py       matplotlib drawing of (nodes, edges)
     table.py      HTML / LaTeX / text trace tables
     widget.py     the sweep animation (ipywidgets)
-    compare.py    symbolic vs numeric vs automatic, finite-difference error against h
+    comparison.py symbolic vs numeric vs automatic, finite-difference error against h
+    names.py      the variables a cell uses (the names its values must have)
     magic_support.py   %%matdiff --graph
 """
 

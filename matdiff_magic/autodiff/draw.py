@@ -13,9 +13,12 @@ families: DejaVu Sans Mono, then a CJK font for Chinese (a wide character takes 
 
 from __future__ import annotations
 
+import numbers
+
 from matdiff_magic import i18n
 from matdiff_magic.autodiff import fonts
 from matdiff_magic.autodiff.layout import layered_layout
+from matdiff_magic.errors import MatdiffError
 
 FONT = "DejaVu Sans Mono"  # ships with matplotlib: widths are predictable
 FONT_SIZE = 10.0  # points: 13.9 px at 100 dpi, capitals 10 px tall
@@ -64,6 +67,7 @@ def draw_graph(
     graph whose texts fix the box sizes: the widget passes the fully computed graph so that boxes
     (and the orientation) stay put while values appear. ``lang`` (None: the current language)
     words the legend; the caller words the title (``fonts.language`` says in which language)."""
+    _check_frame(frame, nodes, edges)
     _ensure_ipython_formatter()
     lang = fonts.language(lang)
     nodes, edges = _drawable_graph(nodes, edges)
@@ -80,6 +84,42 @@ def draw_graph(
         metrics = (max(metrics[0], measured[0]), max(metrics[1], measured[1]))
     _METRICS[key] = metrics
     return fig
+
+
+def _check_frame(frame, nodes, edges) -> None:
+    """``frame``: None, or the (nodes, edges) of the same graph (its boxes and arrows), with
+    texts, as ``Graph.structure()`` gives them; anything else is the package's error."""
+    if frame is None:
+        return
+
+    def texts(items, key):  # the lines of a box or the label of an arrow: text
+        return all(
+            isinstance(item, dict)
+            and isinstance(item.get(key), list if key == "lines" else str)
+            and (key != "lines" or all(isinstance(line, str) for line in item["lines"]))
+            for item in items
+        )
+
+    def same(a, b):  # ids are whole numbers: == on anything else may not even be a bool
+        return len(a) == len(b) and all(isinstance(x, numbers.Integral) and x == y for x, y in zip(a, b))
+
+    ok = isinstance(frame, (tuple, list)) and len(frame) == 2 and all(isinstance(p, list) for p in frame)
+    ok = ok and texts(frame[0], "lines") and texts(frame[1], "label")
+    if not (
+        ok
+        and same([n.get("id") for n in frame[0]], [n["id"] for n in nodes])
+        and same([e.get("source") for e in frame[1]], [e["source"] for e in edges])
+        and same([e.get("target") for e in frame[1]], [e["target"] for e in edges])
+    ):
+        raise MatdiffError(
+            f"frame={_short(frame)}: give the (nodes, edges) of the same graph, as its structure() "
+            "returns them, or None"
+        )
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _drawable_graph(nodes, edges):

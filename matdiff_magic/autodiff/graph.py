@@ -15,10 +15,11 @@ import numpy as np
 
 from matdiff_magic import i18n
 from matdiff_magic.autodiff import modes
+from matdiff_magic.autodiff.names import expression_names
 from matdiff_magic.autodiff.notation import normalise_name, variable_text
 from matdiff_magic.autodiff.structure import build_structure
 from matdiff_magic.autodiff.trace import build_trace
-from matdiff_magic.autodiff.values import user_value
+from matdiff_magic.autodiff.values import kind_of, refuse_undefined, to_array, user_value
 from matdiff_magic.errors import MatdiffError, known_language
 from matdiff_magic.numeric.evaluate import as_matrix, bind_sizes
 from matdiff_magic.render.printer import to_text
@@ -31,7 +32,14 @@ MODES = ("forward", "reverse", "both")
 def graph(source: str, **values) -> Graph:
     """The computational graph of ``source`` at ``values`` (e.g. ``x1=2.0, x2=5.0``); LaTeX
     (``f(x_1, x_2) = \\ln x_1 + x_1 x_2 - \\sin x_2``, seed 002) is read as the magic reads it,
-    its errors pointing into it. Raises MatdiffError."""
+    its errors pointing into it. A point where f is undefined is refused, as the magic refuses
+    it. Raises MatdiffError."""
+    return build(source, values)
+
+
+def build(source: str, values: dict, at: str | None = None) -> Graph:
+    """``graph(source, **values)``, for ``%%matdiff --graph`` too: ``at`` is its --at text
+    ('' when it has none), which a point outside the domain is refused in (``refuse_undefined``)."""
     from matdiff_magic.syntax.latex import in_latex, looks_like_latex
 
     if not isinstance(source, str):
@@ -39,32 +47,8 @@ def graph(source: str, **values) -> Graph:
             f'graph takes the expression as a string, e.g. graph("log(x1) + x1*x2"): got {source!r}'
         )
     if looks_like_latex(source):
-        return in_latex(source, lambda text: Graph(text, values))
-    return Graph(source, values)
-
-
-def kind_of(value) -> str:
-    """float -> scalar, 1-D -> vector, 2-D -> matrix (an n×1 column is a vector, 1×1 a scalar)."""
-    a = to_array(value)
-    if a.ndim == 0 or a.shape == (1, 1):
-        return "scalar"
-    if a.ndim == 1 or a.shape[1] == 1:
-        return "vector"
-    return "matrix"
-
-
-def to_array(value, name: str = "value") -> np.ndarray:
-    try:
-        a = np.asarray(value, dtype=float)
-    except (TypeError, ValueError, OverflowError):  # 10**400 is no float
-        raise MatdiffError(
-            f"the value of {name} is not a number, a vector or a matrix: {type(value).__name__}"
-        ) from None
-    if a.ndim > 2:
-        raise MatdiffError(
-            f"the value of {name} has {a.ndim} dimensions; give a scalar, a vector or a matrix"
-        )
-    return a
+        return in_latex(source, lambda text: Graph(text, values, at))
+    return Graph(source, values, at)
 
 
 class Rows(list):
@@ -96,7 +80,7 @@ class Rows(list):
 
 
 class Graph:
-    def __init__(self, source: str, values: dict):
+    def __init__(self, source: str, values: dict, at: str | None = None):
         self.source = source
         arrays = {name: to_array(v, name) for name, v in values.items()}
         declared = _declared_names(source)
@@ -104,20 +88,19 @@ class Graph:
         try:
             self.typed = typecheck(source, extra_declarations=kinds)
         except MatdiffError as error:
+            # values under names f does not use (x1 for the x_1 of LaTeX) leave its own variables
+            # without a kind: say so, as the magic's --at does, not the mismatch that follows
+            _refuse_unknown(values, expression_names(source))
             raise error.with_source(source) from None
         by_name = {v.name: v for v in self.typed.variables}
-        unknown = [n for n in values if n not in by_name]
-        if unknown:
-            raise MatdiffError(
-                f"unknown variable{'s' if len(unknown) > 1 else ''} "
-                f"{', '.join(unknown)}: the expression's variables are " + (", ".join(by_name) or "none")
-            )
+        _refuse_unknown(values, by_name)
         missing = [n for n in by_name if n not in values]
         if missing:
             raise MatdiffError(f"give a value for {', '.join(missing)}, e.g. graph(source, {missing[0]}=…)")
         self.values = {n: as_matrix(arrays[n], by_name[n]) for n in by_name}
         self.sizes = bind_sizes(self.typed.variables, self.values)
         self.trace = build_trace(self.typed.expr, self.typed.variables, self.values, self.sizes)
+        refuse_undefined(self.trace, at)
 
     # ---- what the graph is
     @property
@@ -291,12 +274,12 @@ class Graph:
         return SweepWidget(self, wrt=wrt, direction=direction, cotangent=cotangent)
 
     def compare(self, wrt=None, fd_step: float = 1e-6):
-        from matdiff_magic.autodiff.compare import compare_graph
+        from matdiff_magic.autodiff.comparison import compare_graph
 
         return compare_graph(self, wrt, fd_step)
 
     def fd_error_plot(self, wrt=None, direction=None, lang=None):
-        from matdiff_magic.autodiff.compare import fd_error_plot
+        from matdiff_magic.autodiff.comparison import fd_error_plot
 
         return fd_error_plot(self, wrt, direction, lang)
 
@@ -319,6 +302,15 @@ def _declared_names(source: str) -> set:
     except MatdiffError as error:
         raise error.with_source(source) from None
     return {name for d in program.declarations for name, _ in d.names}
+
+
+def _refuse_unknown(values: dict, names) -> None:
+    unknown = [n for n in values if n not in names]
+    if unknown:
+        raise MatdiffError(
+            f"unknown variable{'s' if len(unknown) > 1 else ''} "
+            f"{', '.join(unknown)}: the expression's variables are " + (", ".join(names) or "none")
+        )
 
 
 _DRAWING = ("title", "fontsize", "max_width", "dpi", "orientation", "lang", "frame")

@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import re
 
+from matdiff_magic.autodiff.names import expression_names
 from matdiff_magic.errors import MatdiffError, Span
-from matdiff_magic.syntax.ast import Call, Name
 from matdiff_magic.syntax.lexer import _exact as number_in_range  # the range a cell allows
-from matdiff_magic.syntax.parser import parse
-from matdiff_magic.syntax.vocabulary import FUNCTIONS
 
 _ITEM = re.compile(r"\s*(?P<name>[^=,\s]*)\s*(?P<eq>=?)\s*(?P<value>[^,]*?)\s*(?:,|$)")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -73,37 +71,8 @@ def parse_at(text: str, namespace: dict) -> dict:
 _HINT = 'write --at "x1=2, x2=5" (numbers) or --at "X=X0, b=b0" (variables of the notebook)'
 
 
-def expression_names(source: str) -> list:
-    """The variables a cell uses, in order of first appearance (definitions Y = … excluded)."""
-    program = parse(source)
-    defined = {d.name for d in program.definitions[:-1] if d.name}
-    out: list = []
-
-    def walk(node):
-        if isinstance(node, Name):  # eye written alone is a constant, not a variable
-            if node.name not in defined and node.name not in out and node.name not in FUNCTIONS:
-                out.append(node.name)
-            return
-        if isinstance(node, Call):
-            for a in node.args:
-                walk(a)
-            return
-        for value in vars(node).values():
-            if isinstance(value, tuple):
-                for item in value:
-                    for x in item if isinstance(item, tuple) else (item,):
-                        if hasattr(x, "span") and hasattr(x, "__dataclass_fields__"):
-                            walk(x)
-            elif hasattr(value, "span") and hasattr(value, "__dataclass_fields__"):
-                walk(value)
-
-    for d in program.definitions:
-        walk(d.expr)
-    return out
-
-
 def build_graph(shell, source: str, opts):
-    from matdiff_magic.autodiff.graph import graph
+    from matdiff_magic.autodiff.graph import build
 
     try:
         values = parse_at(opts.at, shell.user_ns)
@@ -125,8 +94,7 @@ def build_graph(shell, source: str, opts):
                     f'--at "{name}=…", or define {name} in the notebook'
                 )
             values[name] = shell.user_ns[name]
-    g = graph(source, **values)
-    _refuse_undefined(g, opts.at)
+    g = build(source, values, at=opts.at or "")  # refuses a point outside the domain
     if opts.wrt is not None and opts.wrt not in g.inputs:
         from matdiff_magic.syntax.latex import wrt_spellings
 
@@ -134,23 +102,6 @@ def build_graph(shell, source: str, opts):
     if opts.wrt is not None and opts.wrt not in g.inputs:
         raise MatdiffError(f"--wrt {opts.wrt}: the inputs are {', '.join(g.inputs)}")
     return g
-
-
-def _refuse_undefined(g, at: str | None) -> None:
-    """Refuse a point outside the expression's domain (log(x) at x = -1): its trace would show
-    NaN or ∞ with no word of why."""
-    import numpy as np
-
-    for node in g.trace.nodes:
-        if not np.all(np.isfinite(node.value)):
-            row = g._row(node)
-            raise MatdiffError(
-                f"--at: the point is outside the domain of the expression: {row['name']} = "
-                f"{row['expr']} is not a finite number there",
-                at,
-                Span(0, len(at)) if at else None,
-                hint="choose values where every step is defined: log and sqrt take positive numbers, inv a nonsingular matrix",
-            )
 
 
 def run_graph(shell, source: str, opts):

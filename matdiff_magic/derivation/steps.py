@@ -43,12 +43,19 @@ class Step:
         return self.expr() if callable(self.expr) else self.expr
 
     @functools.cached_property
-    def focus_nodes(self) -> tuple:
-        """The parts that changed: given by the rule, or found by comparing with ``before``."""
+    def marked(self) -> tuple[ir.Expr | None, tuple]:
+        """The line as shown and the parts of it that changed: given by the rule, or found by
+        comparing with ``before`` (``marked_line``: a changed variable a node of its own there)."""
         if self.focus or self.before is None or self.value is None:
-            return self.focus
+            return self.value, self.focus
         before = self.before() if callable(self.before) else self.before
-        return tuple(changed_nodes(before, self.value))
+        line, parts = marked_line(before, self.value)
+        return line, tuple(parts)
+
+    @property
+    def focus_nodes(self) -> tuple:
+        """The parts of the line shown (``marked``) that changed."""
+        return self.marked[1]
 
     @property
     def identity_latex(self) -> str:
@@ -57,6 +64,45 @@ class Step:
     @property
     def identity_text(self) -> str:
         return self.identity.text if self.identity else ""
+
+
+def marked_line(before: ir.Expr, after: ir.Expr) -> tuple[ir.Expr, list[ir.Expr]]:
+    """``after`` and its parts that differ from ``before`` (``changed_nodes``), where a changed
+    part is a leaf (a variable, a constant: one node wherever it is written) given a node of its
+    own, the line rebuilt above it: d(AXB) = A dX B spliced into a product colours that A and B,
+    not the A and B of AXB − C beside it."""
+    parts = changed_nodes(before, after)
+    leaves = {id(p) for p in parts if not p.children()}
+    if not leaves:
+        return after, parts
+    changed = {id(p) for p in parts}
+    own: dict = {}  # id(leaf) -> its copies, one per changed position
+
+    def go(b: ir.Expr | None, a: ir.Expr) -> ir.Expr:
+        # the positions changed_nodes compared: the same walk, rebuilding where a leaf changed
+        if id(a) in changed and a is not b and (b is None or b != a):
+            if id(a) in leaves:
+                copy = ir.distinct_copy(a)
+                own.setdefault(id(a), []).append(copy)
+                return copy
+            return a
+        if b is None or type(b) is not type(a):
+            return a
+        bk, ak = b.children(), a.children()
+        if len(bk) == len(ak) and bk:
+            kids = [k if j is k else go(j, k) for j, k in zip(bk, ak)]
+        elif bk and ak:
+            old = set(bk)
+            kids = [k if k in old else go(None, k) for k in ak]
+        else:
+            return a
+        return ir.with_new_children(a, kids)
+
+    line = go(before, after)
+    shown: list = []
+    for p in parts:  # a leaf listed once per position: its copies, once
+        shown += own.pop(id(p), []) if id(p) in leaves else [p]
+    return line, shown
 
 
 def changed_nodes(before: ir.Expr, after: ir.Expr) -> list[ir.Expr]:

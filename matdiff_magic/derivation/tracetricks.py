@@ -318,5 +318,24 @@ def _combine(terms: list[Term], dX: ir.Expr, vector: bool, record: Record) -> ir
             identity = SCALAR_COMMUTE if vector else PULL_SCALAR
         else:
             identity = COMBINE_VECTOR if vector else COMBINE
-        record(identity, final, focus=(G,))
+        final, focus = _coloured_run(final, G)
+        record(identity, final, focus=focus)
     return G
+
+
+def _coloured_run(final: ir.Trace, G: ir.Expr) -> tuple[ir.Trace, tuple]:
+    """tr(G dX) and what to colour in it: G, or when the product took G's factors in (tr(2 B Pᵀ A
+    dX)), that run of factors, each a node of its own there (a variable in it is coloured in the
+    run, not wherever else the line writes it)."""
+    inner = final.arg
+    k = len(G.children())
+    if (
+        not isinstance(G, ir.MatMul)
+        or not isinstance(inner, ir.MatMul)
+        or not all(
+            a is b or (not a.children() and a == b) for a, b in zip(inner.children()[:k], G.children())
+        )
+    ):
+        return final, (G,)
+    run = [ir.distinct_copy(f) for f in inner.children()[:k]]  # the coefficient made anew
+    return ir.Trace(inner.with_children(run + list(inner.children()[k:]))), tuple(run)

@@ -309,6 +309,24 @@ def replace(expr: Expr, mapping: dict, descend=None) -> Expr:
     return rebuild_bottom_up(expr, done, with_new_children)
 
 
+_SLOTS: dict[type, tuple] = {}  # a node type -> every slot of its classes
+
+
+def distinct_copy(node: Expr) -> Expr:
+    """A node equal to ``node`` with an identity of its own. What the printer colours it finds
+    by identity: a changed part that is a shared node (a variable, a factor moved into a product)
+    is given its own node where it changed, so that it is not coloured everywhere else too."""
+    cls = type(node)
+    slots = _SLOTS.get(cls)
+    if slots is None:
+        slots = _SLOTS[cls] = tuple(s for c in cls.__mro__ for s in c.__dict__.get("__slots__", ()))
+    copy = object.__new__(cls)
+    for name in slots:
+        object.__setattr__(copy, name, getattr(node, name))
+    object.__setattr__(copy, "_same", node)  # found equal to it already: compared in one step
+    return copy
+
+
 def with_new_children(node: Expr, kids: list) -> Expr:
     """``node`` with the children ``kids``: the node itself when none of them changed."""
     return node if all(a is b for a, b in zip(kids, node.children())) else node.with_children(kids)

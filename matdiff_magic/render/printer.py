@@ -85,6 +85,7 @@ class _Printer:
         self.memo, self.options = memo.current(), (tex, hide_scalar_trace, id(abbrev) if abbrev else 0)
         self.marked: set | None = None  # ids of the nodes that hold a highlighted one
         self.whole: _Printer | None = None  # the same without the shortening
+        self.colouring = [0]  # > 0 inside a coloured part: one colour, not one inside another
 
     # -- entry point: returns (string, precedence)
     def go(self, e: ir.Expr) -> tuple[str, int]:
@@ -112,9 +113,20 @@ class _Printer:
                 self.tex, self.highlight, self.hide_scalar_trace, self.abbrev or None, self.root
             )
             self.whole.marked = self.marked  # the highlighted parts' holders in the whole line
+            self.whole.colouring = self.colouring
         return self.whole
 
     def _go(self, e: ir.Expr) -> tuple[str, int]:
+        if id(e) in self.highlight and not self.colouring[0]:
+            self.colouring[0] += 1
+            try:
+                s, p = self._shown(e)
+            finally:
+                self.colouring[0] -= 1
+            return (f"{{\\color{{{HIGHLIGHT_COLOR}}}{{{s}}}}}" if self.tex else f"⟦{s}⟧"), p
+        return self._shown(e)
+
+    def _shown(self, e: ir.Expr) -> tuple[str, int]:
         if self.abbrev and e is not self.root and self._abbreviation(e) is not None:
             s, p = self._abbreviation(e)[0 if self.tex else 1], P_ATOM
         elif self.elide and id(e) in self.elide:
@@ -123,8 +135,6 @@ class _Printer:
         else:
             leaf = getattr(self, "p_" + type(e).__name__, None)
             s, p = leaf(e) if leaf is not None else self.op(e)
-        if id(e) in self.highlight:
-            s = f"{{\\color{{{HIGHLIGHT_COLOR}}}{{{s}}}}}" if self.tex else f"⟦{s}⟧"
         return s, p
 
     def _abbreviation(self, e: ir.Expr):

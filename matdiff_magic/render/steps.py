@@ -66,7 +66,7 @@ class ShownStep:
     def _elided(self):
         """The parts of a long line written ⋯ (``render.elide``), for a step that may be shortened."""
         s = self.step
-        if not s.shorten or s.chain or s.line is not None or not isinstance(s.value, ir.Expr):
+        if not s.shorten or s.chain or s.line is not None or not isinstance(s.marked[0], ir.Expr):
             return None
         from matdiff_magic.render import elide
         from matdiff_magic.render.memo import current
@@ -74,16 +74,15 @@ class ShownStep:
         shown = current()
         # the sizes of the subexpressions the lines of a view share, counted once for the view
         known = shown.keep("sizes", s.abbrev, lambda: elide.sizes(s.abbrev)) if shown is not None else None
-        if not elide.is_long(s.value, s.abbrev, known):  # the usual line: printed whole
+        line = s.marked[0]  # the line as shown: its changed variables nodes of their own
+        if not elide.is_long(line, s.abbrev, known):  # the usual line: printed whole
             return None
         if shown is None:
-            return elide.elision(s.value, s.focus_nodes, s.abbrev)
+            return elide.elision(line, s.focus_nodes, s.abbrev)
 
         # the nodes that hold a changed part are those the highlighting marks: found once
-        holders = functools.partial(shown.marked_below, s.value, frozenset(map(id, s.focus_nodes)))
-        return shown.keep(
-            "elision", s, lambda: elide.elision(s.value, s.focus_nodes, s.abbrev, holders, known)
-        )
+        holders = functools.partial(shown.marked_below, line, frozenset(map(id, s.focus_nodes)))
+        return shown.keep("elision", s, lambda: elide.elision(line, s.focus_nodes, s.abbrev, holders, known))
 
     def _chain(self, tex: bool, highlight_last: bool = False) -> str:
         show = to_latex if tex else to_text
@@ -107,7 +106,7 @@ class ShownStep:
         if self.step.line is not None:
             return self._line[0 if tex else 1]
         show = to_latex if tex else to_text
-        return show(cast(ir.Expr, self.step.value), **self._options())  # a step without a line has one
+        return show(cast(ir.Expr, self.step.marked[0]), **self._options())  # a step without a line has one
 
     @property
     @_deep
@@ -124,7 +123,8 @@ class ShownStep:
             return s.highlighted(printer)
         if s.value is None or s.line is not None:  # a line is more than its expression: all of it
             return self.latex
-        return to_latex(s.value, highlight=frozenset(map(id, s.focus_nodes)), **self._options())
+        line, changed = s.marked
+        return to_latex(cast(ir.Expr, line), highlight=frozenset(map(id, changed)), **self._options())
 
     @property
     @_deep

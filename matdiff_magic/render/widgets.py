@@ -11,6 +11,7 @@ derivative's layout; its own traits are not synced to the browser (the box's con
 from __future__ import annotations
 
 import html
+import numbers
 
 import ipywidgets as W
 from traitlets import Int, TraitError, Unicode, observe, validate
@@ -45,6 +46,36 @@ def _esc(s: str) -> str:
     return html.escape(s, quote=False)
 
 
+class StepperError(MatdiffError, TraitError):
+    """A value a stepper's trait cannot take: the package's one error type, and a ``TraitError``
+    as code that sets ipywidgets traits expects."""
+
+
+class _Index(Int):
+    """A step index: a whole number (the stepper clamps it), else a ``StepperError``."""
+
+    def validate(self, obj, value):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise StepperError(f"step takes a whole number: got {value!r}")
+        return int(value)
+
+
+class _Name(Unicode):
+    """A variable's name or a layout: a string, else a ``StepperError`` worded as ``refusal``."""
+
+    def __init__(self, refusal: str, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.refusal = refusal
+
+    def validate(self, obj, value):
+        if not isinstance(value, str):
+            raise StepperError(self.refusal.format(repr(value)))
+        return value
+
+
+_UNKNOWN_LAYOUT = "unknown layout {0}: choose numerator, denominator or mixed"
+
+
 class DerivationStepper(W.Widget):
     """Walk through a derivation step by step; state is in traits that code can set and observe.
 
@@ -53,9 +84,12 @@ class DerivationStepper(W.Widget):
     A failed re-derivation keeps the previous variable and shows the error (trait ``error``).
     """
 
-    step = Int(0, help="index of the current step (clamped to 0 … number of steps − 1)")
-    layout = Unicode("mixed", help="numerator | denominator | mixed")
-    wrt = Unicode(help="the variable the derivative is taken with respect to")
+    step = _Index(0, help="index of the current step (clamped to 0 … number of steps − 1)")
+    layout = _Name(_UNKNOWN_LAYOUT, "mixed", help="numerator | denominator | mixed")
+    wrt = _Name(
+        "wrt names the variable to differentiate by, such as wrt='X': got {0}",
+        help="the variable the derivative is taken with respect to (as its derivation names it)",
+    )
     current_latex = Unicode(read_only=True, help="TeX of the current line, changed part coloured")
     current_rule = Unicode(read_only=True, help="name of the rule the current step applied")
     current_identity = Unicode(read_only=True, help="that rule's identity in general form (text)")
@@ -177,7 +211,7 @@ class DerivationStepper(W.Widget):
     @validate("layout")
     def _check_layout(self, proposal):
         if proposal["value"] not in LAYOUTS:
-            raise TraitError(f"layout must be one of {', '.join(LAYOUTS)}, not {proposal['value']!r}")
+            raise StepperError(_UNKNOWN_LAYOUT.format(repr(proposal["value"])))
         return proposal["value"]
 
     @validate("wrt")
@@ -186,12 +220,15 @@ class DerivationStepper(W.Widget):
         if not hasattr(self, "derivation") or name == self.derivation.wrt.name:
             return name
         try:
-            self._pending = rederive(self.derivation, name, self.layout)
+            pending = rederive(self.derivation, name, self.layout)
         except MatdiffError as err:
             self.set_trait("error", str(err))
             self._render_error()
             return self.derivation.wrt.name
-        return name
+        if pending.wrt.name == self.derivation.wrt.name:  # Σ or \Sigma for Sigma: no change
+            return self.derivation.wrt.name
+        self._pending = pending
+        return pending.wrt.name  # as the derivation and the dropdown name it
 
     @observe("step")
     def _on_step(self, change) -> None:

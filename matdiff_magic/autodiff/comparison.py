@@ -9,6 +9,8 @@ Every function takes a ``Graph`` (``autodiff.graph``), which offers them as its 
 from __future__ import annotations
 
 import html
+import math
+import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -73,6 +75,7 @@ class Comparison:
 
 def compare_graph(g, wrt: str | None = None, fd_step: float = 1e-6) -> Comparison:
     """Every way to differentiate the Graph ``g`` by ``wrt`` (every input when None), side by side."""
+    fd_step = step_size(fd_step)
     names = [g._input(wrt)] if wrt is not None else list(g.inputs)
     reverse = g.gradient()  # one sweep gives every input
     rows = []
@@ -113,6 +116,21 @@ def compare_graph(g, wrt: str | None = None, fd_step: float = 1e-6) -> Compariso
             )
         )
     return Comparison(rows, fd_step)
+
+
+def step_size(fd_step) -> float:
+    """The step h of the central differences: a positive finite number (0 would divide by zero,
+    a negative h or NaN give rows of NaN, a string NumPy's error)."""
+    real = isinstance(fd_step, numbers.Real) and not isinstance(fd_step, bool)
+    try:
+        h = float(fd_step) if real else math.nan
+    except OverflowError:  # 10**400
+        h = math.inf
+    if not (math.isfinite(h) and h > 0):
+        raise MatdiffError(
+            f"fd_step={fd_step!r}: the step h of the central differences is a positive number, e.g. 1e-6"
+        )
+    return h
 
 
 def _row(variable, method, gradient, diff, cost) -> dict:
