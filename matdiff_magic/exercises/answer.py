@@ -115,6 +115,9 @@ def _size(dim, sizes: dict) -> int:
     return Dim.of(dim).value(sizes)
 
 
+SIGNED_EXTRA = 3  # points added for f with |·|, relu, sign …: their arguments take both signs
+
+
 def samples_at_random_points(d, A_expr: ir.Expr, points: int, seed: int) -> list | None:
     """Values of the true derivative (T), every layout (all) and the answer (A) at random points."""
     rng = np.random.default_rng(seed)
@@ -132,12 +135,18 @@ def samples_at_random_points(d, A_expr: ir.Expr, points: int, seed: int) -> list
         ],
         nodes,
     )
+    # the first point where every entry is positive (where log and sqrt are defined), the rest
+    # with entries of both signs first: where every entry is positive, sign(x) is 1 and |x| is x,
+    # and an answer of 𝟏 for ∂‖x‖₁/∂x would agree; f with kinks at a few more such points
+    kinds = list(sampling.strategies(d.function))
+    signed_first = [k for k in kinds if not k["positive"]] + [k for k in kinds if k["positive"]]
+    points += SIGNED_EXTRA if sampling.kinks(d.function) else 0
     out: list
     out, tries = [], 0
     while len(out) < points and tries < 8 * points:
         sizes = variants[len(out) % len(variants)]
         counts = sampling.sample_counts([d.function], default=CHECK_SAMPLES + (len(out) % 3) - 1)
-        for strategy in sampling.strategies(d.function):
+        for strategy in signed_first if out else kinds:
             tries += 1
             point = evaluate_at(
                 d,

@@ -37,6 +37,7 @@ __all__ = ["AnswerCheck", "check_answer"]
 
 MAX_POINTS = 50  # random points an answer is compared at
 TOLERANCE = 1e-7  # both sides are exact formulas: no finite-difference noise to allow for
+ROUNDING = 1e-13  # what formulas of values about 1 differ by when they are the same
 PLACEHOLDERS = {"", "...", "…", "?", "TODO", "your answer"}
 
 
@@ -220,10 +221,16 @@ def _oversized(A_expr):
 
 
 def _close(a: np.ndarray, b: np.ndarray) -> bool:
+    """a equals b up to rounding: relative to the larger of them, so that an answer 0 is not
+    close to 2·10⁻⁸ x (against 1, every derivative below 1 was compared absolutely); a
+    difference below ROUNDING, the rounding of formulas at the points' values, is none."""
     if a.shape != b.shape:
         return False
-    scale = max(1.0, float(np.max(np.abs(b))) if b.size else 1.0)
-    return float(np.max(np.abs(a - b))) / scale < TOLERANCE if a.size else True
+    if not a.size:
+        return True
+    diff = float(np.max(np.abs(a - b)))
+    scale = max(float(np.max(np.abs(a))), float(np.max(np.abs(b))))
+    return diff <= ROUNDING or diff < TOLERANCE * scale
 
 
 def _all_close(samples, f) -> bool:

@@ -28,6 +28,7 @@ code export's choice of sizes.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from collections.abc import Iterator
@@ -39,6 +40,7 @@ import numpy as np
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.traverse import post_order
 from matdiff_magic.numeric import fd
+from matdiff_magic.numeric.budget import MAX_NODE_ENTRIES, too_large_to_check  # noqa: F401 - re-exported
 from matdiff_magic.numeric.conventions import columns_in, convention, gradient_in
 from matdiff_magic.numeric.evaluate import Evaluator
 from matdiff_magic.numeric.points import (  # noqa: F401 - re-exported for export/
@@ -58,27 +60,14 @@ from matdiff_magic.numeric.points import (  # noqa: F401 - re-exported for expor
     with_definitions,
     within_memory,
 )
-from matdiff_magic.types.dims import Dim
+from matdiff_magic.numeric.reasons import Reason
 
 TOLERANCE = 1e-5
 STEPS = (1e-6, 1e-4)  # the step of the check, and the second step a disagreement is re-checked at
 CONFIRM_POINTS = 6  # further points drawn to confirm a single disagreement
+SIGNED_STRATEGIES = (dict(scale=1.0, positive=False), dict(scale=0.3, positive=False))
+SIGNED_POINTS = 6  # at most, to find one where every kink's argument takes both signs
 MAGNITUDE_NODES = 2000  # nodes whose values bound the rounding of f
-
-
-@dataclass(frozen=True)
-class Reason:
-    """Why a point could not decide: kind is singular, ill-conditioned (node: the matrix), kink
-    (node: the kinked application), magnitude (value: the size of the values), steps,
-    unconfirmed (value: the error at the one disagreeing point), raised (value: the error's
-    name) or undefined; everywhere: every point tried failed for this reason (else most did);
-    of_f: f itself is undefined there (not only its derivative)."""
-
-    kind: str
-    node: ir.Expr | None = None
-    value: float | str | None = None
-    everywhere: bool = True
-    of_f: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,6 +89,7 @@ class Verdict:
     error: float | None = None  # max relative error at the check's step
     scale: float = 0.0  # the largest difference quotient: about 0 at a degenerate point
     reason: Reason | None = None
+    strategy: dict | None = None  # how the point's values were drawn (points.strategies)
 
 
 @dataclass(frozen=True)
@@ -111,9 +101,24 @@ class PointCheck:
     scale: float  # the largest difference quotient: about 0 at a degenerate point
 
 
-def relative_error(a: np.ndarray, b: np.ndarray) -> float:
-    scale = max(1.0, float(np.max(np.abs(b))) if b.size else 1.0)
-    return float(np.max(np.abs(a - b))) / scale if a.size else 0.0
+def relative_error(a: np.ndarray, b: np.ndarray, floor: float = 1.0) -> float:
+    """max |a − b| over max |b|, or over ``floor`` when b is smaller (an entry of 0)."""
+    scale = max(floor, float(np.max(np.abs(b))) if b.size else floor)
+    if not a.size:
+        return 0.0
+    diff = float(np.max(np.abs(a - b)))
+    return diff / scale if scale > 0 else (0.0 if diff == 0 else math.inf)
+
+
+_relative_error = relative_error  # as Examiner._error names its own, with the point's floor
+
+
+def error_floor(magnitude: float) -> float:
+    """What a relative error is measured against where the derivative is smaller: the size at
+    which the differences' round-off (``fd.rounding``, from the largest value f goes through)
+    is a tenth of the tolerance, at most 1. Against 1, a derivative whose entries are all below
+    1 was compared absolutely: 0 passed for 2·10⁻⁸ x, and (a'x)¹⁹ a for 20 (a'x)¹⁹ a at small a'x."""
+    return min(1.0, 10 * fd.rounding(magnitude, STEPS[0]) / TOLERANCE)
 
 
 def describe(err: float, passed: bool) -> str:
@@ -214,7 +219,9 @@ class Examiner:
         scale = float(np.max(np.abs(jac))) if jac.size else 0.0
         if num.size != jac.size or den.size != jac.size:  # a result of the wrong shape is wrong
             return Verdict("disagree", sizes, math.inf, scale)
-        err = self._error(jac, num, den, values, ev)
+        magnitude = self._magnitude(ev)
+        floor = error_floor(magnitude)
+        err = self._error(jac, num, den, values, ev, floor)
         unresolved = lambda reason: Verdict("unresolved", sizes, err, scale, reason)
         if crossed is not None:
             return unresolved(Reason("kink", crossed))
@@ -222,8 +229,7 @@ class Examiner:
             return Verdict("agree", sizes, err, scale)
         if ill:
             return unresolved(Reason("ill-conditioned", ill[0]))
-        magnitude = self._magnitude(ev)
-        bound = max(1.0, scale, float(np.max(np.abs(num))) if num.size else 0.0)
+        bound = max(floor, scale, float(np.max(np.abs(num))) if num.size else 0.0)
         if fd.rounding(magnitude, STEPS[0]) > 0.1 * TOLERANCE * bound:
             return unresolved(Reason("magnitude", value=magnitude))
         jac2, crossed = self._differences(values, sizes, STEPS[1])
@@ -231,13 +237,24 @@ class Examiner:
             return unresolved(Reason("kink", crossed))
         if not np.all(np.isfinite(jac2)):
             return unresolved(Reason("steps"))
-        err2 = self._error(jac2, num, den, values, ev)
+        err2 = self._error(jac2, num, den, values, ev, floor)
         # Differences that have not settled between the two steps (they differ by more than 10 %,
         # or by more than a tenth of the disagreement) cannot decide: cos(1e10 x) moves through many
         # periods within one step, and neither step resolves its derivative.
         if err2 < TOLERANCE or relative_error(jac, jac2) > min(0.1, 0.1 * min(err, err2)):
             return unresolved(Reason("steps"))
         return Verdict("disagree", sizes, err, scale)
+
+    def both_signs(self, values: dict, sizes: dict) -> bool:
+        """Every argument of |·|, relu, sign … with more than one entry has entries of both signs
+        at the point: there the derivative is not that of one linear piece."""
+        try:
+            with np.errstate(all="ignore"):
+                ev = Evaluator(with_definitions(self.d.typed, values, sizes), sizes)
+                args = [ev(k.arg) for k in self.kinks]
+        except Exception:  # a point the check cannot use, whatever the cause
+            return False
+        return all(a.size < 2 or (np.any(a > 0) and np.any(a < 0)) for a in args)
 
     def _differences(self, values: dict, sizes: dict, h: float):
         """Central differences of vec target by vec x at step ``h``, and the first kink the steps
@@ -269,16 +286,21 @@ class Examiner:
         for k, node in enumerate(self.d.target.walk()):
             if k >= MAGNITUDE_NODES:
                 break
-            a = np.abs(ev(node))
+            try:
+                a = np.abs(ev(node))
+            except Exception:  # a node of one sample (x_i − μ) has no value outside its sum
+                continue
             a = a[np.isfinite(a)]
             if a.size:
                 out = max(out, float(a.max()))
         return out
 
-    def _error(self, jac, num, den, values: dict, ev: Evaluator) -> float:
+    def _error(self, jac, num, den, values: dict, ev: Evaluator, floor: float) -> float:
         """The max relative error of both layouts against the differences ``jac`` (rows: entries
-        of vec target; columns: entries of vec x)."""
+        of vec target; columns: entries of vec x), measured against ``floor`` where they are
+        smaller (``error_floor``)."""
         d, x0 = self.d, values[self.d.wrt.name]
+        relative_error = functools.partial(_relative_error, floor=floor)
         if d.kind == "gradient":
             # the gradient has the shape of x: compare entry by entry with the 1×(mn) Jacobian
             # (a symmetric variable is moved entry by entry too, S_ij apart from S_ji: the
@@ -332,11 +354,16 @@ def run_check(d, seed: int, written=_unnamed) -> CheckResult:
         return CheckResult("skipped", None, before + written(cast(ir.Expr, node)) + after, oversized)
     seen: list[Verdict] = []
 
+    def at(sizes, strategy, values=None) -> Verdict:
+        values = values if values is not None else examiner.point(sizes, rng, strategy)
+        verdict = replace(examiner.examine(values, sizes), strategy=strategy)
+        seen.append(verdict)
+        return verdict
+
     def walk(size_list, kinds=None, stop_when_singular=False):
         for sizes in size_list:
             for strategy in kinds or strategies(d.function):
-                verdict = examiner.examine(examiner.point(sizes, rng, strategy), sizes)
-                seen.append(verdict)
+                verdict = at(sizes, strategy)
                 if verdict.kind == "agree":
                     return verdict
                 if stop_when_singular and verdict.kind == "unfit":
@@ -351,20 +378,34 @@ def run_check(d, seed: int, written=_unnamed) -> CheckResult:
     if passed is None and any(v.reason and v.reason.kind in ("singular", "ill-conditioned") for v in seen):
         more = within_memory(more_size_variants(standard[0], standard), nodes, fallback=False)
         passed = walk(more, stop_when_singular=True)
-    disagreements = [v for v in seen if v.kind == "disagree"]
-    if passed is None and len(disagreements) == 1:  # a second point before calling it FAILED
-        sizes, kinds = disagreements[0].sizes, list(strategies(d.function))
-        for k in range(CONFIRM_POINTS):
-            strategy = kinds[k % len(kinds)]
-            verdict = examiner.examine(examiner.point(sizes, rng, strategy), sizes)
-            seen.append(verdict)
-            if verdict.kind == "agree":
-                passed = verdict
+    if passed is not None and cast(dict, passed.strategy).get("positive"):
+        # where every entry is positive, sign(x), |x| and relu(x) are 1, x and x, and a power of
+        # small values vanishes: the derivative must also agree where entries have both signs
+        # (at two such points when f has kinks: one may have every argument of |·| positive)
+        wanted, both = (2, False) if examiner.kinks else (1, True)
+        for k in range(SIGNED_POINTS):
+            strategy = SIGNED_STRATEGIES[k % len(SIGNED_STRATEGIES)]
+            values = examiner.point(passed.sizes, rng, strategy)
+            verdict = at(passed.sizes, strategy, values)
+            if verdict.kind == "disagree":
                 break
+            if verdict.kind == "agree":
+                wanted -= 1
+                both = both or examiner.both_signs(values, passed.sizes)
+                if wanted <= 0 and both:
+                    break
+    disagreements = [v for v in seen if v.kind == "disagree"]
+    if len(disagreements) == 1:  # confirmed where its values were drawn alike before it counts
+        drawn, passed = disagreements[0], None
+        for _ in range(CONFIRM_POINTS):
+            verdict = at(drawn.sizes, drawn.strategy)
             if verdict.kind == "disagree":
                 disagreements.append(verdict)
                 break
-    if passed is not None:
+            if verdict.kind == "agree":  # the one point was a chance (ill-conditioned) one
+                passed = verdict
+                break
+    if len(disagreements) < 2 and passed is not None:
         return CheckResult("passed", passed.error, describe(passed.error, True))
     if len(disagreements) >= 2:
         worst = min(cast(float, v.error) for v in disagreements)
@@ -372,75 +413,6 @@ def run_check(d, seed: int, written=_unnamed) -> CheckResult:
     reason = _main_reason(seen, disagreements)
     before, node, after = could_not_check(reason)
     return CheckResult("skipped", None, before + (written(node) if node is not None else "") + after, reason)
-
-
-# The check differences f entry by entry of the variable, evaluating f twice per entry, at the
-# sizes tried (declared sizes are used as declared). Past these it is not tried at all: no node may
-# hold more entries than memory allows (eye(10^9)), and the differencing may not take more than a
-# few seconds. Its time is estimated from the evaluator's cost per node and per entry and the
-# arithmetic of products and factorisations (calibrated on this package's evaluator: a'*X*b by a
-# 230×230 X took 14 s, norm2(X*w - y)^2 by a 600-entry w with X 2000×600 0.4 s).
-MAX_NODE_ENTRIES = 20_000_000  # 160 MB of floats
-MAX_DIFFERENCING_SECONDS = 2.0
-_PER_NODE, _PER_ENTRY, _PER_FUNCTION_ENTRY, _PER_FLOP = 1e-5, 5e-9, 1e-8, 0.5e-9
-_COSTLY_EVALUATION = 0.01  # seconds: past this one evaluation of f is what costs, not the count
-
-
-def too_large_to_check(wrt: ir.Var, target: ir.Expr, nodes, sizes: dict) -> Reason | None:
-    """A Reason naming the node too large to hold ("size"), or the variable too costly to
-    difference through ``target`` (f, or the gradient for a Hessian) at ``sizes`` ("cost"; of_f
-    when one evaluation of f is itself costly); else None."""
-
-    def entries(e: ir.Expr) -> int:
-        try:
-            return Dim.of(e.shape[0]).value(sizes) * Dim.of(e.shape[1]).value(sizes)
-        except KeyError:
-            return 0
-
-    def seconds(e: ir.Expr) -> float:
-        """About the time of evaluating e from its children's values."""
-        if isinstance(e, (ir.Var, ir.Const)):
-            return 0.0
-        if isinstance(e, (ir.Inverse, ir.Det, ir.LogDet, ir.MatPow)):
-            return _PER_NODE + _PER_FLOP * max(_side(e, sizes) ** 3, entries(e))
-        if isinstance(e, ir.MatMul):  # left to right: rows × inner × columns for each product
-            rows, inner, flops = _rows(e.factors[0], sizes), _columns(e.factors[0], sizes), 0
-            for f in e.factors[1:]:
-                flops += rows * inner * _columns(f, sizes)
-                inner = _columns(f, sizes)
-            return _PER_NODE + _PER_FLOP * flops + _PER_ENTRY * entries(e)
-        per_entry = _PER_FUNCTION_ENTRY if isinstance(e, ir.Apply) else _PER_ENTRY
-        return _PER_NODE + per_entry * entries(e)
-
-    largest = max(nodes, key=entries, default=None)
-    if largest is not None and entries(largest) > MAX_NODE_ENTRIES:
-        return Reason("size", largest, f"{entries(largest):,}")
-    once = _PER_ENTRY * entries(wrt) + sum(seconds(e) for e in post_order([target]))
-    if 2 * entries(wrt) * once > MAX_DIFFERENCING_SECONDS:
-        return Reason("cost", wrt, f"{entries(wrt):,}", of_f=once > _COSTLY_EVALUATION)
-    return None
-
-
-def _rows(e: ir.Expr, sizes: dict) -> int:
-    try:
-        return Dim.of(e.shape[0]).value(sizes)
-    except KeyError:
-        return 1
-
-
-def _side(e: ir.Expr, sizes: dict) -> int:
-    """The side n of the square matrix a factorisation node works on (0 when not known)."""
-    try:
-        return Dim.of(e.children()[0].shape[0]).value(sizes)
-    except KeyError:
-        return 0
-
-
-def _columns(e: ir.Expr, sizes: dict) -> int:
-    try:
-        return Dim.of(e.shape[1]).value(sizes)
-    except KeyError:
-        return 1
 
 
 PRIORITY = ("singular", "ill-conditioned", "magnitude", "kink", "steps", "raised", "undefined")
