@@ -95,3 +95,33 @@ def test_check_answer_calls_a_sign_or_scale_mistake_wrong(answer, f, wrt, order)
 def test_check_answer_accepts_the_right_answers(answer, f, wrt):
     r = check_answer(answer, f, wrt=wrt)
     assert r.correct, r.message
+
+
+@pytest.mark.parametrize(
+    "source, wrong, wrt",
+    [
+        ("norm1(x)", "sum(x)", "x"),  # a 1-norm is a kink too
+        ("sum(relu(W*x))", "sum(W*x)", "x"),
+        ("sum(log(y)) + norm1(x)", "sum(log(y)) + sum(x)", "x"),  # y must stay positive
+    ],
+)
+def test_a_planted_wrong_result_fails_at_most_seeds(source, wrong, wrt):
+    """Over seeds, not one lucky seed: a result wrong on one side of a kink fails nearly always."""
+    failed = 0
+    planted = derive(wrong, wrt=wrt, check=False)
+    for seed in range(8):
+        d = derive(source, wrt=wrt, check=False)
+        d.results = {layout: planted.results[layout] for layout in d.results}
+        d.check(seed=seed)
+        assert d.check_result.status != "passed" or failed < 7, d.check_result.message
+        failed += d.check_result.status == "failed"
+    assert failed >= 7
+
+
+@pytest.mark.parametrize(
+    "source, wrt", [("norm1(x)", "x"), ("sum(log(y)) + norm1(x)", "x"), ("relu(a'*x)", "x")]
+)
+def test_right_results_with_kinks_pass_at_every_seed(source, wrt):
+    for seed in range(8):
+        d = derive(source, wrt=wrt, seed=seed)
+        assert d.check_result.status == "passed", (seed, d.check_result.message)

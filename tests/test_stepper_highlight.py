@@ -145,3 +145,11 @@ def test_the_line_shown_is_the_steps_expression():
         line, changed = s.step.marked
         assert line == s.step.value
         assert all(any(c is n for n in line.walk()) for c in changed)
+
+
+def test_naming_the_current_variable_again_clears_the_last_error():
+    w = derive("a'*X*b", wrt="X").widget()
+    w.wrt = "y"
+    assert "unknown variable 'y'" in w.error and w.error_html.value
+    w.wrt = "X "
+    assert (w.wrt, w.error, w.error_html.value) == ("X", "", "")

@@ -14,6 +14,9 @@ _DOMAIN_HINT = (
 )
 
 
+_OVERFLOW_HINT = "choose values where every step stays below about 1e308 (exp(x) needs x below about 709)"
+
+
 def user_value(a: np.ndarray):
     """A float for a 1×1 array, a 1-D copy for a column, else a 2-D copy."""
     if a.shape == (1, 1):
@@ -69,19 +72,18 @@ def refuse_undefined(trace, at: str | None = None) -> None:
             continue
         _refuse_singular(trace, node)
         step, expr = node.name, trace.expr_text(node.index)
-        if at is None:
-            raise MatdiffError(
+        if not np.any(np.isnan(node.value)):  # ±∞ from finite operands: exp(1000), not log(−1)
+            message = f"the point is too large for floating point: {step} = {expr} overflows there"
+            hint = _OVERFLOW_HINT
+        else:
+            message = (
                 f"the point is outside the domain of the expression: {step} = {expr} is not a "
-                "finite number there",
-                hint=_DOMAIN_HINT,
+                "finite number there"
             )
-        raise MatdiffError(
-            f"--at: the point is outside the domain of the expression: {step} = "
-            f"{expr} is not a finite number there",
-            at or None,
-            Span(0, len(at)) if at else None,
-            hint=_DOMAIN_HINT,
-        )
+            hint = _DOMAIN_HINT
+        if at is None:
+            raise MatdiffError(message, hint=hint)
+        raise MatdiffError("--at: " + message, at or None, Span(0, len(at)) if at else None, hint=hint)
 
 
 def _refuse_singular(trace, node) -> None:

@@ -242,10 +242,21 @@ def check_hessian_work(expr: ir.Expr, gradient: ir.Expr, wrt: ir.Var, span=None)
     """Inside a time limit, refuse a Hessian whose predicted time (``hessian_seconds``) exceeds it,
     once the gradient is derived and before the second differential starts: what a Hessian costs
     is read off its gradient, which the first stage makes in a small part of that time. The
-    message gives the estimate.
+    message gives the estimate. With or without a limit, a gradient past ``check_work``'s
+    MAX_WORK or MAX_DIFFERENTIAL is refused as a first stage would be.
 
     Raises MatdiffError.
     """
+    second = measure(gradient, wrt.name)
+    if second.work > MAX_WORK or second.dsize > MAX_DIFFERENTIAL:  # as check_work for a first stage
+        raise MatdiffError(
+            f"this derivation would be too large to do step by step: about {second.shown:,} steps on a "
+            f"differential of about {second.dsize:,} symbols",
+            None,
+            span,
+            hint="derive the gradient alone (order 1): its differential, derived once more, is "
+            "what a Hessian's steps show",
+        )
     limit = current_limit()
     if limit is None:
         return

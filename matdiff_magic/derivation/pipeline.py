@@ -98,7 +98,7 @@ def derive(
     check_convention(symmetric)
     if isinstance(order, bool) or order not in (1, 2):
         raise MatdiffError(
-            f"order={order}: matdiff derives first derivatives (order=1) and Hessians (order=2)"
+            f"order={order!r}: matdiff derives first derivatives (order=1) and Hessians (order=2)"
         )
     if by_definition:
         if order != 1:  # never the gradient in place of the Hessian asked for

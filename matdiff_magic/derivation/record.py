@@ -267,7 +267,12 @@ class Derivation:
         from matdiff_magic.export.backends import to_python
         from matdiff_magic.i18n.code import translate_code
 
-        return translate_code(to_python(self, backend), self.lang)  # comments in its language
+        try:
+            with deep_recursion():
+                code = to_python(self, backend)
+        except RecursionError:
+            raise MatdiffError("the expression is too deeply nested to export", self.source) from None
+        return translate_code(code, self.lang)  # comments in its language
 
     def to_sympy(self):
         """The result in this layout as a SymPy matrix expression over MatrixSymbols of the
@@ -301,7 +306,8 @@ class Derivation:
         return self.to_text()
 
     def __repr__(self) -> str:
-        return f"<Derivation of ∂{self.name}/∂{self.wrt.name}: {to_text(self.result)}>"
+        with deep_recursion():
+            return f"<Derivation of ∂{self.name}/∂{self.wrt.name}: {to_text(self.result)}>"
 
     def to_json(self) -> dict:
         """The JSON of application/vnd.matdiff.derivation.v1+json."""

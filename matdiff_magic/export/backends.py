@@ -127,10 +127,10 @@ class _Module:
     # ---- the function
     def header(self) -> str:
         d = self.d
-        source = "\n".join("    " + line for line in d.source.strip().splitlines())
+        source = "\n".join("    " + _doc(line) for line in d.source.strip().splitlines())
         return (
             f'"""{_doc(d.name)} = {_doc(to_text(d.function))} and its derivative by {_doc(d.wrt.name)}, '
-            f"exported by matdiff_magic for {self.fw['title']}.\n\nFrom the cell:\n{_doc(source)}\n\n"
+            f"exported by matdiff_magic for {self.fw['title']}.\n\nFrom the cell:\n{source}\n\n"
             f"Run this file to check the derivative against {self.autodiff_names()}.\n" + '"""'
         )
 

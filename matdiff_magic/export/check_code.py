@@ -14,6 +14,7 @@ import numpy as np
 
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.export.naming import FUNCTION, FUNCTIONS, size_code
+from matdiff_magic.ir.traverse import post_order
 from matdiff_magic.numeric.check import (
     TOLERANCE,
     check_points,
@@ -21,6 +22,7 @@ from matdiff_magic.numeric.check import (
     sizes_of,
     square_variables,
     strategies,
+    too_large_to_check,
 )
 
 
@@ -29,6 +31,9 @@ def _working_sizes(d) -> dict:
     (XXᵀ is invertible only with few rows, det(AXB) needs the inner sizes large enough …); beyond
     the check's size variants, up to 24 orderings of its sizes are tried."""
     variants = size_variants(sizes_of(d))
+    nodes = post_order([d.function, d.target, *(r.expr for r in d.results.values())])
+    if too_large_to_check(d.wrt, d.target, nodes, variants[0]) is not None:
+        return variants[0]  # declared sizes the derivation's check could not take either
     for values in itertools.islice(itertools.permutations(list(variants[0].values())), 24):
         sizes = dict(zip(variants[0], values))
         if sizes not in variants:

@@ -192,8 +192,13 @@ def _cheap(e: ir.Expr) -> bool:
     return False
 
 
+NESTING = 32  # levels of calls a line of exported code holds at most: Python parses 200 parentheses
+
+
 def temporaries(roots, taken: set) -> list[tuple[ir.Expr, str]]:
-    """Nodes computed more than once (a node inside a repeated node counts once), children first."""
+    """Nodes computed more than once (a node inside a repeated node counts once), and every
+    NESTING-th level of a deep expression (inv(inv(…)) 200 deep is no line Python can parse),
+    children first."""
     counts: Counter = Counter()
     order: list = []
     stack = [(r, False) for r in reversed(roots)]
@@ -206,9 +211,12 @@ def temporaries(roots, taken: set) -> list[tuple[ir.Expr, str]]:
         if counts[node] == 1:
             stack.append((node, True))
             stack.extend((c, False) for c in reversed(node.children()))
+    height: dict = {}
+    for node in order:  # children first: each node's levels above its leaves
+        height[node] = 1 + max((height[c] for c in node.children()), default=0)
     out, k = [], 0
     for node in order:
-        if counts[node] > 1 and not _cheap(node):
+        if (counts[node] > 1 or height[node] % NESTING == 0) and not _cheap(node):
             while f"t{k}" in taken:
                 k += 1
             out.append((node, f"t{k}"))

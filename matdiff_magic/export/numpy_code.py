@@ -182,10 +182,10 @@ def _shape_words(shape) -> str:
 
 
 def _header(d, what: str = "gradient") -> str:
-    source = "\n".join("    " + line for line in d.source.strip().splitlines())
+    source = "\n".join("    " + _doc(line) for line in d.source.strip().splitlines())
     return (
         f'"""{_doc(d.name)} = {_doc(to_text(d.function))} and its derivative by '
-        f"{_doc(d.wrt.name)}, exported by matdiff_magic.\n\nFrom the cell:\n{_doc(source)}\n\n"
+        f"{_doc(d.wrt.name)}, exported by matdiff_magic.\n\nFrom the cell:\n{source}\n\n"
         f'Run this file to check the {what} against central finite differences.\n"""'
     )
 

@@ -245,16 +245,21 @@ class Examiner:
             return unresolved(Reason("steps"))
         return Verdict("disagree", sizes, err, scale)
 
-    def both_signs(self, values: dict, sizes: dict) -> bool:
-        """Every argument of |·|, relu, sign … with more than one entry has entries of both signs
-        at the point: there the derivative is not that of one linear piece."""
+    def kink_signs(self) -> list[set]:
+        """For each kink, the signs its argument's entries took at the points noted so far."""
+        return [set() for _ in self.kinks]
+
+    def note_signs(self, signs: list[set], values: dict, sizes: dict) -> None:
+        """Add the signs of each kink's argument at the point: once every argument has taken
+        both, the derivative was compared on both sides of every kink (not as one linear piece)."""
         try:
             with np.errstate(all="ignore"):
                 ev = Evaluator(with_definitions(self.d.typed, values, sizes), sizes)
-                args = [ev(k.arg) for k in self.kinks]
+                for seen, k in zip(signs, self.kinks, strict=True):
+                    a = ev(k.arg)
+                    seen.update(({1} if np.any(a > 0) else set()) | ({-1} if np.any(a < 0) else set()))
         except Exception:  # a point the check cannot use, whatever the cause
-            return False
-        return all(a.size < 2 or (np.any(a > 0) and np.any(a < 0)) for a in args)
+            return
 
     def _differences(self, values: dict, sizes: dict, h: float):
         """Central differences of vec target by vec x at step ``h``, and the first kink the steps
@@ -354,8 +359,16 @@ def run_check(d, seed: int, written=_unnamed) -> CheckResult:
         return CheckResult("skipped", None, before + written(cast(ir.Expr, node)) + after, oversized)
     seen: list[Verdict] = []
 
+    def draw(sizes, strategy) -> dict:
+        """A point drawn by ``strategy``; with ``others``, only the variable's entries so (the
+        other variables drawn by that strategy: log y needs a positive y)."""
+        if "others" not in strategy:
+            return examiner.point(sizes, rng, strategy)
+        own = examiner.point(sizes, rng, {k: v for k, v in strategy.items() if k != "others"})
+        return {**examiner.point(sizes, rng, strategy["others"]), d.wrt.name: own[d.wrt.name]}
+
     def at(sizes, strategy, values=None) -> Verdict:
-        values = values if values is not None else examiner.point(sizes, rng, strategy)
+        values = values if values is not None else draw(sizes, strategy)
         verdict = replace(examiner.examine(values, sizes), strategy=strategy)
         seen.append(verdict)
         return verdict
@@ -382,29 +395,37 @@ def run_check(d, seed: int, written=_unnamed) -> CheckResult:
         # where every entry is positive, sign(x), |x| and relu(x) are 1, x and x, and a power of
         # small values vanishes: the derivative must also agree where entries have both signs
         # (at two such points when f has kinks: one may have every argument of |·| positive)
-        wanted, both = (2, False) if examiner.kinks else (1, True)
-        for k in range(SIGNED_POINTS):
+        wanted, signs = (2, examiner.kink_signs()) if examiner.kinks else (1, None)
+        only_wrt = False  # another variable's domain (log y) may need positive values: then
+        for k in range(SIGNED_POINTS):  # only the variable's entries take both signs
             strategy = SIGNED_STRATEGIES[k % len(SIGNED_STRATEGIES)]
-            values = examiner.point(passed.sizes, rng, strategy)
+            if only_wrt:
+                strategy = {**strategy, "others": passed.strategy}
+            values = draw(passed.sizes, strategy)
             verdict = at(passed.sizes, strategy, values)
             if verdict.kind == "disagree":
                 break
             if verdict.kind == "agree":
                 wanted -= 1
-                both = both or examiner.both_signs(values, passed.sizes)
-                if wanted <= 0 and both:
+                if signs is not None:
+                    examiner.note_signs(signs, values, passed.sizes)
+                if wanted <= 0 and (signs is None or all(len(s) == 2 for s in signs)):
                     break
+            elif verdict.kind in ("undefined", "unfit"):
+                only_wrt = True
     disagreements = [v for v in seen if v.kind == "disagree"]
-    if len(disagreements) == 1:  # confirmed where its values were drawn alike before it counts
+    if len(disagreements) == 1:
+        # confirmed at points drawn alike: one more disagreement fails it, and it passes only
+        # if none disagrees (a result wrong where relu's argument is negative agrees elsewhere)
         drawn, passed = disagreements[0], None
         for _ in range(CONFIRM_POINTS):
             verdict = at(drawn.sizes, drawn.strategy)
             if verdict.kind == "disagree":
                 disagreements.append(verdict)
+                passed = None
                 break
             if verdict.kind == "agree":  # the one point was a chance (ill-conditioned) one
-                passed = verdict
-                break
+                passed = passed or verdict
     if len(disagreements) < 2 and passed is not None:
         return CheckResult("passed", passed.error, describe(passed.error, True))
     if len(disagreements) >= 2:

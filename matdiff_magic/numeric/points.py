@@ -277,8 +277,11 @@ def with_definitions(typed, values: dict, sizes: dict) -> dict:
     return out
 
 
-def kinks(expr: ir.Expr, limit: int = 500) -> list[ir.Apply]:
-    """The applications of a KINKED function in ``expr`` (at most ``limit``)."""
-    return list(
-        itertools.islice((n for n in expr.walk() if isinstance(n, ir.Apply) and n.func in KINKED), limit)
-    )
+def kinks(expr: ir.Expr, limit: int = 500) -> list[ir.Expr]:
+    """The applications of a KINKED function in ``expr``, and its 1-norms (Σ|xᵢ|, kinked where an
+    entry of the argument is 0), at most ``limit``; each has the argument ``.arg``."""
+
+    def kinked(n: ir.Expr) -> bool:
+        return (isinstance(n, ir.Apply) and n.func in KINKED) or (isinstance(n, ir.Norm) and n.p == 1)
+
+    return list(itertools.islice((n for n in expr.walk() if kinked(n)), limit))

@@ -226,6 +226,9 @@ class DerivationStepper(W.Widget):
             self._render_error()
             return self.derivation.wrt.name
         if pending.wrt.name == self.derivation.wrt.name:  # Σ or \Sigma for Sigma: no change
+            if self.error:  # but the last failed name's message no longer stands
+                self.set_trait("error", "")
+                self._render_error()
             return self.derivation.wrt.name
         self._pending = pending
         return pending.wrt.name  # as the derivation and the dropdown name it

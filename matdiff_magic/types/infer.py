@@ -117,7 +117,8 @@ class _Inference(ShapeMessages):
                     shape = self._var(syn.Name(samples.check_mean(name, dims[0][0], self.source, span), span))
                     kind = "vector" if shape[1] == 1 else "matrix"
                 else:
-                    shape = self._declared_shape(kind, [d for d, _ in dims])
+                    where = dims[-1][1] if dims else span  # a symmetric matrix's second size
+                    shape = self._declared_shape(kind, [d for d, _ in dims], where)
                 declared, decided = True, None
             else:
                 decided = self.usage.get(name)
@@ -130,7 +131,7 @@ class _Inference(ShapeMessages):
             self.order.append(name)
         return self.vars[name].shape
 
-    def _declared_shape(self, kind: str, dims: list) -> tuple:
+    def _declared_shape(self, kind: str, dims: list, span=None) -> tuple:
         if kind == "scalar":
             return (1, 1)
         if kind == "vector":
@@ -138,7 +139,7 @@ class _Inference(ShapeMessages):
         if kind == "symmetric":
             d = self._symbol(dims[0]) if dims else self.sizes.fresh()
             if len(dims) == 2 and not self.sizes.unify(d, self._symbol(dims[1])):
-                raise MatdiffError("a symmetric matrix is square", self.source, None)
+                raise MatdiffError("a symmetric matrix is square", self.source, span)
             return (d, d)
         return (
             self._symbol(dims[0]) if dims else self.sizes.fresh(),

@@ -98,7 +98,12 @@ def choose_wrt(typed: Typed, wrt: str | None, source: str | None = None) -> ir.V
 def _letters_around(name: str, wrt: str) -> bool:
     """Whether ``name`` reads as a few letters around ``wrt`` (AXB, Ax), as a formula juxtaposes them."""
     return (
-        wrt in name and name != wrt and name.isalpha() and len(name) <= 4 and any(c.isupper() for c in name)
+        bool(wrt)
+        and wrt in name
+        and name != wrt
+        and name.isalpha()
+        and len(name) <= 4
+        and any(c.isupper() for c in name)
     )
 
 

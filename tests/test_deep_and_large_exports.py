@@ -1,0 +1,105 @@
+"""Deep and large inputs the parser accepts: every view of them is shown or refused with the
+package's error, promptly; and small slips in messages and exported docstrings."""
+
+from __future__ import annotations
+
+import time
+import types
+
+import numpy as np
+import pytest
+
+from matdiff_magic import check_answer, derive, graph
+from matdiff_magic.errors import MatdiffError
+
+DEEP_EXP = "sum(" + "exp(" * 200 + "X" + ")" * 200 + ")"
+
+
+@pytest.fixture(scope="module")
+def deep():
+    return derive(DEEP_EXP, wrt="X", check=False)
+
+
+@pytest.mark.parametrize("backend", ["numpy", "jax", "torch"])
+def test_a_deep_derivation_exports(deep, backend):
+    code = deep.to_python(backend)
+    compile(code, "<export>", "exec")  # a module, never run here for jax and torch
+    assert "def f_and_grad" in code or "def f_and" in code
+
+
+def test_a_deep_derivation_has_a_repr(deep):
+    assert repr(deep).startswith("<Derivation of ∂f/∂X: ")
+
+
+def test_a_deep_inverse_chain_exports():
+    code = derive("tr(" + "inv(" * 200 + "X" + ")" * 200 + ")", wrt="X", check=False).to_python()
+    compile(code, "<export>", "exec")
+
+
+def test_a_deep_answer_is_checked():
+    r = check_answer(DEEP_EXP, "a'*X*b", wrt="X")
+    assert not r.correct
+
+
+def test_a_deep_expression_is_traced():
+    g = graph("sum(" + "sin(" * 270 + "X" + ")" * 270 + ")", X=np.full((3, 2), 0.5))
+    assert np.isfinite(g.value())
+
+
+def test_the_export_at_declared_sizes_too_large_to_check_is_prompt():
+    start = time.process_time()
+    code = derive("X: matrix(10000, 10000)\ntr(X*X*X)", wrt="X").to_python()
+    assert time.process_time() - start < 10  # it tried the 10⁴×10⁴ products for 40 s and more
+    assert "10000" in code
+
+
+@pytest.mark.parametrize(
+    "cell", ["X: matrix(100000000000000000000, 3)\na'*X*b", "tr(eye(99999999999999999999)*X)"]
+)
+def test_the_export_at_sizes_no_array_holds_is_written(cell):
+    compile(derive(cell, wrt="X").to_python(), "<export>", "exec")  # was NumPy's ValueError
+
+
+def test_a_hessian_too_large_to_show_is_refused_before_its_second_stage():
+    start = time.process_time()
+    with pytest.raises(MatdiffError, match="too large to do step by step"):
+        derive("sum(" + "sin(" * 60 + "X" + ")" * 60 + ")", wrt="X", order=2, check=False)
+    assert time.process_time() - start < 3  # it derived for 4 s (depth 60) to 115 s (depth 200)
+    d = derive("sum(" + "sin(" * 12 + "X" + ")" * 12 + ")", wrt="X", order=2)
+    assert d.check_result.passed, d.check_result.message
+
+
+def test_a_symmetric_declaration_of_two_sizes_points_at_the_second():
+    with pytest.raises(MatdiffError) as caught:
+        derive("S: symmetric(2,3)\ntr(S)", wrt="S")
+    assert (caught.value.line, caught.value.column) == (1, 16)  # the 3
+    assert str(caught.value).splitlines()[-1].strip() == "^"
+
+
+def test_the_exported_docstring_has_the_cells_lines():
+    cell = 'X: matrix(m, n)\na: vector(m)\nf = a\'*X*b  # "quoted" \\alpha'
+    module = types.ModuleType("exported")
+    exec(compile(derive(cell, wrt="X").to_python(), "<export>", "exec"), module.__dict__)  # our code
+    quoted = module.__doc__.split("From the cell:\n")[1].split("\n\n")[0]
+    assert quoted.splitlines() == [
+        "    X: matrix(m, n)",
+        "    a: vector(m)",
+        '    f = a\'*X*b  # "quoted" \\alpha',
+    ]
+
+
+def test_messages_say_what_was_given():
+    with pytest.raises(MatdiffError, match=r"^order='2': matdiff derives"):
+        derive("a'*X*b", wrt="X", order="2")
+    with pytest.raises(MatdiffError) as caught:
+        derive("a'*X*b", wrt="")
+    assert caught.value.hint is None and "is one name" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "source, values",
+    [("1/(1 + exp(-x))", {"x": -1000.0}), ("exp(-exp(x))", {"x": 1000.0}), ("x^2", {"x": 1e200})],
+)
+def test_a_graph_through_an_overflow_says_so(source, values):
+    with pytest.raises(MatdiffError, match=r"too large for floating point: .* overflows there"):
+        graph(source, **values)
