@@ -83,6 +83,11 @@ class MatdiffError(Exception):
         return "\n".join(parts)
 
 
+class ArgumentTypeError(MatdiffError, TypeError):
+    """An argument of a kind a function does not take (check_answer's answer as None): the
+    package's error, and the TypeError Python code expects for it."""
+
+
 def known_language(lang: str | None) -> str | None:
     """``lang`` normalised (``zh-CN`` is ``zh``; None stays None); a MatdiffError if it has no glossary."""
     try:

@@ -25,7 +25,7 @@ import numpy as np
 from matdiff_magic import i18n
 from matdiff_magic.depth import deep_recursion
 from matdiff_magic.derivation.pipeline import derive
-from matdiff_magic.errors import MatdiffError, known_language, whole_seed
+from matdiff_magic.errors import ArgumentTypeError, MatdiffError, known_language, whole_seed
 from matdiff_magic.exercises.answer import MARK, evaluate_at, samples_at_random_points, type_answer
 from matdiff_magic.exercises.messages import shape_text, verdict
 from matdiff_magic.ir import nodes as ir
@@ -125,7 +125,7 @@ def check_answer(
     notes that reads as the language too, ``f(y_1,y_2) = y_1^2 + y_2^2``).
     """
     if not isinstance(answer, str):
-        raise TypeError('check_answer takes the answer as a string, e.g. "b*a\'"')
+        raise ArgumentTypeError(f'check_answer takes the answer as a string, e.g. "b*a\'": got {answer!r}')
     with i18n.using(known_language(lang)):
         seed = whole_seed(seed)
         if (
