@@ -125,3 +125,27 @@ def test_right_results_with_kinks_pass_at_every_seed(source, wrt):
     for seed in range(8):
         d = derive(source, wrt=wrt, seed=seed)
         assert d.check_result.status == "passed", (seed, d.check_result.message)
+
+
+def test_a_single_disagreement_is_never_outvoted():
+    """sum(1 - x) planted for sum(|x - 1|): right wherever x < 1, which most points are."""
+    planted = derive("sum(1 - x)", wrt="x", check=False)
+    for seed in range(8):
+        d = derive("sum(abs(x - 1))", wrt="x", check=False)
+        d.results = {layout: planted.results[layout] for layout in d.results}
+        d.check(seed=seed)
+        assert d.check_result.status != "passed", (seed, d.check_result.message)
+
+
+@pytest.mark.parametrize(
+    "source, wrt",
+    [
+        ("sum_i(norm1(x_i - mu))", "mu"),  # a kink of one sample's values: not evaluated alone
+        ("y_i: scalar\nsum_i(abs(w'*x_i - y_i))", "w"),
+        ("sum(abs(X*b)) + norm1(y - 3)", "X"),  # a kink X does not move: no signs needed of it
+    ],
+)
+def test_kinks_the_check_cannot_or_need_not_cross_leave_it_passing(source, wrt):
+    for seed in range(3):
+        d = derive(source, wrt=wrt, seed=seed)
+        assert d.check_result.status == "passed", (seed, d.check_result.message)

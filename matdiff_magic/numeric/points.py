@@ -285,3 +285,19 @@ def kinks(expr: ir.Expr, limit: int = 500) -> list[ir.Expr]:
         return (isinstance(n, ir.Apply) and n.func in KINKED) or (isinstance(n, ir.Norm) and n.p == 1)
 
     return list(itertools.islice((n for n in expr.walk() if kinked(n)), limit))
+
+
+def under_sample_sum(node: ir.Expr, root: ir.Expr) -> bool:
+    """``node`` (by identity) is inside a sum over samples of ``root``: its value is one
+    sample's, which has none outside the sum."""
+    stack, seen = [(root, False)], set()
+    while stack:
+        e, inside = stack.pop()
+        if e is node:
+            return inside
+        if (id(e), inside) in seen:
+            continue
+        seen.add((id(e), inside))
+        inside = inside or isinstance(e, SampleSum)
+        stack.extend((k, inside) for k in e.children())
+    return False
