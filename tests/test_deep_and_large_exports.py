@@ -103,3 +103,19 @@ def test_messages_say_what_was_given():
 def test_a_graph_through_an_overflow_says_so(source, values):
     with pytest.raises(MatdiffError, match=r"too large for floating point: .* overflows there"):
         graph(source, **values)
+
+
+def test_the_exported_check_says_nan_where_differences_cannot_resolve_f():
+    """f about e^200: central differences of any step round to nothing; the exported check
+    reported an error of 1 on a right derivative (the package's own check could not check)."""
+    d = derive("mu: scalar\nr: scalar\nmu-exp(r/1e-3)", wrt="mu")
+    assert d.check_result.status == "skipped"
+    module = types.ModuleType("exported")
+    exec(compile(d.to_python(), "<export>", "exec"), module.__dict__)  # our generated code
+    assert np.isnan(module.check_gradient())
+    right = types.ModuleType("right")
+    exec(
+        compile(derive("mu: scalar\nr: scalar\nmu-exp(r)", wrt="mu").to_python(), "<export>", "exec"),
+        right.__dict__,
+    )
+    assert right.check_gradient() < 1e-6

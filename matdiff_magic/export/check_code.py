@@ -102,8 +102,11 @@ OR_NAN = [
 SMALLEST_ERROR = [
     "",
     "    # the step h; 100 h where rounding swamps the differences (a large f); h / 100 where the",
-    "    # curvature of a fast-turning f does: the smallest error (NaN only where all are)",
-    "    return float(np.fmin.reduce([error(h), error(100 * h), error(h / 100)]))",
+    "    # curvature of a fast-turning f does: the smallest error (NaN only where all are) of the",
+    "    # steps whose rounding, about ε·|f|/step, lets the differences resolve a derivative",
+    "    size = float(np.max(np.abs(value), initial=0.0))",
+    "    steps = [s for s in (h, 100 * h, h / 100) if np.finfo(float).eps * size / s < 1e-6]",
+    '    return float(np.fmin.reduce([error(s) for s in steps])) if steps else float("nan")',
 ]
 NO_POINT = '        return float("nan")  # f or its derivative is undefined at every random input'
 
