@@ -105,8 +105,9 @@ SMALLEST_ERROR = [
     "    # curvature of a fast-turning f does: the smallest error (NaN only where all are) of the",
     "    # steps whose rounding, about ε·|f|/step, lets the differences resolve a derivative",
     "    size = float(np.max(np.abs(value), initial=0.0))",
-    "    steps = [s for s in (h, 100 * h, h / 100) if np.finfo(float).eps * size / s < 1e-6]",
-    '    return float(np.fmin.reduce([error(s) for s in steps])) if steps else float("nan")',
+    "    errors = [(error(s), np.finfo(float).eps * size / s) for s in (h, 100 * h, h / 100)]",
+    "    resolved = [e for e, rounding in errors if rounding < 1e-5 or e < 1e-4]",
+    '    return float(np.fmin.reduce(resolved)) if resolved else float("nan")',
 ]
 NO_POINT = '        return float("nan")  # f or its derivative is undefined at every random input'
 
