@@ -16,22 +16,11 @@ import re
 import numpy as np
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
+from tex_helpers import uncoloured
 
 from matdiff_magic import MatdiffError, derive, graph
 
 SINGULAR = np.array([[1.0, 2.0, 0.5], [2.0, 4.0, 1.0], [0.0, 1.0, 3.0]])  # row 2 = 2 × row 1
-
-
-def _uncoloured(tex: str) -> str:
-    """``tex`` with every {\\color{#…}{…}} replaced by its content."""
-    opening = re.compile(r"\{\\color\{#[0-9a-fA-F]{6}\}\{")
-    while (m := opening.search(tex)) is not None:
-        depth, i = 2, m.end()
-        while depth:
-            depth += {"{": 1, "}": -1}.get(tex[i], 0)
-            i += 1
-        tex = tex[: m.start()] + tex[m.end() : i - 2] + tex[i:]
-    return tex
 
 
 @pytest.mark.parametrize(
@@ -93,9 +82,9 @@ def test_every_highlighted_step_is_its_line_coloured(source, wrt):
         solve = [s for s in d.steps if s.stage == "solve"]
         assert len(solve) >= 2
         for s in d.steps:
-            assert _uncoloured(s.latex_highlighted) == s.latex, (s.rule, s.latex_highlighted)
+            assert uncoloured(s.latex_highlighted) == s.latex, (s.rule, s.latex_highlighted)
         for s in d.to_json()["steps"]:
-            assert _uncoloured(s["latex_highlighted"]) == s["latex"]
+            assert uncoloured(s["latex_highlighted"]) == s["latex"]
 
 
 @pytest.mark.parametrize("source, wrt", SOLVE_CASES)
@@ -108,7 +97,7 @@ def test_the_stepper_writes_the_equations_as_the_block_does(source, wrt):
             continue
         # ⇔ and the whole equation, never "∂f/∂X = <its left side>"
         assert w.current_latex.startswith(r"\Leftrightarrow")
-        assert _uncoloured(w.current_latex).endswith(s.latex)
+        assert uncoloured(w.current_latex).endswith(s.latex)
         assert s.lhs == "" and r"\frac{\partial" not in w.current_latex
     w.step = len(d.steps) - 1
     rows = re.compile(r"^&(?:amp;)?\\Leftrightarrow", re.MULTILINE)  # a row that starts with ⇔
@@ -123,4 +112,4 @@ def test_the_solution_the_stepper_shows_is_the_least_squares_solution():
     expected = np.linalg.lstsq(X, y, rcond=None)[0]
     assert np.allclose(np.ravel(d.evaluate_solution(X=X, y=y)), expected)
     last = [s for s in d.steps if s.stage == "solve"][-1]
-    assert r"\hat{\boldsymbol{\beta}} = " in _uncoloured(last.latex_highlighted)
+    assert r"\hat{\boldsymbol{\beta}} = " in uncoloured(last.latex_highlighted)

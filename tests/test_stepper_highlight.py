@@ -3,41 +3,16 @@ that changed, where it changed, and one colour at a time."""
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pytest
+from tex_helpers import COLOUR, coloured_groups, uncoloured
 from traitlets import TraitError
 
 from matdiff_magic import derive
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.render.printer import to_text
 
-COLOUR = re.compile(r"\{\\color\{#[0-9a-fA-F]{6}\}\{")
 MVN = "Sigma, S: symmetric\nlog(det(Sigma)) + tr(S*inv(Sigma))"
-
-
-def _groups(tex: str) -> list[str]:
-    """The contents of the coloured groups of ``tex``, outermost first."""
-    out = []
-    for m in COLOUR.finditer(tex):
-        depth, i = 1, m.end()
-        while depth:
-            depth += {"{": 1, "}": -1}.get(tex[i], 0)
-            i += 1
-        out.append(tex[m.end() : i - 1])
-    return out
-
-
-def _uncoloured(tex: str) -> str:
-    """``tex`` without its colour commands (what the plain line prints)."""
-    while (m := COLOUR.search(tex)) is not None:
-        depth, i = 2, m.end()
-        while depth:
-            depth += {"{": 1, "}": -1}.get(tex[i], 0)
-            i += 1
-        tex = tex[: m.start()] + tex[m.end() : i - 2] + tex[i:]
-    return tex
 
 
 # ---- the variable a user names, in any spelling
@@ -107,8 +82,8 @@ def test_each_step_colours_once_and_prints_its_line(source, wrt):
     d = derive(source, wrt=wrt, check=False)
     for s in d.steps:
         coloured = s.latex_highlighted
-        assert _uncoloured(coloured) == s.latex  # the same line, only coloured
-        for group in _groups(coloured):
+        assert uncoloured(coloured) == s.latex  # the same line, only coloured
+        for group in coloured_groups(coloured):
             assert not COLOUR.search(group), (s.rule, coloured)  # no colour inside a colour
 
 
@@ -118,17 +93,17 @@ def test_every_linearity_step_colours_what_it_collected(source, wrt):
     steps = [s for s in d.steps if s.rule == "linearity"]
     assert steps
     for s in steps:
-        assert _groups(s.latex_highlighted), s.latex
+        assert coloured_groups(s.latex_highlighted), s.latex
 
 
 def test_the_constant_rule_colours_the_new_term_not_the_same_variables_beside_it():
     d = derive("norm2(A*X*B - C)^2", wrt="X", check=False)
     s = next(s for s in d.steps if s.rule == "constant" and "A \\mathrm{d}X B" in s.latex)
-    groups = _groups(s.latex_highlighted)
+    groups = coloured_groups(s.latex_highlighted)
     assert "A \\mathrm{d}X B" in groups  # the new term, where it is transposed
     assert {"A", "\\mathrm{d}X", "B"} <= set(groups)  # its factors, in the product they joined
     # A X B − C is unchanged: none of its letters coloured
-    assert "(A X B - C)" in _uncoloured(s.latex_highlighted)
+    assert "(A X B - C)" in uncoloured(s.latex_highlighted)
     assert s.latex_highlighted.count("(A X B - C)") == 2
 
 
