@@ -19,9 +19,11 @@ independent; the differences are then put in the derivation's symmetric conventi
 independent as they are, sym (G + Gᵀ)/2, minka G + Gᵀ − G ⊙ I; for Jacobians and Hessians the same
 map on vec S, ``columns_in``) and the whole result is compared.
 
-The check passes at the first point that agrees; it FAILS only when two points disagree (a single
-disagreement is re-checked at further points first); otherwise it "could not check" and says why
-(``Reason``, worded by ``could_not_check`` with the layer above printing the expression named).
+The check passes at the first point that agrees and then agrees where entries have both signs
+(``SIGNED_STRATEGIES``: until every kink the variable moves across has taken both signs); it FAILS
+when two points disagree; a single disagreement is re-checked at points drawn alike and is never
+outvoted; otherwise it "could not check" and says why (``Reason``, worded by ``could_not_check``
+with the layer above printing the expression named).
 Nothing raised while evaluating leaves the check. ``check_points`` walks the same points for the
 code export's choice of sizes.
 """
