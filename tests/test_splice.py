@@ -14,7 +14,7 @@ import pytest
 
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir import splice as splice_module
-from matdiff_magic.ir.construct import mk_add, mk_hadamard, mk_mul, rebuild, tidy
+from matdiff_magic.ir.construct import mk_add, mk_hadamard, mk_mul, rebuild, tidy, tidy_replace
 from matdiff_magic.ir.splice import splice
 from matdiff_magic.render.printer import to_text
 from matdiff_magic.types.lower import typecheck
@@ -106,3 +106,34 @@ def test_the_direct_path_is_taken_for_a_plain_child():
     child = _expr("(1 - tanh(X) .^ 2) .* Y")
     assert splice_module._inert(parent, parent.children()[1], child)
     assert splice(parent, 1, child) == rebuild(parent, [parent.children()[0], child])
+
+
+def _with_ds(parent: ir.Expr) -> tuple[ir.Expr, dict]:
+    """``parent`` with each child replaced by its d(·) (a line of the differential stage), and a
+    mapping from those d(·) to what a rule would put there: numbers, products, sums, zeros."""
+    kids = parent.children()
+    ds = [ir.D(k) for k in kids]
+    line = ir.with_new_children(parent, ds)  # plain: the smart constructor never saw it
+    pool = [c for c in CHILDREN if not isinstance(c, ir.D)]
+    mapping = {}
+    for i, d in enumerate(ds[:-1]):  # the last d(·) left for a later step
+        options = [c for c in pool if c.shape == d.shape] or [ir.Const(3)]  # a number's d(·): 3
+        mapping[d] = options[(i * 7 + len(to_text(parent))) % len(options)]
+    return line, mapping
+
+
+@pytest.mark.parametrize("parent", _parents(), ids=to_text)
+def test_tidy_replace_is_tidy_of_replace(parent):
+    # the differential stage's step: replace its pending d(·) and tidy, done in one pass
+    def holds_d(node: ir.Expr) -> bool:
+        return bool(node.d_vars())
+
+    line, mapping = _with_ds(parent)
+    for sub in ({}, mapping, {k: v for k, v in list(mapping.items())[:1]}):
+        want = tidy(ir.replace(line, sub, holds_d))
+        got = tidy_replace(line, sub, holds_d)
+        assert got == want, (to_text(line), to_text(got), to_text(want))
+        assert to_text(got) == to_text(want)
+        assert got._tidy
+    tidied = tidy(line)  # a tidied line whose d(·) are all left is kept as it is
+    assert tidy_replace(tidied, {}, holds_d) is tidied

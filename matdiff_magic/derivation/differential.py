@@ -19,7 +19,7 @@ from __future__ import annotations
 from matdiff_magic.derivation.quoting import QuotingError
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ir import nodes as ir
-from matdiff_magic.ir.construct import tidy, zero
+from matdiff_magic.ir.construct import tidy, tidy_replace, zero
 from matdiff_magic.ir.splice import splice
 from matdiff_magic.ops.identity import Identity
 from matdiff_magic.ops.registry import find
@@ -88,7 +88,7 @@ def differential_stage(f: ir.Expr | None, wrt: ir.Var, record, start: ir.Expr | 
             if not pending:
                 return plug(tuple(frames), focus)
             identity, mapping = _same_rule(pending, rules)
-        new_focus = tidy(ir.replace(focus, mapping, _has_d))
+        new_focus = tidy_replace(focus, mapping, _has_d)
         context = tuple(frames)
         before, shown = shown or _lazy(context, focus), _lazy(context, new_focus)
         record(identity, shown, before=before)

@@ -78,7 +78,10 @@ def bottom_up(e: ir.Expr, fn: Callable[[ir.Expr], ir.Expr]) -> ir.Expr:
         memo[id(node)] = (out, node)  # keep node alive while its id is a key
         return out
 
-    return go(e)
+    try:
+        return go(e)
+    finally:  # go refers to itself: freed now, not at the next collection
+        go = None  # type: ignore[assignment]
 
 
 # ---- (AB)⁻¹ = B⁻¹A⁻¹ for square A and B

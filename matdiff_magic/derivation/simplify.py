@@ -86,7 +86,10 @@ def push_transposes(e: ir.Expr, symmetric: bool = False) -> ir.Expr:
             return go(node, False, top)
         return mk_transpose(go(node, False, False))
 
-    return go(e, False, True)
+    try:
+        return go(e, False, True)
+    finally:  # go and push refer to each other: freed now, not at the next collection
+        go = push = None  # type: ignore[assignment]
 
 
 def _self_transposed(e: ir.Expr) -> bool:

@@ -99,6 +99,7 @@ def marked_line(before: ir.Expr, after: ir.Expr) -> tuple[ir.Expr, list[ir.Expr]
         return ir.with_new_children(a, kids)
 
     line = go(before, after)
+    go = None  # type: ignore[assignment]  # it refers to itself: freed now, not at a collection
     shown: list = []
     for p in parts:  # a leaf listed once per position: its copies, once
         shown += own.pop(id(p), []) if id(p) in leaves else [p]

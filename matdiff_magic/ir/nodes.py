@@ -360,7 +360,12 @@ def rebuild_bottom_up(expr: Expr, done, build, tidied: bool = False) -> Expr:
         memo[id(node)] = out
         return out
 
-    return expr if tidied and expr._tidy else go(expr)
+    if tidied and expr._tidy:
+        return expr
+    try:
+        return go(expr)
+    finally:  # go refers to itself: a cycle that would keep the memo alive until a collection
+        go = None  # type: ignore[assignment]
 
 
 class GradSymbol(Var):

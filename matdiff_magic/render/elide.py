@@ -283,4 +283,6 @@ def elision(
         return held(e, below or id(e) in out.windows)
 
     around(value, 0)
+    # each calls itself through its closure, a cycle: broken here, the walk's state freed now
+    changed = around = None  # type: ignore[assignment]  # noqa: F811
     return out if out.marks or out.windows else None
