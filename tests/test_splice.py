@@ -14,8 +14,8 @@ import pytest
 
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir import splice as splice_module
-from matdiff_magic.ir.construct import mk_add, mk_hadamard, mk_mul, rebuild, tidy, tidy_replace
-from matdiff_magic.ir.splice import splice
+from matdiff_magic.ir.construct import mk_add, mk_hadamard, mk_mul, rebuild, tidy
+from matdiff_magic.ir.splice import splice, tidy_replace
 from matdiff_magic.render.printer import to_text
 from matdiff_magic.types.lower import typecheck
 
@@ -128,12 +128,24 @@ def test_tidy_replace_is_tidy_of_replace(parent):
     def holds_d(node: ir.Expr) -> bool:
         return bool(node.d_vars())
 
-    line, mapping = _with_ds(parent)
-    for sub in ({}, mapping, {k: v for k, v in list(mapping.items())[:1]}):
+    plain, mapping = _with_ds(parent)
+    tidied = tidy(plain)  # a line the stage made: in normal form, one d(·) replaced at a time
+    for line, sub in itertools.product(
+        (plain, tidied), ({}, mapping, {k: v for k, v in list(mapping.items())[:1]})
+    ):
         want = tidy(ir.replace(line, sub, holds_d))
         got = tidy_replace(line, sub, holds_d)
         assert got == want, (to_text(line), to_text(got), to_text(want))
         assert to_text(got) == to_text(want)
         assert got._tidy
-    tidied = tidy(line)  # a tidied line whose d(·) are all left is kept as it is
-    assert tidy_replace(tidied, {}, holds_d) is tidied
+    assert tidy_replace(tidied, {}, holds_d) is tidied  # every d(·) left: kept as it is
+
+
+def test_tidy_replace_splices_a_single_changed_child(monkeypatch):
+    calls = []
+    monkeypatch.setattr(splice_module, "splice", lambda *a: calls.append(a) or splice(*a))
+    line = tidy(ir.MatMul([_expr("Z"), ir.D(_expr("tanh(X)")), _expr("Y")]))
+    d = line.children()[1]
+    new = _expr("(1 - tanh(X) .^ 2) .* Y")
+    got = tidy_replace(line, {d: new}, lambda n: bool(n.d_vars()))
+    assert calls and got == rebuild(line, [line.children()[0], new, line.children()[2]])

@@ -19,8 +19,8 @@ from __future__ import annotations
 from matdiff_magic.derivation.quoting import QuotingError
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ir import nodes as ir
-from matdiff_magic.ir.construct import tidy, tidy_replace, zero
-from matdiff_magic.ir.splice import splice
+from matdiff_magic.ir.construct import tidy, zero
+from matdiff_magic.ir.splice import splice, tidy_replace
 from matdiff_magic.ops.identity import Identity
 from matdiff_magic.ops.registry import find
 

@@ -44,7 +44,6 @@ __all__ = [
     "rebuild_then",
     "split_coef",
     "tidy",
-    "tidy_replace",
     "with_coef",
     "zero",
 ]
@@ -394,38 +393,6 @@ def rebuild_then(e: ir.Expr, post) -> ir.Expr:
         return post(node if all(a is b for a, b in zip(kids, node.children())) else rebuild(node, kids))
 
     return ir.rebuild_bottom_up(e, None, build)
-
-
-def tidy_replace(e: ir.Expr, mapping: dict, descend) -> ir.Expr:
-    """``tidy(ir.replace(e, mapping, descend))`` in one pass: each node above a replaced one is
-    built once, through its smart constructor, not built plainly first and then again. A subtree
-    ``descend`` prunes and each replacement is tidied once (by identity), as ``tidy`` would; a
-    tidied node whose children come back as they were is kept (the differential stage: a d(·)
-    left for a later step leaves its ancestors as they are)."""
-    tidied: dict = {}
-
-    def once(node: ir.Expr) -> ir.Expr:
-        if node._tidy or not node.children():
-            return node
-        out = tidied.get(id(node))
-        if out is None:
-            out = tidied[id(node)] = (tidy(node), node)  # node kept alive while its id is a key
-        return out[0]
-
-    def done(node):
-        if not descend(node):
-            return once(node)
-        new = mapping.get(node)
-        return None if new is None else once(new)
-
-    def build(node, new):
-        if node._tidy and all(a is b for a, b in zip(new, node.children())):
-            return node
-        out = rebuild(node, new) if type(node) in _BUILDERS else ir.with_new_children(node, new)
-        object.__setattr__(out, "_tidy", True)
-        return out
-
-    return ir.rebuild_bottom_up(e, done, build)
 
 
 def tidy(e: ir.Expr) -> ir.Expr:

@@ -15,7 +15,7 @@ node directly when the child it puts in, and the one it takes out, are neither, 
 from __future__ import annotations
 
 from matdiff_magic.ir import nodes as ir
-from matdiff_magic.ir.construct import rebuild, split_coef
+from matdiff_magic.ir.construct import _BUILDERS, rebuild, split_coef, tidy
 
 # for each product or sum, the operand types its smart constructor takes apart, folds, merges or
 # drops (mk_mul with runs_as_powers, mk_hadamard with merge_powers, mk_add): a child of one of
@@ -70,3 +70,42 @@ def _same_shape(parent: ir.Expr, operands: tuple) -> ir.Expr:
     node._init(parent.shape)
     object.__setattr__(node, parent._children[0], operands)  # factors or terms, their only field
     return node
+
+
+def tidy_replace(e: ir.Expr, mapping: dict, descend) -> ir.Expr:
+    """``construct.tidy(ir.replace(e, mapping, descend))`` in one pass: each node above a
+    replaced one is built once, by ``splice`` when one child changed (the usual case: a rule
+    rewrites one d(·) below it), through its smart constructor otherwise, not built plainly first
+    and then again. A subtree ``descend`` prunes and each replacement are tidied once (by
+    identity), as ``tidy`` would; a tidied node whose children come back as they were is kept (a
+    d(·) left for a later step leaves its ancestors as they are)."""
+    tidied: dict = {}
+
+    def once(node: ir.Expr) -> ir.Expr:
+        if node._tidy or not node.children():
+            return node
+        out = tidied.get(id(node))
+        if out is None:
+            out = tidied[id(node)] = (tidy(node), node)  # node kept alive while its id is a key
+        return out[0]
+
+    def done(node):
+        if not descend(node):
+            return once(node)
+        new = mapping.get(node)
+        return None if new is None else once(new)
+
+    def build(node, new):
+        if node._tidy:
+            changed = [i for i, (a, b) in enumerate(zip(new, node.children())) if a is not b]
+            if not changed:
+                return node
+            if len(changed) == 1 and new[changed[0]].shape == node.children()[changed[0]].shape:
+                out = splice(node, changed[0], new[changed[0]])
+                object.__setattr__(out, "_tidy", True)
+                return out
+        out = rebuild(node, new) if type(node) in _BUILDERS else ir.with_new_children(node, new)
+        object.__setattr__(out, "_tidy", True)
+        return out
+
+    return ir.rebuild_bottom_up(e, done, build)
