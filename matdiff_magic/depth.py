@@ -33,6 +33,19 @@ def deep_recursion():
 
 
 @contextmanager
+def deep_or_refused(message: str, source: str | None = None):
+    """``deep_recursion()`` for the block, and a nest deeper still (past the raised limit) refused
+    as the package's error with ``message``, shown with ``source``: never a RecursionError."""
+    from matdiff_magic.errors import MatdiffError
+
+    try:
+        with deep_recursion():
+            yield
+    except RecursionError:
+        raise MatdiffError(message, source) from None
+
+
+@contextmanager
 def collector_paused():
     """The cyclic garbage collector paused for the block (as it was, after it)."""
     collecting = gc.isenabled()

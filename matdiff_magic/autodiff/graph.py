@@ -34,13 +34,11 @@ def graph(source: str, **values) -> Graph:
     (``f(x_1, x_2) = \\ln x_1 + x_1 x_2 - \\sin x_2``, seed 002) is read as the magic reads it,
     its errors pointing into it. A point where f is undefined is refused, as the magic refuses
     it. Raises MatdiffError."""
-    from matdiff_magic.depth import deep_recursion
+    from matdiff_magic.depth import deep_or_refused
 
-    try:
-        with deep_recursion():  # the trace is lowered one call per level of nesting
-            return build(source, values)
-    except RecursionError:
-        raise MatdiffError("the expression is too deeply nested to trace", source) from None
+    # the trace is lowered one call per level of nesting
+    with deep_or_refused("the expression is too deeply nested to trace", source):
+        return build(source, values)
 
 
 def build(source: str, values: dict, at: str | None = None) -> Graph:

@@ -13,7 +13,8 @@ import math
 from matdiff_magic import i18n
 from matdiff_magic.derivation.symmetric import describe
 from matdiff_magic.ir import nodes as ir
-from matdiff_magic.numeric.check import CheckResult, could_not_check
+from matdiff_magic.numeric.check import CheckResult
+from matdiff_magic.numeric.reasons import could_not_check
 from matdiff_magic.ops.unknown import substitution_latex
 from matdiff_magic.render.linebreak import tex_head, tex_step, tex_where, text_list, text_step, text_words
 from matdiff_magic.render.notation import GREEK_UNICODE, name_latex, name_text, space_latex, space_text

@@ -21,7 +21,7 @@ import re
 import numpy as np
 
 from matdiff_magic import i18n
-from matdiff_magic.depth import deep_recursion
+from matdiff_magic.depth import deep_or_refused, deep_recursion
 from matdiff_magic.derivation import display
 from matdiff_magic.derivation.evaluation import evaluate_at
 from matdiff_magic.derivation.layouts import LAYOUTS, Result
@@ -267,11 +267,8 @@ class Derivation:
         from matdiff_magic.export.backends import to_python
         from matdiff_magic.i18n.code import translate_code
 
-        try:
-            with deep_recursion():
-                code = to_python(self, backend)
-        except RecursionError:
-            raise MatdiffError("the expression is too deeply nested to export", self.source) from None
+        with deep_or_refused("the expression is too deeply nested to export", self.source):
+            code = to_python(self, backend)
         return translate_code(code, self.lang)  # comments in its language
 
     def to_sympy(self):

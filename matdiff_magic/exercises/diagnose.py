@@ -23,7 +23,7 @@ from fractions import Fraction
 import numpy as np
 
 from matdiff_magic import i18n
-from matdiff_magic.depth import deep_recursion
+from matdiff_magic.depth import deep_or_refused
 from matdiff_magic.derivation.pipeline import derive
 from matdiff_magic.errors import ArgumentTypeError, MatdiffError, known_language, whole_seed
 from matdiff_magic.exercises.answer import MARK, evaluate_at, samples_at_random_points, type_answer
@@ -134,11 +134,9 @@ def check_answer(
             or not 1 <= points <= MAX_POINTS
         ):
             raise MatdiffError(f"points takes a whole number from 1 to {MAX_POINTS}: got {points!r}")
-        try:
-            with deep_recursion():  # the answer is typed and printed one call per level of nesting
-                return _check_answer(answer, f, wrt, layout, order, points, seed, reveal, latex)
-        except RecursionError:
-            raise MatdiffError("the answer is too deeply nested to check", answer) from None
+        # the answer is typed and printed one call per level of nesting
+        with deep_or_refused("the answer is too deeply nested to check", answer):
+            return _check_answer(answer, f, wrt, layout, order, points, seed, reveal, latex)
 
 
 def _check_answer(answer, f, wrt, layout, order, points, seed, reveal, latex=None) -> AnswerCheck:

@@ -33,7 +33,6 @@ from __future__ import annotations
 import functools
 import math
 import time
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import cast
@@ -64,7 +63,7 @@ from matdiff_magic.numeric.points import (  # noqa: F401 - re-exported for expor
     with_definitions,
     within_memory,
 )
-from matdiff_magic.numeric.reasons import Reason
+from matdiff_magic.numeric.reasons import Reason, could_not_check, main_reason
 
 TOLERANCE = 1e-5
 STEPS = (1e-6, 1e-4)  # the step of the check, and the second step a disagreement is re-checked at
@@ -137,49 +136,6 @@ def describe(err: float, passed: bool) -> str:
         f"✗ the numeric check FAILED: max rel. error {err:.1e} against central finite differences"
         " — please report this expression"
     )
-
-
-def could_not_check(reason: Reason) -> tuple[str, ir.Expr | None, str]:
-    """The wording of a check that could not decide, as (text before, expression, text after):
-    the layer above prints the expression (in text or TeX)."""
-    where = "at every point tried" if reason.everywhere else "at most points tried"
-    k, node, value = reason.kind, reason.node, reason.value
-    if reason.of_f and reason.everywhere and k == "undefined":  # f has no value anywhere: say so
-        return "f is not defined at any point tried: its value is never a finite number", None, ""
-    if k == "singular":
-        return "could not check: ", node, f" is singular {where.replace('point', 'size')}"
-    if k == "ill-conditioned":
-        return "could not check: ", node, f" is too ill-conditioned for finite differences {where}"
-    if k == "kink":
-        return "could not check: finite differences step across a kink of ", node, f" {where}"
-    if k == "magnitude":
-        size = f"{value:.0e}".replace("e+0", "e").replace("e+", "e").replace("e-0", "e-")
-        return f"could not check: finite differences cannot resolve values of size {size}", None, ""
-    if k == "steps":
-        return f"could not check: finite differences change with the step size {where}", None, ""
-    if k == "unconfirmed":
-        return (
-            f"could not check: the derivative disagreed with finite differences at one point "
-            f"(max rel. error {value:.1e}) and at no other point",
-            None,
-            "",
-        )
-    if k == "raised":
-        return f"could not check: evaluating {where} raised {value}", None, ""
-    if k == "size" or (k == "cost" and not reason.of_f):
-        return (
-            "could not check: ",
-            node,
-            f" has {value} entries at its declared sizes, too many to difference",
-        )
-    if k == "cost":
-        return (
-            "could not check: at its declared sizes f costs too much to evaluate once for each of the "
-            f"{value} entries of ",
-            node,
-            "",
-        )
-    return "could not check: no random point found where f and its derivative are defined", None, ""
 
 
 def _unnamed(e: ir.Expr) -> str:
@@ -448,27 +404,6 @@ def run_check(d, seed: int, written=_unnamed) -> CheckResult:
     if len(disagreements) >= 2:
         worst = min(cast(float, v.error) for v in disagreements)
         return CheckResult("failed", worst, describe(worst, False))
-    reason = _main_reason(seen, disagreements)
+    reason = main_reason(seen, disagreements)
     before, node, after = could_not_check(reason)
     return CheckResult("skipped", None, before + (written(node) if node is not None else "") + after, reason)
-
-
-PRIORITY = ("singular", "ill-conditioned", "magnitude", "kink", "steps", "raised", "undefined")
-
-
-def _main_reason(seen: list[Verdict], disagreements: list[Verdict]) -> Reason:
-    """The reason most points could not decide (ties: in PRIORITY order), naming the expression
-    met most often under it."""
-    if disagreements:
-        return Reason("unconfirmed", value=disagreements[0].error, everywhere=False)
-    reasons = [v.reason for v in seen if v.reason is not None]
-    if not reasons:
-        return Reason("undefined")
-    counts = Counter(r.kind for r in reasons)
-    kind = max(counts, key=lambda k: (counts[k], -PRIORITY.index(k)))
-    first = next(r for r in reasons if r.kind == kind)
-    if first.node is not None:  # name the expression met most often under this reason
-        by_node = Counter(id(r.node) for r in reasons if r.kind == kind)
-        first = next(r for r in reasons if r.kind == kind and by_node[id(r.node)] == max(by_node.values()))
-    of_f = all(r.of_f for r in reasons if r.kind == kind)  # f undefined at every such point
-    return replace(first, everywhere=counts[kind] == len(seen), of_f=of_f)
