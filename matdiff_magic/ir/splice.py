@@ -80,6 +80,7 @@ def tidy_replace(e: ir.Expr, mapping: dict, descend) -> ir.Expr:
     identity), as ``tidy`` would; a tidied node whose children come back as they were is kept (a
     d(·) left for a later step leaves its ancestors as they are)."""
     tidied: dict = {}
+    keys = {type(k) for k in mapping}  # equal nodes are of one type: the others are not looked up
 
     def once(node: ir.Expr) -> ir.Expr:
         if node._tidy or not node.children():
@@ -92,7 +93,7 @@ def tidy_replace(e: ir.Expr, mapping: dict, descend) -> ir.Expr:
     def done(node):
         if not descend(node):
             return once(node)
-        new = mapping.get(node)
+        new = mapping.get(node) if type(node) in keys else None
         return None if new is None else once(new)
 
     def build(node, new):
