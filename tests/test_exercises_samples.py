@@ -113,3 +113,24 @@ def test_the_outer_derivative_is_the_derivations_node():
     revealed = check_answer("A'*A*X*B*B'", G, wrt="X", reveal=True, lang="en")
     assert not revealed.correct
     assert "∇g(A X B)" in revealed.message
+
+
+def _log_det_gram(values: dict):
+    """log det(XᵀX) in NumPy, as a function of X (the other values fixed)."""
+    return lambda X: float(np.linalg.slogdet(X.T @ X)[1])
+
+
+def test_no_point_where_a_matrix_f_inverts_is_singular_counts_as_evidence():
+    # XᵀX of an m×n X with m < n has rank m whatever X is: log det(XᵀX) is not defined there, and
+    # 2X(XᵀX)⁻¹ evaluates to rounding noise; the sizes the answer was checked at skip them
+    f, answer = "log(det(X'*X))", "2*X*inv(X'*X)"
+    result = check_answer(answer, f, wrt="X", lang="en")
+    assert result.correct, result.message
+    d = derive(f, wrt="X", check=False)
+    samples = samples_at_random_points(d, type_answer(answer, d).expr, 4, seed=0)
+    assert samples and len(samples) == 4
+    for s in samples:
+        X = s["values"]["X"]
+        assert X.shape[0] > X.shape[1]  # XᵀX invertible
+        np.testing.assert_allclose(s["A"], _central(_log_det_gram(s["values"]), X), rtol=1e-5, atol=1e-6)
+    assert "m=2, n=3" not in result.message

@@ -142,22 +142,35 @@ def samples_at_random_points(d, A_expr: ir.Expr, points: int, seed: int) -> list
     signed_first = [k for k in kinds if not k["positive"]] + [k for k in kinds if k["positive"]]
     points += SIGNED_EXTRA if sampling.kinks(d.function) else 0
     out: list
-    out, tries = [], 0
+    out, tries, skipped = [], 0, 0
     while len(out) < points and tries < 8 * points:
-        sizes = variants[len(out) % len(variants)]
+        sizes = variants[(len(out) + skipped) % len(variants)]
         counts = sampling.sample_counts([d.function], default=CHECK_SAMPLES + (len(out) % 3) - 1)
         for strategy in signed_first if out else kinds:
             tries += 1
-            point = evaluate_at(
-                d,
-                A_expr,
-                sampling.sample_point(variables, sizes, rng, squares, **strategy, samples=counts),
-                sizes,
-            )
+            values = sampling.sample_point(variables, sizes, rng, squares, **strategy, samples=counts)
+            if _singular(d, values, sizes):  # at these sizes whatever the values: the next sizes
+                skipped += 1
+                break
+            point = evaluate_at(d, A_expr, values, sizes)
             if point is not None:
                 out.append(point)
                 break
     return out or None
+
+
+def _singular(d, values: dict, sizes: dict) -> bool:
+    """A matrix that f or its derivative inverts (or takes the determinant of) is singular at
+    ``values``: XᵀX of a 2×3 X, whose rank is 2 whatever X is. f is not defined there (log det),
+    or its derivative is not (X⁻ᵀ det X), though both evaluate to finite rounding noise: such a
+    point is no evidence for an answer (``numeric.points.guarded``, as the numeric check screens)."""
+    roots = [d.function, *(r.expr for r in d.results.values())]
+    with np.errstate(all="ignore"):
+        try:
+            sampling.guarded(roots, d.typed, values, sizes)
+        except sampling.Unfit:
+            return True
+    return False
 
 
 def evaluate_at(d, A_expr, values, sizes, symmetrize=()):
