@@ -129,3 +129,14 @@ def test_an_english_export_is_unchanged():
 
     assert d.to_python() == to_python(d)
     assert "exported by matdiff_magic" in d.to_python()
+
+
+def test_an_export_refused_is_worded_in_the_derivations_language():
+    # the session speaks English; the derivation was asked for in Chinese: so are its errors
+    zh = derive("a'*X*b", wrt="X", lang="zh", check=False)
+    with pytest.raises(MatdiffError) as refused:
+        zh.to_python(backend="bogus")
+    assert "未知后端" in str(refused.value) and "unknown backend" not in str(refused.value)
+    en = derive("a'*X*b", wrt="X", check=False)
+    with pytest.raises(MatdiffError, match="unknown backend 'bogus'"):
+        en.to_python(backend="bogus")

@@ -240,8 +240,12 @@ class Derivation:
         """Source of a module computing f and this derivative, with input checks and a check of the
         derivative (like matrixcalculus.org's export): NumPy against central differences, or
         ``backend="jax"`` / ``"torch"`` against the framework's autodiff (``export.backends``).
-        Its comments and docstrings are in the derivation's language. MatdiffError for another
-        backend."""
+        Its comments and docstrings are in the derivation's language, as are its errors.
+        MatdiffError for another backend."""
+        with i18n.using(self.lang):
+            return self._to_python(backend)
+
+    def _to_python(self, backend: str) -> str:
         if (
             self.wrt.symmetric
             and self.wrt.shape[0] != 1

@@ -78,7 +78,8 @@ def tidy_replace(e: ir.Expr, mapping: dict, descend) -> ir.Expr:
     rewrites one d(·) below it), through its smart constructor otherwise, not built plainly first
     and then again. A subtree ``descend`` prunes and each replacement are tidied once (by
     identity), as ``tidy`` would; a tidied node whose children come back as they were is kept (a
-    d(·) left for a later step leaves its ancestors as they are)."""
+    d(·) left for a later step leaves its tidied ancestors as they are; a node on the way to it
+    that no smart constructor made is made by one, an equal node)."""
     tidied: dict = {}
     keys = {type(k) for k in mapping}  # equal nodes are of one type: the others are not looked up
 

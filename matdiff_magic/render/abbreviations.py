@@ -183,7 +183,8 @@ def _matcher(direct: dict, transposed: dict, memo: dict):
 
     def match(node: ir.Expr):
         if node.children() and not node.is_scalar:
-            key = canon(node, memo)
+            known = memo.get(id(node))  # numbered by an earlier walk of the view: most nodes
+            key = known[0] if known is not None else canon(node, memo)
             if key in direct:
                 return direct[key], False
             if key in transposed:
