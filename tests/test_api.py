@@ -87,3 +87,17 @@ def test_text_and_latex_show_the_work():
     tex = d.to_latex()
     assert r"\operatorname{tr}(\boldsymbol{b} \boldsymbol{a}^{T} \mathrm{d}X)" in tex
     assert r"X \in \mathbb{R}^{m\times n}" in tex and r"\checkmark" in tex
+
+
+def test_values_may_be_given_as_one_dict():
+    a, X, b = np.arange(1.0, 4.0), np.ones((3, 2)), np.array([2.0, -1.0])
+    d = derive("a'*X*b", wrt="X", check=False)
+    values = {"a": a, "X": X, "b": b}
+    assert np.array_equal(d.evaluate(values), np.outer(a, b))  # mixed layout: the shape of X
+    assert np.array_equal(d.evaluate(values), d.evaluate(**values))
+    assert d.value(values) == pytest.approx(a @ X @ b)
+    for bad in ([a, X, b], {1: a}, "a"):  # never Python's own TypeError
+        with pytest.raises(MatdiffError, match="give the values by name"):
+            d.evaluate(bad)
+    with pytest.raises(MatdiffError, match="X: given both in the dict and by name"):
+        d.evaluate(values, X=X)

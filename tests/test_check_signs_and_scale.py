@@ -31,6 +31,9 @@ WRONG = [
     ("1e-8*x'*x", "0*x'*x", "x", {}),  # 0 for 2·10⁻⁸ x
     ("1e-8*x'*x", "5e-8*x'*x", "x", {}),  # a factor 5 on values below 1
     ("sum(abs(x).*x)", "x'*x", "x", {"order": 2}),  # 2I for 2 diag(sign(x))
+    # a matrix under det drawn near a multiple of I has det > 0: |det X| looked like det X
+    ("det(X)", "abs(det(X))", "X", {}),  # |det X| X⁻ᵀ for det X X⁻ᵀ
+    ("abs(det(X))", "det(X)", "X", {}),
 ]
 
 
@@ -71,6 +74,9 @@ ANSWERS_WRONG = [
     ("x*1e-7", "1e-8*x'*x", "x", 1),
     ("0*a", "(a'*x)^20", "x", 1),
     ("19*(a'*x)^19*a", "(a'*x)^20", "x", 1),
+    ("abs(det(X))*inv(X)'", "det(X)", "X", 1),
+    ("det(X)*inv(X)'", "abs(det(X))", "X", 1),
+    ("eye*sign(det(X))", "tr(X)", "X", 1),
 ]
 
 
@@ -90,6 +96,10 @@ def test_check_answer_calls_a_sign_or_scale_mistake_wrong(answer, f, wrt, order)
         ("0*x", "x'*(A - A')*x", "x"),
         ("(A - A')*x + (A' - A)*x", "x'*(A - A')*x", "x"),  # zero up to rounding
         ("sign(X*b)*b'", "sum(abs(X*b))", "X"),
+        ("det(X)*inv(X)'", "det(X)", "X"),
+        ("sign(det(X))*det(X)*inv(X)'", "abs(det(X))", "X"),
+        ("inv(X)'", "log(det(X))", "X"),  # defined where det X > 0 only: those points
+        ("inv(X)'", "log(abs(det(X)))", "X"),
     ],
 )
 def test_check_answer_accepts_the_right_answers(answer, f, wrt):
@@ -119,7 +129,14 @@ def test_a_planted_wrong_result_fails_at_most_seeds(source, wrong, wrt):
 
 
 @pytest.mark.parametrize(
-    "source, wrt", [("norm1(x)", "x"), ("sum(log(y)) + norm1(x)", "x"), ("relu(a'*x)", "x")]
+    "source, wrt",
+    [
+        ("norm1(x)", "x"),
+        ("sum(log(y)) + norm1(x)", "x"),
+        ("relu(a'*x)", "x"),
+        ("log(det(X))", "X"),  # half the signed points have det X < 0, where f is not defined
+        ("abs(det(X))", "X"),
+    ],
 )
 def test_right_results_with_kinks_pass_at_every_seed(source, wrt):
     for seed in range(8):

@@ -304,3 +304,47 @@ def test_every_course_notebook_has_exercises_with_solutions():
         assert name in stems
         count = sum(1 for stem, _ in _solution_calls() if stem == name)
         assert 2 <= count <= 4 + 2, (name, count)  # notebook 02 adds sums over samples and g: function
+
+
+# the notes' answers pasted as LaTeX (seed 001 Examples 1 and 3), f typed either way
+LATEX_ANSWERS = [
+    (r"\pmb a \pmb b^T", r"\pmb a^T X \pmb b", {"latex": True}, "correct"),
+    (r"\left(\pmb{b}\pmb{a}^{T}\right)^{T}", r"\pmb a^T X \pmb b", {}, "correct"),
+    (r"(\boldsymbol{a} \odot \exp (X \boldsymbol{b})) \boldsymbol{b}^{T}", "a'*exp(X*b)", {}, "correct"),
+    (r"\boldsymbol{b} \boldsymbol{a}^{T}", "a'*X*b", {}, "layout"),
+    (r"-\boldsymbol{a} \boldsymbol{b}^{T}", "a'*X*b", {}, "sign"),
+]
+
+
+@pytest.mark.parametrize("answer, f, opts, kind", LATEX_ANSWERS, ids=[a for a, *_ in LATEX_ANSWERS])
+def test_an_answer_in_latex_is_read_as_a_latex_cell_is(answer, f, opts, kind):
+    r = check_answer(answer, f, wrt="X", **opts)
+    assert r.kind == kind, r.message
+    assert r.correct == (kind == "correct")
+
+
+def test_a_latex_answer_that_cannot_be_read_points_into_the_latex():
+    r = check_answer(r"\pmb a \pmb c^T", r"\pmb a^T X \pmb b", wrt="X")
+    assert r.kind == "unreadable"
+    text = "\n".join(r.details)
+    assert "c is not a variable of f" in text and r"\pmb a \pmb c^T" in text
+    caret = next(line for line in r.details if line.strip() == "^")
+    source = next(line for line in r.details if r"\pmb a \pmb c^T" in line)
+    assert source[caret.index("^")] == "c"  # under the c of \pmb c, not of the translation
+
+
+def test_a_wrong_answer_is_reported_at_the_point_where_it_differs_most():
+    # right wherever x > 0 (the first point): the message names a point where it is wrong
+    r = check_answer("2*abs(x)", "x'*x", wrt="x")
+    assert r.kind == "wrong"
+    error = float(re.search(r"by up to ([0-9.e+-]+)", r.message).group(1))
+    assert error > 0.1, r.message
+
+
+@pytest.mark.parametrize(
+    "factor, shown", [("1.0001", "1.0001"), ("0.9999", "0.9999"), ("1.2345678", "1.235")]
+)
+def test_a_factor_near_one_is_not_written_as_one(factor, shown):
+    r = check_answer(f"a*b'*{factor}", "a'*X*b", wrt="X")
+    assert r.kind == "factor"
+    assert f"your answer is {shown} times" in r.message, r.message

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import re
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -26,7 +27,7 @@ from matdiff_magic.derivation import display
 from matdiff_magic.derivation.evaluation import evaluate_at
 from matdiff_magic.derivation.layouts import LAYOUTS, Result
 from matdiff_magic.derivation.steps import Step, merged
-from matdiff_magic.errors import MatdiffError, Span, whole_seed
+from matdiff_magic.errors import ArgumentTypeError, MatdiffError, Span, whole_seed
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.numeric.check import CheckResult, run_check
 from matdiff_magic.ops.unknown import substitution_text
@@ -180,13 +181,14 @@ class Derivation:
         )
 
     # ---- numbers
-    def evaluate(self, /, **values):
+    def evaluate(self, given=None, /, **values):
         """NumPy value of the derivative in this layout at the given values of the variables.
 
         A vector's gradient is shape (n,) in denominator/mixed layout and (1, n) in numerator
-        layout; a matrix's is (m, n) or (n, m); by a scalar it is a float.
+        layout; a matrix's is (m, n) or (n, m); by a scalar it is a float. The values are given
+        by name (``X=…``) or as one mapping (``d.evaluate({"X": …})``).
         """
-        out = self._eval(self.result, values)
+        out = self._eval(self.result, given, values)
         if self.kind == "gradient":
             if self.wrt.is_scalar:
                 return float(out[0, 0])
@@ -199,26 +201,26 @@ class Derivation:
             return out.reshape(-1)  # a vector by a scalar is a vector
         return out
 
-    def evaluate_solution(self, /, **values):
+    def evaluate_solution(self, given=None, /, **values):
         """NumPy value of the stationary point found by ``solve=True`` (the variable itself is not needed)."""
         if self.solution is None:
             raise MatdiffError("no stationary point was solved for: derive with solve=True (--solve)")
-        out = self._eval(self.solution, values)
+        out = self._eval(self.solution, given, values)
         if self.wrt.is_scalar:
             return float(out[0, 0])
         return out.reshape(-1) if self.wrt.shape[1] == 1 else out
 
-    def value(self, /, **values):
+    def value(self, given=None, /, **values):
         """The value of f itself, as the exported code returns it: a float for a scalar f, a 1-D
         array for a vector (a column (m,), a row (n,)), else the matrix (m, n)."""
-        out = self._eval(self.function, values)
+        out = self._eval(self.function, given, values)
         if self.function.is_scalar:
             return float(out[0, 0])
         return out.reshape(-1) if 1 in out.shape else out
 
-    def _eval(self, expr: ir.Expr, values: dict) -> np.ndarray:
+    def _eval(self, expr: ir.Expr, given, values: dict) -> np.ndarray:
         with i18n.using(self.lang):  # its errors in the derivation's language
-            return evaluate_at(self, expr, values)
+            return evaluate_at(self, expr, _merged(given, values))
 
     def check(self, seed: int | None = None) -> float:
         """Central finite differences at a random point of fitting (non-square) shapes.
@@ -321,6 +323,20 @@ class Derivation:
         with deep_recursion(), memo.printing():
             data = display.to_json(self, whole=False)
             return {"text/plain": display.to_text(self), "text/latex": display.to_latex(self), MIME: data}
+
+
+def _merged(given, values: dict) -> dict:
+    """The values given by name, and those of a mapping passed first (``d.evaluate({"X": X})``)."""
+    if given is None:
+        return values
+    if not isinstance(given, Mapping) or not all(isinstance(k, str) for k in given):
+        raise ArgumentTypeError(
+            f"give the values by name (X=…) or as a dict of names: got {type(given).__name__}"
+        )
+    twice = sorted(set(given) & set(values))
+    if twice:
+        raise MatdiffError(f"{', '.join(twice)}: given both in the dict and by name")
+    return {**given, **values}
 
 
 def _own_line(s: Step) -> bool:

@@ -32,6 +32,7 @@ from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.traverse import post_order
 from matdiff_magic.numeric.check import MAX_NODE_ENTRIES
 from matdiff_magic.render.printer import to_latex, to_text
+from matdiff_magic.syntax.latex import looks_like_latex, translate
 from matdiff_magic.types.dims import Dim
 
 __all__ = ["AnswerCheck", "check_answer"]
@@ -121,8 +122,9 @@ def check_answer(
     wrong; ``reveal=True`` adds the right answer to it. An answer that cannot be read is reported
     with the package's message (line and caret); a mistake in ``f`` itself raises ``MatdiffError``.
     ``lang`` (``en``, ``zh``; default the session's) is the language of the message. ``latex``:
-    ``f`` is LaTeX, as ``derive``'s (``None``: when it looks so; ``True`` for a formula pasted from
-    notes that reads as the language too, ``f(y_1,y_2) = y_1^2 + y_2^2``).
+    ``f`` and the answer are LaTeX, as ``derive``'s cell (``None``: each when it looks so, so an
+    answer pasted from the notes, ``\\pmb{a}\\pmb{b}^T``, is read with f typed either way;
+    ``True`` for a formula that reads as the language too, ``f(y_1,y_2) = y_1^2 + y_2^2``).
     """
     if not isinstance(answer, str):
         raise ArgumentTypeError(f'check_answer takes the answer as a string, e.g. "b*a\'": got {answer!r}')
@@ -137,6 +139,18 @@ def check_answer(
         # the answer is typed and printed one call per level of nesting
         with deep_or_refused("the answer is too deeply nested to check", answer):
             return _check_answer(answer, f, wrt, layout, order, points, seed, reveal, latex)
+
+
+def _read_answer(answer: str, d, latex: bool | None):
+    """The answer typed with f's declarations (``type_answer``); LaTeX (``latex``, or None and it
+    looks so) read as a cell is, its errors pointing into the LaTeX."""
+    if latex or (latex is None and looks_like_latex(answer)):
+        translation = translate(answer)
+        try:
+            return type_answer(translation.text, d)
+        except MatdiffError as error:
+            raise translation.error_in_latex(error) from None
+    return type_answer(answer, d)
 
 
 def _check_answer(answer, f, wrt, layout, order, points, seed, reveal, latex=None) -> AnswerCheck:
@@ -155,7 +169,7 @@ def _check_answer(answer, f, wrt, layout, order, points, seed, reveal, latex=Non
             **common,
         )
     try:
-        typed = type_answer(answer, d)
+        typed = _read_answer(answer, d, latex)
     except MatdiffError as error:
         return AnswerCheck(
             False, "unreadable", "✗ The answer cannot be read:", details=_clean(error), **common
@@ -309,9 +323,15 @@ def _diagnose(samples, d, layout, A_expr):
     names = _symmetric_only(samples, d, A_expr)
     if names:
         return "symmetric", None, names
-    s = samples[0]
-    scale = max(1.0, float(np.max(np.abs(s["T"]))))
-    return "wrong", None, float(np.max(np.abs(s["A"] - s["T"]))) / scale
+
+    def error(s: dict) -> float:
+        return float(np.max(np.abs(s["A"] - s["T"]))) / max(1.0, float(np.max(np.abs(s["T"]))))
+
+    # the point where they differ most, which the message names (the first may be one where the
+    # two agree: |det X| for det X at a positive det)
+    worst = max(samples, key=error)
+    samples.sort(key=lambda s: s is not worst)
+    return "wrong", None, error(worst)
 
 
 def _kron_swapped(samples, d, A_expr) -> bool:

@@ -122,7 +122,11 @@ def _sizes_text(samples) -> str:
 def _num(c) -> str:
     if isinstance(c, Fraction):
         return str(c.numerator) if c.denominator == 1 else f"{c.numerator}/{c.denominator}"
-    return f"{c:.4g}"
+    for digits in range(4, 17):  # as few digits as tell it from 1 (1.0001 is not "1 times")
+        text = f"{c:.{digits}g}"
+        if float(text) != 1 or c == 1:
+            return text
+    return repr(float(c))
 
 
 def _factor_hint(c) -> str:

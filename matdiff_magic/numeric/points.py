@@ -193,7 +193,12 @@ def sample_point(
             b = rng.standard_normal(shape) * 0.3
             a = b @ b.T + np.eye(shape[0])
         elif v.name in square_needs and shape[0] == shape[1]:
+            drawn = a
             a = np.eye(shape[0]) * (1.0 + shape[0] * scale) + a * 0.3
+            if not positive and drawn[0, 0] < 0:
+                # its first row negated (as likely as not): det X < 0, as well conditioned. Near
+                # a multiple of I, det X was always positive: |det X| X⁻ᵀ passed for ∂ det X/∂X
+                a[0] = -a[0]
         values[v.name] = a
     return values
 
