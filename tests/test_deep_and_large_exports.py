@@ -105,6 +105,14 @@ def test_a_graph_through_an_overflow_says_so(source, values):
         graph(source, **values)
 
 
+@pytest.mark.parametrize("source", ["log(x)", "1/x", "x^-1"])
+def test_a_graph_at_a_zero_it_cannot_take_says_the_point_is_outside_the_domain(source):
+    # ln 0 = −∞ is no overflow: the operand is 0, not too large
+    with pytest.raises(MatdiffError, match=r"outside the domain of the expression") as caught:
+        graph(source, x=0.0)
+    assert "overflows" not in str(caught.value)
+
+
 def test_the_exported_check_says_nan_where_differences_cannot_resolve_f():
     """f about e^200: central differences of any step round to nothing; the exported check
     reported an error of 1 on a right derivative (the package's own check could not check)."""

@@ -57,6 +57,20 @@ def test_a_value_a_trait_cannot_take_is_the_packages_error(name, value, words):
     assert (w.step, w.layout, w.wrt, w.current_latex) == before
 
 
+@pytest.mark.parametrize(
+    "name, value, words",
+    [
+        ("layout", "diagonal", "未知布局 'diagonal'"),
+        ("step", "abc", "step 的参数是整数"),
+        ("wrt", 5, "wrt 是求导所对的变量名"),
+    ],
+)
+def test_a_refused_value_is_worded_in_the_derivations_language(name, value, words):
+    w = derive("a'*X*b", wrt="X", lang="zh").widget()  # the session speaks English
+    with pytest.raises(MatdiffError, match=words):
+        setattr(w, name, value)
+
+
 def test_a_numpy_integer_is_a_step():
     w = derive("a'*X*b", wrt="X").widget()
     w.step = np.int64(3)

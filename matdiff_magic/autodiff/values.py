@@ -72,7 +72,8 @@ def refuse_undefined(trace, at: str | None = None) -> None:
             continue
         _refuse_singular(trace, node)
         step, expr = node.name, trace.expr_text(node.index)
-        if not np.any(np.isnan(node.value)):  # ±∞ from finite operands: exp(1000), not log(−1)
+        at_zero = any(np.any(trace.nodes[i].value == 0) for i in node.args)  # ln 0, 1/0
+        if not np.any(np.isnan(node.value)) and not at_zero:  # ±∞: exp(1000), not log(−1)
             message = f"the point is too large for floating point: {step} = {expr} overflows there"
             hint = _OVERFLOW_HINT
         else:

@@ -16,6 +16,7 @@ import numbers
 import ipywidgets as W
 from traitlets import Int, TraitError, Unicode, observe, validate
 
+from matdiff_magic import i18n
 from matdiff_magic.derivation.layouts import LAYOUTS
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.render.stepper_state import (
@@ -51,12 +52,19 @@ class StepperError(MatdiffError, TraitError):
     as code that sets ipywidgets traits expects."""
 
 
+def _refused(stepper, message: str) -> StepperError:
+    """A StepperError worded in the language of the stepper's derivation (as a refused ``wrt``,
+    which its re-derivation words, is)."""
+    with i18n.using(getattr(getattr(stepper, "derivation", None), "lang", None)):
+        return StepperError(message)
+
+
 class _Index(Int):
     """A step index: a whole number (the stepper clamps it), else a ``StepperError``."""
 
     def validate(self, obj, value):
         if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-            raise StepperError(f"step takes a whole number: got {value!r}")
+            raise _refused(obj, f"step takes a whole number: got {value!r}")
         return int(value)
 
 
@@ -69,7 +77,7 @@ class _Name(Unicode):
 
     def validate(self, obj, value):
         if not isinstance(value, str):
-            raise StepperError(self.refusal.format(repr(value)))
+            raise _refused(obj, self.refusal.format(repr(value)))
         return value
 
 
@@ -211,7 +219,7 @@ class DerivationStepper(W.Widget):
     @validate("layout")
     def _check_layout(self, proposal):
         if proposal["value"] not in LAYOUTS:
-            raise StepperError(_UNKNOWN_LAYOUT.format(repr(proposal["value"])))
+            raise _refused(self, _UNKNOWN_LAYOUT.format(repr(proposal["value"])))
         return proposal["value"]
 
     @validate("wrt")
