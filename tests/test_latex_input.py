@@ -260,3 +260,22 @@ def test_a_declared_function_is_applied():
     assert d.check_result is not None and d.check_result.passed, d.check_result
     # an undeclared name before a parenthesis is a product, as in any formula
     assert _program(translate(r"h(Y)").text) == _program("h*(Y)")
+
+
+@pytest.mark.parametrize(
+    "latex, text",
+    [
+        (r"\|y - X\beta\|^{2}_{2}", "norm2(y - X*beta)^2"),  # the power first, as LaTeX allows
+        (r"\|y - X\beta\|^2_2", "norm2(y - X*beta)^2"),
+        (r"\|X\|^{2}_{F}", "norm2(X)^2"),
+        (r"\|x\|^{2}_{1}", "norm1(x)^2"),
+    ],
+)
+def test_a_norms_power_may_come_before_its_subscript(latex, text):
+    assert _program(translate(latex).text) == _program(text)
+
+
+def test_a_norm_past_its_subscripts_is_still_refused_with_a_caret():
+    with pytest.raises(MatdiffError, match="the norms understood are") as caught:
+        translate(r"\|x\|^{2}_{3}")
+    assert caught.value.span is not None

@@ -138,6 +138,9 @@ class Cursor:
     def factor(self) -> Frag:
         raise NotImplementedError
 
+    def superscript(self, base: Frag, caret: Tok) -> Frag:
+        raise NotImplementedError
+
     def closes(self, tok: Tok) -> bool:
         raise NotImplementedError
 

@@ -168,7 +168,12 @@ class Operands(Cursor):
             self.advance()
         if closing == "|":
             return call("det", opening.span, [inner], tok.span)
-        name = "norm2"
+        name, caret = "norm2", None
+        if self.is_(self.peek(), "sym", "^") and self.is_(
+            self.toks[self._past_argument(self.i + 1)], "sym", "_"
+        ):
+            caret = self.i  # ‖x‖^{2}_{2}: the power written before the subscript, read after it
+            self.i = self._past_argument(self.i + 1)
         if self.is_(self.peek(), "sym", "_"):
             self.advance()
             start, end, after = self.argument()
@@ -176,7 +181,19 @@ class Operands(Cursor):
             if which not in ("1", "2", "F"):
                 raise self.error("the norms understood are ‖x‖_1, ‖x‖_2 and ‖X‖_F", self.toks[start])
             name, self.i = ("norm1" if which == "1" else "norm2"), after
-        return call(name, opening.span, [inner], self.toks[self.i - 1].span)
+        norm = call(name, opening.span, [inner], self.toks[self.i - 1].span)
+        if caret is None:
+            return norm
+        resume, self.i = self.i, caret + 1
+        norm = self.superscript(norm, self.toks[caret])
+        self.i = resume
+        return norm
+
+    def _past_argument(self, i: int) -> int:
+        """The index after the argument starting at token i (a braced group or one token)."""
+        if self.is_(self.toks[i], "sym", "{"):
+            return self.match[i] + 1
+        return i + 1 if self.toks[i].kind != "eof" else i
 
     def count_declared(self, den: Frag, span) -> None:
         """\\frac{1}{N}, \\frac{…}{2N}: the notes divide by a count, never by a matrix, so a capital
