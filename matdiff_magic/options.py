@@ -136,6 +136,8 @@ def parse_options(line: str, allow_expression: bool) -> tuple[Options, str]:
                 )
             break
         attr, takes_value, convert = _OPTIONS[tok]
+        if attr in opts.given:  # the last would win silently: --wrt X --wrt a derived by a
+            raise MatdiffError(f"option {tok} is given more than once", line, Span(start, start + len(tok)))
         opts.given.add(attr)
         pos = m.end()
         if takes_value == "optional":

@@ -39,3 +39,19 @@ def test_refused_name_leaves_the_shell_working(shell, name):
     assert result.error_in_exec is None and result.error_before_exec is None
     assert "d_ok" in shell.user_ns
     assert shell.run_cell("1 + 1").result == 2               # history and output still work
+
+
+@pytest.mark.parametrize(
+    "line, option",
+    [
+        ("--wrt X --wrt a", "--wrt"),  # the last one derived, silently
+        ("--layout numerator --layout denominator", "--layout"),
+        ("--wrt x --graph --at 'x=2' --at 'y=3'", "--at"),  # x was dropped
+        ("--no-check --wrt X --no-check", "--no-check"),
+    ],
+)
+def test_an_option_given_twice_is_refused_at_its_second_place(line, option):
+    with pytest.raises(MatdiffError, match=f"option {option} is given more than once") as caught:
+        parse_options(line, allow_expression=False)
+    span = caught.value.span
+    assert line[span.start : span.end] == option and span.start == line.rindex(option)
