@@ -212,3 +212,13 @@ def test_latex_with_its_own_names_draws_the_seed():
 def test_an_unknown_name_is_still_refused_after_the_kinds_check():
     with pytest.raises(MatdiffError, match=r"^unknown variable x3: the expression's variables are x1, x2"):
         graph(SEED, x1=2.0, x2=5.0, x3=1.0)
+
+
+@pytest.mark.parametrize("source, marked", [("sum_i(x_i)", "sum_i"), (r"\sum_i x_i^T x_i", r"\sum")])
+def test_a_sum_over_samples_is_refused_by_name_with_a_caret(source, marked):
+    # it said 'Var has no evaluation-trace rule': the name of an IR class, no caret
+    with pytest.raises(MatdiffError, match="does not cover sums over samples") as caught:
+        graph(source, x_i=np.ones((3, 2)))
+    span = caught.value.span
+    assert caught.value.source == source and source[span.start : span.end] == marked
+    assert "Var" not in str(caught.value)
