@@ -101,3 +101,10 @@ def test_values_may_be_given_as_one_dict():
             d.evaluate(bad)
     with pytest.raises(MatdiffError, match="X: given both in the dict and by name"):
         d.evaluate(values, X=X)
+
+
+def test_a_vector_given_for_a_matrix_is_refused_as_such():
+    # it said "size m is 2 elsewhere but 1 in X (shape (1, 6))", a shape never given
+    d = derive("a'*X*b", wrt="X", check=False)
+    with pytest.raises(MatdiffError, match=r"X is a matrix, but its value is a vector \(shape \(6,\)\)"):
+        d.evaluate(a=np.ones(2), X=np.ones(6), b=np.ones(3))

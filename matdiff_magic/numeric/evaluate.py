@@ -38,6 +38,11 @@ def as_matrix(value, var: ir.Var) -> np.ndarray:
             )
         a = a.reshape(1, 1)
     elif a.ndim == 1:
+        if var.shape[1] != 1 and var.shape[0] != 1:  # an m×n matrix: which shape is meant?
+            raise MatdiffError(
+                f"{var.name} is a matrix, but its value is a vector (shape {a.shape})",
+                hint="give it as a 2-D array of its rows and columns",
+            )
         a = a.reshape(-1, 1) if var.shape[1] == 1 or var.shape == ir.SCALAR else a.reshape(1, -1)
     elif a.ndim > 2:
         raise MatdiffError(
