@@ -207,6 +207,34 @@ def _power(base: ir.Expr, k: Fraction) -> ir.Expr:
     return mk_pow(base, ir.Const(k))
 
 
+def _spread(factors: tuple) -> list:
+    """(a b)ᵏ = aᵏ bᵏ (scalars, a whole k) where a or b is a power of a factor beside it, so that
+    the two merge: (c |Σ|^½)⁻² c |Σ|^½ = c⁻¹ |Σ|^(−½), the normal density's derivative by Σ."""
+    beside = [_as_power(f)[0] for f in factors if f.is_scalar and not isinstance(f, ir.Const)]
+    out: list = []
+    for f in factors:
+        base, k = _as_power(f)
+        if (
+            f.is_scalar
+            and isinstance(base, ir.MatMul)
+            and isinstance(k, Fraction)
+            and k.denominator == 1
+            and all(g.is_scalar for g in base.factors)
+        ):
+            inner = [_as_power(g) for g in base.factors]
+            whole = [(b, kk) for b, kk in inner if isinstance(kk, Fraction)]  # numeric exponents
+            others = [b for b in beside if b is not base and b != base]
+            if len(whole) == len(inner) and any(b in others for b, _ in whole):
+                for b, kk in whole:
+                    if isinstance(b, ir.Const):
+                        out.append(ir.Const(b.value ** int(k)) if kk == 1 else mk_pow(b, ir.Const(kk * k)))
+                    else:
+                        out.append(_power(b, kk * k))
+                continue
+        out.append(f)
+    return out
+
+
 def scalar_powers(node: ir.Expr) -> ir.Expr:
     if (
         not isinstance(node, ir.MatMul)
@@ -215,7 +243,7 @@ def scalar_powers(node: ir.Expr) -> ir.Expr:
         return node
     bases: dict = {}
     others = []
-    for f in node.factors:
+    for f in _spread(node.factors):
         if f.is_scalar and not isinstance(f, ir.Const):
             base, k = _as_power(f)
             if not isinstance(k, Fraction) or k.denominator <= 2:
