@@ -76,9 +76,15 @@ def random_inputs_code(d, names, sizes) -> str:
             lines.append(f"    {x} = 0.3 * draw({dims[0]}, {dims[0]})")
             lines.append(f"    {x} = {x} @ {x}.T + np.eye({dims[0]})  # symmetric positive definite")
         elif v.name in squares and len(dims) == 2 and v.shape[0] == v.shape[1]:
-            lines.append(
-                f"    {x} = np.eye({dims[0]}) * (1.0 + {dims[0]} * scale) + 0.3 * draw({dims[0]}, {dims[0]})"
-            )
+            n = dims[0]
+            # near a multiple of I, det > 0 always: at signed inputs the first row is negated as
+            # likely as not (as the package's own check draws them), so det < 0 is tried too
+            lines += [
+                f"    {x} = draw({n}, {n})",
+                f"    {x} = (np.eye({n}) * (1.0 + {n} * scale) + 0.3 * {x}) * np.where(",
+                f"        (np.arange({n}) == 0) & (not positive) & ({x}[0, 0] < 0), -1.0, 1.0",
+                "    )[:, None]",
+            ]
         else:
             lines.append(f"    {x} = draw({', '.join(dims)})")
     args = ", ".join(names[v.name] for v in d.variables)
