@@ -178,6 +178,23 @@ def parse_options(line: str, allow_expression: bool) -> tuple[Options, str]:
     return opts, rest
 
 
+# what the derivation does and the drawing of --graph does not (they had no effect with it)
+_DERIVATION_ONLY = (
+    "--layout",
+    "-l",
+    "--no-check",
+    "--order",
+    "-i",
+    "--interactive",
+    "--by-definition",
+    "--solve",
+    "--export",
+    "--symmetric",
+    "--adjugate",
+    "--seed",
+)
+
+
 def _validate(opts: Options, line: str) -> None:
     if opts.layout not in LAYOUT_CHOICES:
         raise MatdiffError(
@@ -211,6 +228,15 @@ def _validate(opts: Options, line: str) -> None:
                 line,
                 _span_of(line, option),
             )
+    if opts.graph:  # the drawing takes --at, --mode, --wrt, -o, --lang, --latex and --timeout only
+        for option in _DERIVATION_ONLY:
+            written = re.search(rf"(?<!\S){re.escape(option)}(?!\S)", line)
+            if written is not None and _OPTIONS[option][0] in opts.given:
+                raise MatdiffError(
+                    f"{option} is an option of the derivation; --graph draws the computation graph",
+                    line,
+                    Span(written.start(), written.end()),
+                )
     if opts.source_name is not None and opts.graph:
         raise MatdiffError("--from derives a SymPy expression; --graph takes the expression itself", line)
     if opts.source_name is not None and not opts.source_name.isidentifier():

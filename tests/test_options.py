@@ -55,3 +55,17 @@ def test_an_option_given_twice_is_refused_at_its_second_place(line, option):
         parse_options(line, allow_expression=False)
     span = caught.value.span
     assert line[span.start : span.end] == option and span.start == line.rindex(option)
+
+
+@pytest.mark.parametrize("option", ["--export", "-i", "--solve", "--order 2", "-l numerator", "--no-check", "--seed 3"])
+def test_a_derivation_option_beside_graph_is_refused_not_ignored(option):
+    line = f"--graph --at 'x=1' {option}"
+    with pytest.raises(MatdiffError, match="is an option of the derivation; --graph draws") as caught:
+        parse_options(line, allow_expression=False)
+    span = caught.value.span
+    assert line[span.start : span.end] == option.split()[0]
+
+
+def test_the_drawings_own_options_stay_accepted():
+    opts, _ = parse_options("--graph --at 'x=1' --mode forward --wrt x -o g --lang zh --timeout 5", False)
+    assert opts.graph and opts.mode == "forward" and opts.output == "g"
