@@ -230,12 +230,12 @@ def _validate(opts: Options, line: str) -> None:
             )
     if opts.graph:  # the drawing takes --at, --mode, --wrt, -o, --lang, --latex and --timeout only
         for option in _DERIVATION_ONLY:
-            written = re.search(rf"(?<!\S){re.escape(option)}(?!\S)", line)
-            if written is not None and _OPTIONS[option][0] in opts.given:
+            at = re.search(rf"(?<!\S){re.escape(option)}(?!\S)", line)
+            if at is not None and _OPTIONS[option][0] in opts.given:
                 raise MatdiffError(
                     f"{option} is an option of the derivation; --graph draws the computation graph",
                     line,
-                    Span(written.start(), written.end()),
+                    Span(at.start(), at.end()),
                 )
     if opts.source_name is not None and opts.graph:
         raise MatdiffError("--from derives a SymPy expression; --graph takes the expression itself", line)
