@@ -348,3 +348,40 @@ def test_a_factor_near_one_is_not_written_as_one(factor, shown):
     r = check_answer(f"a*b'*{factor}", "a'*X*b", wrt="X")
     assert r.kind == "factor"
     assert f"your answer is {shown} times" in r.message, r.message
+
+
+@pytest.mark.parametrize(
+    "answer, f",
+    [
+        ("A'*inv(A*X*B)'*B'", "log(det(A*X*B))"),  # AXB (m×m) is singular wherever m > n
+        ("det(A*X*B)*A'*inv(A*X*B)'*B'", "det(A*X*B)"),
+        ("-A'*inv(A*X*B)'*inv(A*X*B)'*B'", "tr(inv(A*X*B))"),
+    ],
+)
+def test_sizes_where_f_is_defined_are_found_when_the_first_are_singular(answer, f):
+    for seed in range(3):
+        r = check_answer(answer, f, wrt="X", seed=seed)
+        assert r.correct, r.message
+
+
+def test_f_defined_at_no_size_tried_is_not_blamed_on_the_answer():
+    r = check_answer("2*inv(x*x')*x", "log(det(x*x'))", wrt="x")  # x xᵀ has rank 1
+    assert r.kind == "unchecked" and not r.correct
+    assert r.message.startswith("? Could not check") and "Not defined" not in r.message
+
+
+@pytest.mark.parametrize(
+    "answer, f",
+    [
+        ("[y_1^-1; y_2^-1]", r"f(y_1,y_2) = \ln y_1 + \ln y_2"),
+        ("[y_1^(-1); y_2^(-1)]", r"f(y_1,y_2) = \ln y_1 + \ln y_2"),
+        ("[0.5*y_1^(-1/2); 1]", r"f(y_1,y_2) = \sqrt{y_1} + y_2"),
+        ("sigmoid(x).*(1-sigmoid(x))", "sum(sigmoid(x))"),
+        ("k*norm2(x)^(k-2)*x", "norm2(x)^k"),
+        ("a b^T", r"\pmb a^T X \pmb b"),  # not the language: read as LaTeX then
+    ],
+)
+def test_with_latex_true_an_answer_in_the_language_is_read_as_such(answer, f):
+    wrt = "y" if "y_1" in f else "X" if "X" in f else "x"
+    r = check_answer(answer, f, wrt=wrt, latex=True)
+    assert r.correct, r.message

@@ -142,21 +142,37 @@ def samples_at_random_points(d, A_expr: ir.Expr, points: int, seed: int) -> list
     signed_first = [k for k in kinds if not k["positive"]] + [k for k in kinds if k["positive"]]
     points += SIGNED_EXTRA if sampling.kinks(d.function) else 0
     out: list
-    out, tries, skipped = [], 0, 0
+    out, tries, singular, more = [], 0, [], False
     while len(out) < points and tries < 8 * points:
-        sizes = variants[(len(out) + skipped) % len(variants)]
+        usable = [v for v in variants if v not in singular]
+        if not usable:  # a matrix f inverts is singular at every size so far (AXB needs m ≤ n)
+            if more:
+                break
+            more = True  # other orderings of the sizes, then equal sizes, as the check tries
+            variants = variants + sampling.within_memory(
+                sampling.more_size_variants(base, variants), nodes, fallback=False
+            )
+            continue
+        sizes = usable[len(out) % len(usable)]
         counts = sampling.sample_counts([d.function], default=CHECK_SAMPLES + (len(out) % 3) - 1)
         for strategy in signed_first if out else kinds:
             tries += 1
             values = sampling.sample_point(variables, sizes, rng, squares, **strategy, samples=counts)
-            if _singular(d, values, sizes):  # at these sizes whatever the values: the next sizes
-                skipped += 1
+            if _singular(d, values, sizes):  # at these sizes whatever the values: other sizes
+                singular.append(sizes)
                 break
             point = evaluate_at(d, A_expr, values, sizes)
             if point is not None:
                 out.append(point)
                 break
+    if not out and singular and not [v for v in variants if v not in singular]:
+        raise EverySizeSingular()
     return out or None
+
+
+class EverySizeSingular(Exception):
+    """No random point: a matrix f or its derivative inverts is singular at every size tried, so
+    neither is defined at any of them (not the answer's fault)."""
 
 
 def _singular(d, values: dict, sizes: dict) -> bool:

@@ -26,7 +26,13 @@ from matdiff_magic import i18n
 from matdiff_magic.depth import deep_or_refused
 from matdiff_magic.derivation.pipeline import derive
 from matdiff_magic.errors import ArgumentTypeError, MatdiffError, known_language, whole_seed
-from matdiff_magic.exercises.answer import MARK, evaluate_at, samples_at_random_points, type_answer
+from matdiff_magic.exercises.answer import (
+    MARK,
+    EverySizeSingular,
+    evaluate_at,
+    samples_at_random_points,
+    type_answer,
+)
 from matdiff_magic.exercises.messages import shape_text, verdict
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.traverse import post_order
@@ -51,7 +57,7 @@ class AnswerCheck:
     kind: str  # correct, layout, transpose, factor, sign, shape, symmetric,
     # kron-order, zero, wrong,
     # unreadable (syntax, unknown name, shapes that do not fit),
-    # undefined, empty
+    # undefined, empty, unchecked (no random point where f is defined: singular at every size)
     message: str  # one paragraph, plain text
     answer: str
     expected: str = ""  # the true derivative (text); shown only when asked to reveal it
@@ -142,15 +148,30 @@ def check_answer(
 
 
 def _read_answer(answer: str, d, latex: bool | None):
-    """The answer typed with f's declarations (``type_answer``); LaTeX (``latex``, or None and it
-    looks so) read as a cell is, its errors pointing into the LaTeX."""
-    if latex or (latex is None and looks_like_latex(answer)):
-        translation = translate(answer)
+    """The answer typed with f's declarations (``type_answer``): LaTeX when it looks so (read as
+    a cell is, its errors pointing into the LaTeX), else the language; with ``latex=True`` (f
+    pasted from the notes) an answer that does not look so is read as the language first, as
+    people answer in it (``[y_1^(-1); y_2^(-1)]``), and as LaTeX only where that fails."""
+    if latex is not False and looks_like_latex(answer):
+        return _latex_answer(answer, d)
+    try:
+        return type_answer(answer, d)
+    except MatdiffError:
+        if not latex:
+            raise
         try:
-            return type_answer(translation.text, d)
-        except MatdiffError as error:
-            raise translation.error_in_latex(error) from None
-    return type_answer(answer, d)
+            return _latex_answer(answer, d)
+        except MatdiffError:
+            pass
+        raise
+
+
+def _latex_answer(answer: str, d):
+    translation = translate(answer)
+    try:
+        return type_answer(translation.text, d)
+    except MatdiffError as error:
+        raise translation.error_in_latex(error) from None
 
 
 def _check_answer(answer, f, wrt, layout, order, points, seed, reveal, latex=None) -> AnswerCheck:
@@ -194,6 +215,14 @@ def _check_answer(answer, f, wrt, layout, order, points, seed, reveal, latex=Non
         samples = samples_at_random_points(d, A_expr, points, seed)
     except np.linalg.LinAlgError:
         samples = None
+    except EverySizeSingular:
+        return AnswerCheck(
+            False,
+            "unchecked",
+            f"? Could not check: a matrix that f or {what} inverts is singular at every size tried, "
+            "so neither is defined at any random point.",
+            **common,
+        )
     except MatdiffError as error:
         return AnswerCheck(
             False, "unreadable", "✗ The answer cannot be evaluated:", details=_clean(error), **common
