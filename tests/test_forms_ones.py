@@ -65,3 +65,19 @@ def test_no_one_by_one_ones_in_a_result(case):
         assert to_text(d.result) == text
     # the identity is shown as a step: a final simplify, or sum(a) = a where the sum becomes a trace
     assert any(s.rule == "simplify" or "sum(a) = tr(a) = a" in s.identity_text for s in d.steps)
+
+
+@pytest.mark.parametrize(
+    "source, f, shown",
+    [
+        ("vector(1)'*X.^2*vector(1)", lambda X: np.sum(X**2), "2 X"),  # 𝟏ᵀ X^∘2 𝟏: ‖X‖_F²
+        ("vector(1)'*(A.*X)*vector(1)", lambda A, X: np.sum(A * X), "A"),
+        ("a'*((vector(1)*vector(1)').*X)*b", lambda a, X, b: a @ X @ b, "a bᵀ"),
+    ],
+)
+def test_an_all_ones_outer_product_leaves_a_hadamard_product(source, f, shown):
+    # it read 2 (𝟏 𝟏₍1×n₎ ⊙ X) for 2X
+    from numeric_helpers import checked_in_every_layout
+
+    d = checked_in_every_layout(source, "X", f)
+    assert d.with_layout("mixed").steps[-1].text == shown

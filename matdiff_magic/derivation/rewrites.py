@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
+from typing import cast
 
 from matdiff_magic.derivation.scalar_rewrites import NUMBER_POWER, POWERS, number_out_of_power, scalar_powers
 from matdiff_magic.derivation.simplify_structure import (
@@ -233,6 +235,23 @@ def expand_ones(node: ir.Expr) -> ir.Expr:
     return mk_add([x if x is not None else t for x, t in zip(expanded, node.terms)])
 
 
+ONES_OUTER = Identity("all-ones outer product", r"\mathbf{1}\mathbf{1}^{T} \odot A = A")
+
+
+def ones_outer(node: ir.Expr) -> ir.Expr:
+    """𝟏 𝟏ᵀ, an outer product of all-ones vectors, is the all-ones matrix, which a Hadamard
+    product keeps as it is: 𝟏ᵀ X^∘2 𝟏 by X gives 2X, not 2 (𝟏 𝟏ᵀ ⊙ X). Only a product of fills
+    whose inner sizes are 1 (a column times a row) is one fill: its entries are the products."""
+    if not isinstance(node, ir.MatMul) or not all(isinstance(f, ir.Fill) for f in node.factors):
+        return node
+    if any(f.shape[1] != 1 for f in node.factors[:-1]) or any(f.shape[0] != 1 for f in node.factors[1:]):
+        return node
+    value = Fraction(1)
+    for f in node.factors:
+        value *= cast(ir.Fill, f).value
+    return ir.Fill(value, node.shape)
+
+
 # ---- x (m − x)ᵀ = −x (x − m)ᵀ: a difference and its negative written one way
 DIFFERENCES = Identity("sign of a difference", r"A\,(b - a)^{T} = -A\,(a - b)^{T}")
 
@@ -362,7 +381,10 @@ REWRITE_GROUPS = (
         Rewrite(NUMBER_POWER, number_out_of_power, (ir.Pow,)),
         Rewrite(POWERS, scalar_powers, (ir.MatMul,), (ir.Pow, ir.ElemPow, ir.Apply)),
     ),
-    (Rewrite(ONES, expand_ones, (ir.Add,), (ir.Fill,)),),
+    (
+        Rewrite(ONES, expand_ones, (ir.Add,), (ir.Fill,)),
+        Rewrite(ONES_OUTER, ones_outer, (ir.MatMul,), (ir.Fill,)),
+    ),
     (
         Rewrite(SOFTMAX, contract_softmax, (ir.MatMul,), (ir.DiagMatrix,)),
         Rewrite(KRON_K, kron_commutation, (ir.MatMul,), (ir.Commutation,)),
