@@ -417,6 +417,12 @@ export const IDENTITIES = {
     "text": "A ⊙ (𝟏 - B) = A - A ⊙ B",
     "cookbook": ""
   },
+  "ones-outer": {
+    "name": "all-ones outer product",
+    "latex": "\\mathbf{1}\\mathbf{1}^{T} \\odot A = A",
+    "text": "𝟏𝟏ᵀ ⊙ A = A",
+    "cookbook": ""
+  },
   "out-of-sum": {
     "name": "out of the sum",
     "latex": "\\sum_{i} A_{i} B = \\Big(\\sum_{i} A_{i}\\Big) B,\\ \\sum_{i} c = N c",
