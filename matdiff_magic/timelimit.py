@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 from contextlib import contextmanager
 
@@ -20,7 +21,9 @@ class TimeLimitExceeded(BaseException):
 MAX_SECONDS = 10**7  # setitimer overflows past the platform's time_t; a longer limit is none
 # After the first alarm the timer rings again every REPEAT seconds until the block ends: an
 # exception raised while a garbage-collector callback or a __del__ runs is printed and dropped by
-# Python, and the derivation would then go on with no limit.
+# Python, and the derivation would then go on with no limit. That dropped alarm is not printed
+# either ("Exception ignored in …" with its traceback, on the user's stderr): the block's
+# unraisable hook passes every other such exception on.
 REPEAT = 0.05
 _ACTIVE: list[float] = []  # the limits of the blocks running now, innermost last
 
@@ -44,7 +47,14 @@ def time_limit(seconds: float):
         if running[0]:  # not once the block is leaving
             raise TimeLimitExceeded(seconds)
 
+    previous_hook = sys.unraisablehook
+
+    def on_unraisable(unraisable):
+        if not isinstance(unraisable.exc_value, TimeLimitExceeded):
+            previous_hook(unraisable)
+
     previous = signal.signal(signal.SIGALRM, on_alarm)
+    sys.unraisablehook = on_unraisable
     signal.setitimer(signal.ITIMER_REAL, min(seconds, MAX_SECONDS), REPEAT)
     _ACTIVE.append(seconds)
     try:
@@ -54,3 +64,4 @@ def time_limit(seconds: float):
         _ACTIVE.pop()
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        sys.unraisablehook = previous_hook

@@ -160,6 +160,65 @@ def test_a_time_limit_whose_first_alarm_is_swallowed_rings_again():
     assert rings == 1 and elapsed < 0.02 + 10 * REPEAT
 
 
+def test_an_alarm_dropped_in_a_finalizer_is_not_reported_and_the_limit_still_stops():
+    # a __del__ that runs when the alarm rings: Python drops the exception it raises and hands it
+    # to sys.unraisablehook, whose default prints "Exception ignored in …" on the user's stderr
+    import sys
+
+    from matdiff_magic.timelimit import REPEAT, TimeLimitExceeded, time_limit
+
+    dropped: list[BaseException] = []
+    reported: list[BaseException] = []
+
+    class Slow:
+        def __del__(self):
+            try:
+                time.sleep(0.2)  # the alarm rings in here
+            except TimeLimitExceeded as alarm:
+                dropped.append(alarm)
+                raise
+
+    previous = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: reported.append(unraisable.exc_value)
+    try:
+        start = time.perf_counter()
+        with pytest.raises(TimeLimitExceeded):
+            with time_limit(0.02):
+                Slow()  # freed at once: its __del__ runs, and its exception is unraisable
+                while time.perf_counter() - start < 5:
+                    pass
+        elapsed = time.perf_counter() - start
+    finally:
+        sys.unraisablehook = previous
+    assert len(dropped) == 1  # the alarm did ring inside the finalizer
+    assert reported == []  # and was not reported
+    assert elapsed < 0.2 + 10 * REPEAT  # the limit rang again after it
+
+
+def test_other_unraisable_exceptions_are_still_reported_inside_a_time_limit():
+    import sys
+
+    from matdiff_magic.timelimit import time_limit
+
+    seen: list[BaseException] = []
+    previous = sys.unraisablehook
+    def hook(unraisable):
+        seen.append(unraisable.exc_value)
+
+    sys.unraisablehook = hook
+    try:
+        class Broken:
+            def __del__(self):
+                raise ValueError("a finalizer's own error")
+
+        with time_limit(5):
+            Broken()
+        assert sys.unraisablehook is hook  # put back after the block
+    finally:
+        sys.unraisablehook = previous
+    assert [type(e) for e in seen] == [ValueError]
+
+
 def test_a_time_limit_does_not_ring_after_its_block():
     from matdiff_magic.timelimit import REPEAT, time_limit
 

@@ -173,7 +173,7 @@ def test_like_terms_are_collected_in_linear_time():
 
     typed = typecheck("A*x + B*x + x")
     terms = list(typed.expr.terms) * 1000
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: a loaded machine's waits are not counted
     out = basic(ir.Add(terms))
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 1.0
     assert isinstance(out, ir.MatMul) or len(getattr(out, "terms", ())) <= 3
