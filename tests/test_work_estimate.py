@@ -227,6 +227,7 @@ def test_a_hessian_past_its_limit_is_refused_once_its_gradient_is_derived(shell)
     assert "this Hessian and its output would take about" in message
     assert "over the time limit of 2 s" in message and "^" in message
     assert "Traceback" not in captured.stdout + captured.stderr
+    assert refusal < 0.5  # refused before the second stage
     # its gradient alone runs; the refusal, which derives that gradient but not its output,
     # takes less than the gradient's cell: the second stage (over 3 times the gradient) never ran
     start = time.process_time()
