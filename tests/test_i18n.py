@@ -39,7 +39,7 @@ LANGS = i18n.LANGS
 # ---- the package's wording, read from its source
 
 ERRORS = {"MatdiffError", "ShapeError", "QuotingError", "UsageError"}
-FACTORIES = {"error", "_error", "_mismatch", "unsupported"}  # build an error from their arguments
+FACTORIES = {"error", "_error", "_mismatch", "unsupported", "refuse_sample_sums"}  # build an error from their arguments
 WORDING = (  # modules whose every string is wording (docstrings aside)
     "numeric/check.py",
     "derivation/layouts.py",

@@ -10,7 +10,6 @@ partial derivative ∂f/∂x₁₁, as in the seed; pass ``direction=V`` for any
 from __future__ import annotations
 
 import numbers
-import re
 
 import numpy as np
 
@@ -21,8 +20,9 @@ from matdiff_magic.autodiff.notation import normalise_name, variable_text
 from matdiff_magic.autodiff.structure import build_structure
 from matdiff_magic.autodiff.trace import build_trace
 from matdiff_magic.autodiff.values import kind_of, refuse_undefined, to_array, user_value
-from matdiff_magic.errors import MatdiffError, Span, known_language
+from matdiff_magic.errors import MatdiffError, known_language
 from matdiff_magic.numeric.evaluate import as_matrix, bind_sizes
+from matdiff_magic.ops.samples import refuse_sample_sums
 from matdiff_magic.render.printer import to_text
 from matdiff_magic.syntax.parser import parse
 from matdiff_magic.types.lower import typecheck
@@ -54,20 +54,6 @@ def build(source: str, values: dict, at: str | None = None) -> Graph:
     if looks_like_latex(source):
         return in_latex(source, lambda text: Graph(text, values, at))
     return Graph(source, values, at)
-
-
-def _refuse_sample_sums(expr, source: str) -> None:
-    """A sum over samples has no rows of its own in an evaluation trace (its body is one sample's
-    value, written for every sample): refused with a caret at sum_i, as the code export refuses it."""
-    from matdiff_magic.ops.samples import SampleSum
-
-    if any(isinstance(n, SampleSum) for n in expr.walk()):
-        at = re.search(r"sum_i|\\sum", source)
-        raise MatdiffError(
-            "the evaluation trace does not cover sums over samples (sum_i) yet",
-            source if at else None,
-            Span(at.start(), at.end()) if at else None,
-        )
 
 
 class Rows(list):
@@ -116,7 +102,10 @@ class Graph:
         missing = [n for n in by_name if n not in values]
         if missing:
             raise MatdiffError(f"give a value for {', '.join(missing)}, e.g. graph(source, {missing[0]}=…)")
-        _refuse_sample_sums(self.typed.expr, source)
+        # a sum over samples has no rows of its own in a trace: its body is one sample's value
+        refuse_sample_sums(
+            "the evaluation trace does not cover sums over samples (sum_i) yet", self.typed.expr, source
+        )
         self.values = {n: as_matrix(arrays[n], by_name[n]) for n in by_name}
         self.sizes = bind_sizes(self.typed.variables, self.values)
         self.trace = build_trace(self.typed.expr, self.typed.variables, self.values, self.sizes)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import re
 from collections.abc import Mapping
 
 import numpy as np
@@ -27,7 +26,7 @@ from matdiff_magic.derivation import display
 from matdiff_magic.derivation.evaluation import evaluate_at
 from matdiff_magic.derivation.layouts import LAYOUTS, Result
 from matdiff_magic.derivation.steps import Step, merged
-from matdiff_magic.errors import ArgumentTypeError, MatdiffError, Span, whole_seed
+from matdiff_magic.errors import ArgumentTypeError, MatdiffError, whole_seed
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.numeric.check import CheckResult, run_check
 from matdiff_magic.ops.unknown import substitution_text
@@ -260,16 +259,12 @@ class Derivation:
                 f"convention{' for a Hessian' if self.symmetric == 'sym' else ''} yet: "
                 "export with --symmetric independent"
             )
-        from matdiff_magic.ops.samples import SampleSum
+        from matdiff_magic.ops.samples import refuse_sample_sums
 
-        if any(isinstance(n, SampleSum) for n in self.function.walk()):
-            # refused before any code is written: the sample count N has no argument to be read from
-            at = re.search(r"sum_i|\\sum", self.source) if isinstance(self.source, str) else None
-            raise MatdiffError(
-                "the code export does not cover sums over samples (sum_i) yet",
-                self.source if at else None,
-                Span(at.start(), at.end()) if at else None,
-            )
+        # refused before any code is written: the sample count N has no argument to be read from
+        refuse_sample_sums(
+            "the code export does not cover sums over samples (sum_i) yet", self.function, self.source
+        )
         from matdiff_magic.export.backends import to_python
         from matdiff_magic.i18n.code import translate_code
 

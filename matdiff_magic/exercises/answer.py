@@ -165,7 +165,7 @@ def samples_at_random_points(d, A_expr: ir.Expr, points: int, seed: int) -> list
             if point is not None:
                 out.append(point)
                 break
-    if not out and singular and not [v for v in variants if v not in singular]:
+    if not out and singular and all(v in singular for v in variants):
         raise EverySizeSingular()
     return out or None
 

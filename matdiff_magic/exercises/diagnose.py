@@ -156,14 +156,13 @@ def _read_answer(answer: str, d, latex: bool | None):
         return _latex_answer(answer, d)
     try:
         return type_answer(answer, d)
-    except MatdiffError:
+    except MatdiffError as plain:
         if not latex:
             raise
         try:
             return _latex_answer(answer, d)
         except MatdiffError:
-            pass
-        raise
+            raise plain from None  # read as neither: the language's error, where it was typed
 
 
 def _latex_answer(answer: str, d):

@@ -14,7 +14,9 @@ defined by it, so N always equals the number of samples given.
 
 from __future__ import annotations
 
-from matdiff_magic.errors import MatdiffError
+import re
+
+from matdiff_magic.errors import MatdiffError, Span
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.nodes import SCALAR, Expr, ShapeError
 from matdiff_magic.ops.declare import Node
@@ -35,6 +37,15 @@ def is_per_sample(name: str) -> bool:
 def per_sample(e: Expr) -> bool:
     """Whether ``e`` depends on the sample index (holds a per-sample variable)."""
     return any(is_per_sample(name) for name in e.free_vars())
+
+
+def refuse_sample_sums(message: str, expr: Expr, source: str | None) -> None:
+    """Refuse ``expr`` holding a sum over samples, with ``message`` and a caret at its sum_i in
+    ``source``, for a stage with nothing per sample to read N from (the code export, the
+    evaluation trace). Raises MatdiffError."""
+    if any(isinstance(n, SampleSum) for n in expr.walk()):
+        at = re.search(r"sum_i|\\sum", source) if isinstance(source, str) else None
+        raise MatdiffError(message, source if at else None, Span(at.start(), at.end()) if at else None)
 
 
 class SampleSum(Node):
