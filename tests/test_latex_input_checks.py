@@ -40,6 +40,9 @@ CARETS = [
     (r"\frac{\partial f}{\partial X}=A^T\frac{\partial f}{\partial Y}B^T", "X", "partial", r"\partial"),
     (r"\boldsymbol{a}^{T} \foo (X \boldsymbol{b})", "X", r"unknown LaTeX command \foo", r"\foo"),
     (r"\operatorname{trace}(X)", "X", "unknown function 'trace'", r"\operatorname{trace}"),
+    # an upright word that other tools call a function, applied: a function, not a vector named trace
+    (r"\text{trace}(A X)", "X", "unknown function 'trace'", r"\text{trace}"),
+    (r"\mathrm{trace}\left(A X\right)", "X", "unknown function 'trace'", r"\mathrm{trace}"),
     (r"\exp\left(X \boldsymbol{b}", "X", "never closed", "("),
     (r"\boldsymbol{x}_{i+1}^T A", "A", "subscript", "+"),
     (r"\sum_{j=1}^{n} x_j", "x_j", "a sum over the samples", "j"),
@@ -63,6 +66,20 @@ def test_errors_point_into_the_latex(cell, wrt, message, under):
     assert shown[1] == "  line 1 | " + cell
     caret = shown[2]
     assert caret.index("^") - len("  line 1 | ") == error.span.start
+
+
+def test_an_unknown_upright_function_suggests_each_name_once():
+    with pytest.raises(MatdiffError) as info:
+        derive(r"\text{trace}(A X)", wrt="X")
+    assert info.value.hint == "did you mean tr?"
+    with pytest.raises(MatdiffError) as info:
+        derive(r"\operatorname{norm}(\pmb x)", wrt="x")
+    assert info.value.hint == "did you mean norm2 or norm1?"  # norm2 was offered twice
+
+
+def test_an_upright_synonym_not_applied_is_a_name():
+    d = derive(r"\pmb a^T \pmb x \, \text{trace}", wrt="x")  # no bracket after it: a name
+    assert "trace" in [v.name for v in d.variables]
 
 
 def test_an_error_on_a_later_line_names_that_line():

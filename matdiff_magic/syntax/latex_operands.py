@@ -114,9 +114,11 @@ class Operands(Cursor):
         name = tok.text.lower()
         if name in self.tables.functions:
             return self.apply(name, tok.span)
-        if tok.kind == "opname":
+        # \text{trace}(AX) is meant as a function as surely as \operatorname{trace}(AX)
+        if tok.kind == "opname" or (name in self.tables.synonyms and self.opens_group(self.peek())):
             near = [self.tables.synonyms[name]] if name in self.tables.synonyms else []
             near += difflib.get_close_matches(name, sorted(self.tables.functions), n=2)
+            near = list(dict.fromkeys(near))  # the synonym may be a close match too
             hint = ("did you mean " + " or ".join(near) + "?") if near else "see the README for the functions"
             raise self.error(f"unknown function {tok.text!r}", tok, hint)
         if tok.text == "d":
