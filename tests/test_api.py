@@ -108,3 +108,21 @@ def test_a_vector_given_for_a_matrix_is_refused_as_such():
     d = derive("a'*X*b", wrt="X", check=False)
     with pytest.raises(MatdiffError, match=r"X is a matrix, but its value is a vector \(shape \(6,\)\)"):
         d.evaluate(a=np.ones(2), X=np.ones(6), b=np.ones(3))
+
+
+def test_the_views_are_asked_for_by_layout_name():
+    d = derive("a'*X*b", wrt="X", check=False)
+    # one name or several: the same view as the tuple the package itself passes
+    assert d.names_for("mixed") == d.names_for(("mixed",))
+    assert [s.text for s in d.steps_for(["mixed"])] == [s.text for s in d.steps]
+    for bad in ((), 3, None):  # never Python's TypeError or KeyError
+        with pytest.raises(MatdiffError, match="give a layout or a tuple of layouts") as info:
+            d.names_for(bad)
+        assert isinstance(info.value, TypeError)
+    for bad in ("nope", ("numerator", "x")):
+        with pytest.raises(MatdiffError, match="unknown layout"):
+            d.steps_for(bad)
+    with pytest.raises(MatdiffError, match="set_abbreviations takes a dict"):
+        d.set_abbreviations({}, "ab")
+    with pytest.raises(MatdiffError, match="set_abbreviations takes a dict"):
+        d.set_abbreviations([("x", "y")])

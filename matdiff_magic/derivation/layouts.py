@@ -5,11 +5,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from matdiff_magic.derivation.simplify import simplify
+from matdiff_magic.errors import ArgumentTypeError, MatdiffError
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.render.notation import name_latex, name_text
 from matdiff_magic.tex import to_unicode
 
 LAYOUTS = ("numerator", "denominator", "mixed")
+
+
+def known_layout(layout) -> str:
+    """``layout`` when it is one of LAYOUTS. Raises MatdiffError."""
+    if not isinstance(layout, str) or layout not in LAYOUTS:
+        raise MatdiffError(f"unknown layout {layout!r}: choose numerator, denominator or mixed")
+    return layout
+
+
+def known_layouts(layouts) -> tuple[str, ...]:
+    """One layout's name, or a tuple or list of them, as a tuple of names.
+
+    Raises ArgumentTypeError (neither, or none given) and MatdiffError (an unknown name)."""
+    if isinstance(layouts, str):
+        return (known_layout(layouts),)
+    if not isinstance(layouts, (tuple, list)) or not layouts:
+        raise ArgumentTypeError(
+            f"give a layout or a tuple of layouts (numerator, denominator, mixed): got {layouts!r}"
+        )
+    return tuple(known_layout(lay) for lay in layouts)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from matdiff_magic.derivation.bounds import check_work
 from matdiff_magic.derivation.components import by_components, component_steps
 from matdiff_magic.derivation.composition import composition_steps, is_composition
 from matdiff_magic.derivation.definition import definition_steps
-from matdiff_magic.derivation.layouts import LAYOUTS, results
+from matdiff_magic.derivation.layouts import known_layout, results
 from matdiff_magic.derivation.quoting import QuotingError
 from matdiff_magic.derivation.record import Derivation
 from matdiff_magic.derivation.samples import refuse_per_sample, sample_notes, where_names
@@ -107,8 +107,7 @@ def derive(
                 "without by_definition"
             )
         return _derive_by_definition(source, wrt, layout, check, seed, symmetric, solve)
-    if layout not in LAYOUTS:
-        raise MatdiffError(f"unknown layout {layout!r}: choose numerator, denominator or mixed")
+    known_layout(layout)
     with deep_recursion(), collector_paused():
         return _derive(source, wrt, layout, check, order, seed, solve, symmetric)
 
@@ -219,8 +218,7 @@ def _verified(d: Derivation, source: str, seed: int) -> None:
 
 def _derive_by_definition(source, wrt, layout, check, seed, symmetric, solve=False) -> Derivation:
     """∂f/∂wrt element by element (seed 001's definition method), as a ``Derivation``."""
-    if layout not in LAYOUTS:
-        raise MatdiffError(f"unknown layout {layout!r}: choose numerator, denominator or mixed")
+    known_layout(layout)
     try:
         typed = typecheck(source)
         var = choose_wrt(typed, wrt, source)

@@ -24,7 +24,7 @@ from matdiff_magic import i18n
 from matdiff_magic.depth import deep_or_refused, deep_recursion
 from matdiff_magic.derivation import display
 from matdiff_magic.derivation.evaluation import evaluate_at
-from matdiff_magic.derivation.layouts import LAYOUTS, Result
+from matdiff_magic.derivation.layouts import Result, known_layout, known_layouts
 from matdiff_magic.derivation.steps import Step, merged
 from matdiff_magic.errors import ArgumentTypeError, MatdiffError, whole_seed
 from matdiff_magic.ir import nodes as ir
@@ -92,8 +92,16 @@ class Derivation:
     def set_abbreviations(self, fixed: dict, taken=frozenset()) -> None:
         """Print ``fixed`` names (deep chains' activations, sample statistics) and, in each view,
         the subexpressions it repeats by name (``render.abbreviations.for_view``); ``taken``: the
-        names the cell uses."""
-        self._naming, self._views = (frozenset(taken), fixed), {}
+        names the cell uses. Raises ArgumentTypeError."""
+        if (
+            not isinstance(fixed, Mapping)
+            or isinstance(taken, str)
+            or not all(isinstance(n, str) for n in taken)
+        ):
+            raise ArgumentTypeError(
+                "set_abbreviations takes a dict of subexpression -> (TeX, text) and a set of names"
+            )
+        self._naming, self._views = (frozenset(taken), dict(fixed)), {}
 
     @property
     def abbrev(self) -> dict:
@@ -102,7 +110,9 @@ class Derivation:
 
     def names_for(self, layouts: tuple) -> tuple[dict, list[Step]]:
         """The names of the view that shows the steps and ``layouts``' results, and the recorded
-        steps that print with them (the layout step not among them)."""
+        steps that print with them (the layout step not among them). ``layouts``: a layout's
+        name or a tuple of them. Raises MatdiffError, ArgumentTypeError."""
+        layouts = known_layouts(layouts)
         # a view is fixed by the distinct results it shows: layouts that give the same matrix
         # (mixed and denominator by a matrix, every layout of a Hessian) are one view, named once
         results = list({id(r): r for r in (self.results[lay].expr for lay in layouts)}.values())
@@ -129,14 +139,14 @@ class Derivation:
         return self.steps_for((self.layout,))
 
     def steps_for(self, layouts: tuple) -> list[ShownStep]:
-        """The steps with the names of the view that shows ``layouts``' results (the JSON: all)."""
+        """The steps with the names of the view that shows ``layouts``' results (the JSON: all);
+        ``layouts`` as for ``names_for``."""
         names, steps = self.names_for(layouts)
         last = dataclasses.replace(self._layout_step(self.layout), abbrev=names or None)
         return [ShownStep(s, self.lang, self.sympy_symbols) for s in steps + [last]]
 
     def with_layout(self, layout: str) -> Derivation:
-        if layout not in LAYOUTS:
-            raise MatdiffError(f"unknown layout {layout!r}: choose numerator, denominator or mixed")
+        known_layout(layout)
         other = Derivation(
             self.source,
             self.typed,
