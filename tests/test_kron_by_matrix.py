@@ -77,6 +77,12 @@ JACOBIANS = [
      lambda a, X, b: np.kron(X, I2) @ b * (a @ np.kron(X, I2) @ b)),
     ("x: vector(3)\nB: matrix(2, 4)\nkron(x, B)", "x", {"x": 3, "B": (2, 4)},
      lambda x, B: np.kron(x[:, None], B)),
+    # a column's commutation matrix K₍1,m₎ is I: x ⊗ I + I ⊗ x, with no K left in it
+    ("x: vector(3)\nkron(x, x)", "x", {"x": 3}, lambda x: np.kron(x[:, None], x[:, None])),
+    ("x: vector(3)\ny: vector(2)\nkron(x, y)", "x", {"x": 3, "y": 2},
+     lambda x, y: np.kron(x[:, None], y[:, None])),
+    ("x: vector(3)\nX: matrix(2, 4)\nkron(x, X)", "X", {"x": 3, "X": (2, 4)},
+     lambda x, X: np.kron(x[:, None], X)),
 ]
 
 
@@ -144,3 +150,11 @@ def test_the_trace_identities_of_a_kronecker_product(m, n, p, q):
     M, B = rng.standard_normal((m, n)), rng.standard_normal((p, q))
     G = np.kron(np.eye(n), _vec(np.eye(q)).T) @ np.kron(L, np.eye(q)) @ np.kron(np.eye(m), _vec(B.T))
     assert np.isclose(np.trace(L @ np.kron(M, B)), np.trace(G @ M))
+
+
+def test_a_columns_commutation_matrix_is_the_identity():
+    # K₍1,m₎ vec(xᵀ) = vec(x): the identity, written as I rather than carried through the steps
+    for source, wrt in [("x: vector(3)\nkron(x, x)", "x"), ("x: vector(3)\ny: vector(2)\nkron(x, y)", "x")]:
+        d = derive(source, wrt=wrt)
+        assert "K₍1," not in d.to_text() and "K_{1" not in d.to_latex()
+    assert derive("x: vector(3)\nkron(x, x)", wrt="x").steps[-1].text == "x ⊗ I + I ⊗ x"

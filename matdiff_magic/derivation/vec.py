@@ -35,6 +35,14 @@ def eye(n) -> ir.Expr:
     return ir.Const(1) if n == 1 else ir.Identity((n, n))
 
 
+def commutation(r, c) -> ir.Expr:
+    """K_rc, with K vec(A) = vec(Aᵀ) for an r×c matrix A; K_1c and K_r1 are the identity (a row's
+    entries in vec are its transpose's)."""
+    if r == 1 or c == 1:
+        return eye(ir.dim_mul(r, c))
+    return ir.Commutation(r, c)
+
+
 def _product(factors: list) -> ir.Expr:
     return factors[0] if len(factors) == 1 else mk_mul(factors)
 
@@ -184,7 +192,7 @@ def _transpose_step(t: VecTerm, inner: ir.Transpose, dX: ir.Expr) -> Identity:
     t.inner = inner.arg
     if inner.arg.shape[1] == 1:
         return VEC_ROW
-    t.jac.append(ir.Commutation(dX.shape[0], dX.shape[1]))
+    t.jac.append(commutation(dX.shape[0], dX.shape[1]))
     return VEC_TRANSPOSE
 
 
@@ -269,7 +277,7 @@ def _kron_step(t: VecTerm, inner: ir.Kron, dX: ir.Expr) -> Identity:
     """vec(A ⊗ B) = (I_n ⊗ K_qm ⊗ I_p)(vec A ⊗ vec B), vec taken further of the side that holds dX."""
     A, B = inner.left, inner.right
     (m, n), (p, q) = A.shape, B.shape
-    perm = mk_kron(mk_kron(eye(n), ir.Commutation(q, m)), eye(p))
+    perm = mk_kron(mk_kron(eye(n), commutation(q, m)), eye(p))
     if _contains(B, dX):
         t.jac += [perm, mk_kron(mk_vec(A), eye(ir.dim_mul(p, q)))]
         t.inner = B
