@@ -264,3 +264,35 @@ def test_example_5_as_the_notes_type_it_names_s_without_declaring_the_mean():
     every_layout(d, values, f, "Sigma")
     S = (x_i - xbar).T @ (x_i - xbar) / 6
     assert np.abs(d.evaluate(Sigma=S, x_i=x_i, xbar=xbar)).max() < 1e-10  # stationary at Σ = S
+
+
+# A matrix per sample (Wᵢ), its values an (N, p, q) array: summed over the samples as a vector's are
+PER_SAMPLE_MATRICES = [
+    ("W_i: matrix\nsum_i(a'*W_i*X*b)", "X", {"W_i": (5, 3, 4), "a": 3, "X": (4, 2), "b": 2},
+     lambda W_i, a, X, b: sum(a @ W @ X @ b for W in W_i)),
+    ("W_i: matrix\nsum_i(norm2(W_i*x - y)^2)", "x", {"W_i": (4, 3, 2), "x": 2, "y": 3},
+     lambda W_i, x, y: sum(np.sum((W @ x - y) ** 2) for W in W_i)),
+    ("W_i: matrix\nsum_i(tr(A*W_i'*X))/N", "X", {"W_i": (6, 3, 2), "A": (2, 2), "X": (3, 2)},
+     lambda W_i, A, X: sum(np.trace(A @ W.T @ X) for W in W_i) / len(W_i)),
+]
+
+
+@pytest.mark.parametrize("source, wrt, shapes, f", PER_SAMPLE_MATRICES)
+def test_a_matrix_per_sample_is_given_sample_index_first(source, wrt, shapes, f):
+    from numeric_helpers import expected_in_layout
+
+    d = derive(source, wrt=wrt)
+    assert d.check_result.passed, d.check_result.message  # its check draws (N, p, q) samples
+    rng = np.random.default_rng(7)
+    values = {k: rng.standard_normal(s) for k, s in shapes.items()}
+    for layout in ("numerator", "denominator", "mixed"):
+        got = np.asarray(d.with_layout(layout).evaluate(**values), dtype=float)
+        want = expected_in_layout(f, values, wrt, layout)
+        assert got.shape == want.shape and np.allclose(got, want, rtol=1e-6, atol=1e-6), layout
+    assert np.isclose(d.value(**values), f(**values))
+
+
+def test_a_matrix_per_sample_given_as_rows_is_refused_with_its_shape():
+    d = derive("W_i: matrix\nsum_i(a'*W_i*X*b)", wrt="X", check=False)
+    with pytest.raises(MatdiffError, match=r"W_i is a matrix per sample: .*\(N, rows, columns\)"):
+        d.evaluate(W_i=np.ones((5, 12)), a=np.ones(3), X=np.ones((4, 2)), b=np.ones(2))

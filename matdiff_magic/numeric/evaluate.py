@@ -44,6 +44,8 @@ def as_matrix(value, var: ir.Var) -> np.ndarray:
                 hint="give it as a 2-D array of its rows and columns",
             )
         a = a.reshape(-1, 1) if var.shape[1] == 1 or var.shape == ir.SCALAR else a.reshape(1, -1)
+    elif a.ndim == 3 and is_per_sample(var.name) and var.shape[0] != 1 and var.shape[1] != 1:
+        return a  # a matrix per sample, the sample index first (ops.samples.first_sample)
     elif a.ndim > 2:
         raise MatdiffError(
             f"{var.name} must be a scalar, a vector or a matrix, got an array of shape {a.shape}"

@@ -184,7 +184,7 @@ def sample_point(
             values[v.name] = np.array([[float(count)]])
             continue
         if is_per_sample(v.name):  # the values of every sample, the sample index first
-            shape = (count, shape[0] * shape[1])
+            shape = (count, *shape) if 1 not in shape else (count, shape[0] * shape[1])
         if positive:
             a = rng.uniform(0.2, 1.0, size=shape) * scale
         else:

@@ -87,14 +87,28 @@ def samples_of(values: dict, e: Expr) -> int | None:
     return next(iter(counts.values()), None)
 
 
+def _per_sample_matrix(var: ir.Var) -> bool:
+    return var.shape[0] != 1 and var.shape[1] != 1
+
+
 def sample_value(a, k: int, var: ir.Var):
-    """The value of a per-sample variable at sample k (stacked values: the sample index first)."""
+    """The value of a per-sample variable at sample k (stacked values: the sample index first;
+    a per-sample matrix's as an (N, p, q) array)."""
     row = a[k]
+    if _per_sample_matrix(var):
+        return row
     return row.reshape(-1, 1) if var.shape[1] == 1 else row.reshape(1, -1)
 
 
 def first_sample(a, var: ir.Var):
     """The first sample of the stacked values ``a`` of a per-sample variable (to check its shape)."""
+    if _per_sample_matrix(var):
+        if a.ndim != 3 or a.shape[0] < 1:
+            raise MatdiffError(
+                f"{var.name} is a matrix per sample: give its values with the sample index first "
+                f"(an array of shape (N, rows, columns)), got shape {a.shape}"
+            )
+        return sample_value(a, 0, var)
     vector = var.shape[1] == 1 and not var.is_scalar
     if a.ndim != 2 or a.shape[0] < 1 or (vector and a.shape[1] == 1):
         raise MatdiffError(
