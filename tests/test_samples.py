@@ -296,3 +296,13 @@ def test_a_matrix_per_sample_given_as_rows_is_refused_with_its_shape():
     d = derive("W_i: matrix\nsum_i(a'*W_i*X*b)", wrt="X", check=False)
     with pytest.raises(MatdiffError, match=r"W_i is a matrix per sample: .*\(N, rows, columns\)"):
         d.evaluate(W_i=np.ones((5, 12)), a=np.ones(3), X=np.ones((4, 2)), b=np.ones(2))
+
+
+def test_a_count_taken_to_be_a_vector_is_refused_with_the_declaration_that_fixes_it():
+    with pytest.raises(MatdiffError, match="the number of samples of sum_i is a scalar") as info:
+        derive("sum_i(w'*w, k)*k", wrt="k")
+    assert info.value.hint == (
+        "k was taken to be a vector (lowercase names are vectors unless declared); "
+        "if it is a scalar, declare it: `k: scalar`"
+    )
+    assert derive("k: scalar\nsum_i(w'*w, k)*k", wrt="k", check=False)  # and so declared, it derives

@@ -265,7 +265,13 @@ class _Inference(ShapeMessages):
         f = called(node, self.source)
         if f == samples.SAMPLE_SUM:
             count = lambda: self._var(syn.Name(samples.COUNT, node.span))
-            return samples.sample_sum_shape(node, self.source, self.shape, count)
+            return samples.sample_sum_shape(
+                node,
+                self.source,
+                self.shape,
+                count,
+                lambda nodes: "; ".join(self._defaulted_hints(nodes)) or None,
+            )
         if f in CONSTANTS:
             return self._constant_shape(node, f, node.args)
         op = named(f)

@@ -57,8 +57,9 @@ def check_mean(name: str, of, source: str, span) -> str:
     return of
 
 
-def sample_sum_shape(node: syn.Call, source: str, shape_of, count_shape) -> tuple:
-    """sum_i(f) or sum_i(f, N): the shape of f; the number of samples is a scalar."""
+def sample_sum_shape(node: syn.Call, source: str, shape_of, count_shape, kind_hints=None) -> tuple:
+    """sum_i(f) or sum_i(f, N): the shape of f; the number of samples is a scalar (``kind_hints``:
+    nodes -> the hint on what their undeclared names were taken to be)."""
     if not 1 <= len(node.args) <= 2:
         raise MatdiffError(
             f"sum_i takes the summand and, optionally, the number of samples: got {len(node.args)} arguments",
@@ -70,7 +71,8 @@ def sample_sum_shape(node: syn.Call, source: str, shape_of, count_shape) -> tupl
     count = shape_of(node.args[1]) if len(node.args) == 2 else count_shape()
     if count != (1, 1):
         at = node.args[1] if len(node.args) == 2 else node
-        raise MatdiffError("the number of samples of sum_i is a scalar", source, at.span)
+        hint = kind_hints([at]) if kind_hints is not None and len(node.args) == 2 else None
+        raise MatdiffError("the number of samples of sum_i is a scalar", source, at.span, hint=hint)
     given = node.args[1] if len(node.args) == 2 else None
     value = _number(given)  # 6, and also -3 and 1/2, written as a sign or a quotient of numbers
     if given is not None and value is not None and (value.denominator != 1 or value < 1):
