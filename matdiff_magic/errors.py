@@ -96,6 +96,16 @@ def known_language(lang: str | None) -> str | None:
         raise MatdiffError(str(error)) from None
 
 
+def flag(name: str, value) -> bool:
+    """A yes/no argument (``check``, ``solve``, …): True, False, or 1 and 0; anything else is an
+    ``ArgumentTypeError`` (``check="no"`` is a non-empty string, which Python reads as true)."""
+    if isinstance(value, numbers.Integral) and value in (0, 1):  # bool and NumPy's bool_ too
+        return bool(value)
+    if type(value).__module__ == "numpy" and type(value).__name__ in ("bool", "bool_"):  # NumPy 2, 1
+        return bool(value)
+    raise ArgumentTypeError(f"{name} takes True or False: got {value!r}")
+
+
 def whole_seed(seed) -> int:
     """``seed`` of derive, check and check_answer: a whole number ≥ 0, else a MatdiffError."""
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:

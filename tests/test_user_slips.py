@@ -262,3 +262,26 @@ def test_pdb_on_still_opens_the_debugger_for_a_matdiff_error(shell, monkeypatch)
     finally:
         shell.call_pdb = False
     assert called == [True]
+
+
+@pytest.mark.parametrize("cell, under", [
+    ("1/0*tr(X)", "0"), ("0/0*tr(X)", "0"), ("tr(X)/(2*0)", "(2*0)"), ("X./0", "0"), ("tr(X)/0.0", "0.0"),
+])
+def test_a_division_by_a_written_zero_is_refused_with_a_caret(cell, under):
+    # f is defined nowhere: it derived 0⁻¹ I and 𝟎, refused only by the check's line
+    with pytest.raises(MatdiffError, match="division by zero") as info:
+        derive(cell, wrt="X")
+    error = info.value
+    assert cell[error.span.start:error.span.end] == under
+
+
+@pytest.mark.parametrize("name", ["check", "by_definition", "solve", "latex"])
+def test_a_yes_no_argument_takes_true_or_false(name):
+    # check="no" is a non-empty string, which Python reads as true: it ran the check
+    with pytest.raises(MatdiffError, match=f"{name} takes True or False: got 'no'") as info:
+        derive("a'*X*b", wrt="X", **{name: "no"})
+    assert isinstance(info.value, TypeError)
+    assert derive("a'*X*b", wrt="X", **{name: 0}).source == "a'*X*b"  # 1 and 0 are yes and no
+    assert derive("a'*X*b", wrt="X", **{name: np.False_}).source == "a'*X*b"
+    with pytest.raises(MatdiffError, match="reveal takes True or False"):
+        check_answer("b*a'", "a'*X*b", wrt="X", reveal="yes")

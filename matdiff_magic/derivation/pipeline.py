@@ -30,7 +30,7 @@ from matdiff_magic.derivation.symmetric import (
     with_convention,
     with_symmetry,
 )
-from matdiff_magic.errors import MatdiffError, known_language, whole_seed
+from matdiff_magic.errors import MatdiffError, flag, known_language, whole_seed
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ops.linalg import DETERMINANT_RULE, determinant_rule
 from matdiff_magic.ops.samples import SampleSum
@@ -87,6 +87,13 @@ def derive(
             raise MatdiffError(f"wrt names the variable to differentiate by, such as wrt='X': got {wrt!r}")
         wrt = wrt.name
     seed = whole_seed(seed)
+    check, by_definition, solve = (
+        flag("check", check),
+        flag("by_definition", by_definition),
+        flag("solve", solve),
+    )
+    if latex is not None:
+        latex = flag("latex", latex)
     if lang is not None:
         with i18n.using(known_language(lang)):
             return derive(source, wrt, layout, check, order, seed, by_definition, solve, symmetric, latex)

@@ -25,7 +25,7 @@ import numpy as np
 from matdiff_magic import i18n
 from matdiff_magic.depth import deep_or_refused
 from matdiff_magic.derivation.pipeline import derive
-from matdiff_magic.errors import ArgumentTypeError, MatdiffError, known_language, whole_seed
+from matdiff_magic.errors import ArgumentTypeError, MatdiffError, flag, known_language, whole_seed
 from matdiff_magic.exercises.answer import (
     MARK,
     EverySizeSingular,
@@ -135,7 +135,8 @@ def check_answer(
     if not isinstance(answer, str):
         raise ArgumentTypeError(f'check_answer takes the answer as a string, e.g. "b*a\'": got {answer!r}')
     with i18n.using(known_language(lang)):
-        seed = whole_seed(seed)
+        seed, reveal = whole_seed(seed), flag("reveal", reveal)
+        latex = None if latex is None else flag("latex", latex)
         if (
             isinstance(points, bool)
             or not isinstance(points, numbers.Integral)

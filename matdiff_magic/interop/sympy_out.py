@@ -73,7 +73,16 @@ def to_sympy(expr: ir.Expr, symbols: dict | None = None):
             form = op.sympy if op is not None else None
             if form is None:
                 raise MatdiffError(f"{type(e).__name__} has no SymPy form")
-            out = form.build(sp, [go(c) for c in e.children()], e)
+            args = [go(c) for c in e.children()]
+            try:
+                out = form.build(sp, args, e)
+            except MatdiffError:
+                raise
+            except Exception as error:  # SymPy's own refusal (det of a zero matrix, a scalar ⊗ …)
+                what, name = op.names[0] if op.names else type(e).__name__, type(error).__name__
+                raise MatdiffError(
+                    f"SymPy cannot write this {what} as a matrix expression ({name}: {error})"
+                ) from None
         if e.is_scalar and is_matrix(out):
             out = scalar_of(sp, out)
         memo[e] = out

@@ -74,7 +74,7 @@ def sample_sum_shape(node: syn.Call, source: str, shape_of, count_shape, kind_hi
         hint = kind_hints([at]) if kind_hints is not None and len(node.args) == 2 else None
         raise MatdiffError("the number of samples of sum_i is a scalar", source, at.span, hint=hint)
     given = node.args[1] if len(node.args) == 2 else None
-    value = _number(given)  # 6, and also -3 and 1/2, written as a sign or a quotient of numbers
+    value = written_number(given)  # 6, and also -3 and 1/2, written as a sign or a quotient of numbers
     if given is not None and value is not None and (value.denominator != 1 or value < 1):
         raise MatdiffError(
             "the number of samples of sum_i is a whole number of at least 1", source, given.span
@@ -82,17 +82,17 @@ def sample_sum_shape(node: syn.Call, source: str, shape_of, count_shape, kind_hi
     return shape
 
 
-def _number(node):
+def written_number(node):
     """The value of a count written with numbers only (6, -3, 1/2, 2*3), else None."""
     if isinstance(node, syn.Num):
         return node.value
     if isinstance(node, syn.Neg):
-        inner = _number(node.operand)
+        inner = written_number(node.operand)
         return None if inner is None else -inner
     if isinstance(node, syn.Product) and all(op in ("", "*", "/") for op, _, _ in node.items):
         value = None
         for op, item, _ in node.items:
-            v = _number(item)
+            v = written_number(item)
             if v is None or (op == "/" and v == 0):
                 return None
             value = v if value is None else value * v if op == "*" else value / v
