@@ -71,7 +71,7 @@ def to_sympy(expr: ir.Expr, symbols: dict | None = None):
         else:
             op = registry.find(e)
             form = op.sympy if op is not None else None
-            if form is None:
+            if op is None or form is None:
                 raise MatdiffError(f"{type(e).__name__} has no SymPy form")
             args = [go(c) for c in e.children()]
             try:
