@@ -268,3 +268,12 @@ def test_the_line_magic_derives_a_sympy_expression_of_the_notebook():
     with capture_output() as captured:
         shell.run_cell("%matdiff --wrt X --from number")
     assert "the cell's text or a SymPy matrix expression, not int" in captured.stderr
+
+
+@pytest.mark.parametrize("source, wrt", [("logdet(X-X)", "X"), ("x: scalar\nsum(kron(X, x))", "X")])
+def test_a_step_sympy_cannot_write_is_the_packages_error(source, wrt):
+    # SymPy's TypeError ("Input to Determinant, -0, not a matrix", "Mix of Matrix and Scalar
+    # symbols") escaped from steps[0].to_sympy()
+    d = derive(source, wrt=wrt, check=False)
+    with pytest.raises(MatdiffError, match="SymPy cannot write this (logdet|kron) as a matrix expression"):
+        d.steps[0].to_sympy()
