@@ -66,7 +66,9 @@ class MatdiffError(Exception):
             line_end = self.source.find("\n", start)
             if line_end == -1:
                 line_end = len(self.source)
-            text = self.source[line_start:line_end]
+            # a tab shown as one space: a terminal or a notebook widens it to the next stop, which
+            # the caret line below cannot follow
+            text = self.source[line_start:line_end].replace("\t", " ")
             col = start - line_start
             width = max(1, min(self.span.end, line_end) - start)
             if len(text) > 120:  # keep the caret line readable for very long lines

@@ -271,7 +271,7 @@ def _validate_output_name(name: str, line: str) -> None:
     """-o NAME binds NAME in the notebook: refuse what is not a name, and the names Python and
     IPython run on (keywords, built-ins such as ``print``, dunders such as ``__builtins__``,
     IPython's ``get_ipython``, ``In``/``Out`` and the history names ``_``, ``_oh``, ``_5``, ``_i5``)."""
-    span = _span_of(line, name)
+    span = _output_span(line, name)
     if not name.isidentifier() or keyword.iskeyword(name) or keyword.issoftkeyword(name):
         raise MatdiffError(
             f"-o takes a Python name, not {name!r}", line, span, hint="a name such as d or grad_f"
@@ -298,6 +298,20 @@ def _validate_output_name(name: str, line: str) -> None:
             span,
             hint="a name such as d or grad_f",
         )
+
+
+def _output_span(line: str, name: str) -> Span:
+    """Where -o's (or --output's) value is on the line: its name (not the first place the same
+    letters appear, as in --wrt d -o d1), or the option itself for an empty name (-o '')."""
+    for m in re.finditer(r"(?:^|\s)(-o|--output)(?:\s+|=)", line):
+        rest = line[m.end() :]
+        value = rest.lstrip("'\"")
+        at = m.end() + len(rest) - len(value)
+        if name and value.startswith(name):
+            return Span(at, at + len(name))
+        if not name:
+            return Span(m.start(1), m.end(1))
+    return _span_of(line, name)
 
 
 def _span_of(line: str, text: str) -> Span:

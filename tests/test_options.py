@@ -69,3 +69,16 @@ def test_a_derivation_option_beside_graph_is_refused_not_ignored(option):
 def test_the_drawings_own_options_stay_accepted():
     opts, _ = parse_options("--graph --at 'x=1' --mode forward --wrt x -o g --lang zh --timeout 5", False)
     assert opts.graph and opts.mode == "forward" and opts.output == "g"
+
+
+@pytest.mark.parametrize("line, under", [
+    ("--wrt X -o ''", "-o"),            # an empty name: the caret under the option (it was column 1)
+    ('--wrt X --output ""', "--output"),
+    ("--wrt d -o 1d", "1d"),            # the name, not the first "d" of the line
+])
+def test_the_caret_of_a_bad_output_name_is_under_it(line, under):
+    with pytest.raises(MatdiffError, match="-o takes a Python name") as info:
+        parse_options(line, allow_expression=False)
+    span = info.value.span
+    assert line[span.start:span.end] == under
+    assert span.start == line.rindex(under)

@@ -285,3 +285,22 @@ def test_a_yes_no_argument_takes_true_or_false(name):
     assert derive("a'*X*b", wrt="X", **{name: np.False_}).source == "a'*X*b"
     with pytest.raises(MatdiffError, match="reveal takes True or False"):
         check_answer("b*a'", "a'*X*b", wrt="X", reveal="yes")
+
+
+def test_a_tab_before_the_error_keeps_the_caret_under_it():
+    # a tab is shown as one space, so the caret counts the columns the shown line has
+    cell = "\ta'*X*b\t+\ttr(X)\t+\tfoo(X)\t"
+    with pytest.raises(MatdiffError, match="unknown function 'foo'") as info:
+        derive(cell, wrt="X")
+    shown, caret = str(info.value).splitlines()[1:3]
+    assert "\t" not in shown and len(shown) == len("  line 1 | ") + len(cell)
+    assert shown[caret.index("^") :].startswith("foo")  # under foo, as the line is shown
+
+
+def test_old_mac_line_endings_are_lines():
+    # a lone carriage return was read as a space: "unexpected text after the declaration"
+    d = derive("X: matrix(2, 3)\ra'*X*b", wrt="X")
+    assert d.steps[-1].text == "a bᵀ"
+    with pytest.raises(MatdiffError) as info:
+        derive("X: matrix(2, 3)\ra'*X*", wrt="X")
+    assert info.value.line == 2

@@ -37,6 +37,7 @@ from matdiff_magic.ops.samples import SampleSum
 from matdiff_magic.render import printer
 from matdiff_magic.render.abbreviations import choose as choose_abbreviations
 from matdiff_magic.syntax.latex import in_latex, looks_like_latex, wrt_spellings
+from matdiff_magic.syntax.lexer import lone_returns_as_newlines
 from matdiff_magic.types.lower import choose_wrt, typecheck
 
 
@@ -82,6 +83,7 @@ def derive(
         d = derive(source, wrt, layout, check, order, seed, by_definition, solve, symmetric, False, lang)
         d.sympy_symbols = symbols
         return d
+    source = lone_returns_as_newlines(source)
     if wrt is not None and not isinstance(wrt, str):
         if not isinstance(getattr(wrt, "name", None), str):  # a SymPy Symbol names itself
             raise MatdiffError(f"wrt names the variable to differentiate by, such as wrt='X': got {wrt!r}")

@@ -10,6 +10,13 @@ from matdiff_magic.errors import MatdiffError, Span
 
 MAX_SOURCE_CHARS = 100_000
 
+
+def lone_returns_as_newlines(source: str) -> str:
+    """A carriage return not followed by a newline (old Mac line endings) read as a newline; \r\n
+    stays. One character for one: every span into the source stays where it was."""
+    return re.sub(r"\r(?!\n)", "\n", source) if "\r" in source else source
+
+
 # Longest operators first so '.*' is not read as '.' and '*'.
 OPERATORS = (".*", "./", ".^", "+", "-", "*", "/", "^", "'", "(", ")", ",", ":", "=", "[", "]", ";")
 
