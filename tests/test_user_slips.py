@@ -304,3 +304,12 @@ def test_old_mac_line_endings_are_lines():
     with pytest.raises(MatdiffError) as info:
         derive("X: matrix(2, 3)\ra'*X*", wrt="X")
     assert info.value.line == 2
+
+
+def test_a_1x1_matrix_under_det_or_inv_is_told_what_its_determinant_is():
+    with pytest.raises(MatdiffError, match="inv needs a square matrix, but X is a scalar") as info:
+        derive("X: matrix(1, 1)\ninv(X)", wrt="X")
+    assert "a 1×1 matrix is its one entry" in info.value.hint and "inv(x) is 1/x" in info.value.hint
+    with pytest.raises(MatdiffError) as info:  # a vector is no 1×1 matrix: no such hint
+        derive("inv(A*x)", wrt="x")
+    assert "1×1" not in (info.value.hint or "")

@@ -87,7 +87,9 @@ class Sizing(Protocol):
 
     def shape_text(self, shape: tuple) -> str: ...  # a shape in words: "a vector (n×1)", "m×n"
 
-    def error(self, message: str, i: int) -> MatdiffError: ...  # the error, its caret under argument i
+    def error(
+        self, message: str, i: int, hint: str | None = None
+    ) -> MatdiffError: ...  # caret under argument i
 
 
 def call_same_shape(shapes: tuple, sizing: Sizing) -> tuple:
@@ -99,8 +101,14 @@ def call_square(shapes: tuple, sizing: Sizing) -> tuple:
     """A function of a square matrix whose value has its size (inv, adj)."""
     shape = shapes[0]
     if 1 in shape or not sizing.unify(shape[0], shape[1]):
+        # a 1×1 matrix (X: matrix(1, 1)) is a number here, as aᵀx is
+        one = (
+            "a 1×1 matrix is its one entry: of a number x, det(x) is x, inv(x) is 1/x and logdet(x) is log(x)"
+        )
         raise sizing.error(
-            f"{sizing.name} needs a square matrix, but {sizing.text(0)} is {sizing.shape_text(shape)}", 0
+            f"{sizing.name} needs a square matrix, but {sizing.text(0)} is {sizing.shape_text(shape)}",
+            0,
+            one if shape == SCALAR else None,
         )
     return shape
 

@@ -400,6 +400,6 @@ class _CallSizing:
     def shape_text(self, shape: tuple) -> str:
         return self.inference._shape_text(shape)
 
-    def error(self, message: str, i: int) -> MatdiffError:
+    def error(self, message: str, i: int, hint: str | None = None) -> MatdiffError:
         arg = self.node.args[i]
-        return self.inference._error(message, arg, [arg])
+        return self.inference._error(message, arg, [arg], extra_hint=hint)
