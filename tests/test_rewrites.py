@@ -177,3 +177,38 @@ def test_like_terms_are_collected_in_linear_time():
     out = basic(ir.Add(terms))
     assert time.process_time() - start < 1.0
     assert isinstance(out, ir.MatMul) or len(getattr(out, "terms", ())) <= 3
+
+
+# (AB)⁻¹ A B = A B (AB)⁻¹ = I where the inverse's product stands beside it as separate factors
+INVERTED_RUNS = [
+    # f = tr(X (XᵀX)⁻¹ Xᵀ) = n, constant: its gradient was printed 2 (X (XᵀX)⁻¹ − X (XᵀX)⁻¹ XᵀX (XᵀX)⁻¹)
+    ("tr(X*inv(X'*X)*X')", "X", {"X": (5, 3)}, lambda X: np.trace(X @ inv(X.T @ X) @ X.T), "𝟎"),
+    ("a'*inv(X'*X)*X'*X*b", "X", {"a": 3, "X": (5, 3), "b": 3},
+     lambda a, X, b: a @ inv(X.T @ X) @ X.T @ X @ b, "𝟎"),
+    # by X: (A B (AB)⁻¹)ᵀ a cᵀ, the transposed run Bᵀ Aᵀ beside (AB)⁻ᵀ
+    ("a'*A*B*inv(A*B)*X*c", "X", {"a": 4, "A": (4, 6), "B": (6, 4), "X": (4, 3), "c": 3},
+     lambda a, A, B, X, c: a @ A @ B @ inv(A @ B) @ X @ c, "a cᵀ"),
+]
+
+
+@pytest.mark.parametrize("source, wrt, shapes, f, result", INVERTED_RUNS)
+def test_an_inverse_cancels_the_factors_of_its_product(source, wrt, shapes, f, result):
+    from matdiff_magic import derive
+    from numeric_helpers import central_difference, gradient_in_layout
+
+    d = derive(source, wrt=wrt)
+    assert d.steps[-1].text == result
+    rng = np.random.default_rng(3)
+    values = {k: rng.standard_normal(s) for k, s in shapes.items()}
+    fd = central_difference(f, values, wrt)
+    for layout in ("denominator", "mixed", "numerator"):
+        got = np.asarray(d.with_layout(layout).evaluate(**values), dtype=float)
+        want = gradient_in_layout(fd, layout)
+        assert got.shape == np.shape(want) and np.allclose(got, want, atol=1e-6), layout
+
+
+def test_an_inverse_does_not_cancel_factors_that_are_not_its_product():
+    from matdiff_magic import derive
+
+    # (AB)⁻¹ B A is no identity: kept as it is
+    assert "(A B)⁻ᵀ" in derive("a'*inv(A*B)*B*A*X*c", wrt="X", check=False).steps[-1].text

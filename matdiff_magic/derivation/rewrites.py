@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import cast
 
+from matdiff_magic.derivation.inverse_rewrites import CANCEL, cancel_inverses
 from matdiff_magic.derivation.scalar_rewrites import NUMBER_POWER, POWERS, number_out_of_power, scalar_powers
 from matdiff_magic.derivation.simplify_structure import (
     contract_softmax,
@@ -38,7 +39,6 @@ from matdiff_magic.ir.construct import (
     with_coef,
 )
 from matdiff_magic.ops.identity import Identity
-from matdiff_magic.ops.matpow import power_of
 from matdiff_magic.ops.samples import PULL_NUMBER, SampleSum
 
 
@@ -110,60 +110,6 @@ def inverse_of_product(node: ir.Expr) -> ir.Expr:
     if runs is None:
         return node
     return mk_mul([mk_inverse(r[0] if len(r) == 1 else ir.MatMul(r)) for r in reversed(runs)])
-
-
-# ---- A⁻¹A = I, A⁻ᵀAᵀ = I
-CANCEL = Identity("cancel inverses", r"A^{-1}A = A A^{-1} = I")
-
-
-def _inverse_of(p: ir.Expr, x: ir.Expr) -> bool:
-    """p is x⁻¹ (x = Aᵀ: p = A⁻ᵀ; x = A⁻¹: p = A), told without building x⁻¹."""
-    if isinstance(x, ir.Transpose):
-        return isinstance(p, ir.Transpose) and _inverse_of(p.children()[0], x.children()[0])
-    if isinstance(x, ir.Inverse):
-        return p == x.children()[0]
-    return isinstance(p, ir.Inverse) and p.children()[0] == x
-
-
-def _is_inverse(f: ir.Expr) -> bool:
-    if isinstance(f, ir.MatPow):  # (A⁻¹)ᵏ
-        return _is_inverse(f.base)
-    return isinstance(f, ir.Inverse) or (
-        isinstance(f, ir.Transpose) and isinstance(f.children()[0], ir.Inverse)
-    )
-
-
-def _cancelled(a: ir.Expr, b: ir.Expr) -> list | None:
-    """What is left of the neighbours a b when one is a power of the other's inverse, Aᵏ A⁻ʲ =
-    Aᵏ⁻ʲ (A⁻¹A = I for k = j = 1); None when they do not cancel."""
-    (base_a, k), (base_b, j) = ((f.base, f.k) if isinstance(f, ir.MatPow) else (f, 1) for f in (a, b))
-    if not (_is_inverse(base_a) or _is_inverse(base_b)) or not _inverse_of(base_a, base_b):
-        return None
-    used = min(k, j)
-    return [p for p in (power_of(base_a, k - used), power_of(base_b, j - used)) if p is not None]
-
-
-def cancel_inverses(node: ir.Expr) -> ir.Expr:
-    if not isinstance(node, ir.MatMul):
-        return node
-    factors = node.factors
-    inverse = [_is_inverse(f) for f in factors]
-    # two neighbours cancel only when one of them is an inverse: test those pairs alone
-    if not any(inverse[i] or inverse[i + 1] for i in range(len(factors) - 1)):
-        return node
-    kept: list = []
-    for f in factors:
-        left = _cancelled(kept[-1], f) if kept and not f.is_scalar and f.shape[0] == f.shape[1] else None
-        if left is None:
-            kept.append(f)
-        else:
-            kept.pop()
-            kept.extend(left)
-    if len(kept) == len(node.factors):
-        return node
-    if all(f.is_scalar for f in kept) and not node.is_scalar:
-        kept.append(ir.Identity(node.shape))
-    return mk_mul(kept) if kept else ir.Identity(node.shape)
 
 
 # ---- |A⁻¹| = 1/|A|
