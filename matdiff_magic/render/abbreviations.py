@@ -280,15 +280,19 @@ def for_view(steps: list, results: list, taken: set, fixed: dict) -> dict:
     # each name defined as the view's results write it (in the canonical order of their sums, so
     # that f typed either way defines s alike), else as its steps first write it; never by a
     # transpose or a negation of it
+    # A walk meets the same nodes in any order of its lines (it stops only at matches, which do
+    # not depend on the order): the first match in results + steps of a name no result prints is
+    # its first match in the lines' own walk, which the names are then numbered by.
     first: dict = {}
-    for _, node, named, _ in _first_matches(results + steps, match, fixed=fixed):  # results first
+    met = list(_first_matches(lines, match, fixed=fixed))
+    for _, node, named, _ in [*_first_matches(results, match, fixed=fixed), *met]:  # results first
         if not isinstance(node, (ir.Transpose, ir.Neg)):  # σᵀ is written by σ's name
             first.setdefault(id(named), node)
     chosen = {first.get(id(n), n): chosen[n] for n in nodes}
     if any(a is not b for a, b in zip(chosen, nodes)):  # walked again with the new definitions
         match = _matcher(*_keys(list(chosen), memo))
+        met = list(_first_matches(lines, match, fixed=fixed))
     nodes = list(chosen)
-    met = list(_first_matches(lines, match, fixed=fixed))
     order: list = []  # named nodes by first appearance: the lines, then the definitions
     for _, _, named, _ in met:
         if all(named is not o for o in order):
