@@ -3,11 +3,13 @@ package's error, promptly; and small slips in messages and exported docstrings."
 
 from __future__ import annotations
 
+import math
 import time
 import types
 
 import numpy as np
 import pytest
+from conftest import run
 
 from matdiff_magic import check_answer, derive, graph
 from matdiff_magic.errors import MatdiffError
@@ -127,3 +129,54 @@ def test_the_exported_check_says_nan_where_differences_cannot_resolve_f():
         right.__dict__,
     )
     assert right.check_gradient() < 1e-6
+
+
+# ---- graph(): every method at the parser's depth ------------------
+DEEP_SIN = "sin(" * 180 + "x" + ")" * 180  # the title's printer ran out of Python's 1000 frames
+
+
+@pytest.fixture(scope="module")
+def deep_graph():
+    return graph(DEEP_SIN, x=0.5)
+
+
+def test_a_deep_graph_is_drawn_with_its_formula_in_the_title(deep_graph):
+    fig = deep_graph.draw(mode="forward")  # was a RecursionError
+    title = "\n".join(t.get_text() for t in fig.axes[0].texts)
+    assert "sin(sin(" in title and len(deep_graph.formula_text()) == len(DEEP_SIN)
+
+
+def test_a_deep_graph_has_a_widget(deep_graph):
+    w = deep_graph.widget()  # was a RecursionError
+    assert w.description.startswith("step 1 of 362 · forward sweep")
+    assert w._repr_png_()[:4] == b"\x89PNG"
+
+
+def _chain_derivative(source: str, x: float) -> float:
+    if source.startswith("-"):  # an even number of minus signs: f = x
+        return 1.0
+    slope = 1.0
+    for _ in range(source.count("sin(")):
+        slope, x = slope * math.cos(x), math.sin(x)
+    return slope
+
+
+@pytest.mark.parametrize("source", ["sin(" * 270 + "x" + ")" * 270, "-" * 270 + "x"])
+def test_every_view_of_a_graph_at_the_parser_s_depth_works(source):
+    g = graph(source, x=0.5)
+    slope = _chain_derivative(source, 0.5)
+    rows = g.compare().rows  # its differences evaluate f: was a RecursionError at 270
+    assert [r["method"] for r in rows][1:] == ["central difference", "forward mode", "reverse mode"]
+    assert [r["gradient"] for r in rows[1:]] == pytest.approx([slope] * 3, rel=1e-6)
+    assert g.formula_text().replace("-", "−").count("−") == 270 or g.formula_text().count("sin(") == 270
+    assert len(g.forward()) == len(g.reverse()) == len(g.structure()[0]) == 271
+    assert "v₂₆₉" in g.table("both").to_text() and "v₂₆₉" in g._repr_mimebundle_()["text/html"]
+    assert g.gradient()["x"] == pytest.approx(slope) and g.jvp() == pytest.approx(slope)
+    assert g.fd_error_plot().axes  # a figure of the differences' error
+
+
+def test_a_deep_graph_draws_in_the_magic(shell):
+    result, captured = run(shell, "%%matdiff --graph --at 'x=0.5' --timeout 60\n" + DEEP_SIN + "\n")
+    assert result.success, result.error_in_exec  # was "too large to derive (RecursionError)"
+    assert list(captured.outputs[0].data) == ["image/png"]
+
