@@ -266,6 +266,7 @@ class Graph:
     def structure(self, mode: str = "both", wrt=None, direction=None, cotangent=None, lang=None):
         """The plain (nodes, edges) that the drawing consumes (their few words in ``lang``)."""
         _check_mode(mode)
+        lang = known_language(lang)  # "fr" is refused, as draw(lang=…) refuses it
         fwd = self.forward_sweep(wrt, direction) if mode in ("forward", "both") else None
         rev = self.reverse_sweep(cotangent) if mode in ("reverse", "both") else None
         return build_structure(self.trace, fwd, rev, lang=lang)
@@ -321,7 +322,7 @@ class Graph:
     def fd_error_plot(self, wrt=None, direction=None, lang=None):
         from matdiff_magic.autodiff.comparison import fd_error_plot
 
-        return fd_error_plot(self, wrt, direction, lang)
+        return fd_error_plot(self, wrt, direction, known_language(lang))
 
     @_at_any_depth
     def _repr_mimebundle_(self, include=None, exclude=None):
