@@ -131,7 +131,7 @@ def test_the_exported_check_says_nan_where_differences_cannot_resolve_f():
     assert right.check_gradient() < 1e-6
 
 
-# ---- graph(): every method at the parser's depth ------------------
+# ---- graph(): every method at the parser's depth, and large values drawn promptly ------------------
 DEEP_SIN = "sin(" * 180 + "x" + ")" * 180  # the title's printer ran out of Python's 1000 frames
 
 
@@ -180,3 +180,31 @@ def test_a_deep_graph_draws_in_the_magic(shell):
     assert result.success, result.error_in_exec  # was "too large to derive (RecursionError)"
     assert list(captured.outputs[0].data) == ["image/png"]
 
+
+def test_a_graph_of_large_matrices_is_drawn_and_tabulated_promptly():
+    start = time.process_time()
+    g = graph("sum(X*X)", X=np.ones((120, 120)))
+    g.draw()  # a Jacobian per edge, one JVP per entry: 30 s and more
+    g.table("both").to_html()
+    graph("tr(X)", X=np.ones((300, 300))).draw()  # 8.5 s
+    assert time.process_time() - start < 5
+    _, edges = g.structure()
+    assert all(e["partial"] is None for e in edges)  # 14 400 × 14 400: not built
+    assert all("↦" in e["label"] for e in edges)  # the linear map, as a large Jacobian always was
+
+
+def test_a_small_matrix_keeps_its_jacobian_on_the_edges():
+    X = np.array([[1.0, 2.0], [3.0, 4.0]])
+    _, edges = graph("sum(X*X)", X=X).structure()
+    square = next(e for e in edges if e["target"] == 1)
+    dX_X = np.kron(X.T, np.eye(2)) + np.kron(np.eye(2), X)  # vec(dX X + X dX)
+    assert square["partial"] == pytest.approx(dX_X)
+
+
+def test_a_comparison_too_large_to_finish_is_refused_before_it_starts():
+    g = graph("sum(X*X)", X=np.ones((120, 120)))
+    start = time.process_time()
+    with pytest.raises(MatdiffError, match=r"^compare\(\) differentiates entry by entry: 14400 entries"):
+        g.compare()  # 12 s, and minutes at 300×300
+    assert time.process_time() - start < 1
+    assert graph("sum(X*X)", X=np.ones((20, 20))).compare().rows[0]["max_abs_diff"] == 0.0

@@ -9,7 +9,7 @@ whatever a graph has done.
    ``--at`` refuses it, by the same check; None is not a number.
 4. LaTeX given values under plain names (x1 for x_1) says which names it has, as the magic does.
 5. Every method that takes ``lang=`` refuses an unknown language; 6. ``entrywise``'s size is a
-   whole number.
+   whole number; 7. ``--graph`` stopped by ``--timeout`` says the trace was stopped, not a derivation.
 """
 
 from __future__ import annotations
@@ -256,3 +256,16 @@ def test_entrywise_takes_numpy_s_whole_numbers():
     with pytest.raises(MatdiffError, match="drawn for a 2×2 or a 3×3 X"):
         entrywise("sin", 4)
 
+
+# ---- 7. the magic's time limit says what it stopped -----------------------------------------------
+@pytest.mark.parametrize(
+    "lang, said",
+    [("en", "the evaluation trace and its drawing took longer than 0.0001 s and were stopped"),
+     ("zh", "计算轨迹及其绘图用时超过 0.0001 秒，已停止")],
+)
+def test_a_graph_stopped_by_the_time_limit_says_it_was_the_trace(shell, lang, said):
+    cell = f'%%matdiff --graph --at "x1=2, x2=5" --timeout 0.0001 --lang {lang}\n' + SEED + "\n"
+    result, _ = run(shell, cell)
+    message = str(result.error_in_exec)
+    assert said in message and "--timeout" in message.splitlines()[1]  # with a caret at the option
+    assert "derivation" not in message and "推导" not in message
