@@ -67,7 +67,7 @@ class MatdiffMagics(Magics):
             source = self._sympy_source(opts.source_name, source)
         elif not source.strip():
             raise MatdiffError("nothing to differentiate: write an expression, e.g. %matdiff --wrt x a'*x")
-        with time_limit(opts.timeout), i18n.using(opts.lang):  # deriving and typesetting
+        with time_limit(opts.timeout, opts.graph), i18n.using(opts.lang):  # deriving and typesetting
             if opts.graph:
                 # matplotlib loads only for a graph
                 from matdiff_magic.autodiff.magic_support import run_graph

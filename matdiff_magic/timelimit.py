@@ -1,4 +1,4 @@
-"""A wall-clock limit on a derivation, so a huge expression cannot hang the kernel."""
+"""A wall-clock limit on a derivation (or a --graph), so a huge expression cannot hang the kernel."""
 
 from __future__ import annotations
 
@@ -11,9 +11,13 @@ from contextlib import contextmanager
 class TimeLimitExceeded(BaseException):
     """Like KeyboardInterrupt, not an Exception: no ``except Exception`` on the way swallows it."""
 
-    def __init__(self, seconds: float):
+    def __init__(self, seconds: float, graph: bool = False):
+        # --graph derives nothing: say what was stopped there
         super().__init__(
-            f"the derivation took longer than {seconds:g} s and was stopped; "
+            f"the evaluation trace and its drawing took longer than {seconds:g} s and were stopped; "
+            "give smaller values or raise the limit with --timeout SECONDS"
+            if graph
+            else f"the derivation took longer than {seconds:g} s and was stopped; "
             "simplify the expression or raise the limit with --timeout SECONDS"
         )
 
@@ -35,8 +39,9 @@ def current_limit() -> float | None:
 
 
 @contextmanager
-def time_limit(seconds: float):
-    """Interrupt the block after ``seconds`` (main thread, POSIX); elsewhere run without a limit."""
+def time_limit(seconds: float, graph: bool = False):
+    """Interrupt the block after ``seconds`` (main thread, POSIX); elsewhere run without a limit.
+    ``graph``: the block draws an evaluation trace (``%%matdiff --graph``), as its message says."""
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         yield
         return
@@ -45,7 +50,7 @@ def time_limit(seconds: float):
 
     def on_alarm(signum, frame):
         if running[0]:  # not once the block is leaving
-            raise TimeLimitExceeded(seconds)
+            raise TimeLimitExceeded(seconds, graph)
 
     previous_hook = sys.unraisablehook
 

@@ -3,11 +3,13 @@ package's error, promptly; and small slips in messages and exported docstrings."
 
 from __future__ import annotations
 
+import math
 import time
 import types
 
 import numpy as np
 import pytest
+from conftest import run
 
 from matdiff_magic import check_answer, derive, graph
 from matdiff_magic.errors import MatdiffError
@@ -127,3 +129,82 @@ def test_the_exported_check_says_nan_where_differences_cannot_resolve_f():
         right.__dict__,
     )
     assert right.check_gradient() < 1e-6
+
+
+# ---- graph(): every method at the parser's depth, and large values drawn promptly ------------------
+DEEP_SIN = "sin(" * 180 + "x" + ")" * 180  # the title's printer ran out of Python's 1000 frames
+
+
+@pytest.fixture(scope="module")
+def deep_graph():
+    return graph(DEEP_SIN, x=0.5)
+
+
+def test_a_deep_graph_is_drawn_with_its_formula_in_the_title(deep_graph):
+    fig = deep_graph.draw(mode="forward")  # was a RecursionError
+    title = "\n".join(t.get_text() for t in fig.axes[0].texts)
+    assert "sin(sin(" in title and len(deep_graph.formula_text()) == len(DEEP_SIN)
+
+
+def test_a_deep_graph_has_a_widget(deep_graph):
+    w = deep_graph.widget()  # was a RecursionError
+    assert w.description.startswith("step 1 of 362 · forward sweep")
+    assert w._repr_png_()[:4] == b"\x89PNG"
+
+
+def _chain_derivative(source: str, x: float) -> float:
+    if source.startswith("-"):  # an even number of minus signs: f = x
+        return 1.0
+    slope = 1.0
+    for _ in range(source.count("sin(")):
+        slope, x = slope * math.cos(x), math.sin(x)
+    return slope
+
+
+@pytest.mark.parametrize("source", ["sin(" * 270 + "x" + ")" * 270, "-" * 270 + "x"])
+def test_every_view_of_a_graph_at_the_parser_s_depth_works(source):
+    g = graph(source, x=0.5)
+    slope = _chain_derivative(source, 0.5)
+    rows = g.compare().rows  # its differences evaluate f: was a RecursionError at 270
+    assert [r["method"] for r in rows][1:] == ["central difference", "forward mode", "reverse mode"]
+    assert [r["gradient"] for r in rows[1:]] == pytest.approx([slope] * 3, rel=1e-6)
+    assert g.formula_text().replace("-", "−").count("−") == 270 or g.formula_text().count("sin(") == 270
+    assert len(g.forward()) == len(g.reverse()) == len(g.structure()[0]) == 271
+    assert "v₂₆₉" in g.table("both").to_text() and "v₂₆₉" in g._repr_mimebundle_()["text/html"]
+    assert g.gradient()["x"] == pytest.approx(slope) and g.jvp() == pytest.approx(slope)
+    assert g.fd_error_plot().axes  # a figure of the differences' error
+
+
+def test_a_deep_graph_draws_in_the_magic(shell):
+    result, captured = run(shell, "%%matdiff --graph --at 'x=0.5' --timeout 60\n" + DEEP_SIN + "\n")
+    assert result.success, result.error_in_exec  # was "too large to derive (RecursionError)"
+    assert list(captured.outputs[0].data) == ["image/png"]
+
+
+def test_a_graph_of_large_matrices_is_drawn_and_tabulated_promptly():
+    start = time.process_time()
+    g = graph("sum(X*X)", X=np.ones((120, 120)))
+    g.draw()  # a Jacobian per edge, one JVP per entry: 30 s and more
+    g.table("both").to_html()
+    graph("tr(X)", X=np.ones((300, 300))).draw()  # 8.5 s
+    assert time.process_time() - start < 5
+    _, edges = g.structure()
+    assert all(e["partial"] is None for e in edges)  # 14 400 × 14 400: not built
+    assert all("↦" in e["label"] for e in edges)  # the linear map, as a large Jacobian always was
+
+
+def test_a_small_matrix_keeps_its_jacobian_on_the_edges():
+    X = np.array([[1.0, 2.0], [3.0, 4.0]])
+    _, edges = graph("sum(X*X)", X=X).structure()
+    square = next(e for e in edges if e["target"] == 1)
+    dX_X = np.kron(X.T, np.eye(2)) + np.kron(np.eye(2), X)  # vec(dX X + X dX)
+    assert square["partial"] == pytest.approx(dX_X)
+
+
+def test_a_comparison_too_large_to_finish_is_refused_before_it_starts():
+    g = graph("sum(X*X)", X=np.ones((120, 120)))
+    start = time.process_time()
+    with pytest.raises(MatdiffError, match=r"^compare\(\) differentiates entry by entry: 14400 entries"):
+        g.compare()  # 12 s, and minutes at 300×300
+    assert time.process_time() - start < 1
+    assert graph("sum(X*X)", X=np.ones((20, 20))).compare().rows[0]["max_abs_diff"] == 0.0

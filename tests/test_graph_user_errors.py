@@ -8,6 +8,8 @@ whatever a graph has done.
 3. A point where f is undefined (ln x at x = −1, arcsin x at x = 2) is refused as the magic's
    ``--at`` refuses it, by the same check; None is not a number.
 4. LaTeX given values under plain names (x1 for x_1) says which names it has, as the magic does.
+5. Every method that takes ``lang=`` refuses an unknown language; 6. ``entrywise``'s size is a
+   whole number; 7. ``--graph`` stopped by ``--timeout`` says the trace was stopped, not a derivation.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ import pytest
 from conftest import run
 
 import matdiff_magic.autodiff as autodiff
-from matdiff_magic import MatdiffError, graph, i18n
+from matdiff_magic import MatdiffError, entrywise, graph, i18n
+from matdiff_magic.errors import ArgumentTypeError
 
 matplotlib.use("Agg")
 
@@ -222,3 +225,47 @@ def test_a_sum_over_samples_is_refused_by_name_with_a_caret(source, marked):
     span = caught.value.span
     assert caught.value.source == source and source[span.start : span.end] == marked
     assert "Var" not in str(caught.value)
+
+
+# ---- 5. every method that takes lang= refuses an unknown language as draw(lang=…) does -----------
+@pytest.mark.parametrize("method", ["structure", "fd_error_plot", "draw"])
+def test_an_unknown_language_is_refused_by_every_method(method):
+    g = graph(SEED, x1=2.0, x2=5.0)
+    # fd_error_plot raised i18n.UnknownLanguage, structure drew in English
+    with pytest.raises(MatdiffError, match=r"^unknown language 'fr': choose en or zh$") as caught:
+        getattr(g, method)(lang="fr")
+    assert type(caught.value) is MatdiffError
+
+
+def test_a_known_language_is_still_taken_in_any_spelling():
+    g = graph(SEED, x1=2.0, x2=5.0)
+    assert g.structure(lang="zh-CN")[0][0]["name"] == "v₋₁"
+    assert g.fd_error_plot(lang="ZH").axes
+
+
+# ---- 6. entrywise's size is a whole number ---------------------------------------------------------
+@pytest.mark.parametrize("size", [2.0, True, "2", None])
+def test_entrywise_refuses_a_size_that_is_no_whole_number(size):
+    with pytest.raises(ArgumentTypeError, match=r"^size takes a whole number, 2 or 3: got ") as caught:
+        entrywise("sin", size)  # 2.0 was Python's TypeError from range()
+    assert isinstance(caught.value, TypeError)
+
+
+def test_entrywise_takes_numpy_s_whole_numbers():
+    assert entrywise("sin", np.int64(3)).text == entrywise("sin", 3).text
+    with pytest.raises(MatdiffError, match="drawn for a 2×2 or a 3×3 X"):
+        entrywise("sin", 4)
+
+
+# ---- 7. the magic's time limit says what it stopped -----------------------------------------------
+@pytest.mark.parametrize(
+    "lang, said",
+    [("en", "the evaluation trace and its drawing took longer than 0.0001 s and were stopped"),
+     ("zh", "计算轨迹及其绘图用时超过 0.0001 秒，已停止")],
+)
+def test_a_graph_stopped_by_the_time_limit_says_it_was_the_trace(shell, lang, said):
+    cell = f'%%matdiff --graph --at "x1=2, x2=5" --timeout 0.0001 --lang {lang}\n' + SEED + "\n"
+    result, _ = run(shell, cell)
+    message = str(result.error_in_exec)
+    assert said in message and "--timeout" in message.splitlines()[1]  # with a caret at the option
+    assert "derivation" not in message and "推导" not in message

@@ -77,6 +77,7 @@ def compare_graph(g, wrt: str | None = None, fd_step: float = 1e-6) -> Compariso
     """Every way to differentiate the Graph ``g`` by ``wrt`` (every input when None), side by side."""
     fd_step = step_size(fd_step)
     names = [g._input(wrt)] if wrt is not None else list(g.inputs)
+    _refuse_costly(g, names)
     reverse = g.gradient()  # one sweep gives every input
     rows = []
     for name in names:
@@ -116,6 +117,24 @@ def compare_graph(g, wrt: str | None = None, fd_step: float = 1e-6) -> Compariso
             )
         )
     return Comparison(rows, fd_step)
+
+
+# Differences and forward mode go entry by entry: 2 evaluations of f and 1 sweep per entry of an
+# input, so the work grows like entries × values in the trace (sum(X*X) at a 40×40 X took 0.5 s,
+# 80×80 3.5 s, 120×120 12 s). Past COMPARE_WORK (about a second) it is refused before it starts.
+COMPARE_WORK = 4 * 10**7
+STEP_OVERHEAD = 64  # a step's own cost (Python calls), in entries of an array
+
+
+def _refuse_costly(g, names) -> None:
+    values = sum(node.value.size for node in g.trace.nodes)
+    entries = sum(g.trace.nodes[g.trace.by_variable[name]].value.size for name in names)
+    if entries * (values + STEP_OVERHEAD * len(g.trace.nodes)) > COMPARE_WORK:
+        raise MatdiffError(
+            f"compare() differentiates entry by entry: {entries} entries, each with 2 evaluations "
+            f"of f and a forward sweep over its {values} values, too much work to finish in a second "
+            "or two; compare at smaller values (inputs of a few hundred entries)"
+        )
 
 
 def step_size(fd_step) -> float:

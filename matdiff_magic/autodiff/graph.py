@@ -9,6 +9,7 @@ partial derivative ∂f/∂x₁₁, as in the seed; pass ``direction=V`` for any
 
 from __future__ import annotations
 
+import functools
 import numbers
 
 import numpy as np
@@ -35,11 +36,7 @@ def graph(source: str, **values) -> Graph:
     (``f(x_1, x_2) = \\ln x_1 + x_1 x_2 - \\sin x_2``, seed 002) is read as the magic reads it,
     its errors pointing into it. A point where f is undefined is refused, as the magic refuses
     it. Raises MatdiffError."""
-    from matdiff_magic.depth import deep_or_refused
-
-    # the trace is lowered one call per level of nesting
-    with deep_or_refused("the expression is too deeply nested to trace", source):
-        return build(source, values)
+    return build(source, values)
 
 
 def build(source: str, values: dict, at: str | None = None) -> Graph:
@@ -51,9 +48,28 @@ def build(source: str, values: dict, at: str | None = None) -> Graph:
         raise MatdiffError(
             f'graph takes the expression as a string, e.g. graph("log(x1) + x1*x2"): got {source!r}'
         )
-    if looks_like_latex(source):
-        return in_latex(source, lambda text: Graph(text, values, at))
-    return Graph(source, values, at)
+    with _deep(source):  # the trace is lowered one call per level of nesting
+        if looks_like_latex(source):
+            return in_latex(source, lambda text: Graph(text, values, at))
+        return Graph(source, values, at)
+
+
+def _deep(source: str):
+    from matdiff_magic.depth import deep_or_refused
+
+    return deep_or_refused("the expression is too deeply nested to trace", source)
+
+
+def _at_any_depth(method):
+    """A method that prints or evaluates f (a title, rows, differences): the printer and the
+    evaluator recurse once per level of nesting, as deep as the parser allows."""
+
+    @functools.wraps(method)
+    def run(self, *args, **kwargs):
+        with _deep(self.source):
+            return method(self, *args, **kwargs)
+
+    return run
 
 
 class Rows(list):
@@ -120,6 +136,7 @@ class Graph:
     def output(self):
         return self.trace.nodes[self.trace.output]
 
+    @_at_any_depth
     def value(self):
         return user_value(self.output.value)
 
@@ -163,12 +180,15 @@ class Graph:
             raise MatdiffError(f"the cotangent has shape {c.shape}, but f has shape {out.shape}")
         return c
 
+    @_at_any_depth
     def forward_sweep(self, wrt=None, direction=None) -> modes.Forward:
         return modes.forward_sweep(self.trace, self.seeds(wrt, direction))
 
+    @_at_any_depth
     def reverse_sweep(self, cotangent=None) -> modes.Reverse:
         return modes.reverse_sweep(self.trace, self.cotangent(cotangent))
 
+    @_at_any_depth
     def forward(self, wrt: str | None = None, direction=None) -> Rows:
         """Forward mode: rows with value and tangent, inputs first (v₋₁, v₀, v₁, …)."""
         fwd = self.forward_sweep(wrt, direction)
@@ -180,6 +200,7 @@ class Graph:
             rows.append(row)
         return Rows(rows, "forward", self)
 
+    @_at_any_depth
     def reverse(self, cotangent=None) -> Rows:
         """Reverse mode: rows with value, adjoint and the contributions that were added up,
         in the order of the sweep (output first)."""
@@ -207,15 +228,18 @@ class Graph:
             "variable": node.label if node.is_input else None,
         }
 
+    @_at_any_depth
     def jvp(self, wrt=None, direction=None):
         """The output's tangent: J_f · v (forward mode)."""
         return user_value(self.forward_sweep(wrt, direction).tangents[self.trace.output])
 
+    @_at_any_depth
     def vjp(self, cotangent=None) -> dict:
         """ȳᵀ J_f for every input (reverse mode), shaped like the inputs."""
         rev = self.reverse_sweep(cotangent)
         return {name: user_value(rev.adjoints[i]) for name, i in self.trace.by_variable.items()}
 
+    @_at_any_depth
     def gradient(self) -> dict:
         """∂f/∂x for every input by one reverse sweep (denominator layout, like ``evaluate``)."""
         if self.output.value.shape != (1, 1):
@@ -238,13 +262,16 @@ class Graph:
         return name
 
     # ---- presentation
+    @_at_any_depth
     def structure(self, mode: str = "both", wrt=None, direction=None, cotangent=None, lang=None):
         """The plain (nodes, edges) that the drawing consumes (their few words in ``lang``)."""
         _check_mode(mode)
+        lang = known_language(lang)  # "fr" is refused, as draw(lang=…) refuses it
         fwd = self.forward_sweep(wrt, direction) if mode in ("forward", "both") else None
         rev = self.reverse_sweep(cotangent) if mode in ("reverse", "both") else None
         return build_structure(self.trace, fwd, rev, lang=lang)
 
+    @_at_any_depth
     def draw(self, mode: str = "both", wrt=None, direction=None, cotangent=None, **options):
         """A matplotlib Figure of the DAG: inputs left, output right. Its title and legend are in
         ``lang=`` (default: the current language; English where no font has its glyphs)."""
@@ -265,10 +292,12 @@ class Graph:
         }[mode]
         return f"{self.typed.name} = {self.formula_text()} — {i18n.translate(what, lang)}"
 
+    @_at_any_depth
     def formula_text(self) -> str:
         """f as written, in the seed's notation (ln, not log)."""
         return to_text(self.typed.expr).replace("log(", "ln(")
 
+    @_at_any_depth
     def table(self, mode: str = "both", wrt=None, direction=None, cotangent=None):
         from matdiff_magic.autodiff.table import TraceTable
 
@@ -277,21 +306,25 @@ class Graph:
         rev = self.reverse(cotangent) if mode in ("reverse", "both") else None
         return TraceTable(fwd, rev)
 
+    @_at_any_depth
     def widget(self, wrt=None, direction=None, cotangent=None):
         from matdiff_magic.autodiff.widget import SweepWidget
 
         return SweepWidget(self, wrt=wrt, direction=direction, cotangent=cotangent)
 
+    @_at_any_depth
     def compare(self, wrt=None, fd_step: float = 1e-6):
         from matdiff_magic.autodiff.comparison import compare_graph
 
         return compare_graph(self, wrt, fd_step)
 
+    @_at_any_depth
     def fd_error_plot(self, wrt=None, direction=None, lang=None):
         from matdiff_magic.autodiff.comparison import fd_error_plot
 
-        return fd_error_plot(self, wrt, direction, lang)
+        return fd_error_plot(self, wrt, direction, known_language(lang))
 
+    @_at_any_depth
     def _repr_mimebundle_(self, include=None, exclude=None):
         return self.table("both")._repr_mimebundle_()
 

@@ -101,9 +101,9 @@ def _fan_in(rev: Reverse, i: int, lang: str | None) -> str:
 
 def _partial_label(partial, term: str, tangent_name: str) -> str:
     """A number between scalars, a Jacobian of up to 3 entries in full, else the linear map
-    v̇ᵢ ↦ term (a bigger Jacobian would not fit on an arrow)."""
+    v̇ᵢ ↦ term (a bigger Jacobian would not fit on an arrow; a large one is not built: None)."""
     if isinstance(partial, float):
         return number(partial)
-    if partial.size <= 3:  # a row or a column of numbers still fits on an arrow
+    if partial is not None and partial.size <= 3:  # a row or a column of numbers still fits on an arrow
         return value_inline(partial)
     return f"{tangent_name} ↦ {term}"

@@ -9,7 +9,9 @@ in text; in a notebook it shows as a formula.
 
 from __future__ import annotations
 
-from matdiff_magic.errors import MatdiffError
+import numbers
+
+from matdiff_magic.errors import ArgumentTypeError, MatdiffError
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.construct import mk_mul
 from matdiff_magic.ops.components import Literal
@@ -61,7 +63,10 @@ class EntrywisePicture:
 
 def entrywise(func: str, size: int = 2) -> EntrywisePicture:
     """The element-wise rule dσ(X) = σ′(X) ⊙ dX written out for a ``size``×``size`` X (seed 000's
-    picture). Raises ``MatdiffError`` for a name that is not an element-wise function."""
+    picture). Raises ``MatdiffError`` for a name that is not an element-wise function, and
+    ``ArgumentTypeError`` for a size that is no whole number (2.0 and True as well: a count)."""
+    if isinstance(size, bool) or not isinstance(size, numbers.Integral):
+        raise ArgumentTypeError(f"size takes a whole number, 2 or 3: got {size!r}")
     if size not in (2, 3):
         raise MatdiffError("the picture is drawn for a 2×2 or a 3×3 X")
-    return EntrywisePicture(func, size)
+    return EntrywisePicture(func, int(size))
