@@ -240,8 +240,28 @@ def test_the_graph_reads_latex_too(shell):
     assert r"unknown LaTeX command \foo" in captured.stdout + captured.stderr
 
 
-def test_a_matrix_written_out_is_refused_with_a_caret():
-    latex = r"X=\left[\begin{matrix}x_{11} & x_{12} \\ x_{21} & x_{22}\end{matrix}\right]"  # seed 000
-    with pytest.raises(MatdiffError) as info:
-        translate(latex)
-    assert _under_caret(info.value) == r"\begin{matrix}"
+def test_a_matrix_written_out_is_a_literal_and_a_determinant_written_out_is_refused():
+    # seed 000 writes X entry by entry: it declares X by its components (it was refused)
+    latex = r"X=\left[\begin{matrix}x_{11} & x_{12} \\ x_{21} & x_{22}\end{matrix}\right]"
+    assert translate(latex).text.strip() == "X=[x_11,x_12;x_21,x_22]"
+    for env in ("matrix", "bmatrix", "pmatrix", "Bmatrix", "smallmatrix"):
+        cell = rf"\begin{{{env}}} 1 & y_2 \\ 3 & 4 \end{{{env}}}^T"
+        assert translate(cell).text.strip() == "[1,y_2;3,4]'", env
+    assert translate(r"\left(\begin{array}{cc} a & b \end{array}\right)").text.strip() == "[a,b]"
+    with pytest.raises(MatdiffError) as info:  # |a b; c d|, the determinant, is not read
+        translate(r"\begin{vmatrix} a & b \\ c & d \end{vmatrix}")
+    assert _under_caret(info.value) == r"\begin{vmatrix}"
+
+
+def test_the_notes_answer_written_as_a_matrix_is_checked():
+    # seed 002 Example 1 and 2: the answers as the notes typeset them were "cannot be read"
+    from matdiff_magic import check_answer
+
+    f = "y = [y_1; y_2]\nf = y_1^2 + y_2^2"
+    right = r"\left[\begin{matrix} 2y_1 \\ 2y_2 \\ \end{matrix}\right]"
+    assert check_answer(right, f, wrt="y", layout="denominator").correct
+    wrong = r"\left[\begin{matrix} 2y_1 \\ y_2 \end{matrix}\right]"
+    assert not check_answer(wrong, f, wrt="y", layout="denominator").correct
+    d = derive(r"X=\left[\begin{matrix}x_{11} & x_{12}\\ x_{21} & x_{22}\end{matrix}\right]" + "\n"
+               + r"x_{11}^2 + x_{12} x_{21}", wrt="X")
+    assert d.check_result.passed and d.steps[-1].text == "[2 x₁₁, x₂₁; x₁₂, 0]"

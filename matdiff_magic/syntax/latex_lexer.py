@@ -72,6 +72,9 @@ def tokenize(source: str) -> list[Tok]:
 
 
 ENTRY_SPACES = frozenset({"quad", "qquad"})
+# The environments of a matrix written out entry by entry, read as [a, b; c, d] (vmatrix, a
+# determinant, and cases are not)
+MATRIX_ENVIRONMENTS = frozenset({"matrix", "bmatrix", "pmatrix", "Bmatrix", "smallmatrix", "array"})
 # Operator commands -> the language's operator ("" for those refused, with a hint)
 OPERATORS = {"cdot": "*", "times": "*", "ast": "*", "odot": ".*", "circ": ".*"}
 OPERATORS |= {"oslash": "./", "otimes": "kron", "pm": "", "mp": ""}
@@ -197,6 +200,7 @@ def _commands(tokens: list[Tok], source: str) -> list[Tok]:
     match = matching_braces(tokens, source)
     out: list[Tok] = []
     dropped: set[int] = set()
+    outer: list[bool] = []  # for each open matrix environment: its brackets were \left[ … \right]
     k = 0
     while k < len(tokens):
         tok = tokens[k]
@@ -206,6 +210,23 @@ def _commands(tokens: list[Tok], source: str) -> list[Tok]:
         nxt = tokens[k + 1] if k + 1 < len(tokens) else None
         if tok.kind == "cmd" and tok.text in ("begin", "end") and nxt is not None and nxt.text == "{":
             name, after = _group_text(tokens, k + 1, match)
+            span = tok.span | tokens[after - 1].span
+            if name in MATRIX_ENVIRONMENTS:  # entries written out, as [a, b; c, d]
+                if tok.text == "begin":
+                    if name == "array" and after < len(tokens) and tokens[after].text == "{":
+                        after = match[after] + 1  # the column spec {cc}
+                    framed = bool(out) and out[-1].kind == "sym" and out[-1].text in "(["
+                    if framed:  # \left[ \begin{matrix}: one pair of brackets
+                        span = out.pop().span | span
+                    outer.append(framed)
+                    out.append(Tok("sym", "[", span))
+                else:
+                    closing = tokens[after] if after < len(tokens) else None
+                    if outer and outer.pop() and closing is not None and closing.text in ")]":
+                        span, after = span | closing.span, after + 1
+                    out.append(Tok("sym", "]", span))
+                k = after
+                continue
             if "matrix" in name or name in ("array", "cases"):
                 raise MatdiffError(  # a matrix written out entry by entry
                     f"unexpected {source[tok.span.start : tokens[after - 1].span.end]!r}",
