@@ -204,6 +204,22 @@ def test_the_expression_language_is_not_latex(text):
     assert not looks_like_latex(text)
 
 
+@pytest.mark.parametrize("text", ["y^TAy", "a^TXb", "X^TX", "x^Tx", "2X^TX", "x^T b"])
+def test_a_transpose_before_a_name_is_latex(text):
+    # ^T followed by a name was read as the language: "the exponent must be a scalar … TAy"
+    assert looks_like_latex(text)
+
+
+@pytest.mark.parametrize("text", ["x^Temp", "x^T_1", "2^T1"])
+def test_a_power_by_a_name_that_starts_with_T_is_not_latex(text):
+    assert not looks_like_latex(text)
+
+
+def test_the_notes_quadratic_form_typed_without_braces_derives():
+    d = derive("y^TAy", wrt="y", layout="denominator")
+    assert d.steps[-1].text == "(A + Aᵀ) y" and d.check_result.passed
+
+
 def test_latex_true_reads_a_formula_without_marks():
     # AXB is three matrices in LaTeX, one name in the language
     d = derive("AXB", wrt="X", latex=True, check=False)

@@ -36,7 +36,9 @@ from matdiff_magic.syntax.lexer import MAX_SOURCE_CHARS
 T = TypeVar("T")
 
 # What the expression language never contains: a backslash, braces, bars, dollar signs, ^T.
-_MARKS = re.compile(r"[\\{}|$]|\^\s*T\b")
+# ^T is a transpose also before a name (y^TAy, a^TXb, x^Tx), though not before two lowercase
+# letters (x^Temp, a power by the scalar Temp).
+_MARKS = re.compile(r"[\\{}|$]|\^\s*T(?![a-z]{2})(?![_0-9])")
 
 
 def looks_like_latex(source: str) -> bool:
