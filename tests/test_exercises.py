@@ -385,3 +385,17 @@ def test_with_latex_true_an_answer_in_the_language_is_read_as_such(answer, f):
     wrt = "y" if "y_1" in f else "X" if "X" in f else "x"
     r = check_answer(answer, f, wrt=wrt, latex=True)
     assert r.correct, r.message
+
+
+@pytest.mark.parametrize("answer", ["I", "I_m", "eye(m)", r"\mathbf{I}", "I_{m}"])
+def test_the_identity_is_read_as_the_notes_write_it(answer):
+    # seed 000: ∂ tr X/∂X = I; "I is not a variable of f", "m is not a variable of f" before
+    result = check_answer(answer, r"\operatorname{tr}(X)", wrt="X")
+    assert result.correct, result.message
+
+
+def test_a_variable_named_I_stays_a_variable():
+    assert check_answer("2*I", r"\operatorname{tr}(X)", wrt="X").kind == "factor"
+    declared = check_answer("I", "I: matrix\ntr(I*X)", wrt="X")  # ∂/∂X = Iᵀ for a matrix I
+    assert not declared.correct
+    assert check_answer("I'", "I: matrix\ntr(I*X)", wrt="X").correct

@@ -8,6 +8,8 @@ the sizes, the true derivative in every layout and the answer, all finite.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from matdiff_magic.errors import MatdiffError, Span
@@ -17,9 +19,9 @@ from matdiff_magic.numeric import points as sampling
 from matdiff_magic.numeric.evaluate import Evaluator
 from matdiff_magic.ops.samples import CHECK_SAMPLES
 from matdiff_magic.ops.unknown import unknown_functions
-from matdiff_magic.syntax.ast import Declaration, Name
+from matdiff_magic.syntax.ast import Call, Declaration, Name
 from matdiff_magic.syntax.parser import parse
-from matdiff_magic.syntax.vocabulary import FUNCTIONS
+from matdiff_magic.syntax.vocabulary import CONSTANTS, FUNCTIONS
 from matdiff_magic.types.dims import Dim
 from matdiff_magic.types.infer import infer_sizes
 from matdiff_magic.types.lower import lower
@@ -47,8 +49,13 @@ def type_answer(answer: str, d):
         for span in [Span(0, 0)]
     )
     defined = {x.name for x in program.definitions if x.name}
+    sizes = {str(sym) for v in variables for dim in v.shape for sym in Dim.of(dim).symbols}
+    sized = {id(n) for n in _size_arguments(program.definitions) if n.name in sizes}  # eye(m)
     for node in _names(program.definitions):  # a function's name (eye) is the types stage's to judge
-        if node.name not in known | defined | FUNCTIONS:
+        if node.name not in known | defined and IDENTITY.fullmatch(node.name):
+            # I, I_m, I_{n}: the identity, as the notes write it (its size is the product's)
+            object.__setattr__(node, "name", "eye")  # a parsed, not yet typed, node of this answer
+        if id(node) not in sized and node.name not in known | defined | FUNCTIONS:
             raise MatdiffError(
                 f"{node.name} is not a variable of {d.name}: use " + ", ".join(sorted(known)),
                 answer,
@@ -66,6 +73,21 @@ def type_answer(answer: str, d):
         else:
             decls[v.name] = ("matrix", dims)
     return lower(program, infer_sizes(program, decls))  # a definition's value is f's (evaluate_at)
+
+
+IDENTITY = re.compile(r"I(_[A-Za-z0-9]+)?")
+
+
+def _size_arguments(node):
+    """The names given as sizes to a sized constant (eye(m), vector(1, n)), which are f's sizes."""
+    if isinstance(node, Call) and node.func in CONSTANTS:
+        yield from (a for a in node.args if isinstance(a, Name))
+    if isinstance(node, (list, tuple)):
+        for item in node:
+            yield from _size_arguments(item)
+    elif hasattr(node, "__dataclass_fields__"):
+        for name in node.__dataclass_fields__:
+            yield from _size_arguments(getattr(node, name))
 
 
 def _names(node):
