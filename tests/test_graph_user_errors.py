@@ -269,3 +269,17 @@ def test_a_graph_stopped_by_the_time_limit_says_it_was_the_trace(shell, lang, sa
     message = str(result.error_in_exec)
     assert said in message and "--timeout" in message.splitlines()[1]  # with a caret at the option
     assert "derivation" not in message and "推导" not in message
+
+
+def test_a_product_written_as_the_notes_write_it_is_named_in_the_hint():
+    # seed 002 Example 3 typed as the notes print it: x_1x_2 is one name in the language
+    from matdiff_magic import graph
+
+    with pytest.raises(MatdiffError, match="give a value for x_1x_2") as info:
+        graph("ln(x_1) + x_1x_2 - sin(x_2)", x_1=2.0, x_2=5.0)
+    assert info.value.hint == "x_1x_2 is one name; their product is written x_1*x_2"
+    with pytest.raises(MatdiffError, match="give a value for y") as info:
+        graph("ln(x_1) + y", x_1=2.0)
+    assert info.value.hint is None
+    g = graph(r"\ln x_1 + x_1x_2 - \sin x_2", x_1=2.0, x_2=5.0)  # in LaTeX, x_1x_2 is the product
+    assert g.gradient()["x_1"] == pytest.approx(5.5)

@@ -54,6 +54,18 @@ def build(source: str, values: dict, at: str | None = None) -> Graph:
         return Graph(source, values, at)
 
 
+def _run_together(name: str, given: set) -> list[str] | None:
+    """The given names that ``name`` is written of, one after another (x_1x_2 of x_1 and x_2, as
+    the notes write a product), else None."""
+    if name in given:
+        return [name]
+    for i in range(1, len(name)):
+        rest = _run_together(name[i:], given) if name[:i] in given else None
+        if rest is not None:
+            return [name[:i], *rest]
+    return None
+
+
 def _deep(source: str):
     from matdiff_magic.depth import deep_or_refused
 
@@ -117,7 +129,13 @@ class Graph:
         _refuse_unknown(values, by_name)
         missing = [n for n in by_name if n not in values]
         if missing:
-            raise MatdiffError(f"give a value for {', '.join(missing)}, e.g. graph(source, {missing[0]}=…)")
+            parts = _run_together(missing[0], set(values))
+            raise MatdiffError(
+                f"give a value for {', '.join(missing)}, e.g. graph(source, {missing[0]}=…)",
+                hint=f"{missing[0]} is one name; their product is written {'*'.join(parts)}"
+                if parts
+                else None,
+            )
         # a sum over samples has no rows of its own in a trace: its body is one sample's value
         refuse_sample_sums(
             "the evaluation trace does not cover sums over samples (sum_i) yet", self.typed.expr, source
