@@ -12,7 +12,7 @@ import re
 import numpy as np
 import pytest
 
-from matdiff_magic import MatdiffError, check_answer
+from matdiff_magic import MatdiffError, check_answer, derive
 from matdiff_magic.exercises.diagnose import AnswerCheck
 
 NOTEBOOKS = pathlib.Path(__file__).resolve().parents[1] / "notebooks"
@@ -399,3 +399,25 @@ def test_a_variable_named_I_stays_a_variable():
     declared = check_answer("I", "I: matrix\ntr(I*X)", wrt="X")  # ∂/∂X = Iᵀ for a matrix I
     assert not declared.correct
     assert check_answer("I'", "I: matrix\ntr(I*X)", wrt="X").correct
+
+
+COMPOSITION = "f: function\nY = AXB\nf(Y)"  # seed 000: ∂f/∂X = Aᵀ (∂f/∂Y) Bᵀ
+
+
+@pytest.mark.parametrize("answer", [
+    r"A^T\frac{\partial f}{\partial Y}B^T", r"A^T \nabla f(Y) B^T", r"A^T \nabla f(AXB) B^T",
+])
+def test_the_outer_derivative_is_read_as_the_notes_write_it(answer):
+    # "\partial is not part of a formula matdiff derives": the notes' answer could not be given
+    result = check_answer(answer, COMPOSITION, wrt="X", layout="denominator", latex=True)
+    assert result.correct, result.message
+
+
+def test_the_derivations_own_result_pasted_back_is_correct_and_a_wrong_one_is_not():
+    d = derive(COMPOSITION, wrt="X", layout="denominator", latex=True)
+    assert d.steps[-1].latex == r"A^{T} \frac{\partial f}{\partial Y} B^{T}"
+    assert check_answer(d.steps[-1].latex, COMPOSITION, wrt="X", layout="denominator", latex=True).correct
+    transposed = r"B\frac{\partial f}{\partial Y}^TA"
+    assert check_answer(transposed, COMPOSITION, wrt="X", layout="denominator", latex=True).kind == "layout"
+    with pytest.raises(MatdiffError, match=r"\\partial is not part of a formula"):  # f itself: refused
+        derive("f: function\n" + r"\frac{\partial f}{\partial Y}", wrt="Y")

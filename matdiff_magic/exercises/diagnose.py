@@ -37,6 +37,7 @@ from matdiff_magic.exercises.messages import shape_text, verdict
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.traverse import post_order
 from matdiff_magic.numeric.check import MAX_NODE_ENTRIES
+from matdiff_magic.ops.unknown import unknown_functions
 from matdiff_magic.render.printer import to_latex, to_text
 from matdiff_magic.syntax.latex import looks_like_latex, translate
 from matdiff_magic.types.dims import Dim
@@ -167,7 +168,8 @@ def _read_answer(answer: str, d, latex: bool | None):
 
 
 def _latex_answer(answer: str, d):
-    translation = translate(answer)
+    # f's functions without a formula: ∂g/∂Y in the answer is their outer derivative grad_g(Y)
+    translation = translate(answer, outer=frozenset(unknown_functions(d.function)))
     try:
         return type_answer(translation.text, d)
     except MatdiffError as error:

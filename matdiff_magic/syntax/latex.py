@@ -85,13 +85,15 @@ class Translation:
         return error
 
 
-def translate(source: str, components: str | None = None) -> Translation:
+def translate(source: str, components: str | None = None, outer: frozenset = frozenset()) -> Translation:
     """The expression language's text of the LaTeX ``source``, line by line.
 
     Declaration lines (``X: matrix(m, n)``, ``\\Sigma, S: symmetric``) keep their form, with
     their names read as LaTeX. ``components``: the vector asked for (``wrt``) when it is not a
     name of the cell; a function of its entries, f(y_1, y_2) = … (seed 002), then declares it by
-    them, y = [y_1; y_2], at the top (``latex_reader.Reader.components_line``). Raises
+    them, y = [y_1; y_2], at the top (``latex_reader.Reader.components_line``). ``outer``: the
+    functions without a formula whose outer derivative an answer may write (∂g/∂Y, ∇g(Y): grad_g(Y),
+    ``check_answer``). Raises
     ``MatdiffError`` with a caret into ``source``.
     """
     if len(source) > MAX_SOURCE_CHARS:
@@ -103,6 +105,7 @@ def translate(source: str, components: str | None = None) -> Translation:
     tokens = tokenize(source)
     reader = Reader(tokens, source, tables())
     reader.components = components
+    reader.outer = frozenset(outer)
     parts: list = []
     lines = _lines(tokens)
     with deep_recursion():  # the reader recurses once per level, at most parser.MAX_DEPTH levels

@@ -207,6 +207,16 @@ class Operands(Cursor):
 
     def command(self, tok: Tok) -> Frag:
         text = tok.text
+        if text in ("frac", "dfrac", "tfrac") and self.outer:
+            outer = self.outer_derivative(tok)
+            if outer is not None:
+                return outer
+        if text == "nabla" and self.outer and self.peek(1).text in self.outer:
+            self.advance()
+            g = self.advance()
+            if self.opens_group(self.peek()):  # ∇g(Y): the outer derivative at Y
+                return Frag([(f"grad_{g.text}", tok.span | g.span), *self.group().parts])
+            raise self.unknown(tok)
         if text in ("frac", "dfrac", "tfrac"):
             self.advance()
             num = self.within(*self.argument(), self.terms)
@@ -246,6 +256,22 @@ class Operands(Cursor):
             self.advance()
             return self.apply(text.lower(), tok.span)
         raise self.unknown(tok)
+
+    def outer_derivative(self, tok: Tok) -> Frag | None:
+        """\\frac{\\partial g}{\\partial Y}, the outer derivative of a function g declared without a
+        formula, as an answer writes it (the package prints it so): grad_g(Y). None otherwise."""
+        saved = self.i
+        self.advance()
+        start, end, after = self.argument()
+        num = self.toks[start:end]
+        if len(num) == 2 and self.is_(num[0], "cmd", "partial") and num[1].text in self.outer:
+            self.i = after
+            start, end, after = self.argument()
+            if end - start >= 2 and self.is_(self.toks[start], "cmd", "partial"):
+                at = self.within(start + 1, end, after, self.terms)
+                return call(f"grad_{num[1].text}", tok.span, [at], self.toks[after - 1].span)
+        self.i = saved
+        return None
 
     def unknown(self, tok: Tok) -> MatdiffError:
         if tok.text in HINTS:
