@@ -421,3 +421,20 @@ def test_the_derivations_own_result_pasted_back_is_correct_and_a_wrong_one_is_no
     assert check_answer(transposed, COMPOSITION, wrt="X", layout="denominator", latex=True).kind == "layout"
     with pytest.raises(MatdiffError, match=r"\\partial is not part of a formula"):  # f itself: refused
         derive("f: function\n" + r"\frac{\partial f}{\partial Y}", wrt="Y")
+
+
+@pytest.mark.parametrize("answer, f, wrt, kind", [
+    ("f*a", "exp(a'*x)", "x", "correct"),            # f's own name stands for f
+    ("2*f*a", "exp(a'*x)", "x", "factor"),
+    ("f*inv(X)'", "det(X)", "X", "correct"),
+    (r"\frac{1}{2}p(\Sigma^{-1}+\Sigma^{-T})(\pmb x-\pmb\mu)",
+     r"p = \frac{1}{(2\pi)^{n/2}|\Sigma|^{1/2}}\exp\left(-\frac{1}{2}(\pmb x-\pmb\mu)^T\Sigma^{-1}(\pmb x-\pmb\mu)\right)",
+     "mu", "correct"),
+    (r"p \Sigma^{-1}(\pmb x-\pmb\mu)",  # right where Σ is symmetric, which is not declared
+     r"p = \frac{1}{(2\pi)^{n/2}|\Sigma|^{1/2}}\exp\left(-\frac{1}{2}(\pmb x-\pmb\mu)^T\Sigma^{-1}(\pmb x-\pmb\mu)\right)",
+     "mu", "symmetric"),
+])
+def test_an_answer_may_write_f_by_its_name(answer, f, wrt, kind):
+    # "p is not a variable of p": the density's gradient is written with p itself in the notes
+    result = check_answer(answer, f, wrt=wrt, layout="denominator")
+    assert result.kind == kind, result.message

@@ -8,6 +8,7 @@ the sizes, the true derivative in every layout and the answer, all finite.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import numpy as np
@@ -41,6 +42,12 @@ def type_answer(answer: str, d):
     }
     variables += [ir.Var(name, e.shape, ir.kind_of_shape(e)) for name, e in statistics.items()]
     known |= set(statistics)
+    # f's own name stands for f, as answers write it (∂p/∂μ = p Σ⁻¹(x − μ) for a density p)
+    own = None
+    if d.name not in known and d.name.isidentifier() and d.name not in FUNCTIONS:
+        own = ir.Var(d.name, d.function.shape, ir.kind_of_shape(d.function))
+        variables.append(own)
+        known.add(d.name)
     program = parse(answer)
     # f's functions without a formula (g: function) are the answer's too, with grad_g(U) = ∂g/∂U
     program.declarations.extend(
@@ -72,7 +79,27 @@ def type_answer(answer: str, d):
             decls[v.name] = ("symmetric", dims[:1])
         else:
             decls[v.name] = ("matrix", dims)
-    return lower(program, infer_sizes(program, decls))  # a definition's value is f's (evaluate_at)
+    typed = lower(program, infer_sizes(program, decls))  # a definition's value is f's (evaluate_at)
+    if own is not None and any(v.name == own.name for v in ir.variables(typed.expr)):
+        named = next(v for v in ir.variables(typed.expr) if v.name == own.name)
+        typed = dataclasses.replace(typed, expr=ir.replace(typed.expr, {named: _marked(d.function)}))
+    return typed
+
+
+def _marked(e: ir.Expr) -> ir.Expr:
+    """``e`` with f's sizes under their marked names, as the answer's variables have them."""
+    shape = lambda s: tuple(_mark(x) for x in s)
+    leaves: dict = {}
+    for n in e.walk():
+        if isinstance(n, ir.Var):
+            leaves[n] = ir.Var(n.name, shape(n.shape), n.kind)
+        elif isinstance(n, ir.Identity):
+            leaves[n] = ir.Identity(shape(n.shape))
+        elif isinstance(n, ir.Zero):
+            leaves[n] = ir.Zero(shape(n.shape))
+        elif isinstance(n, ir.Fill):
+            leaves[n] = ir.Fill(n.value, shape(n.shape))
+    return ir.replace(e, leaves)
 
 
 IDENTITY = re.compile(r"I(_[A-Za-z0-9]+)?")
