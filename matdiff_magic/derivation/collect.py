@@ -40,14 +40,43 @@ def canon(e: ir.Expr, memo: dict | None = None) -> int:
     keys = [memo[id(k)][0] if id(k) in memo else canon(k, memo) for k in kids]
     if isinstance(e, (ir.Hadamard, ir.Add)):
         keys.sort()
-    elif isinstance(e, ir.MatMul):  # 1×1 factors commute with every factor: a b X = b a X
+    numbers = memo.setdefault("numbers", {})  # (type, attributes, children's numbers) -> number
+    if isinstance(e, ir.MatMul):  # 1×1 factors commute with every factor: a b X = b a X
+        kids, keys = _scalar_runs(kids, keys, numbers)
+        if len(kids) == 1:  # wᵀw: numbered as the run it is in k wᵀ w
+            memo[id(e)] = (keys[0], e)
+            return keys[0]
         scalar = [f.is_scalar for f in kids]
         scalars = sorted(k for k, s in zip(keys, scalar) if s)
         keys = [*scalars, -1, *(k for k, s in zip(keys, scalar) if not s)]
-    numbers = memo.setdefault("numbers", {})  # (type, attributes, children's numbers) -> number
     out = numbers.setdefault((type(e).__name__, *(getattr(e, a) for a in e._attrs), *keys), len(numbers))
     memo[id(e)] = (out, e)  # keep e alive while its id is a key
     return out
+
+
+def _scalar_runs(kids: tuple, keys: list, numbers: dict) -> tuple[list, list]:
+    """A product's factors with each run that multiplies out to 1×1 (the wᵀ w of k wᵀ w) as one
+    scalar factor, numbered as the product wᵀw is: k wᵀ w and k (wᵀw) are the same term."""
+    if all(f.is_scalar for f in kids):
+        return list(kids), keys
+    out_kids: list = []
+    out_keys: list = []
+    run: list = []  # (factor, key) of a run of matrices since the last 1×1 factor or run
+    for f, k in zip(kids, keys):
+        if f.is_scalar:
+            out_kids += [g for g, _ in run] + [f]
+            out_keys += [key for _, key in run] + [k]
+            run = []
+            continue
+        run.append((f, k))
+        if len(run) > 1 and run[0][0].shape[0] == 1 and f.shape[1] == 1:
+            number = numbers.setdefault(("run", *(key for _, key in run)), len(numbers))
+            out_kids.append(ir.Const(1))  # stands for the run: a 1×1 factor
+            out_keys.append(number)
+            run = []
+    out_kids += [g for g, _ in run]
+    out_keys += [key for _, key in run]
+    return out_kids, out_keys
 
 
 # nodes that are linear in each child: P[c₁A] + P[c₂B] = P[c₁A + c₂B]
