@@ -42,11 +42,11 @@ def canon(e: ir.Expr, memo: dict | None = None) -> int:
         keys.sort()
     numbers = memo.setdefault("numbers", {})  # (type, attributes, children's numbers) -> number
     if isinstance(e, ir.MatMul):  # 1×1 factors commute with every factor: a b X = b a X
-        kids, keys = _scalar_runs(kids, keys, numbers)
-        if len(kids) == 1:  # wᵀw: numbered as the run it is in k wᵀ w
+        factors, keys = _scalar_runs(kids, keys, numbers)
+        if len(factors) == 1:  # wᵀw: numbered as the run it is in k wᵀ w
             memo[id(e)] = (keys[0], e)
             return keys[0]
-        scalar = [f.is_scalar for f in kids]
+        scalar = [f.is_scalar for f in factors]
         scalars = sorted(k for k, s in zip(keys, scalar) if s)
         keys = [*scalars, -1, *(k for k, s in zip(keys, scalar) if not s)]
     out = numbers.setdefault((type(e).__name__, *(getattr(e, a) for a in e._attrs), *keys), len(numbers))
