@@ -237,8 +237,6 @@ class _Inference(ShapeMessages):
 
     def _product_shape(self, node: syn.Product) -> tuple:
         def multiply(op, left, lshape, item, shape, op_span) -> tuple:
-            if op in ("/", "./") and samples.written_number(item) == 0:  # 1/0: f defined nowhere
-                raise MatdiffError("division by zero", self.source, item.span)
             if op == "/" and shape != SCALAR:
                 raise self._error(
                     f"/ divides by a scalar, but {self._text(item)} is {self._shape_text(shape)}",
