@@ -210,9 +210,22 @@ def test_a_transpose_before_a_name_is_latex(text):
     assert looks_like_latex(text)
 
 
-@pytest.mark.parametrize("text", ["x^Temp", "x^T_1", "2^T1"])
+@pytest.mark.parametrize("text", [
+    "x^Temp", "x^T_1", "2^T1",
+    "Ts: scalar\n(a'*x)^Ts", "Tk: scalar\nnorm2(x)^Tk", "TOL: scalar\nx^TOL", "Tk: scalar\nsum(x.^Tk)",
+])
 def test_a_power_by_a_name_that_starts_with_T_is_not_latex(text):
+    # a declared exponent (Ts: scalar) is the language's: it was read as (aᵀx)ᵀ s, and checked ✓
     assert not looks_like_latex(text)
+
+
+def test_a_power_by_a_declared_scalar_named_T_something_derives_as_a_power():
+    import numpy as np
+
+    d = derive("Ts: scalar\n(a'*x)^Ts", wrt="x", layout="denominator")
+    a, x, t = np.array([0.5, 1.0, 0.3]), np.array([1.0, 2.0, 0.5]), 2.5
+    want = t * (a @ x) ** (t - 1) * a
+    assert np.allclose(d.evaluate(Ts=t, a=a, x=x), want)
 
 
 def test_the_notes_quadratic_form_typed_without_braces_derives():

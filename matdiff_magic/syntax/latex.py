@@ -36,14 +36,27 @@ from matdiff_magic.syntax.lexer import MAX_SOURCE_CHARS
 T = TypeVar("T")
 
 # What the expression language never contains: a backslash, braces, bars, dollar signs, ^T.
-# ^T is a transpose also before a name (y^TAy, a^TXb, x^Tx), though not before two lowercase
-# letters (x^Temp, a power by the scalar Temp).
-_MARKS = re.compile(r"[\\{}|$]|\^\s*T(?![a-z]{2})(?![_0-9])")
+_MARKS = re.compile(r"[\\{}|$]")
+# ^T, also before a name (y^TAy, a^TXb, x^Tx): a transpose, unless the name after ^ is one the
+# cell declares (Ts: scalar, then (a'*x)^Ts) or two lowercase letters follow T (x^Temp); a
+# capitalised name undeclared is a matrix in the language, never an exponent.
+_POWER_T = re.compile(r"\^\s*(T\w*)")
+_DECLARED = re.compile(r"^\s*([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*:(?!=)")
 
 
 def looks_like_latex(source: str) -> bool:
     """Whether ``source`` is written in LaTeX (comments after # are not looked at)."""
-    return any(_MARKS.search(line.split("#", 1)[0]) for line in source.splitlines())
+    lines = [line.split("#", 1)[0] for line in source.splitlines()]
+    if any(_MARKS.search(line) for line in lines):
+        return True
+    declared = {
+        n.strip() for line in lines for m in [_DECLARED.match(line)] if m for n in m.group(1).split(",")
+    }
+    return any(
+        name == "T" or (name not in declared and not re.match(r"T[a-z]{2}|T[a-z]?[_0-9]", name))
+        for line in lines
+        for name in _POWER_T.findall(line)
+    )
 
 
 @dataclass(frozen=True)
