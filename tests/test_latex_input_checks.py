@@ -247,7 +247,7 @@ def test_a_matrix_written_out_is_a_literal_and_a_determinant_written_out_is_refu
     for env in ("matrix", "bmatrix", "pmatrix", "Bmatrix", "smallmatrix"):
         cell = rf"\begin{{{env}}} 1 & y_2 \\ 3 & 4 \end{{{env}}}^T"
         assert translate(cell).text.strip() == "[1,y_2;3,4]'", env
-    assert translate(r"\left(\begin{array}{cc} a & b \end{array}\right)").text.strip() == "[a,b]"
+    assert translate(r"\left(\begin{array}{cc} a & b \end{array}\right)").text.strip() == "([a,b])"
     with pytest.raises(MatdiffError) as info:  # |a b; c d|, the determinant, is not read
         translate(r"\begin{vmatrix} a & b \\ c & d \end{vmatrix}")
     assert _under_caret(info.value) == r"\begin{vmatrix}"
@@ -265,3 +265,24 @@ def test_the_notes_answer_written_as_a_matrix_is_checked():
     d = derive(r"X=\left[\begin{matrix}x_{11} & x_{12}\\ x_{21} & x_{22}\end{matrix}\right]" + "\n"
                + r"x_{11}^2 + x_{12} x_{21}", wrt="X")
     assert d.check_result.passed and d.steps[-1].text == "[2 x₁₁, x₂₁; x₁₂, 0]"
+
+
+@pytest.mark.parametrize("latex, text", [
+    (r"\begin{bmatrix} 1 & -1 \end{bmatrix}", "[1,-1]"),  # was (1-1): & separates always
+    (r"\begin{bmatrix} 2 & 0 \\ 0 & -2 \end{bmatrix}", "[2,0;0,-2]"),
+    (r"\pmb a^T \sigma(\begin{bmatrix} u \\ v \end{bmatrix})", "a'*sigmoid([u;v])"),  # σ kept its bracket
+    (r"\exp(\begin{bmatrix} x_1 \\ x_2 \end{bmatrix})", "exp([x_1;x_2])"),
+    (r"\operatorname{tr}(\begin{bmatrix} 1 & 2 \\ 3 & 4 \end{bmatrix} X)", "tr([1,2;3,4]*X)"),
+    (r"\left[\begin{bmatrix} u \\ v \end{bmatrix} + b\right]^T a", "([u;v]+b)'*a"),
+])
+def test_a_matrix_environment_keeps_its_entries_and_the_brackets_around_it(latex, text):
+    assert translate(latex).text.strip() == text
+
+
+def test_a_matrix_environment_with_a_negative_entry_derives_its_value():
+    import numpy as np
+
+    d = derive(r"\begin{bmatrix} 1 & -1 \end{bmatrix} \pmb{x}", wrt="x", layout="denominator")
+    assert np.allclose(d.evaluate(x=np.array([1.0, 2.0])), [1.0, -1.0])  # it derived 𝟎
+    with pytest.raises(MatdiffError):  # an empty entry is refused, not dropped
+        derive(r"\begin{bmatrix} & b \\ & d \end{bmatrix} \pmb x", wrt="x")

@@ -93,8 +93,11 @@ def _entries(tokens: list[Tok]) -> list[Tok]:
             stack.pop()
         in_matrix = bool(stack) and stack[-1] == "["
         if tok.kind == "space":
-            # between two operands only: [x^T A x \quad + \quad b^T x] is a sum, a \quad a space
-            if in_matrix and _ends_operand(out[-1:]) and _starts_operand(tokens[k + 1 : k + 2]):
+            # & separates the entries of a row always ([1 & -1] is two entries); a \quad only
+            # between two operands: [x^T A x \quad + \quad b^T x] is a sum, a \quad a space
+            if in_matrix and (
+                tok.text == "&" or (_ends_operand(out[-1:]) and _starts_operand(tokens[k + 1 : k + 2]))
+            ):
                 out.append(Tok("sym", ",", tok.span))
             continue
         if tok.kind == "newline" and tok.span.end - tok.span.start == 2 and in_matrix:
@@ -215,8 +218,16 @@ def _commands(tokens: list[Tok], source: str) -> list[Tok]:
                 if tok.text == "begin":
                     if name == "array" and after < len(tokens) and tokens[after].text == "{":
                         after = match[after] + 1  # the column spec {cc}
-                    framed = bool(out) and out[-1].kind == "sym" and out[-1].text in "(["
-                    if framed:  # \left[ \begin{matrix}: one pair of brackets
+                    end = _environment_end(tokens, after, match)
+                    framed = (  # \left[ \begin{matrix} … \end{matrix} \right]: one pair of brackets
+                        bool(out)
+                        and out[-1].kind == "sym"
+                        and out[-1].text == "["
+                        and end < len(tokens)
+                        and tokens[end].kind == "sym"
+                        and tokens[end].text == "]"
+                    )
+                    if framed:
                         span = out.pop().span | span
                     outer.append(framed)
                     out.append(Tok("sym", "[", span))
@@ -263,6 +274,23 @@ def _commands(tokens: list[Tok], source: str) -> list[Tok]:
         out.append(tok)
         k += 1
     return out
+
+
+def _environment_end(tokens: list[Tok], k: int, match: dict[int, int]) -> int:
+    """The index after the \\end{…} that closes the matrix environment whose body starts at k."""
+    depth = 1
+    while k < len(tokens):
+        tok = tokens[k]
+        if tok.kind == "cmd" and tok.text in ("begin", "end") and k + 1 in match:
+            name, after = _group_text(tokens, k + 1, match)
+            if name in MATRIX_ENVIRONMENTS:
+                depth += 1 if tok.text == "begin" else -1
+                if depth == 0:
+                    return after
+            k = after
+            continue
+        k += 1
+    return k
 
 
 def _drop_plain_braces(tokens: list[Tok], source: str) -> list[Tok]:
