@@ -387,7 +387,7 @@ def test_with_latex_true_an_answer_in_the_language_is_read_as_such(answer, f):
     assert r.correct, r.message
 
 
-@pytest.mark.parametrize("answer", ["I", "I_m", "eye(m)", r"\mathbf{I}", "I_{m}"])
+@pytest.mark.parametrize("answer", ["I", "eye(m)", r"\mathbf{I}", "I_{m}"])
 def test_the_identity_is_read_as_the_notes_write_it(answer):
     # seed 000: ∂ tr X/∂X = I; "I is not a variable of f", "m is not a variable of f" before
     result = check_answer(answer, r"\operatorname{tr}(X)", wrt="X")
@@ -438,3 +438,22 @@ def test_an_answer_may_write_f_by_its_name(answer, f, wrt, kind):
     # "p is not a variable of p": the density's gradient is written with p itself in the notes
     result = check_answer(answer, f, wrt=wrt, layout="denominator")
     assert result.kind == kind, result.message
+
+
+@pytest.mark.parametrize("answer, kind", [
+    ("kron(eye(p), A)", "correct"),
+    ("kron(eye(m), A)", "shape"),   # I_m ⊗ A, 9×6 at m=3, n=2: it was accepted, its size ignored
+    ("kron(eye(n), A)", "shape"),
+    (r"I_p \otimes A", "correct"),
+    (r"I_n \otimes A", "shape"),
+])
+def test_a_size_written_in_an_identity_is_fs_size(answer, kind):
+    f = "A: matrix(m, n)\nX: matrix(n, p)\nvec(A*X)"  # ∂ vec(AX)/∂(vec X)ᵀ = I_p ⊗ A
+    result = check_answer(answer, f, wrt="X", layout="numerator")
+    assert result.kind == kind, result.message
+
+
+def test_an_identity_of_the_right_size_beside_a_vector_is_read():
+    f = "X: matrix(m, n)\nf = a'*X*b"
+    assert check_answer("a*b'*eye(n)", f, wrt="X").correct  # was "cannot be read": eye(n) unsized
+    assert not check_answer("a*b'*eye(m)", f, wrt="X").correct

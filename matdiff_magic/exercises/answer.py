@@ -9,7 +9,6 @@ the sizes, the true derivative in every layout and the answer, all finite.
 from __future__ import annotations
 
 import dataclasses
-import re
 
 import numpy as np
 
@@ -57,12 +56,15 @@ def type_answer(answer: str, d):
     )
     defined = {x.name for x in program.definitions if x.name}
     sizes = {str(sym) for v in variables for dim in v.shape for sym in Dim.of(dim).symbols}
-    sized = {id(n) for n in _size_arguments(program.definitions) if n.name in sizes}  # eye(m)
+    sized = {id(n) for n in _size_arguments(program.definitions) if n.name in sizes}
     for node in _names(program.definitions):  # a function's name (eye) is the types stage's to judge
-        if node.name not in known | defined and IDENTITY.fullmatch(node.name):
-            # I, I_m, I_{n}: the identity, as the notes write it (its size is the product's)
-            object.__setattr__(node, "name", "eye")  # a parsed, not yet typed, node of this answer
-        if id(node) not in sized and node.name not in known | defined | FUNCTIONS:
+        # the nodes are this answer's, parsed and not yet typed: renamed in place
+        if id(node) in sized:  # eye(m): f's size m, under its marked name as f's variables have it
+            object.__setattr__(node, "name", _mark(node.name))
+            continue
+        if node.name == "I" and "I" not in known | defined:  # the identity, as the notes write it
+            object.__setattr__(node, "name", "eye")
+        if node.name not in known | defined | FUNCTIONS:
             raise MatdiffError(
                 f"{node.name} is not a variable of {d.name}: use " + ", ".join(sorted(known)),
                 answer,
@@ -100,9 +102,6 @@ def _marked(e: ir.Expr) -> ir.Expr:
         elif isinstance(n, ir.Fill):
             leaves[n] = ir.Fill(n.value, shape(n.shape))
     return ir.replace(e, leaves)
-
-
-IDENTITY = re.compile(r"I(_[A-Za-z0-9]+)?")
 
 
 def _size_arguments(node):
