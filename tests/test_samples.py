@@ -306,3 +306,30 @@ def test_a_count_taken_to_be_a_vector_is_refused_with_the_declaration_that_fixes
         "if it is a scalar, declare it: `k: scalar`"
     )
     assert derive("k: scalar\nsum_i(w'*w, k)*k", wrt="k", check=False)  # and so declared, it derives
+
+
+def test_a_matrix_per_sample_under_an_inverse_or_a_determinant_is_evaluated_and_checked():
+    # the singularity screen was given the stacked (N, p, q) values: "raised ValueError"
+    from numeric_helpers import expected_in_layout
+
+    rng = np.random.default_rng(11)
+    W = rng.standard_normal((4, 3, 3)) + 3 * np.eye(3)
+    V = rng.standard_normal((4, 3, 2))
+    B = rng.standard_normal((3, 3))
+    X = B @ B.T + 3 * np.eye(3)  # positive definite: det(VᵢᵀXVᵢ) > 0
+    x = rng.standard_normal(3)
+    cases = [
+        ("W_i: matrix\nsum_i(x'*inv(W_i)*x)", "x", {"W_i": W, "x": x},
+         lambda W_i, x: sum(x @ np.linalg.inv(w) @ x for w in W_i)),
+        ("W_i: matrix\nsum_i(tr(inv(W_i)*X))", "X", {"W_i": W, "X": X},
+         lambda W_i, X: sum(np.trace(np.linalg.inv(w) @ X) for w in W_i)),
+        ("V_i: matrix\nsum_i(log(det(V_i'*X*V_i)))", "X", {"V_i": V, "X": X},
+         lambda V_i, X: sum(np.log(np.linalg.det(v.T @ X @ v)) for v in V_i)),
+    ]
+    for source, wrt, values, f in cases:
+        d = derive(source, wrt=wrt)
+        assert d.check_result.passed, (source, d.check_result.message)
+        for layout in ("numerator", "denominator", "mixed"):
+            got = np.asarray(d.with_layout(layout).evaluate(**values), dtype=float)
+            want = expected_in_layout(f, values, wrt, layout)
+            assert got.shape == want.shape and np.allclose(got, want, rtol=1e-6, atol=1e-6), (source, layout)

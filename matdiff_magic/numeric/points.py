@@ -29,7 +29,7 @@ from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.traverse import post_order
 from matdiff_magic.numeric.evaluate import Evaluator
 from matdiff_magic.ops.elementwise import KINKED, UNIT_DOMAIN
-from matdiff_magic.ops.samples import CHECK_SAMPLES, SampleSum, is_per_sample
+from matdiff_magic.ops.samples import CHECK_SAMPLES, SampleSum, is_per_sample, sample_value, samples_of
 from matdiff_magic.types.dims import Dim
 
 SIZE_CHOICES = (3, 2, 4, 5, 6, 7)
@@ -261,15 +261,33 @@ def _needed(roots, definitions: dict) -> set:
 
 def _screen(ev: Evaluator, nodes: list, noted: list) -> None:
     for node in nodes:
+        for a in _arguments(ev, node.arg):
+            how = condition(np.asarray(a, dtype=float))
+            if how == "singular":
+                raise Unfit(node.arg)
+            if how is not None:
+                noted.append(node.arg)
+                break
+
+
+def _arguments(ev: Evaluator, arg: ir.Expr) -> list:
+    """The values of ``arg``: one, or one a sample for an argument that depends on the sample
+    (inv(Wᵢ) inside sum_i, evaluated with each sample's values bound as the sum binds them)."""
+    per = {v.name: v for v in ir.variables(arg) if is_per_sample(v.name) and v.name in ev.values}
+    bindings = [ev.values]
+    if per:
+        count = samples_of(ev.values, arg) or 0
+        bindings = [
+            {**ev.values, **{n: sample_value(ev.values[n], k, v) for n, v in per.items()}}
+            for k in range(count)
+        ]
+    out = []
+    for values in bindings:
         try:
-            a = ev(node.arg)
+            out.append(type(ev)(values, ev.sizes)(arg) if per else ev(arg))
         except np.linalg.LinAlgError:  # an inner argument that is not finite
             continue
-        how = condition(np.asarray(a, dtype=float))
-        if how == "singular":
-            raise Unfit(node.arg)
-        if how is not None:
-            noted.append(node.arg)
+    return out
 
 
 def with_definitions(typed, values: dict, sizes: dict) -> dict:
