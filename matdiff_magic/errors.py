@@ -99,8 +99,10 @@ def known_language(lang: str | None) -> str | None:
 
 
 def flag(name: str, value) -> bool:
-    """A yes/no argument (``check``, ``solve``, …): True, False, or 1 and 0; anything else is an
+    """A yes/no argument (``check``, ``solve``, …): True, False, 1 and 0, or None (no); anything else is an
     ``ArgumentTypeError`` (``check="no"`` is a non-empty string, which Python reads as true)."""
+    if value is None:  # read as no, as it was before these arguments were checked
+        return False
     if isinstance(value, numbers.Integral) and value in (0, 1):  # bool and NumPy's bool_ too
         return bool(value)
     if type(value).__module__ == "numpy" and type(value).__name__ in ("bool", "bool_"):  # NumPy 2, 1

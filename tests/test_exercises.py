@@ -457,3 +457,11 @@ def test_an_identity_of_the_right_size_beside_a_vector_is_read():
     f = "X: matrix(m, n)\nf = a'*X*b"
     assert check_answer("a*b'*eye(n)", f, wrt="X").correct  # was "cannot be read": eye(n) unsized
     assert not check_answer("a*b'*eye(m)", f, wrt="X").correct
+
+
+def test_fs_own_name_inside_a_sum_over_samples_is_refused_when_f_sums_itself():
+    f = "f = log(sum_i(exp(a'*x_i)))"
+    outside = check_answer("exp(-f)*sum_i(exp(a'*x_i)*x_i)", f, wrt="a")
+    assert outside.correct, outside.message
+    inside = check_answer("sum_i(exp(a'*x_i - f)*x_i)", f, wrt="a")  # was "runs over 4 samples…"
+    assert inside.kind == "unreadable" and "cannot stand for f" in " ".join(inside.details)

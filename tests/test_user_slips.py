@@ -272,6 +272,7 @@ def test_a_yes_no_argument_takes_true_or_false(name):
     assert isinstance(info.value, TypeError)
     assert derive("a'*X*b", wrt="X", **{name: 0}).source == "a'*X*b"  # 1 and 0 are yes and no
     assert derive("a'*X*b", wrt="X", **{name: np.False_}).source == "a'*X*b"
+    assert derive("a'*X*b", wrt="X", **{name: None}).source == "a'*X*b"  # None is no, as it was
     with pytest.raises(MatdiffError, match="reveal takes True or False"):
         check_answer("b*a'", "a'*X*b", wrt="X", reveal="yes")
 

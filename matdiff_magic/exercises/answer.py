@@ -17,7 +17,7 @@ from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.traverse import post_order
 from matdiff_magic.numeric import points as sampling
 from matdiff_magic.numeric.evaluate import Evaluator
-from matdiff_magic.ops.samples import CHECK_SAMPLES
+from matdiff_magic.ops.samples import CHECK_SAMPLES, SampleSum
 from matdiff_magic.ops.unknown import unknown_functions
 from matdiff_magic.syntax.ast import Call, Declaration, Name
 from matdiff_magic.syntax.parser import parse
@@ -84,8 +84,19 @@ def type_answer(answer: str, d):
     typed = lower(program, infer_sizes(program, decls))  # a definition's value is f's (evaluate_at)
     if own is not None and any(v.name == own.name for v in ir.variables(typed.expr)):
         named = next(v for v in ir.variables(typed.expr) if v.name == own.name)
+        if _sums(d.function) and any(named in s.body.walk() for s in _sums(typed.expr)):
+            # inside a sum, f's own sum over the samples would run over one sample
+            raise MatdiffError(
+                f"{own.name} inside sum_i cannot stand for {own.name}, which sums over the samples "
+                "itself: write it outside the sum (exp(-f) out of sum_i(exp(a'*x_i)*x_i))",
+                answer,
+            )
         typed = dataclasses.replace(typed, expr=ir.replace(typed.expr, {named: _marked(d.function)}))
     return typed
+
+
+def _sums(e: ir.Expr) -> list:
+    return [n for n in e.walk() if isinstance(n, SampleSum)]
 
 
 def _marked(e: ir.Expr) -> ir.Expr:
