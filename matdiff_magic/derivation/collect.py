@@ -42,11 +42,9 @@ def canon(e: ir.Expr, memo: dict | None = None) -> int:
         keys.sort()
     numbers = memo.setdefault("numbers", {})  # (type, attributes, children's numbers) -> number
     if isinstance(e, ir.MatMul):  # 1×1 factors commute with every factor: a b X = b a X
-        factors, keys = _scalar_runs(kids, keys, numbers)
-        if len(factors) == 1:  # wᵀw: numbered as the run it is in k wᵀ w
-            memo[id(e)] = (keys[0], e)
-            return keys[0]
-        scalar = [f.is_scalar for f in factors]
+        scalar = [f.is_scalar for f in kids]
+        if any(scalar) and not all(scalar):  # k wᵀ w: its run wᵀ w is a 1×1 factor too
+            scalar, keys = _scalar_runs(kids, scalar, keys, numbers)
         scalars = sorted(k for k, s in zip(keys, scalar) if s)
         keys = [*scalars, -1, *(k for k, s in zip(keys, scalar) if not s)]
     out = numbers.setdefault((type(e).__name__, *(getattr(e, a) for a in e._attrs), *keys), len(numbers))
@@ -54,29 +52,30 @@ def canon(e: ir.Expr, memo: dict | None = None) -> int:
     return out
 
 
-def _scalar_runs(kids: tuple, keys: list, numbers: dict) -> tuple[list, list]:
-    """A product's factors with each run that multiplies out to 1×1 (the wᵀ w of k wᵀ w) as one
-    scalar factor, numbered as the product wᵀw is: k wᵀ w and k (wᵀw) are the same term."""
-    if all(f.is_scalar for f in kids):
-        return list(kids), keys
-    out_kids: list = []
+def _scalar_runs(kids: tuple, scalar: list, keys: list, numbers: dict) -> tuple[list, list]:
+    """Which factors of a product are 1×1, and their numbers, with each run of matrices that
+    multiplies out to 1×1 (the wᵀ w of k wᵀ w) one 1×1 factor numbered as the product wᵀw is
+    (a product with no 1×1 factor: (type, -1, its factors' numbers)), so k wᵀ w and k (wᵀw) are
+    the same term."""
+    out_scalar: list = []
     out_keys: list = []
-    run: list = []  # (factor, key) of a run of matrices since the last 1×1 factor or run
-    for f, k in zip(kids, keys):
-        if f.is_scalar:
-            out_kids += [g for g, _ in run] + [f]
-            out_keys += [key for _, key in run] + [k]
-            run = []
+    run: list = []  # the keys of a run of matrices since the last 1×1 factor or run
+    first: ir.Expr | None = None  # the run's first factor
+    for f, s, k in zip(kids, scalar, keys):
+        if s:
+            out_scalar += [False] * len(run) + [True]
+            out_keys += run + [k]
+            run, first = [], None
             continue
-        run.append((f, k))
-        if len(run) > 1 and run[0][0].shape[0] == 1 and f.shape[1] == 1:
-            number = numbers.setdefault(("run", *(key for _, key in run)), len(numbers))
-            out_kids.append(ir.Const(1))  # stands for the run: a 1×1 factor
-            out_keys.append(number)
-            run = []
-    out_kids += [g for g, _ in run]
-    out_keys += [key for _, key in run]
-    return out_kids, out_keys
+        run.append(k)
+        first = f if first is None else first
+        if len(run) > 1 and first.shape[0] == 1 and f.shape[1] == 1:
+            out_scalar.append(True)
+            out_keys.append(numbers.setdefault(("MatMul", -1, *run), len(numbers)))
+            run, first = [], None
+    out_scalar += [False] * len(run)
+    out_keys += run
+    return out_scalar, out_keys
 
 
 # nodes that are linear in each child: P[c₁A] + P[c₂B] = P[c₁A + c₂B]
