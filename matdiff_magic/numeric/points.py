@@ -273,7 +273,7 @@ def _screen(ev: Evaluator, nodes: list, noted: list) -> None:
 def _arguments(ev: Evaluator, arg: ir.Expr) -> list:
     """The values of ``arg``: one, or one a sample for an argument that depends on the sample
     (inv(Wᵢ) inside sum_i, evaluated with each sample's values bound as the sum binds them)."""
-    per = {v.name: v for v in ir.variables(arg) if is_per_sample(v.name) and v.name in ev.values}
+    per = {v.name: v for v in _free_samples(arg) if v.name in ev.values}
     bindings = [ev.values]
     if per:
         count = samples_of(ev.values, arg) or 0
@@ -287,6 +287,21 @@ def _arguments(ev: Evaluator, arg: ir.Expr) -> list:
             out.append(type(ev)(values, ev.sizes)(arg) if per else ev(arg))
         except np.linalg.LinAlgError:  # an inner argument that is not finite
             continue
+    return out
+
+
+def _free_samples(e: ir.Expr) -> list:
+    """The per-sample variables of ``e`` outside its own sums over samples (inv(Σᵢ xᵢxᵢᵀ) has none:
+    its sum binds them)."""
+    out, stack, seen = [], [e], set()
+    while stack:
+        n = stack.pop()
+        if id(n) in seen or isinstance(n, SampleSum):
+            continue
+        seen.add(id(n))
+        if isinstance(n, ir.Var) and is_per_sample(n.name):
+            out.append(n)
+        stack.extend(n.children())
     return out
 
 
