@@ -286,3 +286,10 @@ def test_a_matrix_environment_with_a_negative_entry_derives_its_value():
     assert np.allclose(d.evaluate(x=np.array([1.0, 2.0])), [1.0, -1.0])  # it derived 𝟎
     with pytest.raises(MatdiffError):  # an empty entry is refused, not dropped
         derive(r"\begin{bmatrix} & b \\ & d \end{bmatrix} \pmb x", wrt="x")
+
+
+def test_a_matrix_environment_ended_under_another_name_is_refused_with_a_caret():
+    latex = r"\begin{bmatrix} a & b \end{pmatrix} \pmb x"
+    with pytest.raises(MatdiffError, match="the environment bmatrix is ended as pmatrix") as info:
+        derive(latex, wrt="x")
+    assert _under_caret(info.value) == r"\end{pmatrix}"

@@ -203,7 +203,8 @@ def _commands(tokens: list[Tok], source: str) -> list[Tok]:
     match = matching_braces(tokens, source)
     out: list[Tok] = []
     dropped: set[int] = set()
-    outer: list[bool] = []  # for each open matrix environment: its brackets were \left[ … \right]
+    outer: list[tuple[str, bool]] = []  # each open matrix environment: its name, and whether its
+    # brackets were \left[ … \right]
     k = 0
     while k < len(tokens):
         tok = tokens[k]
@@ -229,11 +230,19 @@ def _commands(tokens: list[Tok], source: str) -> list[Tok]:
                     )
                     if framed:
                         span = out.pop().span | span
-                    outer.append(framed)
+                    outer.append((name, framed))
                     out.append(Tok("sym", "[", span))
                 else:
+                    opened, framed = outer.pop() if outer else (name, False)
+                    if opened != name:  # \begin{bmatrix} … \end{pmatrix}
+                        raise MatdiffError(
+                            f"the environment {opened} is ended as {name}",
+                            source,
+                            span,
+                            hint="end a matrix with the name it begins with",
+                        )
                     closing = tokens[after] if after < len(tokens) else None
-                    if outer and outer.pop() and closing is not None and closing.text in ")]":
+                    if framed and closing is not None and closing.text in ")]":
                         span, after = span | closing.span, after + 1
                     out.append(Tok("sym", "]", span))
                 k = after
