@@ -115,28 +115,27 @@ def _marked(e: ir.Expr) -> ir.Expr:
     return ir.replace(e, leaves)
 
 
-def _size_arguments(node):
-    """The names given as sizes to a sized constant (eye(m), vector(1, n)), which are f's sizes."""
-    if isinstance(node, Call) and node.func in CONSTANTS:
-        yield from (a for a in node.args if isinstance(a, Name))
+def _syntax_nodes(node):
+    """Every node of a parsed answer (its dataclasses, through lists and tuples)."""
     if isinstance(node, (list, tuple)):
         for item in node:
-            yield from _size_arguments(item)
+            yield from _syntax_nodes(item)
     elif hasattr(node, "__dataclass_fields__"):
+        yield node
         for name in node.__dataclass_fields__:
-            yield from _size_arguments(getattr(node, name))
+            yield from _syntax_nodes(getattr(node, name))
+
+
+def _size_arguments(node):
+    """The names given as sizes to a sized constant (eye(m), vector(1, n)), which are f's sizes."""
+    for n in _syntax_nodes(node):
+        if isinstance(n, Call) and n.func in CONSTANTS:
+            yield from (a for a in n.args if isinstance(a, Name))
 
 
 def _names(node):
     """The Name nodes of a parsed answer, with their spans."""
-    if isinstance(node, Name):
-        yield node
-    elif isinstance(node, (list, tuple)):
-        for item in node:
-            yield from _names(item)
-    elif hasattr(node, "__dataclass_fields__"):
-        for name in node.__dataclass_fields__:
-            yield from _names(getattr(node, name))
+    return (n for n in _syntax_nodes(node) if isinstance(n, Name))
 
 
 def _mark(dim):

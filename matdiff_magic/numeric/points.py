@@ -29,7 +29,14 @@ from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.traverse import post_order
 from matdiff_magic.numeric.evaluate import Evaluator
 from matdiff_magic.ops.elementwise import KINKED, UNIT_DOMAIN
-from matdiff_magic.ops.samples import CHECK_SAMPLES, SampleSum, is_per_sample, sample_value, samples_of
+from matdiff_magic.ops.samples import (
+    CHECK_SAMPLES,
+    SampleSum,
+    free_per_sample,
+    is_per_sample,
+    sample_value,
+    samples_of,
+)
 from matdiff_magic.types.dims import Dim
 
 SIZE_CHOICES = (3, 2, 4, 5, 6, 7)
@@ -273,7 +280,7 @@ def _screen(ev: Evaluator, nodes: list, noted: list) -> None:
 def _arguments(ev: Evaluator, arg: ir.Expr) -> list:
     """The values of ``arg``: one, or one a sample for an argument that depends on the sample
     (inv(Wᵢ) inside sum_i, evaluated with each sample's values bound as the sum binds them)."""
-    per = {v.name: v for v in _free_samples(arg) if v.name in ev.values}
+    per = {v.name: v for v in free_per_sample(arg) if v.name in ev.values}
     bindings = [ev.values]
     if per:
         count = samples_of(ev.values, arg) or 0
@@ -287,21 +294,6 @@ def _arguments(ev: Evaluator, arg: ir.Expr) -> list:
             out.append(type(ev)(values, ev.sizes)(arg) if per else ev(arg))
         except np.linalg.LinAlgError:  # an inner argument that is not finite
             continue
-    return out
-
-
-def _free_samples(e: ir.Expr) -> list:
-    """The per-sample variables of ``e`` outside its own sums over samples (inv(Σᵢ xᵢxᵢᵀ) has none:
-    its sum binds them)."""
-    out, stack, seen = [], [e], set()
-    while stack:
-        n = stack.pop()
-        if id(n) in seen or isinstance(n, SampleSum):
-            continue
-        seen.add(id(n))
-        if isinstance(n, ir.Var) and is_per_sample(n.name):
-            out.append(n)
-        stack.extend(n.children())
     return out
 
 

@@ -39,6 +39,21 @@ def per_sample(e: Expr) -> bool:
     return any(is_per_sample(name) for name in e.free_vars())
 
 
+def free_per_sample(e: Expr) -> list:
+    """The per-sample variables of ``e`` outside its sums over samples, in the order a walk
+    meets them (inv(Σᵢ xᵢxᵢᵀ) has none: its sum binds them)."""
+    out, stack, seen = [], [e], set()
+    while stack:
+        n = stack.pop()
+        if id(n) in seen or isinstance(n, SampleSum):
+            continue
+        seen.add(id(n))
+        if isinstance(n, ir.Var) and is_per_sample(n.name):
+            out.append(n)
+        stack.extend(n.children())
+    return out
+
+
 def refuse_sample_sums(message: str, expr: Expr, source: str | None) -> None:
     """Refuse ``expr`` holding a sum over samples, with ``message`` and a caret at its sum_i in
     ``source``, for a stage with nothing per sample to read N from (the code export, the

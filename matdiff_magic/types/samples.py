@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ir import nodes as ir
-from matdiff_magic.ops.samples import SampleCount, SampleSum, is_per_sample
+from matdiff_magic.ops.samples import SampleCount, SampleSum, free_per_sample, is_per_sample
 from matdiff_magic.syntax import ast as syn
 
 SAMPLE_SUM = "sum_i"
@@ -134,18 +134,12 @@ def finish(typed, program: syn.Program) -> None:
 
 def _outside_sums(typed) -> None:
     """A per-sample name is used only inside sum_i."""
-    stack = [typed.expr]
-    seen = set()
-    while stack:
-        node = stack.pop()
-        if id(node) in seen or isinstance(node, SampleSum):
-            continue
-        seen.add(id(node))
-        if isinstance(node, ir.Var) and is_per_sample(node.name):
-            raise MatdiffError(
-                f"{node.name} is a per-sample name (it ends in _i): use it inside sum_i(…)",
-                typed.source,
-                typed.span,
-                hint=f"e.g. sum_i({node.name}'*{node.name}) sums over the samples i = 1 … N",
-            )
-        stack.extend(node.children())
+    free = free_per_sample(typed.expr)
+    if free:
+        node = free[0]
+        raise MatdiffError(
+            f"{node.name} is a per-sample name (it ends in _i): use it inside sum_i(…)",
+            typed.source,
+            typed.span,
+            hint=f"e.g. sum_i({node.name}'*{node.name}) sums over the samples i = 1 … N",
+        )
