@@ -167,22 +167,54 @@ def _numbered(name: str) -> bool:
     return name[:2] in ("t_", "M_")
 
 
-def _keys(nodes: list, memo: dict) -> tuple[dict, dict, dict]:
-    """canonical key -> node, and of each node's transpose (simplified as the results are); one
-    ``memo`` for a view, so that each node is numbered once."""
+def _keys(nodes: list, memo: dict) -> tuple[dict, dict, dict, set]:
+    """canonical key -> node, and of each node's transpose (simplified as the results are), and
+    the numbers of leaves of them all; one ``memo`` for a view, so that each node is numbered once."""
     from matdiff_magic.derivation.simplify import canon, push_transposes
 
+    flipped = [push_transposes(ir.Transpose(n), True) for n in nodes]
     direct = {canon(n, memo): n for n in nodes}
-    transposed = {canon(push_transposes(ir.Transpose(n), True), memo): n for n in nodes}
-    return direct, transposed, memo
+    transposed = {canon(t, memo): n for t, n in zip(flipped, nodes)}
+    return direct, transposed, memo, {_leaves(n, memo) for n in [*nodes, *flipped]}
 
 
-def _matcher(direct: dict, transposed: dict, memo: dict):
-    """node -> (named node, transposed?) when it is printed by a name of the view, else None."""
+def _leaves(e: ir.Expr, memo: dict) -> int:
+    """How many leaves ``e`` holds, each occurrence counted (in the view's ``memo``): equal for two
+    expressions ``canon`` numbers alike (it orders and groups operands, never adds or drops one),
+    so a node whose count no named node has is not numbered, and below one with fewer leaves than
+    every named node none is met."""
+    counts = memo.get("leaves")
+    if counts is None:
+        counts = memo["leaves"] = {}
+    hit = counts.get(id(e))
+    if hit is not None:
+        return hit[0]
+    n = 0
+    for k in e.children():  # a child counted before (most of them) without a call
+        known = counts.get(id(k))
+        n += known[0] if known is not None else _leaves(k, memo)
+    counts[id(e)] = (n or 1, e)  # keep e alive while its id is a key
+    return n or 1
+
+
+NOTHING_BELOW = (None, False)  # what ``match`` gives for a node with no match in its subtree
+
+
+def _matcher(direct: dict, transposed: dict, memo: dict, leaves: set):
+    """node -> (named node, transposed?) when it is printed by a name of the view, else None, or
+    ``NOTHING_BELOW`` when neither it nor any node below it is (fewer leaves than every named
+    node: the walks do not enter it)."""
     from matdiff_magic.derivation.simplify import canon
 
+    least = min(leaves, default=0)
+
     def match(node: ir.Expr):
-        if node.children() and not node.is_scalar:
+        if not node.children():
+            return NOTHING_BELOW  # a leaf is never named here (nor entered)
+        n = _leaves(node, memo)
+        if n < least:
+            return NOTHING_BELOW
+        if n in leaves and not node.is_scalar:
             known = memo.get(id(node))  # numbered by an earlier walk of the view: most nodes
             key = known[0] if known is not None else canon(node, memo)
             if key in direct:
@@ -199,6 +231,7 @@ def _first_matches(lines: list, match, root=None, fixed=None):
     printing order, not entering a match nor a node printed by a ``fixed`` name. Each distinct
     subexpression is visited once: the lines of a derivation share most of their subtrees."""
     seen: set = set()
+    kinds = _kinds(fixed)
     for i, line in enumerate(lines):
         stack = [line]
         while stack:
@@ -207,17 +240,27 @@ def _first_matches(lines: list, match, root=None, fixed=None):
                 continue
             seen.add(id(node))
             found = None if node is root else match(node)
+            if found is NOTHING_BELOW:
+                continue
             if found is not None:
                 yield i, node, *found
                 continue
-            if fixed and node is not root and node in fixed:
+            if type(node) in kinds and node is not root and node in fixed:
                 continue
             stack.extend(reversed(node.children()))
+
+
+def _kinds(fixed: dict | None) -> set:
+    """The types of the ``fixed`` named nodes: a node of another type is not looked up (a look-up
+    hashes the node, and its subtree the first time)."""
+    return {type(k) for k in fixed} if fixed else set()
 
 
 def _uses(lines: list, match, cache: dict, root=None, fixed=None) -> dict:
     """id(named node) -> how often ``lines`` print it (counted to 2, all a caller needs), counted
     per distinct subtree once (``cache``, by identity; ``root`` itself is never matched)."""
+
+    kinds = _kinds(fixed)
 
     def merged(counts: list) -> dict:
         out: dict = {}
@@ -233,10 +276,13 @@ def _uses(lines: list, match, cache: dict, root=None, fixed=None) -> dict:
             if id(node) in cache and node is not root:
                 continue
             found = None if node is root else match(node)
+            if found is NOTHING_BELOW:
+                cache[id(node)] = ({}, node)
+                continue
             if found is not None:
                 cache[id(node)] = ({id(found[0]): 1}, node)
                 continue
-            if fixed and node is not root and node in fixed:
+            if type(node) in kinds and node is not root and node in fixed:
                 cache[id(node)] = ({}, node)
                 continue
             kids = node.children()
@@ -341,7 +387,7 @@ def _distinct(nodes: list, lines: list, memo: dict) -> list:
 def _same_or_transposed(node: ir.Expr, kept: list, memo: dict) -> bool:
     from matdiff_magic.derivation.simplify import canon
 
-    direct, transposed, memo = _keys(kept, memo)
+    direct, transposed, memo, _ = _keys(kept, memo)
     key = canon(node, memo)
     return key in direct or key in transposed
 

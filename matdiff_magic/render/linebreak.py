@@ -60,11 +60,14 @@ class _Cut:
 
 @functools.cache
 def _events(ops: tuple, marks: str, tex: bool) -> re.Pattern:
-    """What the cut finders read, in order: a TeX command (whole, so that what it escapes is
-    passed over), a bracket of ``marks``, or the empty match where one of ``ops`` may start."""
-    command = r"\\(?:[A-Za-z]+|.)|" if tex else ""
-    starts = "".join(sorted({re.escape(op[0]) for op, _ in ops}))
-    return re.compile(f"{command}[{re.escape(marks)}]|(?=[{starts}])", re.S)
+    """What the cut finders read, in order: a TeX command that opens or closes a group or a bracket
+    (whole, so that ``\\left`` is not read as ``\\l``…) or a one-character escape (so that what
+    it escapes is passed over: ``\\{``, ``\\ ``), a bracket of ``marks``, or the empty match where
+    one of ``ops`` starts. Other commands are letters only, which hold no mark and start no
+    operator: they are read past without an event (a line's TeX is mostly such commands)."""
+    command = r"\\(?:left|right|begin|end|lvert|rvert|lVert|rVert)(?![A-Za-z])|\\[^A-Za-z]|" if tex else ""
+    starts = "|".join(re.escape(op) for op in sorted({op for op, _ in ops}, key=len, reverse=True))
+    return re.compile(f"{command}[{re.escape(marks)}]|(?=(?:{starts}))", re.S)
 
 
 def _text_cuts(s: str, ops) -> list[_Cut]:
@@ -272,7 +275,7 @@ def _lay(s: str, cuts: list[_Cut], column: int, width: int, measure, continuatio
 def break_text(body: str, column: int, width: int = WIDTH, ops=_TEXT_OPS) -> list[str]:
     """The lines of ``body``, which starts at ``column`` (after ``… = ``): the first without
     indentation, the others indented to their column."""
-    if column + text_width(body) <= width:
+    if column + _remembered(text_width)(body) <= width:  # measured once: _lay needs it too
         return [body]
 
     def continuation(cut: _Cut, opener_col):
@@ -356,7 +359,8 @@ def break_tex(body: str, column: int, width: int = WIDTH, ops=_TEX_OPS) -> list[
     piece as it is, the others as ``&{}+ …`` or ``&= …``, the operator under the ``=``. No
     spacing command indents them: KaTeX counts every macro (``\\quad`` is one) against a limit
     of 1000 per formula, which a long derivation nears already."""
-    if column + tex_width(body) <= width:  # most steps fit: no need to find where they could break
+    # most steps fit: no need to find where they could break (measured once: _lay needs it too)
+    if column + _remembered(tex_width)(body) <= width:
         return [body]
     cuts = _tex_cuts(body, ops)
     if not cuts:

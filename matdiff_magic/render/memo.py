@@ -134,21 +134,26 @@ class Memo:
 
     @staticmethod
     def _walk(root: Expr, highlight: frozenset) -> set:
+        """Ids of the nodes of ``root`` that are or hold a highlighted node: each distinct node
+        once, every child visited (a holder's other children may hold one too). Recursive, as the
+        printer that asks is: as deep as the line, and a call is cheaper than a stack of tuples."""
         out: set = set()
-        done: set = set()
-        stack = [(root, False)]
-        while stack:
-            node, ready = stack.pop()
-            if id(node) in done:
-                continue
-            kids = node.children()
-            if not ready:
-                stack.append((node, True))
-                stack.extend((k, False) for k in kids if id(k) not in done)
-                continue
-            done.add(id(node))
-            if id(node) in highlight or any(id(k) in out for k in kids):
+        known: dict = {}
+
+        def holds(node: Expr) -> bool:
+            found = id(node) in highlight
+            for k in node.children():
+                below = known.get(id(k))
+                if below is None:
+                    below = holds(k)
+                found = below or found
+            known[id(node)] = found
+            if found:
                 out.add(id(node))
+            return found
+
+        holds(root)
+        holds = None  # type: ignore[assignment]  # it refers to itself: freed now, not at a collection
         return out
 
 
