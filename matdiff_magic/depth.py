@@ -14,8 +14,10 @@ are freed by reference counting, so the collector is paused for the block.
 
 from __future__ import annotations
 
+import functools
 import gc
 import sys
+from collections.abc import Callable
 from contextlib import contextmanager
 
 RECURSION_LIMIT = 20_000
@@ -43,6 +45,24 @@ def deep_or_refused(message: str, source: str | None = None):
             yield
     except RecursionError:
         raise MatdiffError(message, source) from None
+
+
+def at_any_depth(message: str | None = None) -> Callable[[Callable], Callable]:
+    """A decorator: the method runs inside ``deep_recursion()``, as deep as the parser lets an
+    input nest (the printer and the evaluator recurse once per level). With ``message``, a nest
+    deeper still is refused as the package's error with it, shown with the object's ``source``
+    (``deep_or_refused``); without, the method is one the package's own output calls too."""
+
+    def decorate(method: Callable) -> Callable:
+        @functools.wraps(method)
+        def run(self, *args, **kwargs):
+            block = deep_recursion() if message is None else deep_or_refused(message, self.source)
+            with block:
+                return method(self, *args, **kwargs)
+
+        return run
+
+    return decorate
 
 
 @contextmanager

@@ -9,7 +9,6 @@ partial derivative ∂f/∂x₁₁, as in the seed; pass ``direction=V`` for any
 
 from __future__ import annotations
 
-import functools
 import numbers
 
 import numpy as np
@@ -21,6 +20,7 @@ from matdiff_magic.autodiff.notation import normalise_name, variable_text
 from matdiff_magic.autodiff.structure import build_structure
 from matdiff_magic.autodiff.trace import build_trace
 from matdiff_magic.autodiff.values import kind_of, refuse_undefined, to_array, user_value
+from matdiff_magic.depth import at_any_depth, deep_or_refused
 from matdiff_magic.errors import MatdiffError, known_language
 from matdiff_magic.numeric.evaluate import as_matrix, bind_sizes
 from matdiff_magic.ops.samples import refuse_sample_sums
@@ -66,22 +66,15 @@ def _run_together(name: str, given: set) -> list[str] | None:
     return None
 
 
+_TOO_DEEP = "the expression is too deeply nested to trace"
+
+
 def _deep(source: str):
-    from matdiff_magic.depth import deep_or_refused
-
-    return deep_or_refused("the expression is too deeply nested to trace", source)
+    return deep_or_refused(_TOO_DEEP, source)
 
 
-def _at_any_depth(method):
-    """A method that prints or evaluates f (a title, rows, differences): the printer and the
-    evaluator recurse once per level of nesting, as deep as the parser allows."""
-
-    @functools.wraps(method)
-    def run(self, *args, **kwargs):
-        with _deep(self.source):
-            return method(self, *args, **kwargs)
-
-    return run
+# a method that prints or evaluates f (a title, rows, differences) at the parser's depth
+_at_any_depth = at_any_depth(_TOO_DEEP)
 
 
 class Rows(list):

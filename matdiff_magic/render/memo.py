@@ -23,7 +23,7 @@ class Memo:
     """What has been printed during one ``printing()`` block."""
 
     def __init__(self) -> None:
-        self.printed: dict[tuple, tuple[Expr, str, int]] = {}  # (id, options) -> (node, str, prec)
+        self.printed: dict[tuple, dict[int, tuple[Expr, str, int]]] = {}  # options -> id -> (node, str, prec)
         self.numbers = Interner()
         self._tables: dict[int, tuple[dict, dict, set]] = {}  # id(abbrev) -> (abbrev, by number, hashes)
         self._under: dict[tuple, tuple[Expr, frozenset, set]] = {}  # marked-ancestor sets

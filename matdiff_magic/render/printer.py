@@ -83,6 +83,8 @@ class _Printer:
         self.windows = elide.windows if elide is not None else {}  # wide sums and products
         # inside memo.printing(): what is printed is kept by node identity and these options
         self.memo, self.options = memo.current(), (tex, hide_scalar_trace, id(abbrev) if abbrev else 0)
+        # what this printer's options printed, by node id (one table per options: no key to build)
+        self.table = self.memo.printed.setdefault(self.options, {}) if self.memo is not None else {}
         self.marked: set | None = None  # ids of the nodes that hold a highlighted one
         self.whole: _Printer | None = None  # the same without the shortening
         self.colouring = [0]  # > 0 inside a coloured part: one colour, not one inside another
@@ -100,10 +102,9 @@ class _Printer:
             return self._go(e)
         if e is self.root or (self.marked and id(e) in self.marked) or id(e) in self.elided_below:
             return self._go(e)
-        key = (id(e), *self.options)
-        hit = shown.printed.get(key)
+        hit = self.table.get(id(e))
         if hit is None:
-            hit = shown.printed[key] = (e, *self._go(e))
+            hit = self.table[id(e)] = (e, *self._go(e))
         return hit[1], hit[2]
 
     def _whole(self) -> _Printer:

@@ -14,23 +14,15 @@ from collections.abc import Callable
 from typing import cast
 
 from matdiff_magic import i18n
-from matdiff_magic.depth import deep_recursion
+from matdiff_magic.depth import at_any_depth
 from matdiff_magic.derivation.steps import Step
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.render import printer
 from matdiff_magic.render.printer import to_latex, to_text
 
-
-def _deep(method: Callable) -> Callable:
-    """A printing method called outside the derivation's own printing (``d.steps[i].latex``):
-    with room for a deep network's nesting, as there."""
-
-    @functools.wraps(method)
-    def deep(*args, **kwargs):
-        with deep_recursion():
-            return method(*args, **kwargs)
-
-    return deep
+# a printing method called outside the derivation's own printing (``d.steps[i].latex``): with
+# room for a deep network's nesting, as there
+_deep = at_any_depth()
 
 
 class ShownStep:
