@@ -12,6 +12,7 @@ import dataclasses
 
 import numpy as np
 
+from matdiff_magic.depth import deep_recursion
 from matdiff_magic.errors import MatdiffError, Span
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.traverse import post_order
@@ -57,19 +58,23 @@ def type_answer(answer: str, d):
     defined = {x.name for x in program.definitions if x.name}
     sizes = {str(sym) for v in variables for dim in v.shape for sym in Dim.of(dim).symbols}
     sized = {id(n) for n in _size_arguments(program.definitions) if n.name in sizes}
+    renames: dict = {}  # id(Name) -> the name it is typed under
     for node in _names(program.definitions):  # a function's name (eye) is the types stage's to judge
-        # the nodes are this answer's, parsed and not yet typed: renamed in place
         if id(node) in sized:  # eye(m): f's size m, under its marked name as f's variables have it
-            object.__setattr__(node, "name", _mark(node.name))
+            renames[id(node)] = _mark(node.name)
             continue
-        if node.name == "I" and "I" not in known | defined:  # the identity, as the notes write it
-            object.__setattr__(node, "name", "eye")
-        if node.name not in known | defined | FUNCTIONS:
+        name = node.name
+        if name == "I" and "I" not in known | defined:  # the identity, as the notes write it
+            name = renames[id(node)] = "eye"
+        if name not in known | defined | FUNCTIONS:
             raise MatdiffError(
-                f"{node.name} is not a variable of {d.name}: use " + ", ".join(sorted(known)),
+                f"{name} is not a variable of {d.name}: use " + ", ".join(sorted(known)),
                 answer,
                 node.span,
             )
+    if renames:
+        with deep_recursion():  # as deep as the parser lets the answer nest
+            program = dataclasses.replace(program, definitions=_renamed(program.definitions, renames))
     decls = {}
     for v in variables:
         dims = tuple(_mark(x) for x in v.shape)
@@ -124,6 +129,25 @@ def _syntax_nodes(node):
         yield node
         for name in node.__dataclass_fields__:
             yield from _syntax_nodes(getattr(node, name))
+
+
+def _renamed(node, renames: dict):
+    """``node`` (a parsed answer's node, or a list or tuple of them) with each Name whose id is in
+    ``renames`` named so: a new tree, the parsed nodes being frozen; a subtree without such a Name
+    is kept as it is."""
+    if isinstance(node, (list, tuple)):
+        items = [_renamed(item, renames) for item in node]
+        if all(a is b for a, b in zip(items, node)):
+            return node
+        return items if isinstance(node, list) else tuple(items)
+    if isinstance(node, Name) and id(node) in renames:
+        return dataclasses.replace(node, name=renames[id(node)])
+    if not dataclasses.is_dataclass(node) or isinstance(node, type):
+        return node
+    fields = {f.name: getattr(node, f.name) for f in dataclasses.fields(node)}
+    new = {name: _renamed(value, renames) for name, value in fields.items()}
+    changes = {name: value for name, value in new.items() if value is not fields[name]}
+    return dataclasses.replace(node, **changes) if changes else node
 
 
 def _size_arguments(node):
