@@ -11,7 +11,7 @@ the nodes it holds alive, so their ids cannot be reused while it exists.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 
 from matdiff_magic.depth import collector_paused
@@ -32,7 +32,7 @@ class Memo:
         self.kept: dict[tuple, tuple] = {}  # (kind, id) -> (the object, what was computed for it)
         self.widths: dict = {}  # measure -> {piece of a line: its width} (render.linebreak)
 
-    def keep(self, kind: str, owner, compute):
+    def keep(self, kind: Hashable, owner, compute):
         """``compute()`` once per ``owner`` (by identity) while the memo lives (the shortening of
         a step, shared by the text, TeX and JSON of the bundle)."""
         key = (kind, id(owner))

@@ -100,14 +100,25 @@ class ShownStep:
         show = to_latex if tex else to_text
         return show(cast(ir.Expr, self.step.marked[0]), **self._options())  # a step without a line has one
 
+    def _kept(self, form: str, compute: Callable[[], str]) -> str:
+        """A printed form, printed once per recorded step while a derivation is shown
+        (``memo.printing``): the JSON, the TeX block and the text ask for the same steps."""
+        from matdiff_magic.render.memo import current
+
+        shown = current()
+        return shown.keep((form, self.lang), self.step, compute) if shown is not None else compute()
+
     @property
     @_deep
     def latex(self) -> str:
-        return self._shown(True)
+        return self._kept("latex", lambda: self._shown(True))
 
     @property
     @_deep
     def latex_highlighted(self) -> str:
+        return self._kept("latex_highlighted", self._highlighted)
+
+    def _highlighted(self) -> str:
         s = self.step
         if s.chain:
             return self._chain(True, highlight_last=True)
@@ -121,7 +132,7 @@ class ShownStep:
     @property
     @_deep
     def text(self) -> str:
-        return self._shown(False)
+        return self._kept("text", lambda: self._shown(False))
 
     @property
     @_deep
