@@ -21,7 +21,7 @@ import functools
 import itertools
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from matdiff_magic.render import memo
 from matdiff_magic.render.notation import TEX_OPERATORS
@@ -48,8 +48,7 @@ _LIST_TEX_OPS = ((",\\ ", 0), (",\\; ", 0))
 _OPEN, _CLOSE, _TOGGLE = "([{⟦", ")]}⟧", "|‖"
 
 
-@dataclass(frozen=True)
-class _Cut:
+class _Cut(NamedTuple):  # a tuple: a long line has thousands, made in one call each
     end: int  # this line ends here (before the operator's space)
     start: int  # the next line starts here (at the operator)
     depth: int  # brackets around the operator
