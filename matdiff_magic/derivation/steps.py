@@ -89,6 +89,22 @@ class Step:
         return self.identity.text if self.identity else ""
 
 
+_HOW_SHOWN = frozenset({"abbrev", "shorten"})  # fields that say only how a step is printed
+
+
+def restyled(step: Step, **how) -> Step:
+    """``dataclasses.replace(step, **how)`` for the fields that say only how the step is printed
+    (``abbrev``, ``shorten``), keeping what the step computed (its value and marked line, the same
+    expressions): each view's copy of every step is made without a call per field, and its line
+    is not compared with the one before again."""
+    if not how.keys() <= _HOW_SHOWN:
+        raise TypeError(f"restyled changes only {', '.join(sorted(_HOW_SHOWN))}")
+    copy = object.__new__(Step)
+    copy.__dict__.update(step.__dict__)
+    copy.__dict__.update(how)
+    return copy
+
+
 def marked_line(before: ir.Expr, after: ir.Expr) -> tuple[ir.Expr, list[ir.Expr]]:
     """``after`` and its parts that differ from ``before`` (``changed_nodes``), where a changed
     part is a leaf (a variable, a constant: one node wherever it is written) given a node of its
