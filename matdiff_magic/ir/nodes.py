@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from fractions import Fraction
+from itertools import repeat
 from typing import TYPE_CHECKING
 
 from matdiff_magic.errors import MatdiffError
@@ -92,7 +93,8 @@ class Expr:
     def key(self) -> tuple:
         k = self._key
         if k is None:
-            k = (type(self).__name__,) + tuple(getattr(self, a) for a in self._attrs) + self.children()
+            # the attributes read by map, not a generator: a call less per attribute, for every node
+            k = (type(self).__name__, *map(getattr, repeat(self), self._attrs), *self.children())
             object.__setattr__(self, "_key", k)
         return k
 
@@ -172,7 +174,7 @@ class Expr:
                 out = frozenset([self.arg.name if isinstance(self.arg, Var) else ""])
             else:
                 kids = self.children()
-                out = frozenset().union(*(k.d_vars() for k in kids)) if kids else frozenset()
+                out = frozenset().union(*[k.d_vars() for k in kids]) if kids else frozenset()
             object.__setattr__(self, "_dvars", out)
         return out
 
