@@ -373,7 +373,8 @@ def _names(e: ir.Expr, memo: dict) -> int:
     print the same text hold the same variables as often (a name printed for a subexpression
     stands for equal subexpressions only), so differing sums tell different texts without
     printing them. Each node once, by identity: consecutive lines share most of their nodes."""
-    hit = memo.get(id(e))
+    key = id(e)
+    hit = memo.get(key)
     if hit is not None:
         return hit[0]
     if isinstance(e, ir.Var):
@@ -384,7 +385,7 @@ def _names(e: ir.Expr, memo: dict) -> int:
             known = memo.get(id(k))
             value += known[0] if known is not None else _names(k, memo)
     value %= 1 << 61
-    memo[id(e)] = (value, e)  # e kept alive while its id is a key
+    memo[key] = (value, e)  # e kept alive while its id is a key
     return value
 
 

@@ -160,9 +160,10 @@ class Expr:
         stack, seen = [self], set()
         while stack:
             node = stack.pop()
-            if id(node) in seen or (descend is not None and not descend(node)):
+            i = id(node)
+            if i in seen or (descend is not None and not descend(node)):
                 continue
-            seen.add(id(node))
+            seen.add(i)
             yield node
             stack.extend(reversed(node.children()))
 
@@ -347,7 +348,8 @@ def rebuild_bottom_up(expr: Expr, done, build, tidied: bool = False) -> Expr:
             out = done(node)
             if out is not None:
                 return out
-        out = memo.get(id(node))
+        key = id(node)
+        out = memo.get(key)
         if out is not None:
             return out
         kids = node.children()
@@ -359,7 +361,7 @@ def rebuild_bottom_up(expr: Expr, done, build, tidied: bool = False) -> Expr:
             out = build(node, [k if k._tidy or not k.children() else go(k) for k in kids])
         else:
             out = build(node, [go(k) if k.children() else k for k in kids])
-        memo[id(node)] = out
+        memo[key] = out
         return out
 
     if tidied and expr._tidy:

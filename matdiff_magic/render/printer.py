@@ -92,15 +92,16 @@ class _Printer:
         shown = self.memo
         if shown is not None and self.highlight and self.marked is None:  # the first call: the line
             self.marked = shown.marked_below(e, self.highlight)
-        if self.elide is not None and id(e) not in self.elided_below:
+        i = id(e)  # once: every node printed is looked up by it
+        if self.elide is not None and i not in self.elided_below:
             # a part a shortened line shows whole: printed (and memoised) as in the whole line,
             # even where a node it holds is left out elsewhere in the line
             return self._whole().go(e)
         if shown is None:
             return self._go(e)
-        if e is self.root or (self.marked and id(e) in self.marked) or id(e) in self.elided_below:
+        if e is self.root or (self.marked and i in self.marked) or i in self.elided_below:
             return self._go(e)
-        key = (id(e), *self.options)
+        key = (i, *self.options)
         hit = shown.printed.get(key)
         if hit is None:
             printed = self._go(e) if self.highlight else self._shown(e)  # _go colours only those
