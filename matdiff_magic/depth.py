@@ -23,15 +23,19 @@ from contextlib import contextmanager
 RECURSION_LIMIT = 20_000
 
 
-@contextmanager
-def deep_recursion():
-    previous = sys.getrecursionlimit()
-    if previous < RECURSION_LIMIT:
-        sys.setrecursionlimit(RECURSION_LIMIT)
-    try:
-        yield
-    finally:
-        sys.setrecursionlimit(previous)
+class deep_recursion:  # lower case: used as a function, ``with deep_recursion():``
+    """The recursion limit raised to RECURSION_LIMIT for the block (as it was, after it). A class,
+    not a generator: it is entered for every step a derivation prints, and costs two calls."""
+
+    __slots__ = ("previous",)
+
+    def __enter__(self) -> None:
+        self.previous = sys.getrecursionlimit()
+        if self.previous < RECURSION_LIMIT:
+            sys.setrecursionlimit(RECURSION_LIMIT)
+
+    def __exit__(self, *exc) -> None:
+        sys.setrecursionlimit(self.previous)
 
 
 @contextmanager
@@ -65,13 +69,15 @@ def at_any_depth(message: str | None = None) -> Callable[[Callable], Callable]:
     return decorate
 
 
-@contextmanager
-def collector_paused():
+class collector_paused:  # lower case, as deep_recursion
     """The cyclic garbage collector paused for the block (as it was, after it)."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
+
+    __slots__ = ("collecting",)
+
+    def __enter__(self) -> None:
+        self.collecting = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc) -> None:
+        if self.collecting:
             gc.enable()

@@ -45,6 +45,10 @@ def _has_d(node: ir.Expr) -> bool:
     return bool(node.d_vars())
 
 
+# the walks below descend where d_vars() is not empty: the method itself, a call less per node
+_HOLDS_D = ir.Expr.d_vars
+
+
 def plug(frames: tuple, focus: ir.Expr) -> ir.Expr:
     """Put the focus back into its context, normalising each rebuilt ancestor."""
     node = focus
@@ -79,7 +83,7 @@ def differential_stage(f: ir.Expr | None, wrt: ir.Var, record, start: ir.Expr | 
     rules: dict = {}  # d(·) -> (replacement, identity), each pending d(·) pushed down once
     shown = None  # the line the last step made: the next step's line before it
     for _ in range(MAX_STEPS):
-        ds = [n for n in focus.walk_where(_has_d) if isinstance(n, ir.D)]
+        ds = [n for n in focus.walk_where(_HOLDS_D) if isinstance(n, ir.D)]
         constants = {n: zero(n.shape) for n in ds if not ir.depends_on(n.arg, wrt.name)}
         if constants:
             identity, mapping = CONSTANT, constants
@@ -88,7 +92,7 @@ def differential_stage(f: ir.Expr | None, wrt: ir.Var, record, start: ir.Expr | 
             if not pending:
                 return plug(tuple(frames), focus)
             identity, mapping = _same_rule(pending, rules)
-        new_focus = tidy_replace(focus, mapping, _has_d)
+        new_focus = tidy_replace(focus, mapping, _HOLDS_D)
         context = tuple(frames)
         before, shown = shown or _lazy(context, focus), _lazy(context, new_focus)
         record(identity, shown, before=before)

@@ -68,14 +68,16 @@ def where(d, abbrev: dict | None = None) -> tuple[str, str]:
 def to_latex(d) -> str:
     """The derivation as one aligned block: a row a step with its rule and identity in grey."""
     rows = []
-    column = max(len(s.lhs_text) for s in d.steps) + 3  # where the text's expressions start
-    for s in d.steps:
+    shown = d.steps  # made once: each call makes the list afresh
+    column = max(len(s.step.lhs_text) for s in shown) + 3  # where the text's expressions start
+    for s in shown:
+        step = s.step  # its recorded fields read directly; the rule and TeX through ShownStep
         note = ""
-        if s.identity is not None:
-            note = rf"\text{{{tex_text(s.rule)}: }}{s.identity.latex}"
-        elif s.stage not in ("function",) and s.rule:
+        if step.identity is not None:
+            note = rf"\text{{{tex_text(s.rule)}: }}{step.identity.latex}"
+        elif step.stage not in ("function",) and s.rule:
             note = rf"\text{{{tex_text(s.rule)}}}"
-        rows += tex_step(tex_head(s.stage, s.lhs), s.latex, note, column)  # long: rows of its own
+        rows += tex_step(tex_head(step.stage, step.lhs), s.latex, note, column)  # long: rows of its own
     where_tex, _ = where(d)
     rows += tex_where(r"&\text{where } ", where_tex, column) if where_tex else []
     if d.check_result is not None:
@@ -87,8 +89,9 @@ def to_latex(d) -> str:
 def to_text(d) -> str:
     """The derivation in Unicode, the left-hand sides right-aligned, each rule in brackets."""
     lines = []
-    width = max(len(s.lhs_text) for s in d.steps)
-    for s in d.steps:
+    shown = d.steps  # made once: each call makes the list afresh
+    width = max(len(s.step.lhs_text) for s in shown)
+    for s in shown:
         rule = (
             f"    [{s.rule}{': ' + s.identity_text if s.identity_text else ''}]"
             if s.stage != "function"

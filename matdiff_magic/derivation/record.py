@@ -25,7 +25,7 @@ from matdiff_magic.depth import deep_or_refused, deep_recursion
 from matdiff_magic.derivation import display
 from matdiff_magic.derivation.evaluation import evaluate_at
 from matdiff_magic.derivation.layouts import Result, known_layout, known_layouts
-from matdiff_magic.derivation.steps import Step, merged
+from matdiff_magic.derivation.steps import Step, merged, restyled
 from matdiff_magic.errors import ArgumentTypeError, MatdiffError, whole_seed
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.numeric.check import CheckResult, run_check
@@ -130,7 +130,7 @@ class Derivation:
         same = next((view for view in self._views.values() if view[0] == names), None)
         if same is not None:  # the JSON's view names what one layout's does: its steps serve
             return same
-        steps = [dataclasses.replace(s, abbrev=names) for s in self._steps] if names else self._steps
+        steps = [restyled(s, abbrev=names) for s in self._steps] if names else self._steps
         return names, shortened(merge_same_text(steps))
 
     @property
@@ -142,7 +142,7 @@ class Derivation:
         """The steps with the names of the view that shows ``layouts``' results (the JSON: all);
         ``layouts`` as for ``names_for``."""
         names, steps = self.names_for(layouts)
-        last = dataclasses.replace(self._layout_step(self.layout), abbrev=names or None)
+        last = restyled(self._layout_step(self.layout), abbrev=names or None)
         return [ShownStep(s, self.lang, self.sympy_symbols) for s in steps + [last]]
 
     def with_layout(self, layout: str) -> Derivation:
@@ -364,7 +364,7 @@ def shortened(steps: list[Step]) -> list[Step]:
     out = list(steps)
     for i, (s, after) in enumerate(itertools.pairwise(steps)):
         if s.stage in _SHORTENED and after.stage == s.stage and not _own_line(s):
-            out[i] = dataclasses.replace(s, shorten=True)
+            out[i] = restyled(s, shorten=True)
     return out
 
 
@@ -373,7 +373,8 @@ def _names(e: ir.Expr, memo: dict) -> int:
     print the same text hold the same variables as often (a name printed for a subexpression
     stands for equal subexpressions only), so differing sums tell different texts without
     printing them. Each node once, by identity: consecutive lines share most of their nodes."""
-    hit = memo.get(id(e))
+    key = id(e)
+    hit = memo.get(key)
     if hit is not None:
         return hit[0]
     if isinstance(e, ir.Var):
@@ -384,7 +385,7 @@ def _names(e: ir.Expr, memo: dict) -> int:
             known = memo.get(id(k))
             value += known[0] if known is not None else _names(k, memo)
     value %= 1 << 61
-    memo[id(e)] = (value, e)  # e kept alive while its id is a key
+    memo[key] = (value, e)  # e kept alive while its id is a key
     return value
 
 

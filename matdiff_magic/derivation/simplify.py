@@ -246,15 +246,28 @@ def _by_type(e: ir.Expr) -> dict:
 def _fires(nodes: dict) -> bool:
     """Some rewrite applies somewhere (the common case is that none does): only the rewrites
     whose node types occur are tried, on the nodes of their types."""
-    present = nodes.keys()
-    for group in REWRITE_GROUPS:
-        for rw in group:
-            if not rw.can_apply(present):
-                continue
-            for t in rw.types:
-                if any(rw.node(n) is not n for n in nodes.get(t, ())):
-                    return True
+    for rw, t in _candidates(frozenset(nodes)):
+        for n in nodes.get(t, ()):
+            if rw.node(n) is not n:
+                return True
     return False
+
+
+# the node types present in an expression -> (rewrite, node type) of the rewrites that can apply,
+# in order: a few sets of types recur (every small result has the same few), so each is worked out once
+_CANDIDATES: dict[frozenset, tuple] = {}
+
+
+def _candidates(present: frozenset) -> tuple:
+    found = _CANDIDATES.get(present)
+    if found is None:
+        found = tuple(
+            (rw, t) for group in REWRITE_GROUPS for rw in group if rw.can_apply(present) for t in rw.types
+        )
+        if len(_CANDIDATES) > 512:  # bounded, however many kinds of expression a session sees
+            _CANDIDATES.clear()
+        _CANDIDATES[present] = found
+    return found
 
 
 def basic(e: ir.Expr, symmetric: bool = False) -> ir.Expr:

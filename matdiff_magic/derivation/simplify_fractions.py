@@ -40,7 +40,12 @@ def _denominator(f: ir.Expr) -> ir.Expr | None:
 def as_fraction(e: ir.Expr) -> tuple[Fraction, list[ir.Expr], list[ir.Expr]] | None:
     """(c, denominators, rest) with e = c · rest / (denominators…), when e reads as a fraction
     (c not whole, or a denominator); None otherwise. ``rest`` keeps the order of e's factors."""
-    if not isinstance(e, ir.MatMul) or not any(isinstance(f, (ir.Const, ir.Pow)) for f in e.factors):
+    if not isinstance(e, ir.MatMul):
+        return None
+    for f in e.factors:  # a loop, not any(): every product printed asks
+        if isinstance(f, (ir.Const, ir.Pow)):
+            break
+    else:
         return None  # no number and no power: not a fraction (most products, looked at first)
     coef, dens, rest = Fraction(1), [], []
     for f in e.factors:

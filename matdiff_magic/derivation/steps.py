@@ -9,12 +9,35 @@ printed the same way, and only when shown.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ops.identity import Identity
+
+if TYPE_CHECKING:  # the type checker reads it as the standard one
+    from functools import cached_property as cached
+else:
+
+    class cached:  # lower case, as functools.cached_property
+        """``functools.cached_property`` without the lock Python 3.11 takes on every first read:
+        a step's value and marked line (and a shown step's line, ``render.steps``) are first read
+        for every step printed, and the lock cost more than most of them. Two threads reading one
+        at once would each compute an equal value; the last one stays."""
+
+        def __init__(self, func):
+            self.func, self.name, self.__doc__ = func, func.__name__, func.__doc__
+
+        def __set_name__(self, owner, name):
+            self.name = name
+
+        def __get__(self, instance, owner=None):
+            if instance is None:
+                return self
+            value = instance.__dict__[self.name] = self.func(instance)
+            return value
+
 
 STAGES = ("function", "differential", "trace", "readoff", "layout")
 
@@ -37,12 +60,12 @@ class Step:
     before: ir.Expr | None = field(default=None, compare=False)  # focus = what changed since, on demand
     shorten: bool = field(default=False, compare=False)  # a long line may be shown around its change
 
-    @functools.cached_property
+    @cached
     def value(self) -> ir.Expr | None:
         """The expression after the step; a stage may give it as a function, built when shown."""
         return self.expr() if callable(self.expr) else self.expr
 
-    @functools.cached_property
+    @cached
     def marked(self) -> tuple[ir.Expr | None, tuple]:
         """The line as shown and the parts of it that changed: given by the rule, or found by
         comparing with ``before`` (``marked_line``: a changed variable a node of its own there)."""
@@ -64,6 +87,22 @@ class Step:
     @property
     def identity_text(self) -> str:
         return self.identity.text if self.identity else ""
+
+
+_HOW_SHOWN = frozenset({"abbrev", "shorten"})  # fields that say only how a step is printed
+
+
+def restyled(step: Step, **how) -> Step:
+    """``dataclasses.replace(step, **how)`` for the fields that say only how the step is printed
+    (``abbrev``, ``shorten``), keeping what the step computed (its value and marked line, the same
+    expressions): each view's copy of every step is made without a call per field, and its line
+    is not compared with the one before again."""
+    if not how.keys() <= _HOW_SHOWN:
+        raise TypeError(f"restyled changes only {', '.join(sorted(_HOW_SHOWN))}")
+    copy = object.__new__(Step)
+    copy.__dict__.update(step.__dict__)
+    copy.__dict__.update(how)
+    return copy
 
 
 def marked_line(before: ir.Expr, after: ir.Expr) -> tuple[ir.Expr, list[ir.Expr]]:

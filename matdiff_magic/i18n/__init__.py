@@ -41,6 +41,8 @@ class UnknownLanguage(ValueError):
 
 def check(lang: str) -> str:
     """``lang`` itself, normalised (``ZH``, ``zh-CN``, ``zh_Hans`` are ``zh``); UnknownLanguage else."""
+    if lang in LANGS:  # already a code: every step shown asks, with the derivation's language
+        return lang
     code = re.split(r"[-_.]", str(lang).strip().lower())[0]
     if code not in LANGS:
         raise UnknownLanguage(f"unknown language {lang!r}: choose {' or '.join(LANGS)}")

@@ -50,6 +50,7 @@ __all__ = [
 
 _UNIT = Fraction(1)  # made once: split_coef runs for every term of every sum
 
+_ONE = ir.ONE
 SCALAR_ATOMS = (ir.Var, ir.Const, ir.Det, ir.LogDet, ir.Trace, ir.Norm, ir.SumAll, ir.Pow, ir.Apply)
 
 
@@ -146,7 +147,8 @@ def mk_mul(factors) -> ir.Expr:
         kind = _FACTOR_KINDS.get(type(f))
         if kind is None:
             kind = _factor_kind(type(f))
-        if kind != _SPECIAL and not f.is_scalar:  # the common factor: a matrix kept as it is
+        rows, cols = f.shape  # f.is_scalar, without a call: every factor of every product asks
+        if kind != _SPECIAL and not (rows is _ONE and cols is _ONE):  # a matrix kept as it is
             mats.append(f)
             identity = identity or kind == _IDENTITY
             continue

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from fractions import Fraction
+from itertools import repeat
 from typing import TYPE_CHECKING
 
 from matdiff_magic.errors import MatdiffError
@@ -92,7 +93,8 @@ class Expr:
     def key(self) -> tuple:
         k = self._key
         if k is None:
-            k = (type(self).__name__,) + tuple(getattr(self, a) for a in self._attrs) + self.children()
+            # the attributes read by map, not a generator: a call less per attribute, for every node
+            k = (type(self).__name__, *map(getattr, repeat(self), self._attrs), *self.children())
             object.__setattr__(self, "_key", k)
         return k
 
@@ -158,9 +160,10 @@ class Expr:
         stack, seen = [self], set()
         while stack:
             node = stack.pop()
-            if id(node) in seen or (descend is not None and not descend(node)):
+            i = id(node)
+            if i in seen or (descend is not None and not descend(node)):
                 continue
-            seen.add(id(node))
+            seen.add(i)
             yield node
             stack.extend(reversed(node.children()))
 
@@ -172,7 +175,7 @@ class Expr:
                 out = frozenset([self.arg.name if isinstance(self.arg, Var) else ""])
             else:
                 kids = self.children()
-                out = frozenset().union(*(k.d_vars() for k in kids)) if kids else frozenset()
+                out = frozenset().union(*[k.d_vars() for k in kids]) if kids else frozenset()
             object.__setattr__(self, "_dvars", out)
         return out
 
@@ -345,7 +348,8 @@ def rebuild_bottom_up(expr: Expr, done, build, tidied: bool = False) -> Expr:
             out = done(node)
             if out is not None:
                 return out
-        out = memo.get(id(node))
+        key = id(node)
+        out = memo.get(key)
         if out is not None:
             return out
         kids = node.children()
@@ -357,7 +361,7 @@ def rebuild_bottom_up(expr: Expr, done, build, tidied: bool = False) -> Expr:
             out = build(node, [k if k._tidy or not k.children() else go(k) for k in kids])
         else:
             out = build(node, [go(k) if k.children() else k for k in kids])
-        memo[id(node)] = out
+        memo[key] = out
         return out
 
     if tidied and expr._tidy:

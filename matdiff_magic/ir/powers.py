@@ -102,12 +102,13 @@ def _power_parts(f: ir.Expr) -> tuple:
     other factor."""
     if isinstance(f, ir.MatPow):
         return f.base, f.k
+    rows, cols = f.shape
+    if rows is not cols or rows is ir.ONE:  # not square, or a scalar (sizes are interned)
+        return None, 0
     core = f
     while isinstance(core, (ir.Transpose, ir.Inverse)):
         core = core.arg
-    if isinstance(core, ir.Var) and not f.is_scalar and f.shape[0] == f.shape[1]:
-        return f, 1
-    return None, 0
+    return (f, 1) if isinstance(core, ir.Var) else (None, 0)
 
 
 def runs_as_powers(mats: list) -> list:

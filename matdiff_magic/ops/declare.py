@@ -67,10 +67,12 @@ class Node(Expr):
             index = tuple(fields.index(name) for name in self._children)
         else:  # every field by position: what rebuilding a node does, so kept cheap
             values, index = list(args), self._child_index
+        operands = []  # a list, not a generator: a node is made at every step, and made often
         for i in index:
             if not isinstance(values[i], Expr):
                 values[i] = tuple(values[i])
-        self._init(self.shape_of(*(values[i] for i in index)))
+            operands.append(values[i])
+        self._init(self.shape_of(*operands))
         for name, value in zip(fields, values):
             object.__setattr__(self, name, value)
 

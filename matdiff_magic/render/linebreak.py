@@ -151,6 +151,7 @@ _TEX_DROP = re.compile(
 )
 _TEX_COLOR = re.compile(r"\\color\{[^{}]*\}")
 _TEX_COMMAND = re.compile(r"\\(?:[A-Za-z]+|.)")
+_TEX_MARKUP = re.compile(r"[{}^_]")
 
 
 def _group(tex: str, i: int) -> int:
@@ -173,11 +174,13 @@ def tex_width(tex: str) -> int:
             den_end = _group(tex, num_end)
             inner = max(tex_width(tex[k + 6 : num_end - 1]), tex_width(tex[num_end + 1 : den_end - 1]))
             return tex_width(tex[:k]) + inner + tex_width(tex[den_end:])
+    if "\\" not in tex:  # no command to read: only the braces and scripts go, in one pass
+        return len(_TEX_MARKUP.sub("", tex))
     s = _TEX_COLOR.sub("", tex)
     s = _TEX_WORDS.sub(lambda m: m.group(1), s)
     s = _TEX_DROP.sub("", s)
     s = _TEX_COMMAND.sub("x", s)
-    return len(re.sub(r"[{}^_]", "", s))
+    return len(_TEX_MARKUP.sub("", s))
 
 
 def _remembered(measure):

@@ -37,7 +37,7 @@ from matdiff_magic.ops.notations import (
     Superscript,
     Terms,
 )
-from matdiff_magic.ops.registry import find
+from matdiff_magic.ops.registry import OPS, find
 from matdiff_magic.render import memo
 from matdiff_magic.render.hats import hat_latex, hat_text
 from matdiff_magic.render.notation import (
@@ -94,17 +94,19 @@ class _Printer:
         shown = self.memo
         if shown is not None and self.highlight and self.marked is None:  # the first call: the line
             self.marked = shown.marked_below(e, self.highlight)
-        if self.elide is not None and id(e) not in self.elided_below:
+        i = id(e)  # once: every node printed is looked up by it
+        if self.elide is not None and i not in self.elided_below:
             # a part a shortened line shows whole: printed (and memoised) as in the whole line,
             # even where a node it holds is left out elsewhere in the line
             return self._whole().go(e)
         if shown is None:
             return self._go(e)
-        if e is self.root or (self.marked and id(e) in self.marked) or id(e) in self.elided_below:
+        if e is self.root or (self.marked and i in self.marked) or i in self.elided_below:
             return self._go(e)
-        hit = self.table.get(id(e))
+        hit = self.table.get(i)
         if hit is None:
-            hit = self.table[id(e)] = (e, *self._go(e))
+            printed = self._go(e) if self.highlight else self._shown(e)  # _go colours only those
+            hit = self.table[i] = (e, *printed)
         return hit[1], hit[2]
 
     def _whole(self) -> _Printer:
@@ -134,8 +136,9 @@ class _Printer:
             inner, dots = self.elide[id(e)], self.dots
             s, p = (dots if inner is None else f"{dots} {self.wrap(inner, P_MUL)} {dots}"), P_ATOM
         else:
-            leaf = getattr(self, "p_" + type(e).__name__, None)
-            s, p = leaf(e) if leaf is not None else self.op(e)
+            how = _HOW.get(type(e)) or _how(type(e))
+            method, notation = how
+            s, p = method(self, e) if notation is None else method(self, notation, e)
         return s, p
 
     def _abbreviation(self, e: ir.Expr):
@@ -312,8 +315,10 @@ class _Printer:
             return self._fraction(*fraction)
         out: list[str] = []
         precs: list[int] = []  # of the factors after a leading number
-        # numbers commute: show them first, as a coefficient
-        factors = sorted(self._window(e), key=lambda f: not isinstance(f[0], ir.Const))
+        # numbers commute: show them first, as a coefficient (in order: a stable partition)
+        window = self._window(e)
+        factors = [f for f in window if isinstance(f[0], ir.Const)]
+        factors += [f for f in window if not isinstance(f[0], ir.Const)] if factors else window
         for i, (f, shown) in enumerate(factors):
             if not shown:  # a run of factors a long line leaves out
                 out.append(self.dots)
@@ -375,6 +380,23 @@ class _Printer:
             exp_text = "^(" + exp_tex + ")"
         base = self.wrap(e.base, P_POSTFIX + 1)
         return (f"{base}^{{{exp_tex}}}" if self.tex else base + exp_text), P_POSTFIX
+
+
+# node type -> (printer method, notation): a leaf's p_ method, or the n_ method of an op's notation
+# when the type fixes it (no variants, a notation that is not a function of the node); otherwise
+# ``op``, which looks the notation up for each node
+_HOW: dict[type, tuple] = {}
+
+
+def _how(cls: type) -> tuple:
+    leaf = getattr(_Printer, "p_" + cls.__name__, None)
+    how: tuple = (leaf, None) if leaf is not None else (_Printer.op, None)
+    if leaf is None and getattr(cls, "_variant", None) is None:
+        op = OPS.get((cls, None))
+        if op is not None and op.notation is not None and not callable(op.notation):
+            how = (getattr(_Printer, "n_" + type(op.notation).__name__), op.notation)
+    _HOW[cls] = how
+    return how
 
 
 def _tall(tex: str) -> bool:

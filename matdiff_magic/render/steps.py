@@ -15,7 +15,7 @@ from typing import cast
 
 from matdiff_magic import i18n
 from matdiff_magic.depth import at_any_depth
-from matdiff_magic.derivation.steps import Step
+from matdiff_magic.derivation.steps import Step, cached
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.render import printer
 from matdiff_magic.render.printer import to_latex, to_text
@@ -54,7 +54,7 @@ class ShownStep:
             "elide": self._elided,
         }
 
-    @functools.cached_property
+    @cached
     def _elided(self):
         """The parts of a long line written ⋯ (``render.elide``), for a step that may be shortened."""
         s = self.step
@@ -87,7 +87,7 @@ class ShownStep:
             parts[-1] = show(last, highlight=frozenset({id(last)}), **self._options())
         return " = ".join(parts)
 
-    @functools.cached_property
+    @cached
     def _line(self) -> tuple[str, str]:
         return cast(Callable, self.step.line)(printer)  # read only for a step with a line
 
