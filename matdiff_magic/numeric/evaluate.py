@@ -134,6 +134,9 @@ def to_float(value) -> float:
         return math.inf if value > 0 else -math.inf
 
 
+_LEAVES: dict = {}  # node type -> Evaluator's method for it (a leaf), or None (an operation)
+
+
 class Evaluator:
     def __init__(self, values: dict, sizes: dict):
         self.values, self.sizes = values, {Dim.of(k): v for k, v in sizes.items()}
@@ -153,11 +156,15 @@ class Evaluator:
         return (self.size(e.shape[0]), self.size(e.shape[1]))
 
     def __call__(self, e: ir.Expr) -> np.ndarray:
-        key = id(e)
-        if key not in self.memo:
-            leaf = getattr(self, "e_" + type(e).__name__, None)
-            self.memo[key] = (leaf(e) if leaf is not None else self.op(e), e)  # keep e alive
-        return self.memo[key][0]
+        hit = self.memo.get(id(e))
+        if hit is not None:
+            return hit[0]
+        leaf = _LEAVES.get(type(e), False)
+        if leaf is False:  # the method of a leaf type (e_Var, …) or None, found once per type
+            leaf = _LEAVES[type(e)] = getattr(Evaluator, "e_" + type(e).__name__, None)
+        value = leaf(self, e) if leaf is not None else self.op(e)
+        self.memo[id(e)] = (value, e)  # keep e alive while its id is a key
+        return value
 
     def e_Var(self, e):
         if e.name not in self.values:
@@ -187,7 +194,11 @@ class Evaluator:
             raise MatdiffError(f"{type(e).__name__} has no numeric value") from None
         if "evaluate" in op.extra:  # it evaluates its operands itself (a sum over samples)
             return op.extra["evaluate"](self, e)
-        return op.value([self(k) for k in e.children()], op.param(e, self.size))
+        memo, operands = self.memo, []
+        for k in e.children():  # an operand shared with another node (most leaves): no call
+            hit = memo.get(id(k))
+            operands.append(hit[0] if hit is not None else self(k))
+        return op.value(operands, op.param(e, self.size))
 
 
 def evaluate(expr: ir.Expr, variables, values: dict) -> np.ndarray:
