@@ -31,8 +31,12 @@ the same large number (``LARGE``), so a term in n³ outweighs any in n².
 * **(A + Aᵀ)x in one pass over A** (``export.symmetric``): Ax + Aᵀx, the gradient of xᵀAx, as the
   products of A's two triangles (BLAS's symv through SciPy when installed), and f = ½ xᵀ(A + Aᵀ)x.
 
-There is no declaration of a positive definite matrix in the language (only ``symmetric``), so no
-Cholesky factorisation is emitted. A symmetric S keeps its Sᵀ: the JAX and PyTorch checks
+* **Cholesky for a declared positive definite matrix.** A variable declared ``S: spd`` (``definite``)
+  is factorised by Cholesky wherever the module factorises it, even once (``export.factor``:
+  log det S = 2 Σ log Lᵢᵢ, S⁻¹b by two triangular solves, S⁻¹ from the factor; LinAlgError where S
+  is not positive definite).
+
+A symmetric S keeps its Sᵀ: the JAX and PyTorch checks
 differentiate the code at non-symmetric S + dS. ``plan`` raises nothing of its own; the nodes it
 writes (``cost_nodes``) have printers for every backend.
 """
@@ -169,10 +173,11 @@ class _Uses:
 SOLVES = {True: 3, False: 2}
 
 
-def plan(roots: list, share: bool = True) -> list:
+def plan(roots: list, share: bool = True, definite: frozenset = frozenset()) -> list:
     """``roots`` rewritten as the module's docstring says, equal in value; with ``share`` (the NumPy
     export), a matrix factorised by several of their nodes is factorised once (``export.factor``)
-    and Ax + Aᵀx reads A once (``export.symmetric``).
+    and Ax + Aᵀx reads A once (``export.symmetric``), and a variable of ``definite`` (declared
+    symmetric positive definite) is factorised by Cholesky.
 
     An inverse multiplied more often than twice may still take few different solves: xᵀX⁻¹x with
     its gradient (X⁻¹ + X⁻ᵀ)x multiplies X⁻¹ three times but solves only X⁻¹x (f reads it too) and
@@ -192,7 +197,7 @@ def plan(roots: list, share: bool = True) -> list:
         uses.solved = {i for i in often if counts.get(i.arg, 0) <= SOLVES[share]}
         if uses.solved != often:
             out = _plan(roots, uses)
-    return share_factorisations(symmetric_products(out)) if share else out
+    return share_factorisations(symmetric_products(out), definite) if share else out
 
 
 def _plan(roots: list, uses: _Uses) -> list:
