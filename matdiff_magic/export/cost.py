@@ -17,7 +17,9 @@ the same large number (``LARGE``), so a term in n³ outweighs any in n².
 * **Solves instead of inverses.** X⁻¹ B is ``np.linalg.solve(X, B)`` and B X⁻¹ a transposed solve
   when X⁻¹ is only ever multiplied, at most twice (two LU factorisations cost less than one
   inverse); an inverse needed as a matrix, or multiplied more often, is computed once (a temporary)
-  and reused.
+  and reused. Multiplied more often only in products that are vectors or numbers, it still becomes
+  solves when they are few different ones (``SOLVES``): xᵀX⁻¹x with its gradient (X⁻¹ + X⁻ᵀ)x is
+  the solves X⁻¹x and X⁻ᵀx, which share one LU (below), and f reads the first.
 * **log(det X)** is read off one LU factorisation (``np.linalg.slogdet``): log|det X| where
   det X > 0, −inf where det X = 0 and nan where det X < 0, as ``np.log(np.linalg.det(X))`` (the
   value ``evaluate()`` gives) but without overflowing for large matrices.
@@ -29,8 +31,12 @@ the same large number (``LARGE``), so a term in n³ outweighs any in n².
 * **(A + Aᵀ)x in one pass over A** (``export.symmetric``): Ax + Aᵀx, the gradient of xᵀAx, as the
   products of A's two triangles (BLAS's symv through SciPy when installed), and f = ½ xᵀ(A + Aᵀ)x.
 
-There is no declaration of a positive definite matrix in the language (only ``symmetric``), so no
-Cholesky factorisation is emitted. A symmetric S keeps its Sᵀ: the JAX and PyTorch checks
+* **Cholesky for a declared positive definite matrix.** A variable declared ``S: spd`` (``definite``)
+  is factorised by Cholesky wherever the module factorises it, even once (``export.factor``:
+  log det S = 2 Σ log Lᵢᵢ, S⁻¹b by two triangular solves, S⁻¹ from the factor; LinAlgError where S
+  is not positive definite).
+
+A symmetric S keeps its Sᵀ: the JAX and PyTorch checks
 differentiate the code at non-symmetric S + dS. ``plan`` raises nothing of its own; the nodes it
 writes (``cost_nodes``) have printers for every backend.
 """
@@ -101,6 +107,7 @@ class _Uses:
         self.kept_sums: set = set()  # matrix sums needed as matrices
         self.product_uses: dict = {}  # inverse node -> how many times a product multiplies it
         self.kept_inverses: set = set()
+        self.wide_uses: set = set()  # inverses multiplied in a product whose result is a matrix
         self.seen: set = set()
         for r in roots:
             self._value(r)
@@ -131,6 +138,8 @@ class _Uses:
         inv = _inverse_of(f)
         if inv is not None:
             self.product_uses[inv[0]] = self.product_uses.get(inv[0], 0) + 1
+            if not thin:
+                self.wide_uses.add(inv[0])
             self._inside(inv[0])
         elif thin and _sum_of(f) is not None:  # its terms become factors of products (_Distribute)
             for t in _terms(f):
@@ -140,23 +149,66 @@ class _Uses:
         else:
             self._value(f)
 
+        self.solved: set = set()  # inverses multiplied more than twice, solved all the same
+
     def solvable(self, inverse: ir.Expr) -> bool:
-        return inverse not in self.kept_inverses and self.product_uses.get(inverse, 0) <= 2
+        return inverse not in self.kept_inverses and (
+            self.product_uses.get(inverse, 0) <= 2 or inverse in self.solved
+        )
+
+    def multiplied_often(self) -> set:
+        """The inverses only ever multiplied, by more than two products, each a vector or a number
+        (whose solves have vectors on the right: n² operations each once M is factorised; a
+        matrix-valued product may solve for a matrix, which costs as much as the inverse)."""
+        return {
+            i
+            for i, k in self.product_uses.items()
+            if k > 2 and i not in self.kept_inverses and i not in self.wide_uses
+        }
 
 
-def plan(roots: list, share: bool = True) -> list:
+# the different solves an inverse that is only multiplied may become: two (two LU factorisations,
+# 4n³/3, cost less than one inverse, 2n³); three where they share one LU (the NumPy module: with
+# SciPy one getrf and three getrs, without it three solves cost what the inverse does)
+SOLVES = {True: 3, False: 2}
+
+
+def plan(roots: list, share: bool = True, definite: frozenset = frozenset()) -> list:
     """``roots`` rewritten as the module's docstring says, equal in value; with ``share`` (the NumPy
     export), a matrix factorised by several of their nodes is factorised once (``export.factor``)
-    and Ax + Aᵀx reads A once (``export.symmetric``)."""
+    and Ax + Aᵀx reads A once (``export.symmetric``), and a variable of ``definite`` (declared
+    symmetric positive definite) is factorised by Cholesky.
+
+    An inverse multiplied more often than twice may still take few different solves: xᵀX⁻¹x with
+    its gradient (X⁻¹ + X⁻ᵀ)x multiplies X⁻¹ three times but solves only X⁻¹x (f reads it too) and
+    X⁻ᵀx. Such inverses are tried as solves; those whose plan then holds at most ``SOLVES[share]``
+    different solves by their matrix stay solves, the others are computed as matrices."""
     uses = _Uses(roots)
+    often = uses.multiplied_often()
+    if not often:
+        out = _plan(roots, uses)
+    else:
+        uses.solved = often
+        out = _plan(roots, uses)
+        counts: dict = {}
+        for s in {n for r in out for n in r.walk() if isinstance(n, _Solve)}:
+            m = s.a.arg if isinstance(s.a, ir.Transpose) else s.a
+            counts[m] = counts.get(m, 0) + 1
+        uses.solved = {i for i in often if counts.get(i.arg, 0) <= SOLVES[share]}
+        if uses.solved != often:
+            out = _plan(roots, uses)
+    return share_factorisations(symmetric_products(out), definite) if share else out
+
+
+def _plan(roots: list, uses: _Uses) -> list:
+    """The rewriting of ``roots`` with the inverses that ``uses`` finds solvable solved."""
     spread = [ir.rebuild_bottom_up(r, lambda n: None, _Distribute(uses)) for r in roots]
     # a number xᵀ(A + B)y is taken apart on the side that the vectors' products already take
     products = _products(spread)
     spread = [ir.rebuild_bottom_up(r, lambda n: None, _Distribute(uses, products)) for r in spread]
     chains = _Chains(uses, _products(spread))
     out = [ir.rebuild_bottom_up(r, chains.done, chains.build) for r in spread]
-    out = [ir.rebuild_bottom_up(r, lambda n: None, _broadcast_constants) for r in out]
-    return share_factorisations(symmetric_products(out)) if share else out
+    return [ir.rebuild_bottom_up(r, lambda n: None, _broadcast_constants) for r in out]
 
 
 def _broadcast_constants(node: ir.Expr, kids: list) -> ir.Expr:

@@ -13,8 +13,23 @@ before (``lu_factor`` then keeps M itself): the same values and the same cost as
 The values at a singular or negative-determinant M are NumPy's: log det is −inf at det M = 0 and
 nan where det M < 0, and the inverse and the solves raise ``np.linalg.LinAlgError``.
 
+A matrix declared symmetric positive definite (``S: spd``, ``definite``) is factorised by Cholesky,
+S = LLᵀ (``t0 = cho_factor(S)``, LAPACK's potrf: n³/3 operations, half of LU's 2n³/3), wherever the
+module factorises it, once or more: log(det S) (and log|det S|) is 2 Σᵢ log Lᵢᵢ, since
+det S = det L det Lᵀ = Πᵢ Lᵢᵢ² (the Matrix Cookbook's (21), det(AB) = det A det B, with det of a
+triangular matrix the product of its diagonal), det S is its exponential, S⁻¹B (and S⁻ᵀB = S⁻¹B)
+two triangular solves (potrs) and S⁻¹ potri's one triangle, mirrored. Without SciPy the factor is
+``np.linalg.cholesky(S)`` (log det reads it) and the solves and the inverse call NumPy as before.
+Either way a matrix that is not positive definite raises ``np.linalg.LinAlgError`` ("Matrix is not
+positive definite", NumPy's words) from the factorisation, even where evaluate() has a value
+(log det S of an indefinite S with det S > 0): the declaration is a promise about the inputs, and a
+gradient check that draws such an input skips it as it skips a singular one. The factorisation reads
+S's lower triangle; the module's input check has made sure S is symmetric.
+
 Only the NumPy export shares (the JAX and PyTorch modules are differentiated by their framework,
-which must see the framework's own calls): ``plan(roots, share=False)`` leaves the uses as they are.
+which must see the framework's own calls; a Cholesky factorisation reads one triangle of S, so
+their autodiff, which steps S by a dS that is not symmetric, would differentiate another function):
+``plan(roots, share=False)`` leaves the uses as they are.
 """
 
 from __future__ import annotations
@@ -28,6 +43,12 @@ from matdiff_magic.ops.registry import C_ATOM
 class _Factor(_Unary):
     """The LU factorisation of the square matrix ``arg`` (shaped as it; never printed but as a
     temporary that the uses below read)."""
+
+    __slots__ = ()
+
+
+class _Cholesky(_Unary):
+    """The Cholesky factorisation of ``arg``, a variable declared symmetric positive definite."""
 
     __slots__ = ()
 
@@ -80,16 +101,34 @@ def _factorised(node: ir.Expr) -> tuple | None:
     return None if m.is_scalar else (m, how)
 
 
-def share_factorisations(roots: list) -> list:
+def _definite(m: ir.Expr, definite: frozenset):
+    """The variable S when ``m`` is S or Sᵀ for S declared symmetric positive definite, else None."""
+    s = m.arg if isinstance(m, ir.Transpose) else m
+    return s if isinstance(s, ir.Var) and s.name in definite else None
+
+
+# what a use of M reads off S = M or Mᵀ's Cholesky factor: Sᵀ = S, so Sᵀ's uses are S's
+_OF_DEFINITE = {
+    "log_det": "log_det",
+    "log_abs_det": "log_det",
+    "det": "det",
+    "inverse": "inverse",
+    "solve": "solve",
+    "solve_t": "solve",
+}
+
+
+def share_factorisations(roots: list, definite: frozenset = frozenset()) -> list:
     """``roots`` with the uses of every matrix factorised by two or more different nodes read off
-    one ``_Factor`` of it; the other roots' nodes unchanged."""
+    one ``_Factor`` of it, and every use of a variable in ``definite`` (declared symmetric positive
+    definite) read off one ``_Cholesky`` of it; the other roots' nodes unchanged."""
     uses: dict = {}
     for r in roots:
         for n in r.walk():
             found = _factorised(n)
             if found is not None:
                 uses.setdefault(found[0], set()).add(n)
-    shared = {m for m, nodes in uses.items() if len(nodes) >= 2}
+    shared = {m for m, nodes in uses.items() if len(nodes) >= 2 or _definite(m, definite) is not None}
     if not shared:
         return roots
 
@@ -99,6 +138,9 @@ def share_factorisations(roots: list) -> list:
         if found is None or found[0] not in shared:
             return new
         how = found[1]
+        s = _definite(found[0], definite)
+        if s is not None:
+            return _Use(_Cholesky(s), _OF_DEFINITE[how], kids[1] if how in ("solve", "solve_t") else None)
         if how in ("solve", "solve_t"):  # kids: the matrix (or its transpose) and b
             m = kids[0].arg if how == "solve_t" else kids[0]
             return _Use(_Factor(m), how, kids[1])
@@ -118,18 +160,33 @@ _CALLS = {
 }
 
 
+_CHOLESKY_CALLS = {
+    "log_det": "cho_log_det({f})",
+    "det": "cho_det({f})",
+    "inverse": "cho_inverse({f})",
+    "solve": "cho_solve({f}, {b})",
+}
+
+
 @prints(_Factor)
 def _factor_code(p, e):
     p.helper("_lapack")
     return f"{p.helper('lu_factor')}({p.code(e.arg)})", C_ATOM
 
 
+@prints(_Cholesky)
+def _cholesky_code(p, e):
+    p.helper("_lapack")
+    return f"{p.helper('cho_factor')}({p.code(e.arg)})", C_ATOM
+
+
 @prints(_Use)
 def _use_code(p, e):
-    call = _CALLS[e.how]
+    cholesky = isinstance(e.factor, _Cholesky)
+    call = (_CHOLESKY_CALLS if cholesky else _CALLS)[e.how]
     p.helper(call[: call.index("(")])
     if e.how in ("log_det", "det"):
-        p.helper("lu_sign_and_log")
+        p.helper("cho_log_det" if cholesky else "lu_sign_and_log")
     return call.format(f=p.code(e.factor), b=p.code(e.b) if e.b is not None else ""), C_ATOM
 
 
@@ -180,3 +237,33 @@ HELPERS["lu_solve"] = '''def lu_solve(F, B, transposed=False):
     if info > 0:
         raise np.linalg.LinAlgError("Singular matrix")
     return _lapack.dgetrs(lu, piv, B, trans=0 if transposed else 1)[0]'''
+
+HELPERS["cho_factor"] = '''def cho_factor(S):
+    """(S, L, lapack): the Cholesky factor L (S = L Lᵀ, lower) of the symmetric positive definite S
+    for the cho_ functions: _lapack.dpotrf, or np.linalg.cholesky without scipy. LinAlgError where S
+    is not positive definite."""
+    if _lapack is None or S.size == 0:
+        return S, np.linalg.cholesky(S), False
+    L, info = _lapack.dpotrf(S, lower=1, clean=1)  # reads S's lower triangle
+    if info > 0:
+        raise np.linalg.LinAlgError("Matrix is not positive definite")
+    return S, L, True'''
+HELPERS["cho_log_det"] = '''def cho_log_det(F):
+    """log(det S) from cho_factor(S): det S = (L_11 ⋯ L_nn)², so twice the sum of the logs."""
+    return 2.0 * np.log(F[1].diagonal()).sum()'''
+HELPERS["cho_det"] = '''def cho_det(F):
+    """det S from cho_factor(S)."""
+    return np.exp(cho_log_det(F))'''
+HELPERS["cho_solve"] = '''def cho_solve(F, B):
+    """S⁻¹B from cho_factor(S) (_lapack.dpotrs: two triangular solves); np.linalg.solve without scipy."""
+    S, L, lapack = F
+    if not lapack:
+        return np.linalg.solve(S, B)
+    return _lapack.dpotrs(L, B, lower=1)[0]'''
+HELPERS["cho_inverse"] = '''def cho_inverse(F):
+    """S⁻¹ from cho_factor(S) (_lapack.dpotri: one triangle, mirrored); np.linalg.inv without scipy."""
+    S, L, lapack = F
+    if not lapack:
+        return np.linalg.inv(S)
+    R = _lapack.dpotri(L, lower=1)[0]
+    return np.tril(R) + np.tril(R, -1).T'''

@@ -61,7 +61,7 @@ def to_python(d) -> str:
     names = variable_names(d.variables)
     sizes = size_names(d.variables, set(names.values()))
     grad_expr = _inline_definitions(d.result, d.typed)
-    roots = plan([d.function, grad_expr])
+    roots = plan([d.function, grad_expr], definite=definite(d))
     printer, body = _start(roots, names, sizes)
     body.append(f"    gradient = {printer.code(roots[1])}")
     if d.wrt.is_scalar:
@@ -115,10 +115,16 @@ def _mapping(variables, names) -> str:
     return code + "\n\n" if code else ""
 
 
-def _argument_line(v, names) -> str:
+def definite(d) -> frozenset:
+    """The names of ``d``'s variables declared symmetric positive definite (``S: spd``)."""
+    typed = getattr(d, "typed", None)
+    return getattr(typed, "definite", frozenset())
+
+
+def _argument_line(v, names, d=None) -> str:
     x = names[v.name]
     renamed = f" (the variable {_doc(v.name)!r} of the cell)" if x != v.name else ""
-    return f"    {x}: {describe_input(v)}{renamed}"
+    return f"    {x}: {describe_input(v, d is not None and v.name in definite(d))}{renamed}"
 
 
 def _require(condition: str, message: str) -> list[str]:
@@ -190,14 +196,16 @@ def _header(d, what: str = "gradient") -> str:
     )
 
 
-def describe_input(v) -> str:
+def describe_input(v, positive_definite: bool = False) -> str:
     """A variable as the exported docstrings describe an argument: a scalar, a vector of shape
-    (n,), a (symmetric) matrix of shape (m, n)."""
+    (n,), a (symmetric, symmetric positive definite) matrix of shape (m, n)."""
     if v.is_scalar:
         return "a scalar"
     dims = [str(d) for d in v.shape if d != 1]
     if v.shape[1] == 1:
         return f"a vector, shape ({dims[0]},)"
+    if positive_definite:  # factorised by Cholesky: LinAlgError where it is not positive definite
+        return f"a symmetric positive definite matrix, shape ({', '.join(dims)})"
     return f"{'a symmetric' if v.symmetric else 'a'} matrix, shape ({', '.join(dims)})"
 
 
@@ -211,7 +219,7 @@ def _signature(d, names, grad_expr) -> str:
         f"    ({_layout_words(d)}).",
         "",
     ]
-    lines += [_argument_line(v, names) for v in d.variables]
+    lines += [_argument_line(v, names, d) for v in d.variables]
     lines += ["    Returns (value, gradient).", '    """']
     return "\n".join(lines) + "\n"
 
@@ -268,7 +276,7 @@ def _jacobian_module(d) -> str:
     sizes = size_names(d.variables, set(names.values()))
     deriv = merge_diagonal_sandwiches(_inline_definitions(d.result, d.typed))
     grad_expr = _inline_definitions(d.target, d.typed) if hessian else None
-    roots = plan([d.function, grad_expr, deriv] if hessian else [d.function, deriv])
+    roots = plan([d.function, grad_expr, deriv] if hessian else [d.function, deriv], definite=definite(d))
     printer, body = _start(roots, names, sizes)
     if hessian:
         body.append(
@@ -360,7 +368,7 @@ def _jacobian_signature(d, names, func: str, grad_expr, deriv) -> str:
             f"    with the gradient ∂{_doc(d.name)}/∂{_doc(d.wrt.name)} = {_doc(to_text(grad_expr))}"
         )
     lines += [f"    and {_doc(r.lhs_text)} = {_doc(to_text(deriv))}", f"    ({_doc(r.description)})", ""]
-    lines += [_argument_line(v, names) for v in d.variables]
+    lines += [_argument_line(v, names, d) for v in d.variables]
     if grad_expr is not None:
         lines.append(
             f"    Returns (value, gradient, hessian): the gradient in {d.layout} layout, as "

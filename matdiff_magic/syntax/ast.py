@@ -16,9 +16,10 @@ KINDS = (
     "vector",
     "matrix",
     "symmetric",
+    "spd",
     "function",
     "mean",
-)  # what a declaration can say a name is
+)  # what a declaration can say a name is (spd: a symmetric positive definite matrix)
 
 
 @dataclass(frozen=True)
@@ -83,9 +84,10 @@ class Product:
 @dataclass(frozen=True)
 class Declaration:
     names: tuple  # ((name, span), ...)
-    kind: str
+    kind: str  # one of KINDS but spd, which is written kind "symmetric", definite True
     dims: tuple  # ((dim, span), ...): dim is a str symbol or an int
     span: Span
+    definite: bool = False  # declared positive definite (S: spd): a symmetric matrix everywhere else
 
 
 @dataclass(frozen=True)

@@ -219,12 +219,14 @@ def _parse_declaration(line: list[Token], source: str) -> Declaration:
             raise MatdiffError("expected ',' or ')' in the sizes of a declaration", source, at)
     if line[i].kind != "eof":
         raise MatdiffError("unexpected text after the declaration", source, line[i].span)
-    expected = {"scalar": 0, "vector": 1, "matrix": 2, "symmetric": 1, "function": 0, "mean": 1}[
+    expected = {"scalar": 0, "vector": 1, "matrix": 2, "symmetric": 1, "spd": 1, "function": 0, "mean": 1}[
         kind_tok.text
     ]
-    if dims and len(dims) != expected and not (kind_tok.text == "symmetric" and len(dims) == 2):
+    if dims and len(dims) != expected and not (kind_tok.text in ("symmetric", "spd") and len(dims) == 2):
         raise MatdiffError(
-            f"a {kind_tok.text} takes {expected} size{'s' if expected != 1 else ''}",
+            f"an {kind_tok.text} takes {expected} size{'s' if expected != 1 else ''}"
+            if kind_tok.text == "spd"
+            else f"a {kind_tok.text} takes {expected} size{'s' if expected != 1 else ''}",
             source,
             dims[0][1] | dims[-1][1],
             hint={
@@ -232,10 +234,13 @@ def _parse_declaration(line: list[Token], source: str) -> Declaration:
                 "vector": "write a: vector(n)",
                 "matrix": "write X: matrix(m, n)",
                 "symmetric": "write S: symmetric(n)",
+                "spd": "write S: spd(n)",
                 "function": "write g: function",
                 "mean": "write xbar: mean(x_i)",
             }[kind_tok.text],
         )
+    if kind_tok.text == "spd":  # a symmetric matrix, declared positive definite
+        return Declaration(tuple(names), "symmetric", tuple(dims), names[0][1] | line[i - 1].span, True)
     return Declaration(tuple(names), kind_tok.text, tuple(dims), names[0][1] | line[i - 1].span)
 
 

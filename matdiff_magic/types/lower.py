@@ -42,6 +42,9 @@ class Typed:
     defined_vars: dict = field(default_factory=dict)  # name -> ir.Var standing for a definition
     # name -> what gave it its kind: "declaration", "usage" (types.kinds) or "convention"
     kind_source: dict = field(default_factory=dict)
+    # names declared symmetric positive definite (S: spd): symmetric variables in the derivation,
+    # whose draws are positive definite anyway; the code export factorises them by Cholesky
+    definite: frozenset = frozenset()
 
 
 class UnknownWrt(MatdiffError):
@@ -151,6 +154,13 @@ class _Lowering:
             outer,
             defined_vars,
             {n: "declaration" if info.declared else info.decided_by for n, info in self.variables.items()},
+            frozenset(
+                n
+                for decl in self.program.declarations
+                if decl.definite
+                for n, _ in decl.names
+                if n in self.ir_vars
+            ),
         )
         samples.finish(typed, self.program)  # N and declared means are definitions
         return typed

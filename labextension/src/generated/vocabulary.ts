@@ -7,6 +7,7 @@ export const KINDS = [
   "vector",
   "matrix",
   "symmetric",
+  "spd",
   "function",
   "mean"
 ] as const;
