@@ -108,6 +108,42 @@ def expected_in_layout(f, values: dict, wrt: str, layout: str) -> np.ndarray:
     return J.T if layout == "denominator" else J
 
 
+def numeric_hessian(f, values: dict, wrt: str, h: float = 1e-4) -> np.ndarray:
+    """∂²f/∂vec x ∂(vec x)ᵀ by central second differences of f (column-major vec)."""
+    x = np.asarray(values[wrt], dtype=float)
+    steps = [np.reshape(np.eye(x.size)[k], x.shape, order="F") * h for k in range(x.size)]
+
+    def at(dx):
+        return f(**{**values, wrt: x + dx})
+
+    H = np.empty((x.size, x.size))
+    for i, a in enumerate(steps):
+        for j, b in enumerate(steps):
+            H[i, j] = (at(a + b) - at(a - b) - at(b - a) + at(-a - b)) / (4 * h * h)
+    return H
+
+
+def assert_exported_gradient(d, values: dict, f, wrt: str, layout: str, f_and_grad) -> None:
+    """An exported ``f_and_grad`` at ``values``: its value against ``evaluate()`` and the test's own
+    NumPy ``f``, its gradient against ``evaluate()`` and central differences of ``f`` in ``layout``."""
+    value, gradient = f_and_grad(**values)
+    assert_close(value, d.value(**values), 1e-10, "value against evaluate")
+    assert_close(value, f(**values), 1e-10, "value against the NumPy f")
+    assert_close(gradient, d.evaluate(**values), 1e-10, f"{layout}: gradient against evaluate")
+    assert_close(gradient, expected_in_layout(f, values, wrt, layout), 1e-6, f"{layout}: central differences")
+
+
+def assert_exported_hessian(d, values: dict, f, wrt: str, layout: str, f_grad_hessian) -> None:
+    """An exported ``f_grad_hessian`` at ``values``: its value against the test's own NumPy ``f``, its
+    gradient against central differences of ``f``, its Hessian against ``evaluate()`` and second
+    differences of ``f``."""
+    value, gradient, hessian = f_grad_hessian(**values)
+    assert_close(value, f(**values), 1e-10, "value against the NumPy f")
+    assert_close(gradient, expected_in_layout(f, values, wrt, layout), 1e-6, "gradient: central differences")
+    assert_close(hessian, d.evaluate(**values), 1e-10, f"{layout}: Hessian against evaluate")
+    assert_close(hessian, numeric_hessian(f, values, wrt), 1e-5, f"{layout}: second differences")
+
+
 def gradient_in_layout(fd, layout: str):
     """A gradient by central differences, shaped as the variable, as ``layout`` writes it: its
     transpose (a row for a vector) in numerator layout."""
@@ -153,7 +189,9 @@ def exported(d, backend: str = "numpy", scipy: bool = True) -> dict:
             del sys.modules[k]
         sys.modules["scipy"] = None  # type: ignore[assignment]
     try:
-        exec(compile(d.to_python(backend=backend), f"<matdiff {backend} export>", "exec"), namespace)  # ours only
+        exec(
+            compile(d.to_python(backend=backend), f"<matdiff {backend} export>", "exec"), namespace
+        )  # ours only
     finally:
         if not scipy:
             del sys.modules["scipy"]

@@ -14,7 +14,14 @@ import zlib
 
 import numpy as np
 import pytest
-from numeric_helpers import assert_close, expected_in_layout, numeric_jacobian, random_values
+from numeric_helpers import (
+    assert_close,
+    assert_exported_gradient,
+    expected_in_layout,
+    numeric_hessian,
+    numeric_jacobian,
+    random_values,
+)
 
 from matdiff_magic import derive
 
@@ -146,7 +153,9 @@ GRADIENTS = [
     (  # 𝟏 − y and 𝟏 − σ(Xw) broadcast the number 1: no array of ones is made (X m×n)
         "-y'*log(sigmoid(X*w)) - (1 - y)'*log(1 - sigmoid(X*w))",
         "w",
-        lambda y, X, w: -y @ np.log(1 / (1 + np.exp(-X @ w))) - (1 - y) @ np.log(1 - 1 / (1 + np.exp(-X @ w))),
+        lambda y, X, w: (
+            -y @ np.log(1 / (1 + np.exp(-X @ w))) - (1 - y) @ np.log(1 - 1 / (1 + np.exp(-X @ w)))
+        ),
         {},
         ["(1 - y) @ np.log(1 - t0)"],
         ["np.ones"],
@@ -177,32 +186,13 @@ GRADIENTS = [
 def test_cheaper_gradients_keep_their_values(source, wrt, f, hints, printed, absent, layout):
     d = derive(source, wrt=wrt, layout=layout)
     values = values_for(d, source, hints)
-    value, gradient = load(d)["f_and_grad"](**values)
-    assert_close(value, d.value(**values), 1e-10, "value against evaluate")
-    assert_close(value, f(**values), 1e-10, "value against the NumPy f")
-    assert_close(gradient, d.evaluate(**values), 1e-10, f"{layout}: gradient against evaluate")
-    assert_close(gradient, expected_in_layout(f, values, wrt, layout), 1e-6, f"{layout}: central differences")
+    assert_exported_gradient(d, values, f, wrt, layout, load(d)["f_and_grad"])
     code = body(d)
     for text in printed:  # one of the texts, when the layouts print it differently
         assert any(t in code for t in ((text,) if isinstance(text, str) else text)), code
     for text in absent:
         assert text not in code, code
     assert code.count("np.linalg.inv(") <= 1, code  # an inverse is computed once and reused
-
-
-def numeric_hessian(f, values: dict, wrt: str, h: float = 1e-4) -> np.ndarray:
-    """∂²f/∂vec x ∂(vec x)ᵀ by central second differences of f (column-major vec)."""
-    x = np.asarray(values[wrt], dtype=float)
-    steps = [np.reshape(np.eye(x.size)[k], x.shape, order="F") * h for k in range(x.size)]
-
-    def at(dx):
-        return f(**{**values, wrt: x + dx})
-
-    H = np.empty((x.size, x.size))
-    for i, a in enumerate(steps):
-        for j, b in enumerate(steps):
-            H[i, j] = (at(a + b) - at(a - b) - at(b - a) + at(-a - b)) / (4 * h * h)
-    return H
 
 
 HESSIANS = [

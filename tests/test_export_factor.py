@@ -14,8 +14,14 @@ import zlib
 
 import numpy as np
 import pytest
-from numeric_helpers import assert_close, expected_in_layout, exported, random_values
-from test_export_cost import body, numeric_hessian
+from numeric_helpers import (
+    assert_close,
+    assert_exported_gradient,
+    assert_exported_hessian,
+    exported,
+    random_values,
+)
+from test_export_cost import body
 
 from matdiff_magic import derive
 
@@ -95,11 +101,7 @@ def absolute(source: str, values: dict, d) -> dict:
 def test_one_factorisation_keeps_the_gradient(source, wrt, f, sizes, hints, layout, scipy):
     d = derive(source, wrt=wrt, layout=layout)
     values = absolute(source, values_for(d, source, sizes, hints), d)
-    value, gradient = load(d, scipy)["f_and_grad"](**values)
-    assert_close(value, d.value(**values), 1e-10, "value against evaluate")
-    assert_close(value, f(**values), 1e-10, "value against the NumPy f")
-    assert_close(gradient, d.evaluate(**values), 1e-10, f"{layout}: gradient against evaluate")
-    assert_close(gradient, expected_in_layout(f, values, wrt, layout), 1e-6, f"{layout}: central differences")
+    assert_exported_gradient(d, values, f, wrt, layout, load(d, scipy)["f_and_grad"])
     code = body(d)
     assert code.count("lu_factor(") == 1, code  # one factorisation, read by every use
     for call in ("np.linalg.inv", "np.linalg.solve", "np.linalg.det", "np.linalg.slogdet", "log_of_det"):
@@ -118,11 +120,7 @@ HESSIANS = [
 def test_one_factorisation_keeps_the_hessian(source, wrt, f, hints, layout, scipy):
     d = derive(source, wrt=wrt, order=2, layout=layout)
     values = values_for(d, source, {}, hints)
-    value, gradient, hessian = load(d, scipy)["f_grad_hessian"](**values)
-    assert_close(value, f(**values), 1e-10, "value against the NumPy f")
-    assert_close(gradient, expected_in_layout(f, values, wrt, layout), 1e-6, "gradient: central differences")
-    assert_close(hessian, d.evaluate(**values), 1e-10, f"{layout}: Hessian against evaluate")
-    assert_close(hessian, numeric_hessian(f, values, wrt), 1e-5, f"{layout}: second differences")
+    assert_exported_hessian(d, values, f, wrt, layout, load(d, scipy)["f_grad_hessian"])
     assert body(d).count("lu_factor(") == 1
 
 

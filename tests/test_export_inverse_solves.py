@@ -17,8 +17,15 @@ import zlib
 
 import numpy as np
 import pytest
-from numeric_helpers import assert_close, expected_in_layout, exported, random_values
-from test_export_cost import body, numeric_hessian
+from numeric_helpers import (
+    assert_close,
+    assert_exported_gradient,
+    assert_exported_hessian,
+    expected_in_layout,
+    exported,
+    random_values,
+)
+from test_export_cost import body
 
 from matdiff_magic import derive
 
@@ -86,11 +93,7 @@ def positive_det(values: dict) -> dict:
 def test_solves_with_one_factorisation(source, wrt, f, sizes, solves, layout, scipy):
     d = derive(source, wrt=wrt, layout=layout)
     values = positive_det(values_for(d, source, sizes))
-    value, gradient = load(d, scipy)["f_and_grad"](**values)
-    assert_close(value, d.value(**values), 1e-10, "value against evaluate")
-    assert_close(value, f(**values), 1e-10, "value against the NumPy f")
-    assert_close(gradient, d.evaluate(**values), 1e-10, f"{layout}: gradient against evaluate")
-    assert_close(gradient, expected_in_layout(f, values, wrt, layout), 1e-6, f"{layout}: central differences")
+    assert_exported_gradient(d, values, f, wrt, layout, load(d, scipy)["f_and_grad"])
     code = body(d)
     assert code.count("lu_factor(") == 1, code  # one factorisation, read by every solve and log det
     assert code.count("lu_solve(") == solves, code
@@ -154,11 +157,7 @@ def test_a_hessian_computes_the_inverse_once(source, f, inverse, layout, scipy):
     reads, where there is one) and the gradient is that matrix times x."""
     d = derive(source, wrt="x", order=2, layout=layout)
     values = positive_det(values_for(d, source, {}))
-    value, gradient, hessian = load(d, scipy)["f_grad_hessian"](**values)
-    assert_close(value, f(**values), 1e-10, "value against the NumPy f")
-    assert_close(gradient, expected_in_layout(f, values, "x", layout), 1e-6, "gradient: central differences")
-    assert_close(hessian, d.evaluate(**values), 1e-10, f"{layout}: Hessian against evaluate")
-    assert_close(hessian, numeric_hessian(f, values, "x"), 1e-5, f"{layout}: second differences")
+    assert_exported_hessian(d, values, f, "x", layout, load(d, scipy)["f_grad_hessian"])
     code = body(d)
     assert code.count(inverse) == 1 and "solve" not in code, code
 
