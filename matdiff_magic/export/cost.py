@@ -108,6 +108,7 @@ class _Uses:
         self.product_uses: dict = {}  # inverse node -> how many times a product multiplies it
         self.kept_inverses: set = set()
         self.wide_uses: set = set()  # inverses multiplied in a product whose result is a matrix
+        self.solved: set = set()  # inverses multiplied more than twice, solved all the same (plan)
         self.seen: set = set()
         for r in roots:
             self._value(r)
@@ -148,8 +149,6 @@ class _Uses:
                     self._factor(g, thin)
         else:
             self._value(f)
-
-        self.solved: set = set()  # inverses multiplied more than twice, solved all the same
 
     def solvable(self, inverse: ir.Expr) -> bool:
         return inverse not in self.kept_inverses and (

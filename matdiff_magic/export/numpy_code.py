@@ -117,14 +117,13 @@ def _mapping(variables, names) -> str:
 
 def definite(d) -> frozenset:
     """The names of ``d``'s variables declared symmetric positive definite (``S: spd``)."""
-    typed = getattr(d, "typed", None)
-    return getattr(typed, "definite", frozenset())
+    return d.typed.definite
 
 
-def _argument_line(v, names, d=None) -> str:
+def _argument_line(v, names, d) -> str:
     x = names[v.name]
     renamed = f" (the variable {_doc(v.name)!r} of the cell)" if x != v.name else ""
-    return f"    {x}: {describe_input(v, d is not None and v.name in definite(d))}{renamed}"
+    return f"    {x}: {describe_input(v, v.name in definite(d))}{renamed}"
 
 
 def _require(condition: str, message: str) -> list[str]:
