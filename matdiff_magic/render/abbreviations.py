@@ -170,12 +170,26 @@ def _numbered(name: str) -> bool:
 def _keys(nodes: list, memo: dict) -> tuple[dict, dict, dict, set]:
     """canonical key -> node, and of each node's transpose (simplified as the results are), and
     the numbers of leaves of them all; one ``memo`` for a view, so that each node is numbered once."""
-    from matdiff_magic.derivation.simplify import canon, push_transposes
+    from matdiff_magic.derivation.simplify import canon
 
-    flipped = [push_transposes(ir.Transpose(n), True) for n in nodes]
+    flipped = [_flipped(n, memo) for n in nodes]
     direct = {canon(n, memo): n for n in nodes}
     transposed = {canon(t, memo): n for t, n in zip(flipped, nodes)}
     return direct, transposed, memo, {_leaves(n, memo) for n in [*nodes, *flipped]}
+
+
+def _flipped(node: ir.Expr, memo: dict) -> ir.Expr:
+    """``node``'s transpose, simplified as the results are: made once per node of a view (in its
+    ``memo``), as the keys are made again for every set of names tried."""
+    flips = memo.get("flipped")
+    if flips is None:
+        flips = memo["flipped"] = {}
+    hit = flips.get(id(node))
+    if hit is None:
+        from matdiff_magic.derivation.simplify import push_transposes
+
+        hit = flips[id(node)] = (push_transposes(ir.Transpose(node), True), node)  # node kept alive
+    return hit[0]
 
 
 def _leaves(e: ir.Expr, memo: dict) -> int:
@@ -256,9 +270,14 @@ def _kinds(fixed: dict | None) -> set:
     return {type(k) for k in fixed} if fixed else set()
 
 
-def _uses(lines: list, match, cache: dict, root=None, fixed=None) -> dict:
+def _uses(
+    lines: list, match, cache: dict, root=None, fixed=None, met: list | None = None, stops: list | None = None
+) -> dict:
     """id(named node) -> how often ``lines`` print it (counted to 2, all a caller needs), counted
-    per distinct subtree once (``cache``, by identity; ``root`` itself is never matched)."""
+    per distinct subtree once (``cache``, by identity; ``root`` itself is never matched). ``met``,
+    when given (with an empty ``cache``), gets what ``_first_matches`` gives for the same lines:
+    the walk enters each distinct node once, first child first, as that one does; ``stops`` gets
+    the nodes not entered for their ``fixed`` name."""
 
     kinds = _kinds(fixed)
 
@@ -269,10 +288,20 @@ def _uses(lines: list, match, cache: dict, root=None, fixed=None) -> dict:
                 out[k] = min(2, out.get(k, 0) + v)
         return out
 
-    def count(top: ir.Expr) -> dict:
+    def summed(kids: tuple) -> dict:
+        counts = [c for c in (cache[id(k)][0] for k in kids) if c]
+        return counts[0] if len(counts) == 1 else merged(counts)  # one child's counts: shared
+
+    def count(i: int, top: ir.Expr) -> dict:
         stack = [(top, False)]
         while stack:
             node, ready = stack.pop()
+            if ready:  # its children counted: matched when it was entered, and not a match
+                counts = summed(node.children())
+                if node is root:
+                    return counts
+                cache[id(node)] = (counts, node)  # keep node alive while its id is a key
+                continue
             if id(node) in cache and node is not root:
                 continue
             found = None if node is root else match(node)
@@ -281,22 +310,20 @@ def _uses(lines: list, match, cache: dict, root=None, fixed=None) -> dict:
                 continue
             if found is not None:
                 cache[id(node)] = ({id(found[0]): 1}, node)
+                if met is not None:
+                    met.append((i, node, *found))
                 continue
             if type(node) in kinds and node is not root and node in fixed:
                 cache[id(node)] = ({}, node)
+                if stops is not None:
+                    stops.append(node)
                 continue
-            kids = node.children()
-            if not ready:
-                stack.append((node, True))
-                stack.extend((k, False) for k in kids if id(k) not in cache or k is root)
-                continue
-            counts = merged([cache[id(k)][0] for k in kids])
-            if node is root:
-                return counts
-            cache[id(node)] = (counts, node)  # keep node alive while its id is a key
+            stack.append((node, True))
+            # the first child on top: entered first, as the lines are printed
+            stack.extend((k, False) for k in reversed(node.children()) if id(k) not in cache or k is root)
         return cache[id(top)][0]
 
-    return merged([count(line) for line in lines])
+    return merged([count(i, line) for i, line in enumerate(lines)])
 
 
 def for_view(steps: list, results: list, taken: set, fixed: dict) -> dict:
@@ -309,11 +336,12 @@ def for_view(steps: list, results: list, taken: set, fixed: dict) -> dict:
     memo: dict = {}  # canonical numbers of the view's nodes
     taken = set(taken) | {n for pair in fixed.values() for n in pair}
     chosen = repeated(results, taken, fixed)  # repeated in a result (a step's repeats stay)
-    nodes = _distinct(list(chosen), lines, memo)
+    nodes, walk = _distinct(list(chosen), lines, memo, fixed)
+    met: list = []  # where the lines print the names kept, in printing order (_first_matches)
     while nodes:  # drop a name used once (its count was made before a larger one was named)
-        match = _matcher(*_keys(nodes, memo))
-        cache: dict = {}
-        uses = _uses(lines, match, cache, fixed=fixed)
+        if walk is None or not walk.serves(nodes, memo):
+            walk = _Walk(lines, nodes, memo, fixed)
+        match, met, uses, cache = walk.match, walk.met, walk.uses, walk.cache
         for n in nodes:  # a name inside another's definition is used there
             for k, v in _uses([n], match, cache, root=n, fixed=fixed).items():
                 uses[k] = uses.get(k, 0) + v
@@ -330,15 +358,12 @@ def for_view(steps: list, results: list, taken: set, fixed: dict) -> dict:
     # not depend on the order): the first match in results + steps of a name no result prints is
     # its first match in the lines' own walk, which the names are then numbered by.
     first: dict = {}
-    met = list(_first_matches(lines, match, fixed=fixed))
     for _, node, named, _ in [*_first_matches(results, match, fixed=fixed), *met]:  # results first
         if not isinstance(node, (ir.Transpose, ir.Neg)):  # σᵀ is written by σ's name
             first.setdefault(id(named), node)
     chosen = {first.get(id(n), n): chosen[n] for n in nodes}
-    if any(a is not b for a, b in zip(chosen, nodes)):  # walked again with the new definitions
-        match = _matcher(*_keys(list(chosen), memo))
-        met = list(_first_matches(lines, match, fixed=fixed))
-    nodes = list(chosen)
+    if any(a is not b for a, b in zip(chosen, nodes)):  # met again with the new definitions
+        match, met = _redefined(lines, met, nodes, list(chosen), memo, fixed)
     order: list = []  # named nodes by first appearance: the lines, then the definitions
     for _, _, named, _ in met:
         if all(named is not o for o in order):
@@ -368,12 +393,61 @@ def for_view(steps: list, results: list, taken: set, fixed: dict) -> dict:
     return out
 
 
-def _distinct(nodes: list, lines: list, memo: dict) -> list:
-    """The nodes by first appearance, one of each set equal up to a sum's order or a transpose."""
+def _same_lookups(before: tuple, after: tuple, renamed: dict) -> bool:
+    """Two ``_keys`` give matchers that find the same nodes, those of ``before`` renamed
+    (``renamed``: id(node) -> its counterpart): the same keys look up counterparts, and the
+    same leaf counts are looked up."""
+    return after[3] == before[3] and all(
+        len(b) == len(a) and all(a.get(k) is renamed[id(n)] for k, n in b.items())
+        for b, a in zip(before[:2], after[:2])
+    )
+
+
+class _Walk:
+    """The lines walked once with the names of ``nodes``: where they print them (``met``, as
+    ``_first_matches`` gives it), how often (``uses``), the counts of each subtree (``cache``),
+    and whether a ``fixed`` name kept the walk out of a node (``stopped``)."""
+
+    def __init__(self, lines: list, nodes: list, memo: dict, fixed: dict):
+        self.nodes, self.keys = nodes, _keys(nodes, memo)
+        self.match = _matcher(*self.keys)
+        self.cache: dict = {}
+        self.met: list = []
+        stops: list = []
+        self.uses = _uses(lines, self.match, self.cache, fixed=fixed, met=self.met, stops=stops)
+        self.stopped = bool(stops)
+
+    def serves(self, nodes: list, memo: dict) -> bool:
+        """The walk is the one the names of ``nodes`` give (the same nodes in another order, none
+        of whose keys are shared)."""
+        return _same_lookups(self.keys, _keys(nodes, memo), {id(n): n for n in self.nodes})
+
+
+def _redefined(lines: list, met: list, old: list, new: list, memo: dict, fixed: dict) -> tuple:
+    """The matcher of the names defined by ``new`` in place of ``old`` (pairwise), and where
+    ``lines`` print them: ``met`` with the new nodes when every key looks up the new node where it
+    looked up the old one (a definition numbered as the one it replaces, and so its transpose, as
+    usual), since the walk is then the same; else the lines walked again."""
+    after = _keys(new, memo)
+    match = _matcher(*after)
+    renamed = {id(o): n for o, n in zip(old, new)}
+    if not _same_lookups(_keys(old, memo), after, renamed):
+        return match, list(_first_matches(lines, match, fixed=fixed))
+    return match, [(i, node, renamed[id(named)], flipped) for i, node, named, flipped in met]
+
+
+def _distinct(nodes: list, lines: list, memo: dict, fixed: dict) -> tuple[list, _Walk | None]:
+    """The nodes by first appearance, one of each set equal up to a sum's order or a transpose,
+    and the walk of the lines that ordered them (``fixed`` names not entered; it serves the names
+    kept when none was dropped)."""
     if len(nodes) < 2:
-        return nodes
+        return nodes, None
+    walk = _Walk(lines, nodes, memo, fixed)
+    # they are ordered as a walk that enters the fixed names meets them: this one, unless one
+    # of those names stopped it
+    met = walk.met if not walk.stopped else _first_matches(lines, walk.match)
     first: list = []
-    for _, _, named, _ in _first_matches(lines, _matcher(*_keys(nodes, memo))):
+    for _, _, named, _ in met:
         if all(named is not f for f in first):
             first.append(named)
     first += [n for n in nodes if all(n is not f for f in first)]
@@ -381,7 +455,7 @@ def _distinct(nodes: list, lines: list, memo: dict) -> list:
     for n in first:
         if not out or not _same_or_transposed(n, out, memo):
             out.append(n)
-    return out
+    return out, walk
 
 
 def _same_or_transposed(node: ir.Expr, kept: list, memo: dict) -> bool:
