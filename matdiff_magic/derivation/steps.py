@@ -147,9 +147,13 @@ def marked_line(before: ir.Expr, after: ir.Expr) -> tuple[ir.Expr, list[ir.Expr]
 
 def changed_nodes(before: ir.Expr, after: ir.Expr) -> list[ir.Expr]:
     """The smallest parts of ``after`` that differ from ``before`` (compared position by position)."""
-    if before is after or before == after:
+    if before is after:
         return []
-    if type(before) is type(after) and all(getattr(before, a) == getattr(after, a) for a in before._attrs):
+    if type(before) is not type(after):  # never equal: no hash to compute
+        return [after]
+    if before == after:
+        return []
+    if not before._attrs or all(getattr(before, a) == getattr(after, a) for a in before._attrs):
         bk, ak = before.children(), after.children()
         if len(bk) == len(ak) and bk:
             out: list = []

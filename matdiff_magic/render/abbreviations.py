@@ -221,11 +221,13 @@ def _matcher(direct: dict, transposed: dict, memo: dict, leaves: set):
     from matdiff_magic.derivation.simplify import canon
 
     least = min(leaves, default=0)
+    counted = memo.setdefault("leaves", {})  # _leaves' counts, read here without a call
 
     def match(node: ir.Expr):
         if not node.children():
             return NOTHING_BELOW  # a leaf is never named here (nor entered)
-        n = _leaves(node, memo)
+        hit = counted.get(id(node))
+        n = hit[0] if hit is not None else _leaves(node, memo)
         if n < least:
             return NOTHING_BELOW
         if n in leaves and not node.is_scalar:
