@@ -29,6 +29,7 @@ class Memo:
         self._under: dict[tuple, tuple[Expr, frozenset, set]] = {}  # marked-ancestor sets
         self._parents: dict[int, list[int]] = {}  # id(node) -> ids of the nodes it is a child of
         self._entered: dict[int, Expr] = {}  # the nodes whose children are in _parents
+        self._holding: dict[int, dict[int, bool]] = {}  # id(old node) -> id(node) -> holds it
         self.kept: dict[tuple, tuple] = {}  # (kind, id) -> (the object, what was computed for it)
         self.widths: dict = {}  # measure -> {piece of a line: its width} (render.linebreak)
 
@@ -56,30 +57,61 @@ class Memo:
         """Ids of the nodes of ``root`` that are or hold a node of ``highlight`` (ids): only
         those print differently when the highlighted parts are coloured.
 
-        When the highlighted nodes are new in ``root`` (made by the step, the usual case; a step's
-        line shares everything else with the line before), their holders are found by walking up
-        a map of parents that the lines shown so far have filled in, each node entered once:
-        expressions are immutable, so a node made before them cannot hold them. Otherwise (a step
-        whose changed part is an older node: d(A)B + A d(B) = A d(B) for a constant A) the holders
-        are the nodes of ``root`` reached from it through the highlighted nodes' ancestors, when
-        those are few; else the whole line is walked."""
+        The highlighted nodes new in ``root`` (made by the step, the usual case; a step's line
+        shares everything else with the line before) have their holders found by walking up a map
+        of parents that the lines shown so far have filled in, each node entered once: expressions
+        are immutable, so a node made before them cannot hold them. An older highlighted node (a
+        step whose changed part is an older node: d(A)B + A d(B) = A d(B) for a constant A) held
+        by many nodes (dX, shared by every line) has what holds it kept from line to line
+        (``_holders``); for the others, the nodes of ``root`` reached from it through their
+        ancestors, when those are few, else the whole line is walked."""
         key = (id(root), highlight)
         hit = self._under.get(key)
         if hit is not None:
             return hit[2]
         new = self._enter(root)
+        fresh = highlight if highlight <= new else highlight & new
         out: set = set()
-        if highlight <= new:
-            stack = list(highlight)
-            while stack:
-                i = stack.pop()
-                if i not in out:
-                    out.add(i)
-                    stack.extend(self._parents.get(i, ()))
-        else:
-            above = self._ancestors(highlight, 4 * len(new) + 1_000)
-            out = self._walk(root, highlight) if above is None else self._reached(root, above)
+        stack = list(fresh)  # every node above a new one is new: in root
+        while stack:
+            i = stack.pop()
+            if i not in out:
+                out.add(i)
+                stack.extend(self._parents.get(i, ()))
+        if fresh is not highlight:
+            out |= self._old_marked(root, highlight - new, len(new))
         self._under[key] = (root, highlight, out)
+        return out
+
+    def _old_marked(self, root: Expr, old: frozenset, new: int) -> set:
+        """Ids of the nodes of ``root`` that are or hold a node of ``old``, nodes entered with an
+        earlier line; ``new``: how many nodes ``root`` brought."""
+        parents = self._parents
+        wide = [i for i in old if len(parents.get(i, ())) >= _WIDE]
+        out: set = set()
+        for i in wide:
+            out |= self._holders(root, i)
+        rest = old.difference(wide) if wide else old
+        if rest:
+            above = self._ancestors(rest, 4 * new + 1_000)
+            out |= self._walk(root, rest) if above is None else self._reached(root, above)
+        return out
+
+    def _holders(self, root: Expr, node: int) -> set:
+        """Ids of the nodes of ``root`` that are or hold the node of id ``node``, what each node
+        visited holds kept for the next line: consecutive lines share most of their nodes."""
+        known = self._holding.get(node)
+        if known is None:
+            known = self._holding[node] = {}
+        if id(root) not in known:
+            _holds(root, node, known)
+        out: set = set()
+        stack = [root] if known[id(root)] else []
+        while stack:
+            e = stack.pop()
+            if id(e) not in out:
+                out.add(id(e))
+                stack.extend(k for k in e.children() if known[id(k)])
         return out
 
     def _ancestors(self, highlight: frozenset, most: int) -> set | None:
@@ -155,6 +187,25 @@ class Memo:
         holds(root)
         holds = None  # type: ignore[assignment]  # it refers to itself: freed now, not at a collection
         return out
+
+
+# an older highlighted node with this many parents (in every line so far) is held by more nodes
+# than a line has: what holds it is kept from line to line instead of searched for each time
+_WIDE = 16
+
+
+def _holds(e: Expr, node: int, known: dict) -> bool:
+    """Whether e is or holds the node of id ``node``, recorded in ``known`` for e and every node
+    below it not yet there (all children visited: each is asked about again in later lines).
+    Recursive, as the printer that asks is."""
+    found = id(e) == node
+    for k in e.children():
+        below = known.get(id(k))
+        if below is None:
+            below = _holds(k, node, known)
+        found = below or found
+    known[id(e)] = found
+    return found
 
 
 _current: Memo | None = None
