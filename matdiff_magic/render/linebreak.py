@@ -61,44 +61,65 @@ class _Cut(NamedTuple):  # a tuple: a long line has thousands, made in one call 
 def _events(ops: tuple, marks: str, tex: bool) -> re.Pattern:
     """What the cut finders read, in order: a TeX command that opens or closes a group or a bracket
     (whole, so that ``\\left`` is not read as ``\\l``…) or a one-character escape (so that what
-    it escapes is passed over: ``\\{``, ``\\ ``), a bracket of ``marks``, or the empty match where
-    one of ``ops`` starts. Other commands are letters only, which hold no mark and start no
+    it escapes is passed over: ``\\{``, ``\\ ``), in TeX a group ``{…}`` that holds no group and
+    no such command (whole: nothing in it can be cut, and a line's TeX has many, ``_{1}``,
+    ``{\\rm d}``), a bracket of ``marks``, or the empty match where one of ``ops`` starts (the
+    longest of them, group 1). Other commands are letters only, which hold no mark and start no
     operator: they are read past without an event (a line's TeX is mostly such commands)."""
     command = r"\\(?:left|right|begin|end|lvert|rvert|lVert|rVert)(?![A-Za-z])|\\[^A-Za-z]|" if tex else ""
     starts = "|".join(re.escape(op) for op in sorted({op for op, _ in ops}, key=len, reverse=True))
-    return re.compile(f"{command}[{re.escape(marks)}]|(?=(?:{starts}))", re.S)
+    return re.compile(f"{command}{_FLAT_GROUP if tex else ''}[{re.escape(marks)}]|(?=({starts}))", re.S)
+
+
+# a group with no group inside and no command that opens or closes one, not the delimiter of a
+# \left or \right; possessive: a group that is not one is given up at once
+_FLAT_GROUP = r"(?<!\\left)(?<!\\right)\{(?:[^{}\\]++|\\[^A-Za-z]|\\(?!(?:left|right|begin|end)(?![A-Za-z]))[A-Za-z]++)*+\}|"
+
+
+@functools.cache
+def _starting(ops: tuple) -> dict[str, tuple]:
+    """For the longest operator of ``ops`` found at a place, each of ``ops`` that starts there (its
+    prefixes among them), in the order of ``ops``: (end, start, tier, op) of its cut, end and start
+    from the place. A cut is before an infix operator, after a comma (",\\quad " and ",\\; " lose
+    their spacing at the end of the line)."""
+    return {
+        found: tuple(_template(op, tier) for op, tier in ops if found.startswith(op))
+        for found in {op for op, _ in ops}
+    }
+
+
+def _template(op: str, tier: int) -> tuple[int, int, int, str]:
+    lead = len(op) - len(op.lstrip())
+    if lead:
+        return 0, lead, tier, op.strip()
+    return 1, len(op), tier, op.strip()  # the comma stays, its space goes
 
 
 def _text_cuts(s: str, ops) -> list[_Cut]:
-    cuts, toggled = [], {c: False for c in _TOGGLE}
+    cuts: list[_Cut] = []
+    starting = _starting(ops)
+    toggled: set[str] = set()  # the bars | ‖ open now
     stack: list[int] = []  # positions of the open brackets
     for m in _events(ops, _OPEN + _CLOSE + _TOGGLE, False).finditer(s):
-        i, ch = m.start(), m.group(0)
-        if not ch:  # an operator may start here
-            for op, tier in ops:
-                if s.startswith(op, i):
-                    cuts.append(_cut(op, i, len(stack), tier, stack[-1] if stack else -1))
+        ch = m.group(0)
+        if not ch:  # an operator starts here
+            i, depth, opener = m.start(), len(stack), stack[-1] if stack else -1
+            cuts += [
+                _Cut(i + end, i + start, depth, tier, opener, op)
+                for end, start, tier, op in starting[m.group(1)]
+            ]
         elif ch in _OPEN:
-            stack.append(i)
+            stack.append(m.start())
         elif ch in _CLOSE:
             if stack:
                 stack.pop()
-        elif toggled[ch] and stack and s[stack[-1]] == ch:
+        elif ch in toggled and stack and s[stack[-1]] == ch:
             stack.pop()
-            toggled[ch] = not toggled[ch]
+            toggled.discard(ch)
         else:
-            stack.append(i)
-            toggled[ch] = not toggled[ch]
+            stack.append(m.start())
+            toggled ^= {ch}
     return cuts
-
-
-def _cut(op: str, i: int, depth: int, tier: int, opener: int) -> _Cut:
-    """A cut at the operator op found at i: before an infix operator, after a comma (",\\quad "
-    and ",\\; " lose their spacing at the end of the line)."""
-    lead = len(op) - len(op.lstrip())
-    if lead:
-        return _Cut(i, i + lead, depth, tier, opener, op.strip())
-    return _Cut(i + 1, i + len(op), depth, tier, opener, op.strip())  # the comma stays, its space goes
 
 
 _TEX_TOKEN = re.compile(r"\\(?:[A-Za-z]+|.)|.", re.S)
@@ -108,14 +129,21 @@ _SOFT_CLOSE = {")", "]", "\\rvert", "\\rVert", "\\}"}
 
 def _tex_cuts(s: str, ops) -> list[_Cut]:
     """Cuts outside every TeX group; depth counts the plain brackets around the operator."""
-    cuts, hard, soft, skip_to = [], 0, 0, 0
+    cuts: list[_Cut] = []
+    starting = _starting(ops)
+    hard, soft, skip_to = 0, 0, 0
     for m in _events(ops, "{}()[]", True).finditer(s):
         t, i = m.group(0), m.start()
         if i < skip_to:  # the delimiter after \left or \right
             continue
-        if not t:  # an operator may start here
+        if not t:  # an operator starts here
             if hard == 0:
-                cuts += [_cut(op, i, soft, tier, -1) for op, tier in ops if s.startswith(op, i)]
+                cuts += [
+                    _Cut(i + end, i + start, soft, tier, -1, op)
+                    for end, start, tier, op in starting[m.group(1)]
+                ]
+        elif t[0] == "{" and len(t) > 1:  # a group nothing in which can be cut
+            continue
         elif t in ("{", "\\left", "\\begin"):
             hard += 1
         elif t in ("}", "\\right", "\\end"):
@@ -224,6 +252,18 @@ class _Widths:
         return self.measure(self.s[a:b])
 
 
+def _spans(s: str, cuts: list[_Cut], measure):
+    """``measure(s[a:b])`` as a function of (a, b): in a line whose characters all take one column
+    (the usual text line), b - a."""
+    if measure is text_width and (s.isascii() or not any(_extra_columns(ch) for ch in set(s))):
+        return _difference
+    return _Widths(s, cuts, measure)
+
+
+def _difference(a: int, b: int) -> int:
+    return b - a
+
+
 def _shallowest(fit: list[_Cut]) -> _Cut:
     """The cut of least (depth, tier), the last of those: the outermost place a line can end."""
     key = min((c.depth, c.tier) for c in fit)
@@ -232,7 +272,7 @@ def _shallowest(fit: list[_Cut]) -> _Cut:
 
 def _lay(s: str, cuts: list[_Cut], column: int, width: int, measure, continuation) -> list[tuple[int, str]]:
     """Greedy lines (column, text) of s, which starts at ``column``; ``cuts`` in order of position."""
-    span = _Widths(s, cuts, measure)
+    span = _spans(s, cuts, measure)
     ends = [c.end for c in cuts]
     lines: list[tuple[int, str]] = []
     starts: list[tuple[int, int]] = []  # (index in s, column) of each line
