@@ -119,9 +119,12 @@ def scientific(value: Fraction, digits: int = 6) -> tuple[str, int]:
     return ("-" if value < 0 else "") + mantissa, k
 
 
+_INTEGER = re.compile(r"-?\d+")
+
+
 def superscript(text: str) -> str:
     """Unicode superscript when every character has one, else ^(text)."""
-    if re.fullmatch(r"-?\d+", text):
+    if _INTEGER.fullmatch(text):
         return text.translate(SUPERSCRIPT)
     return "^(" + text + ")"
 
@@ -177,6 +180,7 @@ def cell_name(written: str) -> str:
 
 
 SYMBOL_LATEX = {"Σᵢ": "\\sum_{i}"}  # symbols of calls that TeX writes otherwise (a sum over samples)
+_UNSUPERSCRIPT_TABLE = str.maketrans(UNSUPERSCRIPT)
 UNSUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
 
@@ -195,7 +199,7 @@ def call_latex(name: str, symbol: str = "") -> str:
 
 def superscript_latex(symbol: str) -> str:
     """A Unicode superscript (ᵀ, ⁻¹, ⁻ᵀ) in TeX: ^{T}, ^{-1}, ^{-T}."""
-    return "^{" + "".join(UNSUPERSCRIPT.get(ch, ch) for ch in symbol) + "}"
+    return "^{" + symbol.translate(_UNSUPERSCRIPT_TABLE) + "}"
 
 
 def subscript_text(sub: str) -> str:

@@ -11,6 +11,7 @@ derivations by a vector are written (df = gᵀdx rather than tr(gᵀdx)).
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 
 from matdiff_magic.derivation.simplify_fractions import VULGAR, as_fraction
@@ -85,12 +86,21 @@ class _Printer:
         self.memo, self.options = memo.current(), (tex, hide_scalar_trace, id(abbrev) if abbrev else 0)
         # what this printer's options printed, by node id (one table per options: no key to build)
         self.table = self.memo.printed.setdefault(self.options, {}) if self.memo is not None else {}
+        # nothing coloured or left out: every node but the root prints as the table has it
+        self.plain = self.memo is not None and not highlight and elide is None
+        # the names found, by node id (node, name or None): the same for every options' table
+        self.names = self.memo.keep("names", abbrev, dict) if self.memo is not None and abbrev else None
         self.marked: set | None = None  # ids of the nodes that hold a highlighted one
         self.whole: _Printer | None = None  # the same without the shortening
         self.colouring = [0]  # > 0 inside a coloured part: one colour, not one inside another
 
     # -- entry point: returns (string, precedence)
     def go(self, e: ir.Expr) -> tuple[str, int]:
+        if self.plain and e is not self.root:
+            hit = self.table.get(id(e))
+            if hit is None:
+                hit = self.table[id(e)] = (e, *self._shown(e))
+            return hit[1], hit[2]
         shown = self.memo
         if shown is not None and self.highlight and self.marked is None:  # the first call: the line
             self.marked = shown.marked_below(e, self.highlight)
@@ -130,19 +140,23 @@ class _Printer:
         return self._shown(e)
 
     def _shown(self, e: ir.Expr) -> tuple[str, int]:
-        if self.abbrev and e is not self.root and self._abbreviation(e) is not None:
-            s, p = self._abbreviation(e)[0 if self.tex else 1], P_ATOM
-        elif self.elide and id(e) in self.elide:
+        if self.abbrev and e is not self.root:
+            name = self._abbreviation(e)
+            if name is not None:
+                return name[0 if self.tex else 1], P_ATOM
+        if self.elide and id(e) in self.elide:
             inner, dots = self.elide[id(e)], self.dots
-            s, p = (dots if inner is None else f"{dots} {self.wrap(inner, P_MUL)} {dots}"), P_ATOM
-        else:
-            how = _HOW.get(type(e)) or _how(type(e))
-            method, notation = how
-            s, p = method(self, e) if notation is None else method(self, notation, e)
-        return s, p
+            return (dots if inner is None else f"{dots} {self.wrap(inner, P_MUL)} {dots}"), P_ATOM
+        method, notation = _HOW.get(type(e)) or _how(type(e))
+        return method(self, e) if notation is None else method(self, notation, e)
 
     def _abbreviation(self, e: ir.Expr):
-        return self.abbrev.get(e) if self.memo is None else self.memo.abbreviation(e, self.abbrev)
+        if self.names is None or self.memo is None:
+            return self.abbrev.get(e)
+        hit = self.names.get(id(e))
+        if hit is None:  # e kept with its name: its id stays its own
+            hit = self.names[id(e)] = (e, self.memo.abbreviation(e, self.abbrev))
+        return hit[1]
 
     @property
     def dots(self) -> str:
@@ -156,7 +170,7 @@ class _Printer:
     def paren(self, s: str) -> str:
         # \left( only around something tall: a long line is broken between rows of an aligned
         # block, which a \left( … \right) pair cannot span
-        return f"\\left({s}\\right)" if self.tex and len(s) > 40 and _tall(s) else f"({s})"
+        return f"\\left({s}\\right)" if self.tex and len(s) > 40 and _TALL.search(s) else f"({s})"
 
     def t(self, tex: str, text: str) -> str:
         return tex if self.tex else text
@@ -209,7 +223,7 @@ class _Printer:
         inner = self.go(arg)[0]
         return (
             f"{tex_name}\\left({inner}\\right)"
-            if self.tex and len(inner) > 60 and _tall(inner)
+            if self.tex and len(inner) > 60 and _TALL.search(inner)
             else f"{self.t(tex_name, text_name)}({inner})"
         ), P_ATOM
 
@@ -247,8 +261,11 @@ class _Printer:
         return f"{n.prefix}{n.open}{inner}{n.close}{subscript_text(n.sub)}", P_ATOM
 
     def n_Infix(self, n: Infix, e):
-        parts = [self.wrap(f, n.prec + 1) if shown else self.dots for f, shown in self._window(e)]
-        return self.t(f" {INFIX_LATEX[n.symbol]} ", f" {n.symbol} ").join(parts), n.prec
+        if self.windows and id(e) in self.windows:
+            parts = [self.wrap(f, n.prec + 1) if shown else self.dots for f, shown in self._window(e)]
+        else:
+            parts = [self.wrap(f, n.prec + 1) for f in e.children()]
+        return (f" {INFIX_LATEX[n.symbol]} " if self.tex else f" {n.symbol} ").join(parts), n.prec
 
     def _window(self, e: ir.Expr) -> list[tuple[ir.Expr, bool]]:
         """(child, shown) for the children of e, a run of children a long line leaves out as one
@@ -315,34 +332,36 @@ class _Printer:
             return self._fraction(*fraction)
         out: list[str] = []
         precs: list[int] = []  # of the factors after a leading number
-        # numbers commute: show them first, as a coefficient (in order: a stable partition)
-        window = self._window(e)
-        factors = [f for f in window if isinstance(f[0], ir.Const)]
-        factors += [f for f in window if not isinstance(f[0], ir.Const)] if factors else window
-        for i, (f, shown) in enumerate(factors):
+        window = self._window(e) if self.windows and id(e) in self.windows else None
+        for i, (f, shown) in enumerate(_numbers_first(window or [(f, True) for f in e.children()])):
             if not shown:  # a run of factors a long line leaves out
                 out.append(self.dots)
                 precs.append(P_ATOM)
                 continue
-            if isinstance(f, ir.Const) and i == 0:
-                s, p = self.go(f)
-                out.append(s if p >= P_MUL else self.paren(s) if f.value >= 0 else s)
-                if f.value == -1 and len(e.factors) > 1:
-                    out[-1] = "-"
-                continue
-            need = P_MUL + 1 if isinstance(f, (ir.MatMul, ir.Hadamard)) else P_MUL
             s, p = self.go(f)
-            if isinstance(f, ir.Const) or p < need or (isinstance(f, ir.MatMul)):
+            if isinstance(f, ir.MatMul):  # a product inside a product: always bracketed
+                s, p = self.paren(s), P_ATOM
+            elif isinstance(f, ir.Const):
+                if i == 0:
+                    out.append(s if p >= P_MUL else self.paren(s) if f.value >= 0 else s)
+                    if f.value == -1 and len(e.factors) > 1:
+                        out[-1] = "-"
+                    continue
+                s, p = self.paren(s), P_ATOM
+            elif p < (P_MUL + 1 if isinstance(f, ir.Hadamard) else P_MUL):
                 s, p = self.paren(s), P_ATOM
             out.append(s)
             precs.append(p)
-        out = runs_as_powers(out, precs, self.paren, lambda k: self.t(f"^{{{k}}}", superscript(str(k))))
-        sep = " " if self.tex else ""
-        text = sep.join(out) if self.tex else join_text(out)
-        if self.tex:
+        out = runs_as_powers(out, precs, self.paren, self._power)
+        if not self.tex:
+            text = join_text(out)
+        else:
+            text = " ".join(out)
             text = text.replace("- ", "-", 1) if text.startswith("- ") else text
-        prec = P_NEG if text.startswith("-") else P_MUL
-        return text, prec
+        return text, P_NEG if text.startswith("-") else P_MUL
+
+    def _power(self, k: int) -> str:
+        return f"^{{{k}}}" if self.tex else superscript(str(k))
 
     def _fraction(self, c, dens: list, rest: list) -> tuple[str, int]:
         p, q = abs(c.numerator), c.denominator
@@ -399,9 +418,18 @@ def _how(cls: type) -> tuple:
     return how
 
 
-def _tall(tex: str) -> bool:
-    """TeX taller than a line of symbols, that plain parentheses would not cover."""
-    return any(cmd in tex for cmd in ("\\frac", "\\sum", "\\begin"))
+# TeX taller than a line of symbols, that plain parentheses would not cover
+_TALL = re.compile(r"\\(?:frac|sum|begin)")
+
+
+def _numbers_first(factors: list[tuple[ir.Expr, bool]]) -> list[tuple[ir.Expr, bool]]:
+    """(factor, shown) with the numbers first, in order (a stable partition): numbers commute,
+    and are shown as a coefficient."""
+    for f, _ in factors:  # a loop, not a partition: most products hold no number
+        if isinstance(f, ir.Const):
+            numbers = [p for p in factors if isinstance(p[0], ir.Const)]
+            return numbers + [p for p in factors if not isinstance(p[0], ir.Const)]
+    return factors
 
 
 def _plainly_delimited(e: ir.Expr) -> bool:

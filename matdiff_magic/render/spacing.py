@@ -8,20 +8,20 @@ from collections.abc import Callable
 from matdiff_magic.ops.notations import P_POSTFIX
 
 _ENDS_NAME = frozenset("ᵀ¹⁻)₀₁₂₃₄₅₆₇₈₉₎⋯")  # ₎ ends a size subscript: 𝟏₍1×m₎ dx, K₍m,n₎ vec(dX); ⋯ W
+_STARTS_NAME = frozenset("(d𝟏∇⋯")
 _ENDS_BAR = frozenset("‖|)ᵀ¹²⁻₀₁₂₃₄₅₆₇₈₉")
 
 
 def join_text(parts: list[str]) -> str:
     """Juxtapose factors in Unicode, with a thin separator where two names would run together."""
-    out = ""
-    for p in parts:
-        last = out[-1:]
-        names = (last.isalnum() or last in _ENDS_NAME) and (p[0].isalnum() or p[0] in "(d𝟏∇⋯")
-        bars = last in _ENDS_BAR and p[0] in "‖|"  # ‖x‖₂ ‖y‖₂, not ‖x‖₂‖y‖₂
-        if out and (names or bars):
-            out += " "
-        out += p
-    return out
+    pieces, last = parts[:1], parts[0][-1:] if parts else ""  # the last character written
+    for p in parts[1:]:
+        names = (last.isalnum() or last in _ENDS_NAME) and (p[0].isalnum() or p[0] in _STARTS_NAME)
+        if names or (last in _ENDS_BAR and p[0] in "‖|"):  # ‖x‖₂ ‖y‖₂, not ‖x‖₂‖y‖₂
+            pieces.append(" ")
+        pieces.append(p)
+        last = p[-1:] or last
+    return "".join(pieces)
 
 
 def runs_as_powers(out: list[str], precs: list[int], paren: Callable, power: Callable) -> list[str]:
@@ -29,6 +29,8 @@ def runs_as_powers(out: list[str], precs: list[int], paren: Callable, power: Cal
     one differs): a product of k factors of X prints in size linear in k. ``out``: the printed
     factors, the last ``len(precs)`` of them with their precedences; ``paren``: s -> (s);
     ``power``: k -> the exponent as printed."""
+    if len(precs) < 2 or (len(precs) == 2 and out[-1] != out[-2]):  # no run: most products
+        return out
     head, factors = out[: len(out) - len(precs)], out[len(out) - len(precs) :]
     merged: list[str] = []
     k = 0
