@@ -58,22 +58,32 @@ class _Cut(NamedTuple):  # a tuple: a long line has thousands, made in one call 
 
 
 @functools.cache
-def _events(ops: tuple, marks: str, tex: bool) -> re.Pattern:
+def _events(ops: tuple, marks: str, tex: bool, groups: bool = False) -> re.Pattern:
     """What the cut finders read, in order: a TeX command that opens or closes a group or a bracket
     (whole, so that ``\\left`` is not read as ``\\l``…) or a one-character escape (so that what
-    it escapes is passed over: ``\\{``, ``\\ ``), in TeX a group ``{…}`` that holds no group and
-    no such command (whole: nothing in it can be cut, and a line's TeX has many, ``_{1}``,
-    ``{\\rm d}``), a bracket of ``marks``, or the empty match where one of ``ops`` starts (the
-    longest of them, group 1). Other commands are letters only, which hold no mark and start no
-    operator: they are read past without an event (a line's TeX is mostly such commands)."""
-    command = r"\\(?:left|right|begin|end|lvert|rvert|lVert|rVert)(?![A-Za-z])|\\[^A-Za-z]|" if tex else ""
-    starts = "|".join(re.escape(op) for op in sorted({op for op, _ in ops}, key=len, reverse=True))
-    return re.compile(f"{command}{_FLAT_GROUP if tex else ''}[{re.escape(marks)}]|(?=({starts}))", re.S)
+    it escapes is passed over: ``\\{``, ``\\ ``); with ``groups``, a TeX group ``{…}`` that holds
+    no group and no such command, whole (nothing in it can be cut, and a line's TeX has many:
+    ``_{1}``, ``{\\rm d}``); a bracket of ``marks``; or the first character of one of ``ops`` (a
+    space or a comma, which nothing else starts with), the rest of the longest op that starts
+    there in a group of the pattern. Other commands are letters only, which hold no mark and start
+    no operator: they are read past without an event (a line's TeX is mostly such commands). Each
+    alternative starts with one given character, which lets the regex engine skip to the next
+    place where one may match."""
+    branches = ([_COMMAND] if tex else []) + ([_FLAT_GROUP] if groups else [])
+    branches += [re.escape(c) for c in marks]
+    for head in sorted({op[0] for op, _ in ops}):
+        rests = sorted({op[1:] for op, _ in ops if op[0] == head}, key=len, reverse=True)
+        branches.append(f"{re.escape(head)}(?=({'|'.join(map(re.escape, rests))}))")
+    return re.compile("|".join(branches), re.S)
 
 
+_COMMAND = r"\\(?:(?:left|right|begin|end|lvert|rvert|lVert|rVert)(?![A-Za-z])|[^A-Za-z])"
 # a group with no group inside and no command that opens or closes one, not the delimiter of a
 # \left or \right; possessive: a group that is not one is given up at once
-_FLAT_GROUP = r"(?<!\\left)(?<!\\right)\{(?:[^{}\\]++|\\[^A-Za-z]|\\(?!(?:left|right|begin|end)(?![A-Za-z]))[A-Za-z]++)*+\}|"
+_FLAT_GROUP = (
+    r"\{(?<!\\left\{)(?<!\\right\{)"
+    r"(?:[^{}\\]++|\\[^A-Za-z]|\\(?!(?:left|right|begin|end)(?![A-Za-z]))[A-Za-z]++)*+\}"
+)
 
 
 @functools.cache
@@ -101,12 +111,12 @@ def _text_cuts(s: str, ops) -> list[_Cut]:
     toggled: set[str] = set()  # the bars | ‖ open now
     stack: list[int] = []  # positions of the open brackets
     for m in _events(ops, _OPEN + _CLOSE + _TOGGLE, False).finditer(s):
-        ch = m.group(0)
-        if not ch:  # an operator starts here
+        ch, k = m.group(0), m.lastindex
+        if k:  # an operator starts here: ch is its first character, group k the rest
             i, depth, opener = m.start(), len(stack), stack[-1] if stack else -1
             cuts += [
                 _Cut(i + end, i + start, depth, tier, opener, op)
-                for end, start, tier, op in starting[m.group(1)]
+                for end, start, tier, op in starting[ch + m.group(k)]
             ]
         elif ch in _OPEN:
             stack.append(m.start())
@@ -128,19 +138,31 @@ _SOFT_CLOSE = {")", "]", "\\rvert", "\\rVert", "\\}"}
 
 
 def _tex_cuts(s: str, ops) -> list[_Cut]:
-    """Cuts outside every TeX group; depth counts the plain brackets around the operator."""
+    """Cuts outside every TeX group; depth counts the plain brackets around the operator. A group
+    that holds no other is read whole, one event, while every group closed was opened; after one
+    that was not (what the next group holds may be outside every group), event by event."""
     cuts: list[_Cut] = []
+    state = [0, 0, 0]  # groups open, plain brackets open, the end of a \left's delimiter
+    at = _read_tex(s, ops, True, 0, cuts, state)
+    if at >= 0:
+        _read_tex(s, ops, False, at, cuts, state)
+    return cuts
+
+
+def _read_tex(s: str, ops, groups: bool, at: int, cuts: list[_Cut], state: list[int]) -> int:
+    """Read s from ``at`` for ``_tex_cuts``; with ``groups`` (groups read whole), up to a group
+    closed that was never opened: the place after it (else -1)."""
     starting = _starting(ops)
-    hard, soft, skip_to = 0, 0, 0
-    for m in _events(ops, "{}()[]", True).finditer(s):
-        t, i = m.group(0), m.start()
+    hard, soft, skip_to = state
+    for m in _events(ops, "{}()[]", True, groups).finditer(s, at):
+        t, i, k = m.group(0), m.start(), m.lastindex
         if i < skip_to:  # the delimiter after \left or \right
             continue
-        if not t:  # an operator starts here
+        if k:  # an operator starts here: t is its first character, group k the rest
             if hard == 0:
                 cuts += [
                     _Cut(i + end, i + start, soft, tier, -1, op)
-                    for end, start, tier, op in starting[m.group(1)]
+                    for end, start, tier, op in starting[t + m.group(k)]
                 ]
         elif t[0] == "{" and len(t) > 1:  # a group nothing in which can be cut
             continue
@@ -155,7 +177,10 @@ def _tex_cuts(s: str, ops) -> list[_Cut]:
         if t in ("\\left", "\\right"):
             delimiter = _TEX_TOKEN.match(s, m.end())
             skip_to = delimiter.end() if delimiter else m.end()
-    return cuts
+        if hard < 0 and groups:
+            state[:] = hard, soft, skip_to
+            return m.end()
+    return -1
 
 
 def text_width(s: str) -> int:
