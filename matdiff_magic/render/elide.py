@@ -67,12 +67,17 @@ class _Tree:
         known = self._size.get(id(e))
         if known is not None and (known[1] or known[0] > limit):  # exact, or already over
             return known[0]
-        n = 1
-        for k in self.kids(e):
+        n, kids, size = 1, self.kids(e), self._size
+        for k in kids:
             if n > limit:  # already over: its other children need not be counted
                 break
-            n += self._count(k, limit - n)
-        self._size[id(e)] = (n, n <= limit or not self.kids(e))  # exact, or a lower bound
+            seen = size.get(id(k))  # a child counted before (most of them) without a call
+            n += (
+                seen[0]
+                if seen is not None and (seen[1] or seen[0] > limit - n)
+                else self._count(k, limit - n)
+            )
+        size[id(e)] = (n, n <= limit or not kids)  # exact, or a lower bound
         return n
 
     def holds(self, e: ir.Expr) -> bool:
@@ -94,7 +99,8 @@ class _Tree:
             else:
                 for k in self.kids(e):
                     if holders is None or id(k) in holders:  # the others hold none: no call
-                        near = min(near, 1 + self.distance(k))
+                        below = self._dist.get(id(k))
+                        near = min(near, 1 + (self.distance(k) if below is None else below))
             self._dist[id(e)] = near
         return near
 
@@ -234,7 +240,8 @@ def elision(
     shown = _first(value, focus, CHANGES) if len(focus) > CHANGES else focus
     if len(shown) < len(focus) and isinstance(value, ir.Add):
         shown = _whole_terms(value, focus, base.kids, holding)
-    tree = _Tree(shown, abbrev, _first_places(value, shown, base.kids, holding), base)
+    places = _first_places(value, shown, base.kids, holding)  # what holds a changed part shown
+    tree = _Tree(shown, abbrev, places, base)
     if tree.distance(value) == math.inf:
         return None
     out = Elision()
@@ -262,7 +269,8 @@ def elision(
             return changed(e, 0)
         kids = tree.kids(e)
         below = False
-        for i in out.window(e, kids, [i for i, k in enumerate(kids) if tree.holds(k)]):
+        near = [i for i, k in enumerate(kids) if id(k) in places] if len(kids) > WIDE else []  # read if wide
+        for i in out.window(e, kids, near):
             k = kids[i]
             d = tree.distance(k)
             if d == math.inf:
@@ -273,7 +281,7 @@ def elision(
             else:  # levels in between: down the one branch that holds the change, as ⋯ X ⋯
                 n = k
                 while tree.distance(n) > AROUND:
-                    holding = [c for c in tree.kids(n) if tree.holds(c)]
+                    holding = [c for c in tree.kids(n) if id(c) in places]
                     if len(holding) != 1:
                         break
                     n = holding[0]

@@ -155,32 +155,47 @@ def _read_tex(s: str, ops, groups: bool, at: int, cuts: list[_Cut], state: list[
     starting = _starting(ops)
     hard, soft, skip_to = state
     for m in _events(ops, "{}()[]", True, groups).finditer(s, at):
-        t, i, k = m.group(0), m.start(), m.lastindex
+        i = m.start()
         if i < skip_to:  # the delimiter after \left or \right
             continue
-        if k:  # an operator starts here: t is its first character, group k the rest
+        k = m.lastindex
+        if k:  # an operator starts here: its first character matched, group k the rest
             if hard == 0:
                 cuts += [
                     _Cut(i + end, i + start, soft, tier, -1, op)
-                    for end, start, tier, op in starting[t + m.group(k)]
+                    for end, start, tier, op in starting[m.group(0) + m.group(k)]
                 ]
-        elif t[0] == "{" and len(t) > 1:  # a group nothing in which can be cut
             continue
-        elif t in ("{", "\\left", "\\begin"):
-            hard += 1
-        elif t in ("}", "\\right", "\\end"):
-            hard -= 1
-        elif hard == 0 and t in _SOFT_OPEN:
-            soft += 1
-        elif hard == 0 and t in _SOFT_CLOSE:
-            soft = max(0, soft - 1)
-        if t in ("\\left", "\\right"):
-            delimiter = _TEX_TOKEN.match(s, m.end())
-            skip_to = delimiter.end() if delimiter else m.end()
-        if hard < 0 and groups:
-            state[:] = hard, soft, skip_to
-            return m.end()
+        kind = _TEX_KIND.get(m.group(0))
+        if kind is None:  # a group read whole, an escape
+            continue
+        if kind == _SOFT:
+            soft += hard == 0
+        elif kind == -_SOFT:
+            soft = max(0, soft - 1) if hard == 0 else soft
+        else:
+            hard += 1 if kind > 0 else -1
+            if kind in (_DELIMITED, -_DELIMITED):  # \left or \right: its delimiter is passed over
+                delimiter = _TEX_TOKEN.match(s, m.end())
+                skip_to = delimiter.end() if delimiter else m.end()
+            if hard < 0 and groups:
+                state[:] = hard, soft, skip_to
+                return m.end()
     return -1
+
+
+# what each event of the TeX does: opens (> 0) or closes (< 0) a group, a group with a delimiter
+# after it, or a plain bracket
+_HARD, _DELIMITED, _SOFT = 1, 2, 3
+_TEX_KIND = {
+    "{": _HARD,
+    "\\begin": _HARD,
+    "\\left": _DELIMITED,
+    "}": -_HARD,
+    "\\end": -_HARD,
+    "\\right": -_DELIMITED,
+}
+_TEX_KIND |= {t: _SOFT for t in _SOFT_OPEN} | {t: -_SOFT for t in _SOFT_CLOSE}
 
 
 def text_width(s: str) -> int:
@@ -188,8 +203,19 @@ def text_width(s: str) -> int:
     characters two."""
     if s.isascii():
         return len(s)
-    # by distinct character: a line is measured often, and has few distinct characters
-    return len(s) + sum(s.count(ch) * extra for ch in set(s) if (extra := _extra_columns(ch)))
+    # by distinct character: a line is measured often, and has few distinct characters, most of
+    # them known to take one column
+    return len(s) + sum(s.count(ch) * extra for ch in _unknown(s) if (extra := _extra_columns(ch)))
+
+
+_ONE_COLUMN: set[str] = set()  # the characters met that take one column
+
+
+def _unknown(s: str) -> set[str]:
+    """The distinct characters of s not known to take one column; those met now that do, known."""
+    chars = set(s) - _ONE_COLUMN
+    _ONE_COLUMN.update(ch for ch in chars if not _extra_columns(ch))
+    return chars
 
 
 @functools.cache
@@ -280,13 +306,21 @@ class _Widths:
 def _spans(s: str, cuts: list[_Cut], measure):
     """``measure(s[a:b])`` as a function of (a, b): in a line whose characters all take one column
     (the usual text line), b - a."""
-    if measure is text_width and (s.isascii() or not any(_extra_columns(ch) for ch in set(s))):
+    if measure is text_width and (s.isascii() or not any(_extra_columns(ch) for ch in _unknown(s))):
         return _difference
     return _Widths(s, cuts, measure)
 
 
 def _difference(a: int, b: int) -> int:
     return b - a
+
+
+def _fitting(span, cuts: list[_Cut], ends: list[int], start: int, room: int, first: int) -> int:
+    """The index after the last of ``cuts`` from ``first`` on where a line from ``start`` ends
+    within ``room``: the width grows with the cut's position, so a bisection."""
+    if span is _difference:  # the width is the number of characters
+        return bisect.bisect_right(ends, start + room, first)
+    return bisect.bisect_right(cuts, room, first, key=lambda c: span(start, c.end))
 
 
 def _shallowest(fit: list[_Cut]) -> _Cut:
@@ -309,15 +343,7 @@ def _lay(s: str, cuts: list[_Cut], column: int, width: int, measure, continuatio
         if col + span(start, len(s)) <= width or first == len(cuts):
             lines.append((col, s[start:]))
             return lines
-        # the width grows with the cut's position: bisect for the last cut that fits
-        lo, hi = first, len(cuts)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if col + span(start, cuts[mid].end) <= width:
-                lo = mid + 1
-            else:
-                hi = mid
-        fit = cuts[first:lo]
+        fit = cuts[first : _fitting(span, cuts, ends, start, width - col, first)]
         if fit:
             cut = _shallowest(fit)
             room = width - col
@@ -386,6 +412,12 @@ def wrap_words(text: str, width: int, hang: int = 0) -> list[str]:
     """``text`` on lines of at most ``width`` columns, cut only at spaces, or between two
     characters of Chinese text, which has none (a longer word stays whole); lines after the first
     are indented by ``hang``."""
+    return list(_wrapped(text, width, hang))
+
+
+@functools.lru_cache(maxsize=256)
+def _wrapped(text: str, width: int, hang: int) -> tuple[str, ...]:
+    """``wrap_words``, once per text: a derivation's steps repeat a few rules' annotations."""
     lines: list[str] = []
     line = ""
     for word, glue in _words(text):
@@ -397,7 +429,7 @@ def wrap_words(text: str, width: int, hang: int = 0) -> list[str]:
         else:
             line = candidate
     lines.append(line)
-    return [line if k == 0 else " " * hang + line for k, line in enumerate(lines)]
+    return tuple(line if k == 0 else " " * hang + line for k, line in enumerate(lines))
 
 
 def _wide(ch: str) -> bool:
@@ -407,6 +439,9 @@ def _wide(ch: str) -> bool:
 def _words(text: str):
     """(word, what joins it to the one before): a space, or nothing inside a run of wide
     characters, each of which is a word of its own."""
+    if not any(_wide(ch) for ch in set(text)):  # the words are what the spaces part
+        yield from ((chunk, " " if k else "") for k, chunk in enumerate(text.split(" ")))
+        return
     for k, chunk in enumerate(text.split(" ")):
         piece, glue = "", " " if k else ""
         for ch in chunk:
