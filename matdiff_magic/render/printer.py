@@ -108,7 +108,7 @@ class _Printer:
         if self.elide is not None and i not in self.elided_below:
             # a part a shortened line shows whole: printed (and memoised) as in the whole line,
             # even where a node it holds is left out elsewhere in the line
-            return self._whole().go(e)
+            return (self.whole or self._whole()).go(e)
         if shown is None:
             return self._go(e)
         if e is self.root or (self.marked and i in self.marked) or i in self.elided_below:
@@ -330,10 +330,13 @@ class _Printer:
         fraction = as_fraction(e)  # 1/N, ½ as people write them, not 1 N⁻¹
         if fraction is not None:
             return self._fraction(*fraction)
+        window = self._window(e) if self.windows and id(e) in self.windows else None
+        kids = e.children()
+        if window is None and not any(isinstance(f, ir.Const) for f in kids):
+            return self._juxtaposed(*self._factors(kids))
         out: list[str] = []
         precs: list[int] = []  # of the factors after a leading number
-        window = self._window(e) if self.windows and id(e) in self.windows else None
-        for i, (f, shown) in enumerate(_numbers_first(window or [(f, True) for f in e.children()])):
+        for i, (f, shown) in enumerate(_numbers_first(window or [(f, True) for f in kids])):
             if not shown:  # a run of factors a long line leaves out
                 out.append(self.dots)
                 precs.append(P_ATOM)
@@ -352,6 +355,24 @@ class _Printer:
                 s, p = self.paren(s), P_ATOM
             out.append(s)
             precs.append(p)
+        return self._juxtaposed(out, precs)
+
+    def _factors(self, kids: tuple) -> tuple[list[str], list[int]]:
+        """The printed factors of a product with no number and nothing left out, and their
+        precedences."""
+        out: list[str] = []
+        precs: list[int] = []
+        for f in kids:
+            s, p = self.go(f)
+            if isinstance(f, ir.MatMul) or p < (P_MUL + 1 if isinstance(f, ir.Hadamard) else P_MUL):
+                s, p = self.paren(s), P_ATOM
+            out.append(s)
+            precs.append(p)
+        return out, precs
+
+    def _juxtaposed(self, out: list[str], precs: list[int]) -> tuple[str, int]:
+        """The product of the printed factors ``out``, the last ``len(precs)`` of them with their
+        precedences."""
         out = runs_as_powers(out, precs, self.paren, self._power)
         if not self.tex:
             text = join_text(out)
