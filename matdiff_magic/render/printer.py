@@ -332,8 +332,12 @@ class _Printer:
             return self._fraction(*fraction)
         window = self._window(e) if self.windows and id(e) in self.windows else None
         kids = e.children()
-        if window is None and not any(isinstance(f, ir.Const) for f in kids):
-            return self._juxtaposed(*self._factors(kids))
+        if window is None:
+            for f in kids:  # a loop, not any(): every product printed asks
+                if isinstance(f, ir.Const):
+                    break
+            else:
+                return self._juxtaposed(*self._factors(kids))
         out: list[str] = []
         precs: list[int] = []  # of the factors after a leading number
         for i, (f, shown) in enumerate(_numbers_first(window or [(f, True) for f in kids])):
