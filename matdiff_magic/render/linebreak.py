@@ -169,10 +169,9 @@ def _read_tex(s: str, ops, groups: bool, at: int, cuts: list[_Cut], state: list[
         kind = _TEX_KIND.get(m.group(0))
         if kind is None:  # a group read whole, an escape
             continue
-        if kind == _SOFT:
-            soft += hard == 0
-        elif kind == -_SOFT:
-            soft = max(0, soft - 1) if hard == 0 else soft
+        if kind in (_SOFT, -_SOFT):
+            if hard == 0:
+                soft = soft + 1 if kind > 0 else max(0, soft - 1)
         else:
             hard += 1 if kind > 0 else -1
             if kind in (_DELIMITED, -_DELIMITED):  # \left or \right: its delimiter is passed over
