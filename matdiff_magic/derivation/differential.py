@@ -79,11 +79,12 @@ def differential_stage(f: ir.Expr | None, wrt: ir.Var, record, start: ir.Expr | 
         root = start
     frames: list = []
     focus = _descend(frames, root)
+    below = _Below()
     absorb = not any(_symbolic_power(n) for n in root.walk())
     rules: dict = {}  # d(·) -> (replacement, identity), each pending d(·) pushed down once
     shown = None  # the line the last step made: the next step's line before it
     for _ in range(MAX_STEPS):
-        ds = [n for n in focus.walk_where(_HOLDS_D) if isinstance(n, ir.D)]
+        ds = below.ds(focus)
         constants = {n: zero(n.shape) for n in ds if not ir.depends_on(n.arg, wrt.name)}
         if constants:
             identity, mapping = CONSTANT, constants
@@ -92,7 +93,7 @@ def differential_stage(f: ir.Expr | None, wrt: ir.Var, record, start: ir.Expr | 
             if not pending:
                 return plug(tuple(frames), focus)
             identity, mapping = _same_rule(pending, rules)
-        new_focus = tidy_replace(focus, mapping, _HOLDS_D)
+        new_focus = tidy_replace(focus, mapping, _HOLDS_D, below.kept_apart_from(ds, mapping))
         context = tuple(frames)
         before, shown = shown or _lazy(context, focus), _lazy(context, new_focus)
         record(identity, shown, before=before)
@@ -101,6 +102,57 @@ def differential_stage(f: ir.Expr | None, wrt: ir.Var, record, start: ir.Expr | 
             return plug(context, focus)
         focus = _descend(frames, _absorbed(frames, focus) if absorb else focus)
     raise MatdiffError(f"the derivation took more than {MAX_STEPS} steps; the expression is too large")
+
+
+class _Below:
+    """What lies below each node of the focus, worked out once per node (nodes are immutable; each
+    is kept here, so that its id stays its own): the distinct d(·) in it, in the order a walk from
+    it meets them, and whether it is settled, i.e. tidied and so is every node on the way to its
+    d(·), and each other child of those is tidied or a leaf. A step leaves a settled node that
+    holds none of the d(·) it rewrites as it is (``tidy_replace``), so it need not enter it: a
+    step's work is the ancestors of what it rewrites, not every node that holds a d(·)."""
+
+    def __init__(self) -> None:
+        self._ds: dict = {}  # id -> (node, its d(·))
+        self._settled: dict = {}  # id -> node, once found settled (a tidied node stays tidied)
+        self._rewritten: set = set()  # the ids of the d(·) the current step rewrites
+
+    def ds(self, node: ir.Expr) -> tuple:
+        """The distinct d(·) in ``node`` (one that holds some), in walk order (``ir.Expr.walk``)."""
+        known = self._ds.get(id(node))
+        if known is not None:
+            return known[1]
+        head = (node,) if isinstance(node, ir.D) else ()
+        parts = [self.ds(k) for k in node.children() if k.d_vars()]
+        if not head and len(parts) == 1:
+            out = parts[0]
+        else:  # first occurrences, by identity: what a walk that visits a shared node once meets
+            out = tuple({id(d): d for part in (head, *parts) for d in part}.values())
+        self._ds[id(node)] = (node, out)
+        return out
+
+    def settled(self, node: ir.Expr) -> bool:
+        if id(node) in self._settled:
+            return True
+        if not node._tidy:
+            return False
+        for k in node.children():
+            if not (self.settled(k) if k.d_vars() else k._tidy or not k.children()):
+                return False
+        self._settled[id(node)] = node
+        return True
+
+    def kept_apart_from(self, ds: tuple, mapping: dict):
+        """A test of the nodes a step that rewrites ``mapping``'s d(·) leaves as they are."""
+        self._rewritten = {id(d) for d in ds if d in mapping}
+        return self.kept
+
+    def kept(self, node: ir.Expr) -> bool:
+        """``node`` holds none of the d(·) the step rewrites and is settled."""
+        known = self._ds.get(id(node))
+        if not self._rewritten.isdisjoint(map(id, known[1] if known is not None else self.ds(node))):
+            return False
+        return id(node) in self._settled or self.settled(node)
 
 
 _FLATTENED = (ir.MatMul, ir.Hadamard, ir.Add)

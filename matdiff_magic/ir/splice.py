@@ -72,16 +72,19 @@ def _same_shape(parent: ir.Expr, operands: tuple) -> ir.Expr:
     return node
 
 
-def tidy_replace(e: ir.Expr, mapping: dict, descend) -> ir.Expr:
+def tidy_replace(e: ir.Expr, mapping: dict, descend, kept=None) -> ir.Expr:
     """``construct.tidy(ir.replace(e, mapping, descend))`` in one pass: each node above a
     replaced one is built once, by ``splice`` when one child changed (the usual case: a rule
     rewrites one d(·) below it), through its smart constructor otherwise, not built plainly first
     and then again. A subtree ``descend`` prunes and each replacement are tidied once (by
     identity), as ``tidy`` would; a tidied node whose children come back as they were is kept (a
     d(·) left for a later step leaves its tidied ancestors as they are; a node on the way to it
-    that no smart constructor made is made by one, an equal node)."""
+    that no smart constructor made is made by one, an equal node). ``kept``, if given, is true
+    for a node ``descend`` lets in that would come back as it is, nothing in it changed: it is
+    not entered."""
     tidied: dict = {}
     keys = {type(k) for k in mapping}  # equal nodes are of one type: the others are not looked up
+    memo: dict = {}
 
     def once(node: ir.Expr) -> ir.Expr:
         if node._tidy or not node.children():
@@ -91,23 +94,40 @@ def tidy_replace(e: ir.Expr, mapping: dict, descend) -> ir.Expr:
             out = tidied[id(node)] = (tidy(node), node)  # node kept alive while its id is a key
         return out[0]
 
-    def done(node):
-        if not descend(node):
-            return once(node)
-        new = mapping.get(node) if type(node) in keys else None
-        return None if new is None else once(new)
-
-    def build(node, new):
-        if node._tidy:
-            changed = [i for i, (a, b) in enumerate(zip(new, node.children())) if a is not b]
-            if not changed:
-                return node
-            if len(changed) == 1 and new[changed[0]].shape == node.children()[changed[0]].shape:
-                out = splice(node, changed[0], new[changed[0]])
-                object.__setattr__(out, "_tidy", True)
-                return out
-        out = rebuild(node, new) if type(node) in _BUILDERS else ir.with_new_children(node, new)
-        object.__setattr__(out, "_tidy", True)
+    def go(node: ir.Expr) -> ir.Expr:  # a node descend lets in
+        if type(node) in keys:
+            new = mapping.get(node)
+            if new is not None:
+                return once(new)
+        out = memo.get(id(node))
+        if out is None:
+            kids = node.children()
+            if not kids or (kept is not None and kept(node)):
+                out = node
+            else:  # a child descend prunes, if tidied or a leaf (the usual case), without a call
+                new = [go(k) if descend(k) else k if k._tidy or not k.children() else once(k) for k in kids]
+                out = _tidy_build(node, new)
+            memo[id(node)] = out  # node kept alive by the expression being rebuilt
         return out
 
-    return ir.rebuild_bottom_up(e, done, build)
+    try:
+        return go(e) if descend(e) else once(e)
+    finally:  # go refers to itself: a cycle that would keep the memo alive until a collection
+        go = None  # type: ignore[assignment]
+
+
+def _tidy_build(node: ir.Expr, new: list) -> ir.Expr:
+    """``node`` with the children ``new``, in normal form and marked so: a tidied node whose
+    children are the same is kept, one changed child is spliced in."""
+    if node._tidy:
+        old = node.children()
+        changed = [i for i, (a, b) in enumerate(zip(new, old)) if a is not b]
+        if not changed:
+            return node
+        if len(changed) == 1 and new[changed[0]].shape == old[changed[0]].shape:
+            out = splice(node, changed[0], new[changed[0]])
+            object.__setattr__(out, "_tidy", True)
+            return out
+    out = rebuild(node, new) if type(node) in _BUILDERS else ir.with_new_children(node, new)
+    object.__setattr__(out, "_tidy", True)
+    return out
