@@ -28,6 +28,9 @@ Shape = tuple  # (Dim, Dim)
 SCALAR: Shape = (ONE, ONE)  # interned sizes: comparing a shape with it is two identity tests
 
 
+_NO_DVARS: frozenset = frozenset()
+
+
 class ShapeError(MatdiffError, ValueError):
     """A node built with operands of the wrong shape. A MatdiffError (the package's one user error)
     and, as before, a ValueError, so callers that test whether a chain fits keep working."""
@@ -173,9 +176,14 @@ class Expr:
         if out is None:
             if isinstance(self, D):  # d(Var) names the variable; any other d(·) is marked by ''
                 out = frozenset([self.arg.name if isinstance(self.arg, Var) else ""])
-            else:
-                kids = self.children()
-                out = frozenset().union(*[k.d_vars() for k in kids]) if kids else frozenset()
+            else:  # the children's sets read without a call where known; one is reused when alone
+                out = _NO_DVARS
+                for k in self.children():
+                    more = k._dvars
+                    if more is None:
+                        more = k.d_vars()
+                    if more:
+                        out = out | more if out else more
             object.__setattr__(self, "_dvars", out)
         return out
 

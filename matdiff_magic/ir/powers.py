@@ -96,6 +96,9 @@ def merge_powers(factors: list) -> list:
     return out or [ir.Fill(1, factors[0].shape)]
 
 
+_NO_RUN = (None, 0)
+
+
 def _power_parts(f: ir.Expr) -> tuple:
     """(base, k) of a factor that can join a run of equal factors: X^k, or a square matrix
     variable, its transpose, its inverse or the inverse's transpose (X⁻ᵀ) as X^1; (None, 0) for any
@@ -118,7 +121,8 @@ def runs_as_powers(mats: list) -> list:
     out: list = []
     last = (None, 0)
     for f in mats:
-        base, k = _power_parts(f)
+        rows, cols = f.shape  # most factors are not square: told apart here, without a call
+        base, k = _power_parts(f) if rows is cols or isinstance(f, ir.MatPow) else _NO_RUN
         if base is not None and last[0] is not None and (base is last[0] or base == last[0]):
             k += last[1]
             out[-1] = ir.MatPow(base, ir.Const(k))

@@ -42,12 +42,15 @@ def _inert(parent: ir.Expr, old: ir.Expr, child: ir.Expr) -> bool:
     active = _ACTIVE.get(type(parent))
     if active is None or isinstance(child, active) or isinstance(old, active):
         return False
-    if child.shape != old.shape or child.is_scalar:  # a product gathers its scalars by base
+    shape = child.shape
+    if shape != old.shape or (shape[0] is ir.ONE and shape[1] is ir.ONE):  # scalars gather by base
         return False
     if isinstance(parent, ir.Hadamard):  # equal factors and powers of one base merge
         if split_coef(child)[1] is not child:
             return False  # its number is taken out, as mk_hadamard does
-        return not any(isinstance(k, ir.ElemPow) or k == child for k in parent.children() if k is not old)
+        kind = type(child)  # nodes of two types are never equal: not compared
+        others = [k for k in parent.children() if k is not old]
+        return not any(isinstance(k, ir.ElemPow) or (type(k) is kind and k == child) for k in others)
     return True
 
 
