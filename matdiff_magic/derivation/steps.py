@@ -147,26 +147,29 @@ def marked_line(before: ir.Expr, after: ir.Expr) -> tuple[ir.Expr, list[ir.Expr]
 
 def changed_nodes(before: ir.Expr, after: ir.Expr) -> list[ir.Expr]:
     """The smallest parts of ``after`` that differ from ``before`` (compared position by position)."""
-    if before is after:
+    if before is after or (type(before) is type(after) and before == after):
         return []
-    if type(before) is not type(after):  # never equal: no hash to compute
-        return [after]
-    if before == after:
-        return []
-    if not before._attrs or all(getattr(before, a) == getattr(after, a) for a in before._attrs):
+    while True:  # before and after differ
+        if type(before) is not type(after) or (
+            before._attrs and not all(getattr(before, a) == getattr(after, a) for a in before._attrs)
+        ):
+            return [after]
         bk, ak = before.children(), after.children()
         if len(bk) == len(ak) and bk:
+            pairs = [(b, a) for b, a in zip(bk, ak) if b is not a]  # a child shared by both: skipped
+            if len(pairs) == 1:  # the one child that differs (else its parent would not): no call
+                before, after = pairs[0]
+                continue
             out: list = []
-            for b, a in zip(bk, ak):
-                if b is not a:  # a child shared by both lines (most of them): no call
-                    out += changed_nodes(b, a)
+            for b, a in pairs:
+                out += changed_nodes(b, a)
             return out or [after]
         if bk and ak:
             old = set(bk)
             new = [a for a in ak if a not in old]
             if new and len(new) < len(ak):
                 return new
-    return [after]
+        return [after]
 
 
 # stages whose steps rewrite one expression, so that a step may leave it as it was

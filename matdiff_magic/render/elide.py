@@ -51,6 +51,7 @@ class _Tree:
         self._kids: dict = sizes._kids if sizes is not None else {}
         self._size: dict = sizes._size if sizes is not None else {}
         self._dist: dict = {}
+        self._down: dict = {}  # id -> the one child that holds a changed part, or None (trace)
 
     def kids(self, e: ir.Expr) -> tuple:
         hit = self._kids.get(id(e))
@@ -103,6 +104,58 @@ class _Tree:
                         near = min(near, 1 + (self.distance(k) if below is None else below))
             self._dist[id(e)] = near
         return near
+
+    def trace(self, value: ir.Expr, target: ir.Expr, holding: set) -> set:
+        """The ids of the nodes from ``value`` down to the first place of ``target`` when every
+        node of ``holding`` holds it, each the first child that holds it, as ``_first_places``
+        walks it (the walk never turning back); those are the holders of this line, their
+        distances found from the bottom up without a call per node, and the child each leads to
+        when it is the only holder (``descend``)."""
+        path: list = []
+        below: list = []  # the children of each that hold the target
+        e = value
+        kids, _kids = self.kids, self._kids
+        while True:
+            path.append(e)
+            if e is target:
+                below.append(())
+                break
+            hit = _kids.get(id(e))  # kids(e), without the call when known
+            held = [k for k in (hit[0] if hit is not None else kids(e)) if id(k) in holding]
+            below.append(held)
+            if not held:
+                return set()
+            e = held[0]
+        places = self.holders = {id(n) for n in path}
+        dist, down = self._dist, self._down
+        for e, held in zip(reversed(path), reversed(below)):  # a holder below e: after it
+            if id(e) in self.focus:
+                dist[id(e)] = 0.0
+                continue
+            if len(held) == 1:  # the usual node: the next one on the path
+                dist[id(e)], down[id(e)] = 1 + dist[id(held[0])], held[0]
+                continue
+            held = [k for k in held if id(k) in places]
+            dist[id(e)] = min(1 + dist[id(k)] for k in held)
+            down[id(e)] = held[0] if len(held) == 1 else None
+        return places
+
+    def descend(self, e: ir.Expr) -> ir.Expr:
+        """The node below e shown in its place as ⋯ X ⋯: down the one child that holds a changed
+        part while it is more than ``AROUND`` levels above one (e itself when there is none)."""
+        dist, down, holders = self._dist, self._down, self.holders or set()
+        while True:
+            d = dist.get(id(e))
+            if (self.distance(e) if d is None else d) <= AROUND:
+                return e
+            if id(e) in down:
+                n = down[id(e)]
+            else:
+                held = [c for c in self.kids(e) if id(c) in holders]
+                n = held[0] if len(held) == 1 else None
+            if n is None:
+                return e
+            e = n
 
 
 @dataclass
@@ -240,8 +293,12 @@ def elision(
     shown = _first(value, focus, CHANGES) if len(focus) > CHANGES else focus
     if len(shown) < len(focus) and isinstance(value, ir.Add):
         shown = _whole_terms(value, focus, base.kids, holding)
-    places = _first_places(value, shown, base.kids, holding)  # what holds a changed part shown
-    tree = _Tree(shown, abbrev, places, base)
+    if holding is not None and len(focus) == 1:  # one changed part: every holder leads to it
+        tree = _Tree(shown, abbrev, set(), base)
+        places = tree.trace(value, focus[0], holding)
+    else:
+        places = _first_places(value, shown, base.kids, holding)  # what holds a changed part shown
+        tree = _Tree(shown, abbrev, places, base)
     if tree.distance(value) == math.inf:
         return None
     out = Elision()
@@ -279,12 +336,7 @@ def elision(
             elif d == 0 or depth + 1 <= TOP or d <= AROUND:
                 below = around(k, depth + 1) or below
             else:  # levels in between: down the one branch that holds the change, as ⋯ X ⋯
-                n = k
-                while tree.distance(n) > AROUND:
-                    holding = [c for c in tree.kids(n) if id(c) in places]
-                    if len(holding) != 1:
-                        break
-                    n = holding[0]
+                n = tree.descend(k)
                 if n is not k:
                     below = out.mark(k, n)
                 below = around(n, depth + 1) or below

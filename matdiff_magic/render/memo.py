@@ -146,22 +146,24 @@ class Memo:
         new: set = set()
         entered, parents = self._entered, self._parents
         stack = [root]
+        pop, push, add, parent = stack.pop, stack.append, new.add, parents.get  # once, not per node
         while stack:
-            node = stack.pop()
+            node = pop()
             i = id(node)
             if i in entered:
                 continue
             entered[i] = node  # kept alive: its id stays its own
-            new.add(i)
-            for k in node.children():
+            add(i)
+            kids = node._kids  # children(), without the call once they are known (most nodes)
+            for k in node.children() if kids is None else kids:
                 j = id(k)
-                held = parents.get(j)
+                held = parent(j)
                 if held is None:
                     parents[j] = [i]
                 else:
                     held.append(i)
                 if j not in entered:
-                    stack.append(k)
+                    push(k)
         return new
 
     @staticmethod
