@@ -147,28 +147,36 @@ def marked_line(before: ir.Expr, after: ir.Expr) -> tuple[ir.Expr, list[ir.Expr]
 
 def changed_nodes(before: ir.Expr, after: ir.Expr) -> list[ir.Expr]:
     """The smallest parts of ``after`` that differ from ``before`` (compared position by position)."""
-    if before is after or (type(before) is type(after) and before == after):
+    if before is after:
         return []
-    while True:  # before and after differ
-        if type(before) is not type(after) or (
-            before._attrs and not all(getattr(before, a) == getattr(after, a) for a in before._attrs)
-        ):
+    # Down the one child that differs while the rest is the same: the pair is equal exactly when
+    # that child's is, so only where the walk stops are the two compared (their hashes computed
+    # there, not for the whole line).
+    while True:
+        if type(before) is not type(after):  # never equal: no hash to compute
             return [after]
-        bk, ak = before.children(), after.children()
-        if len(bk) == len(ak) and bk:
-            pairs = [(b, a) for b, a in zip(bk, ak) if b is not a]  # a child shared by both: skipped
-            if len(pairs) == 1:  # the one child that differs (else its parent would not): no call
-                before, after = pairs[0]
-                continue
-            out: list = []
-            for b, a in pairs:
-                out += changed_nodes(b, a)
-            return out or [after]
-        if bk and ak:
-            old = set(bk)
-            new = [a for a in ak if a not in old]
-            if new and len(new) < len(ak):
-                return new
+        if not before._attrs or all(getattr(before, a) == getattr(after, a) for a in before._attrs):
+            bk, ak = before.children(), after.children()
+            if len(bk) == len(ak) and bk:
+                pairs = [(b, a) for b, a in zip(bk, ak) if b is not a]  # shared children skipped
+                if len(pairs) == 1:
+                    before, after = pairs[0]
+                    continue
+                if before == after:
+                    return []
+                out: list = []
+                for b, a in pairs:
+                    out += changed_nodes(b, a)
+                return out or [after]
+            if before == after:
+                return []
+            if bk and ak:
+                old = set(bk)
+                new = [a for a in ak if a not in old]
+                if new and len(new) < len(ak):
+                    return new
+        elif before == after:
+            return []
         return [after]
 
 

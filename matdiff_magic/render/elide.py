@@ -46,6 +46,8 @@ class _Tree:
         self, focus: tuple, abbrev: dict | None, holders: set | None = None, sizes: _Tree | None = None
     ):
         self.abbrev, self.focus = abbrev, {id(f) for f in focus}
+        named = sizes._named if sizes is not None else {type(k) for k in abbrev or ()}
+        self._named: set = named  # the types of the named nodes (only those are looked up)
         self.holders = holders  # ids of the nodes that are or hold a changed part, when known
         # children and sizes do not depend on the focus: the lines of one view share them
         self._kids: dict = sizes._kids if sizes is not None else {}
@@ -56,7 +58,8 @@ class _Tree:
     def kids(self, e: ir.Expr) -> tuple:
         hit = self._kids.get(id(e))
         if hit is None:
-            hit = self._kids[id(e)] = (() if self.abbrev and e in self.abbrev else e.children(), e)
+            named = type(e) in self._named and e in (self.abbrev or {})  # the type first: no hash
+            hit = self._kids[id(e)] = (() if named else e.children(), e)
         return hit[0]
 
     def larger(self, e: ir.Expr, limit: int) -> bool:

@@ -25,7 +25,8 @@ class Memo:
     def __init__(self) -> None:
         self.printed: dict[tuple, dict[int, tuple[Expr, str, int]]] = {}  # options -> id -> (node, str, prec)
         self.numbers = Interner()
-        self._tables: dict[int, tuple[dict, dict, set]] = {}  # id(abbrev) -> (abbrev, by number, hashes)
+        # id(abbrev) -> (abbrev, by number, hashes, types)
+        self._tables: dict[int, tuple[dict, dict, set, set]] = {}
         self._under: dict[tuple, tuple[Expr, frozenset, set]] = {}  # marked-ancestor sets
         self._parents: dict[int, list[int]] = {}  # id(node) -> ids of the nodes it is a child of
         self._entered: dict[int, Expr] = {}  # the nodes whose children are in _parents
@@ -47,9 +48,9 @@ class Memo:
         node has is not equal to any of them (a line's new nodes are not numbered for nothing)."""
         entry = self._tables.get(id(abbrev))
         if entry is None:
-            entry = (abbrev, self.numbers.table(abbrev), {hash(k) for k in abbrev})
+            entry = (abbrev, self.numbers.table(abbrev), {hash(k) for k in abbrev}, {type(k) for k in abbrev})
             self._tables[id(abbrev)] = entry
-        if hash(node) not in entry[2]:
+        if type(node) not in entry[3] or hash(node) not in entry[2]:  # the type first: no hash to compute
             return None
         return entry[1].get(self.numbers.number(node))
 
