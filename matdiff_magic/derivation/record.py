@@ -368,24 +368,25 @@ def shortened(steps: list[Step]) -> list[Step]:
     return out
 
 
-def _names(e: ir.Expr, memo: dict) -> int:
+def _names(e: ir.Expr, memo: dict, kept: list) -> int:
     """A sum of the hashes of the variables' names in e, one per occurrence: two expressions that
     print the same text hold the same variables as often (a name printed for a subexpression
     stands for equal subexpressions only), so differing sums tell different texts without
-    printing them. Each node once, by identity: consecutive lines share most of their nodes."""
-    key = id(e)
-    hit = memo.get(key)
+    printing them. Each node once, by identity: consecutive lines share most of their nodes;
+    ``kept`` holds every node whose id is a key of ``memo``, so that its id stays its own."""
+    hit = memo.get(id(e))
     if hit is not None:
-        return hit[0]
+        return hit
     if isinstance(e, ir.Var):
         value = hash(e.name)
     else:
         value = 0
         for k in e.children():  # a child seen before (most of them) without a call
             known = memo.get(id(k))
-            value += known[0] if known is not None else _names(k, memo)
+            value += known if known is not None else _names(k, memo, kept)
     value %= 1 << 61
-    memo[key] = (value, e)  # e kept alive while its id is a key
+    memo[id(e)] = value
+    kept.append(e)
     return value
 
 
@@ -407,6 +408,7 @@ def merge_same_text(steps: list[Step]) -> list[Step]:
 
     out: list[Step] = []
     names: dict = {}
+    kept: list = []  # the nodes named in names, kept alive
     shown: tuple | None = None  # (the step the line ended on, its expression)
     for s in steps:
         value = last(s)
@@ -416,7 +418,7 @@ def merge_same_text(steps: list[Step]) -> list[Step]:
             and value is not None
             and shown is not None
             and s.stage not in ("function", "layout")
-            and _names(value, names) == _names(shown[1], names)
+            and _names(value, names, kept) == _names(shown[1], names, kept)
             and text(s, value) == text(*shown)
         ):
             out[-1] = merged(out[-1], s)

@@ -52,18 +52,20 @@ class Expr:
     _children: tuple = ()
     _attrs: tuple = ()
 
-    def _init(self, shape: Shape) -> None:
+    def _init(self, shape: Shape, kids: tuple | None = None) -> None:
+        """Set the shape and empty caches; ``kids``: the children, when the caller has them."""
         rows, cols = shape
         if type(rows) is not Dim or type(cols) is not Dim:
             shape = (Dim.of(rows), Dim.of(cols))
-        object.__setattr__(self, "shape", shape)
-        object.__setattr__(self, "_hash", None)
-        object.__setattr__(self, "_free", None)
-        object.__setattr__(self, "_dvars", None)
-        object.__setattr__(self, "_key", None)
-        object.__setattr__(self, "_tidy", False)  # set by simplify.tidy on what it returns
-        object.__setattr__(self, "_kids", None)
-        object.__setattr__(self, "_same", None)
+        # the slots' own setters: half the cost of object.__setattr__, for every node made
+        _SET_SHAPE(self, shape)
+        _SET_HASH(self, None)
+        _SET_FREE(self, None)
+        _SET_DVARS(self, None)
+        _SET_KEY(self, None)
+        _SET_TIDY(self, False)  # set by simplify.tidy on what it returns
+        _SET_KIDS(self, kids)
+        _SET_SAME(self, None)
 
     def __setattr__(self, name, value):
         raise AttributeError("expressions are immutable")
@@ -72,6 +74,12 @@ class Expr:
     def children(self) -> tuple:
         kids = self._kids
         if kids is None:
+            names = self._children
+            if len(names) == 1:  # products and sums: the operands' tuple is the children
+                kids = getattr(self, names[0])
+                if type(kids) is tuple:
+                    object.__setattr__(self, "_kids", kids)
+                    return kids
             out: list[Expr] = []
             for name in self._children:
                 value = getattr(self, name)
@@ -186,6 +194,14 @@ class Expr:
                         out = out | more if out else more
             object.__setattr__(self, "_dvars", out)
         return out
+
+
+def _setter(slot: str):
+    return Expr.__dict__[slot].__set__
+
+
+_SET_SHAPE, _SET_HASH, _SET_FREE, _SET_DVARS = map(_setter, ("shape", "_hash", "_free", "_dvars"))
+_SET_KEY, _SET_TIDY, _SET_KIDS, _SET_SAME = map(_setter, ("_key", "_tidy", "_kids", "_same"))
 
 
 # ---- leaves ----------------------------------------------------------------------------------

@@ -37,20 +37,40 @@ _ACTIVE: dict[type, tuple] = {
 }
 
 
+# for each product or sum, each operand type met so far -> whether it is active there (by
+# isinstance, once per pair of types: a subclass counts as its base)
+_IS_ACTIVE: dict[type, dict[type, bool]] = {kind: {} for kind in _ACTIVE}
+
+
+def _active(kinds: dict, parent_type: type, child_type: type) -> bool:
+    known = kinds.get(child_type)
+    if known is None:
+        known = kinds[child_type] = issubclass(child_type, _ACTIVE[parent_type])
+    return known
+
+
 def _inert(parent: ir.Expr, old: ir.Expr, child: ir.Expr) -> bool:
     """The smart constructor of ``parent`` keeps ``child`` in ``old``'s place as it is."""
-    active = _ACTIVE.get(type(parent))
-    if active is None or isinstance(child, active) or isinstance(old, active):
+    parent_type = type(parent)
+    kinds = _IS_ACTIVE.get(parent_type)
+    if kinds is None or _active(kinds, parent_type, type(child)) or _active(kinds, parent_type, type(old)):
         return False
     shape = child.shape
     if shape != old.shape or (shape[0] is ir.ONE and shape[1] is ir.ONE):  # scalars gather by base
         return False
-    if isinstance(parent, ir.Hadamard):  # equal factors and powers of one base merge
-        if split_coef(child)[1] is not child:
-            return False  # its number is taken out, as mk_hadamard does
-        kind = type(child)  # nodes of two types are never equal: not compared
-        others = [k for k in parent.children() if k is not old]
-        return not any(isinstance(k, ir.ElemPow) or (type(k) is kind and k == child) for k in others)
+    if parent_type is ir.Hadamard:  # equal factors and powers of one base merge
+        return _kept_beside(parent, old, child)
+    return True
+
+
+def _kept_beside(parent: ir.Expr, old: ir.Expr, child: ir.Expr) -> bool:
+    """``child``, no number nor sign, is kept as it is among a Hadamard product's other factors."""
+    if split_coef(child)[1] is not child:
+        return False  # its number is taken out, as mk_hadamard does
+    kind = type(child)  # nodes of two types are never equal: not compared
+    for k in parent.children():
+        if k is not old and (isinstance(k, ir.ElemPow) or (type(k) is kind and k == child)):
+            return False
     return True
 
 
@@ -59,10 +79,12 @@ def splice(parent: ir.Expr, index: int, child: ir.Expr) -> ir.Expr:
     shape), in normal form: built directly when the child is inert there (``_inert``: a product
     or sum whose smart constructor keeps it as it is, in place of an operand it kept too),
     otherwise through ``construct.rebuild``."""
-    new = list(parent.children())
-    old, new[index] = new[index], child
+    kids = parent.children()
+    old = kids[index]
     if _inert(parent, old, child):
-        return _same_shape(parent, tuple(new))
+        return _same_shape(parent, (*kids[:index], child, *kids[index + 1 :]))
+    new = list(kids)
+    new[index] = child
     return rebuild(parent, new)
 
 
@@ -70,8 +92,8 @@ def _same_shape(parent: ir.Expr, operands: tuple) -> ir.Expr:
     """A product or sum of ``operands`` with ``parent``'s shape, which it keeps (one operand
     replaced by one of the same shape): the shape is not worked out again."""
     node = object.__new__(type(parent))
-    node._init(parent.shape)
-    object.__setattr__(node, parent._children[0], operands)  # factors or terms, their only field
+    node._init(parent.shape, operands)  # its children: the operands, its only field
+    object.__setattr__(node, parent._children[0], operands)
     return node
 
 
