@@ -78,14 +78,14 @@ class Expr:
             if len(names) == 1:  # products and sums: the operands' tuple is the children
                 kids = getattr(self, names[0])
                 if type(kids) is tuple:
-                    object.__setattr__(self, "_kids", kids)
+                    _SET_KIDS(self, kids)
                     return kids
             out: list[Expr] = []
             for name in self._children:
                 value = getattr(self, name)
                 out.extend(value) if isinstance(value, tuple) else out.append(value)
             kids = tuple(out)
-            object.__setattr__(self, "_kids", kids)
+            _SET_KIDS(self, kids)
         return kids
 
     def with_children(self, children) -> Expr:
@@ -104,9 +104,12 @@ class Expr:
     def key(self) -> tuple:
         k = self._key
         if k is None:
-            # the attributes read by map, not a generator: a call less per attribute, for every node
-            k = (type(self).__name__, *map(getattr, repeat(self), self._attrs), *self.children())
-            object.__setattr__(self, "_key", k)
+            attrs = self._attrs
+            if attrs:  # read by map, not a generator: a call less per attribute, for every node
+                k = (type(self).__name__, *map(getattr, repeat(self), attrs), *self.children())
+            else:  # products, sums, most operations
+                k = (type(self).__name__, *self.children())
+            _SET_KEY(self, k)
         return k
 
     def __eq__(self, other) -> bool:
@@ -137,7 +140,7 @@ class Expr:
         h = self._hash
         if h is None:
             h = hash(self.key())
-            object.__setattr__(self, "_hash", h)
+            _SET_HASH(self, h)
         return h
 
     def __repr__(self) -> str:
