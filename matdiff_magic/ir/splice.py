@@ -15,7 +15,7 @@ node directly when the child it puts in, and the one it takes out, are neither, 
 from __future__ import annotations
 
 from matdiff_magic.ir import nodes as ir
-from matdiff_magic.ir.construct import _BUILDERS, rebuild, split_coef, tidy
+from matdiff_magic.ir.construct import _BUILDERS, rebuild, tidy
 
 # for each product or sum, the operand types its smart constructor takes apart, folds, merges or
 # drops (mk_mul with runs_as_powers, mk_hadamard with merge_powers, mk_add): a child of one of
@@ -42,18 +42,23 @@ _ACTIVE: dict[type, tuple] = {
 _IS_ACTIVE: dict[type, dict[type, bool]] = {kind: {} for kind in _ACTIVE}
 
 
-def _active(kinds: dict, parent_type: type, child_type: type) -> bool:
-    known = kinds.get(child_type)
-    if known is None:
-        known = kinds[child_type] = issubclass(child_type, _ACTIVE[parent_type])
-    return known
+def _learn(kinds: dict, parent_type: type, child_type: type) -> bool:
+    kinds[child_type] = out = issubclass(child_type, _ACTIVE[parent_type])
+    return out
 
 
 def _inert(parent: ir.Expr, old: ir.Expr, child: ir.Expr) -> bool:
     """The smart constructor of ``parent`` keeps ``child`` in ``old``'s place as it is."""
     parent_type = type(parent)
     kinds = _IS_ACTIVE.get(parent_type)
-    if kinds is None or _active(kinds, parent_type, type(child)) or _active(kinds, parent_type, type(old)):
+    if kinds is None:
+        return False
+    new_active, old_active = kinds.get(type(child)), kinds.get(type(old))
+    if new_active is None:  # a type not met yet in this product or sum
+        new_active = _learn(kinds, parent_type, type(child))
+    if old_active is None:
+        old_active = _learn(kinds, parent_type, type(old))
+    if new_active or old_active:
         return False
     shape = child.shape
     if shape != old.shape or (shape[0] is ir.ONE and shape[1] is ir.ONE):  # scalars gather by base
@@ -64,9 +69,10 @@ def _inert(parent: ir.Expr, old: ir.Expr, child: ir.Expr) -> bool:
 
 
 def _kept_beside(parent: ir.Expr, old: ir.Expr, child: ir.Expr) -> bool:
-    """``child``, no number nor sign, is kept as it is among a Hadamard product's other factors."""
-    if split_coef(child)[1] is not child:
-        return False  # its number is taken out, as mk_hadamard does
+    """``child``, neither a number nor a sign (both active), is kept as it is among a Hadamard
+    product's other factors."""
+    if isinstance(child, ir.MatMul) and isinstance(child.factors[0], ir.Const):
+        return False  # its number is taken out (split_coef), as mk_hadamard does
     kind = type(child)  # nodes of two types are never equal: not compared
     for k in parent.children():
         if k is not old and (isinstance(k, ir.ElemPow) or (type(k) is kind and k == child)):
