@@ -375,19 +375,26 @@ def _names(e: ir.Expr, memo: dict, kept: list) -> int:
     printing them. Each node once, by identity: consecutive lines share most of their nodes;
     ``kept`` holds every node whose id is a key of ``memo``, so that its id stays its own."""
     hit = memo.get(id(e))
-    if hit is not None:
-        return hit
-    if isinstance(e, ir.Var):
-        value = hash(e.name)
-    else:
+    return hit if hit is not None else _summed(e, memo, kept)
+
+
+def _summed(e: ir.Expr, memo: dict, kept: list) -> int:
+    """``_names`` of a node not seen yet."""
+    kids = e.children()
+    if kids:
         value = 0
-        for k in e.children():  # a child seen before (most of them) without a call
+        for k in kids:  # a child seen before (most of them) without a call
             known = memo.get(id(k))
-            value += known if known is not None else _names(k, memo, kept)
-    value %= 1 << 61
+            value += known if known is not None else _summed(k, memo, kept)
+        value %= _MODULUS
+    else:  # a variable (no children) or another leaf
+        value = hash(e.name) % _MODULUS if isinstance(e, ir.Var) else 0
     memo[id(e)] = value
     kept.append(e)
     return value
+
+
+_MODULUS = 1 << 61
 
 
 def merge_same_text(steps: list[Step]) -> list[Step]:
