@@ -115,7 +115,6 @@ class _Below:
     def __init__(self) -> None:
         self._ds: dict = {}  # id -> (node, its d(·))
         self._settled: dict = {}  # id -> node, once found settled (a tidied node stays tidied)
-        self._rewritten: set = set()  # the ids of the d(·) the current step rewrites
 
     def ds(self, node: ir.Expr) -> tuple:
         """The distinct d(·) in ``node`` (one that holds some), in walk order (``ir.Expr.walk``)."""
@@ -143,16 +142,14 @@ class _Below:
         return True
 
     def kept_apart_from(self, ds: tuple, mapping: dict):
-        """A test of the nodes a step that rewrites ``mapping``'s d(·) leaves as they are."""
-        self._rewritten = {id(d) for d in ds if d in mapping}
-        return self.kept
+        """A test of the nodes a step that rewrites ``mapping``'s d(·) leaves as they are: those
+        that hold none of them and are settled."""
+        rewritten = {id(d) for d in ds if d in mapping}
 
-    def kept(self, node: ir.Expr) -> bool:
-        """``node`` holds none of the d(·) the step rewrites and is settled."""
-        known = self._ds.get(id(node))
-        if not self._rewritten.isdisjoint(map(id, known[1] if known is not None else self.ds(node))):
-            return False
-        return id(node) in self._settled or self.settled(node)
+        def kept(node: ir.Expr) -> bool:
+            return rewritten.isdisjoint(map(id, self.ds(node))) and self.settled(node)
+
+        return kept
 
 
 _FLATTENED = (ir.MatMul, ir.Hadamard, ir.Add)

@@ -153,30 +153,27 @@ def changed_nodes(before: ir.Expr, after: ir.Expr) -> list[ir.Expr]:
     # that child's is, so only where the walk stops are the two compared (their hashes computed
     # there, not for the whole line).
     while True:
-        if type(before) is not type(after):  # never equal: no hash to compute
-            return [after]
-        if not before._attrs or all(getattr(before, a) == getattr(after, a) for a in before._attrs):
-            bk, ak = before.children(), after.children()
-            if len(bk) == len(ak) and bk:
-                pairs = [(b, a) for b, a in zip(bk, ak) if b is not a]  # shared children skipped
-                if len(pairs) == 1:
-                    before, after = pairs[0]
-                    continue
-                if before == after:
-                    return []
-                out: list = []
-                for b, a in pairs:
-                    out += changed_nodes(b, a)
-                return out or [after]
-            if before == after:
-                return []
-            if bk and ak:
-                old = set(bk)
-                new = [a for a in ak if a not in old]
-                if new and len(new) < len(ak):
-                    return new
-        elif before == after:
+        if type(before) is not type(after) or not (
+            not before._attrs or all(getattr(before, a) == getattr(after, a) for a in before._attrs)
+        ):
+            return [after]  # never equal: no hash to compute
+        bk, ak = before.children(), after.children()
+        pairs = [(b, a) for b, a in zip(bk, ak) if b is not a] if len(bk) == len(ak) else None
+        if pairs is not None and len(pairs) == 1:
+            before, after = pairs[0]
+            continue
+        if before == after:
             return []
+        if pairs:  # several children differ (a shared child skipped)
+            out: list = []
+            for b, a in pairs:
+                out += changed_nodes(b, a)
+            return out or [after]
+        if bk and ak:
+            old = set(bk)
+            new = [a for a in ak if a not in old]
+            if new and len(new) < len(ak):
+                return new
         return [after]
 
 
