@@ -22,7 +22,9 @@ MACRO_BUFFER = 4096  # characters: MathJax's limit is 5 KB after expansion
 def portable(tex: str) -> str:
     """``tex`` with the control space always written "\\;", and the font commands as switches once
     it nears MathJax 2's buffer (shorter TeX keeps \\mathrm{d})."""
-    for k, (pattern, replacement) in enumerate(_NO_MACROS):
-        if k == 0 or len(tex) > MACRO_BUFFER:
+    if "\\ " in tex:  # the regex tries every position: most lines have no control space
+        tex = _NO_MACROS[0][0].sub(_NO_MACROS[0][1], tex)
+    if len(tex) > MACRO_BUFFER:
+        for pattern, replacement in _NO_MACROS[1:]:
             tex = pattern.sub(replacement, tex)
     return tex
