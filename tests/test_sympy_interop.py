@@ -277,3 +277,24 @@ def test_a_step_sympy_cannot_write_is_the_packages_error(source, wrt):
     d = derive(source, wrt=wrt, check=False)
     with pytest.raises(MatdiffError, match="SymPy cannot write this (logdet|kron) as a matrix expression"):
         d.steps[0].to_sympy()
+
+
+def test_the_entry_of_a_product_that_sympy_expands_says_what_to_pass():
+    """``(x.T*A*x)[0, 0]`` is SymPy's index Sum, not a MatrixElement: refused with what reads, and
+    what the hint names derives to the gradient (A + Aᵀ) x, checked against central differences."""
+    m = sp.Symbol("m", integer=True, positive=True)
+    xv, A = sp.MatrixSymbol("x", m, 1), sp.MatrixSymbol("A", m, m)
+    with pytest.raises(MatdiffError) as info:
+        derive((xv.T * A * xv)[0, 0], wrt=xv)
+    message = str(info.value)
+    assert "Sum" in message and "pass the 1×1 product itself (x.T*A*x)" in message
+    assert "^" in message.splitlines()[2]
+    from sympy.matrices.expressions.matexpr import MatrixElement
+
+    rng = np.random.default_rng(8)
+    A0, x0 = rng.standard_normal((4, 4)), rng.standard_normal(4)
+    values = {"A": A0, "x": x0}
+    expected = central_difference(lambda A, x: x @ A @ x, values, "x")
+    for expr in (xv.T * A * xv, MatrixElement(xv.T * A * xv, 0, 0)):
+        g = derive(expr, wrt=xv).evaluate(**values)
+        assert_close(np.ravel(g), expected, 1e-6, str(expr))

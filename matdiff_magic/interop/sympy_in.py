@@ -158,6 +158,13 @@ class _Reader:
             if rows == 1:
                 return f"vector({value}, {self.size(cols, name)})'", POSTFIX
             return f"matrix({value}, {self.size(rows, name)}, {self.size(cols, name)})", ATOM
+        if name == "Sum":  # what M[0, 0] of a product becomes: SymPy expands the entry into indices
+            raise _Unread(
+                f"the SymPy construct Sum ({e}) has no counterpart in matdiff's language: SymPy "
+                "writes the entry [0, 0] of a product as a sum over indices; pass the 1×1 product "
+                "itself (x.T*A*x) or MatrixElement(x.T*A*x, 0, 0)",
+                e,
+            )
         raise _Unread(f"the SymPy construct {name} ({e}) has no counterpart in matdiff's language", e)
 
     def call(self, function: str, arity: int, operands) -> tuple[str, int]:
