@@ -29,6 +29,7 @@ from matdiff_magic.ir.construct import (
     with_coef,
 )
 from matdiff_magic.ops.identity import Identity
+from matdiff_magic.ops.samples import SampleSum
 
 
 def eye(n) -> ir.Expr:
@@ -167,6 +168,8 @@ def _one_step(t: VecTerm, wrt: ir.Var, dX: ir.Expr) -> Identity:
         return _diag_step(t, [], inner, [])
     if inner.is_scalar and inner != dX:
         return _scalar_step(t, [], inner, wrt, dX)
+    if isinstance(inner, SampleSum):
+        return _samples_step(t, inner, wrt, dX)
 
     def message(p):
         d = differential_text(p, dX)
@@ -319,6 +322,41 @@ def _diag_step(t: VecTerm, L: list, F: ir.DiagMatrix, R: list) -> Identity:
     p, q = left.shape[0], right_t.shape[0]
     t.jac.append(mk_hadamard([mk_kron(right_t, _ones(p)), mk_kron(_ones(q), left)]))
     return VEC_DIAG
+
+
+VEC_SAMPLES = Identity(
+    "vec of a sum over samples",
+    r"\operatorname{vec}\left(\sum_{i} F_{i}\right) = \sum_{i} \operatorname{vec}(F_{i})"
+    r" = \left(\sum_{i} J_{i}\right)\operatorname{vec}(\mathrm{d}X)",
+)
+
+
+def _samples_step(t: VecTerm, inner: SampleSum, wrt: ir.Var, dX: ir.Expr) -> Identity:
+    """vec(Σᵢ Fᵢ) = Σᵢ vec(Fᵢ) = (Σᵢ Jᵢ) vec(dX): each summand's vec identities taken silently (as
+    ``_scalar_step`` runs the trace stage), the sum of its Jacobians the term's next factor (seed
+    001, Example 5: a sum over samples is differentiated summand by summand). A form the summand
+    does not support is refused as it would be outside the sum."""
+    terms = []
+    for p in expand(inner.body, dX):
+        c, rest = split_coef(push_transposes(p))
+        terms.append(VecTerm(c, [], rest))
+    for _ in range(1000):
+        pending = [u for u in terms if u.inner != dX]
+        if not pending:
+            break
+        _one_step(pending[0], wrt, dX)
+    else:
+        raise MatdiffError("the vec identities did not bring d vec X to the right")
+    n = ir.dim_mul(*dX.shape)
+    parts = []
+    for u in terms:
+        J = mk_mul(u.jac) if len(u.jac) > 1 else (u.jac[0] if u.jac else eye(n))
+        if J.is_scalar and n != 1:
+            J = mk_mul([J, ir.Identity((n, n))])
+        parts.append(with_coef(u.coef, J))
+    t.jac.append(SampleSum(collect(tidy(mk_add(parts))), inner.count))
+    t.inner = dX
+    return VEC_SAMPLES
 
 
 def _contains(e: ir.Expr, dX: ir.Expr) -> bool:

@@ -891,6 +891,12 @@ export const IDENTITIES = {
     "text": "vec(xᵀ) = x",
     "cookbook": ""
   },
+  "vec-samples": {
+    "name": "vec of a sum over samples",
+    "latex": "\\operatorname{vec}\\left(\\sum_{i} F_{i}\\right) = \\sum_{i} \\operatorname{vec}(F_{i}) = \\left(\\sum_{i} J_{i}\\right)\\operatorname{vec}(\\mathrm{d}X)",
+    "text": "vec(Σ_i F_i) = Σ_i vec(F_i) = (Σ_i J_i) vec(dX)",
+    "cookbook": ""
+  },
   "vec-scalar": {
     "name": "vec of a scalar multiple",
     "latex": "\\operatorname{vec}(A\\,s) = \\operatorname{vec}(A)\\,s \\text{ with } s = \\operatorname{tr}(G\\,\\mathrm{d}X) = \\operatorname{vec}(G^{T})^{T}\\operatorname{vec}(\\mathrm{d}X)",
