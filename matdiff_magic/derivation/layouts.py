@@ -104,7 +104,11 @@ def jacobian_results(
     )
     x_vector = wrt.shape[1] == 1
     jac = simplify(J, symmetric)
-    if hessian:
+    if hessian:  # ∂²f/∂x², ∂²f/∂x ∂xᵀ or ∂²f/∂(vec X) ∂(vec X)ᵀ, the same in every layout
+        if wrt.is_scalar:
+            lhs = rf"\frac{{\partial^2 {fname}}}{{\partial {x_tex}^{{2}}}}"
+            desc = f"{fname} and {x_text} are scalars: every layout gives the same derivative."
+            return {lay: _result(lay, jac, lhs, ir.SCALAR, desc) for lay in LAYOUTS}
         dx = x_tex if x_vector else rf"(\operatorname{{vec}} {x_tex})"
         lhs = rf"\frac{{\partial^2 {fname}}}{{\partial {dx}\,\partial {dx}^{{T}}}}"
         desc = (

@@ -20,7 +20,7 @@ from matdiff_magic.derivation.vec import vec_stage
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.construct import is_zero
 from matdiff_magic.ops.identity import Identity
-from matdiff_magic.render.notation import name_latex
+from matdiff_magic.render.notation import name_latex, name_text
 
 
 class Recorder:
@@ -203,37 +203,35 @@ def hessian_steps(typed, var: ir.Var, convention: str) -> dict:
     grad = first["plain"]["denominator"].expr
     check_hessian_work(typed.expr, grad, var, typed.span)  # before the second stage, which costs most
     fname = typed.name
-    x = name_latex(var.name, var.kind)
-    g_lhs = rf"\frac{{\partial {fname}}}{{\partial {x}}}"
+    x, x_text = name_latex(var.name, var.kind), name_text(var.name)
+    g_lhs, g_text = rf"\frac{{\partial {fname}}}{{\partial {x}}}", f"∂{fname}/∂{x_text}"
     steps.append(
         Step(
             "hessian",
             GRADIENT_AGAIN.name,
             GRADIENT_AGAIN,
             g_lhs,
-            f"∂{fname}/∂{var.name}",
+            g_text,
             grad,
             (grad,),
             note="differentiate the gradient once more",
         )
     )
     record = Recorder(steps, False)
-    record.start("differential", rf"\mathrm{{d}}\left({g_lhs}\right)", f"d(∂{fname}/∂{var.name})")
+    record.start("differential", rf"\mathrm{{d}}\left({g_lhs}\right)", f"d({g_text})")
     dG = differential_stage(grad, var, record)
     if var.is_scalar:
         H = trace_or_zero(dG, var, record) if not is_zero(dG) else ir.Const(0)
     else:
-        H = vec_or_zero(dG, var, grad, record, rf"\left({g_lhs}\right)", f"(∂{fname}/∂{var.name})")
-    make = (
-        (lambda sym: jacobian_results(H, var, grad, fname, hessian=True, symmetric=sym))
-        if not var.is_scalar
-        else (lambda sym: results(H, var, fname, symmetric=sym))
+        H = vec_or_zero(dG, var, grad, record, rf"\left({g_lhs}\right)", f"({g_text})")
+    plain = jacobian_results(H, var, grad, fname, hessian=True)
+    res, _, shown, _ = with_symmetry(
+        plain, lambda: jacobian_results(H, var, grad, fname, hessian=True, symmetric=True), "numerator"
     )
-    plain = make(False)
-    res, _, shown, _ = with_symmetry(plain, lambda: make(True), "numerator")
     r = plain["numerator"]
+    identity = READ_OFF_BY_SCALAR if var.is_scalar else READ_OFF_JACOBIAN
     steps.append(
-        Step("readoff", "read off", READ_OFF_JACOBIAN, r.lhs, r.lhs_text, r.expr, (r.expr,), chain=(r.expr,))
+        Step("readoff", identity.name, identity, r.lhs, r.lhs_text, r.expr, (r.expr,), chain=(r.expr,))
     )
     if shown is not None:
         steps.append(shown)
