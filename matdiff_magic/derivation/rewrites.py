@@ -18,7 +18,14 @@ from fractions import Fraction
 from typing import cast
 
 from matdiff_magic.derivation.inverse_rewrites import CANCEL, cancel_inverses
-from matdiff_magic.derivation.scalar_rewrites import NUMBER_POWER, POWERS, number_out_of_power, scalar_powers
+from matdiff_magic.derivation.scalar_rewrites import (
+    NUMBER_POWER,
+    POWERS,
+    SIGN_TIMES,
+    number_out_of_power,
+    scalar_powers,
+    sign_times,
+)
 from matdiff_magic.derivation.simplify_structure import (
     contract_softmax,
     kron_commutation,
@@ -309,6 +316,18 @@ SOFTMAX_DEFINITION = Identity(
 
 
 # each group is applied together and kept only if the result is no longer than before
+DIAG_ONES = Identity("diagonal of ones", r"\operatorname{diag}(\mathbf{1}) = I")
+
+
+def diag_of_ones(node: ir.Expr) -> ir.Expr:
+    """diag(c𝟏) = c I: what the trace trick aᵀ diag(B) = tr(diag(a) B) leaves when a sum of
+    entries made a = 𝟏 (sum(diag(X)) by X is I, the gradient of tr X)."""
+    if not isinstance(node, ir.DiagMatrix) or not isinstance(node.arg, ir.Fill):
+        return node
+    n = node.shape[0]
+    return with_coef(node.arg.value, ir.Const(1) if n == 1 else ir.Identity((n, n)))
+
+
 def number_out_of_sum(node: ir.Expr) -> ir.Expr:
     """Σᵢ c aᵢ = c Σᵢ aᵢ: a number the symmetry or the collection left in a summand (½ Σᵢ 2 gᵢ)
     comes out, where it meets the number in front."""
@@ -325,11 +344,13 @@ REWRITE_GROUPS = (
         Rewrite(INVERSE_OF_PRODUCT, inverse_of_product, (ir.Inverse,)),
         Rewrite(CANCEL, cancel_inverses, (ir.MatMul,), (ir.Inverse,)),
         Rewrite(NUMBER_POWER, number_out_of_power, (ir.Pow,)),
+        Rewrite(SIGN_TIMES, sign_times, (ir.MatMul,), (ir.Apply,)),
         Rewrite(POWERS, scalar_powers, (ir.MatMul,), (ir.Pow, ir.ElemPow, ir.Apply)),
     ),
     (
         Rewrite(ONES, expand_ones, (ir.Add,), (ir.Fill,)),
         Rewrite(ONES_OUTER, ones_outer, (ir.MatMul,), (ir.Fill,)),
+        Rewrite(DIAG_ONES, diag_of_ones, (ir.DiagMatrix,), (ir.Fill,)),
     ),
     (
         Rewrite(SOFTMAX, contract_softmax, (ir.MatMul,), (ir.DiagMatrix,)),

@@ -113,3 +113,30 @@ def number_out_of_power(node: ir.Expr) -> ir.Expr:
     if c in (0, 1) or rest is None or k.denominator != 1 or abs(k) > 8:
         return node
     return with_coef(c ** int(k), mk_pow(rest, node.exponent))
+
+
+# ---- sign(a) a = abs(a): what d abs(u) = sign(u) du leaves beside u (log|det X| by X)
+SIGN_TIMES = Identity("sign times its argument", r"\operatorname{sign}(a)\,a = \operatorname{abs}(a)")
+
+
+def sign_times(node: ir.Expr) -> ir.Expr:
+    """sign(a) a = abs(a) for scalar factors of a product, so that abs(a)⁻¹ sign(a) a, the
+    derivative of log abs(a) by the chain rule, becomes abs(a)⁻¹ abs(a) = 1 under ``POWERS``."""
+    if not isinstance(node, ir.MatMul):
+        return node
+    factors: list[ir.Expr | None] = list(node.factors)
+    changed = False
+    for k, f in enumerate(factors):
+        if not (isinstance(f, ir.Apply) and f.func == "sign" and f.is_scalar):
+            continue
+        j = next((j for j, g in enumerate(factors) if j != k and g is not None and g == f.arg), None)
+        if j is None:
+            continue
+        factors[k], factors[j] = ir.Apply("abs", f.arg), None
+        changed = True
+    if not changed:
+        return node
+    out = mk_mul([f for f in factors if f is not None])
+    if out.shape != node.shape and node.shape[0] == node.shape[1]:
+        out = mk_mul([out, ir.Identity(node.shape)])
+    return out

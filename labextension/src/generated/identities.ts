@@ -117,6 +117,12 @@ export const IDENTITIES = {
     "text": "tr(A diag(v)) = diag(A)ᵀv",
     "cookbook": ""
   },
+  "diag-ones": {
+    "name": "diagonal of ones",
+    "latex": "\\operatorname{diag}(\\mathbf{1}) = I",
+    "text": "diag(𝟏) = I",
+    "cookbook": ""
+  },
   "diag-vector-trick": {
     "name": "diagonal",
     "latex": "\\boldsymbol{a}^{T}\\operatorname{diag}(B) = \\operatorname{tr}(\\operatorname{diag}(\\boldsymbol{a})B)",
@@ -673,6 +679,12 @@ export const IDENTITIES = {
     "name": "order of terms",
     "latex": "-b + a = a - b",
     "text": "-b + a = a - b",
+    "cookbook": ""
+  },
+  "sign-times": {
+    "name": "sign times its argument",
+    "latex": "\\operatorname{sign}(a)\\,a = \\operatorname{abs}(a)",
+    "text": "sign(a) a = abs(a)",
     "cookbook": ""
   },
   "softmax-definition": {
