@@ -145,13 +145,13 @@ class MatdiffMagics(Magics):
         print(f"lang={i18n.default()}")
 
 
-_LANG_OPTION = re.compile(r"--lang\s+['\"]?([A-Za-z_-]+)")
+_LANG_OPTION = re.compile(r"--lang(?:\s+|=)['\"]?([A-Za-z_-]+)")  # --lang zh, --lang=zh
 
 
 def _at_wrt_option(error: MatdiffError, line: str) -> MatdiffError:
     """The error with the magic's line as its source and the caret under --wrt's value, or
     where --wrt goes (the end of the line) when the line has none."""
-    m = re.search(r"(?:--wrt|-w)\s+(\S+)", line)
+    m = re.search(r"(?<!\S)(?:--wrt|-w)(?:\s+|=)(\S+)", line)  # --wrt X, --wrt=X
     if m is None:
         shown = line.rstrip() or "%%matdiff"
         hint = error.hint or "add --wrt NAME to the %%matdiff line"
@@ -161,7 +161,7 @@ def _at_wrt_option(error: MatdiffError, line: str) -> MatdiffError:
 
 def _option_at(line: str, option: str, with_value: bool = True) -> tuple[str | None, Span | None]:
     """The magic's line and the span of ``option`` (with its value), for an error about it."""
-    value = r"(?:\s+(?:\"[^\"]*\"|'[^']*'|(?!-)\S+))?" if with_value else ""
+    value = r"(?:(?:\s+|=)(?:\"[^\"]*\"|'[^']*'|(?!-)\S+))?" if with_value else ""  # --at X, --at=X
     m = re.search(rf"(?<!\S){re.escape(option)}{value}", line)
     return (line, Span(m.start(), m.end())) if m else (None, None)
 

@@ -89,7 +89,10 @@ def option_values() -> dict[str, str]:
     }
 
 
-_TOKEN = re.compile(r"""\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\S+)""")
+# a token: a quoted string, an option with its value after = (--wrt='\mathbf{W}_1', quoted or not),
+# or a word
+_TOKEN = re.compile(r"""\s*((?:--?[A-Za-z][\w-]*=)?(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|\S+)""")
+_WITH_VALUE = re.compile(r"(--?[A-Za-z][\w-]*)=")  # --wrt=X, -o=d: the option, its value after =
 _IDENT = re.compile(r"[A-Za-z][A-Za-z0-9_]*$")
 
 # Names IPython itself keeps in the user namespace: rebinding one breaks later cells (get_ipython
@@ -124,9 +127,16 @@ def parse_options(line: str, allow_expression: bool) -> tuple[Options, str]:
         if not m:
             break
         tok, start = m.group(1), m.start(1)
+        joined = _WITH_VALUE.match(tok)  # --wrt=X: the option and its value in one word
+        inline = tok[joined.end() :] if joined else None
+        if joined:
+            tok = joined.group(1)
         if tok not in _OPTIONS:
             if tok.startswith("--") or (
-                tok.startswith("-") and len(tok) == 2 and tok[1].isalpha() and not allow_expression
+                tok.startswith("-")
+                and len(tok) == 2
+                and tok[1].isalpha()
+                and (not allow_expression or joined is not None)
             ):
                 raise MatdiffError(
                     f"unknown option {tok}",
@@ -140,7 +150,12 @@ def parse_options(line: str, allow_expression: bool) -> tuple[Options, str]:
             raise MatdiffError(f"option {tok} is given more than once", line, Span(start, start + len(tok)))
         opts.given.add(attr)
         pos = m.end()
-        if takes_value == "optional":
+        if inline is not None:  # --option=value: the value is the rest of the word, even if empty
+            if not takes_value:
+                raise MatdiffError(f"{tok} takes no value", line, Span(start + len(tok), m.end(1)))
+            at = Span(start + len(tok) + 1, m.end(1))
+            raw = inline
+        elif takes_value == "optional":
             v = _TOKEN.match(line, pos)
             chosen = v is not None and v.group(1) in EXPORT_CHOICES
             if v is not None and not chosen and not allow_expression and not v.group(1).startswith("-"):
@@ -151,21 +166,27 @@ def parse_options(line: str, allow_expression: bool) -> tuple[Options, str]:
             setattr(opts, attr, v.group(1) if v is not None and chosen else "numpy")
             pos = v.end() if v is not None and chosen else pos
             continue
-        if not takes_value:
+        elif not takes_value:
             setattr(opts, attr, attr != "check")
             continue
-        v = _TOKEN.match(line, pos)
-        if not v or v.group(1).startswith("--"):
-            raise MatdiffError(f"{tok} needs a value", line, Span(start, start + len(tok)))
-        raw = v.group(1)
+        else:
+            v = _TOKEN.match(line, pos)
+            if not v or v.group(1).startswith("--"):
+                raise MatdiffError(f"{tok} needs a value", line, Span(start, start + len(tok)))
+            at, raw = Span(v.start(1), v.end(1)), v.group(1)
+            pos = v.end()
         value = raw[1:-1] if raw[:1] in "\"'" and raw[-1:] == raw[:1] and len(raw) > 1 else raw
+        if not value and inline is not None:  # --wrt= (a quoted '' is a value, refused by its check)
+            raise MatdiffError(f"{tok} needs a value", line, Span(start, m.end(1)))
+        if takes_value == "optional":  # --export=jax
+            if value not in EXPORT_CHOICES:
+                raise MatdiffError(f"--export {value}: choose numpy, jax or torch", line, at)
+            setattr(opts, attr, value)
+            continue
         try:
             setattr(opts, attr, convert(value))
         except ValueError:
-            raise MatdiffError(
-                f"{tok} takes a number, not {value!r}", line, Span(v.start(1), v.end(1))
-            ) from None
-        pos = v.end()
+            raise MatdiffError(_not_a_value(tok, value), line, at) from None
     rest = line[pos:].strip()
     if rest and not allow_expression:
         start = line.index(rest, pos)
@@ -176,6 +197,15 @@ def parse_options(line: str, allow_expression: bool) -> tuple[Options, str]:
         )
     _validate(opts, line)
     return opts, rest
+
+
+def _not_a_value(option: str, value: str) -> str:
+    """What ``option`` takes, for a value that is not of its type (--seed 1.5, --order two)."""
+    if option == "--seed":
+        return "--seed takes a whole number ≥ 0"  # as --seed -1 is told
+    if option == "--order":
+        return f"--order {value}: matdiff derives first derivatives (--order 1) and Hessians (--order 2)"
+    return f"{option} takes a number, not {value!r}"
 
 
 # what the derivation does and the drawing of --graph does not (they had no effect with it)
@@ -230,7 +260,7 @@ def _validate(opts: Options, line: str) -> None:
             )
     if opts.graph:  # the drawing takes --at, --mode, --wrt, -o, --lang, --latex and --timeout only
         for option in _DERIVATION_ONLY:
-            at = re.search(rf"(?<!\S){re.escape(option)}(?!\S)", line)
+            at = re.search(rf"(?<!\S){re.escape(option)}(?![^\s=])", line)  # --seed 3, --seed=3
             if at is not None and _OPTIONS[option][0] in opts.given:
                 raise MatdiffError(
                     f"{option} is an option of the derivation; --graph draws the computation graph",
