@@ -18,6 +18,7 @@ from matdiff_magic.numeric import points as sampling
 from matdiff_magic.numeric.check import Examiner
 from matdiff_magic.numeric.evaluate import as_matrix, bind_sizes
 from matdiff_magic.numeric.points import Unfit, guarded
+from matdiff_magic.ops.samples import SampleSum, samples_of
 from matdiff_magic.render.notation import name_text
 from matdiff_magic.render.printer import to_text
 
@@ -29,12 +30,13 @@ def evaluate_at(d, expr: ir.Expr, values: dict) -> np.ndarray:
     unknown = sorted(set(values) - set(by_name))
     if unknown:
         raise MatdiffError(f"unknown variable {', '.join(unknown)}: the expression has " + ", ".join(by_name))
-    missing = [
-        v.name for v in ir.variables(expr) if v.name not in values and v.name not in d.typed.definitions
-    ]
+    mats = {n: _as_matrix(v, by_name[n]) for n, v in values.items()}
+    missing = [v.name for v in ir.variables(expr) if v.name not in mats and v.name not in d.typed.definitions]
+    if missing:  # the count of a sum over samples is the number of samples given (n = len(x_i))
+        mats.update(_sample_counts(d, expr, mats))
+        missing = [name for name in missing if name not in mats]
     if missing:
         raise MatdiffError(f"give a value for {', '.join(missing)}")
-    mats = {n: _as_matrix(v, by_name[n]) for n, v in values.items()}
     sizes = bind_sizes(d.variables, mats)
     try:
         with np.errstate(all="ignore"), deep_recursion():
@@ -48,6 +50,21 @@ def evaluate_at(d, expr: ir.Expr, values: dict) -> np.ndarray:
         raise
     except Exception as error:  # NumPy's errors become the package's
         raise MatdiffError(f"cannot evaluate at the given values: {type(error).__name__}: {error}") from None
+
+
+def _sample_counts(d, expr: ir.Expr, mats: dict) -> dict:
+    """The count of a sum over samples not given (n of ``sum_i(x_i'*A*x_i, n)``), as the number of
+    samples the per-sample values of its sum hold; a count given stays as given (and a sum over
+    another number of samples than its values hold is refused when it is evaluated)."""
+    roots = [expr, d.function, *d.typed.definitions.values()]
+    counts: dict = {}
+    for node in (n for root in roots for n in root.walk()):
+        count = node.count if isinstance(node, SampleSum) else None
+        if isinstance(count, ir.Var) and count.name not in mats and count.name not in counts:
+            held = samples_of(mats, node.body)
+            if held is not None:
+                counts[count.name] = np.array([[float(held)]])
+    return counts
 
 
 def _inputs(d, node: ir.Expr) -> list[str]:

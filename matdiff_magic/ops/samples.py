@@ -141,6 +141,12 @@ def evaluate_sample_sum(evaluator, node: SampleSum):
     n = evaluator(node.count)
     if count is None:  # nothing per sample: N copies of the body
         return n[0, 0] * evaluator(node.body)
+    if not abs(n[0, 0] - np.round(n[0, 0])) <= 1e-9:  # 2.5 samples (NaN, ∞ too): no count
+        if isinstance(node.count, ir.Var):
+            raise MatdiffError(
+                f"{node.count.name} counts the samples of sum_i: a whole number, not {n[0, 0]:g}"
+            )
+        raise MatdiffError(f"the number of samples of sum_i is a whole number, not {n[0, 0]:g}")
     if abs(n[0, 0] - count) > 1e-9:
         raise MatdiffError(f"the sum runs over {n[0, 0]:g} samples, but the values hold {count}")
     variables = {v.name: v for v in node.body.walk() if isinstance(v, ir.Var) and is_per_sample(v.name)}
