@@ -183,12 +183,18 @@ def _check_answer(answer, f, wrt, layout, order, points, seed, reveal, latex=Non
     expected_shape = shape_text(result.shape)
     common: dict = dict(answer=answer, expected=to_text(result.expr), expected_latex=to_latex(result.expr))
 
+    if not answer.strip():  # nothing to replace: say so, rather than quote "the empty string"
+        return AnswerCheck(
+            False,
+            "empty",
+            f"No answer yet: the answer is empty; write your expression for {what} ({expected_shape}).",
+            **common,
+        )
     if answer.strip() in PLACEHOLDERS:
         return AnswerCheck(
             False,
             "empty",
-            f"No answer yet: replace {answer.strip() or 'the empty string'!r}"
-            f" with your expression for {what} ({expected_shape}).",
+            f"No answer yet: replace {answer.strip()!r} with your expression for {what} ({expected_shape}).",
             **common,
         )
     try:
