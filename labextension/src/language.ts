@@ -134,6 +134,15 @@ function magicToken(stream: StringStream, state: IMatdiffState): TokenName | nul
     state.flag = flag[0];
     return 'flag';
   }
+  if (
+    state.flag !== null &&
+    stream.peek() === '=' &&
+    stream.string[stream.pos - 1] !== ' '
+  ) {
+    // --layout=denominator: the value follows the '=' as it would a space
+    stream.next();
+    return 'operator';
+  }
   const previous = state.flag;
   state.flag = null;
   if (stream.match(/^"(?:[^"\\]|\\.)*"?/) || stream.match(/^'(?:[^'\\]|\\.)*'?/)) {
@@ -291,13 +300,30 @@ export function lineMagicTokens(text: string): ITokenSpan[] | null {
     if (skipSpace()) {
       continue;
     }
-    const word = OPTION_WORD.exec(text.slice(stream.pos))![0];
+    let word = OPTION_WORD.exec(text.slice(stream.pos))![0];
+    // --option=value (-o=d): the option, then its value after the '='
+    const eq = word.indexOf('=');
+    const joined = eq > 0 && OPTIONS.has(word.slice(0, eq));
+    if (joined) {
+      word = word.slice(0, eq);
+    }
     if (!OPTIONS.has(word) && !word.startsWith('--')) {
       break; // the expression
     }
     stream.pos += word.length;
     take('flag');
     state.flag = word;
+    if (joined) {
+      stream.pos += 1;
+      take('operator');
+      const value = OPTION_WORD.exec(text.slice(stream.pos));
+      const end = stream.pos + (value ? value[0].length : 0);
+      while (stream.pos < end) {
+        take(magicToken(stream, state));
+      }
+      state.flag = null;
+      continue;
+    }
     if (OPTIONS.get(word) !== true) {
       if (OPTION_ARITY[word as keyof typeof OPTION_ARITY] === 'optional') {
         // --export jax: the next word is its value only when it is one of its choices

@@ -213,6 +213,50 @@ function lineTokens(text: string): Array<[string, string | null]> {
   ]);
 }
 
+describe('--option=value', () => {
+  it('colours the value after = as it would after a space, on the cell magic line', () => {
+    const tokens = line('%%matdiff --wrt=X --layout=denominator -o=grad --seed=3');
+    expect(tokens).toEqual([
+      ['%%matdiff', 'magic'],
+      ['--wrt', 'flag'],
+      ['=', 'operator'],
+      ['X', 'def'],
+      ['--layout', 'flag'],
+      ['=', 'operator'],
+      ['denominator', 'value'],
+      ['-o', 'flag'],
+      ['=', 'operator'],
+      ['grad', 'def'],
+      ['--seed', 'flag'],
+      ['=', 'operator'],
+      ['3', 'number']
+    ]);
+  });
+
+  it("reads a %matdiff line's options before the expression", () => {
+    expect(lineTokens("%matdiff --wrt=x -l=mixed a'*x")).toEqual([
+      ['%matdiff', 'magic'],
+      ['--wrt', 'flag'],
+      ['=', 'operator'],
+      ['x', 'def'],
+      ['-l', 'flag'],
+      ['=', 'operator'],
+      ['mixed', 'value'],
+      ['a', 'variable'],
+      ["'", 'operator'],
+      ['*', 'operator'],
+      ['x', 'variable']
+    ]);
+    const spans = lineMagicTokens("%matdiff -o=d a'*x")!;
+    expect(spans.filter(s => s.expression).map(s => s.token)).toEqual([
+      'variable',
+      'operator',
+      'operator',
+      'variable'
+    ]);
+  });
+});
+
 describe('%matdiff lines', () => {
   it('are lines that run the line magic', () => {
     expect(LINE_MAGIC.test("%matdiff --wrt x a'*x")).toBe(true);
