@@ -2,6 +2,9 @@
 
 The language's ``X^k`` with a matrix base lowers here for k ≥ 2; ``X^1`` is X, ``X^-1`` is the
 inverse inv(X), and a negative k is a power of the inverse, X^-k = (X⁻¹)^k (types/lower.py).
+``X^0`` lowers here too, so that the first line shows it as typed: X⁰ = I of X's size, a
+constant (d(X⁰) = 0, the sum below with no terms), which the first simplification puts in its
+place (``ir.powers.mk_matpow``), as it does with ``eye``.
 
 Its differential is the product rule over the k factors (Matrix Cookbook (89), entry by entry):
 
@@ -23,7 +26,7 @@ from matdiff_magic.ops.sympy_forms import SympyForm
 
 
 class MatPow(_Power):
-    """X^k, the k-th matrix power of a square X, k a constant integer ≥ 2."""
+    """X^k, the k-th matrix power of a square X, k a constant integer ≥ 2 (or 0 as typed: X⁰ = I)."""
 
     __slots__ = ()
 
@@ -54,6 +57,8 @@ def power_of(X: Expr, i: int) -> Expr | None:
 @rule(MATRIX_POWER)
 def _differential(node: MatPow):
     X, dX, k = node.base, ir.D(node.base), node.k
+    if k == 0:  # X⁰ = I: no terms
+        return ir.Zero(node.shape)
     terms = [
         ir.MatMul([f for f in (power_of(X, i), dX, power_of(X, k - 1 - i)) if f is not None])
         for i in range(k)
@@ -72,13 +77,14 @@ def _value(xs, p):
 def _jvp(xs, y, d, p):
     X, k = xs[0], _k(xs)
     powers = [np.linalg.matrix_power(X, i) for i in range(k)]
-    return sum(powers[i] @ d[0] @ powers[k - 1 - i] for i in range(k))
+    return sum((powers[i] @ d[0] @ powers[k - 1 - i] for i in range(k)), np.zeros_like(y))
 
 
 def _vjp(xs, y, g, p):
     X, k = xs[0], _k(xs)
     powers = [np.linalg.matrix_power(X, i) for i in range(k)]
-    gX = sum(powers[i].T @ g @ powers[k - 1 - i].T for i in range(k))  # Σ (Xⁱ)ᵀ Ȳ (Xᵏ⁻¹⁻ⁱ)ᵀ
+    # Σ (Xⁱ)ᵀ Ȳ (Xᵏ⁻¹⁻ⁱ)ᵀ, no terms for X⁰
+    gX = sum((powers[i].T @ g @ powers[k - 1 - i].T for i in range(k)), np.zeros_like(X))
     return [gX, np.zeros((1, 1))]
 
 
@@ -104,5 +110,5 @@ register(
     export=_export,
     notation=Superscript(),
     sympy=SympyForm(lambda sp, a, node: sp.MatPow(a[0], a[1])),
-    doc="X^k, the k-th matrix power of a square X (integer k ≥ 2)",
+    doc="X^k, the k-th matrix power of a square X (integer k ≥ 2; X^0 = I)",
 )

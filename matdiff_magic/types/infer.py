@@ -182,7 +182,7 @@ class _Inference(ShapeMessages):
         return base
 
     def _matrix_power_shape(self, node: syn.Power, base: tuple) -> tuple:
-        """X^k with a matrix base is the matrix power X X ⋯ X: X square, k a nonzero integer."""
+        """X^k with a matrix base is the matrix power X X ⋯ X: X square, k an integer (X⁰ = I)."""
         text = self._text(node.base)
         vector = base[1] == 1 or base[0] == 1
         if vector or not self.sizes.unify(base[0], base[1]):
@@ -202,9 +202,9 @@ class _Inference(ShapeMessages):
                 f"{reading}, but {text} is {self._shape_text(base)}", node.base, [node.base], extra_hint=hint
             )
         exponent = node.exponent.operand if isinstance(node.exponent, syn.Neg) else node.exponent
-        if not isinstance(exponent, syn.Num) or exponent.value.denominator != 1 or exponent.value == 0:
+        if not isinstance(exponent, syn.Num) or exponent.value.denominator != 1:
             raise self._error(
-                f"the exponent of the matrix power {text}^… must be a nonzero integer",
+                f"the exponent of the matrix power {text}^… must be an integer: a nonzero integer, or 0 for the identity",
                 node.exponent,
                 [node.exponent],
                 extra_hint=f"for the power of each entry write {text}.^{self._text(node.exponent)}",

@@ -289,7 +289,8 @@ def _finish(chain: list) -> ir.Expr:
 
 
 def _matrix_power(base: ir.Expr, k: int) -> ir.Expr:
-    """X^k: X for k = 1, the inverse for k = −1, (X⁻¹)^|k| for a negative k."""
+    """X^k: X for k = 1, the inverse for k = −1, (X⁻¹)^|k| for a negative k; X⁰ stays as written
+    (it is I, which the first simplification puts in its place: ir.powers.mk_matpow)."""
     if k < 0:
         base, k = ir.Inverse(base), -k
     return base if k == 1 else ir.MatPow(base, ir.Const(k))
