@@ -193,6 +193,10 @@ GRADIENT_AGAIN = Identity(
     r"\frac{\partial^2 f}{\partial \operatorname{vec}X\,\partial (\operatorname{vec}X)^{T}} = \frac{\partial \operatorname{vec}(\partial f/\partial X)}{\partial (\operatorname{vec}X)^{T}}",
 )
 
+GRADIENT_AGAIN_SCALAR = Identity(
+    "Hessian", r"\frac{\partial^2 f}{\partial x^2} = \frac{\partial (\partial f/\partial x)}{\partial x}"
+)
+
 
 def hessian_steps(typed, var: ir.Var, convention: str) -> dict:
     """The Hessian as the Jacobian of the gradient: first the gradient, then its differential and
@@ -205,11 +209,12 @@ def hessian_steps(typed, var: ir.Var, convention: str) -> dict:
     fname = typed.name
     x, x_text = name_latex(var.name, var.kind), name_text(var.name)
     g_lhs, g_text = rf"\frac{{\partial {fname}}}{{\partial {x}}}", f"∂{fname}/∂{x_text}"
+    again = GRADIENT_AGAIN_SCALAR if var.is_scalar else GRADIENT_AGAIN
     steps.append(
         Step(
             "hessian",
-            GRADIENT_AGAIN.name,
-            GRADIENT_AGAIN,
+            again.name,
+            again,
             g_lhs,
             g_text,
             grad,

@@ -285,6 +285,12 @@ export const IDENTITIES = {
     "text": "∂²f/∂vec X ∂(vec X)ᵀ = ∂vec(∂f/∂X)/∂(vec X)ᵀ",
     "cookbook": ""
   },
+  "gradient-again-scalar": {
+    "name": "Hessian",
+    "latex": "\\frac{\\partial^2 f}{\\partial x^2} = \\frac{\\partial (\\partial f/\\partial x)}{\\partial x}",
+    "text": "∂²f/∂x² = ∂(∂f/∂x)/∂x",
+    "cookbook": ""
+  },
   "hadamard": {
     "name": "Hadamard product rule",
     "latex": "\\mathrm{d}(X \\odot Y) = \\mathrm{d}X \\odot Y + X \\odot \\mathrm{d}Y",
