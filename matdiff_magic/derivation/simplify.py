@@ -155,7 +155,7 @@ def simplify(e: ir.Expr, symmetric: bool = False) -> ir.Expr:
     after = order_terms(after, nodes.get(ir.Add, []))
     if used:
         before = order_terms(before)
-        _REWRITTEN[after] = (before, used)
+        _REWRITTEN[id(after)] = (after, before, used)  # after kept alive while its id is a key
         while len(_REWRITTEN) > 64:
             del _REWRITTEN[next(iter(_REWRITTEN))]
     _RECENT[key] = (e, after)  # e kept alive while its id is a key
@@ -169,7 +169,9 @@ def simplify(e: ir.Expr, symmetric: bool = False) -> ir.Expr:
 _RECENT: dict = {}
 
 
-# the last results the textbook rewrites changed: result -> (what they were given, identities)
+# the last results the textbook rewrites changed, by identity (never by equality: an equal result of
+# another derivation, which no rewrite made, must not show that one's step): id(result) -> (result,
+# what they were given, identities)
 _REWRITTEN: dict = {}
 
 
@@ -177,7 +179,8 @@ def rewritten_from(result: ir.Expr) -> tuple | None:
     """(the form before the textbook rewrites, the identities they used) of a result ``simplify``
     gave lately, or None when they did not change it: the read-off shows the first, a step after
     it the second, without simplifying again."""
-    return _REWRITTEN.get(result)
+    hit = _REWRITTEN.get(id(result))
+    return hit[1:] if hit is not None and hit[0] is result else None
 
 
 def textbook(e: ir.Expr, symmetric: bool = False) -> tuple[ir.Expr, tuple]:
