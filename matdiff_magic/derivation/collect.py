@@ -41,18 +41,48 @@ def canon(e: ir.Expr, memo: dict | None = None) -> int:
     if isinstance(e, (ir.Hadamard, ir.Add)):
         keys.sort()
     numbers = memo.setdefault("numbers", {})  # (type, attributes, children's numbers) -> number
+    flip = memo.get(FLIP, False)
     if isinstance(e, ir.MatMul):  # 1×1 factors commute with every factor: a b X = b a X
         scalar = [f.is_scalar for f in kids]
         if any(scalar) and not all(scalar):  # k wᵀ w: its run wᵀ w is a 1×1 factor too
-            scalar, keys = _scalar_runs(kids, scalar, keys, numbers)
+            scalar, keys = _scalar_runs(kids, scalar, keys, numbers, memo if flip else None)
+        elif flip and not any(scalar) and e.shape == (1, 1):  # aᵀx = xᵀa
+            keys = min(keys, _flipped(kids, keys, numbers, memo))
         scalars = sorted(k for k, s in zip(keys, scalar) if s)
         keys = [*scalars, -1, *(k for k, s in zip(keys, scalar) if not s)]
+    elif flip and isinstance(e, ir.Transpose) and isinstance(e.arg, ir.Add):  # (A + Aᵀ)ᵀ = Aᵀ + A
+        terms = e.arg.terms
+        t_keys = _flipped(terms, [memo[id(t)][0] for t in terms], numbers, memo)
+        out = numbers.setdefault(("Add", *sorted(t_keys)), len(numbers))
+        memo[id(e)] = (out, e)
+        return out
     out = numbers.setdefault((type(e).__name__, *(getattr(e, a) for a in e._attrs), *keys), len(numbers))
     memo[id(e)] = (out, e)  # keep e alive while its id is a key
     return out
 
 
-def _scalar_runs(kids: tuple, scalar: list, keys: list, numbers: dict) -> tuple[list, list]:
+# A key of canon's memo: set (by the collection of like terms), a 1×1 product is numbered as its
+# transpose is when that numbers lower (aᵀx and xᵀa are one term), and the transpose of a sum as the
+# sum of its terms' transposes ((A + Aᵀ)ᵀ and A + Aᵀ are one term). Equal numbers still mean equal
+# values: a 1×1 matrix is its own transpose.
+FLIP = "flip"
+
+
+def _flipped(nodes, keys: list, numbers: dict, memo: dict) -> list:
+    """The numbers of the transposes of ``nodes`` in reverse order (a product's factors: (AB)ᵀ =
+    BᵀAᵀ): the transpose of Xᵀ is numbered as X, any other's as a Transpose node of it would be."""
+    out = []
+    for f, k in zip(reversed(nodes), reversed(keys)):
+        if isinstance(f, ir.Transpose):
+            out.append(memo[id(f.arg)][0])
+        else:
+            out.append(numbers.setdefault(("Transpose", k), len(numbers)))
+    return out
+
+
+def _scalar_runs(
+    kids: tuple, scalar: list, keys: list, numbers: dict, flip: dict | None = None
+) -> tuple[list, list]:
     """Which factors of a product are 1×1, and their numbers, with each run of matrices that
     multiplies out to 1×1 (the wᵀ w of k wᵀ w) one 1×1 factor numbered as the product wᵀw is
     (a product with no 1×1 factor: (type, -1, its factors' numbers)), so k wᵀ w and k (wᵀw) are
@@ -60,19 +90,23 @@ def _scalar_runs(kids: tuple, scalar: list, keys: list, numbers: dict) -> tuple[
     out_scalar: list = []
     out_keys: list = []
     run: list = []  # the keys of a run of matrices since the last 1×1 factor or run
+    nodes: list = []  # its factors
     first: ir.Expr | None = None  # the run's first factor
     for f, s, k in zip(kids, scalar, keys):
         if s:
             out_scalar += [False] * len(run) + [True]
             out_keys += run + [k]
-            run, first = [], None
+            run, first, nodes = [], None, []
             continue
         run.append(k)
+        nodes.append(f)
         first = f if first is None else first
         if len(run) > 1 and first.shape[0] == 1 and f.shape[1] == 1:
+            if flip is not None:  # (aᵀx) b and (xᵀa) b
+                run = min(run, _flipped(nodes, run, numbers, flip))
             out_scalar.append(True)
             out_keys.append(numbers.setdefault(("MatMul", -1, *run), len(numbers)))
-            run, first = [], None
+            run, first, nodes = [], None, []
     out_scalar += [False] * len(run)
     out_keys += run
     return out_scalar, out_keys
@@ -158,7 +192,7 @@ class Collecting:
 
     def __init__(self) -> None:
         self.memo: dict = {}  # id(node) -> (collected, node): node kept alive while its id is a key
-        self.canon_memo: dict = {}
+        self.canon_memo: dict = {FLIP: True}  # like terms: aᵀx and xᵀa are one
         self.sums: dict = {}  # id(sum) -> (sum, _Merged), for the sums ``merge`` gave
 
     def collect(self, e: ir.Expr) -> ir.Expr:
