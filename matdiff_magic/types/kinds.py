@@ -11,6 +11,9 @@ changes:
   it is a scalar, and so is the one factor of unknown kind of a product whose other factors are
   scalars (``c`` in ``norm2(X*w - y)^2 + c*norm2(w)^2``), or the argument of an element-wise
   function there (``t`` in ``exp(t) + a'*x``);
+- the factors of a product that do not multiply as the convention has them (two vectors), named
+  as entries of one vector (``x_1*x_2``: x₁ and x₂, the arguments of seed 002's f(x₁, x₂)), are
+  scalars, the numbers such a product multiplies;
 - the argument of a matrix function that refuses the convention's kind is a matrix when that is
   what makes the cell type (``logdet(sigma)``, ``tr(x)``: square, as shape inference then unifies).
 
@@ -28,6 +31,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 from dataclasses import dataclass
 
 from matdiff_magic.ir import nodes as ir
@@ -39,6 +43,8 @@ from matdiff_magic.types.samples import SAMPLE_SUM
 # Greek letters that are scalars in the usual notation of the field (λ a penalty, α η learning
 # rates, γ ρ τ ε constants), when written out: they default to scalars, other lowercase names to
 # vectors and capitalised names to matrices.
+_ENTRY = re.compile(r"([a-z])_(\d+)")  # x_1, x_2: entries of the vector x, by the seeds' naming
+
 SCALAR_NAMES = frozenset({"lambda", "alpha", "eta", "gamma", "rho", "tau", "epsilon", "eps", "kappa"})
 
 S, V, R, M = "S", "V", "R", "M"  # scalar, column vector, row vector, matrix
@@ -121,6 +127,7 @@ class _Usage:
             for op, item, _ in node.items[1:]:
                 if op == "/":
                     self.want_scalar(item, "/ divides by it, and / divides by a scalar")
+            self._entries_multiplied(node)
         elif isinstance(node, syn.Call) and node.func == SAMPLE_SUM and len(node.args) == 2:
             count = node.args[1]  # n in sum_i(…, n), when it stands nowhere else (a vector there)
             if isinstance(count, syn.Name) and self._uses(count.name) == 1:
@@ -132,6 +139,25 @@ class _Usage:
                 for t in terms:
                     if t is not anchors[0]:
                         self.want_scalar(t, f"it stands in a sum with the scalar {self._text(anchors[0])}")
+
+    def _entries_multiplied(self, node: syn.Product) -> None:
+        """x_1*x_2 (seed 002, f(x_1, x_2) = ln(x_1) + x_1x_2 - sin(x_2)): a product that has no
+        kind as the convention makes its factors (two vectors do not multiply), whose factors of
+        unknown kind are all named as entries of one vector, multiplies those entries: scalars. A
+        product of other names (a*b) keeps its shape error and the hint to write a'*b."""
+        if any(op != "*" for op, _, _ in node.items[1:]) or self.kinds_of(node):
+            return
+        open_ = [item for _, item, _ in node.items if self.kinds_of(item) != {S}]
+        if len(open_) < 2 or not all(isinstance(f, syn.Name) and self._undecided(f.name) for f in open_):
+            return
+        entries = [_ENTRY.fullmatch(f.name) for f in open_]
+        stems = {m.group(1) for m in entries if m}
+        if not all(entries) or len(stems) != 1:
+            return
+        names = ", ".join(dict.fromkeys(f.name for f in open_))
+        why = f"{self._text(node)} multiplies the entries {names} of {stems.pop()}, which are numbers"
+        for f in open_:
+            self.want_scalar(f, why)
 
     def _uses(self, name: str) -> int:
         """How often ``name`` is written in the cell's lines."""
