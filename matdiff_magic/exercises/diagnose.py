@@ -37,9 +37,10 @@ from matdiff_magic.exercises.messages import shape_text, verdict
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.traverse import post_order
 from matdiff_magic.numeric.check import MAX_NODE_ENTRIES
-from matdiff_magic.ops.unknown import unknown_functions
+from matdiff_magic.ops.unknown import OuterFunction, unknown_functions
 from matdiff_magic.render.printer import to_latex, to_text
 from matdiff_magic.syntax.latex import looks_like_latex, translate
+from matdiff_magic.syntax.latex_cursor import DIFFERENTIAL_HINT, HINTS
 from matdiff_magic.types.dims import Dim
 
 __all__ = ["AnswerCheck", "check_answer"]
@@ -48,6 +49,7 @@ MAX_POINTS = 50  # random points an answer is compared at
 TOLERANCE = 1e-7  # both sides are exact formulas: no finite-difference noise to allow for
 ROUNDING = 1e-13  # what formulas of values about 1 differ by when they are the same
 PLACEHOLDERS = {"", "...", "…", "?", "TODO", "your answer"}
+DERIVE_HINTS = {HINTS["partial"], HINTS["nabla"], DIFFERENTIAL_HINT}  # they speak of --wrt
 
 
 @dataclass
@@ -169,11 +171,32 @@ def _read_answer(answer: str, d, latex: bool | None):
 
 def _latex_answer(answer: str, d):
     # f's functions without a formula: ∂g/∂Y in the answer is their outer derivative grad_g(Y)
-    translation = translate(answer, outer=frozenset(unknown_functions(d.function)))
+    outer = {g: g for g in unknown_functions(d.function)}
+    composed = d.typed.outer
+    if isinstance(composed, OuterFunction) and composed.order == 0 and d.name not in outer:
+        # f = g(Y) (seed 000): ∂f/∂Y, the derivative of the cell's f by Y, is ∂g/∂Y
+        outer[d.name] = composed.func
+    try:
+        translation = translate(answer, outer=outer)
+    except MatdiffError as error:
+        if error.hint in DERIVE_HINTS:  # "--wrt" is derive's: say what an answer may write
+            error.hint = _answer_hint(outer)
+        raise
     try:
         return type_answer(translation.text, d)
     except MatdiffError as error:
         raise translation.error_in_latex(error) from None
+
+
+def _answer_hint(outer: dict) -> str:
+    """The hint for ∂, ∇ or a differential in an answer: what an answer writes instead."""
+    if not outer:
+        return "an answer is the derivative written out in the variables of f, without ∂, ∇ or d"
+    functions = ", ".join(dict.fromkeys(outer.values()))
+    return (
+        "an answer is the derivative written out in the variables of f; ∂ stays only in the outer "
+        f"derivative of a function declared without a formula ({functions}), as ∂g/∂Y or ∇g(Y)"
+    )
 
 
 def _check_answer(answer, f, wrt, layout, order, points, seed, reveal, latex=None) -> AnswerCheck:

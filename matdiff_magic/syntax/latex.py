@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import TypeVar
@@ -98,7 +98,9 @@ class Translation:
         return error
 
 
-def translate(source: str, components: str | None = None, outer: frozenset = frozenset()) -> Translation:
+def translate(
+    source: str, components: str | None = None, outer: frozenset | Mapping[str, str] = frozenset()
+) -> Translation:
     """The expression language's text of the LaTeX ``source``, line by line.
 
     Declaration lines (``X: matrix(m, n)``, ``\\Sigma, S: symmetric``) keep their form, with
@@ -106,7 +108,8 @@ def translate(source: str, components: str | None = None, outer: frozenset = fro
     name of the cell; a function of its entries, f(y_1, y_2) = … (seed 002), then declares it by
     them, y = [y_1; y_2], at the top (``latex_reader.Reader.components_line``). ``outer``: the
     functions without a formula whose outer derivative an answer may write (∂g/∂Y, ∇g(Y): grad_g(Y),
-    ``check_answer``). Raises
+    ``check_answer``), or a mapping of the names an answer may write them by to the functions
+    (f -> g where the cell's f is g(Y): ∂f/∂Y is grad_g(Y)). Raises
     ``MatdiffError`` with a caret into ``source``.
     """
     if len(source) > MAX_SOURCE_CHARS:
@@ -118,7 +121,7 @@ def translate(source: str, components: str | None = None, outer: frozenset = fro
     tokens = tokenize(source)
     reader = Reader(tokens, source, tables())
     reader.components = components
-    reader.outer = frozenset(outer)
+    reader.outer = dict(outer) if isinstance(outer, Mapping) else {g: g for g in outer}
     parts: list = []
     lines = _lines(tokens)
     with deep_recursion():  # the reader recurses once per level, at most parser.MAX_DEPTH levels

@@ -62,8 +62,9 @@ class Cursor:
         self.open: list[str] = []  # the delimiters open around the position: ) ] | ‖
         self.depth = 0  # factors being read, one inside another
         self.functions: set[str] = set()  # names the cell declares functions (g: function)
-        # functions whose outer derivative an answer may write, ∂g/∂Y or ∇g(Y) for grad_g(Y)
-        self.outer: frozenset[str] = frozenset()
+        # functions whose outer derivative an answer may write, ∂g/∂Y or ∇g(Y) for grad_g(Y):
+        # the name written -> the function (f -> g where the cell's f is g(Y), ∂f/∂Y = ∂g/∂Y)
+        self.outer: dict[str, str] = {}
         self.declared: set[str] = set()  # names the cell's declaration lines declare
         self.components: str | None = None  # the vector f(y_1, y_2) = … may declare (translate)
         self.prelude: list = []  # the lines that declare it, y = [y_1; y_2], put first

@@ -215,7 +215,7 @@ class Operands(Cursor):
             self.advance()
             g = self.advance()
             if self.opens_group(self.peek()):  # ∇g(Y): the outer derivative at Y
-                return Frag([(f"grad_{g.text}", tok.span | g.span), *self.group().parts])
+                return Frag([(f"grad_{self.outer[g.text]}", tok.span | g.span), *self.group().parts])
             raise self.unknown(tok)
         if text in ("frac", "dfrac", "tfrac"):
             self.advance()
@@ -269,7 +269,7 @@ class Operands(Cursor):
             start, end, after = self.argument()
             if end - start >= 2 and self.is_(self.toks[start], "cmd", "partial"):
                 at = self.within(start + 1, end, after, self.terms)
-                return call(f"grad_{num[1].text}", tok.span, [at], self.toks[after - 1].span)
+                return call(f"grad_{self.outer[num[1].text]}", tok.span, [at], self.toks[after - 1].span)
         self.i = saved
         return None
 
