@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-import numpy as np
-
 from matdiff_magic.exercises.answer import MARK
 from matdiff_magic.render.notation import name_text
 from matdiff_magic.types.dims import Dim
@@ -33,17 +31,19 @@ def verdict(kind, factor, extra, what, expected_shape, answer_shape, samples, d,
     if kind == "sign":
         return f"✗ Sign error: your answer is the negative of {what}."
     if kind == "factor":
-        return f"✗ Wrong factor: your answer is {_num(factor)} times {what}{_factor_hint(factor)}."
+        return _factor_message(factor, what)
     if kind == "transpose-factor":
         return (
             f"✗ Factor and transpose: your answer is {_num(factor)} times the transpose of "
             f"{what}: check the factor and the transpose."
         )
     if kind == "shape":
-        return (
-            f"✗ Shape mismatch: your answer is {answer_shape}{_at_point(samples[0]['A'])}, but "
-            f"{what} is {expected_shape}{_at_point(samples[0]['T'])}."
-        )
+        # each shape with its size at the test point, one phrase: the glossary words the phrase
+        # whole, and "{0}{1}" (two places side by side) could not be told apart
+        (ar, ac), (tr, tc) = samples[0]["A"].shape, samples[0]["T"].shape
+        answer_at = f"{answer_shape} ({ar}×{ac} at the test point)"
+        expected_at = f"{expected_shape} ({tr}×{tc} at the test point)"
+        return f"✗ Shape mismatch: your answer is {answer_at}, but {what} is {expected_at}."
     if kind == "symmetric":
         return _symmetric_message(extra)
     if kind == "kron-order":
@@ -106,10 +106,6 @@ def _dim(d, answer: bool = False) -> str:
     return f"({''.join(parts)})" if len(parts) > 1 else parts[0]
 
 
-def _at_point(a: np.ndarray) -> str:
-    return f" ({a.shape[0]}×{a.shape[1]} at the test point)"
-
-
 def _sizes_text(samples) -> str:
     seen = []
     for s in samples:
@@ -129,14 +125,23 @@ def _num(c) -> str:
     return repr(float(c))
 
 
-def _factor_hint(c) -> str:
+def _factor_message(c, what: str) -> str:
+    """The verdict of an answer ``c`` times the derivative, with what to do about it: one
+    sentence per case, so that the glossary has each whole (a hint as a placeholder of its own
+    beside ``what`` could not be told apart from it)."""
     v = float(c)
     if v == 0:
-        return ""
+        return f"✗ Wrong factor: your answer is {_num(c)} times {what}."
     if abs(v) > 1:
-        return f" (divide by {_num(c)}: is a factor counted twice?)"
+        return (
+            f"✗ Wrong factor: your answer is {_num(c)} times {what} (divide by {_num(c)}: is a "
+            "factor counted twice?)."
+        )
     inv = Fraction(c) ** -1 if isinstance(c, Fraction) else 1 / v
-    return f" (multiply by {_num(inv)}: is a factor missing, e.g. the 2 of a square?)"
+    return (
+        f"✗ Wrong factor: your answer is {_num(c)} times {what} (multiply by {_num(inv)}: is a "
+        "factor missing, e.g. the 2 of a square?)."
+    )
 
 
 def _layout_advice(d, layout: str, other: str) -> str:

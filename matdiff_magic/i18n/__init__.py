@@ -6,7 +6,9 @@ messages); it is translated here, at the output boundary, from the glossary of t
 an English key to its wording; a key with ``{0}``, ``{1}`` … is a template whose placeholders
 hold what the message embeds (names, expressions, numbers, or English wording that is itself
 translated), e.g. ``"move {0} to the front"`` -> ``"把 {0} 移到最前面"``. Mathematics is never
-translated: a placeholder that is no key stays as it was.
+translated: a placeholder that is no key stays as it was. In a wording, ``{=n}`` is kept as
+it was matched, never looked up (what the user typed: ``--layout {=0}``), and ``{~n}`` is
+translated and put after a space only when it starts with mathematics (``是{~0}``).
 
 The language is chosen per call (``derive(..., lang="zh")``, ``%%matdiff --lang zh``), for the
 session (``%matdiff_config lang=zh``, ``set_default``) or by the environment variable
@@ -182,7 +184,9 @@ def whole(text: str, lang: str | None = None, specific: bool = False) -> str | N
 _EDGE = re.compile(r"^([\s(\[]*)(.*?)([\s.:;,)\]]*)$", re.DOTALL)
 _SENTENCES = re.compile(r"(?<=\.)\s+(?=[^a-z\s`])")  # not "e.g. `x`" or "rel. error"
 _CLAUSES = re.compile(r"; ")
-_VALUE_PLACEHOLDER = re.compile(r"\{(=?)(\d+)\}")  # in a wording: {n} translated, {=n} kept
+# in a wording: {n} translated, {=n} kept, {~n} translated and after a space when it starts with
+# mathematics, none when with Chinese ("是{~0}": "是 m×n", "是行向量 (1×n)")
+_VALUE_PLACEHOLDER = re.compile(r"\{([=~]?)(\d+)\}")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -260,13 +264,15 @@ def english_prose(text: str) -> bool:
 
 
 def _put(lang: str, m: re.Match, p: re.Match) -> str:
-    """What placeholder ``p`` of a wording holds: the matched text, translated unless ``{=n}``;
-    _Untranslated when it holds English prose that stays English (a name or an expression kept
-    as ``{=n}`` holds none)."""
+    """What placeholder ``p`` of a wording holds: the matched text, translated unless ``{=n}``
+    (``{~n}``: after a space when it starts with mathematics); _Untranslated when it holds
+    English prose that stays English (a name or an expression kept as ``{=n}`` holds none)."""
     held = m.group("p" + p.group(2))
-    said = held if p.group(1) else _translate(lang, held)
+    said = held if p.group(1) == "=" else _translate(lang, held)
     if english_prose(said):
         raise _Untranslated(held)
+    if p.group(1) == "~" and said and display_width(said[0]) == 1:
+        return " " + said  # Chinese puts a space before mathematics, none before a Chinese word
     return said
 
 
