@@ -2,7 +2,9 @@
 identities inside the sum, vec(Σᵢ Fᵢ) = (Σᵢ Jᵢ) vec(dX). Least squares (Hessian 2 Σᵢ xᵢ xᵢᵀ, the
 normal equations' matrix), logistic regression, and vector-valued sums by a vector and by a matrix,
 each compared with central differences of a NumPy gradient or function written here (the samples
-stacked, the sample index first), in every layout, on non-square shapes."""
+stacked, the sample index first), in every layout, on non-square shapes. A Jacobian (f itself
+vector-valued) is derived when the per-sample names' kinds are declared; left to the naming
+convention it is refused with the hint to declare them (tests/test_user_slips.py)."""
 
 from __future__ import annotations
 
@@ -57,21 +59,21 @@ CASES = [  # source, wrt, order, the gradient (for Hessians) or the function, th
         lambda rng: {"y_i": rng.choice([-1.0, 1.0], N), "x_i": rng.standard_normal((N, M)), "w": rng.standard_normal(M)},
     ),
     (
-        "c: scalar\nsum_i(x_i*x_i'*w) + c*w",
+        "c: scalar\nx_i: vector(m)\nsum_i(x_i*x_i'*w) + c*w",
         "w",
         1,
         lambda c, x_i, w: x_i.T @ (x_i @ w) + c * w,
         lambda rng: {"c": 0.7, "x_i": rng.standard_normal((N, M)), "w": rng.standard_normal(M)},
     ),
     (
-        "sum_i(tanh(W*x_i))",
+        "x_i: vector(n)\nsum_i(tanh(W*x_i))",
         "W",
         1,
         lambda W, x_i: np.tanh(x_i @ W.T).sum(axis=0),
         lambda rng: {"W": 0.5 * rng.standard_normal((P, M)), "x_i": rng.standard_normal((N, M))},
     ),
     (
-        "sum_i(A*X*x_i)",
+        "x_i: vector(p)\nsum_i(A*X*x_i)",
         "X",
         1,
         lambda A, X, x_i: (A @ X @ x_i.T).sum(axis=1),
@@ -116,3 +118,13 @@ def test_the_least_squares_hessian_reads_as_the_normal_equations_matrix():
     x = rng.standard_normal((N, M))
     H = d.evaluate(y_i=rng.standard_normal(N), x_i=x, beta=rng.standard_normal(M))
     assert_close(H, 2 * x.T @ x, 1e-12, "2 XᵀX")
+
+
+def test_a_vector_valued_sum_with_defaulted_kinds_is_refused_with_the_hint():
+    from matdiff_magic import MatdiffError
+
+    with pytest.raises(MatdiffError) as info:
+        derive("sum_i(tanh(W*x_i))", wrt="W")
+    assert "this form is not supported" in str(info.value)
+    d = derive("x_i: vector(n)\nsum_i(tanh(W*x_i))", wrt="W")  # declared, it derives
+    assert d.check_result.status == "passed"

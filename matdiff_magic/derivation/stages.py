@@ -20,6 +20,7 @@ from matdiff_magic.derivation.vec import vec_stage
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.construct import is_zero
 from matdiff_magic.ops.identity import Identity
+from matdiff_magic.ops.samples import is_per_sample
 from matdiff_magic.render.notation import name_latex, name_text
 
 
@@ -145,7 +146,12 @@ def jacobian_steps(typed, var: ir.Var, convention: str) -> dict:
     steps: list[Step] = [Step("function", "function", None, fname, fname, typed.expr)]
     record = Recorder(steps, False)
     dF = differential(typed, var, typed.expr, record, fname)
-    J = vec_or_zero(dF, var, typed.expr, record, fname)
+    # a vector-valued sum over samples whose per-sample kinds all came from the naming convention is
+    # more often a slip (y_i taken to be a vector in a per-sample loss): refused, with the hint to
+    # declare it; declared, its Jacobian is derived
+    per_sample = [n for n in typed.declared if is_per_sample(n)]
+    samples = bool(per_sample) and all(typed.declared[n] for n in per_sample)
+    J = vec_or_zero(dF, var, typed.expr, record, fname, samples=samples)
     plain = jacobian_results(J, var, typed.expr, fname)
     res, _, shown, _ = with_symmetry(
         plain, lambda: jacobian_results(J, var, typed.expr, fname, symmetric=True), "numerator"
@@ -157,7 +163,9 @@ def jacobian_steps(typed, var: ir.Var, convention: str) -> dict:
     return {"steps": steps, "results": res, "G": J, "kind": "jacobian", "target": typed.expr}
 
 
-def vec_or_zero(dF, var, F, record, fname, fname_text=None) -> ir.Expr:
+def vec_or_zero(dF, var, F, record, fname, fname_text=None, samples: bool = True) -> ir.Expr:
+    """J with d vec F = J d vec X (``vec.vec_stage``); ``samples``: a sum over samples in dF is
+    vectorised inside (else it is refused as an unsupported form)."""
     fname_text = fname_text or fname
     if is_zero(dF):  # by a scalar the Jacobian has F's shape (as dF = G dx gives it)
         return ir.Zero(F.shape) if var.is_scalar else ir.Zero((ir.dim_mul(*F.shape), ir.dim_mul(*var.shape)))
@@ -170,7 +178,7 @@ def vec_or_zero(dF, var, F, record, fname, fname_text=None) -> ir.Expr:
         rf"\mathrm{{d}}\operatorname{{vec}} {fname}" if F.shape[1] != 1 else rf"\mathrm{{d}}{fname}",
         f"d vec {fname_text}" if F.shape[1] != 1 else f"d{fname_text}",
     )
-    return vec_stage(dF, var, record)
+    return vec_stage(dF, var, record, samples=samples)
 
 
 READ_OFF_JACOBIAN = Identity(

@@ -8,6 +8,7 @@ matrix K, vec(A ⊙ X) = diag(vec A) vec X, vec(cA) = c vec A, vec(v) = v for a 
 from __future__ import annotations
 
 import operator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import cast
@@ -81,8 +82,21 @@ COMBINE = Identity(
 )
 
 
-def vec_stage(dF: ir.Expr, wrt: ir.Var, record) -> ir.Expr:
-    """Returns J with d vec F = J d vec X (numerator layout, column-major vec)."""
+def vec_stage(dF: ir.Expr, wrt: ir.Var, record, samples: bool = True) -> ir.Expr:
+    """Returns J with d vec F = J d vec X (numerator layout, column-major vec); ``samples``: a sum
+    over samples is vectorised inside (``_samples_step``), else refused as an unsupported form."""
+    token = _SAMPLES.set(samples)
+    try:
+        return _vec_stage(dF, wrt, record)
+    finally:
+        _SAMPLES.reset(token)
+
+
+# whether the vec stage running takes sums over samples (vec_stage's ``samples``)
+_SAMPLES: ContextVar[bool] = ContextVar("samples", default=True)
+
+
+def _vec_stage(dF: ir.Expr, wrt: ir.Var, record) -> ir.Expr:
     dX = ir.D(wrt)
     pieces = [push_transposes(p) for p in expand(dF, dX)]
     terms = []
@@ -168,7 +182,7 @@ def _one_step(t: VecTerm, wrt: ir.Var, dX: ir.Expr) -> Identity:
         return _diag_step(t, [], inner, [])
     if inner.is_scalar and inner != dX:
         return _scalar_step(t, [], inner, wrt, dX)
-    if isinstance(inner, SampleSum):
+    if isinstance(inner, SampleSum) and _SAMPLES.get():
         return _samples_step(t, inner, wrt, dX)
     if isinstance(inner, ir.DiagVector):
         return _diagonal_step(t, inner)
