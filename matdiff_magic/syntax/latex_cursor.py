@@ -20,6 +20,9 @@ HINTS = {
     "pm": "write the + and the - cases as two formulas",
     "mp": "write the + and the - cases as two formulas",
     "#": "the adjugate is written adj(X)",
+    "max": "the maximum understood is \\max(0, u), relu(u) entry by entry",
+    "in": "a domain clause closes the formula (f, \\quad X \\in \\mathbb{R}^{m \\times n}); "
+    "or declare the shape on a line of its own: X: matrix(m, n)",
 }
 DIFFERENTIAL_HINT = "write the function itself (f, not df); the variable is chosen with --wrt"
 
@@ -66,6 +69,7 @@ class Cursor:
         # the name written -> the function (f -> g where the cell's f is g(Y), ∂f/∂Y = ∂g/∂Y)
         self.outer: dict[str, str] = {}
         self.declared: set[str] = set()  # names the cell's declaration lines declare
+        self.scalars: set[str] = set()  # those declared scalars (|x| is then abs(x))
         self.components: str | None = None  # the vector f(y_1, y_2) = … may declare (translate)
         self.prelude: list = []  # the lines that declare it, y = [y_1; y_2], put first
         self.counts: dict = {}  # capital letters a \frac divides by (N) -> where: scalars

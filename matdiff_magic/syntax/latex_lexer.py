@@ -3,7 +3,8 @@
 Everything that only shapes how a formula looks is dropped here, so the reader sees the
 mathematics alone: math delimiters (dollar signs and the bracket forms), spacing commands,
 alignment marks, the size commands before delimiters (left, right, big, …), the environments'
-begin/end, and the font commands around a letter (bold, arrow, upright: a letter keeps its name).
+begin/end, equation numbers and labels (tag, label), and the font commands around a letter
+(bold, arrow, upright: a letter keeps its name).
 Braces that are not the argument of a command (a fraction's, a superscript's, a square root's)
 group nothing in mathematics and are dropped too, so ``{X}`` is X and ``\\mathbf{b a}^T`` is
 b aᵀ, as it reads. Upright words (operatorname, text, mathrm) become one ``word`` token.
@@ -20,6 +21,7 @@ from matdiff_magic.render.notation import FONT_COMMANDS
 LAYOUT_COMMANDS = frozenset(
     [",", ";", ":", "!", " ", "(", ")", "[", "]"]
     + ["quad", "qquad", "displaystyle", "textstyle", "limits", "nolimits", "nonumber", "notag", "middle"]
+    + ["hfill", "enspace"]
     + ["rm", "bf", "it"]  # font switches: {\\rm tr}(X) is tr(X)
     + [
         "left",
@@ -38,6 +40,8 @@ LAYOUT_COMMANDS = frozenset(
         "Biggr",
     ]
 )
+# Commands whose braced argument numbers or labels the equation: dropped with it (\tag{2}).
+NUMBERING_COMMANDS = frozenset(["tag", "label"])
 # Upright words: an operator name, or a name written upright.
 WORD_COMMANDS = frozenset(["operatorname", "operatorname*", "text", "mathrm", "textrm", "textit"])
 # Commands whose braced arguments are groups of their own (how many).
@@ -256,6 +260,11 @@ def _commands(tokens: list[Tok], source: str) -> list[Tok]:
                 )
             k = after
             continue
+        if tok.kind == "cmd" and tok.text in NUMBERING_COMMANDS:  # \tag{2}, \tag*{2}, \label{eq:f}
+            j = k + 2 if nxt is not None and nxt.kind == "sym" and nxt.text == "*" else k + 1
+            if j < len(tokens) and tokens[j].kind == "sym" and tokens[j].text == "{":
+                k = match[j] + 1
+                continue
         if tok.kind == "cmd" and tok.text in WORD_COMMANDS:
             if nxt is None or nxt.text != "{":
                 raise MatdiffError(f"{tok.text} needs its word in braces", source, tok.span)

@@ -22,7 +22,7 @@ from matdiff_magic.syntax.latex_cursor import (
     call,
     wrap,
 )
-from matdiff_magic.syntax.latex_lexer import Tok
+from matdiff_magic.syntax.latex_lexer import OPERATORS, Tok
 
 
 class Operands(Cursor):
@@ -168,8 +168,8 @@ class Operands(Cursor):
         self.advance()
         if closing == "‖" and double:
             self.advance()
-        if closing == "|":
-            return call("det", opening.span, [inner], tok.span)
+        if closing == "|":  # |det X|, |x| of a scalar declared so: the absolute value
+            return call("abs" if self.scalar(inner) else "det", opening.span, [inner], tok.span)
         name, caret = "norm2", None
         if self.is_(self.peek(), "sym", "^") and self.is_(
             self.toks[self._past_argument(self.i + 1)], "sym", "_"
@@ -190,6 +190,22 @@ class Operands(Cursor):
         norm = self.superscript(norm, self.toks[caret])
         self.i = resume
         return norm
+
+    def scalar(self, inner: Frag) -> bool:
+        """Whether ``inner`` is a scalar as written: a number, a name the cell declares a scalar,
+        or one call of a function whose value is a scalar (det, tr, a norm)."""
+        text = inner.text.strip()
+        if re.fullmatch(r"\d+(\.\d+)?", text) or text in self.scalars:
+            return True
+        one = re.fullmatch(r"(det|logdet|tr|norm1|norm2)\((.*)\)", text)
+        if one is None:
+            return False
+        depth = 0
+        for ch in one.group(2):  # det(X)*det(Y) is not one call
+            depth += {"(": 1, ")": -1}.get(ch, 0)
+            if depth < 0:
+                return False
+        return True
 
     def _past_argument(self, i: int) -> int:
         """The index after the argument starting at token i (a braced group or one token)."""
@@ -232,6 +248,8 @@ class Operands(Cursor):
             return call("sqrt", tok.span, [arg], self.toks[self.i - 1].span)
         if text == "sum":
             return self.sum()
+        if text == "max" and self.opens_group(self.peek(1)):
+            return self.maximum(tok)
         if text in DECORATIONS:
             self.advance()
             start, end, after = self.argument()
@@ -273,7 +291,45 @@ class Operands(Cursor):
         self.i = saved
         return None
 
+    def maximum(self, tok: Tok) -> Frag:
+        """\\max(0, u), \\max\\{u, 0\\}: relu(u), entry by entry; another maximum is refused."""
+        self.advance()
+        group = self.group()
+        pieces: list = [[]]
+        depth = 0
+        for text, span in group.parts[1:-1]:
+            if text == "," and depth == 0:
+                pieces.append([])
+                continue
+            depth += sum(text.count(c) for c in "([") - sum(text.count(c) for c in ")]")
+            pieces[-1].append((text, span))
+        written = ["".join(t for t, _ in p).strip() for p in pieces]
+        if len(pieces) == 2 and "0" in written and written != ["0", "0"]:
+            u = Frag(pieces[1 - written.index("0")], atomic=False)
+            return call("relu", tok.span, [u], group.parts[-1][1])
+        raise self.error(
+            "\\max is understood as \\max(0, u), the rectifier relu(u) entry by entry",
+            tok,
+            "write relu(u) for max(0, u)",
+        )
+
     def unknown(self, tok: Tok) -> MatdiffError:
+        if tok.text in OPERATORS and tok.text not in HINTS:  # an operator where an operand was expected
+            before = self.toks[self.i - 1] if self.i > 0 else None
+            after = self.peek(1)
+            placeholder = tok.text == "cdot" and (
+                before is None
+                or before.kind == "newline"
+                or self.is_(before, "sym", "(", ",", "=")
+                or self.opens_group(before)
+            )
+            if placeholder and (after.kind == "eof" or self.is_(after, "sym", ")", ",", "]")):
+                return self.error(
+                    "\\cdot stands for an argument here (f(\\cdot)), and a placeholder has no value",
+                    tok,
+                    "write the argument itself, e.g. \\sigma(W\\mathbf{x})",
+                )
+            return self.error(f"an operand is missing before \\{tok.text}", tok)
         if tok.text in HINTS:
             return self.error(f"\\{tok.text} is not part of a formula matdiff derives", tok, HINTS[tok.text])
         near = ["\\" + n for n in difflib.get_close_matches(tok.text, self.tables.commands, n=2)]

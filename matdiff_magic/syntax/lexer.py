@@ -22,6 +22,9 @@ OPERATORS = (".*", "./", ".^", "+", "-", "*", "/", "^", "'", "(", ")", ",", ":",
 
 _NUMBER = re.compile(r"(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+# The end of the hint to a number run into a name, for text that is not read as LaTeX (a LaTeX
+# cell's error leaves it out: syntax.latex)
+AS_LATEX = ", or read the cell as LaTeX, where 2xy is 2·x·y: %%matdiff --latex (derive(..., latex=True))"
 
 
 @dataclass(frozen=True)
@@ -54,11 +57,16 @@ def tokenize(source: str) -> list[Token]:
         elif m := _NUMBER.match(source, i):
             text = m.group()
             if m.end() < n and (source[m.end()].isalpha() or source[m.end()] == "_"):
+                name = _NAME.match(source, m.end())
+                letters = name.group() if name else ""
+                called = name is not None and source[name.end() : name.end() + 1] == "("
+                apart = letters.isalpha() and not called  # 2xy: 2*x*y, as LaTeX reads it
+                product = "*".join([text, *(letters if apart else [letters])])
                 raise MatdiffError(
                     f"a number cannot run into a name here: {source[i : m.end() + 1]!r}",
                     source,
                     Span(m.end(), m.end() + 1),
-                    hint="write the product explicitly, e.g. 2*x",
+                    hint=f"write the product explicitly, e.g. {product}" + AS_LATEX,
                 )
             tokens.append(Token("num", text, Span(i, m.end()), _exact(text, source, Span(i, m.end()))))
             i = m.end()
