@@ -283,7 +283,7 @@ def test_an_empty_answer_reads_naturally(answer):
 
 def test_an_empty_answer_in_chinese():
     r = check_answer("", "x'*A*x", wrt="x", lang="zh")
-    assert r.message == "还没有答案：答案是空的；请写出你的 混合布局下的 ∂f/∂x（列向量 (m×1)）的表达式。"
+    assert r.message == "还没有答案：答案是空的；请写出你的混合布局下的 ∂f/∂x（列向量 (m×1)）的表达式。"
 
 
 def test_a_placeholder_answer_is_still_quoted():

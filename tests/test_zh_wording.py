@@ -141,7 +141,7 @@ def test_a_numerator_layout_verdict_has_no_stray_space():
 
 def test_the_1x1_hint_says_of_a_number_not_logarithm():
     with pytest.raises(MatdiffError) as info:
-        derive(r"\log\left|\det X\right|", wrt="X", lang="zh")
+        derive(r"\det(\det X)", wrt="X", lang="zh")  # |det X| reads abs(det X): a det of det
     said = str(info.value)
     assert "1×1 矩阵就是它唯一的元素：对于数 x，det(x) 是 x" in said
     assert "对数 x" not in said
@@ -195,7 +195,7 @@ def test_check_answer_in_the_shell_speaks_chinese(shell):
 
 
 def test_the_magic_derivation_and_hint_in_chinese(shell):
-    result, _ = run(shell, "%%matdiff --lang zh --wrt X\n\\log\\left|\\det X\\right|\n")
+    result, _ = run(shell, "%%matdiff --lang zh --wrt X\n\\det(\\det X)\n")
     assert not result.success
     assert "对于数 x，det(x) 是 x" in str(result.error_in_exec)
     result, _ = run(shell, "%%matdiff --lang zh --wrt X\na'*X*b\n")
