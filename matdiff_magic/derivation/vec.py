@@ -184,8 +184,6 @@ def _one_step(t: VecTerm, wrt: ir.Var, dX: ir.Expr) -> Identity:
         return _scalar_step(t, [], inner, wrt, dX)
     if isinstance(inner, SampleSum) and _SAMPLES.get():
         return _samples_step(t, inner, wrt, dX)
-    if isinstance(inner, ir.DiagVector):
-        return _diagonal_step(t, inner)
 
     def message(p):
         d = differential_text(p, dX)
@@ -338,23 +336,6 @@ def _diag_step(t: VecTerm, L: list, F: ir.DiagMatrix, R: list) -> Identity:
     p, q = left.shape[0], right_t.shape[0]
     t.jac.append(mk_hadamard([mk_kron(right_t, _ones(p)), mk_kron(_ones(q), left)]))
     return VEC_DIAG
-
-
-VEC_DIAGONAL = Identity(
-    "vec of a diagonal",
-    r"\operatorname{diag}(X) = (\mathbf{1}^{T} \otimes I)\operatorname{diag}(\operatorname{vec} I)"
-    r"\operatorname{vec}(X)",
-)
-
-
-def _diagonal_step(t: VecTerm, inner: ir.DiagVector) -> Identity:
-    """diag(F) of a square F (m×m) is (𝟏ᵀ ⊗ I) diag(vec I) vec(F): diag(vec I) keeps the entries
-    of vec F on the diagonal and 𝟏ᵀ ⊗ I adds the m blocks of m, entry i of block j to row i."""
-    m = inner.arg.shape[0]
-    ones_row = ir.Const(1) if m == 1 else mk_transpose(ir.Fill(1, (m, 1)))
-    t.jac.append(mk_mul([mk_kron(ones_row, eye(m)), ir.DiagMatrix(mk_vec(eye(m)))]))
-    t.inner = inner.arg
-    return VEC_DIAGONAL
 
 
 VEC_SAMPLES = Identity(

@@ -867,12 +867,6 @@ export const IDENTITIES = {
     "text": "vec(A diag(u)B) = ((Bᵀ ⊗ 𝟏) ⊙ (𝟏 ⊗ A))u",
     "cookbook": ""
   },
-  "vec-diagonal": {
-    "name": "vec of a diagonal",
-    "latex": "\\operatorname{diag}(X) = (\\mathbf{1}^{T} \\otimes I)\\operatorname{diag}(\\operatorname{vec} I)\\operatorname{vec}(X)",
-    "text": "diag(X) = (𝟏ᵀ ⊗ I) diag(vec I) vec(X)",
-    "cookbook": ""
-  },
   "vec-hadamard": {
     "name": "vec of a Hadamard product",
     "latex": "\\operatorname{vec}(A \\odot X) = \\operatorname{diag}(\\operatorname{vec} A)\\operatorname{vec}(X)",
