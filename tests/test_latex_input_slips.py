@@ -343,3 +343,16 @@ def test_in_a_latex_cell_the_hint_does_not_suggest_latex():
     assert error.message == "a number cannot run into a name here: '2n'"
     assert _under_caret(error) == "n"
     assert error.hint == "write the product explicitly, e.g. 2*n"
+
+
+def test_bars_around_a_scalar_greek_letter_are_its_absolute_value():
+    """|λ| of an undeclared λ (a scalar by the naming convention) is abs(λ), not det(λ) = λ: the
+    gradient of |λ| xᵀx by x is 2|λ| x, which differs from 2λx where λ < 0."""
+    d = derive(r"|\lambda| \mathbf{x}^T\mathbf{x}", wrt="x")
+    assert d.steps[0].text == "abs(λ) xᵀ x"
+    x0 = np.array([1.0, -2.0, 0.5])
+    values = {"lambda": -1.5, "x": x0}
+    g = central_difference(lambda x, **k: abs(k["lambda"]) * x @ x, values, "x")
+    for layout in ("denominator", "mixed"):
+        assert_close(d.with_layout(layout).evaluate(**values), g, 1e-6, layout)
+    assert_close(d.with_layout("numerator").evaluate(**values), g.reshape(1, -1), 1e-6, "numerator")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from conftest import run
-from numeric_helpers import central_difference
+from numeric_helpers import assert_close, central_difference
 
 from matdiff_magic import check_answer, derive
 
@@ -133,3 +133,15 @@ def test_the_hint_of_an_unreadable_answer_speaks_of_answers():
     assert "--wrt" not in str(result) and "without ∂, ∇ or d" in str(result)
     zh = str(check_answer(r"\frac{\partial f}{\partial X}", "a^T X b", wrt="X", lang="zh"))
     assert "答案是用 f 的变量写出的导数本身" in zh and "--wrt" not in zh
+
+
+def test_an_entry_written_as_a_matrix_argument_keeps_the_fallback():
+    """logdet(x_1) makes x_1 a matrix (the fallback for names written as a matrix function's
+    argument), so x_1*x_2 there is a matrix times a vector, not a product of entries."""
+    d = derive("logdet(x_1) + norm2(x_1*x_2)^2", wrt="x_2")
+    assert d.steps[-1].text == "2 x₁ᵀ x₁ x₂"
+    rng = np.random.default_rng(4)
+    X1 = rng.standard_normal((3, 3)) + 3 * np.eye(3)
+    values = {"x_1": X1, "x_2": rng.standard_normal(3)}
+    g = central_difference(lambda x_1, x_2: np.linalg.slogdet(x_1)[1] + np.sum((x_1 @ x_2) ** 2), values, "x_2")
+    assert_close(d.evaluate(**values), g, 1e-6, "mixed")

@@ -13,6 +13,7 @@ import difflib
 import re
 
 from matdiff_magic.errors import MatdiffError, Span
+from matdiff_magic.syntax.conventions import SCALAR_NAMES
 from matdiff_magic.syntax.latex_cursor import (
     DECORATIONS,
     DIFFERENTIAL_HINT,
@@ -192,10 +193,13 @@ class Operands(Cursor):
         return norm
 
     def scalar(self, inner: Frag) -> bool:
-        """Whether ``inner`` is a scalar as written: a number, a name the cell declares a scalar,
-        or one call of a function whose value is a scalar (det, tr, a norm)."""
+        """Whether ``inner`` is a scalar as written: a number, a name the cell declares a scalar
+        or an undeclared scalar Greek letter (λ, α: ``SCALAR_NAMES``), or one call of a function
+        whose value is a scalar (det, tr, a norm)."""
         text = inner.text.strip()
         if re.fullmatch(r"\d+(\.\d+)?", text) or text in self.scalars:
+            return True
+        if text in SCALAR_NAMES and text not in self.declared:
             return True
         one = re.fullmatch(r"(det|logdet|tr|norm1|norm2)\((.*)\)", text)
         if one is None:

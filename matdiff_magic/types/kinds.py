@@ -37,15 +37,14 @@ from dataclasses import dataclass
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ops.registry import CONSTANT_FORMS, named
 from matdiff_magic.syntax import ast as syn
+from matdiff_magic.syntax.conventions import SCALAR_NAMES
 from matdiff_magic.syntax.vocabulary import CONSTANTS, ELEMENTWISE, FUNCTIONS, canonical_function
 from matdiff_magic.types.samples import SAMPLE_SUM
 
-# Greek letters that are scalars in the usual notation of the field (λ a penalty, α η learning
-# rates, γ ρ τ ε constants), when written out: they default to scalars, other lowercase names to
-# vectors and capitalised names to matrices.
+# the scalar Greek letters (SCALAR_NAMES, syntax.conventions) default to scalars, other lowercase names
+# to vectors and capitalised names to matrices
 _ENTRY = re.compile(r"([a-z])_(\d+)")  # x_1, x_2: entries of the vector x, by the seeds' naming
 
-SCALAR_NAMES = frozenset({"lambda", "alpha", "eta", "gamma", "rho", "tau", "epsilon", "eps", "kappa"})
 
 S, V, R, M = "S", "V", "R", "M"  # scalar, column vector, row vector, matrix
 OF_KIND = {"scalar": S, "vector": V, "matrix": M, "symmetric": M}
@@ -153,6 +152,11 @@ class _Usage:
         entries = [_ENTRY.fullmatch(f.name) for f in open_]
         stems = {m.group(1) for m in entries if m}
         if not all(entries) or len(stems) != 1:
+            return
+        # an entry written as the argument of a matrix function elsewhere (logdet(x_1)) is a matrix
+        # there: the fallback that types such names decides it, not this rule
+        matrix_args = {name for name, _ in matrix_arguments(self.program, self.declared, {})}
+        if any(f.name in matrix_args for f in open_):
             return
         names = ", ".join(dict.fromkeys(f.name for f in open_))
         why = f"{self._text(node)} multiplies the entries {names} of {stems.pop()}, which are numbers"
