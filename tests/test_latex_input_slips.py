@@ -356,3 +356,24 @@ def test_bars_around_a_scalar_greek_letter_are_its_absolute_value():
     for layout in ("denominator", "mixed"):
         assert_close(d.with_layout(layout).evaluate(**values), g, 1e-6, layout)
     assert_close(d.with_layout("numerator").evaluate(**values), g.reshape(1, -1), 1e-6, "numerator")
+
+
+@pytest.mark.parametrize(
+    "source, f",
+    [
+        (r"|-\det X|", lambda X: abs(-np.linalg.det(X))),
+        (r"\log|2\det X|", lambda X: np.log(abs(2 * np.linalg.det(X)))),
+        (r"|\mathrm{tr}(X)| + |X|", lambda X: abs(np.trace(X)) + np.linalg.det(X)),
+    ],
+)
+def test_bars_around_scalars_combined_are_the_absolute_value(source, f):
+    """|…| around numbers and det, tr or norm calls joined by + − * / is abs, not det (det of
+    −det X would be −det X): checked where det X < 0 and tr X < 0, in every layout."""
+    d = derive(source, wrt="X")
+    X0 = np.array([[-2.0, 0.3, 0.1], [0.2, 1.5, -0.4], [0.1, 0.2, 1.1]])
+    assert np.linalg.det(X0) < 0 and np.trace(X0) > 0
+    X0 = X0 if "tr" not in source else X0 - 2 * np.eye(3)
+    g = central_difference(f, {"X": X0}, "X")
+    for layout in ("denominator", "mixed"):
+        assert_close(d.with_layout(layout).evaluate(X=X0), g, 1e-6, layout)
+    assert_close(d.with_layout("numerator").evaluate(X=X0), g.T, 1e-6, "numerator")

@@ -193,23 +193,15 @@ class Operands(Cursor):
         return norm
 
     def scalar(self, inner: Frag) -> bool:
-        """Whether ``inner`` is a scalar as written: a number, a name the cell declares a scalar
-        or an undeclared scalar Greek letter (λ, α: ``SCALAR_NAMES``), or one call of a function
-        whose value is a scalar (det, tr, a norm)."""
-        text = inner.text.strip()
-        if re.fullmatch(r"\d+(\.\d+)?", text) or text in self.scalars:
-            return True
-        if text in SCALAR_NAMES and text not in self.declared:
-            return True
-        one = re.fullmatch(r"(det|logdet|tr|norm1|norm2)\((.*)\)", text)
-        if one is None:
+        """Whether ``inner`` is a scalar as written: numbers, names the cell declares scalars,
+        undeclared scalar Greek letters (λ, α: ``SCALAR_NAMES``) and calls of functions whose value
+        is a scalar (det, logdet, tr, a norm), joined by + − * / and powers (|−det X|, |2 det X|,
+        |λ|)."""
+        text = _SCALAR_CALL.sub("1", _without_scalar_calls(inner.text.strip()))
+        names = re.findall(r"[A-Za-z_]\w*", text)
+        if not all(n in self.scalars or (n in SCALAR_NAMES and n not in self.declared) for n in names):
             return False
-        depth = 0
-        for ch in one.group(2):  # det(X)*det(Y) is not one call
-            depth += {"(": 1, ")": -1}.get(ch, 0)
-            if depth < 0:
-                return False
-        return True
+        return bool(text) and re.fullmatch(r"[\w\s.+\-*/^()]*", text) is not None
 
     def _past_argument(self, i: int) -> int:
         """The index after the argument starting at token i (a braced group or one token)."""
@@ -403,3 +395,25 @@ def _separated(inner: Frag) -> bool:
             elif ch in ",;" and depth == 0:
                 return True
     return False
+
+
+_SCALAR_CALL = re.compile(r"\b(?:det|logdet|tr|norm1|norm2)\(\)")
+
+
+def _without_scalar_calls(text: str) -> str:
+    """``text`` with the arguments of its det, logdet, tr and norm calls taken out (det(X Y) is
+    det()), so that what is left says how those scalars are combined."""
+    out, i = [], 0
+    for m in re.finditer(r"\b(?:det|logdet|tr|norm1|norm2)\(", text):
+        if m.start() < i:
+            continue  # inside a call already taken out
+        depth, j = 1, m.end()
+        while j < len(text) and depth:
+            depth += {"(": 1, ")": -1}.get(text[j], 0)
+            j += 1
+        if depth:
+            return text  # unbalanced: left as it is (not a scalar as written)
+        out.append(text[i : m.end()] + ")")
+        i = j
+    out.append(text[i:])
+    return "".join(out)
