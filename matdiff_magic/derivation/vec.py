@@ -8,7 +8,6 @@ matrix K, vec(A ⊙ X) = diag(vec A) vec X, vec(cA) = c vec A, vec(v) = v for a 
 from __future__ import annotations
 
 import operator
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import cast
@@ -85,24 +84,8 @@ COMBINE = Identity(
 def vec_stage(dF: ir.Expr, wrt: ir.Var, record, samples: bool = True) -> ir.Expr:
     """Returns J with d vec F = J d vec X (numerator layout, column-major vec); ``samples``: a sum
     over samples is vectorised inside (``_samples_step``), else refused as an unsupported form."""
-    token = _SAMPLES.set(samples)
-    try:
-        return _vec_stage(dF, wrt, record)
-    finally:
-        _SAMPLES.reset(token)
-
-
-# whether the vec stage running takes sums over samples (vec_stage's ``samples``)
-_SAMPLES: ContextVar[bool] = ContextVar("samples", default=True)
-
-
-def _vec_stage(dF: ir.Expr, wrt: ir.Var, record) -> ir.Expr:
     dX = ir.D(wrt)
-    pieces = [push_transposes(p) for p in expand(dF, dX)]
-    terms = []
-    for p in pieces:
-        c, rest = split_coef(p)
-        terms.append(VecTerm(c, [], rest))
+    terms = _terms(dF, dX)
     start = _display(terms, dX)
     record(TAKE_VEC, start, focus=(start,))
     before = start
@@ -110,21 +93,15 @@ def _vec_stage(dF: ir.Expr, wrt: ir.Var, record) -> ir.Expr:
         pending = [t for t in terms if t.inner != dX]
         if not pending:
             break
-        identity = _one_step(pending[0], wrt, dX)
+        identity = _one_step(pending[0], wrt, dX, samples)
         for t in pending[1:]:  # the same identity at each term it applies to: one step
-            _same_step(t, identity, wrt, dX)
+            _same_step(t, identity, wrt, dX, samples)
         after = _display(terms, dX)
         record(identity, after, before=before)
         before = after
     else:
         raise MatdiffError("the vec identities did not bring d vec X to the right")
-    n = ir.dim_mul(*dX.shape)
-    parts = []
-    for t in terms:
-        J = mk_mul(t.jac) if len(t.jac) > 1 else (t.jac[0] if t.jac else eye(n))
-        if J.is_scalar and n != 1:  # c dx: the Jacobian is c I, not the number c
-            J = mk_mul([J, ir.Identity((n, n))])
-        parts.append(with_coef(t.coef, J))
+    parts = _jacobians(terms, dX)
     J = collect(tidy(mk_add(parts)))
     J = mk_add([prefer_positive(t) for t in J.terms]) if isinstance(J, ir.Add) else prefer_positive(J)
     if len(terms) > 1 or parts[0] != J:
@@ -134,13 +111,34 @@ def _vec_stage(dF: ir.Expr, wrt: ir.Var, record) -> ir.Expr:
     return J
 
 
-def _same_step(t: VecTerm, identity: Identity, wrt: ir.Var, dX: ir.Expr) -> None:
+def _terms(dF: ir.Expr, dX: ir.Expr) -> list[VecTerm]:
+    """The terms of dF (linear in dX), each with its number apart and nothing vectorised yet."""
+    terms = []
+    for p in expand(dF, dX):
+        c, rest = split_coef(push_transposes(p))
+        terms.append(VecTerm(c, [], rest))
+    return terms
+
+
+def _jacobians(terms: list[VecTerm], dX: ir.Expr) -> list[ir.Expr]:
+    """Each term's J (its coefficient times its factors), once its vec is of dX."""
+    n = ir.dim_mul(*dX.shape)
+    parts = []
+    for t in terms:
+        J = mk_mul(t.jac) if len(t.jac) > 1 else (t.jac[0] if t.jac else eye(n))
+        if J.is_scalar and n != 1:  # c dx: the Jacobian is c I, not the number c
+            J = mk_mul([J, ir.Identity((n, n))])
+        parts.append(with_coef(t.coef, J))
+    return parts
+
+
+def _same_step(t: VecTerm, identity: Identity, wrt: ir.Var, dX: ir.Expr, samples: bool) -> None:
     """The term t taken one identity further when its next identity is ``identity`` (as the
     textbooks apply a rule to each term of a sum at once); left as it was otherwise, or when its
     form is not supported (it is refused on its own turn)."""
     trial = VecTerm(t.coef, list(t.jac), t.inner)
     try:
-        if _one_step(trial, wrt, dX) != identity:
+        if _one_step(trial, wrt, dX, samples) != identity:
             return
     except QuotingError:
         return
@@ -155,7 +153,7 @@ VEC_VEC = Identity("vec of a vector", r"\operatorname{vec}(\operatorname{vec}(X)
 HADAMARD_TRANSPOSE = Identity("transpose of a Hadamard product", r"(A \odot B)^{T} = A^{T} \odot B^{T}")
 
 
-def _one_step(t: VecTerm, wrt: ir.Var, dX: ir.Expr) -> Identity:
+def _one_step(t: VecTerm, wrt: ir.Var, dX: ir.Expr, samples: bool = False) -> Identity:
     """One vec identity on the term t, by the form of what its vec is still taken of; returns it."""
     inner = cast(ir.Expr, t.inner)
     c, rest = split_coef(inner)
@@ -182,7 +180,7 @@ def _one_step(t: VecTerm, wrt: ir.Var, dX: ir.Expr) -> Identity:
         return _diag_step(t, [], inner, [])
     if inner.is_scalar and inner != dX:
         return _scalar_step(t, [], inner, wrt, dX)
-    if isinstance(inner, SampleSum) and _SAMPLES.get():
+    if isinstance(inner, SampleSum) and samples:
         return _samples_step(t, inner, wrt, dX)
 
     def message(p):
@@ -350,25 +348,15 @@ def _samples_step(t: VecTerm, inner: SampleSum, wrt: ir.Var, dX: ir.Expr) -> Ide
     ``_scalar_step`` runs the trace stage), the sum of its Jacobians the term's next factor (seed
     001, Example 5: a sum over samples is differentiated summand by summand). A form the summand
     does not support is refused as it would be outside the sum."""
-    terms = []
-    for p in expand(inner.body, dX):
-        c, rest = split_coef(push_transposes(p))
-        terms.append(VecTerm(c, [], rest))
+    terms = _terms(inner.body, dX)
     for _ in range(1000):
         pending = [u for u in terms if u.inner != dX]
         if not pending:
             break
-        _one_step(pending[0], wrt, dX)
+        _one_step(pending[0], wrt, dX, True)
     else:
         raise MatdiffError("the vec identities did not bring d vec X to the right")
-    n = ir.dim_mul(*dX.shape)
-    parts = []
-    for u in terms:
-        J = mk_mul(u.jac) if len(u.jac) > 1 else (u.jac[0] if u.jac else eye(n))
-        if J.is_scalar and n != 1:
-            J = mk_mul([J, ir.Identity((n, n))])
-        parts.append(with_coef(u.coef, J))
-    t.jac.append(SampleSum(collect(tidy(mk_add(parts))), inner.count))
+    t.jac.append(SampleSum(collect(tidy(mk_add(_jacobians(terms, dX)))), inner.count))
     t.inner = dX
     return VEC_SAMPLES
 

@@ -1,7 +1,7 @@
 """Smart constructors of powers: ``mk_pow`` (scalar powers, numbers folded while small),
 ``mk_elempow`` (element-wise powers), ``mk_matpow`` (matrix powers: X⁰ = I), ``merge_powers``
-(A^∘p ⊙ A^∘q = A^∘(p+q) in a Hadamard product) and ``runs_as_powers`` (X X X = X³ in a matrix product). (x^a)^b is x^(ab) only where
-that holds for every x (``powers_compose``).
+(A^∘p ⊙ A^∘q = A^∘(p+q) in a Hadamard product) and ``runs_as_powers`` (X X X = X³ in a matrix
+product). (x^a)^b is x^(ab) only where that holds for every x (``powers_compose``).
 Re-exported by ``ir.construct``, which the stages import them from.
 """
 
@@ -67,8 +67,8 @@ def mk_elempow(base: ir.Expr, exponent: ir.Expr) -> ir.Expr:
 
 
 def mk_matpow(base: ir.Expr, exponent: ir.Expr) -> ir.Expr:
-    """The matrix power X^k: X⁰ is the identity of X's size (whatever X, as for a number: a
-    constant, so d(X⁰) = 0) and X¹ is X; other powers as they are."""
+    """The matrix power X^k of a square X (the types stage refuses another): X⁰ is the identity of
+    X's size (a constant, as for a number, so d(X⁰) = 0) and X¹ is X; other powers as they are."""
     if isinstance(exponent, ir.Const) and exponent.value == 0:
         return ir.Identity(base.shape)
     if isinstance(exponent, ir.Const) and exponent.value == 1:

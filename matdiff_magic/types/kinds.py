@@ -41,8 +41,6 @@ from matdiff_magic.syntax.conventions import SCALAR_NAMES
 from matdiff_magic.syntax.vocabulary import CONSTANTS, ELEMENTWISE, FUNCTIONS, canonical_function
 from matdiff_magic.types.samples import SAMPLE_SUM
 
-# the scalar Greek letters (SCALAR_NAMES, syntax.conventions) default to scalars, other lowercase names
-# to vectors and capitalised names to matrices
 _ENTRY = re.compile(r"([a-z])_(\d+)")  # x_1, x_2: entries of the vector x, by the seeds' naming
 
 
@@ -63,7 +61,8 @@ class Decided:
 
 def default_kind(name: str) -> str:
     """The kind of an undeclared name: the seeds' convention (capitalised names are matrices,
-    lowercase names vectors), with the scalar Greek letters of ``SCALAR_NAMES`` as scalars."""
+    lowercase names vectors), with the scalar Greek letters of ``SCALAR_NAMES`` (λ, α, η: the
+    field's usual scalars, ``syntax.conventions``) as scalars."""
     if name in SCALAR_NAMES:
         return "scalar"
     return "matrix" if name[0].isupper() else "vector"
