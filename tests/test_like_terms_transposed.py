@@ -71,3 +71,9 @@ def test_a_product_and_its_transpose_that_differ_are_not_collected():
     g = central_difference(lambda a, X, b: a @ X @ b + b @ X @ a, v, "X")
     assert_close(d.evaluate(**v), g, 1e-6, "a bᵀ + b aᵀ")
     assert "+" in d.steps[-1].text
+
+
+def test_a_self_transposed_sum_is_not_transposed_in_the_numerator_layout():
+    """(A + Aᵀ)ᵀ = A + Aᵀ for every A (no symmetry declared): the row gradient reads 2 xᵀ(A + Aᵀ)."""
+    d = derive("x'*(A+A')*x", wrt="x")
+    assert d.with_layout("numerator").steps[-1].text == "2 xᵀ (A + Aᵀ)"

@@ -126,5 +126,6 @@ def test_a_vector_valued_sum_with_defaulted_kinds_is_refused_with_the_hint():
     with pytest.raises(MatdiffError) as info:
         derive("sum_i(tanh(W*x_i))", wrt="W")
     assert "this form is not supported" in str(info.value)
+    assert "per-sample names are declared (x_i: vector(n)" in info.value.hint
     d = derive("x_i: vector(n)\nsum_i(tanh(W*x_i))", wrt="W")  # declared, it derives
     assert d.check_result.status == "passed"

@@ -163,6 +163,8 @@ def _derive(source, wrt, layout, check, order, seed, solve, symmetric) -> Deriva
             # an unsupported form that is only one because a name was taken to be a vector
             # (y_i in sum_i(log(1 + exp(-y_i*w'*x_i)))): say so, and how to declare it
             error.hint = next(iter(_defaulted_kind_notes(source, typed, var)), None)
+        if error.hint is None:  # what the stage that refused suggests (vec.py: declare the kinds)
+            error.hint = getattr(error, "fallback_hint", None)
         raise _printed(error, source).with_source(source) from None
     except RecursionError:
         raise MatdiffError("the expression is too deeply nested to derive", source) from None

@@ -18,7 +18,8 @@ from matdiff_magic.ir import nodes as ir
 class QuotingError(MatdiffError):
     """A ``MatdiffError`` whose message quotes an expression: ``compose(printer)`` is the message.
     ``culprit``, the part of f (or of its differential) the stage cannot handle, places the caret:
-    ``printed`` finds where it stands in ``source``."""
+    ``printed`` finds where it stands in ``source``. ``fallback_hint``: the hint when the pipeline
+    has none better (a name's defaulted kind that made the form unsupported comes first)."""
 
     def __init__(
         self, compose: Callable, unprinted: str, hint: str | None = None, culprit: ir.Expr | None = None
@@ -26,6 +27,7 @@ class QuotingError(MatdiffError):
         super().__init__(unprinted, hint=hint)
         self.compose = compose
         self.culprit = culprit
+        self.fallback_hint: str | None = None
 
     def printed(self, printer, source: str | None = None) -> MatdiffError:
         """The same error with the expression printed in its message, and its place in the source."""

@@ -70,8 +70,10 @@ def push_transposes(e: ir.Expr, symmetric: bool = False) -> ir.Expr:
             if top:
                 return mk_add([go(t, True, True) for t in node.terms])
             inner = go(node, False, False)
-            if symmetric and (known_symmetric(inner, True) or _self_transposed(inner)):
-                return inner  # (Σ + S)ᵀ = Σ + S; (A + Aᵀ)ᵀ = A + Aᵀ
+            if (symmetric and (known_symmetric(inner, True) or _self_transposed(inner))) or (
+                _self_transposed(inner, False)
+            ):
+                return inner  # (Σ + S)ᵀ = Σ + S; (A + Aᵀ)ᵀ = A + Aᵀ, whatever A
             return mk_transpose(inner)
         if isinstance(node, ir.Neg):
             return mk_neg(go(node.arg, True, top))
@@ -92,13 +94,14 @@ def push_transposes(e: ir.Expr, symmetric: bool = False) -> ir.Expr:
         go = push = None  # type: ignore[assignment]
 
 
-def _self_transposed(e: ir.Expr) -> bool:
-    """A sum that is its own transpose term by term (A + Aᵀ, B S + S Bᵀ)."""
+def _self_transposed(e: ir.Expr, symmetric: bool = True) -> bool:
+    """A sum that is its own transpose term by term (A + Aᵀ; with ``symmetric``, the declared
+    symmetric variables their own transposes, B S + S Bᵀ)."""
     if not isinstance(e, ir.Add):
         return False
     memo: dict = {}
     keys = sorted(canon(t, memo) for t in e.terms)
-    return keys == sorted(canon(push_transposes(ir.Transpose(t), True), memo) for t in e.terms)
+    return keys == sorted(canon(push_transposes(ir.Transpose(t), symmetric), memo) for t in e.terms)
 
 
 def prefer_positive(e: ir.Expr) -> ir.Expr:

@@ -190,11 +190,17 @@ def _one_step(t: VecTerm, wrt: ir.Var, dX: ir.Expr, samples: bool = False) -> Id
             f" this form is not supported"
         )
 
-    raise QuotingError(
+    error = QuotingError(
         message,
         "cannot write this vec(…) as J times the differential: this form is not supported",
         culprit=inner,
     )
+    if isinstance(inner, SampleSum):  # the pipeline's hint on a defaulted kind comes first
+        error.fallback_hint = (
+            "the Jacobian of a vector-valued sum over samples is derived when the kinds of its "
+            "per-sample names are declared (x_i: vector(n), y_i: scalar)"
+        )
+    raise error
 
 
 VEC_TRANSPOSE = Identity("commutation matrix", r"\operatorname{vec}(X^{T}) = K\operatorname{vec}(X)")
