@@ -101,7 +101,7 @@ def test_a_number_in_parentheses_right_after_the_formula_is_refused():
     assert error.message == "is (2) at the end of the formula an equation number or a factor?"
     assert _under_caret(error) == "(2)"
     assert error.hint == (
-        "set an equation number off with a space, \\quad (2), or write \\tag{2}; "
+        "set an equation number off with a space, \\quad (2); "
         "write a factor before the formula, 2 x^T x"
     )
 

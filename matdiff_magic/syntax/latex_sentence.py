@@ -73,7 +73,7 @@ def _equation_number(reader: Reader, start: int, end: int) -> int | None:
         f"is {number} at the end of the formula an equation number or a factor?",
         reader.src,
         toks[k].span | toks[end - 1].span,
-        hint="set an equation number off with a space, \\quad (2), or write \\tag{2}; "
+        hint="set an equation number off with a space, \\quad (2); "
         "write a factor before the formula, 2 x^T x",
     )
 
