@@ -229,6 +229,7 @@ class Tables:
     symbols: dict  # a symbol's command name -> the function it stands for when applied (sigma)
     greek_names: frozenset
     commands: tuple  # every command name understood, for "did you mean"
+    scalar_valued: frozenset = frozenset()  # functions whose value is a number (det, tr, norm2)
 
     def greek(self, command: str) -> str | None:
         """The name of a Greek letter's command: Sigma, varepsilon -> epsilon; None for another."""
@@ -238,6 +239,7 @@ class Tables:
 
 @cache
 def tables() -> Tables:
+    from matdiff_magic.ir.nodes import _ToScalar
     from matdiff_magic.ops import registry
     from matdiff_magic.render.notation import GREEK, LETTER_NAMES
     from matdiff_magic.syntax.vocabulary import ALIASES, ELEMENTWISE, FUNCTIONS, SYNONYMS
@@ -251,6 +253,13 @@ def tables() -> Tables:
     commands = set(FUNCTIONS) | set(GREEK) | set(OPERATORS) | set(BARS)
     commands |= set(FONT_COMMANDS) | set(WORD_COMMANDS) | set(DECORATIONS)
     commands |= {"frac", "dfrac", "tfrac", "sqrt", "sum", "top", "left", "right"}
+    to_scalar = (registry.call_to_scalar, registry.call_square_to_scalar)
+    scalar_valued = {
+        name
+        for op in registry.ops()
+        if op.call_shape in to_scalar or (isinstance(op.node, type) and issubclass(op.node, _ToScalar))
+        for name in op.names
+    }
     return Tables(
         frozenset(FUNCTIONS),
         frozenset(elementwise),
@@ -259,4 +268,5 @@ def tables() -> Tables:
         symbols,
         frozenset(GREEK),
         tuple(sorted(commands)),
+        frozenset(scalar_valued),
     )

@@ -10,6 +10,7 @@ the rest of the product too.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 
 from matdiff_magic.errors import MatdiffError, Span
@@ -194,10 +195,11 @@ class Operands(Cursor):
 
     def scalar(self, inner: Frag) -> bool:
         """Whether ``inner`` is a scalar as written: numbers, names the cell declares scalars,
-        undeclared scalar Greek letters (λ, α: ``SCALAR_NAMES``) and calls of functions whose value
-        is a scalar (det, logdet, tr, a norm), joined by + − * / and powers (|−det X|, |2 det X|,
-        |λ|)."""
-        text = _SCALAR_CALL.sub("1", _without_scalar_calls(inner.text.strip()))
+        undeclared scalar Greek letters (λ, α: ``SCALAR_NAMES``) and calls of the functions whose
+        value is a number (det, tr, a norm: the registry's, ``Tables.scalar_valued``), joined by
+        + − * / and powers (|−det X|, |2 det X|, |λ|)."""
+        opening, emptied = _scalar_calls(self.tables.scalar_valued)
+        text = emptied.sub("1", _without_arguments(inner.text.strip(), opening))
         names = re.findall(r"[A-Za-z_]\w*", text)
         if not all(n in self.scalars or (n in SCALAR_NAMES and n not in self.declared) for n in names):
             return False
@@ -397,14 +399,19 @@ def _separated(inner: Frag) -> bool:
     return False
 
 
-_SCALAR_CALL = re.compile(r"\b(?:det|logdet|tr|norm1|norm2)\(\)")
+@functools.cache
+def _scalar_calls(names: frozenset) -> tuple[re.Pattern, re.Pattern]:
+    """A call of one of ``names`` up to its opening bracket, and that call with nothing in the
+    brackets (what ``_without_arguments`` leaves of it)."""
+    opening = rf"\b(?:{'|'.join(sorted(names, key=len, reverse=True))})\("
+    return re.compile(opening), re.compile(opening + r"\)")
 
 
-def _without_scalar_calls(text: str) -> str:
-    """``text`` with the arguments of its det, logdet, tr and norm calls taken out (det(X Y) is
-    det()), so that what is left says how those scalars are combined."""
+def _without_arguments(text: str, opening: re.Pattern) -> str:
+    """``text`` with the arguments of the calls ``opening`` finds taken out (det(X Y) is det()), so
+    that what is left says how those numbers are combined."""
     out, i = [], 0
-    for m in re.finditer(r"\b(?:det|logdet|tr|norm1|norm2)\(", text):
+    for m in opening.finditer(text):
         if m.start() < i:
             continue  # inside a call already taken out
         depth, j = 1, m.end()
