@@ -200,12 +200,21 @@ def parse_options(line: str, allow_expression: bool) -> tuple[Options, str]:
 
 
 def _not_a_value(option: str, value: str) -> str:
-    """What ``option`` takes, for a value that is not of its type (--seed 1.5, --order two)."""
+    """What ``option`` takes, for a value that is not of its type (--seed 1.5, --order two): for
+    --seed and --order what a number out of their range is told too."""
     if option == "--seed":
-        return "--seed takes a whole number ≥ 0"  # as --seed -1 is told
+        return _seed_refused()
     if option == "--order":
-        return f"--order {value}: matdiff derives first derivatives (--order 1) and Hessians (--order 2)"
+        return _order_refused(value)
     return f"{option} takes a number, not {value!r}"
+
+
+def _seed_refused() -> str:
+    return "--seed takes a whole number ≥ 0"
+
+
+def _order_refused(value) -> str:
+    return f"--order {value}: matdiff derives first derivatives (--order 1) and Hessians (--order 2)"
 
 
 # what the derivation does and the drawing of --graph does not (they had no effect with it)
@@ -288,13 +297,9 @@ def _validate(opts: Options, line: str) -> None:
     if not opts.timeout > 0 or opts.timeout == float("inf"):  # also NaN
         raise MatdiffError("--timeout takes a positive number of seconds", line, _span_of(line, "--timeout"))
     if opts.order not in (1, 2):
-        raise MatdiffError(
-            f"--order {opts.order}: matdiff derives first derivatives (--order 1) and Hessians (--order 2)",
-            line,
-            _span_of(line, "--order"),
-        )
+        raise MatdiffError(_order_refused(opts.order), line, _span_of(line, "--order"))
     if opts.seed < 0:
-        raise MatdiffError("--seed takes a whole number ≥ 0", line, _span_of(line, "--seed"))
+        raise MatdiffError(_seed_refused(), line, _span_of(line, "--seed"))
 
 
 def _validate_output_name(name: str, line: str) -> None:
