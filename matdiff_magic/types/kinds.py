@@ -154,13 +154,18 @@ class _Usage:
             return
         # an entry written as the argument of a matrix function elsewhere (logdet(x_1)) is a matrix
         # there: the fallback that types such names decides it, not this rule
-        matrix_args = {name for name, _ in matrix_arguments(self.program, self.declared, {})}
-        if any(f.name in matrix_args for f in open_):
+        if any(f.name in self._matrix_args for f in open_):
             return
         names = ", ".join(dict.fromkeys(f.name for f in open_))
         why = f"{self._text(node)} multiplies the entries {names} of {stems.pop()}, which are numbers"
         for f in open_:
             self.want_scalar(f, why)
+
+    @functools.cached_property
+    def _matrix_args(self) -> frozenset:
+        """The names written as a matrix function's argument (``matrix_arguments``): the same at
+        every pass of the fixpoint."""
+        return frozenset(name for name, _ in matrix_arguments(self.program, self.declared, {}))
 
     def _uses(self, name: str) -> int:
         """How often ``name`` is written in the cell's lines."""
