@@ -12,26 +12,9 @@ import numpy as np
 import pytest
 
 from matdiff_magic import derive
-from numeric_helpers import assert_close
+from numeric_helpers import assert_close, numeric_jacobian
 
 N, M, P = 7, 4, 3  # samples, features, outputs
-
-
-def vec(a):
-    return np.asarray(a, dtype=float).reshape(-1, order="F")
-
-
-def jacobian_fd(f, values, name, h=1e-6):
-    """∂vec f/∂(vec x)ᵀ by central differences."""
-    x0 = np.array(values[name], dtype=float)
-    cols = []
-    for k in range(x0.size):
-        idx = np.unravel_index(k, x0.shape, order="F")
-        xp, xm = x0.copy(), x0.copy()
-        xp[idx] += h
-        xm[idx] -= h
-        cols.append((vec(f(**{**values, name: xp})) - vec(f(**{**values, name: xm}))) / (2 * h))
-    return np.stack(cols, axis=1)
 
 
 def least_squares_gradient(y_i, x_i, beta):
@@ -105,7 +88,7 @@ def test_the_jacobian_of_a_sum_over_samples_in_every_layout(source, wrt, order, 
         assert any("vec of a sum over samples" in s.rule for s in d.steps)
     rng = np.random.default_rng(len(source))
     v = values(rng)
-    J = jacobian_fd(f, v, wrt)  # rows: entries of vec f (or of the gradient), columns: of vec wrt
+    J = numeric_jacobian(f, v, wrt)  # rows: entries of vec f (or of the gradient), columns: of vec wrt
     assert_close(d.with_layout("numerator").evaluate(**v), J, 1e-5, "numerator")
     assert_close(d.with_layout("denominator").evaluate(**v), J.T, 1e-5, "denominator")
     assert_close(d.with_layout("mixed").evaluate(**v), J, 1e-5, "mixed (numerator for these)")
