@@ -22,6 +22,19 @@ OPERATORS = (".*", "./", ".^", "+", "-", "*", "/", "^", "'", "(", ")", ",", ":",
 
 _NUMBER = re.compile(r"(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+# one token at a time by one pattern: a newline, blanks, a comment (to the end of its line), a
+# name, a number, an operator (the longest first); no name starts with a digit, nor a number with
+# a letter, and a number is tried before an operator ('.5' is a number, '.*' an operator)
+_TOKEN = re.compile(
+    r"(\n)|([ \t\r]+)|(#[^\n]*)|("
+    + _NAME.pattern
+    + ")|("
+    + _NUMBER.pattern
+    + ")|("
+    + "|".join(re.escape(op) for op in OPERATORS)
+    + ")"
+)
+_NEWLINE_TOKEN, _NAME_TOKEN, _NUMBER_TOKEN, _OP_TOKEN = 1, 4, 5, 6
 # The end of the hint to a number run into a name, for text that is not read as LaTeX (a LaTeX
 # cell's error leaves it out: syntax.latex)
 AS_LATEX = ", or read the cell as LaTeX, where 2xy is 2·x·y: %%matdiff --latex (derive(..., latex=True))"
@@ -44,48 +57,40 @@ def tokenize(source: str) -> list[Token]:
         )
     tokens: list[Token] = []
     i, n = 0, len(source)
+    match = _TOKEN.match
     while i < n:
-        ch = source[i]
-        if ch == "\n":
-            tokens.append(Token("newline", "\n", Span(i, i + 1)))
-            i += 1
-        elif ch in " \t\r":
-            i += 1
-        elif ch == "#":
-            end = source.find("\n", i)
-            i = n if end == -1 else end
-        elif m := _NUMBER.match(source, i):
+        m = match(source, i)
+        if m is None:
+            ch = source[i]
+            raise MatdiffError(
+                f"unexpected character {ch!r}",
+                source,
+                Span(i, i + 1),
+                hint=_hint_for(ch, source[i + 1 : i + 2]),
+            )
+        kind, end = m.lastindex, m.end()
+        if kind == _NAME_TOKEN:
+            tokens.append(Token("name", m.group(), Span(i, end)))
+        elif kind == _OP_TOKEN:
+            tokens.append(Token("op", m.group(), Span(i, end)))
+        elif kind == _NEWLINE_TOKEN:
+            tokens.append(Token("newline", "\n", Span(i, end)))
+        elif kind == _NUMBER_TOKEN:
             text = m.group()
-            if m.end() < n and (source[m.end()].isalpha() or source[m.end()] == "_"):
-                name = _NAME.match(source, m.end())
+            if end < n and (source[end].isalpha() or source[end] == "_"):
+                name = _NAME.match(source, end)
                 letters = name.group() if name else ""
                 called = name is not None and source[name.end() : name.end() + 1] == "("
                 apart = letters.isalpha() and not called  # 2xy: 2*x*y, as LaTeX reads it
                 product = "*".join([text, *(letters if apart else [letters])])
                 raise MatdiffError(
-                    f"a number cannot run into a name here: {source[i : m.end() + 1]!r}",
+                    f"a number cannot run into a name here: {source[i : end + 1]!r}",
                     source,
-                    Span(m.end(), m.end() + 1),
+                    Span(end, end + 1),
                     hint=f"write the product explicitly, e.g. {product}" + AS_LATEX,
                 )
-            tokens.append(Token("num", text, Span(i, m.end()), _exact(text, source, Span(i, m.end()))))
-            i = m.end()
-        elif m := _NAME.match(source, i):
-            tokens.append(Token("name", m.group(), Span(i, m.end())))
-            i = m.end()
-        else:
-            for op in OPERATORS:
-                if source.startswith(op, i):
-                    tokens.append(Token("op", op, Span(i, i + len(op))))
-                    i += len(op)
-                    break
-            else:
-                raise MatdiffError(
-                    f"unexpected character {ch!r}",
-                    source,
-                    Span(i, i + 1),
-                    hint=_hint_for(ch, source[i + 1 : i + 2]),
-                )
+            tokens.append(Token("num", text, Span(i, end), _exact(text, source, Span(i, end))))
+        i = end  # blanks and comments are skipped
     tokens.append(Token("eof", "", Span(n, n)))
     return tokens
 
