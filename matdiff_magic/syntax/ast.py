@@ -110,6 +110,9 @@ class Program:
 
 
 def children(node) -> tuple:
+    of = _CHILDREN.get(type(node))
+    if of is not None:  # the node types a tree is made of, by their exact type
+        return of(node)
     if isinstance(node, (Neg, Transpose)):
         return (node.operand,)
     if isinstance(node, Power):
@@ -121,6 +124,18 @@ def children(node) -> tuple:
     if isinstance(node, Call):
         return node.args
     return getattr(node, "operands", ())  # a literal's entries (syntax.literals)
+
+
+_CHILDREN = {
+    Num: lambda node: (),
+    Name: lambda node: (),
+    Neg: lambda node: (node.operand,),
+    Transpose: lambda node: (node.operand,),
+    Power: lambda node: (node.base, node.exponent),
+    Sum: lambda node: tuple([t for _, t, _ in node.terms]),
+    Product: lambda node: tuple([t for _, t, _ in node.items]),
+    Call: lambda node: node.args,
+}
 
 
 # ---- S-expressions for tests and debugging ---------------------------------------------------

@@ -112,16 +112,18 @@ def _check_size(program: Program) -> None:
     known: dict[str, tuple[int, int]] = {}  # definition name -> (depth, size) written out
     for definition in program.definitions:
         measured: dict[int, tuple[int, int]] = {}
-        stack = [(definition.expr, False)]
+        stack: list = [(definition.expr, None)]
         while stack:
-            node, ready = stack.pop()
-            kids = children(node)
-            if not ready:
-                stack.append((node, True))
-                stack.extend((kid, False) for kid in kids)
+            node, kids = stack.pop()
+            if kids is None:  # first met: its children measured first, then itself
+                kids = children(node)
+                stack.append((node, kids))
+                stack.extend([(kid, None) for kid in kids])
                 continue
             if isinstance(node, Name) and node.name in known:
                 depth, size = known[node.name]
+            elif not kids:
+                depth, size = 1, 1
             else:
                 depth = 1 + max((measured[id(k)][0] for k in kids), default=0)
                 # an operation as written: a + b + c is two, sin(x) one, x none beyond itself
