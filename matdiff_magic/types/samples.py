@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ir import nodes as ir
-from matdiff_magic.ops.samples import SampleCount, SampleSum, free_per_sample, is_per_sample
+from matdiff_magic.ops.samples import SAMPLE_SUFFIX, SampleCount, SampleSum, free_per_sample, is_per_sample
 from matdiff_magic.syntax import ast as syn
 
 SAMPLE_SUM = "sum_i"
@@ -19,6 +19,8 @@ COUNT = "N"  # the number of samples, unless sum_i names another
 
 
 def uses_sample_sums(program: syn.Program) -> bool:
+    if SAMPLE_SUM not in program.source:  # every call's name is written in the source
+        return False
     stack = [d.expr for d in program.definitions]
     while stack:
         node = stack.pop()
@@ -134,6 +136,8 @@ def finish(typed, program: syn.Program) -> None:
 
 def _outside_sums(typed) -> None:
     """A per-sample name is used only inside sum_i."""
+    if SAMPLE_SUFFIX not in typed.source:  # every name is written in the source: none is per sample
+        return
     free = free_per_sample(typed.expr)
     if free:
         node = free[0]
