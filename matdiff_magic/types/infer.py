@@ -10,7 +10,7 @@ the result.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from matdiff_magic.errors import MatdiffError, Span
 from matdiff_magic.ops.registry import CONSTANT_FORMS, named
@@ -360,9 +360,20 @@ class _Inference(ShapeMessages):
             at = where if isinstance(where, Span) else defs[-1].expr.span
             raise self._undecided_product(classes, total, solutions, at)
         names = self._size_names()
-        resolve = lambda shape: tuple(self._dim_name(d, names) for d in shape)
+        named: dict = {}  # size class -> its Dim: most sizes are shared by several shapes
+
+        def resolve(shape: tuple) -> tuple:
+            for d in shape:
+                if d not in named:
+                    named[d] = self._dim_name(d, names)
+            return tuple([named[d] for d in shape])
+
+        infos = [self.vars[n] for n in self.order]
         return Sizes(
-            {n: replace(self.vars[n], shape=resolve(self.vars[n].shape)) for n in self.order},
+            {
+                i.name: VarInfo(i.name, i.kind, i.declared, resolve(i.shape), i.span, i.decided_by, i.why)
+                for i in infos
+            },
             {key: resolve(shape) for key, shape in self.const_shapes.items()},
         )
 
