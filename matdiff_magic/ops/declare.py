@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import MemberDescriptorType
 from typing import Any
 
 from matdiff_magic.ir import nodes as ir
@@ -57,9 +58,19 @@ class Node(Expr):
             cls._fields = tuple(slots)
         if slots:
             cls._child_index = tuple(cls._fields.index(name) for name in cls._children)
+        # each field's slot setter, found once: half the cost of object.__setattr__ per field
+        cls._setters = tuple(_slot_setter(cls, name) for name in cls._fields)
 
     def __init__(self, *args, **kwargs):
         fields = self._fields
+        if not kwargs and len(args) == 1 == len(fields) and self._child_index:
+            # one operand, by position (sums, products, functions of one argument): made most often
+            value = args[0]
+            if not isinstance(value, Expr):
+                value = tuple(value)
+            self._init(self.shape_of(value))
+            self._setters[0](self, value)
+            return
         if kwargs or len(args) != len(fields):
             given = dict(zip(fields, args), **kwargs)
             values = [given[name] for name in fields if name in given]
@@ -73,8 +84,20 @@ class Node(Expr):
                 values[i] = tuple(values[i])
             operands.append(values[i])
         self._init(self.shape_of(*operands))
-        for name, value in zip(fields, values):
-            object.__setattr__(self, name, value)
+        if fields is self._fields:
+            for set_field, value in zip(self._setters, values):
+                set_field(self, value)
+        else:
+            for name, value in zip(fields, values):
+                object.__setattr__(self, name, value)
+
+
+def _slot_setter(cls: type, name: str) -> Callable:
+    """The setter of the slot ``name`` of ``cls``'s instances (object.__setattr__ where it is none)."""
+    slot = getattr(cls, name, None)
+    if isinstance(slot, MemberDescriptorType):
+        return slot.__set__
+    return lambda node, value: object.__setattr__(node, name, value)
 
 
 def _language_name(node_type: type) -> str:
