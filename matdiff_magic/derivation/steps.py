@@ -209,19 +209,27 @@ def _unchanged(prev: Step, s: Step) -> bool:
         return False
     if prev.hide_scalar_trace != s.hide_scalar_trace:
         return False
-    return a == b or _shown(a, s.hide_scalar_trace) == _shown(b, s.hide_scalar_trace)
+    if a == b:
+        return True
+    shown_a, shown_b = _shown(a, s.hide_scalar_trace), _shown(b, s.hide_scalar_trace)
+    if shown_a is a and shown_b is b:  # both printed as held: compared above
+        return False
+    return shown_a == shown_b
 
 
 def _shown(e: ir.Expr, hide: bool) -> ir.Expr:
-    """e as printed when the trace of a scalar is not written: tr(a) read as a (in a sum too)."""
+    """e as printed when the trace of a scalar is not written: tr(a) read as a (in a sum too);
+    e itself when it is printed as held."""
     while (hide and isinstance(e, ir.Trace) and e.arg.is_scalar) or (
         isinstance(e, ir.Vec) and e.arg.shape[1] == 1
     ):
         e = e.arg  # vec of a column is printed as the column
     if isinstance(e, ir.Neg):
-        return ir.Neg(_shown(e.arg, hide))
+        arg = _shown(e.arg, hide)
+        return e if arg is e.arg else ir.Neg(arg)
     if isinstance(e, ir.Add):
-        return ir.Add([_shown(t, hide) for t in e.terms])
+        terms = [_shown(t, hide) for t in e.terms]
+        return e if all(t is held for t, held in zip(terms, e.terms)) else ir.Add(terms)
     return e
 
 
