@@ -295,6 +295,8 @@ def _unused_lines(typed) -> tuple:
     Definitions are put in place where they are used, so a line is used when the last line, or a
     line it uses, writes its name (comments aside). A sample statistic (x̄ = (1/N) Σᵢ xᵢ) is
     recognised by its value wherever it appears, and never named here."""
+    if not typed.definitions:  # a line is named here only when it defines a name
+        return ()
     code = [line.split("#", 1)[0] for line in typed.source.splitlines()]
     written = {}  # name -> the line that defines it
     for i, line in enumerate(code[:-1]):
