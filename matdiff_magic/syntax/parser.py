@@ -57,7 +57,10 @@ def parse(source: str) -> Program:
             Span(len(source), len(source) + 1),
             hint="write e.g. a'*X*b on a line of its own",
         )
-    _check_size(program)
+    # a line counts at most one name, number or operation per token, and is at most as deep as it
+    # is large: one line of few tokens is within both limits without being measured
+    if len(program.definitions) > 1 or len(tokens) > min(MAX_DEPTH, MAX_NODES):
+        _check_size(program)
     return program
 
 
