@@ -103,17 +103,22 @@ class _Usage:
         self.decided: dict[str, Decided] = {}
         self.defined = {d.name for d in program.definitions[:-1] if d.name}
         self.kinds: dict[str, frozenset] = {}  # definition name -> its kinds, in order
+        # id(node) -> kinds_of(node) while the kinds it reads stay as they are: a product's
+        # factors are asked again at every product and sum around them
+        self._known: dict[int, frozenset] = {}
         self.fixed = {name: OF_KIND[kind] for name, kind in declared.items() if kind in OF_KIND}
 
     def run(self) -> dict[str, Decided]:
         while True:
             before = len(self.decided)
             self.kinds = {}
+            self._known.clear()
             for definition in self.program.definitions:
                 for node in _walk_expr(definition.expr):
                     self._rules(node)
                 if definition.name:
                     self.kinds[definition.name] = self.kinds_of(definition.expr)
+                    self._known.clear()
             if len(self.decided) == before:
                 return self.decided
 
@@ -180,6 +185,7 @@ class _Usage:
         if isinstance(node, syn.Name):
             if self._undecided(node.name):
                 self.decided[node.name] = Decided("scalar", why)
+                self._known.clear()
         elif isinstance(node, (syn.Neg, syn.Transpose)):
             self.want_scalar(node.operand, why)
         elif isinstance(node, syn.Power):
@@ -199,6 +205,12 @@ class _Usage:
     def kinds_of(self, node) -> frozenset:
         """The kinds ``node`` may have: declared and decided names as they are, the others as the
         convention makes them (so a term is a scalar as the cell reads without declarations)."""
+        known = self._known.get(id(node))
+        if known is None:
+            known = self._known[id(node)] = self._kinds_of(node)
+        return known
+
+    def _kinds_of(self, node) -> frozenset:
         if isinstance(node, syn.Num):
             return frozenset({S})
         if isinstance(node, syn.Name):
