@@ -10,7 +10,9 @@ the result.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from matdiff_magic.errors import MatdiffError, Span
 from matdiff_magic.ops.registry import CONSTANT_FORMS, named
@@ -148,30 +150,22 @@ class _Inference(ShapeMessages):
 
     # ---- pass 1: shapes
     def shape(self, node) -> tuple:
-        if isinstance(node, syn.Num):
-            return (1, 1)
-        if isinstance(node, syn.Name):
-            if node.name in self.functions:
-                raise MatdiffError(f"{node.name} is a function: write {node.name}(…)", self.source, node.span)
-            if node.name not in self.defined and is_bare_constant(node, self.source):
-                return self._constant_shape(node, canonical_function(node.name), ())
-            return self._var(node)
-        if isinstance(node, syn.Neg):
-            return self.shape(node.operand)
-        if isinstance(node, syn.Transpose):
-            r, c = self.shape(node.operand)
-            return (c, r)
-        if isinstance(node, syn.Power):
-            return self._power_shape(node)
-        if isinstance(node, syn.Sum):
-            return self._sum_shape(node)
-        if isinstance(node, syn.Product):
-            return self._product_shape(node)
-        if isinstance(node, syn.Call):
-            return self._call_shape(node)
-        if isinstance(node, components.MatrixLiteral):
-            return components.literal_shape(self, node)
+        for cls in type(node).__mro__:  # the rule of the node's type, found by one look-up
+            rule = _SHAPE_RULES.get(cls)
+            if rule is not None:
+                return rule(self, node)
         raise TypeError(node)
+
+    def _name_shape(self, node: syn.Name) -> tuple:
+        if node.name in self.functions:
+            raise MatdiffError(f"{node.name} is a function: write {node.name}(…)", self.source, node.span)
+        if node.name not in self.defined and is_bare_constant(node, self.source):
+            return self._constant_shape(node, canonical_function(node.name), ())
+        return self._var(node)
+
+    def _transpose_shape(self, node: syn.Transpose) -> tuple:
+        r, c = self.shape(node.operand)
+        return (c, r)
 
     def _power_shape(self, node: syn.Power) -> tuple:
         base, exponent = self.shape(node.base), self.shape(node.exponent)
@@ -379,6 +373,17 @@ class _Inference(ShapeMessages):
 
 
 SCALAR = (1, 1)
+_SHAPE_RULES: dict[type, Callable[[_Inference, Any], tuple]] = {  # node type -> its shape rule
+    syn.Num: lambda inference, node: SCALAR,
+    syn.Name: _Inference._name_shape,
+    syn.Neg: lambda inference, node: inference.shape(node.operand),
+    syn.Transpose: _Inference._transpose_shape,
+    syn.Power: _Inference._power_shape,
+    syn.Sum: _Inference._sum_shape,
+    syn.Product: _Inference._product_shape,
+    syn.Call: _Inference._call_shape,
+    components.MatrixLiteral: lambda inference, node: components.literal_shape(inference, node),
+}
 
 
 def _beside_scalar(a: tuple, b: tuple) -> tuple | None:

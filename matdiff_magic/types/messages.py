@@ -41,7 +41,8 @@ class ShapeMessages:
         shapes = [d for name in self.order for d in self.vars[name].shape] + list(
             range(2, len(self.sizes.parent))
         )
-        for d in shapes:  # then sizes of constants not tied to a variable
+        # then sizes of constants not tied to a variable; each size once (a repeat names nothing)
+        for d in dict.fromkeys(shapes):
             for c in self.sizes.expand(d)[1]:
                 if c not in names:
                     names[c] = next(pool)
