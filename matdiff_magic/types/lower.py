@@ -166,10 +166,7 @@ class _Lowering:
         return typed
 
     def build(self, node, defs) -> ir.Expr:
-        b = lambda n: self.build(n, defs)
-        if isinstance(node, Num):
-            return ir.Const(node.value)
-        if isinstance(node, Name):
+        if isinstance(node, Name):  # the most frequent node, built before the closure below
             if node.name in defs:
                 return defs[node.name]
             return (
@@ -177,6 +174,9 @@ class _Lowering:
                 if id(node) in self.constants
                 else self.ir_vars[node.name]
             )
+        if isinstance(node, Num):
+            return ir.Const(node.value)
+        b = lambda n: self.build(n, defs)
         if isinstance(node, Neg):
             inner = b(node.operand)
             return ir.Const(-inner.value) if isinstance(inner, ir.Const) else ir.Neg(inner)
