@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from fractions import Fraction
+from typing import NamedTuple
 
 from matdiff_magic.errors import MatdiffError, Span
 
@@ -40,8 +40,7 @@ _NEWLINE_TOKEN, _NAME_TOKEN, _NUMBER_TOKEN, _OP_TOKEN = 1, 4, 5, 6
 AS_LATEX = ", or read the cell as LaTeX, where 2xy is 2·x·y: %%matdiff --latex (derive(..., latex=True))"
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a tuple: made for every token of every cell, at a tuple's cost
     kind: str  # 'num', 'name', 'op', 'newline', 'eof'
     text: str
     span: Span
