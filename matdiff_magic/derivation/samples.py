@@ -30,7 +30,7 @@ from matdiff_magic.ir.construct import (
     with_coef,
 )
 from matdiff_magic.ops.identity import Identity
-from matdiff_magic.ops.samples import PULL_NUMBER, SampleSum, is_per_sample, per_sample
+from matdiff_magic.ops.samples import PULL_NUMBER, SAMPLE_SUFFIX, SampleSum, is_per_sample, per_sample
 from matdiff_magic.render.notation import name_latex, name_text
 
 COUNT = "N"  # the cell's number of samples (types.samples)
@@ -45,7 +45,9 @@ def refuse_per_sample(var: ir.Var, source: str, f: ir.Expr | None = None) -> Non
             source,
             hint=f"the derivative by one sample's {var.name} is that of the summand: derive it without sum_i",
         )
-    counted = (n for n in (f.walk() if f is not None else ()) if isinstance(n, SampleSum))
+    if f is None or (isinstance(source, str) and SAMPLE_SUFFIX not in source):
+        return  # no name of the cell f is typed from is per sample: no sum it counts
+    counted = (n for n in f.walk() if isinstance(n, SampleSum))
     if any(var.name in n.count.free_vars() and per_sample(n.body) for n in counted):
         raise MatdiffError(
             f"{var.name} counts the samples of a sum over them: a whole number, so f has no derivative by it",
