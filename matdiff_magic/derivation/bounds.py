@@ -136,6 +136,14 @@ def estimate(expr: ir.Expr, wrt: str) -> Measures:
     spread: dict[int, tuple[int, int]] = {}  # (terms, dshown) of d(node)
     for node in post_order([expr]):
         kids = node.children()
+        if not kids:  # a leaf: the variable (dX, one term) or a constant
+            at = id(node)
+            size[at] = 1
+            if isinstance(node, ir.Var) and node.name == wrt:
+                depth[at], dsize[at], spread[at] = 1, 1, (1, 1)
+            else:
+                depth[at], dsize[at], spread[at] = -1, 0, (0, 0)
+            continue
         size[id(node)] = 1 + sum(size[id(k)] for k in kids)
         inner = [depth[id(k)] for k in kids if depth[id(k)] >= 0]
         if (isinstance(node, ir.Var) and node.name == wrt) or inner:
