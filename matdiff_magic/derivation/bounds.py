@@ -46,7 +46,6 @@ from typing import NamedTuple
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.construct import tidy
-from matdiff_magic.ir.traverse import post_order
 from matdiff_magic.timelimit import current_limit
 
 LINEAR = (ir.Neg, ir.Transpose, ir.Trace, ir.SumAll, ir.DiagMatrix, ir.DiagVector, ir.Vec)
@@ -134,8 +133,18 @@ def estimate(expr: ir.Expr, wrt: str) -> Measures:
     dsize: dict[int, int] = {}
     depth: dict[int, int] = {}  # -1: the node does not hold the variable
     spread: dict[int, tuple[int, int]] = {}  # (terms, dshown) of d(node)
-    for node in post_order([expr]):
+    stack = [expr]  # children first, without recursion: a node is measured once its children are
+    while stack:
+        node = stack[-1]
+        if id(node) in size:  # a shared node, measured already
+            stack.pop()
+            continue
         kids = node.children()
+        unmeasured = [k for k in kids if id(k) not in size]
+        if unmeasured:
+            stack.extend(unmeasured)
+            continue
+        stack.pop()
         if not kids:  # a leaf: the variable (dX, one term) or a constant
             at = id(node)
             size[at] = 1
