@@ -46,6 +46,8 @@ _DECLARED = re.compile(r"^\s*([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*:(?!=)")
 
 def looks_like_latex(source: str) -> bool:
     """Whether ``source`` is written in LaTeX (comments after # are not looked at)."""
+    if "^" not in source and _MARKS.search(source) is None:  # no mark, and no ^T, anywhere
+        return False
     lines = [line.split("#", 1)[0] for line in source.splitlines()]
     if any(_MARKS.search(line) for line in lines):
         return True
