@@ -76,6 +76,9 @@ def parse_expression(text: str) -> object:
 def _logical_lines(tokens: list[Token], source: str) -> list[list[Token]]:
     lines: list[list[Token]]
     current: list[Token]
+    if "\n" not in source:  # one line: every token but the end, then the end
+        end = tokens[-1].span.start
+        return [tokens[:-1] + [Token("eof", "", Span(end, end))]] if len(tokens) > 1 else []
     lines, current, depth = [], [], 0
     for tok in tokens:
         if tok.kind == "op" and tok.text in ("(", "["):
