@@ -394,13 +394,13 @@ def _beside_scalar(a: tuple, b: tuple) -> tuple | None:
     return a if b == SCALAR else None
 
 
-@dataclass(frozen=True)
 class _CallSizing:
     """What an op's shape rule for a call may ask of the inference (``ops.registry.Sizing``)."""
 
-    inference: _Inference
-    node: syn.Call
-    name: str
+    __slots__ = ("inference", "name", "node")  # one per call typed: a plain class, cheap to make
+
+    def __init__(self, inference: _Inference, node: syn.Call, name: str):
+        self.inference, self.node, self.name = inference, node, name
 
     def unify(self, a, b) -> bool:
         return self.inference.sizes.unify(a, b)
