@@ -148,7 +148,13 @@ class _Usage:
         kind as the convention makes its factors (two vectors do not multiply), whose factors of
         unknown kind are all named as entries of one vector, multiplies those entries: scalars. A
         product of other names (a*b) keeps its shape error and the hint to write a'*b."""
-        if any(op != "*" for op, _, _ in node.items[1:]) or self.kinds_of(node):
+        if any(op != "*" for op, _, _ in node.items[1:]):
+            return
+        # the factors below are two or more entries x_1, x_2: a product of fewer is not looked into
+        written = [
+            item for _, item, _ in node.items if isinstance(item, syn.Name) and _ENTRY.fullmatch(item.name)
+        ]
+        if len(written) < 2 or self.kinds_of(node):
             return
         open_ = [item for _, item, _ in node.items if self.kinds_of(item) != {S}]
         if len(open_) < 2 or not all(isinstance(f, syn.Name) and self._undecided(f.name) for f in open_):
