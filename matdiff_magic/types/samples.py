@@ -112,6 +112,8 @@ def finish(typed, program: syn.Program) -> None:
     mean of a name the cell does not use, is an error."""
     _outside_sums(typed)
     source = typed.source
+    if SAMPLE_SUFFIX not in source and not any(d.kind == "mean" for d in program.declarations):
+        return  # nothing per sample (every name is written in the source), and no mean declared
     by_name = {v.name: v for v in typed.variables}
     count = by_name.get(COUNT)
     per_sample = [v for v in typed.variables if is_per_sample(v.name)]
