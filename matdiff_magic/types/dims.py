@@ -59,8 +59,8 @@ class Dim:
         """A ``Dim`` from an int, a ``Dim``, a symbol name, or the text form ``'2·m·n'``."""
         if isinstance(value, Dim):
             return value
-        if isinstance(value, int):
-            return cls(value)
+        if isinstance(value, int):  # a number's Dim is interned: found without making its key
+            return _INTERNED.get((value, ())) or cls(value)
         coef, syms = 1, []
         for part in str(value).split("·"):
             if part.isdigit():
