@@ -79,6 +79,13 @@ class Sizes:
 
     def unify(self, a, b) -> bool:
         """Unify two dimensions (class ids, the literal 1, or products of classes); False on conflict."""
+        if type(a) is int and type(b) is int and a != 1 and b != 1:  # two classes, most often free
+            ra, rb = self.find(a), self.find(b)
+            if ra == rb:
+                return True
+            if self.is_free(ra) and self.is_free(rb):  # the rules below bind one to the other
+                self._union(ra, rb)
+                return True
         (ka, fa), (kb, fb) = self.expand(a), self.expand(b)
         fa, fb = _cancel(fa, fb)
         if not fa and not fb:
