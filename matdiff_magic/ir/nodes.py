@@ -105,10 +105,13 @@ class Expr:
         k = self._key
         if k is None:
             attrs = self._attrs
+            kids = self._kids  # children(), without the call once they are known
+            if kids is None:
+                kids = self.children()
             if attrs:  # read by map, not a generator: a call less per attribute, for every node
-                k = (type(self).__name__, *map(getattr, repeat(self), attrs), *self.children())
+                k = (type(self).__name__, *map(getattr, repeat(self), attrs), *kids)
             else:  # products, sums, most operations
-                k = (type(self).__name__, *self.children())
+                k = (type(self).__name__, *kids)
             _SET_KEY(self, k)
         return k
 
@@ -190,7 +193,8 @@ class Expr:
                 out = frozenset([self.arg.name if isinstance(self.arg, Var) else ""])
             else:  # the children's sets read without a call where known; one is reused when alone
                 out = _NO_DVARS
-                for k in self.children():
+                kids = self._kids
+                for k in kids if kids is not None else self.children():
                     more = k._dvars
                     if more is None:
                         more = k.d_vars()
@@ -216,7 +220,7 @@ class Var(Expr):
     kind: str
 
     def __init__(self, name: str, shape: Shape, kind: str):
-        self._init(tuple(shape))
+        self._init(tuple(shape), ())  # a leaf: no children
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "kind", kind)
         object.__setattr__(self, "_free", frozenset([name]))
@@ -234,7 +238,7 @@ class Const(Expr):
     value: Fraction
 
     def __init__(self, value):
-        self._init(SCALAR)
+        self._init(SCALAR, ())
         # a Fraction is kept as it is (immutable): Fraction(Fraction) is a call into fractions.py
         _SET_CONST(self, value if type(value) is Fraction else Fraction(value))
 
@@ -247,7 +251,7 @@ class Fill(Expr):
     value: Fraction
 
     def __init__(self, value, shape: Shape):
-        self._init(tuple(shape))
+        self._init(tuple(shape), ())
         _SET_FILL(self, value if type(value) is Fraction else Fraction(value))
 
 
@@ -258,7 +262,7 @@ class Identity(Expr):
     def __init__(self, shape: Shape):
         if shape[0] != shape[1]:
             raise ShapeError(f"an identity matrix is square, got {tuple(shape)}")
-        self._init(tuple(shape))
+        self._init(tuple(shape), ())
 
 
 class Zero(Expr):
@@ -266,7 +270,7 @@ class Zero(Expr):
     _attrs = ("shape",)
 
     def __init__(self, shape: Shape):
-        self._init(tuple(shape))
+        self._init(tuple(shape), ())
 
 
 # ---- unary nodes -----------------------------------------------------------------------------
