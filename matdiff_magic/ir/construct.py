@@ -139,6 +139,14 @@ def mk_mul(factors) -> ir.Expr:
     of the same base combined (|Σ|⁻¹|Σ| = 1), other scalars moved before the matrices."""
     factors = list(factors)
     shape = ir.chain_shape(factors)
+    kinds = _FACTOR_KINDS
+    for f in factors:  # the usual chain: matrices only, none to take apart, drop or fold
+        rows, cols = f.shape
+        if kinds.get(type(f)) != _PLAIN or (rows is _ONE and cols is _ONE):
+            break
+    else:  # what the general way below gives such a chain: its runs of one base as powers
+        chain = runs_as_powers(factors) if len(factors) > 1 else factors
+        return chain[0] if len(chain) == 1 else _product_of(tuple(chain), shape)
     coef = _UNIT
     scalars: dict = {}  # base -> exponent (Fraction or Expr)
     groups: list[ir.Expr] = []  # 1×1 products of non-scalars, kept whole, in order
@@ -270,9 +278,11 @@ def mk_hadamard(factors) -> ir.Expr:
 def mk_transpose(x: ir.Expr) -> ir.Expr:
     if isinstance(x, ir.Transpose):
         return x.arg
+    if isinstance(x, ir.Var):  # the checks below, for a name: a number is its own transpose
+        return x if x.is_scalar else ir.Transpose(x)
     if isinstance(x, ir.Zero):
         return ir.Zero((x.shape[1], x.shape[0]))
-    if isinstance(x, ir.Identity) or (isinstance(x, ir.Var) and x.is_scalar):
+    if isinstance(x, ir.Identity):
         return x
     if isinstance(x, ir.Fill):
         return ir.Fill(x.value, (x.shape[1], x.shape[0]))
@@ -452,7 +462,7 @@ def tidy(e: ir.Expr) -> ir.Expr:
             kids = node.children()
         if not kids:
             return node
-        new = [k if k._tidy or not k.children() else go(k) for k in kids]
+        new = [k if k._tidy or k._kids == () else go(k) for k in kids]  # a leaf's are known: ()
         out = rebuild(node, new) if type(node) in _BUILDERS else ir.with_new_children(node, new)
         _SET_TIDY(out, True)  # the smart constructors' output is in normal form
         memo[key] = out
