@@ -249,7 +249,8 @@ def _by_type(e: ir.Expr) -> dict:
             continue
         seen.add(id(node))
         out.setdefault(type(node), []).append(node)
-        stack.extend(node.children())
+        kids = node._kids  # children(), without the call once they are known
+        stack.extend(kids if kids is not None else node.children())
     return out
 
 
