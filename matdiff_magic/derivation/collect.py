@@ -129,7 +129,22 @@ LINEAR = (
 
 def collect(e: ir.Expr) -> ir.Expr:
     """Collect like terms of every sum: 3A − A = 2A (operands of ⊙ and + in any order)."""
+    if not _holds_sum(e):
+        return e  # what collecting gives back when there is no sum: found by a walk, not a rebuild
     return Collecting().collect(e)
+
+
+def _holds_sum(e: ir.Expr) -> bool:
+    seen: set = set()
+    stack = [e]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ir.Add):
+            return True
+        if id(node) not in seen:
+            seen.add(id(node))
+            stack.extend(node.children())
+    return False
 
 
 def merge_common_context(e: ir.Expr) -> ir.Expr:

@@ -60,7 +60,9 @@ def plug(frames: tuple, focus: ir.Expr) -> ir.Expr:
 def _descend(frames: list, focus: ir.Expr) -> ir.Expr:
     """Move the focus down while a single child holds every d(·)."""
     while not isinstance(focus, ir.D):
-        holders = [i for i, k in enumerate(focus.children()) if _has_d(k)]
+        holders = [
+            i for i, k in enumerate(focus.children()) if (k._dvars if k._dvars is not None else k.d_vars())
+        ]
         if len(holders) != 1:
             return focus
         frames.append((focus, holders[0]))
@@ -122,7 +124,8 @@ class _Below:
         if known is not None:
             return known[1]
         head = (node,) if isinstance(node, ir.D) else ()
-        parts = [self.ds(k) for k in node.children() if k.d_vars()]
+        # a child's d(·) read without a call where known (every child of a node that holds one)
+        parts = [self.ds(k) for k in node.children() if (k._dvars if k._dvars is not None else k.d_vars())]
         if not head and len(parts) == 1:
             out = parts[0]
         else:  # first occurrences, by identity: what a walk that visits a shared node once meets

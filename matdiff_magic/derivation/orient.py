@@ -54,7 +54,24 @@ def _flipped(d: ir.Expr) -> ir.Expr | None:
 def orient_mirrors(e: ir.Expr) -> ir.Expr:
     """e with each difference that a product holds an even number of times (d dᵀ, dᵀ M d)
     oriented canonically (see the module's note); equal values, one printed form."""
+    if not _holds_difference_factor(e):
+        return e  # what the rebuild gives back when no product has a difference to orient
     return rebuild_then(e, lambda node: _orient_product(node) if isinstance(node, ir.MatMul) else node)
+
+
+def _holds_difference_factor(e: ir.Expr) -> bool:
+    """Some product in e has a sum (or its transpose) as a factor: one walk, no rebuilding."""
+    seen: set = set()
+    stack = [e]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, ir.MatMul) and any(isinstance(_unwrapped(f), ir.Add) for f in node.factors):
+            return True
+        stack.extend(node.children())
+    return False
 
 
 def _orient_product(p: ir.MatMul) -> ir.Expr:

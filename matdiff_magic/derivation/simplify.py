@@ -50,7 +50,10 @@ def push_transposes(e: ir.Expr, symmetric: bool = False) -> ir.Expr:
 
     def push(node, transposed: bool, top: bool):
         if isinstance(node, ir.Transpose):
-            return go(node.arg, not transposed, top)
+            out = go(node.arg, not transposed, top)
+            if not transposed and type(out) is ir.Transpose and out.arg is node.arg:
+                return node  # Xᵀ as it was (an equal node): its ancestors need not be rebuilt
+            return out
         if not transposed:
             kids = node.children()
             if not kids:
@@ -152,8 +155,8 @@ def simplify(e: ir.Expr, symmetric: bool = False) -> ir.Expr:
     hit = _RECENT.get(key)
     if hit is not None and hit[0] is e:
         return hit[1]  # the same node again (the layouts and the symmetry check ask for it twice)
-    before = basic(e, symmetric)
-    after, used, nodes = _textbook(before, symmetric)
+    before, known = _basic(e, symmetric)
+    after, used, nodes = _textbook(before, symmetric, known)
     # equal results print equally, however their sums were typed
     after = order_terms(after, nodes.get(ir.Add, []))
     if used:
@@ -194,10 +197,11 @@ def textbook(e: ir.Expr, symmetric: bool = False) -> tuple[ir.Expr, tuple]:
     return out, fired
 
 
-def _textbook(e: ir.Expr, symmetric: bool) -> tuple[ir.Expr, tuple, dict]:
-    """``textbook``, and the nodes of its result by type (``_by_type``)."""
+def _textbook(e: ir.Expr, symmetric: bool, nodes: dict | None = None) -> tuple[ir.Expr, tuple, dict]:
+    """``textbook``, and the nodes of its result by type (``_by_type``); ``nodes``: e's, when
+    known already."""
     fired: list = []
-    nodes = _by_type(e)
+    nodes = _by_type(e) if nodes is None else nodes
     if not _fires(nodes):
         return e, (), nodes
     for group in REWRITE_GROUPS:
@@ -245,7 +249,8 @@ def _by_type(e: ir.Expr) -> dict:
             continue
         seen.add(id(node))
         out.setdefault(type(node), []).append(node)
-        stack.extend(node.children())
+        kids = node._kids  # children(), without the call once they are known
+        stack.extend(kids if kids is not None else node.children())
     return out
 
 
@@ -278,7 +283,22 @@ def _candidates(present: frozenset) -> tuple:
 
 def basic(e: ir.Expr, symmetric: bool = False) -> ir.Expr:
     """Transposes pushed inside, like terms collected, common context merged, Xβ − y."""
+    return _basic(e, symmetric)[0]
+
+
+def _basic(e: ir.Expr, symmetric: bool) -> tuple[ir.Expr, dict | None]:
+    """``basic``, and the nodes of its result by type when a walk found them (``_by_type``)."""
     out = tidy(push_transposes(tidy(e), symmetric))
+    nodes = _by_type(out)
+    if ir.Add not in nodes:
+        # no sum: no like terms, no context to merge, no difference to orient; only a sign
+        result = prefer_positive(out)
+        return result, (nodes if result is out else None)
+    return _collected(out), None
+
+
+def _collected(out: ir.Expr) -> ir.Expr:
+    """``out`` (which holds a sum) with like terms collected, context merged, mirrors oriented."""
     run = Collecting()  # one memory for both: merging walks only what collecting did not
     collected = run.collect(out)
     merged = run.merge(collected)

@@ -138,13 +138,18 @@ def trace_stage(df: ir.Expr, wrt: ir.Var, record: Record) -> ir.Expr:
         if not vector:  # for a vector the trace of the scalar is not shown
             record(SCALAR_TRACE, _sum(terms), focus=tuple(t.core for t in terms))
 
-    # each trick moves a factor or unwraps a node around dX: bounded by the nodes of the terms
-    limit = 500 + sum(1 for t in terms for _ in t.core.walk())
-    for _ in range(limit):
+    # each trick moves a factor or unwraps a node around dX: bounded by the nodes of the terms,
+    # counted only if the first 500 tricks do not do (a walk of every term, seldom needed)
+    cores = [t.core for t in terms]
+    limit, done = 500, 0
+    while done < limit:
         pending = [t for t in terms if not is_final(t, dX)]
         if not pending:
             return _combine(terms, dX, vector, record)
         _one_trick(pending, terms, dX, vector, record)
+        done += 1
+        if done == 500:
+            limit += sum(1 for c in cores for _ in c.walk())
     raise MatdiffError(
         "the trace tricks did not bring dX to the right; this expression is "
         "beyond what the derivation engine handles"

@@ -10,6 +10,7 @@ The full simplification of results (transposes pushed inside, like terms collect
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 from typing import cast
 
@@ -91,7 +92,7 @@ def with_coef(c: Fraction, rest: ir.Expr | None, shape=ir.SCALAR) -> ir.Expr:
     if c < 0:
         return ir.Neg(mk_mul([ir.Const(-c), rest]))
     factors = rest.factors if isinstance(rest, ir.MatMul) else (rest,)
-    return ir.MatMul((ir.Const(c),) + tuple(factors))
+    return _product_of((ir.Const(c), *factors), rest.shape)  # a number in front keeps the shape
 
 
 def _is_group(e: ir.Expr) -> bool:
@@ -138,6 +139,14 @@ def mk_mul(factors) -> ir.Expr:
     of the same base combined (|Σ|⁻¹|Σ| = 1), other scalars moved before the matrices."""
     factors = list(factors)
     shape = ir.chain_shape(factors)
+    kinds = _FACTOR_KINDS
+    for f in factors:  # the usual chain: matrices only, none to take apart, drop or fold
+        rows, cols = f.shape
+        if kinds.get(type(f)) != _PLAIN or (rows is _ONE and cols is _ONE):
+            break
+    else:  # what the general way below gives such a chain: its runs of one base as powers
+        chain = runs_as_powers(factors) if len(factors) > 1 else factors
+        return chain[0] if len(chain) == 1 else _product_of(tuple(chain), shape)
     coef = _UNIT
     scalars: dict = {}  # base -> exponent (Fraction or Expr)
     groups: list[ir.Expr] = []  # 1×1 products of non-scalars, kept whole, in order
@@ -194,10 +203,24 @@ def mk_mul(factors) -> ir.Expr:
     body = scalar_factors + groups + mats
     if not body:
         return ir.Const(coef)
-    rest = body[0] if len(body) == 1 else ir.MatMul(body)
+    if len(body) == 1:
+        rest = body[0]
+    else:  # with a matrix among them the chain has the product's shape, worked out above
+        rest = _product_of(tuple(body), shape) if mats else ir.MatMul(body)
     if rest.shape != shape:  # only scalars left where the chain was a matrix: keep an identity
         rest = ir.MatMul(body + [ir.Identity((shape[0], shape[0]))]) if shape[0] == shape[1] else rest
     return with_coef(coef, rest)
+
+
+def _product_of(factors: tuple, shape) -> ir.Expr:
+    """``ir.MatMul(factors)`` for a chain whose shape is known: not worked out again."""
+    node = object.__new__(ir.MatMul)
+    node._init(shape, factors)  # its children: the factors, its only field
+    _SET_FACTORS(node, factors)
+    return node
+
+
+_SET_FACTORS = ir.MatMul.__dict__["factors"].__set__
 
 
 # how mk_mul treats a factor, by its type: numbers, zeros, negations and products are taken apart
@@ -255,9 +278,11 @@ def mk_hadamard(factors) -> ir.Expr:
 def mk_transpose(x: ir.Expr) -> ir.Expr:
     if isinstance(x, ir.Transpose):
         return x.arg
+    if isinstance(x, ir.Var):  # the checks below, for a name: a number is its own transpose
+        return x if x.is_scalar else ir.Transpose(x)
     if isinstance(x, ir.Zero):
         return ir.Zero((x.shape[1], x.shape[0]))
-    if isinstance(x, ir.Identity) or (isinstance(x, ir.Var) and x.is_scalar):
+    if isinstance(x, ir.Identity):
         return x
     if isinstance(x, ir.Fill):
         return ir.Fill(x.value, (x.shape[1], x.shape[0]))
@@ -384,9 +409,28 @@ _BUILDERS = {
 }
 
 
+# the smart constructors called without the lambda above (a call less for every node rebuilt):
+# those of the operands' list, and those of the one operand
+_BY_KIDS: dict[type, Callable] = {ir.Add: mk_add, ir.MatMul: mk_mul, ir.Hadamard: mk_hadamard}
+_BY_ARG: dict[type, Callable] = {
+    ir.Vec: mk_vec,
+    ir.Neg: mk_neg,
+    ir.Transpose: mk_transpose,
+    ir.Trace: mk_trace,
+    ir.Inverse: mk_inverse,
+}
+
+
 def rebuild(node: ir.Expr, kids: list) -> ir.Expr:
     """``node`` with new children, through its smart constructor when it has one."""
-    build = _BUILDERS.get(type(node))
+    kind = type(node)
+    make = _BY_KIDS.get(kind)
+    if make is not None:
+        return make(kids)
+    make = _BY_ARG.get(kind)
+    if make is not None:
+        return make(kids[0])
+    build = _BUILDERS.get(kind)
     return build(node, kids) if build else node.with_children(kids)
 
 
@@ -401,13 +445,33 @@ def rebuild_then(e: ir.Expr, post) -> ir.Expr:
 
 
 def tidy(e: ir.Expr) -> ir.Expr:
-    """Rebuild bottom-up through the smart constructors; what tidy returned once is not redone
-    (``ir.rebuild_bottom_up``, ``tidied``: the leaves and tidied children taken as they are
-    without a call, so a long product of names is one pass over its factors)."""
+    """Rebuild bottom-up through the smart constructors, each distinct node once; what tidy
+    returned once is not redone (the leaves and tidied children taken as they are without a
+    call, so a long product of names is one pass over its factors)."""
+    if e._tidy:
+        return e
+    memo: dict = {}
 
-    def build(node, new):
+    def go(node):  # a node not tidied: ir.rebuild_bottom_up's pass, with the build written in
+        key = id(node)
+        out = memo.get(key)
+        if out is not None:
+            return out
+        kids = node._kids  # children(), without the call once they are known
+        if kids is None:
+            kids = node.children()
+        if not kids:
+            return node
+        new = [k if k._tidy or k._kids == () else go(k) for k in kids]  # a leaf's are known: ()
         out = rebuild(node, new) if type(node) in _BUILDERS else ir.with_new_children(node, new)
-        object.__setattr__(out, "_tidy", True)  # the smart constructors' output is in normal form
+        _SET_TIDY(out, True)  # the smart constructors' output is in normal form
+        memo[key] = out
         return out
 
-    return ir.rebuild_bottom_up(e, None, build, tidied=True)
+    try:
+        return go(e)
+    finally:  # go refers to itself: a cycle that would keep the memo alive until a collection
+        go = None  # type: ignore[assignment]
+
+
+_SET_TIDY = ir.Expr.__dict__["_tidy"].__set__

@@ -105,10 +105,13 @@ class Expr:
         k = self._key
         if k is None:
             attrs = self._attrs
+            kids = self._kids  # children(), without the call once they are known
+            if kids is None:
+                kids = self.children()
             if attrs:  # read by map, not a generator: a call less per attribute, for every node
-                k = (type(self).__name__, *map(getattr, repeat(self), attrs), *self.children())
+                k = (type(self).__name__, *map(getattr, repeat(self), attrs), *kids)
             else:  # products, sums, most operations
-                k = (type(self).__name__, *self.children())
+                k = (type(self).__name__, *kids)
             _SET_KEY(self, k)
         return k
 
@@ -124,7 +127,7 @@ class Expr:
             return False
         # link the two: comparing shared subtrees again (a DAG written out is exponentially
         # larger) then costs one step, so equality costs the size of the DAG, not of the tree
-        object.__setattr__(b, "_same", a)
+        _SET_SAME(b, a)
         return True
 
     def _representative(self) -> Expr:
@@ -133,7 +136,7 @@ class Expr:
         while node._same is not None:
             node = node._same
         if self._same is not None and self._same is not node:
-            object.__setattr__(self, "_same", node)
+            _SET_SAME(self, node)
         return node
 
     def __hash__(self) -> int:
@@ -165,7 +168,7 @@ class Expr:
         if out is None:
             kids = self.children()
             out = frozenset().union(*(k.free_vars() for k in kids)) if kids else frozenset()
-            object.__setattr__(self, "_free", out)
+            _SET_FREE(self, out)
         return out
 
     def walk_where(self, descend) -> Iterator[Expr]:
@@ -179,7 +182,8 @@ class Expr:
                 continue
             seen.add(i)
             yield node
-            stack.extend(reversed(node.children()))
+            kids = node._kids  # children(), without the call once they are known
+            stack.extend(reversed(kids if kids is not None else node.children()))
 
     def d_vars(self) -> frozenset:
         """Names X for which the differential dX occurs in this expression (cached)."""
@@ -189,13 +193,14 @@ class Expr:
                 out = frozenset([self.arg.name if isinstance(self.arg, Var) else ""])
             else:  # the children's sets read without a call where known; one is reused when alone
                 out = _NO_DVARS
-                for k in self.children():
+                kids = self._kids
+                for k in kids if kids is not None else self.children():
                     more = k._dvars
                     if more is None:
                         more = k.d_vars()
                     if more:
                         out = out | more if out else more
-            object.__setattr__(self, "_dvars", out)
+            _SET_DVARS(self, out)
         return out
 
 
@@ -215,7 +220,7 @@ class Var(Expr):
     kind: str
 
     def __init__(self, name: str, shape: Shape, kind: str):
-        self._init(tuple(shape))
+        self._init(tuple(shape), ())  # a leaf: no children
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "kind", kind)
         object.__setattr__(self, "_free", frozenset([name]))
@@ -233,8 +238,9 @@ class Const(Expr):
     value: Fraction
 
     def __init__(self, value):
-        self._init(SCALAR)
-        object.__setattr__(self, "value", Fraction(value))
+        self._init(SCALAR, ())
+        # a Fraction is kept as it is (immutable): Fraction(Fraction) is a call into fractions.py
+        _SET_CONST(self, value if type(value) is Fraction else Fraction(value))
 
 
 class Fill(Expr):
@@ -245,8 +251,8 @@ class Fill(Expr):
     value: Fraction
 
     def __init__(self, value, shape: Shape):
-        self._init(tuple(shape))
-        object.__setattr__(self, "value", Fraction(value))
+        self._init(tuple(shape), ())
+        _SET_FILL(self, value if type(value) is Fraction else Fraction(value))
 
 
 class Identity(Expr):
@@ -256,7 +262,7 @@ class Identity(Expr):
     def __init__(self, shape: Shape):
         if shape[0] != shape[1]:
             raise ShapeError(f"an identity matrix is square, got {tuple(shape)}")
-        self._init(tuple(shape))
+        self._init(tuple(shape), ())
 
 
 class Zero(Expr):
@@ -264,7 +270,7 @@ class Zero(Expr):
     _attrs = ("shape",)
 
     def __init__(self, shape: Shape):
-        self._init(tuple(shape))
+        self._init(tuple(shape), ())
 
 
 # ---- unary nodes -----------------------------------------------------------------------------
@@ -274,8 +280,8 @@ class _Unary(Expr):
     arg: Expr
 
     def __init__(self, arg: Expr):
-        self._init(self.shape_of(arg))
-        object.__setattr__(self, "arg", arg)
+        self._init(self.shape_of(arg), (arg,))  # its children known now: children() reads them
+        _SET_ARG(self, arg)
 
     @staticmethod
     def shape_of(arg: Expr) -> Shape:
@@ -296,6 +302,13 @@ class _ToScalar(_Unary):
     @staticmethod
     def shape_of(arg):
         return SCALAR
+
+
+_SET_CONST, _SET_FILL, _SET_ARG = (
+    Const.__dict__["value"].__set__,
+    Fill.__dict__["value"].__set__,
+    _Unary.__dict__["arg"].__set__,
+)
 
 
 # ---- queries ---------------------------------------------------------------------------------
@@ -379,7 +392,9 @@ def rebuild_bottom_up(expr: Expr, done, build, tidied: bool = False) -> Expr:
         out = memo.get(key)
         if out is not None:
             return out
-        kids = node.children()
+        kids = node._kids  # children(), without the call once they are known
+        if kids is None:
+            kids = node.children()
         if not kids:
             return node
         if done is not None:
