@@ -10,8 +10,6 @@ quietly: the step shows its result, ∂f/∂y₁ = 2y₁.
 
 from __future__ import annotations
 
-import dataclasses
-
 from matdiff_magic.derivation.differential import differential_stage
 from matdiff_magic.derivation.layouts import jacobian_results, results
 from matdiff_magic.derivation.simplify import simplify
@@ -130,9 +128,9 @@ def component_steps(typed, var: ir.Var, order: int = 1) -> dict:
         )
         base = results(ir.Zero((var.shape[1], var.shape[0])), var, fname)
         res = {
-            "denominator": dataclasses.replace(base["denominator"], expr=den),
-            "numerator": dataclasses.replace(base["numerator"], expr=num),
-            "mixed": dataclasses.replace(base["mixed"], expr=den),
+            "denominator": base["denominator"].replace(expr=den),
+            "numerator": base["numerator"].replace(expr=num),
+            "mixed": base["mixed"].replace(expr=den),
         }
         collect, kind, G = COLLECT_GRADIENT, "gradient", num
         shown = res["denominator"]
@@ -141,7 +139,7 @@ def component_steps(typed, var: ir.Var, order: int = 1) -> dict:
         JT = Literal([table[k, j] for j in range(n) for k in range(p)], n, p)
         base = jacobian_results(ir.Zero((p, n)), var, f, fname)
         res = {
-            lay: dataclasses.replace(r, expr=J if r.shape == (p, n) and lay != "denominator" else JT)
+            lay: r.replace(expr=J if r.shape == (p, n) and lay != "denominator" else JT)
             for lay, r in base.items()
         }
         collect, kind, G = COLLECT_JACOBIAN, "jacobian", J

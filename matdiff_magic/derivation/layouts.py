@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import contextvars
 
+from matdiff_magic.depth import deep_recursion
 from matdiff_magic.derivation.simplify import simplify
 from matdiff_magic.errors import ArgumentTypeError, MatdiffError
 from matdiff_magic.ir import nodes as ir
@@ -33,20 +34,60 @@ def known_layouts(layouts) -> tuple[str, ...]:
     return tuple(known_layout(lay) for lay in layouts)
 
 
-@dataclass(frozen=True)
 class Result:
     """The derivative in one layout: ``lhs`` is its heading in TeX (∂f/∂X, ∂vec F/∂(vec X)ᵀ …),
-    written once; ``lhs_text`` is its Unicode reading."""
+    written once; ``lhs_text`` is its Unicode reading. ``expr`` may be given as a ``Pending``
+    simplification, made the first time it is read: a cell shows one layout, and the other's
+    simplification is work only the JSON, a layout switch or a check asks for."""
 
-    layout: str
-    expr: ir.Expr
-    lhs: str
-    lhs_text: str
-    shape: tuple
-    description: str
+    __slots__ = ("_expr", "description", "layout", "lhs", "lhs_text", "shape")
+
+    def __init__(self, layout: str, expr, lhs: str, lhs_text: str, shape: tuple, description: str):
+        self.layout, self._expr, self.lhs, self.lhs_text = layout, expr, lhs, lhs_text
+        self.shape, self.description = shape, description
+
+    @property
+    def expr(self) -> ir.Expr:
+        if isinstance(self._expr, Pending):
+            self._expr = self._expr.value()
+        return self._expr
+
+    def replace(self, **changes) -> Result:
+        """A copy with the fields in ``changes`` (``layout``, ``expr``, ``lhs``, …) replaced."""
+        fields = {name: getattr(self, name) for name in ("layout", "lhs", "lhs_text", "shape", "description")}
+        fields["expr"] = self._expr
+        return Result(**{**fields, **changes})
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Result) and all(
+            getattr(self, name) == getattr(other, name)
+            for name in ("layout", "expr", "lhs", "lhs_text", "shape", "description")
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Result(layout={self.layout!r}, expr={self.expr!r}, lhs={self.lhs!r}, shape={self.shape!r})"
 
 
-def _result(layout: str, expr: ir.Expr, lhs: str, shape: tuple, description: str) -> Result:
+class Pending:
+    """``simplify(expr, symmetric)`` made once, when first asked for, in the context (language,
+    determinant rule) and with the recursion limit of the derivation that deferred it."""
+
+    __slots__ = ("context", "done", "expr", "symmetric")
+
+    def __init__(self, expr: ir.Expr, symmetric: bool):
+        self.expr, self.symmetric, self.context = expr, symmetric, contextvars.copy_context()
+        self.done: ir.Expr | None = None
+
+    def value(self) -> ir.Expr:
+        if self.done is None:
+            with deep_recursion():
+                self.done = self.context.run(simplify, self.expr, self.symmetric)
+        return self.done
+
+
+def _result(layout: str, expr, lhs: str, shape: tuple, description: str) -> Result:
     return Result(layout, expr, lhs, to_unicode(lhs), shape, description)
 
 
@@ -64,8 +105,8 @@ def results(G: ir.Expr, wrt: ir.Var, fname: str, symmetric: bool = False) -> dic
         g = simplify(G, symmetric)
         text = f"{fname} and {x_text} are scalars: every layout gives the same derivative."
         return {lay: _result(lay, g, den_lhs, ir.SCALAR, text) for lay in LAYOUTS}
-    grad = simplify(ir.Transpose(G), symmetric)
-    jac = simplify(G, symmetric)
+    grad = Pending(ir.Transpose(G), symmetric)  # each simplified when its layout is first read
+    jac = Pending(G, symmetric)
     m, n = wrt.shape
     if wrt.shape[1] == 1:
         den = (

@@ -26,7 +26,6 @@ other transpose. Only then is the structure used:
 
 from __future__ import annotations
 
-import dataclasses
 from fractions import Fraction
 
 from matdiff_magic.derivation.simplify import simplify
@@ -281,7 +280,7 @@ def with_convention(res: dict, var: ir.Var, kind: str, convention: str):
             f" {name_text(var.name)} is symmetric; {convention} convention: {MEANING[convention]}"
             f" (--symmetric {convention})."
         )
-        out[layout] = dataclasses.replace(r, expr=expr, description=r.description + sentence)
+        out[layout] = r.replace(expr=expr, description=r.description + sentence)
     if chain is None:
         return out, None
     r = out[shown]
