@@ -68,6 +68,30 @@ def tex_width(tex: str) -> int:
     return len(tex) - _markup(tex) - sum(map(len, tokens)) + reads
 
 
+# commands a line or a note often holds, and how much narrower than its characters each reads
+# at least (followed by more letters it is another command, which reads as one character; a
+# fraction reads as the wider of its two parts: less than both)
+_NARROWER = (("\\mathrm", 7), ("\\boldsymbol", 11), ("\\text", 4), ("\\operatorname", 13))
+_NARROWER += (("\\frac", 4), ("\\left", 5), ("\\right", 6))
+
+
+def within(tex: str, room: int) -> bool:
+    """Whether ``tex`` surely reads no wider than ``room`` (``tex_width(tex) <= room``), told by
+    counting characters; False when that does not tell (measure it then). Each brace takes no
+    room, each command no more than one character less than it has, those of ``_NARROWER``
+    less still (a backslash that escapes another is a character: then nothing is told)."""
+    if len(tex) <= room:
+        return True
+    if "\\\\" in tex:
+        return False
+    bound = len(tex) - tex.count("{") - tex.count("}")
+    for command, less in _NARROWER:
+        if bound <= room:
+            return True
+        bound -= tex.count(command) * less
+    return bound <= room or bound - tex.count("^") - tex.count("_") <= room
+
+
 def _in_passes(s: str) -> int:
     """The width of TeX with no \\color, as defined: operator names made letters, then spacing
     and font commands dropped, then every other command one character, then the markup dropped."""
