@@ -491,7 +491,7 @@ def _printed(tex, e, highlight=frozenset(), hide_scalar_trace=False, abbrev=None
         printer = shown.printers.get(options)
         if printer is None:
             printer = shown.printers[options] = _Printer(tex, highlight, hide_scalar_trace, abbrev)
-        return printer.go(e)[0]  # type: ignore[attr-defined]
+        return printer.go(e)[0]
     return _Printer(tex, highlight, hide_scalar_trace, abbrev, e if define else None, elide).go(e)[0]
 
 

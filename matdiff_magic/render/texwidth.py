@@ -71,7 +71,12 @@ def tex_width(tex: str) -> int:
 # commands a line or a note often holds, and how much narrower than its characters each reads
 # at least (followed by more letters it is another command, which reads as one character; a
 # fraction reads as the wider of its two parts: less than both)
-_NARROWER = (("\\mathrm", 7), ("\\boldsymbol", 11), ("\\text", 4), ("\\operatorname", 13))
+_NARROWER: tuple[tuple[str, int], ...] = (
+    ("\\mathrm", 7),
+    ("\\boldsymbol", 11),
+    ("\\text", 4),
+    ("\\operatorname", 13),
+)
 _NARROWER += (("\\frac", 4), ("\\left", 5), ("\\right", 6))
 
 
