@@ -30,39 +30,56 @@ def where(d, abbrev: dict | None = None) -> tuple[str, str]:
     convention, the names the view uses (``abbrev``, default this layout's: ``d.abbrev``) and the
     notes on how f was read (in ``d.lang``)."""
     abbrev = d.abbrev if abbrev is None else abbrev
-    say = lambda text: i18n.translate(text, d.lang)
+    return _where_tex(d, abbrev), _where_text(d, abbrev)
 
-    def structure(v: ir.Var, tex: bool) -> str:
-        if not v.symmetric:
-            return ""
-        convention = describe(v, d.symmetric, tex) if v.name == d.wrt.name else ""
-        if tex:
-            return (
-                (r"\ \text{(symmetric; }" + convention + r"\text{)}")
-                if convention
-                else r"\ \text{(symmetric)}"
-            )
-        return " " + say(f"(symmetric; {convention})" if convention else "(symmetric)")
 
+def _where_tex(d, abbrev: dict) -> str:
+    """The where line's TeX (``where``): all the TeX block shows."""
     tex = ",\\ ".join(
-        f"{name_latex(v.name, v.kind)} \\in {space_latex(v.shape)}" + structure(v, True) for v in d.variables
+        f"{name_latex(v.name, v.kind)} \\in {space_latex(v.shape)}" + _structure(d, v, True)
+        for v in d.variables
     )
+    for node in _defined(abbrev):
+        tex += rf",\ {abbrev[node][0]} = {expr_latex(node, abbrev=abbrev, define=True)}"
+    for note in d.notes:
+        tex += rf";\ \text{{note: {tex_text(note)}}}"
+    return i18n.translate_tex(tex, d.lang)
+
+
+def _where_text(d, abbrev: dict) -> str:
+    """The where line's text (``where``)."""
     text = ", ".join(
-        f"{name_text(v.name)} ∈ {space_text(v.shape)}" + structure(v, False) for v in d.variables
+        f"{name_text(v.name)} ∈ {space_text(v.shape)}" + _structure(d, v, False) for v in d.variables
     )
+    for node in _defined(abbrev):
+        text += f", {abbrev[node][1]} = {expr_text(node, abbrev=abbrev, define=True)}"
+    for note in d.notes:
+        text += "; " + i18n.translate(f"note: {note}", d.lang)
+    return text
+
+
+def _structure(d, v: ir.Var, tex: bool) -> str:
+    """A symmetric variable's remark (the convention, for the one derived by)."""
+    if not v.symmetric:
+        return ""
+    convention = describe(v, d.symmetric, tex) if v.name == d.wrt.name else ""
+    if tex:
+        return (
+            (r"\ \text{(symmetric; }" + convention + r"\text{)}") if convention else r"\ \text{(symmetric)}"
+        )
+    return " " + i18n.translate(f"(symmetric; {convention})" if convention else "(symmetric)", d.lang)
+
+
+def _defined(abbrev: dict) -> list:
+    """The named nodes the where line defines: M₁ᵀ, or M₁ met again as written another way, once."""
     defined: list = []
     for node, (name_tex, name_txt) in abbrev.items():
         if name_txt.endswith("ᵀ") or any(
             node is not n and abbrev[n] == (name_tex, name_txt) for n in defined
         ):
-            continue  # M₁ᵀ, or M₁ met again as written another way: defined once
+            continue
         defined.append(node)
-        tex += rf",\ {name_tex} = {expr_latex(node, abbrev=abbrev, define=True)}"
-        text += f", {name_txt} = {expr_text(node, abbrev=abbrev, define=True)}"
-    for note in d.notes:
-        tex += rf";\ \text{{note: {tex_text(note)}}}"
-        text += "; " + say(f"note: {note}")
-    return i18n.translate_tex(tex, d.lang), text
+    return defined
 
 
 def to_latex(d) -> str:
@@ -78,7 +95,7 @@ def to_latex(d) -> str:
         elif step.stage not in ("function",) and s.rule:
             note = rf"\text{{{tex_text(s.rule)}}}"
         rows += tex_step(tex_head(step.stage, step.lhs), s.latex, note, column)  # long: rows of its own
-    where_tex, _ = where(d)
+    where_tex = _where_tex(d, d.abbrev)  # its text is not shown here
     rows += tex_where(r"&\text{where } ", where_tex, column) if where_tex else []
     if d.check_result is not None:
         rows.append("&" + _check_tex(d.check_result) + substitution_latex(d.function))
@@ -166,8 +183,13 @@ def to_json(d, whole: bool = True) -> dict:
 _GREEK_IN_TEXT = str.maketrans({c: rf"}}\{name}\text{{" for name, c in GREEK_UNICODE.items()})
 
 
+_TEX_SPECIALS = frozenset("\\{}$&")
+
+
 def tex_text(s: str) -> str:
     """Text for inside \\text{…}: no TeX specials, Greek letters as math."""
+    if s.isascii() and _TEX_SPECIALS.isdisjoint(s):  # a rule's name (most): nothing to change
+        return s
     return (
         s.replace("\\", "")
         .replace("{", "")

@@ -24,7 +24,7 @@ import unicodedata
 from typing import NamedTuple
 
 from matdiff_magic.render import memo
-from matdiff_magic.render.notation import TEX_OPERATORS
+from matdiff_magic.render.texwidth import tex_width, within
 
 WIDTH = 80  # characters of the Unicode reading
 # The TeX block's expressions get fewer: the rule column beside them (about 60 characters in
@@ -223,44 +223,6 @@ def _extra_columns(ch: str) -> int:
     return -1 if unicodedata.combining(ch) else 1 if _wide(ch) else 0
 
 
-_TEX_WORDS = re.compile(r"\\(" + "|".join(sorted(TEX_OPERATORS)) + r")(?![A-Za-z])")
-_TEX_DROP = re.compile(
-    r"\\(?:left|right|small|displaystyle|operatorname|mathrm|mathbf|boldsymbol|rm|bf)(?![A-Za-z])"
-)
-_TEX_COLOR = re.compile(r"\\color\{[^{}]*\}")
-_TEX_COMMAND = re.compile(r"\\(?:[A-Za-z]+|.)")
-_TEX_MARKUP = re.compile(r"[{}^_]")
-
-
-def _group(tex: str, i: int) -> int:
-    """The index after the group {…} that opens at i."""
-    depth = 0
-    for j in range(i, len(tex)):
-        depth += (tex[j] == "{") - (tex[j] == "}")
-        if depth == 0:
-            return j + 1
-    return len(tex)
-
-
-def tex_width(tex: str) -> int:
-    """About how many characters the Unicode reading of a piece of TeX has (a fraction is as
-    wide as the wider of its two parts)."""
-    k = tex.find("\\frac{")
-    if k >= 0:
-        num_end = _group(tex, k + 5)
-        if tex.startswith("{", num_end):
-            den_end = _group(tex, num_end)
-            inner = max(tex_width(tex[k + 6 : num_end - 1]), tex_width(tex[num_end + 1 : den_end - 1]))
-            return tex_width(tex[:k]) + inner + tex_width(tex[den_end:])
-    if "\\" not in tex:  # no command to read: only the braces and scripts go, in one pass
-        return len(_TEX_MARKUP.sub("", tex))
-    s = _TEX_COLOR.sub("", tex)
-    s = _TEX_WORDS.sub(lambda m: m.group(1), s)
-    s = _TEX_DROP.sub("", s)
-    s = _TEX_COMMAND.sub("x", s)
-    return len(_TEX_MARKUP.sub("", s))
-
-
 def _remembered(measure):
     """``measure``, each piece measured once while a derivation is shown (``memo.printing``):
     consecutive lines share most of their pieces."""
@@ -383,8 +345,10 @@ def break_text(body: str, column: int, width: int = WIDTH, ops=_TEXT_OPS) -> lis
 
 def break_list_tex(body: str, column: int, width: int = WIDTH) -> list[str]:
     """A comma-separated TeX list (the where line) as rows, the commas kept at the line ends."""
+    if within(body, width - column) or column + tex_width(body) <= width:  # the usual where line
+        return [body]
     cuts = _tex_cuts(body, _LIST_TEX_OPS)
-    if column + tex_width(body) <= width or not cuts:
+    if not cuts:
         return [body]
     lines = _lay(body, cuts, column, width, tex_width, lambda cut, _: column + 2)
     return [lines[0][1]] + [f"&\\quad {text}" for _, text in lines[1:]]
@@ -460,8 +424,9 @@ def break_tex(body: str, column: int, width: int = WIDTH, ops=_TEX_OPS) -> list[
     piece as it is, the others as ``&{}+ …`` or ``&= …``, the operator under the ``=``. No
     spacing command indents them: KaTeX counts every macro (``\\quad`` is one) against a limit
     of 1000 per formula, which a long derivation nears already."""
-    # most steps fit: no need to find where they could break (measured once: _lay needs it too)
-    if column + _remembered(tex_width)(body) <= width:
+    # most steps fit: no need to find where they could break (measured once: _lay needs it too);
+    # one that surely fits, told by counting its characters, is not measured
+    if within(body, width - column) or column + _remembered(tex_width)(body) <= width:
         return [body]
     cuts = _tex_cuts(body, ops)
     if not cuts:
@@ -516,7 +481,7 @@ def tex_step(prefix: str, body: str, note: str, column: int, width: int = TEX_WI
 
 def _note_parts(note: str) -> list[str]:
     """A long rule note cut after its rule's name and between its identities."""
-    if tex_width(note) <= NOTE_WIDTH:
+    if within(note, NOTE_WIDTH) or tex_width(note) <= NOTE_WIDTH:
         return [note]
     cuts = _tex_cuts(note, _NOTE_OPS)
     if note.startswith("\\text{"):  # after the rule's name, \text{…: }

@@ -23,7 +23,9 @@ class Memo:
     """What has been printed during one ``printing()`` block."""
 
     def __init__(self) -> None:
-        self.printed: dict[tuple, dict[int, tuple[Expr, str, int]]] = {}  # options -> id -> (node, str, prec)
+        self.printed: dict[tuple, dict[int, tuple[str, int]]] = {}  # options -> id -> (str, prec)
+        self.held: list[Expr] = []  # the nodes printed: their ids, keys of ``printed``, stay theirs
+        self.printers: dict[tuple, object] = {}  # options -> the printer that colours nothing
         self.numbers = Interner()
         # id(abbrev) -> (abbrev, by number, hashes, types)
         self._tables: dict[int, tuple[dict, dict, set, set]] = {}

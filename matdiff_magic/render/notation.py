@@ -42,6 +42,7 @@ GREEK = [
     "Omega",
 ]
 GREEK_UNICODE = dict(zip(GREEK, "αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩ"))
+_GREEK_NAMES = frozenset(GREEK)  # looked up for every variable printed
 SUPERSCRIPT = str.maketrans("0123456789-+", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺")
 SUBSCRIPT = str.maketrans("0123456789i", "₀₁₂₃₄₅₆₇₈₉ᵢ")
 _NAME = re.compile(r"^([A-Za-z]+?)_?(\d*)$")
@@ -51,6 +52,8 @@ BAR = "bar"  # xbar is x̄, a mean
 
 def split_name(name: str) -> tuple[str, str]:
     """'x1' -> ('x', '1'), 'w_2' -> ('w', '2'), 'x_i' -> ('x', 'i'), 'Sigma' -> ('Sigma', '')."""
+    if name.isalpha() and name.isascii():  # letters only (most names): no subscript to read
+        return name, ""
     m = _PER_SAMPLE.match(name) or _NAME.match(name)
     return (m.group(1), m.group(2)) if m else (name, "")
 
@@ -59,7 +62,7 @@ def name_latex(name: str, kind: str) -> str:
     base, sub = split_name(name)
     if base.endswith(BAR) and len(base) > len(BAR):  # xbar: x̄
         return "\\bar{" + name_latex(base[: -len(BAR)], kind) + "}" + ("_{" + sub + "}" if sub else "")
-    if base in GREEK:
+    if base in _GREEK_NAMES:
         body = "\\" + base
     elif len(base) == 1:
         body = base
@@ -81,7 +84,7 @@ EXACT_UP_TO = 10**21  # whole numbers below this are printed in full, larger one
 
 
 def number_latex(value: Fraction) -> str:
-    if value.denominator == 1 and abs(value) < EXACT_UP_TO:
+    if value.denominator == 1 and abs(value.numerator) < EXACT_UP_TO:  # not abs(value): a Fraction made
         return str(value.numerator)
     if value.denominator == 1 or abs(value) < Fraction(1, 10**6) or value.denominator > 10**6:
         mantissa, exponent = scientific(value)
@@ -91,7 +94,7 @@ def number_latex(value: Fraction) -> str:
 
 
 def number_text(value: Fraction) -> str:
-    if value.denominator == 1 and abs(value) < EXACT_UP_TO:
+    if value.denominator == 1 and abs(value.numerator) < EXACT_UP_TO:  # not abs(value): a Fraction made
         return str(value.numerator)
     if value.denominator == 1 or value.denominator > 10**6:
         mantissa, exponent = scientific(value)

@@ -12,7 +12,6 @@ derivations by a vector are written (df = gᵀdx rather than tr(gᵀdx)).
 from __future__ import annotations
 
 import re
-from fractions import Fraction
 
 from matdiff_magic.derivation.simplify_fractions import VULGAR, as_fraction
 from matdiff_magic.ir import nodes as ir
@@ -86,6 +85,7 @@ class _Printer:
         self.memo, self.options = memo.current(), (tex, hide_scalar_trace, id(abbrev) if abbrev else 0)
         # what this printer's options printed, by node id (one table per options: no key to build)
         self.table = self.memo.printed.setdefault(self.options, {}) if self.memo is not None else {}
+        self.held = self.memo.held if self.memo is not None else []  # the nodes in the table
         # nothing coloured or left out: every node but the root prints as the table has it
         self.plain = self.memo is not None and not highlight and elide is None
         # the names found, by node id (node, name or None): the same for every options' table
@@ -99,8 +99,14 @@ class _Printer:
         if self.plain and e is not self.root:
             hit = self.table.get(id(e))
             if hit is None:
-                hit = self.table[id(e)] = (e, *self._shown(e))
-            return hit[1], hit[2]
+                if self.abbrev:
+                    hit = self._shown(e)
+                else:  # _shown without a name to look up and nothing left out: one call less a node
+                    method, notation = _HOW.get(type(e)) or _how(type(e))
+                    hit = method(self, e) if notation is None else method(self, notation, e)
+                self.table[id(e)] = hit
+                self.held.append(e)
+            return hit
         shown = self.memo
         if shown is not None and self.highlight and self.marked is None:  # the first call: the line
             self.marked = shown.marked_below(e, self.highlight)
@@ -115,9 +121,9 @@ class _Printer:
             return self._go(e)
         hit = self.table.get(i)
         if hit is None:
-            printed = self._go(e) if self.highlight else self._shown(e)  # _go colours only those
-            hit = self.table[i] = (e, *printed)
-        return hit[1], hit[2]
+            hit = self.table[i] = self._go(e) if self.highlight else self._shown(e)  # _go colours only those
+            self.held.append(e)
+        return hit
 
     def _whole(self) -> _Printer:
         """This printer without the shortening, made once."""
@@ -186,7 +192,8 @@ class _Printer:
     def p_Const(self, e):
         v = e.value
         s = number_latex(v) if self.tex else number_text(v)
-        return s, (P_NEG if v < 0 else P_MUL if v.denominator != 1 and not self.tex else P_ATOM)
+        # the sign is the numerator's: Fraction's comparisons are Python code, for every number printed
+        return s, (P_NEG if v.numerator < 0 else P_MUL if v.denominator != 1 and not self.tex else P_ATOM)
 
     def p_Fill(self, e):
         one = self.t("\\mathbf{1}", "𝟏")
@@ -303,7 +310,7 @@ class _Printer:
         left_out = False  # the term before was written ⋯ (a run of them is one ⋯)
         window = self.windows.get(id(e)) if self.windows else None
         for i, term in enumerate(e.terms):
-            neg = isinstance(term, ir.Neg) or (isinstance(term, ir.Const) and term.value < 0)
+            neg = isinstance(term, ir.Neg) or (isinstance(term, ir.Const) and term.value.numerator < 0)
             if (window is not None and i not in window) or (
                 self.elide and self.elide.get(id(term), term) is None
             ):
@@ -327,13 +334,20 @@ class _Printer:
         return "".join(parts), P_ADD
 
     def n_Juxtaposition(self, n: Juxtaposition, e):
+        kids = e.children()
+        numbers = (ir.Const, ir.Pow)
+        for f in kids:  # a loop, not any(): every product printed asks
+            if isinstance(f, numbers):
+                break
+        else:  # no number and no power (most products): no fraction and no coefficient
+            if not self.windows or id(e) not in self.windows:
+                return self._juxtaposed(*self._factors(kids))
         fraction = as_fraction(e)  # 1/N, ½ as people write them, not 1 N⁻¹
         if fraction is not None:
             return self._fraction(*fraction)
         window = self._window(e) if self.windows and id(e) in self.windows else None
-        kids = e.children()
         if window is None:
-            for f in kids:  # a loop, not any(): every product printed asks
+            for f in kids:
                 if isinstance(f, ir.Const):
                     break
             else:
@@ -350,8 +364,9 @@ class _Printer:
                 s, p = self.paren(s), P_ATOM
             elif isinstance(f, ir.Const):
                 if i == 0:
-                    out.append(s if p >= P_MUL else self.paren(s) if f.value >= 0 else s)
-                    if f.value == -1 and len(e.factors) > 1:
+                    v = f.value  # its sign and whether it is -1 read off its numerator and denominator
+                    out.append(s if p >= P_MUL else self.paren(s) if v.numerator >= 0 else s)
+                    if v.numerator == -1 and v.denominator == 1 and len(e.factors) > 1:
                         out[-1] = "-"
                     continue
                 s, p = self.paren(s), P_ATOM
@@ -377,7 +392,8 @@ class _Printer:
     def _juxtaposed(self, out: list[str], precs: list[int]) -> tuple[str, int]:
         """The product of the printed factors ``out``, the last ``len(precs)`` of them with their
         precedences."""
-        out = runs_as_powers(out, precs, self.paren, self._power)
+        if len(precs) > 2 or (len(precs) == 2 and out[-1] == out[-2]):  # a run may be a power
+            out = runs_as_powers(out, precs, self.paren, self._power)
         if not self.tex:
             text = join_text(out)
         else:
@@ -415,7 +431,7 @@ class _Printer:
             return f"{base}^∘{p if atom else '(' + p + ')'}", P_POSTFIX
         if isinstance(e.exponent, ir.Const):
             v = e.exponent.value
-            if v == Fraction(1, 2) and self.tex:
+            if v.numerator == 1 and v.denominator == 2 and self.tex:
                 return f"\\sqrt{{{self.go(e.base)[0]}}}", P_ATOM
             exp_tex = number_latex(v) if v.denominator == 1 else f"{v.numerator}/{v.denominator}"
             exp_text = superscript(number_text(v))
@@ -467,6 +483,15 @@ def _plainly_delimited(e: ir.Expr) -> bool:
 
 
 def _printed(tex, e, highlight=frozenset(), hide_scalar_trace=False, abbrev=None, define=False, elide=None):
+    shown = memo.current()
+    if shown is not None and not (highlight or define or elide is not None):
+        # a printer that colours and leaves out nothing holds no state of its line: one per
+        # options while a derivation is shown (the memo keeps abbrev, and so its id, alive)
+        options = (tex, hide_scalar_trace, id(abbrev) if abbrev else 0)
+        printer = shown.printers.get(options)
+        if printer is None:
+            printer = shown.printers[options] = _Printer(tex, highlight, hide_scalar_trace, abbrev)
+        return printer.go(e)[0]
     return _Printer(tex, highlight, hide_scalar_trace, abbrev, e if define else None, elide).go(e)[0]
 
 
