@@ -66,9 +66,6 @@ class Result:
 
     __hash__ = None  # type: ignore[assignment]
 
-    def __repr__(self) -> str:
-        return f"Result(layout={self.layout!r}, expr={self.expr!r}, lhs={self.lhs!r}, shape={self.shape!r})"
-
 
 class Pending:
     """``simplify(expr, symmetric)`` made once, when first asked for, in the context (language,

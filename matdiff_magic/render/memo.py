@@ -228,9 +228,12 @@ def printing() -> Iterator[Memo]:
     if _current is not None:
         yield _current
         return
-    _current = Memo()
+    _current = made = Memo()
     try:
         with collector_paused():  # the memo holds every line's nodes (depth.py)
-            yield _current
+            yield made
     finally:
         _current = None
+        # the kept printers hold the memo: without them it is freed by reference counting, not
+        # left, with every node it holds, to the cyclic collector
+        made.printers.clear()
