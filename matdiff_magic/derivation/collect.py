@@ -135,16 +135,7 @@ def collect(e: ir.Expr) -> ir.Expr:
 
 
 def _holds_sum(e: ir.Expr) -> bool:
-    seen: set = set()
-    stack = [e]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ir.Add):
-            return True
-        if id(node) not in seen:
-            seen.add(id(node))
-            stack.extend(node.children())
-    return False
+    return any(isinstance(node, ir.Add) for node in e.walk())
 
 
 def merge_common_context(e: ir.Expr) -> ir.Expr:

@@ -61,17 +61,10 @@ def orient_mirrors(e: ir.Expr) -> ir.Expr:
 
 def _holds_difference_factor(e: ir.Expr) -> bool:
     """Some product in e has a sum (or its transpose) as a factor: one walk, no rebuilding."""
-    seen: set = set()
-    stack = [e]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, ir.MatMul) and any(isinstance(_unwrapped(f), ir.Add) for f in node.factors):
-            return True
-        stack.extend(node.children())
-    return False
+    return any(
+        isinstance(node, ir.MatMul) and any(isinstance(_unwrapped(f), ir.Add) for f in node.factors)
+        for node in e.walk()
+    )
 
 
 def _orient_product(p: ir.MatMul) -> ir.Expr:

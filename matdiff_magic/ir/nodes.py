@@ -375,12 +375,12 @@ def with_new_children(node: Expr, kids: list) -> Expr:
     return node if all(a is b for a, b in zip(kids, node.children())) else node.with_children(kids)
 
 
-def rebuild_bottom_up(expr: Expr, done, build, tidied: bool = False) -> Expr:
+def rebuild_bottom_up(expr: Expr, done, build) -> Expr:
     """Rebuild ``expr`` from the leaves up, each distinct node once: ``done(node)`` is its result
     when not None (the subtree is not entered), else ``build(node, new children)`` is. ``done``
     may be None: no node is done (and a leaf, kept as it is, costs no call: a long product of a
-    few names is then one pass over its factors). ``tidied`` (with ``done`` None): a node marked
-    ``_tidy`` is its own result too, taken without a call (``construct.tidy``)."""
+    few names is then one pass over its factors; ``construct.tidy`` is this pass with its build
+    written in)."""
     memo: dict = {}
 
     def go(node):
@@ -399,15 +399,11 @@ def rebuild_bottom_up(expr: Expr, done, build, tidied: bool = False) -> Expr:
             return node
         if done is not None:
             out = build(node, [go(k) for k in kids])
-        elif tidied:
-            out = build(node, [k if k._tidy or not k.children() else go(k) for k in kids])
         else:
             out = build(node, [go(k) if k.children() else k for k in kids])
         memo[key] = out
         return out
 
-    if tidied and expr._tidy:
-        return expr
     try:
         return go(expr)
     finally:  # go refers to itself: a cycle that would keep the memo alive until a collection
