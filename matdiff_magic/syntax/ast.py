@@ -111,22 +111,16 @@ class Program:
 
 def children(node) -> tuple:
     of = _CHILDREN.get(type(node))
-    if of is not None:  # the node types a tree is made of, by their exact type
-        return of(node)
-    if isinstance(node, (Neg, Transpose)):
-        return (node.operand,)
-    if isinstance(node, Power):
-        return (node.base, node.exponent)
-    if isinstance(node, Sum):
-        return tuple(t for _, t, _ in node.terms)
-    if isinstance(node, Product):
-        return tuple(t for _, t, _ in node.items)
-    if isinstance(node, Call):
-        return node.args
+    if of is None:  # a subclass of a node type, or a literal, whose entries are its operands
+        of = next((_CHILDREN[c] for c in type(node).__mro__ if c in _CHILDREN), _operands)
+    return of(node)
+
+
+def _operands(node) -> tuple:
     return getattr(node, "operands", ())  # a literal's entries (syntax.literals)
 
 
-_CHILDREN = {
+_CHILDREN = {  # node type -> its children, found by one look-up for the types a tree is made of
     Num: lambda node: (),
     Name: lambda node: (),
     Neg: lambda node: (node.operand,),
