@@ -46,6 +46,7 @@ from typing import NamedTuple
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.construct import tidy
+from matdiff_magic.ir.traverse import post_order
 from matdiff_magic.timelimit import current_limit
 
 LINEAR = (ir.Neg, ir.Transpose, ir.Trace, ir.SumAll, ir.DiagMatrix, ir.DiagVector, ir.Vec)
@@ -133,26 +134,8 @@ def estimate(expr: ir.Expr, wrt: str) -> Measures:
     dsize: dict[int, int] = {}
     depth: dict[int, int] = {}  # -1: the node does not hold the variable
     spread: dict[int, tuple[int, int]] = {}  # (terms, dshown) of d(node)
-    stack = [expr]  # children first, without recursion: a node is measured once its children are
-    while stack:
-        node = stack[-1]
-        if id(node) in size:  # a shared node, measured already
-            stack.pop()
-            continue
+    for node in post_order([expr]):
         kids = node.children()
-        unmeasured = [k for k in kids if id(k) not in size]
-        if unmeasured:
-            stack.extend(unmeasured)
-            continue
-        stack.pop()
-        if not kids:  # a leaf: the variable (dX, one term) or a constant
-            at = id(node)
-            size[at] = 1
-            if isinstance(node, ir.Var) and node.name == wrt:
-                depth[at], dsize[at], spread[at] = 1, 1, (1, 1)
-            else:
-                depth[at], dsize[at], spread[at] = -1, 0, (0, 0)
-            continue
         size[id(node)] = 1 + sum(size[id(k)] for k in kids)
         inner = [depth[id(k)] for k in kids if depth[id(k)] >= 0]
         if (isinstance(node, ir.Var) and node.name == wrt) or inner:
