@@ -24,7 +24,7 @@ import unicodedata
 from typing import NamedTuple
 
 from matdiff_magic.render import memo
-from matdiff_magic.render.texwidth import tex_width, within
+from matdiff_magic.render.texwidth import fits, tex_width
 
 WIDTH = 80  # characters of the Unicode reading
 # The TeX block's expressions get fewer: the rule column beside them (about 60 characters in
@@ -345,7 +345,7 @@ def break_text(body: str, column: int, width: int = WIDTH, ops=_TEXT_OPS) -> lis
 
 def break_list_tex(body: str, column: int, width: int = WIDTH) -> list[str]:
     """A comma-separated TeX list (the where line) as rows, the commas kept at the line ends."""
-    if within(body, width - column) or column + tex_width(body) <= width:  # the usual where line
+    if fits(body, width - column):  # the usual where line
         return [body]
     cuts = _tex_cuts(body, _LIST_TEX_OPS)
     if not cuts:
@@ -426,7 +426,7 @@ def break_tex(body: str, column: int, width: int = WIDTH, ops=_TEX_OPS) -> list[
     of 1000 per formula, which a long derivation nears already."""
     # most steps fit: no need to find where they could break (measured once: _lay needs it too);
     # one that surely fits, told by counting its characters, is not measured
-    if within(body, width - column) or column + _remembered(tex_width)(body) <= width:
+    if fits(body, width - column, _remembered(tex_width)):
         return [body]
     cuts = _tex_cuts(body, ops)
     if not cuts:
@@ -481,7 +481,7 @@ def tex_step(prefix: str, body: str, note: str, column: int, width: int = TEX_WI
 
 def _note_parts(note: str) -> list[str]:
     """A long rule note cut after its rule's name and between its identities."""
-    if within(note, NOTE_WIDTH) or tex_width(note) <= NOTE_WIDTH:
+    if fits(note, NOTE_WIDTH):
         return [note]
     cuts = _tex_cuts(note, _NOTE_OPS)
     if note.startswith("\\text{"):  # after the rule's name, \text{…: }

@@ -22,27 +22,9 @@ MACRO_BUFFER = 4096  # characters: MathJax's limit is 5 KB after expansion
 def portable(tex: str) -> str:
     """``tex`` with the control space always written "\\;", and the font commands as switches once
     it nears MathJax 2's buffer (shorter TeX keeps \\mathrm{d})."""
-    if "\\ " in tex:  # the where line has a few: found by str.find, not a regex at every position
-        tex = _semicolons(tex)
+    if "\\ " in tex:  # the regex tries every position: most lines have no control space
+        tex = _NO_MACROS[0][0].sub(_NO_MACROS[0][1], tex)
     if len(tex) > MACRO_BUFFER:
         for pattern, replacement in _NO_MACROS[1:]:
             tex = pattern.sub(replacement, tex)
     return tex
-
-
-def _semicolons(tex: str) -> str:
-    """``_NO_MACROS[0]``: each "\\ " whose backslash is not itself escaped (the run of backslashes
-    it ends is of odd length: "\\\\ " is a line break and a space) written "\\;"."""
-    parts: list[str] = []
-    start = 0
-    at = tex.find("\\ ")
-    while at >= 0:
-        run = at
-        while run > 0 and tex[run - 1] == "\\":
-            run -= 1
-        if (at - run) % 2 == 0:  # an even run before it: this backslash escapes the space
-            parts += (tex[start:at], "\\;")
-            start = at + 2
-        at = tex.find("\\ ", at + 2)
-    parts.append(tex[start:])
-    return "".join(parts)

@@ -99,12 +99,7 @@ class _Printer:
         if self.plain and e is not self.root:
             hit = self.table.get(id(e))
             if hit is None:
-                if self.abbrev:
-                    hit = self._shown(e)
-                else:  # _shown without a name to look up and nothing left out: one call less a node
-                    method, notation = _HOW.get(type(e)) or _how(type(e))
-                    hit = method(self, e) if notation is None else method(self, notation, e)
-                self.table[id(e)] = hit
+                hit = self.table[id(e)] = self._shown(e)
                 self.held.append(e)
             return hit
         shown = self.memo

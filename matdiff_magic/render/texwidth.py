@@ -2,8 +2,9 @@
 
 Operator names (\\log) read as their letters, spacing and font commands (\\left, \\mathrm) as
 nothing, any other command (\\alpha, \\,) as one character; braces and scripts take no room and a
-fraction is as wide as the wider of its two parts: never wider than its characters. The TeX block measures every line and every
-rule note it shows: the commands are read in one pass (``_TOKEN``), each looked up in a table.
+fraction is as wide as the wider of its two parts: never wider than its characters. The TeX block
+measures every line and every rule note it shows: the commands are read in one pass
+(``_TOKEN``), each looked up in a table.
 """
 
 from __future__ import annotations
@@ -78,6 +79,12 @@ _NARROWER: tuple[tuple[str, int], ...] = (
     ("\\operatorname", 13),
 )
 _NARROWER += (("\\frac", 4), ("\\left", 5), ("\\right", 6))
+
+
+def fits(tex: str, room: int, measure=tex_width) -> bool:
+    """``measure(tex) <= room`` (``measure``: ``tex_width``, or a remembered one), told by counting
+    characters without measuring where that tells (most lines and rule notes)."""
+    return within(tex, room) or measure(tex) <= room
 
 
 def within(tex: str, room: int) -> bool:
