@@ -165,12 +165,14 @@ class _Tree:
 class Elision:
     """What a shortened line leaves out: ``marks``, id -> None (⋯) or the node shown as ⋯ X ⋯;
     ``above``, the ids of the nodes that hold a mark; ``windows``, id of a wide sum or product ->
-    the positions of the terms or factors it shows (each run of the others is one ⋯); ``keep``,
+    the positions of the terms or factors it shows (each run of the others is one ⋯); ``shown``,
+    the changed parts the line shows (a rule applied at many places: its first ones); ``keep``,
     the nodes, alive while ids are keys."""
 
     marks: dict = field(default_factory=dict)
     above: set = field(default_factory=set)
     windows: dict = field(default_factory=dict)
+    shown: tuple = ()
     keep: list = field(default_factory=list)
 
     def mark(self, e: ir.Expr, shown: ir.Expr | None = None) -> bool:
@@ -213,9 +215,11 @@ def _changed_parts(root: ir.Expr, ids: set, kids, seen: set):
         stack.extend(reversed(kids(e)))
 
 
-def _first(value: ir.Expr, focus: tuple, count: int) -> tuple:
-    """The first ``count`` of the changed parts, in printing order."""
-    parts = _changed_parts(value, {id(f) for f in focus}, ir.Expr.children, set())
+def _first(value: ir.Expr, focus: tuple, count: int, holding: set | None) -> tuple:
+    """The first ``count`` of the changed parts, in printing order; ``holding``: the ids of the
+    nodes that hold one, when known (only those are entered, not every term of a long sum)."""
+    kids = ir.Expr.children if holding is None else (lambda e: [k for k in e.children() if id(k) in holding])
+    parts = _changed_parts(value, {id(f) for f in focus}, kids, set())
     return tuple(itertools.islice(parts, count))
 
 
@@ -293,7 +297,7 @@ def elision(
     if not focus or not is_long(value, abbrev, base):
         return None
     holding = holders() if holders is not None else None
-    shown = _first(value, focus, CHANGES) if len(focus) > CHANGES else focus
+    shown = _first(value, focus, CHANGES, holding) if len(focus) > CHANGES else focus
     if len(shown) < len(focus) and isinstance(value, ir.Add):
         shown = _whole_terms(value, focus, base.kids, holding)
     if holding is not None and len(focus) == 1:  # one changed part: every holder leads to it
@@ -304,7 +308,7 @@ def elision(
         tree = _Tree(shown, abbrev, places, base)
     if tree.distance(value) == math.inf:
         return None
-    out = Elision()
+    out = Elision(shown=shown)
 
     def changed(e: ir.Expr, level: int) -> bool:  # a changed part, to BELOW levels
         if not tree.larger(e, SMALL):

@@ -137,7 +137,13 @@ class ShownStep:
     @property
     @_deep
     def changed(self) -> list[str]:
-        return [to_latex(n, **self._options()) for n in self.step.focus_nodes]
+        """The TeX of each changed part as the line shows it: a shortened line's parts written
+        ⋯ there are not listed (a rule applied at every term of a long sum lists its first ones),
+        so the JSON of a deep derivation does not repeat what its lines leave out."""
+        options = self._options()
+        elided = options["elide"]
+        parts = self.step.focus_nodes if elided is None else elided.shown
+        return [to_latex(n, **options) for n in parts]
 
     @property
     def note(self) -> str:

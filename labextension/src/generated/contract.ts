@@ -107,7 +107,7 @@ export interface Step {
   latex_highlighted: string;
   text: string;
   /**
-   * TeX of each part that changed.
+   * TeX of each part that changed, as the line shows it: a shortened line (written with ⋯) lists the changed parts it shows.
    */
   changed: string[];
   /**

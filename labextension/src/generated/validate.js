@@ -156,7 +156,8 @@ const schema31 = {
         changed: {
           type: 'array',
           items: { type: 'string' },
-          description: 'TeX of each part that changed.'
+          description:
+            'TeX of each part that changed, as the line shows it: a shortened line (written with ⋯) lists the changed parts it shows.'
         },
         note: {
           type: 'string',
@@ -229,7 +230,8 @@ const schema34 = {
     changed: {
       type: 'array',
       items: { type: 'string' },
-      description: 'TeX of each part that changed.'
+      description:
+        'TeX of each part that changed, as the line shows it: a shortened line (written with ⋯) lists the changed parts it shows.'
     },
     note: {
       type: 'string',
