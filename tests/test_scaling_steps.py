@@ -5,6 +5,7 @@ written here, in every layout."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import numpy as np
@@ -99,3 +100,51 @@ def test_the_same_weights_in_every_layer(depth):
     W = np.linalg.qr(rng.standard_normal((m, m)))[0] * 1.2  # no vanishing gradient over the layers
     values = {"a": rng.standard_normal(m), "W": W, "x": rng.standard_normal(m)}
     _check_every_layout(d, _network(depth), values, "W", rtol=1e-4)
+
+
+def test_shared_weights_are_derived_as_backpropagation_writes_them():
+    # W in every layer: the differential has a term per layer; the trace tricks bring dW to the
+    # right of each, a Hadamard trick writing the adjoint of the layer below as Wᵀ δ ⊙ (𝟏 - t²)
+    # (backpropagation's recursion), named in the where line, so that no line repeats the layers
+    d = derive(_shared_chain(8), wrt="W", check=False)
+    trace = [s for s in d.steps if s.stage == "trace"]
+    assert any(s.rule == "Hadamard trick" for s in trace)
+    assert not any("ᵀ W)ᵀ" in s.text for s in d.steps), "an adjoint written (δᵀ W)ᵀ, not Wᵀ δ"
+    adjoints = re.findall(r"(t\S+) = Wᵀ \(Wᵀ (t\S+) ⊙", d.where()[1])
+    assert len(adjoints) >= 3  # each defined by the one above it
+    linearity = next(s for s in trace if s.rule == "linearity")
+    assert len(linearity.text) < 400, linearity.text
+
+
+def test_the_lines_of_shared_weights_grow_linearly_with_the_depth():
+    def longest(depth: int) -> int:
+        d = derive(_shared_chain(depth), wrt="W", check=False)
+        return max(len(s.text) for s in d.steps)
+
+    small, large = longest(16), longest(32)
+    assert large / small < 2.5  # the sum of 32 terms: each a name or two, not the layers above it
+
+
+def test_the_same_weights_in_128_layers():
+    depth = 128
+    d = derive(_shared_chain(depth), wrt="W", check=False)
+    bundle = d._repr_mimebundle_()
+    size = sum(len((v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)).encode()) for v in bundle.values())
+    assert size < 2 * 2**20  # 1.4 MB: each line of the trace stage names the adjoints it holds
+    rng = np.random.default_rng(depth)
+    m = 4
+    W = np.linalg.qr(rng.standard_normal((m, m)))[0] * 1.2
+    values = {"a": rng.standard_normal(m), "W": W, "x": rng.standard_normal(m)}
+    _check_every_layout(d, _network(depth), values, "W", rtol=1e-4)
+
+
+def test_a_hadamard_trick_after_a_product_writes_its_transpose_factor_by_factor():
+    # tr(aᵀ(X ⊙ A dX)b): the factor moved is (b aᵀ)ᵀ, written a bᵀ as the seed's notes write it
+    d = derive("a'*(X .* (A*X))*b", wrt="X", check=False)
+    hadamard = [s for s in d.steps if s.rule == "Hadamard trick"]
+    assert hadamard and all("(b aᵀ)ᵀ" not in s.text and "a bᵀ ⊙" in s.text for s in hadamard)
+    rng = np.random.default_rng(21)
+    values = {"a": rng.standard_normal(3), "X": rng.standard_normal((3, 5)), "A": rng.standard_normal((3, 3)),
+              "b": rng.standard_normal(5)}
+    f = lambda a, X, A, b: float(a @ (X * (A @ X)) @ b)
+    _check_every_layout(d, f, values, "X")

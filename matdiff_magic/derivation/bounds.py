@@ -51,7 +51,7 @@ from matdiff_magic.timelimit import current_limit
 
 LINEAR = (ir.Neg, ir.Transpose, ir.Trace, ir.SumAll, ir.DiagMatrix, ir.DiagVector, ir.Vec)
 PRODUCTS = (ir.MatMul, ir.Hadamard, ir.Kron)
-MAX_WORK = 10_000_000  # steps shown × nodes of f and df as held: past it no cell is shown step by step
+MAX_WORK = 40_000_000  # steps shown × nodes of f and df as held: past it no cell is shown step by step
 MAX_DIFFERENTIAL = 100_000  # symbols of df written out: past it no step can be shown whole
 LINE_LIMIT = 200  # nodes of a line shown whole (render/elide.py's LIMIT; the layers keep it apart)
 SHORT_LINE = 40  # nodes a long line shows around its change (its top, the change, ⋯ between)

@@ -40,6 +40,15 @@ def _product(factors: list[ir.Expr]) -> ir.Expr:
     return factors[0] if len(factors) == 1 else mk_mul(factors)
 
 
+def _transposed(factors: list) -> ir.Expr:
+    """(A B)ᵀ written Bᵀ Aᵀ, one level down: (uᵀ W)ᵀ = Wᵀ u, as backpropagation writes the
+    adjoint (Wᵀ δ) ⊙ σ', so that the term it starts reads as the names of the result do."""
+    if len(factors) == 1:
+        return mk_transpose(factors[0])
+    scalars = [f for f in factors if f.is_scalar]
+    return mk_mul(scalars + [mk_transpose(f) for f in reversed(factors) if not f.is_scalar])
+
+
 def move_to_the_left(F: ir.Expr, left: list, dX: ir.Expr) -> Trick:
     """tr(L F) with dX inside F, the last factor: the identity that moves what wraps dX in F into
     L, the new trace and its moved part; QuotingError for a form none fits."""
@@ -48,7 +57,7 @@ def move_to_the_left(F: ir.Expr, left: list, dX: ir.Expr) -> Trick:
         B = F.factors[k]
         cofactors = F.factors[:k] + F.factors[k + 1 :]
         A = cofactors[0] if len(cofactors) == 1 else ir.Hadamard(cofactors)
-        Lt = mk_transpose(_product(left)) if left else ir.Identity((F.shape[0], F.shape[0]))
+        Lt = _transposed(left) if left else ir.Identity((F.shape[0], F.shape[0]))
         moved: ir.Expr = ir.Transpose(mk_hadamard([Lt, A]))
         return HADAMARD_TRICK, ir.Trace(mk_mul([moved, B])), (moved,)
     if isinstance(F, ir.DiagVector) and left:

@@ -142,11 +142,12 @@ def trace_stage(df: ir.Expr, wrt: ir.Var, record: Record) -> ir.Expr:
     # counted only if the first 500 tricks do not do (a walk of every term, seldom needed)
     cores = [t.core for t in terms]
     limit, done = 500, 0
+    plans: dict = {}  # a term's next trick, kept while the term waits for another identity's step
     while done < limit:
         pending = [t for t in terms if not is_final(t, dX)]
         if not pending:
             return _combine(terms, dX, vector, record)
-        _one_trick(pending, terms, dX, vector, record)
+        _one_trick(pending, terms, dX, vector, record, plans)
         done += 1
         if done == 500:
             limit += sum(1 for c in cores for _ in c.walk())
@@ -167,13 +168,26 @@ class Plan:
     note: Callable | None = None
 
 
-def _one_trick(pending: list[Term], terms: list[Term], dX: ir.Expr, vector: bool, record: Record) -> None:
+def _one_trick(
+    pending: list[Term], terms: list[Term], dX: ir.Expr, vector: bool, record: Record, plans: dict
+) -> None:
     """The trick the first pending term needs, applied in one step to every pending term that
-    needs that same identity ("cyclic property", applied to each term)."""
-    first = _plan(pending[0], dX, vector)
+    needs that same identity ("cyclic property", applied to each term). ``plans``: id of a term
+    -> (its core, its scalars, its plan), so that a term another identity's step passed over is
+    not planned again (the same weights in every layer: half the terms wait at each step)."""
+
+    def planned(term: Term) -> Plan:
+        hit = plans.get(id(term))
+        if hit is not None and hit[0] is term.core and hit[1] is term.scalars:
+            return hit[2]
+        plan = _plan(term, dX, vector)
+        plans[id(term)] = (term.core, term.scalars, plan)
+        return plan
+
+    first = planned(pending[0])
     group = [(pending[0], first)]
     if first.identity is not None:
-        group += [(t, p) for t in pending[1:] if (p := _plan(t, dX, vector)).identity == first.identity]
+        group += [(t, p) for t in pending[1:] if (p := planned(t)).identity == first.identity]
     for term, plan in group:
         term.scalars, term.core = plan.scalars, plan.core
     if first.identity is None:

@@ -15,6 +15,8 @@ and one equal to its transpose (Sᵀ = S for a declared symmetric S) as M₁ᵀ 
 
 from __future__ import annotations
 
+import itertools
+
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.render.notation import name_latex, name_text
 from matdiff_magic.render.printer import to_text
@@ -72,7 +74,9 @@ def choose(f: ir.Expr, taken: set) -> dict:
     }
 
 
-MAX_NAMES = 6
+# names a view's results may be given: as many as they repeat (a network of 128 layers with the
+# same W names its activations and the adjoints between them, each defined by the one above it)
+MAX_NAMES = 1000
 MIN_SIZE = 3  # nodes: softmax(Wᵀx) is named, Xᵀ or A⁻¹ never
 MIN_TEXT = 10  # characters: a repeated X² or a bᵀx stays as it is
 
@@ -113,11 +117,14 @@ def _fresh(node: ir.Expr, taken: set) -> str:
     preferred = _activation(node)
     letters = [preferred, "p", "q"] if preferred else []
     base = "t" if node.shape[1] == 1 else "M"
-    letters += [f"{base}_{k}" for k in range(1, 100)]
     # taken holds names as written too (an activation's t₁), and the cell's t1 prints t₁ as well:
-    # a name is fresh when neither it nor its print is taken
+    # a name is fresh when neither it nor its print is taken; numbered without end (a network of
+    # 128 layers names 127 activations and the adjoints between them)
     printed = _printed(taken)
-    return next(n for n in letters if n not in taken and name_text(n) not in printed)
+    numbered = (f"{base}_{k}" for k in itertools.count(1))
+    return next(
+        n for n in itertools.chain(letters, numbered) if n not in taken and name_text(n) not in printed
+    )
 
 
 def _printed(taken: set) -> set:
