@@ -32,15 +32,18 @@ from matdiff_magic.ir.construct import (
 from matdiff_magic.ops.samples import SampleSum
 
 
-def push_transposes(e: ir.Expr, symmetric: bool = False) -> ir.Expr:
+def push_transposes(e: ir.Expr, symmetric: bool = False, memo: dict | None = None) -> ir.Expr:
     """(AB)ᵀ = BᵀAᵀ, (aᵀx)ᵀ = aᵀx, X⁻ᵀ of a symmetric X = X⁻¹, down to the leaves. X is symmetric
     as a function (AᵀA, diag(v)), or, with ``symmetric``, also through declared symmetric
     variables (Sᵀ = S, S⁻ᵀ = S⁻¹, (Σ⁻¹SΣ⁻¹)ᵀ = Σ⁻¹SΣ⁻¹).
 
     A transposed sum is split, (A + B)ᵀ = Aᵀ + Bᵀ, only at the top of the expression: inside a
-    product (Xβ − y)ᵀ reads better than βᵀXᵀ − yᵀ.
+    product (Xβ − y)ᵀ reads better than βᵀXᵀ − yᵀ. ``memo``: what calls with the same
+    ``symmetric`` pushed (by node identity, the nodes kept alive in it), to share between them
+    (nested names: each holds the one below it).
     """
-    memo: dict = {}
+    if memo is None:
+        memo = {}
 
     def go(node, transposed: bool, top: bool):
         key = (id(node), transposed, top)

@@ -156,8 +156,12 @@ def repeated(results: list, taken: set, named: dict | None = None) -> dict:
         candidates.sort(key=lambda n: -_size(n, memo))
         best = None
         for node in candidates:
-            if node not in long_enough:
-                long_enough[node] = _activation(node) is not None or len(to_text(node)) >= MIN_TEXT
+            if node not in long_enough:  # a node of MIN_TEXT nodes prints a character each, at least
+                long_enough[node] = (
+                    _activation(node) is not None
+                    or _size(node, memo) >= MIN_TEXT
+                    or len(to_text(node)) >= MIN_TEXT
+                )
             if long_enough[node]:
                 best = node
                 break
@@ -195,7 +199,8 @@ def _flipped(node: ir.Expr, memo: dict) -> ir.Expr:
     if hit is None:
         from matdiff_magic.derivation.simplify import push_transposes
 
-        hit = flips[id(node)] = (push_transposes(ir.Transpose(node), True), node)  # node kept alive
+        pushed = memo.setdefault("pushed", {})  # one walk for nested names: each holds the next
+        hit = flips[id(node)] = (push_transposes(ir.Transpose(node), True, pushed), node)  # node kept alive
     return hit[0]
 
 
