@@ -41,8 +41,9 @@ def _product(factors: list[ir.Expr]) -> ir.Expr:
 
 
 def _transposed(factors: list) -> ir.Expr:
-    """(A B)ᵀ written Bᵀ Aᵀ, one level down: (uᵀ W)ᵀ = Wᵀ u, as backpropagation writes the
-    adjoint (Wᵀ δ) ⊙ σ', so that the term it starts reads as the names of the result do."""
+    """(A B)ᵀ written Bᵀ Aᵀ (Matrix Cookbook (4)), one level down, scalars first: (uᵀ W)ᵀ = Wᵀ u,
+    as backpropagation writes the adjoint (Wᵀ δ) ⊙ σ', so that the term it starts reads as the
+    result does and prints by the result's names."""
     if len(factors) == 1:
         return mk_transpose(factors[0])
     scalars = [f for f in factors if f.is_scalar]

@@ -4,8 +4,10 @@ Two kinds: repeated inner activations of a deep chain (t₁ = tanh(W₁x), t₂ 
 backpropagation keeps intermediate values, so that a deep chain's derivation prints in size
 linear in its depth (only for activations nested three deep or more: ``choose``); and the
 subexpressions a result repeats (``repeated``): softmax(·) is s, sigmoid σ(·) is σ, others are
-t₁, t₂, … (vectors) or M₁, M₂, … (matrices), never a name the cell uses. Occurrences are counted
-by hashing, in one pass over the results per name.
+t₁, t₂, … (vectors) or M₁, M₂, … (matrices), never a name the cell uses, as many as the results
+repeat (each defined by the names inside it: the adjoints of a network with the same W in every
+layer, the levels of an inverse tower). Occurrences are counted by hashing, in one pass over the
+results per name.
 
 ``for_view`` names what one view shows (the steps and one layout's result, or the JSON's steps and
 every layout's result): only names its lines use, t₁, M₁, … numbered in order of first appearance
