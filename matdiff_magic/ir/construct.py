@@ -52,6 +52,7 @@ __all__ = [
 ]
 
 _UNIT = Fraction(1)  # made once: split_coef runs for every term of every sum
+_MINUS_UNIT = Fraction(-1)  # the coefficient of −A, for every negated term
 
 _ONE = ir.ONE
 SCALAR_ATOMS = (ir.Var, ir.Const, ir.Det, ir.LogDet, ir.Trace, ir.Norm, ir.SumAll, ir.Pow, ir.Apply)
@@ -71,7 +72,7 @@ def split_coef(e: ir.Expr) -> tuple[Fraction, ir.Expr | None]:
         return e.value, None
     if isinstance(e, ir.Neg):
         c, rest = split_coef(e.arg)
-        return -c, rest
+        return (_MINUS_UNIT if c is _UNIT else -c), rest
     if isinstance(e, ir.MatMul) and isinstance(e.factors[0], ir.Const):
         tail = e.factors[1:]
         return e.factors[0].value, tail[0] if len(tail) == 1 else ir.MatMul(tail)
@@ -89,7 +90,7 @@ def with_coef(c: Fraction, rest: ir.Expr | None, shape=ir.SCALAR) -> ir.Expr:
         return rest
     if c == -1:
         return ir.Neg(rest)
-    if c < 0:
+    if c.numerator < 0:  # the sign read off the numerator: Fraction's < is Python code
         return ir.Neg(mk_mul([ir.Const(-c), rest]))
     factors = rest.factors if isinstance(rest, ir.MatMul) else (rest,)
     return _product_of((ir.Const(c), *factors), rest.shape)  # a number in front keeps the shape
@@ -108,7 +109,7 @@ def mk_neg(x: ir.Expr) -> ir.Expr:
     if isinstance(x, ir.Const):
         return ir.Const(-x.value)
     c, rest = split_coef(x)
-    if c < 0:
+    if c.numerator < 0:
         return with_coef(-c, rest)
     return ir.Neg(x)
 
