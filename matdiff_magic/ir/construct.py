@@ -448,9 +448,15 @@ def rebuild_then(e: ir.Expr, post) -> ir.Expr:
 def tidy(e: ir.Expr) -> ir.Expr:
     """Rebuild bottom-up through the smart constructors, each distinct node once; what tidy
     returned once is not redone (the leaves and tidied children taken as they are without a
-    call, so a long product of names is one pass over its factors)."""
+    call, so a long product of names is one pass over its factors). The same node tidied again
+    right after (the function a derivation starts from: by the work check, then by the
+    differential stage) is given the tree made the first time."""
     if e._tidy:
         return e
+    global _last_tidied
+    last = _last_tidied
+    if last[0] is e:
+        return last[1]
     memo: dict = {}
 
     def go(node):  # a node not tidied: ir.rebuild_bottom_up's pass, with the build written in
@@ -470,9 +476,13 @@ def tidy(e: ir.Expr) -> ir.Expr:
         return out
 
     try:
-        return go(e)
+        out = go(e)
     finally:  # go refers to itself: a cycle that would keep the memo alive until a collection
         go = None  # type: ignore[assignment]
+    _last_tidied = (e, out)  # one pair, read and replaced whole: safe between threads
+    return out
 
 
+# the last expression tidied that was not tidied already, and what tidy made of it (both kept alive)
+_last_tidied: tuple = (None, None)
 _SET_TIDY = ir.Expr.__dict__["_tidy"].__set__
