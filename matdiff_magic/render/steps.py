@@ -17,7 +17,8 @@ from matdiff_magic import i18n
 from matdiff_magic.depth import at_any_depth
 from matdiff_magic.derivation.steps import Step, cached
 from matdiff_magic.ir import nodes as ir
-from matdiff_magic.render import printer
+from matdiff_magic.render import elide, printer  # here, not in the methods: an import statement
+from matdiff_magic.render.memo import current  # costs about a microsecond per step printed
 from matdiff_magic.render.printer import to_latex, to_text
 
 # a printing method called outside the derivation's own printing (``d.steps[i].latex``): with
@@ -60,9 +61,6 @@ class ShownStep:
         s = self.step
         if not s.shorten or s.chain or s.line is not None or not isinstance(s.value, ir.Expr):
             return None
-        from matdiff_magic.render import elide
-        from matdiff_magic.render.memo import current
-
         shown = current()
         # the sizes of the subexpressions the lines of a view share, counted once for the view
         known = shown.keep("sizes", s.abbrev, lambda: elide.sizes(s.abbrev)) if shown is not None else None
@@ -109,8 +107,6 @@ class ShownStep:
     def _kept(self, form: str, compute: Callable[[], str]) -> str:
         """A printed form, printed once per recorded step while a derivation is shown
         (``memo.printing``): the JSON, the TeX block and the text ask for the same steps."""
-        from matdiff_magic.render.memo import current
-
         shown = current()
         return shown.keep((form, self.lang), self.step, compute) if shown is not None else compute()
 
