@@ -113,7 +113,7 @@ def _self_transposed(e: ir.Expr, symmetric: bool = True) -> bool:
 def prefer_positive(e: ir.Expr) -> ir.Expr:
     """−c·(y − Xβ)·M  →  c·(Xβ − y)·M: absorb a minus sign into a difference, as textbooks do."""
     c, rest = split_coef(e)
-    if c >= 0 or rest is None:
+    if c.numerator >= 0 or rest is None:  # the sign read off the numerator: a call less
         return e
     factors = list(rest.factors) if isinstance(rest, ir.MatMul) else [rest]
     pairs = [frozenset(_unwrapped(f).children()) for f in factors if isinstance(_unwrapped(f), ir.Add)]
@@ -124,7 +124,7 @@ def prefer_positive(e: ir.Expr) -> ir.Expr:
         if (
             isinstance(inner, ir.Add)
             and len(inner.terms) == 2
-            and sum(isinstance(t, ir.Neg) or split_coef(t)[0] < 0 for t in inner.terms) == 1
+            and sum(isinstance(t, ir.Neg) or split_coef(t)[0].numerator < 0 for t in inner.terms) == 1
         ):
             flipped = mk_add([inner.terms[1], inner.terms[0]])
             flipped = mk_add([mk_neg(t) for t in inner.terms])

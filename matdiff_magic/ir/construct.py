@@ -52,6 +52,7 @@ __all__ = [
 ]
 
 _UNIT = Fraction(1)  # made once: split_coef runs for every term of every sum
+_MINUS_UNIT = Fraction(-1)  # the coefficient of −A, for every negated term
 
 _ONE = ir.ONE
 SCALAR_ATOMS = (ir.Var, ir.Const, ir.Det, ir.LogDet, ir.Trace, ir.Norm, ir.SumAll, ir.Pow, ir.Apply)
@@ -71,7 +72,7 @@ def split_coef(e: ir.Expr) -> tuple[Fraction, ir.Expr | None]:
         return e.value, None
     if isinstance(e, ir.Neg):
         c, rest = split_coef(e.arg)
-        return -c, rest
+        return (_MINUS_UNIT if c is _UNIT else -c), rest
     if isinstance(e, ir.MatMul) and isinstance(e.factors[0], ir.Const):
         tail = e.factors[1:]
         return e.factors[0].value, tail[0] if len(tail) == 1 else ir.MatMul(tail)
@@ -89,7 +90,7 @@ def with_coef(c: Fraction, rest: ir.Expr | None, shape=ir.SCALAR) -> ir.Expr:
         return rest
     if c == -1:
         return ir.Neg(rest)
-    if c < 0:
+    if c.numerator < 0:  # the sign read off the numerator: Fraction's < is Python code
         return ir.Neg(mk_mul([ir.Const(-c), rest]))
     factors = rest.factors if isinstance(rest, ir.MatMul) else (rest,)
     return _product_of((ir.Const(c), *factors), rest.shape)  # a number in front keeps the shape
@@ -108,7 +109,7 @@ def mk_neg(x: ir.Expr) -> ir.Expr:
     if isinstance(x, ir.Const):
         return ir.Const(-x.value)
     c, rest = split_coef(x)
-    if c < 0:
+    if c.numerator < 0:
         return with_coef(-c, rest)
     return ir.Neg(x)
 
@@ -447,9 +448,15 @@ def rebuild_then(e: ir.Expr, post) -> ir.Expr:
 def tidy(e: ir.Expr) -> ir.Expr:
     """Rebuild bottom-up through the smart constructors, each distinct node once; what tidy
     returned once is not redone (the leaves and tidied children taken as they are without a
-    call, so a long product of names is one pass over its factors)."""
+    call, so a long product of names is one pass over its factors). The same node tidied again
+    right after (the function a derivation starts from: by the work check, then by the
+    differential stage) is given the tree made the first time."""
     if e._tidy:
         return e
+    global _last_tidied
+    last = _last_tidied
+    if last[0] is e:
+        return last[1]
     memo: dict = {}
 
     def go(node):  # a node not tidied: ir.rebuild_bottom_up's pass, with the build written in
@@ -469,9 +476,13 @@ def tidy(e: ir.Expr) -> ir.Expr:
         return out
 
     try:
-        return go(e)
+        out = go(e)
     finally:  # go refers to itself: a cycle that would keep the memo alive until a collection
         go = None  # type: ignore[assignment]
+    _last_tidied = (e, out)  # one pair, read and replaced whole: safe between threads
+    return out
 
 
+# the last expression tidied that was not tidied already, and what tidy made of it (both kept alive)
+_last_tidied: tuple = (None, None)
 _SET_TIDY = ir.Expr.__dict__["_tidy"].__set__

@@ -113,7 +113,9 @@ class _SquareToSquare(_Unary):
 
     @classmethod
     def shape_of(cls, arg):
-        require_square(arg, _language_name(cls))
+        rows, cols = arg.shape
+        if rows is not cols:  # sizes are interned: the op's name looked up only for an error
+            require_square(arg, _language_name(cls))
         return arg.shape
 
 
@@ -125,7 +127,9 @@ class _SquareToScalar(_ToScalar):
 
     @classmethod
     def shape_of(cls, arg):
-        require_square(arg, _language_name(cls))
+        rows, cols = arg.shape
+        if rows is not cols:  # sizes are interned: the op's name looked up only for an error
+            require_square(arg, _language_name(cls))
         return SCALAR
 
 

@@ -24,7 +24,7 @@ import unicodedata
 from typing import NamedTuple
 
 from matdiff_magic.render import memo
-from matdiff_magic.render.texwidth import fits, tex_width
+from matdiff_magic.render.texwidth import fits, tex_width, within
 
 WIDTH = 80  # characters of the Unicode reading
 # The TeX block's expressions get fewer: the rule column beside them (about 60 characters in
@@ -425,8 +425,9 @@ def break_tex(body: str, column: int, width: int = WIDTH, ops=_TEX_OPS) -> list[
     spacing command indents them: KaTeX counts every macro (``\\quad`` is one) against a limit
     of 1000 per formula, which a long derivation nears already."""
     # most steps fit: no need to find where they could break (measured once: _lay needs it too);
-    # one that surely fits, told by counting its characters, is not measured
-    if fits(body, width - column, _remembered(tex_width)):
+    # one that surely fits, told by counting its characters, is not measured (nor its measure made)
+    room = width - column
+    if within(body, room) or _remembered(tex_width)(body) <= room:
         return [body]
     cuts = _tex_cuts(body, ops)
     if not cuts:
@@ -470,7 +471,7 @@ def tex_step(prefix: str, body: str, note: str, column: int, width: int = TEX_WI
     the first row on, one piece a row when it is long."""
     rows = break_tex(body, column, width)
     rows[0] = prefix + rows[0]
-    for k, part in enumerate(_note_parts(note) if note else []):
+    for k, part in enumerate(_note_parts(note) if note else ()):
         grey = rf" && {{\small\color{{gray}}{{{part}}}}}"
         if k < len(rows):
             rows[k] += grey
@@ -479,10 +480,12 @@ def tex_step(prefix: str, body: str, note: str, column: int, width: int = TEX_WI
     return rows
 
 
-def _note_parts(note: str) -> list[str]:
-    """A long rule note cut after its rule's name and between its identities."""
+@functools.lru_cache(maxsize=256)
+def _note_parts(note: str) -> tuple[str, ...]:
+    """A long rule note cut after its rule's name and between its identities; once per note, as
+    ``_wrapped``: every derivation's steps repeat a few rules' notes."""
     if fits(note, NOTE_WIDTH):
-        return [note]
+        return (note,)
     cuts = _tex_cuts(note, _NOTE_OPS)
     if note.startswith("\\text{"):  # after the rule's name, \text{…: }
         depth = 0
@@ -492,7 +495,7 @@ def _note_parts(note: str) -> list[str]:
                 cuts.append(_Cut(i + 1, i + 1, 0, 0, -1, ":"))
                 break
         cuts.sort(key=lambda c: c.end)
-    return [text for _, text in _lay(note, cuts, 0, NOTE_WIDTH, tex_width, lambda cut, _: 0)]
+    return tuple(text for _, text in _lay(note, cuts, 0, NOTE_WIDTH, tex_width, lambda cut, _: 0))
 
 
 def tex_where(prefix: str, where: str, column: int, width: int = TEX_WIDTH) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from fractions import Fraction
 
@@ -50,6 +51,11 @@ _PER_SAMPLE = re.compile(r"^([A-Za-z]+?)_(i)$")  # x_i, a per-sample name: xᵢ
 BAR = "bar"  # xbar is x̄, a mean
 
 
+# the notation of a name, a function or a superscript, worked out once: the printer asks for it at
+# every leaf and operation it prints, and a derivation has few distinct ones
+_once = functools.lru_cache(maxsize=4096)
+
+
 def split_name(name: str) -> tuple[str, str]:
     """'x1' -> ('x', '1'), 'w_2' -> ('w', '2'), 'x_i' -> ('x', 'i'), 'Sigma' -> ('Sigma', '')."""
     if name.isalpha() and name.isascii():  # letters only (most names): no subscript to read
@@ -58,6 +64,7 @@ def split_name(name: str) -> tuple[str, str]:
     return (m.group(1), m.group(2)) if m else (name, "")
 
 
+@_once
 def name_latex(name: str, kind: str) -> str:
     base, sub = split_name(name)
     if base.endswith(BAR) and len(base) > len(BAR):  # xbar: x̄
@@ -73,6 +80,7 @@ def name_latex(name: str, kind: str) -> str:
     return body + ("_{" + sub + "}" if sub else "")
 
 
+@_once
 def name_text(name: str) -> str:
     base, sub = split_name(name)
     if base.endswith(BAR) and len(base) > len(BAR):  # xbar: x̄ (a combining macron)
@@ -187,6 +195,7 @@ _UNSUPERSCRIPT_TABLE = str.maketrans(UNSUPERSCRIPT)
 UNSUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
 
+@_once
 def call_latex(name: str, symbol: str = "") -> str:
     """The TeX of a function's name: \\log, \\operatorname{tr}, or its symbol (σ -> \\sigma)."""
     if symbol in SYMBOL_LATEX:
@@ -200,6 +209,7 @@ def call_latex(name: str, symbol: str = "") -> str:
     return "\\" + name if name in TEX_OPERATORS else "\\operatorname{" + name + "}"
 
 
+@_once
 def superscript_latex(symbol: str) -> str:
     """A Unicode superscript (ᵀ, ⁻¹, ⁻ᵀ) in TeX: ^{T}, ^{-1}, ^{-T}."""
     return "^{" + symbol.translate(_UNSUPERSCRIPT_TABLE) + "}"

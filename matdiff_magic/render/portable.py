@@ -3,6 +3,7 @@ however long: the derivation block, and the stepper's lines as they grow step by
 
 from __future__ import annotations
 
+import itertools
 import re
 
 # MathJax 2 and 3 refuse a macro followed by more than 5 KB of TeX ("internal buffer size
@@ -22,9 +23,22 @@ MACRO_BUFFER = 4096  # characters: MathJax's limit is 5 KB after expansion
 def portable(tex: str) -> str:
     """``tex`` with the control space always written "\\;", and the font commands as switches once
     it nears MathJax 2's buffer (shorter TeX keeps \\mathrm{d})."""
-    if "\\ " in tex:  # the regex tries every position: most lines have no control space
-        tex = _NO_MACROS[0][0].sub(_NO_MACROS[0][1], tex)
+    if "\\ " in tex:
+        tex = _control_spaces(tex)
     if len(tex) > MACRO_BUFFER:
         for pattern, replacement in _NO_MACROS[1:]:
             tex = pattern.sub(replacement, tex)
     return tex
+
+
+def _control_spaces(tex: str) -> str:
+    """``_NO_MACROS[0]``'s substitution, found by splitting at each backslash and space: the
+    pattern starts with a look-behind, which the regex engine tries at every position of the
+    block. A backslash and a space is a control space after an even run of backslashes (pairs
+    of them are line breaks); after an odd one, its backslash closes a line break."""
+    pieces = tex.split("\\ ")
+    out = [pieces[0]]
+    for before, piece in itertools.pairwise(pieces):
+        run = len(before) - len(before.rstrip("\\"))
+        out.append(("\\ " if run % 2 else "\\;") + piece)
+    return "".join(out)

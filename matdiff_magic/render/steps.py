@@ -17,7 +17,8 @@ from matdiff_magic import i18n
 from matdiff_magic.depth import at_any_depth
 from matdiff_magic.derivation.steps import Step, cached
 from matdiff_magic.ir import nodes as ir
-from matdiff_magic.render import printer
+from matdiff_magic.render import elide, printer  # here, not in the methods: an import statement
+from matdiff_magic.render.memo import current  # costs about a microsecond per step printed
 from matdiff_magic.render.printer import to_latex, to_text
 
 # a printing method called outside the derivation's own printing (``d.steps[i].latex``): with
@@ -58,17 +59,16 @@ class ShownStep:
     def _elided(self):
         """The parts of a long line written ⋯ (``render.elide``), for a step that may be shortened."""
         s = self.step
-        if not s.shorten or s.chain or s.line is not None or not isinstance(s.marked[0], ir.Expr):
+        if not s.shorten or s.chain or s.line is not None or not isinstance(s.value, ir.Expr):
             return None
-        from matdiff_magic.render import elide
-        from matdiff_magic.render.memo import current
-
         shown = current()
         # the sizes of the subexpressions the lines of a view share, counted once for the view
         known = shown.keep("sizes", s.abbrev, lambda: elide.sizes(s.abbrev)) if shown is not None else None
-        line = s.marked[0]  # the line as shown: its changed variables nodes of their own
-        if not elide.is_long(line, s.abbrev, known):  # the usual line: printed whole
+        # the usual line, printed whole: measured as its expression, which has the nodes of the
+        # marked line (that one made only for a long line, and for the coloured one)
+        if not elide.is_long(s.value, s.abbrev, known):
             return None
+        line = s.marked[0]  # the line as shown: its changed variables nodes of their own
         if shown is None:
             return elide.elision(line, s.focus_nodes, s.abbrev)
 
@@ -98,13 +98,15 @@ class ShownStep:
         if self.step.line is not None:
             return self._line[0 if tex else 1]
         show = to_latex if tex else to_text
-        return show(cast(ir.Expr, self.step.marked[0]), **self._options())  # a step without a line has one
+        options = self._options()
+        # a line printed whole is its expression's text: the marked line (its changed variables
+        # nodes of their own) prints the same, and is needed only where parts are left out
+        line = self.step.value if options["elide"] is None else self.step.marked[0]
+        return show(cast(ir.Expr, line), **options)  # a step without a line has one
 
     def _kept(self, form: str, compute: Callable[[], str]) -> str:
         """A printed form, printed once per recorded step while a derivation is shown
         (``memo.printing``): the JSON, the TeX block and the text ask for the same steps."""
-        from matdiff_magic.render.memo import current
-
         shown = current()
         return shown.keep((form, self.lang), self.step, compute) if shown is not None else compute()
 
