@@ -24,7 +24,7 @@ import unicodedata
 from typing import NamedTuple
 
 from matdiff_magic.render import memo
-from matdiff_magic.render.texwidth import fits, tex_width, within
+from matdiff_magic.render.texwidth import fits, tex_width
 
 WIDTH = 80  # characters of the Unicode reading
 # The TeX block's expressions get fewer: the rule column beside them (about 60 characters in
@@ -229,15 +229,18 @@ def _remembered(measure):
     shown = memo.current()
     if shown is None:
         return measure
-    known = shown.widths.setdefault(measure, {})
+    remembered = shown.widths.get(measure)
+    if remembered is None:  # made once per derivation shown: every line asks for it
+        known: dict = {}
 
-    def width(piece: str) -> int:
-        w = known.get(piece)
-        if w is None:
-            w = known[piece] = measure(piece)
-        return w
+        def remembered(piece: str) -> int:
+            w = known.get(piece)
+            if w is None:
+                w = known[piece] = measure(piece)
+            return w
 
-    return width
+        shown.widths[measure] = remembered
+    return remembered
 
 
 class _Widths:
@@ -425,9 +428,8 @@ def break_tex(body: str, column: int, width: int = WIDTH, ops=_TEX_OPS) -> list[
     spacing command indents them: KaTeX counts every macro (``\\quad`` is one) against a limit
     of 1000 per formula, which a long derivation nears already."""
     # most steps fit: no need to find where they could break (measured once: _lay needs it too);
-    # one that surely fits, told by counting its characters, is not measured (nor its measure made)
-    room = width - column
-    if within(body, room) or _remembered(tex_width)(body) <= room:
+    # one that surely fits, told by counting its characters, is not measured
+    if fits(body, width - column, _remembered(tex_width)):
         return [body]
     cuts = _tex_cuts(body, ops)
     if not cuts:

@@ -34,7 +34,7 @@ class Memo:
         self._entered: dict[int, Expr] = {}  # the nodes whose children are in _parents
         self._holding: dict[int, dict[int, bool]] = {}  # id(old node) -> id(node) -> holds it
         self.kept: dict[tuple, tuple] = {}  # (kind, id) -> (the object, what was computed for it)
-        self.widths: dict = {}  # measure -> {piece of a line: its width} (render.linebreak)
+        self.widths: dict = {}  # measure -> it, each piece's width remembered (render.linebreak)
 
     def keep(self, kind: Hashable, owner, compute):
         """``compute()`` once per ``owner`` (by identity) while the memo lives (the shortening of

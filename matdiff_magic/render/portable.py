@@ -10,7 +10,6 @@ import re
 # exceeded"), so a long block must use none: "\ " is a macro in MathJax 3, \mathrm{x} and
 # \mathbf{x} in MathJax 2; "\;", {\rm x} and {\bf x} typeset the same in MathJax 2, 3 and KaTeX.
 _NO_MACROS = [
-    (re.compile(r"(?<!\\)((?:\\\\)*)\\ "), r"\1\\;"),
     (re.compile(r"\\mathrm\{([^{}]*)\}"), r"{\\rm \1}"),
     (re.compile(r"\\mathbf\{([^{}]*)\}"), r"{\\bf \1}"),
     # KaTeX expands \operatorname three times and allows a block 1000 expansions (a Hessian's
@@ -26,16 +25,16 @@ def portable(tex: str) -> str:
     if "\\ " in tex:
         tex = _control_spaces(tex)
     if len(tex) > MACRO_BUFFER:
-        for pattern, replacement in _NO_MACROS[1:]:
+        for pattern, replacement in _NO_MACROS:
             tex = pattern.sub(replacement, tex)
     return tex
 
 
 def _control_spaces(tex: str) -> str:
-    """``_NO_MACROS[0]``'s substitution, found by splitting at each backslash and space: the
-    pattern starts with a look-behind, which the regex engine tries at every position of the
-    block. A backslash and a space is a control space after an even run of backslashes (pairs
-    of them are line breaks); after an odd one, its backslash closes a line break."""
+    """Each control space "\\ " written "\\;", found by splitting at each backslash and space
+    (a regex would need a look-behind, which the engine tries at every position of the block): a
+    backslash and a space is a control space after an even run of backslashes (pairs of them are
+    line breaks); after an odd one, its backslash closes a line break."""
     pieces = tex.split("\\ ")
     out = [pieces[0]]
     for before, piece in itertools.pairwise(pieces):
