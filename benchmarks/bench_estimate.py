@@ -69,7 +69,7 @@ FAMILIES = {  # the sizes of bench_scaling.py that the package accepts, and prod
 NESTS = {
     "logs": ("x", (32, 136)),
     "inverse tower": ("X", (10, 20, 40)),
-    "shared weights": ("W", (16, 32, 64)),
+    "shared weights": ("W", (16, 32, 64, 128)),
 }
 HESSIANS = {"chain": (1, 4, 8, 12, 16), "product": (2, 4, 8)}  # order=2: predicted once the gradient is made
 QUICK = {"chain": 16, "sum": 32, "product": 16, "alternating": 16}
