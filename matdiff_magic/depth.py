@@ -60,6 +60,8 @@ def at_any_depth(message: str | None = None) -> Callable[[Callable], Callable]:
     def decorate(method: Callable) -> Callable:
         @functools.wraps(method)
         def run(self, *args, **kwargs):
+            if message is None and sys.getrecursionlimit() >= RECURSION_LIMIT:
+                return method(self, *args, **kwargs)  # inside the package's own output: deep already
             block = deep_recursion() if message is None else deep_or_refused(message, self.source)
             with block:
                 return method(self, *args, **kwargs)

@@ -89,11 +89,12 @@ def to_latex(d) -> str:
     column = max(len(s.step.lhs_text) for s in shown) + 3  # where the text's expressions start
     for s in shown:
         step = s.step  # its recorded fields read directly; the rule and TeX through ShownStep
+        rule = s.rule  # worded in the step's language once
         note = ""
         if step.identity is not None:
-            note = rf"\text{{{tex_text(s.rule)}: }}{step.identity.latex}"
-        elif step.stage not in ("function",) and s.rule:
-            note = rf"\text{{{tex_text(s.rule)}}}"
+            note = rf"\text{{{tex_text(rule)}: }}{step.identity.latex}"
+        elif step.stage != "function" and rule:
+            note = rf"\text{{{tex_text(rule)}}}"
         rows += tex_step(tex_head(step.stage, step.lhs), s.latex, note, column)  # long: rows of its own
     where_tex = _where_tex(d, d.abbrev)  # its text is not shown here
     rows += tex_where(r"&\text{where } ", where_tex, column) if where_tex else []

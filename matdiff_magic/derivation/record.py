@@ -123,7 +123,8 @@ class Derivation:
         return self._views[key]
 
     def _view(self, results: list) -> tuple[dict, list[Step]]:
-        from matdiff_magic.render.abbreviations import for_view, shown_expressions
+        from matdiff_magic.render.abbreviations import for_view
+        from matdiff_magic.render.shown_lines import shown_expressions
 
         lines = [e for s in self._steps for e in shown_expressions(s)]
         names = for_view(lines, results, *self._naming)

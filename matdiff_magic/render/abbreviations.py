@@ -348,6 +348,8 @@ def for_view(steps: list, results: list, taken: set, fixed: dict) -> dict:
     the subexpressions a result repeats (``repeated``), each kept only while the view uses it at
     least twice, one of those equal up to a sum's order or a transpose, numbered by first
     appearance."""
+    if not fixed and _too_small(results):
+        return {}
     lines = steps + results
     memo: dict = {}  # canonical numbers of the view's nodes
     taken = set(taken) | {n for pair in fixed.values() for n in pair}
@@ -407,6 +409,20 @@ def for_view(steps: list, results: list, taken: set, fixed: dict) -> dict:
         elif len(text) + 1 < len(to_text(node)):  # M₂ᵀ only where it is shorter
             out[node] = (f"{tex}^{{T}}", text + "ᵀ")
     return out
+
+
+def _too_small(results: list) -> bool:
+    """No result holds an activation or repeats a subexpression of MIN_SIZE nodes (two of them
+    and what holds them are 2 * MIN_SIZE + 1 nodes): nothing to name, told without counting."""
+    for result in results:
+        stack, n = [result], 0
+        while stack:
+            node = stack.pop()
+            n += 1
+            if n > 2 * MIN_SIZE or _activation(node) is not None:
+                return False
+            stack.extend(node.children())
+    return True
 
 
 def _same_lookups(before: tuple, after: tuple, renamed: dict) -> bool:
@@ -493,45 +509,3 @@ def _plain(pair: tuple, node: ir.Expr, used: set) -> str:
         if name_text(name) == pair[1] and name not in used and name_text(name) not in printed:
             return name
     return _fresh(node, used)
-
-
-def shown_expressions(step) -> list:
-    """What a recorded step prints with the names: its chain or its expression (a line recorded
-    as a function of the printer is printed as written, without them)."""
-    if step.chain:
-        return list(step.chain)
-    if step.line is not None or not isinstance(step.value, ir.Expr):
-        return []
-    return [step.value]
-
-
-def definitions(lines: list, abbrev: dict) -> list:
-    """(node, (TeX, text)) for each name that ``lines`` print, by first appearance, then the
-    names used in those names' definitions (Mᵀ counts as M, defined once)."""
-    by_name: dict = {}
-    for node, pair in abbrev.items():
-        if not pair[1].endswith("ᵀ"):
-            by_name.setdefault(pair, node)
-    out: list = []
-
-    def walk(e: ir.Expr, root=None) -> None:
-        stack, seen = [e], set()
-        while stack:
-            node = stack.pop()
-            if id(node) in seen:
-                continue
-            seen.add(id(node))
-            if node is not root and node in abbrev:
-                tex, text = abbrev[node]
-                base = (tex.removesuffix("^{T}"), text.removesuffix("ᵀ"))
-                if base not in out:
-                    out.append(base)
-                continue
-            stack.extend(reversed(node.children()))
-
-    for e in lines:
-        walk(e)
-    for base in out:  # grows while read: a definition's names are listed after it
-        if base in by_name:
-            walk(by_name[base], by_name[base])
-    return [(by_name[b], b) for b in out if b in by_name]

@@ -387,7 +387,7 @@ class _Printer:
     def _juxtaposed(self, out: list[str], precs: list[int]) -> tuple[str, int]:
         """The product of the printed factors ``out``, the last ``len(precs)`` of them with their
         precedences."""
-        if len(precs) > 2 or (len(precs) == 2 and out[-1] == out[-2]):  # a run may be a power
+        if len(precs) > 1 and len(set(out[-len(precs) :])) < len(precs):  # two alike: a run may be a power
             out = runs_as_powers(out, precs, self.paren, self._power)
         if not self.tex:
             text = join_text(out)

@@ -109,7 +109,7 @@ def step_view(derivation, index: int) -> StepView:
 
 
 def _where(derivation, shown: list, column: int) -> list[str]:
-    from matdiff_magic.render.abbreviations import shown_expressions
+    from matdiff_magic.render.shown_lines import shown_expressions
 
     where = _defined(derivation, [e for line in shown for e in shown_expressions(line.step)])
     if not where:
@@ -119,7 +119,7 @@ def _where(derivation, shown: list, column: int) -> list[str]:
 
 def _defined(derivation, expressions: list) -> str:
     """The TeX "s = softmax(Wᵀx), …" of the names ``expressions`` print ('' for none)."""
-    from matdiff_magic.render.abbreviations import definitions
+    from matdiff_magic.render.shown_lines import definitions
 
     abbrev = derivation.abbrev
     names = definitions(expressions, abbrev)
