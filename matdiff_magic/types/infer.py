@@ -211,11 +211,14 @@ class _Inference(ShapeMessages):
         the operand a later mismatch names as the left one."""
         _, left, _ = items[0]
         acc = self.shape(left)
-        for op, node, op_span in items[1:]:
+        last = len(items) - 1
+        for i, (op, node, op_span) in enumerate(items[1:], 1):
             shape = self.shape(node)
             self.sizes.where = op_span  # where a product of sizes left undecided is refused
-            acc, left = combine(op, left, acc, node, shape, op_span), left_of(left, acc, node)
+            lshape, acc = acc, combine(op, left, acc, node, shape, op_span)
             self.sizes.where = None
+            if i < last:  # the last operand has no operator after it to name its left
+                left = left_of(left, lshape, node)
         return acc
 
     def _sum_shape(self, node: syn.Sum) -> tuple:
@@ -250,8 +253,9 @@ class _Inference(ShapeMessages):
                 raise self._mismatch("cannot multiply", left, lshape, item, shape, op_span, inner=True)
             return (lshape[0], shape[1])
 
-        # a mismatch names everything to the left of the operator
-        return self._fold(node.items, multiply, lambda left, lshape, item: Joined(left, item))
+        # a mismatch names everything to the left of the operator: from the first operand on
+        first = node.items[0][1]
+        return self._fold(node.items, multiply, lambda left, lshape, item: Joined(first, item))
 
     def _call_shape(self, node: syn.Call) -> tuple:
         if node.func in self.functions:
@@ -354,13 +358,16 @@ class _Inference(ShapeMessages):
             at = where if isinstance(where, Span) else defs[-1].expr.span
             raise self._undecided_product(classes, total, solutions, at)
         names = self._size_names()
-        named: dict = {}  # size class -> its Dim: most sizes are shared by several shapes
+        named: dict = {1: 1}  # size class -> its Dim: most sizes are shared by several shapes
 
         def resolve(shape: tuple) -> tuple:
-            for d in shape:
-                if d not in named:
-                    named[d] = self._dim_name(d, names)
-            return tuple([named[d] for d in shape])
+            rows, cols = shape
+            row, col = named.get(rows), named.get(cols)
+            if row is None:
+                row = named[rows] = self._dim_name(rows, names)
+            if col is None:
+                col = named[cols] = self._dim_name(cols, names)
+            return (row, col)
 
         infos = [self.vars[n] for n in self.order]
         return Sizes(
