@@ -220,11 +220,10 @@ class Var(Expr):
     kind: str
 
     def __init__(self, name: str, shape: Shape, kind: str):
-        self._init(shape if type(shape) is tuple else tuple(shape), ())  # a leaf: no children
-        # the slots' own setters: every name of every cell is made a Var
-        _SET_VAR_NAME(self, name)
-        _SET_VAR_KIND(self, kind)
-        _SET_FREE(self, frozenset((name,)))
+        self._init(tuple(shape), ())  # a leaf: no children
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "_free", frozenset([name]))
 
     @property
     def symmetric(self) -> bool:
@@ -310,7 +309,6 @@ _SET_CONST, _SET_FILL, _SET_ARG = (
     Fill.__dict__["value"].__set__,
     _Unary.__dict__["arg"].__set__,
 )
-_SET_VAR_NAME, _SET_VAR_KIND = Var.__dict__["name"].__set__, Var.__dict__["kind"].__set__
 
 
 # ---- queries ---------------------------------------------------------------------------------

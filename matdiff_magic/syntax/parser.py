@@ -300,11 +300,10 @@ class _Parser:
             raise self.error(
                 f"the expression is nested too deeply (more than {MAX_DEPTH} levels)", self.peek()
             )
-        tokens = self.tokens  # peek and advance written in: this loop runs at every token
         try:
             left = self.prefix()
             while True:
-                tok = tokens[self.pos]
+                tok = self.tokens[self.pos]  # peek and advance written in: this runs at every token
                 if tok.kind != "op":
                     break
                 if tok.text == "'":
@@ -334,8 +333,7 @@ class _Parser:
         return Power(op, left, right, span, tok.span)
 
     def prefix(self):
-        tok = self.tokens[self.pos]
-        self.pos += 1
+        tok, self.pos = self.tokens[self.pos], self.pos + 1
         if tok.kind == "name":  # the most frequent operand
             if self.tokens[self.pos].text == "(":
                 return self.call(tok)
