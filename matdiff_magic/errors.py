@@ -8,16 +8,24 @@ from dataclasses import dataclass
 from matdiff_magic import i18n
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """Half-open character range [start, end) into the cell source."""
 
     start: int
     end: int
 
+    def __init__(self, start: int, end: int) -> None:
+        # the slots' own setters, not object.__setattr__: a span is made for every token and operator
+        _SET_START(self, start)
+        _SET_END(self, end)
+
     def __or__(self, other: Span) -> Span:
         start, end = self.start, self.end  # compared by hand: min and max cost a call each
         return Span(start if start <= other.start else other.start, end if end >= other.end else other.end)
+
+
+_SET_START, _SET_END = Span.__dict__["start"].__set__, Span.__dict__["end"].__set__
 
 
 class MatdiffError(Exception):
@@ -102,6 +110,8 @@ def known_language(lang: str | None) -> str | None:
 def flag(name: str, value) -> bool:
     """A yes/no argument (``check``, ``solve``, …): True, False, 1 and 0, or None (no); anything else is an
     ``ArgumentTypeError`` (``check="no"`` is a non-empty string, which Python reads as true)."""
+    if value is True or value is False:  # what is almost always given: no ABC check for it
+        return value
     if value is None:  # read as no, as it was before these arguments were checked
         return False
     if isinstance(value, numbers.Integral) and value in (0, 1):  # bool and NumPy's bool_ too
@@ -113,6 +123,8 @@ def flag(name: str, value) -> bool:
 
 def whole_seed(seed) -> int:
     """``seed`` of derive, check and check_answer: a whole number ≥ 0, else a MatdiffError."""
+    if type(seed) is int and seed >= 0:  # what is almost always given: no ABC check for it
+        return seed
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
         raise MatdiffError(f"seed takes a whole number ≥ 0: got {seed!r}")
     return int(seed)

@@ -46,7 +46,6 @@ from typing import NamedTuple
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.construct import tidy
-from matdiff_magic.ir.traverse import post_order
 from matdiff_magic.timelimit import current_limit
 
 LINEAR = (ir.Neg, ir.Transpose, ir.Trace, ir.SumAll, ir.DiagMatrix, ir.DiagVector, ir.Vec)
@@ -129,78 +128,111 @@ class Measures(NamedTuple):
 
 def estimate(expr: ir.Expr, wrt: str) -> Measures:
     """The measures of deriving ``expr`` by the variable ``wrt``, in one pass over its distinct
-    nodes; each node's are made from its children's."""
-    size: dict[int, int] = {}
-    dsize: dict[int, int] = {}
-    depth: dict[int, int] = {}  # -1: the node does not hold the variable
-    spread: dict[int, tuple[int, int]] = {}  # (terms, dshown) of d(node)
-    for node in post_order([expr]):
+    nodes, children first and without recursion; each node's are made from its children's."""
+    measured: dict[int, tuple] = {}  # id(node) -> (size, dsize, depth, terms, dshown)
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        key = id(node)
+        if key in measured:
+            continue
         kids = node.children()
-        size[id(node)] = 1 + sum(size[id(k)] for k in kids)
-        inner = [depth[id(k)] for k in kids if depth[id(k)] >= 0]
-        if (isinstance(node, ir.Var) and node.name == wrt) or inner:
-            depth[id(node)] = 1 + max(inner, default=0)
-            dsize[id(node)] = _dsize(node, kids, size, dsize, depth)
-            spread[id(node)] = _spread(node, kids, spread, depth)
+        if not kids:
+            measured[key] = _leaf(node, wrt)
+            continue
+        of_kids = []
+        for kid in kids:
+            m = measured.get(id(kid))
+            if m is None:
+                if kid.children():
+                    break
+                m = measured[id(kid)] = _leaf(kid, wrt)  # a leaf, measured without a visit
+            of_kids.append(m)
         else:
-            depth[id(node)], dsize[id(node)], spread[id(node)] = -1, 0, (0, 0)
-    top = id(expr)
-    return Measures(size[top], dsize[top], max(depth[top], 0), *spread[top])
+            measured[key] = _measures(node, of_kids, measured)
+            continue
+        stack.append(node)  # its children first, then the node again
+        stack += [kid for kid in kids if id(kid) not in measured]
+    size, dsize, depth, terms, shown = measured[id(expr)]
+    return Measures(size, dsize, max(depth, 0), terms, shown)
 
 
-def _dsize(node, kids, size, dsize, depth) -> int:
-    """Size of d(node), written out, from the sizes of its children and of their differentials."""
-    s = size[id(node)]
-    d = [dsize[id(k)] for k in kids]
-    if isinstance(node, ir.Var):
-        return 1
+# (size, dsize, depth, terms, dshown) of a leaf: the variable (dX), and any other leaf
+_VARIABLE = (1, 1, 1, 1, 1)
+_LEAF = (1, 0, -1, 0, 0)
+
+
+def _leaf(node: ir.Expr, wrt: str) -> tuple:
+    return _VARIABLE if isinstance(node, ir.Var) and node.name == wrt else _LEAF
+
+
+_PRODUCT, _ADD, _LINEAR, _MATPOW, _POW, _APPLY, _OTHER = range(7)
+
+
+def _rule_of(node: ir.Expr) -> int:
+    """Which of the rules below a node that holds the variable takes."""
     if isinstance(node, PRODUCTS):
+        return _PRODUCT
+    if isinstance(node, ir.Add):
+        return _ADD
+    if isinstance(node, LINEAR):
+        return _LINEAR
+    if isinstance(node, ir.MatPow):
+        return _MATPOW
+    if isinstance(node, (ir.Pow, ir.ElemPow)):
+        return _POW
+    return _APPLY if isinstance(node, ir.Apply) else _OTHER
+
+
+def _measures(node, kids: list, measured: dict) -> tuple:
+    """(size, dsize, depth, terms, dshown) of ``node`` from its children's (``kids``, in order).
+
+    dsize, the size of d(node) written out: the rule's own symbols and the factors it copies from f,
+    written out. terms and dshown, d(node) spread out: each term of a child's differential gains the
+    symbols the rule puts around it, one per factor or function copied from f (a shared node, not
+    written out)."""
+    size, depth, d, terms, shown, held, held_size = 1, -1, 0, 0, 0, 0, 0
+    for k_size, k_dsize, k_depth, k_terms, k_shown in kids:
+        size += k_size
+        if k_depth >= 0:  # a child that does not hold X has no differential
+            depth = k_depth if k_depth > depth else depth
+            d, terms, shown = d + k_dsize, terms + k_terms, shown + k_shown
+            held, held_size = held + 1, held_size + k_size
+    if not held:
+        return (size, 0, -1, 0, 0)
+    depth += 1
+    rule = _rule_of(node)
+    if rule == _PRODUCT:
         # product rule: one term per factor that holds X, the other factors copied into it
-        return 1 + sum(dk + s - size[id(k)] for k, dk in zip(kids, d) if depth[id(k)] >= 0)
-    if isinstance(node, ir.Add):
-        return 1 + sum(d)
-    if isinstance(node, LINEAR):
-        return 1 + d[0]
-    if isinstance(node, ir.MatPow):  # Σᵢ Uⁱ dU Uᵏ⁻¹⁻ⁱ: k terms, two powers of U around dU
-        return 1 + node.k * (d[0] + 2 * size[id(kids[0])] + 2)
-    if isinstance(node, (ir.Pow, ir.ElemPow)) and depth[id(kids[1])] < 0:
-        return 3 + 2 * size[id(kids[0])] + d[0]  # p u^(p-1) du
-    if isinstance(node, (ir.Pow, ir.ElemPow)):
-        return 6 + 2 * s + 2 * size[id(kids[0])] + sum(d)  # u^v (log(u) dv + v u^-1 du)
-    if isinstance(node, ir.Apply):
-        return 2 + 2 * size[id(kids[0])] + d[0]  # f'(u) ⊙ du (σ(u) ⊙ (1 - σ(u)) at most)
-    # inverse, determinant, norm, …: the node itself and its argument appear in the rule
-    return 2 + s + sum(size[id(k)] + dk for k, dk in zip(kids, d))
-
-
-def _spread(node, kids, spread, depth) -> tuple[int, int]:
-    """(terms, dshown) of d(node): each term of a child's differential gains the symbols the rule
-    puts around it, one per factor or function copied from f (a shared node, not written out)."""
-    if isinstance(node, ir.Var):
-        return 1, 1  # dX
-    held = [spread[id(k)] for k in kids if depth[id(k)] >= 0]
-    terms, shown = sum(t for t, _ in held), sum(s for _, s in held)
-    if isinstance(node, PRODUCTS):
-        return terms, shown + terms * (len(kids) - 1)  # the other factors, once spread out
-    if isinstance(node, ir.Add):
-        return terms, shown
-    if isinstance(node, LINEAR):
-        return terms, shown + terms
-    if isinstance(node, ir.MatPow):  # Σᵢ Uⁱ dU Uᵏ⁻¹⁻ⁱ: k copies of each term, two powers around it
-        return node.k * terms, node.k * (shown + 2 * terms)
-    base = kids[0] if isinstance(node, (ir.Pow, ir.ElemPow)) else None
-    if isinstance(base, ir.Norm) and base.p == 2 and depth[id(kids[1])] < 0:
-        # ‖u‖² is written uᵀu and takes the product rule: d(uᵀ) u + uᵀ du
-        t, s = spread[id(base.arg)]
-        return 2 * t, 2 * (s + 2 * t)
-    if isinstance(node, (ir.Pow, ir.ElemPow)) and depth[id(kids[1])] >= 0:
-        return terms, shown + 6 * terms  # u^v (log(u) dv + v u^-1 du)
-    if isinstance(node, (ir.Pow, ir.ElemPow)):
-        return terms, shown + 3 * terms  # p u^(p-1) du
-    if isinstance(node, ir.Apply):
-        return terms, shown + 6 * terms  # f'(u) ⊙ du: (𝟏 - tanh(u)^∘2) ⊙ du, exp(u) ⊙ du, …
+        return (
+            size,
+            1 + d + held * size - held_size,
+            depth,
+            terms,
+            shown + terms * (len(kids) - 1),
+        )
+    if rule == _ADD:
+        return (size, 1 + d, depth, terms, shown)
+    if rule == _LINEAR:
+        return (size, 1 + d, depth, terms, shown + terms)
+    base = kids[0]
+    if rule == _MATPOW:  # Σᵢ Uⁱ dU Uᵏ⁻¹⁻ⁱ: k terms, two powers of U around dU
+        k = node.k
+        return (size, 1 + k * (base[1] + 2 * base[0] + 2), depth, k * terms, k * (shown + 2 * terms))
+    if rule == _POW and kids[1][2] < 0:  # p u^(p-1) du
+        dsize, norm = 3 + 2 * base[0] + base[1], node.children()[0]
+        if isinstance(norm, ir.Norm) and norm.p == 2:
+            # ‖u‖² is written uᵀu and takes the product rule: d(uᵀ) u + uᵀ du
+            _, _, _, t, s = measured[id(norm.arg)]
+            return (size, dsize, depth, 2 * t, 2 * (s + 2 * t))
+        return (size, dsize, depth, terms, shown + 3 * terms)
+    if rule == _POW:  # u^v (log(u) dv + v u^-1 du)
+        return (size, 6 + 2 * size + 2 * base[0] + d, depth, terms, shown + 6 * terms)
+    if rule == _APPLY:  # f'(u) ⊙ du (σ(u) ⊙ (1 - σ(u)) at most; (𝟏 - tanh(u)^∘2) ⊙ du, exp(u) ⊙ du, …)
+        return (size, 2 + 2 * base[0] + base[1], depth, terms, shown + 6 * terms)
+    # inverse, determinant, norm, …: the node itself and its argument appear in the rule;
     # -X⁻¹ dX X⁻¹, |X| tr(X⁻¹ dX), …: a few symbols around each term
-    return terms, shown + 4 * terms
+    return (size, 1 + 2 * size + d, depth, terms, shown + 4 * terms)
 
 
 def shown_steps(expr: ir.Expr, wrt: str) -> int:

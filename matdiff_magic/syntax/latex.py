@@ -46,8 +46,8 @@ _DECLARED = re.compile(r"^\s*([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*:(?!=)")
 
 def looks_like_latex(source: str) -> bool:
     """Whether ``source`` is written in LaTeX (comments after # are not looked at)."""
-    if "^" not in source and _MARKS.search(source) is None:  # no mark, and no ^T, anywhere
-        return False
+    if _MARKS.search(source) is None and ("^" not in source or _POWER_T.search(source) is None):
+        return False  # no mark, and no ^T, anywhere (x^2 is the language's power)
     lines = [line.split("#", 1)[0] for line in source.splitlines()]
     if any(_MARKS.search(line) for line in lines):
         return True

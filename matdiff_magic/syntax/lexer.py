@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
+from functools import lru_cache
 from typing import NamedTuple
 
 from matdiff_magic.errors import MatdiffError, Span
@@ -47,6 +48,10 @@ class Token(NamedTuple):  # a tuple: made for every token of every cell, at a tu
     value: Fraction | None = None
 
 
+# a token made from its four fields at once, without the named tuple's constructor (a Python call)
+_token = tuple.__new__
+
+
 def tokenize(source: str) -> list[Token]:
     if len(source) > MAX_SOURCE_CHARS:
         raise MatdiffError(
@@ -69,11 +74,11 @@ def tokenize(source: str) -> list[Token]:
             )
         kind, end = m.lastindex, m.end()
         if kind == _NAME_TOKEN:
-            tokens.append(Token("name", m.group(), Span(i, end)))
+            tokens.append(_token(Token, ("name", m.group(), Span(i, end), None)))
         elif kind == _OP_TOKEN:
-            tokens.append(Token("op", m.group(), Span(i, end)))
+            tokens.append(_token(Token, ("op", m.group(), Span(i, end), None)))
         elif kind == _NEWLINE_TOKEN:
-            tokens.append(Token("newline", "\n", Span(i, end)))
+            tokens.append(_token(Token, ("newline", "\n", Span(i, end), None)))
         elif kind == _NUMBER_TOKEN:
             text = m.group()
             if end < n and (source[end].isalpha() or source[end] == "_"):
@@ -106,6 +111,8 @@ def _exact(text: str, source: str | None = None, span: Span | None = None) -> Fr
     MAX_NUMBER_DIGITS digits before and after the point; both are checked on the text, before any
     big power of ten is computed.
     """
+    if len(text) <= _FEW_DIGITS and text.isdigit():  # a whole number: exact and in range as written
+        return _whole(text)
     mantissa, _, exponent = text.lower().partition("e")
     whole, _, fraction = mantissa.partition(".")
     whole = whole.lstrip("0")
@@ -127,6 +134,14 @@ def _exact(text: str, source: str | None = None, span: Span | None = None) -> Fr
     if value > LARGEST or 0 < value < SMALLEST:
         raise _out_of_range(text, value > 1, source, span)
     return value
+
+
+_FEW_DIGITS = 300  # a whole number of at most this many digits lies below LARGEST
+
+
+@lru_cache(maxsize=256)  # a number's value read once: the same few (2, 1, 0.5) recur in every cell
+def _whole(text: str) -> Fraction:
+    return Fraction(int(text))
 
 
 def _out_of_range(text: str, large: bool, source, span) -> MatdiffError:

@@ -303,20 +303,20 @@ class _Parser:
         try:
             left = self.prefix()
             while True:
-                tok = self.peek()
-                if tok.kind == "op" and tok.text == "'":
+                tok = self.tokens[self.pos]  # peek and advance written in: this runs at every token
+                if tok.kind != "op":
+                    break
+                if tok.text == "'":
                     if min_bp > POSTFIX_BP:
                         break
-                    self.advance()
+                    self.pos += 1
                     left = Transpose(left, left.span | tok.span)
                     continue
-                if tok.kind != "op" or tok.text not in BINARY:
+                powers = BINARY.get(tok.text)
+                if powers is None or powers[0] < min_bp:
                     break
-                lbp, rbp = BINARY[tok.text]
-                if lbp < min_bp:
-                    break
-                self.advance()
-                right = self.expression(rbp)
+                self.pos += 1
+                right = self.expression(powers[1])
                 left = self.combine(tok, left, right)
             return left
         finally:
@@ -333,7 +333,11 @@ class _Parser:
         return Power(op, left, right, span, tok.span)
 
     def prefix(self):
-        tok = self.advance()
+        tok, self.pos = self.tokens[self.pos], self.pos + 1
+        if tok.kind == "name":  # the most frequent operand
+            if self.tokens[self.pos].text == "(":
+                return self.call(tok)
+            return Name(tok.text, tok.span)  # a function's name alone is refused by the types stage
         if tok.kind == "num":
             return Num(tok.value, tok.span)
         if tok.kind == "op" and tok.text == "-":
@@ -356,10 +360,6 @@ class _Parser:
             return _with_span(inner, tok.span | close.span)
         if tok.kind == "op" and tok.text == "[":  # [a, b; c, d]
             return parse_literal(self, tok)
-        if tok.kind == "name":
-            if self.peek().text == "(":
-                return self.call(tok)
-            return Name(tok.text, tok.span)  # a function's name alone is refused by the types stage
         if tok.kind == "eof":
             raise self.error(
                 "the expression ends too early", tok, hint="an operand is missing after the last operator"

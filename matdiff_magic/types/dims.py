@@ -14,6 +14,7 @@ scalar exactly when both of its dimensions equal 1.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from math import prod
 
 _INTERNED: dict = {}  # (coef, symbols) -> the one Dim with them
@@ -61,13 +62,9 @@ class Dim:
             return value
         if isinstance(value, int):  # a number's Dim is interned: found without making its key
             return _INTERNED.get((value, ())) or cls(value)
-        coef, syms = 1, []
-        for part in str(value).split("·"):
-            if part.isdigit():
-                coef *= int(part)
-            else:
-                syms.append(part)
-        return cls(coef, syms)
+        if type(value) is str:
+            return dim_of_text(value)
+        return dim_of_text(str(value))
 
     # -- queries
     @property
@@ -109,6 +106,18 @@ class Dim:
 
     def __repr__(self) -> str:
         return f"Dim({self})"
+
+
+@lru_cache(maxsize=1024)  # a size's text read once: the same names (m, n, m·n) recur in every cell
+def dim_of_text(text: str) -> Dim:
+    """The ``Dim`` of the text form ``'2·m·n'`` (or a symbol name)."""
+    coef, syms = 1, []
+    for part in text.split("·"):
+        if part.isdigit():
+            coef *= int(part)
+        else:
+            syms.append(part)
+    return Dim(coef, syms)
 
 
 DimLike = Dim | int | str

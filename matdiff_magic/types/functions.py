@@ -51,7 +51,12 @@ def outer_functions(program: syn.Program) -> frozenset:
     """The names declared ``g: function``: scalar functions of one argument, without a formula,
     and their gradients ``grad_g``."""
     names = {name for d in program.declarations if d.kind == "function" for name, _ in d.names}
+    if not names:  # most cells declare no function
+        return _NONE
     return frozenset(names | {GRADIENT + name for name in names})
+
+
+_NONE: frozenset = frozenset()
 
 
 def outer_order(func: str, functions: frozenset) -> tuple[str, int]:

@@ -17,13 +17,13 @@ from typing import Any
 from matdiff_magic.errors import MatdiffError, Span
 from matdiff_magic.ops.registry import CONSTANT_FORMS, named
 from matdiff_magic.syntax import ast as syn
-from matdiff_magic.syntax.vocabulary import CONSTANTS, canonical_function
+from matdiff_magic.syntax.vocabulary import CONSTANTS, FUNCTIONS, canonical_function
 from matdiff_magic.types import components, samples
 from matdiff_magic.types.functions import called, is_bare_constant, outer_call_shape, outer_functions
 from matdiff_magic.types.kinds import Decided, default_kind, matrix_arguments, usage_kinds
 from matdiff_magic.types.messages import Joined, ShapeMessages
+from matdiff_magic.types.sizing import CallSizing
 from matdiff_magic.types.unify import Sizes as _Sizes
-from matdiff_magic.types.unify import times as _times
 
 
 @dataclass
@@ -150,7 +150,10 @@ class _Inference(ShapeMessages):
 
     # ---- pass 1: shapes
     def shape(self, node) -> tuple:
-        for cls in type(node).__mro__:  # the rule of the node's type, found by one look-up
+        rule = _SHAPE_RULES.get(type(node))  # the rule of the node's type, found by one look-up
+        if rule is not None:
+            return rule(self, node)
+        for cls in type(node).__mro__:  # a subclass of a node type: the rule of its nearest base
             rule = _SHAPE_RULES.get(cls)
             if rule is not None:
                 return rule(self, node)
@@ -159,7 +162,7 @@ class _Inference(ShapeMessages):
     def _name_shape(self, node: syn.Name) -> tuple:
         if node.name in self.functions:
             raise MatdiffError(f"{node.name} is a function: write {node.name}(…)", self.source, node.span)
-        if node.name not in self.defined and is_bare_constant(node, self.source):
+        if node.name in FUNCTIONS and node.name not in self.defined and is_bare_constant(node, self.source):
             return self._constant_shape(node, canonical_function(node.name), ())
         return self._var(node)
 
@@ -211,11 +214,14 @@ class _Inference(ShapeMessages):
         the operand a later mismatch names as the left one."""
         _, left, _ = items[0]
         acc = self.shape(left)
-        for op, node, op_span in items[1:]:
+        last = len(items) - 1
+        for i, (op, node, op_span) in enumerate(items[1:], 1):
             shape = self.shape(node)
             self.sizes.where = op_span  # where a product of sizes left undecided is refused
-            acc, left = combine(op, left, acc, node, shape, op_span), left_of(left, acc, node)
+            lshape, acc = acc, combine(op, left, acc, node, shape, op_span)
             self.sizes.where = None
+            if i < last:  # the last operand has no operator after it to name its left
+                left = left_of(left, lshape, node)
         return acc
 
     def _sum_shape(self, node: syn.Sum) -> tuple:
@@ -250,8 +256,9 @@ class _Inference(ShapeMessages):
                 raise self._mismatch("cannot multiply", left, lshape, item, shape, op_span, inner=True)
             return (lshape[0], shape[1])
 
-        # a mismatch names everything to the left of the operator
-        return self._fold(node.items, multiply, lambda left, lshape, item: Joined(left, item))
+        # a mismatch names everything to the left of the operator: from the first operand on
+        first = node.items[0][1]
+        return self._fold(node.items, multiply, lambda left, lshape, item: Joined(first, item))
 
     def _call_shape(self, node: syn.Call) -> tuple:
         if node.func in self.functions:
@@ -277,7 +284,7 @@ class _Inference(ShapeMessages):
                 node.span,
             )
         shapes = tuple(self.shape(arg) for arg in node.args)
-        return op.call_shape(shapes, _CallSizing(self, node, f))
+        return op.call_shape(shapes, CallSizing(self, node, f))
 
     def _constant_shape(self, node, f: str, args: tuple) -> tuple:
         """eye, vector(c), matrix(c): sizes inferred; eye(n), vector(c, n), matrix(c, m, n): sized.
@@ -354,13 +361,16 @@ class _Inference(ShapeMessages):
             at = where if isinstance(where, Span) else defs[-1].expr.span
             raise self._undecided_product(classes, total, solutions, at)
         names = self._size_names()
-        named: dict = {}  # size class -> its Dim: most sizes are shared by several shapes
+        named: dict = {1: 1}  # size class -> its Dim: most sizes are shared by several shapes
 
         def resolve(shape: tuple) -> tuple:
-            for d in shape:
-                if d not in named:
-                    named[d] = self._dim_name(d, names)
-            return tuple([named[d] for d in shape])
+            rows, cols = shape
+            row, col = named.get(rows), named.get(cols)
+            if row is None:
+                row = named[rows] = self._dim_name(rows, names)
+            if col is None:
+                col = named[cols] = self._dim_name(cols, names)
+            return (row, col)
 
         infos = [self.vars[n] for n in self.order]
         return Sizes(
@@ -392,28 +402,3 @@ def _beside_scalar(a: tuple, b: tuple) -> tuple | None:
     if a == SCALAR:
         return b
     return a if b == SCALAR else None
-
-
-class _CallSizing:
-    """What an op's shape rule for a call may ask of the inference (``ops.registry.Sizing``)."""
-
-    __slots__ = ("inference", "name", "node")  # one per call typed: a plain class, cheap to make
-
-    def __init__(self, inference: _Inference, node: syn.Call, name: str):
-        self.inference, self.node, self.name = inference, node, name
-
-    def unify(self, a, b) -> bool:
-        return self.inference.sizes.unify(a, b)
-
-    def times(self, a, b):
-        return _times(a, b)
-
-    def text(self, i: int) -> str:
-        return self.inference._text(self.node.args[i])
-
-    def shape_text(self, shape: tuple) -> str:
-        return self.inference._shape_text(shape)
-
-    def error(self, message: str, i: int, hint: str | None = None) -> MatdiffError:
-        arg = self.node.args[i]
-        return self.inference._error(message, arg, [arg], extra_hint=hint)

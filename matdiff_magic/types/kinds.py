@@ -109,12 +109,17 @@ class _Usage:
         self.fixed = {name: OF_KIND[kind] for name, kind in declared.items() if kind in OF_KIND}
 
     def run(self) -> dict[str, Decided]:
+        # each line's nodes that a rule may apply to, listed once: the same at every pass
+        lines = [
+            (definition, [n for n in _nodes_of(definition.expr) if type(n) not in _NO_RULE])
+            for definition in self.program.definitions
+        ]
         while True:
             before = len(self.decided)
             self.kinds = {}
             self._known.clear()
-            for definition in self.program.definitions:
-                for node in _walk_expr(definition.expr):
+            for definition, nodes in lines:
+                for node in nodes:
                     self._rules(node)
                 if definition.name:
                     self.kinds[definition.name] = self.kinds_of(definition.expr)
@@ -152,7 +157,9 @@ class _Usage:
             return
         # the factors below are two or more entries x_1, x_2: a product of fewer is not looked into
         written = [
-            item for _, item, _ in node.items if isinstance(item, syn.Name) and _ENTRY.fullmatch(item.name)
+            item
+            for _, item, _ in node.items
+            if isinstance(item, syn.Name) and "_" in item.name and _ENTRY.fullmatch(item.name)
         ]
         if len(written) < 2 or self.kinds_of(node):
             return
@@ -326,6 +333,25 @@ def _function_kind(f: str, args: tuple) -> str | None:
 def _walk(program: syn.Program):
     for definition in program.definitions:
         yield from _walk_expr(definition.expr)
+
+
+def _nodes_of(node) -> list:
+    """``_walk_expr``'s nodes, in its order, as a list."""
+    out = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        out.append(n)
+        if type(n) in _LEAVES:
+            continue
+        if isinstance(n, syn.Call) and canonical_function(n.func) in CONSTANTS:
+            continue
+        stack.extend(reversed(syn.children(n)))
+    return out
+
+
+_LEAVES = frozenset({syn.Name, syn.Num})
+_NO_RULE = frozenset({syn.Name, syn.Num, syn.Neg, syn.Transpose})  # what ``_rules`` passes over
 
 
 def _walk_expr(node):

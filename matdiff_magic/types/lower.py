@@ -176,12 +176,14 @@ class _Lowering:
             )
         if isinstance(node, Num):
             return ir.Const(node.value)
+        if isinstance(node, Product):  # the most frequent operation: its factors built directly
+            return self._build_product(node, defs)
+        if isinstance(node, Transpose):
+            return ir.Transpose(self.build(node.operand, defs))
         b = lambda n: self.build(n, defs)
         if isinstance(node, Neg):
             inner = b(node.operand)
             return ir.Const(-inner.value) if isinstance(inner, ir.Const) else ir.Neg(inner)
-        if isinstance(node, Transpose):
-            return ir.Transpose(b(node.operand))
         if isinstance(node, Power):
             base, exponent = b(node.base), b(node.exponent)
             if node.op == "^" and not base.is_scalar:
@@ -193,18 +195,16 @@ class _Lowering:
             terms = [_broadcast(t, shape) for t in terms]
             terms = [t if sign == "+" else _negate(t) for (sign, _, _), t in zip(node.terms, terms)]
             return ir.Add(terms)
-        if isinstance(node, Product):
-            return self._build_product(node, b)
         if isinstance(node, Call):
             return self._build_call(node, b)
         if isinstance(node, components.MatrixLiteral):
             return components.build_literal(node, b)
         raise TypeError(node)
 
-    def _build_product(self, node: Product, b) -> ir.Expr:
+    def _build_product(self, node: Product, defs) -> ir.Expr:
         chain: list[ir.Expr] = []
         for op, item, _ in node.items:
-            factor = b(item)
+            factor = self.build(item, defs)
             if op in ("", "*"):
                 _extend_chain(chain, factor)
             elif op == "/" and chain == [ir.Const(1)]:  # 1/N is N⁻¹

@@ -12,7 +12,7 @@ import math
 
 from matdiff_magic.errors import MatdiffError, Span
 from matdiff_magic.syntax.ast import Name
-from matdiff_magic.types.dims import Dim, dim_mul
+from matdiff_magic.types.dims import Dim, dim_mul, dim_of_text
 from matdiff_magic.types.unify import Sizes
 
 SIZE_POOL = ("m", "n", "p", "q", "r", "s", "k", "l", "t", "u", "v", "w", "h", "g")
@@ -31,24 +31,31 @@ class ShapeMessages:
         return self.source[node.span.start : node.span.end]
 
     def _size_names(self) -> dict:
+        sizes = self.sizes
+        find, product = sizes.find, sizes.product
         names, used = {}, {str(k) for k in self.user_symbols} | set(self.vars) | set(self.declared)
         # lazily: most expressions need a handful of names, not the whole pool
         pool = (s for s in itertools.chain(SIZE_POOL, (f"n{i}" for i in itertools.count(1))) if s not in used)
-        for root, bound in self.sizes.bound.items():
-            if self.sizes.find(root) == root:
+        for root, bound in sizes.bound.items():
+            if find(root) == root:
                 names[root] = str(bound)
-        # a size bound to a product (m := 2·n) is named by its factors, which are named in its place
-        shapes = [d for name in self.order for d in self.vars[name].shape] + list(
-            range(2, len(self.sizes.parent))
-        )
-        # then sizes of constants not tied to a variable; each size once (a repeat names nothing)
-        for d in dict.fromkeys(shapes):
-            for c in self.sizes.expand(d)[1]:
+        # a size bound to a product (m := 2·n) is named by its factors, which are named in its place;
+        # the variables' sizes first, in order, then sizes of constants not tied to a variable (a
+        # size met again names nothing)
+        shapes = [d for name in self.order for d in self.vars[name].shape]
+        for d in itertools.chain(shapes, range(2, len(sizes.parent))):
+            of = find(d) if type(d) is int and d != 1 else None
+            if of is not None and of not in product:
+                # a class: as expand reads it, a root named above (a symbol or a number) or a new name
+                if of not in names:
+                    names[of] = next(pool)
+                continue
+            for c in sizes.expand(d)[1]:
                 if c not in names:
                     names[c] = next(pool)
-        for root in self.sizes.product:
-            if self.sizes.find(root) == root:
-                coef, classes = self.sizes.expand(root)
+        for root in product:
+            if find(root) == root:
+                coef, classes = sizes.expand(root)
                 names[root] = str(math.prod((Dim.of(names[c]) for c in classes), start=Dim(coef)))
         return names
 
@@ -58,7 +65,7 @@ class ShapeMessages:
         names = names or self._size_names()
         if isinstance(d, tuple):
             return dim_mul(*(Dim.of(names[self.sizes.find(x)]) for x in d))
-        return Dim.of(names[self.sizes.find(d)])
+        return dim_of_text(names[self.sizes.find(d)])  # a size's name is its text
 
     def _shape_text(self, shape: tuple) -> str:
         names = self._size_names()
@@ -177,10 +184,17 @@ class ShapeMessages:
 
 
 class Joined:
-    """Stands for 'everything to the left' of an operator in error messages."""
+    """Stands for 'everything to the left' of an operator in error messages: the operands from
+    ``first`` to ``last``. Its span is made only when an error quotes it."""
 
-    def __init__(self, left, right):
-        self.span = left.span | right.span
+    __slots__ = ("first", "last")
+
+    def __init__(self, first, last):
+        self.first, self.last = first, last
+
+    @property
+    def span(self) -> Span:
+        return self.first.span | self.last.span
 
 
 def _names_in(node) -> list[str]:
