@@ -55,14 +55,15 @@ MAX_DIFFERENTIAL = 100_000  # symbols of df written out: past it no step can be 
 LINE_LIMIT = 200  # nodes of a line shown whole (render/elide.py's LIMIT; the layers keep it apart)
 SHORT_LINE = 40  # nodes a long line shows around its change (its top, the change, ⋯ between)
 # CPU seconds of the whole cell, fitted by benchmarks/bench_estimate.py on its everyday and scaling
-# cases and deep nests (measured / predicted 0.77–1.74 over all of them in the fitting run, the nests
-# included); Measures.features lists what each multiplies
-BASE_SECONDS = 1.4e-3
-SECONDS_PER_SYMBOL = 1.4e-4  # of df as held and printed (dshown)
-SECONDS_PER_TERM = 2.3e-4  # of df, spread out
-SECONDS_PER_LINE_SYMBOL = 6.9e-6  # of the lines on the way (Measures.lines)
-SECONDS_PER_LEVEL = 5.4e-6  # of (steps shown) × (levels holding the variable)
-SECONDS_PER_STEP_SYMBOL = 6.6e-7  # of (steps shown) × (symbols of df as held): each step's walks of its line
+# cases and deep nests, the same W in 128 layers among them (measured / predicted 0.80–1.68 over all
+# of them in the fitting run); Measures.features lists what each multiplies. Each step's walks of its
+# line (SECONDS_PER_STEP_SYMBOL) now cost next to nothing: a repeated subexpression is printed by name
+BASE_SECONDS = 2.4e-3
+SECONDS_PER_SYMBOL = 2.1e-4  # of df as held and printed (dshown)
+SECONDS_PER_TERM = 4.3e-4  # of df, spread out
+SECONDS_PER_LINE_SYMBOL = 8.8e-6  # of the lines on the way (Measures.lines)
+SECONDS_PER_LEVEL = 7.6e-6  # of (steps shown) × (levels holding the variable)
+SECONDS_PER_STEP_SYMBOL = 1.7e-8  # of (steps shown) × (symbols of df as held): each step's walks of its line
 COEFFICIENTS = (
     "BASE_SECONDS",
     "SECONDS_PER_SYMBOL",
@@ -74,10 +75,9 @@ COEFFICIENTS = (
 # a Hessian's second stage (the gradient's differential, its vec, the read-off and their output) as
 # a multiple of the gradient's own estimate that grows with the gradient's nesting: the vec stage
 # takes every term of d(∂f/∂X) through its Kronecker identities, each shown in the whole line.
-# Fitted by benchmarks/bench_estimate.py on the chain and product Hessians (measured / predicted
-# 0.86–1.08 there)
-HESSIAN_FACTOR = 1.3
-HESSIAN_FACTOR_PER_LEVEL = 0.047
+# Fitted by benchmarks/bench_estimate.py on the chain and product Hessians, with the constants above
+HESSIAN_FACTOR = 0.93
+HESSIAN_FACTOR_PER_LEVEL = 0.037
 REFUSE_FACTOR = 1.5  # refused before starting when predicted past 1.5 times the time limit
 REFUSE_SECONDS = 1.0  # and past this: a shorter wait is left to the limit itself
 
