@@ -82,6 +82,28 @@ def _defined(abbrev: dict) -> list:
     return defined
 
 
+def _names_json(abbrev: dict) -> dict:
+    """The JSON's ``names``: each subexpression the steps and results print by name (t₁, M₁, …),
+    defined once, in the where line's order (a definition may use the names before it); absent
+    when the view names nothing, so the payload of a small cell is as it was."""
+    defined = _defined(abbrev)
+    if not defined:
+        return {}
+    return {
+        "names": [
+            {
+                "latex": abbrev[node][0],
+                "text": abbrev[node][1],
+                "definition": {
+                    "latex": expr_latex(node, abbrev=abbrev, define=True),
+                    "text": expr_text(node, abbrev=abbrev, define=True),
+                },
+            }
+            for node in defined
+        ]
+    }
+
+
 def to_latex(d) -> str:
     """The derivation as one aligned block: a row a step with its rule and identity in grey."""
     rows = []
@@ -157,6 +179,7 @@ def to_json(d, whole: bool = True) -> dict:
             for v in d.variables
         ],
         "where": {"latex": where_tex, "text": where_text, **_worded(d, "label", "where")},
+        **_names_json(abbrev),
         "steps": [_step_json(s) for s in d.steps_for(tuple(d.results))],
         "layout": d.layout,
         "results": {

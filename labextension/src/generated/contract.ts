@@ -47,6 +47,23 @@ export interface Derivation {
     label?: string;
   };
   /**
+   * The subexpressions the function, the steps and the results print by name (t₁, M₁, …), each defined once, in the order of the where line (which defines them too); a definition may use the names before it. Absent: the derivation names nothing.
+   */
+  names?: {
+    /**
+     * The name as the TeX prints it: t_{1}.
+     */
+    latex: string;
+    /**
+     * The name as the text prints it: t₁.
+     */
+    text: string;
+    definition: {
+      latex: string;
+      text: string;
+    };
+  }[];
+  /**
    * @minItems 1
    */
   steps: [Step, ...Step[]];

@@ -73,6 +73,27 @@ const schema31 = {
         }
       }
     },
+    names: {
+      type: 'array',
+      description:
+        'The subexpressions the function, the steps and the results print by name (t₁, M₁, …), each defined once, in the order of the where line (which defines them too); a definition may use the names before it. Absent: the derivation names nothing.',
+      items: {
+        type: 'object',
+        required: ['latex', 'text', 'definition'],
+        properties: {
+          latex: {
+            type: 'string',
+            description: 'The name as the TeX prints it: t_{1}.'
+          },
+          text: { type: 'string', description: 'The name as the text prints it: t₁.' },
+          definition: {
+            type: 'object',
+            required: ['latex', 'text'],
+            properties: { latex: { type: 'string' }, text: { type: 'string' } }
+          }
+        }
+      }
+    },
     steps: { type: 'array', minItems: 1, items: { $ref: '#/$defs/step' } },
     layout: { $ref: '#/$defs/layoutName' },
     results: {
@@ -1351,35 +1372,35 @@ function validate20(
         errors++;
       }
     }
-    if (data.steps !== undefined) {
-      let data19 = data.steps;
+    if (data.names !== undefined) {
+      let data19 = data.names;
       if (Array.isArray(data19)) {
-        if (data19.length < 1) {
-          const err37 = {
-            instancePath: instancePath + '/steps',
-            schemaPath: '#/properties/steps/minItems',
-            keyword: 'minItems',
-            params: { limit: 1 },
-            message: 'must NOT have fewer than 1 items'
-          };
-          if (vErrors === null) {
-            vErrors = [err37];
-          } else {
-            vErrors.push(err37);
-          }
-          errors++;
-        }
         const len1 = data19.length;
         for (let i1 = 0; i1 < len1; i1++) {
           let data20 = data19[i1];
           if (data20 && typeof data20 == 'object' && !Array.isArray(data20)) {
-            if (data20.stage === undefined) {
-              const err38 = {
-                instancePath: instancePath + '/steps/' + i1,
-                schemaPath: '#/$defs/step/required',
+            if (data20.latex === undefined) {
+              const err37 = {
+                instancePath: instancePath + '/names/' + i1,
+                schemaPath: '#/properties/names/items/required',
                 keyword: 'required',
-                params: { missingProperty: 'stage' },
-                message: "must have required property '" + 'stage' + "'"
+                params: { missingProperty: 'latex' },
+                message: "must have required property '" + 'latex' + "'"
+              };
+              if (vErrors === null) {
+                vErrors = [err37];
+              } else {
+                vErrors.push(err37);
+              }
+              errors++;
+            }
+            if (data20.text === undefined) {
+              const err38 = {
+                instancePath: instancePath + '/names/' + i1,
+                schemaPath: '#/properties/names/items/required',
+                keyword: 'required',
+                params: { missingProperty: 'text' },
+                message: "must have required property '" + 'text' + "'"
               };
               if (vErrors === null) {
                 vErrors = [err38];
@@ -1388,13 +1409,13 @@ function validate20(
               }
               errors++;
             }
-            if (data20.rule === undefined) {
+            if (data20.definition === undefined) {
               const err39 = {
-                instancePath: instancePath + '/steps/' + i1,
-                schemaPath: '#/$defs/step/required',
+                instancePath: instancePath + '/names/' + i1,
+                schemaPath: '#/properties/names/items/required',
                 keyword: 'required',
-                params: { missingProperty: 'rule' },
-                message: "must have required property '" + 'rule' + "'"
+                params: { missingProperty: 'definition' },
+                message: "must have required property '" + 'definition' + "'"
               };
               if (vErrors === null) {
                 vErrors = [err39];
@@ -1403,104 +1424,118 @@ function validate20(
               }
               errors++;
             }
-            if (data20.identity === undefined) {
-              const err40 = {
-                instancePath: instancePath + '/steps/' + i1,
-                schemaPath: '#/$defs/step/required',
-                keyword: 'required',
-                params: { missingProperty: 'identity' },
-                message: "must have required property '" + 'identity' + "'"
-              };
-              if (vErrors === null) {
-                vErrors = [err40];
-              } else {
-                vErrors.push(err40);
-              }
-              errors++;
-            }
-            if (data20.lhs === undefined) {
-              const err41 = {
-                instancePath: instancePath + '/steps/' + i1,
-                schemaPath: '#/$defs/step/required',
-                keyword: 'required',
-                params: { missingProperty: 'lhs' },
-                message: "must have required property '" + 'lhs' + "'"
-              };
-              if (vErrors === null) {
-                vErrors = [err41];
-              } else {
-                vErrors.push(err41);
-              }
-              errors++;
-            }
-            if (data20.latex === undefined) {
-              const err42 = {
-                instancePath: instancePath + '/steps/' + i1,
-                schemaPath: '#/$defs/step/required',
-                keyword: 'required',
-                params: { missingProperty: 'latex' },
-                message: "must have required property '" + 'latex' + "'"
-              };
-              if (vErrors === null) {
-                vErrors = [err42];
-              } else {
-                vErrors.push(err42);
-              }
-              errors++;
-            }
-            if (data20.latex_highlighted === undefined) {
-              const err43 = {
-                instancePath: instancePath + '/steps/' + i1,
-                schemaPath: '#/$defs/step/required',
-                keyword: 'required',
-                params: { missingProperty: 'latex_highlighted' },
-                message: "must have required property '" + 'latex_highlighted' + "'"
-              };
-              if (vErrors === null) {
-                vErrors = [err43];
-              } else {
-                vErrors.push(err43);
-              }
-              errors++;
-            }
-            if (data20.text === undefined) {
-              const err44 = {
-                instancePath: instancePath + '/steps/' + i1,
-                schemaPath: '#/$defs/step/required',
-                keyword: 'required',
-                params: { missingProperty: 'text' },
-                message: "must have required property '" + 'text' + "'"
-              };
-              if (vErrors === null) {
-                vErrors = [err44];
-              } else {
-                vErrors.push(err44);
-              }
-              errors++;
-            }
-            if (data20.changed === undefined) {
-              const err45 = {
-                instancePath: instancePath + '/steps/' + i1,
-                schemaPath: '#/$defs/step/required',
-                keyword: 'required',
-                params: { missingProperty: 'changed' },
-                message: "must have required property '" + 'changed' + "'"
-              };
-              if (vErrors === null) {
-                vErrors = [err45];
-              } else {
-                vErrors.push(err45);
-              }
-              errors++;
-            }
-            if (data20.stage !== undefined) {
-              if (typeof data20.stage !== 'string') {
-                const err46 = {
-                  instancePath: instancePath + '/steps/' + i1 + '/stage',
-                  schemaPath: '#/$defs/step/properties/stage/type',
+            if (data20.latex !== undefined) {
+              if (typeof data20.latex !== 'string') {
+                const err40 = {
+                  instancePath: instancePath + '/names/' + i1 + '/latex',
+                  schemaPath: '#/properties/names/items/properties/latex/type',
                   keyword: 'type',
                   params: { type: 'string' },
                   message: 'must be string'
+                };
+                if (vErrors === null) {
+                  vErrors = [err40];
+                } else {
+                  vErrors.push(err40);
+                }
+                errors++;
+              }
+            }
+            if (data20.text !== undefined) {
+              if (typeof data20.text !== 'string') {
+                const err41 = {
+                  instancePath: instancePath + '/names/' + i1 + '/text',
+                  schemaPath: '#/properties/names/items/properties/text/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string'
+                };
+                if (vErrors === null) {
+                  vErrors = [err41];
+                } else {
+                  vErrors.push(err41);
+                }
+                errors++;
+              }
+            }
+            if (data20.definition !== undefined) {
+              let data23 = data20.definition;
+              if (data23 && typeof data23 == 'object' && !Array.isArray(data23)) {
+                if (data23.latex === undefined) {
+                  const err42 = {
+                    instancePath: instancePath + '/names/' + i1 + '/definition',
+                    schemaPath:
+                      '#/properties/names/items/properties/definition/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'latex' },
+                    message: "must have required property '" + 'latex' + "'"
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err42];
+                  } else {
+                    vErrors.push(err42);
+                  }
+                  errors++;
+                }
+                if (data23.text === undefined) {
+                  const err43 = {
+                    instancePath: instancePath + '/names/' + i1 + '/definition',
+                    schemaPath:
+                      '#/properties/names/items/properties/definition/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'text' },
+                    message: "must have required property '" + 'text' + "'"
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err43];
+                  } else {
+                    vErrors.push(err43);
+                  }
+                  errors++;
+                }
+                if (data23.latex !== undefined) {
+                  if (typeof data23.latex !== 'string') {
+                    const err44 = {
+                      instancePath: instancePath + '/names/' + i1 + '/definition/latex',
+                      schemaPath:
+                        '#/properties/names/items/properties/definition/properties/latex/type',
+                      keyword: 'type',
+                      params: { type: 'string' },
+                      message: 'must be string'
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err44];
+                    } else {
+                      vErrors.push(err44);
+                    }
+                    errors++;
+                  }
+                }
+                if (data23.text !== undefined) {
+                  if (typeof data23.text !== 'string') {
+                    const err45 = {
+                      instancePath: instancePath + '/names/' + i1 + '/definition/text',
+                      schemaPath:
+                        '#/properties/names/items/properties/definition/properties/text/type',
+                      keyword: 'type',
+                      params: { type: 'string' },
+                      message: 'must be string'
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err45];
+                    } else {
+                      vErrors.push(err45);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err46 = {
+                  instancePath: instancePath + '/names/' + i1 + '/definition',
+                  schemaPath: '#/properties/names/items/properties/definition/type',
+                  keyword: 'type',
+                  params: { type: 'object' },
+                  message: 'must be object'
                 };
                 if (vErrors === null) {
                   vErrors = [err46];
@@ -1510,197 +1545,388 @@ function validate20(
                 errors++;
               }
             }
-            if (data20.rule !== undefined) {
-              if (typeof data20.rule !== 'string') {
-                const err47 = {
-                  instancePath: instancePath + '/steps/' + i1 + '/rule',
+          } else {
+            const err47 = {
+              instancePath: instancePath + '/names/' + i1,
+              schemaPath: '#/properties/names/items/type',
+              keyword: 'type',
+              params: { type: 'object' },
+              message: 'must be object'
+            };
+            if (vErrors === null) {
+              vErrors = [err47];
+            } else {
+              vErrors.push(err47);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err48 = {
+          instancePath: instancePath + '/names',
+          schemaPath: '#/properties/names/type',
+          keyword: 'type',
+          params: { type: 'array' },
+          message: 'must be array'
+        };
+        if (vErrors === null) {
+          vErrors = [err48];
+        } else {
+          vErrors.push(err48);
+        }
+        errors++;
+      }
+    }
+    if (data.steps !== undefined) {
+      let data26 = data.steps;
+      if (Array.isArray(data26)) {
+        if (data26.length < 1) {
+          const err49 = {
+            instancePath: instancePath + '/steps',
+            schemaPath: '#/properties/steps/minItems',
+            keyword: 'minItems',
+            params: { limit: 1 },
+            message: 'must NOT have fewer than 1 items'
+          };
+          if (vErrors === null) {
+            vErrors = [err49];
+          } else {
+            vErrors.push(err49);
+          }
+          errors++;
+        }
+        const len2 = data26.length;
+        for (let i2 = 0; i2 < len2; i2++) {
+          let data27 = data26[i2];
+          if (data27 && typeof data27 == 'object' && !Array.isArray(data27)) {
+            if (data27.stage === undefined) {
+              const err50 = {
+                instancePath: instancePath + '/steps/' + i2,
+                schemaPath: '#/$defs/step/required',
+                keyword: 'required',
+                params: { missingProperty: 'stage' },
+                message: "must have required property '" + 'stage' + "'"
+              };
+              if (vErrors === null) {
+                vErrors = [err50];
+              } else {
+                vErrors.push(err50);
+              }
+              errors++;
+            }
+            if (data27.rule === undefined) {
+              const err51 = {
+                instancePath: instancePath + '/steps/' + i2,
+                schemaPath: '#/$defs/step/required',
+                keyword: 'required',
+                params: { missingProperty: 'rule' },
+                message: "must have required property '" + 'rule' + "'"
+              };
+              if (vErrors === null) {
+                vErrors = [err51];
+              } else {
+                vErrors.push(err51);
+              }
+              errors++;
+            }
+            if (data27.identity === undefined) {
+              const err52 = {
+                instancePath: instancePath + '/steps/' + i2,
+                schemaPath: '#/$defs/step/required',
+                keyword: 'required',
+                params: { missingProperty: 'identity' },
+                message: "must have required property '" + 'identity' + "'"
+              };
+              if (vErrors === null) {
+                vErrors = [err52];
+              } else {
+                vErrors.push(err52);
+              }
+              errors++;
+            }
+            if (data27.lhs === undefined) {
+              const err53 = {
+                instancePath: instancePath + '/steps/' + i2,
+                schemaPath: '#/$defs/step/required',
+                keyword: 'required',
+                params: { missingProperty: 'lhs' },
+                message: "must have required property '" + 'lhs' + "'"
+              };
+              if (vErrors === null) {
+                vErrors = [err53];
+              } else {
+                vErrors.push(err53);
+              }
+              errors++;
+            }
+            if (data27.latex === undefined) {
+              const err54 = {
+                instancePath: instancePath + '/steps/' + i2,
+                schemaPath: '#/$defs/step/required',
+                keyword: 'required',
+                params: { missingProperty: 'latex' },
+                message: "must have required property '" + 'latex' + "'"
+              };
+              if (vErrors === null) {
+                vErrors = [err54];
+              } else {
+                vErrors.push(err54);
+              }
+              errors++;
+            }
+            if (data27.latex_highlighted === undefined) {
+              const err55 = {
+                instancePath: instancePath + '/steps/' + i2,
+                schemaPath: '#/$defs/step/required',
+                keyword: 'required',
+                params: { missingProperty: 'latex_highlighted' },
+                message: "must have required property '" + 'latex_highlighted' + "'"
+              };
+              if (vErrors === null) {
+                vErrors = [err55];
+              } else {
+                vErrors.push(err55);
+              }
+              errors++;
+            }
+            if (data27.text === undefined) {
+              const err56 = {
+                instancePath: instancePath + '/steps/' + i2,
+                schemaPath: '#/$defs/step/required',
+                keyword: 'required',
+                params: { missingProperty: 'text' },
+                message: "must have required property '" + 'text' + "'"
+              };
+              if (vErrors === null) {
+                vErrors = [err56];
+              } else {
+                vErrors.push(err56);
+              }
+              errors++;
+            }
+            if (data27.changed === undefined) {
+              const err57 = {
+                instancePath: instancePath + '/steps/' + i2,
+                schemaPath: '#/$defs/step/required',
+                keyword: 'required',
+                params: { missingProperty: 'changed' },
+                message: "must have required property '" + 'changed' + "'"
+              };
+              if (vErrors === null) {
+                vErrors = [err57];
+              } else {
+                vErrors.push(err57);
+              }
+              errors++;
+            }
+            if (data27.stage !== undefined) {
+              if (typeof data27.stage !== 'string') {
+                const err58 = {
+                  instancePath: instancePath + '/steps/' + i2 + '/stage',
+                  schemaPath: '#/$defs/step/properties/stage/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string'
+                };
+                if (vErrors === null) {
+                  vErrors = [err58];
+                } else {
+                  vErrors.push(err58);
+                }
+                errors++;
+              }
+            }
+            if (data27.rule !== undefined) {
+              if (typeof data27.rule !== 'string') {
+                const err59 = {
+                  instancePath: instancePath + '/steps/' + i2 + '/rule',
                   schemaPath: '#/$defs/step/properties/rule/type',
                   keyword: 'type',
                   params: { type: 'string' },
                   message: 'must be string'
                 };
                 if (vErrors === null) {
-                  vErrors = [err47];
+                  vErrors = [err59];
                 } else {
-                  vErrors.push(err47);
+                  vErrors.push(err59);
                 }
                 errors++;
               }
             }
-            if (data20.identity !== undefined) {
-              if (typeof data20.identity !== 'string') {
-                const err48 = {
-                  instancePath: instancePath + '/steps/' + i1 + '/identity',
+            if (data27.identity !== undefined) {
+              if (typeof data27.identity !== 'string') {
+                const err60 = {
+                  instancePath: instancePath + '/steps/' + i2 + '/identity',
                   schemaPath: '#/$defs/step/properties/identity/type',
                   keyword: 'type',
                   params: { type: 'string' },
                   message: 'must be string'
                 };
                 if (vErrors === null) {
-                  vErrors = [err48];
+                  vErrors = [err60];
                 } else {
-                  vErrors.push(err48);
+                  vErrors.push(err60);
                 }
                 errors++;
               }
             }
-            if (data20.identity_text !== undefined) {
-              if (typeof data20.identity_text !== 'string') {
-                const err49 = {
-                  instancePath: instancePath + '/steps/' + i1 + '/identity_text',
+            if (data27.identity_text !== undefined) {
+              if (typeof data27.identity_text !== 'string') {
+                const err61 = {
+                  instancePath: instancePath + '/steps/' + i2 + '/identity_text',
                   schemaPath: '#/$defs/step/properties/identity_text/type',
                   keyword: 'type',
                   params: { type: 'string' },
                   message: 'must be string'
                 };
                 if (vErrors === null) {
-                  vErrors = [err49];
+                  vErrors = [err61];
                 } else {
-                  vErrors.push(err49);
+                  vErrors.push(err61);
                 }
                 errors++;
               }
             }
-            if (data20.lhs !== undefined) {
-              if (typeof data20.lhs !== 'string') {
-                const err50 = {
-                  instancePath: instancePath + '/steps/' + i1 + '/lhs',
+            if (data27.lhs !== undefined) {
+              if (typeof data27.lhs !== 'string') {
+                const err62 = {
+                  instancePath: instancePath + '/steps/' + i2 + '/lhs',
                   schemaPath: '#/$defs/step/properties/lhs/type',
                   keyword: 'type',
                   params: { type: 'string' },
                   message: 'must be string'
                 };
                 if (vErrors === null) {
-                  vErrors = [err50];
+                  vErrors = [err62];
                 } else {
-                  vErrors.push(err50);
+                  vErrors.push(err62);
                 }
                 errors++;
               }
             }
-            if (data20.latex !== undefined) {
-              if (typeof data20.latex !== 'string') {
-                const err51 = {
-                  instancePath: instancePath + '/steps/' + i1 + '/latex',
+            if (data27.latex !== undefined) {
+              if (typeof data27.latex !== 'string') {
+                const err63 = {
+                  instancePath: instancePath + '/steps/' + i2 + '/latex',
                   schemaPath: '#/$defs/step/properties/latex/type',
                   keyword: 'type',
                   params: { type: 'string' },
                   message: 'must be string'
                 };
                 if (vErrors === null) {
-                  vErrors = [err51];
+                  vErrors = [err63];
                 } else {
-                  vErrors.push(err51);
+                  vErrors.push(err63);
                 }
                 errors++;
               }
             }
-            if (data20.latex_highlighted !== undefined) {
-              if (typeof data20.latex_highlighted !== 'string') {
-                const err52 = {
-                  instancePath: instancePath + '/steps/' + i1 + '/latex_highlighted',
+            if (data27.latex_highlighted !== undefined) {
+              if (typeof data27.latex_highlighted !== 'string') {
+                const err64 = {
+                  instancePath: instancePath + '/steps/' + i2 + '/latex_highlighted',
                   schemaPath: '#/$defs/step/properties/latex_highlighted/type',
                   keyword: 'type',
                   params: { type: 'string' },
                   message: 'must be string'
                 };
                 if (vErrors === null) {
-                  vErrors = [err52];
+                  vErrors = [err64];
                 } else {
-                  vErrors.push(err52);
+                  vErrors.push(err64);
                 }
                 errors++;
               }
             }
-            if (data20.text !== undefined) {
-              if (typeof data20.text !== 'string') {
-                const err53 = {
-                  instancePath: instancePath + '/steps/' + i1 + '/text',
+            if (data27.text !== undefined) {
+              if (typeof data27.text !== 'string') {
+                const err65 = {
+                  instancePath: instancePath + '/steps/' + i2 + '/text',
                   schemaPath: '#/$defs/step/properties/text/type',
                   keyword: 'type',
                   params: { type: 'string' },
                   message: 'must be string'
                 };
                 if (vErrors === null) {
-                  vErrors = [err53];
+                  vErrors = [err65];
                 } else {
-                  vErrors.push(err53);
+                  vErrors.push(err65);
                 }
                 errors++;
               }
             }
-            if (data20.changed !== undefined) {
-              let data29 = data20.changed;
-              if (Array.isArray(data29)) {
-                const len2 = data29.length;
-                for (let i2 = 0; i2 < len2; i2++) {
-                  if (typeof data29[i2] !== 'string') {
-                    const err54 = {
-                      instancePath: instancePath + '/steps/' + i1 + '/changed/' + i2,
+            if (data27.changed !== undefined) {
+              let data36 = data27.changed;
+              if (Array.isArray(data36)) {
+                const len3 = data36.length;
+                for (let i3 = 0; i3 < len3; i3++) {
+                  if (typeof data36[i3] !== 'string') {
+                    const err66 = {
+                      instancePath: instancePath + '/steps/' + i2 + '/changed/' + i3,
                       schemaPath: '#/$defs/step/properties/changed/items/type',
                       keyword: 'type',
                       params: { type: 'string' },
                       message: 'must be string'
                     };
                     if (vErrors === null) {
-                      vErrors = [err54];
+                      vErrors = [err66];
                     } else {
-                      vErrors.push(err54);
+                      vErrors.push(err66);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err55 = {
-                  instancePath: instancePath + '/steps/' + i1 + '/changed',
+                const err67 = {
+                  instancePath: instancePath + '/steps/' + i2 + '/changed',
                   schemaPath: '#/$defs/step/properties/changed/type',
                   keyword: 'type',
                   params: { type: 'array' },
                   message: 'must be array'
                 };
                 if (vErrors === null) {
-                  vErrors = [err55];
+                  vErrors = [err67];
                 } else {
-                  vErrors.push(err55);
+                  vErrors.push(err67);
                 }
                 errors++;
               }
             }
-            if (data20.note !== undefined) {
-              if (typeof data20.note !== 'string') {
-                const err56 = {
-                  instancePath: instancePath + '/steps/' + i1 + '/note',
+            if (data27.note !== undefined) {
+              if (typeof data27.note !== 'string') {
+                const err68 = {
+                  instancePath: instancePath + '/steps/' + i2 + '/note',
                   schemaPath: '#/$defs/step/properties/note/type',
                   keyword: 'type',
                   params: { type: 'string' },
                   message: 'must be string'
                 };
                 if (vErrors === null) {
-                  vErrors = [err56];
+                  vErrors = [err68];
                 } else {
-                  vErrors.push(err56);
+                  vErrors.push(err68);
                 }
                 errors++;
               }
             }
           } else {
-            const err57 = {
-              instancePath: instancePath + '/steps/' + i1,
+            const err69 = {
+              instancePath: instancePath + '/steps/' + i2,
               schemaPath: '#/$defs/step/type',
               keyword: 'type',
               params: { type: 'object' },
               message: 'must be object'
             };
             if (vErrors === null) {
-              vErrors = [err57];
+              vErrors = [err69];
             } else {
-              vErrors.push(err57);
+              vErrors.push(err69);
             }
             errors++;
           }
         }
       } else {
-        const err58 = {
+        const err70 = {
           instancePath: instancePath + '/steps',
           schemaPath: '#/properties/steps/type',
           keyword: 'type',
@@ -1708,17 +1934,17 @@ function validate20(
           message: 'must be array'
         };
         if (vErrors === null) {
-          vErrors = [err58];
+          vErrors = [err70];
         } else {
-          vErrors.push(err58);
+          vErrors.push(err70);
         }
         errors++;
       }
     }
     if (data.layout !== undefined) {
-      let data32 = data.layout;
-      if (!(data32 === 'numerator' || data32 === 'denominator' || data32 === 'mixed')) {
-        const err59 = {
+      let data39 = data.layout;
+      if (!(data39 === 'numerator' || data39 === 'denominator' || data39 === 'mixed')) {
+        const err71 = {
           instancePath: instancePath + '/layout',
           schemaPath: '#/$defs/layoutName/enum',
           keyword: 'enum',
@@ -1726,18 +1952,18 @@ function validate20(
           message: 'must be equal to one of the allowed values'
         };
         if (vErrors === null) {
-          vErrors = [err59];
+          vErrors = [err71];
         } else {
-          vErrors.push(err59);
+          vErrors.push(err71);
         }
         errors++;
       }
     }
     if (data.results !== undefined) {
-      let data33 = data.results;
-      if (data33 && typeof data33 == 'object' && !Array.isArray(data33)) {
-        if (data33.numerator === undefined) {
-          const err60 = {
+      let data40 = data.results;
+      if (data40 && typeof data40 == 'object' && !Array.isArray(data40)) {
+        if (data40.numerator === undefined) {
+          const err72 = {
             instancePath: instancePath + '/results',
             schemaPath: '#/properties/results/required',
             keyword: 'required',
@@ -1745,14 +1971,14 @@ function validate20(
             message: "must have required property '" + 'numerator' + "'"
           };
           if (vErrors === null) {
-            vErrors = [err60];
+            vErrors = [err72];
           } else {
-            vErrors.push(err60);
+            vErrors.push(err72);
           }
           errors++;
         }
-        if (data33.denominator === undefined) {
-          const err61 = {
+        if (data40.denominator === undefined) {
+          const err73 = {
             instancePath: instancePath + '/results',
             schemaPath: '#/properties/results/required',
             keyword: 'required',
@@ -1760,14 +1986,14 @@ function validate20(
             message: "must have required property '" + 'denominator' + "'"
           };
           if (vErrors === null) {
-            vErrors = [err61];
+            vErrors = [err73];
           } else {
-            vErrors.push(err61);
+            vErrors.push(err73);
           }
           errors++;
         }
-        if (data33.mixed === undefined) {
-          const err62 = {
+        if (data40.mixed === undefined) {
+          const err74 = {
             instancePath: instancePath + '/results',
             schemaPath: '#/properties/results/required',
             keyword: 'required',
@@ -1775,17 +2001,17 @@ function validate20(
             message: "must have required property '" + 'mixed' + "'"
           };
           if (vErrors === null) {
-            vErrors = [err62];
+            vErrors = [err74];
           } else {
-            vErrors.push(err62);
+            vErrors.push(err74);
           }
           errors++;
         }
-        if (data33.numerator !== undefined) {
+        if (data40.numerator !== undefined) {
           if (
-            !validate24(data33.numerator, {
+            !validate24(data40.numerator, {
               instancePath: instancePath + '/results/numerator',
-              parentData: data33,
+              parentData: data40,
               parentDataProperty: 'numerator',
               rootData,
               dynamicAnchors
@@ -1796,11 +2022,11 @@ function validate20(
             errors = vErrors.length;
           }
         }
-        if (data33.denominator !== undefined) {
+        if (data40.denominator !== undefined) {
           if (
-            !validate24(data33.denominator, {
+            !validate24(data40.denominator, {
               instancePath: instancePath + '/results/denominator',
-              parentData: data33,
+              parentData: data40,
               parentDataProperty: 'denominator',
               rootData,
               dynamicAnchors
@@ -1811,11 +2037,11 @@ function validate20(
             errors = vErrors.length;
           }
         }
-        if (data33.mixed !== undefined) {
+        if (data40.mixed !== undefined) {
           if (
-            !validate24(data33.mixed, {
+            !validate24(data40.mixed, {
               instancePath: instancePath + '/results/mixed',
-              parentData: data33,
+              parentData: data40,
               parentDataProperty: 'mixed',
               rootData,
               dynamicAnchors
@@ -1827,7 +2053,7 @@ function validate20(
           }
         }
       } else {
-        const err63 = {
+        const err75 = {
           instancePath: instancePath + '/results',
           schemaPath: '#/properties/results/type',
           keyword: 'type',
@@ -1835,18 +2061,18 @@ function validate20(
           message: 'must be object'
         };
         if (vErrors === null) {
-          vErrors = [err63];
+          vErrors = [err75];
         } else {
-          vErrors.push(err63);
+          vErrors.push(err75);
         }
         errors++;
       }
     }
     if (data.check !== undefined) {
-      let data37 = data.check;
-      if (data37 && typeof data37 == 'object' && !Array.isArray(data37)) {
-        if (data37.status === undefined) {
-          const err64 = {
+      let data44 = data.check;
+      if (data44 && typeof data44 == 'object' && !Array.isArray(data44)) {
+        if (data44.status === undefined) {
+          const err76 = {
             instancePath: instancePath + '/check',
             schemaPath: '#/properties/check/required',
             keyword: 'required',
@@ -1854,14 +2080,14 @@ function validate20(
             message: "must have required property '" + 'status' + "'"
           };
           if (vErrors === null) {
-            vErrors = [err64];
+            vErrors = [err76];
           } else {
-            vErrors.push(err64);
+            vErrors.push(err76);
           }
           errors++;
         }
-        if (data37.message === undefined) {
-          const err65 = {
+        if (data44.message === undefined) {
+          const err77 = {
             instancePath: instancePath + '/check',
             schemaPath: '#/properties/check/required',
             keyword: 'required',
@@ -1869,16 +2095,16 @@ function validate20(
             message: "must have required property '" + 'message' + "'"
           };
           if (vErrors === null) {
-            vErrors = [err65];
+            vErrors = [err77];
           } else {
-            vErrors.push(err65);
+            vErrors.push(err77);
           }
           errors++;
         }
-        if (data37.status !== undefined) {
-          let data38 = data37.status;
-          if (!(data38 === 'passed' || data38 === 'failed' || data38 === 'skipped')) {
-            const err66 = {
+        if (data44.status !== undefined) {
+          let data45 = data44.status;
+          if (!(data45 === 'passed' || data45 === 'failed' || data45 === 'skipped')) {
+            const err78 = {
               instancePath: instancePath + '/check/status',
               schemaPath: '#/properties/check/properties/status/enum',
               keyword: 'enum',
@@ -1888,17 +2114,17 @@ function validate20(
               message: 'must be equal to one of the allowed values'
             };
             if (vErrors === null) {
-              vErrors = [err66];
+              vErrors = [err78];
             } else {
-              vErrors.push(err66);
+              vErrors.push(err78);
             }
             errors++;
           }
         }
-        if (data37.max_rel_error !== undefined) {
-          let data39 = data37.max_rel_error;
-          if (!(typeof data39 == 'number' && isFinite(data39)) && data39 !== null) {
-            const err67 = {
+        if (data44.max_rel_error !== undefined) {
+          let data46 = data44.max_rel_error;
+          if (!(typeof data46 == 'number' && isFinite(data46)) && data46 !== null) {
+            const err79 = {
               instancePath: instancePath + '/check/max_rel_error',
               schemaPath: '#/properties/check/properties/max_rel_error/type',
               keyword: 'type',
@@ -1906,16 +2132,16 @@ function validate20(
               message: 'must be number,null'
             };
             if (vErrors === null) {
-              vErrors = [err67];
+              vErrors = [err79];
             } else {
-              vErrors.push(err67);
+              vErrors.push(err79);
             }
             errors++;
           }
         }
-        if (data37.message !== undefined) {
-          if (typeof data37.message !== 'string') {
-            const err68 = {
+        if (data44.message !== undefined) {
+          if (typeof data44.message !== 'string') {
+            const err80 = {
               instancePath: instancePath + '/check/message',
               schemaPath: '#/properties/check/properties/message/type',
               keyword: 'type',
@@ -1923,15 +2149,15 @@ function validate20(
               message: 'must be string'
             };
             if (vErrors === null) {
-              vErrors = [err68];
+              vErrors = [err80];
             } else {
-              vErrors.push(err68);
+              vErrors.push(err80);
             }
             errors++;
           }
         }
       } else {
-        const err69 = {
+        const err81 = {
           instancePath: instancePath + '/check',
           schemaPath: '#/properties/check/type',
           keyword: 'type',
@@ -1939,16 +2165,16 @@ function validate20(
           message: 'must be object'
         };
         if (vErrors === null) {
-          vErrors = [err69];
+          vErrors = [err81];
         } else {
-          vErrors.push(err69);
+          vErrors.push(err81);
         }
         errors++;
       }
     }
     if (data.latex !== undefined) {
       if (typeof data.latex !== 'string') {
-        const err70 = {
+        const err82 = {
           instancePath: instancePath + '/latex',
           schemaPath: '#/properties/latex/type',
           keyword: 'type',
@@ -1956,17 +2182,17 @@ function validate20(
           message: 'must be string'
         };
         if (vErrors === null) {
-          vErrors = [err70];
+          vErrors = [err82];
         } else {
-          vErrors.push(err70);
+          vErrors.push(err82);
         }
         errors++;
       }
     }
     if (data.lang !== undefined) {
-      let data42 = data.lang;
-      if (!(data42 === 'en' || data42 === 'zh')) {
-        const err71 = {
+      let data49 = data.lang;
+      if (!(data49 === 'en' || data49 === 'zh')) {
+        const err83 = {
           instancePath: instancePath + '/lang',
           schemaPath: '#/properties/lang/enum',
           keyword: 'enum',
@@ -1974,15 +2200,15 @@ function validate20(
           message: 'must be equal to one of the allowed values'
         };
         if (vErrors === null) {
-          vErrors = [err71];
+          vErrors = [err83];
         } else {
-          vErrors.push(err71);
+          vErrors.push(err83);
         }
         errors++;
       }
     }
   } else {
-    const err72 = {
+    const err84 = {
       instancePath,
       schemaPath: '#/type',
       keyword: 'type',
@@ -1990,9 +2216,9 @@ function validate20(
       message: 'must be object'
     };
     if (vErrors === null) {
-      vErrors = [err72];
+      vErrors = [err84];
     } else {
-      vErrors.push(err72);
+      vErrors.push(err84);
     }
     errors++;
   }
@@ -2007,6 +2233,7 @@ validate20.evaluated = {
     wrt: true,
     variables: true,
     where: true,
+    names: true,
     steps: true,
     layout: true,
     results: true,
