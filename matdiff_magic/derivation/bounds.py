@@ -46,6 +46,7 @@ from typing import NamedTuple
 from matdiff_magic.errors import MatdiffError
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.construct import tidy
+from matdiff_magic.ir.traverse import post_order
 from matdiff_magic.timelimit import current_limit
 
 LINEAR = (ir.Neg, ir.Transpose, ir.Trace, ir.SumAll, ir.DiagMatrix, ir.DiagVector, ir.Vec)
@@ -128,31 +129,14 @@ class Measures(NamedTuple):
 
 def estimate(expr: ir.Expr, wrt: str) -> Measures:
     """The measures of deriving ``expr`` by the variable ``wrt``, in one pass over its distinct
-    nodes, children first and without recursion; each node's are made from its children's."""
+    nodes, children first (``post_order``); each node's are made from its children's."""
     measured: dict[int, tuple] = {}  # id(node) -> (size, dsize, depth, terms, dshown)
-    stack = [expr]
-    while stack:
-        node = stack.pop()
-        key = id(node)
-        if key in measured:
-            continue
+    for node in post_order([expr]):
         kids = node.children()
-        if not kids:
-            measured[key] = _leaf(node, wrt)
-            continue
-        of_kids = []
-        for kid in kids:
-            m = measured.get(id(kid))
-            if m is None:
-                if kid.children():
-                    break
-                m = measured[id(kid)] = _leaf(kid, wrt)  # a leaf, measured without a visit
-            of_kids.append(m)
+        if kids:
+            measured[id(node)] = _measures(node, [measured[id(k)] for k in kids], measured)
         else:
-            measured[key] = _measures(node, of_kids, measured)
-            continue
-        stack.append(node)  # its children first, then the node again
-        stack += [kid for kid in kids if id(kid) not in measured]
+            measured[id(node)] = _VARIABLE if isinstance(node, ir.Var) and node.name == wrt else _LEAF
     size, dsize, depth, terms, shown = measured[id(expr)]
     return Measures(size, dsize, max(depth, 0), terms, shown)
 
@@ -160,10 +144,6 @@ def estimate(expr: ir.Expr, wrt: str) -> Measures:
 # (size, dsize, depth, terms, dshown) of a leaf: the variable (dX), and any other leaf
 _VARIABLE = (1, 1, 1, 1, 1)
 _LEAF = (1, 0, -1, 0, 0)
-
-
-def _leaf(node: ir.Expr, wrt: str) -> tuple:
-    return _VARIABLE if isinstance(node, ir.Var) and node.name == wrt else _LEAF
 
 
 _PRODUCT, _ADD, _LINEAR, _MATPOW, _POW, _APPLY, _OTHER = range(7)

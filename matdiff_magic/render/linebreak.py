@@ -24,7 +24,7 @@ import unicodedata
 from typing import NamedTuple
 
 from matdiff_magic.render import memo
-from matdiff_magic.render.texwidth import fits, tex_width, within
+from matdiff_magic.render.texwidth import fits, tex_width
 
 WIDTH = 80  # characters of the Unicode reading
 # The TeX block's expressions get fewer: the rule column beside them (about 60 characters in
@@ -429,7 +429,7 @@ def break_tex(body: str, column: int, width: int = WIDTH, ops=_TEX_OPS) -> list[
     of 1000 per formula, which a long derivation nears already."""
     # most steps fit: no need to find where they could break (measured once: _lay needs it too);
     # one that surely fits, told by counting its characters, is not measured
-    if within(body, width - column) or _remembered(tex_width)(body) <= width - column:
+    if fits(body, width - column, _remembered(tex_width)):
         return [body]
     cuts = _tex_cuts(body, ops)
     if not cuts:

@@ -111,7 +111,7 @@ class _Usage:
     def run(self) -> dict[str, Decided]:
         # each line's nodes that a rule may apply to, listed once: the same at every pass
         lines = [
-            (definition, [n for n in _nodes_of(definition.expr) if type(n) not in _NO_RULE])
+            (definition, [n for n in _walk_expr(definition.expr) if type(n) not in _NO_RULE])
             for definition in self.program.definitions
         ]
         while True:
@@ -335,22 +335,6 @@ def _walk(program: syn.Program):
         yield from _walk_expr(definition.expr)
 
 
-def _nodes_of(node) -> list:
-    """``_walk_expr``'s nodes, in its order, as a list."""
-    out = []
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        out.append(n)
-        if type(n) in _LEAVES:
-            continue
-        if isinstance(n, syn.Call) and canonical_function(n.func) in CONSTANTS:
-            continue
-        stack.extend(reversed(syn.children(n)))
-    return out
-
-
-_LEAVES = frozenset({syn.Name, syn.Num})
 _NO_RULE = frozenset({syn.Name, syn.Num, syn.Neg, syn.Transpose})  # what ``_rules`` passes over
 
 

@@ -44,12 +44,6 @@ class ShapeMessages:
         # size met again names nothing)
         shapes = [d for name in self.order for d in self.vars[name].shape]
         for d in itertools.chain(shapes, range(2, len(sizes.parent))):
-            of = find(d) if type(d) is int and d != 1 else None
-            if of is not None and of not in product:
-                # a class: as expand reads it, a root named above (a symbol or a number) or a new name
-                if of not in names:
-                    names[of] = next(pool)
-                continue
             for c in sizes.expand(d)[1]:
                 if c not in names:
                     names[c] = next(pool)
