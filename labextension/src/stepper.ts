@@ -134,7 +134,7 @@ export function resultTex(d: IDerivation, s: IViewState): string {
  * long, and only the blocks near the current step are built at all.
  */
 export const BLOCK_CHARS = 4000;
-export const BLOCK_LINES = 40;
+export const BLOCK_LINES = 20;
 
 /** Lines [start, end) of the derivation drawn as one block. */
 export interface IBlock {

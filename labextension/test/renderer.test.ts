@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 import { MIME_TYPE } from '../src/contract';
 import { rendererFactory } from '../src/mime';
+import { PARSE_APART_CHARS } from '../src/renderer';
 import { clone, loadFixtures } from './fixtures';
 
 const aXb = loadFixtures().find(f => f.name === 'handmade_aXb.json')!.data;
@@ -68,6 +69,43 @@ describe('DerivationRenderer', () => {
       metadata: {},
       trusted: true
     } as any);
+    expect(renderer.node.querySelectorAll('.jp-matdiff').length).toBe(1);
+    expect(renderer.node.querySelector('.jp-matdiff-error')).not.toBeNull();
+  });
+
+  // A JSON string padded past PARSE_APART_CHARS with whitespace JSON.parse skips.
+  const bigText = (d: unknown) =>
+    JSON.stringify(d) + ' '.repeat(PARSE_APART_CHARS + 1 - JSON.stringify(d).length);
+
+  it('parses a big payload saved as a string apart from drawing it, with the same result', async () => {
+    const text = bigText(aXb);
+    expect(text.length).toBeGreaterThan(PARSE_APART_CHARS);
+    const { renderer, done } = render({ [MIME_TYPE]: text });
+    // Parsed, then the page gets its turn: nothing is drawn until the next task.
+    expect(renderer.node.querySelector('.jp-matdiff')).toBeNull();
+    await done;
+    const small = render({ [MIME_TYPE]: aXb });
+    await small.done;
+    expect(renderer.node.innerHTML).toBe(small.renderer.node.innerHTML);
+  });
+
+  it('explains a big payload that is not JSON', async () => {
+    const text = bigText(aXb).replace(/ +$/, m => m.slice(1) + '}');
+    const { renderer, done } = render({ [MIME_TYPE]: text });
+    await done;
+    expect(renderer.node.querySelector('.jp-matdiff-error')!.textContent).toContain(
+      'not valid JSON'
+    );
+  });
+
+  it('draws only the newest model when a big one is still being read', async () => {
+    const { renderer, done } = render({ [MIME_TYPE]: bigText(aXb) });
+    const newer = renderer.renderModel({
+      data: { [MIME_TYPE]: null },
+      metadata: {},
+      trusted: true
+    } as any);
+    await Promise.all([done, newer]);
     expect(renderer.node.querySelectorAll('.jp-matdiff').length).toBe(1);
     expect(renderer.node.querySelector('.jp-matdiff-error')).not.toBeNull();
   });
