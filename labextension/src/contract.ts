@@ -110,6 +110,21 @@ export function describeErrors(errors: readonly IValidationError[]): string[] {
     });
 }
 
+/** JSON text as a value, or why it is not JSON. Never throws. */
+export function readJSON(
+  text: string
+): { ok: true; value: unknown } | Extract<ParseResult, { ok: false }> {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (e) {
+    return {
+      ok: false,
+      reason: 'invalid',
+      message: `The derivation is not valid JSON (${(e as Error).message}).`
+    };
+  }
+}
+
 /**
  * Read the data of a bundle (already-parsed JSON, or a JSON string) into a derivation.
  * Never throws: every problem comes back as a message for the user.
@@ -117,15 +132,11 @@ export function describeErrors(errors: readonly IValidationError[]): string[] {
 export function parseDerivation(data: unknown): ParseResult {
   let value: unknown = data;
   if (typeof value === 'string') {
-    try {
-      value = JSON.parse(value);
-    } catch (e) {
-      return {
-        ok: false,
-        reason: 'invalid',
-        message: `The derivation is not valid JSON (${(e as Error).message}).`
-      };
+    const read = readJSON(value);
+    if (!read.ok) {
+      return read;
     }
+    value = read.value;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return {

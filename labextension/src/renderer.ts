@@ -4,7 +4,7 @@
 import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
 
-import { MIME_TYPE, parseDerivation } from './contract';
+import { MIME_TYPE, parseDerivation, ParseResult, readJSON } from './contract';
 import { nextTask, Typeset } from './dom';
 import { DerivationView, ENGLISH, errorView, ITrans } from './view';
 
@@ -44,19 +44,18 @@ export class DerivationRenderer extends Widget implements IRenderMime.IRenderer 
 
     // An output's model.data is a fresh deep copy of the bundle at each read: read it once.
     const data = model.data;
-    let payload: unknown = data[MIME_TYPE];
+    const payload = data[MIME_TYPE];
+    let parsed: ParseResult;
     if (typeof payload === 'string' && payload.length > PARSE_APART_CHARS) {
-      try {
-        payload = JSON.parse(payload);
-      } catch {
-        // Left as text: parseDerivation words the error.
-      }
+      const read = readJSON(payload);
       await nextTask();
       if (render !== this._renders || this.isDisposed) {
         return;
       }
+      parsed = read.ok ? parseDerivation(read.value) : read;
+    } else {
+      parsed = parseDerivation(payload);
     }
-    const parsed = parseDerivation(payload);
     if (!parsed.ok) {
       const latex = data['text/latex'];
       const { node, done } = errorView(

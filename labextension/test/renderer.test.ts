@@ -74,8 +74,10 @@ describe('DerivationRenderer', () => {
   });
 
   // A JSON string padded past PARSE_APART_CHARS with whitespace JSON.parse skips.
-  const bigText = (d: unknown) =>
-    JSON.stringify(d) + ' '.repeat(PARSE_APART_CHARS + 1 - JSON.stringify(d).length);
+  const bigText = (d: unknown) => {
+    const text = JSON.stringify(d);
+    return text + ' '.repeat(PARSE_APART_CHARS + 1 - text.length);
+  };
 
   it('parses a big payload saved as a string apart from drawing it, with the same result', async () => {
     const text = bigText(aXb);
