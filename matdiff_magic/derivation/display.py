@@ -39,8 +39,8 @@ def _where_tex(d, abbrev: dict) -> str:
         f"{name_latex(v.name, v.kind)} \\in {space_latex(v.shape)}" + _structure(d, v, True)
         for v in d.variables
     )
-    for node in _defined(abbrev):
-        tex += rf",\ {abbrev[node][0]} = {expr_latex(node, abbrev=abbrev, define=True)}"
+    for name, definition in _definitions(abbrev, tex=True):
+        tex += rf",\ {name} = {definition}"
     for note in d.notes:
         tex += rf";\ \text{{note: {tex_text(note)}}}"
     return i18n.translate_tex(tex, d.lang)
@@ -51,8 +51,8 @@ def _where_text(d, abbrev: dict) -> str:
     text = ", ".join(
         f"{name_text(v.name)} ∈ {space_text(v.shape)}" + _structure(d, v, False) for v in d.variables
     )
-    for node in _defined(abbrev):
-        text += f", {abbrev[node][1]} = {expr_text(node, abbrev=abbrev, define=True)}"
+    for name, definition in _definitions(abbrev, tex=False):
+        text += f", {name} = {definition}"
     for note in d.notes:
         text += "; " + i18n.translate(f"note: {note}", d.lang)
     return text
@@ -82,26 +82,23 @@ def _defined(abbrev: dict) -> list:
     return defined
 
 
+def _definitions(abbrev: dict, tex: bool) -> list[tuple[str, str]]:
+    """(name, definition) of each node the where line defines (``_defined``), in TeX or in text."""
+    if tex:
+        return [(abbrev[n][0], expr_latex(n, abbrev=abbrev, define=True)) for n in _defined(abbrev)]
+    return [(abbrev[n][1], expr_text(n, abbrev=abbrev, define=True)) for n in _defined(abbrev)]
+
+
 def _names_json(abbrev: dict) -> dict:
     """The JSON's ``names``: each subexpression the steps and results print by name (t₁, M₁, …),
     defined once, in the where line's order (a definition may use the names before it); absent
     when the view names nothing, so the payload of a small cell is as it was."""
-    defined = _defined(abbrev)
-    if not defined:
-        return {}
-    return {
-        "names": [
-            {
-                "latex": abbrev[node][0],
-                "text": abbrev[node][1],
-                "definition": {
-                    "latex": expr_latex(node, abbrev=abbrev, define=True),
-                    "text": expr_text(node, abbrev=abbrev, define=True),
-                },
-            }
-            for node in defined
-        ]
-    }
+    pairs = zip(_definitions(abbrev, tex=True), _definitions(abbrev, tex=False))
+    names = [
+        {"latex": name_tex, "text": name_txt, "definition": {"latex": def_tex, "text": def_txt}}
+        for (name_tex, def_tex), (name_txt, def_txt) in pairs
+    ]
+    return {"names": names} if names else {}
 
 
 def to_latex(d) -> str:
