@@ -4,6 +4,8 @@ differencing f entry by entry of the variable would take at the sizes tried, mad
 
 from __future__ import annotations
 
+import functools
+
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.traverse import post_order
 from matdiff_magic.numeric.reasons import Reason
@@ -25,12 +27,32 @@ def too_large_to_check(wrt: ir.Var, target: ir.Expr, nodes, sizes: dict) -> Reas
     """A Reason naming the node too large to hold ("size"), or the variable too costly to
     difference through ``target`` (f, or the gradient for a Hessian) at ``sizes`` ("cost"; of_f
     when one evaluation of f is itself costly); else None."""
+    entries = functools.partial(_entries, sizes=sizes)
+    largest = max(nodes, key=entries, default=None)
+    if largest is not None and entries(largest) > MAX_NODE_ENTRIES:
+        return Reason("size", largest, f"{entries(largest):,}")
+    once = _evaluation_seconds(wrt, target, sizes)
+    if 2 * entries(wrt) * once > MAX_DIFFERENCING_SECONDS:
+        return Reason("cost", wrt, f"{entries(wrt):,}", of_f=once > _COSTLY_EVALUATION)
+    return None
 
-    def entries(e: ir.Expr) -> int:
-        try:
-            return Dim.of(e.shape[0]).value(sizes) * Dim.of(e.shape[1]).value(sizes)
-        except KeyError:
-            return 0
+
+def differencing_seconds(wrt: ir.Var, target: ir.Expr, sizes: dict) -> float:
+    """About the CPU seconds (BLAS on one thread) of differencing ``target`` entry by entry of
+    ``wrt`` once at ``sizes``: two evaluations per entry."""
+    return 2 * _entries(wrt, sizes) * _evaluation_seconds(wrt, target, sizes)
+
+
+def _entries(e: ir.Expr, sizes: dict) -> int:
+    try:
+        return Dim.of(e.shape[0]).value(sizes) * Dim.of(e.shape[1]).value(sizes)
+    except KeyError:
+        return 0
+
+
+def _evaluation_seconds(wrt: ir.Var, target: ir.Expr, sizes: dict) -> float:
+    """About the time of one evaluation of ``target`` with a perturbed copy of ``wrt``."""
+    entries = functools.partial(_entries, sizes=sizes)
 
     def seconds(e: ir.Expr) -> float:
         """About the time of evaluating e from its children's values."""
@@ -47,13 +69,7 @@ def too_large_to_check(wrt: ir.Var, target: ir.Expr, nodes, sizes: dict) -> Reas
         per_entry = _PER_FUNCTION_ENTRY if isinstance(e, ir.Apply) else _PER_ENTRY
         return _PER_NODE + per_entry * entries(e)
 
-    largest = max(nodes, key=entries, default=None)
-    if largest is not None and entries(largest) > MAX_NODE_ENTRIES:
-        return Reason("size", largest, f"{entries(largest):,}")
-    once = _PER_ENTRY * entries(wrt) + sum(seconds(e) for e in post_order([target]))
-    if 2 * entries(wrt) * once > MAX_DIFFERENCING_SECONDS:
-        return Reason("cost", wrt, f"{entries(wrt):,}", of_f=once > _COSTLY_EVALUATION)
-    return None
+    return _PER_ENTRY * entries(wrt) + sum(seconds(e) for e in post_order([target]))
 
 
 def _rows(e: ir.Expr, sizes: dict) -> int:

@@ -41,8 +41,12 @@ import numpy as np
 
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.traverse import post_order
-from matdiff_magic.numeric import fd
-from matdiff_magic.numeric.budget import MAX_NODE_ENTRIES, too_large_to_check  # noqa: F401 - re-exported
+from matdiff_magic.numeric import fd, threads
+from matdiff_magic.numeric.budget import (  # noqa: F401 - MAX_NODE_ENTRIES, too_large_to_check re-exported
+    MAX_NODE_ENTRIES,
+    differencing_seconds,
+    too_large_to_check,
+)
 from matdiff_magic.numeric.conventions import columns_in, convention, gradient_in
 from matdiff_magic.numeric.evaluate import Evaluator
 from matdiff_magic.numeric.points import (  # noqa: F401 - re-exported for export/
@@ -321,14 +325,21 @@ def run_check(d, seed: int, written=_unnamed) -> CheckResult:
     """The derivation's numeric check (see the module's docstring): passed, failed (two points
     disagree), or skipped with the reason it could not check. ``written`` prints an expression
     for the message (the renderer's ``to_text`` from the layers above)."""
-    examiner, rng = Examiner(d), np.random.default_rng(seed)
-    started = time.process_time()
+    examiner = Examiner(d)
     nodes = post_order(examiner.roots)
     standard = within_memory(size_variants(sizes_of(d)), nodes)
-    oversized = too_large_to_check(d.wrt, d.target, nodes, standard[0] if standard else {})
+    sizes = standard[0] if standard else {}
+    oversized = too_large_to_check(d.wrt, d.target, nodes, sizes)
     if oversized is not None:  # declared sizes the check cannot take in the cell's time
         before, node, after = could_not_check(oversized)
         return CheckResult("skipped", None, before + written(cast(ir.Expr, node)) + after, oversized)
+    with threads.for_differencing(differencing_seconds(d.wrt, d.target, sizes)):
+        return _checked(d, examiner, nodes, standard, np.random.default_rng(seed), written)
+
+
+def _checked(d, examiner: Examiner, nodes, standard: list, rng, written) -> CheckResult:
+    """``run_check`` past its budget: the points, their verdicts and the result."""
+    started = time.process_time()
     seen: list[Verdict] = []
 
     def draw(sizes, strategy) -> dict:
