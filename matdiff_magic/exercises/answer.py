@@ -272,6 +272,51 @@ def _singular(d, values: dict, sizes: dict) -> bool:
 
 
 def evaluate_at(d, A_expr, values, sizes, symmetrize=()):
+    """The answer (A), the true derivative in the chosen layout (T) and in every layout (all) at
+    ``values``, or None where f, the derivative or the answer is not finite there; ``terms``: the
+    scale of the values their formulas combine (``terms_scale``), which their rounding is relative to."""
+    return _evaluated(d, A_expr, values, sizes, symmetrize)
+
+
+# the nodes whose value is a sum of their operands' values (or of a sign or an order of them): a
+# cancelling sum rounds at the scale of its terms, not of its result
+_SUMS = (ir.Add,)
+_SAME = (ir.Neg, ir.Transpose)
+_PRODUCTS = (ir.MatMul, ir.Hadamard, ir.Kron)
+
+
+def terms_scale(ev: Evaluator, root: ir.Expr) -> float:
+    """The scale at which ``root``'s value, evaluated by ``ev``, is rounded: the largest entry of a
+    leaf, of a function's value and of a sum's terms, carried through products as their product
+    (so that 10⁻²⁰ (X + Xᵀ) rounds at 10⁻²⁰, not at 1) and through signs and transposes as it is.
+    A node of another kind rounds at the larger of its value and its operands' scales."""
+    scale: dict = {}
+    for node in post_order([root]):
+        try:
+            top = _largest(ev(node))
+        except Exception:  # a per-sample node (x_i) has a value only inside its sum: its sum's counts
+            top = 0.0
+        kids = [scale[id(k)] for k in node.children()]
+        if not kids:
+            out = top
+        elif isinstance(node, _SUMS):
+            out = max(kids)
+        elif isinstance(node, _SAME):
+            out = kids[0]
+        elif isinstance(node, _PRODUCTS):
+            out = float(np.prod(kids))
+        else:
+            out = max(top, *kids)
+        scale[id(node)] = out
+    return scale[id(root)]
+
+
+def _largest(value) -> float:
+    a = np.asarray(value, dtype=float)
+    return float(np.max(np.abs(a))) if a.size else 0.0
+
+
+def _evaluated(d, A_expr, values, sizes, symmetrize):
     values = dict(values)
     for name in symmetrize:
         values[name] = (values[name] + values[name].T) / 2
@@ -290,7 +335,9 @@ def evaluate_at(d, A_expr, values, sizes, symmetrize=()):
                 "eye, vector(1) or matrix(1)): write it where its size follows from "
                 "a variable"
             )
-        A = Evaluator(full, answer_sizes)(A_expr)
-    if not np.all(np.isfinite(A)):
-        return None
-    return {"A": A, "T": T[d.layout], "all": T, "sizes": sizes, "values": values}
+        answer = Evaluator(full, answer_sizes)
+        A = answer(A_expr)
+        if not np.all(np.isfinite(A)):
+            return None
+        terms = max(terms_scale(answer, A_expr), *(terms_scale(ev, r.expr) for r in d.results.values()))
+    return {"A": A, "T": T[d.layout], "all": T, "sizes": sizes, "values": values, "terms": terms}

@@ -47,7 +47,7 @@ __all__ = ["AnswerCheck", "check_answer"]
 
 MAX_POINTS = 50  # random points an answer is compared at
 TOLERANCE = 1e-7  # both sides are exact formulas: no finite-difference noise to allow for
-ROUNDING = 1e-13  # what formulas of values about 1 differ by when they are the same
+ROUNDING = 1e-13  # what formulas of values about 1 differ by when they are the same (relative)
 PLACEHOLDERS = {"", "...", "…", "?", "TODO", "your answer"}
 DERIVE_HINTS = {HINTS["partial"], HINTS["nabla"], DIFFERENTIAL_HINT}  # they speak of --wrt
 
@@ -297,21 +297,24 @@ def _oversized(A_expr):
     return next((n for n in post_order([A_expr]) if _entries(n) > MAX_NODE_ENTRIES), None)  # innermost
 
 
-def _close(a: np.ndarray, b: np.ndarray) -> bool:
+def _close(a: np.ndarray, b: np.ndarray, terms: float = 1.0) -> bool:
     """a equals b up to rounding: relative to the larger of them, so that an answer 0 is not
     close to 2·10⁻⁸ x (against 1, every derivative below 1 was compared absolutely); a
-    difference below ROUNDING, the rounding of formulas at the points' values, is none."""
+    difference below ROUNDING times ``terms``, the scale of the values the formulas combine at
+    the point (``answer.terms_scale``), is none: rounding scales with f (against 1, the answer 0
+    was close to the derivative 2·10⁻²⁰ X of 10⁻²⁰ tr(XᵀX))."""
     if a.shape != b.shape:
         return False
     if not a.size:
         return True
     diff = float(np.max(np.abs(a - b)))
     scale = max(float(np.max(np.abs(a))), float(np.max(np.abs(b))))
-    return diff <= ROUNDING or diff < TOLERANCE * scale
+    return diff <= ROUNDING * terms or diff < TOLERANCE * scale
 
 
 def _all_close(samples, f) -> bool:
-    return all(_close(*f(s)) for s in samples)
+    pairs = ((f(s), s["terms"]) for s in samples)
+    return all(_close(a, b, terms) for (a, b), terms in pairs)
 
 
 def _diag_of(a: np.ndarray) -> np.ndarray:
@@ -327,10 +330,10 @@ def _factor(samples, transpose: bool):
         if A.shape != T.shape:
             return None
         tt = float(np.sum(T * T))
-        if tt < 1e-20:
+        if not tt > 0:  # T vanishes here (whatever its scale: 10⁻²⁰ X is not 0)
             return None
         c = float(np.sum(A * T)) / tt
-        if not _close(A, c * T):
+        if not _close(A, c * T, s["terms"] * max(1.0, abs(c))):
             return None
         cs.append(c)
     if not cs or max(cs) - min(cs) > TOLERANCE * max(1.0, abs(cs[0])):
@@ -406,7 +409,7 @@ def _kron_swapped(samples, d, A_expr) -> bool:
             p = evaluate_at(d, swapped, s["values"], s["sizes"])
         except MatdiffError:
             return False
-        if p is None or not _close(p["A"], p["T"]):
+        if p is None or not _close(p["A"], p["T"], p["terms"]):
             return False
     return True
 
@@ -422,7 +425,7 @@ def _symmetric_only(samples, d, A_expr) -> list | None:
     def holds(names) -> bool:
         for s in samples:
             p = evaluate_at(d, A_expr, s["values"], s["sizes"], symmetrize=names)
-            if p is None or not _close(p["A"], p["T"]):
+            if p is None or not _close(p["A"], p["T"], p["terms"]):
                 return False
         return True
 
