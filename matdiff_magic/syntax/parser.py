@@ -41,6 +41,7 @@ BINARY = {  # operator -> (left binding power, right binding power)
     "^": (31, 30),
     ".^": (31, 30),  # right associative
 }
+EXPONENT = BINARY["^"] = BINARY[".^"]  # one tuple: the Pratt loop tells a power by identity
 UNARY_MINUS_BP = 25  # -x^2 is -(x^2); -a*b is (-a)*b
 POSTFIX_BP = 40  # transpose binds tightest
 
@@ -259,6 +260,9 @@ def _span_of(node) -> Span:
 class _Parser:
     def __init__(self, tokens: list[Token], source: str):
         self.tokens, self.source, self.pos, self.depth = tokens, source, 0, 0
+        # inside an exponent (up to a parenthesis, call or literal, which start afresh): a ' there
+        # transposes the power, X.^2' is (X.^2)' as in MATLAB, not X.^(2'), a transposed number
+        self.exponent = False
 
     # -- helpers
     def peek(self) -> Token:
@@ -300,6 +304,9 @@ class _Parser:
             raise self.error(
                 f"the expression is nested too deeply (more than {MAX_DEPTH} levels)", self.peek()
             )
+        outer = self.exponent
+        if min_bp == 0:  # a parenthesis, a call's argument, a literal's entry, the whole cell
+            self.exponent = False
         try:
             left = self.prefix()
             while True:
@@ -307,7 +314,7 @@ class _Parser:
                 if tok.kind != "op":
                     break
                 if tok.text == "'":
-                    if min_bp > POSTFIX_BP:
+                    if min_bp > POSTFIX_BP or self.exponent:
                         break
                     self.pos += 1
                     left = Transpose(left, left.span | tok.span)
@@ -316,11 +323,17 @@ class _Parser:
                 if powers is None or powers[0] < min_bp:
                     break
                 self.pos += 1
-                right = self.expression(powers[1])
+                if powers is EXPONENT:
+                    self.exponent = True
+                    right = self.expression(powers[1])
+                    self.exponent = outer if min_bp else False
+                else:
+                    right = self.expression(powers[1])
                 left = self.combine(tok, left, right)
             return left
         finally:
             self.depth -= 1
+            self.exponent = outer
 
     def combine(self, tok: Token, left, right):
         op, span = tok.text, left.span | right.span
