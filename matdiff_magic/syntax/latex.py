@@ -157,10 +157,17 @@ def latex_name(written: str) -> str | None:
     return name if re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name) else None
 
 
+# a --wrt longer than this is taken as written: no name of a cell's is that long in LaTeX, and
+# reading one as LaTeX takes time that grows as the square of its length (10,000 characters: 36 s)
+MAX_WRT_LATEX_CHARS = 200
+
+
 def wrt_spellings(written: str) -> list[str]:
     """The names ``written`` may mean, in the order to try them against a cell's variables: as
     written, as the output writes it (Σ, \\Sigma: Sigma; \\varepsilon: varepsilon), as a LaTeX cell
-    names it (\\varepsilon: epsilon, \\mathbf{W}_1: W_1)."""
+    names it (\\varepsilon: epsilon, \\mathbf{W}_1: W_1); past MAX_WRT_LATEX_CHARS, as written only."""
+    if len(written) > MAX_WRT_LATEX_CHARS:
+        return [written]
     out = [written, cell_name(written), latex_name(written)]
     return [name for i, name in enumerate(out) if name is not None and name not in out[:i]]
 

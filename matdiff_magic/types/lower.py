@@ -71,10 +71,11 @@ def choose_wrt(typed: Typed, wrt: str | None, source: str | None = None) -> ir.V
         for v in typed.variables:
             if v.name == spelled:
                 return v
+    shown = repr(wrt if len(wrt) <= 60 else wrt[:60] + "…")  # a pasted page is not repeated whole
     message = (
-        f"unknown variable {wrt!r} for --wrt: the expression's variables are " + ", ".join(names)
+        f"unknown variable {shown} for --wrt: the expression's variables are " + ", ".join(names)
         if names
-        else f"unknown variable {wrt!r} for --wrt: the expression has no variables"
+        else f"unknown variable {shown} for --wrt: the expression has no variables"
     )
     owner = typed.definitions.get(wrt)
     if isinstance(owner, Entry) and isinstance(owner.arg, ir.Var):  # y_1 of y = [y_1; y_2]
