@@ -76,8 +76,8 @@ class MatdiffError(Exception):
             if line_end == -1:
                 line_end = len(self.source)
             # a tab shown as one space: a terminal or a notebook widens it to the next stop, which
-            # the caret line below cannot follow
-            text = self.source[line_start:line_end].replace("\t", " ")
+            # the caret line below cannot follow; a line ending \r\n (pasted from Windows) without its \r
+            text = self.source[line_start:line_end].replace("\t", " ").removesuffix("\r")
             col = start - line_start
             width = max(1, min(self.span.end, line_end) - start)
             if len(text) > 120:  # keep the caret line readable for very long lines
