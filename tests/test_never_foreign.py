@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from matdiff_magic import MatdiffError, derive
+from matdiff_magic.errors import ArgumentTypeError
 
 rng = np.random.default_rng(3)
 N = rng.standard_normal
@@ -52,3 +53,24 @@ def test_a_check_that_cannot_decide_says_why_in_one_line():
     message = d.check_result.message
     assert d.check_result.status == "skipped" and message.startswith("could not check: ")
     assert "\n" not in message and message in d.to_text().splitlines()[-1]
+
+
+# ---- values that are not numbers, or no numbers ---------------------------------------------------
+@pytest.mark.parametrize(
+    ("X", "message"),
+    [
+        (np.array([[None] * 3] * 3), "the value of X holds None: give its numbers"),
+        ([[1.0, None, 2.0]] * 3, "the value of X holds None: give its numbers"),
+        (np.ones((0, 0)), r"the value of X has no entries \(shape \(0, 0\)\): sizes are at least 1"),
+    ],
+)
+def test_evaluate_refuses_none_entries_and_empty_values(X, message):
+    d = derive("a'*inv(X)*b", wrt="X", check=False)
+    with pytest.raises(MatdiffError, match=message):
+        d.evaluate(a=np.ones(3), b=np.ones(3), X=X)
+
+
+def test_a_dict_of_values_keyed_by_other_than_names_says_so():
+    d = derive("a'*X*b", wrt="X", check=False)
+    with pytest.raises(ArgumentTypeError, match="its keys are the variables' names, got the key 1"):
+        d.evaluate({1: np.ones(2)})

@@ -335,9 +335,15 @@ def _merged(given, values: dict) -> dict:
     """The values given by name, and those of a mapping passed first (``d.evaluate({"X": X})``)."""
     if given is None:
         return values
-    if not isinstance(given, Mapping) or not all(isinstance(k, str) for k in given):
+    if not isinstance(given, Mapping):
         raise ArgumentTypeError(
             f"give the values by name (X=…) or as a dict of names: got {type(given).__name__}"
+        )
+    keys = [k for k in given if not isinstance(k, str)]
+    if keys:
+        raise ArgumentTypeError(
+            f"give the values by name (X=…) or as a dict of names: its keys are the variables' names, "
+            f"got the key {keys[0]!r}"
         )
     twice = sorted(set(given) & set(values))
     if twice:

@@ -28,7 +28,11 @@ def as_matrix(value, var: ir.Var) -> np.ndarray:
                 f"the value of {var.name} is complex: the derivatives are of functions of real numbers"
             )
         value = np.real(value)
+    if isinstance(value, (list, tuple, np.ndarray)) and _holds_none(value):  # float() makes None NaN
+        raise MatdiffError(f"the value of {var.name} holds None: give its numbers")
     a = np.asarray(value, dtype=float)
+    if a.size == 0:  # a size is at least 1 (a declaration of size 0 is refused alike)
+        raise MatdiffError(f"the value of {var.name} has no entries (shape {a.shape}): sizes are at least 1")
     if a.ndim == 0:
         if var.shape != ir.SCALAR:
             kind = "vector" if var.shape[1] == 1 else "matrix"
@@ -51,6 +55,13 @@ def as_matrix(value, var: ir.Var) -> np.ndarray:
             f"{var.name} must be a scalar, a vector or a matrix, got an array of shape {a.shape}"
         )
     return a
+
+
+def _holds_none(value) -> bool:
+    """Whether a nested list, tuple or object array holds None among its entries."""
+    if isinstance(value, np.ndarray):
+        return value.dtype == object and any(v is None or _holds_none(v) for v in value.flat)
+    return any(v is None or (isinstance(v, (list, tuple, np.ndarray)) and _holds_none(v)) for v in value)
 
 
 def bind_sizes(variables, values: dict) -> dict:
