@@ -86,3 +86,12 @@ def test_solve_says_when_it_cannot():
         derive("sum(exp(X*b))", wrt="b", solve=True)
     with pytest.raises(MatdiffError, match="no stationary point"):
         derive("a'*x", wrt="x").evaluate_solution(a=np.ones(2))
+
+
+def test_a_two_sided_linear_equation_is_named_as_such():
+    # ∂f/∂X = 0 is AᵀA X BBᵀ = AᵀC Bᵀ: linear in X, but not AX = B or XA = B
+    for source in ("norm2(A*X*B - C)^2", "norm2(A*X - C)^2 + norm2(X*B - D)^2"):
+        with pytest.raises(MatdiffError, match="the equation is linear in X but two-sided"):
+            derive(source, wrt="X", solve=True)
+    with pytest.raises(MatdiffError, match="the equation is not linear in X"):
+        derive("tr(X*X*X)", wrt="X", solve=True)

@@ -103,6 +103,12 @@ def solve_steps(
     if without:
         eq(MOVE, lhs, rhs)
     solution = _isolate(with_x, rhs, var)
+    if solution is None and all(_x_once(t, var) is not None for t in with_x):
+        raise MatdiffError(  # AᵀA X BBᵀ = AᵀCBᵀ: linear, but a Sylvester-type equation
+            f"cannot solve ∂f/∂{x_text} = 0 for {x_text}: the equation is linear in {x_text} but "
+            f"two-sided (A{x_text}B = C, or terms with {x_text} on the left and on the right); "
+            f"--solve solves A{x_text} = B or {x_text}A = B"
+        )
     if solution is None:
         raise MatdiffError(
             f"cannot solve ∂f/∂{x_text} = 0 for {x_text}: the equation is not "
@@ -320,16 +326,25 @@ def _as_matrix(factors: list, n) -> ir.Expr:
     return mk_mul([p, ir.Identity((n, n))]) if p.is_scalar and n != 1 else p
 
 
+def _x_once(t: ir.Expr, var: ir.Var) -> tuple | None:
+    """(c, the factors left of X, those right of it) for a term c L X R with X once among its
+    factors and no other factor depending on X (a term linear in X); else None."""
+    c, rest = split_coef(t)
+    fs = list(rest.factors) if isinstance(rest, ir.MatMul) else [cast(ir.Expr, rest)]  # t holds X
+    if sum(1 for f in fs if f == var) != 1 or any(ir.depends_on(f, var.name) and f != var for f in fs):
+        return None
+    i = fs.index(var)
+    return c, fs[:i], fs[i + 1 :]
+
+
 def _isolate(with_x: list[ir.Expr], rhs: ir.Expr, var: ir.Var) -> ir.Expr | None:
     """Σ Lₖ X = B ⇒ X = (Σ Lₖ)⁻¹B, or Σ X Rₖ = B ⇒ X = B (Σ Rₖ)⁻¹; None when neither fits."""
     lefts, rights = [], []
     for t in with_x:
-        c, rest = split_coef(t)
-        fs = list(rest.factors) if isinstance(rest, ir.MatMul) else [cast(ir.Expr, rest)]  # t holds X
-        if sum(1 for f in fs if f == var) != 1 or any(ir.depends_on(f, var.name) and f != var for f in fs):
+        parts = _x_once(t, var)
+        if parts is None:
             return None
-        i = fs.index(var)
-        L, R = fs[:i], fs[i + 1 :]
+        c, L, R = parts
         lefts.append(with_coef(c, _as_matrix(L, var.shape[0])) if not R else None)
         rights.append(with_coef(c, _as_matrix(R, var.shape[1])) if not L else None)
     if all(l is not None for l in lefts):
