@@ -161,7 +161,8 @@ def _space(reader: Reader, k: int, end: int) -> str | None:
 
 def _clause_names(reader: Reader, start: int, at: int) -> tuple[int, list[str]] | None:
     """Where the clause before ``toks[at]`` (\\in) starts and the names it declares: after a comma
-    and a space (or a word, \\text{where}) first, then after a space, then after a comma."""
+    and a space (or a word, \\text{where}) first, then after a space, then after the first comma
+    that only names follow (``a^T x, a, x \\in …`` declares a and x)."""
     toks, ranked = reader.toks, []
     for p in range(start + 1, at):
         q = p
@@ -174,8 +175,8 @@ def _clause_names(reader: Reader, start: int, at: int) -> tuple[int, list[str]] 
             ranked.append((0, p, q - 1))
         elif (spaced or worded) and q > start:
             ranked.append((1, p, q))
-        elif comma and q - 1 > start:
-            ranked.append((2, -p, q - 1))
+        elif comma and q - 1 > start:  # the first such comma: a formula has no comma outside brackets
+            ranked.append((2, p, q - 1))
     for _, p, formula in sorted(ranked):
         names = _names(reader, abs(p), at)
         if names:
