@@ -74,3 +74,26 @@ def test_a_dict_of_values_keyed_by_other_than_names_says_so():
     d = derive("a'*X*b", wrt="X", check=False)
     with pytest.raises(ArgumentTypeError, match="its keys are the variables' names, got the key 1"):
         d.evaluate({1: np.ones(2)})
+
+
+@pytest.mark.parametrize(
+    ("X", "message"),
+    [
+        (np.array([[1, None]]), "the value of X holds None: give its numbers"),  # None not first
+        ([[1.0, 2.0], [3.0]], "the value of X is ragged: its rows are not all of one length"),
+        ([["1.5", "2"]], "the value of X must be numbers: it holds str"),
+        (np.array([[np.datetime64("2020-01-01")] * 2]), "the value of X must be numbers: it holds datetime64"),
+        ([[{"a": 1}]], "the value of X must be numbers: it holds dict"),
+        (np.ma.masked_array([[1.0, 2.0]], mask=[[1, 0]]), "the value of X has masked entries: give all its numbers"),
+    ],
+)
+def test_evaluate_takes_numbers_only(X, message):
+    d = derive("tr(X'*X)", wrt="X", check=False)
+    with pytest.raises(MatdiffError, match=message):
+        d.evaluate(X=X)
+
+
+def test_evaluate_takes_booleans_integers_and_unmasked_arrays_as_numbers():
+    d = derive("tr(X'*X)", wrt="X", check=False)
+    for X in ([[True, False]], np.array([[1, 2]], dtype=object), np.ma.masked_array([[1.0, 2.0]])):
+        np.testing.assert_array_equal(d.evaluate(X=X), 2 * np.asarray(X, dtype=float))

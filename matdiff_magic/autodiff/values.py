@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from matdiff_magic.errors import MatdiffError, Span
+from matdiff_magic.numeric.evaluate import not_a_number
 
 _DOMAIN_HINT = (
     "choose values where every step is defined: log and sqrt take positive numbers, inv a nonsingular matrix"
@@ -47,9 +46,7 @@ def to_array(value, name: str = "value") -> np.ndarray:
                     f"the value of {name} is complex: the derivatives are of functions of real numbers"
                 )
             raw = np.real(raw)
-        if raw.dtype.kind not in "biufO" or (
-            raw.dtype.kind == "O" and not all(isinstance(x, numbers.Number) for x in raw.flat)
-        ):
+        if not_a_number(raw) is not None:
             raise TypeError
         a = np.asarray(raw, dtype=float)
     except (TypeError, ValueError, OverflowError):  # 10**400 is no float; a ragged list no array

@@ -6,6 +6,7 @@ same function the evaluation trace and, for helpers, the exported code run."""
 from __future__ import annotations
 
 import math
+import numbers
 
 import numpy as np
 
@@ -28,9 +29,15 @@ def as_matrix(value, var: ir.Var) -> np.ndarray:
                 f"the value of {var.name} is complex: the derivatives are of functions of real numbers"
             )
         value = np.real(value)
-    if isinstance(value, (list, tuple, np.ndarray)) and _holds_none(value):  # float() makes None NaN
+    if isinstance(value, np.ma.MaskedArray) and np.ma.is_masked(value):  # asarray drops the mask
+        raise MatdiffError(f"the value of {var.name} has masked entries: give all its numbers")
+    raw = np.asarray(value)  # a ragged list raises here (the caller words it)
+    if raw.dtype.kind == "O" and any(x is None for x in raw.flat):  # float() makes None NaN
         raise MatdiffError(f"the value of {var.name} holds None: give its numbers")
-    a = np.asarray(value, dtype=float)
+    other = not_a_number(raw)
+    if other is not None:  # NumPy reads '1.5' as 1.5 and a date as its day count
+        raise MatdiffError(f"the value of {var.name} must be numbers: it holds {other}")
+    a = raw.astype(float)
     if a.size == 0:  # a size is at least 1 (a declaration of size 0 is refused alike)
         raise MatdiffError(f"the value of {var.name} has no entries (shape {a.shape}): sizes are at least 1")
     if a.ndim == 0:
@@ -57,11 +64,14 @@ def as_matrix(value, var: ir.Var) -> np.ndarray:
     return a
 
 
-def _holds_none(value) -> bool:
-    """Whether a nested list, tuple or object array holds None among its entries."""
-    if isinstance(value, np.ndarray):
-        return value.dtype == object and any(v is None or _holds_none(v) for v in value.flat)
-    return any(v is None or (isinstance(v, (list, tuple, np.ndarray)) and _holds_none(v)) for v in value)
+def not_a_number(raw: np.ndarray) -> str | None:
+    """The type of an entry of ``raw`` that is not a number (str, datetime64, dict …), or None
+    when every entry is one (booleans, integers, floats; complex numbers are the caller's)."""
+    if raw.dtype.kind in "biufc":
+        return None
+    if raw.dtype.kind != "O":
+        return raw.dtype.type.__name__.rstrip("_")  # str_: str
+    return next((type(x).__name__ for x in raw.flat if not isinstance(x, numbers.Number)), None)
 
 
 def bind_sizes(variables, values: dict) -> dict:
