@@ -19,6 +19,11 @@ from matdiff_magic.syntax.latex import translate
         (r"a^T x, \quad a, x \in \mathbb{R}^{n}", "a, x: vector(n)", "a'*x"),
         (r"\operatorname{tr}(A^T X), A, X \in \mathbb{R}^{m \times n}", "A, X: matrix(m, n)", "tr(A'*X)"),
         (r"x^T A x, A \in \mathbb{R}^{n \times n}", "A: matrix(n, n)", "x'*A*x"),
+        # several clauses, each declaring the names between it and the one before
+        (r"x^T A x, A \in \mathbb{R}^{n \times n}, x \in \mathbb{R}^{n}", "A: matrix(n, n)\nx: vector(n)", "x'*A*x"),
+        (r"c x^T x, \quad c \in \mathbb{R}, \quad x \in \mathbb{R}^{n}", "c: scalar\nx: vector(n)", "c*x'*x"),
+        (r"x^T A x, A \in \mathbb{R}^{n \times n} \text{ and } x \in \mathbb{R}^{n}", "A: matrix(n, n)\nx: vector(n)", "x'*A*x"),
+        (r"x^T A x, \text{其中 } A \in \mathbb{R}^{n \times n} \text{ 和 } x \in \mathbb{R}^{n}", "A: matrix(n, n)\nx: vector(n)", "x'*A*x"),
     ],
 )
 def test_the_clause_declares_every_name_after_the_first_comma(latex, declared, formula):

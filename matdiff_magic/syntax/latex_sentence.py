@@ -21,7 +21,7 @@ from matdiff_magic.syntax.latex_reader import Reader
 _PUNCTUATION = frozenset(".,;。，；．")
 # A space set by a command (\quad, \qquad, \hfill, \, \; \: \ ) or a tie (~).
 _SPACING = re.compile(r"\\(?:quad|qquad|hfill|enspace)(?![A-Za-z])|\\[,;: ]|~")
-_CLAUSE_WORDS = frozenset(["where", "for", "with", "其中", "这里", "且"])
+_CLAUSE_WORDS = frozenset(["where", "for", "with", "and", "其中", "这里", "且", "和", "以及"])
 
 
 def sentence_end(reader: Reader, start: int, end: int) -> int:
@@ -102,7 +102,9 @@ def _called(reader: Reader, start: int, k: int) -> bool:
 def formula_end(reader: Reader, start: int, end: int) -> tuple[int, list]:
     """The end of the formula before a domain clause closing the line, and the declaration the
     clause makes: ``, \\quad A, X \\in \\mathbb{R}^{m \\times n}`` is ``A, X: matrix(m, n)``
-    (``\\mathbb{R}^{n}`` a vector, ``\\mathbb{R}`` a scalar). ``(end, [])`` without a clause."""
+    (``\\mathbb{R}^{n}`` a vector, ``\\mathbb{R}`` a scalar). ``(end, [])`` without a clause.
+    Several clauses (``x^T A x, A \\in \\mathbb{R}^{n \\times n}, x \\in \\mathbb{R}^{n}``) are
+    read from the last one back, each declaring the names between it and the one before."""
     toks, depth, at = reader.toks, 0, None
     for k in range(start, end):
         if toks[k].kind == "sym" and toks[k].text in "([{":
@@ -110,8 +112,7 @@ def formula_end(reader: Reader, start: int, end: int) -> tuple[int, list]:
         elif toks[k].kind == "sym" and toks[k].text in ")]}":
             depth -= 1
         elif depth == 0 and reader.is_(toks[k], "cmd", "in"):
-            at = k
-            break
+            at = k  # the last one: its space runs to the end of the line
     if at is None:
         return end, []
     shape = _space(reader, at + 1, end)
@@ -129,7 +130,8 @@ def formula_end(reader: Reader, start: int, end: int) -> tuple[int, list]:
     if shape == "scalar":
         reader.scalars |= set(names)
     text = f"{', '.join(names)}: {shape}\n"
-    return sentence_end(reader, start, formula), [(text, span)]
+    before, earlier = formula_end(reader, start, sentence_end(reader, start, formula))
+    return before, [*earlier, (text, span)]
 
 
 def _space(reader: Reader, k: int, end: int) -> str | None:
