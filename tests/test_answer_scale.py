@@ -34,3 +34,19 @@ def test_an_answer_that_is_zero_up_to_rounding_is_right():
     # ∂/∂X of a function that does not move with X: X − X is 0 exactly, Xᵀ⁻¹Xᵀ − I up to rounding
     assert check_answer("X - X", "0*tr(X)", wrt="X").kind == "correct"
     assert check_answer("inv(X')*X' - eye(n)", "X: matrix(n, n)\n0*tr(X)", wrt="X").kind == "correct"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "-2*1e-20*X + (inv(X')*X' - eye(n))",  # a sign error under the rounding of X⁻ᵀXᵀ − I
+        "0*X + (X*inv(X)*A - A)",  # 0 under it
+        "2e-20*X + (X*inv(X)*A - A)",  # right, but as unverifiable as the wrong ones
+    ],
+)
+def test_an_answer_whose_rounding_hides_the_derivative_is_not_called_correct(answer):
+    f = "X: matrix(n, n)\nA: matrix(n, n)\n1e-20*tr(X'*X) + tr(A)"
+    result = check_answer(answer, f, wrt="X")
+    assert not result.correct and result.kind == "rounding", str(result)
+    assert "Cannot tell" in str(result) and "terms that cancel" in str(result)
+    assert check_answer("2e-20*X", f, wrt="X").kind == "correct"

@@ -26,6 +26,13 @@ def verdict(kind, factor, extra, what, expected_shape, answer_shape, samples, d,
             + (f" ({extra})" if extra else "")
             + ". Transpose it."
         )
+    if kind == "rounding":
+        terms, size = extra
+        return (
+            f"? Cannot tell: your answer equals {what} only up to the rounding of its own terms, "
+            f"which are about {terms:.0e} where {what} is about {size:.0e}; write it without terms "
+            "that cancel (such as X X⁻¹ − I) and check again."
+        )
     if kind == "zero":
         return f"✗ Zero: your answer is zero, but {what} is not."
     if kind == "sign":
