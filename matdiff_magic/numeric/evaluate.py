@@ -19,8 +19,10 @@ from matdiff_magic.types.dims import Dim
 
 def as_matrix(value, var: ir.Var) -> np.ndarray:
     """A user value as a 2-D float array in the variable's orientation. MatdiffError for no
-    value (None), complex numbers (f is a real function; casting would drop the imaginary part)
-    and a number given for a vector or a matrix."""
+    value (None, or None among its entries), complex numbers (f is a real function; casting would
+    drop the imaginary part), entries that are not numbers (text, dates: ``not_a_number``), masked
+    entries, no entries, and a number given for a vector or a matrix. A ragged list raises NumPy's
+    ValueError, which the caller words."""
     if value is None:
         raise MatdiffError(f"the value of {var.name} is None: give its numbers")
     if np.iscomplexobj(value):
