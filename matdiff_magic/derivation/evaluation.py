@@ -83,13 +83,11 @@ def _as_matrix(value, var: ir.Var) -> np.ndarray:
     """A user value as a 2-D float array; a value that is not numbers is a MatdiffError."""
     try:
         return as_matrix(value, var)
-    except ValueError as error:
-        if "inhomogeneous" in str(error):  # NumPy's words for [[1, 2], [3]]
+    except (TypeError, ValueError, OverflowError) as error:  # 10**400 is no float
+        if "inhomogeneous" in str(error):  # NumPy's ValueError for a ragged [[1, 2], [3]]
             raise MatdiffError(
                 f"the value of {var.name} is ragged: its rows are not all of one length"
             ) from None
-        raise MatdiffError(f"the value of {var.name} must be numbers ({error})") from None
-    except (TypeError, OverflowError) as error:  # 10**400 is no float
         raise MatdiffError(f"the value of {var.name} must be numbers ({error})") from None
 
 
