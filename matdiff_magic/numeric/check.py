@@ -40,8 +40,9 @@ from typing import cast
 import numpy as np
 
 from matdiff_magic.ir import nodes as ir
+from matdiff_magic.ir.construct import is_zero
 from matdiff_magic.ir.traverse import post_order
-from matdiff_magic.numeric import fd, threads
+from matdiff_magic.numeric import complex_step, fd, threads
 from matdiff_magic.numeric.budget import (  # noqa: F401 - MAX_NODE_ENTRIES, too_large_to_check re-exported
     MAX_NODE_ENTRIES,
     differencing_seconds,
@@ -78,6 +79,8 @@ SIGNED_STRATEGIES = (
     dict(scale=3.0, positive=False),  # relu(x − 2) has its kink where scale 1 seldom reaches
 )
 EXTRA_POINTS_SECONDS = 2.0  # CPU seconds of the check past which no optional point is drawn
+COMPLEX_STEP_WRONG = 1e-3  # a complex step's relative error above which a derivative disagrees
+ZERO_POINTS = 4  # more points drawn after one where both sides are exactly 0
 SIGNED_POINTS = 10  # at most, to find one where every kink's argument takes both signs
 MAGNITUDE_NODES = 2000  # nodes whose values bound the rounding of f
 
@@ -102,6 +105,7 @@ class Verdict:
     scale: float = 0.0  # the largest difference quotient: about 0 at a degenerate point
     reason: Reason | None = None
     strategy: dict | None = None  # how the point's values were drawn (points.strategies)
+    vanished: bool = False  # agree as 0 = 0 exactly, the derivative not 0 as a formula
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,10 @@ def relative_error(a: np.ndarray, b: np.ndarray, floor: float = 1.0) -> float:
         return 0.0
     diff = float(np.max(np.abs(a - b)))
     return diff / scale if scale > 0 else (0.0 if diff == 0 else math.inf)
+
+
+def _largest(a: np.ndarray) -> float:
+    return float(np.max(np.abs(a))) if a.size else 0.0
 
 
 _relative_error = relative_error  # as Examiner._error names its own, with the point's floor
@@ -201,7 +209,18 @@ class Examiner:
         if crossed is not None:
             return unresolved(Reason("kink", crossed))
         if err < TOLERANCE:
-            return Verdict("agree", sizes, err, scale)
+            # a derivative below the differences' resolution agrees with anything as small, 0 and
+            # a wrong factor too (tr(X¹⁵⁰⁰) where X¹⁴⁹⁹ ~ 10⁻⁵⁰): no evidence either way. A
+            # derivative that is 0 as a formula (A⁻¹A = I simplified) is a claim the differences
+            # do test, f moving by no more than they resolve. 0 = 0 exactly (f does not move at
+            # all, or its values underflow) is marked: _checked looks at more points.
+            size = max(scale, _largest(num), _largest(den))
+            formula_zero = is_zero(self.num) and is_zero(self.den)
+            if 0 < size < floor * TOLERANCE and not formula_zero:
+                return self._complex_step(values, sizes, num, den, ev) or unresolved(
+                    Reason("small", value=size)
+                )
+            return Verdict("agree", sizes, err, scale, vanished=size == 0 and not formula_zero)
         if ill:
             return unresolved(Reason("ill-conditioned", ill[0]))
         bound = max(floor, scale, float(np.max(np.abs(num))) if num.size else 0.0)
@@ -219,6 +238,19 @@ class Examiner:
         if err2 < TOLERANCE or relative_error(jac, jac2) > min(0.1, 0.1 * min(err, err2)):
             return unresolved(Reason("steps"))
         return Verdict("disagree", sizes, err, scale)
+
+    def _complex_step(self, values: dict, sizes: dict, num, den, ev: Evaluator) -> Verdict | None:
+        """The verdict of the complex step at a point where the derivative is below what the
+        differences resolve (``complex_step.resolved``): agree or disagree, each against the
+        derivative's own size; None where it cannot decide either."""
+        jac = complex_step.resolved(self.d, self.num, values, sizes)
+        if jac is None or not np.any(num):
+            return None
+        err = self._error(jac, num, den, values, ev, floor=0.0)
+        scale = float(np.max(np.abs(jac)))
+        if err < TOLERANCE:
+            return Verdict("agree", sizes, err, scale)
+        return Verdict("disagree", sizes, err, scale) if err > COMPLEX_STEP_WRONG else None
 
     def kink_signs(self) -> list[set]:
         """For each kink, the signs its argument's entries took at the points noted so far."""
@@ -321,6 +353,31 @@ def check_points(d, size_list: list[dict], seed: int, skip: tuple = ()) -> Itera
                 yield PointCheck(sizes, cast(float, verdict.error), verdict.scale)  # set when compared
 
 
+def _beyond_zeros(passed: Verdict, at, seen: list) -> Verdict | None:
+    """After a point where the derivative and the differences are both exactly 0 (x^1e300 at
+    |x| < 1, where both underflow, or a flat piece of relu), up to ZERO_POINTS more points drawn
+    alike: one that agrees with values passes the check; one whose values are below what the
+    differences resolve (tr(X¹⁵⁰⁰) where X¹⁴⁹⁹ ~ 10⁻⁴⁶, 0 elsewhere) makes it undecided (None),
+    as a disagreement does; zeros or no values everywhere keep the first point's agreement. The
+    points ``seen`` so far count too (``at`` appends each new one to them)."""
+
+    def drawn():
+        yield from seen  # the points the check drew already (the signed ones after it)
+        for _ in range(ZERO_POINTS):
+            yield at(passed.sizes, passed.strategy)
+
+    doubt = False
+    for verdict in drawn():
+        if verdict.kind == "agree" and not verdict.vanished:
+            return verdict
+        doubt = doubt or verdict.kind == "disagree" or _too_small(verdict)
+    return None if doubt else passed
+
+
+def _too_small(verdict: Verdict) -> bool:
+    return verdict.reason is not None and verdict.reason.kind == "small"
+
+
 def run_check(d, seed: int, written=_unnamed) -> CheckResult:
     """The derivation's numeric check (see the module's docstring): passed, failed (two points
     disagree), or skipped with the reason it could not check. ``written`` prints an expression
@@ -398,6 +455,8 @@ def _checked(d, examiner: Examiner, nodes, standard: list, rng, written) -> Chec
                     break
             elif verdict.kind in ("undefined", "unfit"):
                 only_wrt = True
+    if passed is not None and passed.vanished:
+        passed = _beyond_zeros(passed, at, list(seen))
     disagreements = [v for v in seen if v.kind == "disagree"]
     if len(disagreements) == 1:
         # confirmed at points drawn alike: one more disagreement fails it; without one the check
@@ -415,6 +474,13 @@ def _checked(d, examiner: Examiner, nodes, standard: list, rng, written) -> Chec
     if len(disagreements) >= 2:
         worst = min(cast(float, v.error) for v in disagreements)
         return CheckResult("failed", worst, describe(worst, False))
-    reason = main_reason(seen, disagreements)
+    small = [v for v in seen if _too_small(v)]
+    # values below the resolution somewhere, 0 = 0 exactly elsewhere: their size is the reason
+    vanished = small and any(v.vanished for v in seen)
+    reason = (
+        replace(cast(Reason, small[0].reason), everywhere=False)
+        if vanished
+        else main_reason(seen, disagreements)
+    )
     before, node, after = could_not_check(reason)
     return CheckResult("skipped", None, before + (written(node) if node is not None else "") + after, reason)

@@ -12,7 +12,8 @@ from matdiff_magic.ir import nodes as ir
 @dataclass(frozen=True)
 class Reason:
     """Why a point could not decide: kind is singular, ill-conditioned (node: the matrix), kink
-    (node: the kinked application), magnitude (value: the size of the values), steps,
+    (node: the kinked application), magnitude (value: the size of the values), small (value: the
+    size of the derivative, below the differences' resolution: a wrong one would agree too), steps,
     unconfirmed (value: the error at the one disagreeing point), raised (value: the error's
     name) or undefined; everywhere: every point tried failed for this reason (else most did);
     of_f: f itself is undefined there (not only its derivative)."""
@@ -40,6 +41,14 @@ def could_not_check(reason: Reason) -> tuple[str, ir.Expr | None, str]:
     if k == "magnitude":
         size = f"{value:.0e}".replace("e+0", "e").replace("e+", "e").replace("e-0", "e-")
         return f"could not check: finite differences cannot resolve values of size {size}", None, ""
+    if k == "small":
+        size = f"{value:.0e}".replace("e+0", "e").replace("e+", "e").replace("e-0", "e-")
+        return (
+            f"could not check: the derivative's entries (at most {size}) are below what finite "
+            f"differences resolve {where}",
+            None,
+            "",
+        )
     if k == "steps":
         return f"could not check: finite differences change with the step size {where}", None, ""
     if k == "unconfirmed":
@@ -67,7 +76,7 @@ def could_not_check(reason: Reason) -> tuple[str, ir.Expr | None, str]:
     return "could not check: no random point found where f and its derivative are defined", None, ""
 
 
-PRIORITY = ("singular", "ill-conditioned", "magnitude", "kink", "steps", "raised", "undefined")
+PRIORITY = ("singular", "ill-conditioned", "magnitude", "small", "kink", "steps", "raised", "undefined")
 
 
 def main_reason(seen: list, disagreements: list) -> Reason:

@@ -156,6 +156,7 @@ def _d_hadamard(node: Hadamard):
 # ---- registration --------------------------------------------------------------------------------
 register(
     Neg,
+    analytic=True,
     **linear(NEG, NEG_ROW),
     export=export_neg,
     notation=Prefix("-", P_NEG, P_MUL),
@@ -164,6 +165,7 @@ register(
 )
 register(
     Add,
+    analytic=True,
     value=lambda xs, p: functools.reduce(operator.add, xs),
     **derivative(_d_sum, ADD_ROW, SUB_ROW, trace=trace_add),
     export=export_add,
@@ -173,6 +175,7 @@ register(
 )
 register(
     MatMul,
+    analytic=True,
     value=_product_value,
     **derivative(_d_product, MUL_ROW, SCALE_ROW, MATMUL_ROW, DIV_ROW, trace=trace_product),
     export=export_product,
@@ -182,6 +185,7 @@ register(
 )
 register(
     Hadamard,
+    analytic=True,
     value=lambda xs, p: functools.reduce(operator.mul, xs),
     **derivative(_d_hadamard, HAD_ROW, EDIV_ROW, trace=trace_hadamard),
     export=export_hadamard,

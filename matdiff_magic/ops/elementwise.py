@@ -214,6 +214,7 @@ def function(
     trace_terms=None,
     unit_domain=False,
     kinked=False,
+    analytic=False,
     sympy=None,
     backends=None,
 ):
@@ -221,7 +222,8 @@ def function(
     helper function (exported with its source); ``derivative`` builds σ′(u); ``prime_trace`` is σ′
     in the trace's words ({a} the operand, {y} the result); ``trace_terms`` replaces the trace's
     forward and reverse templates (ln has the seed's own forms); ``unit_domain``: defined only on
-    [-1, 1]; ``kinked``: its derivative jumps at 0 (the numeric check notes when its differences
+    [-1, 1]; ``analytic``: NumPy's function of a complex array is its analytic continuation
+    (``Op.analytic``); ``kinked``: its derivative jumps at 0 (the numeric check notes when its differences
     step across the kink); ``sympy(sp, x)`` is the function of a SymPy scalar (by default SymPy's
     function of the same name); ``backends`` the JAX and PyTorch code where NumPy's, renamed, is
     wrong."""
@@ -237,6 +239,7 @@ def function(
         aliases=aliases,
         build=lambda args, _f=name: Apply(_f, args[0]),
         value=lambda xs, p, _fn=fn: _fn(xs[0]),
+        analytic=analytic,
         param=lambda node, size: node.func,
         differential=_differential,
         identities=lambda: (elementwise_identity(name), scalar_identity(name)),
@@ -273,11 +276,12 @@ def _inverse_trig(name: str, derivative, prime_tex: str, prime_trace: str, **opt
         prime_trace,
         aliases=(short,),
         sympy=lambda sp, x: getattr(sp, short)(x),
+        analytic=True,
         **options,
     )
 
 
-function("exp", "exp", lambda u: Apply("exp", u), r"\exp(X)", "exp {a}")
+function("exp", "exp", lambda u: Apply("exp", u), r"\exp(X)", "exp {a}", analytic=True)
 function(
     "log",
     "log",
@@ -287,11 +291,12 @@ function(
     aliases=("ln",),
     trace_name="ln",
     trace_terms=(("{d0}{q}{0}",), ("{g}{q}{0}",)),
+    analytic=True,
 )  # the seed: v̇ = v̇₋₁/v₋₁, v̄₋₁ += v̄₁/v₋₁
-function("sin", "sin", lambda u: Apply("cos", u), r"\cos(X)", "cos {a}")
-function("cos", "cos", _d_cos, r"-\sin(X)", "−sin {a}")
-function("tan", "tan", _d_tan, r"\cos(X)^{\circ -2}", "(1 + {y}²)")
-function("tanh", "tanh", _d_tanh, r"\mathbf{1} - \tanh(X)^{\circ 2}", "(1 − {y}²)")
+function("sin", "sin", lambda u: Apply("cos", u), r"\cos(X)", "cos {a}", analytic=True)
+function("cos", "cos", _d_cos, r"-\sin(X)", "−sin {a}", analytic=True)
+function("tan", "tan", _d_tan, r"\cos(X)^{\circ -2}", "(1 + {y}²)", analytic=True)
+function("tanh", "tanh", _d_tanh, r"\mathbf{1} - \tanh(X)^{\circ 2}", "(1 − {y}²)", analytic=True)
 _inverse_trig(
     "arcsin",
     _one_minus_square_to_minus_half,
@@ -334,7 +339,9 @@ function(
     sympy=lambda sp, x: sp.Heaviside(x, 0),
     backends={"torch": lambda p, e: (f"({p.wrap(e.arg, C_ATOM)} > 0).double()", C_ATOM)},  # heaviside(x, 0)
 )
-function("sqrt", "sqrt", _d_sqrt, r"\tfrac{1}{2}\sqrt{X}^{\circ -1}", "1/(2{y})", notation=Root())
+function(
+    "sqrt", "sqrt", _d_sqrt, r"\tfrac{1}{2}\sqrt{X}^{\circ -1}", "1/(2{y})", notation=Root(), analytic=True
+)
 function(
     "sigmoid",
     sigmoid,

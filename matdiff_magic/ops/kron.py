@@ -252,6 +252,7 @@ def _kron_call_shape(shapes, sizing):
 
 register(
     Vec,
+    analytic=True,
     names=("vec",),
     call_shape=_vec_call_shape,
     **linear(VEC, VEC_ROW),
@@ -262,6 +263,7 @@ register(
 )
 register(
     Kron,
+    analytic=True,
     names=("kron",),
     arity=2,
     call_shape=_kron_call_shape,
@@ -274,6 +276,7 @@ register(
 )
 register(
     Commutation,
+    analytic=True,
     value=lambda xs, p: commutation(*p),
     param=lambda node, size: (size(node.rows), size(node.cols)),
     export=lambda p, e: (f"{p.helper('commutation')}({p.size(e.rows)}, {p.size(e.cols)})", C_ATOM),

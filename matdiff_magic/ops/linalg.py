@@ -203,6 +203,7 @@ def _trace_call_shape(shapes, sizing):
 # Registered in the order the language lists them (tr, det, logdet, inv).
 register(
     Transpose,
+    analytic=True,
     **linear(TRANSPOSE, TRANSPOSE_ROW),
     export=_export_transpose,
     notation=Postfix("ᵀ", fuse=(("Inverse", "⁻ᵀ"),)),
@@ -211,6 +212,7 @@ register(
 )
 register(
     Trace,
+    analytic=True,
     names=("tr",),
     call_shape=_trace_call_shape,
     **linear(TRACE, TR_ROW),
@@ -221,6 +223,7 @@ register(
 )
 register(
     Det,
+    analytic=True,
     names=("det",),
     **derivative(_d_det, DET_ROW),
     export=call_export("np.linalg.det"),
@@ -238,6 +241,7 @@ register(
 )
 register(
     Inverse,
+    analytic=True,
     names=("inv",),
     **derivative(_d_inverse, INV_ROW),
     export=_export_inverse,

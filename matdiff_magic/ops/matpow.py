@@ -106,6 +106,7 @@ def _export(p, e):
 
 register(
     MatPow,
+    analytic=True,
     **derivative(_differential, MATPOW_ROW),
     export=_export,
     notation=Superscript(),

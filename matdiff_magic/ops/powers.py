@@ -189,6 +189,7 @@ for node, differential, trace_row, trace, doc in (
 ):
     register(
         node,
+        analytic=True,  # np.power of a complex base: where f has a real value, analytic there
         **derivative(differential, trace_row, trace=trace),
         export=_export_power,
         backends={"torch": {"np.power(": "torch.pow("}},

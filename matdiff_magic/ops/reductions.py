@@ -229,6 +229,7 @@ def _diag_call_shape(shapes, sizing):
 
 register(
     DiagMatrix,
+    analytic=True,
     names=("diag",),
     call_shape=_diag_call_shape,
     build=_diag,
@@ -240,6 +241,7 @@ register(
 )
 register(
     DiagVector,
+    analytic=True,
     **linear(DIAG, DIAGV_ROW),
     export=call_export("np.diag"),
     notation=Call("diag"),
@@ -248,6 +250,7 @@ register(
 )
 register(
     SumAll,
+    analytic=True,
     names=("sum",),
     call_shape=call_to_scalar,
     **linear(SUM_ALL, SUM_ROW),
@@ -275,6 +278,7 @@ for p, differential, trace_row, export, doc in (
     register(
         Norm,
         variant=p,
+        analytic=p == 2,  # √(Σ x²) (scaled): analytic; Σ|x| is not
         names=(f"norm{p}",),
         call_shape=call_to_scalar,
         build=lambda args, _p=p: Norm(args[0], _p),

@@ -150,8 +150,10 @@ def held(e: Expr, code: str, ravel: str = "np.ravel") -> tuple[str, int]:
 
 
 def as_scalar(a):
-    """A number (the sum of the entries of ``a``) as a 1×1 array."""
-    return np.array([[float(np.sum(a))]])
+    """A number (the sum of the entries of ``a``) as a 1×1 array, complex for a complex ``a``
+    (the numeric check's complex step)."""
+    total = np.sum(a)
+    return np.array([[total if np.iscomplexobj(total) else float(total)]])
 
 
 # ---- the evaluation trace's rules ------------------------------------------------------------------
@@ -210,6 +212,9 @@ class Op:
     # export in that namespace is wrong: (printer, node) -> (code, precedence), or renames
     # {NumPy call: the backend's} applied to the NumPy export
     doc: str = ""
+    # its value takes complex operands and is complex-analytic in them (a polynomial, exp, inv, …,
+    # not abs or slogdet): the numeric check's complex step (numeric.complex_step) may pass through
+    analytic: bool = False
     extra: dict = field(default_factory=dict)  # family-specific facets (element-wise: σ′ …)
 
     def __post_init__(self):

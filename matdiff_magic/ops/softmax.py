@@ -63,6 +63,7 @@ def _call_shape(shapes, sizing):
 
 register(
     Softmax,
+    analytic=True,
     call_shape=_call_shape,
     **called(softmax),
     **derivative(_d_softmax, SOFTMAX_ROW),
