@@ -69,6 +69,23 @@ def test_a_vanishing_gradient_of_a_deep_network_is_checked():
     assert wrong.status == "failed" and "FAILED" in wrong.message
 
 
+def test_a_derivative_near_the_smallest_numbers_is_not_a_false_alarm():
+    # 2·10⁻³⁰⁰ w: its complex step's imaginary parts would be subnormal (fewer bits): not decided
+    d = derive("w: vector(m)\nw'*(1e-300*w)", wrt="w")
+    assert (
+        d.check_result.status == "skipped"
+        and "below what finite differences resolve" in d.check_result.message
+    )
+    # 2·10⁻²⁵⁰ w: a step of 10⁻²⁰ keeps them normal
+    d = derive("w: vector(m)\nw'*(1e-250*w)", wrt="w")
+    assert d.check_result.passed
+    w = np.array([0.3, -1.2, 0.7, 2.0])
+    fd = 1e-250 * central_gradient(lambda v: float(v @ v), w)  # differences of w'w, scaled back
+    for layout in LAYOUTS:
+        got = np.asarray(d.with_layout(layout).evaluate(w=w), dtype=float).reshape(-1)
+        assert np.allclose(got, fd, rtol=1e-6, atol=0), layout
+
+
 def test_a_tiny_derivative_through_abs_is_not_ticked():
     d = derive("1e-12*sum(abs(X))", wrt="X")
     assert d.check_result.status == "skipped" and not d.check_result.passed

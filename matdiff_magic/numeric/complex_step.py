@@ -28,6 +28,8 @@ from matdiff_magic.numeric.points import with_definitions
 from matdiff_magic.ops.registry import find
 
 STEP = 1e-20  # small enough that the O(h²) term is below ε at any value the check draws
+NORMAL = 1e-290  # imaginary parts kept above this: the normal numbers end at 2.2e-308
+LARGEST_STEP = 1e-6  # a larger step's O(h²) term would show
 NUDGE = 1e-9  # x(1 + NUDGE): where the derivative and the answer are taken again
 STABLE = 1e-5  # the relative change between the two above which they are rounding
 _LEAVES = (ir.Var, ir.Const, ir.Fill, ir.Identity, ir.Zero)
@@ -71,17 +73,25 @@ def resolved(d, answer: ir.Expr, values: dict, sizes: dict) -> np.ndarray | None
     if not analytic(d.target, *d.typed.definitions.values()):
         return None
 
-    def at(point: dict) -> tuple[np.ndarray, np.ndarray]:
+    def at(point: dict, h: float) -> tuple[np.ndarray, np.ndarray]:
         def f(x):
             ev = Evaluator(with_definitions(d.typed, {**point, wrt: x}, sizes), sizes)
             return np.asarray(ev(d.target)).reshape(-1, order="F")
 
         formula = Evaluator(with_definitions(d.typed, point, sizes), sizes)(answer)
-        return jacobian(f, point[wrt]), np.asarray(formula)
+        return jacobian(f, point[wrt], h), np.asarray(formula)
 
-    jac, formula = at(values)
-    jac2, formula2 = at({**values, wrt: values[wrt] * (1 + NUDGE)})
+    # the step: its imaginary parts, about h·|∂f|, above the subnormal numbers (fewer bits):
+    # 10⁻²⁰, or larger for a smaller derivative (w'(10⁻³⁰⁰ w)), while h² stays far below 1
+    size = float(np.max(np.abs(Evaluator(with_definitions(d.typed, values, sizes), sizes)(answer))))
+    h = max(STEP, NORMAL / size) if size > 0 else STEP
+    if h > LARGEST_STEP:
+        return None
+    jac, formula = at(values, h)
+    jac2, formula2 = at({**values, wrt: values[wrt] * (1 + NUDGE)}, h)
     if not (np.all(np.isfinite(jac)) and np.all(np.isfinite(jac2)) and np.any(jac)):
+        return None
+    if float(np.max(np.abs(jac))) * h < NORMAL:  # its imaginary parts subnormal: too few bits
         return None
     if _change(jac, jac2) > STABLE or _change(formula, formula2) > STABLE:
         return None
