@@ -50,6 +50,8 @@ def _tried(source: str, wrt: str, seeds, factor=None):
 def test_tiny_analytic_derivatives_are_checked_by_the_complex_step(source, wrt):
     for result in _tried(source, wrt, range(4)):
         assert result.passed and result.max_rel_error < 1e-5, result.message
+        if result.by == "complex step":  # said so: its error is of another order than differences'
+            assert result.message.startswith("✓ checked at a random point by the complex step")
 
 
 @pytest.mark.parametrize("factor", [0, 2, -1])
@@ -64,6 +66,8 @@ def test_a_wrong_tiny_derivative_fails(source, wrt, factor):
 def test_a_vanishing_gradient_of_a_deep_network_is_checked():
     d = derive(DEEP, wrt="W1")
     assert d.check_result.passed and d.check_result.max_rel_error < 1e-8
+    assert d.check_result.by == "complex step"
+    assert r"\text{checked at a random point by the complex step, max rel. error }" in d.to_latex()
     with deep_recursion():  # as derive() runs its check: the evaluator recurses once per level
         wrong = run_check(_scaled(derive(DEEP, wrt="W1", check=False), 2), seed=0)
     assert wrong.status == "failed" and "FAILED" in wrong.message

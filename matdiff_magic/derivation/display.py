@@ -223,7 +223,10 @@ def tex_text(s: str) -> str:
 
 def _check_tex(c: CheckResult) -> str:
     if c.status == "passed":
-        return rf"\checkmark\ \text{{checked at a random point, max rel. error }} {_sci(c.max_rel_error)}"
+        how = " by the complex step" if c.by == "complex step" else ""
+        return (
+            rf"\checkmark\ \text{{checked at a random point{how}, max rel. error }} {_sci(c.max_rel_error)}"
+        )
     if c.status == "failed":
         return (
             rf"\color{{red}}{{\text{{numeric check FAILED: max rel. error }} "

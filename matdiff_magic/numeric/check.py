@@ -91,6 +91,7 @@ class CheckResult:
     max_rel_error: float | None
     message: str
     reason: Reason | None = None  # why it could not check
+    by: str = "differences"  # how the passing point was compared: "differences" or "complex step"
 
     @property
     def passed(self) -> bool:
@@ -106,6 +107,7 @@ class Verdict:
     reason: Reason | None = None
     strategy: dict | None = None  # how the point's values were drawn (points.strategies)
     vanished: bool = False  # agree as 0 = 0 exactly, the derivative not 0 as a formula
+    by: str = "differences"  # or "complex step" (``_complex_step``)
 
 
 @dataclass(frozen=True)
@@ -141,7 +143,9 @@ def error_floor(magnitude: float) -> float:
     return min(1.0, 10 * fd.rounding(magnitude, STEPS[0]) / TOLERANCE)
 
 
-def describe(err: float, passed: bool) -> str:
+def describe(err: float, passed: bool, by: str = "differences") -> str:
+    if passed and by == "complex step":
+        return f"✓ checked at a random point by the complex step, max rel. error {err:.1e}"
     if passed:
         return f"✓ checked at a random point, max rel. error {err:.1e}"
     return (
@@ -249,7 +253,7 @@ class Examiner:
         err = self._error(jac, num, den, values, ev, floor=0.0)
         scale = float(np.max(np.abs(jac)))
         if err < TOLERANCE:
-            return Verdict("agree", sizes, err, scale)
+            return Verdict("agree", sizes, err, scale, by="complex step")
         return Verdict("disagree", sizes, err, scale) if err > COMPLEX_STEP_WRONG else None
 
     def kink_signs(self) -> list[set]:
@@ -470,7 +474,7 @@ def _checked(d, examiner: Examiner, nodes, standard: list, rng, written) -> Chec
                 disagreements.append(seen[-1])
                 break
     if not disagreements and passed is not None:
-        return CheckResult("passed", passed.error, describe(passed.error, True))
+        return CheckResult("passed", passed.error, describe(passed.error, True, passed.by), by=passed.by)
     if len(disagreements) >= 2:
         worst = min(cast(float, v.error) for v in disagreements)
         return CheckResult("failed", worst, describe(worst, False))
