@@ -148,6 +148,11 @@ def describe(err: float, passed: bool, by: str = "differences") -> str:
         return f"✓ checked at a random point by the complex step, max rel. error {err:.1e}"
     if passed:
         return f"✓ checked at a random point, max rel. error {err:.1e}"
+    if by == "complex step":
+        return (
+            f"✗ the numeric check FAILED: max rel. error {err:.1e} against the complex step"
+            " — please report this expression"
+        )
     return (
         f"✗ the numeric check FAILED: max rel. error {err:.1e} against central finite differences"
         " — please report this expression"
@@ -213,18 +218,24 @@ class Examiner:
         if crossed is not None:
             return unresolved(Reason("kink", crossed))
         if err < TOLERANCE:
-            # a derivative below the differences' resolution agrees with anything as small, 0 and
-            # a wrong factor too (tr(X¹⁵⁰⁰) where X¹⁴⁹⁹ ~ 10⁻⁵⁰): no evidence either way. A
-            # derivative that is 0 as a formula (A⁻¹A = I simplified) is a claim the differences
-            # do test, f moving by no more than they resolve. 0 = 0 exactly (f does not move at
-            # all, or its values underflow) is marked: _checked looks at more points.
             size = max(scale, _largest(num), _largest(den))
-            formula_zero = is_zero(self.num) and is_zero(self.den)
-            if 0 < size < floor * TOLERANCE and not formula_zero:
-                return self._complex_step(values, sizes, num, den, ev) or unresolved(
-                    Reason("small", value=size)
-                )
-            return Verdict("agree", sizes, err, scale, vanished=size == 0 and not formula_zero)
+            own = self._error(jac, num, den, values, ev, 0.0) if size > 0 else math.inf
+            if own < TOLERANCE:  # to the derivative's own size, as the error is reported
+                return Verdict("agree", sizes, own, scale)
+            # The agreement rests on the floor (or on 0 = 0 exactly): the differences do not
+            # resolve the derivative, and a wrong factor or 0 would agree as well (tr(X¹⁵⁰⁰) where
+            # X¹⁴⁹⁹ ~ 10⁻⁵⁰, 1 + 10⁻²⁰x, 3·10⁻⁹ aᵀXb). The complex step decides where it can.
+            stepped = self._complex_step(values, sizes, num, den, ev)
+            if stepped is not None:
+                return stepped
+            # A derivative that is 0 as a formula (A⁻¹A = I simplified) is a claim the
+            # differences do test: f moves by no more than they resolve. 0 = 0 exactly (f does not
+            # move at all, or its values underflow) is marked: _checked looks at more points.
+            if is_zero(self.num) and is_zero(self.den):
+                return Verdict("agree", sizes, err, scale)
+            if size == 0:
+                return Verdict("agree", sizes, err, scale, vanished=True)
+            return unresolved(Reason("small", value=size))
         if ill:
             return unresolved(Reason("ill-conditioned", ill[0]))
         bound = max(floor, scale, float(np.max(np.abs(num))) if num.size else 0.0)
@@ -248,13 +259,13 @@ class Examiner:
         differences resolve (``complex_step.resolved``): agree or disagree, each against the
         derivative's own size; None where it cannot decide either."""
         jac = complex_step.resolved(self.d, self.num, values, sizes)
-        if jac is None or not np.any(num):
+        if jac is None:
             return None
         err = self._error(jac, num, den, values, ev, floor=0.0)
         scale = float(np.max(np.abs(jac)))
         if err < TOLERANCE:
             return Verdict("agree", sizes, err, scale, by="complex step")
-        return Verdict("disagree", sizes, err, scale) if err > COMPLEX_STEP_WRONG else None
+        return Verdict("disagree", sizes, err, scale, by="complex step") if err > COMPLEX_STEP_WRONG else None
 
     def kink_signs(self) -> list[set]:
         """For each kink, the signs its argument's entries took at the points noted so far."""
@@ -476,8 +487,9 @@ def _checked(d, examiner: Examiner, nodes, standard: list, rng, written) -> Chec
     if not disagreements and passed is not None:
         return CheckResult("passed", passed.error, describe(passed.error, True, passed.by), by=passed.by)
     if len(disagreements) >= 2:
-        worst = min(cast(float, v.error) for v in disagreements)
-        return CheckResult("failed", worst, describe(worst, False))
+        least = min(disagreements, key=lambda v: cast(float, v.error))
+        worst = cast(float, least.error)
+        return CheckResult("failed", worst, describe(worst, False, least.by), by=least.by)
     small = [v for v in seen if _too_small(v)]
     # values below the resolution somewhere, 0 = 0 exactly elsewhere: their size is the reason
     vanished = small and any(v.vanished for v in seen)

@@ -35,15 +35,19 @@ STABLE = 1e-5  # the relative change between the two above which they are roundi
 _LEAVES = (ir.Var, ir.Const, ir.Fill, ir.Identity, ir.Zero)
 
 
-def analytic(*exprs: ir.Expr) -> bool:
-    """Every node of ``exprs`` a leaf or an operation whose registry entry is ``analytic``."""
-    for expr in exprs:
-        for node in expr.walk():
-            if isinstance(node, _LEAVES):
-                continue
-            op = find(node)
-            if op is None or not op.analytic:
-                return False
+def analytic(moving: set, *exprs: ir.Expr) -> bool:
+    """Every node of ``exprs`` that holds one of the names ``moving`` (the variable and the
+    definitions made from it) a leaf or an operation whose registry entry is ``analytic``; the
+    others take real values only (norm1(A) in norm1(A) aᵀXb by X)."""
+    stack = list(exprs)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _LEAVES) or moving.isdisjoint(node.free_vars()):
+            continue
+        op = find(node)
+        if op is None or not op.analytic:
+            return False
+        stack.extend(node.children())
     return True
 
 
@@ -69,8 +73,8 @@ def resolved(d, answer: ir.Expr, values: dict, sizes: dict) -> np.ndarray | None
     at x(1 + 10⁻⁹): a derivative that is the rounding of larger terms cancelling, in f
     (sin²x + cos²x) or in the answer's formula, changes wholly between the two; a resolved one, by
     about 10⁻⁹."""
-    wrt = d.wrt.name
-    if not analytic(d.target, *d.typed.definitions.values()):
+    wrt, definitions = d.wrt.name, d.typed.definitions
+    if not analytic({wrt, *definitions}, d.target, *definitions.values()):
         return None
 
     def at(point: dict, h: float) -> tuple[np.ndarray, np.ndarray]:
