@@ -289,3 +289,19 @@ def test_every_analytic_op_is_covered_and_the_others_are_not_analytic():
     } <= not_analytic
     for source in ("sum(abs(X))", "logdet(X)", "sum(relu(X))", "norm1(X)", "sum(sigmoid(X))"):
         assert not complex_step.analytic({"X"}, derive(source, wrt="X", check=False).target), source
+
+
+def test_a_formula_whose_value_is_rounding_is_no_false_alarm():
+    # ∂ tanh(det M)/∂M = (1 − tanh²(det M)) adj(M)ᵀ: where tanh(det M) rounds to 1, the formula's
+    # value is rounding (its Monte Carlo spread, complex_step.rounding, says so) while the complex
+    # step reads the true 10⁻⁴⁶: not a wrong formula
+    for seed in range(4):
+        assert derive("M: matrix(m, m)\ntanh(det(M))", wrt="M", seed=seed).check_result.status != "failed"
+    d = derive("M: matrix(m, m)\ntanh(det(M))", wrt="M")
+    M = np.array([[0.9, 0.2, -0.1], [0.3, 1.1, 0.4], [-0.2, 0.1, 0.8]])
+    fd = central_gradient(lambda A: float(np.tanh(np.linalg.det(A))), M)
+    for layout in LAYOUTS:
+        got = np.asarray(d.with_layout(layout).evaluate(M=M), dtype=float)
+        assert np.allclose(got, fd.T if layout == "numerator" else fd, rtol=1e-6, atol=1e-9), layout
+    wrong = run_check(_scaled(derive("M: matrix(m, m)\ntanh(det(M))", wrt="M", check=False), 2), seed=0)
+    assert wrong.status == "failed"

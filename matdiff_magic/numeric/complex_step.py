@@ -30,6 +30,7 @@ from matdiff_magic.ops.registry import find
 STEP = 1e-20  # small enough that the O(h²) term is below ε at any value the check draws
 NORMAL = 1e-290  # imaginary parts kept above this: the normal numbers end at 2.2e-308
 LARGEST_STEP = 1e-6  # a larger step's O(h²) term would show
+ROUNDED, ROUNDED_RUNS = 8 * 2.220446049250313e-16, 3  # each result moved by up to 8 ε, three times
 NUDGE = 1e-9  # x(1 + NUDGE): where the derivative and the answer are taken again
 STABLE = 1e-5  # the relative change between the two above which they are rounding
 _LEAVES = (ir.Var, ir.Const, ir.Fill, ir.Identity, ir.Zero)
@@ -106,3 +107,31 @@ def _change(a: np.ndarray, b: np.ndarray) -> float:
     """max |a − b| relative to max |a| (inf where a is 0 and b is not)."""
     size, diff = float(np.max(np.abs(a))), float(np.max(np.abs(a - b)))
     return diff / size if size > 0 else (0.0 if diff == 0 else np.inf)
+
+
+class _Rounded(Evaluator):
+    """An evaluator that moves every operation's result by a random few ε, as its rounding may:
+    the spread of a few such evaluations estimates how many digits of a value are rounding
+    (Monte Carlo arithmetic, as in Parker, Pierce & Eggert 2000; Vignes' CESTAC)."""
+
+    def __init__(self, values: dict, sizes: dict, rng):
+        super().__init__(values, sizes)
+        self.rng = rng
+
+    def op(self, e):
+        value = super().op(e)
+        if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+            return value * (1 + self.rng.uniform(-ROUNDED, ROUNDED, value.shape))
+        return value
+
+
+def rounding(d, answer: ir.Expr, values: dict, sizes: dict) -> float:
+    """How far ``answer``'s value at ``values`` moves when each operation's result moves by a
+    few ε: the largest change over a few evaluations. 1 − tanh²(u) where tanh u rounds to 1 (u ≈
+    20) is all rounding: a complex step that reads the true 10⁻¹⁷ disagrees with the formula's
+    floating-point value, not with the formula."""
+    point = with_definitions(d.typed, values, sizes)
+    exact = np.asarray(Evaluator(point, sizes)(answer))
+    rng = np.random.default_rng(0)
+    moved = (np.asarray(_Rounded(point, sizes, rng)(answer)) for _ in range(ROUNDED_RUNS))
+    return max(float(np.max(np.abs(m - exact))) if exact.size else 0.0 for m in moved)
