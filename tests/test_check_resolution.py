@@ -305,3 +305,42 @@ def test_a_formula_whose_value_is_rounding_is_no_false_alarm():
         assert np.allclose(got, fd.T if layout == "numerator" else fd, rtol=1e-6, atol=1e-9), layout
     wrong = run_check(_scaled(derive("M: matrix(m, m)\ntanh(det(M))", wrt="M", check=False), 2), seed=0)
     assert wrong.status == "failed"
+
+
+@pytest.mark.parametrize(
+    "source, wrt",
+    [
+        ("a'*X*b - b'*X'*a", "X"),  # 0 as a formula; the complex step reads 10⁻¹⁷ of rounding
+        ("a'*X*b - tr(X*b*a')", "X"),
+        ("S: symmetric(n)\nx'*S*x - x'*S'*x", "S"),
+        ("x: scalar\nsin(x)^2 + cos(x)^2", "x"),
+    ],
+)
+def test_rounding_that_cancels_is_no_false_alarm(source, wrt):
+    # f is linear in X, so its rounding is as stable under the nudge as a derivative: the Monte Carlo
+    # evaluation (every result moved by a few ε) moves it wholly, and it is not read as one
+    for seed in range(6):
+        assert derive(source, wrt=wrt, seed=seed).check_result.passed, seed
+
+
+def test_a_saturated_function_is_checked_at_smaller_values():
+    # tanh(1000 x) is ±1 in floating point at every usual point: 0 = 0 there; the points drawn after
+    # such a point include smaller values, where it has a derivative to compare
+    source = "x: scalar\ntanh(1e3*x)"
+    for seed in range(3):
+        assert derive(source, wrt="x", seed=seed).check_result.passed
+        for factor in (0, 2):
+            wrong = run_check(_scaled(derive(source, wrt="x", check=False), factor), seed)
+            assert wrong.status == "failed", (seed, factor)
+    x = np.array([[0.0012]])
+    fd = central_gradient(lambda v: float(np.tanh(1e3 * v[0, 0])), x, h=1e-8)
+    assert np.allclose(derive(source, wrt="x").evaluate(x=x), fd, rtol=1e-6)
+
+
+def test_zeros_everywhere_are_said_so():
+    # x^1e300 underflows for |x| < 1 and overflows beyond: 0 = 0 at every point with values; the
+    # check passes (nothing disagrees) and says on what, not "max rel. error 0.0e+00"
+    d = derive("x: scalar\nx^1e300", wrt="x")
+    assert d.check_result.passed and d.check_result.by == "zeros"
+    assert d.check_result.message == "✓ the derivative and f's differences are both 0 at every point tried"
+    assert r"\text{the derivative and f's differences are both 0 at every point tried}" in d.to_latex()

@@ -80,7 +80,8 @@ SIGNED_STRATEGIES = (
 )
 EXTRA_POINTS_SECONDS = 2.0  # CPU seconds of the check past which no optional point is drawn
 COMPLEX_STEP_WRONG = 1e-3  # a complex step's relative error above which a derivative disagrees
-ZERO_POINTS = 4  # more points drawn after one where both sides are exactly 0
+ZERO_POINTS = 4  # more points drawn after one where both sides are exactly 0, at least one a way:
+SMALLER = (dict(scale=0.01, positive=False), dict(scale=0.001, positive=False))  # tanh(1000 x)
 SIGNED_POINTS = 10  # at most, to find one where every kink's argument takes both signs
 MAGNITUDE_NODES = 2000  # nodes whose values bound the rounding of f
 
@@ -144,6 +145,8 @@ def error_floor(magnitude: float) -> float:
 
 
 def describe(err: float, passed: bool, by: str = "differences") -> str:
+    if passed and by == "zeros":
+        return "✓ the derivative and f's differences are both 0 at every point tried"
     if passed and by == "complex step":
         return f"✓ checked at a random point by the complex step, max rel. error {err:.1e}"
     if passed:
@@ -384,7 +387,7 @@ def _beyond_zeros(passed: Verdict, at, seen: list, kinds: list) -> Verdict | Non
 
     def drawn():
         yield from seen  # the points the check drew already (the signed ones after it)
-        for k in range(ZERO_POINTS):
+        for k in range(max(ZERO_POINTS, len(kinds))):
             yield at(passed.sizes, kinds[k % len(kinds)])
 
     doubt = False
@@ -392,7 +395,7 @@ def _beyond_zeros(passed: Verdict, at, seen: list, kinds: list) -> Verdict | Non
         if verdict.kind == "agree" and not verdict.vanished:
             return verdict
         doubt = doubt or verdict.kind == "disagree" or _too_small(verdict)
-    return None if doubt else passed
+    return None if doubt else replace(passed, by="zeros")
 
 
 def _too_small(verdict: Verdict) -> bool:
@@ -477,7 +480,7 @@ def _checked(d, examiner: Examiner, nodes, standard: list, rng, written) -> Chec
             elif verdict.kind in ("undefined", "unfit"):
                 only_wrt = True
     if passed is not None and passed.vanished:
-        passed = _beyond_zeros(passed, at, list(seen), list(strategies(d.function)))
+        passed = _beyond_zeros(passed, at, list(seen), [*strategies(d.function), *SMALLER])
     disagreements = [v for v in seen if v.kind == "disagree"]
     if len(disagreements) == 1:
         # confirmed at points drawn alike: one more disagreement fails it; without one the check

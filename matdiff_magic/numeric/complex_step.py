@@ -73,14 +73,15 @@ def resolved(d, answer: ir.Expr, values: dict, sizes: dict) -> np.ndarray | None
     or the result is rounding. Both it and ``answer`` (the derivative's formula) are taken again
     at x(1 + 10⁻⁹): a derivative that is the rounding of larger terms cancelling, in f
     (sin²x + cos²x) or in the answer's formula, changes wholly between the two; a resolved one, by
-    about 10⁻⁹."""
+    about 10⁻⁹. It is also taken with every operation's result moved by a few ε (``_Rounded``)."""
     wrt, definitions = d.wrt.name, d.typed.definitions
     if not analytic({wrt, *definitions}, d.target, *definitions.values()):
         return None
 
-    def at(point: dict, h: float) -> tuple[np.ndarray, np.ndarray]:
+    def at(point: dict, h: float, rng=None) -> tuple[np.ndarray, np.ndarray]:
         def f(x):
-            ev = Evaluator(with_definitions(d.typed, {**point, wrt: x}, sizes), sizes)
+            moved = with_definitions(d.typed, {**point, wrt: x}, sizes)
+            ev = Evaluator(moved, sizes) if rng is None else _Rounded(moved, sizes, rng)
             return np.asarray(ev(d.target)).reshape(-1, order="F")
 
         formula = Evaluator(with_definitions(d.typed, point, sizes), sizes)(answer)
@@ -100,6 +101,13 @@ def resolved(d, answer: ir.Expr, values: dict, sizes: dict) -> np.ndarray | None
         return None
     if _change(jac, jac2) > STABLE or _change(formula, formula2) > STABLE:
         return None
+    # and with every operation's result moved by a few ε (Monte Carlo arithmetic): the rounding of
+    # terms that cancel (a'Xb − b'Xᵀa reads 10⁻¹⁷, as stable under the nudge as f is linear) moves
+    # by as much as it is; a product of many small factors (a deep network's 10⁻²⁵) by a few ε
+    rng = np.random.default_rng(1)
+    for _ in range(ROUNDED_RUNS - 1):
+        if _change(jac, at(values, h, rng)[0]) > STABLE:
+            return None
     return jac
 
 
@@ -120,9 +128,12 @@ class _Rounded(Evaluator):
 
     def op(self, e):
         value = super().op(e)
-        if isinstance(value, np.ndarray) and value.dtype.kind == "f":
-            return value * (1 + self.rng.uniform(-ROUNDED, ROUNDED, value.shape))
-        return value
+        if not isinstance(value, np.ndarray) or value.dtype.kind not in "fc":
+            return value
+        moved = value.real * (1 + self.rng.uniform(-ROUNDED, ROUNDED, value.shape))
+        if value.dtype.kind == "c":  # each part rounds apart, to its own size
+            moved = moved + 1j * value.imag * (1 + self.rng.uniform(-ROUNDED, ROUNDED, value.shape))
+        return moved
 
 
 def rounding(d, answer: ir.Expr, values: dict, sizes: dict) -> float:
