@@ -80,7 +80,7 @@ SIGNED_STRATEGIES = (
 )
 EXTRA_POINTS_SECONDS = 2.0  # CPU seconds of the check past which no optional point is drawn
 COMPLEX_STEP_WRONG = 1e-3  # a complex step's relative error above which a derivative disagrees
-ZERO_POINTS = 4  # more points drawn after one where both sides are exactly 0, at least one a way:
+# after a point where both sides are exactly 0, one more point drawn by each strategy, and these
 SMALLER = (dict(scale=0.01, positive=False), dict(scale=0.001, positive=False))  # tanh(1000 x)
 SIGNED_POINTS = 10  # at most, to find one where every kink's argument takes both signs
 MAGNITUDE_NODES = 2000  # nodes whose values bound the rounding of f
@@ -211,7 +211,7 @@ class Examiner:
         jac, crossed = self._differences(values, sizes, STEPS[0])
         if not np.all(np.isfinite(jac)):
             return undefined
-        scale = float(np.max(np.abs(jac))) if jac.size else 0.0
+        scale = _largest(jac)
         if num.size != jac.size or den.size != jac.size:  # a result of the wrong shape is wrong
             return Verdict("disagree", sizes, math.inf, scale)
         magnitude = self._magnitude(ev)
@@ -241,7 +241,7 @@ class Examiner:
             return unresolved(Reason("small", value=size))
         if ill:
             return unresolved(Reason("ill-conditioned", ill[0]))
-        bound = max(floor, scale, float(np.max(np.abs(num))) if num.size else 0.0)
+        bound = max(floor, scale, _largest(num))
         if fd.rounding(magnitude, STEPS[0]) > 0.1 * TOLERANCE * bound:
             return unresolved(Reason("magnitude", value=magnitude))
         jac2, crossed = self._differences(values, sizes, STEPS[1])
@@ -261,17 +261,17 @@ class Examiner:
         """The verdict of the complex step at a point where the derivative is below what the
         differences resolve (``complex_step.resolved``): agree or disagree, each against the
         derivative's own size; None where it cannot decide either."""
-        jac = complex_step.resolved(self.d, self.num, values, sizes)
+        jac = complex_step.resolved(self.d, self.num, num, values, sizes)
         if jac is None:
             return None
         err = self._error(jac, num, den, values, ev, floor=0.0)
-        scale = float(np.max(np.abs(jac)))
+        scale = _largest(jac)
         if err < TOLERANCE:
             return Verdict("agree", sizes, err, scale, by="complex step")
         if err <= COMPLEX_STEP_WRONG:
             return None
         # a difference the answer's own rounding explains is not a wrong formula (1 − tanh²u)
-        if err * scale <= 10 * complex_step.rounding(self.d, self.num, values, sizes):
+        if err * scale <= 10 * complex_step.rounding(self.d, self.num, num, values, sizes):
             return None
         return Verdict("disagree", sizes, err, scale, by="complex step")
 
@@ -378,17 +378,17 @@ def check_points(d, size_list: list[dict], seed: int, skip: tuple = ()) -> Itera
 
 def _beyond_zeros(passed: Verdict, at, seen: list, kinds: list) -> Verdict | None:
     """After a point where the derivative and the differences are both exactly 0 (x^1e300 at
-    |x| < 1, where both underflow, or a flat piece of relu), up to ZERO_POINTS more points drawn
-    by each of the strategies ``kinds`` in turn (tanh(det M) saturates at the larger scale, not
-    at the usual one): one that agrees with values passes the check; one whose values are below what the
+    |x| < 1, where both underflow, or a flat piece of relu), one more point drawn by each of the
+    strategies ``kinds`` (tanh(det M) saturates at the larger scale, not at the usual one; tanh(1000 x)
+    at every scale but SMALLER's): one that agrees with values passes the check; one whose values are below what the
     differences resolve (tr(X¹⁵⁰⁰) where X¹⁴⁹⁹ ~ 10⁻⁴⁶, 0 elsewhere) makes it undecided (None),
     as a disagreement does; zeros or no values everywhere keep the first point's agreement. The
     points ``seen`` so far count too (``at`` appends each new one to them)."""
 
     def drawn():
         yield from seen  # the points the check drew already (the signed ones after it)
-        for k in range(max(ZERO_POINTS, len(kinds))):
-            yield at(passed.sizes, kinds[k % len(kinds)])
+        for kind in kinds:
+            yield at(passed.sizes, kind)
 
     doubt = False
     for verdict in drawn():

@@ -67,54 +67,51 @@ def jacobian(f: Callable, x, h: float = STEP) -> np.ndarray:
     return np.stack(columns, axis=1)
 
 
-def resolved(d, answer: ir.Expr, values: dict, sizes: dict) -> np.ndarray | None:
+def resolved(d, answer: ir.Expr, value: np.ndarray, values: dict, sizes: dict) -> np.ndarray | None:
     """∂ vec f/∂(vec x)ᵀ of the derivation ``d``'s target by the complex step at ``values``, where
     it resolves the derivative: None where an operation is not analytic, a value is not finite,
     or the result is rounding. Both it and ``answer`` (the derivative's formula) are taken again
     at x(1 + 10⁻⁹): a derivative that is the rounding of larger terms cancelling, in f
     (sin²x + cos²x) or in the answer's formula, changes wholly between the two; a resolved one, by
-    about 10⁻⁹. It is also taken with every operation's result moved by a few ε (``_Rounded``)."""
+    about 10⁻⁹. It is also taken with every operation's result moved by a few ε (``_Rounded``).
+    ``value``: the answer's value at ``values``."""
+    from matdiff_magic.numeric.check import relative_error  # (check imports this module)
+
     wrt, definitions = d.wrt.name, d.typed.definitions
     if not analytic({wrt, *definitions}, d.target, *definitions.values()):
         return None
 
-    def at(point: dict, h: float, rng=None) -> tuple[np.ndarray, np.ndarray]:
+    def at(point: dict, h: float, rng=None) -> np.ndarray:
         def f(x):
             moved = with_definitions(d.typed, {**point, wrt: x}, sizes)
             ev = Evaluator(moved, sizes) if rng is None else _Rounded(moved, sizes, rng)
             return np.asarray(ev(d.target)).reshape(-1, order="F")
 
-        formula = Evaluator(with_definitions(d.typed, point, sizes), sizes)(answer)
-        return jacobian(f, point[wrt], h), np.asarray(formula)
+        return jacobian(f, point[wrt], h)
 
     # the step: its imaginary parts, about h·|∂f|, above the subnormal numbers (fewer bits):
     # 10⁻²⁰, or larger for a smaller derivative (w'(10⁻³⁰⁰ w)), while h² stays far below 1
-    size = float(np.max(np.abs(Evaluator(with_definitions(d.typed, values, sizes), sizes)(answer))))
+    size = float(np.max(np.abs(value))) if np.size(value) else 0.0
     h = max(STEP, NORMAL / size) if size > 0 else STEP
     if h > LARGEST_STEP:
         return None
-    jac, formula = at(values, h)
-    jac2, formula2 = at({**values, wrt: values[wrt] * (1 + NUDGE)}, h)
+    nudged = {**values, wrt: values[wrt] * (1 + NUDGE)}
+    jac, jac2 = at(values, h), at(nudged, h)
+    formula2 = np.asarray(Evaluator(with_definitions(d.typed, nudged, sizes), sizes)(answer))
     if not (np.all(np.isfinite(jac)) and np.all(np.isfinite(jac2)) and np.any(jac)):
         return None
     if float(np.max(np.abs(jac))) * h < NORMAL:  # its imaginary parts subnormal: too few bits
         return None
-    if _change(jac, jac2) > STABLE or _change(formula, formula2) > STABLE:
+    if relative_error(jac2, jac, 0.0) > STABLE or relative_error(formula2, np.asarray(value), 0.0) > STABLE:
         return None
     # and with every operation's result moved by a few ε (Monte Carlo arithmetic): the rounding of
     # terms that cancel (a'Xb − b'Xᵀa reads 10⁻¹⁷, as stable under the nudge as f is linear) moves
     # by as much as it is; a product of many small factors (a deep network's 10⁻²⁵) by a few ε
     rng = np.random.default_rng(1)
     for _ in range(ROUNDED_RUNS - 1):
-        if _change(jac, at(values, h, rng)[0]) > STABLE:
+        if relative_error(at(values, h, rng), jac, 0.0) > STABLE:
             return None
     return jac
-
-
-def _change(a: np.ndarray, b: np.ndarray) -> float:
-    """max |a − b| relative to max |a| (inf where a is 0 and b is not)."""
-    size, diff = float(np.max(np.abs(a))), float(np.max(np.abs(a - b)))
-    return diff / size if size > 0 else (0.0 if diff == 0 else np.inf)
 
 
 class _Rounded(Evaluator):
@@ -136,13 +133,13 @@ class _Rounded(Evaluator):
         return moved
 
 
-def rounding(d, answer: ir.Expr, values: dict, sizes: dict) -> float:
+def rounding(d, answer: ir.Expr, value: np.ndarray, values: dict, sizes: dict) -> float:
     """How far ``answer``'s value at ``values`` moves when each operation's result moves by a
     few ε: the largest change over a few evaluations. 1 − tanh²(u) where tanh u rounds to 1 (u ≈
     20) is all rounding: a complex step that reads the true 10⁻¹⁷ disagrees with the formula's
-    floating-point value, not with the formula."""
+    floating-point value, not with the formula. ``value``: the answer's value at ``values``."""
     point = with_definitions(d.typed, values, sizes)
-    exact = np.asarray(Evaluator(point, sizes)(answer))
+    exact = np.asarray(value)
     rng = np.random.default_rng(0)
     moved = (np.asarray(_Rounded(point, sizes, rng)(answer)) for _ in range(ROUNDED_RUNS))
     return max(float(np.max(np.abs(m - exact))) if exact.size else 0.0 for m in moved)

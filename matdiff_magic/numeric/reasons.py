@@ -39,12 +39,10 @@ def could_not_check(reason: Reason) -> tuple[str, ir.Expr | None, str]:
     if k == "kink":
         return "could not check: finite differences step across a kink of ", node, f" {where}"
     if k == "magnitude":
-        size = f"{value:.0e}".replace("e+0", "e").replace("e+", "e").replace("e-0", "e-")
-        return f"could not check: finite differences cannot resolve values of size {size}", None, ""
+        return f"could not check: finite differences cannot resolve values of size {_size(value)}", None, ""
     if k == "small":
-        size = f"{value:.0e}".replace("e+0", "e").replace("e+", "e").replace("e-0", "e-")
         return (
-            f"could not check: the derivative's entries (at most {size}) are below what finite "
+            f"could not check: the derivative's entries (at most {_size(value)}) are below what finite "
             f"differences resolve {where}",
             None,
             "",
@@ -74,6 +72,11 @@ def could_not_check(reason: Reason) -> tuple[str, ir.Expr | None, str]:
             "",
         )
     return "could not check: no random point found where f and its derivative are defined", None, ""
+
+
+def _size(value) -> str:
+    """A size to one digit, as 1e300 or 2e-46."""
+    return f"{value:.0e}".replace("e+0", "e").replace("e+", "e").replace("e-0", "e-")
 
 
 PRIORITY = ("singular", "ill-conditioned", "magnitude", "small", "kink", "steps", "raised", "undefined")
