@@ -239,7 +239,9 @@ def samples_at_random_points(d, A_expr: ir.Expr, points: int, seed: int) -> list
         counts = sampling.sample_counts([d.function], default=CHECK_SAMPLES + (len(out) % 3) - 1)
         for strategy in signed_first if out else kinds:
             tries += 1
-            values = sampling.sample_point(variables, sizes, rng, squares, **strategy, samples=counts)
+            values = sampling.sample_point(
+                variables, sizes, rng, squares, **strategy, samples=counts, definite=d.typed.definite
+            )
             if _singular(d, values, sizes):  # at these sizes whatever the values: other sizes
                 singular.append(sizes)
                 break

@@ -74,15 +74,18 @@ TOLERANCE = 1e-5
 STEPS = (1e-6, 1e-4)  # the step of the check, and the second step a disagreement is re-checked at
 CONFIRM_POINTS = 6  # further points drawn to confirm a single disagreement
 SIGNED_STRATEGIES = (
-    dict(scale=1.0, positive=False),
+    dict(scale=1.0, positive=False, flip=True),  # det < 0 once at least: det S vs |det S| S⁻¹
     dict(scale=0.3, positive=False),
     dict(scale=3.0, positive=False),  # relu(x − 2) has its kink where scale 1 seldom reaches
+    dict(scale=10.0, positive=False),  # and relu(x + 10) where 3 seldom does
+    dict(scale=30.0, positive=False),
 )
 EXTRA_POINTS_SECONDS = 2.0  # CPU seconds of the check past which no optional point is drawn
 COMPLEX_STEP_WRONG = 1e-3  # a complex step's relative error above which a derivative disagrees
 # after a point where both sides are exactly 0, one more point drawn by each strategy, and these
 SMALLER = (dict(scale=0.01, positive=False), dict(scale=0.001, positive=False))  # tanh(1000 x)
-SIGNED_POINTS = 10  # at most, to find one where every kink's argument takes both signs
+SIGNED_POINTS = 15  # at most, to find one where every kink's argument takes both signs
+ZERO_NOISE = 3.0  # differences within this many times their rounding (fd.rounding) read as 0
 MAGNITUDE_NODES = 2000  # nodes whose values bound the rounding of f
 
 
@@ -186,7 +189,15 @@ class Examiner:
         self.samples = sample_counts([d.function])
 
     def point(self, sizes: dict, rng, strategy: dict) -> dict:
-        return sample_point(self.d.variables, sizes, rng, self.squares, **strategy, samples=self.samples)
+        return sample_point(
+            self.d.variables,
+            sizes,
+            rng,
+            self.squares,
+            **strategy,
+            samples=self.samples,
+            definite=self.d.typed.definite,
+        )
 
     def examine(self, values: dict, sizes: dict) -> Verdict:
         """The verdict at one point; never raises (but for BaseExceptions such as time limits)."""
@@ -208,6 +219,10 @@ class Examiner:
             of_f = not all(np.all(np.isfinite(o)) for o in outs[:2])
             return Verdict("undefined", sizes, reason=Reason("undefined", of_f=of_f))
         num, den = outs[2], outs[3]
+        if d.kind == "hessian":  # its gradient, whose Jacobian the Hessian is compared with
+            wrong = self._wrong_gradient(values, sizes, outs[1], ev)
+            if wrong is not None:
+                return wrong
         jac, crossed = self._differences(values, sizes, STEPS[0])
         if not np.all(np.isfinite(jac)):
             return undefined
@@ -232,10 +247,14 @@ class Examiner:
             if stepped is not None:
                 return stepped
             # A derivative that is 0 as a formula (A⁻¹A = I simplified) is a claim the
-            # differences do test: f moves by no more than they resolve. 0 = 0 exactly (f does not
-            # move at all, or its values underflow) is marked: _checked looks at more points.
+            # differences do test where they are 0 to within their rounding: f moves by no more
+            # than its rounding explains. Beyond that they see f move (1 + 10⁻⁹ Σ relu(x): 4× its
+            # rounding), and a 0 is not confirmed. 0 = 0 exactly (f does not move at all, or its
+            # values underflow) is marked: _checked looks at more points.
             if is_zero(self.num) and is_zero(self.den):
-                return Verdict("agree", sizes, err, scale)
+                if scale <= ZERO_NOISE * fd.rounding(magnitude, STEPS[0]):
+                    return Verdict("agree", sizes, err, scale)
+                return unresolved(Reason("small", value=size))
             if size == 0:
                 return Verdict("agree", sizes, err, scale, vanished=True)
             return unresolved(Reason("small", value=size))
@@ -256,6 +275,26 @@ class Examiner:
         if err2 < TOLERANCE or relative_error(jac, jac2) > min(0.1, 0.1 * min(err, err2)):
             return unresolved(Reason("steps"))
         return Verdict("disagree", sizes, err, scale)
+
+    def _wrong_gradient(self, values: dict, sizes: dict, gradient, ev: Evaluator) -> Verdict | None:
+        """A Hessian is compared with differences of the derivation's gradient, so a wrong
+        gradient would give a Hessian that passes: the gradient (every entry independent, as it
+        is differentiated) is compared with differences of f first. A disagreement at both steps
+        that the differences resolve (no kink crossed, rounding far below it, the two steps
+        settled) is the verdict; anything less leaves the Hessian's verdict to decide."""
+        f, x0 = self.d.function, values[self.d.wrt.name]
+        floor = error_floor(self._magnitude(ev, f))
+        errors = []
+        for h in STEPS:
+            jac, crossed = self._differences(values, sizes, h, f)
+            if crossed is not None or not np.all(np.isfinite(jac)):
+                return None
+            expected = jac.reshape(np.shape(x0), order="F")
+            errors.append((relative_error(np.reshape(gradient, expected.shape), expected, floor), expected))
+        (err, jac), (err2, jac2) = errors
+        if min(err, err2) < TOLERANCE or relative_error(jac, jac2) > min(0.1, 0.1 * min(err, err2)):
+            return None
+        return Verdict("disagree", sizes, err, _largest(jac))
 
     def _complex_step(self, values: dict, sizes: dict, num, den, ev: Evaluator) -> Verdict | None:
         """The verdict of the complex step at a point where the derivative is below what the
@@ -291,10 +330,11 @@ class Examiner:
         except Exception:  # a point the check cannot use, whatever the cause
             return
 
-    def _differences(self, values: dict, sizes: dict, h: float):
-        """Central differences of vec target by vec x at step ``h``, and the first kink the steps
-        cross (an argument of abs, relu, sign, step that changes sign), or None."""
+    def _differences(self, values: dict, sizes: dict, h: float, target: ir.Expr | None = None):
+        """Central differences of vec target (or ``target``) by vec x at step ``h``, and the first
+        kink the steps cross (an argument of abs, relu, sign, step that changes sign), or None."""
         d, wrt = self.d, self.d.wrt.name
+        target = d.target if target is None else target
         signs = []
         if self.kinks:
             start = Evaluator(with_definitions(d.typed, values, sizes), sizes)
@@ -303,7 +343,7 @@ class Examiner:
 
         def f(x):
             ev = Evaluator(with_definitions(d.typed, {**values, wrt: x}, sizes), sizes)
-            out = ev(d.target)
+            out = ev(target)
             if not crossed:
                 for k, s0 in zip(self.kinks, signs, strict=True):
                     s = np.sign(ev(k.arg))
@@ -315,10 +355,11 @@ class Examiner:
         jac = fd.jacobian(f, values[wrt], h=h)
         return jac, (crossed[0] if crossed else None)
 
-    def _magnitude(self, ev: Evaluator) -> float:
-        """The largest finite value among the target's nodes: it bounds the rounding of f."""
+    def _magnitude(self, ev: Evaluator, target: ir.Expr | None = None) -> float:
+        """The largest finite value among the target's (or ``target``'s) nodes: it bounds the
+        rounding of f."""
         out = 0.0
-        for k, node in enumerate(self.d.target.walk()):
+        for k, node in enumerate((self.d.target if target is None else target).walk()):
             if k >= MAGNITUDE_NODES:
                 break
             try:

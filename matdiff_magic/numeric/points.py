@@ -8,7 +8,8 @@
   more than MAX_ENTRIES entries (a kron of krons) give way to sizes 3 and 2 (``within_memory``).
 * **Points.** Random values in a few strategies (small and positive first for arcsin and
   arccos, then positive, standard normal, …); square matrices under inv, det and logdet are
-  drawn near a multiple of the identity, symmetric ones positive definite (``sample_point``).
+  drawn near a multiple of the identity, symmetric ones positive definite or, as likely as not
+  at points of both signs, indefinite (``sample_point``).
 * **Fit.** ``guarded`` evaluates at a point and first screens the argument of every inverse,
   determinant and log-determinant, innermost first: a singular one raises ``Unfit`` naming it
   (an expression node, printed by the layers above), an ill-conditioned one is noted.
@@ -179,10 +180,14 @@ def sample_point(
     scale: float,
     positive: bool,
     samples: tuple[int, tuple[str, ...]] = (CHECK_SAMPLES, ()),
+    definite: frozenset = frozenset(),
+    flip: bool | None = None,
 ) -> dict:
-    """Random values; square matrices are made well conditioned (and SPD when symmetric);
-    ``samples`` (``sample_counts``): the rows of every per-sample value, and the variables that
-    count them, set to it."""
+    """Random values; square matrices are made well conditioned, symmetric ones positive
+    definite where ``positive`` or declared so (``definite``: S: spd), else as likely as not
+    indefinite; ``samples`` (``sample_counts``): the rows of every per-sample value, and the
+    variables that count them, set to it. ``flip``: at a point of both signs, whether those square
+    matrices have det < 0 (None: as likely as not)."""
     count, counters = samples
     values = {}
     for v in variables:
@@ -196,13 +201,18 @@ def sample_point(
             a = rng.uniform(0.2, 1.0, size=shape) * scale
         else:
             a = rng.standard_normal(shape) * scale
+        negated = not positive and ((a.flat[0] < 0 if a.size else False) if flip is None else flip)
         if v.symmetric:
             b = rng.standard_normal(shape) * 0.3
             a = b @ b.T + np.eye(shape[0])
+            if negated and v.name not in definite:
+                # its first diagonal entry made -1: e₁ᵀSe₁ < 0, so S has one eigenvalue ≤ -1 and
+                # the others ≥ 1 (they interlace with those of bbᵀ + I): det S < 0, well
+                # conditioned. Positive definite always, |det S| S⁻¹ passed for ∂ det S/∂S
+                a[0, 0] = -1.0
         elif v.name in square_needs and shape[0] == shape[1]:
-            drawn = a
             a = np.eye(shape[0]) * (1.0 + shape[0] * scale) + a * 0.3
-            if not positive and drawn[0, 0] < 0:
+            if negated:
                 # its first row negated (as likely as not): det X < 0, as well conditioned. Near
                 # a multiple of I, det X was always positive: |det X| X⁻ᵀ passed for ∂ det X/∂X
                 a[0] = -a[0]

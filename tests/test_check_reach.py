@@ -1,0 +1,214 @@
+"""Where the numeric check's points reach: indefinite symmetric matrices, kinks away from 0, and a
+derivative that is 0 as a formula only where f's differences are 0 to within their rounding.
+
+A declared symmetric S was always drawn positive definite (bbᵀ + I), so det S > 0 and diag S ≥ 1
+at every point: |det S| S⁻¹ passed for ∂ det S/∂S. Points of both signs reached |x| ≤ 3 only, so
+relu(x + 10) was one linear piece at every point. Each wrong result is planted in a derivation
+(another function's results) and the check must say FAILED (or, for the 0, not ✓); the right
+results pass and agree with central differences of NumPy functions written here, at indefinite
+symmetric points, in every layout (every entry of S independent: the default convention)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from numeric_helpers import assert_close, central_difference, gradient_in_layout
+
+from matdiff_magic import derive
+from matdiff_magic.ir import nodes as ir
+from matdiff_magic.numeric import fd
+from matdiff_magic.numeric.points import sample_point
+from matdiff_magic.types.dims import Dim
+
+
+def _planted(source: str, wrong: str, wrt: str):
+    """The derivation of ``source`` carrying the results of ``wrong``, checked."""
+    d = derive(source, wrt=wrt, check=False)
+    planted = derive(wrong, wrt=wrt, check=False)
+    d.results = {layout: planted.results[layout] for layout in d.results}
+    d.check()
+    return d.check_result
+
+
+WRONG = [
+    # det S < 0 never drawn: |det S| S⁻¹ and det S S⁻¹ agreed
+    ("S: symmetric\nabs(det(S))", "S: symmetric\ndet(S)", "S"),
+    ("S: symmetric\ndet(S)", "S: symmetric\nabs(det(S))", "S"),
+    # diag S ≥ 1 at every point: I for diag(sign(diag S))
+    ("S: symmetric\nsum(abs(diag(S)))", "S: symmetric\ntr(S)", "S"),
+    # kinks the points of scale ≤ 3 seldom crossed
+    ("sum(relu(x + vector(10)))", "sum(x)", "x"),
+    ("norm1(x + vector(10))", "sum(x)", "x"),
+    ("sum(abs(x - vector(4)))", "-sum(x)", "x"),
+]
+
+
+@pytest.mark.parametrize("source, wrong, wrt", WRONG)
+def test_a_planted_wrong_result_fails_the_check(source, wrong, wrt):
+    result = _planted(source, wrong, wrt)
+    assert result.status == "failed", result.message
+    assert result.message.startswith("✗ the numeric check FAILED")
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_det_below_zero_is_drawn_at_every_seed(seed):
+    """The first point of both signs has det < 0 (``flip``): not a coin toss per seed."""
+    cases = (("det(X)", "abs(det(X))", "X"), ("S: symmetric\ndet(S)", "S: symmetric\nabs(det(S))", "S"))
+    for source, wrong, wrt in cases:
+        d = derive(source, wrt=wrt, check=False, seed=seed)
+        planted = derive(wrong, wrt=wrt, check=False)
+        d.results = {layout: planted.results[layout] for layout in d.results}
+        d.check(seed)
+        assert d.check_result.status == "failed", (source, seed, d.check_result.message)
+
+
+def _indefinite(rng, n: int) -> np.ndarray:
+    """A symmetric n×n matrix with one negative eigenvalue (det < 0), drawn here (not by the package)."""
+    q, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    eig = rng.uniform(0.5, 2.0, n) * np.where(np.arange(n) == 0, -1.0, 1.0)
+    return (q * eig) @ q.T
+
+
+# f written in NumPy; the gradient by every entry independent (the default convention)
+RIGHT = [
+    ("S: symmetric\nabs(det(S))", "S", lambda S: abs(np.linalg.det(S))),
+    ("S: symmetric\ndet(S)", "S", lambda S: np.linalg.det(S)),
+    ("S: symmetric\nsum(abs(diag(S)))", "S", lambda S: np.abs(np.diag(S)).sum()),
+    ("S: symmetric\nsum(relu(diag(S)))", "S", lambda S: np.maximum(np.diag(S), 0).sum()),
+]
+
+
+@pytest.mark.parametrize("source, wrt, f", RIGHT)
+def test_the_right_results_pass_and_agree_with_differences_at_indefinite_points(source, wrt, f):
+    d = derive(source, wrt=wrt)
+    assert d.check_result.status == "passed", d.check_result.message
+    rng = np.random.default_rng(7)
+    for n in (3, 4):
+        S = _indefinite(rng, n)
+        assert np.linalg.det(S) < 0
+        expected = central_difference(lambda S: f(S), {"S": S}, "S")
+        for layout in ("denominator", "mixed", "numerator"):
+            got = d.with_layout(layout).evaluate(S=S)
+            assert_close(got, gradient_in_layout(expected, layout), 1e-6, f"{source}, {layout}, n={n}")
+
+
+@pytest.mark.parametrize(
+    "source, wrt", [("sum(relu(x + vector(10)))", "x"), ("sum(abs(x - vector(4)))", "x")]
+)
+def test_kinks_away_from_zero_right_results(source, wrt):
+    d = derive(source, wrt=wrt)
+    assert d.check_result.status == "passed", d.check_result.message
+    shift = 10.0 if "relu" in source else -4.0
+    f = (
+        (lambda x: np.maximum(x + shift, 0).sum())
+        if "relu" in source
+        else (lambda x: np.abs(x + shift).sum())
+    )
+    x = np.array([-12.5, 3.0, -9.25, 5.5, 0.75])  # both sides of each kink, none on one
+    expected = central_difference(lambda x: f(x), {"x": x}, "x")
+    for layout in ("denominator", "mixed", "numerator"):
+        got = np.ravel(d.with_layout(layout).evaluate(x=x))
+        assert_close(got, np.ravel(gradient_in_layout(expected, layout)), 1e-6, f"{source}, {layout}")
+
+
+def _symmetric_var(name="S") -> ir.Var:
+    return derive(f"{name}: symmetric\ntr({name})", wrt=name, check=False).wrt
+
+
+def test_sample_point_draws_symmetric_matrices_indefinite_when_flipped():
+    S = _symmetric_var()
+    n = Dim.of(S.shape[0])
+    sizes = {str(n): 4} if not str(n).isdigit() else {}
+    rng = np.random.default_rng(0)
+    flipped = sample_point([S], sizes, rng, set(), scale=1.0, positive=False, flip=True)["S"]
+    kept = sample_point([S], sizes, rng, set(), scale=1.0, positive=False, flip=False)["S"]
+    positive = sample_point([S], sizes, rng, set(), scale=1.0, positive=True)["S"]
+    declared = sample_point(
+        [S], sizes, rng, set(), scale=1.0, positive=False, flip=True, definite=frozenset({"S"})
+    )["S"]
+    for a in (flipped, kept, positive, declared):
+        assert np.array_equal(a, a.T)
+    eig = np.linalg.eigvalsh(flipped)
+    assert eig[0] <= -1.0 + 1e-12 and eig[1] >= 1.0 - 1e-12  # one eigenvalue ≤ -1, the rest ≥ 1
+    assert np.linalg.det(flipped) < 0
+    for a in (kept, positive, declared):  # positive definite: bbᵀ + I
+        assert np.linalg.eigvalsh(a)[0] >= 1.0 - 1e-12
+
+
+def test_a_zero_formula_is_not_confirmed_where_the_differences_see_f_move():
+    """1 + 10⁻⁹ Σ relu(x): its differences read 10⁻⁹, about 4× their rounding ε|f|/h; a planted 0
+    was ✓. It is 'could not check' now, as the right result is."""
+    assert fd.rounding(1.0) * 3 < 1e-9
+    result = _planted("1 + 1e-9*sum(relu(x))", "0*sum(x)", "x")
+    assert result.status == "skipped", result.message
+    right = derive("1 + 1e-9*sum(relu(x))", wrt="x").check_result
+    assert right.status == "skipped", right.message
+
+
+@pytest.mark.parametrize(
+    "source, wrt",
+    [("tr(inv(X)*X)", "X"), ("a'*X*b - b'*X'*a", "X"), ("x'*A*x - x'*A'*x", "x"), ("log(exp(x)) - x", "x")],
+)
+def test_a_zero_formula_whose_differences_are_rounding_still_passes(source, wrt):
+    d = derive(source, wrt=wrt)
+    assert float(np.max(np.abs(d.evaluate(**_values(d))))) == 0.0  # 0 as a formula
+    assert d.check_result.status == "passed", d.check_result.message
+
+
+def _values(d) -> dict:
+    rng = np.random.default_rng(3)
+    out = {}
+    for v in d.variables:
+        shape = tuple(3 if not str(s).isdigit() else int(str(s)) for s in v.shape)
+        a = rng.standard_normal(shape) + (3 * np.eye(3) if shape == (3, 3) else 0)
+        out[v.name] = a[:, 0] if shape[1:] == (1,) else a
+    return out
+
+
+def _planted_hessian(source: str, wrong: str, wrt: str):
+    """The Hessian derivation of ``source`` carrying the gradient and the Hessian of ``wrong``:
+    the Hessian is the Jacobian of that gradient, so only the gradient is wrong."""
+    d = derive(source, wrt=wrt, order=2, check=False)
+    planted = derive(wrong, wrt=wrt, order=2, check=False)
+    d.target = planted.target
+    d.results = {layout: planted.results[layout] for layout in d.results}
+    d.check()
+    return d.check_result
+
+
+WRONG_GRADIENT = [
+    ("sum(x.^4)", "2*sum(x.^4)", "x"),
+    ("x'*A*x", "2*x'*A*x", "x"),
+    ("log(det(X))", "-log(det(X))", "X"),
+    ("sum(relu(x).^2)", "sum(x.^2)", "x"),
+]
+
+
+@pytest.mark.parametrize("source, wrong, wrt", WRONG_GRADIENT)
+def test_a_hessian_of_a_wrong_gradient_fails_the_check(source, wrong, wrt):
+    """The Hessian was compared with differences of the derivation's own gradient only: a wrong
+    gradient and its (consistent) Jacobian passed. The gradient is compared with f's first."""
+    result = _planted_hessian(source, wrong, wrt)
+    assert result.status == "failed", result.message
+
+
+HESSIANS = [
+    ("sum(x.^4)", "x", lambda x: np.sum(x**4), (5,)),
+    ("sum(relu(x).^2)", "x", lambda x: np.sum(np.maximum(x, 0) ** 2), (5,)),
+    ("log(det(X))", "X", lambda X: np.log(np.linalg.det(X)), (3, 3)),
+]
+
+
+@pytest.mark.parametrize("source, wrt, f, shape", HESSIANS)
+def test_right_hessians_pass_and_agree_with_second_differences(source, wrt, f, shape):
+    from numeric_helpers import numeric_hessian
+
+    d = derive(source, wrt=wrt, order=2)
+    assert d.check_result.status == "passed", d.check_result.message
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal(shape) * 0.5 + (2 * np.eye(3) if len(shape) == 2 else 0)
+    x = np.where(np.abs(x) < 0.05, 0.3, x)  # no entry within a step of relu's kink
+    expected = numeric_hessian(lambda **v: f(v[wrt]), {wrt: x}, wrt)
+    for layout in ("denominator", "mixed", "numerator"):
+        got = d.with_layout(layout).evaluate(**{wrt: x})
+        assert_close(got, expected, 1e-5, f"{source}, {layout}")
