@@ -274,7 +274,18 @@ class Examiner:
         # periods within one step, and neither step resolves its derivative.
         if err2 < TOLERANCE or relative_error(jac, jac2) > min(0.1, 0.1 * min(err, err2)):
             return unresolved(Reason("steps"))
+        if self._rounding_moves(values, sizes, jac, min(err, err2), floor):
+            return unresolved(Reason("steps"))
         return Verdict("disagree", sizes, err, scale)
+
+    def _rounding_moves(self, values: dict, sizes: dict, jac, err: float, floor: float, target=None) -> bool:
+        """Whether f's differences change when every operation's result moves by a few ε (Monte
+        Carlo arithmetic): then they read f's rounding, not its derivative. log(1 − σ(x)) at
+        x = 35 is a stair of rounded values, 1 − σ(x) a few ulps, whose differences agree at both
+        steps and are not its derivative; a wrong answer's disagreement does not move so."""
+        rng = np.random.default_rng(2)
+        moved, _ = self._differences(values, sizes, STEPS[0], target, rng=rng)
+        return not np.all(np.isfinite(moved)) or relative_error(moved, jac, floor) > min(0.1, 0.1 * err)
 
     def _wrong_gradient(self, values: dict, sizes: dict, gradient, ev: Evaluator) -> Verdict | None:
         """A Hessian is compared with differences of the derivation's gradient, so a wrong
@@ -293,9 +304,11 @@ class Examiner:
             if crossed is not None or not np.all(np.isfinite(jac)):
                 return None
             expected = jac.reshape(np.shape(x0), order="F")
-            errors.append((relative_error(np.reshape(gradient, expected.shape), expected, floor), expected))
+            errors.append((relative_error(np.reshape(gradient, expected.shape), expected, floor), jac))
         (err, jac), (err2, jac2) = errors
         if min(err, err2) < TOLERANCE or relative_error(jac, jac2) > min(0.1, 0.1 * min(err, err2)):
+            return None
+        if self._rounding_moves(values, sizes, jac, min(err, err2), floor, f):
             return None
         return Verdict("disagree", sizes, err, _largest(jac))
 
@@ -333,9 +346,10 @@ class Examiner:
         except Exception:  # a point the check cannot use, whatever the cause
             return
 
-    def _differences(self, values: dict, sizes: dict, h: float, target: ir.Expr | None = None):
+    def _differences(self, values: dict, sizes: dict, h: float, target: ir.Expr | None = None, rng=None):
         """Central differences of vec target (or ``target``) by vec x at step ``h``, and the first
-        kink the steps cross (an argument of abs, relu, sign, step that changes sign), or None."""
+        kink the steps cross (an argument of abs, relu, sign, step that changes sign), or None.
+        ``rng``: every operation's result moved by a few ε (``complex_step.Rounded``)."""
         d, wrt = self.d, self.d.wrt.name
         target = d.target if target is None else target
         signs = []
@@ -345,7 +359,8 @@ class Examiner:
         crossed: list = []
 
         def f(x):
-            ev = Evaluator(with_definitions(d.typed, {**values, wrt: x}, sizes), sizes)
+            point = with_definitions(d.typed, {**values, wrt: x}, sizes)
+            ev = Evaluator(point, sizes) if rng is None else complex_step.Rounded(point, sizes, rng)
             out = ev(target)
             if not crossed:
                 for k, s0 in zip(self.kinks, signs, strict=True):

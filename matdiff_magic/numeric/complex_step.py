@@ -73,7 +73,7 @@ def resolved(d, answer: ir.Expr, value: np.ndarray, values: dict, sizes: dict) -
     or the result is rounding. Both it and ``answer`` (the derivative's formula) are taken again
     at x(1 + 10⁻⁹): a derivative that is the rounding of larger terms cancelling, in f
     (sin²x + cos²x) or in the answer's formula, changes wholly between the two; a resolved one, by
-    about 10⁻⁹. It is also taken with every operation's result moved by a few ε (``_Rounded``).
+    about 10⁻⁹. It is also taken with every operation's result moved by a few ε (``Rounded``).
     ``value``: the answer's value at ``values``."""
     wrt, definitions = d.wrt.name, d.typed.definitions
     if not analytic({wrt, *definitions}, d.target, *definitions.values()):
@@ -82,7 +82,7 @@ def resolved(d, answer: ir.Expr, value: np.ndarray, values: dict, sizes: dict) -
     def at(point: dict, h: float, rng=None) -> np.ndarray:
         def f(x):
             moved = with_definitions(d.typed, {**point, wrt: x}, sizes)
-            ev = Evaluator(moved, sizes) if rng is None else _Rounded(moved, sizes, rng)
+            ev = Evaluator(moved, sizes) if rng is None else Rounded(moved, sizes, rng)
             return np.asarray(ev(d.target)).reshape(-1, order="F")
 
         return jacobian(f, point[wrt], h)
@@ -119,7 +119,7 @@ def _change(a: np.ndarray, b: np.ndarray) -> float:
     return diff / size if size > 0 else (0.0 if diff == 0 else np.inf)
 
 
-class _Rounded(Evaluator):
+class Rounded(Evaluator):
     """An evaluator that moves every operation's result by a random few ε, as its rounding may:
     the spread of a few such evaluations estimates how many digits of a value are rounding
     (Monte Carlo arithmetic, as in Parker, Pierce & Eggert 2000; Vignes' CESTAC)."""
@@ -146,5 +146,5 @@ def rounding(d, answer: ir.Expr, value: np.ndarray, values: dict, sizes: dict) -
     point = with_definitions(d.typed, values, sizes)
     exact = np.asarray(value)
     rng = np.random.default_rng(0)
-    moved = (np.asarray(_Rounded(point, sizes, rng)(answer)) for _ in range(ROUNDED_RUNS))
+    moved = (np.asarray(Rounded(point, sizes, rng)(answer)) for _ in range(ROUNDED_RUNS))
     return max(float(np.max(np.abs(m - exact))) if exact.size else 0.0 for m in moved)
