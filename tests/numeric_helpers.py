@@ -202,3 +202,19 @@ def exported(d, backend: str = "numpy", scipy: bool = True) -> dict:
 def as_array(a) -> np.ndarray:
     """A NumPy, JAX or PyTorch result as a float NumPy array."""
     return np.asarray(a.detach().numpy() if hasattr(a, "detach") else a, dtype=float)
+
+
+def planted_check(source: str, wrong: str, wrt: str, **kw):
+    """The check of ``derive(source, wrt, **kw)`` carrying the results of ``wrong``: a wrong result
+    planted where the check must find it. For a Hessian (``order=2``) the gradient it is the
+    Jacobian of is planted too (the target), so that the Hessian is consistent with a wrong
+    gradient."""
+    from matdiff_magic import derive
+
+    d = derive(source, wrt=wrt, check=False, **kw)
+    planted = derive(wrong, wrt=wrt, check=False, **kw)
+    d.results = {layout: planted.results[layout] for layout in d.results}
+    if kw.get("order") == 2:
+        d.target = planted.target
+    d.check()
+    return d.check_result

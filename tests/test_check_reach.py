@@ -12,23 +12,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from numeric_helpers import assert_close, central_difference, gradient_in_layout
+from numeric_helpers import assert_close, central_difference, gradient_in_layout, planted_check
 
 from matdiff_magic import derive
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.numeric import fd
 from matdiff_magic.numeric.points import sample_point
 from matdiff_magic.types.dims import Dim
-
-
-def _planted(source: str, wrong: str, wrt: str):
-    """The derivation of ``source`` carrying the results of ``wrong``, checked."""
-    d = derive(source, wrt=wrt, check=False)
-    planted = derive(wrong, wrt=wrt, check=False)
-    d.results = {layout: planted.results[layout] for layout in d.results}
-    d.check()
-    return d.check_result
-
 
 WRONG = [
     # det S < 0 never drawn: |det S| S⁻¹ and det S S⁻¹ agreed
@@ -45,7 +35,7 @@ WRONG = [
 
 @pytest.mark.parametrize("source, wrong, wrt", WRONG)
 def test_a_planted_wrong_result_fails_the_check(source, wrong, wrt):
-    result = _planted(source, wrong, wrt)
+    result = planted_check(source, wrong, wrt)
     assert result.status == "failed", result.message
     assert result.message.startswith("✗ the numeric check FAILED")
 
@@ -55,11 +45,8 @@ def test_det_below_zero_is_drawn_at_every_seed(seed):
     """The first point of both signs has det < 0 (``flip``): not a coin toss per seed."""
     cases = (("det(X)", "abs(det(X))", "X"), ("S: symmetric\ndet(S)", "S: symmetric\nabs(det(S))", "S"))
     for source, wrong, wrt in cases:
-        d = derive(source, wrt=wrt, check=False, seed=seed)
-        planted = derive(wrong, wrt=wrt, check=False)
-        d.results = {layout: planted.results[layout] for layout in d.results}
-        d.check(seed)
-        assert d.check_result.status == "failed", (source, seed, d.check_result.message)
+        result = planted_check(source, wrong, wrt, seed=seed)
+        assert result.status == "failed", (source, seed, result.message)
 
 
 def _indefinite(rng, n: int) -> np.ndarray:
@@ -139,7 +126,7 @@ def test_a_zero_formula_is_not_confirmed_where_the_differences_see_f_move():
     """1 + 10⁻⁹ Σ relu(x): its differences read 10⁻⁹, about 4× their rounding ε|f|/h; a planted 0
     was ✓. It is 'could not check' now, as the right result is."""
     assert fd.rounding(1.0) * 3 < 1e-9
-    result = _planted("1 + 1e-9*sum(relu(x))", "0*sum(x)", "x")
+    result = planted_check("1 + 1e-9*sum(relu(x))", "0*sum(x)", "x")
     assert result.status == "skipped", result.message
     right = derive("1 + 1e-9*sum(relu(x))", wrt="x").check_result
     assert right.status == "skipped", right.message
@@ -165,17 +152,6 @@ def _values(d) -> dict:
     return out
 
 
-def _planted_hessian(source: str, wrong: str, wrt: str):
-    """The Hessian derivation of ``source`` carrying the gradient and the Hessian of ``wrong``:
-    the Hessian is the Jacobian of that gradient, so only the gradient is wrong."""
-    d = derive(source, wrt=wrt, order=2, check=False)
-    planted = derive(wrong, wrt=wrt, order=2, check=False)
-    d.target = planted.target
-    d.results = {layout: planted.results[layout] for layout in d.results}
-    d.check()
-    return d.check_result
-
-
 WRONG_GRADIENT = [
     ("sum(x.^4)", "2*sum(x.^4)", "x"),
     ("x'*A*x", "2*x'*A*x", "x"),
@@ -188,7 +164,7 @@ WRONG_GRADIENT = [
 def test_a_hessian_of_a_wrong_gradient_fails_the_check(source, wrong, wrt):
     """The Hessian was compared with differences of the derivation's own gradient only: a wrong
     gradient and its (consistent) Jacobian passed. The gradient is compared with f's first."""
-    result = _planted_hessian(source, wrong, wrt)
+    result = planted_check(source, wrong, wrt, order=2)
     assert result.status == "failed", result.message
 
 

@@ -260,8 +260,7 @@ class Examiner:
             return unresolved(Reason("small", value=size))
         if ill:
             return unresolved(Reason("ill-conditioned", ill[0]))
-        bound = max(floor, scale, _largest(num))
-        if fd.rounding(magnitude, STEPS[0]) > 0.1 * TOLERANCE * bound:
+        if _swamped(magnitude, max(floor, scale, _largest(num))):
             return unresolved(Reason("magnitude", value=magnitude))
         jac2, crossed = self._differences(values, sizes, STEPS[1])
         if crossed is not None:
@@ -269,23 +268,25 @@ class Examiner:
         if not np.all(np.isfinite(jac2)):
             return unresolved(Reason("steps"))
         err2 = self._error(jac2, num, den, values, ev, floor)
-        # Differences that have not settled between the two steps (they differ by more than 10 %,
-        # or by more than a tenth of the disagreement) cannot decide: cos(1e10 x) moves through many
-        # periods within one step, and neither step resolves its derivative.
-        if err2 < TOLERANCE or relative_error(jac, jac2) > min(0.1, 0.1 * min(err, err2)):
-            return unresolved(Reason("steps"))
-        if self._rounding_moves(values, sizes, jac, min(err, err2), floor):
+        if not self._stands(values, sizes, (jac, err), (jac2, err2), floor):
             return unresolved(Reason("steps"))
         return Verdict("disagree", sizes, err, scale)
 
-    def _rounding_moves(self, values: dict, sizes: dict, jac, err: float, floor: float, target=None) -> bool:
-        """Whether f's differences change when every operation's result moves by a few ε (Monte
-        Carlo arithmetic): then they read f's rounding, not its derivative. log(1 − σ(x)) at
-        x = 35 is a stair of rounded values, 1 − σ(x) a few ulps, whose differences agree at both
-        steps and are not its derivative; a wrong answer's disagreement does not move so."""
-        rng = np.random.default_rng(2)
-        moved, _ = self._differences(values, sizes, STEPS[0], target, rng=rng)
-        return not np.all(np.isfinite(moved)) or relative_error(moved, jac, floor) > min(0.1, 0.1 * err)
+    def _stands(self, values: dict, sizes: dict, first, second, floor: float, target=None) -> bool:
+        """Whether a disagreement at step STEPS[0] (``first``: the differences and their error)
+        stands at STEPS[1] (``second``) too. Differences that have not settled between the two
+        steps (they differ by more than 10 %, or by more than a tenth of the disagreement) cannot
+        decide: cos(1e10 x) moves through many periods within one step. Nor can differences that
+        change when every operation's result moves by a few ε (Monte Carlo arithmetic): they read
+        f's rounding, not its derivative (log(1 − σ(x)) at x = 35 is a stair of rounded values,
+        1 − σ(x) a few ulps, whose differences agree at both steps); a wrong answer's
+        disagreement does not move so."""
+        (jac, err), (jac2, err2) = first, second
+        least = min(err, err2)
+        if least < TOLERANCE or relative_error(jac, jac2) > min(0.1, 0.1 * least):
+            return False
+        moved, _ = self._differences(values, sizes, STEPS[0], target, rng=np.random.default_rng(2))
+        return bool(np.all(np.isfinite(moved))) and relative_error(moved, jac, floor) <= min(0.1, 0.1 * least)
 
     def _wrong_gradient(self, values: dict, sizes: dict, gradient, ev: Evaluator) -> Verdict | None:
         """A Hessian is compared with differences of the derivation's gradient, so a wrong
@@ -296,21 +297,24 @@ class Examiner:
         f, x0 = self.d.function, values[self.d.wrt.name]
         magnitude = self._magnitude(ev, f)
         floor = error_floor(magnitude)
-        if fd.rounding(magnitude, STEPS[0]) > 0.1 * TOLERANCE * max(floor, _largest(gradient)):
+        if _swamped(magnitude, max(floor, _largest(gradient))):
             return None  # rounding swamps f's differences (1e300 + α): they cannot say
-        errors = []
-        for h in STEPS:
+
+        def at(h: float):
+            """f's differences at step h and the gradient's error against them (None: no say)."""
             jac, crossed = self._differences(values, sizes, h, f)
             if crossed is not None or not np.all(np.isfinite(jac)):
                 return None
             expected = jac.reshape(np.shape(x0), order="F")
-            errors.append((relative_error(np.reshape(gradient, expected.shape), expected, floor), jac))
-        (err, jac), (err2, jac2) = errors
-        if min(err, err2) < TOLERANCE or relative_error(jac, jac2) > min(0.1, 0.1 * min(err, err2)):
+            return jac, relative_error(np.reshape(gradient, expected.shape), expected, floor)
+
+        first = at(STEPS[0])
+        if first is None or first[1] < TOLERANCE:  # the usual case: the second step not taken
             return None
-        if self._rounding_moves(values, sizes, jac, min(err, err2), floor, f):
+        second = at(STEPS[1])
+        if second is None or not self._stands(values, sizes, first, second, floor, f):
             return None
-        return Verdict("disagree", sizes, err, _largest(jac))
+        return Verdict("disagree", sizes, first[1], _largest(first[0]))
 
     def _complex_step(self, values: dict, sizes: dict, num, den, ev: Evaluator) -> Verdict | None:
         """The verdict of the complex step at a point where the derivative is below what the
@@ -433,6 +437,13 @@ def check_points(d, size_list: list[dict], seed: int, skip: tuple = ()) -> Itera
             verdict = examiner.examine(examiner.point(sizes, rng, strategy), sizes)
             if verdict.kind in ("agree", "disagree"):
                 yield PointCheck(sizes, cast(float, verdict.error), verdict.scale)  # set when compared
+
+
+def _swamped(magnitude: float, bound: float) -> bool:
+    """Whether the rounding of differences of a function computed through values of size
+    ``magnitude`` exceeds a tenth of the tolerance of ``bound`` (the derivative's size, or the
+    floor): they cannot decide then (1e300 + x)."""
+    return fd.rounding(magnitude, STEPS[0]) > 0.1 * TOLERANCE * bound
 
 
 def _beyond_zeros(passed: Verdict, at, seen: list, kinds: list) -> Verdict | None:

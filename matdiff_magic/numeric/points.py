@@ -201,7 +201,7 @@ def sample_point(
             a = rng.uniform(0.2, 1.0, size=shape) * scale
         else:
             a = rng.standard_normal(shape) * scale
-        negated = not positive and ((a.flat[0] < 0 if a.size else False) if flip is None else flip)
+        negated = not positive and (flip if flip is not None else bool(a.size) and a.flat[0] < 0)
         if v.symmetric:
             b = rng.standard_normal(shape) * 0.3
             a = b @ b.T + np.eye(shape[0])
