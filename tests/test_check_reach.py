@@ -231,3 +231,77 @@ def test_differences_that_read_f_s_rounding_are_no_disagreement(source, seed):
     for layout in ("denominator", "mixed", "numerator"):
         got = np.ravel(d.with_layout(layout).evaluate(x=x))
         assert_close(got, np.ravel(gradient_in_layout(expected, layout)), 1e-6, f"{source}, {layout}")
+
+
+# kinks of a symmetric variable's entries beyond ±3: drawn bbᵀ + I at every scale, its entries
+# stayed near I, and a result right only there passed
+FAR_SYMMETRIC_WRONG = [
+    ("S: symmetric\nsum(relu(diag(S) + vector(10)))", "S: symmetric\ntr(S)", "S"),
+    ("S: symmetric\nsum(relu(S + matrix(8)))", "S: symmetric\nsum(S)", "S"),
+    (  # under a determinant: its first diagonal entry reaches ±scale, S still well conditioned
+        "S: symmetric\nsum(relu(diag(S) + vector(10))) + log(abs(det(S)))",
+        "S: symmetric\ntr(S) + log(abs(det(S)))",
+        "S",
+    ),
+]
+
+
+@pytest.mark.parametrize("source, wrong, wrt", FAR_SYMMETRIC_WRONG)
+def test_a_planted_result_right_only_near_i_fails_for_a_symmetric_variable(source, wrong, wrt):
+    failed = [planted_check(source, wrong, wrt, seed=seed).status == "failed" for seed in range(5)]
+    assert sum(failed) >= 4, failed
+    assert planted_check(source, wrong, wrt).status == "failed"
+
+
+FAR_SYMMETRIC_RIGHT = [
+    ("S: symmetric\nsum(relu(diag(S) + vector(10)))", lambda S: np.maximum(np.diag(S) + 10, 0).sum()),
+    ("S: symmetric\nsum(relu(S + matrix(8)))", lambda S: np.maximum(S + 8, 0).sum()),
+    (
+        "S: symmetric\nsum(relu(diag(S) + vector(10))) + log(abs(det(S)))",
+        lambda S: np.maximum(np.diag(S) + 10, 0).sum() + np.log(abs(np.linalg.det(S))),
+    ),
+]
+
+
+@pytest.mark.parametrize("source, f", FAR_SYMMETRIC_RIGHT)
+def test_the_right_results_pass_and_agree_with_differences_across_far_kinks(source, f):
+    """The derivation's results, by every entry of S independently (the default convention),
+    against central differences of f in NumPy at symmetric points with entries on both sides of
+    the kinks (none within a step of one), in every layout."""
+    d = derive(source, wrt="S")
+    assert d.check_result.status == "passed", d.check_result.message
+    for n in (3, 4):
+        S = _indefinite(np.random.default_rng(n), n) * 4.0
+        S[np.diag_indices(n)] = [-20.0, 5.0, -13.5, 2.0][:n]
+        S[0, 1] = S[1, 0] = -11.0  # an entry of S + 8 below 0 off the diagonal too
+        assert abs(np.linalg.det(S)) > 1e-3
+        expected = central_difference(lambda S: f(S), {"S": S}, "S")
+        for layout in ("denominator", "mixed", "numerator"):
+            got = d.with_layout(layout).evaluate(S=S)
+            assert_close(got, gradient_in_layout(expected, layout), 1e-6, f"{source}, {layout}, n={n}")
+
+
+def test_sample_point_reaches_far_entries_of_a_symmetric_variable():
+    """At the far points of both signs (scale > 1) a symmetric variable outside inv and det is the
+    symmetric part of a draw at that scale; under them, bbᵀ + I with its first diagonal entry ±scale:
+    definite, or indefinite with one eigenvalue ≤ −scale and the rest ≥ 1 (det S < 0)."""
+    S = _symmetric_var()
+    n = Dim.of(S.shape[0])
+    sizes = {str(n): 4} if not str(n).isdigit() else {}
+    rng = np.random.default_rng(1)
+    free = [sample_point([S], sizes, rng, set(), scale=30.0, positive=False)["S"] for _ in range(20)]
+    for a in free:
+        assert np.array_equal(a, a.T)
+    entries = np.concatenate([a.ravel() for a in free])
+    assert entries.min() < -10 and entries.max() > 10
+    assert min(np.diag(a).min() for a in free) < -10  # diagonal entries far below 0 too
+    under = [
+        sample_point([S], sizes, rng, {"S"}, scale=30.0, positive=False, flip=f)["S"] for f in (True, False)
+    ]
+    flipped, kept = under
+    assert flipped[0, 0] == -30.0 and kept[0, 0] == 30.0
+    eig = np.linalg.eigvalsh(flipped)
+    assert eig[0] <= -30.0 + 1e-9 and eig[1] >= 1.0 - 1e-12 and np.linalg.det(flipped) < 0
+    assert np.linalg.eigvalsh(kept)[0] >= 1.0 - 1e-12
+    near = sample_point([S], sizes, rng, set(), scale=1.0, positive=False, flip=True)["S"]
+    assert near[0, 0] == -1.0 and np.linalg.eigvalsh(near)[1] >= 1.0 - 1e-12  # as before at scale 1

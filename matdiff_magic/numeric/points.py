@@ -9,7 +9,9 @@
 * **Points.** Random values in a few strategies (small and positive first for arcsin and
   arccos, then positive, standard normal, …); square matrices under inv, det and logdet are
   drawn near a multiple of the identity, symmetric ones positive definite or, as likely as not
-  at points of both signs, indefinite (``sample_point``).
+  at points of both signs, indefinite; at the far points of both signs (scale > 1) a symmetric
+  variable outside inv, det and logdet is the symmetric part of a draw at that scale
+  (``sample_point``).
 * **Fit.** ``guarded`` evaluates at a point and first screens the argument of every inverse,
   determinant and log-determinant, innermost first: a singular one raises ``Unfit`` naming it
   (an expression node, printed by the layers above), an ill-conditioned one is noted.
@@ -203,13 +205,23 @@ def sample_point(
             a = rng.standard_normal(shape) * scale
         negated = not positive and (flip if flip is not None else bool(a.size) and a.flat[0] < 0)
         if v.symmetric:
-            b = rng.standard_normal(shape) * 0.3
-            a = b @ b.T + np.eye(shape[0])
-            if negated and v.name not in definite:
-                # its first diagonal entry made -1: e₁ᵀSe₁ < 0, so S has one eigenvalue ≤ -1 and
-                # the others ≥ 1 (they interlace with those of bbᵀ + I): det S < 0, well
-                # conditioned. Positive definite always, |det S| S⁻¹ passed for ∂ det S/∂S
-                a[0, 0] = -1.0
+            b = rng.standard_normal(shape) * 0.3  # drawn either way: later draws stay as they were
+            if not positive and scale > 1 and v.name not in square_needs | definite:
+                # the far points of both signs: entries of either sign and of the point's scale.
+                # Drawn bbᵀ + I, they stayed within about ±3 and Σ relu(diag S + 10) was one
+                # linear piece at every point (I passed for its gradient)
+                a = (a + a.T) / 2
+            else:
+                # bbᵀ + I: well conditioned (under inv, det or logdet, declared spd, or near 0)
+                a = b @ b.T + np.eye(shape[0])
+                far = 1.0 if positive else max(1.0, scale)
+                if far > 1:  # its first diagonal entry at the far point's scale, S still definite
+                    a[0, 0] = max(a[0, 0], far)  # (S grown whole, det S ~ scaleⁿ swamps log det S)
+                if negated and v.name not in definite:
+                    # its first diagonal entry made -far: e₁ᵀSe₁ < 0, so S has one eigenvalue
+                    # ≤ -far and the others ≥ 1 (they interlace with those of bbᵀ + I): det S < 0,
+                    # well conditioned. Positive definite always, |det S| S⁻¹ passed for ∂ det S/∂S
+                    a[0, 0] = -far
         elif v.name in square_needs and shape[0] == shape[1]:
             a = np.eye(shape[0]) * (1.0 + shape[0] * scale) + a * 0.3
             if negated:
