@@ -35,16 +35,24 @@ class MatdiffError(Exception):
     with a caret under the column, and a hint when there is one. The magic prints exactly that.
     It is worded in ``lang``: the language current where the error was raised (``i18n.using``),
     which a caller may set; ``message`` and ``hint`` keep the English wording (the glossary's keys).
+    ``option``: the %%matdiff option a refusal is about (``--solve``, ``--export``), when it is
+    about one and not about a place in the cell: the magic shows its line, the caret under it.
     """
 
     def __init__(
-        self, message: str, source: str | None = None, span: Span | None = None, hint: str | None = None
+        self,
+        message: str,
+        source: str | None = None,
+        span: Span | None = None,
+        hint: str | None = None,
+        option: str | None = None,
     ):
         super().__init__(message)
         self.message = message
         self.source = source
         self.span = span
         self.hint = hint
+        self.option = option
         self.lang = i18n.current()
 
     def with_source(self, source: str) -> MatdiffError:

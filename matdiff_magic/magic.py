@@ -101,9 +101,14 @@ class MatdiffMagics(Magics):
                     latex=opts.latex or None,
                     determinant="adjugate" if opts.adjugate else None,
                 )
+                code = d.to_python(backend=opts.export) if opts.export else ""
             except UnknownWrt as error:  # nothing in the cell to point at: the option instead
                 raise _at_wrt_option(error, line) from None
-            code = d.to_python(backend=opts.export) if opts.export else ""
+            except MatdiffError as error:
+                if error.option is not None and error.span is None:  # about an option: point at it
+                    flag = error.option in ("--solve", "--by-definition")  # options without a value
+                    raise _on_line(error, line, error.option, not flag) from None
+                raise
             shown = d.widget() if opts.interactive else _typeset(d)
         if opts.output:
             assert self.shell is not None  # a magic runs in a shell

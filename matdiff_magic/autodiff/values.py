@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from matdiff_magic.errors import MatdiffError, Span
-from matdiff_magic.numeric.evaluate import not_a_number
+from matdiff_magic.numeric.evaluate import not_a_number, readable
 
 _DOMAIN_HINT = (
     "choose values where every step is defined: log and sqrt take positive numbers, inv a nonsingular matrix"
@@ -39,7 +39,9 @@ def to_array(value, name: str = "value") -> np.ndarray:
     """``value`` as a float array of at most two dimensions. Numbers only: NumPy would read None
     as NaN and the string "2" as 2, and drop the imaginary part of a complex number."""
     try:
-        raw = np.asarray(value)
+        raw = readable(value, name)
+        if isinstance(raw, np.ma.MaskedArray) and np.ma.is_masked(raw):  # as evaluate() refuses it
+            raise MatdiffError(f"the value of {name} has masked entries: give all its numbers")
         if raw.dtype.kind == "c":
             if np.any(np.imag(raw) != 0):
                 raise MatdiffError(

@@ -93,7 +93,11 @@ def partial(f: ir.Expr, component: Entry) -> ir.Expr:
 def component_steps(typed, var: ir.Var, order: int = 1) -> dict:
     """The definition method by components: the steps and the results in every layout."""
     if order != 1:
-        raise MatdiffError("by the components of a variable, matdiff derives first derivatives", typed.source)
+        raise MatdiffError(
+            "by the components of a variable, matdiff derives first derivatives",
+            typed.source,
+            option="--order",
+        )
     f, fname = typed.expr, typed.name
     comps = components_of(typed, var)
     outs = _outputs(f, typed.source, typed.span)

@@ -113,7 +113,8 @@ def derive(
         if order != 1:  # never the gradient in place of the Hessian asked for
             raise MatdiffError(
                 "the definition method derives first derivatives: derive the Hessian (order=2) "
-                "without by_definition"
+                "without by_definition",
+                option="--by-definition",
             )
         return _derive_by_definition(source, wrt, layout, check, seed, symmetric, solve)
     known_layout(layout)
@@ -149,7 +150,7 @@ def _derive(source, wrt, layout, check, order, seed, solve, symmetric) -> Deriva
             parts = jacobian_steps(typed, var, symmetric)
         if solve:
             if order != 1 or not f.is_scalar:
-                raise MatdiffError("--solve sets the gradient of a scalar function to zero")
+                raise MatdiffError("--solve sets the gradient of a scalar function to zero", option="--solve")
             gradient = parts["results"]["denominator"].expr
             if components:  # one scalar equation per entry
                 solution_steps, parts["solution"] = _solved_by_components(gradient, var, typed)

@@ -268,7 +268,8 @@ class Derivation:
             raise MatdiffError(
                 f"the exported code's check does not handle the {self.symmetric} "
                 f"convention{' for a Hessian' if self.symmetric == 'sym' else ''} yet: "
-                "export with --symmetric independent"
+                "export with --symmetric independent",
+                option="--symmetric",
             )
         from matdiff_magic.ops.samples import refuse_sample_sums
 

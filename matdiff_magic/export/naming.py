@@ -60,6 +60,11 @@ RESERVED = (
         "predicted",
         "ARGUMENTS",
         "_or_nan",
+        # the check's own locals beside the inputs (a variable named size was overwritten by the
+        # check's size of f before its differences read it)
+        "size",
+        "errors",
+        "resolved",
     }
     | set(dir(builtins))
     | {name for pair in FUNCTIONS.values() for name in pair}

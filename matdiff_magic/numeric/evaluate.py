@@ -17,6 +17,28 @@ from matdiff_magic.ops.samples import first_sample, is_per_sample
 from matdiff_magic.types.dims import Dim
 
 
+def readable(value, name: str):
+    """``value`` as NumPy reads it (``np.asarray``); a NumPy array, a masked one too, as it is. A
+    tensor that records its gradient (torch's ``requires_grad``, whose ``__array__`` raises) is
+    read through ``detach()``: its numbers. MatdiffError for another object whose conversion
+    raises; NumPy's TypeError and ValueError (a ragged list) pass to the caller, which words them."""
+    if isinstance(value, np.ndarray):
+        return value
+    try:
+        return np.asarray(value)
+    except (TypeError, ValueError, OverflowError):
+        raise
+    except Exception:  # a foreign __array__ that raises: "internal error" in the magic before
+        detach = getattr(value, "detach", None)
+        if callable(detach):
+            try:
+                return np.asarray(detach())
+            except Exception:  # not a tensor after all: refused below
+                pass
+        what = type(value).__name__
+        raise MatdiffError(f"the value of {name} is not a number, a vector or a matrix: {what}") from None
+
+
 def as_matrix(value, var: ir.Var) -> np.ndarray:
     """A user value as a 2-D float array in the variable's orientation. MatdiffError for no
     value (None, or None among its entries), complex numbers (f is a real function; casting would
@@ -25,6 +47,7 @@ def as_matrix(value, var: ir.Var) -> np.ndarray:
     ValueError, which the caller words."""
     if value is None:
         raise MatdiffError(f"the value of {var.name} is None: give its numbers")
+    value = readable(value, var.name)
     if np.iscomplexobj(value):
         if np.any(np.imag(value) != 0):
             raise MatdiffError(

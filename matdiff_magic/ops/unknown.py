@@ -173,7 +173,8 @@ def _numpy_only(p, e):
     """The fixed random g stands in for the NumPy check only; a framework has no g to differentiate."""
     raise MatdiffError(
         f"{e.func} is declared without a formula: its stand-in g is exported for NumPy only, "
-        "so this derivation exports with backend='numpy'"
+        "so this derivation exports with backend='numpy'",
+        option="--export",
     )
 
 

@@ -19,7 +19,13 @@ from matdiff_magic.ops.registry import CONSTANT_FORMS, named
 from matdiff_magic.syntax import ast as syn
 from matdiff_magic.syntax.vocabulary import CONSTANTS, FUNCTIONS, canonical_function
 from matdiff_magic.types import components, samples
-from matdiff_magic.types.functions import called, is_bare_constant, outer_call_shape, outer_functions
+from matdiff_magic.types.functions import (
+    BARE_CONSTANTS,
+    called,
+    is_bare_constant,
+    outer_call_shape,
+    outer_functions,
+)
 from matdiff_magic.types.kinds import Decided, default_kind, matrix_arguments, usage_kinds
 from matdiff_magic.types.messages import Joined, ShapeMessages
 from matdiff_magic.types.sizing import CallSizing
@@ -99,6 +105,11 @@ class _Inference(ShapeMessages):
         for name, span in decl.names:
             if name in self.declared and self.declared[name][2] is not None:
                 raise MatdiffError(f"{name} is declared twice", self.source, span)
+            if name in FUNCTIONS and canonical_function(name) in BARE_CONSTANTS:
+                # eye alone is the identity wherever it is written: a declared eye went unread
+                raise MatdiffError(
+                    f"{name} is the identity matrix: choose another name for the variable", self.source, span
+                )
             self.declared[name] = (decl.kind, decl.dims, span)
 
     def _symbol(self, dim) -> int:
