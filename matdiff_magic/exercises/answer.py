@@ -208,11 +208,14 @@ def samples_at_random_points(d, A_expr: ir.Expr, points: int, seed: int) -> list
     nodes = post_order([d.function, A_expr, *(r.expr for r in d.results.values())])
     # every point at other sizes and another number of samples: an answer that holds only at
     # one (3 for c·m with a square m, 2N at N = 5 written as 10) is not the derivative
+    # (as many sizes as points: 2x + (m − 2)(m − 3)(m − 4)x agreed with 2x at the three sizes
+    # 2, 3, 4 however many points were asked for)
     base = sampling.sizes_of(d)
+    shifts = (0, 1, -1, *range(2, max(2, points - 1)))  # 3, 4, 2, then 5, 6, … with m = 3
     variants = sampling.within_memory(
         [
             {dim: n + shift for dim, n in sizes.items()}
-            for shift in (0, 1, -1)
+            for shift in shifts
             for sizes in sampling.size_variants(base)
         ],
         nodes,
