@@ -20,7 +20,7 @@ from matdiff_magic.numeric import points as sampling
 from matdiff_magic.numeric.evaluate import Evaluator
 from matdiff_magic.ops.samples import CHECK_SAMPLES, SampleSum
 from matdiff_magic.ops.unknown import unknown_functions
-from matdiff_magic.syntax.ast import Call, Declaration, Name
+from matdiff_magic.syntax.ast import Call, Declaration, Name, Product
 from matdiff_magic.syntax.parser import parse
 from matdiff_magic.syntax.vocabulary import CONSTANTS, FUNCTIONS
 from matdiff_magic.types.dims import Dim
@@ -151,10 +151,15 @@ def _renamed(node, renames: dict):
 
 
 def _size_arguments(node):
-    """The names given as sizes to a sized constant (eye(m), vector(1, n)), which are f's sizes."""
+    """The names given as sizes to a sized constant (eye(m), vector(1, n), eye(m*n): the names of
+    a product too), which are f's sizes."""
     for n in _syntax_nodes(node):
         if isinstance(n, Call) and n.func in CONSTANTS:
-            yield from (a for a in n.args if isinstance(a, Name))
+            for a in n.args:
+                if isinstance(a, Name):
+                    yield a
+                elif isinstance(a, Product):
+                    yield from (x for _, x, _ in a.items if isinstance(x, Name))
 
 
 def _names(node):

@@ -30,6 +30,7 @@ from matdiff_magic.types.kinds import Decided, default_kind, matrix_arguments, u
 from matdiff_magic.types.messages import Joined, ShapeMessages
 from matdiff_magic.types.sizing import CallSizing
 from matdiff_magic.types.unify import Sizes as _Sizes
+from matdiff_magic.types.unify import times
 
 
 @dataclass
@@ -321,12 +322,18 @@ class _Inference(ShapeMessages):
         self.const_shapes[id(node)] = shape
         return shape
 
-    def _size_argument(self, f: str, arg) -> int:
-        """A size written in a constant: a whole number of at least 2, or a size symbol."""
+    def _size_argument(self, f: str, arg):
+        """A size written in a constant: a whole number of at least 2, a size symbol, or a product
+        of those (eye(m*n), the identity of vec X's size: a Hessian by X written as an answer)."""
         if isinstance(arg, syn.Num) and arg.value == int(arg.value) and int(arg.value) >= 2:
             return self._symbol(int(arg.value))
         if isinstance(arg, syn.Name) and arg.name not in self.vars and arg.name not in self.declared:
             return self._symbol(arg.name)
+        if isinstance(arg, syn.Product) and all(op in ("", "*") for op, _, _ in arg.items):
+            size = 1
+            for _, factor, _ in arg.items:
+                size = times(size, self._size_argument(f, factor))
+            return size
         raise MatdiffError(
             f"a size of {f} is a whole number of at least 2 or a size symbol such as n", self.source, arg.span
         )
