@@ -28,7 +28,7 @@ from matdiff_magic.ir.construct import (
 )
 from matdiff_magic.ops.identity import Identity
 from matdiff_magic.ops.samples import SampleSum, per_sample
-from matdiff_magic.render.notation import name_text
+from matdiff_magic.render.notation import name_latex, name_text
 
 SET_ZERO = Identity("stationary point", r"\frac{\partial f}{\partial X} = 0")
 DIVIDE = Identity("divide by a constant", r"cA = 0 \Rightarrow A = 0 \text{ for } c \neq 0")
@@ -64,13 +64,17 @@ def solve_steps(
     if rest is not None and c not in (0, 1):
         expr = rest
         eq(DIVIDE, expr, z, note=f"divide by {c}")
-    if any(_transposed_inverse(n, var) for n in expr.walk()) or (  # Gᵀ = 0 is G = 0: X⁻ᵀ becomes X⁻¹
-        isinstance(expr, ir.Transpose) and ir.depends_on(expr, var.name)
+    if any(_transposed_inverse(n, var) or _inverse_under_transpose(n, var) for n in expr.walk()) or (
+        isinstance(expr, ir.Transpose) and ir.depends_on(expr, var.name)  # Gᵀ = 0 is G = 0: X⁻ᵀ is X⁻¹
     ):
         transposed = simplify(ir.Transpose(expr), True)
         if not any(_transposed_inverse(n, var) for n in transposed.walk()):
             expr = transposed
             eq(TRANSPOSE_BOTH, expr, zero(expr.shape))
+    k = _largest_negative_power(expr, var)
+    if k:  # N/s − Σ/s² = 0 times s²: N s − Σ = 0, linear (s ≠ 0, as s⁻¹ appears)
+        expr = mk_add([mk_mul([mk_pow(var, ir.Const(k)), t]) for t in _expand(expr)])
+        eq(_multiply_by_power(var, k), expr, z)
     if any(isinstance(n, ir.Inverse) and n.arg == var for n in expr.walk()):
         identity, expr = _multiplied(expr, var)
         if identity is MULTIPLY_LEFT:
@@ -181,8 +185,39 @@ def _multiplied(expr: ir.Expr, var: ir.Var) -> tuple[Identity, ir.Expr]:
     )
 
 
+def _multiply_by_power(var: ir.Var, k: int) -> Identity:
+    """a = 0 ⇒ sᵏ a = 0 for s ≠ 0, with the variable's name and power written in."""
+    s = name_latex(var.name, var.kind)
+    power = s if k == 1 else f"{s}^{{{k}}}"
+    return Identity("multiply through", rf"a = 0 \Rightarrow {power} a = 0 \text{{ for }} {s} \neq 0")
+
+
+def _largest_negative_power(expr: ir.Expr, var: ir.Var) -> int:
+    """k for the most negative whole power s⁻ᵏ of a scalar variable s in ``expr`` (0 for none)."""
+    if not var.is_scalar:
+        return 0
+    powers = [
+        -int(n.exponent.value)
+        for n in expr.walk()
+        if isinstance(n, ir.Pow)
+        and n.base == var
+        and isinstance(n.exponent, ir.Const)
+        and n.exponent.value < 0
+        and n.exponent.value.denominator == 1
+    ]
+    return max(powers, default=0)
+
+
 def _transposed_inverse(n: ir.Expr, var: ir.Var) -> bool:
     return isinstance(n, ir.Transpose) and isinstance(n.arg, ir.Inverse) and n.arg.arg == var
+
+
+def _inverse_under_transpose(n: ir.Expr, var: ir.Var) -> bool:
+    """(X⁻¹ − A)ᵀ: multiplied through by X, X(X⁻¹ − A)ᵀ leaves X X⁻ᵀ, which does not cancel
+    (the gradient of log det X − tr(AX) − tr(X), (X⁻¹ − A)ᵀ − I, is solved transposed)."""
+    return isinstance(n, ir.Transpose) and any(
+        isinstance(m, ir.Inverse) and m.arg == var for m in n.arg.walk()
+    )
 
 
 def _expand(e: ir.Expr) -> list[ir.Expr]:
@@ -345,8 +380,11 @@ def _isolate(with_x: list[ir.Expr], rhs: ir.Expr, var: ir.Var) -> ir.Expr | None
         if parts is None:
             return None
         c, L, R = parts
-        lefts.append(with_coef(c, _as_matrix(L, var.shape[0])) if not R else None)
-        rights.append(with_coef(c, _as_matrix(R, var.shape[1])) if not L else None)
+        # a scalar factor commutes: λX beside XS is X(λI) beside XS, X(S + λI) = B
+        scalars = [f for f in L + R if f.is_scalar]
+        L, R = [f for f in L if not f.is_scalar], [f for f in R if not f.is_scalar]
+        lefts.append(with_coef(c, _as_matrix(scalars + L, var.shape[0])) if not R else None)
+        rights.append(with_coef(c, _as_matrix(R + scalars, var.shape[1])) if not L else None)
     if all(l is not None for l in lefts):
         A = simplify(tidy(mk_add(lefts)))  # I + I is 2I
         a, A1 = split_coef(A)
