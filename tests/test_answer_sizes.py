@@ -40,3 +40,16 @@ def test_three_points_stay_at_the_three_sizes():
     """The default: three points at m = 3, 4, 2, as before."""
     result = check_answer("2*x", "x'*x", wrt="x")
     assert result.correct and sorted(_sizes(str(result))) == [2, 3, 4], result
+
+
+def test_more_points_are_more_sizes_of_each_symbol():
+    """With two size symbols, six points took m = 3, 2, 4, 3, 2, 1: an answer wrong only at
+    m ≥ 5 was accepted. The sizes not seen yet come first after the default three."""
+    result = check_answer("2*X", "tr(X'*X)", wrt="X", points=6)
+    assert result.correct, result
+    ms = [int(m) for m in re.findall(r"m=(\d+)", str(result))]
+    assert len(set(ms)) == 6, result
+    trick = "2*X + (tr(eye(m))-1)*(tr(eye(m))-2)*(tr(eye(m))-3)*(tr(eye(m))-4)*X"
+    assert not check_answer(trick, "tr(X'*X)", wrt="X", points=6).correct
+    three = check_answer("a*b'", "a'*X*b", wrt="X")
+    assert "m=3, n=2" in three.message and "m=2, n=3" in three.message

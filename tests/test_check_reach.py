@@ -305,3 +305,29 @@ def test_sample_point_reaches_far_entries_of_a_symmetric_variable():
     assert np.linalg.eigvalsh(kept)[0] >= 1.0 - 1e-12
     near = sample_point([S], sizes, rng, set(), scale=1.0, positive=False, flip=True)["S"]
     assert near[0, 0] == -1.0 and np.linalg.eigvalsh(near)[1] >= 1.0 - 1e-12  # as before at scale 1
+
+
+# a kink's argument is crossed entry by entry: one diagonal entry of S − 2 above 0 ended the search
+# when a point counted for the whole argument, and a result right on the diagonal only passed
+ENTRYWISE_WRONG = [
+    ("S: symmetric\nsum(relu(S - matrix(2)))", "S: symmetric\nsum(relu(diag(S) - vector(2)))", "S"),
+    ("X: matrix(m, m)\nsum(relu(X - matrix(2)))", "X: matrix(m, m)\nsum(relu(diag(X) - vector(2)))", "X"),
+]
+
+
+@pytest.mark.parametrize("source, wrong, wrt", ENTRYWISE_WRONG)
+def test_a_result_right_on_the_diagonal_only_fails(source, wrong, wrt):
+    failed = [planted_check(source, wrong, wrt, seed=seed).status == "failed" for seed in range(6)]
+    assert sum(failed) >= 5, failed
+
+
+def test_kink_signs_are_kept_entry_by_entry():
+    from matdiff_magic.numeric.check import KinkSigns
+
+    signs = KinkSigns()
+    signs.note(np.array([[1.0, -1.0], [2.0, 3.0]]))
+    assert not signs.both  # three entries took one sign only
+    signs.note(np.array([[-1.0, 1.0], [-2.0, 3.0]]))
+    assert not signs.both  # the last entry is positive at both points
+    signs.note(np.array([[1.0, 1.0], [1.0, -0.5]]))
+    assert signs.both

@@ -10,9 +10,10 @@ independent NumPy f (its gradient vanishes there):
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from numeric_helpers import central_gradient
 
-from matdiff_magic import derive
+from matdiff_magic import MatdiffError, derive
 
 RNG = np.random.default_rng(8)
 
@@ -63,3 +64,10 @@ def test_the_scalar_variance_of_a_gaussian():
     texts = [s.text for s in d.steps if s.stage == "solve"]
     assert texts[-1].endswith(" = (1/N) Σᵢ(‖xᵢ - μ‖₂²)")
     assert any("s² a = 0" in (s.identity_text or "") for s in d.steps)
+
+
+def test_a_stationary_point_of_the_formula_outside_f_s_domain_is_refused():
+    """log(s) + s: multiplied through by s, 1 + s = 0 gives ŝ = −1, where the gradient 1/s + 1
+    vanishes but log(s) is not defined (f = log(−1)): refused, not shown."""
+    with pytest.raises(MatdiffError, match="not a stationary point"):
+        derive("s: scalar\nlog(s) + s", wrt="s", solve=True)

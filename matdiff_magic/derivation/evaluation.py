@@ -146,12 +146,26 @@ def verify_solution(d, seed: int = 0) -> bool | None:
             if (
                 np.all(np.isfinite(at_solution))
                 and np.max(np.abs(at_solution), initial=0.0) <= TOLERANCE * scale
+                and _in_domain(d, {**values, var: solution})
             ):
                 return True
         failures += 1
         if failures == 3:
             return False
     return None
+
+
+def _in_domain(d, values: dict) -> bool:
+    """Whether f is defined at a scalar variable's solution: multiplied through by s, the gradient
+    1/s + 1 of log(s) + s vanishes at ŝ = −1, where log(s) is not (a matrix's solution, as the MVN's
+    Σ̂ = S at a point where det S < 0, is a stationary point wherever f is defined: not judged)."""
+    if not d.wrt.is_scalar:
+        return True
+    try:
+        with np.errstate(all="ignore"):
+            return bool(np.all(np.isfinite(d.value(**values))))
+    except MatdiffError:
+        return False
 
 
 def refuse_a_wrong_solution(d, source: str, seed: int = 0) -> None:

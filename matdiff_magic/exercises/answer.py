@@ -17,6 +17,7 @@ from matdiff_magic.errors import MatdiffError, Span
 from matdiff_magic.ir import nodes as ir
 from matdiff_magic.ir.traverse import post_order
 from matdiff_magic.numeric import points as sampling
+from matdiff_magic.numeric.check import Examiner
 from matdiff_magic.numeric.evaluate import Evaluator
 from matdiff_magic.ops.samples import CHECK_SAMPLES, SampleSum
 from matdiff_magic.ops.unknown import unknown_functions
@@ -203,6 +204,10 @@ def _size(dim, sizes: dict) -> int:
 
 
 SIGNED_EXTRA = 3  # points added for f with |·|, relu, sign …: their arguments take both signs
+# where those points are drawn first (the numeric check's far scales): at scales up to 1, 𝟏 was
+# accepted for ∂ Σ relu(x + 10)/∂x and I for ∂ Σ relu(diag S + 10)/∂S
+FAR_STRATEGIES = tuple(dict(scale=s, positive=False) for s in (30.0, 10.0, 30.0))
+FAR_DRAWS = 6  # draws of a far point, the first where every kink's argument takes both signs kept
 
 
 def samples_at_random_points(d, A_expr: ir.Expr, points: int, seed: int) -> list | None:
@@ -217,20 +222,25 @@ def samples_at_random_points(d, A_expr: ir.Expr, points: int, seed: int) -> list
     # 2, 3, 4 however many points were asked for)
     base = sampling.sizes_of(d)
     shifts = (0, 1, -1, *range(2, max(2, points - 1)))  # 3, 4, 2, then 5, 6, … with m = 3
-    variants = sampling.within_memory(
-        [
-            {dim: n + shift for dim, n in sizes.items()}
-            for shift in shifts
-            for sizes in sampling.size_variants(base)
-        ],
-        nodes,
+    variants = _novel_first(
+        sampling.within_memory(
+            [
+                {dim: n + shift for dim, n in sizes.items()}
+                for shift in shifts
+                for sizes in sampling.size_variants(base)
+            ],
+            nodes,
+        )
     )
     # the first point where every entry is positive (where log and sqrt are defined), the rest
     # with entries of both signs first: where every entry is positive, sign(x) is 1 and |x| is x,
     # and an answer of 𝟏 for ∂‖x‖₁/∂x would agree; f with kinks at a few more such points
     kinds = list(sampling.strategies(d.function))
     signed_first = [k for k in kinds if not k["positive"]] + [k for k in kinds if k["positive"]]
-    points += SIGNED_EXTRA if sampling.kinks(d.function) else 0
+    kinked = bool(sampling.kinks(d.function))
+    examiner = Examiner(d) if kinked else None
+    points += SIGNED_EXTRA if kinked else 0
+    first_extra = points - SIGNED_EXTRA
     out: list
     out, tries, singular, more = [], 0, [], False
     while len(out) < points and tries < 8 * points:
@@ -245,7 +255,13 @@ def samples_at_random_points(d, A_expr: ir.Expr, points: int, seed: int) -> list
             continue
         sizes = usable[len(out) % len(usable)]
         counts = sampling.sample_counts([d.function], default=CHECK_SAMPLES + (len(out) % 3) - 1)
-        for strategy in signed_first if out else kinds:
+        order = signed_first if out else kinds
+        far = kinked and len(out) >= first_extra
+        if far:  # the extra points far out, each drawn again until its kinks are crossed
+            order = [
+                FAR_STRATEGIES[(len(out) - first_extra) % len(FAR_STRATEGIES)]
+            ] * FAR_DRAWS + signed_first
+        for i, strategy in enumerate(order):
             tries += 1
             values = sampling.sample_point(
                 variables, sizes, rng, squares, **strategy, samples=counts, definite=d.typed.definite
@@ -253,6 +269,8 @@ def samples_at_random_points(d, A_expr: ir.Expr, points: int, seed: int) -> list
             if _singular(d, values, sizes):  # at these sizes whatever the values: other sizes
                 singular.append(sizes)
                 break
+            if far and i < FAR_DRAWS - 1 and not _crosses_every_kink(examiner, values, sizes):
+                continue
             point = evaluate_at(d, A_expr, values, sizes)
             if point is not None:
                 out.append(point)
@@ -260,6 +278,26 @@ def samples_at_random_points(d, A_expr: ir.Expr, points: int, seed: int) -> list
     if not out and singular and all(v in singular for v in variants):
         raise EverySizeSingular()
     return out or None
+
+
+def _novel_first(variants: list[dict], kept: int = 3) -> list[dict]:
+    """The first ``kept`` size variants as they are (m×n and n×m first), then, one at a time, the
+    one with the most sizes not seen yet: with two symbols, six points took m = 3, 2, 4, 3, 2, 1."""
+    out, rest = variants[:kept], variants[kept:]
+    while rest:
+        seen = {(d, n) for v in out for d, n in v.items()}
+        best = max(rest, key=lambda v: sum((d, n) not in seen for d, n in v.items()))
+        out.append(best)
+        rest.remove(best)
+    return out
+
+
+def _crosses_every_kink(examiner, values: dict, sizes: dict) -> bool:
+    """Whether every kink's argument has entries of both signs at the point (the numeric check's
+    kinks: abs, relu, sign of what the variable moves)."""
+    signs = examiner.kink_signs()
+    examiner.note_signs(signs, values, sizes)
+    return all(s.positive is not None and s.positive.any() and s.negative.any() for s in signs)
 
 
 class EverySizeSingular(Exception):

@@ -334,19 +334,18 @@ class Examiner:
             return None
         return Verdict("disagree", sizes, err, scale, by="complex step")
 
-    def kink_signs(self) -> list[set]:
-        """For each kink, the signs its argument's entries took at the points noted so far."""
-        return [set() for _ in self.kinks]
+    def kink_signs(self) -> list[KinkSigns]:
+        """For each kink, the signs each entry of its argument took at the points noted so far."""
+        return [KinkSigns() for _ in self.kinks]
 
-    def note_signs(self, signs: list[set], values: dict, sizes: dict) -> None:
-        """Add the signs of each kink's argument at the point: once every argument has taken
-        both, the derivative was compared on both sides of every kink (not as one linear piece)."""
+    def note_signs(self, signs: list[KinkSigns], values: dict, sizes: dict) -> None:
+        """Add the signs of each kink's argument's entries at the point: once every entry of every
+        argument has taken both, the derivative was compared on both sides of every kink."""
         try:
             with np.errstate(all="ignore"):
                 ev = Evaluator(with_definitions(self.d.typed, values, sizes), sizes)
                 for seen, k in zip(signs, self.kinks, strict=True):
-                    a = ev(k.arg)
-                    seen.update(({1} if np.any(a > 0) else set()) | ({-1} if np.any(a < 0) else set()))
+                    seen.note(np.asarray(ev(k.arg)))
         except Exception:  # a point the check cannot use, whatever the cause
             return
 
@@ -437,6 +436,27 @@ def check_points(d, size_list: list[dict], seed: int, skip: tuple = ()) -> Itera
             verdict = examiner.examine(examiner.point(sizes, rng, strategy), sizes)
             if verdict.kind in ("agree", "disagree"):
                 yield PointCheck(sizes, cast(float, verdict.error), verdict.scale)  # set when compared
+
+
+class KinkSigns:
+    """The signs each entry of a kink's argument took: a sign per point for the whole argument let
+    one diagonal entry of relu(S − 2) above 2 end the search before any entry off the diagonal
+    crossed, and a derivative right on the diagonal only passed."""
+
+    def __init__(self) -> None:
+        self.positive: np.ndarray | None = None
+        self.negative: np.ndarray | None = None
+
+    def note(self, a: np.ndarray) -> None:
+        if self.positive is None or self.negative is None or self.positive.shape != a.shape:
+            self.positive, self.negative = np.zeros(a.shape, bool), np.zeros(a.shape, bool)
+        self.positive |= a > 0
+        self.negative |= a < 0
+
+    @property
+    def both(self) -> bool:
+        """Whether every entry took both signs."""
+        return self.positive is not None and bool(np.all(self.positive & self.negative))
 
 
 def _swamped(magnitude: float, bound: float) -> bool:
@@ -545,7 +565,7 @@ def _checked(d, examiner: Examiner, nodes, standard: list, rng, written) -> Chec
                 wanted -= 1
                 if signs is not None:
                     examiner.note_signs(signs, values, passed.sizes)
-                if wanted <= 0 and (signs is None or all(len(s) == 2 for s in signs)):
+                if wanted <= 0 and (signs is None or all(s.both for s in signs)):
                     break
             elif verdict.kind in ("undefined", "unfit"):
                 only_wrt = True
